@@ -1,0 +1,63 @@
+using System.CommandLine;
+using A3Gen.Configuration;
+using A3Gen.Elaboration;
+using A3Gen.Emission;
+
+namespace A3Gen.Cli;
+
+/// <summary>The a3gen command line: generate and simulate.</summary>
+public static class Cli
+{
+    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    {
+        stdout ??= Console.Out;
+        stderr ??= Console.Error;
+        var root = new RootCommand("A3Gen: generator of synthesizable Verilog for the A3 attention accelerator (Ham et al., HPCA 2020).");
+
+        var configOption = new Option<string?>("--config") { Description = "configuration JSON file (default: the built-in paper configuration a3-paper)" };
+        var outOption = new Option<string?>("--out") { Description = "output folder (default: rtl-out/<name>)" };
+        var generate = new Command("generate", "Generate the Verilog, filelist.f and manifest.json of a configuration.") { configOption, outOption };
+        generate.SetAction(parse => Guard(stderr, () =>
+        {
+            var config = LoadConfig(parse.GetValue(configOption));
+            var design = new Design(config);
+            var files = new Emitter(TemplateRenderer.Default()).Render(design);
+            var outDir = parse.GetValue(outOption) ?? Path.Combine("rtl-out", config.Name);
+            Emitter.Write(files, outDir);
+            stdout.WriteLine($"{config.Name}: wrote {files.Count} files to {outDir} (latency 3n + {design.Latency(0)}, interval n + {design.Interval(0)} cycles)");
+            return 0;
+        }));
+        root.Subcommands.Add(generate);
+        root.Subcommands.Add(SimulateCommand.Build(stdout, stderr));
+
+        var parseResult = root.Parse(args);
+        var config = new InvocationConfiguration { Output = stdout, Error = stderr };
+        return parseResult.Invoke(config);
+    }
+
+    public static A3Config LoadConfig(string? path) => path is null ? A3Config.Paper : A3Config.Load(path);
+
+    /// <summary>Runs an action; a user error becomes one line on stderr and exit code 1 (2 for configuration errors).</summary>
+    public static int Guard(TextWriter stderr, Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (ConfigException e)
+        {
+            stderr.WriteLine($"a3gen: error: configuration: {e.Message}");
+            return 2;
+        }
+        catch (UserException e)
+        {
+            stderr.WriteLine($"a3gen: error: {e.Message}");
+            return 1;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"a3gen: error: {e.Message}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using A3Gen.Cli;
+
+return Cli.Run(args);

@@ -1,0 +1,220 @@
+using A3Gen.Configuration;
+
+namespace A3Gen.Elaboration;
+
+/// <summary>One level of the dot product's adder tree.</summary>
+/// <param name="Level">1 for the first level of adders (level 0 is the products).</param>
+/// <param name="Nodes">Node count at this level.</param>
+/// <param name="Width">Signed width of every node of this level.</param>
+/// <param name="Registered">True when a pipeline register follows this level.</param>
+public sealed record AdderLevel(int Level, int Nodes, int Width, bool Registered);
+
+/// <summary>A top-level port.</summary>
+public sealed record Port(string Name, string Direction, int Width, string Description);
+
+/// <summary>
+/// The elaborated design: every format, width, depth, table and latency, derived once from the
+/// configuration. Templates, the golden model, the cycle model, the manifest and the tests read
+/// them from here and compute none of their own.
+/// </summary>
+public sealed class Design
+{
+    public A3Config Config { get; }
+
+    public string Prefix => Config.Prefix;
+
+    public int MaxRows => Config.MaxRows;
+
+    public int Dimension => Config.Dimension;
+
+    // ---- number formats (paper section III-B) ----
+    public FixedFormat Input { get; }
+
+    public FixedFormat Product { get; }
+
+    public FixedFormat Score { get; }
+
+    public FixedFormat Difference { get; }
+
+    public FixedFormat ExpInput { get; }
+
+    public FixedFormat ExpValue { get; }
+
+    public FixedFormat ExpSum { get; }
+
+    public FixedFormat Weight { get; }
+
+    public FixedFormat WeightedValue { get; }
+
+    public FixedFormat Accumulator { get; }
+
+    public FixedFormat Output { get; }
+
+    public ExpUnit Exp { get; }
+
+    /// <summary>Right shift (rounding half up) from the accumulator to the output; 0 means none.</summary>
+    public int OutputShift { get; }
+
+    // ---- structure ----
+    public IReadOnlyList<AdderLevel> AdderTree { get; }
+
+    /// <summary>Pipeline registers in the adder tree.</summary>
+    public int AdderStages { get; }
+
+    /// <summary>Quotient bits the divider produces: 1 integer bit, Fw fraction bits and 1 rounding bit.</summary>
+    public int QuotientBits { get; }
+
+    /// <summary>Division steps (one quotient bit each) done in each divider pipeline stage.</summary>
+    public IReadOnlyList<int> DividerStageSteps { get; }
+
+    /// <summary>Width of the divider's partial remainder: it stays below 2 * expsum.</summary>
+    public int RemainderWidth { get; }
+
+    public int RowIdWidth { get; }
+
+    public int RowCountWidth { get; }
+
+    /// <summary>Depth of a ping-pong buffer memory (two banks of MaxRows entries).</summary>
+    public int BufferDepth { get; }
+
+    public int BufferAddressWidth { get; }
+
+    public int QueryQueuePointerWidth { get; }
+
+    public int QueryQueueCountWidth { get; }
+
+    public int ResultQueuePointerWidth { get; }
+
+    public int ResultQueueCountWidth { get; }
+
+    public int LoadTargetWidth => 1;
+
+    // ---- timing ----
+    /// <summary>Cycles of the dot-product stage beyond its n row cycles: accept, SRAM read, multiply, adder stages.</summary>
+    public int DotProductOverhead { get; }
+
+    /// <summary>Exponent stage beyond n: accept, score read, clamp register, table read, multiply.</summary>
+    public int ExponentOverhead { get; }
+
+    /// <summary>Output stage beyond n: accept, exp read, divider, multiply, accumulate.</summary>
+    public int OutputOverhead { get; }
+
+    /// <summary>Cycles from a query's handshake to its first stage accepting it (query queue).</summary>
+    public int QueryQueueLatency => 1;
+
+    public IReadOnlyList<Port> Ports { get; }
+
+    public Design(A3Config config)
+    {
+        config.Validate();
+        Config = config;
+        int i = config.IntegerBits, f = config.FractionBits, d = config.Dimension, n = config.MaxRows;
+        int w = 1 + i + f;
+        int fe = config.ExpFractionBits ?? 2 * f;
+        int fw = config.WeightFractionBits ?? 2 * f;
+        int fo = config.OutputFractionBits ?? 3 * f;
+        int logD = Bits.CeilLog2(d);
+        int logN = Bits.CeilLog2(n);
+
+        Input = new FixedFormat("input", true, w, f, $"1 sign + {i} integer + {f} fraction bits (configuration)");
+        Product = new FixedFormat("product", true, 2 * w, 2 * f,
+            $"a {w}-bit by {w}-bit signed product needs {2 * w} bits: (-2^{i + f})^2 = 2^{2 * (i + f)} needs the extra bit the paper's 2i+2f+1 leaves out");
+        Score = new FixedFormat("score", true, Product.Width + logD, 2 * f,
+            $"sum of d = {d} products: {Product.Width} + ceil(log2 {d}) = {Product.Width + logD} bits");
+        Difference = new FixedFormat("difference", false, Score.Width, 2 * f,
+            $"max - s lies in [0, 2^{Score.Width} - 1] because both are {Score.Width}-bit signed: {Score.Width} unsigned bits");
+        Exp = new ExpUnit(2 * f, fe, config.ExpTableGuardBits, config.ExpTableLoBits);
+        ExpInput = new FixedFormat("exp input", false, Exp.InputWidth, 2 * f,
+            $"max - s clamped to 2^{Exp.InputIntegerBits} - 2^-{2 * f}: exp(-{Math.Pow(2, Exp.InputIntegerBits)}) < 2^-{fe + 1}, so any larger difference rounds to e = 0 anyway");
+        ExpValue = new FixedFormat("exp", false, Exp.OutputWidth, fe,
+            $"e = exp(-(max - s)) lies in [0, 1]: {fe} fraction bits + 1 integer bit for 1.0");
+        long maxExpSum = (long)n << fe;
+        ExpSum = new FixedFormat("expsum", false, Bits.UnsignedWidth(maxExpSum), fe,
+            $"at most N = {n} terms of at most 1.0 = 2^{fe}: {maxExpSum} needs {Bits.UnsignedWidth(maxExpSum)} bits");
+        Weight = new FixedFormat("weight", false, fw + 1, fw,
+            $"w = e / expsum, rounded, lies in [0, 1] since e <= expsum: {fw} fraction bits + 1");
+        WeightedValue = new FixedFormat("weighted value", true, Weight.Width + w, fw + f,
+            $"unsigned {Weight.Width}-bit weight times signed {w}-bit value: |w v| <= 2^{fw + i + f} needs {Weight.Width + w} signed bits");
+        Accumulator = new FixedFormat("accumulator", true, WeightedValue.Width + logN, fw + f,
+            $"sum of at most N = {n} weighted values: {WeightedValue.Width} + ceil(log2 {n}) = {WeightedValue.Width + logN} bits");
+        OutputShift = fw + f - fo;
+        Output = OutputShift == 0
+            ? Accumulator with { Name = "output", Derivation = "the accumulator as it is (output fraction bits = weight + input fraction bits)" }
+            : new FixedFormat("output", true, Accumulator.Width + 1 - OutputShift, fo,
+                $"accumulator rounded half up by {OutputShift} bits: the rounding add is done in {Accumulator.Width + 1} bits so it cannot wrap");
+
+        // Adder tree: exact growth, one bit per level; a register after every AdderLevelsPerStage levels and after the last.
+        var levels = new List<AdderLevel>();
+        int nodes = d;
+        for (int level = 1; level <= logD; level++)
+        {
+            nodes = (nodes + 1) / 2;
+            bool registered = level % config.AdderLevelsPerStage == 0 || level == logD;
+            levels.Add(new AdderLevel(level, nodes, Product.Width + level, registered));
+        }
+        AdderTree = levels;
+        AdderStages = levels.Count(l => l.Registered);
+
+        QuotientBits = fw + 2;
+        int stages = config.DividerLatency;
+        DividerStageSteps = Enumerable.Range(0, stages)
+            .Select(s => (QuotientBits * (s + 1) / stages) - (QuotientBits * s / stages))
+            .ToArray();
+        RemainderWidth = ExpSum.Width + 1;
+
+        RowIdWidth = Bits.AddressWidth(n);
+        RowCountWidth = Bits.UnsignedWidth(n);
+        BufferDepth = 2 * n;
+        BufferAddressWidth = Bits.AddressWidth(BufferDepth);
+        QueryQueuePointerWidth = Bits.AddressWidth(config.QueryQueueDepth);
+        QueryQueueCountWidth = Bits.UnsignedWidth(config.QueryQueueDepth);
+        ResultQueuePointerWidth = Bits.AddressWidth(config.ResultQueueDepth);
+        ResultQueueCountWidth = Bits.UnsignedWidth(config.ResultQueueDepth);
+
+        DotProductOverhead = 3 + AdderStages;
+        ExponentOverhead = 5;
+        OutputOverhead = 3 + config.DividerLatency;
+
+        Ports = BuildPorts();
+    }
+
+    /// <summary>Cycles one stage is busy with a query of n rows (it accepts the next one that many cycles later).</summary>
+    public IReadOnlyList<int> StagePeriods(int n) =>
+        [n + DotProductOverhead, n + ExponentOverhead, n + OutputOverhead];
+
+    /// <summary>Predicted cycles from a query's handshake to its result's valid, pipeline otherwise empty.</summary>
+    public int Latency(int n) => QueryQueueLatency + StagePeriods(n).Sum();
+
+    /// <summary>Predicted steady-state cycles between results of back-to-back queries of n rows, result always ready.</summary>
+    public int Interval(int n) => StagePeriods(n).Max();
+
+    public string ResetPort => Config.Reset == ResetStyle.AsyncLow ? "rst_ni" : "rst_i";
+
+    public int RowDataWidth => Dimension * Input.Width;
+
+    public int ResultDataWidth => Dimension * Output.Width;
+
+    private List<Port> BuildPorts() =>
+    [
+        new("clk_i", "input", 1, "clock"),
+        new(ResetPort, "input", 1, Config.Reset == ResetStyle.AsyncLow ? "asynchronous reset, active low" : "synchronous reset, active high"),
+        new("load_valid_i", "input", 1, "load stream: a row is offered"),
+        new("load_ready_o", "output", 1, "load stream: the row is taken (only while no query is queued or in flight)"),
+        new("load_target_i", "input", LoadTargetWidth, "load stream: 0 = key matrix K, 1 = value matrix V"),
+        new("load_row_i", "input", RowIdWidth, "load stream: row index, 0..N-1"),
+        new("load_data_i", "input", RowDataWidth, "load stream: the row, element j at bits [j*W +: W], input format"),
+        new("query_valid_i", "input", 1, "query stream: a query is offered"),
+        new("query_ready_o", "output", 1, "query stream: the query is taken (query queue not full)"),
+        new("query_data_i", "input", RowDataWidth, "query stream: q, element j at bits [j*W +: W], input format"),
+        new("query_rows_i", "input", RowCountWidth, "query stream: rows n of this query, 1..N"),
+        new("result_valid_o", "output", 1, "result stream: a result is offered"),
+        new("result_ready_i", "input", 1, "result stream: the result is taken"),
+        new("result_data_o", "output", ResultDataWidth, "result stream: output vector, element j at bits [j*W +: W], output format"),
+        new("result_candidates_o", "output", RowCountWidth, "result stream: candidate rows C (n on the exact path)"),
+        new("result_kept_o", "output", RowCountWidth, "result stream: rows kept after post-scoring K (n on the exact path)"),
+        new("result_fallback_o", "output", 1, "result stream: the candidate set was empty and all rows were used (0 on the exact path)"),
+    ];
+
+    public IReadOnlyList<FixedFormat> Formats =>
+        [Input, Product, Score, Difference, ExpInput, ExpValue, ExpSum, Weight, WeightedValue, Accumulator, Output];
+}

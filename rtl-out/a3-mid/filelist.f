@@ -1,0 +1,10 @@
+a3_mid_sram.v
+a3_mid_fifo.v
+a3_mid_pingpong.v
+a3_mid_exp_hi_rom.v
+a3_mid_exp_lo_rom.v
+a3_mid_divider.v
+a3_mid_dot_product.v
+a3_mid_exponent.v
+a3_mid_output.v
+a3_mid_top.v

@@ -1,0 +1,10 @@
+a3_paper_sram.v
+a3_paper_fifo.v
+a3_paper_pingpong.v
+a3_paper_exp_hi_rom.v
+a3_paper_exp_lo_rom.v
+a3_paper_divider.v
+a3_paper_dot_product.v
+a3_paper_exponent.v
+a3_paper_output.v
+a3_paper_top.v

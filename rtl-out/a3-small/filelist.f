@@ -1,0 +1,10 @@
+a3_small_sram.v
+a3_small_fifo.v
+a3_small_pingpong.v
+a3_small_exp_hi_rom.v
+a3_small_exp_lo_rom.v
+a3_small_divider.v
+a3_small_dot_product.v
+a3_small_exponent.v
+a3_small_output.v
+a3_small_top.v
