@@ -43,172 +43,95 @@ module a3_mid_dot_product (
   reg tag0_valid_q;
   reg tag0_last_q;
   reg [6:0] tag0_row_q;
-
   reg tag1_valid_q;
   reg tag1_last_q;
   reg [6:0] tag1_row_q;
-
   reg tag2_valid_q;
   reg tag2_last_q;
   reg [6:0] tag2_row_q;
-
   reg tag3_valid_q;
   reg tag3_last_q;
   reg [6:0] tag3_row_q;
-
   reg tag4_valid_q;
   reg tag4_last_q;
   reg [6:0] tag4_row_q;
-
   reg tag5_valid_q;
   reg tag5_last_q;
   reg [6:0] tag5_row_q;
-
 
   wire start = !busy_q & q_valid_i & wr_free_i;
   wire last_issue = issue_q & (left_q == 7'd1);
   wire done = tag5_valid_q & tag5_last_q;
 
   // ---- multipliers: one per element ----
-
   wire signed [17:0] prod0_d = $signed(k_rdata_i[8:0]) * $signed(qv_q[8:0]);
   reg signed [17:0] prod0_q;
-
   wire signed [17:0] prod1_d = $signed(k_rdata_i[17:9]) * $signed(qv_q[17:9]);
   reg signed [17:0] prod1_q;
-
   wire signed [17:0] prod2_d = $signed(k_rdata_i[26:18]) * $signed(qv_q[26:18]);
   reg signed [17:0] prod2_q;
-
   wire signed [17:0] prod3_d = $signed(k_rdata_i[35:27]) * $signed(qv_q[35:27]);
   reg signed [17:0] prod3_q;
-
   wire signed [17:0] prod4_d = $signed(k_rdata_i[44:36]) * $signed(qv_q[44:36]);
   reg signed [17:0] prod4_q;
-
   wire signed [17:0] prod5_d = $signed(k_rdata_i[53:45]) * $signed(qv_q[53:45]);
   reg signed [17:0] prod5_q;
-
   wire signed [17:0] prod6_d = $signed(k_rdata_i[62:54]) * $signed(qv_q[62:54]);
   reg signed [17:0] prod6_q;
-
   wire signed [17:0] prod7_d = $signed(k_rdata_i[71:63]) * $signed(qv_q[71:63]);
   reg signed [17:0] prod7_q;
-
   wire signed [17:0] prod8_d = $signed(k_rdata_i[80:72]) * $signed(qv_q[80:72]);
   reg signed [17:0] prod8_q;
-
   wire signed [17:0] prod9_d = $signed(k_rdata_i[89:81]) * $signed(qv_q[89:81]);
   reg signed [17:0] prod9_q;
-
   wire signed [17:0] prod10_d = $signed(k_rdata_i[98:90]) * $signed(qv_q[98:90]);
   reg signed [17:0] prod10_q;
-
   wire signed [17:0] prod11_d = $signed(k_rdata_i[107:99]) * $signed(qv_q[107:99]);
   reg signed [17:0] prod11_q;
-
   wire signed [17:0] prod12_d = $signed(k_rdata_i[116:108]) * $signed(qv_q[116:108]);
   reg signed [17:0] prod12_q;
-
   wire signed [17:0] prod13_d = $signed(k_rdata_i[125:117]) * $signed(qv_q[125:117]);
   reg signed [17:0] prod13_q;
-
   wire signed [17:0] prod14_d = $signed(k_rdata_i[134:126]) * $signed(qv_q[134:126]);
   reg signed [17:0] prod14_q;
-
   wire signed [17:0] prod15_d = $signed(k_rdata_i[143:135]) * $signed(qv_q[143:135]);
   reg signed [17:0] prod15_q;
 
-
   // ---- adder tree: exact growth, a register after every few levels ----
-
   // level 1 (registered)
-
   wire signed [18:0] sum1_0_d = prod0_q + prod1_q;
-
   reg signed [18:0] sum1_0_q;
-
-
   wire signed [18:0] sum1_1_d = prod2_q + prod3_q;
-
   reg signed [18:0] sum1_1_q;
-
-
   wire signed [18:0] sum1_2_d = prod4_q + prod5_q;
-
   reg signed [18:0] sum1_2_q;
-
-
   wire signed [18:0] sum1_3_d = prod6_q + prod7_q;
-
   reg signed [18:0] sum1_3_q;
-
-
   wire signed [18:0] sum1_4_d = prod8_q + prod9_q;
-
   reg signed [18:0] sum1_4_q;
-
-
   wire signed [18:0] sum1_5_d = prod10_q + prod11_q;
-
   reg signed [18:0] sum1_5_q;
-
-
   wire signed [18:0] sum1_6_d = prod12_q + prod13_q;
-
   reg signed [18:0] sum1_6_q;
-
-
   wire signed [18:0] sum1_7_d = prod14_q + prod15_q;
-
   reg signed [18:0] sum1_7_q;
-
-
-
   // level 2 (registered)
-
   wire signed [19:0] sum2_0_d = sum1_0_q + sum1_1_q;
-
   reg signed [19:0] sum2_0_q;
-
-
   wire signed [19:0] sum2_1_d = sum1_2_q + sum1_3_q;
-
   reg signed [19:0] sum2_1_q;
-
-
   wire signed [19:0] sum2_2_d = sum1_4_q + sum1_5_q;
-
   reg signed [19:0] sum2_2_q;
-
-
   wire signed [19:0] sum2_3_d = sum1_6_q + sum1_7_q;
-
   reg signed [19:0] sum2_3_q;
-
-
-
   // level 3 (registered)
-
   wire signed [20:0] sum3_0_d = sum2_0_q + sum2_1_q;
-
   reg signed [20:0] sum3_0_q;
-
-
   wire signed [20:0] sum3_1_d = sum2_2_q + sum2_3_q;
-
   reg signed [20:0] sum3_1_q;
-
-
-
   // level 4 (registered)
-
   wire signed [21:0] sum4_0_d = sum3_0_q + sum3_1_q;
-
   reg signed [21:0] sum4_0_q;
-
-
-
 
   wire signed [21:0] score = sum4_0_q;
   wire signed [21:0] max_new = (first_q || score > max_q) ? score : max_q;
@@ -258,22 +181,16 @@ module a3_mid_dot_product (
       max_q <= 22'sd0;
       tag0_valid_q <= 1'b0;
       tag0_last_q <= 1'b0;
-
       tag1_valid_q <= 1'b0;
       tag1_last_q <= 1'b0;
-
       tag2_valid_q <= 1'b0;
       tag2_last_q <= 1'b0;
-
       tag3_valid_q <= 1'b0;
       tag3_last_q <= 1'b0;
-
       tag4_valid_q <= 1'b0;
       tag4_last_q <= 1'b0;
-
       tag5_valid_q <= 1'b0;
       tag5_last_q <= 1'b0;
-
     end else begin
       busy_q <= busy_d;
       issue_q <= issue_d;
@@ -284,22 +201,16 @@ module a3_mid_dot_product (
       max_q <= max_d;
       tag0_valid_q <= issue_q;
       tag0_last_q <= last_issue;
-
       tag1_valid_q <= tag0_valid_q;
       tag1_last_q <= tag0_last_q;
-
       tag2_valid_q <= tag1_valid_q;
       tag2_last_q <= tag1_last_q;
-
       tag3_valid_q <= tag2_valid_q;
       tag3_last_q <= tag2_last_q;
-
       tag4_valid_q <= tag3_valid_q;
       tag4_last_q <= tag3_last_q;
-
       tag5_valid_q <= tag4_valid_q;
       tag5_last_q <= tag4_last_q;
-
     end
   end
 
@@ -307,97 +218,42 @@ module a3_mid_dot_product (
   always @(posedge clk_i) begin
     qv_q <= qv_d;
     tag0_row_q <= cnt_q;
-
     tag1_row_q <= tag0_row_q;
-
     tag2_row_q <= tag1_row_q;
-
     tag3_row_q <= tag2_row_q;
-
     tag4_row_q <= tag3_row_q;
-
     tag5_row_q <= tag4_row_q;
-
-
     prod0_q <= prod0_d;
-
     prod1_q <= prod1_d;
-
     prod2_q <= prod2_d;
-
     prod3_q <= prod3_d;
-
     prod4_q <= prod4_d;
-
     prod5_q <= prod5_d;
-
     prod6_q <= prod6_d;
-
     prod7_q <= prod7_d;
-
     prod8_q <= prod8_d;
-
     prod9_q <= prod9_d;
-
     prod10_q <= prod10_d;
-
     prod11_q <= prod11_d;
-
     prod12_q <= prod12_d;
-
     prod13_q <= prod13_d;
-
     prod14_q <= prod14_d;
-
     prod15_q <= prod15_d;
-
-
-
-
     sum1_0_q <= sum1_0_d;
-
     sum1_1_q <= sum1_1_d;
-
     sum1_2_q <= sum1_2_d;
-
     sum1_3_q <= sum1_3_d;
-
     sum1_4_q <= sum1_4_d;
-
     sum1_5_q <= sum1_5_d;
-
     sum1_6_q <= sum1_6_d;
-
     sum1_7_q <= sum1_7_d;
-
-
-
-
-
     sum2_0_q <= sum2_0_d;
-
     sum2_1_q <= sum2_1_d;
-
     sum2_2_q <= sum2_2_d;
-
     sum2_3_q <= sum2_3_d;
-
-
-
-
-
     sum3_0_q <= sum3_0_d;
-
     sum3_1_q <= sum3_1_d;
-
-
-
-
-
     sum4_0_q <= sum4_0_d;
-
-
-
   end
 
   assign q_ready_o = start;

@@ -17,135 +17,70 @@ module a3_mid_exp_hi_rom (
 
   always @* begin
     case (addr_i)
-
       6'd0: data_d = 13'd4096;
-
       6'd1: data_d = 13'd3615;
-
       6'd2: data_d = 13'd3190;
-
       6'd3: data_d = 13'd2815;
-
       6'd4: data_d = 13'd2484;
-
       6'd5: data_d = 13'd2192;
-
       6'd6: data_d = 13'd1935;
-
       6'd7: data_d = 13'd1707;
-
       6'd8: data_d = 13'd1507;
-
       6'd9: data_d = 13'd1330;
-
       6'd10: data_d = 13'd1174;
-
       6'd11: data_d = 13'd1036;
-
       6'd12: data_d = 13'd914;
-
       6'd13: data_d = 13'd807;
-
       6'd14: data_d = 13'd712;
-
       6'd15: data_d = 13'd628;
-
       6'd16: data_d = 13'd554;
-
       6'd17: data_d = 13'd489;
-
       6'd18: data_d = 13'd432;
-
       6'd19: data_d = 13'd381;
-
       6'd20: data_d = 13'd336;
-
       6'd21: data_d = 13'd297;
-
       6'd22: data_d = 13'd262;
-
       6'd23: data_d = 13'd231;
-
       6'd24: data_d = 13'd204;
-
       6'd25: data_d = 13'd180;
-
       6'd26: data_d = 13'd159;
-
       6'd27: data_d = 13'd140;
-
       6'd28: data_d = 13'd124;
-
       6'd29: data_d = 13'd109;
-
       6'd30: data_d = 13'd96;
-
       6'd31: data_d = 13'd85;
-
       6'd32: data_d = 13'd75;
-
       6'd33: data_d = 13'd66;
-
       6'd34: data_d = 13'd58;
-
       6'd35: data_d = 13'd52;
-
       6'd36: data_d = 13'd46;
-
       6'd37: data_d = 13'd40;
-
       6'd38: data_d = 13'd35;
-
       6'd39: data_d = 13'd31;
-
       6'd40: data_d = 13'd28;
-
       6'd41: data_d = 13'd24;
-
       6'd42: data_d = 13'd21;
-
       6'd43: data_d = 13'd19;
-
       6'd44: data_d = 13'd17;
-
       6'd45: data_d = 13'd15;
-
       6'd46: data_d = 13'd13;
-
       6'd47: data_d = 13'd12;
-
       6'd48: data_d = 13'd10;
-
       6'd49: data_d = 13'd9;
-
       6'd50: data_d = 13'd8;
-
       6'd51: data_d = 13'd7;
-
       6'd52: data_d = 13'd6;
-
       6'd53: data_d = 13'd5;
-
       6'd54: data_d = 13'd5;
-
       6'd55: data_d = 13'd4;
-
       6'd56: data_d = 13'd4;
-
       6'd57: data_d = 13'd3;
-
       6'd58: data_d = 13'd3;
-
       6'd59: data_d = 13'd3;
-
       6'd60: data_d = 13'd2;
-
       6'd61: data_d = 13'd2;
-
       6'd62: data_d = 13'd2;
-
       6'd63: data_d = 13'd2;
-
     endcase
   end
 

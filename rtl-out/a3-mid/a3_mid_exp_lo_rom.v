@@ -17,263 +17,134 @@ module a3_mid_exp_lo_rom (
 
   always @* begin
     case (addr_i)
-
       7'd0: data_d = 13'd4096;
-
       7'd1: data_d = 13'd4092;
-
       7'd2: data_d = 13'd4088;
-
       7'd3: data_d = 13'd4084;
-
       7'd4: data_d = 13'd4080;
-
       7'd5: data_d = 13'd4076;
-
       7'd6: data_d = 13'd4072;
-
       7'd7: data_d = 13'd4068;
-
       7'd8: data_d = 13'd4064;
-
       7'd9: data_d = 13'd4060;
-
       7'd10: data_d = 13'd4056;
-
       7'd11: data_d = 13'd4052;
-
       7'd12: data_d = 13'd4048;
-
       7'd13: data_d = 13'd4044;
-
       7'd14: data_d = 13'd4040;
-
       7'd15: data_d = 13'd4036;
-
       7'd16: data_d = 13'd4032;
-
       7'd17: data_d = 13'd4029;
-
       7'd18: data_d = 13'd4025;
-
       7'd19: data_d = 13'd4021;
-
       7'd20: data_d = 13'd4017;
-
       7'd21: data_d = 13'd4013;
-
       7'd22: data_d = 13'd4009;
-
       7'd23: data_d = 13'd4005;
-
       7'd24: data_d = 13'd4001;
-
       7'd25: data_d = 13'd3997;
-
       7'd26: data_d = 13'd3993;
-
       7'd27: data_d = 13'd3989;
-
       7'd28: data_d = 13'd3986;
-
       7'd29: data_d = 13'd3982;
-
       7'd30: data_d = 13'd3978;
-
       7'd31: data_d = 13'd3974;
-
       7'd32: data_d = 13'd3970;
-
       7'd33: data_d = 13'd3966;
-
       7'd34: data_d = 13'd3962;
-
       7'd35: data_d = 13'd3958;
-
       7'd36: data_d = 13'd3955;
-
       7'd37: data_d = 13'd3951;
-
       7'd38: data_d = 13'd3947;
-
       7'd39: data_d = 13'd3943;
-
       7'd40: data_d = 13'd3939;
-
       7'd41: data_d = 13'd3935;
-
       7'd42: data_d = 13'd3931;
-
       7'd43: data_d = 13'd3928;
-
       7'd44: data_d = 13'd3924;
-
       7'd45: data_d = 13'd3920;
-
       7'd46: data_d = 13'd3916;
-
       7'd47: data_d = 13'd3912;
-
       7'd48: data_d = 13'd3908;
-
       7'd49: data_d = 13'd3905;
-
       7'd50: data_d = 13'd3901;
-
       7'd51: data_d = 13'd3897;
-
       7'd52: data_d = 13'd3893;
-
       7'd53: data_d = 13'd3889;
-
       7'd54: data_d = 13'd3886;
-
       7'd55: data_d = 13'd3882;
-
       7'd56: data_d = 13'd3878;
-
       7'd57: data_d = 13'd3874;
-
       7'd58: data_d = 13'd3870;
-
       7'd59: data_d = 13'd3867;
-
       7'd60: data_d = 13'd3863;
-
       7'd61: data_d = 13'd3859;
-
       7'd62: data_d = 13'd3855;
-
       7'd63: data_d = 13'd3852;
-
       7'd64: data_d = 13'd3848;
-
       7'd65: data_d = 13'd3844;
-
       7'd66: data_d = 13'd3840;
-
       7'd67: data_d = 13'd3837;
-
       7'd68: data_d = 13'd3833;
-
       7'd69: data_d = 13'd3829;
-
       7'd70: data_d = 13'd3825;
-
       7'd71: data_d = 13'd3822;
-
       7'd72: data_d = 13'd3818;
-
       7'd73: data_d = 13'd3814;
-
       7'd74: data_d = 13'd3810;
-
       7'd75: data_d = 13'd3807;
-
       7'd76: data_d = 13'd3803;
-
       7'd77: data_d = 13'd3799;
-
       7'd78: data_d = 13'd3796;
-
       7'd79: data_d = 13'd3792;
-
       7'd80: data_d = 13'd3788;
-
       7'd81: data_d = 13'd3784;
-
       7'd82: data_d = 13'd3781;
-
       7'd83: data_d = 13'd3777;
-
       7'd84: data_d = 13'd3773;
-
       7'd85: data_d = 13'd3770;
-
       7'd86: data_d = 13'd3766;
-
       7'd87: data_d = 13'd3762;
-
       7'd88: data_d = 13'd3759;
-
       7'd89: data_d = 13'd3755;
-
       7'd90: data_d = 13'd3751;
-
       7'd91: data_d = 13'd3748;
-
       7'd92: data_d = 13'd3744;
-
       7'd93: data_d = 13'd3740;
-
       7'd94: data_d = 13'd3737;
-
       7'd95: data_d = 13'd3733;
-
       7'd96: data_d = 13'd3729;
-
       7'd97: data_d = 13'd3726;
-
       7'd98: data_d = 13'd3722;
-
       7'd99: data_d = 13'd3719;
-
       7'd100: data_d = 13'd3715;
-
       7'd101: data_d = 13'd3711;
-
       7'd102: data_d = 13'd3708;
-
       7'd103: data_d = 13'd3704;
-
       7'd104: data_d = 13'd3700;
-
       7'd105: data_d = 13'd3697;
-
       7'd106: data_d = 13'd3693;
-
       7'd107: data_d = 13'd3690;
-
       7'd108: data_d = 13'd3686;
-
       7'd109: data_d = 13'd3682;
-
       7'd110: data_d = 13'd3679;
-
       7'd111: data_d = 13'd3675;
-
       7'd112: data_d = 13'd3672;
-
       7'd113: data_d = 13'd3668;
-
       7'd114: data_d = 13'd3664;
-
       7'd115: data_d = 13'd3661;
-
       7'd116: data_d = 13'd3657;
-
       7'd117: data_d = 13'd3654;
-
       7'd118: data_d = 13'd3650;
-
       7'd119: data_d = 13'd3647;
-
       7'd120: data_d = 13'd3643;
-
       7'd121: data_d = 13'd3640;
-
       7'd122: data_d = 13'd3636;
-
       7'd123: data_d = 13'd3632;
-
       7'd124: data_d = 13'd3629;
-
       7'd125: data_d = 13'd3625;
-
       7'd126: data_d = 13'd3622;
-
       7'd127: data_d = 13'd3618;
-
     endcase
   end
 

@@ -38,33 +38,19 @@ module a3_mid_output (
 
   reg tag0_valid_q;
   reg tag0_last_q;
-
   reg tag1_valid_q;
   reg tag1_last_q;
-
   reg [6:0] tag1_row_q;
-
-
   reg tag2_valid_q;
   reg tag2_last_q;
-
   reg [6:0] tag2_row_q;
-
-
   reg tag3_valid_q;
   reg tag3_last_q;
-
   reg [6:0] tag3_row_q;
-
-
   reg tag4_valid_q;
   reg tag4_last_q;
-
-
   reg tag5_valid_q;
   reg tag5_last_q;
-
-
 
   wire [6:0] rows = rd_meta_i[23:17];
   wire [16:0] expsum = rd_meta_i[16:0];
@@ -84,199 +70,118 @@ module a3_mid_output (
   );
 
   // ---- after the divider: weighted value rows (one multiplier per element), then the accumulators ----
-
   wire signed [19:0] wv0_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[8:0]);
   reg signed [19:0] wv0_q;
   reg signed [26:0] acc0_q;
   wire signed [26:0] acc0_new = (first_q ? 27'sd0 : acc0_q) + {{7{wv0_q[19]}}, wv0_q};
-
   wire signed [27:0] accx0 = { acc0_new[26], acc0_new };
   wire [24:0] out0 = accx0[27:3] + { 24'd0, accx0[2] };
-
   wire unused_accx0 = &{ 1'b0, accx0[1:0] };
-
-
-
   wire signed [19:0] wv1_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[17:9]);
   reg signed [19:0] wv1_q;
   reg signed [26:0] acc1_q;
   wire signed [26:0] acc1_new = (first_q ? 27'sd0 : acc1_q) + {{7{wv1_q[19]}}, wv1_q};
-
   wire signed [27:0] accx1 = { acc1_new[26], acc1_new };
   wire [24:0] out1 = accx1[27:3] + { 24'd0, accx1[2] };
-
   wire unused_accx1 = &{ 1'b0, accx1[1:0] };
-
-
-
   wire signed [19:0] wv2_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[26:18]);
   reg signed [19:0] wv2_q;
   reg signed [26:0] acc2_q;
   wire signed [26:0] acc2_new = (first_q ? 27'sd0 : acc2_q) + {{7{wv2_q[19]}}, wv2_q};
-
   wire signed [27:0] accx2 = { acc2_new[26], acc2_new };
   wire [24:0] out2 = accx2[27:3] + { 24'd0, accx2[2] };
-
   wire unused_accx2 = &{ 1'b0, accx2[1:0] };
-
-
-
   wire signed [19:0] wv3_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[35:27]);
   reg signed [19:0] wv3_q;
   reg signed [26:0] acc3_q;
   wire signed [26:0] acc3_new = (first_q ? 27'sd0 : acc3_q) + {{7{wv3_q[19]}}, wv3_q};
-
   wire signed [27:0] accx3 = { acc3_new[26], acc3_new };
   wire [24:0] out3 = accx3[27:3] + { 24'd0, accx3[2] };
-
   wire unused_accx3 = &{ 1'b0, accx3[1:0] };
-
-
-
   wire signed [19:0] wv4_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[44:36]);
   reg signed [19:0] wv4_q;
   reg signed [26:0] acc4_q;
   wire signed [26:0] acc4_new = (first_q ? 27'sd0 : acc4_q) + {{7{wv4_q[19]}}, wv4_q};
-
   wire signed [27:0] accx4 = { acc4_new[26], acc4_new };
   wire [24:0] out4 = accx4[27:3] + { 24'd0, accx4[2] };
-
   wire unused_accx4 = &{ 1'b0, accx4[1:0] };
-
-
-
   wire signed [19:0] wv5_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[53:45]);
   reg signed [19:0] wv5_q;
   reg signed [26:0] acc5_q;
   wire signed [26:0] acc5_new = (first_q ? 27'sd0 : acc5_q) + {{7{wv5_q[19]}}, wv5_q};
-
   wire signed [27:0] accx5 = { acc5_new[26], acc5_new };
   wire [24:0] out5 = accx5[27:3] + { 24'd0, accx5[2] };
-
   wire unused_accx5 = &{ 1'b0, accx5[1:0] };
-
-
-
   wire signed [19:0] wv6_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[62:54]);
   reg signed [19:0] wv6_q;
   reg signed [26:0] acc6_q;
   wire signed [26:0] acc6_new = (first_q ? 27'sd0 : acc6_q) + {{7{wv6_q[19]}}, wv6_q};
-
   wire signed [27:0] accx6 = { acc6_new[26], acc6_new };
   wire [24:0] out6 = accx6[27:3] + { 24'd0, accx6[2] };
-
   wire unused_accx6 = &{ 1'b0, accx6[1:0] };
-
-
-
   wire signed [19:0] wv7_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[71:63]);
   reg signed [19:0] wv7_q;
   reg signed [26:0] acc7_q;
   wire signed [26:0] acc7_new = (first_q ? 27'sd0 : acc7_q) + {{7{wv7_q[19]}}, wv7_q};
-
   wire signed [27:0] accx7 = { acc7_new[26], acc7_new };
   wire [24:0] out7 = accx7[27:3] + { 24'd0, accx7[2] };
-
   wire unused_accx7 = &{ 1'b0, accx7[1:0] };
-
-
-
   wire signed [19:0] wv8_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[80:72]);
   reg signed [19:0] wv8_q;
   reg signed [26:0] acc8_q;
   wire signed [26:0] acc8_new = (first_q ? 27'sd0 : acc8_q) + {{7{wv8_q[19]}}, wv8_q};
-
   wire signed [27:0] accx8 = { acc8_new[26], acc8_new };
   wire [24:0] out8 = accx8[27:3] + { 24'd0, accx8[2] };
-
   wire unused_accx8 = &{ 1'b0, accx8[1:0] };
-
-
-
   wire signed [19:0] wv9_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[89:81]);
   reg signed [19:0] wv9_q;
   reg signed [26:0] acc9_q;
   wire signed [26:0] acc9_new = (first_q ? 27'sd0 : acc9_q) + {{7{wv9_q[19]}}, wv9_q};
-
   wire signed [27:0] accx9 = { acc9_new[26], acc9_new };
   wire [24:0] out9 = accx9[27:3] + { 24'd0, accx9[2] };
-
   wire unused_accx9 = &{ 1'b0, accx9[1:0] };
-
-
-
   wire signed [19:0] wv10_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[98:90]);
   reg signed [19:0] wv10_q;
   reg signed [26:0] acc10_q;
   wire signed [26:0] acc10_new = (first_q ? 27'sd0 : acc10_q) + {{7{wv10_q[19]}}, wv10_q};
-
   wire signed [27:0] accx10 = { acc10_new[26], acc10_new };
   wire [24:0] out10 = accx10[27:3] + { 24'd0, accx10[2] };
-
   wire unused_accx10 = &{ 1'b0, accx10[1:0] };
-
-
-
   wire signed [19:0] wv11_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[107:99]);
   reg signed [19:0] wv11_q;
   reg signed [26:0] acc11_q;
   wire signed [26:0] acc11_new = (first_q ? 27'sd0 : acc11_q) + {{7{wv11_q[19]}}, wv11_q};
-
   wire signed [27:0] accx11 = { acc11_new[26], acc11_new };
   wire [24:0] out11 = accx11[27:3] + { 24'd0, accx11[2] };
-
   wire unused_accx11 = &{ 1'b0, accx11[1:0] };
-
-
-
   wire signed [19:0] wv12_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[116:108]);
   reg signed [19:0] wv12_q;
   reg signed [26:0] acc12_q;
   wire signed [26:0] acc12_new = (first_q ? 27'sd0 : acc12_q) + {{7{wv12_q[19]}}, wv12_q};
-
   wire signed [27:0] accx12 = { acc12_new[26], acc12_new };
   wire [24:0] out12 = accx12[27:3] + { 24'd0, accx12[2] };
-
   wire unused_accx12 = &{ 1'b0, accx12[1:0] };
-
-
-
   wire signed [19:0] wv13_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[125:117]);
   reg signed [19:0] wv13_q;
   reg signed [26:0] acc13_q;
   wire signed [26:0] acc13_new = (first_q ? 27'sd0 : acc13_q) + {{7{wv13_q[19]}}, wv13_q};
-
   wire signed [27:0] accx13 = { acc13_new[26], acc13_new };
   wire [24:0] out13 = accx13[27:3] + { 24'd0, accx13[2] };
-
   wire unused_accx13 = &{ 1'b0, accx13[1:0] };
-
-
-
   wire signed [19:0] wv14_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[134:126]);
   reg signed [19:0] wv14_q;
   reg signed [26:0] acc14_q;
   wire signed [26:0] acc14_new = (first_q ? 27'sd0 : acc14_q) + {{7{wv14_q[19]}}, wv14_q};
-
   wire signed [27:0] accx14 = { acc14_new[26], acc14_new };
   wire [24:0] out14 = accx14[27:3] + { 24'd0, accx14[2] };
-
   wire unused_accx14 = &{ 1'b0, accx14[1:0] };
-
-
-
   wire signed [19:0] wv15_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[143:135]);
   reg signed [19:0] wv15_q;
   reg signed [26:0] acc15_q;
   wire signed [26:0] acc15_new = (first_q ? 27'sd0 : acc15_q) + {{7{wv15_q[19]}}, wv15_q};
-
   wire signed [27:0] accx15 = { acc15_new[26], acc15_new };
   wire [24:0] out15 = accx15[27:3] + { 24'd0, accx15[2] };
-
   wire unused_accx15 = &{ 1'b0, accx15[1:0] };
-
-
-
 
   always @* begin
     busy_d = busy_q;
@@ -315,22 +220,16 @@ module a3_mid_output (
       left_q <= 7'd0;
       tag0_valid_q <= 1'b0;
       tag0_last_q <= 1'b0;
-
       tag1_valid_q <= 1'b0;
       tag1_last_q <= 1'b0;
-
       tag2_valid_q <= 1'b0;
       tag2_last_q <= 1'b0;
-
       tag3_valid_q <= 1'b0;
       tag3_last_q <= 1'b0;
-
       tag4_valid_q <= 1'b0;
       tag4_last_q <= 1'b0;
-
       tag5_valid_q <= 1'b0;
       tag5_last_q <= 1'b0;
-
     end else begin
       busy_q <= busy_d;
       issue_q <= issue_d;
@@ -339,124 +238,87 @@ module a3_mid_output (
       left_q <= left_d;
       tag0_valid_q <= issue_q;
       tag0_last_q <= last_issue;
-
       tag1_valid_q <= tag0_valid_q;
       tag1_last_q <= tag0_last_q;
-
       tag2_valid_q <= tag1_valid_q;
       tag2_last_q <= tag1_last_q;
-
       tag3_valid_q <= tag2_valid_q;
       tag3_last_q <= tag2_last_q;
-
       tag4_valid_q <= tag3_valid_q;
       tag4_last_q <= tag3_last_q;
-
       tag5_valid_q <= tag4_valid_q;
       tag5_last_q <= tag4_last_q;
-
     end
   end
 
   always @(posedge clk_i) begin
-
-
     tag1_row_q <= tag0_row;
-
-
-
     tag2_row_q <= tag1_row_q;
-
-
-
     tag3_row_q <= tag2_row_q;
-
-
-
-
-
-
-
     wv0_q <= wv0_d;
     if (tag5_valid_q) begin
       acc0_q <= acc0_new;
     end
-
     wv1_q <= wv1_d;
     if (tag5_valid_q) begin
       acc1_q <= acc1_new;
     end
-
     wv2_q <= wv2_d;
     if (tag5_valid_q) begin
       acc2_q <= acc2_new;
     end
-
     wv3_q <= wv3_d;
     if (tag5_valid_q) begin
       acc3_q <= acc3_new;
     end
-
     wv4_q <= wv4_d;
     if (tag5_valid_q) begin
       acc4_q <= acc4_new;
     end
-
     wv5_q <= wv5_d;
     if (tag5_valid_q) begin
       acc5_q <= acc5_new;
     end
-
     wv6_q <= wv6_d;
     if (tag5_valid_q) begin
       acc6_q <= acc6_new;
     end
-
     wv7_q <= wv7_d;
     if (tag5_valid_q) begin
       acc7_q <= acc7_new;
     end
-
     wv8_q <= wv8_d;
     if (tag5_valid_q) begin
       acc8_q <= acc8_new;
     end
-
     wv9_q <= wv9_d;
     if (tag5_valid_q) begin
       acc9_q <= acc9_new;
     end
-
     wv10_q <= wv10_d;
     if (tag5_valid_q) begin
       acc10_q <= acc10_new;
     end
-
     wv11_q <= wv11_d;
     if (tag5_valid_q) begin
       acc11_q <= acc11_new;
     end
-
     wv12_q <= wv12_d;
     if (tag5_valid_q) begin
       acc12_q <= acc12_new;
     end
-
     wv13_q <= wv13_d;
     if (tag5_valid_q) begin
       acc13_q <= acc13_new;
     end
-
     wv14_q <= wv14_d;
     if (tag5_valid_q) begin
       acc14_q <= acc14_new;
     end
-
     wv15_q <= wv15_d;
     if (tag5_valid_q) begin
       acc15_q <= acc15_new;
     end
-
   end
 
   assign re_o = issue_q;
@@ -467,39 +329,22 @@ module a3_mid_output (
   assign v_raddr_o = tag3_row_q;
   assign res_push_o = done;
   assign res_data_o[406:400] = rows;
-
   assign res_data_o[24:0] = out0;
-
   assign res_data_o[49:25] = out1;
-
   assign res_data_o[74:50] = out2;
-
   assign res_data_o[99:75] = out3;
-
   assign res_data_o[124:100] = out4;
-
   assign res_data_o[149:125] = out5;
-
   assign res_data_o[174:150] = out6;
-
   assign res_data_o[199:175] = out7;
-
   assign res_data_o[224:200] = out8;
-
   assign res_data_o[249:225] = out9;
-
   assign res_data_o[274:250] = out10;
-
   assign res_data_o[299:275] = out11;
-
   assign res_data_o[324:300] = out12;
-
   assign res_data_o[349:325] = out13;
-
   assign res_data_o[374:350] = out14;
-
   assign res_data_o[399:375] = out15;
-
   assign busy_o = busy_q;
 
 endmodule

@@ -43,474 +43,244 @@ module a3_paper_dot_product (
   reg tag0_valid_q;
   reg tag0_last_q;
   reg [8:0] tag0_row_q;
-
   reg tag1_valid_q;
   reg tag1_last_q;
   reg [8:0] tag1_row_q;
-
   reg tag2_valid_q;
   reg tag2_last_q;
   reg [8:0] tag2_row_q;
-
   reg tag3_valid_q;
   reg tag3_last_q;
   reg [8:0] tag3_row_q;
-
   reg tag4_valid_q;
   reg tag4_last_q;
   reg [8:0] tag4_row_q;
-
 
   wire start = !busy_q & q_valid_i & wr_free_i;
   wire last_issue = issue_q & (left_q == 9'd1);
   wire done = tag4_valid_q & tag4_last_q;
 
   // ---- multipliers: one per element ----
-
   wire signed [17:0] prod0_d = $signed(k_rdata_i[8:0]) * $signed(qv_q[8:0]);
   reg signed [17:0] prod0_q;
-
   wire signed [17:0] prod1_d = $signed(k_rdata_i[17:9]) * $signed(qv_q[17:9]);
   reg signed [17:0] prod1_q;
-
   wire signed [17:0] prod2_d = $signed(k_rdata_i[26:18]) * $signed(qv_q[26:18]);
   reg signed [17:0] prod2_q;
-
   wire signed [17:0] prod3_d = $signed(k_rdata_i[35:27]) * $signed(qv_q[35:27]);
   reg signed [17:0] prod3_q;
-
   wire signed [17:0] prod4_d = $signed(k_rdata_i[44:36]) * $signed(qv_q[44:36]);
   reg signed [17:0] prod4_q;
-
   wire signed [17:0] prod5_d = $signed(k_rdata_i[53:45]) * $signed(qv_q[53:45]);
   reg signed [17:0] prod5_q;
-
   wire signed [17:0] prod6_d = $signed(k_rdata_i[62:54]) * $signed(qv_q[62:54]);
   reg signed [17:0] prod6_q;
-
   wire signed [17:0] prod7_d = $signed(k_rdata_i[71:63]) * $signed(qv_q[71:63]);
   reg signed [17:0] prod7_q;
-
   wire signed [17:0] prod8_d = $signed(k_rdata_i[80:72]) * $signed(qv_q[80:72]);
   reg signed [17:0] prod8_q;
-
   wire signed [17:0] prod9_d = $signed(k_rdata_i[89:81]) * $signed(qv_q[89:81]);
   reg signed [17:0] prod9_q;
-
   wire signed [17:0] prod10_d = $signed(k_rdata_i[98:90]) * $signed(qv_q[98:90]);
   reg signed [17:0] prod10_q;
-
   wire signed [17:0] prod11_d = $signed(k_rdata_i[107:99]) * $signed(qv_q[107:99]);
   reg signed [17:0] prod11_q;
-
   wire signed [17:0] prod12_d = $signed(k_rdata_i[116:108]) * $signed(qv_q[116:108]);
   reg signed [17:0] prod12_q;
-
   wire signed [17:0] prod13_d = $signed(k_rdata_i[125:117]) * $signed(qv_q[125:117]);
   reg signed [17:0] prod13_q;
-
   wire signed [17:0] prod14_d = $signed(k_rdata_i[134:126]) * $signed(qv_q[134:126]);
   reg signed [17:0] prod14_q;
-
   wire signed [17:0] prod15_d = $signed(k_rdata_i[143:135]) * $signed(qv_q[143:135]);
   reg signed [17:0] prod15_q;
-
   wire signed [17:0] prod16_d = $signed(k_rdata_i[152:144]) * $signed(qv_q[152:144]);
   reg signed [17:0] prod16_q;
-
   wire signed [17:0] prod17_d = $signed(k_rdata_i[161:153]) * $signed(qv_q[161:153]);
   reg signed [17:0] prod17_q;
-
   wire signed [17:0] prod18_d = $signed(k_rdata_i[170:162]) * $signed(qv_q[170:162]);
   reg signed [17:0] prod18_q;
-
   wire signed [17:0] prod19_d = $signed(k_rdata_i[179:171]) * $signed(qv_q[179:171]);
   reg signed [17:0] prod19_q;
-
   wire signed [17:0] prod20_d = $signed(k_rdata_i[188:180]) * $signed(qv_q[188:180]);
   reg signed [17:0] prod20_q;
-
   wire signed [17:0] prod21_d = $signed(k_rdata_i[197:189]) * $signed(qv_q[197:189]);
   reg signed [17:0] prod21_q;
-
   wire signed [17:0] prod22_d = $signed(k_rdata_i[206:198]) * $signed(qv_q[206:198]);
   reg signed [17:0] prod22_q;
-
   wire signed [17:0] prod23_d = $signed(k_rdata_i[215:207]) * $signed(qv_q[215:207]);
   reg signed [17:0] prod23_q;
-
   wire signed [17:0] prod24_d = $signed(k_rdata_i[224:216]) * $signed(qv_q[224:216]);
   reg signed [17:0] prod24_q;
-
   wire signed [17:0] prod25_d = $signed(k_rdata_i[233:225]) * $signed(qv_q[233:225]);
   reg signed [17:0] prod25_q;
-
   wire signed [17:0] prod26_d = $signed(k_rdata_i[242:234]) * $signed(qv_q[242:234]);
   reg signed [17:0] prod26_q;
-
   wire signed [17:0] prod27_d = $signed(k_rdata_i[251:243]) * $signed(qv_q[251:243]);
   reg signed [17:0] prod27_q;
-
   wire signed [17:0] prod28_d = $signed(k_rdata_i[260:252]) * $signed(qv_q[260:252]);
   reg signed [17:0] prod28_q;
-
   wire signed [17:0] prod29_d = $signed(k_rdata_i[269:261]) * $signed(qv_q[269:261]);
   reg signed [17:0] prod29_q;
-
   wire signed [17:0] prod30_d = $signed(k_rdata_i[278:270]) * $signed(qv_q[278:270]);
   reg signed [17:0] prod30_q;
-
   wire signed [17:0] prod31_d = $signed(k_rdata_i[287:279]) * $signed(qv_q[287:279]);
   reg signed [17:0] prod31_q;
-
   wire signed [17:0] prod32_d = $signed(k_rdata_i[296:288]) * $signed(qv_q[296:288]);
   reg signed [17:0] prod32_q;
-
   wire signed [17:0] prod33_d = $signed(k_rdata_i[305:297]) * $signed(qv_q[305:297]);
   reg signed [17:0] prod33_q;
-
   wire signed [17:0] prod34_d = $signed(k_rdata_i[314:306]) * $signed(qv_q[314:306]);
   reg signed [17:0] prod34_q;
-
   wire signed [17:0] prod35_d = $signed(k_rdata_i[323:315]) * $signed(qv_q[323:315]);
   reg signed [17:0] prod35_q;
-
   wire signed [17:0] prod36_d = $signed(k_rdata_i[332:324]) * $signed(qv_q[332:324]);
   reg signed [17:0] prod36_q;
-
   wire signed [17:0] prod37_d = $signed(k_rdata_i[341:333]) * $signed(qv_q[341:333]);
   reg signed [17:0] prod37_q;
-
   wire signed [17:0] prod38_d = $signed(k_rdata_i[350:342]) * $signed(qv_q[350:342]);
   reg signed [17:0] prod38_q;
-
   wire signed [17:0] prod39_d = $signed(k_rdata_i[359:351]) * $signed(qv_q[359:351]);
   reg signed [17:0] prod39_q;
-
   wire signed [17:0] prod40_d = $signed(k_rdata_i[368:360]) * $signed(qv_q[368:360]);
   reg signed [17:0] prod40_q;
-
   wire signed [17:0] prod41_d = $signed(k_rdata_i[377:369]) * $signed(qv_q[377:369]);
   reg signed [17:0] prod41_q;
-
   wire signed [17:0] prod42_d = $signed(k_rdata_i[386:378]) * $signed(qv_q[386:378]);
   reg signed [17:0] prod42_q;
-
   wire signed [17:0] prod43_d = $signed(k_rdata_i[395:387]) * $signed(qv_q[395:387]);
   reg signed [17:0] prod43_q;
-
   wire signed [17:0] prod44_d = $signed(k_rdata_i[404:396]) * $signed(qv_q[404:396]);
   reg signed [17:0] prod44_q;
-
   wire signed [17:0] prod45_d = $signed(k_rdata_i[413:405]) * $signed(qv_q[413:405]);
   reg signed [17:0] prod45_q;
-
   wire signed [17:0] prod46_d = $signed(k_rdata_i[422:414]) * $signed(qv_q[422:414]);
   reg signed [17:0] prod46_q;
-
   wire signed [17:0] prod47_d = $signed(k_rdata_i[431:423]) * $signed(qv_q[431:423]);
   reg signed [17:0] prod47_q;
-
   wire signed [17:0] prod48_d = $signed(k_rdata_i[440:432]) * $signed(qv_q[440:432]);
   reg signed [17:0] prod48_q;
-
   wire signed [17:0] prod49_d = $signed(k_rdata_i[449:441]) * $signed(qv_q[449:441]);
   reg signed [17:0] prod49_q;
-
   wire signed [17:0] prod50_d = $signed(k_rdata_i[458:450]) * $signed(qv_q[458:450]);
   reg signed [17:0] prod50_q;
-
   wire signed [17:0] prod51_d = $signed(k_rdata_i[467:459]) * $signed(qv_q[467:459]);
   reg signed [17:0] prod51_q;
-
   wire signed [17:0] prod52_d = $signed(k_rdata_i[476:468]) * $signed(qv_q[476:468]);
   reg signed [17:0] prod52_q;
-
   wire signed [17:0] prod53_d = $signed(k_rdata_i[485:477]) * $signed(qv_q[485:477]);
   reg signed [17:0] prod53_q;
-
   wire signed [17:0] prod54_d = $signed(k_rdata_i[494:486]) * $signed(qv_q[494:486]);
   reg signed [17:0] prod54_q;
-
   wire signed [17:0] prod55_d = $signed(k_rdata_i[503:495]) * $signed(qv_q[503:495]);
   reg signed [17:0] prod55_q;
-
   wire signed [17:0] prod56_d = $signed(k_rdata_i[512:504]) * $signed(qv_q[512:504]);
   reg signed [17:0] prod56_q;
-
   wire signed [17:0] prod57_d = $signed(k_rdata_i[521:513]) * $signed(qv_q[521:513]);
   reg signed [17:0] prod57_q;
-
   wire signed [17:0] prod58_d = $signed(k_rdata_i[530:522]) * $signed(qv_q[530:522]);
   reg signed [17:0] prod58_q;
-
   wire signed [17:0] prod59_d = $signed(k_rdata_i[539:531]) * $signed(qv_q[539:531]);
   reg signed [17:0] prod59_q;
-
   wire signed [17:0] prod60_d = $signed(k_rdata_i[548:540]) * $signed(qv_q[548:540]);
   reg signed [17:0] prod60_q;
-
   wire signed [17:0] prod61_d = $signed(k_rdata_i[557:549]) * $signed(qv_q[557:549]);
   reg signed [17:0] prod61_q;
-
   wire signed [17:0] prod62_d = $signed(k_rdata_i[566:558]) * $signed(qv_q[566:558]);
   reg signed [17:0] prod62_q;
-
   wire signed [17:0] prod63_d = $signed(k_rdata_i[575:567]) * $signed(qv_q[575:567]);
   reg signed [17:0] prod63_q;
 
-
   // ---- adder tree: exact growth, a register after every few levels ----
-
   // level 1
-
   wire signed [18:0] sum1_0_d = prod0_q + prod1_q;
-
-
   wire signed [18:0] sum1_1_d = prod2_q + prod3_q;
-
-
   wire signed [18:0] sum1_2_d = prod4_q + prod5_q;
-
-
   wire signed [18:0] sum1_3_d = prod6_q + prod7_q;
-
-
   wire signed [18:0] sum1_4_d = prod8_q + prod9_q;
-
-
   wire signed [18:0] sum1_5_d = prod10_q + prod11_q;
-
-
   wire signed [18:0] sum1_6_d = prod12_q + prod13_q;
-
-
   wire signed [18:0] sum1_7_d = prod14_q + prod15_q;
-
-
   wire signed [18:0] sum1_8_d = prod16_q + prod17_q;
-
-
   wire signed [18:0] sum1_9_d = prod18_q + prod19_q;
-
-
   wire signed [18:0] sum1_10_d = prod20_q + prod21_q;
-
-
   wire signed [18:0] sum1_11_d = prod22_q + prod23_q;
-
-
   wire signed [18:0] sum1_12_d = prod24_q + prod25_q;
-
-
   wire signed [18:0] sum1_13_d = prod26_q + prod27_q;
-
-
   wire signed [18:0] sum1_14_d = prod28_q + prod29_q;
-
-
   wire signed [18:0] sum1_15_d = prod30_q + prod31_q;
-
-
   wire signed [18:0] sum1_16_d = prod32_q + prod33_q;
-
-
   wire signed [18:0] sum1_17_d = prod34_q + prod35_q;
-
-
   wire signed [18:0] sum1_18_d = prod36_q + prod37_q;
-
-
   wire signed [18:0] sum1_19_d = prod38_q + prod39_q;
-
-
   wire signed [18:0] sum1_20_d = prod40_q + prod41_q;
-
-
   wire signed [18:0] sum1_21_d = prod42_q + prod43_q;
-
-
   wire signed [18:0] sum1_22_d = prod44_q + prod45_q;
-
-
   wire signed [18:0] sum1_23_d = prod46_q + prod47_q;
-
-
   wire signed [18:0] sum1_24_d = prod48_q + prod49_q;
-
-
   wire signed [18:0] sum1_25_d = prod50_q + prod51_q;
-
-
   wire signed [18:0] sum1_26_d = prod52_q + prod53_q;
-
-
   wire signed [18:0] sum1_27_d = prod54_q + prod55_q;
-
-
   wire signed [18:0] sum1_28_d = prod56_q + prod57_q;
-
-
   wire signed [18:0] sum1_29_d = prod58_q + prod59_q;
-
-
   wire signed [18:0] sum1_30_d = prod60_q + prod61_q;
-
-
   wire signed [18:0] sum1_31_d = prod62_q + prod63_q;
-
-
-
   // level 2 (registered)
-
   wire signed [19:0] sum2_0_d = sum1_0_d + sum1_1_d;
-
   reg signed [19:0] sum2_0_q;
-
-
   wire signed [19:0] sum2_1_d = sum1_2_d + sum1_3_d;
-
   reg signed [19:0] sum2_1_q;
-
-
   wire signed [19:0] sum2_2_d = sum1_4_d + sum1_5_d;
-
   reg signed [19:0] sum2_2_q;
-
-
   wire signed [19:0] sum2_3_d = sum1_6_d + sum1_7_d;
-
   reg signed [19:0] sum2_3_q;
-
-
   wire signed [19:0] sum2_4_d = sum1_8_d + sum1_9_d;
-
   reg signed [19:0] sum2_4_q;
-
-
   wire signed [19:0] sum2_5_d = sum1_10_d + sum1_11_d;
-
   reg signed [19:0] sum2_5_q;
-
-
   wire signed [19:0] sum2_6_d = sum1_12_d + sum1_13_d;
-
   reg signed [19:0] sum2_6_q;
-
-
   wire signed [19:0] sum2_7_d = sum1_14_d + sum1_15_d;
-
   reg signed [19:0] sum2_7_q;
-
-
   wire signed [19:0] sum2_8_d = sum1_16_d + sum1_17_d;
-
   reg signed [19:0] sum2_8_q;
-
-
   wire signed [19:0] sum2_9_d = sum1_18_d + sum1_19_d;
-
   reg signed [19:0] sum2_9_q;
-
-
   wire signed [19:0] sum2_10_d = sum1_20_d + sum1_21_d;
-
   reg signed [19:0] sum2_10_q;
-
-
   wire signed [19:0] sum2_11_d = sum1_22_d + sum1_23_d;
-
   reg signed [19:0] sum2_11_q;
-
-
   wire signed [19:0] sum2_12_d = sum1_24_d + sum1_25_d;
-
   reg signed [19:0] sum2_12_q;
-
-
   wire signed [19:0] sum2_13_d = sum1_26_d + sum1_27_d;
-
   reg signed [19:0] sum2_13_q;
-
-
   wire signed [19:0] sum2_14_d = sum1_28_d + sum1_29_d;
-
   reg signed [19:0] sum2_14_q;
-
-
   wire signed [19:0] sum2_15_d = sum1_30_d + sum1_31_d;
-
   reg signed [19:0] sum2_15_q;
-
-
-
   // level 3
-
   wire signed [20:0] sum3_0_d = sum2_0_q + sum2_1_q;
-
-
   wire signed [20:0] sum3_1_d = sum2_2_q + sum2_3_q;
-
-
   wire signed [20:0] sum3_2_d = sum2_4_q + sum2_5_q;
-
-
   wire signed [20:0] sum3_3_d = sum2_6_q + sum2_7_q;
-
-
   wire signed [20:0] sum3_4_d = sum2_8_q + sum2_9_q;
-
-
   wire signed [20:0] sum3_5_d = sum2_10_q + sum2_11_q;
-
-
   wire signed [20:0] sum3_6_d = sum2_12_q + sum2_13_q;
-
-
   wire signed [20:0] sum3_7_d = sum2_14_q + sum2_15_q;
-
-
-
   // level 4 (registered)
-
   wire signed [21:0] sum4_0_d = sum3_0_d + sum3_1_d;
-
   reg signed [21:0] sum4_0_q;
-
-
   wire signed [21:0] sum4_1_d = sum3_2_d + sum3_3_d;
-
   reg signed [21:0] sum4_1_q;
-
-
   wire signed [21:0] sum4_2_d = sum3_4_d + sum3_5_d;
-
   reg signed [21:0] sum4_2_q;
-
-
   wire signed [21:0] sum4_3_d = sum3_6_d + sum3_7_d;
-
   reg signed [21:0] sum4_3_q;
-
-
-
   // level 5
-
   wire signed [22:0] sum5_0_d = sum4_0_q + sum4_1_q;
-
-
   wire signed [22:0] sum5_1_d = sum4_2_q + sum4_3_q;
-
-
-
   // level 6 (registered)
-
   wire signed [23:0] sum6_0_d = sum5_0_d + sum5_1_d;
-
   reg signed [23:0] sum6_0_q;
-
-
-
 
   wire signed [23:0] score = sum6_0_q;
   wire signed [23:0] max_new = (first_q || score > max_q) ? score : max_q;
@@ -560,19 +330,14 @@ module a3_paper_dot_product (
       max_q <= 24'sd0;
       tag0_valid_q <= 1'b0;
       tag0_last_q <= 1'b0;
-
       tag1_valid_q <= 1'b0;
       tag1_last_q <= 1'b0;
-
       tag2_valid_q <= 1'b0;
       tag2_last_q <= 1'b0;
-
       tag3_valid_q <= 1'b0;
       tag3_last_q <= 1'b0;
-
       tag4_valid_q <= 1'b0;
       tag4_last_q <= 1'b0;
-
     end else begin
       busy_q <= busy_d;
       issue_q <= issue_d;
@@ -583,19 +348,14 @@ module a3_paper_dot_product (
       max_q <= max_d;
       tag0_valid_q <= issue_q;
       tag0_last_q <= last_issue;
-
       tag1_valid_q <= tag0_valid_q;
       tag1_last_q <= tag0_last_q;
-
       tag2_valid_q <= tag1_valid_q;
       tag2_last_q <= tag1_last_q;
-
       tag3_valid_q <= tag2_valid_q;
       tag3_last_q <= tag2_last_q;
-
       tag4_valid_q <= tag3_valid_q;
       tag4_last_q <= tag3_last_q;
-
     end
   end
 
@@ -603,205 +363,95 @@ module a3_paper_dot_product (
   always @(posedge clk_i) begin
     qv_q <= qv_d;
     tag0_row_q <= cnt_q;
-
     tag1_row_q <= tag0_row_q;
-
     tag2_row_q <= tag1_row_q;
-
     tag3_row_q <= tag2_row_q;
-
     tag4_row_q <= tag3_row_q;
-
-
     prod0_q <= prod0_d;
-
     prod1_q <= prod1_d;
-
     prod2_q <= prod2_d;
-
     prod3_q <= prod3_d;
-
     prod4_q <= prod4_d;
-
     prod5_q <= prod5_d;
-
     prod6_q <= prod6_d;
-
     prod7_q <= prod7_d;
-
     prod8_q <= prod8_d;
-
     prod9_q <= prod9_d;
-
     prod10_q <= prod10_d;
-
     prod11_q <= prod11_d;
-
     prod12_q <= prod12_d;
-
     prod13_q <= prod13_d;
-
     prod14_q <= prod14_d;
-
     prod15_q <= prod15_d;
-
     prod16_q <= prod16_d;
-
     prod17_q <= prod17_d;
-
     prod18_q <= prod18_d;
-
     prod19_q <= prod19_d;
-
     prod20_q <= prod20_d;
-
     prod21_q <= prod21_d;
-
     prod22_q <= prod22_d;
-
     prod23_q <= prod23_d;
-
     prod24_q <= prod24_d;
-
     prod25_q <= prod25_d;
-
     prod26_q <= prod26_d;
-
     prod27_q <= prod27_d;
-
     prod28_q <= prod28_d;
-
     prod29_q <= prod29_d;
-
     prod30_q <= prod30_d;
-
     prod31_q <= prod31_d;
-
     prod32_q <= prod32_d;
-
     prod33_q <= prod33_d;
-
     prod34_q <= prod34_d;
-
     prod35_q <= prod35_d;
-
     prod36_q <= prod36_d;
-
     prod37_q <= prod37_d;
-
     prod38_q <= prod38_d;
-
     prod39_q <= prod39_d;
-
     prod40_q <= prod40_d;
-
     prod41_q <= prod41_d;
-
     prod42_q <= prod42_d;
-
     prod43_q <= prod43_d;
-
     prod44_q <= prod44_d;
-
     prod45_q <= prod45_d;
-
     prod46_q <= prod46_d;
-
     prod47_q <= prod47_d;
-
     prod48_q <= prod48_d;
-
     prod49_q <= prod49_d;
-
     prod50_q <= prod50_d;
-
     prod51_q <= prod51_d;
-
     prod52_q <= prod52_d;
-
     prod53_q <= prod53_d;
-
     prod54_q <= prod54_d;
-
     prod55_q <= prod55_d;
-
     prod56_q <= prod56_d;
-
     prod57_q <= prod57_d;
-
     prod58_q <= prod58_d;
-
     prod59_q <= prod59_d;
-
     prod60_q <= prod60_d;
-
     prod61_q <= prod61_d;
-
     prod62_q <= prod62_d;
-
     prod63_q <= prod63_d;
-
-
-
-
-
-
     sum2_0_q <= sum2_0_d;
-
     sum2_1_q <= sum2_1_d;
-
     sum2_2_q <= sum2_2_d;
-
     sum2_3_q <= sum2_3_d;
-
     sum2_4_q <= sum2_4_d;
-
     sum2_5_q <= sum2_5_d;
-
     sum2_6_q <= sum2_6_d;
-
     sum2_7_q <= sum2_7_d;
-
     sum2_8_q <= sum2_8_d;
-
     sum2_9_q <= sum2_9_d;
-
     sum2_10_q <= sum2_10_d;
-
     sum2_11_q <= sum2_11_d;
-
     sum2_12_q <= sum2_12_d;
-
     sum2_13_q <= sum2_13_d;
-
     sum2_14_q <= sum2_14_d;
-
     sum2_15_q <= sum2_15_d;
-
-
-
-
-
-
-
     sum4_0_q <= sum4_0_d;
-
     sum4_1_q <= sum4_1_d;
-
     sum4_2_q <= sum4_2_d;
-
     sum4_3_q <= sum4_3_d;
-
-
-
-
-
-
-
     sum6_0_q <= sum6_0_d;
-
-
-
   end
 
   assign q_ready_o = start;

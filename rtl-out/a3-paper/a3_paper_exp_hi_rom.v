@@ -17,71 +17,38 @@ module a3_paper_exp_hi_rom (
 
   always @* begin
     case (addr_i)
-
       5'd0: data_d = 11'd1024;
-
       5'd1: data_d = 11'd797;
-
       5'd2: data_d = 11'd621;
-
       5'd3: data_d = 11'd484;
-
       5'd4: data_d = 11'd377;
-
       5'd5: data_d = 11'd293;
-
       5'd6: data_d = 11'd228;
-
       5'd7: data_d = 11'd178;
-
       5'd8: data_d = 11'd139;
-
       5'd9: data_d = 11'd108;
-
       5'd10: data_d = 11'd84;
-
       5'd11: data_d = 11'd65;
-
       5'd12: data_d = 11'd51;
-
       5'd13: data_d = 11'd40;
-
       5'd14: data_d = 11'd31;
-
       5'd15: data_d = 11'd24;
-
       5'd16: data_d = 11'd19;
-
       5'd17: data_d = 11'd15;
-
       5'd18: data_d = 11'd11;
-
       5'd19: data_d = 11'd9;
-
       5'd20: data_d = 11'd7;
-
       5'd21: data_d = 11'd5;
-
       5'd22: data_d = 11'd4;
-
       5'd23: data_d = 11'd3;
-
       5'd24: data_d = 11'd3;
-
       5'd25: data_d = 11'd2;
-
       5'd26: data_d = 11'd2;
-
       5'd27: data_d = 11'd1;
-
       5'd28: data_d = 11'd1;
-
       5'd29: data_d = 11'd1;
-
       5'd30: data_d = 11'd1;
-
       5'd31: data_d = 11'd0;
-
     endcase
   end
 

@@ -17,135 +17,70 @@ module a3_paper_exp_lo_rom (
 
   always @* begin
     case (addr_i)
-
       6'd0: data_d = 11'd1024;
-
       6'd1: data_d = 11'd1020;
-
       6'd2: data_d = 11'd1016;
-
       6'd3: data_d = 11'd1012;
-
       6'd4: data_d = 11'd1008;
-
       6'd5: data_d = 11'd1004;
-
       6'd6: data_d = 11'd1000;
-
       6'd7: data_d = 11'd996;
-
       6'd8: data_d = 11'd992;
-
       6'd9: data_d = 11'd989;
-
       6'd10: data_d = 11'd985;
-
       6'd11: data_d = 11'd981;
-
       6'd12: data_d = 11'd977;
-
       6'd13: data_d = 11'd973;
-
       6'd14: data_d = 11'd970;
-
       6'd15: data_d = 11'd966;
-
       6'd16: data_d = 11'd962;
-
       6'd17: data_d = 11'd958;
-
       6'd18: data_d = 11'd954;
-
       6'd19: data_d = 11'd951;
-
       6'd20: data_d = 11'd947;
-
       6'd21: data_d = 11'd943;
-
       6'd22: data_d = 11'd940;
-
       6'd23: data_d = 11'd936;
-
       6'd24: data_d = 11'd932;
-
       6'd25: data_d = 11'd929;
-
       6'd26: data_d = 11'd925;
-
       6'd27: data_d = 11'd922;
-
       6'd28: data_d = 11'd918;
-
       6'd29: data_d = 11'd914;
-
       6'd30: data_d = 11'd911;
-
       6'd31: data_d = 11'd907;
-
       6'd32: data_d = 11'd904;
-
       6'd33: data_d = 11'd900;
-
       6'd34: data_d = 11'd897;
-
       6'd35: data_d = 11'd893;
-
       6'd36: data_d = 11'd890;
-
       6'd37: data_d = 11'd886;
-
       6'd38: data_d = 11'd883;
-
       6'd39: data_d = 11'd879;
-
       6'd40: data_d = 11'd876;
-
       6'd41: data_d = 11'd872;
-
       6'd42: data_d = 11'd869;
-
       6'd43: data_d = 11'd866;
-
       6'd44: data_d = 11'd862;
-
       6'd45: data_d = 11'd859;
-
       6'd46: data_d = 11'd856;
-
       6'd47: data_d = 11'd852;
-
       6'd48: data_d = 11'd849;
-
       6'd49: data_d = 11'd846;
-
       6'd50: data_d = 11'd842;
-
       6'd51: data_d = 11'd839;
-
       6'd52: data_d = 11'd836;
-
       6'd53: data_d = 11'd833;
-
       6'd54: data_d = 11'd829;
-
       6'd55: data_d = 11'd826;
-
       6'd56: data_d = 11'd823;
-
       6'd57: data_d = 11'd820;
-
       6'd58: data_d = 11'd816;
-
       6'd59: data_d = 11'd813;
-
       6'd60: data_d = 11'd810;
-
       6'd61: data_d = 11'd807;
-
       6'd62: data_d = 11'd804;
-
       6'd63: data_d = 11'd801;
-
     endcase
   end
 

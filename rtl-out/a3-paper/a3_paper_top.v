@@ -9,48 +9,28 @@
 // (the output vector and the query's statistics per beat), all valid/ready.
 // Stages: query queue -> dot product -> score buffer -> exponent -> exp buffer -> output -> result queue.
 module a3_paper_top (
-
   input  wire clk_i,  // clock
-
   input  wire rst_ni,  // asynchronous reset, active low
-
   input  wire load_valid_i,  // load stream: a row is offered
-
   output wire load_ready_o,  // load stream: the row is taken (only while no query is queued or in flight)
-
   input  wire load_target_i,  // load stream: 0 = key matrix K, 1 = value matrix V
-
   input  wire [8:0] load_row_i,  // load stream: row index, 0..N-1
-
   input  wire [575:0] load_data_i,  // load stream: the row, element j at bits [j*W +: W], input format
-
   input  wire query_valid_i,  // query stream: a query is offered
-
   output wire query_ready_o,  // query stream: the query is taken (query queue not full)
-
   input  wire [575:0] query_data_i,  // query stream: q, element j at bits [j*W +: W], input format
-
   input  wire [8:0] query_rows_i,  // query stream: rows n of this query, 1..N
-
   output wire result_valid_o,  // result stream: a result is offered
-
   input  wire result_ready_i,  // result stream: the result is taken
-
   output wire [1727:0] result_data_o,  // result stream: output vector, element j at bits [j*W +: W], output format
-
   output wire [8:0] result_candidates_o,  // result stream: candidate rows C (n on the exact path)
-
   output wire [8:0] result_kept_o,  // result stream: rows kept after post-scoring K (n on the exact path)
-
   output wire result_fallback_o  // result stream: the candidate set was empty and all rows were used (0 on the exact path)
-
 );
 
   // ---- key and value memories, written by the load stream ----
   wire load_fire = load_valid_i & load_ready_o;
-
   wire load_row_ok = {{1{1'b0}}, load_row_i} < 10'd320;
-
   wire k_we = load_fire & load_row_ok & (load_target_i == 1'b0);
   wire v_we = load_fire & load_row_ok & (load_target_i == 1'b1);
 

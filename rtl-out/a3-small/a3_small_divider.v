@@ -16,192 +16,85 @@ module a3_small_divider (
 
   wire [13:0] den_x = { 1'b0, den_i };
 
-
   // ---- stage 0 ----
-
-
-  wire [13:0] r2_0 = {{5{1'b0}}, num_i};
-
-
-  wire [13:0] diff_0 = r2_0 - den_x;
+  wire [13:0] shl_0 = {{5{1'b0}}, num_i};
+  wire [13:0] diff_0 = shl_0 - den_x;
   wire ge_0 = !diff_0[13];
-  wire [12:0] r0 = ge_0 ? diff_0[12:0] : r2_0[12:0];
-
-
+  wire [12:0] r0 = ge_0 ? diff_0[12:0] : shl_0[12:0];
   wire [0:0] q0 = ge_0;
-
-
-
-  wire [13:0] r2_1 = { r0, 1'b0 };
-
-
-  wire [13:0] diff_1 = r2_1 - den_x;
+  wire [13:0] shl_1 = { r0, 1'b0 };
+  wire [13:0] diff_1 = shl_1 - den_x;
   wire ge_1 = !diff_1[13];
-  wire [12:0] r1 = ge_1 ? diff_1[12:0] : r2_1[12:0];
-
-
+  wire [12:0] r1 = ge_1 ? diff_1[12:0] : shl_1[12:0];
   wire [1:0] q1 = { q0, ge_1 };
-
-
-
   reg [12:0] rem0_q;
   reg [1:0] quo0_q;
 
-
-
   // ---- stage 1 ----
-
-
-  wire [13:0] r2_2 = { rem0_q, 1'b0 };
-
-
-  wire [13:0] diff_2 = r2_2 - den_x;
+  wire [13:0] shl_2 = { rem0_q, 1'b0 };
+  wire [13:0] diff_2 = shl_2 - den_x;
   wire ge_2 = !diff_2[13];
-  wire [12:0] r2 = ge_2 ? diff_2[12:0] : r2_2[12:0];
-
-
+  wire [12:0] r2 = ge_2 ? diff_2[12:0] : shl_2[12:0];
   wire [2:0] q2 = { quo0_q, ge_2 };
-
-
-
-  wire [13:0] r2_3 = { r2, 1'b0 };
-
-
-  wire [13:0] diff_3 = r2_3 - den_x;
+  wire [13:0] shl_3 = { r2, 1'b0 };
+  wire [13:0] diff_3 = shl_3 - den_x;
   wire ge_3 = !diff_3[13];
-  wire [12:0] r3 = ge_3 ? diff_3[12:0] : r2_3[12:0];
-
-
+  wire [12:0] r3 = ge_3 ? diff_3[12:0] : shl_3[12:0];
   wire [3:0] q3 = { q2, ge_3 };
-
-
-
   reg [12:0] rem1_q;
   reg [3:0] quo1_q;
 
-
-
   // ---- stage 2 ----
-
-
-  wire [13:0] r2_4 = { rem1_q, 1'b0 };
-
-
-  wire [13:0] diff_4 = r2_4 - den_x;
+  wire [13:0] shl_4 = { rem1_q, 1'b0 };
+  wire [13:0] diff_4 = shl_4 - den_x;
   wire ge_4 = !diff_4[13];
-  wire [12:0] r4 = ge_4 ? diff_4[12:0] : r2_4[12:0];
-
-
+  wire [12:0] r4 = ge_4 ? diff_4[12:0] : shl_4[12:0];
   wire [4:0] q4 = { quo1_q, ge_4 };
-
-
-
-  wire [13:0] r2_5 = { r4, 1'b0 };
-
-
-  wire [13:0] diff_5 = r2_5 - den_x;
+  wire [13:0] shl_5 = { r4, 1'b0 };
+  wire [13:0] diff_5 = shl_5 - den_x;
   wire ge_5 = !diff_5[13];
-  wire [12:0] r5 = ge_5 ? diff_5[12:0] : r2_5[12:0];
-
-
+  wire [12:0] r5 = ge_5 ? diff_5[12:0] : shl_5[12:0];
   wire [5:0] q5 = { q4, ge_5 };
-
-
-
   reg [12:0] rem2_q;
   reg [5:0] quo2_q;
 
-
-
   // ---- stage 3 ----
-
-
-  wire [13:0] r2_6 = { rem2_q, 1'b0 };
-
-
-  wire [13:0] diff_6 = r2_6 - den_x;
+  wire [13:0] shl_6 = { rem2_q, 1'b0 };
+  wire [13:0] diff_6 = shl_6 - den_x;
   wire ge_6 = !diff_6[13];
-  wire [12:0] r6 = ge_6 ? diff_6[12:0] : r2_6[12:0];
-
-
+  wire [12:0] r6 = ge_6 ? diff_6[12:0] : shl_6[12:0];
   wire [6:0] q6 = { quo2_q, ge_6 };
-
-
-
-  wire [13:0] r2_7 = { r6, 1'b0 };
-
-
-  wire [13:0] diff_7 = r2_7 - den_x;
+  wire [13:0] shl_7 = { r6, 1'b0 };
+  wire [13:0] diff_7 = shl_7 - den_x;
   wire ge_7 = !diff_7[13];
-  wire [12:0] r7 = ge_7 ? diff_7[12:0] : r2_7[12:0];
-
-
+  wire [12:0] r7 = ge_7 ? diff_7[12:0] : shl_7[12:0];
   wire [7:0] q7 = { q6, ge_7 };
-
-
-
   reg [12:0] rem3_q;
   reg [7:0] quo3_q;
 
-
-
   // ---- stage 4 ----
-
-
-  wire [13:0] r2_8 = { rem3_q, 1'b0 };
-
-
-  wire [13:0] diff_8 = r2_8 - den_x;
+  wire [13:0] shl_8 = { rem3_q, 1'b0 };
+  wire [13:0] diff_8 = shl_8 - den_x;
   wire ge_8 = !diff_8[13];
-  wire [12:0] r8 = ge_8 ? diff_8[12:0] : r2_8[12:0];
-
-
+  wire [12:0] r8 = ge_8 ? diff_8[12:0] : shl_8[12:0];
   wire [8:0] q8 = { quo3_q, ge_8 };
-
-
-
-  wire [13:0] r2_9 = { r8, 1'b0 };
-
-
-  wire ge_9 = r2_9 >= den_x;
-
-
+  wire [13:0] shl_9 = { r8, 1'b0 };
+  wire ge_9 = shl_9 >= den_x;
   wire [9:0] q9 = { q8, ge_9 };
-
-
-
   // round half up: (q + 1) >> 1 = (q >> 1) + q[0]
   wire [8:0] weight_d = q9[9:1] + { 8'd0, q9[0] };
   reg [8:0] weight_q;
 
-
-
   always @(posedge clk_i) begin
-
-
     rem0_q <= r1;
     quo0_q <= q1;
-
-
-
     rem1_q <= r3;
     quo1_q <= q3;
-
-
-
     rem2_q <= r5;
     quo2_q <= q5;
-
-
-
     rem3_q <= r7;
     quo3_q <= q7;
-
-
-
     weight_q <= weight_d;
-
-
   end
 
   assign quo_o = weight_q;

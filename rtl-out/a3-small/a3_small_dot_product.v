@@ -43,54 +43,34 @@ module a3_small_dot_product (
   reg tag0_valid_q;
   reg tag0_last_q;
   reg [3:0] tag0_row_q;
-
   reg tag1_valid_q;
   reg tag1_last_q;
   reg [3:0] tag1_row_q;
-
   reg tag2_valid_q;
   reg tag2_last_q;
   reg [3:0] tag2_row_q;
-
 
   wire start = !busy_q & q_valid_i & wr_free_i;
   wire last_issue = issue_q & (left_q == 5'd1);
   wire done = tag2_valid_q & tag2_last_q;
 
   // ---- multipliers: one per element ----
-
   wire signed [17:0] prod0_d = $signed(k_rdata_i[8:0]) * $signed(qv_q[8:0]);
   reg signed [17:0] prod0_q;
-
   wire signed [17:0] prod1_d = $signed(k_rdata_i[17:9]) * $signed(qv_q[17:9]);
   reg signed [17:0] prod1_q;
-
   wire signed [17:0] prod2_d = $signed(k_rdata_i[26:18]) * $signed(qv_q[26:18]);
   reg signed [17:0] prod2_q;
-
   wire signed [17:0] prod3_d = $signed(k_rdata_i[35:27]) * $signed(qv_q[35:27]);
   reg signed [17:0] prod3_q;
 
-
   // ---- adder tree: exact growth, a register after every few levels ----
-
   // level 1
-
   wire signed [18:0] sum1_0_d = prod0_q + prod1_q;
-
-
   wire signed [18:0] sum1_1_d = prod2_q + prod3_q;
-
-
-
   // level 2 (registered)
-
   wire signed [19:0] sum2_0_d = sum1_0_d + sum1_1_d;
-
   reg signed [19:0] sum2_0_q;
-
-
-
 
   wire signed [19:0] score = sum2_0_q;
   wire signed [19:0] max_new = (first_q || score > max_q) ? score : max_q;
@@ -140,13 +120,10 @@ module a3_small_dot_product (
       max_q <= 20'sd0;
       tag0_valid_q <= 1'b0;
       tag0_last_q <= 1'b0;
-
       tag1_valid_q <= 1'b0;
       tag1_last_q <= 1'b0;
-
       tag2_valid_q <= 1'b0;
       tag2_last_q <= 1'b0;
-
     end else begin
       busy_q <= busy_d;
       issue_q <= issue_d;
@@ -157,13 +134,10 @@ module a3_small_dot_product (
       max_q <= max_d;
       tag0_valid_q <= issue_q;
       tag0_last_q <= last_issue;
-
       tag1_valid_q <= tag0_valid_q;
       tag1_last_q <= tag0_last_q;
-
       tag2_valid_q <= tag1_valid_q;
       tag2_last_q <= tag1_last_q;
-
     end
   end
 
@@ -171,29 +145,13 @@ module a3_small_dot_product (
   always @(posedge clk_i) begin
     qv_q <= qv_d;
     tag0_row_q <= cnt_q;
-
     tag1_row_q <= tag0_row_q;
-
     tag2_row_q <= tag1_row_q;
-
-
     prod0_q <= prod0_d;
-
     prod1_q <= prod1_d;
-
     prod2_q <= prod2_d;
-
     prod3_q <= prod3_d;
-
-
-
-
-
-
     sum2_0_q <= sum2_0_d;
-
-
-
   end
 
   assign q_ready_o = start;

@@ -38,19 +38,15 @@ module a3_small_exponent (
 
   reg tag0_valid_q;
   reg tag0_last_q;
-
   reg tag1_valid_q;
   reg tag1_last_q;
   reg [3:0] tag1_row_q;
-
   reg tag2_valid_q;
   reg tag2_last_q;
   reg [3:0] tag2_row_q;
-
   reg tag3_valid_q;
   reg tag3_last_q;
   reg [3:0] tag3_row_q;
-
 
   wire [4:0] rows = rd_meta_i[24:20];
   wire [19:0] max_score = rd_meta_i[19:0];
@@ -62,9 +58,7 @@ module a3_small_exponent (
   wire [3:0] tag0_row = rdata_i[23:20];
   wire [19:0] score = rdata_i[19:0];
   wire [19:0] diff = max_score - score;
-
   wire [10:0] u_d = (diff > 20'd2047) ? 11'd2047 : diff[10:0];
-
   reg [10:0] u_q;
 
   // ---- tag1 -> tag2: the two tables ----
@@ -88,9 +82,7 @@ module a3_small_exponent (
   reg [21:0] tprod_q;
   wire [8:0] exp_val = tprod_q[20:12] + { 8'd0, tprod_q[11] };
   // Bits that the rounding drops; the top one is always zero since e <= 1.0.
-
   wire unused_tprod = &{1'b0, tprod_q[21], tprod_q[10:0]};
-
   wire [12:0] expsum_new = (first_q ? 13'd0 : expsum_q) + {{4{1'b0}}, exp_val};
 
   always @* begin
@@ -133,16 +125,12 @@ module a3_small_exponent (
       expsum_q <= 13'd0;
       tag0_valid_q <= 1'b0;
       tag0_last_q <= 1'b0;
-
       tag1_valid_q <= 1'b0;
       tag1_last_q <= 1'b0;
-
       tag2_valid_q <= 1'b0;
       tag2_last_q <= 1'b0;
-
       tag3_valid_q <= 1'b0;
       tag3_last_q <= 1'b0;
-
     end else begin
       busy_q <= busy_d;
       issue_q <= issue_d;
@@ -152,27 +140,19 @@ module a3_small_exponent (
       expsum_q <= expsum_d;
       tag0_valid_q <= issue_q;
       tag0_last_q <= last_issue;
-
       tag1_valid_q <= tag0_valid_q;
       tag1_last_q <= tag0_last_q;
-
       tag2_valid_q <= tag1_valid_q;
       tag2_last_q <= tag1_last_q;
-
       tag3_valid_q <= tag2_valid_q;
       tag3_last_q <= tag2_last_q;
-
     end
   end
 
   always @(posedge clk_i) begin
-
     tag1_row_q <= tag0_row;
-
     tag2_row_q <= tag1_row_q;
-
     tag3_row_q <= tag2_row_q;
-
     u_q <= u_d;
     tprod_q <= tprod_d;
   end

@@ -38,39 +38,22 @@ module a3_small_output (
 
   reg tag0_valid_q;
   reg tag0_last_q;
-
   reg tag1_valid_q;
   reg tag1_last_q;
-
   reg [3:0] tag1_row_q;
-
-
   reg tag2_valid_q;
   reg tag2_last_q;
-
   reg [3:0] tag2_row_q;
-
-
   reg tag3_valid_q;
   reg tag3_last_q;
-
   reg [3:0] tag3_row_q;
-
-
   reg tag4_valid_q;
   reg tag4_last_q;
-
   reg [3:0] tag4_row_q;
-
-
   reg tag5_valid_q;
   reg tag5_last_q;
-
-
   reg tag6_valid_q;
   reg tag6_last_q;
-
-
 
   wire [4:0] rows = rd_meta_i[17:13];
   wire [12:0] expsum = rd_meta_i[12:0];
@@ -90,39 +73,26 @@ module a3_small_output (
   );
 
   // ---- after the divider: weighted value rows (one multiplier per element), then the accumulators ----
-
   wire signed [17:0] wv0_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[8:0]);
   reg signed [17:0] wv0_q;
   reg signed [21:0] acc0_q;
   wire signed [21:0] acc0_new = (first_q ? 22'sd0 : acc0_q) + {{4{wv0_q[17]}}, wv0_q};
-
   wire [21:0] out0 = acc0_new;
-
-
   wire signed [17:0] wv1_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[17:9]);
   reg signed [17:0] wv1_q;
   reg signed [21:0] acc1_q;
   wire signed [21:0] acc1_new = (first_q ? 22'sd0 : acc1_q) + {{4{wv1_q[17]}}, wv1_q};
-
   wire [21:0] out1 = acc1_new;
-
-
   wire signed [17:0] wv2_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[26:18]);
   reg signed [17:0] wv2_q;
   reg signed [21:0] acc2_q;
   wire signed [21:0] acc2_new = (first_q ? 22'sd0 : acc2_q) + {{4{wv2_q[17]}}, wv2_q};
-
   wire [21:0] out2 = acc2_new;
-
-
   wire signed [17:0] wv3_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[35:27]);
   reg signed [17:0] wv3_q;
   reg signed [21:0] acc3_q;
   wire signed [21:0] acc3_new = (first_q ? 22'sd0 : acc3_q) + {{4{wv3_q[17]}}, wv3_q};
-
   wire [21:0] out3 = acc3_new;
-
-
 
   always @* begin
     busy_d = busy_q;
@@ -161,25 +131,18 @@ module a3_small_output (
       left_q <= 5'd0;
       tag0_valid_q <= 1'b0;
       tag0_last_q <= 1'b0;
-
       tag1_valid_q <= 1'b0;
       tag1_last_q <= 1'b0;
-
       tag2_valid_q <= 1'b0;
       tag2_last_q <= 1'b0;
-
       tag3_valid_q <= 1'b0;
       tag3_last_q <= 1'b0;
-
       tag4_valid_q <= 1'b0;
       tag4_last_q <= 1'b0;
-
       tag5_valid_q <= 1'b0;
       tag5_last_q <= 1'b0;
-
       tag6_valid_q <= 1'b0;
       tag6_last_q <= 1'b0;
-
     end else begin
       busy_q <= busy_d;
       issue_q <= issue_d;
@@ -188,71 +151,42 @@ module a3_small_output (
       left_q <= left_d;
       tag0_valid_q <= issue_q;
       tag0_last_q <= last_issue;
-
       tag1_valid_q <= tag0_valid_q;
       tag1_last_q <= tag0_last_q;
-
       tag2_valid_q <= tag1_valid_q;
       tag2_last_q <= tag1_last_q;
-
       tag3_valid_q <= tag2_valid_q;
       tag3_last_q <= tag2_last_q;
-
       tag4_valid_q <= tag3_valid_q;
       tag4_last_q <= tag3_last_q;
-
       tag5_valid_q <= tag4_valid_q;
       tag5_last_q <= tag4_last_q;
-
       tag6_valid_q <= tag5_valid_q;
       tag6_last_q <= tag5_last_q;
-
     end
   end
 
   always @(posedge clk_i) begin
-
-
     tag1_row_q <= tag0_row;
-
-
-
     tag2_row_q <= tag1_row_q;
-
-
-
     tag3_row_q <= tag2_row_q;
-
-
-
     tag4_row_q <= tag3_row_q;
-
-
-
-
-
-
-
     wv0_q <= wv0_d;
     if (tag6_valid_q) begin
       acc0_q <= acc0_new;
     end
-
     wv1_q <= wv1_d;
     if (tag6_valid_q) begin
       acc1_q <= acc1_new;
     end
-
     wv2_q <= wv2_d;
     if (tag6_valid_q) begin
       acc2_q <= acc2_new;
     end
-
     wv3_q <= wv3_d;
     if (tag6_valid_q) begin
       acc3_q <= acc3_new;
     end
-
   end
 
   assign re_o = issue_q;
@@ -263,15 +197,10 @@ module a3_small_output (
   assign v_raddr_o = tag4_row_q;
   assign res_push_o = done;
   assign res_data_o[92:88] = rows;
-
   assign res_data_o[21:0] = out0;
-
   assign res_data_o[43:22] = out1;
-
   assign res_data_o[65:44] = out2;
-
   assign res_data_o[87:66] = out3;
-
   assign busy_o = busy_q;
 
 endmodule

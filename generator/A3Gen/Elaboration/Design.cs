@@ -188,6 +188,17 @@ public sealed class Design
     /// <summary>Predicted steady-state cycles between results of back-to-back queries of n rows, result always ready.</summary>
     public int Interval(int n) => StagePeriods(n).Max();
 
+    /// <summary>
+    /// Bound on |o_j - o_ref_j| of the golden model against double-precision attention on the same
+    /// (already quantized) inputs, for n rows whose values are at most <paramref name="maxAbsValue"/>:
+    /// each weight is off by at most 2^-(Fw+1) (round half up of the exact quotient) plus its share of the
+    /// exp errors, and sum_r |e_r/S - e'_r/S'| &lt;= 2 n eps / S with S >= 1 (the max row's e is exactly 1.0);
+    /// the output rounding adds 2^-(Fo+1).
+    /// </summary>
+    public double OutputErrorBound(int n, double maxAbsValue) =>
+        (maxAbsValue * n * (Math.Pow(2, -(Weight.FractionBits + 1)) + (2 * Exp.MaxError)))
+        + (OutputShift > 0 ? Math.Pow(2, -(Output.FractionBits + 1)) : 0);
+
     public string ResetPort => Config.Reset == ResetStyle.AsyncLow ? "rst_ni" : "rst_i";
 
     public int RowDataWidth => Dimension * Input.Width;

@@ -94,6 +94,14 @@ public sealed class ExpUnit
     private static long Quantize(double value, int fractionBits) =>
         (long)Math.Floor(value * Math.Pow(2, fractionBits) + 0.5);
 
+    /// <summary>
+    /// Largest |e - exp(-u)| over every u (real units): each table entry is off by at most half its ulp,
+    /// so the product by at most 2^-Ft + 2^-(2Ft+2); rounding to the exp format adds 2^-(Fe+1); a
+    /// clamped u has exp(-u) &lt; 2^-(Fe+1) and e = 0.
+    /// </summary>
+    public double MaxError =>
+        Math.Pow(2, -(OutputFractionBits + 1)) + Math.Pow(2, -TableFractionBits) + Math.Pow(2, -(2 * TableFractionBits + 2));
+
     /// <summary>Clamps u (raw, >= 0) to the table range.</summary>
     public long Clamp(long u) => u > ClampRaw ? ClampRaw : u;
 

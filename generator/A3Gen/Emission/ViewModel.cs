@@ -46,7 +46,7 @@ public sealed record RomEntryView(string Address, string Value);
 
 public sealed record RomView(string P, string Name, string Purpose, int AddressMsb, int DataMsb, IReadOnlyList<RomEntryView> Entries);
 
-public sealed record PortView(string Direction, string Range, string Name, string Description);
+public sealed record PortView(string Direction, string Range, string Name, string Separator, string Description);
 
 /// <summary>
 /// What the templates see: the design's numbers, named, plus the literal strings and loop lists they
@@ -194,7 +194,8 @@ public sealed class ViewModel
         ResultQueuePtr = design.ResultQueuePointerWidth;
         ResultQueueCount = design.ResultQueueCountWidth;
         Ports = design.Ports
-            .Select(p => new PortView(p.Direction == "input" ? "input " : "output", p.Width == 1 ? "" : $"[{p.Width - 1}:0] ", p.Name, p.Description))
+            .Select((p, k) => new PortView(p.Direction == "input" ? "input " : "output", p.Width == 1 ? "" : $"[{p.Width - 1}:0] ", p.Name,
+                k == design.Ports.Count - 1 ? "" : ",", p.Description))
             .ToList();
     }
 

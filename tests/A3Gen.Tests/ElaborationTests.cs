@@ -1,0 +1,126 @@
+using A3Gen.Configuration;
+using A3Gen.Elaboration;
+using A3Gen.Model;
+
+namespace A3Gen.Tests;
+
+public class ElaborationTests
+{
+    public static TheoryData<string> Configs => new(TestSupport.ShippedConfigNames);
+
+    [Theory]
+    [MemberData(nameof(Configs))]
+    public void ExpTablesMatchExpWithinTheirErrorBoundAtEveryInput(string name)
+    {
+        var exp = TestSupport.ShippedDesign(name).Exp;
+        double ulpIn = Math.Pow(2, -exp.InputFractionBits), scale = Math.Pow(2, exp.OutputFractionBits);
+        for (long u = 0; u <= exp.ClampRaw; u++)
+        {
+            long e = exp.Exp(u);
+            Assert.InRange(Math.Abs((e / scale) - Math.Exp(-u * ulpIn)), 0, exp.MaxError);
+        }
+        Assert.Equal(1L << exp.OutputFractionBits, exp.Exp(0));
+        Assert.Equal(0, exp.Exp(exp.ClampRaw));
+        // Beyond the clamp the exact exp rounds to zero too, so clamping changes nothing.
+        Assert.True(Math.Exp(-(exp.ClampRaw + 1) * ulpIn) * scale < 0.5);
+        Assert.Equal(exp.ClampRaw, exp.Clamp(exp.ClampRaw + 12345));
+    }
+
+    [Fact]
+    public void PaperFormatsAreThePapersPlusTheCornerBit()
+    {
+        var d = new Design(A3Config.Paper);
+        // Paper section III-B for n = 320, d = 64: product 17 bits, dot product 23 bits. Ours keep one
+        // more bit each, for (-2^(i+f))^2 which the paper's 2i+2f+1 cannot hold.
+        Assert.Equal(17 + 1, d.Product.Width);
+        Assert.Equal(23 + 1, d.Score.Width);
+        Assert.Equal(2 * 4, d.Score.FractionBits);
+        Assert.Equal(2 * 4, d.Weight.FractionBits);
+        Assert.Equal(3 * 4, d.Output.FractionBits);
+    }
+
+    [Theory]
+    [MemberData(nameof(Configs))]
+    public void ScoreWidthIsTightAndSufficientAtTheExtremes(string name)
+    {
+        var d = TestSupport.ShippedDesign(name);
+        long min = d.Input.MinRaw;
+        long extreme = d.Dimension * min * min;
+        Assert.True(d.Score.Holds(extreme));
+        var narrower = d.Score with { Width = d.Score.Width - 1 };
+        if ((d.Dimension & (d.Dimension - 1)) == 0)
+        {
+            Assert.False(narrower.Holds(extreme));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Configs))]
+    public void NoIntermediateOverflowsAtTheExtremes(string name)
+    {
+        var d = TestSupport.ShippedDesign(name);
+        var model = new GoldenModel(d);
+        int n = d.MaxRows;
+        long lo = d.Input.MinRaw, hi = d.Input.MaxRaw;
+        foreach (var (k, q, v) in new[] { (lo, lo, lo), (hi, lo, hi), (lo, hi, lo), (hi, hi, hi), (lo, lo, hi) })
+        {
+            var keys = Fill(n, d.Dimension, k);
+            var values = Fill(n, d.Dimension, v);
+            var query = Enumerable.Repeat(q, d.Dimension).ToArray();
+            // Every intermediate is checked against its format inside the model: an overflow throws.
+            var result = model.Run(keys, values, query, n, out var trace);
+            Assert.Equal(trace.ExpSum, n << d.ExpValue.FractionBits);
+            Assert.All(result.OutputRaw, o => Assert.True(d.Output.Holds(o)));
+        }
+        // A spread of scores: row r has keys r - n/2 so that the differences reach the clamp.
+        var spread = Enumerable.Range(0, n).Select(r => Enumerable.Repeat(Math.Clamp(r * (hi - lo) / Math.Max(1, n - 1) + lo, lo, hi), d.Dimension).ToArray()).ToArray();
+        model.Run(spread, Fill(n, d.Dimension, lo), Enumerable.Repeat(hi, d.Dimension).ToArray(), n);
+    }
+
+    private static long[][] Fill(int n, int dim, long v) =>
+        Enumerable.Range(0, n).Select(_ => Enumerable.Repeat(v, dim).ToArray()).ToArray();
+
+    [Theory]
+    [MemberData(nameof(Configs))]
+    public void TimingMeetsThePapersBoundForEveryN(string name)
+    {
+        var d = TestSupport.ShippedDesign(name);
+        for (int n = 1; n <= d.MaxRows; n++)
+        {
+            Assert.True(d.Latency(n) <= 3 * n + 27, $"latency {d.Latency(n)} > 3n + 27 at n = {n}");
+            Assert.True(d.Interval(n) <= n + 9, $"interval {d.Interval(n)} > n + 9 at n = {n}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Configs))]
+    public void CycleModelAgreesWithTheClosedForm(string name)
+    {
+        var d = TestSupport.ShippedDesign(name);
+        foreach (int n in new[] { 1, 2, 7, d.MaxRows / 2 + 1, d.MaxRows }.Where(n => n >= 1 && n <= d.MaxRows).Distinct())
+        {
+            var single = new CycleModel(d).Run([n]);
+            Assert.Equal(d.Latency(n), single[0].Latency);
+            var burst = new CycleModel(d).Run(Enumerable.Repeat(n, 8).ToArray());
+            Assert.Equal(d.Latency(n), burst[0].Latency);
+            for (int k = 1; k < burst.Count; k++)
+            {
+                Assert.Equal(d.Interval(n), burst[k].ResultValidCycle - burst[k - 1].ResultValidCycle);
+            }
+            Assert.Equal(d.Interval(n), CycleModel.CyclesPerQuery(burst));
+        }
+    }
+
+    [Fact]
+    public void CycleModelHonoursBackPressure()
+    {
+        var d = TestSupport.ShippedDesign("a3-small");
+        // Result never taken until cycle 500: the pipeline fills (result queue, then the buffers) and stalls.
+        var timings = new CycleModel(d).Run(Enumerable.Repeat(4, 10).ToArray(), resultReady: c => c >= 500);
+        Assert.True(timings.All(t => t.ResultTakenCycle >= 500));
+        Assert.Equal(Enumerable.Range(0, 10), timings.Select((t, k) => k).OrderBy(k => timings[k].ResultTakenCycle));
+        // With no result taken the result queue, both banks of both buffers and the query queue fill; the stages idle.
+        int inFlight = timings.Count(t => t.AcceptCycle < 500);
+        Assert.Equal(d.Config.QueryQueueDepth + 2 + 2 + d.Config.ResultQueueDepth, inFlight);
+    }
+}

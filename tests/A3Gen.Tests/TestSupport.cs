@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using A3Gen.Configuration;
+using A3Gen.Elaboration;
+using A3Gen.Simulation;
+
+namespace A3Gen.Tests;
+
+/// <summary>Paths, shipped configurations, external tools and seeded data for the tests.</summary>
+public static class TestSupport
+{
+    public static string RepoRoot { get; } = FindRoot();
+
+    public static string[] ShippedConfigNames { get; } = ["a3-small", "a3-mid", "a3-paper"];
+
+    public static A3Config Shipped(string name) => A3Config.Load(Path.Combine(RepoRoot, "configs", name + ".json"));
+
+    public static Design ShippedDesign(string name) => new(Shipped(name));
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "A3Gen.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new DirectoryNotFoundException("A3Gen.sln not found above the test assembly");
+    }
+
+    /// <summary>Runs a tool; a missing tool fails the test loudly (scripts/test.sh installs them).</summary>
+    public static (int ExitCode, string Output) RunTool(string tool, string arguments, string workingDirectory, int timeoutSeconds = 600)
+    {
+        var start = new ProcessStartInfo(tool, arguments)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {tool}");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException($"{tool} is not installed (run scripts/test.sh, which installs Verilator, Icarus and Yosys): {e.Message}", e);
+        }
+        using (process)
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(timeoutSeconds * 1000))
+            {
+                process.Kill(true);
+                throw new TimeoutException($"{tool} {arguments} did not finish in {timeoutSeconds} s");
+            }
+            return (process.ExitCode, stdout.Result + stderr.Result);
+        }
+    }
+
+    public static string TempDir(string tag)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "a3gen-tests", $"{tag}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    /// <summary>Uniform raw values over the whole input range.</summary>
+    public static long[][] RandomMatrix(Random rng, Design design, int rows) =>
+        Enumerable.Range(0, rows).Select(_ => RandomVector(rng, design)).ToArray();
+
+    public static long[] RandomVector(Random rng, Design design) =>
+        Enumerable.Range(0, design.Dimension).Select(_ => rng.NextInt64(design.Input.MinRaw, design.Input.MaxRaw + 1)).ToArray();
+
+    /// <summary>Small raw values (|x| &lt;= 2^f, i.e. |x| &lt;= 1.0): scores in a range where softmax is not one-hot.</summary>
+    public static long[] SmallVector(Random rng, Design design)
+    {
+        long one = 1L << design.Input.FractionBits;
+        return Enumerable.Range(0, design.Dimension).Select(_ => rng.NextInt64(-one, one + 1)).ToArray();
+    }
+
+    public static Stimulus RandomStimulus(Design design, int seed, int rows, int queries, bool small = false)
+    {
+        var rng = new Random(seed);
+        var keys = small
+            ? Enumerable.Range(0, rows).Select(_ => SmallVector(rng, design)).ToArray()
+            : RandomMatrix(rng, design, rows);
+        var values = RandomMatrix(rng, design, rows);
+        var beats = Enumerable.Range(0, queries)
+            .Select(_ => new QueryBeat(small ? SmallVector(rng, design) : RandomVector(rng, design), rows))
+            .ToArray();
+        return new Stimulus(keys, values, beats);
+    }
+}
