@@ -1,0 +1,14 @@
+using A3Gen.Elaboration;
+using A3Gen.Model;
+
+namespace A3Gen.Simulation;
+
+/// <summary>Picks a simulator by name and runs a stimulus on it.</summary>
+public static class Simulators
+{
+    public static SimulationRun Run(Design design, string name, Stimulus stimulus, string? tracePath = null) => name switch
+    {
+        "model" => new ModelSimulator(design).Run(stimulus),
+        _ => throw new UserException($"simulator '{name}' is not available yet"),
+    };
+}
