@@ -13,6 +13,13 @@ public static class Cli
         stdout ??= Console.Out;
         stderr ??= Console.Error;
         var root = new RootCommand("A3Gen: generator of synthesizable Verilog for the A3 attention accelerator (Ham et al., HPCA 2020).");
+        // Help and usage show the name users type (scripts/a3gen), not the assembly's.
+        var named = new Command("a3gen", root.Description);
+        foreach (var option in root.Options)
+        {
+            named.Options.Add(option);
+        }
+        root = null!;
 
         var configOption = new Option<string?>("--config") { Description = "configuration JSON file (default: the built-in paper configuration a3-paper)" };
         var outOption = new Option<string?>("--out") { Description = "output folder (default: rtl-out/<name>)" };
@@ -27,10 +34,18 @@ public static class Cli
             stdout.WriteLine($"{config.Name}: wrote {files.Count} files to {outDir} (latency 3n + {design.Latency(0)}, interval n + {design.Interval(0)} cycles)");
             return 0;
         }));
-        root.Subcommands.Add(generate);
-        root.Subcommands.Add(SimulateCommand.Build(stdout, stderr));
+        named.Subcommands.Add(generate);
+        named.Subcommands.Add(SimulateCommand.Build(stdout, stderr));
 
-        var parseResult = root.Parse(args);
+        var parseResult = named.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            var command = string.Join(' ', parseResult.CommandResult.Command.Name == "a3gen" ? ["a3gen"] : new[] { "a3gen", parseResult.CommandResult.Command.Name });
+            var error = parseResult.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parseResult.Errors[0];
+            var message = System.Text.RegularExpressions.Regex.Replace(error.Message, @"\s*\n\s*", " ");
+            stderr.WriteLine($"a3gen: error: {message} (see '{command} --help')");
+            return 1;
+        }
         var config = new InvocationConfiguration { Output = stdout, Error = stderr };
         return parseResult.Invoke(config);
     }

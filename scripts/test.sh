@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the HDL tools if missing (Debian packages: Verilator, Icarus Verilog, Yosys), then runs
+# every test: unit, golden-model, lint-gate and co-simulation tests.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+missing=()
+command -v verilator >/dev/null 2>&1 || missing+=(verilator)
+command -v iverilog >/dev/null 2>&1 || missing+=(iverilog)
+command -v yosys >/dev/null 2>&1 || missing+=(yosys)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "test.sh: installing ${missing[*]} with apt-get" >&2
+  sudo_cmd=()
+  [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq verilator iverilog yosys >/dev/null
+fi
+verilator --version
+iverilog -V 2>/dev/null | head -n 1
+yosys -V
+cd "$root"
+dotnet test A3Gen.sln -c Release --nologo "$@"

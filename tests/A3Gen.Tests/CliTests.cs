@@ -1,0 +1,134 @@
+using A3Gen.Cli;
+using A3Gen.Elaboration;
+using A3Gen.Model;
+using Newtonsoft.Json.Linq;
+
+namespace A3Gen.Tests;
+
+public class CliTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = Cli.Cli.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private static string Config(string name) => Path.Combine(TestSupport.RepoRoot, "configs", name + ".json");
+
+    private static string WriteTemp(string text, string ext = ".json")
+    {
+        var path = Path.Combine(TestSupport.TempDir("cli"), "file" + ext);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
+    public void GenerateWritesTheOutputFolder()
+    {
+        var outDir = Path.Combine(TestSupport.TempDir("gen"), "out");
+        var (code, stdout, stderr) = Run("generate", "--config", Config("a3-small"), "--out", outDir);
+        Assert.Equal(0, code);
+        Assert.Equal("", stderr);
+        Assert.Contains("a3-small: wrote 12 files", stdout);
+        Assert.True(File.Exists(Path.Combine(outDir, "a3_small_top.v")));
+        Assert.True(File.Exists(Path.Combine(outDir, "manifest.json")));
+    }
+
+    [Fact]
+    public void BadConfigurationIsOneLineAndWritesNothing()
+    {
+        var bad = WriteTemp("""{"name": "bad", "maxRows": 0, "dimension": 4, "integerBits": 4, "fractionBits": 4}""");
+        var outDir = Path.Combine(Path.GetDirectoryName(bad)!, "out");
+        var (code, stdout, stderr) = Run("generate", "--config", bad, "--out", outDir);
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Equal("a3gen: error: configuration: maxRows = 0 is out of range 1..4096\n", stderr.Replace("\r\n", "\n"));
+        Assert.False(Directory.Exists(outDir));
+        Assert.Single(Directory.GetFileSystemEntries(Path.GetDirectoryName(bad)!));
+    }
+
+    [Fact]
+    public void ExistingOutputSurvivesAFailedGeneration()
+    {
+        var outDir = Path.Combine(TestSupport.TempDir("keep"), "out");
+        Assert.Equal(0, Run("generate", "--config", Config("a3-small"), "--out", outDir).Code);
+        var before = Directory.GetFiles(outDir).Select(File.ReadAllText).ToArray();
+        var bad = WriteTemp("""{"name": "a3-small", "maxRows": 16, "dimension": 4, "integerBits": 4, "fractionBits": 4, "dividerLatency": 0}""");
+        Assert.Equal(2, Run("generate", "--config", bad, "--out", outDir).Code);
+        Assert.Equal(before, Directory.GetFiles(outDir).Select(File.ReadAllText).ToArray());
+    }
+
+    [Theory]
+    [InlineData(new[] { "bogus" }, "a3gen: error: Unrecognized command or argument 'bogus'.")]
+    [InlineData(new[] { "simulate" }, "a3gen: error: Option '--data' is required. (see 'a3gen simulate --help')")]
+    public void ParseErrorsAreOneLine(string[] args, string start)
+    {
+        var (code, _, stderr) = Run(args);
+        Assert.Equal(1, code);
+        Assert.StartsWith(start, stderr);
+        Assert.Single(stderr.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public void SimulateOnTheModelPrintsTheResultsAndThePredictedCycles()
+    {
+        var design = TestSupport.ShippedDesign("a3-small");
+        var data = Path.Combine(TestSupport.RepoRoot, "testbenches", "data", "a3-small-example.json");
+        var (code, stdout, stderr) = Run("simulate", "--config", Config("a3-small"), "--data", data, "--simulator", "model");
+        Assert.True(code == 0, stderr);
+        var json = JObject.Parse(stdout);
+        Assert.Equal("a3-small", (string?)json["config"]);
+        Assert.Equal("model", (string?)json["simulator"]);
+        var file = JObject.Parse(File.ReadAllText(data));
+        int n = ((JArray)file["keys"]!).Count;
+        Assert.Equal(design.Interval(n), (double)json["cyclesPerQuery"]!);
+        var queries = (JArray)json["queries"]!;
+        Assert.Equal(((JArray)file["queries"]!).Count, queries.Count);
+        Assert.Equal(design.Latency(n), (int)queries[0]["latencyCycles"]!);
+        // The JSON's raw outputs are the golden model's on the rounded inputs, and output = raw / 2^Fo.
+        long[][] Raw(string name) => ((JArray)file[name]!).Select(r => r.Select(v => (long)Math.Round((double)v * 16)).ToArray()).ToArray();
+        var model = new GoldenModel(design);
+        for (int k = 0; k < queries.Count; k++)
+        {
+            var expected = model.Run(Raw("keys"), Raw("values"), Raw("queries")[k], n);
+            Assert.Equal(expected.OutputRaw, queries[k]["outputRaw"]!.Select(v => (long)v).ToArray());
+            Assert.Equal(expected.OutputRaw.Select(design.Output.ToReal), queries[k]["output"]!.Select(v => (double)v));
+            Assert.Equal(n, (int)queries[k]["candidates"]!);
+            Assert.Equal(n, (int)queries[k]["kept"]!);
+            Assert.False((bool)queries[k]["fallback"]!);
+        }
+    }
+
+    [Theory]
+    [InlineData("""{"keys": [[1,2,3]], "values": [[1,2,3,4]], "queries": [[0,0,0,0]]}""", "keys[0] has 3 elements; the configuration's dimension d is 4")]
+    [InlineData("""{"keys": [[1,2,3,4]], "values": [[1,2,3,4],[1,2,3,4]], "queries": [[0,0,0,0]]}""", "values has 2 rows but keys has 1; they must match")]
+    [InlineData("""{"keys": [[1,2,3,4]], "values": [[1,2,3,4]], "queries": [[0,0,40,0]]}""", "queries[0][2] = 40 does not fit the input format s9.4 (range -16..15.9375); pass --saturate to clamp")]
+    [InlineData("""{"keys": [[1,2,3,4]], "values": [[1,2,"x",4]], "queries": [[0,0,0,0]]}""", "values[0][2] = \"x\" is not a number")]
+    [InlineData("""{"keys": [[1,2,3,4]], "values": [[1,2,3,4]], "queries": []}""", "queries is empty; give at least one query")]
+    [InlineData("""{"keys": [], "values": [], "queries": [[0,0,0,0]]}""", "keys has 0 rows; allowed 1..16 (the configuration's maxRows)")]
+    [InlineData("""{"keys": [[1,2,3,4]], "queries": [[0,0,0,0]]}""", "field 'values' is missing")]
+    public void DataFileErrorsNameTheMatrixRowAndColumn(string json, string message)
+    {
+        var path = WriteTemp(json);
+        var outFile = Path.Combine(Path.GetDirectoryName(path)!, "result.json");
+        var (code, stdout, stderr) = Run("simulate", "--config", Config("a3-small"), "--data", path, "--simulator", "model", "--out", outFile);
+        Assert.Equal(1, code);
+        Assert.Equal("", stdout);
+        Assert.Equal($"a3gen: error: {path}: {message}\n", stderr.Replace("\r\n", "\n"));
+        Assert.False(File.Exists(outFile));
+    }
+
+    [Fact]
+    public void SaturateClampsAndCounts()
+    {
+        var path = WriteTemp("""{"keys": [[1,2,3,4]], "values": [[100,-100,0.03125,0.09375]], "queries": [[0,0,40,0]]}""");
+        var (code, stdout, stderr) = Run("simulate", "--config", Config("a3-small"), "--data", path, "--simulator", "model", "--saturate");
+        Assert.True(code == 0, stderr);
+        var json = JObject.Parse(stdout);
+        Assert.Equal(3, (int)json["saturated"]!);
+        // One row: weight 1.0, so the output is V's row as quantized: clamped to the range, 1/32 -> 0 and 3/32 -> 2/16 (ties to even).
+        Assert.Equal(new[] { 15.9375, -16, 0, 0.125 }, json["queries"]![0]!["output"]!.Select(v => (double)v));
+    }
+}
