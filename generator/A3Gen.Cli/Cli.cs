@@ -35,6 +35,14 @@ public static class Cli
             return 0;
         }));
         named.Subcommands.Add(generate);
+        var infoConfig = new Option<string?>("--config") { Description = "configuration JSON file (default: the built-in paper configuration a3-paper)" };
+        var info = new Command("info", "Print a configuration's formats, exp unit and timing as Markdown.") { infoConfig };
+        info.SetAction(parse => Guard(stderr, () =>
+        {
+            stdout.Write(DesignReport.Markdown(new Design(LoadConfig(parse.GetValue(infoConfig)))));
+            return 0;
+        }));
+        named.Subcommands.Add(info);
         named.Subcommands.Add(SimulateCommand.Build(stdout, stderr));
 
         var parseResult = named.Parse(args);

@@ -134,7 +134,7 @@ public sealed class Design
         Weight = new FixedFormat("weight", false, fw + 1, fw,
             $"w = e / expsum, rounded, lies in [0, 1] since e <= expsum: {fw} fraction bits + 1");
         WeightedValue = new FixedFormat("weighted value", true, Weight.Width + w, fw + f,
-            $"unsigned {Weight.Width}-bit weight times signed {w}-bit value: |w v| <= 2^{fw + i + f} needs {Weight.Width + w} signed bits");
+            $"unsigned {Weight.Width}-bit weight times signed {w}-bit value: w * v lies within +-2^{fw + i + f} (raw), which needs {Weight.Width + w} signed bits");
         Accumulator = new FixedFormat("accumulator", true, WeightedValue.Width + logN, fw + f,
             $"sum of at most N = {n} weighted values: {WeightedValue.Width} + ceil(log2 {n}) = {WeightedValue.Width + logN} bits");
         OutputShift = fw + f - fo;

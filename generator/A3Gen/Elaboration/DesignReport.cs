@@ -1,0 +1,32 @@
+using System.Globalization;
+using System.Text;
+
+namespace A3Gen.Elaboration;
+
+/// <summary>A Markdown summary of an elaborated design: formats, exp unit, timing and memories.</summary>
+public static class DesignReport
+{
+    public static string Markdown(Design d)
+    {
+        var sb = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        sb.Append(inv, $"## {d.Config.Name}: N = {d.MaxRows}, d = {d.Dimension}, i = {d.Config.IntegerBits}, f = {d.Config.FractionBits}\n\n");
+        sb.Append("| value | format | width | integer bits | fraction bits | why it cannot overflow |\n");
+        sb.Append("|---|---|---:|---:|---:|---|\n");
+        foreach (var f in d.Formats)
+        {
+            sb.Append(inv, $"| {f.Name} | {f.Describe()} | {f.Width} | {f.IntegerBits} | {f.FractionBits} | {f.Derivation} |\n");
+        }
+        var e = d.Exp;
+        sb.Append('\n');
+        sb.Append(inv, $"exp unit: u = max - s clamped to {e.ClampRaw / Math.Pow(2, e.InputFractionBits):0.######} ({e.InputWidth} bits); ");
+        sb.Append(inv, $"high table {1 << e.HiBits} x {e.TableEntryWidth} bits, low table {1 << e.LoBits} x {e.TableEntryWidth} bits; ");
+        sb.Append(inv, $"|e - exp(-u)| <= {e.MaxError:0.######}.\n\n");
+        sb.Append("| stage | busy cycles per query |\n|---|---|\n");
+        sb.Append(inv, $"| dot product (accept, key read, multiply, {d.AdderStages} adder stages) | n + {d.DotProductOverhead} |\n");
+        sb.Append(inv, $"| exponent (accept, score read, clamp, tables, multiply) | n + {d.ExponentOverhead} |\n");
+        sb.Append(inv, $"| output (accept, exp read, {d.Config.DividerLatency}-stage divider, multiply, accumulate) | n + {d.OutputOverhead} |\n\n");
+        sb.Append(inv, $"Latency 3n + {d.Latency(0)} cycles (paper: 3n + 27); interval between back-to-back results n + {d.Interval(0)} cycles (paper: n + 9).\n");
+        return sb.ToString();
+    }
+}
