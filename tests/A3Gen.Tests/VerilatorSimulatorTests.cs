@@ -119,6 +119,25 @@ public sealed class VerilatorSimulatorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ParallelBuildsOfOneConfigurationBuildOnce()
+    {
+        var design = LoadDesign("a3-small");
+        var root = Path.Combine(Path.GetTempPath(), $"a3gen-cache-test-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            var builds = Enumerable.Range(0, 3).AsParallel().Select(_ => VerilatorBuild.Build(design, cacheRoot: root)).ToArray();
+            Assert.Single(builds, b => b.Built);
+            Assert.Single(builds.Select(b => b.Path).Distinct());
+            Assert.True(File.Exists(builds[0].Path));
+            Assert.Single(Directory.GetDirectories(Path.Combine(root, "verilator"), "*", SearchOption.TopDirectoryOnly));
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+        }
+    }
+
+    [Fact]
     public void MissingVerilatorIsAUserError()
     {
         var e = Assert.Throws<UserException>(() => VerilatorBuild.FindVerilator(searchPath: "/nonexistent-a3gen"));
