@@ -111,6 +111,16 @@ public class ElaborationTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void ClosedFormIntervalCoversAOneEntryResultQueue(int depth)
+    {
+        var d = new Design(TestSupport.Shipped("a3-small") with { ResultQueueDepth = depth, DividerLatency = 10 });
+        var burst = new CycleModel(d).Run(Enumerable.Repeat(3, 6).ToArray());
+        Assert.Equal(d.Interval(3), CycleModel.CyclesPerQuery(burst));
+    }
+
     [Fact]
     public void CycleModelHonoursBackPressure()
     {

@@ -185,8 +185,17 @@ public sealed class Design
     /// <summary>Predicted cycles from a query's handshake to its result's valid, pipeline otherwise empty.</summary>
     public int Latency(int n) => QueryQueueLatency + StagePeriods(n).Sum();
 
-    /// <summary>Predicted steady-state cycles between results of back-to-back queries of n rows, result always ready.</summary>
-    public int Interval(int n) => StagePeriods(n).Max();
+    /// <summary>
+    /// Predicted steady-state cycles between results of back-to-back queries of n rows, result always
+    /// ready: the slowest stage's period. With a one-entry result queue the output stage waits one more
+    /// cycle per query, for its previous result to leave the queue before it may start the next.
+    /// </summary>
+    public int Interval(int n)
+    {
+        var periods = StagePeriods(n);
+        int output = periods[2] + (Config.ResultQueueDepth == 1 ? 1 : 0);
+        return Math.Max(Math.Max(periods[0], periods[1]), output);
+    }
 
     /// <summary>
     /// Bound on |o_j - o_ref_j| of the golden model against double-precision attention on the same

@@ -9,6 +9,7 @@ public static class Simulators
     public static SimulationRun Run(Design design, string name, Stimulus stimulus, string? tracePath = null) => name switch
     {
         "model" => new ModelSimulator(design).Run(stimulus),
+        "verilator" => new VerilatorSimulator(design, new VerilatorOptions(TracePath: tracePath)).Run(stimulus),
         _ => throw new UserException($"simulator '{name}' is not available yet"),
     };
 }
