@@ -121,7 +121,8 @@ public sealed class CycleModel(Design design)
         void Start(int stage, int query)
         {
             stageQuery[stage] = query;
-            stageLeft[stage] = design.StagePeriods(rows[query])[stage];
+            // The stage is busy from the cycle after its start for period - 1 cycles; its done edge ends the last of them.
+            stageLeft[stage] = design.StagePeriods(rows[query])[stage] - 1;
         }
     }
 
