@@ -62,6 +62,23 @@ public sealed class IcarusSimulatorTests(ITestOutputHelper output)
         AssertSame(design, new Stimulus(keys, values, queries));
     }
 
+    [Theory]
+    [MemberData(nameof(Configs))]
+    public void MeasuredCyclesMatchTheAnalyticLatencyAndInterval(string config)
+    {
+        var design = LoadDesign(config);
+        foreach (int n in new[] { 1, design.MaxRows / 2, design.MaxRows })
+        {
+            var single = RandomStimulus(design, seed: n, queries: 1) with { Queries = [new QueryBeat(new long[design.Dimension], n)] };
+            Assert.Equal(design.Latency(n), new IcarusSimulator(design).Run(single).Queries[0].Timing.Latency);
+            var stream = RandomStimulus(design, seed: n, queries: 6);
+            stream = stream with { Queries = stream.Queries.Select(q => q with { Rows = n }).ToArray() };
+            var timings = new IcarusSimulator(design).Run(stream).Queries.Select(q => q.Timing).ToArray();
+            var intervals = timings.Skip(1).Zip(timings, (b, a) => b.ResultValidCycle - a.ResultValidCycle);
+            Assert.All(intervals, i => Assert.Equal(design.Interval(n), i));
+        }
+    }
+
     [Fact]
     public void SelfCheckNamesTheQueryAndElementOfAWrongExpectedValue()
     {
