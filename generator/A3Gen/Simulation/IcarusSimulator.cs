@@ -21,11 +21,13 @@ namespace A3Gen.Simulation;
 public sealed class IcarusSimulator(Design design, TemplateRenderer? renderer = null) : ISimulator
 {
     private static readonly ConcurrentDictionary<string, Lazy<string>> Builds = new(StringComparer.Ordinal);
-    private static readonly string CacheRoot = Path.Combine(Path.GetTempPath(), $"a3gen-icarus-{Environment.ProcessId}");
+    private const string CachePrefix = "a3gen-icarus-";
+    private static readonly string CacheRoot = Path.Combine(Path.GetTempPath(), $"{CachePrefix}{Environment.ProcessId}");
 
     static IcarusSimulator()
     {
         AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(CacheRoot);
+        RemoveStaleCaches();
     }
 
     private readonly TemplateRenderer templates = renderer ?? TemplateRenderer.Default();
@@ -57,7 +59,7 @@ public sealed class IcarusSimulator(Design design, TemplateRenderer? renderer = 
         int patternCapacity = Capacity(Math.Max(stimulus.QueryOffer.Length, stimulus.ResultReady.Length), IcarusView.DefaultPatternCapacity);
         string vvpFile = Build(queryCapacity, patternCapacity);
 
-        var runDir = Path.Combine(Path.GetTempPath(), $"a3gen-icarus-run-{Guid.NewGuid():N}");
+        var runDir = Path.Combine(Path.GetTempPath(), $"{CachePrefix}run-{Guid.NewGuid():N}");
         Directory.CreateDirectory(runDir);
         try
         {
@@ -333,6 +335,46 @@ public sealed class IcarusSimulator(Design design, TemplateRenderer? renderer = 
     {
         var lines = output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         return lines.Length == 0 ? "(no output)" : string.Join(" | ", lines.TakeLast(3));
+    }
+
+    /// <summary>
+    /// Removes the build caches of processes that ended without their exit handler (a test host is
+    /// often killed rather than shut down): folders a3gen-icarus-&lt;pid&gt; whose process is gone.
+    /// </summary>
+    private static void RemoveStaleCaches()
+    {
+        try
+        {
+            foreach (var dir in Directory.EnumerateDirectories(Path.GetTempPath(), CachePrefix + "*"))
+            {
+                var suffix = Path.GetFileName(dir)[CachePrefix.Length..];
+                if (int.TryParse(suffix, NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && pid != Environment.ProcessId && !IsRunning(pid))
+                {
+                    TryDelete(dir);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Only housekeeping: a cache we cannot list or remove does no harm.
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private static void TryDelete(string dir)
