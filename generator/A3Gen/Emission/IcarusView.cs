@@ -1,0 +1,63 @@
+using A3Gen.Configuration;
+using A3Gen.Elaboration;
+
+namespace A3Gen.Emission;
+
+/// <summary>A top-level port as the testbench declares it: a reg it drives or a wire it reads.</summary>
+public sealed record TestbenchPortView(string Kind, string Range, string Name);
+
+/// <summary>
+/// What <c>templates/sim/icarus_tb.v.scriban</c> sees: the design's widths and literals, named, so
+/// that the template does no arithmetic. Capacities are the testbench's default array depths for
+/// queries and handshake patterns (root parameters, overridable when compiling).
+/// </summary>
+public sealed class IcarusView
+{
+    public const int DefaultQueryCapacity = 256;
+
+    public const int DefaultPatternCapacity = 1024;
+
+    public IcarusView(Design design)
+    {
+        P = design.Prefix;
+        ConfigName = design.Config.Name;
+        Dim = design.Dimension;
+        MaxRows = design.MaxRows;
+        RowLast = design.MaxRows - 1;
+        WRow = design.RowDataWidth;
+        WResult = design.ResultDataWidth;
+        WOut = design.Output.Width;
+        WId = design.RowIdWidth;
+        WN = design.RowCountWidth;
+        Rst = design.ResetPort;
+        bool activeLow = design.Config.Reset == ResetStyle.AsyncLow;
+        RstOn = activeLow ? "1'b0" : "1'b1";
+        RstOff = activeLow ? "1'b1" : "1'b0";
+        RowZero = Verilog.Unsigned(WRow, 0);
+        IdZero = Verilog.Unsigned(WId, 0);
+        NZero = Verilog.Unsigned(WN, 0);
+        Ports = design.Ports
+            .Select(p => new TestbenchPortView(p.Direction == "input" ? "reg " : "wire", p.Width == 1 ? "" : $"[{p.Width - 1}:0] ", p.Name))
+            .ToList();
+    }
+
+    public string P { get; }
+    public string ConfigName { get; }
+    public int Dim { get; }
+    public int MaxRows { get; }
+    public int RowLast { get; }
+    public int WRow { get; }
+    public int WResult { get; }
+    public int WOut { get; }
+    public int WId { get; }
+    public int WN { get; }
+    public string Rst { get; }
+    public string RstOn { get; }
+    public string RstOff { get; }
+    public string RowZero { get; }
+    public string IdZero { get; }
+    public string NZero { get; }
+    public int QueryCapacity => DefaultQueryCapacity;
+    public int PatternCapacity => DefaultPatternCapacity;
+    public IReadOnlyList<TestbenchPortView> Ports { get; }
+}
