@@ -44,6 +44,7 @@ public static class Cli
         }));
         named.Subcommands.Add(info);
         named.Subcommands.Add(SimulateCommand.Build(stdout, stderr));
+        named.Subcommands.Add(BenchCommand.Build(stdout, stderr));
 
         var parseResult = named.Parse(args);
         if (parseResult.Errors.Count > 0)

@@ -46,3 +46,19 @@ public class VerilatorCoSimulationTests
         }
     }
 }
+
+/// <summary>The same cases under Icarus, with the generated testbench checking itself against the golden model.</summary>
+public class IcarusCoSimulationTests
+{
+    public static TheoryData<string, string> Cases => CoSimCases.All();
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void MatchesTheModels(string config, string name)
+    {
+        var design = TestSupport.ShippedDesign(config);
+        var stimulus = CoSimCases.Build(design, name);
+        var run = new IcarusSimulator(design).Run(stimulus, CoSimCases.Expected(design, stimulus));
+        CoSimCases.AssertMatchesModel(design, stimulus, run, $"{config}/{name}");
+    }
+}

@@ -10,6 +10,8 @@ public static class Simulators
     {
         "model" => new ModelSimulator(design).Run(stimulus),
         "verilator" => new VerilatorSimulator(design, new VerilatorOptions(TracePath: tracePath)).Run(stimulus),
-        _ => throw new UserException($"simulator '{name}' is not available yet"),
+        // The testbench checks itself against the golden model's results.
+        "icarus" => new IcarusSimulator(design).Run(stimulus, new ModelSimulator(design).Run(stimulus).Queries.Select(q => q.Result).ToArray()),
+        _ => throw new UserException($"unknown simulator '{name}' (allowed: verilator, icarus, model)"),
     };
 }
