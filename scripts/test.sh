@@ -18,4 +18,17 @@ verilator --version
 iverilog -V 2>/dev/null | head -n 1
 yosys -V
 cd "$root"
-dotnet test A3Gen.sln -c Release --nologo "$@"
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+set +e
+dotnet test A3Gen.sln -c Release --nologo "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# The plain closing line: counts from dotnet test's summary.
+summary=$(grep -E 'Failed: +[0-9]+, Passed: +[0-9]+' "$log" | tail -n 1 || true)
+if [ -n "$summary" ]; then
+  passed=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$summary")
+  failed=$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$summary")
+  echo "$passed passed, $failed failed"
+fi
+exit "$status"

@@ -131,4 +131,34 @@ public class CliTests
         // One row: weight 1.0, so the output is V's row as quantized: clamped to the range, 1/32 -> 0 and 3/32 -> 2/16 (ties to even).
         Assert.Equal(new[] { 15.9375, -16, 0, 0.125 }, json["queries"]![0]!["output"]!.Select(v => (double)v));
     }
+
+    [Fact]
+    public void SimulateGivesTheSameAnswerOnAllThreeSimulators()
+    {
+        var data = Path.Combine(TestSupport.RepoRoot, "testbenches", "data", "a3-small-example.json");
+        var answers = new[] { "verilator", "icarus", "model" }.Select(sim =>
+        {
+            var (code, stdout, stderr) = Run("simulate", "--config", Config("a3-small"), "--data", data, "--simulator", sim);
+            Assert.True(code == 0, stderr);
+            var json = JObject.Parse(stdout);
+            Assert.Equal(sim, (string?)json["simulator"]);
+            json.Remove("simulator");
+            return json;
+        }).ToArray();
+        Assert.True(JToken.DeepEquals(answers[0], answers[2]), "verilator and model differ");
+        Assert.True(JToken.DeepEquals(answers[1], answers[2]), "icarus and model differ");
+    }
+
+    [Fact]
+    public void SimulateWritesAWaveformOnRequest()
+    {
+        var data = Path.Combine(TestSupport.RepoRoot, "testbenches", "data", "a3-small-example.json");
+        var fst = Path.Combine(TestSupport.TempDir("fst"), "run.fst");
+        var (code, _, stderr) = Run("simulate", "--config", Config("a3-small"), "--data", data, "--trace", fst);
+        Assert.True(code == 0, stderr);
+        Assert.True(new FileInfo(fst).Length > 0);
+        var (code2, _, stderr2) = Run("simulate", "--config", Config("a3-small"), "--data", data, "--simulator", "icarus", "--trace", fst);
+        Assert.Equal(1, code2);
+        Assert.Equal("a3gen: error: --trace needs --simulator verilator\n", stderr2.Replace("\r\n", "\n"));
+    }
 }
