@@ -40,44 +40,44 @@ public static class CoSimCases
             case "random-softmax":
                 return TestSupport.RandomStimulus(d, seed, n, 3, small: true);
             case "extremes":
-            {
-                var keys = Enumerable.Range(0, n).Select(r => Const(r % 2 == 0 ? lo : hi)).ToArray();
-                var values = Enumerable.Range(0, n).Select(r => Enumerable.Range(0, d.Dimension).Select(j => (r + j) % 2 == 0 ? lo : hi).ToArray()).ToArray();
-                return new Stimulus(keys, values, [new QueryBeat(Const(lo), n), new QueryBeat(Const(hi), n), new QueryBeat(Const(lo), 1)]);
-            }
+                {
+                    var keys = Enumerable.Range(0, n).Select(r => Const(r % 2 == 0 ? lo : hi)).ToArray();
+                    var values = Enumerable.Range(0, n).Select(r => Enumerable.Range(0, d.Dimension).Select(j => (r + j) % 2 == 0 ? lo : hi).ToArray()).ToArray();
+                    return new Stimulus(keys, values, [new QueryBeat(Const(lo), n), new QueryBeat(Const(hi), n), new QueryBeat(Const(lo), 1)]);
+                }
             case "all-equal-keys":
-            {
-                var row = TestSupport.RandomVector(rng, d);
-                var keys = Enumerable.Range(0, n).Select(_ => row.ToArray()).ToArray();
-                return new Stimulus(keys, TestSupport.RandomMatrix(rng, d, n),
-                    [new QueryBeat(TestSupport.RandomVector(rng, d), n), new QueryBeat(TestSupport.SmallVector(rng, d), n)]);
-            }
+                {
+                    var row = TestSupport.RandomVector(rng, d);
+                    var keys = Enumerable.Range(0, n).Select(_ => row.ToArray()).ToArray();
+                    return new Stimulus(keys, TestSupport.RandomMatrix(rng, d, n),
+                        [new QueryBeat(TestSupport.RandomVector(rng, d), n), new QueryBeat(TestSupport.SmallVector(rng, d), n)]);
+                }
             case "zero-query":
                 return new Stimulus(TestSupport.RandomMatrix(rng, d, n), TestSupport.RandomMatrix(rng, d, n),
                     [new QueryBeat(new long[d.Dimension], n), new QueryBeat(new long[d.Dimension], Math.Max(1, n / 2))]);
             case "max-in-last-row":
-            {
-                var keys = Enumerable.Range(0, n).Select(_ => TestSupport.SmallVector(rng, d)).ToArray();
-                keys[n - 1] = Const(hi);
-                var beats = new[] { new QueryBeat(Const(hi), n) }.ToList();
-                if (n > 1)
                 {
-                    // Also the last row of a shorter query (slightly below the full query's max).
-                    int m = Math.Max(1, n / 2);
-                    keys[m - 1] = Const(hi - 1);
-                    beats.Add(new QueryBeat(Const(hi), m));
+                    var keys = Enumerable.Range(0, n).Select(_ => TestSupport.SmallVector(rng, d)).ToArray();
+                    keys[n - 1] = Const(hi);
+                    var beats = new[] { new QueryBeat(Const(hi), n) }.ToList();
+                    if (n > 1)
+                    {
+                        // Also the last row of a shorter query (slightly below the full query's max).
+                        int m = Math.Max(1, n / 2);
+                        keys[m - 1] = Const(hi - 1);
+                        beats.Add(new QueryBeat(Const(hi), m));
+                    }
+                    return new Stimulus(keys, TestSupport.RandomMatrix(rng, d, n), beats);
                 }
-                return new Stimulus(keys, TestSupport.RandomMatrix(rng, d, n), beats);
-            }
             case "single-row":
                 return new Stimulus(TestSupport.RandomMatrix(rng, d, n), TestSupport.RandomMatrix(rng, d, n),
                     Enumerable.Range(0, 4).Select(_ => new QueryBeat(TestSupport.RandomVector(rng, d), 1)).ToArray());
             case "mixed-row-counts":
-            {
-                var counts = new[] { n, 1, Math.Max(1, n / 3), n, 2 }.Select(c => Math.Min(c, n)).ToArray();
-                return new Stimulus(TestSupport.RandomMatrix(rng, d, n), TestSupport.RandomMatrix(rng, d, n),
-                    counts.Select(c => new QueryBeat(TestSupport.SmallVector(rng, d), c)).ToArray());
-            }
+                {
+                    var counts = new[] { n, 1, Math.Max(1, n / 3), n, 2 }.Select(c => Math.Min(c, n)).ToArray();
+                    return new Stimulus(TestSupport.RandomMatrix(rng, d, n), TestSupport.RandomMatrix(rng, d, n),
+                        counts.Select(c => new QueryBeat(TestSupport.SmallVector(rng, d), c)).ToArray());
+                }
             case "backpressure-and-gaps":
                 return TestSupport.RandomStimulus(d, seed, Math.Max(1, n / 2), 6, small: true) with
                 {

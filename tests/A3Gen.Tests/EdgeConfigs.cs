@@ -11,16 +11,32 @@ public static class EdgeConfigs
         // One row, one element, the shallowest pipeline, synchronous reset, no output rounding.
         ["edge-tiny"] = new()
         {
-            Name = "edge-tiny", MaxRows = 1, Dimension = 1, IntegerBits = 0, FractionBits = 1,
-            DividerLatency = 1, Reset = ResetStyle.SyncHigh, QueryQueueDepth = 1, ResultQueueDepth = 1,
+            Name = "edge-tiny",
+            MaxRows = 1,
+            Dimension = 1,
+            IntegerBits = 0,
+            FractionBits = 1,
+            DividerLatency = 1,
+            Reset = ResetStyle.SyncHigh,
+            QueryQueueDepth = 1,
+            ResultQueueDepth = 1,
         },
         // A power-of-two N (no row-range check), odd d (pass-through adder nodes), one adder level per
         // stage, the deepest divider, a 1-bit low table, output rounding by several bits.
         ["edge-odd"] = new()
         {
-            Name = "edge-odd", MaxRows = 32, Dimension = 7, IntegerBits = 2, FractionBits = 3,
-            AdderLevelsPerStage = 1, DividerLatency = 8, ExpTableLoBits = 1, ExpTableGuardBits = 0,
-            OutputFractionBits = 2, QueryQueueDepth = 4, ResultQueueDepth = 1,
+            Name = "edge-odd",
+            MaxRows = 32,
+            Dimension = 7,
+            IntegerBits = 2,
+            FractionBits = 3,
+            AdderLevelsPerStage = 1,
+            DividerLatency = 8,
+            ExpTableLoBits = 1,
+            ExpTableGuardBits = 0,
+            OutputFractionBits = 2,
+            QueryQueueDepth = 4,
+            ResultQueueDepth = 1,
         },
     };
 

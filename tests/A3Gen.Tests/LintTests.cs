@@ -30,7 +30,7 @@ public class VerilatorLintTests
     public void VerilatorLintIsClean(string name)
     {
         var (dir, _, top) = Lint.Generate(name);
-        var (code, output) = TestSupport.RunTool("verilator", $"--lint-only -Wall -f filelist.f --top-module {top}", dir);
+        var (code, output) = TestSupport.RunTool("verilator", ["--lint-only", "-Wall", "-f", "filelist.f", "--top-module", top], dir);
         Assert.True(code == 0 && output.Trim().Length == 0, $"verilator --lint-only -Wall on {name}:\n{output}");
         Directory.Delete(dir, true);
     }
@@ -43,7 +43,7 @@ public class IcarusLintTests
     public void IcarusCompilesWithoutWarnings(string name)
     {
         var (dir, files, top) = Lint.Generate(name);
-        var (code, output) = TestSupport.RunTool("iverilog", $"-g2012 -Wall -o lint.vvp -s {top} {string.Join(' ', files)}", dir);
+        var (code, output) = TestSupport.RunTool("iverilog", ["-g2012", "-Wall", "-o", "lint.vvp", "-s", top, .. files], dir);
         Assert.True(code == 0 && output.Trim().Length == 0, $"iverilog -g2012 -Wall on {name}:\n{output}");
         Directory.Delete(dir, true);
     }
@@ -57,7 +57,7 @@ public class YosysLintTests
     {
         var (dir, files, top) = Lint.Generate(name);
         var script = $"read_verilog {string.Join(' ', files)}; synth -top {top}; check -assert";
-        var (code, _) = TestSupport.RunTool("yosys", $"-q -l yosys.log -p \"{script}\"", dir, timeoutSeconds: 1200);
+        var (code, _) = TestSupport.RunTool("yosys", ["-q", "-l", "yosys.log", "-p", script], dir, timeoutSeconds: 1200);
         var log = File.ReadAllText(Path.Combine(dir, "yosys.log"));
         Assert.True(code == 0, $"yosys synth/check on {name} failed:\n{log[^Math.Min(log.Length, 4000)..]}");
         var warnings = log.Split('\n').Where(l => l.Contains("Warning", StringComparison.OrdinalIgnoreCase)).ToArray();

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using A3Gen.Configuration;
 using A3Gen.Elaboration;
 using A3Gen.Simulation;
+using A3Gen.Tools;
 
 namespace A3Gen.Tests;
 
@@ -29,35 +29,10 @@ public static class TestSupport
     }
 
     /// <summary>Runs a tool; a missing tool fails the test loudly (scripts/test.sh installs them).</summary>
-    public static (int ExitCode, string Output) RunTool(string tool, string arguments, string workingDirectory, int timeoutSeconds = 600)
-    {
-        var start = new ProcessStartInfo(tool, arguments)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {tool}");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException($"{tool} is not installed (run scripts/test.sh, which installs Verilator, Icarus and Yosys): {e.Message}", e);
-        }
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(timeoutSeconds * 1000))
-            {
-                process.Kill(true);
-                throw new TimeoutException($"{tool} {arguments} did not finish in {timeoutSeconds} s");
-            }
-            return (process.ExitCode, stdout.Result + stderr.Result);
-        }
-    }
+    public static (int ExitCode, string Output) RunTool(string tool, IEnumerable<string> arguments, string workingDirectory, int timeoutSeconds = 1200) =>
+        ExternalTool.Run(
+            ExternalTool.Require(tool, "run scripts/test.sh, which installs Verilator, Icarus and Yosys"),
+            arguments, workingDirectory, TimeSpan.FromSeconds(timeoutSeconds));
 
     public static string TempDir(string tag)
     {

@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using A3Gen.Elaboration;
 using A3Gen.Emission;
+using A3Gen.Tools;
 using A3Gen.Model;
 
 namespace A3Gen.Simulation;
@@ -296,40 +297,8 @@ public sealed class IcarusSimulator(Design design, TemplateRenderer? renderer = 
     }
 
     // ---- tools ----
-    private (int Exit, string Output) Tool(string tool, IEnumerable<string> args, string workDir)
-    {
-        var path = FindOnPath(tool, ToolSearchPath ?? Environment.GetEnvironmentVariable("PATH") ?? "")
-            ?? throw new UserException($"{tool} not found on PATH: install Icarus Verilog 11 (apt-get install -y iverilog)");
-        var info = new ProcessStartInfo(path)
-        {
-            WorkingDirectory = workDir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-        using var process = Process.Start(info) ?? throw new UserException($"cannot start {tool}");
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout + stderr.Result);
-    }
-
-    private static string? FindOnPath(string tool, string searchPath)
-    {
-        foreach (var dir in searchPath.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            var candidate = Path.Combine(dir, tool);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-        return null;
-    }
+    private (int Exit, string Output) Tool(string tool, IEnumerable<string> args, string workDir) =>
+        ExternalTool.Run(ExternalTool.Require(tool, "install Icarus Verilog 11 (apt-get install -y iverilog)", ToolSearchPath), args, workDir);
 
     private static string Tail(string output)
     {

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using A3Gen.Elaboration;
 using A3Gen.Emission;
+using A3Gen.Tools;
 
 namespace A3Gen.Simulation;
 
@@ -182,18 +183,8 @@ public static class VerilatorBuild
     }
 
     /// <summary>The verilator executable on <paramref name="searchPath"/> (default: PATH), or a <see cref="UserException"/> saying it is missing.</summary>
-    public static string FindVerilator(string? searchPath = null)
-    {
-        foreach (var dir in (searchPath ?? Environment.GetEnvironmentVariable("PATH") ?? "").Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            var candidate = System.IO.Path.Combine(dir, "verilator");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-        throw new UserException("verilator is not on PATH: install it (apt-get install -y verilator, version 5) to run the Verilator co-simulation");
-    }
+    public static string FindVerilator(string? searchPath = null) =>
+        ExternalTool.Require("verilator", "install it (apt-get install -y verilator, version 5) to run the Verilator co-simulation", searchPath);
 
     private static string VerilatorVersion(string verilator)
     {
@@ -201,7 +192,7 @@ public static class VerilatorBuild
         {
             return verilatorVersion;
         }
-        var (code, output) = Execute(verilator, ["--version"], Directory.GetCurrentDirectory());
+        var (code, output) = ExternalTool.Run(verilator, ["--version"], Directory.GetCurrentDirectory());
         if (code != 0)
         {
             throw new UserException($"'{verilator} --version' failed with exit code {code}: {output.Trim()}");
@@ -211,39 +202,12 @@ public static class VerilatorBuild
 
     private static void Run(string verilator, IReadOnlyList<string> arguments, string workDir, Design design)
     {
-        var (code, output) = Execute(verilator, arguments, workDir);
+        var (code, output) = ExternalTool.Run(verilator, arguments, workDir);
         if (code != 0)
         {
             var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             var tail = string.Join("\n", lines.TakeLast(30));
             throw new UserException($"verilator build of {design.Config.Name} failed (exit code {code}):\n{tail}");
-        }
-    }
-
-    private static (int ExitCode, string Output) Execute(string file, IReadOnlyList<string> arguments, string workDir)
-    {
-        var start = new ProcessStartInfo(file)
-        {
-            WorkingDirectory = workDir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start) ?? throw new UserException($"cannot start {file}");
-        var output = new StringBuilder();
-        var gate = new object();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (gate) { output.Append(e.Data).Append('\n'); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (gate) { output.Append(e.Data).Append('\n'); } } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        process.WaitForExit();
-        lock (gate)
-        {
-            return (process.ExitCode, output.ToString());
         }
     }
 }
