@@ -57,6 +57,8 @@ module a3_paper_dot_product (
   reg [8:0] tag4_row_q;
 
   wire start = !busy_q & q_valid_i & wr_free_i;
+  // n is 1..N by contract; 0 runs as 1 and anything above N as N, so no beat can hang the stage.
+  wire [8:0] rows_eff = (q_rows_i == 9'd0) ? 9'd1 : ((q_rows_i > 9'd320) ? 9'd320 : q_rows_i);
   wire last_issue = issue_q & (left_q == 9'd1);
   wire done = tag4_valid_q & tag4_last_q;
 
@@ -299,8 +301,8 @@ module a3_paper_dot_product (
       issue_d = 1'b1;
       first_d = 1'b1;
       cnt_d = 9'd0;
-      left_d = q_rows_i;
-      rows_d = q_rows_i;
+      left_d = rows_eff;
+      rows_d = rows_eff;
       qv_d = q_data_i;
     end
     if (issue_q) begin

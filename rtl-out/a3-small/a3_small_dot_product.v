@@ -51,6 +51,8 @@ module a3_small_dot_product (
   reg [3:0] tag2_row_q;
 
   wire start = !busy_q & q_valid_i & wr_free_i;
+  // n is 1..N by contract; 0 runs as 1 and anything above N as N, so no beat can hang the stage.
+  wire [4:0] rows_eff = (q_rows_i == 5'd0) ? 5'd1 : ((q_rows_i > 5'd16) ? 5'd16 : q_rows_i);
   wire last_issue = issue_q & (left_q == 5'd1);
   wire done = tag2_valid_q & tag2_last_q;
 
@@ -89,8 +91,8 @@ module a3_small_dot_product (
       issue_d = 1'b1;
       first_d = 1'b1;
       cnt_d = 4'd0;
-      left_d = q_rows_i;
-      rows_d = q_rows_i;
+      left_d = rows_eff;
+      rows_d = rows_eff;
       qv_d = q_data_i;
     end
     if (issue_q) begin

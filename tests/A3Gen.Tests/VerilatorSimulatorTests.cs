@@ -84,4 +84,33 @@ public sealed class VerilatorSimulatorTests
         CoSimCases.AssertMatchesModel(design, stimulus, run, "a3-small traced");
         Assert.True(new FileInfo(path).Length > 0);
     }
+
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(127, 100)]
+    public void IllegalRowCountsRunAsOneOrN(int requested, int effective)
+    {
+        // a3-mid: N = 100, query_rows_i is 7 bits. The contract is 1..N; out of range must not hang.
+        var design = TestSupport.ShippedDesign("a3-mid");
+        Assert.Equal(effective, design.EffectiveRows(requested));
+        var stimulus = TestSupport.RandomStimulus(design, 31, design.MaxRows, 1, small: true);
+        using var device = A3Device.Create(design);
+        device.Reset();
+        device.Load(stimulus.Keys, stimulus.Values);
+        device.SetResultReady(true);
+        device.SetQuery(true, device.PackRow(stimulus.Queries[0].Query), requested);
+        while (!device.Step().QueryTaken)
+        {
+        }
+        device.SetQuery(false);
+        Model.QueryResult? result = null;
+        for (int c = 0; c < 2 * design.Latency(design.MaxRows) && result is null; c++)
+        {
+            result = device.Step().Result;
+        }
+        Assert.NotNull(result);
+        var expected = new Model.GoldenModel(design).Run(stimulus.Keys, stimulus.Values, stimulus.Queries[0].Query, effective);
+        Assert.Equal(expected.OutputRaw, result.OutputRaw);
+        Assert.Equal(effective, result.Candidates);
+    }
 }

@@ -178,6 +178,15 @@ public sealed class Design
         Ports = BuildPorts();
     }
 
+    /// <summary>
+    /// The row count the hardware uses for a query_rows_i value: n is 1..N by contract; the dot-product
+    /// stage maps 0 to 1 and anything above N to N, so an illegal beat cannot hang the pipeline.
+    /// </summary>
+    public int EffectiveRows(int requested) => requested < 1 ? 1 : Math.Min(requested, MaxRows);
+
+    /// <summary>True when query_rows_i can carry a value above N, so the RTL needs the upper clamp.</summary>
+    public bool RowsNeedUpperClamp => (1L << RowCountWidth) - 1 > MaxRows;
+
     /// <summary>Cycles one stage is busy with a query of n rows (it accepts the next one that many cycles later).</summary>
     public IReadOnlyList<int> StagePeriods(int n) =>
         [n + DotProductOverhead, n + ExponentOverhead, n + OutputOverhead];

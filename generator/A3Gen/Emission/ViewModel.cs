@@ -97,6 +97,8 @@ public sealed class ViewModel
         ExpLoMsb = design.Exp.LoBits - 1;
         RowIdCheck = (1L << WId) > design.MaxRows;
         MaxRowsLiteral = Verilog.Unsigned(WId + 1, design.MaxRows);
+        RowsMax = Verilog.Unsigned(WN, design.MaxRows);
+        RowsNeedUpperClamp = design.RowsNeedUpperClamp;
         LoadRowExtended = Verilog.ZeroExtend("load_row_i", WId, WId + 1);
 
         // Dot product: products are level 0; the tree's levels follow.
@@ -251,6 +253,8 @@ public sealed class ViewModel
     public string RowIdZero { get; }
     public bool RowIdCheck { get; }
     public string MaxRowsLiteral { get; }
+    public string RowsMax { get; }
+    public bool RowsNeedUpperClamp { get; }
     public string LoadRowExtended { get; }
     public IReadOnlyList<TreeLevelView> TreeLevels { get; }
     public string ScoreRoot { get; }

@@ -115,15 +115,18 @@ public sealed class A3Device : IDisposable
         }
     }
 
-    /// <summary>Drives the query stream with pre-packed data (<see cref="PackRow"/>).</summary>
+    /// <summary>
+    /// Drives the query stream with pre-packed data (<see cref="PackRow"/>). <paramref name="rows"/> may be
+    /// any value the port holds, so tests can drive an out-of-range n; <see cref="RunQueries"/> allows 1..N only.
+    /// </summary>
     public void SetQuery(bool valid, uint[]? packedQuery = null, int rows = 0)
     {
         SetScalar(queryValid, valid ? 1u : 0u);
         if (valid)
         {
-            if (rows < 1 || rows > Design.MaxRows)
+            if (rows < 0 || rows >= 1 << Design.RowCountWidth)
             {
-                throw new ArgumentOutOfRangeException(nameof(rows), rows, $"query rows n is 1..{Design.MaxRows}");
+                throw new ArgumentOutOfRangeException(nameof(rows), rows, $"query_rows_i holds 0..{(1 << Design.RowCountWidth) - 1}");
             }
             SetWords(queryData, packedQuery ?? throw new ArgumentNullException(nameof(packedQuery)));
             SetScalar(queryRows, (uint)rows);
@@ -249,6 +252,13 @@ public sealed class A3Device : IDisposable
         ready ??= _ => true;
         long limit = maxCycles ?? CycleLimit;
         var packed = queries.Select((q, k) => PackRow(q.Query, $"query {k}")).ToArray();
+        foreach (var (q, k) in queries.Select((q, k) => (q, k)))
+        {
+            if (q.Rows < 1 || q.Rows > Design.MaxRows)
+            {
+                throw new ArgumentOutOfRangeException(nameof(queries), q.Rows, $"query {k}: rows n is 1..{Design.MaxRows}");
+            }
+        }
         var accept = new int[queries.Count];
         var valid = new int[queries.Count];
         var taken = new int[queries.Count];
