@@ -112,4 +112,31 @@ public class ConfigurationTests
         Assert.NotEqual(a.Hash(), (a with { DividerLatency = 4 }).Hash());
         Assert.Equal(a.Hash(), (a with { }).Hash());
     }
+
+    [Fact]
+    public void SchemaListsTheFieldsAndRangesTheValidatorEnforces()
+    {
+        var schema = Newtonsoft.Json.Linq.JObject.Parse(File.ReadAllText(Path.Combine(TestSupport.RepoRoot, "schema", "a3gen-config.schema.json")));
+        var properties = (Newtonsoft.Json.Linq.JObject)schema["properties"]!;
+        Assert.Equal(A3Config.KnownFields.Order(), properties.Properties().Select(p => p.Name).Order());
+        Assert.Equal(["dimension", "fractionBits", "integerBits", "maxRows", "name"], schema["required"]!.Select(r => (string)r!).Order());
+        foreach (var property in properties.Properties().Where(p => (string?)p.Value["type"] == "integer"))
+        {
+            // Just outside the schema's range the generator refuses the value too.
+            foreach (var (bound, step) in new[] { ("minimum", -1), ("maximum", 1) })
+            {
+                if (property.Value[bound] is { } limit)
+                {
+                    long value = (long)limit + step;
+                    var json = Minimal + $", \"{property.Name}\": {value}}}";
+                    if (property.Name is "maxRows" or "dimension" or "integerBits" or "fractionBits")
+                    {
+                        json = json.Replace($"\"{property.Name}\": {(property.Name == "maxRows" ? 16 : 4)}, ", "");
+                    }
+                    var e = Assert.Throws<ConfigException>(() => A3Config.Parse(json));
+                    Assert.Equal(property.Name, e.Field);
+                }
+            }
+        }
+    }
 }

@@ -77,7 +77,7 @@ public sealed record A3Config
     public string Hash() =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ToCanonicalJson())));
 
-    private static readonly string[] KnownFields =
+    public static readonly IReadOnlyList<string> KnownFields =
     [
         "$schema", "name", "maxRows", "dimension", "integerBits", "fractionBits", "expFractionBits",
         "weightFractionBits", "outputFractionBits", "expTableLoBits", "expTableGuardBits",
