@@ -55,6 +55,12 @@ public sealed class IcarusSimulator(Design design, TemplateRenderer? renderer = 
     /// </summary>
     public SimulationRun Run(Stimulus stimulus, IReadOnlyList<QueryResult>? expected)
     {
+        // Both tools up front, so a missing one is reported the same way whether or not a compiled
+        // testbench is cached.
+        foreach (var tool in new[] { "iverilog", "vvp" })
+        {
+            ExternalTool.Require(tool, InstallHint, ToolSearchPath);
+        }
         Validate(stimulus, expected);
         int queryCapacity = Capacity(stimulus.Queries.Count, IcarusView.DefaultQueryCapacity);
         int patternCapacity = Capacity(Math.Max(stimulus.QueryOffer.Length, stimulus.ResultReady.Length), IcarusView.DefaultPatternCapacity);
@@ -298,7 +304,9 @@ public sealed class IcarusSimulator(Design design, TemplateRenderer? renderer = 
 
     // ---- tools ----
     private (int Exit, string Output) Tool(string tool, IEnumerable<string> args, string workDir) =>
-        ExternalTool.Run(ExternalTool.Require(tool, "install Icarus Verilog 11 (apt-get install -y iverilog)", ToolSearchPath), args, workDir);
+        ExternalTool.Run(ExternalTool.Require(tool, InstallHint, ToolSearchPath), args, workDir);
+
+    private const string InstallHint = "install Icarus Verilog 11 (apt-get install -y iverilog)";
 
     private static string Tail(string output)
     {
