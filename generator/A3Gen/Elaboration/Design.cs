@@ -221,6 +221,24 @@ public sealed class Design
 
     public int RowDataWidth => Dimension * Input.Width;
 
+    /// <summary>A score buffer entry: (rowId, score).</summary>
+    public int ScoreEntryWidth => RowIdWidth + Score.Width;
+
+    /// <summary>An exp buffer entry: (rowId, e).</summary>
+    public int ExpEntryWidth => RowIdWidth + ExpValue.Width;
+
+    /// <summary>Score buffer metadata per bank: (row count, max).</summary>
+    public int ScoreMetaWidth => RowCountWidth + Score.Width;
+
+    /// <summary>Exp buffer metadata per bank: (row count, expsum).</summary>
+    public int ExpMetaWidth => RowCountWidth + ExpSum.Width;
+
+    /// <summary>A query queue entry: (n, q).</summary>
+    public int QueryQueueWidth => RowCountWidth + RowDataWidth;
+
+    /// <summary>A result queue entry: (n, output vector).</summary>
+    public int ResultQueueWidth => RowCountWidth + ResultDataWidth;
+
     public int ResultDataWidth => Dimension * Output.Width;
 
     private List<Port> BuildPorts() =>

@@ -90,10 +90,10 @@ public static class Manifest
         [
             ("u_key_sram", design.RowDataWidth, "key matrix K, one row per word"),
             ("u_value_sram", design.RowDataWidth, "value matrix V, one row per word"),
-            ("u_score_sram0", design.RowIdWidth + design.Score.Width, "score buffer bank 0: (rowId, score)"),
-            ("u_score_sram1", design.RowIdWidth + design.Score.Width, "score buffer bank 1: (rowId, score)"),
-            ("u_exp_sram0", design.RowIdWidth + design.ExpValue.Width, "exp buffer bank 0: (rowId, e)"),
-            ("u_exp_sram1", design.RowIdWidth + design.ExpValue.Width, "exp buffer bank 1: (rowId, e)"),
+            ("u_score_sram0", design.ScoreEntryWidth, "score buffer bank 0: (rowId, score)"),
+            ("u_score_sram1", design.ScoreEntryWidth, "score buffer bank 1: (rowId, score)"),
+            ("u_exp_sram0", design.ExpEntryWidth, "exp buffer bank 0: (rowId, e)"),
+            ("u_exp_sram1", design.ExpEntryWidth, "exp buffer bank 1: (rowId, e)"),
         ];
         return memories.Select(m => new JObject
         {

@@ -183,12 +183,12 @@ public sealed class ViewModel
         WAccPlus1 = WAcc + 1;
         WeightExtended = Verilog.ZeroExtend("weight", WWeight, WWeight + 1);
 
-        WScoreMeta = WN + WScore;
-        WExpMeta = WN + WSum;
-        WScoreEntry = WId + WScore;
-        WExpEntry = WId + WExp;
-        WQueryQueue = WN + WRow;
-        WResultQueue = WN + WResult;
+        WScoreMeta = design.ScoreMetaWidth;
+        WExpMeta = design.ExpMetaWidth;
+        WScoreEntry = design.ScoreEntryWidth;
+        WExpEntry = design.ExpEntryWidth;
+        WQueryQueue = design.QueryQueueWidth;
+        WResultQueue = design.ResultQueueWidth;
         QueryQueueDepth = design.Config.QueryQueueDepth;
         ResultQueueDepth = design.Config.ResultQueueDepth;
         QueryQueuePtr = design.QueryQueuePointerWidth;
