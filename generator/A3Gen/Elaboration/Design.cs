@@ -10,7 +10,11 @@ namespace A3Gen.Elaboration;
 public sealed record AdderLevel(int Level, int Nodes, int Width, bool Registered);
 
 /// <summary>A top-level port.</summary>
-public sealed record Port(string Name, string Direction, int Width, string Description);
+public sealed record Port(string Name, string Direction, int Width, string Description)
+{
+    /// <summary>The Verilog range of a declaration, with a trailing space ("" for one bit).</summary>
+    public string Range => Width == 1 ? "" : $"[{Width - 1}:0] ";
+}
 
 /// <summary>
 /// The elaborated design: every format, width, depth, table and latency, derived once from the

@@ -37,7 +37,7 @@ public sealed class IcarusView
         IdZero = Verilog.Unsigned(WId, 0);
         NZero = Verilog.Unsigned(WN, 0);
         Ports = design.Ports
-            .Select(p => new TestbenchPortView(p.Direction == "input" ? "reg " : "wire", p.Width == 1 ? "" : $"[{p.Width - 1}:0] ", p.Name))
+            .Select(p => new TestbenchPortView(p.Direction == "input" ? "reg " : "wire", p.Range, p.Name))
             .ToList();
     }
 

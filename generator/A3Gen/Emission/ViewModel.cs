@@ -196,7 +196,7 @@ public sealed class ViewModel
         ResultQueuePtr = design.ResultQueuePointerWidth;
         ResultQueueCount = design.ResultQueueCountWidth;
         Ports = design.Ports
-            .Select((p, k) => new PortView(p.Direction == "input" ? "input " : "output", p.Width == 1 ? "" : $"[{p.Width - 1}:0] ", p.Name,
+            .Select((p, k) => new PortView(p.Direction == "input" ? "input " : "output", p.Range, p.Name,
                 k == design.Ports.Count - 1 ? "" : ",", p.Description))
             .ToList();
     }
