@@ -74,6 +74,7 @@ module a3_mid_output (
   reg signed [19:0] wv0_q;
   reg signed [26:0] acc0_q;
   wire signed [26:0] acc0_new = (first_q ? 27'sd0 : acc0_q) + {{7{wv0_q[19]}}, wv0_q};
+  wire signed [26:0] acc0_d = tag5_valid_q ? acc0_new : acc0_q;
   wire signed [27:0] accx0 = { acc0_new[26], acc0_new };
   wire [24:0] out0 = accx0[27:3] + { 24'd0, accx0[2] };
   wire unused_accx0 = &{ 1'b0, accx0[1:0] };
@@ -81,6 +82,7 @@ module a3_mid_output (
   reg signed [19:0] wv1_q;
   reg signed [26:0] acc1_q;
   wire signed [26:0] acc1_new = (first_q ? 27'sd0 : acc1_q) + {{7{wv1_q[19]}}, wv1_q};
+  wire signed [26:0] acc1_d = tag5_valid_q ? acc1_new : acc1_q;
   wire signed [27:0] accx1 = { acc1_new[26], acc1_new };
   wire [24:0] out1 = accx1[27:3] + { 24'd0, accx1[2] };
   wire unused_accx1 = &{ 1'b0, accx1[1:0] };
@@ -88,6 +90,7 @@ module a3_mid_output (
   reg signed [19:0] wv2_q;
   reg signed [26:0] acc2_q;
   wire signed [26:0] acc2_new = (first_q ? 27'sd0 : acc2_q) + {{7{wv2_q[19]}}, wv2_q};
+  wire signed [26:0] acc2_d = tag5_valid_q ? acc2_new : acc2_q;
   wire signed [27:0] accx2 = { acc2_new[26], acc2_new };
   wire [24:0] out2 = accx2[27:3] + { 24'd0, accx2[2] };
   wire unused_accx2 = &{ 1'b0, accx2[1:0] };
@@ -95,6 +98,7 @@ module a3_mid_output (
   reg signed [19:0] wv3_q;
   reg signed [26:0] acc3_q;
   wire signed [26:0] acc3_new = (first_q ? 27'sd0 : acc3_q) + {{7{wv3_q[19]}}, wv3_q};
+  wire signed [26:0] acc3_d = tag5_valid_q ? acc3_new : acc3_q;
   wire signed [27:0] accx3 = { acc3_new[26], acc3_new };
   wire [24:0] out3 = accx3[27:3] + { 24'd0, accx3[2] };
   wire unused_accx3 = &{ 1'b0, accx3[1:0] };
@@ -102,6 +106,7 @@ module a3_mid_output (
   reg signed [19:0] wv4_q;
   reg signed [26:0] acc4_q;
   wire signed [26:0] acc4_new = (first_q ? 27'sd0 : acc4_q) + {{7{wv4_q[19]}}, wv4_q};
+  wire signed [26:0] acc4_d = tag5_valid_q ? acc4_new : acc4_q;
   wire signed [27:0] accx4 = { acc4_new[26], acc4_new };
   wire [24:0] out4 = accx4[27:3] + { 24'd0, accx4[2] };
   wire unused_accx4 = &{ 1'b0, accx4[1:0] };
@@ -109,6 +114,7 @@ module a3_mid_output (
   reg signed [19:0] wv5_q;
   reg signed [26:0] acc5_q;
   wire signed [26:0] acc5_new = (first_q ? 27'sd0 : acc5_q) + {{7{wv5_q[19]}}, wv5_q};
+  wire signed [26:0] acc5_d = tag5_valid_q ? acc5_new : acc5_q;
   wire signed [27:0] accx5 = { acc5_new[26], acc5_new };
   wire [24:0] out5 = accx5[27:3] + { 24'd0, accx5[2] };
   wire unused_accx5 = &{ 1'b0, accx5[1:0] };
@@ -116,6 +122,7 @@ module a3_mid_output (
   reg signed [19:0] wv6_q;
   reg signed [26:0] acc6_q;
   wire signed [26:0] acc6_new = (first_q ? 27'sd0 : acc6_q) + {{7{wv6_q[19]}}, wv6_q};
+  wire signed [26:0] acc6_d = tag5_valid_q ? acc6_new : acc6_q;
   wire signed [27:0] accx6 = { acc6_new[26], acc6_new };
   wire [24:0] out6 = accx6[27:3] + { 24'd0, accx6[2] };
   wire unused_accx6 = &{ 1'b0, accx6[1:0] };
@@ -123,6 +130,7 @@ module a3_mid_output (
   reg signed [19:0] wv7_q;
   reg signed [26:0] acc7_q;
   wire signed [26:0] acc7_new = (first_q ? 27'sd0 : acc7_q) + {{7{wv7_q[19]}}, wv7_q};
+  wire signed [26:0] acc7_d = tag5_valid_q ? acc7_new : acc7_q;
   wire signed [27:0] accx7 = { acc7_new[26], acc7_new };
   wire [24:0] out7 = accx7[27:3] + { 24'd0, accx7[2] };
   wire unused_accx7 = &{ 1'b0, accx7[1:0] };
@@ -130,6 +138,7 @@ module a3_mid_output (
   reg signed [19:0] wv8_q;
   reg signed [26:0] acc8_q;
   wire signed [26:0] acc8_new = (first_q ? 27'sd0 : acc8_q) + {{7{wv8_q[19]}}, wv8_q};
+  wire signed [26:0] acc8_d = tag5_valid_q ? acc8_new : acc8_q;
   wire signed [27:0] accx8 = { acc8_new[26], acc8_new };
   wire [24:0] out8 = accx8[27:3] + { 24'd0, accx8[2] };
   wire unused_accx8 = &{ 1'b0, accx8[1:0] };
@@ -137,6 +146,7 @@ module a3_mid_output (
   reg signed [19:0] wv9_q;
   reg signed [26:0] acc9_q;
   wire signed [26:0] acc9_new = (first_q ? 27'sd0 : acc9_q) + {{7{wv9_q[19]}}, wv9_q};
+  wire signed [26:0] acc9_d = tag5_valid_q ? acc9_new : acc9_q;
   wire signed [27:0] accx9 = { acc9_new[26], acc9_new };
   wire [24:0] out9 = accx9[27:3] + { 24'd0, accx9[2] };
   wire unused_accx9 = &{ 1'b0, accx9[1:0] };
@@ -144,6 +154,7 @@ module a3_mid_output (
   reg signed [19:0] wv10_q;
   reg signed [26:0] acc10_q;
   wire signed [26:0] acc10_new = (first_q ? 27'sd0 : acc10_q) + {{7{wv10_q[19]}}, wv10_q};
+  wire signed [26:0] acc10_d = tag5_valid_q ? acc10_new : acc10_q;
   wire signed [27:0] accx10 = { acc10_new[26], acc10_new };
   wire [24:0] out10 = accx10[27:3] + { 24'd0, accx10[2] };
   wire unused_accx10 = &{ 1'b0, accx10[1:0] };
@@ -151,6 +162,7 @@ module a3_mid_output (
   reg signed [19:0] wv11_q;
   reg signed [26:0] acc11_q;
   wire signed [26:0] acc11_new = (first_q ? 27'sd0 : acc11_q) + {{7{wv11_q[19]}}, wv11_q};
+  wire signed [26:0] acc11_d = tag5_valid_q ? acc11_new : acc11_q;
   wire signed [27:0] accx11 = { acc11_new[26], acc11_new };
   wire [24:0] out11 = accx11[27:3] + { 24'd0, accx11[2] };
   wire unused_accx11 = &{ 1'b0, accx11[1:0] };
@@ -158,6 +170,7 @@ module a3_mid_output (
   reg signed [19:0] wv12_q;
   reg signed [26:0] acc12_q;
   wire signed [26:0] acc12_new = (first_q ? 27'sd0 : acc12_q) + {{7{wv12_q[19]}}, wv12_q};
+  wire signed [26:0] acc12_d = tag5_valid_q ? acc12_new : acc12_q;
   wire signed [27:0] accx12 = { acc12_new[26], acc12_new };
   wire [24:0] out12 = accx12[27:3] + { 24'd0, accx12[2] };
   wire unused_accx12 = &{ 1'b0, accx12[1:0] };
@@ -165,6 +178,7 @@ module a3_mid_output (
   reg signed [19:0] wv13_q;
   reg signed [26:0] acc13_q;
   wire signed [26:0] acc13_new = (first_q ? 27'sd0 : acc13_q) + {{7{wv13_q[19]}}, wv13_q};
+  wire signed [26:0] acc13_d = tag5_valid_q ? acc13_new : acc13_q;
   wire signed [27:0] accx13 = { acc13_new[26], acc13_new };
   wire [24:0] out13 = accx13[27:3] + { 24'd0, accx13[2] };
   wire unused_accx13 = &{ 1'b0, accx13[1:0] };
@@ -172,6 +186,7 @@ module a3_mid_output (
   reg signed [19:0] wv14_q;
   reg signed [26:0] acc14_q;
   wire signed [26:0] acc14_new = (first_q ? 27'sd0 : acc14_q) + {{7{wv14_q[19]}}, wv14_q};
+  wire signed [26:0] acc14_d = tag5_valid_q ? acc14_new : acc14_q;
   wire signed [27:0] accx14 = { acc14_new[26], acc14_new };
   wire [24:0] out14 = accx14[27:3] + { 24'd0, accx14[2] };
   wire unused_accx14 = &{ 1'b0, accx14[1:0] };
@@ -179,6 +194,7 @@ module a3_mid_output (
   reg signed [19:0] wv15_q;
   reg signed [26:0] acc15_q;
   wire signed [26:0] acc15_new = (first_q ? 27'sd0 : acc15_q) + {{7{wv15_q[19]}}, wv15_q};
+  wire signed [26:0] acc15_d = tag5_valid_q ? acc15_new : acc15_q;
   wire signed [27:0] accx15 = { acc15_new[26], acc15_new };
   wire [24:0] out15 = accx15[27:3] + { 24'd0, accx15[2] };
   wire unused_accx15 = &{ 1'b0, accx15[1:0] };
@@ -256,69 +272,37 @@ module a3_mid_output (
     tag2_row_q <= tag1_row_q;
     tag3_row_q <= tag2_row_q;
     wv0_q <= wv0_d;
-    if (tag5_valid_q) begin
-      acc0_q <= acc0_new;
-    end
+    acc0_q <= acc0_d;
     wv1_q <= wv1_d;
-    if (tag5_valid_q) begin
-      acc1_q <= acc1_new;
-    end
+    acc1_q <= acc1_d;
     wv2_q <= wv2_d;
-    if (tag5_valid_q) begin
-      acc2_q <= acc2_new;
-    end
+    acc2_q <= acc2_d;
     wv3_q <= wv3_d;
-    if (tag5_valid_q) begin
-      acc3_q <= acc3_new;
-    end
+    acc3_q <= acc3_d;
     wv4_q <= wv4_d;
-    if (tag5_valid_q) begin
-      acc4_q <= acc4_new;
-    end
+    acc4_q <= acc4_d;
     wv5_q <= wv5_d;
-    if (tag5_valid_q) begin
-      acc5_q <= acc5_new;
-    end
+    acc5_q <= acc5_d;
     wv6_q <= wv6_d;
-    if (tag5_valid_q) begin
-      acc6_q <= acc6_new;
-    end
+    acc6_q <= acc6_d;
     wv7_q <= wv7_d;
-    if (tag5_valid_q) begin
-      acc7_q <= acc7_new;
-    end
+    acc7_q <= acc7_d;
     wv8_q <= wv8_d;
-    if (tag5_valid_q) begin
-      acc8_q <= acc8_new;
-    end
+    acc8_q <= acc8_d;
     wv9_q <= wv9_d;
-    if (tag5_valid_q) begin
-      acc9_q <= acc9_new;
-    end
+    acc9_q <= acc9_d;
     wv10_q <= wv10_d;
-    if (tag5_valid_q) begin
-      acc10_q <= acc10_new;
-    end
+    acc10_q <= acc10_d;
     wv11_q <= wv11_d;
-    if (tag5_valid_q) begin
-      acc11_q <= acc11_new;
-    end
+    acc11_q <= acc11_d;
     wv12_q <= wv12_d;
-    if (tag5_valid_q) begin
-      acc12_q <= acc12_new;
-    end
+    acc12_q <= acc12_d;
     wv13_q <= wv13_d;
-    if (tag5_valid_q) begin
-      acc13_q <= acc13_new;
-    end
+    acc13_q <= acc13_d;
     wv14_q <= wv14_d;
-    if (tag5_valid_q) begin
-      acc14_q <= acc14_new;
-    end
+    acc14_q <= acc14_d;
     wv15_q <= wv15_d;
-    if (tag5_valid_q) begin
-      acc15_q <= acc15_new;
-    end
+    acc15_q <= acc15_d;
   end
 
   assign re_o = issue_q;

@@ -77,321 +77,385 @@ module a3_paper_output (
   reg signed [17:0] wv0_q;
   reg signed [26:0] acc0_q;
   wire signed [26:0] acc0_new = (first_q ? 27'sd0 : acc0_q) + {{9{wv0_q[17]}}, wv0_q};
+  wire signed [26:0] acc0_d = tag6_valid_q ? acc0_new : acc0_q;
   wire [26:0] out0 = acc0_new;
   wire signed [17:0] wv1_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[17:9]);
   reg signed [17:0] wv1_q;
   reg signed [26:0] acc1_q;
   wire signed [26:0] acc1_new = (first_q ? 27'sd0 : acc1_q) + {{9{wv1_q[17]}}, wv1_q};
+  wire signed [26:0] acc1_d = tag6_valid_q ? acc1_new : acc1_q;
   wire [26:0] out1 = acc1_new;
   wire signed [17:0] wv2_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[26:18]);
   reg signed [17:0] wv2_q;
   reg signed [26:0] acc2_q;
   wire signed [26:0] acc2_new = (first_q ? 27'sd0 : acc2_q) + {{9{wv2_q[17]}}, wv2_q};
+  wire signed [26:0] acc2_d = tag6_valid_q ? acc2_new : acc2_q;
   wire [26:0] out2 = acc2_new;
   wire signed [17:0] wv3_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[35:27]);
   reg signed [17:0] wv3_q;
   reg signed [26:0] acc3_q;
   wire signed [26:0] acc3_new = (first_q ? 27'sd0 : acc3_q) + {{9{wv3_q[17]}}, wv3_q};
+  wire signed [26:0] acc3_d = tag6_valid_q ? acc3_new : acc3_q;
   wire [26:0] out3 = acc3_new;
   wire signed [17:0] wv4_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[44:36]);
   reg signed [17:0] wv4_q;
   reg signed [26:0] acc4_q;
   wire signed [26:0] acc4_new = (first_q ? 27'sd0 : acc4_q) + {{9{wv4_q[17]}}, wv4_q};
+  wire signed [26:0] acc4_d = tag6_valid_q ? acc4_new : acc4_q;
   wire [26:0] out4 = acc4_new;
   wire signed [17:0] wv5_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[53:45]);
   reg signed [17:0] wv5_q;
   reg signed [26:0] acc5_q;
   wire signed [26:0] acc5_new = (first_q ? 27'sd0 : acc5_q) + {{9{wv5_q[17]}}, wv5_q};
+  wire signed [26:0] acc5_d = tag6_valid_q ? acc5_new : acc5_q;
   wire [26:0] out5 = acc5_new;
   wire signed [17:0] wv6_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[62:54]);
   reg signed [17:0] wv6_q;
   reg signed [26:0] acc6_q;
   wire signed [26:0] acc6_new = (first_q ? 27'sd0 : acc6_q) + {{9{wv6_q[17]}}, wv6_q};
+  wire signed [26:0] acc6_d = tag6_valid_q ? acc6_new : acc6_q;
   wire [26:0] out6 = acc6_new;
   wire signed [17:0] wv7_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[71:63]);
   reg signed [17:0] wv7_q;
   reg signed [26:0] acc7_q;
   wire signed [26:0] acc7_new = (first_q ? 27'sd0 : acc7_q) + {{9{wv7_q[17]}}, wv7_q};
+  wire signed [26:0] acc7_d = tag6_valid_q ? acc7_new : acc7_q;
   wire [26:0] out7 = acc7_new;
   wire signed [17:0] wv8_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[80:72]);
   reg signed [17:0] wv8_q;
   reg signed [26:0] acc8_q;
   wire signed [26:0] acc8_new = (first_q ? 27'sd0 : acc8_q) + {{9{wv8_q[17]}}, wv8_q};
+  wire signed [26:0] acc8_d = tag6_valid_q ? acc8_new : acc8_q;
   wire [26:0] out8 = acc8_new;
   wire signed [17:0] wv9_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[89:81]);
   reg signed [17:0] wv9_q;
   reg signed [26:0] acc9_q;
   wire signed [26:0] acc9_new = (first_q ? 27'sd0 : acc9_q) + {{9{wv9_q[17]}}, wv9_q};
+  wire signed [26:0] acc9_d = tag6_valid_q ? acc9_new : acc9_q;
   wire [26:0] out9 = acc9_new;
   wire signed [17:0] wv10_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[98:90]);
   reg signed [17:0] wv10_q;
   reg signed [26:0] acc10_q;
   wire signed [26:0] acc10_new = (first_q ? 27'sd0 : acc10_q) + {{9{wv10_q[17]}}, wv10_q};
+  wire signed [26:0] acc10_d = tag6_valid_q ? acc10_new : acc10_q;
   wire [26:0] out10 = acc10_new;
   wire signed [17:0] wv11_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[107:99]);
   reg signed [17:0] wv11_q;
   reg signed [26:0] acc11_q;
   wire signed [26:0] acc11_new = (first_q ? 27'sd0 : acc11_q) + {{9{wv11_q[17]}}, wv11_q};
+  wire signed [26:0] acc11_d = tag6_valid_q ? acc11_new : acc11_q;
   wire [26:0] out11 = acc11_new;
   wire signed [17:0] wv12_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[116:108]);
   reg signed [17:0] wv12_q;
   reg signed [26:0] acc12_q;
   wire signed [26:0] acc12_new = (first_q ? 27'sd0 : acc12_q) + {{9{wv12_q[17]}}, wv12_q};
+  wire signed [26:0] acc12_d = tag6_valid_q ? acc12_new : acc12_q;
   wire [26:0] out12 = acc12_new;
   wire signed [17:0] wv13_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[125:117]);
   reg signed [17:0] wv13_q;
   reg signed [26:0] acc13_q;
   wire signed [26:0] acc13_new = (first_q ? 27'sd0 : acc13_q) + {{9{wv13_q[17]}}, wv13_q};
+  wire signed [26:0] acc13_d = tag6_valid_q ? acc13_new : acc13_q;
   wire [26:0] out13 = acc13_new;
   wire signed [17:0] wv14_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[134:126]);
   reg signed [17:0] wv14_q;
   reg signed [26:0] acc14_q;
   wire signed [26:0] acc14_new = (first_q ? 27'sd0 : acc14_q) + {{9{wv14_q[17]}}, wv14_q};
+  wire signed [26:0] acc14_d = tag6_valid_q ? acc14_new : acc14_q;
   wire [26:0] out14 = acc14_new;
   wire signed [17:0] wv15_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[143:135]);
   reg signed [17:0] wv15_q;
   reg signed [26:0] acc15_q;
   wire signed [26:0] acc15_new = (first_q ? 27'sd0 : acc15_q) + {{9{wv15_q[17]}}, wv15_q};
+  wire signed [26:0] acc15_d = tag6_valid_q ? acc15_new : acc15_q;
   wire [26:0] out15 = acc15_new;
   wire signed [17:0] wv16_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[152:144]);
   reg signed [17:0] wv16_q;
   reg signed [26:0] acc16_q;
   wire signed [26:0] acc16_new = (first_q ? 27'sd0 : acc16_q) + {{9{wv16_q[17]}}, wv16_q};
+  wire signed [26:0] acc16_d = tag6_valid_q ? acc16_new : acc16_q;
   wire [26:0] out16 = acc16_new;
   wire signed [17:0] wv17_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[161:153]);
   reg signed [17:0] wv17_q;
   reg signed [26:0] acc17_q;
   wire signed [26:0] acc17_new = (first_q ? 27'sd0 : acc17_q) + {{9{wv17_q[17]}}, wv17_q};
+  wire signed [26:0] acc17_d = tag6_valid_q ? acc17_new : acc17_q;
   wire [26:0] out17 = acc17_new;
   wire signed [17:0] wv18_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[170:162]);
   reg signed [17:0] wv18_q;
   reg signed [26:0] acc18_q;
   wire signed [26:0] acc18_new = (first_q ? 27'sd0 : acc18_q) + {{9{wv18_q[17]}}, wv18_q};
+  wire signed [26:0] acc18_d = tag6_valid_q ? acc18_new : acc18_q;
   wire [26:0] out18 = acc18_new;
   wire signed [17:0] wv19_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[179:171]);
   reg signed [17:0] wv19_q;
   reg signed [26:0] acc19_q;
   wire signed [26:0] acc19_new = (first_q ? 27'sd0 : acc19_q) + {{9{wv19_q[17]}}, wv19_q};
+  wire signed [26:0] acc19_d = tag6_valid_q ? acc19_new : acc19_q;
   wire [26:0] out19 = acc19_new;
   wire signed [17:0] wv20_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[188:180]);
   reg signed [17:0] wv20_q;
   reg signed [26:0] acc20_q;
   wire signed [26:0] acc20_new = (first_q ? 27'sd0 : acc20_q) + {{9{wv20_q[17]}}, wv20_q};
+  wire signed [26:0] acc20_d = tag6_valid_q ? acc20_new : acc20_q;
   wire [26:0] out20 = acc20_new;
   wire signed [17:0] wv21_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[197:189]);
   reg signed [17:0] wv21_q;
   reg signed [26:0] acc21_q;
   wire signed [26:0] acc21_new = (first_q ? 27'sd0 : acc21_q) + {{9{wv21_q[17]}}, wv21_q};
+  wire signed [26:0] acc21_d = tag6_valid_q ? acc21_new : acc21_q;
   wire [26:0] out21 = acc21_new;
   wire signed [17:0] wv22_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[206:198]);
   reg signed [17:0] wv22_q;
   reg signed [26:0] acc22_q;
   wire signed [26:0] acc22_new = (first_q ? 27'sd0 : acc22_q) + {{9{wv22_q[17]}}, wv22_q};
+  wire signed [26:0] acc22_d = tag6_valid_q ? acc22_new : acc22_q;
   wire [26:0] out22 = acc22_new;
   wire signed [17:0] wv23_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[215:207]);
   reg signed [17:0] wv23_q;
   reg signed [26:0] acc23_q;
   wire signed [26:0] acc23_new = (first_q ? 27'sd0 : acc23_q) + {{9{wv23_q[17]}}, wv23_q};
+  wire signed [26:0] acc23_d = tag6_valid_q ? acc23_new : acc23_q;
   wire [26:0] out23 = acc23_new;
   wire signed [17:0] wv24_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[224:216]);
   reg signed [17:0] wv24_q;
   reg signed [26:0] acc24_q;
   wire signed [26:0] acc24_new = (first_q ? 27'sd0 : acc24_q) + {{9{wv24_q[17]}}, wv24_q};
+  wire signed [26:0] acc24_d = tag6_valid_q ? acc24_new : acc24_q;
   wire [26:0] out24 = acc24_new;
   wire signed [17:0] wv25_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[233:225]);
   reg signed [17:0] wv25_q;
   reg signed [26:0] acc25_q;
   wire signed [26:0] acc25_new = (first_q ? 27'sd0 : acc25_q) + {{9{wv25_q[17]}}, wv25_q};
+  wire signed [26:0] acc25_d = tag6_valid_q ? acc25_new : acc25_q;
   wire [26:0] out25 = acc25_new;
   wire signed [17:0] wv26_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[242:234]);
   reg signed [17:0] wv26_q;
   reg signed [26:0] acc26_q;
   wire signed [26:0] acc26_new = (first_q ? 27'sd0 : acc26_q) + {{9{wv26_q[17]}}, wv26_q};
+  wire signed [26:0] acc26_d = tag6_valid_q ? acc26_new : acc26_q;
   wire [26:0] out26 = acc26_new;
   wire signed [17:0] wv27_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[251:243]);
   reg signed [17:0] wv27_q;
   reg signed [26:0] acc27_q;
   wire signed [26:0] acc27_new = (first_q ? 27'sd0 : acc27_q) + {{9{wv27_q[17]}}, wv27_q};
+  wire signed [26:0] acc27_d = tag6_valid_q ? acc27_new : acc27_q;
   wire [26:0] out27 = acc27_new;
   wire signed [17:0] wv28_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[260:252]);
   reg signed [17:0] wv28_q;
   reg signed [26:0] acc28_q;
   wire signed [26:0] acc28_new = (first_q ? 27'sd0 : acc28_q) + {{9{wv28_q[17]}}, wv28_q};
+  wire signed [26:0] acc28_d = tag6_valid_q ? acc28_new : acc28_q;
   wire [26:0] out28 = acc28_new;
   wire signed [17:0] wv29_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[269:261]);
   reg signed [17:0] wv29_q;
   reg signed [26:0] acc29_q;
   wire signed [26:0] acc29_new = (first_q ? 27'sd0 : acc29_q) + {{9{wv29_q[17]}}, wv29_q};
+  wire signed [26:0] acc29_d = tag6_valid_q ? acc29_new : acc29_q;
   wire [26:0] out29 = acc29_new;
   wire signed [17:0] wv30_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[278:270]);
   reg signed [17:0] wv30_q;
   reg signed [26:0] acc30_q;
   wire signed [26:0] acc30_new = (first_q ? 27'sd0 : acc30_q) + {{9{wv30_q[17]}}, wv30_q};
+  wire signed [26:0] acc30_d = tag6_valid_q ? acc30_new : acc30_q;
   wire [26:0] out30 = acc30_new;
   wire signed [17:0] wv31_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[287:279]);
   reg signed [17:0] wv31_q;
   reg signed [26:0] acc31_q;
   wire signed [26:0] acc31_new = (first_q ? 27'sd0 : acc31_q) + {{9{wv31_q[17]}}, wv31_q};
+  wire signed [26:0] acc31_d = tag6_valid_q ? acc31_new : acc31_q;
   wire [26:0] out31 = acc31_new;
   wire signed [17:0] wv32_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[296:288]);
   reg signed [17:0] wv32_q;
   reg signed [26:0] acc32_q;
   wire signed [26:0] acc32_new = (first_q ? 27'sd0 : acc32_q) + {{9{wv32_q[17]}}, wv32_q};
+  wire signed [26:0] acc32_d = tag6_valid_q ? acc32_new : acc32_q;
   wire [26:0] out32 = acc32_new;
   wire signed [17:0] wv33_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[305:297]);
   reg signed [17:0] wv33_q;
   reg signed [26:0] acc33_q;
   wire signed [26:0] acc33_new = (first_q ? 27'sd0 : acc33_q) + {{9{wv33_q[17]}}, wv33_q};
+  wire signed [26:0] acc33_d = tag6_valid_q ? acc33_new : acc33_q;
   wire [26:0] out33 = acc33_new;
   wire signed [17:0] wv34_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[314:306]);
   reg signed [17:0] wv34_q;
   reg signed [26:0] acc34_q;
   wire signed [26:0] acc34_new = (first_q ? 27'sd0 : acc34_q) + {{9{wv34_q[17]}}, wv34_q};
+  wire signed [26:0] acc34_d = tag6_valid_q ? acc34_new : acc34_q;
   wire [26:0] out34 = acc34_new;
   wire signed [17:0] wv35_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[323:315]);
   reg signed [17:0] wv35_q;
   reg signed [26:0] acc35_q;
   wire signed [26:0] acc35_new = (first_q ? 27'sd0 : acc35_q) + {{9{wv35_q[17]}}, wv35_q};
+  wire signed [26:0] acc35_d = tag6_valid_q ? acc35_new : acc35_q;
   wire [26:0] out35 = acc35_new;
   wire signed [17:0] wv36_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[332:324]);
   reg signed [17:0] wv36_q;
   reg signed [26:0] acc36_q;
   wire signed [26:0] acc36_new = (first_q ? 27'sd0 : acc36_q) + {{9{wv36_q[17]}}, wv36_q};
+  wire signed [26:0] acc36_d = tag6_valid_q ? acc36_new : acc36_q;
   wire [26:0] out36 = acc36_new;
   wire signed [17:0] wv37_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[341:333]);
   reg signed [17:0] wv37_q;
   reg signed [26:0] acc37_q;
   wire signed [26:0] acc37_new = (first_q ? 27'sd0 : acc37_q) + {{9{wv37_q[17]}}, wv37_q};
+  wire signed [26:0] acc37_d = tag6_valid_q ? acc37_new : acc37_q;
   wire [26:0] out37 = acc37_new;
   wire signed [17:0] wv38_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[350:342]);
   reg signed [17:0] wv38_q;
   reg signed [26:0] acc38_q;
   wire signed [26:0] acc38_new = (first_q ? 27'sd0 : acc38_q) + {{9{wv38_q[17]}}, wv38_q};
+  wire signed [26:0] acc38_d = tag6_valid_q ? acc38_new : acc38_q;
   wire [26:0] out38 = acc38_new;
   wire signed [17:0] wv39_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[359:351]);
   reg signed [17:0] wv39_q;
   reg signed [26:0] acc39_q;
   wire signed [26:0] acc39_new = (first_q ? 27'sd0 : acc39_q) + {{9{wv39_q[17]}}, wv39_q};
+  wire signed [26:0] acc39_d = tag6_valid_q ? acc39_new : acc39_q;
   wire [26:0] out39 = acc39_new;
   wire signed [17:0] wv40_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[368:360]);
   reg signed [17:0] wv40_q;
   reg signed [26:0] acc40_q;
   wire signed [26:0] acc40_new = (first_q ? 27'sd0 : acc40_q) + {{9{wv40_q[17]}}, wv40_q};
+  wire signed [26:0] acc40_d = tag6_valid_q ? acc40_new : acc40_q;
   wire [26:0] out40 = acc40_new;
   wire signed [17:0] wv41_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[377:369]);
   reg signed [17:0] wv41_q;
   reg signed [26:0] acc41_q;
   wire signed [26:0] acc41_new = (first_q ? 27'sd0 : acc41_q) + {{9{wv41_q[17]}}, wv41_q};
+  wire signed [26:0] acc41_d = tag6_valid_q ? acc41_new : acc41_q;
   wire [26:0] out41 = acc41_new;
   wire signed [17:0] wv42_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[386:378]);
   reg signed [17:0] wv42_q;
   reg signed [26:0] acc42_q;
   wire signed [26:0] acc42_new = (first_q ? 27'sd0 : acc42_q) + {{9{wv42_q[17]}}, wv42_q};
+  wire signed [26:0] acc42_d = tag6_valid_q ? acc42_new : acc42_q;
   wire [26:0] out42 = acc42_new;
   wire signed [17:0] wv43_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[395:387]);
   reg signed [17:0] wv43_q;
   reg signed [26:0] acc43_q;
   wire signed [26:0] acc43_new = (first_q ? 27'sd0 : acc43_q) + {{9{wv43_q[17]}}, wv43_q};
+  wire signed [26:0] acc43_d = tag6_valid_q ? acc43_new : acc43_q;
   wire [26:0] out43 = acc43_new;
   wire signed [17:0] wv44_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[404:396]);
   reg signed [17:0] wv44_q;
   reg signed [26:0] acc44_q;
   wire signed [26:0] acc44_new = (first_q ? 27'sd0 : acc44_q) + {{9{wv44_q[17]}}, wv44_q};
+  wire signed [26:0] acc44_d = tag6_valid_q ? acc44_new : acc44_q;
   wire [26:0] out44 = acc44_new;
   wire signed [17:0] wv45_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[413:405]);
   reg signed [17:0] wv45_q;
   reg signed [26:0] acc45_q;
   wire signed [26:0] acc45_new = (first_q ? 27'sd0 : acc45_q) + {{9{wv45_q[17]}}, wv45_q};
+  wire signed [26:0] acc45_d = tag6_valid_q ? acc45_new : acc45_q;
   wire [26:0] out45 = acc45_new;
   wire signed [17:0] wv46_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[422:414]);
   reg signed [17:0] wv46_q;
   reg signed [26:0] acc46_q;
   wire signed [26:0] acc46_new = (first_q ? 27'sd0 : acc46_q) + {{9{wv46_q[17]}}, wv46_q};
+  wire signed [26:0] acc46_d = tag6_valid_q ? acc46_new : acc46_q;
   wire [26:0] out46 = acc46_new;
   wire signed [17:0] wv47_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[431:423]);
   reg signed [17:0] wv47_q;
   reg signed [26:0] acc47_q;
   wire signed [26:0] acc47_new = (first_q ? 27'sd0 : acc47_q) + {{9{wv47_q[17]}}, wv47_q};
+  wire signed [26:0] acc47_d = tag6_valid_q ? acc47_new : acc47_q;
   wire [26:0] out47 = acc47_new;
   wire signed [17:0] wv48_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[440:432]);
   reg signed [17:0] wv48_q;
   reg signed [26:0] acc48_q;
   wire signed [26:0] acc48_new = (first_q ? 27'sd0 : acc48_q) + {{9{wv48_q[17]}}, wv48_q};
+  wire signed [26:0] acc48_d = tag6_valid_q ? acc48_new : acc48_q;
   wire [26:0] out48 = acc48_new;
   wire signed [17:0] wv49_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[449:441]);
   reg signed [17:0] wv49_q;
   reg signed [26:0] acc49_q;
   wire signed [26:0] acc49_new = (first_q ? 27'sd0 : acc49_q) + {{9{wv49_q[17]}}, wv49_q};
+  wire signed [26:0] acc49_d = tag6_valid_q ? acc49_new : acc49_q;
   wire [26:0] out49 = acc49_new;
   wire signed [17:0] wv50_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[458:450]);
   reg signed [17:0] wv50_q;
   reg signed [26:0] acc50_q;
   wire signed [26:0] acc50_new = (first_q ? 27'sd0 : acc50_q) + {{9{wv50_q[17]}}, wv50_q};
+  wire signed [26:0] acc50_d = tag6_valid_q ? acc50_new : acc50_q;
   wire [26:0] out50 = acc50_new;
   wire signed [17:0] wv51_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[467:459]);
   reg signed [17:0] wv51_q;
   reg signed [26:0] acc51_q;
   wire signed [26:0] acc51_new = (first_q ? 27'sd0 : acc51_q) + {{9{wv51_q[17]}}, wv51_q};
+  wire signed [26:0] acc51_d = tag6_valid_q ? acc51_new : acc51_q;
   wire [26:0] out51 = acc51_new;
   wire signed [17:0] wv52_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[476:468]);
   reg signed [17:0] wv52_q;
   reg signed [26:0] acc52_q;
   wire signed [26:0] acc52_new = (first_q ? 27'sd0 : acc52_q) + {{9{wv52_q[17]}}, wv52_q};
+  wire signed [26:0] acc52_d = tag6_valid_q ? acc52_new : acc52_q;
   wire [26:0] out52 = acc52_new;
   wire signed [17:0] wv53_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[485:477]);
   reg signed [17:0] wv53_q;
   reg signed [26:0] acc53_q;
   wire signed [26:0] acc53_new = (first_q ? 27'sd0 : acc53_q) + {{9{wv53_q[17]}}, wv53_q};
+  wire signed [26:0] acc53_d = tag6_valid_q ? acc53_new : acc53_q;
   wire [26:0] out53 = acc53_new;
   wire signed [17:0] wv54_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[494:486]);
   reg signed [17:0] wv54_q;
   reg signed [26:0] acc54_q;
   wire signed [26:0] acc54_new = (first_q ? 27'sd0 : acc54_q) + {{9{wv54_q[17]}}, wv54_q};
+  wire signed [26:0] acc54_d = tag6_valid_q ? acc54_new : acc54_q;
   wire [26:0] out54 = acc54_new;
   wire signed [17:0] wv55_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[503:495]);
   reg signed [17:0] wv55_q;
   reg signed [26:0] acc55_q;
   wire signed [26:0] acc55_new = (first_q ? 27'sd0 : acc55_q) + {{9{wv55_q[17]}}, wv55_q};
+  wire signed [26:0] acc55_d = tag6_valid_q ? acc55_new : acc55_q;
   wire [26:0] out55 = acc55_new;
   wire signed [17:0] wv56_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[512:504]);
   reg signed [17:0] wv56_q;
   reg signed [26:0] acc56_q;
   wire signed [26:0] acc56_new = (first_q ? 27'sd0 : acc56_q) + {{9{wv56_q[17]}}, wv56_q};
+  wire signed [26:0] acc56_d = tag6_valid_q ? acc56_new : acc56_q;
   wire [26:0] out56 = acc56_new;
   wire signed [17:0] wv57_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[521:513]);
   reg signed [17:0] wv57_q;
   reg signed [26:0] acc57_q;
   wire signed [26:0] acc57_new = (first_q ? 27'sd0 : acc57_q) + {{9{wv57_q[17]}}, wv57_q};
+  wire signed [26:0] acc57_d = tag6_valid_q ? acc57_new : acc57_q;
   wire [26:0] out57 = acc57_new;
   wire signed [17:0] wv58_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[530:522]);
   reg signed [17:0] wv58_q;
   reg signed [26:0] acc58_q;
   wire signed [26:0] acc58_new = (first_q ? 27'sd0 : acc58_q) + {{9{wv58_q[17]}}, wv58_q};
+  wire signed [26:0] acc58_d = tag6_valid_q ? acc58_new : acc58_q;
   wire [26:0] out58 = acc58_new;
   wire signed [17:0] wv59_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[539:531]);
   reg signed [17:0] wv59_q;
   reg signed [26:0] acc59_q;
   wire signed [26:0] acc59_new = (first_q ? 27'sd0 : acc59_q) + {{9{wv59_q[17]}}, wv59_q};
+  wire signed [26:0] acc59_d = tag6_valid_q ? acc59_new : acc59_q;
   wire [26:0] out59 = acc59_new;
   wire signed [17:0] wv60_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[548:540]);
   reg signed [17:0] wv60_q;
   reg signed [26:0] acc60_q;
   wire signed [26:0] acc60_new = (first_q ? 27'sd0 : acc60_q) + {{9{wv60_q[17]}}, wv60_q};
+  wire signed [26:0] acc60_d = tag6_valid_q ? acc60_new : acc60_q;
   wire [26:0] out60 = acc60_new;
   wire signed [17:0] wv61_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[557:549]);
   reg signed [17:0] wv61_q;
   reg signed [26:0] acc61_q;
   wire signed [26:0] acc61_new = (first_q ? 27'sd0 : acc61_q) + {{9{wv61_q[17]}}, wv61_q};
+  wire signed [26:0] acc61_d = tag6_valid_q ? acc61_new : acc61_q;
   wire [26:0] out61 = acc61_new;
   wire signed [17:0] wv62_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[566:558]);
   reg signed [17:0] wv62_q;
   reg signed [26:0] acc62_q;
   wire signed [26:0] acc62_new = (first_q ? 27'sd0 : acc62_q) + {{9{wv62_q[17]}}, wv62_q};
+  wire signed [26:0] acc62_d = tag6_valid_q ? acc62_new : acc62_q;
   wire [26:0] out62 = acc62_new;
   wire signed [17:0] wv63_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[575:567]);
   reg signed [17:0] wv63_q;
   reg signed [26:0] acc63_q;
   wire signed [26:0] acc63_new = (first_q ? 27'sd0 : acc63_q) + {{9{wv63_q[17]}}, wv63_q};
+  wire signed [26:0] acc63_d = tag6_valid_q ? acc63_new : acc63_q;
   wire [26:0] out63 = acc63_new;
 
   always @* begin
@@ -472,261 +536,133 @@ module a3_paper_output (
     tag3_row_q <= tag2_row_q;
     tag4_row_q <= tag3_row_q;
     wv0_q <= wv0_d;
-    if (tag6_valid_q) begin
-      acc0_q <= acc0_new;
-    end
+    acc0_q <= acc0_d;
     wv1_q <= wv1_d;
-    if (tag6_valid_q) begin
-      acc1_q <= acc1_new;
-    end
+    acc1_q <= acc1_d;
     wv2_q <= wv2_d;
-    if (tag6_valid_q) begin
-      acc2_q <= acc2_new;
-    end
+    acc2_q <= acc2_d;
     wv3_q <= wv3_d;
-    if (tag6_valid_q) begin
-      acc3_q <= acc3_new;
-    end
+    acc3_q <= acc3_d;
     wv4_q <= wv4_d;
-    if (tag6_valid_q) begin
-      acc4_q <= acc4_new;
-    end
+    acc4_q <= acc4_d;
     wv5_q <= wv5_d;
-    if (tag6_valid_q) begin
-      acc5_q <= acc5_new;
-    end
+    acc5_q <= acc5_d;
     wv6_q <= wv6_d;
-    if (tag6_valid_q) begin
-      acc6_q <= acc6_new;
-    end
+    acc6_q <= acc6_d;
     wv7_q <= wv7_d;
-    if (tag6_valid_q) begin
-      acc7_q <= acc7_new;
-    end
+    acc7_q <= acc7_d;
     wv8_q <= wv8_d;
-    if (tag6_valid_q) begin
-      acc8_q <= acc8_new;
-    end
+    acc8_q <= acc8_d;
     wv9_q <= wv9_d;
-    if (tag6_valid_q) begin
-      acc9_q <= acc9_new;
-    end
+    acc9_q <= acc9_d;
     wv10_q <= wv10_d;
-    if (tag6_valid_q) begin
-      acc10_q <= acc10_new;
-    end
+    acc10_q <= acc10_d;
     wv11_q <= wv11_d;
-    if (tag6_valid_q) begin
-      acc11_q <= acc11_new;
-    end
+    acc11_q <= acc11_d;
     wv12_q <= wv12_d;
-    if (tag6_valid_q) begin
-      acc12_q <= acc12_new;
-    end
+    acc12_q <= acc12_d;
     wv13_q <= wv13_d;
-    if (tag6_valid_q) begin
-      acc13_q <= acc13_new;
-    end
+    acc13_q <= acc13_d;
     wv14_q <= wv14_d;
-    if (tag6_valid_q) begin
-      acc14_q <= acc14_new;
-    end
+    acc14_q <= acc14_d;
     wv15_q <= wv15_d;
-    if (tag6_valid_q) begin
-      acc15_q <= acc15_new;
-    end
+    acc15_q <= acc15_d;
     wv16_q <= wv16_d;
-    if (tag6_valid_q) begin
-      acc16_q <= acc16_new;
-    end
+    acc16_q <= acc16_d;
     wv17_q <= wv17_d;
-    if (tag6_valid_q) begin
-      acc17_q <= acc17_new;
-    end
+    acc17_q <= acc17_d;
     wv18_q <= wv18_d;
-    if (tag6_valid_q) begin
-      acc18_q <= acc18_new;
-    end
+    acc18_q <= acc18_d;
     wv19_q <= wv19_d;
-    if (tag6_valid_q) begin
-      acc19_q <= acc19_new;
-    end
+    acc19_q <= acc19_d;
     wv20_q <= wv20_d;
-    if (tag6_valid_q) begin
-      acc20_q <= acc20_new;
-    end
+    acc20_q <= acc20_d;
     wv21_q <= wv21_d;
-    if (tag6_valid_q) begin
-      acc21_q <= acc21_new;
-    end
+    acc21_q <= acc21_d;
     wv22_q <= wv22_d;
-    if (tag6_valid_q) begin
-      acc22_q <= acc22_new;
-    end
+    acc22_q <= acc22_d;
     wv23_q <= wv23_d;
-    if (tag6_valid_q) begin
-      acc23_q <= acc23_new;
-    end
+    acc23_q <= acc23_d;
     wv24_q <= wv24_d;
-    if (tag6_valid_q) begin
-      acc24_q <= acc24_new;
-    end
+    acc24_q <= acc24_d;
     wv25_q <= wv25_d;
-    if (tag6_valid_q) begin
-      acc25_q <= acc25_new;
-    end
+    acc25_q <= acc25_d;
     wv26_q <= wv26_d;
-    if (tag6_valid_q) begin
-      acc26_q <= acc26_new;
-    end
+    acc26_q <= acc26_d;
     wv27_q <= wv27_d;
-    if (tag6_valid_q) begin
-      acc27_q <= acc27_new;
-    end
+    acc27_q <= acc27_d;
     wv28_q <= wv28_d;
-    if (tag6_valid_q) begin
-      acc28_q <= acc28_new;
-    end
+    acc28_q <= acc28_d;
     wv29_q <= wv29_d;
-    if (tag6_valid_q) begin
-      acc29_q <= acc29_new;
-    end
+    acc29_q <= acc29_d;
     wv30_q <= wv30_d;
-    if (tag6_valid_q) begin
-      acc30_q <= acc30_new;
-    end
+    acc30_q <= acc30_d;
     wv31_q <= wv31_d;
-    if (tag6_valid_q) begin
-      acc31_q <= acc31_new;
-    end
+    acc31_q <= acc31_d;
     wv32_q <= wv32_d;
-    if (tag6_valid_q) begin
-      acc32_q <= acc32_new;
-    end
+    acc32_q <= acc32_d;
     wv33_q <= wv33_d;
-    if (tag6_valid_q) begin
-      acc33_q <= acc33_new;
-    end
+    acc33_q <= acc33_d;
     wv34_q <= wv34_d;
-    if (tag6_valid_q) begin
-      acc34_q <= acc34_new;
-    end
+    acc34_q <= acc34_d;
     wv35_q <= wv35_d;
-    if (tag6_valid_q) begin
-      acc35_q <= acc35_new;
-    end
+    acc35_q <= acc35_d;
     wv36_q <= wv36_d;
-    if (tag6_valid_q) begin
-      acc36_q <= acc36_new;
-    end
+    acc36_q <= acc36_d;
     wv37_q <= wv37_d;
-    if (tag6_valid_q) begin
-      acc37_q <= acc37_new;
-    end
+    acc37_q <= acc37_d;
     wv38_q <= wv38_d;
-    if (tag6_valid_q) begin
-      acc38_q <= acc38_new;
-    end
+    acc38_q <= acc38_d;
     wv39_q <= wv39_d;
-    if (tag6_valid_q) begin
-      acc39_q <= acc39_new;
-    end
+    acc39_q <= acc39_d;
     wv40_q <= wv40_d;
-    if (tag6_valid_q) begin
-      acc40_q <= acc40_new;
-    end
+    acc40_q <= acc40_d;
     wv41_q <= wv41_d;
-    if (tag6_valid_q) begin
-      acc41_q <= acc41_new;
-    end
+    acc41_q <= acc41_d;
     wv42_q <= wv42_d;
-    if (tag6_valid_q) begin
-      acc42_q <= acc42_new;
-    end
+    acc42_q <= acc42_d;
     wv43_q <= wv43_d;
-    if (tag6_valid_q) begin
-      acc43_q <= acc43_new;
-    end
+    acc43_q <= acc43_d;
     wv44_q <= wv44_d;
-    if (tag6_valid_q) begin
-      acc44_q <= acc44_new;
-    end
+    acc44_q <= acc44_d;
     wv45_q <= wv45_d;
-    if (tag6_valid_q) begin
-      acc45_q <= acc45_new;
-    end
+    acc45_q <= acc45_d;
     wv46_q <= wv46_d;
-    if (tag6_valid_q) begin
-      acc46_q <= acc46_new;
-    end
+    acc46_q <= acc46_d;
     wv47_q <= wv47_d;
-    if (tag6_valid_q) begin
-      acc47_q <= acc47_new;
-    end
+    acc47_q <= acc47_d;
     wv48_q <= wv48_d;
-    if (tag6_valid_q) begin
-      acc48_q <= acc48_new;
-    end
+    acc48_q <= acc48_d;
     wv49_q <= wv49_d;
-    if (tag6_valid_q) begin
-      acc49_q <= acc49_new;
-    end
+    acc49_q <= acc49_d;
     wv50_q <= wv50_d;
-    if (tag6_valid_q) begin
-      acc50_q <= acc50_new;
-    end
+    acc50_q <= acc50_d;
     wv51_q <= wv51_d;
-    if (tag6_valid_q) begin
-      acc51_q <= acc51_new;
-    end
+    acc51_q <= acc51_d;
     wv52_q <= wv52_d;
-    if (tag6_valid_q) begin
-      acc52_q <= acc52_new;
-    end
+    acc52_q <= acc52_d;
     wv53_q <= wv53_d;
-    if (tag6_valid_q) begin
-      acc53_q <= acc53_new;
-    end
+    acc53_q <= acc53_d;
     wv54_q <= wv54_d;
-    if (tag6_valid_q) begin
-      acc54_q <= acc54_new;
-    end
+    acc54_q <= acc54_d;
     wv55_q <= wv55_d;
-    if (tag6_valid_q) begin
-      acc55_q <= acc55_new;
-    end
+    acc55_q <= acc55_d;
     wv56_q <= wv56_d;
-    if (tag6_valid_q) begin
-      acc56_q <= acc56_new;
-    end
+    acc56_q <= acc56_d;
     wv57_q <= wv57_d;
-    if (tag6_valid_q) begin
-      acc57_q <= acc57_new;
-    end
+    acc57_q <= acc57_d;
     wv58_q <= wv58_d;
-    if (tag6_valid_q) begin
-      acc58_q <= acc58_new;
-    end
+    acc58_q <= acc58_d;
     wv59_q <= wv59_d;
-    if (tag6_valid_q) begin
-      acc59_q <= acc59_new;
-    end
+    acc59_q <= acc59_d;
     wv60_q <= wv60_d;
-    if (tag6_valid_q) begin
-      acc60_q <= acc60_new;
-    end
+    acc60_q <= acc60_d;
     wv61_q <= wv61_d;
-    if (tag6_valid_q) begin
-      acc61_q <= acc61_new;
-    end
+    acc61_q <= acc61_d;
     wv62_q <= wv62_d;
-    if (tag6_valid_q) begin
-      acc62_q <= acc62_new;
-    end
+    acc62_q <= acc62_d;
     wv63_q <= wv63_d;
-    if (tag6_valid_q) begin
-      acc63_q <= acc63_new;
-    end
+    acc63_q <= acc63_d;
   end
 
   assign re_o = issue_q;

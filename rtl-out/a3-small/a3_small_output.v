@@ -77,21 +77,25 @@ module a3_small_output (
   reg signed [17:0] wv0_q;
   reg signed [21:0] acc0_q;
   wire signed [21:0] acc0_new = (first_q ? 22'sd0 : acc0_q) + {{4{wv0_q[17]}}, wv0_q};
+  wire signed [21:0] acc0_d = tag6_valid_q ? acc0_new : acc0_q;
   wire [21:0] out0 = acc0_new;
   wire signed [17:0] wv1_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[17:9]);
   reg signed [17:0] wv1_q;
   reg signed [21:0] acc1_q;
   wire signed [21:0] acc1_new = (first_q ? 22'sd0 : acc1_q) + {{4{wv1_q[17]}}, wv1_q};
+  wire signed [21:0] acc1_d = tag6_valid_q ? acc1_new : acc1_q;
   wire [21:0] out1 = acc1_new;
   wire signed [17:0] wv2_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[26:18]);
   reg signed [17:0] wv2_q;
   reg signed [21:0] acc2_q;
   wire signed [21:0] acc2_new = (first_q ? 22'sd0 : acc2_q) + {{4{wv2_q[17]}}, wv2_q};
+  wire signed [21:0] acc2_d = tag6_valid_q ? acc2_new : acc2_q;
   wire [21:0] out2 = acc2_new;
   wire signed [17:0] wv3_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[35:27]);
   reg signed [17:0] wv3_q;
   reg signed [21:0] acc3_q;
   wire signed [21:0] acc3_new = (first_q ? 22'sd0 : acc3_q) + {{4{wv3_q[17]}}, wv3_q};
+  wire signed [21:0] acc3_d = tag6_valid_q ? acc3_new : acc3_q;
   wire [21:0] out3 = acc3_new;
 
   always @* begin
@@ -172,21 +176,13 @@ module a3_small_output (
     tag3_row_q <= tag2_row_q;
     tag4_row_q <= tag3_row_q;
     wv0_q <= wv0_d;
-    if (tag6_valid_q) begin
-      acc0_q <= acc0_new;
-    end
+    acc0_q <= acc0_d;
     wv1_q <= wv1_d;
-    if (tag6_valid_q) begin
-      acc1_q <= acc1_new;
-    end
+    acc1_q <= acc1_d;
     wv2_q <= wv2_d;
-    if (tag6_valid_q) begin
-      acc2_q <= acc2_new;
-    end
+    acc2_q <= acc2_d;
     wv3_q <= wv3_d;
-    if (tag6_valid_q) begin
-      acc3_q <= acc3_new;
-    end
+    acc3_q <= acc3_d;
   end
 
   assign re_o = issue_q;
