@@ -30,7 +30,9 @@ public class ConfigurationTests
     {
         var c = A3Config.Parse(Minimal + "}");
         Assert.Equal(ResetStyle.AsyncLow, c.Reset);
-        Assert.Equal(5, c.DividerLatency);
+        Assert.Null(c.DividerLatency);
+        Assert.Equal(5, new Elaboration.Design(c).DividerLatency);
+        Assert.Equal(3, new Elaboration.Design(c with { WeightFractionBits = 1, OutputFractionBits = 0 }).DividerLatency);
         Assert.Equal(2, c.AdderLevelsPerStage);
         Assert.Null(c.WeightFractionBits);
     }

@@ -32,7 +32,8 @@ public sealed record A3Config
     public int? ExpTableLoBits { get; init; }
     public int ExpTableGuardBits { get; init; } = 2;
     public int AdderLevelsPerStage { get; init; } = 2;
-    public int DividerLatency { get; init; } = 5;
+    /// <summary>Divider pipeline stages; null: 5 (the paper's output module budget), or fewer when the quotient has fewer bits.</summary>
+    public int? DividerLatency { get; init; }
     public ResetStyle Reset { get; init; } = ResetStyle.AsyncLow;
     public int QueryQueueDepth { get; init; } = 2;
     public int ResultQueueDepth { get; init; } = 2;

@@ -68,6 +68,9 @@ public sealed class Design
     /// <summary>Quotient bits the divider produces: 1 integer bit, Fw fraction bits and 1 rounding bit.</summary>
     public int QuotientBits { get; }
 
+    /// <summary>Divider pipeline stages (the configuration's, or its default).</summary>
+    public int DividerLatency { get; }
+
     /// <summary>Division steps (one quotient bit each) done in each divider pipeline stage.</summary>
     public IReadOnlyList<int> DividerStageSteps { get; }
 
@@ -160,7 +163,8 @@ public sealed class Design
         AdderStages = levels.Count(l => l.Registered);
 
         QuotientBits = fw + 2;
-        int stages = config.DividerLatency;
+        DividerLatency = config.DividerLatency ?? Math.Min(5, QuotientBits);
+        int stages = DividerLatency;
         DividerStageSteps = Enumerable.Range(0, stages)
             .Select(s => (QuotientBits * (s + 1) / stages) - (QuotientBits * s / stages))
             .ToArray();
@@ -177,7 +181,7 @@ public sealed class Design
 
         DotProductOverhead = 3 + AdderStages;
         ExponentOverhead = 5;
-        OutputOverhead = 3 + config.DividerLatency;
+        OutputOverhead = 3 + DividerLatency;
 
         Ports = BuildPorts();
     }

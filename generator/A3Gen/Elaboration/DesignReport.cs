@@ -25,7 +25,7 @@ public static class DesignReport
         sb.Append("| stage | busy cycles per query |\n|---|---|\n");
         sb.Append(inv, $"| dot product (accept, key read, multiply, {d.AdderStages} adder stages) | n + {d.DotProductOverhead} |\n");
         sb.Append(inv, $"| exponent (accept, score read, clamp, tables, multiply) | n + {d.ExponentOverhead} |\n");
-        sb.Append(inv, $"| output (accept, exp read, {d.Config.DividerLatency}-stage divider, multiply, accumulate) | n + {d.OutputOverhead} |\n\n");
+        sb.Append(inv, $"| output (accept, exp read, {d.DividerLatency}-stage divider, multiply, accumulate) | n + {d.OutputOverhead} |\n\n");
         sb.Append(inv, $"Latency 3n + {d.Latency(0)} cycles (paper: 3n + 27); interval between back-to-back results n + {d.Interval(0)} cycles (paper: n + 9).\n");
         return sb.ToString();
     }

@@ -166,7 +166,7 @@ public sealed class ViewModel
         DividerQuoMsb = WQuo - 1;
 
         // Output: exp read (tag0), divider (tags 1..L), product (tag L+1).
-        int l = design.Config.DividerLatency;
+        int l = design.DividerLatency;
         // The row id is needed up to the value memory's read (tag L-1); later tags carry valid and last only.
         OutTags = Tags(l + 1, tag0RowIsWire: true).Select(t => t with { HasRow = t.Index <= l - 1 }).ToList();
         WvExtended = Enumerable.Range(0, design.Dimension).Select(j => Verilog.SignExtend($"wv{j}_q", WWv, WAcc)).ToList();
