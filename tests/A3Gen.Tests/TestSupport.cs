@@ -52,7 +52,7 @@ public static class TestSupport
     public static long[] SmallVector(Random rng, Design design)
     {
         long one = 1L << design.Input.FractionBits;
-        return Enumerable.Range(0, design.Dimension).Select(_ => rng.NextInt64(-one, one + 1)).ToArray();
+        return Enumerable.Range(0, design.Dimension).Select(_ => rng.NextInt64(Math.Max(-one, design.Input.MinRaw), Math.Min(one, design.Input.MaxRaw) + 1)).ToArray();
     }
 
     public static Stimulus RandomStimulus(Design design, int seed, int rows, int queries, bool small = false)
