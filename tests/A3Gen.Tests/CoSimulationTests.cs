@@ -104,6 +104,11 @@ public class RandomConfigurationTests
         Emission.Emitter.Write(files, dir);
         var (code, output) = TestSupport.RunTool("verilator", ["--lint-only", "-Wall", "-f", "filelist.f", "--top-module", design.Prefix + "_top"], dir);
         Assert.True(code == 0 && output.Trim().Length == 0, $"{design.Config.ToCanonicalJson()}\n{output}");
+        var verilog = File.ReadAllLines(Path.Combine(dir, "filelist.f"));
+        (code, output) = TestSupport.RunTool("iverilog", ["-g2012", "-Wall", "-o", "lint.vvp", "-s", design.Prefix + "_top", .. verilog], dir);
+        Assert.True(code == 0 && output.Trim().Length == 0, $"{design.Config.ToCanonicalJson()}\n{output}");
+        (code, output) = TestSupport.RunTool("yosys", ["-q", "-p", $"read_verilog {string.Join(' ', verilog)}; synth -top {design.Prefix}_top; check -assert"], dir);
+        Assert.True(code == 0 && !output.Contains("Warning", StringComparison.OrdinalIgnoreCase), $"{design.Config.ToCanonicalJson()}\n{output}");
         var stimulus = TestSupport.RandomStimulus(design, seed, design.MaxRows, 4, small: seed % 2 == 0) with
         {
             QueryOffer = Stimulus.RandomPattern(seed, 70),
