@@ -168,7 +168,7 @@ public sealed class Design
             $"a row appears at most once per column per side, so a greedy score is at most d = {d} positive products and at least d negative ones: within the score format, {Score.Width} bits");
         int logTwoN = Bits.CeilLog2(2L * n);
         RunningSum = new FixedFormat("running sum", true, Score.Width + logTwoN, 2 * f,
-            $"R sums at most 2 d n products (both sides of every column once): |R| <= 2 n d max|p| needs {Score.Width} + ceil(log2 2N = {2 * n}) = {Score.Width + logTwoN} bits");
+            $"R sums at most 2 d n products (both sides of every column once): R lies within +-2 n d max abs(p), which needs {Score.Width} + ceil(log2 2N = {2 * n}) = {Score.Width + logTwoN} bits");
 
         // Adder tree: exact growth, one bit per level; a register after every AdderLevelsPerStage levels and after the last.
         var levels = new List<AdderLevel>();
