@@ -35,6 +35,22 @@ public class ConfigurationTests
         Assert.Equal(3, new Elaboration.Design(c with { WeightFractionBits = 1, OutputFractionBits = 0 }).DividerLatency);
         Assert.Equal(2, c.AdderLevelsPerStage);
         Assert.Null(c.WeightFractionBits);
+        Assert.Null(c.MaxIterations);
+        Assert.Equal(2 * 16 * 4, new A3Gen.Elaboration.Design(c).MaxIterations);
+    }
+
+    [Fact]
+    public void MaxIterationsSetsTheIterationCountWidth()
+    {
+        var c = A3Config.Parse(Minimal + ", \"maxIterations\": 100}");
+        var d = new A3Gen.Elaboration.Design(c);
+        Assert.Equal(100, d.MaxIterations);
+        Assert.Equal(7, d.IterationCount.Width);
+        Assert.Equal(8, new A3Gen.Elaboration.Design(c with { MaxIterations = 128 }).IterationCount.Width);
+        // The largest configuration's default, 2 * 4096 * 256 = 2^21, is allowed.
+        var largest = A3Config.Paper with { MaxRows = 4096, Dimension = 256 };
+        largest.Validate();
+        Assert.Equal(1 << 21, new A3Gen.Elaboration.Design(largest).MaxIterations);
     }
 
     [Theory]
@@ -53,6 +69,8 @@ public class ConfigurationTests
     [InlineData("\"dividerLatency\": 11", "dividerLatency", "dividerLatency = 11 is out of range 1..10")]
     [InlineData("\"queryQueueDepth\": 0", "queryQueueDepth", "queryQueueDepth = 0 is out of range 1..16")]
     [InlineData("\"resultQueueDepth\": 17", "resultQueueDepth", "resultQueueDepth = 17 is out of range 1..16")]
+    [InlineData("\"maxIterations\": 0", "maxIterations", "maxIterations = 0 is out of range 1..128")]
+    [InlineData("\"maxIterations\": 129", "maxIterations", "maxIterations = 129 is out of range 1..128 (2 * maxRows * dimension: more iterations change nothing)")]
     [InlineData("\"reset\": \"async-high\"", "reset", "reset = 'async-high' is not allowed (allowed: async-low, sync-high)")]
     [InlineData("\"maxRows\": 2.5", "maxRows", "field 'maxRows' must be an integer, got 2.5")]
     [InlineData("\"bogus\": 1", "bogus", "unknown field 'bogus'")]

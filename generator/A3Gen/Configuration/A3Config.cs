@@ -38,6 +38,9 @@ public sealed record A3Config
     public int QueryQueueDepth { get; init; } = 2;
     public int ResultQueueDepth { get; init; } = 2;
 
+    /// <summary>The largest per-query iteration count M of the approximate path; null means 2 N d.</summary>
+    public int? MaxIterations { get; init; }
+
     /// <summary>The paper's evaluated design (HPCA 2020, section VI): N = 320, d = 64, i = f = 4.</summary>
     public static A3Config Paper { get; } = new()
     {
@@ -82,7 +85,7 @@ public sealed record A3Config
     [
         "$schema", "name", "maxRows", "dimension", "integerBits", "fractionBits", "expFractionBits",
         "weightFractionBits", "outputFractionBits", "expTableLoBits", "expTableGuardBits",
-        "adderLevelsPerStage", "dividerLatency", "reset", "queryQueueDepth", "resultQueueDepth",
+        "adderLevelsPerStage", "dividerLatency", "reset", "queryQueueDepth", "resultQueueDepth", "maxIterations",
     ];
 
     /// <summary>Reads and validates a configuration file; every problem is a <see cref="ConfigException"/>.</summary>
@@ -198,7 +201,17 @@ public sealed record A3Config
         Range("dividerLatency", DividerLatency, 1, fw + 2);
         Range("queryQueueDepth", QueryQueueDepth, 1, 16);
         Range("resultQueueDepth", ResultQueueDepth, 1, 16);
+        // After 2 n d iterations every column-side is exhausted or stalled for good (docs/approximation-design.md),
+        // so a larger M changes nothing and would only widen the iteration counter.
+        if (MaxIterations is { } m && (m < 1 || m > IterationLimit))
+        {
+            throw new ConfigException("maxIterations", $"maxIterations = {m} is out of range 1..{IterationLimit} (2 * maxRows * dimension: more iterations change nothing)");
+        }
     }
+
+    /// <summary>2 N d: the default and the largest allowed <see cref="MaxIterations"/> (every product of both sides once).</summary>
+    [JsonIgnore]
+    public int IterationLimit => 2 * MaxRows * Dimension;
 
     private static void Range(string field, int? value, int min, int max)
     {

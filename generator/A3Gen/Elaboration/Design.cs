@@ -56,6 +56,22 @@ public sealed class Design
 
     public ExpUnit Exp { get; }
 
+    // ---- approximate path (docs/approximation-design.md) ----
+    /// <summary>The largest iteration count M a query may ask for (configuration, default 2 N d).</summary>
+    public int MaxIterations { get; }
+
+    /// <summary>A query's M, 0..MaxIterations (integer, no fraction bits).</summary>
+    public FixedFormat IterationCount { get; }
+
+    /// <summary>A query's post-scoring threshold t, unsigned, compared with max - s.</summary>
+    public FixedFormat Threshold { get; }
+
+    /// <summary>A greedy-score register of the candidate search.</summary>
+    public FixedFormat GreedyScore { get; }
+
+    /// <summary>R, the running sum of the products the candidate search selected.</summary>
+    public FixedFormat RunningSum { get; }
+
     /// <summary>Right shift (rounding half up) from the accumulator to the output; 0 means none.</summary>
     public int OutputShift { get; }
 
@@ -149,6 +165,17 @@ public sealed class Design
             ? Accumulator with { Name = "output", Derivation = "the accumulator as it is (output fraction bits = weight + input fraction bits)" }
             : new FixedFormat("output", true, Accumulator.Width + 1 - OutputShift, fo,
                 $"accumulator rounded half up by {OutputShift} bits: the rounding add is done in {Accumulator.Width + 1} bits so it cannot wrap");
+
+        MaxIterations = config.MaxIterations ?? config.IterationLimit;
+        IterationCount = new FixedFormat("iteration count", false, Bits.UnsignedWidth(MaxIterations), 0,
+            $"M is 0..maxIterations = {MaxIterations}: {Bits.UnsignedWidth(MaxIterations)} bits");
+        Threshold = new FixedFormat("threshold", false, Score.Width, 2 * f,
+            $"t is compared with max - s, which is at most 2^{Score.Width} - 1 (raw, the difference format): a larger t keeps the same rows, so t has the score's {Score.Width} bits unsigned and the host saturates it");
+        GreedyScore = new FixedFormat("greedy score", true, Score.Width, 2 * f,
+            $"a row appears at most once per column per side, so a greedy score is at most d = {d} positive products and at least d negative ones: within the score format, {Score.Width} bits");
+        int logTwoN = Bits.CeilLog2(2L * n);
+        RunningSum = new FixedFormat("running sum", true, Score.Width + logTwoN, 2 * f,
+            $"R sums at most 2 d n products (both sides of every column once): R lies within +-2 n d max abs(p), which needs {Score.Width} + ceil(log2 2N = {2 * n}) = {Score.Width + logTwoN} bits");
 
         // Adder tree: exact growth, one bit per level; a register after every AdderLevelsPerStage levels and after the last.
         var levels = new List<AdderLevel>();
@@ -271,5 +298,6 @@ public sealed class Design
     ];
 
     public IReadOnlyList<FixedFormat> Formats =>
-        [Input, Product, Score, Difference, ExpInput, ExpValue, ExpSum, Weight, WeightedValue, Accumulator, Output];
+        [Input, Product, Score, Difference, ExpInput, ExpValue, ExpSum, Weight, WeightedValue, Accumulator, Output,
+            IterationCount, Threshold, GreedyScore, RunningSum];
 }

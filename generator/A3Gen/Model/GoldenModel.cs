@@ -8,12 +8,18 @@ public sealed record QueryResult(long[] OutputRaw, int Candidates, int Kept, boo
     public double[] Output(FixedFormat format) => OutputRaw.Select(format.ToReal).ToArray();
 }
 
-/// <summary>Per-row intermediate values of one query, for debugging and tests.</summary>
-public sealed record QueryTrace(long[] Scores, long Max, long[] Exps, long ExpSum, long[] Weights);
+/// <summary>
+/// Intermediate values of one query, for debugging and tests. <see cref="Scores"/> are those of
+/// <see cref="ScoredRows"/> (the rows the dot product read: all n on the exact path, the candidates on
+/// the approximate one); <see cref="Exps"/> and <see cref="Weights"/> those of <see cref="KeptRows"/>
+/// (the rows post-scoring passed to the exponent module), both in ascending rowId order.
+/// </summary>
+public sealed record QueryTrace(int[] ScoredRows, long[] Scores, long Max, int[] KeptRows, long[] Exps, long ExpSum, long[] Weights);
 
 /// <summary>
 /// Bit-exact model of A3's exact pipeline: integer arithmetic on the raw fixed-point values, in
 /// the order and with the roundings of the RTL. Every width it checks comes from <see cref="Design"/>.
+/// The approximate path (<see cref="ApproximateModel"/>) feeds the same stages another row list.
 /// </summary>
 public sealed class GoldenModel(Design design)
 {
@@ -24,57 +30,91 @@ public sealed class GoldenModel(Design design)
 
     public QueryResult Run(long[][] keys, long[][] values, long[] query, int n, out QueryTrace trace)
     {
+        CheckQuery(keys, values, query, n);
+        var output = Attend(keys, values, query, Enumerable.Range(0, n).ToArray(), null, out trace);
+        return new QueryResult(output, n, n, false);
+    }
+
+    /// <summary>Checks n and the raw inputs of a query against the design.</summary>
+    public void CheckQuery(long[][] keys, long[][] values, long[] query, int n)
+    {
+        if (n < 1 || n > Design.MaxRows)
+        {
+            throw new ArgumentOutOfRangeException(nameof(n), n, $"rows n must be 1..{Design.MaxRows}");
+        }
+        CheckInputs(Design, keys, n, "keys");
+        CheckInputs(Design, values, n, "values");
+        CheckInputs(Design, [query], 1, "query");
+    }
+
+    /// <summary>
+    /// The stages every query shares, over a row list in ascending rowId order: dot product and running
+    /// max over <paramref name="rows"/>; post-scoring (keep a row iff max - s &lt;= t) when a threshold is
+    /// given; exponent and expsum, division and accumulation over the kept rows. Returns the raw output.
+    /// </summary>
+    public long[] Attend(long[][] keys, long[][] values, long[] query, IReadOnlyList<int> rows, long? thresholdRaw, out QueryTrace trace)
+    {
         var dsn = Design;
         int d = dsn.Dimension;
-        if (n < 1 || n > dsn.MaxRows)
+        if (rows.Count == 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(n), n, $"rows n must be 1..{dsn.MaxRows}");
+            throw new ArgumentException("the row list is empty: the exponent stage needs the max row", nameof(rows));
         }
-        CheckInputs(keys, n, d, "keys");
-        CheckInputs(values, n, d, "values");
-        CheckInputs([query], 1, d, "query");
 
-        // Dot-product module: s_r = sum_j K[r][j] q[j], exact; the running max.
-        var scores = new long[n];
+        // Dot-product module: s_r = sum_j K[r][j] q[j], exact; the running max (the first row wins a tie).
+        var scores = new long[rows.Count];
         long max = 0;
-        for (int r = 0; r < n; r++)
+        for (int k = 0; k < rows.Count; k++)
         {
+            int r = rows[k];
             long s = 0;
             for (int j = 0; j < d; j++)
             {
                 s += dsn.Product.Check(keys[r][j] * query[j]);
             }
-            scores[r] = dsn.Score.Check(s);
-            max = r == 0 ? s : Math.Max(max, s);
+            scores[k] = dsn.Score.Check(s);
+            max = k == 0 ? s : Math.Max(max, s);
+        }
+
+        // Post-scoring: keep a row iff max - s <= t (raw comparison); the exact path keeps every row.
+        var kept = new List<int>(rows.Count);
+        var keptScores = new List<long>(rows.Count);
+        for (int k = 0; k < rows.Count; k++)
+        {
+            if (thresholdRaw is not { } t || dsn.Difference.Check(max - scores[k]) <= dsn.Threshold.Check(t))
+            {
+                kept.Add(rows[k]);
+                keptScores.Add(scores[k]);
+            }
         }
 
         // Exponent module: e_r = exp(-(max - s_r)) by the tables; expsum.
-        var exps = new long[n];
+        var exps = new long[kept.Count];
         long expSum = 0;
-        for (int r = 0; r < n; r++)
+        for (int k = 0; k < kept.Count; k++)
         {
-            long u = dsn.Difference.Check(max - scores[r]);
+            long u = dsn.Difference.Check(max - keptScores[k]);
             long e = dsn.ExpValue.Check(dsn.Exp.Exp(dsn.Exp.Clamp(u)));
-            exps[r] = e;
+            exps[k] = e;
             expSum = dsn.ExpSum.Check(expSum + e);
         }
 
         // Output module: w_r = round(e_r / expsum) by restoring division; o_j = sum_r w_r V[r][j].
-        var weights = new long[n];
+        var weights = new long[kept.Count];
         var acc = new long[d];
-        for (int r = 0; r < n; r++)
+        for (int k = 0; k < kept.Count; k++)
         {
-            long w = dsn.Weight.Check(Divide(exps[r], expSum));
-            weights[r] = w;
+            long w = dsn.Weight.Check(Divide(exps[k], expSum));
+            weights[k] = w;
             for (int j = 0; j < d; j++)
             {
-                long p = dsn.WeightedValue.Check(w * values[r][j]);
+                long p = dsn.WeightedValue.Check(w * values[kept[k]][j]);
                 acc[j] = dsn.Accumulator.Check(acc[j] + p);
             }
         }
         var output = acc.Select(a => dsn.Output.Check(Round(a))).ToArray();
-        trace = new QueryTrace(scores, max, exps, expSum, weights);
-        return new QueryResult(output, n, n, false);
+        trace = new QueryTrace(rows.ToArray(), scores, max, kept.ToArray(), exps, expSum, weights);
+        return output;
     }
 
     /// <summary>The divider: q' = floor(e * 2^(Q-1) / expsum) one bit per step, then w = (q' + 1) >> 1.</summary>
@@ -101,8 +141,10 @@ public sealed class GoldenModel(Design design)
     public long Round(long acc) =>
         Design.OutputShift == 0 ? acc : (acc + (1L << (Design.OutputShift - 1))) >> Design.OutputShift;
 
-    private void CheckInputs(long[][] rows, int n, int d, string what)
+    /// <summary>Checks that the first n rows exist, have d elements and hold input-format values.</summary>
+    public static void CheckInputs(Design design, long[][] rows, int n, string what)
     {
+        int d = design.Dimension;
         if (rows.Length < n)
         {
             throw new ArgumentException($"{what}: {rows.Length} rows, need {n}");
@@ -115,7 +157,7 @@ public sealed class GoldenModel(Design design)
             }
             foreach (long v in rows[r])
             {
-                Design.Input.Check(v);
+                design.Input.Check(v);
             }
         }
     }

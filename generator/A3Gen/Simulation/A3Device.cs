@@ -248,6 +248,7 @@ public sealed class A3Device : IDisposable
     /// </summary>
     public IReadOnlyList<SimulatedQuery> RunQueries(IReadOnlyList<QueryBeat> queries, Func<int, bool>? offer = null, Func<int, bool>? ready = null, long? maxCycles = null)
     {
+        QueryBeat.RequireExact(queries, "the Verilator co-simulation");
         offer ??= _ => true;
         ready ??= _ => true;
         long limit = maxCycles ?? CycleLimit;

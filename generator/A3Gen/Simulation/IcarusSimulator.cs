@@ -177,6 +177,7 @@ public sealed class IcarusSimulator(Design design, TemplateRenderer? renderer = 
         {
             throw new ArgumentException($"{expected.Count} expected results for {stimulus.Queries.Count} queries", nameof(expected));
         }
+        QueryBeat.RequireExact(stimulus.Queries, "the Icarus co-simulation");
         foreach (var (q, k) in stimulus.Queries.Select((q, k) => (q, k)))
         {
             if (q.Rows < 1 || q.Rows > design.MaxRows)

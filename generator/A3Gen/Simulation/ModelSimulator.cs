@@ -10,6 +10,8 @@ public sealed class ModelSimulator(Design design) : ISimulator
 
     public SimulationRun Run(Stimulus stimulus)
     {
+        // The cycle model of the approximate path comes with its RTL.
+        QueryBeat.RequireExact(stimulus.Queries, "the cycle model");
         var model = new GoldenModel(design);
         var timings = new CycleModel(design).Run(stimulus.Queries.Select(q => q.Rows).ToArray(), stimulus.Offer, stimulus.Ready);
         var results = stimulus.Queries.Select(q => model.Run(stimulus.Keys, stimulus.Values, q.Query, q.Rows)).ToArray();

@@ -2,8 +2,24 @@ using A3Gen.Model;
 
 namespace A3Gen.Simulation;
 
-/// <summary>One query beat: q (raw, input format) and its row count n.</summary>
-public sealed record QueryBeat(long[] Query, int Rows);
+/// <summary>One query beat: q (raw, input format), its row count n and its settings (default: exact).</summary>
+public sealed record QueryBeat(long[] Query, int Rows, QuerySettings Settings = default)
+{
+    /// <summary>
+    /// Throws when a query asks for the approximate path, which the generated RTL (and the cycle model
+    /// that mirrors it) does not have yet: running it exact instead would report wrong results silently.
+    /// </summary>
+    public static void RequireExact(IReadOnlyList<QueryBeat> queries, string who)
+    {
+        for (int k = 0; k < queries.Count; k++)
+        {
+            if (queries[k].Settings.Approximate)
+            {
+                throw new UserException($"the generated RTL has no approximate path yet: query {k} is approximate (M = {queries[k].Settings.Iterations}, t = {queries[k].Settings.ThresholdRaw}); {who} runs exact queries only");
+            }
+        }
+    }
+}
 
 /// <summary>
 /// Everything a simulation run drives: the K and V rows to load (raw, input format), the queries, and
