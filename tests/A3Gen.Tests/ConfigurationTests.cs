@@ -51,6 +51,7 @@ public class ConfigurationTests
     [InlineData("\"dividerLatency\": 11", "dividerLatency", "dividerLatency = 11 is out of range 1..10")]
     [InlineData("\"queryQueueDepth\": 0", "queryQueueDepth", "queryQueueDepth = 0 is out of range 1..16")]
     [InlineData("\"resultQueueDepth\": 17", "resultQueueDepth", "resultQueueDepth = 17 is out of range 1..16")]
+    [InlineData("\"targetClockMhz\": 0", "targetClockMhz", "targetClockMhz = 0 is out of range 1..5000")]
     [InlineData("\"reset\": \"async-high\"", "reset", "reset = 'async-high' is not allowed (allowed: async-low, sync-high)")]
     [InlineData("\"maxRows\": 2.5", "maxRows", "field 'maxRows' must be an integer, got 2.5")]
     [InlineData("\"bogus\": 1", "bogus", "unknown field 'bogus'")]

@@ -37,6 +37,9 @@ public sealed record A3Config
     public int QueryQueueDepth { get; init; } = 2;
     public int ResultQueueDepth { get; init; } = 2;
 
+    /// <summary>Target clock frequency in MHz for the flow files (SDC) and place and route; default 1 GHz, the paper's.</summary>
+    public int TargetClockMhz { get; init; } = 1000;
+
     /// <summary>The paper's evaluated design (HPCA 2020, section VI): N = 320, d = 64, i = f = 4.</summary>
     public static A3Config Paper { get; } = new()
     {
@@ -82,6 +85,7 @@ public sealed record A3Config
         "$schema", "name", "maxRows", "dimension", "integerBits", "fractionBits", "expFractionBits",
         "weightFractionBits", "outputFractionBits", "expTableLoBits", "expTableGuardBits",
         "adderLevelsPerStage", "dividerLatency", "reset", "queryQueueDepth", "resultQueueDepth",
+        "targetClockMhz",
     ];
 
     /// <summary>Reads and validates a configuration file; every problem is a <see cref="ConfigException"/>.</summary>
@@ -197,6 +201,7 @@ public sealed record A3Config
         Range("dividerLatency", DividerLatency, 1, fw + 2);
         Range("queryQueueDepth", QueryQueueDepth, 1, 16);
         Range("resultQueueDepth", ResultQueueDepth, 1, 16);
+        Range("targetClockMhz", TargetClockMhz, 1, 5000);
     }
 
     private static void Range(string field, int? value, int min, int max)
