@@ -294,6 +294,15 @@ public sealed partial class YosysSynthesis(Design design, SynthTarget target, Me
             Used("ICESTORM_LC"), Available("ICESTORM_LC"), Used("ICESTORM_RAM"), Available("ICESTORM_RAM"), Used("SB_IO"), Available("SB_IO"));
     }
 
+    /// <summary>Yosys's simulation models of its internal gate cells (share/yosys/simcells.v beside the yosys binary).</summary>
+    public static string SimulationCells(string? searchPath = null)
+    {
+        var yosys = new FileInfo(ExternalTool.Require("yosys", "install Yosys (apt-get install -y yosys)", searchPath));
+        var binary = yosys.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? yosys.FullName;
+        var path = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(binary)!)!, "share", "yosys", "simcells.v");
+        return File.Exists(path) ? path : throw new UserException($"Yosys's simulation cell library is not at {path}");
+    }
+
     /// <summary>The first JSON object of a file: Yosys 0.23's stat -json appends the hierarchy as text after it.</summary>
     private static JObject ReadJson(string dir, string name)
     {
