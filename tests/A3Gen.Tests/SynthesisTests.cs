@@ -116,6 +116,7 @@ public class SynthesisTests
         Assert.Equal([$"{design.Prefix}_top"], Regex.Matches(netlist, @"^module (\S+)\(", RegexOptions.Multiline).Select(m => m.Groups[1].Value));
         Assert.Equal(design.Memories.Count, Regex.Matches(netlist, $@"^\s+{design.Prefix}_sram #\(", RegexOptions.Multiline).Count);
         Assert.True(File.Exists(Path.Combine(dir, FlowFiles.ScriptName(SynthTarget.Generic))));
+        Directory.Delete(Path.GetDirectoryName(dir)!, true);
     }
 
     [Theory]
@@ -143,6 +144,7 @@ public class SynthesisTests
             var run = sim.Run(stimulus, CoSimCases.Expected(design, stimulus));
             CoSimCases.AssertMatchesModel(design, stimulus, run, $"gate-level netlist ({memories} memories)");
         }
+        Directory.Delete(Path.GetDirectoryName(dir)!, true);
     }
 
     [Fact]
@@ -156,5 +158,6 @@ public class SynthesisTests
         Assert.True(p.LogicCells > 0 && p.LogicCells <= p.LogicCellsAvailable);
         Assert.True(r.Total.Luts > 0 && r.Total.FlipFlops > 0 && r.Total.BlockRams > 0, r.Total.ToString());
         Assert.Contains("Fmax", File.ReadAllText(Path.Combine(dir, "report.md")));
+        Directory.Delete(Path.GetDirectoryName(dir)!, true);
     }
 }

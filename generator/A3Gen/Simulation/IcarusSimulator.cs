@@ -62,6 +62,8 @@ public sealed class IcarusSimulator(Design design, TemplateRenderer? renderer = 
     public SimulationRun Run(Stimulus stimulus, IReadOnlyList<QueryResult>? expected)
     {
         Validate(stimulus, expected);
+        // Both tools up front: a build cached by an earlier run must not hide a missing compiler.
+        ExternalTool.Require("iverilog", "install Icarus Verilog 11 (apt-get install -y iverilog)", ToolSearchPath);
         int queryCapacity = Capacity(stimulus.Queries.Count, IcarusView.DefaultQueryCapacity);
         int patternCapacity = Capacity(Math.Max(stimulus.QueryOffer.Length, stimulus.ResultReady.Length), IcarusView.DefaultPatternCapacity);
         string vvpFile = Build(queryCapacity, patternCapacity);
