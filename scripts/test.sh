@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
-# Installs the HDL tools if missing (Debian packages: Verilator, Icarus Verilog, Yosys), then runs
-# every test: unit, golden-model, lint-gate and co-simulation tests.
+# Installs the HDL tools if missing (Debian packages: Verilator, Icarus Verilog, Yosys, nextpnr-ice40
+# with the iCE40 chip database of fpga-icestorm), then runs every test: unit, golden-model, lint-gate,
+# co-simulation and synthesis tests.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 missing=()
 command -v verilator >/dev/null 2>&1 || missing+=(verilator)
 command -v iverilog >/dev/null 2>&1 || missing+=(iverilog)
 command -v yosys >/dev/null 2>&1 || missing+=(yosys)
+command -v nextpnr-ice40 >/dev/null 2>&1 || missing+=(nextpnr-ice40)
+command -v icepack >/dev/null 2>&1 || missing+=(fpga-icestorm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]} with apt-get" >&2
   sudo_cmd=()
   [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq verilator iverilog yosys >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 verilator --version
 iverilog -V 2>/dev/null | head -n 1
 yosys -V
+nextpnr-ice40 --version 2>&1 | head -n 1
 cd "$root"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT

@@ -5,7 +5,7 @@ using A3Gen.Emission;
 
 namespace A3Gen.Cli;
 
-/// <summary>The a3gen command line: generate and simulate.</summary>
+/// <summary>The a3gen command line: generate, info, synth, simulate and bench.</summary>
 public static class Cli
 {
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
@@ -43,6 +43,7 @@ public static class Cli
             return 0;
         }));
         named.Subcommands.Add(info);
+        named.Subcommands.Add(SynthCommand.Build(stdout, stderr));
         named.Subcommands.Add(SimulateCommand.Build(stdout, stderr));
         named.Subcommands.Add(BenchCommand.Build(stdout, stderr));
 

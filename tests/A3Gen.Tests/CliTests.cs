@@ -31,9 +31,22 @@ public class CliTests
         var (code, stdout, stderr) = Run("generate", "--config", Config("a3-small"), "--out", outDir);
         Assert.Equal(0, code);
         Assert.Equal("", stderr);
-        Assert.Contains("a3-small: wrote 12 files", stdout);
+        Assert.Contains("a3-small: wrote 17 files", stdout);
         Assert.True(File.Exists(Path.Combine(outDir, "a3_small_top.v")));
         Assert.True(File.Exists(Path.Combine(outDir, "manifest.json")));
+    }
+
+    [Fact]
+    public void SynthRejectsAnUnknownTargetInOneLine()
+    {
+        var outDir = Path.Combine(TestSupport.TempDir("synth-bad"), "out");
+        var (code, stdout, stderr) = Run("synth", "--config", Config("a3-small"), "--target", "asic", "--out", outDir);
+        Assert.Equal(1, code);
+        Assert.Equal("", stdout);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.StartsWith("a3gen: error: ", stderr);
+        Assert.Contains("asic", stderr);
+        Assert.False(Directory.Exists(outDir));
     }
 
     [Fact]

@@ -71,6 +71,7 @@ public class ConfigurationTests
     [InlineData("\"resultQueueDepth\": 17", "resultQueueDepth", "resultQueueDepth = 17 is out of range 1..16")]
     [InlineData("\"maxIterations\": 0", "maxIterations", "maxIterations = 0 is out of range 1..128")]
     [InlineData("\"maxIterations\": 129", "maxIterations", "maxIterations = 129 is out of range 1..128 (2 * maxRows * dimension: more iterations change nothing)")]
+    [InlineData("\"targetClockMhz\": 0", "targetClockMhz", "targetClockMhz = 0 is out of range 1..5000")]
     [InlineData("\"reset\": \"async-high\"", "reset", "reset = 'async-high' is not allowed (allowed: async-low, sync-high)")]
     [InlineData("\"maxRows\": 2.5", "maxRows", "field 'maxRows' must be an integer, got 2.5")]
     [InlineData("\"bogus\": 1", "bogus", "unknown field 'bogus'")]

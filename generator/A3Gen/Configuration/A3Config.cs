@@ -40,6 +40,8 @@ public sealed record A3Config
 
     /// <summary>The largest per-query iteration count M of the approximate path; null means 2 N d.</summary>
     public int? MaxIterations { get; init; }
+    /// <summary>Target clock frequency in MHz for the flow files (SDC) and place and route; default 1 GHz, the paper's.</summary>
+    public int TargetClockMhz { get; init; } = 1000;
 
     /// <summary>The paper's evaluated design (HPCA 2020, section VI): N = 320, d = 64, i = f = 4.</summary>
     public static A3Config Paper { get; } = new()
@@ -86,6 +88,7 @@ public sealed record A3Config
         "$schema", "name", "maxRows", "dimension", "integerBits", "fractionBits", "expFractionBits",
         "weightFractionBits", "outputFractionBits", "expTableLoBits", "expTableGuardBits",
         "adderLevelsPerStage", "dividerLatency", "reset", "queryQueueDepth", "resultQueueDepth", "maxIterations",
+        "targetClockMhz",
     ];
 
     /// <summary>Reads and validates a configuration file; every problem is a <see cref="ConfigException"/>.</summary>
@@ -207,6 +210,7 @@ public sealed record A3Config
         {
             throw new ConfigException("maxIterations", $"maxIterations = {m} is out of range 1..{IterationLimit} (2 * maxRows * dimension: more iterations change nothing)");
         }
+        Range("targetClockMhz", TargetClockMhz, 1, 5000);
     }
 
     /// <summary>2 N d: the default and the largest allowed <see cref="MaxIterations"/> (every product of both sides once).</summary>

@@ -9,6 +9,15 @@ namespace A3Gen.Elaboration;
 /// <param name="Registered">True when a pipeline register follows this level.</param>
 public sealed record AdderLevel(int Level, int Nodes, int Width, bool Registered);
 
+/// <summary>
+/// One memory instance of the top: an instance of the SRAM module (1 write port, 1 registered read port).
+/// What a memory compiler needs, and what the manifest's and the synthesis report's macro lists show.
+/// </summary>
+public sealed record MemoryInstance(string Instance, int Depth, int Width, int AddressWidth, string Purpose)
+{
+    public long Bits => (long)Depth * Width;
+}
+
 /// <summary>A top-level port.</summary>
 public sealed record Port(string Name, string Direction, int Width, string Description)
 {
@@ -127,6 +136,16 @@ public sealed class Design
 
     public IReadOnlyList<Port> Ports { get; }
 
+    /// <summary>Every instance of the SRAM module in the top, in instantiation order.</summary>
+    public IReadOnlyList<MemoryInstance> Memories { get; }
+
+    // ---- flow ----
+    /// <summary>The clock port every register is clocked by (the SDC's clock).</summary>
+    public string ClockPort => "clk_i";
+
+    /// <summary>Target clock period in ns: 1000 / targetClockMhz.</summary>
+    public double ClockPeriodNs => 1000.0 / Config.TargetClockMhz;
+
     public Design(A3Config config)
     {
         config.Validate();
@@ -211,6 +230,16 @@ public sealed class Design
         OutputOverhead = 3 + DividerLatency;
 
         Ports = BuildPorts();
+        int scoreEntry = RowIdWidth + Score.Width, expEntry = RowIdWidth + ExpValue.Width;
+        Memories =
+        [
+            new("u_key_sram", n, RowDataWidth, RowIdWidth, "key matrix K, one row per word"),
+            new("u_value_sram", n, RowDataWidth, RowIdWidth, "value matrix V, one row per word"),
+            new("u_score_sram0", n, scoreEntry, RowIdWidth, "score buffer bank 0: (rowId, score)"),
+            new("u_score_sram1", n, scoreEntry, RowIdWidth, "score buffer bank 1: (rowId, score)"),
+            new("u_exp_sram0", n, expEntry, RowIdWidth, "exp buffer bank 0: (rowId, e)"),
+            new("u_exp_sram1", n, expEntry, RowIdWidth, "exp buffer bank 1: (rowId, e)"),
+        ];
     }
 
     /// <summary>

@@ -48,12 +48,13 @@ public sealed class Emitter(TemplateRenderer renderer)
         return files;
     }
 
-    /// <summary>Every file of the output folder: modules, filelist.f and manifest.json.</summary>
+    /// <summary>Every file of the output folder: modules, filelist.f, the flow files (FuseSoC core, SDC, Yosys scripts) and manifest.json.</summary>
     public IReadOnlyList<GeneratedFile> Render(Design design)
     {
         var modules = RenderModules(design);
         var filelist = new GeneratedFile("filelist.f", string.Concat(modules.Select(m => m.Name + "\n")));
         var files = modules.Append(filelist).ToList();
+        files.AddRange(FlowFiles.Render(renderer, design, GeneratorVersion, modules.Select(m => m.Name).ToList()));
         files.Add(new GeneratedFile("manifest.json", Manifest.Build(design, GeneratorVersion, files)));
         return files;
     }
@@ -63,7 +64,20 @@ public sealed class Emitter(TemplateRenderer renderer)
     /// swapped in, so an error leaves the previous output as it was and never a half-written one.
     /// Files in <paramref name="outDir"/> that the generator did not write are removed.
     /// </summary>
-    public static void Write(IReadOnlyList<GeneratedFile> files, string outDir)
+    public static void Write(IReadOnlyList<GeneratedFile> files, string outDir) =>
+        Publish(outDir, staging =>
+        {
+            foreach (var file in files)
+            {
+                File.WriteAllBytes(Path.Combine(staging, file.Name), Encoding.UTF8.GetBytes(file.Text));
+            }
+        });
+
+    /// <summary>
+    /// Fills a sibling temporary folder with <paramref name="fill"/> and swaps it in for
+    /// <paramref name="outDir"/> only when it returns: an exception leaves the previous output as it was.
+    /// </summary>
+    public static void Publish(string outDir, Action<string> fill)
     {
         var full = Path.GetFullPath(outDir);
         var parent = Path.GetDirectoryName(full) ?? throw new IOException($"cannot write to '{outDir}'");
@@ -76,10 +90,7 @@ public sealed class Emitter(TemplateRenderer renderer)
         Directory.CreateDirectory(staging);
         try
         {
-            foreach (var file in files)
-            {
-                File.WriteAllBytes(Path.Combine(staging, file.Name), Encoding.UTF8.GetBytes(file.Text));
-            }
+            fill(staging);
             var old = full + $".old-{Environment.ProcessId}";
             if (Directory.Exists(full))
             {

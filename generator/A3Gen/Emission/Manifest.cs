@@ -71,6 +71,17 @@ public static class Manifest
                 })),
             },
             ["memories"] = new JArray(Memories(design)),
+            ["memoryInterface"] = MemoryInterface(design),
+            ["flow"] = new JObject
+            {
+                ["clockPort"] = design.ClockPort,
+                ["targetClockMhz"] = design.Config.TargetClockMhz,
+                ["clockPeriodNs"] = design.ClockPeriodNs,
+                ["fileList"] = "filelist.f",
+                ["fusesoc"] = FlowFiles.CoreName(design),
+                ["sdc"] = FlowFiles.SdcName(design),
+                ["yosysScripts"] = new JArray(FlowFiles.Targets.Select(FlowFiles.ScriptName)),
+            },
             ["ports"] = new JArray(design.Ports.Select(p => new JObject
             {
                 ["name"] = p.Name,
@@ -83,27 +94,43 @@ public static class Manifest
         return root.ToString(Formatting.Indented).Replace("\r\n", "\n") + "\n";
     }
 
-    private static IEnumerable<JObject> Memories(Design design)
-    {
-        var p = design.Prefix;
-        (string instance, int width, string purpose)[] memories =
-        [
-            ("u_key_sram", design.RowDataWidth, "key matrix K, one row per word"),
-            ("u_value_sram", design.RowDataWidth, "value matrix V, one row per word"),
-            ("u_score_sram0", design.ScoreEntryWidth, "score buffer bank 0: (rowId, score)"),
-            ("u_score_sram1", design.ScoreEntryWidth, "score buffer bank 1: (rowId, score)"),
-            ("u_exp_sram0", design.ExpEntryWidth, "exp buffer bank 0: (rowId, e)"),
-            ("u_exp_sram1", design.ExpEntryWidth, "exp buffer bank 1: (rowId, e)"),
-        ];
-        return memories.Select(m => new JObject
+    private static IEnumerable<JObject> Memories(Design design) =>
+        design.Memories.Select(m => new JObject
         {
-            ["instance"] = m.instance,
-            ["module"] = $"{p}_sram",
-            ["depth"] = design.MaxRows,
-            ["width"] = m.width,
-            ["bits"] = (long)design.MaxRows * m.width,
+            ["instance"] = m.Instance,
+            ["module"] = $"{design.Prefix}_sram",
+            ["depth"] = m.Depth,
+            ["width"] = m.Width,
+            ["addressWidth"] = m.AddressWidth,
+            ["bits"] = m.Bits,
             ["ports"] = "1 write, 1 registered read",
-            ["purpose"] = m.purpose,
+            ["readLatency"] = 1,
+            ["readDuringWrite"] = "old data",
+            ["purpose"] = m.Purpose,
         });
-    }
+
+    /// <summary>The SRAM module's interface: what a memory macro's wrapper implements.</summary>
+    private static JObject MemoryInterface(Design design) => new()
+    {
+        ["module"] = $"{design.Prefix}_sram",
+        ["parameters"] = new JArray("Width", "Depth", "AddrWidth"),
+        ["ports"] = new JArray(SramPorts.Select(p => new JObject
+        {
+            ["name"] = p.Name,
+            ["direction"] = p.Direction,
+            ["width"] = p.Width,
+            ["description"] = p.Description,
+        })),
+    };
+
+    private static readonly (string Name, string Direction, string Width, string Description)[] SramPorts =
+    [
+        ("clk_i", "input", "1", "clock: writes and reads happen at its rising edge"),
+        ("we_i", "input", "1", "write enable"),
+        ("waddr_i", "input", "AddrWidth", "write address"),
+        ("wdata_i", "input", "Width", "write data"),
+        ("re_i", "input", "1", "read enable: rdata_o holds its value while low"),
+        ("raddr_i", "input", "AddrWidth", "read address"),
+        ("rdata_o", "output", "Width", "read data, registered: valid the cycle after re_i; old data on a same-address write"),
+    ];
 }
