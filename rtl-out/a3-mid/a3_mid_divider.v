@@ -5,7 +5,7 @@
 `default_nettype none
 
 // Pipelined restoring divider: quo_o = round(num_i * 2^10 / den_i), rounded half up,
-// for num_i <= den_i, 4 cycles after num_i. One quotient bit per step,
+// for num_i <= den_i, 6 cycles after num_i. One quotient bit per step,
 // 12 steps spread over the stages. den_i must hold still while a division is in flight.
 module a3_mid_divider (
   input  wire              clk_i,
@@ -27,63 +27,71 @@ module a3_mid_divider (
   wire ge_1 = !diff_1[17];
   wire [16:0] r1 = ge_1 ? diff_1[16:0] : shl_1[16:0];
   wire [1:0] q1 = { q0, ge_1 };
-  wire [17:0] shl_2 = { r1, 1'b0 };
+  reg [16:0] rem0_q;
+  reg [1:0] quo0_q;
+
+  // ---- stage 1 ----
+  wire [17:0] shl_2 = { rem0_q, 1'b0 };
   wire [17:0] diff_2 = shl_2 - den_x;
   wire ge_2 = !diff_2[17];
   wire [16:0] r2 = ge_2 ? diff_2[16:0] : shl_2[16:0];
-  wire [2:0] q2 = { q1, ge_2 };
-  reg [16:0] rem0_q;
-  reg [2:0] quo0_q;
-
-  // ---- stage 1 ----
-  wire [17:0] shl_3 = { rem0_q, 1'b0 };
+  wire [2:0] q2 = { quo0_q, ge_2 };
+  wire [17:0] shl_3 = { r2, 1'b0 };
   wire [17:0] diff_3 = shl_3 - den_x;
   wire ge_3 = !diff_3[17];
   wire [16:0] r3 = ge_3 ? diff_3[16:0] : shl_3[16:0];
-  wire [3:0] q3 = { quo0_q, ge_3 };
-  wire [17:0] shl_4 = { r3, 1'b0 };
+  wire [3:0] q3 = { q2, ge_3 };
+  reg [16:0] rem1_q;
+  reg [3:0] quo1_q;
+
+  // ---- stage 2 ----
+  wire [17:0] shl_4 = { rem1_q, 1'b0 };
   wire [17:0] diff_4 = shl_4 - den_x;
   wire ge_4 = !diff_4[17];
   wire [16:0] r4 = ge_4 ? diff_4[16:0] : shl_4[16:0];
-  wire [4:0] q4 = { q3, ge_4 };
+  wire [4:0] q4 = { quo1_q, ge_4 };
   wire [17:0] shl_5 = { r4, 1'b0 };
   wire [17:0] diff_5 = shl_5 - den_x;
   wire ge_5 = !diff_5[17];
   wire [16:0] r5 = ge_5 ? diff_5[16:0] : shl_5[16:0];
   wire [5:0] q5 = { q4, ge_5 };
-  reg [16:0] rem1_q;
-  reg [5:0] quo1_q;
+  reg [16:0] rem2_q;
+  reg [5:0] quo2_q;
 
-  // ---- stage 2 ----
-  wire [17:0] shl_6 = { rem1_q, 1'b0 };
+  // ---- stage 3 ----
+  wire [17:0] shl_6 = { rem2_q, 1'b0 };
   wire [17:0] diff_6 = shl_6 - den_x;
   wire ge_6 = !diff_6[17];
   wire [16:0] r6 = ge_6 ? diff_6[16:0] : shl_6[16:0];
-  wire [6:0] q6 = { quo1_q, ge_6 };
+  wire [6:0] q6 = { quo2_q, ge_6 };
   wire [17:0] shl_7 = { r6, 1'b0 };
   wire [17:0] diff_7 = shl_7 - den_x;
   wire ge_7 = !diff_7[17];
   wire [16:0] r7 = ge_7 ? diff_7[16:0] : shl_7[16:0];
   wire [7:0] q7 = { q6, ge_7 };
-  wire [17:0] shl_8 = { r7, 1'b0 };
+  reg [16:0] rem3_q;
+  reg [7:0] quo3_q;
+
+  // ---- stage 4 ----
+  wire [17:0] shl_8 = { rem3_q, 1'b0 };
   wire [17:0] diff_8 = shl_8 - den_x;
   wire ge_8 = !diff_8[17];
   wire [16:0] r8 = ge_8 ? diff_8[16:0] : shl_8[16:0];
-  wire [8:0] q8 = { q7, ge_8 };
-  reg [16:0] rem2_q;
-  reg [8:0] quo2_q;
-
-  // ---- stage 3 ----
-  wire [17:0] shl_9 = { rem2_q, 1'b0 };
+  wire [8:0] q8 = { quo3_q, ge_8 };
+  wire [17:0] shl_9 = { r8, 1'b0 };
   wire [17:0] diff_9 = shl_9 - den_x;
   wire ge_9 = !diff_9[17];
   wire [16:0] r9 = ge_9 ? diff_9[16:0] : shl_9[16:0];
-  wire [9:0] q9 = { quo2_q, ge_9 };
-  wire [17:0] shl_10 = { r9, 1'b0 };
+  wire [9:0] q9 = { q8, ge_9 };
+  reg [16:0] rem4_q;
+  reg [9:0] quo4_q;
+
+  // ---- stage 5 ----
+  wire [17:0] shl_10 = { rem4_q, 1'b0 };
   wire [17:0] diff_10 = shl_10 - den_x;
   wire ge_10 = !diff_10[17];
   wire [16:0] r10 = ge_10 ? diff_10[16:0] : shl_10[16:0];
-  wire [10:0] q10 = { q9, ge_10 };
+  wire [10:0] q10 = { quo4_q, ge_10 };
   wire [17:0] shl_11 = { r10, 1'b0 };
   wire ge_11 = shl_11 >= den_x;
   wire [11:0] q11 = { q10, ge_11 };
@@ -92,12 +100,16 @@ module a3_mid_divider (
   reg [10:0] weight_q;
 
   always @(posedge clk_i) begin
-    rem0_q <= r2;
-    quo0_q <= q2;
-    rem1_q <= r5;
-    quo1_q <= q5;
-    rem2_q <= r8;
-    quo2_q <= q8;
+    rem0_q <= r1;
+    quo0_q <= q1;
+    rem1_q <= r3;
+    quo1_q <= q3;
+    rem2_q <= r5;
+    quo2_q <= q5;
+    rem3_q <= r7;
+    quo3_q <= q7;
+    rem4_q <= r9;
+    quo4_q <= q9;
     weight_q <= weight_d;
   end
 

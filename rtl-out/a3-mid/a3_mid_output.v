@@ -49,16 +49,22 @@ module a3_mid_output (
   reg [6:0] tag3_row_q;
   reg tag4_valid_q;
   reg tag4_last_q;
+  reg [6:0] tag4_row_q;
   reg tag5_valid_q;
   reg tag5_last_q;
+  reg [6:0] tag5_row_q;
+  reg tag6_valid_q;
+  reg tag6_last_q;
+  reg tag7_valid_q;
+  reg tag7_last_q;
 
   wire [6:0] rows = rd_meta_i[23:17];
   wire [16:0] expsum = rd_meta_i[16:0];
   wire start = !busy_q & rd_full_i & res_space_i;
   wire last_issue = issue_q & (left_q == 7'd1);
-  wire done = tag5_valid_q & tag5_last_q;
+  wire done = tag7_valid_q & tag7_last_q;
 
-  // ---- tag0 -> tag4: weight = e / expsum ----
+  // ---- tag0 -> tag6: weight = e / expsum ----
   wire [6:0] tag0_row = rdata_i[17:11];
   wire [10:0] weight;
 
@@ -74,7 +80,7 @@ module a3_mid_output (
   reg signed [19:0] wv0_q;
   reg signed [26:0] acc0_q;
   wire signed [26:0] acc0_new = (first_q ? 27'sd0 : acc0_q) + {{7{wv0_q[19]}}, wv0_q};
-  wire signed [26:0] acc0_d = tag5_valid_q ? acc0_new : acc0_q;
+  wire signed [26:0] acc0_d = tag7_valid_q ? acc0_new : acc0_q;
   wire signed [27:0] accx0 = { acc0_new[26], acc0_new };
   wire [24:0] out0 = accx0[27:3] + { 24'd0, accx0[2] };
   wire unused_accx0 = &{ 1'b0, accx0[1:0] };
@@ -82,7 +88,7 @@ module a3_mid_output (
   reg signed [19:0] wv1_q;
   reg signed [26:0] acc1_q;
   wire signed [26:0] acc1_new = (first_q ? 27'sd0 : acc1_q) + {{7{wv1_q[19]}}, wv1_q};
-  wire signed [26:0] acc1_d = tag5_valid_q ? acc1_new : acc1_q;
+  wire signed [26:0] acc1_d = tag7_valid_q ? acc1_new : acc1_q;
   wire signed [27:0] accx1 = { acc1_new[26], acc1_new };
   wire [24:0] out1 = accx1[27:3] + { 24'd0, accx1[2] };
   wire unused_accx1 = &{ 1'b0, accx1[1:0] };
@@ -90,7 +96,7 @@ module a3_mid_output (
   reg signed [19:0] wv2_q;
   reg signed [26:0] acc2_q;
   wire signed [26:0] acc2_new = (first_q ? 27'sd0 : acc2_q) + {{7{wv2_q[19]}}, wv2_q};
-  wire signed [26:0] acc2_d = tag5_valid_q ? acc2_new : acc2_q;
+  wire signed [26:0] acc2_d = tag7_valid_q ? acc2_new : acc2_q;
   wire signed [27:0] accx2 = { acc2_new[26], acc2_new };
   wire [24:0] out2 = accx2[27:3] + { 24'd0, accx2[2] };
   wire unused_accx2 = &{ 1'b0, accx2[1:0] };
@@ -98,7 +104,7 @@ module a3_mid_output (
   reg signed [19:0] wv3_q;
   reg signed [26:0] acc3_q;
   wire signed [26:0] acc3_new = (first_q ? 27'sd0 : acc3_q) + {{7{wv3_q[19]}}, wv3_q};
-  wire signed [26:0] acc3_d = tag5_valid_q ? acc3_new : acc3_q;
+  wire signed [26:0] acc3_d = tag7_valid_q ? acc3_new : acc3_q;
   wire signed [27:0] accx3 = { acc3_new[26], acc3_new };
   wire [24:0] out3 = accx3[27:3] + { 24'd0, accx3[2] };
   wire unused_accx3 = &{ 1'b0, accx3[1:0] };
@@ -106,7 +112,7 @@ module a3_mid_output (
   reg signed [19:0] wv4_q;
   reg signed [26:0] acc4_q;
   wire signed [26:0] acc4_new = (first_q ? 27'sd0 : acc4_q) + {{7{wv4_q[19]}}, wv4_q};
-  wire signed [26:0] acc4_d = tag5_valid_q ? acc4_new : acc4_q;
+  wire signed [26:0] acc4_d = tag7_valid_q ? acc4_new : acc4_q;
   wire signed [27:0] accx4 = { acc4_new[26], acc4_new };
   wire [24:0] out4 = accx4[27:3] + { 24'd0, accx4[2] };
   wire unused_accx4 = &{ 1'b0, accx4[1:0] };
@@ -114,7 +120,7 @@ module a3_mid_output (
   reg signed [19:0] wv5_q;
   reg signed [26:0] acc5_q;
   wire signed [26:0] acc5_new = (first_q ? 27'sd0 : acc5_q) + {{7{wv5_q[19]}}, wv5_q};
-  wire signed [26:0] acc5_d = tag5_valid_q ? acc5_new : acc5_q;
+  wire signed [26:0] acc5_d = tag7_valid_q ? acc5_new : acc5_q;
   wire signed [27:0] accx5 = { acc5_new[26], acc5_new };
   wire [24:0] out5 = accx5[27:3] + { 24'd0, accx5[2] };
   wire unused_accx5 = &{ 1'b0, accx5[1:0] };
@@ -122,7 +128,7 @@ module a3_mid_output (
   reg signed [19:0] wv6_q;
   reg signed [26:0] acc6_q;
   wire signed [26:0] acc6_new = (first_q ? 27'sd0 : acc6_q) + {{7{wv6_q[19]}}, wv6_q};
-  wire signed [26:0] acc6_d = tag5_valid_q ? acc6_new : acc6_q;
+  wire signed [26:0] acc6_d = tag7_valid_q ? acc6_new : acc6_q;
   wire signed [27:0] accx6 = { acc6_new[26], acc6_new };
   wire [24:0] out6 = accx6[27:3] + { 24'd0, accx6[2] };
   wire unused_accx6 = &{ 1'b0, accx6[1:0] };
@@ -130,7 +136,7 @@ module a3_mid_output (
   reg signed [19:0] wv7_q;
   reg signed [26:0] acc7_q;
   wire signed [26:0] acc7_new = (first_q ? 27'sd0 : acc7_q) + {{7{wv7_q[19]}}, wv7_q};
-  wire signed [26:0] acc7_d = tag5_valid_q ? acc7_new : acc7_q;
+  wire signed [26:0] acc7_d = tag7_valid_q ? acc7_new : acc7_q;
   wire signed [27:0] accx7 = { acc7_new[26], acc7_new };
   wire [24:0] out7 = accx7[27:3] + { 24'd0, accx7[2] };
   wire unused_accx7 = &{ 1'b0, accx7[1:0] };
@@ -138,7 +144,7 @@ module a3_mid_output (
   reg signed [19:0] wv8_q;
   reg signed [26:0] acc8_q;
   wire signed [26:0] acc8_new = (first_q ? 27'sd0 : acc8_q) + {{7{wv8_q[19]}}, wv8_q};
-  wire signed [26:0] acc8_d = tag5_valid_q ? acc8_new : acc8_q;
+  wire signed [26:0] acc8_d = tag7_valid_q ? acc8_new : acc8_q;
   wire signed [27:0] accx8 = { acc8_new[26], acc8_new };
   wire [24:0] out8 = accx8[27:3] + { 24'd0, accx8[2] };
   wire unused_accx8 = &{ 1'b0, accx8[1:0] };
@@ -146,7 +152,7 @@ module a3_mid_output (
   reg signed [19:0] wv9_q;
   reg signed [26:0] acc9_q;
   wire signed [26:0] acc9_new = (first_q ? 27'sd0 : acc9_q) + {{7{wv9_q[19]}}, wv9_q};
-  wire signed [26:0] acc9_d = tag5_valid_q ? acc9_new : acc9_q;
+  wire signed [26:0] acc9_d = tag7_valid_q ? acc9_new : acc9_q;
   wire signed [27:0] accx9 = { acc9_new[26], acc9_new };
   wire [24:0] out9 = accx9[27:3] + { 24'd0, accx9[2] };
   wire unused_accx9 = &{ 1'b0, accx9[1:0] };
@@ -154,7 +160,7 @@ module a3_mid_output (
   reg signed [19:0] wv10_q;
   reg signed [26:0] acc10_q;
   wire signed [26:0] acc10_new = (first_q ? 27'sd0 : acc10_q) + {{7{wv10_q[19]}}, wv10_q};
-  wire signed [26:0] acc10_d = tag5_valid_q ? acc10_new : acc10_q;
+  wire signed [26:0] acc10_d = tag7_valid_q ? acc10_new : acc10_q;
   wire signed [27:0] accx10 = { acc10_new[26], acc10_new };
   wire [24:0] out10 = accx10[27:3] + { 24'd0, accx10[2] };
   wire unused_accx10 = &{ 1'b0, accx10[1:0] };
@@ -162,7 +168,7 @@ module a3_mid_output (
   reg signed [19:0] wv11_q;
   reg signed [26:0] acc11_q;
   wire signed [26:0] acc11_new = (first_q ? 27'sd0 : acc11_q) + {{7{wv11_q[19]}}, wv11_q};
-  wire signed [26:0] acc11_d = tag5_valid_q ? acc11_new : acc11_q;
+  wire signed [26:0] acc11_d = tag7_valid_q ? acc11_new : acc11_q;
   wire signed [27:0] accx11 = { acc11_new[26], acc11_new };
   wire [24:0] out11 = accx11[27:3] + { 24'd0, accx11[2] };
   wire unused_accx11 = &{ 1'b0, accx11[1:0] };
@@ -170,7 +176,7 @@ module a3_mid_output (
   reg signed [19:0] wv12_q;
   reg signed [26:0] acc12_q;
   wire signed [26:0] acc12_new = (first_q ? 27'sd0 : acc12_q) + {{7{wv12_q[19]}}, wv12_q};
-  wire signed [26:0] acc12_d = tag5_valid_q ? acc12_new : acc12_q;
+  wire signed [26:0] acc12_d = tag7_valid_q ? acc12_new : acc12_q;
   wire signed [27:0] accx12 = { acc12_new[26], acc12_new };
   wire [24:0] out12 = accx12[27:3] + { 24'd0, accx12[2] };
   wire unused_accx12 = &{ 1'b0, accx12[1:0] };
@@ -178,7 +184,7 @@ module a3_mid_output (
   reg signed [19:0] wv13_q;
   reg signed [26:0] acc13_q;
   wire signed [26:0] acc13_new = (first_q ? 27'sd0 : acc13_q) + {{7{wv13_q[19]}}, wv13_q};
-  wire signed [26:0] acc13_d = tag5_valid_q ? acc13_new : acc13_q;
+  wire signed [26:0] acc13_d = tag7_valid_q ? acc13_new : acc13_q;
   wire signed [27:0] accx13 = { acc13_new[26], acc13_new };
   wire [24:0] out13 = accx13[27:3] + { 24'd0, accx13[2] };
   wire unused_accx13 = &{ 1'b0, accx13[1:0] };
@@ -186,7 +192,7 @@ module a3_mid_output (
   reg signed [19:0] wv14_q;
   reg signed [26:0] acc14_q;
   wire signed [26:0] acc14_new = (first_q ? 27'sd0 : acc14_q) + {{7{wv14_q[19]}}, wv14_q};
-  wire signed [26:0] acc14_d = tag5_valid_q ? acc14_new : acc14_q;
+  wire signed [26:0] acc14_d = tag7_valid_q ? acc14_new : acc14_q;
   wire signed [27:0] accx14 = { acc14_new[26], acc14_new };
   wire [24:0] out14 = accx14[27:3] + { 24'd0, accx14[2] };
   wire unused_accx14 = &{ 1'b0, accx14[1:0] };
@@ -194,7 +200,7 @@ module a3_mid_output (
   reg signed [19:0] wv15_q;
   reg signed [26:0] acc15_q;
   wire signed [26:0] acc15_new = (first_q ? 27'sd0 : acc15_q) + {{7{wv15_q[19]}}, wv15_q};
-  wire signed [26:0] acc15_d = tag5_valid_q ? acc15_new : acc15_q;
+  wire signed [26:0] acc15_d = tag7_valid_q ? acc15_new : acc15_q;
   wire signed [27:0] accx15 = { acc15_new[26], acc15_new };
   wire [24:0] out15 = accx15[27:3] + { 24'd0, accx15[2] };
   wire unused_accx15 = &{ 1'b0, accx15[1:0] };
@@ -219,7 +225,7 @@ module a3_mid_output (
         issue_d = 1'b0;
       end
     end
-    if (tag5_valid_q) begin
+    if (tag7_valid_q) begin
       first_d = 1'b0;
     end
     if (done) begin
@@ -246,6 +252,10 @@ module a3_mid_output (
       tag4_last_q <= 1'b0;
       tag5_valid_q <= 1'b0;
       tag5_last_q <= 1'b0;
+      tag6_valid_q <= 1'b0;
+      tag6_last_q <= 1'b0;
+      tag7_valid_q <= 1'b0;
+      tag7_last_q <= 1'b0;
     end else begin
       busy_q <= busy_d;
       issue_q <= issue_d;
@@ -264,6 +274,10 @@ module a3_mid_output (
       tag4_last_q <= tag3_last_q;
       tag5_valid_q <= tag4_valid_q;
       tag5_last_q <= tag4_last_q;
+      tag6_valid_q <= tag5_valid_q;
+      tag6_last_q <= tag5_last_q;
+      tag7_valid_q <= tag6_valid_q;
+      tag7_last_q <= tag6_last_q;
     end
   end
 
@@ -271,6 +285,8 @@ module a3_mid_output (
     tag1_row_q <= tag0_row;
     tag2_row_q <= tag1_row_q;
     tag3_row_q <= tag2_row_q;
+    tag4_row_q <= tag3_row_q;
+    tag5_row_q <= tag4_row_q;
     wv0_q <= wv0_d;
     acc0_q <= acc0_d;
     wv1_q <= wv1_d;
@@ -309,8 +325,8 @@ module a3_mid_output (
   assign raddr_o = cnt_q;
   assign rd_release_o = done;
   // The value row is read so that it arrives with the weight.
-  assign v_re_o = tag3_valid_q;
-  assign v_raddr_o = tag3_row_q;
+  assign v_re_o = tag5_valid_q;
+  assign v_raddr_o = tag5_row_q;
   assign res_push_o = done;
   assign res_data_o[406:400] = rows;
   assign res_data_o[24:0] = out0;

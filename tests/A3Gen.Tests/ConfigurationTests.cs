@@ -32,7 +32,8 @@ public class ConfigurationTests
         Assert.Equal(ResetStyle.AsyncLow, c.Reset);
         Assert.Null(c.DividerLatency);
         Assert.Equal(5, new Elaboration.Design(c).DividerLatency);
-        Assert.Equal(3, new Elaboration.Design(c with { WeightFractionBits = 1, OutputFractionBits = 0 }).DividerLatency);
+        Assert.Equal(2, new Elaboration.Design(c with { WeightFractionBits = 1, OutputFractionBits = 0 }).DividerLatency);
+        Assert.Equal(6, new Elaboration.Design(c with { WeightFractionBits = 10 }).DividerLatency);
         Assert.Equal(2, c.AdderLevelsPerStage);
         Assert.Null(c.WeightFractionBits);
         Assert.Null(c.MaxIterations);

@@ -32,7 +32,7 @@ public sealed record A3Config
     public int? ExpTableLoBits { get; init; }
     public int ExpTableGuardBits { get; init; } = 2;
     public int AdderLevelsPerStage { get; init; } = 2;
-    /// <summary>Divider pipeline stages; null: 5 (the paper's output module budget), or fewer when the quotient has fewer bits.</summary>
+    /// <summary>Divider pipeline stages; null: two division steps a stage (5 for the paper configuration).</summary>
     public int? DividerLatency { get; init; }
     public ResetStyle Reset { get; init; } = ResetStyle.AsyncLow;
     public int QueryQueueDepth { get; init; } = 2;

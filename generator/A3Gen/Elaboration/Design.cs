@@ -209,7 +209,9 @@ public sealed class Design
         AdderStages = levels.Count(l => l.Registered);
 
         QuotientBits = fw + 2;
-        DividerLatency = config.DividerLatency ?? Math.Min(5, QuotientBits);
+        // Two division steps per stage by default: the paper configuration's 10 steps in 5 stages, which
+        // keeps the divider about as deep as the other modules' stages (scripts/a3gen synth reports it).
+        DividerLatency = config.DividerLatency ?? (QuotientBits + 1) / 2;
         int stages = DividerLatency;
         DividerStageSteps = Enumerable.Range(0, stages)
             .Select(s => (QuotientBits * (s + 1) / stages) - (QuotientBits * s / stages))
