@@ -160,4 +160,21 @@ public class SynthesisTests
         Assert.Contains("Fmax", File.ReadAllText(Path.Combine(dir, "report.md")));
         Directory.Delete(Path.GetDirectoryName(dir)!, true);
     }
+
+    [Fact]
+    public void XilinxMapsTheKeyAndValueMemoriesToBlockRam()
+    {
+        // a3-mid: K and V are 100 x 144 bits each, large enough for block RAM; the small buffers may go to LUT RAM.
+        var (r, dir) = Synthesize("a3-mid", SynthTarget.Xilinx, MemoryMapping.Logic);
+        Assert.Equal(0, r.CheckProblems);
+        Assert.True(r.Total.Luts > 0 && r.Total.Dsps > 0, r.Total.ToString());
+        foreach (var instance in new[] { "u_key_sram", "u_value_sram" })
+        {
+            var i = r.Instances.Single(x => x.Instance == instance);
+            Assert.True(i.Total.BlockRams > 0, $"{instance} uses no block RAM: {i.Total}");
+            Assert.Equal(0, i.Total.FlipFlops);
+        }
+        Assert.Contains("block RAM", File.ReadAllText(Path.Combine(dir, "report.md")));
+        Directory.Delete(Path.GetDirectoryName(dir)!, true);
+    }
 }
