@@ -4,17 +4,20 @@
 `timescale 1ns / 1ps
 `default_nettype none
 
-// Dot-product module (paper section III-A): takes a query from the query queue, reads one key
-// row per cycle, multiplies it with q in 16 multipliers, sums the products in a pipelined
-// adder tree, writes (rowId, score) to the score buffer and tracks the running max.
+// Dot-product module (paper section III-A): takes a query from the candidate buffer, reads its rows
+// (the candidate list on the approximate path, rows 0..n-1 otherwise) one per cycle from the key
+// memory, multiplies each with q in 16 multipliers, sums the products in a pipelined adder
+// tree, writes (rowId, score) to the score buffer in row order and tracks the running max.
 module a3_mid_dot_product (
   input  wire                  clk_i,
   input  wire                  rst_i,
-  // query queue
-  input  wire                  q_valid_i,
-  output wire                  q_ready_o,
-  input  wire [143:0] q_data_i,
-  input  wire [6:0] q_rows_i,
+  // candidate buffer read side: (fallback, t, post-scoring on, rows, q) and the candidate list
+  input  wire                  rd_full_i,
+  input  wire [174:0] rd_meta_i,
+  output wire                  rd_release_o,
+  output wire                  cl_re_o,
+  output wire [6:0] cl_raddr_o,
+  input  wire [6:0] cl_rdata_i,
   // key memory read port
   output wire                  k_re_o,
   output wire [6:0] k_raddr_o,
@@ -22,7 +25,7 @@ module a3_mid_dot_product (
   // score buffer write side
   input  wire                  wr_free_i,
   output wire                  wr_done_o,
-  output wire [28:0] wr_meta_o,
+  output wire [52:0] wr_meta_o,
   output wire                  we_o,
   output wire [6:0] waddr_o,
   output wire [28:0] wdata_o,
@@ -35,68 +38,81 @@ module a3_mid_dot_product (
   reg first_q, first_d;
   reg [6:0] cnt_q, cnt_d;
   reg [6:0] left_q, left_d;
-  reg [6:0] rows_q, rows_d;
   reg signed [21:0] max_q, max_d;
-  reg [143:0] qv_q, qv_d;
 
-  // Pipeline tags: tag0 is the key row out of the memory, then one tag per register stage.
+  // The query, held in the candidate buffer's metadata until the stage releases it.
+  wire [143:0] qv = rd_meta_i[143:0];
+  wire [6:0] rows = rd_meta_i[150:144];
+  wire use_list = rd_meta_i[151];
+  wire [23:0] meta_tail = rd_meta_i[174:151];
+
+  // Pipeline tags: tagl is the candidate list read, tag0 the key row out of the memory, then one
+  // tag per register stage. idx is the position in the score buffer, row the rowId.
+  reg tagl_valid_q;
+  reg tagl_last_q;
+  reg [6:0] tagl_idx_q;
   reg tag0_valid_q;
   reg tag0_last_q;
+  reg [6:0] tag0_idx_q;
   reg [6:0] tag0_row_q;
   reg tag1_valid_q;
   reg tag1_last_q;
+  reg [6:0] tag1_idx_q;
   reg [6:0] tag1_row_q;
   reg tag2_valid_q;
   reg tag2_last_q;
+  reg [6:0] tag2_idx_q;
   reg [6:0] tag2_row_q;
   reg tag3_valid_q;
   reg tag3_last_q;
+  reg [6:0] tag3_idx_q;
   reg [6:0] tag3_row_q;
   reg tag4_valid_q;
   reg tag4_last_q;
+  reg [6:0] tag4_idx_q;
   reg [6:0] tag4_row_q;
   reg tag5_valid_q;
   reg tag5_last_q;
+  reg [6:0] tag5_idx_q;
   reg [6:0] tag5_row_q;
 
-  wire start = !busy_q & q_valid_i & wr_free_i;
-  // n is 1..N by contract; 0 runs as 1 and anything above N as N, so no beat can hang the stage.
-  wire [6:0] rows_eff = (q_rows_i == 7'd0) ? 7'd1 : ((q_rows_i > 7'd100) ? 7'd100 : q_rows_i);
+  wire start = !busy_q & rd_full_i & wr_free_i;
+  wire [6:0] tagl_row = use_list ? cl_rdata_i : tagl_idx_q;
   wire last_issue = issue_q & (left_q == 7'd1);
   wire done = tag5_valid_q & tag5_last_q;
 
   // ---- multipliers: one per element ----
-  wire signed [17:0] prod0_d = $signed(k_rdata_i[8:0]) * $signed(qv_q[8:0]);
+  wire signed [17:0] prod0_d = $signed(k_rdata_i[8:0]) * $signed(qv[8:0]);
   reg signed [17:0] prod0_q;
-  wire signed [17:0] prod1_d = $signed(k_rdata_i[17:9]) * $signed(qv_q[17:9]);
+  wire signed [17:0] prod1_d = $signed(k_rdata_i[17:9]) * $signed(qv[17:9]);
   reg signed [17:0] prod1_q;
-  wire signed [17:0] prod2_d = $signed(k_rdata_i[26:18]) * $signed(qv_q[26:18]);
+  wire signed [17:0] prod2_d = $signed(k_rdata_i[26:18]) * $signed(qv[26:18]);
   reg signed [17:0] prod2_q;
-  wire signed [17:0] prod3_d = $signed(k_rdata_i[35:27]) * $signed(qv_q[35:27]);
+  wire signed [17:0] prod3_d = $signed(k_rdata_i[35:27]) * $signed(qv[35:27]);
   reg signed [17:0] prod3_q;
-  wire signed [17:0] prod4_d = $signed(k_rdata_i[44:36]) * $signed(qv_q[44:36]);
+  wire signed [17:0] prod4_d = $signed(k_rdata_i[44:36]) * $signed(qv[44:36]);
   reg signed [17:0] prod4_q;
-  wire signed [17:0] prod5_d = $signed(k_rdata_i[53:45]) * $signed(qv_q[53:45]);
+  wire signed [17:0] prod5_d = $signed(k_rdata_i[53:45]) * $signed(qv[53:45]);
   reg signed [17:0] prod5_q;
-  wire signed [17:0] prod6_d = $signed(k_rdata_i[62:54]) * $signed(qv_q[62:54]);
+  wire signed [17:0] prod6_d = $signed(k_rdata_i[62:54]) * $signed(qv[62:54]);
   reg signed [17:0] prod6_q;
-  wire signed [17:0] prod7_d = $signed(k_rdata_i[71:63]) * $signed(qv_q[71:63]);
+  wire signed [17:0] prod7_d = $signed(k_rdata_i[71:63]) * $signed(qv[71:63]);
   reg signed [17:0] prod7_q;
-  wire signed [17:0] prod8_d = $signed(k_rdata_i[80:72]) * $signed(qv_q[80:72]);
+  wire signed [17:0] prod8_d = $signed(k_rdata_i[80:72]) * $signed(qv[80:72]);
   reg signed [17:0] prod8_q;
-  wire signed [17:0] prod9_d = $signed(k_rdata_i[89:81]) * $signed(qv_q[89:81]);
+  wire signed [17:0] prod9_d = $signed(k_rdata_i[89:81]) * $signed(qv[89:81]);
   reg signed [17:0] prod9_q;
-  wire signed [17:0] prod10_d = $signed(k_rdata_i[98:90]) * $signed(qv_q[98:90]);
+  wire signed [17:0] prod10_d = $signed(k_rdata_i[98:90]) * $signed(qv[98:90]);
   reg signed [17:0] prod10_q;
-  wire signed [17:0] prod11_d = $signed(k_rdata_i[107:99]) * $signed(qv_q[107:99]);
+  wire signed [17:0] prod11_d = $signed(k_rdata_i[107:99]) * $signed(qv[107:99]);
   reg signed [17:0] prod11_q;
-  wire signed [17:0] prod12_d = $signed(k_rdata_i[116:108]) * $signed(qv_q[116:108]);
+  wire signed [17:0] prod12_d = $signed(k_rdata_i[116:108]) * $signed(qv[116:108]);
   reg signed [17:0] prod12_q;
-  wire signed [17:0] prod13_d = $signed(k_rdata_i[125:117]) * $signed(qv_q[125:117]);
+  wire signed [17:0] prod13_d = $signed(k_rdata_i[125:117]) * $signed(qv[125:117]);
   reg signed [17:0] prod13_q;
-  wire signed [17:0] prod14_d = $signed(k_rdata_i[134:126]) * $signed(qv_q[134:126]);
+  wire signed [17:0] prod14_d = $signed(k_rdata_i[134:126]) * $signed(qv[134:126]);
   reg signed [17:0] prod14_q;
-  wire signed [17:0] prod15_d = $signed(k_rdata_i[143:135]) * $signed(qv_q[143:135]);
+  wire signed [17:0] prod15_d = $signed(k_rdata_i[143:135]) * $signed(qv[143:135]);
   reg signed [17:0] prod15_q;
 
   // ---- adder tree: exact growth, a register after every few levels ----
@@ -144,17 +160,13 @@ module a3_mid_dot_product (
     first_d = first_q;
     cnt_d = cnt_q;
     left_d = left_q;
-    rows_d = rows_q;
     max_d = max_q;
-    qv_d = qv_q;
     if (start) begin
       busy_d = 1'b1;
       issue_d = 1'b1;
       first_d = 1'b1;
       cnt_d = 7'd0;
-      left_d = rows_eff;
-      rows_d = rows_eff;
-      qv_d = q_data_i;
+      left_d = rows;
     end
     if (issue_q) begin
       cnt_d = cnt_q + 7'd1;
@@ -179,8 +191,9 @@ module a3_mid_dot_product (
       first_q <= 1'b0;
       cnt_q <= 7'd0;
       left_q <= 7'd0;
-      rows_q <= 7'd0;
       max_q <= 22'sd0;
+      tagl_valid_q <= 1'b0;
+      tagl_last_q <= 1'b0;
       tag0_valid_q <= 1'b0;
       tag0_last_q <= 1'b0;
       tag1_valid_q <= 1'b0;
@@ -199,10 +212,11 @@ module a3_mid_dot_product (
       first_q <= first_d;
       cnt_q <= cnt_d;
       left_q <= left_d;
-      rows_q <= rows_d;
       max_q <= max_d;
-      tag0_valid_q <= issue_q;
-      tag0_last_q <= last_issue;
+      tagl_valid_q <= issue_q;
+      tagl_last_q <= last_issue;
+      tag0_valid_q <= tagl_valid_q;
+      tag0_last_q <= tagl_last_q;
       tag1_valid_q <= tag0_valid_q;
       tag1_last_q <= tag0_last_q;
       tag2_valid_q <= tag1_valid_q;
@@ -218,12 +232,18 @@ module a3_mid_dot_product (
 
   // Data path registers: no reset, qualified by the tags.
   always @(posedge clk_i) begin
-    qv_q <= qv_d;
-    tag0_row_q <= cnt_q;
+    tagl_idx_q <= cnt_q;
+    tag0_idx_q <= tagl_idx_q;
+    tag0_row_q <= tagl_row;
+    tag1_idx_q <= tag0_idx_q;
     tag1_row_q <= tag0_row_q;
+    tag2_idx_q <= tag1_idx_q;
     tag2_row_q <= tag1_row_q;
+    tag3_idx_q <= tag2_idx_q;
     tag3_row_q <= tag2_row_q;
+    tag4_idx_q <= tag3_idx_q;
     tag4_row_q <= tag3_row_q;
+    tag5_idx_q <= tag4_idx_q;
     tag5_row_q <= tag4_row_q;
     prod0_q <= prod0_d;
     prod1_q <= prod1_d;
@@ -258,14 +278,16 @@ module a3_mid_dot_product (
     sum4_0_q <= sum4_0_d;
   end
 
-  assign q_ready_o = start;
-  assign k_re_o = issue_q;
-  assign k_raddr_o = cnt_q;
+  assign rd_release_o = done;
+  assign cl_re_o = issue_q;
+  assign cl_raddr_o = cnt_q;
+  assign k_re_o = tagl_valid_q;
+  assign k_raddr_o = tagl_row;
   assign we_o = tag5_valid_q;
-  assign waddr_o = tag5_row_q;
+  assign waddr_o = tag5_idx_q;
   assign wdata_o = { tag5_row_q, score };
   assign wr_done_o = done;
-  assign wr_meta_o = {rows_q, max_new};
+  assign wr_meta_o = { meta_tail, rows, max_new };
   assign busy_o = busy_q;
 
 endmodule

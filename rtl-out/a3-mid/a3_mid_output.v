@@ -13,7 +13,7 @@ module a3_mid_output (
   input  wire                  rst_i,
   // exp buffer read side
   input  wire                  rd_full_i,
-  input  wire [23:0] rd_meta_i,
+  input  wire [31:0] rd_meta_i,
   output wire                  rd_release_o,
   output wire                  re_o,
   output wire [6:0] raddr_o,
@@ -25,7 +25,7 @@ module a3_mid_output (
   // result queue
   input  wire                  res_space_i,
   output wire                  res_push_o,
-  output wire [406:0] res_data_o,
+  output wire [414:0] res_data_o,
   output wire                  busy_o
 );
 
@@ -58,8 +58,10 @@ module a3_mid_output (
   reg tag7_valid_q;
   reg tag7_last_q;
 
-  wire [6:0] rows = rd_meta_i[23:17];
+  // Metadata: (fallback, candidates C, kept K, expsum); the stage weighs the K kept rows.
   wire [16:0] expsum = rd_meta_i[16:0];
+  wire [6:0] rows = rd_meta_i[23:17];
+  wire [14:0] stats = rd_meta_i[31:17];
   wire start = !busy_q & rd_full_i & res_space_i;
   wire last_issue = issue_q & (left_q == 7'd1);
   wire done = tag7_valid_q & tag7_last_q;
@@ -328,7 +330,7 @@ module a3_mid_output (
   assign v_re_o = tag5_valid_q;
   assign v_raddr_o = tag5_row_q;
   assign res_push_o = done;
-  assign res_data_o[406:400] = rows;
+  assign res_data_o[414:400] = stats;
   assign res_data_o[24:0] = out0;
   assign res_data_o[49:25] = out1;
   assign res_data_o[74:50] = out2;

@@ -4,22 +4,27 @@
 `timescale 1ns / 1ps
 `default_nettype none
 
-// A3 attention accelerator, exact pipeline (Ham et al., HPCA 2020): N = 100 rows, d = 16.
-// Streams: load (one row of K or V per beat), query (q and its row count n per beat) and result
-// (the output vector and the query's statistics per beat), all valid/ready.
-// Stages: query queue -> dot product -> score buffer -> exponent -> exp buffer -> output -> result queue.
+// A3 attention accelerator (Ham et al., HPCA 2020), exact and approximate paths: N = 100 rows, d = 16.
+// Streams: load (one row of K, V or the sorted keys per beat), query (q, its row count n and its
+// settings per beat) and result (the output vector and the query's statistics per beat), all valid/ready.
+// Stages: query queue -> candidate selection -> candidate buffer -> dot product -> score buffer ->
+// exponent (post-scoring) -> exp buffer -> output -> result queue.
 module a3_mid_top (
   input  wire clk_i,  // clock
   input  wire rst_i,  // synchronous reset, active high
   input  wire load_valid_i,  // load stream: a row is offered
   output wire load_ready_o,  // load stream: the row is taken (only while no query is queued or in flight)
-  input  wire load_target_i,  // load stream: 0 = key matrix K, 1 = value matrix V
-  input  wire [6:0] load_row_i,  // load stream: row index, 0..N-1
+  input  wire [1:0] load_target_i,  // load stream: 0 = key matrix K, 1 = value matrix V, 2 = sorted keys (3 is ignored)
+  input  wire [6:0] load_row_i,  // load stream: row index (sorted entry index for target 2), 0..N-1
   input  wire [143:0] load_data_i,  // load stream: the row, element j at bits [j*W +: W], input format
+  input  wire [111:0] load_ids_i,  // load stream, target 2: rowId of element j at bits [j*7 +: 7]
   input  wire query_valid_i,  // query stream: a query is offered
   output wire query_ready_o,  // query stream: the query is taken (query queue not full)
   input  wire [143:0] query_data_i,  // query stream: q, element j at bits [j*W +: W], input format
   input  wire [6:0] query_rows_i,  // query stream: rows n of this query, 1..N
+  input  wire query_approx_i,  // query stream: 1 = approximate path (candidate search, post-scoring), 0 = exact
+  input  wire [11:0] query_iterations_i,  // query stream: iterations M of the candidate search, 0..3200 (approximate only)
+  input  wire [21:0] query_threshold_i,  // query stream: post-scoring threshold t, u22.10 (approximate only)
   output wire result_valid_o,  // result stream: a result is offered
   input  wire result_ready_i,  // result stream: the result is taken
   output wire [399:0] result_data_o,  // result stream: output vector, element j at bits [j*W +: W], output format
@@ -31,8 +36,9 @@ module a3_mid_top (
   // ---- key and value memories, written by the load stream ----
   wire load_fire = load_valid_i & load_ready_o;
   wire load_row_ok = {{1{1'b0}}, load_row_i} < 8'd100;
-  wire k_we = load_fire & load_row_ok & (load_target_i == 1'b0);
-  wire v_we = load_fire & load_row_ok & (load_target_i == 1'b1);
+  wire k_we = load_fire & load_row_ok & (load_target_i == 2'd0);
+  wire v_we = load_fire & load_row_ok & (load_target_i == 2'd1);
+  wire s_we = load_fire & load_row_ok & (load_target_i == 2'd2);
 
   wire k_re;
   wire [6:0] k_raddr;
@@ -72,10 +78,10 @@ module a3_mid_top (
   // ---- query queue ----
   wire qq_valid;
   wire qq_ready;
-  wire [150:0] qq_data;
+  wire [185:0] qq_data;
 
   a3_mid_fifo #(
-    .Width      (151),
+    .Width      (186),
     .Depth      (3),
     .PtrWidth   (2),
     .CountWidth (2)
@@ -84,16 +90,543 @@ module a3_mid_top (
     .rst_i   (rst_i),
     .in_valid_i  (query_valid_i),
     .in_ready_o  (query_ready_o),
-    .in_data_i   ({ query_rows_i, query_data_i }),
+    .in_data_i   ({ query_threshold_i, query_iterations_i, query_approx_i, query_rows_i, query_data_i }),
     .out_valid_o (qq_valid),
     .out_ready_i (qq_ready),
     .out_data_o  (qq_data)
   );
 
+  // ---- sorted-key memories: two copies of each column, one per side of the candidate search ----
+  wire [31:0] sk_re;
+  wire [223:0] sk_raddr;
+  wire [511:0] sk_rdata;
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_max0 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[6:0], load_data_i[8:0] }),
+    .re_i    (sk_re[0]),
+    .raddr_i (sk_raddr[6:0]),
+    .rdata_o (sk_rdata[15:0])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_min0 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[6:0], load_data_i[8:0] }),
+    .re_i    (sk_re[1]),
+    .raddr_i (sk_raddr[13:7]),
+    .rdata_o (sk_rdata[31:16])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_max1 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[13:7], load_data_i[17:9] }),
+    .re_i    (sk_re[2]),
+    .raddr_i (sk_raddr[20:14]),
+    .rdata_o (sk_rdata[47:32])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_min1 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[13:7], load_data_i[17:9] }),
+    .re_i    (sk_re[3]),
+    .raddr_i (sk_raddr[27:21]),
+    .rdata_o (sk_rdata[63:48])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_max2 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[20:14], load_data_i[26:18] }),
+    .re_i    (sk_re[4]),
+    .raddr_i (sk_raddr[34:28]),
+    .rdata_o (sk_rdata[79:64])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_min2 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[20:14], load_data_i[26:18] }),
+    .re_i    (sk_re[5]),
+    .raddr_i (sk_raddr[41:35]),
+    .rdata_o (sk_rdata[95:80])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_max3 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[27:21], load_data_i[35:27] }),
+    .re_i    (sk_re[6]),
+    .raddr_i (sk_raddr[48:42]),
+    .rdata_o (sk_rdata[111:96])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_min3 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[27:21], load_data_i[35:27] }),
+    .re_i    (sk_re[7]),
+    .raddr_i (sk_raddr[55:49]),
+    .rdata_o (sk_rdata[127:112])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_max4 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[34:28], load_data_i[44:36] }),
+    .re_i    (sk_re[8]),
+    .raddr_i (sk_raddr[62:56]),
+    .rdata_o (sk_rdata[143:128])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_min4 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[34:28], load_data_i[44:36] }),
+    .re_i    (sk_re[9]),
+    .raddr_i (sk_raddr[69:63]),
+    .rdata_o (sk_rdata[159:144])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_max5 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[41:35], load_data_i[53:45] }),
+    .re_i    (sk_re[10]),
+    .raddr_i (sk_raddr[76:70]),
+    .rdata_o (sk_rdata[175:160])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_min5 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[41:35], load_data_i[53:45] }),
+    .re_i    (sk_re[11]),
+    .raddr_i (sk_raddr[83:77]),
+    .rdata_o (sk_rdata[191:176])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_max6 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[48:42], load_data_i[62:54] }),
+    .re_i    (sk_re[12]),
+    .raddr_i (sk_raddr[90:84]),
+    .rdata_o (sk_rdata[207:192])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_min6 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[48:42], load_data_i[62:54] }),
+    .re_i    (sk_re[13]),
+    .raddr_i (sk_raddr[97:91]),
+    .rdata_o (sk_rdata[223:208])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_max7 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[55:49], load_data_i[71:63] }),
+    .re_i    (sk_re[14]),
+    .raddr_i (sk_raddr[104:98]),
+    .rdata_o (sk_rdata[239:224])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_min7 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[55:49], load_data_i[71:63] }),
+    .re_i    (sk_re[15]),
+    .raddr_i (sk_raddr[111:105]),
+    .rdata_o (sk_rdata[255:240])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_max8 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[62:56], load_data_i[80:72] }),
+    .re_i    (sk_re[16]),
+    .raddr_i (sk_raddr[118:112]),
+    .rdata_o (sk_rdata[271:256])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_min8 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[62:56], load_data_i[80:72] }),
+    .re_i    (sk_re[17]),
+    .raddr_i (sk_raddr[125:119]),
+    .rdata_o (sk_rdata[287:272])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_max9 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[69:63], load_data_i[89:81] }),
+    .re_i    (sk_re[18]),
+    .raddr_i (sk_raddr[132:126]),
+    .rdata_o (sk_rdata[303:288])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_min9 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[69:63], load_data_i[89:81] }),
+    .re_i    (sk_re[19]),
+    .raddr_i (sk_raddr[139:133]),
+    .rdata_o (sk_rdata[319:304])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_max10 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[76:70], load_data_i[98:90] }),
+    .re_i    (sk_re[20]),
+    .raddr_i (sk_raddr[146:140]),
+    .rdata_o (sk_rdata[335:320])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_min10 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[76:70], load_data_i[98:90] }),
+    .re_i    (sk_re[21]),
+    .raddr_i (sk_raddr[153:147]),
+    .rdata_o (sk_rdata[351:336])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_max11 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[83:77], load_data_i[107:99] }),
+    .re_i    (sk_re[22]),
+    .raddr_i (sk_raddr[160:154]),
+    .rdata_o (sk_rdata[367:352])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_min11 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[83:77], load_data_i[107:99] }),
+    .re_i    (sk_re[23]),
+    .raddr_i (sk_raddr[167:161]),
+    .rdata_o (sk_rdata[383:368])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_max12 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[90:84], load_data_i[116:108] }),
+    .re_i    (sk_re[24]),
+    .raddr_i (sk_raddr[174:168]),
+    .rdata_o (sk_rdata[399:384])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_min12 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[90:84], load_data_i[116:108] }),
+    .re_i    (sk_re[25]),
+    .raddr_i (sk_raddr[181:175]),
+    .rdata_o (sk_rdata[415:400])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_max13 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[97:91], load_data_i[125:117] }),
+    .re_i    (sk_re[26]),
+    .raddr_i (sk_raddr[188:182]),
+    .rdata_o (sk_rdata[431:416])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_min13 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[97:91], load_data_i[125:117] }),
+    .re_i    (sk_re[27]),
+    .raddr_i (sk_raddr[195:189]),
+    .rdata_o (sk_rdata[447:432])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_max14 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[104:98], load_data_i[134:126] }),
+    .re_i    (sk_re[28]),
+    .raddr_i (sk_raddr[202:196]),
+    .rdata_o (sk_rdata[463:448])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_min14 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[104:98], load_data_i[134:126] }),
+    .re_i    (sk_re[29]),
+    .raddr_i (sk_raddr[209:203]),
+    .rdata_o (sk_rdata[479:464])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_max15 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[111:105], load_data_i[143:135] }),
+    .re_i    (sk_re[30]),
+    .raddr_i (sk_raddr[216:210]),
+    .rdata_o (sk_rdata[495:480])
+  );
+
+  a3_mid_sram #(
+    .Width     (16),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_sorted_min15 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[111:105], load_data_i[143:135] }),
+    .re_i    (sk_re[31]),
+    .raddr_i (sk_raddr[223:217]),
+    .rdata_o (sk_rdata[511:496])
+  );
+
+  // ---- candidate selection -> candidate buffer ----
+  wire cb_wr_bank, cb_wr_free, cb_wr_done, cb_rd_bank, cb_rd_full, cb_rd_release, cb_any_full;
+  wire [174:0] cb_wr_meta;
+  wire [174:0] cb_rd_meta;
+  wire cl_we, cl_re;
+  wire [6:0] cl_waddr;
+  wire [6:0] cl_wdata;
+  wire [6:0] cl_raddr;
+  wire [6:0] cl_rdata0;
+  wire [6:0] cl_rdata1;
+  wire cs_busy;
+
+  a3_mid_candidate u_candidate (
+    .clk_i      (clk_i),
+    .rst_i  (rst_i),
+    .q_valid_i  (qq_valid),
+    .q_ready_o  (qq_ready),
+    .q_data_i   (qq_data),
+    .sk_re_o    (sk_re),
+    .sk_raddr_o (sk_raddr),
+    .sk_rdata_i (sk_rdata),
+    .cl_we_o    (cl_we),
+    .cl_waddr_o (cl_waddr),
+    .cl_wdata_o (cl_wdata),
+    .wr_free_i  (cb_wr_free),
+    .wr_done_o  (cb_wr_done),
+    .wr_meta_o  (cb_wr_meta),
+    .busy_o     (cs_busy)
+  );
+
+  a3_mid_pingpong #(
+    .MetaWidth (175)
+  ) u_cand_buffer_ctrl (
+    .clk_i        (clk_i),
+    .rst_i    (rst_i),
+    .wr_bank_o    (cb_wr_bank),
+    .wr_free_o    (cb_wr_free),
+    .wr_done_i    (cb_wr_done),
+    .wr_meta_i    (cb_wr_meta),
+    .rd_bank_o    (cb_rd_bank),
+    .rd_full_o    (cb_rd_full),
+    .rd_meta_o    (cb_rd_meta),
+    .rd_release_i (cb_rd_release),
+    .any_full_o   (cb_any_full)
+  );
+
+  a3_mid_sram #(
+    .Width     (7),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_cand_sram0 (
+    .clk_i   (clk_i),
+    .we_i    (cl_we & !cb_wr_bank),
+    .waddr_i (cl_waddr),
+    .wdata_i (cl_wdata),
+    .re_i    (cl_re & !cb_rd_bank),
+    .raddr_i (cl_raddr),
+    .rdata_o (cl_rdata0)
+  );
+
+  a3_mid_sram #(
+    .Width     (7),
+    .Depth     (100),
+    .AddrWidth (7)
+  ) u_cand_sram1 (
+    .clk_i   (clk_i),
+    .we_i    (cl_we & cb_wr_bank),
+    .waddr_i (cl_waddr),
+    .wdata_i (cl_wdata),
+    .re_i    (cl_re & cb_rd_bank),
+    .raddr_i (cl_raddr),
+    .rdata_o (cl_rdata1)
+  );
+
   // ---- dot product -> score buffer ----
   wire sb_wr_bank, sb_wr_free, sb_wr_done, sb_rd_bank, sb_rd_full, sb_rd_release, sb_any_full;
-  wire [28:0] sb_wr_meta;
-  wire [28:0] sb_rd_meta;
+  wire [52:0] sb_wr_meta;
+  wire [52:0] sb_rd_meta;
   wire sb_we, sb_re;
   wire [6:0] sb_waddr;
   wire [6:0] sb_raddr;
@@ -105,10 +638,12 @@ module a3_mid_top (
   a3_mid_dot_product u_dot_product (
     .clk_i     (clk_i),
     .rst_i (rst_i),
-    .q_valid_i (qq_valid),
-    .q_ready_o (qq_ready),
-    .q_data_i  (qq_data[143:0]),
-    .q_rows_i  (qq_data[150:144]),
+    .rd_full_i    (cb_rd_full),
+    .rd_meta_i    (cb_rd_meta),
+    .rd_release_o (cb_rd_release),
+    .cl_re_o      (cl_re),
+    .cl_raddr_o   (cl_raddr),
+    .cl_rdata_i   (cb_rd_bank ? cl_rdata1 : cl_rdata0),
     .k_re_o    (k_re),
     .k_raddr_o (k_raddr),
     .k_rdata_i (k_rdata),
@@ -122,7 +657,7 @@ module a3_mid_top (
   );
 
   a3_mid_pingpong #(
-    .MetaWidth (29)
+    .MetaWidth (53)
   ) u_score_buffer_ctrl (
     .clk_i        (clk_i),
     .rst_i    (rst_i),
@@ -167,8 +702,8 @@ module a3_mid_top (
 
   // ---- exponent -> exp buffer ----
   wire eb_wr_bank, eb_wr_free, eb_wr_done, eb_rd_bank, eb_rd_full, eb_rd_release, eb_any_full;
-  wire [23:0] eb_wr_meta;
-  wire [23:0] eb_rd_meta;
+  wire [31:0] eb_wr_meta;
+  wire [31:0] eb_rd_meta;
   wire eb_we, eb_re;
   wire [6:0] eb_waddr;
   wire [6:0] eb_raddr;
@@ -196,7 +731,7 @@ module a3_mid_top (
   );
 
   a3_mid_pingpong #(
-    .MetaWidth (24)
+    .MetaWidth (32)
   ) u_exp_buffer_ctrl (
     .clk_i        (clk_i),
     .rst_i    (rst_i),
@@ -242,8 +777,8 @@ module a3_mid_top (
   // ---- output -> result queue ----
   wire rq_in_ready;
   wire rq_push;
-  wire [406:0] rq_in_data;
-  wire [406:0] rq_out_data;
+  wire [414:0] rq_in_data;
+  wire [414:0] rq_out_data;
   wire out_busy;
 
   a3_mid_output u_output (
@@ -267,7 +802,7 @@ module a3_mid_top (
   // The output stage starts a query only while the result queue has room for it, so a push is
   // never refused.
   a3_mid_fifo #(
-    .Width      (407),
+    .Width      (415),
     .Depth      (3),
     .PtrWidth   (2),
     .CountWidth (2)
@@ -283,12 +818,13 @@ module a3_mid_top (
   );
 
   assign result_data_o = rq_out_data[399:0];
-  assign result_candidates_o = rq_out_data[406:400];
   assign result_kept_o = rq_out_data[406:400];
-  assign result_fallback_o = 1'b0;
+  assign result_candidates_o = rq_out_data[413:407];
+  assign result_fallback_o = rq_out_data[414];
 
-  // Loads are taken only while no query is queued or in flight, so K and V never change under one.
-  assign load_ready_o = !(qq_valid | dp_busy | sb_any_full | ex_busy | eb_any_full | out_busy);
+  // Loads are taken only while no query is queued or in flight, so K, V and the sorted keys never
+  // change under one.
+  assign load_ready_o = !(qq_valid | cs_busy | cb_any_full | dp_busy | sb_any_full | ex_busy | eb_any_full | out_busy);
 
 endmodule
 

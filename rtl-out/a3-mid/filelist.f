@@ -4,6 +4,8 @@ a3_mid_pingpong.v
 a3_mid_exp_hi_rom.v
 a3_mid_exp_lo_rom.v
 a3_mid_divider.v
+a3_mid_column_side.v
+a3_mid_candidate.v
 a3_mid_dot_product.v
 a3_mid_exponent.v
 a3_mid_output.v

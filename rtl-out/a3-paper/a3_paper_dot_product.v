@@ -4,17 +4,20 @@
 `timescale 1ns / 1ps
 `default_nettype none
 
-// Dot-product module (paper section III-A): takes a query from the query queue, reads one key
-// row per cycle, multiplies it with q in 64 multipliers, sums the products in a pipelined
-// adder tree, writes (rowId, score) to the score buffer and tracks the running max.
+// Dot-product module (paper section III-A): takes a query from the candidate buffer, reads its rows
+// (the candidate list on the approximate path, rows 0..n-1 otherwise) one per cycle from the key
+// memory, multiplies each with q in 64 multipliers, sums the products in a pipelined adder
+// tree, writes (rowId, score) to the score buffer in row order and tracks the running max.
 module a3_paper_dot_product (
   input  wire                  clk_i,
   input  wire                  rst_ni,
-  // query queue
-  input  wire                  q_valid_i,
-  output wire                  q_ready_o,
-  input  wire [575:0] q_data_i,
-  input  wire [8:0] q_rows_i,
+  // candidate buffer read side: (fallback, t, post-scoring on, rows, q) and the candidate list
+  input  wire                  rd_full_i,
+  input  wire [610:0] rd_meta_i,
+  output wire                  rd_release_o,
+  output wire                  cl_re_o,
+  output wire [8:0] cl_raddr_o,
+  input  wire [8:0] cl_rdata_i,
   // key memory read port
   output wire                  k_re_o,
   output wire [8:0] k_raddr_o,
@@ -22,7 +25,7 @@ module a3_paper_dot_product (
   // score buffer write side
   input  wire                  wr_free_i,
   output wire                  wr_done_o,
-  output wire [32:0] wr_meta_o,
+  output wire [58:0] wr_meta_o,
   output wire                  we_o,
   output wire [8:0] waddr_o,
   output wire [32:0] wdata_o,
@@ -35,161 +38,173 @@ module a3_paper_dot_product (
   reg first_q, first_d;
   reg [8:0] cnt_q, cnt_d;
   reg [8:0] left_q, left_d;
-  reg [8:0] rows_q, rows_d;
   reg signed [23:0] max_q, max_d;
-  reg [575:0] qv_q, qv_d;
 
-  // Pipeline tags: tag0 is the key row out of the memory, then one tag per register stage.
+  // The query, held in the candidate buffer's metadata until the stage releases it.
+  wire [575:0] qv = rd_meta_i[575:0];
+  wire [8:0] rows = rd_meta_i[584:576];
+  wire use_list = rd_meta_i[585];
+  wire [25:0] meta_tail = rd_meta_i[610:585];
+
+  // Pipeline tags: tagl is the candidate list read, tag0 the key row out of the memory, then one
+  // tag per register stage. idx is the position in the score buffer, row the rowId.
+  reg tagl_valid_q;
+  reg tagl_last_q;
+  reg [8:0] tagl_idx_q;
   reg tag0_valid_q;
   reg tag0_last_q;
+  reg [8:0] tag0_idx_q;
   reg [8:0] tag0_row_q;
   reg tag1_valid_q;
   reg tag1_last_q;
+  reg [8:0] tag1_idx_q;
   reg [8:0] tag1_row_q;
   reg tag2_valid_q;
   reg tag2_last_q;
+  reg [8:0] tag2_idx_q;
   reg [8:0] tag2_row_q;
   reg tag3_valid_q;
   reg tag3_last_q;
+  reg [8:0] tag3_idx_q;
   reg [8:0] tag3_row_q;
   reg tag4_valid_q;
   reg tag4_last_q;
+  reg [8:0] tag4_idx_q;
   reg [8:0] tag4_row_q;
 
-  wire start = !busy_q & q_valid_i & wr_free_i;
-  // n is 1..N by contract; 0 runs as 1 and anything above N as N, so no beat can hang the stage.
-  wire [8:0] rows_eff = (q_rows_i == 9'd0) ? 9'd1 : ((q_rows_i > 9'd320) ? 9'd320 : q_rows_i);
+  wire start = !busy_q & rd_full_i & wr_free_i;
+  wire [8:0] tagl_row = use_list ? cl_rdata_i : tagl_idx_q;
   wire last_issue = issue_q & (left_q == 9'd1);
   wire done = tag4_valid_q & tag4_last_q;
 
   // ---- multipliers: one per element ----
-  wire signed [17:0] prod0_d = $signed(k_rdata_i[8:0]) * $signed(qv_q[8:0]);
+  wire signed [17:0] prod0_d = $signed(k_rdata_i[8:0]) * $signed(qv[8:0]);
   reg signed [17:0] prod0_q;
-  wire signed [17:0] prod1_d = $signed(k_rdata_i[17:9]) * $signed(qv_q[17:9]);
+  wire signed [17:0] prod1_d = $signed(k_rdata_i[17:9]) * $signed(qv[17:9]);
   reg signed [17:0] prod1_q;
-  wire signed [17:0] prod2_d = $signed(k_rdata_i[26:18]) * $signed(qv_q[26:18]);
+  wire signed [17:0] prod2_d = $signed(k_rdata_i[26:18]) * $signed(qv[26:18]);
   reg signed [17:0] prod2_q;
-  wire signed [17:0] prod3_d = $signed(k_rdata_i[35:27]) * $signed(qv_q[35:27]);
+  wire signed [17:0] prod3_d = $signed(k_rdata_i[35:27]) * $signed(qv[35:27]);
   reg signed [17:0] prod3_q;
-  wire signed [17:0] prod4_d = $signed(k_rdata_i[44:36]) * $signed(qv_q[44:36]);
+  wire signed [17:0] prod4_d = $signed(k_rdata_i[44:36]) * $signed(qv[44:36]);
   reg signed [17:0] prod4_q;
-  wire signed [17:0] prod5_d = $signed(k_rdata_i[53:45]) * $signed(qv_q[53:45]);
+  wire signed [17:0] prod5_d = $signed(k_rdata_i[53:45]) * $signed(qv[53:45]);
   reg signed [17:0] prod5_q;
-  wire signed [17:0] prod6_d = $signed(k_rdata_i[62:54]) * $signed(qv_q[62:54]);
+  wire signed [17:0] prod6_d = $signed(k_rdata_i[62:54]) * $signed(qv[62:54]);
   reg signed [17:0] prod6_q;
-  wire signed [17:0] prod7_d = $signed(k_rdata_i[71:63]) * $signed(qv_q[71:63]);
+  wire signed [17:0] prod7_d = $signed(k_rdata_i[71:63]) * $signed(qv[71:63]);
   reg signed [17:0] prod7_q;
-  wire signed [17:0] prod8_d = $signed(k_rdata_i[80:72]) * $signed(qv_q[80:72]);
+  wire signed [17:0] prod8_d = $signed(k_rdata_i[80:72]) * $signed(qv[80:72]);
   reg signed [17:0] prod8_q;
-  wire signed [17:0] prod9_d = $signed(k_rdata_i[89:81]) * $signed(qv_q[89:81]);
+  wire signed [17:0] prod9_d = $signed(k_rdata_i[89:81]) * $signed(qv[89:81]);
   reg signed [17:0] prod9_q;
-  wire signed [17:0] prod10_d = $signed(k_rdata_i[98:90]) * $signed(qv_q[98:90]);
+  wire signed [17:0] prod10_d = $signed(k_rdata_i[98:90]) * $signed(qv[98:90]);
   reg signed [17:0] prod10_q;
-  wire signed [17:0] prod11_d = $signed(k_rdata_i[107:99]) * $signed(qv_q[107:99]);
+  wire signed [17:0] prod11_d = $signed(k_rdata_i[107:99]) * $signed(qv[107:99]);
   reg signed [17:0] prod11_q;
-  wire signed [17:0] prod12_d = $signed(k_rdata_i[116:108]) * $signed(qv_q[116:108]);
+  wire signed [17:0] prod12_d = $signed(k_rdata_i[116:108]) * $signed(qv[116:108]);
   reg signed [17:0] prod12_q;
-  wire signed [17:0] prod13_d = $signed(k_rdata_i[125:117]) * $signed(qv_q[125:117]);
+  wire signed [17:0] prod13_d = $signed(k_rdata_i[125:117]) * $signed(qv[125:117]);
   reg signed [17:0] prod13_q;
-  wire signed [17:0] prod14_d = $signed(k_rdata_i[134:126]) * $signed(qv_q[134:126]);
+  wire signed [17:0] prod14_d = $signed(k_rdata_i[134:126]) * $signed(qv[134:126]);
   reg signed [17:0] prod14_q;
-  wire signed [17:0] prod15_d = $signed(k_rdata_i[143:135]) * $signed(qv_q[143:135]);
+  wire signed [17:0] prod15_d = $signed(k_rdata_i[143:135]) * $signed(qv[143:135]);
   reg signed [17:0] prod15_q;
-  wire signed [17:0] prod16_d = $signed(k_rdata_i[152:144]) * $signed(qv_q[152:144]);
+  wire signed [17:0] prod16_d = $signed(k_rdata_i[152:144]) * $signed(qv[152:144]);
   reg signed [17:0] prod16_q;
-  wire signed [17:0] prod17_d = $signed(k_rdata_i[161:153]) * $signed(qv_q[161:153]);
+  wire signed [17:0] prod17_d = $signed(k_rdata_i[161:153]) * $signed(qv[161:153]);
   reg signed [17:0] prod17_q;
-  wire signed [17:0] prod18_d = $signed(k_rdata_i[170:162]) * $signed(qv_q[170:162]);
+  wire signed [17:0] prod18_d = $signed(k_rdata_i[170:162]) * $signed(qv[170:162]);
   reg signed [17:0] prod18_q;
-  wire signed [17:0] prod19_d = $signed(k_rdata_i[179:171]) * $signed(qv_q[179:171]);
+  wire signed [17:0] prod19_d = $signed(k_rdata_i[179:171]) * $signed(qv[179:171]);
   reg signed [17:0] prod19_q;
-  wire signed [17:0] prod20_d = $signed(k_rdata_i[188:180]) * $signed(qv_q[188:180]);
+  wire signed [17:0] prod20_d = $signed(k_rdata_i[188:180]) * $signed(qv[188:180]);
   reg signed [17:0] prod20_q;
-  wire signed [17:0] prod21_d = $signed(k_rdata_i[197:189]) * $signed(qv_q[197:189]);
+  wire signed [17:0] prod21_d = $signed(k_rdata_i[197:189]) * $signed(qv[197:189]);
   reg signed [17:0] prod21_q;
-  wire signed [17:0] prod22_d = $signed(k_rdata_i[206:198]) * $signed(qv_q[206:198]);
+  wire signed [17:0] prod22_d = $signed(k_rdata_i[206:198]) * $signed(qv[206:198]);
   reg signed [17:0] prod22_q;
-  wire signed [17:0] prod23_d = $signed(k_rdata_i[215:207]) * $signed(qv_q[215:207]);
+  wire signed [17:0] prod23_d = $signed(k_rdata_i[215:207]) * $signed(qv[215:207]);
   reg signed [17:0] prod23_q;
-  wire signed [17:0] prod24_d = $signed(k_rdata_i[224:216]) * $signed(qv_q[224:216]);
+  wire signed [17:0] prod24_d = $signed(k_rdata_i[224:216]) * $signed(qv[224:216]);
   reg signed [17:0] prod24_q;
-  wire signed [17:0] prod25_d = $signed(k_rdata_i[233:225]) * $signed(qv_q[233:225]);
+  wire signed [17:0] prod25_d = $signed(k_rdata_i[233:225]) * $signed(qv[233:225]);
   reg signed [17:0] prod25_q;
-  wire signed [17:0] prod26_d = $signed(k_rdata_i[242:234]) * $signed(qv_q[242:234]);
+  wire signed [17:0] prod26_d = $signed(k_rdata_i[242:234]) * $signed(qv[242:234]);
   reg signed [17:0] prod26_q;
-  wire signed [17:0] prod27_d = $signed(k_rdata_i[251:243]) * $signed(qv_q[251:243]);
+  wire signed [17:0] prod27_d = $signed(k_rdata_i[251:243]) * $signed(qv[251:243]);
   reg signed [17:0] prod27_q;
-  wire signed [17:0] prod28_d = $signed(k_rdata_i[260:252]) * $signed(qv_q[260:252]);
+  wire signed [17:0] prod28_d = $signed(k_rdata_i[260:252]) * $signed(qv[260:252]);
   reg signed [17:0] prod28_q;
-  wire signed [17:0] prod29_d = $signed(k_rdata_i[269:261]) * $signed(qv_q[269:261]);
+  wire signed [17:0] prod29_d = $signed(k_rdata_i[269:261]) * $signed(qv[269:261]);
   reg signed [17:0] prod29_q;
-  wire signed [17:0] prod30_d = $signed(k_rdata_i[278:270]) * $signed(qv_q[278:270]);
+  wire signed [17:0] prod30_d = $signed(k_rdata_i[278:270]) * $signed(qv[278:270]);
   reg signed [17:0] prod30_q;
-  wire signed [17:0] prod31_d = $signed(k_rdata_i[287:279]) * $signed(qv_q[287:279]);
+  wire signed [17:0] prod31_d = $signed(k_rdata_i[287:279]) * $signed(qv[287:279]);
   reg signed [17:0] prod31_q;
-  wire signed [17:0] prod32_d = $signed(k_rdata_i[296:288]) * $signed(qv_q[296:288]);
+  wire signed [17:0] prod32_d = $signed(k_rdata_i[296:288]) * $signed(qv[296:288]);
   reg signed [17:0] prod32_q;
-  wire signed [17:0] prod33_d = $signed(k_rdata_i[305:297]) * $signed(qv_q[305:297]);
+  wire signed [17:0] prod33_d = $signed(k_rdata_i[305:297]) * $signed(qv[305:297]);
   reg signed [17:0] prod33_q;
-  wire signed [17:0] prod34_d = $signed(k_rdata_i[314:306]) * $signed(qv_q[314:306]);
+  wire signed [17:0] prod34_d = $signed(k_rdata_i[314:306]) * $signed(qv[314:306]);
   reg signed [17:0] prod34_q;
-  wire signed [17:0] prod35_d = $signed(k_rdata_i[323:315]) * $signed(qv_q[323:315]);
+  wire signed [17:0] prod35_d = $signed(k_rdata_i[323:315]) * $signed(qv[323:315]);
   reg signed [17:0] prod35_q;
-  wire signed [17:0] prod36_d = $signed(k_rdata_i[332:324]) * $signed(qv_q[332:324]);
+  wire signed [17:0] prod36_d = $signed(k_rdata_i[332:324]) * $signed(qv[332:324]);
   reg signed [17:0] prod36_q;
-  wire signed [17:0] prod37_d = $signed(k_rdata_i[341:333]) * $signed(qv_q[341:333]);
+  wire signed [17:0] prod37_d = $signed(k_rdata_i[341:333]) * $signed(qv[341:333]);
   reg signed [17:0] prod37_q;
-  wire signed [17:0] prod38_d = $signed(k_rdata_i[350:342]) * $signed(qv_q[350:342]);
+  wire signed [17:0] prod38_d = $signed(k_rdata_i[350:342]) * $signed(qv[350:342]);
   reg signed [17:0] prod38_q;
-  wire signed [17:0] prod39_d = $signed(k_rdata_i[359:351]) * $signed(qv_q[359:351]);
+  wire signed [17:0] prod39_d = $signed(k_rdata_i[359:351]) * $signed(qv[359:351]);
   reg signed [17:0] prod39_q;
-  wire signed [17:0] prod40_d = $signed(k_rdata_i[368:360]) * $signed(qv_q[368:360]);
+  wire signed [17:0] prod40_d = $signed(k_rdata_i[368:360]) * $signed(qv[368:360]);
   reg signed [17:0] prod40_q;
-  wire signed [17:0] prod41_d = $signed(k_rdata_i[377:369]) * $signed(qv_q[377:369]);
+  wire signed [17:0] prod41_d = $signed(k_rdata_i[377:369]) * $signed(qv[377:369]);
   reg signed [17:0] prod41_q;
-  wire signed [17:0] prod42_d = $signed(k_rdata_i[386:378]) * $signed(qv_q[386:378]);
+  wire signed [17:0] prod42_d = $signed(k_rdata_i[386:378]) * $signed(qv[386:378]);
   reg signed [17:0] prod42_q;
-  wire signed [17:0] prod43_d = $signed(k_rdata_i[395:387]) * $signed(qv_q[395:387]);
+  wire signed [17:0] prod43_d = $signed(k_rdata_i[395:387]) * $signed(qv[395:387]);
   reg signed [17:0] prod43_q;
-  wire signed [17:0] prod44_d = $signed(k_rdata_i[404:396]) * $signed(qv_q[404:396]);
+  wire signed [17:0] prod44_d = $signed(k_rdata_i[404:396]) * $signed(qv[404:396]);
   reg signed [17:0] prod44_q;
-  wire signed [17:0] prod45_d = $signed(k_rdata_i[413:405]) * $signed(qv_q[413:405]);
+  wire signed [17:0] prod45_d = $signed(k_rdata_i[413:405]) * $signed(qv[413:405]);
   reg signed [17:0] prod45_q;
-  wire signed [17:0] prod46_d = $signed(k_rdata_i[422:414]) * $signed(qv_q[422:414]);
+  wire signed [17:0] prod46_d = $signed(k_rdata_i[422:414]) * $signed(qv[422:414]);
   reg signed [17:0] prod46_q;
-  wire signed [17:0] prod47_d = $signed(k_rdata_i[431:423]) * $signed(qv_q[431:423]);
+  wire signed [17:0] prod47_d = $signed(k_rdata_i[431:423]) * $signed(qv[431:423]);
   reg signed [17:0] prod47_q;
-  wire signed [17:0] prod48_d = $signed(k_rdata_i[440:432]) * $signed(qv_q[440:432]);
+  wire signed [17:0] prod48_d = $signed(k_rdata_i[440:432]) * $signed(qv[440:432]);
   reg signed [17:0] prod48_q;
-  wire signed [17:0] prod49_d = $signed(k_rdata_i[449:441]) * $signed(qv_q[449:441]);
+  wire signed [17:0] prod49_d = $signed(k_rdata_i[449:441]) * $signed(qv[449:441]);
   reg signed [17:0] prod49_q;
-  wire signed [17:0] prod50_d = $signed(k_rdata_i[458:450]) * $signed(qv_q[458:450]);
+  wire signed [17:0] prod50_d = $signed(k_rdata_i[458:450]) * $signed(qv[458:450]);
   reg signed [17:0] prod50_q;
-  wire signed [17:0] prod51_d = $signed(k_rdata_i[467:459]) * $signed(qv_q[467:459]);
+  wire signed [17:0] prod51_d = $signed(k_rdata_i[467:459]) * $signed(qv[467:459]);
   reg signed [17:0] prod51_q;
-  wire signed [17:0] prod52_d = $signed(k_rdata_i[476:468]) * $signed(qv_q[476:468]);
+  wire signed [17:0] prod52_d = $signed(k_rdata_i[476:468]) * $signed(qv[476:468]);
   reg signed [17:0] prod52_q;
-  wire signed [17:0] prod53_d = $signed(k_rdata_i[485:477]) * $signed(qv_q[485:477]);
+  wire signed [17:0] prod53_d = $signed(k_rdata_i[485:477]) * $signed(qv[485:477]);
   reg signed [17:0] prod53_q;
-  wire signed [17:0] prod54_d = $signed(k_rdata_i[494:486]) * $signed(qv_q[494:486]);
+  wire signed [17:0] prod54_d = $signed(k_rdata_i[494:486]) * $signed(qv[494:486]);
   reg signed [17:0] prod54_q;
-  wire signed [17:0] prod55_d = $signed(k_rdata_i[503:495]) * $signed(qv_q[503:495]);
+  wire signed [17:0] prod55_d = $signed(k_rdata_i[503:495]) * $signed(qv[503:495]);
   reg signed [17:0] prod55_q;
-  wire signed [17:0] prod56_d = $signed(k_rdata_i[512:504]) * $signed(qv_q[512:504]);
+  wire signed [17:0] prod56_d = $signed(k_rdata_i[512:504]) * $signed(qv[512:504]);
   reg signed [17:0] prod56_q;
-  wire signed [17:0] prod57_d = $signed(k_rdata_i[521:513]) * $signed(qv_q[521:513]);
+  wire signed [17:0] prod57_d = $signed(k_rdata_i[521:513]) * $signed(qv[521:513]);
   reg signed [17:0] prod57_q;
-  wire signed [17:0] prod58_d = $signed(k_rdata_i[530:522]) * $signed(qv_q[530:522]);
+  wire signed [17:0] prod58_d = $signed(k_rdata_i[530:522]) * $signed(qv[530:522]);
   reg signed [17:0] prod58_q;
-  wire signed [17:0] prod59_d = $signed(k_rdata_i[539:531]) * $signed(qv_q[539:531]);
+  wire signed [17:0] prod59_d = $signed(k_rdata_i[539:531]) * $signed(qv[539:531]);
   reg signed [17:0] prod59_q;
-  wire signed [17:0] prod60_d = $signed(k_rdata_i[548:540]) * $signed(qv_q[548:540]);
+  wire signed [17:0] prod60_d = $signed(k_rdata_i[548:540]) * $signed(qv[548:540]);
   reg signed [17:0] prod60_q;
-  wire signed [17:0] prod61_d = $signed(k_rdata_i[557:549]) * $signed(qv_q[557:549]);
+  wire signed [17:0] prod61_d = $signed(k_rdata_i[557:549]) * $signed(qv[557:549]);
   reg signed [17:0] prod61_q;
-  wire signed [17:0] prod62_d = $signed(k_rdata_i[566:558]) * $signed(qv_q[566:558]);
+  wire signed [17:0] prod62_d = $signed(k_rdata_i[566:558]) * $signed(qv[566:558]);
   reg signed [17:0] prod62_q;
-  wire signed [17:0] prod63_d = $signed(k_rdata_i[575:567]) * $signed(qv_q[575:567]);
+  wire signed [17:0] prod63_d = $signed(k_rdata_i[575:567]) * $signed(qv[575:567]);
   reg signed [17:0] prod63_q;
 
   // ---- adder tree: exact growth, a register after every few levels ----
@@ -293,17 +308,13 @@ module a3_paper_dot_product (
     first_d = first_q;
     cnt_d = cnt_q;
     left_d = left_q;
-    rows_d = rows_q;
     max_d = max_q;
-    qv_d = qv_q;
     if (start) begin
       busy_d = 1'b1;
       issue_d = 1'b1;
       first_d = 1'b1;
       cnt_d = 9'd0;
-      left_d = rows_eff;
-      rows_d = rows_eff;
-      qv_d = q_data_i;
+      left_d = rows;
     end
     if (issue_q) begin
       cnt_d = cnt_q + 9'd1;
@@ -328,8 +339,9 @@ module a3_paper_dot_product (
       first_q <= 1'b0;
       cnt_q <= 9'd0;
       left_q <= 9'd0;
-      rows_q <= 9'd0;
       max_q <= 24'sd0;
+      tagl_valid_q <= 1'b0;
+      tagl_last_q <= 1'b0;
       tag0_valid_q <= 1'b0;
       tag0_last_q <= 1'b0;
       tag1_valid_q <= 1'b0;
@@ -346,10 +358,11 @@ module a3_paper_dot_product (
       first_q <= first_d;
       cnt_q <= cnt_d;
       left_q <= left_d;
-      rows_q <= rows_d;
       max_q <= max_d;
-      tag0_valid_q <= issue_q;
-      tag0_last_q <= last_issue;
+      tagl_valid_q <= issue_q;
+      tagl_last_q <= last_issue;
+      tag0_valid_q <= tagl_valid_q;
+      tag0_last_q <= tagl_last_q;
       tag1_valid_q <= tag0_valid_q;
       tag1_last_q <= tag0_last_q;
       tag2_valid_q <= tag1_valid_q;
@@ -363,11 +376,16 @@ module a3_paper_dot_product (
 
   // Data path registers: no reset, qualified by the tags.
   always @(posedge clk_i) begin
-    qv_q <= qv_d;
-    tag0_row_q <= cnt_q;
+    tagl_idx_q <= cnt_q;
+    tag0_idx_q <= tagl_idx_q;
+    tag0_row_q <= tagl_row;
+    tag1_idx_q <= tag0_idx_q;
     tag1_row_q <= tag0_row_q;
+    tag2_idx_q <= tag1_idx_q;
     tag2_row_q <= tag1_row_q;
+    tag3_idx_q <= tag2_idx_q;
     tag3_row_q <= tag2_row_q;
+    tag4_idx_q <= tag3_idx_q;
     tag4_row_q <= tag3_row_q;
     prod0_q <= prod0_d;
     prod1_q <= prod1_d;
@@ -456,14 +474,16 @@ module a3_paper_dot_product (
     sum6_0_q <= sum6_0_d;
   end
 
-  assign q_ready_o = start;
-  assign k_re_o = issue_q;
-  assign k_raddr_o = cnt_q;
+  assign rd_release_o = done;
+  assign cl_re_o = issue_q;
+  assign cl_raddr_o = cnt_q;
+  assign k_re_o = tagl_valid_q;
+  assign k_raddr_o = tagl_row;
   assign we_o = tag4_valid_q;
-  assign waddr_o = tag4_row_q;
+  assign waddr_o = tag4_idx_q;
   assign wdata_o = { tag4_row_q, score };
   assign wr_done_o = done;
-  assign wr_meta_o = {rows_q, max_new};
+  assign wr_meta_o = { meta_tail, rows, max_new };
   assign busy_o = busy_q;
 
 endmodule

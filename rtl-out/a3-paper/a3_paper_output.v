@@ -13,7 +13,7 @@ module a3_paper_output (
   input  wire                  rst_ni,
   // exp buffer read side
   input  wire                  rd_full_i,
-  input  wire [25:0] rd_meta_i,
+  input  wire [35:0] rd_meta_i,
   output wire                  rd_release_o,
   output wire                  re_o,
   output wire [8:0] raddr_o,
@@ -25,7 +25,7 @@ module a3_paper_output (
   // result queue
   input  wire                  res_space_i,
   output wire                  res_push_o,
-  output wire [1736:0] res_data_o,
+  output wire [1746:0] res_data_o,
   output wire                  busy_o
 );
 
@@ -55,8 +55,10 @@ module a3_paper_output (
   reg tag6_valid_q;
   reg tag6_last_q;
 
-  wire [8:0] rows = rd_meta_i[25:17];
+  // Metadata: (fallback, candidates C, kept K, expsum); the stage weighs the K kept rows.
   wire [16:0] expsum = rd_meta_i[16:0];
+  wire [8:0] rows = rd_meta_i[25:17];
+  wire [18:0] stats = rd_meta_i[35:17];
   wire start = !busy_q & rd_full_i & res_space_i;
   wire last_issue = issue_q & (left_q == 9'd1);
   wire done = tag6_valid_q & tag6_last_q;
@@ -672,7 +674,7 @@ module a3_paper_output (
   assign v_re_o = tag4_valid_q;
   assign v_raddr_o = tag4_row_q;
   assign res_push_o = done;
-  assign res_data_o[1736:1728] = rows;
+  assign res_data_o[1746:1728] = stats;
   assign res_data_o[26:0] = out0;
   assign res_data_o[53:27] = out1;
   assign res_data_o[80:54] = out2;

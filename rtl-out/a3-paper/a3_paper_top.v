@@ -4,22 +4,27 @@
 `timescale 1ns / 1ps
 `default_nettype none
 
-// A3 attention accelerator, exact pipeline (Ham et al., HPCA 2020): N = 320 rows, d = 64.
-// Streams: load (one row of K or V per beat), query (q and its row count n per beat) and result
-// (the output vector and the query's statistics per beat), all valid/ready.
-// Stages: query queue -> dot product -> score buffer -> exponent -> exp buffer -> output -> result queue.
+// A3 attention accelerator (Ham et al., HPCA 2020), exact and approximate paths: N = 320 rows, d = 64.
+// Streams: load (one row of K, V or the sorted keys per beat), query (q, its row count n and its
+// settings per beat) and result (the output vector and the query's statistics per beat), all valid/ready.
+// Stages: query queue -> candidate selection -> candidate buffer -> dot product -> score buffer ->
+// exponent (post-scoring) -> exp buffer -> output -> result queue.
 module a3_paper_top (
   input  wire clk_i,  // clock
   input  wire rst_ni,  // asynchronous reset, active low
   input  wire load_valid_i,  // load stream: a row is offered
   output wire load_ready_o,  // load stream: the row is taken (only while no query is queued or in flight)
-  input  wire load_target_i,  // load stream: 0 = key matrix K, 1 = value matrix V
-  input  wire [8:0] load_row_i,  // load stream: row index, 0..N-1
+  input  wire [1:0] load_target_i,  // load stream: 0 = key matrix K, 1 = value matrix V, 2 = sorted keys (3 is ignored)
+  input  wire [8:0] load_row_i,  // load stream: row index (sorted entry index for target 2), 0..N-1
   input  wire [575:0] load_data_i,  // load stream: the row, element j at bits [j*W +: W], input format
+  input  wire [575:0] load_ids_i,  // load stream, target 2: rowId of element j at bits [j*9 +: 9]
   input  wire query_valid_i,  // query stream: a query is offered
   output wire query_ready_o,  // query stream: the query is taken (query queue not full)
   input  wire [575:0] query_data_i,  // query stream: q, element j at bits [j*W +: W], input format
   input  wire [8:0] query_rows_i,  // query stream: rows n of this query, 1..N
+  input  wire query_approx_i,  // query stream: 1 = approximate path (candidate search, post-scoring), 0 = exact
+  input  wire [15:0] query_iterations_i,  // query stream: iterations M of the candidate search, 0..40960 (approximate only)
+  input  wire [23:0] query_threshold_i,  // query stream: post-scoring threshold t, u24.8 (approximate only)
   output wire result_valid_o,  // result stream: a result is offered
   input  wire result_ready_i,  // result stream: the result is taken
   output wire [1727:0] result_data_o,  // result stream: output vector, element j at bits [j*W +: W], output format
@@ -31,8 +36,9 @@ module a3_paper_top (
   // ---- key and value memories, written by the load stream ----
   wire load_fire = load_valid_i & load_ready_o;
   wire load_row_ok = {{1{1'b0}}, load_row_i} < 10'd320;
-  wire k_we = load_fire & load_row_ok & (load_target_i == 1'b0);
-  wire v_we = load_fire & load_row_ok & (load_target_i == 1'b1);
+  wire k_we = load_fire & load_row_ok & (load_target_i == 2'd0);
+  wire v_we = load_fire & load_row_ok & (load_target_i == 2'd1);
+  wire s_we = load_fire & load_row_ok & (load_target_i == 2'd2);
 
   wire k_re;
   wire [8:0] k_raddr;
@@ -72,10 +78,10 @@ module a3_paper_top (
   // ---- query queue ----
   wire qq_valid;
   wire qq_ready;
-  wire [584:0] qq_data;
+  wire [625:0] qq_data;
 
   a3_paper_fifo #(
-    .Width      (585),
+    .Width      (626),
     .Depth      (2),
     .PtrWidth   (1),
     .CountWidth (2)
@@ -84,16 +90,1887 @@ module a3_paper_top (
     .rst_ni   (rst_ni),
     .in_valid_i  (query_valid_i),
     .in_ready_o  (query_ready_o),
-    .in_data_i   ({ query_rows_i, query_data_i }),
+    .in_data_i   ({ query_threshold_i, query_iterations_i, query_approx_i, query_rows_i, query_data_i }),
     .out_valid_o (qq_valid),
     .out_ready_i (qq_ready),
     .out_data_o  (qq_data)
   );
 
+  // ---- sorted-key memories: two copies of each column, one per side of the candidate search ----
+  wire [127:0] sk_re;
+  wire [1151:0] sk_raddr;
+  wire [2303:0] sk_rdata;
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max0 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[8:0], load_data_i[8:0] }),
+    .re_i    (sk_re[0]),
+    .raddr_i (sk_raddr[8:0]),
+    .rdata_o (sk_rdata[17:0])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min0 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[8:0], load_data_i[8:0] }),
+    .re_i    (sk_re[1]),
+    .raddr_i (sk_raddr[17:9]),
+    .rdata_o (sk_rdata[35:18])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max1 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[17:9], load_data_i[17:9] }),
+    .re_i    (sk_re[2]),
+    .raddr_i (sk_raddr[26:18]),
+    .rdata_o (sk_rdata[53:36])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min1 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[17:9], load_data_i[17:9] }),
+    .re_i    (sk_re[3]),
+    .raddr_i (sk_raddr[35:27]),
+    .rdata_o (sk_rdata[71:54])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max2 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[26:18], load_data_i[26:18] }),
+    .re_i    (sk_re[4]),
+    .raddr_i (sk_raddr[44:36]),
+    .rdata_o (sk_rdata[89:72])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min2 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[26:18], load_data_i[26:18] }),
+    .re_i    (sk_re[5]),
+    .raddr_i (sk_raddr[53:45]),
+    .rdata_o (sk_rdata[107:90])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max3 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[35:27], load_data_i[35:27] }),
+    .re_i    (sk_re[6]),
+    .raddr_i (sk_raddr[62:54]),
+    .rdata_o (sk_rdata[125:108])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min3 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[35:27], load_data_i[35:27] }),
+    .re_i    (sk_re[7]),
+    .raddr_i (sk_raddr[71:63]),
+    .rdata_o (sk_rdata[143:126])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max4 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[44:36], load_data_i[44:36] }),
+    .re_i    (sk_re[8]),
+    .raddr_i (sk_raddr[80:72]),
+    .rdata_o (sk_rdata[161:144])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min4 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[44:36], load_data_i[44:36] }),
+    .re_i    (sk_re[9]),
+    .raddr_i (sk_raddr[89:81]),
+    .rdata_o (sk_rdata[179:162])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max5 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[53:45], load_data_i[53:45] }),
+    .re_i    (sk_re[10]),
+    .raddr_i (sk_raddr[98:90]),
+    .rdata_o (sk_rdata[197:180])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min5 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[53:45], load_data_i[53:45] }),
+    .re_i    (sk_re[11]),
+    .raddr_i (sk_raddr[107:99]),
+    .rdata_o (sk_rdata[215:198])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max6 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[62:54], load_data_i[62:54] }),
+    .re_i    (sk_re[12]),
+    .raddr_i (sk_raddr[116:108]),
+    .rdata_o (sk_rdata[233:216])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min6 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[62:54], load_data_i[62:54] }),
+    .re_i    (sk_re[13]),
+    .raddr_i (sk_raddr[125:117]),
+    .rdata_o (sk_rdata[251:234])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max7 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[71:63], load_data_i[71:63] }),
+    .re_i    (sk_re[14]),
+    .raddr_i (sk_raddr[134:126]),
+    .rdata_o (sk_rdata[269:252])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min7 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[71:63], load_data_i[71:63] }),
+    .re_i    (sk_re[15]),
+    .raddr_i (sk_raddr[143:135]),
+    .rdata_o (sk_rdata[287:270])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max8 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[80:72], load_data_i[80:72] }),
+    .re_i    (sk_re[16]),
+    .raddr_i (sk_raddr[152:144]),
+    .rdata_o (sk_rdata[305:288])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min8 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[80:72], load_data_i[80:72] }),
+    .re_i    (sk_re[17]),
+    .raddr_i (sk_raddr[161:153]),
+    .rdata_o (sk_rdata[323:306])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max9 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[89:81], load_data_i[89:81] }),
+    .re_i    (sk_re[18]),
+    .raddr_i (sk_raddr[170:162]),
+    .rdata_o (sk_rdata[341:324])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min9 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[89:81], load_data_i[89:81] }),
+    .re_i    (sk_re[19]),
+    .raddr_i (sk_raddr[179:171]),
+    .rdata_o (sk_rdata[359:342])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max10 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[98:90], load_data_i[98:90] }),
+    .re_i    (sk_re[20]),
+    .raddr_i (sk_raddr[188:180]),
+    .rdata_o (sk_rdata[377:360])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min10 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[98:90], load_data_i[98:90] }),
+    .re_i    (sk_re[21]),
+    .raddr_i (sk_raddr[197:189]),
+    .rdata_o (sk_rdata[395:378])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max11 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[107:99], load_data_i[107:99] }),
+    .re_i    (sk_re[22]),
+    .raddr_i (sk_raddr[206:198]),
+    .rdata_o (sk_rdata[413:396])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min11 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[107:99], load_data_i[107:99] }),
+    .re_i    (sk_re[23]),
+    .raddr_i (sk_raddr[215:207]),
+    .rdata_o (sk_rdata[431:414])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max12 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[116:108], load_data_i[116:108] }),
+    .re_i    (sk_re[24]),
+    .raddr_i (sk_raddr[224:216]),
+    .rdata_o (sk_rdata[449:432])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min12 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[116:108], load_data_i[116:108] }),
+    .re_i    (sk_re[25]),
+    .raddr_i (sk_raddr[233:225]),
+    .rdata_o (sk_rdata[467:450])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max13 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[125:117], load_data_i[125:117] }),
+    .re_i    (sk_re[26]),
+    .raddr_i (sk_raddr[242:234]),
+    .rdata_o (sk_rdata[485:468])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min13 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[125:117], load_data_i[125:117] }),
+    .re_i    (sk_re[27]),
+    .raddr_i (sk_raddr[251:243]),
+    .rdata_o (sk_rdata[503:486])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max14 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[134:126], load_data_i[134:126] }),
+    .re_i    (sk_re[28]),
+    .raddr_i (sk_raddr[260:252]),
+    .rdata_o (sk_rdata[521:504])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min14 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[134:126], load_data_i[134:126] }),
+    .re_i    (sk_re[29]),
+    .raddr_i (sk_raddr[269:261]),
+    .rdata_o (sk_rdata[539:522])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max15 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[143:135], load_data_i[143:135] }),
+    .re_i    (sk_re[30]),
+    .raddr_i (sk_raddr[278:270]),
+    .rdata_o (sk_rdata[557:540])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min15 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[143:135], load_data_i[143:135] }),
+    .re_i    (sk_re[31]),
+    .raddr_i (sk_raddr[287:279]),
+    .rdata_o (sk_rdata[575:558])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max16 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[152:144], load_data_i[152:144] }),
+    .re_i    (sk_re[32]),
+    .raddr_i (sk_raddr[296:288]),
+    .rdata_o (sk_rdata[593:576])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min16 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[152:144], load_data_i[152:144] }),
+    .re_i    (sk_re[33]),
+    .raddr_i (sk_raddr[305:297]),
+    .rdata_o (sk_rdata[611:594])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max17 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[161:153], load_data_i[161:153] }),
+    .re_i    (sk_re[34]),
+    .raddr_i (sk_raddr[314:306]),
+    .rdata_o (sk_rdata[629:612])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min17 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[161:153], load_data_i[161:153] }),
+    .re_i    (sk_re[35]),
+    .raddr_i (sk_raddr[323:315]),
+    .rdata_o (sk_rdata[647:630])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max18 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[170:162], load_data_i[170:162] }),
+    .re_i    (sk_re[36]),
+    .raddr_i (sk_raddr[332:324]),
+    .rdata_o (sk_rdata[665:648])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min18 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[170:162], load_data_i[170:162] }),
+    .re_i    (sk_re[37]),
+    .raddr_i (sk_raddr[341:333]),
+    .rdata_o (sk_rdata[683:666])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max19 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[179:171], load_data_i[179:171] }),
+    .re_i    (sk_re[38]),
+    .raddr_i (sk_raddr[350:342]),
+    .rdata_o (sk_rdata[701:684])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min19 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[179:171], load_data_i[179:171] }),
+    .re_i    (sk_re[39]),
+    .raddr_i (sk_raddr[359:351]),
+    .rdata_o (sk_rdata[719:702])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max20 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[188:180], load_data_i[188:180] }),
+    .re_i    (sk_re[40]),
+    .raddr_i (sk_raddr[368:360]),
+    .rdata_o (sk_rdata[737:720])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min20 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[188:180], load_data_i[188:180] }),
+    .re_i    (sk_re[41]),
+    .raddr_i (sk_raddr[377:369]),
+    .rdata_o (sk_rdata[755:738])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max21 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[197:189], load_data_i[197:189] }),
+    .re_i    (sk_re[42]),
+    .raddr_i (sk_raddr[386:378]),
+    .rdata_o (sk_rdata[773:756])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min21 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[197:189], load_data_i[197:189] }),
+    .re_i    (sk_re[43]),
+    .raddr_i (sk_raddr[395:387]),
+    .rdata_o (sk_rdata[791:774])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max22 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[206:198], load_data_i[206:198] }),
+    .re_i    (sk_re[44]),
+    .raddr_i (sk_raddr[404:396]),
+    .rdata_o (sk_rdata[809:792])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min22 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[206:198], load_data_i[206:198] }),
+    .re_i    (sk_re[45]),
+    .raddr_i (sk_raddr[413:405]),
+    .rdata_o (sk_rdata[827:810])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max23 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[215:207], load_data_i[215:207] }),
+    .re_i    (sk_re[46]),
+    .raddr_i (sk_raddr[422:414]),
+    .rdata_o (sk_rdata[845:828])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min23 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[215:207], load_data_i[215:207] }),
+    .re_i    (sk_re[47]),
+    .raddr_i (sk_raddr[431:423]),
+    .rdata_o (sk_rdata[863:846])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max24 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[224:216], load_data_i[224:216] }),
+    .re_i    (sk_re[48]),
+    .raddr_i (sk_raddr[440:432]),
+    .rdata_o (sk_rdata[881:864])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min24 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[224:216], load_data_i[224:216] }),
+    .re_i    (sk_re[49]),
+    .raddr_i (sk_raddr[449:441]),
+    .rdata_o (sk_rdata[899:882])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max25 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[233:225], load_data_i[233:225] }),
+    .re_i    (sk_re[50]),
+    .raddr_i (sk_raddr[458:450]),
+    .rdata_o (sk_rdata[917:900])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min25 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[233:225], load_data_i[233:225] }),
+    .re_i    (sk_re[51]),
+    .raddr_i (sk_raddr[467:459]),
+    .rdata_o (sk_rdata[935:918])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max26 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[242:234], load_data_i[242:234] }),
+    .re_i    (sk_re[52]),
+    .raddr_i (sk_raddr[476:468]),
+    .rdata_o (sk_rdata[953:936])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min26 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[242:234], load_data_i[242:234] }),
+    .re_i    (sk_re[53]),
+    .raddr_i (sk_raddr[485:477]),
+    .rdata_o (sk_rdata[971:954])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max27 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[251:243], load_data_i[251:243] }),
+    .re_i    (sk_re[54]),
+    .raddr_i (sk_raddr[494:486]),
+    .rdata_o (sk_rdata[989:972])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min27 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[251:243], load_data_i[251:243] }),
+    .re_i    (sk_re[55]),
+    .raddr_i (sk_raddr[503:495]),
+    .rdata_o (sk_rdata[1007:990])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max28 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[260:252], load_data_i[260:252] }),
+    .re_i    (sk_re[56]),
+    .raddr_i (sk_raddr[512:504]),
+    .rdata_o (sk_rdata[1025:1008])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min28 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[260:252], load_data_i[260:252] }),
+    .re_i    (sk_re[57]),
+    .raddr_i (sk_raddr[521:513]),
+    .rdata_o (sk_rdata[1043:1026])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max29 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[269:261], load_data_i[269:261] }),
+    .re_i    (sk_re[58]),
+    .raddr_i (sk_raddr[530:522]),
+    .rdata_o (sk_rdata[1061:1044])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min29 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[269:261], load_data_i[269:261] }),
+    .re_i    (sk_re[59]),
+    .raddr_i (sk_raddr[539:531]),
+    .rdata_o (sk_rdata[1079:1062])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max30 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[278:270], load_data_i[278:270] }),
+    .re_i    (sk_re[60]),
+    .raddr_i (sk_raddr[548:540]),
+    .rdata_o (sk_rdata[1097:1080])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min30 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[278:270], load_data_i[278:270] }),
+    .re_i    (sk_re[61]),
+    .raddr_i (sk_raddr[557:549]),
+    .rdata_o (sk_rdata[1115:1098])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max31 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[287:279], load_data_i[287:279] }),
+    .re_i    (sk_re[62]),
+    .raddr_i (sk_raddr[566:558]),
+    .rdata_o (sk_rdata[1133:1116])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min31 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[287:279], load_data_i[287:279] }),
+    .re_i    (sk_re[63]),
+    .raddr_i (sk_raddr[575:567]),
+    .rdata_o (sk_rdata[1151:1134])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max32 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[296:288], load_data_i[296:288] }),
+    .re_i    (sk_re[64]),
+    .raddr_i (sk_raddr[584:576]),
+    .rdata_o (sk_rdata[1169:1152])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min32 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[296:288], load_data_i[296:288] }),
+    .re_i    (sk_re[65]),
+    .raddr_i (sk_raddr[593:585]),
+    .rdata_o (sk_rdata[1187:1170])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max33 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[305:297], load_data_i[305:297] }),
+    .re_i    (sk_re[66]),
+    .raddr_i (sk_raddr[602:594]),
+    .rdata_o (sk_rdata[1205:1188])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min33 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[305:297], load_data_i[305:297] }),
+    .re_i    (sk_re[67]),
+    .raddr_i (sk_raddr[611:603]),
+    .rdata_o (sk_rdata[1223:1206])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max34 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[314:306], load_data_i[314:306] }),
+    .re_i    (sk_re[68]),
+    .raddr_i (sk_raddr[620:612]),
+    .rdata_o (sk_rdata[1241:1224])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min34 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[314:306], load_data_i[314:306] }),
+    .re_i    (sk_re[69]),
+    .raddr_i (sk_raddr[629:621]),
+    .rdata_o (sk_rdata[1259:1242])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max35 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[323:315], load_data_i[323:315] }),
+    .re_i    (sk_re[70]),
+    .raddr_i (sk_raddr[638:630]),
+    .rdata_o (sk_rdata[1277:1260])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min35 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[323:315], load_data_i[323:315] }),
+    .re_i    (sk_re[71]),
+    .raddr_i (sk_raddr[647:639]),
+    .rdata_o (sk_rdata[1295:1278])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max36 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[332:324], load_data_i[332:324] }),
+    .re_i    (sk_re[72]),
+    .raddr_i (sk_raddr[656:648]),
+    .rdata_o (sk_rdata[1313:1296])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min36 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[332:324], load_data_i[332:324] }),
+    .re_i    (sk_re[73]),
+    .raddr_i (sk_raddr[665:657]),
+    .rdata_o (sk_rdata[1331:1314])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max37 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[341:333], load_data_i[341:333] }),
+    .re_i    (sk_re[74]),
+    .raddr_i (sk_raddr[674:666]),
+    .rdata_o (sk_rdata[1349:1332])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min37 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[341:333], load_data_i[341:333] }),
+    .re_i    (sk_re[75]),
+    .raddr_i (sk_raddr[683:675]),
+    .rdata_o (sk_rdata[1367:1350])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max38 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[350:342], load_data_i[350:342] }),
+    .re_i    (sk_re[76]),
+    .raddr_i (sk_raddr[692:684]),
+    .rdata_o (sk_rdata[1385:1368])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min38 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[350:342], load_data_i[350:342] }),
+    .re_i    (sk_re[77]),
+    .raddr_i (sk_raddr[701:693]),
+    .rdata_o (sk_rdata[1403:1386])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max39 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[359:351], load_data_i[359:351] }),
+    .re_i    (sk_re[78]),
+    .raddr_i (sk_raddr[710:702]),
+    .rdata_o (sk_rdata[1421:1404])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min39 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[359:351], load_data_i[359:351] }),
+    .re_i    (sk_re[79]),
+    .raddr_i (sk_raddr[719:711]),
+    .rdata_o (sk_rdata[1439:1422])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max40 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[368:360], load_data_i[368:360] }),
+    .re_i    (sk_re[80]),
+    .raddr_i (sk_raddr[728:720]),
+    .rdata_o (sk_rdata[1457:1440])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min40 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[368:360], load_data_i[368:360] }),
+    .re_i    (sk_re[81]),
+    .raddr_i (sk_raddr[737:729]),
+    .rdata_o (sk_rdata[1475:1458])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max41 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[377:369], load_data_i[377:369] }),
+    .re_i    (sk_re[82]),
+    .raddr_i (sk_raddr[746:738]),
+    .rdata_o (sk_rdata[1493:1476])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min41 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[377:369], load_data_i[377:369] }),
+    .re_i    (sk_re[83]),
+    .raddr_i (sk_raddr[755:747]),
+    .rdata_o (sk_rdata[1511:1494])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max42 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[386:378], load_data_i[386:378] }),
+    .re_i    (sk_re[84]),
+    .raddr_i (sk_raddr[764:756]),
+    .rdata_o (sk_rdata[1529:1512])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min42 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[386:378], load_data_i[386:378] }),
+    .re_i    (sk_re[85]),
+    .raddr_i (sk_raddr[773:765]),
+    .rdata_o (sk_rdata[1547:1530])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max43 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[395:387], load_data_i[395:387] }),
+    .re_i    (sk_re[86]),
+    .raddr_i (sk_raddr[782:774]),
+    .rdata_o (sk_rdata[1565:1548])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min43 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[395:387], load_data_i[395:387] }),
+    .re_i    (sk_re[87]),
+    .raddr_i (sk_raddr[791:783]),
+    .rdata_o (sk_rdata[1583:1566])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max44 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[404:396], load_data_i[404:396] }),
+    .re_i    (sk_re[88]),
+    .raddr_i (sk_raddr[800:792]),
+    .rdata_o (sk_rdata[1601:1584])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min44 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[404:396], load_data_i[404:396] }),
+    .re_i    (sk_re[89]),
+    .raddr_i (sk_raddr[809:801]),
+    .rdata_o (sk_rdata[1619:1602])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max45 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[413:405], load_data_i[413:405] }),
+    .re_i    (sk_re[90]),
+    .raddr_i (sk_raddr[818:810]),
+    .rdata_o (sk_rdata[1637:1620])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min45 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[413:405], load_data_i[413:405] }),
+    .re_i    (sk_re[91]),
+    .raddr_i (sk_raddr[827:819]),
+    .rdata_o (sk_rdata[1655:1638])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max46 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[422:414], load_data_i[422:414] }),
+    .re_i    (sk_re[92]),
+    .raddr_i (sk_raddr[836:828]),
+    .rdata_o (sk_rdata[1673:1656])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min46 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[422:414], load_data_i[422:414] }),
+    .re_i    (sk_re[93]),
+    .raddr_i (sk_raddr[845:837]),
+    .rdata_o (sk_rdata[1691:1674])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max47 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[431:423], load_data_i[431:423] }),
+    .re_i    (sk_re[94]),
+    .raddr_i (sk_raddr[854:846]),
+    .rdata_o (sk_rdata[1709:1692])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min47 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[431:423], load_data_i[431:423] }),
+    .re_i    (sk_re[95]),
+    .raddr_i (sk_raddr[863:855]),
+    .rdata_o (sk_rdata[1727:1710])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max48 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[440:432], load_data_i[440:432] }),
+    .re_i    (sk_re[96]),
+    .raddr_i (sk_raddr[872:864]),
+    .rdata_o (sk_rdata[1745:1728])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min48 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[440:432], load_data_i[440:432] }),
+    .re_i    (sk_re[97]),
+    .raddr_i (sk_raddr[881:873]),
+    .rdata_o (sk_rdata[1763:1746])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max49 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[449:441], load_data_i[449:441] }),
+    .re_i    (sk_re[98]),
+    .raddr_i (sk_raddr[890:882]),
+    .rdata_o (sk_rdata[1781:1764])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min49 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[449:441], load_data_i[449:441] }),
+    .re_i    (sk_re[99]),
+    .raddr_i (sk_raddr[899:891]),
+    .rdata_o (sk_rdata[1799:1782])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max50 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[458:450], load_data_i[458:450] }),
+    .re_i    (sk_re[100]),
+    .raddr_i (sk_raddr[908:900]),
+    .rdata_o (sk_rdata[1817:1800])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min50 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[458:450], load_data_i[458:450] }),
+    .re_i    (sk_re[101]),
+    .raddr_i (sk_raddr[917:909]),
+    .rdata_o (sk_rdata[1835:1818])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max51 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[467:459], load_data_i[467:459] }),
+    .re_i    (sk_re[102]),
+    .raddr_i (sk_raddr[926:918]),
+    .rdata_o (sk_rdata[1853:1836])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min51 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[467:459], load_data_i[467:459] }),
+    .re_i    (sk_re[103]),
+    .raddr_i (sk_raddr[935:927]),
+    .rdata_o (sk_rdata[1871:1854])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max52 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[476:468], load_data_i[476:468] }),
+    .re_i    (sk_re[104]),
+    .raddr_i (sk_raddr[944:936]),
+    .rdata_o (sk_rdata[1889:1872])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min52 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[476:468], load_data_i[476:468] }),
+    .re_i    (sk_re[105]),
+    .raddr_i (sk_raddr[953:945]),
+    .rdata_o (sk_rdata[1907:1890])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max53 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[485:477], load_data_i[485:477] }),
+    .re_i    (sk_re[106]),
+    .raddr_i (sk_raddr[962:954]),
+    .rdata_o (sk_rdata[1925:1908])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min53 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[485:477], load_data_i[485:477] }),
+    .re_i    (sk_re[107]),
+    .raddr_i (sk_raddr[971:963]),
+    .rdata_o (sk_rdata[1943:1926])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max54 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[494:486], load_data_i[494:486] }),
+    .re_i    (sk_re[108]),
+    .raddr_i (sk_raddr[980:972]),
+    .rdata_o (sk_rdata[1961:1944])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min54 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[494:486], load_data_i[494:486] }),
+    .re_i    (sk_re[109]),
+    .raddr_i (sk_raddr[989:981]),
+    .rdata_o (sk_rdata[1979:1962])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max55 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[503:495], load_data_i[503:495] }),
+    .re_i    (sk_re[110]),
+    .raddr_i (sk_raddr[998:990]),
+    .rdata_o (sk_rdata[1997:1980])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min55 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[503:495], load_data_i[503:495] }),
+    .re_i    (sk_re[111]),
+    .raddr_i (sk_raddr[1007:999]),
+    .rdata_o (sk_rdata[2015:1998])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max56 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[512:504], load_data_i[512:504] }),
+    .re_i    (sk_re[112]),
+    .raddr_i (sk_raddr[1016:1008]),
+    .rdata_o (sk_rdata[2033:2016])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min56 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[512:504], load_data_i[512:504] }),
+    .re_i    (sk_re[113]),
+    .raddr_i (sk_raddr[1025:1017]),
+    .rdata_o (sk_rdata[2051:2034])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max57 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[521:513], load_data_i[521:513] }),
+    .re_i    (sk_re[114]),
+    .raddr_i (sk_raddr[1034:1026]),
+    .rdata_o (sk_rdata[2069:2052])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min57 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[521:513], load_data_i[521:513] }),
+    .re_i    (sk_re[115]),
+    .raddr_i (sk_raddr[1043:1035]),
+    .rdata_o (sk_rdata[2087:2070])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max58 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[530:522], load_data_i[530:522] }),
+    .re_i    (sk_re[116]),
+    .raddr_i (sk_raddr[1052:1044]),
+    .rdata_o (sk_rdata[2105:2088])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min58 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[530:522], load_data_i[530:522] }),
+    .re_i    (sk_re[117]),
+    .raddr_i (sk_raddr[1061:1053]),
+    .rdata_o (sk_rdata[2123:2106])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max59 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[539:531], load_data_i[539:531] }),
+    .re_i    (sk_re[118]),
+    .raddr_i (sk_raddr[1070:1062]),
+    .rdata_o (sk_rdata[2141:2124])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min59 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[539:531], load_data_i[539:531] }),
+    .re_i    (sk_re[119]),
+    .raddr_i (sk_raddr[1079:1071]),
+    .rdata_o (sk_rdata[2159:2142])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max60 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[548:540], load_data_i[548:540] }),
+    .re_i    (sk_re[120]),
+    .raddr_i (sk_raddr[1088:1080]),
+    .rdata_o (sk_rdata[2177:2160])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min60 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[548:540], load_data_i[548:540] }),
+    .re_i    (sk_re[121]),
+    .raddr_i (sk_raddr[1097:1089]),
+    .rdata_o (sk_rdata[2195:2178])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max61 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[557:549], load_data_i[557:549] }),
+    .re_i    (sk_re[122]),
+    .raddr_i (sk_raddr[1106:1098]),
+    .rdata_o (sk_rdata[2213:2196])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min61 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[557:549], load_data_i[557:549] }),
+    .re_i    (sk_re[123]),
+    .raddr_i (sk_raddr[1115:1107]),
+    .rdata_o (sk_rdata[2231:2214])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max62 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[566:558], load_data_i[566:558] }),
+    .re_i    (sk_re[124]),
+    .raddr_i (sk_raddr[1124:1116]),
+    .rdata_o (sk_rdata[2249:2232])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min62 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[566:558], load_data_i[566:558] }),
+    .re_i    (sk_re[125]),
+    .raddr_i (sk_raddr[1133:1125]),
+    .rdata_o (sk_rdata[2267:2250])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_max63 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[575:567], load_data_i[575:567] }),
+    .re_i    (sk_re[126]),
+    .raddr_i (sk_raddr[1142:1134]),
+    .rdata_o (sk_rdata[2285:2268])
+  );
+
+  a3_paper_sram #(
+    .Width     (18),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_sorted_min63 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[575:567], load_data_i[575:567] }),
+    .re_i    (sk_re[127]),
+    .raddr_i (sk_raddr[1151:1143]),
+    .rdata_o (sk_rdata[2303:2286])
+  );
+
+  // ---- candidate selection -> candidate buffer ----
+  wire cb_wr_bank, cb_wr_free, cb_wr_done, cb_rd_bank, cb_rd_full, cb_rd_release, cb_any_full;
+  wire [610:0] cb_wr_meta;
+  wire [610:0] cb_rd_meta;
+  wire cl_we, cl_re;
+  wire [8:0] cl_waddr;
+  wire [8:0] cl_wdata;
+  wire [8:0] cl_raddr;
+  wire [8:0] cl_rdata0;
+  wire [8:0] cl_rdata1;
+  wire cs_busy;
+
+  a3_paper_candidate u_candidate (
+    .clk_i      (clk_i),
+    .rst_ni  (rst_ni),
+    .q_valid_i  (qq_valid),
+    .q_ready_o  (qq_ready),
+    .q_data_i   (qq_data),
+    .sk_re_o    (sk_re),
+    .sk_raddr_o (sk_raddr),
+    .sk_rdata_i (sk_rdata),
+    .cl_we_o    (cl_we),
+    .cl_waddr_o (cl_waddr),
+    .cl_wdata_o (cl_wdata),
+    .wr_free_i  (cb_wr_free),
+    .wr_done_o  (cb_wr_done),
+    .wr_meta_o  (cb_wr_meta),
+    .busy_o     (cs_busy)
+  );
+
+  a3_paper_pingpong #(
+    .MetaWidth (611)
+  ) u_cand_buffer_ctrl (
+    .clk_i        (clk_i),
+    .rst_ni    (rst_ni),
+    .wr_bank_o    (cb_wr_bank),
+    .wr_free_o    (cb_wr_free),
+    .wr_done_i    (cb_wr_done),
+    .wr_meta_i    (cb_wr_meta),
+    .rd_bank_o    (cb_rd_bank),
+    .rd_full_o    (cb_rd_full),
+    .rd_meta_o    (cb_rd_meta),
+    .rd_release_i (cb_rd_release),
+    .any_full_o   (cb_any_full)
+  );
+
+  a3_paper_sram #(
+    .Width     (9),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_cand_sram0 (
+    .clk_i   (clk_i),
+    .we_i    (cl_we & !cb_wr_bank),
+    .waddr_i (cl_waddr),
+    .wdata_i (cl_wdata),
+    .re_i    (cl_re & !cb_rd_bank),
+    .raddr_i (cl_raddr),
+    .rdata_o (cl_rdata0)
+  );
+
+  a3_paper_sram #(
+    .Width     (9),
+    .Depth     (320),
+    .AddrWidth (9)
+  ) u_cand_sram1 (
+    .clk_i   (clk_i),
+    .we_i    (cl_we & cb_wr_bank),
+    .waddr_i (cl_waddr),
+    .wdata_i (cl_wdata),
+    .re_i    (cl_re & cb_rd_bank),
+    .raddr_i (cl_raddr),
+    .rdata_o (cl_rdata1)
+  );
+
   // ---- dot product -> score buffer ----
   wire sb_wr_bank, sb_wr_free, sb_wr_done, sb_rd_bank, sb_rd_full, sb_rd_release, sb_any_full;
-  wire [32:0] sb_wr_meta;
-  wire [32:0] sb_rd_meta;
+  wire [58:0] sb_wr_meta;
+  wire [58:0] sb_rd_meta;
   wire sb_we, sb_re;
   wire [8:0] sb_waddr;
   wire [8:0] sb_raddr;
@@ -105,10 +1982,12 @@ module a3_paper_top (
   a3_paper_dot_product u_dot_product (
     .clk_i     (clk_i),
     .rst_ni (rst_ni),
-    .q_valid_i (qq_valid),
-    .q_ready_o (qq_ready),
-    .q_data_i  (qq_data[575:0]),
-    .q_rows_i  (qq_data[584:576]),
+    .rd_full_i    (cb_rd_full),
+    .rd_meta_i    (cb_rd_meta),
+    .rd_release_o (cb_rd_release),
+    .cl_re_o      (cl_re),
+    .cl_raddr_o   (cl_raddr),
+    .cl_rdata_i   (cb_rd_bank ? cl_rdata1 : cl_rdata0),
     .k_re_o    (k_re),
     .k_raddr_o (k_raddr),
     .k_rdata_i (k_rdata),
@@ -122,7 +2001,7 @@ module a3_paper_top (
   );
 
   a3_paper_pingpong #(
-    .MetaWidth (33)
+    .MetaWidth (59)
   ) u_score_buffer_ctrl (
     .clk_i        (clk_i),
     .rst_ni    (rst_ni),
@@ -167,8 +2046,8 @@ module a3_paper_top (
 
   // ---- exponent -> exp buffer ----
   wire eb_wr_bank, eb_wr_free, eb_wr_done, eb_rd_bank, eb_rd_full, eb_rd_release, eb_any_full;
-  wire [25:0] eb_wr_meta;
-  wire [25:0] eb_rd_meta;
+  wire [35:0] eb_wr_meta;
+  wire [35:0] eb_rd_meta;
   wire eb_we, eb_re;
   wire [8:0] eb_waddr;
   wire [8:0] eb_raddr;
@@ -196,7 +2075,7 @@ module a3_paper_top (
   );
 
   a3_paper_pingpong #(
-    .MetaWidth (26)
+    .MetaWidth (36)
   ) u_exp_buffer_ctrl (
     .clk_i        (clk_i),
     .rst_ni    (rst_ni),
@@ -242,8 +2121,8 @@ module a3_paper_top (
   // ---- output -> result queue ----
   wire rq_in_ready;
   wire rq_push;
-  wire [1736:0] rq_in_data;
-  wire [1736:0] rq_out_data;
+  wire [1746:0] rq_in_data;
+  wire [1746:0] rq_out_data;
   wire out_busy;
 
   a3_paper_output u_output (
@@ -267,7 +2146,7 @@ module a3_paper_top (
   // The output stage starts a query only while the result queue has room for it, so a push is
   // never refused.
   a3_paper_fifo #(
-    .Width      (1737),
+    .Width      (1747),
     .Depth      (2),
     .PtrWidth   (1),
     .CountWidth (2)
@@ -283,12 +2162,13 @@ module a3_paper_top (
   );
 
   assign result_data_o = rq_out_data[1727:0];
-  assign result_candidates_o = rq_out_data[1736:1728];
   assign result_kept_o = rq_out_data[1736:1728];
-  assign result_fallback_o = 1'b0;
+  assign result_candidates_o = rq_out_data[1745:1737];
+  assign result_fallback_o = rq_out_data[1746];
 
-  // Loads are taken only while no query is queued or in flight, so K and V never change under one.
-  assign load_ready_o = !(qq_valid | dp_busy | sb_any_full | ex_busy | eb_any_full | out_busy);
+  // Loads are taken only while no query is queued or in flight, so K, V and the sorted keys never
+  // change under one.
+  assign load_ready_o = !(qq_valid | cs_busy | cb_any_full | dp_busy | sb_any_full | ex_busy | eb_any_full | out_busy);
 
 endmodule
 

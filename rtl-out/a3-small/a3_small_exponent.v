@@ -4,16 +4,18 @@
 `timescale 1ns / 1ps
 `default_nettype none
 
-// Exponent module (paper section III-A): reads (rowId, score) from the score buffer one row per
-// cycle, subtracts the query's max, clamps the difference to the table range, computes
-// exp(-(hi + lo)) = exp(-hi) * exp(-lo) with two lookup tables and one multiplier, writes
-// (rowId, e) to the exp buffer and accumulates expsum.
+// Exponent module (paper section III-A) with post-scoring (section IV-C): reads (rowId, score)
+// from the score buffer one row per cycle and subtracts the query's max. On the approximate path a
+// row is kept only if max - s <= t; the exact path keeps every row. For kept rows it clamps the
+// difference to the table range, computes exp(-(hi + lo)) = exp(-hi) * exp(-lo) with two lookup
+// tables and one multiplier, writes (rowId, e) to the exp buffer (kept rows only, in order) and
+// accumulates expsum.
 module a3_small_exponent (
   input  wire                  clk_i,
   input  wire                  rst_ni,
   // score buffer read side
   input  wire                  rd_full_i,
-  input  wire [24:0] rd_meta_i,
+  input  wire [46:0] rd_meta_i,
   output wire                  rd_release_o,
   output wire                  re_o,
   output wire [3:0] raddr_o,
@@ -21,7 +23,7 @@ module a3_small_exponent (
   // exp buffer write side
   input  wire                  wr_free_i,
   output wire                  wr_done_o,
-  output wire [17:0] wr_meta_o,
+  output wire [23:0] wr_meta_o,
   output wire                  we_o,
   output wire [3:0] waddr_o,
   output wire [12:0] wdata_o,
@@ -35,21 +37,29 @@ module a3_small_exponent (
   reg [3:0] cnt_q, cnt_d;
   reg [4:0] left_q, left_d;
   reg [12:0] expsum_q, expsum_d;
+  reg [4:0] kept_q, kept_d;
 
   reg tag0_valid_q;
   reg tag0_last_q;
   reg tag1_valid_q;
   reg tag1_last_q;
+  reg tag1_keep_q;
   reg [3:0] tag1_row_q;
   reg tag2_valid_q;
   reg tag2_last_q;
+  reg tag2_keep_q;
   reg [3:0] tag2_row_q;
   reg tag3_valid_q;
   reg tag3_last_q;
+  reg tag3_keep_q;
   reg [3:0] tag3_row_q;
 
-  wire [4:0] rows = rd_meta_i[24:20];
+  // Metadata: (fallback, t, post-scoring on, rows, max).
   wire [19:0] max_score = rd_meta_i[19:0];
+  wire [4:0] rows = rd_meta_i[24:20];
+  wire post = rd_meta_i[25];
+  wire [19:0] threshold = rd_meta_i[45:26];
+  wire fallback = rd_meta_i[46];
   wire start = !busy_q & rd_full_i & wr_free_i;
   wire last_issue = issue_q & (left_q == 5'd1);
   wire done = tag3_valid_q & tag3_last_q;
@@ -58,6 +68,8 @@ module a3_small_exponent (
   wire [3:0] tag0_row = rdata_i[23:20];
   wire [19:0] score = rdata_i[19:0];
   wire [19:0] diff = max_score - score;
+  // Post-scoring: keep the row iff max - s <= t (every row on the exact path).
+  wire tag0_keep = !post | (diff <= threshold);
   wire [10:0] u_d = (diff > 20'd2047) ? 11'd2047 : diff[10:0];
   reg [10:0] u_q;
 
@@ -83,7 +95,10 @@ module a3_small_exponent (
   wire [8:0] exp_val = tprod_q[20:12] + { 8'd0, tprod_q[11] };
   // Bits that the rounding drops; the top one is always zero since e <= 1.0.
   wire unused_tprod = &{1'b0, tprod_q[21], tprod_q[10:0]};
-  wire [12:0] expsum_new = (first_q ? 13'd0 : expsum_q) + {{4{1'b0}}, exp_val};
+  wire [12:0] expsum_new = (first_q ? 13'd0 : expsum_q) + (tag3_keep_q ? {{4{1'b0}}, exp_val} : 13'd0);
+  wire write = tag3_valid_q & tag3_keep_q;
+  wire [4:0] kept_base = first_q ? 5'd0 : kept_q;
+  wire [4:0] kept_new = kept_base + {{4{1'b0}}, write};
 
   always @* begin
     busy_d = busy_q;
@@ -92,6 +107,7 @@ module a3_small_exponent (
     cnt_d = cnt_q;
     left_d = left_q;
     expsum_d = expsum_q;
+    kept_d = kept_q;
     if (start) begin
       busy_d = 1'b1;
       issue_d = 1'b1;
@@ -109,6 +125,7 @@ module a3_small_exponent (
     if (tag3_valid_q) begin
       first_d = 1'b0;
       expsum_d = expsum_new;
+      kept_d = kept_new;
     end
     if (done) begin
       busy_d = 1'b0;
@@ -123,6 +140,7 @@ module a3_small_exponent (
       cnt_q <= 4'd0;
       left_q <= 5'd0;
       expsum_q <= 13'd0;
+      kept_q <= 5'd0;
       tag0_valid_q <= 1'b0;
       tag0_last_q <= 1'b0;
       tag1_valid_q <= 1'b0;
@@ -138,6 +156,7 @@ module a3_small_exponent (
       cnt_q <= cnt_d;
       left_q <= left_d;
       expsum_q <= expsum_d;
+      kept_q <= kept_d;
       tag0_valid_q <= issue_q;
       tag0_last_q <= last_issue;
       tag1_valid_q <= tag0_valid_q;
@@ -151,8 +170,11 @@ module a3_small_exponent (
 
   always @(posedge clk_i) begin
     tag1_row_q <= tag0_row;
+    tag1_keep_q <= tag0_keep;
     tag2_row_q <= tag1_row_q;
+    tag2_keep_q <= tag1_keep_q;
     tag3_row_q <= tag2_row_q;
+    tag3_keep_q <= tag2_keep_q;
     u_q <= u_d;
     tprod_q <= tprod_d;
   end
@@ -160,11 +182,12 @@ module a3_small_exponent (
   assign re_o = issue_q;
   assign raddr_o = cnt_q;
   assign rd_release_o = done;
-  assign we_o = tag3_valid_q;
-  assign waddr_o = tag3_row_q;
+  assign we_o = write;
+  assign waddr_o = kept_base[3:0];
   assign wdata_o = { tag3_row_q, exp_val };
   assign wr_done_o = done;
-  assign wr_meta_o = { rows, expsum_new };
+  // (fallback, candidates C = rows scored, kept K, expsum)
+  assign wr_meta_o = { fallback, rows, kept_new, expsum_new };
   assign busy_o = busy_q;
 
 endmodule

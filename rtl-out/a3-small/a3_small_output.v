@@ -13,7 +13,7 @@ module a3_small_output (
   input  wire                  rst_ni,
   // exp buffer read side
   input  wire                  rd_full_i,
-  input  wire [17:0] rd_meta_i,
+  input  wire [23:0] rd_meta_i,
   output wire                  rd_release_o,
   output wire                  re_o,
   output wire [3:0] raddr_o,
@@ -25,7 +25,7 @@ module a3_small_output (
   // result queue
   input  wire                  res_space_i,
   output wire                  res_push_o,
-  output wire [92:0] res_data_o,
+  output wire [98:0] res_data_o,
   output wire                  busy_o
 );
 
@@ -55,8 +55,10 @@ module a3_small_output (
   reg tag6_valid_q;
   reg tag6_last_q;
 
-  wire [4:0] rows = rd_meta_i[17:13];
+  // Metadata: (fallback, candidates C, kept K, expsum); the stage weighs the K kept rows.
   wire [12:0] expsum = rd_meta_i[12:0];
+  wire [4:0] rows = rd_meta_i[17:13];
+  wire [10:0] stats = rd_meta_i[23:13];
   wire start = !busy_q & rd_full_i & res_space_i;
   wire last_issue = issue_q & (left_q == 5'd1);
   wire done = tag6_valid_q & tag6_last_q;
@@ -192,7 +194,7 @@ module a3_small_output (
   assign v_re_o = tag4_valid_q;
   assign v_raddr_o = tag4_row_q;
   assign res_push_o = done;
-  assign res_data_o[92:88] = rows;
+  assign res_data_o[98:88] = stats;
   assign res_data_o[21:0] = out0;
   assign res_data_o[43:22] = out1;
   assign res_data_o[65:44] = out2;

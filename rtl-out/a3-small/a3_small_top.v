@@ -4,22 +4,27 @@
 `timescale 1ns / 1ps
 `default_nettype none
 
-// A3 attention accelerator, exact pipeline (Ham et al., HPCA 2020): N = 16 rows, d = 4.
-// Streams: load (one row of K or V per beat), query (q and its row count n per beat) and result
-// (the output vector and the query's statistics per beat), all valid/ready.
-// Stages: query queue -> dot product -> score buffer -> exponent -> exp buffer -> output -> result queue.
+// A3 attention accelerator (Ham et al., HPCA 2020), exact and approximate paths: N = 16 rows, d = 4.
+// Streams: load (one row of K, V or the sorted keys per beat), query (q, its row count n and its
+// settings per beat) and result (the output vector and the query's statistics per beat), all valid/ready.
+// Stages: query queue -> candidate selection -> candidate buffer -> dot product -> score buffer ->
+// exponent (post-scoring) -> exp buffer -> output -> result queue.
 module a3_small_top (
   input  wire clk_i,  // clock
   input  wire rst_ni,  // asynchronous reset, active low
   input  wire load_valid_i,  // load stream: a row is offered
   output wire load_ready_o,  // load stream: the row is taken (only while no query is queued or in flight)
-  input  wire load_target_i,  // load stream: 0 = key matrix K, 1 = value matrix V
-  input  wire [3:0] load_row_i,  // load stream: row index, 0..N-1
+  input  wire [1:0] load_target_i,  // load stream: 0 = key matrix K, 1 = value matrix V, 2 = sorted keys (3 is ignored)
+  input  wire [3:0] load_row_i,  // load stream: row index (sorted entry index for target 2), 0..N-1
   input  wire [35:0] load_data_i,  // load stream: the row, element j at bits [j*W +: W], input format
+  input  wire [15:0] load_ids_i,  // load stream, target 2: rowId of element j at bits [j*4 +: 4]
   input  wire query_valid_i,  // query stream: a query is offered
   output wire query_ready_o,  // query stream: the query is taken (query queue not full)
   input  wire [35:0] query_data_i,  // query stream: q, element j at bits [j*W +: W], input format
   input  wire [4:0] query_rows_i,  // query stream: rows n of this query, 1..N
+  input  wire query_approx_i,  // query stream: 1 = approximate path (candidate search, post-scoring), 0 = exact
+  input  wire [7:0] query_iterations_i,  // query stream: iterations M of the candidate search, 0..128 (approximate only)
+  input  wire [19:0] query_threshold_i,  // query stream: post-scoring threshold t, u20.8 (approximate only)
   output wire result_valid_o,  // result stream: a result is offered
   input  wire result_ready_i,  // result stream: the result is taken
   output wire [87:0] result_data_o,  // result stream: output vector, element j at bits [j*W +: W], output format
@@ -31,8 +36,9 @@ module a3_small_top (
   // ---- key and value memories, written by the load stream ----
   wire load_fire = load_valid_i & load_ready_o;
   wire load_row_ok = 1'b1;
-  wire k_we = load_fire & load_row_ok & (load_target_i == 1'b0);
-  wire v_we = load_fire & load_row_ok & (load_target_i == 1'b1);
+  wire k_we = load_fire & load_row_ok & (load_target_i == 2'd0);
+  wire v_we = load_fire & load_row_ok & (load_target_i == 2'd1);
+  wire s_we = load_fire & load_row_ok & (load_target_i == 2'd2);
 
   wire k_re;
   wire [3:0] k_raddr;
@@ -72,10 +78,10 @@ module a3_small_top (
   // ---- query queue ----
   wire qq_valid;
   wire qq_ready;
-  wire [40:0] qq_data;
+  wire [69:0] qq_data;
 
   a3_small_fifo #(
-    .Width      (41),
+    .Width      (70),
     .Depth      (2),
     .PtrWidth   (1),
     .CountWidth (2)
@@ -84,16 +90,207 @@ module a3_small_top (
     .rst_ni   (rst_ni),
     .in_valid_i  (query_valid_i),
     .in_ready_o  (query_ready_o),
-    .in_data_i   ({ query_rows_i, query_data_i }),
+    .in_data_i   ({ query_threshold_i, query_iterations_i, query_approx_i, query_rows_i, query_data_i }),
     .out_valid_o (qq_valid),
     .out_ready_i (qq_ready),
     .out_data_o  (qq_data)
   );
 
+  // ---- sorted-key memories: two copies of each column, one per side of the candidate search ----
+  wire [7:0] sk_re;
+  wire [31:0] sk_raddr;
+  wire [103:0] sk_rdata;
+
+  a3_small_sram #(
+    .Width     (13),
+    .Depth     (16),
+    .AddrWidth (4)
+  ) u_sorted_max0 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[3:0], load_data_i[8:0] }),
+    .re_i    (sk_re[0]),
+    .raddr_i (sk_raddr[3:0]),
+    .rdata_o (sk_rdata[12:0])
+  );
+
+  a3_small_sram #(
+    .Width     (13),
+    .Depth     (16),
+    .AddrWidth (4)
+  ) u_sorted_min0 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[3:0], load_data_i[8:0] }),
+    .re_i    (sk_re[1]),
+    .raddr_i (sk_raddr[7:4]),
+    .rdata_o (sk_rdata[25:13])
+  );
+
+  a3_small_sram #(
+    .Width     (13),
+    .Depth     (16),
+    .AddrWidth (4)
+  ) u_sorted_max1 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[7:4], load_data_i[17:9] }),
+    .re_i    (sk_re[2]),
+    .raddr_i (sk_raddr[11:8]),
+    .rdata_o (sk_rdata[38:26])
+  );
+
+  a3_small_sram #(
+    .Width     (13),
+    .Depth     (16),
+    .AddrWidth (4)
+  ) u_sorted_min1 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[7:4], load_data_i[17:9] }),
+    .re_i    (sk_re[3]),
+    .raddr_i (sk_raddr[15:12]),
+    .rdata_o (sk_rdata[51:39])
+  );
+
+  a3_small_sram #(
+    .Width     (13),
+    .Depth     (16),
+    .AddrWidth (4)
+  ) u_sorted_max2 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[11:8], load_data_i[26:18] }),
+    .re_i    (sk_re[4]),
+    .raddr_i (sk_raddr[19:16]),
+    .rdata_o (sk_rdata[64:52])
+  );
+
+  a3_small_sram #(
+    .Width     (13),
+    .Depth     (16),
+    .AddrWidth (4)
+  ) u_sorted_min2 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[11:8], load_data_i[26:18] }),
+    .re_i    (sk_re[5]),
+    .raddr_i (sk_raddr[23:20]),
+    .rdata_o (sk_rdata[77:65])
+  );
+
+  a3_small_sram #(
+    .Width     (13),
+    .Depth     (16),
+    .AddrWidth (4)
+  ) u_sorted_max3 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[15:12], load_data_i[35:27] }),
+    .re_i    (sk_re[6]),
+    .raddr_i (sk_raddr[27:24]),
+    .rdata_o (sk_rdata[90:78])
+  );
+
+  a3_small_sram #(
+    .Width     (13),
+    .Depth     (16),
+    .AddrWidth (4)
+  ) u_sorted_min3 (
+    .clk_i   (clk_i),
+    .we_i    (s_we),
+    .waddr_i (load_row_i),
+    .wdata_i ({ load_ids_i[15:12], load_data_i[35:27] }),
+    .re_i    (sk_re[7]),
+    .raddr_i (sk_raddr[31:28]),
+    .rdata_o (sk_rdata[103:91])
+  );
+
+  // ---- candidate selection -> candidate buffer ----
+  wire cb_wr_bank, cb_wr_free, cb_wr_done, cb_rd_bank, cb_rd_full, cb_rd_release, cb_any_full;
+  wire [62:0] cb_wr_meta;
+  wire [62:0] cb_rd_meta;
+  wire cl_we, cl_re;
+  wire [3:0] cl_waddr;
+  wire [3:0] cl_wdata;
+  wire [3:0] cl_raddr;
+  wire [3:0] cl_rdata0;
+  wire [3:0] cl_rdata1;
+  wire cs_busy;
+
+  a3_small_candidate u_candidate (
+    .clk_i      (clk_i),
+    .rst_ni  (rst_ni),
+    .q_valid_i  (qq_valid),
+    .q_ready_o  (qq_ready),
+    .q_data_i   (qq_data),
+    .sk_re_o    (sk_re),
+    .sk_raddr_o (sk_raddr),
+    .sk_rdata_i (sk_rdata),
+    .cl_we_o    (cl_we),
+    .cl_waddr_o (cl_waddr),
+    .cl_wdata_o (cl_wdata),
+    .wr_free_i  (cb_wr_free),
+    .wr_done_o  (cb_wr_done),
+    .wr_meta_o  (cb_wr_meta),
+    .busy_o     (cs_busy)
+  );
+
+  a3_small_pingpong #(
+    .MetaWidth (63)
+  ) u_cand_buffer_ctrl (
+    .clk_i        (clk_i),
+    .rst_ni    (rst_ni),
+    .wr_bank_o    (cb_wr_bank),
+    .wr_free_o    (cb_wr_free),
+    .wr_done_i    (cb_wr_done),
+    .wr_meta_i    (cb_wr_meta),
+    .rd_bank_o    (cb_rd_bank),
+    .rd_full_o    (cb_rd_full),
+    .rd_meta_o    (cb_rd_meta),
+    .rd_release_i (cb_rd_release),
+    .any_full_o   (cb_any_full)
+  );
+
+  a3_small_sram #(
+    .Width     (4),
+    .Depth     (16),
+    .AddrWidth (4)
+  ) u_cand_sram0 (
+    .clk_i   (clk_i),
+    .we_i    (cl_we & !cb_wr_bank),
+    .waddr_i (cl_waddr),
+    .wdata_i (cl_wdata),
+    .re_i    (cl_re & !cb_rd_bank),
+    .raddr_i (cl_raddr),
+    .rdata_o (cl_rdata0)
+  );
+
+  a3_small_sram #(
+    .Width     (4),
+    .Depth     (16),
+    .AddrWidth (4)
+  ) u_cand_sram1 (
+    .clk_i   (clk_i),
+    .we_i    (cl_we & cb_wr_bank),
+    .waddr_i (cl_waddr),
+    .wdata_i (cl_wdata),
+    .re_i    (cl_re & cb_rd_bank),
+    .raddr_i (cl_raddr),
+    .rdata_o (cl_rdata1)
+  );
+
   // ---- dot product -> score buffer ----
   wire sb_wr_bank, sb_wr_free, sb_wr_done, sb_rd_bank, sb_rd_full, sb_rd_release, sb_any_full;
-  wire [24:0] sb_wr_meta;
-  wire [24:0] sb_rd_meta;
+  wire [46:0] sb_wr_meta;
+  wire [46:0] sb_rd_meta;
   wire sb_we, sb_re;
   wire [3:0] sb_waddr;
   wire [3:0] sb_raddr;
@@ -105,10 +302,12 @@ module a3_small_top (
   a3_small_dot_product u_dot_product (
     .clk_i     (clk_i),
     .rst_ni (rst_ni),
-    .q_valid_i (qq_valid),
-    .q_ready_o (qq_ready),
-    .q_data_i  (qq_data[35:0]),
-    .q_rows_i  (qq_data[40:36]),
+    .rd_full_i    (cb_rd_full),
+    .rd_meta_i    (cb_rd_meta),
+    .rd_release_o (cb_rd_release),
+    .cl_re_o      (cl_re),
+    .cl_raddr_o   (cl_raddr),
+    .cl_rdata_i   (cb_rd_bank ? cl_rdata1 : cl_rdata0),
     .k_re_o    (k_re),
     .k_raddr_o (k_raddr),
     .k_rdata_i (k_rdata),
@@ -122,7 +321,7 @@ module a3_small_top (
   );
 
   a3_small_pingpong #(
-    .MetaWidth (25)
+    .MetaWidth (47)
   ) u_score_buffer_ctrl (
     .clk_i        (clk_i),
     .rst_ni    (rst_ni),
@@ -167,8 +366,8 @@ module a3_small_top (
 
   // ---- exponent -> exp buffer ----
   wire eb_wr_bank, eb_wr_free, eb_wr_done, eb_rd_bank, eb_rd_full, eb_rd_release, eb_any_full;
-  wire [17:0] eb_wr_meta;
-  wire [17:0] eb_rd_meta;
+  wire [23:0] eb_wr_meta;
+  wire [23:0] eb_rd_meta;
   wire eb_we, eb_re;
   wire [3:0] eb_waddr;
   wire [3:0] eb_raddr;
@@ -196,7 +395,7 @@ module a3_small_top (
   );
 
   a3_small_pingpong #(
-    .MetaWidth (18)
+    .MetaWidth (24)
   ) u_exp_buffer_ctrl (
     .clk_i        (clk_i),
     .rst_ni    (rst_ni),
@@ -242,8 +441,8 @@ module a3_small_top (
   // ---- output -> result queue ----
   wire rq_in_ready;
   wire rq_push;
-  wire [92:0] rq_in_data;
-  wire [92:0] rq_out_data;
+  wire [98:0] rq_in_data;
+  wire [98:0] rq_out_data;
   wire out_busy;
 
   a3_small_output u_output (
@@ -267,7 +466,7 @@ module a3_small_top (
   // The output stage starts a query only while the result queue has room for it, so a push is
   // never refused.
   a3_small_fifo #(
-    .Width      (93),
+    .Width      (99),
     .Depth      (2),
     .PtrWidth   (1),
     .CountWidth (2)
@@ -283,12 +482,13 @@ module a3_small_top (
   );
 
   assign result_data_o = rq_out_data[87:0];
-  assign result_candidates_o = rq_out_data[92:88];
   assign result_kept_o = rq_out_data[92:88];
-  assign result_fallback_o = 1'b0;
+  assign result_candidates_o = rq_out_data[97:93];
+  assign result_fallback_o = rq_out_data[98];
 
-  // Loads are taken only while no query is queued or in flight, so K and V never change under one.
-  assign load_ready_o = !(qq_valid | dp_busy | sb_any_full | ex_busy | eb_any_full | out_busy);
+  // Loads are taken only while no query is queued or in flight, so K, V and the sorted keys never
+  // change under one.
+  assign load_ready_o = !(qq_valid | cs_busy | cb_any_full | dp_busy | sb_any_full | ex_busy | eb_any_full | out_busy);
 
 endmodule
 

@@ -4,6 +4,8 @@ a3_small_pingpong.v
 a3_small_exp_hi_rom.v
 a3_small_exp_lo_rom.v
 a3_small_divider.v
+a3_small_column_side.v
+a3_small_candidate.v
 a3_small_dot_product.v
 a3_small_exponent.v
 a3_small_output.v

@@ -11,6 +11,10 @@ public static class CoSimCases
     [
         "random-full-range", "random-softmax", "extremes", "all-equal-keys", "zero-query", "max-in-last-row",
         "single-row", "mixed-row-counts", "backpressure-and-gaps",
+        // The approximate path (issue 3).
+        "approx-paper-settings", "approx-one-iteration", "approx-max-iterations", "approx-beyond-nd",
+        "approx-keep-only-max", "approx-ties", "approx-empty-candidates", "approx-negative-products",
+        "approx-dominant-rows", "approx-mixed-with-exact",
     ];
 
     public static TheoryData<string, string> All()
@@ -78,6 +82,87 @@ public static class CoSimCases
                     return new Stimulus(TestSupport.RandomMatrix(rng, d, n), TestSupport.RandomMatrix(rng, d, n),
                         counts.Select(c => new QueryBeat(TestSupport.SmallVector(rng, d), c)).ToArray());
                 }
+            case "approx-paper-settings":
+                {
+                    // The paper's conservative (M = n/2, T = 5%) and aggressive (M = n/8, T = 10%) settings.
+                    var s = TestSupport.RandomStimulus(d, seed, n, 4, small: true);
+                    var settings = new[] { Approx(d, n / 2, 5), Approx(d, n / 8, 10), Approx(d, n / 2, 5), Approx(d, n / 8, 10) };
+                    return s with { Queries = s.Queries.Select((q, k) => q with { Settings = settings[k] }).ToArray() };
+                }
+            case "approx-one-iteration":
+                {
+                    var s = TestSupport.RandomStimulus(d, seed, n, 3);
+                    return s with { Queries = s.Queries.Select(q => q with { Settings = Approx(d, 1, 20) }).ToArray() };
+                }
+            case "approx-max-iterations":
+                {
+                    var s = TestSupport.RandomStimulus(d, seed, n, 2, small: true);
+                    return s with { Queries = s.Queries.Select(q => q with { Settings = Approx(d, d.MaxIterations, 1) }).ToArray() };
+                }
+            case "approx-beyond-nd":
+                {
+                    // n < N so that n d < M <= 2 N d: the search runs out of entries and idles.
+                    int rows = Math.Max(1, n / 3);
+                    var s = TestSupport.RandomStimulus(d, seed, n, 2);
+                    int m = Math.Min(d.MaxIterations, (rows * d.Dimension) + 5);
+                    return s with { Queries = s.Queries.Select(q => q with { Rows = rows, Settings = Approx(d, m, 2.5) }).ToArray() };
+                }
+            case "approx-keep-only-max":
+                {
+                    // T = 100% gives t = 0: only the rows whose score equals the max survive post-scoring.
+                    var s = TestSupport.RandomStimulus(d, seed, n, 3);
+                    return s with { Queries = s.Queries.Select(q => q with { Settings = Approx(d, Math.Max(1, n), 100) }).ToArray() };
+                }
+            case "approx-ties":
+                {
+                    // Coarse values: many equal products inside and across columns.
+                    long[] Coarse() => Enumerable.Range(0, d.Dimension).Select(_ => (long)(rng.Next(-2, 3) * d.Input.Scale)).ToArray();
+                    var keys = Enumerable.Range(0, n).Select(_ => Coarse()).ToArray();
+                    var queries = Enumerable.Range(0, 3).Select(k => new QueryBeat(Coarse(), n, Approx(d, Math.Max(1, n / (k + 1)), 5))).ToArray();
+                    return new Stimulus(keys, TestSupport.RandomMatrix(rng, d, n), queries);
+                }
+            case "approx-empty-candidates":
+                {
+                    // M = 0 runs no iteration: fallback to all n rows.
+                    var s = TestSupport.RandomStimulus(d, seed, n, 2);
+                    return s with { Queries = s.Queries.Select(q => q with { Settings = Approx(d, 0, 5) }).ToArray() };
+                }
+            case "approx-negative-products":
+                {
+                    // Every product negative (q < 0, K > 0): no greedy score turns positive, so the search falls
+                    // back; and a query negative in some columns only.
+                    var keys = Enumerable.Range(0, n).Select(_ => Enumerable.Range(0, d.Dimension).Select(_ => (long)rng.Next(1, (int)hi + 1)).ToArray()).ToArray();
+                    var negative = Enumerable.Range(0, d.Dimension).Select(_ => (long)rng.Next((int)lo, 0)).ToArray();
+                    var mixed = Enumerable.Range(0, d.Dimension).Select(j => j % 2 == 0 ? (long)rng.Next((int)lo, 0) : (long)rng.Next(0, (int)hi + 1)).ToArray();
+                    return new Stimulus(keys, TestSupport.RandomMatrix(rng, d, n),
+                        [new QueryBeat(negative, n, Approx(d, Math.Min(d.MaxIterations, 2 * n), 5)), new QueryBeat(mixed, n, Approx(d, Math.Max(1, n / 2), 5))]);
+                }
+            case "approx-dominant-rows":
+                {
+                    // A few keys aligned with the query: attention concentrates on them, as in the paper's memory networks.
+                    var keys = Enumerable.Range(0, n).Select(_ => TestSupport.SmallVector(rng, d)).ToArray();
+                    var q = TestSupport.SmallVector(rng, d).Select(x => x == 0 ? 1 : x).ToArray();
+                    foreach (int r in Enumerable.Range(0, Math.Min(3, n)).Select(k => (((k * 7919) + seed) % n + n) % n).Distinct())
+                    {
+                        keys[r] = q.Select(x => Math.Clamp(x * 4, lo, hi)).ToArray();
+                    }
+                    return new Stimulus(keys, TestSupport.RandomMatrix(rng, d, n),
+                        [new QueryBeat(q, n, Approx(d, Math.Max(1, n / 2), 5)), new QueryBeat(q, n, Approx(d, Math.Max(1, n / 8), 10))]);
+                }
+            case "approx-mixed-with-exact":
+                {
+                    // Exact and approximate queries back to back, different n, with gaps and back-pressure.
+                    var s = TestSupport.RandomStimulus(d, seed, n, 8, small: true);
+                    var queries = s.Queries.Select((q, k) => k % 2 == 0
+                        ? q with { Rows = Math.Max(1, n - k), Settings = Approx(d, Math.Max(1, n / (k + 1)), 5) }
+                        : q with { Rows = Math.Max(1, n / (k + 1)) }).ToArray();
+                    return s with
+                    {
+                        Queries = queries,
+                        QueryOffer = Stimulus.RandomPattern(seed, 70),
+                        ResultReady = Stimulus.RandomPattern(seed + 1, 60),
+                    };
+                }
             case "backpressure-and-gaps":
                 return TestSupport.RandomStimulus(d, seed, Math.Max(1, n / 2), 6, small: true) with
                 {
@@ -88,6 +173,9 @@ public static class CoSimCases
                 throw new ArgumentException(name);
         }
     }
+
+    private static QuerySettings Approx(Design d, int iterations, double thresholdPercent) =>
+        QuerySettings.ApproximateFor(d, Math.Min(iterations, d.MaxIterations), thresholdPercent);
 
     /// <summary>Bit-exact results and cycle-exact timing against the golden and cycle models, query by query.</summary>
     public static void AssertMatchesModel(Design design, Stimulus stimulus, SimulationRun run, string what)

@@ -40,6 +40,10 @@ public sealed record A3Config
 
     /// <summary>The largest per-query iteration count M of the approximate path; null means 2 N d.</summary>
     public int? MaxIterations { get; init; }
+    /// <summary>c: products queued per column-side of the candidate search (the paper's component multiplication buffer).</summary>
+    public int ProductQueueDepth { get; init; } = 4;
+    /// <summary>S: greedy-score flags the candidate scan looks at per cycle (a power of two).</summary>
+    public int ScanWidth { get; init; } = 16;
     /// <summary>Target clock frequency in MHz for the flow files (SDC) and place and route; default 1 GHz, the paper's.</summary>
     public int TargetClockMhz { get; init; } = 1000;
 
@@ -88,7 +92,7 @@ public sealed record A3Config
         "$schema", "name", "maxRows", "dimension", "integerBits", "fractionBits", "expFractionBits",
         "weightFractionBits", "outputFractionBits", "expTableLoBits", "expTableGuardBits",
         "adderLevelsPerStage", "dividerLatency", "reset", "queryQueueDepth", "resultQueueDepth", "maxIterations",
-        "targetClockMhz",
+        "productQueueDepth", "scanWidth", "targetClockMhz",
     ];
 
     /// <summary>Reads and validates a configuration file; every problem is a <see cref="ConfigException"/>.</summary>
@@ -211,6 +215,13 @@ public sealed record A3Config
             throw new ConfigException("maxIterations", $"maxIterations = {m} is out of range 1..{IterationLimit} (2 * maxRows * dimension: more iterations change nothing)");
         }
         Range("targetClockMhz", TargetClockMhz, 1, 5000);
+        // A pop at cycle t is refilled by a read at t+1 whose product enters the queue at the end of t+2:
+        // three entries keep a column-side's head present while it is popped every cycle.
+        Range("productQueueDepth", ProductQueueDepth, 3, 16);
+        if (ScanWidth < 2 || ScanWidth > 256 || (ScanWidth & (ScanWidth - 1)) != 0)
+        {
+            throw new ConfigException("scanWidth", $"scanWidth = {ScanWidth} is not allowed (allowed: a power of two, 2..256)");
+        }
     }
 
     /// <summary>2 N d: the default and the largest allowed <see cref="MaxIterations"/> (every product of both sides once).</summary>

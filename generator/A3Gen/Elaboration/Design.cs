@@ -119,10 +119,32 @@ public sealed class Design
 
     public int ResultQueueCountWidth { get; }
 
-    public int LoadTargetWidth => 1;
+    /// <summary>load_target_i: 0 = K, 1 = V, 2 = sorted keys.</summary>
+    public int LoadTargetWidth => 2;
+
+    /// <summary>c, products queued per column-side of the candidate search.</summary>
+    public int ProductQueueDepth => Config.ProductQueueDepth;
+
+    /// <summary>Bits of a column-side's queue occupancy, 0..c.</summary>
+    public int ProductQueueCountWidth => Bits.UnsignedWidth(ProductQueueDepth);
+
+    /// <summary>S, greedy-score flags the candidate scan examines per cycle.</summary>
+    public int ScanWidth => Config.ScanWidth;
+
+    /// <summary>Scan windows of S rows that cover N rows.</summary>
+    public int ScanWindowCount => (MaxRows + ScanWidth - 1) / ScanWidth;
+
+    /// <summary>Bits of the scan's window index (at least 1).</summary>
+    public int ScanWindowWidth => Bits.AddressWidth(ScanWindowCount);
+
+    /// <summary>log2 S: the row offset bits within a scan window.</summary>
+    public int ScanOffsetWidth => Bits.CeilLog2(ScanWidth);
+
+    /// <summary>A sorted-key memory entry: (rowId, value).</summary>
+    public int SortedEntryWidth => RowIdWidth + Input.Width;
 
     // ---- timing ----
-    /// <summary>Cycles of the dot-product stage beyond its n row cycles: accept, SRAM read, multiply, adder stages.</summary>
+    /// <summary>Cycles of the dot-product stage beyond its row cycles: accept, candidate-list read, key read, multiply, adder stages.</summary>
     public int DotProductOverhead { get; }
 
     /// <summary>Exponent stage beyond n: accept, score read, clamp register, table read, multiply.</summary>
@@ -227,16 +249,24 @@ public sealed class Design
         ResultQueuePointerWidth = Bits.AddressWidth(config.ResultQueueDepth);
         ResultQueueCountWidth = Bits.UnsignedWidth(config.ResultQueueDepth);
 
-        DotProductOverhead = 3 + AdderStages;
+        DotProductOverhead = 4 + AdderStages;
         ExponentOverhead = 5;
         OutputOverhead = 3 + DividerLatency;
 
         Ports = BuildPorts();
         int scoreEntry = RowIdWidth + Score.Width, expEntry = RowIdWidth + ExpValue.Width;
+        var sorted = Enumerable.Range(0, d).SelectMany(j => new MemoryInstance[]
+        {
+            new($"u_sorted_max{j}", n, SortedEntryWidth, RowIdWidth, $"sorted-key column {j}, copy read by the max side: (rowId, value)"),
+            new($"u_sorted_min{j}", n, SortedEntryWidth, RowIdWidth, $"sorted-key column {j}, copy read by the min side: (rowId, value)"),
+        });
         Memories =
         [
             new("u_key_sram", n, RowDataWidth, RowIdWidth, "key matrix K, one row per word"),
             new("u_value_sram", n, RowDataWidth, RowIdWidth, "value matrix V, one row per word"),
+            .. sorted,
+            new("u_cand_sram0", n, RowIdWidth, RowIdWidth, "candidate list bank 0: rowIds, ascending"),
+            new("u_cand_sram1", n, RowIdWidth, RowIdWidth, "candidate list bank 1: rowIds, ascending"),
             new("u_score_sram0", n, scoreEntry, RowIdWidth, "score buffer bank 0: (rowId, score)"),
             new("u_score_sram1", n, scoreEntry, RowIdWidth, "score buffer bank 1: (rowId, score)"),
             new("u_exp_sram0", n, expEntry, RowIdWidth, "exp buffer bank 0: (rowId, e)"),
@@ -253,24 +283,78 @@ public sealed class Design
     /// <summary>True when query_rows_i can carry a value above N, so the RTL needs the upper clamp.</summary>
     public bool RowsNeedUpperClamp => (1L << RowCountWidth) - 1 > MaxRows;
 
-    /// <summary>Cycles one stage is busy with a query of n rows (it accepts the next one that many cycles later).</summary>
-    public IReadOnlyList<int> StagePeriods(int n) =>
-        [n + DotProductOverhead, n + ExponentOverhead, n + OutputOverhead];
+    /// <summary>Stages of the pipeline: candidate selection, dot product, exponent (with post-scoring), output.</summary>
+    public static IReadOnlyList<string> StageNames { get; } = ["candidate selection", "dot product", "exponent", "output"];
 
-    /// <summary>Predicted cycles from a query's handshake to its result's valid, pipeline otherwise empty.</summary>
-    public int Latency(int n) => QueryQueueLatency + StagePeriods(n).Sum();
+    /// <summary>The candidate-selection stage's period on the exact path: accept, then hand n rows on.</summary>
+    public int CandidateExactPeriod => 2;
 
     /// <summary>
-    /// Predicted steady-state cycles between results of back-to-back queries of n rows, result always
+    /// Candidate-selection cycles of an approximate query beyond its M iterations and its scan: accept,
+    /// the first sorted-key read, its product entering the queue.
+    /// </summary>
+    public int CandidateOverhead => 3;
+
+    /// <summary>
+    /// Cycles the candidate scan takes for a query of n rows: it looks at windows of S rows, ceil(n / S) of
+    /// them, one cycle per candidate in a window and one for a window without any.
+    /// </summary>
+    public int ScanCycles(int n, IReadOnlyCollection<int> candidates)
+    {
+        var perWindow = new int[(n + ScanWidth - 1) / ScanWidth];
+        foreach (int r in candidates)
+        {
+            perWindow[r / ScanWidth]++;
+        }
+        return perWindow.Sum(c => Math.Max(1, c));
+    }
+
+    /// <summary>
+    /// What one query costs each stage: an exact query (every stage sees n rows), or an approximate one with
+    /// its iteration count, candidate list and kept rows (a fallback scores n rows and keeps them all).
+    /// </summary>
+    public StageWork Work(int n, bool approximate, int iterations, IReadOnlyCollection<int> candidates, int kept)
+    {
+        if (!approximate)
+        {
+            return StageWork.Exact(EffectiveRows(n));
+        }
+        int scored = candidates.Count == 0 ? n : candidates.Count;
+        return new StageWork(true, n, iterations, ScanCycles(n, candidates), scored, candidates.Count == 0 ? n : kept);
+    }
+
+    /// <summary>Cycles each stage is busy with a query (it accepts the next one that many cycles later).</summary>
+    public IReadOnlyList<int> StagePeriods(StageWork w) =>
+    [
+        w.Search ? CandidateOverhead + w.Iterations + w.ScanCycles : CandidateExactPeriod,
+        w.Scored + DotProductOverhead,
+        w.Scored + ExponentOverhead,
+        w.Kept + OutputOverhead,
+    ];
+
+    /// <summary>Cycles each stage is busy with an exact query of n rows.</summary>
+    public IReadOnlyList<int> StagePeriods(int n) => StagePeriods(StageWork.Exact(n));
+
+    /// <summary>Predicted cycles from a query's handshake to its result's valid, pipeline otherwise empty.</summary>
+    public int Latency(StageWork w) => QueryQueueLatency + StagePeriods(w).Sum();
+
+    /// <summary>Predicted latency of an exact query of n rows.</summary>
+    public int Latency(int n) => Latency(StageWork.Exact(n));
+
+    /// <summary>
+    /// Predicted steady-state cycles between results of back-to-back identical queries, result always
     /// ready: the slowest stage's period. With a one-entry result queue the output stage waits one more
     /// cycle per query, for its previous result to leave the queue before it may start the next.
     /// </summary>
-    public int Interval(int n)
+    public int Interval(StageWork w)
     {
-        var periods = StagePeriods(n);
-        int output = periods[2] + (Config.ResultQueueDepth == 1 ? 1 : 0);
-        return Math.Max(Math.Max(periods[0], periods[1]), output);
+        var periods = StagePeriods(w).ToArray();
+        periods[^1] += Config.ResultQueueDepth == 1 ? 1 : 0;
+        return periods.Max();
     }
+
+    /// <summary>Predicted interval of back-to-back exact queries of n rows.</summary>
+    public int Interval(int n) => Interval(StageWork.Exact(n));
 
     /// <summary>
     /// Bound on |o_j - o_ref_j| of the golden model against double-precision attention on the same
@@ -293,17 +377,20 @@ public sealed class Design
     /// <summary>An exp buffer entry: (rowId, e).</summary>
     public int ExpEntryWidth => RowIdWidth + ExpValue.Width;
 
-    /// <summary>Score buffer metadata per bank: (row count, max).</summary>
-    public int ScoreMetaWidth => RowCountWidth + Score.Width;
+    /// <summary>Candidate buffer metadata per bank: (fallback, t, post-scoring on, rows to score, q).</summary>
+    public int CandidateMetaWidth => 1 + Threshold.Width + 1 + RowCountWidth + RowDataWidth;
 
-    /// <summary>Exp buffer metadata per bank: (row count, expsum).</summary>
-    public int ExpMetaWidth => RowCountWidth + ExpSum.Width;
+    /// <summary>Score buffer metadata per bank: (fallback, t, post-scoring on, rows scored, max).</summary>
+    public int ScoreMetaWidth => 1 + Threshold.Width + 1 + RowCountWidth + Score.Width;
 
-    /// <summary>A query queue entry: (n, q).</summary>
-    public int QueryQueueWidth => RowCountWidth + RowDataWidth;
+    /// <summary>Exp buffer metadata per bank: (fallback, candidates C, rows kept K, expsum).</summary>
+    public int ExpMetaWidth => 1 + RowCountWidth + RowCountWidth + ExpSum.Width;
 
-    /// <summary>A result queue entry: (n, output vector).</summary>
-    public int ResultQueueWidth => RowCountWidth + ResultDataWidth;
+    /// <summary>A query queue entry: (t, M, approximate, n, q).</summary>
+    public int QueryQueueWidth => Threshold.Width + IterationCount.Width + 1 + RowCountWidth + RowDataWidth;
+
+    /// <summary>A result queue entry: (fallback, C, K, output vector).</summary>
+    public int ResultQueueWidth => 1 + RowCountWidth + RowCountWidth + ResultDataWidth;
 
     public int ResultDataWidth => Dimension * Output.Width;
 
@@ -313,13 +400,17 @@ public sealed class Design
         new(ResetPort, "input", 1, Config.Reset == ResetStyle.AsyncLow ? "asynchronous reset, active low" : "synchronous reset, active high"),
         new("load_valid_i", "input", 1, "load stream: a row is offered"),
         new("load_ready_o", "output", 1, "load stream: the row is taken (only while no query is queued or in flight)"),
-        new("load_target_i", "input", LoadTargetWidth, "load stream: 0 = key matrix K, 1 = value matrix V"),
-        new("load_row_i", "input", RowIdWidth, "load stream: row index, 0..N-1"),
+        new("load_target_i", "input", LoadTargetWidth, "load stream: 0 = key matrix K, 1 = value matrix V, 2 = sorted keys (3 is ignored)"),
+        new("load_row_i", "input", RowIdWidth, "load stream: row index (sorted entry index for target 2), 0..N-1"),
         new("load_data_i", "input", RowDataWidth, "load stream: the row, element j at bits [j*W +: W], input format"),
+        new("load_ids_i", "input", Dimension * RowIdWidth, $"load stream, target 2: rowId of element j at bits [j*{RowIdWidth} +: {RowIdWidth}]"),
         new("query_valid_i", "input", 1, "query stream: a query is offered"),
         new("query_ready_o", "output", 1, "query stream: the query is taken (query queue not full)"),
         new("query_data_i", "input", RowDataWidth, "query stream: q, element j at bits [j*W +: W], input format"),
         new("query_rows_i", "input", RowCountWidth, "query stream: rows n of this query, 1..N"),
+        new("query_approx_i", "input", 1, "query stream: 1 = approximate path (candidate search, post-scoring), 0 = exact"),
+        new("query_iterations_i", "input", IterationCount.Width, $"query stream: iterations M of the candidate search, 0..{MaxIterations} (approximate only)"),
+        new("query_threshold_i", "input", Threshold.Width, $"query stream: post-scoring threshold t, {Threshold.Describe()} (approximate only)"),
         new("result_valid_o", "output", 1, "result stream: a result is offered"),
         new("result_ready_i", "input", 1, "result stream: the result is taken"),
         new("result_data_o", "output", ResultDataWidth, "result stream: output vector, element j at bits [j*W +: W], output format"),

@@ -40,6 +40,8 @@ public sealed class Emitter(TemplateRenderer renderer)
                 $"exp(-lo * 2^-{exp.InputFractionBits}) for the {exp.LoBits} low bits of the clamped difference, {exp.TableFractionBits} fraction bits.",
                 exp.LoBits - 1, exp.TableEntryWidth - 1, vm.LoRom))),
             Module(design, "divider", renderer.Render("rtl/divider.v.scriban", vm)),
+            Module(design, "column_side", renderer.Render("rtl/column_side.v.scriban", vm)),
+            Module(design, "candidate", renderer.Render("rtl/candidate.v.scriban", vm)),
             Module(design, "dot_product", renderer.Render("rtl/dot_product.v.scriban", vm)),
             Module(design, "exponent", renderer.Render("rtl/exponent.v.scriban", vm)),
             Module(design, "output", renderer.Render("rtl/output.v.scriban", vm)),

@@ -36,6 +36,12 @@ public sealed class IcarusView
         RowZero = Verilog.Unsigned(WRow, 0);
         IdZero = Verilog.Unsigned(WId, 0);
         NZero = Verilog.Unsigned(WN, 0);
+        WIds = design.Dimension * design.RowIdWidth;
+        WIter = design.IterationCount.Width;
+        WThreshold = design.Threshold.Width;
+        IdsZero = Verilog.Unsigned(WIds, 0);
+        IterZero = Verilog.Unsigned(WIter, 0);
+        ThresholdZero = Verilog.Unsigned(WThreshold, 0);
         Ports = design.Ports
             .Select(p => new TestbenchPortView(p.Direction == "input" ? "reg " : "wire", p.Range, p.Name))
             .ToList();
@@ -57,6 +63,12 @@ public sealed class IcarusView
     public string RowZero { get; }
     public string IdZero { get; }
     public string NZero { get; }
+    public int WIds { get; }
+    public int WIter { get; }
+    public int WThreshold { get; }
+    public string IdsZero { get; }
+    public string IterZero { get; }
+    public string ThresholdZero { get; }
     public int QueryCapacity => DefaultQueryCapacity;
     public int PatternCapacity => DefaultPatternCapacity;
     public IReadOnlyList<TestbenchPortView> Ports { get; }

@@ -19,7 +19,24 @@ public static class Verilog
 
 public sealed record ElementView(int Index, int Lsb, int Msb);
 
-public sealed record PipeStageView(int Index, string Prev, string PrevRow, bool HasRow = true);
+public sealed record PipeStageView(int Index, string Prev, string PrevRow, bool HasRow = true)
+{
+    /// <summary>The keep flag (post-scoring) this tag takes over: tag0's is a wire.</summary>
+    public string PrevKeep => Index == 1 ? "tag0_keep" : $"tag{Index - 1}_keep_q";
+}
+
+/// <summary>One column-side of the candidate search: its slices of the shared buses and its tree signals.</summary>
+public sealed record SideView(int Index, string Name, int Column, int Lsb, int Msb, int IdLsb, int IdMsb,
+    int AddrLsb, int AddrMsb, int DataLsb, int DataMsb, string Down, string Pop, string V, string P, string R);
+
+/// <summary>A comparator-tree node: a leaf (a column's head), a pass-through, or a compare of A and B.</summary>
+public sealed record CompareNodeView(string Name, string Kind, string A, string B, int Col, string ColLiteral);
+
+public sealed record CompareTreeView(string Title, string Op, string Out, string Root, IReadOnlyList<CompareNodeView> Nodes);
+
+public sealed record QueueEntryView(int Index, string Literal, bool HasNext, int Next);
+
+public sealed record BitView(int Index, string Literal);
 
 public sealed record TreeNodeView(string Name, int Width, string Expression, bool Registered);
 
@@ -195,10 +212,150 @@ public sealed class ViewModel
         QueryQueueCount = design.QueryQueueCountWidth;
         ResultQueuePtr = design.ResultQueuePointerWidth;
         ResultQueueCount = design.ResultQueueCountWidth;
+        // ---- approximate path: candidate selection, column-sides, post-scoring ----
+        int d = design.Dimension;
+        WIter = design.IterationCount.Width;
+        WRun = design.RunningSum.Width;
+        WCol = Bits.AddressWidth(d);
+        WSides = 2 * d;
+        WSideAddrs = 2 * d * WId;
+        WSortedEntry = design.SortedEntryWidth;
+        WSideData = 2 * d * WSortedEntry;
+        WCandMeta = design.CandidateMetaWidth;
+        WMaxRows = design.MaxRows;
+        MaxRowsM1 = design.MaxRows - 1;
+        MaxRowsZero = Verilog.Unsigned(WMaxRows, 0);
+        RowZero = Verilog.Unsigned(WRow, 0);
+        ScoreWidthZero = Verilog.Unsigned(WScore, 0);
+        QqRowsMsb = WRow + WN - 1;
+        QqApproxBit = WRow + WN;
+        QqItersLsb = WRow + WN + 1;
+        QqItersMsb = QqItersLsb + WIter - 1;
+        QqThresholdLsb = QqItersMsb + 1;
+        IterZero = Verilog.Unsigned(WIter, 0);
+        IterOne = Verilog.Unsigned(WIter, 1);
+        RunZero = $"{WRun}'sd0";
+        ProdZero = $"{WProd}'sd0";
+        MaxProdToRun = Verilog.SignExtend("mx_p", WProd, WRun);
+        MinProdToRun = Verilog.SignExtend("mn_p", WProd, WRun);
+        MaxProdToScore = Verilog.SignExtend("mx_p", WProd, WScore);
+        MinProdToScore = Verilog.SignExtend("mn_p", WProd, WScore);
+        RowsWiderThanId = WN > WId;
+        MaxRowExtended = Verilog.ZeroExtend("mx_r", WId, WN);
+        MinRowExtended = Verilog.ZeroExtend("mn_r", WId, WN);
+        ScanWidth = design.ScanWidth;
+        WScan = design.ScanWidth;
+        WWin = design.ScanWindowWidth;
+        int offset = design.ScanOffsetWidth;
+        WScanOffset = offset;
+        WPosPadded = design.ScanWindowCount * design.ScanWidth;
+        PosPadBits = WPosPadded - design.MaxRows;
+        // One window covers every row when N <= S: no select (the index would have no bits).
+        WindowExpr = design.ScanWindowCount == 1 ? "pos_padded" : $"pos_padded[{{win_q, {offset}'d0}} +: {WScan}]";
+        ScanOne = Verilog.Unsigned(WScan, 1);
+        ScanZero = Verilog.Unsigned(WScan, 0);
+        ScanOffsetZero = Verilog.Unsigned(offset, 0);
+        ScanBitsDescending = Enumerable.Range(0, WScan).Reverse().Select(b => new BitView(b, Verilog.Unsigned(offset, b))).ToList();
+        WScanRow = WWin + offset;
+        ScanRowExpr = "{win_q, low}";
+        ScanRowWiderThanId = WScanRow > WId;
+        EmitExtended = Verilog.ZeroExtend("emit", 1, WN);
+        WinZero = Verilog.Unsigned(WWin, 0);
+        WinOne = Verilog.Unsigned(WWin, 1);
+        // The last window, (n - 1) >> log2 S, from rows_m1 (WN bits) into WWin bits; the bits it drops are zero.
+        int lastBits = WN - offset;
+        if (lastBits <= 0)
+        {
+            LastWindowExpr = WinZero;
+            LastWindowUnused = "rows_m1";
+        }
+        else if (lastBits <= WWin)
+        {
+            LastWindowExpr = Verilog.ZeroExtend($"rows_m1[{WN - 1}:{offset}]", lastBits, WWin);
+            LastWindowUnused = offset > 0 ? $"rows_m1[{offset - 1}:0]" : "";
+        }
+        else
+        {
+            LastWindowExpr = $"rows_m1[{offset + WWin - 1}:{offset}]";
+            LastWindowUnused = offset > 0 ? $"rows_m1[{WN - 1}:{offset + WWin}], rows_m1[{offset - 1}:0]" : $"rows_m1[{WN - 1}:{offset + WWin}]";
+        }
+        var sides = new List<SideView>();
+        for (int j = 0; j < d; j++)
+        {
+            int lsb = j * WIn, msb = lsb + WIn - 1, idLsb = j * WId, idMsb = idLsb + WId - 1;
+            string col = Verilog.Unsigned(WCol, j);
+            for (int side = 0; side < 2; side++)
+            {
+                int index = (2 * j) + side;
+                bool max = side == 0;
+                sides.Add(new SideView(index, max ? $"max{j}" : $"min{j}", j, lsb, msb, idLsb, idMsb,
+                    index * WId, (index * WId) + WId - 1, index * WSortedEntry, (index * WSortedEntry) + WSortedEntry - 1,
+                    max ? $"!in_q[{msb}]" : $"in_q[{msb}]",
+                    max ? $"in_loop & mx_v & (mx_c == {col})" : $"pop_min & (mn_c == {col})",
+                    max ? $"xv{j}" : $"nv{j}", max ? $"xp{j}" : $"np{j}", max ? $"xr{j}" : $"nr{j}"));
+            }
+        }
+        Sides = sides;
+        Trees = [CompareTree("max side: the largest head product", ">=", "mx", "x", d, WCol),
+            CompareTree("min side: the smallest head product", "<=", "mn", "n", d, WCol)];
+        // Column-side queue.
+        QueueDepth = design.ProductQueueDepth;
+        WQueueCount = design.ProductQueueCountWidth;
+        QueueDepthLiteral = Verilog.Unsigned(WQueueCount, QueueDepth);
+        QueueCountZero = Verilog.Unsigned(WQueueCount, 0);
+        QueueEntries = Enumerable.Range(0, QueueDepth)
+            .Select(k => new QueueEntryView(k, Verilog.Unsigned(WQueueCount, k), k < QueueDepth - 1, k + 1)).ToList();
+        PopExtended = Verilog.ZeroExtend("pop_i", 1, WQueueCount);
+        ReadCountExtended = Verilog.ZeroExtend("re_o", 1, WQueueCount);
+        ArriveExtended = Verilog.ZeroExtend("arrive_q", 1, WQueueCount);
+        ReadExtended = Verilog.ZeroExtend("re_o", 1, WN);
+        PopRowsExtended = Verilog.ZeroExtend("pop_i", 1, WN);
+        // Metadata layouts (Design's widths): candidate buffer, score buffer, exp buffer, result queue.
+        CmRowsMsb = WRow + WN - 1;
+        CmPostBit = WRow + WN;
+        CmTailMsb = WCandMeta - (WRow + WN) - 1;
+        SmRowsMsb = WScore + WN - 1;
+        SmPostBit = WScore + WN;
+        SmThresholdLsb = SmPostBit + 1;
+        SmThresholdMsb = SmThresholdLsb + WScore - 1;
+        WriteExtended = Verilog.ZeroExtend("write", 1, WN);
+        EmKeptMsb = WSum + WN - 1;
+        EmStatsMsb = 2 * WN;
+        RqKeptMsb = design.ResultDataWidth + WN - 1;
+        RqCandLsb = design.ResultDataWidth + WN;
+        RqCandMsb = design.ResultDataWidth + (2 * WN) - 1;
+
         Ports = design.Ports
             .Select((p, k) => new PortView(p.Direction == "input" ? "input " : "output", p.Range, p.Name,
                 k == design.Ports.Count - 1 ? "" : ",", p.Description))
             .ToList();
+    }
+
+    /// <summary>A comparator tree over d column heads, level by level; ties go to A, the lower columns.</summary>
+    private static CompareTreeView CompareTree(string title, string op, string output, string prefix, int d, int colWidth)
+    {
+        var nodes = new List<CompareNodeView>();
+        var level = new List<string>();
+        for (int j = 0; j < d; j++)
+        {
+            string name = $"{prefix}t0_{j}";
+            nodes.Add(new CompareNodeView(name, "leaf", prefix, "", j, Verilog.Unsigned(colWidth, j)));
+            level.Add(name);
+        }
+        for (int l = 1; level.Count > 1; l++)
+        {
+            var next = new List<string>();
+            for (int k = 0; 2 * k < level.Count; k++)
+            {
+                string name = $"{prefix}t{l}_{k}";
+                nodes.Add(2 * k + 1 < level.Count
+                    ? new CompareNodeView(name, "compare", level[2 * k], level[(2 * k) + 1], 0, "")
+                    : new CompareNodeView(name, "pass", level[2 * k], "", 0, ""));
+                next.Add(name);
+            }
+            level = next;
+        }
+        return new CompareTreeView(title, op, output, level[0], nodes);
     }
 
     private static List<ElementView> Elements(int count, int width) =>
@@ -304,5 +461,79 @@ public sealed class ViewModel
     public int QueryQueueCount { get; }
     public int ResultQueuePtr { get; }
     public int ResultQueueCount { get; }
+
+    public int WIter { get; }
+    public int WRun { get; }
+    public int WCol { get; }
+    public int WSides { get; }
+    public int WSideAddrs { get; }
+    public int WSortedEntry { get; }
+    public int WSideData { get; }
+    public int WCandMeta { get; }
+    public int WMaxRows { get; }
+    public int MaxRowsM1 { get; }
+    public string MaxRowsZero { get; }
+    public string RowZero { get; }
+    public string ScoreWidthZero { get; }
+    public int QqRowsMsb { get; }
+    public int QqApproxBit { get; }
+    public int QqItersLsb { get; }
+    public int QqItersMsb { get; }
+    public int QqThresholdLsb { get; }
+    public string IterZero { get; }
+    public string IterOne { get; }
+    public string RunZero { get; }
+    public string ProdZero { get; }
+    public string MaxProdToRun { get; }
+    public string MinProdToRun { get; }
+    public string MaxProdToScore { get; }
+    public string MinProdToScore { get; }
+    public bool RowsWiderThanId { get; }
+    public string MaxRowExtended { get; }
+    public string MinRowExtended { get; }
+    public int ScanWidth { get; }
+    public int WScan { get; }
+    public int WWin { get; }
+    public int WScanOffset { get; }
+    public int WPosPadded { get; }
+    public int PosPadBits { get; }
+    public string WindowExpr { get; }
+    public string ScanOne { get; }
+    public string ScanZero { get; }
+    public string ScanOffsetZero { get; }
+    public IReadOnlyList<BitView> ScanBitsDescending { get; }
+    public int WScanRow { get; }
+    public string ScanRowExpr { get; }
+    public bool ScanRowWiderThanId { get; }
+    public string EmitExtended { get; }
+    public string WinZero { get; }
+    public string WinOne { get; }
+    public string LastWindowExpr { get; }
+    public string LastWindowUnused { get; }
+    public IReadOnlyList<SideView> Sides { get; }
+    public IReadOnlyList<CompareTreeView> Trees { get; }
+    public int QueueDepth { get; }
+    public int WQueueCount { get; }
+    public string QueueDepthLiteral { get; }
+    public string QueueCountZero { get; }
+    public IReadOnlyList<QueueEntryView> QueueEntries { get; }
+    public string PopExtended { get; }
+    public string ReadCountExtended { get; }
+    public string ArriveExtended { get; }
+    public string ReadExtended { get; }
+    public string PopRowsExtended { get; }
+    public int CmRowsMsb { get; }
+    public int CmPostBit { get; }
+    public int CmTailMsb { get; }
+    public int SmRowsMsb { get; }
+    public int SmPostBit { get; }
+    public int SmThresholdLsb { get; }
+    public int SmThresholdMsb { get; }
+    public string WriteExtended { get; }
+    public int EmKeptMsb { get; }
+    public int EmStatsMsb { get; }
+    public int RqKeptMsb { get; }
+    public int RqCandLsb { get; }
+    public int RqCandMsb { get; }
     public IReadOnlyList<PortView> Ports { get; }
 }

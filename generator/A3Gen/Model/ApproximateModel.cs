@@ -53,6 +53,12 @@ public sealed class ApproximateModel(Design design)
         return new QueryResult(output, CheckCount(search.Candidates.Length), CheckCount(pipeline.KeptRows.Length), false);
     }
 
+    /// <summary>What the query costs each stage of the pipeline, from its trace (the cycle model's input).</summary>
+    public StageWork Work(int n, QuerySettings settings, ApproximateTrace trace) =>
+        settings.Approximate
+            ? Design.Work(n, true, settings.Iterations, trace.Search!.Candidates, trace.Kept.Length)
+            : StageWork.Exact(Design.EffectiveRows(n));
+
     /// <summary>
     /// The greedy candidate search over sorted entries 0..n-1 for M iterations. Column j's max side walks
     /// the products in descending order (from entry n-1 down if q[j] >= 0, else from 0 up), its min side

@@ -9,10 +9,11 @@ public sealed record QueryTiming(int AcceptCycle, int ResultValidCycle, int Resu
 }
 
 /// <summary>
-/// Cycle-level model of the pipeline's control: the query queue, the three stages (each busy for
-/// its <see cref="Design.StagePeriods"/>), the two ping-pong buffers and the result queue, with the
-/// same start and hand-off rules as the RTL. It predicts every query's accept and result cycles for
-/// any pattern of query gaps and result back-pressure; the data path is the golden model's job.
+/// Cycle-level model of the pipeline's control: the query queue, the four stages (each busy for
+/// its <see cref="Design.StagePeriods(StageWork)"/>, which depend on the query's path and counts),
+/// the three ping-pong buffers and the result queue, with the same start and hand-off rules as the
+/// RTL. It predicts every query's accept and result cycles for any pattern of query gaps and result
+/// back-pressure; the data path (and so C and K) is the golden model's job.
 /// </summary>
 public sealed class CycleModel(Design design)
 {
@@ -21,31 +22,36 @@ public sealed class CycleModel(Design design)
     /// driver starts offering the next query in a cycle (once offered, valid holds until taken);
     /// <paramref name="resultReady"/> whether it takes a result. Cycle 0 is the first cycle after the loads.
     /// </summary>
-    public IReadOnlyList<QueryTiming> Run(IReadOnlyList<int> rows, Func<int, bool>? offerQuery = null, Func<int, bool>? resultReady = null, int maxCycles = 10_000_000)
+    public IReadOnlyList<QueryTiming> Run(IReadOnlyList<int> rows, Func<int, bool>? offerQuery = null, Func<int, bool>? resultReady = null, int maxCycles = 10_000_000) =>
+        Run(rows.Select(n => StageWork.Exact(design.EffectiveRows(n))).ToArray(), offerQuery, resultReady, maxCycles);
+
+    /// <summary>As above, for queries of any path: <paramref name="work"/> gives each query's stage periods.</summary>
+    public IReadOnlyList<QueryTiming> Run(IReadOnlyList<StageWork> work, Func<int, bool>? offerQuery = null, Func<int, bool>? resultReady = null, int maxCycles = 10_000_000)
     {
+        const int stages = 4;
         offerQuery ??= _ => true;
         resultReady ??= _ => true;
         int depthQ = design.Config.QueryQueueDepth, depthR = design.Config.ResultQueueDepth;
         var queryQueue = new Queue<int>();        // query indices
         var resultQueue = new Queue<int>();
-        var stageQuery = new int[3];              // query in each stage, -1 when idle
-        var stageLeft = new int[3];               // cycles until the stage's done edge
+        var stageQuery = new int[stages];         // query in each stage, -1 when idle
+        var stageLeft = new int[stages];          // cycles until the stage's done edge
         Array.Fill(stageQuery, -1);
-        var buffers = new[] { new PingPong(), new PingPong() }; // score buffer, exp buffer
-        var accept = new int[rows.Count];
-        var valid = new int[rows.Count];
-        var taken = new int[rows.Count];
+        var buffers = new[] { new PingPong(), new PingPong(), new PingPong() }; // candidate, score, exp buffers
+        var accept = new int[work.Count];
+        var valid = new int[work.Count];
+        var taken = new int[work.Count];
         Array.Fill(valid, -1);
         int next = 0, done = 0;
         bool held = false;
-        for (int cycle = 0; done < rows.Count; cycle++)
+        for (int cycle = 0; done < work.Count; cycle++)
         {
             if (cycle > maxCycles)
             {
                 throw new InvalidOperationException("cycle model did not finish: deadlock");
             }
             // Combinational decisions of this cycle, from the state at its start.
-            bool queryValid = next < rows.Count && (held || offerQuery(cycle));
+            bool queryValid = next < work.Count && (held || offerQuery(cycle));
             bool queryHandshake = queryValid && queryQueue.Count < depthQ;
             held = queryValid && !queryHandshake;
             int resultHead = resultQueue.Count > 0 ? resultQueue.Peek() : -1;
@@ -54,61 +60,59 @@ public sealed class CycleModel(Design design)
                 valid[resultHead] = cycle;
             }
             bool resultHandshake = resultHead >= 0 && resultReady(cycle);
-            bool start0 = stageQuery[0] < 0 && queryQueue.Count > 0 && buffers[0].WriteFree;
-            bool start1 = stageQuery[1] < 0 && buffers[0].ReadFull && buffers[1].WriteFree;
-            bool start2 = stageQuery[2] < 0 && buffers[1].ReadFull && resultQueue.Count < depthR;
-            var finishing = new bool[3];
-            for (int s = 0; s < 3; s++)
+            // Stage s reads buffer s-1 (stage 0 the query queue) and writes buffer s (the last stage the result queue).
+            var start = new bool[stages];
+            for (int st = 0; st < stages; st++)
             {
-                finishing[s] = stageQuery[s] >= 0 && stageLeft[s] == 1;
+                bool input = st == 0 ? queryQueue.Count > 0 : buffers[st - 1].ReadFull;
+                bool output = st == stages - 1 ? resultQueue.Count < depthR : buffers[st].WriteFree;
+                start[st] = stageQuery[st] < 0 && input && output;
+            }
+            var finishing = new bool[stages];
+            for (int st = 0; st < stages; st++)
+            {
+                finishing[st] = stageQuery[st] >= 0 && stageLeft[st] == 1;
             }
 
             // The clock edge.
             int[] finishedQuery = [.. stageQuery];
-            for (int s = 0; s < 3; s++)
+            for (int st = 0; st < stages; st++)
             {
-                if (stageQuery[s] >= 0)
+                if (stageQuery[st] >= 0)
                 {
-                    stageLeft[s]--;
+                    stageLeft[st]--;
                 }
-                if (finishing[s])
+                if (finishing[st])
                 {
-                    stageQuery[s] = -1;
+                    stageQuery[st] = -1;
                 }
             }
-            if (finishing[0])
+            for (int st = 0; st < stages; st++)
             {
-                buffers[0].Fill(finishedQuery[0]);
-            }
-            if (finishing[1])
-            {
-                buffers[0].Release();
-                buffers[1].Fill(finishedQuery[1]);
-            }
-            if (finishing[2])
-            {
-                buffers[1].Release();
+                if (finishing[st] && st > 0)
+                {
+                    buffers[st - 1].Release();
+                }
+                if (finishing[st] && st < stages - 1)
+                {
+                    buffers[st].Fill(finishedQuery[st]);
+                }
             }
             if (resultHandshake)
             {
                 taken[resultQueue.Dequeue()] = cycle;
                 done++;
             }
-            if (finishing[2])
+            if (finishing[stages - 1])
             {
-                resultQueue.Enqueue(finishedQuery[2]);
+                resultQueue.Enqueue(finishedQuery[stages - 1]);
             }
-            if (start0)
+            for (int st = 0; st < stages; st++)
             {
-                Start(0, queryQueue.Dequeue());
-            }
-            if (start1)
-            {
-                Start(1, buffers[0].ReadQuery);
-            }
-            if (start2)
-            {
-                Start(2, buffers[1].ReadQuery);
+                if (start[st])
+                {
+                    Start(st, st == 0 ? queryQueue.Dequeue() : buffers[st - 1].ReadQuery);
+                }
             }
             if (queryHandshake)
             {
@@ -116,13 +120,13 @@ public sealed class CycleModel(Design design)
                 queryQueue.Enqueue(next++);
             }
         }
-        return Enumerable.Range(0, rows.Count).Select(k => new QueryTiming(accept[k], valid[k], taken[k])).ToArray();
+        return Enumerable.Range(0, work.Count).Select(k => new QueryTiming(accept[k], valid[k], taken[k])).ToArray();
 
         void Start(int stage, int query)
         {
             stageQuery[stage] = query;
             // The stage is busy from the cycle after its start for period - 1 cycles; its done edge ends the last of them.
-            stageLeft[stage] = design.StagePeriods(rows[query])[stage] - 1;
+            stageLeft[stage] = design.StagePeriods(work[query])[stage] - 1;
         }
     }
 

@@ -29,8 +29,8 @@ public sealed class A3Device : IDisposable
     private readonly uint[] zero = [0];
     private readonly uint[] sample = new uint[1];
     private readonly uint[] resultWords;
-    private readonly int clk, reset, loadValid, loadReady, loadTarget, loadRow, loadData;
-    private readonly int queryValid, queryReady, queryData, queryRows, resultValid, resultReady;
+    private readonly int clk, reset, loadValid, loadReady, loadTarget, loadRow, loadData, loadIds;
+    private readonly int queryValid, queryReady, queryData, queryRows, queryApprox, queryIterations, queryThreshold, resultValid, resultReady;
     private readonly int resultData, resultCandidates, resultKept, resultFallback;
     private readonly bool resetActiveLow;
     private bool tracing;
@@ -50,10 +50,14 @@ public sealed class A3Device : IDisposable
         loadTarget = Index("load_target_i");
         loadRow = Index("load_row_i");
         loadData = Index("load_data_i");
+        loadIds = Index("load_ids_i");
         queryValid = Index("query_valid_i");
         queryReady = Index("query_ready_o");
         queryData = Index("query_data_i");
         queryRows = Index("query_rows_i");
+        queryApprox = Index("query_approx_i");
+        queryIterations = Index("query_iterations_i");
+        queryThreshold = Index("query_threshold_i");
         resultValid = Index("result_valid_o");
         resultReady = Index("result_ready_i");
         resultData = Index("result_data_o");
@@ -95,16 +99,25 @@ public sealed class A3Device : IDisposable
     /// <summary>Asserts or releases the reset input, whatever its style (rst_ni active low or rst_i active high).</summary>
     public void SetReset(bool asserted) => SetScalar(reset, asserted == !resetActiveLow ? 1u : 0u);
 
-    /// <summary>Drives the load stream; <paramref name="values"/> are raw input-format elements.</summary>
-    public void SetLoad(bool valid, int target = 0, int row = 0, IReadOnlyList<long>? values = null)
+    /// <summary>
+    /// Drives the load stream; <paramref name="values"/> are raw input-format elements, <paramref name="ids"/>
+    /// the rowIds of a sorted-key entry (target 2; zeros otherwise).
+    /// </summary>
+    public void SetLoad(bool valid, int target = 0, int row = 0, IReadOnlyList<long>? values = null, IReadOnlyList<long>? ids = null)
     {
         SetScalar(loadValid, valid ? 1u : 0u);
         if (valid)
         {
-            if (target is not (0 or 1))
+            if (target is not (0 or 1 or 2))
             {
-                throw new ArgumentOutOfRangeException(nameof(target), target, "load target is 0 (K) or 1 (V)");
+                throw new ArgumentOutOfRangeException(nameof(target), target, "load target is 0 (K), 1 (V) or 2 (sorted keys)");
             }
+            var rowIds = ids ?? new long[Design.Dimension];
+            if (rowIds.Count != Design.Dimension || rowIds.Any(id => id < 0 || id >= Design.MaxRows))
+            {
+                throw new ArgumentOutOfRangeException(nameof(ids), $"a sorted-key entry has d = {Design.Dimension} rowIds, each 0..{Design.MaxRows - 1}");
+            }
+            SetWords(loadIds, PortWords.Pack(rowIds, Design.RowIdWidth, Design.Dimension * Design.RowIdWidth));
             if (row < 0 || row >= Design.MaxRows)
             {
                 throw new ArgumentOutOfRangeException(nameof(row), row, $"load row is 0..{Design.MaxRows - 1}");
@@ -119,11 +132,15 @@ public sealed class A3Device : IDisposable
     /// Drives the query stream with pre-packed data (<see cref="PackRow"/>). <paramref name="rows"/> may be
     /// any value the port holds, so tests can drive an out-of-range n; <see cref="RunQueries"/> allows 1..N only.
     /// </summary>
-    public void SetQuery(bool valid, uint[]? packedQuery = null, int rows = 0)
+    public void SetQuery(bool valid, uint[]? packedQuery = null, int rows = 0, QuerySettings settings = default)
     {
         SetScalar(queryValid, valid ? 1u : 0u);
         if (valid)
         {
+            settings.Validate(Design);
+            SetScalar(queryApprox, settings.Approximate ? 1u : 0u);
+            SetScalar(queryIterations, (uint)settings.Iterations);
+            SetWords(queryThreshold, PortWords.Pack([settings.ThresholdRaw], Design.Threshold.Width, Design.Threshold.Width));
             if (rows < 0 || rows >= 1 << Design.RowCountWidth)
             {
                 throw new ArgumentOutOfRangeException(nameof(rows), rows, $"query_rows_i holds 0..{(1 << Design.RowCountWidth) - 1}");
@@ -204,10 +221,10 @@ public sealed class A3Device : IDisposable
         SetResultReady(false);
     }
 
-    /// <summary>Offers one row to the load stream until it is taken (target 0 = K, 1 = V); returns the cycle it was taken.</summary>
-    public long LoadRow(int target, int row, IReadOnlyList<long> values)
+    /// <summary>Offers one row to the load stream until it is taken (target 0 = K, 1 = V, 2 = sorted keys); returns the cycle it was taken.</summary>
+    public long LoadRow(int target, int row, IReadOnlyList<long> values, IReadOnlyList<long>? ids = null)
     {
-        SetLoad(true, target, row, values);
+        SetLoad(true, target, row, values, ids);
         long start = Cycle;
         while (true)
         {
@@ -219,7 +236,7 @@ public sealed class A3Device : IDisposable
             }
             if (Cycle - start > CycleLimit)
             {
-                throw Timeout($"load of {(target == 0 ? "K" : "V")} row {row} was not taken (load_ready_o stayed low)");
+                throw Timeout($"load of {(target == 0 ? "K" : target == 1 ? "V" : "sorted-key")} row {row} was not taken (load_ready_o stayed low)");
             }
         }
     }
@@ -241,6 +258,15 @@ public sealed class A3Device : IDisposable
         }
     }
 
+    /// <summary>Loads the sorted-key memory's entries 0..count-1 (target 2): values and rowIds of every column.</summary>
+    public void LoadSorted(IReadOnlyList<SortedKey[]> sorted)
+    {
+        for (int i = 0; i < sorted.Count; i++)
+        {
+            LoadRow(2, i, sorted[i].Select(e => e.Value).ToArray(), sorted[i].Select(e => (long)e.RowId).ToArray());
+        }
+    }
+
     /// <summary>
     /// Issues the queries and collects their results with the protocol of <see cref="Stimulus"/>: cycle 0
     /// is the first cycle of this call; in cycle c the next query is offered if it was offered in c-1
@@ -248,7 +274,6 @@ public sealed class A3Device : IDisposable
     /// </summary>
     public IReadOnlyList<SimulatedQuery> RunQueries(IReadOnlyList<QueryBeat> queries, Func<int, bool>? offer = null, Func<int, bool>? ready = null, long? maxCycles = null)
     {
-        QueryBeat.RequireExact(queries, "the Verilator co-simulation");
         offer ??= _ => true;
         ready ??= _ => true;
         long limit = maxCycles ?? CycleLimit;
@@ -274,7 +299,8 @@ public sealed class A3Device : IDisposable
                 throw Timeout($"after {cycle} cycles {next} of {queries.Count} queries were accepted and {done} results taken");
             }
             bool queryOffered = next < queries.Count && (held || offer(cycle));
-            SetQuery(queryOffered, queryOffered ? packed[next] : null, queryOffered ? queries[next].Rows : 0);
+            SetQuery(queryOffered, queryOffered ? packed[next] : null, queryOffered ? queries[next].Rows : 0,
+                queryOffered ? queries[next].Settings : default);
             SetResultReady(ready(cycle));
             var c = Step();
             held = queryOffered && !c.QueryTaken;
@@ -308,6 +334,7 @@ public sealed class A3Device : IDisposable
     {
         Reset();
         Load(stimulus.Keys, stimulus.Values);
+        LoadSorted(stimulus.Sorted(Design));
         return RunQueries(stimulus.Queries, stimulus.Offer, stimulus.Ready, maxCycles);
     }
 

@@ -83,7 +83,8 @@ public sealed class IcarusSimulator(Design design, TemplateRenderer? renderer = 
             var args = new List<string>
             {
                 "-n", vvpFile,
-                $"+keys={stimulus.Keys.Length}", $"+values={stimulus.Values.Length}", $"+queries={stimulus.Queries.Count}",
+                $"+keys={stimulus.Keys.Length}", $"+values={stimulus.Values.Length}", $"+sorted={stimulus.Keys.Length}",
+                $"+queries={stimulus.Queries.Count}",
                 $"+offer_len={stimulus.QueryOffer.Length}", $"+ready_len={stimulus.ResultReady.Length}",
                 $"+check={(expected is null ? 0 : 1)}", $"+max_cycles={maxCycles}",
             };
@@ -193,20 +194,22 @@ public sealed class IcarusSimulator(Design design, TemplateRenderer? renderer = 
         {
             throw new ArgumentException($"{expected.Count} expected results for {stimulus.Queries.Count} queries", nameof(expected));
         }
-        QueryBeat.RequireExact(stimulus.Queries, "the Icarus co-simulation");
         foreach (var (q, k) in stimulus.Queries.Select((q, k) => (q, k)))
         {
             if (q.Rows < 1 || q.Rows > design.MaxRows)
             {
                 throw new UserException($"query {k}: rows n = {q.Rows} must be 1..{design.MaxRows}");
             }
+            q.Settings.Validate(design);
         }
     }
 
     /// <summary>A generous bound: every query's unloaded latency, many times over, for stalls from the patterns.</summary>
     private int DefaultMaxCycles(Stimulus stimulus)
     {
-        long sum = stimulus.Queries.Sum(q => (long)design.Latency(q.Rows));
+        // An approximate query adds at most its M iterations and a scan of n rows plus its windows.
+        long sum = stimulus.Queries.Sum(q => (long)design.Latency(q.Rows)
+            + (q.Settings.Approximate ? q.Settings.Iterations + (2L * q.Rows) + design.CandidateOverhead : 0));
         return (int)Math.Min(int.MaxValue / 2, 10_000 + (100 * sum));
     }
 
@@ -228,6 +231,12 @@ public sealed class IcarusSimulator(Design design, TemplateRenderer? renderer = 
         WriteLines(dir, "values.hex", stimulus.Values.Select(r => Pack(r, w, design.Dimension, "value row")));
         WriteLines(dir, "query_data.hex", stimulus.Queries.Select(q => Pack(q.Query, w, design.Dimension, "query")));
         WriteLines(dir, "query_rows.hex", stimulus.Queries.Select(q => Hex(q.Rows, wn)));
+        WriteLines(dir, "query_approx.hex", stimulus.Queries.Select(q => q.Settings.Approximate ? "1" : "0"));
+        WriteLines(dir, "query_iters.hex", stimulus.Queries.Select(q => Hex(q.Settings.Iterations, design.IterationCount.Width)));
+        WriteLines(dir, "query_threshold.hex", stimulus.Queries.Select(q => Hex(q.Settings.ThresholdRaw, design.Threshold.Width)));
+        var sorted = stimulus.Sorted(design);
+        WriteLines(dir, "sorted_data.hex", sorted.Select(e => Pack(e.Select(x => x.Value).ToArray(), w, design.Dimension, "sorted-key entry")));
+        WriteLines(dir, "sorted_ids.hex", sorted.Select(e => Pack(e.Select(x => (long)x.RowId).ToArray(), design.RowIdWidth, design.Dimension, "sorted-key rowIds")));
         WriteLines(dir, "offer.hex", stimulus.QueryOffer.Select(b => b ? "1" : "0"));
         WriteLines(dir, "ready.hex", stimulus.ResultReady.Select(b => b ? "1" : "0"));
         if (expected is not null)

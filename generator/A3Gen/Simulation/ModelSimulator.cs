@@ -10,11 +10,17 @@ public sealed class ModelSimulator(Design design) : ISimulator
 
     public SimulationRun Run(Stimulus stimulus)
     {
-        // The cycle model of the approximate path comes with its RTL.
-        QueryBeat.RequireExact(stimulus.Queries, "the cycle model");
-        var model = new GoldenModel(design);
-        var timings = new CycleModel(design).Run(stimulus.Queries.Select(q => q.Rows).ToArray(), stimulus.Offer, stimulus.Ready);
-        var results = stimulus.Queries.Select(q => model.Run(stimulus.Keys, stimulus.Values, q.Query, q.Rows)).ToArray();
+        var model = new ApproximateModel(design);
+        var sorted = stimulus.Sorted(design);
+        var results = new QueryResult[stimulus.Queries.Count];
+        var work = new StageWork[stimulus.Queries.Count];
+        for (int k = 0; k < results.Length; k++)
+        {
+            var q = stimulus.Queries[k];
+            results[k] = model.Run(stimulus.Keys, stimulus.Values, sorted, q.Query, q.Rows, q.Settings, out var trace);
+            work[k] = model.Work(q.Rows, q.Settings, trace);
+        }
+        var timings = new CycleModel(design).Run(work, stimulus.Offer, stimulus.Ready);
         return new SimulationRun(Name, results.Zip(timings, (r, t) => new SimulatedQuery(r, t)).ToArray());
     }
 }

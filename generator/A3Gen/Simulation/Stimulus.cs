@@ -1,33 +1,20 @@
+using A3Gen.Elaboration;
 using A3Gen.Model;
 
 namespace A3Gen.Simulation;
 
 /// <summary>One query beat: q (raw, input format), its row count n and its settings (default: exact).</summary>
 public sealed record QueryBeat(long[] Query, int Rows, QuerySettings Settings = default)
-{
-    /// <summary>
-    /// Throws when a query asks for the approximate path, which the generated RTL (and the cycle model
-    /// that mirrors it) does not have yet: running it exact instead would report wrong results silently.
-    /// </summary>
-    public static void RequireExact(IReadOnlyList<QueryBeat> queries, string who)
-    {
-        for (int k = 0; k < queries.Count; k++)
-        {
-            if (queries[k].Settings.Approximate)
-            {
-                throw new UserException($"the generated RTL has no approximate path yet: query {k} is approximate (M = {queries[k].Settings.Iterations}, t = {queries[k].Settings.ThresholdRaw}); {who} runs exact queries only");
-            }
-        }
-    }
-}
+;
 
 /// <summary>
 /// Everything a simulation run drives: the K and V rows to load (raw, input format), the queries, and
 /// the handshake patterns. Patterns repeat with their length; an empty pattern means "always".
 /// <para>
 /// Protocol (the same in the cycle model, the Verilator driver and the Icarus testbench): loads go
-/// first, one row per cycle, K rows 0..rows-1 then V rows. Cycle 0 is the first cycle after the
-/// loads. In cycle c the driver offers the next query if one remains and either it offered in c-1
+/// first, one row per cycle, K rows 0..rows-1, then V rows, then the sorted-key memory's entries
+/// 0..rows-1 (target 2, the host's preprocessing of K: <see cref="SortedKeys"/>). Cycle 0 is the first
+/// cycle after the loads. In cycle c the driver offers the next query if one remains and either it offered in c-1
 /// without a handshake (valid holds until taken) or <see cref="QueryOffer"/>[c % length] is true.
 /// It takes a result in cycle c if <see cref="ResultReady"/>[c % length] is true.
 /// </para>
@@ -37,6 +24,9 @@ public sealed record Stimulus(long[][] Keys, long[][] Values, IReadOnlyList<Quer
     public bool[] QueryOffer { get; init; } = [];
 
     public bool[] ResultReady { get; init; } = [];
+
+    /// <summary>The sorted-key memory the host loads after K and V: every key column sorted (empty without keys).</summary>
+    public SortedKey[][] Sorted(Design design) => Keys.Length == 0 ? [] : SortedKeys.Build(design, Keys, Keys.Length);
 
     public bool Offer(int cycle) => QueryOffer.Length == 0 || QueryOffer[cycle % QueryOffer.Length];
 
