@@ -98,11 +98,95 @@ public static class BenchCommand
                 var burst = new VerilatorSimulator(design).Run(Random(design, n, 6, n + 1)).CyclesPerQuery;
                 output.WriteLine(string.Create(inv, $"| {n} | {one} | {design.Latency(n)} | {(3 * n) + 27} | {burst:0.##} | {design.Interval(n)} | {n + 9} |"));
             }
+            output.WriteLine();
+            Approximate(design, runs, output);
         }
         finally
         {
             Directory.Delete(scratch, true);
         }
+    }
+
+    /// <summary>
+    /// The approximate path against the exact one on n = N rows: host preprocessing time, then for random
+    /// Gaussian data and for data with a few dominant rows, the exact path, the paper's conservative
+    /// (M = n/2, T = 5%) and aggressive (M = n/8, T = 10%) settings: C, K, latency and cycles per query,
+    /// measured under Verilator and predicted by the cycle model.
+    /// </summary>
+    private static void Approximate(Design design, int runs, TextWriter output)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        int n = design.MaxRows;
+        var keys = Gaussian(design, n, 1, 7);
+        Model.SortedKeys.Build(design, keys, n); // warm up
+        double sortSeconds = Median(Enumerable.Range(0, Math.Max(runs, 5)).Select(_ => Seconds(() => Model.SortedKeys.Build(design, keys, n))));
+        output.WriteLine(string.Create(inv, $"Host preprocessing (sort every key column of n = {n} rows, d = {design.Dimension}; `SortedKeys.Build`): {sortSeconds * 1e6:0} us median of {Math.Max(runs, 5)}."));
+        output.WriteLine();
+        output.WriteLine("Approximate path, n = N, 8 queries back to back (cycles per query) and the first query alone (latency), Verilator = cycle model:");
+        output.WriteLine();
+        output.WriteLine("| data | setting | M | T | mean C | mean K | fallbacks | latency measured | predicted | cycles per query measured | predicted | speed-up over exact | paper (Fig. 15) |");
+        output.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var (data, dominant) in new[] { ("random Gaussian", false), ("3 dominant rows", true) })
+        {
+            var baseStimulus = DataFor(design, n, 8, dominant, 11);
+            double exactCycles = 0;
+            foreach (var (setting, m, t, paper) in new[]
+            {
+                ("exact", 0, 0.0, "1x"),
+                ("conservative", Math.Max(1, n / 2), 5.0, "1.4-2.0x"),
+                ("aggressive", Math.Max(1, n / 8), 10.0, "2.6-7.0x"),
+            })
+            {
+                var settings = setting == "exact" ? Model.QuerySettings.Exact : Model.QuerySettings.ApproximateFor(design, Math.Min(m, design.MaxIterations), t);
+                var stimulus = baseStimulus with { Queries = baseStimulus.Queries.Select(q => q with { Settings = settings }).ToArray() };
+                var burst = new VerilatorSimulator(design).Run(stimulus);
+                var predicted = new ModelSimulator(design).Run(stimulus);
+                var single = stimulus with { Queries = [stimulus.Queries[0]] };
+                int latency = new VerilatorSimulator(design).Run(single).Queries[0].Timing.Latency;
+                int latencyPredicted = new ModelSimulator(design).Run(single).Queries[0].Timing.Latency;
+                double c = burst.Queries.Average(q => q.Result.Candidates), k = burst.Queries.Average(q => q.Result.Kept);
+                int fallbacks = burst.Queries.Count(q => q.Result.Fallback);
+                if (setting == "exact")
+                {
+                    exactCycles = burst.CyclesPerQuery;
+                }
+                string mText = setting == "exact" ? "-" : settings.Iterations.ToString(inv);
+                string tText = setting == "exact" ? "-" : $"{t:0.#}%";
+                output.WriteLine(string.Create(inv, $"| {data} | {setting} | {mText} | {tText} | {c:0.#} | {k:0.#} | {fallbacks} | {latency} | {latencyPredicted} | {burst.CyclesPerQuery:0.#} | {predicted.CyclesPerQuery:0.#} | {exactCycles / burst.CyclesPerQuery:0.00}x | {paper} |"));
+            }
+        }
+    }
+
+    /// <summary>Gaussian rows (sigma = 1, rounded and clamped to the input format).</summary>
+    private static long[][] Gaussian(Design design, int rows, double sigma, int seed)
+    {
+        var rng = new Random(seed);
+        return Enumerable.Range(0, rows).Select(_ => Enumerable.Range(0, design.Dimension).Select(_ =>
+        {
+            double u1 = 1 - rng.NextDouble(), u2 = rng.NextDouble();
+            double z = sigma * Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+            return Math.Clamp((long)Math.Round(z * design.Input.Scale), design.Input.MinRaw, design.Input.MaxRaw);
+        }).ToArray()).ToArray();
+    }
+
+    /// <summary>Gaussian K, V and queries; with <paramref name="dominant"/>, each query has three rows of its own whose key is the query scaled by 2.</summary>
+    private static Stimulus DataFor(Design design, int rows, int queries, bool dominant, int seed)
+    {
+        var keys = Gaussian(design, rows, 1, seed);
+        var values = Gaussian(design, rows, 1, seed + 1);
+        var qs = Gaussian(design, queries, 1, seed + 2);
+        if (dominant)
+        {
+            for (int k = 0; k < queries; k++)
+            {
+                for (int i = 0; i < 3; i++)
+                {
+                    int r = (((3 * k) + i) * rows) / (3 * queries);
+                    keys[r] = qs[k].Select(x => Math.Clamp(2 * x, design.Input.MinRaw, design.Input.MaxRaw)).ToArray();
+                }
+            }
+        }
+        return new Stimulus(keys, values, qs.Select(q => new QueryBeat(q, rows)).ToArray());
     }
 
     private static Stimulus Random(Design design, int rows, int queries, int seed)

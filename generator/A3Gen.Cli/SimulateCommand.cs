@@ -19,9 +19,13 @@ public static class SimulateCommand
         var outOption = new Option<string?>("--out") { Description = "write the JSON here instead of standard output" };
         var saturateOption = new Option<bool>("--saturate") { Description = "clamp values the input format cannot hold (and report how many) instead of failing" };
         var traceOption = new Option<string?>("--trace") { Description = "write an FST waveform of the run to this file (verilator only)" };
+        var modeOption = new Option<string>("--mode") { Description = "path of the queries that do not say: exact (every row) or approx (candidate search and post-scoring)", DefaultValueFactory = _ => "exact" };
+        modeOption.AcceptOnlyFromAmong("exact", "approx");
+        var iterationsOption = new Option<int?>("--iterations") { Description = "M, greedy iterations of an approximate query that does not say (default n / 2, the paper's conservative setting)" };
+        var thresholdOption = new Option<double?>("--threshold-percent") { Description = "T: post-scoring keeps rows whose weight is at least T% of the largest, t = ln(100 / T) (default 5)" };
         var command = new Command("simulate", "Run the data file's queries back to back on the generated design and print the results as JSON.")
         {
-            configOption, dataOption, simulatorOption, outOption, saturateOption, traceOption,
+            configOption, dataOption, simulatorOption, modeOption, iterationsOption, thresholdOption, outOption, saturateOption, traceOption,
         };
         command.SetAction(parse => Cli.Guard(stderr, () =>
         {
@@ -33,9 +37,18 @@ public static class SimulateCommand
             {
                 throw new UserException("--trace needs --simulator verilator");
             }
-            var data = DataFile.Load(parse.GetValue(dataOption)!, design, parse.GetValue(saturateOption));
+            var defaults = new QueryDefaults(parse.GetValue(modeOption) == "approx", parse.GetValue(iterationsOption), parse.GetValue(thresholdOption));
+            if (defaults.Iterations is { } m && (m < 0 || m > design.MaxIterations))
+            {
+                throw new UserException($"--iterations {m} is out of range 0..{design.MaxIterations} (the configuration's maxIterations)");
+            }
+            if (defaults.ThresholdPercent is { } t && !(t > 0 && t <= 100))
+            {
+                throw new UserException($"--threshold-percent {t} is out of range (0, 100]");
+            }
+            var data = DataFile.Load(parse.GetValue(dataOption)!, design, parse.GetValue(saturateOption), defaults);
             var run = Simulators.Run(design, simulatorName, data.Stimulus, trace);
-            var json = ToJson(design, run, data.SaturatedCount).ToString(Formatting.Indented).Replace("\r\n", "\n") + "\n";
+            var json = ToJson(design, data.Stimulus, run, data.SaturatedCount).ToString(Formatting.Indented).Replace("\r\n", "\n") + "\n";
             var outPath = parse.GetValue(outOption);
             if (outPath is null)
             {
@@ -52,20 +65,30 @@ public static class SimulateCommand
         return command;
     }
 
-    public static JObject ToJson(Design design, SimulationRun run, int saturated) => new()
+    public static JObject ToJson(Design design, Stimulus stimulus, SimulationRun run, int saturated) => new()
     {
         ["config"] = design.Config.Name,
         ["simulator"] = run.Simulator,
         ["cyclesPerQuery"] = run.CyclesPerQuery,
         ["saturated"] = saturated,
-        ["queries"] = new JArray(run.Queries.Select(q => new JObject
-        {
-            ["output"] = new JArray(q.Result.Output(design.Output)),
-            ["outputRaw"] = new JArray(q.Result.OutputRaw),
-            ["latencyCycles"] = q.Timing.Latency,
-            ["candidates"] = q.Result.Candidates,
-            ["kept"] = q.Result.Kept,
-            ["fallback"] = q.Result.Fallback,
-        })),
+        ["queries"] = new JArray(run.Queries.Select((q, k) => Query(design, stimulus.Queries[k].Settings, q))),
     };
+
+    private static JObject Query(Design design, QuerySettings settings, SimulatedQuery q)
+    {
+        var json = new JObject { ["mode"] = settings.Approximate ? "approx" : "exact" };
+        if (settings.Approximate)
+        {
+            json["iterations"] = settings.Iterations;
+            json["thresholdRaw"] = settings.ThresholdRaw;
+            json["threshold"] = design.Threshold.ToReal(settings.ThresholdRaw);
+        }
+        json["output"] = new JArray(q.Result.Output(design.Output));
+        json["outputRaw"] = new JArray(q.Result.OutputRaw);
+        json["latencyCycles"] = q.Timing.Latency;
+        json["candidates"] = q.Result.Candidates;
+        json["kept"] = q.Result.Kept;
+        json["fallback"] = q.Result.Fallback;
+        return json;
+    }
 }

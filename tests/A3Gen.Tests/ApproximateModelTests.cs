@@ -341,18 +341,22 @@ public class ApproximateModelTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void SimulatorsRefuseApproximateQueries()
+    public void SimulatorsRefuseSettingsTheQueryPortsCannotCarry()
     {
         var d = TestSupport.ShippedDesign("a3-small");
         var s = TestSupport.RandomStimulus(d, 1, 4, 2);
-        var approx = s with { Queries = [s.Queries[0], s.Queries[1] with { Settings = QuerySettings.ApproximateFor(d, 8, 5) }] };
+        var tooMany = s with { Queries = [s.Queries[0], s.Queries[1] with { Settings = new QuerySettings(true, d.MaxIterations + 1, 5) }] };
+        var tooLarge = s with { Queries = [s.Queries[0] with { Settings = new QuerySettings(true, 4, d.Threshold.MaxRaw + 1) }] };
         foreach (var name in new[] { "model", "verilator", "icarus" })
         {
-            var e = Assert.Throws<UserException>(() => Simulators.Run(d, name, approx));
-            Assert.StartsWith("the generated RTL has no approximate path yet: query 1 is approximate", e.Message);
+            var e = Assert.Throws<ArgumentOutOfRangeException>(() => Simulators.Run(d, name, tooMany));
+            Assert.StartsWith($"iterations M = {d.MaxIterations + 1} is out of range 0..{d.MaxIterations} (maxIterations)", e.Message);
+            e = Assert.Throws<ArgumentOutOfRangeException>(() => Simulators.Run(d, name, tooLarge));
+            Assert.StartsWith($"threshold t = {d.Threshold.MaxRaw + 1} (raw) is out of range 0..{d.Threshold.MaxRaw}", e.Message);
         }
-        Assert.Throws<UserException>(() => new IcarusSimulator(d).Run(approx));
-        Assert.Equal(2, new ModelSimulator(d).Run(s).Queries.Count); // exact beats still run
+        // An exact query ignores M and t, whatever they hold.
+        var exact = s with { Queries = [s.Queries[0] with { Settings = new QuerySettings(false, -5, -1) }] };
+        Assert.Single(new ModelSimulator(d).Run(exact).Queries);
     }
 
     // ---- differential: the fixed-point model against the paper's algorithm in double precision ----

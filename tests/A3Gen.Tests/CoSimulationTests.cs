@@ -20,6 +20,33 @@ public class VerilatorCoSimulationTests
         CoSimCases.AssertMatchesModel(design, stimulus, run, $"{config}/{name}");
     }
 
+    public static TheoryData<string, string> EdgeApproximateCases
+    {
+        get
+        {
+            var data = new TheoryData<string, string>();
+            foreach (var config in EdgeConfigs.All.Keys)
+            {
+                foreach (var name in new[] { "approx-paper-settings", "approx-max-iterations", "approx-ties", "approx-negative-products", "approx-mixed-with-exact" })
+                {
+                    data.Add(config, name);
+                }
+            }
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(EdgeApproximateCases))]
+    public void ApproximatePathMatchesTheModelsOnEdgeConfigurations(string config, string name)
+    {
+        // edge-tiny: N = d = 1, S = 256 > N; edge-odd: d = 7 (pass-through comparator nodes), c = 3, S = 2.
+        var design = EdgeConfigs.Design(config);
+        var stimulus = CoSimCases.Build(design, name);
+        var run = new VerilatorSimulator(design).Run(stimulus);
+        CoSimCases.AssertMatchesModel(design, stimulus, run, $"{config}/{name}");
+    }
+
     [Theory]
     [MemberData(nameof(Lint.AllConfigs), MemberType = typeof(Lint))]
     public void CycleContractHoldsForEveryConfiguration(string config)
@@ -75,11 +102,13 @@ public class RandomConfigurationTests
         f = Math.Min(f, 15 - i);
         int fw = rng.Next(0, 2) == 0 ? 2 * f : rng.Next(1, 15);
         int? fo = 3 * f > fw + f || rng.Next(0, 3) == 0 ? rng.Next(0, fw + f + 1) : null;
+        int rows = new[] { 1, 2, 3, 5, 8, 31, 64, 100 }[rng.Next(8)];
+        int dim = new[] { 1, 2, 3, 5, 8, 9, 16 }[rng.Next(7)];
         return new Configuration.A3Config
         {
             Name = $"rnd{seed}",
-            MaxRows = new[] { 1, 2, 3, 5, 8, 31, 64, 100 }[rng.Next(8)],
-            Dimension = new[] { 1, 2, 3, 5, 8, 9, 16 }[rng.Next(7)],
+            MaxRows = rows,
+            Dimension = dim,
             IntegerBits = i,
             FractionBits = f,
             WeightFractionBits = fw,
@@ -91,6 +120,9 @@ public class RandomConfigurationTests
             Reset = rng.Next(0, 3) == 0 ? Configuration.ResetStyle.SyncHigh : Configuration.ResetStyle.AsyncLow,
             QueryQueueDepth = rng.Next(1, 5),
             ResultQueueDepth = rng.Next(1, 5),
+            ProductQueueDepth = rng.Next(3, 7),
+            ScanWidth = 1 << rng.Next(1, 6),
+            MaxIterations = rng.Next(0, 2) == 0 ? null : rng.Next(1, (2 * rows * dim) + 1),
         };
     }
 
@@ -109,8 +141,17 @@ public class RandomConfigurationTests
         Assert.True(code == 0 && output.Trim().Length == 0, $"{design.Config.ToCanonicalJson()}\n{output}");
         (code, output) = TestSupport.RunTool("yosys", ["-q", "-p", $"read_verilog {string.Join(' ', verilog)}; synth -top {design.Prefix}_top; check -assert"], dir);
         Assert.True(code == 0 && !output.Contains("Warning", StringComparison.OrdinalIgnoreCase), $"{design.Config.ToCanonicalJson()}\n{output}");
-        var stimulus = TestSupport.RandomStimulus(design, seed, design.MaxRows, 4, small: seed % 2 == 0) with
+        // Exact and approximate queries (random M and T) mixed, random n, gaps and back-pressure.
+        var rng = new Random(seed);
+        var random = TestSupport.RandomStimulus(design, seed, design.MaxRows, 8, small: seed % 2 == 0);
+        var stimulus = random with
         {
+            Queries = random.Queries.Select(q => q with
+            {
+                Rows = rng.Next(1, design.MaxRows + 1),
+                Settings = rng.Next(3) == 0 ? default
+                    : Model.QuerySettings.ApproximateFor(design, rng.Next(0, design.MaxIterations + 1), new[] { 1, 2.5, 5, 10, 20, 100 }[rng.Next(6)]),
+            }).ToArray(),
             QueryOffer = Stimulus.RandomPattern(seed, 70),
             ResultReady = Stimulus.RandomPattern(seed + 1, 60),
         };

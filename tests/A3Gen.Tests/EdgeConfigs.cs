@@ -20,6 +20,7 @@ public static class EdgeConfigs
             Reset = ResetStyle.SyncHigh,
             QueryQueueDepth = 1,
             ResultQueueDepth = 1,
+            ScanWidth = 256,
         },
         // A power-of-two N (no row-range check), odd d (pass-through adder nodes), one adder level per
         // stage, the deepest divider, a 1-bit low table, output rounding by several bits.
@@ -37,6 +38,8 @@ public static class EdgeConfigs
             OutputFractionBits = 2,
             QueryQueueDepth = 4,
             ResultQueueDepth = 1,
+            ProductQueueDepth = 3,
+            ScanWidth = 2,
         },
     };
 

@@ -129,8 +129,8 @@ public class ElaborationTests
         var timings = new CycleModel(d).Run(Enumerable.Repeat(4, 10).ToArray(), resultReady: c => c >= 500);
         Assert.True(timings.All(t => t.ResultTakenCycle >= 500));
         Assert.Equal(Enumerable.Range(0, 10), timings.Select((t, k) => k).OrderBy(k => timings[k].ResultTakenCycle));
-        // With no result taken the result queue, both banks of both buffers and the query queue fill; the stages idle.
+        // With no result taken the result queue, both banks of the three buffers and the query queue fill; the stages idle.
         int inFlight = timings.Count(t => t.AcceptCycle < 500);
-        Assert.Equal(d.Config.QueryQueueDepth + 2 + 2 + d.Config.ResultQueueDepth, inFlight);
+        Assert.Equal(d.Config.QueryQueueDepth + 2 + 2 + 2 + d.Config.ResultQueueDepth, inFlight);
     }
 }

@@ -80,16 +80,32 @@ public class FlowFileTests
     }
 }
 
-/// <summary>scripts/a3gen synth on the small configuration: report, netlist, gate-level equivalence, iCE40 place and route.</summary>
+/// <summary>scripts/a3gen synth on the small configuration: report, netlist, gate-level equivalence; iCE40 place and route of a tinier one.</summary>
 public class SynthesisTests
 {
-    private static (SynthReport Report, string Dir) Synthesize(string name, SynthTarget target, MemoryMapping memories)
+    private static (SynthReport Report, string Dir) Synthesize(string name, SynthTarget target, MemoryMapping memories) =>
+        Synthesize(TestSupport.ShippedDesign(name), target, memories);
+
+    private static (SynthReport Report, string Dir) Synthesize(Design design, SynthTarget target, MemoryMapping memories)
     {
         ExternalTool.Require("yosys", "run scripts/test.sh, which installs Yosys");
-        var dir = Path.Combine(TestSupport.TempDir("synth-" + name), "out");
-        var report = new YosysSynthesis(TestSupport.ShippedDesign(name), target, memories).Run(dir);
+        var dir = Path.Combine(TestSupport.TempDir("synth-" + design.Config.Name), "out");
+        var report = new YosysSynthesis(design, target, memories).Run(dir);
         return (report, dir);
     }
+
+    /// <summary>
+    /// Small enough for an iCE40 HX8K with the approximate path (a3-small, N = 16 and d = 4, needs about
+    /// 8,300 LUTs for 7,680 logic cells since the candidate search was added).
+    /// </summary>
+    public static Configuration.A3Config Ice40Tiny { get; } = new()
+    {
+        Name = "a3-ice40",
+        MaxRows = 16,
+        Dimension = 2,
+        IntegerBits = 3,
+        FractionBits = 3,
+    };
 
     [Fact]
     public void GenericSynthesisReportsEveryModuleAndTheMacros()
@@ -98,12 +114,13 @@ public class SynthesisTests
         var (r, dir) = Synthesize("a3-small", SynthTarget.Generic, MemoryMapping.Macro);
         Assert.Equal(0, r.CheckProblems);
         Assert.Equal(0, r.Total.Latches);
-        foreach (var instance in new[] { "u_dot_product", "u_exponent", "u_output", "u_query_queue", "u_result_queue", "(top glue)" })
+        foreach (var instance in new[] { "u_candidate", "u_dot_product", "u_exponent", "u_output", "u_query_queue", "u_result_queue", "(top glue)" })
         {
             var i = r.Instances.Single(x => x.Instance == instance);
             Assert.True(i.Total.Cells > 0 && i.Total.Transistors > 0 && i.Depth > 0, $"{instance}: {i}");
         }
-        Assert.Equal(2 * design.Dimension + 1, r.Total.Multipliers);
+        // d in the dot product, d in the output, 1 in the exponent, 2d in the column-sides of the candidate search.
+        Assert.Equal((4 * design.Dimension) + 1, r.Total.Multipliers);
         Assert.Equal(design.Memories.Select(m => (m.Instance, m.Bits)), r.Macros.Select(m => (m.Instance, m.Bits)));
         Assert.All(design.Memories, m => Assert.Equal(m.Bits, r.Instances.Single(i => i.Instance == m.Instance).Total.MacroBits));
         Assert.Equal(r.Instances.Sum(i => i.Total.Cells), r.Total.Cells);
@@ -151,7 +168,7 @@ public class SynthesisTests
     public void Ice40PlaceAndRouteGivesFmax()
     {
         ExternalTool.Require("nextpnr-ice40", "run scripts/test.sh, which installs nextpnr-ice40");
-        var (r, dir) = Synthesize("a3-small", SynthTarget.Ice40, MemoryMapping.Logic);
+        var (r, dir) = Synthesize(new Design(Ice40Tiny), SynthTarget.Ice40, MemoryMapping.Logic);
         var p = r.PlaceAndRoute!;
         Assert.True(p.Ran, p.Note);
         Assert.True(p.FmaxMhz > 1 && p.FmaxMhz < 1000, $"Fmax {p.FmaxMhz}");

@@ -26,7 +26,7 @@ public sealed record PipeStageView(int Index, string Prev, string PrevRow, bool 
 }
 
 /// <summary>One column-side of the candidate search: its slices of the shared buses and its tree signals.</summary>
-public sealed record SideView(int Index, string Name, int Column, int Lsb, int Msb, int IdLsb, int IdMsb,
+public sealed record SideView(int Index, string Name, int Column, int Lsb, int Msb, string Ids,
     int AddrLsb, int AddrMsb, int DataLsb, int DataMsb, string Down, string Pop, string V, string P, string R);
 
 /// <summary>A comparator-tree node: a leaf (a column's head), a pass-through, or a compare of A and B.</summary>
@@ -288,7 +288,9 @@ public sealed class ViewModel
             {
                 int index = (2 * j) + side;
                 bool max = side == 0;
-                sides.Add(new SideView(index, max ? $"max{j}" : $"min{j}", j, lsb, msb, idLsb, idMsb,
+                // load_ids_i is a scalar port when d = 1 and N <= 2: no select then.
+                string ids = d * WId == 1 ? "load_ids_i" : $"load_ids_i[{idMsb}:{idLsb}]";
+                sides.Add(new SideView(index, max ? $"max{j}" : $"min{j}", j, lsb, msb, ids,
                     index * WId, (index * WId) + WId - 1, index * WSortedEntry, (index * WSortedEntry) + WSortedEntry - 1,
                     max ? $"!in_q[{msb}]" : $"in_q[{msb}]",
                     max ? $"in_loop & mx_v & (mx_c == {col})" : $"pop_min & (mn_c == {col})",

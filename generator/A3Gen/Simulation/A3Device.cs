@@ -138,6 +138,8 @@ public sealed class A3Device : IDisposable
         if (valid)
         {
             settings.Validate(Design);
+            // An exact query ignores M and t: the ports get zeros.
+            settings = settings.Approximate ? settings : QuerySettings.Exact;
             SetScalar(queryApprox, settings.Approximate ? 1u : 0u);
             SetScalar(queryIterations, (uint)settings.Iterations);
             SetWords(queryThreshold, PortWords.Pack([settings.ThresholdRaw], Design.Threshold.Width, Design.Threshold.Width));

@@ -232,8 +232,9 @@ public sealed class IcarusSimulator(Design design, TemplateRenderer? renderer = 
         WriteLines(dir, "query_data.hex", stimulus.Queries.Select(q => Pack(q.Query, w, design.Dimension, "query")));
         WriteLines(dir, "query_rows.hex", stimulus.Queries.Select(q => Hex(q.Rows, wn)));
         WriteLines(dir, "query_approx.hex", stimulus.Queries.Select(q => q.Settings.Approximate ? "1" : "0"));
-        WriteLines(dir, "query_iters.hex", stimulus.Queries.Select(q => Hex(q.Settings.Iterations, design.IterationCount.Width)));
-        WriteLines(dir, "query_threshold.hex", stimulus.Queries.Select(q => Hex(q.Settings.ThresholdRaw, design.Threshold.Width)));
+        // An exact query ignores M and t: zeros.
+        WriteLines(dir, "query_iters.hex", stimulus.Queries.Select(q => Hex(q.Settings.Approximate ? q.Settings.Iterations : 0, design.IterationCount.Width)));
+        WriteLines(dir, "query_threshold.hex", stimulus.Queries.Select(q => Hex(q.Settings.Approximate ? q.Settings.ThresholdRaw : 0, design.Threshold.Width)));
         var sorted = stimulus.Sorted(design);
         WriteLines(dir, "sorted_data.hex", sorted.Select(e => Pack(e.Select(x => x.Value).ToArray(), w, design.Dimension, "sorted-key entry")));
         WriteLines(dir, "sorted_ids.hex", sorted.Select(e => Pack(e.Select(x => (long)x.RowId).ToArray(), design.RowIdWidth, design.Dimension, "sorted-key rowIds")));
