@@ -94,4 +94,27 @@ public class SyntheticTraceTests
             Assert.Equal(a.Instances[i].Values, b.Instances[i].Values);
         }
     }
+
+    [Fact]
+    public void MakeTraceCommandWritesTheSameBytesForTheSameSeed()
+    {
+        var dir = TestSupport.TempDir("make-trace");
+        string[] Args(string file, string seed) =>
+            ["make-trace", "--family", "planted", "--seed", seed, "--instances", "2", "--queries", "3", "--rows", "40", "--dimension", "8", "--dominant", "2", "--out", Path.Combine(dir, file)];
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        Assert.Equal(0, Cli.Cli.Run(Args("a.npz", "4"), stdout, stderr));
+        Assert.Equal(0, Cli.Cli.Run(Args("b.npz", "4"), stdout, stderr));
+        Assert.Equal(0, Cli.Cli.Run(Args("c.npz", "5"), stdout, stderr));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "a.npz")), File.ReadAllBytes(Path.Combine(dir, "b.npz")));
+        Assert.NotEqual(File.ReadAllBytes(Path.Combine(dir, "a.npz")), File.ReadAllBytes(Path.Combine(dir, "c.npz")));
+        var trace = TraceReader.Load(Path.Combine(dir, "a.npz"));
+        var direct = SyntheticTraces.Planted(4, 2, 3, 40, 8, dominant: 2, gap: 8.0);
+        Assert.Equal(direct.Instances[1].Queries, trace.Instances[1].Queries);
+        Assert.Equal("planted/head1", trace.Instances[1].Name);
+
+        Assert.Equal(1, Cli.Cli.Run(["make-trace", "--family", "planted", "--rows", "4", "--dominant", "5", "--out", Path.Combine(dir, "d.npz")], stdout, stderr));
+        Assert.Equal("a3gen: error: --dominant = 5 is out of range 1..4 (--rows)", stderr.ToString().Trim());
+        Assert.False(File.Exists(Path.Combine(dir, "d.npz")));
+    }
 }

@@ -209,6 +209,24 @@ public class TraceReaderTests
     }
 
     [Fact]
+    public void TruncatedArrayInsideAnNpz()
+    {
+        var k = np.save(Values(2, 4, 5));
+        var path = Path.Combine(TestSupport.TempDir("trace-truncated-entry"), "cut.npz");
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
+        {
+            foreach (var (name, bytes) in new[] { ("q", np.save(Values(1, 3, 5))), ("k", k[..(k.Length - 12)]), ("v", np.save(Values(3, 4, 5))) })
+            {
+                using var s = zip.CreateEntry(name + ".npy").Open();
+                s.Write(bytes);
+            }
+        }
+        var e = Assert.Throws<UserException>(() => TraceReader.Load(path));
+        Assert.StartsWith("cut.npz: array 'k' is not a readable .npy array: ", e.Message);
+        Assert.Contains("expected 80 bytes got 68", e.Message);
+    }
+
+    [Fact]
     public void MissingArray()
     {
         var path = WriteNpz(("q", Values(1, 3, 5)), ("k", Values(2, 4, 5)));
