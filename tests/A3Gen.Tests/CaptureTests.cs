@@ -126,4 +126,39 @@ public class CaptureTests(MiniLmFixture fixture) : IClassFixture<MiniLmFixture>
         Assert.Equal(1, code);
         Assert.StartsWith($"a3gen: error: cannot read text '{Path.Combine(dir, "none.txt")}': ", stderr.ToString());
     }
+
+    [Fact]
+    public void ShippedTraceIsTheCaptureOfItsPassage()
+    {
+        var folder = Path.Combine(TestSupport.RepoRoot, "testbenches", "traces");
+        var shipped = TraceReader.Load(Path.Combine(folder, "minilm-devil.npz"));
+        var sidecar = JObject.Parse(File.ReadAllText(Path.Combine(folder, "minilm-devil.json")));
+        var passage = (string)sidecar["passages"]![0]!["text"]!;
+        Assert.Equal(72, shipped.Instances.Count);
+        Assert.Equal((128, 128, 32), (shipped.MaxRows, shipped.Instances[0].QueryCount, shipped.Dimension));
+        var again = fixture.Capture.Capture(passage, "p0");
+        Assert.Equal((string)sidecar["passages"]![0]!["wordPieces"]!, string.Join(' ', again.Passage.Tokens));
+        Assert.Equal(shipped.Instances.Select(i => i.Name), again.Instances.Select(i => i.Name));
+        double worst = 0;
+        for (int i = 0; i < shipped.Instances.Count; i++)
+        {
+            foreach (var (a, b) in new[]
+            {
+                (shipped.Instances[i].Queries, again.Instances[i].Queries),
+                (shipped.Instances[i].Keys, again.Instances[i].Keys),
+                (shipped.Instances[i].Values, again.Instances[i].Values),
+            })
+            {
+                for (int r = 0; r < a.Length; r++)
+                {
+                    for (int c = 0; c < a[r].Length; c++)
+                    {
+                        worst = Math.Max(worst, Math.Abs(a[r][c] - b[r][c]));
+                    }
+                }
+            }
+        }
+        // float32 storage, and another CPU's ONNX Runtime kernels may round differently.
+        Assert.True(worst < 1e-4, $"the shipped trace differs from a new capture by up to {worst}");
+    }
 }
