@@ -92,6 +92,16 @@ public class TraceReaderTests
     }
 
     [Fact]
+    public void ThreeNpyFilesByPath()
+    {
+        var folder = Fixture("folder");
+        var trace = TraceReader.LoadNpy(Path.Combine(folder, "q.npy"), Path.Combine(folder, "k.npy"), Path.Combine(folder, "v.npy"));
+        AssertFixtureInstance(trace.Instances[1], 1);
+        var e = Assert.Throws<UserException>(() => TraceReader.LoadNpy(Path.Combine(folder, "q.npy"), Fixture("v2.npy"), Path.Combine(folder, "q.npy")));
+        Assert.Equal("q.npy, v2.npy, q.npy: array 'v' has shape [2, 3, 5], expected [h, n, d] with n = 4 matching 'k'", e.Message);
+    }
+
+    [Fact]
     public void RankTwoKeysAreSharedByEveryHead()
     {
         var path = WriteNpz(("q", Values(1, 2, 3, 5)), ("k", Values(2, 4, 5)), ("v", Values(3, 4, 5)));

@@ -10,7 +10,8 @@ namespace A3Gen.Traces;
 /// <list type="bullet">
 /// <item>a NumPy <c>.npz</c> file (as <c>numpy.savez</c> or <c>numpy.savez_compressed</c> write it),</item>
 /// <item>a folder of <c>.npy</c> files (an unzipped <c>.npz</c>: <c>q.npy</c>, <c>k.npy</c>, <c>v.npy</c>, or one subfolder per group),</item>
-/// <item>the simulate command's JSON data file <c>{"keys", "values", "queries"}</c> (one instance).</item>
+/// <item>the simulate command's JSON data file <c>{"keys", "values", "queries"}</c> (one instance),</item>
+/// <item>three .npy files given by path (<see cref="LoadNpy"/>).</item>
 /// </list>
 /// Array names: <c>q</c> (queries, [m, d] or per head [h, m, d]), <c>k</c> (keys, [n, d] or
 /// [h, n, d]) and <c>v</c> (values, the shape of <c>k</c>). Several groups (say one per layer)
@@ -119,6 +120,25 @@ public static class TraceReader
             arrays.Add(ReadNpy(stream, source, file[..^".npy".Length]));
         }
         return FromArrays(source, arrays);
+    }
+
+    /// <summary>Reads three .npy files, wherever they are, as the arrays q, k and v of one group.</summary>
+    public static Trace LoadNpy(string queries, string keys, string values)
+    {
+        var arrays = new List<NpyArray>();
+        foreach (var (path, role) in new[] { (queries, QueryArray), (keys, KeyArray), (values, ValueArray) })
+        {
+            try
+            {
+                using var stream = File.OpenRead(path);
+                arrays.Add(ReadNpy(stream, Path.GetFileName(path), role));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new UserException($"cannot read '{path}' ({role}): {e.Message}", e);
+            }
+        }
+        return FromArrays(string.Join(", ", Path.GetFileName(queries), Path.GetFileName(keys), Path.GetFileName(values)), arrays);
     }
 
     /// <summary>Reads the simulate command's data file <c>{"keys", "values", "queries"}</c> as one instance.</summary>
