@@ -5,7 +5,7 @@ using A3Gen.Emission;
 
 namespace A3Gen.Cli;
 
-/// <summary>The a3gen command line: generate, info, synth, simulate and bench.</summary>
+/// <summary>The a3gen command line: generate, info, synth, simulate, bench, capture and make-trace.</summary>
 public static class Cli
 {
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
@@ -46,6 +46,8 @@ public static class Cli
         named.Subcommands.Add(SynthCommand.Build(stdout, stderr));
         named.Subcommands.Add(SimulateCommand.Build(stdout, stderr));
         named.Subcommands.Add(BenchCommand.Build(stdout, stderr));
+        named.Subcommands.Add(CaptureCommand.Build(stdout, stderr));
+        named.Subcommands.Add(MakeTraceCommand.Build(stdout, stderr));
 
         var parseResult = named.Parse(args);
         if (parseResult.Errors.Count > 0)
