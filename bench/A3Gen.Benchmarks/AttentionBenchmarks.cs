@@ -26,6 +26,9 @@ public class AttentionBenchmarks
     [ParamsSource(nameof(Shapes))]
     public Shape Size { get; set; }
 
+    /// <summary>Leave out the setup's log lines (the CPU-time cross-check prints its own table).</summary>
+    public bool Quiet { get; init; }
+
     private AttentionProblem _problem = null!;
     private VectorizedAttention _vectorized = null!;
     private TensorPrimitivesAttention _primitives = null!;
@@ -51,7 +54,10 @@ public class AttentionBenchmarks
         _batchOutput = new float[BatchSize * d];
         _problem.Query(0).CopyTo(_onnxSingle.Queries);
         _problem.Queries.CopyTo(_onnxBatch.Queries, 0);
-        Console.WriteLine($"// A3Gen setup: Vector<float>.Count = {VectorizedAttention.Lanes}, shape {Size}");
+        if (!Quiet)
+        {
+            Console.WriteLine($"// A3Gen setup: Vector<float>.Count = {VectorizedAttention.Lanes}, shape {Size}");
+        }
         Check();
     }
 
@@ -72,7 +78,10 @@ public class AttentionBenchmarks
         {
             throw new InvalidOperationException($"{name} {Size}: max |o - o_ref| / max |V| = {error:g3} exceeds {Tolerance:g3}");
         }
-        Console.WriteLine($"// A3Gen check: {name} {Size}: max |o - o_ref| / max |V| = {error:g3} (tolerance {Tolerance:g1})");
+        if (!Quiet)
+        {
+            Console.WriteLine($"// A3Gen check: {name} {Size}: max |o - o_ref| / max |V| = {error:g3} (tolerance {Tolerance:g1})");
+        }
     }
 
     [GlobalCleanup]
