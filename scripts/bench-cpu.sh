@@ -28,5 +28,5 @@ if [ $# -eq 0 ]; then set -- --filter '*'; fi
 dotnet "$out/A3Gen.Benchmarks.dll" "$@"
 echo "# load average after the BenchmarkDotNet run: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-DOTNET_MaxVectorTBitWidth=512 dotnet "$out/A3Gen.Benchmarks.dll" --cpu-time
+DOTNET_MaxVectorTBitWidth=512 DOTNET_TieredCompilation=0 dotnet "$out/A3Gen.Benchmarks.dll" --cpu-time
 echo "# load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -13,7 +13,7 @@ namespace A3Gen.Benchmarks;
 /// implementation once per size against double-precision attention and exits (non-zero on a
 /// mismatch); with --cpu-time, prints the thread-CPU-time cross-check; otherwise runs the
 /// benchmarks (one job: 1 launch, 5 warm-up and 31 measured iterations of about 50 ms each;
-/// Vector&lt;float&gt; at 512 bits) and prints a Markdown table of medians next to the accelerator's
+/// Vector&lt;float&gt; at 512 bits, tiered compilation off) and prints a Markdown table of medians next to the accelerator's
 /// exact-path figures.
 /// </summary>
 public static class Program
@@ -35,6 +35,11 @@ public static class Program
             .WithIterationCount(31)
             .WithIterationTime(TimeInterval.FromMilliseconds(50))
             .WithEnvironmentVariable("DOTNET_MaxVectorTBitWidth", "512")
+            // Every method compiled fully optimized on its first call. Under the default tiering some
+            // benchmark processes kept a kernel in a slow tier for the whole measurement (10x spreads
+            // between runs of the same code); without it the runs agree. It costs Dynamic PGO, which
+            // matters only to the per-row TensorPrimitives variant (about 1.5-2x, see bench/README.md).
+            .WithEnvironmentVariable("DOTNET_TieredCompilation", "0")
             .WithId("A3Gen");
         var config = DefaultConfig.Instance
             .AddJob(job.AsDefault())
