@@ -116,7 +116,7 @@ public static class CoSimCases
             case "approx-ties":
                 {
                     // Coarse values: many equal products inside and across columns.
-                    long[] Coarse() => Enumerable.Range(0, d.Dimension).Select(_ => (long)(rng.Next(-2, 3) * d.Input.Scale)).ToArray();
+                    long[] Coarse() => Enumerable.Range(0, d.Dimension).Select(_ => Math.Clamp((long)(rng.Next(-2, 3) * d.Input.Scale), lo, hi)).ToArray();
                     var keys = Enumerable.Range(0, n).Select(_ => Coarse()).ToArray();
                     var queries = Enumerable.Range(0, 3).Select(k => new QueryBeat(Coarse(), n, Approx(d, Math.Max(1, n / (k + 1)), 5))).ToArray();
                     return new Stimulus(keys, TestSupport.RandomMatrix(rng, d, n), queries);
