@@ -211,7 +211,9 @@ public class ExploreTests
         var report = Path.Combine(dir, "report.json");
         File.WriteAllText(report, """
             {"config": "a3-small", "target": "generic", "memories": "macro",
-             "instances": [{"instance": "u_candidate", "module": "candidate", "total": {"cells": 1200, "flipFlops": 300, "transistors": 9000, "macroBits": 0}}],
+             "instances": [{"instance": "u_candidate", "module": "candidate", "total": {"cells": 1200, "flipFlops": 300, "transistors": 9000, "macroBits": 0}},
+                           {"instance": "u_sorted_max0", "module": "sram", "total": {"macroBits": 512}},
+                           {"instance": "u_sorted_max1", "module": "sram", "total": {"macroBits": 512}}],
              "total": {"cells": 5000, "flipFlops": 900, "transistors": 40000, "macroBits": 2048}}
             """);
         var outDir = Path.Combine(dir, "out");
@@ -219,8 +221,9 @@ public class ExploreTests
             "--iterations", "n/2", "--threshold-percent", "5", "--out", outDir);
         Assert.True(code == 0, stderr);
         var summary = File.ReadAllText(Path.Combine(outDir, "summary.md"));
-        Assert.Contains("| u_candidate | candidate | 1200 | 300 | 9000 | 0 |", summary);
-        Assert.Contains("| **total** |  | 5000 | 900 | 40000 | 2048 |", summary);
+        Assert.Contains("| u_candidate | candidate | 1200 | 300 | 9000 | 22.5% | 0 | 0.0% |", summary);
+        Assert.Contains("| u_sorted_max0..1 (x2) | sram | 0 | 0 | 0 | 0.0% | 1024 | 50.0% |", summary);
+        Assert.Contains("| **total** |  | 5000 | 900 | 40000 | 100.0% | 2048 | 100.0% |", summary);
 
         var other = Path.Combine(dir, "other.json");
         File.WriteAllText(other, File.ReadAllText(report).Replace("a3-small", "a3-mid"));

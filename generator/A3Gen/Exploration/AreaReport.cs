@@ -16,6 +16,22 @@ public sealed record AreaReport(string Source, string Config, string Target, str
 {
     public bool Fpga => Target != "generic";
 
+    /// <summary>
+    /// Instances that differ only in a trailing number (u_sorted_max0..31, u_exp_sram0/1) as one row each
+    /// group, named <c>u_sorted_max0..31 (x32)</c>, with their figures added up; order of first appearance.
+    /// </summary>
+    public static IReadOnlyList<AreaInstance> Grouped(IReadOnlyList<AreaInstance> instances) =>
+        instances.GroupBy(i => (Stem: i.Instance.TrimEnd("0123456789".ToCharArray()), i.Module))
+            .Select(g => g.Count() == 1
+                ? g.First()
+                : new AreaInstance(
+                    $"{g.Key.Stem}{g.Min(Number)}..{g.Max(Number)} (x{g.Count()})", g.Key.Module,
+                    g.Sum(i => i.Cells), g.Sum(i => i.FlipFlops), g.Sum(i => i.Transistors), g.Sum(i => i.Luts), g.Sum(i => i.MacroBits)))
+            .ToArray();
+
+    private static int Number(AreaInstance i) =>
+        int.Parse(i.Instance[i.Instance.TrimEnd("0123456789".ToCharArray()).Length..], System.Globalization.CultureInfo.InvariantCulture);
+
     public static AreaReport From(SynthReport report, string source) =>
         new(source, report.Config, report.Target, report.Memories, Figures("total", "", report.Total),
             report.Instances.Select(i => Figures(i.Instance, i.Module, i.Total)).ToArray());

@@ -137,13 +137,13 @@ public static class ExploreWriter
             Line($"From {area.Source} ({area.Target}, memories {area.Memories}); the same for every point (M and T are per-query settings). SRAM macros are counted in bits, not in cells.");
             Line($"");
             Text(area.Fpga
-                ? "| instance | module | cells | flip-flops | LUTs |\n|---|---|---:|---:|---:|"
-                : "| instance | module | cells | flip-flops | transistors | macro bits |\n|---|---|---:|---:|---:|---:|");
-            foreach (var i in area.Instances.Append(area.Total with { Instance = "**total**" }))
+                ? "| instance | module | cells | flip-flops | LUTs | share of LUTs |\n|---|---|---:|---:|---:|---:|"
+                : "| instance | module | cells | flip-flops | transistors | share of transistors | macro bits | share of macro bits |\n|---|---|---:|---:|---:|---:|---:|---:|");
+            foreach (var i in AreaReport.Grouped(area.Instances).Append(area.Total with { Instance = "**total**" }))
             {
                 Text(area.Fpga
-                    ? string.Create(Inv, $"| {i.Instance} | {i.Module} | {i.Cells} | {i.FlipFlops} | {i.Luts} |")
-                    : string.Create(Inv, $"| {i.Instance} | {i.Module} | {i.Cells} | {i.FlipFlops} | {i.Transistors} | {i.MacroBits} |"));
+                    ? string.Create(Inv, $"| {i.Instance} | {i.Module} | {i.Cells} | {i.FlipFlops} | {i.Luts} | {Percent(i.Luts, area.Total.Luts)} |")
+                    : string.Create(Inv, $"| {i.Instance} | {i.Module} | {i.Cells} | {i.FlipFlops} | {i.Transistors} | {Percent(i.Transistors, area.Total.Transistors)} | {i.MacroBits} | {Percent(i.MacroBits, area.Total.MacroBits)} |"));
             }
         }
         else
