@@ -70,6 +70,8 @@ public static class ExploreCommand
             {
                 stderr.WriteLine($"explore: co-simulating {cosim} queries at 2 points under Verilator (the first run on a configuration builds its model)");
                 cosimReport = CoSimSample.Run(result, cosim, new VerilatorSimulator(design));
+                stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"explore: co-simulation agrees with the models on {cosimReport.Queries} queries ({cosimReport.Seconds:0.0} s)"));
             }
 
             Emitter.Publish(outDir, dir =>
@@ -80,6 +82,7 @@ public static class ExploreCommand
                     stderr.WriteLine($"explore: synthesizing {config.Name} with Yosys (generic, SRAM macros) for the area");
                     var report = new YosysSynthesis(design, SynthTarget.Generic, MemoryMapping.Macro).Run(Path.Combine(dir, "synth"));
                     area = AreaReport.From(report, "synth/report.json");
+                    stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"explore: synthesis done ({report.Seconds:0.0} s of Yosys)"));
                 }
                 File.WriteAllText(Path.Combine(dir, "points.csv"), ExploreWriter.Csv(result));
                 var plots = ExplorePlots.Write(result, $"{config.Name} on {traceName}", dir);
