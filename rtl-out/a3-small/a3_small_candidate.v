@@ -9,9 +9,9 @@
 // search for M iterations, one a cycle: 4 max-side and 4 min-side column queues
 // feed two 4-input comparator trees; the max side's largest head product is added to its row's
 // greedy score (and to the running sum R) if positive, then, only while R >= 0, the min side's
-// smallest head product is added if negative; both heads are popped. Then a scan of 16
-// greedy-score flags a cycle writes the rows with a positive greedy score, ascending, into the
-// candidate list. No candidate: fall back to all n rows and raise the fallback flag.
+// smallest head product is added if negative; both heads are popped. After the last iteration the
+// flags "greedy score > 0" of rows 0..n-1 go to the candidate buffer as the candidate mask, which the
+// dot product scans. No candidate: fall back to all n rows and raise the fallback flag.
 // Semantics: docs/approximation-design.md.
 module a3_small_candidate (
   input  wire                  clk_i,
@@ -24,20 +24,13 @@ module a3_small_candidate (
   output wire [7:0] sk_re_o,
   output wire [31:0] sk_raddr_o,
   input  wire [103:0] sk_rdata_i,
-  // candidate list (bank chosen by the buffer control)
-  output wire                  cl_we_o,
-  output wire [3:0] cl_waddr_o,
-  output wire [3:0] cl_wdata_o,
-  // candidate buffer write side: (fallback, t, post-scoring on, rows to score, q)
+  // candidate buffer write side: (candidate mask, fallback, t, post-scoring on, rows, q)
   input  wire                  wr_free_i,
   output wire                  wr_done_o,
-  output wire [62:0] wr_meta_o,
+  output wire [78:0] wr_meta_o,
   output wire                  busy_o
 );
 
-  localparam [1:0] PhaseFill = 2'd0;
-  localparam [1:0] PhaseLoop = 2'd1;
-  localparam [1:0] PhaseScan = 2'd2;
 
   // ---- the query ----
   wire [35:0] in_q = q_data_i[35:0];
@@ -47,27 +40,21 @@ module a3_small_candidate (
   wire [19:0] in_t = q_data_i[69:50];
   // n is 1..N by contract; 0 runs as 1 and anything above N as N, so no beat can hang the pipeline.
   wire [4:0] rows_eff = (in_rows == 5'd0) ? 5'd1 : ((in_rows > 5'd16) ? 5'd16 : in_rows);
-  wire [4:0] rows_m1 = rows_eff - 5'd1;
 
   reg busy_q, busy_d;
   reg approx_q, approx_d;
-  reg [1:0] phase_q, phase_d;
+  reg loop_q, loop_d;
   reg fill_q, fill_d;
   reg [7:0] iters_q, iters_d;
   reg [4:0] rows_q, rows_d;
   reg [19:0] t_q, t_d;
   reg [35:0] qv_q, qv_d;
   reg signed [24:0] sum_q, sum_d;
-  reg [4:0] count_q, count_d;
-  reg [0:0] win_q, win_d;
-  reg [0:0] last_win_q, last_win_d;
-  reg win_load_q, win_load_d;
-  reg [15:0] pend_q, pend_d;
 
   wire start = !busy_q & q_valid_i & wr_free_i;
   wire side_start = start & in_approx;
-  wire in_loop = busy_q & approx_q & (phase_q == PhaseLoop);
-  wire in_scan = busy_q & approx_q & (phase_q == PhaseScan);
+  wire in_fill = busy_q & approx_q & !loop_q;
+  wire in_loop = busy_q & approx_q & loop_q;
 
   // ---- column-sides ----
   wire xv0, nv0;
@@ -293,7 +280,7 @@ module a3_small_candidate (
 
   // ---- one greedy iteration ----
   // Greedy scores: N registers with valid bits (cleared at the start, no cycle per row); pos_q marks
-  // the rows r < n whose greedy score is positive, the scan's flags.
+  // the rows r < n whose greedy score is positive: the candidate mask.
   reg signed [19:0] greedy_q [0:15];
   reg [15:0] gvalid_q, gvalid_d;
   reg [15:0] pos_q, pos_d;
@@ -313,120 +300,47 @@ module a3_small_candidate (
   wire max_in_rows = {{1{1'b0}}, mx_r} < rows_q;
   wire min_in_rows = {{1{1'b0}}, mn_r} < rows_q;
 
-  // ---- the scan: 16 flags a cycle, one candidate a cycle ----
-  wire [15:0] pos_padded = pos_q;
-  wire [15:0] window = pos_padded;
-  wire [15:0] cur = win_load_q ? window : pend_q;
-  wire any = |cur;
-  wire [15:0] rest = cur & (cur - 16'd1);
-  reg [3:0] low;
-  always @* begin
-    low = 4'd0;
-    if (cur[15]) begin
-      low = 4'd15;
-    end
-    if (cur[14]) begin
-      low = 4'd14;
-    end
-    if (cur[13]) begin
-      low = 4'd13;
-    end
-    if (cur[12]) begin
-      low = 4'd12;
-    end
-    if (cur[11]) begin
-      low = 4'd11;
-    end
-    if (cur[10]) begin
-      low = 4'd10;
-    end
-    if (cur[9]) begin
-      low = 4'd9;
-    end
-    if (cur[8]) begin
-      low = 4'd8;
-    end
-    if (cur[7]) begin
-      low = 4'd7;
-    end
-    if (cur[6]) begin
-      low = 4'd6;
-    end
-    if (cur[5]) begin
-      low = 4'd5;
-    end
-    if (cur[4]) begin
-      low = 4'd4;
-    end
-    if (cur[3]) begin
-      low = 4'd3;
-    end
-    if (cur[2]) begin
-      low = 4'd2;
-    end
-    if (cur[1]) begin
-      low = 4'd1;
-    end
-    if (cur[0]) begin
-      low = 4'd0;
-    end
-  end
-  wire emit = in_scan & any;
-  wire advance = in_scan & (!any | (rest == 16'd0));
-  wire scan_done = advance & (win_q == last_win_q);
-  wire [4:0] scan_row = {win_q, low};
-  wire unused_scan_row = &{1'b0, scan_row[4:4]};
-  wire [4:0] count_new = count_q + {{4{1'b0}}, emit};
+  // ---- done: the exact path at once, the approximate one after its last iteration (or its fill for M = 0) ----
   wire exact_done = busy_q & !approx_q;
-  wire done = exact_done | scan_done;
-  wire fallback = approx_q & (count_new == 5'd0);
-  wire post = approx_q & !fallback;
+  wire search_done = (in_loop & (iters_q == 8'd1)) | (in_fill & fill_q & (iters_q == 8'd0));
+  wire done = exact_done | search_done;
+  wire any_candidate = |pos_d;
+  wire fallback = approx_q & !any_candidate;
+  wire post = approx_q & any_candidate;
 
   always @* begin
     busy_d = busy_q;
     approx_d = approx_q;
-    phase_d = phase_q;
+    loop_d = loop_q;
     fill_d = fill_q;
     iters_d = iters_q;
     rows_d = rows_q;
     t_d = t_q;
     qv_d = qv_q;
     sum_d = sum_q;
-    count_d = count_q;
-    win_d = win_q;
-    last_win_d = last_win_q;
-    win_load_d = win_load_q;
-    pend_d = pend_q;
     gvalid_d = gvalid_q;
     pos_d = pos_q;
     if (start) begin
       busy_d = 1'b1;
       approx_d = in_approx;
-      phase_d = PhaseFill;
+      loop_d = 1'b0;
       fill_d = 1'b0;
       iters_d = in_iters;
       rows_d = rows_eff;
       t_d = in_t;
       qv_d = in_q;
       sum_d = 25'sd0;
-      count_d = 5'd0;
-      win_d = 1'd0;
-      last_win_d = rows_m1[4:4];
-      win_load_d = 1'b1;
       gvalid_d = 16'd0;
       pos_d = 16'd0;
     end
-    if (busy_q & approx_q & (phase_q == PhaseFill)) begin
+    if (in_fill) begin
       fill_d = 1'b1;
       if (fill_q) begin
-        phase_d = (iters_q == 8'd0) ? PhaseScan : PhaseLoop;
+        loop_d = 1'b1;
       end
     end
     if (in_loop) begin
       iters_d = iters_q - 8'd1;
-      if (iters_q == 8'd1) begin
-        phase_d = PhaseScan;
-      end
       sum_d = sum_min;
       if (add_max) begin
         gvalid_d[mx_r] = 1'b1;
@@ -437,15 +351,6 @@ module a3_small_candidate (
         pos_d[mn_r] = (new_min > 20'sd0) & min_in_rows;
       end
     end
-    if (emit) begin
-      count_d = count_new;
-      pend_d = rest;
-      win_load_d = 1'b0;
-    end
-    if (advance) begin
-      win_d = win_q + 1'd1;
-      win_load_d = 1'b1;
-    end
     if (done) begin
       busy_d = 1'b0;
     end
@@ -455,35 +360,25 @@ module a3_small_candidate (
     if (!rst_ni) begin
       busy_q <= 1'b0;
       approx_q <= 1'b0;
-      phase_q <= PhaseFill;
+      loop_q <= 1'b0;
       fill_q <= 1'b0;
       iters_q <= 8'd0;
       rows_q <= 5'd0;
       t_q <= 20'd0;
       qv_q <= 36'd0;
       sum_q <= 25'sd0;
-      count_q <= 5'd0;
-      win_q <= 1'd0;
-      last_win_q <= 1'd0;
-      win_load_q <= 1'b0;
-      pend_q <= 16'd0;
       gvalid_q <= 16'd0;
       pos_q <= 16'd0;
     end else begin
       busy_q <= busy_d;
       approx_q <= approx_d;
-      phase_q <= phase_d;
+      loop_q <= loop_d;
       fill_q <= fill_d;
       iters_q <= iters_d;
       rows_q <= rows_d;
       t_q <= t_d;
       qv_q <= qv_d;
       sum_q <= sum_d;
-      count_q <= count_d;
-      win_q <= win_d;
-      last_win_q <= last_win_d;
-      win_load_q <= win_load_d;
-      pend_q <= pend_d;
       gvalid_q <= gvalid_d;
       pos_q <= pos_d;
     end
@@ -499,13 +394,10 @@ module a3_small_candidate (
     end
   end
 
-  wire unused_rows_m1 = &{1'b0, rows_m1[3:0]};
   assign q_ready_o = start;
-  assign cl_we_o = emit;
-  assign cl_waddr_o = count_q[3:0];
-  assign cl_wdata_o = scan_row[3:0];
   assign wr_done_o = done;
-  assign wr_meta_o = { fallback, t_q, post, (post ? count_new : rows_q), qv_q };
+  // The mask includes this cycle's updates (pos_d): the last iteration's row counts.
+  assign wr_meta_o = { (post ? pos_d : 16'd0), fallback, t_q, post, rows_q, qv_q };
   assign busy_o = busy_q;
 
 endmodule

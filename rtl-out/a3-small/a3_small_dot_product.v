@@ -4,20 +4,19 @@
 `timescale 1ns / 1ps
 `default_nettype none
 
-// Dot-product module (paper section III-A): takes a query from the candidate buffer, reads its rows
-// (the candidate list on the approximate path, rows 0..n-1 otherwise) one per cycle from the key
-// memory, multiplies each with q in 4 multipliers, sums the products in a pipelined adder
-// tree, writes (rowId, score) to the score buffer in row order and tracks the running max.
+// Dot-product module (paper section III-A): takes a query from the candidate buffer and reads its
+// rows from the key memory: rows 0..n-1 one a cycle on the exact path (and on a fallback); on the
+// approximate path a scan of the candidate mask, 16 flags a cycle, issues the candidates in
+// ascending order, one a cycle (a window without a candidate costs one cycle). It multiplies each row
+// with q in 4 multipliers, sums the products in a pipelined adder tree, writes (rowId, score)
+// to the score buffer in issue order and tracks the running max.
 module a3_small_dot_product (
   input  wire                  clk_i,
   input  wire                  rst_ni,
-  // candidate buffer read side: (fallback, t, post-scoring on, rows, q) and the candidate list
+  // candidate buffer read side: (candidate mask, fallback, t, post-scoring on, rows, q)
   input  wire                  rd_full_i,
-  input  wire [62:0] rd_meta_i,
+  input  wire [78:0] rd_meta_i,
   output wire                  rd_release_o,
-  output wire                  cl_re_o,
-  output wire [3:0] cl_raddr_o,
-  input  wire [3:0] cl_rdata_i,
   // key memory read port
   output wire                  k_re_o,
   output wire [3:0] k_raddr_o,
@@ -38,19 +37,92 @@ module a3_small_dot_product (
   reg first_q, first_d;
   reg [3:0] cnt_q, cnt_d;
   reg [4:0] left_q, left_d;
+  reg [4:0] issued_q, issued_d;
   reg signed [19:0] max_q, max_d;
+  reg [0:0] win_q, win_d;
+  reg win_load_q, win_load_d;
+  reg [15:0] pend_q, pend_d;
 
   // The query, held in the candidate buffer's metadata until the stage releases it.
   wire [35:0] qv = rd_meta_i[35:0];
   wire [4:0] rows = rd_meta_i[40:36];
-  wire use_list = rd_meta_i[41];
+  wire use_mask = rd_meta_i[41];
   wire [21:0] meta_tail = rd_meta_i[62:41];
+  wire [15:0] mask = rd_meta_i[78:63];
+  wire [4:0] rows_m1 = rows - 5'd1;
 
-  // Pipeline tags: tagl is the candidate list read, tag0 the key row out of the memory, then one
-  // tag per register stage. idx is the position in the score buffer, row the rowId.
-  reg tagl_valid_q;
-  reg tagl_last_q;
-  reg [3:0] tagl_idx_q;
+  // ---- the scan of the candidate mask: the lowest pending flag of the current window ----
+  wire [15:0] pos_padded = mask;
+  wire [15:0] window = pos_padded;
+  wire [15:0] cur = win_load_q ? window : pend_q;
+  wire any = |cur;
+  wire [15:0] rest = cur & (cur - 16'd1);
+  reg [3:0] low;
+  always @* begin
+    low = 4'd0;
+    if (cur[15]) begin
+      low = 4'd15;
+    end
+    if (cur[14]) begin
+      low = 4'd14;
+    end
+    if (cur[13]) begin
+      low = 4'd13;
+    end
+    if (cur[12]) begin
+      low = 4'd12;
+    end
+    if (cur[11]) begin
+      low = 4'd11;
+    end
+    if (cur[10]) begin
+      low = 4'd10;
+    end
+    if (cur[9]) begin
+      low = 4'd9;
+    end
+    if (cur[8]) begin
+      low = 4'd8;
+    end
+    if (cur[7]) begin
+      low = 4'd7;
+    end
+    if (cur[6]) begin
+      low = 4'd6;
+    end
+    if (cur[5]) begin
+      low = 4'd5;
+    end
+    if (cur[4]) begin
+      low = 4'd4;
+    end
+    if (cur[3]) begin
+      low = 4'd3;
+    end
+    if (cur[2]) begin
+      low = 4'd2;
+    end
+    if (cur[1]) begin
+      low = 4'd1;
+    end
+    if (cur[0]) begin
+      low = 4'd0;
+    end
+  end
+  wire [0:0] last_win = rows_m1[4:4];
+  wire [4:0] scan_row = {win_q, low};
+  wire unused_scan_row = &{1'b0, scan_row[4:4]};
+  wire unused_rows_m1 = &{1'b0, rows_m1[3:0]};
+  wire advance = issue_q & use_mask & (!any | (rest == 16'd0));
+
+  // One issue a cycle: the next row (exact) or the next candidate (a bubble for an empty window).
+  wire issue_valid = issue_q & (!use_mask | any);
+  wire [3:0] issue_row = use_mask ? scan_row[3:0] : cnt_q;
+  wire [3:0] issue_idx = issued_q[3:0];
+  wire last_issue = use_mask ? (advance & (win_q == last_win)) : (issue_q & (left_q == 5'd1));
+
+  // Pipeline tags: tag0 is the key row out of the memory, then one tag per register stage; a tag
+  // may be a bubble (valid low) that carries the last flag. idx is the position in the score buffer.
   reg tag0_valid_q;
   reg tag0_last_q;
   reg [3:0] tag0_idx_q;
@@ -65,9 +137,7 @@ module a3_small_dot_product (
   reg [3:0] tag2_row_q;
 
   wire start = !busy_q & rd_full_i & wr_free_i;
-  wire [3:0] tagl_row = use_list ? cl_rdata_i : tagl_idx_q;
-  wire last_issue = issue_q & (left_q == 5'd1);
-  wire done = tag2_valid_q & tag2_last_q;
+  wire done = tag2_last_q;
 
   // ---- multipliers: one per element ----
   wire signed [17:0] prod0_d = $signed(k_rdata_i[8:0]) * $signed(qv[8:0]);
@@ -89,6 +159,8 @@ module a3_small_dot_product (
 
   wire signed [19:0] score = sum2_0_q;
   wire signed [19:0] max_new = (first_q || score > max_q) ? score : max_q;
+  // The last tag may be a bubble (an empty scan window): its score is not a row's.
+  wire signed [19:0] max_out = tag2_valid_q ? max_new : max_q;
 
   always @* begin
     busy_d = busy_q;
@@ -96,13 +168,31 @@ module a3_small_dot_product (
     first_d = first_q;
     cnt_d = cnt_q;
     left_d = left_q;
+    issued_d = issued_q;
     max_d = max_q;
+    win_d = win_q;
+    win_load_d = win_load_q;
+    pend_d = pend_q;
     if (start) begin
       busy_d = 1'b1;
       issue_d = 1'b1;
       first_d = 1'b1;
       cnt_d = 4'd0;
       left_d = rows;
+      issued_d = 5'd0;
+      win_d = 1'd0;
+      win_load_d = 1'b1;
+    end
+    if (issue_valid) begin
+      issued_d = issued_q + 5'd1;
+    end
+    if (issue_q & use_mask & any) begin
+      pend_d = rest;
+      win_load_d = 1'b0;
+    end
+    if (advance) begin
+      win_d = win_q + 1'd1;
+      win_load_d = 1'b1;
     end
     if (issue_q) begin
       cnt_d = cnt_q + 4'd1;
@@ -127,9 +217,11 @@ module a3_small_dot_product (
       first_q <= 1'b0;
       cnt_q <= 4'd0;
       left_q <= 5'd0;
+      issued_q <= 5'd0;
       max_q <= 20'sd0;
-      tagl_valid_q <= 1'b0;
-      tagl_last_q <= 1'b0;
+      win_q <= 1'd0;
+      win_load_q <= 1'b0;
+      pend_q <= 16'd0;
       tag0_valid_q <= 1'b0;
       tag0_last_q <= 1'b0;
       tag1_valid_q <= 1'b0;
@@ -142,11 +234,13 @@ module a3_small_dot_product (
       first_q <= first_d;
       cnt_q <= cnt_d;
       left_q <= left_d;
+      issued_q <= issued_d;
       max_q <= max_d;
-      tagl_valid_q <= issue_q;
-      tagl_last_q <= last_issue;
-      tag0_valid_q <= tagl_valid_q;
-      tag0_last_q <= tagl_last_q;
+      win_q <= win_d;
+      win_load_q <= win_load_d;
+      pend_q <= pend_d;
+      tag0_valid_q <= issue_valid;
+      tag0_last_q <= last_issue;
       tag1_valid_q <= tag0_valid_q;
       tag1_last_q <= tag0_last_q;
       tag2_valid_q <= tag1_valid_q;
@@ -156,9 +250,8 @@ module a3_small_dot_product (
 
   // Data path registers: no reset, qualified by the tags.
   always @(posedge clk_i) begin
-    tagl_idx_q <= cnt_q;
-    tag0_idx_q <= tagl_idx_q;
-    tag0_row_q <= tagl_row;
+    tag0_idx_q <= issue_idx;
+    tag0_row_q <= issue_row;
     tag1_idx_q <= tag0_idx_q;
     tag1_row_q <= tag0_row_q;
     tag2_idx_q <= tag1_idx_q;
@@ -171,15 +264,14 @@ module a3_small_dot_product (
   end
 
   assign rd_release_o = done;
-  assign cl_re_o = issue_q;
-  assign cl_raddr_o = cnt_q;
-  assign k_re_o = tagl_valid_q;
-  assign k_raddr_o = tagl_row;
+  assign k_re_o = issue_valid;
+  assign k_raddr_o = issue_row;
   assign we_o = tag2_valid_q;
   assign waddr_o = tag2_idx_q;
   assign wdata_o = { tag2_row_q, score };
   assign wr_done_o = done;
-  assign wr_meta_o = { meta_tail, rows, max_new };
+  // (fallback, t, post-scoring on, rows scored, max)
+  assign wr_meta_o = { meta_tail, issued_q, max_out };
   assign busy_o = busy_q;
 
 endmodule

@@ -213,16 +213,12 @@ module a3_small_top (
     .rdata_o (sk_rdata[103:91])
   );
 
-  // ---- candidate selection -> candidate buffer ----
-  wire cb_wr_bank, cb_wr_free, cb_wr_done, cb_rd_bank, cb_rd_full, cb_rd_release, cb_any_full;
-  wire [62:0] cb_wr_meta;
-  wire [62:0] cb_rd_meta;
-  wire cl_we, cl_re;
-  wire [3:0] cl_waddr;
-  wire [3:0] cl_wdata;
-  wire [3:0] cl_raddr;
-  wire [3:0] cl_rdata0;
-  wire [3:0] cl_rdata1;
+  // ---- candidate selection -> candidate buffer (the candidate mask travels in the metadata) ----
+  // The mask lives in the control's metadata registers: no bank memories, so the bank selects go unused.
+  wire unused_cb_wr_bank, unused_cb_rd_bank;
+  wire cb_wr_free, cb_wr_done, cb_rd_full, cb_rd_release, cb_any_full;
+  wire [78:0] cb_wr_meta;
+  wire [78:0] cb_rd_meta;
   wire cs_busy;
 
   a3_small_candidate u_candidate (
@@ -234,9 +230,6 @@ module a3_small_top (
     .sk_re_o    (sk_re),
     .sk_raddr_o (sk_raddr),
     .sk_rdata_i (sk_rdata),
-    .cl_we_o    (cl_we),
-    .cl_waddr_o (cl_waddr),
-    .cl_wdata_o (cl_wdata),
     .wr_free_i  (cb_wr_free),
     .wr_done_o  (cb_wr_done),
     .wr_meta_o  (cb_wr_meta),
@@ -244,47 +237,19 @@ module a3_small_top (
   );
 
   a3_small_pingpong #(
-    .MetaWidth (63)
+    .MetaWidth (79)
   ) u_cand_buffer_ctrl (
     .clk_i        (clk_i),
     .rst_ni    (rst_ni),
-    .wr_bank_o    (cb_wr_bank),
+    .wr_bank_o    (unused_cb_wr_bank),
     .wr_free_o    (cb_wr_free),
     .wr_done_i    (cb_wr_done),
     .wr_meta_i    (cb_wr_meta),
-    .rd_bank_o    (cb_rd_bank),
+    .rd_bank_o    (unused_cb_rd_bank),
     .rd_full_o    (cb_rd_full),
     .rd_meta_o    (cb_rd_meta),
     .rd_release_i (cb_rd_release),
     .any_full_o   (cb_any_full)
-  );
-
-  a3_small_sram #(
-    .Width     (4),
-    .Depth     (16),
-    .AddrWidth (4)
-  ) u_cand_sram0 (
-    .clk_i   (clk_i),
-    .we_i    (cl_we & !cb_wr_bank),
-    .waddr_i (cl_waddr),
-    .wdata_i (cl_wdata),
-    .re_i    (cl_re & !cb_rd_bank),
-    .raddr_i (cl_raddr),
-    .rdata_o (cl_rdata0)
-  );
-
-  a3_small_sram #(
-    .Width     (4),
-    .Depth     (16),
-    .AddrWidth (4)
-  ) u_cand_sram1 (
-    .clk_i   (clk_i),
-    .we_i    (cl_we & cb_wr_bank),
-    .waddr_i (cl_waddr),
-    .wdata_i (cl_wdata),
-    .re_i    (cl_re & cb_rd_bank),
-    .raddr_i (cl_raddr),
-    .rdata_o (cl_rdata1)
   );
 
   // ---- dot product -> score buffer ----
@@ -305,9 +270,6 @@ module a3_small_top (
     .rd_full_i    (cb_rd_full),
     .rd_meta_i    (cb_rd_meta),
     .rd_release_o (cb_rd_release),
-    .cl_re_o      (cl_re),
-    .cl_raddr_o   (cl_raddr),
-    .cl_rdata_i   (cb_rd_bank ? cl_rdata1 : cl_rdata0),
     .k_re_o    (k_re),
     .k_raddr_o (k_raddr),
     .k_rdata_i (k_rdata),

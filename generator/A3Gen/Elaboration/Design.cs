@@ -144,7 +144,7 @@ public sealed class Design
     public int SortedEntryWidth => RowIdWidth + Input.Width;
 
     // ---- timing ----
-    /// <summary>Cycles of the dot-product stage beyond its row cycles: accept, candidate-list read, key read, multiply, adder stages.</summary>
+    /// <summary>Cycles of the dot-product stage beyond its issue cycles: accept, key read, multiply, adder stages.</summary>
     public int DotProductOverhead { get; }
 
     /// <summary>Exponent stage beyond n: accept, score read, clamp register, table read, multiply.</summary>
@@ -249,7 +249,7 @@ public sealed class Design
         ResultQueuePointerWidth = Bits.AddressWidth(config.ResultQueueDepth);
         ResultQueueCountWidth = Bits.UnsignedWidth(config.ResultQueueDepth);
 
-        DotProductOverhead = 4 + AdderStages;
+        DotProductOverhead = 3 + AdderStages;
         ExponentOverhead = 5;
         OutputOverhead = 3 + DividerLatency;
 
@@ -265,8 +265,6 @@ public sealed class Design
             new("u_key_sram", n, RowDataWidth, RowIdWidth, "key matrix K, one row per word"),
             new("u_value_sram", n, RowDataWidth, RowIdWidth, "value matrix V, one row per word"),
             .. sorted,
-            new("u_cand_sram0", n, RowIdWidth, RowIdWidth, "candidate list bank 0: rowIds, ascending"),
-            new("u_cand_sram1", n, RowIdWidth, RowIdWidth, "candidate list bank 1: rowIds, ascending"),
             new("u_score_sram0", n, scoreEntry, RowIdWidth, "score buffer bank 0: (rowId, score)"),
             new("u_score_sram1", n, scoreEntry, RowIdWidth, "score buffer bank 1: (rowId, score)"),
             new("u_exp_sram0", n, expEntry, RowIdWidth, "exp buffer bank 0: (rowId, e)"),
@@ -290,14 +288,15 @@ public sealed class Design
     public int CandidateExactPeriod => 2;
 
     /// <summary>
-    /// Candidate-selection cycles of an approximate query beyond its M iterations and its scan: accept,
-    /// the first sorted-key read, its product entering the queue.
+    /// Candidate-selection cycles of an approximate query beyond its M iterations: accept, the first
+    /// sorted-key read, its product entering the queue.
     /// </summary>
     public int CandidateOverhead => 3;
 
     /// <summary>
-    /// Cycles the candidate scan takes for a query of n rows: it looks at windows of S rows, ceil(n / S) of
-    /// them, one cycle per candidate in a window and one for a window without any.
+    /// Issue cycles of the dot product's scan of the candidate mask for a query of n rows: it looks at
+    /// windows of S rows, ceil(n / S) of them, one cycle per candidate in a window and one for a window
+    /// without any.
     /// </summary>
     public int ScanCycles(int n, IReadOnlyCollection<int> candidates)
     {
@@ -319,15 +318,15 @@ public sealed class Design
         {
             return StageWork.Exact(EffectiveRows(n));
         }
-        int scored = candidates.Count == 0 ? n : candidates.Count;
-        return new StageWork(true, n, iterations, ScanCycles(n, candidates), scored, candidates.Count == 0 ? n : kept);
+        bool fallback = candidates.Count == 0;
+        return new StageWork(true, n, iterations, fallback ? n : ScanCycles(n, candidates), fallback ? n : candidates.Count, fallback ? n : kept);
     }
 
     /// <summary>Cycles each stage is busy with a query (it accepts the next one that many cycles later).</summary>
     public IReadOnlyList<int> StagePeriods(StageWork w) =>
     [
-        w.Search ? CandidateOverhead + w.Iterations + w.ScanCycles : CandidateExactPeriod,
-        w.Scored + DotProductOverhead,
+        w.Search ? CandidateOverhead + w.Iterations : CandidateExactPeriod,
+        w.Issues + DotProductOverhead,
         w.Scored + ExponentOverhead,
         w.Kept + OutputOverhead,
     ];
@@ -377,8 +376,8 @@ public sealed class Design
     /// <summary>An exp buffer entry: (rowId, e).</summary>
     public int ExpEntryWidth => RowIdWidth + ExpValue.Width;
 
-    /// <summary>Candidate buffer metadata per bank: (fallback, t, post-scoring on, rows to score, q).</summary>
-    public int CandidateMetaWidth => 1 + Threshold.Width + 1 + RowCountWidth + RowDataWidth;
+    /// <summary>Candidate buffer metadata per bank: (candidate mask of N bits, fallback, t, post-scoring on, n, q).</summary>
+    public int CandidateMetaWidth => MaxRows + 1 + Threshold.Width + 1 + RowCountWidth + RowDataWidth;
 
     /// <summary>Score buffer metadata per bank: (fallback, t, post-scoring on, rows scored, max).</summary>
     public int ScoreMetaWidth => 1 + Threshold.Width + 1 + RowCountWidth + Score.Width;

@@ -315,7 +315,9 @@ public sealed class ViewModel
         // Metadata layouts (Design's widths): candidate buffer, score buffer, exp buffer, result queue.
         CmRowsMsb = WRow + WN - 1;
         CmPostBit = WRow + WN;
-        CmTailMsb = WCandMeta - (WRow + WN) - 1;
+        CmFallbackBit = WRow + WN + 1 + WScore;
+        CmTailMsb = CmFallbackBit - (WRow + WN);
+        CmMaskLsb = CmFallbackBit + 1;
         SmRowsMsb = WScore + WN - 1;
         SmPostBit = WScore + WN;
         SmThresholdLsb = SmPostBit + 1;
@@ -527,6 +529,8 @@ public sealed class ViewModel
     public int CmRowsMsb { get; }
     public int CmPostBit { get; }
     public int CmTailMsb { get; }
+    public int CmFallbackBit { get; }
+    public int CmMaskLsb { get; }
     public int SmRowsMsb { get; }
     public int SmPostBit { get; }
     public int SmThresholdLsb { get; }
