@@ -437,4 +437,31 @@ public class ApproximateModelTests(ITestOutputHelper output)
         // a3-small 29994 of 30000, a3-mid 5998 of 6000, a3-paper 598 of 600 kept sets equal (99.7 to 99.98%).
         Assert.True(a.SameKept >= 0.95 * a.Cases, $"kept sets agree in {a.SameKept} of {a.Cases} cases");
     }
+
+    [Theory]
+    [MemberData(nameof(TestSupport.ShippedConfigTheory), MemberType = typeof(TestSupport))]
+    public void CoSimulationCasesExerciseWhatTheyName(string config)
+    {
+        // The approximate co-simulation cases are only worth their time if the models take the paths they
+        // name: checked here on the golden model, cheaply.
+        var d = TestSupport.ShippedDesign(config);
+        int n = d.MaxRows;
+        SimulationRun Run(string name) => new ModelSimulator(d).Run(CoSimCases.Build(d, name));
+        QueryResult[] Results(string name) => Run(name).Queries.Select(q => q.Result).ToArray();
+
+        var paper = Results("approx-paper-settings");
+        Assert.True(paper.Any(r => !r.Fallback && r.Candidates < n && r.Kept < r.Candidates),
+            string.Join("; ", paper.Select(r => $"C = {r.Candidates}, K = {r.Kept}, fallback {r.Fallback}")));
+        Assert.All(Results("approx-empty-candidates"), r => Assert.True(r.Fallback && r.Candidates == n && r.Kept == n));
+        Assert.True(Results("approx-negative-products")[0].Fallback);
+        Assert.Contains(Results("approx-keep-only-max"), r => !r.Fallback && r.Kept < r.Candidates);
+        var beyond = CoSimCases.Build(d, "approx-beyond-nd");
+        Assert.All(beyond.Queries, q => Assert.True(q.Rows < n || n == 1));
+        Assert.All(beyond.Queries, q => Assert.True(q.Settings.Iterations > q.Rows * d.Dimension || q.Settings.Iterations == d.MaxIterations));
+        Assert.All(CoSimCases.Build(d, "approx-max-iterations").Queries, q => Assert.Equal(d.MaxIterations, q.Settings.Iterations));
+        var mixed = CoSimCases.Build(d, "approx-mixed-with-exact").Queries;
+        Assert.Contains(mixed, q => q.Settings.Approximate);
+        Assert.Contains(mixed, q => !q.Settings.Approximate);
+        Assert.Contains(Results("approx-dominant-rows"), r => !r.Fallback && r.Kept <= 3);
+    }
 }

@@ -84,8 +84,9 @@ public static class CoSimCases
                 }
             case "approx-paper-settings":
                 {
-                    // The paper's conservative (M = n/2, T = 5%) and aggressive (M = n/8, T = 10%) settings.
-                    var s = TestSupport.RandomStimulus(d, seed, n, 4, small: true);
+                    // The paper's conservative (M = n/2, T = 5%) and aggressive (M = n/8, T = 10%) settings, on the
+                    // whole input range (scores spread wide, so post-scoring drops rows).
+                    var s = TestSupport.RandomStimulus(d, seed, n, 4);
                     var settings = new[] { Approx(d, n / 2, 5), Approx(d, n / 8, 10), Approx(d, n / 2, 5), Approx(d, n / 8, 10) };
                     return s with { Queries = s.Queries.Select((q, k) => q with { Settings = settings[k] }).ToArray() };
                 }

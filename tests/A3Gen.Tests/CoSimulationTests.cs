@@ -20,6 +20,35 @@ public class VerilatorCoSimulationTests
         CoSimCases.AssertMatchesModel(design, stimulus, run, $"{config}/{name}");
     }
 
+    [Theory]
+    [MemberData(nameof(TestSupport.ShippedConfigTheory), MemberType = typeof(TestSupport))]
+    public void ApproximateTimingIsTheClosedForm(string config)
+    {
+        // The conservative and aggressive settings on random data: one query alone takes Design.Latency of its
+        // StageWork; six identical ones back to back come out Design.Interval apart.
+        var design = TestSupport.ShippedDesign(config);
+        int n = design.MaxRows;
+        foreach (var (m, t) in new[] { (Math.Max(1, n / 2), 5.0), (Math.Max(1, n / 8), 10.0) })
+        {
+            var settings = Model.QuerySettings.ApproximateFor(design, m, t);
+            var random = TestSupport.RandomStimulus(design, m, n, 1, small: true);
+            var query = random.Queries[0] with { Settings = settings };
+            var model = new Model.ApproximateModel(design);
+            var sorted = random.Sorted(design);
+            model.Run(random.Keys, random.Values, sorted, query.Query, n, settings, out var trace);
+            var work = model.Work(n, settings, trace);
+            Assert.True(work.Scored < n, $"{config}: M = {m} should select fewer than n rows ({work})");
+
+            var one = new VerilatorSimulator(design).Run(random with { Queries = [query] }).Queries[0].Timing;
+            Assert.Equal(design.Latency(work), one.Latency);
+            var burst = new VerilatorSimulator(design).Run(random with { Queries = Enumerable.Repeat(query, 6).ToArray() });
+            var valid = burst.Queries.Select(q => q.Timing.ResultValidCycle).ToArray();
+            Assert.All(valid.Zip(valid.Skip(1), (a, b) => b - a), gap => Assert.Equal(design.Interval(work), gap));
+            // M-bound when the candidates are few: the candidate stage sets the pace.
+            Assert.True(design.Interval(work) < design.Interval(n), $"{config}: approximate interval {design.Interval(work)} not below exact {design.Interval(n)}");
+        }
+    }
+
     public static TheoryData<string, string> EdgeApproximateCases
     {
         get

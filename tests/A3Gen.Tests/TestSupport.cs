@@ -12,6 +12,8 @@ public static class TestSupport
 
     public static string[] ShippedConfigNames { get; } = ["a3-small", "a3-mid", "a3-paper"];
 
+    public static TheoryData<string> ShippedConfigTheory => new(ShippedConfigNames);
+
     public static A3Config Shipped(string name) => A3Config.Load(Path.Combine(RepoRoot, "configs", name + ".json"));
 
     public static Design ShippedDesign(string name) => new(Shipped(name));
