@@ -172,15 +172,15 @@ public static class Program
             + " queries against the same K and V, divided by m). A3 exact: cycles between back-to-back results from the");
         output.WriteLine("elaboration (Design.Interval, what `a3gen info` prints and co-simulation measures) at the configuration's targetClockMhz.");
         output.WriteLine();
-        output.WriteLine("A3 approximate path (not in the RTL yet): interval about M + 9 cycles per the timing plan in docs/approximation-design.md");
+        output.WriteLine("A3 approximate path: interval 3 + M cycles when the candidate stage sets the pace (docs/approximation-design.md, \"Timing\"; `scripts/a3gen bench` measures it on the paper configuration)");
         output.WriteLine();
         output.WriteLine("| n | d | conservative M = n/2: cycles | ns | queries per second | aggressive M = n/8: cycles | ns | queries per second |");
         output.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var shape in AttentionBenchmarks.Shapes)
         {
             var hw = HardwareBaseline.For(shape);
-            int conservative = HardwareBaseline.PlannedApproximateCycles(shape.Rows / 2);
-            int aggressive = HardwareBaseline.PlannedApproximateCycles(Math.Max(1, shape.Rows / 8));
+            int conservative = hw.ApproximateCycles(shape.Rows / 2);
+            int aggressive = hw.ApproximateCycles(Math.Max(1, shape.Rows / 8));
             double ns(int cycles) => cycles * 1000.0 / hw.ClockMhz;
             output.WriteLine(string.Create(inv,
                 $"| {shape.Rows} | {shape.Dimension} | {conservative} | {ns(conservative):0.0} | {1e9 / ns(conservative):N0} | {aggressive} | {ns(aggressive):0.0} | {1e9 / ns(aggressive):N0} |"));

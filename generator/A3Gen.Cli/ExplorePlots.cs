@@ -107,7 +107,8 @@ public static class ExplorePlots
         exact.MarkerSize = 10;
         exact.MarkerShape = MarkerShape.FilledSquare;
         exact.LegendText = "exact path";
-        Label(plot, r.Exact, "exact", Colors.Black);
+        // The exact path is the rightmost point: its label goes to the left of it.
+        Label(plot, r.Exact, "exact", Colors.Black, toTheLeft: true);
         foreach (var label in new[] { SweepPoint.Conservative, SweepPoint.Aggressive })
         {
             if (r.Labelled(label) is { } p)
@@ -123,14 +124,14 @@ public static class ExplorePlots
         return plot;
     }
 
-    private static void Label(Plot plot, PointResult p, string text, Color color)
+    private static void Label(Plot plot, PointResult p, string text, Color color, bool toTheLeft = false)
     {
         var t = plot.Add.Text(text, p.CyclesPerQuery, Y(p));
         t.LabelFontColor = color;
         t.LabelFontSize = 13;
         t.LabelBold = true;
-        t.LabelAlignment = Alignment.LowerLeft;
-        t.OffsetX = 8;
+        t.LabelAlignment = toTheLeft ? Alignment.LowerRight : Alignment.LowerLeft;
+        t.OffsetX = toTheLeft ? -8 : 8;
         t.OffsetY = -6;
     }
 }

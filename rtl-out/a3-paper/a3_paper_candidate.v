@@ -44,6 +44,7 @@ module a3_paper_candidate (
   reg busy_q, busy_d;
   reg approx_q, approx_d;
   reg loop_q, loop_d;
+  reg drain_q, drain_d;
   reg fill_q, fill_d;
   reg [15:0] iters_q, iters_d;
   reg [8:0] rows_q, rows_d;
@@ -53,8 +54,9 @@ module a3_paper_candidate (
 
   wire start = !busy_q & q_valid_i & wr_free_i;
   wire side_start = start & in_approx;
-  wire in_fill = busy_q & approx_q & !loop_q;
+  wire in_fill = busy_q & approx_q & !loop_q & !drain_q;
   wire in_loop = busy_q & approx_q & loop_q;
+  wire in_drain = busy_q & approx_q & drain_q;
 
   // ---- column-sides ----
   wire xv0, nv0;
@@ -3472,17 +3474,25 @@ module a3_paper_candidate (
   wire add_min = pop_min & (mn_p < 18'sd0);
   wire signed [33:0] sum_min = sum_max + (add_min ? {{16{mn_p[17]}}, mn_p} : 34'sd0);
   wire same_row = mx_r == mn_r;
-  wire signed [23:0] old_max = gvalid_q[mx_r] ? greedy_q[mx_r] : 24'sd0;
-  wire signed [23:0] old_min = gvalid_q[mn_r] ? greedy_q[mn_r] : 24'sd0;
-  wire signed [23:0] new_max = old_max + {{6{mx_p[17]}}, mx_p} + ((add_min & same_row) ? {{6{mn_p[17]}}, mn_p} : 24'sd0);
-  wire signed [23:0] new_min = old_min + {{6{mn_p[17]}}, mn_p};
   wire write_min = add_min & !(add_max & same_row);
-  wire max_in_rows = mx_r < rows_q;
-  wire min_in_rows = mn_r < rows_q;
 
-  // ---- done: the exact path at once, the approximate one after its last iteration (or its fill for M = 0) ----
+  // The greedy-score update is registered and done in the next cycle, off the iteration's loop: the
+  // max side's row (with the min side's product too when both picked the same row) and the min
+  // side's. Successive updates read and write in successive cycles, so none overtakes another.
+  reg upd_max_q, upd_min_q;
+  reg [8:0] upd_max_row_q, upd_min_row_q;
+  reg signed [23:0] upd_max_p_q, upd_min_p_q;
+  wire signed [23:0] old_max = gvalid_q[upd_max_row_q] ? greedy_q[upd_max_row_q] : 24'sd0;
+  wire signed [23:0] old_min = gvalid_q[upd_min_row_q] ? greedy_q[upd_min_row_q] : 24'sd0;
+  wire signed [23:0] new_max = old_max + upd_max_p_q;
+  wire signed [23:0] new_min = old_min + upd_min_p_q;
+  wire max_in_rows = upd_max_row_q < rows_q;
+  wire min_in_rows = upd_min_row_q < rows_q;
+
+  // ---- done: the exact path at once, the approximate one in the cycle after its last iteration
+  // (or after its fill for M = 0), when the last greedy-score update lands ----
   wire exact_done = busy_q & !approx_q;
-  wire search_done = (in_loop & (iters_q == 16'd1)) | (in_fill & fill_q & (iters_q == 16'd0));
+  wire search_done = in_drain;
   wire done = exact_done | search_done;
   wire any_candidate = |pos_d;
   wire fallback = approx_q & !any_candidate;
@@ -3492,6 +3502,7 @@ module a3_paper_candidate (
     busy_d = busy_q;
     approx_d = approx_q;
     loop_d = loop_q;
+    drain_d = drain_q;
     fill_d = fill_q;
     iters_d = iters_q;
     rows_d = rows_q;
@@ -3504,6 +3515,7 @@ module a3_paper_candidate (
       busy_d = 1'b1;
       approx_d = in_approx;
       loop_d = 1'b0;
+      drain_d = 1'b0;
       fill_d = 1'b0;
       iters_d = in_iters;
       rows_d = rows_eff;
@@ -3516,20 +3528,28 @@ module a3_paper_candidate (
     if (in_fill) begin
       fill_d = 1'b1;
       if (fill_q) begin
-        loop_d = 1'b1;
+        if (iters_q == 16'd0) begin
+          drain_d = 1'b1;
+        end else begin
+          loop_d = 1'b1;
+        end
       end
     end
     if (in_loop) begin
       iters_d = iters_q - 16'd1;
       sum_d = sum_min;
-      if (add_max) begin
-        gvalid_d[mx_r] = 1'b1;
-        pos_d[mx_r] = (new_max > 24'sd0) & max_in_rows;
+      if (iters_q == 16'd1) begin
+        loop_d = 1'b0;
+        drain_d = 1'b1;
       end
-      if (write_min) begin
-        gvalid_d[mn_r] = 1'b1;
-        pos_d[mn_r] = (new_min > 24'sd0) & min_in_rows;
-      end
+    end
+    if (upd_max_q) begin
+      gvalid_d[upd_max_row_q] = 1'b1;
+      pos_d[upd_max_row_q] = (new_max > 24'sd0) & max_in_rows;
+    end
+    if (upd_min_q) begin
+      gvalid_d[upd_min_row_q] = 1'b1;
+      pos_d[upd_min_row_q] = (new_min > 24'sd0) & min_in_rows;
     end
     if (done) begin
       busy_d = 1'b0;
@@ -3541,7 +3561,10 @@ module a3_paper_candidate (
       busy_q <= 1'b0;
       approx_q <= 1'b0;
       loop_q <= 1'b0;
+      drain_q <= 1'b0;
       fill_q <= 1'b0;
+      upd_max_q <= 1'b0;
+      upd_min_q <= 1'b0;
       iters_q <= 16'd0;
       rows_q <= 9'd0;
       t_q <= 24'd0;
@@ -3553,7 +3576,10 @@ module a3_paper_candidate (
       busy_q <= busy_d;
       approx_q <= approx_d;
       loop_q <= loop_d;
+      drain_q <= drain_d;
       fill_q <= fill_d;
+      upd_max_q <= add_max;
+      upd_min_q <= write_min;
       iters_q <= iters_d;
       rows_q <= rows_d;
       t_q <= t_d;
@@ -3564,13 +3590,17 @@ module a3_paper_candidate (
     end
   end
 
-  // Greedy-score registers: no reset, qualified by gvalid_q.
+  // Greedy-score registers and the update's data: no reset, qualified by gvalid_q and upd_*_q.
   always @(posedge clk_i) begin
-    if (add_max) begin
-      greedy_q[mx_r] <= new_max;
+    upd_max_row_q <= mx_r;
+    upd_min_row_q <= mn_r;
+    upd_max_p_q <= {{6{mx_p[17]}}, mx_p} + ((add_min & same_row) ? {{6{mn_p[17]}}, mn_p} : 24'sd0);
+    upd_min_p_q <= {{6{mn_p[17]}}, mn_p};
+    if (upd_max_q) begin
+      greedy_q[upd_max_row_q] <= new_max;
     end
-    if (write_min) begin
-      greedy_q[mn_r] <= new_min;
+    if (upd_min_q) begin
+      greedy_q[upd_min_row_q] <= new_min;
     end
   end
 

@@ -289,9 +289,10 @@ public sealed class Design
 
     /// <summary>
     /// Candidate-selection cycles of an approximate query beyond its M iterations: accept, the first
-    /// sorted-key read, its product entering the queue.
+    /// sorted-key read, its product entering the queue, and the last greedy-score update (registered
+    /// one cycle behind its iteration).
     /// </summary>
-    public int CandidateOverhead => 3;
+    public int CandidateOverhead => 4;
 
     /// <summary>
     /// Issue cycles of the dot product's scan of the candidate mask for a query of n rows: it looks at

@@ -241,8 +241,8 @@ public sealed class ViewModel
         MaxProdToScore = Verilog.SignExtend("mx_p", WProd, WScore);
         MinProdToScore = Verilog.SignExtend("mn_p", WProd, WScore);
         RowsWiderThanId = WN > WId;
-        MaxRowExtended = Verilog.ZeroExtend("mx_r", WId, WN);
-        MinRowExtended = Verilog.ZeroExtend("mn_r", WId, WN);
+        UpdMaxRowExtended = Verilog.ZeroExtend("upd_max_row_q", WId, WN);
+        UpdMinRowExtended = Verilog.ZeroExtend("upd_min_row_q", WId, WN);
         ScanWidth = design.ScanWidth;
         WScan = design.ScanWidth;
         WWin = design.ScanWindowWidth;
@@ -493,8 +493,8 @@ public sealed class ViewModel
     public string MaxProdToScore { get; }
     public string MinProdToScore { get; }
     public bool RowsWiderThanId { get; }
-    public string MaxRowExtended { get; }
-    public string MinRowExtended { get; }
+    public string UpdMaxRowExtended { get; }
+    public string UpdMinRowExtended { get; }
     public int ScanWidth { get; }
     public int WScan { get; }
     public int WWin { get; }
