@@ -172,7 +172,7 @@ public static class Program
             + " queries against the same K and V, divided by m). A3 exact: cycles between back-to-back results from the");
         output.WriteLine("elaboration (Design.Interval, what `a3gen info` prints and co-simulation measures) at the configuration's targetClockMhz.");
         output.WriteLine();
-        output.WriteLine("A3 approximate path: interval 3 + M cycles when the candidate stage sets the pace (docs/approximation-design.md, \"Timing\"; `scripts/a3gen bench` measures it on the paper configuration)");
+        output.WriteLine("A3 approximate path: interval 4 + M cycles when the candidate stage sets the pace (docs/approximation-design.md, \"Timing\"; `scripts/a3gen bench` measures it on the paper configuration)");
         output.WriteLine();
         output.WriteLine("| n | d | conservative M = n/2: cycles | ns | queries per second | aggressive M = n/8: cycles | ns | queries per second |");
         output.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
