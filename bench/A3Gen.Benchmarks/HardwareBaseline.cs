@@ -17,8 +17,8 @@ public sealed record HardwareBaseline(string ConfigName, int Rows, int Dimension
     /// The approximate path's interval when the candidate stage sets the pace: its period,
     /// <see cref="Design.CandidateOverhead"/> + M (docs/approximation-design.md, "Timing"). That is the
     /// interval whenever the dot product's scan, C and K are below M, as `scripts/a3gen bench` measures
-    /// at the paper configuration's conservative and aggressive settings (159.6 and 44.6 cycles per
-    /// query for M = 160 and 40 on random Gaussian data).
+    /// at the paper configuration's conservative and aggressive settings (160.6 and 44.6 cycles per
+    /// query for M = 160 and 40 on random Gaussian data; 4 + M = 164 and 44 is the bound).
     /// </summary>
     public int ApproximateCycles(int iterations) => CandidateOverhead + iterations;
 
