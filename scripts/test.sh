@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the HDL tools if missing (Debian packages: Verilator, Icarus Verilog, Yosys, nextpnr-ice40
-# with the iCE40 chip database of fpga-icestorm), then runs every test: unit, golden-model, lint-gate,
-# co-simulation and synthesis tests.
+# with the iCE40 chip database of fpga-icestorm) and the font the exploration plots use (DejaVu),
+# then runs every test: unit, golden-model, lint-gate, co-simulation, synthesis, trace, capture and
+# exploration tests.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 missing=()
@@ -10,6 +11,7 @@ command -v iverilog >/dev/null 2>&1 || missing+=(iverilog)
 command -v yosys >/dev/null 2>&1 || missing+=(yosys)
 command -v nextpnr-ice40 >/dev/null 2>&1 || missing+=(nextpnr-ice40)
 command -v icepack >/dev/null 2>&1 || missing+=(fpga-icestorm)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]} with apt-get" >&2
   sudo_cmd=()
