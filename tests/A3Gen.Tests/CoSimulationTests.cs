@@ -49,6 +49,38 @@ public class VerilatorCoSimulationTests
         }
     }
 
+    [Theory]
+    [InlineData("a3-small", 1)]
+    [InlineData("a3-small", 2)]
+    [InlineData("a3-mid", 3)]
+    public void RandomApproximateQueriesMatchTheModels(string config, int seed)
+    {
+        // Random differential: 60 queries of random n, M (0..maxIterations, weighted to small M) and T on
+        // data of three kinds (whole input range, |x| <= 1, coarse values full of ties), back to back.
+        var design = TestSupport.ShippedDesign(config);
+        var rng = new Random(seed * 104729);
+        int n = design.MaxRows;
+        var random = TestSupport.RandomStimulus(design, seed, n, 60, small: seed % 2 == 0);
+        if (seed == 3)
+        {
+            long Coarse() => Math.Clamp((long)(rng.Next(-2, 3) * design.Input.Scale), design.Input.MinRaw, design.Input.MaxRaw);
+            random = random with { Keys = random.Keys.Select(r => r.Select(_ => Coarse()).ToArray()).ToArray() };
+        }
+        double[] percents = [0.5, 1, 2.5, 5, 10, 20, 50, 100];
+        var stimulus = random with
+        {
+            Queries = random.Queries.Select(q => q with
+            {
+                Rows = rng.Next(1, n + 1),
+                Settings = Model.QuerySettings.ApproximateFor(design,
+                    rng.Next(4) == 0 ? rng.Next(0, design.MaxIterations + 1) : rng.Next(0, (2 * n) + 1),
+                    percents[rng.Next(percents.Length)]),
+            }).ToArray(),
+        };
+        var run = new VerilatorSimulator(design).Run(stimulus);
+        CoSimCases.AssertMatchesModel(design, stimulus, run, $"{config}/random approximate seed {seed}");
+    }
+
     public static TheoryData<string, string> EdgeApproximateCases
     {
         get
