@@ -23,12 +23,12 @@ public static class DesignReport
         sb.Append(inv, $"high table {1 << e.HiBits} x {e.TableEntryWidth} bits, low table {1 << e.LoBits} x {e.TableEntryWidth} bits; ");
         sb.Append(inv, $"|e - exp(-u)| <= {e.MaxError:0.######}.\n\n");
         sb.Append("| stage | busy cycles, exact query | busy cycles, approximate query |\n|---|---|---|\n");
-        sb.Append(inv, $"| candidate selection (c = {d.ProductQueueDepth} products a column-side, scan of S = {d.ScanWidth} flags a cycle) | {d.CandidateExactPeriod} | {d.CandidateOverhead} + M + scan |\n");
-        sb.Append(inv, $"| dot product (accept, list read, key read, multiply, {d.AdderStages} adder stages) | n + {d.DotProductOverhead} | C + {d.DotProductOverhead} |\n");
+        sb.Append(inv, $"| candidate selection (accept, queue fill, M iterations with c = {d.ProductQueueDepth} products a column-side, last update) | {d.CandidateExactPeriod} | {d.CandidateOverhead} + M |\n");
+        sb.Append(inv, $"| dot product (accept, key read, multiply, {d.AdderStages} adder stages; approximate: scan of the candidate mask, S = {d.ScanWidth} flags a cycle) | n + {d.DotProductOverhead} | scan + {d.DotProductOverhead} |\n");
         sb.Append(inv, $"| exponent (accept, score read, post-scoring and clamp, tables, multiply) | n + {d.ExponentOverhead} | C + {d.ExponentOverhead} |\n");
         sb.Append(inv, $"| output (accept, exp read, {d.DividerLatency}-stage divider, multiply, accumulate) | n + {d.OutputOverhead} | K + {d.OutputOverhead} |\n\n");
         sb.Append(inv, $"Exact path: latency 3n + {d.Latency(0)} cycles (paper: 3n + 27); interval between back-to-back results n + {d.Interval(0)} cycles (paper: n + 9). ");
-        sb.Append("Approximate path: scan = sum over the ceil(n / S) windows of max(1, candidates in the window); a fallback (no candidate) scores and keeps all n rows.\n");
+        sb.Append("Approximate path: scan = sum over the ceil(n / S) windows of max(1, candidates in the window); C candidates, K kept rows; a fallback (no candidate) scores and keeps all n rows (scan = C = K = n).\n");
         return sb.ToString();
     }
 }

@@ -68,7 +68,7 @@ public static class Manifest
                 ["interval"] = $"n + {design.Interval(0)}",
                 ["paperLatency"] = "3n + 27",
                 ["paperInterval"] = "n + 9",
-                ["approximate"] = $"candidate selection {design.CandidateOverhead} + M + scan, dot product C + {design.DotProductOverhead}, exponent C + {design.ExponentOverhead}, output K + {design.OutputOverhead}; scan = sum over ceil(n / {design.ScanWidth}) windows of max(1, candidates in the window)",
+                ["approximate"] = $"candidate selection {design.CandidateOverhead} + M, dot product scan + {design.DotProductOverhead}, exponent C + {design.ExponentOverhead}, output K + {design.OutputOverhead}; scan = sum over ceil(n / {design.ScanWidth}) windows of max(1, candidates in the window)",
                 ["examples"] = new JArray(sampleRows.Select(n => new JObject
                 {
                     ["n"] = n,
