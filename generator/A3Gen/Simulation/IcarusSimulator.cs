@@ -207,9 +207,10 @@ public sealed class IcarusSimulator(Design design, TemplateRenderer? renderer = 
     /// <summary>A generous bound: every query's unloaded latency, many times over, for stalls from the patterns.</summary>
     private int DefaultMaxCycles(Stimulus stimulus)
     {
-        // An approximate query adds at most its M iterations and a scan of n rows plus its windows.
-        long sum = stimulus.Queries.Sum(q => (long)design.Latency(q.Rows)
-            + (q.Settings.Approximate ? q.Settings.Iterations + (2L * q.Rows) + design.CandidateOverhead : 0));
+        // An approximate query at its worst: M iterations, a scan that finds every row, all rows kept.
+        long sum = stimulus.Queries.Sum(q => (long)(q.Settings.Approximate
+            ? design.Latency(new StageWork(true, q.Rows, q.Settings.Iterations, design.ScanCycles(q.Rows, Enumerable.Range(0, q.Rows).ToArray()), q.Rows, q.Rows))
+            : design.Latency(q.Rows)));
         return (int)Math.Min(int.MaxValue / 2, 10_000 + (100 * sum));
     }
 
