@@ -42,5 +42,5 @@ if [ ! -s "$text" ]; then
   exit 1
 fi
 
-"$root/scripts/a3gen" capture --text "$text" --out "$out" --tokens "$tokens" --passages "$passages" \
+"$root/scripts/a3gen-capture" --text "$text" --out "$out" --tokens "$tokens" --passages "$passages" \
   --origin "Ambrose Bierce, The Devil's Dictionary (1911; public domain, copyright expired), from its PREFACE on, as shipped in $dict by the Debian package dict-devil $version"

@@ -48,37 +48,19 @@ public sealed class AttentionProblem
 /// <summary>Plain double-precision attention o = softmax(q K^T) V: the reference both implementations are checked against.</summary>
 public static class ReferenceAttention
 {
+    /// <summary>The attention output of one query over the first <paramref name="rows"/> rows of flat row-major K and V (A3Gen.Model.Reference in double).</summary>
     public static double[] Compute(ReadOnlySpan<float> query, float[] keys, float[] values, int rows, int dimension)
     {
-        var scores = new double[rows];
-        double max = double.NegativeInfinity;
-        for (int i = 0; i < rows; i++)
+        var q = new double[dimension];
+        for (int j = 0; j < dimension; j++)
         {
-            double s = 0;
-            for (int j = 0; j < dimension; j++)
-            {
-                s += (double)keys[(i * dimension) + j] * query[j];
-            }
-            scores[i] = s;
-            max = Math.Max(max, s);
+            q[j] = query[j];
         }
-        double sum = 0;
-        for (int i = 0; i < rows; i++)
-        {
-            scores[i] = Math.Exp(scores[i] - max);
-            sum += scores[i];
-        }
-        var output = new double[dimension];
-        for (int i = 0; i < rows; i++)
-        {
-            double w = scores[i] / sum;
-            for (int j = 0; j < dimension; j++)
-            {
-                output[j] += w * values[(i * dimension) + j];
-            }
-        }
-        return output;
+        return A3Gen.Model.Reference.Attention(Rows(keys, rows, dimension), Rows(values, rows, dimension), q, rows);
     }
+
+    private static double[][] Rows(float[] flat, int rows, int dimension) =>
+        Enumerable.Range(0, rows).Select(i => flat.AsSpan(i * dimension, dimension).ToArray().Select(x => (double)x).ToArray()).ToArray();
 
     /// <summary>
     /// The largest |o - o_ref| over the first <paramref name="queryCount"/> queries, divided by the largest

@@ -5,7 +5,7 @@ using A3Gen.Emission;
 
 namespace A3Gen.Cli;
 
-/// <summary>The a3gen command line: generate, info, synth, simulate, bench, capture, make-trace and explore.</summary>
+/// <summary>The a3gen command line: generate, info, synth, simulate, bench, make-trace and explore (capture is its own tool, a3gen-capture).</summary>
 public static class Cli
 {
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
@@ -46,7 +46,6 @@ public static class Cli
         named.Subcommands.Add(SynthCommand.Build(stdout, stderr));
         named.Subcommands.Add(SimulateCommand.Build(stdout, stderr));
         named.Subcommands.Add(BenchCommand.Build(stdout, stderr));
-        named.Subcommands.Add(CaptureCommand.Build(stdout, stderr));
         named.Subcommands.Add(MakeTraceCommand.Build(stdout, stderr));
         named.Subcommands.Add(ExploreCommand.Build(stdout, stderr));
 

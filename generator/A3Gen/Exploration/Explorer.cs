@@ -293,11 +293,11 @@ public sealed class Explorer(Design design)
 
         // References in double precision: on the trace's own (unquantized) inputs, and on the quantized ones.
         var weights = source.Weights(qi);
-        var reference = WeightedSum(weights, source.Values);
+        var reference = Reference.WeightedSum(weights, source.Values);
         int refTop = ArgMax(weights);
         var qReal = query.Select(Design.Input.ToReal).ToArray();
-        var weightsQ = Softmax(inst.KeysReal, qReal);
-        var referenceQ = WeightedSum(weightsQ, inst.ValuesReal);
+        var weightsQ = Reference.Weights(Reference.Scores(inst.KeysReal, qReal, inst.KeysReal.Length));
+        var referenceQ = Reference.WeightedSum(weightsQ, inst.ValuesReal);
         int refTopQ = ArgMax(weightsQ);
 
         var result = new QueryOutcome[sweep.Count + 1];
@@ -318,44 +318,6 @@ public sealed class Explorer(Design design)
     }
 
     private double[][] ToReal(long[][] raw) => raw.Select(r => r.Select(Design.Input.ToReal).ToArray()).ToArray();
-
-    private static double[] Softmax(double[][] keys, double[] query)
-    {
-        var s = keys.Select(row =>
-        {
-            double sum = 0;
-            for (int j = 0; j < query.Length; j++)
-            {
-                sum += row[j] * query[j];
-            }
-            return sum;
-        }).ToArray();
-        double max = s.Max();
-        double total = 0;
-        for (int i = 0; i < s.Length; i++)
-        {
-            s[i] = Math.Exp(s[i] - max);
-            total += s[i];
-        }
-        for (int i = 0; i < s.Length; i++)
-        {
-            s[i] /= total;
-        }
-        return s;
-    }
-
-    private static double[] WeightedSum(double[] weights, double[][] values)
-    {
-        var o = new double[values[0].Length];
-        for (int i = 0; i < weights.Length; i++)
-        {
-            for (int j = 0; j < o.Length; j++)
-            {
-                o[j] += weights[i] * values[i][j];
-            }
-        }
-        return o;
-    }
 
     /// <summary>The median (the mean of the two middle values for an even count).</summary>
     public static double Median(IEnumerable<double> values)

@@ -163,31 +163,67 @@ public sealed class GoldenModel(Design design)
     }
 }
 
-/// <summary>Double-precision attention (softmax without a scale), the accuracy reference.</summary>
+/// <summary>
+/// Double-precision attention, softmax(q K^T) V without a scale: the one accuracy reference of the
+/// project (golden-model error bounds, the paper's algorithm, traces, exploration, the CPU baseline).
+/// </summary>
 public static class Reference
 {
-    public static double[] Attention(double[][] keys, double[][] values, double[] query, int n)
+    /// <summary>The scores q . K[r] of the first <paramref name="n"/> rows.</summary>
+    public static double[] Scores(IReadOnlyList<double[]> keys, double[] query, int n)
     {
-        int d = query.Length;
         var s = new double[n];
         for (int r = 0; r < n; r++)
         {
-            for (int j = 0; j < d; j++)
+            double sum = 0;
+            var k = keys[r];
+            for (int j = 0; j < query.Length; j++)
             {
-                s[r] += keys[r][j] * query[j];
+                sum += k[j] * query[j];
             }
+            s[r] = sum;
         }
-        double max = s.Max();
-        var e = s.Select(x => Math.Exp(x - max)).ToArray();
-        double sum = e.Sum();
-        var o = new double[d];
-        for (int r = 0; r < n; r++)
+        return s;
+    }
+
+    /// <summary>softmax over <paramref name="rows"/> of the scores (all of them when null); rows left out weigh 0.</summary>
+    public static double[] Weights(double[] scores, IReadOnlyList<int>? rows = null)
+    {
+        rows ??= Enumerable.Range(0, scores.Length).ToArray();
+        double max = rows.Max(r => scores[r]);
+        var w = new double[scores.Length];
+        double total = 0;
+        foreach (int r in rows)
         {
-            for (int j = 0; j < d; j++)
+            w[r] = Math.Exp(scores[r] - max);
+            total += w[r];
+        }
+        foreach (int r in rows)
+        {
+            w[r] /= total;
+        }
+        return w;
+    }
+
+    /// <summary>sum_r w[r] V[r] over the rows of <paramref name="weights"/>.</summary>
+    public static double[] WeightedSum(double[] weights, IReadOnlyList<double[]> values)
+    {
+        var o = new double[values[0].Length];
+        for (int r = 0; r < weights.Length; r++)
+        {
+            if (weights[r] == 0)
             {
-                o[j] += e[r] / sum * values[r][j];
+                continue;
+            }
+            for (int j = 0; j < o.Length; j++)
+            {
+                o[j] += weights[r] * values[r][j];
             }
         }
         return o;
     }
+
+    /// <summary>Attention of <paramref name="query"/> over the first <paramref name="n"/> rows.</summary>
+    public static double[] Attention(double[][] keys, double[][] values, double[] query, int n) =>
+        WeightedSum(Weights(Scores(keys, query, n)), values);
 }

@@ -106,22 +106,6 @@ public static class PaperAlgorithm
             double t = Math.Log(100 / thresholdPercent);
             kept = candidates.Where(r => max - scores[r] <= t).ToArray();
         }
-        return new PaperResult(candidates, kept, Softmax(scores, values, kept, d), greedy, sum, fallback);
-    }
-
-    private static double[] Softmax(double[] scores, double[][] values, int[] rows, int d)
-    {
-        double max = rows.Max(r => scores[r]);
-        double total = rows.Sum(r => Math.Exp(scores[r] - max));
-        var o = new double[d];
-        foreach (int r in rows)
-        {
-            double w = Math.Exp(scores[r] - max) / total;
-            for (int j = 0; j < d; j++)
-            {
-                o[j] += w * values[r][j];
-            }
-        }
-        return o;
+        return new PaperResult(candidates, kept, Reference.WeightedSum(Reference.Weights(scores, kept), values), greedy, sum, fallback);
     }
 }

@@ -1,3 +1,5 @@
+using A3Gen.Model;
+
 namespace A3Gen.Traces;
 
 /// <summary>
@@ -25,55 +27,13 @@ public sealed record AttentionInstance(string Group, int? Head, double[][] Queri
     };
 
     /// <summary>The scores q . K[i] of query <paramref name="query"/>, in double precision.</summary>
-    public double[] Scores(int query)
-    {
-        var q = Queries[query];
-        var s = new double[Keys.Length];
-        for (int i = 0; i < Keys.Length; i++)
-        {
-            double sum = 0;
-            var k = Keys[i];
-            for (int j = 0; j < q.Length; j++)
-            {
-                sum += q[j] * k[j];
-            }
-            s[i] = sum;
-        }
-        return s;
-    }
+    public double[] Scores(int query) => Reference.Scores(Keys, Queries[query], Keys.Length);
 
     /// <summary>The attention weights softmax(q K^T) of query <paramref name="query"/>, in double precision.</summary>
-    public double[] Weights(int query)
-    {
-        var s = Scores(query);
-        double max = s.Max();
-        double sum = 0;
-        for (int i = 0; i < s.Length; i++)
-        {
-            s[i] = Math.Exp(s[i] - max);
-            sum += s[i];
-        }
-        for (int i = 0; i < s.Length; i++)
-        {
-            s[i] /= sum;
-        }
-        return s;
-    }
+    public double[] Weights(int query) => Reference.Weights(Scores(query));
 
     /// <summary>The attention output sum_i w_i V[i] of query <paramref name="query"/>, in double precision.</summary>
-    public double[] Output(int query)
-    {
-        var w = Weights(query);
-        var o = new double[Values[0].Length];
-        for (int i = 0; i < w.Length; i++)
-        {
-            for (int j = 0; j < o.Length; j++)
-            {
-                o[j] += w[i] * Values[i][j];
-            }
-        }
-        return o;
-    }
+    public double[] Output(int query) => Reference.WeightedSum(Weights(query), Values);
 }
 
 /// <summary>

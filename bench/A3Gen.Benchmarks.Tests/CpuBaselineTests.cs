@@ -1,6 +1,6 @@
 using A3Gen.Benchmarks;
 
-namespace A3Gen.Tests;
+namespace A3Gen.Benchmarks.Tests;
 
 /// <summary>
 /// The software baseline of bench/A3Gen.Benchmarks: every CPU implementation agrees with

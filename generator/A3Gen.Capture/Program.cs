@@ -1,0 +1,3 @@
+using A3Gen.Capture;
+
+return CaptureCommand.Run(args);
