@@ -69,6 +69,13 @@ public sealed class IcarusView
     public string IdsZero { get; }
     public string IterZero { get; }
     public string ThresholdZero { get; }
+    public int MId => WId - 1;
+    public int MIds => WIds - 1;
+    public int MIter => WIter - 1;
+    public int MN => WN - 1;
+    public int MResult => WResult - 1;
+    public int MRow => WRow - 1;
+    public int MThreshold => WThreshold - 1;
     public int QueryCapacity => DefaultQueryCapacity;
     public int PatternCapacity => DefaultPatternCapacity;
     public IReadOnlyList<TestbenchPortView> Ports { get; }

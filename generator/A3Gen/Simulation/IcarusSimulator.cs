@@ -126,7 +126,7 @@ public sealed class IcarusSimulator(Design design, TemplateRenderer? renderer = 
     private string Build(int queryCapacity, int patternCapacity)
     {
         var files = DesignFiles is null
-            ? new Emitter(templates).RenderModules(design).ToList()
+            ? Emitter.RtlFiles(new Emitter(templates).Render(design)).ToList()
             : DesignFiles.Select(f => new GeneratedFile(Path.GetFileName(f), File.ReadAllText(f))).ToList();
         files.Add(new GeneratedFile($"{design.Prefix}_tb.v", RenderTestbench()));
         var hash = new StringBuilder();
