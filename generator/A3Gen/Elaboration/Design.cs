@@ -369,7 +369,16 @@ public sealed class Design
 
     public string ResetPort => Config.Reset == ResetStyle.AsyncLow ? "rst_ni" : "rst_i";
 
-    public int RowDataWidth => Dimension * Input.Width;
+    /// <summary>q, a key row, a value row (load_data_i, query_data_i): d elements of the input format.</summary>
+    public BusLayout RowLayout => BusLayout.Elements("Row", "a row of q, K or V", Dimension, Input.Width);
+
+    /// <summary>The output vector (result_data_o): d elements of the output format.</summary>
+    public BusLayout ResultDataLayout => BusLayout.Elements("ResultData", "output vector", Dimension, Output.Width);
+
+    /// <summary>The rowIds of a sorted-key load beat (load_ids_i): d row ids.</summary>
+    public BusLayout RowIdsLayout => BusLayout.Elements("RowIds", "rowIds of a sorted-key entry", Dimension, RowIdWidth);
+
+    public int RowDataWidth => RowLayout.Width;
 
     // ---- packed buses: each one's layout is its only description (see BusLayout) ----
     /// <summary>A query queue entry: (t, M, approximate, n, q) from the top bit down.</summary>
@@ -444,7 +453,7 @@ public sealed class Design
 
     public int ResultQueueWidth => ResultQueueEntry.Width;
 
-    public int ResultDataWidth => Dimension * Output.Width;
+    public int ResultDataWidth => ResultDataLayout.Width;
 
     private List<Port> BuildPorts() =>
     [

@@ -21,6 +21,8 @@ public sealed class IcarusView
     {
         P = design.Prefix;
         ConfigName = design.Config.Name;
+        GeneratorVersion = Emitter.GeneratorVersion;
+        ConfigHash = design.Config.Hash();
         Dim = design.Dimension;
         MaxRows = design.MaxRows;
         RowLast = design.MaxRows - 1;
@@ -49,6 +51,8 @@ public sealed class IcarusView
 
     public string P { get; }
     public string ConfigName { get; }
+    public string GeneratorVersion { get; }
+    public string ConfigHash { get; }
     public int Dim { get; }
     public int MaxRows { get; }
     public int RowLast { get; }
