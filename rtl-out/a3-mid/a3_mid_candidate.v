@@ -15,43 +15,79 @@
 // dot product scans. No candidate: fall back to all n rows and raise the fallback flag.
 // Semantics: docs/approximation-design.md.
 module a3_mid_candidate (
-  input  wire                  clk_i,
-  input  wire                  rst_i,
-  // query queue: (t, M, approximate, n, q)
-  input  wire                  q_valid_i,
-  output wire                  q_ready_o,
-  input  wire [185:0] q_data_i,
-  // sorted-key memories, one read port per column-side: max side of column j at 2j, min side at 2j+1
-  output wire [31:0] sk_re_o,
-  output wire [223:0] sk_raddr_o,
-  input  wire [511:0] sk_rdata_i,
-  // candidate buffer write side: (candidate mask, fallback, t, post-scoring on, rows, q)
-  input  wire                  wr_free_i,
-  output wire                  wr_done_o,
-  output wire [274:0] wr_meta_o,
-  output wire                  busy_o
+  clk_i,
+  rst_i,
+  q_valid_i,
+  q_ready_o,
+  q_data_i,
+  sk_re_o,
+  sk_raddr_o,
+  sk_rdata_i,
+  wr_free_i,
+  wr_done_o,
+  wr_meta_o,
+  busy_o
 );
 
+  localparam integer MaxRows                   = 100;  // N, greedy-score registers
+  localparam integer ElementWidth              = 9;    // q and key elements: s9.5
+  localparam integer RowWidth                  = 144;  // q: d = 16 elements
+  localparam integer RowIdWidth                = 7;    // row id, 0..99
+  localparam integer RowCountWidth             = 7;    // row count, 0..100
+  localparam integer ProductWidth              = 18;   // product: s18.10
+  localparam integer ScoreWidth                = 22;   // greedy score and threshold: s22.10
+  localparam integer IterationWidth            = 12;   // iteration count M: u12.0
+  localparam integer RunningSumWidth           = 30;   // running sum R: s30.10
+  localparam integer ColumnWidth               = 4;    // column index, 0..15
+  localparam integer SideCount                 = 32;   // column-sides: max side of column j at 2j, min side at 2j+1
+  localparam integer SortedEntryWidth          = 16;   // [15:0] sorted-key memory entry
+  localparam integer QueryEntryWidth           = 186;  // [185:0] query queue entry
+  localparam integer QueryEntryQLsb            = 0;    // [143:0] query vector q
+  localparam integer QueryEntryQWidth          = 144;  // [143:0] query vector q
+  localparam integer QueryEntryRowsLsb         = 144;  // [150:144] rows n
+  localparam integer QueryEntryRowsWidth       = 7;    // [150:144] rows n
+  localparam integer QueryEntryApproximateLsb  = 151;  // [151] 1 = approximate path
+  localparam integer QueryEntryIterationsLsb   = 152;  // [163:152] iterations M
+  localparam integer QueryEntryIterationsWidth = 12;   // [163:152] iterations M
+  localparam integer QueryEntryThresholdLsb    = 164;  // [185:164] post-scoring threshold t
+  localparam integer QueryEntryThresholdWidth  = 22;   // [185:164] post-scoring threshold t
+  localparam integer CandMetaWidth             = 275;  // [274:0] candidate buffer metadata
+
+  input  wire                                  clk_i;
+  input  wire                                  rst_i;
+  // query queue
+  input  wire                                  q_valid_i;
+  output wire                                  q_ready_o;
+  input  wire [QueryEntryWidth-1:0]            q_data_i;
+  // sorted-key memories, one read port per column-side: max side of column j at 2j, min side at 2j+1
+  output wire [SideCount-1:0]                  sk_re_o;
+  output wire [SideCount*RowIdWidth-1:0]       sk_raddr_o;
+  input  wire [SideCount*SortedEntryWidth-1:0] sk_rdata_i;
+  // candidate buffer write side
+  input  wire                                  wr_free_i;
+  output wire                                  wr_done_o;
+  output wire [CandMetaWidth-1:0]              wr_meta_o;
+  output wire                                  busy_o;
 
   // ---- the query ----
-  wire [143:0] in_q = q_data_i[143:0];
-  wire [6:0] in_rows = q_data_i[150:144];
-  wire in_approx = q_data_i[151];
-  wire [11:0] in_iters = q_data_i[163:152];
-  wire [21:0] in_t = q_data_i[185:164];
+  wire [QueryEntryQWidth-1:0] in_q = q_data_i[QueryEntryQLsb +: QueryEntryQWidth];
+  wire [QueryEntryRowsWidth-1:0] in_rows = q_data_i[QueryEntryRowsLsb +: QueryEntryRowsWidth];
+  wire in_approx = q_data_i[QueryEntryApproximateLsb];
+  wire [QueryEntryIterationsWidth-1:0] in_iters = q_data_i[QueryEntryIterationsLsb +: QueryEntryIterationsWidth];
+  wire [QueryEntryThresholdWidth-1:0] in_t = q_data_i[QueryEntryThresholdLsb +: QueryEntryThresholdWidth];
   // n is 1..N by contract; 0 runs as 1 and anything above N as N, so no beat can hang the pipeline.
-  wire [6:0] rows_eff = (in_rows == 7'd0) ? 7'd1 : ((in_rows > 7'd100) ? 7'd100 : in_rows);
+  wire [RowCountWidth-1:0] rows_eff = (in_rows == 7'd0) ? 7'd1 : ((in_rows > 7'd100) ? 7'd100 : in_rows);
 
   reg busy_q, busy_d;
   reg approx_q, approx_d;
   reg loop_q, loop_d;
   reg drain_q, drain_d;
   reg fill_q, fill_d;
-  reg [11:0] iters_q, iters_d;
-  reg [6:0] rows_q, rows_d;
-  reg [21:0] t_q, t_d;
-  reg [143:0] qv_q, qv_d;
-  reg signed [29:0] sum_q, sum_d;
+  reg [IterationWidth-1:0] iters_q, iters_d;
+  reg [RowCountWidth-1:0] rows_q, rows_d;
+  reg [ScoreWidth-1:0] t_q, t_d;
+  reg [RowWidth-1:0] qv_q, qv_d;
+  reg signed [RunningSumWidth-1:0] sum_q, sum_d;
 
   wire start = !busy_q & q_valid_i & wr_free_i;
   wire side_start = start & in_approx;
@@ -61,57 +97,57 @@ module a3_mid_candidate (
 
   // ---- column-sides ----
   wire xv0, nv0;
-  wire signed [17:0] xp0, np0;
-  wire [6:0] xr0, nr0;
+  wire signed [ProductWidth-1:0] xp0, np0;
+  wire [RowIdWidth-1:0] xr0, nr0;
   wire xv1, nv1;
-  wire signed [17:0] xp1, np1;
-  wire [6:0] xr1, nr1;
+  wire signed [ProductWidth-1:0] xp1, np1;
+  wire [RowIdWidth-1:0] xr1, nr1;
   wire xv2, nv2;
-  wire signed [17:0] xp2, np2;
-  wire [6:0] xr2, nr2;
+  wire signed [ProductWidth-1:0] xp2, np2;
+  wire [RowIdWidth-1:0] xr2, nr2;
   wire xv3, nv3;
-  wire signed [17:0] xp3, np3;
-  wire [6:0] xr3, nr3;
+  wire signed [ProductWidth-1:0] xp3, np3;
+  wire [RowIdWidth-1:0] xr3, nr3;
   wire xv4, nv4;
-  wire signed [17:0] xp4, np4;
-  wire [6:0] xr4, nr4;
+  wire signed [ProductWidth-1:0] xp4, np4;
+  wire [RowIdWidth-1:0] xr4, nr4;
   wire xv5, nv5;
-  wire signed [17:0] xp5, np5;
-  wire [6:0] xr5, nr5;
+  wire signed [ProductWidth-1:0] xp5, np5;
+  wire [RowIdWidth-1:0] xr5, nr5;
   wire xv6, nv6;
-  wire signed [17:0] xp6, np6;
-  wire [6:0] xr6, nr6;
+  wire signed [ProductWidth-1:0] xp6, np6;
+  wire [RowIdWidth-1:0] xr6, nr6;
   wire xv7, nv7;
-  wire signed [17:0] xp7, np7;
-  wire [6:0] xr7, nr7;
+  wire signed [ProductWidth-1:0] xp7, np7;
+  wire [RowIdWidth-1:0] xr7, nr7;
   wire xv8, nv8;
-  wire signed [17:0] xp8, np8;
-  wire [6:0] xr8, nr8;
+  wire signed [ProductWidth-1:0] xp8, np8;
+  wire [RowIdWidth-1:0] xr8, nr8;
   wire xv9, nv9;
-  wire signed [17:0] xp9, np9;
-  wire [6:0] xr9, nr9;
+  wire signed [ProductWidth-1:0] xp9, np9;
+  wire [RowIdWidth-1:0] xr9, nr9;
   wire xv10, nv10;
-  wire signed [17:0] xp10, np10;
-  wire [6:0] xr10, nr10;
+  wire signed [ProductWidth-1:0] xp10, np10;
+  wire [RowIdWidth-1:0] xr10, nr10;
   wire xv11, nv11;
-  wire signed [17:0] xp11, np11;
-  wire [6:0] xr11, nr11;
+  wire signed [ProductWidth-1:0] xp11, np11;
+  wire [RowIdWidth-1:0] xr11, nr11;
   wire xv12, nv12;
-  wire signed [17:0] xp12, np12;
-  wire [6:0] xr12, nr12;
+  wire signed [ProductWidth-1:0] xp12, np12;
+  wire [RowIdWidth-1:0] xr12, nr12;
   wire xv13, nv13;
-  wire signed [17:0] xp13, np13;
-  wire [6:0] xr13, nr13;
+  wire signed [ProductWidth-1:0] xp13, np13;
+  wire [RowIdWidth-1:0] xr13, nr13;
   wire xv14, nv14;
-  wire signed [17:0] xp14, np14;
-  wire [6:0] xr14, nr14;
+  wire signed [ProductWidth-1:0] xp14, np14;
+  wire [RowIdWidth-1:0] xr14, nr14;
   wire xv15, nv15;
-  wire signed [17:0] xp15, np15;
-  wire [6:0] xr15, nr15;
+  wire signed [ProductWidth-1:0] xp15, np15;
+  wire [RowIdWidth-1:0] xr15, nr15;
   wire mx_v, mn_v;
-  wire signed [17:0] mx_p, mn_p;
-  wire [6:0] mx_r, mn_r;
-  wire [3:0] mx_c, mn_c;
+  wire signed [ProductWidth-1:0] mx_p, mn_p;
+  wire [RowIdWidth-1:0] mx_r, mn_r;
+  wire [ColumnWidth-1:0] mx_c, mn_c;
   wire pop_min;
 
   a3_mid_column_side u_max0 (
@@ -119,12 +155,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[8]),
-    .q_i          (qv_q[8:0]),
+    .down_i       (!in_q[1*ElementWidth-1]),
+    .q_i          (qv_q[0*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 4'd0)),
     .re_o         (sk_re_o[0]),
-    .raddr_o      (sk_raddr_o[6:0]),
-    .rdata_i      (sk_rdata_i[15:0]),
+    .raddr_o      (sk_raddr_o[0*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[0*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv0),
     .head_prod_o  (xp0),
     .head_row_o   (xr0)
@@ -135,12 +171,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[8]),
-    .q_i          (qv_q[8:0]),
+    .down_i       (in_q[1*ElementWidth-1]),
+    .q_i          (qv_q[0*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 4'd0)),
     .re_o         (sk_re_o[1]),
-    .raddr_o      (sk_raddr_o[13:7]),
-    .rdata_i      (sk_rdata_i[31:16]),
+    .raddr_o      (sk_raddr_o[1*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[1*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv0),
     .head_prod_o  (np0),
     .head_row_o   (nr0)
@@ -151,12 +187,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[17]),
-    .q_i          (qv_q[17:9]),
+    .down_i       (!in_q[2*ElementWidth-1]),
+    .q_i          (qv_q[1*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 4'd1)),
     .re_o         (sk_re_o[2]),
-    .raddr_o      (sk_raddr_o[20:14]),
-    .rdata_i      (sk_rdata_i[47:32]),
+    .raddr_o      (sk_raddr_o[2*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[2*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv1),
     .head_prod_o  (xp1),
     .head_row_o   (xr1)
@@ -167,12 +203,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[17]),
-    .q_i          (qv_q[17:9]),
+    .down_i       (in_q[2*ElementWidth-1]),
+    .q_i          (qv_q[1*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 4'd1)),
     .re_o         (sk_re_o[3]),
-    .raddr_o      (sk_raddr_o[27:21]),
-    .rdata_i      (sk_rdata_i[63:48]),
+    .raddr_o      (sk_raddr_o[3*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[3*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv1),
     .head_prod_o  (np1),
     .head_row_o   (nr1)
@@ -183,12 +219,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[26]),
-    .q_i          (qv_q[26:18]),
+    .down_i       (!in_q[3*ElementWidth-1]),
+    .q_i          (qv_q[2*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 4'd2)),
     .re_o         (sk_re_o[4]),
-    .raddr_o      (sk_raddr_o[34:28]),
-    .rdata_i      (sk_rdata_i[79:64]),
+    .raddr_o      (sk_raddr_o[4*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[4*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv2),
     .head_prod_o  (xp2),
     .head_row_o   (xr2)
@@ -199,12 +235,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[26]),
-    .q_i          (qv_q[26:18]),
+    .down_i       (in_q[3*ElementWidth-1]),
+    .q_i          (qv_q[2*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 4'd2)),
     .re_o         (sk_re_o[5]),
-    .raddr_o      (sk_raddr_o[41:35]),
-    .rdata_i      (sk_rdata_i[95:80]),
+    .raddr_o      (sk_raddr_o[5*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[5*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv2),
     .head_prod_o  (np2),
     .head_row_o   (nr2)
@@ -215,12 +251,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[35]),
-    .q_i          (qv_q[35:27]),
+    .down_i       (!in_q[4*ElementWidth-1]),
+    .q_i          (qv_q[3*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 4'd3)),
     .re_o         (sk_re_o[6]),
-    .raddr_o      (sk_raddr_o[48:42]),
-    .rdata_i      (sk_rdata_i[111:96]),
+    .raddr_o      (sk_raddr_o[6*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[6*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv3),
     .head_prod_o  (xp3),
     .head_row_o   (xr3)
@@ -231,12 +267,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[35]),
-    .q_i          (qv_q[35:27]),
+    .down_i       (in_q[4*ElementWidth-1]),
+    .q_i          (qv_q[3*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 4'd3)),
     .re_o         (sk_re_o[7]),
-    .raddr_o      (sk_raddr_o[55:49]),
-    .rdata_i      (sk_rdata_i[127:112]),
+    .raddr_o      (sk_raddr_o[7*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[7*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv3),
     .head_prod_o  (np3),
     .head_row_o   (nr3)
@@ -247,12 +283,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[44]),
-    .q_i          (qv_q[44:36]),
+    .down_i       (!in_q[5*ElementWidth-1]),
+    .q_i          (qv_q[4*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 4'd4)),
     .re_o         (sk_re_o[8]),
-    .raddr_o      (sk_raddr_o[62:56]),
-    .rdata_i      (sk_rdata_i[143:128]),
+    .raddr_o      (sk_raddr_o[8*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[8*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv4),
     .head_prod_o  (xp4),
     .head_row_o   (xr4)
@@ -263,12 +299,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[44]),
-    .q_i          (qv_q[44:36]),
+    .down_i       (in_q[5*ElementWidth-1]),
+    .q_i          (qv_q[4*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 4'd4)),
     .re_o         (sk_re_o[9]),
-    .raddr_o      (sk_raddr_o[69:63]),
-    .rdata_i      (sk_rdata_i[159:144]),
+    .raddr_o      (sk_raddr_o[9*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[9*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv4),
     .head_prod_o  (np4),
     .head_row_o   (nr4)
@@ -279,12 +315,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[53]),
-    .q_i          (qv_q[53:45]),
+    .down_i       (!in_q[6*ElementWidth-1]),
+    .q_i          (qv_q[5*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 4'd5)),
     .re_o         (sk_re_o[10]),
-    .raddr_o      (sk_raddr_o[76:70]),
-    .rdata_i      (sk_rdata_i[175:160]),
+    .raddr_o      (sk_raddr_o[10*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[10*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv5),
     .head_prod_o  (xp5),
     .head_row_o   (xr5)
@@ -295,12 +331,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[53]),
-    .q_i          (qv_q[53:45]),
+    .down_i       (in_q[6*ElementWidth-1]),
+    .q_i          (qv_q[5*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 4'd5)),
     .re_o         (sk_re_o[11]),
-    .raddr_o      (sk_raddr_o[83:77]),
-    .rdata_i      (sk_rdata_i[191:176]),
+    .raddr_o      (sk_raddr_o[11*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[11*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv5),
     .head_prod_o  (np5),
     .head_row_o   (nr5)
@@ -311,12 +347,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[62]),
-    .q_i          (qv_q[62:54]),
+    .down_i       (!in_q[7*ElementWidth-1]),
+    .q_i          (qv_q[6*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 4'd6)),
     .re_o         (sk_re_o[12]),
-    .raddr_o      (sk_raddr_o[90:84]),
-    .rdata_i      (sk_rdata_i[207:192]),
+    .raddr_o      (sk_raddr_o[12*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[12*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv6),
     .head_prod_o  (xp6),
     .head_row_o   (xr6)
@@ -327,12 +363,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[62]),
-    .q_i          (qv_q[62:54]),
+    .down_i       (in_q[7*ElementWidth-1]),
+    .q_i          (qv_q[6*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 4'd6)),
     .re_o         (sk_re_o[13]),
-    .raddr_o      (sk_raddr_o[97:91]),
-    .rdata_i      (sk_rdata_i[223:208]),
+    .raddr_o      (sk_raddr_o[13*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[13*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv6),
     .head_prod_o  (np6),
     .head_row_o   (nr6)
@@ -343,12 +379,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[71]),
-    .q_i          (qv_q[71:63]),
+    .down_i       (!in_q[8*ElementWidth-1]),
+    .q_i          (qv_q[7*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 4'd7)),
     .re_o         (sk_re_o[14]),
-    .raddr_o      (sk_raddr_o[104:98]),
-    .rdata_i      (sk_rdata_i[239:224]),
+    .raddr_o      (sk_raddr_o[14*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[14*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv7),
     .head_prod_o  (xp7),
     .head_row_o   (xr7)
@@ -359,12 +395,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[71]),
-    .q_i          (qv_q[71:63]),
+    .down_i       (in_q[8*ElementWidth-1]),
+    .q_i          (qv_q[7*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 4'd7)),
     .re_o         (sk_re_o[15]),
-    .raddr_o      (sk_raddr_o[111:105]),
-    .rdata_i      (sk_rdata_i[255:240]),
+    .raddr_o      (sk_raddr_o[15*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[15*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv7),
     .head_prod_o  (np7),
     .head_row_o   (nr7)
@@ -375,12 +411,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[80]),
-    .q_i          (qv_q[80:72]),
+    .down_i       (!in_q[9*ElementWidth-1]),
+    .q_i          (qv_q[8*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 4'd8)),
     .re_o         (sk_re_o[16]),
-    .raddr_o      (sk_raddr_o[118:112]),
-    .rdata_i      (sk_rdata_i[271:256]),
+    .raddr_o      (sk_raddr_o[16*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[16*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv8),
     .head_prod_o  (xp8),
     .head_row_o   (xr8)
@@ -391,12 +427,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[80]),
-    .q_i          (qv_q[80:72]),
+    .down_i       (in_q[9*ElementWidth-1]),
+    .q_i          (qv_q[8*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 4'd8)),
     .re_o         (sk_re_o[17]),
-    .raddr_o      (sk_raddr_o[125:119]),
-    .rdata_i      (sk_rdata_i[287:272]),
+    .raddr_o      (sk_raddr_o[17*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[17*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv8),
     .head_prod_o  (np8),
     .head_row_o   (nr8)
@@ -407,12 +443,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[89]),
-    .q_i          (qv_q[89:81]),
+    .down_i       (!in_q[10*ElementWidth-1]),
+    .q_i          (qv_q[9*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 4'd9)),
     .re_o         (sk_re_o[18]),
-    .raddr_o      (sk_raddr_o[132:126]),
-    .rdata_i      (sk_rdata_i[303:288]),
+    .raddr_o      (sk_raddr_o[18*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[18*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv9),
     .head_prod_o  (xp9),
     .head_row_o   (xr9)
@@ -423,12 +459,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[89]),
-    .q_i          (qv_q[89:81]),
+    .down_i       (in_q[10*ElementWidth-1]),
+    .q_i          (qv_q[9*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 4'd9)),
     .re_o         (sk_re_o[19]),
-    .raddr_o      (sk_raddr_o[139:133]),
-    .rdata_i      (sk_rdata_i[319:304]),
+    .raddr_o      (sk_raddr_o[19*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[19*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv9),
     .head_prod_o  (np9),
     .head_row_o   (nr9)
@@ -439,12 +475,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[98]),
-    .q_i          (qv_q[98:90]),
+    .down_i       (!in_q[11*ElementWidth-1]),
+    .q_i          (qv_q[10*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 4'd10)),
     .re_o         (sk_re_o[20]),
-    .raddr_o      (sk_raddr_o[146:140]),
-    .rdata_i      (sk_rdata_i[335:320]),
+    .raddr_o      (sk_raddr_o[20*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[20*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv10),
     .head_prod_o  (xp10),
     .head_row_o   (xr10)
@@ -455,12 +491,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[98]),
-    .q_i          (qv_q[98:90]),
+    .down_i       (in_q[11*ElementWidth-1]),
+    .q_i          (qv_q[10*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 4'd10)),
     .re_o         (sk_re_o[21]),
-    .raddr_o      (sk_raddr_o[153:147]),
-    .rdata_i      (sk_rdata_i[351:336]),
+    .raddr_o      (sk_raddr_o[21*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[21*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv10),
     .head_prod_o  (np10),
     .head_row_o   (nr10)
@@ -471,12 +507,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[107]),
-    .q_i          (qv_q[107:99]),
+    .down_i       (!in_q[12*ElementWidth-1]),
+    .q_i          (qv_q[11*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 4'd11)),
     .re_o         (sk_re_o[22]),
-    .raddr_o      (sk_raddr_o[160:154]),
-    .rdata_i      (sk_rdata_i[367:352]),
+    .raddr_o      (sk_raddr_o[22*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[22*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv11),
     .head_prod_o  (xp11),
     .head_row_o   (xr11)
@@ -487,12 +523,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[107]),
-    .q_i          (qv_q[107:99]),
+    .down_i       (in_q[12*ElementWidth-1]),
+    .q_i          (qv_q[11*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 4'd11)),
     .re_o         (sk_re_o[23]),
-    .raddr_o      (sk_raddr_o[167:161]),
-    .rdata_i      (sk_rdata_i[383:368]),
+    .raddr_o      (sk_raddr_o[23*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[23*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv11),
     .head_prod_o  (np11),
     .head_row_o   (nr11)
@@ -503,12 +539,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[116]),
-    .q_i          (qv_q[116:108]),
+    .down_i       (!in_q[13*ElementWidth-1]),
+    .q_i          (qv_q[12*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 4'd12)),
     .re_o         (sk_re_o[24]),
-    .raddr_o      (sk_raddr_o[174:168]),
-    .rdata_i      (sk_rdata_i[399:384]),
+    .raddr_o      (sk_raddr_o[24*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[24*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv12),
     .head_prod_o  (xp12),
     .head_row_o   (xr12)
@@ -519,12 +555,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[116]),
-    .q_i          (qv_q[116:108]),
+    .down_i       (in_q[13*ElementWidth-1]),
+    .q_i          (qv_q[12*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 4'd12)),
     .re_o         (sk_re_o[25]),
-    .raddr_o      (sk_raddr_o[181:175]),
-    .rdata_i      (sk_rdata_i[415:400]),
+    .raddr_o      (sk_raddr_o[25*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[25*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv12),
     .head_prod_o  (np12),
     .head_row_o   (nr12)
@@ -535,12 +571,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[125]),
-    .q_i          (qv_q[125:117]),
+    .down_i       (!in_q[14*ElementWidth-1]),
+    .q_i          (qv_q[13*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 4'd13)),
     .re_o         (sk_re_o[26]),
-    .raddr_o      (sk_raddr_o[188:182]),
-    .rdata_i      (sk_rdata_i[431:416]),
+    .raddr_o      (sk_raddr_o[26*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[26*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv13),
     .head_prod_o  (xp13),
     .head_row_o   (xr13)
@@ -551,12 +587,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[125]),
-    .q_i          (qv_q[125:117]),
+    .down_i       (in_q[14*ElementWidth-1]),
+    .q_i          (qv_q[13*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 4'd13)),
     .re_o         (sk_re_o[27]),
-    .raddr_o      (sk_raddr_o[195:189]),
-    .rdata_i      (sk_rdata_i[447:432]),
+    .raddr_o      (sk_raddr_o[27*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[27*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv13),
     .head_prod_o  (np13),
     .head_row_o   (nr13)
@@ -567,12 +603,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[134]),
-    .q_i          (qv_q[134:126]),
+    .down_i       (!in_q[15*ElementWidth-1]),
+    .q_i          (qv_q[14*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 4'd14)),
     .re_o         (sk_re_o[28]),
-    .raddr_o      (sk_raddr_o[202:196]),
-    .rdata_i      (sk_rdata_i[463:448]),
+    .raddr_o      (sk_raddr_o[28*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[28*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv14),
     .head_prod_o  (xp14),
     .head_row_o   (xr14)
@@ -583,12 +619,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[134]),
-    .q_i          (qv_q[134:126]),
+    .down_i       (in_q[15*ElementWidth-1]),
+    .q_i          (qv_q[14*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 4'd14)),
     .re_o         (sk_re_o[29]),
-    .raddr_o      (sk_raddr_o[209:203]),
-    .rdata_i      (sk_rdata_i[479:464]),
+    .raddr_o      (sk_raddr_o[29*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[29*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv14),
     .head_prod_o  (np14),
     .head_row_o   (nr14)
@@ -599,12 +635,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[143]),
-    .q_i          (qv_q[143:135]),
+    .down_i       (!in_q[16*ElementWidth-1]),
+    .q_i          (qv_q[15*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 4'd15)),
     .re_o         (sk_re_o[30]),
-    .raddr_o      (sk_raddr_o[216:210]),
-    .rdata_i      (sk_rdata_i[495:480]),
+    .raddr_o      (sk_raddr_o[30*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[30*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv15),
     .head_prod_o  (xp15),
     .head_row_o   (xr15)
@@ -615,12 +651,12 @@ module a3_mid_candidate (
     .rst_i    (rst_i),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[143]),
-    .q_i          (qv_q[143:135]),
+    .down_i       (in_q[16*ElementWidth-1]),
+    .q_i          (qv_q[15*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 4'd15)),
     .re_o         (sk_re_o[31]),
-    .raddr_o      (sk_raddr_o[223:217]),
-    .rdata_i      (sk_rdata_i[511:496]),
+    .raddr_o      (sk_raddr_o[31*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[31*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv15),
     .head_prod_o  (np15),
     .head_row_o   (nr15)
@@ -629,144 +665,144 @@ module a3_mid_candidate (
   // ---- comparator trees: ties go to the lower column ----
   // max side: the largest head product
   wire xt0_0_v = xv0;
-  wire signed [17:0] xt0_0_p = xp0;
-  wire [6:0] xt0_0_r = xr0;
-  wire [3:0] xt0_0_c = 4'd0;
+  wire signed [ProductWidth-1:0] xt0_0_p = xp0;
+  wire [RowIdWidth-1:0] xt0_0_r = xr0;
+  wire [ColumnWidth-1:0] xt0_0_c = 4'd0;
   wire xt0_1_v = xv1;
-  wire signed [17:0] xt0_1_p = xp1;
-  wire [6:0] xt0_1_r = xr1;
-  wire [3:0] xt0_1_c = 4'd1;
+  wire signed [ProductWidth-1:0] xt0_1_p = xp1;
+  wire [RowIdWidth-1:0] xt0_1_r = xr1;
+  wire [ColumnWidth-1:0] xt0_1_c = 4'd1;
   wire xt0_2_v = xv2;
-  wire signed [17:0] xt0_2_p = xp2;
-  wire [6:0] xt0_2_r = xr2;
-  wire [3:0] xt0_2_c = 4'd2;
+  wire signed [ProductWidth-1:0] xt0_2_p = xp2;
+  wire [RowIdWidth-1:0] xt0_2_r = xr2;
+  wire [ColumnWidth-1:0] xt0_2_c = 4'd2;
   wire xt0_3_v = xv3;
-  wire signed [17:0] xt0_3_p = xp3;
-  wire [6:0] xt0_3_r = xr3;
-  wire [3:0] xt0_3_c = 4'd3;
+  wire signed [ProductWidth-1:0] xt0_3_p = xp3;
+  wire [RowIdWidth-1:0] xt0_3_r = xr3;
+  wire [ColumnWidth-1:0] xt0_3_c = 4'd3;
   wire xt0_4_v = xv4;
-  wire signed [17:0] xt0_4_p = xp4;
-  wire [6:0] xt0_4_r = xr4;
-  wire [3:0] xt0_4_c = 4'd4;
+  wire signed [ProductWidth-1:0] xt0_4_p = xp4;
+  wire [RowIdWidth-1:0] xt0_4_r = xr4;
+  wire [ColumnWidth-1:0] xt0_4_c = 4'd4;
   wire xt0_5_v = xv5;
-  wire signed [17:0] xt0_5_p = xp5;
-  wire [6:0] xt0_5_r = xr5;
-  wire [3:0] xt0_5_c = 4'd5;
+  wire signed [ProductWidth-1:0] xt0_5_p = xp5;
+  wire [RowIdWidth-1:0] xt0_5_r = xr5;
+  wire [ColumnWidth-1:0] xt0_5_c = 4'd5;
   wire xt0_6_v = xv6;
-  wire signed [17:0] xt0_6_p = xp6;
-  wire [6:0] xt0_6_r = xr6;
-  wire [3:0] xt0_6_c = 4'd6;
+  wire signed [ProductWidth-1:0] xt0_6_p = xp6;
+  wire [RowIdWidth-1:0] xt0_6_r = xr6;
+  wire [ColumnWidth-1:0] xt0_6_c = 4'd6;
   wire xt0_7_v = xv7;
-  wire signed [17:0] xt0_7_p = xp7;
-  wire [6:0] xt0_7_r = xr7;
-  wire [3:0] xt0_7_c = 4'd7;
+  wire signed [ProductWidth-1:0] xt0_7_p = xp7;
+  wire [RowIdWidth-1:0] xt0_7_r = xr7;
+  wire [ColumnWidth-1:0] xt0_7_c = 4'd7;
   wire xt0_8_v = xv8;
-  wire signed [17:0] xt0_8_p = xp8;
-  wire [6:0] xt0_8_r = xr8;
-  wire [3:0] xt0_8_c = 4'd8;
+  wire signed [ProductWidth-1:0] xt0_8_p = xp8;
+  wire [RowIdWidth-1:0] xt0_8_r = xr8;
+  wire [ColumnWidth-1:0] xt0_8_c = 4'd8;
   wire xt0_9_v = xv9;
-  wire signed [17:0] xt0_9_p = xp9;
-  wire [6:0] xt0_9_r = xr9;
-  wire [3:0] xt0_9_c = 4'd9;
+  wire signed [ProductWidth-1:0] xt0_9_p = xp9;
+  wire [RowIdWidth-1:0] xt0_9_r = xr9;
+  wire [ColumnWidth-1:0] xt0_9_c = 4'd9;
   wire xt0_10_v = xv10;
-  wire signed [17:0] xt0_10_p = xp10;
-  wire [6:0] xt0_10_r = xr10;
-  wire [3:0] xt0_10_c = 4'd10;
+  wire signed [ProductWidth-1:0] xt0_10_p = xp10;
+  wire [RowIdWidth-1:0] xt0_10_r = xr10;
+  wire [ColumnWidth-1:0] xt0_10_c = 4'd10;
   wire xt0_11_v = xv11;
-  wire signed [17:0] xt0_11_p = xp11;
-  wire [6:0] xt0_11_r = xr11;
-  wire [3:0] xt0_11_c = 4'd11;
+  wire signed [ProductWidth-1:0] xt0_11_p = xp11;
+  wire [RowIdWidth-1:0] xt0_11_r = xr11;
+  wire [ColumnWidth-1:0] xt0_11_c = 4'd11;
   wire xt0_12_v = xv12;
-  wire signed [17:0] xt0_12_p = xp12;
-  wire [6:0] xt0_12_r = xr12;
-  wire [3:0] xt0_12_c = 4'd12;
+  wire signed [ProductWidth-1:0] xt0_12_p = xp12;
+  wire [RowIdWidth-1:0] xt0_12_r = xr12;
+  wire [ColumnWidth-1:0] xt0_12_c = 4'd12;
   wire xt0_13_v = xv13;
-  wire signed [17:0] xt0_13_p = xp13;
-  wire [6:0] xt0_13_r = xr13;
-  wire [3:0] xt0_13_c = 4'd13;
+  wire signed [ProductWidth-1:0] xt0_13_p = xp13;
+  wire [RowIdWidth-1:0] xt0_13_r = xr13;
+  wire [ColumnWidth-1:0] xt0_13_c = 4'd13;
   wire xt0_14_v = xv14;
-  wire signed [17:0] xt0_14_p = xp14;
-  wire [6:0] xt0_14_r = xr14;
-  wire [3:0] xt0_14_c = 4'd14;
+  wire signed [ProductWidth-1:0] xt0_14_p = xp14;
+  wire [RowIdWidth-1:0] xt0_14_r = xr14;
+  wire [ColumnWidth-1:0] xt0_14_c = 4'd14;
   wire xt0_15_v = xv15;
-  wire signed [17:0] xt0_15_p = xp15;
-  wire [6:0] xt0_15_r = xr15;
-  wire [3:0] xt0_15_c = 4'd15;
+  wire signed [ProductWidth-1:0] xt0_15_p = xp15;
+  wire [RowIdWidth-1:0] xt0_15_r = xr15;
+  wire [ColumnWidth-1:0] xt0_15_c = 4'd15;
   wire xt1_0_a = xt0_0_v & (!xt0_1_v | (xt0_0_p >= xt0_1_p));
   wire xt1_0_v = xt0_0_v | xt0_1_v;
-  wire signed [17:0] xt1_0_p = xt1_0_a ? xt0_0_p : xt0_1_p;
-  wire [6:0] xt1_0_r = xt1_0_a ? xt0_0_r : xt0_1_r;
-  wire [3:0] xt1_0_c = xt1_0_a ? xt0_0_c : xt0_1_c;
+  wire signed [ProductWidth-1:0] xt1_0_p = xt1_0_a ? xt0_0_p : xt0_1_p;
+  wire [RowIdWidth-1:0] xt1_0_r = xt1_0_a ? xt0_0_r : xt0_1_r;
+  wire [ColumnWidth-1:0] xt1_0_c = xt1_0_a ? xt0_0_c : xt0_1_c;
   wire xt1_1_a = xt0_2_v & (!xt0_3_v | (xt0_2_p >= xt0_3_p));
   wire xt1_1_v = xt0_2_v | xt0_3_v;
-  wire signed [17:0] xt1_1_p = xt1_1_a ? xt0_2_p : xt0_3_p;
-  wire [6:0] xt1_1_r = xt1_1_a ? xt0_2_r : xt0_3_r;
-  wire [3:0] xt1_1_c = xt1_1_a ? xt0_2_c : xt0_3_c;
+  wire signed [ProductWidth-1:0] xt1_1_p = xt1_1_a ? xt0_2_p : xt0_3_p;
+  wire [RowIdWidth-1:0] xt1_1_r = xt1_1_a ? xt0_2_r : xt0_3_r;
+  wire [ColumnWidth-1:0] xt1_1_c = xt1_1_a ? xt0_2_c : xt0_3_c;
   wire xt1_2_a = xt0_4_v & (!xt0_5_v | (xt0_4_p >= xt0_5_p));
   wire xt1_2_v = xt0_4_v | xt0_5_v;
-  wire signed [17:0] xt1_2_p = xt1_2_a ? xt0_4_p : xt0_5_p;
-  wire [6:0] xt1_2_r = xt1_2_a ? xt0_4_r : xt0_5_r;
-  wire [3:0] xt1_2_c = xt1_2_a ? xt0_4_c : xt0_5_c;
+  wire signed [ProductWidth-1:0] xt1_2_p = xt1_2_a ? xt0_4_p : xt0_5_p;
+  wire [RowIdWidth-1:0] xt1_2_r = xt1_2_a ? xt0_4_r : xt0_5_r;
+  wire [ColumnWidth-1:0] xt1_2_c = xt1_2_a ? xt0_4_c : xt0_5_c;
   wire xt1_3_a = xt0_6_v & (!xt0_7_v | (xt0_6_p >= xt0_7_p));
   wire xt1_3_v = xt0_6_v | xt0_7_v;
-  wire signed [17:0] xt1_3_p = xt1_3_a ? xt0_6_p : xt0_7_p;
-  wire [6:0] xt1_3_r = xt1_3_a ? xt0_6_r : xt0_7_r;
-  wire [3:0] xt1_3_c = xt1_3_a ? xt0_6_c : xt0_7_c;
+  wire signed [ProductWidth-1:0] xt1_3_p = xt1_3_a ? xt0_6_p : xt0_7_p;
+  wire [RowIdWidth-1:0] xt1_3_r = xt1_3_a ? xt0_6_r : xt0_7_r;
+  wire [ColumnWidth-1:0] xt1_3_c = xt1_3_a ? xt0_6_c : xt0_7_c;
   wire xt1_4_a = xt0_8_v & (!xt0_9_v | (xt0_8_p >= xt0_9_p));
   wire xt1_4_v = xt0_8_v | xt0_9_v;
-  wire signed [17:0] xt1_4_p = xt1_4_a ? xt0_8_p : xt0_9_p;
-  wire [6:0] xt1_4_r = xt1_4_a ? xt0_8_r : xt0_9_r;
-  wire [3:0] xt1_4_c = xt1_4_a ? xt0_8_c : xt0_9_c;
+  wire signed [ProductWidth-1:0] xt1_4_p = xt1_4_a ? xt0_8_p : xt0_9_p;
+  wire [RowIdWidth-1:0] xt1_4_r = xt1_4_a ? xt0_8_r : xt0_9_r;
+  wire [ColumnWidth-1:0] xt1_4_c = xt1_4_a ? xt0_8_c : xt0_9_c;
   wire xt1_5_a = xt0_10_v & (!xt0_11_v | (xt0_10_p >= xt0_11_p));
   wire xt1_5_v = xt0_10_v | xt0_11_v;
-  wire signed [17:0] xt1_5_p = xt1_5_a ? xt0_10_p : xt0_11_p;
-  wire [6:0] xt1_5_r = xt1_5_a ? xt0_10_r : xt0_11_r;
-  wire [3:0] xt1_5_c = xt1_5_a ? xt0_10_c : xt0_11_c;
+  wire signed [ProductWidth-1:0] xt1_5_p = xt1_5_a ? xt0_10_p : xt0_11_p;
+  wire [RowIdWidth-1:0] xt1_5_r = xt1_5_a ? xt0_10_r : xt0_11_r;
+  wire [ColumnWidth-1:0] xt1_5_c = xt1_5_a ? xt0_10_c : xt0_11_c;
   wire xt1_6_a = xt0_12_v & (!xt0_13_v | (xt0_12_p >= xt0_13_p));
   wire xt1_6_v = xt0_12_v | xt0_13_v;
-  wire signed [17:0] xt1_6_p = xt1_6_a ? xt0_12_p : xt0_13_p;
-  wire [6:0] xt1_6_r = xt1_6_a ? xt0_12_r : xt0_13_r;
-  wire [3:0] xt1_6_c = xt1_6_a ? xt0_12_c : xt0_13_c;
+  wire signed [ProductWidth-1:0] xt1_6_p = xt1_6_a ? xt0_12_p : xt0_13_p;
+  wire [RowIdWidth-1:0] xt1_6_r = xt1_6_a ? xt0_12_r : xt0_13_r;
+  wire [ColumnWidth-1:0] xt1_6_c = xt1_6_a ? xt0_12_c : xt0_13_c;
   wire xt1_7_a = xt0_14_v & (!xt0_15_v | (xt0_14_p >= xt0_15_p));
   wire xt1_7_v = xt0_14_v | xt0_15_v;
-  wire signed [17:0] xt1_7_p = xt1_7_a ? xt0_14_p : xt0_15_p;
-  wire [6:0] xt1_7_r = xt1_7_a ? xt0_14_r : xt0_15_r;
-  wire [3:0] xt1_7_c = xt1_7_a ? xt0_14_c : xt0_15_c;
+  wire signed [ProductWidth-1:0] xt1_7_p = xt1_7_a ? xt0_14_p : xt0_15_p;
+  wire [RowIdWidth-1:0] xt1_7_r = xt1_7_a ? xt0_14_r : xt0_15_r;
+  wire [ColumnWidth-1:0] xt1_7_c = xt1_7_a ? xt0_14_c : xt0_15_c;
   wire xt2_0_a = xt1_0_v & (!xt1_1_v | (xt1_0_p >= xt1_1_p));
   wire xt2_0_v = xt1_0_v | xt1_1_v;
-  wire signed [17:0] xt2_0_p = xt2_0_a ? xt1_0_p : xt1_1_p;
-  wire [6:0] xt2_0_r = xt2_0_a ? xt1_0_r : xt1_1_r;
-  wire [3:0] xt2_0_c = xt2_0_a ? xt1_0_c : xt1_1_c;
+  wire signed [ProductWidth-1:0] xt2_0_p = xt2_0_a ? xt1_0_p : xt1_1_p;
+  wire [RowIdWidth-1:0] xt2_0_r = xt2_0_a ? xt1_0_r : xt1_1_r;
+  wire [ColumnWidth-1:0] xt2_0_c = xt2_0_a ? xt1_0_c : xt1_1_c;
   wire xt2_1_a = xt1_2_v & (!xt1_3_v | (xt1_2_p >= xt1_3_p));
   wire xt2_1_v = xt1_2_v | xt1_3_v;
-  wire signed [17:0] xt2_1_p = xt2_1_a ? xt1_2_p : xt1_3_p;
-  wire [6:0] xt2_1_r = xt2_1_a ? xt1_2_r : xt1_3_r;
-  wire [3:0] xt2_1_c = xt2_1_a ? xt1_2_c : xt1_3_c;
+  wire signed [ProductWidth-1:0] xt2_1_p = xt2_1_a ? xt1_2_p : xt1_3_p;
+  wire [RowIdWidth-1:0] xt2_1_r = xt2_1_a ? xt1_2_r : xt1_3_r;
+  wire [ColumnWidth-1:0] xt2_1_c = xt2_1_a ? xt1_2_c : xt1_3_c;
   wire xt2_2_a = xt1_4_v & (!xt1_5_v | (xt1_4_p >= xt1_5_p));
   wire xt2_2_v = xt1_4_v | xt1_5_v;
-  wire signed [17:0] xt2_2_p = xt2_2_a ? xt1_4_p : xt1_5_p;
-  wire [6:0] xt2_2_r = xt2_2_a ? xt1_4_r : xt1_5_r;
-  wire [3:0] xt2_2_c = xt2_2_a ? xt1_4_c : xt1_5_c;
+  wire signed [ProductWidth-1:0] xt2_2_p = xt2_2_a ? xt1_4_p : xt1_5_p;
+  wire [RowIdWidth-1:0] xt2_2_r = xt2_2_a ? xt1_4_r : xt1_5_r;
+  wire [ColumnWidth-1:0] xt2_2_c = xt2_2_a ? xt1_4_c : xt1_5_c;
   wire xt2_3_a = xt1_6_v & (!xt1_7_v | (xt1_6_p >= xt1_7_p));
   wire xt2_3_v = xt1_6_v | xt1_7_v;
-  wire signed [17:0] xt2_3_p = xt2_3_a ? xt1_6_p : xt1_7_p;
-  wire [6:0] xt2_3_r = xt2_3_a ? xt1_6_r : xt1_7_r;
-  wire [3:0] xt2_3_c = xt2_3_a ? xt1_6_c : xt1_7_c;
+  wire signed [ProductWidth-1:0] xt2_3_p = xt2_3_a ? xt1_6_p : xt1_7_p;
+  wire [RowIdWidth-1:0] xt2_3_r = xt2_3_a ? xt1_6_r : xt1_7_r;
+  wire [ColumnWidth-1:0] xt2_3_c = xt2_3_a ? xt1_6_c : xt1_7_c;
   wire xt3_0_a = xt2_0_v & (!xt2_1_v | (xt2_0_p >= xt2_1_p));
   wire xt3_0_v = xt2_0_v | xt2_1_v;
-  wire signed [17:0] xt3_0_p = xt3_0_a ? xt2_0_p : xt2_1_p;
-  wire [6:0] xt3_0_r = xt3_0_a ? xt2_0_r : xt2_1_r;
-  wire [3:0] xt3_0_c = xt3_0_a ? xt2_0_c : xt2_1_c;
+  wire signed [ProductWidth-1:0] xt3_0_p = xt3_0_a ? xt2_0_p : xt2_1_p;
+  wire [RowIdWidth-1:0] xt3_0_r = xt3_0_a ? xt2_0_r : xt2_1_r;
+  wire [ColumnWidth-1:0] xt3_0_c = xt3_0_a ? xt2_0_c : xt2_1_c;
   wire xt3_1_a = xt2_2_v & (!xt2_3_v | (xt2_2_p >= xt2_3_p));
   wire xt3_1_v = xt2_2_v | xt2_3_v;
-  wire signed [17:0] xt3_1_p = xt3_1_a ? xt2_2_p : xt2_3_p;
-  wire [6:0] xt3_1_r = xt3_1_a ? xt2_2_r : xt2_3_r;
-  wire [3:0] xt3_1_c = xt3_1_a ? xt2_2_c : xt2_3_c;
+  wire signed [ProductWidth-1:0] xt3_1_p = xt3_1_a ? xt2_2_p : xt2_3_p;
+  wire [RowIdWidth-1:0] xt3_1_r = xt3_1_a ? xt2_2_r : xt2_3_r;
+  wire [ColumnWidth-1:0] xt3_1_c = xt3_1_a ? xt2_2_c : xt2_3_c;
   wire xt4_0_a = xt3_0_v & (!xt3_1_v | (xt3_0_p >= xt3_1_p));
   wire xt4_0_v = xt3_0_v | xt3_1_v;
-  wire signed [17:0] xt4_0_p = xt4_0_a ? xt3_0_p : xt3_1_p;
-  wire [6:0] xt4_0_r = xt4_0_a ? xt3_0_r : xt3_1_r;
-  wire [3:0] xt4_0_c = xt4_0_a ? xt3_0_c : xt3_1_c;
+  wire signed [ProductWidth-1:0] xt4_0_p = xt4_0_a ? xt3_0_p : xt3_1_p;
+  wire [RowIdWidth-1:0] xt4_0_r = xt4_0_a ? xt3_0_r : xt3_1_r;
+  wire [ColumnWidth-1:0] xt4_0_c = xt4_0_a ? xt3_0_c : xt3_1_c;
   assign mx_v = xt4_0_v;
   assign mx_p = xt4_0_p;
   assign mx_r = xt4_0_r;
@@ -774,144 +810,144 @@ module a3_mid_candidate (
 
   // min side: the smallest head product
   wire nt0_0_v = nv0;
-  wire signed [17:0] nt0_0_p = np0;
-  wire [6:0] nt0_0_r = nr0;
-  wire [3:0] nt0_0_c = 4'd0;
+  wire signed [ProductWidth-1:0] nt0_0_p = np0;
+  wire [RowIdWidth-1:0] nt0_0_r = nr0;
+  wire [ColumnWidth-1:0] nt0_0_c = 4'd0;
   wire nt0_1_v = nv1;
-  wire signed [17:0] nt0_1_p = np1;
-  wire [6:0] nt0_1_r = nr1;
-  wire [3:0] nt0_1_c = 4'd1;
+  wire signed [ProductWidth-1:0] nt0_1_p = np1;
+  wire [RowIdWidth-1:0] nt0_1_r = nr1;
+  wire [ColumnWidth-1:0] nt0_1_c = 4'd1;
   wire nt0_2_v = nv2;
-  wire signed [17:0] nt0_2_p = np2;
-  wire [6:0] nt0_2_r = nr2;
-  wire [3:0] nt0_2_c = 4'd2;
+  wire signed [ProductWidth-1:0] nt0_2_p = np2;
+  wire [RowIdWidth-1:0] nt0_2_r = nr2;
+  wire [ColumnWidth-1:0] nt0_2_c = 4'd2;
   wire nt0_3_v = nv3;
-  wire signed [17:0] nt0_3_p = np3;
-  wire [6:0] nt0_3_r = nr3;
-  wire [3:0] nt0_3_c = 4'd3;
+  wire signed [ProductWidth-1:0] nt0_3_p = np3;
+  wire [RowIdWidth-1:0] nt0_3_r = nr3;
+  wire [ColumnWidth-1:0] nt0_3_c = 4'd3;
   wire nt0_4_v = nv4;
-  wire signed [17:0] nt0_4_p = np4;
-  wire [6:0] nt0_4_r = nr4;
-  wire [3:0] nt0_4_c = 4'd4;
+  wire signed [ProductWidth-1:0] nt0_4_p = np4;
+  wire [RowIdWidth-1:0] nt0_4_r = nr4;
+  wire [ColumnWidth-1:0] nt0_4_c = 4'd4;
   wire nt0_5_v = nv5;
-  wire signed [17:0] nt0_5_p = np5;
-  wire [6:0] nt0_5_r = nr5;
-  wire [3:0] nt0_5_c = 4'd5;
+  wire signed [ProductWidth-1:0] nt0_5_p = np5;
+  wire [RowIdWidth-1:0] nt0_5_r = nr5;
+  wire [ColumnWidth-1:0] nt0_5_c = 4'd5;
   wire nt0_6_v = nv6;
-  wire signed [17:0] nt0_6_p = np6;
-  wire [6:0] nt0_6_r = nr6;
-  wire [3:0] nt0_6_c = 4'd6;
+  wire signed [ProductWidth-1:0] nt0_6_p = np6;
+  wire [RowIdWidth-1:0] nt0_6_r = nr6;
+  wire [ColumnWidth-1:0] nt0_6_c = 4'd6;
   wire nt0_7_v = nv7;
-  wire signed [17:0] nt0_7_p = np7;
-  wire [6:0] nt0_7_r = nr7;
-  wire [3:0] nt0_7_c = 4'd7;
+  wire signed [ProductWidth-1:0] nt0_7_p = np7;
+  wire [RowIdWidth-1:0] nt0_7_r = nr7;
+  wire [ColumnWidth-1:0] nt0_7_c = 4'd7;
   wire nt0_8_v = nv8;
-  wire signed [17:0] nt0_8_p = np8;
-  wire [6:0] nt0_8_r = nr8;
-  wire [3:0] nt0_8_c = 4'd8;
+  wire signed [ProductWidth-1:0] nt0_8_p = np8;
+  wire [RowIdWidth-1:0] nt0_8_r = nr8;
+  wire [ColumnWidth-1:0] nt0_8_c = 4'd8;
   wire nt0_9_v = nv9;
-  wire signed [17:0] nt0_9_p = np9;
-  wire [6:0] nt0_9_r = nr9;
-  wire [3:0] nt0_9_c = 4'd9;
+  wire signed [ProductWidth-1:0] nt0_9_p = np9;
+  wire [RowIdWidth-1:0] nt0_9_r = nr9;
+  wire [ColumnWidth-1:0] nt0_9_c = 4'd9;
   wire nt0_10_v = nv10;
-  wire signed [17:0] nt0_10_p = np10;
-  wire [6:0] nt0_10_r = nr10;
-  wire [3:0] nt0_10_c = 4'd10;
+  wire signed [ProductWidth-1:0] nt0_10_p = np10;
+  wire [RowIdWidth-1:0] nt0_10_r = nr10;
+  wire [ColumnWidth-1:0] nt0_10_c = 4'd10;
   wire nt0_11_v = nv11;
-  wire signed [17:0] nt0_11_p = np11;
-  wire [6:0] nt0_11_r = nr11;
-  wire [3:0] nt0_11_c = 4'd11;
+  wire signed [ProductWidth-1:0] nt0_11_p = np11;
+  wire [RowIdWidth-1:0] nt0_11_r = nr11;
+  wire [ColumnWidth-1:0] nt0_11_c = 4'd11;
   wire nt0_12_v = nv12;
-  wire signed [17:0] nt0_12_p = np12;
-  wire [6:0] nt0_12_r = nr12;
-  wire [3:0] nt0_12_c = 4'd12;
+  wire signed [ProductWidth-1:0] nt0_12_p = np12;
+  wire [RowIdWidth-1:0] nt0_12_r = nr12;
+  wire [ColumnWidth-1:0] nt0_12_c = 4'd12;
   wire nt0_13_v = nv13;
-  wire signed [17:0] nt0_13_p = np13;
-  wire [6:0] nt0_13_r = nr13;
-  wire [3:0] nt0_13_c = 4'd13;
+  wire signed [ProductWidth-1:0] nt0_13_p = np13;
+  wire [RowIdWidth-1:0] nt0_13_r = nr13;
+  wire [ColumnWidth-1:0] nt0_13_c = 4'd13;
   wire nt0_14_v = nv14;
-  wire signed [17:0] nt0_14_p = np14;
-  wire [6:0] nt0_14_r = nr14;
-  wire [3:0] nt0_14_c = 4'd14;
+  wire signed [ProductWidth-1:0] nt0_14_p = np14;
+  wire [RowIdWidth-1:0] nt0_14_r = nr14;
+  wire [ColumnWidth-1:0] nt0_14_c = 4'd14;
   wire nt0_15_v = nv15;
-  wire signed [17:0] nt0_15_p = np15;
-  wire [6:0] nt0_15_r = nr15;
-  wire [3:0] nt0_15_c = 4'd15;
+  wire signed [ProductWidth-1:0] nt0_15_p = np15;
+  wire [RowIdWidth-1:0] nt0_15_r = nr15;
+  wire [ColumnWidth-1:0] nt0_15_c = 4'd15;
   wire nt1_0_a = nt0_0_v & (!nt0_1_v | (nt0_0_p <= nt0_1_p));
   wire nt1_0_v = nt0_0_v | nt0_1_v;
-  wire signed [17:0] nt1_0_p = nt1_0_a ? nt0_0_p : nt0_1_p;
-  wire [6:0] nt1_0_r = nt1_0_a ? nt0_0_r : nt0_1_r;
-  wire [3:0] nt1_0_c = nt1_0_a ? nt0_0_c : nt0_1_c;
+  wire signed [ProductWidth-1:0] nt1_0_p = nt1_0_a ? nt0_0_p : nt0_1_p;
+  wire [RowIdWidth-1:0] nt1_0_r = nt1_0_a ? nt0_0_r : nt0_1_r;
+  wire [ColumnWidth-1:0] nt1_0_c = nt1_0_a ? nt0_0_c : nt0_1_c;
   wire nt1_1_a = nt0_2_v & (!nt0_3_v | (nt0_2_p <= nt0_3_p));
   wire nt1_1_v = nt0_2_v | nt0_3_v;
-  wire signed [17:0] nt1_1_p = nt1_1_a ? nt0_2_p : nt0_3_p;
-  wire [6:0] nt1_1_r = nt1_1_a ? nt0_2_r : nt0_3_r;
-  wire [3:0] nt1_1_c = nt1_1_a ? nt0_2_c : nt0_3_c;
+  wire signed [ProductWidth-1:0] nt1_1_p = nt1_1_a ? nt0_2_p : nt0_3_p;
+  wire [RowIdWidth-1:0] nt1_1_r = nt1_1_a ? nt0_2_r : nt0_3_r;
+  wire [ColumnWidth-1:0] nt1_1_c = nt1_1_a ? nt0_2_c : nt0_3_c;
   wire nt1_2_a = nt0_4_v & (!nt0_5_v | (nt0_4_p <= nt0_5_p));
   wire nt1_2_v = nt0_4_v | nt0_5_v;
-  wire signed [17:0] nt1_2_p = nt1_2_a ? nt0_4_p : nt0_5_p;
-  wire [6:0] nt1_2_r = nt1_2_a ? nt0_4_r : nt0_5_r;
-  wire [3:0] nt1_2_c = nt1_2_a ? nt0_4_c : nt0_5_c;
+  wire signed [ProductWidth-1:0] nt1_2_p = nt1_2_a ? nt0_4_p : nt0_5_p;
+  wire [RowIdWidth-1:0] nt1_2_r = nt1_2_a ? nt0_4_r : nt0_5_r;
+  wire [ColumnWidth-1:0] nt1_2_c = nt1_2_a ? nt0_4_c : nt0_5_c;
   wire nt1_3_a = nt0_6_v & (!nt0_7_v | (nt0_6_p <= nt0_7_p));
   wire nt1_3_v = nt0_6_v | nt0_7_v;
-  wire signed [17:0] nt1_3_p = nt1_3_a ? nt0_6_p : nt0_7_p;
-  wire [6:0] nt1_3_r = nt1_3_a ? nt0_6_r : nt0_7_r;
-  wire [3:0] nt1_3_c = nt1_3_a ? nt0_6_c : nt0_7_c;
+  wire signed [ProductWidth-1:0] nt1_3_p = nt1_3_a ? nt0_6_p : nt0_7_p;
+  wire [RowIdWidth-1:0] nt1_3_r = nt1_3_a ? nt0_6_r : nt0_7_r;
+  wire [ColumnWidth-1:0] nt1_3_c = nt1_3_a ? nt0_6_c : nt0_7_c;
   wire nt1_4_a = nt0_8_v & (!nt0_9_v | (nt0_8_p <= nt0_9_p));
   wire nt1_4_v = nt0_8_v | nt0_9_v;
-  wire signed [17:0] nt1_4_p = nt1_4_a ? nt0_8_p : nt0_9_p;
-  wire [6:0] nt1_4_r = nt1_4_a ? nt0_8_r : nt0_9_r;
-  wire [3:0] nt1_4_c = nt1_4_a ? nt0_8_c : nt0_9_c;
+  wire signed [ProductWidth-1:0] nt1_4_p = nt1_4_a ? nt0_8_p : nt0_9_p;
+  wire [RowIdWidth-1:0] nt1_4_r = nt1_4_a ? nt0_8_r : nt0_9_r;
+  wire [ColumnWidth-1:0] nt1_4_c = nt1_4_a ? nt0_8_c : nt0_9_c;
   wire nt1_5_a = nt0_10_v & (!nt0_11_v | (nt0_10_p <= nt0_11_p));
   wire nt1_5_v = nt0_10_v | nt0_11_v;
-  wire signed [17:0] nt1_5_p = nt1_5_a ? nt0_10_p : nt0_11_p;
-  wire [6:0] nt1_5_r = nt1_5_a ? nt0_10_r : nt0_11_r;
-  wire [3:0] nt1_5_c = nt1_5_a ? nt0_10_c : nt0_11_c;
+  wire signed [ProductWidth-1:0] nt1_5_p = nt1_5_a ? nt0_10_p : nt0_11_p;
+  wire [RowIdWidth-1:0] nt1_5_r = nt1_5_a ? nt0_10_r : nt0_11_r;
+  wire [ColumnWidth-1:0] nt1_5_c = nt1_5_a ? nt0_10_c : nt0_11_c;
   wire nt1_6_a = nt0_12_v & (!nt0_13_v | (nt0_12_p <= nt0_13_p));
   wire nt1_6_v = nt0_12_v | nt0_13_v;
-  wire signed [17:0] nt1_6_p = nt1_6_a ? nt0_12_p : nt0_13_p;
-  wire [6:0] nt1_6_r = nt1_6_a ? nt0_12_r : nt0_13_r;
-  wire [3:0] nt1_6_c = nt1_6_a ? nt0_12_c : nt0_13_c;
+  wire signed [ProductWidth-1:0] nt1_6_p = nt1_6_a ? nt0_12_p : nt0_13_p;
+  wire [RowIdWidth-1:0] nt1_6_r = nt1_6_a ? nt0_12_r : nt0_13_r;
+  wire [ColumnWidth-1:0] nt1_6_c = nt1_6_a ? nt0_12_c : nt0_13_c;
   wire nt1_7_a = nt0_14_v & (!nt0_15_v | (nt0_14_p <= nt0_15_p));
   wire nt1_7_v = nt0_14_v | nt0_15_v;
-  wire signed [17:0] nt1_7_p = nt1_7_a ? nt0_14_p : nt0_15_p;
-  wire [6:0] nt1_7_r = nt1_7_a ? nt0_14_r : nt0_15_r;
-  wire [3:0] nt1_7_c = nt1_7_a ? nt0_14_c : nt0_15_c;
+  wire signed [ProductWidth-1:0] nt1_7_p = nt1_7_a ? nt0_14_p : nt0_15_p;
+  wire [RowIdWidth-1:0] nt1_7_r = nt1_7_a ? nt0_14_r : nt0_15_r;
+  wire [ColumnWidth-1:0] nt1_7_c = nt1_7_a ? nt0_14_c : nt0_15_c;
   wire nt2_0_a = nt1_0_v & (!nt1_1_v | (nt1_0_p <= nt1_1_p));
   wire nt2_0_v = nt1_0_v | nt1_1_v;
-  wire signed [17:0] nt2_0_p = nt2_0_a ? nt1_0_p : nt1_1_p;
-  wire [6:0] nt2_0_r = nt2_0_a ? nt1_0_r : nt1_1_r;
-  wire [3:0] nt2_0_c = nt2_0_a ? nt1_0_c : nt1_1_c;
+  wire signed [ProductWidth-1:0] nt2_0_p = nt2_0_a ? nt1_0_p : nt1_1_p;
+  wire [RowIdWidth-1:0] nt2_0_r = nt2_0_a ? nt1_0_r : nt1_1_r;
+  wire [ColumnWidth-1:0] nt2_0_c = nt2_0_a ? nt1_0_c : nt1_1_c;
   wire nt2_1_a = nt1_2_v & (!nt1_3_v | (nt1_2_p <= nt1_3_p));
   wire nt2_1_v = nt1_2_v | nt1_3_v;
-  wire signed [17:0] nt2_1_p = nt2_1_a ? nt1_2_p : nt1_3_p;
-  wire [6:0] nt2_1_r = nt2_1_a ? nt1_2_r : nt1_3_r;
-  wire [3:0] nt2_1_c = nt2_1_a ? nt1_2_c : nt1_3_c;
+  wire signed [ProductWidth-1:0] nt2_1_p = nt2_1_a ? nt1_2_p : nt1_3_p;
+  wire [RowIdWidth-1:0] nt2_1_r = nt2_1_a ? nt1_2_r : nt1_3_r;
+  wire [ColumnWidth-1:0] nt2_1_c = nt2_1_a ? nt1_2_c : nt1_3_c;
   wire nt2_2_a = nt1_4_v & (!nt1_5_v | (nt1_4_p <= nt1_5_p));
   wire nt2_2_v = nt1_4_v | nt1_5_v;
-  wire signed [17:0] nt2_2_p = nt2_2_a ? nt1_4_p : nt1_5_p;
-  wire [6:0] nt2_2_r = nt2_2_a ? nt1_4_r : nt1_5_r;
-  wire [3:0] nt2_2_c = nt2_2_a ? nt1_4_c : nt1_5_c;
+  wire signed [ProductWidth-1:0] nt2_2_p = nt2_2_a ? nt1_4_p : nt1_5_p;
+  wire [RowIdWidth-1:0] nt2_2_r = nt2_2_a ? nt1_4_r : nt1_5_r;
+  wire [ColumnWidth-1:0] nt2_2_c = nt2_2_a ? nt1_4_c : nt1_5_c;
   wire nt2_3_a = nt1_6_v & (!nt1_7_v | (nt1_6_p <= nt1_7_p));
   wire nt2_3_v = nt1_6_v | nt1_7_v;
-  wire signed [17:0] nt2_3_p = nt2_3_a ? nt1_6_p : nt1_7_p;
-  wire [6:0] nt2_3_r = nt2_3_a ? nt1_6_r : nt1_7_r;
-  wire [3:0] nt2_3_c = nt2_3_a ? nt1_6_c : nt1_7_c;
+  wire signed [ProductWidth-1:0] nt2_3_p = nt2_3_a ? nt1_6_p : nt1_7_p;
+  wire [RowIdWidth-1:0] nt2_3_r = nt2_3_a ? nt1_6_r : nt1_7_r;
+  wire [ColumnWidth-1:0] nt2_3_c = nt2_3_a ? nt1_6_c : nt1_7_c;
   wire nt3_0_a = nt2_0_v & (!nt2_1_v | (nt2_0_p <= nt2_1_p));
   wire nt3_0_v = nt2_0_v | nt2_1_v;
-  wire signed [17:0] nt3_0_p = nt3_0_a ? nt2_0_p : nt2_1_p;
-  wire [6:0] nt3_0_r = nt3_0_a ? nt2_0_r : nt2_1_r;
-  wire [3:0] nt3_0_c = nt3_0_a ? nt2_0_c : nt2_1_c;
+  wire signed [ProductWidth-1:0] nt3_0_p = nt3_0_a ? nt2_0_p : nt2_1_p;
+  wire [RowIdWidth-1:0] nt3_0_r = nt3_0_a ? nt2_0_r : nt2_1_r;
+  wire [ColumnWidth-1:0] nt3_0_c = nt3_0_a ? nt2_0_c : nt2_1_c;
   wire nt3_1_a = nt2_2_v & (!nt2_3_v | (nt2_2_p <= nt2_3_p));
   wire nt3_1_v = nt2_2_v | nt2_3_v;
-  wire signed [17:0] nt3_1_p = nt3_1_a ? nt2_2_p : nt2_3_p;
-  wire [6:0] nt3_1_r = nt3_1_a ? nt2_2_r : nt2_3_r;
-  wire [3:0] nt3_1_c = nt3_1_a ? nt2_2_c : nt2_3_c;
+  wire signed [ProductWidth-1:0] nt3_1_p = nt3_1_a ? nt2_2_p : nt2_3_p;
+  wire [RowIdWidth-1:0] nt3_1_r = nt3_1_a ? nt2_2_r : nt2_3_r;
+  wire [ColumnWidth-1:0] nt3_1_c = nt3_1_a ? nt2_2_c : nt2_3_c;
   wire nt4_0_a = nt3_0_v & (!nt3_1_v | (nt3_0_p <= nt3_1_p));
   wire nt4_0_v = nt3_0_v | nt3_1_v;
-  wire signed [17:0] nt4_0_p = nt4_0_a ? nt3_0_p : nt3_1_p;
-  wire [6:0] nt4_0_r = nt4_0_a ? nt3_0_r : nt3_1_r;
-  wire [3:0] nt4_0_c = nt4_0_a ? nt3_0_c : nt3_1_c;
+  wire signed [ProductWidth-1:0] nt4_0_p = nt4_0_a ? nt3_0_p : nt3_1_p;
+  wire [RowIdWidth-1:0] nt4_0_r = nt4_0_a ? nt3_0_r : nt3_1_r;
+  wire [ColumnWidth-1:0] nt4_0_c = nt4_0_a ? nt3_0_c : nt3_1_c;
   assign mn_v = nt4_0_v;
   assign mn_p = nt4_0_p;
   assign mn_r = nt4_0_r;
@@ -920,16 +956,16 @@ module a3_mid_candidate (
   // ---- one greedy iteration ----
   // Greedy scores: N registers with valid bits (cleared at the start, no cycle per row); pos_q marks
   // the rows r < n whose greedy score is positive: the candidate mask.
-  reg signed [21:0] greedy_q [0:99];
-  reg [99:0] gvalid_q, gvalid_d;
-  reg [99:0] pos_q, pos_d;
+  reg signed [ScoreWidth-1:0] greedy_q [0:MaxRows-1];
+  reg [MaxRows-1:0] gvalid_q, gvalid_d;
+  reg [MaxRows-1:0] pos_q, pos_d;
 
   wire add_max = in_loop & mx_v & (mx_p > 18'sd0);
-  wire signed [29:0] sum_max = sum_q + (add_max ? {{12{mx_p[17]}}, mx_p} : 30'sd0);
-  wire min_on = in_loop & !sum_max[29];
+  wire signed [RunningSumWidth-1:0] sum_max = sum_q + (add_max ? {{12{mx_p[17]}}, mx_p} : 30'sd0);
+  wire min_on = in_loop & !sum_max[RunningSumWidth-1];
   assign pop_min = min_on & mn_v;
   wire add_min = pop_min & (mn_p < 18'sd0);
-  wire signed [29:0] sum_min = sum_max + (add_min ? {{12{mn_p[17]}}, mn_p} : 30'sd0);
+  wire signed [RunningSumWidth-1:0] sum_min = sum_max + (add_min ? {{12{mn_p[17]}}, mn_p} : 30'sd0);
   wire same_row = mx_r == mn_r;
   wire write_min = add_min & !(add_max & same_row);
 
@@ -937,12 +973,12 @@ module a3_mid_candidate (
   // max side's row (with the min side's product too when both picked the same row) and the min
   // side's. Successive updates read and write in successive cycles, so none overtakes another.
   reg upd_max_q, upd_min_q;
-  reg [6:0] upd_max_row_q, upd_min_row_q;
-  reg signed [21:0] upd_max_p_q, upd_min_p_q;
-  wire signed [21:0] old_max = gvalid_q[upd_max_row_q] ? greedy_q[upd_max_row_q] : 22'sd0;
-  wire signed [21:0] old_min = gvalid_q[upd_min_row_q] ? greedy_q[upd_min_row_q] : 22'sd0;
-  wire signed [21:0] new_max = old_max + upd_max_p_q;
-  wire signed [21:0] new_min = old_min + upd_min_p_q;
+  reg [RowIdWidth-1:0] upd_max_row_q, upd_min_row_q;
+  reg signed [ScoreWidth-1:0] upd_max_p_q, upd_min_p_q;
+  wire signed [ScoreWidth-1:0] old_max = gvalid_q[upd_max_row_q] ? greedy_q[upd_max_row_q] : 22'sd0;
+  wire signed [ScoreWidth-1:0] old_min = gvalid_q[upd_min_row_q] ? greedy_q[upd_min_row_q] : 22'sd0;
+  wire signed [ScoreWidth-1:0] new_max = old_max + upd_max_p_q;
+  wire signed [ScoreWidth-1:0] new_min = old_min + upd_min_p_q;
   wire max_in_rows = upd_max_row_q < rows_q;
   wire min_in_rows = upd_min_row_q < rows_q;
 

@@ -15,43 +15,79 @@
 // dot product scans. No candidate: fall back to all n rows and raise the fallback flag.
 // Semantics: docs/approximation-design.md.
 module a3_paper_candidate (
-  input  wire                  clk_i,
-  input  wire                  rst_ni,
-  // query queue: (t, M, approximate, n, q)
-  input  wire                  q_valid_i,
-  output wire                  q_ready_o,
-  input  wire [625:0] q_data_i,
-  // sorted-key memories, one read port per column-side: max side of column j at 2j, min side at 2j+1
-  output wire [127:0] sk_re_o,
-  output wire [1151:0] sk_raddr_o,
-  input  wire [2303:0] sk_rdata_i,
-  // candidate buffer write side: (candidate mask, fallback, t, post-scoring on, rows, q)
-  input  wire                  wr_free_i,
-  output wire                  wr_done_o,
-  output wire [930:0] wr_meta_o,
-  output wire                  busy_o
+  clk_i,
+  rst_ni,
+  q_valid_i,
+  q_ready_o,
+  q_data_i,
+  sk_re_o,
+  sk_raddr_o,
+  sk_rdata_i,
+  wr_free_i,
+  wr_done_o,
+  wr_meta_o,
+  busy_o
 );
 
+  localparam integer MaxRows                   = 320;  // N, greedy-score registers
+  localparam integer ElementWidth              = 9;    // q and key elements: s9.4
+  localparam integer RowWidth                  = 576;  // q: d = 64 elements
+  localparam integer RowIdWidth                = 9;    // row id, 0..319
+  localparam integer RowCountWidth             = 9;    // row count, 0..320
+  localparam integer ProductWidth              = 18;   // product: s18.8
+  localparam integer ScoreWidth                = 24;   // greedy score and threshold: s24.8
+  localparam integer IterationWidth            = 16;   // iteration count M: u16.0
+  localparam integer RunningSumWidth           = 34;   // running sum R: s34.8
+  localparam integer ColumnWidth               = 6;    // column index, 0..63
+  localparam integer SideCount                 = 128;  // column-sides: max side of column j at 2j, min side at 2j+1
+  localparam integer SortedEntryWidth          = 18;   // [17:0] sorted-key memory entry
+  localparam integer QueryEntryWidth           = 626;  // [625:0] query queue entry
+  localparam integer QueryEntryQLsb            = 0;    // [575:0] query vector q
+  localparam integer QueryEntryQWidth          = 576;  // [575:0] query vector q
+  localparam integer QueryEntryRowsLsb         = 576;  // [584:576] rows n
+  localparam integer QueryEntryRowsWidth       = 9;    // [584:576] rows n
+  localparam integer QueryEntryApproximateLsb  = 585;  // [585] 1 = approximate path
+  localparam integer QueryEntryIterationsLsb   = 586;  // [601:586] iterations M
+  localparam integer QueryEntryIterationsWidth = 16;   // [601:586] iterations M
+  localparam integer QueryEntryThresholdLsb    = 602;  // [625:602] post-scoring threshold t
+  localparam integer QueryEntryThresholdWidth  = 24;   // [625:602] post-scoring threshold t
+  localparam integer CandMetaWidth             = 931;  // [930:0] candidate buffer metadata
+
+  input  wire                                  clk_i;
+  input  wire                                  rst_ni;
+  // query queue
+  input  wire                                  q_valid_i;
+  output wire                                  q_ready_o;
+  input  wire [QueryEntryWidth-1:0]            q_data_i;
+  // sorted-key memories, one read port per column-side: max side of column j at 2j, min side at 2j+1
+  output wire [SideCount-1:0]                  sk_re_o;
+  output wire [SideCount*RowIdWidth-1:0]       sk_raddr_o;
+  input  wire [SideCount*SortedEntryWidth-1:0] sk_rdata_i;
+  // candidate buffer write side
+  input  wire                                  wr_free_i;
+  output wire                                  wr_done_o;
+  output wire [CandMetaWidth-1:0]              wr_meta_o;
+  output wire                                  busy_o;
 
   // ---- the query ----
-  wire [575:0] in_q = q_data_i[575:0];
-  wire [8:0] in_rows = q_data_i[584:576];
-  wire in_approx = q_data_i[585];
-  wire [15:0] in_iters = q_data_i[601:586];
-  wire [23:0] in_t = q_data_i[625:602];
+  wire [QueryEntryQWidth-1:0] in_q = q_data_i[QueryEntryQLsb +: QueryEntryQWidth];
+  wire [QueryEntryRowsWidth-1:0] in_rows = q_data_i[QueryEntryRowsLsb +: QueryEntryRowsWidth];
+  wire in_approx = q_data_i[QueryEntryApproximateLsb];
+  wire [QueryEntryIterationsWidth-1:0] in_iters = q_data_i[QueryEntryIterationsLsb +: QueryEntryIterationsWidth];
+  wire [QueryEntryThresholdWidth-1:0] in_t = q_data_i[QueryEntryThresholdLsb +: QueryEntryThresholdWidth];
   // n is 1..N by contract; 0 runs as 1 and anything above N as N, so no beat can hang the pipeline.
-  wire [8:0] rows_eff = (in_rows == 9'd0) ? 9'd1 : ((in_rows > 9'd320) ? 9'd320 : in_rows);
+  wire [RowCountWidth-1:0] rows_eff = (in_rows == 9'd0) ? 9'd1 : ((in_rows > 9'd320) ? 9'd320 : in_rows);
 
   reg busy_q, busy_d;
   reg approx_q, approx_d;
   reg loop_q, loop_d;
   reg drain_q, drain_d;
   reg fill_q, fill_d;
-  reg [15:0] iters_q, iters_d;
-  reg [8:0] rows_q, rows_d;
-  reg [23:0] t_q, t_d;
-  reg [575:0] qv_q, qv_d;
-  reg signed [33:0] sum_q, sum_d;
+  reg [IterationWidth-1:0] iters_q, iters_d;
+  reg [RowCountWidth-1:0] rows_q, rows_d;
+  reg [ScoreWidth-1:0] t_q, t_d;
+  reg [RowWidth-1:0] qv_q, qv_d;
+  reg signed [RunningSumWidth-1:0] sum_q, sum_d;
 
   wire start = !busy_q & q_valid_i & wr_free_i;
   wire side_start = start & in_approx;
@@ -61,201 +97,201 @@ module a3_paper_candidate (
 
   // ---- column-sides ----
   wire xv0, nv0;
-  wire signed [17:0] xp0, np0;
-  wire [8:0] xr0, nr0;
+  wire signed [ProductWidth-1:0] xp0, np0;
+  wire [RowIdWidth-1:0] xr0, nr0;
   wire xv1, nv1;
-  wire signed [17:0] xp1, np1;
-  wire [8:0] xr1, nr1;
+  wire signed [ProductWidth-1:0] xp1, np1;
+  wire [RowIdWidth-1:0] xr1, nr1;
   wire xv2, nv2;
-  wire signed [17:0] xp2, np2;
-  wire [8:0] xr2, nr2;
+  wire signed [ProductWidth-1:0] xp2, np2;
+  wire [RowIdWidth-1:0] xr2, nr2;
   wire xv3, nv3;
-  wire signed [17:0] xp3, np3;
-  wire [8:0] xr3, nr3;
+  wire signed [ProductWidth-1:0] xp3, np3;
+  wire [RowIdWidth-1:0] xr3, nr3;
   wire xv4, nv4;
-  wire signed [17:0] xp4, np4;
-  wire [8:0] xr4, nr4;
+  wire signed [ProductWidth-1:0] xp4, np4;
+  wire [RowIdWidth-1:0] xr4, nr4;
   wire xv5, nv5;
-  wire signed [17:0] xp5, np5;
-  wire [8:0] xr5, nr5;
+  wire signed [ProductWidth-1:0] xp5, np5;
+  wire [RowIdWidth-1:0] xr5, nr5;
   wire xv6, nv6;
-  wire signed [17:0] xp6, np6;
-  wire [8:0] xr6, nr6;
+  wire signed [ProductWidth-1:0] xp6, np6;
+  wire [RowIdWidth-1:0] xr6, nr6;
   wire xv7, nv7;
-  wire signed [17:0] xp7, np7;
-  wire [8:0] xr7, nr7;
+  wire signed [ProductWidth-1:0] xp7, np7;
+  wire [RowIdWidth-1:0] xr7, nr7;
   wire xv8, nv8;
-  wire signed [17:0] xp8, np8;
-  wire [8:0] xr8, nr8;
+  wire signed [ProductWidth-1:0] xp8, np8;
+  wire [RowIdWidth-1:0] xr8, nr8;
   wire xv9, nv9;
-  wire signed [17:0] xp9, np9;
-  wire [8:0] xr9, nr9;
+  wire signed [ProductWidth-1:0] xp9, np9;
+  wire [RowIdWidth-1:0] xr9, nr9;
   wire xv10, nv10;
-  wire signed [17:0] xp10, np10;
-  wire [8:0] xr10, nr10;
+  wire signed [ProductWidth-1:0] xp10, np10;
+  wire [RowIdWidth-1:0] xr10, nr10;
   wire xv11, nv11;
-  wire signed [17:0] xp11, np11;
-  wire [8:0] xr11, nr11;
+  wire signed [ProductWidth-1:0] xp11, np11;
+  wire [RowIdWidth-1:0] xr11, nr11;
   wire xv12, nv12;
-  wire signed [17:0] xp12, np12;
-  wire [8:0] xr12, nr12;
+  wire signed [ProductWidth-1:0] xp12, np12;
+  wire [RowIdWidth-1:0] xr12, nr12;
   wire xv13, nv13;
-  wire signed [17:0] xp13, np13;
-  wire [8:0] xr13, nr13;
+  wire signed [ProductWidth-1:0] xp13, np13;
+  wire [RowIdWidth-1:0] xr13, nr13;
   wire xv14, nv14;
-  wire signed [17:0] xp14, np14;
-  wire [8:0] xr14, nr14;
+  wire signed [ProductWidth-1:0] xp14, np14;
+  wire [RowIdWidth-1:0] xr14, nr14;
   wire xv15, nv15;
-  wire signed [17:0] xp15, np15;
-  wire [8:0] xr15, nr15;
+  wire signed [ProductWidth-1:0] xp15, np15;
+  wire [RowIdWidth-1:0] xr15, nr15;
   wire xv16, nv16;
-  wire signed [17:0] xp16, np16;
-  wire [8:0] xr16, nr16;
+  wire signed [ProductWidth-1:0] xp16, np16;
+  wire [RowIdWidth-1:0] xr16, nr16;
   wire xv17, nv17;
-  wire signed [17:0] xp17, np17;
-  wire [8:0] xr17, nr17;
+  wire signed [ProductWidth-1:0] xp17, np17;
+  wire [RowIdWidth-1:0] xr17, nr17;
   wire xv18, nv18;
-  wire signed [17:0] xp18, np18;
-  wire [8:0] xr18, nr18;
+  wire signed [ProductWidth-1:0] xp18, np18;
+  wire [RowIdWidth-1:0] xr18, nr18;
   wire xv19, nv19;
-  wire signed [17:0] xp19, np19;
-  wire [8:0] xr19, nr19;
+  wire signed [ProductWidth-1:0] xp19, np19;
+  wire [RowIdWidth-1:0] xr19, nr19;
   wire xv20, nv20;
-  wire signed [17:0] xp20, np20;
-  wire [8:0] xr20, nr20;
+  wire signed [ProductWidth-1:0] xp20, np20;
+  wire [RowIdWidth-1:0] xr20, nr20;
   wire xv21, nv21;
-  wire signed [17:0] xp21, np21;
-  wire [8:0] xr21, nr21;
+  wire signed [ProductWidth-1:0] xp21, np21;
+  wire [RowIdWidth-1:0] xr21, nr21;
   wire xv22, nv22;
-  wire signed [17:0] xp22, np22;
-  wire [8:0] xr22, nr22;
+  wire signed [ProductWidth-1:0] xp22, np22;
+  wire [RowIdWidth-1:0] xr22, nr22;
   wire xv23, nv23;
-  wire signed [17:0] xp23, np23;
-  wire [8:0] xr23, nr23;
+  wire signed [ProductWidth-1:0] xp23, np23;
+  wire [RowIdWidth-1:0] xr23, nr23;
   wire xv24, nv24;
-  wire signed [17:0] xp24, np24;
-  wire [8:0] xr24, nr24;
+  wire signed [ProductWidth-1:0] xp24, np24;
+  wire [RowIdWidth-1:0] xr24, nr24;
   wire xv25, nv25;
-  wire signed [17:0] xp25, np25;
-  wire [8:0] xr25, nr25;
+  wire signed [ProductWidth-1:0] xp25, np25;
+  wire [RowIdWidth-1:0] xr25, nr25;
   wire xv26, nv26;
-  wire signed [17:0] xp26, np26;
-  wire [8:0] xr26, nr26;
+  wire signed [ProductWidth-1:0] xp26, np26;
+  wire [RowIdWidth-1:0] xr26, nr26;
   wire xv27, nv27;
-  wire signed [17:0] xp27, np27;
-  wire [8:0] xr27, nr27;
+  wire signed [ProductWidth-1:0] xp27, np27;
+  wire [RowIdWidth-1:0] xr27, nr27;
   wire xv28, nv28;
-  wire signed [17:0] xp28, np28;
-  wire [8:0] xr28, nr28;
+  wire signed [ProductWidth-1:0] xp28, np28;
+  wire [RowIdWidth-1:0] xr28, nr28;
   wire xv29, nv29;
-  wire signed [17:0] xp29, np29;
-  wire [8:0] xr29, nr29;
+  wire signed [ProductWidth-1:0] xp29, np29;
+  wire [RowIdWidth-1:0] xr29, nr29;
   wire xv30, nv30;
-  wire signed [17:0] xp30, np30;
-  wire [8:0] xr30, nr30;
+  wire signed [ProductWidth-1:0] xp30, np30;
+  wire [RowIdWidth-1:0] xr30, nr30;
   wire xv31, nv31;
-  wire signed [17:0] xp31, np31;
-  wire [8:0] xr31, nr31;
+  wire signed [ProductWidth-1:0] xp31, np31;
+  wire [RowIdWidth-1:0] xr31, nr31;
   wire xv32, nv32;
-  wire signed [17:0] xp32, np32;
-  wire [8:0] xr32, nr32;
+  wire signed [ProductWidth-1:0] xp32, np32;
+  wire [RowIdWidth-1:0] xr32, nr32;
   wire xv33, nv33;
-  wire signed [17:0] xp33, np33;
-  wire [8:0] xr33, nr33;
+  wire signed [ProductWidth-1:0] xp33, np33;
+  wire [RowIdWidth-1:0] xr33, nr33;
   wire xv34, nv34;
-  wire signed [17:0] xp34, np34;
-  wire [8:0] xr34, nr34;
+  wire signed [ProductWidth-1:0] xp34, np34;
+  wire [RowIdWidth-1:0] xr34, nr34;
   wire xv35, nv35;
-  wire signed [17:0] xp35, np35;
-  wire [8:0] xr35, nr35;
+  wire signed [ProductWidth-1:0] xp35, np35;
+  wire [RowIdWidth-1:0] xr35, nr35;
   wire xv36, nv36;
-  wire signed [17:0] xp36, np36;
-  wire [8:0] xr36, nr36;
+  wire signed [ProductWidth-1:0] xp36, np36;
+  wire [RowIdWidth-1:0] xr36, nr36;
   wire xv37, nv37;
-  wire signed [17:0] xp37, np37;
-  wire [8:0] xr37, nr37;
+  wire signed [ProductWidth-1:0] xp37, np37;
+  wire [RowIdWidth-1:0] xr37, nr37;
   wire xv38, nv38;
-  wire signed [17:0] xp38, np38;
-  wire [8:0] xr38, nr38;
+  wire signed [ProductWidth-1:0] xp38, np38;
+  wire [RowIdWidth-1:0] xr38, nr38;
   wire xv39, nv39;
-  wire signed [17:0] xp39, np39;
-  wire [8:0] xr39, nr39;
+  wire signed [ProductWidth-1:0] xp39, np39;
+  wire [RowIdWidth-1:0] xr39, nr39;
   wire xv40, nv40;
-  wire signed [17:0] xp40, np40;
-  wire [8:0] xr40, nr40;
+  wire signed [ProductWidth-1:0] xp40, np40;
+  wire [RowIdWidth-1:0] xr40, nr40;
   wire xv41, nv41;
-  wire signed [17:0] xp41, np41;
-  wire [8:0] xr41, nr41;
+  wire signed [ProductWidth-1:0] xp41, np41;
+  wire [RowIdWidth-1:0] xr41, nr41;
   wire xv42, nv42;
-  wire signed [17:0] xp42, np42;
-  wire [8:0] xr42, nr42;
+  wire signed [ProductWidth-1:0] xp42, np42;
+  wire [RowIdWidth-1:0] xr42, nr42;
   wire xv43, nv43;
-  wire signed [17:0] xp43, np43;
-  wire [8:0] xr43, nr43;
+  wire signed [ProductWidth-1:0] xp43, np43;
+  wire [RowIdWidth-1:0] xr43, nr43;
   wire xv44, nv44;
-  wire signed [17:0] xp44, np44;
-  wire [8:0] xr44, nr44;
+  wire signed [ProductWidth-1:0] xp44, np44;
+  wire [RowIdWidth-1:0] xr44, nr44;
   wire xv45, nv45;
-  wire signed [17:0] xp45, np45;
-  wire [8:0] xr45, nr45;
+  wire signed [ProductWidth-1:0] xp45, np45;
+  wire [RowIdWidth-1:0] xr45, nr45;
   wire xv46, nv46;
-  wire signed [17:0] xp46, np46;
-  wire [8:0] xr46, nr46;
+  wire signed [ProductWidth-1:0] xp46, np46;
+  wire [RowIdWidth-1:0] xr46, nr46;
   wire xv47, nv47;
-  wire signed [17:0] xp47, np47;
-  wire [8:0] xr47, nr47;
+  wire signed [ProductWidth-1:0] xp47, np47;
+  wire [RowIdWidth-1:0] xr47, nr47;
   wire xv48, nv48;
-  wire signed [17:0] xp48, np48;
-  wire [8:0] xr48, nr48;
+  wire signed [ProductWidth-1:0] xp48, np48;
+  wire [RowIdWidth-1:0] xr48, nr48;
   wire xv49, nv49;
-  wire signed [17:0] xp49, np49;
-  wire [8:0] xr49, nr49;
+  wire signed [ProductWidth-1:0] xp49, np49;
+  wire [RowIdWidth-1:0] xr49, nr49;
   wire xv50, nv50;
-  wire signed [17:0] xp50, np50;
-  wire [8:0] xr50, nr50;
+  wire signed [ProductWidth-1:0] xp50, np50;
+  wire [RowIdWidth-1:0] xr50, nr50;
   wire xv51, nv51;
-  wire signed [17:0] xp51, np51;
-  wire [8:0] xr51, nr51;
+  wire signed [ProductWidth-1:0] xp51, np51;
+  wire [RowIdWidth-1:0] xr51, nr51;
   wire xv52, nv52;
-  wire signed [17:0] xp52, np52;
-  wire [8:0] xr52, nr52;
+  wire signed [ProductWidth-1:0] xp52, np52;
+  wire [RowIdWidth-1:0] xr52, nr52;
   wire xv53, nv53;
-  wire signed [17:0] xp53, np53;
-  wire [8:0] xr53, nr53;
+  wire signed [ProductWidth-1:0] xp53, np53;
+  wire [RowIdWidth-1:0] xr53, nr53;
   wire xv54, nv54;
-  wire signed [17:0] xp54, np54;
-  wire [8:0] xr54, nr54;
+  wire signed [ProductWidth-1:0] xp54, np54;
+  wire [RowIdWidth-1:0] xr54, nr54;
   wire xv55, nv55;
-  wire signed [17:0] xp55, np55;
-  wire [8:0] xr55, nr55;
+  wire signed [ProductWidth-1:0] xp55, np55;
+  wire [RowIdWidth-1:0] xr55, nr55;
   wire xv56, nv56;
-  wire signed [17:0] xp56, np56;
-  wire [8:0] xr56, nr56;
+  wire signed [ProductWidth-1:0] xp56, np56;
+  wire [RowIdWidth-1:0] xr56, nr56;
   wire xv57, nv57;
-  wire signed [17:0] xp57, np57;
-  wire [8:0] xr57, nr57;
+  wire signed [ProductWidth-1:0] xp57, np57;
+  wire [RowIdWidth-1:0] xr57, nr57;
   wire xv58, nv58;
-  wire signed [17:0] xp58, np58;
-  wire [8:0] xr58, nr58;
+  wire signed [ProductWidth-1:0] xp58, np58;
+  wire [RowIdWidth-1:0] xr58, nr58;
   wire xv59, nv59;
-  wire signed [17:0] xp59, np59;
-  wire [8:0] xr59, nr59;
+  wire signed [ProductWidth-1:0] xp59, np59;
+  wire [RowIdWidth-1:0] xr59, nr59;
   wire xv60, nv60;
-  wire signed [17:0] xp60, np60;
-  wire [8:0] xr60, nr60;
+  wire signed [ProductWidth-1:0] xp60, np60;
+  wire [RowIdWidth-1:0] xr60, nr60;
   wire xv61, nv61;
-  wire signed [17:0] xp61, np61;
-  wire [8:0] xr61, nr61;
+  wire signed [ProductWidth-1:0] xp61, np61;
+  wire [RowIdWidth-1:0] xr61, nr61;
   wire xv62, nv62;
-  wire signed [17:0] xp62, np62;
-  wire [8:0] xr62, nr62;
+  wire signed [ProductWidth-1:0] xp62, np62;
+  wire [RowIdWidth-1:0] xr62, nr62;
   wire xv63, nv63;
-  wire signed [17:0] xp63, np63;
-  wire [8:0] xr63, nr63;
+  wire signed [ProductWidth-1:0] xp63, np63;
+  wire [RowIdWidth-1:0] xr63, nr63;
   wire mx_v, mn_v;
-  wire signed [17:0] mx_p, mn_p;
-  wire [8:0] mx_r, mn_r;
-  wire [5:0] mx_c, mn_c;
+  wire signed [ProductWidth-1:0] mx_p, mn_p;
+  wire [RowIdWidth-1:0] mx_r, mn_r;
+  wire [ColumnWidth-1:0] mx_c, mn_c;
   wire pop_min;
 
   a3_paper_column_side u_max0 (
@@ -263,12 +299,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[8]),
-    .q_i          (qv_q[8:0]),
+    .down_i       (!in_q[1*ElementWidth-1]),
+    .q_i          (qv_q[0*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd0)),
     .re_o         (sk_re_o[0]),
-    .raddr_o      (sk_raddr_o[8:0]),
-    .rdata_i      (sk_rdata_i[17:0]),
+    .raddr_o      (sk_raddr_o[0*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[0*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv0),
     .head_prod_o  (xp0),
     .head_row_o   (xr0)
@@ -279,12 +315,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[8]),
-    .q_i          (qv_q[8:0]),
+    .down_i       (in_q[1*ElementWidth-1]),
+    .q_i          (qv_q[0*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd0)),
     .re_o         (sk_re_o[1]),
-    .raddr_o      (sk_raddr_o[17:9]),
-    .rdata_i      (sk_rdata_i[35:18]),
+    .raddr_o      (sk_raddr_o[1*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[1*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv0),
     .head_prod_o  (np0),
     .head_row_o   (nr0)
@@ -295,12 +331,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[17]),
-    .q_i          (qv_q[17:9]),
+    .down_i       (!in_q[2*ElementWidth-1]),
+    .q_i          (qv_q[1*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd1)),
     .re_o         (sk_re_o[2]),
-    .raddr_o      (sk_raddr_o[26:18]),
-    .rdata_i      (sk_rdata_i[53:36]),
+    .raddr_o      (sk_raddr_o[2*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[2*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv1),
     .head_prod_o  (xp1),
     .head_row_o   (xr1)
@@ -311,12 +347,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[17]),
-    .q_i          (qv_q[17:9]),
+    .down_i       (in_q[2*ElementWidth-1]),
+    .q_i          (qv_q[1*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd1)),
     .re_o         (sk_re_o[3]),
-    .raddr_o      (sk_raddr_o[35:27]),
-    .rdata_i      (sk_rdata_i[71:54]),
+    .raddr_o      (sk_raddr_o[3*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[3*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv1),
     .head_prod_o  (np1),
     .head_row_o   (nr1)
@@ -327,12 +363,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[26]),
-    .q_i          (qv_q[26:18]),
+    .down_i       (!in_q[3*ElementWidth-1]),
+    .q_i          (qv_q[2*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd2)),
     .re_o         (sk_re_o[4]),
-    .raddr_o      (sk_raddr_o[44:36]),
-    .rdata_i      (sk_rdata_i[89:72]),
+    .raddr_o      (sk_raddr_o[4*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[4*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv2),
     .head_prod_o  (xp2),
     .head_row_o   (xr2)
@@ -343,12 +379,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[26]),
-    .q_i          (qv_q[26:18]),
+    .down_i       (in_q[3*ElementWidth-1]),
+    .q_i          (qv_q[2*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd2)),
     .re_o         (sk_re_o[5]),
-    .raddr_o      (sk_raddr_o[53:45]),
-    .rdata_i      (sk_rdata_i[107:90]),
+    .raddr_o      (sk_raddr_o[5*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[5*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv2),
     .head_prod_o  (np2),
     .head_row_o   (nr2)
@@ -359,12 +395,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[35]),
-    .q_i          (qv_q[35:27]),
+    .down_i       (!in_q[4*ElementWidth-1]),
+    .q_i          (qv_q[3*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd3)),
     .re_o         (sk_re_o[6]),
-    .raddr_o      (sk_raddr_o[62:54]),
-    .rdata_i      (sk_rdata_i[125:108]),
+    .raddr_o      (sk_raddr_o[6*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[6*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv3),
     .head_prod_o  (xp3),
     .head_row_o   (xr3)
@@ -375,12 +411,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[35]),
-    .q_i          (qv_q[35:27]),
+    .down_i       (in_q[4*ElementWidth-1]),
+    .q_i          (qv_q[3*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd3)),
     .re_o         (sk_re_o[7]),
-    .raddr_o      (sk_raddr_o[71:63]),
-    .rdata_i      (sk_rdata_i[143:126]),
+    .raddr_o      (sk_raddr_o[7*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[7*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv3),
     .head_prod_o  (np3),
     .head_row_o   (nr3)
@@ -391,12 +427,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[44]),
-    .q_i          (qv_q[44:36]),
+    .down_i       (!in_q[5*ElementWidth-1]),
+    .q_i          (qv_q[4*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd4)),
     .re_o         (sk_re_o[8]),
-    .raddr_o      (sk_raddr_o[80:72]),
-    .rdata_i      (sk_rdata_i[161:144]),
+    .raddr_o      (sk_raddr_o[8*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[8*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv4),
     .head_prod_o  (xp4),
     .head_row_o   (xr4)
@@ -407,12 +443,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[44]),
-    .q_i          (qv_q[44:36]),
+    .down_i       (in_q[5*ElementWidth-1]),
+    .q_i          (qv_q[4*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd4)),
     .re_o         (sk_re_o[9]),
-    .raddr_o      (sk_raddr_o[89:81]),
-    .rdata_i      (sk_rdata_i[179:162]),
+    .raddr_o      (sk_raddr_o[9*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[9*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv4),
     .head_prod_o  (np4),
     .head_row_o   (nr4)
@@ -423,12 +459,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[53]),
-    .q_i          (qv_q[53:45]),
+    .down_i       (!in_q[6*ElementWidth-1]),
+    .q_i          (qv_q[5*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd5)),
     .re_o         (sk_re_o[10]),
-    .raddr_o      (sk_raddr_o[98:90]),
-    .rdata_i      (sk_rdata_i[197:180]),
+    .raddr_o      (sk_raddr_o[10*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[10*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv5),
     .head_prod_o  (xp5),
     .head_row_o   (xr5)
@@ -439,12 +475,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[53]),
-    .q_i          (qv_q[53:45]),
+    .down_i       (in_q[6*ElementWidth-1]),
+    .q_i          (qv_q[5*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd5)),
     .re_o         (sk_re_o[11]),
-    .raddr_o      (sk_raddr_o[107:99]),
-    .rdata_i      (sk_rdata_i[215:198]),
+    .raddr_o      (sk_raddr_o[11*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[11*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv5),
     .head_prod_o  (np5),
     .head_row_o   (nr5)
@@ -455,12 +491,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[62]),
-    .q_i          (qv_q[62:54]),
+    .down_i       (!in_q[7*ElementWidth-1]),
+    .q_i          (qv_q[6*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd6)),
     .re_o         (sk_re_o[12]),
-    .raddr_o      (sk_raddr_o[116:108]),
-    .rdata_i      (sk_rdata_i[233:216]),
+    .raddr_o      (sk_raddr_o[12*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[12*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv6),
     .head_prod_o  (xp6),
     .head_row_o   (xr6)
@@ -471,12 +507,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[62]),
-    .q_i          (qv_q[62:54]),
+    .down_i       (in_q[7*ElementWidth-1]),
+    .q_i          (qv_q[6*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd6)),
     .re_o         (sk_re_o[13]),
-    .raddr_o      (sk_raddr_o[125:117]),
-    .rdata_i      (sk_rdata_i[251:234]),
+    .raddr_o      (sk_raddr_o[13*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[13*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv6),
     .head_prod_o  (np6),
     .head_row_o   (nr6)
@@ -487,12 +523,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[71]),
-    .q_i          (qv_q[71:63]),
+    .down_i       (!in_q[8*ElementWidth-1]),
+    .q_i          (qv_q[7*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd7)),
     .re_o         (sk_re_o[14]),
-    .raddr_o      (sk_raddr_o[134:126]),
-    .rdata_i      (sk_rdata_i[269:252]),
+    .raddr_o      (sk_raddr_o[14*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[14*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv7),
     .head_prod_o  (xp7),
     .head_row_o   (xr7)
@@ -503,12 +539,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[71]),
-    .q_i          (qv_q[71:63]),
+    .down_i       (in_q[8*ElementWidth-1]),
+    .q_i          (qv_q[7*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd7)),
     .re_o         (sk_re_o[15]),
-    .raddr_o      (sk_raddr_o[143:135]),
-    .rdata_i      (sk_rdata_i[287:270]),
+    .raddr_o      (sk_raddr_o[15*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[15*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv7),
     .head_prod_o  (np7),
     .head_row_o   (nr7)
@@ -519,12 +555,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[80]),
-    .q_i          (qv_q[80:72]),
+    .down_i       (!in_q[9*ElementWidth-1]),
+    .q_i          (qv_q[8*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd8)),
     .re_o         (sk_re_o[16]),
-    .raddr_o      (sk_raddr_o[152:144]),
-    .rdata_i      (sk_rdata_i[305:288]),
+    .raddr_o      (sk_raddr_o[16*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[16*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv8),
     .head_prod_o  (xp8),
     .head_row_o   (xr8)
@@ -535,12 +571,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[80]),
-    .q_i          (qv_q[80:72]),
+    .down_i       (in_q[9*ElementWidth-1]),
+    .q_i          (qv_q[8*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd8)),
     .re_o         (sk_re_o[17]),
-    .raddr_o      (sk_raddr_o[161:153]),
-    .rdata_i      (sk_rdata_i[323:306]),
+    .raddr_o      (sk_raddr_o[17*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[17*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv8),
     .head_prod_o  (np8),
     .head_row_o   (nr8)
@@ -551,12 +587,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[89]),
-    .q_i          (qv_q[89:81]),
+    .down_i       (!in_q[10*ElementWidth-1]),
+    .q_i          (qv_q[9*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd9)),
     .re_o         (sk_re_o[18]),
-    .raddr_o      (sk_raddr_o[170:162]),
-    .rdata_i      (sk_rdata_i[341:324]),
+    .raddr_o      (sk_raddr_o[18*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[18*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv9),
     .head_prod_o  (xp9),
     .head_row_o   (xr9)
@@ -567,12 +603,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[89]),
-    .q_i          (qv_q[89:81]),
+    .down_i       (in_q[10*ElementWidth-1]),
+    .q_i          (qv_q[9*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd9)),
     .re_o         (sk_re_o[19]),
-    .raddr_o      (sk_raddr_o[179:171]),
-    .rdata_i      (sk_rdata_i[359:342]),
+    .raddr_o      (sk_raddr_o[19*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[19*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv9),
     .head_prod_o  (np9),
     .head_row_o   (nr9)
@@ -583,12 +619,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[98]),
-    .q_i          (qv_q[98:90]),
+    .down_i       (!in_q[11*ElementWidth-1]),
+    .q_i          (qv_q[10*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd10)),
     .re_o         (sk_re_o[20]),
-    .raddr_o      (sk_raddr_o[188:180]),
-    .rdata_i      (sk_rdata_i[377:360]),
+    .raddr_o      (sk_raddr_o[20*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[20*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv10),
     .head_prod_o  (xp10),
     .head_row_o   (xr10)
@@ -599,12 +635,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[98]),
-    .q_i          (qv_q[98:90]),
+    .down_i       (in_q[11*ElementWidth-1]),
+    .q_i          (qv_q[10*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd10)),
     .re_o         (sk_re_o[21]),
-    .raddr_o      (sk_raddr_o[197:189]),
-    .rdata_i      (sk_rdata_i[395:378]),
+    .raddr_o      (sk_raddr_o[21*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[21*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv10),
     .head_prod_o  (np10),
     .head_row_o   (nr10)
@@ -615,12 +651,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[107]),
-    .q_i          (qv_q[107:99]),
+    .down_i       (!in_q[12*ElementWidth-1]),
+    .q_i          (qv_q[11*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd11)),
     .re_o         (sk_re_o[22]),
-    .raddr_o      (sk_raddr_o[206:198]),
-    .rdata_i      (sk_rdata_i[413:396]),
+    .raddr_o      (sk_raddr_o[22*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[22*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv11),
     .head_prod_o  (xp11),
     .head_row_o   (xr11)
@@ -631,12 +667,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[107]),
-    .q_i          (qv_q[107:99]),
+    .down_i       (in_q[12*ElementWidth-1]),
+    .q_i          (qv_q[11*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd11)),
     .re_o         (sk_re_o[23]),
-    .raddr_o      (sk_raddr_o[215:207]),
-    .rdata_i      (sk_rdata_i[431:414]),
+    .raddr_o      (sk_raddr_o[23*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[23*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv11),
     .head_prod_o  (np11),
     .head_row_o   (nr11)
@@ -647,12 +683,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[116]),
-    .q_i          (qv_q[116:108]),
+    .down_i       (!in_q[13*ElementWidth-1]),
+    .q_i          (qv_q[12*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd12)),
     .re_o         (sk_re_o[24]),
-    .raddr_o      (sk_raddr_o[224:216]),
-    .rdata_i      (sk_rdata_i[449:432]),
+    .raddr_o      (sk_raddr_o[24*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[24*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv12),
     .head_prod_o  (xp12),
     .head_row_o   (xr12)
@@ -663,12 +699,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[116]),
-    .q_i          (qv_q[116:108]),
+    .down_i       (in_q[13*ElementWidth-1]),
+    .q_i          (qv_q[12*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd12)),
     .re_o         (sk_re_o[25]),
-    .raddr_o      (sk_raddr_o[233:225]),
-    .rdata_i      (sk_rdata_i[467:450]),
+    .raddr_o      (sk_raddr_o[25*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[25*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv12),
     .head_prod_o  (np12),
     .head_row_o   (nr12)
@@ -679,12 +715,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[125]),
-    .q_i          (qv_q[125:117]),
+    .down_i       (!in_q[14*ElementWidth-1]),
+    .q_i          (qv_q[13*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd13)),
     .re_o         (sk_re_o[26]),
-    .raddr_o      (sk_raddr_o[242:234]),
-    .rdata_i      (sk_rdata_i[485:468]),
+    .raddr_o      (sk_raddr_o[26*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[26*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv13),
     .head_prod_o  (xp13),
     .head_row_o   (xr13)
@@ -695,12 +731,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[125]),
-    .q_i          (qv_q[125:117]),
+    .down_i       (in_q[14*ElementWidth-1]),
+    .q_i          (qv_q[13*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd13)),
     .re_o         (sk_re_o[27]),
-    .raddr_o      (sk_raddr_o[251:243]),
-    .rdata_i      (sk_rdata_i[503:486]),
+    .raddr_o      (sk_raddr_o[27*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[27*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv13),
     .head_prod_o  (np13),
     .head_row_o   (nr13)
@@ -711,12 +747,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[134]),
-    .q_i          (qv_q[134:126]),
+    .down_i       (!in_q[15*ElementWidth-1]),
+    .q_i          (qv_q[14*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd14)),
     .re_o         (sk_re_o[28]),
-    .raddr_o      (sk_raddr_o[260:252]),
-    .rdata_i      (sk_rdata_i[521:504]),
+    .raddr_o      (sk_raddr_o[28*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[28*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv14),
     .head_prod_o  (xp14),
     .head_row_o   (xr14)
@@ -727,12 +763,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[134]),
-    .q_i          (qv_q[134:126]),
+    .down_i       (in_q[15*ElementWidth-1]),
+    .q_i          (qv_q[14*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd14)),
     .re_o         (sk_re_o[29]),
-    .raddr_o      (sk_raddr_o[269:261]),
-    .rdata_i      (sk_rdata_i[539:522]),
+    .raddr_o      (sk_raddr_o[29*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[29*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv14),
     .head_prod_o  (np14),
     .head_row_o   (nr14)
@@ -743,12 +779,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[143]),
-    .q_i          (qv_q[143:135]),
+    .down_i       (!in_q[16*ElementWidth-1]),
+    .q_i          (qv_q[15*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd15)),
     .re_o         (sk_re_o[30]),
-    .raddr_o      (sk_raddr_o[278:270]),
-    .rdata_i      (sk_rdata_i[557:540]),
+    .raddr_o      (sk_raddr_o[30*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[30*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv15),
     .head_prod_o  (xp15),
     .head_row_o   (xr15)
@@ -759,12 +795,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[143]),
-    .q_i          (qv_q[143:135]),
+    .down_i       (in_q[16*ElementWidth-1]),
+    .q_i          (qv_q[15*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd15)),
     .re_o         (sk_re_o[31]),
-    .raddr_o      (sk_raddr_o[287:279]),
-    .rdata_i      (sk_rdata_i[575:558]),
+    .raddr_o      (sk_raddr_o[31*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[31*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv15),
     .head_prod_o  (np15),
     .head_row_o   (nr15)
@@ -775,12 +811,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[152]),
-    .q_i          (qv_q[152:144]),
+    .down_i       (!in_q[17*ElementWidth-1]),
+    .q_i          (qv_q[16*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd16)),
     .re_o         (sk_re_o[32]),
-    .raddr_o      (sk_raddr_o[296:288]),
-    .rdata_i      (sk_rdata_i[593:576]),
+    .raddr_o      (sk_raddr_o[32*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[32*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv16),
     .head_prod_o  (xp16),
     .head_row_o   (xr16)
@@ -791,12 +827,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[152]),
-    .q_i          (qv_q[152:144]),
+    .down_i       (in_q[17*ElementWidth-1]),
+    .q_i          (qv_q[16*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd16)),
     .re_o         (sk_re_o[33]),
-    .raddr_o      (sk_raddr_o[305:297]),
-    .rdata_i      (sk_rdata_i[611:594]),
+    .raddr_o      (sk_raddr_o[33*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[33*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv16),
     .head_prod_o  (np16),
     .head_row_o   (nr16)
@@ -807,12 +843,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[161]),
-    .q_i          (qv_q[161:153]),
+    .down_i       (!in_q[18*ElementWidth-1]),
+    .q_i          (qv_q[17*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd17)),
     .re_o         (sk_re_o[34]),
-    .raddr_o      (sk_raddr_o[314:306]),
-    .rdata_i      (sk_rdata_i[629:612]),
+    .raddr_o      (sk_raddr_o[34*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[34*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv17),
     .head_prod_o  (xp17),
     .head_row_o   (xr17)
@@ -823,12 +859,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[161]),
-    .q_i          (qv_q[161:153]),
+    .down_i       (in_q[18*ElementWidth-1]),
+    .q_i          (qv_q[17*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd17)),
     .re_o         (sk_re_o[35]),
-    .raddr_o      (sk_raddr_o[323:315]),
-    .rdata_i      (sk_rdata_i[647:630]),
+    .raddr_o      (sk_raddr_o[35*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[35*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv17),
     .head_prod_o  (np17),
     .head_row_o   (nr17)
@@ -839,12 +875,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[170]),
-    .q_i          (qv_q[170:162]),
+    .down_i       (!in_q[19*ElementWidth-1]),
+    .q_i          (qv_q[18*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd18)),
     .re_o         (sk_re_o[36]),
-    .raddr_o      (sk_raddr_o[332:324]),
-    .rdata_i      (sk_rdata_i[665:648]),
+    .raddr_o      (sk_raddr_o[36*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[36*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv18),
     .head_prod_o  (xp18),
     .head_row_o   (xr18)
@@ -855,12 +891,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[170]),
-    .q_i          (qv_q[170:162]),
+    .down_i       (in_q[19*ElementWidth-1]),
+    .q_i          (qv_q[18*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd18)),
     .re_o         (sk_re_o[37]),
-    .raddr_o      (sk_raddr_o[341:333]),
-    .rdata_i      (sk_rdata_i[683:666]),
+    .raddr_o      (sk_raddr_o[37*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[37*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv18),
     .head_prod_o  (np18),
     .head_row_o   (nr18)
@@ -871,12 +907,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[179]),
-    .q_i          (qv_q[179:171]),
+    .down_i       (!in_q[20*ElementWidth-1]),
+    .q_i          (qv_q[19*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd19)),
     .re_o         (sk_re_o[38]),
-    .raddr_o      (sk_raddr_o[350:342]),
-    .rdata_i      (sk_rdata_i[701:684]),
+    .raddr_o      (sk_raddr_o[38*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[38*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv19),
     .head_prod_o  (xp19),
     .head_row_o   (xr19)
@@ -887,12 +923,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[179]),
-    .q_i          (qv_q[179:171]),
+    .down_i       (in_q[20*ElementWidth-1]),
+    .q_i          (qv_q[19*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd19)),
     .re_o         (sk_re_o[39]),
-    .raddr_o      (sk_raddr_o[359:351]),
-    .rdata_i      (sk_rdata_i[719:702]),
+    .raddr_o      (sk_raddr_o[39*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[39*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv19),
     .head_prod_o  (np19),
     .head_row_o   (nr19)
@@ -903,12 +939,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[188]),
-    .q_i          (qv_q[188:180]),
+    .down_i       (!in_q[21*ElementWidth-1]),
+    .q_i          (qv_q[20*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd20)),
     .re_o         (sk_re_o[40]),
-    .raddr_o      (sk_raddr_o[368:360]),
-    .rdata_i      (sk_rdata_i[737:720]),
+    .raddr_o      (sk_raddr_o[40*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[40*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv20),
     .head_prod_o  (xp20),
     .head_row_o   (xr20)
@@ -919,12 +955,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[188]),
-    .q_i          (qv_q[188:180]),
+    .down_i       (in_q[21*ElementWidth-1]),
+    .q_i          (qv_q[20*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd20)),
     .re_o         (sk_re_o[41]),
-    .raddr_o      (sk_raddr_o[377:369]),
-    .rdata_i      (sk_rdata_i[755:738]),
+    .raddr_o      (sk_raddr_o[41*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[41*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv20),
     .head_prod_o  (np20),
     .head_row_o   (nr20)
@@ -935,12 +971,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[197]),
-    .q_i          (qv_q[197:189]),
+    .down_i       (!in_q[22*ElementWidth-1]),
+    .q_i          (qv_q[21*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd21)),
     .re_o         (sk_re_o[42]),
-    .raddr_o      (sk_raddr_o[386:378]),
-    .rdata_i      (sk_rdata_i[773:756]),
+    .raddr_o      (sk_raddr_o[42*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[42*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv21),
     .head_prod_o  (xp21),
     .head_row_o   (xr21)
@@ -951,12 +987,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[197]),
-    .q_i          (qv_q[197:189]),
+    .down_i       (in_q[22*ElementWidth-1]),
+    .q_i          (qv_q[21*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd21)),
     .re_o         (sk_re_o[43]),
-    .raddr_o      (sk_raddr_o[395:387]),
-    .rdata_i      (sk_rdata_i[791:774]),
+    .raddr_o      (sk_raddr_o[43*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[43*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv21),
     .head_prod_o  (np21),
     .head_row_o   (nr21)
@@ -967,12 +1003,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[206]),
-    .q_i          (qv_q[206:198]),
+    .down_i       (!in_q[23*ElementWidth-1]),
+    .q_i          (qv_q[22*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd22)),
     .re_o         (sk_re_o[44]),
-    .raddr_o      (sk_raddr_o[404:396]),
-    .rdata_i      (sk_rdata_i[809:792]),
+    .raddr_o      (sk_raddr_o[44*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[44*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv22),
     .head_prod_o  (xp22),
     .head_row_o   (xr22)
@@ -983,12 +1019,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[206]),
-    .q_i          (qv_q[206:198]),
+    .down_i       (in_q[23*ElementWidth-1]),
+    .q_i          (qv_q[22*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd22)),
     .re_o         (sk_re_o[45]),
-    .raddr_o      (sk_raddr_o[413:405]),
-    .rdata_i      (sk_rdata_i[827:810]),
+    .raddr_o      (sk_raddr_o[45*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[45*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv22),
     .head_prod_o  (np22),
     .head_row_o   (nr22)
@@ -999,12 +1035,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[215]),
-    .q_i          (qv_q[215:207]),
+    .down_i       (!in_q[24*ElementWidth-1]),
+    .q_i          (qv_q[23*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd23)),
     .re_o         (sk_re_o[46]),
-    .raddr_o      (sk_raddr_o[422:414]),
-    .rdata_i      (sk_rdata_i[845:828]),
+    .raddr_o      (sk_raddr_o[46*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[46*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv23),
     .head_prod_o  (xp23),
     .head_row_o   (xr23)
@@ -1015,12 +1051,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[215]),
-    .q_i          (qv_q[215:207]),
+    .down_i       (in_q[24*ElementWidth-1]),
+    .q_i          (qv_q[23*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd23)),
     .re_o         (sk_re_o[47]),
-    .raddr_o      (sk_raddr_o[431:423]),
-    .rdata_i      (sk_rdata_i[863:846]),
+    .raddr_o      (sk_raddr_o[47*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[47*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv23),
     .head_prod_o  (np23),
     .head_row_o   (nr23)
@@ -1031,12 +1067,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[224]),
-    .q_i          (qv_q[224:216]),
+    .down_i       (!in_q[25*ElementWidth-1]),
+    .q_i          (qv_q[24*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd24)),
     .re_o         (sk_re_o[48]),
-    .raddr_o      (sk_raddr_o[440:432]),
-    .rdata_i      (sk_rdata_i[881:864]),
+    .raddr_o      (sk_raddr_o[48*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[48*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv24),
     .head_prod_o  (xp24),
     .head_row_o   (xr24)
@@ -1047,12 +1083,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[224]),
-    .q_i          (qv_q[224:216]),
+    .down_i       (in_q[25*ElementWidth-1]),
+    .q_i          (qv_q[24*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd24)),
     .re_o         (sk_re_o[49]),
-    .raddr_o      (sk_raddr_o[449:441]),
-    .rdata_i      (sk_rdata_i[899:882]),
+    .raddr_o      (sk_raddr_o[49*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[49*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv24),
     .head_prod_o  (np24),
     .head_row_o   (nr24)
@@ -1063,12 +1099,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[233]),
-    .q_i          (qv_q[233:225]),
+    .down_i       (!in_q[26*ElementWidth-1]),
+    .q_i          (qv_q[25*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd25)),
     .re_o         (sk_re_o[50]),
-    .raddr_o      (sk_raddr_o[458:450]),
-    .rdata_i      (sk_rdata_i[917:900]),
+    .raddr_o      (sk_raddr_o[50*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[50*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv25),
     .head_prod_o  (xp25),
     .head_row_o   (xr25)
@@ -1079,12 +1115,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[233]),
-    .q_i          (qv_q[233:225]),
+    .down_i       (in_q[26*ElementWidth-1]),
+    .q_i          (qv_q[25*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd25)),
     .re_o         (sk_re_o[51]),
-    .raddr_o      (sk_raddr_o[467:459]),
-    .rdata_i      (sk_rdata_i[935:918]),
+    .raddr_o      (sk_raddr_o[51*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[51*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv25),
     .head_prod_o  (np25),
     .head_row_o   (nr25)
@@ -1095,12 +1131,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[242]),
-    .q_i          (qv_q[242:234]),
+    .down_i       (!in_q[27*ElementWidth-1]),
+    .q_i          (qv_q[26*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd26)),
     .re_o         (sk_re_o[52]),
-    .raddr_o      (sk_raddr_o[476:468]),
-    .rdata_i      (sk_rdata_i[953:936]),
+    .raddr_o      (sk_raddr_o[52*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[52*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv26),
     .head_prod_o  (xp26),
     .head_row_o   (xr26)
@@ -1111,12 +1147,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[242]),
-    .q_i          (qv_q[242:234]),
+    .down_i       (in_q[27*ElementWidth-1]),
+    .q_i          (qv_q[26*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd26)),
     .re_o         (sk_re_o[53]),
-    .raddr_o      (sk_raddr_o[485:477]),
-    .rdata_i      (sk_rdata_i[971:954]),
+    .raddr_o      (sk_raddr_o[53*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[53*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv26),
     .head_prod_o  (np26),
     .head_row_o   (nr26)
@@ -1127,12 +1163,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[251]),
-    .q_i          (qv_q[251:243]),
+    .down_i       (!in_q[28*ElementWidth-1]),
+    .q_i          (qv_q[27*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd27)),
     .re_o         (sk_re_o[54]),
-    .raddr_o      (sk_raddr_o[494:486]),
-    .rdata_i      (sk_rdata_i[989:972]),
+    .raddr_o      (sk_raddr_o[54*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[54*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv27),
     .head_prod_o  (xp27),
     .head_row_o   (xr27)
@@ -1143,12 +1179,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[251]),
-    .q_i          (qv_q[251:243]),
+    .down_i       (in_q[28*ElementWidth-1]),
+    .q_i          (qv_q[27*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd27)),
     .re_o         (sk_re_o[55]),
-    .raddr_o      (sk_raddr_o[503:495]),
-    .rdata_i      (sk_rdata_i[1007:990]),
+    .raddr_o      (sk_raddr_o[55*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[55*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv27),
     .head_prod_o  (np27),
     .head_row_o   (nr27)
@@ -1159,12 +1195,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[260]),
-    .q_i          (qv_q[260:252]),
+    .down_i       (!in_q[29*ElementWidth-1]),
+    .q_i          (qv_q[28*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd28)),
     .re_o         (sk_re_o[56]),
-    .raddr_o      (sk_raddr_o[512:504]),
-    .rdata_i      (sk_rdata_i[1025:1008]),
+    .raddr_o      (sk_raddr_o[56*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[56*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv28),
     .head_prod_o  (xp28),
     .head_row_o   (xr28)
@@ -1175,12 +1211,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[260]),
-    .q_i          (qv_q[260:252]),
+    .down_i       (in_q[29*ElementWidth-1]),
+    .q_i          (qv_q[28*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd28)),
     .re_o         (sk_re_o[57]),
-    .raddr_o      (sk_raddr_o[521:513]),
-    .rdata_i      (sk_rdata_i[1043:1026]),
+    .raddr_o      (sk_raddr_o[57*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[57*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv28),
     .head_prod_o  (np28),
     .head_row_o   (nr28)
@@ -1191,12 +1227,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[269]),
-    .q_i          (qv_q[269:261]),
+    .down_i       (!in_q[30*ElementWidth-1]),
+    .q_i          (qv_q[29*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd29)),
     .re_o         (sk_re_o[58]),
-    .raddr_o      (sk_raddr_o[530:522]),
-    .rdata_i      (sk_rdata_i[1061:1044]),
+    .raddr_o      (sk_raddr_o[58*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[58*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv29),
     .head_prod_o  (xp29),
     .head_row_o   (xr29)
@@ -1207,12 +1243,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[269]),
-    .q_i          (qv_q[269:261]),
+    .down_i       (in_q[30*ElementWidth-1]),
+    .q_i          (qv_q[29*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd29)),
     .re_o         (sk_re_o[59]),
-    .raddr_o      (sk_raddr_o[539:531]),
-    .rdata_i      (sk_rdata_i[1079:1062]),
+    .raddr_o      (sk_raddr_o[59*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[59*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv29),
     .head_prod_o  (np29),
     .head_row_o   (nr29)
@@ -1223,12 +1259,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[278]),
-    .q_i          (qv_q[278:270]),
+    .down_i       (!in_q[31*ElementWidth-1]),
+    .q_i          (qv_q[30*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd30)),
     .re_o         (sk_re_o[60]),
-    .raddr_o      (sk_raddr_o[548:540]),
-    .rdata_i      (sk_rdata_i[1097:1080]),
+    .raddr_o      (sk_raddr_o[60*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[60*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv30),
     .head_prod_o  (xp30),
     .head_row_o   (xr30)
@@ -1239,12 +1275,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[278]),
-    .q_i          (qv_q[278:270]),
+    .down_i       (in_q[31*ElementWidth-1]),
+    .q_i          (qv_q[30*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd30)),
     .re_o         (sk_re_o[61]),
-    .raddr_o      (sk_raddr_o[557:549]),
-    .rdata_i      (sk_rdata_i[1115:1098]),
+    .raddr_o      (sk_raddr_o[61*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[61*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv30),
     .head_prod_o  (np30),
     .head_row_o   (nr30)
@@ -1255,12 +1291,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[287]),
-    .q_i          (qv_q[287:279]),
+    .down_i       (!in_q[32*ElementWidth-1]),
+    .q_i          (qv_q[31*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd31)),
     .re_o         (sk_re_o[62]),
-    .raddr_o      (sk_raddr_o[566:558]),
-    .rdata_i      (sk_rdata_i[1133:1116]),
+    .raddr_o      (sk_raddr_o[62*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[62*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv31),
     .head_prod_o  (xp31),
     .head_row_o   (xr31)
@@ -1271,12 +1307,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[287]),
-    .q_i          (qv_q[287:279]),
+    .down_i       (in_q[32*ElementWidth-1]),
+    .q_i          (qv_q[31*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd31)),
     .re_o         (sk_re_o[63]),
-    .raddr_o      (sk_raddr_o[575:567]),
-    .rdata_i      (sk_rdata_i[1151:1134]),
+    .raddr_o      (sk_raddr_o[63*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[63*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv31),
     .head_prod_o  (np31),
     .head_row_o   (nr31)
@@ -1287,12 +1323,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[296]),
-    .q_i          (qv_q[296:288]),
+    .down_i       (!in_q[33*ElementWidth-1]),
+    .q_i          (qv_q[32*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd32)),
     .re_o         (sk_re_o[64]),
-    .raddr_o      (sk_raddr_o[584:576]),
-    .rdata_i      (sk_rdata_i[1169:1152]),
+    .raddr_o      (sk_raddr_o[64*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[64*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv32),
     .head_prod_o  (xp32),
     .head_row_o   (xr32)
@@ -1303,12 +1339,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[296]),
-    .q_i          (qv_q[296:288]),
+    .down_i       (in_q[33*ElementWidth-1]),
+    .q_i          (qv_q[32*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd32)),
     .re_o         (sk_re_o[65]),
-    .raddr_o      (sk_raddr_o[593:585]),
-    .rdata_i      (sk_rdata_i[1187:1170]),
+    .raddr_o      (sk_raddr_o[65*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[65*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv32),
     .head_prod_o  (np32),
     .head_row_o   (nr32)
@@ -1319,12 +1355,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[305]),
-    .q_i          (qv_q[305:297]),
+    .down_i       (!in_q[34*ElementWidth-1]),
+    .q_i          (qv_q[33*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd33)),
     .re_o         (sk_re_o[66]),
-    .raddr_o      (sk_raddr_o[602:594]),
-    .rdata_i      (sk_rdata_i[1205:1188]),
+    .raddr_o      (sk_raddr_o[66*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[66*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv33),
     .head_prod_o  (xp33),
     .head_row_o   (xr33)
@@ -1335,12 +1371,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[305]),
-    .q_i          (qv_q[305:297]),
+    .down_i       (in_q[34*ElementWidth-1]),
+    .q_i          (qv_q[33*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd33)),
     .re_o         (sk_re_o[67]),
-    .raddr_o      (sk_raddr_o[611:603]),
-    .rdata_i      (sk_rdata_i[1223:1206]),
+    .raddr_o      (sk_raddr_o[67*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[67*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv33),
     .head_prod_o  (np33),
     .head_row_o   (nr33)
@@ -1351,12 +1387,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[314]),
-    .q_i          (qv_q[314:306]),
+    .down_i       (!in_q[35*ElementWidth-1]),
+    .q_i          (qv_q[34*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd34)),
     .re_o         (sk_re_o[68]),
-    .raddr_o      (sk_raddr_o[620:612]),
-    .rdata_i      (sk_rdata_i[1241:1224]),
+    .raddr_o      (sk_raddr_o[68*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[68*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv34),
     .head_prod_o  (xp34),
     .head_row_o   (xr34)
@@ -1367,12 +1403,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[314]),
-    .q_i          (qv_q[314:306]),
+    .down_i       (in_q[35*ElementWidth-1]),
+    .q_i          (qv_q[34*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd34)),
     .re_o         (sk_re_o[69]),
-    .raddr_o      (sk_raddr_o[629:621]),
-    .rdata_i      (sk_rdata_i[1259:1242]),
+    .raddr_o      (sk_raddr_o[69*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[69*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv34),
     .head_prod_o  (np34),
     .head_row_o   (nr34)
@@ -1383,12 +1419,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[323]),
-    .q_i          (qv_q[323:315]),
+    .down_i       (!in_q[36*ElementWidth-1]),
+    .q_i          (qv_q[35*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd35)),
     .re_o         (sk_re_o[70]),
-    .raddr_o      (sk_raddr_o[638:630]),
-    .rdata_i      (sk_rdata_i[1277:1260]),
+    .raddr_o      (sk_raddr_o[70*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[70*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv35),
     .head_prod_o  (xp35),
     .head_row_o   (xr35)
@@ -1399,12 +1435,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[323]),
-    .q_i          (qv_q[323:315]),
+    .down_i       (in_q[36*ElementWidth-1]),
+    .q_i          (qv_q[35*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd35)),
     .re_o         (sk_re_o[71]),
-    .raddr_o      (sk_raddr_o[647:639]),
-    .rdata_i      (sk_rdata_i[1295:1278]),
+    .raddr_o      (sk_raddr_o[71*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[71*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv35),
     .head_prod_o  (np35),
     .head_row_o   (nr35)
@@ -1415,12 +1451,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[332]),
-    .q_i          (qv_q[332:324]),
+    .down_i       (!in_q[37*ElementWidth-1]),
+    .q_i          (qv_q[36*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd36)),
     .re_o         (sk_re_o[72]),
-    .raddr_o      (sk_raddr_o[656:648]),
-    .rdata_i      (sk_rdata_i[1313:1296]),
+    .raddr_o      (sk_raddr_o[72*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[72*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv36),
     .head_prod_o  (xp36),
     .head_row_o   (xr36)
@@ -1431,12 +1467,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[332]),
-    .q_i          (qv_q[332:324]),
+    .down_i       (in_q[37*ElementWidth-1]),
+    .q_i          (qv_q[36*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd36)),
     .re_o         (sk_re_o[73]),
-    .raddr_o      (sk_raddr_o[665:657]),
-    .rdata_i      (sk_rdata_i[1331:1314]),
+    .raddr_o      (sk_raddr_o[73*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[73*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv36),
     .head_prod_o  (np36),
     .head_row_o   (nr36)
@@ -1447,12 +1483,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[341]),
-    .q_i          (qv_q[341:333]),
+    .down_i       (!in_q[38*ElementWidth-1]),
+    .q_i          (qv_q[37*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd37)),
     .re_o         (sk_re_o[74]),
-    .raddr_o      (sk_raddr_o[674:666]),
-    .rdata_i      (sk_rdata_i[1349:1332]),
+    .raddr_o      (sk_raddr_o[74*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[74*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv37),
     .head_prod_o  (xp37),
     .head_row_o   (xr37)
@@ -1463,12 +1499,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[341]),
-    .q_i          (qv_q[341:333]),
+    .down_i       (in_q[38*ElementWidth-1]),
+    .q_i          (qv_q[37*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd37)),
     .re_o         (sk_re_o[75]),
-    .raddr_o      (sk_raddr_o[683:675]),
-    .rdata_i      (sk_rdata_i[1367:1350]),
+    .raddr_o      (sk_raddr_o[75*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[75*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv37),
     .head_prod_o  (np37),
     .head_row_o   (nr37)
@@ -1479,12 +1515,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[350]),
-    .q_i          (qv_q[350:342]),
+    .down_i       (!in_q[39*ElementWidth-1]),
+    .q_i          (qv_q[38*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd38)),
     .re_o         (sk_re_o[76]),
-    .raddr_o      (sk_raddr_o[692:684]),
-    .rdata_i      (sk_rdata_i[1385:1368]),
+    .raddr_o      (sk_raddr_o[76*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[76*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv38),
     .head_prod_o  (xp38),
     .head_row_o   (xr38)
@@ -1495,12 +1531,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[350]),
-    .q_i          (qv_q[350:342]),
+    .down_i       (in_q[39*ElementWidth-1]),
+    .q_i          (qv_q[38*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd38)),
     .re_o         (sk_re_o[77]),
-    .raddr_o      (sk_raddr_o[701:693]),
-    .rdata_i      (sk_rdata_i[1403:1386]),
+    .raddr_o      (sk_raddr_o[77*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[77*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv38),
     .head_prod_o  (np38),
     .head_row_o   (nr38)
@@ -1511,12 +1547,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[359]),
-    .q_i          (qv_q[359:351]),
+    .down_i       (!in_q[40*ElementWidth-1]),
+    .q_i          (qv_q[39*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd39)),
     .re_o         (sk_re_o[78]),
-    .raddr_o      (sk_raddr_o[710:702]),
-    .rdata_i      (sk_rdata_i[1421:1404]),
+    .raddr_o      (sk_raddr_o[78*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[78*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv39),
     .head_prod_o  (xp39),
     .head_row_o   (xr39)
@@ -1527,12 +1563,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[359]),
-    .q_i          (qv_q[359:351]),
+    .down_i       (in_q[40*ElementWidth-1]),
+    .q_i          (qv_q[39*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd39)),
     .re_o         (sk_re_o[79]),
-    .raddr_o      (sk_raddr_o[719:711]),
-    .rdata_i      (sk_rdata_i[1439:1422]),
+    .raddr_o      (sk_raddr_o[79*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[79*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv39),
     .head_prod_o  (np39),
     .head_row_o   (nr39)
@@ -1543,12 +1579,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[368]),
-    .q_i          (qv_q[368:360]),
+    .down_i       (!in_q[41*ElementWidth-1]),
+    .q_i          (qv_q[40*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd40)),
     .re_o         (sk_re_o[80]),
-    .raddr_o      (sk_raddr_o[728:720]),
-    .rdata_i      (sk_rdata_i[1457:1440]),
+    .raddr_o      (sk_raddr_o[80*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[80*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv40),
     .head_prod_o  (xp40),
     .head_row_o   (xr40)
@@ -1559,12 +1595,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[368]),
-    .q_i          (qv_q[368:360]),
+    .down_i       (in_q[41*ElementWidth-1]),
+    .q_i          (qv_q[40*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd40)),
     .re_o         (sk_re_o[81]),
-    .raddr_o      (sk_raddr_o[737:729]),
-    .rdata_i      (sk_rdata_i[1475:1458]),
+    .raddr_o      (sk_raddr_o[81*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[81*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv40),
     .head_prod_o  (np40),
     .head_row_o   (nr40)
@@ -1575,12 +1611,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[377]),
-    .q_i          (qv_q[377:369]),
+    .down_i       (!in_q[42*ElementWidth-1]),
+    .q_i          (qv_q[41*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd41)),
     .re_o         (sk_re_o[82]),
-    .raddr_o      (sk_raddr_o[746:738]),
-    .rdata_i      (sk_rdata_i[1493:1476]),
+    .raddr_o      (sk_raddr_o[82*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[82*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv41),
     .head_prod_o  (xp41),
     .head_row_o   (xr41)
@@ -1591,12 +1627,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[377]),
-    .q_i          (qv_q[377:369]),
+    .down_i       (in_q[42*ElementWidth-1]),
+    .q_i          (qv_q[41*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd41)),
     .re_o         (sk_re_o[83]),
-    .raddr_o      (sk_raddr_o[755:747]),
-    .rdata_i      (sk_rdata_i[1511:1494]),
+    .raddr_o      (sk_raddr_o[83*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[83*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv41),
     .head_prod_o  (np41),
     .head_row_o   (nr41)
@@ -1607,12 +1643,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[386]),
-    .q_i          (qv_q[386:378]),
+    .down_i       (!in_q[43*ElementWidth-1]),
+    .q_i          (qv_q[42*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd42)),
     .re_o         (sk_re_o[84]),
-    .raddr_o      (sk_raddr_o[764:756]),
-    .rdata_i      (sk_rdata_i[1529:1512]),
+    .raddr_o      (sk_raddr_o[84*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[84*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv42),
     .head_prod_o  (xp42),
     .head_row_o   (xr42)
@@ -1623,12 +1659,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[386]),
-    .q_i          (qv_q[386:378]),
+    .down_i       (in_q[43*ElementWidth-1]),
+    .q_i          (qv_q[42*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd42)),
     .re_o         (sk_re_o[85]),
-    .raddr_o      (sk_raddr_o[773:765]),
-    .rdata_i      (sk_rdata_i[1547:1530]),
+    .raddr_o      (sk_raddr_o[85*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[85*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv42),
     .head_prod_o  (np42),
     .head_row_o   (nr42)
@@ -1639,12 +1675,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[395]),
-    .q_i          (qv_q[395:387]),
+    .down_i       (!in_q[44*ElementWidth-1]),
+    .q_i          (qv_q[43*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd43)),
     .re_o         (sk_re_o[86]),
-    .raddr_o      (sk_raddr_o[782:774]),
-    .rdata_i      (sk_rdata_i[1565:1548]),
+    .raddr_o      (sk_raddr_o[86*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[86*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv43),
     .head_prod_o  (xp43),
     .head_row_o   (xr43)
@@ -1655,12 +1691,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[395]),
-    .q_i          (qv_q[395:387]),
+    .down_i       (in_q[44*ElementWidth-1]),
+    .q_i          (qv_q[43*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd43)),
     .re_o         (sk_re_o[87]),
-    .raddr_o      (sk_raddr_o[791:783]),
-    .rdata_i      (sk_rdata_i[1583:1566]),
+    .raddr_o      (sk_raddr_o[87*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[87*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv43),
     .head_prod_o  (np43),
     .head_row_o   (nr43)
@@ -1671,12 +1707,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[404]),
-    .q_i          (qv_q[404:396]),
+    .down_i       (!in_q[45*ElementWidth-1]),
+    .q_i          (qv_q[44*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd44)),
     .re_o         (sk_re_o[88]),
-    .raddr_o      (sk_raddr_o[800:792]),
-    .rdata_i      (sk_rdata_i[1601:1584]),
+    .raddr_o      (sk_raddr_o[88*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[88*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv44),
     .head_prod_o  (xp44),
     .head_row_o   (xr44)
@@ -1687,12 +1723,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[404]),
-    .q_i          (qv_q[404:396]),
+    .down_i       (in_q[45*ElementWidth-1]),
+    .q_i          (qv_q[44*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd44)),
     .re_o         (sk_re_o[89]),
-    .raddr_o      (sk_raddr_o[809:801]),
-    .rdata_i      (sk_rdata_i[1619:1602]),
+    .raddr_o      (sk_raddr_o[89*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[89*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv44),
     .head_prod_o  (np44),
     .head_row_o   (nr44)
@@ -1703,12 +1739,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[413]),
-    .q_i          (qv_q[413:405]),
+    .down_i       (!in_q[46*ElementWidth-1]),
+    .q_i          (qv_q[45*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd45)),
     .re_o         (sk_re_o[90]),
-    .raddr_o      (sk_raddr_o[818:810]),
-    .rdata_i      (sk_rdata_i[1637:1620]),
+    .raddr_o      (sk_raddr_o[90*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[90*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv45),
     .head_prod_o  (xp45),
     .head_row_o   (xr45)
@@ -1719,12 +1755,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[413]),
-    .q_i          (qv_q[413:405]),
+    .down_i       (in_q[46*ElementWidth-1]),
+    .q_i          (qv_q[45*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd45)),
     .re_o         (sk_re_o[91]),
-    .raddr_o      (sk_raddr_o[827:819]),
-    .rdata_i      (sk_rdata_i[1655:1638]),
+    .raddr_o      (sk_raddr_o[91*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[91*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv45),
     .head_prod_o  (np45),
     .head_row_o   (nr45)
@@ -1735,12 +1771,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[422]),
-    .q_i          (qv_q[422:414]),
+    .down_i       (!in_q[47*ElementWidth-1]),
+    .q_i          (qv_q[46*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd46)),
     .re_o         (sk_re_o[92]),
-    .raddr_o      (sk_raddr_o[836:828]),
-    .rdata_i      (sk_rdata_i[1673:1656]),
+    .raddr_o      (sk_raddr_o[92*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[92*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv46),
     .head_prod_o  (xp46),
     .head_row_o   (xr46)
@@ -1751,12 +1787,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[422]),
-    .q_i          (qv_q[422:414]),
+    .down_i       (in_q[47*ElementWidth-1]),
+    .q_i          (qv_q[46*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd46)),
     .re_o         (sk_re_o[93]),
-    .raddr_o      (sk_raddr_o[845:837]),
-    .rdata_i      (sk_rdata_i[1691:1674]),
+    .raddr_o      (sk_raddr_o[93*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[93*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv46),
     .head_prod_o  (np46),
     .head_row_o   (nr46)
@@ -1767,12 +1803,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[431]),
-    .q_i          (qv_q[431:423]),
+    .down_i       (!in_q[48*ElementWidth-1]),
+    .q_i          (qv_q[47*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd47)),
     .re_o         (sk_re_o[94]),
-    .raddr_o      (sk_raddr_o[854:846]),
-    .rdata_i      (sk_rdata_i[1709:1692]),
+    .raddr_o      (sk_raddr_o[94*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[94*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv47),
     .head_prod_o  (xp47),
     .head_row_o   (xr47)
@@ -1783,12 +1819,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[431]),
-    .q_i          (qv_q[431:423]),
+    .down_i       (in_q[48*ElementWidth-1]),
+    .q_i          (qv_q[47*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd47)),
     .re_o         (sk_re_o[95]),
-    .raddr_o      (sk_raddr_o[863:855]),
-    .rdata_i      (sk_rdata_i[1727:1710]),
+    .raddr_o      (sk_raddr_o[95*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[95*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv47),
     .head_prod_o  (np47),
     .head_row_o   (nr47)
@@ -1799,12 +1835,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[440]),
-    .q_i          (qv_q[440:432]),
+    .down_i       (!in_q[49*ElementWidth-1]),
+    .q_i          (qv_q[48*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd48)),
     .re_o         (sk_re_o[96]),
-    .raddr_o      (sk_raddr_o[872:864]),
-    .rdata_i      (sk_rdata_i[1745:1728]),
+    .raddr_o      (sk_raddr_o[96*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[96*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv48),
     .head_prod_o  (xp48),
     .head_row_o   (xr48)
@@ -1815,12 +1851,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[440]),
-    .q_i          (qv_q[440:432]),
+    .down_i       (in_q[49*ElementWidth-1]),
+    .q_i          (qv_q[48*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd48)),
     .re_o         (sk_re_o[97]),
-    .raddr_o      (sk_raddr_o[881:873]),
-    .rdata_i      (sk_rdata_i[1763:1746]),
+    .raddr_o      (sk_raddr_o[97*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[97*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv48),
     .head_prod_o  (np48),
     .head_row_o   (nr48)
@@ -1831,12 +1867,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[449]),
-    .q_i          (qv_q[449:441]),
+    .down_i       (!in_q[50*ElementWidth-1]),
+    .q_i          (qv_q[49*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd49)),
     .re_o         (sk_re_o[98]),
-    .raddr_o      (sk_raddr_o[890:882]),
-    .rdata_i      (sk_rdata_i[1781:1764]),
+    .raddr_o      (sk_raddr_o[98*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[98*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv49),
     .head_prod_o  (xp49),
     .head_row_o   (xr49)
@@ -1847,12 +1883,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[449]),
-    .q_i          (qv_q[449:441]),
+    .down_i       (in_q[50*ElementWidth-1]),
+    .q_i          (qv_q[49*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd49)),
     .re_o         (sk_re_o[99]),
-    .raddr_o      (sk_raddr_o[899:891]),
-    .rdata_i      (sk_rdata_i[1799:1782]),
+    .raddr_o      (sk_raddr_o[99*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[99*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv49),
     .head_prod_o  (np49),
     .head_row_o   (nr49)
@@ -1863,12 +1899,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[458]),
-    .q_i          (qv_q[458:450]),
+    .down_i       (!in_q[51*ElementWidth-1]),
+    .q_i          (qv_q[50*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd50)),
     .re_o         (sk_re_o[100]),
-    .raddr_o      (sk_raddr_o[908:900]),
-    .rdata_i      (sk_rdata_i[1817:1800]),
+    .raddr_o      (sk_raddr_o[100*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[100*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv50),
     .head_prod_o  (xp50),
     .head_row_o   (xr50)
@@ -1879,12 +1915,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[458]),
-    .q_i          (qv_q[458:450]),
+    .down_i       (in_q[51*ElementWidth-1]),
+    .q_i          (qv_q[50*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd50)),
     .re_o         (sk_re_o[101]),
-    .raddr_o      (sk_raddr_o[917:909]),
-    .rdata_i      (sk_rdata_i[1835:1818]),
+    .raddr_o      (sk_raddr_o[101*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[101*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv50),
     .head_prod_o  (np50),
     .head_row_o   (nr50)
@@ -1895,12 +1931,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[467]),
-    .q_i          (qv_q[467:459]),
+    .down_i       (!in_q[52*ElementWidth-1]),
+    .q_i          (qv_q[51*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd51)),
     .re_o         (sk_re_o[102]),
-    .raddr_o      (sk_raddr_o[926:918]),
-    .rdata_i      (sk_rdata_i[1853:1836]),
+    .raddr_o      (sk_raddr_o[102*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[102*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv51),
     .head_prod_o  (xp51),
     .head_row_o   (xr51)
@@ -1911,12 +1947,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[467]),
-    .q_i          (qv_q[467:459]),
+    .down_i       (in_q[52*ElementWidth-1]),
+    .q_i          (qv_q[51*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd51)),
     .re_o         (sk_re_o[103]),
-    .raddr_o      (sk_raddr_o[935:927]),
-    .rdata_i      (sk_rdata_i[1871:1854]),
+    .raddr_o      (sk_raddr_o[103*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[103*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv51),
     .head_prod_o  (np51),
     .head_row_o   (nr51)
@@ -1927,12 +1963,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[476]),
-    .q_i          (qv_q[476:468]),
+    .down_i       (!in_q[53*ElementWidth-1]),
+    .q_i          (qv_q[52*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd52)),
     .re_o         (sk_re_o[104]),
-    .raddr_o      (sk_raddr_o[944:936]),
-    .rdata_i      (sk_rdata_i[1889:1872]),
+    .raddr_o      (sk_raddr_o[104*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[104*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv52),
     .head_prod_o  (xp52),
     .head_row_o   (xr52)
@@ -1943,12 +1979,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[476]),
-    .q_i          (qv_q[476:468]),
+    .down_i       (in_q[53*ElementWidth-1]),
+    .q_i          (qv_q[52*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd52)),
     .re_o         (sk_re_o[105]),
-    .raddr_o      (sk_raddr_o[953:945]),
-    .rdata_i      (sk_rdata_i[1907:1890]),
+    .raddr_o      (sk_raddr_o[105*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[105*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv52),
     .head_prod_o  (np52),
     .head_row_o   (nr52)
@@ -1959,12 +1995,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[485]),
-    .q_i          (qv_q[485:477]),
+    .down_i       (!in_q[54*ElementWidth-1]),
+    .q_i          (qv_q[53*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd53)),
     .re_o         (sk_re_o[106]),
-    .raddr_o      (sk_raddr_o[962:954]),
-    .rdata_i      (sk_rdata_i[1925:1908]),
+    .raddr_o      (sk_raddr_o[106*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[106*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv53),
     .head_prod_o  (xp53),
     .head_row_o   (xr53)
@@ -1975,12 +2011,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[485]),
-    .q_i          (qv_q[485:477]),
+    .down_i       (in_q[54*ElementWidth-1]),
+    .q_i          (qv_q[53*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd53)),
     .re_o         (sk_re_o[107]),
-    .raddr_o      (sk_raddr_o[971:963]),
-    .rdata_i      (sk_rdata_i[1943:1926]),
+    .raddr_o      (sk_raddr_o[107*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[107*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv53),
     .head_prod_o  (np53),
     .head_row_o   (nr53)
@@ -1991,12 +2027,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[494]),
-    .q_i          (qv_q[494:486]),
+    .down_i       (!in_q[55*ElementWidth-1]),
+    .q_i          (qv_q[54*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd54)),
     .re_o         (sk_re_o[108]),
-    .raddr_o      (sk_raddr_o[980:972]),
-    .rdata_i      (sk_rdata_i[1961:1944]),
+    .raddr_o      (sk_raddr_o[108*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[108*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv54),
     .head_prod_o  (xp54),
     .head_row_o   (xr54)
@@ -2007,12 +2043,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[494]),
-    .q_i          (qv_q[494:486]),
+    .down_i       (in_q[55*ElementWidth-1]),
+    .q_i          (qv_q[54*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd54)),
     .re_o         (sk_re_o[109]),
-    .raddr_o      (sk_raddr_o[989:981]),
-    .rdata_i      (sk_rdata_i[1979:1962]),
+    .raddr_o      (sk_raddr_o[109*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[109*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv54),
     .head_prod_o  (np54),
     .head_row_o   (nr54)
@@ -2023,12 +2059,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[503]),
-    .q_i          (qv_q[503:495]),
+    .down_i       (!in_q[56*ElementWidth-1]),
+    .q_i          (qv_q[55*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd55)),
     .re_o         (sk_re_o[110]),
-    .raddr_o      (sk_raddr_o[998:990]),
-    .rdata_i      (sk_rdata_i[1997:1980]),
+    .raddr_o      (sk_raddr_o[110*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[110*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv55),
     .head_prod_o  (xp55),
     .head_row_o   (xr55)
@@ -2039,12 +2075,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[503]),
-    .q_i          (qv_q[503:495]),
+    .down_i       (in_q[56*ElementWidth-1]),
+    .q_i          (qv_q[55*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd55)),
     .re_o         (sk_re_o[111]),
-    .raddr_o      (sk_raddr_o[1007:999]),
-    .rdata_i      (sk_rdata_i[2015:1998]),
+    .raddr_o      (sk_raddr_o[111*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[111*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv55),
     .head_prod_o  (np55),
     .head_row_o   (nr55)
@@ -2055,12 +2091,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[512]),
-    .q_i          (qv_q[512:504]),
+    .down_i       (!in_q[57*ElementWidth-1]),
+    .q_i          (qv_q[56*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd56)),
     .re_o         (sk_re_o[112]),
-    .raddr_o      (sk_raddr_o[1016:1008]),
-    .rdata_i      (sk_rdata_i[2033:2016]),
+    .raddr_o      (sk_raddr_o[112*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[112*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv56),
     .head_prod_o  (xp56),
     .head_row_o   (xr56)
@@ -2071,12 +2107,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[512]),
-    .q_i          (qv_q[512:504]),
+    .down_i       (in_q[57*ElementWidth-1]),
+    .q_i          (qv_q[56*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd56)),
     .re_o         (sk_re_o[113]),
-    .raddr_o      (sk_raddr_o[1025:1017]),
-    .rdata_i      (sk_rdata_i[2051:2034]),
+    .raddr_o      (sk_raddr_o[113*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[113*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv56),
     .head_prod_o  (np56),
     .head_row_o   (nr56)
@@ -2087,12 +2123,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[521]),
-    .q_i          (qv_q[521:513]),
+    .down_i       (!in_q[58*ElementWidth-1]),
+    .q_i          (qv_q[57*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd57)),
     .re_o         (sk_re_o[114]),
-    .raddr_o      (sk_raddr_o[1034:1026]),
-    .rdata_i      (sk_rdata_i[2069:2052]),
+    .raddr_o      (sk_raddr_o[114*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[114*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv57),
     .head_prod_o  (xp57),
     .head_row_o   (xr57)
@@ -2103,12 +2139,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[521]),
-    .q_i          (qv_q[521:513]),
+    .down_i       (in_q[58*ElementWidth-1]),
+    .q_i          (qv_q[57*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd57)),
     .re_o         (sk_re_o[115]),
-    .raddr_o      (sk_raddr_o[1043:1035]),
-    .rdata_i      (sk_rdata_i[2087:2070]),
+    .raddr_o      (sk_raddr_o[115*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[115*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv57),
     .head_prod_o  (np57),
     .head_row_o   (nr57)
@@ -2119,12 +2155,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[530]),
-    .q_i          (qv_q[530:522]),
+    .down_i       (!in_q[59*ElementWidth-1]),
+    .q_i          (qv_q[58*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd58)),
     .re_o         (sk_re_o[116]),
-    .raddr_o      (sk_raddr_o[1052:1044]),
-    .rdata_i      (sk_rdata_i[2105:2088]),
+    .raddr_o      (sk_raddr_o[116*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[116*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv58),
     .head_prod_o  (xp58),
     .head_row_o   (xr58)
@@ -2135,12 +2171,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[530]),
-    .q_i          (qv_q[530:522]),
+    .down_i       (in_q[59*ElementWidth-1]),
+    .q_i          (qv_q[58*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd58)),
     .re_o         (sk_re_o[117]),
-    .raddr_o      (sk_raddr_o[1061:1053]),
-    .rdata_i      (sk_rdata_i[2123:2106]),
+    .raddr_o      (sk_raddr_o[117*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[117*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv58),
     .head_prod_o  (np58),
     .head_row_o   (nr58)
@@ -2151,12 +2187,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[539]),
-    .q_i          (qv_q[539:531]),
+    .down_i       (!in_q[60*ElementWidth-1]),
+    .q_i          (qv_q[59*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd59)),
     .re_o         (sk_re_o[118]),
-    .raddr_o      (sk_raddr_o[1070:1062]),
-    .rdata_i      (sk_rdata_i[2141:2124]),
+    .raddr_o      (sk_raddr_o[118*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[118*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv59),
     .head_prod_o  (xp59),
     .head_row_o   (xr59)
@@ -2167,12 +2203,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[539]),
-    .q_i          (qv_q[539:531]),
+    .down_i       (in_q[60*ElementWidth-1]),
+    .q_i          (qv_q[59*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd59)),
     .re_o         (sk_re_o[119]),
-    .raddr_o      (sk_raddr_o[1079:1071]),
-    .rdata_i      (sk_rdata_i[2159:2142]),
+    .raddr_o      (sk_raddr_o[119*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[119*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv59),
     .head_prod_o  (np59),
     .head_row_o   (nr59)
@@ -2183,12 +2219,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[548]),
-    .q_i          (qv_q[548:540]),
+    .down_i       (!in_q[61*ElementWidth-1]),
+    .q_i          (qv_q[60*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd60)),
     .re_o         (sk_re_o[120]),
-    .raddr_o      (sk_raddr_o[1088:1080]),
-    .rdata_i      (sk_rdata_i[2177:2160]),
+    .raddr_o      (sk_raddr_o[120*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[120*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv60),
     .head_prod_o  (xp60),
     .head_row_o   (xr60)
@@ -2199,12 +2235,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[548]),
-    .q_i          (qv_q[548:540]),
+    .down_i       (in_q[61*ElementWidth-1]),
+    .q_i          (qv_q[60*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd60)),
     .re_o         (sk_re_o[121]),
-    .raddr_o      (sk_raddr_o[1097:1089]),
-    .rdata_i      (sk_rdata_i[2195:2178]),
+    .raddr_o      (sk_raddr_o[121*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[121*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv60),
     .head_prod_o  (np60),
     .head_row_o   (nr60)
@@ -2215,12 +2251,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[557]),
-    .q_i          (qv_q[557:549]),
+    .down_i       (!in_q[62*ElementWidth-1]),
+    .q_i          (qv_q[61*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd61)),
     .re_o         (sk_re_o[122]),
-    .raddr_o      (sk_raddr_o[1106:1098]),
-    .rdata_i      (sk_rdata_i[2213:2196]),
+    .raddr_o      (sk_raddr_o[122*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[122*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv61),
     .head_prod_o  (xp61),
     .head_row_o   (xr61)
@@ -2231,12 +2267,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[557]),
-    .q_i          (qv_q[557:549]),
+    .down_i       (in_q[62*ElementWidth-1]),
+    .q_i          (qv_q[61*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd61)),
     .re_o         (sk_re_o[123]),
-    .raddr_o      (sk_raddr_o[1115:1107]),
-    .rdata_i      (sk_rdata_i[2231:2214]),
+    .raddr_o      (sk_raddr_o[123*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[123*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv61),
     .head_prod_o  (np61),
     .head_row_o   (nr61)
@@ -2247,12 +2283,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[566]),
-    .q_i          (qv_q[566:558]),
+    .down_i       (!in_q[63*ElementWidth-1]),
+    .q_i          (qv_q[62*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd62)),
     .re_o         (sk_re_o[124]),
-    .raddr_o      (sk_raddr_o[1124:1116]),
-    .rdata_i      (sk_rdata_i[2249:2232]),
+    .raddr_o      (sk_raddr_o[124*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[124*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv62),
     .head_prod_o  (xp62),
     .head_row_o   (xr62)
@@ -2263,12 +2299,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[566]),
-    .q_i          (qv_q[566:558]),
+    .down_i       (in_q[63*ElementWidth-1]),
+    .q_i          (qv_q[62*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd62)),
     .re_o         (sk_re_o[125]),
-    .raddr_o      (sk_raddr_o[1133:1125]),
-    .rdata_i      (sk_rdata_i[2267:2250]),
+    .raddr_o      (sk_raddr_o[125*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[125*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv62),
     .head_prod_o  (np62),
     .head_row_o   (nr62)
@@ -2279,12 +2315,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[575]),
-    .q_i          (qv_q[575:567]),
+    .down_i       (!in_q[64*ElementWidth-1]),
+    .q_i          (qv_q[63*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 6'd63)),
     .re_o         (sk_re_o[126]),
-    .raddr_o      (sk_raddr_o[1142:1134]),
-    .rdata_i      (sk_rdata_i[2285:2268]),
+    .raddr_o      (sk_raddr_o[126*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[126*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv63),
     .head_prod_o  (xp63),
     .head_row_o   (xr63)
@@ -2295,12 +2331,12 @@ module a3_paper_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[575]),
-    .q_i          (qv_q[575:567]),
+    .down_i       (in_q[64*ElementWidth-1]),
+    .q_i          (qv_q[63*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 6'd63)),
     .re_o         (sk_re_o[127]),
-    .raddr_o      (sk_raddr_o[1151:1143]),
-    .rdata_i      (sk_rdata_i[2303:2286]),
+    .raddr_o      (sk_raddr_o[127*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[127*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv63),
     .head_prod_o  (np63),
     .head_row_o   (nr63)
@@ -2309,576 +2345,576 @@ module a3_paper_candidate (
   // ---- comparator trees: ties go to the lower column ----
   // max side: the largest head product
   wire xt0_0_v = xv0;
-  wire signed [17:0] xt0_0_p = xp0;
-  wire [8:0] xt0_0_r = xr0;
-  wire [5:0] xt0_0_c = 6'd0;
+  wire signed [ProductWidth-1:0] xt0_0_p = xp0;
+  wire [RowIdWidth-1:0] xt0_0_r = xr0;
+  wire [ColumnWidth-1:0] xt0_0_c = 6'd0;
   wire xt0_1_v = xv1;
-  wire signed [17:0] xt0_1_p = xp1;
-  wire [8:0] xt0_1_r = xr1;
-  wire [5:0] xt0_1_c = 6'd1;
+  wire signed [ProductWidth-1:0] xt0_1_p = xp1;
+  wire [RowIdWidth-1:0] xt0_1_r = xr1;
+  wire [ColumnWidth-1:0] xt0_1_c = 6'd1;
   wire xt0_2_v = xv2;
-  wire signed [17:0] xt0_2_p = xp2;
-  wire [8:0] xt0_2_r = xr2;
-  wire [5:0] xt0_2_c = 6'd2;
+  wire signed [ProductWidth-1:0] xt0_2_p = xp2;
+  wire [RowIdWidth-1:0] xt0_2_r = xr2;
+  wire [ColumnWidth-1:0] xt0_2_c = 6'd2;
   wire xt0_3_v = xv3;
-  wire signed [17:0] xt0_3_p = xp3;
-  wire [8:0] xt0_3_r = xr3;
-  wire [5:0] xt0_3_c = 6'd3;
+  wire signed [ProductWidth-1:0] xt0_3_p = xp3;
+  wire [RowIdWidth-1:0] xt0_3_r = xr3;
+  wire [ColumnWidth-1:0] xt0_3_c = 6'd3;
   wire xt0_4_v = xv4;
-  wire signed [17:0] xt0_4_p = xp4;
-  wire [8:0] xt0_4_r = xr4;
-  wire [5:0] xt0_4_c = 6'd4;
+  wire signed [ProductWidth-1:0] xt0_4_p = xp4;
+  wire [RowIdWidth-1:0] xt0_4_r = xr4;
+  wire [ColumnWidth-1:0] xt0_4_c = 6'd4;
   wire xt0_5_v = xv5;
-  wire signed [17:0] xt0_5_p = xp5;
-  wire [8:0] xt0_5_r = xr5;
-  wire [5:0] xt0_5_c = 6'd5;
+  wire signed [ProductWidth-1:0] xt0_5_p = xp5;
+  wire [RowIdWidth-1:0] xt0_5_r = xr5;
+  wire [ColumnWidth-1:0] xt0_5_c = 6'd5;
   wire xt0_6_v = xv6;
-  wire signed [17:0] xt0_6_p = xp6;
-  wire [8:0] xt0_6_r = xr6;
-  wire [5:0] xt0_6_c = 6'd6;
+  wire signed [ProductWidth-1:0] xt0_6_p = xp6;
+  wire [RowIdWidth-1:0] xt0_6_r = xr6;
+  wire [ColumnWidth-1:0] xt0_6_c = 6'd6;
   wire xt0_7_v = xv7;
-  wire signed [17:0] xt0_7_p = xp7;
-  wire [8:0] xt0_7_r = xr7;
-  wire [5:0] xt0_7_c = 6'd7;
+  wire signed [ProductWidth-1:0] xt0_7_p = xp7;
+  wire [RowIdWidth-1:0] xt0_7_r = xr7;
+  wire [ColumnWidth-1:0] xt0_7_c = 6'd7;
   wire xt0_8_v = xv8;
-  wire signed [17:0] xt0_8_p = xp8;
-  wire [8:0] xt0_8_r = xr8;
-  wire [5:0] xt0_8_c = 6'd8;
+  wire signed [ProductWidth-1:0] xt0_8_p = xp8;
+  wire [RowIdWidth-1:0] xt0_8_r = xr8;
+  wire [ColumnWidth-1:0] xt0_8_c = 6'd8;
   wire xt0_9_v = xv9;
-  wire signed [17:0] xt0_9_p = xp9;
-  wire [8:0] xt0_9_r = xr9;
-  wire [5:0] xt0_9_c = 6'd9;
+  wire signed [ProductWidth-1:0] xt0_9_p = xp9;
+  wire [RowIdWidth-1:0] xt0_9_r = xr9;
+  wire [ColumnWidth-1:0] xt0_9_c = 6'd9;
   wire xt0_10_v = xv10;
-  wire signed [17:0] xt0_10_p = xp10;
-  wire [8:0] xt0_10_r = xr10;
-  wire [5:0] xt0_10_c = 6'd10;
+  wire signed [ProductWidth-1:0] xt0_10_p = xp10;
+  wire [RowIdWidth-1:0] xt0_10_r = xr10;
+  wire [ColumnWidth-1:0] xt0_10_c = 6'd10;
   wire xt0_11_v = xv11;
-  wire signed [17:0] xt0_11_p = xp11;
-  wire [8:0] xt0_11_r = xr11;
-  wire [5:0] xt0_11_c = 6'd11;
+  wire signed [ProductWidth-1:0] xt0_11_p = xp11;
+  wire [RowIdWidth-1:0] xt0_11_r = xr11;
+  wire [ColumnWidth-1:0] xt0_11_c = 6'd11;
   wire xt0_12_v = xv12;
-  wire signed [17:0] xt0_12_p = xp12;
-  wire [8:0] xt0_12_r = xr12;
-  wire [5:0] xt0_12_c = 6'd12;
+  wire signed [ProductWidth-1:0] xt0_12_p = xp12;
+  wire [RowIdWidth-1:0] xt0_12_r = xr12;
+  wire [ColumnWidth-1:0] xt0_12_c = 6'd12;
   wire xt0_13_v = xv13;
-  wire signed [17:0] xt0_13_p = xp13;
-  wire [8:0] xt0_13_r = xr13;
-  wire [5:0] xt0_13_c = 6'd13;
+  wire signed [ProductWidth-1:0] xt0_13_p = xp13;
+  wire [RowIdWidth-1:0] xt0_13_r = xr13;
+  wire [ColumnWidth-1:0] xt0_13_c = 6'd13;
   wire xt0_14_v = xv14;
-  wire signed [17:0] xt0_14_p = xp14;
-  wire [8:0] xt0_14_r = xr14;
-  wire [5:0] xt0_14_c = 6'd14;
+  wire signed [ProductWidth-1:0] xt0_14_p = xp14;
+  wire [RowIdWidth-1:0] xt0_14_r = xr14;
+  wire [ColumnWidth-1:0] xt0_14_c = 6'd14;
   wire xt0_15_v = xv15;
-  wire signed [17:0] xt0_15_p = xp15;
-  wire [8:0] xt0_15_r = xr15;
-  wire [5:0] xt0_15_c = 6'd15;
+  wire signed [ProductWidth-1:0] xt0_15_p = xp15;
+  wire [RowIdWidth-1:0] xt0_15_r = xr15;
+  wire [ColumnWidth-1:0] xt0_15_c = 6'd15;
   wire xt0_16_v = xv16;
-  wire signed [17:0] xt0_16_p = xp16;
-  wire [8:0] xt0_16_r = xr16;
-  wire [5:0] xt0_16_c = 6'd16;
+  wire signed [ProductWidth-1:0] xt0_16_p = xp16;
+  wire [RowIdWidth-1:0] xt0_16_r = xr16;
+  wire [ColumnWidth-1:0] xt0_16_c = 6'd16;
   wire xt0_17_v = xv17;
-  wire signed [17:0] xt0_17_p = xp17;
-  wire [8:0] xt0_17_r = xr17;
-  wire [5:0] xt0_17_c = 6'd17;
+  wire signed [ProductWidth-1:0] xt0_17_p = xp17;
+  wire [RowIdWidth-1:0] xt0_17_r = xr17;
+  wire [ColumnWidth-1:0] xt0_17_c = 6'd17;
   wire xt0_18_v = xv18;
-  wire signed [17:0] xt0_18_p = xp18;
-  wire [8:0] xt0_18_r = xr18;
-  wire [5:0] xt0_18_c = 6'd18;
+  wire signed [ProductWidth-1:0] xt0_18_p = xp18;
+  wire [RowIdWidth-1:0] xt0_18_r = xr18;
+  wire [ColumnWidth-1:0] xt0_18_c = 6'd18;
   wire xt0_19_v = xv19;
-  wire signed [17:0] xt0_19_p = xp19;
-  wire [8:0] xt0_19_r = xr19;
-  wire [5:0] xt0_19_c = 6'd19;
+  wire signed [ProductWidth-1:0] xt0_19_p = xp19;
+  wire [RowIdWidth-1:0] xt0_19_r = xr19;
+  wire [ColumnWidth-1:0] xt0_19_c = 6'd19;
   wire xt0_20_v = xv20;
-  wire signed [17:0] xt0_20_p = xp20;
-  wire [8:0] xt0_20_r = xr20;
-  wire [5:0] xt0_20_c = 6'd20;
+  wire signed [ProductWidth-1:0] xt0_20_p = xp20;
+  wire [RowIdWidth-1:0] xt0_20_r = xr20;
+  wire [ColumnWidth-1:0] xt0_20_c = 6'd20;
   wire xt0_21_v = xv21;
-  wire signed [17:0] xt0_21_p = xp21;
-  wire [8:0] xt0_21_r = xr21;
-  wire [5:0] xt0_21_c = 6'd21;
+  wire signed [ProductWidth-1:0] xt0_21_p = xp21;
+  wire [RowIdWidth-1:0] xt0_21_r = xr21;
+  wire [ColumnWidth-1:0] xt0_21_c = 6'd21;
   wire xt0_22_v = xv22;
-  wire signed [17:0] xt0_22_p = xp22;
-  wire [8:0] xt0_22_r = xr22;
-  wire [5:0] xt0_22_c = 6'd22;
+  wire signed [ProductWidth-1:0] xt0_22_p = xp22;
+  wire [RowIdWidth-1:0] xt0_22_r = xr22;
+  wire [ColumnWidth-1:0] xt0_22_c = 6'd22;
   wire xt0_23_v = xv23;
-  wire signed [17:0] xt0_23_p = xp23;
-  wire [8:0] xt0_23_r = xr23;
-  wire [5:0] xt0_23_c = 6'd23;
+  wire signed [ProductWidth-1:0] xt0_23_p = xp23;
+  wire [RowIdWidth-1:0] xt0_23_r = xr23;
+  wire [ColumnWidth-1:0] xt0_23_c = 6'd23;
   wire xt0_24_v = xv24;
-  wire signed [17:0] xt0_24_p = xp24;
-  wire [8:0] xt0_24_r = xr24;
-  wire [5:0] xt0_24_c = 6'd24;
+  wire signed [ProductWidth-1:0] xt0_24_p = xp24;
+  wire [RowIdWidth-1:0] xt0_24_r = xr24;
+  wire [ColumnWidth-1:0] xt0_24_c = 6'd24;
   wire xt0_25_v = xv25;
-  wire signed [17:0] xt0_25_p = xp25;
-  wire [8:0] xt0_25_r = xr25;
-  wire [5:0] xt0_25_c = 6'd25;
+  wire signed [ProductWidth-1:0] xt0_25_p = xp25;
+  wire [RowIdWidth-1:0] xt0_25_r = xr25;
+  wire [ColumnWidth-1:0] xt0_25_c = 6'd25;
   wire xt0_26_v = xv26;
-  wire signed [17:0] xt0_26_p = xp26;
-  wire [8:0] xt0_26_r = xr26;
-  wire [5:0] xt0_26_c = 6'd26;
+  wire signed [ProductWidth-1:0] xt0_26_p = xp26;
+  wire [RowIdWidth-1:0] xt0_26_r = xr26;
+  wire [ColumnWidth-1:0] xt0_26_c = 6'd26;
   wire xt0_27_v = xv27;
-  wire signed [17:0] xt0_27_p = xp27;
-  wire [8:0] xt0_27_r = xr27;
-  wire [5:0] xt0_27_c = 6'd27;
+  wire signed [ProductWidth-1:0] xt0_27_p = xp27;
+  wire [RowIdWidth-1:0] xt0_27_r = xr27;
+  wire [ColumnWidth-1:0] xt0_27_c = 6'd27;
   wire xt0_28_v = xv28;
-  wire signed [17:0] xt0_28_p = xp28;
-  wire [8:0] xt0_28_r = xr28;
-  wire [5:0] xt0_28_c = 6'd28;
+  wire signed [ProductWidth-1:0] xt0_28_p = xp28;
+  wire [RowIdWidth-1:0] xt0_28_r = xr28;
+  wire [ColumnWidth-1:0] xt0_28_c = 6'd28;
   wire xt0_29_v = xv29;
-  wire signed [17:0] xt0_29_p = xp29;
-  wire [8:0] xt0_29_r = xr29;
-  wire [5:0] xt0_29_c = 6'd29;
+  wire signed [ProductWidth-1:0] xt0_29_p = xp29;
+  wire [RowIdWidth-1:0] xt0_29_r = xr29;
+  wire [ColumnWidth-1:0] xt0_29_c = 6'd29;
   wire xt0_30_v = xv30;
-  wire signed [17:0] xt0_30_p = xp30;
-  wire [8:0] xt0_30_r = xr30;
-  wire [5:0] xt0_30_c = 6'd30;
+  wire signed [ProductWidth-1:0] xt0_30_p = xp30;
+  wire [RowIdWidth-1:0] xt0_30_r = xr30;
+  wire [ColumnWidth-1:0] xt0_30_c = 6'd30;
   wire xt0_31_v = xv31;
-  wire signed [17:0] xt0_31_p = xp31;
-  wire [8:0] xt0_31_r = xr31;
-  wire [5:0] xt0_31_c = 6'd31;
+  wire signed [ProductWidth-1:0] xt0_31_p = xp31;
+  wire [RowIdWidth-1:0] xt0_31_r = xr31;
+  wire [ColumnWidth-1:0] xt0_31_c = 6'd31;
   wire xt0_32_v = xv32;
-  wire signed [17:0] xt0_32_p = xp32;
-  wire [8:0] xt0_32_r = xr32;
-  wire [5:0] xt0_32_c = 6'd32;
+  wire signed [ProductWidth-1:0] xt0_32_p = xp32;
+  wire [RowIdWidth-1:0] xt0_32_r = xr32;
+  wire [ColumnWidth-1:0] xt0_32_c = 6'd32;
   wire xt0_33_v = xv33;
-  wire signed [17:0] xt0_33_p = xp33;
-  wire [8:0] xt0_33_r = xr33;
-  wire [5:0] xt0_33_c = 6'd33;
+  wire signed [ProductWidth-1:0] xt0_33_p = xp33;
+  wire [RowIdWidth-1:0] xt0_33_r = xr33;
+  wire [ColumnWidth-1:0] xt0_33_c = 6'd33;
   wire xt0_34_v = xv34;
-  wire signed [17:0] xt0_34_p = xp34;
-  wire [8:0] xt0_34_r = xr34;
-  wire [5:0] xt0_34_c = 6'd34;
+  wire signed [ProductWidth-1:0] xt0_34_p = xp34;
+  wire [RowIdWidth-1:0] xt0_34_r = xr34;
+  wire [ColumnWidth-1:0] xt0_34_c = 6'd34;
   wire xt0_35_v = xv35;
-  wire signed [17:0] xt0_35_p = xp35;
-  wire [8:0] xt0_35_r = xr35;
-  wire [5:0] xt0_35_c = 6'd35;
+  wire signed [ProductWidth-1:0] xt0_35_p = xp35;
+  wire [RowIdWidth-1:0] xt0_35_r = xr35;
+  wire [ColumnWidth-1:0] xt0_35_c = 6'd35;
   wire xt0_36_v = xv36;
-  wire signed [17:0] xt0_36_p = xp36;
-  wire [8:0] xt0_36_r = xr36;
-  wire [5:0] xt0_36_c = 6'd36;
+  wire signed [ProductWidth-1:0] xt0_36_p = xp36;
+  wire [RowIdWidth-1:0] xt0_36_r = xr36;
+  wire [ColumnWidth-1:0] xt0_36_c = 6'd36;
   wire xt0_37_v = xv37;
-  wire signed [17:0] xt0_37_p = xp37;
-  wire [8:0] xt0_37_r = xr37;
-  wire [5:0] xt0_37_c = 6'd37;
+  wire signed [ProductWidth-1:0] xt0_37_p = xp37;
+  wire [RowIdWidth-1:0] xt0_37_r = xr37;
+  wire [ColumnWidth-1:0] xt0_37_c = 6'd37;
   wire xt0_38_v = xv38;
-  wire signed [17:0] xt0_38_p = xp38;
-  wire [8:0] xt0_38_r = xr38;
-  wire [5:0] xt0_38_c = 6'd38;
+  wire signed [ProductWidth-1:0] xt0_38_p = xp38;
+  wire [RowIdWidth-1:0] xt0_38_r = xr38;
+  wire [ColumnWidth-1:0] xt0_38_c = 6'd38;
   wire xt0_39_v = xv39;
-  wire signed [17:0] xt0_39_p = xp39;
-  wire [8:0] xt0_39_r = xr39;
-  wire [5:0] xt0_39_c = 6'd39;
+  wire signed [ProductWidth-1:0] xt0_39_p = xp39;
+  wire [RowIdWidth-1:0] xt0_39_r = xr39;
+  wire [ColumnWidth-1:0] xt0_39_c = 6'd39;
   wire xt0_40_v = xv40;
-  wire signed [17:0] xt0_40_p = xp40;
-  wire [8:0] xt0_40_r = xr40;
-  wire [5:0] xt0_40_c = 6'd40;
+  wire signed [ProductWidth-1:0] xt0_40_p = xp40;
+  wire [RowIdWidth-1:0] xt0_40_r = xr40;
+  wire [ColumnWidth-1:0] xt0_40_c = 6'd40;
   wire xt0_41_v = xv41;
-  wire signed [17:0] xt0_41_p = xp41;
-  wire [8:0] xt0_41_r = xr41;
-  wire [5:0] xt0_41_c = 6'd41;
+  wire signed [ProductWidth-1:0] xt0_41_p = xp41;
+  wire [RowIdWidth-1:0] xt0_41_r = xr41;
+  wire [ColumnWidth-1:0] xt0_41_c = 6'd41;
   wire xt0_42_v = xv42;
-  wire signed [17:0] xt0_42_p = xp42;
-  wire [8:0] xt0_42_r = xr42;
-  wire [5:0] xt0_42_c = 6'd42;
+  wire signed [ProductWidth-1:0] xt0_42_p = xp42;
+  wire [RowIdWidth-1:0] xt0_42_r = xr42;
+  wire [ColumnWidth-1:0] xt0_42_c = 6'd42;
   wire xt0_43_v = xv43;
-  wire signed [17:0] xt0_43_p = xp43;
-  wire [8:0] xt0_43_r = xr43;
-  wire [5:0] xt0_43_c = 6'd43;
+  wire signed [ProductWidth-1:0] xt0_43_p = xp43;
+  wire [RowIdWidth-1:0] xt0_43_r = xr43;
+  wire [ColumnWidth-1:0] xt0_43_c = 6'd43;
   wire xt0_44_v = xv44;
-  wire signed [17:0] xt0_44_p = xp44;
-  wire [8:0] xt0_44_r = xr44;
-  wire [5:0] xt0_44_c = 6'd44;
+  wire signed [ProductWidth-1:0] xt0_44_p = xp44;
+  wire [RowIdWidth-1:0] xt0_44_r = xr44;
+  wire [ColumnWidth-1:0] xt0_44_c = 6'd44;
   wire xt0_45_v = xv45;
-  wire signed [17:0] xt0_45_p = xp45;
-  wire [8:0] xt0_45_r = xr45;
-  wire [5:0] xt0_45_c = 6'd45;
+  wire signed [ProductWidth-1:0] xt0_45_p = xp45;
+  wire [RowIdWidth-1:0] xt0_45_r = xr45;
+  wire [ColumnWidth-1:0] xt0_45_c = 6'd45;
   wire xt0_46_v = xv46;
-  wire signed [17:0] xt0_46_p = xp46;
-  wire [8:0] xt0_46_r = xr46;
-  wire [5:0] xt0_46_c = 6'd46;
+  wire signed [ProductWidth-1:0] xt0_46_p = xp46;
+  wire [RowIdWidth-1:0] xt0_46_r = xr46;
+  wire [ColumnWidth-1:0] xt0_46_c = 6'd46;
   wire xt0_47_v = xv47;
-  wire signed [17:0] xt0_47_p = xp47;
-  wire [8:0] xt0_47_r = xr47;
-  wire [5:0] xt0_47_c = 6'd47;
+  wire signed [ProductWidth-1:0] xt0_47_p = xp47;
+  wire [RowIdWidth-1:0] xt0_47_r = xr47;
+  wire [ColumnWidth-1:0] xt0_47_c = 6'd47;
   wire xt0_48_v = xv48;
-  wire signed [17:0] xt0_48_p = xp48;
-  wire [8:0] xt0_48_r = xr48;
-  wire [5:0] xt0_48_c = 6'd48;
+  wire signed [ProductWidth-1:0] xt0_48_p = xp48;
+  wire [RowIdWidth-1:0] xt0_48_r = xr48;
+  wire [ColumnWidth-1:0] xt0_48_c = 6'd48;
   wire xt0_49_v = xv49;
-  wire signed [17:0] xt0_49_p = xp49;
-  wire [8:0] xt0_49_r = xr49;
-  wire [5:0] xt0_49_c = 6'd49;
+  wire signed [ProductWidth-1:0] xt0_49_p = xp49;
+  wire [RowIdWidth-1:0] xt0_49_r = xr49;
+  wire [ColumnWidth-1:0] xt0_49_c = 6'd49;
   wire xt0_50_v = xv50;
-  wire signed [17:0] xt0_50_p = xp50;
-  wire [8:0] xt0_50_r = xr50;
-  wire [5:0] xt0_50_c = 6'd50;
+  wire signed [ProductWidth-1:0] xt0_50_p = xp50;
+  wire [RowIdWidth-1:0] xt0_50_r = xr50;
+  wire [ColumnWidth-1:0] xt0_50_c = 6'd50;
   wire xt0_51_v = xv51;
-  wire signed [17:0] xt0_51_p = xp51;
-  wire [8:0] xt0_51_r = xr51;
-  wire [5:0] xt0_51_c = 6'd51;
+  wire signed [ProductWidth-1:0] xt0_51_p = xp51;
+  wire [RowIdWidth-1:0] xt0_51_r = xr51;
+  wire [ColumnWidth-1:0] xt0_51_c = 6'd51;
   wire xt0_52_v = xv52;
-  wire signed [17:0] xt0_52_p = xp52;
-  wire [8:0] xt0_52_r = xr52;
-  wire [5:0] xt0_52_c = 6'd52;
+  wire signed [ProductWidth-1:0] xt0_52_p = xp52;
+  wire [RowIdWidth-1:0] xt0_52_r = xr52;
+  wire [ColumnWidth-1:0] xt0_52_c = 6'd52;
   wire xt0_53_v = xv53;
-  wire signed [17:0] xt0_53_p = xp53;
-  wire [8:0] xt0_53_r = xr53;
-  wire [5:0] xt0_53_c = 6'd53;
+  wire signed [ProductWidth-1:0] xt0_53_p = xp53;
+  wire [RowIdWidth-1:0] xt0_53_r = xr53;
+  wire [ColumnWidth-1:0] xt0_53_c = 6'd53;
   wire xt0_54_v = xv54;
-  wire signed [17:0] xt0_54_p = xp54;
-  wire [8:0] xt0_54_r = xr54;
-  wire [5:0] xt0_54_c = 6'd54;
+  wire signed [ProductWidth-1:0] xt0_54_p = xp54;
+  wire [RowIdWidth-1:0] xt0_54_r = xr54;
+  wire [ColumnWidth-1:0] xt0_54_c = 6'd54;
   wire xt0_55_v = xv55;
-  wire signed [17:0] xt0_55_p = xp55;
-  wire [8:0] xt0_55_r = xr55;
-  wire [5:0] xt0_55_c = 6'd55;
+  wire signed [ProductWidth-1:0] xt0_55_p = xp55;
+  wire [RowIdWidth-1:0] xt0_55_r = xr55;
+  wire [ColumnWidth-1:0] xt0_55_c = 6'd55;
   wire xt0_56_v = xv56;
-  wire signed [17:0] xt0_56_p = xp56;
-  wire [8:0] xt0_56_r = xr56;
-  wire [5:0] xt0_56_c = 6'd56;
+  wire signed [ProductWidth-1:0] xt0_56_p = xp56;
+  wire [RowIdWidth-1:0] xt0_56_r = xr56;
+  wire [ColumnWidth-1:0] xt0_56_c = 6'd56;
   wire xt0_57_v = xv57;
-  wire signed [17:0] xt0_57_p = xp57;
-  wire [8:0] xt0_57_r = xr57;
-  wire [5:0] xt0_57_c = 6'd57;
+  wire signed [ProductWidth-1:0] xt0_57_p = xp57;
+  wire [RowIdWidth-1:0] xt0_57_r = xr57;
+  wire [ColumnWidth-1:0] xt0_57_c = 6'd57;
   wire xt0_58_v = xv58;
-  wire signed [17:0] xt0_58_p = xp58;
-  wire [8:0] xt0_58_r = xr58;
-  wire [5:0] xt0_58_c = 6'd58;
+  wire signed [ProductWidth-1:0] xt0_58_p = xp58;
+  wire [RowIdWidth-1:0] xt0_58_r = xr58;
+  wire [ColumnWidth-1:0] xt0_58_c = 6'd58;
   wire xt0_59_v = xv59;
-  wire signed [17:0] xt0_59_p = xp59;
-  wire [8:0] xt0_59_r = xr59;
-  wire [5:0] xt0_59_c = 6'd59;
+  wire signed [ProductWidth-1:0] xt0_59_p = xp59;
+  wire [RowIdWidth-1:0] xt0_59_r = xr59;
+  wire [ColumnWidth-1:0] xt0_59_c = 6'd59;
   wire xt0_60_v = xv60;
-  wire signed [17:0] xt0_60_p = xp60;
-  wire [8:0] xt0_60_r = xr60;
-  wire [5:0] xt0_60_c = 6'd60;
+  wire signed [ProductWidth-1:0] xt0_60_p = xp60;
+  wire [RowIdWidth-1:0] xt0_60_r = xr60;
+  wire [ColumnWidth-1:0] xt0_60_c = 6'd60;
   wire xt0_61_v = xv61;
-  wire signed [17:0] xt0_61_p = xp61;
-  wire [8:0] xt0_61_r = xr61;
-  wire [5:0] xt0_61_c = 6'd61;
+  wire signed [ProductWidth-1:0] xt0_61_p = xp61;
+  wire [RowIdWidth-1:0] xt0_61_r = xr61;
+  wire [ColumnWidth-1:0] xt0_61_c = 6'd61;
   wire xt0_62_v = xv62;
-  wire signed [17:0] xt0_62_p = xp62;
-  wire [8:0] xt0_62_r = xr62;
-  wire [5:0] xt0_62_c = 6'd62;
+  wire signed [ProductWidth-1:0] xt0_62_p = xp62;
+  wire [RowIdWidth-1:0] xt0_62_r = xr62;
+  wire [ColumnWidth-1:0] xt0_62_c = 6'd62;
   wire xt0_63_v = xv63;
-  wire signed [17:0] xt0_63_p = xp63;
-  wire [8:0] xt0_63_r = xr63;
-  wire [5:0] xt0_63_c = 6'd63;
+  wire signed [ProductWidth-1:0] xt0_63_p = xp63;
+  wire [RowIdWidth-1:0] xt0_63_r = xr63;
+  wire [ColumnWidth-1:0] xt0_63_c = 6'd63;
   wire xt1_0_a = xt0_0_v & (!xt0_1_v | (xt0_0_p >= xt0_1_p));
   wire xt1_0_v = xt0_0_v | xt0_1_v;
-  wire signed [17:0] xt1_0_p = xt1_0_a ? xt0_0_p : xt0_1_p;
-  wire [8:0] xt1_0_r = xt1_0_a ? xt0_0_r : xt0_1_r;
-  wire [5:0] xt1_0_c = xt1_0_a ? xt0_0_c : xt0_1_c;
+  wire signed [ProductWidth-1:0] xt1_0_p = xt1_0_a ? xt0_0_p : xt0_1_p;
+  wire [RowIdWidth-1:0] xt1_0_r = xt1_0_a ? xt0_0_r : xt0_1_r;
+  wire [ColumnWidth-1:0] xt1_0_c = xt1_0_a ? xt0_0_c : xt0_1_c;
   wire xt1_1_a = xt0_2_v & (!xt0_3_v | (xt0_2_p >= xt0_3_p));
   wire xt1_1_v = xt0_2_v | xt0_3_v;
-  wire signed [17:0] xt1_1_p = xt1_1_a ? xt0_2_p : xt0_3_p;
-  wire [8:0] xt1_1_r = xt1_1_a ? xt0_2_r : xt0_3_r;
-  wire [5:0] xt1_1_c = xt1_1_a ? xt0_2_c : xt0_3_c;
+  wire signed [ProductWidth-1:0] xt1_1_p = xt1_1_a ? xt0_2_p : xt0_3_p;
+  wire [RowIdWidth-1:0] xt1_1_r = xt1_1_a ? xt0_2_r : xt0_3_r;
+  wire [ColumnWidth-1:0] xt1_1_c = xt1_1_a ? xt0_2_c : xt0_3_c;
   wire xt1_2_a = xt0_4_v & (!xt0_5_v | (xt0_4_p >= xt0_5_p));
   wire xt1_2_v = xt0_4_v | xt0_5_v;
-  wire signed [17:0] xt1_2_p = xt1_2_a ? xt0_4_p : xt0_5_p;
-  wire [8:0] xt1_2_r = xt1_2_a ? xt0_4_r : xt0_5_r;
-  wire [5:0] xt1_2_c = xt1_2_a ? xt0_4_c : xt0_5_c;
+  wire signed [ProductWidth-1:0] xt1_2_p = xt1_2_a ? xt0_4_p : xt0_5_p;
+  wire [RowIdWidth-1:0] xt1_2_r = xt1_2_a ? xt0_4_r : xt0_5_r;
+  wire [ColumnWidth-1:0] xt1_2_c = xt1_2_a ? xt0_4_c : xt0_5_c;
   wire xt1_3_a = xt0_6_v & (!xt0_7_v | (xt0_6_p >= xt0_7_p));
   wire xt1_3_v = xt0_6_v | xt0_7_v;
-  wire signed [17:0] xt1_3_p = xt1_3_a ? xt0_6_p : xt0_7_p;
-  wire [8:0] xt1_3_r = xt1_3_a ? xt0_6_r : xt0_7_r;
-  wire [5:0] xt1_3_c = xt1_3_a ? xt0_6_c : xt0_7_c;
+  wire signed [ProductWidth-1:0] xt1_3_p = xt1_3_a ? xt0_6_p : xt0_7_p;
+  wire [RowIdWidth-1:0] xt1_3_r = xt1_3_a ? xt0_6_r : xt0_7_r;
+  wire [ColumnWidth-1:0] xt1_3_c = xt1_3_a ? xt0_6_c : xt0_7_c;
   wire xt1_4_a = xt0_8_v & (!xt0_9_v | (xt0_8_p >= xt0_9_p));
   wire xt1_4_v = xt0_8_v | xt0_9_v;
-  wire signed [17:0] xt1_4_p = xt1_4_a ? xt0_8_p : xt0_9_p;
-  wire [8:0] xt1_4_r = xt1_4_a ? xt0_8_r : xt0_9_r;
-  wire [5:0] xt1_4_c = xt1_4_a ? xt0_8_c : xt0_9_c;
+  wire signed [ProductWidth-1:0] xt1_4_p = xt1_4_a ? xt0_8_p : xt0_9_p;
+  wire [RowIdWidth-1:0] xt1_4_r = xt1_4_a ? xt0_8_r : xt0_9_r;
+  wire [ColumnWidth-1:0] xt1_4_c = xt1_4_a ? xt0_8_c : xt0_9_c;
   wire xt1_5_a = xt0_10_v & (!xt0_11_v | (xt0_10_p >= xt0_11_p));
   wire xt1_5_v = xt0_10_v | xt0_11_v;
-  wire signed [17:0] xt1_5_p = xt1_5_a ? xt0_10_p : xt0_11_p;
-  wire [8:0] xt1_5_r = xt1_5_a ? xt0_10_r : xt0_11_r;
-  wire [5:0] xt1_5_c = xt1_5_a ? xt0_10_c : xt0_11_c;
+  wire signed [ProductWidth-1:0] xt1_5_p = xt1_5_a ? xt0_10_p : xt0_11_p;
+  wire [RowIdWidth-1:0] xt1_5_r = xt1_5_a ? xt0_10_r : xt0_11_r;
+  wire [ColumnWidth-1:0] xt1_5_c = xt1_5_a ? xt0_10_c : xt0_11_c;
   wire xt1_6_a = xt0_12_v & (!xt0_13_v | (xt0_12_p >= xt0_13_p));
   wire xt1_6_v = xt0_12_v | xt0_13_v;
-  wire signed [17:0] xt1_6_p = xt1_6_a ? xt0_12_p : xt0_13_p;
-  wire [8:0] xt1_6_r = xt1_6_a ? xt0_12_r : xt0_13_r;
-  wire [5:0] xt1_6_c = xt1_6_a ? xt0_12_c : xt0_13_c;
+  wire signed [ProductWidth-1:0] xt1_6_p = xt1_6_a ? xt0_12_p : xt0_13_p;
+  wire [RowIdWidth-1:0] xt1_6_r = xt1_6_a ? xt0_12_r : xt0_13_r;
+  wire [ColumnWidth-1:0] xt1_6_c = xt1_6_a ? xt0_12_c : xt0_13_c;
   wire xt1_7_a = xt0_14_v & (!xt0_15_v | (xt0_14_p >= xt0_15_p));
   wire xt1_7_v = xt0_14_v | xt0_15_v;
-  wire signed [17:0] xt1_7_p = xt1_7_a ? xt0_14_p : xt0_15_p;
-  wire [8:0] xt1_7_r = xt1_7_a ? xt0_14_r : xt0_15_r;
-  wire [5:0] xt1_7_c = xt1_7_a ? xt0_14_c : xt0_15_c;
+  wire signed [ProductWidth-1:0] xt1_7_p = xt1_7_a ? xt0_14_p : xt0_15_p;
+  wire [RowIdWidth-1:0] xt1_7_r = xt1_7_a ? xt0_14_r : xt0_15_r;
+  wire [ColumnWidth-1:0] xt1_7_c = xt1_7_a ? xt0_14_c : xt0_15_c;
   wire xt1_8_a = xt0_16_v & (!xt0_17_v | (xt0_16_p >= xt0_17_p));
   wire xt1_8_v = xt0_16_v | xt0_17_v;
-  wire signed [17:0] xt1_8_p = xt1_8_a ? xt0_16_p : xt0_17_p;
-  wire [8:0] xt1_8_r = xt1_8_a ? xt0_16_r : xt0_17_r;
-  wire [5:0] xt1_8_c = xt1_8_a ? xt0_16_c : xt0_17_c;
+  wire signed [ProductWidth-1:0] xt1_8_p = xt1_8_a ? xt0_16_p : xt0_17_p;
+  wire [RowIdWidth-1:0] xt1_8_r = xt1_8_a ? xt0_16_r : xt0_17_r;
+  wire [ColumnWidth-1:0] xt1_8_c = xt1_8_a ? xt0_16_c : xt0_17_c;
   wire xt1_9_a = xt0_18_v & (!xt0_19_v | (xt0_18_p >= xt0_19_p));
   wire xt1_9_v = xt0_18_v | xt0_19_v;
-  wire signed [17:0] xt1_9_p = xt1_9_a ? xt0_18_p : xt0_19_p;
-  wire [8:0] xt1_9_r = xt1_9_a ? xt0_18_r : xt0_19_r;
-  wire [5:0] xt1_9_c = xt1_9_a ? xt0_18_c : xt0_19_c;
+  wire signed [ProductWidth-1:0] xt1_9_p = xt1_9_a ? xt0_18_p : xt0_19_p;
+  wire [RowIdWidth-1:0] xt1_9_r = xt1_9_a ? xt0_18_r : xt0_19_r;
+  wire [ColumnWidth-1:0] xt1_9_c = xt1_9_a ? xt0_18_c : xt0_19_c;
   wire xt1_10_a = xt0_20_v & (!xt0_21_v | (xt0_20_p >= xt0_21_p));
   wire xt1_10_v = xt0_20_v | xt0_21_v;
-  wire signed [17:0] xt1_10_p = xt1_10_a ? xt0_20_p : xt0_21_p;
-  wire [8:0] xt1_10_r = xt1_10_a ? xt0_20_r : xt0_21_r;
-  wire [5:0] xt1_10_c = xt1_10_a ? xt0_20_c : xt0_21_c;
+  wire signed [ProductWidth-1:0] xt1_10_p = xt1_10_a ? xt0_20_p : xt0_21_p;
+  wire [RowIdWidth-1:0] xt1_10_r = xt1_10_a ? xt0_20_r : xt0_21_r;
+  wire [ColumnWidth-1:0] xt1_10_c = xt1_10_a ? xt0_20_c : xt0_21_c;
   wire xt1_11_a = xt0_22_v & (!xt0_23_v | (xt0_22_p >= xt0_23_p));
   wire xt1_11_v = xt0_22_v | xt0_23_v;
-  wire signed [17:0] xt1_11_p = xt1_11_a ? xt0_22_p : xt0_23_p;
-  wire [8:0] xt1_11_r = xt1_11_a ? xt0_22_r : xt0_23_r;
-  wire [5:0] xt1_11_c = xt1_11_a ? xt0_22_c : xt0_23_c;
+  wire signed [ProductWidth-1:0] xt1_11_p = xt1_11_a ? xt0_22_p : xt0_23_p;
+  wire [RowIdWidth-1:0] xt1_11_r = xt1_11_a ? xt0_22_r : xt0_23_r;
+  wire [ColumnWidth-1:0] xt1_11_c = xt1_11_a ? xt0_22_c : xt0_23_c;
   wire xt1_12_a = xt0_24_v & (!xt0_25_v | (xt0_24_p >= xt0_25_p));
   wire xt1_12_v = xt0_24_v | xt0_25_v;
-  wire signed [17:0] xt1_12_p = xt1_12_a ? xt0_24_p : xt0_25_p;
-  wire [8:0] xt1_12_r = xt1_12_a ? xt0_24_r : xt0_25_r;
-  wire [5:0] xt1_12_c = xt1_12_a ? xt0_24_c : xt0_25_c;
+  wire signed [ProductWidth-1:0] xt1_12_p = xt1_12_a ? xt0_24_p : xt0_25_p;
+  wire [RowIdWidth-1:0] xt1_12_r = xt1_12_a ? xt0_24_r : xt0_25_r;
+  wire [ColumnWidth-1:0] xt1_12_c = xt1_12_a ? xt0_24_c : xt0_25_c;
   wire xt1_13_a = xt0_26_v & (!xt0_27_v | (xt0_26_p >= xt0_27_p));
   wire xt1_13_v = xt0_26_v | xt0_27_v;
-  wire signed [17:0] xt1_13_p = xt1_13_a ? xt0_26_p : xt0_27_p;
-  wire [8:0] xt1_13_r = xt1_13_a ? xt0_26_r : xt0_27_r;
-  wire [5:0] xt1_13_c = xt1_13_a ? xt0_26_c : xt0_27_c;
+  wire signed [ProductWidth-1:0] xt1_13_p = xt1_13_a ? xt0_26_p : xt0_27_p;
+  wire [RowIdWidth-1:0] xt1_13_r = xt1_13_a ? xt0_26_r : xt0_27_r;
+  wire [ColumnWidth-1:0] xt1_13_c = xt1_13_a ? xt0_26_c : xt0_27_c;
   wire xt1_14_a = xt0_28_v & (!xt0_29_v | (xt0_28_p >= xt0_29_p));
   wire xt1_14_v = xt0_28_v | xt0_29_v;
-  wire signed [17:0] xt1_14_p = xt1_14_a ? xt0_28_p : xt0_29_p;
-  wire [8:0] xt1_14_r = xt1_14_a ? xt0_28_r : xt0_29_r;
-  wire [5:0] xt1_14_c = xt1_14_a ? xt0_28_c : xt0_29_c;
+  wire signed [ProductWidth-1:0] xt1_14_p = xt1_14_a ? xt0_28_p : xt0_29_p;
+  wire [RowIdWidth-1:0] xt1_14_r = xt1_14_a ? xt0_28_r : xt0_29_r;
+  wire [ColumnWidth-1:0] xt1_14_c = xt1_14_a ? xt0_28_c : xt0_29_c;
   wire xt1_15_a = xt0_30_v & (!xt0_31_v | (xt0_30_p >= xt0_31_p));
   wire xt1_15_v = xt0_30_v | xt0_31_v;
-  wire signed [17:0] xt1_15_p = xt1_15_a ? xt0_30_p : xt0_31_p;
-  wire [8:0] xt1_15_r = xt1_15_a ? xt0_30_r : xt0_31_r;
-  wire [5:0] xt1_15_c = xt1_15_a ? xt0_30_c : xt0_31_c;
+  wire signed [ProductWidth-1:0] xt1_15_p = xt1_15_a ? xt0_30_p : xt0_31_p;
+  wire [RowIdWidth-1:0] xt1_15_r = xt1_15_a ? xt0_30_r : xt0_31_r;
+  wire [ColumnWidth-1:0] xt1_15_c = xt1_15_a ? xt0_30_c : xt0_31_c;
   wire xt1_16_a = xt0_32_v & (!xt0_33_v | (xt0_32_p >= xt0_33_p));
   wire xt1_16_v = xt0_32_v | xt0_33_v;
-  wire signed [17:0] xt1_16_p = xt1_16_a ? xt0_32_p : xt0_33_p;
-  wire [8:0] xt1_16_r = xt1_16_a ? xt0_32_r : xt0_33_r;
-  wire [5:0] xt1_16_c = xt1_16_a ? xt0_32_c : xt0_33_c;
+  wire signed [ProductWidth-1:0] xt1_16_p = xt1_16_a ? xt0_32_p : xt0_33_p;
+  wire [RowIdWidth-1:0] xt1_16_r = xt1_16_a ? xt0_32_r : xt0_33_r;
+  wire [ColumnWidth-1:0] xt1_16_c = xt1_16_a ? xt0_32_c : xt0_33_c;
   wire xt1_17_a = xt0_34_v & (!xt0_35_v | (xt0_34_p >= xt0_35_p));
   wire xt1_17_v = xt0_34_v | xt0_35_v;
-  wire signed [17:0] xt1_17_p = xt1_17_a ? xt0_34_p : xt0_35_p;
-  wire [8:0] xt1_17_r = xt1_17_a ? xt0_34_r : xt0_35_r;
-  wire [5:0] xt1_17_c = xt1_17_a ? xt0_34_c : xt0_35_c;
+  wire signed [ProductWidth-1:0] xt1_17_p = xt1_17_a ? xt0_34_p : xt0_35_p;
+  wire [RowIdWidth-1:0] xt1_17_r = xt1_17_a ? xt0_34_r : xt0_35_r;
+  wire [ColumnWidth-1:0] xt1_17_c = xt1_17_a ? xt0_34_c : xt0_35_c;
   wire xt1_18_a = xt0_36_v & (!xt0_37_v | (xt0_36_p >= xt0_37_p));
   wire xt1_18_v = xt0_36_v | xt0_37_v;
-  wire signed [17:0] xt1_18_p = xt1_18_a ? xt0_36_p : xt0_37_p;
-  wire [8:0] xt1_18_r = xt1_18_a ? xt0_36_r : xt0_37_r;
-  wire [5:0] xt1_18_c = xt1_18_a ? xt0_36_c : xt0_37_c;
+  wire signed [ProductWidth-1:0] xt1_18_p = xt1_18_a ? xt0_36_p : xt0_37_p;
+  wire [RowIdWidth-1:0] xt1_18_r = xt1_18_a ? xt0_36_r : xt0_37_r;
+  wire [ColumnWidth-1:0] xt1_18_c = xt1_18_a ? xt0_36_c : xt0_37_c;
   wire xt1_19_a = xt0_38_v & (!xt0_39_v | (xt0_38_p >= xt0_39_p));
   wire xt1_19_v = xt0_38_v | xt0_39_v;
-  wire signed [17:0] xt1_19_p = xt1_19_a ? xt0_38_p : xt0_39_p;
-  wire [8:0] xt1_19_r = xt1_19_a ? xt0_38_r : xt0_39_r;
-  wire [5:0] xt1_19_c = xt1_19_a ? xt0_38_c : xt0_39_c;
+  wire signed [ProductWidth-1:0] xt1_19_p = xt1_19_a ? xt0_38_p : xt0_39_p;
+  wire [RowIdWidth-1:0] xt1_19_r = xt1_19_a ? xt0_38_r : xt0_39_r;
+  wire [ColumnWidth-1:0] xt1_19_c = xt1_19_a ? xt0_38_c : xt0_39_c;
   wire xt1_20_a = xt0_40_v & (!xt0_41_v | (xt0_40_p >= xt0_41_p));
   wire xt1_20_v = xt0_40_v | xt0_41_v;
-  wire signed [17:0] xt1_20_p = xt1_20_a ? xt0_40_p : xt0_41_p;
-  wire [8:0] xt1_20_r = xt1_20_a ? xt0_40_r : xt0_41_r;
-  wire [5:0] xt1_20_c = xt1_20_a ? xt0_40_c : xt0_41_c;
+  wire signed [ProductWidth-1:0] xt1_20_p = xt1_20_a ? xt0_40_p : xt0_41_p;
+  wire [RowIdWidth-1:0] xt1_20_r = xt1_20_a ? xt0_40_r : xt0_41_r;
+  wire [ColumnWidth-1:0] xt1_20_c = xt1_20_a ? xt0_40_c : xt0_41_c;
   wire xt1_21_a = xt0_42_v & (!xt0_43_v | (xt0_42_p >= xt0_43_p));
   wire xt1_21_v = xt0_42_v | xt0_43_v;
-  wire signed [17:0] xt1_21_p = xt1_21_a ? xt0_42_p : xt0_43_p;
-  wire [8:0] xt1_21_r = xt1_21_a ? xt0_42_r : xt0_43_r;
-  wire [5:0] xt1_21_c = xt1_21_a ? xt0_42_c : xt0_43_c;
+  wire signed [ProductWidth-1:0] xt1_21_p = xt1_21_a ? xt0_42_p : xt0_43_p;
+  wire [RowIdWidth-1:0] xt1_21_r = xt1_21_a ? xt0_42_r : xt0_43_r;
+  wire [ColumnWidth-1:0] xt1_21_c = xt1_21_a ? xt0_42_c : xt0_43_c;
   wire xt1_22_a = xt0_44_v & (!xt0_45_v | (xt0_44_p >= xt0_45_p));
   wire xt1_22_v = xt0_44_v | xt0_45_v;
-  wire signed [17:0] xt1_22_p = xt1_22_a ? xt0_44_p : xt0_45_p;
-  wire [8:0] xt1_22_r = xt1_22_a ? xt0_44_r : xt0_45_r;
-  wire [5:0] xt1_22_c = xt1_22_a ? xt0_44_c : xt0_45_c;
+  wire signed [ProductWidth-1:0] xt1_22_p = xt1_22_a ? xt0_44_p : xt0_45_p;
+  wire [RowIdWidth-1:0] xt1_22_r = xt1_22_a ? xt0_44_r : xt0_45_r;
+  wire [ColumnWidth-1:0] xt1_22_c = xt1_22_a ? xt0_44_c : xt0_45_c;
   wire xt1_23_a = xt0_46_v & (!xt0_47_v | (xt0_46_p >= xt0_47_p));
   wire xt1_23_v = xt0_46_v | xt0_47_v;
-  wire signed [17:0] xt1_23_p = xt1_23_a ? xt0_46_p : xt0_47_p;
-  wire [8:0] xt1_23_r = xt1_23_a ? xt0_46_r : xt0_47_r;
-  wire [5:0] xt1_23_c = xt1_23_a ? xt0_46_c : xt0_47_c;
+  wire signed [ProductWidth-1:0] xt1_23_p = xt1_23_a ? xt0_46_p : xt0_47_p;
+  wire [RowIdWidth-1:0] xt1_23_r = xt1_23_a ? xt0_46_r : xt0_47_r;
+  wire [ColumnWidth-1:0] xt1_23_c = xt1_23_a ? xt0_46_c : xt0_47_c;
   wire xt1_24_a = xt0_48_v & (!xt0_49_v | (xt0_48_p >= xt0_49_p));
   wire xt1_24_v = xt0_48_v | xt0_49_v;
-  wire signed [17:0] xt1_24_p = xt1_24_a ? xt0_48_p : xt0_49_p;
-  wire [8:0] xt1_24_r = xt1_24_a ? xt0_48_r : xt0_49_r;
-  wire [5:0] xt1_24_c = xt1_24_a ? xt0_48_c : xt0_49_c;
+  wire signed [ProductWidth-1:0] xt1_24_p = xt1_24_a ? xt0_48_p : xt0_49_p;
+  wire [RowIdWidth-1:0] xt1_24_r = xt1_24_a ? xt0_48_r : xt0_49_r;
+  wire [ColumnWidth-1:0] xt1_24_c = xt1_24_a ? xt0_48_c : xt0_49_c;
   wire xt1_25_a = xt0_50_v & (!xt0_51_v | (xt0_50_p >= xt0_51_p));
   wire xt1_25_v = xt0_50_v | xt0_51_v;
-  wire signed [17:0] xt1_25_p = xt1_25_a ? xt0_50_p : xt0_51_p;
-  wire [8:0] xt1_25_r = xt1_25_a ? xt0_50_r : xt0_51_r;
-  wire [5:0] xt1_25_c = xt1_25_a ? xt0_50_c : xt0_51_c;
+  wire signed [ProductWidth-1:0] xt1_25_p = xt1_25_a ? xt0_50_p : xt0_51_p;
+  wire [RowIdWidth-1:0] xt1_25_r = xt1_25_a ? xt0_50_r : xt0_51_r;
+  wire [ColumnWidth-1:0] xt1_25_c = xt1_25_a ? xt0_50_c : xt0_51_c;
   wire xt1_26_a = xt0_52_v & (!xt0_53_v | (xt0_52_p >= xt0_53_p));
   wire xt1_26_v = xt0_52_v | xt0_53_v;
-  wire signed [17:0] xt1_26_p = xt1_26_a ? xt0_52_p : xt0_53_p;
-  wire [8:0] xt1_26_r = xt1_26_a ? xt0_52_r : xt0_53_r;
-  wire [5:0] xt1_26_c = xt1_26_a ? xt0_52_c : xt0_53_c;
+  wire signed [ProductWidth-1:0] xt1_26_p = xt1_26_a ? xt0_52_p : xt0_53_p;
+  wire [RowIdWidth-1:0] xt1_26_r = xt1_26_a ? xt0_52_r : xt0_53_r;
+  wire [ColumnWidth-1:0] xt1_26_c = xt1_26_a ? xt0_52_c : xt0_53_c;
   wire xt1_27_a = xt0_54_v & (!xt0_55_v | (xt0_54_p >= xt0_55_p));
   wire xt1_27_v = xt0_54_v | xt0_55_v;
-  wire signed [17:0] xt1_27_p = xt1_27_a ? xt0_54_p : xt0_55_p;
-  wire [8:0] xt1_27_r = xt1_27_a ? xt0_54_r : xt0_55_r;
-  wire [5:0] xt1_27_c = xt1_27_a ? xt0_54_c : xt0_55_c;
+  wire signed [ProductWidth-1:0] xt1_27_p = xt1_27_a ? xt0_54_p : xt0_55_p;
+  wire [RowIdWidth-1:0] xt1_27_r = xt1_27_a ? xt0_54_r : xt0_55_r;
+  wire [ColumnWidth-1:0] xt1_27_c = xt1_27_a ? xt0_54_c : xt0_55_c;
   wire xt1_28_a = xt0_56_v & (!xt0_57_v | (xt0_56_p >= xt0_57_p));
   wire xt1_28_v = xt0_56_v | xt0_57_v;
-  wire signed [17:0] xt1_28_p = xt1_28_a ? xt0_56_p : xt0_57_p;
-  wire [8:0] xt1_28_r = xt1_28_a ? xt0_56_r : xt0_57_r;
-  wire [5:0] xt1_28_c = xt1_28_a ? xt0_56_c : xt0_57_c;
+  wire signed [ProductWidth-1:0] xt1_28_p = xt1_28_a ? xt0_56_p : xt0_57_p;
+  wire [RowIdWidth-1:0] xt1_28_r = xt1_28_a ? xt0_56_r : xt0_57_r;
+  wire [ColumnWidth-1:0] xt1_28_c = xt1_28_a ? xt0_56_c : xt0_57_c;
   wire xt1_29_a = xt0_58_v & (!xt0_59_v | (xt0_58_p >= xt0_59_p));
   wire xt1_29_v = xt0_58_v | xt0_59_v;
-  wire signed [17:0] xt1_29_p = xt1_29_a ? xt0_58_p : xt0_59_p;
-  wire [8:0] xt1_29_r = xt1_29_a ? xt0_58_r : xt0_59_r;
-  wire [5:0] xt1_29_c = xt1_29_a ? xt0_58_c : xt0_59_c;
+  wire signed [ProductWidth-1:0] xt1_29_p = xt1_29_a ? xt0_58_p : xt0_59_p;
+  wire [RowIdWidth-1:0] xt1_29_r = xt1_29_a ? xt0_58_r : xt0_59_r;
+  wire [ColumnWidth-1:0] xt1_29_c = xt1_29_a ? xt0_58_c : xt0_59_c;
   wire xt1_30_a = xt0_60_v & (!xt0_61_v | (xt0_60_p >= xt0_61_p));
   wire xt1_30_v = xt0_60_v | xt0_61_v;
-  wire signed [17:0] xt1_30_p = xt1_30_a ? xt0_60_p : xt0_61_p;
-  wire [8:0] xt1_30_r = xt1_30_a ? xt0_60_r : xt0_61_r;
-  wire [5:0] xt1_30_c = xt1_30_a ? xt0_60_c : xt0_61_c;
+  wire signed [ProductWidth-1:0] xt1_30_p = xt1_30_a ? xt0_60_p : xt0_61_p;
+  wire [RowIdWidth-1:0] xt1_30_r = xt1_30_a ? xt0_60_r : xt0_61_r;
+  wire [ColumnWidth-1:0] xt1_30_c = xt1_30_a ? xt0_60_c : xt0_61_c;
   wire xt1_31_a = xt0_62_v & (!xt0_63_v | (xt0_62_p >= xt0_63_p));
   wire xt1_31_v = xt0_62_v | xt0_63_v;
-  wire signed [17:0] xt1_31_p = xt1_31_a ? xt0_62_p : xt0_63_p;
-  wire [8:0] xt1_31_r = xt1_31_a ? xt0_62_r : xt0_63_r;
-  wire [5:0] xt1_31_c = xt1_31_a ? xt0_62_c : xt0_63_c;
+  wire signed [ProductWidth-1:0] xt1_31_p = xt1_31_a ? xt0_62_p : xt0_63_p;
+  wire [RowIdWidth-1:0] xt1_31_r = xt1_31_a ? xt0_62_r : xt0_63_r;
+  wire [ColumnWidth-1:0] xt1_31_c = xt1_31_a ? xt0_62_c : xt0_63_c;
   wire xt2_0_a = xt1_0_v & (!xt1_1_v | (xt1_0_p >= xt1_1_p));
   wire xt2_0_v = xt1_0_v | xt1_1_v;
-  wire signed [17:0] xt2_0_p = xt2_0_a ? xt1_0_p : xt1_1_p;
-  wire [8:0] xt2_0_r = xt2_0_a ? xt1_0_r : xt1_1_r;
-  wire [5:0] xt2_0_c = xt2_0_a ? xt1_0_c : xt1_1_c;
+  wire signed [ProductWidth-1:0] xt2_0_p = xt2_0_a ? xt1_0_p : xt1_1_p;
+  wire [RowIdWidth-1:0] xt2_0_r = xt2_0_a ? xt1_0_r : xt1_1_r;
+  wire [ColumnWidth-1:0] xt2_0_c = xt2_0_a ? xt1_0_c : xt1_1_c;
   wire xt2_1_a = xt1_2_v & (!xt1_3_v | (xt1_2_p >= xt1_3_p));
   wire xt2_1_v = xt1_2_v | xt1_3_v;
-  wire signed [17:0] xt2_1_p = xt2_1_a ? xt1_2_p : xt1_3_p;
-  wire [8:0] xt2_1_r = xt2_1_a ? xt1_2_r : xt1_3_r;
-  wire [5:0] xt2_1_c = xt2_1_a ? xt1_2_c : xt1_3_c;
+  wire signed [ProductWidth-1:0] xt2_1_p = xt2_1_a ? xt1_2_p : xt1_3_p;
+  wire [RowIdWidth-1:0] xt2_1_r = xt2_1_a ? xt1_2_r : xt1_3_r;
+  wire [ColumnWidth-1:0] xt2_1_c = xt2_1_a ? xt1_2_c : xt1_3_c;
   wire xt2_2_a = xt1_4_v & (!xt1_5_v | (xt1_4_p >= xt1_5_p));
   wire xt2_2_v = xt1_4_v | xt1_5_v;
-  wire signed [17:0] xt2_2_p = xt2_2_a ? xt1_4_p : xt1_5_p;
-  wire [8:0] xt2_2_r = xt2_2_a ? xt1_4_r : xt1_5_r;
-  wire [5:0] xt2_2_c = xt2_2_a ? xt1_4_c : xt1_5_c;
+  wire signed [ProductWidth-1:0] xt2_2_p = xt2_2_a ? xt1_4_p : xt1_5_p;
+  wire [RowIdWidth-1:0] xt2_2_r = xt2_2_a ? xt1_4_r : xt1_5_r;
+  wire [ColumnWidth-1:0] xt2_2_c = xt2_2_a ? xt1_4_c : xt1_5_c;
   wire xt2_3_a = xt1_6_v & (!xt1_7_v | (xt1_6_p >= xt1_7_p));
   wire xt2_3_v = xt1_6_v | xt1_7_v;
-  wire signed [17:0] xt2_3_p = xt2_3_a ? xt1_6_p : xt1_7_p;
-  wire [8:0] xt2_3_r = xt2_3_a ? xt1_6_r : xt1_7_r;
-  wire [5:0] xt2_3_c = xt2_3_a ? xt1_6_c : xt1_7_c;
+  wire signed [ProductWidth-1:0] xt2_3_p = xt2_3_a ? xt1_6_p : xt1_7_p;
+  wire [RowIdWidth-1:0] xt2_3_r = xt2_3_a ? xt1_6_r : xt1_7_r;
+  wire [ColumnWidth-1:0] xt2_3_c = xt2_3_a ? xt1_6_c : xt1_7_c;
   wire xt2_4_a = xt1_8_v & (!xt1_9_v | (xt1_8_p >= xt1_9_p));
   wire xt2_4_v = xt1_8_v | xt1_9_v;
-  wire signed [17:0] xt2_4_p = xt2_4_a ? xt1_8_p : xt1_9_p;
-  wire [8:0] xt2_4_r = xt2_4_a ? xt1_8_r : xt1_9_r;
-  wire [5:0] xt2_4_c = xt2_4_a ? xt1_8_c : xt1_9_c;
+  wire signed [ProductWidth-1:0] xt2_4_p = xt2_4_a ? xt1_8_p : xt1_9_p;
+  wire [RowIdWidth-1:0] xt2_4_r = xt2_4_a ? xt1_8_r : xt1_9_r;
+  wire [ColumnWidth-1:0] xt2_4_c = xt2_4_a ? xt1_8_c : xt1_9_c;
   wire xt2_5_a = xt1_10_v & (!xt1_11_v | (xt1_10_p >= xt1_11_p));
   wire xt2_5_v = xt1_10_v | xt1_11_v;
-  wire signed [17:0] xt2_5_p = xt2_5_a ? xt1_10_p : xt1_11_p;
-  wire [8:0] xt2_5_r = xt2_5_a ? xt1_10_r : xt1_11_r;
-  wire [5:0] xt2_5_c = xt2_5_a ? xt1_10_c : xt1_11_c;
+  wire signed [ProductWidth-1:0] xt2_5_p = xt2_5_a ? xt1_10_p : xt1_11_p;
+  wire [RowIdWidth-1:0] xt2_5_r = xt2_5_a ? xt1_10_r : xt1_11_r;
+  wire [ColumnWidth-1:0] xt2_5_c = xt2_5_a ? xt1_10_c : xt1_11_c;
   wire xt2_6_a = xt1_12_v & (!xt1_13_v | (xt1_12_p >= xt1_13_p));
   wire xt2_6_v = xt1_12_v | xt1_13_v;
-  wire signed [17:0] xt2_6_p = xt2_6_a ? xt1_12_p : xt1_13_p;
-  wire [8:0] xt2_6_r = xt2_6_a ? xt1_12_r : xt1_13_r;
-  wire [5:0] xt2_6_c = xt2_6_a ? xt1_12_c : xt1_13_c;
+  wire signed [ProductWidth-1:0] xt2_6_p = xt2_6_a ? xt1_12_p : xt1_13_p;
+  wire [RowIdWidth-1:0] xt2_6_r = xt2_6_a ? xt1_12_r : xt1_13_r;
+  wire [ColumnWidth-1:0] xt2_6_c = xt2_6_a ? xt1_12_c : xt1_13_c;
   wire xt2_7_a = xt1_14_v & (!xt1_15_v | (xt1_14_p >= xt1_15_p));
   wire xt2_7_v = xt1_14_v | xt1_15_v;
-  wire signed [17:0] xt2_7_p = xt2_7_a ? xt1_14_p : xt1_15_p;
-  wire [8:0] xt2_7_r = xt2_7_a ? xt1_14_r : xt1_15_r;
-  wire [5:0] xt2_7_c = xt2_7_a ? xt1_14_c : xt1_15_c;
+  wire signed [ProductWidth-1:0] xt2_7_p = xt2_7_a ? xt1_14_p : xt1_15_p;
+  wire [RowIdWidth-1:0] xt2_7_r = xt2_7_a ? xt1_14_r : xt1_15_r;
+  wire [ColumnWidth-1:0] xt2_7_c = xt2_7_a ? xt1_14_c : xt1_15_c;
   wire xt2_8_a = xt1_16_v & (!xt1_17_v | (xt1_16_p >= xt1_17_p));
   wire xt2_8_v = xt1_16_v | xt1_17_v;
-  wire signed [17:0] xt2_8_p = xt2_8_a ? xt1_16_p : xt1_17_p;
-  wire [8:0] xt2_8_r = xt2_8_a ? xt1_16_r : xt1_17_r;
-  wire [5:0] xt2_8_c = xt2_8_a ? xt1_16_c : xt1_17_c;
+  wire signed [ProductWidth-1:0] xt2_8_p = xt2_8_a ? xt1_16_p : xt1_17_p;
+  wire [RowIdWidth-1:0] xt2_8_r = xt2_8_a ? xt1_16_r : xt1_17_r;
+  wire [ColumnWidth-1:0] xt2_8_c = xt2_8_a ? xt1_16_c : xt1_17_c;
   wire xt2_9_a = xt1_18_v & (!xt1_19_v | (xt1_18_p >= xt1_19_p));
   wire xt2_9_v = xt1_18_v | xt1_19_v;
-  wire signed [17:0] xt2_9_p = xt2_9_a ? xt1_18_p : xt1_19_p;
-  wire [8:0] xt2_9_r = xt2_9_a ? xt1_18_r : xt1_19_r;
-  wire [5:0] xt2_9_c = xt2_9_a ? xt1_18_c : xt1_19_c;
+  wire signed [ProductWidth-1:0] xt2_9_p = xt2_9_a ? xt1_18_p : xt1_19_p;
+  wire [RowIdWidth-1:0] xt2_9_r = xt2_9_a ? xt1_18_r : xt1_19_r;
+  wire [ColumnWidth-1:0] xt2_9_c = xt2_9_a ? xt1_18_c : xt1_19_c;
   wire xt2_10_a = xt1_20_v & (!xt1_21_v | (xt1_20_p >= xt1_21_p));
   wire xt2_10_v = xt1_20_v | xt1_21_v;
-  wire signed [17:0] xt2_10_p = xt2_10_a ? xt1_20_p : xt1_21_p;
-  wire [8:0] xt2_10_r = xt2_10_a ? xt1_20_r : xt1_21_r;
-  wire [5:0] xt2_10_c = xt2_10_a ? xt1_20_c : xt1_21_c;
+  wire signed [ProductWidth-1:0] xt2_10_p = xt2_10_a ? xt1_20_p : xt1_21_p;
+  wire [RowIdWidth-1:0] xt2_10_r = xt2_10_a ? xt1_20_r : xt1_21_r;
+  wire [ColumnWidth-1:0] xt2_10_c = xt2_10_a ? xt1_20_c : xt1_21_c;
   wire xt2_11_a = xt1_22_v & (!xt1_23_v | (xt1_22_p >= xt1_23_p));
   wire xt2_11_v = xt1_22_v | xt1_23_v;
-  wire signed [17:0] xt2_11_p = xt2_11_a ? xt1_22_p : xt1_23_p;
-  wire [8:0] xt2_11_r = xt2_11_a ? xt1_22_r : xt1_23_r;
-  wire [5:0] xt2_11_c = xt2_11_a ? xt1_22_c : xt1_23_c;
+  wire signed [ProductWidth-1:0] xt2_11_p = xt2_11_a ? xt1_22_p : xt1_23_p;
+  wire [RowIdWidth-1:0] xt2_11_r = xt2_11_a ? xt1_22_r : xt1_23_r;
+  wire [ColumnWidth-1:0] xt2_11_c = xt2_11_a ? xt1_22_c : xt1_23_c;
   wire xt2_12_a = xt1_24_v & (!xt1_25_v | (xt1_24_p >= xt1_25_p));
   wire xt2_12_v = xt1_24_v | xt1_25_v;
-  wire signed [17:0] xt2_12_p = xt2_12_a ? xt1_24_p : xt1_25_p;
-  wire [8:0] xt2_12_r = xt2_12_a ? xt1_24_r : xt1_25_r;
-  wire [5:0] xt2_12_c = xt2_12_a ? xt1_24_c : xt1_25_c;
+  wire signed [ProductWidth-1:0] xt2_12_p = xt2_12_a ? xt1_24_p : xt1_25_p;
+  wire [RowIdWidth-1:0] xt2_12_r = xt2_12_a ? xt1_24_r : xt1_25_r;
+  wire [ColumnWidth-1:0] xt2_12_c = xt2_12_a ? xt1_24_c : xt1_25_c;
   wire xt2_13_a = xt1_26_v & (!xt1_27_v | (xt1_26_p >= xt1_27_p));
   wire xt2_13_v = xt1_26_v | xt1_27_v;
-  wire signed [17:0] xt2_13_p = xt2_13_a ? xt1_26_p : xt1_27_p;
-  wire [8:0] xt2_13_r = xt2_13_a ? xt1_26_r : xt1_27_r;
-  wire [5:0] xt2_13_c = xt2_13_a ? xt1_26_c : xt1_27_c;
+  wire signed [ProductWidth-1:0] xt2_13_p = xt2_13_a ? xt1_26_p : xt1_27_p;
+  wire [RowIdWidth-1:0] xt2_13_r = xt2_13_a ? xt1_26_r : xt1_27_r;
+  wire [ColumnWidth-1:0] xt2_13_c = xt2_13_a ? xt1_26_c : xt1_27_c;
   wire xt2_14_a = xt1_28_v & (!xt1_29_v | (xt1_28_p >= xt1_29_p));
   wire xt2_14_v = xt1_28_v | xt1_29_v;
-  wire signed [17:0] xt2_14_p = xt2_14_a ? xt1_28_p : xt1_29_p;
-  wire [8:0] xt2_14_r = xt2_14_a ? xt1_28_r : xt1_29_r;
-  wire [5:0] xt2_14_c = xt2_14_a ? xt1_28_c : xt1_29_c;
+  wire signed [ProductWidth-1:0] xt2_14_p = xt2_14_a ? xt1_28_p : xt1_29_p;
+  wire [RowIdWidth-1:0] xt2_14_r = xt2_14_a ? xt1_28_r : xt1_29_r;
+  wire [ColumnWidth-1:0] xt2_14_c = xt2_14_a ? xt1_28_c : xt1_29_c;
   wire xt2_15_a = xt1_30_v & (!xt1_31_v | (xt1_30_p >= xt1_31_p));
   wire xt2_15_v = xt1_30_v | xt1_31_v;
-  wire signed [17:0] xt2_15_p = xt2_15_a ? xt1_30_p : xt1_31_p;
-  wire [8:0] xt2_15_r = xt2_15_a ? xt1_30_r : xt1_31_r;
-  wire [5:0] xt2_15_c = xt2_15_a ? xt1_30_c : xt1_31_c;
+  wire signed [ProductWidth-1:0] xt2_15_p = xt2_15_a ? xt1_30_p : xt1_31_p;
+  wire [RowIdWidth-1:0] xt2_15_r = xt2_15_a ? xt1_30_r : xt1_31_r;
+  wire [ColumnWidth-1:0] xt2_15_c = xt2_15_a ? xt1_30_c : xt1_31_c;
   wire xt3_0_a = xt2_0_v & (!xt2_1_v | (xt2_0_p >= xt2_1_p));
   wire xt3_0_v = xt2_0_v | xt2_1_v;
-  wire signed [17:0] xt3_0_p = xt3_0_a ? xt2_0_p : xt2_1_p;
-  wire [8:0] xt3_0_r = xt3_0_a ? xt2_0_r : xt2_1_r;
-  wire [5:0] xt3_0_c = xt3_0_a ? xt2_0_c : xt2_1_c;
+  wire signed [ProductWidth-1:0] xt3_0_p = xt3_0_a ? xt2_0_p : xt2_1_p;
+  wire [RowIdWidth-1:0] xt3_0_r = xt3_0_a ? xt2_0_r : xt2_1_r;
+  wire [ColumnWidth-1:0] xt3_0_c = xt3_0_a ? xt2_0_c : xt2_1_c;
   wire xt3_1_a = xt2_2_v & (!xt2_3_v | (xt2_2_p >= xt2_3_p));
   wire xt3_1_v = xt2_2_v | xt2_3_v;
-  wire signed [17:0] xt3_1_p = xt3_1_a ? xt2_2_p : xt2_3_p;
-  wire [8:0] xt3_1_r = xt3_1_a ? xt2_2_r : xt2_3_r;
-  wire [5:0] xt3_1_c = xt3_1_a ? xt2_2_c : xt2_3_c;
+  wire signed [ProductWidth-1:0] xt3_1_p = xt3_1_a ? xt2_2_p : xt2_3_p;
+  wire [RowIdWidth-1:0] xt3_1_r = xt3_1_a ? xt2_2_r : xt2_3_r;
+  wire [ColumnWidth-1:0] xt3_1_c = xt3_1_a ? xt2_2_c : xt2_3_c;
   wire xt3_2_a = xt2_4_v & (!xt2_5_v | (xt2_4_p >= xt2_5_p));
   wire xt3_2_v = xt2_4_v | xt2_5_v;
-  wire signed [17:0] xt3_2_p = xt3_2_a ? xt2_4_p : xt2_5_p;
-  wire [8:0] xt3_2_r = xt3_2_a ? xt2_4_r : xt2_5_r;
-  wire [5:0] xt3_2_c = xt3_2_a ? xt2_4_c : xt2_5_c;
+  wire signed [ProductWidth-1:0] xt3_2_p = xt3_2_a ? xt2_4_p : xt2_5_p;
+  wire [RowIdWidth-1:0] xt3_2_r = xt3_2_a ? xt2_4_r : xt2_5_r;
+  wire [ColumnWidth-1:0] xt3_2_c = xt3_2_a ? xt2_4_c : xt2_5_c;
   wire xt3_3_a = xt2_6_v & (!xt2_7_v | (xt2_6_p >= xt2_7_p));
   wire xt3_3_v = xt2_6_v | xt2_7_v;
-  wire signed [17:0] xt3_3_p = xt3_3_a ? xt2_6_p : xt2_7_p;
-  wire [8:0] xt3_3_r = xt3_3_a ? xt2_6_r : xt2_7_r;
-  wire [5:0] xt3_3_c = xt3_3_a ? xt2_6_c : xt2_7_c;
+  wire signed [ProductWidth-1:0] xt3_3_p = xt3_3_a ? xt2_6_p : xt2_7_p;
+  wire [RowIdWidth-1:0] xt3_3_r = xt3_3_a ? xt2_6_r : xt2_7_r;
+  wire [ColumnWidth-1:0] xt3_3_c = xt3_3_a ? xt2_6_c : xt2_7_c;
   wire xt3_4_a = xt2_8_v & (!xt2_9_v | (xt2_8_p >= xt2_9_p));
   wire xt3_4_v = xt2_8_v | xt2_9_v;
-  wire signed [17:0] xt3_4_p = xt3_4_a ? xt2_8_p : xt2_9_p;
-  wire [8:0] xt3_4_r = xt3_4_a ? xt2_8_r : xt2_9_r;
-  wire [5:0] xt3_4_c = xt3_4_a ? xt2_8_c : xt2_9_c;
+  wire signed [ProductWidth-1:0] xt3_4_p = xt3_4_a ? xt2_8_p : xt2_9_p;
+  wire [RowIdWidth-1:0] xt3_4_r = xt3_4_a ? xt2_8_r : xt2_9_r;
+  wire [ColumnWidth-1:0] xt3_4_c = xt3_4_a ? xt2_8_c : xt2_9_c;
   wire xt3_5_a = xt2_10_v & (!xt2_11_v | (xt2_10_p >= xt2_11_p));
   wire xt3_5_v = xt2_10_v | xt2_11_v;
-  wire signed [17:0] xt3_5_p = xt3_5_a ? xt2_10_p : xt2_11_p;
-  wire [8:0] xt3_5_r = xt3_5_a ? xt2_10_r : xt2_11_r;
-  wire [5:0] xt3_5_c = xt3_5_a ? xt2_10_c : xt2_11_c;
+  wire signed [ProductWidth-1:0] xt3_5_p = xt3_5_a ? xt2_10_p : xt2_11_p;
+  wire [RowIdWidth-1:0] xt3_5_r = xt3_5_a ? xt2_10_r : xt2_11_r;
+  wire [ColumnWidth-1:0] xt3_5_c = xt3_5_a ? xt2_10_c : xt2_11_c;
   wire xt3_6_a = xt2_12_v & (!xt2_13_v | (xt2_12_p >= xt2_13_p));
   wire xt3_6_v = xt2_12_v | xt2_13_v;
-  wire signed [17:0] xt3_6_p = xt3_6_a ? xt2_12_p : xt2_13_p;
-  wire [8:0] xt3_6_r = xt3_6_a ? xt2_12_r : xt2_13_r;
-  wire [5:0] xt3_6_c = xt3_6_a ? xt2_12_c : xt2_13_c;
+  wire signed [ProductWidth-1:0] xt3_6_p = xt3_6_a ? xt2_12_p : xt2_13_p;
+  wire [RowIdWidth-1:0] xt3_6_r = xt3_6_a ? xt2_12_r : xt2_13_r;
+  wire [ColumnWidth-1:0] xt3_6_c = xt3_6_a ? xt2_12_c : xt2_13_c;
   wire xt3_7_a = xt2_14_v & (!xt2_15_v | (xt2_14_p >= xt2_15_p));
   wire xt3_7_v = xt2_14_v | xt2_15_v;
-  wire signed [17:0] xt3_7_p = xt3_7_a ? xt2_14_p : xt2_15_p;
-  wire [8:0] xt3_7_r = xt3_7_a ? xt2_14_r : xt2_15_r;
-  wire [5:0] xt3_7_c = xt3_7_a ? xt2_14_c : xt2_15_c;
+  wire signed [ProductWidth-1:0] xt3_7_p = xt3_7_a ? xt2_14_p : xt2_15_p;
+  wire [RowIdWidth-1:0] xt3_7_r = xt3_7_a ? xt2_14_r : xt2_15_r;
+  wire [ColumnWidth-1:0] xt3_7_c = xt3_7_a ? xt2_14_c : xt2_15_c;
   wire xt4_0_a = xt3_0_v & (!xt3_1_v | (xt3_0_p >= xt3_1_p));
   wire xt4_0_v = xt3_0_v | xt3_1_v;
-  wire signed [17:0] xt4_0_p = xt4_0_a ? xt3_0_p : xt3_1_p;
-  wire [8:0] xt4_0_r = xt4_0_a ? xt3_0_r : xt3_1_r;
-  wire [5:0] xt4_0_c = xt4_0_a ? xt3_0_c : xt3_1_c;
+  wire signed [ProductWidth-1:0] xt4_0_p = xt4_0_a ? xt3_0_p : xt3_1_p;
+  wire [RowIdWidth-1:0] xt4_0_r = xt4_0_a ? xt3_0_r : xt3_1_r;
+  wire [ColumnWidth-1:0] xt4_0_c = xt4_0_a ? xt3_0_c : xt3_1_c;
   wire xt4_1_a = xt3_2_v & (!xt3_3_v | (xt3_2_p >= xt3_3_p));
   wire xt4_1_v = xt3_2_v | xt3_3_v;
-  wire signed [17:0] xt4_1_p = xt4_1_a ? xt3_2_p : xt3_3_p;
-  wire [8:0] xt4_1_r = xt4_1_a ? xt3_2_r : xt3_3_r;
-  wire [5:0] xt4_1_c = xt4_1_a ? xt3_2_c : xt3_3_c;
+  wire signed [ProductWidth-1:0] xt4_1_p = xt4_1_a ? xt3_2_p : xt3_3_p;
+  wire [RowIdWidth-1:0] xt4_1_r = xt4_1_a ? xt3_2_r : xt3_3_r;
+  wire [ColumnWidth-1:0] xt4_1_c = xt4_1_a ? xt3_2_c : xt3_3_c;
   wire xt4_2_a = xt3_4_v & (!xt3_5_v | (xt3_4_p >= xt3_5_p));
   wire xt4_2_v = xt3_4_v | xt3_5_v;
-  wire signed [17:0] xt4_2_p = xt4_2_a ? xt3_4_p : xt3_5_p;
-  wire [8:0] xt4_2_r = xt4_2_a ? xt3_4_r : xt3_5_r;
-  wire [5:0] xt4_2_c = xt4_2_a ? xt3_4_c : xt3_5_c;
+  wire signed [ProductWidth-1:0] xt4_2_p = xt4_2_a ? xt3_4_p : xt3_5_p;
+  wire [RowIdWidth-1:0] xt4_2_r = xt4_2_a ? xt3_4_r : xt3_5_r;
+  wire [ColumnWidth-1:0] xt4_2_c = xt4_2_a ? xt3_4_c : xt3_5_c;
   wire xt4_3_a = xt3_6_v & (!xt3_7_v | (xt3_6_p >= xt3_7_p));
   wire xt4_3_v = xt3_6_v | xt3_7_v;
-  wire signed [17:0] xt4_3_p = xt4_3_a ? xt3_6_p : xt3_7_p;
-  wire [8:0] xt4_3_r = xt4_3_a ? xt3_6_r : xt3_7_r;
-  wire [5:0] xt4_3_c = xt4_3_a ? xt3_6_c : xt3_7_c;
+  wire signed [ProductWidth-1:0] xt4_3_p = xt4_3_a ? xt3_6_p : xt3_7_p;
+  wire [RowIdWidth-1:0] xt4_3_r = xt4_3_a ? xt3_6_r : xt3_7_r;
+  wire [ColumnWidth-1:0] xt4_3_c = xt4_3_a ? xt3_6_c : xt3_7_c;
   wire xt5_0_a = xt4_0_v & (!xt4_1_v | (xt4_0_p >= xt4_1_p));
   wire xt5_0_v = xt4_0_v | xt4_1_v;
-  wire signed [17:0] xt5_0_p = xt5_0_a ? xt4_0_p : xt4_1_p;
-  wire [8:0] xt5_0_r = xt5_0_a ? xt4_0_r : xt4_1_r;
-  wire [5:0] xt5_0_c = xt5_0_a ? xt4_0_c : xt4_1_c;
+  wire signed [ProductWidth-1:0] xt5_0_p = xt5_0_a ? xt4_0_p : xt4_1_p;
+  wire [RowIdWidth-1:0] xt5_0_r = xt5_0_a ? xt4_0_r : xt4_1_r;
+  wire [ColumnWidth-1:0] xt5_0_c = xt5_0_a ? xt4_0_c : xt4_1_c;
   wire xt5_1_a = xt4_2_v & (!xt4_3_v | (xt4_2_p >= xt4_3_p));
   wire xt5_1_v = xt4_2_v | xt4_3_v;
-  wire signed [17:0] xt5_1_p = xt5_1_a ? xt4_2_p : xt4_3_p;
-  wire [8:0] xt5_1_r = xt5_1_a ? xt4_2_r : xt4_3_r;
-  wire [5:0] xt5_1_c = xt5_1_a ? xt4_2_c : xt4_3_c;
+  wire signed [ProductWidth-1:0] xt5_1_p = xt5_1_a ? xt4_2_p : xt4_3_p;
+  wire [RowIdWidth-1:0] xt5_1_r = xt5_1_a ? xt4_2_r : xt4_3_r;
+  wire [ColumnWidth-1:0] xt5_1_c = xt5_1_a ? xt4_2_c : xt4_3_c;
   wire xt6_0_a = xt5_0_v & (!xt5_1_v | (xt5_0_p >= xt5_1_p));
   wire xt6_0_v = xt5_0_v | xt5_1_v;
-  wire signed [17:0] xt6_0_p = xt6_0_a ? xt5_0_p : xt5_1_p;
-  wire [8:0] xt6_0_r = xt6_0_a ? xt5_0_r : xt5_1_r;
-  wire [5:0] xt6_0_c = xt6_0_a ? xt5_0_c : xt5_1_c;
+  wire signed [ProductWidth-1:0] xt6_0_p = xt6_0_a ? xt5_0_p : xt5_1_p;
+  wire [RowIdWidth-1:0] xt6_0_r = xt6_0_a ? xt5_0_r : xt5_1_r;
+  wire [ColumnWidth-1:0] xt6_0_c = xt6_0_a ? xt5_0_c : xt5_1_c;
   assign mx_v = xt6_0_v;
   assign mx_p = xt6_0_p;
   assign mx_r = xt6_0_r;
@@ -2886,576 +2922,576 @@ module a3_paper_candidate (
 
   // min side: the smallest head product
   wire nt0_0_v = nv0;
-  wire signed [17:0] nt0_0_p = np0;
-  wire [8:0] nt0_0_r = nr0;
-  wire [5:0] nt0_0_c = 6'd0;
+  wire signed [ProductWidth-1:0] nt0_0_p = np0;
+  wire [RowIdWidth-1:0] nt0_0_r = nr0;
+  wire [ColumnWidth-1:0] nt0_0_c = 6'd0;
   wire nt0_1_v = nv1;
-  wire signed [17:0] nt0_1_p = np1;
-  wire [8:0] nt0_1_r = nr1;
-  wire [5:0] nt0_1_c = 6'd1;
+  wire signed [ProductWidth-1:0] nt0_1_p = np1;
+  wire [RowIdWidth-1:0] nt0_1_r = nr1;
+  wire [ColumnWidth-1:0] nt0_1_c = 6'd1;
   wire nt0_2_v = nv2;
-  wire signed [17:0] nt0_2_p = np2;
-  wire [8:0] nt0_2_r = nr2;
-  wire [5:0] nt0_2_c = 6'd2;
+  wire signed [ProductWidth-1:0] nt0_2_p = np2;
+  wire [RowIdWidth-1:0] nt0_2_r = nr2;
+  wire [ColumnWidth-1:0] nt0_2_c = 6'd2;
   wire nt0_3_v = nv3;
-  wire signed [17:0] nt0_3_p = np3;
-  wire [8:0] nt0_3_r = nr3;
-  wire [5:0] nt0_3_c = 6'd3;
+  wire signed [ProductWidth-1:0] nt0_3_p = np3;
+  wire [RowIdWidth-1:0] nt0_3_r = nr3;
+  wire [ColumnWidth-1:0] nt0_3_c = 6'd3;
   wire nt0_4_v = nv4;
-  wire signed [17:0] nt0_4_p = np4;
-  wire [8:0] nt0_4_r = nr4;
-  wire [5:0] nt0_4_c = 6'd4;
+  wire signed [ProductWidth-1:0] nt0_4_p = np4;
+  wire [RowIdWidth-1:0] nt0_4_r = nr4;
+  wire [ColumnWidth-1:0] nt0_4_c = 6'd4;
   wire nt0_5_v = nv5;
-  wire signed [17:0] nt0_5_p = np5;
-  wire [8:0] nt0_5_r = nr5;
-  wire [5:0] nt0_5_c = 6'd5;
+  wire signed [ProductWidth-1:0] nt0_5_p = np5;
+  wire [RowIdWidth-1:0] nt0_5_r = nr5;
+  wire [ColumnWidth-1:0] nt0_5_c = 6'd5;
   wire nt0_6_v = nv6;
-  wire signed [17:0] nt0_6_p = np6;
-  wire [8:0] nt0_6_r = nr6;
-  wire [5:0] nt0_6_c = 6'd6;
+  wire signed [ProductWidth-1:0] nt0_6_p = np6;
+  wire [RowIdWidth-1:0] nt0_6_r = nr6;
+  wire [ColumnWidth-1:0] nt0_6_c = 6'd6;
   wire nt0_7_v = nv7;
-  wire signed [17:0] nt0_7_p = np7;
-  wire [8:0] nt0_7_r = nr7;
-  wire [5:0] nt0_7_c = 6'd7;
+  wire signed [ProductWidth-1:0] nt0_7_p = np7;
+  wire [RowIdWidth-1:0] nt0_7_r = nr7;
+  wire [ColumnWidth-1:0] nt0_7_c = 6'd7;
   wire nt0_8_v = nv8;
-  wire signed [17:0] nt0_8_p = np8;
-  wire [8:0] nt0_8_r = nr8;
-  wire [5:0] nt0_8_c = 6'd8;
+  wire signed [ProductWidth-1:0] nt0_8_p = np8;
+  wire [RowIdWidth-1:0] nt0_8_r = nr8;
+  wire [ColumnWidth-1:0] nt0_8_c = 6'd8;
   wire nt0_9_v = nv9;
-  wire signed [17:0] nt0_9_p = np9;
-  wire [8:0] nt0_9_r = nr9;
-  wire [5:0] nt0_9_c = 6'd9;
+  wire signed [ProductWidth-1:0] nt0_9_p = np9;
+  wire [RowIdWidth-1:0] nt0_9_r = nr9;
+  wire [ColumnWidth-1:0] nt0_9_c = 6'd9;
   wire nt0_10_v = nv10;
-  wire signed [17:0] nt0_10_p = np10;
-  wire [8:0] nt0_10_r = nr10;
-  wire [5:0] nt0_10_c = 6'd10;
+  wire signed [ProductWidth-1:0] nt0_10_p = np10;
+  wire [RowIdWidth-1:0] nt0_10_r = nr10;
+  wire [ColumnWidth-1:0] nt0_10_c = 6'd10;
   wire nt0_11_v = nv11;
-  wire signed [17:0] nt0_11_p = np11;
-  wire [8:0] nt0_11_r = nr11;
-  wire [5:0] nt0_11_c = 6'd11;
+  wire signed [ProductWidth-1:0] nt0_11_p = np11;
+  wire [RowIdWidth-1:0] nt0_11_r = nr11;
+  wire [ColumnWidth-1:0] nt0_11_c = 6'd11;
   wire nt0_12_v = nv12;
-  wire signed [17:0] nt0_12_p = np12;
-  wire [8:0] nt0_12_r = nr12;
-  wire [5:0] nt0_12_c = 6'd12;
+  wire signed [ProductWidth-1:0] nt0_12_p = np12;
+  wire [RowIdWidth-1:0] nt0_12_r = nr12;
+  wire [ColumnWidth-1:0] nt0_12_c = 6'd12;
   wire nt0_13_v = nv13;
-  wire signed [17:0] nt0_13_p = np13;
-  wire [8:0] nt0_13_r = nr13;
-  wire [5:0] nt0_13_c = 6'd13;
+  wire signed [ProductWidth-1:0] nt0_13_p = np13;
+  wire [RowIdWidth-1:0] nt0_13_r = nr13;
+  wire [ColumnWidth-1:0] nt0_13_c = 6'd13;
   wire nt0_14_v = nv14;
-  wire signed [17:0] nt0_14_p = np14;
-  wire [8:0] nt0_14_r = nr14;
-  wire [5:0] nt0_14_c = 6'd14;
+  wire signed [ProductWidth-1:0] nt0_14_p = np14;
+  wire [RowIdWidth-1:0] nt0_14_r = nr14;
+  wire [ColumnWidth-1:0] nt0_14_c = 6'd14;
   wire nt0_15_v = nv15;
-  wire signed [17:0] nt0_15_p = np15;
-  wire [8:0] nt0_15_r = nr15;
-  wire [5:0] nt0_15_c = 6'd15;
+  wire signed [ProductWidth-1:0] nt0_15_p = np15;
+  wire [RowIdWidth-1:0] nt0_15_r = nr15;
+  wire [ColumnWidth-1:0] nt0_15_c = 6'd15;
   wire nt0_16_v = nv16;
-  wire signed [17:0] nt0_16_p = np16;
-  wire [8:0] nt0_16_r = nr16;
-  wire [5:0] nt0_16_c = 6'd16;
+  wire signed [ProductWidth-1:0] nt0_16_p = np16;
+  wire [RowIdWidth-1:0] nt0_16_r = nr16;
+  wire [ColumnWidth-1:0] nt0_16_c = 6'd16;
   wire nt0_17_v = nv17;
-  wire signed [17:0] nt0_17_p = np17;
-  wire [8:0] nt0_17_r = nr17;
-  wire [5:0] nt0_17_c = 6'd17;
+  wire signed [ProductWidth-1:0] nt0_17_p = np17;
+  wire [RowIdWidth-1:0] nt0_17_r = nr17;
+  wire [ColumnWidth-1:0] nt0_17_c = 6'd17;
   wire nt0_18_v = nv18;
-  wire signed [17:0] nt0_18_p = np18;
-  wire [8:0] nt0_18_r = nr18;
-  wire [5:0] nt0_18_c = 6'd18;
+  wire signed [ProductWidth-1:0] nt0_18_p = np18;
+  wire [RowIdWidth-1:0] nt0_18_r = nr18;
+  wire [ColumnWidth-1:0] nt0_18_c = 6'd18;
   wire nt0_19_v = nv19;
-  wire signed [17:0] nt0_19_p = np19;
-  wire [8:0] nt0_19_r = nr19;
-  wire [5:0] nt0_19_c = 6'd19;
+  wire signed [ProductWidth-1:0] nt0_19_p = np19;
+  wire [RowIdWidth-1:0] nt0_19_r = nr19;
+  wire [ColumnWidth-1:0] nt0_19_c = 6'd19;
   wire nt0_20_v = nv20;
-  wire signed [17:0] nt0_20_p = np20;
-  wire [8:0] nt0_20_r = nr20;
-  wire [5:0] nt0_20_c = 6'd20;
+  wire signed [ProductWidth-1:0] nt0_20_p = np20;
+  wire [RowIdWidth-1:0] nt0_20_r = nr20;
+  wire [ColumnWidth-1:0] nt0_20_c = 6'd20;
   wire nt0_21_v = nv21;
-  wire signed [17:0] nt0_21_p = np21;
-  wire [8:0] nt0_21_r = nr21;
-  wire [5:0] nt0_21_c = 6'd21;
+  wire signed [ProductWidth-1:0] nt0_21_p = np21;
+  wire [RowIdWidth-1:0] nt0_21_r = nr21;
+  wire [ColumnWidth-1:0] nt0_21_c = 6'd21;
   wire nt0_22_v = nv22;
-  wire signed [17:0] nt0_22_p = np22;
-  wire [8:0] nt0_22_r = nr22;
-  wire [5:0] nt0_22_c = 6'd22;
+  wire signed [ProductWidth-1:0] nt0_22_p = np22;
+  wire [RowIdWidth-1:0] nt0_22_r = nr22;
+  wire [ColumnWidth-1:0] nt0_22_c = 6'd22;
   wire nt0_23_v = nv23;
-  wire signed [17:0] nt0_23_p = np23;
-  wire [8:0] nt0_23_r = nr23;
-  wire [5:0] nt0_23_c = 6'd23;
+  wire signed [ProductWidth-1:0] nt0_23_p = np23;
+  wire [RowIdWidth-1:0] nt0_23_r = nr23;
+  wire [ColumnWidth-1:0] nt0_23_c = 6'd23;
   wire nt0_24_v = nv24;
-  wire signed [17:0] nt0_24_p = np24;
-  wire [8:0] nt0_24_r = nr24;
-  wire [5:0] nt0_24_c = 6'd24;
+  wire signed [ProductWidth-1:0] nt0_24_p = np24;
+  wire [RowIdWidth-1:0] nt0_24_r = nr24;
+  wire [ColumnWidth-1:0] nt0_24_c = 6'd24;
   wire nt0_25_v = nv25;
-  wire signed [17:0] nt0_25_p = np25;
-  wire [8:0] nt0_25_r = nr25;
-  wire [5:0] nt0_25_c = 6'd25;
+  wire signed [ProductWidth-1:0] nt0_25_p = np25;
+  wire [RowIdWidth-1:0] nt0_25_r = nr25;
+  wire [ColumnWidth-1:0] nt0_25_c = 6'd25;
   wire nt0_26_v = nv26;
-  wire signed [17:0] nt0_26_p = np26;
-  wire [8:0] nt0_26_r = nr26;
-  wire [5:0] nt0_26_c = 6'd26;
+  wire signed [ProductWidth-1:0] nt0_26_p = np26;
+  wire [RowIdWidth-1:0] nt0_26_r = nr26;
+  wire [ColumnWidth-1:0] nt0_26_c = 6'd26;
   wire nt0_27_v = nv27;
-  wire signed [17:0] nt0_27_p = np27;
-  wire [8:0] nt0_27_r = nr27;
-  wire [5:0] nt0_27_c = 6'd27;
+  wire signed [ProductWidth-1:0] nt0_27_p = np27;
+  wire [RowIdWidth-1:0] nt0_27_r = nr27;
+  wire [ColumnWidth-1:0] nt0_27_c = 6'd27;
   wire nt0_28_v = nv28;
-  wire signed [17:0] nt0_28_p = np28;
-  wire [8:0] nt0_28_r = nr28;
-  wire [5:0] nt0_28_c = 6'd28;
+  wire signed [ProductWidth-1:0] nt0_28_p = np28;
+  wire [RowIdWidth-1:0] nt0_28_r = nr28;
+  wire [ColumnWidth-1:0] nt0_28_c = 6'd28;
   wire nt0_29_v = nv29;
-  wire signed [17:0] nt0_29_p = np29;
-  wire [8:0] nt0_29_r = nr29;
-  wire [5:0] nt0_29_c = 6'd29;
+  wire signed [ProductWidth-1:0] nt0_29_p = np29;
+  wire [RowIdWidth-1:0] nt0_29_r = nr29;
+  wire [ColumnWidth-1:0] nt0_29_c = 6'd29;
   wire nt0_30_v = nv30;
-  wire signed [17:0] nt0_30_p = np30;
-  wire [8:0] nt0_30_r = nr30;
-  wire [5:0] nt0_30_c = 6'd30;
+  wire signed [ProductWidth-1:0] nt0_30_p = np30;
+  wire [RowIdWidth-1:0] nt0_30_r = nr30;
+  wire [ColumnWidth-1:0] nt0_30_c = 6'd30;
   wire nt0_31_v = nv31;
-  wire signed [17:0] nt0_31_p = np31;
-  wire [8:0] nt0_31_r = nr31;
-  wire [5:0] nt0_31_c = 6'd31;
+  wire signed [ProductWidth-1:0] nt0_31_p = np31;
+  wire [RowIdWidth-1:0] nt0_31_r = nr31;
+  wire [ColumnWidth-1:0] nt0_31_c = 6'd31;
   wire nt0_32_v = nv32;
-  wire signed [17:0] nt0_32_p = np32;
-  wire [8:0] nt0_32_r = nr32;
-  wire [5:0] nt0_32_c = 6'd32;
+  wire signed [ProductWidth-1:0] nt0_32_p = np32;
+  wire [RowIdWidth-1:0] nt0_32_r = nr32;
+  wire [ColumnWidth-1:0] nt0_32_c = 6'd32;
   wire nt0_33_v = nv33;
-  wire signed [17:0] nt0_33_p = np33;
-  wire [8:0] nt0_33_r = nr33;
-  wire [5:0] nt0_33_c = 6'd33;
+  wire signed [ProductWidth-1:0] nt0_33_p = np33;
+  wire [RowIdWidth-1:0] nt0_33_r = nr33;
+  wire [ColumnWidth-1:0] nt0_33_c = 6'd33;
   wire nt0_34_v = nv34;
-  wire signed [17:0] nt0_34_p = np34;
-  wire [8:0] nt0_34_r = nr34;
-  wire [5:0] nt0_34_c = 6'd34;
+  wire signed [ProductWidth-1:0] nt0_34_p = np34;
+  wire [RowIdWidth-1:0] nt0_34_r = nr34;
+  wire [ColumnWidth-1:0] nt0_34_c = 6'd34;
   wire nt0_35_v = nv35;
-  wire signed [17:0] nt0_35_p = np35;
-  wire [8:0] nt0_35_r = nr35;
-  wire [5:0] nt0_35_c = 6'd35;
+  wire signed [ProductWidth-1:0] nt0_35_p = np35;
+  wire [RowIdWidth-1:0] nt0_35_r = nr35;
+  wire [ColumnWidth-1:0] nt0_35_c = 6'd35;
   wire nt0_36_v = nv36;
-  wire signed [17:0] nt0_36_p = np36;
-  wire [8:0] nt0_36_r = nr36;
-  wire [5:0] nt0_36_c = 6'd36;
+  wire signed [ProductWidth-1:0] nt0_36_p = np36;
+  wire [RowIdWidth-1:0] nt0_36_r = nr36;
+  wire [ColumnWidth-1:0] nt0_36_c = 6'd36;
   wire nt0_37_v = nv37;
-  wire signed [17:0] nt0_37_p = np37;
-  wire [8:0] nt0_37_r = nr37;
-  wire [5:0] nt0_37_c = 6'd37;
+  wire signed [ProductWidth-1:0] nt0_37_p = np37;
+  wire [RowIdWidth-1:0] nt0_37_r = nr37;
+  wire [ColumnWidth-1:0] nt0_37_c = 6'd37;
   wire nt0_38_v = nv38;
-  wire signed [17:0] nt0_38_p = np38;
-  wire [8:0] nt0_38_r = nr38;
-  wire [5:0] nt0_38_c = 6'd38;
+  wire signed [ProductWidth-1:0] nt0_38_p = np38;
+  wire [RowIdWidth-1:0] nt0_38_r = nr38;
+  wire [ColumnWidth-1:0] nt0_38_c = 6'd38;
   wire nt0_39_v = nv39;
-  wire signed [17:0] nt0_39_p = np39;
-  wire [8:0] nt0_39_r = nr39;
-  wire [5:0] nt0_39_c = 6'd39;
+  wire signed [ProductWidth-1:0] nt0_39_p = np39;
+  wire [RowIdWidth-1:0] nt0_39_r = nr39;
+  wire [ColumnWidth-1:0] nt0_39_c = 6'd39;
   wire nt0_40_v = nv40;
-  wire signed [17:0] nt0_40_p = np40;
-  wire [8:0] nt0_40_r = nr40;
-  wire [5:0] nt0_40_c = 6'd40;
+  wire signed [ProductWidth-1:0] nt0_40_p = np40;
+  wire [RowIdWidth-1:0] nt0_40_r = nr40;
+  wire [ColumnWidth-1:0] nt0_40_c = 6'd40;
   wire nt0_41_v = nv41;
-  wire signed [17:0] nt0_41_p = np41;
-  wire [8:0] nt0_41_r = nr41;
-  wire [5:0] nt0_41_c = 6'd41;
+  wire signed [ProductWidth-1:0] nt0_41_p = np41;
+  wire [RowIdWidth-1:0] nt0_41_r = nr41;
+  wire [ColumnWidth-1:0] nt0_41_c = 6'd41;
   wire nt0_42_v = nv42;
-  wire signed [17:0] nt0_42_p = np42;
-  wire [8:0] nt0_42_r = nr42;
-  wire [5:0] nt0_42_c = 6'd42;
+  wire signed [ProductWidth-1:0] nt0_42_p = np42;
+  wire [RowIdWidth-1:0] nt0_42_r = nr42;
+  wire [ColumnWidth-1:0] nt0_42_c = 6'd42;
   wire nt0_43_v = nv43;
-  wire signed [17:0] nt0_43_p = np43;
-  wire [8:0] nt0_43_r = nr43;
-  wire [5:0] nt0_43_c = 6'd43;
+  wire signed [ProductWidth-1:0] nt0_43_p = np43;
+  wire [RowIdWidth-1:0] nt0_43_r = nr43;
+  wire [ColumnWidth-1:0] nt0_43_c = 6'd43;
   wire nt0_44_v = nv44;
-  wire signed [17:0] nt0_44_p = np44;
-  wire [8:0] nt0_44_r = nr44;
-  wire [5:0] nt0_44_c = 6'd44;
+  wire signed [ProductWidth-1:0] nt0_44_p = np44;
+  wire [RowIdWidth-1:0] nt0_44_r = nr44;
+  wire [ColumnWidth-1:0] nt0_44_c = 6'd44;
   wire nt0_45_v = nv45;
-  wire signed [17:0] nt0_45_p = np45;
-  wire [8:0] nt0_45_r = nr45;
-  wire [5:0] nt0_45_c = 6'd45;
+  wire signed [ProductWidth-1:0] nt0_45_p = np45;
+  wire [RowIdWidth-1:0] nt0_45_r = nr45;
+  wire [ColumnWidth-1:0] nt0_45_c = 6'd45;
   wire nt0_46_v = nv46;
-  wire signed [17:0] nt0_46_p = np46;
-  wire [8:0] nt0_46_r = nr46;
-  wire [5:0] nt0_46_c = 6'd46;
+  wire signed [ProductWidth-1:0] nt0_46_p = np46;
+  wire [RowIdWidth-1:0] nt0_46_r = nr46;
+  wire [ColumnWidth-1:0] nt0_46_c = 6'd46;
   wire nt0_47_v = nv47;
-  wire signed [17:0] nt0_47_p = np47;
-  wire [8:0] nt0_47_r = nr47;
-  wire [5:0] nt0_47_c = 6'd47;
+  wire signed [ProductWidth-1:0] nt0_47_p = np47;
+  wire [RowIdWidth-1:0] nt0_47_r = nr47;
+  wire [ColumnWidth-1:0] nt0_47_c = 6'd47;
   wire nt0_48_v = nv48;
-  wire signed [17:0] nt0_48_p = np48;
-  wire [8:0] nt0_48_r = nr48;
-  wire [5:0] nt0_48_c = 6'd48;
+  wire signed [ProductWidth-1:0] nt0_48_p = np48;
+  wire [RowIdWidth-1:0] nt0_48_r = nr48;
+  wire [ColumnWidth-1:0] nt0_48_c = 6'd48;
   wire nt0_49_v = nv49;
-  wire signed [17:0] nt0_49_p = np49;
-  wire [8:0] nt0_49_r = nr49;
-  wire [5:0] nt0_49_c = 6'd49;
+  wire signed [ProductWidth-1:0] nt0_49_p = np49;
+  wire [RowIdWidth-1:0] nt0_49_r = nr49;
+  wire [ColumnWidth-1:0] nt0_49_c = 6'd49;
   wire nt0_50_v = nv50;
-  wire signed [17:0] nt0_50_p = np50;
-  wire [8:0] nt0_50_r = nr50;
-  wire [5:0] nt0_50_c = 6'd50;
+  wire signed [ProductWidth-1:0] nt0_50_p = np50;
+  wire [RowIdWidth-1:0] nt0_50_r = nr50;
+  wire [ColumnWidth-1:0] nt0_50_c = 6'd50;
   wire nt0_51_v = nv51;
-  wire signed [17:0] nt0_51_p = np51;
-  wire [8:0] nt0_51_r = nr51;
-  wire [5:0] nt0_51_c = 6'd51;
+  wire signed [ProductWidth-1:0] nt0_51_p = np51;
+  wire [RowIdWidth-1:0] nt0_51_r = nr51;
+  wire [ColumnWidth-1:0] nt0_51_c = 6'd51;
   wire nt0_52_v = nv52;
-  wire signed [17:0] nt0_52_p = np52;
-  wire [8:0] nt0_52_r = nr52;
-  wire [5:0] nt0_52_c = 6'd52;
+  wire signed [ProductWidth-1:0] nt0_52_p = np52;
+  wire [RowIdWidth-1:0] nt0_52_r = nr52;
+  wire [ColumnWidth-1:0] nt0_52_c = 6'd52;
   wire nt0_53_v = nv53;
-  wire signed [17:0] nt0_53_p = np53;
-  wire [8:0] nt0_53_r = nr53;
-  wire [5:0] nt0_53_c = 6'd53;
+  wire signed [ProductWidth-1:0] nt0_53_p = np53;
+  wire [RowIdWidth-1:0] nt0_53_r = nr53;
+  wire [ColumnWidth-1:0] nt0_53_c = 6'd53;
   wire nt0_54_v = nv54;
-  wire signed [17:0] nt0_54_p = np54;
-  wire [8:0] nt0_54_r = nr54;
-  wire [5:0] nt0_54_c = 6'd54;
+  wire signed [ProductWidth-1:0] nt0_54_p = np54;
+  wire [RowIdWidth-1:0] nt0_54_r = nr54;
+  wire [ColumnWidth-1:0] nt0_54_c = 6'd54;
   wire nt0_55_v = nv55;
-  wire signed [17:0] nt0_55_p = np55;
-  wire [8:0] nt0_55_r = nr55;
-  wire [5:0] nt0_55_c = 6'd55;
+  wire signed [ProductWidth-1:0] nt0_55_p = np55;
+  wire [RowIdWidth-1:0] nt0_55_r = nr55;
+  wire [ColumnWidth-1:0] nt0_55_c = 6'd55;
   wire nt0_56_v = nv56;
-  wire signed [17:0] nt0_56_p = np56;
-  wire [8:0] nt0_56_r = nr56;
-  wire [5:0] nt0_56_c = 6'd56;
+  wire signed [ProductWidth-1:0] nt0_56_p = np56;
+  wire [RowIdWidth-1:0] nt0_56_r = nr56;
+  wire [ColumnWidth-1:0] nt0_56_c = 6'd56;
   wire nt0_57_v = nv57;
-  wire signed [17:0] nt0_57_p = np57;
-  wire [8:0] nt0_57_r = nr57;
-  wire [5:0] nt0_57_c = 6'd57;
+  wire signed [ProductWidth-1:0] nt0_57_p = np57;
+  wire [RowIdWidth-1:0] nt0_57_r = nr57;
+  wire [ColumnWidth-1:0] nt0_57_c = 6'd57;
   wire nt0_58_v = nv58;
-  wire signed [17:0] nt0_58_p = np58;
-  wire [8:0] nt0_58_r = nr58;
-  wire [5:0] nt0_58_c = 6'd58;
+  wire signed [ProductWidth-1:0] nt0_58_p = np58;
+  wire [RowIdWidth-1:0] nt0_58_r = nr58;
+  wire [ColumnWidth-1:0] nt0_58_c = 6'd58;
   wire nt0_59_v = nv59;
-  wire signed [17:0] nt0_59_p = np59;
-  wire [8:0] nt0_59_r = nr59;
-  wire [5:0] nt0_59_c = 6'd59;
+  wire signed [ProductWidth-1:0] nt0_59_p = np59;
+  wire [RowIdWidth-1:0] nt0_59_r = nr59;
+  wire [ColumnWidth-1:0] nt0_59_c = 6'd59;
   wire nt0_60_v = nv60;
-  wire signed [17:0] nt0_60_p = np60;
-  wire [8:0] nt0_60_r = nr60;
-  wire [5:0] nt0_60_c = 6'd60;
+  wire signed [ProductWidth-1:0] nt0_60_p = np60;
+  wire [RowIdWidth-1:0] nt0_60_r = nr60;
+  wire [ColumnWidth-1:0] nt0_60_c = 6'd60;
   wire nt0_61_v = nv61;
-  wire signed [17:0] nt0_61_p = np61;
-  wire [8:0] nt0_61_r = nr61;
-  wire [5:0] nt0_61_c = 6'd61;
+  wire signed [ProductWidth-1:0] nt0_61_p = np61;
+  wire [RowIdWidth-1:0] nt0_61_r = nr61;
+  wire [ColumnWidth-1:0] nt0_61_c = 6'd61;
   wire nt0_62_v = nv62;
-  wire signed [17:0] nt0_62_p = np62;
-  wire [8:0] nt0_62_r = nr62;
-  wire [5:0] nt0_62_c = 6'd62;
+  wire signed [ProductWidth-1:0] nt0_62_p = np62;
+  wire [RowIdWidth-1:0] nt0_62_r = nr62;
+  wire [ColumnWidth-1:0] nt0_62_c = 6'd62;
   wire nt0_63_v = nv63;
-  wire signed [17:0] nt0_63_p = np63;
-  wire [8:0] nt0_63_r = nr63;
-  wire [5:0] nt0_63_c = 6'd63;
+  wire signed [ProductWidth-1:0] nt0_63_p = np63;
+  wire [RowIdWidth-1:0] nt0_63_r = nr63;
+  wire [ColumnWidth-1:0] nt0_63_c = 6'd63;
   wire nt1_0_a = nt0_0_v & (!nt0_1_v | (nt0_0_p <= nt0_1_p));
   wire nt1_0_v = nt0_0_v | nt0_1_v;
-  wire signed [17:0] nt1_0_p = nt1_0_a ? nt0_0_p : nt0_1_p;
-  wire [8:0] nt1_0_r = nt1_0_a ? nt0_0_r : nt0_1_r;
-  wire [5:0] nt1_0_c = nt1_0_a ? nt0_0_c : nt0_1_c;
+  wire signed [ProductWidth-1:0] nt1_0_p = nt1_0_a ? nt0_0_p : nt0_1_p;
+  wire [RowIdWidth-1:0] nt1_0_r = nt1_0_a ? nt0_0_r : nt0_1_r;
+  wire [ColumnWidth-1:0] nt1_0_c = nt1_0_a ? nt0_0_c : nt0_1_c;
   wire nt1_1_a = nt0_2_v & (!nt0_3_v | (nt0_2_p <= nt0_3_p));
   wire nt1_1_v = nt0_2_v | nt0_3_v;
-  wire signed [17:0] nt1_1_p = nt1_1_a ? nt0_2_p : nt0_3_p;
-  wire [8:0] nt1_1_r = nt1_1_a ? nt0_2_r : nt0_3_r;
-  wire [5:0] nt1_1_c = nt1_1_a ? nt0_2_c : nt0_3_c;
+  wire signed [ProductWidth-1:0] nt1_1_p = nt1_1_a ? nt0_2_p : nt0_3_p;
+  wire [RowIdWidth-1:0] nt1_1_r = nt1_1_a ? nt0_2_r : nt0_3_r;
+  wire [ColumnWidth-1:0] nt1_1_c = nt1_1_a ? nt0_2_c : nt0_3_c;
   wire nt1_2_a = nt0_4_v & (!nt0_5_v | (nt0_4_p <= nt0_5_p));
   wire nt1_2_v = nt0_4_v | nt0_5_v;
-  wire signed [17:0] nt1_2_p = nt1_2_a ? nt0_4_p : nt0_5_p;
-  wire [8:0] nt1_2_r = nt1_2_a ? nt0_4_r : nt0_5_r;
-  wire [5:0] nt1_2_c = nt1_2_a ? nt0_4_c : nt0_5_c;
+  wire signed [ProductWidth-1:0] nt1_2_p = nt1_2_a ? nt0_4_p : nt0_5_p;
+  wire [RowIdWidth-1:0] nt1_2_r = nt1_2_a ? nt0_4_r : nt0_5_r;
+  wire [ColumnWidth-1:0] nt1_2_c = nt1_2_a ? nt0_4_c : nt0_5_c;
   wire nt1_3_a = nt0_6_v & (!nt0_7_v | (nt0_6_p <= nt0_7_p));
   wire nt1_3_v = nt0_6_v | nt0_7_v;
-  wire signed [17:0] nt1_3_p = nt1_3_a ? nt0_6_p : nt0_7_p;
-  wire [8:0] nt1_3_r = nt1_3_a ? nt0_6_r : nt0_7_r;
-  wire [5:0] nt1_3_c = nt1_3_a ? nt0_6_c : nt0_7_c;
+  wire signed [ProductWidth-1:0] nt1_3_p = nt1_3_a ? nt0_6_p : nt0_7_p;
+  wire [RowIdWidth-1:0] nt1_3_r = nt1_3_a ? nt0_6_r : nt0_7_r;
+  wire [ColumnWidth-1:0] nt1_3_c = nt1_3_a ? nt0_6_c : nt0_7_c;
   wire nt1_4_a = nt0_8_v & (!nt0_9_v | (nt0_8_p <= nt0_9_p));
   wire nt1_4_v = nt0_8_v | nt0_9_v;
-  wire signed [17:0] nt1_4_p = nt1_4_a ? nt0_8_p : nt0_9_p;
-  wire [8:0] nt1_4_r = nt1_4_a ? nt0_8_r : nt0_9_r;
-  wire [5:0] nt1_4_c = nt1_4_a ? nt0_8_c : nt0_9_c;
+  wire signed [ProductWidth-1:0] nt1_4_p = nt1_4_a ? nt0_8_p : nt0_9_p;
+  wire [RowIdWidth-1:0] nt1_4_r = nt1_4_a ? nt0_8_r : nt0_9_r;
+  wire [ColumnWidth-1:0] nt1_4_c = nt1_4_a ? nt0_8_c : nt0_9_c;
   wire nt1_5_a = nt0_10_v & (!nt0_11_v | (nt0_10_p <= nt0_11_p));
   wire nt1_5_v = nt0_10_v | nt0_11_v;
-  wire signed [17:0] nt1_5_p = nt1_5_a ? nt0_10_p : nt0_11_p;
-  wire [8:0] nt1_5_r = nt1_5_a ? nt0_10_r : nt0_11_r;
-  wire [5:0] nt1_5_c = nt1_5_a ? nt0_10_c : nt0_11_c;
+  wire signed [ProductWidth-1:0] nt1_5_p = nt1_5_a ? nt0_10_p : nt0_11_p;
+  wire [RowIdWidth-1:0] nt1_5_r = nt1_5_a ? nt0_10_r : nt0_11_r;
+  wire [ColumnWidth-1:0] nt1_5_c = nt1_5_a ? nt0_10_c : nt0_11_c;
   wire nt1_6_a = nt0_12_v & (!nt0_13_v | (nt0_12_p <= nt0_13_p));
   wire nt1_6_v = nt0_12_v | nt0_13_v;
-  wire signed [17:0] nt1_6_p = nt1_6_a ? nt0_12_p : nt0_13_p;
-  wire [8:0] nt1_6_r = nt1_6_a ? nt0_12_r : nt0_13_r;
-  wire [5:0] nt1_6_c = nt1_6_a ? nt0_12_c : nt0_13_c;
+  wire signed [ProductWidth-1:0] nt1_6_p = nt1_6_a ? nt0_12_p : nt0_13_p;
+  wire [RowIdWidth-1:0] nt1_6_r = nt1_6_a ? nt0_12_r : nt0_13_r;
+  wire [ColumnWidth-1:0] nt1_6_c = nt1_6_a ? nt0_12_c : nt0_13_c;
   wire nt1_7_a = nt0_14_v & (!nt0_15_v | (nt0_14_p <= nt0_15_p));
   wire nt1_7_v = nt0_14_v | nt0_15_v;
-  wire signed [17:0] nt1_7_p = nt1_7_a ? nt0_14_p : nt0_15_p;
-  wire [8:0] nt1_7_r = nt1_7_a ? nt0_14_r : nt0_15_r;
-  wire [5:0] nt1_7_c = nt1_7_a ? nt0_14_c : nt0_15_c;
+  wire signed [ProductWidth-1:0] nt1_7_p = nt1_7_a ? nt0_14_p : nt0_15_p;
+  wire [RowIdWidth-1:0] nt1_7_r = nt1_7_a ? nt0_14_r : nt0_15_r;
+  wire [ColumnWidth-1:0] nt1_7_c = nt1_7_a ? nt0_14_c : nt0_15_c;
   wire nt1_8_a = nt0_16_v & (!nt0_17_v | (nt0_16_p <= nt0_17_p));
   wire nt1_8_v = nt0_16_v | nt0_17_v;
-  wire signed [17:0] nt1_8_p = nt1_8_a ? nt0_16_p : nt0_17_p;
-  wire [8:0] nt1_8_r = nt1_8_a ? nt0_16_r : nt0_17_r;
-  wire [5:0] nt1_8_c = nt1_8_a ? nt0_16_c : nt0_17_c;
+  wire signed [ProductWidth-1:0] nt1_8_p = nt1_8_a ? nt0_16_p : nt0_17_p;
+  wire [RowIdWidth-1:0] nt1_8_r = nt1_8_a ? nt0_16_r : nt0_17_r;
+  wire [ColumnWidth-1:0] nt1_8_c = nt1_8_a ? nt0_16_c : nt0_17_c;
   wire nt1_9_a = nt0_18_v & (!nt0_19_v | (nt0_18_p <= nt0_19_p));
   wire nt1_9_v = nt0_18_v | nt0_19_v;
-  wire signed [17:0] nt1_9_p = nt1_9_a ? nt0_18_p : nt0_19_p;
-  wire [8:0] nt1_9_r = nt1_9_a ? nt0_18_r : nt0_19_r;
-  wire [5:0] nt1_9_c = nt1_9_a ? nt0_18_c : nt0_19_c;
+  wire signed [ProductWidth-1:0] nt1_9_p = nt1_9_a ? nt0_18_p : nt0_19_p;
+  wire [RowIdWidth-1:0] nt1_9_r = nt1_9_a ? nt0_18_r : nt0_19_r;
+  wire [ColumnWidth-1:0] nt1_9_c = nt1_9_a ? nt0_18_c : nt0_19_c;
   wire nt1_10_a = nt0_20_v & (!nt0_21_v | (nt0_20_p <= nt0_21_p));
   wire nt1_10_v = nt0_20_v | nt0_21_v;
-  wire signed [17:0] nt1_10_p = nt1_10_a ? nt0_20_p : nt0_21_p;
-  wire [8:0] nt1_10_r = nt1_10_a ? nt0_20_r : nt0_21_r;
-  wire [5:0] nt1_10_c = nt1_10_a ? nt0_20_c : nt0_21_c;
+  wire signed [ProductWidth-1:0] nt1_10_p = nt1_10_a ? nt0_20_p : nt0_21_p;
+  wire [RowIdWidth-1:0] nt1_10_r = nt1_10_a ? nt0_20_r : nt0_21_r;
+  wire [ColumnWidth-1:0] nt1_10_c = nt1_10_a ? nt0_20_c : nt0_21_c;
   wire nt1_11_a = nt0_22_v & (!nt0_23_v | (nt0_22_p <= nt0_23_p));
   wire nt1_11_v = nt0_22_v | nt0_23_v;
-  wire signed [17:0] nt1_11_p = nt1_11_a ? nt0_22_p : nt0_23_p;
-  wire [8:0] nt1_11_r = nt1_11_a ? nt0_22_r : nt0_23_r;
-  wire [5:0] nt1_11_c = nt1_11_a ? nt0_22_c : nt0_23_c;
+  wire signed [ProductWidth-1:0] nt1_11_p = nt1_11_a ? nt0_22_p : nt0_23_p;
+  wire [RowIdWidth-1:0] nt1_11_r = nt1_11_a ? nt0_22_r : nt0_23_r;
+  wire [ColumnWidth-1:0] nt1_11_c = nt1_11_a ? nt0_22_c : nt0_23_c;
   wire nt1_12_a = nt0_24_v & (!nt0_25_v | (nt0_24_p <= nt0_25_p));
   wire nt1_12_v = nt0_24_v | nt0_25_v;
-  wire signed [17:0] nt1_12_p = nt1_12_a ? nt0_24_p : nt0_25_p;
-  wire [8:0] nt1_12_r = nt1_12_a ? nt0_24_r : nt0_25_r;
-  wire [5:0] nt1_12_c = nt1_12_a ? nt0_24_c : nt0_25_c;
+  wire signed [ProductWidth-1:0] nt1_12_p = nt1_12_a ? nt0_24_p : nt0_25_p;
+  wire [RowIdWidth-1:0] nt1_12_r = nt1_12_a ? nt0_24_r : nt0_25_r;
+  wire [ColumnWidth-1:0] nt1_12_c = nt1_12_a ? nt0_24_c : nt0_25_c;
   wire nt1_13_a = nt0_26_v & (!nt0_27_v | (nt0_26_p <= nt0_27_p));
   wire nt1_13_v = nt0_26_v | nt0_27_v;
-  wire signed [17:0] nt1_13_p = nt1_13_a ? nt0_26_p : nt0_27_p;
-  wire [8:0] nt1_13_r = nt1_13_a ? nt0_26_r : nt0_27_r;
-  wire [5:0] nt1_13_c = nt1_13_a ? nt0_26_c : nt0_27_c;
+  wire signed [ProductWidth-1:0] nt1_13_p = nt1_13_a ? nt0_26_p : nt0_27_p;
+  wire [RowIdWidth-1:0] nt1_13_r = nt1_13_a ? nt0_26_r : nt0_27_r;
+  wire [ColumnWidth-1:0] nt1_13_c = nt1_13_a ? nt0_26_c : nt0_27_c;
   wire nt1_14_a = nt0_28_v & (!nt0_29_v | (nt0_28_p <= nt0_29_p));
   wire nt1_14_v = nt0_28_v | nt0_29_v;
-  wire signed [17:0] nt1_14_p = nt1_14_a ? nt0_28_p : nt0_29_p;
-  wire [8:0] nt1_14_r = nt1_14_a ? nt0_28_r : nt0_29_r;
-  wire [5:0] nt1_14_c = nt1_14_a ? nt0_28_c : nt0_29_c;
+  wire signed [ProductWidth-1:0] nt1_14_p = nt1_14_a ? nt0_28_p : nt0_29_p;
+  wire [RowIdWidth-1:0] nt1_14_r = nt1_14_a ? nt0_28_r : nt0_29_r;
+  wire [ColumnWidth-1:0] nt1_14_c = nt1_14_a ? nt0_28_c : nt0_29_c;
   wire nt1_15_a = nt0_30_v & (!nt0_31_v | (nt0_30_p <= nt0_31_p));
   wire nt1_15_v = nt0_30_v | nt0_31_v;
-  wire signed [17:0] nt1_15_p = nt1_15_a ? nt0_30_p : nt0_31_p;
-  wire [8:0] nt1_15_r = nt1_15_a ? nt0_30_r : nt0_31_r;
-  wire [5:0] nt1_15_c = nt1_15_a ? nt0_30_c : nt0_31_c;
+  wire signed [ProductWidth-1:0] nt1_15_p = nt1_15_a ? nt0_30_p : nt0_31_p;
+  wire [RowIdWidth-1:0] nt1_15_r = nt1_15_a ? nt0_30_r : nt0_31_r;
+  wire [ColumnWidth-1:0] nt1_15_c = nt1_15_a ? nt0_30_c : nt0_31_c;
   wire nt1_16_a = nt0_32_v & (!nt0_33_v | (nt0_32_p <= nt0_33_p));
   wire nt1_16_v = nt0_32_v | nt0_33_v;
-  wire signed [17:0] nt1_16_p = nt1_16_a ? nt0_32_p : nt0_33_p;
-  wire [8:0] nt1_16_r = nt1_16_a ? nt0_32_r : nt0_33_r;
-  wire [5:0] nt1_16_c = nt1_16_a ? nt0_32_c : nt0_33_c;
+  wire signed [ProductWidth-1:0] nt1_16_p = nt1_16_a ? nt0_32_p : nt0_33_p;
+  wire [RowIdWidth-1:0] nt1_16_r = nt1_16_a ? nt0_32_r : nt0_33_r;
+  wire [ColumnWidth-1:0] nt1_16_c = nt1_16_a ? nt0_32_c : nt0_33_c;
   wire nt1_17_a = nt0_34_v & (!nt0_35_v | (nt0_34_p <= nt0_35_p));
   wire nt1_17_v = nt0_34_v | nt0_35_v;
-  wire signed [17:0] nt1_17_p = nt1_17_a ? nt0_34_p : nt0_35_p;
-  wire [8:0] nt1_17_r = nt1_17_a ? nt0_34_r : nt0_35_r;
-  wire [5:0] nt1_17_c = nt1_17_a ? nt0_34_c : nt0_35_c;
+  wire signed [ProductWidth-1:0] nt1_17_p = nt1_17_a ? nt0_34_p : nt0_35_p;
+  wire [RowIdWidth-1:0] nt1_17_r = nt1_17_a ? nt0_34_r : nt0_35_r;
+  wire [ColumnWidth-1:0] nt1_17_c = nt1_17_a ? nt0_34_c : nt0_35_c;
   wire nt1_18_a = nt0_36_v & (!nt0_37_v | (nt0_36_p <= nt0_37_p));
   wire nt1_18_v = nt0_36_v | nt0_37_v;
-  wire signed [17:0] nt1_18_p = nt1_18_a ? nt0_36_p : nt0_37_p;
-  wire [8:0] nt1_18_r = nt1_18_a ? nt0_36_r : nt0_37_r;
-  wire [5:0] nt1_18_c = nt1_18_a ? nt0_36_c : nt0_37_c;
+  wire signed [ProductWidth-1:0] nt1_18_p = nt1_18_a ? nt0_36_p : nt0_37_p;
+  wire [RowIdWidth-1:0] nt1_18_r = nt1_18_a ? nt0_36_r : nt0_37_r;
+  wire [ColumnWidth-1:0] nt1_18_c = nt1_18_a ? nt0_36_c : nt0_37_c;
   wire nt1_19_a = nt0_38_v & (!nt0_39_v | (nt0_38_p <= nt0_39_p));
   wire nt1_19_v = nt0_38_v | nt0_39_v;
-  wire signed [17:0] nt1_19_p = nt1_19_a ? nt0_38_p : nt0_39_p;
-  wire [8:0] nt1_19_r = nt1_19_a ? nt0_38_r : nt0_39_r;
-  wire [5:0] nt1_19_c = nt1_19_a ? nt0_38_c : nt0_39_c;
+  wire signed [ProductWidth-1:0] nt1_19_p = nt1_19_a ? nt0_38_p : nt0_39_p;
+  wire [RowIdWidth-1:0] nt1_19_r = nt1_19_a ? nt0_38_r : nt0_39_r;
+  wire [ColumnWidth-1:0] nt1_19_c = nt1_19_a ? nt0_38_c : nt0_39_c;
   wire nt1_20_a = nt0_40_v & (!nt0_41_v | (nt0_40_p <= nt0_41_p));
   wire nt1_20_v = nt0_40_v | nt0_41_v;
-  wire signed [17:0] nt1_20_p = nt1_20_a ? nt0_40_p : nt0_41_p;
-  wire [8:0] nt1_20_r = nt1_20_a ? nt0_40_r : nt0_41_r;
-  wire [5:0] nt1_20_c = nt1_20_a ? nt0_40_c : nt0_41_c;
+  wire signed [ProductWidth-1:0] nt1_20_p = nt1_20_a ? nt0_40_p : nt0_41_p;
+  wire [RowIdWidth-1:0] nt1_20_r = nt1_20_a ? nt0_40_r : nt0_41_r;
+  wire [ColumnWidth-1:0] nt1_20_c = nt1_20_a ? nt0_40_c : nt0_41_c;
   wire nt1_21_a = nt0_42_v & (!nt0_43_v | (nt0_42_p <= nt0_43_p));
   wire nt1_21_v = nt0_42_v | nt0_43_v;
-  wire signed [17:0] nt1_21_p = nt1_21_a ? nt0_42_p : nt0_43_p;
-  wire [8:0] nt1_21_r = nt1_21_a ? nt0_42_r : nt0_43_r;
-  wire [5:0] nt1_21_c = nt1_21_a ? nt0_42_c : nt0_43_c;
+  wire signed [ProductWidth-1:0] nt1_21_p = nt1_21_a ? nt0_42_p : nt0_43_p;
+  wire [RowIdWidth-1:0] nt1_21_r = nt1_21_a ? nt0_42_r : nt0_43_r;
+  wire [ColumnWidth-1:0] nt1_21_c = nt1_21_a ? nt0_42_c : nt0_43_c;
   wire nt1_22_a = nt0_44_v & (!nt0_45_v | (nt0_44_p <= nt0_45_p));
   wire nt1_22_v = nt0_44_v | nt0_45_v;
-  wire signed [17:0] nt1_22_p = nt1_22_a ? nt0_44_p : nt0_45_p;
-  wire [8:0] nt1_22_r = nt1_22_a ? nt0_44_r : nt0_45_r;
-  wire [5:0] nt1_22_c = nt1_22_a ? nt0_44_c : nt0_45_c;
+  wire signed [ProductWidth-1:0] nt1_22_p = nt1_22_a ? nt0_44_p : nt0_45_p;
+  wire [RowIdWidth-1:0] nt1_22_r = nt1_22_a ? nt0_44_r : nt0_45_r;
+  wire [ColumnWidth-1:0] nt1_22_c = nt1_22_a ? nt0_44_c : nt0_45_c;
   wire nt1_23_a = nt0_46_v & (!nt0_47_v | (nt0_46_p <= nt0_47_p));
   wire nt1_23_v = nt0_46_v | nt0_47_v;
-  wire signed [17:0] nt1_23_p = nt1_23_a ? nt0_46_p : nt0_47_p;
-  wire [8:0] nt1_23_r = nt1_23_a ? nt0_46_r : nt0_47_r;
-  wire [5:0] nt1_23_c = nt1_23_a ? nt0_46_c : nt0_47_c;
+  wire signed [ProductWidth-1:0] nt1_23_p = nt1_23_a ? nt0_46_p : nt0_47_p;
+  wire [RowIdWidth-1:0] nt1_23_r = nt1_23_a ? nt0_46_r : nt0_47_r;
+  wire [ColumnWidth-1:0] nt1_23_c = nt1_23_a ? nt0_46_c : nt0_47_c;
   wire nt1_24_a = nt0_48_v & (!nt0_49_v | (nt0_48_p <= nt0_49_p));
   wire nt1_24_v = nt0_48_v | nt0_49_v;
-  wire signed [17:0] nt1_24_p = nt1_24_a ? nt0_48_p : nt0_49_p;
-  wire [8:0] nt1_24_r = nt1_24_a ? nt0_48_r : nt0_49_r;
-  wire [5:0] nt1_24_c = nt1_24_a ? nt0_48_c : nt0_49_c;
+  wire signed [ProductWidth-1:0] nt1_24_p = nt1_24_a ? nt0_48_p : nt0_49_p;
+  wire [RowIdWidth-1:0] nt1_24_r = nt1_24_a ? nt0_48_r : nt0_49_r;
+  wire [ColumnWidth-1:0] nt1_24_c = nt1_24_a ? nt0_48_c : nt0_49_c;
   wire nt1_25_a = nt0_50_v & (!nt0_51_v | (nt0_50_p <= nt0_51_p));
   wire nt1_25_v = nt0_50_v | nt0_51_v;
-  wire signed [17:0] nt1_25_p = nt1_25_a ? nt0_50_p : nt0_51_p;
-  wire [8:0] nt1_25_r = nt1_25_a ? nt0_50_r : nt0_51_r;
-  wire [5:0] nt1_25_c = nt1_25_a ? nt0_50_c : nt0_51_c;
+  wire signed [ProductWidth-1:0] nt1_25_p = nt1_25_a ? nt0_50_p : nt0_51_p;
+  wire [RowIdWidth-1:0] nt1_25_r = nt1_25_a ? nt0_50_r : nt0_51_r;
+  wire [ColumnWidth-1:0] nt1_25_c = nt1_25_a ? nt0_50_c : nt0_51_c;
   wire nt1_26_a = nt0_52_v & (!nt0_53_v | (nt0_52_p <= nt0_53_p));
   wire nt1_26_v = nt0_52_v | nt0_53_v;
-  wire signed [17:0] nt1_26_p = nt1_26_a ? nt0_52_p : nt0_53_p;
-  wire [8:0] nt1_26_r = nt1_26_a ? nt0_52_r : nt0_53_r;
-  wire [5:0] nt1_26_c = nt1_26_a ? nt0_52_c : nt0_53_c;
+  wire signed [ProductWidth-1:0] nt1_26_p = nt1_26_a ? nt0_52_p : nt0_53_p;
+  wire [RowIdWidth-1:0] nt1_26_r = nt1_26_a ? nt0_52_r : nt0_53_r;
+  wire [ColumnWidth-1:0] nt1_26_c = nt1_26_a ? nt0_52_c : nt0_53_c;
   wire nt1_27_a = nt0_54_v & (!nt0_55_v | (nt0_54_p <= nt0_55_p));
   wire nt1_27_v = nt0_54_v | nt0_55_v;
-  wire signed [17:0] nt1_27_p = nt1_27_a ? nt0_54_p : nt0_55_p;
-  wire [8:0] nt1_27_r = nt1_27_a ? nt0_54_r : nt0_55_r;
-  wire [5:0] nt1_27_c = nt1_27_a ? nt0_54_c : nt0_55_c;
+  wire signed [ProductWidth-1:0] nt1_27_p = nt1_27_a ? nt0_54_p : nt0_55_p;
+  wire [RowIdWidth-1:0] nt1_27_r = nt1_27_a ? nt0_54_r : nt0_55_r;
+  wire [ColumnWidth-1:0] nt1_27_c = nt1_27_a ? nt0_54_c : nt0_55_c;
   wire nt1_28_a = nt0_56_v & (!nt0_57_v | (nt0_56_p <= nt0_57_p));
   wire nt1_28_v = nt0_56_v | nt0_57_v;
-  wire signed [17:0] nt1_28_p = nt1_28_a ? nt0_56_p : nt0_57_p;
-  wire [8:0] nt1_28_r = nt1_28_a ? nt0_56_r : nt0_57_r;
-  wire [5:0] nt1_28_c = nt1_28_a ? nt0_56_c : nt0_57_c;
+  wire signed [ProductWidth-1:0] nt1_28_p = nt1_28_a ? nt0_56_p : nt0_57_p;
+  wire [RowIdWidth-1:0] nt1_28_r = nt1_28_a ? nt0_56_r : nt0_57_r;
+  wire [ColumnWidth-1:0] nt1_28_c = nt1_28_a ? nt0_56_c : nt0_57_c;
   wire nt1_29_a = nt0_58_v & (!nt0_59_v | (nt0_58_p <= nt0_59_p));
   wire nt1_29_v = nt0_58_v | nt0_59_v;
-  wire signed [17:0] nt1_29_p = nt1_29_a ? nt0_58_p : nt0_59_p;
-  wire [8:0] nt1_29_r = nt1_29_a ? nt0_58_r : nt0_59_r;
-  wire [5:0] nt1_29_c = nt1_29_a ? nt0_58_c : nt0_59_c;
+  wire signed [ProductWidth-1:0] nt1_29_p = nt1_29_a ? nt0_58_p : nt0_59_p;
+  wire [RowIdWidth-1:0] nt1_29_r = nt1_29_a ? nt0_58_r : nt0_59_r;
+  wire [ColumnWidth-1:0] nt1_29_c = nt1_29_a ? nt0_58_c : nt0_59_c;
   wire nt1_30_a = nt0_60_v & (!nt0_61_v | (nt0_60_p <= nt0_61_p));
   wire nt1_30_v = nt0_60_v | nt0_61_v;
-  wire signed [17:0] nt1_30_p = nt1_30_a ? nt0_60_p : nt0_61_p;
-  wire [8:0] nt1_30_r = nt1_30_a ? nt0_60_r : nt0_61_r;
-  wire [5:0] nt1_30_c = nt1_30_a ? nt0_60_c : nt0_61_c;
+  wire signed [ProductWidth-1:0] nt1_30_p = nt1_30_a ? nt0_60_p : nt0_61_p;
+  wire [RowIdWidth-1:0] nt1_30_r = nt1_30_a ? nt0_60_r : nt0_61_r;
+  wire [ColumnWidth-1:0] nt1_30_c = nt1_30_a ? nt0_60_c : nt0_61_c;
   wire nt1_31_a = nt0_62_v & (!nt0_63_v | (nt0_62_p <= nt0_63_p));
   wire nt1_31_v = nt0_62_v | nt0_63_v;
-  wire signed [17:0] nt1_31_p = nt1_31_a ? nt0_62_p : nt0_63_p;
-  wire [8:0] nt1_31_r = nt1_31_a ? nt0_62_r : nt0_63_r;
-  wire [5:0] nt1_31_c = nt1_31_a ? nt0_62_c : nt0_63_c;
+  wire signed [ProductWidth-1:0] nt1_31_p = nt1_31_a ? nt0_62_p : nt0_63_p;
+  wire [RowIdWidth-1:0] nt1_31_r = nt1_31_a ? nt0_62_r : nt0_63_r;
+  wire [ColumnWidth-1:0] nt1_31_c = nt1_31_a ? nt0_62_c : nt0_63_c;
   wire nt2_0_a = nt1_0_v & (!nt1_1_v | (nt1_0_p <= nt1_1_p));
   wire nt2_0_v = nt1_0_v | nt1_1_v;
-  wire signed [17:0] nt2_0_p = nt2_0_a ? nt1_0_p : nt1_1_p;
-  wire [8:0] nt2_0_r = nt2_0_a ? nt1_0_r : nt1_1_r;
-  wire [5:0] nt2_0_c = nt2_0_a ? nt1_0_c : nt1_1_c;
+  wire signed [ProductWidth-1:0] nt2_0_p = nt2_0_a ? nt1_0_p : nt1_1_p;
+  wire [RowIdWidth-1:0] nt2_0_r = nt2_0_a ? nt1_0_r : nt1_1_r;
+  wire [ColumnWidth-1:0] nt2_0_c = nt2_0_a ? nt1_0_c : nt1_1_c;
   wire nt2_1_a = nt1_2_v & (!nt1_3_v | (nt1_2_p <= nt1_3_p));
   wire nt2_1_v = nt1_2_v | nt1_3_v;
-  wire signed [17:0] nt2_1_p = nt2_1_a ? nt1_2_p : nt1_3_p;
-  wire [8:0] nt2_1_r = nt2_1_a ? nt1_2_r : nt1_3_r;
-  wire [5:0] nt2_1_c = nt2_1_a ? nt1_2_c : nt1_3_c;
+  wire signed [ProductWidth-1:0] nt2_1_p = nt2_1_a ? nt1_2_p : nt1_3_p;
+  wire [RowIdWidth-1:0] nt2_1_r = nt2_1_a ? nt1_2_r : nt1_3_r;
+  wire [ColumnWidth-1:0] nt2_1_c = nt2_1_a ? nt1_2_c : nt1_3_c;
   wire nt2_2_a = nt1_4_v & (!nt1_5_v | (nt1_4_p <= nt1_5_p));
   wire nt2_2_v = nt1_4_v | nt1_5_v;
-  wire signed [17:0] nt2_2_p = nt2_2_a ? nt1_4_p : nt1_5_p;
-  wire [8:0] nt2_2_r = nt2_2_a ? nt1_4_r : nt1_5_r;
-  wire [5:0] nt2_2_c = nt2_2_a ? nt1_4_c : nt1_5_c;
+  wire signed [ProductWidth-1:0] nt2_2_p = nt2_2_a ? nt1_4_p : nt1_5_p;
+  wire [RowIdWidth-1:0] nt2_2_r = nt2_2_a ? nt1_4_r : nt1_5_r;
+  wire [ColumnWidth-1:0] nt2_2_c = nt2_2_a ? nt1_4_c : nt1_5_c;
   wire nt2_3_a = nt1_6_v & (!nt1_7_v | (nt1_6_p <= nt1_7_p));
   wire nt2_3_v = nt1_6_v | nt1_7_v;
-  wire signed [17:0] nt2_3_p = nt2_3_a ? nt1_6_p : nt1_7_p;
-  wire [8:0] nt2_3_r = nt2_3_a ? nt1_6_r : nt1_7_r;
-  wire [5:0] nt2_3_c = nt2_3_a ? nt1_6_c : nt1_7_c;
+  wire signed [ProductWidth-1:0] nt2_3_p = nt2_3_a ? nt1_6_p : nt1_7_p;
+  wire [RowIdWidth-1:0] nt2_3_r = nt2_3_a ? nt1_6_r : nt1_7_r;
+  wire [ColumnWidth-1:0] nt2_3_c = nt2_3_a ? nt1_6_c : nt1_7_c;
   wire nt2_4_a = nt1_8_v & (!nt1_9_v | (nt1_8_p <= nt1_9_p));
   wire nt2_4_v = nt1_8_v | nt1_9_v;
-  wire signed [17:0] nt2_4_p = nt2_4_a ? nt1_8_p : nt1_9_p;
-  wire [8:0] nt2_4_r = nt2_4_a ? nt1_8_r : nt1_9_r;
-  wire [5:0] nt2_4_c = nt2_4_a ? nt1_8_c : nt1_9_c;
+  wire signed [ProductWidth-1:0] nt2_4_p = nt2_4_a ? nt1_8_p : nt1_9_p;
+  wire [RowIdWidth-1:0] nt2_4_r = nt2_4_a ? nt1_8_r : nt1_9_r;
+  wire [ColumnWidth-1:0] nt2_4_c = nt2_4_a ? nt1_8_c : nt1_9_c;
   wire nt2_5_a = nt1_10_v & (!nt1_11_v | (nt1_10_p <= nt1_11_p));
   wire nt2_5_v = nt1_10_v | nt1_11_v;
-  wire signed [17:0] nt2_5_p = nt2_5_a ? nt1_10_p : nt1_11_p;
-  wire [8:0] nt2_5_r = nt2_5_a ? nt1_10_r : nt1_11_r;
-  wire [5:0] nt2_5_c = nt2_5_a ? nt1_10_c : nt1_11_c;
+  wire signed [ProductWidth-1:0] nt2_5_p = nt2_5_a ? nt1_10_p : nt1_11_p;
+  wire [RowIdWidth-1:0] nt2_5_r = nt2_5_a ? nt1_10_r : nt1_11_r;
+  wire [ColumnWidth-1:0] nt2_5_c = nt2_5_a ? nt1_10_c : nt1_11_c;
   wire nt2_6_a = nt1_12_v & (!nt1_13_v | (nt1_12_p <= nt1_13_p));
   wire nt2_6_v = nt1_12_v | nt1_13_v;
-  wire signed [17:0] nt2_6_p = nt2_6_a ? nt1_12_p : nt1_13_p;
-  wire [8:0] nt2_6_r = nt2_6_a ? nt1_12_r : nt1_13_r;
-  wire [5:0] nt2_6_c = nt2_6_a ? nt1_12_c : nt1_13_c;
+  wire signed [ProductWidth-1:0] nt2_6_p = nt2_6_a ? nt1_12_p : nt1_13_p;
+  wire [RowIdWidth-1:0] nt2_6_r = nt2_6_a ? nt1_12_r : nt1_13_r;
+  wire [ColumnWidth-1:0] nt2_6_c = nt2_6_a ? nt1_12_c : nt1_13_c;
   wire nt2_7_a = nt1_14_v & (!nt1_15_v | (nt1_14_p <= nt1_15_p));
   wire nt2_7_v = nt1_14_v | nt1_15_v;
-  wire signed [17:0] nt2_7_p = nt2_7_a ? nt1_14_p : nt1_15_p;
-  wire [8:0] nt2_7_r = nt2_7_a ? nt1_14_r : nt1_15_r;
-  wire [5:0] nt2_7_c = nt2_7_a ? nt1_14_c : nt1_15_c;
+  wire signed [ProductWidth-1:0] nt2_7_p = nt2_7_a ? nt1_14_p : nt1_15_p;
+  wire [RowIdWidth-1:0] nt2_7_r = nt2_7_a ? nt1_14_r : nt1_15_r;
+  wire [ColumnWidth-1:0] nt2_7_c = nt2_7_a ? nt1_14_c : nt1_15_c;
   wire nt2_8_a = nt1_16_v & (!nt1_17_v | (nt1_16_p <= nt1_17_p));
   wire nt2_8_v = nt1_16_v | nt1_17_v;
-  wire signed [17:0] nt2_8_p = nt2_8_a ? nt1_16_p : nt1_17_p;
-  wire [8:0] nt2_8_r = nt2_8_a ? nt1_16_r : nt1_17_r;
-  wire [5:0] nt2_8_c = nt2_8_a ? nt1_16_c : nt1_17_c;
+  wire signed [ProductWidth-1:0] nt2_8_p = nt2_8_a ? nt1_16_p : nt1_17_p;
+  wire [RowIdWidth-1:0] nt2_8_r = nt2_8_a ? nt1_16_r : nt1_17_r;
+  wire [ColumnWidth-1:0] nt2_8_c = nt2_8_a ? nt1_16_c : nt1_17_c;
   wire nt2_9_a = nt1_18_v & (!nt1_19_v | (nt1_18_p <= nt1_19_p));
   wire nt2_9_v = nt1_18_v | nt1_19_v;
-  wire signed [17:0] nt2_9_p = nt2_9_a ? nt1_18_p : nt1_19_p;
-  wire [8:0] nt2_9_r = nt2_9_a ? nt1_18_r : nt1_19_r;
-  wire [5:0] nt2_9_c = nt2_9_a ? nt1_18_c : nt1_19_c;
+  wire signed [ProductWidth-1:0] nt2_9_p = nt2_9_a ? nt1_18_p : nt1_19_p;
+  wire [RowIdWidth-1:0] nt2_9_r = nt2_9_a ? nt1_18_r : nt1_19_r;
+  wire [ColumnWidth-1:0] nt2_9_c = nt2_9_a ? nt1_18_c : nt1_19_c;
   wire nt2_10_a = nt1_20_v & (!nt1_21_v | (nt1_20_p <= nt1_21_p));
   wire nt2_10_v = nt1_20_v | nt1_21_v;
-  wire signed [17:0] nt2_10_p = nt2_10_a ? nt1_20_p : nt1_21_p;
-  wire [8:0] nt2_10_r = nt2_10_a ? nt1_20_r : nt1_21_r;
-  wire [5:0] nt2_10_c = nt2_10_a ? nt1_20_c : nt1_21_c;
+  wire signed [ProductWidth-1:0] nt2_10_p = nt2_10_a ? nt1_20_p : nt1_21_p;
+  wire [RowIdWidth-1:0] nt2_10_r = nt2_10_a ? nt1_20_r : nt1_21_r;
+  wire [ColumnWidth-1:0] nt2_10_c = nt2_10_a ? nt1_20_c : nt1_21_c;
   wire nt2_11_a = nt1_22_v & (!nt1_23_v | (nt1_22_p <= nt1_23_p));
   wire nt2_11_v = nt1_22_v | nt1_23_v;
-  wire signed [17:0] nt2_11_p = nt2_11_a ? nt1_22_p : nt1_23_p;
-  wire [8:0] nt2_11_r = nt2_11_a ? nt1_22_r : nt1_23_r;
-  wire [5:0] nt2_11_c = nt2_11_a ? nt1_22_c : nt1_23_c;
+  wire signed [ProductWidth-1:0] nt2_11_p = nt2_11_a ? nt1_22_p : nt1_23_p;
+  wire [RowIdWidth-1:0] nt2_11_r = nt2_11_a ? nt1_22_r : nt1_23_r;
+  wire [ColumnWidth-1:0] nt2_11_c = nt2_11_a ? nt1_22_c : nt1_23_c;
   wire nt2_12_a = nt1_24_v & (!nt1_25_v | (nt1_24_p <= nt1_25_p));
   wire nt2_12_v = nt1_24_v | nt1_25_v;
-  wire signed [17:0] nt2_12_p = nt2_12_a ? nt1_24_p : nt1_25_p;
-  wire [8:0] nt2_12_r = nt2_12_a ? nt1_24_r : nt1_25_r;
-  wire [5:0] nt2_12_c = nt2_12_a ? nt1_24_c : nt1_25_c;
+  wire signed [ProductWidth-1:0] nt2_12_p = nt2_12_a ? nt1_24_p : nt1_25_p;
+  wire [RowIdWidth-1:0] nt2_12_r = nt2_12_a ? nt1_24_r : nt1_25_r;
+  wire [ColumnWidth-1:0] nt2_12_c = nt2_12_a ? nt1_24_c : nt1_25_c;
   wire nt2_13_a = nt1_26_v & (!nt1_27_v | (nt1_26_p <= nt1_27_p));
   wire nt2_13_v = nt1_26_v | nt1_27_v;
-  wire signed [17:0] nt2_13_p = nt2_13_a ? nt1_26_p : nt1_27_p;
-  wire [8:0] nt2_13_r = nt2_13_a ? nt1_26_r : nt1_27_r;
-  wire [5:0] nt2_13_c = nt2_13_a ? nt1_26_c : nt1_27_c;
+  wire signed [ProductWidth-1:0] nt2_13_p = nt2_13_a ? nt1_26_p : nt1_27_p;
+  wire [RowIdWidth-1:0] nt2_13_r = nt2_13_a ? nt1_26_r : nt1_27_r;
+  wire [ColumnWidth-1:0] nt2_13_c = nt2_13_a ? nt1_26_c : nt1_27_c;
   wire nt2_14_a = nt1_28_v & (!nt1_29_v | (nt1_28_p <= nt1_29_p));
   wire nt2_14_v = nt1_28_v | nt1_29_v;
-  wire signed [17:0] nt2_14_p = nt2_14_a ? nt1_28_p : nt1_29_p;
-  wire [8:0] nt2_14_r = nt2_14_a ? nt1_28_r : nt1_29_r;
-  wire [5:0] nt2_14_c = nt2_14_a ? nt1_28_c : nt1_29_c;
+  wire signed [ProductWidth-1:0] nt2_14_p = nt2_14_a ? nt1_28_p : nt1_29_p;
+  wire [RowIdWidth-1:0] nt2_14_r = nt2_14_a ? nt1_28_r : nt1_29_r;
+  wire [ColumnWidth-1:0] nt2_14_c = nt2_14_a ? nt1_28_c : nt1_29_c;
   wire nt2_15_a = nt1_30_v & (!nt1_31_v | (nt1_30_p <= nt1_31_p));
   wire nt2_15_v = nt1_30_v | nt1_31_v;
-  wire signed [17:0] nt2_15_p = nt2_15_a ? nt1_30_p : nt1_31_p;
-  wire [8:0] nt2_15_r = nt2_15_a ? nt1_30_r : nt1_31_r;
-  wire [5:0] nt2_15_c = nt2_15_a ? nt1_30_c : nt1_31_c;
+  wire signed [ProductWidth-1:0] nt2_15_p = nt2_15_a ? nt1_30_p : nt1_31_p;
+  wire [RowIdWidth-1:0] nt2_15_r = nt2_15_a ? nt1_30_r : nt1_31_r;
+  wire [ColumnWidth-1:0] nt2_15_c = nt2_15_a ? nt1_30_c : nt1_31_c;
   wire nt3_0_a = nt2_0_v & (!nt2_1_v | (nt2_0_p <= nt2_1_p));
   wire nt3_0_v = nt2_0_v | nt2_1_v;
-  wire signed [17:0] nt3_0_p = nt3_0_a ? nt2_0_p : nt2_1_p;
-  wire [8:0] nt3_0_r = nt3_0_a ? nt2_0_r : nt2_1_r;
-  wire [5:0] nt3_0_c = nt3_0_a ? nt2_0_c : nt2_1_c;
+  wire signed [ProductWidth-1:0] nt3_0_p = nt3_0_a ? nt2_0_p : nt2_1_p;
+  wire [RowIdWidth-1:0] nt3_0_r = nt3_0_a ? nt2_0_r : nt2_1_r;
+  wire [ColumnWidth-1:0] nt3_0_c = nt3_0_a ? nt2_0_c : nt2_1_c;
   wire nt3_1_a = nt2_2_v & (!nt2_3_v | (nt2_2_p <= nt2_3_p));
   wire nt3_1_v = nt2_2_v | nt2_3_v;
-  wire signed [17:0] nt3_1_p = nt3_1_a ? nt2_2_p : nt2_3_p;
-  wire [8:0] nt3_1_r = nt3_1_a ? nt2_2_r : nt2_3_r;
-  wire [5:0] nt3_1_c = nt3_1_a ? nt2_2_c : nt2_3_c;
+  wire signed [ProductWidth-1:0] nt3_1_p = nt3_1_a ? nt2_2_p : nt2_3_p;
+  wire [RowIdWidth-1:0] nt3_1_r = nt3_1_a ? nt2_2_r : nt2_3_r;
+  wire [ColumnWidth-1:0] nt3_1_c = nt3_1_a ? nt2_2_c : nt2_3_c;
   wire nt3_2_a = nt2_4_v & (!nt2_5_v | (nt2_4_p <= nt2_5_p));
   wire nt3_2_v = nt2_4_v | nt2_5_v;
-  wire signed [17:0] nt3_2_p = nt3_2_a ? nt2_4_p : nt2_5_p;
-  wire [8:0] nt3_2_r = nt3_2_a ? nt2_4_r : nt2_5_r;
-  wire [5:0] nt3_2_c = nt3_2_a ? nt2_4_c : nt2_5_c;
+  wire signed [ProductWidth-1:0] nt3_2_p = nt3_2_a ? nt2_4_p : nt2_5_p;
+  wire [RowIdWidth-1:0] nt3_2_r = nt3_2_a ? nt2_4_r : nt2_5_r;
+  wire [ColumnWidth-1:0] nt3_2_c = nt3_2_a ? nt2_4_c : nt2_5_c;
   wire nt3_3_a = nt2_6_v & (!nt2_7_v | (nt2_6_p <= nt2_7_p));
   wire nt3_3_v = nt2_6_v | nt2_7_v;
-  wire signed [17:0] nt3_3_p = nt3_3_a ? nt2_6_p : nt2_7_p;
-  wire [8:0] nt3_3_r = nt3_3_a ? nt2_6_r : nt2_7_r;
-  wire [5:0] nt3_3_c = nt3_3_a ? nt2_6_c : nt2_7_c;
+  wire signed [ProductWidth-1:0] nt3_3_p = nt3_3_a ? nt2_6_p : nt2_7_p;
+  wire [RowIdWidth-1:0] nt3_3_r = nt3_3_a ? nt2_6_r : nt2_7_r;
+  wire [ColumnWidth-1:0] nt3_3_c = nt3_3_a ? nt2_6_c : nt2_7_c;
   wire nt3_4_a = nt2_8_v & (!nt2_9_v | (nt2_8_p <= nt2_9_p));
   wire nt3_4_v = nt2_8_v | nt2_9_v;
-  wire signed [17:0] nt3_4_p = nt3_4_a ? nt2_8_p : nt2_9_p;
-  wire [8:0] nt3_4_r = nt3_4_a ? nt2_8_r : nt2_9_r;
-  wire [5:0] nt3_4_c = nt3_4_a ? nt2_8_c : nt2_9_c;
+  wire signed [ProductWidth-1:0] nt3_4_p = nt3_4_a ? nt2_8_p : nt2_9_p;
+  wire [RowIdWidth-1:0] nt3_4_r = nt3_4_a ? nt2_8_r : nt2_9_r;
+  wire [ColumnWidth-1:0] nt3_4_c = nt3_4_a ? nt2_8_c : nt2_9_c;
   wire nt3_5_a = nt2_10_v & (!nt2_11_v | (nt2_10_p <= nt2_11_p));
   wire nt3_5_v = nt2_10_v | nt2_11_v;
-  wire signed [17:0] nt3_5_p = nt3_5_a ? nt2_10_p : nt2_11_p;
-  wire [8:0] nt3_5_r = nt3_5_a ? nt2_10_r : nt2_11_r;
-  wire [5:0] nt3_5_c = nt3_5_a ? nt2_10_c : nt2_11_c;
+  wire signed [ProductWidth-1:0] nt3_5_p = nt3_5_a ? nt2_10_p : nt2_11_p;
+  wire [RowIdWidth-1:0] nt3_5_r = nt3_5_a ? nt2_10_r : nt2_11_r;
+  wire [ColumnWidth-1:0] nt3_5_c = nt3_5_a ? nt2_10_c : nt2_11_c;
   wire nt3_6_a = nt2_12_v & (!nt2_13_v | (nt2_12_p <= nt2_13_p));
   wire nt3_6_v = nt2_12_v | nt2_13_v;
-  wire signed [17:0] nt3_6_p = nt3_6_a ? nt2_12_p : nt2_13_p;
-  wire [8:0] nt3_6_r = nt3_6_a ? nt2_12_r : nt2_13_r;
-  wire [5:0] nt3_6_c = nt3_6_a ? nt2_12_c : nt2_13_c;
+  wire signed [ProductWidth-1:0] nt3_6_p = nt3_6_a ? nt2_12_p : nt2_13_p;
+  wire [RowIdWidth-1:0] nt3_6_r = nt3_6_a ? nt2_12_r : nt2_13_r;
+  wire [ColumnWidth-1:0] nt3_6_c = nt3_6_a ? nt2_12_c : nt2_13_c;
   wire nt3_7_a = nt2_14_v & (!nt2_15_v | (nt2_14_p <= nt2_15_p));
   wire nt3_7_v = nt2_14_v | nt2_15_v;
-  wire signed [17:0] nt3_7_p = nt3_7_a ? nt2_14_p : nt2_15_p;
-  wire [8:0] nt3_7_r = nt3_7_a ? nt2_14_r : nt2_15_r;
-  wire [5:0] nt3_7_c = nt3_7_a ? nt2_14_c : nt2_15_c;
+  wire signed [ProductWidth-1:0] nt3_7_p = nt3_7_a ? nt2_14_p : nt2_15_p;
+  wire [RowIdWidth-1:0] nt3_7_r = nt3_7_a ? nt2_14_r : nt2_15_r;
+  wire [ColumnWidth-1:0] nt3_7_c = nt3_7_a ? nt2_14_c : nt2_15_c;
   wire nt4_0_a = nt3_0_v & (!nt3_1_v | (nt3_0_p <= nt3_1_p));
   wire nt4_0_v = nt3_0_v | nt3_1_v;
-  wire signed [17:0] nt4_0_p = nt4_0_a ? nt3_0_p : nt3_1_p;
-  wire [8:0] nt4_0_r = nt4_0_a ? nt3_0_r : nt3_1_r;
-  wire [5:0] nt4_0_c = nt4_0_a ? nt3_0_c : nt3_1_c;
+  wire signed [ProductWidth-1:0] nt4_0_p = nt4_0_a ? nt3_0_p : nt3_1_p;
+  wire [RowIdWidth-1:0] nt4_0_r = nt4_0_a ? nt3_0_r : nt3_1_r;
+  wire [ColumnWidth-1:0] nt4_0_c = nt4_0_a ? nt3_0_c : nt3_1_c;
   wire nt4_1_a = nt3_2_v & (!nt3_3_v | (nt3_2_p <= nt3_3_p));
   wire nt4_1_v = nt3_2_v | nt3_3_v;
-  wire signed [17:0] nt4_1_p = nt4_1_a ? nt3_2_p : nt3_3_p;
-  wire [8:0] nt4_1_r = nt4_1_a ? nt3_2_r : nt3_3_r;
-  wire [5:0] nt4_1_c = nt4_1_a ? nt3_2_c : nt3_3_c;
+  wire signed [ProductWidth-1:0] nt4_1_p = nt4_1_a ? nt3_2_p : nt3_3_p;
+  wire [RowIdWidth-1:0] nt4_1_r = nt4_1_a ? nt3_2_r : nt3_3_r;
+  wire [ColumnWidth-1:0] nt4_1_c = nt4_1_a ? nt3_2_c : nt3_3_c;
   wire nt4_2_a = nt3_4_v & (!nt3_5_v | (nt3_4_p <= nt3_5_p));
   wire nt4_2_v = nt3_4_v | nt3_5_v;
-  wire signed [17:0] nt4_2_p = nt4_2_a ? nt3_4_p : nt3_5_p;
-  wire [8:0] nt4_2_r = nt4_2_a ? nt3_4_r : nt3_5_r;
-  wire [5:0] nt4_2_c = nt4_2_a ? nt3_4_c : nt3_5_c;
+  wire signed [ProductWidth-1:0] nt4_2_p = nt4_2_a ? nt3_4_p : nt3_5_p;
+  wire [RowIdWidth-1:0] nt4_2_r = nt4_2_a ? nt3_4_r : nt3_5_r;
+  wire [ColumnWidth-1:0] nt4_2_c = nt4_2_a ? nt3_4_c : nt3_5_c;
   wire nt4_3_a = nt3_6_v & (!nt3_7_v | (nt3_6_p <= nt3_7_p));
   wire nt4_3_v = nt3_6_v | nt3_7_v;
-  wire signed [17:0] nt4_3_p = nt4_3_a ? nt3_6_p : nt3_7_p;
-  wire [8:0] nt4_3_r = nt4_3_a ? nt3_6_r : nt3_7_r;
-  wire [5:0] nt4_3_c = nt4_3_a ? nt3_6_c : nt3_7_c;
+  wire signed [ProductWidth-1:0] nt4_3_p = nt4_3_a ? nt3_6_p : nt3_7_p;
+  wire [RowIdWidth-1:0] nt4_3_r = nt4_3_a ? nt3_6_r : nt3_7_r;
+  wire [ColumnWidth-1:0] nt4_3_c = nt4_3_a ? nt3_6_c : nt3_7_c;
   wire nt5_0_a = nt4_0_v & (!nt4_1_v | (nt4_0_p <= nt4_1_p));
   wire nt5_0_v = nt4_0_v | nt4_1_v;
-  wire signed [17:0] nt5_0_p = nt5_0_a ? nt4_0_p : nt4_1_p;
-  wire [8:0] nt5_0_r = nt5_0_a ? nt4_0_r : nt4_1_r;
-  wire [5:0] nt5_0_c = nt5_0_a ? nt4_0_c : nt4_1_c;
+  wire signed [ProductWidth-1:0] nt5_0_p = nt5_0_a ? nt4_0_p : nt4_1_p;
+  wire [RowIdWidth-1:0] nt5_0_r = nt5_0_a ? nt4_0_r : nt4_1_r;
+  wire [ColumnWidth-1:0] nt5_0_c = nt5_0_a ? nt4_0_c : nt4_1_c;
   wire nt5_1_a = nt4_2_v & (!nt4_3_v | (nt4_2_p <= nt4_3_p));
   wire nt5_1_v = nt4_2_v | nt4_3_v;
-  wire signed [17:0] nt5_1_p = nt5_1_a ? nt4_2_p : nt4_3_p;
-  wire [8:0] nt5_1_r = nt5_1_a ? nt4_2_r : nt4_3_r;
-  wire [5:0] nt5_1_c = nt5_1_a ? nt4_2_c : nt4_3_c;
+  wire signed [ProductWidth-1:0] nt5_1_p = nt5_1_a ? nt4_2_p : nt4_3_p;
+  wire [RowIdWidth-1:0] nt5_1_r = nt5_1_a ? nt4_2_r : nt4_3_r;
+  wire [ColumnWidth-1:0] nt5_1_c = nt5_1_a ? nt4_2_c : nt4_3_c;
   wire nt6_0_a = nt5_0_v & (!nt5_1_v | (nt5_0_p <= nt5_1_p));
   wire nt6_0_v = nt5_0_v | nt5_1_v;
-  wire signed [17:0] nt6_0_p = nt6_0_a ? nt5_0_p : nt5_1_p;
-  wire [8:0] nt6_0_r = nt6_0_a ? nt5_0_r : nt5_1_r;
-  wire [5:0] nt6_0_c = nt6_0_a ? nt5_0_c : nt5_1_c;
+  wire signed [ProductWidth-1:0] nt6_0_p = nt6_0_a ? nt5_0_p : nt5_1_p;
+  wire [RowIdWidth-1:0] nt6_0_r = nt6_0_a ? nt5_0_r : nt5_1_r;
+  wire [ColumnWidth-1:0] nt6_0_c = nt6_0_a ? nt5_0_c : nt5_1_c;
   assign mn_v = nt6_0_v;
   assign mn_p = nt6_0_p;
   assign mn_r = nt6_0_r;
@@ -3464,16 +3500,16 @@ module a3_paper_candidate (
   // ---- one greedy iteration ----
   // Greedy scores: N registers with valid bits (cleared at the start, no cycle per row); pos_q marks
   // the rows r < n whose greedy score is positive: the candidate mask.
-  reg signed [23:0] greedy_q [0:319];
-  reg [319:0] gvalid_q, gvalid_d;
-  reg [319:0] pos_q, pos_d;
+  reg signed [ScoreWidth-1:0] greedy_q [0:MaxRows-1];
+  reg [MaxRows-1:0] gvalid_q, gvalid_d;
+  reg [MaxRows-1:0] pos_q, pos_d;
 
   wire add_max = in_loop & mx_v & (mx_p > 18'sd0);
-  wire signed [33:0] sum_max = sum_q + (add_max ? {{16{mx_p[17]}}, mx_p} : 34'sd0);
-  wire min_on = in_loop & !sum_max[33];
+  wire signed [RunningSumWidth-1:0] sum_max = sum_q + (add_max ? {{16{mx_p[17]}}, mx_p} : 34'sd0);
+  wire min_on = in_loop & !sum_max[RunningSumWidth-1];
   assign pop_min = min_on & mn_v;
   wire add_min = pop_min & (mn_p < 18'sd0);
-  wire signed [33:0] sum_min = sum_max + (add_min ? {{16{mn_p[17]}}, mn_p} : 34'sd0);
+  wire signed [RunningSumWidth-1:0] sum_min = sum_max + (add_min ? {{16{mn_p[17]}}, mn_p} : 34'sd0);
   wire same_row = mx_r == mn_r;
   wire write_min = add_min & !(add_max & same_row);
 
@@ -3481,12 +3517,12 @@ module a3_paper_candidate (
   // max side's row (with the min side's product too when both picked the same row) and the min
   // side's. Successive updates read and write in successive cycles, so none overtakes another.
   reg upd_max_q, upd_min_q;
-  reg [8:0] upd_max_row_q, upd_min_row_q;
-  reg signed [23:0] upd_max_p_q, upd_min_p_q;
-  wire signed [23:0] old_max = gvalid_q[upd_max_row_q] ? greedy_q[upd_max_row_q] : 24'sd0;
-  wire signed [23:0] old_min = gvalid_q[upd_min_row_q] ? greedy_q[upd_min_row_q] : 24'sd0;
-  wire signed [23:0] new_max = old_max + upd_max_p_q;
-  wire signed [23:0] new_min = old_min + upd_min_p_q;
+  reg [RowIdWidth-1:0] upd_max_row_q, upd_min_row_q;
+  reg signed [ScoreWidth-1:0] upd_max_p_q, upd_min_p_q;
+  wire signed [ScoreWidth-1:0] old_max = gvalid_q[upd_max_row_q] ? greedy_q[upd_max_row_q] : 24'sd0;
+  wire signed [ScoreWidth-1:0] old_min = gvalid_q[upd_min_row_q] ? greedy_q[upd_min_row_q] : 24'sd0;
+  wire signed [ScoreWidth-1:0] new_max = old_max + upd_max_p_q;
+  wire signed [ScoreWidth-1:0] new_min = old_min + upd_min_p_q;
   wire max_in_rows = upd_max_row_q < rows_q;
   wire min_in_rows = upd_min_row_q < rows_q;
 

@@ -12,47 +12,72 @@
 // product enters the queue at the end of t+2, so with 4 >= 3 entries the head is present
 // in every cycle while entries are left, even when the column wins every iteration.
 module a3_paper_column_side (
-  input  wire                  clk_i,
-  input  wire                  rst_ni,
-  input  wire                  start_i,   // a query starts: restart from its end of the column
-  input  wire [8:0] rows_i,    // its n, with start_i
-  input  wire                  down_i,    // with start_i: walk from entry n-1 down (else from entry 0 up)
-  input  wire signed [8:0] q_i,       // q[j], stable from the cycle after start_i
-  input  wire                  pop_i,     // the head is consumed at this edge
-  // sorted-key memory read port: (rowId, value)
-  output wire                  re_o,
-  output wire [8:0] raddr_o,
-  input  wire [17:0] rdata_i,
-  // the head of the queue
-  output wire                  head_valid_o,  // entries are left (the head is in the queue)
-  output wire signed [17:0] head_prod_o,
-  output wire [8:0] head_row_o
+  clk_i,
+  rst_ni,
+  start_i,
+  rows_i,
+  down_i,
+  q_i,
+  pop_i,
+  re_o,
+  raddr_o,
+  rdata_i,
+  head_valid_o,
+  head_prod_o,
+  head_row_o
 );
 
-  reg [8:0] rows_q;
+  localparam integer ElementWidth          = 9;   // q[j]: s9.4
+  localparam integer RowIdWidth            = 9;   // row id, 0..319
+  localparam integer RowCountWidth         = 9;   // row count, 0..320
+  localparam integer ProductWidth          = 18;  // product: s18.8
+  localparam integer QueueCountWidth       = 3;   // queue occupancy, 0..4
+  localparam integer SortedEntryWidth      = 18;  // [17:0] sorted-key memory entry
+  localparam integer SortedEntryValueLsb   = 0;   // [8:0] key value
+  localparam integer SortedEntryValueWidth = 9;   // [8:0] key value
+  localparam integer SortedEntryRowIdLsb   = 9;   // [17:9] row id
+  localparam integer SortedEntryRowIdWidth = 9;   // [17:9] row id
+
+  input  wire                          clk_i;
+  input  wire                          rst_ni;
+  input  wire                          start_i;       // a query starts: restart from its end of the column
+  input  wire [RowCountWidth-1:0]      rows_i;        // its n, with start_i
+  input  wire                          down_i;        // with start_i: walk from entry n-1 down (else from entry 0 up)
+  input  wire signed [ElementWidth-1:0] q_i;          // q[j], stable from the cycle after start_i
+  input  wire                          pop_i;         // the head is consumed at this edge
+  // sorted-key memory read port
+  output wire                          re_o;
+  output wire [RowIdWidth-1:0]         raddr_o;
+  input  wire [SortedEntryWidth-1:0]   rdata_i;
+  // the head of the queue
+  output wire                          head_valid_o;  // entries are left (the head is in the queue)
+  output wire signed [ProductWidth-1:0] head_prod_o;
+  output wire [RowIdWidth-1:0]         head_row_o;
+
+  reg [RowCountWidth-1:0] rows_q;
   reg down_q;
-  reg [8:0] read_q;   // entries read
-  reg [8:0] left_q;   // entries not popped yet
-  reg [2:0] occ_q;  // queued plus in flight
-  reg [2:0] fill_q; // queued
+  reg [RowCountWidth-1:0] read_q;   // entries read
+  reg [RowCountWidth-1:0] left_q;   // entries not popped yet
+  reg [QueueCountWidth-1:0] occ_q;  // queued plus in flight
+  reg [QueueCountWidth-1:0] fill_q; // queued
   reg arrive_q;              // a read was issued last cycle: its data is on rdata_i
-  reg signed [17:0] prod0_q;
-  reg [8:0] row0_q;
-  reg signed [17:0] prod1_q;
-  reg [8:0] row1_q;
-  reg signed [17:0] prod2_q;
-  reg [8:0] row2_q;
-  reg signed [17:0] prod3_q;
-  reg [8:0] row3_q;
+  reg signed [ProductWidth-1:0] prod0_q;
+  reg [RowIdWidth-1:0] row0_q;
+  reg signed [ProductWidth-1:0] prod1_q;
+  reg [RowIdWidth-1:0] row1_q;
+  reg signed [ProductWidth-1:0] prod2_q;
+  reg [RowIdWidth-1:0] row2_q;
+  reg signed [ProductWidth-1:0] prod3_q;
+  reg [RowIdWidth-1:0] row3_q;
 
   assign re_o = !start_i & (occ_q < 3'd4) & (read_q < rows_q);
-  wire [8:0] addr = down_q ? (rows_q - 9'd1 - read_q) : read_q;
-  assign raddr_o = addr[8:0];
+  wire [RowCountWidth-1:0] addr = down_q ? (rows_q - 9'd1 - read_q) : read_q;
+  assign raddr_o = addr[RowIdWidth-1:0];
 
-  wire signed [17:0] prod_new = $signed(rdata_i[8:0]) * q_i;
-  wire [8:0] row_new = rdata_i[17:9];
+  wire signed [ProductWidth-1:0] prod_new = $signed(rdata_i[SortedEntryValueLsb +: SortedEntryValueWidth]) * q_i;
+  wire [SortedEntryRowIdWidth-1:0] row_new = rdata_i[SortedEntryRowIdLsb +: SortedEntryRowIdWidth];
   // The arriving product goes behind the entries that stay.
-  wire [2:0] slot = fill_q - {{2{1'b0}}, pop_i};
+  wire [QueueCountWidth-1:0] slot = fill_q - {{2{1'b0}}, pop_i};
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin

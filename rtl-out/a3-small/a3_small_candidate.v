@@ -15,43 +15,79 @@
 // dot product scans. No candidate: fall back to all n rows and raise the fallback flag.
 // Semantics: docs/approximation-design.md.
 module a3_small_candidate (
-  input  wire                  clk_i,
-  input  wire                  rst_ni,
-  // query queue: (t, M, approximate, n, q)
-  input  wire                  q_valid_i,
-  output wire                  q_ready_o,
-  input  wire [69:0] q_data_i,
-  // sorted-key memories, one read port per column-side: max side of column j at 2j, min side at 2j+1
-  output wire [7:0] sk_re_o,
-  output wire [31:0] sk_raddr_o,
-  input  wire [103:0] sk_rdata_i,
-  // candidate buffer write side: (candidate mask, fallback, t, post-scoring on, rows, q)
-  input  wire                  wr_free_i,
-  output wire                  wr_done_o,
-  output wire [78:0] wr_meta_o,
-  output wire                  busy_o
+  clk_i,
+  rst_ni,
+  q_valid_i,
+  q_ready_o,
+  q_data_i,
+  sk_re_o,
+  sk_raddr_o,
+  sk_rdata_i,
+  wr_free_i,
+  wr_done_o,
+  wr_meta_o,
+  busy_o
 );
 
+  localparam integer MaxRows                   = 16;  // N, greedy-score registers
+  localparam integer ElementWidth              = 9;   // q and key elements: s9.4
+  localparam integer RowWidth                  = 36;  // q: d = 4 elements
+  localparam integer RowIdWidth                = 4;   // row id, 0..15
+  localparam integer RowCountWidth             = 5;   // row count, 0..16
+  localparam integer ProductWidth              = 18;  // product: s18.8
+  localparam integer ScoreWidth                = 20;  // greedy score and threshold: s20.8
+  localparam integer IterationWidth            = 8;   // iteration count M: u8.0
+  localparam integer RunningSumWidth           = 25;  // running sum R: s25.8
+  localparam integer ColumnWidth               = 2;   // column index, 0..3
+  localparam integer SideCount                 = 8;   // column-sides: max side of column j at 2j, min side at 2j+1
+  localparam integer SortedEntryWidth          = 13;  // [12:0] sorted-key memory entry
+  localparam integer QueryEntryWidth           = 70;  // [69:0] query queue entry
+  localparam integer QueryEntryQLsb            = 0;   // [35:0] query vector q
+  localparam integer QueryEntryQWidth          = 36;  // [35:0] query vector q
+  localparam integer QueryEntryRowsLsb         = 36;  // [40:36] rows n
+  localparam integer QueryEntryRowsWidth       = 5;   // [40:36] rows n
+  localparam integer QueryEntryApproximateLsb  = 41;  // [41] 1 = approximate path
+  localparam integer QueryEntryIterationsLsb   = 42;  // [49:42] iterations M
+  localparam integer QueryEntryIterationsWidth = 8;   // [49:42] iterations M
+  localparam integer QueryEntryThresholdLsb    = 50;  // [69:50] post-scoring threshold t
+  localparam integer QueryEntryThresholdWidth  = 20;  // [69:50] post-scoring threshold t
+  localparam integer CandMetaWidth             = 79;  // [78:0] candidate buffer metadata
+
+  input  wire                                  clk_i;
+  input  wire                                  rst_ni;
+  // query queue
+  input  wire                                  q_valid_i;
+  output wire                                  q_ready_o;
+  input  wire [QueryEntryWidth-1:0]            q_data_i;
+  // sorted-key memories, one read port per column-side: max side of column j at 2j, min side at 2j+1
+  output wire [SideCount-1:0]                  sk_re_o;
+  output wire [SideCount*RowIdWidth-1:0]       sk_raddr_o;
+  input  wire [SideCount*SortedEntryWidth-1:0] sk_rdata_i;
+  // candidate buffer write side
+  input  wire                                  wr_free_i;
+  output wire                                  wr_done_o;
+  output wire [CandMetaWidth-1:0]              wr_meta_o;
+  output wire                                  busy_o;
 
   // ---- the query ----
-  wire [35:0] in_q = q_data_i[35:0];
-  wire [4:0] in_rows = q_data_i[40:36];
-  wire in_approx = q_data_i[41];
-  wire [7:0] in_iters = q_data_i[49:42];
-  wire [19:0] in_t = q_data_i[69:50];
+  wire [QueryEntryQWidth-1:0] in_q = q_data_i[QueryEntryQLsb +: QueryEntryQWidth];
+  wire [QueryEntryRowsWidth-1:0] in_rows = q_data_i[QueryEntryRowsLsb +: QueryEntryRowsWidth];
+  wire in_approx = q_data_i[QueryEntryApproximateLsb];
+  wire [QueryEntryIterationsWidth-1:0] in_iters = q_data_i[QueryEntryIterationsLsb +: QueryEntryIterationsWidth];
+  wire [QueryEntryThresholdWidth-1:0] in_t = q_data_i[QueryEntryThresholdLsb +: QueryEntryThresholdWidth];
   // n is 1..N by contract; 0 runs as 1 and anything above N as N, so no beat can hang the pipeline.
-  wire [4:0] rows_eff = (in_rows == 5'd0) ? 5'd1 : ((in_rows > 5'd16) ? 5'd16 : in_rows);
+  wire [RowCountWidth-1:0] rows_eff = (in_rows == 5'd0) ? 5'd1 : ((in_rows > 5'd16) ? 5'd16 : in_rows);
 
   reg busy_q, busy_d;
   reg approx_q, approx_d;
   reg loop_q, loop_d;
   reg drain_q, drain_d;
   reg fill_q, fill_d;
-  reg [7:0] iters_q, iters_d;
-  reg [4:0] rows_q, rows_d;
-  reg [19:0] t_q, t_d;
-  reg [35:0] qv_q, qv_d;
-  reg signed [24:0] sum_q, sum_d;
+  reg [IterationWidth-1:0] iters_q, iters_d;
+  reg [RowCountWidth-1:0] rows_q, rows_d;
+  reg [ScoreWidth-1:0] t_q, t_d;
+  reg [RowWidth-1:0] qv_q, qv_d;
+  reg signed [RunningSumWidth-1:0] sum_q, sum_d;
 
   wire start = !busy_q & q_valid_i & wr_free_i;
   wire side_start = start & in_approx;
@@ -61,21 +97,21 @@ module a3_small_candidate (
 
   // ---- column-sides ----
   wire xv0, nv0;
-  wire signed [17:0] xp0, np0;
-  wire [3:0] xr0, nr0;
+  wire signed [ProductWidth-1:0] xp0, np0;
+  wire [RowIdWidth-1:0] xr0, nr0;
   wire xv1, nv1;
-  wire signed [17:0] xp1, np1;
-  wire [3:0] xr1, nr1;
+  wire signed [ProductWidth-1:0] xp1, np1;
+  wire [RowIdWidth-1:0] xr1, nr1;
   wire xv2, nv2;
-  wire signed [17:0] xp2, np2;
-  wire [3:0] xr2, nr2;
+  wire signed [ProductWidth-1:0] xp2, np2;
+  wire [RowIdWidth-1:0] xr2, nr2;
   wire xv3, nv3;
-  wire signed [17:0] xp3, np3;
-  wire [3:0] xr3, nr3;
+  wire signed [ProductWidth-1:0] xp3, np3;
+  wire [RowIdWidth-1:0] xr3, nr3;
   wire mx_v, mn_v;
-  wire signed [17:0] mx_p, mn_p;
-  wire [3:0] mx_r, mn_r;
-  wire [1:0] mx_c, mn_c;
+  wire signed [ProductWidth-1:0] mx_p, mn_p;
+  wire [RowIdWidth-1:0] mx_r, mn_r;
+  wire [ColumnWidth-1:0] mx_c, mn_c;
   wire pop_min;
 
   a3_small_column_side u_max0 (
@@ -83,12 +119,12 @@ module a3_small_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[8]),
-    .q_i          (qv_q[8:0]),
+    .down_i       (!in_q[1*ElementWidth-1]),
+    .q_i          (qv_q[0*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 2'd0)),
     .re_o         (sk_re_o[0]),
-    .raddr_o      (sk_raddr_o[3:0]),
-    .rdata_i      (sk_rdata_i[12:0]),
+    .raddr_o      (sk_raddr_o[0*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[0*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv0),
     .head_prod_o  (xp0),
     .head_row_o   (xr0)
@@ -99,12 +135,12 @@ module a3_small_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[8]),
-    .q_i          (qv_q[8:0]),
+    .down_i       (in_q[1*ElementWidth-1]),
+    .q_i          (qv_q[0*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 2'd0)),
     .re_o         (sk_re_o[1]),
-    .raddr_o      (sk_raddr_o[7:4]),
-    .rdata_i      (sk_rdata_i[25:13]),
+    .raddr_o      (sk_raddr_o[1*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[1*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv0),
     .head_prod_o  (np0),
     .head_row_o   (nr0)
@@ -115,12 +151,12 @@ module a3_small_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[17]),
-    .q_i          (qv_q[17:9]),
+    .down_i       (!in_q[2*ElementWidth-1]),
+    .q_i          (qv_q[1*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 2'd1)),
     .re_o         (sk_re_o[2]),
-    .raddr_o      (sk_raddr_o[11:8]),
-    .rdata_i      (sk_rdata_i[38:26]),
+    .raddr_o      (sk_raddr_o[2*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[2*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv1),
     .head_prod_o  (xp1),
     .head_row_o   (xr1)
@@ -131,12 +167,12 @@ module a3_small_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[17]),
-    .q_i          (qv_q[17:9]),
+    .down_i       (in_q[2*ElementWidth-1]),
+    .q_i          (qv_q[1*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 2'd1)),
     .re_o         (sk_re_o[3]),
-    .raddr_o      (sk_raddr_o[15:12]),
-    .rdata_i      (sk_rdata_i[51:39]),
+    .raddr_o      (sk_raddr_o[3*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[3*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv1),
     .head_prod_o  (np1),
     .head_row_o   (nr1)
@@ -147,12 +183,12 @@ module a3_small_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[26]),
-    .q_i          (qv_q[26:18]),
+    .down_i       (!in_q[3*ElementWidth-1]),
+    .q_i          (qv_q[2*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 2'd2)),
     .re_o         (sk_re_o[4]),
-    .raddr_o      (sk_raddr_o[19:16]),
-    .rdata_i      (sk_rdata_i[64:52]),
+    .raddr_o      (sk_raddr_o[4*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[4*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv2),
     .head_prod_o  (xp2),
     .head_row_o   (xr2)
@@ -163,12 +199,12 @@ module a3_small_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[26]),
-    .q_i          (qv_q[26:18]),
+    .down_i       (in_q[3*ElementWidth-1]),
+    .q_i          (qv_q[2*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 2'd2)),
     .re_o         (sk_re_o[5]),
-    .raddr_o      (sk_raddr_o[23:20]),
-    .rdata_i      (sk_rdata_i[77:65]),
+    .raddr_o      (sk_raddr_o[5*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[5*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv2),
     .head_prod_o  (np2),
     .head_row_o   (nr2)
@@ -179,12 +215,12 @@ module a3_small_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (!in_q[35]),
-    .q_i          (qv_q[35:27]),
+    .down_i       (!in_q[4*ElementWidth-1]),
+    .q_i          (qv_q[3*ElementWidth +: ElementWidth]),
     .pop_i        (in_loop & mx_v & (mx_c == 2'd3)),
     .re_o         (sk_re_o[6]),
-    .raddr_o      (sk_raddr_o[27:24]),
-    .rdata_i      (sk_rdata_i[90:78]),
+    .raddr_o      (sk_raddr_o[6*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[6*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (xv3),
     .head_prod_o  (xp3),
     .head_row_o   (xr3)
@@ -195,12 +231,12 @@ module a3_small_candidate (
     .rst_ni    (rst_ni),
     .start_i      (side_start),
     .rows_i       (rows_eff),
-    .down_i       (in_q[35]),
-    .q_i          (qv_q[35:27]),
+    .down_i       (in_q[4*ElementWidth-1]),
+    .q_i          (qv_q[3*ElementWidth +: ElementWidth]),
     .pop_i        (pop_min & (mn_c == 2'd3)),
     .re_o         (sk_re_o[7]),
-    .raddr_o      (sk_raddr_o[31:28]),
-    .rdata_i      (sk_rdata_i[103:91]),
+    .raddr_o      (sk_raddr_o[7*RowIdWidth +: RowIdWidth]),
+    .rdata_i      (sk_rdata_i[7*SortedEntryWidth +: SortedEntryWidth]),
     .head_valid_o (nv3),
     .head_prod_o  (np3),
     .head_row_o   (nr3)
@@ -209,36 +245,36 @@ module a3_small_candidate (
   // ---- comparator trees: ties go to the lower column ----
   // max side: the largest head product
   wire xt0_0_v = xv0;
-  wire signed [17:0] xt0_0_p = xp0;
-  wire [3:0] xt0_0_r = xr0;
-  wire [1:0] xt0_0_c = 2'd0;
+  wire signed [ProductWidth-1:0] xt0_0_p = xp0;
+  wire [RowIdWidth-1:0] xt0_0_r = xr0;
+  wire [ColumnWidth-1:0] xt0_0_c = 2'd0;
   wire xt0_1_v = xv1;
-  wire signed [17:0] xt0_1_p = xp1;
-  wire [3:0] xt0_1_r = xr1;
-  wire [1:0] xt0_1_c = 2'd1;
+  wire signed [ProductWidth-1:0] xt0_1_p = xp1;
+  wire [RowIdWidth-1:0] xt0_1_r = xr1;
+  wire [ColumnWidth-1:0] xt0_1_c = 2'd1;
   wire xt0_2_v = xv2;
-  wire signed [17:0] xt0_2_p = xp2;
-  wire [3:0] xt0_2_r = xr2;
-  wire [1:0] xt0_2_c = 2'd2;
+  wire signed [ProductWidth-1:0] xt0_2_p = xp2;
+  wire [RowIdWidth-1:0] xt0_2_r = xr2;
+  wire [ColumnWidth-1:0] xt0_2_c = 2'd2;
   wire xt0_3_v = xv3;
-  wire signed [17:0] xt0_3_p = xp3;
-  wire [3:0] xt0_3_r = xr3;
-  wire [1:0] xt0_3_c = 2'd3;
+  wire signed [ProductWidth-1:0] xt0_3_p = xp3;
+  wire [RowIdWidth-1:0] xt0_3_r = xr3;
+  wire [ColumnWidth-1:0] xt0_3_c = 2'd3;
   wire xt1_0_a = xt0_0_v & (!xt0_1_v | (xt0_0_p >= xt0_1_p));
   wire xt1_0_v = xt0_0_v | xt0_1_v;
-  wire signed [17:0] xt1_0_p = xt1_0_a ? xt0_0_p : xt0_1_p;
-  wire [3:0] xt1_0_r = xt1_0_a ? xt0_0_r : xt0_1_r;
-  wire [1:0] xt1_0_c = xt1_0_a ? xt0_0_c : xt0_1_c;
+  wire signed [ProductWidth-1:0] xt1_0_p = xt1_0_a ? xt0_0_p : xt0_1_p;
+  wire [RowIdWidth-1:0] xt1_0_r = xt1_0_a ? xt0_0_r : xt0_1_r;
+  wire [ColumnWidth-1:0] xt1_0_c = xt1_0_a ? xt0_0_c : xt0_1_c;
   wire xt1_1_a = xt0_2_v & (!xt0_3_v | (xt0_2_p >= xt0_3_p));
   wire xt1_1_v = xt0_2_v | xt0_3_v;
-  wire signed [17:0] xt1_1_p = xt1_1_a ? xt0_2_p : xt0_3_p;
-  wire [3:0] xt1_1_r = xt1_1_a ? xt0_2_r : xt0_3_r;
-  wire [1:0] xt1_1_c = xt1_1_a ? xt0_2_c : xt0_3_c;
+  wire signed [ProductWidth-1:0] xt1_1_p = xt1_1_a ? xt0_2_p : xt0_3_p;
+  wire [RowIdWidth-1:0] xt1_1_r = xt1_1_a ? xt0_2_r : xt0_3_r;
+  wire [ColumnWidth-1:0] xt1_1_c = xt1_1_a ? xt0_2_c : xt0_3_c;
   wire xt2_0_a = xt1_0_v & (!xt1_1_v | (xt1_0_p >= xt1_1_p));
   wire xt2_0_v = xt1_0_v | xt1_1_v;
-  wire signed [17:0] xt2_0_p = xt2_0_a ? xt1_0_p : xt1_1_p;
-  wire [3:0] xt2_0_r = xt2_0_a ? xt1_0_r : xt1_1_r;
-  wire [1:0] xt2_0_c = xt2_0_a ? xt1_0_c : xt1_1_c;
+  wire signed [ProductWidth-1:0] xt2_0_p = xt2_0_a ? xt1_0_p : xt1_1_p;
+  wire [RowIdWidth-1:0] xt2_0_r = xt2_0_a ? xt1_0_r : xt1_1_r;
+  wire [ColumnWidth-1:0] xt2_0_c = xt2_0_a ? xt1_0_c : xt1_1_c;
   assign mx_v = xt2_0_v;
   assign mx_p = xt2_0_p;
   assign mx_r = xt2_0_r;
@@ -246,36 +282,36 @@ module a3_small_candidate (
 
   // min side: the smallest head product
   wire nt0_0_v = nv0;
-  wire signed [17:0] nt0_0_p = np0;
-  wire [3:0] nt0_0_r = nr0;
-  wire [1:0] nt0_0_c = 2'd0;
+  wire signed [ProductWidth-1:0] nt0_0_p = np0;
+  wire [RowIdWidth-1:0] nt0_0_r = nr0;
+  wire [ColumnWidth-1:0] nt0_0_c = 2'd0;
   wire nt0_1_v = nv1;
-  wire signed [17:0] nt0_1_p = np1;
-  wire [3:0] nt0_1_r = nr1;
-  wire [1:0] nt0_1_c = 2'd1;
+  wire signed [ProductWidth-1:0] nt0_1_p = np1;
+  wire [RowIdWidth-1:0] nt0_1_r = nr1;
+  wire [ColumnWidth-1:0] nt0_1_c = 2'd1;
   wire nt0_2_v = nv2;
-  wire signed [17:0] nt0_2_p = np2;
-  wire [3:0] nt0_2_r = nr2;
-  wire [1:0] nt0_2_c = 2'd2;
+  wire signed [ProductWidth-1:0] nt0_2_p = np2;
+  wire [RowIdWidth-1:0] nt0_2_r = nr2;
+  wire [ColumnWidth-1:0] nt0_2_c = 2'd2;
   wire nt0_3_v = nv3;
-  wire signed [17:0] nt0_3_p = np3;
-  wire [3:0] nt0_3_r = nr3;
-  wire [1:0] nt0_3_c = 2'd3;
+  wire signed [ProductWidth-1:0] nt0_3_p = np3;
+  wire [RowIdWidth-1:0] nt0_3_r = nr3;
+  wire [ColumnWidth-1:0] nt0_3_c = 2'd3;
   wire nt1_0_a = nt0_0_v & (!nt0_1_v | (nt0_0_p <= nt0_1_p));
   wire nt1_0_v = nt0_0_v | nt0_1_v;
-  wire signed [17:0] nt1_0_p = nt1_0_a ? nt0_0_p : nt0_1_p;
-  wire [3:0] nt1_0_r = nt1_0_a ? nt0_0_r : nt0_1_r;
-  wire [1:0] nt1_0_c = nt1_0_a ? nt0_0_c : nt0_1_c;
+  wire signed [ProductWidth-1:0] nt1_0_p = nt1_0_a ? nt0_0_p : nt0_1_p;
+  wire [RowIdWidth-1:0] nt1_0_r = nt1_0_a ? nt0_0_r : nt0_1_r;
+  wire [ColumnWidth-1:0] nt1_0_c = nt1_0_a ? nt0_0_c : nt0_1_c;
   wire nt1_1_a = nt0_2_v & (!nt0_3_v | (nt0_2_p <= nt0_3_p));
   wire nt1_1_v = nt0_2_v | nt0_3_v;
-  wire signed [17:0] nt1_1_p = nt1_1_a ? nt0_2_p : nt0_3_p;
-  wire [3:0] nt1_1_r = nt1_1_a ? nt0_2_r : nt0_3_r;
-  wire [1:0] nt1_1_c = nt1_1_a ? nt0_2_c : nt0_3_c;
+  wire signed [ProductWidth-1:0] nt1_1_p = nt1_1_a ? nt0_2_p : nt0_3_p;
+  wire [RowIdWidth-1:0] nt1_1_r = nt1_1_a ? nt0_2_r : nt0_3_r;
+  wire [ColumnWidth-1:0] nt1_1_c = nt1_1_a ? nt0_2_c : nt0_3_c;
   wire nt2_0_a = nt1_0_v & (!nt1_1_v | (nt1_0_p <= nt1_1_p));
   wire nt2_0_v = nt1_0_v | nt1_1_v;
-  wire signed [17:0] nt2_0_p = nt2_0_a ? nt1_0_p : nt1_1_p;
-  wire [3:0] nt2_0_r = nt2_0_a ? nt1_0_r : nt1_1_r;
-  wire [1:0] nt2_0_c = nt2_0_a ? nt1_0_c : nt1_1_c;
+  wire signed [ProductWidth-1:0] nt2_0_p = nt2_0_a ? nt1_0_p : nt1_1_p;
+  wire [RowIdWidth-1:0] nt2_0_r = nt2_0_a ? nt1_0_r : nt1_1_r;
+  wire [ColumnWidth-1:0] nt2_0_c = nt2_0_a ? nt1_0_c : nt1_1_c;
   assign mn_v = nt2_0_v;
   assign mn_p = nt2_0_p;
   assign mn_r = nt2_0_r;
@@ -284,16 +320,16 @@ module a3_small_candidate (
   // ---- one greedy iteration ----
   // Greedy scores: N registers with valid bits (cleared at the start, no cycle per row); pos_q marks
   // the rows r < n whose greedy score is positive: the candidate mask.
-  reg signed [19:0] greedy_q [0:15];
-  reg [15:0] gvalid_q, gvalid_d;
-  reg [15:0] pos_q, pos_d;
+  reg signed [ScoreWidth-1:0] greedy_q [0:MaxRows-1];
+  reg [MaxRows-1:0] gvalid_q, gvalid_d;
+  reg [MaxRows-1:0] pos_q, pos_d;
 
   wire add_max = in_loop & mx_v & (mx_p > 18'sd0);
-  wire signed [24:0] sum_max = sum_q + (add_max ? {{7{mx_p[17]}}, mx_p} : 25'sd0);
-  wire min_on = in_loop & !sum_max[24];
+  wire signed [RunningSumWidth-1:0] sum_max = sum_q + (add_max ? {{7{mx_p[17]}}, mx_p} : 25'sd0);
+  wire min_on = in_loop & !sum_max[RunningSumWidth-1];
   assign pop_min = min_on & mn_v;
   wire add_min = pop_min & (mn_p < 18'sd0);
-  wire signed [24:0] sum_min = sum_max + (add_min ? {{7{mn_p[17]}}, mn_p} : 25'sd0);
+  wire signed [RunningSumWidth-1:0] sum_min = sum_max + (add_min ? {{7{mn_p[17]}}, mn_p} : 25'sd0);
   wire same_row = mx_r == mn_r;
   wire write_min = add_min & !(add_max & same_row);
 
@@ -301,12 +337,12 @@ module a3_small_candidate (
   // max side's row (with the min side's product too when both picked the same row) and the min
   // side's. Successive updates read and write in successive cycles, so none overtakes another.
   reg upd_max_q, upd_min_q;
-  reg [3:0] upd_max_row_q, upd_min_row_q;
-  reg signed [19:0] upd_max_p_q, upd_min_p_q;
-  wire signed [19:0] old_max = gvalid_q[upd_max_row_q] ? greedy_q[upd_max_row_q] : 20'sd0;
-  wire signed [19:0] old_min = gvalid_q[upd_min_row_q] ? greedy_q[upd_min_row_q] : 20'sd0;
-  wire signed [19:0] new_max = old_max + upd_max_p_q;
-  wire signed [19:0] new_min = old_min + upd_min_p_q;
+  reg [RowIdWidth-1:0] upd_max_row_q, upd_min_row_q;
+  reg signed [ScoreWidth-1:0] upd_max_p_q, upd_min_p_q;
+  wire signed [ScoreWidth-1:0] old_max = gvalid_q[upd_max_row_q] ? greedy_q[upd_max_row_q] : 20'sd0;
+  wire signed [ScoreWidth-1:0] old_min = gvalid_q[upd_min_row_q] ? greedy_q[upd_min_row_q] : 20'sd0;
+  wire signed [ScoreWidth-1:0] new_max = old_max + upd_max_p_q;
+  wire signed [ScoreWidth-1:0] new_min = old_min + upd_min_p_q;
   wire max_in_rows = {{1{1'b0}}, upd_max_row_q} < rows_q;
   wire min_in_rows = {{1{1'b0}}, upd_min_row_q} < rows_q;
 

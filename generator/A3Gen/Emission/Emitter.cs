@@ -42,7 +42,6 @@ public sealed class Emitter(TemplateRenderer renderer)
     private List<GeneratedFile> RenderModules(Design design)
     {
         var common = CommonView.Of(design, GeneratorVersion);
-        var candidateSearch = new ViewModel(design);
         GeneratedFile Module(string module, string template, object view) =>
             new($"{design.Prefix}_{module}.v", renderer.Render("rtl/include/header.scriban", common)
                 + renderer.Render(template, common, view).TrimEnd('\n') + "\n\n`resetall\n");
@@ -54,8 +53,8 @@ public sealed class Emitter(TemplateRenderer renderer)
             Module("exp_hi_rom", "rtl/exp_rom.v.scriban", ModuleViewBuilder.ExpHiRom(design)),
             Module("exp_lo_rom", "rtl/exp_rom.v.scriban", ModuleViewBuilder.ExpLoRom(design)),
             Module("divider", "rtl/divider.v.scriban", ModuleViewBuilder.Divider(design)),
-            Module("column_side", "rtl/column_side.v.scriban", candidateSearch),
-            Module("candidate", "rtl/candidate.v.scriban", candidateSearch),
+            Module("column_side", "rtl/column_side.v.scriban", CandidateViewBuilder.ColumnSide(design)),
+            Module("candidate", "rtl/candidate.v.scriban", CandidateViewBuilder.Candidate(design)),
             Module("dot_product", "rtl/dot_product.v.scriban", ModuleViewBuilder.DotProduct(design)),
             Module("exponent", "rtl/exponent.v.scriban", ModuleViewBuilder.Exponent(design)),
             Module("output", "rtl/output.v.scriban", ModuleViewBuilder.Output(design)),
