@@ -62,8 +62,8 @@ public sealed class IcarusSimulatorTests
         var dir = Directory.CreateTempSubdirectory("a3gen-tb-lint-").FullName;
         try
         {
-            var files = new Emitter(renderer).RenderModules(design).Select(f => f.Name).ToList();
-            foreach (var f in new Emitter(renderer).RenderModules(design))
+            var files = Emitter.RtlFiles(new Emitter(renderer).Render(design)).Select(f => f.Name).ToList();
+            foreach (var f in Emitter.RtlFiles(new Emitter(renderer).Render(design)))
             {
                 File.WriteAllText(Path.Combine(dir, f.Name), f.Text);
             }

@@ -141,7 +141,7 @@ public sealed class Design
     public int ScanOffsetWidth => Bits.CeilLog2(ScanWidth);
 
     /// <summary>A sorted-key memory entry: (rowId, value).</summary>
-    public int SortedEntryWidth => RowIdWidth + Input.Width;
+    public int SortedEntryWidth => SortedEntry.Width;
 
     // ---- timing ----
     /// <summary>Cycles of the dot-product stage beyond its issue cycles: accept, key read, multiply, adder stages.</summary>
@@ -369,30 +369,91 @@ public sealed class Design
 
     public string ResetPort => Config.Reset == ResetStyle.AsyncLow ? "rst_ni" : "rst_i";
 
-    public int RowDataWidth => Dimension * Input.Width;
+    /// <summary>q, a key row, a value row (load_data_i, query_data_i): d elements of the input format.</summary>
+    public BusLayout RowLayout => BusLayout.Elements("Row", "a row of q, K or V", Dimension, Input.Width);
 
-    /// <summary>A score buffer entry: (rowId, score).</summary>
-    public int ScoreEntryWidth => RowIdWidth + Score.Width;
+    /// <summary>The output vector (result_data_o): d elements of the output format.</summary>
+    public BusLayout ResultDataLayout => BusLayout.Elements("ResultData", "output vector", Dimension, Output.Width);
 
-    /// <summary>An exp buffer entry: (rowId, e).</summary>
-    public int ExpEntryWidth => RowIdWidth + ExpValue.Width;
+    /// <summary>The rowIds of a sorted-key load beat (load_ids_i): d row ids.</summary>
+    public BusLayout RowIdsLayout => BusLayout.Elements("RowIds", "rowIds of a sorted-key entry", Dimension, RowIdWidth);
+
+    public int RowDataWidth => RowLayout.Width;
+
+    // ---- packed buses: each one's layout is its only description (see BusLayout) ----
+    /// <summary>A query queue entry: (t, M, approximate, n, q) from the top bit down.</summary>
+    public BusLayout QueryQueueEntry => new("QueryEntry", "query queue entry",
+        new("Q", RowDataWidth, "query vector q"),
+        new("Rows", RowCountWidth, "rows n"),
+        PackedField.Flag("Approximate", "1 = approximate path"),
+        new("Iterations", IterationCount.Width, "iterations M"),
+        new("Threshold", Threshold.Width, "post-scoring threshold t"));
 
     /// <summary>Candidate buffer metadata per bank: (candidate mask of N bits, fallback, t, post-scoring on, n, q).</summary>
-    public int CandidateMetaWidth => MaxRows + 1 + Threshold.Width + 1 + RowCountWidth + RowDataWidth;
+    public BusLayout CandidateMeta => new("CandMeta", "candidate buffer metadata",
+        new("Q", RowDataWidth, "query vector q"),
+        new("Rows", RowCountWidth, "rows n"),
+        PackedField.Flag("PostScoring", "post-scoring on (approximate query with candidates)"),
+        new("Threshold", Threshold.Width, "post-scoring threshold t"),
+        PackedField.Flag("Fallback", "no candidate: all n rows are used"),
+        new("Mask", MaxRows, "candidate mask, bit r = row r"));
 
     /// <summary>Score buffer metadata per bank: (fallback, t, post-scoring on, rows scored, max).</summary>
-    public int ScoreMetaWidth => 1 + Threshold.Width + 1 + RowCountWidth + Score.Width;
+    public BusLayout ScoreMeta => new("ScoreMeta", "score buffer metadata",
+        new("Max", Score.Width, "largest score of the query"),
+        new("Rows", RowCountWidth, "rows scored"),
+        PackedField.Flag("PostScoring", "post-scoring on"),
+        new("Threshold", Threshold.Width, "post-scoring threshold t"),
+        PackedField.Flag("Fallback", "no candidate: all n rows are used"));
 
     /// <summary>Exp buffer metadata per bank: (fallback, candidates C, rows kept K, expsum).</summary>
-    public int ExpMetaWidth => 1 + RowCountWidth + RowCountWidth + ExpSum.Width;
-
-    /// <summary>A query queue entry: (t, M, approximate, n, q).</summary>
-    public int QueryQueueWidth => Threshold.Width + IterationCount.Width + 1 + RowCountWidth + RowDataWidth;
+    public BusLayout ExpMeta => new("ExpMeta", "exp buffer metadata",
+        new("ExpSum", ExpSum.Width, "sum of the kept rows' e"),
+        new("Kept", RowCountWidth, "rows kept K"),
+        new("Candidates", RowCountWidth, "candidate rows C (rows scored)"),
+        PackedField.Flag("Fallback", "no candidate: all n rows are used"));
 
     /// <summary>A result queue entry: (fallback, C, K, output vector).</summary>
-    public int ResultQueueWidth => 1 + RowCountWidth + RowCountWidth + ResultDataWidth;
+    public BusLayout ResultQueueEntry => new("ResultEntry", "result queue entry",
+        new("Data", ResultDataWidth, "output vector"),
+        new("Kept", RowCountWidth, "rows kept K"),
+        new("Candidates", RowCountWidth, "candidate rows C"),
+        PackedField.Flag("Fallback", "no candidate: all n rows were used"));
 
-    public int ResultDataWidth => Dimension * Output.Width;
+    /// <summary>A score buffer entry: (rowId, score).</summary>
+    public BusLayout ScoreEntry => new("ScoreEntry", "score buffer entry",
+        new("Score", Score.Width, "score s"),
+        new("RowId", RowIdWidth, "row id"));
+
+    /// <summary>An exp buffer entry: (rowId, e).</summary>
+    public BusLayout ExpEntry => new("ExpEntry", "exp buffer entry",
+        new("Exp", ExpValue.Width, "e = exp(s - max)"),
+        new("RowId", RowIdWidth, "row id"));
+
+    /// <summary>A sorted-key memory entry: (rowId, value).</summary>
+    public BusLayout SortedEntry => new("SortedEntry", "sorted-key memory entry",
+        new("Value", Input.Width, "key value"),
+        new("RowId", RowIdWidth, "row id"));
+
+    /// <summary>Every packed bus, for the manifest and the tests.</summary>
+    public IReadOnlyList<BusLayout> Buses =>
+        [QueryQueueEntry, CandidateMeta, ScoreMeta, ExpMeta, ResultQueueEntry, ScoreEntry, ExpEntry, SortedEntry];
+
+    public int ScoreEntryWidth => ScoreEntry.Width;
+
+    public int ExpEntryWidth => ExpEntry.Width;
+
+    public int CandidateMetaWidth => CandidateMeta.Width;
+
+    public int ScoreMetaWidth => ScoreMeta.Width;
+
+    public int ExpMetaWidth => ExpMeta.Width;
+
+    public int QueryQueueWidth => QueryQueueEntry.Width;
+
+    public int ResultQueueWidth => ResultQueueEntry.Width;
+
+    public int ResultDataWidth => ResultDataLayout.Width;
 
     private List<Port> BuildPorts() =>
     [

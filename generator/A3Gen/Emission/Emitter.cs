@@ -22,39 +22,51 @@ public sealed class Emitter(TemplateRenderer renderer)
     public static string GeneratorVersion { get; } =
         typeof(Emitter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    /// <summary>Module files in dependency order (leaves first, the top last): the file list's order.</summary>
-    public IReadOnlyList<GeneratedFile> RenderModules(Design design)
+    /// <summary>
+    /// The Verilog files of a generated file set, in <c>filelist.f</c> order (leaves first, the top last):
+    /// what the simulators and synthesis compile, exactly as <c>generate</c> writes it.
+    /// </summary>
+    public static IReadOnlyList<GeneratedFile> RtlFiles(IReadOnlyList<GeneratedFile> fileSet)
     {
-        var vm = new ViewModel(design, GeneratorVersion);
-        var p = design.Prefix;
-        var exp = design.Exp;
-        var files = new List<GeneratedFile>
-        {
-            Module(design, "sram", renderer.Render("rtl/sram.v.scriban", vm)),
-            Module(design, "fifo", renderer.Render("rtl/fifo.v.scriban", vm)),
-            Module(design, "pingpong", renderer.Render("rtl/pingpong.v.scriban", vm)),
-            Module(design, "exp_hi_rom", renderer.Render("rtl/exp_rom.v.scriban", new RomView(p, "exp_hi_rom",
-                $"exp(-hi * 2^-{exp.InputFractionBits - exp.LoBits}) for the {exp.HiBits} high bits of the clamped difference, {exp.TableFractionBits} fraction bits.",
-                exp.HiBits - 1, exp.TableEntryWidth - 1, vm.HiRom))),
-            Module(design, "exp_lo_rom", renderer.Render("rtl/exp_rom.v.scriban", new RomView(p, "exp_lo_rom",
-                $"exp(-lo * 2^-{exp.InputFractionBits}) for the {exp.LoBits} low bits of the clamped difference, {exp.TableFractionBits} fraction bits.",
-                exp.LoBits - 1, exp.TableEntryWidth - 1, vm.LoRom))),
-            Module(design, "divider", renderer.Render("rtl/divider.v.scriban", vm)),
-            Module(design, "column_side", renderer.Render("rtl/column_side.v.scriban", vm)),
-            Module(design, "candidate", renderer.Render("rtl/candidate.v.scriban", vm)),
-            Module(design, "dot_product", renderer.Render("rtl/dot_product.v.scriban", vm)),
-            Module(design, "exponent", renderer.Render("rtl/exponent.v.scriban", vm)),
-            Module(design, "output", renderer.Render("rtl/output.v.scriban", vm)),
-            Module(design, "top", renderer.Render("rtl/top.v.scriban", vm)),
-        };
-        return files;
+        var byName = fileSet.ToDictionary(f => f.Name, StringComparer.Ordinal);
+        var list = byName.TryGetValue(FileListName, out var filelist)
+            ? filelist.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            : throw new ArgumentException($"the file set has no {FileListName}");
+        return list.Select(name => byName.TryGetValue(name, out var file) ? file
+            : throw new ArgumentException($"{FileListName} names {name}, which the file set does not hold")).ToList();
+    }
+
+    public const string FileListName = "filelist.f";
+
+    /// <summary>Module files in dependency order (leaves first, the top last): the file list's order.</summary>
+    private List<GeneratedFile> RenderModules(Design design)
+    {
+        var common = CommonView.Of(design, GeneratorVersion);
+        GeneratedFile Module(string module, string template, object view) =>
+            new($"{design.Prefix}_{module}.v", renderer.Render("rtl/include/header.scriban", common)
+                + renderer.Render(template, common, view).TrimEnd('\n') + "\n\n`resetall\n");
+        return
+        [
+            Module("sram", "rtl/sram.v.scriban", PlainModuleView.Instance),
+            Module("fifo", "rtl/fifo.v.scriban", PlainModuleView.Instance),
+            Module("pingpong", "rtl/pingpong.v.scriban", PlainModuleView.Instance),
+            Module("exp_hi_rom", "rtl/exp_rom.v.scriban", ModuleViewBuilder.ExpHiRom(design)),
+            Module("exp_lo_rom", "rtl/exp_rom.v.scriban", ModuleViewBuilder.ExpLoRom(design)),
+            Module("divider", "rtl/divider.v.scriban", ModuleViewBuilder.Divider(design)),
+            Module("column_side", "rtl/column_side.v.scriban", CandidateViewBuilder.ColumnSide(design)),
+            Module("candidate", "rtl/candidate.v.scriban", CandidateViewBuilder.Candidate(design)),
+            Module("dot_product", "rtl/dot_product.v.scriban", ModuleViewBuilder.DotProduct(design)),
+            Module("exponent", "rtl/exponent.v.scriban", ModuleViewBuilder.Exponent(design)),
+            Module("output", "rtl/output.v.scriban", ModuleViewBuilder.Output(design)),
+            Module("top", "rtl/top.v.scriban", ModuleViewBuilder.Top(design)),
+        ];
     }
 
     /// <summary>Every file of the output folder: modules, filelist.f, the flow files (FuseSoC core, SDC, Yosys scripts) and manifest.json.</summary>
     public IReadOnlyList<GeneratedFile> Render(Design design)
     {
         var modules = RenderModules(design);
-        var filelist = new GeneratedFile("filelist.f", string.Concat(modules.Select(m => m.Name + "\n")));
+        var filelist = new GeneratedFile(FileListName, string.Concat(modules.Select(m => m.Name + "\n")));
         var files = modules.Append(filelist).ToList();
         files.AddRange(FlowFiles.Render(renderer, design, GeneratorVersion, modules.Select(m => m.Name).ToList()));
         files.Add(new GeneratedFile("manifest.json", Manifest.Build(design, GeneratorVersion, files)));
@@ -111,20 +123,5 @@ public sealed class Emitter(TemplateRenderer renderer)
                 Directory.Delete(staging, true);
             }
         }
-    }
-
-    private static GeneratedFile Module(Design design, string module, string body)
-    {
-        var name = $"{design.Prefix}_{module}";
-        var header = new StringBuilder()
-            .Append("// SPDX-License-Identifier: Apache-2.0\n")
-            .Append($"// generated by A3Gen from {design.Config.Name} - do not edit\n")
-            .Append("`resetall\n")
-            .Append("`timescale 1ns / 1ps\n")
-            .Append("`default_nettype none\n")
-            .Append('\n')
-            .Append(body.TrimEnd('\n'))
-            .Append("\n\n`resetall\n");
-        return new GeneratedFile(name + ".v", header.ToString());
     }
 }

@@ -21,6 +21,8 @@ public sealed class IcarusView
     {
         P = design.Prefix;
         ConfigName = design.Config.Name;
+        GeneratorVersion = Emitter.GeneratorVersion;
+        ConfigHash = design.Config.Hash();
         Dim = design.Dimension;
         MaxRows = design.MaxRows;
         RowLast = design.MaxRows - 1;
@@ -49,6 +51,8 @@ public sealed class IcarusView
 
     public string P { get; }
     public string ConfigName { get; }
+    public string GeneratorVersion { get; }
+    public string ConfigHash { get; }
     public int Dim { get; }
     public int MaxRows { get; }
     public int RowLast { get; }
@@ -69,6 +73,13 @@ public sealed class IcarusView
     public string IdsZero { get; }
     public string IterZero { get; }
     public string ThresholdZero { get; }
+    public int MId => WId - 1;
+    public int MIds => WIds - 1;
+    public int MIter => WIter - 1;
+    public int MN => WN - 1;
+    public int MResult => WResult - 1;
+    public int MRow => WRow - 1;
+    public int MThreshold => WThreshold - 1;
     public int QueryCapacity => DefaultQueryCapacity;
     public int PatternCapacity => DefaultPatternCapacity;
     public IReadOnlyList<TestbenchPortView> Ports { get; }

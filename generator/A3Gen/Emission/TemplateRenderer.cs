@@ -37,7 +37,14 @@ public sealed class TemplateRenderer(string templateDirectory)
         throw new DirectoryNotFoundException("cannot find the templates/ folder (set A3GEN_TEMPLATES)");
     }
 
-    public string Render(string templateName, object model)
+    /// <summary>Renders a template with one view: its public properties, named as in C#.</summary>
+    public string Render(string templateName, object model) => Render(templateName, new[] { model });
+
+    /// <summary>
+    /// Renders a template with several views side by side (a module's own view over <see cref="CommonView"/>):
+    /// their properties are the template's globals; a name defined twice is an error.
+    /// </summary>
+    public string Render(string templateName, params object[] views)
     {
         var template = Load(templateName);
         var context = new TemplateContext
@@ -54,17 +61,17 @@ public sealed class TemplateRenderer(string templateDirectory)
             IndentOnEmptyLines = false,
             MemberRenamer = member => member.Name,
             NewLine = "\n",
+            TemplateLoader = new FolderLoader(TemplateDirectory),
         };
         var globals = new ScriptObject();
-        globals.Import(model, renamer: member => member.Name);
-        // Every width W<Name> also appears as its most significant bit index M<Name> = W<Name> - 1,
-        // so that templates write [{{ MRow }}:0] and do no arithmetic.
-        foreach (var property in model.GetType().GetProperties())
+        foreach (var view in views)
         {
-            if (property.PropertyType == typeof(int) && property.Name.Length > 1 && property.Name[0] == 'W' && char.IsUpper(property.Name[1]))
+            var names = view.GetType().GetProperties().Select(p => p.Name).Where(globals.ContainsKey).ToList();
+            if (names.Count > 0)
             {
-                globals["M" + property.Name[1..]] = (int)property.GetValue(model)! - 1;
+                throw new InvalidOperationException($"template {templateName}: {string.Join(", ", names)} defined by two views");
             }
+            globals.Import(view, renamer: member => member.Name);
         }
         context.PushGlobal(globals);
         var text = template.Render(context);
@@ -85,5 +92,21 @@ public sealed class TemplateRenderer(string templateDirectory)
         }
         cache[name] = template;
         return template;
+    }
+
+    /// <summary>
+    /// Resolves <c>include "rtl/fragment.scriban"</c> against <c>templates/</c>: the shared Verilog fragments
+    /// (header, localparam block, ...) are written once and included by the module templates.
+    /// </summary>
+    private sealed class FolderLoader(string root) : ITemplateLoader
+    {
+        public string GetPath(TemplateContext context, Scriban.Parsing.SourceSpan callerSpan, string templateName) =>
+            Path.Combine(root, templateName);
+
+        public string Load(TemplateContext context, Scriban.Parsing.SourceSpan callerSpan, string templatePath) =>
+            File.ReadAllText(templatePath);
+
+        public ValueTask<string?> LoadAsync(TemplateContext context, Scriban.Parsing.SourceSpan callerSpan, string templatePath) =>
+            new(File.ReadAllText(templatePath));
     }
 }

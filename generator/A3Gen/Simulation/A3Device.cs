@@ -117,7 +117,7 @@ public sealed class A3Device : IDisposable
             {
                 throw new ArgumentOutOfRangeException(nameof(ids), $"a sorted-key entry has d = {Design.Dimension} rowIds, each 0..{Design.MaxRows - 1}");
             }
-            SetWords(loadIds, PortWords.Pack(rowIds, Design.RowIdWidth, Design.Dimension * Design.RowIdWidth));
+            SetWords(loadIds, PortWords.Pack(Design.RowIdsLayout, rowIds));
             if (row < 0 || row >= Design.MaxRows)
             {
                 throw new ArgumentOutOfRangeException(nameof(row), row, $"load row is 0..{Design.MaxRows - 1}");
@@ -169,7 +169,7 @@ public sealed class A3Device : IDisposable
                     $"{what} element {j}: {values[j]} is outside the input format {Design.Input.Describe()} ({Design.Input.MinRaw}..{Design.Input.MaxRaw})");
             }
         }
-        return PortWords.Pack(values, Design.Input.Width, Design.RowDataWidth);
+        return PortWords.Pack(Design.RowLayout, values);
     }
 
     // ---- the clock ----
@@ -197,7 +197,7 @@ public sealed class A3Device : IDisposable
     public QueryResult ReadResult()
     {
         model.Get(resultData, resultWords);
-        var output = PortWords.Unpack(resultWords, Design.Output.Width, Design.Dimension);
+        var output = PortWords.Unpack(resultWords, Design.ResultDataLayout);
         return new QueryResult(output, (int)Scalar(resultCandidates), (int)Scalar(resultKept), Scalar(resultFallback) != 0);
     }
 

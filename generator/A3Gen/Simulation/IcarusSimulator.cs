@@ -126,7 +126,7 @@ public sealed class IcarusSimulator(Design design, TemplateRenderer? renderer = 
     private string Build(int queryCapacity, int patternCapacity)
     {
         var files = DesignFiles is null
-            ? new Emitter(templates).RenderModules(design).ToList()
+            ? Emitter.RtlFiles(new Emitter(templates).Render(design)).ToList()
             : DesignFiles.Select(f => new GeneratedFile(Path.GetFileName(f), File.ReadAllText(f))).ToList();
         files.Add(new GeneratedFile($"{design.Prefix}_tb.v", RenderTestbench()));
         var hash = new StringBuilder();
@@ -227,23 +227,23 @@ public sealed class IcarusSimulator(Design design, TemplateRenderer? renderer = 
     // ---- files ----
     private void WriteStimulus(string dir, Stimulus stimulus, IReadOnlyList<QueryResult>? expected)
     {
-        int w = design.Input.Width, wo = design.Output.Width, wn = design.RowCountWidth;
-        WriteLines(dir, "keys.hex", stimulus.Keys.Select(r => Pack(r, w, design.Dimension, "key row")));
-        WriteLines(dir, "values.hex", stimulus.Values.Select(r => Pack(r, w, design.Dimension, "value row")));
-        WriteLines(dir, "query_data.hex", stimulus.Queries.Select(q => Pack(q.Query, w, design.Dimension, "query")));
+        int wn = design.RowCountWidth;
+        WriteLines(dir, "keys.hex", stimulus.Keys.Select(r => Pack(r, design.RowLayout, "key row")));
+        WriteLines(dir, "values.hex", stimulus.Values.Select(r => Pack(r, design.RowLayout, "value row")));
+        WriteLines(dir, "query_data.hex", stimulus.Queries.Select(q => Pack(q.Query, design.RowLayout, "query")));
         WriteLines(dir, "query_rows.hex", stimulus.Queries.Select(q => Hex(q.Rows, wn)));
         WriteLines(dir, "query_approx.hex", stimulus.Queries.Select(q => q.Settings.Approximate ? "1" : "0"));
         // An exact query ignores M and t: zeros.
         WriteLines(dir, "query_iters.hex", stimulus.Queries.Select(q => Hex(q.Settings.Approximate ? q.Settings.Iterations : 0, design.IterationCount.Width)));
         WriteLines(dir, "query_threshold.hex", stimulus.Queries.Select(q => Hex(q.Settings.Approximate ? q.Settings.ThresholdRaw : 0, design.Threshold.Width)));
         var sorted = stimulus.Sorted(design);
-        WriteLines(dir, "sorted_data.hex", sorted.Select(e => Pack(e.Select(x => x.Value).ToArray(), w, design.Dimension, "sorted-key entry")));
-        WriteLines(dir, "sorted_ids.hex", sorted.Select(e => Pack(e.Select(x => (long)x.RowId).ToArray(), design.RowIdWidth, design.Dimension, "sorted-key rowIds")));
+        WriteLines(dir, "sorted_data.hex", sorted.Select(e => Pack(e.Select(x => x.Value).ToArray(), design.RowLayout, "sorted-key entry")));
+        WriteLines(dir, "sorted_ids.hex", sorted.Select(e => Pack(e.Select(x => (long)x.RowId).ToArray(), design.RowIdsLayout, "sorted-key rowIds")));
         WriteLines(dir, "offer.hex", stimulus.QueryOffer.Select(b => b ? "1" : "0"));
         WriteLines(dir, "ready.hex", stimulus.ResultReady.Select(b => b ? "1" : "0"));
         if (expected is not null)
         {
-            WriteLines(dir, "expect_data.hex", expected.Select(r => Pack(r.OutputRaw, wo, design.Dimension, "expected output")));
+            WriteLines(dir, "expect_data.hex", expected.Select(r => Pack(r.OutputRaw, design.ResultDataLayout, "expected output")));
             WriteLines(dir, "expect_candidates.hex", expected.Select(r => Hex(r.Candidates, wn)));
             WriteLines(dir, "expect_kept.hex", expected.Select(r => Hex(r.Kept, wn)));
             WriteLines(dir, "expect_fallback.hex", expected.Select(r => r.Fallback ? "1" : "0"));
@@ -261,19 +261,19 @@ public sealed class IcarusSimulator(Design design, TemplateRenderer? renderer = 
     }
 
     /// <summary>Packs elements, element j at bits [j*width +: width], two's complement, as hex digits.</summary>
-    private static string Pack(long[] elements, int width, int count, string what)
+    private static string Pack(long[] elements, BusLayout bus, string what)
     {
-        if (elements.Length != count)
+        if (elements.Length != bus.Fields.Count)
         {
-            throw new ArgumentException($"{what}: {elements.Length} elements, need d = {count}");
+            throw new ArgumentException($"{what}: {elements.Length} elements, need d = {bus.Fields.Count}");
         }
-        var mask = (BigInteger.One << width) - 1;
         var packed = BigInteger.Zero;
-        for (int j = 0; j < count; j++)
+        for (int j = 0; j < elements.Length; j++)
         {
-            packed |= (new BigInteger(elements[j]) & mask) << (j * width);
+            var field = bus.Fields[j];
+            packed |= (new BigInteger(elements[j]) & ((BigInteger.One << field.Width) - 1)) << field.Lsb;
         }
-        return Hex(packed, count * width);
+        return Hex(packed, bus.Width);
     }
 
     private static string Hex(BigInteger value, int width)

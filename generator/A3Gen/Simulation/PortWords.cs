@@ -1,3 +1,5 @@
+using A3Gen.Elaboration;
+
 namespace A3Gen.Simulation;
 
 /// <summary>Packs vectors of fixed-width two's-complement elements into 32-bit words (element j at bits [j*W +: W]) and back.</summary>
@@ -29,6 +31,32 @@ public static class PortWords
             elements[j] = Extract(words, j * elementWidth, elementWidth, signed);
         }
         return elements;
+    }
+
+    /// <summary>Packs one value per field of <paramref name="bus"/>, each masked to its field, at the field's offset.</summary>
+    public static uint[] Pack(BusLayout bus, IReadOnlyList<long> values)
+    {
+        if (values.Count != bus.Fields.Count)
+        {
+            throw new ArgumentException($"{bus.Description}: {values.Count} values for {bus.Fields.Count} fields");
+        }
+        var words = new uint[Words(bus.Width)];
+        for (int k = 0; k < values.Count; k++)
+        {
+            Insert(words, bus.Fields[k].Lsb, bus.Fields[k].Width, (ulong)values[k]);
+        }
+        return words;
+    }
+
+    /// <summary>Unpacks every field of <paramref name="bus"/>, sign-extended when <paramref name="signed"/>.</summary>
+    public static long[] Unpack(ReadOnlySpan<uint> words, BusLayout bus, bool signed = true)
+    {
+        var values = new long[bus.Fields.Count];
+        for (int k = 0; k < values.Length; k++)
+        {
+            values[k] = Extract(words, bus.Fields[k].Lsb, bus.Fields[k].Width, signed);
+        }
+        return values;
     }
 
     /// <summary>Writes the low <paramref name="width"/> bits of <paramref name="value"/> at bit <paramref name="lsb"/>.</summary>

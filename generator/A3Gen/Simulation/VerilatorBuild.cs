@@ -76,7 +76,7 @@ public static class VerilatorBuild
         renderer ??= TemplateRenderer.Default();
         var verilator = FindVerilator();
         var version = VerilatorVersion(verilator);
-        var modules = new Emitter(renderer).RenderModules(design);
+        var modules = Emitter.RtlFiles(new Emitter(renderer).Render(design));
         var shim = VerilatorShim.Render(renderer, design, trace);
         var arguments = Arguments(design, trace, modules);
         var hash = Hash(version, arguments, modules, shim);

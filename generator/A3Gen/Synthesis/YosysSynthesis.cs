@@ -30,9 +30,8 @@ public sealed partial class YosysSynthesis(Design design, SynthTarget target, Me
     /// <summary>The files synthesis runs on: the generated output with the script for this target and memory mapping.</summary>
     public IReadOnlyList<GeneratedFile> Files()
     {
-        var emitter = new Emitter(templates);
-        var files = emitter.Render(design).ToList();
-        var verilog = emitter.RenderModules(design).Select(m => m.Name).ToList();
+        var files = new Emitter(templates).Render(design).ToList();
+        var verilog = Emitter.RtlFiles(files).Select(m => m.Name).ToList();
         var script = FlowFiles.Script(templates, design, Emitter.GeneratorVersion, verilog, target, memories);
         files[files.FindIndex(f => f.Name == script.Name)] = script;
         return files;

@@ -1,0 +1,299 @@
+using A3Gen.Elaboration;
+
+namespace A3Gen.Emission;
+
+/// <summary>Verilog literal and extension snippets, so that templates do no width arithmetic.</summary>
+public static class Verilog
+{
+    public static string Unsigned(int width, long value) => $"{width}'d{value}";
+
+    /// <summary>Zero-extends a signal of <paramref name="from"/> bits to <paramref name="to"/> bits.</summary>
+    public static string ZeroExtend(string signal, int from, int to) =>
+        to == from ? signal : to > from ? $"{{{{{to - from}{{1'b0}}}}, {signal}}}" : throw new ArgumentException("narrowing");
+
+    /// <summary>Sign-extends a signal of <paramref name="from"/> bits to <paramref name="to"/> bits.</summary>
+    public static string SignExtend(string signal, int from, int to) =>
+        to == from ? signal : to > from ? $"{{{{{to - from}{{{signal}[{from - 1}]}}}}, {signal}}}" : throw new ArgumentException("narrowing");
+}
+
+/// <summary>
+/// Builds every module template's view from <see cref="Design"/>: the one place where the design's
+/// numbers become the names, literals and loop lists a template prints. One method per template.
+/// </summary>
+public static class ModuleViewBuilder
+{
+    public static ExpRomView ExpHiRom(Design design)
+    {
+        var exp = design.Exp;
+        return new ExpRomView("exp_hi_rom",
+            $"exp(-hi * 2^-{exp.InputFractionBits - exp.LoBits}) for the {exp.HiBits} high bits of the clamped difference, {exp.TableFractionBits} fraction bits.",
+            RomLocalparams(design, exp.HiBits), Rom(exp.HiTable, exp.HiBits, exp.TableEntryWidth));
+    }
+
+    public static ExpRomView ExpLoRom(Design design)
+    {
+        var exp = design.Exp;
+        return new ExpRomView("exp_lo_rom",
+            $"exp(-lo * 2^-{exp.InputFractionBits}) for the {exp.LoBits} low bits of the clamped difference, {exp.TableFractionBits} fraction bits.",
+            RomLocalparams(design, exp.LoBits), Rom(exp.LoTable, exp.LoBits, exp.TableEntryWidth));
+    }
+
+    public static DividerView Divider(Design design)
+    {
+        int wExp = design.ExpValue.Width, wSum = design.ExpSum.Width;
+        var stages = new List<DividerStageView>();
+        int stepIndex = 0, quoWidth = 0;
+        for (int s = 0; s < design.DividerStageSteps.Count; s++)
+        {
+            bool lastStage = s == design.DividerStageSteps.Count - 1;
+            string rIn = s == 0 ? "num_i" : $"rem{s - 1}_q";
+            string qIn = s == 0 ? "" : $"quo{s - 1}_q";
+            var steps = new List<DividerStepView>();
+            for (int k = 0; k < design.DividerStageSteps[s]; k++, stepIndex++)
+            {
+                quoWidth++;
+                steps.Add(new DividerStepView(stepIndex, stepIndex == 0, stepIndex == design.QuotientBits - 1,
+                    k == 0 ? rIn : $"r{stepIndex - 1}", k == 0 ? qIn : $"q{stepIndex - 1}", quoWidth));
+            }
+            stages.Add(new DividerStageView(s, lastStage, rIn, qIn, quoWidth, steps));
+        }
+        var lp = new LocalparamList()
+            .Width("ExpWidth", wExp, $"numerator e: {design.ExpValue.Describe()}")
+            .Width("ExpSumWidth", wSum, $"denominator expsum: {design.ExpSum.Describe()}")
+            .Width("WeightWidth", design.Weight.Width, $"quotient w: {design.Weight.Describe()}")
+            .Width("QuotientWidth", design.QuotientBits, "quotient bits before rounding: 1 integer, the weight's fraction bits, 1 rounding bit");
+        return new DividerView(lp.Build(), design.Weight.FractionBits, design.DividerLatency, design.QuotientBits, stages,
+            Verilog.ZeroExtend("num_i", wExp, wSum + 1), $"q{design.QuotientBits - 1}");
+    }
+
+    public static DotProductView DotProduct(Design design)
+    {
+        int wProd = design.Product.Width, wScore = design.Score.Width, wId = design.RowIdWidth, wN = design.RowCountWidth;
+        var treeLevels = new List<TreeLevelView>();
+        var prevNames = Enumerable.Range(0, design.Dimension).Select(j => $"prod{j}_q").ToList();
+        int prevWidth = wProd;
+        foreach (var level in design.AdderTree)
+        {
+            var nodes = new List<TreeNodeView>();
+            for (int k = 0; k < level.Nodes; k++)
+            {
+                string name = $"sum{level.Level}_{k}";
+                string expr = 2 * k + 1 < prevNames.Count
+                    ? $"{prevNames[2 * k]} + {prevNames[2 * k + 1]}"
+                    : Verilog.SignExtend(prevNames[2 * k], prevWidth, level.Width);
+                nodes.Add(new TreeNodeView(name, level.Width, expr, level.Registered));
+            }
+            treeLevels.Add(new TreeLevelView(level.Level, level.Width, level.Registered, nodes));
+            prevNames = nodes.Select(n => n.Registered ? n.Name + "_q" : n.Name + "_d").ToList();
+            prevWidth = level.Width;
+        }
+        int dotPipe = 1 + design.AdderStages; // tag stages after the SRAM read: product register + adder registers
+
+        int scan = design.ScanWidth, win = design.ScanWindowWidth, offset = design.ScanOffsetWidth;
+        int padded = design.ScanWindowCount * scan;
+        int scanRow = win + offset;
+        // One window covers every row when N <= S: no select (the index would have no bits).
+        string window = design.ScanWindowCount == 1 ? "pos_padded" : $"pos_padded[{{win_q, {offset}'d0}} +: ScanWidth]";
+        // The last window, (n - 1) >> log2 S, from rows_m1 (RowCountWidth bits) into ScanWindowWidth bits; the bits it drops are zero.
+        int lastBits = wN - offset;
+        string lastWindow, lastUnused;
+        if (lastBits <= 0)
+        {
+            lastWindow = Verilog.Unsigned(win, 0);
+            lastUnused = "rows_m1";
+        }
+        else if (lastBits <= win)
+        {
+            lastWindow = Verilog.ZeroExtend("rows_m1[RowCountWidth-1:ScanOffsetWidth]", lastBits, win);
+            lastUnused = offset > 0 ? "rows_m1[ScanOffsetWidth-1:0]" : "";
+        }
+        else
+        {
+            lastWindow = "rows_m1[ScanOffsetWidth+ScanWindowWidth-1:ScanOffsetWidth]";
+            lastUnused = offset > 0
+                ? "rows_m1[RowCountWidth-1:ScanOffsetWidth+ScanWindowWidth], rows_m1[ScanOffsetWidth-1:0]"
+                : "rows_m1[RowCountWidth-1:ScanOffsetWidth+ScanWindowWidth]";
+        }
+
+        var lp = new LocalparamList()
+            .Width("ElementWidth", design.Input.Width, $"q and key elements: {design.Input.Describe()}")
+            .Width("RowWidth", design.RowDataWidth, $"a key row: d = {design.Dimension} elements")
+            .Width("RowIdWidth", wId, $"row id, 0..{design.MaxRows - 1}")
+            .Width("RowCountWidth", wN, $"row count, 0..{design.MaxRows}")
+            .Width("ProductWidth", wProd, $"product: {design.Product.Describe()}")
+            .Width("ScoreWidth", wScore, $"score: {design.Score.Describe()}")
+            .Width("ScanWidth", scan, "S, candidate-mask flags scanned per cycle")
+            .Width("ScanWindowWidth", win, $"scan window index, 0..{design.ScanWindowCount - 1}")
+            .Width("ScanOffsetWidth", offset, "log2 S, a row's offset within its window")
+            .Width("ScanRowWidth", scanRow, "a row id as {window, offset}")
+            .Width("PaddedMaskWidth", padded, "the candidate mask padded to whole windows")
+            .Bus(design.CandidateMeta)
+            .BusWidth(design.ScoreMeta)
+            .BusWidth(design.ScoreEntry);
+
+        string lastTag = $"tag{dotPipe}";
+        var scoreMeta = Packing.Concatenation(design.ScoreMeta, new Dictionary<string, string>
+        {
+            ["Max"] = "max_out",
+            ["Rows"] = "issued_q",
+            ["PostScoring"] = "use_mask",
+            ["Threshold"] = "threshold",
+            ["Fallback"] = "fallback",
+        });
+        var scoreEntry = Packing.Concatenation(design.ScoreEntry, new Dictionary<string, string>
+        {
+            ["Score"] = "score",
+            ["RowId"] = $"{lastTag}_row_q",
+        });
+        return new DotProductView(lp.Build(), design.Dimension, scan, Elements(design.Dimension), treeLevels, prevNames[0],
+            Tags(dotPipe), lastTag, padded - design.MaxRows, window,
+            Verilog.Unsigned(scan, 1), Verilog.Unsigned(scan, 0), Verilog.Unsigned(offset, 0),
+            Enumerable.Range(0, scan).Reverse().Select(b => new BitView(b, Verilog.Unsigned(offset, b))).ToList(),
+            lastWindow, lastUnused, scanRow > wId, Verilog.Unsigned(win, 0), Verilog.Unsigned(win, 1),
+            Verilog.Unsigned(wN, 0), Verilog.Unsigned(wN, 1), Verilog.Unsigned(wId, 0), Verilog.Unsigned(wId, 1),
+            $"{wScore}'sd0", scoreMeta, scoreEntry);
+    }
+
+    public static ExponentView Exponent(Design design)
+    {
+        int wScore = design.Score.Width, wExpIn = design.ExpInput.Width, wExp = design.ExpValue.Width, wSum = design.ExpSum.Width;
+        int wN = design.RowCountWidth, wId = design.RowIdWidth, wTableProd = design.Exp.ProductWidth;
+        var exp = design.Exp;
+        bool clamp = wScore > wExpIn;
+        int roundBit = exp.ProductShift - 1;
+        var lp = new LocalparamList()
+            .Width("RowIdWidth", wId, $"row id, 0..{design.MaxRows - 1}")
+            .Width("RowCountWidth", wN, $"row count, 0..{design.MaxRows}")
+            .Width("ScoreWidth", wScore, $"score and max - s: {design.Score.Describe()}")
+            .Width("ExpInputWidth", wExpIn, $"clamped difference u: {design.ExpInput.Describe()}")
+            .Width("ExpLoBits", exp.LoBits, "low bits of u: the low table's address")
+            .Width("TableWidth", exp.TableEntryWidth, $"a table entry: {exp.TableFractionBits} fraction bits + 1")
+            .Width("TableProductWidth", wTableProd, "exp(-hi) * exp(-lo) before rounding")
+            .Width("ExpShift", exp.ProductShift, "rounding shift from the table product to e")
+            .Width("ExpWidth", wExp, $"e: {design.ExpValue.Describe()}")
+            .Width("ExpSumWidth", wSum, $"expsum: {design.ExpSum.Describe()}")
+            .Bus(design.ScoreMeta)
+            .Bus(design.ScoreEntry)
+            .BusWidth(design.ExpMeta)
+            .BusWidth(design.ExpEntry);
+        var expMeta = Packing.Concatenation(design.ExpMeta, new Dictionary<string, string>
+        {
+            ["ExpSum"] = "expsum_new",
+            ["Kept"] = "kept_new",
+            ["Candidates"] = "rows",
+            ["Fallback"] = "fallback",
+        });
+        var expEntry = Packing.Concatenation(design.ExpEntry, new Dictionary<string, string>
+        {
+            ["Exp"] = "exp_val",
+            ["RowId"] = "tag3_row_q",
+        });
+        return new ExponentView(lp.Build(), Tags(3, tag0RowIsWire: true), clamp,
+            Verilog.Unsigned(wScore, exp.ClampRaw), Verilog.Unsigned(wExpIn, exp.ClampRaw),
+            clamp ? "" : Verilog.ZeroExtend("diff", wScore, wExpIn),
+            roundBit > 0,
+            Verilog.ZeroExtend("exp_val", wExp, wSum), Verilog.ZeroExtend("write", 1, wN),
+            Verilog.Unsigned(wSum, 0), Verilog.Unsigned(wN, 0), Verilog.Unsigned(wN, 1), Verilog.Unsigned(wId, 0), Verilog.Unsigned(wId, 1),
+            expMeta, expEntry);
+    }
+
+    public static OutputView Output(Design design)
+    {
+        int l = design.DividerLatency, wWv = design.WeightedValue.Width, wAcc = design.Accumulator.Width;
+        int wN = design.RowCountWidth, wId = design.RowIdWidth;
+        bool rounds = design.OutputShift > 0;
+        var lp = new LocalparamList()
+            .Width("ElementWidth", design.Input.Width, $"value elements: {design.Input.Describe()}")
+            .Width("RowWidth", design.RowDataWidth, $"a value row: d = {design.Dimension} elements")
+            .Width("RowIdWidth", wId, $"row id, 0..{design.MaxRows - 1}")
+            .Width("RowCountWidth", wN, $"row count, 0..{design.MaxRows}")
+            .Width("WeightWidth", design.Weight.Width, $"weight w: {design.Weight.Describe()}")
+            .Width("WeightedValueWidth", wWv, $"w * v: {design.WeightedValue.Describe()}")
+            .Width("AccumulatorWidth", wAcc, $"accumulator: {design.Accumulator.Describe()}")
+            .Width("OutputWidth", design.Output.Width, $"output element: {design.Output.Describe()}");
+        if (rounds)
+        {
+            lp.Width("OutputShift", design.OutputShift, "rounding shift from the accumulator to the output");
+        }
+        lp.Bus(design.ExpMeta)
+            .Bus(design.ExpEntry)
+            .Bus(design.ResultQueueEntry);
+        var tags = Tags(l + 1, tag0RowIsWire: true).Select(t => t with { HasRow = t.Index <= l - 1 }).ToList();
+        return new OutputView(lp.Build(), design.Dimension, l, Elements(design.Dimension), tags, $"tag{l + 1}",
+            $"tag{l - 1}_valid_q", l == 1 ? "tag0_row" : $"tag{l - 1}_row_q",
+            Enumerable.Range(0, design.Dimension).Select(j => Verilog.SignExtend($"wv{j}_q", wWv, wAcc)).ToList(),
+            rounds, design.OutputShift > 1, $"{wAcc}'sd0",
+            Verilog.Unsigned(wN, 1), Verilog.Unsigned(wId, 0), Verilog.Unsigned(wId, 1), Verilog.Unsigned(wN, 0));
+    }
+
+    public static TopView Top(Design design)
+    {
+        int wId = design.RowIdWidth, d = design.Dimension;
+        var lp = new LocalparamList()
+            .Width("MaxRows", design.MaxRows, "N, rows of every memory")
+            .Width("ElementWidth", design.Input.Width, $"an element of q, K, V: {design.Input.Describe()}")
+            .Width("RowWidth", design.RowDataWidth, $"a row of K or V: d = {d} elements")
+            .Width("RowIdWidth", wId, $"row id, 0..{design.MaxRows - 1}")
+            .Width("SideCount", 2 * d, "column-sides of the candidate search: max side of column j at 2j, min side at 2j+1")
+            .BusWidth(design.QueryQueueEntry)
+            .Width("QueryQueueDepth", design.Config.QueryQueueDepth, "query queue entries")
+            .Width("QueryQueuePtrWidth", design.QueryQueuePointerWidth, "query queue pointer")
+            .Width("QueryQueueCountWidth", design.QueryQueueCountWidth, "query queue occupancy")
+            .BusWidth(design.SortedEntry)
+            .BusWidth(design.CandidateMeta)
+            .BusWidth(design.ScoreMeta)
+            .BusWidth(design.ScoreEntry)
+            .BusWidth(design.ExpMeta)
+            .BusWidth(design.ExpEntry)
+            .Bus(design.ResultQueueEntry)
+            .Width("ResultQueueDepth", design.Config.ResultQueueDepth, "result queue entries")
+            .Width("ResultQueuePtrWidth", design.ResultQueuePointerWidth, "result queue pointer")
+            .Width("ResultQueueCountWidth", design.ResultQueueCountWidth, "result queue occupancy");
+        int nameWidth = design.Ports.Max(p => p.Range.Length + p.Name.Length + 1);
+        var ports = design.Ports
+            .Select((p, k) => new PortView(p.Direction == "input" ? "input " : "output", p.Range,
+                (p.Name + (k == design.Ports.Count - 1 ? "" : ",")).PadRight(nameWidth - p.Range.Length), "", p.Description))
+            .ToList();
+        var queryEntry = Packing.Concatenation(design.QueryQueueEntry, new Dictionary<string, string>
+        {
+            ["Q"] = "query_data_i",
+            ["Rows"] = "query_rows_i",
+            ["Approximate"] = "query_approx_i",
+            ["Iterations"] = "query_iterations_i",
+            ["Threshold"] = "query_threshold_i",
+        });
+        var sorted = new List<SortedMemoryView>();
+        for (int j = 0; j < d; j++)
+        {
+            // load_ids_i is a scalar port when d = 1 and N <= 2: no select then.
+            string ids = d * wId == 1 ? "load_ids_i" : $"load_ids_i[{j}*RowIdWidth +: RowIdWidth]";
+            var packing = Packing.Concatenation(design.SortedEntry, new Dictionary<string, string>
+            {
+                ["Value"] = $"load_data_i[{j}*ElementWidth +: ElementWidth]",
+                ["RowId"] = ids,
+            });
+            sorted.Add(new SortedMemoryView(2 * j, $"max{j}", packing));
+            sorted.Add(new SortedMemoryView((2 * j) + 1, $"min{j}", packing));
+        }
+        return new TopView(lp.Build(), design.MaxRows, d, ports, (1L << wId) > design.MaxRows,
+            Verilog.ZeroExtend("load_row_i", wId, wId + 1), Verilog.Unsigned(wId + 1, design.MaxRows), queryEntry, sorted);
+    }
+
+    private static IReadOnlyList<LocalparamView> RomLocalparams(Design design, int addressBits) =>
+        new LocalparamList()
+            .Width("AddressWidth", addressBits, "table address")
+            .Width("EntryWidth", design.Exp.TableEntryWidth, $"table entry: {design.Exp.TableFractionBits} fraction bits + 1")
+            .Build();
+
+    private static List<ElementView> Elements(int count) =>
+        Enumerable.Range(0, count).Select(j => new ElementView(j)).ToList();
+
+    /// <summary>Tags 1..count; tag0's row is a register (dot product) or the memory's read data (a wire).</summary>
+    private static List<PipeStageView> Tags(int count, bool tag0RowIsWire = false) =>
+        Enumerable.Range(1, count)
+            .Select(k => new PipeStageView(k, $"tag{k - 1}", k == 1 && tag0RowIsWire ? "tag0_row" : $"tag{k - 1}_row_q"))
+            .ToList();
+
+    private static List<RomEntryView> Rom(IReadOnlyList<long> table, int addressBits, int width) =>
+        table.Select((v, a) => new RomEntryView(Verilog.Unsigned(addressBits, a), Verilog.Unsigned(width, v))).ToList();
+}

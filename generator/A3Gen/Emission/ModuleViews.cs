@@ -1,0 +1,163 @@
+using A3Gen.Configuration;
+using A3Gen.Elaboration;
+
+namespace A3Gen.Emission;
+
+/// <summary>
+/// What every module template sees besides its own view: the prefix, the reset, and what the header
+/// says (configuration name, generator version, the configuration's SHA-256).
+/// </summary>
+/// <param name="ResetEdge">The reset's term in a sequential block's sensitivity list ("" when synchronous).</param>
+/// <param name="ResetActive">The condition under which the reset is active.</param>
+public sealed record CommonView(string Prefix, string ConfigName, string GeneratorVersion, string ConfigHash,
+    string ResetPort, string ResetEdge, string ResetActive)
+{
+    public static CommonView Of(Design design, string generatorVersion)
+    {
+        bool async = design.Config.Reset == ResetStyle.AsyncLow;
+        string rst = design.ResetPort;
+        return new CommonView(design.Prefix, design.Config.Name, generatorVersion, design.Config.Hash(),
+            rst, async ? $" or negedge {rst}" : "", async ? $"!{rst}" : rst);
+    }
+}
+
+/// <summary>The view of a module that needs nothing beyond <see cref="CommonView"/> (SRAM, FIFO, ping-pong control).</summary>
+public sealed record PlainModuleView
+{
+    public static PlainModuleView Instance { get; } = new();
+}
+
+public sealed record ElementView(int Index);
+
+/// <summary>One register stage of a stage's tag pipeline (valid, last and what else the stage carries).</summary>
+/// <param name="Prev">The tag it takes over.</param>
+/// <param name="PrevRow">The row id it takes over: a register, or tag0's wire.</param>
+/// <param name="HasRow">False past the last stage that needs the row id.</param>
+public sealed record PipeStageView(int Index, string Prev, string PrevRow, bool HasRow = true)
+{
+    /// <summary>The keep flag (post-scoring) this tag takes over: tag0's is a wire.</summary>
+    public string PrevKeep => Index == 1 ? "tag0_keep" : $"tag{Index - 1}_keep_q";
+}
+
+public sealed record BitView(int Index, string Literal);
+
+public sealed record TreeNodeView(string Name, int Width, string Expression, bool Registered);
+
+public sealed record TreeLevelView(int Level, int Width, bool Registered, IReadOnlyList<TreeNodeView> Nodes)
+{
+    public int Msb => Width - 1;
+}
+
+public sealed record DividerStepView(int Index, bool First, bool Last, string RemainderIn, string QuotientIn, int QuotientWidthOut)
+{
+    public int QuotientMsb => QuotientWidthOut - 1;
+}
+
+public sealed record DividerStageView(int Index, bool Last, string RemainderIn, string QuotientIn, int QuotientWidth, IReadOnlyList<DividerStepView> Steps)
+{
+    public int QuotientMsb => QuotientWidth - 1;
+
+    public string LastRemainder => $"r{Steps[^1].Index}";
+
+    public string LastQuotient => $"q{Steps[^1].Index}";
+}
+
+public sealed record RomEntryView(string Address, string Value);
+
+/// <summary>templates/rtl/exp_rom.v.scriban: one of the exponent's two lookup tables.</summary>
+public sealed record ExpRomView(string Name, string Purpose, IReadOnlyList<LocalparamView> Localparams, IReadOnlyList<RomEntryView> Entries);
+
+/// <summary>templates/rtl/divider.v.scriban: the pipelined restoring divider of the output stage.</summary>
+public sealed record DividerView(
+    IReadOnlyList<LocalparamView> Localparams,
+    int WeightFractionBits,
+    int Latency,
+    int Steps,
+    IReadOnlyList<DividerStageView> Stages,
+    string NumeratorExtended,
+    string LastStep);
+
+/// <summary>templates/rtl/dot_product.v.scriban.</summary>
+public sealed record DotProductView(
+    IReadOnlyList<LocalparamView> Localparams,
+    int Dimension,
+    int ScanWidth,
+    IReadOnlyList<ElementView> Elements,
+    IReadOnlyList<TreeLevelView> TreeLevels,
+    string ScoreRoot,
+    IReadOnlyList<PipeStageView> Tags,
+    string LastTag,
+    int MaskPadBits,
+    string WindowSelect,
+    string ScanOne,
+    string ScanZero,
+    string ScanOffsetZero,
+    IReadOnlyList<BitView> ScanBitsDescending,
+    string LastWindow,
+    string LastWindowUnused,
+    bool ScanRowWiderThanRowId,
+    string WindowZero,
+    string WindowOne,
+    string RowCountZero,
+    string RowCountOne,
+    string RowIdZero,
+    string RowIdOne,
+    string ScoreZero,
+    string ScoreMetaPacking,
+    string ScoreEntryPacking);
+
+/// <summary>templates/rtl/exponent.v.scriban (with post-scoring).</summary>
+public sealed record ExponentView(
+    IReadOnlyList<LocalparamView> Localparams,
+    IReadOnlyList<PipeStageView> Tags,
+    bool ClampNeeded,
+    string ClampLimit,
+    string ClampValue,
+    string DifferenceExtended,
+    bool HasLowUnused,
+    string ExpExtended,
+    string KeptIncrement,
+    string ExpSumZero,
+    string RowCountZero,
+    string RowCountOne,
+    string RowIdZero,
+    string RowIdOne,
+    string ExpMetaPacking,
+    string ExpEntryPacking);
+
+/// <summary>templates/rtl/output.v.scriban.</summary>
+public sealed record OutputView(
+    IReadOnlyList<LocalparamView> Localparams,
+    int Dimension,
+    int DividerLatency,
+    IReadOnlyList<ElementView> Elements,
+    IReadOnlyList<PipeStageView> Tags,
+    string LastTag,
+    string ValueReadValid,
+    string ValueReadRow,
+    IReadOnlyList<string> WeightedValueExtended,
+    bool Rounds,
+    bool HasLowUnused,
+    string AccumulatorZero,
+    string RowCountOne,
+    string RowIdZero,
+    string RowIdOne,
+    string RowCountZero);
+
+/// <summary>A top-level port declaration, its columns aligned.</summary>
+public sealed record PortView(string Direction, string Range, string Name, string Separator, string Description);
+
+/// <summary>One column-side's sorted-key memory in the top: its index among the sides, its name, its write word.</summary>
+public sealed record SortedMemoryView(int Index, string Name, string Packing);
+
+/// <summary>templates/rtl/top.v.scriban.</summary>
+public sealed record TopView(
+    IReadOnlyList<LocalparamView> Localparams,
+    int MaxRows,
+    int Dimension,
+    IReadOnlyList<PortView> Ports,
+    bool LoadRowCheck,
+    string LoadRowExtended,
+    string MaxRowsLiteral,
+    string QueryEntryPacking,
+    IReadOnlyList<SortedMemoryView> SortedMemories);
