@@ -26,13 +26,10 @@ public sealed class AsicSmallFixture : IDisposable
     public void Dispose() => Directory.Delete(Path.GetDirectoryName(Dir)!, true);
 }
 
-/// <summary>The standard-cell flow: FO4 measured, the SRAM timing model, every mapped instance timed, and the FO4 budget of every register-to-register path.</summary>
-public class AsicTimingTests(AsicSmallFixture small) : IClassFixture<AsicSmallFixture>
+/// <summary>The pieces of the standard-cell flow: FO4 measured on the library, the SRAM timing model, the clock option.</summary>
+public class AsicModelTests
 {
-    /// <summary>Every register-to-register path must fit in this many FO4 of the library (about 250 MHz on OSU 0.18 um).</summary>
-    public const double Fo4Budget = 40;
-
-    private static string Sta => ExternalTool.Require("sta", "run scripts/test.sh, which installs OpenSTA (opensta)");
+    internal static string Sta => ExternalTool.Require("sta", "run scripts/test.sh, which installs OpenSTA (opensta)");
 
     [Fact]
     public void Fo4IsMeasuredFromTheLibraryInASaneRange()
@@ -41,7 +38,6 @@ public class AsicTimingTests(AsicSmallFixture small) : IClassFixture<AsicSmallFi
         var fo4 = Fo4Chain.Measure(Sta, dir, AsicFlow.DefaultLiberty, TimeSpan.FromMinutes(1));
         // A fanout-of-4 inverter in a 0.18 um process: 60 to 150 ps (about 99 ps for the OSU cells at typical corner).
         Assert.InRange(fo4.Ps, 60, 150);
-        Assert.Equal(small.Timing.Fo4Ps, fo4.Ps);
         Directory.Delete(dir, true);
     }
 
@@ -87,6 +83,14 @@ public class AsicTimingTests(AsicSmallFixture small) : IClassFixture<AsicSmallFi
         Assert.DoesNotContain('\n', e.Message);
     }
 
+}
+
+/// <summary>a3-small on the standard cells: every mapped instance timed, every stage reported, and the FO4 budget of every register-to-register path.</summary>
+public class AsicTimingTests(AsicSmallFixture small) : IClassFixture<AsicSmallFixture>
+{
+    /// <summary>Every register-to-register path must fit in this many FO4 of the library (about 250 MHz on OSU 0.18 um).</summary>
+    public const double Fo4Budget = 40;
+
     [Fact]
     public void OpenStaTimesEveryInstanceYosysMapped()
     {
@@ -105,6 +109,7 @@ public class AsicTimingTests(AsicSmallFixture small) : IClassFixture<AsicSmallFi
             Assert.True(s.WorstRegisterToRegister is { CycleNs: > 0 }, $"{stage}: no register-to-register path");
         }
         Assert.Equal(Math.Round(1000.0 / t.Worst.CycleNs, 1), t.AchievedMhz);
+        Assert.InRange(t.Fo4Ps, 60, 150);
     }
 
     [Fact]
