@@ -31,6 +31,21 @@ public class AsicModelTests
 {
     internal static string Sta => ExternalTool.Require("sta", "run scripts/test.sh, which installs OpenSTA (opensta)");
 
+    [Theory]
+    [InlineData("0", "--clock-mhz must be a number in (0, 100000], got 0")]
+    [InlineData("fast", "--clock-mhz must be a number in (0, 100000], got 'fast'")]
+    [InlineData("-3", "--clock-mhz must be a number in (0, 100000], got -3")]
+    public void SynthCommandRejectsABadClockInOneLineWritingNothing(string value, string message)
+    {
+        var outDir = Path.Combine(TestSupport.TempDir("asic-clock"), "out");
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = Cli.Cli.Run(["synth", "--target", "asic", "--config", Path.Combine(TestSupport.RepoRoot, "configs", "a3-small.json"), "--clock-mhz", value, "--out", outDir], stdout, stderr);
+        Assert.NotEqual(0, code);
+        Assert.Equal($"a3gen: error: {message}", stderr.ToString().Trim());
+        Assert.False(Directory.Exists(outDir));
+    }
+
     [Fact]
     public void Fo4IsMeasuredFromTheLibraryInASaneRange()
     {

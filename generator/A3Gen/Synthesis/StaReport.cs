@@ -41,8 +41,9 @@ public sealed partial class StaReport(string output, AsicNetlist netlist, double
         double s = double.Parse(slack.Groups[1].Value, CultureInfo.InvariantCulture);
         double cycle = Math.Round(periodNs - s, 4);
         var endPin = steps.Count > 0 ? steps[^1] : (end.Groups[1].Value, "");
+        var startPin = steps.FirstOrDefault(x => x.Instance == start.Groups[1].Value && x.Pin is not ("CLK" or "clk_i"));
         return new AsicPath(cycle, Math.Round(cycle * 1000 / fo4Ps, 1), s, Math.Max(0, steps.Count - 2),
-            Describe(start.Groups[1].Value, null), Describe(end.Groups[1].Value, endPin.Item2),
+            Describe(start.Groups[1].Value, startPin.Pin), Describe(end.Groups[1].Value, endPin.Item2),
             netlist.OriginalName(start.Groups[1].Value), netlist.OriginalName(end.Groups[1].Value));
     }
 
