@@ -2,6 +2,14 @@
 # Benchmarks of the paper configuration, printed as a Markdown table of medians: generate time,
 # Verilator build time (cold and cached), co-simulation speed (Verilator and Icarus), and measured
 # cycles per query and latency for n = 16, 64, 320 next to the prediction and the paper.
+# Then the paper configuration on the OSU 0.18 um standard cells (Yosys + OpenSTA, about 11 minutes
+# and 2 GB): its worst path in ns and FO4, achieved clock, area and power (A3GEN_BENCH_ASIC=0 skips it).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-exec "$root/scripts/a3gen" bench "$@"
+"$root/scripts/a3gen" bench "$@"
+if [ "${A3GEN_BENCH_ASIC:-1}" != 0 ]; then
+  out="$(mktemp -d)"
+  trap 'rm -rf "$out"' EXIT
+  echo
+  "$root/scripts/a3gen" synth --target asic --config "$root/configs/a3-paper.json" --out "$out/a3-paper-asic" | grep -F ' on osu018'
+fi

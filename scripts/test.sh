@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the HDL tools if missing (Debian packages: Verilator, Icarus Verilog, Yosys, nextpnr-ice40
-# with the iCE40 chip database of fpga-icestorm) and the font the exploration plots use (DejaVu),
+# with the iCE40 chip database of fpga-icestorm, OpenSTA and the OSU 0.18 um standard cells of qflow) and the font the exploration plots use (DejaVu),
 # then runs every test: unit, golden-model, lint-gate, co-simulation, synthesis, trace, capture and
 # exploration tests.
 set -euo pipefail
@@ -11,6 +11,8 @@ command -v iverilog >/dev/null 2>&1 || missing+=(iverilog)
 command -v yosys >/dev/null 2>&1 || missing+=(yosys)
 command -v nextpnr-ice40 >/dev/null 2>&1 || missing+=(nextpnr-ice40)
 command -v icepack >/dev/null 2>&1 || missing+=(fpga-icestorm)
+command -v sta >/dev/null 2>&1 || missing+=(opensta)
+[ -f /usr/share/qflow/tech/osu018/osu018_stdcells.lib ] || missing+=(qflow-tech-osu018)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]} with apt-get" >&2

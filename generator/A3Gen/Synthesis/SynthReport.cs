@@ -76,7 +76,8 @@ public sealed record SynthReport(
     LongestPath LongestPath,
     int CheckProblems,
     IReadOnlyList<MacroReport> Macros,
-    PlaceAndRoute? PlaceAndRoute)
+    PlaceAndRoute? PlaceAndRoute,
+    AsicTiming? Asic = null)
 {
     public SynthTarget TargetKind => Enum.Parse<SynthTarget>(Target, ignoreCase: true);
 }

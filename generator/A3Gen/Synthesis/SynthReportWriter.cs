@@ -14,7 +14,7 @@ public static class SynthReportWriter
         Formatting = Formatting.Indented,
     };
 
-    public static string Json(SynthReport report) => JsonConvert.SerializeObject(report, Settings).Replace("\r\n", "\n") + "\n";
+    public static string Json(object report) => JsonConvert.SerializeObject(report, Settings).Replace("\r\n", "\n") + "\n";
 
     public static string Markdown(SynthReport r)
     {
@@ -59,6 +59,10 @@ public static class SynthReportWriter
             sb.Append(p.Ran
                 ? string.Create(inv, $"Fmax **{p.FmaxMhz:0.00} MHz** (target {p.TargetMhz} MHz); logic cells {p.LogicCells} / {p.LogicCellsAvailable}, block RAM {p.Rams} / {p.RamsAvailable}, I/O {p.Ios} / {p.IosAvailable}. {p.Note}.\n")
                 : string.Create(inv, $"Not run: {p.Note}.\n"));
+        }
+        if (r.Asic is { } asic)
+        {
+            sb.Append('\n').Append(AsicReportWriter.Markdown(r.Config, asic));
         }
         return sb.ToString();
     }

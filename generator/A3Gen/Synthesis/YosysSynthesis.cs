@@ -27,6 +27,9 @@ public sealed partial class YosysSynthesis(Design design, SynthTarget target, Me
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>When set, the standard-cell flow also runs, in the subfolder asic/, and its figures join the report.</summary>
+    public AsicFlow? Asic { get; init; }
+
     /// <summary>The files synthesis runs on: the generated output with the script for this target and memory mapping.</summary>
     public IReadOnlyList<GeneratedFile> Files()
     {
@@ -48,6 +51,11 @@ public sealed partial class YosysSynthesis(Design design, SynthTarget target, Me
                 File.WriteAllText(Path.Combine(dir, file.Name), file.Text);
             }
             report = RunIn(dir);
+            if (Asic is { } asic)
+            {
+                var asicDir = Directory.CreateDirectory(Path.Combine(dir, "asic")).FullName;
+                report = report with { Asic = asic.RunIn(asicDir) };
+            }
             File.WriteAllText(Path.Combine(dir, "report.json"), SynthReportWriter.Json(report));
             File.WriteAllText(Path.Combine(dir, "report.md"), SynthReportWriter.Markdown(report));
         });
