@@ -81,8 +81,9 @@ public sealed partial class AsicFlow
         var sta = ExternalTool.Require("sta", "install OpenSTA (apt-get install -y opensta)", ToolSearchPath);
         var p = design.Prefix;
         var emitter = new Emitter(templates);
-        var verilog = emitter.RenderModules(design).Select(m => m.Name).Where(n => n.EndsWith(".v", StringComparison.Ordinal)).ToList();
-        foreach (var file in emitter.Render(design).Where(f => verilog.Contains(f.Name) && f.Name != $"{p}_sram.v"))
+        // The emitted file set's Verilog, but the SRAM module: the macro wrapper below stands in for it.
+        var verilog = Emitter.RtlFiles(emitter.Render(design)).Where(f => f.Name != $"{p}_sram.v").ToList();
+        foreach (var file in verilog)
         {
             File.WriteAllText(Path.Combine(dir, file.Name), file.Text);
         }
@@ -98,7 +99,7 @@ public sealed partial class AsicFlow
             PeriodPs = periodPs,
             WrapperFile = SramLiberty.WrapperFileName(design),
             SramLiberty = SramLiberty.FileName(design),
-            OtherFiles = verilog.Where(f => f != $"{p}_sram.v").ToList(),
+            OtherFiles = verilog.Select(f => f.Name).ToList(),
             ScriptName,
             ConstrFile = "abc_constr.txt",
             BufferCell = "BUFX2",
