@@ -40,12 +40,12 @@ public class CliTests
     public void SynthRejectsAnUnknownTargetInOneLine()
     {
         var outDir = Path.Combine(TestSupport.TempDir("synth-bad"), "out");
-        var (code, stdout, stderr) = Run("synth", "--config", Config("a3-small"), "--target", "asic", "--out", outDir);
+        var (code, stdout, stderr) = Run("synth", "--config", Config("a3-small"), "--target", "asic40", "--out", outDir);
         Assert.Equal(1, code);
         Assert.Equal("", stdout);
         Assert.Single(stderr.Trim().Split('\n'));
         Assert.StartsWith("a3gen: error: ", stderr);
-        Assert.Contains("asic", stderr);
+        Assert.Contains("asic40", stderr);
         Assert.False(Directory.Exists(outDir));
     }
 
