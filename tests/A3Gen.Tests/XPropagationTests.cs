@@ -30,9 +30,23 @@ public class XPropagationTests
         // A random small configuration with the other fields away from their defaults.
         "x-random" => new Design(new A3Config
         {
-            Name = "x-random", MaxRows = 11, Dimension = 3, IntegerBits = 2, FractionBits = 5, ExpFractionBits = 6, WeightFractionBits = 7,
-            OutputFractionBits = 4, ExpTableGuardBits = 1, AdderLevelsPerStage = 1, DividerLatency = 3, Reset = ResetStyle.SyncHigh,
-            QueryQueueDepth = 3, ResultQueueDepth = 1, MaxIterations = 40, ProductQueueDepth = 3, ScanWidth = 4,
+            Name = "x-random",
+            MaxRows = 11,
+            Dimension = 3,
+            IntegerBits = 2,
+            FractionBits = 5,
+            ExpFractionBits = 6,
+            WeightFractionBits = 7,
+            OutputFractionBits = 4,
+            ExpTableGuardBits = 1,
+            AdderLevelsPerStage = 1,
+            DividerLatency = 3,
+            Reset = ResetStyle.SyncHigh,
+            QueryQueueDepth = 3,
+            ResultQueueDepth = 1,
+            MaxIterations = 40,
+            ProductQueueDepth = 3,
+            ScanWidth = 4,
         }),
         _ => Lint.DesignFor(name),
     };
