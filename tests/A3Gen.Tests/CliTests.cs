@@ -122,9 +122,9 @@ public class CliTests
     [InlineData("""{"keys": [[1,2,3,4]], "values": [[1,2,3,4]], "queries": []}""", "queries is empty; give at least one query")]
     [InlineData("""{"keys": [], "values": [], "queries": [[0,0,0,0]]}""", "keys has 0 rows; give at least one")]
     [InlineData("""{"keys": [[1,2,3,4]], "values": [[1,2,3,4]], "queries": [{"q": [0,0,0,0], "mode": "approx", "iterations": 99999999999999999999}]}""", "queries[0].iterations = 99999999999999999999 is out of range 0..128 (the configuration's maxIterations)")]
-    [InlineData("""{"keys": [[1,2,3,4]], "values": [[1,2,3,4]], "queries": [[0,0,0,0],]}""", "line 1, column 75: trailing comma (not allowed in JSON)")]
-    [InlineData("""{"keys": [[1,2,3,4]], "values": [[1,2,3,4]], "queries": [[0,0,0,Infinity]]}""", "line 1, column 66: 'I' is an invalid start of a value")]
-    [InlineData("""{"keys": [[1,2,3,4]], "keys": [[1,2,3,4]], "values": [[1,2,3,4]], "queries": [[0,0,0,0]]}""", "line 1, column 24: duplicate key 'keys'")]
+    [InlineData("""{"keys": [[1,2,3,4]], "values": [[1,2,3,4]], "queries": [[0,0,0,0],]}""", "line 1, column 68: trailing comma (not allowed in JSON)")]
+    [InlineData("""{"keys": [[1,2,3,4]], "values": [[1,2,3,4]], "queries": [[0,0,0,Infinity]]}""", "line 1, column 65: 'I' is an invalid start of a value")]
+    [InlineData("""{"keys": [[1,2,3,4]], "keys": [[1,2,3,4]], "values": [[1,2,3,4]], "queries": [[0,0,0,0]]}""", "line 1, column 23: duplicate key 'keys'")]
     [InlineData("""{"keys": [[1,2,3,4]], "values": null, "queries": [[0,0,0,0]]}""", "field 'values' is missing")]
     [InlineData("""{"keys": [[1,2,3,4]], "queries": [[0,0,0,0]]}""", "field 'values' is missing")]
     public void DataFileErrorsNameTheMatrixRowAndColumn(string json, string message)
