@@ -42,6 +42,10 @@ public static class ExploreCommand
                 ThresholdPercents = ExploreOptions.ParseThresholds(parse.GetValue(thresholdOption)!),
                 QueriesPerInstance = parse.GetValue(queriesOption),
             };
+            if (options.QueriesPerInstance is { } k && k < 1)
+            {
+                throw new UserException($"--queries-per-instance = {k}; give at least 1");
+            }
             int cosim = parse.GetValue(cosimOption);
             if (cosim < 0)
             {

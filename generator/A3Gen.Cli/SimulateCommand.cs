@@ -21,7 +21,7 @@ public static class SimulateCommand
         var traceOption = new Option<string?>("--trace") { Description = "write an FST waveform of the run to this file (verilator only)" };
         var modeOption = new Option<string>("--mode") { Description = "path of the queries that do not say: exact (every row) or approx (candidate search and post-scoring)", DefaultValueFactory = _ => "exact" };
         modeOption.AcceptOnlyFromAmong("exact", "approx");
-        var iterationsOption = new Option<int?>("--iterations") { Description = "M, greedy iterations of an approximate query that does not say (default n / 2, the paper's conservative setting)" };
+        var iterationsOption = new Option<int?>("--iterations") { Description = "M, greedy iterations of an approximate query that does not say (default n / 2 rounded down, at least 1: the paper's conservative setting)" };
         var thresholdOption = new Option<double?>("--threshold-percent") { Description = "T: post-scoring keeps rows whose weight is at least T% of the largest, t = ln(100 / T) (default 5)" };
         var command = new Command("simulate", "Run the data file's queries back to back on the generated design and print the results as JSON.")
         {
@@ -46,10 +46,14 @@ public static class SimulateCommand
             {
                 throw new UserException($"--threshold-percent {t} is out of range (0, 100]");
             }
+            var outPath = parse.GetValue(outOption);
+            if (outPath is not null && Directory.Exists(outPath))
+            {
+                throw new UserException($"--out '{outPath}' is a folder; give a file name");
+            }
             var data = DataFile.Load(parse.GetValue(dataOption)!, design, parse.GetValue(saturateOption), defaults);
             var run = Simulators.Run(design, simulatorName, data.Stimulus, trace);
             var json = ToJson(design, data.Stimulus, run, data.SaturatedCount).ToString(Formatting.Indented).Replace("\r\n", "\n") + "\n";
-            var outPath = parse.GetValue(outOption);
             if (outPath is null)
             {
                 stdout.Write(json);

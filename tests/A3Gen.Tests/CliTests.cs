@@ -120,7 +120,12 @@ public class CliTests
     [InlineData("""{"keys": [[1,2,3,4]], "values": [[1,2,3,4]], "queries": [[0,0,40,0]]}""", "queries[0][2] = 40 does not fit the input format s9.4 (range -16..15.9375); pass --saturate to clamp")]
     [InlineData("""{"keys": [[1,2,3,4]], "values": [[1,2,"x",4]], "queries": [[0,0,0,0]]}""", "values[0][2] = \"x\" is not a number")]
     [InlineData("""{"keys": [[1,2,3,4]], "values": [[1,2,3,4]], "queries": []}""", "queries is empty; give at least one query")]
-    [InlineData("""{"keys": [], "values": [], "queries": [[0,0,0,0]]}""", "keys has 0 rows; allowed 1..16 (the configuration's maxRows)")]
+    [InlineData("""{"keys": [], "values": [], "queries": [[0,0,0,0]]}""", "keys has 0 rows; give at least one")]
+    [InlineData("""{"keys": [[1,2,3,4]], "values": [[1,2,3,4]], "queries": [{"q": [0,0,0,0], "mode": "approx", "iterations": 99999999999999999999}]}""", "queries[0].iterations = 99999999999999999999 is out of range 0..128 (the configuration's maxIterations)")]
+    [InlineData("""{"keys": [[1,2,3,4]], "values": [[1,2,3,4]], "queries": [[0,0,0,0],]}""", "line 1, column 68: trailing comma (not allowed in JSON)")]
+    [InlineData("""{"keys": [[1,2,3,4]], "values": [[1,2,3,4]], "queries": [[0,0,0,Infinity]]}""", "line 1, column 65: 'I' is an invalid start of a value")]
+    [InlineData("""{"keys": [[1,2,3,4]], "keys": [[1,2,3,4]], "values": [[1,2,3,4]], "queries": [[0,0,0,0]]}""", "line 1, column 23: duplicate key 'keys'")]
+    [InlineData("""{"keys": [[1,2,3,4]], "values": null, "queries": [[0,0,0,0]]}""", "field 'values' is missing")]
     [InlineData("""{"keys": [[1,2,3,4]], "queries": [[0,0,0,0]]}""", "field 'values' is missing")]
     public void DataFileErrorsNameTheMatrixRowAndColumn(string json, string message)
     {
@@ -173,5 +178,35 @@ public class CliTests
         var (code2, _, stderr2) = Run("simulate", "--config", Config("a3-small"), "--data", data, "--simulator", "icarus", "--trace", fst);
         Assert.Equal(1, code2);
         Assert.Equal("a3gen: error: --trace needs --simulator verilator\n", stderr2.Replace("\r\n", "\n"));
+    }
+
+    [Fact]
+    public void NumbersAndPathsTheCommandLineCannotUseAreNamed()
+    {
+        var data = Path.Combine(TestSupport.RepoRoot, "testbenches", "data", "a3-small-example.json");
+        var (code, _, stderr) = Run("simulate", "--config", Config("a3-small"), "--data", data, "--mode", "approx", "--iterations", "99999999999");
+        Assert.Equal(1, code);
+        Assert.Equal("a3gen: error: --iterations 99999999999 is not an integer in range -2147483648..2147483647 (see 'a3gen simulate --help')\n", stderr.Replace("\r\n", "\n"));
+        var folder = TestSupport.TempDir("cli-folder");
+        (code, _, stderr) = Run("simulate", "--config", Config("a3-small"), "--data", folder, "--simulator", "model");
+        Assert.Equal(1, code);
+        Assert.Equal($"a3gen: error: cannot read data file '{folder}': it is a folder\n", stderr.Replace("\r\n", "\n"));
+        (code, _, stderr) = Run("generate", "--config", folder, "--out", Path.Combine(folder, "out"));
+        Assert.Equal(2, code);
+        Assert.Equal($"a3gen: error: configuration: cannot read configuration '{folder}': it is a folder\n", stderr.Replace("\r\n", "\n"));
+        (code, _, stderr) = Run("explore", "--config", Config("a3-small"), "--trace", data, "--no-area", "--threshold-percent", "1,,2", "--out", Path.Combine(folder, "out"));
+        Assert.Equal(1, code);
+        Assert.Equal("a3gen: error: --threshold-percent: '1,,2' has an empty item at position 2 (give e.g. 1,2.5,5,10,20)\n", stderr.Replace("\r\n", "\n"));
+        Assert.Empty(Directory.GetFileSystemEntries(folder));
+    }
+
+    [Fact]
+    public void AnApproximateQueryOfOneRowWithoutIterationsRunsOne()
+    {
+        // The default M is n / 2 rounded down, at least 1.
+        var path = WriteTemp("""{"keys": [[1,2,3,4]], "values": [[1,2,3,4]], "queries": [{"q": [1,0,0,0], "mode": "approx"}, {"q": [1,0,0,0], "mode": "approx", "iterations": null}]}""");
+        var (code, stdout, stderr) = Run("simulate", "--config", Config("a3-small"), "--data", path, "--simulator", "model");
+        Assert.True(code == 0, stderr);
+        Assert.All(JObject.Parse(stdout)["queries"]!, q => Assert.Equal(1, (int)q["iterations"]!));
     }
 }

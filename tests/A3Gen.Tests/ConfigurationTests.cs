@@ -8,6 +8,17 @@ public class ConfigurationTests
 
     private static ConfigException Fails(string json) => Assert.Throws<ConfigException>(() => A3Config.Parse(json));
 
+    /// <summary>The minimal configuration with the fields of <paramref name="fields"/> (a JSON object) set or replaced.</summary>
+    private static string With(string fields)
+    {
+        var obj = Newtonsoft.Json.Linq.JObject.Parse(Minimal + "}");
+        foreach (var p in Newtonsoft.Json.Linq.JObject.Parse(fields).Properties())
+        {
+            obj[p.Name] = p.Value;
+        }
+        return obj.ToString();
+    }
+
     [Fact]
     public void ShippedConfigurationsLoad()
     {
@@ -78,7 +89,7 @@ public class ConfigurationTests
     [InlineData("\"bogus\": 1", "bogus", "unknown field 'bogus'")]
     public void RangeViolationsNameFieldValueAndRange(string field, string name, string message)
     {
-        var e = Fails(Minimal + ", " + field.Replace("\"maxRows\": 16, ", "") + "}");
+        var e = Fails(With("{" + field + "}"));
         Assert.Equal(name, e.Field);
         Assert.StartsWith(message, e.Message);
     }
@@ -124,7 +135,7 @@ public class ConfigurationTests
     {
         var e = Fails("{\"name\": ");
         Assert.Equal("file", e.Field);
-        Assert.StartsWith("configuration is not valid JSON", e.Message);
+        Assert.StartsWith("configuration: line 1, column 10: ", e.Message);
     }
 
     [Fact]
@@ -150,15 +161,124 @@ public class ConfigurationTests
                 if (property.Value[bound] is { } limit)
                 {
                     long value = (long)limit + step;
-                    var json = Minimal + $", \"{property.Name}\": {value}}}";
-                    if (property.Name is "maxRows" or "dimension" or "integerBits" or "fractionBits")
-                    {
-                        json = json.Replace($"\"{property.Name}\": {(property.Name == "maxRows" ? 16 : 4)}, ", "");
-                    }
+                    var json = With($"{{\"{property.Name}\": {value}}}");
                     var e = Assert.Throws<ConfigException>(() => A3Config.Parse(json));
                     Assert.Equal(property.Name, e.Field);
                 }
             }
         }
+    }
+
+    [Fact]
+    public void ATinyExpFormatWithoutGuardBitsElaborates()
+    {
+        // Rounded to one fraction bit, the tables overestimate exp: at the natural clamp (u = 1.75) they give 0.5, not 0.
+        // The clamp grows by one integer bit until the tables reach 0 too.
+        var c = A3Config.Parse("""{"name":"a","maxRows":1,"dimension":1,"integerBits":0,"fractionBits":1,"expFractionBits":1,"expTableGuardBits":0}""");
+        var design = new Elaboration.Design(c);
+        Assert.Equal(ExpTableSplit.NaturalIntegerBits(2, 1) + 1, design.Exp.InputIntegerBits);
+        Assert.Equal(0, design.Exp.Exp(design.Exp.ClampRaw));
+        Assert.Equal(2, design.Exp.Exp(0));
+    }
+
+    [Fact]
+    public void ExpTablesAreBoundedWithTheReason()
+    {
+        var e = Fails(With("""{"integerBits": 3, "fractionBits": 12, "expFractionBits": 16, "weightFractionBits": 16, "outputFractionBits": 2, "expTableLoBits": 2}"""));
+        Assert.Equal("expTableLoBits", e.Field);
+        Assert.Equal("expTableLoBits = 2 is out of range 14..14 (the clamped exp input is 28 bits, split into a low table of 2^expTableLoBits entries and a high table of the rest; each table may hold at most 2^14 entries)", e.Message);
+        e = Fails(With("""{"expTableLoBits": 15}"""));
+        Assert.StartsWith("expTableLoBits = 15 is out of range 1..10 (the clamped exp input is 11 bits", e.Message);
+    }
+
+    [Theory]
+    [InlineData("\"a\\n\"", "a\\n")]
+    [InlineData("\"a\\r\\n\"", "a\\r\\n")]
+    public void ANameWithALineBreakIsRefused(string json, string shown)
+    {
+        var e = Fails(With("{\"name\": " + json + "}"));
+        Assert.Equal("name", e.Field);
+        Assert.StartsWith($"name = '{shown}' is not allowed", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Theory]
+    [InlineData("\"maxRows\": 123456789012345678901234567890", "maxRows", "maxRows = 123456789012345678901234567890 is out of range 1..4096")]
+    [InlineData("\"dimension\": -9223372036854775809", "dimension", "dimension = -9223372036854775809 is out of range 1..256")]
+    [InlineData("\"maxIterations\": 2147483648", "maxIterations", "maxIterations = 2147483648 is out of range 1..2097152")]
+    [InlineData("\"reset\": 1", "reset", "field 'reset' must be a string (async-low or sync-high), got the number 1")]
+    [InlineData("\"name\": 5", "name", "field 'name' must be a string, got the number 5")]
+    [InlineData("\"scanWidth\": 1e2", "scanWidth", "field 'scanWidth' must be an integer, got 100.0")]
+    public void NumbersOfAnySizeAndWrongTypesNameTheField(string field, string name, string message)
+    {
+        var e = Fails(With("{" + field + "}"));
+        Assert.Equal(name, e.Field);
+        Assert.Equal(message, e.Message);
+    }
+
+    [Theory]
+    [InlineData("{\"name\": \"t\", \"maxRows\": 16,}", "line 1, column 29: trailing comma (not allowed in JSON)")]
+    [InlineData("{'name': \"t\"}", "line 1, column 2: ''' is an invalid start of a property name. keys are written in double quotes")]
+    [InlineData("{name: \"t\"}", "line 1, column 2: 'n' is an invalid start of a property name. keys are written in double quotes")]
+    [InlineData("{\"maxRows\": 0x10}", "line 1, column 14: 'x' is an invalid end of a number. Expected a delimiter")]
+    [InlineData("{\"maxRows\": 010}", "line 1, column 14: Invalid leading zero before '1'")]
+    [InlineData("{\"maxRows\": NaN}", "line 1, column 13: 'N' is an invalid start of a value")]
+    [InlineData("{\"maxRows\": Infinity}", "line 1, column 13: 'I' is an invalid start of a value")]
+    [InlineData("{\"maxRows\": 1e999}", "line 1, column 13: number 1e999 is too large")]
+    [InlineData("{\"name\": \"t\",\n \"name\": \"u\"}", "line 2, column 2: duplicate key 'name'")]
+    [InlineData("", "line 1, column 1: no JSON value (the file is empty or holds only comments)")]
+    [InlineData("{} {}", "line 1, column 4: '{' is invalid after a single JSON value. Expected end of data")]
+    public void TheJsonPolicyRefusesWithLineAndColumn(string json, string message)
+    {
+        var e = Fails(json);
+        Assert.Equal("file", e.Field);
+        Assert.Equal("configuration: " + message, e.Message);
+    }
+
+    [Fact]
+    public void CommentsAreAllowedAndNullMeansNotGiven()
+    {
+        var c = A3Config.Parse("""
+            // JSONC: comments are allowed
+            {"name": "t", "maxRows": 16, /* N */ "dimension": 4, "integerBits": 4, "fractionBits": 4,
+             "reset": null, "dividerLatency": null, "expTableGuardBits": null, "$schema": null}
+            """);
+        Assert.Equal(A3Config.Parse(Minimal + "}"), c);
+        var e = Fails(With("""{"maxRows": null}"""));
+        Assert.Equal("required field 'maxRows' is missing", e.Message);
+    }
+
+    [Fact]
+    public void TheSchemaHasEveryFieldRangeAndDefaultOfTheType()
+    {
+        var schema = Newtonsoft.Json.Linq.JObject.Parse(File.ReadAllText(Path.Combine(TestSupport.RepoRoot, "schema", "a3gen-config.schema.json")));
+        var properties = (Newtonsoft.Json.Linq.JObject)schema["properties"]!;
+        Assert.Equal(A3Config.KnownFields.Order(), properties.Properties().Select(p => p.Name).Order());
+        Assert.Equal(A3Config.RequiredFields.Order(), schema["required"]!.Select(r => (string)r!).Order());
+        var defaults = Fuzz.Json(A3Config.Paper);
+        foreach (var (field, (min, max)) in A3Config.FieldRanges)
+        {
+            var p = properties[field]!;
+            if (p["enum"] is { } values)
+            {
+                Assert.Equal(min, values.Min(v => (int)v));
+                Assert.Equal(max, values.Max(v => (int)v));
+            }
+            else
+            {
+                Assert.True(min == (int)p["minimum"]! && max == (int)p["maximum"]!, $"{field}: schema {p["minimum"]}..{p["maximum"]}, type {min}..{max}");
+            }
+            // A default the schema states is the record's; a field without one is derived from the others.
+            if (p["default"] is { } d)
+            {
+                Assert.Equal(d, defaults[field]);
+            }
+            else
+            {
+                Assert.True(A3Config.RequiredFields.Contains(field) || defaults[field] is null, $"{field}: the record has a default the schema does not state");
+            }
+        }
+        Assert.Equal("async-low", (string?)properties["reset"]!["default"]);
+        Assert.Equal(A3Config.KnownFields.Where(f => f is not ("$schema" or "name" or "reset")).Order(), A3Config.FieldRanges.Keys.Order());
     }
 }

@@ -122,6 +122,18 @@ public class TraceReaderTests
     }
 
     [Fact]
+    public void JsonDataFileWithQueryObjectsReadsTheirQ()
+    {
+        // The same parser as simulate: a query may be an object with its own settings; the trace keeps q.
+        var json = """{"keys": [[1, 2], [3, 4]], "values": [[5, 6], [7, 8]], "queries": [[0.5, 1], {"q": [2, 3], "mode": "approx", "iterations": 2}]}""";
+        var instance = Assert.Single(TraceReader.ReadJson(json, "d.json").Instances);
+        Assert.Equal([[0.5, 1], [2, 3]], instance.Queries);
+        Assert.Equal([[1, 2], [3, 4]], instance.Keys);
+        var e = Assert.Throws<UserException>(() => TraceReader.ReadJson("""{"keys": [[1, 2]], "values": [[1, 2]], "queries": [[0, 1],]}""", "d.json"));
+        Assert.Equal("d.json: line 1, column 59: trailing comma (not allowed in JSON)", e.Message);
+    }
+
+    [Fact]
     public void WriterRoundTripsThroughTheReaderAndIsDeterministic()
     {
         var trace = SyntheticTraces.Gaussian(seed: 7, instances: 3, queries: 2, rows: 5, dimension: 4);

@@ -87,13 +87,50 @@ public sealed record A3Config
     public string Hash() =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ToCanonicalJson())));
 
-    public static readonly IReadOnlyList<string> KnownFields =
-    [
-        "$schema", "name", "maxRows", "dimension", "integerBits", "fractionBits", "expFractionBits",
-        "weightFractionBits", "outputFractionBits", "expTableLoBits", "expTableGuardBits",
-        "adderLevelsPerStage", "dividerLatency", "reset", "queryQueueDepth", "resultQueueDepth", "maxIterations",
-        "productQueueDepth", "scanWidth", "targetClockMhz",
-    ];
+    /// <summary>
+    /// Every field a configuration file may hold, in file order: "$schema" (for editors) and the JSON name of
+    /// every settable property of this record. A new property is a new field: parsing, the schema test and
+    /// the canonical JSON all take it from here.
+    /// </summary>
+    public static IReadOnlyList<string> KnownFields { get; } =
+        ["$schema", .. Properties.Select(p => JsonName(p.Name))];
+
+    /// <summary>The fields a file must give.</summary>
+    public static IReadOnlyList<string> RequiredFields { get; } =
+        Properties.Where(p => p.IsDefined(typeof(System.Runtime.CompilerServices.RequiredMemberAttribute), false)).Select(p => JsonName(p.Name)).ToArray();
+
+    /// <summary>
+    /// The range of every integer field on its own (the schema's minimum and maximum). Some fields are narrowed
+    /// further by the others (outputFractionBits, expTableLoBits, dividerLatency, maxIterations): <see cref="Validate"/>
+    /// checks those and names the narrower range.
+    /// </summary>
+    public static IReadOnlyDictionary<string, (int Min, int Max)> FieldRanges { get; } = new Dictionary<string, (int Min, int Max)>
+    {
+        ["maxRows"] = (1, 4096),
+        ["dimension"] = (1, 256),
+        ["integerBits"] = (0, 12),
+        ["fractionBits"] = (1, 12),
+        ["expFractionBits"] = (1, 16),
+        ["weightFractionBits"] = (1, 16),
+        ["outputFractionBits"] = (0, 28),
+        ["expTableLoBits"] = (1, ExpTableSplit.MaxIndexBits),
+        ["expTableGuardBits"] = (0, 8),
+        ["adderLevelsPerStage"] = (1, 8),
+        ["dividerLatency"] = (1, 18),
+        ["queryQueueDepth"] = (1, 16),
+        ["resultQueueDepth"] = (1, 16),
+        ["maxIterations"] = (1, 2 * 4096 * 256),
+        ["productQueueDepth"] = (3, 16),
+        ["scanWidth"] = (2, 256),
+        ["targetClockMhz"] = (1, 5000),
+    };
+
+    private static System.Reflection.PropertyInfo[] Properties =>
+        typeof(A3Config).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+            .Where(p => p.CanWrite && !p.IsDefined(typeof(JsonIgnoreAttribute), false))
+            .ToArray();
+
+    private static string JsonName(string property) => char.ToLowerInvariant(property[0]) + property[1..];
 
     /// <summary>Reads and validates a configuration file; every problem is a <see cref="ConfigException"/>.</summary>
     public static A3Config Load(string path)
@@ -103,94 +140,165 @@ public sealed record A3Config
         {
             text = File.ReadAllText(path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
-            throw new ConfigException("file", $"cannot read configuration '{path}': {e.Message}");
+            var why = Directory.Exists(path) ? "it is a folder" : e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message;
+            throw new ConfigException("file", $"cannot read configuration '{path}': {why}");
         }
         return Parse(text, path);
     }
 
+    /// <summary>
+    /// Parses a configuration under <see cref="JsonPolicy"/>: an object of known fields; integers in their
+    /// field's range however large the number written; null for a field means the field is not given.
+    /// </summary>
     public static A3Config Parse(string json, string source = "configuration")
     {
-        JObject obj;
+        JToken root;
         try
         {
-            obj = JObject.Parse(json);
+            root = JsonPolicy.Parse(json);
         }
-        catch (JsonReaderException e)
+        catch (JsonPolicyException e)
         {
-            throw new ConfigException("file", $"{source} is not valid JSON: {e.Message}");
+            throw new ConfigException("file", $"{source}: {e.Message}");
+        }
+        if (root is not JObject obj)
+        {
+            throw new ConfigException("file", $"{source}: a configuration is a JSON object {{\"name\": ..., \"maxRows\": ...}}, got {TypeName(root)}");
         }
         foreach (var prop in obj.Properties())
         {
             if (!KnownFields.Contains(prop.Name))
             {
-                throw new ConfigException(prop.Name, $"unknown field '{prop.Name}' (known: {string.Join(", ", KnownFields.Skip(1))})");
+                throw new ConfigException(prop.Name, $"unknown field '{prop.Name}' at {JsonPolicy.Position(prop)} (known: {string.Join(", ", KnownFields.Skip(1))})");
             }
         }
-        foreach (var required in new[] { "name", "maxRows", "dimension", "integerBits", "fractionBits" })
+        var given = obj.Properties().Where(p => p.Value.Type != JTokenType.Null).ToDictionary(p => p.Name, p => p.Value);
+        foreach (var required in RequiredFields)
         {
-            if (obj[required] is null || obj[required]!.Type == JTokenType.Null)
+            if (!given.ContainsKey(required))
             {
                 throw new ConfigException(required, $"required field '{required}' is missing");
             }
         }
-        foreach (var prop in obj.Properties())
+        if (given.TryGetValue("$schema", out var schema) && schema.Type != JTokenType.String)
         {
-            if (prop.Name is "$schema" or "name" or "reset")
-            {
-                if (prop.Value.Type != JTokenType.String)
-                {
-                    throw new ConfigException(prop.Name, $"field '{prop.Name}' must be a string, got {prop.Value.Type.ToString().ToLowerInvariant()}");
-                }
-            }
-            else if (prop.Value.Type != JTokenType.Integer && prop.Value.Type != JTokenType.Null)
-            {
-                throw new ConfigException(prop.Name, $"field '{prop.Name}' must be an integer, got {prop.Value.ToString(Formatting.None)}");
-            }
+            throw new ConfigException("$schema", $"field '$schema' must be a string, got {TypeName(schema)}");
         }
-        var reset = (string?)obj["reset"];
-        if (reset is not null && reset is not ("async-low" or "sync-high"))
+        var config = (A3Config)System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(typeof(A3Config));
+        // Fields not given keep the record's defaults (the paper configuration has every optional field at its default).
+        var defaults = Paper;
+        foreach (var property in Properties)
         {
-            throw new ConfigException("reset", $"reset = '{reset}' is not allowed (allowed: async-low, sync-high)");
-        }
-        A3Config config;
-        try
-        {
-            obj.Remove("$schema");
-            config = obj.ToObject<A3Config>(JsonSerializer.Create(JsonSettings))!;
-        }
-        catch (Exception e) when (e is JsonException or OverflowException or ArgumentException)
-        {
-            throw new ConfigException("file", $"{source}: {e.Message}");
+            var field = JsonName(property.Name);
+            given.TryGetValue(field, out var token);
+            object? value = token is null ? property.GetValue(defaults) : ReadField(field, property.PropertyType, token);
+            property.SetValue(config, value);
         }
         config.Validate();
         return config;
     }
 
+    private static object ReadField(string field, Type type, JToken token)
+    {
+        var target = Nullable.GetUnderlyingType(type) ?? type;
+        if (target == typeof(string))
+        {
+            return token.Type == JTokenType.String
+                ? (string)token!
+                : throw new ConfigException(field, $"field '{field}' must be a string, got {TypeName(token)}");
+        }
+        if (target == typeof(ResetStyle))
+        {
+            var text = token.Type == JTokenType.String ? (string)token! : null;
+            return text switch
+            {
+                "async-low" => ResetStyle.AsyncLow,
+                "sync-high" => ResetStyle.SyncHigh,
+                null => throw new ConfigException(field, $"field '{field}' must be a string (async-low or sync-high), got {TypeName(token)}"),
+                _ => throw new ConfigException(field, $"{field} = '{text}' is not allowed (allowed: async-low, sync-high)"),
+            };
+        }
+        if (target == typeof(int))
+        {
+            if (token.Type != JTokenType.Integer)
+            {
+                throw new ConfigException(field, $"field '{field}' must be an integer, got {token.ToString(Newtonsoft.Json.Formatting.None)}");
+            }
+            // A value beyond Int32 is out of every field's range: name the field's own range. Smaller values are
+            // checked by Validate, which knows the ranges the other fields narrow.
+            var value = JsonPolicy.Integer(token);
+            if (value < int.MinValue || value > int.MaxValue)
+            {
+                var (min, max) = FieldRanges[field];
+                throw new ConfigException(field, $"{field} = {value} is out of range {min}..{max}");
+            }
+            return (int)value;
+        }
+        throw new InvalidOperationException($"configuration field '{field}' has type {type.Name}, which the parser does not read");
+    }
+
+    private static string TypeName(JToken token) => token.Type switch
+    {
+        JTokenType.Object => "an object",
+        JTokenType.Array => "an array",
+        JTokenType.Integer or JTokenType.Float => $"the number {token.ToString(Newtonsoft.Json.Formatting.None)}",
+        JTokenType.String => $"the string {token.ToString(Newtonsoft.Json.Formatting.None)}",
+        JTokenType.Boolean => $"{token.ToString(Newtonsoft.Json.Formatting.None)}",
+        _ => token.Type.ToString().ToLowerInvariant(),
+    };
+
+    // ---- resolved values: every default written once, here ----
+
+    /// <summary>Fraction bits of exp values: as given, else 2f.</summary>
+    [JsonIgnore]
+    public int ResolvedExpFractionBits => ExpFractionBits ?? (2 * FractionBits);
+
+    /// <summary>Fraction bits of the softmax weights: as given, else 2f.</summary>
+    [JsonIgnore]
+    public int ResolvedWeightFractionBits => WeightFractionBits ?? (2 * FractionBits);
+
+    /// <summary>Fraction bits of the output: as given, else 3f.</summary>
+    [JsonIgnore]
+    public int ResolvedOutputFractionBits => OutputFractionBits ?? (3 * FractionBits);
+
+    /// <summary>Divider stages: as given, else two of the Fw + 2 division steps a stage, (Fw + 3) / 2 rounded down.</summary>
+    [JsonIgnore]
+    public int ResolvedDividerLatency => DividerLatency ?? ((ResolvedWeightFractionBits + 3) / 2);
+
+    /// <summary>The largest M a query may ask for: as given, else <see cref="IterationLimit"/>.</summary>
+    [JsonIgnore]
+    public int ResolvedMaxIterations => MaxIterations ?? IterationLimit;
+
+    /// <summary>The exp unit's clamp and table split (scores carry 2f fraction bits).</summary>
+    [JsonIgnore]
+    public ExpTableSplit ExpTables => ExpTableSplit.Derive(2 * FractionBits, ResolvedExpFractionBits, ExpTableGuardBits, ExpTableLoBits);
+
     /// <summary>Checks every field against its allowed range; throws on the first violation.</summary>
     public void Validate()
     {
-        if (!System.Text.RegularExpressions.Regex.IsMatch(Name, "^[a-z][a-z0-9-]{0,31}$") || Name.EndsWith('-'))
+        // \A and \z: .NET's $ also matches before a final newline, which would let "a\n" through.
+        if (Name is null || !System.Text.RegularExpressions.Regex.IsMatch(Name, @"\A[a-z][a-z0-9-]{0,31}\z") || Name.EndsWith('-'))
         {
-            throw new ConfigException("name", $"name = '{Name}' is not allowed (1 to 32 characters: a lower-case letter, then lower-case letters, digits and '-', not ending in '-')");
+            throw new ConfigException("name", $"name = '{JsonConvert.ToString(Name ?? "")[1..^1]}' is not allowed (1 to 32 characters: a lower-case letter, then lower-case letters, digits and '-', not ending in '-')");
         }
-        Range("maxRows", MaxRows, 1, 4096);
-        Range("dimension", Dimension, 1, 256);
-        Range("integerBits", IntegerBits, 0, 12);
-        Range("fractionBits", FractionBits, 1, 12);
+        Range("maxRows", MaxRows);
+        Range("dimension", Dimension);
+        Range("integerBits", IntegerBits);
+        Range("fractionBits", FractionBits);
         if (1 + IntegerBits + FractionBits > 16)
         {
             throw new ConfigException("fractionBits", $"integerBits + fractionBits = {IntegerBits + FractionBits} is not allowed (allowed: at most 15, so that an input element is at most 16 bits)");
         }
-        Range("expFractionBits", ExpFractionBits, 1, 16);
-        Range("weightFractionBits", WeightFractionBits, 1, 16);
-        int fw = WeightFractionBits ?? 2 * FractionBits;
+        Range("expFractionBits", ExpFractionBits);
+        Range("weightFractionBits", WeightFractionBits);
+        int fw = ResolvedWeightFractionBits;
         if (WeightFractionBits is null && fw > 16)
         {
             throw new ConfigException("weightFractionBits", $"the default weightFractionBits = 2 * fractionBits = {fw} is out of range 1..16: set weightFractionBits");
         }
-        int fe = ExpFractionBits ?? 2 * FractionBits;
+        int fe = ResolvedExpFractionBits;
         if (ExpFractionBits is null && fe > 16)
         {
             throw new ConfigException("expFractionBits", $"the default expFractionBits = 2 * fractionBits = {fe} is out of range 1..16: set expFractionBits");
@@ -201,32 +309,77 @@ public sealed record A3Config
             throw new ConfigException("outputFractionBits", $"the default outputFractionBits = 3 * fractionBits = {3 * FractionBits} exceeds weightFractionBits + fractionBits = {maxOut}: set outputFractionBits");
         }
         Range("outputFractionBits", OutputFractionBits, 0, maxOut);
-        Range("expTableGuardBits", ExpTableGuardBits, 0, 8);
-        int expInputBits = Elaboration.ExpUnit.InputWidthFor(2 * FractionBits, fe);
-        Range("expTableLoBits", ExpTableLoBits, 1, expInputBits - 1);
-        Range("adderLevelsPerStage", AdderLevelsPerStage, 1, 8);
+        Range("expTableGuardBits", ExpTableGuardBits);
+        ValidateExpTables(fe);
+        Range("adderLevelsPerStage", AdderLevelsPerStage);
         Range("dividerLatency", DividerLatency, 1, fw + 2);
-        Range("queryQueueDepth", QueryQueueDepth, 1, 16);
-        Range("resultQueueDepth", ResultQueueDepth, 1, 16);
+        Range("queryQueueDepth", QueryQueueDepth);
+        Range("resultQueueDepth", ResultQueueDepth);
         // After 2 n d iterations every column-side is exhausted or stalled for good (docs/approximation-design.md),
         // so a larger M changes nothing and would only widen the iteration counter.
         if (MaxIterations is { } m && (m < 1 || m > IterationLimit))
         {
             throw new ConfigException("maxIterations", $"maxIterations = {m} is out of range 1..{IterationLimit} (2 * maxRows * dimension: more iterations change nothing)");
         }
-        Range("targetClockMhz", TargetClockMhz, 1, 5000);
+        Range("targetClockMhz", TargetClockMhz);
         // A pop at cycle t is refilled by a read at t+1 whose product enters the queue at the end of t+2:
         // three entries keep a column-side's head present while it is popped every cycle.
-        Range("productQueueDepth", ProductQueueDepth, 3, 16);
+        Range("productQueueDepth", ProductQueueDepth);
         if (ScanWidth < 2 || ScanWidth > 256 || (ScanWidth & (ScanWidth - 1)) != 0)
         {
             throw new ConfigException("scanWidth", $"scanWidth = {ScanWidth} is not allowed (allowed: a power of two, 2..256)");
         }
     }
 
+    /// <summary>The exp tables: a low-table width the split allows, and no table above 2^14 entries.</summary>
+    private void ValidateExpTables(int fe)
+    {
+        int fs = 2 * FractionBits;
+        var natural = ExpTableSplit.Derive(fs, fe, ExpTableGuardBits, null);
+        if (ExpTableLoBits is { } lo)
+        {
+            var allowed = ExpTableSplit.AllowedLoBits(fs, fe, ExpTableGuardBits);
+            if (!allowed.Contains(lo))
+            {
+                throw new ConfigException("expTableLoBits",
+                    $"expTableLoBits = {lo} is out of range {Ranges(allowed)} (the clamped exp input is {natural.InputWidth} bits, split into a low table of 2^expTableLoBits entries and a high table of the rest; each table may hold at most 2^{ExpTableSplit.MaxIndexBits} entries)");
+            }
+        }
+        else if (!natural.Fits)
+        {
+            throw new ConfigException("expTableLoBits",
+                $"the default expTableLoBits = {natural.LoBits} leaves a table above 2^{ExpTableSplit.MaxIndexBits} entries: set expTableLoBits (allowed: {Ranges(ExpTableSplit.AllowedLoBits(fs, fe, ExpTableGuardBits))})");
+        }
+    }
+
+    /// <summary>"1..10", or "3..5, 7..9" when there is a gap, or "none".</summary>
+    private static string Ranges(IReadOnlyList<int> values)
+    {
+        if (values.Count == 0)
+        {
+            return "none";
+        }
+        var parts = new List<string>();
+        int start = values[0];
+        for (int k = 1; k <= values.Count; k++)
+        {
+            if (k == values.Count || values[k] != values[k - 1] + 1)
+            {
+                parts.Add($"{start}..{values[k - 1]}");
+                if (k < values.Count)
+                {
+                    start = values[k];
+                }
+            }
+        }
+        return string.Join(", ", parts);
+    }
+
     /// <summary>2 N d: the default and the largest allowed <see cref="MaxIterations"/> (every product of both sides once).</summary>
     [JsonIgnore]
     public int IterationLimit => 2 * MaxRows * Dimension;
+
+    private static void Range(string field, int? value) => Range(field, value, FieldRanges[field].Min, FieldRanges[field].Max);
 
     private static void Range(string field, int? value, int min, int max)
     {

@@ -174,9 +174,9 @@ public sealed class Design
         Config = config;
         int i = config.IntegerBits, f = config.FractionBits, d = config.Dimension, n = config.MaxRows;
         int w = 1 + i + f;
-        int fe = config.ExpFractionBits ?? 2 * f;
-        int fw = config.WeightFractionBits ?? 2 * f;
-        int fo = config.OutputFractionBits ?? 3 * f;
+        int fe = config.ResolvedExpFractionBits;
+        int fw = config.ResolvedWeightFractionBits;
+        int fo = config.ResolvedOutputFractionBits;
         int logD = Bits.CeilLog2(d);
         int logN = Bits.CeilLog2(n);
 
@@ -187,7 +187,7 @@ public sealed class Design
             $"sum of d = {d} products: {Product.Width} + ceil(log2 {d}) = {Product.Width + logD} bits");
         Difference = new FixedFormat("difference", false, Score.Width, 2 * f,
             $"max - s lies in [0, 2^{Score.Width} - 1] because both are {Score.Width}-bit signed: {Score.Width} unsigned bits");
-        Exp = new ExpUnit(2 * f, fe, config.ExpTableGuardBits, config.ExpTableLoBits);
+        Exp = new ExpUnit(config.ExpTables);
         ExpInput = new FixedFormat("exp input", false, Exp.InputWidth, 2 * f,
             $"max - s clamped to 2^{Exp.InputIntegerBits} - 2^-{2 * f}: exp(-{Math.Pow(2, Exp.InputIntegerBits)}) < 2^-{fe + 1}, so any larger difference rounds to e = 0 anyway");
         ExpValue = new FixedFormat("exp", false, Exp.OutputWidth, fe,
@@ -207,7 +207,7 @@ public sealed class Design
             : new FixedFormat("output", true, Accumulator.Width + 1 - OutputShift, fo,
                 $"accumulator rounded half up by {OutputShift} bits: the rounding add is done in {Accumulator.Width + 1} bits so it cannot wrap");
 
-        MaxIterations = config.MaxIterations ?? config.IterationLimit;
+        MaxIterations = config.ResolvedMaxIterations;
         IterationCount = new FixedFormat("iteration count", false, Bits.UnsignedWidth(MaxIterations), 0,
             $"M is 0..maxIterations = {MaxIterations}: {Bits.UnsignedWidth(MaxIterations)} bits");
         Threshold = new FixedFormat("threshold", false, Score.Width, 2 * f,
@@ -233,7 +233,7 @@ public sealed class Design
         QuotientBits = fw + 2;
         // Two division steps per stage by default: the paper configuration's 10 steps in 5 stages, which
         // keeps the divider about as deep as the other modules' stages (scripts/a3gen synth reports it).
-        DividerLatency = config.DividerLatency ?? (QuotientBits + 1) / 2;
+        DividerLatency = config.ResolvedDividerLatency;
         int stages = DividerLatency;
         DividerStageSteps = Enumerable.Range(0, stages)
             .Select(s => (QuotientBits * (s + 1) / stages) - (QuotientBits * s / stages))

@@ -1,3 +1,5 @@
+using A3Gen.Configuration;
+
 namespace A3Gen.Elaboration;
 
 /// <summary>
@@ -6,7 +8,8 @@ namespace A3Gen.Elaboration;
 /// <para>
 /// u carries the score's fraction bits. It is clamped to <see cref="ClampRaw"/> = 2^InputWidth - 1:
 /// exp of anything at or beyond the clamp is below half an ulp of the exp format, so it rounds to
-/// zero both exactly and through the tables (checked here), and the clamp changes no result.
+/// zero both exactly and through the tables (checked here), and the clamp changes no result. The
+/// clamp and the split are derived once, in <see cref="ExpTableSplit"/>, which validation also uses.
 /// </para>
 /// </summary>
 public sealed class ExpUnit
@@ -14,7 +17,7 @@ public sealed class ExpUnit
     /// <summary>Fraction bits of u (the score's).</summary>
     public int InputFractionBits { get; }
 
-    /// <summary>Integer bits of the clamped u: the smallest k with exp(-(2^k - ulp)) &lt; 2^-(Fe+1).</summary>
+    /// <summary>Integer bits of the clamped u (<see cref="ExpTableSplit"/>: exp and the tables both round to 0 at the clamp).</summary>
     public int InputIntegerBits { get; }
 
     /// <summary>Width of the clamped, unsigned u.</summary>
@@ -51,48 +54,39 @@ public sealed class ExpUnit
     public IReadOnlyList<long> LoTable { get; }
 
     public ExpUnit(int scoreFractionBits, int expFractionBits, int guardBits, int? loBits)
+        : this(ExpTableSplit.Derive(scoreFractionBits, expFractionBits, guardBits, loBits))
     {
-        InputFractionBits = scoreFractionBits;
-        OutputFractionBits = expFractionBits;
-        OutputWidth = expFractionBits + 1;
-        TableFractionBits = expFractionBits + guardBits;
+    }
+
+    /// <summary>Builds the tables of a split derived by <see cref="ExpTableSplit.Derive"/> (the configuration's validation checked it).</summary>
+    public ExpUnit(ExpTableSplit split)
+    {
+        Split = split;
+        InputFractionBits = split.InputFractionBits;
+        OutputFractionBits = split.OutputFractionBits;
+        OutputWidth = split.OutputFractionBits + 1;
+        TableFractionBits = split.TableFractionBits;
         TableEntryWidth = TableFractionBits + 1;
-        ProductShift = 2 * TableFractionBits - expFractionBits;
-        InputIntegerBits = IntegerBitsFor(scoreFractionBits, expFractionBits);
-        InputWidth = InputIntegerBits + scoreFractionBits;
-        LoBits = loBits ?? (InputWidth + 1) / 2;
-        HiBits = InputWidth - LoBits;
-        ClampRaw = (1L << InputWidth) - 1;
-        HiTable = Enumerable.Range(0, 1 << HiBits)
-            .Select(h => Quantize(Math.Exp(-(double)((long)h << LoBits) / (1L << scoreFractionBits)), TableFractionBits))
-            .ToArray();
-        LoTable = Enumerable.Range(0, 1 << LoBits)
-            .Select(l => Quantize(Math.Exp(-(double)l / (1L << scoreFractionBits)), TableFractionBits))
-            .ToArray();
+        ProductShift = split.ProductShift;
+        InputIntegerBits = split.InputIntegerBits;
+        InputWidth = split.InputWidth;
+        LoBits = split.LoBits;
+        HiBits = split.HiBits;
+        ClampRaw = split.ClampRaw;
+        if (!split.Fits)
+        {
+            throw new InvalidOperationException($"exp table split {LoBits} + {HiBits} bits does not fit: validation should have refused it");
+        }
+        HiTable = Enumerable.Range(0, 1 << HiBits).Select(h => split.HiEntry(h)).ToArray();
+        LoTable = Enumerable.Range(0, 1 << LoBits).Select(l => split.LoEntry(l)).ToArray();
         if (Exp(ClampRaw) != 0)
         {
             throw new InvalidOperationException($"exp tables do not reach zero at the clamp (u = {ClampRaw}): a derivation bug");
         }
     }
 
-    /// <summary>Smallest integer-bit count k of u such that exp(-(2^k - 2^-Fs)) rounds to 0 in Fe fraction bits.</summary>
-    public static int IntegerBitsFor(int scoreFractionBits, int expFractionBits)
-    {
-        double halfUlp = Math.Pow(2, -(expFractionBits + 1));
-        int k = 0;
-        while (Math.Exp(-(Math.Pow(2, k) - Math.Pow(2, -scoreFractionBits))) >= halfUlp)
-        {
-            k++;
-        }
-        return k;
-    }
-
-    /// <summary>Width of the clamped exp input for the given formats (used by validation before elaboration).</summary>
-    public static int InputWidthFor(int scoreFractionBits, int expFractionBits) =>
-        IntegerBitsFor(scoreFractionBits, expFractionBits) + scoreFractionBits;
-
-    private static long Quantize(double value, int fractionBits) =>
-        (long)Math.Floor(value * Math.Pow(2, fractionBits) + 0.5);
+    /// <summary>The derivation the tables come from.</summary>
+    public ExpTableSplit Split { get; }
 
     /// <summary>
     /// Largest |e - exp(-u)| over every u (real units): each table entry is off by at most half its ulp,

@@ -39,6 +39,9 @@ public sealed record AreaReport(string Source, string Config, string Target, str
     private static AreaInstance Figures(string instance, string module, CellCounts c) =>
         new(instance, module, c.Cells, c.FlipFlops, c.Transistors, c.Luts, c.MacroBits);
 
+    /// <summary>The report's name in messages (<see cref="SettingException.Setting"/>).</summary>
+    public const string Setting = "area";
+
     /// <summary>Reads a report.json and checks that it is the configuration's.</summary>
     public static AreaReport Load(string path, Design design)
     {
@@ -49,20 +52,20 @@ public sealed record AreaReport(string Source, string Config, string Target, str
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new UserException($"--area: cannot read '{path}': {e.Message}", e);
+            throw new SettingException(Setting, $"cannot read '{path}': {(Directory.Exists(path) ? "it is a folder" : e.Message)}");
         }
         catch (JsonException e)
         {
-            throw new UserException($"--area: '{path}' is not JSON: {e.Message}", e);
+            throw new SettingException(Setting, $"'{path}' is not JSON: {e.Message}");
         }
         var config = (string?)json["config"];
         if (config is null || json["total"] is not JObject total || json["instances"] is not JArray instances)
         {
-            throw new UserException($"--area: '{path}' is not a synthesis report (report.json of a3gen synth: config, total, instances)");
+            throw new SettingException(Setting, $"'{path}' is not a synthesis report (report.json of a3gen synth: config, total, instances)");
         }
         if (config != design.Config.Name)
         {
-            throw new UserException($"--area: '{path}' reports configuration '{config}', not '{design.Config.Name}'");
+            throw new SettingException(Setting, $"'{path}' reports configuration '{config}', not '{design.Config.Name}'");
         }
         return new AreaReport(Path.GetFileName(path), config, (string?)json["target"] ?? "?", (string?)json["memories"] ?? "?",
             Read("total", "", total),

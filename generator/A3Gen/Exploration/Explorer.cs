@@ -18,23 +18,25 @@ public sealed record ExploreOptions
     /// <summary>Queries used per instance (evenly spaced, the first always); null: all of them.</summary>
     public int? QueriesPerInstance { get; init; }
 
-    /// <summary>Parses a list of thresholds in percent; each must be in (0, 100].</summary>
-    public static IReadOnlyList<double> ParseThresholds(string text, string option = "--threshold-percent")
+    /// <summary>The thresholds' name in messages (<see cref="SettingException.Setting"/>).</summary>
+    public const string ThresholdSetting = "thresholdPercents";
+
+    /// <summary>The per-instance query sample's name in messages.</summary>
+    public const string QueriesSetting = "queriesPerInstance";
+
+    /// <summary>Parses a comma-separated list of thresholds in percent; each must be in (0, 100].</summary>
+    public static IReadOnlyList<double> ParseThresholds(string text)
     {
-        var items = text.Split([',', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (items.Length == 0)
-        {
-            throw new UserException($"{option}: the list is empty (give e.g. 1,2.5,5,10,20)");
-        }
+        var items = IterationSpec.ListItems(text, ThresholdSetting, "1,2.5,5,10,20");
         return items.Select(item =>
         {
-            if (!double.TryParse(item, NumberStyles.Float, CultureInfo.InvariantCulture, out double t) || !double.IsFinite(t))
+            if (!double.TryParse(item, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out double t) || !double.IsFinite(t))
             {
-                throw new UserException($"{option}: '{item}' is not a number (give percentages such as 1,2.5,5,10,20)");
+                throw new SettingException(ThresholdSetting, $"'{item}' is not a number (give percentages such as 1,2.5,5,10,20)");
             }
             if (!(t > 0 && t <= 100))
             {
-                throw new UserException($"{option}: T = {item}% is out of range (0, 100]");
+                throw new SettingException(ThresholdSetting, $"T = {item}% is out of range (0, 100]");
             }
             return t;
         }).ToArray();
@@ -142,7 +144,7 @@ public sealed class Explorer(Design design)
         trace.CheckFits(Design.Dimension, Design.MaxRows);
         if (options.QueriesPerInstance is { } k && k < 1)
         {
-            throw new UserException($"--queries-per-instance = {k}; give at least 1");
+            throw new SettingException(ExploreOptions.QueriesSetting, $"{k}; give at least 1");
         }
         foreach (var spec in options.Iterations)
         {
@@ -151,9 +153,9 @@ public sealed class Explorer(Design design)
                 int m = spec.Resolve(instance.Rows);
                 if (m > Design.MaxIterations)
                 {
-                    throw new UserException(spec.Relative
-                        ? $"--iterations: {spec.Text} is M = {m} for {instance.Name} (n = {instance.Rows}), out of range 0..{Design.MaxIterations} (the configuration's maxIterations)"
-                        : $"--iterations: M = {m} is out of range 0..{Design.MaxIterations} (the configuration's maxIterations)");
+                    throw new SettingException(IterationSpec.Setting, spec.Relative
+                        ? $"{spec.Text} is M = {m} for {instance.Name} (n = {instance.Rows}), out of range 0..{Design.MaxIterations} (the configuration's maxIterations)"
+                        : $"M = {m} is out of range 0..{Design.MaxIterations} (the configuration's maxIterations)");
                 }
             }
         }
@@ -161,7 +163,7 @@ public sealed class Explorer(Design design)
         {
             if (!(t > 0 && t <= 100))
             {
-                throw new UserException($"--threshold-percent: T = {t.ToString(CultureInfo.InvariantCulture)}% is out of range (0, 100]");
+                throw new SettingException(ExploreOptions.ThresholdSetting, $"T = {t.ToString(CultureInfo.InvariantCulture)}% is out of range (0, 100]");
             }
         }
         return options.Iterations.SelectMany(m => options.ThresholdPercents.Select(t => new SweepPoint(m, t))).ToArray();

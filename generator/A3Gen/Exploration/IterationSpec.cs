@@ -13,34 +13,57 @@ public sealed partial record IterationSpec(string Text, int Numerator, int Denom
     public static IReadOnlyList<IterationSpec> PaperDefaults { get; } = ParseList("n,3n/4,n/2,n/4,n/8");
 
     /// <summary>M for an instance of n rows.</summary>
-    public int Resolve(int n) => Relative ? (int)Math.Max(1, (long)n * Numerator / Denominator) : Numerator;
+    public int Resolve(int n) => Relative ? (int)Math.Min(int.MaxValue, Math.Max(1, (long)n * Numerator / Denominator)) : Numerator;
 
     /// <summary>True when this is a relative count equal to n a / b (e.g. n/2 and 2n/4 both equal n/2).</summary>
     public bool IsFraction(int a, int b) => Relative && (long)Numerator * b == (long)a * Denominator;
 
-    /// <summary>Parses a comma- or space-separated list; a malformed entry is a one-line <see cref="UserException"/>.</summary>
-    public static IReadOnlyList<IterationSpec> ParseList(string text, string option = "--iterations")
+    /// <summary>The setting's name in messages (<see cref="SettingException.Setting"/>).</summary>
+    public const string Setting = "iterations";
+
+    /// <summary>Parses a list separated by commas or blanks (<see cref="ListItems"/>); a malformed entry is a <see cref="SettingException"/>.</summary>
+    public static IReadOnlyList<IterationSpec> ParseList(string text)
     {
-        var items = text.Split([',', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (items.Length == 0)
-        {
-            throw new UserException($"{option}: the list is empty (give e.g. n,3n/4,n/2,n/4,n/8 or 64,32)");
-        }
-        return items.Select(item => Parse(item, option)).ToArray();
+        var items = ListItems(text, Setting, "n,3n/4,n/2,n/4,n/8 or 64,32");
+        return items.Select(Parse).ToArray();
     }
 
-    public static IterationSpec Parse(string item, string option = "--iterations")
+    /// <summary>
+    /// The items of a list separated by commas (or blanks): an empty list, or nothing between two commas, is a
+    /// <see cref="SettingException"/> (<c>1,,2</c> is a typo, not two items).
+    /// </summary>
+    public static string[] ListItems(string text, string setting, string example)
     {
+        var items = text.Split(',', StringSplitOptions.TrimEntries);
+        if (items.All(i => i.Length == 0))
+        {
+            throw new SettingException(setting, $"the list is empty (give e.g. {example})");
+        }
+        int empty = Array.FindIndex(items, i => i.Length == 0);
+        if (empty >= 0)
+        {
+            throw new SettingException(setting, $"'{text}' has an empty item at position {empty + 1} (give e.g. {example})");
+        }
+        return items.SelectMany(i => i.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)).ToArray();
+    }
+
+    public static IterationSpec Parse(string item)
+    {
+        const string option = Setting;
         var m = Form().Match(item);
         if (!m.Success)
         {
-            throw new UserException($"{option}: '{item}' is not an iteration count (give an integer, or n, n/2, 3n/4, 2n: a multiple of each instance's n)");
+            throw new SettingException(option, $"'{item}' is not an iteration count (give an integer, or n, n/2, 3n/4, 2n: a multiple of each instance's n)");
         }
         if (!m.Groups["n"].Success)
         {
+            if (m.Groups["a"].Success && !m.Groups["b"].Success && !int.TryParse(m.Groups["a"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                throw new SettingException(option, $"'{item}' has a number too large (at most {int.MaxValue})");
+            }
             if (!int.TryParse(m.Groups["a"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int absolute) || m.Groups["b"].Success)
             {
-                throw new UserException($"{option}: '{item}' is not an iteration count (give an integer, or n, n/2, 3n/4, 2n: a multiple of each instance's n)");
+                throw new SettingException(option, $"'{item}' is not an iteration count (give an integer, or n, n/2, 3n/4, 2n: a multiple of each instance's n)");
             }
             return new IterationSpec(item, absolute, 1, false);
         }
@@ -48,16 +71,16 @@ public sealed partial record IterationSpec(string Text, int Numerator, int Denom
         if ((m.Groups["a"].Success && !int.TryParse(m.Groups["a"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out a))
             || (m.Groups["b"].Success && !int.TryParse(m.Groups["b"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out b)))
         {
-            throw new UserException($"{option}: '{item}' has a number too large");
+            throw new SettingException(option, $"'{item}' has a number too large (at most {int.MaxValue})");
         }
         if (a == 0 || b == 0)
         {
-            throw new UserException($"{option}: '{item}' is not an iteration count ({(b == 0 ? "division by zero" : "0n is 0: give 0 for no iterations")})");
+            throw new SettingException(option, $"'{item}' is not an iteration count ({(b == 0 ? "division by zero" : "0n is 0: give 0 for no iterations")})");
         }
         return new IterationSpec(item, a, b, true);
     }
 
-    [GeneratedRegex(@"^(?<a>[0-9]+)?(?<n>n)?(/(?<b>[0-9]+))?$")]
+    [GeneratedRegex(@"^(?<a>[0-9]+)?(?<n>n)?(/(?<b>[0-9]+))?\z")]
     private static partial Regex Form();
 
     public override string ToString() => Text;

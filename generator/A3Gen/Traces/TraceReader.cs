@@ -1,7 +1,5 @@
 using System.IO.Compression;
 using NumSharp;
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
 
 namespace A3Gen.Traces;
 
@@ -52,7 +50,7 @@ public static class TraceReader
                         return ReadNpz(stream, source);
                     }
                 case ".json":
-                    return ReadJson(File.ReadAllText(path), source);
+                    return ReadJson(Simulation.DataFile.ReadText(path, "trace"), source);
                 case ".npy":
                     throw new UserException(
                         $"{source}: a trace needs three arrays (q, k, v): give an .npz file or a folder holding q.npy, k.npy and v.npy");
@@ -141,70 +139,15 @@ public static class TraceReader
         return FromArrays(string.Join(", ", Path.GetFileName(queries), Path.GetFileName(keys), Path.GetFileName(values)), arrays);
     }
 
-    /// <summary>Reads the simulate command's data file <c>{"keys", "values", "queries"}</c> as one instance.</summary>
+    /// <summary>
+    /// Reads the simulate command's data file <c>{"keys", "values", "queries"}</c> as one instance, with the
+    /// parser <c>simulate</c> uses (<see cref="Simulation.DataFile.Read"/>): a query is <c>[d reals]</c> or
+    /// <c>{"q": [d reals], "mode", "iterations", "thresholdPercent"}</c>, of which the trace keeps q.
+    /// </summary>
     public static Trace ReadJson(string json, string source)
     {
-        JObject root;
-        try
-        {
-            root = JObject.Parse(json);
-        }
-        catch (JsonReaderException e)
-        {
-            throw new UserException($"{source} is not valid JSON: {e.Message}", e);
-        }
-        foreach (var prop in root.Properties())
-        {
-            if (prop.Name is not ("keys" or "values" or "queries"))
-            {
-                throw new UserException($"{source}: unknown field '{prop.Name}' (expected keys, values, queries)");
-            }
-        }
-        var keys = Matrix("keys", null);
-        int d = keys[0].Length;
-        var values = Matrix("values", d);
-        var queries = Matrix("queries", d);
-        if (values.Length != keys.Length)
-        {
-            throw new UserException($"{source}: values has {values.Length} rows but keys has {keys.Length}; they must match");
-        }
-        return new Trace(source, [new AttentionInstance("", null, queries, keys, values)]);
-
-        double[][] Matrix(string name, int? dimension)
-        {
-            var token = root[name] ?? throw new UserException($"{source}: field '{name}' is missing");
-            if (token is not JArray rows)
-            {
-                throw new UserException($"{source}: '{name}' must be an array of rows, got {token.Type.ToString().ToLowerInvariant()}");
-            }
-            if (rows.Count == 0)
-            {
-                throw new UserException($"{source}: '{name}' is empty; give at least one row");
-            }
-            var result = new double[rows.Count][];
-            for (int r = 0; r < rows.Count; r++)
-            {
-                if (rows[r] is not JArray row || row.Count == 0)
-                {
-                    throw new UserException($"{source}: {name}[{r}] must be a non-empty array of numbers");
-                }
-                dimension ??= row.Count;
-                if (row.Count != dimension)
-                {
-                    throw new UserException($"{source}: {name}[{r}] has {row.Count} elements, expected d = {dimension} (the length of keys[0])");
-                }
-                result[r] = new double[row.Count];
-                for (int c = 0; c < row.Count; c++)
-                {
-                    if (row[c].Type is not (JTokenType.Integer or JTokenType.Float) || !double.IsFinite((double)row[c]))
-                    {
-                        throw new UserException($"{source}: {name}[{r}][{c}] = {row[c].ToString(Formatting.None)} is not a finite number");
-                    }
-                    result[r][c] = (double)row[c];
-                }
-            }
-            return result;
-        }
+        var content = Simulation.DataFile.Read(json, source);
+        return new Trace(source, [new AttentionInstance("", null, content.Queries.Select(q => q.Q).ToArray(), content.Keys, content.Values)]);
     }
 
     /// <summary>One array as read: its name in the file, shape, dtype name and values in C order.</summary>
