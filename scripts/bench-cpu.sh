@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The software baseline of issue 5: single-query attention o = softmax(q K^T) V on this CPU, one core,
+# The software baseline (bench/README.md): single-query attention o = softmax(q K^T) V on this CPU, one core,
 # float32, for (n, d) = (320, 64), (100, 16), (16, 4), (128, 32), with BenchmarkDotNet
 # (bench/A3Gen.Benchmarks): a vectorized C# kernel, a TensorPrimitives-per-row version and ONNX
 # Runtime (IO binding, one intra-op thread), each also for 32 queries against the same K and V.

@@ -3,7 +3,7 @@ namespace A3Gen.Benchmarks;
 /// <summary>
 /// One single-head attention instance: keys K and values V (n x d, row-major) and m queries
 /// (m x d, row-major), seeded Gaussian data. The queries carry the 1/sqrt(d) scale, as the
-/// accelerator expects (DESIGN.md section 1). The benchmark's timings do not depend on the values.
+/// accelerator expects (it computes q . K[i] unscaled: README, "Number formats"). The benchmark's timings do not depend on the values.
 /// </summary>
 public sealed class AttentionProblem
 {

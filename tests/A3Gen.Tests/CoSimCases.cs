@@ -11,7 +11,7 @@ public static class CoSimCases
     [
         "random-full-range", "random-softmax", "extremes", "all-equal-keys", "zero-query", "max-in-last-row",
         "single-row", "mixed-row-counts", "backpressure-and-gaps",
-        // The approximate path (issue 3).
+        // The approximate path (docs/approximation-design.md).
         "approx-paper-settings", "approx-one-iteration", "approx-max-iterations", "approx-beyond-nd",
         "approx-keep-only-max", "approx-ties", "approx-empty-candidates", "approx-negative-products",
         "approx-dominant-rows", "approx-mixed-with-exact",

@@ -16,7 +16,7 @@ public enum ResetStyle
 
 /// <summary>
 /// A generator configuration as the user writes it (JSON, camelCase). Optional derived-format
-/// overrides are null when the user leaves them to the defaults of DESIGN.md; the elaborated
+/// overrides are null when the user leaves them to their defaults (README, "Configuration"); the elaborated
 /// <see cref="Elaboration.Design"/> holds the resolved values.
 /// </summary>
 public sealed record A3Config

@@ -126,7 +126,7 @@ public sealed record ExploreResult(
 }
 
 /// <summary>
-/// The design-space sweep of issue 5: every query of every instance of a trace, quantized to the
+/// The design-space sweep (docs/explore.md): every query of every instance of a trace, quantized to the
 /// design's input format, run through the bit-exact approximate model at each (M, T) and through the
 /// exact path; accuracy against double-precision attention, row counts, and timing from the cycle model.
 /// </summary>
