@@ -49,6 +49,7 @@ public static class Cli
         named.Subcommands.Add(CaptureCommand.Build(stdout, stderr));
         named.Subcommands.Add(MakeTraceCommand.Build(stdout, stderr));
         named.Subcommands.Add(ExploreCommand.Build(stdout, stderr));
+        named.Subcommands.Add(PowerCommand.Build(stdout, stderr));
 
         var parseResult = named.Parse(args);
         if (parseResult.Errors.Count > 0)
