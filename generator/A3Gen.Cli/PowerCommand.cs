@@ -19,9 +19,10 @@ public static class PowerCommand
         var clockOption = new Option<string?>("--clock-mhz") { Description = "clock for the power figures, MHz (default: the clock the standard-cell flow achieves)" };
         var modesOption = new Option<string>("--modes") { Description = "comma-separated subset of exact, conservative, aggressive", DefaultValueFactory = _ => "exact,conservative,aggressive" };
         var outOption = new Option<string?>("--out") { Description = "output folder (default: power-out/<name>)" };
+        var keepVcdOption = new Option<bool>("--keep-vcd") { Description = "keep each mode's VCD of the netlist in power/gate_sim/" };
         var command = new Command("power", "Energy per query from measured activity: gate-level simulation of the standard-cell netlist, OpenSTA per-instance power, SRAM access energy; writes energy.json and energy.md.")
         {
-            configOption, dataOption, asicOption, clockOption, modesOption, outOption,
+            configOption, dataOption, asicOption, clockOption, modesOption, outOption, keepVcdOption,
         };
         command.SetAction(parse => Cli.Guard(stderr, () =>
         {
@@ -66,7 +67,7 @@ public static class PowerCommand
                     asicDir = asicArg;
                     achieved = AchievedMhz(asicDir, design);
                 }
-                var flow = new PowerFlow(design, asicDir);
+                var flow = new PowerFlow(design, asicDir) { KeepVcd = parse.GetValue(keepVcdOption) };
                 report = flow.Run(data.Stimulus, Path.GetFileName(dataPath), clockMhz ?? achieved,
                     clockMhz is null ? $"achieved by the standard-cell flow (static timing, worst path)" : "given by --clock-mhz; the flow achieves " + achieved.ToString("0.#", CultureInfo.InvariantCulture) + " MHz",
                     modes, Path.Combine(dir, "power"));

@@ -14,22 +14,42 @@ public sealed record NetActivity(string Net, long Toggles, long HighEdges, long 
 }
 
 /// <summary>
-/// The activity of every net of one scope of a VCD file over the steady-state window of a back-to-back run:
-/// from the rising clock edge that takes the first result to the one that takes the last (so the window is
-/// <c>results - 1</c> result intervals, every stage busy with some query). <see cref="Cycles"/> counts the
-/// rising edges after the first taken result up to and including the last. Value changes of one time step
-/// are collapsed to the step's final value (zero-delay simulation: no glitches).
+/// The activity of every net of one scope of a VCD file of a back-to-back run, counted from the rising clock
+/// edge that takes the first result and snapshotted at every edge that takes a result, so that a window between
+/// two taken results can be chosen afterwards (<see cref="Between"/>): the pipeline is full (every stage busy with
+/// some query) from the first result until the last query has left the first stage. Value changes of one time
+/// step are collapsed to the step's final value (zero-delay simulation: no glitches).
 /// </summary>
 public sealed class ActivityVcd
 {
-    public required IReadOnlyDictionary<string, NetActivity> Nets { get; init; }
+    private sealed record Snapshot(long Cycles, long[] Toggles, long[] High, long[] Unknown);
 
-    public required long Cycles { get; init; }
+    private readonly List<Snapshot> snapshots = [];
+    private readonly List<List<string>> names = [];
 
-    public required int ResultsTaken { get; init; }
+    public int ResultsTaken => snapshots.Count;
+
+    /// <summary>Rising clock edges from the take of result <paramref name="from"/> to that of result <paramref name="to"/>.</summary>
+    public long CyclesBetween(int from, int to) => snapshots[to].Cycles - snapshots[from].Cycles;
+
+    /// <summary>Every net's activity between the takes of results <paramref name="from"/> and <paramref name="to"/> (0-based).</summary>
+    public IReadOnlyDictionary<string, NetActivity> Between(int from, int to)
+    {
+        var a = snapshots[from];
+        var b = snapshots[to];
+        var nets = new Dictionary<string, NetActivity>(StringComparer.Ordinal);
+        for (int i = 0; i < names.Count; i++)
+        {
+            foreach (var name in names[i])
+            {
+                nets[name] = new NetActivity(name, b.Toggles[i] - a.Toggles[i], b.High[i] - a.High[i], b.Unknown[i] - a.Unknown[i]);
+            }
+        }
+        return nets;
+    }
 
     /// <summary>Rising clock edges of the whole dump (loads included).</summary>
-    public required long TotalEdges { get; init; }
+    public long TotalEdges { get; private set; }
 
     /// <summary>
     /// Reads <paramref name="path"/>: the nets declared directly in <paramref name="scope"/> (dot-separated,
@@ -38,8 +58,9 @@ public sealed class ActivityVcd
     public static ActivityVcd Read(string path, string scope, string clock, string resultValid, string resultReady)
     {
         using var reader = new StreamReader(path, System.Text.Encoding.ASCII, false, 1 << 20);
+        var result = new ActivityVcd();
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
-        var names = new List<List<string>>();
+        var names = result.names;
         var stack = new List<string>();
         string? line;
         bool inDefinitions = true;
@@ -89,13 +110,9 @@ public sealed class ActivityVcd
         var toggles = new long[n];
         var high = new long[n];
         var unknown = new long[n];
-        var committedToggles = new long[n];
-        var committedHigh = new long[n];
-        var committedUnknown = new long[n];
         var pending = new Dictionary<int, byte>();
         bool counting = false;
-        long edges = 0, cycles = 0, committedCycles = 0;
-        int taken = 0;
+        long edges = 0, cycles = 0;
 
         void Flush()
         {
@@ -120,14 +137,7 @@ public sealed class ActivityVcd
                 }
                 if (take)
                 {
-                    taken++;
-                    if (counting)
-                    {
-                        Array.Copy(toggles, committedToggles, n);
-                        Array.Copy(high, committedHigh, n);
-                        Array.Copy(unknown, committedUnknown, n);
-                        committedCycles = cycles;
-                    }
+                    result.snapshots.Add(new Snapshot(cycles, (long[])toggles.Clone(), (long[])high.Clone(), (long[])unknown.Clone()));
                     counting = true;
                 }
             }
@@ -171,15 +181,8 @@ public sealed class ActivityVcd
             }
         }
         Flush();
-        var nets = new Dictionary<string, NetActivity>(StringComparer.Ordinal);
-        for (int i = 0; i < n; i++)
-        {
-            foreach (var name in names[i])
-            {
-                nets[name] = new NetActivity(name, committedToggles[i], committedHigh[i], committedUnknown[i]);
-            }
-        }
-        return new ActivityVcd { Nets = nets, Cycles = committedCycles, ResultsTaken = taken, TotalEdges = edges };
+        result.TotalEdges = edges;
+        return result;
     }
 
     /// <summary>The tokens of a declaration up to its $end, which may run over several lines.</summary>

@@ -35,6 +35,7 @@ public sealed record StageEnergy(string Stage, long Instances, PowerSplit Cells,
 public sealed record ModeEnergy(
     string Mode,
     int Queries,
+    int WindowQueries,
     long WindowCycles,
     double CyclesPerQuery,
     double ModelCyclesPerQuery,
@@ -88,6 +89,9 @@ public sealed class PowerFlow(Design design, string asicDir)
     public string? ToolSearchPath { get; init; }
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(60);
+
+    /// <summary>Keep each mode's VCD (power/gate_sim/&lt;mode&gt;.vcd) instead of deleting it once read.</summary>
+    public bool KeepVcd { get; init; }
 
     private static readonly (string Stage, Func<string, bool> Match)[] StageOf =
     [
@@ -198,36 +202,56 @@ public sealed class PowerFlow(Design design, string asicDir)
             var run = sim.Run(stimulus, expected.Queries.Select(q => q.Result).ToArray());
             var activity = ActivityVcd.Read(vcd, $"{design.Prefix}_tb.u_dut.u_cells", design.ClockPort, "result_valid_o", "result_ready_i");
             simClock.Stop();
-            File.Delete(vcd);
-            if (activity.ResultsTaken != stimulus.Queries.Count || activity.Cycles <= 0)
+            if (KeepVcd)
+            {
+                File.Move(vcd, Path.Combine(simDir, $"{mode.Name}.vcd"), overwrite: true);
+            }
+            else
+            {
+                File.Delete(vcd);
+            }
+            if (activity.ResultsTaken != stimulus.Queries.Count)
             {
                 throw new UserException($"the gate-level run of {design.Config.Name} ({mode.Name}) took {activity.ResultsTaken} results in the dump, expected {stimulus.Queries.Count}");
             }
-            var (stages, cov) = Energy(netlist, Original, model, activity, outputsOf, macroShapes, periodNs);
+            // The window: from the first result to the last one taken while the first stage still works on a later
+            // query (the pipeline full), i.e. ceil(latency / interval) results before the end of the burst.
+            var timings = run.Queries.Select(q => q.Timing).ToList();
+            double interval = (double)(timings[^1].ResultTakenCycle - timings[0].ResultTakenCycle) / (timings.Count - 1);
+            int drain = (int)Math.Ceiling(timings.Max(t => t.ResultTakenCycle - t.AcceptCycle) / interval);
+            int last = stimulus.Queries.Count - 1 - drain;
+            if (last < 1)
+            {
+                throw new UserException($"{workloadName}: {stimulus.Queries.Count} queries are too few for a steady-state window in {mode.Name} mode: a query spends about {drain} result intervals in the pipeline, so at least {drain + 2} are needed");
+            }
+            var window = activity.Between(0, last);
+            long cycles = activity.CyclesBetween(0, last);
+            var (stages, cov) = Energy(netlist, Original, model, window, cycles, outputsOf, macroShapes, periodNs);
             coverage[mode.Name] = cov;
-            int per = stimulus.Queries.Count - 1;
+            int per = last;
             var perQuery = stages.Select(s => s with { Cells = s.Cells.Scale(1.0 / per), SramDynamic = s.SramDynamic / per, SramLeakage = s.SramLeakage / per }).ToList();
             double energy = perQuery.Sum(s => s.Total);
-            double cyclesPerQuery = (double)activity.Cycles / per;
-            modeResults.Add(new ModeEnergy(mode.Describe, stimulus.Queries.Count, activity.Cycles, cyclesPerQuery,
+            double cyclesPerQuery = (double)cycles / per;
+            modeResults.Add(new ModeEnergy(mode.Describe, stimulus.Queries.Count, per, cycles, cyclesPerQuery,
                 expected.CyclesPerQuery, run.Queries.Average(q => q.Result.Candidates), run.Queries.Average(q => q.Result.Kept), perQuery,
                 energy, clockMhz * 1e6 / cyclesPerQuery, 1 / energy, energy / (cyclesPerQuery * periodNs * 1e-9), Math.Round(simClock.Elapsed.TotalSeconds, 1)));
         }
         return new EnergyReport(design.Config.Name, workloadName, workload.Keys.Length, clockMhz, clockSource,
-            "gate-level simulation of netlist_asic.v (Icarus, zero delay: no glitches) with the OSU 0.18 um cell models; every net's 0/1 changes counted between the first and the last result taken",
+            "gate-level simulation of netlist_asic.v (Icarus, zero delay: no glitches) with the OSU 0.18 um cell models; every net's 0/1 changes counted from the first result taken to the last one taken while the pipeline is still full (ceil(latency / interval) results before the end of the burst), divided by the results in that window",
             $"OpenSTA report_power -instances at global activity 0 and {PowerModel.ReferenceActivity} (duty {PowerModel.Duty}); an instance's internal and switching power = P(0) + r (P({PowerModel.ReferenceActivity}) - P(0)) / {PowerModel.ReferenceActivity} with r its output net's measured toggles a cycle (mean of the outputs of a multi-output cell; every input pin taken to toggle at that rate); leakage as OpenSTA gives it",
             check, model.CheckTotal.Total, SramEnergy.Formula, macroShapes.Values.Select(SramEnergy.For).ToList(), modeResults, coverage,
             Math.Round(clock.Elapsed.TotalSeconds, 1));
     }
 
-    private (List<StageEnergy> Stages, ActivityCoverage Coverage) Energy(AsicNetlist netlist, Func<string, string> originalName, PowerModel model, ActivityVcd activity,
-        IReadOnlyDictionary<string, IReadOnlyList<string>> outputsOf, IReadOnlyDictionary<string, SramShape> macroShapes, double periodNs)
+    private (List<StageEnergy> Stages, ActivityCoverage Coverage) Energy(AsicNetlist netlist, Func<string, string> originalName, PowerModel model,
+        IReadOnlyDictionary<string, NetActivity> activity, long cycles, IReadOnlyDictionary<string, IReadOnlyList<string>> outputsOf,
+        IReadOnlyDictionary<string, SramShape> macroShapes, double periodNs)
     {
-        double seconds = activity.Cycles * periodNs * 1e-9;
+        double seconds = cycles * periodNs * 1e-9;
         var driven = outputsOf.Values.SelectMany(x => x).Distinct(StringComparer.Ordinal).ToList();
-        var defaulted = driven.Where(n => !activity.Nets.TryGetValue(n, out var a) || !a.Measured).ToList();
+        var defaulted = driven.Where(n => !activity.TryGetValue(n, out var a) || !a.Measured).ToList();
         var defaultedSet = defaulted.ToHashSet(StringComparer.Ordinal);
-        double Rate(string net) => defaultedSet.Contains(net) ? PowerModel.ReferenceActivity : (double)activity.Nets[net].Toggles / activity.Cycles;
+        double Rate(string net) => defaultedSet.Contains(net) ? PowerModel.ReferenceActivity : (double)activity[net].Toggles / cycles;
         var stages = new Dictionary<string, StageEnergy>(StringComparer.Ordinal);
         void Add(string stage, Func<StageEnergy, StageEnergy> update) =>
             stages[stage] = update(stages.TryGetValue(stage, out var s) ? s : new StageEnergy(stage, 0, PowerSplit.Zero, 0, 0, 0, 0));
@@ -254,8 +278,8 @@ public sealed class PowerFlow(Design design, string asicDir)
             var energy = PowerModel.At(p, rate).Scale(seconds);
             Add(StageOfInstance(instance, false), s => s with { Instances = s.Instances + 1, Cells = s.Cells.Add(energy) });
         }
-        long High(string net) => activity.Nets.TryGetValue(net, out var a) ? a.HighEdges
-            : net is "1'b0" or "1'h0" ? 0 : net is "1'b1" or "1'h1" ? activity.Cycles
+        long High(string net) => activity.TryGetValue(net, out var a) ? a.HighEdges
+            : net is "1'b0" or "1'h0" ? 0 : net is "1'b1" or "1'h1" ? cycles
             : throw new UserException($"the SRAM enable net {net} is not in the activity dump");
         var order = StageOf.Select(s => s.Stage).Concat(["K and V memories", "sorted-key memory", "buffer memories (score, exp)"]).ToList();
         return (order.Where(stages.ContainsKey).Select(s => stages[s]).ToList(),

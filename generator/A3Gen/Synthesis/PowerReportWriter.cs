@@ -52,10 +52,10 @@ public static class PowerReportWriter
         sb.Append(inv, $"- Activity: {r.ActivitySource}.\n- Power: {r.Approximation}.\n");
         sb.Append(inv, $"- Check: every output at a uniform {PowerModel.CheckActivity} toggles a cycle, the model gives {r.UniformCheckModelW * 1000:0.###} mW, OpenSTA's own total at that global activity {r.UniformCheckOpenStaW * 1000:0.###} mW.\n");
         sb.Append(inv, $"- SRAM macros: {r.SramModel}.\n\n");
-        sb.Append("| mode | queries | cycles / query (model) | candidates | kept | nJ / query | average mW | queries / s | queries / J | simulation s |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        sb.Append("| mode | queries (in the window) | cycles / query (model) | candidates | kept | nJ / query | average mW | queries / s | queries / J | simulation s |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         foreach (var m in r.Modes)
         {
-            sb.Append(inv, $"| {m.Mode} | {m.Queries} | {m.CyclesPerQuery:0.##} ({m.ModelCyclesPerQuery:0.##}) | {m.MeanCandidates:0.#} | {m.MeanKept:0.#} | {m.EnergyPerQueryNj:0.###} | {m.AveragePowerW * 1000:0.#} | {m.QueriesPerSecond:N0} | {m.QueriesPerJoule:N0} | {m.SimulationSeconds:0.#} |\n");
+            sb.Append(inv, $"| {m.Mode} | {m.Queries} ({m.WindowQueries}) | {m.CyclesPerQuery:0.##} ({m.ModelCyclesPerQuery:0.##}) | {m.MeanCandidates:0.#} | {m.MeanKept:0.#} | {m.EnergyPerQueryNj:0.###} | {m.AveragePowerW * 1000:0.#} | {m.QueriesPerSecond:N0} | {m.QueriesPerJoule:N0} | {m.SimulationSeconds:0.#} |\n");
         }
         var exact = r.Modes.FirstOrDefault(m => m.Mode == "exact");
         if (exact is not null)
