@@ -41,6 +41,7 @@ public static class PowerCommand
                 : null;
             var dataPath = parse.GetValue(dataOption)!;
             var data = DataFile.Load(dataPath, design, saturate: false);
+            PowerFlow.ValidateWorkload(data.Stimulus, Path.GetFileName(dataPath));
             foreach (var m in modes.Where(m => m.Approximate))
             {
                 int iterations = data.Stimulus.Keys.Length / m.IterationDivisor;

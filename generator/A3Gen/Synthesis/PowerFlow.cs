@@ -113,10 +113,9 @@ public sealed class PowerFlow(Design design, string asicDir)
             }
             : StageOf.First(s => s.Match(topInstance)).Stage;
 
-    /// <summary>Runs the workload under every mode at <paramref name="clockMhz"/> and writes the artefacts into <paramref name="workDir"/>.</summary>
-    public EnergyReport Run(Stimulus workload, string workloadName, double clockMhz, string clockSource, IReadOnlyList<EnergyMode> modes, string workDir)
+    /// <summary>Refuses, in one line, a workload the flow cannot measure: fewer than 2 queries, or queries that do not run over all loaded rows.</summary>
+    public static void ValidateWorkload(Stimulus workload, string workloadName)
     {
-        var clock = Stopwatch.StartNew();
         if (workload.Queries.Count < 2)
         {
             throw new UserException($"{workloadName} has {workload.Queries.Count} quer{(workload.Queries.Count == 1 ? "y" : "ies")}; energy per query is measured between the first and the last of at least 2 back-to-back queries");
@@ -125,6 +124,13 @@ public sealed class PowerFlow(Design design, string asicDir)
         {
             throw new UserException($"{workloadName}: every query must run over all {workload.Keys.Length} loaded rows");
         }
+    }
+
+    /// <summary>Runs the workload under every mode at <paramref name="clockMhz"/> and writes the artefacts into <paramref name="workDir"/>.</summary>
+    public EnergyReport Run(Stimulus workload, string workloadName, double clockMhz, string clockSource, IReadOnlyList<EnergyMode> modes, string workDir)
+    {
+        var clock = Stopwatch.StartNew();
+        ValidateWorkload(workload, workloadName);
         if (!File.Exists(Liberty))
         {
             throw new UserException($"{Liberty} is missing (apt-get install -y qflow-tech-osu018)");
