@@ -224,7 +224,8 @@ public sealed class PowerFlow(Design design, string asicDir)
             // query (the pipeline full), i.e. ceil(latency / interval) results before the end of the burst.
             var timings = run.Queries.Select(q => q.Timing).ToList();
             double interval = (double)(timings[^1].ResultTakenCycle - timings[0].ResultTakenCycle) / (timings.Count - 1);
-            int drain = (int)Math.Ceiling(timings.Max(t => t.ResultTakenCycle - t.AcceptCycle) / interval);
+            // The first query's latency is the pipeline's own (later ones also wait in the query queue).
+            int drain = (int)Math.Ceiling((timings[0].ResultTakenCycle - timings[0].AcceptCycle + 1) / interval);
             int last = stimulus.Queries.Count - 1 - drain;
             if (last < 1)
             {
