@@ -5,7 +5,7 @@ using A3Gen.Emission;
 
 namespace A3Gen.Cli;
 
-/// <summary>The a3gen command line: generate, info, synth, simulate, bench, capture, make-trace and explore.</summary>
+/// <summary>The a3gen command line: generate, info, synth, simulate, bench, capture, make-trace, explore and power.</summary>
 public static class Cli
 {
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
