@@ -4,6 +4,8 @@
 # cycles per query and latency for n = 16, 64, 320 next to the prediction and the paper.
 # Then the paper configuration on the OSU 0.18 um standard cells (Yosys + OpenSTA, about 11 minutes
 # and 2 GB): its worst path in ns and FO4, achieved clock, area and power (A3GEN_BENCH_ASIC=0 skips it).
+# Then energy per query from measured activity (exact, conservative, aggressive) on a3-small: its
+# standard-cell netlist simulated at gate level (a few minutes; A3GEN_BENCH_ENERGY=0 skips it).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/a3gen" bench "$@"
@@ -12,4 +14,10 @@ if [ "${A3GEN_BENCH_ASIC:-1}" != 0 ]; then
   trap 'rm -rf "$out"' EXIT
   echo
   "$root/scripts/a3gen" synth --target asic --config "$root/configs/a3-paper.json" --out "$out/a3-paper-asic" | grep -F ' on osu018'
+fi
+if [ "${A3GEN_BENCH_ENERGY:-1}" != 0 ]; then
+  eout="$(mktemp -d)"
+  trap 'rm -rf "${out:-}" "$eout"' EXIT
+  echo
+  "$root/scripts/a3gen" power --config "$root/configs/a3-small.json" --data "$root/testbenches/data/a3-small-energy.json" --out "$eout/a3-small-power" | grep -F 'nJ/query'
 fi

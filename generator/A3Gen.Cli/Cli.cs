@@ -5,7 +5,7 @@ using A3Gen.Emission;
 
 namespace A3Gen.Cli;
 
-/// <summary>The a3gen command line: generate, info, synth, simulate, bench, make-trace and explore (capture is its own tool, a3gen-capture).</summary>
+/// <summary>The a3gen command line: generate, info, synth, simulate, bench, make-trace, explore and power (capture is its own tool, a3gen-capture).</summary>
 public static class Cli
 {
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
@@ -48,6 +48,7 @@ public static class Cli
         named.Subcommands.Add(BenchCommand.Build(stdout, stderr));
         named.Subcommands.Add(MakeTraceCommand.Build(stdout, stderr));
         named.Subcommands.Add(ExploreCommand.Build(stdout, stderr));
+        named.Subcommands.Add(PowerCommand.Build(stdout, stderr));
 
         var parseResult = named.Parse(args);
         if (parseResult.Errors.Count > 0)

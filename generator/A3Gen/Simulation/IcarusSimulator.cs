@@ -47,6 +47,12 @@ public sealed class IcarusSimulator(Design design, TemplateRenderer? renderer = 
     /// </summary>
     public IReadOnlyList<string>? DesignFiles { get; init; }
 
+    /// <summary>
+    /// Further top-level modules of <see cref="DesignFiles"/> elaborated beside the testbench (each one
+    /// more <c>-s</c>), e.g. a module that dumps a scope of the design to a VCD file. Empty: the testbench alone.
+    /// </summary>
+    public IReadOnlyList<string> ExtraRoots { get; init; } = [];
+
     /// <summary>Wall-clock time of the last run's vvp process (not the compile).</summary>
     public TimeSpan LastRunTime { get; private set; }
 
@@ -134,7 +140,7 @@ public sealed class IcarusSimulator(Design design, TemplateRenderer? renderer = 
         {
             hash.Append(file.Name).Append(' ').Append(file.Sha256).Append('\n');
         }
-        hash.Append(CultureInfo.InvariantCulture, $"{queryCapacity} {patternCapacity}\n");
+        hash.Append(CultureInfo.InvariantCulture, $"{queryCapacity} {patternCapacity} {string.Join(' ', ExtraRoots)}\n");
         string key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(hash.ToString())))[..16];
         var lazy = Builds.GetOrAdd(key, k => new Lazy<string>(() => Compile(k, files, queryCapacity, patternCapacity)));
         try
@@ -165,6 +171,11 @@ public sealed class IcarusSimulator(Design design, TemplateRenderer? renderer = 
             $"-P{tb}.QueryCapacity={queryCapacity}", $"-P{tb}.PatternCapacity={patternCapacity}",
             "-o", vvp,
         };
+        foreach (var root in ExtraRoots)
+        {
+            args.Insert(2, root);
+            args.Insert(2, "-s");
+        }
         if (DesignFiles is not null)
         {
             // Yosys netlists and its cell library carry no `timescale: they take the default, which the

@@ -1,0 +1,147 @@
+using A3Gen.Configuration;
+using A3Gen.Elaboration;
+using A3Gen.Simulation;
+using A3Gen.Synthesis;
+using A3Gen.Tools;
+
+namespace A3Gen.Tests;
+
+/// <summary>A small configuration (N = 8, d = 2) mapped onto the OSU 0.18 um cells once, shared by the energy tests.</summary>
+public sealed class PowerSmallFixture : IDisposable
+{
+    public PowerSmallFixture()
+    {
+        ExternalTool.Require("yosys", "run scripts/test.sh, which installs Yosys");
+        ExternalTool.Require("sta", "run scripts/test.sh, which installs OpenSTA (opensta)");
+        ExternalTool.Require("iverilog", "run scripts/test.sh, which installs Icarus Verilog");
+        Design = new Design(new A3Config { Name = "power-8x2", MaxRows = 8, Dimension = 2, IntegerBits = 3, FractionBits = 3 });
+        Root = TestSupport.TempDir("power-8x2");
+        AsicDir = Path.Combine(Root, "asic");
+        Timing = new AsicFlow(Design).Run(AsicDir);
+        var flow = new PowerFlow(Design, AsicDir);
+        Full = flow.Run(TestSupport.RandomStimulus(Design, 5, 8, 10, small: true), "random n = 8", Timing.AchievedMhz, "achieved",
+            [EnergyMode.Standard[0], EnergyMode.Standard[2]], Path.Combine(Root, "p8"));
+        Half = flow.Run(TestSupport.RandomStimulus(Design, 6, 4, 12, small: true), "random n = 4", Timing.AchievedMhz, "achieved",
+            [EnergyMode.Standard[0]], Path.Combine(Root, "p4"));
+    }
+
+    public Design Design { get; }
+
+    public string Root { get; }
+
+    public string AsicDir { get; }
+
+    public AsicTiming Timing { get; }
+
+    /// <summary>n = 8: exact and aggressive.</summary>
+    public EnergyReport Full { get; }
+
+    /// <summary>n = 4: exact.</summary>
+    public EnergyReport Half { get; }
+
+    public void Dispose() => Directory.Delete(Root, true);
+}
+
+/// <summary>Energy per query from the gate-level activity of the standard-cell netlist (<see cref="PowerFlow"/>).</summary>
+public class PowerTests(PowerSmallFixture f) : IClassFixture<PowerSmallFixture>
+{
+    [Fact]
+    public void TheActivityCoversEveryDrivenNetOfTheNetlist()
+    {
+        // Counted here from the netlist itself: every net an output pin of a standard cell drives.
+        var netlist = new AsicNetlist(File.ReadAllText(Path.Combine(f.AsicDir, "netlist_asic.v")));
+        var driven = netlist.Cells.SelectMany(c => c.Pins.Where(p => p.Key is "Y" or "Q" or "YC" or "YS").Select(p => p.Value)).Distinct().Count();
+        foreach (var report in new[] { f.Full, f.Half })
+        {
+            foreach (var (mode, c) in report.Coverage)
+            {
+                Assert.Equal(driven, c.Nets);
+                Assert.Empty(c.Defaulted);
+                Assert.Equal(c.Nets, c.Measured);
+            }
+        }
+    }
+
+    [Fact]
+    public void AUniformActivityReproducesOpenStasGlobalFigure()
+    {
+        Assert.True(f.Full.UniformCheckOpenStaW > 0);
+        Assert.InRange(f.Full.UniformCheckModelW / f.Full.UniformCheckOpenStaW, 0.999, 1.001);
+    }
+
+    [Fact]
+    public void AnApproximateQueryWithFewCandidatesCostsLessThanAnExactOne()
+    {
+        var exact = f.Full.Modes.Single(m => m.Mode == "exact");
+        var aggressive = f.Full.Modes.Single(m => m.Mode.StartsWith("aggressive", StringComparison.Ordinal));
+        Assert.Equal(8, exact.MeanCandidates);
+        Assert.True(aggressive.MeanCandidates < 8, $"{aggressive.MeanCandidates} candidates");
+        Assert.True(aggressive.EnergyPerQueryJ < 0.85 * exact.EnergyPerQueryJ, $"aggressive {aggressive.EnergyPerQueryNj} nJ, exact {exact.EnergyPerQueryNj} nJ");
+        // Every stage's cells are counted, and the memories are charged by access.
+        Assert.All(exact.Stages.Where(s => !s.Stage.Contains("memor", StringComparison.Ordinal)), s => Assert.True(s.Cells.Total > 0, s.Stage));
+        Assert.Contains(exact.Stages, s => s.Stage == "K and V memories" && s.SramReads == 2 * 8 * exact.WindowQueries);
+    }
+
+    [Fact]
+    public void EnergyPerQueryGrowsWithNAsTheCycleModelSays()
+    {
+        var e8 = f.Full.Modes.Single(m => m.Mode == "exact");
+        var e4 = f.Half.Modes.Single(m => m.Mode == "exact");
+        // The measured interval is the cycle model's n + c.
+        Assert.Equal(f.Design.Interval(8), e8.CyclesPerQuery);
+        Assert.Equal(f.Design.Interval(4), e4.CyclesPerQuery);
+        double cycles = e8.CyclesPerQuery / e4.CyclesPerQuery;
+        double energy = e8.EnergyPerQueryJ / e4.EnergyPerQueryJ;
+        Assert.True(energy > 1, $"{energy}");
+        Assert.InRange(energy / cycles, 0.85, 1.2);
+    }
+
+    [Fact]
+    public void AWorkloadTheFlowCannotMeasureGetsAOneLineError()
+    {
+        var one = TestSupport.RandomStimulus(f.Design, 1, 8, 1, small: true);
+        var e = Assert.Throws<UserException>(() => PowerFlow.ValidateWorkload(one, "one.json"));
+        Assert.Equal("one.json has 1 query; energy per query is measured between the first and the last of at least 2 back-to-back queries", e.Message);
+        var few = TestSupport.RandomStimulus(f.Design, 1, 8, 3, small: true);
+        var root = TestSupport.TempDir("power-few");
+        var e2 = Assert.Throws<UserException>(() => new PowerFlow(f.Design, f.AsicDir).Run(few, "few.json", f.Timing.AchievedMhz, "achieved", [EnergyMode.Standard[0]], root));
+        Assert.Matches(@"^few\.json: 3 queries are too few for a steady-state window in exact mode: a query spends about \d+ result intervals in the pipeline, so at least \d+ are needed$", e2.Message);
+        var other = new Design(new A3Config { Name = "power-other", MaxRows = 8, Dimension = 3, IntegerBits = 3, FractionBits = 3 });
+        var e3 = Assert.Throws<UserException>(() => new PowerFlow(other, Path.Combine(root, "missing")).Run(TestSupport.RandomStimulus(other, 1, 8, 4, small: true), "x.json", 100, "given", [EnergyMode.Standard[0]], root));
+        Assert.Equal($"{Path.Combine(root, "missing", "netlist_asic.v")} is missing: run scripts/a3gen synth --target asic first or leave --asic out", e3.Message);
+        Directory.Delete(root, true);
+    }
+
+    [Fact]
+    public void TheVcdReaderCountsTogglesHighEdgesAndUnknownsBetweenTakenResults()
+    {
+        var dir = TestSupport.TempDir("vcd");
+        var path = Path.Combine(dir, "t.vcd");
+        // clk '!', result_valid_o '"', result_ready_i '#', a net '$' with an alias b, a net '%' at X; results taken at edges 1, 3 and 4 of 5.
+        File.WriteAllText(path, string.Join('\n',
+            "$timescale 1ps $end", "$scope module tb $end", "$scope module u $end",
+            "$var wire 1 ! clk $end", "$var wire 1 \" rv $end", "$var wire 1 # rr $end", "$var wire 1 $ a $end", "$var wire 1 $ b $end", "$var wire 1 % x $end",
+            "$upscope $end", "$upscope $end", "$enddefinitions $end",
+            "#0", "$dumpvars", "0!", "1\"", "1#", "0$", "x%", "$end",
+            "#5", "1!", "1$", "#10", "0!", "0\"",
+            "#15", "1!", "0$", "1$", "0$", "#20", "0!", "1\"",
+            "#25", "1!", "1$", "#30", "0!",
+            "#35", "1!", "0$", "#40", "0!", "0\"",
+            "#45", "1!", "1$", "0%", "#50", "0!", ""));
+        var vcd = ActivityVcd.Read(path, "tb.u", "clk", "rv", "rr");
+        Assert.Equal(3, vcd.ResultsTaken);
+        Assert.Equal(5, vcd.TotalEdges);
+        Assert.Equal(3, vcd.CyclesBetween(0, 2));
+        var all = vcd.Between(0, 2);
+        // From the first take (edge 1, whose own step counts) to the last (edge 4, whose step does not): a goes 0 -> 1
+        // at edge 1, 1 -> 0 at edge 2 (the step's 0, 1, 0 collapse to 0), 0 -> 1 at edge 3.
+        Assert.Equal(3, all["a"].Toggles);
+        Assert.Equal(all["a"], all["b"] with { Net = "a" });
+        // Sampled just before edges 2, 3, 4: a = 1, 0, 1; x unknown at all three.
+        Assert.Equal(2, all["a"].HighEdges);
+        Assert.Equal(3, all["x"].UnknownEdges);
+        Assert.False(all["x"].Measured);
+        Assert.Equal(1, vcd.Between(1, 2)["a"].Toggles);
+        Directory.Delete(dir, true);
+    }
+}
