@@ -144,13 +144,46 @@ public sealed class Design
     public int SortedEntryWidth => SortedEntry.Width;
 
     // ---- timing ----
-    /// <summary>Cycles of the dot-product stage beyond its issue cycles: accept, key read, multiply, adder stages.</summary>
+    /// <summary>
+    /// Register stages of the dot product after the key memory's read: the key row register (so that the
+    /// multipliers start at flip-flops, not at the memory's read data), the partial products, the products,
+    /// the adder stages.
+    /// </summary>
+    public int DotProductPipeStages => 3 + AdderStages;
+
+    /// <summary>
+    /// Low bits of a key element that the dot product multiplies apart from the high ones: each multiplier
+    /// is two narrower ones with registered partial products (a w x w shift-add array from a flip-flop is
+    /// about 40 FO4 on the standard cells), added in the next stage.
+    /// </summary>
+    public int KeyLowBits => (Input.Width + 1) / 2;
+
+    /// <summary>Width of the low partial product: a (KeyLowBits + 1)-bit signed (non-negative) by a w-bit signed product.</summary>
+    public int LowProductWidth => KeyLowBits + 1 + Input.Width;
+
+    /// <summary>Width of the high partial product: a (w - KeyLowBits)-bit signed by a w-bit signed product; shifted by KeyLowBits it has the product's width.</summary>
+    public int HighProductWidth => Input.Width - KeyLowBits + Input.Width;
+
+    /// <summary>Cycles of the dot-product stage beyond its issue cycles: accept, key read, key register, partial products, products, adder stages.</summary>
     public int DotProductOverhead { get; }
 
-    /// <summary>Exponent stage beyond n: accept, score read, clamp register, table read, multiply.</summary>
+    /// <summary>
+    /// Register stages of the exponent after the score memory's read: the score register (so that the
+    /// subtraction starts at a flip-flop), the clamped difference, the table read, the table product.
+    /// </summary>
+    public int ExponentPipeStages => 4;
+
+    /// <summary>Exponent stage beyond n: score read (issued in the accepting cycle), score register, clamp register, table read, multiply.</summary>
     public int ExponentOverhead { get; }
 
-    /// <summary>Output stage beyond n: accept, exp read, divider, multiply, accumulate.</summary>
+    /// <summary>
+    /// Register stages of the output after the exp buffer's read: the e register (so that the divider starts
+    /// at flip-flops, not at the buffer's bank select), the divider's stages, the weighted values (the value
+    /// row is read one cycle ahead and registered, so the multipliers start at flip-flops too).
+    /// </summary>
+    public int OutputPipeStages => DividerLatency + 2;
+
+    /// <summary>Output stage beyond n: exp read (issued in the accepting cycle), e register, divider, multiply, accumulate.</summary>
     public int OutputOverhead { get; }
 
     /// <summary>Cycles from a query's handshake to its first stage accepting it (query queue).</summary>
@@ -249,9 +282,9 @@ public sealed class Design
         ResultQueuePointerWidth = Bits.AddressWidth(config.ResultQueueDepth);
         ResultQueueCountWidth = Bits.UnsignedWidth(config.ResultQueueDepth);
 
-        DotProductOverhead = 3 + AdderStages;
-        ExponentOverhead = 5;
-        OutputOverhead = 3 + DividerLatency;
+        DotProductOverhead = 2 + DotProductPipeStages;
+        ExponentOverhead = 1 + ExponentPipeStages;
+        OutputOverhead = 1 + OutputPipeStages;
 
         Ports = BuildPorts();
         int scoreEntry = RowIdWidth + Score.Width, expEntry = RowIdWidth + ExpValue.Width;
