@@ -36,6 +36,9 @@ module a3_paper_exponent (
   localparam integer ExpLoBits               = 6;   // low bits of u: the low table's address
   localparam integer TableWidth              = 11;  // a table entry: 10 fraction bits + 1
   localparam integer TableProductWidth       = 22;  // exp(-hi) * exp(-lo) before rounding
+  localparam integer TableLowBits            = 6;   // low bits of exp(-lo), multiplied apart from its high bits
+  localparam integer TableLowProductWidth    = 17;  // exp(-hi) times the low bits of exp(-lo)
+  localparam integer TableHighProductWidth   = 16;  // exp(-hi) times the high bits of exp(-lo)
   localparam integer ExpShift                = 12;  // rounding shift from the table product to e
   localparam integer ExpWidth                = 9;   // e: u9.8
   localparam integer ExpSumWidth             = 17;  // expsum: u17.8
@@ -100,6 +103,10 @@ module a3_paper_exponent (
   reg tag4_last_q;
   reg tag4_keep_q;
   reg [RowIdWidth-1:0] tag4_row_q;
+  reg tag5_valid_q;
+  reg tag5_last_q;
+  reg tag5_keep_q;
+  reg [RowIdWidth-1:0] tag5_row_q;
 
   // The query's metadata.
   wire [ScoreMetaMaxWidth-1:0] max_score = rd_meta_i[ScoreMetaMaxLsb +: ScoreMetaMaxWidth];
@@ -110,7 +117,7 @@ module a3_paper_exponent (
   wire start = !busy_q & rd_full_i & wr_free_i;
   // The first row is read in the cycle the stage accepts the query; cnt_q is 0 whenever no read is under way.
   wire last_issue = start ? (rows == 9'd1) : (issue_q & (left_q == 9'd1));
-  wire done = tag4_valid_q & tag4_last_q;
+  wire done = tag5_valid_q & tag5_last_q;
 
   // ---- tag0 -> tag1: the score, registered out of the memory; the query's max, threshold and
   // post-scoring flag are registered when the stage accepts the query ----
@@ -143,14 +150,19 @@ module a3_paper_exponent (
     .data_o (lo_val)
   );
 
-  // ---- tag3 -> tag4: one multiplier; then round to the exp format ----
-  wire [TableProductWidth-1:0] tprod_d = hi_val * lo_val;
+  // ---- tag3 -> tag4 -> tag5: one multiplier, in two registered halves (the low TableLowBits bits of
+  // exp(-lo) and its high bits times exp(-hi)), then their sum; then round to the exp format ----
+  wire [TableLowProductWidth-1:0] tlo_d = hi_val * lo_val[TableLowBits-1:0];
+  wire [TableHighProductWidth-1:0] thi_d = hi_val * lo_val[TableWidth-1:TableLowBits];
+  reg [TableLowProductWidth-1:0] tlo_q;
+  reg [TableHighProductWidth-1:0] thi_q;
+  wire [TableProductWidth-1:0] tprod_d = { thi_q, 6'd0 } + {{5{1'b0}}, tlo_q};
   reg [TableProductWidth-1:0] tprod_q;
   wire [ExpWidth-1:0] exp_val = tprod_q[ExpShift +: ExpWidth] + { {ExpWidth-1{1'b0}}, tprod_q[ExpShift-1] };
   // Bits that the rounding drops; the top one is always zero since e <= 1.0.
   wire unused_tprod = &{1'b0, tprod_q[TableProductWidth-1], tprod_q[ExpShift-2:0]};
-  wire [ExpSumWidth-1:0] expsum_new = (first_q ? 17'd0 : expsum_q) + (tag4_keep_q ? {{8{1'b0}}, exp_val} : 17'd0);
-  wire write = tag4_valid_q & tag4_keep_q;
+  wire [ExpSumWidth-1:0] expsum_new = (first_q ? 17'd0 : expsum_q) + (tag5_keep_q ? {{8{1'b0}}, exp_val} : 17'd0);
+  wire write = tag5_valid_q & tag5_keep_q;
   wire [RowCountWidth-1:0] kept_base = first_q ? 9'd0 : kept_q;
   wire [RowCountWidth-1:0] kept_new = kept_base + {{8{1'b0}}, write};
 
@@ -171,7 +183,7 @@ module a3_paper_exponent (
       cnt_d = last_issue ? 9'd0 : cnt_q + 9'd1;
       left_d = (start ? rows : left_q) - 9'd1;
     end
-    if (tag4_valid_q) begin
+    if (tag5_valid_q) begin
       first_d = 1'b0;
       expsum_d = expsum_new;
       kept_d = kept_new;
@@ -200,6 +212,8 @@ module a3_paper_exponent (
       tag3_last_q <= 1'b0;
       tag4_valid_q <= 1'b0;
       tag4_last_q <= 1'b0;
+      tag5_valid_q <= 1'b0;
+      tag5_last_q <= 1'b0;
     end else begin
       busy_q <= busy_d;
       issue_q <= issue_d;
@@ -218,6 +232,8 @@ module a3_paper_exponent (
       tag3_last_q <= tag2_last_q;
       tag4_valid_q <= tag3_valid_q;
       tag4_last_q <= tag3_last_q;
+      tag5_valid_q <= tag4_valid_q;
+      tag5_last_q <= tag4_last_q;
     end
   end
 
@@ -229,6 +245,8 @@ module a3_paper_exponent (
     tag3_keep_q <= tag2_keep_q;
     tag4_row_q <= tag3_row_q;
     tag4_keep_q <= tag3_keep_q;
+    tag5_row_q <= tag4_row_q;
+    tag5_keep_q <= tag4_keep_q;
     score_q <= rdata_i[ScoreEntryScoreLsb +: ScoreEntryScoreWidth];
     if (start) begin
       max_q <= max_score;
@@ -236,6 +254,8 @@ module a3_paper_exponent (
       post_q <= post;
     end
     u_q <= u_d;
+    tlo_q <= tlo_d;
+    thi_q <= thi_d;
     tprod_q <= tprod_d;
   end
 
@@ -244,7 +264,7 @@ module a3_paper_exponent (
   assign rd_release_o = done;
   assign we_o = write;
   assign waddr_o = kept_base[RowIdWidth-1:0];
-  assign wdata_o = { tag4_row_q, exp_val };
+  assign wdata_o = { tag5_row_q, exp_val };
   assign wr_done_o = done;
   assign wr_meta_o = { fallback, rows, kept_new, expsum_new };
   assign busy_o = busy_q;

@@ -34,8 +34,8 @@ module a3_small_dot_product (
   localparam integer RowIdWidth             = 4;   // row id, 0..15
   localparam integer RowCountWidth          = 5;   // row count, 0..16
   localparam integer ProductWidth           = 18;  // product: s18.8
-  localparam integer KeyLowBits             = 5;   // low bits of a key element, multiplied (unsigned) apart from its high bits
-  localparam integer LowProductWidth        = 15;  // low partial product: (KeyLowBits + 1)-bit signed times a q element
+  localparam integer ElementLowBits         = 5;   // low bits of a key element, multiplied (unsigned) apart from its high bits
+  localparam integer LowProductWidth        = 15;  // low partial product: (ElementLowBits + 1)-bit signed times a q element
   localparam integer HighProductWidth       = 13;  // high partial product: the key element's signed high bits times a q element
   localparam integer ScoreWidth             = 20;  // score: s20.8
   localparam integer ScanWidth              = 16;  // S, candidate-mask flags scanned per cycle
@@ -199,36 +199,36 @@ module a3_small_dot_product (
   reg [RowWidth-1:0] k_q;
   reg [CandMetaQWidth-1:0] q_q;
 
-  // ---- multipliers: one per element, in two registered halves: the key element's low KeyLowBits bits
+  // ---- multipliers: one per element, in two registered halves: the key element's low ElementLowBits bits
   // (unsigned) and its high bits (signed) times q; then the two partial products are added ----
   wire [ElementWidth-1:0] k0 = k_q[0*ElementWidth +: ElementWidth];
   wire signed [ElementWidth-1:0] q0 = q_q[0*ElementWidth +: ElementWidth];
-  wire signed [LowProductWidth-1:0] plo0_d = $signed({ 1'b0, k0[KeyLowBits-1:0] }) * q0;
-  wire signed [HighProductWidth-1:0] phi0_d = $signed(k0[ElementWidth-1:KeyLowBits]) * q0;
+  wire signed [LowProductWidth-1:0] plo0_d = $signed({ 1'b0, k0[ElementLowBits-1:0] }) * q0;
+  wire signed [HighProductWidth-1:0] phi0_d = $signed(k0[ElementWidth-1:ElementLowBits]) * q0;
   reg signed [LowProductWidth-1:0] plo0_q;
   reg signed [HighProductWidth-1:0] phi0_q;
   wire signed [ProductWidth-1:0] prod0_d = { phi0_q, 5'd0 } + {{3{plo0_q[14]}}, plo0_q};
   reg signed [ProductWidth-1:0] prod0_q;
   wire [ElementWidth-1:0] k1 = k_q[1*ElementWidth +: ElementWidth];
   wire signed [ElementWidth-1:0] q1 = q_q[1*ElementWidth +: ElementWidth];
-  wire signed [LowProductWidth-1:0] plo1_d = $signed({ 1'b0, k1[KeyLowBits-1:0] }) * q1;
-  wire signed [HighProductWidth-1:0] phi1_d = $signed(k1[ElementWidth-1:KeyLowBits]) * q1;
+  wire signed [LowProductWidth-1:0] plo1_d = $signed({ 1'b0, k1[ElementLowBits-1:0] }) * q1;
+  wire signed [HighProductWidth-1:0] phi1_d = $signed(k1[ElementWidth-1:ElementLowBits]) * q1;
   reg signed [LowProductWidth-1:0] plo1_q;
   reg signed [HighProductWidth-1:0] phi1_q;
   wire signed [ProductWidth-1:0] prod1_d = { phi1_q, 5'd0 } + {{3{plo1_q[14]}}, plo1_q};
   reg signed [ProductWidth-1:0] prod1_q;
   wire [ElementWidth-1:0] k2 = k_q[2*ElementWidth +: ElementWidth];
   wire signed [ElementWidth-1:0] q2 = q_q[2*ElementWidth +: ElementWidth];
-  wire signed [LowProductWidth-1:0] plo2_d = $signed({ 1'b0, k2[KeyLowBits-1:0] }) * q2;
-  wire signed [HighProductWidth-1:0] phi2_d = $signed(k2[ElementWidth-1:KeyLowBits]) * q2;
+  wire signed [LowProductWidth-1:0] plo2_d = $signed({ 1'b0, k2[ElementLowBits-1:0] }) * q2;
+  wire signed [HighProductWidth-1:0] phi2_d = $signed(k2[ElementWidth-1:ElementLowBits]) * q2;
   reg signed [LowProductWidth-1:0] plo2_q;
   reg signed [HighProductWidth-1:0] phi2_q;
   wire signed [ProductWidth-1:0] prod2_d = { phi2_q, 5'd0 } + {{3{plo2_q[14]}}, plo2_q};
   reg signed [ProductWidth-1:0] prod2_q;
   wire [ElementWidth-1:0] k3 = k_q[3*ElementWidth +: ElementWidth];
   wire signed [ElementWidth-1:0] q3 = q_q[3*ElementWidth +: ElementWidth];
-  wire signed [LowProductWidth-1:0] plo3_d = $signed({ 1'b0, k3[KeyLowBits-1:0] }) * q3;
-  wire signed [HighProductWidth-1:0] phi3_d = $signed(k3[ElementWidth-1:KeyLowBits]) * q3;
+  wire signed [LowProductWidth-1:0] plo3_d = $signed({ 1'b0, k3[ElementLowBits-1:0] }) * q3;
+  wire signed [HighProductWidth-1:0] phi3_d = $signed(k3[ElementWidth-1:ElementLowBits]) * q3;
   reg signed [LowProductWidth-1:0] plo3_q;
   reg signed [HighProductWidth-1:0] phi3_q;
   wire signed [ProductWidth-1:0] prod3_d = { phi3_q, 5'd0 } + {{3{plo3_q[14]}}, plo3_q};

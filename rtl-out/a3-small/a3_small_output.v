@@ -32,7 +32,9 @@ module a3_small_output (
   localparam integer RowIdWidth                 = 4;   // row id, 0..15
   localparam integer RowCountWidth              = 5;   // row count, 0..16
   localparam integer WeightWidth                = 9;   // weight w: u9.8
-  localparam integer WeightedValueWidth         = 18;  // w * v: s18.12
+  localparam integer ElementLowBits             = 5;   // low bits of a value element, multiplied (unsigned) apart from its high bits
+  localparam integer WeightedLowWidth           = 15;  // the weight times a value element's low bits
+  localparam integer WeightedHighWidth          = 13;  // the weight times a value element's signed high bits
   localparam integer AccumulatorWidth           = 22;  // accumulator: s22.12
   localparam integer OutputWidth                = 22;  // output element: s22.12
   localparam integer ExpMetaWidth               = 24;  // [23:0] exp buffer metadata
@@ -130,30 +132,43 @@ module a3_small_output (
   );
 
   // ---- tagtag6 -> tag7: the value row, registered out of the memory, weighted (one
-  // multiplier per element); then the accumulators ----
+  // multiplier per element, in two registered halves: the weight times the element's low ElementLowBits
+  // bits, unsigned, and times its high bits); the accumulators add both halves ----
   reg [RowWidth-1:0] v_q;
-  wire signed [WeightedValueWidth-1:0] wv0_d = $signed({ 1'b0, weight }) * $signed(v_q[0*ElementWidth +: ElementWidth]);
-  reg signed [WeightedValueWidth-1:0] wv0_q;
+  wire [ElementWidth-1:0] v0 = v_q[0*ElementWidth +: ElementWidth];
+  wire signed [WeightedLowWidth-1:0] wlo0_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v0[ElementLowBits-1:0] });
+  wire signed [WeightedHighWidth-1:0] whi0_d = $signed({ 1'b0, weight }) * $signed(v0[ElementWidth-1:ElementLowBits]);
+  reg signed [WeightedLowWidth-1:0] wlo0_q;
+  reg signed [WeightedHighWidth-1:0] whi0_q;
   reg signed [AccumulatorWidth-1:0] acc0_q;
-  wire signed [AccumulatorWidth-1:0] acc0_new = acc0_q + {{4{wv0_q[17]}}, wv0_q};
+  wire signed [AccumulatorWidth-1:0] acc0_new = acc0_q + { {{4{whi0_q[12]}}, whi0_q}, 5'd0 } + {{7{wlo0_q[14]}}, wlo0_q};
   wire signed [AccumulatorWidth-1:0] acc0_d = start ? 22'sd0 : tag7_valid_q ? acc0_new : acc0_q;
   wire [OutputWidth-1:0] out0 = acc0_new;
-  wire signed [WeightedValueWidth-1:0] wv1_d = $signed({ 1'b0, weight }) * $signed(v_q[1*ElementWidth +: ElementWidth]);
-  reg signed [WeightedValueWidth-1:0] wv1_q;
+  wire [ElementWidth-1:0] v1 = v_q[1*ElementWidth +: ElementWidth];
+  wire signed [WeightedLowWidth-1:0] wlo1_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v1[ElementLowBits-1:0] });
+  wire signed [WeightedHighWidth-1:0] whi1_d = $signed({ 1'b0, weight }) * $signed(v1[ElementWidth-1:ElementLowBits]);
+  reg signed [WeightedLowWidth-1:0] wlo1_q;
+  reg signed [WeightedHighWidth-1:0] whi1_q;
   reg signed [AccumulatorWidth-1:0] acc1_q;
-  wire signed [AccumulatorWidth-1:0] acc1_new = acc1_q + {{4{wv1_q[17]}}, wv1_q};
+  wire signed [AccumulatorWidth-1:0] acc1_new = acc1_q + { {{4{whi1_q[12]}}, whi1_q}, 5'd0 } + {{7{wlo1_q[14]}}, wlo1_q};
   wire signed [AccumulatorWidth-1:0] acc1_d = start ? 22'sd0 : tag7_valid_q ? acc1_new : acc1_q;
   wire [OutputWidth-1:0] out1 = acc1_new;
-  wire signed [WeightedValueWidth-1:0] wv2_d = $signed({ 1'b0, weight }) * $signed(v_q[2*ElementWidth +: ElementWidth]);
-  reg signed [WeightedValueWidth-1:0] wv2_q;
+  wire [ElementWidth-1:0] v2 = v_q[2*ElementWidth +: ElementWidth];
+  wire signed [WeightedLowWidth-1:0] wlo2_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v2[ElementLowBits-1:0] });
+  wire signed [WeightedHighWidth-1:0] whi2_d = $signed({ 1'b0, weight }) * $signed(v2[ElementWidth-1:ElementLowBits]);
+  reg signed [WeightedLowWidth-1:0] wlo2_q;
+  reg signed [WeightedHighWidth-1:0] whi2_q;
   reg signed [AccumulatorWidth-1:0] acc2_q;
-  wire signed [AccumulatorWidth-1:0] acc2_new = acc2_q + {{4{wv2_q[17]}}, wv2_q};
+  wire signed [AccumulatorWidth-1:0] acc2_new = acc2_q + { {{4{whi2_q[12]}}, whi2_q}, 5'd0 } + {{7{wlo2_q[14]}}, wlo2_q};
   wire signed [AccumulatorWidth-1:0] acc2_d = start ? 22'sd0 : tag7_valid_q ? acc2_new : acc2_q;
   wire [OutputWidth-1:0] out2 = acc2_new;
-  wire signed [WeightedValueWidth-1:0] wv3_d = $signed({ 1'b0, weight }) * $signed(v_q[3*ElementWidth +: ElementWidth]);
-  reg signed [WeightedValueWidth-1:0] wv3_q;
+  wire [ElementWidth-1:0] v3 = v_q[3*ElementWidth +: ElementWidth];
+  wire signed [WeightedLowWidth-1:0] wlo3_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v3[ElementLowBits-1:0] });
+  wire signed [WeightedHighWidth-1:0] whi3_d = $signed({ 1'b0, weight }) * $signed(v3[ElementWidth-1:ElementLowBits]);
+  reg signed [WeightedLowWidth-1:0] wlo3_q;
+  reg signed [WeightedHighWidth-1:0] whi3_q;
   reg signed [AccumulatorWidth-1:0] acc3_q;
-  wire signed [AccumulatorWidth-1:0] acc3_new = acc3_q + {{4{wv3_q[17]}}, wv3_q};
+  wire signed [AccumulatorWidth-1:0] acc3_new = acc3_q + { {{4{whi3_q[12]}}, whi3_q}, 5'd0 } + {{7{wlo3_q[14]}}, wlo3_q};
   wire signed [AccumulatorWidth-1:0] acc3_d = start ? 22'sd0 : tag7_valid_q ? acc3_new : acc3_q;
   wire [OutputWidth-1:0] out3 = acc3_new;
 
@@ -233,13 +248,17 @@ module a3_small_output (
     tag2_row_q <= tag1_row_q;
     tag3_row_q <= tag2_row_q;
     tag4_row_q <= tag3_row_q;
-    wv0_q <= wv0_d;
+    wlo0_q <= wlo0_d;
+    whi0_q <= whi0_d;
     acc0_q <= acc0_d;
-    wv1_q <= wv1_d;
+    wlo1_q <= wlo1_d;
+    whi1_q <= whi1_d;
     acc1_q <= acc1_d;
-    wv2_q <= wv2_d;
+    wlo2_q <= wlo2_d;
+    whi2_q <= whi2_d;
     acc2_q <= acc2_d;
-    wv3_q <= wv3_d;
+    wlo3_q <= wlo3_d;
+    whi3_q <= whi3_d;
     acc3_q <= acc3_d;
   end
 

@@ -136,8 +136,8 @@ public static class ModuleViewBuilder
             .Width("RowIdWidth", wId, $"row id, 0..{design.MaxRows - 1}")
             .Width("RowCountWidth", wN, $"row count, 0..{design.MaxRows}")
             .Width("ProductWidth", wProd, $"product: {design.Product.Describe()}")
-            .Width("KeyLowBits", design.KeyLowBits, "low bits of a key element, multiplied (unsigned) apart from its high bits")
-            .Width("LowProductWidth", design.LowProductWidth, "low partial product: (KeyLowBits + 1)-bit signed times a q element")
+            .Width("ElementLowBits", design.ElementLowBits, "low bits of a key element, multiplied (unsigned) apart from its high bits")
+            .Width("LowProductWidth", design.LowProductWidth, "low partial product: (ElementLowBits + 1)-bit signed times a q element")
             .Width("HighProductWidth", design.HighProductWidth, "high partial product: the key element's signed high bits times a q element")
             .Width("ScoreWidth", wScore, $"score: {design.Score.Describe()}")
             .Width("ScanWidth", scan, "S, candidate-mask flags scanned per cycle")
@@ -165,7 +165,7 @@ public static class ModuleViewBuilder
         });
         var products = Enumerable.Range(0, design.Dimension)
             .Select(j => new ProductElementView(j,
-                $"{{ phi{j}_q, {Verilog.Unsigned(design.KeyLowBits, 0)} }}",
+                $"{{ phi{j}_q, {Verilog.Unsigned(design.ElementLowBits, 0)} }}",
                 Verilog.SignExtend($"plo{j}_q", design.LowProductWidth, wProd)))
             .ToList();
         return new DotProductView(lp.Build(), design.Dimension, scan, products, treeLevels, prevNames[0],
@@ -192,6 +192,9 @@ public static class ModuleViewBuilder
             .Width("ExpLoBits", exp.LoBits, "low bits of u: the low table's address")
             .Width("TableWidth", exp.TableEntryWidth, $"a table entry: {exp.TableFractionBits} fraction bits + 1")
             .Width("TableProductWidth", wTableProd, "exp(-hi) * exp(-lo) before rounding")
+            .Width("TableLowBits", design.TableLowBits, "low bits of exp(-lo), multiplied apart from its high bits")
+            .Width("TableLowProductWidth", design.TableLowProductWidth, "exp(-hi) times the low bits of exp(-lo)")
+            .Width("TableHighProductWidth", design.TableHighProductWidth, "exp(-hi) times the high bits of exp(-lo)")
             .Width("ExpShift", exp.ProductShift, "rounding shift from the table product to e")
             .Width("ExpWidth", wExp, $"e: {design.ExpValue.Describe()}")
             .Width("ExpSumWidth", wSum, $"expsum: {design.ExpSum.Describe()}")
@@ -212,7 +215,8 @@ public static class ModuleViewBuilder
             ["RowId"] = $"tag{design.ExponentPipeStages}_row_q",
         });
         var tags = Tags(design.ExponentPipeStages, tag0RowIsWire: true).Select(t => t with { KeepFrom = 2 }).ToList();
-        return new ExponentView(lp.Build(), tags, $"tag{design.ExponentPipeStages}", clamp,
+        string tableSum = $"{{ thi_q, {Verilog.Unsigned(design.TableLowBits, 0)} }} + {Verilog.ZeroExtend("tlo_q", design.TableLowProductWidth, wTableProd)}";
+        return new ExponentView(lp.Build(), tags, $"tag{design.ExponentPipeStages}", tableSum, clamp,
             Verilog.Unsigned(wScore, exp.ClampRaw), Verilog.Unsigned(wExpIn, exp.ClampRaw),
             clamp ? "" : Verilog.ZeroExtend("diff", wScore, wExpIn),
             roundBit > 0,
@@ -223,7 +227,7 @@ public static class ModuleViewBuilder
 
     public static OutputView Output(Design design)
     {
-        int l = design.DividerLatency, wWv = design.WeightedValue.Width, wAcc = design.Accumulator.Width;
+        int l = design.DividerLatency, wAcc = design.Accumulator.Width;
         int wN = design.RowCountWidth, wId = design.RowIdWidth;
         bool rounds = design.OutputShift > 0;
         var lp = new LocalparamList()
@@ -232,7 +236,9 @@ public static class ModuleViewBuilder
             .Width("RowIdWidth", wId, $"row id, 0..{design.MaxRows - 1}")
             .Width("RowCountWidth", wN, $"row count, 0..{design.MaxRows}")
             .Width("WeightWidth", design.Weight.Width, $"weight w: {design.Weight.Describe()}")
-            .Width("WeightedValueWidth", wWv, $"w * v: {design.WeightedValue.Describe()}")
+            .Width("ElementLowBits", design.ElementLowBits, "low bits of a value element, multiplied (unsigned) apart from its high bits")
+            .Width("WeightedLowWidth", design.WeightedLowWidth, "the weight times a value element's low bits")
+            .Width("WeightedHighWidth", design.WeightedHighWidth, "the weight times a value element's signed high bits")
             .Width("AccumulatorWidth", wAcc, $"accumulator: {design.Accumulator.Describe()}")
             .Width("OutputWidth", design.Output.Width, $"output element: {design.Output.Describe()}");
         if (rounds)
@@ -242,16 +248,20 @@ public static class ModuleViewBuilder
         lp.Bus(design.ExpMeta)
             .Bus(design.ExpEntry)
             .Bus(design.ResultQueueEntry);
-        // Tags: tag0 the exp buffer's read data, tag1 its register, the divider's stages, the weighted values.
+        // Tags: tag0 the exp buffer's read data, tag1 its register, the divider's stages, the two halves of the weighted values.
         int pipe = design.OutputPipeStages;
         var tags = Tags(pipe, tag0RowIsWire: true).Select(t => t with { HasRow = t.Index <= l - 1 }).ToList();
         // The accumulators start at half an output step (2^(shift-1), raw), so that the output is their top
         // bits, rounded half up, without an adder. It cannot overflow: N weighted values of magnitude at most
         // 2^(Fw+i+f) (raw) fill at most half of the accumulator's range, and 2^(shift-1) < 2^(Fw+f).
         string accInit = rounds ? $"{wAcc}'sd{1L << (design.OutputShift - 1)}" : $"{wAcc}'sd0";
-        return new OutputView(lp.Build(), design.Dimension, Elements(design.Dimension), tags, $"tag{1 + l}", $"tag{pipe}",
+        var products = Enumerable.Range(0, design.Dimension)
+            .Select(j => new ProductElementView(j,
+                $"{{ {Verilog.SignExtend($"whi{j}_q", design.WeightedHighWidth, wAcc - design.ElementLowBits)}, {Verilog.Unsigned(design.ElementLowBits, 0)} }}",
+                Verilog.SignExtend($"wlo{j}_q", design.WeightedLowWidth, wAcc)))
+            .ToList();
+        return new OutputView(lp.Build(), design.Dimension, products, tags, $"tag{1 + l}", $"tag{pipe}",
             $"tag{l - 1}_valid_q", l == 1 ? "tag0_row" : $"tag{l - 1}_row_q",
-            Enumerable.Range(0, design.Dimension).Select(j => Verilog.SignExtend($"wv{j}_q", wWv, wAcc)).ToList(),
             rounds, accInit,
             Verilog.Unsigned(wN, 1), Verilog.Unsigned(wId, 0), Verilog.Unsigned(wId, 1), Verilog.Unsigned(wN, 0));
     }
@@ -314,9 +324,6 @@ public static class ModuleViewBuilder
             .Width("AddressWidth", addressBits, "table address")
             .Width("EntryWidth", design.Exp.TableEntryWidth, $"table entry: {design.Exp.TableFractionBits} fraction bits + 1")
             .Build();
-
-    private static List<ElementView> Elements(int count) =>
-        Enumerable.Range(0, count).Select(j => new ElementView(j)).ToList();
 
     /// <summary>Tags 1..count; tag0's row is a register (dot product) or the memory's read data (a wire).</summary>
     private static List<PipeStageView> Tags(int count, bool tag0RowIsWire = false) =>

@@ -29,7 +29,7 @@ public sealed record PlainModuleView
 
 public sealed record ElementView(int Index);
 
-/// <summary>One multiplier of the dot product: its high partial product shifted into place, its low one extended.</summary>
+/// <summary>One split multiplier (dot product, output): its high partial product shifted into place, its low one extended.</summary>
 public sealed record ProductElementView(int Index, string HighShifted, string LowExtended);
 
 /// <summary>One register stage of a stage's tag pipeline (valid, last and what else the stage carries).</summary>
@@ -123,6 +123,7 @@ public sealed record ExponentView(
     IReadOnlyList<LocalparamView> Localparams,
     IReadOnlyList<PipeStageView> Tags,
     string LastTag,
+    string TableProductSum,
     bool ClampNeeded,
     string ClampLimit,
     string ClampValue,
@@ -142,13 +143,12 @@ public sealed record ExponentView(
 public sealed record OutputView(
     IReadOnlyList<LocalparamView> Localparams,
     int Dimension,
-    IReadOnlyList<ElementView> Elements,
+    IReadOnlyList<ProductElementView> Elements,
     IReadOnlyList<PipeStageView> Tags,
     string WeightTag,
     string LastTag,
     string ValueReadValid,
     string ValueReadRow,
-    IReadOnlyList<string> WeightedValueExtended,
     bool Rounds,
     string AccumulatorInit,
     string RowCountOne,
