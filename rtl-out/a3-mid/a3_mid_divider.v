@@ -6,8 +6,10 @@
 `default_nettype none
 
 // Pipelined restoring divider: quo_o = round(num_i * 2^10 / den_i), rounded half up,
-// for num_i <= den_i, 6 cycles after num_i. One quotient bit per step,
-// 12 steps spread over the stages. den_i must hold still while a division is in flight.
+// for num_i <= den_i, 6 cycles after num_i. 12 quotient bits spread over the stages; a
+// stage takes them two at a time (radix 4: 2r - den, 2r - 2 den and 2r - 3 den side by side, the same
+// digits as two restoring steps) and an odd one alone. den_i must hold still from one cycle before the
+// first num_i (3 den is registered) until the last division is out.
 module a3_mid_divider (
   clk_i,
   num_i,
@@ -19,108 +21,136 @@ module a3_mid_divider (
   localparam integer ExpSumWidth   = 17;  // denominator expsum: u17.10
   localparam integer WeightWidth   = 11;  // quotient w: u11.10
   localparam integer QuotientWidth = 12;  // quotient bits before rounding: 1 integer, the weight's fraction bits, 1 rounding bit
+  localparam integer ShiftedWidth  = 19;  // a radix-4 step's doubled partial remainder: below 4 * expsum
+  localparam integer DiffWidth     = 20;  // a radix-4 step's differences, with their sign
 
   input  wire                   clk_i;
   input  wire [ExpWidth-1:0]    num_i;
   input  wire [ExpSumWidth-1:0] den_i;
   output wire [WeightWidth-1:0] quo_o;
 
-  wire [ExpSumWidth:0] den_x = { 1'b0, den_i };
+  wire [DiffWidth-1:0] den1_x = { 3'b000, den_i };
+  wire [DiffWidth-1:0] den2_x = { 2'b00, den_i, 1'b0 };
+  reg [ShiftedWidth-1:0] den3_q;
+  wire [DiffWidth-1:0] den3_x = { 1'b0, den3_q };
 
   // ---- stage 0 ----
-  wire [ExpSumWidth:0] shl_0 = {{7{1'b0}}, num_i};
-  wire [ExpSumWidth:0] diff_0 = shl_0 - den_x;
-  wire ge_0 = !diff_0[ExpSumWidth];
-  wire [ExpSumWidth-1:0] r0 = ge_0 ? diff_0[ExpSumWidth-1:0] : shl_0[ExpSumWidth-1:0];
-  wire [0:0] q0 = ge_0;
-  wire [ExpSumWidth:0] shl_1 = { r0, 1'b0 };
-  wire [ExpSumWidth:0] diff_1 = shl_1 - den_x;
-  wire ge_1 = !diff_1[ExpSumWidth];
-  wire [ExpSumWidth-1:0] r1 = ge_1 ? diff_1[ExpSumWidth-1:0] : shl_1[ExpSumWidth-1:0];
-  wire [1:0] q1 = { q0, ge_1 };
+  wire [ShiftedWidth-1:0] x_0 = { {{7{1'b0}}, num_i}, 1'b0 };
+  wire [DiffWidth-1:0] d1_0 = { 1'b0, x_0 } - den1_x;
+  wire [DiffWidth-1:0] d2_0 = { 1'b0, x_0 } - den2_x;
+  wire [DiffWidth-1:0] d3_0 = { 1'b0, x_0 } - den3_x;
+  wire g1_0 = !d1_0[DiffWidth-1];
+  wire g2_0 = !d2_0[DiffWidth-1];
+  wire g3_0 = !d3_0[DiffWidth-1];
+  wire [1:0] digit_0 = { g2_0, g3_0 | (g1_0 & !g2_0) };
+  wire [ExpSumWidth-1:0] r0 = g3_0 ? d3_0[ExpSumWidth-1:0]
+    : g2_0 ? d2_0[ExpSumWidth-1:0]
+    : g1_0 ? d1_0[ExpSumWidth-1:0] : x_0[ExpSumWidth-1:0];
+  // The remainder is below den: the differences' and x's upper bits are not needed.
+  wire unused_0 = &{ 1'b0, x_0[ShiftedWidth-1:ExpSumWidth], d1_0[DiffWidth-2:ExpSumWidth], d2_0[DiffWidth-2:ExpSumWidth], d3_0[DiffWidth-2:ExpSumWidth] };
+  wire [1:0] q0 = digit_0;
   reg [ExpSumWidth-1:0] rem0_q;
   reg [1:0] quo0_q;
 
   // ---- stage 1 ----
-  wire [ExpSumWidth:0] shl_2 = { rem0_q, 1'b0 };
-  wire [ExpSumWidth:0] diff_2 = shl_2 - den_x;
-  wire ge_2 = !diff_2[ExpSumWidth];
-  wire [ExpSumWidth-1:0] r2 = ge_2 ? diff_2[ExpSumWidth-1:0] : shl_2[ExpSumWidth-1:0];
-  wire [2:0] q2 = { quo0_q, ge_2 };
-  wire [ExpSumWidth:0] shl_3 = { r2, 1'b0 };
-  wire [ExpSumWidth:0] diff_3 = shl_3 - den_x;
-  wire ge_3 = !diff_3[ExpSumWidth];
-  wire [ExpSumWidth-1:0] r3 = ge_3 ? diff_3[ExpSumWidth-1:0] : shl_3[ExpSumWidth-1:0];
-  wire [3:0] q3 = { q2, ge_3 };
+  wire [ShiftedWidth-1:0] x_2 = { rem0_q, 2'b00 };
+  wire [DiffWidth-1:0] d1_2 = { 1'b0, x_2 } - den1_x;
+  wire [DiffWidth-1:0] d2_2 = { 1'b0, x_2 } - den2_x;
+  wire [DiffWidth-1:0] d3_2 = { 1'b0, x_2 } - den3_x;
+  wire g1_2 = !d1_2[DiffWidth-1];
+  wire g2_2 = !d2_2[DiffWidth-1];
+  wire g3_2 = !d3_2[DiffWidth-1];
+  wire [1:0] digit_2 = { g2_2, g3_2 | (g1_2 & !g2_2) };
+  wire [ExpSumWidth-1:0] r2 = g3_2 ? d3_2[ExpSumWidth-1:0]
+    : g2_2 ? d2_2[ExpSumWidth-1:0]
+    : g1_2 ? d1_2[ExpSumWidth-1:0] : x_2[ExpSumWidth-1:0];
+  // The remainder is below den: the differences' and x's upper bits are not needed.
+  wire unused_2 = &{ 1'b0, x_2[ShiftedWidth-1:ExpSumWidth], d1_2[DiffWidth-2:ExpSumWidth], d2_2[DiffWidth-2:ExpSumWidth], d3_2[DiffWidth-2:ExpSumWidth] };
+  wire [3:0] q2 = { quo0_q, digit_2 };
   reg [ExpSumWidth-1:0] rem1_q;
   reg [3:0] quo1_q;
 
   // ---- stage 2 ----
-  wire [ExpSumWidth:0] shl_4 = { rem1_q, 1'b0 };
-  wire [ExpSumWidth:0] diff_4 = shl_4 - den_x;
-  wire ge_4 = !diff_4[ExpSumWidth];
-  wire [ExpSumWidth-1:0] r4 = ge_4 ? diff_4[ExpSumWidth-1:0] : shl_4[ExpSumWidth-1:0];
-  wire [4:0] q4 = { quo1_q, ge_4 };
-  wire [ExpSumWidth:0] shl_5 = { r4, 1'b0 };
-  wire [ExpSumWidth:0] diff_5 = shl_5 - den_x;
-  wire ge_5 = !diff_5[ExpSumWidth];
-  wire [ExpSumWidth-1:0] r5 = ge_5 ? diff_5[ExpSumWidth-1:0] : shl_5[ExpSumWidth-1:0];
-  wire [5:0] q5 = { q4, ge_5 };
+  wire [ShiftedWidth-1:0] x_4 = { rem1_q, 2'b00 };
+  wire [DiffWidth-1:0] d1_4 = { 1'b0, x_4 } - den1_x;
+  wire [DiffWidth-1:0] d2_4 = { 1'b0, x_4 } - den2_x;
+  wire [DiffWidth-1:0] d3_4 = { 1'b0, x_4 } - den3_x;
+  wire g1_4 = !d1_4[DiffWidth-1];
+  wire g2_4 = !d2_4[DiffWidth-1];
+  wire g3_4 = !d3_4[DiffWidth-1];
+  wire [1:0] digit_4 = { g2_4, g3_4 | (g1_4 & !g2_4) };
+  wire [ExpSumWidth-1:0] r4 = g3_4 ? d3_4[ExpSumWidth-1:0]
+    : g2_4 ? d2_4[ExpSumWidth-1:0]
+    : g1_4 ? d1_4[ExpSumWidth-1:0] : x_4[ExpSumWidth-1:0];
+  // The remainder is below den: the differences' and x's upper bits are not needed.
+  wire unused_4 = &{ 1'b0, x_4[ShiftedWidth-1:ExpSumWidth], d1_4[DiffWidth-2:ExpSumWidth], d2_4[DiffWidth-2:ExpSumWidth], d3_4[DiffWidth-2:ExpSumWidth] };
+  wire [5:0] q4 = { quo1_q, digit_4 };
   reg [ExpSumWidth-1:0] rem2_q;
   reg [5:0] quo2_q;
 
   // ---- stage 3 ----
-  wire [ExpSumWidth:0] shl_6 = { rem2_q, 1'b0 };
-  wire [ExpSumWidth:0] diff_6 = shl_6 - den_x;
-  wire ge_6 = !diff_6[ExpSumWidth];
-  wire [ExpSumWidth-1:0] r6 = ge_6 ? diff_6[ExpSumWidth-1:0] : shl_6[ExpSumWidth-1:0];
-  wire [6:0] q6 = { quo2_q, ge_6 };
-  wire [ExpSumWidth:0] shl_7 = { r6, 1'b0 };
-  wire [ExpSumWidth:0] diff_7 = shl_7 - den_x;
-  wire ge_7 = !diff_7[ExpSumWidth];
-  wire [ExpSumWidth-1:0] r7 = ge_7 ? diff_7[ExpSumWidth-1:0] : shl_7[ExpSumWidth-1:0];
-  wire [7:0] q7 = { q6, ge_7 };
+  wire [ShiftedWidth-1:0] x_6 = { rem2_q, 2'b00 };
+  wire [DiffWidth-1:0] d1_6 = { 1'b0, x_6 } - den1_x;
+  wire [DiffWidth-1:0] d2_6 = { 1'b0, x_6 } - den2_x;
+  wire [DiffWidth-1:0] d3_6 = { 1'b0, x_6 } - den3_x;
+  wire g1_6 = !d1_6[DiffWidth-1];
+  wire g2_6 = !d2_6[DiffWidth-1];
+  wire g3_6 = !d3_6[DiffWidth-1];
+  wire [1:0] digit_6 = { g2_6, g3_6 | (g1_6 & !g2_6) };
+  wire [ExpSumWidth-1:0] r6 = g3_6 ? d3_6[ExpSumWidth-1:0]
+    : g2_6 ? d2_6[ExpSumWidth-1:0]
+    : g1_6 ? d1_6[ExpSumWidth-1:0] : x_6[ExpSumWidth-1:0];
+  // The remainder is below den: the differences' and x's upper bits are not needed.
+  wire unused_6 = &{ 1'b0, x_6[ShiftedWidth-1:ExpSumWidth], d1_6[DiffWidth-2:ExpSumWidth], d2_6[DiffWidth-2:ExpSumWidth], d3_6[DiffWidth-2:ExpSumWidth] };
+  wire [7:0] q6 = { quo2_q, digit_6 };
   reg [ExpSumWidth-1:0] rem3_q;
   reg [7:0] quo3_q;
 
   // ---- stage 4 ----
-  wire [ExpSumWidth:0] shl_8 = { rem3_q, 1'b0 };
-  wire [ExpSumWidth:0] diff_8 = shl_8 - den_x;
-  wire ge_8 = !diff_8[ExpSumWidth];
-  wire [ExpSumWidth-1:0] r8 = ge_8 ? diff_8[ExpSumWidth-1:0] : shl_8[ExpSumWidth-1:0];
-  wire [8:0] q8 = { quo3_q, ge_8 };
-  wire [ExpSumWidth:0] shl_9 = { r8, 1'b0 };
-  wire [ExpSumWidth:0] diff_9 = shl_9 - den_x;
-  wire ge_9 = !diff_9[ExpSumWidth];
-  wire [ExpSumWidth-1:0] r9 = ge_9 ? diff_9[ExpSumWidth-1:0] : shl_9[ExpSumWidth-1:0];
-  wire [9:0] q9 = { q8, ge_9 };
+  wire [ShiftedWidth-1:0] x_8 = { rem3_q, 2'b00 };
+  wire [DiffWidth-1:0] d1_8 = { 1'b0, x_8 } - den1_x;
+  wire [DiffWidth-1:0] d2_8 = { 1'b0, x_8 } - den2_x;
+  wire [DiffWidth-1:0] d3_8 = { 1'b0, x_8 } - den3_x;
+  wire g1_8 = !d1_8[DiffWidth-1];
+  wire g2_8 = !d2_8[DiffWidth-1];
+  wire g3_8 = !d3_8[DiffWidth-1];
+  wire [1:0] digit_8 = { g2_8, g3_8 | (g1_8 & !g2_8) };
+  wire [ExpSumWidth-1:0] r8 = g3_8 ? d3_8[ExpSumWidth-1:0]
+    : g2_8 ? d2_8[ExpSumWidth-1:0]
+    : g1_8 ? d1_8[ExpSumWidth-1:0] : x_8[ExpSumWidth-1:0];
+  // The remainder is below den: the differences' and x's upper bits are not needed.
+  wire unused_8 = &{ 1'b0, x_8[ShiftedWidth-1:ExpSumWidth], d1_8[DiffWidth-2:ExpSumWidth], d2_8[DiffWidth-2:ExpSumWidth], d3_8[DiffWidth-2:ExpSumWidth] };
+  wire [9:0] q8 = { quo3_q, digit_8 };
   reg [ExpSumWidth-1:0] rem4_q;
   reg [9:0] quo4_q;
 
   // ---- stage 5 ----
-  wire [ExpSumWidth:0] shl_10 = { rem4_q, 1'b0 };
-  wire [ExpSumWidth:0] diff_10 = shl_10 - den_x;
-  wire ge_10 = !diff_10[ExpSumWidth];
-  wire [ExpSumWidth-1:0] r10 = ge_10 ? diff_10[ExpSumWidth-1:0] : shl_10[ExpSumWidth-1:0];
-  wire [10:0] q10 = { quo4_q, ge_10 };
-  wire [ExpSumWidth:0] shl_11 = { r10, 1'b0 };
-  wire ge_11 = shl_11 >= den_x;
-  wire [11:0] q11 = { q10, ge_11 };
+  wire [ShiftedWidth-1:0] x_10 = { rem4_q, 2'b00 };
+  wire [DiffWidth-1:0] d1_10 = { 1'b0, x_10 } - den1_x;
+  wire [DiffWidth-1:0] d2_10 = { 1'b0, x_10 } - den2_x;
+  wire [DiffWidth-1:0] d3_10 = { 1'b0, x_10 } - den3_x;
+  wire g1_10 = !d1_10[DiffWidth-1];
+  wire g2_10 = !d2_10[DiffWidth-1];
+  wire g3_10 = !d3_10[DiffWidth-1];
+  wire [1:0] digit_10 = { g2_10, g3_10 | (g1_10 & !g2_10) };
+  wire unused_10 = &{ 1'b0, x_10, d1_10[DiffWidth-2:0], d2_10[DiffWidth-2:0], d3_10[DiffWidth-2:0] };
+  wire [11:0] q10 = { quo4_q, digit_10 };
   // round half up: (q + 1) >> 1 = (q >> 1) + q[0]
-  wire [WeightWidth-1:0] weight_d = q11[QuotientWidth-1:1] + { {WeightWidth-1{1'b0}}, q11[0] };
+  wire [WeightWidth-1:0] weight_d = q10[QuotientWidth-1:1] + { {WeightWidth-1{1'b0}}, q10[0] };
   reg [WeightWidth-1:0] weight_q;
 
   always @(posedge clk_i) begin
-    rem0_q <= r1;
-    quo0_q <= q1;
-    rem1_q <= r3;
-    quo1_q <= q3;
-    rem2_q <= r5;
-    quo2_q <= q5;
-    rem3_q <= r7;
-    quo3_q <= q7;
-    rem4_q <= r9;
-    quo4_q <= q9;
+    den3_q <= { 1'b0, den_i, 1'b0 } + { 2'b00, den_i };
+    rem0_q <= r0;
+    quo0_q <= q0;
+    rem1_q <= r2;
+    quo1_q <= q2;
+    rem2_q <= r4;
+    quo2_q <= q4;
+    rem3_q <= r6;
+    quo3_q <= q6;
+    rem4_q <= r8;
+    quo4_q <= q8;
     weight_q <= weight_d;
   end
 

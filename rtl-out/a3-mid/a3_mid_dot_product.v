@@ -34,6 +34,9 @@ module a3_mid_dot_product (
   localparam integer RowIdWidth             = 7;    // row id, 0..99
   localparam integer RowCountWidth          = 7;    // row count, 0..100
   localparam integer ProductWidth           = 18;   // product: s18.10
+  localparam integer ElementLowBits         = 5;    // low bits of a key element, multiplied (unsigned) apart from its high bits
+  localparam integer LowProductWidth        = 15;   // low partial product: (ElementLowBits + 1)-bit signed times a q element
+  localparam integer HighProductWidth       = 13;   // high partial product: the key element's signed high bits times a q element
   localparam integer ScoreWidth             = 22;   // score: s22.10
   localparam integer ScanWidth              = 16;   // S, candidate-mask flags scanned per cycle
   localparam integer ScanWindowWidth        = 3;    // scan window index, 0..6
@@ -163,8 +166,9 @@ module a3_mid_dot_product (
   wire [RowIdWidth-1:0] issue_idx = issued_q[RowIdWidth-1:0];
   wire last_issue = use_mask ? (advance & (win_q == last_win)) : (issue_q & (left_q == 7'd1));
 
-  // Pipeline tags: tag0 is the key row out of the memory, then one tag per register stage; a tag
-  // may be a bubble (valid low) that carries the last flag. idx is the position in the score buffer.
+  // Pipeline tags: tag0 is the key row out of the memory, tag1 the key row registered, tag2 the partial
+  // products, tag3 the products, then one tag per adder stage; a tag may be a bubble (valid low) that carries the last flag. idx is the
+  // position in the score buffer.
   reg tag0_valid_q;
   reg tag0_last_q;
   reg [RowIdWidth-1:0] tag0_idx_q;
@@ -189,42 +193,152 @@ module a3_mid_dot_product (
   reg tag5_last_q;
   reg [RowIdWidth-1:0] tag5_idx_q;
   reg [RowIdWidth-1:0] tag5_row_q;
+  reg tag6_valid_q;
+  reg tag6_last_q;
+  reg [RowIdWidth-1:0] tag6_idx_q;
+  reg [RowIdWidth-1:0] tag6_row_q;
+  reg tag7_valid_q;
+  reg tag7_last_q;
+  reg [RowIdWidth-1:0] tag7_idx_q;
+  reg [RowIdWidth-1:0] tag7_row_q;
 
   wire start = !busy_q & rd_full_i & wr_free_i;
-  wire done = tag5_last_q;
+  wire done = tag7_last_q;
 
-  // ---- multipliers: one per element ----
-  wire signed [ProductWidth-1:0] prod0_d = $signed(k_rdata_i[0*ElementWidth +: ElementWidth]) * $signed(qv[0*ElementWidth +: ElementWidth]);
+  // ---- the key row and q, registered: the multipliers start at flip-flops, not at the memory's
+  // read data or the buffer's bank select. q is taken when the stage accepts the query. ----
+  reg [RowWidth-1:0] k_q;
+  reg [CandMetaQWidth-1:0] q_q;
+
+  // ---- multipliers: one per element, in two registered halves: the key element's low ElementLowBits bits
+  // (unsigned) and its high bits (signed) times q; then the two partial products are added ----
+  wire [ElementWidth-1:0] k0 = k_q[0*ElementWidth +: ElementWidth];
+  wire signed [ElementWidth-1:0] q0 = q_q[0*ElementWidth +: ElementWidth];
+  wire signed [LowProductWidth-1:0] plo0_d = $signed({ 1'b0, k0[ElementLowBits-1:0] }) * q0;
+  wire signed [HighProductWidth-1:0] phi0_d = $signed(k0[ElementWidth-1:ElementLowBits]) * q0;
+  reg signed [LowProductWidth-1:0] plo0_q;
+  reg signed [HighProductWidth-1:0] phi0_q;
+  wire signed [ProductWidth-1:0] prod0_d = { phi0_q, 5'd0 } + {{3{plo0_q[14]}}, plo0_q};
   reg signed [ProductWidth-1:0] prod0_q;
-  wire signed [ProductWidth-1:0] prod1_d = $signed(k_rdata_i[1*ElementWidth +: ElementWidth]) * $signed(qv[1*ElementWidth +: ElementWidth]);
+  wire [ElementWidth-1:0] k1 = k_q[1*ElementWidth +: ElementWidth];
+  wire signed [ElementWidth-1:0] q1 = q_q[1*ElementWidth +: ElementWidth];
+  wire signed [LowProductWidth-1:0] plo1_d = $signed({ 1'b0, k1[ElementLowBits-1:0] }) * q1;
+  wire signed [HighProductWidth-1:0] phi1_d = $signed(k1[ElementWidth-1:ElementLowBits]) * q1;
+  reg signed [LowProductWidth-1:0] plo1_q;
+  reg signed [HighProductWidth-1:0] phi1_q;
+  wire signed [ProductWidth-1:0] prod1_d = { phi1_q, 5'd0 } + {{3{plo1_q[14]}}, plo1_q};
   reg signed [ProductWidth-1:0] prod1_q;
-  wire signed [ProductWidth-1:0] prod2_d = $signed(k_rdata_i[2*ElementWidth +: ElementWidth]) * $signed(qv[2*ElementWidth +: ElementWidth]);
+  wire [ElementWidth-1:0] k2 = k_q[2*ElementWidth +: ElementWidth];
+  wire signed [ElementWidth-1:0] q2 = q_q[2*ElementWidth +: ElementWidth];
+  wire signed [LowProductWidth-1:0] plo2_d = $signed({ 1'b0, k2[ElementLowBits-1:0] }) * q2;
+  wire signed [HighProductWidth-1:0] phi2_d = $signed(k2[ElementWidth-1:ElementLowBits]) * q2;
+  reg signed [LowProductWidth-1:0] plo2_q;
+  reg signed [HighProductWidth-1:0] phi2_q;
+  wire signed [ProductWidth-1:0] prod2_d = { phi2_q, 5'd0 } + {{3{plo2_q[14]}}, plo2_q};
   reg signed [ProductWidth-1:0] prod2_q;
-  wire signed [ProductWidth-1:0] prod3_d = $signed(k_rdata_i[3*ElementWidth +: ElementWidth]) * $signed(qv[3*ElementWidth +: ElementWidth]);
+  wire [ElementWidth-1:0] k3 = k_q[3*ElementWidth +: ElementWidth];
+  wire signed [ElementWidth-1:0] q3 = q_q[3*ElementWidth +: ElementWidth];
+  wire signed [LowProductWidth-1:0] plo3_d = $signed({ 1'b0, k3[ElementLowBits-1:0] }) * q3;
+  wire signed [HighProductWidth-1:0] phi3_d = $signed(k3[ElementWidth-1:ElementLowBits]) * q3;
+  reg signed [LowProductWidth-1:0] plo3_q;
+  reg signed [HighProductWidth-1:0] phi3_q;
+  wire signed [ProductWidth-1:0] prod3_d = { phi3_q, 5'd0 } + {{3{plo3_q[14]}}, plo3_q};
   reg signed [ProductWidth-1:0] prod3_q;
-  wire signed [ProductWidth-1:0] prod4_d = $signed(k_rdata_i[4*ElementWidth +: ElementWidth]) * $signed(qv[4*ElementWidth +: ElementWidth]);
+  wire [ElementWidth-1:0] k4 = k_q[4*ElementWidth +: ElementWidth];
+  wire signed [ElementWidth-1:0] q4 = q_q[4*ElementWidth +: ElementWidth];
+  wire signed [LowProductWidth-1:0] plo4_d = $signed({ 1'b0, k4[ElementLowBits-1:0] }) * q4;
+  wire signed [HighProductWidth-1:0] phi4_d = $signed(k4[ElementWidth-1:ElementLowBits]) * q4;
+  reg signed [LowProductWidth-1:0] plo4_q;
+  reg signed [HighProductWidth-1:0] phi4_q;
+  wire signed [ProductWidth-1:0] prod4_d = { phi4_q, 5'd0 } + {{3{plo4_q[14]}}, plo4_q};
   reg signed [ProductWidth-1:0] prod4_q;
-  wire signed [ProductWidth-1:0] prod5_d = $signed(k_rdata_i[5*ElementWidth +: ElementWidth]) * $signed(qv[5*ElementWidth +: ElementWidth]);
+  wire [ElementWidth-1:0] k5 = k_q[5*ElementWidth +: ElementWidth];
+  wire signed [ElementWidth-1:0] q5 = q_q[5*ElementWidth +: ElementWidth];
+  wire signed [LowProductWidth-1:0] plo5_d = $signed({ 1'b0, k5[ElementLowBits-1:0] }) * q5;
+  wire signed [HighProductWidth-1:0] phi5_d = $signed(k5[ElementWidth-1:ElementLowBits]) * q5;
+  reg signed [LowProductWidth-1:0] plo5_q;
+  reg signed [HighProductWidth-1:0] phi5_q;
+  wire signed [ProductWidth-1:0] prod5_d = { phi5_q, 5'd0 } + {{3{plo5_q[14]}}, plo5_q};
   reg signed [ProductWidth-1:0] prod5_q;
-  wire signed [ProductWidth-1:0] prod6_d = $signed(k_rdata_i[6*ElementWidth +: ElementWidth]) * $signed(qv[6*ElementWidth +: ElementWidth]);
+  wire [ElementWidth-1:0] k6 = k_q[6*ElementWidth +: ElementWidth];
+  wire signed [ElementWidth-1:0] q6 = q_q[6*ElementWidth +: ElementWidth];
+  wire signed [LowProductWidth-1:0] plo6_d = $signed({ 1'b0, k6[ElementLowBits-1:0] }) * q6;
+  wire signed [HighProductWidth-1:0] phi6_d = $signed(k6[ElementWidth-1:ElementLowBits]) * q6;
+  reg signed [LowProductWidth-1:0] plo6_q;
+  reg signed [HighProductWidth-1:0] phi6_q;
+  wire signed [ProductWidth-1:0] prod6_d = { phi6_q, 5'd0 } + {{3{plo6_q[14]}}, plo6_q};
   reg signed [ProductWidth-1:0] prod6_q;
-  wire signed [ProductWidth-1:0] prod7_d = $signed(k_rdata_i[7*ElementWidth +: ElementWidth]) * $signed(qv[7*ElementWidth +: ElementWidth]);
+  wire [ElementWidth-1:0] k7 = k_q[7*ElementWidth +: ElementWidth];
+  wire signed [ElementWidth-1:0] q7 = q_q[7*ElementWidth +: ElementWidth];
+  wire signed [LowProductWidth-1:0] plo7_d = $signed({ 1'b0, k7[ElementLowBits-1:0] }) * q7;
+  wire signed [HighProductWidth-1:0] phi7_d = $signed(k7[ElementWidth-1:ElementLowBits]) * q7;
+  reg signed [LowProductWidth-1:0] plo7_q;
+  reg signed [HighProductWidth-1:0] phi7_q;
+  wire signed [ProductWidth-1:0] prod7_d = { phi7_q, 5'd0 } + {{3{plo7_q[14]}}, plo7_q};
   reg signed [ProductWidth-1:0] prod7_q;
-  wire signed [ProductWidth-1:0] prod8_d = $signed(k_rdata_i[8*ElementWidth +: ElementWidth]) * $signed(qv[8*ElementWidth +: ElementWidth]);
+  wire [ElementWidth-1:0] k8 = k_q[8*ElementWidth +: ElementWidth];
+  wire signed [ElementWidth-1:0] q8 = q_q[8*ElementWidth +: ElementWidth];
+  wire signed [LowProductWidth-1:0] plo8_d = $signed({ 1'b0, k8[ElementLowBits-1:0] }) * q8;
+  wire signed [HighProductWidth-1:0] phi8_d = $signed(k8[ElementWidth-1:ElementLowBits]) * q8;
+  reg signed [LowProductWidth-1:0] plo8_q;
+  reg signed [HighProductWidth-1:0] phi8_q;
+  wire signed [ProductWidth-1:0] prod8_d = { phi8_q, 5'd0 } + {{3{plo8_q[14]}}, plo8_q};
   reg signed [ProductWidth-1:0] prod8_q;
-  wire signed [ProductWidth-1:0] prod9_d = $signed(k_rdata_i[9*ElementWidth +: ElementWidth]) * $signed(qv[9*ElementWidth +: ElementWidth]);
+  wire [ElementWidth-1:0] k9 = k_q[9*ElementWidth +: ElementWidth];
+  wire signed [ElementWidth-1:0] q9 = q_q[9*ElementWidth +: ElementWidth];
+  wire signed [LowProductWidth-1:0] plo9_d = $signed({ 1'b0, k9[ElementLowBits-1:0] }) * q9;
+  wire signed [HighProductWidth-1:0] phi9_d = $signed(k9[ElementWidth-1:ElementLowBits]) * q9;
+  reg signed [LowProductWidth-1:0] plo9_q;
+  reg signed [HighProductWidth-1:0] phi9_q;
+  wire signed [ProductWidth-1:0] prod9_d = { phi9_q, 5'd0 } + {{3{plo9_q[14]}}, plo9_q};
   reg signed [ProductWidth-1:0] prod9_q;
-  wire signed [ProductWidth-1:0] prod10_d = $signed(k_rdata_i[10*ElementWidth +: ElementWidth]) * $signed(qv[10*ElementWidth +: ElementWidth]);
+  wire [ElementWidth-1:0] k10 = k_q[10*ElementWidth +: ElementWidth];
+  wire signed [ElementWidth-1:0] q10 = q_q[10*ElementWidth +: ElementWidth];
+  wire signed [LowProductWidth-1:0] plo10_d = $signed({ 1'b0, k10[ElementLowBits-1:0] }) * q10;
+  wire signed [HighProductWidth-1:0] phi10_d = $signed(k10[ElementWidth-1:ElementLowBits]) * q10;
+  reg signed [LowProductWidth-1:0] plo10_q;
+  reg signed [HighProductWidth-1:0] phi10_q;
+  wire signed [ProductWidth-1:0] prod10_d = { phi10_q, 5'd0 } + {{3{plo10_q[14]}}, plo10_q};
   reg signed [ProductWidth-1:0] prod10_q;
-  wire signed [ProductWidth-1:0] prod11_d = $signed(k_rdata_i[11*ElementWidth +: ElementWidth]) * $signed(qv[11*ElementWidth +: ElementWidth]);
+  wire [ElementWidth-1:0] k11 = k_q[11*ElementWidth +: ElementWidth];
+  wire signed [ElementWidth-1:0] q11 = q_q[11*ElementWidth +: ElementWidth];
+  wire signed [LowProductWidth-1:0] plo11_d = $signed({ 1'b0, k11[ElementLowBits-1:0] }) * q11;
+  wire signed [HighProductWidth-1:0] phi11_d = $signed(k11[ElementWidth-1:ElementLowBits]) * q11;
+  reg signed [LowProductWidth-1:0] plo11_q;
+  reg signed [HighProductWidth-1:0] phi11_q;
+  wire signed [ProductWidth-1:0] prod11_d = { phi11_q, 5'd0 } + {{3{plo11_q[14]}}, plo11_q};
   reg signed [ProductWidth-1:0] prod11_q;
-  wire signed [ProductWidth-1:0] prod12_d = $signed(k_rdata_i[12*ElementWidth +: ElementWidth]) * $signed(qv[12*ElementWidth +: ElementWidth]);
+  wire [ElementWidth-1:0] k12 = k_q[12*ElementWidth +: ElementWidth];
+  wire signed [ElementWidth-1:0] q12 = q_q[12*ElementWidth +: ElementWidth];
+  wire signed [LowProductWidth-1:0] plo12_d = $signed({ 1'b0, k12[ElementLowBits-1:0] }) * q12;
+  wire signed [HighProductWidth-1:0] phi12_d = $signed(k12[ElementWidth-1:ElementLowBits]) * q12;
+  reg signed [LowProductWidth-1:0] plo12_q;
+  reg signed [HighProductWidth-1:0] phi12_q;
+  wire signed [ProductWidth-1:0] prod12_d = { phi12_q, 5'd0 } + {{3{plo12_q[14]}}, plo12_q};
   reg signed [ProductWidth-1:0] prod12_q;
-  wire signed [ProductWidth-1:0] prod13_d = $signed(k_rdata_i[13*ElementWidth +: ElementWidth]) * $signed(qv[13*ElementWidth +: ElementWidth]);
+  wire [ElementWidth-1:0] k13 = k_q[13*ElementWidth +: ElementWidth];
+  wire signed [ElementWidth-1:0] q13 = q_q[13*ElementWidth +: ElementWidth];
+  wire signed [LowProductWidth-1:0] plo13_d = $signed({ 1'b0, k13[ElementLowBits-1:0] }) * q13;
+  wire signed [HighProductWidth-1:0] phi13_d = $signed(k13[ElementWidth-1:ElementLowBits]) * q13;
+  reg signed [LowProductWidth-1:0] plo13_q;
+  reg signed [HighProductWidth-1:0] phi13_q;
+  wire signed [ProductWidth-1:0] prod13_d = { phi13_q, 5'd0 } + {{3{plo13_q[14]}}, plo13_q};
   reg signed [ProductWidth-1:0] prod13_q;
-  wire signed [ProductWidth-1:0] prod14_d = $signed(k_rdata_i[14*ElementWidth +: ElementWidth]) * $signed(qv[14*ElementWidth +: ElementWidth]);
+  wire [ElementWidth-1:0] k14 = k_q[14*ElementWidth +: ElementWidth];
+  wire signed [ElementWidth-1:0] q14 = q_q[14*ElementWidth +: ElementWidth];
+  wire signed [LowProductWidth-1:0] plo14_d = $signed({ 1'b0, k14[ElementLowBits-1:0] }) * q14;
+  wire signed [HighProductWidth-1:0] phi14_d = $signed(k14[ElementWidth-1:ElementLowBits]) * q14;
+  reg signed [LowProductWidth-1:0] plo14_q;
+  reg signed [HighProductWidth-1:0] phi14_q;
+  wire signed [ProductWidth-1:0] prod14_d = { phi14_q, 5'd0 } + {{3{plo14_q[14]}}, plo14_q};
   reg signed [ProductWidth-1:0] prod14_q;
-  wire signed [ProductWidth-1:0] prod15_d = $signed(k_rdata_i[15*ElementWidth +: ElementWidth]) * $signed(qv[15*ElementWidth +: ElementWidth]);
+  wire [ElementWidth-1:0] k15 = k_q[15*ElementWidth +: ElementWidth];
+  wire signed [ElementWidth-1:0] q15 = q_q[15*ElementWidth +: ElementWidth];
+  wire signed [LowProductWidth-1:0] plo15_d = $signed({ 1'b0, k15[ElementLowBits-1:0] }) * q15;
+  wire signed [HighProductWidth-1:0] phi15_d = $signed(k15[ElementWidth-1:ElementLowBits]) * q15;
+  reg signed [LowProductWidth-1:0] plo15_q;
+  reg signed [HighProductWidth-1:0] phi15_q;
+  wire signed [ProductWidth-1:0] prod15_d = { phi15_q, 5'd0 } + {{3{plo15_q[14]}}, plo15_q};
   reg signed [ProductWidth-1:0] prod15_q;
 
   // ---- adder tree: exact growth, a register after every few levels ----
@@ -266,7 +380,7 @@ module a3_mid_dot_product (
   wire signed [ScoreWidth-1:0] score = sum4_0_q;
   wire signed [ScoreWidth-1:0] max_new = (first_q || score > max_q) ? score : max_q;
   // The last tag may be a bubble (an empty scan window): its score is not a row's.
-  wire signed [ScoreWidth-1:0] max_out = tag5_valid_q ? max_new : max_q;
+  wire signed [ScoreWidth-1:0] max_out = tag7_valid_q ? max_new : max_q;
 
   always @* begin
     busy_d = busy_q;
@@ -307,7 +421,7 @@ module a3_mid_dot_product (
         issue_d = 1'b0;
       end
     end
-    if (tag5_valid_q) begin
+    if (tag7_valid_q) begin
       first_d = 1'b0;
       max_d = max_new;
     end
@@ -340,6 +454,10 @@ module a3_mid_dot_product (
       tag4_last_q <= 1'b0;
       tag5_valid_q <= 1'b0;
       tag5_last_q <= 1'b0;
+      tag6_valid_q <= 1'b0;
+      tag6_last_q <= 1'b0;
+      tag7_valid_q <= 1'b0;
+      tag7_last_q <= 1'b0;
     end else begin
       busy_q <= busy_d;
       issue_q <= issue_d;
@@ -363,11 +481,19 @@ module a3_mid_dot_product (
       tag4_last_q <= tag3_last_q;
       tag5_valid_q <= tag4_valid_q;
       tag5_last_q <= tag4_last_q;
+      tag6_valid_q <= tag5_valid_q;
+      tag6_last_q <= tag5_last_q;
+      tag7_valid_q <= tag6_valid_q;
+      tag7_last_q <= tag6_last_q;
     end
   end
 
   // Data path registers: no reset, qualified by the tags.
   always @(posedge clk_i) begin
+    k_q <= k_rdata_i;
+    if (start) begin
+      q_q <= qv;
+    end
     tag0_idx_q <= issue_idx;
     tag0_row_q <= issue_row;
     tag1_idx_q <= tag0_idx_q;
@@ -380,21 +506,57 @@ module a3_mid_dot_product (
     tag4_row_q <= tag3_row_q;
     tag5_idx_q <= tag4_idx_q;
     tag5_row_q <= tag4_row_q;
+    tag6_idx_q <= tag5_idx_q;
+    tag6_row_q <= tag5_row_q;
+    tag7_idx_q <= tag6_idx_q;
+    tag7_row_q <= tag6_row_q;
+    plo0_q <= plo0_d;
+    phi0_q <= phi0_d;
     prod0_q <= prod0_d;
+    plo1_q <= plo1_d;
+    phi1_q <= phi1_d;
     prod1_q <= prod1_d;
+    plo2_q <= plo2_d;
+    phi2_q <= phi2_d;
     prod2_q <= prod2_d;
+    plo3_q <= plo3_d;
+    phi3_q <= phi3_d;
     prod3_q <= prod3_d;
+    plo4_q <= plo4_d;
+    phi4_q <= phi4_d;
     prod4_q <= prod4_d;
+    plo5_q <= plo5_d;
+    phi5_q <= phi5_d;
     prod5_q <= prod5_d;
+    plo6_q <= plo6_d;
+    phi6_q <= phi6_d;
     prod6_q <= prod6_d;
+    plo7_q <= plo7_d;
+    phi7_q <= phi7_d;
     prod7_q <= prod7_d;
+    plo8_q <= plo8_d;
+    phi8_q <= phi8_d;
     prod8_q <= prod8_d;
+    plo9_q <= plo9_d;
+    phi9_q <= phi9_d;
     prod9_q <= prod9_d;
+    plo10_q <= plo10_d;
+    phi10_q <= phi10_d;
     prod10_q <= prod10_d;
+    plo11_q <= plo11_d;
+    phi11_q <= phi11_d;
     prod11_q <= prod11_d;
+    plo12_q <= plo12_d;
+    phi12_q <= phi12_d;
     prod12_q <= prod12_d;
+    plo13_q <= plo13_d;
+    phi13_q <= phi13_d;
     prod13_q <= prod13_d;
+    plo14_q <= plo14_d;
+    phi14_q <= phi14_d;
     prod14_q <= prod14_d;
+    plo15_q <= plo15_d;
+    phi15_q <= phi15_d;
     prod15_q <= prod15_d;
     sum1_0_q <= sum1_0_d;
     sum1_1_q <= sum1_1_d;
@@ -416,9 +578,9 @@ module a3_mid_dot_product (
   assign rd_release_o = done;
   assign k_re_o = issue_valid;
   assign k_raddr_o = issue_row;
-  assign we_o = tag5_valid_q;
-  assign waddr_o = tag5_idx_q;
-  assign wdata_o = { tag5_row_q, score };
+  assign we_o = tag7_valid_q;
+  assign waddr_o = tag7_idx_q;
+  assign wdata_o = { tag7_row_q, score };
   assign wr_done_o = done;
   assign wr_meta_o = { fallback, threshold, use_mask, issued_q, max_out };
   assign busy_o = busy_q;

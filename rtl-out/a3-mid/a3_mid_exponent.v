@@ -36,6 +36,9 @@ module a3_mid_exponent (
   localparam integer ExpLoBits               = 7;   // low bits of u: the low table's address
   localparam integer TableWidth              = 13;  // a table entry: 12 fraction bits + 1
   localparam integer TableProductWidth       = 26;  // exp(-hi) * exp(-lo) before rounding
+  localparam integer TableLowBits            = 7;   // low bits of exp(-lo), multiplied apart from its high bits
+  localparam integer TableLowProductWidth    = 20;  // exp(-hi) times the low bits of exp(-lo)
+  localparam integer TableHighProductWidth   = 19;  // exp(-hi) times the high bits of exp(-lo)
   localparam integer ExpShift                = 14;  // rounding shift from the table product to e
   localparam integer ExpWidth                = 11;  // e: u11.10
   localparam integer ExpSumWidth             = 17;  // expsum: u17.10
@@ -87,7 +90,6 @@ module a3_mid_exponent (
   reg tag0_last_q;
   reg tag1_valid_q;
   reg tag1_last_q;
-  reg tag1_keep_q;
   reg [RowIdWidth-1:0] tag1_row_q;
   reg tag2_valid_q;
   reg tag2_last_q;
@@ -97,6 +99,14 @@ module a3_mid_exponent (
   reg tag3_last_q;
   reg tag3_keep_q;
   reg [RowIdWidth-1:0] tag3_row_q;
+  reg tag4_valid_q;
+  reg tag4_last_q;
+  reg tag4_keep_q;
+  reg [RowIdWidth-1:0] tag4_row_q;
+  reg tag5_valid_q;
+  reg tag5_last_q;
+  reg tag5_keep_q;
+  reg [RowIdWidth-1:0] tag5_row_q;
 
   // The query's metadata.
   wire [ScoreMetaMaxWidth-1:0] max_score = rd_meta_i[ScoreMetaMaxLsb +: ScoreMetaMaxWidth];
@@ -105,19 +115,26 @@ module a3_mid_exponent (
   wire [ScoreMetaThresholdWidth-1:0] threshold = rd_meta_i[ScoreMetaThresholdLsb +: ScoreMetaThresholdWidth];
   wire fallback = rd_meta_i[ScoreMetaFallbackLsb];
   wire start = !busy_q & rd_full_i & wr_free_i;
-  wire last_issue = issue_q & (left_q == 7'd1);
-  wire done = tag3_valid_q & tag3_last_q;
+  // The first row is read in the cycle the stage accepts the query; cnt_q is 0 whenever no read is under way.
+  wire last_issue = start ? (rows == 7'd1) : (issue_q & (left_q == 7'd1));
+  wire done = tag5_valid_q & tag5_last_q;
 
-  // ---- tag0 -> tag1: difference to the max, clamped to the table range ----
+  // ---- tag0 -> tag1: the score, registered out of the memory; the query's max, threshold and
+  // post-scoring flag are registered when the stage accepts the query ----
   wire [ScoreEntryRowIdWidth-1:0] tag0_row = rdata_i[ScoreEntryRowIdLsb +: ScoreEntryRowIdWidth];
-  wire [ScoreEntryScoreWidth-1:0] score = rdata_i[ScoreEntryScoreLsb +: ScoreEntryScoreWidth];
-  wire [ScoreWidth-1:0] diff = max_score - score;
+  reg [ScoreEntryScoreWidth-1:0] score_q;
+  reg [ScoreMetaMaxWidth-1:0] max_q;
+  reg [ScoreMetaThresholdWidth-1:0] threshold_q;
+  reg post_q;
+
+  // ---- tag1 -> tag2: difference to the max, clamped to the table range ----
+  wire [ScoreWidth-1:0] diff = max_q - score_q;
   // Post-scoring: keep the row iff max - s <= t (every row on the exact path).
-  wire tag0_keep = !post | (diff <= threshold);
+  wire tag1_keep = !post_q | (diff <= threshold_q);
   wire [ExpInputWidth-1:0] u_d = (diff > 22'd8191) ? 13'd8191 : diff[ExpInputWidth-1:0];
   reg [ExpInputWidth-1:0] u_q;
 
-  // ---- tag1 -> tag2: the two tables ----
+  // ---- tag2 -> tag3: the two tables ----
   wire [TableWidth-1:0] hi_val;
   wire [TableWidth-1:0] lo_val;
 
@@ -133,14 +150,19 @@ module a3_mid_exponent (
     .data_o (lo_val)
   );
 
-  // ---- tag2 -> tag3: one multiplier; then round to the exp format ----
-  wire [TableProductWidth-1:0] tprod_d = hi_val * lo_val;
+  // ---- tag3 -> tag4 -> tag5: one multiplier, in two registered halves (the low TableLowBits bits of
+  // exp(-lo) and its high bits times exp(-hi)), then their sum; then round to the exp format ----
+  wire [TableLowProductWidth-1:0] tlo_d = hi_val * lo_val[TableLowBits-1:0];
+  wire [TableHighProductWidth-1:0] thi_d = hi_val * lo_val[TableWidth-1:TableLowBits];
+  reg [TableLowProductWidth-1:0] tlo_q;
+  reg [TableHighProductWidth-1:0] thi_q;
+  wire [TableProductWidth-1:0] tprod_d = { thi_q, 7'd0 } + {{6{1'b0}}, tlo_q};
   reg [TableProductWidth-1:0] tprod_q;
   wire [ExpWidth-1:0] exp_val = tprod_q[ExpShift +: ExpWidth] + { {ExpWidth-1{1'b0}}, tprod_q[ExpShift-1] };
   // Bits that the rounding drops; the top one is always zero since e <= 1.0.
   wire unused_tprod = &{1'b0, tprod_q[TableProductWidth-1], tprod_q[ExpShift-2:0]};
-  wire [ExpSumWidth-1:0] expsum_new = (first_q ? 17'd0 : expsum_q) + (tag3_keep_q ? {{6{1'b0}}, exp_val} : 17'd0);
-  wire write = tag3_valid_q & tag3_keep_q;
+  wire [ExpSumWidth-1:0] expsum_new = (first_q ? 17'd0 : expsum_q) + (tag5_keep_q ? {{6{1'b0}}, exp_val} : 17'd0);
+  wire write = tag5_valid_q & tag5_keep_q;
   wire [RowCountWidth-1:0] kept_base = first_q ? 7'd0 : kept_q;
   wire [RowCountWidth-1:0] kept_new = kept_base + {{6{1'b0}}, write};
 
@@ -154,19 +176,14 @@ module a3_mid_exponent (
     kept_d = kept_q;
     if (start) begin
       busy_d = 1'b1;
-      issue_d = 1'b1;
       first_d = 1'b1;
-      cnt_d = 7'd0;
-      left_d = rows;
     end
-    if (issue_q) begin
-      cnt_d = cnt_q + 7'd1;
-      left_d = left_q - 7'd1;
-      if (last_issue) begin
-        issue_d = 1'b0;
-      end
+    if (start | issue_q) begin
+      issue_d = !last_issue;
+      cnt_d = last_issue ? 7'd0 : cnt_q + 7'd1;
+      left_d = (start ? rows : left_q) - 7'd1;
     end
-    if (tag3_valid_q) begin
+    if (tag5_valid_q) begin
       first_d = 1'b0;
       expsum_d = expsum_new;
       kept_d = kept_new;
@@ -193,6 +210,10 @@ module a3_mid_exponent (
       tag2_last_q <= 1'b0;
       tag3_valid_q <= 1'b0;
       tag3_last_q <= 1'b0;
+      tag4_valid_q <= 1'b0;
+      tag4_last_q <= 1'b0;
+      tag5_valid_q <= 1'b0;
+      tag5_last_q <= 1'b0;
     end else begin
       busy_q <= busy_d;
       issue_q <= issue_d;
@@ -201,7 +222,7 @@ module a3_mid_exponent (
       left_q <= left_d;
       expsum_q <= expsum_d;
       kept_q <= kept_d;
-      tag0_valid_q <= issue_q;
+      tag0_valid_q <= start | issue_q;
       tag0_last_q <= last_issue;
       tag1_valid_q <= tag0_valid_q;
       tag1_last_q <= tag0_last_q;
@@ -209,26 +230,41 @@ module a3_mid_exponent (
       tag2_last_q <= tag1_last_q;
       tag3_valid_q <= tag2_valid_q;
       tag3_last_q <= tag2_last_q;
+      tag4_valid_q <= tag3_valid_q;
+      tag4_last_q <= tag3_last_q;
+      tag5_valid_q <= tag4_valid_q;
+      tag5_last_q <= tag4_last_q;
     end
   end
 
   always @(posedge clk_i) begin
     tag1_row_q <= tag0_row;
-    tag1_keep_q <= tag0_keep;
     tag2_row_q <= tag1_row_q;
-    tag2_keep_q <= tag1_keep_q;
+    tag2_keep_q <= tag1_keep;
     tag3_row_q <= tag2_row_q;
     tag3_keep_q <= tag2_keep_q;
+    tag4_row_q <= tag3_row_q;
+    tag4_keep_q <= tag3_keep_q;
+    tag5_row_q <= tag4_row_q;
+    tag5_keep_q <= tag4_keep_q;
+    score_q <= rdata_i[ScoreEntryScoreLsb +: ScoreEntryScoreWidth];
+    if (start) begin
+      max_q <= max_score;
+      threshold_q <= threshold;
+      post_q <= post;
+    end
     u_q <= u_d;
+    tlo_q <= tlo_d;
+    thi_q <= thi_d;
     tprod_q <= tprod_d;
   end
 
-  assign re_o = issue_q;
+  assign re_o = start | issue_q;
   assign raddr_o = cnt_q;
   assign rd_release_o = done;
   assign we_o = write;
   assign waddr_o = kept_base[RowIdWidth-1:0];
-  assign wdata_o = { tag3_row_q, exp_val };
+  assign wdata_o = { tag5_row_q, exp_val };
   assign wr_done_o = done;
   assign wr_meta_o = { fallback, rows, kept_new, expsum_new };
   assign busy_o = busy_q;

@@ -32,7 +32,9 @@ module a3_mid_output (
   localparam integer RowIdWidth                 = 7;    // row id, 0..99
   localparam integer RowCountWidth              = 7;    // row count, 0..100
   localparam integer WeightWidth                = 11;   // weight w: u11.10
-  localparam integer WeightedValueWidth         = 20;   // w * v: s20.15
+  localparam integer ElementLowBits             = 5;    // low bits of a value element, multiplied (unsigned) apart from its high bits
+  localparam integer WeightedLowWidth           = 17;   // the weight times a value element's low bits
+  localparam integer WeightedHighWidth          = 15;   // the weight times a value element's signed high bits
   localparam integer AccumulatorWidth           = 27;   // accumulator: s27.15
   localparam integer OutputWidth                = 25;   // output element: s25.12
   localparam integer OutputShift                = 3;    // rounding shift from the accumulator to the output
@@ -80,7 +82,6 @@ module a3_mid_output (
   // ---- control ----
   reg busy_q, busy_d;
   reg issue_q, issue_d;
-  reg first_q, first_d;
   reg [RowIdWidth-1:0] cnt_q, cnt_d;
   reg [RowCountWidth-1:0] left_q, left_d;
 
@@ -105,6 +106,8 @@ module a3_mid_output (
   reg tag6_last_q;
   reg tag7_valid_q;
   reg tag7_last_q;
+  reg tag8_valid_q;
+  reg tag8_last_q;
 
   // The query's metadata; the stage weighs the K kept rows.
   wire [ExpMetaExpSumWidth-1:0] expsum = rd_meta_i[ExpMetaExpSumLsb +: ExpMetaExpSumWidth];
@@ -112,174 +115,221 @@ module a3_mid_output (
   wire [ExpMetaCandidatesWidth-1:0] candidates = rd_meta_i[ExpMetaCandidatesLsb +: ExpMetaCandidatesWidth];
   wire fallback = rd_meta_i[ExpMetaFallbackLsb];
   wire start = !busy_q & rd_full_i & res_space_i;
-  wire last_issue = issue_q & (left_q == 7'd1);
-  wire done = tag7_valid_q & tag7_last_q;
+  // The first row is read in the cycle the stage accepts the query; cnt_q is 0 whenever no read is under way.
+  wire last_issue = start ? (rows == 7'd1) : (issue_q & (left_q == 7'd1));
+  wire done = tag8_valid_q & tag8_last_q;
 
-  // ---- tag0 -> tag6: weight = e / expsum ----
+  // ---- tag0 -> tag1: e registered out of the memory; expsum registered when the stage accepts the
+  // query, so that the divider starts at flip-flops, not at the buffers' bank selects ----
   wire [ExpEntryRowIdWidth-1:0] tag0_row = rdata_i[ExpEntryRowIdLsb +: ExpEntryRowIdWidth];
+  reg [ExpEntryExpWidth-1:0] num_q;
+  reg [ExpMetaExpSumWidth-1:0] den_q;
+
+  // ---- tag1 -> tagtag7: weight = e / expsum ----
   wire [WeightWidth-1:0] weight;
 
   a3_mid_divider u_divider (
     .clk_i (clk_i),
-    .num_i (rdata_i[ExpEntryExpLsb +: ExpEntryExpWidth]),
-    .den_i (expsum),
+    .num_i (num_q),
+    .den_i (den_q),
     .quo_o (weight)
   );
 
-  // ---- after the divider: weighted value rows (one multiplier per element), then the accumulators ----
-  wire signed [WeightedValueWidth-1:0] wv0_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[0*ElementWidth +: ElementWidth]);
-  reg signed [WeightedValueWidth-1:0] wv0_q;
+  // ---- tagtag7 -> tag8: the value row, registered out of the memory, weighted (one
+  // multiplier per element, in two registered halves: the weight times the element's low ElementLowBits
+  // bits, unsigned, and times its high bits); the accumulators add both halves ----
+  reg [RowWidth-1:0] v_q;
+  wire [ElementWidth-1:0] v0 = v_q[0*ElementWidth +: ElementWidth];
+  wire signed [WeightedLowWidth-1:0] wlo0_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v0[ElementLowBits-1:0] });
+  wire signed [WeightedHighWidth-1:0] whi0_d = $signed({ 1'b0, weight }) * $signed(v0[ElementWidth-1:ElementLowBits]);
+  reg signed [WeightedLowWidth-1:0] wlo0_q;
+  reg signed [WeightedHighWidth-1:0] whi0_q;
   reg signed [AccumulatorWidth-1:0] acc0_q;
-  wire signed [AccumulatorWidth-1:0] acc0_new = (first_q ? 27'sd0 : acc0_q) + {{7{wv0_q[19]}}, wv0_q};
-  wire signed [AccumulatorWidth-1:0] acc0_d = tag7_valid_q ? acc0_new : acc0_q;
-  wire signed [AccumulatorWidth:0] accx0 = { acc0_new[AccumulatorWidth-1], acc0_new };
-  wire [OutputWidth-1:0] out0 = accx0[AccumulatorWidth:OutputShift] + { {OutputWidth-1{1'b0}}, accx0[OutputShift-1] };
-  wire unused_accx0 = &{ 1'b0, accx0[OutputShift-2:0] };
-  wire signed [WeightedValueWidth-1:0] wv1_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[1*ElementWidth +: ElementWidth]);
-  reg signed [WeightedValueWidth-1:0] wv1_q;
+  wire signed [AccumulatorWidth-1:0] acc0_new = acc0_q + { {{7{whi0_q[14]}}, whi0_q}, 5'd0 } + {{10{wlo0_q[16]}}, wlo0_q};
+  wire signed [AccumulatorWidth-1:0] acc0_d = start ? 27'sd4 : tag8_valid_q ? acc0_new : acc0_q;
+  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
+  wire [OutputWidth-1:0] out0 = { acc0_new[AccumulatorWidth-1], acc0_new[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc0 = &{ 1'b0, acc0_new[OutputShift-1:0] };
+  wire [ElementWidth-1:0] v1 = v_q[1*ElementWidth +: ElementWidth];
+  wire signed [WeightedLowWidth-1:0] wlo1_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v1[ElementLowBits-1:0] });
+  wire signed [WeightedHighWidth-1:0] whi1_d = $signed({ 1'b0, weight }) * $signed(v1[ElementWidth-1:ElementLowBits]);
+  reg signed [WeightedLowWidth-1:0] wlo1_q;
+  reg signed [WeightedHighWidth-1:0] whi1_q;
   reg signed [AccumulatorWidth-1:0] acc1_q;
-  wire signed [AccumulatorWidth-1:0] acc1_new = (first_q ? 27'sd0 : acc1_q) + {{7{wv1_q[19]}}, wv1_q};
-  wire signed [AccumulatorWidth-1:0] acc1_d = tag7_valid_q ? acc1_new : acc1_q;
-  wire signed [AccumulatorWidth:0] accx1 = { acc1_new[AccumulatorWidth-1], acc1_new };
-  wire [OutputWidth-1:0] out1 = accx1[AccumulatorWidth:OutputShift] + { {OutputWidth-1{1'b0}}, accx1[OutputShift-1] };
-  wire unused_accx1 = &{ 1'b0, accx1[OutputShift-2:0] };
-  wire signed [WeightedValueWidth-1:0] wv2_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[2*ElementWidth +: ElementWidth]);
-  reg signed [WeightedValueWidth-1:0] wv2_q;
+  wire signed [AccumulatorWidth-1:0] acc1_new = acc1_q + { {{7{whi1_q[14]}}, whi1_q}, 5'd0 } + {{10{wlo1_q[16]}}, wlo1_q};
+  wire signed [AccumulatorWidth-1:0] acc1_d = start ? 27'sd4 : tag8_valid_q ? acc1_new : acc1_q;
+  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
+  wire [OutputWidth-1:0] out1 = { acc1_new[AccumulatorWidth-1], acc1_new[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc1 = &{ 1'b0, acc1_new[OutputShift-1:0] };
+  wire [ElementWidth-1:0] v2 = v_q[2*ElementWidth +: ElementWidth];
+  wire signed [WeightedLowWidth-1:0] wlo2_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v2[ElementLowBits-1:0] });
+  wire signed [WeightedHighWidth-1:0] whi2_d = $signed({ 1'b0, weight }) * $signed(v2[ElementWidth-1:ElementLowBits]);
+  reg signed [WeightedLowWidth-1:0] wlo2_q;
+  reg signed [WeightedHighWidth-1:0] whi2_q;
   reg signed [AccumulatorWidth-1:0] acc2_q;
-  wire signed [AccumulatorWidth-1:0] acc2_new = (first_q ? 27'sd0 : acc2_q) + {{7{wv2_q[19]}}, wv2_q};
-  wire signed [AccumulatorWidth-1:0] acc2_d = tag7_valid_q ? acc2_new : acc2_q;
-  wire signed [AccumulatorWidth:0] accx2 = { acc2_new[AccumulatorWidth-1], acc2_new };
-  wire [OutputWidth-1:0] out2 = accx2[AccumulatorWidth:OutputShift] + { {OutputWidth-1{1'b0}}, accx2[OutputShift-1] };
-  wire unused_accx2 = &{ 1'b0, accx2[OutputShift-2:0] };
-  wire signed [WeightedValueWidth-1:0] wv3_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[3*ElementWidth +: ElementWidth]);
-  reg signed [WeightedValueWidth-1:0] wv3_q;
+  wire signed [AccumulatorWidth-1:0] acc2_new = acc2_q + { {{7{whi2_q[14]}}, whi2_q}, 5'd0 } + {{10{wlo2_q[16]}}, wlo2_q};
+  wire signed [AccumulatorWidth-1:0] acc2_d = start ? 27'sd4 : tag8_valid_q ? acc2_new : acc2_q;
+  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
+  wire [OutputWidth-1:0] out2 = { acc2_new[AccumulatorWidth-1], acc2_new[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc2 = &{ 1'b0, acc2_new[OutputShift-1:0] };
+  wire [ElementWidth-1:0] v3 = v_q[3*ElementWidth +: ElementWidth];
+  wire signed [WeightedLowWidth-1:0] wlo3_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v3[ElementLowBits-1:0] });
+  wire signed [WeightedHighWidth-1:0] whi3_d = $signed({ 1'b0, weight }) * $signed(v3[ElementWidth-1:ElementLowBits]);
+  reg signed [WeightedLowWidth-1:0] wlo3_q;
+  reg signed [WeightedHighWidth-1:0] whi3_q;
   reg signed [AccumulatorWidth-1:0] acc3_q;
-  wire signed [AccumulatorWidth-1:0] acc3_new = (first_q ? 27'sd0 : acc3_q) + {{7{wv3_q[19]}}, wv3_q};
-  wire signed [AccumulatorWidth-1:0] acc3_d = tag7_valid_q ? acc3_new : acc3_q;
-  wire signed [AccumulatorWidth:0] accx3 = { acc3_new[AccumulatorWidth-1], acc3_new };
-  wire [OutputWidth-1:0] out3 = accx3[AccumulatorWidth:OutputShift] + { {OutputWidth-1{1'b0}}, accx3[OutputShift-1] };
-  wire unused_accx3 = &{ 1'b0, accx3[OutputShift-2:0] };
-  wire signed [WeightedValueWidth-1:0] wv4_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[4*ElementWidth +: ElementWidth]);
-  reg signed [WeightedValueWidth-1:0] wv4_q;
+  wire signed [AccumulatorWidth-1:0] acc3_new = acc3_q + { {{7{whi3_q[14]}}, whi3_q}, 5'd0 } + {{10{wlo3_q[16]}}, wlo3_q};
+  wire signed [AccumulatorWidth-1:0] acc3_d = start ? 27'sd4 : tag8_valid_q ? acc3_new : acc3_q;
+  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
+  wire [OutputWidth-1:0] out3 = { acc3_new[AccumulatorWidth-1], acc3_new[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc3 = &{ 1'b0, acc3_new[OutputShift-1:0] };
+  wire [ElementWidth-1:0] v4 = v_q[4*ElementWidth +: ElementWidth];
+  wire signed [WeightedLowWidth-1:0] wlo4_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v4[ElementLowBits-1:0] });
+  wire signed [WeightedHighWidth-1:0] whi4_d = $signed({ 1'b0, weight }) * $signed(v4[ElementWidth-1:ElementLowBits]);
+  reg signed [WeightedLowWidth-1:0] wlo4_q;
+  reg signed [WeightedHighWidth-1:0] whi4_q;
   reg signed [AccumulatorWidth-1:0] acc4_q;
-  wire signed [AccumulatorWidth-1:0] acc4_new = (first_q ? 27'sd0 : acc4_q) + {{7{wv4_q[19]}}, wv4_q};
-  wire signed [AccumulatorWidth-1:0] acc4_d = tag7_valid_q ? acc4_new : acc4_q;
-  wire signed [AccumulatorWidth:0] accx4 = { acc4_new[AccumulatorWidth-1], acc4_new };
-  wire [OutputWidth-1:0] out4 = accx4[AccumulatorWidth:OutputShift] + { {OutputWidth-1{1'b0}}, accx4[OutputShift-1] };
-  wire unused_accx4 = &{ 1'b0, accx4[OutputShift-2:0] };
-  wire signed [WeightedValueWidth-1:0] wv5_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[5*ElementWidth +: ElementWidth]);
-  reg signed [WeightedValueWidth-1:0] wv5_q;
+  wire signed [AccumulatorWidth-1:0] acc4_new = acc4_q + { {{7{whi4_q[14]}}, whi4_q}, 5'd0 } + {{10{wlo4_q[16]}}, wlo4_q};
+  wire signed [AccumulatorWidth-1:0] acc4_d = start ? 27'sd4 : tag8_valid_q ? acc4_new : acc4_q;
+  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
+  wire [OutputWidth-1:0] out4 = { acc4_new[AccumulatorWidth-1], acc4_new[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc4 = &{ 1'b0, acc4_new[OutputShift-1:0] };
+  wire [ElementWidth-1:0] v5 = v_q[5*ElementWidth +: ElementWidth];
+  wire signed [WeightedLowWidth-1:0] wlo5_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v5[ElementLowBits-1:0] });
+  wire signed [WeightedHighWidth-1:0] whi5_d = $signed({ 1'b0, weight }) * $signed(v5[ElementWidth-1:ElementLowBits]);
+  reg signed [WeightedLowWidth-1:0] wlo5_q;
+  reg signed [WeightedHighWidth-1:0] whi5_q;
   reg signed [AccumulatorWidth-1:0] acc5_q;
-  wire signed [AccumulatorWidth-1:0] acc5_new = (first_q ? 27'sd0 : acc5_q) + {{7{wv5_q[19]}}, wv5_q};
-  wire signed [AccumulatorWidth-1:0] acc5_d = tag7_valid_q ? acc5_new : acc5_q;
-  wire signed [AccumulatorWidth:0] accx5 = { acc5_new[AccumulatorWidth-1], acc5_new };
-  wire [OutputWidth-1:0] out5 = accx5[AccumulatorWidth:OutputShift] + { {OutputWidth-1{1'b0}}, accx5[OutputShift-1] };
-  wire unused_accx5 = &{ 1'b0, accx5[OutputShift-2:0] };
-  wire signed [WeightedValueWidth-1:0] wv6_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[6*ElementWidth +: ElementWidth]);
-  reg signed [WeightedValueWidth-1:0] wv6_q;
+  wire signed [AccumulatorWidth-1:0] acc5_new = acc5_q + { {{7{whi5_q[14]}}, whi5_q}, 5'd0 } + {{10{wlo5_q[16]}}, wlo5_q};
+  wire signed [AccumulatorWidth-1:0] acc5_d = start ? 27'sd4 : tag8_valid_q ? acc5_new : acc5_q;
+  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
+  wire [OutputWidth-1:0] out5 = { acc5_new[AccumulatorWidth-1], acc5_new[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc5 = &{ 1'b0, acc5_new[OutputShift-1:0] };
+  wire [ElementWidth-1:0] v6 = v_q[6*ElementWidth +: ElementWidth];
+  wire signed [WeightedLowWidth-1:0] wlo6_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v6[ElementLowBits-1:0] });
+  wire signed [WeightedHighWidth-1:0] whi6_d = $signed({ 1'b0, weight }) * $signed(v6[ElementWidth-1:ElementLowBits]);
+  reg signed [WeightedLowWidth-1:0] wlo6_q;
+  reg signed [WeightedHighWidth-1:0] whi6_q;
   reg signed [AccumulatorWidth-1:0] acc6_q;
-  wire signed [AccumulatorWidth-1:0] acc6_new = (first_q ? 27'sd0 : acc6_q) + {{7{wv6_q[19]}}, wv6_q};
-  wire signed [AccumulatorWidth-1:0] acc6_d = tag7_valid_q ? acc6_new : acc6_q;
-  wire signed [AccumulatorWidth:0] accx6 = { acc6_new[AccumulatorWidth-1], acc6_new };
-  wire [OutputWidth-1:0] out6 = accx6[AccumulatorWidth:OutputShift] + { {OutputWidth-1{1'b0}}, accx6[OutputShift-1] };
-  wire unused_accx6 = &{ 1'b0, accx6[OutputShift-2:0] };
-  wire signed [WeightedValueWidth-1:0] wv7_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[7*ElementWidth +: ElementWidth]);
-  reg signed [WeightedValueWidth-1:0] wv7_q;
+  wire signed [AccumulatorWidth-1:0] acc6_new = acc6_q + { {{7{whi6_q[14]}}, whi6_q}, 5'd0 } + {{10{wlo6_q[16]}}, wlo6_q};
+  wire signed [AccumulatorWidth-1:0] acc6_d = start ? 27'sd4 : tag8_valid_q ? acc6_new : acc6_q;
+  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
+  wire [OutputWidth-1:0] out6 = { acc6_new[AccumulatorWidth-1], acc6_new[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc6 = &{ 1'b0, acc6_new[OutputShift-1:0] };
+  wire [ElementWidth-1:0] v7 = v_q[7*ElementWidth +: ElementWidth];
+  wire signed [WeightedLowWidth-1:0] wlo7_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v7[ElementLowBits-1:0] });
+  wire signed [WeightedHighWidth-1:0] whi7_d = $signed({ 1'b0, weight }) * $signed(v7[ElementWidth-1:ElementLowBits]);
+  reg signed [WeightedLowWidth-1:0] wlo7_q;
+  reg signed [WeightedHighWidth-1:0] whi7_q;
   reg signed [AccumulatorWidth-1:0] acc7_q;
-  wire signed [AccumulatorWidth-1:0] acc7_new = (first_q ? 27'sd0 : acc7_q) + {{7{wv7_q[19]}}, wv7_q};
-  wire signed [AccumulatorWidth-1:0] acc7_d = tag7_valid_q ? acc7_new : acc7_q;
-  wire signed [AccumulatorWidth:0] accx7 = { acc7_new[AccumulatorWidth-1], acc7_new };
-  wire [OutputWidth-1:0] out7 = accx7[AccumulatorWidth:OutputShift] + { {OutputWidth-1{1'b0}}, accx7[OutputShift-1] };
-  wire unused_accx7 = &{ 1'b0, accx7[OutputShift-2:0] };
-  wire signed [WeightedValueWidth-1:0] wv8_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[8*ElementWidth +: ElementWidth]);
-  reg signed [WeightedValueWidth-1:0] wv8_q;
+  wire signed [AccumulatorWidth-1:0] acc7_new = acc7_q + { {{7{whi7_q[14]}}, whi7_q}, 5'd0 } + {{10{wlo7_q[16]}}, wlo7_q};
+  wire signed [AccumulatorWidth-1:0] acc7_d = start ? 27'sd4 : tag8_valid_q ? acc7_new : acc7_q;
+  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
+  wire [OutputWidth-1:0] out7 = { acc7_new[AccumulatorWidth-1], acc7_new[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc7 = &{ 1'b0, acc7_new[OutputShift-1:0] };
+  wire [ElementWidth-1:0] v8 = v_q[8*ElementWidth +: ElementWidth];
+  wire signed [WeightedLowWidth-1:0] wlo8_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v8[ElementLowBits-1:0] });
+  wire signed [WeightedHighWidth-1:0] whi8_d = $signed({ 1'b0, weight }) * $signed(v8[ElementWidth-1:ElementLowBits]);
+  reg signed [WeightedLowWidth-1:0] wlo8_q;
+  reg signed [WeightedHighWidth-1:0] whi8_q;
   reg signed [AccumulatorWidth-1:0] acc8_q;
-  wire signed [AccumulatorWidth-1:0] acc8_new = (first_q ? 27'sd0 : acc8_q) + {{7{wv8_q[19]}}, wv8_q};
-  wire signed [AccumulatorWidth-1:0] acc8_d = tag7_valid_q ? acc8_new : acc8_q;
-  wire signed [AccumulatorWidth:0] accx8 = { acc8_new[AccumulatorWidth-1], acc8_new };
-  wire [OutputWidth-1:0] out8 = accx8[AccumulatorWidth:OutputShift] + { {OutputWidth-1{1'b0}}, accx8[OutputShift-1] };
-  wire unused_accx8 = &{ 1'b0, accx8[OutputShift-2:0] };
-  wire signed [WeightedValueWidth-1:0] wv9_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[9*ElementWidth +: ElementWidth]);
-  reg signed [WeightedValueWidth-1:0] wv9_q;
+  wire signed [AccumulatorWidth-1:0] acc8_new = acc8_q + { {{7{whi8_q[14]}}, whi8_q}, 5'd0 } + {{10{wlo8_q[16]}}, wlo8_q};
+  wire signed [AccumulatorWidth-1:0] acc8_d = start ? 27'sd4 : tag8_valid_q ? acc8_new : acc8_q;
+  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
+  wire [OutputWidth-1:0] out8 = { acc8_new[AccumulatorWidth-1], acc8_new[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc8 = &{ 1'b0, acc8_new[OutputShift-1:0] };
+  wire [ElementWidth-1:0] v9 = v_q[9*ElementWidth +: ElementWidth];
+  wire signed [WeightedLowWidth-1:0] wlo9_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v9[ElementLowBits-1:0] });
+  wire signed [WeightedHighWidth-1:0] whi9_d = $signed({ 1'b0, weight }) * $signed(v9[ElementWidth-1:ElementLowBits]);
+  reg signed [WeightedLowWidth-1:0] wlo9_q;
+  reg signed [WeightedHighWidth-1:0] whi9_q;
   reg signed [AccumulatorWidth-1:0] acc9_q;
-  wire signed [AccumulatorWidth-1:0] acc9_new = (first_q ? 27'sd0 : acc9_q) + {{7{wv9_q[19]}}, wv9_q};
-  wire signed [AccumulatorWidth-1:0] acc9_d = tag7_valid_q ? acc9_new : acc9_q;
-  wire signed [AccumulatorWidth:0] accx9 = { acc9_new[AccumulatorWidth-1], acc9_new };
-  wire [OutputWidth-1:0] out9 = accx9[AccumulatorWidth:OutputShift] + { {OutputWidth-1{1'b0}}, accx9[OutputShift-1] };
-  wire unused_accx9 = &{ 1'b0, accx9[OutputShift-2:0] };
-  wire signed [WeightedValueWidth-1:0] wv10_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[10*ElementWidth +: ElementWidth]);
-  reg signed [WeightedValueWidth-1:0] wv10_q;
+  wire signed [AccumulatorWidth-1:0] acc9_new = acc9_q + { {{7{whi9_q[14]}}, whi9_q}, 5'd0 } + {{10{wlo9_q[16]}}, wlo9_q};
+  wire signed [AccumulatorWidth-1:0] acc9_d = start ? 27'sd4 : tag8_valid_q ? acc9_new : acc9_q;
+  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
+  wire [OutputWidth-1:0] out9 = { acc9_new[AccumulatorWidth-1], acc9_new[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc9 = &{ 1'b0, acc9_new[OutputShift-1:0] };
+  wire [ElementWidth-1:0] v10 = v_q[10*ElementWidth +: ElementWidth];
+  wire signed [WeightedLowWidth-1:0] wlo10_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v10[ElementLowBits-1:0] });
+  wire signed [WeightedHighWidth-1:0] whi10_d = $signed({ 1'b0, weight }) * $signed(v10[ElementWidth-1:ElementLowBits]);
+  reg signed [WeightedLowWidth-1:0] wlo10_q;
+  reg signed [WeightedHighWidth-1:0] whi10_q;
   reg signed [AccumulatorWidth-1:0] acc10_q;
-  wire signed [AccumulatorWidth-1:0] acc10_new = (first_q ? 27'sd0 : acc10_q) + {{7{wv10_q[19]}}, wv10_q};
-  wire signed [AccumulatorWidth-1:0] acc10_d = tag7_valid_q ? acc10_new : acc10_q;
-  wire signed [AccumulatorWidth:0] accx10 = { acc10_new[AccumulatorWidth-1], acc10_new };
-  wire [OutputWidth-1:0] out10 = accx10[AccumulatorWidth:OutputShift] + { {OutputWidth-1{1'b0}}, accx10[OutputShift-1] };
-  wire unused_accx10 = &{ 1'b0, accx10[OutputShift-2:0] };
-  wire signed [WeightedValueWidth-1:0] wv11_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[11*ElementWidth +: ElementWidth]);
-  reg signed [WeightedValueWidth-1:0] wv11_q;
+  wire signed [AccumulatorWidth-1:0] acc10_new = acc10_q + { {{7{whi10_q[14]}}, whi10_q}, 5'd0 } + {{10{wlo10_q[16]}}, wlo10_q};
+  wire signed [AccumulatorWidth-1:0] acc10_d = start ? 27'sd4 : tag8_valid_q ? acc10_new : acc10_q;
+  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
+  wire [OutputWidth-1:0] out10 = { acc10_new[AccumulatorWidth-1], acc10_new[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc10 = &{ 1'b0, acc10_new[OutputShift-1:0] };
+  wire [ElementWidth-1:0] v11 = v_q[11*ElementWidth +: ElementWidth];
+  wire signed [WeightedLowWidth-1:0] wlo11_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v11[ElementLowBits-1:0] });
+  wire signed [WeightedHighWidth-1:0] whi11_d = $signed({ 1'b0, weight }) * $signed(v11[ElementWidth-1:ElementLowBits]);
+  reg signed [WeightedLowWidth-1:0] wlo11_q;
+  reg signed [WeightedHighWidth-1:0] whi11_q;
   reg signed [AccumulatorWidth-1:0] acc11_q;
-  wire signed [AccumulatorWidth-1:0] acc11_new = (first_q ? 27'sd0 : acc11_q) + {{7{wv11_q[19]}}, wv11_q};
-  wire signed [AccumulatorWidth-1:0] acc11_d = tag7_valid_q ? acc11_new : acc11_q;
-  wire signed [AccumulatorWidth:0] accx11 = { acc11_new[AccumulatorWidth-1], acc11_new };
-  wire [OutputWidth-1:0] out11 = accx11[AccumulatorWidth:OutputShift] + { {OutputWidth-1{1'b0}}, accx11[OutputShift-1] };
-  wire unused_accx11 = &{ 1'b0, accx11[OutputShift-2:0] };
-  wire signed [WeightedValueWidth-1:0] wv12_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[12*ElementWidth +: ElementWidth]);
-  reg signed [WeightedValueWidth-1:0] wv12_q;
+  wire signed [AccumulatorWidth-1:0] acc11_new = acc11_q + { {{7{whi11_q[14]}}, whi11_q}, 5'd0 } + {{10{wlo11_q[16]}}, wlo11_q};
+  wire signed [AccumulatorWidth-1:0] acc11_d = start ? 27'sd4 : tag8_valid_q ? acc11_new : acc11_q;
+  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
+  wire [OutputWidth-1:0] out11 = { acc11_new[AccumulatorWidth-1], acc11_new[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc11 = &{ 1'b0, acc11_new[OutputShift-1:0] };
+  wire [ElementWidth-1:0] v12 = v_q[12*ElementWidth +: ElementWidth];
+  wire signed [WeightedLowWidth-1:0] wlo12_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v12[ElementLowBits-1:0] });
+  wire signed [WeightedHighWidth-1:0] whi12_d = $signed({ 1'b0, weight }) * $signed(v12[ElementWidth-1:ElementLowBits]);
+  reg signed [WeightedLowWidth-1:0] wlo12_q;
+  reg signed [WeightedHighWidth-1:0] whi12_q;
   reg signed [AccumulatorWidth-1:0] acc12_q;
-  wire signed [AccumulatorWidth-1:0] acc12_new = (first_q ? 27'sd0 : acc12_q) + {{7{wv12_q[19]}}, wv12_q};
-  wire signed [AccumulatorWidth-1:0] acc12_d = tag7_valid_q ? acc12_new : acc12_q;
-  wire signed [AccumulatorWidth:0] accx12 = { acc12_new[AccumulatorWidth-1], acc12_new };
-  wire [OutputWidth-1:0] out12 = accx12[AccumulatorWidth:OutputShift] + { {OutputWidth-1{1'b0}}, accx12[OutputShift-1] };
-  wire unused_accx12 = &{ 1'b0, accx12[OutputShift-2:0] };
-  wire signed [WeightedValueWidth-1:0] wv13_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[13*ElementWidth +: ElementWidth]);
-  reg signed [WeightedValueWidth-1:0] wv13_q;
+  wire signed [AccumulatorWidth-1:0] acc12_new = acc12_q + { {{7{whi12_q[14]}}, whi12_q}, 5'd0 } + {{10{wlo12_q[16]}}, wlo12_q};
+  wire signed [AccumulatorWidth-1:0] acc12_d = start ? 27'sd4 : tag8_valid_q ? acc12_new : acc12_q;
+  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
+  wire [OutputWidth-1:0] out12 = { acc12_new[AccumulatorWidth-1], acc12_new[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc12 = &{ 1'b0, acc12_new[OutputShift-1:0] };
+  wire [ElementWidth-1:0] v13 = v_q[13*ElementWidth +: ElementWidth];
+  wire signed [WeightedLowWidth-1:0] wlo13_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v13[ElementLowBits-1:0] });
+  wire signed [WeightedHighWidth-1:0] whi13_d = $signed({ 1'b0, weight }) * $signed(v13[ElementWidth-1:ElementLowBits]);
+  reg signed [WeightedLowWidth-1:0] wlo13_q;
+  reg signed [WeightedHighWidth-1:0] whi13_q;
   reg signed [AccumulatorWidth-1:0] acc13_q;
-  wire signed [AccumulatorWidth-1:0] acc13_new = (first_q ? 27'sd0 : acc13_q) + {{7{wv13_q[19]}}, wv13_q};
-  wire signed [AccumulatorWidth-1:0] acc13_d = tag7_valid_q ? acc13_new : acc13_q;
-  wire signed [AccumulatorWidth:0] accx13 = { acc13_new[AccumulatorWidth-1], acc13_new };
-  wire [OutputWidth-1:0] out13 = accx13[AccumulatorWidth:OutputShift] + { {OutputWidth-1{1'b0}}, accx13[OutputShift-1] };
-  wire unused_accx13 = &{ 1'b0, accx13[OutputShift-2:0] };
-  wire signed [WeightedValueWidth-1:0] wv14_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[14*ElementWidth +: ElementWidth]);
-  reg signed [WeightedValueWidth-1:0] wv14_q;
+  wire signed [AccumulatorWidth-1:0] acc13_new = acc13_q + { {{7{whi13_q[14]}}, whi13_q}, 5'd0 } + {{10{wlo13_q[16]}}, wlo13_q};
+  wire signed [AccumulatorWidth-1:0] acc13_d = start ? 27'sd4 : tag8_valid_q ? acc13_new : acc13_q;
+  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
+  wire [OutputWidth-1:0] out13 = { acc13_new[AccumulatorWidth-1], acc13_new[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc13 = &{ 1'b0, acc13_new[OutputShift-1:0] };
+  wire [ElementWidth-1:0] v14 = v_q[14*ElementWidth +: ElementWidth];
+  wire signed [WeightedLowWidth-1:0] wlo14_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v14[ElementLowBits-1:0] });
+  wire signed [WeightedHighWidth-1:0] whi14_d = $signed({ 1'b0, weight }) * $signed(v14[ElementWidth-1:ElementLowBits]);
+  reg signed [WeightedLowWidth-1:0] wlo14_q;
+  reg signed [WeightedHighWidth-1:0] whi14_q;
   reg signed [AccumulatorWidth-1:0] acc14_q;
-  wire signed [AccumulatorWidth-1:0] acc14_new = (first_q ? 27'sd0 : acc14_q) + {{7{wv14_q[19]}}, wv14_q};
-  wire signed [AccumulatorWidth-1:0] acc14_d = tag7_valid_q ? acc14_new : acc14_q;
-  wire signed [AccumulatorWidth:0] accx14 = { acc14_new[AccumulatorWidth-1], acc14_new };
-  wire [OutputWidth-1:0] out14 = accx14[AccumulatorWidth:OutputShift] + { {OutputWidth-1{1'b0}}, accx14[OutputShift-1] };
-  wire unused_accx14 = &{ 1'b0, accx14[OutputShift-2:0] };
-  wire signed [WeightedValueWidth-1:0] wv15_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[15*ElementWidth +: ElementWidth]);
-  reg signed [WeightedValueWidth-1:0] wv15_q;
+  wire signed [AccumulatorWidth-1:0] acc14_new = acc14_q + { {{7{whi14_q[14]}}, whi14_q}, 5'd0 } + {{10{wlo14_q[16]}}, wlo14_q};
+  wire signed [AccumulatorWidth-1:0] acc14_d = start ? 27'sd4 : tag8_valid_q ? acc14_new : acc14_q;
+  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
+  wire [OutputWidth-1:0] out14 = { acc14_new[AccumulatorWidth-1], acc14_new[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc14 = &{ 1'b0, acc14_new[OutputShift-1:0] };
+  wire [ElementWidth-1:0] v15 = v_q[15*ElementWidth +: ElementWidth];
+  wire signed [WeightedLowWidth-1:0] wlo15_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v15[ElementLowBits-1:0] });
+  wire signed [WeightedHighWidth-1:0] whi15_d = $signed({ 1'b0, weight }) * $signed(v15[ElementWidth-1:ElementLowBits]);
+  reg signed [WeightedLowWidth-1:0] wlo15_q;
+  reg signed [WeightedHighWidth-1:0] whi15_q;
   reg signed [AccumulatorWidth-1:0] acc15_q;
-  wire signed [AccumulatorWidth-1:0] acc15_new = (first_q ? 27'sd0 : acc15_q) + {{7{wv15_q[19]}}, wv15_q};
-  wire signed [AccumulatorWidth-1:0] acc15_d = tag7_valid_q ? acc15_new : acc15_q;
-  wire signed [AccumulatorWidth:0] accx15 = { acc15_new[AccumulatorWidth-1], acc15_new };
-  wire [OutputWidth-1:0] out15 = accx15[AccumulatorWidth:OutputShift] + { {OutputWidth-1{1'b0}}, accx15[OutputShift-1] };
-  wire unused_accx15 = &{ 1'b0, accx15[OutputShift-2:0] };
+  wire signed [AccumulatorWidth-1:0] acc15_new = acc15_q + { {{7{whi15_q[14]}}, whi15_q}, 5'd0 } + {{10{wlo15_q[16]}}, wlo15_q};
+  wire signed [AccumulatorWidth-1:0] acc15_d = start ? 27'sd4 : tag8_valid_q ? acc15_new : acc15_q;
+  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
+  wire [OutputWidth-1:0] out15 = { acc15_new[AccumulatorWidth-1], acc15_new[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc15 = &{ 1'b0, acc15_new[OutputShift-1:0] };
 
   wire [ResultEntryDataWidth-1:0] result_data;
 
   always @* begin
     busy_d = busy_q;
     issue_d = issue_q;
-    first_d = first_q;
     cnt_d = cnt_q;
     left_d = left_q;
     if (start) begin
       busy_d = 1'b1;
-      issue_d = 1'b1;
-      first_d = 1'b1;
-      cnt_d = 7'd0;
-      left_d = rows;
     end
-    if (issue_q) begin
-      cnt_d = cnt_q + 7'd1;
-      left_d = left_q - 7'd1;
-      if (last_issue) begin
-        issue_d = 1'b0;
-      end
-    end
-    if (tag7_valid_q) begin
-      first_d = 1'b0;
+    if (start | issue_q) begin
+      issue_d = !last_issue;
+      cnt_d = last_issue ? 7'd0 : cnt_q + 7'd1;
+      left_d = (start ? rows : left_q) - 7'd1;
     end
     if (done) begin
       busy_d = 1'b0;
@@ -290,7 +340,6 @@ module a3_mid_output (
     if (rst_i) begin
       busy_q <= 1'b0;
       issue_q <= 1'b0;
-      first_q <= 1'b0;
       cnt_q <= 7'd0;
       left_q <= 7'd0;
       tag0_valid_q <= 1'b0;
@@ -309,13 +358,14 @@ module a3_mid_output (
       tag6_last_q <= 1'b0;
       tag7_valid_q <= 1'b0;
       tag7_last_q <= 1'b0;
+      tag8_valid_q <= 1'b0;
+      tag8_last_q <= 1'b0;
     end else begin
       busy_q <= busy_d;
       issue_q <= issue_d;
-      first_q <= first_d;
       cnt_q <= cnt_d;
       left_q <= left_d;
-      tag0_valid_q <= issue_q;
+      tag0_valid_q <= start | issue_q;
       tag0_last_q <= last_issue;
       tag1_valid_q <= tag0_valid_q;
       tag1_last_q <= tag0_last_q;
@@ -331,53 +381,76 @@ module a3_mid_output (
       tag6_last_q <= tag5_last_q;
       tag7_valid_q <= tag6_valid_q;
       tag7_last_q <= tag6_last_q;
+      tag8_valid_q <= tag7_valid_q;
+      tag8_last_q <= tag7_last_q;
     end
   end
 
   always @(posedge clk_i) begin
+    num_q <= rdata_i[ExpEntryExpLsb +: ExpEntryExpWidth];
+    if (start) begin
+      den_q <= expsum;
+    end
+    v_q <= v_rdata_i;
     tag1_row_q <= tag0_row;
     tag2_row_q <= tag1_row_q;
     tag3_row_q <= tag2_row_q;
     tag4_row_q <= tag3_row_q;
     tag5_row_q <= tag4_row_q;
-    wv0_q <= wv0_d;
+    wlo0_q <= wlo0_d;
+    whi0_q <= whi0_d;
     acc0_q <= acc0_d;
-    wv1_q <= wv1_d;
+    wlo1_q <= wlo1_d;
+    whi1_q <= whi1_d;
     acc1_q <= acc1_d;
-    wv2_q <= wv2_d;
+    wlo2_q <= wlo2_d;
+    whi2_q <= whi2_d;
     acc2_q <= acc2_d;
-    wv3_q <= wv3_d;
+    wlo3_q <= wlo3_d;
+    whi3_q <= whi3_d;
     acc3_q <= acc3_d;
-    wv4_q <= wv4_d;
+    wlo4_q <= wlo4_d;
+    whi4_q <= whi4_d;
     acc4_q <= acc4_d;
-    wv5_q <= wv5_d;
+    wlo5_q <= wlo5_d;
+    whi5_q <= whi5_d;
     acc5_q <= acc5_d;
-    wv6_q <= wv6_d;
+    wlo6_q <= wlo6_d;
+    whi6_q <= whi6_d;
     acc6_q <= acc6_d;
-    wv7_q <= wv7_d;
+    wlo7_q <= wlo7_d;
+    whi7_q <= whi7_d;
     acc7_q <= acc7_d;
-    wv8_q <= wv8_d;
+    wlo8_q <= wlo8_d;
+    whi8_q <= whi8_d;
     acc8_q <= acc8_d;
-    wv9_q <= wv9_d;
+    wlo9_q <= wlo9_d;
+    whi9_q <= whi9_d;
     acc9_q <= acc9_d;
-    wv10_q <= wv10_d;
+    wlo10_q <= wlo10_d;
+    whi10_q <= whi10_d;
     acc10_q <= acc10_d;
-    wv11_q <= wv11_d;
+    wlo11_q <= wlo11_d;
+    whi11_q <= whi11_d;
     acc11_q <= acc11_d;
-    wv12_q <= wv12_d;
+    wlo12_q <= wlo12_d;
+    whi12_q <= whi12_d;
     acc12_q <= acc12_d;
-    wv13_q <= wv13_d;
+    wlo13_q <= wlo13_d;
+    whi13_q <= whi13_d;
     acc13_q <= acc13_d;
-    wv14_q <= wv14_d;
+    wlo14_q <= wlo14_d;
+    whi14_q <= whi14_d;
     acc14_q <= acc14_d;
-    wv15_q <= wv15_d;
+    wlo15_q <= wlo15_d;
+    whi15_q <= whi15_d;
     acc15_q <= acc15_d;
   end
 
-  assign re_o = issue_q;
+  assign re_o = start | issue_q;
   assign raddr_o = cnt_q;
   assign rd_release_o = done;
-  // The value row is read so that it arrives with the weight.
+  // The value row is read so that its register holds it when the weight arrives.
   assign v_re_o = tag5_valid_q;
   assign v_raddr_o = tag5_row_q;
   assign res_push_o = done;

@@ -34,6 +34,9 @@ module a3_small_dot_product (
   localparam integer RowIdWidth             = 4;   // row id, 0..15
   localparam integer RowCountWidth          = 5;   // row count, 0..16
   localparam integer ProductWidth           = 18;  // product: s18.8
+  localparam integer ElementLowBits         = 5;   // low bits of a key element, multiplied (unsigned) apart from its high bits
+  localparam integer LowProductWidth        = 15;  // low partial product: (ElementLowBits + 1)-bit signed times a q element
+  localparam integer HighProductWidth       = 13;  // high partial product: the key element's signed high bits times a q element
   localparam integer ScoreWidth             = 20;  // score: s20.8
   localparam integer ScanWidth              = 16;  // S, candidate-mask flags scanned per cycle
   localparam integer ScanWindowWidth        = 1;   // scan window index, 0..0
@@ -164,8 +167,9 @@ module a3_small_dot_product (
   wire [RowIdWidth-1:0] issue_idx = issued_q[RowIdWidth-1:0];
   wire last_issue = use_mask ? (advance & (win_q == last_win)) : (issue_q & (left_q == 5'd1));
 
-  // Pipeline tags: tag0 is the key row out of the memory, then one tag per register stage; a tag
-  // may be a bubble (valid low) that carries the last flag. idx is the position in the score buffer.
+  // Pipeline tags: tag0 is the key row out of the memory, tag1 the key row registered, tag2 the partial
+  // products, tag3 the products, then one tag per adder stage; a tag may be a bubble (valid low) that carries the last flag. idx is the
+  // position in the score buffer.
   reg tag0_valid_q;
   reg tag0_last_q;
   reg [RowIdWidth-1:0] tag0_idx_q;
@@ -178,18 +182,56 @@ module a3_small_dot_product (
   reg tag2_last_q;
   reg [RowIdWidth-1:0] tag2_idx_q;
   reg [RowIdWidth-1:0] tag2_row_q;
+  reg tag3_valid_q;
+  reg tag3_last_q;
+  reg [RowIdWidth-1:0] tag3_idx_q;
+  reg [RowIdWidth-1:0] tag3_row_q;
+  reg tag4_valid_q;
+  reg tag4_last_q;
+  reg [RowIdWidth-1:0] tag4_idx_q;
+  reg [RowIdWidth-1:0] tag4_row_q;
 
   wire start = !busy_q & rd_full_i & wr_free_i;
-  wire done = tag2_last_q;
+  wire done = tag4_last_q;
 
-  // ---- multipliers: one per element ----
-  wire signed [ProductWidth-1:0] prod0_d = $signed(k_rdata_i[0*ElementWidth +: ElementWidth]) * $signed(qv[0*ElementWidth +: ElementWidth]);
+  // ---- the key row and q, registered: the multipliers start at flip-flops, not at the memory's
+  // read data or the buffer's bank select. q is taken when the stage accepts the query. ----
+  reg [RowWidth-1:0] k_q;
+  reg [CandMetaQWidth-1:0] q_q;
+
+  // ---- multipliers: one per element, in two registered halves: the key element's low ElementLowBits bits
+  // (unsigned) and its high bits (signed) times q; then the two partial products are added ----
+  wire [ElementWidth-1:0] k0 = k_q[0*ElementWidth +: ElementWidth];
+  wire signed [ElementWidth-1:0] q0 = q_q[0*ElementWidth +: ElementWidth];
+  wire signed [LowProductWidth-1:0] plo0_d = $signed({ 1'b0, k0[ElementLowBits-1:0] }) * q0;
+  wire signed [HighProductWidth-1:0] phi0_d = $signed(k0[ElementWidth-1:ElementLowBits]) * q0;
+  reg signed [LowProductWidth-1:0] plo0_q;
+  reg signed [HighProductWidth-1:0] phi0_q;
+  wire signed [ProductWidth-1:0] prod0_d = { phi0_q, 5'd0 } + {{3{plo0_q[14]}}, plo0_q};
   reg signed [ProductWidth-1:0] prod0_q;
-  wire signed [ProductWidth-1:0] prod1_d = $signed(k_rdata_i[1*ElementWidth +: ElementWidth]) * $signed(qv[1*ElementWidth +: ElementWidth]);
+  wire [ElementWidth-1:0] k1 = k_q[1*ElementWidth +: ElementWidth];
+  wire signed [ElementWidth-1:0] q1 = q_q[1*ElementWidth +: ElementWidth];
+  wire signed [LowProductWidth-1:0] plo1_d = $signed({ 1'b0, k1[ElementLowBits-1:0] }) * q1;
+  wire signed [HighProductWidth-1:0] phi1_d = $signed(k1[ElementWidth-1:ElementLowBits]) * q1;
+  reg signed [LowProductWidth-1:0] plo1_q;
+  reg signed [HighProductWidth-1:0] phi1_q;
+  wire signed [ProductWidth-1:0] prod1_d = { phi1_q, 5'd0 } + {{3{plo1_q[14]}}, plo1_q};
   reg signed [ProductWidth-1:0] prod1_q;
-  wire signed [ProductWidth-1:0] prod2_d = $signed(k_rdata_i[2*ElementWidth +: ElementWidth]) * $signed(qv[2*ElementWidth +: ElementWidth]);
+  wire [ElementWidth-1:0] k2 = k_q[2*ElementWidth +: ElementWidth];
+  wire signed [ElementWidth-1:0] q2 = q_q[2*ElementWidth +: ElementWidth];
+  wire signed [LowProductWidth-1:0] plo2_d = $signed({ 1'b0, k2[ElementLowBits-1:0] }) * q2;
+  wire signed [HighProductWidth-1:0] phi2_d = $signed(k2[ElementWidth-1:ElementLowBits]) * q2;
+  reg signed [LowProductWidth-1:0] plo2_q;
+  reg signed [HighProductWidth-1:0] phi2_q;
+  wire signed [ProductWidth-1:0] prod2_d = { phi2_q, 5'd0 } + {{3{plo2_q[14]}}, plo2_q};
   reg signed [ProductWidth-1:0] prod2_q;
-  wire signed [ProductWidth-1:0] prod3_d = $signed(k_rdata_i[3*ElementWidth +: ElementWidth]) * $signed(qv[3*ElementWidth +: ElementWidth]);
+  wire [ElementWidth-1:0] k3 = k_q[3*ElementWidth +: ElementWidth];
+  wire signed [ElementWidth-1:0] q3 = q_q[3*ElementWidth +: ElementWidth];
+  wire signed [LowProductWidth-1:0] plo3_d = $signed({ 1'b0, k3[ElementLowBits-1:0] }) * q3;
+  wire signed [HighProductWidth-1:0] phi3_d = $signed(k3[ElementWidth-1:ElementLowBits]) * q3;
+  reg signed [LowProductWidth-1:0] plo3_q;
+  reg signed [HighProductWidth-1:0] phi3_q;
+  wire signed [ProductWidth-1:0] prod3_d = { phi3_q, 5'd0 } + {{3{plo3_q[14]}}, plo3_q};
   reg signed [ProductWidth-1:0] prod3_q;
 
   // ---- adder tree: exact growth, a register after every few levels ----
@@ -203,7 +245,7 @@ module a3_small_dot_product (
   wire signed [ScoreWidth-1:0] score = sum2_0_q;
   wire signed [ScoreWidth-1:0] max_new = (first_q || score > max_q) ? score : max_q;
   // The last tag may be a bubble (an empty scan window): its score is not a row's.
-  wire signed [ScoreWidth-1:0] max_out = tag2_valid_q ? max_new : max_q;
+  wire signed [ScoreWidth-1:0] max_out = tag4_valid_q ? max_new : max_q;
 
   always @* begin
     busy_d = busy_q;
@@ -244,7 +286,7 @@ module a3_small_dot_product (
         issue_d = 1'b0;
       end
     end
-    if (tag2_valid_q) begin
+    if (tag4_valid_q) begin
       first_d = 1'b0;
       max_d = max_new;
     end
@@ -271,6 +313,10 @@ module a3_small_dot_product (
       tag1_last_q <= 1'b0;
       tag2_valid_q <= 1'b0;
       tag2_last_q <= 1'b0;
+      tag3_valid_q <= 1'b0;
+      tag3_last_q <= 1'b0;
+      tag4_valid_q <= 1'b0;
+      tag4_last_q <= 1'b0;
     end else begin
       busy_q <= busy_d;
       issue_q <= issue_d;
@@ -288,20 +334,40 @@ module a3_small_dot_product (
       tag1_last_q <= tag0_last_q;
       tag2_valid_q <= tag1_valid_q;
       tag2_last_q <= tag1_last_q;
+      tag3_valid_q <= tag2_valid_q;
+      tag3_last_q <= tag2_last_q;
+      tag4_valid_q <= tag3_valid_q;
+      tag4_last_q <= tag3_last_q;
     end
   end
 
   // Data path registers: no reset, qualified by the tags.
   always @(posedge clk_i) begin
+    k_q <= k_rdata_i;
+    if (start) begin
+      q_q <= qv;
+    end
     tag0_idx_q <= issue_idx;
     tag0_row_q <= issue_row;
     tag1_idx_q <= tag0_idx_q;
     tag1_row_q <= tag0_row_q;
     tag2_idx_q <= tag1_idx_q;
     tag2_row_q <= tag1_row_q;
+    tag3_idx_q <= tag2_idx_q;
+    tag3_row_q <= tag2_row_q;
+    tag4_idx_q <= tag3_idx_q;
+    tag4_row_q <= tag3_row_q;
+    plo0_q <= plo0_d;
+    phi0_q <= phi0_d;
     prod0_q <= prod0_d;
+    plo1_q <= plo1_d;
+    phi1_q <= phi1_d;
     prod1_q <= prod1_d;
+    plo2_q <= plo2_d;
+    phi2_q <= phi2_d;
     prod2_q <= prod2_d;
+    plo3_q <= plo3_d;
+    phi3_q <= phi3_d;
     prod3_q <= prod3_d;
     sum2_0_q <= sum2_0_d;
   end
@@ -309,9 +375,9 @@ module a3_small_dot_product (
   assign rd_release_o = done;
   assign k_re_o = issue_valid;
   assign k_raddr_o = issue_row;
-  assign we_o = tag2_valid_q;
-  assign waddr_o = tag2_idx_q;
-  assign wdata_o = { tag2_row_q, score };
+  assign we_o = tag4_valid_q;
+  assign waddr_o = tag4_idx_q;
+  assign wdata_o = { tag4_row_q, score };
   assign wr_done_o = done;
   assign wr_meta_o = { fallback, threshold, use_mask, issued_q, max_out };
   assign busy_o = busy_q;

@@ -32,7 +32,9 @@ module a3_small_output (
   localparam integer RowIdWidth                 = 4;   // row id, 0..15
   localparam integer RowCountWidth              = 5;   // row count, 0..16
   localparam integer WeightWidth                = 9;   // weight w: u9.8
-  localparam integer WeightedValueWidth         = 18;  // w * v: s18.12
+  localparam integer ElementLowBits             = 5;   // low bits of a value element, multiplied (unsigned) apart from its high bits
+  localparam integer WeightedLowWidth           = 15;  // the weight times a value element's low bits
+  localparam integer WeightedHighWidth          = 13;  // the weight times a value element's signed high bits
   localparam integer AccumulatorWidth           = 22;  // accumulator: s22.12
   localparam integer OutputWidth                = 22;  // output element: s22.12
   localparam integer ExpMetaWidth               = 24;  // [23:0] exp buffer metadata
@@ -79,7 +81,6 @@ module a3_small_output (
   // ---- control ----
   reg busy_q, busy_d;
   reg issue_q, issue_d;
-  reg first_q, first_d;
   reg [RowIdWidth-1:0] cnt_q, cnt_d;
   reg [RowCountWidth-1:0] left_q, left_d;
 
@@ -101,6 +102,8 @@ module a3_small_output (
   reg tag5_last_q;
   reg tag6_valid_q;
   reg tag6_last_q;
+  reg tag7_valid_q;
+  reg tag7_last_q;
 
   // The query's metadata; the stage weighs the K kept rows.
   wire [ExpMetaExpSumWidth-1:0] expsum = rd_meta_i[ExpMetaExpSumLsb +: ExpMetaExpSumWidth];
@@ -108,44 +111,65 @@ module a3_small_output (
   wire [ExpMetaCandidatesWidth-1:0] candidates = rd_meta_i[ExpMetaCandidatesLsb +: ExpMetaCandidatesWidth];
   wire fallback = rd_meta_i[ExpMetaFallbackLsb];
   wire start = !busy_q & rd_full_i & res_space_i;
-  wire last_issue = issue_q & (left_q == 5'd1);
-  wire done = tag6_valid_q & tag6_last_q;
+  // The first row is read in the cycle the stage accepts the query; cnt_q is 0 whenever no read is under way.
+  wire last_issue = start ? (rows == 5'd1) : (issue_q & (left_q == 5'd1));
+  wire done = tag7_valid_q & tag7_last_q;
 
-  // ---- tag0 -> tag5: weight = e / expsum ----
+  // ---- tag0 -> tag1: e registered out of the memory; expsum registered when the stage accepts the
+  // query, so that the divider starts at flip-flops, not at the buffers' bank selects ----
   wire [ExpEntryRowIdWidth-1:0] tag0_row = rdata_i[ExpEntryRowIdLsb +: ExpEntryRowIdWidth];
+  reg [ExpEntryExpWidth-1:0] num_q;
+  reg [ExpMetaExpSumWidth-1:0] den_q;
+
+  // ---- tag1 -> tagtag6: weight = e / expsum ----
   wire [WeightWidth-1:0] weight;
 
   a3_small_divider u_divider (
     .clk_i (clk_i),
-    .num_i (rdata_i[ExpEntryExpLsb +: ExpEntryExpWidth]),
-    .den_i (expsum),
+    .num_i (num_q),
+    .den_i (den_q),
     .quo_o (weight)
   );
 
-  // ---- after the divider: weighted value rows (one multiplier per element), then the accumulators ----
-  wire signed [WeightedValueWidth-1:0] wv0_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[0*ElementWidth +: ElementWidth]);
-  reg signed [WeightedValueWidth-1:0] wv0_q;
+  // ---- tagtag6 -> tag7: the value row, registered out of the memory, weighted (one
+  // multiplier per element, in two registered halves: the weight times the element's low ElementLowBits
+  // bits, unsigned, and times its high bits); the accumulators add both halves ----
+  reg [RowWidth-1:0] v_q;
+  wire [ElementWidth-1:0] v0 = v_q[0*ElementWidth +: ElementWidth];
+  wire signed [WeightedLowWidth-1:0] wlo0_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v0[ElementLowBits-1:0] });
+  wire signed [WeightedHighWidth-1:0] whi0_d = $signed({ 1'b0, weight }) * $signed(v0[ElementWidth-1:ElementLowBits]);
+  reg signed [WeightedLowWidth-1:0] wlo0_q;
+  reg signed [WeightedHighWidth-1:0] whi0_q;
   reg signed [AccumulatorWidth-1:0] acc0_q;
-  wire signed [AccumulatorWidth-1:0] acc0_new = (first_q ? 22'sd0 : acc0_q) + {{4{wv0_q[17]}}, wv0_q};
-  wire signed [AccumulatorWidth-1:0] acc0_d = tag6_valid_q ? acc0_new : acc0_q;
+  wire signed [AccumulatorWidth-1:0] acc0_new = acc0_q + { {{4{whi0_q[12]}}, whi0_q}, 5'd0 } + {{7{wlo0_q[14]}}, wlo0_q};
+  wire signed [AccumulatorWidth-1:0] acc0_d = start ? 22'sd0 : tag7_valid_q ? acc0_new : acc0_q;
   wire [OutputWidth-1:0] out0 = acc0_new;
-  wire signed [WeightedValueWidth-1:0] wv1_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[1*ElementWidth +: ElementWidth]);
-  reg signed [WeightedValueWidth-1:0] wv1_q;
+  wire [ElementWidth-1:0] v1 = v_q[1*ElementWidth +: ElementWidth];
+  wire signed [WeightedLowWidth-1:0] wlo1_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v1[ElementLowBits-1:0] });
+  wire signed [WeightedHighWidth-1:0] whi1_d = $signed({ 1'b0, weight }) * $signed(v1[ElementWidth-1:ElementLowBits]);
+  reg signed [WeightedLowWidth-1:0] wlo1_q;
+  reg signed [WeightedHighWidth-1:0] whi1_q;
   reg signed [AccumulatorWidth-1:0] acc1_q;
-  wire signed [AccumulatorWidth-1:0] acc1_new = (first_q ? 22'sd0 : acc1_q) + {{4{wv1_q[17]}}, wv1_q};
-  wire signed [AccumulatorWidth-1:0] acc1_d = tag6_valid_q ? acc1_new : acc1_q;
+  wire signed [AccumulatorWidth-1:0] acc1_new = acc1_q + { {{4{whi1_q[12]}}, whi1_q}, 5'd0 } + {{7{wlo1_q[14]}}, wlo1_q};
+  wire signed [AccumulatorWidth-1:0] acc1_d = start ? 22'sd0 : tag7_valid_q ? acc1_new : acc1_q;
   wire [OutputWidth-1:0] out1 = acc1_new;
-  wire signed [WeightedValueWidth-1:0] wv2_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[2*ElementWidth +: ElementWidth]);
-  reg signed [WeightedValueWidth-1:0] wv2_q;
+  wire [ElementWidth-1:0] v2 = v_q[2*ElementWidth +: ElementWidth];
+  wire signed [WeightedLowWidth-1:0] wlo2_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v2[ElementLowBits-1:0] });
+  wire signed [WeightedHighWidth-1:0] whi2_d = $signed({ 1'b0, weight }) * $signed(v2[ElementWidth-1:ElementLowBits]);
+  reg signed [WeightedLowWidth-1:0] wlo2_q;
+  reg signed [WeightedHighWidth-1:0] whi2_q;
   reg signed [AccumulatorWidth-1:0] acc2_q;
-  wire signed [AccumulatorWidth-1:0] acc2_new = (first_q ? 22'sd0 : acc2_q) + {{4{wv2_q[17]}}, wv2_q};
-  wire signed [AccumulatorWidth-1:0] acc2_d = tag6_valid_q ? acc2_new : acc2_q;
+  wire signed [AccumulatorWidth-1:0] acc2_new = acc2_q + { {{4{whi2_q[12]}}, whi2_q}, 5'd0 } + {{7{wlo2_q[14]}}, wlo2_q};
+  wire signed [AccumulatorWidth-1:0] acc2_d = start ? 22'sd0 : tag7_valid_q ? acc2_new : acc2_q;
   wire [OutputWidth-1:0] out2 = acc2_new;
-  wire signed [WeightedValueWidth-1:0] wv3_d = $signed({ 1'b0, weight }) * $signed(v_rdata_i[3*ElementWidth +: ElementWidth]);
-  reg signed [WeightedValueWidth-1:0] wv3_q;
+  wire [ElementWidth-1:0] v3 = v_q[3*ElementWidth +: ElementWidth];
+  wire signed [WeightedLowWidth-1:0] wlo3_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v3[ElementLowBits-1:0] });
+  wire signed [WeightedHighWidth-1:0] whi3_d = $signed({ 1'b0, weight }) * $signed(v3[ElementWidth-1:ElementLowBits]);
+  reg signed [WeightedLowWidth-1:0] wlo3_q;
+  reg signed [WeightedHighWidth-1:0] whi3_q;
   reg signed [AccumulatorWidth-1:0] acc3_q;
-  wire signed [AccumulatorWidth-1:0] acc3_new = (first_q ? 22'sd0 : acc3_q) + {{4{wv3_q[17]}}, wv3_q};
-  wire signed [AccumulatorWidth-1:0] acc3_d = tag6_valid_q ? acc3_new : acc3_q;
+  wire signed [AccumulatorWidth-1:0] acc3_new = acc3_q + { {{4{whi3_q[12]}}, whi3_q}, 5'd0 } + {{7{wlo3_q[14]}}, wlo3_q};
+  wire signed [AccumulatorWidth-1:0] acc3_d = start ? 22'sd0 : tag7_valid_q ? acc3_new : acc3_q;
   wire [OutputWidth-1:0] out3 = acc3_new;
 
   wire [ResultEntryDataWidth-1:0] result_data;
@@ -153,25 +177,15 @@ module a3_small_output (
   always @* begin
     busy_d = busy_q;
     issue_d = issue_q;
-    first_d = first_q;
     cnt_d = cnt_q;
     left_d = left_q;
     if (start) begin
       busy_d = 1'b1;
-      issue_d = 1'b1;
-      first_d = 1'b1;
-      cnt_d = 4'd0;
-      left_d = rows;
     end
-    if (issue_q) begin
-      cnt_d = cnt_q + 4'd1;
-      left_d = left_q - 5'd1;
-      if (last_issue) begin
-        issue_d = 1'b0;
-      end
-    end
-    if (tag6_valid_q) begin
-      first_d = 1'b0;
+    if (start | issue_q) begin
+      issue_d = !last_issue;
+      cnt_d = last_issue ? 4'd0 : cnt_q + 4'd1;
+      left_d = (start ? rows : left_q) - 5'd1;
     end
     if (done) begin
       busy_d = 1'b0;
@@ -182,7 +196,6 @@ module a3_small_output (
     if (!rst_ni) begin
       busy_q <= 1'b0;
       issue_q <= 1'b0;
-      first_q <= 1'b0;
       cnt_q <= 4'd0;
       left_q <= 5'd0;
       tag0_valid_q <= 1'b0;
@@ -199,13 +212,14 @@ module a3_small_output (
       tag5_last_q <= 1'b0;
       tag6_valid_q <= 1'b0;
       tag6_last_q <= 1'b0;
+      tag7_valid_q <= 1'b0;
+      tag7_last_q <= 1'b0;
     end else begin
       busy_q <= busy_d;
       issue_q <= issue_d;
-      first_q <= first_d;
       cnt_q <= cnt_d;
       left_q <= left_d;
-      tag0_valid_q <= issue_q;
+      tag0_valid_q <= start | issue_q;
       tag0_last_q <= last_issue;
       tag1_valid_q <= tag0_valid_q;
       tag1_last_q <= tag0_last_q;
@@ -219,28 +233,39 @@ module a3_small_output (
       tag5_last_q <= tag4_last_q;
       tag6_valid_q <= tag5_valid_q;
       tag6_last_q <= tag5_last_q;
+      tag7_valid_q <= tag6_valid_q;
+      tag7_last_q <= tag6_last_q;
     end
   end
 
   always @(posedge clk_i) begin
+    num_q <= rdata_i[ExpEntryExpLsb +: ExpEntryExpWidth];
+    if (start) begin
+      den_q <= expsum;
+    end
+    v_q <= v_rdata_i;
     tag1_row_q <= tag0_row;
     tag2_row_q <= tag1_row_q;
     tag3_row_q <= tag2_row_q;
     tag4_row_q <= tag3_row_q;
-    wv0_q <= wv0_d;
+    wlo0_q <= wlo0_d;
+    whi0_q <= whi0_d;
     acc0_q <= acc0_d;
-    wv1_q <= wv1_d;
+    wlo1_q <= wlo1_d;
+    whi1_q <= whi1_d;
     acc1_q <= acc1_d;
-    wv2_q <= wv2_d;
+    wlo2_q <= wlo2_d;
+    whi2_q <= whi2_d;
     acc2_q <= acc2_d;
-    wv3_q <= wv3_d;
+    wlo3_q <= wlo3_d;
+    whi3_q <= whi3_d;
     acc3_q <= acc3_d;
   end
 
-  assign re_o = issue_q;
+  assign re_o = start | issue_q;
   assign raddr_o = cnt_q;
   assign rd_release_o = done;
-  // The value row is read so that it arrives with the weight.
+  // The value row is read so that its register holds it when the weight arrives.
   assign v_re_o = tag4_valid_q;
   assign v_raddr_o = tag4_row_q;
   assign res_push_o = done;

@@ -144,13 +144,66 @@ public sealed class Design
     public int SortedEntryWidth => SortedEntry.Width;
 
     // ---- timing ----
-    /// <summary>Cycles of the dot-product stage beyond its issue cycles: accept, key read, multiply, adder stages.</summary>
+    /// <summary>
+    /// Register stages of the dot product after the key memory's read: the key row register (so that the
+    /// multipliers start at flip-flops, not at the memory's read data), the partial products, the products,
+    /// the adder stages.
+    /// </summary>
+    public int DotProductPipeStages => 3 + AdderStages;
+
+    /// <summary>
+    /// Low bits of a key or value element that the dot product's and the output's multipliers take apart from
+    /// the high ones: each multiplier is two narrower ones with registered partial products (a w x w
+    /// shift-add array from a flip-flop is about 40 FO4 on the standard cells), added in the next stage.
+    /// </summary>
+    public int ElementLowBits => (Input.Width + 1) / 2;
+
+    /// <summary>Width of the low partial product: a (ElementLowBits + 1)-bit signed (non-negative) by a w-bit signed product.</summary>
+    public int LowProductWidth => ElementLowBits + 1 + Input.Width;
+
+    /// <summary>Width of the high partial product: a (w - ElementLowBits)-bit signed by a w-bit signed product; shifted by ElementLowBits it has the product's width.</summary>
+    public int HighProductWidth => Input.Width - ElementLowBits + Input.Width;
+
+    /// <summary>Cycles of the dot-product stage beyond its issue cycles: accept, key read, key register, partial products, products, adder stages.</summary>
     public int DotProductOverhead { get; }
 
-    /// <summary>Exponent stage beyond n: accept, score read, clamp register, table read, multiply.</summary>
+    /// <summary>
+    /// Register stages of the exponent after the score memory's read: the score register (so that the
+    /// subtraction starts at a flip-flop), the clamped difference, the table read, the two halves of the
+    /// table product, the table product.
+    /// </summary>
+    public int ExponentPipeStages => 5;
+
+    /// <summary>
+    /// Low bits of exp(-lo) that the exponent multiplies apart from the high ones: the table product is two
+    /// narrower products, registered, then added.
+    /// </summary>
+    public int TableLowBits => (Exp.TableEntryWidth + 1) / 2;
+
+    /// <summary>Width of exp(-hi) times the low bits of exp(-lo) (both unsigned).</summary>
+    public int TableLowProductWidth => Exp.TableEntryWidth + TableLowBits;
+
+    /// <summary>Width of exp(-hi) times the high bits of exp(-lo); shifted by TableLowBits it has the table product's width.</summary>
+    public int TableHighProductWidth => (2 * Exp.TableEntryWidth) - TableLowBits;
+
+    /// <summary>Exponent stage beyond n: score read (issued in the accepting cycle), score register, clamp register, table read, partial products, product.</summary>
     public int ExponentOverhead { get; }
 
-    /// <summary>Output stage beyond n: accept, exp read, divider, multiply, accumulate.</summary>
+    /// <summary>
+    /// Register stages of the output after the exp buffer's read: the e register (so that the divider starts
+    /// at flip-flops, not at the buffer's bank select), the divider's stages, the two halves of the weighted
+    /// values, which the accumulators add (the value row is read one cycle ahead and registered, so the
+    /// multipliers start at flip-flops too).
+    /// </summary>
+    public int OutputPipeStages => DividerLatency + 2;
+
+    /// <summary>Width of the weight times a value element's low ElementLowBits bits (unsigned): a non-negative product below 2^(Fw + ElementLowBits).</summary>
+    public int WeightedLowWidth => Weight.Width + ElementLowBits + 1;
+
+    /// <summary>Width of the weight times a value element's signed high bits: within +-2^(Fw + w - ElementLowBits - 1); shifted by ElementLowBits it has the weighted value's width.</summary>
+    public int WeightedHighWidth => Weight.Width + Input.Width - ElementLowBits;
+
+    /// <summary>Output stage beyond n: exp read (issued in the accepting cycle), e register, divider, partial products, accumulate.</summary>
     public int OutputOverhead { get; }
 
     /// <summary>Cycles from a query's handshake to its first stage accepting it (query queue).</summary>
@@ -249,9 +302,9 @@ public sealed class Design
         ResultQueuePointerWidth = Bits.AddressWidth(config.ResultQueueDepth);
         ResultQueueCountWidth = Bits.UnsignedWidth(config.ResultQueueDepth);
 
-        DotProductOverhead = 3 + AdderStages;
-        ExponentOverhead = 5;
-        OutputOverhead = 3 + DividerLatency;
+        DotProductOverhead = 2 + DotProductPipeStages;
+        ExponentOverhead = 1 + ExponentPipeStages;
+        OutputOverhead = 1 + OutputPipeStages;
 
         Ports = BuildPorts();
         int scoreEntry = RowIdWidth + Score.Width, expEntry = RowIdWidth + ExpValue.Width;

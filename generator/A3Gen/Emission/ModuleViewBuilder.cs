@@ -48,12 +48,21 @@ public static class ModuleViewBuilder
             bool lastStage = s == design.DividerStageSteps.Count - 1;
             string rIn = s == 0 ? "num_i" : $"rem{s - 1}_q";
             string qIn = s == 0 ? "" : $"quo{s - 1}_q";
+            // A stage's steps go two at a time (radix 4: one subtraction deep, not two), the odd one alone.
             var steps = new List<DividerStepView>();
-            for (int k = 0; k < design.DividerStageSteps[s]; k++, stepIndex++)
+            string rPrev = rIn, qPrev = qIn;
+            for (int k = 0; k < design.DividerStageSteps[s];)
             {
-                quoWidth++;
-                steps.Add(new DividerStepView(stepIndex, stepIndex == 0, stepIndex == design.QuotientBits - 1,
-                    k == 0 ? rIn : $"r{stepIndex - 1}", k == 0 ? qIn : $"q{stepIndex - 1}", quoWidth));
+                bool pair = design.DividerStageSteps[s] - k >= 2;
+                int bits = pair ? 2 : 1;
+                quoWidth += bits;
+                var step = new DividerStepView(stepIndex, stepIndex == 0, stepIndex + bits == design.QuotientBits,
+                    rPrev, qPrev, quoWidth, pair);
+                steps.Add(step);
+                rPrev = $"r{stepIndex}";
+                qPrev = $"q{stepIndex}";
+                k += bits;
+                stepIndex += bits;
             }
             stages.Add(new DividerStageView(s, lastStage, rIn, qIn, quoWidth, steps));
         }
@@ -62,8 +71,14 @@ public static class ModuleViewBuilder
             .Width("ExpSumWidth", wSum, $"denominator expsum: {design.ExpSum.Describe()}")
             .Width("WeightWidth", design.Weight.Width, $"quotient w: {design.Weight.Describe()}")
             .Width("QuotientWidth", design.QuotientBits, "quotient bits before rounding: 1 integer, the weight's fraction bits, 1 rounding bit");
+        bool pairs = stages.Any(st => st.Steps.Any(u => u.Pair));
+        if (pairs)
+        {
+            lp.Width("ShiftedWidth", wSum + 2, "a radix-4 step's doubled partial remainder: below 4 * expsum")
+                .Width("DiffWidth", wSum + 3, "a radix-4 step's differences, with their sign");
+        }
         return new DividerView(lp.Build(), design.Weight.FractionBits, design.DividerLatency, design.QuotientBits, stages,
-            Verilog.ZeroExtend("num_i", wExp, wSum + 1), $"q{design.QuotientBits - 1}");
+            Verilog.ZeroExtend("num_i", wExp, wSum + 1), $"q{stages[^1].Steps[^1].Index}", pairs, stages.Any(st => st.Steps.Any(u => !u.Pair)));
     }
 
     public static DotProductView DotProduct(Design design)
@@ -87,7 +102,7 @@ public static class ModuleViewBuilder
             prevNames = nodes.Select(n => n.Registered ? n.Name + "_q" : n.Name + "_d").ToList();
             prevWidth = level.Width;
         }
-        int dotPipe = 1 + design.AdderStages; // tag stages after the SRAM read: product register + adder registers
+        int dotPipe = design.DotProductPipeStages; // tag stages after the SRAM read: key register, product register, adder registers
 
         int scan = design.ScanWidth, win = design.ScanWindowWidth, offset = design.ScanOffsetWidth;
         int padded = design.ScanWindowCount * scan;
@@ -121,6 +136,9 @@ public static class ModuleViewBuilder
             .Width("RowIdWidth", wId, $"row id, 0..{design.MaxRows - 1}")
             .Width("RowCountWidth", wN, $"row count, 0..{design.MaxRows}")
             .Width("ProductWidth", wProd, $"product: {design.Product.Describe()}")
+            .Width("ElementLowBits", design.ElementLowBits, "low bits of a key element, multiplied (unsigned) apart from its high bits")
+            .Width("LowProductWidth", design.LowProductWidth, "low partial product: (ElementLowBits + 1)-bit signed times a q element")
+            .Width("HighProductWidth", design.HighProductWidth, "high partial product: the key element's signed high bits times a q element")
             .Width("ScoreWidth", wScore, $"score: {design.Score.Describe()}")
             .Width("ScanWidth", scan, "S, candidate-mask flags scanned per cycle")
             .Width("ScanWindowWidth", win, $"scan window index, 0..{design.ScanWindowCount - 1}")
@@ -145,7 +163,12 @@ public static class ModuleViewBuilder
             ["Score"] = "score",
             ["RowId"] = $"{lastTag}_row_q",
         });
-        return new DotProductView(lp.Build(), design.Dimension, scan, Elements(design.Dimension), treeLevels, prevNames[0],
+        var products = Enumerable.Range(0, design.Dimension)
+            .Select(j => new ProductElementView(j,
+                $"{{ phi{j}_q, {Verilog.Unsigned(design.ElementLowBits, 0)} }}",
+                Verilog.SignExtend($"plo{j}_q", design.LowProductWidth, wProd)))
+            .ToList();
+        return new DotProductView(lp.Build(), design.Dimension, scan, products, treeLevels, prevNames[0],
             Tags(dotPipe), lastTag, padded - design.MaxRows, window,
             Verilog.Unsigned(scan, 1), Verilog.Unsigned(scan, 0), Verilog.Unsigned(offset, 0),
             Enumerable.Range(0, scan).Reverse().Select(b => new BitView(b, Verilog.Unsigned(offset, b))).ToList(),
@@ -169,6 +192,9 @@ public static class ModuleViewBuilder
             .Width("ExpLoBits", exp.LoBits, "low bits of u: the low table's address")
             .Width("TableWidth", exp.TableEntryWidth, $"a table entry: {exp.TableFractionBits} fraction bits + 1")
             .Width("TableProductWidth", wTableProd, "exp(-hi) * exp(-lo) before rounding")
+            .Width("TableLowBits", design.TableLowBits, "low bits of exp(-lo), multiplied apart from its high bits")
+            .Width("TableLowProductWidth", design.TableLowProductWidth, "exp(-hi) times the low bits of exp(-lo)")
+            .Width("TableHighProductWidth", design.TableHighProductWidth, "exp(-hi) times the high bits of exp(-lo)")
             .Width("ExpShift", exp.ProductShift, "rounding shift from the table product to e")
             .Width("ExpWidth", wExp, $"e: {design.ExpValue.Describe()}")
             .Width("ExpSumWidth", wSum, $"expsum: {design.ExpSum.Describe()}")
@@ -186,9 +212,11 @@ public static class ModuleViewBuilder
         var expEntry = Packing.Concatenation(design.ExpEntry, new Dictionary<string, string>
         {
             ["Exp"] = "exp_val",
-            ["RowId"] = "tag3_row_q",
+            ["RowId"] = $"tag{design.ExponentPipeStages}_row_q",
         });
-        return new ExponentView(lp.Build(), Tags(3, tag0RowIsWire: true), clamp,
+        var tags = Tags(design.ExponentPipeStages, tag0RowIsWire: true).Select(t => t with { KeepFrom = 2 }).ToList();
+        string tableSum = $"{{ thi_q, {Verilog.Unsigned(design.TableLowBits, 0)} }} + {Verilog.ZeroExtend("tlo_q", design.TableLowProductWidth, wTableProd)}";
+        return new ExponentView(lp.Build(), tags, $"tag{design.ExponentPipeStages}", tableSum, clamp,
             Verilog.Unsigned(wScore, exp.ClampRaw), Verilog.Unsigned(wExpIn, exp.ClampRaw),
             clamp ? "" : Verilog.ZeroExtend("diff", wScore, wExpIn),
             roundBit > 0,
@@ -199,7 +227,7 @@ public static class ModuleViewBuilder
 
     public static OutputView Output(Design design)
     {
-        int l = design.DividerLatency, wWv = design.WeightedValue.Width, wAcc = design.Accumulator.Width;
+        int l = design.DividerLatency, wAcc = design.Accumulator.Width;
         int wN = design.RowCountWidth, wId = design.RowIdWidth;
         bool rounds = design.OutputShift > 0;
         var lp = new LocalparamList()
@@ -208,7 +236,9 @@ public static class ModuleViewBuilder
             .Width("RowIdWidth", wId, $"row id, 0..{design.MaxRows - 1}")
             .Width("RowCountWidth", wN, $"row count, 0..{design.MaxRows}")
             .Width("WeightWidth", design.Weight.Width, $"weight w: {design.Weight.Describe()}")
-            .Width("WeightedValueWidth", wWv, $"w * v: {design.WeightedValue.Describe()}")
+            .Width("ElementLowBits", design.ElementLowBits, "low bits of a value element, multiplied (unsigned) apart from its high bits")
+            .Width("WeightedLowWidth", design.WeightedLowWidth, "the weight times a value element's low bits")
+            .Width("WeightedHighWidth", design.WeightedHighWidth, "the weight times a value element's signed high bits")
             .Width("AccumulatorWidth", wAcc, $"accumulator: {design.Accumulator.Describe()}")
             .Width("OutputWidth", design.Output.Width, $"output element: {design.Output.Describe()}");
         if (rounds)
@@ -218,11 +248,21 @@ public static class ModuleViewBuilder
         lp.Bus(design.ExpMeta)
             .Bus(design.ExpEntry)
             .Bus(design.ResultQueueEntry);
-        var tags = Tags(l + 1, tag0RowIsWire: true).Select(t => t with { HasRow = t.Index <= l - 1 }).ToList();
-        return new OutputView(lp.Build(), design.Dimension, l, Elements(design.Dimension), tags, $"tag{l + 1}",
+        // Tags: tag0 the exp buffer's read data, tag1 its register, the divider's stages, the two halves of the weighted values.
+        int pipe = design.OutputPipeStages;
+        var tags = Tags(pipe, tag0RowIsWire: true).Select(t => t with { HasRow = t.Index <= l - 1 }).ToList();
+        // The accumulators start at half an output step (2^(shift-1), raw), so that the output is their top
+        // bits, rounded half up, without an adder. It cannot overflow: N weighted values of magnitude at most
+        // 2^(Fw+i+f) (raw) fill at most half of the accumulator's range, and 2^(shift-1) < 2^(Fw+f).
+        string accInit = rounds ? $"{wAcc}'sd{1L << (design.OutputShift - 1)}" : $"{wAcc}'sd0";
+        var products = Enumerable.Range(0, design.Dimension)
+            .Select(j => new ProductElementView(j,
+                $"{{ {Verilog.SignExtend($"whi{j}_q", design.WeightedHighWidth, wAcc - design.ElementLowBits)}, {Verilog.Unsigned(design.ElementLowBits, 0)} }}",
+                Verilog.SignExtend($"wlo{j}_q", design.WeightedLowWidth, wAcc)))
+            .ToList();
+        return new OutputView(lp.Build(), design.Dimension, products, tags, $"tag{1 + l}", $"tag{pipe}",
             $"tag{l - 1}_valid_q", l == 1 ? "tag0_row" : $"tag{l - 1}_row_q",
-            Enumerable.Range(0, design.Dimension).Select(j => Verilog.SignExtend($"wv{j}_q", wWv, wAcc)).ToList(),
-            rounds, design.OutputShift > 1, $"{wAcc}'sd0",
+            rounds, accInit,
             Verilog.Unsigned(wN, 1), Verilog.Unsigned(wId, 0), Verilog.Unsigned(wId, 1), Verilog.Unsigned(wN, 0));
     }
 
@@ -284,9 +324,6 @@ public static class ModuleViewBuilder
             .Width("AddressWidth", addressBits, "table address")
             .Width("EntryWidth", design.Exp.TableEntryWidth, $"table entry: {design.Exp.TableFractionBits} fraction bits + 1")
             .Build();
-
-    private static List<ElementView> Elements(int count) =>
-        Enumerable.Range(0, count).Select(j => new ElementView(j)).ToList();
 
     /// <summary>Tags 1..count; tag0's row is a register (dot product) or the memory's read data (a wire).</summary>
     private static List<PipeStageView> Tags(int count, bool tag0RowIsWire = false) =>

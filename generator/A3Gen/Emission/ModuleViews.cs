@@ -29,14 +29,20 @@ public sealed record PlainModuleView
 
 public sealed record ElementView(int Index);
 
+/// <summary>One split multiplier (dot product, output): its high partial product shifted into place, its low one extended.</summary>
+public sealed record ProductElementView(int Index, string HighShifted, string LowExtended);
+
 /// <summary>One register stage of a stage's tag pipeline (valid, last and what else the stage carries).</summary>
 /// <param name="Prev">The tag it takes over.</param>
 /// <param name="PrevRow">The row id it takes over: a register, or tag0's wire.</param>
 /// <param name="HasRow">False past the last stage that needs the row id.</param>
-public sealed record PipeStageView(int Index, string Prev, string PrevRow, bool HasRow = true)
+public sealed record PipeStageView(int Index, string Prev, string PrevRow, bool HasRow = true, int KeepFrom = 1)
 {
-    /// <summary>The keep flag (post-scoring) this tag takes over: tag0's is a wire.</summary>
-    public string PrevKeep => Index == 1 ? "tag0_keep" : $"tag{Index - 1}_keep_q";
+    /// <summary>True when this tag carries the keep flag (post-scoring): from tag KeepFrom on.</summary>
+    public bool HasKeep => Index >= KeepFrom;
+
+    /// <summary>The keep flag this tag takes over: the first keeping tag's is a wire.</summary>
+    public string PrevKeep => Index == KeepFrom ? $"tag{Index - 1}_keep" : $"tag{Index - 1}_keep_q";
 }
 
 public sealed record BitView(int Index, string Literal);
@@ -48,7 +54,11 @@ public sealed record TreeLevelView(int Level, int Width, bool Registered, IReadO
     public int Msb => Width - 1;
 }
 
-public sealed record DividerStepView(int Index, bool First, bool Last, string RemainderIn, string QuotientIn, int QuotientWidthOut)
+/// <summary>
+/// One unit of the divider: a radix-2 step (one quotient bit) or, when <paramref name="Pair"/>, a radix-4 step
+/// (two quotient bits from three subtractions side by side); named by its first step's index.
+/// </summary>
+public sealed record DividerStepView(int Index, bool First, bool Last, string RemainderIn, string QuotientIn, int QuotientWidthOut, bool Pair = false)
 {
     public int QuotientMsb => QuotientWidthOut - 1;
 }
@@ -75,14 +85,16 @@ public sealed record DividerView(
     int Steps,
     IReadOnlyList<DividerStageView> Stages,
     string NumeratorExtended,
-    string LastStep);
+    string LastStep,
+    bool HasPairs,
+    bool HasSingles);
 
 /// <summary>templates/rtl/dot_product.v.scriban.</summary>
 public sealed record DotProductView(
     IReadOnlyList<LocalparamView> Localparams,
     int Dimension,
     int ScanWidth,
-    IReadOnlyList<ElementView> Elements,
+    IReadOnlyList<ProductElementView> Elements,
     IReadOnlyList<TreeLevelView> TreeLevels,
     string ScoreRoot,
     IReadOnlyList<PipeStageView> Tags,
@@ -110,6 +122,8 @@ public sealed record DotProductView(
 public sealed record ExponentView(
     IReadOnlyList<LocalparamView> Localparams,
     IReadOnlyList<PipeStageView> Tags,
+    string LastTag,
+    string TableProductSum,
     bool ClampNeeded,
     string ClampLimit,
     string ClampValue,
@@ -129,16 +143,14 @@ public sealed record ExponentView(
 public sealed record OutputView(
     IReadOnlyList<LocalparamView> Localparams,
     int Dimension,
-    int DividerLatency,
-    IReadOnlyList<ElementView> Elements,
+    IReadOnlyList<ProductElementView> Elements,
     IReadOnlyList<PipeStageView> Tags,
+    string WeightTag,
     string LastTag,
     string ValueReadValid,
     string ValueReadRow,
-    IReadOnlyList<string> WeightedValueExtended,
     bool Rounds,
-    bool HasLowUnused,
-    string AccumulatorZero,
+    string AccumulatorInit,
     string RowCountOne,
     string RowIdZero,
     string RowIdOne,
