@@ -471,10 +471,13 @@ module a3_small_top (
     .out_data_o  (rq_out_data)
   );
 
-  assign result_data_o = rq_out_data[ResultEntryDataLsb +: ResultEntryDataWidth];
-  assign result_kept_o = rq_out_data[ResultEntryKeptLsb +: ResultEntryKeptWidth];
-  assign result_candidates_o = rq_out_data[ResultEntryCandidatesLsb +: ResultEntryCandidatesWidth];
-  assign result_fallback_o = rq_out_data[ResultEntryFallbackLsb];
+  // The result queue's storage is not reset: its payload is shown only while a result is offered
+  // (zero otherwise), so no unknown value reaches an output from the first cycle after reset.
+  wire [ResultEntryWidth-1:0] rq_shown = rq_out_data & {ResultEntryWidth{result_valid_o}};
+  assign result_data_o = rq_shown[ResultEntryDataLsb +: ResultEntryDataWidth];
+  assign result_kept_o = rq_shown[ResultEntryKeptLsb +: ResultEntryKeptWidth];
+  assign result_candidates_o = rq_shown[ResultEntryCandidatesLsb +: ResultEntryCandidatesWidth];
+  assign result_fallback_o = rq_shown[ResultEntryFallbackLsb];
 
   // Loads are taken only while no query is queued or in flight, so K, V and the sorted keys never
   // change under one.
