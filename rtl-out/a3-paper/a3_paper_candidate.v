@@ -12,7 +12,7 @@
 // the min side's in ascending order (ties to the lower column); the max side's head is added to its
 // row's greedy score (and to the running sum R) if positive, then, only while R >= 0, the min side's
 // head is added if negative; both heads are popped. The greedy scores are updated two cycles behind
-// (read, then add and write). After the last update the flags "greedy score > 0" of rows 0..n-1 go to
+// (row decode, then every row adds in place). After the last update the flags "greedy score > 0" of rows 0..n-1 go to
 // the candidate buffer as the candidate mask, which the dot product scans. No candidate: fall back to
 // all n rows and raise the fallback flag. Semantics and timing: docs/approximation-design.md.
 module a3_paper_candidate (
@@ -5725,29 +5725,33 @@ module a3_paper_candidate (
 
   // ---- greedy scores: N registers with valid bits (cleared at the start, no cycle per row); pos_q
   // marks the rows r < n whose greedy score is positive: the candidate mask ----
-  reg signed [ScoreWidth-1:0] greedy_q [0:MaxRows-1];
+  reg [MaxRows*ScoreWidth-1:0] greedy_q;  // row r at [r*ScoreWidth +: ScoreWidth]
   reg [MaxRows-1:0] gvalid_q, gvalid_d;
   reg [MaxRows-1:0] pos_q, pos_d;
+  reg [MaxRows-1:0] rows_mask_q, rows_mask_d;  // the rows r < n of the query
 
-  // The update runs two cycles behind its iteration, off the loop: read (upd_*: the max side's row,
-  // with the min side's product too when both picked the same row, and the min side's row), then
-  // add and write (wb_*). A read of the row written in the same cycle takes the written value, so
-  // no update overtakes another.
-  reg upd_max_q, upd_min_q, upd_both_q, wb_max_q, wb_min_q;
-  reg [RowIdWidth-1:0] upd_max_row_q, upd_min_row_q, wb_max_row_q, wb_min_row_q;
+  // The update runs two cycles behind its iteration, off the loop: first the rows are decoded
+  // (upd_*: the max side's row, with the min side's product too when both picked the same row, and
+  // the min side's row, one-hot into wb_*_hit_q), then every row adds in place (wb_*): no N-way read,
+  // and an update always sees the one before it in its row's register.
+  reg upd_max_q, upd_min_q, upd_both_q;
+  reg [RowIdWidth-1:0] upd_max_row_q, upd_min_row_q;
   reg signed [ProductWidth-1:0] upd_max_p_q, upd_min_p_q;
+  reg [MaxRows-1:0] wb_max_hit_q, wb_min_hit_q;
   reg signed [ScoreWidth-1:0] wb_max_p_q, wb_min_p_q;
-  reg signed [ScoreWidth-1:0] wb_max_old_q, wb_min_old_q;
-  wire signed [ScoreWidth-1:0] new_max = wb_max_old_q + wb_max_p_q;
-  wire signed [ScoreWidth-1:0] new_min = wb_min_old_q + wb_min_p_q;
-  wire signed [ScoreWidth-1:0] read_max = gvalid_q[upd_max_row_q] ? greedy_q[upd_max_row_q] : 24'sd0;
-  wire signed [ScoreWidth-1:0] read_min = gvalid_q[upd_min_row_q] ? greedy_q[upd_min_row_q] : 24'sd0;
-  wire signed [ScoreWidth-1:0] old_max = (wb_max_q & (wb_max_row_q == upd_max_row_q)) ? new_max
-      : ((wb_min_q & (wb_min_row_q == upd_max_row_q)) ? new_min : read_max);
-  wire signed [ScoreWidth-1:0] old_min = (wb_max_q & (wb_max_row_q == upd_min_row_q)) ? new_max
-      : ((wb_min_q & (wb_min_row_q == upd_min_row_q)) ? new_min : read_min);
-  wire max_in_rows = wb_max_row_q < rows_q;
-  wire min_in_rows = wb_min_row_q < rows_q;
+  wire [MaxRows-1:0] wb_hit = wb_max_hit_q | wb_min_hit_q;
+  wire [MaxRows*ScoreWidth-1:0] score_new;
+  wire [MaxRows-1:0] score_positive;
+  genvar gr;
+  generate
+    for (gr = 0; gr < MaxRows; gr = gr + 1) begin : g_row
+      wire signed [ScoreWidth-1:0] old = gvalid_q[gr] ? $signed(greedy_q[gr*ScoreWidth +: ScoreWidth]) : 24'sd0;
+      wire signed [ScoreWidth-1:0] add = wb_max_hit_q[gr] ? wb_max_p_q : (wb_min_hit_q[gr] ? wb_min_p_q : 24'sd0);
+      wire signed [ScoreWidth-1:0] upd = old + add;
+      assign score_new[gr*ScoreWidth +: ScoreWidth] = upd;
+      assign score_positive[gr] = !upd[ScoreWidth-1] & (upd != 24'sd0);
+    end
+  endgenerate
 
   // ---- done: the exact path at once, the approximate one when the last greedy-score update has
   // reached pos_q (or after the fill and drain for M = 0) ----
@@ -5772,6 +5776,7 @@ module a3_paper_candidate (
     carry_d = carry_q;
     gvalid_d = gvalid_q;
     pos_d = pos_q;
+    rows_mask_d = rows_mask_q;
     if (start) begin
       busy_d = 1'b1;
       approx_d = in_approx;
@@ -5786,6 +5791,7 @@ module a3_paper_candidate (
       carry_d = 34'd0;
       gvalid_d = 320'd0;
       pos_d = 320'd0;
+      rows_mask_d = ~({MaxRows{1'b1}} << rows_eff);
     end
     if (in_fill) begin
       wait_d = wait_q - 4'd1;
@@ -5811,14 +5817,8 @@ module a3_paper_candidate (
     if (in_drain) begin
       wait_d = wait_q - 4'd1;
     end
-    if (wb_max_q) begin
-      gvalid_d[wb_max_row_q] = 1'b1;
-      pos_d[wb_max_row_q] = !new_max[ScoreWidth-1] & (new_max != 24'sd0) & max_in_rows;
-    end
-    if (wb_min_q) begin
-      gvalid_d[wb_min_row_q] = 1'b1;
-      pos_d[wb_min_row_q] = !new_min[ScoreWidth-1] & (new_min != 24'sd0) & min_in_rows;
-    end
+    gvalid_d = gvalid_d | wb_hit;
+    pos_d = (pos_d & ~wb_hit) | (score_positive & rows_mask_q & wb_hit);
     if (done) begin
       busy_d = 1'b0;
       drain_d = 1'b0;
@@ -5834,8 +5834,9 @@ module a3_paper_candidate (
       wait_q <= 4'd0;
       upd_max_q <= 1'b0;
       upd_min_q <= 1'b0;
-      wb_max_q <= 1'b0;
-      wb_min_q <= 1'b0;
+      wb_max_hit_q <= 320'd0;
+      wb_min_hit_q <= 320'd0;
+      rows_mask_q <= 320'd0;
       iters_q <= 16'd0;
       rows_q <= 9'd0;
       t_q <= 24'd0;
@@ -5852,8 +5853,9 @@ module a3_paper_candidate (
       wait_q <= wait_d;
       upd_max_q <= add_max;
       upd_min_q <= write_min;
-      wb_max_q <= upd_max_q;
-      wb_min_q <= upd_min_q;
+      wb_max_hit_q <= upd_max_q ? (320'd1 << upd_max_row_q) : 320'd0;
+      wb_min_hit_q <= upd_min_q ? (320'd1 << upd_min_row_q) : 320'd0;
+      rows_mask_q <= rows_mask_d;
       iters_q <= iters_d;
       rows_q <= rows_d;
       t_q <= t_d;
@@ -5865,24 +5867,20 @@ module a3_paper_candidate (
     end
   end
 
-  // Greedy-score registers and the update's data: no reset, qualified by gvalid_q, upd_*_q and wb_*_q.
+  // Greedy-score registers and the update's data: no reset, qualified by gvalid_q, upd_*_q and wb_*_hit_q.
+  integer r;
   always @(posedge clk_i) begin
     upd_max_row_q <= mx_r;
     upd_min_row_q <= mn_r;
     upd_max_p_q <= mx_p;
     upd_min_p_q <= mn_p;
     upd_both_q <= add_min & same_row;
-    wb_max_row_q <= upd_max_row_q;
-    wb_min_row_q <= upd_min_row_q;
     wb_max_p_q <= {{6{upd_max_p_q[17]}}, upd_max_p_q} + (upd_both_q ? {{6{upd_min_p_q[17]}}, upd_min_p_q} : 24'sd0);
     wb_min_p_q <= {{6{upd_min_p_q[17]}}, upd_min_p_q};
-    wb_max_old_q <= old_max;
-    wb_min_old_q <= old_min;
-    if (wb_max_q) begin
-      greedy_q[wb_max_row_q] <= new_max;
-    end
-    if (wb_min_q) begin
-      greedy_q[wb_min_row_q] <= new_min;
+    for (r = 0; r < MaxRows; r = r + 1) begin
+      if (wb_hit[r]) begin
+        greedy_q[r*ScoreWidth +: ScoreWidth] <= score_new[r*ScoreWidth +: ScoreWidth];
+      end
     end
   end
 

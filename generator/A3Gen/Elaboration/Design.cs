@@ -310,8 +310,8 @@ public sealed class Design
     public int CandidateFillCycles => 2 + ProductRegisterStages + MergeTreeLevels;
 
     /// <summary>
-    /// Candidate-selection cycles after the last iteration: the last greedy-score update's read, its add and
-    /// write (into the candidate mask's register), and the hand-over of the mask.
+    /// Candidate-selection cycles after the last iteration: the last greedy-score update's row decode, its
+    /// in-place add and write (into the candidate mask's register), and the hand-over of the mask.
     /// </summary>
     public int CandidateDrainCycles => 3;
 

@@ -40,8 +40,7 @@ public sealed record CandidateView(
     string MinProductToRunningSum,
     string MaxProductToScore,
     string MinProductToScore,
-    string WbMaxRowExtended,
-    string WbMinRowExtended,
+    string MaskOne,
     string WaitZero,
     string WaitOne,
     string FillLiteral,
@@ -118,7 +117,7 @@ public static class CandidateViewBuilder
             Verilog.Unsigned(wIter, 0), Verilog.Unsigned(wIter, 1), Verilog.Unsigned(wRun, 0), $"{wProd}'sd0",
             Verilog.SignExtend("p_max", wProd, wRun), Verilog.SignExtend("p_min", wProd, wRun),
             Verilog.SignExtend("upd_max_p_q", wProd, wScore), Verilog.SignExtend("upd_min_p_q", wProd, wScore),
-            Verilog.ZeroExtend("wb_max_row_q", wId, wN), Verilog.ZeroExtend("wb_min_row_q", wId, wN),
+            Verilog.Unsigned(design.MaxRows, 1),
             Verilog.Unsigned(wWait, 0), Verilog.Unsigned(wWait, 1),
             Verilog.Unsigned(wWait, design.CandidateFillCycles), Verilog.Unsigned(wWait, design.CandidateDrainCycles), packing);
     }
