@@ -66,7 +66,10 @@ module a3_paper_merge_node #(
   reg signed [ProductWidth-1:0] prod0_q, prod1_q;
   reg [RowIdWidth-1:0] row0_q, row1_q;
 
-  wire take = !start_i & (count_q != 2'd2) & a_present_i & b_present_i;
+  // start_i is not looked at here: it empties this queue and every child's at the same edge, so what
+  // is taken or popped in that cycle is dropped, and the query's wide start fan-out stays off the
+  // take -> pop path into the children.
+  wire take = (count_q != 2'd2) & a_present_i & b_present_i;
   wire a_better = (Ascending != 0) ? (a_prod_i <= b_prod_i) : (a_prod_i >= b_prod_i);
   wire a_wins = a_valid_i & (!b_valid_i | a_better);
   assign a_pop_o = take & a_wins;
