@@ -415,26 +415,33 @@ module a3_small_candidate (
   wire unused_roots = &{1'b0, mx2_0_present, mn2_0_present};
 
   // ---- one greedy iteration: the loop is R alone ----
-  // R is kept in carry-save form, R = sum_q + carry_q (mod 2^width; R itself always fits). sum_max =
-  // R + the max side's product if positive is one row of full adders; the min side pops iff
-  // sum_max >= 0, a sign that needs one carry chain; R' = sum_max + the min side's product if
-  // negative is another row of full adders beside it. So R's loop is a full adder, one sign and a
-  // select: no carry-propagate add.
-  wire add_max = in_loop & mx_v & !mx_p[ProductWidth-1] & (mx_p != 18'sd0);
+  // R is kept in carry-save form, R = sum_q + carry_q (mod 2^width; R itself always fits). R plus the
+  // max side's head is one row of full adders, and its sign one carry chain, both computed whether
+  // or not the head is added; R's own sign is a second carry chain beside it. The head is added when
+  // positive (a zero head adds nothing, so only its sign gates the sum; add_max, with "!= 0", drives
+  // the greedy update alone), which only selects between the two. The min side pops iff that sum is
+  // >= 0; R' = the sum + the min side's product if negative is another row of full adders. So R's
+  // loop is a full adder, one sign and two selects: no carry-propagate add on R itself.
+  wire max_on = in_loop & mx_v & !mx_p[ProductWidth-1];
+  wire add_max = max_on & (mx_p != 18'sd0);
   wire neg_min = mn_v & mn_p[ProductWidth-1];
-  wire signed [ProductWidth-1:0] p_max = add_max ? mx_p : 18'sd0;
   wire signed [ProductWidth-1:0] p_min = neg_min ? mn_p : 18'sd0;
-  wire [RunningSumWidth-1:0] x_max = {{7{p_max[17]}}, p_max};
+  wire signed [ProductWidth-1:0] p_max = mx_p;  // the max head as the sum's addend
+  wire [RunningSumWidth-1:0] x_head = {{7{p_max[17]}}, p_max};
   wire [RunningSumWidth-1:0] x_min = {{7{p_min[17]}}, p_min};
-  wire [RunningSumWidth-1:0] s_max = sum_q ^ carry_q ^ x_max;
-  wire [RunningSumWidth-1:0] m_max = (sum_q & carry_q) | (sum_q & x_max) | (carry_q & x_max);
-  wire [RunningSumWidth-1:0] c_max = {m_max[RunningSumWidth-2:0], 1'b0};
+  wire [RunningSumWidth-1:0] s_head = sum_q ^ carry_q ^ x_head;
+  wire [RunningSumWidth-1:0] m_head = (sum_q & carry_q) | (sum_q & x_head) | (carry_q & x_head);
+  wire [RunningSumWidth-1:0] c_head = {m_head[RunningSumWidth-2:0], 1'b0};
+  wire [RunningSumWidth-1:0] sum_head = s_head + c_head;
+  wire [RunningSumWidth-1:0] sum_keep = sum_q + carry_q;
+  wire [RunningSumWidth-1:0] s_max = max_on ? s_head : sum_q;
+  wire [RunningSumWidth-1:0] c_max = max_on ? c_head : carry_q;
+  wire max_negative = max_on ? sum_head[RunningSumWidth-1] : sum_keep[RunningSumWidth-1];
   wire [RunningSumWidth-1:0] s_both = s_max ^ c_max ^ x_min;
   wire [RunningSumWidth-1:0] m_both = (s_max & c_max) | (s_max & x_min) | (c_max & x_min);
   wire [RunningSumWidth-1:0] c_both = {m_both[RunningSumWidth-2:0], 1'b0};
-  wire [RunningSumWidth-1:0] sum_max = s_max + c_max;
-  wire unused_sum = &{1'b0, sum_max[RunningSumWidth-2:0], m_max[RunningSumWidth-1], m_both[RunningSumWidth-1]};
-  wire min_on = in_loop & !sum_max[RunningSumWidth-1];
+  wire unused_sum = &{1'b0, sum_head[RunningSumWidth-2:0], sum_keep[RunningSumWidth-2:0], m_head[RunningSumWidth-1], m_both[RunningSumWidth-1]};
+  wire min_on = in_loop & !max_negative;
   wire pop_max = in_loop;
   wire pop_min = min_on;
   assign mx2_0_pop = pop_max;
