@@ -91,7 +91,10 @@ module a3_mid_candidate (
   reg [RunningSumWidth-1:0] sum_q, sum_d, carry_q, carry_d;
 
   wire start = !busy_q & q_valid_i & wr_free_i;
-  wire side_start = start & in_approx;
+  // The column-sides and merge nodes are held at their start while no approximate query runs, so they
+  // restart at its accept as before; hold_q is !(busy_q & approx_q) in a register of its own, so the
+  // start's fan-out to every instance begins at a flip-flop.
+  reg hold_q;
   wire in_fill = busy_q & approx_q & !loop_q & !drain_q;
   // loop_q and drain_q are set only while an approximate query is busy (both clear by its done).
   wire in_loop = loop_q;
@@ -288,7 +291,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_max0 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[1*ElementWidth-1]),
     .q_i            (qv_q[0*ElementWidth +: ElementWidth]),
@@ -305,7 +308,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_min0 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[1*ElementWidth-1]),
     .q_i            (qv_q[0*ElementWidth +: ElementWidth]),
@@ -322,7 +325,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_max1 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[2*ElementWidth-1]),
     .q_i            (qv_q[1*ElementWidth +: ElementWidth]),
@@ -339,7 +342,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_min1 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[2*ElementWidth-1]),
     .q_i            (qv_q[1*ElementWidth +: ElementWidth]),
@@ -356,7 +359,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_max2 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[3*ElementWidth-1]),
     .q_i            (qv_q[2*ElementWidth +: ElementWidth]),
@@ -373,7 +376,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_min2 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[3*ElementWidth-1]),
     .q_i            (qv_q[2*ElementWidth +: ElementWidth]),
@@ -390,7 +393,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_max3 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[4*ElementWidth-1]),
     .q_i            (qv_q[3*ElementWidth +: ElementWidth]),
@@ -407,7 +410,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_min3 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[4*ElementWidth-1]),
     .q_i            (qv_q[3*ElementWidth +: ElementWidth]),
@@ -424,7 +427,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_max4 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[5*ElementWidth-1]),
     .q_i            (qv_q[4*ElementWidth +: ElementWidth]),
@@ -441,7 +444,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_min4 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[5*ElementWidth-1]),
     .q_i            (qv_q[4*ElementWidth +: ElementWidth]),
@@ -458,7 +461,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_max5 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[6*ElementWidth-1]),
     .q_i            (qv_q[5*ElementWidth +: ElementWidth]),
@@ -475,7 +478,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_min5 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[6*ElementWidth-1]),
     .q_i            (qv_q[5*ElementWidth +: ElementWidth]),
@@ -492,7 +495,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_max6 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[7*ElementWidth-1]),
     .q_i            (qv_q[6*ElementWidth +: ElementWidth]),
@@ -509,7 +512,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_min6 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[7*ElementWidth-1]),
     .q_i            (qv_q[6*ElementWidth +: ElementWidth]),
@@ -526,7 +529,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_max7 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[8*ElementWidth-1]),
     .q_i            (qv_q[7*ElementWidth +: ElementWidth]),
@@ -543,7 +546,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_min7 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[8*ElementWidth-1]),
     .q_i            (qv_q[7*ElementWidth +: ElementWidth]),
@@ -560,7 +563,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_max8 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[9*ElementWidth-1]),
     .q_i            (qv_q[8*ElementWidth +: ElementWidth]),
@@ -577,7 +580,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_min8 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[9*ElementWidth-1]),
     .q_i            (qv_q[8*ElementWidth +: ElementWidth]),
@@ -594,7 +597,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_max9 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[10*ElementWidth-1]),
     .q_i            (qv_q[9*ElementWidth +: ElementWidth]),
@@ -611,7 +614,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_min9 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[10*ElementWidth-1]),
     .q_i            (qv_q[9*ElementWidth +: ElementWidth]),
@@ -628,7 +631,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_max10 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[11*ElementWidth-1]),
     .q_i            (qv_q[10*ElementWidth +: ElementWidth]),
@@ -645,7 +648,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_min10 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[11*ElementWidth-1]),
     .q_i            (qv_q[10*ElementWidth +: ElementWidth]),
@@ -662,7 +665,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_max11 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[12*ElementWidth-1]),
     .q_i            (qv_q[11*ElementWidth +: ElementWidth]),
@@ -679,7 +682,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_min11 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[12*ElementWidth-1]),
     .q_i            (qv_q[11*ElementWidth +: ElementWidth]),
@@ -696,7 +699,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_max12 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[13*ElementWidth-1]),
     .q_i            (qv_q[12*ElementWidth +: ElementWidth]),
@@ -713,7 +716,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_min12 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[13*ElementWidth-1]),
     .q_i            (qv_q[12*ElementWidth +: ElementWidth]),
@@ -730,7 +733,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_max13 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[14*ElementWidth-1]),
     .q_i            (qv_q[13*ElementWidth +: ElementWidth]),
@@ -747,7 +750,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_min13 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[14*ElementWidth-1]),
     .q_i            (qv_q[13*ElementWidth +: ElementWidth]),
@@ -764,7 +767,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_max14 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[15*ElementWidth-1]),
     .q_i            (qv_q[14*ElementWidth +: ElementWidth]),
@@ -781,7 +784,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_min14 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[15*ElementWidth-1]),
     .q_i            (qv_q[14*ElementWidth +: ElementWidth]),
@@ -798,7 +801,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_max15 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[16*ElementWidth-1]),
     .q_i            (qv_q[15*ElementWidth +: ElementWidth]),
@@ -815,7 +818,7 @@ module a3_mid_candidate (
   a3_mid_column_side u_min15 (
     .clk_i          (clk_i),
     .rst_i      (rst_i),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[16*ElementWidth-1]),
     .q_i            (qv_q[15*ElementWidth +: ElementWidth]),
@@ -833,7 +836,7 @@ module a3_mid_candidate (
   a3_mid_merge_node #(.Ascending(0)) u_mx1_0 (
     .clk_i       (clk_i),
     .rst_i   (rst_i),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max0_present),
     .a_valid_i   (max0_valid),
     .a_prod_i    (max0_prod),
@@ -854,7 +857,7 @@ module a3_mid_candidate (
   a3_mid_merge_node #(.Ascending(0)) u_mx1_1 (
     .clk_i       (clk_i),
     .rst_i   (rst_i),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max2_present),
     .a_valid_i   (max2_valid),
     .a_prod_i    (max2_prod),
@@ -875,7 +878,7 @@ module a3_mid_candidate (
   a3_mid_merge_node #(.Ascending(0)) u_mx1_2 (
     .clk_i       (clk_i),
     .rst_i   (rst_i),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max4_present),
     .a_valid_i   (max4_valid),
     .a_prod_i    (max4_prod),
@@ -896,7 +899,7 @@ module a3_mid_candidate (
   a3_mid_merge_node #(.Ascending(0)) u_mx1_3 (
     .clk_i       (clk_i),
     .rst_i   (rst_i),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max6_present),
     .a_valid_i   (max6_valid),
     .a_prod_i    (max6_prod),
@@ -917,7 +920,7 @@ module a3_mid_candidate (
   a3_mid_merge_node #(.Ascending(0)) u_mx1_4 (
     .clk_i       (clk_i),
     .rst_i   (rst_i),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max8_present),
     .a_valid_i   (max8_valid),
     .a_prod_i    (max8_prod),
@@ -938,7 +941,7 @@ module a3_mid_candidate (
   a3_mid_merge_node #(.Ascending(0)) u_mx1_5 (
     .clk_i       (clk_i),
     .rst_i   (rst_i),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max10_present),
     .a_valid_i   (max10_valid),
     .a_prod_i    (max10_prod),
@@ -959,7 +962,7 @@ module a3_mid_candidate (
   a3_mid_merge_node #(.Ascending(0)) u_mx1_6 (
     .clk_i       (clk_i),
     .rst_i   (rst_i),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max12_present),
     .a_valid_i   (max12_valid),
     .a_prod_i    (max12_prod),
@@ -980,7 +983,7 @@ module a3_mid_candidate (
   a3_mid_merge_node #(.Ascending(0)) u_mx1_7 (
     .clk_i       (clk_i),
     .rst_i   (rst_i),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max14_present),
     .a_valid_i   (max14_valid),
     .a_prod_i    (max14_prod),
@@ -1001,7 +1004,7 @@ module a3_mid_candidate (
   a3_mid_merge_node #(.Ascending(0)) u_mx2_0 (
     .clk_i       (clk_i),
     .rst_i   (rst_i),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx1_0_present),
     .a_valid_i   (mx1_0_valid),
     .a_prod_i    (mx1_0_prod),
@@ -1022,7 +1025,7 @@ module a3_mid_candidate (
   a3_mid_merge_node #(.Ascending(0)) u_mx2_1 (
     .clk_i       (clk_i),
     .rst_i   (rst_i),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx1_2_present),
     .a_valid_i   (mx1_2_valid),
     .a_prod_i    (mx1_2_prod),
@@ -1043,7 +1046,7 @@ module a3_mid_candidate (
   a3_mid_merge_node #(.Ascending(0)) u_mx2_2 (
     .clk_i       (clk_i),
     .rst_i   (rst_i),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx1_4_present),
     .a_valid_i   (mx1_4_valid),
     .a_prod_i    (mx1_4_prod),
@@ -1064,7 +1067,7 @@ module a3_mid_candidate (
   a3_mid_merge_node #(.Ascending(0)) u_mx2_3 (
     .clk_i       (clk_i),
     .rst_i   (rst_i),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx1_6_present),
     .a_valid_i   (mx1_6_valid),
     .a_prod_i    (mx1_6_prod),
@@ -1085,7 +1088,7 @@ module a3_mid_candidate (
   a3_mid_merge_node #(.Ascending(0)) u_mx3_0 (
     .clk_i       (clk_i),
     .rst_i   (rst_i),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx2_0_present),
     .a_valid_i   (mx2_0_valid),
     .a_prod_i    (mx2_0_prod),
@@ -1106,7 +1109,7 @@ module a3_mid_candidate (
   a3_mid_merge_node #(.Ascending(0)) u_mx3_1 (
     .clk_i       (clk_i),
     .rst_i   (rst_i),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx2_2_present),
     .a_valid_i   (mx2_2_valid),
     .a_prod_i    (mx2_2_prod),
@@ -1127,7 +1130,7 @@ module a3_mid_candidate (
   a3_mid_merge_node #(.Ascending(0)) u_mx4_0 (
     .clk_i       (clk_i),
     .rst_i   (rst_i),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx3_0_present),
     .a_valid_i   (mx3_0_valid),
     .a_prod_i    (mx3_0_prod),
@@ -1148,7 +1151,7 @@ module a3_mid_candidate (
   a3_mid_merge_node #(.Ascending(1)) u_mn1_0 (
     .clk_i       (clk_i),
     .rst_i   (rst_i),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min0_present),
     .a_valid_i   (min0_valid),
     .a_prod_i    (min0_prod),
@@ -1169,7 +1172,7 @@ module a3_mid_candidate (
   a3_mid_merge_node #(.Ascending(1)) u_mn1_1 (
     .clk_i       (clk_i),
     .rst_i   (rst_i),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min2_present),
     .a_valid_i   (min2_valid),
     .a_prod_i    (min2_prod),
@@ -1190,7 +1193,7 @@ module a3_mid_candidate (
   a3_mid_merge_node #(.Ascending(1)) u_mn1_2 (
     .clk_i       (clk_i),
     .rst_i   (rst_i),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min4_present),
     .a_valid_i   (min4_valid),
     .a_prod_i    (min4_prod),
@@ -1211,7 +1214,7 @@ module a3_mid_candidate (
   a3_mid_merge_node #(.Ascending(1)) u_mn1_3 (
     .clk_i       (clk_i),
     .rst_i   (rst_i),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min6_present),
     .a_valid_i   (min6_valid),
     .a_prod_i    (min6_prod),
@@ -1232,7 +1235,7 @@ module a3_mid_candidate (
   a3_mid_merge_node #(.Ascending(1)) u_mn1_4 (
     .clk_i       (clk_i),
     .rst_i   (rst_i),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min8_present),
     .a_valid_i   (min8_valid),
     .a_prod_i    (min8_prod),
@@ -1253,7 +1256,7 @@ module a3_mid_candidate (
   a3_mid_merge_node #(.Ascending(1)) u_mn1_5 (
     .clk_i       (clk_i),
     .rst_i   (rst_i),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min10_present),
     .a_valid_i   (min10_valid),
     .a_prod_i    (min10_prod),
@@ -1274,7 +1277,7 @@ module a3_mid_candidate (
   a3_mid_merge_node #(.Ascending(1)) u_mn1_6 (
     .clk_i       (clk_i),
     .rst_i   (rst_i),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min12_present),
     .a_valid_i   (min12_valid),
     .a_prod_i    (min12_prod),
@@ -1295,7 +1298,7 @@ module a3_mid_candidate (
   a3_mid_merge_node #(.Ascending(1)) u_mn1_7 (
     .clk_i       (clk_i),
     .rst_i   (rst_i),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min14_present),
     .a_valid_i   (min14_valid),
     .a_prod_i    (min14_prod),
@@ -1316,7 +1319,7 @@ module a3_mid_candidate (
   a3_mid_merge_node #(.Ascending(1)) u_mn2_0 (
     .clk_i       (clk_i),
     .rst_i   (rst_i),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn1_0_present),
     .a_valid_i   (mn1_0_valid),
     .a_prod_i    (mn1_0_prod),
@@ -1337,7 +1340,7 @@ module a3_mid_candidate (
   a3_mid_merge_node #(.Ascending(1)) u_mn2_1 (
     .clk_i       (clk_i),
     .rst_i   (rst_i),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn1_2_present),
     .a_valid_i   (mn1_2_valid),
     .a_prod_i    (mn1_2_prod),
@@ -1358,7 +1361,7 @@ module a3_mid_candidate (
   a3_mid_merge_node #(.Ascending(1)) u_mn2_2 (
     .clk_i       (clk_i),
     .rst_i   (rst_i),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn1_4_present),
     .a_valid_i   (mn1_4_valid),
     .a_prod_i    (mn1_4_prod),
@@ -1379,7 +1382,7 @@ module a3_mid_candidate (
   a3_mid_merge_node #(.Ascending(1)) u_mn2_3 (
     .clk_i       (clk_i),
     .rst_i   (rst_i),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn1_6_present),
     .a_valid_i   (mn1_6_valid),
     .a_prod_i    (mn1_6_prod),
@@ -1400,7 +1403,7 @@ module a3_mid_candidate (
   a3_mid_merge_node #(.Ascending(1)) u_mn3_0 (
     .clk_i       (clk_i),
     .rst_i   (rst_i),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn2_0_present),
     .a_valid_i   (mn2_0_valid),
     .a_prod_i    (mn2_0_prod),
@@ -1421,7 +1424,7 @@ module a3_mid_candidate (
   a3_mid_merge_node #(.Ascending(1)) u_mn3_1 (
     .clk_i       (clk_i),
     .rst_i   (rst_i),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn2_2_present),
     .a_valid_i   (mn2_2_valid),
     .a_prod_i    (mn2_2_prod),
@@ -1442,7 +1445,7 @@ module a3_mid_candidate (
   a3_mid_merge_node #(.Ascending(1)) u_mn4_0 (
     .clk_i       (clk_i),
     .rst_i   (rst_i),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn3_0_present),
     .a_valid_i   (mn3_0_valid),
     .a_prod_i    (mn3_0_prod),
@@ -1612,6 +1615,7 @@ module a3_mid_candidate (
     if (rst_i) begin
       busy_q <= 1'b0;
       approx_q <= 1'b0;
+      hold_q <= 1'b1;
       loop_q <= 1'b0;
       drain_q <= 1'b0;
       wait_q <= 4'd0;
@@ -1631,6 +1635,7 @@ module a3_mid_candidate (
     end else begin
       busy_q <= busy_d;
       approx_q <= approx_d;
+      hold_q <= !(busy_d & approx_d);
       loop_q <= loop_d;
       drain_q <= drain_d;
       wait_q <= wait_d;

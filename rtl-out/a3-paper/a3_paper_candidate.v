@@ -91,7 +91,10 @@ module a3_paper_candidate (
   reg [RunningSumWidth-1:0] sum_q, sum_d, carry_q, carry_d;
 
   wire start = !busy_q & q_valid_i & wr_free_i;
-  wire side_start = start & in_approx;
+  // The column-sides and merge nodes are held at their start while no approximate query runs, so they
+  // restart at its accept as before; hold_q is !(busy_q & approx_q) in a register of its own, so the
+  // start's fan-out to every instance begins at a flip-flop.
+  reg hold_q;
   wire in_fill = busy_q & approx_q & !loop_q & !drain_q;
   // loop_q and drain_q are set only while an approximate query is busy (both clear by its done).
   wire in_loop = loop_q;
@@ -864,7 +867,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max0 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[1*ElementWidth-1]),
     .q_i            (qv_q[0*ElementWidth +: ElementWidth]),
@@ -881,7 +884,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min0 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[1*ElementWidth-1]),
     .q_i            (qv_q[0*ElementWidth +: ElementWidth]),
@@ -898,7 +901,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max1 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[2*ElementWidth-1]),
     .q_i            (qv_q[1*ElementWidth +: ElementWidth]),
@@ -915,7 +918,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min1 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[2*ElementWidth-1]),
     .q_i            (qv_q[1*ElementWidth +: ElementWidth]),
@@ -932,7 +935,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max2 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[3*ElementWidth-1]),
     .q_i            (qv_q[2*ElementWidth +: ElementWidth]),
@@ -949,7 +952,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min2 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[3*ElementWidth-1]),
     .q_i            (qv_q[2*ElementWidth +: ElementWidth]),
@@ -966,7 +969,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max3 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[4*ElementWidth-1]),
     .q_i            (qv_q[3*ElementWidth +: ElementWidth]),
@@ -983,7 +986,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min3 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[4*ElementWidth-1]),
     .q_i            (qv_q[3*ElementWidth +: ElementWidth]),
@@ -1000,7 +1003,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max4 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[5*ElementWidth-1]),
     .q_i            (qv_q[4*ElementWidth +: ElementWidth]),
@@ -1017,7 +1020,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min4 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[5*ElementWidth-1]),
     .q_i            (qv_q[4*ElementWidth +: ElementWidth]),
@@ -1034,7 +1037,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max5 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[6*ElementWidth-1]),
     .q_i            (qv_q[5*ElementWidth +: ElementWidth]),
@@ -1051,7 +1054,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min5 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[6*ElementWidth-1]),
     .q_i            (qv_q[5*ElementWidth +: ElementWidth]),
@@ -1068,7 +1071,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max6 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[7*ElementWidth-1]),
     .q_i            (qv_q[6*ElementWidth +: ElementWidth]),
@@ -1085,7 +1088,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min6 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[7*ElementWidth-1]),
     .q_i            (qv_q[6*ElementWidth +: ElementWidth]),
@@ -1102,7 +1105,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max7 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[8*ElementWidth-1]),
     .q_i            (qv_q[7*ElementWidth +: ElementWidth]),
@@ -1119,7 +1122,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min7 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[8*ElementWidth-1]),
     .q_i            (qv_q[7*ElementWidth +: ElementWidth]),
@@ -1136,7 +1139,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max8 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[9*ElementWidth-1]),
     .q_i            (qv_q[8*ElementWidth +: ElementWidth]),
@@ -1153,7 +1156,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min8 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[9*ElementWidth-1]),
     .q_i            (qv_q[8*ElementWidth +: ElementWidth]),
@@ -1170,7 +1173,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max9 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[10*ElementWidth-1]),
     .q_i            (qv_q[9*ElementWidth +: ElementWidth]),
@@ -1187,7 +1190,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min9 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[10*ElementWidth-1]),
     .q_i            (qv_q[9*ElementWidth +: ElementWidth]),
@@ -1204,7 +1207,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max10 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[11*ElementWidth-1]),
     .q_i            (qv_q[10*ElementWidth +: ElementWidth]),
@@ -1221,7 +1224,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min10 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[11*ElementWidth-1]),
     .q_i            (qv_q[10*ElementWidth +: ElementWidth]),
@@ -1238,7 +1241,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max11 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[12*ElementWidth-1]),
     .q_i            (qv_q[11*ElementWidth +: ElementWidth]),
@@ -1255,7 +1258,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min11 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[12*ElementWidth-1]),
     .q_i            (qv_q[11*ElementWidth +: ElementWidth]),
@@ -1272,7 +1275,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max12 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[13*ElementWidth-1]),
     .q_i            (qv_q[12*ElementWidth +: ElementWidth]),
@@ -1289,7 +1292,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min12 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[13*ElementWidth-1]),
     .q_i            (qv_q[12*ElementWidth +: ElementWidth]),
@@ -1306,7 +1309,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max13 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[14*ElementWidth-1]),
     .q_i            (qv_q[13*ElementWidth +: ElementWidth]),
@@ -1323,7 +1326,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min13 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[14*ElementWidth-1]),
     .q_i            (qv_q[13*ElementWidth +: ElementWidth]),
@@ -1340,7 +1343,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max14 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[15*ElementWidth-1]),
     .q_i            (qv_q[14*ElementWidth +: ElementWidth]),
@@ -1357,7 +1360,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min14 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[15*ElementWidth-1]),
     .q_i            (qv_q[14*ElementWidth +: ElementWidth]),
@@ -1374,7 +1377,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max15 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[16*ElementWidth-1]),
     .q_i            (qv_q[15*ElementWidth +: ElementWidth]),
@@ -1391,7 +1394,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min15 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[16*ElementWidth-1]),
     .q_i            (qv_q[15*ElementWidth +: ElementWidth]),
@@ -1408,7 +1411,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max16 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[17*ElementWidth-1]),
     .q_i            (qv_q[16*ElementWidth +: ElementWidth]),
@@ -1425,7 +1428,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min16 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[17*ElementWidth-1]),
     .q_i            (qv_q[16*ElementWidth +: ElementWidth]),
@@ -1442,7 +1445,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max17 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[18*ElementWidth-1]),
     .q_i            (qv_q[17*ElementWidth +: ElementWidth]),
@@ -1459,7 +1462,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min17 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[18*ElementWidth-1]),
     .q_i            (qv_q[17*ElementWidth +: ElementWidth]),
@@ -1476,7 +1479,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max18 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[19*ElementWidth-1]),
     .q_i            (qv_q[18*ElementWidth +: ElementWidth]),
@@ -1493,7 +1496,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min18 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[19*ElementWidth-1]),
     .q_i            (qv_q[18*ElementWidth +: ElementWidth]),
@@ -1510,7 +1513,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max19 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[20*ElementWidth-1]),
     .q_i            (qv_q[19*ElementWidth +: ElementWidth]),
@@ -1527,7 +1530,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min19 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[20*ElementWidth-1]),
     .q_i            (qv_q[19*ElementWidth +: ElementWidth]),
@@ -1544,7 +1547,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max20 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[21*ElementWidth-1]),
     .q_i            (qv_q[20*ElementWidth +: ElementWidth]),
@@ -1561,7 +1564,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min20 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[21*ElementWidth-1]),
     .q_i            (qv_q[20*ElementWidth +: ElementWidth]),
@@ -1578,7 +1581,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max21 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[22*ElementWidth-1]),
     .q_i            (qv_q[21*ElementWidth +: ElementWidth]),
@@ -1595,7 +1598,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min21 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[22*ElementWidth-1]),
     .q_i            (qv_q[21*ElementWidth +: ElementWidth]),
@@ -1612,7 +1615,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max22 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[23*ElementWidth-1]),
     .q_i            (qv_q[22*ElementWidth +: ElementWidth]),
@@ -1629,7 +1632,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min22 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[23*ElementWidth-1]),
     .q_i            (qv_q[22*ElementWidth +: ElementWidth]),
@@ -1646,7 +1649,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max23 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[24*ElementWidth-1]),
     .q_i            (qv_q[23*ElementWidth +: ElementWidth]),
@@ -1663,7 +1666,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min23 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[24*ElementWidth-1]),
     .q_i            (qv_q[23*ElementWidth +: ElementWidth]),
@@ -1680,7 +1683,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max24 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[25*ElementWidth-1]),
     .q_i            (qv_q[24*ElementWidth +: ElementWidth]),
@@ -1697,7 +1700,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min24 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[25*ElementWidth-1]),
     .q_i            (qv_q[24*ElementWidth +: ElementWidth]),
@@ -1714,7 +1717,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max25 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[26*ElementWidth-1]),
     .q_i            (qv_q[25*ElementWidth +: ElementWidth]),
@@ -1731,7 +1734,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min25 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[26*ElementWidth-1]),
     .q_i            (qv_q[25*ElementWidth +: ElementWidth]),
@@ -1748,7 +1751,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max26 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[27*ElementWidth-1]),
     .q_i            (qv_q[26*ElementWidth +: ElementWidth]),
@@ -1765,7 +1768,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min26 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[27*ElementWidth-1]),
     .q_i            (qv_q[26*ElementWidth +: ElementWidth]),
@@ -1782,7 +1785,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max27 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[28*ElementWidth-1]),
     .q_i            (qv_q[27*ElementWidth +: ElementWidth]),
@@ -1799,7 +1802,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min27 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[28*ElementWidth-1]),
     .q_i            (qv_q[27*ElementWidth +: ElementWidth]),
@@ -1816,7 +1819,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max28 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[29*ElementWidth-1]),
     .q_i            (qv_q[28*ElementWidth +: ElementWidth]),
@@ -1833,7 +1836,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min28 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[29*ElementWidth-1]),
     .q_i            (qv_q[28*ElementWidth +: ElementWidth]),
@@ -1850,7 +1853,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max29 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[30*ElementWidth-1]),
     .q_i            (qv_q[29*ElementWidth +: ElementWidth]),
@@ -1867,7 +1870,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min29 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[30*ElementWidth-1]),
     .q_i            (qv_q[29*ElementWidth +: ElementWidth]),
@@ -1884,7 +1887,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max30 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[31*ElementWidth-1]),
     .q_i            (qv_q[30*ElementWidth +: ElementWidth]),
@@ -1901,7 +1904,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min30 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[31*ElementWidth-1]),
     .q_i            (qv_q[30*ElementWidth +: ElementWidth]),
@@ -1918,7 +1921,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max31 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[32*ElementWidth-1]),
     .q_i            (qv_q[31*ElementWidth +: ElementWidth]),
@@ -1935,7 +1938,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min31 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[32*ElementWidth-1]),
     .q_i            (qv_q[31*ElementWidth +: ElementWidth]),
@@ -1952,7 +1955,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max32 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[33*ElementWidth-1]),
     .q_i            (qv_q[32*ElementWidth +: ElementWidth]),
@@ -1969,7 +1972,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min32 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[33*ElementWidth-1]),
     .q_i            (qv_q[32*ElementWidth +: ElementWidth]),
@@ -1986,7 +1989,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max33 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[34*ElementWidth-1]),
     .q_i            (qv_q[33*ElementWidth +: ElementWidth]),
@@ -2003,7 +2006,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min33 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[34*ElementWidth-1]),
     .q_i            (qv_q[33*ElementWidth +: ElementWidth]),
@@ -2020,7 +2023,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max34 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[35*ElementWidth-1]),
     .q_i            (qv_q[34*ElementWidth +: ElementWidth]),
@@ -2037,7 +2040,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min34 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[35*ElementWidth-1]),
     .q_i            (qv_q[34*ElementWidth +: ElementWidth]),
@@ -2054,7 +2057,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max35 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[36*ElementWidth-1]),
     .q_i            (qv_q[35*ElementWidth +: ElementWidth]),
@@ -2071,7 +2074,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min35 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[36*ElementWidth-1]),
     .q_i            (qv_q[35*ElementWidth +: ElementWidth]),
@@ -2088,7 +2091,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max36 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[37*ElementWidth-1]),
     .q_i            (qv_q[36*ElementWidth +: ElementWidth]),
@@ -2105,7 +2108,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min36 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[37*ElementWidth-1]),
     .q_i            (qv_q[36*ElementWidth +: ElementWidth]),
@@ -2122,7 +2125,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max37 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[38*ElementWidth-1]),
     .q_i            (qv_q[37*ElementWidth +: ElementWidth]),
@@ -2139,7 +2142,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min37 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[38*ElementWidth-1]),
     .q_i            (qv_q[37*ElementWidth +: ElementWidth]),
@@ -2156,7 +2159,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max38 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[39*ElementWidth-1]),
     .q_i            (qv_q[38*ElementWidth +: ElementWidth]),
@@ -2173,7 +2176,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min38 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[39*ElementWidth-1]),
     .q_i            (qv_q[38*ElementWidth +: ElementWidth]),
@@ -2190,7 +2193,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max39 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[40*ElementWidth-1]),
     .q_i            (qv_q[39*ElementWidth +: ElementWidth]),
@@ -2207,7 +2210,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min39 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[40*ElementWidth-1]),
     .q_i            (qv_q[39*ElementWidth +: ElementWidth]),
@@ -2224,7 +2227,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max40 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[41*ElementWidth-1]),
     .q_i            (qv_q[40*ElementWidth +: ElementWidth]),
@@ -2241,7 +2244,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min40 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[41*ElementWidth-1]),
     .q_i            (qv_q[40*ElementWidth +: ElementWidth]),
@@ -2258,7 +2261,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max41 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[42*ElementWidth-1]),
     .q_i            (qv_q[41*ElementWidth +: ElementWidth]),
@@ -2275,7 +2278,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min41 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[42*ElementWidth-1]),
     .q_i            (qv_q[41*ElementWidth +: ElementWidth]),
@@ -2292,7 +2295,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max42 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[43*ElementWidth-1]),
     .q_i            (qv_q[42*ElementWidth +: ElementWidth]),
@@ -2309,7 +2312,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min42 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[43*ElementWidth-1]),
     .q_i            (qv_q[42*ElementWidth +: ElementWidth]),
@@ -2326,7 +2329,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max43 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[44*ElementWidth-1]),
     .q_i            (qv_q[43*ElementWidth +: ElementWidth]),
@@ -2343,7 +2346,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min43 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[44*ElementWidth-1]),
     .q_i            (qv_q[43*ElementWidth +: ElementWidth]),
@@ -2360,7 +2363,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max44 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[45*ElementWidth-1]),
     .q_i            (qv_q[44*ElementWidth +: ElementWidth]),
@@ -2377,7 +2380,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min44 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[45*ElementWidth-1]),
     .q_i            (qv_q[44*ElementWidth +: ElementWidth]),
@@ -2394,7 +2397,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max45 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[46*ElementWidth-1]),
     .q_i            (qv_q[45*ElementWidth +: ElementWidth]),
@@ -2411,7 +2414,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min45 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[46*ElementWidth-1]),
     .q_i            (qv_q[45*ElementWidth +: ElementWidth]),
@@ -2428,7 +2431,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max46 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[47*ElementWidth-1]),
     .q_i            (qv_q[46*ElementWidth +: ElementWidth]),
@@ -2445,7 +2448,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min46 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[47*ElementWidth-1]),
     .q_i            (qv_q[46*ElementWidth +: ElementWidth]),
@@ -2462,7 +2465,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max47 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[48*ElementWidth-1]),
     .q_i            (qv_q[47*ElementWidth +: ElementWidth]),
@@ -2479,7 +2482,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min47 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[48*ElementWidth-1]),
     .q_i            (qv_q[47*ElementWidth +: ElementWidth]),
@@ -2496,7 +2499,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max48 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[49*ElementWidth-1]),
     .q_i            (qv_q[48*ElementWidth +: ElementWidth]),
@@ -2513,7 +2516,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min48 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[49*ElementWidth-1]),
     .q_i            (qv_q[48*ElementWidth +: ElementWidth]),
@@ -2530,7 +2533,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max49 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[50*ElementWidth-1]),
     .q_i            (qv_q[49*ElementWidth +: ElementWidth]),
@@ -2547,7 +2550,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min49 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[50*ElementWidth-1]),
     .q_i            (qv_q[49*ElementWidth +: ElementWidth]),
@@ -2564,7 +2567,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max50 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[51*ElementWidth-1]),
     .q_i            (qv_q[50*ElementWidth +: ElementWidth]),
@@ -2581,7 +2584,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min50 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[51*ElementWidth-1]),
     .q_i            (qv_q[50*ElementWidth +: ElementWidth]),
@@ -2598,7 +2601,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max51 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[52*ElementWidth-1]),
     .q_i            (qv_q[51*ElementWidth +: ElementWidth]),
@@ -2615,7 +2618,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min51 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[52*ElementWidth-1]),
     .q_i            (qv_q[51*ElementWidth +: ElementWidth]),
@@ -2632,7 +2635,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max52 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[53*ElementWidth-1]),
     .q_i            (qv_q[52*ElementWidth +: ElementWidth]),
@@ -2649,7 +2652,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min52 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[53*ElementWidth-1]),
     .q_i            (qv_q[52*ElementWidth +: ElementWidth]),
@@ -2666,7 +2669,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max53 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[54*ElementWidth-1]),
     .q_i            (qv_q[53*ElementWidth +: ElementWidth]),
@@ -2683,7 +2686,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min53 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[54*ElementWidth-1]),
     .q_i            (qv_q[53*ElementWidth +: ElementWidth]),
@@ -2700,7 +2703,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max54 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[55*ElementWidth-1]),
     .q_i            (qv_q[54*ElementWidth +: ElementWidth]),
@@ -2717,7 +2720,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min54 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[55*ElementWidth-1]),
     .q_i            (qv_q[54*ElementWidth +: ElementWidth]),
@@ -2734,7 +2737,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max55 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[56*ElementWidth-1]),
     .q_i            (qv_q[55*ElementWidth +: ElementWidth]),
@@ -2751,7 +2754,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min55 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[56*ElementWidth-1]),
     .q_i            (qv_q[55*ElementWidth +: ElementWidth]),
@@ -2768,7 +2771,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max56 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[57*ElementWidth-1]),
     .q_i            (qv_q[56*ElementWidth +: ElementWidth]),
@@ -2785,7 +2788,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min56 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[57*ElementWidth-1]),
     .q_i            (qv_q[56*ElementWidth +: ElementWidth]),
@@ -2802,7 +2805,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max57 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[58*ElementWidth-1]),
     .q_i            (qv_q[57*ElementWidth +: ElementWidth]),
@@ -2819,7 +2822,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min57 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[58*ElementWidth-1]),
     .q_i            (qv_q[57*ElementWidth +: ElementWidth]),
@@ -2836,7 +2839,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max58 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[59*ElementWidth-1]),
     .q_i            (qv_q[58*ElementWidth +: ElementWidth]),
@@ -2853,7 +2856,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min58 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[59*ElementWidth-1]),
     .q_i            (qv_q[58*ElementWidth +: ElementWidth]),
@@ -2870,7 +2873,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max59 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[60*ElementWidth-1]),
     .q_i            (qv_q[59*ElementWidth +: ElementWidth]),
@@ -2887,7 +2890,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min59 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[60*ElementWidth-1]),
     .q_i            (qv_q[59*ElementWidth +: ElementWidth]),
@@ -2904,7 +2907,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max60 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[61*ElementWidth-1]),
     .q_i            (qv_q[60*ElementWidth +: ElementWidth]),
@@ -2921,7 +2924,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min60 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[61*ElementWidth-1]),
     .q_i            (qv_q[60*ElementWidth +: ElementWidth]),
@@ -2938,7 +2941,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max61 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[62*ElementWidth-1]),
     .q_i            (qv_q[61*ElementWidth +: ElementWidth]),
@@ -2955,7 +2958,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min61 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[62*ElementWidth-1]),
     .q_i            (qv_q[61*ElementWidth +: ElementWidth]),
@@ -2972,7 +2975,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max62 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[63*ElementWidth-1]),
     .q_i            (qv_q[62*ElementWidth +: ElementWidth]),
@@ -2989,7 +2992,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min62 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[63*ElementWidth-1]),
     .q_i            (qv_q[62*ElementWidth +: ElementWidth]),
@@ -3006,7 +3009,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_max63 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[64*ElementWidth-1]),
     .q_i            (qv_q[63*ElementWidth +: ElementWidth]),
@@ -3023,7 +3026,7 @@ module a3_paper_candidate (
   a3_paper_column_side u_min63 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[64*ElementWidth-1]),
     .q_i            (qv_q[63*ElementWidth +: ElementWidth]),
@@ -3041,7 +3044,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_0 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max0_present),
     .a_valid_i   (max0_valid),
     .a_prod_i    (max0_prod),
@@ -3062,7 +3065,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_1 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max2_present),
     .a_valid_i   (max2_valid),
     .a_prod_i    (max2_prod),
@@ -3083,7 +3086,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_2 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max4_present),
     .a_valid_i   (max4_valid),
     .a_prod_i    (max4_prod),
@@ -3104,7 +3107,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_3 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max6_present),
     .a_valid_i   (max6_valid),
     .a_prod_i    (max6_prod),
@@ -3125,7 +3128,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_4 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max8_present),
     .a_valid_i   (max8_valid),
     .a_prod_i    (max8_prod),
@@ -3146,7 +3149,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_5 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max10_present),
     .a_valid_i   (max10_valid),
     .a_prod_i    (max10_prod),
@@ -3167,7 +3170,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_6 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max12_present),
     .a_valid_i   (max12_valid),
     .a_prod_i    (max12_prod),
@@ -3188,7 +3191,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_7 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max14_present),
     .a_valid_i   (max14_valid),
     .a_prod_i    (max14_prod),
@@ -3209,7 +3212,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_8 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max16_present),
     .a_valid_i   (max16_valid),
     .a_prod_i    (max16_prod),
@@ -3230,7 +3233,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_9 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max18_present),
     .a_valid_i   (max18_valid),
     .a_prod_i    (max18_prod),
@@ -3251,7 +3254,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_10 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max20_present),
     .a_valid_i   (max20_valid),
     .a_prod_i    (max20_prod),
@@ -3272,7 +3275,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_11 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max22_present),
     .a_valid_i   (max22_valid),
     .a_prod_i    (max22_prod),
@@ -3293,7 +3296,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_12 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max24_present),
     .a_valid_i   (max24_valid),
     .a_prod_i    (max24_prod),
@@ -3314,7 +3317,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_13 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max26_present),
     .a_valid_i   (max26_valid),
     .a_prod_i    (max26_prod),
@@ -3335,7 +3338,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_14 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max28_present),
     .a_valid_i   (max28_valid),
     .a_prod_i    (max28_prod),
@@ -3356,7 +3359,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_15 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max30_present),
     .a_valid_i   (max30_valid),
     .a_prod_i    (max30_prod),
@@ -3377,7 +3380,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_16 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max32_present),
     .a_valid_i   (max32_valid),
     .a_prod_i    (max32_prod),
@@ -3398,7 +3401,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_17 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max34_present),
     .a_valid_i   (max34_valid),
     .a_prod_i    (max34_prod),
@@ -3419,7 +3422,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_18 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max36_present),
     .a_valid_i   (max36_valid),
     .a_prod_i    (max36_prod),
@@ -3440,7 +3443,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_19 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max38_present),
     .a_valid_i   (max38_valid),
     .a_prod_i    (max38_prod),
@@ -3461,7 +3464,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_20 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max40_present),
     .a_valid_i   (max40_valid),
     .a_prod_i    (max40_prod),
@@ -3482,7 +3485,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_21 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max42_present),
     .a_valid_i   (max42_valid),
     .a_prod_i    (max42_prod),
@@ -3503,7 +3506,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_22 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max44_present),
     .a_valid_i   (max44_valid),
     .a_prod_i    (max44_prod),
@@ -3524,7 +3527,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_23 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max46_present),
     .a_valid_i   (max46_valid),
     .a_prod_i    (max46_prod),
@@ -3545,7 +3548,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_24 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max48_present),
     .a_valid_i   (max48_valid),
     .a_prod_i    (max48_prod),
@@ -3566,7 +3569,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_25 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max50_present),
     .a_valid_i   (max50_valid),
     .a_prod_i    (max50_prod),
@@ -3587,7 +3590,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_26 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max52_present),
     .a_valid_i   (max52_valid),
     .a_prod_i    (max52_prod),
@@ -3608,7 +3611,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_27 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max54_present),
     .a_valid_i   (max54_valid),
     .a_prod_i    (max54_prod),
@@ -3629,7 +3632,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_28 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max56_present),
     .a_valid_i   (max56_valid),
     .a_prod_i    (max56_prod),
@@ -3650,7 +3653,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_29 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max58_present),
     .a_valid_i   (max58_valid),
     .a_prod_i    (max58_prod),
@@ -3671,7 +3674,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_30 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max60_present),
     .a_valid_i   (max60_valid),
     .a_prod_i    (max60_prod),
@@ -3692,7 +3695,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx1_31 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max62_present),
     .a_valid_i   (max62_valid),
     .a_prod_i    (max62_prod),
@@ -3713,7 +3716,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx2_0 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx1_0_present),
     .a_valid_i   (mx1_0_valid),
     .a_prod_i    (mx1_0_prod),
@@ -3734,7 +3737,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx2_1 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx1_2_present),
     .a_valid_i   (mx1_2_valid),
     .a_prod_i    (mx1_2_prod),
@@ -3755,7 +3758,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx2_2 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx1_4_present),
     .a_valid_i   (mx1_4_valid),
     .a_prod_i    (mx1_4_prod),
@@ -3776,7 +3779,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx2_3 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx1_6_present),
     .a_valid_i   (mx1_6_valid),
     .a_prod_i    (mx1_6_prod),
@@ -3797,7 +3800,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx2_4 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx1_8_present),
     .a_valid_i   (mx1_8_valid),
     .a_prod_i    (mx1_8_prod),
@@ -3818,7 +3821,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx2_5 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx1_10_present),
     .a_valid_i   (mx1_10_valid),
     .a_prod_i    (mx1_10_prod),
@@ -3839,7 +3842,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx2_6 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx1_12_present),
     .a_valid_i   (mx1_12_valid),
     .a_prod_i    (mx1_12_prod),
@@ -3860,7 +3863,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx2_7 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx1_14_present),
     .a_valid_i   (mx1_14_valid),
     .a_prod_i    (mx1_14_prod),
@@ -3881,7 +3884,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx2_8 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx1_16_present),
     .a_valid_i   (mx1_16_valid),
     .a_prod_i    (mx1_16_prod),
@@ -3902,7 +3905,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx2_9 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx1_18_present),
     .a_valid_i   (mx1_18_valid),
     .a_prod_i    (mx1_18_prod),
@@ -3923,7 +3926,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx2_10 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx1_20_present),
     .a_valid_i   (mx1_20_valid),
     .a_prod_i    (mx1_20_prod),
@@ -3944,7 +3947,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx2_11 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx1_22_present),
     .a_valid_i   (mx1_22_valid),
     .a_prod_i    (mx1_22_prod),
@@ -3965,7 +3968,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx2_12 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx1_24_present),
     .a_valid_i   (mx1_24_valid),
     .a_prod_i    (mx1_24_prod),
@@ -3986,7 +3989,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx2_13 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx1_26_present),
     .a_valid_i   (mx1_26_valid),
     .a_prod_i    (mx1_26_prod),
@@ -4007,7 +4010,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx2_14 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx1_28_present),
     .a_valid_i   (mx1_28_valid),
     .a_prod_i    (mx1_28_prod),
@@ -4028,7 +4031,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx2_15 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx1_30_present),
     .a_valid_i   (mx1_30_valid),
     .a_prod_i    (mx1_30_prod),
@@ -4049,7 +4052,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx3_0 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx2_0_present),
     .a_valid_i   (mx2_0_valid),
     .a_prod_i    (mx2_0_prod),
@@ -4070,7 +4073,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx3_1 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx2_2_present),
     .a_valid_i   (mx2_2_valid),
     .a_prod_i    (mx2_2_prod),
@@ -4091,7 +4094,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx3_2 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx2_4_present),
     .a_valid_i   (mx2_4_valid),
     .a_prod_i    (mx2_4_prod),
@@ -4112,7 +4115,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx3_3 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx2_6_present),
     .a_valid_i   (mx2_6_valid),
     .a_prod_i    (mx2_6_prod),
@@ -4133,7 +4136,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx3_4 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx2_8_present),
     .a_valid_i   (mx2_8_valid),
     .a_prod_i    (mx2_8_prod),
@@ -4154,7 +4157,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx3_5 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx2_10_present),
     .a_valid_i   (mx2_10_valid),
     .a_prod_i    (mx2_10_prod),
@@ -4175,7 +4178,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx3_6 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx2_12_present),
     .a_valid_i   (mx2_12_valid),
     .a_prod_i    (mx2_12_prod),
@@ -4196,7 +4199,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx3_7 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx2_14_present),
     .a_valid_i   (mx2_14_valid),
     .a_prod_i    (mx2_14_prod),
@@ -4217,7 +4220,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx4_0 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx3_0_present),
     .a_valid_i   (mx3_0_valid),
     .a_prod_i    (mx3_0_prod),
@@ -4238,7 +4241,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx4_1 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx3_2_present),
     .a_valid_i   (mx3_2_valid),
     .a_prod_i    (mx3_2_prod),
@@ -4259,7 +4262,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx4_2 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx3_4_present),
     .a_valid_i   (mx3_4_valid),
     .a_prod_i    (mx3_4_prod),
@@ -4280,7 +4283,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx4_3 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx3_6_present),
     .a_valid_i   (mx3_6_valid),
     .a_prod_i    (mx3_6_prod),
@@ -4301,7 +4304,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx5_0 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx4_0_present),
     .a_valid_i   (mx4_0_valid),
     .a_prod_i    (mx4_0_prod),
@@ -4322,7 +4325,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx5_1 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx4_2_present),
     .a_valid_i   (mx4_2_valid),
     .a_prod_i    (mx4_2_prod),
@@ -4343,7 +4346,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(0)) u_mx6_0 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx5_0_present),
     .a_valid_i   (mx5_0_valid),
     .a_prod_i    (mx5_0_prod),
@@ -4364,7 +4367,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_0 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min0_present),
     .a_valid_i   (min0_valid),
     .a_prod_i    (min0_prod),
@@ -4385,7 +4388,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_1 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min2_present),
     .a_valid_i   (min2_valid),
     .a_prod_i    (min2_prod),
@@ -4406,7 +4409,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_2 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min4_present),
     .a_valid_i   (min4_valid),
     .a_prod_i    (min4_prod),
@@ -4427,7 +4430,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_3 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min6_present),
     .a_valid_i   (min6_valid),
     .a_prod_i    (min6_prod),
@@ -4448,7 +4451,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_4 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min8_present),
     .a_valid_i   (min8_valid),
     .a_prod_i    (min8_prod),
@@ -4469,7 +4472,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_5 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min10_present),
     .a_valid_i   (min10_valid),
     .a_prod_i    (min10_prod),
@@ -4490,7 +4493,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_6 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min12_present),
     .a_valid_i   (min12_valid),
     .a_prod_i    (min12_prod),
@@ -4511,7 +4514,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_7 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min14_present),
     .a_valid_i   (min14_valid),
     .a_prod_i    (min14_prod),
@@ -4532,7 +4535,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_8 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min16_present),
     .a_valid_i   (min16_valid),
     .a_prod_i    (min16_prod),
@@ -4553,7 +4556,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_9 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min18_present),
     .a_valid_i   (min18_valid),
     .a_prod_i    (min18_prod),
@@ -4574,7 +4577,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_10 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min20_present),
     .a_valid_i   (min20_valid),
     .a_prod_i    (min20_prod),
@@ -4595,7 +4598,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_11 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min22_present),
     .a_valid_i   (min22_valid),
     .a_prod_i    (min22_prod),
@@ -4616,7 +4619,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_12 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min24_present),
     .a_valid_i   (min24_valid),
     .a_prod_i    (min24_prod),
@@ -4637,7 +4640,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_13 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min26_present),
     .a_valid_i   (min26_valid),
     .a_prod_i    (min26_prod),
@@ -4658,7 +4661,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_14 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min28_present),
     .a_valid_i   (min28_valid),
     .a_prod_i    (min28_prod),
@@ -4679,7 +4682,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_15 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min30_present),
     .a_valid_i   (min30_valid),
     .a_prod_i    (min30_prod),
@@ -4700,7 +4703,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_16 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min32_present),
     .a_valid_i   (min32_valid),
     .a_prod_i    (min32_prod),
@@ -4721,7 +4724,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_17 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min34_present),
     .a_valid_i   (min34_valid),
     .a_prod_i    (min34_prod),
@@ -4742,7 +4745,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_18 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min36_present),
     .a_valid_i   (min36_valid),
     .a_prod_i    (min36_prod),
@@ -4763,7 +4766,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_19 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min38_present),
     .a_valid_i   (min38_valid),
     .a_prod_i    (min38_prod),
@@ -4784,7 +4787,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_20 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min40_present),
     .a_valid_i   (min40_valid),
     .a_prod_i    (min40_prod),
@@ -4805,7 +4808,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_21 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min42_present),
     .a_valid_i   (min42_valid),
     .a_prod_i    (min42_prod),
@@ -4826,7 +4829,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_22 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min44_present),
     .a_valid_i   (min44_valid),
     .a_prod_i    (min44_prod),
@@ -4847,7 +4850,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_23 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min46_present),
     .a_valid_i   (min46_valid),
     .a_prod_i    (min46_prod),
@@ -4868,7 +4871,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_24 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min48_present),
     .a_valid_i   (min48_valid),
     .a_prod_i    (min48_prod),
@@ -4889,7 +4892,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_25 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min50_present),
     .a_valid_i   (min50_valid),
     .a_prod_i    (min50_prod),
@@ -4910,7 +4913,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_26 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min52_present),
     .a_valid_i   (min52_valid),
     .a_prod_i    (min52_prod),
@@ -4931,7 +4934,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_27 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min54_present),
     .a_valid_i   (min54_valid),
     .a_prod_i    (min54_prod),
@@ -4952,7 +4955,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_28 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min56_present),
     .a_valid_i   (min56_valid),
     .a_prod_i    (min56_prod),
@@ -4973,7 +4976,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_29 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min58_present),
     .a_valid_i   (min58_valid),
     .a_prod_i    (min58_prod),
@@ -4994,7 +4997,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_30 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min60_present),
     .a_valid_i   (min60_valid),
     .a_prod_i    (min60_prod),
@@ -5015,7 +5018,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn1_31 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min62_present),
     .a_valid_i   (min62_valid),
     .a_prod_i    (min62_prod),
@@ -5036,7 +5039,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn2_0 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn1_0_present),
     .a_valid_i   (mn1_0_valid),
     .a_prod_i    (mn1_0_prod),
@@ -5057,7 +5060,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn2_1 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn1_2_present),
     .a_valid_i   (mn1_2_valid),
     .a_prod_i    (mn1_2_prod),
@@ -5078,7 +5081,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn2_2 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn1_4_present),
     .a_valid_i   (mn1_4_valid),
     .a_prod_i    (mn1_4_prod),
@@ -5099,7 +5102,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn2_3 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn1_6_present),
     .a_valid_i   (mn1_6_valid),
     .a_prod_i    (mn1_6_prod),
@@ -5120,7 +5123,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn2_4 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn1_8_present),
     .a_valid_i   (mn1_8_valid),
     .a_prod_i    (mn1_8_prod),
@@ -5141,7 +5144,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn2_5 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn1_10_present),
     .a_valid_i   (mn1_10_valid),
     .a_prod_i    (mn1_10_prod),
@@ -5162,7 +5165,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn2_6 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn1_12_present),
     .a_valid_i   (mn1_12_valid),
     .a_prod_i    (mn1_12_prod),
@@ -5183,7 +5186,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn2_7 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn1_14_present),
     .a_valid_i   (mn1_14_valid),
     .a_prod_i    (mn1_14_prod),
@@ -5204,7 +5207,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn2_8 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn1_16_present),
     .a_valid_i   (mn1_16_valid),
     .a_prod_i    (mn1_16_prod),
@@ -5225,7 +5228,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn2_9 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn1_18_present),
     .a_valid_i   (mn1_18_valid),
     .a_prod_i    (mn1_18_prod),
@@ -5246,7 +5249,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn2_10 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn1_20_present),
     .a_valid_i   (mn1_20_valid),
     .a_prod_i    (mn1_20_prod),
@@ -5267,7 +5270,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn2_11 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn1_22_present),
     .a_valid_i   (mn1_22_valid),
     .a_prod_i    (mn1_22_prod),
@@ -5288,7 +5291,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn2_12 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn1_24_present),
     .a_valid_i   (mn1_24_valid),
     .a_prod_i    (mn1_24_prod),
@@ -5309,7 +5312,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn2_13 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn1_26_present),
     .a_valid_i   (mn1_26_valid),
     .a_prod_i    (mn1_26_prod),
@@ -5330,7 +5333,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn2_14 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn1_28_present),
     .a_valid_i   (mn1_28_valid),
     .a_prod_i    (mn1_28_prod),
@@ -5351,7 +5354,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn2_15 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn1_30_present),
     .a_valid_i   (mn1_30_valid),
     .a_prod_i    (mn1_30_prod),
@@ -5372,7 +5375,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn3_0 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn2_0_present),
     .a_valid_i   (mn2_0_valid),
     .a_prod_i    (mn2_0_prod),
@@ -5393,7 +5396,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn3_1 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn2_2_present),
     .a_valid_i   (mn2_2_valid),
     .a_prod_i    (mn2_2_prod),
@@ -5414,7 +5417,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn3_2 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn2_4_present),
     .a_valid_i   (mn2_4_valid),
     .a_prod_i    (mn2_4_prod),
@@ -5435,7 +5438,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn3_3 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn2_6_present),
     .a_valid_i   (mn2_6_valid),
     .a_prod_i    (mn2_6_prod),
@@ -5456,7 +5459,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn3_4 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn2_8_present),
     .a_valid_i   (mn2_8_valid),
     .a_prod_i    (mn2_8_prod),
@@ -5477,7 +5480,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn3_5 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn2_10_present),
     .a_valid_i   (mn2_10_valid),
     .a_prod_i    (mn2_10_prod),
@@ -5498,7 +5501,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn3_6 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn2_12_present),
     .a_valid_i   (mn2_12_valid),
     .a_prod_i    (mn2_12_prod),
@@ -5519,7 +5522,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn3_7 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn2_14_present),
     .a_valid_i   (mn2_14_valid),
     .a_prod_i    (mn2_14_prod),
@@ -5540,7 +5543,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn4_0 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn3_0_present),
     .a_valid_i   (mn3_0_valid),
     .a_prod_i    (mn3_0_prod),
@@ -5561,7 +5564,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn4_1 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn3_2_present),
     .a_valid_i   (mn3_2_valid),
     .a_prod_i    (mn3_2_prod),
@@ -5582,7 +5585,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn4_2 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn3_4_present),
     .a_valid_i   (mn3_4_valid),
     .a_prod_i    (mn3_4_prod),
@@ -5603,7 +5606,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn4_3 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn3_6_present),
     .a_valid_i   (mn3_6_valid),
     .a_prod_i    (mn3_6_prod),
@@ -5624,7 +5627,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn5_0 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn4_0_present),
     .a_valid_i   (mn4_0_valid),
     .a_prod_i    (mn4_0_prod),
@@ -5645,7 +5648,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn5_1 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn4_2_present),
     .a_valid_i   (mn4_2_valid),
     .a_prod_i    (mn4_2_prod),
@@ -5666,7 +5669,7 @@ module a3_paper_candidate (
   a3_paper_merge_node #(.Ascending(1)) u_mn6_0 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn5_0_present),
     .a_valid_i   (mn5_0_valid),
     .a_prod_i    (mn5_0_prod),
@@ -5836,6 +5839,7 @@ module a3_paper_candidate (
     if (!rst_ni) begin
       busy_q <= 1'b0;
       approx_q <= 1'b0;
+      hold_q <= 1'b1;
       loop_q <= 1'b0;
       drain_q <= 1'b0;
       wait_q <= 4'd0;
@@ -5855,6 +5859,7 @@ module a3_paper_candidate (
     end else begin
       busy_q <= busy_d;
       approx_q <= approx_d;
+      hold_q <= !(busy_d & approx_d);
       loop_q <= loop_d;
       drain_q <= drain_d;
       wait_q <= wait_d;

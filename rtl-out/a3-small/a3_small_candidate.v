@@ -91,7 +91,10 @@ module a3_small_candidate (
   reg [RunningSumWidth-1:0] sum_q, sum_d, carry_q, carry_d;
 
   wire start = !busy_q & q_valid_i & wr_free_i;
-  wire side_start = start & in_approx;
+  // The column-sides and merge nodes are held at their start while no approximate query runs, so they
+  // restart at its accept as before; hold_q is !(busy_q & approx_q) in a register of its own, so the
+  // start's fan-out to every instance begins at a flip-flop.
+  reg hold_q;
   wire in_fill = busy_q & approx_q & !loop_q & !drain_q;
   // loop_q and drain_q are set only while an approximate query is busy (both clear by its done).
   wire in_loop = loop_q;
@@ -144,7 +147,7 @@ module a3_small_candidate (
   a3_small_column_side u_max0 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[1*ElementWidth-1]),
     .q_i            (qv_q[0*ElementWidth +: ElementWidth]),
@@ -161,7 +164,7 @@ module a3_small_candidate (
   a3_small_column_side u_min0 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[1*ElementWidth-1]),
     .q_i            (qv_q[0*ElementWidth +: ElementWidth]),
@@ -178,7 +181,7 @@ module a3_small_candidate (
   a3_small_column_side u_max1 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[2*ElementWidth-1]),
     .q_i            (qv_q[1*ElementWidth +: ElementWidth]),
@@ -195,7 +198,7 @@ module a3_small_candidate (
   a3_small_column_side u_min1 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[2*ElementWidth-1]),
     .q_i            (qv_q[1*ElementWidth +: ElementWidth]),
@@ -212,7 +215,7 @@ module a3_small_candidate (
   a3_small_column_side u_max2 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[3*ElementWidth-1]),
     .q_i            (qv_q[2*ElementWidth +: ElementWidth]),
@@ -229,7 +232,7 @@ module a3_small_candidate (
   a3_small_column_side u_min2 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[3*ElementWidth-1]),
     .q_i            (qv_q[2*ElementWidth +: ElementWidth]),
@@ -246,7 +249,7 @@ module a3_small_candidate (
   a3_small_column_side u_max3 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (!in_q[4*ElementWidth-1]),
     .q_i            (qv_q[3*ElementWidth +: ElementWidth]),
@@ -263,7 +266,7 @@ module a3_small_candidate (
   a3_small_column_side u_min3 (
     .clk_i          (clk_i),
     .rst_ni      (rst_ni),
-    .start_i        (side_start),
+    .start_i        (hold_q),
     .rows_i         (rows_eff),
     .down_i         (in_q[4*ElementWidth-1]),
     .q_i            (qv_q[3*ElementWidth +: ElementWidth]),
@@ -281,7 +284,7 @@ module a3_small_candidate (
   a3_small_merge_node #(.Ascending(0)) u_mx1_0 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max0_present),
     .a_valid_i   (max0_valid),
     .a_prod_i    (max0_prod),
@@ -302,7 +305,7 @@ module a3_small_candidate (
   a3_small_merge_node #(.Ascending(0)) u_mx1_1 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (max2_present),
     .a_valid_i   (max2_valid),
     .a_prod_i    (max2_prod),
@@ -323,7 +326,7 @@ module a3_small_candidate (
   a3_small_merge_node #(.Ascending(0)) u_mx2_0 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mx1_0_present),
     .a_valid_i   (mx1_0_valid),
     .a_prod_i    (mx1_0_prod),
@@ -344,7 +347,7 @@ module a3_small_candidate (
   a3_small_merge_node #(.Ascending(1)) u_mn1_0 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min0_present),
     .a_valid_i   (min0_valid),
     .a_prod_i    (min0_prod),
@@ -365,7 +368,7 @@ module a3_small_candidate (
   a3_small_merge_node #(.Ascending(1)) u_mn1_1 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (min2_present),
     .a_valid_i   (min2_valid),
     .a_prod_i    (min2_prod),
@@ -386,7 +389,7 @@ module a3_small_candidate (
   a3_small_merge_node #(.Ascending(1)) u_mn2_0 (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
-    .start_i     (side_start),
+    .start_i     (hold_q),
     .a_present_i (mn1_0_present),
     .a_valid_i   (mn1_0_valid),
     .a_prod_i    (mn1_0_prod),
@@ -556,6 +559,7 @@ module a3_small_candidate (
     if (!rst_ni) begin
       busy_q <= 1'b0;
       approx_q <= 1'b0;
+      hold_q <= 1'b1;
       loop_q <= 1'b0;
       drain_q <= 1'b0;
       wait_q <= 3'd0;
@@ -575,6 +579,7 @@ module a3_small_candidate (
     end else begin
       busy_q <= busy_d;
       approx_q <= approx_d;
+      hold_q <= !(busy_d & approx_d);
       loop_q <= loop_d;
       drain_q <= drain_d;
       wait_q <= wait_d;
