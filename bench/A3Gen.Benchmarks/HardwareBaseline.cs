@@ -18,7 +18,8 @@ public sealed record HardwareBaseline(string ConfigName, int Rows, int Dimension
     /// <see cref="Design.CandidateOverhead"/> + M (docs/approximation-design.md, "Timing"). That is the
     /// interval whenever the dot product's scan, C and K are below M, as `scripts/a3gen bench` measures
     /// at the paper configuration's conservative and aggressive settings (160.6 and 44.6 cycles per
-    /// query for M = 160 and 40 on random Gaussian data; 4 + M = 164 and 44 is the bound).
+    /// query for M = 160 and 40 on random Gaussian data, measured when the overhead was 4; it is now
+    /// 8 + ceil(log2 d) = 14 at d = 64).
     /// </summary>
     public int ApproximateCycles(int iterations) => CandidateOverhead + iterations;
 

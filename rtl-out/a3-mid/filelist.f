@@ -5,6 +5,7 @@ a3_mid_exp_hi_rom.v
 a3_mid_exp_lo_rom.v
 a3_mid_divider.v
 a3_mid_column_side.v
+a3_mid_merge_node.v
 a3_mid_candidate.v
 a3_mid_dot_product.v
 a3_mid_exponent.v

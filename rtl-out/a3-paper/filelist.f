@@ -5,6 +5,7 @@ a3_paper_exp_hi_rom.v
 a3_paper_exp_lo_rom.v
 a3_paper_divider.v
 a3_paper_column_side.v
+a3_paper_merge_node.v
 a3_paper_candidate.v
 a3_paper_dot_product.v
 a3_paper_exponent.v

@@ -5,6 +5,7 @@ a3_small_exp_hi_rom.v
 a3_small_exp_lo_rom.v
 a3_small_divider.v
 a3_small_column_side.v
+a3_small_merge_node.v
 a3_small_candidate.v
 a3_small_dot_product.v
 a3_small_exponent.v

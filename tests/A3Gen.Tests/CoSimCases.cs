@@ -15,6 +15,9 @@ public static class CoSimCases
         "approx-paper-settings", "approx-one-iteration", "approx-max-iterations", "approx-beyond-nd",
         "approx-keep-only-max", "approx-ties", "approx-empty-candidates", "approx-negative-products",
         "approx-dominant-rows", "approx-mixed-with-exact",
+        // The merge trees' corner cases: one row (every stream ends after one entry), an all-zero query
+        // (every product ties at 0), a wide column winning every iteration while the others end.
+        "approx-single-row", "approx-zero-query", "approx-one-column-wins",
     ];
 
     public static TheoryData<string, string> All()
@@ -163,6 +166,28 @@ public static class CoSimCases
                         QueryOffer = Stimulus.RandomPattern(seed, 70),
                         ResultReady = Stimulus.RandomPattern(seed + 1, 60),
                     };
+                }
+            case "approx-single-row":
+                {
+                    // n = 1: each column-side holds one entry, so the streams end at once; M runs past them.
+                    var s = TestSupport.RandomStimulus(d, seed, n, 3);
+                    var settings = new[] { Approx(d, Math.Min(d.MaxIterations, (2 * d.Dimension) + 3), 5), Approx(d, 1, 5), Approx(d, Math.Min(d.MaxIterations, d.Dimension), 20) };
+                    return s with { Queries = s.Queries.Select((q, k) => q with { Rows = 1, Settings = settings[k] }).ToArray() };
+                }
+            case "approx-zero-query":
+                {
+                    // q = 0: every product is 0 (ties everywhere, nothing added): no candidate, the fallback.
+                    return new Stimulus(TestSupport.RandomMatrix(rng, d, n), TestSupport.RandomMatrix(rng, d, n),
+                        [new QueryBeat(new long[d.Dimension], n, Approx(d, Math.Max(1, n / 2), 5)), new QueryBeat(new long[d.Dimension], Math.Max(1, n / 2), Approx(d, Math.Min(d.MaxIterations, 3 * n), 5))]);
+                }
+            case "approx-one-column-wins":
+                {
+                    // Column 0 holds the largest products of every row, so it wins every iteration of the max side
+                    // until it ends; then the other columns, with exact ties among them, take over.
+                    var keys = Enumerable.Range(0, n).Select(r => Enumerable.Range(0, d.Dimension).Select(j => j == 0 ? hi - (r % 3) : (long)(r % 2)).ToArray()).ToArray();
+                    var q = Enumerable.Range(0, d.Dimension).Select(j => j == 0 ? hi : 1L).ToArray();
+                    return new Stimulus(keys, TestSupport.RandomMatrix(rng, d, n),
+                        [new QueryBeat(q, n, Approx(d, Math.Min(d.MaxIterations, n + d.Dimension + 2), 5)), new QueryBeat(q, n, Approx(d, Math.Min(d.MaxIterations, (2 * n) + 5), 5))]);
                 }
             case "backpressure-and-gaps":
                 return TestSupport.RandomStimulus(d, seed, Math.Max(1, n / 2), 6, small: true) with

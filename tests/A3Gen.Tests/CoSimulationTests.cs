@@ -188,7 +188,7 @@ public class RandomConfigurationTests
             Reset = rng.Next(0, 3) == 0 ? Configuration.ResetStyle.SyncHigh : Configuration.ResetStyle.AsyncLow,
             QueryQueueDepth = rng.Next(1, 5),
             ResultQueueDepth = rng.Next(1, 5),
-            ProductQueueDepth = rng.Next(3, 7),
+            ProductQueueDepth = rng.Next(5, 9),
             ScanWidth = 1 << rng.Next(1, 6),
             MaxIterations = rng.Next(0, 2) == 0 ? null : rng.Next(1, (2 * rows * dim) + 1),
         };

@@ -69,6 +69,7 @@ public class ConfigurationTests
     [InlineData("\"maxRows\": 0", "maxRows", "maxRows = 0 is out of range 1..4096")]
     [InlineData("\"maxRows\": 5000", "maxRows", "maxRows = 5000 is out of range 1..4096")]
     [InlineData("\"dimension\": 0", "dimension", "dimension = 0 is out of range 1..256")]
+    [InlineData("\"productQueueDepth\": 4", "productQueueDepth", "productQueueDepth = 4 is out of range 5..16")]
     [InlineData("\"dimension\": 257", "dimension", "dimension = 257 is out of range 1..256")]
     [InlineData("\"integerBits\": -1", "integerBits", "integerBits = -1 is out of range 0..12")]
     [InlineData("\"fractionBits\": 0", "fractionBits", "fractionBits = 0 is out of range 1..12")]

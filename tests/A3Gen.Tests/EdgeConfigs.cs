@@ -38,7 +38,7 @@ public static class EdgeConfigs
             OutputFractionBits = 2,
             QueryQueueDepth = 4,
             ResultQueueDepth = 1,
-            ProductQueueDepth = 3,
+            ProductQueueDepth = 5,
             ScanWidth = 2,
         },
     };

@@ -105,7 +105,7 @@ public static class Fuzz
         from syncReset in Gen.Bool
         from queues in Gen.Int[1, 256]
         from iterations in Gen.Int[-1, 2 * 4096 * 256]
-        from c in Gen.Int[3, 16]
+        from c in Gen.Int[5, 16]
         from s in Gen.Int[1, 8]
         from clock in Gen.Int[1, 5000]
         select Build(name, n, d, i, f, fe, fw, fo, guard, lo, adder, divider, syncReset, queues, iterations, c, s, clock);

@@ -44,7 +44,7 @@ public class XPropagationTests
             QueryQueueDepth = 3,
             ResultQueueDepth = 1,
             MaxIterations = 40,
-            ProductQueueDepth = 3,
+            ProductQueueDepth = 5,
             ScanWidth = 4,
         }),
         _ => Lint.DesignFor(name),

@@ -41,7 +41,7 @@ public sealed record A3Config
     /// <summary>The largest per-query iteration count M of the approximate path; null means 2 N d.</summary>
     public int? MaxIterations { get; init; }
     /// <summary>c: products queued per column-side of the candidate search (the paper's component multiplication buffer).</summary>
-    public int ProductQueueDepth { get; init; } = 4;
+    public int ProductQueueDepth { get; init; } = 5;
     /// <summary>S: greedy-score flags the candidate scan looks at per cycle (a power of two).</summary>
     public int ScanWidth { get; init; } = 16;
     /// <summary>Target clock frequency in MHz for the flow files (SDC) and place and route; default 1 GHz, the paper's.</summary>
@@ -120,7 +120,7 @@ public sealed record A3Config
         ["queryQueueDepth"] = (1, 16),
         ["resultQueueDepth"] = (1, 16),
         ["maxIterations"] = (1, 2 * 4096 * 256),
-        ["productQueueDepth"] = (3, 16),
+        ["productQueueDepth"] = (5, 16),
         ["scanWidth"] = (2, 256),
         ["targetClockMhz"] = (1, 5000),
     };
@@ -322,8 +322,9 @@ public sealed record A3Config
             throw new ConfigException("maxIterations", $"maxIterations = {m} is out of range 1..{IterationLimit} (2 * maxRows * dimension: more iterations change nothing)");
         }
         Range("targetClockMhz", TargetClockMhz);
-        // A pop at cycle t is refilled by a read at t+1 whose product enters the queue at the end of t+2:
-        // three entries keep a column-side's head present while it is popped every cycle.
+        // A pop at cycle t is refilled by a read at t+1 whose data is registered at the end of t+2, its
+        // product at the end of t+3, and enters the queue at the end of t+4 (Design.ProductRegisterStages):
+        // five entries keep a column-side's head present while it is popped every cycle.
         Range("productQueueDepth", ProductQueueDepth);
         if (ScanWidth < 2 || ScanWidth > 256 || (ScanWidth & (ScanWidth - 1)) != 0)
         {

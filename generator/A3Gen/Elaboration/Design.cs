@@ -341,11 +341,38 @@ public sealed class Design
     public int CandidateExactPeriod => 2;
 
     /// <summary>
-    /// Candidate-selection cycles of an approximate query beyond its M iterations: accept, the first
-    /// sorted-key read, its product entering the queue, and the last greedy-score update (registered
-    /// one cycle behind its iteration).
+    /// Levels of each merge tree of the candidate search, ceil(log2 d): a d-way merge of the column-sides'
+    /// sorted product streams in two-input nodes, one registered compare-and-select a level.
     /// </summary>
-    public int CandidateOverhead => 4;
+    public int MergeTreeLevels => Bits.CeilLog2(Dimension);
+
+    /// <summary>
+    /// Registers between a column-side's sorted-key read data and its queue: the entry register before
+    /// the multiplier (the memory's clock-to-output plus a multiplier would not fit a cycle) and the
+    /// product register after it. The refill of a pop then takes 3 + this many cycles, so a column-side
+    /// keeps its head present with c >= 3 + this many products queued (A3Config's productQueueDepth minimum).
+    /// </summary>
+    public int ProductRegisterStages => 2;
+
+    /// <summary>
+    /// Candidate-selection fill of an approximate query, the cycles between its accept and its first
+    /// iteration: the first sorted-key read, the memory's read data, the entry and product registers
+    /// (whose product then enters the column-side's queue), then one cycle a merge-tree level until the
+    /// roots present their heads.
+    /// </summary>
+    public int CandidateFillCycles => 2 + ProductRegisterStages + MergeTreeLevels;
+
+    /// <summary>
+    /// Candidate-selection cycles after the last iteration: the last greedy-score update's row decode, its
+    /// in-place add and write (into the candidate mask's register), and the hand-over of the mask.
+    /// </summary>
+    public int CandidateDrainCycles => 3;
+
+    /// <summary>
+    /// Candidate-selection cycles of an approximate query beyond its M iterations: accept, fill
+    /// (<see cref="CandidateFillCycles"/>) and drain (<see cref="CandidateDrainCycles"/>); 8 + ceil(log2 d).
+    /// </summary>
+    public int CandidateOverhead => 1 + CandidateFillCycles + CandidateDrainCycles;
 
     /// <summary>
     /// Issue cycles of the dot product's scan of the candidate mask for a query of n rows: it looks at

@@ -23,7 +23,7 @@ public static class DesignReport
         sb.Append(inv, $"high table {1 << e.HiBits} x {e.TableEntryWidth} bits, low table {1 << e.LoBits} x {e.TableEntryWidth} bits; ");
         sb.Append(inv, $"|e - exp(-u)| <= {e.MaxError:0.######}.\n\n");
         sb.Append("| stage | busy cycles, exact query | busy cycles, approximate query |\n|---|---|---|\n");
-        sb.Append(inv, $"| candidate selection (accept, queue fill, M iterations with c = {d.ProductQueueDepth} products a column-side, last update) | {d.CandidateExactPeriod} | {d.CandidateOverhead} + M |\n");
+        sb.Append(inv, $"| candidate selection (accept, fill of {d.CandidateFillCycles}: read and read data, {d.ProductRegisterStages} product-path registers, {d.MergeTreeLevels} merge-tree levels; M iterations with c = {d.ProductQueueDepth} products a column-side; drain of {d.CandidateDrainCycles}: last greedy update and hand-over) | {d.CandidateExactPeriod} | {d.CandidateOverhead} + M |\n");
         sb.Append(inv, $"| dot product (accept, key read, multiply, {d.AdderStages} adder stages; approximate: scan of the candidate mask, S = {d.ScanWidth} flags a cycle) | n + {d.DotProductOverhead} | scan + {d.DotProductOverhead} |\n");
         sb.Append(inv, $"| exponent (accept, score read, post-scoring and clamp, tables, multiply) | n + {d.ExponentOverhead} | C + {d.ExponentOverhead} |\n");
         sb.Append(inv, $"| output (accept, exp read, {d.DividerLatency}-stage divider, multiply, accumulate) | n + {d.OutputOverhead} | K + {d.OutputOverhead} |\n\n");

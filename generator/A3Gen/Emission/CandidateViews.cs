@@ -2,23 +2,28 @@ using A3Gen.Elaboration;
 
 namespace A3Gen.Emission;
 
-/// <summary>One column-side of the candidate search in candidate.v: its index among the sides, its column, its head signals.</summary>
+/// <summary>One column-side of the candidate search in candidate.v: its index among the sides, its stream name, its column.</summary>
+/// <param name="Name">Its stream: the wires Name_present, Name_valid, Name_prod, Name_row and Name_pop.</param>
 /// <param name="DownAtStart">Whether the side walks its column from entry n-1 down: from q[j]'s sign.</param>
-/// <param name="Pop">When its head is consumed.</param>
-public sealed record SideView(int Index, string Name, int Column, string DownAtStart, string Pop, string HeadValid, string HeadProduct, string HeadRow);
+public sealed record SideView(int Index, string Name, int Column, string DownAtStart);
 
-/// <summary>A comparator-tree node: a leaf (a column's head), a pass-through, or a compare of A and B.</summary>
-public sealed record CompareNodeView(string Name, string Kind, string A, string B, int Col, string ColLiteral);
-
-public sealed record CompareTreeView(string Title, string Op, string Out, string Root, IReadOnlyList<CompareNodeView> Nodes);
+/// <summary>
+/// A merge-tree node instance in candidate.v: merges streams A (lower columns, preferred on ties) and B
+/// into the stream named <see cref="Name"/>; <see cref="Ascending"/> is 1 on the min side.
+/// </summary>
+public sealed record MergeTreeNodeView(string Name, string A, string B, int Ascending);
 
 /// <summary>templates/rtl/candidate.v.scriban: the candidate-selection stage.</summary>
+/// <param name="Streams">Every stream (column-side or merge-tree node): the wires it declares.</param>
 public sealed record CandidateView(
     IReadOnlyList<LocalparamView> Localparams,
     int Dimension,
-    IReadOnlyList<ElementView> Elements,
+    int MergeTreeLevels,
     IReadOnlyList<SideView> Sides,
-    IReadOnlyList<CompareTreeView> Trees,
+    IReadOnlyList<string> Streams,
+    IReadOnlyList<MergeTreeNodeView> Nodes,
+    string MaxRoot,
+    string MinRoot,
     bool RowCountNeedsUpperClamp,
     string RowCountZero,
     string RowCountOne,
@@ -35,8 +40,11 @@ public sealed record CandidateView(
     string MinProductToRunningSum,
     string MaxProductToScore,
     string MinProductToScore,
-    string UpdMaxRowExtended,
-    string UpdMinRowExtended,
+    string MaskOne,
+    string WaitZero,
+    string WaitOne,
+    string FillLiteral,
+    string DrainLiteral,
     string CandMetaPacking);
 
 public sealed record QueueEntryView(int Index, string Literal, bool HasNext, int Next);
@@ -45,6 +53,7 @@ public sealed record QueueEntryView(int Index, string Literal, bool HasNext, int
 public sealed record ColumnSideView(
     IReadOnlyList<LocalparamView> Localparams,
     int QueueDepth,
+    int ProductRegisterStages,
     IReadOnlyList<QueueEntryView> QueueEntries,
     string QueueDepthLiteral,
     string QueueCountZero,
@@ -53,9 +62,12 @@ public sealed record ColumnSideView(
     string RowCountOne,
     string PopExtended,
     string ReadCountExtended,
-    string ArriveExtended,
+    string ProductArriveExtended,
     string ReadExtended,
     string PopRowsExtended);
+
+/// <summary>templates/rtl/merge_node.v.scriban: one two-input node of the candidate search's merge trees.</summary>
+public sealed record MergeNodeView(IReadOnlyList<LocalparamView> Localparams);
 
 /// <summary>Builds the candidate search's views from <see cref="Design"/>.</summary>
 public static class CandidateViewBuilder
@@ -63,7 +75,8 @@ public static class CandidateViewBuilder
     public static CandidateView Candidate(Design design)
     {
         int d = design.Dimension, wN = design.RowCountWidth, wId = design.RowIdWidth, wScore = design.Score.Width;
-        int wProd = design.Product.Width, wIter = design.IterationCount.Width, wRun = design.RunningSum.Width, wCol = Bits.AddressWidth(d);
+        int wProd = design.Product.Width, wIter = design.IterationCount.Width, wRun = design.RunningSum.Width;
+        int wWait = Bits.UnsignedWidth(Math.Max(design.CandidateFillCycles, design.CandidateDrainCycles));
         var lp = new LocalparamList()
             .Width("MaxRows", design.MaxRows, "N, greedy-score registers")
             .Width("ElementWidth", design.Input.Width, $"q and key elements: {design.Input.Describe()}")
@@ -73,8 +86,8 @@ public static class CandidateViewBuilder
             .Width("ProductWidth", wProd, $"product: {design.Product.Describe()}")
             .Width("ScoreWidth", wScore, $"greedy score and threshold: {design.GreedyScore.Describe()}")
             .Width("IterationWidth", wIter, $"iteration count M: {design.IterationCount.Describe()}")
-            .Width("RunningSumWidth", wRun, $"running sum R: {design.RunningSum.Describe()}")
-            .Width("ColumnWidth", wCol, $"column index, 0..{d - 1}")
+            .Width("RunningSumWidth", wRun, $"running sum R (carry-save: two words): {design.RunningSum.Describe()}")
+            .Width("WaitWidth", wWait, $"fill and drain countdown, 0..{Math.Max(design.CandidateFillCycles, design.CandidateDrainCycles)}")
             .Width("SideCount", 2 * d, "column-sides: max side of column j at 2j, min side at 2j+1")
             .BusWidth(design.SortedEntry)
             .Bus(design.QueryQueueEntry)
@@ -82,10 +95,12 @@ public static class CandidateViewBuilder
         var sides = new List<SideView>();
         for (int j = 0; j < d; j++)
         {
-            string col = Verilog.Unsigned(wCol, j);
-            sides.Add(new SideView(2 * j, $"max{j}", j, $"!in_q[{j + 1}*ElementWidth-1]", $"in_loop & mx_v & (mx_c == {col})", $"xv{j}", $"xp{j}", $"xr{j}"));
-            sides.Add(new SideView((2 * j) + 1, $"min{j}", j, $"in_q[{j + 1}*ElementWidth-1]", $"pop_min & (mn_c == {col})", $"nv{j}", $"np{j}", $"nr{j}"));
+            sides.Add(new SideView(2 * j, $"max{j}", j, $"!in_q[{j + 1}*ElementWidth-1]"));
+            sides.Add(new SideView((2 * j) + 1, $"min{j}", j, $"in_q[{j + 1}*ElementWidth-1]"));
         }
+        var streams = new List<string>();
+        var nodes = new List<MergeTreeNodeView>();
+        string maxRoot = MergeTree(d, "max", "mx", 0, streams, nodes), minRoot = MergeTree(d, "min", "mn", 1, streams, nodes);
         string maskZero = Verilog.Unsigned(design.MaxRows, 0);
         var packing = Packing.Concatenation(design.CandidateMeta, new Dictionary<string, string>
         {
@@ -94,17 +109,17 @@ public static class CandidateViewBuilder
             ["PostScoring"] = "post",
             ["Threshold"] = "t_q",
             ["Fallback"] = "fallback",
-            ["Mask"] = $"(post ? pos_d : {maskZero})",
+            ["Mask"] = $"(post ? pos_q : {maskZero})",
         });
-        return new CandidateView(lp.Build(), d, Enumerable.Range(0, d).Select(j => new ElementView(j)).ToList(), sides,
-            [CompareTree("max side: the largest head product", ">=", "mx", "x", d, wCol),
-                CompareTree("min side: the smallest head product", "<=", "mn", "n", d, wCol)],
+        return new CandidateView(lp.Build(), d, design.MergeTreeLevels, sides, streams, nodes, maxRoot, minRoot,
             design.RowsNeedUpperClamp, Verilog.Unsigned(wN, 0), Verilog.Unsigned(wN, 1), Verilog.Unsigned(wN, design.MaxRows),
             $"{wScore}'sd0", Verilog.Unsigned(wScore, 0), Verilog.Unsigned(design.RowDataWidth, 0), maskZero,
-            Verilog.Unsigned(wIter, 0), Verilog.Unsigned(wIter, 1), $"{wRun}'sd0", $"{wProd}'sd0",
-            Verilog.SignExtend("mx_p", wProd, wRun), Verilog.SignExtend("mn_p", wProd, wRun),
-            Verilog.SignExtend("mx_p", wProd, wScore), Verilog.SignExtend("mn_p", wProd, wScore),
-            Verilog.ZeroExtend("upd_max_row_q", wId, wN), Verilog.ZeroExtend("upd_min_row_q", wId, wN), packing);
+            Verilog.Unsigned(wIter, 0), Verilog.Unsigned(wIter, 1), Verilog.Unsigned(wRun, 0), $"{wProd}'sd0",
+            Verilog.SignExtend("p_max", wProd, wRun), Verilog.SignExtend("p_min", wProd, wRun),
+            Verilog.SignExtend("upd_max_p_q", wProd, wScore), Verilog.SignExtend("upd_min_p_q", wProd, wScore),
+            Verilog.Unsigned(design.MaxRows, 1),
+            Verilog.Unsigned(wWait, 0), Verilog.Unsigned(wWait, 1),
+            Verilog.Unsigned(wWait, design.CandidateFillCycles), Verilog.Unsigned(wWait, design.CandidateDrainCycles), packing);
     }
 
     public static ColumnSideView ColumnSide(Design design)
@@ -117,37 +132,46 @@ public static class CandidateViewBuilder
             .Width("ProductWidth", design.Product.Width, $"product: {design.Product.Describe()}")
             .Width("QueueCountWidth", wCount, $"queue occupancy, 0..{depth}")
             .Bus(design.SortedEntry);
-        return new ColumnSideView(lp.Build(), depth,
+        return new ColumnSideView(lp.Build(), depth, design.ProductRegisterStages,
             Enumerable.Range(0, depth).Select(k => new QueueEntryView(k, Verilog.Unsigned(wCount, k), k < depth - 1, k + 1)).ToList(),
             Verilog.Unsigned(wCount, depth), Verilog.Unsigned(wCount, 0), wN > wId, Verilog.Unsigned(wN, 0), Verilog.Unsigned(wN, 1),
-            Verilog.ZeroExtend("pop_i", 1, wCount), Verilog.ZeroExtend("re_o", 1, wCount), Verilog.ZeroExtend("arrive_q", 1, wCount),
-            Verilog.ZeroExtend("re_o", 1, wN), Verilog.ZeroExtend("pop_i", 1, wN));
+            Verilog.ZeroExtend("pop", 1, wCount), Verilog.ZeroExtend("re_o", 1, wCount), Verilog.ZeroExtend("product_q", 1, wCount),
+            Verilog.ZeroExtend("re_o", 1, wN), Verilog.ZeroExtend("pop", 1, wN));
     }
 
-    /// <summary>A comparator tree over d column heads, level by level; ties go to A, the lower columns.</summary>
-    private static CompareTreeView CompareTree(string title, string op, string output, string prefix, int d, int colWidth)
+    public static MergeNodeView MergeNode(Design design) =>
+        new(new LocalparamList()
+            .Width("ProductWidth", design.Product.Width, $"product: {design.Product.Describe()}")
+            .Width("RowIdWidth", design.RowIdWidth, $"row id, 0..{design.MaxRows - 1}")
+            .Build());
+
+    /// <summary>
+    /// One side's merge tree over the d column-sides (level 0, column order): each level pairs neighbours
+    /// (A the lower columns), an odd one out passes to the next level as it is. Returns the root's stream.
+    /// </summary>
+    private static string MergeTree(int d, string side, string prefix, int ascending, List<string> streams, List<MergeTreeNodeView> nodes)
     {
-        var nodes = new List<CompareNodeView>();
-        var level = new List<string>();
-        for (int j = 0; j < d; j++)
-        {
-            string name = $"{prefix}t0_{j}";
-            nodes.Add(new CompareNodeView(name, "leaf", prefix, "", j, Verilog.Unsigned(colWidth, j)));
-            level.Add(name);
-        }
+        var level = Enumerable.Range(0, d).Select(j => $"{side}{j}").ToList();
+        streams.AddRange(level);
         for (int l = 1; level.Count > 1; l++)
         {
             var next = new List<string>();
             for (int k = 0; 2 * k < level.Count; k++)
             {
-                string name = $"{prefix}t{l}_{k}";
-                nodes.Add(2 * k + 1 < level.Count
-                    ? new CompareNodeView(name, "compare", level[2 * k], level[(2 * k) + 1], 0, "")
-                    : new CompareNodeView(name, "pass", level[2 * k], "", 0, ""));
-                next.Add(name);
+                if ((2 * k) + 1 < level.Count)
+                {
+                    string name = $"{prefix}{l}_{k}";
+                    nodes.Add(new MergeTreeNodeView(name, level[2 * k], level[(2 * k) + 1], ascending));
+                    streams.Add(name);
+                    next.Add(name);
+                }
+                else
+                {
+                    next.Add(level[2 * k]);
+                }
             }
             level = next;
         }
-        return new CompareTreeView(title, op, output, level[0], nodes);
+        return level[0];
     }
 }

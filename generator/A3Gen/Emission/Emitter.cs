@@ -54,6 +54,7 @@ public sealed class Emitter(TemplateRenderer renderer)
             Module("exp_lo_rom", "rtl/exp_rom.v.scriban", ModuleViewBuilder.ExpLoRom(design)),
             Module("divider", "rtl/divider.v.scriban", ModuleViewBuilder.Divider(design)),
             Module("column_side", "rtl/column_side.v.scriban", CandidateViewBuilder.ColumnSide(design)),
+            Module("merge_node", "rtl/merge_node.v.scriban", CandidateViewBuilder.MergeNode(design)),
             Module("candidate", "rtl/candidate.v.scriban", CandidateViewBuilder.Candidate(design)),
             Module("dot_product", "rtl/dot_product.v.scriban", ModuleViewBuilder.DotProduct(design)),
             Module("exponent", "rtl/exponent.v.scriban", ModuleViewBuilder.Exponent(design)),
