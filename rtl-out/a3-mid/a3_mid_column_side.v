@@ -86,7 +86,14 @@ module a3_mid_column_side (
   wire [RowCountWidth-1:0] addr = down_q ? (rows_q - 7'd1 - read_q) : read_q;
   assign raddr_o = addr[RowIdWidth-1:0];
 
-  wire signed [ProductWidth-1:0] prod_new = $signed(entry_data_q[SortedEntryValueLsb +: SortedEntryValueWidth]) * q_i;
+  // A local copy of q[j]: the query register drives the candidate metadata and every column-side, so
+  // the multiplier takes its operand from here (stable long before the first entry: read at start + 1,
+  // entry register at start + 3).
+  reg signed [ElementWidth-1:0] q_q;
+  always @(posedge clk_i) begin
+    q_q <= q_i;
+  end
+  wire signed [ProductWidth-1:0] prod_new = $signed(entry_data_q[SortedEntryValueLsb +: SortedEntryValueWidth]) * q_q;
   wire [SortedEntryRowIdWidth-1:0] row_new = entry_data_q[SortedEntryRowIdLsb +: SortedEntryRowIdWidth];
   wire any_left = left_q != 7'd0;
   wire pop = pop_i & any_left;

@@ -119,8 +119,9 @@ public class SynthesisTests
             var i = r.Instances.Single(x => x.Instance == instance);
             Assert.True(i.Total.Cells > 0 && i.Total.Transistors > 0 && i.Depth > 0, $"{instance}: {i}");
         }
-        // d in the dot product, d in the output, 1 in the exponent, 2d in the column-sides of the candidate search.
-        Assert.Equal((4 * design.Dimension) + 1, r.Total.Multipliers);
+        // Each multiplier of the dot product (d), the output (d) and the exponent (1) is split into two
+        // registered halves; 2d whole ones in the column-sides of the candidate search.
+        Assert.Equal((2 * design.Dimension) + (2 * design.Dimension) + 2 + (2 * design.Dimension), r.Total.Multipliers);
         Assert.Equal(design.Memories.Select(m => (m.Instance, m.Bits)), r.Macros.Select(m => (m.Instance, m.Bits)));
         Assert.All(design.Memories, m => Assert.Equal(m.Bits, r.Instances.Single(i => i.Instance == m.Instance).Total.MacroBits));
         Assert.Equal(r.Instances.Sum(i => i.Total.Cells), r.Total.Cells);
