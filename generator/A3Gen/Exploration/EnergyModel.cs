@@ -25,10 +25,12 @@ public sealed record EnergyCheck(string Mode, double CyclesPerQuery, double Meas
 /// (docs/explore.md, "Energy per query"). For each component k of the measured split (candidate selection, dot
 /// product, exponent, output, queues/buffers/control, K and V memories, sorted-key memory, buffer memories),
 /// E_k = a_k C + b_k U_k per query, with C the query's cycles (the interval, cycles per query back to back) and U_k
-/// the component's work per query: its stage's busy cycles (<see cref="Design.StagePeriods(StageWork)"/>; the
-/// candidate search and the sorted-key memory only on approximate queries, the control all four stages'), or the rows
-/// read from K and V and written to and read from the buffers (scored + kept). a_k and b_k are fitted, non-negative,
-/// by least squares over the calibration run's modes (at least two with different work).
+/// the component's work per query from the cycle model: for the candidate search and the sorted-key memory their busy
+/// cycles on approximate queries (<see cref="Design.StagePeriods(StageWork)"/>; on an exact query the search does not
+/// run), for the dot product and the exponent the rows scored, for the output the rows kept, for the control, the K
+/// and V memories and the buffer memories the rows scored + kept. a_k (what a cycle costs whatever the component does:
+/// the flip-flops' clock pins, leakage) and b_k (what a unit of work adds) are fitted, non-negative, by least squares
+/// over the calibration run's modes (at least two with different work).
 /// </summary>
 public sealed class EnergyModel
 {
@@ -36,10 +38,10 @@ public sealed class EnergyModel
     private static readonly (string Component, string Unit, Func<WorkPerQuery, double> Units)[] Components =
     [
         ("candidate selection", "search busy cycles (approximate queries)", w => w.SearchBusy),
-        ("dot product", "dot-product busy cycles", w => w.DotProductBusy),
-        ("exponent", "exponent busy cycles", w => w.ExponentBusy),
-        ("output", "output busy cycles", w => w.OutputBusy),
-        ("queues, buffers, control", "busy cycles of all four stages", w => w.StageBusy),
+        ("dot product", "rows scored", w => w.Scored),
+        ("exponent", "rows scored", w => w.Scored),
+        ("output", "rows kept", w => w.Kept),
+        ("queues, buffers, control", "rows scored + kept", w => w.Scored + w.Kept),
         ("K and V memories", "rows scored + kept", w => w.Scored + w.Kept),
         ("sorted-key memory", "search busy cycles (approximate queries)", w => w.SearchBusy),
         ("buffer memories (score, exp)", "rows scored + kept", w => w.Scored + w.Kept),
