@@ -185,6 +185,43 @@ public class PowerTests(PowerSmallFixture f) : IClassFixture<PowerSmallFixture>
     }
 
     [Fact]
+    public void PowerOnATraceMeasuresEachHeadAndSumsTheirWindows()
+    {
+        var dir = TestSupport.TempDir("power-trace");
+        var config = Path.Combine(dir, "power-8x2.json");
+        File.WriteAllText(config, """{"name": "power-8x2", "maxRows": 8, "dimension": 2, "integerBits": 3, "fractionBits": 3}""");
+        var tracePath = Path.Combine(dir, "gauss.npz");
+        TraceWriter.WriteNpz(SyntheticTraces.Gaussian(11, 3, 9, 8, 2, 0.8), tracePath, TracePrecision.Float64);
+        var trace = TraceReader.Load(tracePath);
+        var outDir = Path.Combine(dir, "out");
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = Cli.Cli.Run(["power", "--config", config, "--trace", tracePath, "--heads", "2", "--queries", "8", "--modes", "exact",
+            "--asic", f.AsicDir, "--out", outDir], stdout, stderr);
+        Assert.True(code == 0, stderr.ToString());
+        Assert.Contains("power-8x2 exact: ", stdout.ToString());
+        var report = Newtonsoft.Json.Linq.JObject.Parse(File.ReadAllText(Path.Combine(outDir, "energy.json")))["report"]!;
+        // Heads floor(i 3 / 2) = 0, 1.
+        Assert.StartsWith($"gauss.npz: 2 of its 3 instances ({trace.Instances[0].Name}, {trace.Instances[1].Name}), 8 evenly spaced queries each", (string?)report["workload"]);
+        Assert.Equal(2, (int)report["workloads"]!);
+
+        // The same two heads measured one at a time: the trace run's energy per query is their windows' energies over their windows' queries.
+        var (workloads, _) = TraceWorkload.Select(trace, f.Design, 2, 8);
+        var flow = new PowerFlow(f.Design, f.AsicDir);
+        var heads = workloads.Select((w, i) => flow.Run(w.Stimulus, w.Name, f.Timing.AchievedMhz, "achieved", [EnergyMode.Standard[0]], Path.Combine(dir, $"h{i}")).Modes.Single()).ToList();
+        var both = flow.Run(workloads, "both", f.Timing.AchievedMhz, "achieved", [EnergyMode.Standard[0]], Path.Combine(dir, "both")).Modes.Single();
+        Assert.Equal(heads.Sum(h => h.WindowQueries), both.WindowQueries);
+        Assert.Equal(heads.Sum(h => h.WindowCycles), both.WindowCycles);
+        Assert.Equal(16, both.Queries);
+        double expected = heads.Sum(h => h.EnergyPerQueryJ * h.WindowQueries) / heads.Sum(h => h.WindowQueries);
+        Assert.Equal(expected, both.EnergyPerQueryJ, expected * 1e-9);
+        Assert.NotEqual(heads[0].EnergyPerQueryJ, heads[1].EnergyPerQueryJ);
+        var json = File.ReadAllText(Path.Combine(outDir, "energy.json"));
+        Assert.Contains($"\"energyPerQueryJ\": {both.EnergyPerQueryJ.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}", json);
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
     public void TheVcdReaderCountsTogglesHighEdgesAndUnknownsBetweenTakenResults()
     {
         var dir = TestSupport.TempDir("vcd");
