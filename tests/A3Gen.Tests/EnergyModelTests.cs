@@ -140,6 +140,12 @@ public class EnergyModelTests
         (code, _, stderr) = Run("explore", "--config", Config("a3-small"), "--trace", trace, "--no-area", "--cosim-sample", "0", "--energy", mid, "--out", outDir);
         Assert.Equal(1, code);
         Assert.Equal($"a3gen: error: {mid}: report.configHash is missing (written by an older a3gen power: run it again)\n", stderr);
+        var small = PerCycleCalibration(dir, "a3-small", TestSupport.ShippedDesign("a3-small").Config.Hash());
+        File.WriteAllText(small, File.ReadAllText(small).Replace("\"cyclesPerQuery\": 18,", "\"cyclesPerQuery\": \"fast\",", StringComparison.Ordinal));
+        (code, _, stderr) = Run("explore", "--config", Config("a3-small"), "--trace", trace, "--no-area", "--cosim-sample", "0", "--energy", small, "--out", outDir);
+        Assert.Equal(1, code);
+        Assert.StartsWith($"a3gen: error: {small}: report.modes[1] is not as a3gen power writes it (", stderr);
+        Assert.Single(stderr.Trim().Split('\n'));
         (code, _, stderr) = Run("explore", "--config", Config("a3-small"), "--trace", trace, "--no-area", "--cosim-sample", "0", "--energy", dir, "--out", outDir);
         Assert.Equal($"a3gen: error: --energy {dir} is a folder; give the energy.json that a3gen power writes\n", stderr);
         Assert.False(Directory.Exists(outDir));

@@ -174,11 +174,23 @@ public sealed class EnergyModel
         var modes = new List<Measurement>();
         foreach (var (m, i) in (report["modes"] as JArray ?? []).OfType<JObject>().Select((m, i) => (m, i)))
         {
-            var work = m["work"] is JObject w ? w.ToObject<WorkPerQuery>()
-                : throw new UserException($"{path}: report.modes[{i}].work is missing (written by an older a3gen power: run it again)");
-            var components = (m["stages"] as JArray ?? []).OfType<JObject>()
-                .ToDictionary(s => s.Value<string>("stage") ?? "", s => s.Value<double>("total"), StringComparer.Ordinal);
-            modes.Add(new Measurement(m.Value<string>("mode") ?? $"mode {i}", m.Value<double>("cyclesPerQuery"), work!, components));
+            try
+            {
+                var work = m["work"] is JObject w ? w.ToObject<WorkPerQuery>()
+                    : throw new UserException($"{path}: report.modes[{i}].work is missing (written by an older a3gen power: run it again)");
+                var components = (m["stages"] as JArray ?? []).OfType<JObject>()
+                    .ToDictionary(s => s.Value<string>("stage") ?? "", s => s.Value<double>("total"), StringComparer.Ordinal);
+                double cycles = m.Value<double?>("cyclesPerQuery") ?? 0;
+                if (!(cycles > 0 && double.IsFinite(cycles)))
+                {
+                    throw new UserException($"{path}: report.modes[{i}].cyclesPerQuery = {m["cyclesPerQuery"]?.ToString() ?? "(missing)"}; expected a positive number");
+                }
+                modes.Add(new Measurement(m.Value<string>("mode") ?? $"mode {i}", cycles, work!, components));
+            }
+            catch (Exception e) when (e is JsonException or FormatException or InvalidCastException or ArgumentException or OverflowException)
+            {
+                throw new UserException($"{path}: report.modes[{i}] is not as a3gen power writes it ({e.Message.Split('\n')[0].TrimEnd('.')})");
+            }
         }
         return Calibrate(modes, path, config, hash, report.Value<string>("workload") ?? "", report.Value<double>("clockMhz"));
     }
