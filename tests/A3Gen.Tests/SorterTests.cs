@@ -272,6 +272,15 @@ public class SorterTests
         Assert.Equal(design.Sorter.LoadAndSortCycles(small), device.LastSort!.LoadAndSortCycles);
         AssertResults(expected.Run(second), device.RunQueries(second.Queries), $"{config}: reload with n = {small}");
 
+        // A K load without a sort (exact queries need none), then K again from row 0 and its sort: the
+        // histograms restart at row 0.
+        for (int r = 0; r < big; r++)
+        {
+            device.LoadRow(0, r, first.Keys[r]);
+        }
+        device.LoadAndSort(second.Keys, second.Values);
+        AssertResults(expected.Run(second), device.RunQueries(second.Queries), $"{config}: K loaded twice, sorted once");
+
         // A reset in the middle of a sort (and of its histograms), then a fresh load and sort.
         for (int r = 0; r < big; r++)
         {
