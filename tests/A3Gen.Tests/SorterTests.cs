@@ -313,3 +313,32 @@ public class SorterTests
         }
     }
 }
+
+/// <summary>The on-chip sorter's configuration on the standard cells: the dual-port memories are macros of their own liberty cell, and every path fits the budget.</summary>
+public class SorterAsicTests
+{
+    [Fact]
+    public void DualPortMacrosAreLinkedAndTheSorterMeetsTheFo4Budget()
+    {
+        Tools.ExternalTool.Require("yosys", "run scripts/test.sh, which installs Yosys");
+        Tools.ExternalTool.Require("sta", "run scripts/test.sh, which installs OpenSTA (opensta)");
+        var design = EdgeConfigs.Design("edge-sort");
+        var shapes = Synthesis.SramLiberty.Shapes(design);
+        Assert.Contains(shapes, s => s.DualPort && s.CellName(design.Prefix) == "edge_sort_sram_dp_40x10");
+        var liberty = Synthesis.SramLiberty.Liberty(design);
+        Assert.Contains("cell (edge_sort_sram_dp_40x10)", liberty, StringComparison.Ordinal);
+        Assert.Contains("pin (b_addr_i_5)", liberty, StringComparison.Ordinal);
+        Assert.Contains("pin (a_rdata_o_9)", liberty, StringComparison.Ordinal);
+        Assert.Contains("module edge_sort_sram_dp #(", Synthesis.SramLiberty.Wrapper(design), StringComparison.Ordinal);
+
+        var dir = Path.Combine(TestSupport.TempDir("asic-edge-sort"), "out");
+        var t = new Synthesis.AsicFlow(design).Run(dir);
+        Assert.Equal(design.Memories.Count, shapes.Sum(s => t.CellsByType.GetValueOrDefault(s.CellName(design.Prefix))));
+        Assert.Equal(design.Dimension, t.CellsByType.GetValueOrDefault("edge_sort_sram_dp_40x10"));
+        Assert.Equal(design.Memories.Sum(m => m.Bits) * Synthesis.SramLiberty.AreaPerBitUm2, t.MacroAreaUm2);
+        var sorter = t.Stages.Single(s => s.Stage == "other (u_sorter)");
+        Assert.True(sorter.WorstRegisterToRegister is { } p && p.CycleFo4 <= AsicTimingTests.Fo4Budget,
+            $"the sorter's worst path: {sorter.WorstRegisterToRegister}");
+        Directory.Delete(Path.GetDirectoryName(dir)!, true);
+    }
+}
