@@ -7,8 +7,8 @@
 
 // Output module (paper section III-A): reads (rowId, e) from the exp buffer one row per cycle,
 // divides e by the query's expsum in a pipelined divider, reads the value row V[rowId], scales it
-// by the weight in 16 multipliers and accumulates in 16 accumulators. The last row
-// pushes the rounded output vector to the result queue.
+// by the weight in 16 multipliers and accumulates in 16 accumulators. The cycle after the
+// last row's accumulation the rounded output vector goes from the accumulator registers to the result queue.
 module a3_mid_output (
   clk_i,
   rst_i,
@@ -35,7 +35,9 @@ module a3_mid_output (
   localparam integer ElementLowBits             = 5;    // low bits of a value element, multiplied (unsigned) apart from its high bits
   localparam integer WeightedLowWidth           = 17;   // the weight times a value element's low bits
   localparam integer WeightedHighWidth          = 15;   // the weight times a value element's signed high bits
-  localparam integer AccumulatorWidth           = 27;   // accumulator: s27.15
+  localparam integer AccumulatorLowWidth        = 23;   // low accumulator: the rounding start plus the weighted low parts (non-negative)
+  localparam integer AccumulatorHighWidth       = 22;   // high accumulator: the weighted high parts; shifted by ElementLowBits it has AccumulatorWidth
+  localparam integer AccumulatorWidth           = 27;   // accumulator (the two accumulators' sum): s27.15
   localparam integer OutputWidth                = 25;   // output element: s25.12
   localparam integer OutputShift                = 3;    // rounding shift from the accumulator to the output
   localparam integer ExpMetaWidth               = 32;   // [31:0] exp buffer metadata
@@ -118,6 +120,9 @@ module a3_mid_output (
   // The first row is read in the cycle the stage accepts the query; cnt_q is 0 whenever no read is under way.
   wire last_issue = start ? (rows == 7'd1) : (issue_q & (left_q == 7'd1));
   wire done = tag8_valid_q & tag8_last_q;
+  // The result is pushed from the accumulator registers the cycle after the last accumulation; the
+  // exp buffer's bank (whose metadata the result carries) is released and the stage freed with it.
+  reg push_q;
 
   // ---- tag0 -> tag1: e registered out of the memory; expsum registered when the stage accepts the
   // query, so that the divider starts at flip-flops, not at the buffers' bank selects ----
@@ -137,184 +142,217 @@ module a3_mid_output (
 
   // ---- tagtag7 -> tag8: the value row, registered out of the memory, weighted (one
   // multiplier per element, in two registered halves: the weight times the element's low ElementLowBits
-  // bits, unsigned, and times its high bits); the accumulators add both halves ----
+  // bits, unsigned, and times its high bits). Each half has an accumulator of its own, so each adds two
+  // operands; their sum, the output, is formed from the registers when the result is pushed ----
   reg [RowWidth-1:0] v_q;
   wire [ElementWidth-1:0] v0 = v_q[0*ElementWidth +: ElementWidth];
   wire signed [WeightedLowWidth-1:0] wlo0_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v0[ElementLowBits-1:0] });
   wire signed [WeightedHighWidth-1:0] whi0_d = $signed({ 1'b0, weight }) * $signed(v0[ElementWidth-1:ElementLowBits]);
   reg signed [WeightedLowWidth-1:0] wlo0_q;
   reg signed [WeightedHighWidth-1:0] whi0_q;
-  reg signed [AccumulatorWidth-1:0] acc0_q;
-  wire signed [AccumulatorWidth-1:0] acc0_new = acc0_q + { {{7{whi0_q[14]}}, whi0_q}, 5'd0 } + {{10{wlo0_q[16]}}, wlo0_q};
-  wire signed [AccumulatorWidth-1:0] acc0_d = start ? 27'sd4 : tag8_valid_q ? acc0_new : acc0_q;
-  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
-  wire [OutputWidth-1:0] out0 = { acc0_new[AccumulatorWidth-1], acc0_new[AccumulatorWidth-1:OutputShift] };
-  wire unused_acc0 = &{ 1'b0, acc0_new[OutputShift-1:0] };
+  reg signed [AccumulatorLowWidth-1:0] alo0_q;
+  reg signed [AccumulatorHighWidth-1:0] ahi0_q;
+  wire signed [AccumulatorLowWidth-1:0] alo0_d = start ? 23'sd4 : tag8_valid_q ? alo0_q + {{6{wlo0_q[16]}}, wlo0_q} : alo0_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi0_d = start ? 22'sd0 : tag8_valid_q ? ahi0_q + {{7{whi0_q[14]}}, whi0_q} : ahi0_q;
+  wire signed [AccumulatorWidth-1:0] acc0 = { ahi0_q, 5'd0 } + {{4{alo0_q[22]}}, alo0_q};
+  // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
+  wire [OutputWidth-1:0] out0 = { acc0[AccumulatorWidth-1], acc0[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc0 = &{ 1'b0, acc0[OutputShift-1:0] };
   wire [ElementWidth-1:0] v1 = v_q[1*ElementWidth +: ElementWidth];
   wire signed [WeightedLowWidth-1:0] wlo1_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v1[ElementLowBits-1:0] });
   wire signed [WeightedHighWidth-1:0] whi1_d = $signed({ 1'b0, weight }) * $signed(v1[ElementWidth-1:ElementLowBits]);
   reg signed [WeightedLowWidth-1:0] wlo1_q;
   reg signed [WeightedHighWidth-1:0] whi1_q;
-  reg signed [AccumulatorWidth-1:0] acc1_q;
-  wire signed [AccumulatorWidth-1:0] acc1_new = acc1_q + { {{7{whi1_q[14]}}, whi1_q}, 5'd0 } + {{10{wlo1_q[16]}}, wlo1_q};
-  wire signed [AccumulatorWidth-1:0] acc1_d = start ? 27'sd4 : tag8_valid_q ? acc1_new : acc1_q;
-  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
-  wire [OutputWidth-1:0] out1 = { acc1_new[AccumulatorWidth-1], acc1_new[AccumulatorWidth-1:OutputShift] };
-  wire unused_acc1 = &{ 1'b0, acc1_new[OutputShift-1:0] };
+  reg signed [AccumulatorLowWidth-1:0] alo1_q;
+  reg signed [AccumulatorHighWidth-1:0] ahi1_q;
+  wire signed [AccumulatorLowWidth-1:0] alo1_d = start ? 23'sd4 : tag8_valid_q ? alo1_q + {{6{wlo1_q[16]}}, wlo1_q} : alo1_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi1_d = start ? 22'sd0 : tag8_valid_q ? ahi1_q + {{7{whi1_q[14]}}, whi1_q} : ahi1_q;
+  wire signed [AccumulatorWidth-1:0] acc1 = { ahi1_q, 5'd0 } + {{4{alo1_q[22]}}, alo1_q};
+  // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
+  wire [OutputWidth-1:0] out1 = { acc1[AccumulatorWidth-1], acc1[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc1 = &{ 1'b0, acc1[OutputShift-1:0] };
   wire [ElementWidth-1:0] v2 = v_q[2*ElementWidth +: ElementWidth];
   wire signed [WeightedLowWidth-1:0] wlo2_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v2[ElementLowBits-1:0] });
   wire signed [WeightedHighWidth-1:0] whi2_d = $signed({ 1'b0, weight }) * $signed(v2[ElementWidth-1:ElementLowBits]);
   reg signed [WeightedLowWidth-1:0] wlo2_q;
   reg signed [WeightedHighWidth-1:0] whi2_q;
-  reg signed [AccumulatorWidth-1:0] acc2_q;
-  wire signed [AccumulatorWidth-1:0] acc2_new = acc2_q + { {{7{whi2_q[14]}}, whi2_q}, 5'd0 } + {{10{wlo2_q[16]}}, wlo2_q};
-  wire signed [AccumulatorWidth-1:0] acc2_d = start ? 27'sd4 : tag8_valid_q ? acc2_new : acc2_q;
-  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
-  wire [OutputWidth-1:0] out2 = { acc2_new[AccumulatorWidth-1], acc2_new[AccumulatorWidth-1:OutputShift] };
-  wire unused_acc2 = &{ 1'b0, acc2_new[OutputShift-1:0] };
+  reg signed [AccumulatorLowWidth-1:0] alo2_q;
+  reg signed [AccumulatorHighWidth-1:0] ahi2_q;
+  wire signed [AccumulatorLowWidth-1:0] alo2_d = start ? 23'sd4 : tag8_valid_q ? alo2_q + {{6{wlo2_q[16]}}, wlo2_q} : alo2_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi2_d = start ? 22'sd0 : tag8_valid_q ? ahi2_q + {{7{whi2_q[14]}}, whi2_q} : ahi2_q;
+  wire signed [AccumulatorWidth-1:0] acc2 = { ahi2_q, 5'd0 } + {{4{alo2_q[22]}}, alo2_q};
+  // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
+  wire [OutputWidth-1:0] out2 = { acc2[AccumulatorWidth-1], acc2[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc2 = &{ 1'b0, acc2[OutputShift-1:0] };
   wire [ElementWidth-1:0] v3 = v_q[3*ElementWidth +: ElementWidth];
   wire signed [WeightedLowWidth-1:0] wlo3_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v3[ElementLowBits-1:0] });
   wire signed [WeightedHighWidth-1:0] whi3_d = $signed({ 1'b0, weight }) * $signed(v3[ElementWidth-1:ElementLowBits]);
   reg signed [WeightedLowWidth-1:0] wlo3_q;
   reg signed [WeightedHighWidth-1:0] whi3_q;
-  reg signed [AccumulatorWidth-1:0] acc3_q;
-  wire signed [AccumulatorWidth-1:0] acc3_new = acc3_q + { {{7{whi3_q[14]}}, whi3_q}, 5'd0 } + {{10{wlo3_q[16]}}, wlo3_q};
-  wire signed [AccumulatorWidth-1:0] acc3_d = start ? 27'sd4 : tag8_valid_q ? acc3_new : acc3_q;
-  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
-  wire [OutputWidth-1:0] out3 = { acc3_new[AccumulatorWidth-1], acc3_new[AccumulatorWidth-1:OutputShift] };
-  wire unused_acc3 = &{ 1'b0, acc3_new[OutputShift-1:0] };
+  reg signed [AccumulatorLowWidth-1:0] alo3_q;
+  reg signed [AccumulatorHighWidth-1:0] ahi3_q;
+  wire signed [AccumulatorLowWidth-1:0] alo3_d = start ? 23'sd4 : tag8_valid_q ? alo3_q + {{6{wlo3_q[16]}}, wlo3_q} : alo3_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi3_d = start ? 22'sd0 : tag8_valid_q ? ahi3_q + {{7{whi3_q[14]}}, whi3_q} : ahi3_q;
+  wire signed [AccumulatorWidth-1:0] acc3 = { ahi3_q, 5'd0 } + {{4{alo3_q[22]}}, alo3_q};
+  // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
+  wire [OutputWidth-1:0] out3 = { acc3[AccumulatorWidth-1], acc3[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc3 = &{ 1'b0, acc3[OutputShift-1:0] };
   wire [ElementWidth-1:0] v4 = v_q[4*ElementWidth +: ElementWidth];
   wire signed [WeightedLowWidth-1:0] wlo4_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v4[ElementLowBits-1:0] });
   wire signed [WeightedHighWidth-1:0] whi4_d = $signed({ 1'b0, weight }) * $signed(v4[ElementWidth-1:ElementLowBits]);
   reg signed [WeightedLowWidth-1:0] wlo4_q;
   reg signed [WeightedHighWidth-1:0] whi4_q;
-  reg signed [AccumulatorWidth-1:0] acc4_q;
-  wire signed [AccumulatorWidth-1:0] acc4_new = acc4_q + { {{7{whi4_q[14]}}, whi4_q}, 5'd0 } + {{10{wlo4_q[16]}}, wlo4_q};
-  wire signed [AccumulatorWidth-1:0] acc4_d = start ? 27'sd4 : tag8_valid_q ? acc4_new : acc4_q;
-  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
-  wire [OutputWidth-1:0] out4 = { acc4_new[AccumulatorWidth-1], acc4_new[AccumulatorWidth-1:OutputShift] };
-  wire unused_acc4 = &{ 1'b0, acc4_new[OutputShift-1:0] };
+  reg signed [AccumulatorLowWidth-1:0] alo4_q;
+  reg signed [AccumulatorHighWidth-1:0] ahi4_q;
+  wire signed [AccumulatorLowWidth-1:0] alo4_d = start ? 23'sd4 : tag8_valid_q ? alo4_q + {{6{wlo4_q[16]}}, wlo4_q} : alo4_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi4_d = start ? 22'sd0 : tag8_valid_q ? ahi4_q + {{7{whi4_q[14]}}, whi4_q} : ahi4_q;
+  wire signed [AccumulatorWidth-1:0] acc4 = { ahi4_q, 5'd0 } + {{4{alo4_q[22]}}, alo4_q};
+  // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
+  wire [OutputWidth-1:0] out4 = { acc4[AccumulatorWidth-1], acc4[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc4 = &{ 1'b0, acc4[OutputShift-1:0] };
   wire [ElementWidth-1:0] v5 = v_q[5*ElementWidth +: ElementWidth];
   wire signed [WeightedLowWidth-1:0] wlo5_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v5[ElementLowBits-1:0] });
   wire signed [WeightedHighWidth-1:0] whi5_d = $signed({ 1'b0, weight }) * $signed(v5[ElementWidth-1:ElementLowBits]);
   reg signed [WeightedLowWidth-1:0] wlo5_q;
   reg signed [WeightedHighWidth-1:0] whi5_q;
-  reg signed [AccumulatorWidth-1:0] acc5_q;
-  wire signed [AccumulatorWidth-1:0] acc5_new = acc5_q + { {{7{whi5_q[14]}}, whi5_q}, 5'd0 } + {{10{wlo5_q[16]}}, wlo5_q};
-  wire signed [AccumulatorWidth-1:0] acc5_d = start ? 27'sd4 : tag8_valid_q ? acc5_new : acc5_q;
-  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
-  wire [OutputWidth-1:0] out5 = { acc5_new[AccumulatorWidth-1], acc5_new[AccumulatorWidth-1:OutputShift] };
-  wire unused_acc5 = &{ 1'b0, acc5_new[OutputShift-1:0] };
+  reg signed [AccumulatorLowWidth-1:0] alo5_q;
+  reg signed [AccumulatorHighWidth-1:0] ahi5_q;
+  wire signed [AccumulatorLowWidth-1:0] alo5_d = start ? 23'sd4 : tag8_valid_q ? alo5_q + {{6{wlo5_q[16]}}, wlo5_q} : alo5_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi5_d = start ? 22'sd0 : tag8_valid_q ? ahi5_q + {{7{whi5_q[14]}}, whi5_q} : ahi5_q;
+  wire signed [AccumulatorWidth-1:0] acc5 = { ahi5_q, 5'd0 } + {{4{alo5_q[22]}}, alo5_q};
+  // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
+  wire [OutputWidth-1:0] out5 = { acc5[AccumulatorWidth-1], acc5[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc5 = &{ 1'b0, acc5[OutputShift-1:0] };
   wire [ElementWidth-1:0] v6 = v_q[6*ElementWidth +: ElementWidth];
   wire signed [WeightedLowWidth-1:0] wlo6_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v6[ElementLowBits-1:0] });
   wire signed [WeightedHighWidth-1:0] whi6_d = $signed({ 1'b0, weight }) * $signed(v6[ElementWidth-1:ElementLowBits]);
   reg signed [WeightedLowWidth-1:0] wlo6_q;
   reg signed [WeightedHighWidth-1:0] whi6_q;
-  reg signed [AccumulatorWidth-1:0] acc6_q;
-  wire signed [AccumulatorWidth-1:0] acc6_new = acc6_q + { {{7{whi6_q[14]}}, whi6_q}, 5'd0 } + {{10{wlo6_q[16]}}, wlo6_q};
-  wire signed [AccumulatorWidth-1:0] acc6_d = start ? 27'sd4 : tag8_valid_q ? acc6_new : acc6_q;
-  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
-  wire [OutputWidth-1:0] out6 = { acc6_new[AccumulatorWidth-1], acc6_new[AccumulatorWidth-1:OutputShift] };
-  wire unused_acc6 = &{ 1'b0, acc6_new[OutputShift-1:0] };
+  reg signed [AccumulatorLowWidth-1:0] alo6_q;
+  reg signed [AccumulatorHighWidth-1:0] ahi6_q;
+  wire signed [AccumulatorLowWidth-1:0] alo6_d = start ? 23'sd4 : tag8_valid_q ? alo6_q + {{6{wlo6_q[16]}}, wlo6_q} : alo6_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi6_d = start ? 22'sd0 : tag8_valid_q ? ahi6_q + {{7{whi6_q[14]}}, whi6_q} : ahi6_q;
+  wire signed [AccumulatorWidth-1:0] acc6 = { ahi6_q, 5'd0 } + {{4{alo6_q[22]}}, alo6_q};
+  // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
+  wire [OutputWidth-1:0] out6 = { acc6[AccumulatorWidth-1], acc6[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc6 = &{ 1'b0, acc6[OutputShift-1:0] };
   wire [ElementWidth-1:0] v7 = v_q[7*ElementWidth +: ElementWidth];
   wire signed [WeightedLowWidth-1:0] wlo7_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v7[ElementLowBits-1:0] });
   wire signed [WeightedHighWidth-1:0] whi7_d = $signed({ 1'b0, weight }) * $signed(v7[ElementWidth-1:ElementLowBits]);
   reg signed [WeightedLowWidth-1:0] wlo7_q;
   reg signed [WeightedHighWidth-1:0] whi7_q;
-  reg signed [AccumulatorWidth-1:0] acc7_q;
-  wire signed [AccumulatorWidth-1:0] acc7_new = acc7_q + { {{7{whi7_q[14]}}, whi7_q}, 5'd0 } + {{10{wlo7_q[16]}}, wlo7_q};
-  wire signed [AccumulatorWidth-1:0] acc7_d = start ? 27'sd4 : tag8_valid_q ? acc7_new : acc7_q;
-  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
-  wire [OutputWidth-1:0] out7 = { acc7_new[AccumulatorWidth-1], acc7_new[AccumulatorWidth-1:OutputShift] };
-  wire unused_acc7 = &{ 1'b0, acc7_new[OutputShift-1:0] };
+  reg signed [AccumulatorLowWidth-1:0] alo7_q;
+  reg signed [AccumulatorHighWidth-1:0] ahi7_q;
+  wire signed [AccumulatorLowWidth-1:0] alo7_d = start ? 23'sd4 : tag8_valid_q ? alo7_q + {{6{wlo7_q[16]}}, wlo7_q} : alo7_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi7_d = start ? 22'sd0 : tag8_valid_q ? ahi7_q + {{7{whi7_q[14]}}, whi7_q} : ahi7_q;
+  wire signed [AccumulatorWidth-1:0] acc7 = { ahi7_q, 5'd0 } + {{4{alo7_q[22]}}, alo7_q};
+  // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
+  wire [OutputWidth-1:0] out7 = { acc7[AccumulatorWidth-1], acc7[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc7 = &{ 1'b0, acc7[OutputShift-1:0] };
   wire [ElementWidth-1:0] v8 = v_q[8*ElementWidth +: ElementWidth];
   wire signed [WeightedLowWidth-1:0] wlo8_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v8[ElementLowBits-1:0] });
   wire signed [WeightedHighWidth-1:0] whi8_d = $signed({ 1'b0, weight }) * $signed(v8[ElementWidth-1:ElementLowBits]);
   reg signed [WeightedLowWidth-1:0] wlo8_q;
   reg signed [WeightedHighWidth-1:0] whi8_q;
-  reg signed [AccumulatorWidth-1:0] acc8_q;
-  wire signed [AccumulatorWidth-1:0] acc8_new = acc8_q + { {{7{whi8_q[14]}}, whi8_q}, 5'd0 } + {{10{wlo8_q[16]}}, wlo8_q};
-  wire signed [AccumulatorWidth-1:0] acc8_d = start ? 27'sd4 : tag8_valid_q ? acc8_new : acc8_q;
-  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
-  wire [OutputWidth-1:0] out8 = { acc8_new[AccumulatorWidth-1], acc8_new[AccumulatorWidth-1:OutputShift] };
-  wire unused_acc8 = &{ 1'b0, acc8_new[OutputShift-1:0] };
+  reg signed [AccumulatorLowWidth-1:0] alo8_q;
+  reg signed [AccumulatorHighWidth-1:0] ahi8_q;
+  wire signed [AccumulatorLowWidth-1:0] alo8_d = start ? 23'sd4 : tag8_valid_q ? alo8_q + {{6{wlo8_q[16]}}, wlo8_q} : alo8_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi8_d = start ? 22'sd0 : tag8_valid_q ? ahi8_q + {{7{whi8_q[14]}}, whi8_q} : ahi8_q;
+  wire signed [AccumulatorWidth-1:0] acc8 = { ahi8_q, 5'd0 } + {{4{alo8_q[22]}}, alo8_q};
+  // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
+  wire [OutputWidth-1:0] out8 = { acc8[AccumulatorWidth-1], acc8[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc8 = &{ 1'b0, acc8[OutputShift-1:0] };
   wire [ElementWidth-1:0] v9 = v_q[9*ElementWidth +: ElementWidth];
   wire signed [WeightedLowWidth-1:0] wlo9_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v9[ElementLowBits-1:0] });
   wire signed [WeightedHighWidth-1:0] whi9_d = $signed({ 1'b0, weight }) * $signed(v9[ElementWidth-1:ElementLowBits]);
   reg signed [WeightedLowWidth-1:0] wlo9_q;
   reg signed [WeightedHighWidth-1:0] whi9_q;
-  reg signed [AccumulatorWidth-1:0] acc9_q;
-  wire signed [AccumulatorWidth-1:0] acc9_new = acc9_q + { {{7{whi9_q[14]}}, whi9_q}, 5'd0 } + {{10{wlo9_q[16]}}, wlo9_q};
-  wire signed [AccumulatorWidth-1:0] acc9_d = start ? 27'sd4 : tag8_valid_q ? acc9_new : acc9_q;
-  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
-  wire [OutputWidth-1:0] out9 = { acc9_new[AccumulatorWidth-1], acc9_new[AccumulatorWidth-1:OutputShift] };
-  wire unused_acc9 = &{ 1'b0, acc9_new[OutputShift-1:0] };
+  reg signed [AccumulatorLowWidth-1:0] alo9_q;
+  reg signed [AccumulatorHighWidth-1:0] ahi9_q;
+  wire signed [AccumulatorLowWidth-1:0] alo9_d = start ? 23'sd4 : tag8_valid_q ? alo9_q + {{6{wlo9_q[16]}}, wlo9_q} : alo9_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi9_d = start ? 22'sd0 : tag8_valid_q ? ahi9_q + {{7{whi9_q[14]}}, whi9_q} : ahi9_q;
+  wire signed [AccumulatorWidth-1:0] acc9 = { ahi9_q, 5'd0 } + {{4{alo9_q[22]}}, alo9_q};
+  // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
+  wire [OutputWidth-1:0] out9 = { acc9[AccumulatorWidth-1], acc9[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc9 = &{ 1'b0, acc9[OutputShift-1:0] };
   wire [ElementWidth-1:0] v10 = v_q[10*ElementWidth +: ElementWidth];
   wire signed [WeightedLowWidth-1:0] wlo10_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v10[ElementLowBits-1:0] });
   wire signed [WeightedHighWidth-1:0] whi10_d = $signed({ 1'b0, weight }) * $signed(v10[ElementWidth-1:ElementLowBits]);
   reg signed [WeightedLowWidth-1:0] wlo10_q;
   reg signed [WeightedHighWidth-1:0] whi10_q;
-  reg signed [AccumulatorWidth-1:0] acc10_q;
-  wire signed [AccumulatorWidth-1:0] acc10_new = acc10_q + { {{7{whi10_q[14]}}, whi10_q}, 5'd0 } + {{10{wlo10_q[16]}}, wlo10_q};
-  wire signed [AccumulatorWidth-1:0] acc10_d = start ? 27'sd4 : tag8_valid_q ? acc10_new : acc10_q;
-  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
-  wire [OutputWidth-1:0] out10 = { acc10_new[AccumulatorWidth-1], acc10_new[AccumulatorWidth-1:OutputShift] };
-  wire unused_acc10 = &{ 1'b0, acc10_new[OutputShift-1:0] };
+  reg signed [AccumulatorLowWidth-1:0] alo10_q;
+  reg signed [AccumulatorHighWidth-1:0] ahi10_q;
+  wire signed [AccumulatorLowWidth-1:0] alo10_d = start ? 23'sd4 : tag8_valid_q ? alo10_q + {{6{wlo10_q[16]}}, wlo10_q} : alo10_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi10_d = start ? 22'sd0 : tag8_valid_q ? ahi10_q + {{7{whi10_q[14]}}, whi10_q} : ahi10_q;
+  wire signed [AccumulatorWidth-1:0] acc10 = { ahi10_q, 5'd0 } + {{4{alo10_q[22]}}, alo10_q};
+  // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
+  wire [OutputWidth-1:0] out10 = { acc10[AccumulatorWidth-1], acc10[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc10 = &{ 1'b0, acc10[OutputShift-1:0] };
   wire [ElementWidth-1:0] v11 = v_q[11*ElementWidth +: ElementWidth];
   wire signed [WeightedLowWidth-1:0] wlo11_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v11[ElementLowBits-1:0] });
   wire signed [WeightedHighWidth-1:0] whi11_d = $signed({ 1'b0, weight }) * $signed(v11[ElementWidth-1:ElementLowBits]);
   reg signed [WeightedLowWidth-1:0] wlo11_q;
   reg signed [WeightedHighWidth-1:0] whi11_q;
-  reg signed [AccumulatorWidth-1:0] acc11_q;
-  wire signed [AccumulatorWidth-1:0] acc11_new = acc11_q + { {{7{whi11_q[14]}}, whi11_q}, 5'd0 } + {{10{wlo11_q[16]}}, wlo11_q};
-  wire signed [AccumulatorWidth-1:0] acc11_d = start ? 27'sd4 : tag8_valid_q ? acc11_new : acc11_q;
-  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
-  wire [OutputWidth-1:0] out11 = { acc11_new[AccumulatorWidth-1], acc11_new[AccumulatorWidth-1:OutputShift] };
-  wire unused_acc11 = &{ 1'b0, acc11_new[OutputShift-1:0] };
+  reg signed [AccumulatorLowWidth-1:0] alo11_q;
+  reg signed [AccumulatorHighWidth-1:0] ahi11_q;
+  wire signed [AccumulatorLowWidth-1:0] alo11_d = start ? 23'sd4 : tag8_valid_q ? alo11_q + {{6{wlo11_q[16]}}, wlo11_q} : alo11_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi11_d = start ? 22'sd0 : tag8_valid_q ? ahi11_q + {{7{whi11_q[14]}}, whi11_q} : ahi11_q;
+  wire signed [AccumulatorWidth-1:0] acc11 = { ahi11_q, 5'd0 } + {{4{alo11_q[22]}}, alo11_q};
+  // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
+  wire [OutputWidth-1:0] out11 = { acc11[AccumulatorWidth-1], acc11[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc11 = &{ 1'b0, acc11[OutputShift-1:0] };
   wire [ElementWidth-1:0] v12 = v_q[12*ElementWidth +: ElementWidth];
   wire signed [WeightedLowWidth-1:0] wlo12_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v12[ElementLowBits-1:0] });
   wire signed [WeightedHighWidth-1:0] whi12_d = $signed({ 1'b0, weight }) * $signed(v12[ElementWidth-1:ElementLowBits]);
   reg signed [WeightedLowWidth-1:0] wlo12_q;
   reg signed [WeightedHighWidth-1:0] whi12_q;
-  reg signed [AccumulatorWidth-1:0] acc12_q;
-  wire signed [AccumulatorWidth-1:0] acc12_new = acc12_q + { {{7{whi12_q[14]}}, whi12_q}, 5'd0 } + {{10{wlo12_q[16]}}, wlo12_q};
-  wire signed [AccumulatorWidth-1:0] acc12_d = start ? 27'sd4 : tag8_valid_q ? acc12_new : acc12_q;
-  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
-  wire [OutputWidth-1:0] out12 = { acc12_new[AccumulatorWidth-1], acc12_new[AccumulatorWidth-1:OutputShift] };
-  wire unused_acc12 = &{ 1'b0, acc12_new[OutputShift-1:0] };
+  reg signed [AccumulatorLowWidth-1:0] alo12_q;
+  reg signed [AccumulatorHighWidth-1:0] ahi12_q;
+  wire signed [AccumulatorLowWidth-1:0] alo12_d = start ? 23'sd4 : tag8_valid_q ? alo12_q + {{6{wlo12_q[16]}}, wlo12_q} : alo12_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi12_d = start ? 22'sd0 : tag8_valid_q ? ahi12_q + {{7{whi12_q[14]}}, whi12_q} : ahi12_q;
+  wire signed [AccumulatorWidth-1:0] acc12 = { ahi12_q, 5'd0 } + {{4{alo12_q[22]}}, alo12_q};
+  // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
+  wire [OutputWidth-1:0] out12 = { acc12[AccumulatorWidth-1], acc12[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc12 = &{ 1'b0, acc12[OutputShift-1:0] };
   wire [ElementWidth-1:0] v13 = v_q[13*ElementWidth +: ElementWidth];
   wire signed [WeightedLowWidth-1:0] wlo13_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v13[ElementLowBits-1:0] });
   wire signed [WeightedHighWidth-1:0] whi13_d = $signed({ 1'b0, weight }) * $signed(v13[ElementWidth-1:ElementLowBits]);
   reg signed [WeightedLowWidth-1:0] wlo13_q;
   reg signed [WeightedHighWidth-1:0] whi13_q;
-  reg signed [AccumulatorWidth-1:0] acc13_q;
-  wire signed [AccumulatorWidth-1:0] acc13_new = acc13_q + { {{7{whi13_q[14]}}, whi13_q}, 5'd0 } + {{10{wlo13_q[16]}}, wlo13_q};
-  wire signed [AccumulatorWidth-1:0] acc13_d = start ? 27'sd4 : tag8_valid_q ? acc13_new : acc13_q;
-  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
-  wire [OutputWidth-1:0] out13 = { acc13_new[AccumulatorWidth-1], acc13_new[AccumulatorWidth-1:OutputShift] };
-  wire unused_acc13 = &{ 1'b0, acc13_new[OutputShift-1:0] };
+  reg signed [AccumulatorLowWidth-1:0] alo13_q;
+  reg signed [AccumulatorHighWidth-1:0] ahi13_q;
+  wire signed [AccumulatorLowWidth-1:0] alo13_d = start ? 23'sd4 : tag8_valid_q ? alo13_q + {{6{wlo13_q[16]}}, wlo13_q} : alo13_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi13_d = start ? 22'sd0 : tag8_valid_q ? ahi13_q + {{7{whi13_q[14]}}, whi13_q} : ahi13_q;
+  wire signed [AccumulatorWidth-1:0] acc13 = { ahi13_q, 5'd0 } + {{4{alo13_q[22]}}, alo13_q};
+  // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
+  wire [OutputWidth-1:0] out13 = { acc13[AccumulatorWidth-1], acc13[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc13 = &{ 1'b0, acc13[OutputShift-1:0] };
   wire [ElementWidth-1:0] v14 = v_q[14*ElementWidth +: ElementWidth];
   wire signed [WeightedLowWidth-1:0] wlo14_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v14[ElementLowBits-1:0] });
   wire signed [WeightedHighWidth-1:0] whi14_d = $signed({ 1'b0, weight }) * $signed(v14[ElementWidth-1:ElementLowBits]);
   reg signed [WeightedLowWidth-1:0] wlo14_q;
   reg signed [WeightedHighWidth-1:0] whi14_q;
-  reg signed [AccumulatorWidth-1:0] acc14_q;
-  wire signed [AccumulatorWidth-1:0] acc14_new = acc14_q + { {{7{whi14_q[14]}}, whi14_q}, 5'd0 } + {{10{wlo14_q[16]}}, wlo14_q};
-  wire signed [AccumulatorWidth-1:0] acc14_d = start ? 27'sd4 : tag8_valid_q ? acc14_new : acc14_q;
-  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
-  wire [OutputWidth-1:0] out14 = { acc14_new[AccumulatorWidth-1], acc14_new[AccumulatorWidth-1:OutputShift] };
-  wire unused_acc14 = &{ 1'b0, acc14_new[OutputShift-1:0] };
+  reg signed [AccumulatorLowWidth-1:0] alo14_q;
+  reg signed [AccumulatorHighWidth-1:0] ahi14_q;
+  wire signed [AccumulatorLowWidth-1:0] alo14_d = start ? 23'sd4 : tag8_valid_q ? alo14_q + {{6{wlo14_q[16]}}, wlo14_q} : alo14_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi14_d = start ? 22'sd0 : tag8_valid_q ? ahi14_q + {{7{whi14_q[14]}}, whi14_q} : ahi14_q;
+  wire signed [AccumulatorWidth-1:0] acc14 = { ahi14_q, 5'd0 } + {{4{alo14_q[22]}}, alo14_q};
+  // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
+  wire [OutputWidth-1:0] out14 = { acc14[AccumulatorWidth-1], acc14[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc14 = &{ 1'b0, acc14[OutputShift-1:0] };
   wire [ElementWidth-1:0] v15 = v_q[15*ElementWidth +: ElementWidth];
   wire signed [WeightedLowWidth-1:0] wlo15_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v15[ElementLowBits-1:0] });
   wire signed [WeightedHighWidth-1:0] whi15_d = $signed({ 1'b0, weight }) * $signed(v15[ElementWidth-1:ElementLowBits]);
   reg signed [WeightedLowWidth-1:0] wlo15_q;
   reg signed [WeightedHighWidth-1:0] whi15_q;
-  reg signed [AccumulatorWidth-1:0] acc15_q;
-  wire signed [AccumulatorWidth-1:0] acc15_new = acc15_q + { {{7{whi15_q[14]}}, whi15_q}, 5'd0 } + {{10{wlo15_q[16]}}, wlo15_q};
-  wire signed [AccumulatorWidth-1:0] acc15_d = start ? 27'sd4 : tag8_valid_q ? acc15_new : acc15_q;
-  // The accumulator starts at half an output step, so the output is its top bits: rounded half up.
-  wire [OutputWidth-1:0] out15 = { acc15_new[AccumulatorWidth-1], acc15_new[AccumulatorWidth-1:OutputShift] };
-  wire unused_acc15 = &{ 1'b0, acc15_new[OutputShift-1:0] };
+  reg signed [AccumulatorLowWidth-1:0] alo15_q;
+  reg signed [AccumulatorHighWidth-1:0] ahi15_q;
+  wire signed [AccumulatorLowWidth-1:0] alo15_d = start ? 23'sd4 : tag8_valid_q ? alo15_q + {{6{wlo15_q[16]}}, wlo15_q} : alo15_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi15_d = start ? 22'sd0 : tag8_valid_q ? ahi15_q + {{7{whi15_q[14]}}, whi15_q} : ahi15_q;
+  wire signed [AccumulatorWidth-1:0] acc15 = { ahi15_q, 5'd0 } + {{4{alo15_q[22]}}, alo15_q};
+  // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
+  wire [OutputWidth-1:0] out15 = { acc15[AccumulatorWidth-1], acc15[AccumulatorWidth-1:OutputShift] };
+  wire unused_acc15 = &{ 1'b0, acc15[OutputShift-1:0] };
 
   wire [ResultEntryDataWidth-1:0] result_data;
 
@@ -331,7 +369,7 @@ module a3_mid_output (
       cnt_d = last_issue ? 7'd0 : cnt_q + 7'd1;
       left_d = (start ? rows : left_q) - 7'd1;
     end
-    if (done) begin
+    if (push_q) begin
       busy_d = 1'b0;
     end
   end
@@ -339,6 +377,7 @@ module a3_mid_output (
   always @(posedge clk_i) begin
     if (rst_i) begin
       busy_q <= 1'b0;
+      push_q <= 1'b0;
       issue_q <= 1'b0;
       cnt_q <= 7'd0;
       left_q <= 7'd0;
@@ -362,6 +401,7 @@ module a3_mid_output (
       tag8_last_q <= 1'b0;
     end else begin
       busy_q <= busy_d;
+      push_q <= done;
       issue_q <= issue_d;
       cnt_q <= cnt_d;
       left_q <= left_d;
@@ -399,61 +439,77 @@ module a3_mid_output (
     tag5_row_q <= tag4_row_q;
     wlo0_q <= wlo0_d;
     whi0_q <= whi0_d;
-    acc0_q <= acc0_d;
+    alo0_q <= alo0_d;
+    ahi0_q <= ahi0_d;
     wlo1_q <= wlo1_d;
     whi1_q <= whi1_d;
-    acc1_q <= acc1_d;
+    alo1_q <= alo1_d;
+    ahi1_q <= ahi1_d;
     wlo2_q <= wlo2_d;
     whi2_q <= whi2_d;
-    acc2_q <= acc2_d;
+    alo2_q <= alo2_d;
+    ahi2_q <= ahi2_d;
     wlo3_q <= wlo3_d;
     whi3_q <= whi3_d;
-    acc3_q <= acc3_d;
+    alo3_q <= alo3_d;
+    ahi3_q <= ahi3_d;
     wlo4_q <= wlo4_d;
     whi4_q <= whi4_d;
-    acc4_q <= acc4_d;
+    alo4_q <= alo4_d;
+    ahi4_q <= ahi4_d;
     wlo5_q <= wlo5_d;
     whi5_q <= whi5_d;
-    acc5_q <= acc5_d;
+    alo5_q <= alo5_d;
+    ahi5_q <= ahi5_d;
     wlo6_q <= wlo6_d;
     whi6_q <= whi6_d;
-    acc6_q <= acc6_d;
+    alo6_q <= alo6_d;
+    ahi6_q <= ahi6_d;
     wlo7_q <= wlo7_d;
     whi7_q <= whi7_d;
-    acc7_q <= acc7_d;
+    alo7_q <= alo7_d;
+    ahi7_q <= ahi7_d;
     wlo8_q <= wlo8_d;
     whi8_q <= whi8_d;
-    acc8_q <= acc8_d;
+    alo8_q <= alo8_d;
+    ahi8_q <= ahi8_d;
     wlo9_q <= wlo9_d;
     whi9_q <= whi9_d;
-    acc9_q <= acc9_d;
+    alo9_q <= alo9_d;
+    ahi9_q <= ahi9_d;
     wlo10_q <= wlo10_d;
     whi10_q <= whi10_d;
-    acc10_q <= acc10_d;
+    alo10_q <= alo10_d;
+    ahi10_q <= ahi10_d;
     wlo11_q <= wlo11_d;
     whi11_q <= whi11_d;
-    acc11_q <= acc11_d;
+    alo11_q <= alo11_d;
+    ahi11_q <= ahi11_d;
     wlo12_q <= wlo12_d;
     whi12_q <= whi12_d;
-    acc12_q <= acc12_d;
+    alo12_q <= alo12_d;
+    ahi12_q <= ahi12_d;
     wlo13_q <= wlo13_d;
     whi13_q <= whi13_d;
-    acc13_q <= acc13_d;
+    alo13_q <= alo13_d;
+    ahi13_q <= ahi13_d;
     wlo14_q <= wlo14_d;
     whi14_q <= whi14_d;
-    acc14_q <= acc14_d;
+    alo14_q <= alo14_d;
+    ahi14_q <= ahi14_d;
     wlo15_q <= wlo15_d;
     whi15_q <= whi15_d;
-    acc15_q <= acc15_d;
+    alo15_q <= alo15_d;
+    ahi15_q <= ahi15_d;
   end
 
   assign re_o = start | issue_q;
   assign raddr_o = cnt_q;
-  assign rd_release_o = done;
+  assign rd_release_o = push_q;
   // The value row is read so that its register holds it when the weight arrives.
   assign v_re_o = tag5_valid_q;
   assign v_raddr_o = tag5_row_q;
-  assign res_push_o = done;
+  assign res_push_o = push_q;
   assign res_data_o[ResultEntryFallbackLsb] = fallback;
   assign res_data_o[ResultEntryCandidatesLsb +: ResultEntryCandidatesWidth] = candidates;
   assign res_data_o[ResultEntryKeptLsb +: ResultEntryKeptWidth] = rows;

@@ -5786,7 +5786,9 @@ module a3_paper_candidate (
     carry_d = carry_q;
     gvalid_d = gvalid_q;
     pos_d = pos_q;
-    rows_mask_d = rows_mask_q;
+    // The rows-below-n mask follows the registered n a cycle after the accept (the first greedy update
+    // comes many cycles later), so it does not start at the query queue's head.
+    rows_mask_d = ~({MaxRows{1'b1}} << rows_q);
     if (start) begin
       busy_d = 1'b1;
       approx_d = in_approx;
@@ -5801,7 +5803,6 @@ module a3_paper_candidate (
       carry_d = 34'd0;
       gvalid_d = 320'd0;
       pos_d = 320'd0;
-      rows_mask_d = ~({MaxRows{1'b1}} << rows_eff);
     end
     if (in_fill) begin
       wait_d = wait_q - 4'd1;

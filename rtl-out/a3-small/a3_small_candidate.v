@@ -506,7 +506,9 @@ module a3_small_candidate (
     carry_d = carry_q;
     gvalid_d = gvalid_q;
     pos_d = pos_q;
-    rows_mask_d = rows_mask_q;
+    // The rows-below-n mask follows the registered n a cycle after the accept (the first greedy update
+    // comes many cycles later), so it does not start at the query queue's head.
+    rows_mask_d = ~({MaxRows{1'b1}} << rows_q);
     if (start) begin
       busy_d = 1'b1;
       approx_d = in_approx;
@@ -521,7 +523,6 @@ module a3_small_candidate (
       carry_d = 25'd0;
       gvalid_d = 16'd0;
       pos_d = 16'd0;
-      rows_mask_d = ~({MaxRows{1'b1}} << rows_eff);
     end
     if (in_fill) begin
       wait_d = wait_q - 3'd1;

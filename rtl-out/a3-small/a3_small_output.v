@@ -7,8 +7,8 @@
 
 // Output module (paper section III-A): reads (rowId, e) from the exp buffer one row per cycle,
 // divides e by the query's expsum in a pipelined divider, reads the value row V[rowId], scales it
-// by the weight in 4 multipliers and accumulates in 4 accumulators. The last row
-// pushes the rounded output vector to the result queue.
+// by the weight in 4 multipliers and accumulates in 4 accumulators. The cycle after the
+// last row's accumulation the rounded output vector goes from the accumulator registers to the result queue.
 module a3_small_output (
   clk_i,
   rst_ni,
@@ -35,7 +35,9 @@ module a3_small_output (
   localparam integer ElementLowBits             = 5;   // low bits of a value element, multiplied (unsigned) apart from its high bits
   localparam integer WeightedLowWidth           = 15;  // the weight times a value element's low bits
   localparam integer WeightedHighWidth          = 13;  // the weight times a value element's signed high bits
-  localparam integer AccumulatorWidth           = 22;  // accumulator: s22.12
+  localparam integer AccumulatorLowWidth        = 18;  // low accumulator: the rounding start plus the weighted low parts (non-negative)
+  localparam integer AccumulatorHighWidth       = 17;  // high accumulator: the weighted high parts; shifted by ElementLowBits it has AccumulatorWidth
+  localparam integer AccumulatorWidth           = 22;  // accumulator (the two accumulators' sum): s22.12
   localparam integer OutputWidth                = 22;  // output element: s22.12
   localparam integer ExpMetaWidth               = 24;  // [23:0] exp buffer metadata
   localparam integer ExpMetaExpSumLsb           = 0;   // [12:0] sum of the kept rows' e
@@ -114,6 +116,9 @@ module a3_small_output (
   // The first row is read in the cycle the stage accepts the query; cnt_q is 0 whenever no read is under way.
   wire last_issue = start ? (rows == 5'd1) : (issue_q & (left_q == 5'd1));
   wire done = tag7_valid_q & tag7_last_q;
+  // The result is pushed from the accumulator registers the cycle after the last accumulation; the
+  // exp buffer's bank (whose metadata the result carries) is released and the stage freed with it.
+  reg push_q;
 
   // ---- tag0 -> tag1: e registered out of the memory; expsum registered when the stage accepts the
   // query, so that the divider starts at flip-flops, not at the buffers' bank selects ----
@@ -133,44 +138,53 @@ module a3_small_output (
 
   // ---- tagtag6 -> tag7: the value row, registered out of the memory, weighted (one
   // multiplier per element, in two registered halves: the weight times the element's low ElementLowBits
-  // bits, unsigned, and times its high bits); the accumulators add both halves ----
+  // bits, unsigned, and times its high bits). Each half has an accumulator of its own, so each adds two
+  // operands; their sum, the output, is formed from the registers when the result is pushed ----
   reg [RowWidth-1:0] v_q;
   wire [ElementWidth-1:0] v0 = v_q[0*ElementWidth +: ElementWidth];
   wire signed [WeightedLowWidth-1:0] wlo0_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v0[ElementLowBits-1:0] });
   wire signed [WeightedHighWidth-1:0] whi0_d = $signed({ 1'b0, weight }) * $signed(v0[ElementWidth-1:ElementLowBits]);
   reg signed [WeightedLowWidth-1:0] wlo0_q;
   reg signed [WeightedHighWidth-1:0] whi0_q;
-  reg signed [AccumulatorWidth-1:0] acc0_q;
-  wire signed [AccumulatorWidth-1:0] acc0_new = acc0_q + { {{4{whi0_q[12]}}, whi0_q}, 5'd0 } + {{7{wlo0_q[14]}}, wlo0_q};
-  wire signed [AccumulatorWidth-1:0] acc0_d = start ? 22'sd0 : tag7_valid_q ? acc0_new : acc0_q;
-  wire [OutputWidth-1:0] out0 = acc0_new;
+  reg signed [AccumulatorLowWidth-1:0] alo0_q;
+  reg signed [AccumulatorHighWidth-1:0] ahi0_q;
+  wire signed [AccumulatorLowWidth-1:0] alo0_d = start ? 18'sd0 : tag7_valid_q ? alo0_q + {{3{wlo0_q[14]}}, wlo0_q} : alo0_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi0_d = start ? 17'sd0 : tag7_valid_q ? ahi0_q + {{4{whi0_q[12]}}, whi0_q} : ahi0_q;
+  wire signed [AccumulatorWidth-1:0] acc0 = { ahi0_q, 5'd0 } + {{4{alo0_q[17]}}, alo0_q};
+  wire [OutputWidth-1:0] out0 = acc0;
   wire [ElementWidth-1:0] v1 = v_q[1*ElementWidth +: ElementWidth];
   wire signed [WeightedLowWidth-1:0] wlo1_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v1[ElementLowBits-1:0] });
   wire signed [WeightedHighWidth-1:0] whi1_d = $signed({ 1'b0, weight }) * $signed(v1[ElementWidth-1:ElementLowBits]);
   reg signed [WeightedLowWidth-1:0] wlo1_q;
   reg signed [WeightedHighWidth-1:0] whi1_q;
-  reg signed [AccumulatorWidth-1:0] acc1_q;
-  wire signed [AccumulatorWidth-1:0] acc1_new = acc1_q + { {{4{whi1_q[12]}}, whi1_q}, 5'd0 } + {{7{wlo1_q[14]}}, wlo1_q};
-  wire signed [AccumulatorWidth-1:0] acc1_d = start ? 22'sd0 : tag7_valid_q ? acc1_new : acc1_q;
-  wire [OutputWidth-1:0] out1 = acc1_new;
+  reg signed [AccumulatorLowWidth-1:0] alo1_q;
+  reg signed [AccumulatorHighWidth-1:0] ahi1_q;
+  wire signed [AccumulatorLowWidth-1:0] alo1_d = start ? 18'sd0 : tag7_valid_q ? alo1_q + {{3{wlo1_q[14]}}, wlo1_q} : alo1_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi1_d = start ? 17'sd0 : tag7_valid_q ? ahi1_q + {{4{whi1_q[12]}}, whi1_q} : ahi1_q;
+  wire signed [AccumulatorWidth-1:0] acc1 = { ahi1_q, 5'd0 } + {{4{alo1_q[17]}}, alo1_q};
+  wire [OutputWidth-1:0] out1 = acc1;
   wire [ElementWidth-1:0] v2 = v_q[2*ElementWidth +: ElementWidth];
   wire signed [WeightedLowWidth-1:0] wlo2_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v2[ElementLowBits-1:0] });
   wire signed [WeightedHighWidth-1:0] whi2_d = $signed({ 1'b0, weight }) * $signed(v2[ElementWidth-1:ElementLowBits]);
   reg signed [WeightedLowWidth-1:0] wlo2_q;
   reg signed [WeightedHighWidth-1:0] whi2_q;
-  reg signed [AccumulatorWidth-1:0] acc2_q;
-  wire signed [AccumulatorWidth-1:0] acc2_new = acc2_q + { {{4{whi2_q[12]}}, whi2_q}, 5'd0 } + {{7{wlo2_q[14]}}, wlo2_q};
-  wire signed [AccumulatorWidth-1:0] acc2_d = start ? 22'sd0 : tag7_valid_q ? acc2_new : acc2_q;
-  wire [OutputWidth-1:0] out2 = acc2_new;
+  reg signed [AccumulatorLowWidth-1:0] alo2_q;
+  reg signed [AccumulatorHighWidth-1:0] ahi2_q;
+  wire signed [AccumulatorLowWidth-1:0] alo2_d = start ? 18'sd0 : tag7_valid_q ? alo2_q + {{3{wlo2_q[14]}}, wlo2_q} : alo2_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi2_d = start ? 17'sd0 : tag7_valid_q ? ahi2_q + {{4{whi2_q[12]}}, whi2_q} : ahi2_q;
+  wire signed [AccumulatorWidth-1:0] acc2 = { ahi2_q, 5'd0 } + {{4{alo2_q[17]}}, alo2_q};
+  wire [OutputWidth-1:0] out2 = acc2;
   wire [ElementWidth-1:0] v3 = v_q[3*ElementWidth +: ElementWidth];
   wire signed [WeightedLowWidth-1:0] wlo3_d = $signed({ 1'b0, weight }) * $signed({ 1'b0, v3[ElementLowBits-1:0] });
   wire signed [WeightedHighWidth-1:0] whi3_d = $signed({ 1'b0, weight }) * $signed(v3[ElementWidth-1:ElementLowBits]);
   reg signed [WeightedLowWidth-1:0] wlo3_q;
   reg signed [WeightedHighWidth-1:0] whi3_q;
-  reg signed [AccumulatorWidth-1:0] acc3_q;
-  wire signed [AccumulatorWidth-1:0] acc3_new = acc3_q + { {{4{whi3_q[12]}}, whi3_q}, 5'd0 } + {{7{wlo3_q[14]}}, wlo3_q};
-  wire signed [AccumulatorWidth-1:0] acc3_d = start ? 22'sd0 : tag7_valid_q ? acc3_new : acc3_q;
-  wire [OutputWidth-1:0] out3 = acc3_new;
+  reg signed [AccumulatorLowWidth-1:0] alo3_q;
+  reg signed [AccumulatorHighWidth-1:0] ahi3_q;
+  wire signed [AccumulatorLowWidth-1:0] alo3_d = start ? 18'sd0 : tag7_valid_q ? alo3_q + {{3{wlo3_q[14]}}, wlo3_q} : alo3_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi3_d = start ? 17'sd0 : tag7_valid_q ? ahi3_q + {{4{whi3_q[12]}}, whi3_q} : ahi3_q;
+  wire signed [AccumulatorWidth-1:0] acc3 = { ahi3_q, 5'd0 } + {{4{alo3_q[17]}}, alo3_q};
+  wire [OutputWidth-1:0] out3 = acc3;
 
   wire [ResultEntryDataWidth-1:0] result_data;
 
@@ -187,7 +201,7 @@ module a3_small_output (
       cnt_d = last_issue ? 4'd0 : cnt_q + 4'd1;
       left_d = (start ? rows : left_q) - 5'd1;
     end
-    if (done) begin
+    if (push_q) begin
       busy_d = 1'b0;
     end
   end
@@ -195,6 +209,7 @@ module a3_small_output (
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       busy_q <= 1'b0;
+      push_q <= 1'b0;
       issue_q <= 1'b0;
       cnt_q <= 4'd0;
       left_q <= 5'd0;
@@ -216,6 +231,7 @@ module a3_small_output (
       tag7_last_q <= 1'b0;
     end else begin
       busy_q <= busy_d;
+      push_q <= done;
       issue_q <= issue_d;
       cnt_q <= cnt_d;
       left_q <= left_d;
@@ -250,25 +266,29 @@ module a3_small_output (
     tag4_row_q <= tag3_row_q;
     wlo0_q <= wlo0_d;
     whi0_q <= whi0_d;
-    acc0_q <= acc0_d;
+    alo0_q <= alo0_d;
+    ahi0_q <= ahi0_d;
     wlo1_q <= wlo1_d;
     whi1_q <= whi1_d;
-    acc1_q <= acc1_d;
+    alo1_q <= alo1_d;
+    ahi1_q <= ahi1_d;
     wlo2_q <= wlo2_d;
     whi2_q <= whi2_d;
-    acc2_q <= acc2_d;
+    alo2_q <= alo2_d;
+    ahi2_q <= ahi2_d;
     wlo3_q <= wlo3_d;
     whi3_q <= whi3_d;
-    acc3_q <= acc3_d;
+    alo3_q <= alo3_d;
+    ahi3_q <= ahi3_d;
   end
 
   assign re_o = start | issue_q;
   assign raddr_o = cnt_q;
-  assign rd_release_o = done;
+  assign rd_release_o = push_q;
   // The value row is read so that its register holds it when the weight arrives.
   assign v_re_o = tag4_valid_q;
   assign v_raddr_o = tag4_row_q;
-  assign res_push_o = done;
+  assign res_push_o = push_q;
   assign res_data_o[ResultEntryFallbackLsb] = fallback;
   assign res_data_o[ResultEntryCandidatesLsb +: ResultEntryCandidatesWidth] = candidates;
   assign res_data_o[ResultEntryKeptLsb +: ResultEntryKeptWidth] = rows;

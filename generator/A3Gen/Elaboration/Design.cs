@@ -198,10 +198,36 @@ public sealed class Design
     /// <summary>
     /// Register stages of the output after the exp buffer's read: the e register (so that the divider starts
     /// at flip-flops, not at the buffer's bank select), the divider's stages, the two halves of the weighted
-    /// values, which the accumulators add (the value row is read one cycle ahead and registered, so the
-    /// multipliers start at flip-flops too).
+    /// values, which two accumulators a value element add (the value row is read one cycle ahead and
+    /// registered, so the multipliers start at flip-flops too).
     /// </summary>
     public int OutputPipeStages => DividerLatency + 2;
+
+    /// <summary>
+    /// Cycles from the last row's accumulation to the result's push: the output is the sum of the two
+    /// accumulators' registers, added on the way into the result queue, and the stage is free the cycle after.
+    /// </summary>
+    public int ResultPushStages => 1;
+
+    /// <summary>
+    /// The rounding start of the output (half an output step, raw in the accumulator's format), 0 when the
+    /// output keeps every fraction bit. It starts the low accumulator, so that the output is the top bits
+    /// of the accumulators' sum, rounded half up, with no rounding adder.
+    /// </summary>
+    public long AccumulatorInit => OutputShift > 0 ? 1L << (OutputShift - 1) : 0;
+
+    /// <summary>
+    /// Width of the low accumulator: the rounding start plus at most N weights (at most 1.0 = 2^Fw raw) times a
+    /// low part (at most 2^ElementLowBits - 1), non-negative, plus a sign bit so that it adds as signed (and
+    /// at least a low weighted value's width).
+    /// </summary>
+    public int AccumulatorLowWidth { get; }
+
+    /// <summary>
+    /// Width of the high accumulator: the sum of at most N weighted high parts (within +-2^(Fw + w - ElementLowBits - 1) each):
+    /// WeightedHighWidth + ceil(log2 N). Shifted by ElementLowBits it has the accumulator's width.
+    /// </summary>
+    public int AccumulatorHighWidth => WeightedHighWidth + Bits.CeilLog2(MaxRows);
 
     /// <summary>Width of the weight times a value element's low ElementLowBits bits (unsigned): a non-negative product below 2^(Fw + ElementLowBits).</summary>
     public int WeightedLowWidth => Weight.Width + ElementLowBits + 1;
@@ -209,7 +235,7 @@ public sealed class Design
     /// <summary>Width of the weight times a value element's signed high bits: within +-2^(Fw + w - ElementLowBits - 1); shifted by ElementLowBits it has the weighted value's width.</summary>
     public int WeightedHighWidth => Weight.Width + Input.Width - ElementLowBits;
 
-    /// <summary>Output stage beyond n: exp read (issued in the accepting cycle), e register, divider, partial products, accumulate.</summary>
+    /// <summary>Output stage beyond n: exp read (issued in the accepting cycle), e register, divider, partial products, their sum, accumulate, push.</summary>
     public int OutputOverhead { get; }
 
     /// <summary>Cycles from a query's handshake to its first stage accepting it (query queue).</summary>
@@ -316,7 +342,13 @@ public sealed class Design
 
         DotProductOverhead = 2 + DotProductPipeStages;
         ExponentOverhead = 1 + ExponentPipeStages;
-        OutputOverhead = 1 + OutputPipeStages;
+        OutputOverhead = 1 + OutputPipeStages + ResultPushStages;
+        long lowBound = ((long)n * (1L << fw) * ((1L << ElementLowBits) - 1)) + AccumulatorInit;
+        AccumulatorLowWidth = Math.Max(WeightedLowWidth, Bits.UnsignedWidth(lowBound) + 1);
+        if (AccumulatorLowWidth > Accumulator.Width || AccumulatorHighWidth + ElementLowBits != Accumulator.Width)
+        {
+            throw new InvalidOperationException($"internal: the split accumulators ({AccumulatorLowWidth}, {AccumulatorHighWidth} << {ElementLowBits}) do not fit the accumulator's {Accumulator.Width} bits");
+        }
 
         Sorter = OnChipSort ? new KeySorter(n, w) : null;
         Ports = BuildPorts();

@@ -26,7 +26,7 @@ public static class DesignReport
         sb.Append(inv, $"| candidate selection (accept, fill of {d.CandidateFillCycles}: read and read data, {d.ProductRegisterStages} product-path registers, {d.MergeTreeLevels} merge-tree levels; M iterations with c = {d.ProductQueueDepth} products a column-side; drain of {d.CandidateDrainCycles}: last greedy update and hand-over) | {d.CandidateExactPeriod} | {d.CandidateOverhead} + M |\n");
         sb.Append(inv, $"| dot product (accept, key read, multiply, {d.AdderStages} adder stages; approximate: scan of the candidate mask, S = {d.ScanWidth} flags a cycle) | n + {d.DotProductOverhead} | scan + {d.DotProductOverhead} |\n");
         sb.Append(inv, $"| exponent (accept, score read, post-scoring and clamp, tables, multiply) | n + {d.ExponentOverhead} | C + {d.ExponentOverhead} |\n");
-        sb.Append(inv, $"| output (accept, exp read, {d.DividerLatency}-stage divider, multiply, accumulate) | n + {d.OutputOverhead} | K + {d.OutputOverhead} |\n\n");
+        sb.Append(inv, $"| output (accept, exp read, {d.DividerLatency}-stage divider, multiply, add halves, accumulate, push) | n + {d.OutputOverhead} | K + {d.OutputOverhead} |\n\n");
         sb.Append(inv, $"Exact path: latency 3n + {d.Latency(0)} cycles (paper: 3n + 27); interval between back-to-back results n + {d.Interval(0)} cycles (paper: n + 9). ");
         sb.Append("Approximate path: scan = sum over the ceil(n / S) windows of max(1, candidates in the window); C candidates, K kept rows; a fallback (no candidate) scores and keeps all n rows (scan = C = K = n).\n");
         return sb.ToString();

@@ -239,7 +239,9 @@ public static class ModuleViewBuilder
             .Width("ElementLowBits", design.ElementLowBits, "low bits of a value element, multiplied (unsigned) apart from its high bits")
             .Width("WeightedLowWidth", design.WeightedLowWidth, "the weight times a value element's low bits")
             .Width("WeightedHighWidth", design.WeightedHighWidth, "the weight times a value element's signed high bits")
-            .Width("AccumulatorWidth", wAcc, $"accumulator: {design.Accumulator.Describe()}")
+            .Width("AccumulatorLowWidth", design.AccumulatorLowWidth, "low accumulator: the rounding start plus the weighted low parts (non-negative)")
+            .Width("AccumulatorHighWidth", design.AccumulatorHighWidth, "high accumulator: the weighted high parts; shifted by ElementLowBits it has AccumulatorWidth")
+            .Width("AccumulatorWidth", wAcc, $"accumulator (the two accumulators' sum): {design.Accumulator.Describe()}")
             .Width("OutputWidth", design.Output.Width, $"output element: {design.Output.Describe()}");
         if (rounds)
         {
@@ -251,18 +253,21 @@ public static class ModuleViewBuilder
         // Tags: tag0 the exp buffer's read data, tag1 its register, the divider's stages, the two halves of the weighted values.
         int pipe = design.OutputPipeStages;
         var tags = Tags(pipe, tag0RowIsWire: true).Select(t => t with { HasRow = t.Index <= l - 1 }).ToList();
-        // The accumulators start at half an output step (2^(shift-1), raw), so that the output is their top
-        // bits, rounded half up, without an adder. It cannot overflow: N weighted values of magnitude at most
-        // 2^(Fw+i+f) (raw) fill at most half of the accumulator's range, and 2^(shift-1) < 2^(Fw+f).
-        string accInit = rounds ? $"{wAcc}'sd{1L << (design.OutputShift - 1)}" : $"{wAcc}'sd0";
+        // The low accumulator starts at half an output step (2^(shift-1), raw), so that the output is the
+        // top bits of the accumulators' sum, rounded half up, without a rounding adder. Neither overflows
+        // (Design.AccumulatorLowWidth, AccumulatorHighWidth), and their sum is the accumulator.
+        int wLow = design.AccumulatorLowWidth, wHigh = design.AccumulatorHighWidth, lowBits = design.ElementLowBits;
+        string lowInit = $"{wLow}'sd{design.AccumulatorInit}";
+        string highInit = $"{wHigh}'sd0";
         var products = Enumerable.Range(0, design.Dimension)
-            .Select(j => new ProductElementView(j,
-                $"{{ {Verilog.SignExtend($"whi{j}_q", design.WeightedHighWidth, wAcc - design.ElementLowBits)}, {Verilog.Unsigned(design.ElementLowBits, 0)} }}",
-                Verilog.SignExtend($"wlo{j}_q", design.WeightedLowWidth, wAcc)))
+            .Select(j => new OutputElementView(j,
+                Verilog.SignExtend($"whi{j}_q", design.WeightedHighWidth, wHigh),
+                Verilog.SignExtend($"wlo{j}_q", design.WeightedLowWidth, wLow),
+                $"{{ ahi{j}_q, {Verilog.Unsigned(lowBits, 0)} }} + {Verilog.SignExtend($"alo{j}_q", wLow, wAcc)}"))
             .ToList();
         return new OutputView(lp.Build(), design.Dimension, products, tags, $"tag{1 + l}", $"tag{pipe}",
             $"tag{l - 1}_valid_q", l == 1 ? "tag0_row" : $"tag{l - 1}_row_q",
-            rounds, accInit,
+            rounds, lowInit, highInit,
             Verilog.Unsigned(wN, 1), Verilog.Unsigned(wId, 0), Verilog.Unsigned(wId, 1), Verilog.Unsigned(wN, 0));
     }
 

@@ -32,6 +32,9 @@ public sealed record ElementView(int Index);
 /// <summary>One split multiplier (dot product, output): its high partial product shifted into place, its low one extended.</summary>
 public sealed record ProductElementView(int Index, string HighShifted, string LowExtended);
 
+/// <summary>One value element of the output: what its high and low accumulators add, and their sum (the accumulator).</summary>
+public sealed record OutputElementView(int Index, string HighAddend, string LowAddend, string Sum);
+
 /// <summary>One register stage of a stage's tag pipeline (valid, last and what else the stage carries).</summary>
 /// <param name="Prev">The tag it takes over.</param>
 /// <param name="PrevRow">The row id it takes over: a register, or tag0's wire.</param>
@@ -143,14 +146,15 @@ public sealed record ExponentView(
 public sealed record OutputView(
     IReadOnlyList<LocalparamView> Localparams,
     int Dimension,
-    IReadOnlyList<ProductElementView> Elements,
+    IReadOnlyList<OutputElementView> Elements,
     IReadOnlyList<PipeStageView> Tags,
     string WeightTag,
     string LastTag,
     string ValueReadValid,
     string ValueReadRow,
     bool Rounds,
-    string AccumulatorInit,
+    string AccumulatorLowInit,
+    string AccumulatorHighInit,
     string RowCountOne,
     string RowIdZero,
     string RowIdOne,

@@ -1,0 +1,13 @@
+a3_minilm_sram.v
+a3_minilm_fifo.v
+a3_minilm_pingpong.v
+a3_minilm_exp_hi_rom.v
+a3_minilm_exp_lo_rom.v
+a3_minilm_divider.v
+a3_minilm_column_side.v
+a3_minilm_merge_node.v
+a3_minilm_candidate.v
+a3_minilm_dot_product.v
+a3_minilm_exponent.v
+a3_minilm_output.v
+a3_minilm_top.v
