@@ -41,7 +41,7 @@ public static class EdgeConfigs
             ProductQueueDepth = 5,
             ScanWidth = 2,
         },
-        // keySort = "on-chip" (Elaboration/KeySorter.cs): N not a power of two, 5-bit elements (2-bit digits).
+        // keySort = "on-chip" (Elaboration/KeySorter.cs): N not a power of two, 5-bit elements (2-bit digits, 3 passes).
         ["edge-sort"] = new()
         {
             Name = "edge-sort",
@@ -51,7 +51,7 @@ public static class EdgeConfigs
             FractionBits = 2,
             KeySort = KeySort.OnChip,
         },
-        // The smallest on-chip sorter: N = 2, d = 1 (a scalar load_ids_i), 2-bit elements (1-bit digits), sync reset.
+        // The smallest on-chip sorter: N = 2, d = 1 (a scalar load_ids_i), 2-bit elements (1-bit digits, 2 passes), sync reset.
         ["edge-sort-tiny"] = new()
         {
             Name = "edge-sort-tiny",
@@ -63,7 +63,7 @@ public static class EdgeConfigs
             ScanWidth = 2,
             KeySort = KeySort.OnChip,
         },
-        // 16-bit elements (the widest): wider digits, an odd pass count; N = 40, d = 2.
+        // 16-bit elements (the widest): 4-bit digits, an even pass count (the staging half is the sorted half); N = 40, d = 2.
         ["edge-sort-wide"] = new()
         {
             Name = "edge-sort-wide",
