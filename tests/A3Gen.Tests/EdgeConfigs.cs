@@ -41,14 +41,15 @@ public static class EdgeConfigs
             ProductQueueDepth = 5,
             ScanWidth = 2,
         },
-        // keySort = "on-chip" (Elaboration/KeySorter.cs): N not a power of two, 5-bit elements (2-bit digits, 3 passes).
+        // keySort = "on-chip" (Elaboration/KeySorter.cs): N not a power of two, the shipped 9-bit elements
+        // (2-bit digits, 5 passes: the staging half is the other half).
         ["edge-sort"] = new()
         {
             Name = "edge-sort",
             MaxRows = 20,
             Dimension = 3,
-            IntegerBits = 2,
-            FractionBits = 2,
+            IntegerBits = 4,
+            FractionBits = 4,
             KeySort = KeySort.OnChip,
         },
         // The smallest on-chip sorter: N = 2, d = 1 (a scalar load_ids_i), 2-bit elements (1-bit digits, 2 passes), sync reset.

@@ -62,7 +62,7 @@ public class SorterTests
     }
 
     [Theory]
-    [InlineData("edge-sort", 2, 3, 1)]
+    [InlineData("edge-sort", 2, 5, 1)]
     [InlineData("edge-sort-tiny", 1, 2, 0)]
     [InlineData("edge-sort-wide", 4, 4, 0)]
     public void EdgeShapesCoverBothStagingHalves(string config, int digitBits, int passes, int stagingHalf)
@@ -351,9 +351,9 @@ public class SorterAsicTests
         Tools.ExternalTool.Require("sta", "run scripts/test.sh, which installs OpenSTA (opensta)");
         var design = EdgeConfigs.Design("edge-sort");
         var shapes = Synthesis.SramLiberty.Shapes(design);
-        Assert.Contains(shapes, s => s.DualPort && s.CellName(design.Prefix) == "edge_sort_sram_dp_40x10");
+        Assert.Contains(shapes, s => s.DualPort && s.CellName(design.Prefix) == "edge_sort_sram_dp_40x14");
         var liberty = Synthesis.SramLiberty.Liberty(design);
-        Assert.Contains("cell (edge_sort_sram_dp_40x10)", liberty, StringComparison.Ordinal);
+        Assert.Contains("cell (edge_sort_sram_dp_40x14)", liberty, StringComparison.Ordinal);
         Assert.Contains("pin (b_addr_i_5)", liberty, StringComparison.Ordinal);
         Assert.Contains("pin (a_rdata_o_9)", liberty, StringComparison.Ordinal);
         Assert.Contains("module edge_sort_sram_dp #(", Synthesis.SramLiberty.Wrapper(design), StringComparison.Ordinal);
@@ -361,7 +361,7 @@ public class SorterAsicTests
         var dir = Path.Combine(TestSupport.TempDir("asic-edge-sort"), "out");
         var t = new Synthesis.AsicFlow(design).Run(dir);
         Assert.Equal(design.Memories.Count, shapes.Sum(s => t.CellsByType.GetValueOrDefault(s.CellName(design.Prefix))));
-        Assert.Equal(design.Dimension, t.CellsByType.GetValueOrDefault("edge_sort_sram_dp_40x10"));
+        Assert.Equal(design.Dimension, t.CellsByType.GetValueOrDefault("edge_sort_sram_dp_40x14"));
         Assert.Equal(design.Memories.Sum(m => m.Bits) * Synthesis.SramLiberty.AreaPerBitUm2, t.MacroAreaUm2);
         var sorter = t.Stages.Single(s => s.Stage == "other (u_sorter)");
         Assert.True(sorter.WorstRegisterToRegister is { } p && p.CycleFo4 <= AsicTimingTests.Fo4Budget,
