@@ -22,7 +22,7 @@ public sealed record EndToEndRow(string Label, long QueryCycles, double HostTota
 /// </summary>
 public sealed record EndToEndReport(
     string Config, int Heads, int Queries, int ClockMhz, double HostSortSeconds, long LoadCycles, long SortedLoadCycles,
-    long OnChipLoadAndSortCycles, long ExactTotal, IReadOnlyList<EndToEndRow> Rows)
+    long OnChipLoadAndSortCycles, long ExactQueryCycles, long ExactTotal, IReadOnlyList<EndToEndRow> Rows)
 {
     public long HostSortCycles => (long)Math.Round(HostSortSeconds * ClockMhz * 1e6);
 
@@ -79,10 +79,8 @@ public sealed record EndToEndReport(
             rows.Add(new EndToEndRow(result.Points[p].Label, q, load + hostSortCycles + sortedLoad + q, onChipSort + q));
         }
         return new EndToEndReport(design.Config.Name, result.Instances.Count, result.QueryCount, design.Config.TargetClockMhz, hostSeconds,
-            load, sortedLoad, onChipSort, exactTotal, rows) { ExactQueryCycles = exactQueries };
+            load, sortedLoad, onChipSort, exactQueries, exactTotal, rows);
     }
-
-    public long ExactQueryCycles { get; init; }
 
     /// <summary>The report as Markdown: the exact path, then each labelled setting with the host's and the on-chip sort.</summary>
     public string Markdown()
