@@ -5,7 +5,8 @@
 # Then the paper configuration on the OSU 0.18 um standard cells (Yosys + OpenSTA, about 11 minutes
 # and 2 GB): its worst path in ns and FO4, achieved clock, area and power (A3GEN_BENCH_ASIC=0 skips it).
 # Then energy per query from measured activity (exact, conservative, aggressive) on a3-small: its
-# standard-cell netlist simulated at gate level (a few minutes; A3GEN_BENCH_ENERGY=0 skips it).
+# standard-cell netlist simulated at gate level (a few minutes; A3GEN_BENCH_ENERGY=0 skips it), and explore's
+# energy model calibrated on that run, applied to the same data file's exact, conservative and aggressive points.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/a3gen" bench "$@"
@@ -20,4 +21,7 @@ if [ "${A3GEN_BENCH_ENERGY:-1}" != 0 ]; then
   trap 'rm -rf "${out:-}" "$eout"' EXIT
   echo
   "$root/scripts/a3gen" power --config "$root/configs/a3-small.json" --data "$root/testbenches/data/a3-small-energy.json" --out "$eout/a3-small-power" | grep -F 'nJ/query'
+  "$root/scripts/a3gen" explore --config "$root/configs/a3-small.json" --trace "$root/testbenches/data/a3-small-energy.json" \
+    --iterations n/2,n/8 --threshold-percent 5,10 --no-area --cosim-sample 0 --energy "$eout/a3-small-power/energy.json" \
+    --out "$eout/a3-small-explore" 2>&1 | grep -E 'calibrated on|nJ/query'
 fi

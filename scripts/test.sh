@@ -32,11 +32,11 @@ set +e
 dotnet test A3Gen.sln -c Release --nologo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
-# The plain closing line: counts from dotnet test's summary.
-summary=$(grep -E 'Failed: +[0-9]+, Passed: +[0-9]+' "$log" | tail -n 1 || true)
-if [ -n "$summary" ]; then
-  passed=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$summary")
-  failed=$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$summary")
-  echo "$passed passed, $failed failed"
+# The plain closing line: the counts of every test project's summary, added up.
+counts=$(grep -E 'Failed: +[0-9]+, Passed: +[0-9]+' "$log" \
+  | sed -E 's/.*Failed: +([0-9]+), Passed: +([0-9]+).*/\1 \2/' \
+  | awk '{ f += $1; p += $2; n++ } END { if (n > 0) print p " passed, " f " failed" }' || true)
+if [ -n "$counts" ]; then
+  echo "$counts"
 fi
 exit "$status"

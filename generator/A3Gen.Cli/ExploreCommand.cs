@@ -27,17 +27,20 @@ public static class ExploreCommand
         var areaOption = new Option<string?>("--area") { Description = "report.json of a3gen synth to take the area from (default: run Yosys generic synthesis with SRAM macros)" };
         var noAreaOption = new Option<bool>("--no-area") { Description = "skip the area (no synthesis)" };
         var queriesOption = new Option<int?>("--queries-per-instance") { Description = "use only K evenly spaced queries of each instance (default: all)" };
+        var energyOption = new Option<string?>("--energy") { Description = "energy.json of 'a3gen power' on the same configuration: calibrates the energy per query of every point (default: no energy figures)" };
         var command = new Command("explore", "Sweep the approximation's iterations M and threshold T over an attention trace: accuracy, rows kept, cycles and area, as CSV, Markdown and plots.")
         {
-            configOption, traceOption, iterationsOption, thresholdOption, outOption, cosimOption, areaOption, noAreaOption, queriesOption,
+            configOption, traceOption, iterationsOption, thresholdOption, outOption, cosimOption, areaOption, noAreaOption, queriesOption, energyOption,
         };
         command.SetAction(parse => Cli.Guard(stderr, () =>
         {
             var clock = Stopwatch.StartNew();
             var config = Cli.LoadConfig(parse.GetValue(configOption));
             var design = new Design(config);
+            var energy = parse.GetValue(energyOption) is { } energyPath ? EnergyModel.Load(energyPath, design) : null;
             var options = new ExploreOptions
             {
+                Energy = energy,
                 Iterations = IterationSpec.ParseList(parse.GetValue(iterationsOption)!),
                 ThresholdPercents = ExploreOptions.ParseThresholds(parse.GetValue(thresholdOption)!),
                 QueriesPerInstance = parse.GetValue(queriesOption),
@@ -64,6 +67,15 @@ public static class ExploreCommand
             var outDir = parse.GetValue(outOption) ?? Path.Combine("explore-out", $"{config.Name}-{traceName}");
             var explorer = new Explorer(design);
             var sweep = explorer.Plan(trace, options);
+            if (energy is null)
+            {
+                stderr.WriteLine($"explore: {ExploreWriter.NoCalibration(config.Name)}");
+            }
+            else
+            {
+                stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"explore: energy per query from the model calibrated on {energy.Source} (its own modes within {energy.MaxCheckError:0.0%})"));
+            }
 
             var progress = new Progress(stderr, sweep.Count + 1);
             var result = explorer.Run(trace, options, progress.Report);
@@ -101,7 +113,8 @@ public static class ExploreCommand
             var named = new[] { SweepPoint.Conservative, SweepPoint.Aggressive }
                 .Select(l => result.Labelled(l))
                 .OfType<PointResult>()
-                .Select(p => string.Create(inv, $"{p.Label} error {p.RelErrorMean:0.0000} ({result.Exact.RelErrorMean:0.0000} exact), {p.Speedup:0.00}x"));
+                .Select(p => string.Create(inv, $"{p.Label} error {p.RelErrorMean:0.0000} ({result.Exact.RelErrorMean:0.0000} exact), {p.Speedup:0.00}x")
+                    + (p.EnergyPerQueryNj is { } nj ? string.Create(inv, $", {nj:0.###} nJ/query ({p.EnergySaving:0.00}x less energy)") : ""));
             stdout.WriteLine(string.Create(inv,
                 $"{config.Name} on {traceName}: {sweep.Count} points x {result.QueryCount} queries in {clock.Elapsed.TotalSeconds:0.0} s{string.Concat(named.Select(s => "; " + s))}; wrote {outDir}"));
             // End to end with the preprocessing counted (end-to-end.md): host sort (measured) against on-chip sort.

@@ -4,7 +4,7 @@ using ScottPlot;
 
 namespace A3Gen.Cli;
 
-/// <summary>The exploration's plots (ScottPlot, PNG and SVG): error against M, against T, and against cycles per query.</summary>
+/// <summary>The exploration's plots (ScottPlot, PNG and SVG): error against M, against T, against cycles per query, and (with an energy calibration) against energy per query.</summary>
 public static class ExplorePlots
 {
     private const int Width = 900;
@@ -18,6 +18,10 @@ public static class ExplorePlots
         Save(ErrorVersusIterations(r, title), "accuracy-vs-iterations");
         Save(ErrorVersusThreshold(r, title), "accuracy-vs-threshold");
         Save(ErrorVersusCycles(r, title), "accuracy-vs-cycles");
+        if (r.Energy is not null)
+        {
+            Save(ErrorVersusEnergy(r, title), "accuracy-vs-energy");
+        }
         return files;
 
         void Save(Plot plot, string name)
@@ -124,9 +128,50 @@ public static class ExplorePlots
         return plot;
     }
 
-    private static void Label(Plot plot, PointResult p, string text, Color color, bool toTheLeft = false)
+    /// <summary>Error against the model's energy per query, with the Pareto front over (energy, error).</summary>
+    private static Plot ErrorVersusEnergy(ExploreResult r, string title)
     {
-        var t = plot.Add.Text(text, p.CyclesPerQuery, Y(p));
+        var e = r.Energy!;
+        var plot = NewPlot(title, string.Create(Inv, $"error against energy per query (model calibrated on a measured power run, {e.ClockMhz:0.#} MHz); Pareto front in red"));
+        plot.XLabel("energy per query (nJ, OSU 0.18 um)");
+        static double X(PointResult p) => p.EnergyPerQueryNj!.Value;
+        var approx = Approx(r).ToArray();
+        var all = plot.Add.ScatterPoints(approx.Select(X).ToArray(), approx.Select(Y).ToArray(), Colors.SteelBlue);
+        all.LegendText = "swept (M, T)";
+        all.MarkerSize = 7;
+        var front = r.Points.Where(a => !r.Points.Any(b => X(b) <= X(a) && b.RelErrorMean <= a.RelErrorMean && (X(b) < X(a) || b.RelErrorMean < a.RelErrorMean)))
+            .OrderBy(X).ToArray();
+        var line = plot.Add.Scatter(front.Select(X).ToArray(), front.Select(Y).ToArray(), Colors.Red);
+        line.LegendText = "Pareto front";
+        line.LineWidth = 2;
+        line.MarkerSize = 9;
+        line.MarkerShape = MarkerShape.OpenCircle;
+        var exact = plot.Add.ScatterPoints(new[] { X(r.Exact) }, new[] { Y(r.Exact) }, Colors.Black);
+        exact.MarkerSize = 10;
+        exact.MarkerShape = MarkerShape.FilledSquare;
+        exact.LegendText = "exact path";
+        Label(plot, X(r.Exact), Y(r.Exact), "exact", Colors.Black, toTheLeft: true);
+        foreach (var label in new[] { SweepPoint.Conservative, SweepPoint.Aggressive })
+        {
+            if (r.Labelled(label) is { } p)
+            {
+                var color = label == SweepPoint.Conservative ? Colors.DarkGreen : Colors.DarkOrange;
+                var m = plot.Add.ScatterPoints(new[] { X(p) }, new[] { Y(p) }, color);
+                m.MarkerSize = 12;
+                m.MarkerShape = MarkerShape.FilledDiamond;
+                Label(plot, X(p), Y(p), string.Create(Inv, $"{label} ({p.EnergySaving:0.0}x less energy)"), color);
+            }
+        }
+        plot.ShowLegend(Edge.Right);
+        return plot;
+    }
+
+    private static void Label(Plot plot, PointResult p, string text, Color color, bool toTheLeft = false) =>
+        Label(plot, p.CyclesPerQuery, Y(p), text, color, toTheLeft);
+
+    private static void Label(Plot plot, double x, double y, string text, Color color, bool toTheLeft = false)
+    {
+        var t = plot.Add.Text(text, x, y);
         t.LabelFontColor = color;
         t.LabelFontSize = 13;
         t.LabelBold = true;

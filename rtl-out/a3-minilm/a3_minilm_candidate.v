@@ -2917,11 +2917,11 @@ module a3_minilm_candidate (
   wire same_row = mx_r == mn_r;
   wire write_min = add_min & !(add_max & same_row);
 
-  // ---- greedy scores: N registers with valid bits (cleared at the start, no cycle per row); pos_q
-  // marks the rows r < n whose greedy score is positive: the candidate mask ----
+  // ---- greedy scores: N registers with valid bits (cleared at the start, no cycle per row); pos
+  // marks the rows r < n whose greedy score is positive, from the registers: the candidate mask ----
   reg [MaxRows*ScoreWidth-1:0] greedy_q;  // row r at [r*ScoreWidth +: ScoreWidth]
   reg [MaxRows-1:0] gvalid_q, gvalid_d;
-  reg [MaxRows-1:0] pos_q, pos_d;
+  wire [MaxRows-1:0] pos;
   reg [MaxRows-1:0] rows_mask_q, rows_mask_d;  // the rows r < n of the query
 
   // The update runs two cycles behind its iteration, off the loop: first the rows are decoded
@@ -2935,7 +2935,6 @@ module a3_minilm_candidate (
   reg signed [ScoreWidth-1:0] wb_max_p_q, wb_min_p_q;
   wire [MaxRows-1:0] wb_hit = wb_max_hit_q | wb_min_hit_q;
   wire [MaxRows*ScoreWidth-1:0] score_new;
-  wire [MaxRows-1:0] score_positive;
   genvar gr;
   generate
     for (gr = 0; gr < MaxRows; gr = gr + 1) begin : g_row
@@ -2943,16 +2942,17 @@ module a3_minilm_candidate (
       wire signed [ScoreWidth-1:0] add = wb_max_hit_q[gr] ? wb_max_p_q : (wb_min_hit_q[gr] ? wb_min_p_q : 27'sd0);
       wire signed [ScoreWidth-1:0] upd = old + add;
       assign score_new[gr*ScoreWidth +: ScoreWidth] = upd;
-      assign score_positive[gr] = !upd[ScoreWidth-1] & (upd != 27'sd0);
+      wire signed [ScoreWidth-1:0] cur = $signed(greedy_q[gr*ScoreWidth +: ScoreWidth]);
+      assign pos[gr] = gvalid_q[gr] & rows_mask_q[gr] & !cur[ScoreWidth-1] & (cur != 27'sd0);
     end
   endgenerate
 
   // ---- done: the exact path at once, the approximate one when the last greedy-score update has
-  // reached pos_q (or after the fill and drain for M = 0) ----
+  // reached the greedy-score registers (or after the fill and drain for M = 0) ----
   wire exact_done = busy_q & !approx_q;
   wire search_done = in_drain & (wait_q == 4'd1);
   wire done = exact_done | search_done;
-  wire any_candidate = |pos_q;
+  wire any_candidate = |pos;
   wire fallback = approx_q & !any_candidate;
   wire post = approx_q & any_candidate;
 
@@ -2969,7 +2969,6 @@ module a3_minilm_candidate (
     sum_d = sum_q;
     carry_d = carry_q;
     gvalid_d = gvalid_q;
-    pos_d = pos_q;
     // The rows-below-n mask follows the registered n a cycle after the accept (the first greedy update
     // comes many cycles later), so it does not start at the query queue's head.
     rows_mask_d = ~({MaxRows{1'b1}} << rows_q);
@@ -2986,7 +2985,6 @@ module a3_minilm_candidate (
       sum_d = 35'd0;
       carry_d = 35'd0;
       gvalid_d = 128'd0;
-      pos_d = 128'd0;
     end
     if (in_fill) begin
       wait_d = wait_q - 4'd1;
@@ -3013,7 +3011,6 @@ module a3_minilm_candidate (
       wait_d = wait_q - 4'd1;
     end
     gvalid_d = gvalid_d | wb_hit;
-    pos_d = (pos_d & ~wb_hit) | (score_positive & rows_mask_q & wb_hit);
     if (done) begin
       busy_d = 1'b0;
       drain_d = 1'b0;
@@ -3040,7 +3037,6 @@ module a3_minilm_candidate (
       sum_q <= 35'd0;
       carry_q <= 35'd0;
       gvalid_q <= 128'd0;
-      pos_q <= 128'd0;
     end else begin
       busy_q <= busy_d;
       approx_q <= approx_d;
@@ -3060,7 +3056,6 @@ module a3_minilm_candidate (
       sum_q <= sum_d;
       carry_q <= carry_d;
       gvalid_q <= gvalid_d;
-      pos_q <= pos_d;
     end
   end
 
@@ -3083,8 +3078,8 @@ module a3_minilm_candidate (
 
   assign q_ready_o = start;
   assign wr_done_o = done;
-  // The mask is pos_q: the last iteration's update landed in it the cycle before.
-  assign wr_meta_o = { (post ? pos_q : 128'd0), fallback, t_q, post, rows_q, qv_q };
+  // The mask is pos: the last iteration's update landed in the greedy-score registers the cycle before.
+  assign wr_meta_o = { (post ? pos : 128'd0), fallback, t_q, post, rows_q, qv_q };
   assign busy_o = busy_q;
 
 endmodule

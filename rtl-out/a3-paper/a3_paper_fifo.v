@@ -5,8 +5,9 @@
 `timescale 1ns / 1ps
 `default_nettype none
 
-// Valid/ready queue of Depth entries. in_ready_o = not full, out_valid_o = not empty; both come
-// from registers, so a push is visible at the output the cycle after it is taken.
+// Valid/ready queue of Depth entries. in_ready_o = not full, out_valid_o = not empty, in_spare_o =
+// room for two more entries; all come from registers, so a push is visible at the output the cycle
+// after it is taken.
 module a3_paper_fifo #(
   parameter integer Width = 8,
   parameter integer Depth = 2,
@@ -17,6 +18,7 @@ module a3_paper_fifo #(
   input  wire             rst_ni,
   input  wire             in_valid_i,
   output wire             in_ready_o,
+  output wire             in_spare_o,
   input  wire [Width-1:0] in_data_i,
   output wire             out_valid_o,
   input  wire             out_ready_i,
@@ -35,6 +37,14 @@ module a3_paper_fifo #(
   wire pop = out_valid_o & out_ready_i;
 
   assign in_ready_o = count_q != Full;
+  generate
+    if (Depth > 1) begin : g_spare
+      localparam [CountWidth-1:0] Spare = Full - 1'b1;
+      assign in_spare_o = count_q < Spare;
+    end else begin : g_no_spare
+      assign in_spare_o = 1'b0;
+    end
+  endgenerate
   assign out_valid_o = count_q != {CountWidth{1'b0}};
   assign out_data_o = mem_q[rd_ptr_q];
 

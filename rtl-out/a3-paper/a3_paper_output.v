@@ -22,6 +22,7 @@ module a3_paper_output (
   v_raddr_o,
   v_rdata_i,
   res_space_i,
+  res_spare_i,
   res_push_o,
   res_data_o,
   busy_o
@@ -76,6 +77,7 @@ module a3_paper_output (
   input  wire [RowWidth-1:0]         v_rdata_i;
   // result queue
   input  wire                        res_space_i;
+  input  wire                        res_spare_i;
   output wire                        res_push_o;
   output wire [ResultEntryWidth-1:0] res_data_o;
   output wire                        busy_o;
@@ -112,13 +114,17 @@ module a3_paper_output (
   wire [ExpMetaKeptWidth-1:0] rows = rd_meta_i[ExpMetaKeptLsb +: ExpMetaKeptWidth];
   wire [ExpMetaCandidatesWidth-1:0] candidates = rd_meta_i[ExpMetaCandidatesLsb +: ExpMetaCandidatesWidth];
   wire fallback = rd_meta_i[ExpMetaFallbackLsb];
-  wire start = !busy_q & rd_full_i & res_space_i;
+  // The result is pushed the cycle after the last accumulation (push_q), from the accumulator registers
+  // and the query's statistics registered at its done; the stage is free from that cycle on, and starts
+  // the next query then if the result queue has room for both results.
+  reg push_q;
+  wire start = !busy_q & rd_full_i & (push_q ? res_spare_i : res_space_i);
   // The first row is read in the cycle the stage accepts the query; cnt_q is 0 whenever no read is under way.
   wire last_issue = start ? (rows == 9'd1) : (issue_q & (left_q == 9'd1));
   wire done = tag7_valid_q & tag7_last_q;
-  // The result is pushed from the accumulator registers the cycle after the last accumulation; the
-  // exp buffer's bank (whose metadata the result carries) is released and the stage freed with it.
-  reg push_q;
+  reg res_fallback_q;
+  reg [ExpMetaCandidatesWidth-1:0] res_candidates_q;
+  reg [ExpMetaKeptWidth-1:0] res_kept_q;
 
   // ---- tag0 -> tag1: e registered out of the memory; expsum registered when the stage accepts the
   // query, so that the divider starts at flip-flops, not at the buffers' bank selects ----
@@ -861,7 +867,7 @@ module a3_paper_output (
       cnt_d = last_issue ? 9'd0 : cnt_q + 9'd1;
       left_d = (start ? rows : left_q) - 9'd1;
     end
-    if (push_q) begin
+    if (done) begin
       busy_d = 1'b0;
     end
   end
@@ -920,6 +926,11 @@ module a3_paper_output (
       den_q <= expsum;
     end
     v_q <= v_rdata_i;
+    if (done) begin
+      res_fallback_q <= fallback;
+      res_candidates_q <= candidates;
+      res_kept_q <= rows;
+    end
     tag1_row_q <= tag0_row;
     tag2_row_q <= tag1_row_q;
     tag3_row_q <= tag2_row_q;
@@ -1184,14 +1195,14 @@ module a3_paper_output (
 
   assign re_o = start | issue_q;
   assign raddr_o = cnt_q;
-  assign rd_release_o = push_q;
+  assign rd_release_o = done;
   // The value row is read so that its register holds it when the weight arrives.
   assign v_re_o = tag4_valid_q;
   assign v_raddr_o = tag4_row_q;
   assign res_push_o = push_q;
-  assign res_data_o[ResultEntryFallbackLsb] = fallback;
-  assign res_data_o[ResultEntryCandidatesLsb +: ResultEntryCandidatesWidth] = candidates;
-  assign res_data_o[ResultEntryKeptLsb +: ResultEntryKeptWidth] = rows;
+  assign res_data_o[ResultEntryFallbackLsb] = res_fallback_q;
+  assign res_data_o[ResultEntryCandidatesLsb +: ResultEntryCandidatesWidth] = res_candidates_q;
+  assign res_data_o[ResultEntryKeptLsb +: ResultEntryKeptWidth] = res_kept_q;
   assign res_data_o[ResultEntryDataLsb +: ResultEntryDataWidth] = result_data;
   assign result_data[0*OutputWidth +: OutputWidth] = out0;
   assign result_data[1*OutputWidth +: OutputWidth] = out1;

@@ -234,12 +234,20 @@ module a3_small_dot_product (
   wire signed [ProductWidth-1:0] prod3_d = { phi3_q, 5'd0 } + {{3{plo3_q[14]}}, plo3_q};
   reg signed [ProductWidth-1:0] prod3_q;
 
-  // ---- adder tree: exact growth, a register after every few levels ----
-  // level 1
-  wire signed [18:0] sum1_0_d = prod0_q + prod1_q;
-  wire signed [18:0] sum1_1_d = prod2_q + prod3_q;
-  // level 2 (registered)
-  wire signed [19:0] sum2_0_d = sum1_0_d + sum1_1_d;
+  // ---- adder tree: exact growth, a register after every few levels; a stage of several levels reduces
+  // its operands in carry-save rows (full adders) and adds once ----
+  // levels 1-2 (registered)
+  wire [19:0] sum2_0_o0 = {{2{prod0_q[17]}}, prod0_q};
+  wire [19:0] sum2_0_o1 = {{2{prod1_q[17]}}, prod1_q};
+  wire [19:0] sum2_0_o2 = {{2{prod2_q[17]}}, prod2_q};
+  wire [19:0] sum2_0_o3 = {{2{prod3_q[17]}}, prod3_q};
+  wire [19:0] sum2_0_s0 = sum2_0_o0 ^ sum2_0_o1 ^ sum2_0_o2;
+  wire [18:0] sum2_0_m0 = (sum2_0_o0[18:0] & sum2_0_o1[18:0]) | (sum2_0_o0[18:0] & sum2_0_o2[18:0]) | (sum2_0_o1[18:0] & sum2_0_o2[18:0]);
+  wire [19:0] sum2_0_c0 = { sum2_0_m0, 1'b0 };
+  wire [19:0] sum2_0_s1 = sum2_0_o3 ^ sum2_0_s0 ^ sum2_0_c0;
+  wire [18:0] sum2_0_m1 = (sum2_0_o3[18:0] & sum2_0_s0[18:0]) | (sum2_0_o3[18:0] & sum2_0_c0[18:0]) | (sum2_0_s0[18:0] & sum2_0_c0[18:0]);
+  wire [19:0] sum2_0_c1 = { sum2_0_m1, 1'b0 };
+  wire signed [19:0] sum2_0_d = sum2_0_s1 + sum2_0_c1;
   reg signed [19:0] sum2_0_q;
 
   wire signed [ScoreWidth-1:0] score = sum2_0_q;

@@ -106,6 +106,7 @@ module a3_small_top (
   // ---- query queue ----
   wire qq_valid;
   wire qq_ready;
+  wire unused_qq_spare;
   wire [QueryEntryWidth-1:0] qq_data;
 
   a3_small_fifo #(
@@ -118,6 +119,7 @@ module a3_small_top (
     .rst_ni   (rst_ni),
     .in_valid_i  (query_valid_i),
     .in_ready_o  (query_ready_o),
+    .in_spare_o  (unused_qq_spare),
     .in_data_i   ({ query_threshold_i, query_iterations_i, query_approx_i, query_rows_i, query_data_i }),
     .out_valid_o (qq_valid),
     .out_ready_i (qq_ready),
@@ -430,6 +432,7 @@ module a3_small_top (
 
   // ---- output -> result queue ----
   wire rq_in_ready;
+  wire rq_in_spare;
   wire rq_push;
   wire [ResultEntryWidth-1:0] rq_in_data;
   wire [ResultEntryWidth-1:0] rq_out_data;
@@ -448,13 +451,14 @@ module a3_small_top (
     .v_raddr_o    (v_raddr),
     .v_rdata_i    (v_rdata),
     .res_space_i  (rq_in_ready),
+    .res_spare_i  (rq_in_spare),
     .res_push_o   (rq_push),
     .res_data_o   (rq_in_data),
     .busy_o       (out_busy)
   );
 
-  // The output stage starts a query only while the result queue has room for it, so a push is
-  // never refused.
+  // The output stage starts a query only while the result queue has room for it (and for the
+  // previous query's result while its push is pending), so a push is never refused.
   a3_small_fifo #(
     .Width      (ResultEntryWidth),
     .Depth      (ResultQueueDepth),
@@ -465,6 +469,7 @@ module a3_small_top (
     .rst_ni   (rst_ni),
     .in_valid_i  (rq_push),
     .in_ready_o  (rq_in_ready),
+    .in_spare_o  (rq_in_spare),
     .in_data_i   (rq_in_data),
     .out_valid_o (result_valid_o),
     .out_ready_i (result_ready_i),

@@ -212,7 +212,7 @@ public class ExploreTests
         Assert.Equal(
             "mode,iterations,iterations_mean,iterations_per_row,threshold_percent,threshold_raw,queries,rel_error_mean,rel_error_median,rel_error_max,cosine_mean,top1_agreement,"
             + "rel_error_mean_vs_quantized,rel_error_max_vs_quantized,cosine_mean_vs_quantized,top1_agreement_vs_quantized,candidates_mean,kept_mean,candidate_fraction,kept_fraction,"
-            + "fallbacks,cycles_per_query,latency_mean,speedup,latency_speedup,pareto,label", lines[0]);
+            + "fallbacks,cycles_per_query,latency_mean,speedup,latency_speedup,pareto,label,energy_nj_per_query,energy_saving,candidate_energy_share", lines[0]);
         Assert.Equal(1 + 25, lines.Length - 1);
         var rows = ReadCsv(Path.Combine(outDir, "points.csv"));
         Assert.All(rows, r => Assert.Equal("9", r["queries"]));

@@ -1,8 +1,10 @@
 using A3Gen.Configuration;
 using A3Gen.Elaboration;
+using A3Gen.Exploration;
 using A3Gen.Simulation;
 using A3Gen.Synthesis;
 using A3Gen.Tools;
+using A3Gen.Traces;
 
 namespace A3Gen.Tests;
 
@@ -19,8 +21,8 @@ public sealed class PowerSmallFixture : IDisposable
         AsicDir = Path.Combine(Root, "asic");
         Timing = new AsicFlow(Design).Run(AsicDir);
         var flow = new PowerFlow(Design, AsicDir);
-        Full = flow.Run(TestSupport.RandomStimulus(Design, 5, 8, 10, small: true), "random n = 8", Timing.AchievedMhz, "achieved",
-            [EnergyMode.Standard[0], EnergyMode.Standard[2]], Path.Combine(Root, "p8"));
+        FullStimulus = TestSupport.RandomStimulus(Design, 5, 8, 10, small: true);
+        Full = flow.Run(FullStimulus, "random n = 8", Timing.AchievedMhz, "achieved", EnergyMode.Standard, Path.Combine(Root, "p8"));
         Half = flow.Run(TestSupport.RandomStimulus(Design, 6, 4, 12, small: true), "random n = 4", Timing.AchievedMhz, "achieved",
             [EnergyMode.Standard[0]], Path.Combine(Root, "p4"));
     }
@@ -33,7 +35,10 @@ public sealed class PowerSmallFixture : IDisposable
 
     public AsicTiming Timing { get; }
 
-    /// <summary>n = 8: exact and aggressive.</summary>
+    /// <summary>The workload of <see cref="Full"/>: 10 queries over n = 8 rows.</summary>
+    public Stimulus FullStimulus { get; }
+
+    /// <summary>n = 8: exact, conservative and aggressive.</summary>
     public EnergyReport Full { get; }
 
     /// <summary>n = 4: exact.</summary>
@@ -110,6 +115,110 @@ public class PowerTests(PowerSmallFixture f) : IClassFixture<PowerSmallFixture>
         var e3 = Assert.Throws<UserException>(() => new PowerFlow(other, Path.Combine(root, "missing")).Run(TestSupport.RandomStimulus(other, 1, 8, 4, small: true), "x.json", 100, "given", [EnergyMode.Standard[0]], root));
         Assert.Equal($"{Path.Combine(root, "missing", "netlist_asic.v")} is missing: run scripts/a3gen synth --target asic first or leave --asic out", e3.Message);
         Directory.Delete(root, true);
+    }
+
+    [Fact]
+    public void TheEnergyModelReproducesItsCalibrationRunAndPredictsAnotherN()
+    {
+        var model = EnergyModel.From(f.Full, "n = 8");
+        Assert.Equal(f.Full.Modes.Select(m => m.Mode), model.Check.Select(c => c.Mode));
+        foreach (var (c, m) in model.Check.Zip(f.Full.Modes))
+        {
+            Assert.Equal(m.EnergyPerQueryJ, c.MeasuredJ, 1e-15);
+            Assert.True(Math.Abs(c.RelativeError) <= 0.05, $"{c.Mode}: model {c.ModelJ * 1e9} nJ, measured {c.MeasuredJ * 1e9} nJ");
+        }
+        Assert.All(model.Terms, t => Assert.True(t.PerCycleJ >= 0 && t.PerUnitJ >= 0, t.Component));
+        // Held out: exact queries of n = 4 (another interval, other busy cycles and rows), measured but not calibrated on.
+        var half = f.Half.Modes.Single();
+        double predicted = model.PerQueryJ(half.CyclesPerQuery, half.Work!);
+        Assert.True(Math.Abs(predicted / half.EnergyPerQueryJ - 1) <= 0.10, $"n = 4 exact: model {predicted * 1e9} nJ, measured {half.EnergyPerQueryNj} nJ");
+    }
+
+    [Fact]
+    public void ExploreOnTheCalibrationWorkloadGivesTheMeasuredEnergies()
+    {
+        // The fixture's own workload as a trace (its raw values as reals: explore quantizes them back to the same raw values).
+        var d = f.Design;
+        double[][] Real(IEnumerable<long[]> rows) => rows.Select(r => r.Select(d.Input.ToReal).ToArray()).ToArray();
+        var s = f.FullStimulus;
+        var trace = new Trace("fixture", [new AttentionInstance("", null, Real(s.Queries.Select(q => q.Query)), Real(s.Keys), Real(s.Values))]);
+        var model = EnergyModel.From(f.Full, "n = 8");
+        var result = new Explorer(d).Run(trace, new ExploreOptions
+        {
+            Iterations = IterationSpec.ParseList("n/2,n/8"),
+            ThresholdPercents = [5, 10],
+            Energy = model,
+        });
+        foreach (var (label, mode) in new[] { ("exact", "exact"), (SweepPoint.Conservative, "conservative"), (SweepPoint.Aggressive, "aggressive") })
+        {
+            var point = result.Labelled(label)!;
+            var measured = f.Full.Modes.Single(m => m.Mode.StartsWith(mode, StringComparison.Ordinal));
+            Assert.Equal(measured.MeanCandidates, point.CandidatesMean, 1e-9);
+            Assert.True(Math.Abs(point.EnergyPerQueryNj!.Value / measured.EnergyPerQueryNj - 1) <= 0.05,
+                $"{label}: explore {point.EnergyPerQueryNj} nJ, measured {measured.EnergyPerQueryNj} nJ");
+        }
+        Assert.True(result.Labelled(SweepPoint.Aggressive)!.EnergySaving > 1);
+        Assert.Equal(1.0, result.Exact.EnergySaving);
+    }
+
+    [Fact]
+    public void TheEnergyJsonOfAPowerRunCalibratesTheSameModelAndNamesAWrongConfiguration()
+    {
+        var dir = TestSupport.TempDir("energy-json");
+        var path = Path.Combine(dir, "energy.json");
+        File.WriteAllText(path, SynthReportWriter.Json(new { report = f.Full, cpu = (CpuBaseline?)null }));
+        var loaded = EnergyModel.Load(path, f.Design);
+        var direct = EnergyModel.From(f.Full, "n = 8");
+        foreach (var (a, b) in loaded.Terms.Zip(direct.Terms))
+        {
+            Assert.Equal(b.Component, a.Component);
+            Assert.Equal(b.PerCycleJ, a.PerCycleJ, 1e-18);
+            Assert.Equal(b.PerUnitJ, a.PerUnitJ, 1e-18);
+        }
+        var other = new Design(f.Design.Config with { Name = "power-other" });
+        Assert.Equal($"{path} was measured on configuration power-8x2; explore runs power-other",
+            Assert.Throws<UserException>(() => EnergyModel.Load(path, other)).Message);
+        var changed = new Design(f.Design.Config with { FractionBits = 2 });
+        Assert.StartsWith($"{path} was measured on another version of power-8x2 (configuration SHA-256 ",
+            Assert.Throws<UserException>(() => EnergyModel.Load(path, changed)).Message);
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void PowerOnATraceMeasuresEachHeadAndSumsTheirWindows()
+    {
+        var dir = TestSupport.TempDir("power-trace");
+        var config = Path.Combine(dir, "power-8x2.json");
+        File.WriteAllText(config, """{"name": "power-8x2", "maxRows": 8, "dimension": 2, "integerBits": 3, "fractionBits": 3}""");
+        var tracePath = Path.Combine(dir, "gauss.npz");
+        TraceWriter.WriteNpz(SyntheticTraces.Gaussian(11, 3, 9, 8, 2, 0.8), tracePath, TracePrecision.Float64);
+        var trace = TraceReader.Load(tracePath);
+        var outDir = Path.Combine(dir, "out");
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = Cli.Cli.Run(["power", "--config", config, "--trace", tracePath, "--heads", "2", "--queries", "8", "--modes", "exact",
+            "--asic", f.AsicDir, "--out", outDir], stdout, stderr);
+        Assert.True(code == 0, stderr.ToString());
+        Assert.Contains("power-8x2 exact: ", stdout.ToString());
+        var report = Newtonsoft.Json.Linq.JObject.Parse(File.ReadAllText(Path.Combine(outDir, "energy.json")))["report"]!;
+        // Heads floor(i 3 / 2) = 0, 1.
+        Assert.StartsWith($"gauss.npz: 2 of its 3 instances ({trace.Instances[0].Name}, {trace.Instances[1].Name}), 8 evenly spaced queries each", (string?)report["workload"]);
+        Assert.Equal(2, (int)report["workloads"]!);
+
+        // The same two heads measured one at a time: the trace run's energy per query is their windows' energies over their windows' queries.
+        var (workloads, _) = TraceWorkload.Select(trace, f.Design, 2, 8);
+        var flow = new PowerFlow(f.Design, f.AsicDir);
+        var heads = workloads.Select((w, i) => flow.Run(w.Stimulus, w.Name, f.Timing.AchievedMhz, "achieved", [EnergyMode.Standard[0]], Path.Combine(dir, $"h{i}")).Modes.Single()).ToList();
+        var both = flow.Run(workloads, "both", f.Timing.AchievedMhz, "achieved", [EnergyMode.Standard[0]], Path.Combine(dir, "both")).Modes.Single();
+        Assert.Equal(heads.Sum(h => h.WindowQueries), both.WindowQueries);
+        Assert.Equal(heads.Sum(h => h.WindowCycles), both.WindowCycles);
+        Assert.Equal(16, both.Queries);
+        double expected = heads.Sum(h => h.EnergyPerQueryJ * h.WindowQueries) / heads.Sum(h => h.WindowQueries);
+        Assert.Equal(expected, both.EnergyPerQueryJ, expected * 1e-9);
+        Assert.NotEqual(heads[0].EnergyPerQueryJ, heads[1].EnergyPerQueryJ);
+        var json = File.ReadAllText(Path.Combine(outDir, "energy.json"));
+        Assert.Contains($"\"energyPerQueryJ\": {both.EnergyPerQueryJ.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}", json);
+        Directory.Delete(dir, true);
     }
 
     [Fact]

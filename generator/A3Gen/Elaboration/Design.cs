@@ -205,7 +205,9 @@ public sealed class Design
 
     /// <summary>
     /// Cycles from the last row's accumulation to the result's push: the output is the sum of the two
-    /// accumulators' registers, added on the way into the result queue, and the stage is free the cycle after.
+    /// accumulators' registers, added on the way into the result queue. The stage is free in the push's
+    /// cycle (it starts the next query then if the result queue has room for both results), so the push
+    /// costs latency, not throughput.
     /// </summary>
     public int ResultPushStages => 1;
 
@@ -235,7 +237,7 @@ public sealed class Design
     /// <summary>Width of the weight times a value element's signed high bits: within +-2^(Fw + w - ElementLowBits - 1); shifted by ElementLowBits it has the weighted value's width.</summary>
     public int WeightedHighWidth => Weight.Width + Input.Width - ElementLowBits;
 
-    /// <summary>Output stage beyond n: exp read (issued in the accepting cycle), e register, divider, partial products, their sum, accumulate, push.</summary>
+    /// <summary>Output stage beyond n, its period: exp read (issued in the accepting cycle), e register, divider, partial products, accumulate (the result's push, <see cref="ResultPushStages"/>, overlaps the next query's accept).</summary>
     public int OutputOverhead { get; }
 
     /// <summary>Cycles from a query's handshake to its first stage accepting it (query queue).</summary>
@@ -342,7 +344,7 @@ public sealed class Design
 
         DotProductOverhead = 2 + DotProductPipeStages;
         ExponentOverhead = 1 + ExponentPipeStages;
-        OutputOverhead = 1 + OutputPipeStages + ResultPushStages;
+        OutputOverhead = 1 + OutputPipeStages;
         long lowBound = ((long)n * (1L << fw) * ((1L << ElementLowBits) - 1)) + AccumulatorInit;
         AccumulatorLowWidth = Math.Max(WeightedLowWidth, Bits.UnsignedWidth(lowBound) + 1);
         if (AccumulatorLowWidth > Accumulator.Width || AccumulatorHighWidth + ElementLowBits != Accumulator.Width)
@@ -414,7 +416,8 @@ public sealed class Design
 
     /// <summary>
     /// Candidate-selection cycles after the last iteration: the last greedy-score update's row decode, its
-    /// in-place add and write (into the candidate mask's register), and the hand-over of the mask.
+    /// in-place add and write (into the greedy-score registers, whose "positive" flags are the candidate
+    /// mask), and the hand-over of the mask.
     /// </summary>
     public int CandidateDrainCycles => 3;
 
@@ -466,20 +469,21 @@ public sealed class Design
     public IReadOnlyList<int> StagePeriods(int n) => StagePeriods(StageWork.Exact(n));
 
     /// <summary>Predicted cycles from a query's handshake to its result's valid, pipeline otherwise empty.</summary>
-    public int Latency(StageWork w) => QueryQueueLatency + StagePeriods(w).Sum();
+    public int Latency(StageWork w) => QueryQueueLatency + StagePeriods(w).Sum() + ResultPushStages;
 
     /// <summary>Predicted latency of an exact query of n rows.</summary>
     public int Latency(int n) => Latency(StageWork.Exact(n));
 
     /// <summary>
     /// Predicted steady-state cycles between results of back-to-back identical queries, result always
-    /// ready: the slowest stage's period. With a one-entry result queue the output stage waits one more
-    /// cycle per query, for its previous result to leave the queue before it may start the next.
+    /// ready: the slowest stage's period. With a one-entry result queue the output stage waits for its
+    /// previous result's push and for that result to leave the queue before it may start the next:
+    /// 1 + ResultPushStages more cycles a query.
     /// </summary>
     public int Interval(StageWork w)
     {
         var periods = StagePeriods(w).ToArray();
-        periods[^1] += Config.ResultQueueDepth == 1 ? 1 : 0;
+        periods[^1] += Config.ResultQueueDepth == 1 ? 1 + ResultPushStages : 0;
         return periods.Max();
     }
 

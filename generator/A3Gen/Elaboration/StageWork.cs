@@ -13,3 +13,27 @@ public sealed record StageWork(bool Search, int Rows, int Iterations, int Issues
 {
     public static StageWork Exact(int n) => new(false, n, 0, n, n, n);
 }
+
+/// <summary>
+/// The mean work per query of a set of queries, from <see cref="Design.StagePeriods(StageWork)"/>: each stage's busy
+/// cycles, the rows the dot product scores and the output weighs, and the candidate stage's busy cycles on approximate
+/// queries only (when the search and its sorted-key memory run).
+/// </summary>
+public sealed record WorkPerQuery(double CandidateBusy, double DotProductBusy, double ExponentBusy, double OutputBusy, double Scored, double Kept, double SearchBusy)
+{
+    public static WorkPerQuery Of(Design design, IReadOnlyCollection<StageWork> work)
+    {
+        if (work.Count == 0)
+        {
+            throw new ArgumentException("no queries", nameof(work));
+        }
+        var periods = work.Select(design.StagePeriods).ToList();
+        return new WorkPerQuery(
+            periods.Average(p => (double)p[0]), periods.Average(p => (double)p[1]), periods.Average(p => (double)p[2]), periods.Average(p => (double)p[3]),
+            work.Average(w => (double)w.Scored), work.Average(w => (double)w.Kept),
+            work.Zip(periods).Average(x => x.First.Search ? (double)x.Second[0] : 0));
+    }
+
+    /// <summary>The sum of the four stages' busy cycles.</summary>
+    public double StageBusy => CandidateBusy + DotProductBusy + ExponentBusy + OutputBusy;
+}

@@ -109,7 +109,7 @@ public static class CandidateViewBuilder
             ["PostScoring"] = "post",
             ["Threshold"] = "t_q",
             ["Fallback"] = "fallback",
-            ["Mask"] = $"(post ? pos_q : {maskZero})",
+            ["Mask"] = $"(post ? pos : {maskZero})",
         });
         return new CandidateView(lp.Build(), d, design.MergeTreeLevels, sides, streams, nodes, maxRoot, minRoot,
             design.RowsNeedUpperClamp, Verilog.Unsigned(wN, 0), Verilog.Unsigned(wN, 1), Verilog.Unsigned(wN, design.MaxRows),

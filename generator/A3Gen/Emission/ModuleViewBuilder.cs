@@ -84,23 +84,63 @@ public static class ModuleViewBuilder
     public static DotProductView DotProduct(Design design)
     {
         int wProd = design.Product.Width, wScore = design.Score.Width, wId = design.RowIdWidth, wN = design.RowCountWidth;
+        // The adder tree, one registered stage at a time: each registered node adds the stage inputs it
+        // covers (2^m of them for a stage of m levels). Two are one add; more are reduced by rows of full
+        // adders (carry-save, three operands to two a row) to two, then added once, so a stage of several
+        // levels costs one carry-propagate add, not one a level. The sum is exact: every operand is
+        // sign-extended to the node's width, which holds the true sum, so the carry-save form's wrap-around
+        // (mod 2^width) is harmless.
         var treeLevels = new List<TreeLevelView>();
         var prevNames = Enumerable.Range(0, design.Dimension).Select(j => $"prod{j}_q").ToList();
-        int prevWidth = wProd;
-        foreach (var level in design.AdderTree)
+        int prevWidth = wProd, firstLevel = 1;
+        foreach (var level in design.AdderTree.Where(l => l.Registered))
         {
+            int span = 1 << (level.Level - firstLevel + 1);
+            int w = level.Width;
             var nodes = new List<TreeNodeView>();
             for (int k = 0; k < level.Nodes; k++)
             {
                 string name = $"sum{level.Level}_{k}";
-                string expr = 2 * k + 1 < prevNames.Count
-                    ? $"{prevNames[2 * k]} + {prevNames[2 * k + 1]}"
-                    : Verilog.SignExtend(prevNames[2 * k], prevWidth, level.Width);
-                nodes.Add(new TreeNodeView(name, level.Width, expr, level.Registered));
+                var operands = prevNames.Skip(k * span).Take(span).ToList();
+                var terms = new List<CarrySaveTermView>();
+                string expr;
+                if (operands.Count == 1)
+                {
+                    expr = Verilog.SignExtend(operands[0], prevWidth, w);
+                }
+                else if (operands.Count == 2)
+                {
+                    expr = $"{operands[0]} + {operands[1]}";
+                }
+                else
+                {
+                    var rows = new Queue<string>();
+                    foreach (var (op, i) in operands.Select((op, i) => (op, i)))
+                    {
+                        string o = $"{name}_o{i}";
+                        terms.Add(new CarrySaveTermView(o, Verilog.SignExtend(op, prevWidth, w)));
+                        rows.Enqueue(o);
+                    }
+                    int r = 0;
+                    while (rows.Count > 2)
+                    {
+                        string x = rows.Dequeue(), y = rows.Dequeue(), z = rows.Dequeue();
+                        string sum = $"{name}_s{r}", carry = $"{name}_c{r}", major = $"{name}_m{r}";
+                        terms.Add(new CarrySaveTermView(sum, $"{x} ^ {y} ^ {z}"));
+                        terms.Add(new CarrySaveTermView(major, w - 1, $"({x}[{w - 2}:0] & {y}[{w - 2}:0]) | ({x}[{w - 2}:0] & {z}[{w - 2}:0]) | ({y}[{w - 2}:0] & {z}[{w - 2}:0])"));
+                        terms.Add(new CarrySaveTermView(carry, $"{{ {major}, 1'b0 }}"));
+                        rows.Enqueue(sum);
+                        rows.Enqueue(carry);
+                        r++;
+                    }
+                    expr = $"{rows.Dequeue()} + {rows.Dequeue()}";
+                }
+                nodes.Add(new TreeNodeView(name, w, terms, expr));
             }
-            treeLevels.Add(new TreeLevelView(level.Level, level.Width, level.Registered, nodes));
-            prevNames = nodes.Select(n => n.Registered ? n.Name + "_q" : n.Name + "_d").ToList();
-            prevWidth = level.Width;
+            treeLevels.Add(new TreeLevelView(firstLevel, level.Level, w, nodes));
+            prevNames = nodes.Select(n => n.Name + "_q").ToList();
+            prevWidth = w;
+            firstLevel = level.Level + 1;
         }
         int dotPipe = design.DotProductPipeStages; // tag stages after the SRAM read: key register, product register, adder registers
 

@@ -50,11 +50,29 @@ public sealed record PipeStageView(int Index, string Prev, string PrevRow, bool 
 
 public sealed record BitView(int Index, string Literal);
 
-public sealed record TreeNodeView(string Name, int Width, string Expression, bool Registered);
+/// <summary>A registered node of the adder tree: the carry-save rows it reduces its operands with (none for one or two), and the final add.</summary>
+public sealed record TreeNodeView(string Name, int Width, IReadOnlyList<CarrySaveTermView> Terms, string Expression);
 
-public sealed record TreeLevelView(int Level, int Width, bool Registered, IReadOnlyList<TreeNodeView> Nodes)
+/// <summary>One named term of a carry-save reduction: a sign-extended operand, a row's sum, its majority or its shifted carry.</summary>
+public sealed record CarrySaveTermView(string Name, int Width, string Expression)
+{
+    public CarrySaveTermView(string name, string expression)
+        : this(name, 0, expression)
+    {
+    }
+
+    public int Msb => Width - 1;
+
+    /// <summary>True when the term has the node's width (else its own, <see cref="Width"/>).</summary>
+    public bool NodeWidth => Width == 0;
+}
+
+/// <summary>One registered stage of the adder tree: levels <see cref="FirstLevel"/> to <see cref="Level"/>.</summary>
+public sealed record TreeLevelView(int FirstLevel, int Level, int Width, IReadOnlyList<TreeNodeView> Nodes)
 {
     public int Msb => Width - 1;
+
+    public bool OneLevel => FirstLevel == Level;
 }
 
 /// <summary>

@@ -16,6 +16,7 @@ public static class ExploreWriter
         "rel_error_mean_vs_quantized", "rel_error_max_vs_quantized", "cosine_mean_vs_quantized", "top1_agreement_vs_quantized",
         "candidates_mean", "kept_mean", "candidate_fraction", "kept_fraction", "fallbacks",
         "cycles_per_query", "latency_mean", "speedup", "latency_speedup", "pareto", "label",
+        "energy_nj_per_query", "energy_saving", "candidate_energy_share",
     ];
 
     public static string Csv(ExploreResult result)
@@ -31,6 +32,7 @@ public static class ExploreWriter
                 p.RelErrorMeanQuantized, p.RelErrorMaxQuantized, p.CosineMeanQuantized, p.Top1AgreementQuantized,
                 p.CandidatesMean, p.KeptMean, p.CandidateFraction, p.KeptFraction, p.Fallbacks,
                 p.CyclesPerQuery, p.LatencyMean, p.Speedup, p.LatencySpeedup, p.Pareto ? 1 : 0, p.Label,
+                p.EnergyPerQueryNj, p.EnergySaving, p.CandidateEnergyShare,
             ];
             sb.Append(string.Join(',', cells.Select(Cell))).Append('\n');
         }
@@ -91,15 +93,18 @@ public static class ExploreWriter
         Line($"");
         Line($"Errors against double-precision softmax attention on the trace's own (unquantized) inputs: relative output error ||o - o_ref|| / ||o_ref|| (mean, median and worst over the queries), mean cosine similarity, top-1 agreement (the approximate path's largest kept weight is on the row of the largest exact weight). C/n and K/n: candidates and kept rows per row (a fallback counts n). Cycles per query: the cycle model, each instance's queries back to back{(r.CyclesFromLatency ? " (one query per instance: its latency)" : "")}; speed-up over the exact path of the same design on the same queries. Latency: mean of the isolated query latency.");
         Line($"");
-        Line($"| M | T | label | rel. error mean | median | max | cosine | top-1 | C/n | K/n | fallbacks | cycles/query | speed-up | latency | Pareto |");
-        Line($"|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        bool energy = r.Energy is not null;
+        Line($"| M | T | label | rel. error mean | median | max | cosine | top-1 | C/n | K/n | fallbacks | cycles/query | speed-up | latency | Pareto |{(energy ? " nJ/query (model) | energy saving |" : "")}");
+        Line($"|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|{(energy ? "---:|---:|" : "")}");
         foreach (var p in r.Points)
         {
             var t = p.ThresholdPercent is { } tp ? tp.ToString(Inv) + "%" : "-";
             var m = p.Mode == "exact" ? "exact path" : p.Iterations;
-            Line($"| {m} | {t} | {p.Label} | {p.RelErrorMean:0.0000} | {p.RelErrorMedian:0.0000} | {p.RelErrorMax:0.0000} | {p.CosineMean:0.0000} | {p.Top1Agreement:0.000} | {p.CandidateFraction:0.000} | {p.KeptFraction:0.000} | {p.Fallbacks} | {p.CyclesPerQuery:0.0} | {p.Speedup:0.00}x | {p.LatencyMean:0.0} | {(p.Pareto ? "yes" : "")} |");
+            Line($"| {m} | {t} | {p.Label} | {p.RelErrorMean:0.0000} | {p.RelErrorMedian:0.0000} | {p.RelErrorMax:0.0000} | {p.CosineMean:0.0000} | {p.Top1Agreement:0.000} | {p.CandidateFraction:0.000} | {p.KeptFraction:0.000} | {p.Fallbacks} | {p.CyclesPerQuery:0.0} | {p.Speedup:0.00}x | {p.LatencyMean:0.0} | {(p.Pareto ? "yes" : "")} |{(energy ? string.Create(Inv, $" {p.EnergyPerQueryNj:0.###} | {p.EnergySaving:0.00}x |") : "")}");
         }
         Line($"");
+
+        EnergySection(sb, r);
 
         var cons = r.Labelled(SweepPoint.Conservative);
         var aggr = r.Labelled(SweepPoint.Aggressive);
@@ -157,6 +162,35 @@ public static class ExploreWriter
         Line($"`points.csv` (every point, the columns are explained in docs/explore.md){(plots.Count > 0 ? ", " + string.Join(", ", plots.Select(p => $"`{p}`")) : "")}.");
         return sb.ToString();
     }
+
+    /// <summary>How the points' energies were obtained (the model, its calibration and its check), or one line saying there are none.</summary>
+    private static void EnergySection(StringBuilder sb, ExploreResult r)
+    {
+        void Line(FormattableString s) => sb.Append(s.ToString(Inv)).Append('\n');
+        Line($"## Energy per query");
+        Line($"");
+        if (r.Energy is not { } e)
+        {
+            Line($"{NoCalibration(r.Design.Config.Name)}");
+            Line($"");
+            return;
+        }
+        Line($"Not measured at each point: a per-component model E_k = a_k C + b_k U_k (C the point's cycles per query, U_k the component's work per query from the cycle model), calibrated on the gate-level power run `{e.Source}` ({e.Config}, workload {e.Workload}, {e.ClockMhz:0.#} MHz; docs/explore.md, \"Energy per query\"). The figures hold for that netlist at that clock; leakage is in a_k.");
+        Line($"");
+        Line($"| component | a: nJ per cycle | b: nJ per unit | unit |");
+        Line($"|---|---:|---:|---|");
+        foreach (var t in e.Terms)
+        {
+            Line($"| {t.Component} | {t.PerCycleJ * 1e9:0.####} | {t.PerUnitJ * 1e9:0.####} | {t.Unit} |");
+        }
+        Line($"");
+        Line($"Check, the model on the calibration run's own modes: {string.Join("; ", e.Check.Select(c => string.Create(Inv, $"{c.Mode} measured {c.MeasuredJ * 1e9:0.###} nJ, model {c.ModelJ * 1e9:0.###} nJ ({c.RelativeError:+0.0%;-0.0%;0.0%})")))}.");
+        Line($"");
+    }
+
+    /// <summary>The one line explore writes when it has no energy calibration for a configuration.</summary>
+    public static string NoCalibration(string config) =>
+        $"No energy per query: no calibration for {config} (give --energy with the energy.json of scripts/a3gen power --config <{config}'s file>).";
 
     private static string Range(int[] values) => values.Length == 1 ? values[0].ToString(Inv) : $"{values[0].ToString(Inv)}..{values[^1].ToString(Inv)}";
 

@@ -18,6 +18,9 @@ public sealed record ExploreOptions
     /// <summary>Queries used per instance (evenly spaced, the first always); null: all of them.</summary>
     public int? QueriesPerInstance { get; init; }
 
+    /// <summary>The energy model calibrated on a measured power run of the same configuration; null: no energy per point.</summary>
+    public EnergyModel? Energy { get; init; }
+
     /// <summary>The thresholds' name in messages (<see cref="SettingException.Setting"/>).</summary>
     public const string ThresholdSetting = "thresholdPercents";
 
@@ -97,7 +100,17 @@ public sealed record PointResult(
     double Speedup,
     double LatencySpeedup,
     bool Pareto,
-    string Label);
+    string Label)
+{
+    /// <summary>Energy per query from the calibrated <see cref="EnergyModel"/> (nJ); null without a calibration.</summary>
+    public double? EnergyPerQueryNj { get; init; }
+
+    /// <summary>The exact path's energy per query over this point's; null without a calibration.</summary>
+    public double? EnergySaving { get; init; }
+
+    /// <summary>The candidate search's share of <see cref="EnergyPerQueryNj"/> (cells and sorted-key memory); null without a calibration.</summary>
+    public double? CandidateEnergyShare { get; init; }
+}
 
 /// <summary>The sweep's results: the exact path first, then every (M, T) in the order given (M outer, T inner).</summary>
 public sealed record ExploreResult(
@@ -113,6 +126,9 @@ public sealed record ExploreResult(
     bool CyclesFromLatency)
 {
     public int QueryCount => Instances.Sum(i => i.QueryIndices.Length);
+
+    /// <summary>The energy model the points' energies come from; null when explore had no calibration.</summary>
+    public EnergyModel? Energy { get; init; }
 
     public PointResult Exact => Points[0];
 
@@ -279,9 +295,25 @@ public sealed class Explorer(Design design)
             results[p] = a with { Pareto = !dominated };
         }
 
+        // Energy per query: the calibrated model on each point's cycles per query and mean work per query.
+        if (options.Energy is { } energy)
+        {
+            double? exactJ = null;
+            for (int p = 0; p < results.Count; p++)
+            {
+                var work = WorkPerQuery.Of(Design, outcomes[p].Select(o => o.Work).ToArray());
+                var parts = energy.PerComponentJ(results[p].CyclesPerQuery, work);
+                double joules = parts.Sum(x => x.Joules);
+                exactJ ??= joules;
+                double search = parts.Where(x => x.Component is "candidate selection" or "sorted-key memory").Sum(x => x.Joules);
+                results[p] = results[p] with { EnergyPerQueryNj = joules * 1e9, EnergySaving = exactJ / joules, CandidateEnergyShare = search / joules };
+            }
+        }
+
         return new ExploreResult(Design, trace, instances, sweep, results, qCount, kCount, vCount, options.QueriesPerInstance, fromLatency)
         {
             Outcomes = outcomes,
+            Energy = options.Energy,
         };
     }
 

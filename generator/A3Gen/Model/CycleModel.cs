@@ -11,8 +11,8 @@ public sealed record QueryTiming(int AcceptCycle, int ResultValidCycle, int Resu
 /// <summary>
 /// Cycle-level model of the pipeline's control: the query queue, the four stages (each busy for
 /// its <see cref="Design.StagePeriods(StageWork)"/>, which depend on the query's path and counts),
-/// the three ping-pong buffers and the result queue, with the same start and hand-off rules as the
-/// RTL. It predicts every query's accept and result cycles for any pattern of query gaps and result
+/// the three ping-pong buffers and the result queue (the output pushes a result the cycle after its
+/// done, <see cref="Design.ResultPushStages"/>), with the same start and hand-off rules as the RTL. It predicts every query's accept and result cycles for any pattern of query gaps and result
 /// back-pressure; the data path (and so C and K) is the golden model's job.
 /// </summary>
 public sealed class CycleModel(Design design)
@@ -44,6 +44,7 @@ public sealed class CycleModel(Design design)
         Array.Fill(valid, -1);
         int next = 0, done = 0;
         bool held = false;
+        int pendingPush = -1;                     // the output's finished query, pushed at the next edge (push_q)
         for (int cycle = 0; done < work.Count; cycle++)
         {
             if (cycle > maxCycles)
@@ -65,7 +66,9 @@ public sealed class CycleModel(Design design)
             for (int st = 0; st < stages; st++)
             {
                 bool input = st == 0 ? queryQueue.Count > 0 : buffers[st - 1].ReadFull;
-                bool output = st == stages - 1 ? resultQueue.Count < depthR : buffers[st].WriteFree;
+                bool output = st == stages - 1
+                    ? resultQueue.Count < depthR - (pendingPush >= 0 ? 1 : 0)
+                    : buffers[st].WriteFree;
                 start[st] = stageQuery[st] < 0 && input && output;
             }
             var finishing = new bool[stages];
@@ -103,10 +106,11 @@ public sealed class CycleModel(Design design)
                 taken[resultQueue.Dequeue()] = cycle;
                 done++;
             }
-            if (finishing[stages - 1])
+            if (pendingPush >= 0)
             {
-                resultQueue.Enqueue(finishedQuery[stages - 1]);
+                resultQueue.Enqueue(pendingPush);
             }
+            pendingPush = finishing[stages - 1] ? finishedQuery[stages - 1] : -1;
             for (int st = 0; st < stages; st++)
             {
                 if (start[st])

@@ -24,4 +24,16 @@ public sealed class ModelSimulator(Design design) : ISimulator
         var sort = design.OnChipSort && stimulus.Keys.Length > 0 ? KeySorterModel.Timing(design, stimulus.Keys.Length) : null;
         return new SimulationRun(Name, results.Zip(timings, (r, t) => new SimulatedQuery(r, t)).ToArray(), sort);
     }
+
+    /// <summary>The cycle model's work of every query of a stimulus (each query's stage periods follow from it).</summary>
+    public static IReadOnlyList<StageWork> Work(Design design, Stimulus stimulus)
+    {
+        var model = new ApproximateModel(design);
+        var sorted = stimulus.Sorted(design);
+        return stimulus.Queries.Select(q =>
+        {
+            model.Run(stimulus.Keys, stimulus.Values, sorted, q.Query, q.Rows, q.Settings, out var trace);
+            return model.Work(q.Rows, q.Settings, trace);
+        }).ToArray();
+    }
 }

@@ -100,8 +100,10 @@ public sealed partial class AsicFlow
             WrapperFile = SramLiberty.WrapperFileName(design),
             SramLiberty = SramLiberty.FileName(design),
             OtherFiles = verilog.Select(f => f.Name).ToList(),
+            InlineModules = InlinedModules(design),
             ScriptName,
             ConstrFile = "abc_constr.txt",
+            AbcScript = AbcScript(periodPs),
             BufferCell = "BUFX2",
             BufferIn = "A",
             BufferOut = "Y",
@@ -223,6 +225,24 @@ public sealed partial class AsicFlow
             .Append(new EndpointGroup("ports", "output ports", "(outputs of the top)", [], []))
             .ToList();
     }
+
+    /// <summary>
+    /// ABC's delay-oriented mapping at the clock period, as Yosys's inline script (commands separated by
+    /// ';', arguments by ','): structural choices (<c>dch</c>), the delay-driven standard-cell mapper
+    /// (<c>map -D</c>), then buffering (after <c>topo</c>: <c>buffer</c> stops at a node left without fanout)
+    /// and gate sizing against the period with the constraint file's driver and load. Yosys 0.23's default script for <c>abc -D</c> (<c>&amp;nf</c>) maps Yosys's Brent-Kung carry
+    /// logic into a ripple of AOI/OAI gates: a registered 27-bit subtraction took 3.27 ns with it and
+    /// 1.37 ns with this one; an 11 x 11 multiplier 3.96 ns and 3.14 ns.
+    /// </summary>
+    public static string AbcScript(int periodPs) =>
+        $"+strash;dch;map,-D,{periodPs};topo;buffer;upsize,-D,{periodPs};dnsize,-D,{periodPs};stime,-p";
+
+    /// <summary>
+    /// Modules mapped as part of their parent (the candidate module): the column-sides and the merge-tree
+    /// nodes (Yosys names a parameterized module's copies <c>$paramod\&lt;name&gt;\...</c>, hence the pattern).
+    /// </summary>
+    private static IReadOnlyList<string> InlinedModules(Design design) =>
+        [$"{design.Prefix}_column_side", $"$paramod*{design.Prefix}_merge_node*"];
 
     private static string Summarize(SortedSet<string> instances) =>
         instances.Count <= 4 ? string.Join(", ", instances) : $"{string.Join(", ", instances.Take(3))} and {instances.Count - 3} more";

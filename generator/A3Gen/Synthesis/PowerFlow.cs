@@ -49,7 +49,13 @@ public sealed record ModeEnergy(
     double SimulationSeconds)
 {
     public double EnergyPerQueryNj => EnergyPerQueryJ * 1e9;
+
+    /// <summary>The cycle model's work per query of this mode's queries (mean over every query of the workloads): what an energy model calibrated on this run is fitted against.</summary>
+    public WorkPerQuery? Work { get; init; }
 }
+
+/// <summary>One workload of a power run: a name for messages (a data file, or a trace's head) and its stimulus.</summary>
+public sealed record EnergyWorkload(string Name, Stimulus Stimulus);
 
 /// <summary>What share of the netlist's driven nets got a measured activity, and the ones that did not (they take the reference activity).</summary>
 public sealed record ActivityCoverage(long Nets, long Measured, IReadOnlyList<string> Defaulted)
@@ -60,7 +66,9 @@ public sealed record ActivityCoverage(long Nets, long Measured, IReadOnlyList<st
 /// <summary>The report of <see cref="PowerFlow"/>.</summary>
 public sealed record EnergyReport(
     string Config,
+    string ConfigHash,
     string Workload,
+    int Workloads,
     int Rows,
     double ClockMhz,
     string ClockSource,
@@ -127,10 +135,24 @@ public sealed class PowerFlow(Design design, string asicDir)
     }
 
     /// <summary>Runs the workload under every mode at <paramref name="clockMhz"/> and writes the artefacts into <paramref name="workDir"/>.</summary>
-    public EnergyReport Run(Stimulus workload, string workloadName, double clockMhz, string clockSource, IReadOnlyList<EnergyMode> modes, string workDir)
+    public EnergyReport Run(Stimulus workload, string workloadName, double clockMhz, string clockSource, IReadOnlyList<EnergyMode> modes, string workDir) =>
+        Run([new EnergyWorkload(workloadName, workload)], workloadName, clockMhz, clockSource, modes, workDir);
+
+    /// <summary>
+    /// Runs several workloads (e.g. heads of a trace, each with its own K and V) under every mode: each is simulated on
+    /// its own, and a mode's energy per query is the sum of their windows' energies over the sum of their windows' queries.
+    /// </summary>
+    public EnergyReport Run(IReadOnlyList<EnergyWorkload> workloads, string workloadName, double clockMhz, string clockSource, IReadOnlyList<EnergyMode> modes, string workDir)
     {
         var clock = Stopwatch.StartNew();
-        ValidateWorkload(workload, workloadName);
+        if (workloads.Count == 0)
+        {
+            throw new UserException($"{workloadName}: no workload to measure");
+        }
+        foreach (var w in workloads)
+        {
+            ValidateWorkload(w.Stimulus, w.Name);
+        }
         if (!File.Exists(Liberty))
         {
             throw new UserException($"{Liberty} is missing (apt-get install -y qflow-tech-osu018)");
@@ -192,7 +214,70 @@ public sealed class PowerFlow(Design design, string asicDir)
         var coverage = new Dictionary<string, ActivityCoverage>(StringComparer.Ordinal);
         foreach (var mode in modes)
         {
-            var stimulus = workload with { Queries = workload.Queries.Select(q => q with { Settings = mode.Settings(design, q.Rows) }).ToArray() };
+            var stageSums = new List<StageEnergy>();
+            var works = new List<StageWork>();
+            var defaulted = new SortedSet<string>(StringComparer.Ordinal);
+            long cycles = 0, nets = 0, modelSpan = 0;
+            int per = 0, queries = 0, modelIntervals = 0;
+            double candidates = 0, kept = 0, simSeconds = 0;
+            foreach (var (w, index) in workloads.Select((w, i) => (w, i)))
+            {
+                var head = RunOne(w, mode, index);
+                foreach (var s in head.Stages)
+                {
+                    int at = stageSums.FindIndex(x => x.Stage == s.Stage);
+                    if (at < 0)
+                    {
+                        stageSums.Add(s);
+                    }
+                    else
+                    {
+                        var x = stageSums[at];
+                        stageSums[at] = x with
+                        {
+                            Instances = Math.Max(x.Instances, s.Instances),
+                            Cells = x.Cells.Add(s.Cells),
+                            SramDynamic = x.SramDynamic + s.SramDynamic,
+                            SramLeakage = x.SramLeakage + s.SramLeakage,
+                            SramReads = x.SramReads + s.SramReads,
+                            SramWrites = x.SramWrites + s.SramWrites,
+                        };
+                    }
+                }
+                cycles += head.Cycles;
+                per += head.WindowQueries;
+                queries += head.Queries;
+                nets = head.Coverage.Nets;
+                defaulted.UnionWith(head.Coverage.Defaulted);
+                works.AddRange(head.Work);
+                candidates += head.Candidates;
+                kept += head.Kept;
+                modelSpan += head.ModelSpan;
+                modelIntervals += head.Queries - 1;
+                simSeconds += head.Seconds;
+            }
+            coverage[mode.Name] = new ActivityCoverage(nets, nets - defaulted.Count, [.. defaulted]);
+            var perQuery = stageSums.Select(s => s with { Cells = s.Cells.Scale(1.0 / per), SramDynamic = s.SramDynamic / per, SramLeakage = s.SramLeakage / per }).ToList();
+            double energy = perQuery.Sum(s => s.Total);
+            double cyclesPerQuery = (double)cycles / per;
+            modeResults.Add(new ModeEnergy(mode.Describe, queries, per, cycles, cyclesPerQuery,
+                (double)modelSpan / modelIntervals, candidates / queries, kept / queries, perQuery,
+                energy, clockMhz * 1e6 / cyclesPerQuery, 1 / energy, energy / (cyclesPerQuery * periodNs * 1e-9), Math.Round(simSeconds, 1))
+            {
+                Work = WorkPerQuery.Of(design, works),
+            });
+        }
+        return new EnergyReport(design.Config.Name, design.Config.Hash(), workloadName, workloads.Count, workloads.Max(w => w.Stimulus.Keys.Length), clockMhz, clockSource,
+            "gate-level simulation of netlist_asic.v (Icarus, zero delay: no glitches) with the OSU 0.18 um cell models; every net's 0/1 changes counted from the first result taken to the last one taken while the pipeline is still full (ceil(latency / interval) results before the end of the burst), divided by the results in that window" +
+            (workloads.Count > 1 ? $"; each of the {workloads.Count} workloads (heads) simulated on its own (its K, V and sorted keys loaded, then its queries back to back), their windows' energies and queries summed" : ""),
+            $"OpenSTA report_power -instances at global activity 0 and {PowerModel.ReferenceActivity} (duty {PowerModel.Duty}); an instance's internal and switching power = P(0) + r (P({PowerModel.ReferenceActivity}) - P(0)) / {PowerModel.ReferenceActivity} with r its output net's measured toggles a cycle (mean of the outputs of a multi-output cell; every input pin taken to toggle at that rate); leakage as OpenSTA gives it",
+            check, model.CheckTotal.Total, SramEnergy.Formula, macroShapes.Values.Select(SramEnergy.For).ToList(), modeResults, coverage,
+            Math.Round(clock.Elapsed.TotalSeconds, 1));
+
+        // One workload (head) in one mode: its gate-level run, window and per-stage energy (not yet per query).
+        HeadEnergy RunOne(EnergyWorkload w, EnergyMode mode, int index)
+        {
+            var stimulus = w.Stimulus with { Queries = w.Stimulus.Queries.Select(q => q with { Settings = mode.Settings(design, q.Rows) }).ToArray() };
             foreach (var q in stimulus.Queries)
             {
                 q.Settings.Validate(design);
@@ -210,15 +295,16 @@ public sealed class PowerFlow(Design design, string asicDir)
             simClock.Stop();
             if (KeepVcd)
             {
-                File.Move(vcd, Path.Combine(simDir, $"{mode.Name}.vcd"), overwrite: true);
+                File.Move(vcd, Path.Combine(simDir, workloads.Count == 1 ? $"{mode.Name}.vcd" : $"{mode.Name}-{index}.vcd"), overwrite: true);
             }
             else
             {
                 File.Delete(vcd);
             }
+            string where = workloads.Count == 1 ? "" : $", {w.Name}";
             if (activity.ResultsTaken != stimulus.Queries.Count)
             {
-                throw new UserException($"the gate-level run of {design.Config.Name} ({mode.Name}) took {activity.ResultsTaken} results in the dump, expected {stimulus.Queries.Count}");
+                throw new UserException($"the gate-level run of {design.Config.Name} ({mode.Name}{where}) took {activity.ResultsTaken} results in the dump, expected {stimulus.Queries.Count}");
             }
             // The window: from the first result to the last one taken while the first stage still works on a later
             // query (the pipeline full), i.e. ceil(latency / interval) results before the end of the burst.
@@ -229,26 +315,20 @@ public sealed class PowerFlow(Design design, string asicDir)
             int last = stimulus.Queries.Count - 1 - drain;
             if (last < 1)
             {
-                throw new UserException($"{workloadName}: {stimulus.Queries.Count} queries are too few for a steady-state window in {mode.Name} mode: a query spends about {drain} result intervals in the pipeline, so at least {drain + 2} are needed");
+                throw new UserException($"{w.Name}: {stimulus.Queries.Count} queries are too few for a steady-state window in {mode.Name} mode: a query spends about {drain} result intervals in the pipeline, so at least {drain + 2} are needed");
             }
             var window = activity.Between(0, last);
             long cycles = activity.CyclesBetween(0, last);
             var (stages, cov) = Energy(netlist, Original, model, window, cycles, outputsOf, macroShapes, periodNs);
-            coverage[mode.Name] = cov;
-            int per = last;
-            var perQuery = stages.Select(s => s with { Cells = s.Cells.Scale(1.0 / per), SramDynamic = s.SramDynamic / per, SramLeakage = s.SramLeakage / per }).ToList();
-            double energy = perQuery.Sum(s => s.Total);
-            double cyclesPerQuery = (double)cycles / per;
-            modeResults.Add(new ModeEnergy(mode.Describe, stimulus.Queries.Count, per, cycles, cyclesPerQuery,
-                expected.CyclesPerQuery, run.Queries.Average(q => q.Result.Candidates), run.Queries.Average(q => q.Result.Kept), perQuery,
-                energy, clockMhz * 1e6 / cyclesPerQuery, 1 / energy, energy / (cyclesPerQuery * periodNs * 1e-9), Math.Round(simClock.Elapsed.TotalSeconds, 1)));
+            var modelTimings = expected.Queries.Select(q => q.Timing).ToList();
+            return new HeadEnergy(stages, cycles, last, stimulus.Queries.Count, cov, ModelSimulator.Work(design, stimulus),
+                run.Queries.Sum(q => (double)q.Result.Candidates), run.Queries.Sum(q => (double)q.Result.Kept),
+                modelTimings[^1].ResultValidCycle - modelTimings[0].ResultValidCycle, simClock.Elapsed.TotalSeconds);
         }
-        return new EnergyReport(design.Config.Name, workloadName, workload.Keys.Length, clockMhz, clockSource,
-            "gate-level simulation of netlist_asic.v (Icarus, zero delay: no glitches) with the OSU 0.18 um cell models; every net's 0/1 changes counted from the first result taken to the last one taken while the pipeline is still full (ceil(latency / interval) results before the end of the burst), divided by the results in that window",
-            $"OpenSTA report_power -instances at global activity 0 and {PowerModel.ReferenceActivity} (duty {PowerModel.Duty}); an instance's internal and switching power = P(0) + r (P({PowerModel.ReferenceActivity}) - P(0)) / {PowerModel.ReferenceActivity} with r its output net's measured toggles a cycle (mean of the outputs of a multi-output cell; every input pin taken to toggle at that rate); leakage as OpenSTA gives it",
-            check, model.CheckTotal.Total, SramEnergy.Formula, macroShapes.Values.Select(SramEnergy.For).ToList(), modeResults, coverage,
-            Math.Round(clock.Elapsed.TotalSeconds, 1));
     }
+
+    private sealed record HeadEnergy(List<StageEnergy> Stages, long Cycles, int WindowQueries, int Queries, ActivityCoverage Coverage,
+        IReadOnlyList<StageWork> Work, double Candidates, double Kept, long ModelSpan, double Seconds);
 
     private (List<StageEnergy> Stages, ActivityCoverage Coverage) Energy(AsicNetlist netlist, Func<string, string> originalName, PowerModel model,
         IReadOnlyDictionary<string, NetActivity> activity, long cycles, IReadOnlyDictionary<string, IReadOnlyList<string>> outputsOf,
