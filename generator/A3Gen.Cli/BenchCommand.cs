@@ -122,6 +122,8 @@ public static class BenchCommand
         double sortSeconds = Median(Enumerable.Range(0, Math.Max(runs, 5)).Select(_ => Seconds(() => Model.SortedKeys.Build(design, keys, n))));
         output.WriteLine(string.Create(inv, $"Host preprocessing (sort every key column of n = {n} rows, d = {design.Dimension}; `SortedKeys.Build`): {sortSeconds * 1e6:0} us median of {Math.Max(runs, 5)}."));
         output.WriteLine();
+        EndToEndHead(design, keys, sortSeconds, output);
+        output.WriteLine();
         output.WriteLine("Approximate path, n = N, 8 queries back to back (cycles per query) and the first query alone (latency), Verilator = cycle model:");
         output.WriteLine();
         output.WriteLine("| data | setting | M | T | mean C | mean K | fallbacks | latency measured | predicted | cycles per query measured | predicted | speed-up over exact | paper (Fig. 15) |");
@@ -154,6 +156,51 @@ public static class BenchCommand
                 string tText = setting == "exact" ? "-" : $"{t:0.#}%";
                 output.WriteLine(string.Create(inv, $"| {data} | {setting} | {mText} | {tText} | {c:0.#} | {k:0.#} | {fallbacks} | {latency} | {latencyPredicted} | {burst.CyclesPerQuery:0.#} | {predicted.CyclesPerQuery:0.#} | {exactCycles / burst.CyclesPerQuery:0.00}x | {paper} |"));
             }
+        }
+    }
+
+    /// <summary>
+    /// One self-attention head end to end, preprocessing counted: n = N rows of Gaussian K and V, n Gaussian
+    /// queries back to back (golden and cycle models). Exact: K and V loads (2n) and the queries. Approximate with
+    /// the host's sort: the loads, the measured sort converted at the configured clock, the sorted-key loads (n),
+    /// the queries. With the on-chip sort (keySort = "on-chip"): the sorter's closed form (K load and sort, V
+    /// loaded during it) and the queries.
+    /// </summary>
+    private static void EndToEndHead(Design design, long[][] keys, double sortSeconds, TextWriter output)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        int n = design.MaxRows;
+        var sorter = design.Sorter ?? new Design(design.Config with { KeySort = Configuration.KeySort.OnChip }).Sorter!;
+        var values = Gaussian(design, n, 1, 8);
+        var queries = Gaussian(design, n, 1, 9);
+        var sorted = Model.SortedKeys.Build(design, keys, n);
+        var model = new Model.ApproximateModel(design);
+        double hostSort = sortSeconds * design.Config.TargetClockMhz * 1e6;
+        long load = 2L * n, onChip = sorter.LoadAndSortCycles(n);
+        output.WriteLine(string.Create(inv, $"One self-attention head end to end (n = {n} rows, {n} Gaussian queries back to back; golden and cycle models): exact = K and V loads ({load} cycles) + queries; host sort = loads + the sort above at {design.Config.TargetClockMhz} MHz ({hostSort:0} cycles, measured time converted) + {n} sorted-key loads + queries; on-chip sort (keySort \"on-chip\") = K load and sort, V during the sort ({onChip} cycles, closed form) + queries."));
+        output.WriteLine();
+        output.WriteLine("| setting | query cycles | speed-up, queries only | total, host sort | speed-up | total, on-chip sort | speed-up |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        long exactQueries = 0, exactTotal = 0;
+        foreach (var (setting, m, t) in new[] { ("exact", 0, 0.0), ("conservative", Math.Max(1, n / 2), 5.0), ("aggressive", Math.Max(1, n / 8), 10.0) })
+        {
+            var settings = setting == "exact" ? Model.QuerySettings.Exact : Model.QuerySettings.ApproximateFor(design, Math.Min(m, design.MaxIterations), t);
+            var work = queries.Select(q =>
+            {
+                model.Run(keys, values, sorted, q, n, settings, out var trace);
+                return model.Work(n, settings, trace);
+            }).ToArray();
+            long q = new Model.CycleModel(design).Run(work)[^1].ResultTakenCycle + 1;
+            if (setting == "exact")
+            {
+                exactQueries = q;
+                exactTotal = load + q;
+                output.WriteLine(string.Create(inv, $"| exact (K and V loads, no sort) | {q:N0} | 1x | {exactTotal:N0} | 1x | {exactTotal:N0} | 1x |"));
+                continue;
+            }
+            double host = load + hostSort + n + q;
+            long chip = onChip + q;
+            output.WriteLine(string.Create(inv, $"| {setting} | {q:N0} | {(double)exactQueries / q:0.00}x | {host:N0} | {exactTotal / host:0.00}x | {chip:N0} | {(double)exactTotal / chip:0.00}x |"));
         }
     }
 

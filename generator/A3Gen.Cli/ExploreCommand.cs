@@ -90,8 +90,11 @@ public static class ExploreCommand
                     $"explore: co-simulation agrees with the models on {cosimReport.Queries} queries ({cosimReport.Seconds:0.0} s)"));
             }
 
+            var endToEnd = EndToEndReport.Build(result);
+
             Emitter.Publish(outDir, dir =>
             {
+                File.WriteAllText(Path.Combine(dir, "end-to-end.md"), endToEnd.Markdown());
                 string? areaNote = noArea ? "Skipped (--no-area)." : null;
                 if (area is null && !noArea)
                 {
@@ -114,6 +117,9 @@ public static class ExploreCommand
                     + (p.EnergyPerQueryNj is { } nj ? string.Create(inv, $", {nj:0.###} nJ/query ({p.EnergySaving:0.00}x less energy)") : ""));
             stdout.WriteLine(string.Create(inv,
                 $"{config.Name} on {traceName}: {sweep.Count} points x {result.QueryCount} queries in {clock.Elapsed.TotalSeconds:0.0} s{string.Concat(named.Select(s => "; " + s))}; wrote {outDir}"));
+            // End to end with the preprocessing counted (end-to-end.md): host sort (measured) against on-chip sort.
+            stdout.WriteLine(string.Concat(endToEnd.Rows.Select(r => string.Create(inv,
+                $"{r.Label} end to end: {EndToEndReport.Speedup(endToEnd.ExactTotal, r.HostTotal):0.00}x with the host's sort, {EndToEndReport.Speedup(endToEnd.ExactTotal, r.OnChipTotal):0.00}x with the on-chip sort; "))).TrimEnd(' ', ';'));
             return 0;
         }));
         return command;

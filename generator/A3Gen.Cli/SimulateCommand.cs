@@ -69,14 +69,29 @@ public static class SimulateCommand
         return command;
     }
 
-    public static JObject ToJson(Design design, Stimulus stimulus, SimulationRun run, int saturated) => new()
+    public static JObject ToJson(Design design, Stimulus stimulus, SimulationRun run, int saturated)
     {
-        ["config"] = design.Config.Name,
-        ["simulator"] = run.Simulator,
-        ["cyclesPerQuery"] = run.CyclesPerQuery,
-        ["saturated"] = saturated,
-        ["queries"] = new JArray(run.Queries.Select((q, k) => Query(design, stimulus.Queries[k].Settings, q))),
-    };
+        var json = new JObject
+        {
+            ["config"] = design.Config.Name,
+            ["simulator"] = run.Simulator,
+            ["cyclesPerQuery"] = run.CyclesPerQuery,
+            ["saturated"] = saturated,
+            ["queries"] = new JArray(run.Queries.Select((q, k) => Query(design, stimulus.Queries[k].Settings, q))),
+        };
+        if (run.Sort is { } sort)
+        {
+            // keySort = "on-chip": K load and sort, measured by the simulator (the model: its cycle model).
+            json.Property("saturated")!.AddAfterSelf(new JProperty("keySort", new JObject
+            {
+                ["rows"] = stimulus.Keys.Length,
+                ["loadAndSortCycles"] = sort.LoadAndSortCycles,
+                ["sortCycles"] = sort.SortCycles,
+                ["closedForm"] = design.Sorter!.LoadAndSortCycles(stimulus.Keys.Length),
+            }));
+        }
+        return json;
+    }
 
     private static JObject Query(Design design, QuerySettings settings, SimulatedQuery q)
     {

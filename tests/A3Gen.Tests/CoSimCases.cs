@@ -216,6 +216,17 @@ public static class CoSimCases
             Assert.Equal((e.Result.Candidates, e.Result.Kept, e.Result.Fallback), (a.Result.Candidates, a.Result.Kept, a.Result.Fallback));
             Assert.True(e.Timing == a.Timing, $"{what}: query {k} timing differs: model {e.Timing}, {run.Simulator} {a.Timing}");
         }
+        // keySort = "on-chip": the K load and sort take the closed form's cycles, as the cycle model says.
+        Assert.Equal(expected.Sort is null, run.Sort is null);
+        if (expected.Sort is { } model && run.Sort is { } measured)
+        {
+            int n = stimulus.Keys.Length;
+            Assert.Equal(design.Sorter!.LoadAndSortCycles(n), model.LoadAndSortCycles);
+            Assert.Equal(design.Sorter.SortCycles(n), model.SortCycles);
+            Assert.True(model.LoadAndSortCycles == measured.LoadAndSortCycles && model.SortCycles == measured.SortCycles,
+                $"{what}: sort timing differs: model {model}, {run.Simulator} {measured}");
+            Assert.True(measured.LoadAndSortCycles <= KeySorter.Budget(n), $"{what}: K load and sort of n = {n} took {measured.LoadAndSortCycles} cycles, over the budget {KeySorter.Budget(n)}");
+        }
     }
 
     /// <summary>The golden model's results for a stimulus: what the Icarus testbench checks against.</summary>

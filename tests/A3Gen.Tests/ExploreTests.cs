@@ -159,6 +159,46 @@ public class ExploreTests
     }
 
     [Fact]
+    public void EndToEndCountsLoadsPreprocessingAndQueries()
+    {
+        // Per head: exact = 2n (K and V) + its queries; on-chip = the sorter's closed form (K load and sort, V
+        // during the sort) + its queries; host = 2n + the measured sort at the clock + n sorted-key loads + queries.
+        var design = TestSupport.ShippedDesign("a3-small");
+        var result = new Explorer(design).Run(SmallTrace(), new ExploreOptions());
+        var report = EndToEndReport.Build(result);
+        var sorter = new Design(design.Config with { KeySort = Configuration.KeySort.OnChip }).Sorter!;
+        var cycles = new CycleModel(design);
+        long Queries(int point)
+        {
+            long total = 0;
+            int offset = 0;
+            foreach (var inst in result.Instances)
+            {
+                var t = cycles.Run(Enumerable.Range(offset, inst.QueryIndices.Length).Select(j => result.Outcomes[point][j].Work).ToArray());
+                total += t[^1].ResultTakenCycle + 1;
+                offset += inst.QueryIndices.Length;
+            }
+            return total;
+        }
+        long rows = result.Instances.Sum(i => (long)i.Rows);
+        Assert.Equal((3, 17), (report.Heads, report.Queries));
+        Assert.Equal(2 * rows, report.LoadCycles);
+        Assert.Equal(rows, report.SortedLoadCycles);
+        Assert.Equal(result.Instances.Sum(i => sorter.LoadAndSortCycles(i.Rows)), report.OnChipLoadAndSortCycles);
+        Assert.Equal((2 * rows) + Queries(0), report.ExactTotal);
+        Assert.Equal(["conservative", "aggressive"], report.Rows.Select(r => r.Label));
+        foreach (var row in report.Rows)
+        {
+            int point = result.Points.Select((p, k) => (p, k)).Single(x => x.p.Label == row.Label).k;
+            Assert.Equal(Queries(point), row.QueryCycles);
+            Assert.Equal(report.OnChipLoadAndSortCycles + row.QueryCycles, row.OnChipTotal);
+            Assert.True(report.HostSortSeconds > 0);
+            Assert.Equal((2 * rows) + (report.HostSortSeconds * 1000e6) + rows + row.QueryCycles, row.HostTotal, 6);
+        }
+        Assert.Contains("| conservative |", report.Markdown());
+    }
+
+    [Fact]
     public void ExploreWritesCsvSummaryAndPlots()
     {
         var dir = TestSupport.TempDir("explore-files");
@@ -185,6 +225,7 @@ public class ExploreTests
         // The threshold of T = 5% is ln(20) in the threshold format (2f = 8 fraction bits).
         Assert.Equal(Math.Round(Math.Log(20) * 256, MidpointRounding.ToEven).ToString(Inv), rows.First(r => r["threshold_percent"] == "5")["threshold_raw"]);
 
+        Assert.Contains("End to end, preprocessing counted: 3 heads of a3-small, 9 queries", File.ReadAllText(Path.Combine(outDir, "end-to-end.md")));
         var summary = File.ReadAllText(Path.Combine(outDir, "summary.md"));
         Assert.Contains("# Exploration of a3-small on small", summary);
         Assert.Contains("Used 9 queries: at most 3 per instance", summary);

@@ -22,7 +22,7 @@ namespace A3Gen.Tests;
 /// </summary>
 public class XPropagationTests
 {
-    public static TheoryData<string> Configs => new(["a3-small", "edge-tiny", "edge-odd", "x-random"]);
+    public static TheoryData<string> Configs => new(["a3-small", "edge-tiny", "edge-odd", "x-random", "edge-sort"]);
 
     private static Design DesignFor(string name) => name switch
     {
@@ -210,11 +210,16 @@ public class XPropagationTests
         {
             sb.AppendLine($"    load_beat(2'd0, {r}, {Hex(dataWidth, Pack(stimulus.Keys[r], w))}, {idsWidth}'d0);");
         }
+        if (design.OnChipSort)
+        {
+            // keySort = "on-chip": the sort beat; V loads while it sorts, the queries wait for it.
+            sb.AppendLine($"    load_beat(2'd3, {stimulus.Keys.Length - 1}, {dataWidth}'d0, {idsWidth}'d0);");
+        }
         for (int r = 0; r < stimulus.Values.Length; r++)
         {
             sb.AppendLine($"    load_beat(2'd1, {r}, {Hex(dataWidth, Pack(stimulus.Values[r], w))}, {idsWidth}'d0);");
         }
-        var sorted = stimulus.Sorted(design);
+        var sorted = design.OnChipSort ? [] : stimulus.Sorted(design);
         for (int i = 0; i < sorted.Length; i++)
         {
             sb.AppendLine($"    load_beat(2'd2, {i}, {Hex(dataWidth, Pack(sorted[i].Select(e => e.Value), w))}, {Hex(idsWidth, Pack(sorted[i].Select(e => (long)e.RowId), idWidth))});");

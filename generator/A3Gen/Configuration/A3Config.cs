@@ -14,6 +14,15 @@ public enum ResetStyle
     SyncHigh,
 }
 
+/// <summary>Who sorts the key columns for the approximate path (the sorted-key memory).</summary>
+public enum KeySort
+{
+    /// <summary>The host sorts and loads the sorted keys (load target 2).</summary>
+    Host,
+    /// <summary>The hardware sorts each column after K is loaded (load target 3 starts it): Emission/SorterViews.cs.</summary>
+    OnChip,
+}
+
 /// <summary>
 /// A generator configuration as the user writes it (JSON, camelCase). Optional derived-format
 /// overrides are null when the user leaves them to their defaults (README, "Configuration"); the elaborated
@@ -46,6 +55,14 @@ public sealed record A3Config
     public int ScanWidth { get; init; } = 16;
     /// <summary>Target clock frequency in MHz for the flow files (SDC) and place and route; default 1 GHz, the paper's.</summary>
     public int TargetClockMhz { get; init; } = 1000;
+    /// <summary>Who sorts the key columns: the host (load target 2) or an on-chip sorter (load target 3 starts it).</summary>
+    public KeySort KeySort { get; init; } = KeySort.Host;
+
+    /// <summary>
+    /// The canonical JSON (and so the hash and every generated header) leaves keySort out at its default, so
+    /// that a configuration written before the field existed keeps its hash and its output.
+    /// </summary>
+    public bool ShouldSerializeKeySort() => KeySort != KeySort.Host;
 
     /// <summary>The paper's evaluated design (HPCA 2020, section VI): N = 320, d = 64, i = f = 4.</summary>
     public static A3Config Paper { get; } = new()
@@ -220,6 +237,17 @@ public sealed record A3Config
                 _ => throw new ConfigException(field, $"{field} = '{text}' is not allowed (allowed: async-low, sync-high)"),
             };
         }
+        if (target == typeof(KeySort))
+        {
+            var text = token.Type == JTokenType.String ? (string)token! : null;
+            return text switch
+            {
+                "host" => KeySort.Host,
+                "on-chip" => KeySort.OnChip,
+                null => throw new ConfigException(field, $"field '{field}' must be a string (host or on-chip), got {TypeName(token)}"),
+                _ => throw new ConfigException(field, $"{field} = '{text}' is not allowed (allowed: host, on-chip)"),
+            };
+        }
         if (target == typeof(int))
         {
             if (token.Type != JTokenType.Integer)
@@ -290,6 +318,10 @@ public sealed record A3Config
         if (1 + IntegerBits + FractionBits > 16)
         {
             throw new ConfigException("fractionBits", $"integerBits + fractionBits = {IntegerBits + FractionBits} is not allowed (allowed: at most 15, so that an input element is at most 16 bits)");
+        }
+        if (KeySort == KeySort.OnChip && MaxRows < 2)
+        {
+            throw new ConfigException("keySort", $"keySort = 'on-chip' needs maxRows >= 2, got maxRows = {MaxRows} (one row needs no sorting: use 'host')");
         }
         Range("expFractionBits", ExpFractionBits);
         Range("weightFractionBits", WeightFractionBits);

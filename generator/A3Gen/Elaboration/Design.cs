@@ -13,9 +13,15 @@ public sealed record AdderLevel(int Level, int Nodes, int Width, bool Registered
 /// One memory instance of the top: an instance of the SRAM module (1 write port, 1 registered read port).
 /// What a memory compiler needs, and what the manifest's and the synthesis report's macro lists show.
 /// </summary>
-public sealed record MemoryInstance(string Instance, int Depth, int Width, int AddressWidth, string Purpose)
+public sealed record MemoryInstance(string Instance, int Depth, int Width, int AddressWidth, string Purpose, bool DualPort = false)
 {
     public long Bits => (long)Depth * Width;
+
+    /// <summary>The SRAM module it instantiates, after the prefix: the 1R1W module or the true dual-port one (on-chip key sorting).</summary>
+    public string ModuleSuffix => DualPort ? "sram_dp" : "sram";
+
+    /// <summary>Its ports, as the manifest and the synthesis report say them.</summary>
+    public string PortsDescription => DualPort ? "2 ports, each a write or a registered read" : "1 write, 1 registered read";
 }
 
 /// <summary>A top-level port.</summary>
@@ -242,6 +248,12 @@ public sealed class Design
     /// <summary>Every instance of the SRAM module in the top, in instantiation order.</summary>
     public IReadOnlyList<MemoryInstance> Memories { get; }
 
+    /// <summary>True when the hardware sorts the key columns (keySort = "on-chip").</summary>
+    public bool OnChipSort => Config.KeySort == KeySort.OnChip;
+
+    /// <summary>The on-chip key sorter's numbers (keySort = "on-chip"), else null.</summary>
+    public KeySorter? Sorter { get; }
+
     // ---- flow ----
     /// <summary>The clock port every register is clocked by (the SDC's clock).</summary>
     public string ClockPort => "clk_i";
@@ -340,9 +352,10 @@ public sealed class Design
             throw new InvalidOperationException($"internal: the split accumulators ({AccumulatorLowWidth}, {AccumulatorHighWidth} << {ElementLowBits}) do not fit the accumulator's {Accumulator.Width} bits");
         }
 
+        Sorter = OnChipSort ? new KeySorter(n, w) : null;
         Ports = BuildPorts();
         int scoreEntry = RowIdWidth + Score.Width, expEntry = RowIdWidth + ExpValue.Width;
-        var sorted = Enumerable.Range(0, d).SelectMany(j => new MemoryInstance[]
+        var sorted = Sorter is { } sorter ? SorterMemories(sorter) : Enumerable.Range(0, d).SelectMany(j => new MemoryInstance[]
         {
             new($"u_sorted_max{j}", n, SortedEntryWidth, RowIdWidth, $"sorted-key column {j}, copy read by the max side: (rowId, value)"),
             new($"u_sorted_min{j}", n, SortedEntryWidth, RowIdWidth, $"sorted-key column {j}, copy read by the min side: (rowId, value)"),
@@ -358,6 +371,11 @@ public sealed class Design
             new("u_exp_sram1", n, expEntry, RowIdWidth, "exp buffer bank 1: (rowId, e)"),
         ];
     }
+
+    /// <summary>keySort = "on-chip": one true dual-port memory of 2N entries per column, two halves the sorter ping-pongs.</summary>
+    private List<MemoryInstance> SorterMemories(KeySorter sorter) =>
+        Enumerable.Range(0, Dimension).Select(j => new MemoryInstance($"u_sorted{j}", sorter.MemoryDepth, SortedEntryWidth, sorter.MemoryAddressWidth,
+            $"sorted-key column {j}: (rowId, value); entries 0..N-1 sorted, read by the max side (port A) and the min side (port B); entries N..2N-1 the sorter's other half", true)).ToList();
 
     /// <summary>
     /// The row count the hardware uses for a query_rows_i value: n is 1..N by contract; the dot-product
@@ -576,13 +594,21 @@ public sealed class Design
         new("clk_i", "input", 1, "clock"),
         new(ResetPort, "input", 1, Config.Reset == ResetStyle.AsyncLow ? "asynchronous reset, active low" : "synchronous reset, active high"),
         new("load_valid_i", "input", 1, "load stream: a row is offered"),
-        new("load_ready_o", "output", 1, "load stream: the row is taken (only while no query is queued or in flight)"),
-        new("load_target_i", "input", LoadTargetWidth, "load stream: 0 = key matrix K, 1 = value matrix V, 2 = sorted keys (3 is ignored)"),
-        new("load_row_i", "input", RowIdWidth, "load stream: row index (sorted entry index for target 2), 0..N-1"),
+        new("load_ready_o", "output", 1, OnChipSort
+            ? "load stream: the row is taken (only while no query is queued or in flight; while the keys are sorted, only V rows)"
+            : "load stream: the row is taken (only while no query is queued or in flight)"),
+        new("load_target_i", "input", LoadTargetWidth, OnChipSort
+            ? "load stream: 0 = key matrix K, 1 = value matrix V, 2 = sorted keys, 3 = sort the key columns of rows 0..load_row_i"
+            : "load stream: 0 = key matrix K, 1 = value matrix V, 2 = sorted keys (3 is ignored)"),
+        new("load_row_i", "input", RowIdWidth, OnChipSort
+            ? "load stream: row index (sorted entry index for target 2, n - 1 for target 3), 0..N-1"
+            : "load stream: row index (sorted entry index for target 2), 0..N-1"),
         new("load_data_i", "input", RowDataWidth, "load stream: the row, element j at bits [j*W +: W], input format"),
         new("load_ids_i", "input", Dimension * RowIdWidth, $"load stream, target 2: rowId of element j at bits [j*{RowIdWidth} +: {RowIdWidth}]"),
         new("query_valid_i", "input", 1, "query stream: a query is offered"),
-        new("query_ready_o", "output", 1, "query stream: the query is taken (query queue not full)"),
+        new("query_ready_o", "output", 1, OnChipSort
+            ? "query stream: the query is taken (query queue not full, keys not being sorted)"
+            : "query stream: the query is taken (query queue not full)"),
         new("query_data_i", "input", RowDataWidth, "query stream: q, element j at bits [j*W +: W], input format"),
         new("query_rows_i", "input", RowCountWidth, "query stream: rows n of this query, 1..N"),
         new("query_approx_i", "input", 1, "query stream: 1 = approximate path (candidate search, post-scoring), 0 = exact"),

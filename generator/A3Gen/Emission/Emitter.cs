@@ -45,9 +45,13 @@ public sealed class Emitter(TemplateRenderer renderer)
         GeneratedFile Module(string module, string template, object view) =>
             new($"{design.Prefix}_{module}.v", renderer.Render("rtl/include/header.scriban", common)
                 + renderer.Render(template, common, view).TrimEnd('\n') + "\n\n`resetall\n");
+        var sorter = design.OnChipSort
+            ? new[] { Module("sram_dp", "rtl/sram_dp.v.scriban", PlainModuleView.Instance), Module("sorter", "rtl/sorter.v.scriban", SorterViewBuilder.Sorter(design)) }
+            : [];
         return
         [
             Module("sram", "rtl/sram.v.scriban", PlainModuleView.Instance),
+            .. sorter,
             Module("fifo", "rtl/fifo.v.scriban", PlainModuleView.Instance),
             Module("pingpong", "rtl/pingpong.v.scriban", PlainModuleView.Instance),
             Module("exp_hi_rom", "rtl/exp_rom.v.scriban", ModuleViewBuilder.ExpHiRom(design)),

@@ -69,7 +69,9 @@ public sealed class FlowView
         CoreVlnv = $"a3gen:a3:{p}:{generatorVersion}";
         Files = verilog;
         SramFile = $"{p}_sram.v";
-        OtherFiles = verilog.Where(f => f != SramFile).ToList();
+        // keySort = "on-chip" adds the dual-port SRAM module: a black box too when the memories are macros.
+        SramFiles = design.OnChipSort ? [SramFile, $"{p}_sram_dp.v"] : [SramFile];
+        OtherFiles = verilog.Where(f => !SramFiles.Contains(f)).ToList();
         SdcName = FlowFiles.SdcName(design);
         ClockPort = design.ClockPort;
         TargetClockMhz = design.Config.TargetClockMhz;
@@ -103,6 +105,7 @@ public sealed class FlowView
     public string CoreVlnv { get; }
     public IReadOnlyList<string> Files { get; }
     public string SramFile { get; }
+    public IReadOnlyList<string> SramFiles { get; }
     public IReadOnlyList<string> OtherFiles { get; }
     public string SdcName { get; }
     public string ClockPort { get; }

@@ -47,6 +47,13 @@ public sealed class LocalparamList
         return this;
     }
 
+    /// <summary>Drops a localparam another option leaves unused (Verilator -Wall warns about it).</summary>
+    public LocalparamList Remove(string name)
+    {
+        items.RemoveAll(i => i.Name == name);
+        return this;
+    }
+
     public IReadOnlyList<LocalparamView> Build()
     {
         int name = items.Count == 0 ? 0 : items.Max(i => i.Name.Length);

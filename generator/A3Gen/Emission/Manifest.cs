@@ -97,19 +97,66 @@ public static class Manifest
             })),
             ["files"] = new JArray(files.Select(f => new JObject { ["name"] = f.Name, ["sha256"] = f.Sha256 })),
         };
+        if (design.Sorter is { } sorter)
+        {
+            root.Property("memoryInterface")!.AddAfterSelf(new JProperty("keySorter", KeySorterSection(design, sorter)));
+        }
         return root.ToString(Formatting.Indented).Replace("\r\n", "\n") + "\n";
     }
+
+    /// <summary>keySort = "on-chip": the sorter's algorithm, its closed form and the dual-port SRAM module's interface.</summary>
+    private static JObject KeySorterSection(Design design, KeySorter sorter) => new()
+    {
+        ["algorithm"] = "LSD radix sort of every key column in lockstep: offset-binary keys, stable scatter passes between the two halves of each column's dual-port memory",
+        ["digitBits"] = sorter.DigitBits,
+        ["passes"] = sorter.Passes,
+        ["sortCycles"] = $"P (n + 1) + 1 = {sorter.Passes} (n + 1) + 1, from the sort beat (load target 3) to load_ready_o for K",
+        ["loadAndSortCycles"] = $"n + P (n + 1) + 1 = {sorter.Passes + 1} n + {sorter.Passes + 1}, K rows back to back then the sort beat; budget n ceil(log2 n) + {KeySorter.BudgetSlack}",
+        ["examples"] = new JArray(new[] { 1, 2, (design.MaxRows + 1) / 2, design.MaxRows }.Distinct().Select(n => new JObject
+        {
+            ["n"] = n,
+            ["loadAndSortCycles"] = sorter.LoadAndSortCycles(n),
+            ["budgetCycles"] = KeySorter.Budget(n),
+        })),
+        ["dualPortInterface"] = new JObject
+        {
+            ["module"] = $"{design.Prefix}_sram_dp",
+            ["parameters"] = new JArray("Width", "Depth", "AddrWidth"),
+            ["ports"] = new JArray(DualPortPorts.Select(p => new JObject
+            {
+                ["name"] = p.Name,
+                ["direction"] = p.Direction,
+                ["width"] = p.Width,
+                ["description"] = p.Description,
+            })),
+        },
+    };
+
+    private static readonly (string Name, string Direction, string Width, string Description)[] DualPortPorts =
+    [
+        ("clk_i", "input", "1", "clock: writes and reads happen at its rising edge"),
+        ("a_en_i", "input", "1", "port A enable: a write if a_we_i, else a read"),
+        ("a_we_i", "input", "1", "port A write enable"),
+        ("a_addr_i", "input", "AddrWidth", "port A address"),
+        ("a_wdata_i", "input", "Width", "port A write data"),
+        ("a_rdata_o", "output", "Width", "port A read data, registered: valid the cycle after a read; holds while port A does not read"),
+        ("b_en_i", "input", "1", "port B enable: a write if b_we_i, else a read"),
+        ("b_we_i", "input", "1", "port B write enable"),
+        ("b_addr_i", "input", "AddrWidth", "port B address"),
+        ("b_wdata_i", "input", "Width", "port B write data"),
+        ("b_rdata_o", "output", "Width", "port B read data, registered: valid the cycle after a read; holds while port B does not read"),
+    ];
 
     private static IEnumerable<JObject> Memories(Design design) =>
         design.Memories.Select(m => new JObject
         {
             ["instance"] = m.Instance,
-            ["module"] = $"{design.Prefix}_sram",
+            ["module"] = $"{design.Prefix}_{m.ModuleSuffix}",
             ["depth"] = m.Depth,
             ["width"] = m.Width,
             ["addressWidth"] = m.AddressWidth,
             ["bits"] = m.Bits,
-            ["ports"] = "1 write, 1 registered read",
+            ["ports"] = m.PortsDescription,
             ["readLatency"] = 1,
             ["readDuringWrite"] = "old data",
             ["purpose"] = m.Purpose,

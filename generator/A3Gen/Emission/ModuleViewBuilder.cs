@@ -334,6 +334,13 @@ public static class ModuleViewBuilder
             .Width("ResultQueueDepth", design.Config.ResultQueueDepth, "result queue entries")
             .Width("ResultQueuePtrWidth", design.ResultQueuePointerWidth, "result queue pointer")
             .Width("ResultQueueCountWidth", design.ResultQueueCountWidth, "result queue occupancy");
+        if (design.Sorter is { } sorter)
+        {
+            lp.Width("Columns", d, "key columns d: one dual-port sorted-key memory each")
+                .Width("SortDepth", sorter.MemoryDepth, "entries of a column's sorted-key memory: two halves of N")
+                .Width("SortAddrWidth", sorter.MemoryAddressWidth, "address of a column's sorted-key memory")
+                .Remove("ElementWidth");
+        }
         int nameWidth = design.Ports.Max(p => p.Range.Length + p.Name.Length + 1);
         var ports = design.Ports
             .Select((p, k) => new PortView(p.Direction == "input" ? "input " : "output", p.Range,
@@ -348,7 +355,7 @@ public static class ModuleViewBuilder
             ["Threshold"] = "query_threshold_i",
         });
         var sorted = new List<SortedMemoryView>();
-        for (int j = 0; j < d; j++)
+        for (int j = 0; j < (design.OnChipSort ? 0 : d); j++)
         {
             // load_ids_i is a scalar port when d = 1 and N <= 2: no select then.
             string ids = d * wId == 1 ? "load_ids_i" : $"load_ids_i[{j}*RowIdWidth +: RowIdWidth]";
@@ -361,7 +368,7 @@ public static class ModuleViewBuilder
             sorted.Add(new SortedMemoryView((2 * j) + 1, $"min{j}", packing));
         }
         return new TopView(lp.Build(), design.MaxRows, d, ports, (1L << wId) > design.MaxRows,
-            Verilog.ZeroExtend("load_row_i", wId, wId + 1), Verilog.Unsigned(wId + 1, design.MaxRows), queryEntry, sorted);
+            Verilog.ZeroExtend("load_row_i", wId, wId + 1), Verilog.Unsigned(wId + 1, design.MaxRows), queryEntry, sorted, SorterViewBuilder.Top(design));
     }
 
     private static IReadOnlyList<LocalparamView> RomLocalparams(Design design, int addressBits) =>

@@ -194,4 +194,5 @@ public sealed record TopView(
     string LoadRowExtended,
     string MaxRowsLiteral,
     string QueryEntryPacking,
-    IReadOnlyList<SortedMemoryView> SortedMemories);
+    IReadOnlyList<SortedMemoryView> SortedMemories,
+    TopSorterView Sort);

@@ -108,9 +108,11 @@ public sealed class A3Device : IDisposable
         SetScalar(loadValid, valid ? 1u : 0u);
         if (valid)
         {
-            if (target is not (0 or 1 or 2))
+            if (target is not (0 or 1 or 2) && !(target == 3 && Design.OnChipSort))
             {
-                throw new ArgumentOutOfRangeException(nameof(target), target, "load target is 0 (K), 1 (V) or 2 (sorted keys)");
+                throw new ArgumentOutOfRangeException(nameof(target), target, Design.OnChipSort
+                    ? "load target is 0 (K), 1 (V), 2 (sorted keys) or 3 (sort)"
+                    : "load target is 0 (K), 1 (V) or 2 (sorted keys)");
             }
             var rowIds = ids ?? new long[Design.Dimension];
             if (rowIds.Count != Design.Dimension || rowIds.Any(id => id < 0 || id >= Design.MaxRows))
@@ -238,7 +240,7 @@ public sealed class A3Device : IDisposable
             }
             if (Cycle - start > CycleLimit)
             {
-                throw Timeout($"load of {(target == 0 ? "K" : target == 1 ? "V" : "sorted-key")} row {row} was not taken (load_ready_o stayed low)");
+                throw Timeout($"load of {(target == 0 ? "K" : target == 1 ? "V" : target == 2 ? "sorted-key" : "sort")} row {row} was not taken (load_ready_o stayed low)");
             }
         }
     }
@@ -267,6 +269,57 @@ public sealed class A3Device : IDisposable
         {
             LoadRow(2, i, sorted[i].Select(e => e.Value).ToArray(), sorted[i].Select(e => (long)e.RowId).ToArray());
         }
+    }
+
+    /// <summary>The cycles of the last K load and on-chip sort (<see cref="LoadAndSort"/>), or null.</summary>
+    public SortTiming? LastSort { get; private set; }
+
+    /// <summary>Offers the sort beat (load target 3, keySort = "on-chip") for K's rows 0..rows-1; returns the cycle it was taken.</summary>
+    public long StartSort(int rows) => LoadRow(3, rows - 1, new long[Design.Dimension]);
+
+    /// <summary>Steps with the load stream idle (target K) until load_ready_o is high: the sorter is done. Returns that cycle.</summary>
+    public long WaitSorted()
+    {
+        SetLoad(false);
+        SetScalar(loadTarget, 0);
+        long start = Cycle;
+        while (true)
+        {
+            var c = Step();
+            if (c.LoadReady)
+            {
+                return c.Cycle;
+            }
+            if (Cycle - start > CycleLimit)
+            {
+                throw Timeout("the sorter stayed busy (load_ready_o low)");
+            }
+        }
+    }
+
+    /// <summary>
+    /// keySort = "on-chip": loads K rows 0..rows-1, the sort beat, then V rows (taken while the sorter runs), and
+    /// waits for the sorter; the cycles go to <see cref="LastSort"/>.
+    /// </summary>
+    public SortTiming LoadAndSort(IReadOnlyList<long[]> keys, IReadOnlyList<long[]> values)
+    {
+        if (keys.Count != values.Count || keys.Count < 1 || keys.Count > Design.MaxRows)
+        {
+            throw new ArgumentException($"{keys.Count} key rows and {values.Count} value rows: both must be equal and 1..N = {Design.MaxRows}");
+        }
+        long first = -1;
+        for (int r = 0; r < keys.Count; r++)
+        {
+            long c = LoadRow(0, r, keys[r]);
+            first = r == 0 ? c : first;
+        }
+        long beat = StartSort(keys.Count);
+        for (int r = 0; r < values.Count; r++)
+        {
+            LoadRow(1, r, values[r]);
+        }
+        LastSort = new SortTiming(first, beat, WaitSorted());
+        return LastSort;
     }
 
     /// <summary>
@@ -335,8 +388,15 @@ public sealed class A3Device : IDisposable
     public IReadOnlyList<SimulatedQuery> Run(Stimulus stimulus, long? maxCycles = null)
     {
         Reset();
-        Load(stimulus.Keys, stimulus.Values);
-        LoadSorted(stimulus.Sorted(Design));
+        if (Design.OnChipSort && stimulus.Keys.Length > 0)
+        {
+            LoadAndSort(stimulus.Keys, stimulus.Values);
+        }
+        else
+        {
+            Load(stimulus.Keys, stimulus.Values);
+            LoadSorted(stimulus.Sorted(Design));
+        }
         return RunQueries(stimulus.Queries, stimulus.Offer, stimulus.Ready, maxCycles);
     }
 

@@ -85,11 +85,12 @@ public sealed class IcarusSimulator(Design design, TemplateRenderer? renderer = 
         try
         {
             WriteStimulus(runDir, stimulus, expected);
+            bool onChip = design.OnChipSort && stimulus.Keys.Length > 0;
             int maxCycles = MaxCycles ?? DefaultMaxCycles(stimulus);
             var args = new List<string>
             {
                 "-n", vvpFile,
-                $"+keys={stimulus.Keys.Length}", $"+values={stimulus.Values.Length}", $"+sorted={stimulus.Keys.Length}",
+                $"+keys={stimulus.Keys.Length}", $"+values={stimulus.Values.Length}", $"+sorted={(onChip ? 0 : stimulus.Keys.Length)}", $"+sort={(onChip ? 1 : 0)}",
                 $"+queries={stimulus.Queries.Count}",
                 $"+offer_len={stimulus.QueryOffer.Length}", $"+ready_len={stimulus.ResultReady.Length}",
                 $"+check={(expected is null ? 0 : 1)}", $"+max_cycles={maxCycles}",
@@ -116,6 +117,10 @@ public sealed class IcarusSimulator(Design design, TemplateRenderer? renderer = 
                 throw new UserException($"icarus run of {design.Config.Name} failed (vvp exit status {exit}): {Tail(output)}");
             }
             var run = ParseResults(Path.Combine(runDir, "results.txt"), stimulus.Queries.Count);
+            if (onChip)
+            {
+                run = run with { Sort = ParseSort(Path.Combine(runDir, "sort.txt")) };
+            }
             LastRunCycles = int.Parse(summary.Split(' ')[^3].TrimEnd(','), CultureInfo.InvariantCulture);
             return run;
         }
@@ -310,6 +315,14 @@ public sealed class IcarusSimulator(Design design, TemplateRenderer? renderer = 
             elements[j] = (long)(e >= half ? e - (BigInteger.One << width) : e);
         }
         return elements;
+    }
+
+    private SortTiming ParseSort(string path)
+    {
+        var f = File.Exists(path) ? File.ReadAllText(path).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries) : [];
+        return f.Length == 3 && f.All(x => long.TryParse(x, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+            ? new SortTiming(long.Parse(f[0], CultureInfo.InvariantCulture), long.Parse(f[1], CultureInfo.InvariantCulture), long.Parse(f[2], CultureInfo.InvariantCulture))
+            : throw new UserException($"icarus run of {design.Config.Name} wrote no readable sort.txt");
     }
 
     private SimulationRun ParseResults(string path, int queries)

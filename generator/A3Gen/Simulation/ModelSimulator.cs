@@ -11,7 +11,7 @@ public sealed class ModelSimulator(Design design) : ISimulator
     public SimulationRun Run(Stimulus stimulus)
     {
         var model = new ApproximateModel(design);
-        var sorted = stimulus.Sorted(design);
+        var sorted = stimulus.SortedForQueries(design);
         var results = new QueryResult[stimulus.Queries.Count];
         var work = new StageWork[stimulus.Queries.Count];
         for (int k = 0; k < results.Length; k++)
@@ -21,7 +21,8 @@ public sealed class ModelSimulator(Design design) : ISimulator
             work[k] = model.Work(q.Rows, q.Settings, trace);
         }
         var timings = new CycleModel(design).Run(work, stimulus.Offer, stimulus.Ready);
-        return new SimulationRun(Name, results.Zip(timings, (r, t) => new SimulatedQuery(r, t)).ToArray());
+        var sort = design.OnChipSort && stimulus.Keys.Length > 0 ? KeySorterModel.Timing(design, stimulus.Keys.Length) : null;
+        return new SimulationRun(Name, results.Zip(timings, (r, t) => new SimulatedQuery(r, t)).ToArray(), sort);
     }
 
     /// <summary>The cycle model's work of every query of a stimulus (each query's stage periods follow from it).</summary>

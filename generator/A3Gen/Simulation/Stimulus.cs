@@ -13,7 +13,9 @@ public sealed record QueryBeat(long[] Query, int Rows, QuerySettings Settings = 
 /// <para>
 /// Protocol (the same in the cycle model, the Verilator driver and the Icarus testbench): loads go
 /// first, one row per cycle, K rows 0..rows-1, then V rows, then the sorted-key memory's entries
-/// 0..rows-1 (target 2, the host's preprocessing of K: <see cref="SortedKeys"/>). Cycle 0 is the first
+/// 0..rows-1 (target 2, the host's preprocessing of K: <see cref="SortedKeys"/>). With keySort = "on-chip"
+/// the loads are K rows, the sort beat (target 3), V rows, then the driver waits for load_ready_o (the
+/// sorter's end); no sorted-key entry is loaded. Cycle 0 is the first
 /// cycle after the loads. In cycle c the driver offers the next query if one remains and either it offered in c-1
 /// without a handshake (valid holds until taken) or <see cref="QueryOffer"/>[c % length] is true.
 /// It takes a result in cycle c if <see cref="ResultReady"/>[c % length] is true.
@@ -27,6 +29,10 @@ public sealed record Stimulus(long[][] Keys, long[][] Values, IReadOnlyList<Quer
 
     /// <summary>The sorted-key memory the host loads after K and V: every key column sorted (empty without keys).</summary>
     public SortedKey[][] Sorted(Design design) => Keys.Length == 0 ? [] : SortedKeys.Build(design, Keys, Keys.Length);
+
+    /// <summary>The sorted-key memory the queries see: the host's, or the on-chip sorter's (keySort = "on-chip"; the same order).</summary>
+    public SortedKey[][] SortedForQueries(Design design) =>
+        Keys.Length == 0 ? [] : design.OnChipSort ? KeySorterModel.Sort(design, Keys, Keys.Length) : SortedKeys.Build(design, Keys, Keys.Length);
 
     public bool Offer(int cycle) => QueryOffer.Length == 0 || QueryOffer[cycle % QueryOffer.Length];
 
@@ -44,7 +50,8 @@ public sealed record Stimulus(long[][] Keys, long[][] Values, IReadOnlyList<Quer
 public sealed record SimulatedQuery(QueryResult Result, QueryTiming Timing);
 
 /// <summary>A run's results in query order, and the simulator that produced them.</summary>
-public sealed record SimulationRun(string Simulator, IReadOnlyList<SimulatedQuery> Queries)
+/// <param name="Sort">keySort = "on-chip": the K load's and the sort's cycles (simulators: measured; the model: predicted).</param>
+public sealed record SimulationRun(string Simulator, IReadOnlyList<SimulatedQuery> Queries, SortTiming? Sort = null)
 {
     public double CyclesPerQuery => CycleModel.CyclesPerQuery(Queries.Select(q => q.Timing).ToArray());
 }

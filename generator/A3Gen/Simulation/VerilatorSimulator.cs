@@ -39,6 +39,6 @@ public sealed class VerilatorSimulator(Design design, VerilatorOptions? options 
         device.CycleLimit = options.MaxCycles;
         var queries = device.Run(stimulus, options.MaxCycles);
         LastRunCycles = device.Cycle;
-        return new SimulationRun(Name, queries);
+        return new SimulationRun(Name, queries, device.LastSort);
     }
 }

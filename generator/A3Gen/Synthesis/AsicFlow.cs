@@ -82,7 +82,7 @@ public sealed partial class AsicFlow
         var p = design.Prefix;
         var emitter = new Emitter(templates);
         // The emitted file set's Verilog, but the SRAM module: the macro wrapper below stands in for it.
-        var verilog = Emitter.RtlFiles(emitter.Render(design)).Where(f => f.Name != $"{p}_sram.v").ToList();
+        var verilog = Emitter.RtlFiles(emitter.Render(design)).Where(f => f.Name != $"{p}_sram.v" && f.Name != $"{p}_sram_dp.v").ToList();
         foreach (var file in verilog)
         {
             File.WriteAllText(Path.Combine(dir, file.Name), file.Text);

@@ -4,12 +4,32 @@ using A3Gen.Elaboration;
 
 namespace A3Gen.Synthesis;
 
-/// <summary>One shape of the SRAM module (depth x width): one liberty cell, shared by every instance of that shape.</summary>
-public sealed record SramShape(int Depth, int Width, int AddressWidth)
+/// <summary>
+/// One shape of an SRAM module (depth x width, and whether it is the true dual-port module of on-chip key
+/// sorting): one liberty cell, shared by every instance of that shape.
+/// </summary>
+public sealed record SramShape(int Depth, int Width, int AddressWidth, bool DualPort = false)
 {
-    public string CellName(string prefix) => $"{prefix}_sram_{Depth}x{Width}";
+    public string CellName(string prefix) => DualPort ? $"{prefix}_sram_dp_{Depth}x{Width}" : $"{prefix}_sram_{Depth}x{Width}";
 
     public long Bits => (long)Depth * Width;
+
+    /// <summary>The macro's scalar input pins but the clock: enables, addresses, write data.</summary>
+    public IEnumerable<string> InputPins => DualPort
+        ? new[] { "a_en_i", "a_we_i", "b_en_i", "b_we_i" }
+            .Concat(Enumerable.Range(0, AddressWidth).Select(i => $"a_addr_i_{i}"))
+            .Concat(Enumerable.Range(0, AddressWidth).Select(i => $"b_addr_i_{i}"))
+            .Concat(Enumerable.Range(0, Width).Select(i => $"a_wdata_i_{i}"))
+            .Concat(Enumerable.Range(0, Width).Select(i => $"b_wdata_i_{i}"))
+        : new[] { "we_i", "re_i" }
+            .Concat(Enumerable.Range(0, AddressWidth).Select(i => $"waddr_i_{i}"))
+            .Concat(Enumerable.Range(0, AddressWidth).Select(i => $"raddr_i_{i}"))
+            .Concat(Enumerable.Range(0, Width).Select(i => $"wdata_i_{i}"));
+
+    /// <summary>The macro's read-data pins.</summary>
+    public IEnumerable<string> OutputPins => DualPort
+        ? Enumerable.Range(0, Width).Select(i => $"a_rdata_o_{i}").Concat(Enumerable.Range(0, Width).Select(i => $"b_rdata_o_{i}"))
+        : Enumerable.Range(0, Width).Select(i => $"rdata_o_{i}");
 }
 
 /// <summary>
@@ -40,14 +60,8 @@ public static class SramLiberty
     public static string WrapperFileName(Design design) => $"{design.Prefix}_sram_macro.v";
 
     public static IReadOnlyList<SramShape> Shapes(Design design) =>
-        design.Memories.Select(m => new SramShape(m.Depth, m.Width, m.AddressWidth)).Distinct()
-            .OrderBy(s => s.Depth).ThenBy(s => s.Width).ToList();
-
-    private static IEnumerable<string> InputPins(SramShape s) =>
-        new[] { "we_i", "re_i" }
-            .Concat(Enumerable.Range(0, s.AddressWidth).Select(i => $"waddr_i_{i}"))
-            .Concat(Enumerable.Range(0, s.AddressWidth).Select(i => $"raddr_i_{i}"))
-            .Concat(Enumerable.Range(0, s.Width).Select(i => $"wdata_i_{i}"));
+        design.Memories.Select(m => new SramShape(m.Depth, m.Width, m.AddressWidth, m.DualPort)).Distinct()
+            .OrderBy(s => s.DualPort).ThenBy(s => s.Depth).ThenBy(s => s.Width).ToList();
 
     private static string Ns(double v) => v.ToString("0.0###", CultureInfo.InvariantCulture);
 
@@ -79,15 +93,15 @@ public static class SramLiberty
             sb.Append(CultureInfo.InvariantCulture, $"    area : {Ns(s.Bits * AreaPerBitUm2)};\n");
             sb.Append("    dont_touch : true;\n    dont_use : true;\n");
             sb.Append(CultureInfo.InvariantCulture, $"    pin (clk_i) {{ direction : input; clock : true; capacitance : {Ns(PinCapacitancePf * 2)}; }}\n");
-            foreach (var pin in InputPins(s))
+            foreach (var pin in s.InputPins)
             {
                 sb.Append(CultureInfo.InvariantCulture, $"    pin ({pin}) {{ direction : input; capacitance : {Ns(PinCapacitancePf)};\n");
                 sb.Append(CultureInfo.InvariantCulture, $"      timing () {{ related_pin : \"clk_i\"; timing_type : setup_rising; rise_constraint (scalar) {{ values (\"{Ns(SetupNs)}\"); }} fall_constraint (scalar) {{ values (\"{Ns(SetupNs)}\"); }} }}\n");
                 sb.Append("      timing () { related_pin : \"clk_i\"; timing_type : hold_rising; rise_constraint (scalar) { values (\"0.0\"); } fall_constraint (scalar) { values (\"0.0\"); } }\n    }\n");
             }
-            for (int i = 0; i < s.Width; i++)
+            foreach (var pin in s.OutputPins)
             {
-                sb.Append(CultureInfo.InvariantCulture, $"    pin (rdata_o_{i}) {{ direction : output; max_capacitance : 0.5;\n");
+                sb.Append(CultureInfo.InvariantCulture, $"    pin ({pin}) {{ direction : output; max_capacitance : 0.5;\n");
                 sb.Append(CultureInfo.InvariantCulture, $"      timing () {{ related_pin : \"clk_i\"; timing_type : rising_edge; cell_rise (scalar) {{ values (\"{Ns(AccessNs)}\"); }} cell_fall (scalar) {{ values (\"{Ns(AccessNs)}\"); }} rise_transition (scalar) {{ values (\"0.1\"); }} fall_transition (scalar) {{ values (\"0.1\"); }} }}\n    }}\n");
             }
             sb.Append("  }\n");
@@ -106,7 +120,7 @@ public static class SramLiberty
         sb.Append(CultureInfo.InvariantCulture, $"module {p}_sram #(\n  parameter integer Width = 8,\n  parameter integer Depth = 16,\n  parameter integer AddrWidth = 4\n) (\n");
         sb.Append("  input  wire                 clk_i,\n  input  wire                 we_i,\n  input  wire [AddrWidth-1:0] waddr_i,\n  input  wire [Width-1:0]     wdata_i,\n");
         sb.Append("  input  wire                 re_i,\n  input  wire [AddrWidth-1:0] raddr_i,\n  output wire [Width-1:0]     rdata_o\n);\n");
-        foreach (var s in Shapes(design))
+        foreach (var s in Shapes(design).Where(s => !s.DualPort))
         {
             var pins = new List<string> { ".clk_i(clk_i)", ".we_i(we_i)", ".re_i(re_i)" };
             pins.AddRange(Enumerable.Range(0, s.AddressWidth).Select(i => $".waddr_i_{i}(waddr_i[{i}])"));
@@ -117,6 +131,31 @@ public static class SramLiberty
             sb.Append(CultureInfo.InvariantCulture, $"    {s.CellName(p)} u_macro (\n      {string.Join(",\n      ", pins)}\n    );\n  end endgenerate\n");
         }
         sb.Append("endmodule\n");
+        var dual = Shapes(design).Where(s => s.DualPort).ToList();
+        if (dual.Count > 0)
+        {
+            // keySort = "on-chip": the true dual-port module, each instance the dual-port macro cell of its shape.
+            sb.Append(CultureInfo.InvariantCulture, $"module {p}_sram_dp #(\n  parameter integer Width = 8,\n  parameter integer Depth = 16,\n  parameter integer AddrWidth = 4\n) (\n  input  wire                 clk_i,\n");
+            foreach (var port in new[] { "a", "b" })
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"  input  wire                 {port}_en_i,\n  input  wire                 {port}_we_i,\n  input  wire [AddrWidth-1:0] {port}_addr_i,\n");
+                sb.Append(CultureInfo.InvariantCulture, $"  input  wire [Width-1:0]     {port}_wdata_i,\n  output wire [Width-1:0]     {port}_rdata_o{(port == "a" ? "," : "")}\n");
+            }
+            sb.Append(");\n");
+            foreach (var s in dual)
+            {
+                var pins = new List<string> { ".clk_i(clk_i)", ".a_en_i(a_en_i)", ".a_we_i(a_we_i)", ".b_en_i(b_en_i)", ".b_we_i(b_we_i)" };
+                foreach (var port in new[] { "a", "b" })
+                {
+                    pins.AddRange(Enumerable.Range(0, s.AddressWidth).Select(i => $".{port}_addr_i_{i}({port}_addr_i[{i}])"));
+                    pins.AddRange(Enumerable.Range(0, s.Width).Select(i => $".{port}_wdata_i_{i}({port}_wdata_i[{i}])"));
+                    pins.AddRange(Enumerable.Range(0, s.Width).Select(i => $".{port}_rdata_o_{i}({port}_rdata_o[{i}])"));
+                }
+                sb.Append(CultureInfo.InvariantCulture, $"  generate if (Width == {s.Width} && Depth == {s.Depth}) begin : g_macro_{s.Depth}x{s.Width}\n");
+                sb.Append(CultureInfo.InvariantCulture, $"    {s.CellName(p)} u_macro (\n      {string.Join(",\n      ", pins)}\n    );\n  end endgenerate\n");
+            }
+            sb.Append("endmodule\n");
+        }
         return sb.ToString();
     }
 }

@@ -47,7 +47,9 @@ public static class SynthReportWriter
                 ? string.Create(inv, $"| {m.Module} | {users} | {m.Own.Cells} | {m.Own.FlipFlops} | {m.Own.Luts} | {m.Own.Dsps} | {m.Own.BlockRams} | {m.Depth} | {types} |\n")
                 : string.Create(inv, $"| {m.Module} | {users} | {m.Own.Cells} | {m.Own.FlipFlops} | {m.Own.Transistors} | {m.Depth} | {types} |\n"));
         }
-        sb.Append("\n## Memories (instances of the SRAM module: 1 write port, 1 registered read port, read-first)\n\n");
+        sb.Append(r.Macros.Any(m => m.Module.EndsWith("_sram_dp", StringComparison.Ordinal))
+            ? "\n## Memories (instances of the SRAM modules: 1 write port and 1 registered read port, or two ports each a write or a registered read (`_sram_dp`); read-first)\n\n"
+            : "\n## Memories (instances of the SRAM module: 1 write port, 1 registered read port, read-first)\n\n");
         sb.Append("| instance | module | depth | width | address bits | bits | purpose | mapped to |\n|---|---|---:|---:|---:|---:|---|---|\n");
         foreach (var m in r.Macros)
         {

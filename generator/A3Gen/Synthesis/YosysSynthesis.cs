@@ -160,8 +160,8 @@ public sealed partial class YosysSynthesis(Design design, SynthTarget target, Me
             throw new UserException($"synthesis of {design.Config.Name} inferred {grand.Latches} latches");
         }
         var longest = ParseLongestPath(File.ReadAllText(Path.Combine(dir, "ltp_flat.txt")), topCells);
-        var macros = design.Memories.Select(m => new MacroReport(m.Instance, $"{design.Prefix}_sram", m.Depth, m.Width, m.AddressWidth, m.Bits,
-            "1 write, 1 registered read", m.Purpose, MappingOf(m.Instance, instances))).ToList();
+        var macros = design.Memories.Select(m => new MacroReport(m.Instance, $"{design.Prefix}_{m.ModuleSuffix}", m.Depth, m.Width, m.AddressWidth, m.Bits,
+            m.PortsDescription, m.Purpose, MappingOf(m.Instance, instances))).ToList();
         var pnr = target == SynthTarget.Ice40 ? PlaceAndRoute(dir, grand) : null;
         return new SynthReport(design.Config.Name, topName, FlowFiles.TargetName(target), memories.ToString().ToLowerInvariant(), script,
             Math.Round(clock.Elapsed.TotalSeconds, 1), modules, instances, grand, longest, checkProblems, macros, pnr);
