@@ -14,15 +14,9 @@ public class EnergyModelTests
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    private static string Config(string name) => Path.Combine(TestSupport.RepoRoot, "configs", name + ".json");
+    private static string Config(string name) => TestSupport.ConfigPath(name);
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Cli.Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString().Replace("\r\n", "\n"));
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => TestSupport.RunCli(args);
 
     [Fact]
     public void TheFitRecoversALinearModelAndKeepsItsCoefficientsNonNegative()

@@ -14,6 +14,18 @@ public static class TestSupport
 
     public static TheoryData<string> ShippedConfigTheory => new(ShippedConfigNames);
 
+    /// <summary>The path of a shipped configuration file.</summary>
+    public static string ConfigPath(string name) => Path.Combine(RepoRoot, "configs", name + ".json");
+
+    /// <summary>Runs the command line in-process: exit code, standard output, standard error (line ends as \n).</summary>
+    public static (int Code, string Out, string Err) RunCli(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = Cli.Cli.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString().Replace("\r\n", "\n"));
+    }
+
     public static A3Config Shipped(string name) => A3Config.Load(Path.Combine(RepoRoot, "configs", name + ".json"));
 
     public static Design ShippedDesign(string name) => new(Shipped(name));

@@ -118,18 +118,7 @@ public static class Manifest
             ["loadAndSortCycles"] = sorter.LoadAndSortCycles(n),
             ["budgetCycles"] = KeySorter.Budget(n),
         })),
-        ["dualPortInterface"] = new JObject
-        {
-            ["module"] = $"{design.Prefix}_sram_dp",
-            ["parameters"] = new JArray("Width", "Depth", "AddrWidth"),
-            ["ports"] = new JArray(DualPortPorts.Select(p => new JObject
-            {
-                ["name"] = p.Name,
-                ["direction"] = p.Direction,
-                ["width"] = p.Width,
-                ["description"] = p.Description,
-            })),
-        },
+        ["dualPortInterface"] = Interface($"{design.Prefix}_sram_dp", DualPortPorts),
     };
 
     private static readonly (string Name, string Direction, string Width, string Description)[] DualPortPorts =
@@ -163,11 +152,14 @@ public static class Manifest
         });
 
     /// <summary>The SRAM module's interface: what a memory macro's wrapper implements.</summary>
-    private static JObject MemoryInterface(Design design) => new()
+    private static JObject MemoryInterface(Design design) => Interface($"{design.Prefix}_sram", SramPorts);
+
+    /// <summary>A memory module's interface: its parameters and ports.</summary>
+    private static JObject Interface(string module, IEnumerable<(string Name, string Direction, string Width, string Description)> ports) => new()
     {
-        ["module"] = $"{design.Prefix}_sram",
+        ["module"] = module,
         ["parameters"] = new JArray("Width", "Depth", "AddrWidth"),
-        ["ports"] = new JArray(SramPorts.Select(p => new JObject
+        ["ports"] = new JArray(ports.Select(p => new JObject
         {
             ["name"] = p.Name,
             ["direction"] = p.Direction,

@@ -44,7 +44,7 @@ public sealed class CycleModel(Design design)
         Array.Fill(valid, -1);
         int next = 0, done = 0;
         bool held = false;
-        int pendingPush = -1;                     // the output's finished query, pushed at the next edge (push_q)
+        var pushes = new Queue<(int Query, int Edge)>(); // the output's finished queries and the edge of their push (ResultPushStages later)
         for (int cycle = 0; done < work.Count; cycle++)
         {
             if (cycle > maxCycles)
@@ -67,7 +67,7 @@ public sealed class CycleModel(Design design)
             {
                 bool input = st == 0 ? queryQueue.Count > 0 : buffers[st - 1].ReadFull;
                 bool output = st == stages - 1
-                    ? resultQueue.Count < depthR - (pendingPush >= 0 ? 1 : 0)
+                    ? resultQueue.Count + pushes.Count < depthR
                     : buffers[st].WriteFree;
                 start[st] = stageQuery[st] < 0 && input && output;
             }
@@ -106,11 +106,14 @@ public sealed class CycleModel(Design design)
                 taken[resultQueue.Dequeue()] = cycle;
                 done++;
             }
-            if (pendingPush >= 0)
+            while (pushes.Count > 0 && pushes.Peek().Edge == cycle)
             {
-                resultQueue.Enqueue(pendingPush);
+                resultQueue.Enqueue(pushes.Dequeue().Query);
             }
-            pendingPush = finishing[stages - 1] ? finishedQuery[stages - 1] : -1;
+            if (finishing[stages - 1])
+            {
+                pushes.Enqueue((finishedQuery[stages - 1], cycle + design.ResultPushStages));
+            }
             for (int st = 0; st < stages; st++)
             {
                 if (start[st])
