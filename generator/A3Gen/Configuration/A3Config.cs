@@ -23,6 +23,15 @@ public enum KeySort
     OnChip,
 }
 
+/// <summary>How the softmax and the weighted sum are computed.</summary>
+public enum Softmax
+{
+    /// <summary>The paper's three passes: scores and max, exponents and expsum, weights and weighted sum.</summary>
+    ThreePass,
+    /// <summary>One pass over the scores: running max, sum and accumulators rescaled when the max grows, one division per output element at the end (Elaboration/OnePassSoftmax.cs).</summary>
+    OnePass,
+}
+
 /// <summary>
 /// A generator configuration as the user writes it (JSON, camelCase). Optional derived-format
 /// overrides are null when the user leaves them to their defaults (README, "Configuration"); the elaborated
@@ -57,12 +66,17 @@ public sealed record A3Config
     public int TargetClockMhz { get; init; } = 1000;
     /// <summary>Who sorts the key columns: the host (load target 2) or an on-chip sorter (load target 3 starts it).</summary>
     public KeySort KeySort { get; init; } = KeySort.Host;
+    /// <summary>The softmax kind: the paper's three passes or a one-pass (online) softmax.</summary>
+    public Softmax Softmax { get; init; } = Softmax.ThreePass;
 
     /// <summary>
     /// The canonical JSON (and so the hash and every generated header) leaves keySort out at its default, so
     /// that a configuration written before the field existed keeps its hash and its output.
     /// </summary>
     public bool ShouldSerializeKeySort() => KeySort != KeySort.Host;
+
+    /// <summary>The canonical JSON leaves softmax out at its default, as keySort: older configurations keep their hashes.</summary>
+    public bool ShouldSerializeSoftmax() => Softmax != Softmax.ThreePass;
 
     /// <summary>The paper's evaluated design (HPCA 2020, section VI): N = 320, d = 64, i = f = 4.</summary>
     public static A3Config Paper { get; } = new()
@@ -246,6 +260,17 @@ public sealed record A3Config
                 "on-chip" => KeySort.OnChip,
                 null => throw new ConfigException(field, $"field '{field}' must be a string (host or on-chip), got {TypeName(token)}"),
                 _ => throw new ConfigException(field, $"{field} = '{text}' is not allowed (allowed: host, on-chip)"),
+            };
+        }
+        if (target == typeof(Softmax))
+        {
+            var text = token.Type == JTokenType.String ? (string)token! : null;
+            return text switch
+            {
+                "three-pass" => Softmax.ThreePass,
+                "one-pass" => Softmax.OnePass,
+                null => throw new ConfigException(field, $"field '{field}' must be a string (three-pass or one-pass), got {TypeName(token)}"),
+                _ => throw new ConfigException(field, $"{field} = '{text}' is not allowed (allowed: three-pass, one-pass)"),
             };
         }
         if (target == typeof(int))

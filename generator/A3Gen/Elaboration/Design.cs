@@ -254,6 +254,12 @@ public sealed class Design
     /// <summary>The on-chip key sorter's numbers (keySort = "on-chip"), else null.</summary>
     public KeySorter? Sorter { get; }
 
+    /// <summary>True when the softmax is one-pass (softmax = "one-pass").</summary>
+    public bool IsOnePass => Config.Softmax == Softmax.OnePass;
+
+    /// <summary>The one-pass softmax's numbers (softmax = "one-pass"), else null.</summary>
+    public OnePassSoftmax? OnePass { get; }
+
     // ---- flow ----
     /// <summary>The clock port every register is clocked by (the SDC's clock).</summary>
     public string ClockPort => "clk_i";
@@ -353,6 +359,7 @@ public sealed class Design
         }
 
         Sorter = OnChipSort ? new KeySorter(n, w) : null;
+        OnePass = IsOnePass ? new OnePassSoftmax(this) : null;
         Ports = BuildPorts();
         int scoreEntry = RowIdWidth + Score.Width, expEntry = RowIdWidth + ExpValue.Width;
         var sorted = Sorter is { } sorter ? SorterMemories(sorter) : Enumerable.Range(0, d).SelectMany(j => new MemoryInstance[]
@@ -365,10 +372,17 @@ public sealed class Design
             new("u_key_sram", n, RowDataWidth, RowIdWidth, "key matrix K, one row per word"),
             new("u_value_sram", n, RowDataWidth, RowIdWidth, "value matrix V, one row per word"),
             .. sorted,
-            new("u_score_sram0", n, scoreEntry, RowIdWidth, "score buffer bank 0: (rowId, score)"),
-            new("u_score_sram1", n, scoreEntry, RowIdWidth, "score buffer bank 1: (rowId, score)"),
-            new("u_exp_sram0", n, expEntry, RowIdWidth, "exp buffer bank 0: (rowId, e)"),
-            new("u_exp_sram1", n, expEntry, RowIdWidth, "exp buffer bank 1: (rowId, e)"),
+            .. IsOnePass
+                ? new MemoryInstance[]
+                {
+                    new("u_replay_sram", n, scoreEntry, RowIdWidth, "one-pass score memory: an approximate query's candidates (rowId, score), replayed after its max is known"),
+                }
+                : [
+                    new("u_score_sram0", n, scoreEntry, RowIdWidth, "score buffer bank 0: (rowId, score)"),
+                    new("u_score_sram1", n, scoreEntry, RowIdWidth, "score buffer bank 1: (rowId, score)"),
+                    new("u_exp_sram0", n, expEntry, RowIdWidth, "exp buffer bank 0: (rowId, e)"),
+                    new("u_exp_sram1", n, expEntry, RowIdWidth, "exp buffer bank 1: (rowId, e)"),
+                ],
         ];
     }
 
@@ -624,5 +638,5 @@ public sealed class Design
 
     public IReadOnlyList<FixedFormat> Formats =>
         [Input, Product, Score, Difference, ExpInput, ExpValue, ExpSum, Weight, WeightedValue, Accumulator, Output,
-            IterationCount, Threshold, GreedyScore, RunningSum];
+            IterationCount, Threshold, GreedyScore, RunningSum, .. OnePass?.Formats ?? []];
 }

@@ -12,7 +12,9 @@ public sealed record QueryResult(long[] OutputRaw, int Candidates, int Kept, boo
 /// Intermediate values of one query, for debugging and tests. <see cref="Scores"/> are those of
 /// <see cref="ScoredRows"/> (the rows the dot product read: all n on the exact path, the candidates on
 /// the approximate one); <see cref="Exps"/> and <see cref="Weights"/> those of <see cref="KeptRows"/>
-/// (the rows post-scoring passed to the exponent module), both in ascending rowId order.
+/// (the rows post-scoring passed to the exponent module), both in ascending rowId order. With the one-pass
+/// softmax, <see cref="Exps"/> are each row's e against the running max at that row, <see cref="ExpSum"/> is the
+/// final sum and <see cref="Weights"/> is empty (there are no weights: one division per output element).
 /// </summary>
 public sealed record QueryTrace(int[] ScoredRows, long[] Scores, long Max, int[] KeptRows, long[] Exps, long ExpSum, long[] Weights);
 
@@ -86,6 +88,15 @@ public sealed class GoldenModel(Design design)
                 kept.Add(rows[k]);
                 keptScores.Add(scores[k]);
             }
+        }
+
+        if (dsn.OnePass is not null)
+        {
+            // One-pass softmax: the kept rows in order through the online stage; an approximate query's
+            // running max starts at its known max.
+            var onePass = OnePassModel.Attend(dsn, values, kept, keptScores, thresholdRaw is null ? null : max, out var online);
+            trace = new QueryTrace(rows.ToArray(), scores, max, kept.ToArray(), online.Exps, online.Sum, []);
+            return onePass;
         }
 
         // Exponent module: e_r = exp(-(max - s_r)) by the tables; expsum.

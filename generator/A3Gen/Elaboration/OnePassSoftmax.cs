@@ -1,0 +1,168 @@
+namespace A3Gen.Elaboration;
+
+/// <summary>
+/// The one-pass (online) softmax (configuration softmax = "one-pass"): every derived number of it, once.
+/// <para>
+/// Arithmetic (docs/one-pass-softmax.md; bit-exact in Model/OnePassModel.cs). The rows of a query reach the
+/// online stage one a cycle; row k goes to set k mod 2 (two interleaved sets, so that a set's loop, the
+/// rescale multiply and the add, has two cycles). A shared running max m; per set its max at its last row
+/// m_s, a sum S_s and d accumulators A_s. For a row (s, V): m' = max(m, s); a = exp(-(m' - m_s)) (1.0 for a
+/// set's first row), e = exp(-(m' - s)), both by the exp tables; A_s = round(A_s a) + e V and
+/// S_s = round(S_s a) + e, rounding half up to the accumulator's and the sum's own fraction bits. After the
+/// last row each set is rescaled once more to the final max (a flush), the sets are added, and each output
+/// element is round(A / S), rounded half away from zero, by one pipelined divider shared by the d elements.
+/// An approximate query's candidates are first scored and stored (their max is needed by post-scoring);
+/// then the kept ones are replayed into the same datapath with m and m_s preset to the max, so no rescale
+/// happens.
+/// </para>
+/// </summary>
+public sealed class OnePassSoftmax
+{
+    /// <summary>Interleaved sets of the online loop: the loop's multiply and add take one cycle each.</summary>
+    public const int Sets = 2;
+
+    /// <summary>Division steps (quotient bits) per normalizer stage.</summary>
+    public const int StepsPerStage = 2;
+
+    /// <summary>An accumulator A_s (and the added sum of the two sets).</summary>
+    public FixedFormat Accumulator { get; }
+
+    /// <summary>A sum S_s (and the added sum of the two sets).</summary>
+    public FixedFormat Sum { get; }
+
+    /// <summary>e V: an exp value times a value element.</summary>
+    public FixedFormat Weighted { get; }
+
+    /// <summary>Fraction bits dropped (rounding half up) after A_s a and S_s a: those of the exp format.</summary>
+    public int RescaleShift { get; }
+
+    /// <summary>Width of A_s a + half + (e V &lt;&lt; RescaleShift): the loop's sum before the shift.</summary>
+    public int LoopSumWidth { get; }
+
+    /// <summary>Width of S_s a + half + (e &lt;&lt; RescaleShift).</summary>
+    public int SumLoopWidth { get; }
+
+    /// <summary>Low bits of a rescale factor a that the loop multiplies apart from the high ones (two registered halves).</summary>
+    public int FactorLowBits { get; }
+
+    /// <summary>Width of a (unsigned, at most 1.0): the exp format's.</summary>
+    public int FactorWidth { get; }
+
+    /// <summary>Left shift of |A| before the division (output fraction bits above the input's), else 0.</summary>
+    public int NumeratorShift { get; }
+
+    /// <summary>Left shift of S before the division (input fraction bits above the output's), else 0.</summary>
+    public int DenominatorShift { get; }
+
+    /// <summary>Width of the division's numerator 2 |A| 2^NumeratorShift (the 2 is the rounding bit).</summary>
+    public int NumeratorWidth { get; }
+
+    /// <summary>Width of the division's denominator S 2^DenominatorShift.</summary>
+    public int DenominatorWidth { get; }
+
+    /// <summary>Quotient bits of floor(2 |A| 2^NumeratorShift / (S 2^DenominatorShift)); the output is (q + 1) / 2.</summary>
+    public int QuotientBits { get; }
+
+    /// <summary>Pipeline stages of the normalizer's division (<see cref="StepsPerStage"/> steps each).</summary>
+    public int DividerStages { get; }
+
+    /// <summary>Division steps of each normalizer stage.</summary>
+    public IReadOnlyList<int> DividerStageSteps { get; }
+
+    /// <summary>
+    /// Cycles from a beat at the online stage's input (the dot product's score write, or the replayed score
+    /// memory's read data) to its sets' registers holding the updated A_s and S_s: input register, row register
+    /// (post-scoring filter, flush slot), differences and running max, clamp, tables, table product halves,
+    /// table product, a/e and the value row, e V halves, rescale product halves and e V, the loop's add.
+    /// </summary>
+    public int LoopDepth => 11;
+
+    /// <summary>
+    /// Cycles from the last beat of a query at the online stage's input to its merge (the cycle the two sets are
+    /// added into the drain registers): the two flush beats follow the last row through the row register.
+    /// </summary>
+    public int MergeDelay => LoopDepth + Sets;
+
+    /// <summary>Cycles from the merge to the first element's issue into the normalizer (the drain registers).</summary>
+    public int IssueDelay => 1;
+
+    /// <summary>Cycles from an element's issue to its quotient's register: input register, division stages, rounding and sign.</summary>
+    public int NormalizerDepth => 1 + DividerStages + 1;
+
+    /// <summary>Cycles from the merge to the result's push: the d issues, the normalizer, the push.</summary>
+    public int MergeToPush(int dimension) => IssueDelay + (dimension - 1) + NormalizerDepth + 1;
+
+    /// <summary>Cycles from an approximate query's done (its last score written) to its first replayed beat at the online stage's input: the read, the memory's data.</summary>
+    public int ReplayDelay => 1;
+
+    /// <summary>exp(0) in the exp format: a set's factor when the max has not moved (and for its first row).</summary>
+    public long One { get; }
+
+    public OnePassSoftmax(Design design)
+    {
+        var exp = design.ExpValue;
+        var input = design.Input;
+        int fe = exp.FractionBits, w = input.Width, f = input.FractionBits, i = input.IntegerBits;
+        int logN = Bits.CeilLog2(design.MaxRows);
+        int fo = design.Output.FractionBits;
+        One = 1L << fe;
+        if (design.Exp.Exp(0) != One)
+        {
+            throw new InvalidOperationException($"internal: exp(0) through the tables is {design.Exp.Exp(0)}, not 1.0 = {One}: the one-pass rescale needs it exact");
+        }
+        RescaleShift = fe;
+        FactorWidth = exp.Width;
+        FactorLowBits = (FactorWidth + 1) / 2;
+        Weighted = new FixedFormat("one-pass e v", true, exp.Width + w, fe + f,
+            $"unsigned {exp.Width}-bit e (at most 1.0) times signed {w}-bit v: within +-2^{fe + i + f} (raw), {exp.Width + w} signed bits");
+        int accWidth = 1 + fe + i + f + logN;
+        Accumulator = new FixedFormat("one-pass accumulator", true, accWidth, fe + f,
+            $"every rescale keeps |A| (a <= 1.0, rounding to the nearest integer of a value within +-|A|) and every row adds |e v| <= 2^{fe + i + f}: |A| <= N 2^{fe + i + f}, {accWidth} signed bits (the two sets together hold at most N rows)");
+        long maxSum = (long)design.MaxRows << fe;
+        Sum = new FixedFormat("one-pass sum", false, Bits.UnsignedWidth(maxSum), fe,
+            $"every rescale keeps S and every row adds e <= 1.0 = 2^{fe}: S <= N 2^{fe} = {maxSum}, {Bits.UnsignedWidth(maxSum)} bits");
+        LoopSumWidth = accWidth + fe;
+        SumLoopWidth = Sum.Width + fe;
+        NumeratorShift = Math.Max(0, fo - f);
+        DenominatorShift = Math.Max(0, f - fo);
+        // |A| <= N 2^(fe+i+f) fits accWidth unsigned bits; times 2 (the rounding bit) and the shift.
+        NumeratorWidth = accWidth + 1 + NumeratorShift;
+        DenominatorWidth = Sum.Width + DenominatorShift;
+        // S >= 1.0 (the row at the final max adds exactly 1.0 and nothing is negative), so
+        // 2 |A| 2^(Fo-f) / S <= 2 N 2^(i+Fo): the quotient has i + Fo + ceil(log2 N) + 2 bits.
+        QuotientBits = i + fo + logN + 2;
+        DividerStages = (QuotientBits + StepsPerStage - 1) / StepsPerStage;
+        DividerStageSteps = Enumerable.Range(0, DividerStages)
+            .Select(s => Math.Min(StepsPerStage, QuotientBits - (s * StepsPerStage)))
+            .ToArray();
+        long maxOut = ((long)design.MaxRows << (i + fo)) + 1;
+        if (maxOut > design.Output.MaxRaw)
+        {
+            throw new InvalidOperationException($"internal: the one-pass output (up to {maxOut} raw) does not fit the output format {design.Output.Describe()}");
+        }
+    }
+
+    /// <summary>
+    /// Bound on |o_j - o_ref_j| of the one-pass model against double-precision attention on the same inputs,
+    /// for n rows, R rises of the running max after the first row and values of at most
+    /// <paramref name="maxAbsValue"/>: each row's weight is the product of at most R + 2 exp approximations
+    /// (its e, the rescales of its set and the flush), each off by at most eps (the exp unit's), and each set
+    /// rounds at most R + 1 inexact rescales, half an ulp each; with S >= 1 and |o| &lt;= max |v|,
+    /// |A'/S' - A/S| &lt;= |A' - A| + max |v| |S' - S|; the division rounds by half an output ulp.
+    /// </summary>
+    public double OutputErrorBound(Design design, int n, int rises, double maxAbsValue)
+    {
+        double eps = design.Exp.MaxError;
+        int factors = rises + 2;
+        double growth = Math.Pow(1 + eps, factors);
+        double weightError = n * factors * eps * growth;
+        int roundings = Sets * (rises + 1);
+        double accRounding = roundings * Math.Pow(2, -(Accumulator.FractionBits + 1)) * growth;
+        double sumRounding = roundings * Math.Pow(2, -(Sum.FractionBits + 1)) * growth;
+        double accError = (maxAbsValue * weightError) + accRounding;
+        double sumError = weightError + sumRounding;
+        return accError + (maxAbsValue * sumError) + Math.Pow(2, -(design.Output.FractionBits + 1));
+    }
+
+    public IReadOnlyList<FixedFormat> Formats => [Weighted, Accumulator, Sum];
+}
