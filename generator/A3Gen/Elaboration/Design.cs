@@ -467,23 +467,66 @@ public sealed class Design
             return StageWork.Exact(EffectiveRows(n));
         }
         bool fallback = candidates.Count == 0;
-        return new StageWork(true, n, iterations, fallback ? n : ScanCycles(n, candidates), fallback ? n : candidates.Count, fallback ? n : kept);
+        return new StageWork(true, n, iterations, fallback ? n : ScanCycles(n, candidates), fallback ? n : candidates.Count, fallback ? n : kept, fallback);
     }
 
-    /// <summary>Cycles each stage is busy with a query (it accepts the next one that many cycles later).</summary>
-    public IReadOnlyList<int> StagePeriods(StageWork w) =>
-    [
-        w.Search ? CandidateOverhead + w.Iterations : CandidateExactPeriod,
-        w.Issues + DotProductOverhead,
-        w.Scored + ExponentOverhead,
-        w.Kept + OutputOverhead,
-    ];
+    /// <summary>
+    /// Cycles each stage is busy with a query (it accepts the next one that many cycles later). With the one-pass
+    /// softmax the last two are the online stage's: from the dot product's done to the merge (the replay of an
+    /// approximate query's candidates, the flush), and from the merge to the result's push (the division).
+    /// </summary>
+    public IReadOnlyList<int> StagePeriods(StageWork w) => OnePass is { } op
+        ?
+        [
+            w.Search ? CandidateOverhead + w.Iterations : CandidateExactPeriod,
+            w.Issues + DotProductOverhead,
+            OnePassReplayCycles(w) + op.MergeDelay,
+            op.MergeToPush(Dimension),
+        ]
+        :
+        [
+            w.Search ? CandidateOverhead + w.Iterations : CandidateExactPeriod,
+            w.Issues + DotProductOverhead,
+            w.Scored + ExponentOverhead,
+            w.Kept + OutputOverhead,
+        ];
+
+    /// <summary>
+    /// One-pass softmax: cycles from the dot product's done to the query's last beat at the online stage's input:
+    /// 0 for a live query (exact, fallback), 1 + C for one whose candidates are replayed (the reads, then the data).
+    /// </summary>
+    public int OnePassReplayCycles(StageWork w) => w.PostScoring ? 1 + w.Scored : 0;
 
     /// <summary>Cycles each stage is busy with an exact query of n rows.</summary>
     public IReadOnlyList<int> StagePeriods(int n) => StagePeriods(StageWork.Exact(n));
 
-    /// <summary>Predicted cycles from a query's handshake to its result's valid, pipeline otherwise empty.</summary>
-    public int Latency(StageWork w) => QueryQueueLatency + StagePeriods(w).Sum() + ResultPushStages;
+    /// <summary>
+    /// Predicted cycles from a query's handshake to its result's valid, pipeline otherwise empty. One-pass: the
+    /// online stage takes the dot product's rows as they come, so its part starts at the dot product's done
+    /// (the last cycle of its period), and the result is valid the cycle after its push.
+    /// </summary>
+    public int Latency(StageWork w) => IsOnePass
+        ? QueryQueueLatency + StagePeriods(w).Sum()
+        : QueryQueueLatency + StagePeriods(w).Sum() + ResultPushStages;
+
+    /// <summary>"3n + c" (three-pass) or "n + c" (one-pass): the exact path's latency as a closed form in n.</summary>
+    public string LatencyFormula => $"{(IsOnePass ? "" : "3")}n + {Latency(0)}";
+
+    /// <summary>The exact path's back-to-back interval as a closed form in n (<see cref="Interval(StageWork)"/>).</summary>
+    public string IntervalFormula => OnePass is { } op
+        ? OnePassIntervalFormula(op)
+        : $"n + {Interval(0)}";
+
+    private string OnePassIntervalFormula(OnePassSoftmax op)
+    {
+        int p = DotProductOverhead, tail = op.MergeDelay + op.MergeToPush(Dimension);
+        return Config.ResultQueueDepth switch
+        {
+            1 => $"n + {p + tail + 1}",
+            2 => $"max(n + {p}, (n + {p + tail + 1}) / 2)",
+            _ => $"max(n + {p}, (n + {p + tail}) / 2)",
+        };
+    }
 
     /// <summary>Predicted latency of an exact query of n rows.</summary>
     public int Latency(int n) => Latency(StageWork.Exact(n));
@@ -496,6 +539,10 @@ public sealed class Design
     /// </summary>
     public int Interval(StageWork w)
     {
+        if (OnePass is not null)
+        {
+            return (int)Math.Ceiling(OnePassInterval(w));
+        }
         var periods = StagePeriods(w).ToArray();
         periods[^1] += Config.ResultQueueDepth == 1 ? 1 + ResultPushStages : 0;
         return periods.Max();
@@ -503,6 +550,29 @@ public sealed class Design
 
     /// <summary>Predicted interval of back-to-back exact queries of n rows.</summary>
     public int Interval(int n) => Interval(StageWork.Exact(n));
+
+    /// <summary>
+    /// One-pass softmax: the mean steady-state interval of back-to-back identical queries, result always taken.
+    /// The dot product starts a query only while the online stage holds at most one unpushed query and the
+    /// result queue has room for both results (the online stage's push cannot be refused), so with a dot-product
+    /// period P (and the replay R) and T cycles from the done to the push, the starts of queries k and k + 2 are
+    /// at least P + R + T + 1 apart with a two-entry result queue (the pushed result occupies the queue for a
+    /// cycle), P + R + T with more; with one entry, each query waits for the previous one's result to leave. The
+    /// search stage's period bounds it too, and so does the drain (one element a cycle, d per query).
+    /// </summary>
+    public double OnePassInterval(StageWork w)
+    {
+        _ = OnePass ?? throw new InvalidOperationException("not a one-pass design");
+        var periods = StagePeriods(w);
+        int p = periods[1], tail = periods[2] + periods[3];
+        double pair = Config.ResultQueueDepth switch
+        {
+            1 => p + tail + 1,
+            2 => (p + tail + 1) / 2.0,
+            _ => (p + tail) / 2.0,
+        };
+        return Math.Max(Math.Max(p + (w.PostScoring ? w.Scored : 0), periods[0]), Math.Max(pair, Dimension));
+    }
 
     /// <summary>
     /// Bound on |o_j - o_ref_j| of the golden model against double-precision attention on the same

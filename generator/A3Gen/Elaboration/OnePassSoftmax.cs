@@ -45,6 +45,24 @@ public sealed class OnePassSoftmax
     /// <summary>Low bits of a rescale factor a that the loop multiplies apart from the high ones (two registered halves).</summary>
     public int FactorLowBits { get; }
 
+    /// <summary>e times a value element's low bits (unsigned).</summary>
+    public int WeightedLowWidth { get; }
+
+    /// <summary>e times a value element's signed high bits; shifted by the low bits it is e v.</summary>
+    public int WeightedHighWidth { get; }
+
+    /// <summary>A times a's low bits (signed).</summary>
+    public int AccLowProductWidth { get; }
+
+    /// <summary>A times a's high bits (signed): |A| a_hi &lt;= |A| 2^(Fe - FactorLowBits).</summary>
+    public int AccHighProductWidth { get; }
+
+    /// <summary>S times a's low bits.</summary>
+    public int SumLowProductWidth { get; }
+
+    /// <summary>S times a's high bits.</summary>
+    public int SumHighProductWidth { get; }
+
     /// <summary>Width of a (unsigned, at most 1.0): the exp format's.</summary>
     public int FactorWidth { get; }
 
@@ -86,11 +104,11 @@ public sealed class OnePassSoftmax
     /// <summary>Cycles from the merge to the first element's issue into the normalizer (the drain registers).</summary>
     public int IssueDelay => 1;
 
-    /// <summary>Cycles from an element's issue to its quotient's register: input register, division stages, rounding and sign.</summary>
+    /// <summary>Cycles from an element's issue to its result register (and, for the last element, to the push): input register, division stages, rounding and sign.</summary>
     public int NormalizerDepth => 1 + DividerStages + 1;
 
-    /// <summary>Cycles from the merge to the result's push: the d issues, the normalizer, the push.</summary>
-    public int MergeToPush(int dimension) => IssueDelay + (dimension - 1) + NormalizerDepth + 1;
+    /// <summary>Cycles from the merge to the result's push: the d issues (one a cycle), the normalizer to the push.</summary>
+    public int MergeToPush(int dimension) => IssueDelay + (dimension - 1) + NormalizerDepth;
 
     /// <summary>Cycles from an approximate query's done (its last score written) to its first replayed beat at the online stage's input: the read, the memory's data.</summary>
     public int ReplayDelay => 1;
@@ -115,14 +133,23 @@ public sealed class OnePassSoftmax
         FactorLowBits = (FactorWidth + 1) / 2;
         Weighted = new FixedFormat("one-pass e v", true, exp.Width + w, fe + f,
             $"unsigned {exp.Width}-bit e (at most 1.0) times signed {w}-bit v: within +-2^{fe + i + f} (raw), {exp.Width + w} signed bits");
-        int accWidth = 1 + fe + i + f + logN;
+        // |A| <= N 2^(fe+i+f) needs 1 + fe + i + f + ceil(log2 N) signed bits; at least one integer bit more than
+        // e v (N = 1), so that e v << Fe sign-extends into the loop's sum.
+        int accWidth = fe + w + Math.Max(logN, 1);
         Accumulator = new FixedFormat("one-pass accumulator", true, accWidth, fe + f,
             $"every rescale keeps |A| (a <= 1.0, rounding to the nearest integer of a value within +-|A|) and every row adds |e v| <= 2^{fe + i + f}: |A| <= N 2^{fe + i + f}, {accWidth} signed bits (the two sets together hold at most N rows)");
+        int lowBits = design.ElementLowBits;
+        WeightedLowWidth = exp.Width + lowBits;
+        WeightedHighWidth = exp.Width + w - lowBits;
         long maxSum = (long)design.MaxRows << fe;
         Sum = new FixedFormat("one-pass sum", false, Bits.UnsignedWidth(maxSum), fe,
             $"every rescale keeps S and every row adds e <= 1.0 = 2^{fe}: S <= N 2^{fe} = {maxSum}, {Bits.UnsignedWidth(maxSum)} bits");
         LoopSumWidth = accWidth + fe;
         SumLoopWidth = Sum.Width + fe;
+        AccLowProductWidth = accWidth + FactorLowBits;
+        AccHighProductWidth = accWidth + fe - FactorLowBits;
+        SumLowProductWidth = Sum.Width + FactorLowBits;
+        SumHighProductWidth = Sum.Width + fe - FactorLowBits;
         NumeratorShift = Math.Max(0, fo - f);
         DenominatorShift = Math.Max(0, f - fo);
         // |A| <= N 2^(fe+i+f) fits accWidth unsigned bits; times 2 (the rounding bit) and the shift.
@@ -131,6 +158,11 @@ public sealed class OnePassSoftmax
         // S >= 1.0 (the row at the final max adds exactly 1.0 and nothing is negative), so
         // 2 |A| 2^(Fo-f) / S <= 2 N 2^(i+Fo): the quotient has i + Fo + ceil(log2 N) + 2 bits.
         QuotientBits = i + fo + logN + 2;
+        // The initial remainder 2 |A| 2^NumeratorShift >> QuotientBits is below the denominator and narrower than it.
+        if (NumeratorWidth - QuotientBits < 1 || NumeratorWidth - QuotientBits > DenominatorWidth - 1)
+        {
+            throw new InvalidOperationException($"internal: the one-pass numerator's {NumeratorWidth} bits leave {NumeratorWidth - QuotientBits} above the quotient's {QuotientBits}, not 1..{DenominatorWidth - 1}");
+        }
         DividerStages = (QuotientBits + StepsPerStage - 1) / StepsPerStage;
         DividerStageSteps = Enumerable.Range(0, DividerStages)
             .Select(s => Math.Min(StepsPerStage, QuotientBits - (s * StepsPerStage)))

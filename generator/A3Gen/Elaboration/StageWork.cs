@@ -9,8 +9,12 @@ namespace A3Gen.Elaboration;
 /// <param name="Issues">Issue cycles of the dot product: the scan of the candidate mask (<see cref="Design.ScanCycles"/>), or n on the exact path and on a fallback.</param>
 /// <param name="Scored">Rows the dot product scores: C, or n on the exact path and on a fallback.</param>
 /// <param name="Kept">Rows the output stage weighs: K after post-scoring, or n.</param>
-public sealed record StageWork(bool Search, int Rows, int Iterations, int Issues, int Scored, int Kept)
+/// <param name="Fallback">True for an approximate query without candidates (all n rows, no post-scoring).</param>
+public sealed record StageWork(bool Search, int Rows, int Iterations, int Issues, int Scored, int Kept, bool Fallback = false)
 {
+    /// <summary>True when post-scoring runs: an approximate query with candidates (the one-pass softmax then replays them).</summary>
+    public bool PostScoring => Search && !Fallback;
+
     public static StageWork Exact(int n) => new(false, n, 0, n, n, n);
 }
 

@@ -48,6 +48,14 @@ public sealed class Emitter(TemplateRenderer renderer)
         var sorter = design.OnChipSort
             ? new[] { Module("sram_dp", "rtl/sram_dp.v.scriban", PlainModuleView.Instance), Module("sorter", "rtl/sorter.v.scriban", SorterViewBuilder.Sorter(design)) }
             : [];
+        // The softmax: the paper's exponent and output stages (with the weight divider), or the one-pass online stage.
+        var softmax = design.IsOnePass
+            ? new[] { Module("online", "rtl/online.v.scriban", OnlineViewBuilder.Online(design)) }
+            : [
+                Module("exponent", "rtl/exponent.v.scriban", ModuleViewBuilder.Exponent(design)),
+                Module("output", "rtl/output.v.scriban", ModuleViewBuilder.Output(design)),
+            ];
+        var divider = design.IsOnePass ? [] : new[] { Module("divider", "rtl/divider.v.scriban", ModuleViewBuilder.Divider(design)) };
         return
         [
             Module("sram", "rtl/sram.v.scriban", PlainModuleView.Instance),
@@ -56,13 +64,12 @@ public sealed class Emitter(TemplateRenderer renderer)
             Module("pingpong", "rtl/pingpong.v.scriban", PlainModuleView.Instance),
             Module("exp_hi_rom", "rtl/exp_rom.v.scriban", ModuleViewBuilder.ExpHiRom(design)),
             Module("exp_lo_rom", "rtl/exp_rom.v.scriban", ModuleViewBuilder.ExpLoRom(design)),
-            Module("divider", "rtl/divider.v.scriban", ModuleViewBuilder.Divider(design)),
+            .. divider,
             Module("column_side", "rtl/column_side.v.scriban", CandidateViewBuilder.ColumnSide(design)),
             Module("merge_node", "rtl/merge_node.v.scriban", CandidateViewBuilder.MergeNode(design)),
             Module("candidate", "rtl/candidate.v.scriban", CandidateViewBuilder.Candidate(design)),
             Module("dot_product", "rtl/dot_product.v.scriban", ModuleViewBuilder.DotProduct(design)),
-            Module("exponent", "rtl/exponent.v.scriban", ModuleViewBuilder.Exponent(design)),
-            Module("output", "rtl/output.v.scriban", ModuleViewBuilder.Output(design)),
+            .. softmax,
             Module("top", "rtl/top.v.scriban", ModuleViewBuilder.Top(design)),
         ];
     }

@@ -14,6 +14,10 @@ public static class Verilog
     /// <summary>Sign-extends a signal of <paramref name="from"/> bits to <paramref name="to"/> bits.</summary>
     public static string SignExtend(string signal, int from, int to) =>
         to == from ? signal : to > from ? $"{{{{{to - from}{{{signal}[{from - 1}]}}}}, {signal}}}" : throw new ArgumentException("narrowing");
+
+    /// <summary>Sign-extends an expression (a concatenation, which cannot be indexed) whose sign bit is <paramref name="signBit"/>.</summary>
+    public static string SignExtend(string expression, int from, int to, string signBit) =>
+        to == from ? expression : to > from ? $"{{{{{to - from}{{{signBit}}}}}, {expression}}}" : throw new ArgumentException("narrowing");
 }
 
 /// <summary>
@@ -334,6 +338,10 @@ public static class ModuleViewBuilder
             .Width("ResultQueueDepth", design.Config.ResultQueueDepth, "result queue entries")
             .Width("ResultQueuePtrWidth", design.ResultQueuePointerWidth, "result queue pointer")
             .Width("ResultQueueCountWidth", design.ResultQueueCountWidth, "result queue occupancy");
+        if (design.IsOnePass)
+        {
+            lp.Remove(design.ExpMeta.Name + "Width").Remove(design.ExpEntry.Name + "Width");
+        }
         if (design.Sorter is { } sorter)
         {
             lp.Width("Columns", d, "key columns d: one dual-port sorted-key memory each")
@@ -368,7 +376,8 @@ public static class ModuleViewBuilder
             sorted.Add(new SortedMemoryView((2 * j) + 1, $"min{j}", packing));
         }
         return new TopView(lp.Build(), design.MaxRows, d, ports, (1L << wId) > design.MaxRows,
-            Verilog.ZeroExtend("load_row_i", wId, wId + 1), Verilog.Unsigned(wId + 1, design.MaxRows), queryEntry, sorted, SorterViewBuilder.Top(design));
+            Verilog.ZeroExtend("load_row_i", wId, wId + 1), Verilog.Unsigned(wId + 1, design.MaxRows), queryEntry, sorted, SorterViewBuilder.Top(design),
+            design.IsOnePass, design.IsOnePass ? "online stage" : "output stage");
     }
 
     private static IReadOnlyList<LocalparamView> RomLocalparams(Design design, int addressBits) =>

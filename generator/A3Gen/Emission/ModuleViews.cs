@@ -195,4 +195,6 @@ public sealed record TopView(
     string MaxRowsLiteral,
     string QueryEntryPacking,
     IReadOnlyList<SortedMemoryView> SortedMemories,
-    TopSorterView Sort);
+    TopSorterView Sort,
+    bool OnePass,
+    string ResultWriter);

@@ -28,9 +28,13 @@ public sealed class CycleModel(Design design)
     /// <summary>As above, for queries of any path: <paramref name="work"/> gives each query's stage periods.</summary>
     public IReadOnlyList<QueryTiming> Run(IReadOnlyList<StageWork> work, Func<int, bool>? offerQuery = null, Func<int, bool>? resultReady = null, int maxCycles = 10_000_000)
     {
-        const int stages = 4;
         offerQuery ??= _ => true;
         resultReady ??= _ => true;
+        if (design.OnePass is { } op)
+        {
+            return RunOnePass(op, work, offerQuery, resultReady, maxCycles);
+        }
+        const int stages = 4;
         int depthQ = design.Config.QueryQueueDepth, depthR = design.Config.ResultQueueDepth;
         var queryQueue = new Queue<int>();        // query indices
         var resultQueue = new Queue<int>();
@@ -135,6 +139,120 @@ public sealed class CycleModel(Design design)
             // The stage is busy from the cycle after its start for period - 1 cycles; its done edge ends the last of them.
             stageLeft[stage] = design.StagePeriods(work[query])[stage] - 1;
         }
+    }
+
+    /// <summary>
+    /// The one-pass pipeline (templates/rtl/online.v.scriban): query queue, candidate stage, candidate buffer and dot
+    /// product as above; the dot product starts a query only while the online stage is free (no replay under way,
+    /// at most one query done but not pushed, and room in the result queue for every result to come). From the dot
+    /// product's done D: a live query's last row is at the online stage's input at D, a replayed one's at D + 1 + C
+    /// (the replay reads keep the stage busy from D + 1 to D + C); the merge is requested MergeDelay cycles after the
+    /// last row and happens once the drain holds at most one element; the push follows MergeToPush(d) cycles later.
+    /// </summary>
+    private List<QueryTiming> RunOnePass(OnePassSoftmax op, IReadOnlyList<StageWork> work, Func<int, bool> offerQuery, Func<int, bool> resultReady, int maxCycles)
+    {
+        int depthQ = design.Config.QueryQueueDepth, depthR = design.Config.ResultQueueDepth, d = design.Dimension;
+        var queryQueue = new Queue<int>();
+        var resultQueue = new Queue<int>();
+        var candBuffer = new PingPong();
+        int candQuery = -1, candLeft = 0, dpQuery = -1, dpLeft = 0;
+        int pending = 0, replayUntil = -1, drainLeft = 0;
+        var merges = new List<(int Query, int Cycle)>();   // merge requests, in order
+        var pushes = new List<(int Query, int Cycle)>();   // pushes, in order
+        var accept = new int[work.Count];
+        var valid = new int[work.Count];
+        var taken = new int[work.Count];
+        Array.Fill(valid, -1);
+        int next = 0, done = 0;
+        bool held = false;
+        for (int cycle = 0; done < work.Count; cycle++)
+        {
+            if (cycle > maxCycles)
+            {
+                throw new InvalidOperationException("cycle model did not finish: deadlock");
+            }
+            bool queryValid = next < work.Count && (held || offerQuery(cycle));
+            bool queryHandshake = queryValid && queryQueue.Count < depthQ;
+            held = queryValid && !queryHandshake;
+            int resultHead = resultQueue.Count > 0 ? resultQueue.Peek() : -1;
+            if (resultHead >= 0 && valid[resultHead] < 0)
+            {
+                valid[resultHead] = cycle;
+            }
+            bool resultHandshake = resultHead >= 0 && resultReady(cycle);
+            bool free = cycle > replayUntil && (pending == 0 ? resultQueue.Count < depthR : pending == 1 && resultQueue.Count < depthR - 1);
+            bool startCand = candQuery < 0 && queryQueue.Count > 0 && candBuffer.WriteFree;
+            bool startDp = dpQuery < 0 && candBuffer.ReadFull && free;
+            bool candFinishing = candQuery >= 0 && candLeft == 1;
+            bool dpFinishing = dpQuery >= 0 && dpLeft == 1;
+            bool merge = merges.Count > 0 && merges[0].Cycle <= cycle && drainLeft <= 1;
+            bool push = pushes.Count > 0 && pushes[0].Cycle == cycle;
+
+            // The clock edge.
+            if (candQuery >= 0)
+            {
+                candLeft--;
+            }
+            if (dpQuery >= 0)
+            {
+                dpLeft--;
+            }
+            if (candFinishing)
+            {
+                candBuffer.Fill(candQuery);
+                candQuery = -1;
+            }
+            if (dpFinishing)
+            {
+                candBuffer.Release();
+                var w = work[dpQuery];
+                int replay = design.OnePassReplayCycles(w);
+                if (w.PostScoring)
+                {
+                    replayUntil = cycle + w.Scored;
+                }
+                merges.Add((dpQuery, cycle + replay + op.MergeDelay));
+                pending++;
+                dpQuery = -1;
+            }
+            if (drainLeft > 0)
+            {
+                drainLeft--;
+            }
+            if (merge)
+            {
+                pushes.Add((merges[0].Query, cycle + op.MergeToPush(d)));
+                merges.RemoveAt(0);
+                drainLeft = d;
+            }
+            if (resultHandshake)
+            {
+                taken[resultQueue.Dequeue()] = cycle;
+                done++;
+            }
+            if (push)
+            {
+                resultQueue.Enqueue(pushes[0].Query);
+                pushes.RemoveAt(0);
+                pending--;
+            }
+            if (startCand)
+            {
+                candQuery = queryQueue.Dequeue();
+                candLeft = design.StagePeriods(work[candQuery])[0] - 1;
+            }
+            if (startDp)
+            {
+                dpQuery = candBuffer.ReadQuery;
+                dpLeft = design.StagePeriods(work[dpQuery])[1] - 1;
+            }
+            if (queryHandshake)
+            {
+                accept[next] = cycle;
+                queryQueue.Enqueue(next++);
+            }
+        }
+        return Enumerable.Range(0, work.Count).Select(k => new QueryTiming(accept[k], valid[k], taken[k])).ToList();
     }
 
     /// <summary>Steady-state cycles per query of a run: the mean interval between results (a single query: its latency).</summary>
