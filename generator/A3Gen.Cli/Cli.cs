@@ -31,7 +31,7 @@ public static class Cli
             var files = new Emitter(TemplateRenderer.Default()).Render(design);
             var outDir = parse.GetValue(outOption) ?? Path.Combine("rtl-out", config.Name);
             Emitter.Write(files, outDir);
-            stdout.WriteLine($"{config.Name}: wrote {files.Count} files to {outDir} (latency 3n + {design.Latency(0)}, interval n + {design.Interval(0)} cycles)");
+            stdout.WriteLine($"{config.Name}: wrote {files.Count} files to {outDir} (latency {design.LatencyFormula}, interval {design.IntervalFormula} cycles)");
             return 0;
         }));
         named.Subcommands.Add(generate);

@@ -77,6 +77,60 @@ public static class EdgeConfigs
             OutputFractionBits = 8,
             KeySort = KeySort.OnChip,
         },
+        // The one-pass softmax (Elaboration/OnePassSoftmax.cs) on a3-small's shape.
+        ["onepass-small"] = new()
+        {
+            Name = "onepass-small",
+            MaxRows = 16,
+            Dimension = 4,
+            IntegerBits = 4,
+            FractionBits = 4,
+            Softmax = Softmax.OnePass,
+        },
+        // One-pass at its edges: one row and one element (every query n = 1, one set empty), no integer bits, one-entry queues.
+        ["edge-onepass-tiny"] = new()
+        {
+            Name = "edge-onepass-tiny",
+            MaxRows = 1,
+            Dimension = 1,
+            IntegerBits = 0,
+            FractionBits = 1,
+            Reset = ResetStyle.SyncHigh,
+            QueryQueueDepth = 1,
+            ResultQueueDepth = 1,
+            ScanWidth = 256,
+            Softmax = Softmax.OnePass,
+        },
+        // One-pass with fewer output than input fraction bits (the divisor is shifted instead of the dividend), odd d,
+        // a 1-bit low table, a one-entry result queue.
+        ["edge-onepass-odd"] = new()
+        {
+            Name = "edge-onepass-odd",
+            MaxRows = 32,
+            Dimension = 7,
+            IntegerBits = 2,
+            FractionBits = 3,
+            AdderLevelsPerStage = 1,
+            ExpTableLoBits = 1,
+            ExpTableGuardBits = 0,
+            OutputFractionBits = 2,
+            QueryQueueDepth = 4,
+            ResultQueueDepth = 1,
+            ScanWidth = 2,
+            Softmax = Softmax.OnePass,
+        },
+        // One-pass with the on-chip sorter and a three-entry result queue.
+        ["edge-onepass-sort"] = new()
+        {
+            Name = "edge-onepass-sort",
+            MaxRows = 20,
+            Dimension = 3,
+            IntegerBits = 4,
+            FractionBits = 4,
+            ResultQueueDepth = 3,
+            KeySort = KeySort.OnChip,
+            Softmax = Softmax.OnePass,
+        },
     };
 
     public static Design Design(string name) => new(All[name]);

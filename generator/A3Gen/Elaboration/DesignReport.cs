@@ -27,7 +27,7 @@ public static class DesignReport
         sb.Append(inv, $"| dot product (accept, key read, multiply, {d.AdderStages} adder stages; approximate: scan of the candidate mask, S = {d.ScanWidth} flags a cycle) | n + {d.DotProductOverhead} | scan + {d.DotProductOverhead} |\n");
         sb.Append(inv, $"| exponent (accept, score read, post-scoring and clamp, tables, multiply) | n + {d.ExponentOverhead} | C + {d.ExponentOverhead} |\n");
         sb.Append(inv, $"| output (accept, exp read, {d.DividerLatency}-stage divider, multiply, add halves, accumulate, push) | n + {d.OutputOverhead} | K + {d.OutputOverhead} |\n\n");
-        sb.Append(inv, $"Exact path: latency 3n + {d.Latency(0)} cycles (paper: 3n + 27); interval between back-to-back results n + {d.Interval(0)} cycles (paper: n + 9). ");
+        sb.Append(inv, $"Exact path: latency {d.LatencyFormula} cycles (paper: 3n + 27); interval between back-to-back results {d.IntervalFormula} cycles (paper: n + 9). ");
         sb.Append("Approximate path: scan = sum over the ceil(n / S) windows of max(1, candidates in the window); C candidates, K kept rows; a fallback (no candidate) scores and keeps all n rows (scan = C = K = n).\n");
         return sb.ToString();
     }

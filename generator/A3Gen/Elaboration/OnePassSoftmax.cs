@@ -157,7 +157,9 @@ public sealed class OnePassSoftmax
         DenominatorWidth = Sum.Width + DenominatorShift;
         // S >= 1.0 (the row at the final max adds exactly 1.0 and nothing is negative), so
         // 2 |A| 2^(Fo-f) / S <= 2 N 2^(i+Fo): the quotient has i + Fo + ceil(log2 N) + 2 bits.
-        QuotientBits = i + fo + logN + 2;
+        // (At least enough steps that the initial remainder, the numerator's bits above them, is narrower than the
+        // denominator: with N = 1 the accumulator keeps a spare bit.)
+        QuotientBits = Math.Max(i + fo + logN + 2, NumeratorWidth - DenominatorWidth + 1);
         // The initial remainder 2 |A| 2^NumeratorShift >> QuotientBits is below the denominator and narrower than it.
         if (NumeratorWidth - QuotientBits < 1 || NumeratorWidth - QuotientBits > DenominatorWidth - 1)
         {

@@ -38,6 +38,7 @@ public sealed record OnlineView(
     string Denominator,
     string RemainderInit,
     string MagnitudeExtended,
+    string MagnitudeUnused,
     string QuotientOne,
     string OutputZero,
     string AccZero,
@@ -53,6 +54,7 @@ public sealed record OnlineView(
     string DimCountZero,
     string DimCountOne,
     string DimCountFull,
+    string DrainAlmostEmpty,
     string ResultEntryPacking);
 
 /// <summary>Builds the online stage's view from <see cref="Design"/> and its <see cref="OnePassSoftmax"/>.</summary>
@@ -151,10 +153,13 @@ public static class OnlineViewBuilder
             clamp, Verilog.Unsigned(wScore, exp.ClampRaw), Verilog.Unsigned(wExpIn, exp.ClampRaw),
             clamp ? "" : Verilog.ZeroExtend("ua_q", wScore, wExpIn), clamp ? "" : Verilog.ZeroExtend("ub_q", wScore, wExpIn),
             TableSum("athi_q", "atlo_q", design), TableSum("bthi_q", "btlo_q", design), exp.ProductShift - 1 > 0,
-            sumLoop, numerator, denominator, remainderInit, Verilog.ZeroExtend("omag", qb, wOut), Verilog.Unsigned(qb + 1, 1),
+            sumLoop, numerator, denominator, remainderInit,
+            qb <= wOut ? Verilog.ZeroExtend("omag", qb, wOut) : $"omag[{wOut - 1}:0]", qb > wOut ? $"omag[{qb - 1}:{wOut}]" : "",
+            Verilog.Unsigned(qb + 1, 1),
             Verilog.Unsigned(wOut, 0), $"{wAcc}'sd0", Verilog.Unsigned(wAcc, 0), Verilog.Unsigned(wSum, 0), Verilog.Unsigned(design.ExpValue.Width, 0),
             $"{wY}'sd0", Verilog.Unsigned(wScore, 0), Verilog.Unsigned(wN, 0), Verilog.Unsigned(wN, 1), Verilog.Unsigned(wId, 0), Verilog.Unsigned(wId, 1),
-            Verilog.Unsigned(wDim, 0), Verilog.Unsigned(wDim, 1), Verilog.Unsigned(wDim, d), packing);
+            Verilog.Unsigned(wDim, 0), Verilog.Unsigned(wDim, 1), Verilog.Unsigned(wDim, d),
+            wDim == 1 ? "1'b1" : $"(dr_left_q[{wDim - 1}:1] == {Verilog.Unsigned(wDim - 1, 0)})", packing);
     }
 
     private static string TableSum(string high, string low, Design design) =>
