@@ -282,6 +282,8 @@ public class ConfigurationTests
         Assert.Equal("async-low", (string?)properties["reset"]!["default"]);
         Assert.Equal("host", (string?)properties["keySort"]!["default"]);
         Assert.Equal(["host", "on-chip"], properties["keySort"]!["enum"]!.Select(v => (string)v!));
-        Assert.Equal(A3Config.KnownFields.Where(f => f is not ("$schema" or "name" or "reset" or "keySort")).Order(), A3Config.FieldRanges.Keys.Order());
+        Assert.Equal("three-pass", (string?)properties["softmax"]!["default"]);
+        Assert.Equal(["three-pass", "one-pass"], properties["softmax"]!["enum"]!.Select(v => (string)v!));
+        Assert.Equal(A3Config.KnownFields.Where(f => f is not ("$schema" or "name" or "reset" or "keySort" or "softmax")).Order(), A3Config.FieldRanges.Keys.Order());
     }
 }

@@ -144,6 +144,27 @@ public class OnePassModelTests
         Assert.Equal(0, OnePassModel.Divide(op, 1, (1L << (shift + 1)) + 1));
     }
 
+    [Theory]
+    [InlineData("\"two-pass\"", "softmax = 'two-pass' is not allowed (allowed: three-pass, one-pass)")]
+    [InlineData("1", "field 'softmax' must be a string (three-pass or one-pass), got the number 1")]
+    public void ABadSoftmaxIsNamedWithTheAllowedValues(string value, string message)
+    {
+        var json = $"{{\"name\": \"x\", \"maxRows\": 4, \"dimension\": 2, \"integerBits\": 2, \"fractionBits\": 2, \"softmax\": {value}}}";
+        var e = Assert.Throws<ConfigException>(() => A3Config.Parse(json));
+        Assert.Equal("softmax", e.Field);
+        Assert.Equal(message, e.Message);
+    }
+
+    [Fact]
+    public void TheThreePassHashIsUnchangedAndOnePassChangesIt()
+    {
+        // softmax is left out of the canonical JSON at its default, so configurations written before it keep their hash.
+        var config = TestSupport.Shipped("a3-small");
+        Assert.DoesNotContain("softmax", config.ToCanonicalJson());
+        Assert.Contains("\"softmax\": \"one-pass\"", (config with { Softmax = Softmax.OnePass }).ToCanonicalJson());
+        Assert.NotEqual(config.Hash(), (config with { Softmax = Softmax.OnePass }).Hash());
+    }
+
     [Fact]
     public void TheFormatsAreDerivedFromTheConfiguration()
     {

@@ -41,6 +41,7 @@ public sealed class EnergyModel
         ("dot product", "rows scored", w => w.Scored),
         ("exponent", "rows scored", w => w.Scored),
         ("output", "rows kept", w => w.Kept),
+        ("online stage (one-pass)", "rows scored + kept", w => w.Scored + w.Kept),
         ("queues, buffers, control", "rows scored + kept", w => w.Scored + w.Kept),
         ("K and V memories", "rows scored + kept", w => w.Scored + w.Kept),
         ("sorted-key memory", "search busy cycles (approximate queries)", w => w.SearchBusy),

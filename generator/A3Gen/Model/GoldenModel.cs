@@ -13,8 +13,9 @@ public sealed record QueryResult(long[] OutputRaw, int Candidates, int Kept, boo
 /// <see cref="ScoredRows"/> (the rows the dot product read: all n on the exact path, the candidates on
 /// the approximate one); <see cref="Exps"/> and <see cref="Weights"/> those of <see cref="KeptRows"/>
 /// (the rows post-scoring passed to the exponent module), both in ascending rowId order. With the one-pass
-/// softmax, <see cref="Exps"/> are each row's e against the running max at that row, <see cref="ExpSum"/> is the
-/// final sum and <see cref="Weights"/> is empty (there are no weights: one division per output element).
+/// softmax, <see cref="Exps"/> are the kept rows' e against the final max (what the three-pass exponent computes;
+/// the online stage's own, against the running max, are in <see cref="OnePassTrace"/>), <see cref="ExpSum"/> is the
+/// online stage's final sum and <see cref="Weights"/> is empty (there are no weights: one division per output element).
 /// </summary>
 public sealed record QueryTrace(int[] ScoredRows, long[] Scores, long Max, int[] KeptRows, long[] Exps, long ExpSum, long[] Weights);
 
@@ -95,7 +96,8 @@ public sealed class GoldenModel(Design design)
             // One-pass softmax: the kept rows in order through the online stage; an approximate query's
             // running max starts at its known max.
             var onePass = OnePassModel.Attend(dsn, values, kept, keptScores, thresholdRaw is null ? null : max, out var online);
-            trace = new QueryTrace(rows.ToArray(), scores, max, kept.ToArray(), online.Exps, online.Sum, []);
+            var finalExps = keptScores.Select(s => dsn.Exp.Exp(dsn.Exp.Clamp(dsn.Difference.Check(max - s)))).ToArray();
+            trace = new QueryTrace(rows.ToArray(), scores, max, kept.ToArray(), finalExps, online.Sum, []);
             return onePass;
         }
 

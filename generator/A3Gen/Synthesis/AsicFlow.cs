@@ -179,6 +179,7 @@ public sealed partial class AsicFlow
         ("dot product", i => i == "u_dot_product"),
         ("exponent", i => i == "u_exponent"),
         ("output (with the divider)", i => i == "u_output"),
+        ("online stage (one-pass softmax, with the normalizer)", i => i == "u_online"),
         ("queues", i => i.EndsWith("_queue", StringComparison.Ordinal)),
         ("buffer control", i => i.EndsWith("_buffer_ctrl", StringComparison.Ordinal)),
         ("SRAM macro inputs (address, enables, write data)", i => false),

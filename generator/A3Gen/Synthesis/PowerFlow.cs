@@ -107,6 +107,7 @@ public sealed class PowerFlow(Design design, string asicDir)
         ("dot product", i => i == "u_dot_product"),
         ("exponent", i => i == "u_exponent"),
         ("output", i => i == "u_output"),
+        ("online stage (one-pass)", i => i == "u_online"),
         ("queues, buffers, control", i => true),
     ];
 
