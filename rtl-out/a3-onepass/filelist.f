@@ -1,0 +1,11 @@
+a3_onepass_sram.v
+a3_onepass_fifo.v
+a3_onepass_pingpong.v
+a3_onepass_exp_hi_rom.v
+a3_onepass_exp_lo_rom.v
+a3_onepass_column_side.v
+a3_onepass_merge_node.v
+a3_onepass_candidate.v
+a3_onepass_dot_product.v
+a3_onepass_online.v
+a3_onepass_top.v
