@@ -11,6 +11,10 @@
 // ascending order, one a cycle (a window without a candidate costs one cycle). It multiplies each row
 // with q in 64 multipliers, sums the products in a pipelined adder tree, writes (rowId, score)
 // to the score buffer in issue order and tracks the running max.
+// One-pass softmax: a query without post-scoring (exact, fallback) hands its rows straight to the online
+// stage, so the stage releases the candidate buffer at its last issue and takes the next query two cycles
+// later, while its pipeline drains (the query's first flag, rows, fallback and post-scoring flag travel with
+// the tags); a query with post-scoring keeps the stage until its done.
 module a3_onepass_dot_product (
   clk_i,
   rst_ni,
@@ -26,6 +30,7 @@ module a3_onepass_dot_product (
   we_o,
   waddr_o,
   wdata_o,
+  start_o,
   busy_o
 );
 
@@ -74,12 +79,14 @@ module a3_onepass_dot_product (
   output wire                       we_o;
   output wire [RowIdWidth-1:0]      waddr_o;
   output wire [ScoreEntryWidth-1:0] wdata_o;
+  output wire                       start_o;
   output wire                       busy_o;
 
   // ---- control ----
   reg busy_q, busy_d;
   reg issue_q, issue_d;
-  reg first_q, first_d;
+  reg first_issue_q, first_issue_d;
+  reg gap_q;
   reg [RowIdWidth-1:0] cnt_q, cnt_d;
   reg [RowCountWidth-1:0] left_q, left_d;
   reg [RowCountWidth-1:0] issued_q, issued_d;
@@ -197,6 +204,35 @@ module a3_onepass_dot_product (
   reg tag6_last_q;
   reg [RowIdWidth-1:0] tag6_idx_q;
   reg [RowIdWidth-1:0] tag6_row_q;
+  // The query's first row, post-scoring flag, fallback flag and row count, with each tag.
+  reg tag0_first_q;
+  reg tag0_post_q;
+  reg tag0_fb_q;
+  reg [RowCountWidth-1:0] tag0_rows_q;
+  reg tag1_first_q;
+  reg tag1_post_q;
+  reg tag1_fb_q;
+  reg [RowCountWidth-1:0] tag1_rows_q;
+  reg tag2_first_q;
+  reg tag2_post_q;
+  reg tag2_fb_q;
+  reg [RowCountWidth-1:0] tag2_rows_q;
+  reg tag3_first_q;
+  reg tag3_post_q;
+  reg tag3_fb_q;
+  reg [RowCountWidth-1:0] tag3_rows_q;
+  reg tag4_first_q;
+  reg tag4_post_q;
+  reg tag4_fb_q;
+  reg [RowCountWidth-1:0] tag4_rows_q;
+  reg tag5_first_q;
+  reg tag5_post_q;
+  reg tag5_fb_q;
+  reg [RowCountWidth-1:0] tag5_rows_q;
+  reg tag6_first_q;
+  reg tag6_post_q;
+  reg tag6_fb_q;
+  reg [RowCountWidth-1:0] tag6_rows_q;
 
   wire start = !busy_q & rd_full_i & wr_free_i;
   wire done = tag6_last_q;
@@ -980,14 +1016,16 @@ module a3_onepass_dot_product (
   reg signed [23:0] sum6_0_q;
 
   wire signed [ScoreWidth-1:0] score = sum6_0_q;
-  wire signed [ScoreWidth-1:0] max_new = (first_q || score > max_q) ? score : max_q;
+  wire signed [ScoreWidth-1:0] max_new = (tag6_first_q || score > max_q) ? score : max_q;
+  wire live = !use_mask;
+  wire done_post = done & tag6_post_q;
   // The last tag may be a bubble (an empty scan window): its score is not a row's.
   wire signed [ScoreWidth-1:0] max_out = tag6_valid_q ? max_new : max_q;
 
   always @* begin
     busy_d = busy_q;
     issue_d = issue_q;
-    first_d = first_q;
+    first_issue_d = first_issue_q;
     cnt_d = cnt_q;
     left_d = left_q;
     issued_d = issued_q;
@@ -998,7 +1036,7 @@ module a3_onepass_dot_product (
     if (start) begin
       busy_d = 1'b1;
       issue_d = 1'b1;
-      first_d = 1'b1;
+      first_issue_d = 1'b1;
       cnt_d = 9'd0;
       left_d = rows;
       issued_d = 9'd0;
@@ -1007,6 +1045,7 @@ module a3_onepass_dot_product (
     end
     if (issue_valid) begin
       issued_d = issued_q + 9'd1;
+      first_issue_d = 1'b0;
     end
     if (issue_q & use_mask & any) begin
       pend_d = rest;
@@ -1024,10 +1063,9 @@ module a3_onepass_dot_product (
       end
     end
     if (tag6_valid_q) begin
-      first_d = 1'b0;
       max_d = max_new;
     end
-    if (done) begin
+    if (gap_q | done_post) begin
       busy_d = 1'b0;
     end
   end
@@ -1036,7 +1074,8 @@ module a3_onepass_dot_product (
     if (!rst_ni) begin
       busy_q <= 1'b0;
       issue_q <= 1'b0;
-      first_q <= 1'b0;
+      first_issue_q <= 1'b0;
+      gap_q <= 1'b0;
       cnt_q <= 9'd0;
       left_q <= 9'd0;
       issued_q <= 9'd0;
@@ -1061,7 +1100,8 @@ module a3_onepass_dot_product (
     end else begin
       busy_q <= busy_d;
       issue_q <= issue_d;
-      first_q <= first_d;
+      first_issue_q <= first_issue_d;
+      gap_q <= last_issue & live;
       cnt_q <= cnt_d;
       left_q <= left_d;
       issued_q <= issued_d;
@@ -1094,6 +1134,34 @@ module a3_onepass_dot_product (
     end
     tag0_idx_q <= issue_idx;
     tag0_row_q <= issue_row;
+    tag0_first_q <= issue_valid & first_issue_q;
+    tag0_post_q <= use_mask;
+    tag0_fb_q <= fallback;
+    tag0_rows_q <= rows;
+    tag1_first_q <= tag0_first_q;
+    tag1_post_q <= tag0_post_q;
+    tag1_fb_q <= tag0_fb_q;
+    tag1_rows_q <= tag0_rows_q;
+    tag2_first_q <= tag1_first_q;
+    tag2_post_q <= tag1_post_q;
+    tag2_fb_q <= tag1_fb_q;
+    tag2_rows_q <= tag1_rows_q;
+    tag3_first_q <= tag2_first_q;
+    tag3_post_q <= tag2_post_q;
+    tag3_fb_q <= tag2_fb_q;
+    tag3_rows_q <= tag2_rows_q;
+    tag4_first_q <= tag3_first_q;
+    tag4_post_q <= tag3_post_q;
+    tag4_fb_q <= tag3_fb_q;
+    tag4_rows_q <= tag3_rows_q;
+    tag5_first_q <= tag4_first_q;
+    tag5_post_q <= tag4_post_q;
+    tag5_fb_q <= tag4_fb_q;
+    tag5_rows_q <= tag4_rows_q;
+    tag6_first_q <= tag5_first_q;
+    tag6_post_q <= tag5_post_q;
+    tag6_fb_q <= tag5_fb_q;
+    tag6_rows_q <= tag5_rows_q;
     tag1_idx_q <= tag0_idx_q;
     tag1_row_q <= tag0_row_q;
     tag2_idx_q <= tag1_idx_q;
@@ -1321,15 +1389,16 @@ module a3_onepass_dot_product (
     sum6_0_q <= sum6_0_d;
   end
 
-  assign rd_release_o = done;
+  assign rd_release_o = (busy_q & live & last_issue) | done_post;
+  assign start_o = start;
   assign k_re_o = issue_valid;
   assign k_raddr_o = issue_row;
   assign we_o = tag6_valid_q;
   assign waddr_o = tag6_idx_q;
   assign wdata_o = { tag6_row_q, score };
   assign wr_done_o = done;
-  assign wr_meta_o = { fallback, threshold, use_mask, issued_q, max_out };
-  assign busy_o = busy_q;
+  assign wr_meta_o = { tag6_fb_q, threshold, tag6_post_q, (tag6_post_q ? issued_q : tag6_rows_q), max_out };
+  assign busy_o = busy_q | (tag0_valid_q | tag0_last_q | tag1_valid_q | tag1_last_q | tag2_valid_q | tag2_last_q | tag3_valid_q | tag3_last_q | tag4_valid_q | tag4_last_q | tag5_valid_q | tag5_last_q | tag6_valid_q | tag6_last_q);
 
 endmodule
 

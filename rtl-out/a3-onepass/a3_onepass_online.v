@@ -18,6 +18,7 @@
 module a3_onepass_online (
   clk_i,
   rst_ni,
+  in_start_i,
   in_we_i,
   in_idx_i,
   in_data_i,
@@ -91,7 +92,8 @@ module a3_onepass_online (
 
   input  wire                        clk_i;
   input  wire                        rst_ni;
-  // score stream from the dot product (its score buffer write side)
+  // score stream from the dot product (its score buffer write side), and its start of a query
+  input  wire                        in_start_i;
   input  wire                        in_we_i;
   input  wire [RowIdWidth-1:0]       in_idx_i;
   input  wire [ScoreEntryWidth-1:0]  in_data_i;
@@ -121,7 +123,7 @@ module a3_onepass_online (
   wire live_beat = in_we_i & !post;
   wire live_done = in_done_i & !post;
   wire replay_start = in_done_i & post;
-  // Queries whose scores are done but whose result is not pushed yet (at most two).
+  // Queries the dot product has started whose result is not pushed yet (at most two).
   reg [1:0] pending_q, pending_d;
   reg rp_busy_q, rp_busy_d;
   reg [RowIdWidth-1:0] rp_cnt_q, rp_cnt_d;
@@ -1806,9 +1808,9 @@ module a3_onepass_online (
     ml1_d = ml1_q;
     mpend_d = mpend_q;
     dr_left_d = dr_left_q;
-    if (in_done_i & !push_q) begin
+    if (in_start_i & !push_q) begin
       pending_d = pending_q + 2'd1;
-    end else if (push_q & !in_done_i) begin
+    end else if (push_q & !in_start_i) begin
       pending_d = pending_q - 2'd1;
     end
     if (replay_start) begin

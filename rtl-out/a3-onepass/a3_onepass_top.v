@@ -1961,7 +1961,7 @@ module a3_onepass_top (
   );
 
   // ---- dot product -> online stage (one-pass softmax) ----
-  wire sb_wr_free, sb_wr_done;
+  wire sb_wr_free, sb_wr_done, dp_start;
   wire [ScoreMetaWidth-1:0] sb_wr_meta;
   wire sb_we;
   wire [RowIdWidth-1:0] sb_waddr;
@@ -1983,6 +1983,7 @@ module a3_onepass_top (
     .we_o      (sb_we),
     .waddr_o   (sb_waddr),
     .wdata_o   (sb_wdata),
+    .start_o   (dp_start),
     .busy_o    (dp_busy)
   );
 
@@ -2016,6 +2017,7 @@ module a3_onepass_top (
   a3_onepass_online u_online (
     .clk_i       (clk_i),
     .rst_ni   (rst_ni),
+    .in_start_i  (dp_start),
     .in_we_i     (sb_we),
     .in_idx_i    (sb_waddr),
     .in_data_i   (sb_wdata),

@@ -492,6 +492,14 @@ public sealed class Design
         ];
 
     /// <summary>
+    /// Cycles from the dot product's start of a query to its next start, at the soonest. One-pass: a query without
+    /// post-scoring frees it two cycles after its last issue, while its pipeline drains (the online stage needs those
+    /// two cycles between queries for its flush beats); otherwise, and with the three-pass softmax, its period.
+    /// </summary>
+    public int DotProductFreeCycles(StageWork w) =>
+        IsOnePass && !w.PostScoring ? w.Issues + 2 : w.Issues + DotProductOverhead;
+
+    /// <summary>
     /// One-pass softmax: cycles from the dot product's done to the query's last beat at the online stage's input:
     /// 0 for a live query (exact, fallback), 1 + C for one whose candidates are replayed (the reads, then the data).
     /// </summary>
@@ -523,8 +531,8 @@ public sealed class Design
         return Config.ResultQueueDepth switch
         {
             1 => $"n + {p + tail + 1}",
-            2 => $"max(n + {p}, (n + {p + tail + 1}) / 2)",
-            _ => $"max(n + {p}, (n + {p + tail}) / 2)",
+            2 => $"max(n + 2, (n + {p + tail + 1}) / 2)",
+            _ => $"max(n + 2, (n + {p + tail}) / 2)",
         };
     }
 
@@ -571,7 +579,8 @@ public sealed class Design
             2 => (p + tail + 1) / 2.0,
             _ => (p + tail) / 2.0,
         };
-        return Math.Max(Math.Max(p + (w.PostScoring ? w.Scored : 0), periods[0]), Math.Max(pair, Dimension));
+        int dotProduct = DotProductFreeCycles(w) + (w.PostScoring ? w.Scored : 0);
+        return Math.Max(Math.Max(dotProduct, periods[0]), Math.Max(pair, Dimension));
     }
 
     /// <summary>

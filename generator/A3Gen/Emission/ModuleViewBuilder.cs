@@ -194,14 +194,18 @@ public static class ModuleViewBuilder
             .BusWidth(design.ScoreEntry);
 
         string lastTag = $"tag{dotPipe}";
+        // One-pass: the query's flags and row count travel with the tags (the stage may have taken the next query by its done).
+        bool overlap = design.IsOnePass;
         var scoreMeta = Packing.Concatenation(design.ScoreMeta, new Dictionary<string, string>
         {
             ["Max"] = "max_out",
-            ["Rows"] = "issued_q",
-            ["PostScoring"] = "use_mask",
+            ["Rows"] = overlap ? $"({lastTag}_post_q ? issued_q : {lastTag}_rows_q)" : "issued_q",
+            ["PostScoring"] = overlap ? $"{lastTag}_post_q" : "use_mask",
             ["Threshold"] = "threshold",
-            ["Fallback"] = "fallback",
+            ["Fallback"] = overlap ? $"{lastTag}_fb_q" : "fallback",
         });
+        var allTags = Enumerable.Range(0, dotPipe + 1).ToList();
+        string pipeBusy = "(" + string.Join(" | ", allTags.Select(t => $"tag{t}_valid_q | tag{t}_last_q")) + ")";
         var scoreEntry = Packing.Concatenation(design.ScoreEntry, new Dictionary<string, string>
         {
             ["Score"] = "score",
@@ -218,7 +222,7 @@ public static class ModuleViewBuilder
             Enumerable.Range(0, scan).Reverse().Select(b => new BitView(b, Verilog.Unsigned(offset, b))).ToList(),
             lastWindow, lastUnused, scanRow > wId, Verilog.Unsigned(win, 0), Verilog.Unsigned(win, 1),
             Verilog.Unsigned(wN, 0), Verilog.Unsigned(wN, 1), Verilog.Unsigned(wId, 0), Verilog.Unsigned(wId, 1),
-            $"{wScore}'sd0", scoreMeta, scoreEntry);
+            $"{wScore}'sd0", scoreMeta, scoreEntry, overlap, allTags, pipeBusy);
     }
 
     public static ExponentView Exponent(Design design)

@@ -137,7 +137,10 @@ public sealed record DotProductView(
     string RowIdOne,
     string ScoreZero,
     string ScoreMetaPacking,
-    string ScoreEntryPacking);
+    string ScoreEntryPacking,
+    bool Overlap,
+    IReadOnlyList<int> AllTags,
+    string PipeBusy);
 
 /// <summary>templates/rtl/exponent.v.scriban (with post-scoring).</summary>
 public sealed record ExponentView(

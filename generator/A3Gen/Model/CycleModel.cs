@@ -155,8 +155,10 @@ public sealed class CycleModel(Design design)
         var queryQueue = new Queue<int>();
         var resultQueue = new Queue<int>();
         var candBuffer = new PingPong();
-        int candQuery = -1, candLeft = 0, dpQuery = -1, dpLeft = 0;
+        int candQuery = -1, candLeft = 0, dpFreeAt = 0;
         int pending = 0, replayUntil = -1, drainLeft = 0;
+        var releases = new List<int>();                    // cycles whose edge releases the candidate buffer, in order
+        var dones = new List<(int Query, int Cycle)>();    // the dot product's done of each query in flight, in order
         var merges = new List<(int Query, int Cycle)>();   // merge requests, in order
         var pushes = new List<(int Query, int Cycle)>();   // pushes, in order
         var accept = new int[work.Count];
@@ -182,9 +184,10 @@ public sealed class CycleModel(Design design)
             bool resultHandshake = resultHead >= 0 && resultReady(cycle);
             bool free = cycle > replayUntil && (pending == 0 ? resultQueue.Count < depthR : pending == 1 && resultQueue.Count < depthR - 1);
             bool startCand = candQuery < 0 && queryQueue.Count > 0 && candBuffer.WriteFree;
-            bool startDp = dpQuery < 0 && candBuffer.ReadFull && free;
+            bool startDp = cycle >= dpFreeAt && candBuffer.ReadFull && free;
             bool candFinishing = candQuery >= 0 && candLeft == 1;
-            bool dpFinishing = dpQuery >= 0 && dpLeft == 1;
+            bool release = releases.Count > 0 && releases[0] == cycle;
+            bool dpDone = dones.Count > 0 && dones[0].Cycle == cycle;
             bool merge = merges.Count > 0 && merges[0].Cycle <= cycle && drainLeft <= 1;
             bool push = pushes.Count > 0 && pushes[0].Cycle == cycle;
 
@@ -193,27 +196,26 @@ public sealed class CycleModel(Design design)
             {
                 candLeft--;
             }
-            if (dpQuery >= 0)
-            {
-                dpLeft--;
-            }
             if (candFinishing)
             {
                 candBuffer.Fill(candQuery);
                 candQuery = -1;
             }
-            if (dpFinishing)
+            if (release)
             {
                 candBuffer.Release();
-                var w = work[dpQuery];
-                int replay = design.OnePassReplayCycles(w);
+                releases.RemoveAt(0);
+            }
+            if (dpDone)
+            {
+                var (q, _) = dones[0];
+                dones.RemoveAt(0);
+                var w = work[q];
                 if (w.PostScoring)
                 {
                     replayUntil = cycle + w.Scored;
                 }
-                merges.Add((dpQuery, cycle + replay + op.MergeDelay));
-                pending++;
-                dpQuery = -1;
+                merges.Add((q, cycle + design.OnePassReplayCycles(w) + op.MergeDelay));
             }
             if (drainLeft > 0)
             {
@@ -243,8 +245,15 @@ public sealed class CycleModel(Design design)
             }
             if (startDp)
             {
-                dpQuery = candBuffer.ReadQuery;
-                dpLeft = design.StagePeriods(work[dpQuery])[1] - 1;
+                // A query without post-scoring releases the candidate buffer at its last issue and frees the dot
+                // product two cycles later; one with post-scoring keeps both until its done.
+                int q = candBuffer.ReadQuery;
+                var w = work[q];
+                int doneCycle = cycle + design.StagePeriods(w)[1] - 1;
+                releases.Add(w.PostScoring ? doneCycle : cycle + w.Issues);
+                dpFreeAt = cycle + design.DotProductFreeCycles(w);
+                dones.Add((q, doneCycle));
+                pending++;
             }
             if (queryHandshake)
             {
