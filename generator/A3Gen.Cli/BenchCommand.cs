@@ -100,6 +100,8 @@ public static class BenchCommand
             }
             output.WriteLine();
             Approximate(design, runs, output);
+            output.WriteLine();
+            SoftmaxKinds(config, output);
         }
         finally
         {
@@ -155,6 +157,40 @@ public static class BenchCommand
                 string mText = setting == "exact" ? "-" : settings.Iterations.ToString(inv);
                 string tText = setting == "exact" ? "-" : $"{t:0.#}%";
                 output.WriteLine(string.Create(inv, $"| {data} | {setting} | {mText} | {tText} | {c:0.#} | {k:0.#} | {fallbacks} | {latency} | {latencyPredicted} | {burst.CyclesPerQuery:0.#} | {predicted.CyclesPerQuery:0.#} | {exactCycles / burst.CyclesPerQuery:0.00}x | {paper} |"));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The two softmax kinds side by side on the same shape (docs/one-pass-softmax.md): for each, exact,
+    /// conservative and aggressive queries on n = N rows of Gaussian data, 8 back to back (cycles per query) and the
+    /// first alone (latency), measured under Verilator and predicted by the cycle model, with the closed forms.
+    /// </summary>
+    private static void SoftmaxKinds(A3Config config, TextWriter output)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        output.WriteLine("Softmax kinds on the same shape, n = N, Gaussian data, 8 queries back to back and the first alone, Verilator = cycle model:");
+        output.WriteLine();
+        output.WriteLine("| softmax | closed forms (exact) | setting | latency measured | predicted | cycles per query measured | predicted | paper (exact) |");
+        output.WriteLine("|---|---|---|---:|---:|---:|---:|---|");
+        foreach (var kind in new[] { Softmax.ThreePass, Softmax.OnePass })
+        {
+            var design = new Design(config with { Softmax = kind });
+            int n = design.MaxRows;
+            var baseStimulus = DataFor(design, n, 8, false, 11);
+            string name = kind == Softmax.OnePass ? "one-pass" : "three-pass";
+            foreach (var (setting, m, t) in new[] { ("exact", 0, 0.0), ("conservative", Math.Max(1, n / 2), 5.0), ("aggressive", Math.Max(1, n / 8), 10.0) })
+            {
+                var settings = setting == "exact" ? Model.QuerySettings.Exact : Model.QuerySettings.ApproximateFor(design, Math.Min(m, design.MaxIterations), t);
+                var stimulus = baseStimulus with { Queries = baseStimulus.Queries.Select(q => q with { Settings = settings }).ToArray() };
+                var burst = new VerilatorSimulator(design).Run(stimulus);
+                var predicted = new ModelSimulator(design).Run(stimulus);
+                var single = stimulus with { Queries = [stimulus.Queries[0]] };
+                int latency = new VerilatorSimulator(design).Run(single).Queries[0].Timing.Latency;
+                int latencyPredicted = new ModelSimulator(design).Run(single).Queries[0].Timing.Latency;
+                string forms = setting == "exact" ? $"latency {design.LatencyFormula}, interval {design.IntervalFormula}" : "";
+                string paper = setting == "exact" ? $"{(3 * n) + 27}, {n + 9}" : "";
+                output.WriteLine(string.Create(inv, $"| {name} | {forms} | {setting} | {latency} | {latencyPredicted} | {burst.CyclesPerQuery:0.#} | {predicted.CyclesPerQuery:0.#} | {paper} |"));
             }
         }
     }
