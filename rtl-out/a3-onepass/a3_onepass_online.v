@@ -11,7 +11,7 @@
 // when the max has grown (a = 1.0 otherwise) before e = exp(-(m' - s)) and e V are added; the two sets
 // alternate so that each set's multiply-and-add loop has two cycles. After the last row two flush beats
 // rescale each set to the final max; the sets are added (the merge) into the drain registers, whose d
-// elements go one a cycle through a pipelined divider, A / S rounded half away from zero, into the result.
+// elements go 8 a cycle through pipelined dividers, A / S rounded half away from zero, into the result.
 // An approximate query's candidates (post-scoring on) are first written to the score memory; once the dot
 // product has their max, they are read back, filtered (keep iff max - s <= t) and fed to the same datapath
 // with the running max preset to the max, so that no rescale happens.
@@ -45,7 +45,7 @@ module a3_onepass_online (
   localparam integer RowWidth                = 576;   // a value row: d = 64 elements
   localparam integer RowIdWidth              = 9;     // row id, 0..319
   localparam integer RowCountWidth           = 9;     // row count, 0..320
-  localparam integer DimCountWidth           = 7;     // elements left to divide, 0..64
+  localparam integer GroupCountWidth         = 4;     // groups of 8 element(s) left to divide, 0..8
   localparam integer ScoreWidth              = 24;    // score, max and differences: s24.8
   localparam integer ExpInputWidth           = 11;    // clamped difference: u11.8
   localparam integer ExpLoBits               = 6;     // low bits of a clamped difference: the low table's address
@@ -1323,8 +1323,8 @@ module a3_onepass_online (
   // ---- merge: after a query's second flush beat, the two sets are added into the drain registers ----
   reg mreq_q;
   reg mpend_q, mpend_d;
-  reg [DimCountWidth-1:0] dr_left_q, dr_left_d;
-  wire merge = (mreq_q | mpend_q) & (dr_left_q[6:1] == 6'd0);
+  reg [GroupCountWidth-1:0] dr_left_q, dr_left_d;
+  wire merge = (mreq_q | mpend_q) & (dr_left_q[3:1] == 3'd0);
   reg signed [AccWidth-1:0] dr0_q;
   reg signed [AccWidth-1:0] dr1_q;
   reg signed [AccWidth-1:0] dr2_q;
@@ -1390,325 +1390,2208 @@ module a3_onepass_online (
   reg signed [AccWidth-1:0] dr62_q;
   reg signed [AccWidth-1:0] dr63_q;
   reg [SumWidth-1:0] dr_sum_q;
-  wire issue = dr_left_q != 7'd0;
-  wire issue_last = dr_left_q == 7'd1;
+  wire issue = dr_left_q != 4'd0;
+  wire issue_last = dr_left_q == 4'd1;
 
-  // ---- normalizer: |A| and S of the drain's head element into the divider ----
-  wire [AccWidth-1:0] mag = dr0_q[AccWidth-1] ? (26'd0 - dr0_q) : dr0_q;
-  wire [NumeratorWidth-1:0] num = { mag, 1'b0, 8'd0 };
+  // ---- normalizer: 8 divider(s); each cycle the drain's head group of |A| and its S go in ----
   wire [DenominatorWidth-1:0] den = dr_sum_q;
+  wire [AccWidth-1:0] mag0 = dr0_q[AccWidth-1] ? (26'd0 - dr0_q) : dr0_q;
+  wire [NumeratorWidth-1:0] num0 = { mag0, 1'b0, 8'd0 };
+  wire [AccWidth-1:0] mag1 = dr1_q[AccWidth-1] ? (26'd0 - dr1_q) : dr1_q;
+  wire [NumeratorWidth-1:0] num1 = { mag1, 1'b0, 8'd0 };
+  wire [AccWidth-1:0] mag2 = dr2_q[AccWidth-1] ? (26'd0 - dr2_q) : dr2_q;
+  wire [NumeratorWidth-1:0] num2 = { mag2, 1'b0, 8'd0 };
+  wire [AccWidth-1:0] mag3 = dr3_q[AccWidth-1] ? (26'd0 - dr3_q) : dr3_q;
+  wire [NumeratorWidth-1:0] num3 = { mag3, 1'b0, 8'd0 };
+  wire [AccWidth-1:0] mag4 = dr4_q[AccWidth-1] ? (26'd0 - dr4_q) : dr4_q;
+  wire [NumeratorWidth-1:0] num4 = { mag4, 1'b0, 8'd0 };
+  wire [AccWidth-1:0] mag5 = dr5_q[AccWidth-1] ? (26'd0 - dr5_q) : dr5_q;
+  wire [NumeratorWidth-1:0] num5 = { mag5, 1'b0, 8'd0 };
+  wire [AccWidth-1:0] mag6 = dr6_q[AccWidth-1] ? (26'd0 - dr6_q) : dr6_q;
+  wire [NumeratorWidth-1:0] num6 = { mag6, 1'b0, 8'd0 };
+  wire [AccWidth-1:0] mag7 = dr7_q[AccWidth-1] ? (26'd0 - dr7_q) : dr7_q;
+  wire [NumeratorWidth-1:0] num7 = { mag7, 1'b0, 8'd0 };
   reg n0_valid_q;
   reg n0_last_q;
-  reg n0_neg_q;
   reg [DenominatorWidth-1:0] n0_den_q;
-  reg [DenominatorWidth-1:0] n0_r_q;
-  reg [QuotientBits-1:0] n0_nq_q;
+  reg n0_neg0_q;
+  reg [DenominatorWidth-1:0] n0_r0_q;
+  reg [QuotientBits-1:0] n0_nq0_q;
+  reg n0_neg1_q;
+  reg [DenominatorWidth-1:0] n0_r1_q;
+  reg [QuotientBits-1:0] n0_nq1_q;
+  reg n0_neg2_q;
+  reg [DenominatorWidth-1:0] n0_r2_q;
+  reg [QuotientBits-1:0] n0_nq2_q;
+  reg n0_neg3_q;
+  reg [DenominatorWidth-1:0] n0_r3_q;
+  reg [QuotientBits-1:0] n0_nq3_q;
+  reg n0_neg4_q;
+  reg [DenominatorWidth-1:0] n0_r4_q;
+  reg [QuotientBits-1:0] n0_nq4_q;
+  reg n0_neg5_q;
+  reg [DenominatorWidth-1:0] n0_r5_q;
+  reg [QuotientBits-1:0] n0_nq5_q;
+  reg n0_neg6_q;
+  reg [DenominatorWidth-1:0] n0_r6_q;
+  reg [QuotientBits-1:0] n0_nq6_q;
+  reg n0_neg7_q;
+  reg [DenominatorWidth-1:0] n0_r7_q;
+  reg [QuotientBits-1:0] n0_nq7_q;
   reg n1_valid_q;
   reg n1_last_q;
-  reg n1_neg_q;
   reg [DenominatorWidth-1:0] n1_den_q;
-  reg [DenominatorWidth-1:0] n1_r_q;
-  reg [QuotientBits-1:0] n1_nq_q;
+  reg n1_neg0_q;
+  reg [DenominatorWidth-1:0] n1_r0_q;
+  reg [QuotientBits-1:0] n1_nq0_q;
+  reg n1_neg1_q;
+  reg [DenominatorWidth-1:0] n1_r1_q;
+  reg [QuotientBits-1:0] n1_nq1_q;
+  reg n1_neg2_q;
+  reg [DenominatorWidth-1:0] n1_r2_q;
+  reg [QuotientBits-1:0] n1_nq2_q;
+  reg n1_neg3_q;
+  reg [DenominatorWidth-1:0] n1_r3_q;
+  reg [QuotientBits-1:0] n1_nq3_q;
+  reg n1_neg4_q;
+  reg [DenominatorWidth-1:0] n1_r4_q;
+  reg [QuotientBits-1:0] n1_nq4_q;
+  reg n1_neg5_q;
+  reg [DenominatorWidth-1:0] n1_r5_q;
+  reg [QuotientBits-1:0] n1_nq5_q;
+  reg n1_neg6_q;
+  reg [DenominatorWidth-1:0] n1_r6_q;
+  reg [QuotientBits-1:0] n1_nq6_q;
+  reg n1_neg7_q;
+  reg [DenominatorWidth-1:0] n1_r7_q;
+  reg [QuotientBits-1:0] n1_nq7_q;
   reg n2_valid_q;
   reg n2_last_q;
-  reg n2_neg_q;
   reg [DenominatorWidth-1:0] n2_den_q;
-  reg [DenominatorWidth-1:0] n2_r_q;
-  reg [QuotientBits-1:0] n2_nq_q;
+  reg n2_neg0_q;
+  reg [DenominatorWidth-1:0] n2_r0_q;
+  reg [QuotientBits-1:0] n2_nq0_q;
+  reg n2_neg1_q;
+  reg [DenominatorWidth-1:0] n2_r1_q;
+  reg [QuotientBits-1:0] n2_nq1_q;
+  reg n2_neg2_q;
+  reg [DenominatorWidth-1:0] n2_r2_q;
+  reg [QuotientBits-1:0] n2_nq2_q;
+  reg n2_neg3_q;
+  reg [DenominatorWidth-1:0] n2_r3_q;
+  reg [QuotientBits-1:0] n2_nq3_q;
+  reg n2_neg4_q;
+  reg [DenominatorWidth-1:0] n2_r4_q;
+  reg [QuotientBits-1:0] n2_nq4_q;
+  reg n2_neg5_q;
+  reg [DenominatorWidth-1:0] n2_r5_q;
+  reg [QuotientBits-1:0] n2_nq5_q;
+  reg n2_neg6_q;
+  reg [DenominatorWidth-1:0] n2_r6_q;
+  reg [QuotientBits-1:0] n2_nq6_q;
+  reg n2_neg7_q;
+  reg [DenominatorWidth-1:0] n2_r7_q;
+  reg [QuotientBits-1:0] n2_nq7_q;
   reg n3_valid_q;
   reg n3_last_q;
-  reg n3_neg_q;
   reg [DenominatorWidth-1:0] n3_den_q;
-  reg [DenominatorWidth-1:0] n3_r_q;
-  reg [QuotientBits-1:0] n3_nq_q;
+  reg n3_neg0_q;
+  reg [DenominatorWidth-1:0] n3_r0_q;
+  reg [QuotientBits-1:0] n3_nq0_q;
+  reg n3_neg1_q;
+  reg [DenominatorWidth-1:0] n3_r1_q;
+  reg [QuotientBits-1:0] n3_nq1_q;
+  reg n3_neg2_q;
+  reg [DenominatorWidth-1:0] n3_r2_q;
+  reg [QuotientBits-1:0] n3_nq2_q;
+  reg n3_neg3_q;
+  reg [DenominatorWidth-1:0] n3_r3_q;
+  reg [QuotientBits-1:0] n3_nq3_q;
+  reg n3_neg4_q;
+  reg [DenominatorWidth-1:0] n3_r4_q;
+  reg [QuotientBits-1:0] n3_nq4_q;
+  reg n3_neg5_q;
+  reg [DenominatorWidth-1:0] n3_r5_q;
+  reg [QuotientBits-1:0] n3_nq5_q;
+  reg n3_neg6_q;
+  reg [DenominatorWidth-1:0] n3_r6_q;
+  reg [QuotientBits-1:0] n3_nq6_q;
+  reg n3_neg7_q;
+  reg [DenominatorWidth-1:0] n3_r7_q;
+  reg [QuotientBits-1:0] n3_nq7_q;
   reg n4_valid_q;
   reg n4_last_q;
-  reg n4_neg_q;
   reg [DenominatorWidth-1:0] n4_den_q;
-  reg [DenominatorWidth-1:0] n4_r_q;
-  reg [QuotientBits-1:0] n4_nq_q;
+  reg n4_neg0_q;
+  reg [DenominatorWidth-1:0] n4_r0_q;
+  reg [QuotientBits-1:0] n4_nq0_q;
+  reg n4_neg1_q;
+  reg [DenominatorWidth-1:0] n4_r1_q;
+  reg [QuotientBits-1:0] n4_nq1_q;
+  reg n4_neg2_q;
+  reg [DenominatorWidth-1:0] n4_r2_q;
+  reg [QuotientBits-1:0] n4_nq2_q;
+  reg n4_neg3_q;
+  reg [DenominatorWidth-1:0] n4_r3_q;
+  reg [QuotientBits-1:0] n4_nq3_q;
+  reg n4_neg4_q;
+  reg [DenominatorWidth-1:0] n4_r4_q;
+  reg [QuotientBits-1:0] n4_nq4_q;
+  reg n4_neg5_q;
+  reg [DenominatorWidth-1:0] n4_r5_q;
+  reg [QuotientBits-1:0] n4_nq5_q;
+  reg n4_neg6_q;
+  reg [DenominatorWidth-1:0] n4_r6_q;
+  reg [QuotientBits-1:0] n4_nq6_q;
+  reg n4_neg7_q;
+  reg [DenominatorWidth-1:0] n4_r7_q;
+  reg [QuotientBits-1:0] n4_nq7_q;
   reg n5_valid_q;
   reg n5_last_q;
-  reg n5_neg_q;
   reg [DenominatorWidth-1:0] n5_den_q;
-  reg [DenominatorWidth-1:0] n5_r_q;
-  reg [QuotientBits-1:0] n5_nq_q;
+  reg n5_neg0_q;
+  reg [DenominatorWidth-1:0] n5_r0_q;
+  reg [QuotientBits-1:0] n5_nq0_q;
+  reg n5_neg1_q;
+  reg [DenominatorWidth-1:0] n5_r1_q;
+  reg [QuotientBits-1:0] n5_nq1_q;
+  reg n5_neg2_q;
+  reg [DenominatorWidth-1:0] n5_r2_q;
+  reg [QuotientBits-1:0] n5_nq2_q;
+  reg n5_neg3_q;
+  reg [DenominatorWidth-1:0] n5_r3_q;
+  reg [QuotientBits-1:0] n5_nq3_q;
+  reg n5_neg4_q;
+  reg [DenominatorWidth-1:0] n5_r4_q;
+  reg [QuotientBits-1:0] n5_nq4_q;
+  reg n5_neg5_q;
+  reg [DenominatorWidth-1:0] n5_r5_q;
+  reg [QuotientBits-1:0] n5_nq5_q;
+  reg n5_neg6_q;
+  reg [DenominatorWidth-1:0] n5_r6_q;
+  reg [QuotientBits-1:0] n5_nq6_q;
+  reg n5_neg7_q;
+  reg [DenominatorWidth-1:0] n5_r7_q;
+  reg [QuotientBits-1:0] n5_nq7_q;
   reg n6_valid_q;
   reg n6_last_q;
-  reg n6_neg_q;
   reg [DenominatorWidth-1:0] n6_den_q;
-  reg [DenominatorWidth-1:0] n6_r_q;
-  reg [QuotientBits-1:0] n6_nq_q;
+  reg n6_neg0_q;
+  reg [DenominatorWidth-1:0] n6_r0_q;
+  reg [QuotientBits-1:0] n6_nq0_q;
+  reg n6_neg1_q;
+  reg [DenominatorWidth-1:0] n6_r1_q;
+  reg [QuotientBits-1:0] n6_nq1_q;
+  reg n6_neg2_q;
+  reg [DenominatorWidth-1:0] n6_r2_q;
+  reg [QuotientBits-1:0] n6_nq2_q;
+  reg n6_neg3_q;
+  reg [DenominatorWidth-1:0] n6_r3_q;
+  reg [QuotientBits-1:0] n6_nq3_q;
+  reg n6_neg4_q;
+  reg [DenominatorWidth-1:0] n6_r4_q;
+  reg [QuotientBits-1:0] n6_nq4_q;
+  reg n6_neg5_q;
+  reg [DenominatorWidth-1:0] n6_r5_q;
+  reg [QuotientBits-1:0] n6_nq5_q;
+  reg n6_neg6_q;
+  reg [DenominatorWidth-1:0] n6_r6_q;
+  reg [QuotientBits-1:0] n6_nq6_q;
+  reg n6_neg7_q;
+  reg [DenominatorWidth-1:0] n6_r7_q;
+  reg [QuotientBits-1:0] n6_nq7_q;
   reg n7_valid_q;
   reg n7_last_q;
-  reg n7_neg_q;
   reg [DenominatorWidth-1:0] n7_den_q;
-  reg [DenominatorWidth-1:0] n7_r_q;
-  reg [QuotientBits-1:0] n7_nq_q;
+  reg n7_neg0_q;
+  reg [DenominatorWidth-1:0] n7_r0_q;
+  reg [QuotientBits-1:0] n7_nq0_q;
+  reg n7_neg1_q;
+  reg [DenominatorWidth-1:0] n7_r1_q;
+  reg [QuotientBits-1:0] n7_nq1_q;
+  reg n7_neg2_q;
+  reg [DenominatorWidth-1:0] n7_r2_q;
+  reg [QuotientBits-1:0] n7_nq2_q;
+  reg n7_neg3_q;
+  reg [DenominatorWidth-1:0] n7_r3_q;
+  reg [QuotientBits-1:0] n7_nq3_q;
+  reg n7_neg4_q;
+  reg [DenominatorWidth-1:0] n7_r4_q;
+  reg [QuotientBits-1:0] n7_nq4_q;
+  reg n7_neg5_q;
+  reg [DenominatorWidth-1:0] n7_r5_q;
+  reg [QuotientBits-1:0] n7_nq5_q;
+  reg n7_neg6_q;
+  reg [DenominatorWidth-1:0] n7_r6_q;
+  reg [QuotientBits-1:0] n7_nq6_q;
+  reg n7_neg7_q;
+  reg [DenominatorWidth-1:0] n7_r7_q;
+  reg [QuotientBits-1:0] n7_nq7_q;
   reg n8_valid_q;
   reg n8_last_q;
-  reg n8_neg_q;
   reg [DenominatorWidth-1:0] n8_den_q;
-  reg [DenominatorWidth-1:0] n8_r_q;
-  reg [QuotientBits-1:0] n8_nq_q;
+  reg n8_neg0_q;
+  reg [DenominatorWidth-1:0] n8_r0_q;
+  reg [QuotientBits-1:0] n8_nq0_q;
+  reg n8_neg1_q;
+  reg [DenominatorWidth-1:0] n8_r1_q;
+  reg [QuotientBits-1:0] n8_nq1_q;
+  reg n8_neg2_q;
+  reg [DenominatorWidth-1:0] n8_r2_q;
+  reg [QuotientBits-1:0] n8_nq2_q;
+  reg n8_neg3_q;
+  reg [DenominatorWidth-1:0] n8_r3_q;
+  reg [QuotientBits-1:0] n8_nq3_q;
+  reg n8_neg4_q;
+  reg [DenominatorWidth-1:0] n8_r4_q;
+  reg [QuotientBits-1:0] n8_nq4_q;
+  reg n8_neg5_q;
+  reg [DenominatorWidth-1:0] n8_r5_q;
+  reg [QuotientBits-1:0] n8_nq5_q;
+  reg n8_neg6_q;
+  reg [DenominatorWidth-1:0] n8_r6_q;
+  reg [QuotientBits-1:0] n8_nq6_q;
+  reg n8_neg7_q;
+  reg [DenominatorWidth-1:0] n8_r7_q;
+  reg [QuotientBits-1:0] n8_nq7_q;
   reg n9_valid_q;
   reg n9_last_q;
-  reg n9_neg_q;
   reg [DenominatorWidth-1:0] n9_den_q;
-  reg [DenominatorWidth-1:0] n9_r_q;
-  reg [QuotientBits-1:0] n9_nq_q;
+  reg n9_neg0_q;
+  reg [DenominatorWidth-1:0] n9_r0_q;
+  reg [QuotientBits-1:0] n9_nq0_q;
+  reg n9_neg1_q;
+  reg [DenominatorWidth-1:0] n9_r1_q;
+  reg [QuotientBits-1:0] n9_nq1_q;
+  reg n9_neg2_q;
+  reg [DenominatorWidth-1:0] n9_r2_q;
+  reg [QuotientBits-1:0] n9_nq2_q;
+  reg n9_neg3_q;
+  reg [DenominatorWidth-1:0] n9_r3_q;
+  reg [QuotientBits-1:0] n9_nq3_q;
+  reg n9_neg4_q;
+  reg [DenominatorWidth-1:0] n9_r4_q;
+  reg [QuotientBits-1:0] n9_nq4_q;
+  reg n9_neg5_q;
+  reg [DenominatorWidth-1:0] n9_r5_q;
+  reg [QuotientBits-1:0] n9_nq5_q;
+  reg n9_neg6_q;
+  reg [DenominatorWidth-1:0] n9_r6_q;
+  reg [QuotientBits-1:0] n9_nq6_q;
+  reg n9_neg7_q;
+  reg [DenominatorWidth-1:0] n9_r7_q;
+  reg [QuotientBits-1:0] n9_nq7_q;
   reg n10_valid_q;
   reg n10_last_q;
-  reg n10_neg_q;
   reg [DenominatorWidth-1:0] n10_den_q;
-  reg [DenominatorWidth-1:0] n10_r_q;
-  reg [QuotientBits-1:0] n10_nq_q;
+  reg n10_neg0_q;
+  reg [DenominatorWidth-1:0] n10_r0_q;
+  reg [QuotientBits-1:0] n10_nq0_q;
+  reg n10_neg1_q;
+  reg [DenominatorWidth-1:0] n10_r1_q;
+  reg [QuotientBits-1:0] n10_nq1_q;
+  reg n10_neg2_q;
+  reg [DenominatorWidth-1:0] n10_r2_q;
+  reg [QuotientBits-1:0] n10_nq2_q;
+  reg n10_neg3_q;
+  reg [DenominatorWidth-1:0] n10_r3_q;
+  reg [QuotientBits-1:0] n10_nq3_q;
+  reg n10_neg4_q;
+  reg [DenominatorWidth-1:0] n10_r4_q;
+  reg [QuotientBits-1:0] n10_nq4_q;
+  reg n10_neg5_q;
+  reg [DenominatorWidth-1:0] n10_r5_q;
+  reg [QuotientBits-1:0] n10_nq5_q;
+  reg n10_neg6_q;
+  reg [DenominatorWidth-1:0] n10_r6_q;
+  reg [QuotientBits-1:0] n10_nq6_q;
+  reg n10_neg7_q;
+  reg [DenominatorWidth-1:0] n10_r7_q;
+  reg [QuotientBits-1:0] n10_nq7_q;
   reg n11_valid_q;
   reg n11_last_q;
-  reg n11_neg_q;
   reg [DenominatorWidth-1:0] n11_den_q;
-  reg [DenominatorWidth-1:0] n11_r_q;
-  reg [QuotientBits-1:0] n11_nq_q;
+  reg n11_neg0_q;
+  reg [DenominatorWidth-1:0] n11_r0_q;
+  reg [QuotientBits-1:0] n11_nq0_q;
+  reg n11_neg1_q;
+  reg [DenominatorWidth-1:0] n11_r1_q;
+  reg [QuotientBits-1:0] n11_nq1_q;
+  reg n11_neg2_q;
+  reg [DenominatorWidth-1:0] n11_r2_q;
+  reg [QuotientBits-1:0] n11_nq2_q;
+  reg n11_neg3_q;
+  reg [DenominatorWidth-1:0] n11_r3_q;
+  reg [QuotientBits-1:0] n11_nq3_q;
+  reg n11_neg4_q;
+  reg [DenominatorWidth-1:0] n11_r4_q;
+  reg [QuotientBits-1:0] n11_nq4_q;
+  reg n11_neg5_q;
+  reg [DenominatorWidth-1:0] n11_r5_q;
+  reg [QuotientBits-1:0] n11_nq5_q;
+  reg n11_neg6_q;
+  reg [DenominatorWidth-1:0] n11_r6_q;
+  reg [QuotientBits-1:0] n11_nq6_q;
+  reg n11_neg7_q;
+  reg [DenominatorWidth-1:0] n11_r7_q;
+  reg [QuotientBits-1:0] n11_nq7_q;
   reg n12_valid_q;
   reg n12_last_q;
-  reg n12_neg_q;
   reg [DenominatorWidth-1:0] n12_den_q;
-  reg [DenominatorWidth-1:0] n12_r_q;
-  reg [QuotientBits-1:0] n12_nq_q;
+  reg n12_neg0_q;
+  reg [DenominatorWidth-1:0] n12_r0_q;
+  reg [QuotientBits-1:0] n12_nq0_q;
+  reg n12_neg1_q;
+  reg [DenominatorWidth-1:0] n12_r1_q;
+  reg [QuotientBits-1:0] n12_nq1_q;
+  reg n12_neg2_q;
+  reg [DenominatorWidth-1:0] n12_r2_q;
+  reg [QuotientBits-1:0] n12_nq2_q;
+  reg n12_neg3_q;
+  reg [DenominatorWidth-1:0] n12_r3_q;
+  reg [QuotientBits-1:0] n12_nq3_q;
+  reg n12_neg4_q;
+  reg [DenominatorWidth-1:0] n12_r4_q;
+  reg [QuotientBits-1:0] n12_nq4_q;
+  reg n12_neg5_q;
+  reg [DenominatorWidth-1:0] n12_r5_q;
+  reg [QuotientBits-1:0] n12_nq5_q;
+  reg n12_neg6_q;
+  reg [DenominatorWidth-1:0] n12_r6_q;
+  reg [QuotientBits-1:0] n12_nq6_q;
+  reg n12_neg7_q;
+  reg [DenominatorWidth-1:0] n12_r7_q;
+  reg [QuotientBits-1:0] n12_nq7_q;
   reg n13_valid_q;
   reg n13_last_q;
-  reg n13_neg_q;
   reg [DenominatorWidth-1:0] n13_den_q;
-  reg [DenominatorWidth-1:0] n13_r_q;
-  reg [QuotientBits-1:0] n13_nq_q;
+  reg n13_neg0_q;
+  reg [DenominatorWidth-1:0] n13_r0_q;
+  reg [QuotientBits-1:0] n13_nq0_q;
+  reg n13_neg1_q;
+  reg [DenominatorWidth-1:0] n13_r1_q;
+  reg [QuotientBits-1:0] n13_nq1_q;
+  reg n13_neg2_q;
+  reg [DenominatorWidth-1:0] n13_r2_q;
+  reg [QuotientBits-1:0] n13_nq2_q;
+  reg n13_neg3_q;
+  reg [DenominatorWidth-1:0] n13_r3_q;
+  reg [QuotientBits-1:0] n13_nq3_q;
+  reg n13_neg4_q;
+  reg [DenominatorWidth-1:0] n13_r4_q;
+  reg [QuotientBits-1:0] n13_nq4_q;
+  reg n13_neg5_q;
+  reg [DenominatorWidth-1:0] n13_r5_q;
+  reg [QuotientBits-1:0] n13_nq5_q;
+  reg n13_neg6_q;
+  reg [DenominatorWidth-1:0] n13_r6_q;
+  reg [QuotientBits-1:0] n13_nq6_q;
+  reg n13_neg7_q;
+  reg [DenominatorWidth-1:0] n13_r7_q;
+  reg [QuotientBits-1:0] n13_nq7_q;
   reg n14_valid_q;
   reg n14_last_q;
-  reg n14_neg_q;
   reg [DenominatorWidth-1:0] n14_den_q;
-  reg [DenominatorWidth-1:0] n14_r_q;
-  reg [QuotientBits-1:0] n14_nq_q;
-  // step 0: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0 = { n0_r_q, n0_nq_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0 = { 1'b0, nx0 } - { 2'b00, n0_den_q };
-  wire ng0 = !nd0[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0 = ng0 ? nd0[DenominatorWidth-1:0] : nx0[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0 = { n0_nq_q[QuotientBits-2:0], ng0 };
+  reg n14_neg0_q;
+  reg [DenominatorWidth-1:0] n14_r0_q;
+  reg [QuotientBits-1:0] n14_nq0_q;
+  reg n14_neg1_q;
+  reg [DenominatorWidth-1:0] n14_r1_q;
+  reg [QuotientBits-1:0] n14_nq1_q;
+  reg n14_neg2_q;
+  reg [DenominatorWidth-1:0] n14_r2_q;
+  reg [QuotientBits-1:0] n14_nq2_q;
+  reg n14_neg3_q;
+  reg [DenominatorWidth-1:0] n14_r3_q;
+  reg [QuotientBits-1:0] n14_nq3_q;
+  reg n14_neg4_q;
+  reg [DenominatorWidth-1:0] n14_r4_q;
+  reg [QuotientBits-1:0] n14_nq4_q;
+  reg n14_neg5_q;
+  reg [DenominatorWidth-1:0] n14_r5_q;
+  reg [QuotientBits-1:0] n14_nq5_q;
+  reg n14_neg6_q;
+  reg [DenominatorWidth-1:0] n14_r6_q;
+  reg [QuotientBits-1:0] n14_nq6_q;
+  reg n14_neg7_q;
+  reg [DenominatorWidth-1:0] n14_r7_q;
+  reg [QuotientBits-1:0] n14_nq7_q;
+  // divider 0, step 0: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_0 = { n0_r0_q, n0_nq0_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_0 = { 1'b0, nx0_0 } - { 2'b00, n0_den_q };
+  wire ng0_0 = !nd0_0[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_0 = ng0_0 ? nd0_0[DenominatorWidth-1:0] : nx0_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_0 = { n0_nq0_q[QuotientBits-2:0], ng0_0 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0 = &{1'b0, nd0[DenominatorWidth], nx0[DenominatorWidth]};
-  // step 1: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1 = { nr0, nq0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1 = { 1'b0, nx1 } - { 2'b00, n0_den_q };
-  wire ng1 = !nd1[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1 = ng1 ? nd1[DenominatorWidth-1:0] : nx1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1 = { nq0[QuotientBits-2:0], ng1 };
+  wire unused_n0_0 = &{1'b0, nd0_0[DenominatorWidth], nx0_0[DenominatorWidth]};
+  // divider 0, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_1 = { nr0_0, nq0_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_1 = { 1'b0, nx0_1 } - { 2'b00, n0_den_q };
+  wire ng0_1 = !nd0_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_1 = ng0_1 ? nd0_1[DenominatorWidth-1:0] : nx0_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_1 = { nq0_0[QuotientBits-2:0], ng0_1 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1 = &{1'b0, nd1[DenominatorWidth], nx1[DenominatorWidth]};
-  // step 2: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2 = { n1_r_q, n1_nq_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2 = { 1'b0, nx2 } - { 2'b00, n1_den_q };
-  wire ng2 = !nd2[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2 = ng2 ? nd2[DenominatorWidth-1:0] : nx2[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2 = { n1_nq_q[QuotientBits-2:0], ng2 };
+  wire unused_n0_1 = &{1'b0, nd0_1[DenominatorWidth], nx0_1[DenominatorWidth]};
+  // divider 0, step 2: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_2 = { n1_r0_q, n1_nq0_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_2 = { 1'b0, nx0_2 } - { 2'b00, n1_den_q };
+  wire ng0_2 = !nd0_2[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_2 = ng0_2 ? nd0_2[DenominatorWidth-1:0] : nx0_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_2 = { n1_nq0_q[QuotientBits-2:0], ng0_2 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2 = &{1'b0, nd2[DenominatorWidth], nx2[DenominatorWidth]};
-  // step 3: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3 = { nr2, nq2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3 = { 1'b0, nx3 } - { 2'b00, n1_den_q };
-  wire ng3 = !nd3[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3 = ng3 ? nd3[DenominatorWidth-1:0] : nx3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3 = { nq2[QuotientBits-2:0], ng3 };
+  wire unused_n0_2 = &{1'b0, nd0_2[DenominatorWidth], nx0_2[DenominatorWidth]};
+  // divider 0, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_3 = { nr0_2, nq0_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_3 = { 1'b0, nx0_3 } - { 2'b00, n1_den_q };
+  wire ng0_3 = !nd0_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_3 = ng0_3 ? nd0_3[DenominatorWidth-1:0] : nx0_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_3 = { nq0_2[QuotientBits-2:0], ng0_3 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3 = &{1'b0, nd3[DenominatorWidth], nx3[DenominatorWidth]};
-  // step 4: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4 = { n2_r_q, n2_nq_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4 = { 1'b0, nx4 } - { 2'b00, n2_den_q };
-  wire ng4 = !nd4[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4 = ng4 ? nd4[DenominatorWidth-1:0] : nx4[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4 = { n2_nq_q[QuotientBits-2:0], ng4 };
+  wire unused_n0_3 = &{1'b0, nd0_3[DenominatorWidth], nx0_3[DenominatorWidth]};
+  // divider 0, step 4: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_4 = { n2_r0_q, n2_nq0_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_4 = { 1'b0, nx0_4 } - { 2'b00, n2_den_q };
+  wire ng0_4 = !nd0_4[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_4 = ng0_4 ? nd0_4[DenominatorWidth-1:0] : nx0_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_4 = { n2_nq0_q[QuotientBits-2:0], ng0_4 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4 = &{1'b0, nd4[DenominatorWidth], nx4[DenominatorWidth]};
-  // step 5: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5 = { nr4, nq4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5 = { 1'b0, nx5 } - { 2'b00, n2_den_q };
-  wire ng5 = !nd5[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5 = ng5 ? nd5[DenominatorWidth-1:0] : nx5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5 = { nq4[QuotientBits-2:0], ng5 };
+  wire unused_n0_4 = &{1'b0, nd0_4[DenominatorWidth], nx0_4[DenominatorWidth]};
+  // divider 0, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_5 = { nr0_4, nq0_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_5 = { 1'b0, nx0_5 } - { 2'b00, n2_den_q };
+  wire ng0_5 = !nd0_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_5 = ng0_5 ? nd0_5[DenominatorWidth-1:0] : nx0_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_5 = { nq0_4[QuotientBits-2:0], ng0_5 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5 = &{1'b0, nd5[DenominatorWidth], nx5[DenominatorWidth]};
-  // step 6: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6 = { n3_r_q, n3_nq_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6 = { 1'b0, nx6 } - { 2'b00, n3_den_q };
-  wire ng6 = !nd6[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6 = ng6 ? nd6[DenominatorWidth-1:0] : nx6[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6 = { n3_nq_q[QuotientBits-2:0], ng6 };
+  wire unused_n0_5 = &{1'b0, nd0_5[DenominatorWidth], nx0_5[DenominatorWidth]};
+  // divider 0, step 6: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_6 = { n3_r0_q, n3_nq0_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_6 = { 1'b0, nx0_6 } - { 2'b00, n3_den_q };
+  wire ng0_6 = !nd0_6[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_6 = ng0_6 ? nd0_6[DenominatorWidth-1:0] : nx0_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_6 = { n3_nq0_q[QuotientBits-2:0], ng0_6 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6 = &{1'b0, nd6[DenominatorWidth], nx6[DenominatorWidth]};
-  // step 7: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7 = { nr6, nq6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7 = { 1'b0, nx7 } - { 2'b00, n3_den_q };
-  wire ng7 = !nd7[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7 = ng7 ? nd7[DenominatorWidth-1:0] : nx7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7 = { nq6[QuotientBits-2:0], ng7 };
+  wire unused_n0_6 = &{1'b0, nd0_6[DenominatorWidth], nx0_6[DenominatorWidth]};
+  // divider 0, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_7 = { nr0_6, nq0_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_7 = { 1'b0, nx0_7 } - { 2'b00, n3_den_q };
+  wire ng0_7 = !nd0_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_7 = ng0_7 ? nd0_7[DenominatorWidth-1:0] : nx0_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_7 = { nq0_6[QuotientBits-2:0], ng0_7 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7 = &{1'b0, nd7[DenominatorWidth], nx7[DenominatorWidth]};
-  // step 8: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx8 = { n4_r_q, n4_nq_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd8 = { 1'b0, nx8 } - { 2'b00, n4_den_q };
-  wire ng8 = !nd8[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr8 = ng8 ? nd8[DenominatorWidth-1:0] : nx8[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq8 = { n4_nq_q[QuotientBits-2:0], ng8 };
+  wire unused_n0_7 = &{1'b0, nd0_7[DenominatorWidth], nx0_7[DenominatorWidth]};
+  // divider 0, step 8: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_8 = { n4_r0_q, n4_nq0_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_8 = { 1'b0, nx0_8 } - { 2'b00, n4_den_q };
+  wire ng0_8 = !nd0_8[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_8 = ng0_8 ? nd0_8[DenominatorWidth-1:0] : nx0_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_8 = { n4_nq0_q[QuotientBits-2:0], ng0_8 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n8 = &{1'b0, nd8[DenominatorWidth], nx8[DenominatorWidth]};
-  // step 9: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx9 = { nr8, nq8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd9 = { 1'b0, nx9 } - { 2'b00, n4_den_q };
-  wire ng9 = !nd9[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr9 = ng9 ? nd9[DenominatorWidth-1:0] : nx9[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq9 = { nq8[QuotientBits-2:0], ng9 };
+  wire unused_n0_8 = &{1'b0, nd0_8[DenominatorWidth], nx0_8[DenominatorWidth]};
+  // divider 0, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_9 = { nr0_8, nq0_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_9 = { 1'b0, nx0_9 } - { 2'b00, n4_den_q };
+  wire ng0_9 = !nd0_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_9 = ng0_9 ? nd0_9[DenominatorWidth-1:0] : nx0_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_9 = { nq0_8[QuotientBits-2:0], ng0_9 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n9 = &{1'b0, nd9[DenominatorWidth], nx9[DenominatorWidth]};
-  // step 10: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx10 = { n5_r_q, n5_nq_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd10 = { 1'b0, nx10 } - { 2'b00, n5_den_q };
-  wire ng10 = !nd10[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr10 = ng10 ? nd10[DenominatorWidth-1:0] : nx10[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq10 = { n5_nq_q[QuotientBits-2:0], ng10 };
+  wire unused_n0_9 = &{1'b0, nd0_9[DenominatorWidth], nx0_9[DenominatorWidth]};
+  // divider 0, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_10 = { n5_r0_q, n5_nq0_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_10 = { 1'b0, nx0_10 } - { 2'b00, n5_den_q };
+  wire ng0_10 = !nd0_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_10 = ng0_10 ? nd0_10[DenominatorWidth-1:0] : nx0_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_10 = { n5_nq0_q[QuotientBits-2:0], ng0_10 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n10 = &{1'b0, nd10[DenominatorWidth], nx10[DenominatorWidth]};
-  // step 11: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx11 = { nr10, nq10[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd11 = { 1'b0, nx11 } - { 2'b00, n5_den_q };
-  wire ng11 = !nd11[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr11 = ng11 ? nd11[DenominatorWidth-1:0] : nx11[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq11 = { nq10[QuotientBits-2:0], ng11 };
+  wire unused_n0_10 = &{1'b0, nd0_10[DenominatorWidth], nx0_10[DenominatorWidth]};
+  // divider 0, step 11: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_11 = { nr0_10, nq0_10[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_11 = { 1'b0, nx0_11 } - { 2'b00, n5_den_q };
+  wire ng0_11 = !nd0_11[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_11 = ng0_11 ? nd0_11[DenominatorWidth-1:0] : nx0_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_11 = { nq0_10[QuotientBits-2:0], ng0_11 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n11 = &{1'b0, nd11[DenominatorWidth], nx11[DenominatorWidth]};
-  // step 12: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx12 = { n6_r_q, n6_nq_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd12 = { 1'b0, nx12 } - { 2'b00, n6_den_q };
-  wire ng12 = !nd12[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr12 = ng12 ? nd12[DenominatorWidth-1:0] : nx12[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq12 = { n6_nq_q[QuotientBits-2:0], ng12 };
+  wire unused_n0_11 = &{1'b0, nd0_11[DenominatorWidth], nx0_11[DenominatorWidth]};
+  // divider 0, step 12: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_12 = { n6_r0_q, n6_nq0_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_12 = { 1'b0, nx0_12 } - { 2'b00, n6_den_q };
+  wire ng0_12 = !nd0_12[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_12 = ng0_12 ? nd0_12[DenominatorWidth-1:0] : nx0_12[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_12 = { n6_nq0_q[QuotientBits-2:0], ng0_12 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n12 = &{1'b0, nd12[DenominatorWidth], nx12[DenominatorWidth]};
-  // step 13: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx13 = { nr12, nq12[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd13 = { 1'b0, nx13 } - { 2'b00, n6_den_q };
-  wire ng13 = !nd13[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr13 = ng13 ? nd13[DenominatorWidth-1:0] : nx13[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq13 = { nq12[QuotientBits-2:0], ng13 };
+  wire unused_n0_12 = &{1'b0, nd0_12[DenominatorWidth], nx0_12[DenominatorWidth]};
+  // divider 0, step 13: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_13 = { nr0_12, nq0_12[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_13 = { 1'b0, nx0_13 } - { 2'b00, n6_den_q };
+  wire ng0_13 = !nd0_13[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_13 = ng0_13 ? nd0_13[DenominatorWidth-1:0] : nx0_13[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_13 = { nq0_12[QuotientBits-2:0], ng0_13 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n13 = &{1'b0, nd13[DenominatorWidth], nx13[DenominatorWidth]};
-  // step 14: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx14 = { n7_r_q, n7_nq_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd14 = { 1'b0, nx14 } - { 2'b00, n7_den_q };
-  wire ng14 = !nd14[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr14 = ng14 ? nd14[DenominatorWidth-1:0] : nx14[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq14 = { n7_nq_q[QuotientBits-2:0], ng14 };
+  wire unused_n0_13 = &{1'b0, nd0_13[DenominatorWidth], nx0_13[DenominatorWidth]};
+  // divider 0, step 14: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_14 = { n7_r0_q, n7_nq0_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_14 = { 1'b0, nx0_14 } - { 2'b00, n7_den_q };
+  wire ng0_14 = !nd0_14[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_14 = ng0_14 ? nd0_14[DenominatorWidth-1:0] : nx0_14[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_14 = { n7_nq0_q[QuotientBits-2:0], ng0_14 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n14 = &{1'b0, nd14[DenominatorWidth], nx14[DenominatorWidth]};
-  // step 15: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx15 = { nr14, nq14[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd15 = { 1'b0, nx15 } - { 2'b00, n7_den_q };
-  wire ng15 = !nd15[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr15 = ng15 ? nd15[DenominatorWidth-1:0] : nx15[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq15 = { nq14[QuotientBits-2:0], ng15 };
+  wire unused_n0_14 = &{1'b0, nd0_14[DenominatorWidth], nx0_14[DenominatorWidth]};
+  // divider 0, step 15: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_15 = { nr0_14, nq0_14[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_15 = { 1'b0, nx0_15 } - { 2'b00, n7_den_q };
+  wire ng0_15 = !nd0_15[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_15 = ng0_15 ? nd0_15[DenominatorWidth-1:0] : nx0_15[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_15 = { nq0_14[QuotientBits-2:0], ng0_15 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n15 = &{1'b0, nd15[DenominatorWidth], nx15[DenominatorWidth]};
-  // step 16: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx16 = { n8_r_q, n8_nq_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd16 = { 1'b0, nx16 } - { 2'b00, n8_den_q };
-  wire ng16 = !nd16[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr16 = ng16 ? nd16[DenominatorWidth-1:0] : nx16[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq16 = { n8_nq_q[QuotientBits-2:0], ng16 };
+  wire unused_n0_15 = &{1'b0, nd0_15[DenominatorWidth], nx0_15[DenominatorWidth]};
+  // divider 0, step 16: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_16 = { n8_r0_q, n8_nq0_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_16 = { 1'b0, nx0_16 } - { 2'b00, n8_den_q };
+  wire ng0_16 = !nd0_16[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_16 = ng0_16 ? nd0_16[DenominatorWidth-1:0] : nx0_16[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_16 = { n8_nq0_q[QuotientBits-2:0], ng0_16 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n16 = &{1'b0, nd16[DenominatorWidth], nx16[DenominatorWidth]};
-  // step 17: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx17 = { nr16, nq16[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd17 = { 1'b0, nx17 } - { 2'b00, n8_den_q };
-  wire ng17 = !nd17[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr17 = ng17 ? nd17[DenominatorWidth-1:0] : nx17[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq17 = { nq16[QuotientBits-2:0], ng17 };
+  wire unused_n0_16 = &{1'b0, nd0_16[DenominatorWidth], nx0_16[DenominatorWidth]};
+  // divider 0, step 17: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_17 = { nr0_16, nq0_16[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_17 = { 1'b0, nx0_17 } - { 2'b00, n8_den_q };
+  wire ng0_17 = !nd0_17[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_17 = ng0_17 ? nd0_17[DenominatorWidth-1:0] : nx0_17[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_17 = { nq0_16[QuotientBits-2:0], ng0_17 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n17 = &{1'b0, nd17[DenominatorWidth], nx17[DenominatorWidth]};
-  // step 18: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx18 = { n9_r_q, n9_nq_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd18 = { 1'b0, nx18 } - { 2'b00, n9_den_q };
-  wire ng18 = !nd18[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr18 = ng18 ? nd18[DenominatorWidth-1:0] : nx18[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq18 = { n9_nq_q[QuotientBits-2:0], ng18 };
+  wire unused_n0_17 = &{1'b0, nd0_17[DenominatorWidth], nx0_17[DenominatorWidth]};
+  // divider 0, step 18: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_18 = { n9_r0_q, n9_nq0_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_18 = { 1'b0, nx0_18 } - { 2'b00, n9_den_q };
+  wire ng0_18 = !nd0_18[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_18 = ng0_18 ? nd0_18[DenominatorWidth-1:0] : nx0_18[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_18 = { n9_nq0_q[QuotientBits-2:0], ng0_18 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n18 = &{1'b0, nd18[DenominatorWidth], nx18[DenominatorWidth]};
-  // step 19: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx19 = { nr18, nq18[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd19 = { 1'b0, nx19 } - { 2'b00, n9_den_q };
-  wire ng19 = !nd19[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr19 = ng19 ? nd19[DenominatorWidth-1:0] : nx19[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq19 = { nq18[QuotientBits-2:0], ng19 };
+  wire unused_n0_18 = &{1'b0, nd0_18[DenominatorWidth], nx0_18[DenominatorWidth]};
+  // divider 0, step 19: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_19 = { nr0_18, nq0_18[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_19 = { 1'b0, nx0_19 } - { 2'b00, n9_den_q };
+  wire ng0_19 = !nd0_19[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_19 = ng0_19 ? nd0_19[DenominatorWidth-1:0] : nx0_19[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_19 = { nq0_18[QuotientBits-2:0], ng0_19 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n19 = &{1'b0, nd19[DenominatorWidth], nx19[DenominatorWidth]};
-  // step 20: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx20 = { n10_r_q, n10_nq_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd20 = { 1'b0, nx20 } - { 2'b00, n10_den_q };
-  wire ng20 = !nd20[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr20 = ng20 ? nd20[DenominatorWidth-1:0] : nx20[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq20 = { n10_nq_q[QuotientBits-2:0], ng20 };
+  wire unused_n0_19 = &{1'b0, nd0_19[DenominatorWidth], nx0_19[DenominatorWidth]};
+  // divider 0, step 20: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_20 = { n10_r0_q, n10_nq0_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_20 = { 1'b0, nx0_20 } - { 2'b00, n10_den_q };
+  wire ng0_20 = !nd0_20[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_20 = ng0_20 ? nd0_20[DenominatorWidth-1:0] : nx0_20[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_20 = { n10_nq0_q[QuotientBits-2:0], ng0_20 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n20 = &{1'b0, nd20[DenominatorWidth], nx20[DenominatorWidth]};
-  // step 21: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx21 = { nr20, nq20[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd21 = { 1'b0, nx21 } - { 2'b00, n10_den_q };
-  wire ng21 = !nd21[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr21 = ng21 ? nd21[DenominatorWidth-1:0] : nx21[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq21 = { nq20[QuotientBits-2:0], ng21 };
+  wire unused_n0_20 = &{1'b0, nd0_20[DenominatorWidth], nx0_20[DenominatorWidth]};
+  // divider 0, step 21: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_21 = { nr0_20, nq0_20[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_21 = { 1'b0, nx0_21 } - { 2'b00, n10_den_q };
+  wire ng0_21 = !nd0_21[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_21 = ng0_21 ? nd0_21[DenominatorWidth-1:0] : nx0_21[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_21 = { nq0_20[QuotientBits-2:0], ng0_21 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n21 = &{1'b0, nd21[DenominatorWidth], nx21[DenominatorWidth]};
-  // step 22: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx22 = { n11_r_q, n11_nq_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd22 = { 1'b0, nx22 } - { 2'b00, n11_den_q };
-  wire ng22 = !nd22[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr22 = ng22 ? nd22[DenominatorWidth-1:0] : nx22[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq22 = { n11_nq_q[QuotientBits-2:0], ng22 };
+  wire unused_n0_21 = &{1'b0, nd0_21[DenominatorWidth], nx0_21[DenominatorWidth]};
+  // divider 0, step 22: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_22 = { n11_r0_q, n11_nq0_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_22 = { 1'b0, nx0_22 } - { 2'b00, n11_den_q };
+  wire ng0_22 = !nd0_22[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_22 = ng0_22 ? nd0_22[DenominatorWidth-1:0] : nx0_22[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_22 = { n11_nq0_q[QuotientBits-2:0], ng0_22 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n22 = &{1'b0, nd22[DenominatorWidth], nx22[DenominatorWidth]};
-  // step 23: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx23 = { nr22, nq22[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd23 = { 1'b0, nx23 } - { 2'b00, n11_den_q };
-  wire ng23 = !nd23[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr23 = ng23 ? nd23[DenominatorWidth-1:0] : nx23[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq23 = { nq22[QuotientBits-2:0], ng23 };
+  wire unused_n0_22 = &{1'b0, nd0_22[DenominatorWidth], nx0_22[DenominatorWidth]};
+  // divider 0, step 23: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_23 = { nr0_22, nq0_22[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_23 = { 1'b0, nx0_23 } - { 2'b00, n11_den_q };
+  wire ng0_23 = !nd0_23[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_23 = ng0_23 ? nd0_23[DenominatorWidth-1:0] : nx0_23[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_23 = { nq0_22[QuotientBits-2:0], ng0_23 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n23 = &{1'b0, nd23[DenominatorWidth], nx23[DenominatorWidth]};
-  // step 24: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx24 = { n12_r_q, n12_nq_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd24 = { 1'b0, nx24 } - { 2'b00, n12_den_q };
-  wire ng24 = !nd24[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr24 = ng24 ? nd24[DenominatorWidth-1:0] : nx24[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq24 = { n12_nq_q[QuotientBits-2:0], ng24 };
+  wire unused_n0_23 = &{1'b0, nd0_23[DenominatorWidth], nx0_23[DenominatorWidth]};
+  // divider 0, step 24: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_24 = { n12_r0_q, n12_nq0_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_24 = { 1'b0, nx0_24 } - { 2'b00, n12_den_q };
+  wire ng0_24 = !nd0_24[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_24 = ng0_24 ? nd0_24[DenominatorWidth-1:0] : nx0_24[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_24 = { n12_nq0_q[QuotientBits-2:0], ng0_24 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n24 = &{1'b0, nd24[DenominatorWidth], nx24[DenominatorWidth]};
-  // step 25: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx25 = { nr24, nq24[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd25 = { 1'b0, nx25 } - { 2'b00, n12_den_q };
-  wire ng25 = !nd25[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr25 = ng25 ? nd25[DenominatorWidth-1:0] : nx25[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq25 = { nq24[QuotientBits-2:0], ng25 };
+  wire unused_n0_24 = &{1'b0, nd0_24[DenominatorWidth], nx0_24[DenominatorWidth]};
+  // divider 0, step 25: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_25 = { nr0_24, nq0_24[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_25 = { 1'b0, nx0_25 } - { 2'b00, n12_den_q };
+  wire ng0_25 = !nd0_25[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_25 = ng0_25 ? nd0_25[DenominatorWidth-1:0] : nx0_25[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_25 = { nq0_24[QuotientBits-2:0], ng0_25 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n25 = &{1'b0, nd25[DenominatorWidth], nx25[DenominatorWidth]};
-  // step 26: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx26 = { n13_r_q, n13_nq_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd26 = { 1'b0, nx26 } - { 2'b00, n13_den_q };
-  wire ng26 = !nd26[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr26 = ng26 ? nd26[DenominatorWidth-1:0] : nx26[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq26 = { n13_nq_q[QuotientBits-2:0], ng26 };
+  wire unused_n0_25 = &{1'b0, nd0_25[DenominatorWidth], nx0_25[DenominatorWidth]};
+  // divider 0, step 26: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_26 = { n13_r0_q, n13_nq0_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_26 = { 1'b0, nx0_26 } - { 2'b00, n13_den_q };
+  wire ng0_26 = !nd0_26[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_26 = ng0_26 ? nd0_26[DenominatorWidth-1:0] : nx0_26[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_26 = { n13_nq0_q[QuotientBits-2:0], ng0_26 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n26 = &{1'b0, nd26[DenominatorWidth], nx26[DenominatorWidth]};
-  // Rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp = { 1'b0, n14_nq_q } + 28'd1;
-  wire [QuotientBits-1:0] omag = qp[QuotientBits:1];
-  wire unused_qp = &{1'b0, qp[0]};
-  wire [OutputWidth-1:0] omag_x = omag;
-  wire [OutputWidth-1:0] oval = n14_neg_q ? (27'd0 - omag_x) : omag_x;
+  wire unused_n0_26 = &{1'b0, nd0_26[DenominatorWidth], nx0_26[DenominatorWidth]};
+  // divider 1, step 0: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_0 = { n0_r1_q, n0_nq1_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_0 = { 1'b0, nx1_0 } - { 2'b00, n0_den_q };
+  wire ng1_0 = !nd1_0[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_0 = ng1_0 ? nd1_0[DenominatorWidth-1:0] : nx1_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_0 = { n0_nq1_q[QuotientBits-2:0], ng1_0 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_0 = &{1'b0, nd1_0[DenominatorWidth], nx1_0[DenominatorWidth]};
+  // divider 1, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_1 = { nr1_0, nq1_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_1 = { 1'b0, nx1_1 } - { 2'b00, n0_den_q };
+  wire ng1_1 = !nd1_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_1 = ng1_1 ? nd1_1[DenominatorWidth-1:0] : nx1_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_1 = { nq1_0[QuotientBits-2:0], ng1_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_1 = &{1'b0, nd1_1[DenominatorWidth], nx1_1[DenominatorWidth]};
+  // divider 1, step 2: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_2 = { n1_r1_q, n1_nq1_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_2 = { 1'b0, nx1_2 } - { 2'b00, n1_den_q };
+  wire ng1_2 = !nd1_2[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_2 = ng1_2 ? nd1_2[DenominatorWidth-1:0] : nx1_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_2 = { n1_nq1_q[QuotientBits-2:0], ng1_2 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_2 = &{1'b0, nd1_2[DenominatorWidth], nx1_2[DenominatorWidth]};
+  // divider 1, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_3 = { nr1_2, nq1_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_3 = { 1'b0, nx1_3 } - { 2'b00, n1_den_q };
+  wire ng1_3 = !nd1_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_3 = ng1_3 ? nd1_3[DenominatorWidth-1:0] : nx1_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_3 = { nq1_2[QuotientBits-2:0], ng1_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_3 = &{1'b0, nd1_3[DenominatorWidth], nx1_3[DenominatorWidth]};
+  // divider 1, step 4: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_4 = { n2_r1_q, n2_nq1_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_4 = { 1'b0, nx1_4 } - { 2'b00, n2_den_q };
+  wire ng1_4 = !nd1_4[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_4 = ng1_4 ? nd1_4[DenominatorWidth-1:0] : nx1_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_4 = { n2_nq1_q[QuotientBits-2:0], ng1_4 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_4 = &{1'b0, nd1_4[DenominatorWidth], nx1_4[DenominatorWidth]};
+  // divider 1, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_5 = { nr1_4, nq1_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_5 = { 1'b0, nx1_5 } - { 2'b00, n2_den_q };
+  wire ng1_5 = !nd1_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_5 = ng1_5 ? nd1_5[DenominatorWidth-1:0] : nx1_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_5 = { nq1_4[QuotientBits-2:0], ng1_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_5 = &{1'b0, nd1_5[DenominatorWidth], nx1_5[DenominatorWidth]};
+  // divider 1, step 6: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_6 = { n3_r1_q, n3_nq1_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_6 = { 1'b0, nx1_6 } - { 2'b00, n3_den_q };
+  wire ng1_6 = !nd1_6[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_6 = ng1_6 ? nd1_6[DenominatorWidth-1:0] : nx1_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_6 = { n3_nq1_q[QuotientBits-2:0], ng1_6 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_6 = &{1'b0, nd1_6[DenominatorWidth], nx1_6[DenominatorWidth]};
+  // divider 1, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_7 = { nr1_6, nq1_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_7 = { 1'b0, nx1_7 } - { 2'b00, n3_den_q };
+  wire ng1_7 = !nd1_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_7 = ng1_7 ? nd1_7[DenominatorWidth-1:0] : nx1_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_7 = { nq1_6[QuotientBits-2:0], ng1_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_7 = &{1'b0, nd1_7[DenominatorWidth], nx1_7[DenominatorWidth]};
+  // divider 1, step 8: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_8 = { n4_r1_q, n4_nq1_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_8 = { 1'b0, nx1_8 } - { 2'b00, n4_den_q };
+  wire ng1_8 = !nd1_8[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_8 = ng1_8 ? nd1_8[DenominatorWidth-1:0] : nx1_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_8 = { n4_nq1_q[QuotientBits-2:0], ng1_8 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_8 = &{1'b0, nd1_8[DenominatorWidth], nx1_8[DenominatorWidth]};
+  // divider 1, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_9 = { nr1_8, nq1_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_9 = { 1'b0, nx1_9 } - { 2'b00, n4_den_q };
+  wire ng1_9 = !nd1_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_9 = ng1_9 ? nd1_9[DenominatorWidth-1:0] : nx1_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_9 = { nq1_8[QuotientBits-2:0], ng1_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_9 = &{1'b0, nd1_9[DenominatorWidth], nx1_9[DenominatorWidth]};
+  // divider 1, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_10 = { n5_r1_q, n5_nq1_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_10 = { 1'b0, nx1_10 } - { 2'b00, n5_den_q };
+  wire ng1_10 = !nd1_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_10 = ng1_10 ? nd1_10[DenominatorWidth-1:0] : nx1_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_10 = { n5_nq1_q[QuotientBits-2:0], ng1_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_10 = &{1'b0, nd1_10[DenominatorWidth], nx1_10[DenominatorWidth]};
+  // divider 1, step 11: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_11 = { nr1_10, nq1_10[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_11 = { 1'b0, nx1_11 } - { 2'b00, n5_den_q };
+  wire ng1_11 = !nd1_11[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_11 = ng1_11 ? nd1_11[DenominatorWidth-1:0] : nx1_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_11 = { nq1_10[QuotientBits-2:0], ng1_11 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_11 = &{1'b0, nd1_11[DenominatorWidth], nx1_11[DenominatorWidth]};
+  // divider 1, step 12: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_12 = { n6_r1_q, n6_nq1_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_12 = { 1'b0, nx1_12 } - { 2'b00, n6_den_q };
+  wire ng1_12 = !nd1_12[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_12 = ng1_12 ? nd1_12[DenominatorWidth-1:0] : nx1_12[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_12 = { n6_nq1_q[QuotientBits-2:0], ng1_12 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_12 = &{1'b0, nd1_12[DenominatorWidth], nx1_12[DenominatorWidth]};
+  // divider 1, step 13: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_13 = { nr1_12, nq1_12[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_13 = { 1'b0, nx1_13 } - { 2'b00, n6_den_q };
+  wire ng1_13 = !nd1_13[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_13 = ng1_13 ? nd1_13[DenominatorWidth-1:0] : nx1_13[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_13 = { nq1_12[QuotientBits-2:0], ng1_13 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_13 = &{1'b0, nd1_13[DenominatorWidth], nx1_13[DenominatorWidth]};
+  // divider 1, step 14: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_14 = { n7_r1_q, n7_nq1_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_14 = { 1'b0, nx1_14 } - { 2'b00, n7_den_q };
+  wire ng1_14 = !nd1_14[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_14 = ng1_14 ? nd1_14[DenominatorWidth-1:0] : nx1_14[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_14 = { n7_nq1_q[QuotientBits-2:0], ng1_14 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_14 = &{1'b0, nd1_14[DenominatorWidth], nx1_14[DenominatorWidth]};
+  // divider 1, step 15: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_15 = { nr1_14, nq1_14[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_15 = { 1'b0, nx1_15 } - { 2'b00, n7_den_q };
+  wire ng1_15 = !nd1_15[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_15 = ng1_15 ? nd1_15[DenominatorWidth-1:0] : nx1_15[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_15 = { nq1_14[QuotientBits-2:0], ng1_15 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_15 = &{1'b0, nd1_15[DenominatorWidth], nx1_15[DenominatorWidth]};
+  // divider 1, step 16: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_16 = { n8_r1_q, n8_nq1_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_16 = { 1'b0, nx1_16 } - { 2'b00, n8_den_q };
+  wire ng1_16 = !nd1_16[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_16 = ng1_16 ? nd1_16[DenominatorWidth-1:0] : nx1_16[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_16 = { n8_nq1_q[QuotientBits-2:0], ng1_16 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_16 = &{1'b0, nd1_16[DenominatorWidth], nx1_16[DenominatorWidth]};
+  // divider 1, step 17: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_17 = { nr1_16, nq1_16[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_17 = { 1'b0, nx1_17 } - { 2'b00, n8_den_q };
+  wire ng1_17 = !nd1_17[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_17 = ng1_17 ? nd1_17[DenominatorWidth-1:0] : nx1_17[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_17 = { nq1_16[QuotientBits-2:0], ng1_17 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_17 = &{1'b0, nd1_17[DenominatorWidth], nx1_17[DenominatorWidth]};
+  // divider 1, step 18: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_18 = { n9_r1_q, n9_nq1_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_18 = { 1'b0, nx1_18 } - { 2'b00, n9_den_q };
+  wire ng1_18 = !nd1_18[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_18 = ng1_18 ? nd1_18[DenominatorWidth-1:0] : nx1_18[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_18 = { n9_nq1_q[QuotientBits-2:0], ng1_18 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_18 = &{1'b0, nd1_18[DenominatorWidth], nx1_18[DenominatorWidth]};
+  // divider 1, step 19: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_19 = { nr1_18, nq1_18[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_19 = { 1'b0, nx1_19 } - { 2'b00, n9_den_q };
+  wire ng1_19 = !nd1_19[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_19 = ng1_19 ? nd1_19[DenominatorWidth-1:0] : nx1_19[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_19 = { nq1_18[QuotientBits-2:0], ng1_19 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_19 = &{1'b0, nd1_19[DenominatorWidth], nx1_19[DenominatorWidth]};
+  // divider 1, step 20: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_20 = { n10_r1_q, n10_nq1_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_20 = { 1'b0, nx1_20 } - { 2'b00, n10_den_q };
+  wire ng1_20 = !nd1_20[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_20 = ng1_20 ? nd1_20[DenominatorWidth-1:0] : nx1_20[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_20 = { n10_nq1_q[QuotientBits-2:0], ng1_20 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_20 = &{1'b0, nd1_20[DenominatorWidth], nx1_20[DenominatorWidth]};
+  // divider 1, step 21: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_21 = { nr1_20, nq1_20[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_21 = { 1'b0, nx1_21 } - { 2'b00, n10_den_q };
+  wire ng1_21 = !nd1_21[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_21 = ng1_21 ? nd1_21[DenominatorWidth-1:0] : nx1_21[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_21 = { nq1_20[QuotientBits-2:0], ng1_21 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_21 = &{1'b0, nd1_21[DenominatorWidth], nx1_21[DenominatorWidth]};
+  // divider 1, step 22: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_22 = { n11_r1_q, n11_nq1_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_22 = { 1'b0, nx1_22 } - { 2'b00, n11_den_q };
+  wire ng1_22 = !nd1_22[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_22 = ng1_22 ? nd1_22[DenominatorWidth-1:0] : nx1_22[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_22 = { n11_nq1_q[QuotientBits-2:0], ng1_22 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_22 = &{1'b0, nd1_22[DenominatorWidth], nx1_22[DenominatorWidth]};
+  // divider 1, step 23: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_23 = { nr1_22, nq1_22[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_23 = { 1'b0, nx1_23 } - { 2'b00, n11_den_q };
+  wire ng1_23 = !nd1_23[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_23 = ng1_23 ? nd1_23[DenominatorWidth-1:0] : nx1_23[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_23 = { nq1_22[QuotientBits-2:0], ng1_23 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_23 = &{1'b0, nd1_23[DenominatorWidth], nx1_23[DenominatorWidth]};
+  // divider 1, step 24: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_24 = { n12_r1_q, n12_nq1_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_24 = { 1'b0, nx1_24 } - { 2'b00, n12_den_q };
+  wire ng1_24 = !nd1_24[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_24 = ng1_24 ? nd1_24[DenominatorWidth-1:0] : nx1_24[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_24 = { n12_nq1_q[QuotientBits-2:0], ng1_24 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_24 = &{1'b0, nd1_24[DenominatorWidth], nx1_24[DenominatorWidth]};
+  // divider 1, step 25: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_25 = { nr1_24, nq1_24[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_25 = { 1'b0, nx1_25 } - { 2'b00, n12_den_q };
+  wire ng1_25 = !nd1_25[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_25 = ng1_25 ? nd1_25[DenominatorWidth-1:0] : nx1_25[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_25 = { nq1_24[QuotientBits-2:0], ng1_25 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_25 = &{1'b0, nd1_25[DenominatorWidth], nx1_25[DenominatorWidth]};
+  // divider 1, step 26: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_26 = { n13_r1_q, n13_nq1_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_26 = { 1'b0, nx1_26 } - { 2'b00, n13_den_q };
+  wire ng1_26 = !nd1_26[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_26 = ng1_26 ? nd1_26[DenominatorWidth-1:0] : nx1_26[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_26 = { n13_nq1_q[QuotientBits-2:0], ng1_26 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_26 = &{1'b0, nd1_26[DenominatorWidth], nx1_26[DenominatorWidth]};
+  // divider 2, step 0: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_0 = { n0_r2_q, n0_nq2_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_0 = { 1'b0, nx2_0 } - { 2'b00, n0_den_q };
+  wire ng2_0 = !nd2_0[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_0 = ng2_0 ? nd2_0[DenominatorWidth-1:0] : nx2_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_0 = { n0_nq2_q[QuotientBits-2:0], ng2_0 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_0 = &{1'b0, nd2_0[DenominatorWidth], nx2_0[DenominatorWidth]};
+  // divider 2, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_1 = { nr2_0, nq2_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_1 = { 1'b0, nx2_1 } - { 2'b00, n0_den_q };
+  wire ng2_1 = !nd2_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_1 = ng2_1 ? nd2_1[DenominatorWidth-1:0] : nx2_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_1 = { nq2_0[QuotientBits-2:0], ng2_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_1 = &{1'b0, nd2_1[DenominatorWidth], nx2_1[DenominatorWidth]};
+  // divider 2, step 2: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_2 = { n1_r2_q, n1_nq2_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_2 = { 1'b0, nx2_2 } - { 2'b00, n1_den_q };
+  wire ng2_2 = !nd2_2[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_2 = ng2_2 ? nd2_2[DenominatorWidth-1:0] : nx2_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_2 = { n1_nq2_q[QuotientBits-2:0], ng2_2 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_2 = &{1'b0, nd2_2[DenominatorWidth], nx2_2[DenominatorWidth]};
+  // divider 2, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_3 = { nr2_2, nq2_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_3 = { 1'b0, nx2_3 } - { 2'b00, n1_den_q };
+  wire ng2_3 = !nd2_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_3 = ng2_3 ? nd2_3[DenominatorWidth-1:0] : nx2_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_3 = { nq2_2[QuotientBits-2:0], ng2_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_3 = &{1'b0, nd2_3[DenominatorWidth], nx2_3[DenominatorWidth]};
+  // divider 2, step 4: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_4 = { n2_r2_q, n2_nq2_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_4 = { 1'b0, nx2_4 } - { 2'b00, n2_den_q };
+  wire ng2_4 = !nd2_4[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_4 = ng2_4 ? nd2_4[DenominatorWidth-1:0] : nx2_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_4 = { n2_nq2_q[QuotientBits-2:0], ng2_4 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_4 = &{1'b0, nd2_4[DenominatorWidth], nx2_4[DenominatorWidth]};
+  // divider 2, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_5 = { nr2_4, nq2_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_5 = { 1'b0, nx2_5 } - { 2'b00, n2_den_q };
+  wire ng2_5 = !nd2_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_5 = ng2_5 ? nd2_5[DenominatorWidth-1:0] : nx2_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_5 = { nq2_4[QuotientBits-2:0], ng2_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_5 = &{1'b0, nd2_5[DenominatorWidth], nx2_5[DenominatorWidth]};
+  // divider 2, step 6: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_6 = { n3_r2_q, n3_nq2_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_6 = { 1'b0, nx2_6 } - { 2'b00, n3_den_q };
+  wire ng2_6 = !nd2_6[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_6 = ng2_6 ? nd2_6[DenominatorWidth-1:0] : nx2_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_6 = { n3_nq2_q[QuotientBits-2:0], ng2_6 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_6 = &{1'b0, nd2_6[DenominatorWidth], nx2_6[DenominatorWidth]};
+  // divider 2, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_7 = { nr2_6, nq2_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_7 = { 1'b0, nx2_7 } - { 2'b00, n3_den_q };
+  wire ng2_7 = !nd2_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_7 = ng2_7 ? nd2_7[DenominatorWidth-1:0] : nx2_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_7 = { nq2_6[QuotientBits-2:0], ng2_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_7 = &{1'b0, nd2_7[DenominatorWidth], nx2_7[DenominatorWidth]};
+  // divider 2, step 8: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_8 = { n4_r2_q, n4_nq2_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_8 = { 1'b0, nx2_8 } - { 2'b00, n4_den_q };
+  wire ng2_8 = !nd2_8[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_8 = ng2_8 ? nd2_8[DenominatorWidth-1:0] : nx2_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_8 = { n4_nq2_q[QuotientBits-2:0], ng2_8 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_8 = &{1'b0, nd2_8[DenominatorWidth], nx2_8[DenominatorWidth]};
+  // divider 2, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_9 = { nr2_8, nq2_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_9 = { 1'b0, nx2_9 } - { 2'b00, n4_den_q };
+  wire ng2_9 = !nd2_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_9 = ng2_9 ? nd2_9[DenominatorWidth-1:0] : nx2_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_9 = { nq2_8[QuotientBits-2:0], ng2_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_9 = &{1'b0, nd2_9[DenominatorWidth], nx2_9[DenominatorWidth]};
+  // divider 2, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_10 = { n5_r2_q, n5_nq2_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_10 = { 1'b0, nx2_10 } - { 2'b00, n5_den_q };
+  wire ng2_10 = !nd2_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_10 = ng2_10 ? nd2_10[DenominatorWidth-1:0] : nx2_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_10 = { n5_nq2_q[QuotientBits-2:0], ng2_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_10 = &{1'b0, nd2_10[DenominatorWidth], nx2_10[DenominatorWidth]};
+  // divider 2, step 11: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_11 = { nr2_10, nq2_10[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_11 = { 1'b0, nx2_11 } - { 2'b00, n5_den_q };
+  wire ng2_11 = !nd2_11[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_11 = ng2_11 ? nd2_11[DenominatorWidth-1:0] : nx2_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_11 = { nq2_10[QuotientBits-2:0], ng2_11 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_11 = &{1'b0, nd2_11[DenominatorWidth], nx2_11[DenominatorWidth]};
+  // divider 2, step 12: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_12 = { n6_r2_q, n6_nq2_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_12 = { 1'b0, nx2_12 } - { 2'b00, n6_den_q };
+  wire ng2_12 = !nd2_12[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_12 = ng2_12 ? nd2_12[DenominatorWidth-1:0] : nx2_12[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_12 = { n6_nq2_q[QuotientBits-2:0], ng2_12 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_12 = &{1'b0, nd2_12[DenominatorWidth], nx2_12[DenominatorWidth]};
+  // divider 2, step 13: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_13 = { nr2_12, nq2_12[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_13 = { 1'b0, nx2_13 } - { 2'b00, n6_den_q };
+  wire ng2_13 = !nd2_13[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_13 = ng2_13 ? nd2_13[DenominatorWidth-1:0] : nx2_13[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_13 = { nq2_12[QuotientBits-2:0], ng2_13 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_13 = &{1'b0, nd2_13[DenominatorWidth], nx2_13[DenominatorWidth]};
+  // divider 2, step 14: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_14 = { n7_r2_q, n7_nq2_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_14 = { 1'b0, nx2_14 } - { 2'b00, n7_den_q };
+  wire ng2_14 = !nd2_14[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_14 = ng2_14 ? nd2_14[DenominatorWidth-1:0] : nx2_14[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_14 = { n7_nq2_q[QuotientBits-2:0], ng2_14 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_14 = &{1'b0, nd2_14[DenominatorWidth], nx2_14[DenominatorWidth]};
+  // divider 2, step 15: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_15 = { nr2_14, nq2_14[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_15 = { 1'b0, nx2_15 } - { 2'b00, n7_den_q };
+  wire ng2_15 = !nd2_15[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_15 = ng2_15 ? nd2_15[DenominatorWidth-1:0] : nx2_15[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_15 = { nq2_14[QuotientBits-2:0], ng2_15 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_15 = &{1'b0, nd2_15[DenominatorWidth], nx2_15[DenominatorWidth]};
+  // divider 2, step 16: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_16 = { n8_r2_q, n8_nq2_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_16 = { 1'b0, nx2_16 } - { 2'b00, n8_den_q };
+  wire ng2_16 = !nd2_16[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_16 = ng2_16 ? nd2_16[DenominatorWidth-1:0] : nx2_16[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_16 = { n8_nq2_q[QuotientBits-2:0], ng2_16 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_16 = &{1'b0, nd2_16[DenominatorWidth], nx2_16[DenominatorWidth]};
+  // divider 2, step 17: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_17 = { nr2_16, nq2_16[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_17 = { 1'b0, nx2_17 } - { 2'b00, n8_den_q };
+  wire ng2_17 = !nd2_17[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_17 = ng2_17 ? nd2_17[DenominatorWidth-1:0] : nx2_17[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_17 = { nq2_16[QuotientBits-2:0], ng2_17 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_17 = &{1'b0, nd2_17[DenominatorWidth], nx2_17[DenominatorWidth]};
+  // divider 2, step 18: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_18 = { n9_r2_q, n9_nq2_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_18 = { 1'b0, nx2_18 } - { 2'b00, n9_den_q };
+  wire ng2_18 = !nd2_18[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_18 = ng2_18 ? nd2_18[DenominatorWidth-1:0] : nx2_18[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_18 = { n9_nq2_q[QuotientBits-2:0], ng2_18 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_18 = &{1'b0, nd2_18[DenominatorWidth], nx2_18[DenominatorWidth]};
+  // divider 2, step 19: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_19 = { nr2_18, nq2_18[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_19 = { 1'b0, nx2_19 } - { 2'b00, n9_den_q };
+  wire ng2_19 = !nd2_19[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_19 = ng2_19 ? nd2_19[DenominatorWidth-1:0] : nx2_19[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_19 = { nq2_18[QuotientBits-2:0], ng2_19 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_19 = &{1'b0, nd2_19[DenominatorWidth], nx2_19[DenominatorWidth]};
+  // divider 2, step 20: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_20 = { n10_r2_q, n10_nq2_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_20 = { 1'b0, nx2_20 } - { 2'b00, n10_den_q };
+  wire ng2_20 = !nd2_20[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_20 = ng2_20 ? nd2_20[DenominatorWidth-1:0] : nx2_20[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_20 = { n10_nq2_q[QuotientBits-2:0], ng2_20 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_20 = &{1'b0, nd2_20[DenominatorWidth], nx2_20[DenominatorWidth]};
+  // divider 2, step 21: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_21 = { nr2_20, nq2_20[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_21 = { 1'b0, nx2_21 } - { 2'b00, n10_den_q };
+  wire ng2_21 = !nd2_21[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_21 = ng2_21 ? nd2_21[DenominatorWidth-1:0] : nx2_21[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_21 = { nq2_20[QuotientBits-2:0], ng2_21 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_21 = &{1'b0, nd2_21[DenominatorWidth], nx2_21[DenominatorWidth]};
+  // divider 2, step 22: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_22 = { n11_r2_q, n11_nq2_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_22 = { 1'b0, nx2_22 } - { 2'b00, n11_den_q };
+  wire ng2_22 = !nd2_22[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_22 = ng2_22 ? nd2_22[DenominatorWidth-1:0] : nx2_22[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_22 = { n11_nq2_q[QuotientBits-2:0], ng2_22 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_22 = &{1'b0, nd2_22[DenominatorWidth], nx2_22[DenominatorWidth]};
+  // divider 2, step 23: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_23 = { nr2_22, nq2_22[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_23 = { 1'b0, nx2_23 } - { 2'b00, n11_den_q };
+  wire ng2_23 = !nd2_23[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_23 = ng2_23 ? nd2_23[DenominatorWidth-1:0] : nx2_23[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_23 = { nq2_22[QuotientBits-2:0], ng2_23 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_23 = &{1'b0, nd2_23[DenominatorWidth], nx2_23[DenominatorWidth]};
+  // divider 2, step 24: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_24 = { n12_r2_q, n12_nq2_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_24 = { 1'b0, nx2_24 } - { 2'b00, n12_den_q };
+  wire ng2_24 = !nd2_24[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_24 = ng2_24 ? nd2_24[DenominatorWidth-1:0] : nx2_24[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_24 = { n12_nq2_q[QuotientBits-2:0], ng2_24 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_24 = &{1'b0, nd2_24[DenominatorWidth], nx2_24[DenominatorWidth]};
+  // divider 2, step 25: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_25 = { nr2_24, nq2_24[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_25 = { 1'b0, nx2_25 } - { 2'b00, n12_den_q };
+  wire ng2_25 = !nd2_25[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_25 = ng2_25 ? nd2_25[DenominatorWidth-1:0] : nx2_25[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_25 = { nq2_24[QuotientBits-2:0], ng2_25 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_25 = &{1'b0, nd2_25[DenominatorWidth], nx2_25[DenominatorWidth]};
+  // divider 2, step 26: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_26 = { n13_r2_q, n13_nq2_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_26 = { 1'b0, nx2_26 } - { 2'b00, n13_den_q };
+  wire ng2_26 = !nd2_26[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_26 = ng2_26 ? nd2_26[DenominatorWidth-1:0] : nx2_26[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_26 = { n13_nq2_q[QuotientBits-2:0], ng2_26 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_26 = &{1'b0, nd2_26[DenominatorWidth], nx2_26[DenominatorWidth]};
+  // divider 3, step 0: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_0 = { n0_r3_q, n0_nq3_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_0 = { 1'b0, nx3_0 } - { 2'b00, n0_den_q };
+  wire ng3_0 = !nd3_0[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_0 = ng3_0 ? nd3_0[DenominatorWidth-1:0] : nx3_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_0 = { n0_nq3_q[QuotientBits-2:0], ng3_0 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_0 = &{1'b0, nd3_0[DenominatorWidth], nx3_0[DenominatorWidth]};
+  // divider 3, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_1 = { nr3_0, nq3_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_1 = { 1'b0, nx3_1 } - { 2'b00, n0_den_q };
+  wire ng3_1 = !nd3_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_1 = ng3_1 ? nd3_1[DenominatorWidth-1:0] : nx3_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_1 = { nq3_0[QuotientBits-2:0], ng3_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_1 = &{1'b0, nd3_1[DenominatorWidth], nx3_1[DenominatorWidth]};
+  // divider 3, step 2: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_2 = { n1_r3_q, n1_nq3_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_2 = { 1'b0, nx3_2 } - { 2'b00, n1_den_q };
+  wire ng3_2 = !nd3_2[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_2 = ng3_2 ? nd3_2[DenominatorWidth-1:0] : nx3_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_2 = { n1_nq3_q[QuotientBits-2:0], ng3_2 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_2 = &{1'b0, nd3_2[DenominatorWidth], nx3_2[DenominatorWidth]};
+  // divider 3, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_3 = { nr3_2, nq3_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_3 = { 1'b0, nx3_3 } - { 2'b00, n1_den_q };
+  wire ng3_3 = !nd3_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_3 = ng3_3 ? nd3_3[DenominatorWidth-1:0] : nx3_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_3 = { nq3_2[QuotientBits-2:0], ng3_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_3 = &{1'b0, nd3_3[DenominatorWidth], nx3_3[DenominatorWidth]};
+  // divider 3, step 4: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_4 = { n2_r3_q, n2_nq3_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_4 = { 1'b0, nx3_4 } - { 2'b00, n2_den_q };
+  wire ng3_4 = !nd3_4[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_4 = ng3_4 ? nd3_4[DenominatorWidth-1:0] : nx3_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_4 = { n2_nq3_q[QuotientBits-2:0], ng3_4 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_4 = &{1'b0, nd3_4[DenominatorWidth], nx3_4[DenominatorWidth]};
+  // divider 3, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_5 = { nr3_4, nq3_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_5 = { 1'b0, nx3_5 } - { 2'b00, n2_den_q };
+  wire ng3_5 = !nd3_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_5 = ng3_5 ? nd3_5[DenominatorWidth-1:0] : nx3_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_5 = { nq3_4[QuotientBits-2:0], ng3_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_5 = &{1'b0, nd3_5[DenominatorWidth], nx3_5[DenominatorWidth]};
+  // divider 3, step 6: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_6 = { n3_r3_q, n3_nq3_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_6 = { 1'b0, nx3_6 } - { 2'b00, n3_den_q };
+  wire ng3_6 = !nd3_6[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_6 = ng3_6 ? nd3_6[DenominatorWidth-1:0] : nx3_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_6 = { n3_nq3_q[QuotientBits-2:0], ng3_6 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_6 = &{1'b0, nd3_6[DenominatorWidth], nx3_6[DenominatorWidth]};
+  // divider 3, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_7 = { nr3_6, nq3_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_7 = { 1'b0, nx3_7 } - { 2'b00, n3_den_q };
+  wire ng3_7 = !nd3_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_7 = ng3_7 ? nd3_7[DenominatorWidth-1:0] : nx3_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_7 = { nq3_6[QuotientBits-2:0], ng3_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_7 = &{1'b0, nd3_7[DenominatorWidth], nx3_7[DenominatorWidth]};
+  // divider 3, step 8: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_8 = { n4_r3_q, n4_nq3_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_8 = { 1'b0, nx3_8 } - { 2'b00, n4_den_q };
+  wire ng3_8 = !nd3_8[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_8 = ng3_8 ? nd3_8[DenominatorWidth-1:0] : nx3_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_8 = { n4_nq3_q[QuotientBits-2:0], ng3_8 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_8 = &{1'b0, nd3_8[DenominatorWidth], nx3_8[DenominatorWidth]};
+  // divider 3, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_9 = { nr3_8, nq3_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_9 = { 1'b0, nx3_9 } - { 2'b00, n4_den_q };
+  wire ng3_9 = !nd3_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_9 = ng3_9 ? nd3_9[DenominatorWidth-1:0] : nx3_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_9 = { nq3_8[QuotientBits-2:0], ng3_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_9 = &{1'b0, nd3_9[DenominatorWidth], nx3_9[DenominatorWidth]};
+  // divider 3, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_10 = { n5_r3_q, n5_nq3_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_10 = { 1'b0, nx3_10 } - { 2'b00, n5_den_q };
+  wire ng3_10 = !nd3_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_10 = ng3_10 ? nd3_10[DenominatorWidth-1:0] : nx3_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_10 = { n5_nq3_q[QuotientBits-2:0], ng3_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_10 = &{1'b0, nd3_10[DenominatorWidth], nx3_10[DenominatorWidth]};
+  // divider 3, step 11: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_11 = { nr3_10, nq3_10[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_11 = { 1'b0, nx3_11 } - { 2'b00, n5_den_q };
+  wire ng3_11 = !nd3_11[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_11 = ng3_11 ? nd3_11[DenominatorWidth-1:0] : nx3_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_11 = { nq3_10[QuotientBits-2:0], ng3_11 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_11 = &{1'b0, nd3_11[DenominatorWidth], nx3_11[DenominatorWidth]};
+  // divider 3, step 12: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_12 = { n6_r3_q, n6_nq3_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_12 = { 1'b0, nx3_12 } - { 2'b00, n6_den_q };
+  wire ng3_12 = !nd3_12[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_12 = ng3_12 ? nd3_12[DenominatorWidth-1:0] : nx3_12[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_12 = { n6_nq3_q[QuotientBits-2:0], ng3_12 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_12 = &{1'b0, nd3_12[DenominatorWidth], nx3_12[DenominatorWidth]};
+  // divider 3, step 13: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_13 = { nr3_12, nq3_12[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_13 = { 1'b0, nx3_13 } - { 2'b00, n6_den_q };
+  wire ng3_13 = !nd3_13[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_13 = ng3_13 ? nd3_13[DenominatorWidth-1:0] : nx3_13[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_13 = { nq3_12[QuotientBits-2:0], ng3_13 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_13 = &{1'b0, nd3_13[DenominatorWidth], nx3_13[DenominatorWidth]};
+  // divider 3, step 14: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_14 = { n7_r3_q, n7_nq3_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_14 = { 1'b0, nx3_14 } - { 2'b00, n7_den_q };
+  wire ng3_14 = !nd3_14[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_14 = ng3_14 ? nd3_14[DenominatorWidth-1:0] : nx3_14[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_14 = { n7_nq3_q[QuotientBits-2:0], ng3_14 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_14 = &{1'b0, nd3_14[DenominatorWidth], nx3_14[DenominatorWidth]};
+  // divider 3, step 15: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_15 = { nr3_14, nq3_14[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_15 = { 1'b0, nx3_15 } - { 2'b00, n7_den_q };
+  wire ng3_15 = !nd3_15[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_15 = ng3_15 ? nd3_15[DenominatorWidth-1:0] : nx3_15[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_15 = { nq3_14[QuotientBits-2:0], ng3_15 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_15 = &{1'b0, nd3_15[DenominatorWidth], nx3_15[DenominatorWidth]};
+  // divider 3, step 16: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_16 = { n8_r3_q, n8_nq3_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_16 = { 1'b0, nx3_16 } - { 2'b00, n8_den_q };
+  wire ng3_16 = !nd3_16[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_16 = ng3_16 ? nd3_16[DenominatorWidth-1:0] : nx3_16[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_16 = { n8_nq3_q[QuotientBits-2:0], ng3_16 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_16 = &{1'b0, nd3_16[DenominatorWidth], nx3_16[DenominatorWidth]};
+  // divider 3, step 17: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_17 = { nr3_16, nq3_16[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_17 = { 1'b0, nx3_17 } - { 2'b00, n8_den_q };
+  wire ng3_17 = !nd3_17[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_17 = ng3_17 ? nd3_17[DenominatorWidth-1:0] : nx3_17[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_17 = { nq3_16[QuotientBits-2:0], ng3_17 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_17 = &{1'b0, nd3_17[DenominatorWidth], nx3_17[DenominatorWidth]};
+  // divider 3, step 18: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_18 = { n9_r3_q, n9_nq3_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_18 = { 1'b0, nx3_18 } - { 2'b00, n9_den_q };
+  wire ng3_18 = !nd3_18[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_18 = ng3_18 ? nd3_18[DenominatorWidth-1:0] : nx3_18[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_18 = { n9_nq3_q[QuotientBits-2:0], ng3_18 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_18 = &{1'b0, nd3_18[DenominatorWidth], nx3_18[DenominatorWidth]};
+  // divider 3, step 19: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_19 = { nr3_18, nq3_18[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_19 = { 1'b0, nx3_19 } - { 2'b00, n9_den_q };
+  wire ng3_19 = !nd3_19[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_19 = ng3_19 ? nd3_19[DenominatorWidth-1:0] : nx3_19[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_19 = { nq3_18[QuotientBits-2:0], ng3_19 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_19 = &{1'b0, nd3_19[DenominatorWidth], nx3_19[DenominatorWidth]};
+  // divider 3, step 20: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_20 = { n10_r3_q, n10_nq3_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_20 = { 1'b0, nx3_20 } - { 2'b00, n10_den_q };
+  wire ng3_20 = !nd3_20[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_20 = ng3_20 ? nd3_20[DenominatorWidth-1:0] : nx3_20[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_20 = { n10_nq3_q[QuotientBits-2:0], ng3_20 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_20 = &{1'b0, nd3_20[DenominatorWidth], nx3_20[DenominatorWidth]};
+  // divider 3, step 21: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_21 = { nr3_20, nq3_20[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_21 = { 1'b0, nx3_21 } - { 2'b00, n10_den_q };
+  wire ng3_21 = !nd3_21[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_21 = ng3_21 ? nd3_21[DenominatorWidth-1:0] : nx3_21[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_21 = { nq3_20[QuotientBits-2:0], ng3_21 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_21 = &{1'b0, nd3_21[DenominatorWidth], nx3_21[DenominatorWidth]};
+  // divider 3, step 22: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_22 = { n11_r3_q, n11_nq3_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_22 = { 1'b0, nx3_22 } - { 2'b00, n11_den_q };
+  wire ng3_22 = !nd3_22[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_22 = ng3_22 ? nd3_22[DenominatorWidth-1:0] : nx3_22[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_22 = { n11_nq3_q[QuotientBits-2:0], ng3_22 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_22 = &{1'b0, nd3_22[DenominatorWidth], nx3_22[DenominatorWidth]};
+  // divider 3, step 23: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_23 = { nr3_22, nq3_22[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_23 = { 1'b0, nx3_23 } - { 2'b00, n11_den_q };
+  wire ng3_23 = !nd3_23[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_23 = ng3_23 ? nd3_23[DenominatorWidth-1:0] : nx3_23[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_23 = { nq3_22[QuotientBits-2:0], ng3_23 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_23 = &{1'b0, nd3_23[DenominatorWidth], nx3_23[DenominatorWidth]};
+  // divider 3, step 24: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_24 = { n12_r3_q, n12_nq3_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_24 = { 1'b0, nx3_24 } - { 2'b00, n12_den_q };
+  wire ng3_24 = !nd3_24[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_24 = ng3_24 ? nd3_24[DenominatorWidth-1:0] : nx3_24[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_24 = { n12_nq3_q[QuotientBits-2:0], ng3_24 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_24 = &{1'b0, nd3_24[DenominatorWidth], nx3_24[DenominatorWidth]};
+  // divider 3, step 25: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_25 = { nr3_24, nq3_24[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_25 = { 1'b0, nx3_25 } - { 2'b00, n12_den_q };
+  wire ng3_25 = !nd3_25[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_25 = ng3_25 ? nd3_25[DenominatorWidth-1:0] : nx3_25[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_25 = { nq3_24[QuotientBits-2:0], ng3_25 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_25 = &{1'b0, nd3_25[DenominatorWidth], nx3_25[DenominatorWidth]};
+  // divider 3, step 26: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_26 = { n13_r3_q, n13_nq3_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_26 = { 1'b0, nx3_26 } - { 2'b00, n13_den_q };
+  wire ng3_26 = !nd3_26[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_26 = ng3_26 ? nd3_26[DenominatorWidth-1:0] : nx3_26[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_26 = { n13_nq3_q[QuotientBits-2:0], ng3_26 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_26 = &{1'b0, nd3_26[DenominatorWidth], nx3_26[DenominatorWidth]};
+  // divider 4, step 0: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_0 = { n0_r4_q, n0_nq4_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_0 = { 1'b0, nx4_0 } - { 2'b00, n0_den_q };
+  wire ng4_0 = !nd4_0[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_0 = ng4_0 ? nd4_0[DenominatorWidth-1:0] : nx4_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_0 = { n0_nq4_q[QuotientBits-2:0], ng4_0 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_0 = &{1'b0, nd4_0[DenominatorWidth], nx4_0[DenominatorWidth]};
+  // divider 4, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_1 = { nr4_0, nq4_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_1 = { 1'b0, nx4_1 } - { 2'b00, n0_den_q };
+  wire ng4_1 = !nd4_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_1 = ng4_1 ? nd4_1[DenominatorWidth-1:0] : nx4_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_1 = { nq4_0[QuotientBits-2:0], ng4_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_1 = &{1'b0, nd4_1[DenominatorWidth], nx4_1[DenominatorWidth]};
+  // divider 4, step 2: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_2 = { n1_r4_q, n1_nq4_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_2 = { 1'b0, nx4_2 } - { 2'b00, n1_den_q };
+  wire ng4_2 = !nd4_2[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_2 = ng4_2 ? nd4_2[DenominatorWidth-1:0] : nx4_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_2 = { n1_nq4_q[QuotientBits-2:0], ng4_2 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_2 = &{1'b0, nd4_2[DenominatorWidth], nx4_2[DenominatorWidth]};
+  // divider 4, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_3 = { nr4_2, nq4_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_3 = { 1'b0, nx4_3 } - { 2'b00, n1_den_q };
+  wire ng4_3 = !nd4_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_3 = ng4_3 ? nd4_3[DenominatorWidth-1:0] : nx4_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_3 = { nq4_2[QuotientBits-2:0], ng4_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_3 = &{1'b0, nd4_3[DenominatorWidth], nx4_3[DenominatorWidth]};
+  // divider 4, step 4: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_4 = { n2_r4_q, n2_nq4_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_4 = { 1'b0, nx4_4 } - { 2'b00, n2_den_q };
+  wire ng4_4 = !nd4_4[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_4 = ng4_4 ? nd4_4[DenominatorWidth-1:0] : nx4_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_4 = { n2_nq4_q[QuotientBits-2:0], ng4_4 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_4 = &{1'b0, nd4_4[DenominatorWidth], nx4_4[DenominatorWidth]};
+  // divider 4, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_5 = { nr4_4, nq4_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_5 = { 1'b0, nx4_5 } - { 2'b00, n2_den_q };
+  wire ng4_5 = !nd4_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_5 = ng4_5 ? nd4_5[DenominatorWidth-1:0] : nx4_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_5 = { nq4_4[QuotientBits-2:0], ng4_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_5 = &{1'b0, nd4_5[DenominatorWidth], nx4_5[DenominatorWidth]};
+  // divider 4, step 6: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_6 = { n3_r4_q, n3_nq4_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_6 = { 1'b0, nx4_6 } - { 2'b00, n3_den_q };
+  wire ng4_6 = !nd4_6[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_6 = ng4_6 ? nd4_6[DenominatorWidth-1:0] : nx4_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_6 = { n3_nq4_q[QuotientBits-2:0], ng4_6 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_6 = &{1'b0, nd4_6[DenominatorWidth], nx4_6[DenominatorWidth]};
+  // divider 4, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_7 = { nr4_6, nq4_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_7 = { 1'b0, nx4_7 } - { 2'b00, n3_den_q };
+  wire ng4_7 = !nd4_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_7 = ng4_7 ? nd4_7[DenominatorWidth-1:0] : nx4_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_7 = { nq4_6[QuotientBits-2:0], ng4_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_7 = &{1'b0, nd4_7[DenominatorWidth], nx4_7[DenominatorWidth]};
+  // divider 4, step 8: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_8 = { n4_r4_q, n4_nq4_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_8 = { 1'b0, nx4_8 } - { 2'b00, n4_den_q };
+  wire ng4_8 = !nd4_8[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_8 = ng4_8 ? nd4_8[DenominatorWidth-1:0] : nx4_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_8 = { n4_nq4_q[QuotientBits-2:0], ng4_8 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_8 = &{1'b0, nd4_8[DenominatorWidth], nx4_8[DenominatorWidth]};
+  // divider 4, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_9 = { nr4_8, nq4_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_9 = { 1'b0, nx4_9 } - { 2'b00, n4_den_q };
+  wire ng4_9 = !nd4_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_9 = ng4_9 ? nd4_9[DenominatorWidth-1:0] : nx4_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_9 = { nq4_8[QuotientBits-2:0], ng4_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_9 = &{1'b0, nd4_9[DenominatorWidth], nx4_9[DenominatorWidth]};
+  // divider 4, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_10 = { n5_r4_q, n5_nq4_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_10 = { 1'b0, nx4_10 } - { 2'b00, n5_den_q };
+  wire ng4_10 = !nd4_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_10 = ng4_10 ? nd4_10[DenominatorWidth-1:0] : nx4_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_10 = { n5_nq4_q[QuotientBits-2:0], ng4_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_10 = &{1'b0, nd4_10[DenominatorWidth], nx4_10[DenominatorWidth]};
+  // divider 4, step 11: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_11 = { nr4_10, nq4_10[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_11 = { 1'b0, nx4_11 } - { 2'b00, n5_den_q };
+  wire ng4_11 = !nd4_11[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_11 = ng4_11 ? nd4_11[DenominatorWidth-1:0] : nx4_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_11 = { nq4_10[QuotientBits-2:0], ng4_11 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_11 = &{1'b0, nd4_11[DenominatorWidth], nx4_11[DenominatorWidth]};
+  // divider 4, step 12: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_12 = { n6_r4_q, n6_nq4_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_12 = { 1'b0, nx4_12 } - { 2'b00, n6_den_q };
+  wire ng4_12 = !nd4_12[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_12 = ng4_12 ? nd4_12[DenominatorWidth-1:0] : nx4_12[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_12 = { n6_nq4_q[QuotientBits-2:0], ng4_12 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_12 = &{1'b0, nd4_12[DenominatorWidth], nx4_12[DenominatorWidth]};
+  // divider 4, step 13: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_13 = { nr4_12, nq4_12[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_13 = { 1'b0, nx4_13 } - { 2'b00, n6_den_q };
+  wire ng4_13 = !nd4_13[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_13 = ng4_13 ? nd4_13[DenominatorWidth-1:0] : nx4_13[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_13 = { nq4_12[QuotientBits-2:0], ng4_13 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_13 = &{1'b0, nd4_13[DenominatorWidth], nx4_13[DenominatorWidth]};
+  // divider 4, step 14: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_14 = { n7_r4_q, n7_nq4_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_14 = { 1'b0, nx4_14 } - { 2'b00, n7_den_q };
+  wire ng4_14 = !nd4_14[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_14 = ng4_14 ? nd4_14[DenominatorWidth-1:0] : nx4_14[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_14 = { n7_nq4_q[QuotientBits-2:0], ng4_14 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_14 = &{1'b0, nd4_14[DenominatorWidth], nx4_14[DenominatorWidth]};
+  // divider 4, step 15: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_15 = { nr4_14, nq4_14[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_15 = { 1'b0, nx4_15 } - { 2'b00, n7_den_q };
+  wire ng4_15 = !nd4_15[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_15 = ng4_15 ? nd4_15[DenominatorWidth-1:0] : nx4_15[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_15 = { nq4_14[QuotientBits-2:0], ng4_15 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_15 = &{1'b0, nd4_15[DenominatorWidth], nx4_15[DenominatorWidth]};
+  // divider 4, step 16: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_16 = { n8_r4_q, n8_nq4_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_16 = { 1'b0, nx4_16 } - { 2'b00, n8_den_q };
+  wire ng4_16 = !nd4_16[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_16 = ng4_16 ? nd4_16[DenominatorWidth-1:0] : nx4_16[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_16 = { n8_nq4_q[QuotientBits-2:0], ng4_16 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_16 = &{1'b0, nd4_16[DenominatorWidth], nx4_16[DenominatorWidth]};
+  // divider 4, step 17: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_17 = { nr4_16, nq4_16[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_17 = { 1'b0, nx4_17 } - { 2'b00, n8_den_q };
+  wire ng4_17 = !nd4_17[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_17 = ng4_17 ? nd4_17[DenominatorWidth-1:0] : nx4_17[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_17 = { nq4_16[QuotientBits-2:0], ng4_17 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_17 = &{1'b0, nd4_17[DenominatorWidth], nx4_17[DenominatorWidth]};
+  // divider 4, step 18: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_18 = { n9_r4_q, n9_nq4_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_18 = { 1'b0, nx4_18 } - { 2'b00, n9_den_q };
+  wire ng4_18 = !nd4_18[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_18 = ng4_18 ? nd4_18[DenominatorWidth-1:0] : nx4_18[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_18 = { n9_nq4_q[QuotientBits-2:0], ng4_18 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_18 = &{1'b0, nd4_18[DenominatorWidth], nx4_18[DenominatorWidth]};
+  // divider 4, step 19: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_19 = { nr4_18, nq4_18[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_19 = { 1'b0, nx4_19 } - { 2'b00, n9_den_q };
+  wire ng4_19 = !nd4_19[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_19 = ng4_19 ? nd4_19[DenominatorWidth-1:0] : nx4_19[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_19 = { nq4_18[QuotientBits-2:0], ng4_19 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_19 = &{1'b0, nd4_19[DenominatorWidth], nx4_19[DenominatorWidth]};
+  // divider 4, step 20: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_20 = { n10_r4_q, n10_nq4_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_20 = { 1'b0, nx4_20 } - { 2'b00, n10_den_q };
+  wire ng4_20 = !nd4_20[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_20 = ng4_20 ? nd4_20[DenominatorWidth-1:0] : nx4_20[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_20 = { n10_nq4_q[QuotientBits-2:0], ng4_20 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_20 = &{1'b0, nd4_20[DenominatorWidth], nx4_20[DenominatorWidth]};
+  // divider 4, step 21: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_21 = { nr4_20, nq4_20[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_21 = { 1'b0, nx4_21 } - { 2'b00, n10_den_q };
+  wire ng4_21 = !nd4_21[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_21 = ng4_21 ? nd4_21[DenominatorWidth-1:0] : nx4_21[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_21 = { nq4_20[QuotientBits-2:0], ng4_21 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_21 = &{1'b0, nd4_21[DenominatorWidth], nx4_21[DenominatorWidth]};
+  // divider 4, step 22: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_22 = { n11_r4_q, n11_nq4_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_22 = { 1'b0, nx4_22 } - { 2'b00, n11_den_q };
+  wire ng4_22 = !nd4_22[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_22 = ng4_22 ? nd4_22[DenominatorWidth-1:0] : nx4_22[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_22 = { n11_nq4_q[QuotientBits-2:0], ng4_22 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_22 = &{1'b0, nd4_22[DenominatorWidth], nx4_22[DenominatorWidth]};
+  // divider 4, step 23: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_23 = { nr4_22, nq4_22[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_23 = { 1'b0, nx4_23 } - { 2'b00, n11_den_q };
+  wire ng4_23 = !nd4_23[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_23 = ng4_23 ? nd4_23[DenominatorWidth-1:0] : nx4_23[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_23 = { nq4_22[QuotientBits-2:0], ng4_23 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_23 = &{1'b0, nd4_23[DenominatorWidth], nx4_23[DenominatorWidth]};
+  // divider 4, step 24: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_24 = { n12_r4_q, n12_nq4_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_24 = { 1'b0, nx4_24 } - { 2'b00, n12_den_q };
+  wire ng4_24 = !nd4_24[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_24 = ng4_24 ? nd4_24[DenominatorWidth-1:0] : nx4_24[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_24 = { n12_nq4_q[QuotientBits-2:0], ng4_24 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_24 = &{1'b0, nd4_24[DenominatorWidth], nx4_24[DenominatorWidth]};
+  // divider 4, step 25: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_25 = { nr4_24, nq4_24[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_25 = { 1'b0, nx4_25 } - { 2'b00, n12_den_q };
+  wire ng4_25 = !nd4_25[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_25 = ng4_25 ? nd4_25[DenominatorWidth-1:0] : nx4_25[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_25 = { nq4_24[QuotientBits-2:0], ng4_25 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_25 = &{1'b0, nd4_25[DenominatorWidth], nx4_25[DenominatorWidth]};
+  // divider 4, step 26: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_26 = { n13_r4_q, n13_nq4_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_26 = { 1'b0, nx4_26 } - { 2'b00, n13_den_q };
+  wire ng4_26 = !nd4_26[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_26 = ng4_26 ? nd4_26[DenominatorWidth-1:0] : nx4_26[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_26 = { n13_nq4_q[QuotientBits-2:0], ng4_26 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_26 = &{1'b0, nd4_26[DenominatorWidth], nx4_26[DenominatorWidth]};
+  // divider 5, step 0: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_0 = { n0_r5_q, n0_nq5_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_0 = { 1'b0, nx5_0 } - { 2'b00, n0_den_q };
+  wire ng5_0 = !nd5_0[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_0 = ng5_0 ? nd5_0[DenominatorWidth-1:0] : nx5_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_0 = { n0_nq5_q[QuotientBits-2:0], ng5_0 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_0 = &{1'b0, nd5_0[DenominatorWidth], nx5_0[DenominatorWidth]};
+  // divider 5, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_1 = { nr5_0, nq5_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_1 = { 1'b0, nx5_1 } - { 2'b00, n0_den_q };
+  wire ng5_1 = !nd5_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_1 = ng5_1 ? nd5_1[DenominatorWidth-1:0] : nx5_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_1 = { nq5_0[QuotientBits-2:0], ng5_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_1 = &{1'b0, nd5_1[DenominatorWidth], nx5_1[DenominatorWidth]};
+  // divider 5, step 2: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_2 = { n1_r5_q, n1_nq5_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_2 = { 1'b0, nx5_2 } - { 2'b00, n1_den_q };
+  wire ng5_2 = !nd5_2[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_2 = ng5_2 ? nd5_2[DenominatorWidth-1:0] : nx5_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_2 = { n1_nq5_q[QuotientBits-2:0], ng5_2 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_2 = &{1'b0, nd5_2[DenominatorWidth], nx5_2[DenominatorWidth]};
+  // divider 5, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_3 = { nr5_2, nq5_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_3 = { 1'b0, nx5_3 } - { 2'b00, n1_den_q };
+  wire ng5_3 = !nd5_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_3 = ng5_3 ? nd5_3[DenominatorWidth-1:0] : nx5_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_3 = { nq5_2[QuotientBits-2:0], ng5_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_3 = &{1'b0, nd5_3[DenominatorWidth], nx5_3[DenominatorWidth]};
+  // divider 5, step 4: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_4 = { n2_r5_q, n2_nq5_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_4 = { 1'b0, nx5_4 } - { 2'b00, n2_den_q };
+  wire ng5_4 = !nd5_4[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_4 = ng5_4 ? nd5_4[DenominatorWidth-1:0] : nx5_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_4 = { n2_nq5_q[QuotientBits-2:0], ng5_4 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_4 = &{1'b0, nd5_4[DenominatorWidth], nx5_4[DenominatorWidth]};
+  // divider 5, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_5 = { nr5_4, nq5_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_5 = { 1'b0, nx5_5 } - { 2'b00, n2_den_q };
+  wire ng5_5 = !nd5_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_5 = ng5_5 ? nd5_5[DenominatorWidth-1:0] : nx5_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_5 = { nq5_4[QuotientBits-2:0], ng5_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_5 = &{1'b0, nd5_5[DenominatorWidth], nx5_5[DenominatorWidth]};
+  // divider 5, step 6: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_6 = { n3_r5_q, n3_nq5_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_6 = { 1'b0, nx5_6 } - { 2'b00, n3_den_q };
+  wire ng5_6 = !nd5_6[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_6 = ng5_6 ? nd5_6[DenominatorWidth-1:0] : nx5_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_6 = { n3_nq5_q[QuotientBits-2:0], ng5_6 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_6 = &{1'b0, nd5_6[DenominatorWidth], nx5_6[DenominatorWidth]};
+  // divider 5, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_7 = { nr5_6, nq5_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_7 = { 1'b0, nx5_7 } - { 2'b00, n3_den_q };
+  wire ng5_7 = !nd5_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_7 = ng5_7 ? nd5_7[DenominatorWidth-1:0] : nx5_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_7 = { nq5_6[QuotientBits-2:0], ng5_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_7 = &{1'b0, nd5_7[DenominatorWidth], nx5_7[DenominatorWidth]};
+  // divider 5, step 8: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_8 = { n4_r5_q, n4_nq5_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_8 = { 1'b0, nx5_8 } - { 2'b00, n4_den_q };
+  wire ng5_8 = !nd5_8[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_8 = ng5_8 ? nd5_8[DenominatorWidth-1:0] : nx5_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_8 = { n4_nq5_q[QuotientBits-2:0], ng5_8 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_8 = &{1'b0, nd5_8[DenominatorWidth], nx5_8[DenominatorWidth]};
+  // divider 5, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_9 = { nr5_8, nq5_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_9 = { 1'b0, nx5_9 } - { 2'b00, n4_den_q };
+  wire ng5_9 = !nd5_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_9 = ng5_9 ? nd5_9[DenominatorWidth-1:0] : nx5_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_9 = { nq5_8[QuotientBits-2:0], ng5_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_9 = &{1'b0, nd5_9[DenominatorWidth], nx5_9[DenominatorWidth]};
+  // divider 5, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_10 = { n5_r5_q, n5_nq5_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_10 = { 1'b0, nx5_10 } - { 2'b00, n5_den_q };
+  wire ng5_10 = !nd5_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_10 = ng5_10 ? nd5_10[DenominatorWidth-1:0] : nx5_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_10 = { n5_nq5_q[QuotientBits-2:0], ng5_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_10 = &{1'b0, nd5_10[DenominatorWidth], nx5_10[DenominatorWidth]};
+  // divider 5, step 11: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_11 = { nr5_10, nq5_10[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_11 = { 1'b0, nx5_11 } - { 2'b00, n5_den_q };
+  wire ng5_11 = !nd5_11[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_11 = ng5_11 ? nd5_11[DenominatorWidth-1:0] : nx5_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_11 = { nq5_10[QuotientBits-2:0], ng5_11 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_11 = &{1'b0, nd5_11[DenominatorWidth], nx5_11[DenominatorWidth]};
+  // divider 5, step 12: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_12 = { n6_r5_q, n6_nq5_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_12 = { 1'b0, nx5_12 } - { 2'b00, n6_den_q };
+  wire ng5_12 = !nd5_12[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_12 = ng5_12 ? nd5_12[DenominatorWidth-1:0] : nx5_12[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_12 = { n6_nq5_q[QuotientBits-2:0], ng5_12 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_12 = &{1'b0, nd5_12[DenominatorWidth], nx5_12[DenominatorWidth]};
+  // divider 5, step 13: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_13 = { nr5_12, nq5_12[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_13 = { 1'b0, nx5_13 } - { 2'b00, n6_den_q };
+  wire ng5_13 = !nd5_13[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_13 = ng5_13 ? nd5_13[DenominatorWidth-1:0] : nx5_13[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_13 = { nq5_12[QuotientBits-2:0], ng5_13 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_13 = &{1'b0, nd5_13[DenominatorWidth], nx5_13[DenominatorWidth]};
+  // divider 5, step 14: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_14 = { n7_r5_q, n7_nq5_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_14 = { 1'b0, nx5_14 } - { 2'b00, n7_den_q };
+  wire ng5_14 = !nd5_14[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_14 = ng5_14 ? nd5_14[DenominatorWidth-1:0] : nx5_14[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_14 = { n7_nq5_q[QuotientBits-2:0], ng5_14 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_14 = &{1'b0, nd5_14[DenominatorWidth], nx5_14[DenominatorWidth]};
+  // divider 5, step 15: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_15 = { nr5_14, nq5_14[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_15 = { 1'b0, nx5_15 } - { 2'b00, n7_den_q };
+  wire ng5_15 = !nd5_15[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_15 = ng5_15 ? nd5_15[DenominatorWidth-1:0] : nx5_15[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_15 = { nq5_14[QuotientBits-2:0], ng5_15 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_15 = &{1'b0, nd5_15[DenominatorWidth], nx5_15[DenominatorWidth]};
+  // divider 5, step 16: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_16 = { n8_r5_q, n8_nq5_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_16 = { 1'b0, nx5_16 } - { 2'b00, n8_den_q };
+  wire ng5_16 = !nd5_16[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_16 = ng5_16 ? nd5_16[DenominatorWidth-1:0] : nx5_16[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_16 = { n8_nq5_q[QuotientBits-2:0], ng5_16 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_16 = &{1'b0, nd5_16[DenominatorWidth], nx5_16[DenominatorWidth]};
+  // divider 5, step 17: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_17 = { nr5_16, nq5_16[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_17 = { 1'b0, nx5_17 } - { 2'b00, n8_den_q };
+  wire ng5_17 = !nd5_17[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_17 = ng5_17 ? nd5_17[DenominatorWidth-1:0] : nx5_17[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_17 = { nq5_16[QuotientBits-2:0], ng5_17 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_17 = &{1'b0, nd5_17[DenominatorWidth], nx5_17[DenominatorWidth]};
+  // divider 5, step 18: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_18 = { n9_r5_q, n9_nq5_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_18 = { 1'b0, nx5_18 } - { 2'b00, n9_den_q };
+  wire ng5_18 = !nd5_18[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_18 = ng5_18 ? nd5_18[DenominatorWidth-1:0] : nx5_18[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_18 = { n9_nq5_q[QuotientBits-2:0], ng5_18 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_18 = &{1'b0, nd5_18[DenominatorWidth], nx5_18[DenominatorWidth]};
+  // divider 5, step 19: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_19 = { nr5_18, nq5_18[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_19 = { 1'b0, nx5_19 } - { 2'b00, n9_den_q };
+  wire ng5_19 = !nd5_19[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_19 = ng5_19 ? nd5_19[DenominatorWidth-1:0] : nx5_19[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_19 = { nq5_18[QuotientBits-2:0], ng5_19 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_19 = &{1'b0, nd5_19[DenominatorWidth], nx5_19[DenominatorWidth]};
+  // divider 5, step 20: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_20 = { n10_r5_q, n10_nq5_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_20 = { 1'b0, nx5_20 } - { 2'b00, n10_den_q };
+  wire ng5_20 = !nd5_20[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_20 = ng5_20 ? nd5_20[DenominatorWidth-1:0] : nx5_20[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_20 = { n10_nq5_q[QuotientBits-2:0], ng5_20 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_20 = &{1'b0, nd5_20[DenominatorWidth], nx5_20[DenominatorWidth]};
+  // divider 5, step 21: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_21 = { nr5_20, nq5_20[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_21 = { 1'b0, nx5_21 } - { 2'b00, n10_den_q };
+  wire ng5_21 = !nd5_21[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_21 = ng5_21 ? nd5_21[DenominatorWidth-1:0] : nx5_21[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_21 = { nq5_20[QuotientBits-2:0], ng5_21 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_21 = &{1'b0, nd5_21[DenominatorWidth], nx5_21[DenominatorWidth]};
+  // divider 5, step 22: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_22 = { n11_r5_q, n11_nq5_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_22 = { 1'b0, nx5_22 } - { 2'b00, n11_den_q };
+  wire ng5_22 = !nd5_22[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_22 = ng5_22 ? nd5_22[DenominatorWidth-1:0] : nx5_22[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_22 = { n11_nq5_q[QuotientBits-2:0], ng5_22 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_22 = &{1'b0, nd5_22[DenominatorWidth], nx5_22[DenominatorWidth]};
+  // divider 5, step 23: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_23 = { nr5_22, nq5_22[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_23 = { 1'b0, nx5_23 } - { 2'b00, n11_den_q };
+  wire ng5_23 = !nd5_23[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_23 = ng5_23 ? nd5_23[DenominatorWidth-1:0] : nx5_23[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_23 = { nq5_22[QuotientBits-2:0], ng5_23 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_23 = &{1'b0, nd5_23[DenominatorWidth], nx5_23[DenominatorWidth]};
+  // divider 5, step 24: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_24 = { n12_r5_q, n12_nq5_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_24 = { 1'b0, nx5_24 } - { 2'b00, n12_den_q };
+  wire ng5_24 = !nd5_24[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_24 = ng5_24 ? nd5_24[DenominatorWidth-1:0] : nx5_24[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_24 = { n12_nq5_q[QuotientBits-2:0], ng5_24 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_24 = &{1'b0, nd5_24[DenominatorWidth], nx5_24[DenominatorWidth]};
+  // divider 5, step 25: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_25 = { nr5_24, nq5_24[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_25 = { 1'b0, nx5_25 } - { 2'b00, n12_den_q };
+  wire ng5_25 = !nd5_25[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_25 = ng5_25 ? nd5_25[DenominatorWidth-1:0] : nx5_25[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_25 = { nq5_24[QuotientBits-2:0], ng5_25 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_25 = &{1'b0, nd5_25[DenominatorWidth], nx5_25[DenominatorWidth]};
+  // divider 5, step 26: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_26 = { n13_r5_q, n13_nq5_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_26 = { 1'b0, nx5_26 } - { 2'b00, n13_den_q };
+  wire ng5_26 = !nd5_26[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_26 = ng5_26 ? nd5_26[DenominatorWidth-1:0] : nx5_26[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_26 = { n13_nq5_q[QuotientBits-2:0], ng5_26 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_26 = &{1'b0, nd5_26[DenominatorWidth], nx5_26[DenominatorWidth]};
+  // divider 6, step 0: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_0 = { n0_r6_q, n0_nq6_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_0 = { 1'b0, nx6_0 } - { 2'b00, n0_den_q };
+  wire ng6_0 = !nd6_0[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_0 = ng6_0 ? nd6_0[DenominatorWidth-1:0] : nx6_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_0 = { n0_nq6_q[QuotientBits-2:0], ng6_0 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_0 = &{1'b0, nd6_0[DenominatorWidth], nx6_0[DenominatorWidth]};
+  // divider 6, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_1 = { nr6_0, nq6_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_1 = { 1'b0, nx6_1 } - { 2'b00, n0_den_q };
+  wire ng6_1 = !nd6_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_1 = ng6_1 ? nd6_1[DenominatorWidth-1:0] : nx6_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_1 = { nq6_0[QuotientBits-2:0], ng6_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_1 = &{1'b0, nd6_1[DenominatorWidth], nx6_1[DenominatorWidth]};
+  // divider 6, step 2: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_2 = { n1_r6_q, n1_nq6_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_2 = { 1'b0, nx6_2 } - { 2'b00, n1_den_q };
+  wire ng6_2 = !nd6_2[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_2 = ng6_2 ? nd6_2[DenominatorWidth-1:0] : nx6_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_2 = { n1_nq6_q[QuotientBits-2:0], ng6_2 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_2 = &{1'b0, nd6_2[DenominatorWidth], nx6_2[DenominatorWidth]};
+  // divider 6, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_3 = { nr6_2, nq6_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_3 = { 1'b0, nx6_3 } - { 2'b00, n1_den_q };
+  wire ng6_3 = !nd6_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_3 = ng6_3 ? nd6_3[DenominatorWidth-1:0] : nx6_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_3 = { nq6_2[QuotientBits-2:0], ng6_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_3 = &{1'b0, nd6_3[DenominatorWidth], nx6_3[DenominatorWidth]};
+  // divider 6, step 4: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_4 = { n2_r6_q, n2_nq6_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_4 = { 1'b0, nx6_4 } - { 2'b00, n2_den_q };
+  wire ng6_4 = !nd6_4[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_4 = ng6_4 ? nd6_4[DenominatorWidth-1:0] : nx6_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_4 = { n2_nq6_q[QuotientBits-2:0], ng6_4 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_4 = &{1'b0, nd6_4[DenominatorWidth], nx6_4[DenominatorWidth]};
+  // divider 6, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_5 = { nr6_4, nq6_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_5 = { 1'b0, nx6_5 } - { 2'b00, n2_den_q };
+  wire ng6_5 = !nd6_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_5 = ng6_5 ? nd6_5[DenominatorWidth-1:0] : nx6_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_5 = { nq6_4[QuotientBits-2:0], ng6_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_5 = &{1'b0, nd6_5[DenominatorWidth], nx6_5[DenominatorWidth]};
+  // divider 6, step 6: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_6 = { n3_r6_q, n3_nq6_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_6 = { 1'b0, nx6_6 } - { 2'b00, n3_den_q };
+  wire ng6_6 = !nd6_6[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_6 = ng6_6 ? nd6_6[DenominatorWidth-1:0] : nx6_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_6 = { n3_nq6_q[QuotientBits-2:0], ng6_6 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_6 = &{1'b0, nd6_6[DenominatorWidth], nx6_6[DenominatorWidth]};
+  // divider 6, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_7 = { nr6_6, nq6_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_7 = { 1'b0, nx6_7 } - { 2'b00, n3_den_q };
+  wire ng6_7 = !nd6_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_7 = ng6_7 ? nd6_7[DenominatorWidth-1:0] : nx6_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_7 = { nq6_6[QuotientBits-2:0], ng6_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_7 = &{1'b0, nd6_7[DenominatorWidth], nx6_7[DenominatorWidth]};
+  // divider 6, step 8: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_8 = { n4_r6_q, n4_nq6_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_8 = { 1'b0, nx6_8 } - { 2'b00, n4_den_q };
+  wire ng6_8 = !nd6_8[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_8 = ng6_8 ? nd6_8[DenominatorWidth-1:0] : nx6_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_8 = { n4_nq6_q[QuotientBits-2:0], ng6_8 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_8 = &{1'b0, nd6_8[DenominatorWidth], nx6_8[DenominatorWidth]};
+  // divider 6, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_9 = { nr6_8, nq6_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_9 = { 1'b0, nx6_9 } - { 2'b00, n4_den_q };
+  wire ng6_9 = !nd6_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_9 = ng6_9 ? nd6_9[DenominatorWidth-1:0] : nx6_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_9 = { nq6_8[QuotientBits-2:0], ng6_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_9 = &{1'b0, nd6_9[DenominatorWidth], nx6_9[DenominatorWidth]};
+  // divider 6, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_10 = { n5_r6_q, n5_nq6_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_10 = { 1'b0, nx6_10 } - { 2'b00, n5_den_q };
+  wire ng6_10 = !nd6_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_10 = ng6_10 ? nd6_10[DenominatorWidth-1:0] : nx6_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_10 = { n5_nq6_q[QuotientBits-2:0], ng6_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_10 = &{1'b0, nd6_10[DenominatorWidth], nx6_10[DenominatorWidth]};
+  // divider 6, step 11: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_11 = { nr6_10, nq6_10[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_11 = { 1'b0, nx6_11 } - { 2'b00, n5_den_q };
+  wire ng6_11 = !nd6_11[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_11 = ng6_11 ? nd6_11[DenominatorWidth-1:0] : nx6_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_11 = { nq6_10[QuotientBits-2:0], ng6_11 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_11 = &{1'b0, nd6_11[DenominatorWidth], nx6_11[DenominatorWidth]};
+  // divider 6, step 12: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_12 = { n6_r6_q, n6_nq6_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_12 = { 1'b0, nx6_12 } - { 2'b00, n6_den_q };
+  wire ng6_12 = !nd6_12[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_12 = ng6_12 ? nd6_12[DenominatorWidth-1:0] : nx6_12[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_12 = { n6_nq6_q[QuotientBits-2:0], ng6_12 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_12 = &{1'b0, nd6_12[DenominatorWidth], nx6_12[DenominatorWidth]};
+  // divider 6, step 13: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_13 = { nr6_12, nq6_12[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_13 = { 1'b0, nx6_13 } - { 2'b00, n6_den_q };
+  wire ng6_13 = !nd6_13[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_13 = ng6_13 ? nd6_13[DenominatorWidth-1:0] : nx6_13[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_13 = { nq6_12[QuotientBits-2:0], ng6_13 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_13 = &{1'b0, nd6_13[DenominatorWidth], nx6_13[DenominatorWidth]};
+  // divider 6, step 14: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_14 = { n7_r6_q, n7_nq6_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_14 = { 1'b0, nx6_14 } - { 2'b00, n7_den_q };
+  wire ng6_14 = !nd6_14[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_14 = ng6_14 ? nd6_14[DenominatorWidth-1:0] : nx6_14[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_14 = { n7_nq6_q[QuotientBits-2:0], ng6_14 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_14 = &{1'b0, nd6_14[DenominatorWidth], nx6_14[DenominatorWidth]};
+  // divider 6, step 15: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_15 = { nr6_14, nq6_14[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_15 = { 1'b0, nx6_15 } - { 2'b00, n7_den_q };
+  wire ng6_15 = !nd6_15[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_15 = ng6_15 ? nd6_15[DenominatorWidth-1:0] : nx6_15[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_15 = { nq6_14[QuotientBits-2:0], ng6_15 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_15 = &{1'b0, nd6_15[DenominatorWidth], nx6_15[DenominatorWidth]};
+  // divider 6, step 16: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_16 = { n8_r6_q, n8_nq6_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_16 = { 1'b0, nx6_16 } - { 2'b00, n8_den_q };
+  wire ng6_16 = !nd6_16[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_16 = ng6_16 ? nd6_16[DenominatorWidth-1:0] : nx6_16[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_16 = { n8_nq6_q[QuotientBits-2:0], ng6_16 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_16 = &{1'b0, nd6_16[DenominatorWidth], nx6_16[DenominatorWidth]};
+  // divider 6, step 17: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_17 = { nr6_16, nq6_16[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_17 = { 1'b0, nx6_17 } - { 2'b00, n8_den_q };
+  wire ng6_17 = !nd6_17[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_17 = ng6_17 ? nd6_17[DenominatorWidth-1:0] : nx6_17[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_17 = { nq6_16[QuotientBits-2:0], ng6_17 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_17 = &{1'b0, nd6_17[DenominatorWidth], nx6_17[DenominatorWidth]};
+  // divider 6, step 18: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_18 = { n9_r6_q, n9_nq6_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_18 = { 1'b0, nx6_18 } - { 2'b00, n9_den_q };
+  wire ng6_18 = !nd6_18[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_18 = ng6_18 ? nd6_18[DenominatorWidth-1:0] : nx6_18[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_18 = { n9_nq6_q[QuotientBits-2:0], ng6_18 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_18 = &{1'b0, nd6_18[DenominatorWidth], nx6_18[DenominatorWidth]};
+  // divider 6, step 19: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_19 = { nr6_18, nq6_18[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_19 = { 1'b0, nx6_19 } - { 2'b00, n9_den_q };
+  wire ng6_19 = !nd6_19[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_19 = ng6_19 ? nd6_19[DenominatorWidth-1:0] : nx6_19[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_19 = { nq6_18[QuotientBits-2:0], ng6_19 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_19 = &{1'b0, nd6_19[DenominatorWidth], nx6_19[DenominatorWidth]};
+  // divider 6, step 20: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_20 = { n10_r6_q, n10_nq6_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_20 = { 1'b0, nx6_20 } - { 2'b00, n10_den_q };
+  wire ng6_20 = !nd6_20[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_20 = ng6_20 ? nd6_20[DenominatorWidth-1:0] : nx6_20[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_20 = { n10_nq6_q[QuotientBits-2:0], ng6_20 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_20 = &{1'b0, nd6_20[DenominatorWidth], nx6_20[DenominatorWidth]};
+  // divider 6, step 21: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_21 = { nr6_20, nq6_20[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_21 = { 1'b0, nx6_21 } - { 2'b00, n10_den_q };
+  wire ng6_21 = !nd6_21[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_21 = ng6_21 ? nd6_21[DenominatorWidth-1:0] : nx6_21[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_21 = { nq6_20[QuotientBits-2:0], ng6_21 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_21 = &{1'b0, nd6_21[DenominatorWidth], nx6_21[DenominatorWidth]};
+  // divider 6, step 22: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_22 = { n11_r6_q, n11_nq6_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_22 = { 1'b0, nx6_22 } - { 2'b00, n11_den_q };
+  wire ng6_22 = !nd6_22[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_22 = ng6_22 ? nd6_22[DenominatorWidth-1:0] : nx6_22[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_22 = { n11_nq6_q[QuotientBits-2:0], ng6_22 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_22 = &{1'b0, nd6_22[DenominatorWidth], nx6_22[DenominatorWidth]};
+  // divider 6, step 23: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_23 = { nr6_22, nq6_22[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_23 = { 1'b0, nx6_23 } - { 2'b00, n11_den_q };
+  wire ng6_23 = !nd6_23[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_23 = ng6_23 ? nd6_23[DenominatorWidth-1:0] : nx6_23[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_23 = { nq6_22[QuotientBits-2:0], ng6_23 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_23 = &{1'b0, nd6_23[DenominatorWidth], nx6_23[DenominatorWidth]};
+  // divider 6, step 24: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_24 = { n12_r6_q, n12_nq6_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_24 = { 1'b0, nx6_24 } - { 2'b00, n12_den_q };
+  wire ng6_24 = !nd6_24[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_24 = ng6_24 ? nd6_24[DenominatorWidth-1:0] : nx6_24[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_24 = { n12_nq6_q[QuotientBits-2:0], ng6_24 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_24 = &{1'b0, nd6_24[DenominatorWidth], nx6_24[DenominatorWidth]};
+  // divider 6, step 25: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_25 = { nr6_24, nq6_24[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_25 = { 1'b0, nx6_25 } - { 2'b00, n12_den_q };
+  wire ng6_25 = !nd6_25[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_25 = ng6_25 ? nd6_25[DenominatorWidth-1:0] : nx6_25[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_25 = { nq6_24[QuotientBits-2:0], ng6_25 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_25 = &{1'b0, nd6_25[DenominatorWidth], nx6_25[DenominatorWidth]};
+  // divider 6, step 26: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_26 = { n13_r6_q, n13_nq6_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_26 = { 1'b0, nx6_26 } - { 2'b00, n13_den_q };
+  wire ng6_26 = !nd6_26[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_26 = ng6_26 ? nd6_26[DenominatorWidth-1:0] : nx6_26[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_26 = { n13_nq6_q[QuotientBits-2:0], ng6_26 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_26 = &{1'b0, nd6_26[DenominatorWidth], nx6_26[DenominatorWidth]};
+  // divider 7, step 0: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_0 = { n0_r7_q, n0_nq7_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_0 = { 1'b0, nx7_0 } - { 2'b00, n0_den_q };
+  wire ng7_0 = !nd7_0[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_0 = ng7_0 ? nd7_0[DenominatorWidth-1:0] : nx7_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_0 = { n0_nq7_q[QuotientBits-2:0], ng7_0 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_0 = &{1'b0, nd7_0[DenominatorWidth], nx7_0[DenominatorWidth]};
+  // divider 7, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_1 = { nr7_0, nq7_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_1 = { 1'b0, nx7_1 } - { 2'b00, n0_den_q };
+  wire ng7_1 = !nd7_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_1 = ng7_1 ? nd7_1[DenominatorWidth-1:0] : nx7_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_1 = { nq7_0[QuotientBits-2:0], ng7_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_1 = &{1'b0, nd7_1[DenominatorWidth], nx7_1[DenominatorWidth]};
+  // divider 7, step 2: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_2 = { n1_r7_q, n1_nq7_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_2 = { 1'b0, nx7_2 } - { 2'b00, n1_den_q };
+  wire ng7_2 = !nd7_2[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_2 = ng7_2 ? nd7_2[DenominatorWidth-1:0] : nx7_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_2 = { n1_nq7_q[QuotientBits-2:0], ng7_2 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_2 = &{1'b0, nd7_2[DenominatorWidth], nx7_2[DenominatorWidth]};
+  // divider 7, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_3 = { nr7_2, nq7_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_3 = { 1'b0, nx7_3 } - { 2'b00, n1_den_q };
+  wire ng7_3 = !nd7_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_3 = ng7_3 ? nd7_3[DenominatorWidth-1:0] : nx7_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_3 = { nq7_2[QuotientBits-2:0], ng7_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_3 = &{1'b0, nd7_3[DenominatorWidth], nx7_3[DenominatorWidth]};
+  // divider 7, step 4: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_4 = { n2_r7_q, n2_nq7_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_4 = { 1'b0, nx7_4 } - { 2'b00, n2_den_q };
+  wire ng7_4 = !nd7_4[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_4 = ng7_4 ? nd7_4[DenominatorWidth-1:0] : nx7_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_4 = { n2_nq7_q[QuotientBits-2:0], ng7_4 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_4 = &{1'b0, nd7_4[DenominatorWidth], nx7_4[DenominatorWidth]};
+  // divider 7, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_5 = { nr7_4, nq7_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_5 = { 1'b0, nx7_5 } - { 2'b00, n2_den_q };
+  wire ng7_5 = !nd7_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_5 = ng7_5 ? nd7_5[DenominatorWidth-1:0] : nx7_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_5 = { nq7_4[QuotientBits-2:0], ng7_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_5 = &{1'b0, nd7_5[DenominatorWidth], nx7_5[DenominatorWidth]};
+  // divider 7, step 6: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_6 = { n3_r7_q, n3_nq7_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_6 = { 1'b0, nx7_6 } - { 2'b00, n3_den_q };
+  wire ng7_6 = !nd7_6[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_6 = ng7_6 ? nd7_6[DenominatorWidth-1:0] : nx7_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_6 = { n3_nq7_q[QuotientBits-2:0], ng7_6 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_6 = &{1'b0, nd7_6[DenominatorWidth], nx7_6[DenominatorWidth]};
+  // divider 7, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_7 = { nr7_6, nq7_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_7 = { 1'b0, nx7_7 } - { 2'b00, n3_den_q };
+  wire ng7_7 = !nd7_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_7 = ng7_7 ? nd7_7[DenominatorWidth-1:0] : nx7_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_7 = { nq7_6[QuotientBits-2:0], ng7_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_7 = &{1'b0, nd7_7[DenominatorWidth], nx7_7[DenominatorWidth]};
+  // divider 7, step 8: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_8 = { n4_r7_q, n4_nq7_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_8 = { 1'b0, nx7_8 } - { 2'b00, n4_den_q };
+  wire ng7_8 = !nd7_8[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_8 = ng7_8 ? nd7_8[DenominatorWidth-1:0] : nx7_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_8 = { n4_nq7_q[QuotientBits-2:0], ng7_8 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_8 = &{1'b0, nd7_8[DenominatorWidth], nx7_8[DenominatorWidth]};
+  // divider 7, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_9 = { nr7_8, nq7_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_9 = { 1'b0, nx7_9 } - { 2'b00, n4_den_q };
+  wire ng7_9 = !nd7_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_9 = ng7_9 ? nd7_9[DenominatorWidth-1:0] : nx7_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_9 = { nq7_8[QuotientBits-2:0], ng7_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_9 = &{1'b0, nd7_9[DenominatorWidth], nx7_9[DenominatorWidth]};
+  // divider 7, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_10 = { n5_r7_q, n5_nq7_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_10 = { 1'b0, nx7_10 } - { 2'b00, n5_den_q };
+  wire ng7_10 = !nd7_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_10 = ng7_10 ? nd7_10[DenominatorWidth-1:0] : nx7_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_10 = { n5_nq7_q[QuotientBits-2:0], ng7_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_10 = &{1'b0, nd7_10[DenominatorWidth], nx7_10[DenominatorWidth]};
+  // divider 7, step 11: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_11 = { nr7_10, nq7_10[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_11 = { 1'b0, nx7_11 } - { 2'b00, n5_den_q };
+  wire ng7_11 = !nd7_11[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_11 = ng7_11 ? nd7_11[DenominatorWidth-1:0] : nx7_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_11 = { nq7_10[QuotientBits-2:0], ng7_11 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_11 = &{1'b0, nd7_11[DenominatorWidth], nx7_11[DenominatorWidth]};
+  // divider 7, step 12: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_12 = { n6_r7_q, n6_nq7_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_12 = { 1'b0, nx7_12 } - { 2'b00, n6_den_q };
+  wire ng7_12 = !nd7_12[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_12 = ng7_12 ? nd7_12[DenominatorWidth-1:0] : nx7_12[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_12 = { n6_nq7_q[QuotientBits-2:0], ng7_12 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_12 = &{1'b0, nd7_12[DenominatorWidth], nx7_12[DenominatorWidth]};
+  // divider 7, step 13: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_13 = { nr7_12, nq7_12[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_13 = { 1'b0, nx7_13 } - { 2'b00, n6_den_q };
+  wire ng7_13 = !nd7_13[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_13 = ng7_13 ? nd7_13[DenominatorWidth-1:0] : nx7_13[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_13 = { nq7_12[QuotientBits-2:0], ng7_13 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_13 = &{1'b0, nd7_13[DenominatorWidth], nx7_13[DenominatorWidth]};
+  // divider 7, step 14: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_14 = { n7_r7_q, n7_nq7_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_14 = { 1'b0, nx7_14 } - { 2'b00, n7_den_q };
+  wire ng7_14 = !nd7_14[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_14 = ng7_14 ? nd7_14[DenominatorWidth-1:0] : nx7_14[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_14 = { n7_nq7_q[QuotientBits-2:0], ng7_14 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_14 = &{1'b0, nd7_14[DenominatorWidth], nx7_14[DenominatorWidth]};
+  // divider 7, step 15: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_15 = { nr7_14, nq7_14[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_15 = { 1'b0, nx7_15 } - { 2'b00, n7_den_q };
+  wire ng7_15 = !nd7_15[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_15 = ng7_15 ? nd7_15[DenominatorWidth-1:0] : nx7_15[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_15 = { nq7_14[QuotientBits-2:0], ng7_15 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_15 = &{1'b0, nd7_15[DenominatorWidth], nx7_15[DenominatorWidth]};
+  // divider 7, step 16: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_16 = { n8_r7_q, n8_nq7_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_16 = { 1'b0, nx7_16 } - { 2'b00, n8_den_q };
+  wire ng7_16 = !nd7_16[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_16 = ng7_16 ? nd7_16[DenominatorWidth-1:0] : nx7_16[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_16 = { n8_nq7_q[QuotientBits-2:0], ng7_16 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_16 = &{1'b0, nd7_16[DenominatorWidth], nx7_16[DenominatorWidth]};
+  // divider 7, step 17: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_17 = { nr7_16, nq7_16[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_17 = { 1'b0, nx7_17 } - { 2'b00, n8_den_q };
+  wire ng7_17 = !nd7_17[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_17 = ng7_17 ? nd7_17[DenominatorWidth-1:0] : nx7_17[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_17 = { nq7_16[QuotientBits-2:0], ng7_17 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_17 = &{1'b0, nd7_17[DenominatorWidth], nx7_17[DenominatorWidth]};
+  // divider 7, step 18: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_18 = { n9_r7_q, n9_nq7_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_18 = { 1'b0, nx7_18 } - { 2'b00, n9_den_q };
+  wire ng7_18 = !nd7_18[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_18 = ng7_18 ? nd7_18[DenominatorWidth-1:0] : nx7_18[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_18 = { n9_nq7_q[QuotientBits-2:0], ng7_18 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_18 = &{1'b0, nd7_18[DenominatorWidth], nx7_18[DenominatorWidth]};
+  // divider 7, step 19: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_19 = { nr7_18, nq7_18[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_19 = { 1'b0, nx7_19 } - { 2'b00, n9_den_q };
+  wire ng7_19 = !nd7_19[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_19 = ng7_19 ? nd7_19[DenominatorWidth-1:0] : nx7_19[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_19 = { nq7_18[QuotientBits-2:0], ng7_19 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_19 = &{1'b0, nd7_19[DenominatorWidth], nx7_19[DenominatorWidth]};
+  // divider 7, step 20: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_20 = { n10_r7_q, n10_nq7_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_20 = { 1'b0, nx7_20 } - { 2'b00, n10_den_q };
+  wire ng7_20 = !nd7_20[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_20 = ng7_20 ? nd7_20[DenominatorWidth-1:0] : nx7_20[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_20 = { n10_nq7_q[QuotientBits-2:0], ng7_20 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_20 = &{1'b0, nd7_20[DenominatorWidth], nx7_20[DenominatorWidth]};
+  // divider 7, step 21: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_21 = { nr7_20, nq7_20[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_21 = { 1'b0, nx7_21 } - { 2'b00, n10_den_q };
+  wire ng7_21 = !nd7_21[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_21 = ng7_21 ? nd7_21[DenominatorWidth-1:0] : nx7_21[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_21 = { nq7_20[QuotientBits-2:0], ng7_21 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_21 = &{1'b0, nd7_21[DenominatorWidth], nx7_21[DenominatorWidth]};
+  // divider 7, step 22: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_22 = { n11_r7_q, n11_nq7_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_22 = { 1'b0, nx7_22 } - { 2'b00, n11_den_q };
+  wire ng7_22 = !nd7_22[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_22 = ng7_22 ? nd7_22[DenominatorWidth-1:0] : nx7_22[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_22 = { n11_nq7_q[QuotientBits-2:0], ng7_22 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_22 = &{1'b0, nd7_22[DenominatorWidth], nx7_22[DenominatorWidth]};
+  // divider 7, step 23: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_23 = { nr7_22, nq7_22[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_23 = { 1'b0, nx7_23 } - { 2'b00, n11_den_q };
+  wire ng7_23 = !nd7_23[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_23 = ng7_23 ? nd7_23[DenominatorWidth-1:0] : nx7_23[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_23 = { nq7_22[QuotientBits-2:0], ng7_23 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_23 = &{1'b0, nd7_23[DenominatorWidth], nx7_23[DenominatorWidth]};
+  // divider 7, step 24: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_24 = { n12_r7_q, n12_nq7_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_24 = { 1'b0, nx7_24 } - { 2'b00, n12_den_q };
+  wire ng7_24 = !nd7_24[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_24 = ng7_24 ? nd7_24[DenominatorWidth-1:0] : nx7_24[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_24 = { n12_nq7_q[QuotientBits-2:0], ng7_24 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_24 = &{1'b0, nd7_24[DenominatorWidth], nx7_24[DenominatorWidth]};
+  // divider 7, step 25: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_25 = { nr7_24, nq7_24[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_25 = { 1'b0, nx7_25 } - { 2'b00, n12_den_q };
+  wire ng7_25 = !nd7_25[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_25 = ng7_25 ? nd7_25[DenominatorWidth-1:0] : nx7_25[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_25 = { nq7_24[QuotientBits-2:0], ng7_25 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_25 = &{1'b0, nd7_25[DenominatorWidth], nx7_25[DenominatorWidth]};
+  // divider 7, step 26: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_26 = { n13_r7_q, n13_nq7_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_26 = { 1'b0, nx7_26 } - { 2'b00, n13_den_q };
+  wire ng7_26 = !nd7_26[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_26 = ng7_26 ? nd7_26[DenominatorWidth-1:0] : nx7_26[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_26 = { n13_nq7_q[QuotientBits-2:0], ng7_26 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_26 = &{1'b0, nd7_26[DenominatorWidth], nx7_26[DenominatorWidth]};
+  // Divider 0, rounding half away from zero: (q + 1) >> 1, then the sign.
+  wire [QuotientBits:0] qp0 = { 1'b0, n14_nq0_q } + 28'd1;
+  wire [QuotientBits-1:0] omag0 = qp0[QuotientBits:1];
+  wire unused_qp0 = &{1'b0, qp0[0]};
+  wire [OutputWidth-1:0] omag_x0 = omag0;
+  wire [OutputWidth-1:0] oval0 = n14_neg0_q ? (27'd0 - omag_x0) : omag_x0;
+  // Divider 1, rounding half away from zero: (q + 1) >> 1, then the sign.
+  wire [QuotientBits:0] qp1 = { 1'b0, n14_nq1_q } + 28'd1;
+  wire [QuotientBits-1:0] omag1 = qp1[QuotientBits:1];
+  wire unused_qp1 = &{1'b0, qp1[0]};
+  wire [OutputWidth-1:0] omag_x1 = omag1;
+  wire [OutputWidth-1:0] oval1 = n14_neg1_q ? (27'd0 - omag_x1) : omag_x1;
+  // Divider 2, rounding half away from zero: (q + 1) >> 1, then the sign.
+  wire [QuotientBits:0] qp2 = { 1'b0, n14_nq2_q } + 28'd1;
+  wire [QuotientBits-1:0] omag2 = qp2[QuotientBits:1];
+  wire unused_qp2 = &{1'b0, qp2[0]};
+  wire [OutputWidth-1:0] omag_x2 = omag2;
+  wire [OutputWidth-1:0] oval2 = n14_neg2_q ? (27'd0 - omag_x2) : omag_x2;
+  // Divider 3, rounding half away from zero: (q + 1) >> 1, then the sign.
+  wire [QuotientBits:0] qp3 = { 1'b0, n14_nq3_q } + 28'd1;
+  wire [QuotientBits-1:0] omag3 = qp3[QuotientBits:1];
+  wire unused_qp3 = &{1'b0, qp3[0]};
+  wire [OutputWidth-1:0] omag_x3 = omag3;
+  wire [OutputWidth-1:0] oval3 = n14_neg3_q ? (27'd0 - omag_x3) : omag_x3;
+  // Divider 4, rounding half away from zero: (q + 1) >> 1, then the sign.
+  wire [QuotientBits:0] qp4 = { 1'b0, n14_nq4_q } + 28'd1;
+  wire [QuotientBits-1:0] omag4 = qp4[QuotientBits:1];
+  wire unused_qp4 = &{1'b0, qp4[0]};
+  wire [OutputWidth-1:0] omag_x4 = omag4;
+  wire [OutputWidth-1:0] oval4 = n14_neg4_q ? (27'd0 - omag_x4) : omag_x4;
+  // Divider 5, rounding half away from zero: (q + 1) >> 1, then the sign.
+  wire [QuotientBits:0] qp5 = { 1'b0, n14_nq5_q } + 28'd1;
+  wire [QuotientBits-1:0] omag5 = qp5[QuotientBits:1];
+  wire unused_qp5 = &{1'b0, qp5[0]};
+  wire [OutputWidth-1:0] omag_x5 = omag5;
+  wire [OutputWidth-1:0] oval5 = n14_neg5_q ? (27'd0 - omag_x5) : omag_x5;
+  // Divider 6, rounding half away from zero: (q + 1) >> 1, then the sign.
+  wire [QuotientBits:0] qp6 = { 1'b0, n14_nq6_q } + 28'd1;
+  wire [QuotientBits-1:0] omag6 = qp6[QuotientBits:1];
+  wire unused_qp6 = &{1'b0, qp6[0]};
+  wire [OutputWidth-1:0] omag_x6 = omag6;
+  wire [OutputWidth-1:0] oval6 = n14_neg6_q ? (27'd0 - omag_x6) : omag_x6;
+  // Divider 7, rounding half away from zero: (q + 1) >> 1, then the sign.
+  wire [QuotientBits:0] qp7 = { 1'b0, n14_nq7_q } + 28'd1;
+  wire [QuotientBits-1:0] omag7 = qp7[QuotientBits:1];
+  wire unused_qp7 = &{1'b0, qp7[0]};
+  wire [OutputWidth-1:0] omag_x7 = omag7;
+  wire [OutputWidth-1:0] oval7 = n14_neg7_q ? (27'd0 - omag_x7) : omag_x7;
   reg [OutputWidth-1:0] res0_q;
   reg [OutputWidth-1:0] res1_q;
   reg [OutputWidth-1:0] res2_q;
@@ -1859,13 +3742,13 @@ module a3_onepass_online (
     end
     if (merge) begin
       mpend_d = 1'b0;
-      dr_left_d = 7'd64;
+      dr_left_d = 4'd8;
     end else begin
       if (mreq_q) begin
         mpend_d = 1'b1;
       end
       if (issue) begin
-        dr_left_d = dr_left_q - 7'd1;
+        dr_left_d = dr_left_q - 4'd1;
       end
     end
   end
@@ -1910,7 +3793,7 @@ module a3_onepass_online (
       x8_end_q <= 1'b0;
       mreq_q <= 1'b0;
       mpend_q <= 1'b0;
-      dr_left_q <= 7'd0;
+      dr_left_q <= 4'd0;
       n0_valid_q <= 1'b0;
       n0_last_q <= 1'b0;
       n1_valid_q <= 1'b0;
@@ -2871,200 +4754,508 @@ module a3_onepass_online (
       dr63_q <= acc0_63_q + acc1_63_q;
       dr_sum_q <= sum0_q + sum1_q;
     end else if (issue) begin
-      dr0_q <= dr1_q;
-      dr1_q <= dr2_q;
-      dr2_q <= dr3_q;
-      dr3_q <= dr4_q;
-      dr4_q <= dr5_q;
-      dr5_q <= dr6_q;
-      dr6_q <= dr7_q;
-      dr7_q <= dr8_q;
-      dr8_q <= dr9_q;
-      dr9_q <= dr10_q;
-      dr10_q <= dr11_q;
-      dr11_q <= dr12_q;
-      dr12_q <= dr13_q;
-      dr13_q <= dr14_q;
-      dr14_q <= dr15_q;
-      dr15_q <= dr16_q;
-      dr16_q <= dr17_q;
-      dr17_q <= dr18_q;
-      dr18_q <= dr19_q;
-      dr19_q <= dr20_q;
-      dr20_q <= dr21_q;
-      dr21_q <= dr22_q;
-      dr22_q <= dr23_q;
-      dr23_q <= dr24_q;
-      dr24_q <= dr25_q;
-      dr25_q <= dr26_q;
-      dr26_q <= dr27_q;
-      dr27_q <= dr28_q;
-      dr28_q <= dr29_q;
-      dr29_q <= dr30_q;
-      dr30_q <= dr31_q;
-      dr31_q <= dr32_q;
-      dr32_q <= dr33_q;
-      dr33_q <= dr34_q;
-      dr34_q <= dr35_q;
-      dr35_q <= dr36_q;
-      dr36_q <= dr37_q;
-      dr37_q <= dr38_q;
-      dr38_q <= dr39_q;
-      dr39_q <= dr40_q;
-      dr40_q <= dr41_q;
-      dr41_q <= dr42_q;
-      dr42_q <= dr43_q;
-      dr43_q <= dr44_q;
-      dr44_q <= dr45_q;
-      dr45_q <= dr46_q;
-      dr46_q <= dr47_q;
-      dr47_q <= dr48_q;
-      dr48_q <= dr49_q;
-      dr49_q <= dr50_q;
-      dr50_q <= dr51_q;
-      dr51_q <= dr52_q;
-      dr52_q <= dr53_q;
-      dr53_q <= dr54_q;
-      dr54_q <= dr55_q;
-      dr55_q <= dr56_q;
-      dr56_q <= dr57_q;
-      dr57_q <= dr58_q;
-      dr58_q <= dr59_q;
-      dr59_q <= dr60_q;
-      dr60_q <= dr61_q;
-      dr61_q <= dr62_q;
-      dr62_q <= dr63_q;
+      dr0_q <= dr8_q;
+      dr1_q <= dr9_q;
+      dr2_q <= dr10_q;
+      dr3_q <= dr11_q;
+      dr4_q <= dr12_q;
+      dr5_q <= dr13_q;
+      dr6_q <= dr14_q;
+      dr7_q <= dr15_q;
+      dr8_q <= dr16_q;
+      dr9_q <= dr17_q;
+      dr10_q <= dr18_q;
+      dr11_q <= dr19_q;
+      dr12_q <= dr20_q;
+      dr13_q <= dr21_q;
+      dr14_q <= dr22_q;
+      dr15_q <= dr23_q;
+      dr16_q <= dr24_q;
+      dr17_q <= dr25_q;
+      dr18_q <= dr26_q;
+      dr19_q <= dr27_q;
+      dr20_q <= dr28_q;
+      dr21_q <= dr29_q;
+      dr22_q <= dr30_q;
+      dr23_q <= dr31_q;
+      dr24_q <= dr32_q;
+      dr25_q <= dr33_q;
+      dr26_q <= dr34_q;
+      dr27_q <= dr35_q;
+      dr28_q <= dr36_q;
+      dr29_q <= dr37_q;
+      dr30_q <= dr38_q;
+      dr31_q <= dr39_q;
+      dr32_q <= dr40_q;
+      dr33_q <= dr41_q;
+      dr34_q <= dr42_q;
+      dr35_q <= dr43_q;
+      dr36_q <= dr44_q;
+      dr37_q <= dr45_q;
+      dr38_q <= dr46_q;
+      dr39_q <= dr47_q;
+      dr40_q <= dr48_q;
+      dr41_q <= dr49_q;
+      dr42_q <= dr50_q;
+      dr43_q <= dr51_q;
+      dr44_q <= dr52_q;
+      dr45_q <= dr53_q;
+      dr46_q <= dr54_q;
+      dr47_q <= dr55_q;
+      dr48_q <= dr56_q;
+      dr49_q <= dr57_q;
+      dr50_q <= dr58_q;
+      dr51_q <= dr59_q;
+      dr52_q <= dr60_q;
+      dr53_q <= dr61_q;
+      dr54_q <= dr62_q;
+      dr55_q <= dr63_q;
     end
-    n0_neg_q <= dr0_q[AccWidth-1];
     n0_den_q <= den;
-    n0_r_q <= {{9{1'b0}}, num[34:27]};
-    n0_nq_q <= num[QuotientBits-1:0];
-    n1_neg_q <= n0_neg_q;
+    n0_neg0_q <= dr0_q[AccWidth-1];
+    n0_r0_q <= { {9{1'b0}}, num0[34:27] };
+    n0_nq0_q <= num0[QuotientBits-1:0];
+    n0_neg1_q <= dr1_q[AccWidth-1];
+    n0_r1_q <= { {9{1'b0}}, num1[34:27] };
+    n0_nq1_q <= num1[QuotientBits-1:0];
+    n0_neg2_q <= dr2_q[AccWidth-1];
+    n0_r2_q <= { {9{1'b0}}, num2[34:27] };
+    n0_nq2_q <= num2[QuotientBits-1:0];
+    n0_neg3_q <= dr3_q[AccWidth-1];
+    n0_r3_q <= { {9{1'b0}}, num3[34:27] };
+    n0_nq3_q <= num3[QuotientBits-1:0];
+    n0_neg4_q <= dr4_q[AccWidth-1];
+    n0_r4_q <= { {9{1'b0}}, num4[34:27] };
+    n0_nq4_q <= num4[QuotientBits-1:0];
+    n0_neg5_q <= dr5_q[AccWidth-1];
+    n0_r5_q <= { {9{1'b0}}, num5[34:27] };
+    n0_nq5_q <= num5[QuotientBits-1:0];
+    n0_neg6_q <= dr6_q[AccWidth-1];
+    n0_r6_q <= { {9{1'b0}}, num6[34:27] };
+    n0_nq6_q <= num6[QuotientBits-1:0];
+    n0_neg7_q <= dr7_q[AccWidth-1];
+    n0_r7_q <= { {9{1'b0}}, num7[34:27] };
+    n0_nq7_q <= num7[QuotientBits-1:0];
     n1_den_q <= n0_den_q;
-    n1_r_q <= nr1;
-    n1_nq_q <= nq1;
-    n2_neg_q <= n1_neg_q;
     n2_den_q <= n1_den_q;
-    n2_r_q <= nr3;
-    n2_nq_q <= nq3;
-    n3_neg_q <= n2_neg_q;
     n3_den_q <= n2_den_q;
-    n3_r_q <= nr5;
-    n3_nq_q <= nq5;
-    n4_neg_q <= n3_neg_q;
     n4_den_q <= n3_den_q;
-    n4_r_q <= nr7;
-    n4_nq_q <= nq7;
-    n5_neg_q <= n4_neg_q;
     n5_den_q <= n4_den_q;
-    n5_r_q <= nr9;
-    n5_nq_q <= nq9;
-    n6_neg_q <= n5_neg_q;
     n6_den_q <= n5_den_q;
-    n6_r_q <= nr11;
-    n6_nq_q <= nq11;
-    n7_neg_q <= n6_neg_q;
     n7_den_q <= n6_den_q;
-    n7_r_q <= nr13;
-    n7_nq_q <= nq13;
-    n8_neg_q <= n7_neg_q;
     n8_den_q <= n7_den_q;
-    n8_r_q <= nr15;
-    n8_nq_q <= nq15;
-    n9_neg_q <= n8_neg_q;
     n9_den_q <= n8_den_q;
-    n9_r_q <= nr17;
-    n9_nq_q <= nq17;
-    n10_neg_q <= n9_neg_q;
     n10_den_q <= n9_den_q;
-    n10_r_q <= nr19;
-    n10_nq_q <= nq19;
-    n11_neg_q <= n10_neg_q;
     n11_den_q <= n10_den_q;
-    n11_r_q <= nr21;
-    n11_nq_q <= nq21;
-    n12_neg_q <= n11_neg_q;
     n12_den_q <= n11_den_q;
-    n12_r_q <= nr23;
-    n12_nq_q <= nq23;
-    n13_neg_q <= n12_neg_q;
     n13_den_q <= n12_den_q;
-    n13_r_q <= nr25;
-    n13_nq_q <= nq25;
-    n14_neg_q <= n13_neg_q;
     n14_den_q <= n13_den_q;
-    n14_r_q <= nr26;
-    n14_nq_q <= nq26;
+    n1_neg0_q <= n0_neg0_q;
+    n1_r0_q <= nr0_1;
+    n1_nq0_q <= nq0_1;
+    n2_neg0_q <= n1_neg0_q;
+    n2_r0_q <= nr0_3;
+    n2_nq0_q <= nq0_3;
+    n3_neg0_q <= n2_neg0_q;
+    n3_r0_q <= nr0_5;
+    n3_nq0_q <= nq0_5;
+    n4_neg0_q <= n3_neg0_q;
+    n4_r0_q <= nr0_7;
+    n4_nq0_q <= nq0_7;
+    n5_neg0_q <= n4_neg0_q;
+    n5_r0_q <= nr0_9;
+    n5_nq0_q <= nq0_9;
+    n6_neg0_q <= n5_neg0_q;
+    n6_r0_q <= nr0_11;
+    n6_nq0_q <= nq0_11;
+    n7_neg0_q <= n6_neg0_q;
+    n7_r0_q <= nr0_13;
+    n7_nq0_q <= nq0_13;
+    n8_neg0_q <= n7_neg0_q;
+    n8_r0_q <= nr0_15;
+    n8_nq0_q <= nq0_15;
+    n9_neg0_q <= n8_neg0_q;
+    n9_r0_q <= nr0_17;
+    n9_nq0_q <= nq0_17;
+    n10_neg0_q <= n9_neg0_q;
+    n10_r0_q <= nr0_19;
+    n10_nq0_q <= nq0_19;
+    n11_neg0_q <= n10_neg0_q;
+    n11_r0_q <= nr0_21;
+    n11_nq0_q <= nq0_21;
+    n12_neg0_q <= n11_neg0_q;
+    n12_r0_q <= nr0_23;
+    n12_nq0_q <= nq0_23;
+    n13_neg0_q <= n12_neg0_q;
+    n13_r0_q <= nr0_25;
+    n13_nq0_q <= nq0_25;
+    n14_neg0_q <= n13_neg0_q;
+    n14_r0_q <= nr0_26;
+    n14_nq0_q <= nq0_26;
+    n1_neg1_q <= n0_neg1_q;
+    n1_r1_q <= nr1_1;
+    n1_nq1_q <= nq1_1;
+    n2_neg1_q <= n1_neg1_q;
+    n2_r1_q <= nr1_3;
+    n2_nq1_q <= nq1_3;
+    n3_neg1_q <= n2_neg1_q;
+    n3_r1_q <= nr1_5;
+    n3_nq1_q <= nq1_5;
+    n4_neg1_q <= n3_neg1_q;
+    n4_r1_q <= nr1_7;
+    n4_nq1_q <= nq1_7;
+    n5_neg1_q <= n4_neg1_q;
+    n5_r1_q <= nr1_9;
+    n5_nq1_q <= nq1_9;
+    n6_neg1_q <= n5_neg1_q;
+    n6_r1_q <= nr1_11;
+    n6_nq1_q <= nq1_11;
+    n7_neg1_q <= n6_neg1_q;
+    n7_r1_q <= nr1_13;
+    n7_nq1_q <= nq1_13;
+    n8_neg1_q <= n7_neg1_q;
+    n8_r1_q <= nr1_15;
+    n8_nq1_q <= nq1_15;
+    n9_neg1_q <= n8_neg1_q;
+    n9_r1_q <= nr1_17;
+    n9_nq1_q <= nq1_17;
+    n10_neg1_q <= n9_neg1_q;
+    n10_r1_q <= nr1_19;
+    n10_nq1_q <= nq1_19;
+    n11_neg1_q <= n10_neg1_q;
+    n11_r1_q <= nr1_21;
+    n11_nq1_q <= nq1_21;
+    n12_neg1_q <= n11_neg1_q;
+    n12_r1_q <= nr1_23;
+    n12_nq1_q <= nq1_23;
+    n13_neg1_q <= n12_neg1_q;
+    n13_r1_q <= nr1_25;
+    n13_nq1_q <= nq1_25;
+    n14_neg1_q <= n13_neg1_q;
+    n14_r1_q <= nr1_26;
+    n14_nq1_q <= nq1_26;
+    n1_neg2_q <= n0_neg2_q;
+    n1_r2_q <= nr2_1;
+    n1_nq2_q <= nq2_1;
+    n2_neg2_q <= n1_neg2_q;
+    n2_r2_q <= nr2_3;
+    n2_nq2_q <= nq2_3;
+    n3_neg2_q <= n2_neg2_q;
+    n3_r2_q <= nr2_5;
+    n3_nq2_q <= nq2_5;
+    n4_neg2_q <= n3_neg2_q;
+    n4_r2_q <= nr2_7;
+    n4_nq2_q <= nq2_7;
+    n5_neg2_q <= n4_neg2_q;
+    n5_r2_q <= nr2_9;
+    n5_nq2_q <= nq2_9;
+    n6_neg2_q <= n5_neg2_q;
+    n6_r2_q <= nr2_11;
+    n6_nq2_q <= nq2_11;
+    n7_neg2_q <= n6_neg2_q;
+    n7_r2_q <= nr2_13;
+    n7_nq2_q <= nq2_13;
+    n8_neg2_q <= n7_neg2_q;
+    n8_r2_q <= nr2_15;
+    n8_nq2_q <= nq2_15;
+    n9_neg2_q <= n8_neg2_q;
+    n9_r2_q <= nr2_17;
+    n9_nq2_q <= nq2_17;
+    n10_neg2_q <= n9_neg2_q;
+    n10_r2_q <= nr2_19;
+    n10_nq2_q <= nq2_19;
+    n11_neg2_q <= n10_neg2_q;
+    n11_r2_q <= nr2_21;
+    n11_nq2_q <= nq2_21;
+    n12_neg2_q <= n11_neg2_q;
+    n12_r2_q <= nr2_23;
+    n12_nq2_q <= nq2_23;
+    n13_neg2_q <= n12_neg2_q;
+    n13_r2_q <= nr2_25;
+    n13_nq2_q <= nq2_25;
+    n14_neg2_q <= n13_neg2_q;
+    n14_r2_q <= nr2_26;
+    n14_nq2_q <= nq2_26;
+    n1_neg3_q <= n0_neg3_q;
+    n1_r3_q <= nr3_1;
+    n1_nq3_q <= nq3_1;
+    n2_neg3_q <= n1_neg3_q;
+    n2_r3_q <= nr3_3;
+    n2_nq3_q <= nq3_3;
+    n3_neg3_q <= n2_neg3_q;
+    n3_r3_q <= nr3_5;
+    n3_nq3_q <= nq3_5;
+    n4_neg3_q <= n3_neg3_q;
+    n4_r3_q <= nr3_7;
+    n4_nq3_q <= nq3_7;
+    n5_neg3_q <= n4_neg3_q;
+    n5_r3_q <= nr3_9;
+    n5_nq3_q <= nq3_9;
+    n6_neg3_q <= n5_neg3_q;
+    n6_r3_q <= nr3_11;
+    n6_nq3_q <= nq3_11;
+    n7_neg3_q <= n6_neg3_q;
+    n7_r3_q <= nr3_13;
+    n7_nq3_q <= nq3_13;
+    n8_neg3_q <= n7_neg3_q;
+    n8_r3_q <= nr3_15;
+    n8_nq3_q <= nq3_15;
+    n9_neg3_q <= n8_neg3_q;
+    n9_r3_q <= nr3_17;
+    n9_nq3_q <= nq3_17;
+    n10_neg3_q <= n9_neg3_q;
+    n10_r3_q <= nr3_19;
+    n10_nq3_q <= nq3_19;
+    n11_neg3_q <= n10_neg3_q;
+    n11_r3_q <= nr3_21;
+    n11_nq3_q <= nq3_21;
+    n12_neg3_q <= n11_neg3_q;
+    n12_r3_q <= nr3_23;
+    n12_nq3_q <= nq3_23;
+    n13_neg3_q <= n12_neg3_q;
+    n13_r3_q <= nr3_25;
+    n13_nq3_q <= nq3_25;
+    n14_neg3_q <= n13_neg3_q;
+    n14_r3_q <= nr3_26;
+    n14_nq3_q <= nq3_26;
+    n1_neg4_q <= n0_neg4_q;
+    n1_r4_q <= nr4_1;
+    n1_nq4_q <= nq4_1;
+    n2_neg4_q <= n1_neg4_q;
+    n2_r4_q <= nr4_3;
+    n2_nq4_q <= nq4_3;
+    n3_neg4_q <= n2_neg4_q;
+    n3_r4_q <= nr4_5;
+    n3_nq4_q <= nq4_5;
+    n4_neg4_q <= n3_neg4_q;
+    n4_r4_q <= nr4_7;
+    n4_nq4_q <= nq4_7;
+    n5_neg4_q <= n4_neg4_q;
+    n5_r4_q <= nr4_9;
+    n5_nq4_q <= nq4_9;
+    n6_neg4_q <= n5_neg4_q;
+    n6_r4_q <= nr4_11;
+    n6_nq4_q <= nq4_11;
+    n7_neg4_q <= n6_neg4_q;
+    n7_r4_q <= nr4_13;
+    n7_nq4_q <= nq4_13;
+    n8_neg4_q <= n7_neg4_q;
+    n8_r4_q <= nr4_15;
+    n8_nq4_q <= nq4_15;
+    n9_neg4_q <= n8_neg4_q;
+    n9_r4_q <= nr4_17;
+    n9_nq4_q <= nq4_17;
+    n10_neg4_q <= n9_neg4_q;
+    n10_r4_q <= nr4_19;
+    n10_nq4_q <= nq4_19;
+    n11_neg4_q <= n10_neg4_q;
+    n11_r4_q <= nr4_21;
+    n11_nq4_q <= nq4_21;
+    n12_neg4_q <= n11_neg4_q;
+    n12_r4_q <= nr4_23;
+    n12_nq4_q <= nq4_23;
+    n13_neg4_q <= n12_neg4_q;
+    n13_r4_q <= nr4_25;
+    n13_nq4_q <= nq4_25;
+    n14_neg4_q <= n13_neg4_q;
+    n14_r4_q <= nr4_26;
+    n14_nq4_q <= nq4_26;
+    n1_neg5_q <= n0_neg5_q;
+    n1_r5_q <= nr5_1;
+    n1_nq5_q <= nq5_1;
+    n2_neg5_q <= n1_neg5_q;
+    n2_r5_q <= nr5_3;
+    n2_nq5_q <= nq5_3;
+    n3_neg5_q <= n2_neg5_q;
+    n3_r5_q <= nr5_5;
+    n3_nq5_q <= nq5_5;
+    n4_neg5_q <= n3_neg5_q;
+    n4_r5_q <= nr5_7;
+    n4_nq5_q <= nq5_7;
+    n5_neg5_q <= n4_neg5_q;
+    n5_r5_q <= nr5_9;
+    n5_nq5_q <= nq5_9;
+    n6_neg5_q <= n5_neg5_q;
+    n6_r5_q <= nr5_11;
+    n6_nq5_q <= nq5_11;
+    n7_neg5_q <= n6_neg5_q;
+    n7_r5_q <= nr5_13;
+    n7_nq5_q <= nq5_13;
+    n8_neg5_q <= n7_neg5_q;
+    n8_r5_q <= nr5_15;
+    n8_nq5_q <= nq5_15;
+    n9_neg5_q <= n8_neg5_q;
+    n9_r5_q <= nr5_17;
+    n9_nq5_q <= nq5_17;
+    n10_neg5_q <= n9_neg5_q;
+    n10_r5_q <= nr5_19;
+    n10_nq5_q <= nq5_19;
+    n11_neg5_q <= n10_neg5_q;
+    n11_r5_q <= nr5_21;
+    n11_nq5_q <= nq5_21;
+    n12_neg5_q <= n11_neg5_q;
+    n12_r5_q <= nr5_23;
+    n12_nq5_q <= nq5_23;
+    n13_neg5_q <= n12_neg5_q;
+    n13_r5_q <= nr5_25;
+    n13_nq5_q <= nq5_25;
+    n14_neg5_q <= n13_neg5_q;
+    n14_r5_q <= nr5_26;
+    n14_nq5_q <= nq5_26;
+    n1_neg6_q <= n0_neg6_q;
+    n1_r6_q <= nr6_1;
+    n1_nq6_q <= nq6_1;
+    n2_neg6_q <= n1_neg6_q;
+    n2_r6_q <= nr6_3;
+    n2_nq6_q <= nq6_3;
+    n3_neg6_q <= n2_neg6_q;
+    n3_r6_q <= nr6_5;
+    n3_nq6_q <= nq6_5;
+    n4_neg6_q <= n3_neg6_q;
+    n4_r6_q <= nr6_7;
+    n4_nq6_q <= nq6_7;
+    n5_neg6_q <= n4_neg6_q;
+    n5_r6_q <= nr6_9;
+    n5_nq6_q <= nq6_9;
+    n6_neg6_q <= n5_neg6_q;
+    n6_r6_q <= nr6_11;
+    n6_nq6_q <= nq6_11;
+    n7_neg6_q <= n6_neg6_q;
+    n7_r6_q <= nr6_13;
+    n7_nq6_q <= nq6_13;
+    n8_neg6_q <= n7_neg6_q;
+    n8_r6_q <= nr6_15;
+    n8_nq6_q <= nq6_15;
+    n9_neg6_q <= n8_neg6_q;
+    n9_r6_q <= nr6_17;
+    n9_nq6_q <= nq6_17;
+    n10_neg6_q <= n9_neg6_q;
+    n10_r6_q <= nr6_19;
+    n10_nq6_q <= nq6_19;
+    n11_neg6_q <= n10_neg6_q;
+    n11_r6_q <= nr6_21;
+    n11_nq6_q <= nq6_21;
+    n12_neg6_q <= n11_neg6_q;
+    n12_r6_q <= nr6_23;
+    n12_nq6_q <= nq6_23;
+    n13_neg6_q <= n12_neg6_q;
+    n13_r6_q <= nr6_25;
+    n13_nq6_q <= nq6_25;
+    n14_neg6_q <= n13_neg6_q;
+    n14_r6_q <= nr6_26;
+    n14_nq6_q <= nq6_26;
+    n1_neg7_q <= n0_neg7_q;
+    n1_r7_q <= nr7_1;
+    n1_nq7_q <= nq7_1;
+    n2_neg7_q <= n1_neg7_q;
+    n2_r7_q <= nr7_3;
+    n2_nq7_q <= nq7_3;
+    n3_neg7_q <= n2_neg7_q;
+    n3_r7_q <= nr7_5;
+    n3_nq7_q <= nq7_5;
+    n4_neg7_q <= n3_neg7_q;
+    n4_r7_q <= nr7_7;
+    n4_nq7_q <= nq7_7;
+    n5_neg7_q <= n4_neg7_q;
+    n5_r7_q <= nr7_9;
+    n5_nq7_q <= nq7_9;
+    n6_neg7_q <= n5_neg7_q;
+    n6_r7_q <= nr7_11;
+    n6_nq7_q <= nq7_11;
+    n7_neg7_q <= n6_neg7_q;
+    n7_r7_q <= nr7_13;
+    n7_nq7_q <= nq7_13;
+    n8_neg7_q <= n7_neg7_q;
+    n8_r7_q <= nr7_15;
+    n8_nq7_q <= nq7_15;
+    n9_neg7_q <= n8_neg7_q;
+    n9_r7_q <= nr7_17;
+    n9_nq7_q <= nq7_17;
+    n10_neg7_q <= n9_neg7_q;
+    n10_r7_q <= nr7_19;
+    n10_nq7_q <= nq7_19;
+    n11_neg7_q <= n10_neg7_q;
+    n11_r7_q <= nr7_21;
+    n11_nq7_q <= nq7_21;
+    n12_neg7_q <= n11_neg7_q;
+    n12_r7_q <= nr7_23;
+    n12_nq7_q <= nq7_23;
+    n13_neg7_q <= n12_neg7_q;
+    n13_r7_q <= nr7_25;
+    n13_nq7_q <= nq7_25;
+    n14_neg7_q <= n13_neg7_q;
+    n14_r7_q <= nr7_26;
+    n14_nq7_q <= nq7_26;
     if (n14_valid_q) begin
-      res0_q <= res1_q;
-      res1_q <= res2_q;
-      res2_q <= res3_q;
-      res3_q <= res4_q;
-      res4_q <= res5_q;
-      res5_q <= res6_q;
-      res6_q <= res7_q;
-      res7_q <= res8_q;
-      res8_q <= res9_q;
-      res9_q <= res10_q;
-      res10_q <= res11_q;
-      res11_q <= res12_q;
-      res12_q <= res13_q;
-      res13_q <= res14_q;
-      res14_q <= res15_q;
-      res15_q <= res16_q;
-      res16_q <= res17_q;
-      res17_q <= res18_q;
-      res18_q <= res19_q;
-      res19_q <= res20_q;
-      res20_q <= res21_q;
-      res21_q <= res22_q;
-      res22_q <= res23_q;
-      res23_q <= res24_q;
-      res24_q <= res25_q;
-      res25_q <= res26_q;
-      res26_q <= res27_q;
-      res27_q <= res28_q;
-      res28_q <= res29_q;
-      res29_q <= res30_q;
-      res30_q <= res31_q;
-      res31_q <= res32_q;
-      res32_q <= res33_q;
-      res33_q <= res34_q;
-      res34_q <= res35_q;
-      res35_q <= res36_q;
-      res36_q <= res37_q;
-      res37_q <= res38_q;
-      res38_q <= res39_q;
-      res39_q <= res40_q;
-      res40_q <= res41_q;
-      res41_q <= res42_q;
-      res42_q <= res43_q;
-      res43_q <= res44_q;
-      res44_q <= res45_q;
-      res45_q <= res46_q;
-      res46_q <= res47_q;
-      res47_q <= res48_q;
-      res48_q <= res49_q;
-      res49_q <= res50_q;
-      res50_q <= res51_q;
-      res51_q <= res52_q;
-      res52_q <= res53_q;
-      res53_q <= res54_q;
-      res54_q <= res55_q;
-      res55_q <= res56_q;
-      res56_q <= res57_q;
-      res57_q <= res58_q;
-      res58_q <= res59_q;
-      res59_q <= res60_q;
-      res60_q <= res61_q;
-      res61_q <= res62_q;
-      res62_q <= res63_q;
-      res63_q <= oval;
+      res0_q <= res8_q;
+      res1_q <= res9_q;
+      res2_q <= res10_q;
+      res3_q <= res11_q;
+      res4_q <= res12_q;
+      res5_q <= res13_q;
+      res6_q <= res14_q;
+      res7_q <= res15_q;
+      res8_q <= res16_q;
+      res9_q <= res17_q;
+      res10_q <= res18_q;
+      res11_q <= res19_q;
+      res12_q <= res20_q;
+      res13_q <= res21_q;
+      res14_q <= res22_q;
+      res15_q <= res23_q;
+      res16_q <= res24_q;
+      res17_q <= res25_q;
+      res18_q <= res26_q;
+      res19_q <= res27_q;
+      res20_q <= res28_q;
+      res21_q <= res29_q;
+      res22_q <= res30_q;
+      res23_q <= res31_q;
+      res24_q <= res32_q;
+      res25_q <= res33_q;
+      res26_q <= res34_q;
+      res27_q <= res35_q;
+      res28_q <= res36_q;
+      res29_q <= res37_q;
+      res30_q <= res38_q;
+      res31_q <= res39_q;
+      res32_q <= res40_q;
+      res33_q <= res41_q;
+      res34_q <= res42_q;
+      res35_q <= res43_q;
+      res36_q <= res44_q;
+      res37_q <= res45_q;
+      res38_q <= res46_q;
+      res39_q <= res47_q;
+      res40_q <= res48_q;
+      res41_q <= res49_q;
+      res42_q <= res50_q;
+      res43_q <= res51_q;
+      res44_q <= res52_q;
+      res45_q <= res53_q;
+      res46_q <= res54_q;
+      res47_q <= res55_q;
+      res48_q <= res56_q;
+      res49_q <= res57_q;
+      res50_q <= res58_q;
+      res51_q <= res59_q;
+      res52_q <= res60_q;
+      res53_q <= res61_q;
+      res54_q <= res62_q;
+      res55_q <= res63_q;
+      res56_q <= oval0;
+      res57_q <= oval1;
+      res58_q <= oval2;
+      res59_q <= oval3;
+      res60_q <= oval4;
+      res61_q <= oval5;
+      res62_q <= oval6;
+      res63_q <= oval7;
     end
   end
 
-  // The last division stage's remainder and divisor are not needed.
-  wire unused_norm = &{1'b0, n14_r_q, n14_den_q};
+  // The last division stage's remainders and divisor are not needed.
+  wire unused_norm = &{1'b0, n14_den_q, n14_r0_q, n14_r1_q, n14_r2_q, n14_r3_q, n14_r4_q, n14_r5_q, n14_r6_q, n14_r7_q};
 
   assign in_free_o = !rp_busy_q & ((pending_q == 2'd0) ? res_space_i : ((pending_q == 2'd1) & res_spare_i));
   assign sm_we_o = in_we_i & post;

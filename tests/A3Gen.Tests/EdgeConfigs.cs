@@ -101,8 +101,8 @@ public static class EdgeConfigs
             ScanWidth = 256,
             Softmax = Softmax.OnePass,
         },
-        // One-pass with fewer output than input fraction bits (the divisor is shifted instead of the dividend), odd d,
-        // a 1-bit low table, a one-entry result queue.
+        // One-pass with fewer output than input fraction bits (the divisor is shifted instead of the dividend), odd d
+        // on three dividers (three groups, the last padded), a 1-bit low table, a one-entry result queue.
         ["edge-onepass-odd"] = new()
         {
             Name = "edge-onepass-odd",
@@ -118,8 +118,9 @@ public static class EdgeConfigs
             ResultQueueDepth = 1,
             ScanWidth = 2,
             Softmax = Softmax.OnePass,
+            NormalizerDividers = 3,
         },
-        // One-pass with the on-chip sorter and a three-entry result queue.
+        // One-pass with the on-chip sorter, a three-entry result queue and a divider per element.
         ["edge-onepass-sort"] = new()
         {
             Name = "edge-onepass-sort",
@@ -130,6 +131,7 @@ public static class EdgeConfigs
             ResultQueueDepth = 3,
             KeySort = KeySort.OnChip,
             Softmax = Softmax.OnePass,
+            NormalizerDividers = 3,
         },
     };
 

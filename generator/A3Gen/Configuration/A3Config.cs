@@ -68,6 +68,8 @@ public sealed record A3Config
     public KeySort KeySort { get; init; } = KeySort.Host;
     /// <summary>The softmax kind: the paper's three passes or a one-pass (online) softmax.</summary>
     public Softmax Softmax { get; init; } = Softmax.ThreePass;
+    /// <summary>One-pass softmax: dividers of the normalizer, each output element's division on one of them; null means ceil(d / 8).</summary>
+    public int? NormalizerDividers { get; init; }
 
     /// <summary>
     /// The canonical JSON (and so the hash and every generated header) leaves keySort out at its default, so
@@ -77,6 +79,9 @@ public sealed record A3Config
 
     /// <summary>The canonical JSON leaves softmax out at its default, as keySort: older configurations keep their hashes.</summary>
     public bool ShouldSerializeSoftmax() => Softmax != Softmax.ThreePass;
+
+    /// <summary>Left out of the canonical JSON when not given, as keySort and softmax.</summary>
+    public bool ShouldSerializeNormalizerDividers() => NormalizerDividers is not null;
 
     /// <summary>The paper's evaluated design (HPCA 2020, section VI): N = 320, d = 64, i = f = 4.</summary>
     public static A3Config Paper { get; } = new()
@@ -154,6 +159,7 @@ public sealed record A3Config
         ["productQueueDepth"] = (5, 16),
         ["scanWidth"] = (2, 256),
         ["targetClockMhz"] = (1, 5000),
+        ["normalizerDividers"] = (1, 256),
     };
 
     private static System.Reflection.PropertyInfo[] Properties =>
@@ -320,6 +326,10 @@ public sealed record A3Config
     [JsonIgnore]
     public int ResolvedDividerLatency => DividerLatency ?? ((ResolvedWeightFractionBits + 3) / 2);
 
+    /// <summary>One-pass softmax: the normalizer's dividers, as given, else ceil(d / 8) (at most eight cycles of issue a query).</summary>
+    [JsonIgnore]
+    public int ResolvedNormalizerDividers => NormalizerDividers ?? ((Dimension + 7) / 8);
+
     /// <summary>The largest M a query may ask for: as given, else <see cref="IterationLimit"/>.</summary>
     [JsonIgnore]
     public int ResolvedMaxIterations => MaxIterations ?? IterationLimit;
@@ -370,6 +380,7 @@ public sealed record A3Config
         ValidateExpTables(fe);
         Range("adderLevelsPerStage", AdderLevelsPerStage);
         Range("dividerLatency", DividerLatency, 1, fw + 2);
+        Range("normalizerDividers", NormalizerDividers, 1, Dimension);
         Range("queryQueueDepth", QueryQueueDepth);
         Range("resultQueueDepth", ResultQueueDepth);
         // After 2 n d iterations every column-side is exhausted or stalled for good (docs/approximation-design.md),

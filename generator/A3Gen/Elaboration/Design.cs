@@ -580,7 +580,7 @@ public sealed class Design
             _ => (p + tail) / 2.0,
         };
         int dotProduct = DotProductFreeCycles(w) + (w.PostScoring ? w.Scored : 0);
-        return Math.Max(Math.Max(dotProduct, periods[0]), Math.Max(pair, Dimension));
+        return Math.Max(Math.Max(dotProduct, periods[0]), Math.Max(pair, OnePass!.Groups));
     }
 
     /// <summary>

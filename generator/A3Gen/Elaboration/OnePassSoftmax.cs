@@ -107,8 +107,17 @@ public sealed class OnePassSoftmax
     /// <summary>Cycles from an element's issue to its result register (and, for the last element, to the push): input register, division stages, rounding and sign.</summary>
     public int NormalizerDepth => 1 + DividerStages + 1;
 
-    /// <summary>Cycles from the merge to the result's push: the d issues (one a cycle), the normalizer to the push.</summary>
-    public int MergeToPush(int dimension) => IssueDelay + (dimension - 1) + NormalizerDepth;
+    /// <summary>Dividers of the normalizer (configuration normalizerDividers, default ceil(d / 8)).</summary>
+    public int Dividers { get; }
+
+    /// <summary>Groups of <see cref="Dividers"/> elements the drain issues, one a cycle: ceil(d / Dividers).</summary>
+    public int Groups { get; }
+
+    /// <summary>Drain registers: the groups padded to whole ones (the padding divides zero and is not read).</summary>
+    public int DrainSlots => Groups * Dividers;
+
+    /// <summary>Cycles from the merge to the result's push: the groups' issues (one a cycle), the normalizer to the push.</summary>
+    public int MergeToPush(int dimension) => IssueDelay + (Groups - 1) + NormalizerDepth;
 
     /// <summary>Cycles from an approximate query's done (its last score written) to its first replayed beat at the online stage's input: the read, the memory's data.</summary>
     public int ReplayDelay => 1;
@@ -124,6 +133,8 @@ public sealed class OnePassSoftmax
         int logN = Bits.CeilLog2(design.MaxRows);
         int fo = design.Output.FractionBits;
         One = 1L << fe;
+        Dividers = design.Config.ResolvedNormalizerDividers;
+        Groups = (design.Dimension + Dividers - 1) / Dividers;
         if (design.Exp.Exp(0) != One)
         {
             throw new InvalidOperationException($"internal: exp(0) through the tables is {design.Exp.Exp(0)}, not 1.0 = {One}: the one-pass rescale needs it exact");

@@ -9,10 +9,19 @@ public sealed record OnlineTagView(int Index, bool HasRow, bool HasFlush);
 public sealed record OnlineElementView(int Index, string WeightedSum, string LoopSum);
 
 /// <summary>One register stage of the normalizer: n0 the input, then the division stages.</summary>
-public sealed record NormStageView(int Index, string Remainder, string Quotient);
+public sealed record NormStageView(int Index);
 
-/// <summary>One division step of the normalizer: the remainder, quotient and divisor it takes.</summary>
-public sealed record NormStepView(int Index, string RemainderIn, string QuotientIn, string DenIn);
+/// <summary>One division stage of one divider: the remainder and quotient its registers take.</summary>
+public sealed record NormDividerStageView(int Stage, int Divider, string Remainder, string Quotient);
+
+/// <summary>One division step of one divider: the remainder, quotient and divisor it takes.</summary>
+public sealed record NormStepView(int Divider, int Step, string RemainderIn, string QuotientIn, string DenIn)
+{
+    public string Name => $"{Divider}_{Step}";
+}
+
+/// <summary>One drain (and result) register: what the merge loads, what the drain's shift moves in, what the result's shift moves in.</summary>
+public sealed record DrainSlotView(int Index, string MergeValue, string ShiftFrom, string ResultFrom);
 
 /// <summary>templates/rtl/online.v.scriban: the one-pass softmax (Elaboration/OnePassSoftmax.cs).</summary>
 public sealed record OnlineView(
@@ -23,7 +32,11 @@ public sealed record OnlineView(
     string ValueReadTag,
     IReadOnlyList<OnlineElementView> Elements,
     IReadOnlyList<NormStageView> NormStages,
+    IReadOnlyList<NormDividerStageView> NormDividerStages,
     IReadOnlyList<NormStepView> NormSteps,
+    IReadOnlyList<int> Dividers,
+    int DividerCount,
+    IReadOnlyList<DrainSlotView> DrainSlots,
     string LastNorm,
     bool ClampNeeded,
     string ClampLimit,
@@ -34,11 +47,14 @@ public sealed record OnlineView(
     string BTableProductSum,
     bool HasLowUnused,
     string SumLoop,
-    string Numerator,
+    string NumeratorPrefix,
+    string NumeratorSuffix,
     string Denominator,
-    string RemainderInit,
-    string MagnitudeExtended,
-    string MagnitudeUnused,
+    string RemainderInitPrefix,
+    string RemainderInitSuffix,
+    string MagnitudePrefix,
+    string MagnitudeSuffix,
+    string MagnitudeUnusedRange,
     string QuotientOne,
     string OutputZero,
     string AccZero,
@@ -51,9 +67,9 @@ public sealed record OnlineView(
     string RowCountOne,
     string RowIdZero,
     string RowIdOne,
-    string DimCountZero,
-    string DimCountOne,
-    string DimCountFull,
+    string GroupCountZero,
+    string GroupCountOne,
+    string GroupCountFull,
     string DrainAlmostEmpty,
     string ResultEntryPacking);
 
@@ -74,7 +90,8 @@ public static class OnlineViewBuilder
         int d = design.Dimension, fe = op.RescaleShift, flb = op.FactorLowBits, lowBits = design.ElementLowBits;
         int wScore = design.Score.Width, wExpIn = design.ExpInput.Width, wTableProd = exp.ProductWidth;
         int wAcc = op.Accumulator.Width, wSum = op.Sum.Width, wY = op.Weighted.Width, lsw = op.LoopSumWidth, slw = op.SumLoopWidth;
-        int wN = design.RowCountWidth, wId = design.RowIdWidth, wDim = Bits.UnsignedWidth(d);
+        int wN = design.RowCountWidth, wId = design.RowIdWidth, wDim = Bits.UnsignedWidth(op.Groups);
+        int u = op.Dividers, slots = op.DrainSlots;
         int qb = op.QuotientBits, nw = op.NumeratorWidth, dw = op.DenominatorWidth, wOut = design.Output.Width;
         bool clamp = wScore > wExpIn;
         var lp = new LocalparamList()
@@ -82,7 +99,7 @@ public static class OnlineViewBuilder
             .Width("RowWidth", design.RowDataWidth, $"a value row: d = {d} elements")
             .Width("RowIdWidth", wId, $"row id, 0..{design.MaxRows - 1}")
             .Width("RowCountWidth", wN, $"row count, 0..{design.MaxRows}")
-            .Width("DimCountWidth", wDim, $"elements left to divide, 0..{d}")
+            .Width("GroupCountWidth", wDim, $"groups of {u} element(s) left to divide, 0..{op.Groups}")
             .Width("ScoreWidth", wScore, $"score, max and differences: {design.Score.Describe()}")
             .Width("ExpInputWidth", wExpIn, $"clamped difference: {design.ExpInput.Describe()}")
             .Width("ExpLoBits", exp.LoBits, "low bits of a clamped difference: the low table's address")
@@ -123,25 +140,37 @@ public static class OnlineViewBuilder
         string sumLoop = $"{{ shi_q, {Verilog.Unsigned(flb, 0)} }} + {Verilog.ZeroExtend("slo_q", op.SumLowProductWidth, slw)} + {slw}'d{1L << (fe - 1)} + "
             + Verilog.ZeroExtend($"{{ e8_q, {Verilog.Unsigned(fe, 0)} }}", design.ExpValue.Width + fe, slw);
 
-        // The normalizer: n0 takes the head element; stage k does its steps on stage k - 1's registers.
-        var stages = new List<NormStageView> { new(0, "", "") };
+        // The normalizer: n0 takes the drain's head group; stage k does its steps on stage k - 1's registers, per divider.
+        var stages = Enumerable.Range(0, op.DividerStages + 1).Select(k => new NormStageView(k)).ToList();
+        var dividerStages = new List<NormDividerStageView>();
         var steps = new List<NormStepView>();
-        int step = 0;
-        for (int k = 1; k <= op.DividerStages; k++)
+        for (int v = 0; v < u; v++)
         {
-            string r = $"n{k - 1}_r_q", q = $"n{k - 1}_nq_q", den = $"n{k - 1}_den_q";
-            for (int t = 0; t < op.DividerStageSteps[k - 1]; t++)
+            int step = 0;
+            for (int k = 1; k <= op.DividerStages; k++)
             {
-                steps.Add(new NormStepView(step, r, q, den));
-                r = $"nr{step}";
-                q = $"nq{step}";
-                step++;
+                string r = $"n{k - 1}_r{v}_q", q = $"n{k - 1}_nq{v}_q", den = $"n{k - 1}_den_q";
+                for (int t = 0; t < op.DividerStageSteps[k - 1]; t++)
+                {
+                    var sv = new NormStepView(v, step, r, q, den);
+                    steps.Add(sv);
+                    r = $"nr{sv.Name}";
+                    q = $"nq{sv.Name}";
+                    step++;
+                }
+                dividerStages.Add(new NormDividerStageView(k, v, r, q));
             }
-            stages.Add(new NormStageView(k, r, q));
         }
-        string numerator = op.NumeratorShift > 0 ? $"{{ mag, 1'b0, {Verilog.Unsigned(op.NumeratorShift, 0)} }}" : "{ mag, 1'b0 }";
+        var drain = Enumerable.Range(0, slots).Select(i => new DrainSlotView(i,
+            i < d ? $"acc0_{i}_q + acc1_{i}_q" : $"{wAcc}'sd0",
+            i + u < slots ? $"dr{i + u}_q" : "",
+            i + u < slots ? $"res{i + u}_q" : $"oval{i - (slots - u)}")).ToList();
+        string numPrefix = "{ ", numSuffix = op.NumeratorShift > 0 ? $", 1'b0, {Verilog.Unsigned(op.NumeratorShift, 0)} }}" : ", 1'b0 }";
         string denominator = op.DenominatorShift > 0 ? $"{{ dr_sum_q, {Verilog.Unsigned(op.DenominatorShift, 0)} }}" : "dr_sum_q";
-        string remainderInit = Verilog.ZeroExtend($"num[{nw - 1}:{qb}]", nw - qb, dw);
+        int pad = dw - (nw - qb);
+        string remPrefix = pad > 0 ? $"{{ {{{pad}{{1'b0}}}}, " : "", remSuffix = pad > 0 ? $"[{nw - 1}:{qb}] }}" : $"[{nw - 1}:{qb}]";
+        string magPrefix = qb < wOut ? $"{{ {{{wOut - qb}{{1'b0}}}}, " : "";
+        string magSuffix = qb < wOut ? " }" : qb > wOut ? $"[{wOut - 1}:0]" : "";
         var packing = Packing.Concatenation(design.ResultQueueEntry, new Dictionary<string, string>
         {
             ["Data"] = "{ " + string.Join(", ", Enumerable.Range(0, d).Reverse().Select(j => $"res{j}_q")) + " }",
@@ -149,16 +178,16 @@ public static class OnlineViewBuilder
             ["Candidates"] = "res_c",
             ["Fallback"] = "res_f",
         });
-        return new OnlineView(lp.Build(), d, tags, $"x{TagCount}", $"x{ValueReadStage}", elements, stages, steps, $"n{op.DividerStages}",
+        return new OnlineView(lp.Build(), d, tags, $"x{TagCount}", $"x{ValueReadStage}", elements, stages, dividerStages, steps,
+            Enumerable.Range(0, u).ToList(), u, drain, $"n{op.DividerStages}",
             clamp, Verilog.Unsigned(wScore, exp.ClampRaw), Verilog.Unsigned(wExpIn, exp.ClampRaw),
             clamp ? "" : Verilog.ZeroExtend("ua_q", wScore, wExpIn), clamp ? "" : Verilog.ZeroExtend("ub_q", wScore, wExpIn),
             TableSum("athi_q", "atlo_q", design), TableSum("bthi_q", "btlo_q", design), exp.ProductShift - 1 > 0,
-            sumLoop, numerator, denominator, remainderInit,
-            qb <= wOut ? Verilog.ZeroExtend("omag", qb, wOut) : $"omag[{wOut - 1}:0]", qb > wOut ? $"omag[{qb - 1}:{wOut}]" : "",
+            sumLoop, numPrefix, numSuffix, denominator, remPrefix, remSuffix, magPrefix, magSuffix, qb > wOut ? $"[{qb - 1}:{wOut}]" : "",
             Verilog.Unsigned(qb + 1, 1),
             Verilog.Unsigned(wOut, 0), $"{wAcc}'sd0", Verilog.Unsigned(wAcc, 0), Verilog.Unsigned(wSum, 0), Verilog.Unsigned(design.ExpValue.Width, 0),
             $"{wY}'sd0", Verilog.Unsigned(wScore, 0), Verilog.Unsigned(wN, 0), Verilog.Unsigned(wN, 1), Verilog.Unsigned(wId, 0), Verilog.Unsigned(wId, 1),
-            Verilog.Unsigned(wDim, 0), Verilog.Unsigned(wDim, 1), Verilog.Unsigned(wDim, d),
+            Verilog.Unsigned(wDim, 0), Verilog.Unsigned(wDim, 1), Verilog.Unsigned(wDim, op.Groups),
             wDim == 1 ? "1'b1" : $"(dr_left_q[{wDim - 1}:1] == {Verilog.Unsigned(wDim - 1, 0)})", packing);
     }
 

@@ -225,7 +225,7 @@ public sealed class CycleModel(Design design)
             {
                 pushes.Add((merges[0].Query, cycle + op.MergeToPush(d)));
                 merges.RemoveAt(0);
-                drainLeft = d;
+                drainLeft = op.Groups;
             }
             if (resultHandshake)
             {
