@@ -155,6 +155,29 @@ public class OnePassModelTests
         Assert.Equal(message, e.Message);
     }
 
+    [Theory]
+    [InlineData("0", "normalizerDividers = 0 is out of range 1..2")]
+    [InlineData("3", "normalizerDividers = 3 is out of range 1..2")]
+    public void NormalizerDividersAreAtMostD(string value, string message)
+    {
+        var json = $"{{\"name\": \"x\", \"maxRows\": 4, \"dimension\": 2, \"integerBits\": 2, \"fractionBits\": 2, \"softmax\": \"one-pass\", \"normalizerDividers\": {value}}}";
+        var e = Assert.Throws<ConfigException>(() => A3Config.Parse(json));
+        Assert.Equal("normalizerDividers", e.Field);
+        Assert.Equal(message, e.Message);
+    }
+
+    [Fact]
+    public void TheDefaultDividersKeepTheDrainWithinEightCycles()
+    {
+        // ceil(d / 8) dividers: a3-onepass (d = 64) has 8, issues its elements in 8 groups; d = 4 has one divider, 4 groups.
+        var paper = new Design(A3Config.Paper with { Softmax = Softmax.OnePass }).OnePass!;
+        Assert.Equal((8, 8, 64), (paper.Dividers, paper.Groups, paper.DrainSlots));
+        var small = OnePass("a3-small").OnePass!;
+        Assert.Equal((1, 4), (small.Dividers, small.Groups));
+        var odd = EdgeConfigs.Design("edge-onepass-odd").OnePass!;
+        Assert.Equal((3, 3, 9), (odd.Dividers, odd.Groups, odd.DrainSlots));
+    }
+
     [Fact]
     public void TheThreePassHashIsUnchangedAndOnePassChangesIt()
     {
