@@ -4,8 +4,8 @@ namespace A3Gen.Tests;
 
 /// <summary>
 /// The one-pass softmax's RTL (templates/rtl/online.v.scriban) under Verilator and Icarus: every co-simulation case
-/// on a3-small's shape and on the one-pass edge configurations, bit-exact against the golden model and cycle-exact
-/// against the cycle model.
+/// on a3-small's shape under Verilator, the edge cases on the one-pass edge configurations, the exact and
+/// approximate mixes under Icarus; bit-exact against the golden model and cycle-exact against the cycle model.
 /// </summary>
 public class OnePassCoSimulationTests
 {
@@ -18,7 +18,7 @@ public class OnePassCoSimulationTests
             var data = new TheoryData<string, string>();
             foreach (var config in Configs)
             {
-                foreach (var name in CoSimCases.Names)
+                foreach (var name in config == "onepass-small" ? CoSimCases.Names : EdgeCases)
                 {
                     data.Add(config, name);
                 }
@@ -27,7 +27,14 @@ public class OnePassCoSimulationTests
         }
     }
 
-    /// <summary>Under Icarus: every case on a3-small's shape, the exact/approximate mix on the edge ones.</summary>
+    /// <summary>The cases run on the edge configurations: extremes, n = 1, mixed n, gaps and back-pressure, and the approximate path's corners.</summary>
+    public static string[] EdgeCases { get; } =
+    [
+        "random-full-range", "extremes", "single-row", "mixed-row-counts", "backpressure-and-gaps",
+        "approx-paper-settings", "approx-keep-only-max", "approx-empty-candidates", "approx-mixed-with-exact",
+    ];
+
+    /// <summary>Under Icarus: the exact and approximate mixes on every one-pass configuration.</summary>
     public static TheoryData<string, string> IcarusCases
     {
         get
@@ -35,7 +42,10 @@ public class OnePassCoSimulationTests
             var data = new TheoryData<string, string>();
             foreach (var config in Configs)
             {
-                foreach (var name in config == "onepass-small" ? CoSimCases.Names : ["approx-mixed-with-exact", "backpressure-and-gaps"])
+                string[] names = config == "onepass-small"
+                    ? ["extremes", "single-row", "approx-mixed-with-exact", "backpressure-and-gaps"]
+                    : ["approx-mixed-with-exact", "backpressure-and-gaps"];
+                foreach (var name in names)
                 {
                     data.Add(config, name);
                 }

@@ -84,7 +84,7 @@ public sealed class EnergyModel
 
     /// <summary>The same, split by component.</summary>
     public IReadOnlyList<(string Component, double Joules)> PerComponentJ(double cyclesPerQuery, WorkPerQuery work) =>
-        Terms.Select((t, i) => (t.Component, (t.PerCycleJ * cyclesPerQuery) + (t.PerUnitJ * Components[i].Units(work)))).ToArray();
+        Terms.Select(t => (t.Component, (t.PerCycleJ * cyclesPerQuery) + (t.PerUnitJ * Components.First(c => c.Component == t.Component).Units(work)))).ToArray();
 
     /// <summary>One calibration point: a mode's cycles per query, work per query and measured energy per query of each component.</summary>
     public sealed record Measurement(string Mode, double CyclesPerQuery, WorkPerQuery Work, IReadOnlyDictionary<string, double> ComponentJ);
@@ -99,6 +99,12 @@ public sealed class EnergyModel
         var terms = new List<EnergyTerm>();
         foreach (var (component, unit, units) in Components)
         {
+            // A component the design does not have (the online stage of a three-pass design, the exponent and output
+            // of a one-pass one) is in no mode's split: it gets no term.
+            if (!modes.Any(m => m.ComponentJ.ContainsKey(component)))
+            {
+                continue;
+            }
             var x = modes.Select(m => (C: m.CyclesPerQuery, U: units(m.Work), E: m.ComponentJ.TryGetValue(component, out var e) ? e : 0)).ToArray();
             var (a, b) = FitNonNegative(x);
             terms.Add(new EnergyTerm(component, unit, a, b));

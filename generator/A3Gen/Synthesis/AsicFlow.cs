@@ -182,9 +182,12 @@ public sealed partial class AsicFlow
         ("online stage (one-pass softmax, with the normalizer)", i => i == "u_online"),
         ("queues", i => i.EndsWith("_queue", StringComparison.Ordinal)),
         ("buffer control", i => i.EndsWith("_buffer_ctrl", StringComparison.Ordinal)),
-        ("SRAM macro inputs (address, enables, write data)", i => false),
+        (MacroStage, i => false),
         ("top glue", i => i == ""),
     ];
+
+    /// <summary>The group of the SRAM macros' inputs (by name: the stage list's order may change).</summary>
+    private const string MacroStage = "SRAM macro inputs (address, enables, write data)";
 
     private List<EndpointGroup> Groups(AsicNetlist netlist)
     {
@@ -199,7 +202,7 @@ public sealed partial class AsicFlow
                 continue;
             }
             var instance = AsicNetlist.TopInstance(cell.Original);
-            var stage = macro ? StageOf[6].Stage : StageOf.FirstOrDefault(s => s.Match(instance)).Stage ?? $"other ({instance})";
+            var stage = macro ? MacroStage : StageOf.FirstOrDefault(s => s.Match(instance)).Stage ?? $"other ({instance})";
             if (!byStage.TryGetValue(stage, out var g))
             {
                 byStage[stage] = g = (new SortedSet<string>(StringComparer.Ordinal), [], []);
