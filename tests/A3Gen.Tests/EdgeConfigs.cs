@@ -133,6 +133,60 @@ public static class EdgeConfigs
             Softmax = Softmax.OnePass,
             NormalizerDividers = 3,
         },
+        // Lanes (lanes = P > 1): a3-small's shape with four lanes (four groups of four rows).
+        ["lanes-small"] = new()
+        {
+            Name = "lanes-small",
+            MaxRows = 16,
+            Dimension = 4,
+            IntegerBits = 4,
+            FractionBits = 4,
+            Lanes = 4,
+        },
+        // Lanes at their edges: two rows in two lanes (one group: the group id has no bits to select), one element, sync reset, one-entry queues.
+        ["edge-lanes-tiny"] = new()
+        {
+            Name = "edge-lanes-tiny",
+            MaxRows = 2,
+            Dimension = 1,
+            IntegerBits = 0,
+            FractionBits = 1,
+            Reset = ResetStyle.SyncHigh,
+            QueryQueueDepth = 1,
+            ResultQueueDepth = 1,
+            ScanWidth = 2,
+            Lanes = 2,
+        },
+        // Four lanes that do not divide N = 10 (the last group half full), odd d, one adder level a stage, output rounding,
+        // a 1-bit low table, a one-entry result queue, two groups a scan window.
+        ["edge-lanes-odd"] = new()
+        {
+            Name = "edge-lanes-odd",
+            MaxRows = 10,
+            Dimension = 7,
+            IntegerBits = 2,
+            FractionBits = 3,
+            AdderLevelsPerStage = 1,
+            DividerLatency = 3,
+            ExpTableLoBits = 1,
+            ExpTableGuardBits = 0,
+            OutputFractionBits = 2,
+            QueryQueueDepth = 4,
+            ResultQueueDepth = 1,
+            ScanWidth = 2,
+            Lanes = 4,
+        },
+        // Sixteen lanes (the most) over N = 40 (three groups, the last half full) with the on-chip sorter.
+        ["edge-lanes-sort"] = new()
+        {
+            Name = "edge-lanes-sort",
+            MaxRows = 40,
+            Dimension = 3,
+            IntegerBits = 4,
+            FractionBits = 4,
+            KeySort = KeySort.OnChip,
+            Lanes = 16,
+        },
     };
 
     public static Design Design(string name) => new(All[name]);

@@ -70,6 +70,8 @@ public sealed record A3Config
     public Softmax Softmax { get; init; } = Softmax.ThreePass;
     /// <summary>One-pass softmax: dividers of the normalizer, each output element's division on one of them; null means ceil(d / 8).</summary>
     public int? NormalizerDividers { get; init; }
+    /// <summary>P: rows each stage of the exact and post-scoring pipeline takes a cycle (1, 2, 4, 8 or 16; K and V in P banks).</summary>
+    public int Lanes { get; init; } = 1;
 
     /// <summary>
     /// The canonical JSON (and so the hash and every generated header) leaves keySort out at its default, so
@@ -82,6 +84,9 @@ public sealed record A3Config
 
     /// <summary>Left out of the canonical JSON when not given, as keySort and softmax.</summary>
     public bool ShouldSerializeNormalizerDividers() => NormalizerDividers is not null;
+
+    /// <summary>Left out of the canonical JSON at its default (one lane), as keySort and softmax.</summary>
+    public bool ShouldSerializeLanes() => Lanes != 1;
 
     /// <summary>The paper's evaluated design (HPCA 2020, section VI): N = 320, d = 64, i = f = 4.</summary>
     public static A3Config Paper { get; } = new()
@@ -160,6 +165,7 @@ public sealed record A3Config
         ["scanWidth"] = (2, 256),
         ["targetClockMhz"] = (1, 5000),
         ["normalizerDividers"] = (1, 256),
+        ["lanes"] = (1, 16),
     };
 
     private static System.Reflection.PropertyInfo[] Properties =>
@@ -397,6 +403,18 @@ public sealed record A3Config
         if (ScanWidth < 2 || ScanWidth > 256 || (ScanWidth & (ScanWidth - 1)) != 0)
         {
             throw new ConfigException("scanWidth", $"scanWidth = {ScanWidth} is not allowed (allowed: a power of two, 2..256)");
+        }
+        if (Lanes < 1 || Lanes > 16 || (Lanes & (Lanes - 1)) != 0)
+        {
+            throw new ConfigException("lanes", $"lanes = {Lanes} is not allowed (allowed: 1, 2, 4, 8 or 16)");
+        }
+        if (Lanes > MaxRows)
+        {
+            throw new ConfigException("lanes", $"lanes = {Lanes} is out of range 1..maxRows = {MaxRows} (a lane reads one row of a group of lanes rows)");
+        }
+        if (Lanes > 1 && Softmax == Softmax.OnePass)
+        {
+            throw new ConfigException("lanes", $"lanes = {Lanes} is not allowed with softmax = 'one-pass' (allowed: 1; lanes work with the three-pass softmax)");
         }
     }
 

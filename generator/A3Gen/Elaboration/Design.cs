@@ -137,8 +137,36 @@ public sealed class Design
     /// <summary>S, greedy-score flags the candidate scan examines per cycle.</summary>
     public int ScanWidth => Config.ScanWidth;
 
-    /// <summary>Scan windows of S rows that cover N rows.</summary>
-    public int ScanWindowCount => (MaxRows + ScanWidth - 1) / ScanWidth;
+    /// <summary>Scan windows of S flags that cover N rows: a flag is a row, or with lanes a group of P rows.</summary>
+    public int ScanWindowCount => (Groups + ScanWidth - 1) / ScanWidth;
+
+    // ---- lanes (lanes = P > 1: rows a cycle through the dot product, exponent and output) ----
+    /// <summary>P, rows each stage after the candidate search takes a cycle (configuration, default 1).</summary>
+    public int Lanes => Config.Lanes;
+
+    /// <summary>True with more than one lane: the modules' lane datapaths and P banks of K and V.</summary>
+    public bool HasLanes => Lanes > 1;
+
+    /// <summary>log2 P: a row's lane (its bank of K and V) is its low LaneBits bits, its group the others.</summary>
+    public int LaneBits => Bits.CeilLog2(Lanes);
+
+    /// <summary>G, groups of P consecutive rows that cover N rows (N with one lane): the depth of a K or V bank and of a buffer bank.</summary>
+    public int Groups => (MaxRows + Lanes - 1) / Lanes;
+
+    /// <summary>Bits of a group's index, 0..G-1 (the row id with one lane).</summary>
+    public int GroupIdWidth => Bits.AddressWidth(Groups);
+
+    /// <summary>Bits of a group count, 0..G.</summary>
+    public int GroupCountWidth => Bits.UnsignedWidth(Groups);
+
+    /// <summary>
+    /// Registered levels of each lane tree, log2 P: the dot product's max over a group's scores, the exponent's sum
+    /// of a group's e, the output's sum of a group's weighted values; one two-input compare-select or add a level.
+    /// </summary>
+    public int LaneTreeStages => LaneBits;
+
+    /// <summary>Entries a stage reads or writes for <paramref name="rows"/> consecutive rows 0..rows-1: one a group.</summary>
+    public int GroupsOf(int rows) => (rows + Lanes - 1) / Lanes;
 
     /// <summary>Bits of the scan's window index (at least 1).</summary>
     public int ScanWindowWidth => Bits.AddressWidth(ScanWindowCount);
@@ -155,7 +183,7 @@ public sealed class Design
     /// multipliers start at flip-flops, not at the memory's read data), the partial products, the products,
     /// the adder stages.
     /// </summary>
-    public int DotProductPipeStages => 3 + AdderStages;
+    public int DotProductPipeStages => 3 + AdderStages + LaneTreeStages;
 
     /// <summary>
     /// Low bits of a key or value element that the dot product's and the output's multipliers take apart from
@@ -178,7 +206,7 @@ public sealed class Design
     /// subtraction starts at a flip-flop), the clamped difference, the table read, the two halves of the
     /// table product, the table product.
     /// </summary>
-    public int ExponentPipeStages => 5;
+    public int ExponentPipeStages => 5 + LaneTreeStages;
 
     /// <summary>
     /// Low bits of exp(-lo) that the exponent multiplies apart from the high ones: the table product is two
@@ -201,7 +229,7 @@ public sealed class Design
     /// values, which two accumulators a value element add (the value row is read one cycle ahead and
     /// registered, so the multipliers start at flip-flops too).
     /// </summary>
-    public int OutputPipeStages => DividerLatency + 2;
+    public int OutputPipeStages => DividerLatency + 2 + LaneTreeStages;
 
     /// <summary>
     /// Cycles from the last row's accumulation to the result's push: the output is the sum of the two
@@ -367,10 +395,16 @@ public sealed class Design
             new($"u_sorted_max{j}", n, SortedEntryWidth, RowIdWidth, $"sorted-key column {j}, copy read by the max side: (rowId, value)"),
             new($"u_sorted_min{j}", n, SortedEntryWidth, RowIdWidth, $"sorted-key column {j}, copy read by the min side: (rowId, value)"),
         });
+        int g = Groups, wg = GroupIdWidth;
+        var kv = HasLanes
+            ? Enumerable.Range(0, Lanes).Select(b => new MemoryInstance($"u_key_sram{b}", g, RowDataWidth, wg, $"key matrix K, bank {b}: row r = {Lanes} a + {b} at word a")).Concat(
+                Enumerable.Range(0, Lanes).Select(b => new MemoryInstance($"u_value_sram{b}", g, RowDataWidth, wg, $"value matrix V, bank {b}: row r = {Lanes} a + {b} at word a"))).ToList()
+            : [new("u_key_sram", n, RowDataWidth, RowIdWidth, "key matrix K, one row per word"),
+                new("u_value_sram", n, RowDataWidth, RowIdWidth, "value matrix V, one row per word")];
+        string entryWhat = HasLanes ? $"a group of {Lanes} rows: (group, {Lanes} flags, {Lanes} " : "(rowId, ";
         Memories =
         [
-            new("u_key_sram", n, RowDataWidth, RowIdWidth, "key matrix K, one row per word"),
-            new("u_value_sram", n, RowDataWidth, RowIdWidth, "value matrix V, one row per word"),
+            .. kv,
             .. sorted,
             .. IsOnePass
                 ? new MemoryInstance[]
@@ -378,10 +412,10 @@ public sealed class Design
                     new("u_replay_sram", n, scoreEntry, RowIdWidth, "one-pass score memory: an approximate query's candidates (rowId, score), replayed after its max is known"),
                 }
                 : [
-                    new("u_score_sram0", n, scoreEntry, RowIdWidth, "score buffer bank 0: (rowId, score)"),
-                    new("u_score_sram1", n, scoreEntry, RowIdWidth, "score buffer bank 1: (rowId, score)"),
-                    new("u_exp_sram0", n, expEntry, RowIdWidth, "exp buffer bank 0: (rowId, e)"),
-                    new("u_exp_sram1", n, expEntry, RowIdWidth, "exp buffer bank 1: (rowId, e)"),
+                    new("u_score_sram0", g, ScoreEntryWidth, wg, $"score buffer bank 0: {entryWhat}score{(HasLanes ? "s" : "")})"),
+                    new("u_score_sram1", g, ScoreEntryWidth, wg, $"score buffer bank 1: {entryWhat}score{(HasLanes ? "s" : "")})"),
+                    new("u_exp_sram0", g, ExpEntryWidth, wg, $"exp buffer bank 0: {entryWhat}e)"),
+                    new("u_exp_sram1", g, ExpEntryWidth, wg, $"exp buffer bank 1: {entryWhat}e)"),
                 ],
         ];
     }
@@ -448,10 +482,10 @@ public sealed class Design
     /// </summary>
     public int ScanCycles(int n, IReadOnlyCollection<int> candidates)
     {
-        var perWindow = new int[(n + ScanWidth - 1) / ScanWidth];
-        foreach (int r in candidates)
+        var perWindow = new int[(GroupsOf(n) + ScanWidth - 1) / ScanWidth];
+        foreach (int g in candidates.Select(r => r / Lanes).Distinct())
         {
-            perWindow[r / ScanWidth]++;
+            perWindow[g / ScanWidth]++;
         }
         return perWindow.Sum(c => Math.Max(1, c));
     }
@@ -460,15 +494,27 @@ public sealed class Design
     /// What one query costs each stage: an exact query (every stage sees n rows), or an approximate one with
     /// its iteration count, candidate list and kept rows (a fallback scores n rows and keeps them all).
     /// </summary>
-    public StageWork Work(int n, bool approximate, int iterations, IReadOnlyCollection<int> candidates, int kept)
+    public StageWork Work(int n, bool approximate, int iterations, IReadOnlyCollection<int> candidates, IReadOnlyCollection<int> kept)
     {
         if (!approximate)
         {
             return StageWork.Exact(EffectiveRows(n));
         }
         bool fallback = candidates.Count == 0;
-        return new StageWork(true, n, iterations, fallback ? n : ScanCycles(n, candidates), fallback ? n : candidates.Count, fallback ? n : kept, fallback);
+        return fallback
+            ? new StageWork(true, n, iterations, n, n, n, true)
+            : new StageWork(true, n, iterations, ScanCycles(n, candidates), candidates.Count, kept.Count, false,
+                candidates.Select(r => r / Lanes).Distinct().Count(), kept.Select(r => r / Lanes).Distinct().Count());
     }
+
+    /// <summary>Issue cycles of the dot product: the scan's (post-scoring), or one a group of the n rows.</summary>
+    public int IssueCycles(StageWork w) => w.PostScoring ? w.Issues : GroupsOf(w.Issues);
+
+    /// <summary>Score buffer entries of a query: one a group with a row scored.</summary>
+    public int ScoredEntries(StageWork w) => w.ScoredGroups ?? GroupsOf(w.Scored);
+
+    /// <summary>Exp buffer entries of a query: one a group with a row kept.</summary>
+    public int KeptEntries(StageWork w) => w.KeptGroups ?? GroupsOf(w.Kept);
 
     /// <summary>
     /// Cycles each stage is busy with a query (it accepts the next one that many cycles later). With the one-pass
@@ -486,9 +532,9 @@ public sealed class Design
         :
         [
             w.Search ? CandidateOverhead + w.Iterations : CandidateExactPeriod,
-            w.Issues + DotProductOverhead,
-            w.Scored + ExponentOverhead,
-            w.Kept + OutputOverhead,
+            IssueCycles(w) + DotProductOverhead,
+            ScoredEntries(w) + ExponentOverhead,
+            KeptEntries(w) + OutputOverhead,
         ];
 
     /// <summary>
@@ -518,12 +564,15 @@ public sealed class Design
         : QueryQueueLatency + StagePeriods(w).Sum() + ResultPushStages;
 
     /// <summary>"3n + c" (three-pass) or "n + c" (one-pass): the exact path's latency as a closed form in n.</summary>
-    public string LatencyFormula => $"{(IsOnePass ? "" : "3")}n + {Latency(0)}";
+    public string LatencyFormula => $"{(IsOnePass ? "" : "3")}{RowsTerm} + {Latency(0)}";
+
+    /// <summary>"n", or "ceil(n/P)" with lanes: the rows term of the closed forms.</summary>
+    public string RowsTerm => HasLanes ? $"ceil(n/{Lanes})" : "n";
 
     /// <summary>The exact path's back-to-back interval as a closed form in n (<see cref="Interval(StageWork)"/>).</summary>
     public string IntervalFormula => OnePass is { } op
         ? OnePassIntervalFormula(op)
-        : $"n + {Interval(0)}";
+        : $"{RowsTerm} + {Interval(0)}";
 
     private string OnePassIntervalFormula(OnePassSoftmax op)
     {
@@ -625,20 +674,26 @@ public sealed class Design
         PackedField.Flag("Fallback", "no candidate: all n rows are used"),
         new("Mask", MaxRows, "candidate mask, bit r = row r"));
 
-    /// <summary>Score buffer metadata per bank: (fallback, t, post-scoring on, rows scored, max).</summary>
+    /// <summary>Score buffer metadata per bank: (fallback, t, post-scoring on, rows scored, max), with lanes also the entries (groups).</summary>
     public BusLayout ScoreMeta => new("ScoreMeta", "score buffer metadata",
+    [
         new("Max", Score.Width, "largest score of the query"),
         new("Rows", RowCountWidth, "rows scored"),
         PackedField.Flag("PostScoring", "post-scoring on"),
         new("Threshold", Threshold.Width, "post-scoring threshold t"),
-        PackedField.Flag("Fallback", "no candidate: all n rows are used"));
+        PackedField.Flag("Fallback", "no candidate: all n rows are used"),
+        .. HasLanes ? [new PackedField("Entries", GroupCountWidth, "entries written: groups of P rows with a row scored")] : Array.Empty<PackedField>(),
+    ]);
 
-    /// <summary>Exp buffer metadata per bank: (fallback, candidates C, rows kept K, expsum).</summary>
+    /// <summary>Exp buffer metadata per bank: (fallback, candidates C, rows kept K, expsum), with lanes also the entries (groups).</summary>
     public BusLayout ExpMeta => new("ExpMeta", "exp buffer metadata",
+    [
         new("ExpSum", ExpSum.Width, "sum of the kept rows' e"),
         new("Kept", RowCountWidth, "rows kept K"),
         new("Candidates", RowCountWidth, "candidate rows C (rows scored)"),
-        PackedField.Flag("Fallback", "no candidate: all n rows are used"));
+        PackedField.Flag("Fallback", "no candidate: all n rows are used"),
+        .. HasLanes ? [new PackedField("Entries", GroupCountWidth, "entries written: groups of P rows with a row kept")] : Array.Empty<PackedField>(),
+    ]);
 
     /// <summary>A result queue entry: (fallback, C, K, output vector).</summary>
     public BusLayout ResultQueueEntry => new("ResultEntry", "result queue entry",
@@ -647,15 +702,25 @@ public sealed class Design
         new("Candidates", RowCountWidth, "candidate rows C"),
         PackedField.Flag("Fallback", "no candidate: all n rows were used"));
 
-    /// <summary>A score buffer entry: (rowId, score).</summary>
-    public BusLayout ScoreEntry => new("ScoreEntry", "score buffer entry",
-        new("Score", Score.Width, "score s"),
-        new("RowId", RowIdWidth, "row id"));
+    /// <summary>A score buffer entry: (rowId, score); with lanes (group, P flags, P scores).</summary>
+    public BusLayout ScoreEntry => HasLanes
+        ? new("ScoreEntry", "score buffer entry",
+            new("Score", Lanes * Score.Width, $"score s of lane l at [l*{Score.Width} +: {Score.Width}]"),
+            new("Valid", Lanes, "bit l: lane l's row was scored"),
+            new("Group", GroupIdWidth, $"group id: rows {Lanes} group + l"))
+        : new("ScoreEntry", "score buffer entry",
+            new("Score", Score.Width, "score s"),
+            new("RowId", RowIdWidth, "row id"));
 
-    /// <summary>An exp buffer entry: (rowId, e).</summary>
-    public BusLayout ExpEntry => new("ExpEntry", "exp buffer entry",
-        new("Exp", ExpValue.Width, "e = exp(s - max)"),
-        new("RowId", RowIdWidth, "row id"));
+    /// <summary>An exp buffer entry: (rowId, e); with lanes (group, P flags, P e, 0 where a row is not kept).</summary>
+    public BusLayout ExpEntry => HasLanes
+        ? new("ExpEntry", "exp buffer entry",
+            new("Exp", Lanes * ExpValue.Width, $"e = exp(s - max) of lane l at [l*{ExpValue.Width} +: {ExpValue.Width}], 0 where the row is not kept"),
+            new("Keep", Lanes, "bit l: lane l's row was kept"),
+            new("Group", GroupIdWidth, $"group id: rows {Lanes} group + l"))
+        : new("ExpEntry", "exp buffer entry",
+            new("Exp", ExpValue.Width, "e = exp(s - max)"),
+            new("RowId", RowIdWidth, "row id"));
 
     /// <summary>A sorted-key memory entry: (rowId, value).</summary>
     public BusLayout SortedEntry => new("SortedEntry", "sorted-key memory entry",

@@ -10,7 +10,9 @@ namespace A3Gen.Elaboration;
 /// <param name="Scored">Rows the dot product scores: C, or n on the exact path and on a fallback.</param>
 /// <param name="Kept">Rows the output stage weighs: K after post-scoring, or n.</param>
 /// <param name="Fallback">True for an approximate query without candidates (all n rows, no post-scoring).</param>
-public sealed record StageWork(bool Search, int Rows, int Iterations, int Issues, int Scored, int Kept, bool Fallback = false)
+/// <param name="ScoredGroups">With lanes, post-scoring: the groups of P rows with a candidate (null: the scored rows are 0..Scored-1).</param>
+/// <param name="KeptGroups">With lanes, post-scoring: the groups of P rows with a kept row (null: the kept rows are 0..Kept-1).</param>
+public sealed record StageWork(bool Search, int Rows, int Iterations, int Issues, int Scored, int Kept, bool Fallback = false, int? ScoredGroups = null, int? KeptGroups = null)
 {
     /// <summary>True when post-scoring runs: an approximate query with candidates (the one-pass softmax then replays them).</summary>
     public bool PostScoring => Search && !Fallback;

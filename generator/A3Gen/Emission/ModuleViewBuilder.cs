@@ -26,6 +26,19 @@ public static class Verilog
 /// </summary>
 public static class ModuleViewBuilder
 {
+    /// <summary>The packing's field sources, with the lane fields' when the design has lanes.</summary>
+    private static Dictionary<string, string> WithLanes(this Dictionary<string, string> fields, bool lanes, Dictionary<string, string> laneFields)
+    {
+        if (lanes)
+        {
+            foreach (var (k, v) in laneFields)
+            {
+                fields[k] = v;
+            }
+        }
+        return fields;
+    }
+
     public static ExpRomView ExpHiRom(Design design)
     {
         var exp = design.Exp;
@@ -94,18 +107,24 @@ public static class ModuleViewBuilder
         // levels costs one carry-propagate add, not one a level. The sum is exact: every operand is
         // sign-extended to the node's width, which holds the true sum, so the carry-save form's wrap-around
         // (mod 2^width) is harmless.
+        // With lanes, one tree a lane: its names start with l<lane>_, its nodes follow the previous lane's at each stage.
+        bool lanes = design.HasLanes;
+        int p = design.Lanes, d = design.Dimension;
+        string LanePrefix(int lane) => lanes ? $"l{lane}_" : "";
+        string ProductName(int lane, int j) => lanes ? $"{lane}_{j}" : $"{j}";
         var treeLevels = new List<TreeLevelView>();
-        var prevNames = Enumerable.Range(0, design.Dimension).Select(j => $"prod{j}_q").ToList();
+        var prevNames = Enumerable.Range(0, p).Select(lane => Enumerable.Range(0, d).Select(j => $"prod{ProductName(lane, j)}_q").ToList()).ToList();
         int prevWidth = wProd, firstLevel = 1;
         foreach (var level in design.AdderTree.Where(l => l.Registered))
         {
             int span = 1 << (level.Level - firstLevel + 1);
             int w = level.Width;
             var nodes = new List<TreeNodeView>();
+            for (int lane = 0; lane < p; lane++)
             for (int k = 0; k < level.Nodes; k++)
             {
-                string name = $"sum{level.Level}_{k}";
-                var operands = prevNames.Skip(k * span).Take(span).ToList();
+                string name = $"{LanePrefix(lane)}sum{level.Level}_{k}";
+                var operands = prevNames[lane].Skip(k * span).Take(span).ToList();
                 var terms = new List<CarrySaveTermView>();
                 string expr;
                 if (operands.Count == 1)
@@ -142,36 +161,41 @@ public static class ModuleViewBuilder
                 nodes.Add(new TreeNodeView(name, w, terms, expr));
             }
             treeLevels.Add(new TreeLevelView(firstLevel, level.Level, w, nodes));
-            prevNames = nodes.Select(n => n.Name + "_q").ToList();
+            prevNames = Enumerable.Range(0, p).Select(lane => nodes.Skip(lane * level.Nodes).Take(level.Nodes).Select(n => n.Name + "_q").ToList()).ToList();
             prevWidth = w;
             firstLevel = level.Level + 1;
         }
-        int dotPipe = design.DotProductPipeStages; // tag stages after the SRAM read: key register, product register, adder registers
+        int dotPipe = design.DotProductPipeStages; // tag stages after the SRAM read: key register, product register, adder registers (, lane max tree)
+        int rootTag = dotPipe - design.LaneTreeStages; // the adder trees' roots: the scores are written here
+        int wG = design.GroupIdWidth, wGc = design.GroupCountWidth, lb = design.LaneBits;
 
         int scan = design.ScanWidth, win = design.ScanWindowWidth, offset = design.ScanOffsetWidth;
         int padded = design.ScanWindowCount * scan;
         int scanRow = win + offset;
+        int wIssue = lanes ? wG : wId, wIssueCount = lanes ? wGc : wN;
+        string lastSource = lanes ? "groups_m1" : "rows_m1", lastWidth = lanes ? "GroupCountWidth" : "RowCountWidth";
         // One window covers every row when N <= S: no select (the index would have no bits).
         string window = design.ScanWindowCount == 1 ? "pos_padded" : $"pos_padded[{{win_q, {offset}'d0}} +: ScanWidth]";
-        // The last window, (n - 1) >> log2 S, from rows_m1 (RowCountWidth bits) into ScanWindowWidth bits; the bits it drops are zero.
-        int lastBits = wN - offset;
+        // The last window, (n - 1) >> log2 S, from rows_m1 (RowCountWidth bits) into ScanWindowWidth bits; the bits it drops
+        // are zero. With lanes the scan's flags are groups: the last window is (groups - 1) >> log2 S.
+        int lastBits = wIssueCount - offset;
         string lastWindow, lastUnused;
         if (lastBits <= 0)
         {
             lastWindow = Verilog.Unsigned(win, 0);
-            lastUnused = "rows_m1";
+            lastUnused = lastSource;
         }
         else if (lastBits <= win)
         {
-            lastWindow = Verilog.ZeroExtend("rows_m1[RowCountWidth-1:ScanOffsetWidth]", lastBits, win);
-            lastUnused = offset > 0 ? "rows_m1[ScanOffsetWidth-1:0]" : "";
+            lastWindow = Verilog.ZeroExtend($"{lastSource}[{lastWidth}-1:ScanOffsetWidth]", lastBits, win);
+            lastUnused = offset > 0 ? $"{lastSource}[ScanOffsetWidth-1:0]" : "";
         }
         else
         {
-            lastWindow = "rows_m1[ScanOffsetWidth+ScanWindowWidth-1:ScanOffsetWidth]";
+            lastWindow = $"{lastSource}[ScanOffsetWidth+ScanWindowWidth-1:ScanOffsetWidth]";
             lastUnused = offset > 0
-                ? "rows_m1[RowCountWidth-1:ScanOffsetWidth+ScanWindowWidth], rows_m1[ScanOffsetWidth-1:0]"
-                : "rows_m1[RowCountWidth-1:ScanOffsetWidth+ScanWindowWidth]";
+                ? $"{lastSource}[{lastWidth}-1:ScanOffsetWidth+ScanWindowWidth], {lastSource}[ScanOffsetWidth-1:0]"
+                : $"{lastSource}[{lastWidth}-1:ScanOffsetWidth+ScanWindowWidth]";
         }
 
         var lp = new LocalparamList()
@@ -188,41 +212,118 @@ public static class ModuleViewBuilder
             .Width("ScanWindowWidth", win, $"scan window index, 0..{design.ScanWindowCount - 1}")
             .Width("ScanOffsetWidth", offset, "log2 S, a row's offset within its window")
             .Width("ScanRowWidth", scanRow, "a row id as {window, offset}")
-            .Width("PaddedMaskWidth", padded, "the candidate mask padded to whole windows")
-            .Bus(design.CandidateMeta)
+            .Width("PaddedMaskWidth", padded, lanes ? "the groups' flags padded to whole windows" : "the candidate mask padded to whole windows");
+        if (lanes)
+        {
+            lp.Width("Lanes", p, "P, rows a cycle: a group of P consecutive rows, row r in lane r mod P")
+                .Width("GroupIdWidth", wG, $"group id, 0..{design.Groups - 1}")
+                .Width("GroupCountWidth", wGc, $"group count, 0..{design.Groups}")
+                .Width("GroupRowWidth", p * design.RowDataWidth, "the key rows of a group, lane l at [l*RowWidth +: RowWidth]")
+                .Width("LaneMaskWidth", design.Groups * p, "the candidate mask padded to whole groups")
+                .Remove("RowWidth").Remove("RowIdWidth");
+        }
+        lp.Bus(design.CandidateMeta)
             .BusWidth(design.ScoreMeta)
             .BusWidth(design.ScoreEntry);
 
-        string lastTag = $"tag{dotPipe}";
+        string lastTag = $"tag{dotPipe}", writeTag = $"tag{rootTag}";
         // One-pass: the query's flags and row count travel with the tags (the stage may have taken the next query by its done).
         bool overlap = design.IsOnePass;
         var scoreMeta = Packing.Concatenation(design.ScoreMeta, new Dictionary<string, string>
         {
             ["Max"] = "max_out",
-            ["Rows"] = overlap ? $"({lastTag}_post_q ? issued_q : {lastTag}_rows_q)" : "issued_q",
+            ["Rows"] = overlap ? $"({lastTag}_post_q ? issued_q : {lastTag}_rows_q)" : lanes ? "scored_q" : "issued_q",
             ["PostScoring"] = overlap ? $"{lastTag}_post_q" : "use_mask",
             ["Threshold"] = "threshold",
             ["Fallback"] = overlap ? $"{lastTag}_fb_q" : "fallback",
-        });
+        }.WithLanes(lanes, new() { ["Entries"] = "issued_q" }));
         var allTags = Enumerable.Range(0, dotPipe + 1).ToList();
         string pipeBusy = "(" + string.Join(" | ", allTags.Select(t => $"tag{t}_valid_q | tag{t}_last_q")) + ")";
-        var scoreEntry = Packing.Concatenation(design.ScoreEntry, new Dictionary<string, string>
-        {
-            ["Score"] = "score",
-            ["RowId"] = $"{lastTag}_row_q",
-        });
-        var products = Enumerable.Range(0, design.Dimension)
-            .Select(j => new ProductElementView(j,
-                $"{{ phi{j}_q, {Verilog.Unsigned(design.ElementLowBits, 0)} }}",
-                Verilog.SignExtend($"plo{j}_q", design.LowProductWidth, wProd)))
+        var scoreEntry = Packing.Concatenation(design.ScoreEntry, lanes
+            ? new Dictionary<string, string>
+            {
+                ["Score"] = "{ " + string.Join(", ", Enumerable.Range(0, p).Reverse().Select(l => $"s{l}")) + " }",
+                ["Valid"] = $"{writeTag}_lv_q",
+                ["Group"] = $"{writeTag}_row_q",
+            }
+            : new Dictionary<string, string>
+            {
+                ["Score"] = "score",
+                ["RowId"] = $"{lastTag}_row_q",
+            });
+        var products = Enumerable.Range(0, p).SelectMany(lane => Enumerable.Range(0, d).Select(j => (lane, j)))
+            .Select(x => new ProductElementView(x.j,
+                $"{{ phi{ProductName(x.lane, x.j)}_q, {Verilog.Unsigned(design.ElementLowBits, 0)} }}",
+                Verilog.SignExtend($"plo{ProductName(x.lane, x.j)}_q", design.LowProductWidth, wProd),
+                ProductName(x.lane, x.j), (x.lane * d) + x.j))
             .ToList();
-        return new DotProductView(lp.Build(), design.Dimension, scan, products, treeLevels, prevNames[0],
-            Tags(dotPipe), lastTag, padded - design.MaxRows, window,
+        var tags = Tags(dotPipe).Select(t => t with { HasRow = t.Index <= rootTag }).ToList();
+        var lanesView = lanes ? DotProductLanes(design, prevNames.Select(names => names[0]).ToList(), rootTag) : null;
+        return new DotProductView(lp.Build(), design.Dimension, scan, products, treeLevels, prevNames[0][0],
+            tags, lastTag, padded - design.Groups, window,
             Verilog.Unsigned(scan, 1), Verilog.Unsigned(scan, 0), Verilog.Unsigned(offset, 0),
             Enumerable.Range(0, scan).Reverse().Select(b => new BitView(b, Verilog.Unsigned(offset, b))).ToList(),
-            lastWindow, lastUnused, scanRow > wId, Verilog.Unsigned(win, 0), Verilog.Unsigned(win, 1),
+            lastWindow, lastUnused, scanRow > wIssue, Verilog.Unsigned(win, 0), Verilog.Unsigned(win, 1),
             Verilog.Unsigned(wN, 0), Verilog.Unsigned(wN, 1), Verilog.Unsigned(wId, 0), Verilog.Unsigned(wId, 1),
-            $"{wScore}'sd0", scoreMeta, scoreEntry, overlap, allTags, pipeBusy);
+            $"{wScore}'sd0", scoreMeta, scoreEntry, overlap, allTags, pipeBusy)
+        {
+            IdWidth = lanes ? "GroupIdWidth" : "RowIdWidth",
+            CountWidth = lanes ? "GroupCountWidth" : "RowCountWidth",
+            KeyWidth = lanes ? "GroupRowWidth" : "RowWidth",
+            IdZero = Verilog.Unsigned(wIssue, 0),
+            IdOne = Verilog.Unsigned(wIssue, 1),
+            CountZero = Verilog.Unsigned(wIssueCount, 0),
+            CountOne = Verilog.Unsigned(wIssueCount, 1),
+            LeftInit = lanes ? "groups" : "rows",
+            LastSource = lastSource,
+            MaskSource = lanes ? "gmask" : "mask",
+            WriteTag = writeTag,
+            MaxInput = lanes ? "gmax" : "score",
+            Lanes = lanesView,
+        };
+    }
+
+    /// <summary>
+    /// The dot product's lane parts (lanes = P > 1): the group count of n rows, each lane's valid flag (exact: its row
+    /// is below n; approximate: its candidate flag), the groups' flags the scan looks at, the rows-scored count, the
+    /// lanes' scores and the registered compare-select tree of the group's max.
+    /// </summary>
+    private static DotProductLanesView DotProductLanes(Design design, IReadOnlyList<string> roots, int rootTag)
+    {
+        int p = design.Lanes, lb = design.LaneBits, wN = design.RowCountWidth, wG = design.GroupIdWidth, wGc = design.GroupCountWidth, g = design.Groups;
+        // groups = (rows + P - 1) >> log2 P, from RowCountWidth + 1 bits; the bits it drops are zero or unused.
+        var upUnused = new List<string> { $"rows_up[{lb - 1}:0]" };
+        if (wN + 1 > lb + wGc)
+        {
+            upUnused.Insert(0, $"rows_up[{wN}:{lb + wGc}]");
+        }
+        // Lane l of the exact path is valid when {group, l} < n.
+        int wCmp = Math.Max(wG + lb, wN);
+        var exact = Enumerable.Range(0, p)
+            .Select(l => $"{Verilog.ZeroExtend($"{{cnt_q, {Verilog.Unsigned(lb, l)}}}", wG + lb, wCmp)} < {Verilog.ZeroExtend("rows", wN, wCmp)}")
+            .ToList();
+        // The candidate flags of the issued group (one group: no select, its index would have no bits).
+        string maskLanes = g == 1 ? "lane_mask" : $"lane_mask[{{issue_row, {Verilog.Unsigned(lb, 0)}}} +: Lanes]";
+        string popcount = string.Join(" + ", Enumerable.Range(0, p).Select(l => Verilog.ZeroExtend($"tag{rootTag}_lv_q[{l}]", 1, wN)));
+        var maxNodes = new List<LaneNodeView>();
+        var prev = Enumerable.Range(0, p).Select(l => (Valid: $"tag{rootTag}_lv_q[{l}]", Value: $"s{l}")).ToList();
+        for (int level = 1; level <= lb; level++)
+        {
+            var next = new List<(string Valid, string Value)>();
+            for (int k = 0; k < prev.Count / 2; k++)
+            {
+                string name = $"mx{level}_{k}";
+                var (av, a) = prev[2 * k];
+                var (bv, b) = prev[(2 * k) + 1];
+                maxNodes.Add(new LaneNodeView(name, av, a, bv, b, level < lb));
+                next.Add(($"{name}_v_q", $"{name}_q"));
+            }
+            prev = next;
+        }
+        return new DotProductLanesView(p, g, design.MaxRows, g * p - design.MaxRows,
+            $"{wN + 1}'d{p - 1}", $"rows_up[{lb} +: GroupCountWidth]", string.Join(", ", upUnused),
+            exact, maskLanes, popcount, Verilog.Unsigned(wN, 0),
+            roots.Select((r, l) => new LaneScoreView(l, r)).ToList(), maxNodes, prev[0].Value);
     }
 
     public static ExponentView Exponent(Design design)
@@ -250,27 +351,88 @@ public static class ModuleViewBuilder
             .Bus(design.ScoreEntry)
             .BusWidth(design.ExpMeta)
             .BusWidth(design.ExpEntry);
+        bool lanes = design.HasLanes;
+        int p = design.Lanes, lb = design.LaneBits, wG = design.GroupIdWidth, wGc = design.GroupCountWidth;
+        if (lanes)
+        {
+            lp.Width("Lanes", p, "P, rows an entry holds: lane l of group g is row P g + l")
+                .Width("GroupIdWidth", wG, $"group id, 0..{design.Groups - 1}")
+                .Width("GroupCountWidth", wGc, $"group count, 0..{design.Groups}")
+                .Remove("RowIdWidth");
+        }
+        // The entry is written when e leaves its rounding (tag expTag); with lanes the group's sum then passes its tree.
+        int expTag = design.ExponentPipeStages - design.LaneTreeStages;
         var expMeta = Packing.Concatenation(design.ExpMeta, new Dictionary<string, string>
         {
             ["ExpSum"] = "expsum_new",
-            ["Kept"] = "kept_new",
+            ["Kept"] = lanes ? "kept_q" : "kept_new",
             ["Candidates"] = "rows",
             ["Fallback"] = "fallback",
-        });
-        var expEntry = Packing.Concatenation(design.ExpEntry, new Dictionary<string, string>
+        }.WithLanes(lanes, new() { ["Entries"] = "entries_q" }));
+        var expEntry = Packing.Concatenation(design.ExpEntry, lanes
+            ? new Dictionary<string, string>
+            {
+                ["Exp"] = "{ " + string.Join(", ", Enumerable.Range(0, p).Reverse().Select(l => $"ek{l}")) + " }",
+                ["Keep"] = $"tag{expTag}_keep_q",
+                ["Group"] = $"tag{expTag}_row_q",
+            }
+            : new Dictionary<string, string>
+            {
+                ["Exp"] = "exp_val",
+                ["RowId"] = $"tag{design.ExponentPipeStages}_row_q",
+            });
+        var tags = Tags(design.ExponentPipeStages, tag0RowIsWire: true)
+            .Select(t => t with { KeepFrom = 2, KeepTo = expTag, HasRow = t.Index <= expTag }).ToList();
+        string TableSum(string lane) => $"{{ thi{lane}_q, {Verilog.Unsigned(design.TableLowBits, 0)} }} + {Verilog.ZeroExtend($"tlo{lane}_q", design.TableLowProductWidth, wTableProd)}";
+        string tableSum = TableSum("");
+        ExponentLanesView? lanesView = null;
+        if (lanes)
         {
-            ["Exp"] = "exp_val",
-            ["RowId"] = $"tag{design.ExponentPipeStages}_row_q",
-        });
-        var tags = Tags(design.ExponentPipeStages, tag0RowIsWire: true).Select(t => t with { KeepFrom = 2 }).ToList();
-        string tableSum = $"{{ thi_q, {Verilog.Unsigned(design.TableLowBits, 0)} }} + {Verilog.ZeroExtend("tlo_q", design.TableLowProductWidth, wTableProd)}";
+            // The group's e (zero where a row is not kept) added two at a time, a register a level; exact growth.
+            var nodes = new List<LaneSumNodeView>();
+            var prev = Enumerable.Range(0, p).Select(l => $"ek{l}").ToList();
+            int width = wExp;
+            for (int level = 1; level <= lb; level++)
+            {
+                var next = new List<string>();
+                for (int k = 0; k < prev.Count / 2; k++)
+                {
+                    string name = $"es{level}_{k}";
+                    nodes.Add(new LaneSumNodeView(name, width + 1,
+                        $"{Verilog.ZeroExtend(prev[2 * k], width, width + 1)} + {Verilog.ZeroExtend(prev[(2 * k) + 1], width, width + 1)}"));
+                    next.Add($"{name}_q");
+                }
+                prev = next;
+                width++;
+            }
+            lanesView = new ExponentLanesView(p,
+                Enumerable.Range(0, p).Select(l => clamp ? "" : Verilog.ZeroExtend($"diff{l}", wScore, wExpIn)).ToList(),
+                Enumerable.Range(0, p).Select(l => TableSum($"{l}")).ToList(),
+                Verilog.Unsigned(wExp, 0), nodes, Verilog.ZeroExtend(prev[0], width, wSum), Verilog.Unsigned(wGc, 0),
+                string.Join(" + ", Enumerable.Range(0, p).Select(l => Verilog.ZeroExtend($"tag{expTag}_keep_q[{l}]", 1, wN))),
+                Verilog.ZeroExtend("write", 1, wGc));
+        }
         return new ExponentView(lp.Build(), tags, $"tag{design.ExponentPipeStages}", tableSum, clamp,
             Verilog.Unsigned(wScore, exp.ClampRaw), Verilog.Unsigned(wExpIn, exp.ClampRaw),
             clamp ? "" : Verilog.ZeroExtend("diff", wScore, wExpIn),
             roundBit > 0,
             Verilog.ZeroExtend("exp_val", wExp, wSum), Verilog.ZeroExtend("write", 1, wN),
             Verilog.Unsigned(wSum, 0), Verilog.Unsigned(wN, 0), Verilog.Unsigned(wN, 1), Verilog.Unsigned(wId, 0), Verilog.Unsigned(wId, 1),
-            expMeta, expEntry);
+            expMeta, expEntry)
+        {
+            IdWidth = lanes ? "GroupIdWidth" : "RowIdWidth",
+            CountWidth = lanes ? "GroupCountWidth" : "RowCountWidth",
+            KeepRange = lanes ? "[Lanes-1:0] " : "",
+            CountSource = lanes ? "entries" : "rows",
+            IdZero = Verilog.Unsigned(lanes ? wG : wId, 0),
+            IdOne = Verilog.Unsigned(lanes ? wG : wId, 1),
+            CountZero = Verilog.Unsigned(lanes ? wGc : wN, 0),
+            CountOne = Verilog.Unsigned(lanes ? wGc : wN, 1),
+            RowField = lanes ? "ScoreEntryGroup" : "ScoreEntryRowId",
+            ExpTag = $"tag{expTag}",
+            WriteAddress = lanes ? "entries_q[GroupIdWidth-1:0]" : "kept_base[RowIdWidth-1:0]",
+            Lanes = lanesView,
+        };
     }
 
     public static OutputView Output(Design design)
@@ -295,12 +457,57 @@ public static class ModuleViewBuilder
         {
             lp.Width("OutputShift", design.OutputShift, "rounding shift from the accumulator to the output");
         }
+        bool lanes = design.HasLanes;
+        int p = design.Lanes, lb = design.LaneBits, wG = design.GroupIdWidth, wGc = design.GroupCountWidth, d = design.Dimension;
+        if (lanes)
+        {
+            lp.Width("Lanes", p, "P, rows an entry holds: lane l of group g is row P g + l")
+                .Width("GroupIdWidth", wG, $"group id, 0..{design.Groups - 1}")
+                .Width("GroupCountWidth", wGc, $"group count, 0..{design.Groups}")
+                .Width("GroupRowWidth", p * design.RowDataWidth, "the value rows of a group, lane l at [l*RowWidth +: RowWidth]")
+                .Width("ExpWidth", design.ExpValue.Width, $"a lane's e: {design.ExpValue.Describe()}")
+                .Remove("RowIdWidth").Remove("RowCountWidth");
+        }
         lp.Bus(design.ExpMeta)
             .Bus(design.ExpEntry)
             .Bus(design.ResultQueueEntry);
         // Tags: tag0 the exp buffer's read data, tag1 its register, the divider's stages, the two halves of the weighted values.
         int pipe = design.OutputPipeStages;
         var tags = Tags(pipe, tag0RowIsWire: true).Select(t => t with { HasRow = t.Index <= l - 1 }).ToList();
+        // With lanes each element's weighted halves of the group are added in registered trees (exact growth, capped at
+        // the accumulator's width: the sum of any rows fits it); the accumulators add the trees' roots.
+        var sumNodes = new List<LaneSumNodeView>();
+        var lowRoots = new string[d];
+        var highRoots = new string[d];
+        int lowRootWidth = design.WeightedLowWidth, highRootWidth = design.WeightedHighWidth;
+        if (lanes)
+        {
+            (string Root, int Width) Tree(string kind, int j, int width0, int cap)
+            {
+                var prev = Enumerable.Range(0, p).Select(lane => $"w{kind}{lane}_{j}_q").ToList();
+                int width = width0;
+                for (int level = 1; level <= lb; level++)
+                {
+                    int next = Math.Min(width + 1, cap);
+                    var names = new List<string>();
+                    for (int k = 0; k < prev.Count / 2; k++)
+                    {
+                        string name = $"s{kind}{level}_{j}_{k}";
+                        sumNodes.Add(new LaneSumNodeView(name, next,
+                            $"{Verilog.SignExtend(prev[2 * k], width, next)} + {Verilog.SignExtend(prev[(2 * k) + 1], width, next)}"));
+                        names.Add($"{name}_q");
+                    }
+                    prev = names;
+                    width = next;
+                }
+                return (prev[0], width);
+            }
+            for (int j = 0; j < d; j++)
+            {
+                (lowRoots[j], lowRootWidth) = Tree("lo", j, design.WeightedLowWidth, design.AccumulatorLowWidth);
+                (highRoots[j], highRootWidth) = Tree("hi", j, design.WeightedHighWidth, design.AccumulatorHighWidth);
+            }
+        }
         // The low accumulator starts at half an output step (2^(shift-1), raw), so that the output is the
         // top bits of the accumulators' sum, rounded half up, without a rounding adder. Neither overflows
         // (Design.AccumulatorLowWidth, AccumulatorHighWidth), and their sum is the accumulator.
@@ -309,14 +516,29 @@ public static class ModuleViewBuilder
         string highInit = $"{wHigh}'sd0";
         var products = Enumerable.Range(0, design.Dimension)
             .Select(j => new OutputElementView(j,
-                Verilog.SignExtend($"whi{j}_q", design.WeightedHighWidth, wHigh),
-                Verilog.SignExtend($"wlo{j}_q", design.WeightedLowWidth, wLow),
+                lanes ? Verilog.SignExtend(highRoots[j], highRootWidth, wHigh) : Verilog.SignExtend($"whi{j}_q", design.WeightedHighWidth, wHigh),
+                lanes ? Verilog.SignExtend(lowRoots[j], lowRootWidth, wLow) : Verilog.SignExtend($"wlo{j}_q", design.WeightedLowWidth, wLow),
                 $"{{ ahi{j}_q, {Verilog.Unsigned(lowBits, 0)} }} + {Verilog.SignExtend($"alo{j}_q", wLow, wAcc)}"))
             .ToList();
         return new OutputView(lp.Build(), design.Dimension, products, tags, $"tag{1 + l}", $"tag{pipe}",
             $"tag{l - 1}_valid_q", l == 1 ? "tag0_row" : $"tag{l - 1}_row_q",
             rounds, lowInit, highInit,
-            Verilog.Unsigned(wN, 1), Verilog.Unsigned(wId, 0), Verilog.Unsigned(wId, 1), Verilog.Unsigned(wN, 0));
+            Verilog.Unsigned(wN, 1), Verilog.Unsigned(wId, 0), Verilog.Unsigned(wId, 1), Verilog.Unsigned(wN, 0))
+        {
+            IdWidth = lanes ? "GroupIdWidth" : "RowIdWidth",
+            CountWidth = lanes ? "GroupCountWidth" : "RowCountWidth",
+            CountSource = lanes ? "entries" : "rows",
+            IdZero = Verilog.Unsigned(lanes ? wG : wId, 0),
+            IdOne = Verilog.Unsigned(lanes ? wG : wId, 1),
+            CountZero = Verilog.Unsigned(lanes ? wGc : wN, 0),
+            CountOne = Verilog.Unsigned(lanes ? wGc : wN, 1),
+            RowField = lanes ? "ExpEntryGroup" : "ExpEntryRowId",
+            Lanes = lanes
+                ? new OutputLanesView(p,
+                    Enumerable.Range(0, p).SelectMany(lane => Enumerable.Range(0, d).Select(j => new LaneProductView($"{lane}_{j}", lane, (lane * d) + j))).ToList(),
+                    sumNodes, l == 1 ? "tag0_keep" : $"tag{l - 1}_keep_q")
+                : null,
+        };
     }
 
     public static TopView Top(Design design)
@@ -345,6 +567,14 @@ public static class ModuleViewBuilder
         if (design.IsOnePass)
         {
             lp.Remove(design.ExpMeta.Name + "Width").Remove(design.ExpEntry.Name + "Width");
+        }
+        bool lanes = design.HasLanes;
+        int lb = design.LaneBits;
+        if (lanes)
+        {
+            lp.Width("Groups", design.Groups, "G, words of a K or V bank and entries of a buffer bank: groups of P rows")
+                .Width("GroupIdWidth", design.GroupIdWidth, $"group id, 0..{design.Groups - 1}")
+                .Width("GroupRowWidth", design.Lanes * design.RowDataWidth, "the rows of a group, lane l at [l*RowWidth +: RowWidth]");
         }
         if (design.Sorter is { } sorter)
         {
@@ -381,7 +611,16 @@ public static class ModuleViewBuilder
         }
         return new TopView(lp.Build(), design.MaxRows, d, ports, (1L << wId) > design.MaxRows,
             Verilog.ZeroExtend("load_row_i", wId, wId + 1), Verilog.Unsigned(wId + 1, design.MaxRows), queryEntry, sorted, SorterViewBuilder.Top(design),
-            design.IsOnePass, design.IsOnePass ? "online stage" : "output stage");
+            design.IsOnePass, design.IsOnePass ? "online stage" : "output stage")
+        {
+            IdWidth = lanes ? "GroupIdWidth" : "RowIdWidth",
+            BufferDepth = lanes ? "Groups" : "MaxRows",
+            Lanes = lanes
+                ? new TopLanesView(design.Lanes,
+                    Enumerable.Range(0, design.Lanes).Select(b => new BankView(b, $"({(wId == 1 ? "load_row_i" : $"load_row_i[{lb - 1}:0]")} == {Verilog.Unsigned(lb, b)})")).ToList(),
+                    wId > lb ? $"load_row_i[RowIdWidth-1:{lb}]" : "1'b0")
+                : null,
+        };
     }
 
     private static IReadOnlyList<LocalparamView> RomLocalparams(Design design, int addressBits) =>

@@ -30,7 +30,9 @@ public sealed record PlainModuleView
 public sealed record ElementView(int Index);
 
 /// <summary>One split multiplier (dot product, output): its high partial product shifted into place, its low one extended.</summary>
-public sealed record ProductElementView(int Index, string HighShifted, string LowExtended);
+/// <param name="Name">Its names' suffix: the element's index, or lane_element with lanes.</param>
+/// <param name="KeyOffset">The element's offset in the key register, in elements: lane * d + element.</param>
+public sealed record ProductElementView(int Index, string HighShifted, string LowExtended, string Name, int KeyOffset);
 
 /// <summary>One value element of the output: what its high and low accumulators add, and their sum (the accumulator).</summary>
 public sealed record OutputElementView(int Index, string HighAddend, string LowAddend, string Sum);
@@ -39,10 +41,10 @@ public sealed record OutputElementView(int Index, string HighAddend, string LowA
 /// <param name="Prev">The tag it takes over.</param>
 /// <param name="PrevRow">The row id it takes over: a register, or tag0's wire.</param>
 /// <param name="HasRow">False past the last stage that needs the row id.</param>
-public sealed record PipeStageView(int Index, string Prev, string PrevRow, bool HasRow = true, int KeepFrom = 1)
+public sealed record PipeStageView(int Index, string Prev, string PrevRow, bool HasRow = true, int KeepFrom = 1, int KeepTo = int.MaxValue)
 {
-    /// <summary>True when this tag carries the keep flag (post-scoring): from tag KeepFrom on.</summary>
-    public bool HasKeep => Index >= KeepFrom;
+    /// <summary>True when this tag carries the keep flag (post-scoring): from tag KeepFrom to tag KeepTo.</summary>
+    public bool HasKeep => Index >= KeepFrom && Index <= KeepTo;
 
     /// <summary>The keep flag this tag takes over: the first keeping tag's is a wire.</summary>
     public string PrevKeep => Index == KeepFrom ? $"tag{Index - 1}_keep" : $"tag{Index - 1}_keep_q";
@@ -140,7 +142,71 @@ public sealed record DotProductView(
     string ScoreEntryPacking,
     bool Overlap,
     IReadOnlyList<int> AllTags,
-    string PipeBusy);
+    string PipeBusy)
+{
+    /// <summary>The width localparam of an issue's index (a row id, or a group id with lanes).</summary>
+    public required string IdWidth { get; init; }
+
+    public required string CountWidth { get; init; }
+
+    /// <summary>The width localparam of the key memory's read data (a row, or a group's rows).</summary>
+    public required string KeyWidth { get; init; }
+
+    public required string IdZero { get; init; }
+
+    public required string IdOne { get; init; }
+
+    public required string CountZero { get; init; }
+
+    public required string CountOne { get; init; }
+
+    /// <summary>The exact path's issue count: rows, or groups with lanes.</summary>
+    public required string LeftInit { get; init; }
+
+    /// <summary>The issue count less one, whose high bits are the scan's last window.</summary>
+    public required string LastSource { get; init; }
+
+    /// <summary>The flags the scan looks at: the candidate mask, or the groups' flags with lanes.</summary>
+    public required string MaskSource { get; init; }
+
+    /// <summary>The tag at which a score entry is written (the adder trees' roots).</summary>
+    public required string WriteTag { get; init; }
+
+    /// <summary>What the running max takes: the score, or the group's max with lanes.</summary>
+    public required string MaxInput { get; init; }
+
+    /// <summary>The lane parts (null with one lane).</summary>
+    public DotProductLanesView? Lanes { get; init; }
+}
+
+/// <summary>A lane's score: the root of its adder tree.</summary>
+public sealed record LaneScoreView(int Index, string Root);
+
+/// <summary>A registered two-input node of a lane tree: operand A (valid flag, value) and operand B.</summary>
+/// <param name="HasValid">False at the root, whose valid flag the tags carry.</param>
+public sealed record LaneNodeView(string Name, string AValid, string A, string BValid, string B, bool HasValid);
+
+/// <summary>The dot product's lane parts (see ModuleViewBuilder.DotProductLanes).</summary>
+public sealed record DotProductLanesView(
+    int Lanes,
+    int Groups,
+    int MaxRows,
+    int LaneMaskPadBits,
+    string RoundUp,
+    string GroupsSelect,
+    string RowsUpUnused,
+    IReadOnlyList<string> ExactValid,
+    string MaskLanes,
+    string ScoredPopcount,
+    string RowCountZero,
+    IReadOnlyList<LaneScoreView> Scores,
+    IReadOnlyList<LaneNodeView> MaxNodes,
+    string GroupMax)
+{
+    public IReadOnlyList<int> GroupIndices => Enumerable.Range(0, Groups).ToList();
+
+    public IReadOnlyList<int> LaneIndices => Enumerable.Range(0, Lanes).ToList();
+}
 
 /// <summary>templates/rtl/exponent.v.scriban (with post-scoring).</summary>
 public sealed record ExponentView(
@@ -161,7 +227,54 @@ public sealed record ExponentView(
     string RowIdZero,
     string RowIdOne,
     string ExpMetaPacking,
-    string ExpEntryPacking);
+    string ExpEntryPacking)
+{
+    public required string IdWidth { get; init; }
+
+    public required string CountWidth { get; init; }
+
+    /// <summary>The keep flags' range in a tag: "" (one flag), or one a lane.</summary>
+    public required string KeepRange { get; init; }
+
+    /// <summary>What the stage reads: the rows scored, or the entries with lanes.</summary>
+    public required string CountSource { get; init; }
+
+    public required string IdZero { get; init; }
+
+    public required string IdOne { get; init; }
+
+    public required string CountZero { get; init; }
+
+    public required string CountOne { get; init; }
+
+    /// <summary>The score entry's field that the row (or group) id comes from.</summary>
+    public required string RowField { get; init; }
+
+    /// <summary>The tag at which e is ready and the entry is written.</summary>
+    public required string ExpTag { get; init; }
+
+    public required string WriteAddress { get; init; }
+
+    public ExponentLanesView? Lanes { get; init; }
+}
+
+/// <summary>A registered node of a lane sum tree: its width and what it adds.</summary>
+public sealed record LaneSumNodeView(string Name, int Width, string Expression);
+
+/// <summary>The exponent's lane parts: per lane the unclamped difference's extension and the table product's sum; the e sum tree.</summary>
+public sealed record ExponentLanesView(
+    int Lanes,
+    IReadOnlyList<string> DifferenceExtended,
+    IReadOnlyList<string> TableProductSums,
+    string ExpZero,
+    IReadOnlyList<LaneSumNodeView> SumNodes,
+    string SumExtended,
+    string EntriesZero,
+    string KeptPopcount,
+    string EntryIncrement)
+{
+    public IReadOnlyList<int> LaneIndices => Enumerable.Range(0, Lanes).ToList();
+}
 
 /// <summary>templates/rtl/output.v.scriban.</summary>
 public sealed record OutputView(
@@ -179,7 +292,37 @@ public sealed record OutputView(
     string RowCountOne,
     string RowIdZero,
     string RowIdOne,
-    string RowCountZero);
+    string RowCountZero)
+{
+    public required string IdWidth { get; init; }
+
+    public required string CountWidth { get; init; }
+
+    /// <summary>What the stage reads: the rows kept, or the entries with lanes.</summary>
+    public required string CountSource { get; init; }
+
+    public required string IdZero { get; init; }
+
+    public required string IdOne { get; init; }
+
+    public required string CountZero { get; init; }
+
+    public required string CountOne { get; init; }
+
+    /// <summary>The exp entry's field that the row (or group) id comes from.</summary>
+    public required string RowField { get; init; }
+
+    public OutputLanesView? Lanes { get; init; }
+}
+
+/// <summary>A lane's multiplier for one value element: its names' suffix, its lane, its offset in the value register (in elements).</summary>
+public sealed record LaneProductView(string Name, int Lane, int KeyOffset);
+
+/// <summary>The output's lane parts: the lanes' multipliers, the elements' sum trees, the keep flags of the value read.</summary>
+public sealed record OutputLanesView(int Lanes, IReadOnlyList<LaneProductView> Products, IReadOnlyList<LaneSumNodeView> SumNodes, string ValueReadKeep)
+{
+    public IReadOnlyList<int> LaneIndices => Enumerable.Range(0, Lanes).ToList();
+}
 
 /// <summary>A top-level port declaration, its columns aligned.</summary>
 public sealed record PortView(string Direction, string Range, string Name, string Separator, string Description);
@@ -200,4 +343,19 @@ public sealed record TopView(
     IReadOnlyList<SortedMemoryView> SortedMemories,
     TopSorterView Sort,
     bool OnePass,
-    string ResultWriter);
+    string ResultWriter)
+{
+    /// <summary>The width localparam of a buffer address: a row id, or a group id with lanes.</summary>
+    public required string IdWidth { get; init; }
+
+    /// <summary>The depth localparam of a buffer bank: N, or the groups G with lanes.</summary>
+    public required string BufferDepth { get; init; }
+
+    public TopLanesView? Lanes { get; init; }
+}
+
+/// <summary>A bank of K and V: its index and the load row's select of it.</summary>
+public sealed record BankView(int Index, string Select);
+
+/// <summary>The top's lane parts: the banks and the word a load row goes to.</summary>
+public sealed record TopLanesView(int Lanes, IReadOnlyList<BankView> Banks, string LoadWord);

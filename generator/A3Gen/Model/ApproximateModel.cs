@@ -56,7 +56,7 @@ public sealed class ApproximateModel(Design design)
     /// <summary>What the query costs each stage of the pipeline, from its trace (the cycle model's input).</summary>
     public StageWork Work(int n, QuerySettings settings, ApproximateTrace trace) =>
         settings.Approximate
-            ? Design.Work(n, true, settings.Iterations, trace.Search!.Candidates, trace.Kept.Length)
+            ? Design.Work(n, true, settings.Iterations, trace.Search!.Candidates, trace.Kept)
             : StageWork.Exact(Design.EffectiveRows(n));
 
     /// <summary>
