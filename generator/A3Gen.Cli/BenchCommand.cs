@@ -18,10 +18,16 @@ public static class BenchCommand
     public static Command Build(TextWriter stdout, TextWriter stderr)
     {
         var runsOption = new Option<int>("--runs") { Description = "repetitions per figure (the median is printed)", DefaultValueFactory = _ => 5 };
-        var command = new Command("bench", "Measure generate time, Verilator build time, co-simulation speed and cycles per query (medians).") { runsOption };
+        var lanesOption = new Option<bool>("--lanes-only") { Description = "print only the lane table (P = 1, 2, 4, 8 on the paper configuration), from the cycle model (seconds, no RTL build)" };
+        var command = new Command("bench", "Measure generate time, Verilator build time, co-simulation speed and cycles per query (medians).") { runsOption, lanesOption };
         command.SetAction(parse => Cli.Guard(stderr, () =>
         {
             int runs = Math.Max(1, parse.GetValue(runsOption));
+            if (parse.GetValue(lanesOption))
+            {
+                LaneCounts(A3Config.Paper, false, stdout);
+                return 0;
+            }
             Run(A3Config.Paper, runs, stdout);
             return 0;
         }));
@@ -102,6 +108,8 @@ public static class BenchCommand
             Approximate(design, runs, output);
             output.WriteLine();
             SoftmaxKinds(config, output);
+            output.WriteLine();
+            LaneCounts(config, true, output);
         }
         finally
         {
@@ -191,6 +199,54 @@ public static class BenchCommand
                 string forms = setting == "exact" ? $"latency {design.LatencyFormula}, interval {design.IntervalFormula}" : "";
                 string paper = setting == "exact" ? $"{(3 * n) + 27}, {n + 9}" : "";
                 output.WriteLine(string.Create(inv, $"| {name} | {forms} | {setting} | {latency} | {latencyPredicted} | {burst.CyclesPerQuery:0.#} | {predicted.CyclesPerQuery:0.#} | {paper} |"));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Lanes on the same shape (three-pass softmax), P = 1, 2, 4, 8: the closed forms, then exact, conservative and
+    /// aggressive queries on n = N rows of Gaussian data, 8 back to back (cycles per query) and the first alone
+    /// (latency), predicted by the cycle model and, when <paramref name="measure"/>, measured under Verilator.
+    /// </summary>
+    private static void LaneCounts(A3Config config, bool measure, TextWriter output)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        output.WriteLine($"Lanes on the same shape (three-pass), n = N, Gaussian data, 8 queries back to back and the first alone{(measure ? ", Verilator = cycle model" : ", cycle model")}:");
+        output.WriteLine();
+        output.WriteLine(measure
+            ? "| lanes P | closed forms (exact) | setting | mean C | mean K | latency measured | predicted | cycles per query measured | predicted | throughput over P = 1 |"
+            : "| lanes P | closed forms (exact) | setting | mean C | mean K | latency | cycles per query | throughput over P = 1 |");
+        output.WriteLine(measure ? "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|" : "|---:|---|---|---:|---:|---:|---:|---:|");
+        var baseline = new Dictionary<string, double>();
+        foreach (int lanes in new[] { 1, 2, 4, 8 }.Where(p => p <= config.MaxRows))
+        {
+            var design = new Design(config with { Lanes = lanes, Softmax = Softmax.ThreePass });
+            int n = design.MaxRows;
+            var baseStimulus = DataFor(design, n, 8, false, 11);
+            foreach (var (setting, m, t) in new[] { ("exact", 0, 0.0), ("conservative", Math.Max(1, n / 2), 5.0), ("aggressive", Math.Max(1, n / 8), 10.0) })
+            {
+                var settings = setting == "exact" ? Model.QuerySettings.Exact : Model.QuerySettings.ApproximateFor(design, Math.Min(m, design.MaxIterations), t);
+                var stimulus = baseStimulus with { Queries = baseStimulus.Queries.Select(q => q with { Settings = settings }).ToArray() };
+                var single = stimulus with { Queries = [stimulus.Queries[0]] };
+                var predicted = new ModelSimulator(design).Run(stimulus);
+                int latencyPredicted = new ModelSimulator(design).Run(single).Queries[0].Timing.Latency;
+                double c = predicted.Queries.Average(q => q.Result.Candidates), k = predicted.Queries.Average(q => q.Result.Kept);
+                string forms = setting == "exact" ? $"latency {design.LatencyFormula}, interval {design.IntervalFormula}" : "";
+                if (lanes == 1)
+                {
+                    baseline[setting] = predicted.CyclesPerQuery;
+                }
+                string gain = string.Create(inv, $"{baseline[setting] / predicted.CyclesPerQuery:0.00}x");
+                if (measure)
+                {
+                    var burst = new VerilatorSimulator(design).Run(stimulus);
+                    int latency = new VerilatorSimulator(design).Run(single).Queries[0].Timing.Latency;
+                    output.WriteLine(string.Create(inv, $"| {lanes} | {forms} | {setting} | {c:0.#} | {k:0.#} | {latency} | {latencyPredicted} | {burst.CyclesPerQuery:0.#} | {predicted.CyclesPerQuery:0.#} | {gain} |"));
+                }
+                else
+                {
+                    output.WriteLine(string.Create(inv, $"| {lanes} | {forms} | {setting} | {c:0.#} | {k:0.#} | {latencyPredicted} | {predicted.CyclesPerQuery:0.#} | {gain} |"));
+                }
             }
         }
     }

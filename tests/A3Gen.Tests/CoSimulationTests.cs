@@ -184,6 +184,9 @@ public class RandomConfigurationTests
         int? fo = 3 * f > fw + f || rng.Next(0, 3) == 0 ? rng.Next(0, fw + f + 1) : null;
         int rows = new[] { 1, 2, 3, 5, 8, 31, 64, 100 }[rng.Next(8)];
         int dim = new[] { 1, 2, 3, 5, 8, 9, 16 }[rng.Next(7)];
+        bool onePass = new Random(seed + 7).Next(2) == 1;
+        // Lanes with the three-pass softmax: 1 to 16, at most the largest power of two within N.
+        int lanes = onePass ? 1 : Math.Min(1 << new Random(seed + 13).Next(5), 1 << (31 - System.Numerics.BitOperations.LeadingZeroCount((uint)rows)));
         return new Configuration.A3Config
         {
             Name = $"rnd{seed}",
@@ -204,9 +207,10 @@ public class RandomConfigurationTests
             ScanWidth = 1 << rng.Next(1, 6),
             MaxIterations = rng.Next(0, 2) == 0 ? null : rng.Next(1, (2 * rows * dim) + 1),
             // Drawn apart so that the other fields stay what they were for every seed: the on-chip sorter on half of them,
-            // the one-pass softmax on half of them.
+            // the one-pass softmax on half of them, lanes on the others.
             KeySort = rows >= 2 && new Random(seed).Next(2) == 1 ? Configuration.KeySort.OnChip : Configuration.KeySort.Host,
-            Softmax = new Random(seed + 7).Next(2) == 1 ? Configuration.Softmax.OnePass : Configuration.Softmax.ThreePass,
+            Softmax = onePass ? Configuration.Softmax.OnePass : Configuration.Softmax.ThreePass,
+            Lanes = lanes,
         };
     }
 

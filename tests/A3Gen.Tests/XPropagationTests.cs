@@ -22,7 +22,7 @@ namespace A3Gen.Tests;
 /// </summary>
 public class XPropagationTests
 {
-    public static TheoryData<string> Configs => new(["a3-small", "edge-tiny", "edge-odd", "x-random", "edge-sort", "onepass-small", "edge-onepass-odd"]);
+    public static TheoryData<string> Configs => new(["a3-small", "edge-tiny", "edge-odd", "x-random", "edge-sort", "onepass-small", "edge-onepass-odd", "lanes-small", "edge-lanes-odd"]);
 
     private static Design DesignFor(string name) => name switch
     {

@@ -564,7 +564,7 @@ public sealed class Design
         : QueryQueueLatency + StagePeriods(w).Sum() + ResultPushStages;
 
     /// <summary>"3n + c" (three-pass) or "n + c" (one-pass): the exact path's latency as a closed form in n.</summary>
-    public string LatencyFormula => $"{(IsOnePass ? "" : "3")}{RowsTerm} + {Latency(0)}";
+    public string LatencyFormula => $"{(IsOnePass ? "" : HasLanes ? "3 " : "3")}{RowsTerm} + {Latency(0)}";
 
     /// <summary>"n", or "ceil(n/P)" with lanes: the rows term of the closed forms.</summary>
     public string RowsTerm => HasLanes ? $"ceil(n/{Lanes})" : "n";

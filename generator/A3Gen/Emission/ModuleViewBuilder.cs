@@ -575,6 +575,11 @@ public static class ModuleViewBuilder
             lp.Width("Groups", design.Groups, "G, words of a K or V bank and entries of a buffer bank: groups of P rows")
                 .Width("GroupIdWidth", design.GroupIdWidth, $"group id, 0..{design.Groups - 1}")
                 .Width("GroupRowWidth", design.Lanes * design.RowDataWidth, "the rows of a group, lane l at [l*RowWidth +: RowWidth]");
+            if (design.OnChipSort)
+            {
+                // The banks and buffers are G deep and the sorter's memories 2N: no memory is N deep.
+                lp.Remove("MaxRows");
+            }
         }
         if (design.Sorter is { } sorter)
         {

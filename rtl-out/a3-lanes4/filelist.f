@@ -1,0 +1,13 @@
+a3_lanes4_sram.v
+a3_lanes4_fifo.v
+a3_lanes4_pingpong.v
+a3_lanes4_exp_hi_rom.v
+a3_lanes4_exp_lo_rom.v
+a3_lanes4_divider.v
+a3_lanes4_column_side.v
+a3_lanes4_merge_node.v
+a3_lanes4_candidate.v
+a3_lanes4_dot_product.v
+a3_lanes4_exponent.v
+a3_lanes4_output.v
+a3_lanes4_top.v
