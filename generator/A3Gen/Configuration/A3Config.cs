@@ -412,10 +412,6 @@ public sealed record A3Config
         {
             throw new ConfigException("lanes", $"lanes = {Lanes} is out of range 1..maxRows = {MaxRows} (a lane reads one row of a group of lanes rows)");
         }
-        if (Lanes > 1 && Softmax == Softmax.OnePass)
-        {
-            throw new ConfigException("lanes", $"lanes = {Lanes} is not allowed with softmax = 'one-pass' (allowed: 1; lanes work with the three-pass softmax)");
-        }
     }
 
     /// <summary>The exp tables: a low-table width the split allows, and no table above 2^14 entries.</summary>

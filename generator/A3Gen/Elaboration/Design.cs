@@ -389,7 +389,6 @@ public sealed class Design
         Sorter = OnChipSort ? new KeySorter(n, w) : null;
         OnePass = IsOnePass ? new OnePassSoftmax(this) : null;
         Ports = BuildPorts();
-        int scoreEntry = RowIdWidth + Score.Width, expEntry = RowIdWidth + ExpValue.Width;
         var sorted = Sorter is { } sorter ? SorterMemories(sorter) : Enumerable.Range(0, d).SelectMany(j => new MemoryInstance[]
         {
             new($"u_sorted_max{j}", n, SortedEntryWidth, RowIdWidth, $"sorted-key column {j}, copy read by the max side: (rowId, value)"),
@@ -409,7 +408,7 @@ public sealed class Design
             .. IsOnePass
                 ? new MemoryInstance[]
                 {
-                    new("u_replay_sram", n, scoreEntry, RowIdWidth, "one-pass score memory: an approximate query's candidates (rowId, score), replayed after its max is known"),
+                    new("u_replay_sram", g, ScoreEntryWidth, wg, $"one-pass score memory: an approximate query's candidates {entryWhat}score{(HasLanes ? "s" : "")}), replayed after its max is known"),
                 }
                 : [
                     new("u_score_sram0", g, ScoreEntryWidth, wg, $"score buffer bank 0: {entryWhat}score{(HasLanes ? "s" : "")})"),
@@ -525,7 +524,7 @@ public sealed class Design
         ?
         [
             w.Search ? CandidateOverhead + w.Iterations : CandidateExactPeriod,
-            w.Issues + DotProductOverhead,
+            IssueCycles(w) + DotProductOverhead,
             OnePassReplayCycles(w) + op.MergeDelay,
             op.MergeToPush(Dimension),
         ]
@@ -543,13 +542,13 @@ public sealed class Design
     /// two cycles between queries for its flush beats); otherwise, and with the three-pass softmax, its period.
     /// </summary>
     public int DotProductFreeCycles(StageWork w) =>
-        IsOnePass && !w.PostScoring ? w.Issues + 2 : w.Issues + DotProductOverhead;
+        IsOnePass && !w.PostScoring ? IssueCycles(w) + 2 + LaneTreeStages : IssueCycles(w) + DotProductOverhead;
 
     /// <summary>
     /// One-pass softmax: cycles from the dot product's done to the query's last beat at the online stage's input:
     /// 0 for a live query (exact, fallback), 1 + C for one whose candidates are replayed (the reads, then the data).
     /// </summary>
-    public int OnePassReplayCycles(StageWork w) => w.PostScoring ? 1 + w.Scored : 0;
+    public int OnePassReplayCycles(StageWork w) => w.PostScoring ? 1 + ScoredEntries(w) : 0;
 
     /// <summary>Cycles each stage is busy with an exact query of n rows.</summary>
     public IReadOnlyList<int> StagePeriods(int n) => StagePeriods(StageWork.Exact(n));
@@ -628,7 +627,7 @@ public sealed class Design
             2 => (p + tail + 1) / 2.0,
             _ => (p + tail) / 2.0,
         };
-        int dotProduct = DotProductFreeCycles(w) + (w.PostScoring ? w.Scored : 0);
+        int dotProduct = DotProductFreeCycles(w) + (w.PostScoring ? ScoredEntries(w) : 0);
         return Math.Max(Math.Max(dotProduct, periods[0]), Math.Max(pair, OnePass!.Groups));
     }
 

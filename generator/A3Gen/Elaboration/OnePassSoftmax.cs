@@ -201,7 +201,8 @@ public sealed class OnePassSoftmax
         int factors = rises + 2;
         double growth = Math.Pow(1 + eps, factors);
         double weightError = n * factors * eps * growth;
-        int roundings = Sets * (rises + 1);
+        // Each of the P lanes' two sets rounds at most its lane's rises + 1 inexact rescales: 2 (R + P) in all.
+        int roundings = Sets * (rises + design.Lanes);
         double accRounding = roundings * Math.Pow(2, -(Accumulator.FractionBits + 1)) * growth;
         double sumRounding = roundings * Math.Pow(2, -(Sum.FractionBits + 1)) * growth;
         double accError = (maxAbsValue * weightError) + accRounding;

@@ -213,7 +213,7 @@ public sealed class CycleModel(Design design)
                 var w = work[q];
                 if (w.PostScoring)
                 {
-                    replayUntil = cycle + w.Scored;
+                    replayUntil = cycle + design.ScoredEntries(w);
                 }
                 merges.Add((q, cycle + design.OnePassReplayCycles(w) + op.MergeDelay));
             }
@@ -250,7 +250,7 @@ public sealed class CycleModel(Design design)
                 int q = candBuffer.ReadQuery;
                 var w = work[q];
                 int doneCycle = cycle + design.StagePeriods(w)[1] - 1;
-                releases.Add(w.PostScoring ? doneCycle : cycle + w.Issues);
+                releases.Add(w.PostScoring ? doneCycle : cycle + design.IssueCycles(w));
                 dpFreeAt = cycle + design.DotProductFreeCycles(w);
                 dones.Add((q, doneCycle));
                 pending++;

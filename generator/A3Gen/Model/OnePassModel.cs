@@ -19,65 +19,76 @@ public static class OnePassModel
     public static long[] Attend(Design design, long[][] values, IReadOnlyList<int> rows, IReadOnlyList<long> scores, long? presetMax, out OnePassTrace trace)
     {
         var op = design.OnePass ?? throw new InvalidOperationException("the configuration's softmax is not one-pass");
-        int d = design.Dimension;
+        int d = design.Dimension, p = design.Lanes;
         const int sets = OnePassSoftmax.Sets;
-        var acc = new long[sets][];
-        for (int s = 0; s < sets; s++)
+        // With lanes, lane l takes the rows r with r mod P = l, in order, into its own running max and sets; the
+        // lanes' maxes meet at the flush. With one lane this is the single running max and its two sets.
+        var acc = new long[p, sets][];
+        var sum = new long[p, sets];
+        var setMax = new long[p, sets];
+        var fresh = new bool[p, sets];
+        var empty = new bool[p];
+        var m = new long[p];
+        var count = new int[p];
+        for (int l = 0; l < p; l++)
         {
-            acc[s] = new long[d];
-        }
-        var sum = new long[sets];
-        var setMax = new long[sets];
-        var fresh = new bool[sets];
-        Array.Fill(fresh, true);
-        bool empty = presetMax is null;
-        long m = presetMax ?? 0;
-        if (presetMax is { } p)
-        {
-            Array.Fill(setMax, p);
+            for (int s = 0; s < sets; s++)
+            {
+                acc[l, s] = new long[d];
+                fresh[l, s] = true;
+                setMax[l, s] = presetMax ?? 0;
+            }
+            empty[l] = presetMax is null;
+            m[l] = presetMax ?? 0;
         }
         var exps = new long[rows.Count];
         int rises = 0;
         for (int k = 0; k < rows.Count; k++)
         {
-            int set = k % sets;
+            int lane = rows[k] % p;
+            int set = count[lane]++ % sets;
             long s = design.Score.Check(scores[k]);
-            long mNew = empty ? s : Math.Max(m, s);
-            if (!empty && mNew > m)
+            long mNew = empty[lane] ? s : Math.Max(m[lane], s);
+            if (!empty[lane] && mNew > m[lane])
             {
                 rises++;
             }
-            long a = Factor(design, op, fresh[set], mNew, setMax[set]);
+            long a = Factor(design, op, fresh[lane, set], mNew, setMax[lane, set]);
             long e = design.ExpValue.Check(design.Exp.Exp(design.Exp.Clamp(design.Difference.Check(mNew - s))));
             exps[k] = e;
             var v = values[rows[k]];
+            var accSet = acc[lane, set];
             for (int j = 0; j < d; j++)
             {
                 long ev = op.Weighted.Check(e * v[j]);
-                acc[set][j] = op.Accumulator.Check(Rescale(op, fresh[set] ? 0 : acc[set][j], a) + ev);
+                accSet[j] = op.Accumulator.Check(Rescale(op, fresh[lane, set] ? 0 : accSet[j], a) + ev);
             }
-            sum[set] = op.Sum.Check(Rescale(op, fresh[set] ? 0 : sum[set], a) + e);
-            fresh[set] = false;
-            setMax[set] = mNew;
-            m = mNew;
-            empty = false;
+            sum[lane, set] = op.Sum.Check(Rescale(op, fresh[lane, set] ? 0 : sum[lane, set], a) + e);
+            fresh[lane, set] = false;
+            setMax[lane, set] = mNew;
+            m[lane] = mNew;
+            empty[lane] = false;
         }
 
-        // Flush: each set rescaled to the final max; then the merge.
+        // Flush: each set rescaled to the final max (the largest lane's); then the merge.
+        long final = Enumerable.Range(0, p).Where(l => !empty[l]).Max(l => m[l]);
         var total = new long[d];
         long totalSum = 0;
-        for (int set = 0; set < sets; set++)
+        for (int l = 0; l < p; l++)
         {
-            if (fresh[set])
+            for (int set = 0; set < sets; set++)
             {
-                continue;
+                if (fresh[l, set])
+                {
+                    continue;
+                }
+                long a = Factor(design, op, false, final, setMax[l, set]);
+                for (int j = 0; j < d; j++)
+                {
+                    total[j] = op.Accumulator.Check(total[j] + Rescale(op, acc[l, set][j], a));
+                }
+                totalSum = op.Sum.Check(totalSum + Rescale(op, sum[l, set], a));
             }
-            long a = Factor(design, op, false, m, setMax[set]);
-            for (int j = 0; j < d; j++)
-            {
-                total[j] = op.Accumulator.Check(total[j] + Rescale(op, acc[set][j], a));
-            }
-            totalSum = op.Sum.Check(totalSum + Rescale(op, sum[set], a));
         }
         trace = new OnePassTrace(exps, rises, totalSum);
         return total.Select(x => design.Output.Check(Divide(op, x, totalSum))).ToArray();
