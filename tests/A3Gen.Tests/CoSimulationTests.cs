@@ -185,8 +185,8 @@ public class RandomConfigurationTests
         int rows = new[] { 1, 2, 3, 5, 8, 31, 64, 100 }[rng.Next(8)];
         int dim = new[] { 1, 2, 3, 5, 8, 9, 16 }[rng.Next(7)];
         bool onePass = new Random(seed + 7).Next(2) == 1;
-        // Lanes with the three-pass softmax: 1 to 16, at most the largest power of two within N.
-        int lanes = onePass ? 1 : Math.Min(1 << new Random(seed + 13).Next(5), 1 << (31 - System.Numerics.BitOperations.LeadingZeroCount((uint)rows)));
+        // Lanes: 1 to 16, at most the largest power of two within N.
+        int lanes = Math.Min(1 << new Random(seed + 13).Next(5), 1 << (31 - System.Numerics.BitOperations.LeadingZeroCount((uint)rows)));
         return new Configuration.A3Config
         {
             Name = $"rnd{seed}",
@@ -207,7 +207,7 @@ public class RandomConfigurationTests
             ScanWidth = 1 << rng.Next(1, 6),
             MaxIterations = rng.Next(0, 2) == 0 ? null : rng.Next(1, (2 * rows * dim) + 1),
             // Drawn apart so that the other fields stay what they were for every seed: the on-chip sorter on half of them,
-            // the one-pass softmax on half of them, lanes on the others.
+            // the one-pass softmax on half of them, lanes on all.
             KeySort = rows >= 2 && new Random(seed).Next(2) == 1 ? Configuration.KeySort.OnChip : Configuration.KeySort.Host,
             Softmax = onePass ? Configuration.Softmax.OnePass : Configuration.Softmax.ThreePass,
             Lanes = lanes,

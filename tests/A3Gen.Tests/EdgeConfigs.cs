@@ -187,6 +187,65 @@ public static class EdgeConfigs
             KeySort = KeySort.OnChip,
             Lanes = 16,
         },
+        // One-pass with lanes (each lane its own running max and sets, met at the flush): a3-small's shape with four lanes.
+        ["onepass-lanes"] = new()
+        {
+            Name = "onepass-lanes",
+            MaxRows = 16,
+            Dimension = 4,
+            IntegerBits = 4,
+            FractionBits = 4,
+            Softmax = Softmax.OnePass,
+            Lanes = 4,
+        },
+        // One-pass with two lanes over two rows (one group), one element, one-entry queues, sync reset.
+        ["edge-onepass-lanes-tiny"] = new()
+        {
+            Name = "edge-onepass-lanes-tiny",
+            MaxRows = 2,
+            Dimension = 1,
+            IntegerBits = 0,
+            FractionBits = 1,
+            Reset = ResetStyle.SyncHigh,
+            QueryQueueDepth = 1,
+            ResultQueueDepth = 1,
+            ScanWidth = 2,
+            Softmax = Softmax.OnePass,
+            Lanes = 2,
+        },
+        // One-pass with four lanes not dividing N = 10, odd d on three dividers, fewer output than input fraction bits,
+        // a one-entry result queue.
+        ["edge-onepass-lanes-odd"] = new()
+        {
+            Name = "edge-onepass-lanes-odd",
+            MaxRows = 10,
+            Dimension = 7,
+            IntegerBits = 2,
+            FractionBits = 3,
+            AdderLevelsPerStage = 1,
+            ExpTableLoBits = 1,
+            ExpTableGuardBits = 0,
+            OutputFractionBits = 2,
+            QueryQueueDepth = 4,
+            ResultQueueDepth = 1,
+            ScanWidth = 2,
+            Softmax = Softmax.OnePass,
+            NormalizerDividers = 3,
+            Lanes = 4,
+        },
+        // One-pass with sixteen lanes over N = 40, the on-chip sorter and a three-entry result queue.
+        ["edge-onepass-lanes-sort"] = new()
+        {
+            Name = "edge-onepass-lanes-sort",
+            MaxRows = 40,
+            Dimension = 3,
+            IntegerBits = 4,
+            FractionBits = 4,
+            ResultQueueDepth = 3,
+            KeySort = KeySort.OnChip,
+            Softmax = Softmax.OnePass,
+            Lanes = 16,
+        },
     };
 
     public static Design Design(string name) => new(All[name]);

@@ -10,7 +10,11 @@ namespace A3Gen.Tests;
 /// </summary>
 public class LanesCoSimulationTests
 {
-    public static string[] Configs { get; } = ["lanes-small", "edge-lanes-tiny", "edge-lanes-odd", "edge-lanes-sort"];
+    public static string[] Configs { get; } =
+    [
+        "lanes-small", "edge-lanes-tiny", "edge-lanes-odd", "edge-lanes-sort",
+        "onepass-lanes", "edge-onepass-lanes-tiny", "edge-onepass-lanes-odd", "edge-onepass-lanes-sort",
+    ];
 
     public static TheoryData<string, string> VerilatorCases
     {
@@ -19,7 +23,7 @@ public class LanesCoSimulationTests
             var data = new TheoryData<string, string>();
             foreach (var config in Configs)
             {
-                foreach (var name in config == "lanes-small" ? CoSimCases.Names : OnePassCoSimulationTests.EdgeCases)
+                foreach (var name in config is "lanes-small" or "onepass-lanes" ? CoSimCases.Names : OnePassCoSimulationTests.EdgeCases)
                 {
                     data.Add(config, name);
                 }
@@ -36,7 +40,7 @@ public class LanesCoSimulationTests
             var data = new TheoryData<string, string>();
             foreach (var config in Configs)
             {
-                string[] names = config == "lanes-small"
+                string[] names = config is "lanes-small" or "onepass-lanes"
                     ? ["extremes", "single-row", "approx-mixed-with-exact", "backpressure-and-gaps"]
                     : ["approx-mixed-with-exact", "backpressure-and-gaps"];
                 foreach (var name in names)

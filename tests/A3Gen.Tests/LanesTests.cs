@@ -1,5 +1,6 @@
 using A3Gen.Configuration;
 using A3Gen.Elaboration;
+using A3Gen.Model;
 
 namespace A3Gen.Tests;
 
@@ -17,7 +18,7 @@ public class LanesTests
     [InlineData(8, "three-pass", "3", "lanes = 3 is not allowed (allowed: 1, 2, 4, 8 or 16)")]
     [InlineData(64, "three-pass", "32", "lanes = 32 is not allowed (allowed: 1, 2, 4, 8 or 16)")]
     [InlineData(4, "three-pass", "8", "lanes = 8 is out of range 1..maxRows = 4 (a lane reads one row of a group of lanes rows)")]
-    [InlineData(8, "one-pass", "2", "lanes = 2 is not allowed with softmax = 'one-pass' (allowed: 1; lanes work with the three-pass softmax)")]
+    [InlineData(2, "one-pass", "4", "lanes = 4 is out of range 1..maxRows = 2 (a lane reads one row of a group of lanes rows)")]
     public void ABadLaneCountIsNamedWithTheAllowedValues(int rows, string softmax, string lanes, string message)
     {
         var json = $"{{\"name\": \"x\", \"maxRows\": {rows}, \"dimension\": 2, \"integerBits\": 2, \"fractionBits\": 2, \"softmax\": \"{softmax}\", \"lanes\": {lanes}}}";
@@ -93,6 +94,70 @@ public class LanesTests
         Assert.Equal($"3 ceil(n/{lanes}) + {design.Latency(0)}", design.LatencyFormula);
         Assert.Equal($"ceil(n/{lanes}) + {design.Interval(0)}", design.IntervalFormula);
     }
+
+    [Theory]
+    [InlineData("a3-small", 4)]
+    [InlineData("a3-mid", 4)]
+    [InlineData("a3-mid", 16)]
+    public void OnePassWithLanesStaysWithinTheDerivedBound(string name, int lanes)
+    {
+        // Each lane has its own running max and sets; the bound counts the lanes' rises and their 2 P sets' roundings.
+        var d = new Design(TestSupport.Shipped(name) with { Softmax = Softmax.OnePass, Lanes = lanes });
+        var model = new GoldenModel(d);
+        var rng = new Random(17);
+        double worstShare = 0;
+        foreach (bool small in new[] { false, true })
+        {
+            foreach (int n in new[] { 1, lanes - 1, lanes + 1, d.MaxRows }.Where(n => n >= 1 && n <= d.MaxRows).Distinct())
+            {
+                var s = TestSupport.RandomStimulus(d, rng.Next(), n, 4, small);
+                double maxV = s.Values.Take(n).SelectMany(r => r).Max(v => Math.Abs(d.Input.ToReal(v)));
+                foreach (var q in s.Queries)
+                {
+                    var result = model.Run(s.Keys, s.Values, q.Query, n, out var trace);
+                    OnePassModel.Attend(d, s.Values, trace.KeptRows, trace.Scores, null, out var online);
+                    var reference = Reference.Attention(Real(d, s.Keys), Real(d, s.Values), q.Query.Select(d.Input.ToReal).ToArray(), n);
+                    double error = result.Output(d.Output).Zip(reference, (a, b) => Math.Abs(a - b)).Max();
+                    double bound = d.OnePass!.OutputErrorBound(d, n, online.Rises, maxV);
+                    Assert.InRange(error, 0, bound);
+                    worstShare = Math.Max(worstShare, error / bound);
+                }
+            }
+        }
+        Assert.True(worstShare > 0, "no query had any error: the data does not exercise the rounding");
+    }
+
+    [Fact]
+    public void OnePassLanesRiseAtEveryRowAfterEachLanesFirstOnAscendingScores()
+    {
+        // Key rows ascending along q: every lane's running max rises at each of its rows but its first, n - P rises.
+        var d = new Design(TestSupport.Shipped("a3-mid") with { Softmax = Softmax.OnePass, Lanes = 4 });
+        int n = d.MaxRows;
+        var query = Enumerable.Repeat(1L << d.Input.FractionBits, d.Dimension).ToArray();
+        var keys = Enumerable.Range(0, n).Select(r => Enumerable.Repeat(d.Input.MinRaw + r, d.Dimension).ToArray()).ToArray();
+        var values = TestSupport.RandomMatrix(new Random(2), d, n);
+        var result = new GoldenModel(d).Run(keys, values, query, n, out var trace);
+        OnePassModel.Attend(d, values, trace.KeptRows, trace.Scores, null, out var online);
+        Assert.Equal(n - 4, online.Rises);
+        double maxV = values.SelectMany(r => r).Max(v => Math.Abs(d.Input.ToReal(v)));
+        var reference = Reference.Attention(Real(d, keys), Real(d, values), query.Select(d.Input.ToReal).ToArray(), n);
+        double error = result.Output(d.Output).Zip(reference, (a, b) => Math.Abs(a - b)).Max();
+        Assert.InRange(error, 0, d.OnePass!.OutputErrorBound(d, n, n - 4, maxV));
+    }
+
+    [Fact]
+    public void OnePassLanesTakeCeilNOverPAndFreeTheDotProductTwoPlusLog2PCyclesAfterItsLastIssue()
+    {
+        var one = new Design(A3Config.Paper with { Softmax = Softmax.OnePass });
+        var four = new Design(A3Config.Paper with { Softmax = Softmax.OnePass, Lanes = 4 });
+        Assert.Equal(one.Latency(0) + 2, four.Latency(0));
+        Assert.Equal(80 + four.Latency(0), four.Latency(320));
+        Assert.Equal($"ceil(n/4) + {four.Latency(0)}", four.LatencyFormula);
+        Assert.Equal(80 + 2 + 2, four.DotProductFreeCycles(StageWork.Exact(320)));
+        Assert.Equal(320 + 2, one.DotProductFreeCycles(StageWork.Exact(320)));
+    }
+
+    private static double[][] Real(Design d, long[][] raw) => raw.Select(r => r.Select(d.Input.ToReal).ToArray()).ToArray();
 
     [Fact]
     public void FourLanesBuyAtLeastThreeAndAHalfTimesTheExactThroughputAtTheFullLength()

@@ -575,12 +575,13 @@ public sealed class Design
 
     private string OnePassIntervalFormula(OnePassSoftmax op)
     {
-        int p = DotProductOverhead, tail = op.MergeDelay + op.MergeToPush(Dimension);
+        int p = DotProductOverhead, tail = op.MergeDelay + op.MergeToPush(Dimension), free = 2 + LaneTreeStages;
+        string n = RowsTerm;
         return Config.ResultQueueDepth switch
         {
-            1 => $"n + {p + tail + 1}",
-            2 => $"max(n + 2, (n + {p + tail + 1}) / 2)",
-            _ => $"max(n + 2, (n + {p + tail}) / 2)",
+            1 => $"{n} + {p + tail + 1}",
+            2 => $"max({n} + {free}, ({n} + {p + tail + 1}) / 2)",
+            _ => $"max({n} + {free}, ({n} + {p + tail}) / 2)",
         };
     }
 

@@ -232,7 +232,7 @@ public static class ModuleViewBuilder
         var scoreMeta = Packing.Concatenation(design.ScoreMeta, new Dictionary<string, string>
         {
             ["Max"] = "max_out",
-            ["Rows"] = overlap ? $"({lastTag}_post_q ? issued_q : {lastTag}_rows_q)" : lanes ? "scored_q" : "issued_q",
+            ["Rows"] = overlap ? $"({lastTag}_post_q ? {(lanes ? "scored_q" : "issued_q")} : {lastTag}_rows_q)" : lanes ? "scored_q" : "issued_q",
             ["PostScoring"] = overlap ? $"{lastTag}_post_q" : "use_mask",
             ["Threshold"] = "threshold",
             ["Fallback"] = overlap ? $"{lastTag}_fb_q" : "fallback",
@@ -279,6 +279,10 @@ public static class ModuleViewBuilder
             MaskSource = lanes ? "gmask" : "mask",
             WriteTag = writeTag,
             MaxInput = lanes ? "gmax" : "score",
+            // One-pass: a live query frees the stage 2 + log2 P cycles after its last issue (its done comes log2 P
+            // cycles after its last score, and the online stage's flush beats follow the done).
+            GapChain = Enumerable.Range(1, design.LaneTreeStages).ToList(),
+            GapLast = design.LaneTreeStages == 0 ? "gap_q" : $"gap{design.LaneTreeStages}_q",
             Lanes = lanesView,
         };
     }

@@ -175,6 +175,11 @@ public sealed record DotProductView(
     /// <summary>What the running max takes: the score, or the group's max with lanes.</summary>
     public required string MaxInput { get; init; }
 
+    /// <summary>One-pass: the registers after gap_q that delay a live query's release of the stage (one a lane tree level).</summary>
+    public required IReadOnlyList<int> GapChain { get; init; }
+
+    public required string GapLast { get; init; }
+
     /// <summary>The lane parts (null with one lane).</summary>
     public DotProductLanesView? Lanes { get; init; }
 }

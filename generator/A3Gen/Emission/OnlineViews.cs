@@ -71,7 +71,68 @@ public sealed record OnlineView(
     string GroupCountOne,
     string GroupCountFull,
     string DrainAlmostEmpty,
-    string ResultEntryPacking);
+    string ResultEntryPacking)
+{
+    /// <summary>The width localparam of an entry index (a row id, or a group id with lanes).</summary>
+    public required string IdWidth { get; init; }
+
+    public required string CountWidth { get; init; }
+
+    /// <summary>The width localparam of the value memory's read data (a row, or a group's rows).</summary>
+    public required string KeyWidth { get; init; }
+
+    /// <summary>The width localparam of a beat's score(s).</summary>
+    public required string ScoresWidth { get; init; }
+
+    public required string IdZero { get; init; }
+
+    public required string IdOne { get; init; }
+
+    public required string CountZero { get; init; }
+
+    public required string CountOne { get; init; }
+
+    /// <summary>The score entry's field of the row (or group) id.</summary>
+    public required string RowField { get; init; }
+
+    /// <summary>The score metadata's field of the replay's count: rows scored, or entries with lanes.</summary>
+    public required string ReplayCountField { get; init; }
+
+    public required string KeptIncrement { get; init; }
+
+    /// <summary>A row (with lanes, some lane's row) in the beat at F2.</summary>
+    public required string RowValidAny { get; init; }
+
+    public required string RowValidReg { get; init; }
+
+    public required string RowValidZero { get; init; }
+
+    public required string BeatAny { get; init; }
+
+    public required string X1Set { get; init; }
+
+    public required string X1Fresh { get; init; }
+
+    /// <summary>The range of a per-lane tag field: "" with one lane.</summary>
+    public required string LaneRange { get; init; }
+
+    /// <summary>The tag field that says a set is written: valid_q, or a lane's lv_q bit.</summary>
+    public required string ValidName { get; init; }
+
+    public required string SumMerge { get; init; }
+
+    /// <summary>The lanes' datapaths (one, named as without lanes, when P = 1).</summary>
+    public required IReadOnlyList<OnlineLaneView> LaneList { get; init; }
+
+    public OnlineLanesView? Lanes { get; init; }
+}
+
+/// <summary>One lane of the online stage: its names' suffix (S, scalar names) and infix (E, element names), its tag bit, its value elements' offset, its beat's row and score, and its expressions.</summary>
+public sealed record OnlineLaneView(int Index, string S, string E, string Bit, int Base, string RowValid, string Score, string FlushMax,
+    IReadOnlyList<OnlineElementView> Elements, string SumLoop, string ATableProductSum, string BTableProductSum, string UaExtended, string UbExtended);
+
+/// <summary>The online stage's lane parts: the lane max tree for the flush, the beats' lane flags.</summary>
+public sealed record OnlineLanesView(int Lanes, IReadOnlyList<LaneNodeView> MaxNodes, string GroupMax, string Beats, string LanesZero);
 
 /// <summary>Builds the online stage's view from <see cref="Design"/> and its <see cref="OnePassSoftmax"/>.</summary>
 public static class OnlineViewBuilder
@@ -133,12 +194,52 @@ public static class OnlineViewBuilder
             .BusWidth(design.ResultQueueEntry);
         var tags = Enumerable.Range(1, TagCount).Select(k => new OnlineTagView(k, k <= ValueReadStage, k <= LastFlushStage)).ToList();
         string half = $"{lsw}'sd{1L << (fe - 1)}";
-        var elements = Enumerable.Range(0, d).Select(j => new OnlineElementView(j,
-            $"{{ yhi{j}_q, {Verilog.Unsigned(lowBits, 0)} }} + {Verilog.ZeroExtend($"ylo{j}_q", op.WeightedLowWidth, wY)}",
-            $"{{ phi{j}_q, {Verilog.Unsigned(flb, 0)} }} + {Verilog.SignExtend($"plo{j}_q", op.AccLowProductWidth, lsw)} + {half} + "
-                + Verilog.SignExtend($"{{ y{j}_q, {Verilog.Unsigned(fe, 0)} }}", wY + fe, lsw, $"y{j}_q[{wY - 1}]"))).ToList();
-        string sumLoop = $"{{ shi_q, {Verilog.Unsigned(flb, 0)} }} + {Verilog.ZeroExtend("slo_q", op.SumLowProductWidth, slw)} + {slw}'d{1L << (fe - 1)} + "
-            + Verilog.ZeroExtend($"{{ e8_q, {Verilog.Unsigned(fe, 0)} }}", design.ExpValue.Width + fe, slw);
+        bool lanes = design.HasLanes;
+        int p = design.Lanes, lb = design.LaneBits;
+        var laneList = new List<OnlineLaneView>();
+        for (int l = 0; l < p; l++)
+        {
+            string sx = lanes ? $"_l{l}" : "", ex = lanes ? $"l{l}_" : "";
+            var laneElements = Enumerable.Range(0, d).Select(j => new OnlineElementView(j,
+                $"{{ yhi{ex}{j}_q, {Verilog.Unsigned(lowBits, 0)} }} + {Verilog.ZeroExtend($"ylo{ex}{j}_q", op.WeightedLowWidth, wY)}",
+                $"{{ phi{ex}{j}_q, {Verilog.Unsigned(flb, 0)} }} + {Verilog.SignExtend($"plo{ex}{j}_q", op.AccLowProductWidth, lsw)} + {half} + "
+                    + Verilog.SignExtend($"{{ y{ex}{j}_q, {Verilog.Unsigned(fe, 0)} }}", wY + fe, lsw, $"y{ex}{j}_q[{wY - 1}]"))).ToList();
+            string laneSumLoop = $"{{ shi{sx}_q, {Verilog.Unsigned(flb, 0)} }} + {Verilog.ZeroExtend($"slo{sx}_q", op.SumLowProductWidth, slw)} + {slw}'d{1L << (fe - 1)} + "
+                + Verilog.ZeroExtend($"{{ e8{sx}_q, {Verilog.Unsigned(fe, 0)} }}", design.ExpValue.Width + fe, slw);
+            laneList.Add(new OnlineLaneView(l, sx, ex, lanes ? $"[{l}]" : "", l * d,
+                lanes ? $"row_lv_q[{l}]" : "row_valid_q",
+                lanes ? $"row_score_q[{l}*ScoreWidth +: ScoreWidth]" : "row_score_q",
+                lanes ? $"mf{sx}" : "m_q",
+                laneElements, laneSumLoop, TableSum($"athi{sx}_q", $"atlo{sx}_q", design), TableSum($"bthi{sx}_q", $"btlo{sx}_q", design),
+                clamp ? "" : Verilog.ZeroExtend($"ua{sx}_q", wScore, wExpIn), clamp ? "" : Verilog.ZeroExtend($"ub{sx}_q", wScore, wExpIn)));
+        }
+        var elements = laneList[0].Elements;
+        string sumLoop = laneList[0].SumLoop;
+        OnlineLanesView? lanesView = null;
+        if (lanes)
+        {
+            lp.Remove("RowIdWidth").Remove("RowWidth")
+                .Width("Lanes", p, "P, rows a beat: lane l takes rows r with r mod P = l")
+                .Width("GroupIdWidth", design.GroupIdWidth, $"group id, 0..{design.Groups - 1}")
+                .Width("EntryCountWidth", design.GroupCountWidth, $"score memory entries (groups), 0..{design.Groups}")
+                .Width("GroupRowWidth", p * design.RowDataWidth, "the value rows of a group, lane l at [l*RowWidth +: RowWidth]");
+            // The flush's max: a registered tree of compare-selects over the lanes that have had a row of the query.
+            var maxNodes = new List<LaneNodeView>();
+            var prev = Enumerable.Range(0, p).Select(l => (Valid: $"had_l{l}", Value: $"m_l{l}_q")).ToList();
+            for (int level = 1; level <= lb; level++)
+            {
+                var next = new List<(string Valid, string Value)>();
+                for (int k = 0; k < prev.Count / 2; k++)
+                {
+                    string name = $"gmx{level}_{k}";
+                    maxNodes.Add(new LaneNodeView(name, prev[2 * k].Valid, prev[2 * k].Value, prev[(2 * k) + 1].Valid, prev[(2 * k) + 1].Value, level < lb));
+                    next.Add(($"{name}_v_q", $"{name}_q"));
+                }
+                prev = next;
+            }
+            lanesView = new OnlineLanesView(p, maxNodes, prev[0].Value,
+                "{ " + string.Join(", ", Enumerable.Range(0, p).Reverse().Select(l => $"beat_l{l}")) + " }", Verilog.Unsigned(p, 0));
+        }
 
         // The normalizer: n0 takes the drain's head group; stage k does its steps on stage k - 1's registers, per divider.
         var stages = Enumerable.Range(0, op.DividerStages + 1).Select(k => new NormStageView(k)).ToList();
@@ -162,7 +263,7 @@ public static class OnlineViewBuilder
             }
         }
         var drain = Enumerable.Range(0, slots).Select(i => new DrainSlotView(i,
-            i < d ? $"acc0_{i}_q + acc1_{i}_q" : $"{wAcc}'sd0",
+            i < d ? string.Join(" + ", laneList.Select(ln => $"acc0_{ln.E}{i}_q + acc1_{ln.E}{i}_q")) : $"{wAcc}'sd0",
             i + u < slots ? $"dr{i + u}_q" : "",
             i + u < slots ? $"res{i + u}_q" : $"oval{i - (slots - u)}")).ToList();
         string numPrefix = "{ ", numSuffix = op.NumeratorShift > 0 ? $", 1'b0, {Verilog.Unsigned(op.NumeratorShift, 0)} }}" : ", 1'b0 }";
@@ -188,7 +289,31 @@ public static class OnlineViewBuilder
             Verilog.Unsigned(wOut, 0), $"{wAcc}'sd0", Verilog.Unsigned(wAcc, 0), Verilog.Unsigned(wSum, 0), Verilog.Unsigned(design.ExpValue.Width, 0),
             $"{wY}'sd0", Verilog.Unsigned(wScore, 0), Verilog.Unsigned(wN, 0), Verilog.Unsigned(wN, 1), Verilog.Unsigned(wId, 0), Verilog.Unsigned(wId, 1),
             Verilog.Unsigned(wDim, 0), Verilog.Unsigned(wDim, 1), Verilog.Unsigned(wDim, op.Groups),
-            wDim == 1 ? "1'b1" : $"(dr_left_q[{wDim - 1}:1] == {Verilog.Unsigned(wDim - 1, 0)})", packing);
+            wDim == 1 ? "1'b1" : $"(dr_left_q[{wDim - 1}:1] == {Verilog.Unsigned(wDim - 1, 0)})", packing)
+        {
+            IdWidth = lanes ? "GroupIdWidth" : "RowIdWidth",
+            CountWidth = lanes ? "EntryCountWidth" : "RowCountWidth",
+            KeyWidth = lanes ? "GroupRowWidth" : "RowWidth",
+            ScoresWidth = lanes ? "ScoreEntryScoreWidth" : "ScoreWidth",
+            IdZero = Verilog.Unsigned(lanes ? design.GroupIdWidth : wId, 0),
+            IdOne = Verilog.Unsigned(lanes ? design.GroupIdWidth : wId, 1),
+            CountZero = Verilog.Unsigned(lanes ? design.GroupCountWidth : wN, 0),
+            CountOne = Verilog.Unsigned(lanes ? design.GroupCountWidth : wN, 1),
+            RowField = lanes ? "ScoreEntryGroup" : "ScoreEntryRowId",
+            ReplayCountField = lanes ? "ScoreMetaEntries" : "ScoreMetaRows",
+            KeptIncrement = lanes ? string.Join(" + ", Enumerable.Range(0, p).Select(l => Verilog.ZeroExtend($"row_lv_q[{l}]", 1, wN))) : Verilog.Unsigned(wN, 1),
+            RowValidAny = lanes ? "(|row_lv_q)" : "row_valid_q",
+            RowValidReg = lanes ? "row_lv_q" : "row_valid_q",
+            RowValidZero = lanes ? Verilog.Unsigned(p, 0) : "1'b0",
+            BeatAny = lanes ? "(|row_lv_q) | fa_q | fb_q" : "beat",
+            X1Set = lanes ? "{ " + string.Join(", ", Enumerable.Range(0, p).Reverse().Select(l => $"set_l{l}_q")) + " }" : "set_q",
+            X1Fresh = lanes ? "{ " + string.Join(", ", Enumerable.Range(0, p).Reverse().Select(l => $"fresh_l{l}")) + " }" : "fresh",
+            LaneRange = lanes ? "[Lanes-1:0] " : "",
+            ValidName = lanes ? "lv_q" : "valid_q",
+            SumMerge = string.Join(" + ", laneList.Select(ln => $"sum0{ln.S}_q + sum1{ln.S}_q")),
+            LaneList = laneList,
+            Lanes = lanesView,
+        };
     }
 
     private static string TableSum(string high, string low, Design design) =>
