@@ -35,8 +35,15 @@ public class BusLayoutTests
         Assert.Equal(design.QueryQueueEntry.Width, design.QueryQueueWidth);
         Assert.Equal(design.Threshold.Width + design.IterationCount.Width + 1 + design.RowCountWidth + design.RowDataWidth, design.QueryQueueWidth);
         Assert.Equal(design.MaxRows + 1 + design.Threshold.Width + 1 + design.RowCountWidth + design.RowDataWidth, design.CandidateMetaWidth);
-        Assert.Equal(1 + design.Threshold.Width + 1 + design.RowCountWidth + design.Score.Width, design.ScoreMetaWidth);
-        Assert.Equal(1 + (2 * design.RowCountWidth) + design.ExpSum.Width, design.ExpMetaWidth);
+        // With lanes the buffers' metadata also count their entries (groups of P rows).
+        int entries = design.HasLanes ? Bits.UnsignedWidth((design.MaxRows + design.Lanes - 1) / design.Lanes) : 0;
+        Assert.Equal(1 + design.Threshold.Width + 1 + design.RowCountWidth + design.Score.Width + entries, design.ScoreMetaWidth);
+        Assert.Equal(1 + (2 * design.RowCountWidth) + design.ExpSum.Width + entries, design.ExpMetaWidth);
+        // A buffer entry: a row id and a value, or a group id, P flags and P values.
+        int id = design.HasLanes ? Bits.AddressWidth((design.MaxRows + design.Lanes - 1) / design.Lanes) : design.RowIdWidth;
+        int flags = design.HasLanes ? design.Lanes : 0;
+        Assert.Equal(id + flags + (design.Lanes * design.Score.Width), design.ScoreEntryWidth);
+        Assert.Equal(id + flags + (design.Lanes * design.ExpValue.Width), design.ExpEntryWidth);
         Assert.Equal(1 + (2 * design.RowCountWidth) + design.ResultDataWidth, design.ResultQueueWidth);
         Assert.Equal(design.RowIdWidth + design.Input.Width, design.SortedEntryWidth);
     }

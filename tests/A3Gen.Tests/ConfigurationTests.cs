@@ -272,7 +272,9 @@ public class ConfigurationTests
             // A default the schema states is the record's; a field without one is derived from the others.
             if (p["default"] is { } d)
             {
-                Assert.Equal(d, defaults[field]);
+                // A field the canonical JSON leaves out at its default (lanes) has the schema's default in the record.
+                Assert.Equal(d, defaults[field] ?? Newtonsoft.Json.Linq.JToken.FromObject(A3Config.Paper.Lanes));
+                Assert.True(defaults[field] is not null || field == "lanes", $"{field}: left out of the canonical JSON");
             }
             else
             {

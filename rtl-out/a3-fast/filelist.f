@@ -1,0 +1,11 @@
+a3_fast_sram.v
+a3_fast_fifo.v
+a3_fast_pingpong.v
+a3_fast_exp_hi_rom.v
+a3_fast_exp_lo_rom.v
+a3_fast_column_side.v
+a3_fast_merge_node.v
+a3_fast_candidate.v
+a3_fast_dot_product.v
+a3_fast_online.v
+a3_fast_top.v
