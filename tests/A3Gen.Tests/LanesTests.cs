@@ -157,6 +157,16 @@ public class LanesTests
         Assert.Equal(320 + 2, one.DotProductFreeCycles(StageWork.Exact(320)));
     }
 
+    [Theory]
+    [InlineData("u_key_sram", "K and V memories")]
+    [InlineData("u_key_sram3", "K and V memories")]
+    [InlineData("u_value_sram15", "K and V memories")]
+    [InlineData("u_sorted_max2", "sorted-key memory")]
+    [InlineData("u_replay_sram", "buffer memories (score, exp)")]
+    [InlineData("u_score_sram1", "buffer memories (score, exp)")]
+    public void ThePowerFlowCountsTheBanksOfKAndVAsKAndV(string instance, string stage) =>
+        Assert.Equal(stage, Synthesis.PowerFlow.StageOfInstance(instance, true));
+
     private static double[][] Real(Design d, long[][] raw) => raw.Select(r => r.Select(d.Input.ToReal).ToArray()).ToArray();
 
     [Fact]

@@ -120,8 +120,7 @@ public static class ModuleViewBuilder
             int span = 1 << (level.Level - firstLevel + 1);
             int w = level.Width;
             var nodes = new List<TreeNodeView>();
-            for (int lane = 0; lane < p; lane++)
-            for (int k = 0; k < level.Nodes; k++)
+            foreach (var (lane, k) in Enumerable.Range(0, p).SelectMany(lane => Enumerable.Range(0, level.Nodes).Select(k => (lane, k))))
             {
                 string name = $"{LanePrefix(lane)}sum{level.Level}_{k}";
                 var operands = prevNames[lane].Skip(k * span).Take(span).ToList();

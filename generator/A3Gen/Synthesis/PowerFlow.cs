@@ -116,7 +116,8 @@ public sealed class PowerFlow(Design design, string asicDir)
         sram
             ? topInstance switch
             {
-                "u_key_sram" or "u_value_sram" => "K and V memories",
+                // u_key_sram, or with lanes its banks u_key_sram0..P-1; the same for V.
+                _ when topInstance.StartsWith("u_key_sram", StringComparison.Ordinal) || topInstance.StartsWith("u_value_sram", StringComparison.Ordinal) => "K and V memories",
                 _ when topInstance.Contains("sorted", StringComparison.Ordinal) || topInstance == "u_candidate" => "sorted-key memory",
                 _ => "buffer memories (score, exp)",
             }
