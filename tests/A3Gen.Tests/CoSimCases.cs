@@ -232,4 +232,39 @@ public static class CoSimCases
     /// <summary>The golden model's results for a stimulus: what the Icarus testbench checks against.</summary>
     public static IReadOnlyList<QueryResult> Expected(Design design, Stimulus stimulus) =>
         new ModelSimulator(design).Run(stimulus).Queries.Select(q => q.Result).ToArray();
+
+    /// <summary>
+    /// A co-simulation matrix: every case on the configurations in <paramref name="full"/>, <paramref name="edgeCases"/>
+    /// on the others.
+    /// </summary>
+    public static TheoryData<string, string> Matrix(IEnumerable<string> configs, IReadOnlySet<string> full, IReadOnlyList<string> edgeCases)
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var config in configs)
+        {
+            foreach (var name in full.Contains(config) ? Names : edgeCases)
+            {
+                data.Add(config, name);
+            }
+        }
+        return data;
+    }
+
+    /// <summary>Runs a case of an edge configuration under Verilator: bit-exact and cycle-exact against the models.</summary>
+    public static void RunVerilator(string config, string name)
+    {
+        var design = EdgeConfigs.Design(config);
+        var stimulus = Build(design, name);
+        var run = new Simulation.VerilatorSimulator(design).Run(stimulus);
+        AssertMatchesModel(design, stimulus, run, $"{config}/{name}");
+    }
+
+    /// <summary>Runs a case of an edge configuration under Icarus: bit-exact and cycle-exact against the models.</summary>
+    public static void RunIcarus(string config, string name)
+    {
+        var design = EdgeConfigs.Design(config);
+        var stimulus = Build(design, name);
+        var run = new Simulation.IcarusSimulator(design).Run(stimulus, Expected(design, stimulus));
+        AssertMatchesModel(design, stimulus, run, $"{config}/{name}");
+    }
 }

@@ -103,27 +103,7 @@ public class LanesTests
     {
         // Each lane has its own running max and sets; the bound counts the lanes' rises and their 2 P sets' roundings.
         var d = new Design(TestSupport.Shipped(name) with { Softmax = Softmax.OnePass, Lanes = lanes });
-        var model = new GoldenModel(d);
-        var rng = new Random(17);
-        double worstShare = 0;
-        foreach (bool small in new[] { false, true })
-        {
-            foreach (int n in new[] { 1, lanes - 1, lanes + 1, d.MaxRows }.Where(n => n >= 1 && n <= d.MaxRows).Distinct())
-            {
-                var s = TestSupport.RandomStimulus(d, rng.Next(), n, 4, small);
-                double maxV = s.Values.Take(n).SelectMany(r => r).Max(v => Math.Abs(d.Input.ToReal(v)));
-                foreach (var q in s.Queries)
-                {
-                    var result = model.Run(s.Keys, s.Values, q.Query, n, out var trace);
-                    OnePassModel.Attend(d, s.Values, trace.KeptRows, trace.Scores, null, out var online);
-                    var reference = Reference.Attention(Real(d, s.Keys), Real(d, s.Values), q.Query.Select(d.Input.ToReal).ToArray(), n);
-                    double error = result.Output(d.Output).Zip(reference, (a, b) => Math.Abs(a - b)).Max();
-                    double bound = d.OnePass!.OutputErrorBound(d, n, online.Rises, maxV);
-                    Assert.InRange(error, 0, bound);
-                    worstShare = Math.Max(worstShare, error / bound);
-                }
-            }
-        }
+        double worstShare = OnePassModelTests.WorstShareOfBound(d, 17, new[] { 1, lanes - 1, lanes + 1, d.MaxRows }.Where(n => n >= 1 && n <= d.MaxRows));
         Assert.True(worstShare > 0, "no query had any error: the data does not exercise the rounding");
     }
 
@@ -140,7 +120,7 @@ public class LanesTests
         OnePassModel.Attend(d, values, trace.KeptRows, trace.Scores, null, out var online);
         Assert.Equal(n - 4, online.Rises);
         double maxV = values.SelectMany(r => r).Max(v => Math.Abs(d.Input.ToReal(v)));
-        var reference = Reference.Attention(Real(d, keys), Real(d, values), query.Select(d.Input.ToReal).ToArray(), n);
+        var reference = Reference.Attention(OnePassModelTests.Real(d, keys), OnePassModelTests.Real(d, values), query.Select(d.Input.ToReal).ToArray(), n);
         double error = result.Output(d.Output).Zip(reference, (a, b) => Math.Abs(a - b)).Max();
         Assert.InRange(error, 0, d.OnePass!.OutputErrorBound(d, n, n - 4, maxV));
     }
@@ -166,8 +146,6 @@ public class LanesTests
     [InlineData("u_score_sram1", "buffer memories (score, exp)")]
     public void ThePowerFlowCountsTheBanksOfKAndVAsKAndV(string instance, string stage) =>
         Assert.Equal(stage, Synthesis.PowerFlow.StageOfInstance(instance, true));
-
-    private static double[][] Real(Design d, long[][] raw) => raw.Select(r => r.Select(d.Input.ToReal).ToArray()).ToArray();
 
     [Fact]
     public void FourLanesBuyAtLeastThreeAndAHalfTimesTheExactThroughputAtTheFullLength()

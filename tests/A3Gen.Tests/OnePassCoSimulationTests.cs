@@ -1,5 +1,3 @@
-using A3Gen.Simulation;
-
 namespace A3Gen.Tests;
 
 /// <summary>
@@ -11,21 +9,7 @@ public class OnePassCoSimulationTests
 {
     public static string[] Configs { get; } = ["onepass-small", "edge-onepass-tiny", "edge-onepass-odd", "edge-onepass-sort"];
 
-    public static TheoryData<string, string> VerilatorCases
-    {
-        get
-        {
-            var data = new TheoryData<string, string>();
-            foreach (var config in Configs)
-            {
-                foreach (var name in config == "onepass-small" ? CoSimCases.Names : EdgeCases)
-                {
-                    data.Add(config, name);
-                }
-            }
-            return data;
-        }
-    }
+    public static TheoryData<string, string> VerilatorCases => CoSimCases.Matrix(Configs, new HashSet<string> { "onepass-small" }, EdgeCases);
 
     /// <summary>The cases run on the edge configurations: extremes, n = 1, mixed n, gaps and back-pressure, and the approximate path's corners.</summary>
     public static string[] EdgeCases { get; } =
@@ -34,43 +18,31 @@ public class OnePassCoSimulationTests
         "approx-paper-settings", "approx-keep-only-max", "approx-empty-candidates", "approx-mixed-with-exact",
     ];
 
-    /// <summary>Under Icarus: the exact and approximate mixes on every one-pass configuration.</summary>
-    public static TheoryData<string, string> IcarusCases
+    /// <summary>Under Icarus: on a3-small's shape extremes, n = 1 and the mixes; on the others the exact and approximate mixes.</summary>
+    public static TheoryData<string, string> IcarusCases => Icarus(Configs, "onepass-small");
+
+    /// <summary>The Icarus matrix: four cases on the configuration in full, the mixes of exact and approximate queries on the others.</summary>
+    public static TheoryData<string, string> Icarus(IEnumerable<string> configs, params string[] full)
     {
-        get
+        var data = new TheoryData<string, string>();
+        foreach (var config in configs)
         {
-            var data = new TheoryData<string, string>();
-            foreach (var config in Configs)
+            string[] names = full.Contains(config)
+                ? ["extremes", "single-row", "approx-mixed-with-exact", "backpressure-and-gaps"]
+                : ["approx-mixed-with-exact", "backpressure-and-gaps"];
+            foreach (var name in names)
             {
-                string[] names = config == "onepass-small"
-                    ? ["extremes", "single-row", "approx-mixed-with-exact", "backpressure-and-gaps"]
-                    : ["approx-mixed-with-exact", "backpressure-and-gaps"];
-                foreach (var name in names)
-                {
-                    data.Add(config, name);
-                }
+                data.Add(config, name);
             }
-            return data;
         }
+        return data;
     }
 
     [Theory]
     [MemberData(nameof(VerilatorCases))]
-    public void VerilatorMatchesTheModels(string config, string name)
-    {
-        var design = EdgeConfigs.Design(config);
-        var stimulus = CoSimCases.Build(design, name);
-        var run = new VerilatorSimulator(design).Run(stimulus);
-        CoSimCases.AssertMatchesModel(design, stimulus, run, $"{config}/{name}");
-    }
+    public void VerilatorMatchesTheModels(string config, string name) => CoSimCases.RunVerilator(config, name);
 
     [Theory]
     [MemberData(nameof(IcarusCases))]
-    public void IcarusMatchesTheModels(string config, string name)
-    {
-        var design = EdgeConfigs.Design(config);
-        var stimulus = CoSimCases.Build(design, name);
-        var run = new IcarusSimulator(design).Run(stimulus, CoSimCases.Expected(design, stimulus));
-        CoSimCases.AssertMatchesModel(design, stimulus, run, $"{config}/{name}");
-    }
+    public void IcarusMatchesTheModels(string config, string name) => CoSimCases.RunIcarus(config, name);
 }

@@ -266,13 +266,8 @@ public static class ModuleViewBuilder
             Verilog.Unsigned(wN, 0), Verilog.Unsigned(wN, 1), Verilog.Unsigned(wId, 0), Verilog.Unsigned(wId, 1),
             $"{wScore}'sd0", scoreMeta, scoreEntry, overlap, allTags, pipeBusy)
         {
-            IdWidth = lanes ? "GroupIdWidth" : "RowIdWidth",
-            CountWidth = lanes ? "GroupCountWidth" : "RowCountWidth",
+            Index = IndexNames.For(design),
             KeyWidth = lanes ? "GroupRowWidth" : "RowWidth",
-            IdZero = Verilog.Unsigned(wIssue, 0),
-            IdOne = Verilog.Unsigned(wIssue, 1),
-            CountZero = Verilog.Unsigned(wIssueCount, 0),
-            CountOne = Verilog.Unsigned(wIssueCount, 1),
             LeftInit = lanes ? "groups" : "rows",
             LastSource = lastSource,
             MaskSource = lanes ? "gmask" : "mask",
@@ -393,25 +388,11 @@ public static class ModuleViewBuilder
         {
             // The group's e (zero where a row is not kept) added two at a time, a register a level; exact growth.
             var nodes = new List<LaneSumNodeView>();
-            var prev = Enumerable.Range(0, p).Select(l => $"ek{l}").ToList();
-            int width = wExp;
-            for (int level = 1; level <= lb; level++)
-            {
-                var next = new List<string>();
-                for (int k = 0; k < prev.Count / 2; k++)
-                {
-                    string name = $"es{level}_{k}";
-                    nodes.Add(new LaneSumNodeView(name, width + 1,
-                        $"{Verilog.ZeroExtend(prev[2 * k], width, width + 1)} + {Verilog.ZeroExtend(prev[(2 * k) + 1], width, width + 1)}"));
-                    next.Add($"{name}_q");
-                }
-                prev = next;
-                width++;
-            }
+            var (root, width) = LaneSumTree(nodes, Enumerable.Range(0, p).Select(l => $"ek{l}").ToList(), wExp, wSum, level => $"es{level}", signed: false);
             lanesView = new ExponentLanesView(p,
                 Enumerable.Range(0, p).Select(l => clamp ? "" : Verilog.ZeroExtend($"diff{l}", wScore, wExpIn)).ToList(),
                 Enumerable.Range(0, p).Select(l => TableSum($"{l}")).ToList(),
-                Verilog.Unsigned(wExp, 0), nodes, Verilog.ZeroExtend(prev[0], width, wSum), Verilog.Unsigned(wGc, 0),
+                Verilog.Unsigned(wExp, 0), nodes, Verilog.ZeroExtend(root, width, wSum), Verilog.Unsigned(wGc, 0),
                 string.Join(" + ", Enumerable.Range(0, p).Select(l => Verilog.ZeroExtend($"tag{expTag}_keep_q[{l}]", 1, wN))),
                 Verilog.ZeroExtend("write", 1, wGc));
         }
@@ -423,14 +404,9 @@ public static class ModuleViewBuilder
             Verilog.Unsigned(wSum, 0), Verilog.Unsigned(wN, 0), Verilog.Unsigned(wN, 1), Verilog.Unsigned(wId, 0), Verilog.Unsigned(wId, 1),
             expMeta, expEntry)
         {
-            IdWidth = lanes ? "GroupIdWidth" : "RowIdWidth",
-            CountWidth = lanes ? "GroupCountWidth" : "RowCountWidth",
+            Index = IndexNames.For(design),
             KeepRange = lanes ? "[Lanes-1:0] " : "",
             CountSource = lanes ? "entries" : "rows",
-            IdZero = Verilog.Unsigned(lanes ? wG : wId, 0),
-            IdOne = Verilog.Unsigned(lanes ? wG : wId, 1),
-            CountZero = Verilog.Unsigned(lanes ? wGc : wN, 0),
-            CountOne = Verilog.Unsigned(lanes ? wGc : wN, 1),
             RowField = lanes ? "ScoreEntryGroup" : "ScoreEntryRowId",
             ExpTag = $"tag{expTag}",
             WriteAddress = lanes ? "entries_q[GroupIdWidth-1:0]" : "kept_base[RowIdWidth-1:0]",
@@ -485,26 +461,8 @@ public static class ModuleViewBuilder
         int lowRootWidth = design.WeightedLowWidth, highRootWidth = design.WeightedHighWidth;
         if (lanes)
         {
-            (string Root, int Width) Tree(string kind, int j, int width0, int cap)
-            {
-                var prev = Enumerable.Range(0, p).Select(lane => $"w{kind}{lane}_{j}_q").ToList();
-                int width = width0;
-                for (int level = 1; level <= lb; level++)
-                {
-                    int next = Math.Min(width + 1, cap);
-                    var names = new List<string>();
-                    for (int k = 0; k < prev.Count / 2; k++)
-                    {
-                        string name = $"s{kind}{level}_{j}_{k}";
-                        sumNodes.Add(new LaneSumNodeView(name, next,
-                            $"{Verilog.SignExtend(prev[2 * k], width, next)} + {Verilog.SignExtend(prev[(2 * k) + 1], width, next)}"));
-                        names.Add($"{name}_q");
-                    }
-                    prev = names;
-                    width = next;
-                }
-                return (prev[0], width);
-            }
+            (string Root, int Width) Tree(string kind, int j, int width0, int cap) =>
+                LaneSumTree(sumNodes, Enumerable.Range(0, p).Select(lane => $"w{kind}{lane}_{j}_q").ToList(), width0, cap, level => $"s{kind}{level}_{j}", signed: true);
             for (int j = 0; j < d; j++)
             {
                 (lowRoots[j], lowRootWidth) = Tree("lo", j, design.WeightedLowWidth, design.AccumulatorLowWidth);
@@ -528,13 +486,8 @@ public static class ModuleViewBuilder
             rounds, lowInit, highInit,
             Verilog.Unsigned(wN, 1), Verilog.Unsigned(wId, 0), Verilog.Unsigned(wId, 1), Verilog.Unsigned(wN, 0))
         {
-            IdWidth = lanes ? "GroupIdWidth" : "RowIdWidth",
-            CountWidth = lanes ? "GroupCountWidth" : "RowCountWidth",
+            Index = IndexNames.For(design),
             CountSource = lanes ? "entries" : "rows",
-            IdZero = Verilog.Unsigned(lanes ? wG : wId, 0),
-            IdOne = Verilog.Unsigned(lanes ? wG : wId, 1),
-            CountZero = Verilog.Unsigned(lanes ? wGc : wN, 0),
-            CountOne = Verilog.Unsigned(lanes ? wGc : wN, 1),
             RowField = lanes ? "ExpEntryGroup" : "ExpEntryRowId",
             Lanes = lanes
                 ? new OutputLanesView(p,
@@ -629,6 +582,32 @@ public static class ModuleViewBuilder
                     wId > lb ? $"load_row_i[RowIdWidth-1:{lb}]" : "1'b0")
                 : null,
         };
+    }
+
+    /// <summary>
+    /// A registered tree adding a group's P lane values two at a time, one level a register, into <paramref name="nodes"/>:
+    /// exact growth from <paramref name="width0"/> bits, capped at <paramref name="cap"/> (the sum of any rows fits it).
+    /// Node k of level v is <c>name(v)_k</c>. Returns the root's register and width.
+    /// </summary>
+    private static (string Root, int Width) LaneSumTree(List<LaneSumNodeView> nodes, IReadOnlyList<string> lanes, int width0, int cap, Func<int, string> name, bool signed)
+    {
+        var prev = lanes.ToList();
+        int width = width0;
+        for (int level = 1; (1 << level) <= lanes.Count; level++)
+        {
+            int next = Math.Min(width + 1, cap);
+            var names = new List<string>();
+            for (int k = 0; k < prev.Count / 2; k++)
+            {
+                string node = $"{name(level)}_{k}";
+                string Extend(string x) => signed ? Verilog.SignExtend(x, width, next) : Verilog.ZeroExtend(x, width, next);
+                nodes.Add(new LaneSumNodeView(node, next, $"{Extend(prev[2 * k])} + {Extend(prev[(2 * k) + 1])}"));
+                names.Add($"{node}_q");
+            }
+            prev = names;
+            width = next;
+        }
+        return (prev[0], width);
     }
 
     private static IReadOnlyList<LocalparamView> RomLocalparams(Design design, int addressBits) =>

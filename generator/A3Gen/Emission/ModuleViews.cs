@@ -41,6 +41,19 @@ public sealed record OutputElementView(int Index, string HighAddend, string LowA
 /// <param name="Prev">The tag it takes over.</param>
 /// <param name="PrevRow">The row id it takes over: a register, or tag0's wire.</param>
 /// <param name="HasRow">False past the last stage that needs the row id.</param>
+/// <summary>
+/// The names a stage's entry counters print: the index and count widths' localparams and their 0 and 1 literals, for rows
+/// or, with lanes, for groups of P rows.
+/// </summary>
+public sealed record IndexNames(string IdWidth, string CountWidth, string IdZero, string IdOne, string CountZero, string CountOne)
+{
+    public static IndexNames For(Design design, string groupCountWidth = "GroupCountWidth") => design.HasLanes
+        ? new("GroupIdWidth", groupCountWidth, Verilog.Unsigned(design.GroupIdWidth, 0), Verilog.Unsigned(design.GroupIdWidth, 1),
+            Verilog.Unsigned(design.GroupCountWidth, 0), Verilog.Unsigned(design.GroupCountWidth, 1))
+        : new("RowIdWidth", "RowCountWidth", Verilog.Unsigned(design.RowIdWidth, 0), Verilog.Unsigned(design.RowIdWidth, 1),
+            Verilog.Unsigned(design.RowCountWidth, 0), Verilog.Unsigned(design.RowCountWidth, 1));
+}
+
 public sealed record PipeStageView(int Index, string Prev, string PrevRow, bool HasRow = true, int KeepFrom = 1, int KeepTo = int.MaxValue)
 {
     /// <summary>True when this tag carries the keep flag (post-scoring): from tag KeepFrom to tag KeepTo.</summary>
@@ -144,21 +157,11 @@ public sealed record DotProductView(
     IReadOnlyList<int> AllTags,
     string PipeBusy)
 {
-    /// <summary>The width localparam of an issue's index (a row id, or a group id with lanes).</summary>
-    public required string IdWidth { get; init; }
-
-    public required string CountWidth { get; init; }
+    /// <summary>The names of the stage's entry index and count (rows, or groups with lanes).</summary>
+    public required IndexNames Index { get; init; }
 
     /// <summary>The width localparam of the key memory's read data (a row, or a group's rows).</summary>
     public required string KeyWidth { get; init; }
-
-    public required string IdZero { get; init; }
-
-    public required string IdOne { get; init; }
-
-    public required string CountZero { get; init; }
-
-    public required string CountOne { get; init; }
 
     /// <summary>The exact path's issue count: rows, or groups with lanes.</summary>
     public required string LeftInit { get; init; }
@@ -234,23 +237,14 @@ public sealed record ExponentView(
     string ExpMetaPacking,
     string ExpEntryPacking)
 {
-    public required string IdWidth { get; init; }
-
-    public required string CountWidth { get; init; }
+    /// <summary>The names of the stage's entry index and count (rows, or groups with lanes).</summary>
+    public required IndexNames Index { get; init; }
 
     /// <summary>The keep flags' range in a tag: "" (one flag), or one a lane.</summary>
     public required string KeepRange { get; init; }
 
     /// <summary>What the stage reads: the rows scored, or the entries with lanes.</summary>
     public required string CountSource { get; init; }
-
-    public required string IdZero { get; init; }
-
-    public required string IdOne { get; init; }
-
-    public required string CountZero { get; init; }
-
-    public required string CountOne { get; init; }
 
     /// <summary>The score entry's field that the row (or group) id comes from.</summary>
     public required string RowField { get; init; }
@@ -299,20 +293,11 @@ public sealed record OutputView(
     string RowIdOne,
     string RowCountZero)
 {
-    public required string IdWidth { get; init; }
-
-    public required string CountWidth { get; init; }
+    /// <summary>The names of the stage's entry index and count (rows, or groups with lanes).</summary>
+    public required IndexNames Index { get; init; }
 
     /// <summary>What the stage reads: the rows kept, or the entries with lanes.</summary>
     public required string CountSource { get; init; }
-
-    public required string IdZero { get; init; }
-
-    public required string IdOne { get; init; }
-
-    public required string CountZero { get; init; }
-
-    public required string CountOne { get; init; }
 
     /// <summary>The exp entry's field that the row (or group) id comes from.</summary>
     public required string RowField { get; init; }

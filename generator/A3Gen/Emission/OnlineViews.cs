@@ -73,24 +73,14 @@ public sealed record OnlineView(
     string DrainAlmostEmpty,
     string ResultEntryPacking)
 {
-    /// <summary>The width localparam of an entry index (a row id, or a group id with lanes).</summary>
-    public required string IdWidth { get; init; }
-
-    public required string CountWidth { get; init; }
+    /// <summary>The names of the score memory's entry index and count (rows, or groups with lanes).</summary>
+    public required IndexNames Index { get; init; }
 
     /// <summary>The width localparam of the value memory's read data (a row, or a group's rows).</summary>
     public required string KeyWidth { get; init; }
 
     /// <summary>The width localparam of a beat's score(s).</summary>
     public required string ScoresWidth { get; init; }
-
-    public required string IdZero { get; init; }
-
-    public required string IdOne { get; init; }
-
-    public required string CountZero { get; init; }
-
-    public required string CountOne { get; init; }
 
     /// <summary>The score entry's field of the row (or group) id.</summary>
     public required string RowField { get; init; }
@@ -291,14 +281,9 @@ public static class OnlineViewBuilder
             Verilog.Unsigned(wDim, 0), Verilog.Unsigned(wDim, 1), Verilog.Unsigned(wDim, op.Groups),
             wDim == 1 ? "1'b1" : $"(dr_left_q[{wDim - 1}:1] == {Verilog.Unsigned(wDim - 1, 0)})", packing)
         {
-            IdWidth = lanes ? "GroupIdWidth" : "RowIdWidth",
-            CountWidth = lanes ? "EntryCountWidth" : "RowCountWidth",
+            Index = IndexNames.For(design, "EntryCountWidth"),
             KeyWidth = lanes ? "GroupRowWidth" : "RowWidth",
             ScoresWidth = lanes ? "ScoreEntryScoreWidth" : "ScoreWidth",
-            IdZero = Verilog.Unsigned(lanes ? design.GroupIdWidth : wId, 0),
-            IdOne = Verilog.Unsigned(lanes ? design.GroupIdWidth : wId, 1),
-            CountZero = Verilog.Unsigned(lanes ? design.GroupCountWidth : wN, 0),
-            CountOne = Verilog.Unsigned(lanes ? design.GroupCountWidth : wN, 1),
             RowField = lanes ? "ScoreEntryGroup" : "ScoreEntryRowId",
             ReplayCountField = lanes ? "ScoreMetaEntries" : "ScoreMetaRows",
             KeptIncrement = lanes ? string.Join(" + ", Enumerable.Range(0, p).Select(l => Verilog.ZeroExtend($"row_lv_q[{l}]", 1, wN))) : Verilog.Unsigned(wN, 1),
