@@ -136,26 +136,7 @@ public static class ModuleViewBuilder
                 }
                 else
                 {
-                    var rows = new Queue<string>();
-                    foreach (var (op, i) in operands.Select((op, i) => (op, i)))
-                    {
-                        string o = $"{name}_o{i}";
-                        terms.Add(new CarrySaveTermView(o, Verilog.SignExtend(op, prevWidth, w)));
-                        rows.Enqueue(o);
-                    }
-                    int r = 0;
-                    while (rows.Count > 2)
-                    {
-                        string x = rows.Dequeue(), y = rows.Dequeue(), z = rows.Dequeue();
-                        string sum = $"{name}_s{r}", carry = $"{name}_c{r}", major = $"{name}_m{r}";
-                        terms.Add(new CarrySaveTermView(sum, $"{x} ^ {y} ^ {z}"));
-                        terms.Add(new CarrySaveTermView(major, w - 1, $"({x}[{w - 2}:0] & {y}[{w - 2}:0]) | ({x}[{w - 2}:0] & {z}[{w - 2}:0]) | ({y}[{w - 2}:0] & {z}[{w - 2}:0])"));
-                        terms.Add(new CarrySaveTermView(carry, $"{{ {major}, 1'b0 }}"));
-                        rows.Enqueue(sum);
-                        rows.Enqueue(carry);
-                        r++;
-                    }
-                    expr = $"{rows.Dequeue()} + {rows.Dequeue()}";
+                    (terms, expr) = CarrySave(name, operands.Select(op => Verilog.SignExtend(op, prevWidth, w)).ToList(), w, explicitWidths: false);
                 }
                 nodes.Add(new TreeNodeView(name, w, terms, expr));
             }
@@ -582,6 +563,38 @@ public static class ModuleViewBuilder
                     wId > lb ? $"load_row_i[RowIdWidth-1:{lb}]" : "1'b0")
                 : null,
         };
+    }
+
+    /// <summary>
+    /// The sum of three or more operands of <paramref name="width"/> bits (already extended to it) by rows of full adders
+    /// (carry-save, three operands to two a row) and one final add: the terms (named name_o*, _s*, _m*, _c*) and the add.
+    /// The sum is exact when it fits the width: the carry-save form's wrap-around (mod 2^width) is harmless. With
+    /// <paramref name="explicitWidths"/> false a term of the full width has width 0 (the caller's node width).
+    /// </summary>
+    public static (List<CarrySaveTermView> Terms, string Sum) CarrySave(string name, IReadOnlyList<string> operands, int width, bool explicitWidths)
+    {
+        int w = width, full = explicitWidths ? width : 0;
+        var terms = new List<CarrySaveTermView>();
+        var rows = new Queue<string>();
+        foreach (var (op, i) in operands.Select((op, i) => (op, i)))
+        {
+            string o = $"{name}_o{i}";
+            terms.Add(new CarrySaveTermView(o, full, op));
+            rows.Enqueue(o);
+        }
+        int r = 0;
+        while (rows.Count > 2)
+        {
+            string x = rows.Dequeue(), y = rows.Dequeue(), z = rows.Dequeue();
+            string sum = $"{name}_s{r}", carry = $"{name}_c{r}", major = $"{name}_m{r}";
+            terms.Add(new CarrySaveTermView(sum, full, $"{x} ^ {y} ^ {z}"));
+            terms.Add(new CarrySaveTermView(major, w - 1, $"({x}[{w - 2}:0] & {y}[{w - 2}:0]) | ({x}[{w - 2}:0] & {z}[{w - 2}:0]) | ({y}[{w - 2}:0] & {z}[{w - 2}:0])"));
+            terms.Add(new CarrySaveTermView(carry, full, $"{{ {major}, 1'b0 }}"));
+            rows.Enqueue(sum);
+            rows.Enqueue(carry);
+            r++;
+        }
+        return (terms, $"{rows.Dequeue()} + {rows.Dequeue()}");
     }
 
     /// <summary>

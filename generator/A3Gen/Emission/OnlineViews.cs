@@ -21,7 +21,8 @@ public sealed record NormStepView(int Divider, int Step, string RemainderIn, str
 }
 
 /// <summary>One drain (and result) register: what the merge loads, what the drain's shift moves in, what the result's shift moves in.</summary>
-public sealed record DrainSlotView(int Index, string MergeValue, string ShiftFrom, string ResultFrom);
+/// <param name="MergeTerms">With lanes, the carry-save terms of the merge's sum of the 2P sets (none with one lane).</param>
+public sealed record DrainSlotView(int Index, string MergeValue, string ShiftFrom, string ResultFrom, IReadOnlyList<CarrySaveTermView> MergeTerms);
 
 /// <summary>templates/rtl/online.v.scriban: the one-pass softmax (Elaboration/OnePassSoftmax.cs).</summary>
 public sealed record OnlineView(
@@ -110,6 +111,9 @@ public sealed record OnlineView(
     public required string ValidName { get; init; }
 
     public required string SumMerge { get; init; }
+
+    /// <summary>With lanes, the carry-save terms of the merge's sum of the 2P sets' sums (none with one lane).</summary>
+    public required IReadOnlyList<CarrySaveTermView> SumMergeTerms { get; init; }
 
     /// <summary>The lanes' datapaths (one, named as without lanes, when P = 1).</summary>
     public required IReadOnlyList<OnlineLaneView> LaneList { get; init; }
@@ -252,10 +256,18 @@ public static class OnlineViewBuilder
                 dividerStages.Add(new NormDividerStageView(k, v, r, q));
             }
         }
-        var drain = Enumerable.Range(0, slots).Select(i => new DrainSlotView(i,
-            i < d ? string.Join(" + ", laneList.Select(ln => $"acc0_{ln.E}{i}_q + acc1_{ln.E}{i}_q")) : $"{wAcc}'sd0",
-            i + u < slots ? $"dr{i + u}_q" : "",
-            i + u < slots ? $"res{i + u}_q" : $"oval{i - (slots - u)}")).ToList();
+        // The merge adds each element's two sets (with lanes, its 2P sets, in carry-save rows and one add: the sum of all
+        // of a query's rows fits the accumulator, so the rows' wrap-around is harmless).
+        (IReadOnlyList<CarrySaveTermView> Terms, string Sum) Merge(string name, IReadOnlyList<string> sets, int width) =>
+            lanes ? ModuleViewBuilder.CarrySave(name, sets, width, explicitWidths: true) : ([], string.Join(" + ", sets));
+        var drain = Enumerable.Range(0, slots).Select(i =>
+        {
+            var merge = i < d
+                ? Merge($"mg{i}", laneList.SelectMany(ln => new[] { $"acc0_{ln.E}{i}_q", $"acc1_{ln.E}{i}_q" }).ToList(), wAcc)
+                : ([], $"{wAcc}'sd0");
+            return new DrainSlotView(i, merge.Sum, i + u < slots ? $"dr{i + u}_q" : "", i + u < slots ? $"res{i + u}_q" : $"oval{i - (slots - u)}", merge.Terms);
+        }).ToList();
+        var sumMerge = Merge("mgs", laneList.SelectMany(ln => new[] { $"sum0{ln.S}_q", $"sum1{ln.S}_q" }).ToList(), wSum);
         string numPrefix = "{ ", numSuffix = op.NumeratorShift > 0 ? $", 1'b0, {Verilog.Unsigned(op.NumeratorShift, 0)} }}" : ", 1'b0 }";
         string denominator = op.DenominatorShift > 0 ? $"{{ dr_sum_q, {Verilog.Unsigned(op.DenominatorShift, 0)} }}" : "dr_sum_q";
         int pad = dw - (nw - qb);
@@ -295,7 +307,8 @@ public static class OnlineViewBuilder
             X1Fresh = lanes ? "{ " + string.Join(", ", Enumerable.Range(0, p).Reverse().Select(l => $"fresh_l{l}")) + " }" : "fresh",
             LaneRange = lanes ? "[Lanes-1:0] " : "",
             ValidName = lanes ? "lv_q" : "valid_q",
-            SumMerge = string.Join(" + ", laneList.Select(ln => $"sum0{ln.S}_q + sum1{ln.S}_q")),
+            SumMerge = sumMerge.Sum,
+            SumMergeTerms = sumMerge.Terms,
             LaneList = laneList,
             Lanes = lanesView,
         };
