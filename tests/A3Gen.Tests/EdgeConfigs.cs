@@ -158,10 +158,11 @@ public static class EdgeConfigs
             Lanes = 2,
         },
         // Four lanes that do not divide N = 10 (the last group half full), odd d, one adder level a stage, output rounding,
-        // a 1-bit low table, a one-entry result queue, two groups a scan window.
+        // a 1-bit low table, a one-entry result queue, two groups a scan window, the on-chip sorter.
         ["edge-lanes-odd"] = new()
         {
             Name = "edge-lanes-odd",
+            KeySort = KeySort.OnChip,
             MaxRows = 10,
             Dimension = 7,
             IntegerBits = 2,
@@ -176,15 +177,14 @@ public static class EdgeConfigs
             ScanWidth = 2,
             Lanes = 4,
         },
-        // Sixteen lanes (the most) over N = 40 (three groups, the last half full) with the on-chip sorter.
-        ["edge-lanes-sort"] = new()
+        // Sixteen lanes (the most) over N = 20 (two groups, the second a quarter full), d = 2.
+        ["edge-lanes-wide"] = new()
         {
-            Name = "edge-lanes-sort",
-            MaxRows = 40,
-            Dimension = 3,
+            Name = "edge-lanes-wide",
+            MaxRows = 20,
+            Dimension = 2,
             IntegerBits = 4,
             FractionBits = 4,
-            KeySort = KeySort.OnChip,
             Lanes = 16,
         },
         // One-pass with lanes (each lane its own running max and sets, met at the flush): a3-small's shape with four lanes.
@@ -198,10 +198,11 @@ public static class EdgeConfigs
             Softmax = Softmax.OnePass,
             Lanes = 4,
         },
-        // One-pass with two lanes over two rows (one group), one element, one-entry queues, sync reset.
+        // One-pass with two lanes over two rows (one group), one element, one-entry queues, sync reset, the on-chip sorter.
         ["edge-onepass-lanes-tiny"] = new()
         {
             Name = "edge-onepass-lanes-tiny",
+            KeySort = KeySort.OnChip,
             MaxRows = 2,
             Dimension = 1,
             IntegerBits = 0,
@@ -233,17 +234,18 @@ public static class EdgeConfigs
             NormalizerDividers = 3,
             Lanes = 4,
         },
-        // One-pass with sixteen lanes over N = 40, the on-chip sorter and a three-entry result queue.
-        ["edge-onepass-lanes-sort"] = new()
+        // One-pass with sixteen lanes over N = 20 (two groups, the second a quarter full), d = 2, two dividers, a
+        // three-entry result queue.
+        ["edge-onepass-lanes-wide"] = new()
         {
-            Name = "edge-onepass-lanes-sort",
-            MaxRows = 40,
-            Dimension = 3,
+            Name = "edge-onepass-lanes-wide",
+            MaxRows = 20,
+            Dimension = 2,
             IntegerBits = 4,
             FractionBits = 4,
             ResultQueueDepth = 3,
-            KeySort = KeySort.OnChip,
             Softmax = Softmax.OnePass,
+            NormalizerDividers = 2,
             Lanes = 16,
         },
     };

@@ -24,19 +24,21 @@ public static class DesignReport
         sb.Append(inv, $"|e - exp(-u)| <= {e.MaxError:0.######}.\n\n");
         sb.Append("| stage | busy cycles, exact query | busy cycles, approximate query |\n|---|---|---|\n");
         sb.Append(inv, $"| candidate selection (accept, fill of {d.CandidateFillCycles}: read and read data, {d.ProductRegisterStages} product-path registers, {d.MergeTreeLevels} merge-tree levels; M iterations with c = {d.ProductQueueDepth} products a column-side; drain of {d.CandidateDrainCycles}: last greedy update and hand-over) | {d.CandidateExactPeriod} | {d.CandidateOverhead} + M |\n");
-        sb.Append(inv, $"| dot product (accept, key read, multiply, {d.AdderStages} adder stages; approximate: scan of the candidate mask, S = {d.ScanWidth} flags a cycle) | n + {d.DotProductOverhead} | scan + {d.DotProductOverhead} |\n");
+        sb.Append(inv, $"| dot product (accept, key read, multiply, {d.AdderStages} adder stages; approximate: scan of the candidate mask, S = {d.ScanWidth} flags a cycle{(d.HasLanes ? $"; {d.Lanes} lanes: a group of {d.Lanes} rows a cycle, the group's max in {d.LaneTreeStages} levels" : "")}) | {d.RowsTerm} + {d.DotProductOverhead} | scan + {d.DotProductOverhead} |\n");
         if (d.OnePass is { } op)
         {
-            sb.Append(inv, $"| online stage, after the dot product's done (approximate: replay of the C stored candidates, post-scoring; the last row's {op.LoopDepth} pipeline cycles and {OnePassSoftmax.Sets} flush beats to the merge) | {op.MergeDelay} | C + 1 + {op.MergeDelay} |\n");
+            sb.Append(inv, $"| online stage, after the dot product's done (approximate: replay of the C stored candidates, post-scoring; the last row's {op.LoopDepth} pipeline cycles and {OnePassSoftmax.Sets} flush beats to the merge) | {op.MergeDelay} | {(d.HasLanes ? "C'" : "C")} + 1 + {op.MergeDelay} |\n");
             sb.Append(inv, $"| normalizer, from the merge to the push (d = {d.Dimension} elements one a cycle through a {op.DividerStages}-stage divider of {op.QuotientBits} quotient bits) | {op.MergeToPush(d.Dimension)} | {op.MergeToPush(d.Dimension)} |\n\n");
         }
         else
         {
-            sb.Append(inv, $"| exponent (accept, score read, post-scoring and clamp, tables, multiply) | n + {d.ExponentOverhead} | C + {d.ExponentOverhead} |\n");
-            sb.Append(inv, $"| output (accept, exp read, {d.DividerLatency}-stage divider, multiply, add halves, accumulate, push) | n + {d.OutputOverhead} | K + {d.OutputOverhead} |\n\n");
+            sb.Append(inv, $"| exponent (accept, score read, post-scoring and clamp, tables, multiply) | {d.RowsTerm} + {d.ExponentOverhead} | {(d.HasLanes ? "C'" : "C")} + {d.ExponentOverhead} |\n");
+            sb.Append(inv, $"| output (accept, exp read, {d.DividerLatency}-stage divider, multiply, add halves, accumulate, push) | {d.RowsTerm} + {d.OutputOverhead} | {(d.HasLanes ? "K'" : "K")} + {d.OutputOverhead} |\n\n");
         }
         sb.Append(inv, $"Exact path: latency {d.LatencyFormula} cycles (paper: 3n + 27); interval between back-to-back results {d.IntervalFormula} cycles (paper: n + 9). ");
-        sb.Append("Approximate path: scan = sum over the ceil(n / S) windows of max(1, candidates in the window); C candidates, K kept rows; a fallback (no candidate) scores and keeps all n rows (scan = C = K = n).\n");
+        sb.Append(d.HasLanes
+            ? $"Approximate path, {d.Lanes} lanes: a group is {d.Lanes} consecutive rows; scan = sum over the ceil(ceil(n / {d.Lanes}) / S) windows of groups of max(1, groups with a candidate in the window); C' groups with a candidate, K' groups with a kept row; a fallback (no candidate) scores and keeps all n rows (scan = C' = K' = ceil(n / {d.Lanes})).\n"
+            : "Approximate path: scan = sum over the ceil(n / S) windows of max(1, candidates in the window); C candidates, K kept rows; a fallback (no candidate) scores and keeps all n rows (scan = C = K = n).\n");
         return sb.ToString();
     }
 }
