@@ -15,10 +15,11 @@
 // the groups' flags, a group being flagged when one of its rows is a candidate), reads them from the key
 // memory's 4 banks, scores each valid lane in a tree of its own, writes the group's scores and
 // valid flags as one entry, and takes the group's max from a registered tree of compare-selects.
+// The stage releases the candidate buffer at its last issue and takes the next query two cycles later (q is
+// registered for the multipliers at the start), while its pipeline drains: the query's first flag, rows,
+// fallback and post-scoring flags travel with the tags.
 // One-pass softmax: a query without post-scoring (exact, fallback) hands its rows straight to the online
-// stage, so the stage releases the candidate buffer at its last issue and takes the next query two cycles
-// later, while its pipeline drains (the query's first flag, rows, fallback and post-scoring flag travel with
-// the tags); a query with post-scoring keeps the stage until its done.
+// stage; a query with post-scoring keeps the stage until its done.
 module a3_fast_dot_product (
   clk_i,
   rst_ni,

@@ -15,6 +15,10 @@
 // the groups' flags, a group being flagged when one of its rows is a candidate), reads them from the key
 // memory's 4 banks, scores each valid lane in a tree of its own, writes the group's scores and
 // valid flags as one entry, and takes the group's max from a registered tree of compare-selects.
+// The stage releases the candidate buffer at its last issue and takes the next query two cycles later (q is
+// registered for the multipliers at the start), while its pipeline drains: the query's first flag, rows,
+// fallback and post-scoring flags travel with the tags.
+// The score buffer's three banks take the queries in turn (the bank and threshold travel with the tags too).
 module a3_lanes4_dot_product (
   clk_i,
   rst_ni,
@@ -24,7 +28,8 @@ module a3_lanes4_dot_product (
   k_re_o,
   k_raddr_o,
   k_rdata_i,
-  wr_free_i,
+  wr_full_i,
+  wr_bank_o,
   wr_done_o,
   wr_meta_o,
   we_o,
@@ -75,7 +80,8 @@ module a3_lanes4_dot_product (
   output wire [GroupIdWidth-1:0]    k_raddr_o;
   input  wire [GroupRowWidth-1:0]   k_rdata_i;
   // score buffer write side
-  input  wire                       wr_free_i;
+  input  wire [2:0]                 wr_full_i;
+  output wire [1:0]                 wr_bank_o;
   output wire                       wr_done_o;
   output wire [ScoreMetaWidth-1:0]  wr_meta_o;
   output wire                       we_o;
@@ -86,11 +92,15 @@ module a3_lanes4_dot_product (
   // ---- control ----
   reg busy_q, busy_d;
   reg issue_q, issue_d;
-  reg first_q, first_d;
+  reg first_issue_q, first_issue_d;
+  reg gap_q;
+  // Queries taken and not done; the bank the next query writes, and the bank of the query being issued.
+  reg [1:0] inflight_q, inflight_d;
+  reg [1:0] obank_q, obank_d;
+  reg [1:0] cur_bank_q;
   reg [GroupIdWidth-1:0] cnt_q, cnt_d;
   reg [GroupCountWidth-1:0] left_q, left_d;
   reg [GroupCountWidth-1:0] issued_q, issued_d;
-  reg [RowCountWidth-1:0] scored_q, scored_d;
   reg signed [ScoreWidth-1:0] max_q, max_d;
   reg [ScanWindowWidth-1:0] win_q, win_d;
   reg win_load_q, win_load_d;
@@ -311,8 +321,53 @@ module a3_lanes4_dot_product (
   reg tag7_last_q;
   reg tag8_valid_q;
   reg tag8_last_q;
+  // The query's first row, post-scoring flag, fallback flag and row count, with each tag.
+  reg tag0_first_q;
+  reg tag0_post_q;
+  reg tag0_fb_q;
+  reg [CandMetaThresholdWidth-1:0] tag0_threshold_q;
+  reg [1:0] tag0_bank_q;
+  reg tag1_first_q;
+  reg tag1_post_q;
+  reg tag1_fb_q;
+  reg [CandMetaThresholdWidth-1:0] tag1_threshold_q;
+  reg [1:0] tag1_bank_q;
+  reg tag2_first_q;
+  reg tag2_post_q;
+  reg tag2_fb_q;
+  reg [CandMetaThresholdWidth-1:0] tag2_threshold_q;
+  reg [1:0] tag2_bank_q;
+  reg tag3_first_q;
+  reg tag3_post_q;
+  reg tag3_fb_q;
+  reg [CandMetaThresholdWidth-1:0] tag3_threshold_q;
+  reg [1:0] tag3_bank_q;
+  reg tag4_first_q;
+  reg tag4_post_q;
+  reg tag4_fb_q;
+  reg [CandMetaThresholdWidth-1:0] tag4_threshold_q;
+  reg [1:0] tag4_bank_q;
+  reg tag5_first_q;
+  reg tag5_post_q;
+  reg tag5_fb_q;
+  reg [CandMetaThresholdWidth-1:0] tag5_threshold_q;
+  reg [1:0] tag5_bank_q;
+  reg tag6_first_q;
+  reg tag6_post_q;
+  reg tag6_fb_q;
+  reg [CandMetaThresholdWidth-1:0] tag6_threshold_q;
+  reg [1:0] tag6_bank_q;
+  reg tag7_first_q;
+  reg tag7_post_q;
+  reg tag7_fb_q;
+  reg [CandMetaThresholdWidth-1:0] tag7_threshold_q;
+  reg tag8_first_q;
+  reg tag8_post_q;
+  reg tag8_fb_q;
+  reg [CandMetaThresholdWidth-1:0] tag8_threshold_q;
 
-  wire start = !busy_q & rd_full_i & wr_free_i;
+  // At most one query drains while the next is issued; the bank the next writes must be free.
+  wire start = !busy_q & rd_full_i & !inflight_q[1] & !wr_full_i[obank_q];
   wire done = tag8_last_q;
 
   // ---- the key row and q, registered: the multipliers start at flip-flops, not at the memory's
@@ -3399,18 +3454,28 @@ module a3_lanes4_dot_product (
   wire mx2_0_a = mx1_0_v_q & (!mx1_1_v_q | (mx1_0_q >= mx1_1_q));
   reg signed [ScoreWidth-1:0] mx2_0_q;
   wire signed [ScoreWidth-1:0] gmax = mx2_0_q;
-  wire signed [ScoreWidth-1:0] max_new = (first_q || gmax > max_q) ? gmax : max_q;
+  wire signed [ScoreWidth-1:0] max_new = (tag8_first_q || gmax > max_q) ? gmax : max_q;
+  // The entries written (and with lanes the rows scored) of the query at the write tag, carried to the done.
+  reg [GroupCountWidth-1:0] wcount_q;
+  wire [GroupCountWidth-1:0] wcount_new = tag6_valid_q ? (tag6_first_q ? 7'd0 : wcount_q) + 7'd1 : wcount_q;
+  reg [RowCountWidth-1:0] scount_q;
+  wire [RowCountWidth-1:0] scount_new = tag6_valid_q ? (tag6_first_q ? 9'd0 : scount_q) + {{8{1'b0}}, tag6_lv_q[0]} + {{8{1'b0}}, tag6_lv_q[1]} + {{8{1'b0}}, tag6_lv_q[2]} + {{8{1'b0}}, tag6_lv_q[3]} : scount_q;
+  reg [GroupCountWidth-1:0] kc1_wcount_q;
+  reg [RowCountWidth-1:0] kc1_scount_q;
+  reg [GroupCountWidth-1:0] kc2_wcount_q;
+  reg [RowCountWidth-1:0] kc2_scount_q;
   // The last tag may be a bubble (an empty scan window): its score is not a row's.
   wire signed [ScoreWidth-1:0] max_out = tag8_valid_q ? max_new : max_q;
 
   always @* begin
     busy_d = busy_q;
     issue_d = issue_q;
-    first_d = first_q;
+    first_issue_d = first_issue_q;
+    inflight_d = inflight_q + {1'b0, start} - {1'b0, done};
+    obank_d = obank_q;
     cnt_d = cnt_q;
     left_d = left_q;
     issued_d = issued_q;
-    scored_d = scored_q;
     max_d = max_q;
     win_d = win_q;
     win_load_d = win_load_q;
@@ -3418,20 +3483,17 @@ module a3_lanes4_dot_product (
     if (start) begin
       busy_d = 1'b1;
       issue_d = 1'b1;
-      first_d = 1'b1;
+      first_issue_d = 1'b1;
+      obank_d = obank_q == 2'd2 ? 2'd0 : obank_q + 2'd1;
       cnt_d = 7'd0;
       left_d = groups;
       issued_d = 7'd0;
-      scored_d = 9'd0;
       win_d = 3'd0;
       win_load_d = 1'b1;
     end
-    // The rows scored, counted as their group's scores are written.
-    if (tag6_valid_q) begin
-      scored_d = scored_q + {{8{1'b0}}, tag6_lv_q[0]} + {{8{1'b0}}, tag6_lv_q[1]} + {{8{1'b0}}, tag6_lv_q[2]} + {{8{1'b0}}, tag6_lv_q[3]};
-    end
     if (issue_valid) begin
       issued_d = issued_q + 7'd1;
+      first_issue_d = 1'b0;
     end
     if (issue_q & use_mask & any) begin
       pend_d = rest;
@@ -3449,10 +3511,9 @@ module a3_lanes4_dot_product (
       end
     end
     if (tag8_valid_q) begin
-      first_d = 1'b0;
       max_d = max_new;
     end
-    if (done) begin
+    if (gap_q) begin
       busy_d = 1'b0;
     end
   end
@@ -3461,11 +3522,13 @@ module a3_lanes4_dot_product (
     if (!rst_ni) begin
       busy_q <= 1'b0;
       issue_q <= 1'b0;
-      first_q <= 1'b0;
+      first_issue_q <= 1'b0;
+      gap_q <= 1'b0;
+      inflight_q <= 2'd0;
+      obank_q <= 2'd0;
       cnt_q <= 7'd0;
       left_q <= 7'd0;
       issued_q <= 7'd0;
-      scored_q <= 9'd0;
       max_q <= 24'sd0;
       win_q <= 3'd0;
       win_load_q <= 1'b0;
@@ -3491,11 +3554,13 @@ module a3_lanes4_dot_product (
     end else begin
       busy_q <= busy_d;
       issue_q <= issue_d;
-      first_q <= first_d;
+      first_issue_q <= first_issue_d;
+      gap_q <= last_issue;
+      inflight_q <= inflight_d;
+      obank_q <= obank_d;
       cnt_q <= cnt_d;
       left_q <= left_d;
       issued_q <= issued_d;
-      scored_q <= scored_d;
       max_q <= max_d;
       win_q <= win_d;
       win_load_q <= win_load_d;
@@ -3530,6 +3595,60 @@ module a3_lanes4_dot_product (
     tag0_idx_q <= issue_idx;
     tag0_row_q <= issue_row;
     tag0_lv_q <= issue_lv;
+    tag0_first_q <= issue_valid & first_issue_q;
+    tag0_post_q <= use_mask;
+    tag0_fb_q <= fallback;
+    tag0_threshold_q <= threshold;
+    tag0_bank_q <= cur_bank_q;
+    if (start) begin
+      cur_bank_q <= obank_q;
+    end
+    if (tag6_valid_q) begin
+      wcount_q <= wcount_new;
+      scount_q <= scount_new;
+    end
+    kc1_wcount_q <= wcount_new;
+    kc1_scount_q <= scount_new;
+    kc2_wcount_q <= kc1_wcount_q;
+    kc2_scount_q <= kc1_scount_q;
+    tag1_first_q <= tag0_first_q;
+    tag1_post_q <= tag0_post_q;
+    tag1_fb_q <= tag0_fb_q;
+    tag1_threshold_q <= tag0_threshold_q;
+    tag1_bank_q <= tag0_bank_q;
+    tag2_first_q <= tag1_first_q;
+    tag2_post_q <= tag1_post_q;
+    tag2_fb_q <= tag1_fb_q;
+    tag2_threshold_q <= tag1_threshold_q;
+    tag2_bank_q <= tag1_bank_q;
+    tag3_first_q <= tag2_first_q;
+    tag3_post_q <= tag2_post_q;
+    tag3_fb_q <= tag2_fb_q;
+    tag3_threshold_q <= tag2_threshold_q;
+    tag3_bank_q <= tag2_bank_q;
+    tag4_first_q <= tag3_first_q;
+    tag4_post_q <= tag3_post_q;
+    tag4_fb_q <= tag3_fb_q;
+    tag4_threshold_q <= tag3_threshold_q;
+    tag4_bank_q <= tag3_bank_q;
+    tag5_first_q <= tag4_first_q;
+    tag5_post_q <= tag4_post_q;
+    tag5_fb_q <= tag4_fb_q;
+    tag5_threshold_q <= tag4_threshold_q;
+    tag5_bank_q <= tag4_bank_q;
+    tag6_first_q <= tag5_first_q;
+    tag6_post_q <= tag5_post_q;
+    tag6_fb_q <= tag5_fb_q;
+    tag6_threshold_q <= tag5_threshold_q;
+    tag6_bank_q <= tag5_bank_q;
+    tag7_first_q <= tag6_first_q;
+    tag7_post_q <= tag6_post_q;
+    tag7_fb_q <= tag6_fb_q;
+    tag7_threshold_q <= tag6_threshold_q;
+    tag8_first_q <= tag7_first_q;
+    tag8_post_q <= tag7_post_q;
+    tag8_fb_q <= tag7_fb_q;
+    tag8_threshold_q <= tag7_threshold_q;
     tag1_idx_q <= tag0_idx_q;
     tag1_row_q <= tag0_row_q;
     tag1_lv_q <= tag0_lv_q;
@@ -4407,15 +4526,16 @@ module a3_lanes4_dot_product (
     mx2_0_q <= mx2_0_a ? mx1_0_q : mx1_1_q;
   end
 
-  assign rd_release_o = done;
+  assign rd_release_o = busy_q & last_issue;
+  assign wr_bank_o = tag6_bank_q;
   assign k_re_o = issue_valid;
   assign k_raddr_o = issue_row;
   assign we_o = tag6_valid_q;
   assign waddr_o = tag6_idx_q;
   assign wdata_o = { tag6_row_q, tag6_lv_q, { s3, s2, s1, s0 } };
   assign wr_done_o = done;
-  assign wr_meta_o = { issued_q, fallback, threshold, use_mask, scored_q, max_out };
-  assign busy_o = busy_q;
+  assign wr_meta_o = { kc2_wcount_q, tag8_fb_q, tag8_threshold_q, tag8_post_q, kc2_scount_q, max_out };
+  assign busy_o = busy_q | (tag0_valid_q | tag0_last_q | tag1_valid_q | tag1_last_q | tag2_valid_q | tag2_last_q | tag3_valid_q | tag3_last_q | tag4_valid_q | tag4_last_q | tag5_valid_q | tag5_last_q | tag6_valid_q | tag6_last_q | tag7_valid_q | tag7_last_q | tag8_valid_q | tag8_last_q);
 
 endmodule
 

@@ -93,39 +93,50 @@ module a3_lanes4_output (
   output wire                        busy_o;
 
   // ---- control ----
-  reg busy_q, busy_d;
   reg issue_q, issue_d;
+  // Results reserved in the result queue and not pushed: the query being read and those draining.
+  reg [1:0] resv_q, resv_d;
   reg [GroupIdWidth-1:0] cnt_q, cnt_d;
   reg [GroupCountWidth-1:0] left_q, left_d;
 
   reg tag0_valid_q;
   reg tag0_last_q;
+  reg tag0_first_q;
   reg tag1_valid_q;
   reg tag1_last_q;
+  reg tag1_first_q;
   reg [GroupIdWidth-1:0] tag1_row_q;
   reg [Lanes-1:0] tag1_keep_q;
   reg tag2_valid_q;
   reg tag2_last_q;
+  reg tag2_first_q;
   reg [GroupIdWidth-1:0] tag2_row_q;
   reg [Lanes-1:0] tag2_keep_q;
   reg tag3_valid_q;
   reg tag3_last_q;
+  reg tag3_first_q;
   reg [GroupIdWidth-1:0] tag3_row_q;
   reg [Lanes-1:0] tag3_keep_q;
   reg tag4_valid_q;
   reg tag4_last_q;
+  reg tag4_first_q;
   reg [GroupIdWidth-1:0] tag4_row_q;
   reg [Lanes-1:0] tag4_keep_q;
   reg tag5_valid_q;
   reg tag5_last_q;
+  reg tag5_first_q;
   reg tag6_valid_q;
   reg tag6_last_q;
+  reg tag6_first_q;
   reg tag7_valid_q;
   reg tag7_last_q;
+  reg tag7_first_q;
   reg tag8_valid_q;
   reg tag8_last_q;
+  reg tag8_first_q;
   reg tag9_valid_q;
   reg tag9_last_q;
+  reg tag9_first_q;
 
   // The query's metadata; the stage weighs the K kept rows.
   wire [ExpMetaExpSumWidth-1:0] expsum = rd_meta_i[ExpMetaExpSumLsb +: ExpMetaExpSumWidth];
@@ -134,23 +145,32 @@ module a3_lanes4_output (
   wire fallback = rd_meta_i[ExpMetaFallbackLsb];
   wire [ExpMetaEntriesWidth-1:0] entries = rd_meta_i[ExpMetaEntriesLsb +: ExpMetaEntriesWidth];
   // The result is pushed the cycle after the last accumulation (push_q), from the accumulator registers
-  // and the query's statistics registered at its done; the stage is free from that cycle on, and starts
-  // the next query then if the result queue has room for both results.
+  // and the query's statistics registered at its done. The stage takes the next query the cycle after its
+  // last read, while this one drains, if the result queue has room for every result reserved (at most two).
   reg push_q;
-  wire start = !busy_q & rd_full_i & (push_q ? res_spare_i : res_space_i);
+  wire start = !issue_q & rd_full_i & (resv_q == 2'd0 ? res_space_i : resv_q == 2'd1 ? res_spare_i : 1'b0);
   // The first row is read in the cycle the stage accepts the query; cnt_q is 0 whenever no read is under way.
   wire last_issue = start ? (entries == 7'd1) : (issue_q & (left_q == 7'd1));
   wire done = tag9_valid_q & tag9_last_q;
   reg res_fallback_q;
   reg [ExpMetaCandidatesWidth-1:0] res_candidates_q;
   reg [ExpMetaKeptWidth-1:0] res_kept_q;
+  // The statistics of the (at most two) queries between their start and their done, in order.
+  reg st0_fallback_q, st1_fallback_q;
+  reg [ExpMetaCandidatesWidth-1:0] st0_candidates_q, st1_candidates_q;
+  reg [ExpMetaKeptWidth-1:0] st0_kept_q, st1_kept_q;
+  reg st_wr_q, st_rd_q;
 
-  // ---- tag0 -> tag1: e registered out of the memory; expsum registered when the stage accepts the
-  // query, so that the divider starts at flip-flops, not at the buffers' bank selects ----
+  // ---- tag0 -> tag1: e registered out of the memory; the query's expsum registered with each row (taken when
+  // the stage accepts the query), and 3 expsum, so that the divider starts at flip-flops ----
   wire [ExpEntryGroupWidth-1:0] tag0_row = rdata_i[ExpEntryGroupLsb +: ExpEntryGroupWidth];
   wire [Lanes-1:0] tag0_keep = rdata_i[ExpEntryKeepLsb +: ExpEntryKeepWidth];
   reg [ExpEntryExpWidth-1:0] num_q;
+  reg [ExpMetaExpSumWidth-1:0] cur_den_q;
+  wire [ExpMetaExpSumWidth-1:0] den_now = start ? expsum : cur_den_q;
+  reg [ExpMetaExpSumWidth-1:0] tag0_den_q;
   reg [ExpMetaExpSumWidth-1:0] den_q;
+  reg [ExpMetaExpSumWidth+1:0] den3_q;
 
   // ---- tag1 -> tag6: each lane's weight = e / expsum ----
   wire [WeightWidth-1:0] weight0;
@@ -159,6 +179,7 @@ module a3_lanes4_output (
     .clk_i (clk_i),
     .num_i (num_q[0*ExpWidth +: ExpWidth]),
     .den_i (den_q),
+    .den3_i (den3_q),
     .quo_o (weight0)
   );
 
@@ -168,6 +189,7 @@ module a3_lanes4_output (
     .clk_i (clk_i),
     .num_i (num_q[1*ExpWidth +: ExpWidth]),
     .den_i (den_q),
+    .den3_i (den3_q),
     .quo_o (weight1)
   );
 
@@ -177,6 +199,7 @@ module a3_lanes4_output (
     .clk_i (clk_i),
     .num_i (num_q[2*ExpWidth +: ExpWidth]),
     .den_i (den_q),
+    .den3_i (den3_q),
     .quo_o (weight2)
   );
 
@@ -186,6 +209,7 @@ module a3_lanes4_output (
     .clk_i (clk_i),
     .num_i (num_q[3*ExpWidth +: ExpWidth]),
     .den_i (den_q),
+    .den3_i (den3_q),
     .quo_o (weight3)
   );
 
@@ -1865,413 +1889,473 @@ module a3_lanes4_output (
   // operands; their sum, the output, is formed from the registers when the result is pushed ----
   reg signed [AccumulatorLowWidth-1:0] alo0_q;
   reg signed [AccumulatorHighWidth-1:0] ahi0_q;
-  wire signed [AccumulatorLowWidth-1:0] alo0_d = start ? 23'sd0 : tag9_valid_q ? alo0_q + {{6{slo2_0_0_q[16]}}, slo2_0_0_q} : alo0_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi0_d = start ? 22'sd0 : tag9_valid_q ? ahi0_q + {{7{shi2_0_0_q[14]}}, shi2_0_0_q} : ahi0_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo0_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo0_q) + {{6{slo2_0_0_q[16]}}, slo2_0_0_q} : alo0_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi0_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi0_q) + {{7{shi2_0_0_q[14]}}, shi2_0_0_q} : ahi0_q;
   wire signed [AccumulatorWidth-1:0] acc0 = { ahi0_q, 5'd0 } + {{4{alo0_q[22]}}, alo0_q};
   wire [OutputWidth-1:0] out0 = acc0;
   reg signed [AccumulatorLowWidth-1:0] alo1_q;
   reg signed [AccumulatorHighWidth-1:0] ahi1_q;
-  wire signed [AccumulatorLowWidth-1:0] alo1_d = start ? 23'sd0 : tag9_valid_q ? alo1_q + {{6{slo2_1_0_q[16]}}, slo2_1_0_q} : alo1_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi1_d = start ? 22'sd0 : tag9_valid_q ? ahi1_q + {{7{shi2_1_0_q[14]}}, shi2_1_0_q} : ahi1_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo1_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo1_q) + {{6{slo2_1_0_q[16]}}, slo2_1_0_q} : alo1_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi1_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi1_q) + {{7{shi2_1_0_q[14]}}, shi2_1_0_q} : ahi1_q;
   wire signed [AccumulatorWidth-1:0] acc1 = { ahi1_q, 5'd0 } + {{4{alo1_q[22]}}, alo1_q};
   wire [OutputWidth-1:0] out1 = acc1;
   reg signed [AccumulatorLowWidth-1:0] alo2_q;
   reg signed [AccumulatorHighWidth-1:0] ahi2_q;
-  wire signed [AccumulatorLowWidth-1:0] alo2_d = start ? 23'sd0 : tag9_valid_q ? alo2_q + {{6{slo2_2_0_q[16]}}, slo2_2_0_q} : alo2_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi2_d = start ? 22'sd0 : tag9_valid_q ? ahi2_q + {{7{shi2_2_0_q[14]}}, shi2_2_0_q} : ahi2_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo2_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo2_q) + {{6{slo2_2_0_q[16]}}, slo2_2_0_q} : alo2_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi2_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi2_q) + {{7{shi2_2_0_q[14]}}, shi2_2_0_q} : ahi2_q;
   wire signed [AccumulatorWidth-1:0] acc2 = { ahi2_q, 5'd0 } + {{4{alo2_q[22]}}, alo2_q};
   wire [OutputWidth-1:0] out2 = acc2;
   reg signed [AccumulatorLowWidth-1:0] alo3_q;
   reg signed [AccumulatorHighWidth-1:0] ahi3_q;
-  wire signed [AccumulatorLowWidth-1:0] alo3_d = start ? 23'sd0 : tag9_valid_q ? alo3_q + {{6{slo2_3_0_q[16]}}, slo2_3_0_q} : alo3_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi3_d = start ? 22'sd0 : tag9_valid_q ? ahi3_q + {{7{shi2_3_0_q[14]}}, shi2_3_0_q} : ahi3_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo3_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo3_q) + {{6{slo2_3_0_q[16]}}, slo2_3_0_q} : alo3_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi3_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi3_q) + {{7{shi2_3_0_q[14]}}, shi2_3_0_q} : ahi3_q;
   wire signed [AccumulatorWidth-1:0] acc3 = { ahi3_q, 5'd0 } + {{4{alo3_q[22]}}, alo3_q};
   wire [OutputWidth-1:0] out3 = acc3;
   reg signed [AccumulatorLowWidth-1:0] alo4_q;
   reg signed [AccumulatorHighWidth-1:0] ahi4_q;
-  wire signed [AccumulatorLowWidth-1:0] alo4_d = start ? 23'sd0 : tag9_valid_q ? alo4_q + {{6{slo2_4_0_q[16]}}, slo2_4_0_q} : alo4_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi4_d = start ? 22'sd0 : tag9_valid_q ? ahi4_q + {{7{shi2_4_0_q[14]}}, shi2_4_0_q} : ahi4_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo4_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo4_q) + {{6{slo2_4_0_q[16]}}, slo2_4_0_q} : alo4_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi4_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi4_q) + {{7{shi2_4_0_q[14]}}, shi2_4_0_q} : ahi4_q;
   wire signed [AccumulatorWidth-1:0] acc4 = { ahi4_q, 5'd0 } + {{4{alo4_q[22]}}, alo4_q};
   wire [OutputWidth-1:0] out4 = acc4;
   reg signed [AccumulatorLowWidth-1:0] alo5_q;
   reg signed [AccumulatorHighWidth-1:0] ahi5_q;
-  wire signed [AccumulatorLowWidth-1:0] alo5_d = start ? 23'sd0 : tag9_valid_q ? alo5_q + {{6{slo2_5_0_q[16]}}, slo2_5_0_q} : alo5_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi5_d = start ? 22'sd0 : tag9_valid_q ? ahi5_q + {{7{shi2_5_0_q[14]}}, shi2_5_0_q} : ahi5_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo5_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo5_q) + {{6{slo2_5_0_q[16]}}, slo2_5_0_q} : alo5_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi5_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi5_q) + {{7{shi2_5_0_q[14]}}, shi2_5_0_q} : ahi5_q;
   wire signed [AccumulatorWidth-1:0] acc5 = { ahi5_q, 5'd0 } + {{4{alo5_q[22]}}, alo5_q};
   wire [OutputWidth-1:0] out5 = acc5;
   reg signed [AccumulatorLowWidth-1:0] alo6_q;
   reg signed [AccumulatorHighWidth-1:0] ahi6_q;
-  wire signed [AccumulatorLowWidth-1:0] alo6_d = start ? 23'sd0 : tag9_valid_q ? alo6_q + {{6{slo2_6_0_q[16]}}, slo2_6_0_q} : alo6_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi6_d = start ? 22'sd0 : tag9_valid_q ? ahi6_q + {{7{shi2_6_0_q[14]}}, shi2_6_0_q} : ahi6_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo6_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo6_q) + {{6{slo2_6_0_q[16]}}, slo2_6_0_q} : alo6_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi6_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi6_q) + {{7{shi2_6_0_q[14]}}, shi2_6_0_q} : ahi6_q;
   wire signed [AccumulatorWidth-1:0] acc6 = { ahi6_q, 5'd0 } + {{4{alo6_q[22]}}, alo6_q};
   wire [OutputWidth-1:0] out6 = acc6;
   reg signed [AccumulatorLowWidth-1:0] alo7_q;
   reg signed [AccumulatorHighWidth-1:0] ahi7_q;
-  wire signed [AccumulatorLowWidth-1:0] alo7_d = start ? 23'sd0 : tag9_valid_q ? alo7_q + {{6{slo2_7_0_q[16]}}, slo2_7_0_q} : alo7_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi7_d = start ? 22'sd0 : tag9_valid_q ? ahi7_q + {{7{shi2_7_0_q[14]}}, shi2_7_0_q} : ahi7_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo7_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo7_q) + {{6{slo2_7_0_q[16]}}, slo2_7_0_q} : alo7_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi7_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi7_q) + {{7{shi2_7_0_q[14]}}, shi2_7_0_q} : ahi7_q;
   wire signed [AccumulatorWidth-1:0] acc7 = { ahi7_q, 5'd0 } + {{4{alo7_q[22]}}, alo7_q};
   wire [OutputWidth-1:0] out7 = acc7;
   reg signed [AccumulatorLowWidth-1:0] alo8_q;
   reg signed [AccumulatorHighWidth-1:0] ahi8_q;
-  wire signed [AccumulatorLowWidth-1:0] alo8_d = start ? 23'sd0 : tag9_valid_q ? alo8_q + {{6{slo2_8_0_q[16]}}, slo2_8_0_q} : alo8_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi8_d = start ? 22'sd0 : tag9_valid_q ? ahi8_q + {{7{shi2_8_0_q[14]}}, shi2_8_0_q} : ahi8_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo8_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo8_q) + {{6{slo2_8_0_q[16]}}, slo2_8_0_q} : alo8_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi8_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi8_q) + {{7{shi2_8_0_q[14]}}, shi2_8_0_q} : ahi8_q;
   wire signed [AccumulatorWidth-1:0] acc8 = { ahi8_q, 5'd0 } + {{4{alo8_q[22]}}, alo8_q};
   wire [OutputWidth-1:0] out8 = acc8;
   reg signed [AccumulatorLowWidth-1:0] alo9_q;
   reg signed [AccumulatorHighWidth-1:0] ahi9_q;
-  wire signed [AccumulatorLowWidth-1:0] alo9_d = start ? 23'sd0 : tag9_valid_q ? alo9_q + {{6{slo2_9_0_q[16]}}, slo2_9_0_q} : alo9_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi9_d = start ? 22'sd0 : tag9_valid_q ? ahi9_q + {{7{shi2_9_0_q[14]}}, shi2_9_0_q} : ahi9_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo9_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo9_q) + {{6{slo2_9_0_q[16]}}, slo2_9_0_q} : alo9_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi9_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi9_q) + {{7{shi2_9_0_q[14]}}, shi2_9_0_q} : ahi9_q;
   wire signed [AccumulatorWidth-1:0] acc9 = { ahi9_q, 5'd0 } + {{4{alo9_q[22]}}, alo9_q};
   wire [OutputWidth-1:0] out9 = acc9;
   reg signed [AccumulatorLowWidth-1:0] alo10_q;
   reg signed [AccumulatorHighWidth-1:0] ahi10_q;
-  wire signed [AccumulatorLowWidth-1:0] alo10_d = start ? 23'sd0 : tag9_valid_q ? alo10_q + {{6{slo2_10_0_q[16]}}, slo2_10_0_q} : alo10_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi10_d = start ? 22'sd0 : tag9_valid_q ? ahi10_q + {{7{shi2_10_0_q[14]}}, shi2_10_0_q} : ahi10_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo10_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo10_q) + {{6{slo2_10_0_q[16]}}, slo2_10_0_q} : alo10_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi10_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi10_q) + {{7{shi2_10_0_q[14]}}, shi2_10_0_q} : ahi10_q;
   wire signed [AccumulatorWidth-1:0] acc10 = { ahi10_q, 5'd0 } + {{4{alo10_q[22]}}, alo10_q};
   wire [OutputWidth-1:0] out10 = acc10;
   reg signed [AccumulatorLowWidth-1:0] alo11_q;
   reg signed [AccumulatorHighWidth-1:0] ahi11_q;
-  wire signed [AccumulatorLowWidth-1:0] alo11_d = start ? 23'sd0 : tag9_valid_q ? alo11_q + {{6{slo2_11_0_q[16]}}, slo2_11_0_q} : alo11_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi11_d = start ? 22'sd0 : tag9_valid_q ? ahi11_q + {{7{shi2_11_0_q[14]}}, shi2_11_0_q} : ahi11_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo11_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo11_q) + {{6{slo2_11_0_q[16]}}, slo2_11_0_q} : alo11_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi11_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi11_q) + {{7{shi2_11_0_q[14]}}, shi2_11_0_q} : ahi11_q;
   wire signed [AccumulatorWidth-1:0] acc11 = { ahi11_q, 5'd0 } + {{4{alo11_q[22]}}, alo11_q};
   wire [OutputWidth-1:0] out11 = acc11;
   reg signed [AccumulatorLowWidth-1:0] alo12_q;
   reg signed [AccumulatorHighWidth-1:0] ahi12_q;
-  wire signed [AccumulatorLowWidth-1:0] alo12_d = start ? 23'sd0 : tag9_valid_q ? alo12_q + {{6{slo2_12_0_q[16]}}, slo2_12_0_q} : alo12_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi12_d = start ? 22'sd0 : tag9_valid_q ? ahi12_q + {{7{shi2_12_0_q[14]}}, shi2_12_0_q} : ahi12_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo12_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo12_q) + {{6{slo2_12_0_q[16]}}, slo2_12_0_q} : alo12_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi12_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi12_q) + {{7{shi2_12_0_q[14]}}, shi2_12_0_q} : ahi12_q;
   wire signed [AccumulatorWidth-1:0] acc12 = { ahi12_q, 5'd0 } + {{4{alo12_q[22]}}, alo12_q};
   wire [OutputWidth-1:0] out12 = acc12;
   reg signed [AccumulatorLowWidth-1:0] alo13_q;
   reg signed [AccumulatorHighWidth-1:0] ahi13_q;
-  wire signed [AccumulatorLowWidth-1:0] alo13_d = start ? 23'sd0 : tag9_valid_q ? alo13_q + {{6{slo2_13_0_q[16]}}, slo2_13_0_q} : alo13_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi13_d = start ? 22'sd0 : tag9_valid_q ? ahi13_q + {{7{shi2_13_0_q[14]}}, shi2_13_0_q} : ahi13_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo13_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo13_q) + {{6{slo2_13_0_q[16]}}, slo2_13_0_q} : alo13_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi13_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi13_q) + {{7{shi2_13_0_q[14]}}, shi2_13_0_q} : ahi13_q;
   wire signed [AccumulatorWidth-1:0] acc13 = { ahi13_q, 5'd0 } + {{4{alo13_q[22]}}, alo13_q};
   wire [OutputWidth-1:0] out13 = acc13;
   reg signed [AccumulatorLowWidth-1:0] alo14_q;
   reg signed [AccumulatorHighWidth-1:0] ahi14_q;
-  wire signed [AccumulatorLowWidth-1:0] alo14_d = start ? 23'sd0 : tag9_valid_q ? alo14_q + {{6{slo2_14_0_q[16]}}, slo2_14_0_q} : alo14_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi14_d = start ? 22'sd0 : tag9_valid_q ? ahi14_q + {{7{shi2_14_0_q[14]}}, shi2_14_0_q} : ahi14_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo14_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo14_q) + {{6{slo2_14_0_q[16]}}, slo2_14_0_q} : alo14_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi14_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi14_q) + {{7{shi2_14_0_q[14]}}, shi2_14_0_q} : ahi14_q;
   wire signed [AccumulatorWidth-1:0] acc14 = { ahi14_q, 5'd0 } + {{4{alo14_q[22]}}, alo14_q};
   wire [OutputWidth-1:0] out14 = acc14;
   reg signed [AccumulatorLowWidth-1:0] alo15_q;
   reg signed [AccumulatorHighWidth-1:0] ahi15_q;
-  wire signed [AccumulatorLowWidth-1:0] alo15_d = start ? 23'sd0 : tag9_valid_q ? alo15_q + {{6{slo2_15_0_q[16]}}, slo2_15_0_q} : alo15_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi15_d = start ? 22'sd0 : tag9_valid_q ? ahi15_q + {{7{shi2_15_0_q[14]}}, shi2_15_0_q} : ahi15_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo15_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo15_q) + {{6{slo2_15_0_q[16]}}, slo2_15_0_q} : alo15_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi15_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi15_q) + {{7{shi2_15_0_q[14]}}, shi2_15_0_q} : ahi15_q;
   wire signed [AccumulatorWidth-1:0] acc15 = { ahi15_q, 5'd0 } + {{4{alo15_q[22]}}, alo15_q};
   wire [OutputWidth-1:0] out15 = acc15;
   reg signed [AccumulatorLowWidth-1:0] alo16_q;
   reg signed [AccumulatorHighWidth-1:0] ahi16_q;
-  wire signed [AccumulatorLowWidth-1:0] alo16_d = start ? 23'sd0 : tag9_valid_q ? alo16_q + {{6{slo2_16_0_q[16]}}, slo2_16_0_q} : alo16_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi16_d = start ? 22'sd0 : tag9_valid_q ? ahi16_q + {{7{shi2_16_0_q[14]}}, shi2_16_0_q} : ahi16_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo16_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo16_q) + {{6{slo2_16_0_q[16]}}, slo2_16_0_q} : alo16_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi16_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi16_q) + {{7{shi2_16_0_q[14]}}, shi2_16_0_q} : ahi16_q;
   wire signed [AccumulatorWidth-1:0] acc16 = { ahi16_q, 5'd0 } + {{4{alo16_q[22]}}, alo16_q};
   wire [OutputWidth-1:0] out16 = acc16;
   reg signed [AccumulatorLowWidth-1:0] alo17_q;
   reg signed [AccumulatorHighWidth-1:0] ahi17_q;
-  wire signed [AccumulatorLowWidth-1:0] alo17_d = start ? 23'sd0 : tag9_valid_q ? alo17_q + {{6{slo2_17_0_q[16]}}, slo2_17_0_q} : alo17_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi17_d = start ? 22'sd0 : tag9_valid_q ? ahi17_q + {{7{shi2_17_0_q[14]}}, shi2_17_0_q} : ahi17_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo17_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo17_q) + {{6{slo2_17_0_q[16]}}, slo2_17_0_q} : alo17_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi17_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi17_q) + {{7{shi2_17_0_q[14]}}, shi2_17_0_q} : ahi17_q;
   wire signed [AccumulatorWidth-1:0] acc17 = { ahi17_q, 5'd0 } + {{4{alo17_q[22]}}, alo17_q};
   wire [OutputWidth-1:0] out17 = acc17;
   reg signed [AccumulatorLowWidth-1:0] alo18_q;
   reg signed [AccumulatorHighWidth-1:0] ahi18_q;
-  wire signed [AccumulatorLowWidth-1:0] alo18_d = start ? 23'sd0 : tag9_valid_q ? alo18_q + {{6{slo2_18_0_q[16]}}, slo2_18_0_q} : alo18_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi18_d = start ? 22'sd0 : tag9_valid_q ? ahi18_q + {{7{shi2_18_0_q[14]}}, shi2_18_0_q} : ahi18_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo18_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo18_q) + {{6{slo2_18_0_q[16]}}, slo2_18_0_q} : alo18_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi18_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi18_q) + {{7{shi2_18_0_q[14]}}, shi2_18_0_q} : ahi18_q;
   wire signed [AccumulatorWidth-1:0] acc18 = { ahi18_q, 5'd0 } + {{4{alo18_q[22]}}, alo18_q};
   wire [OutputWidth-1:0] out18 = acc18;
   reg signed [AccumulatorLowWidth-1:0] alo19_q;
   reg signed [AccumulatorHighWidth-1:0] ahi19_q;
-  wire signed [AccumulatorLowWidth-1:0] alo19_d = start ? 23'sd0 : tag9_valid_q ? alo19_q + {{6{slo2_19_0_q[16]}}, slo2_19_0_q} : alo19_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi19_d = start ? 22'sd0 : tag9_valid_q ? ahi19_q + {{7{shi2_19_0_q[14]}}, shi2_19_0_q} : ahi19_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo19_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo19_q) + {{6{slo2_19_0_q[16]}}, slo2_19_0_q} : alo19_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi19_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi19_q) + {{7{shi2_19_0_q[14]}}, shi2_19_0_q} : ahi19_q;
   wire signed [AccumulatorWidth-1:0] acc19 = { ahi19_q, 5'd0 } + {{4{alo19_q[22]}}, alo19_q};
   wire [OutputWidth-1:0] out19 = acc19;
   reg signed [AccumulatorLowWidth-1:0] alo20_q;
   reg signed [AccumulatorHighWidth-1:0] ahi20_q;
-  wire signed [AccumulatorLowWidth-1:0] alo20_d = start ? 23'sd0 : tag9_valid_q ? alo20_q + {{6{slo2_20_0_q[16]}}, slo2_20_0_q} : alo20_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi20_d = start ? 22'sd0 : tag9_valid_q ? ahi20_q + {{7{shi2_20_0_q[14]}}, shi2_20_0_q} : ahi20_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo20_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo20_q) + {{6{slo2_20_0_q[16]}}, slo2_20_0_q} : alo20_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi20_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi20_q) + {{7{shi2_20_0_q[14]}}, shi2_20_0_q} : ahi20_q;
   wire signed [AccumulatorWidth-1:0] acc20 = { ahi20_q, 5'd0 } + {{4{alo20_q[22]}}, alo20_q};
   wire [OutputWidth-1:0] out20 = acc20;
   reg signed [AccumulatorLowWidth-1:0] alo21_q;
   reg signed [AccumulatorHighWidth-1:0] ahi21_q;
-  wire signed [AccumulatorLowWidth-1:0] alo21_d = start ? 23'sd0 : tag9_valid_q ? alo21_q + {{6{slo2_21_0_q[16]}}, slo2_21_0_q} : alo21_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi21_d = start ? 22'sd0 : tag9_valid_q ? ahi21_q + {{7{shi2_21_0_q[14]}}, shi2_21_0_q} : ahi21_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo21_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo21_q) + {{6{slo2_21_0_q[16]}}, slo2_21_0_q} : alo21_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi21_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi21_q) + {{7{shi2_21_0_q[14]}}, shi2_21_0_q} : ahi21_q;
   wire signed [AccumulatorWidth-1:0] acc21 = { ahi21_q, 5'd0 } + {{4{alo21_q[22]}}, alo21_q};
   wire [OutputWidth-1:0] out21 = acc21;
   reg signed [AccumulatorLowWidth-1:0] alo22_q;
   reg signed [AccumulatorHighWidth-1:0] ahi22_q;
-  wire signed [AccumulatorLowWidth-1:0] alo22_d = start ? 23'sd0 : tag9_valid_q ? alo22_q + {{6{slo2_22_0_q[16]}}, slo2_22_0_q} : alo22_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi22_d = start ? 22'sd0 : tag9_valid_q ? ahi22_q + {{7{shi2_22_0_q[14]}}, shi2_22_0_q} : ahi22_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo22_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo22_q) + {{6{slo2_22_0_q[16]}}, slo2_22_0_q} : alo22_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi22_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi22_q) + {{7{shi2_22_0_q[14]}}, shi2_22_0_q} : ahi22_q;
   wire signed [AccumulatorWidth-1:0] acc22 = { ahi22_q, 5'd0 } + {{4{alo22_q[22]}}, alo22_q};
   wire [OutputWidth-1:0] out22 = acc22;
   reg signed [AccumulatorLowWidth-1:0] alo23_q;
   reg signed [AccumulatorHighWidth-1:0] ahi23_q;
-  wire signed [AccumulatorLowWidth-1:0] alo23_d = start ? 23'sd0 : tag9_valid_q ? alo23_q + {{6{slo2_23_0_q[16]}}, slo2_23_0_q} : alo23_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi23_d = start ? 22'sd0 : tag9_valid_q ? ahi23_q + {{7{shi2_23_0_q[14]}}, shi2_23_0_q} : ahi23_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo23_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo23_q) + {{6{slo2_23_0_q[16]}}, slo2_23_0_q} : alo23_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi23_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi23_q) + {{7{shi2_23_0_q[14]}}, shi2_23_0_q} : ahi23_q;
   wire signed [AccumulatorWidth-1:0] acc23 = { ahi23_q, 5'd0 } + {{4{alo23_q[22]}}, alo23_q};
   wire [OutputWidth-1:0] out23 = acc23;
   reg signed [AccumulatorLowWidth-1:0] alo24_q;
   reg signed [AccumulatorHighWidth-1:0] ahi24_q;
-  wire signed [AccumulatorLowWidth-1:0] alo24_d = start ? 23'sd0 : tag9_valid_q ? alo24_q + {{6{slo2_24_0_q[16]}}, slo2_24_0_q} : alo24_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi24_d = start ? 22'sd0 : tag9_valid_q ? ahi24_q + {{7{shi2_24_0_q[14]}}, shi2_24_0_q} : ahi24_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo24_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo24_q) + {{6{slo2_24_0_q[16]}}, slo2_24_0_q} : alo24_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi24_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi24_q) + {{7{shi2_24_0_q[14]}}, shi2_24_0_q} : ahi24_q;
   wire signed [AccumulatorWidth-1:0] acc24 = { ahi24_q, 5'd0 } + {{4{alo24_q[22]}}, alo24_q};
   wire [OutputWidth-1:0] out24 = acc24;
   reg signed [AccumulatorLowWidth-1:0] alo25_q;
   reg signed [AccumulatorHighWidth-1:0] ahi25_q;
-  wire signed [AccumulatorLowWidth-1:0] alo25_d = start ? 23'sd0 : tag9_valid_q ? alo25_q + {{6{slo2_25_0_q[16]}}, slo2_25_0_q} : alo25_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi25_d = start ? 22'sd0 : tag9_valid_q ? ahi25_q + {{7{shi2_25_0_q[14]}}, shi2_25_0_q} : ahi25_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo25_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo25_q) + {{6{slo2_25_0_q[16]}}, slo2_25_0_q} : alo25_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi25_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi25_q) + {{7{shi2_25_0_q[14]}}, shi2_25_0_q} : ahi25_q;
   wire signed [AccumulatorWidth-1:0] acc25 = { ahi25_q, 5'd0 } + {{4{alo25_q[22]}}, alo25_q};
   wire [OutputWidth-1:0] out25 = acc25;
   reg signed [AccumulatorLowWidth-1:0] alo26_q;
   reg signed [AccumulatorHighWidth-1:0] ahi26_q;
-  wire signed [AccumulatorLowWidth-1:0] alo26_d = start ? 23'sd0 : tag9_valid_q ? alo26_q + {{6{slo2_26_0_q[16]}}, slo2_26_0_q} : alo26_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi26_d = start ? 22'sd0 : tag9_valid_q ? ahi26_q + {{7{shi2_26_0_q[14]}}, shi2_26_0_q} : ahi26_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo26_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo26_q) + {{6{slo2_26_0_q[16]}}, slo2_26_0_q} : alo26_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi26_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi26_q) + {{7{shi2_26_0_q[14]}}, shi2_26_0_q} : ahi26_q;
   wire signed [AccumulatorWidth-1:0] acc26 = { ahi26_q, 5'd0 } + {{4{alo26_q[22]}}, alo26_q};
   wire [OutputWidth-1:0] out26 = acc26;
   reg signed [AccumulatorLowWidth-1:0] alo27_q;
   reg signed [AccumulatorHighWidth-1:0] ahi27_q;
-  wire signed [AccumulatorLowWidth-1:0] alo27_d = start ? 23'sd0 : tag9_valid_q ? alo27_q + {{6{slo2_27_0_q[16]}}, slo2_27_0_q} : alo27_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi27_d = start ? 22'sd0 : tag9_valid_q ? ahi27_q + {{7{shi2_27_0_q[14]}}, shi2_27_0_q} : ahi27_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo27_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo27_q) + {{6{slo2_27_0_q[16]}}, slo2_27_0_q} : alo27_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi27_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi27_q) + {{7{shi2_27_0_q[14]}}, shi2_27_0_q} : ahi27_q;
   wire signed [AccumulatorWidth-1:0] acc27 = { ahi27_q, 5'd0 } + {{4{alo27_q[22]}}, alo27_q};
   wire [OutputWidth-1:0] out27 = acc27;
   reg signed [AccumulatorLowWidth-1:0] alo28_q;
   reg signed [AccumulatorHighWidth-1:0] ahi28_q;
-  wire signed [AccumulatorLowWidth-1:0] alo28_d = start ? 23'sd0 : tag9_valid_q ? alo28_q + {{6{slo2_28_0_q[16]}}, slo2_28_0_q} : alo28_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi28_d = start ? 22'sd0 : tag9_valid_q ? ahi28_q + {{7{shi2_28_0_q[14]}}, shi2_28_0_q} : ahi28_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo28_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo28_q) + {{6{slo2_28_0_q[16]}}, slo2_28_0_q} : alo28_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi28_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi28_q) + {{7{shi2_28_0_q[14]}}, shi2_28_0_q} : ahi28_q;
   wire signed [AccumulatorWidth-1:0] acc28 = { ahi28_q, 5'd0 } + {{4{alo28_q[22]}}, alo28_q};
   wire [OutputWidth-1:0] out28 = acc28;
   reg signed [AccumulatorLowWidth-1:0] alo29_q;
   reg signed [AccumulatorHighWidth-1:0] ahi29_q;
-  wire signed [AccumulatorLowWidth-1:0] alo29_d = start ? 23'sd0 : tag9_valid_q ? alo29_q + {{6{slo2_29_0_q[16]}}, slo2_29_0_q} : alo29_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi29_d = start ? 22'sd0 : tag9_valid_q ? ahi29_q + {{7{shi2_29_0_q[14]}}, shi2_29_0_q} : ahi29_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo29_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo29_q) + {{6{slo2_29_0_q[16]}}, slo2_29_0_q} : alo29_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi29_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi29_q) + {{7{shi2_29_0_q[14]}}, shi2_29_0_q} : ahi29_q;
   wire signed [AccumulatorWidth-1:0] acc29 = { ahi29_q, 5'd0 } + {{4{alo29_q[22]}}, alo29_q};
   wire [OutputWidth-1:0] out29 = acc29;
   reg signed [AccumulatorLowWidth-1:0] alo30_q;
   reg signed [AccumulatorHighWidth-1:0] ahi30_q;
-  wire signed [AccumulatorLowWidth-1:0] alo30_d = start ? 23'sd0 : tag9_valid_q ? alo30_q + {{6{slo2_30_0_q[16]}}, slo2_30_0_q} : alo30_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi30_d = start ? 22'sd0 : tag9_valid_q ? ahi30_q + {{7{shi2_30_0_q[14]}}, shi2_30_0_q} : ahi30_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo30_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo30_q) + {{6{slo2_30_0_q[16]}}, slo2_30_0_q} : alo30_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi30_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi30_q) + {{7{shi2_30_0_q[14]}}, shi2_30_0_q} : ahi30_q;
   wire signed [AccumulatorWidth-1:0] acc30 = { ahi30_q, 5'd0 } + {{4{alo30_q[22]}}, alo30_q};
   wire [OutputWidth-1:0] out30 = acc30;
   reg signed [AccumulatorLowWidth-1:0] alo31_q;
   reg signed [AccumulatorHighWidth-1:0] ahi31_q;
-  wire signed [AccumulatorLowWidth-1:0] alo31_d = start ? 23'sd0 : tag9_valid_q ? alo31_q + {{6{slo2_31_0_q[16]}}, slo2_31_0_q} : alo31_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi31_d = start ? 22'sd0 : tag9_valid_q ? ahi31_q + {{7{shi2_31_0_q[14]}}, shi2_31_0_q} : ahi31_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo31_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo31_q) + {{6{slo2_31_0_q[16]}}, slo2_31_0_q} : alo31_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi31_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi31_q) + {{7{shi2_31_0_q[14]}}, shi2_31_0_q} : ahi31_q;
   wire signed [AccumulatorWidth-1:0] acc31 = { ahi31_q, 5'd0 } + {{4{alo31_q[22]}}, alo31_q};
   wire [OutputWidth-1:0] out31 = acc31;
   reg signed [AccumulatorLowWidth-1:0] alo32_q;
   reg signed [AccumulatorHighWidth-1:0] ahi32_q;
-  wire signed [AccumulatorLowWidth-1:0] alo32_d = start ? 23'sd0 : tag9_valid_q ? alo32_q + {{6{slo2_32_0_q[16]}}, slo2_32_0_q} : alo32_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi32_d = start ? 22'sd0 : tag9_valid_q ? ahi32_q + {{7{shi2_32_0_q[14]}}, shi2_32_0_q} : ahi32_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo32_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo32_q) + {{6{slo2_32_0_q[16]}}, slo2_32_0_q} : alo32_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi32_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi32_q) + {{7{shi2_32_0_q[14]}}, shi2_32_0_q} : ahi32_q;
   wire signed [AccumulatorWidth-1:0] acc32 = { ahi32_q, 5'd0 } + {{4{alo32_q[22]}}, alo32_q};
   wire [OutputWidth-1:0] out32 = acc32;
   reg signed [AccumulatorLowWidth-1:0] alo33_q;
   reg signed [AccumulatorHighWidth-1:0] ahi33_q;
-  wire signed [AccumulatorLowWidth-1:0] alo33_d = start ? 23'sd0 : tag9_valid_q ? alo33_q + {{6{slo2_33_0_q[16]}}, slo2_33_0_q} : alo33_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi33_d = start ? 22'sd0 : tag9_valid_q ? ahi33_q + {{7{shi2_33_0_q[14]}}, shi2_33_0_q} : ahi33_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo33_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo33_q) + {{6{slo2_33_0_q[16]}}, slo2_33_0_q} : alo33_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi33_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi33_q) + {{7{shi2_33_0_q[14]}}, shi2_33_0_q} : ahi33_q;
   wire signed [AccumulatorWidth-1:0] acc33 = { ahi33_q, 5'd0 } + {{4{alo33_q[22]}}, alo33_q};
   wire [OutputWidth-1:0] out33 = acc33;
   reg signed [AccumulatorLowWidth-1:0] alo34_q;
   reg signed [AccumulatorHighWidth-1:0] ahi34_q;
-  wire signed [AccumulatorLowWidth-1:0] alo34_d = start ? 23'sd0 : tag9_valid_q ? alo34_q + {{6{slo2_34_0_q[16]}}, slo2_34_0_q} : alo34_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi34_d = start ? 22'sd0 : tag9_valid_q ? ahi34_q + {{7{shi2_34_0_q[14]}}, shi2_34_0_q} : ahi34_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo34_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo34_q) + {{6{slo2_34_0_q[16]}}, slo2_34_0_q} : alo34_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi34_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi34_q) + {{7{shi2_34_0_q[14]}}, shi2_34_0_q} : ahi34_q;
   wire signed [AccumulatorWidth-1:0] acc34 = { ahi34_q, 5'd0 } + {{4{alo34_q[22]}}, alo34_q};
   wire [OutputWidth-1:0] out34 = acc34;
   reg signed [AccumulatorLowWidth-1:0] alo35_q;
   reg signed [AccumulatorHighWidth-1:0] ahi35_q;
-  wire signed [AccumulatorLowWidth-1:0] alo35_d = start ? 23'sd0 : tag9_valid_q ? alo35_q + {{6{slo2_35_0_q[16]}}, slo2_35_0_q} : alo35_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi35_d = start ? 22'sd0 : tag9_valid_q ? ahi35_q + {{7{shi2_35_0_q[14]}}, shi2_35_0_q} : ahi35_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo35_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo35_q) + {{6{slo2_35_0_q[16]}}, slo2_35_0_q} : alo35_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi35_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi35_q) + {{7{shi2_35_0_q[14]}}, shi2_35_0_q} : ahi35_q;
   wire signed [AccumulatorWidth-1:0] acc35 = { ahi35_q, 5'd0 } + {{4{alo35_q[22]}}, alo35_q};
   wire [OutputWidth-1:0] out35 = acc35;
   reg signed [AccumulatorLowWidth-1:0] alo36_q;
   reg signed [AccumulatorHighWidth-1:0] ahi36_q;
-  wire signed [AccumulatorLowWidth-1:0] alo36_d = start ? 23'sd0 : tag9_valid_q ? alo36_q + {{6{slo2_36_0_q[16]}}, slo2_36_0_q} : alo36_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi36_d = start ? 22'sd0 : tag9_valid_q ? ahi36_q + {{7{shi2_36_0_q[14]}}, shi2_36_0_q} : ahi36_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo36_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo36_q) + {{6{slo2_36_0_q[16]}}, slo2_36_0_q} : alo36_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi36_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi36_q) + {{7{shi2_36_0_q[14]}}, shi2_36_0_q} : ahi36_q;
   wire signed [AccumulatorWidth-1:0] acc36 = { ahi36_q, 5'd0 } + {{4{alo36_q[22]}}, alo36_q};
   wire [OutputWidth-1:0] out36 = acc36;
   reg signed [AccumulatorLowWidth-1:0] alo37_q;
   reg signed [AccumulatorHighWidth-1:0] ahi37_q;
-  wire signed [AccumulatorLowWidth-1:0] alo37_d = start ? 23'sd0 : tag9_valid_q ? alo37_q + {{6{slo2_37_0_q[16]}}, slo2_37_0_q} : alo37_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi37_d = start ? 22'sd0 : tag9_valid_q ? ahi37_q + {{7{shi2_37_0_q[14]}}, shi2_37_0_q} : ahi37_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo37_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo37_q) + {{6{slo2_37_0_q[16]}}, slo2_37_0_q} : alo37_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi37_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi37_q) + {{7{shi2_37_0_q[14]}}, shi2_37_0_q} : ahi37_q;
   wire signed [AccumulatorWidth-1:0] acc37 = { ahi37_q, 5'd0 } + {{4{alo37_q[22]}}, alo37_q};
   wire [OutputWidth-1:0] out37 = acc37;
   reg signed [AccumulatorLowWidth-1:0] alo38_q;
   reg signed [AccumulatorHighWidth-1:0] ahi38_q;
-  wire signed [AccumulatorLowWidth-1:0] alo38_d = start ? 23'sd0 : tag9_valid_q ? alo38_q + {{6{slo2_38_0_q[16]}}, slo2_38_0_q} : alo38_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi38_d = start ? 22'sd0 : tag9_valid_q ? ahi38_q + {{7{shi2_38_0_q[14]}}, shi2_38_0_q} : ahi38_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo38_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo38_q) + {{6{slo2_38_0_q[16]}}, slo2_38_0_q} : alo38_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi38_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi38_q) + {{7{shi2_38_0_q[14]}}, shi2_38_0_q} : ahi38_q;
   wire signed [AccumulatorWidth-1:0] acc38 = { ahi38_q, 5'd0 } + {{4{alo38_q[22]}}, alo38_q};
   wire [OutputWidth-1:0] out38 = acc38;
   reg signed [AccumulatorLowWidth-1:0] alo39_q;
   reg signed [AccumulatorHighWidth-1:0] ahi39_q;
-  wire signed [AccumulatorLowWidth-1:0] alo39_d = start ? 23'sd0 : tag9_valid_q ? alo39_q + {{6{slo2_39_0_q[16]}}, slo2_39_0_q} : alo39_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi39_d = start ? 22'sd0 : tag9_valid_q ? ahi39_q + {{7{shi2_39_0_q[14]}}, shi2_39_0_q} : ahi39_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo39_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo39_q) + {{6{slo2_39_0_q[16]}}, slo2_39_0_q} : alo39_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi39_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi39_q) + {{7{shi2_39_0_q[14]}}, shi2_39_0_q} : ahi39_q;
   wire signed [AccumulatorWidth-1:0] acc39 = { ahi39_q, 5'd0 } + {{4{alo39_q[22]}}, alo39_q};
   wire [OutputWidth-1:0] out39 = acc39;
   reg signed [AccumulatorLowWidth-1:0] alo40_q;
   reg signed [AccumulatorHighWidth-1:0] ahi40_q;
-  wire signed [AccumulatorLowWidth-1:0] alo40_d = start ? 23'sd0 : tag9_valid_q ? alo40_q + {{6{slo2_40_0_q[16]}}, slo2_40_0_q} : alo40_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi40_d = start ? 22'sd0 : tag9_valid_q ? ahi40_q + {{7{shi2_40_0_q[14]}}, shi2_40_0_q} : ahi40_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo40_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo40_q) + {{6{slo2_40_0_q[16]}}, slo2_40_0_q} : alo40_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi40_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi40_q) + {{7{shi2_40_0_q[14]}}, shi2_40_0_q} : ahi40_q;
   wire signed [AccumulatorWidth-1:0] acc40 = { ahi40_q, 5'd0 } + {{4{alo40_q[22]}}, alo40_q};
   wire [OutputWidth-1:0] out40 = acc40;
   reg signed [AccumulatorLowWidth-1:0] alo41_q;
   reg signed [AccumulatorHighWidth-1:0] ahi41_q;
-  wire signed [AccumulatorLowWidth-1:0] alo41_d = start ? 23'sd0 : tag9_valid_q ? alo41_q + {{6{slo2_41_0_q[16]}}, slo2_41_0_q} : alo41_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi41_d = start ? 22'sd0 : tag9_valid_q ? ahi41_q + {{7{shi2_41_0_q[14]}}, shi2_41_0_q} : ahi41_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo41_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo41_q) + {{6{slo2_41_0_q[16]}}, slo2_41_0_q} : alo41_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi41_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi41_q) + {{7{shi2_41_0_q[14]}}, shi2_41_0_q} : ahi41_q;
   wire signed [AccumulatorWidth-1:0] acc41 = { ahi41_q, 5'd0 } + {{4{alo41_q[22]}}, alo41_q};
   wire [OutputWidth-1:0] out41 = acc41;
   reg signed [AccumulatorLowWidth-1:0] alo42_q;
   reg signed [AccumulatorHighWidth-1:0] ahi42_q;
-  wire signed [AccumulatorLowWidth-1:0] alo42_d = start ? 23'sd0 : tag9_valid_q ? alo42_q + {{6{slo2_42_0_q[16]}}, slo2_42_0_q} : alo42_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi42_d = start ? 22'sd0 : tag9_valid_q ? ahi42_q + {{7{shi2_42_0_q[14]}}, shi2_42_0_q} : ahi42_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo42_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo42_q) + {{6{slo2_42_0_q[16]}}, slo2_42_0_q} : alo42_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi42_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi42_q) + {{7{shi2_42_0_q[14]}}, shi2_42_0_q} : ahi42_q;
   wire signed [AccumulatorWidth-1:0] acc42 = { ahi42_q, 5'd0 } + {{4{alo42_q[22]}}, alo42_q};
   wire [OutputWidth-1:0] out42 = acc42;
   reg signed [AccumulatorLowWidth-1:0] alo43_q;
   reg signed [AccumulatorHighWidth-1:0] ahi43_q;
-  wire signed [AccumulatorLowWidth-1:0] alo43_d = start ? 23'sd0 : tag9_valid_q ? alo43_q + {{6{slo2_43_0_q[16]}}, slo2_43_0_q} : alo43_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi43_d = start ? 22'sd0 : tag9_valid_q ? ahi43_q + {{7{shi2_43_0_q[14]}}, shi2_43_0_q} : ahi43_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo43_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo43_q) + {{6{slo2_43_0_q[16]}}, slo2_43_0_q} : alo43_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi43_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi43_q) + {{7{shi2_43_0_q[14]}}, shi2_43_0_q} : ahi43_q;
   wire signed [AccumulatorWidth-1:0] acc43 = { ahi43_q, 5'd0 } + {{4{alo43_q[22]}}, alo43_q};
   wire [OutputWidth-1:0] out43 = acc43;
   reg signed [AccumulatorLowWidth-1:0] alo44_q;
   reg signed [AccumulatorHighWidth-1:0] ahi44_q;
-  wire signed [AccumulatorLowWidth-1:0] alo44_d = start ? 23'sd0 : tag9_valid_q ? alo44_q + {{6{slo2_44_0_q[16]}}, slo2_44_0_q} : alo44_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi44_d = start ? 22'sd0 : tag9_valid_q ? ahi44_q + {{7{shi2_44_0_q[14]}}, shi2_44_0_q} : ahi44_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo44_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo44_q) + {{6{slo2_44_0_q[16]}}, slo2_44_0_q} : alo44_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi44_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi44_q) + {{7{shi2_44_0_q[14]}}, shi2_44_0_q} : ahi44_q;
   wire signed [AccumulatorWidth-1:0] acc44 = { ahi44_q, 5'd0 } + {{4{alo44_q[22]}}, alo44_q};
   wire [OutputWidth-1:0] out44 = acc44;
   reg signed [AccumulatorLowWidth-1:0] alo45_q;
   reg signed [AccumulatorHighWidth-1:0] ahi45_q;
-  wire signed [AccumulatorLowWidth-1:0] alo45_d = start ? 23'sd0 : tag9_valid_q ? alo45_q + {{6{slo2_45_0_q[16]}}, slo2_45_0_q} : alo45_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi45_d = start ? 22'sd0 : tag9_valid_q ? ahi45_q + {{7{shi2_45_0_q[14]}}, shi2_45_0_q} : ahi45_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo45_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo45_q) + {{6{slo2_45_0_q[16]}}, slo2_45_0_q} : alo45_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi45_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi45_q) + {{7{shi2_45_0_q[14]}}, shi2_45_0_q} : ahi45_q;
   wire signed [AccumulatorWidth-1:0] acc45 = { ahi45_q, 5'd0 } + {{4{alo45_q[22]}}, alo45_q};
   wire [OutputWidth-1:0] out45 = acc45;
   reg signed [AccumulatorLowWidth-1:0] alo46_q;
   reg signed [AccumulatorHighWidth-1:0] ahi46_q;
-  wire signed [AccumulatorLowWidth-1:0] alo46_d = start ? 23'sd0 : tag9_valid_q ? alo46_q + {{6{slo2_46_0_q[16]}}, slo2_46_0_q} : alo46_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi46_d = start ? 22'sd0 : tag9_valid_q ? ahi46_q + {{7{shi2_46_0_q[14]}}, shi2_46_0_q} : ahi46_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo46_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo46_q) + {{6{slo2_46_0_q[16]}}, slo2_46_0_q} : alo46_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi46_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi46_q) + {{7{shi2_46_0_q[14]}}, shi2_46_0_q} : ahi46_q;
   wire signed [AccumulatorWidth-1:0] acc46 = { ahi46_q, 5'd0 } + {{4{alo46_q[22]}}, alo46_q};
   wire [OutputWidth-1:0] out46 = acc46;
   reg signed [AccumulatorLowWidth-1:0] alo47_q;
   reg signed [AccumulatorHighWidth-1:0] ahi47_q;
-  wire signed [AccumulatorLowWidth-1:0] alo47_d = start ? 23'sd0 : tag9_valid_q ? alo47_q + {{6{slo2_47_0_q[16]}}, slo2_47_0_q} : alo47_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi47_d = start ? 22'sd0 : tag9_valid_q ? ahi47_q + {{7{shi2_47_0_q[14]}}, shi2_47_0_q} : ahi47_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo47_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo47_q) + {{6{slo2_47_0_q[16]}}, slo2_47_0_q} : alo47_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi47_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi47_q) + {{7{shi2_47_0_q[14]}}, shi2_47_0_q} : ahi47_q;
   wire signed [AccumulatorWidth-1:0] acc47 = { ahi47_q, 5'd0 } + {{4{alo47_q[22]}}, alo47_q};
   wire [OutputWidth-1:0] out47 = acc47;
   reg signed [AccumulatorLowWidth-1:0] alo48_q;
   reg signed [AccumulatorHighWidth-1:0] ahi48_q;
-  wire signed [AccumulatorLowWidth-1:0] alo48_d = start ? 23'sd0 : tag9_valid_q ? alo48_q + {{6{slo2_48_0_q[16]}}, slo2_48_0_q} : alo48_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi48_d = start ? 22'sd0 : tag9_valid_q ? ahi48_q + {{7{shi2_48_0_q[14]}}, shi2_48_0_q} : ahi48_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo48_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo48_q) + {{6{slo2_48_0_q[16]}}, slo2_48_0_q} : alo48_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi48_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi48_q) + {{7{shi2_48_0_q[14]}}, shi2_48_0_q} : ahi48_q;
   wire signed [AccumulatorWidth-1:0] acc48 = { ahi48_q, 5'd0 } + {{4{alo48_q[22]}}, alo48_q};
   wire [OutputWidth-1:0] out48 = acc48;
   reg signed [AccumulatorLowWidth-1:0] alo49_q;
   reg signed [AccumulatorHighWidth-1:0] ahi49_q;
-  wire signed [AccumulatorLowWidth-1:0] alo49_d = start ? 23'sd0 : tag9_valid_q ? alo49_q + {{6{slo2_49_0_q[16]}}, slo2_49_0_q} : alo49_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi49_d = start ? 22'sd0 : tag9_valid_q ? ahi49_q + {{7{shi2_49_0_q[14]}}, shi2_49_0_q} : ahi49_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo49_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo49_q) + {{6{slo2_49_0_q[16]}}, slo2_49_0_q} : alo49_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi49_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi49_q) + {{7{shi2_49_0_q[14]}}, shi2_49_0_q} : ahi49_q;
   wire signed [AccumulatorWidth-1:0] acc49 = { ahi49_q, 5'd0 } + {{4{alo49_q[22]}}, alo49_q};
   wire [OutputWidth-1:0] out49 = acc49;
   reg signed [AccumulatorLowWidth-1:0] alo50_q;
   reg signed [AccumulatorHighWidth-1:0] ahi50_q;
-  wire signed [AccumulatorLowWidth-1:0] alo50_d = start ? 23'sd0 : tag9_valid_q ? alo50_q + {{6{slo2_50_0_q[16]}}, slo2_50_0_q} : alo50_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi50_d = start ? 22'sd0 : tag9_valid_q ? ahi50_q + {{7{shi2_50_0_q[14]}}, shi2_50_0_q} : ahi50_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo50_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo50_q) + {{6{slo2_50_0_q[16]}}, slo2_50_0_q} : alo50_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi50_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi50_q) + {{7{shi2_50_0_q[14]}}, shi2_50_0_q} : ahi50_q;
   wire signed [AccumulatorWidth-1:0] acc50 = { ahi50_q, 5'd0 } + {{4{alo50_q[22]}}, alo50_q};
   wire [OutputWidth-1:0] out50 = acc50;
   reg signed [AccumulatorLowWidth-1:0] alo51_q;
   reg signed [AccumulatorHighWidth-1:0] ahi51_q;
-  wire signed [AccumulatorLowWidth-1:0] alo51_d = start ? 23'sd0 : tag9_valid_q ? alo51_q + {{6{slo2_51_0_q[16]}}, slo2_51_0_q} : alo51_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi51_d = start ? 22'sd0 : tag9_valid_q ? ahi51_q + {{7{shi2_51_0_q[14]}}, shi2_51_0_q} : ahi51_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo51_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo51_q) + {{6{slo2_51_0_q[16]}}, slo2_51_0_q} : alo51_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi51_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi51_q) + {{7{shi2_51_0_q[14]}}, shi2_51_0_q} : ahi51_q;
   wire signed [AccumulatorWidth-1:0] acc51 = { ahi51_q, 5'd0 } + {{4{alo51_q[22]}}, alo51_q};
   wire [OutputWidth-1:0] out51 = acc51;
   reg signed [AccumulatorLowWidth-1:0] alo52_q;
   reg signed [AccumulatorHighWidth-1:0] ahi52_q;
-  wire signed [AccumulatorLowWidth-1:0] alo52_d = start ? 23'sd0 : tag9_valid_q ? alo52_q + {{6{slo2_52_0_q[16]}}, slo2_52_0_q} : alo52_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi52_d = start ? 22'sd0 : tag9_valid_q ? ahi52_q + {{7{shi2_52_0_q[14]}}, shi2_52_0_q} : ahi52_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo52_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo52_q) + {{6{slo2_52_0_q[16]}}, slo2_52_0_q} : alo52_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi52_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi52_q) + {{7{shi2_52_0_q[14]}}, shi2_52_0_q} : ahi52_q;
   wire signed [AccumulatorWidth-1:0] acc52 = { ahi52_q, 5'd0 } + {{4{alo52_q[22]}}, alo52_q};
   wire [OutputWidth-1:0] out52 = acc52;
   reg signed [AccumulatorLowWidth-1:0] alo53_q;
   reg signed [AccumulatorHighWidth-1:0] ahi53_q;
-  wire signed [AccumulatorLowWidth-1:0] alo53_d = start ? 23'sd0 : tag9_valid_q ? alo53_q + {{6{slo2_53_0_q[16]}}, slo2_53_0_q} : alo53_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi53_d = start ? 22'sd0 : tag9_valid_q ? ahi53_q + {{7{shi2_53_0_q[14]}}, shi2_53_0_q} : ahi53_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo53_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo53_q) + {{6{slo2_53_0_q[16]}}, slo2_53_0_q} : alo53_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi53_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi53_q) + {{7{shi2_53_0_q[14]}}, shi2_53_0_q} : ahi53_q;
   wire signed [AccumulatorWidth-1:0] acc53 = { ahi53_q, 5'd0 } + {{4{alo53_q[22]}}, alo53_q};
   wire [OutputWidth-1:0] out53 = acc53;
   reg signed [AccumulatorLowWidth-1:0] alo54_q;
   reg signed [AccumulatorHighWidth-1:0] ahi54_q;
-  wire signed [AccumulatorLowWidth-1:0] alo54_d = start ? 23'sd0 : tag9_valid_q ? alo54_q + {{6{slo2_54_0_q[16]}}, slo2_54_0_q} : alo54_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi54_d = start ? 22'sd0 : tag9_valid_q ? ahi54_q + {{7{shi2_54_0_q[14]}}, shi2_54_0_q} : ahi54_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo54_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo54_q) + {{6{slo2_54_0_q[16]}}, slo2_54_0_q} : alo54_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi54_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi54_q) + {{7{shi2_54_0_q[14]}}, shi2_54_0_q} : ahi54_q;
   wire signed [AccumulatorWidth-1:0] acc54 = { ahi54_q, 5'd0 } + {{4{alo54_q[22]}}, alo54_q};
   wire [OutputWidth-1:0] out54 = acc54;
   reg signed [AccumulatorLowWidth-1:0] alo55_q;
   reg signed [AccumulatorHighWidth-1:0] ahi55_q;
-  wire signed [AccumulatorLowWidth-1:0] alo55_d = start ? 23'sd0 : tag9_valid_q ? alo55_q + {{6{slo2_55_0_q[16]}}, slo2_55_0_q} : alo55_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi55_d = start ? 22'sd0 : tag9_valid_q ? ahi55_q + {{7{shi2_55_0_q[14]}}, shi2_55_0_q} : ahi55_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo55_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo55_q) + {{6{slo2_55_0_q[16]}}, slo2_55_0_q} : alo55_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi55_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi55_q) + {{7{shi2_55_0_q[14]}}, shi2_55_0_q} : ahi55_q;
   wire signed [AccumulatorWidth-1:0] acc55 = { ahi55_q, 5'd0 } + {{4{alo55_q[22]}}, alo55_q};
   wire [OutputWidth-1:0] out55 = acc55;
   reg signed [AccumulatorLowWidth-1:0] alo56_q;
   reg signed [AccumulatorHighWidth-1:0] ahi56_q;
-  wire signed [AccumulatorLowWidth-1:0] alo56_d = start ? 23'sd0 : tag9_valid_q ? alo56_q + {{6{slo2_56_0_q[16]}}, slo2_56_0_q} : alo56_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi56_d = start ? 22'sd0 : tag9_valid_q ? ahi56_q + {{7{shi2_56_0_q[14]}}, shi2_56_0_q} : ahi56_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo56_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo56_q) + {{6{slo2_56_0_q[16]}}, slo2_56_0_q} : alo56_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi56_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi56_q) + {{7{shi2_56_0_q[14]}}, shi2_56_0_q} : ahi56_q;
   wire signed [AccumulatorWidth-1:0] acc56 = { ahi56_q, 5'd0 } + {{4{alo56_q[22]}}, alo56_q};
   wire [OutputWidth-1:0] out56 = acc56;
   reg signed [AccumulatorLowWidth-1:0] alo57_q;
   reg signed [AccumulatorHighWidth-1:0] ahi57_q;
-  wire signed [AccumulatorLowWidth-1:0] alo57_d = start ? 23'sd0 : tag9_valid_q ? alo57_q + {{6{slo2_57_0_q[16]}}, slo2_57_0_q} : alo57_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi57_d = start ? 22'sd0 : tag9_valid_q ? ahi57_q + {{7{shi2_57_0_q[14]}}, shi2_57_0_q} : ahi57_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo57_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo57_q) + {{6{slo2_57_0_q[16]}}, slo2_57_0_q} : alo57_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi57_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi57_q) + {{7{shi2_57_0_q[14]}}, shi2_57_0_q} : ahi57_q;
   wire signed [AccumulatorWidth-1:0] acc57 = { ahi57_q, 5'd0 } + {{4{alo57_q[22]}}, alo57_q};
   wire [OutputWidth-1:0] out57 = acc57;
   reg signed [AccumulatorLowWidth-1:0] alo58_q;
   reg signed [AccumulatorHighWidth-1:0] ahi58_q;
-  wire signed [AccumulatorLowWidth-1:0] alo58_d = start ? 23'sd0 : tag9_valid_q ? alo58_q + {{6{slo2_58_0_q[16]}}, slo2_58_0_q} : alo58_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi58_d = start ? 22'sd0 : tag9_valid_q ? ahi58_q + {{7{shi2_58_0_q[14]}}, shi2_58_0_q} : ahi58_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo58_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo58_q) + {{6{slo2_58_0_q[16]}}, slo2_58_0_q} : alo58_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi58_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi58_q) + {{7{shi2_58_0_q[14]}}, shi2_58_0_q} : ahi58_q;
   wire signed [AccumulatorWidth-1:0] acc58 = { ahi58_q, 5'd0 } + {{4{alo58_q[22]}}, alo58_q};
   wire [OutputWidth-1:0] out58 = acc58;
   reg signed [AccumulatorLowWidth-1:0] alo59_q;
   reg signed [AccumulatorHighWidth-1:0] ahi59_q;
-  wire signed [AccumulatorLowWidth-1:0] alo59_d = start ? 23'sd0 : tag9_valid_q ? alo59_q + {{6{slo2_59_0_q[16]}}, slo2_59_0_q} : alo59_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi59_d = start ? 22'sd0 : tag9_valid_q ? ahi59_q + {{7{shi2_59_0_q[14]}}, shi2_59_0_q} : ahi59_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo59_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo59_q) + {{6{slo2_59_0_q[16]}}, slo2_59_0_q} : alo59_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi59_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi59_q) + {{7{shi2_59_0_q[14]}}, shi2_59_0_q} : ahi59_q;
   wire signed [AccumulatorWidth-1:0] acc59 = { ahi59_q, 5'd0 } + {{4{alo59_q[22]}}, alo59_q};
   wire [OutputWidth-1:0] out59 = acc59;
   reg signed [AccumulatorLowWidth-1:0] alo60_q;
   reg signed [AccumulatorHighWidth-1:0] ahi60_q;
-  wire signed [AccumulatorLowWidth-1:0] alo60_d = start ? 23'sd0 : tag9_valid_q ? alo60_q + {{6{slo2_60_0_q[16]}}, slo2_60_0_q} : alo60_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi60_d = start ? 22'sd0 : tag9_valid_q ? ahi60_q + {{7{shi2_60_0_q[14]}}, shi2_60_0_q} : ahi60_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo60_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo60_q) + {{6{slo2_60_0_q[16]}}, slo2_60_0_q} : alo60_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi60_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi60_q) + {{7{shi2_60_0_q[14]}}, shi2_60_0_q} : ahi60_q;
   wire signed [AccumulatorWidth-1:0] acc60 = { ahi60_q, 5'd0 } + {{4{alo60_q[22]}}, alo60_q};
   wire [OutputWidth-1:0] out60 = acc60;
   reg signed [AccumulatorLowWidth-1:0] alo61_q;
   reg signed [AccumulatorHighWidth-1:0] ahi61_q;
-  wire signed [AccumulatorLowWidth-1:0] alo61_d = start ? 23'sd0 : tag9_valid_q ? alo61_q + {{6{slo2_61_0_q[16]}}, slo2_61_0_q} : alo61_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi61_d = start ? 22'sd0 : tag9_valid_q ? ahi61_q + {{7{shi2_61_0_q[14]}}, shi2_61_0_q} : ahi61_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo61_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo61_q) + {{6{slo2_61_0_q[16]}}, slo2_61_0_q} : alo61_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi61_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi61_q) + {{7{shi2_61_0_q[14]}}, shi2_61_0_q} : ahi61_q;
   wire signed [AccumulatorWidth-1:0] acc61 = { ahi61_q, 5'd0 } + {{4{alo61_q[22]}}, alo61_q};
   wire [OutputWidth-1:0] out61 = acc61;
   reg signed [AccumulatorLowWidth-1:0] alo62_q;
   reg signed [AccumulatorHighWidth-1:0] ahi62_q;
-  wire signed [AccumulatorLowWidth-1:0] alo62_d = start ? 23'sd0 : tag9_valid_q ? alo62_q + {{6{slo2_62_0_q[16]}}, slo2_62_0_q} : alo62_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi62_d = start ? 22'sd0 : tag9_valid_q ? ahi62_q + {{7{shi2_62_0_q[14]}}, shi2_62_0_q} : ahi62_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo62_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo62_q) + {{6{slo2_62_0_q[16]}}, slo2_62_0_q} : alo62_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi62_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi62_q) + {{7{shi2_62_0_q[14]}}, shi2_62_0_q} : ahi62_q;
   wire signed [AccumulatorWidth-1:0] acc62 = { ahi62_q, 5'd0 } + {{4{alo62_q[22]}}, alo62_q};
   wire [OutputWidth-1:0] out62 = acc62;
   reg signed [AccumulatorLowWidth-1:0] alo63_q;
   reg signed [AccumulatorHighWidth-1:0] ahi63_q;
-  wire signed [AccumulatorLowWidth-1:0] alo63_d = start ? 23'sd0 : tag9_valid_q ? alo63_q + {{6{slo2_63_0_q[16]}}, slo2_63_0_q} : alo63_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi63_d = start ? 22'sd0 : tag9_valid_q ? ahi63_q + {{7{shi2_63_0_q[14]}}, shi2_63_0_q} : ahi63_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo63_d = tag9_valid_q ? (tag9_first_q ? 23'sd0 : alo63_q) + {{6{slo2_63_0_q[16]}}, slo2_63_0_q} : alo63_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi63_d = tag9_valid_q ? (tag9_first_q ? 22'sd0 : ahi63_q) + {{7{shi2_63_0_q[14]}}, shi2_63_0_q} : ahi63_q;
   wire signed [AccumulatorWidth-1:0] acc63 = { ahi63_q, 5'd0 } + {{4{alo63_q[22]}}, alo63_q};
   wire [OutputWidth-1:0] out63 = acc63;
 
   wire [ResultEntryDataWidth-1:0] result_data;
 
   always @* begin
-    busy_d = busy_q;
     issue_d = issue_q;
+    resv_d = resv_q + {1'b0, start} - {1'b0, push_q};
     cnt_d = cnt_q;
     left_d = left_q;
-    if (start) begin
-      busy_d = 1'b1;
-    end
     if (start | issue_q) begin
       issue_d = !last_issue;
       cnt_d = last_issue ? 7'd0 : cnt_q + 7'd1;
       left_d = (start ? entries : left_q) - 7'd1;
     end
-    if (done) begin
-      busy_d = 1'b0;
-    end
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      busy_q <= 1'b0;
+      resv_q <= 2'd0;
       push_q <= 1'b0;
+      st_wr_q <= 1'b0;
+      st_rd_q <= 1'b0;
       issue_q <= 1'b0;
       cnt_q <= 7'd0;
       left_q <= 7'd0;
@@ -2295,9 +2379,25 @@ module a3_lanes4_output (
       tag8_last_q <= 1'b0;
       tag9_valid_q <= 1'b0;
       tag9_last_q <= 1'b0;
+      tag0_first_q <= 1'b0;
+      tag1_first_q <= 1'b0;
+      tag2_first_q <= 1'b0;
+      tag3_first_q <= 1'b0;
+      tag4_first_q <= 1'b0;
+      tag5_first_q <= 1'b0;
+      tag6_first_q <= 1'b0;
+      tag7_first_q <= 1'b0;
+      tag8_first_q <= 1'b0;
+      tag9_first_q <= 1'b0;
     end else begin
-      busy_q <= busy_d;
+      resv_q <= resv_d;
       push_q <= done;
+      if (start) begin
+        st_wr_q <= !st_wr_q;
+      end
+      if (done) begin
+        st_rd_q <= !st_rd_q;
+      end
       issue_q <= issue_d;
       cnt_q <= cnt_d;
       left_q <= left_d;
@@ -2321,23 +2421,44 @@ module a3_lanes4_output (
       tag8_last_q <= tag7_last_q;
       tag9_valid_q <= tag8_valid_q;
       tag9_last_q <= tag8_last_q;
+      tag0_first_q <= start;
+      tag1_first_q <= tag0_first_q;
+      tag2_first_q <= tag1_first_q;
+      tag3_first_q <= tag2_first_q;
+      tag4_first_q <= tag3_first_q;
+      tag5_first_q <= tag4_first_q;
+      tag6_first_q <= tag5_first_q;
+      tag7_first_q <= tag6_first_q;
+      tag8_first_q <= tag7_first_q;
+      tag9_first_q <= tag8_first_q;
     end
   end
 
   always @(posedge clk_i) begin
     num_q <= rdata_i[ExpEntryExpLsb +: ExpEntryExpWidth];
-    if (start) begin
-      den_q <= expsum;
-    end
+    cur_den_q <= den_now;
+    tag0_den_q <= den_now;
+    den_q <= tag0_den_q;
+    den3_q <= { 1'b0, tag0_den_q, 1'b0 } + { 2'b00, tag0_den_q };
     vkeep_q <= tag4_keep_q;
     v_q[0*RowWidth +: RowWidth] <= vkeep_q[0] ? v_rdata_i[0*RowWidth +: RowWidth] : {RowWidth{1'b0}};
     v_q[1*RowWidth +: RowWidth] <= vkeep_q[1] ? v_rdata_i[1*RowWidth +: RowWidth] : {RowWidth{1'b0}};
     v_q[2*RowWidth +: RowWidth] <= vkeep_q[2] ? v_rdata_i[2*RowWidth +: RowWidth] : {RowWidth{1'b0}};
     v_q[3*RowWidth +: RowWidth] <= vkeep_q[3] ? v_rdata_i[3*RowWidth +: RowWidth] : {RowWidth{1'b0}};
+    if (start & !st_wr_q) begin
+      st0_fallback_q <= fallback;
+      st0_candidates_q <= candidates;
+      st0_kept_q <= rows;
+    end
+    if (start & st_wr_q) begin
+      st1_fallback_q <= fallback;
+      st1_candidates_q <= candidates;
+      st1_kept_q <= rows;
+    end
     if (done) begin
-      res_fallback_q <= fallback;
-      res_candidates_q <= candidates;
-      res_kept_q <= rows;
+      res_fallback_q <= st_rd_q ? st1_fallback_q : st0_fallback_q;
+      res_candidates_q <= st_rd_q ? st1_candidates_q : st0_candidates_q;
+      res_kept_q <= st_rd_q ? st1_kept_q : st0_kept_q;
     end
     tag1_row_q <= tag0_row;
     tag1_keep_q <= tag0_keep;
@@ -3375,7 +3496,7 @@ module a3_lanes4_output (
 
   assign re_o = start | issue_q;
   assign raddr_o = cnt_q;
-  assign rd_release_o = done;
+  assign rd_release_o = (start | issue_q) & last_issue;
   // The value row is read so that its register holds it when the weight arrives.
   assign v_re_o = tag4_valid_q;
   assign v_raddr_o = tag4_row_q;
@@ -3448,7 +3569,7 @@ module a3_lanes4_output (
   assign result_data[61*OutputWidth +: OutputWidth] = out61;
   assign result_data[62*OutputWidth +: OutputWidth] = out62;
   assign result_data[63*OutputWidth +: OutputWidth] = out63;
-  assign busy_o = busy_q;
+  assign busy_o = issue_q | (resv_q != 2'd0);
 
 endmodule
 

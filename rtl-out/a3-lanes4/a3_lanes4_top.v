@@ -2051,8 +2051,10 @@ module a3_lanes4_top (
     .any_full_o   (cb_any_full)
   );
 
-  // ---- dot product -> score buffer ----
-  wire sb_wr_bank, sb_wr_free, sb_wr_done, sb_rd_bank, sb_rd_full, sb_rd_release, sb_any_full;
+  // ---- dot product -> score buffer (three banks) ----
+  wire sb_wr_done, sb_rd_full, sb_rd_release, sb_any_full;
+  wire [2:0] sb_full;
+  wire [1:0] sb_wr_bank, sb_rd_bank, sb_rd_sel;
   wire [ScoreMetaWidth-1:0] sb_wr_meta;
   wire [ScoreMetaWidth-1:0] sb_rd_meta;
   wire sb_we, sb_re;
@@ -2061,6 +2063,7 @@ module a3_lanes4_top (
   wire [ScoreEntryWidth-1:0] sb_wdata;
   wire [ScoreEntryWidth-1:0] sb_rdata0;
   wire [ScoreEntryWidth-1:0] sb_rdata1;
+  wire [ScoreEntryWidth-1:0] sb_rdata2;
   wire dp_busy;
 
   a3_lanes4_dot_product u_dot_product (
@@ -2072,7 +2075,8 @@ module a3_lanes4_top (
     .k_re_o    (k_re),
     .k_raddr_o (k_raddr),
     .k_rdata_i (k_rdata),
-    .wr_free_i (sb_wr_free),
+    .wr_full_i (sb_full),
+    .wr_bank_o (sb_wr_bank),
     .wr_done_o (sb_wr_done),
     .wr_meta_o (sb_wr_meta),
     .we_o      (sb_we),
@@ -2081,16 +2085,16 @@ module a3_lanes4_top (
     .busy_o    (dp_busy)
   );
 
-  a3_lanes4_pingpong #(
+  a3_lanes4_ring #(
     .MetaWidth (ScoreMetaWidth)
   ) u_score_buffer_ctrl (
     .clk_i        (clk_i),
     .rst_ni    (rst_ni),
-    .wr_bank_o    (sb_wr_bank),
-    .wr_free_o    (sb_wr_free),
+    .full_o       (sb_full),
     .wr_done_i    (sb_wr_done),
     .wr_meta_i    (sb_wr_meta),
     .rd_bank_o    (sb_rd_bank),
+    .rd_sel_o     (sb_rd_sel),
     .rd_full_o    (sb_rd_full),
     .rd_meta_o    (sb_rd_meta),
     .rd_release_i (sb_rd_release),
@@ -2103,10 +2107,10 @@ module a3_lanes4_top (
     .AddrWidth (GroupIdWidth)
   ) u_score_sram0 (
     .clk_i   (clk_i),
-    .we_i    (sb_we & !sb_wr_bank),
+    .we_i    (sb_we & (sb_wr_bank == 2'd0)),
     .waddr_i (sb_waddr),
     .wdata_i (sb_wdata),
-    .re_i    (sb_re & !sb_rd_bank),
+    .re_i    (sb_re & (sb_rd_bank == 2'd0)),
     .raddr_i (sb_raddr),
     .rdata_o (sb_rdata0)
   );
@@ -2117,16 +2121,32 @@ module a3_lanes4_top (
     .AddrWidth (GroupIdWidth)
   ) u_score_sram1 (
     .clk_i   (clk_i),
-    .we_i    (sb_we & sb_wr_bank),
+    .we_i    (sb_we & (sb_wr_bank == 2'd1)),
     .waddr_i (sb_waddr),
     .wdata_i (sb_wdata),
-    .re_i    (sb_re & sb_rd_bank),
+    .re_i    (sb_re & (sb_rd_bank == 2'd1)),
     .raddr_i (sb_raddr),
     .rdata_o (sb_rdata1)
   );
 
+  a3_lanes4_sram #(
+    .Width     (ScoreEntryWidth),
+    .Depth     (Groups),
+    .AddrWidth (GroupIdWidth)
+  ) u_score_sram2 (
+    .clk_i   (clk_i),
+    .we_i    (sb_we & (sb_wr_bank == 2'd2)),
+    .waddr_i (sb_waddr),
+    .wdata_i (sb_wdata),
+    .re_i    (sb_re & (sb_rd_bank == 2'd2)),
+    .raddr_i (sb_raddr),
+    .rdata_o (sb_rdata2)
+  );
+
   // ---- exponent -> exp buffer ----
-  wire eb_wr_bank, eb_wr_free, eb_wr_done, eb_rd_bank, eb_rd_full, eb_rd_release, eb_any_full;
+  wire eb_wr_done, eb_rd_full, eb_rd_release, eb_any_full;
+  wire [2:0] eb_full;
+  wire [1:0] eb_wr_bank, eb_rd_bank, eb_rd_sel;
   wire [ExpMetaWidth-1:0] eb_wr_meta;
   wire [ExpMetaWidth-1:0] eb_rd_meta;
   wire eb_we, eb_re;
@@ -2135,6 +2155,7 @@ module a3_lanes4_top (
   wire [ExpEntryWidth-1:0] eb_wdata;
   wire [ExpEntryWidth-1:0] eb_rdata0;
   wire [ExpEntryWidth-1:0] eb_rdata1;
+  wire [ExpEntryWidth-1:0] eb_rdata2;
   wire ex_busy;
 
   a3_lanes4_exponent u_exponent (
@@ -2145,8 +2166,9 @@ module a3_lanes4_top (
     .rd_release_o (sb_rd_release),
     .re_o         (sb_re),
     .raddr_o      (sb_raddr),
-    .rdata_i      (sb_rd_bank ? sb_rdata1 : sb_rdata0),
-    .wr_free_i    (eb_wr_free),
+    .rdata_i      (sb_rd_sel == 2'd0 ? sb_rdata0 : sb_rd_sel == 2'd1 ? sb_rdata1 : sb_rdata2),
+    .wr_full_i    (eb_full),
+    .wr_bank_o    (eb_wr_bank),
     .wr_done_o    (eb_wr_done),
     .wr_meta_o    (eb_wr_meta),
     .we_o         (eb_we),
@@ -2155,16 +2177,16 @@ module a3_lanes4_top (
     .busy_o       (ex_busy)
   );
 
-  a3_lanes4_pingpong #(
+  a3_lanes4_ring #(
     .MetaWidth (ExpMetaWidth)
   ) u_exp_buffer_ctrl (
     .clk_i        (clk_i),
     .rst_ni    (rst_ni),
-    .wr_bank_o    (eb_wr_bank),
-    .wr_free_o    (eb_wr_free),
+    .full_o       (eb_full),
     .wr_done_i    (eb_wr_done),
     .wr_meta_i    (eb_wr_meta),
     .rd_bank_o    (eb_rd_bank),
+    .rd_sel_o     (eb_rd_sel),
     .rd_full_o    (eb_rd_full),
     .rd_meta_o    (eb_rd_meta),
     .rd_release_i (eb_rd_release),
@@ -2177,10 +2199,10 @@ module a3_lanes4_top (
     .AddrWidth (GroupIdWidth)
   ) u_exp_sram0 (
     .clk_i   (clk_i),
-    .we_i    (eb_we & !eb_wr_bank),
+    .we_i    (eb_we & (eb_wr_bank == 2'd0)),
     .waddr_i (eb_waddr),
     .wdata_i (eb_wdata),
-    .re_i    (eb_re & !eb_rd_bank),
+    .re_i    (eb_re & (eb_rd_bank == 2'd0)),
     .raddr_i (eb_raddr),
     .rdata_o (eb_rdata0)
   );
@@ -2191,12 +2213,26 @@ module a3_lanes4_top (
     .AddrWidth (GroupIdWidth)
   ) u_exp_sram1 (
     .clk_i   (clk_i),
-    .we_i    (eb_we & eb_wr_bank),
+    .we_i    (eb_we & (eb_wr_bank == 2'd1)),
     .waddr_i (eb_waddr),
     .wdata_i (eb_wdata),
-    .re_i    (eb_re & eb_rd_bank),
+    .re_i    (eb_re & (eb_rd_bank == 2'd1)),
     .raddr_i (eb_raddr),
     .rdata_o (eb_rdata1)
+  );
+
+  a3_lanes4_sram #(
+    .Width     (ExpEntryWidth),
+    .Depth     (Groups),
+    .AddrWidth (GroupIdWidth)
+  ) u_exp_sram2 (
+    .clk_i   (clk_i),
+    .we_i    (eb_we & (eb_wr_bank == 2'd2)),
+    .waddr_i (eb_waddr),
+    .wdata_i (eb_wdata),
+    .re_i    (eb_re & (eb_rd_bank == 2'd2)),
+    .raddr_i (eb_raddr),
+    .rdata_o (eb_rdata2)
   );
 
   // ---- output -> result queue ----
@@ -2215,7 +2251,7 @@ module a3_lanes4_top (
     .rd_release_o (eb_rd_release),
     .re_o         (eb_re),
     .raddr_o      (eb_raddr),
-    .rdata_i      (eb_rd_bank ? eb_rdata1 : eb_rdata0),
+    .rdata_i      (eb_rd_sel == 2'd0 ? eb_rdata0 : eb_rd_sel == 2'd1 ? eb_rdata1 : eb_rdata2),
     .v_re_o       (v_re),
     .v_raddr_o    (v_raddr),
     .v_rdata_i    (v_rdata),

@@ -1,6 +1,7 @@
 a3_lanes4_sram.v
 a3_lanes4_fifo.v
 a3_lanes4_pingpong.v
+a3_lanes4_ring.v
 a3_lanes4_exp_hi_rom.v
 a3_lanes4_exp_lo_rom.v
 a3_lanes4_divider.v

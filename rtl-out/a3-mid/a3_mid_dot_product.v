@@ -11,6 +11,10 @@
 // ascending order, one a cycle (a window without a candidate costs one cycle). It multiplies each row
 // with q in 16 multipliers, sums the products in a pipelined adder tree, writes (rowId, score)
 // to the score buffer in issue order and tracks the running max.
+// The stage releases the candidate buffer at its last issue and takes the next query two cycles later (q is
+// registered for the multipliers at the start), while its pipeline drains: the query's first flag, rows,
+// fallback and post-scoring flags travel with the tags.
+// The score buffer's three banks take the queries in turn (the bank and threshold travel with the tags too).
 module a3_mid_dot_product (
   clk_i,
   rst_i,
@@ -20,7 +24,8 @@ module a3_mid_dot_product (
   k_re_o,
   k_raddr_o,
   k_rdata_i,
-  wr_free_i,
+  wr_full_i,
+  wr_bank_o,
   wr_done_o,
   wr_meta_o,
   we_o,
@@ -68,7 +73,8 @@ module a3_mid_dot_product (
   output wire [RowIdWidth-1:0]      k_raddr_o;
   input  wire [RowWidth-1:0]        k_rdata_i;
   // score buffer write side
-  input  wire                       wr_free_i;
+  input  wire [2:0]                 wr_full_i;
+  output wire [1:0]                 wr_bank_o;
   output wire                       wr_done_o;
   output wire [ScoreMetaWidth-1:0]  wr_meta_o;
   output wire                       we_o;
@@ -79,7 +85,12 @@ module a3_mid_dot_product (
   // ---- control ----
   reg busy_q, busy_d;
   reg issue_q, issue_d;
-  reg first_q, first_d;
+  reg first_issue_q, first_issue_d;
+  reg gap_q;
+  // Queries taken and not done; the bank the next query writes, and the bank of the query being issued.
+  reg [1:0] inflight_q, inflight_d;
+  reg [1:0] obank_q, obank_d;
+  reg [1:0] cur_bank_q;
   reg [RowIdWidth-1:0] cnt_q, cnt_d;
   reg [RowCountWidth-1:0] left_q, left_d;
   reg [RowCountWidth-1:0] issued_q, issued_d;
@@ -193,8 +204,40 @@ module a3_mid_dot_product (
   reg tag5_last_q;
   reg [RowIdWidth-1:0] tag5_idx_q;
   reg [RowIdWidth-1:0] tag5_row_q;
+  // The query's first row, post-scoring flag, fallback flag and row count, with each tag.
+  reg tag0_first_q;
+  reg tag0_post_q;
+  reg tag0_fb_q;
+  reg [CandMetaThresholdWidth-1:0] tag0_threshold_q;
+  reg [1:0] tag0_bank_q;
+  reg tag1_first_q;
+  reg tag1_post_q;
+  reg tag1_fb_q;
+  reg [CandMetaThresholdWidth-1:0] tag1_threshold_q;
+  reg [1:0] tag1_bank_q;
+  reg tag2_first_q;
+  reg tag2_post_q;
+  reg tag2_fb_q;
+  reg [CandMetaThresholdWidth-1:0] tag2_threshold_q;
+  reg [1:0] tag2_bank_q;
+  reg tag3_first_q;
+  reg tag3_post_q;
+  reg tag3_fb_q;
+  reg [CandMetaThresholdWidth-1:0] tag3_threshold_q;
+  reg [1:0] tag3_bank_q;
+  reg tag4_first_q;
+  reg tag4_post_q;
+  reg tag4_fb_q;
+  reg [CandMetaThresholdWidth-1:0] tag4_threshold_q;
+  reg [1:0] tag4_bank_q;
+  reg tag5_first_q;
+  reg tag5_post_q;
+  reg tag5_fb_q;
+  reg [CandMetaThresholdWidth-1:0] tag5_threshold_q;
+  reg [1:0] tag5_bank_q;
 
-  wire start = !busy_q & rd_full_i & wr_free_i;
+  // At most one query drains while the next is issued; the bank the next writes must be free.
+  wire start = !busy_q & rd_full_i & !inflight_q[1] & !wr_full_i[obank_q];
   wire done = tag5_last_q;
 
   // ---- the key row and q, registered: the multipliers start at flip-flops, not at the memory's
@@ -399,14 +442,19 @@ module a3_mid_dot_product (
   reg signed [21:0] sum4_0_q;
 
   wire signed [ScoreWidth-1:0] score = sum4_0_q;
-  wire signed [ScoreWidth-1:0] max_new = (first_q || score > max_q) ? score : max_q;
+  wire signed [ScoreWidth-1:0] max_new = (tag5_first_q || score > max_q) ? score : max_q;
+  // The entries written (and with lanes the rows scored) of the query at the write tag, carried to the done.
+  reg [RowCountWidth-1:0] wcount_q;
+  wire [RowCountWidth-1:0] wcount_new = tag5_valid_q ? (tag5_first_q ? 7'd0 : wcount_q) + 7'd1 : wcount_q;
   // The last tag may be a bubble (an empty scan window): its score is not a row's.
   wire signed [ScoreWidth-1:0] max_out = tag5_valid_q ? max_new : max_q;
 
   always @* begin
     busy_d = busy_q;
     issue_d = issue_q;
-    first_d = first_q;
+    first_issue_d = first_issue_q;
+    inflight_d = inflight_q + {1'b0, start} - {1'b0, done};
+    obank_d = obank_q;
     cnt_d = cnt_q;
     left_d = left_q;
     issued_d = issued_q;
@@ -417,7 +465,8 @@ module a3_mid_dot_product (
     if (start) begin
       busy_d = 1'b1;
       issue_d = 1'b1;
-      first_d = 1'b1;
+      first_issue_d = 1'b1;
+      obank_d = obank_q == 2'd2 ? 2'd0 : obank_q + 2'd1;
       cnt_d = 7'd0;
       left_d = rows;
       issued_d = 7'd0;
@@ -426,6 +475,7 @@ module a3_mid_dot_product (
     end
     if (issue_valid) begin
       issued_d = issued_q + 7'd1;
+      first_issue_d = 1'b0;
     end
     if (issue_q & use_mask & any) begin
       pend_d = rest;
@@ -443,10 +493,9 @@ module a3_mid_dot_product (
       end
     end
     if (tag5_valid_q) begin
-      first_d = 1'b0;
       max_d = max_new;
     end
-    if (done) begin
+    if (gap_q) begin
       busy_d = 1'b0;
     end
   end
@@ -455,7 +504,10 @@ module a3_mid_dot_product (
     if (rst_i) begin
       busy_q <= 1'b0;
       issue_q <= 1'b0;
-      first_q <= 1'b0;
+      first_issue_q <= 1'b0;
+      gap_q <= 1'b0;
+      inflight_q <= 2'd0;
+      obank_q <= 2'd0;
       cnt_q <= 7'd0;
       left_q <= 7'd0;
       issued_q <= 7'd0;
@@ -478,7 +530,10 @@ module a3_mid_dot_product (
     end else begin
       busy_q <= busy_d;
       issue_q <= issue_d;
-      first_q <= first_d;
+      first_issue_q <= first_issue_d;
+      gap_q <= last_issue;
+      inflight_q <= inflight_d;
+      obank_q <= obank_d;
       cnt_q <= cnt_d;
       left_q <= left_d;
       issued_q <= issued_d;
@@ -509,6 +564,42 @@ module a3_mid_dot_product (
     end
     tag0_idx_q <= issue_idx;
     tag0_row_q <= issue_row;
+    tag0_first_q <= issue_valid & first_issue_q;
+    tag0_post_q <= use_mask;
+    tag0_fb_q <= fallback;
+    tag0_threshold_q <= threshold;
+    tag0_bank_q <= cur_bank_q;
+    if (start) begin
+      cur_bank_q <= obank_q;
+    end
+    if (tag5_valid_q) begin
+      wcount_q <= wcount_new;
+    end
+    tag1_first_q <= tag0_first_q;
+    tag1_post_q <= tag0_post_q;
+    tag1_fb_q <= tag0_fb_q;
+    tag1_threshold_q <= tag0_threshold_q;
+    tag1_bank_q <= tag0_bank_q;
+    tag2_first_q <= tag1_first_q;
+    tag2_post_q <= tag1_post_q;
+    tag2_fb_q <= tag1_fb_q;
+    tag2_threshold_q <= tag1_threshold_q;
+    tag2_bank_q <= tag1_bank_q;
+    tag3_first_q <= tag2_first_q;
+    tag3_post_q <= tag2_post_q;
+    tag3_fb_q <= tag2_fb_q;
+    tag3_threshold_q <= tag2_threshold_q;
+    tag3_bank_q <= tag2_bank_q;
+    tag4_first_q <= tag3_first_q;
+    tag4_post_q <= tag3_post_q;
+    tag4_fb_q <= tag3_fb_q;
+    tag4_threshold_q <= tag3_threshold_q;
+    tag4_bank_q <= tag3_bank_q;
+    tag5_first_q <= tag4_first_q;
+    tag5_post_q <= tag4_post_q;
+    tag5_fb_q <= tag4_fb_q;
+    tag5_threshold_q <= tag4_threshold_q;
+    tag5_bank_q <= tag4_bank_q;
     tag1_idx_q <= tag0_idx_q;
     tag1_row_q <= tag0_row_q;
     tag2_idx_q <= tag1_idx_q;
@@ -574,15 +665,16 @@ module a3_mid_dot_product (
     sum4_0_q <= sum4_0_d;
   end
 
-  assign rd_release_o = done;
+  assign rd_release_o = busy_q & last_issue;
+  assign wr_bank_o = tag5_bank_q;
   assign k_re_o = issue_valid;
   assign k_raddr_o = issue_row;
   assign we_o = tag5_valid_q;
   assign waddr_o = tag5_idx_q;
   assign wdata_o = { tag5_row_q, score };
   assign wr_done_o = done;
-  assign wr_meta_o = { fallback, threshold, use_mask, issued_q, max_out };
-  assign busy_o = busy_q;
+  assign wr_meta_o = { tag5_fb_q, tag5_threshold_q, tag5_post_q, wcount_new, max_out };
+  assign busy_o = busy_q | (tag0_valid_q | tag0_last_q | tag1_valid_q | tag1_last_q | tag2_valid_q | tag2_last_q | tag3_valid_q | tag3_last_q | tag4_valid_q | tag4_last_q | tag5_valid_q | tag5_last_q);
 
 endmodule
 

@@ -11,6 +11,8 @@
 // difference to the table range, computes exp(-(hi + lo)) = exp(-hi) * exp(-lo) with two lookup
 // tables and one multiplier, writes (rowId, e) to the exp buffer (kept rows only, in order) and
 // accumulates expsum.
+// The stage takes the next query the cycle after its last read, while this one drains: each row carries its
+// query's max, threshold and flags down the pipeline, and the exp buffer's three banks take the queries in turn.
 module a3_mid_exponent (
   clk_i,
   rst_i,
@@ -20,7 +22,8 @@ module a3_mid_exponent (
   re_o,
   raddr_o,
   rdata_i,
-  wr_free_i,
+  wr_full_i,
+  wr_bank_o,
   wr_done_o,
   wr_meta_o,
   we_o,
@@ -69,7 +72,8 @@ module a3_mid_exponent (
   output wire [RowIdWidth-1:0]      raddr_o;
   input  wire [ScoreEntryWidth-1:0] rdata_i;
   // exp buffer write side
-  input  wire                       wr_free_i;
+  input  wire [2:0]                 wr_full_i;
+  output wire [1:0]                 wr_bank_o;
   output wire                       wr_done_o;
   output wire [ExpMetaWidth-1:0]    wr_meta_o;
   output wire                       we_o;
@@ -78,9 +82,9 @@ module a3_mid_exponent (
   output wire                       busy_o;
 
   // ---- control ----
-  reg busy_q, busy_d;
   reg issue_q, issue_d;
-  reg first_q, first_d;
+  reg [1:0] inflight_q, inflight_d;
+  reg [1:0] obank_q, obank_d;
   reg [RowIdWidth-1:0] cnt_q, cnt_d;
   reg [RowCountWidth-1:0] left_q, left_d;
   reg [ExpSumWidth-1:0] expsum_q, expsum_d;
@@ -88,6 +92,31 @@ module a3_mid_exponent (
 
   reg tag0_valid_q;
   reg tag0_last_q;
+  // Each row's query: its first row, its candidates, fallback flag and exp buffer bank.
+  reg tag0_first_q;
+  reg [ScoreMetaRowsWidth-1:0] tag0_rows_q;
+  reg tag0_fb_q;
+  reg [1:0] tag0_bank_q;
+  reg tag1_first_q;
+  reg [ScoreMetaRowsWidth-1:0] tag1_rows_q;
+  reg tag1_fb_q;
+  reg [1:0] tag1_bank_q;
+  reg tag2_first_q;
+  reg [ScoreMetaRowsWidth-1:0] tag2_rows_q;
+  reg tag2_fb_q;
+  reg [1:0] tag2_bank_q;
+  reg tag3_first_q;
+  reg [ScoreMetaRowsWidth-1:0] tag3_rows_q;
+  reg tag3_fb_q;
+  reg [1:0] tag3_bank_q;
+  reg tag4_first_q;
+  reg [ScoreMetaRowsWidth-1:0] tag4_rows_q;
+  reg tag4_fb_q;
+  reg [1:0] tag4_bank_q;
+  reg tag5_first_q;
+  reg [ScoreMetaRowsWidth-1:0] tag5_rows_q;
+  reg tag5_fb_q;
+  reg [1:0] tag5_bank_q;
   reg tag1_valid_q;
   reg tag1_last_q;
   reg [RowIdWidth-1:0] tag1_row_q;
@@ -114,13 +143,31 @@ module a3_mid_exponent (
   wire post = rd_meta_i[ScoreMetaPostScoringLsb];
   wire [ScoreMetaThresholdWidth-1:0] threshold = rd_meta_i[ScoreMetaThresholdLsb +: ScoreMetaThresholdWidth];
   wire fallback = rd_meta_i[ScoreMetaFallbackLsb];
-  wire start = !busy_q & rd_full_i & wr_free_i;
+  // At most one query drains while the next is read; the bank the next writes must be free.
+  wire start = !issue_q & rd_full_i & !inflight_q[1] & !wr_full_i[obank_q];
   // The first row is read in the cycle the stage accepts the query; cnt_q is 0 whenever no read is under way.
   wire last_issue = start ? (rows == 7'd1) : (issue_q & (left_q == 7'd1));
   wire done = tag5_valid_q & tag5_last_q;
 
-  // ---- tag0 -> tag1: the score, registered out of the memory; the query's max, threshold and
-  // post-scoring flag are registered when the stage accepts the query ----
+  // The query being read: its metadata from the score buffer in the cycle the stage accepts it, then held.
+  reg [ScoreMetaMaxWidth-1:0] cur_max_q;
+  reg [ScoreMetaThresholdWidth-1:0] cur_threshold_q;
+  reg cur_post_q;
+  reg [ScoreMetaRowsWidth-1:0] cur_rows_q;
+  reg cur_fb_q;
+  reg [1:0] cur_bank_q;
+  wire [ScoreMetaMaxWidth-1:0] max_now = start ? max_score : cur_max_q;
+  wire [ScoreMetaThresholdWidth-1:0] threshold_now = start ? threshold : cur_threshold_q;
+  wire post_now = start ? post : cur_post_q;
+  wire [ScoreMetaRowsWidth-1:0] rows_now = start ? rows : cur_rows_q;
+  wire fb_now = start ? fallback : cur_fb_q;
+  wire [1:0] bank_now = start ? obank_q : cur_bank_q;
+  reg [ScoreMetaMaxWidth-1:0] tag0_max_q;
+  reg [ScoreMetaThresholdWidth-1:0] tag0_threshold_q;
+  reg tag0_post_q;
+
+  // ---- tag0 -> tag1: the score, registered out of the memory, with its query's max, threshold and
+  // post-scoring flag ----
   wire [ScoreEntryRowIdWidth-1:0] tag0_row = rdata_i[ScoreEntryRowIdLsb +: ScoreEntryRowIdWidth];
   reg [ScoreEntryScoreWidth-1:0] score_q;
   reg [ScoreMetaMaxWidth-1:0] max_q;
@@ -161,22 +208,21 @@ module a3_mid_exponent (
   wire [ExpWidth-1:0] exp_val = tprod_q[ExpShift +: ExpWidth] + { {ExpWidth-1{1'b0}}, tprod_q[ExpShift-1] };
   // Bits that the rounding drops; the top one is always zero since e <= 1.0.
   wire unused_tprod = &{1'b0, tprod_q[TableProductWidth-1], tprod_q[ExpShift-2:0]};
-  wire [ExpSumWidth-1:0] expsum_new = (first_q ? 17'd0 : expsum_q) + (tag5_keep_q ? {{6{1'b0}}, exp_val} : 17'd0);
+  wire [ExpSumWidth-1:0] expsum_new = (tag5_first_q ? 17'd0 : expsum_q) + (tag5_keep_q ? {{6{1'b0}}, exp_val} : 17'd0);
   wire write = tag5_valid_q & tag5_keep_q;
-  wire [RowCountWidth-1:0] kept_base = first_q ? 7'd0 : kept_q;
+  wire [RowCountWidth-1:0] kept_base = tag5_first_q ? 7'd0 : kept_q;
   wire [RowCountWidth-1:0] kept_new = kept_base + {{6{1'b0}}, write};
 
   always @* begin
-    busy_d = busy_q;
     issue_d = issue_q;
-    first_d = first_q;
+    inflight_d = inflight_q + {1'b0, start} - {1'b0, done};
+    obank_d = obank_q;
     cnt_d = cnt_q;
     left_d = left_q;
     expsum_d = expsum_q;
     kept_d = kept_q;
     if (start) begin
-      busy_d = 1'b1;
-      first_d = 1'b1;
+      obank_d = obank_q == 2'd2 ? 2'd0 : obank_q + 2'd1;
     end
     if (start | issue_q) begin
       issue_d = !last_issue;
@@ -184,20 +230,16 @@ module a3_mid_exponent (
       left_d = (start ? rows : left_q) - 7'd1;
     end
     if (tag5_valid_q) begin
-      first_d = 1'b0;
       expsum_d = expsum_new;
       kept_d = kept_new;
-    end
-    if (done) begin
-      busy_d = 1'b0;
     end
   end
 
   always @(posedge clk_i) begin
     if (rst_i) begin
-      busy_q <= 1'b0;
       issue_q <= 1'b0;
-      first_q <= 1'b0;
+      inflight_q <= 2'd0;
+      obank_q <= 2'd0;
       cnt_q <= 7'd0;
       left_q <= 7'd0;
       expsum_q <= 17'd0;
@@ -215,9 +257,9 @@ module a3_mid_exponent (
       tag5_valid_q <= 1'b0;
       tag5_last_q <= 1'b0;
     end else begin
-      busy_q <= busy_d;
       issue_q <= issue_d;
-      first_q <= first_d;
+      inflight_q <= inflight_d;
+      obank_q <= obank_d;
       cnt_q <= cnt_d;
       left_q <= left_d;
       expsum_q <= expsum_d;
@@ -238,6 +280,39 @@ module a3_mid_exponent (
   end
 
   always @(posedge clk_i) begin
+    cur_max_q <= max_now;
+    cur_threshold_q <= threshold_now;
+    cur_post_q <= post_now;
+    cur_rows_q <= rows_now;
+    cur_fb_q <= fb_now;
+    cur_bank_q <= bank_now;
+    tag0_max_q <= max_now;
+    tag0_threshold_q <= threshold_now;
+    tag0_post_q <= post_now;
+    tag0_first_q <= start;
+    tag0_rows_q <= rows_now;
+    tag0_fb_q <= fb_now;
+    tag0_bank_q <= bank_now;
+    tag1_first_q <= tag0_first_q;
+    tag1_rows_q <= tag0_rows_q;
+    tag1_fb_q <= tag0_fb_q;
+    tag1_bank_q <= tag0_bank_q;
+    tag2_first_q <= tag1_first_q;
+    tag2_rows_q <= tag1_rows_q;
+    tag2_fb_q <= tag1_fb_q;
+    tag2_bank_q <= tag1_bank_q;
+    tag3_first_q <= tag2_first_q;
+    tag3_rows_q <= tag2_rows_q;
+    tag3_fb_q <= tag2_fb_q;
+    tag3_bank_q <= tag2_bank_q;
+    tag4_first_q <= tag3_first_q;
+    tag4_rows_q <= tag3_rows_q;
+    tag4_fb_q <= tag3_fb_q;
+    tag4_bank_q <= tag3_bank_q;
+    tag5_first_q <= tag4_first_q;
+    tag5_rows_q <= tag4_rows_q;
+    tag5_fb_q <= tag4_fb_q;
+    tag5_bank_q <= tag4_bank_q;
     tag1_row_q <= tag0_row;
     tag2_row_q <= tag1_row_q;
     tag2_keep_q <= tag1_keep;
@@ -248,11 +323,9 @@ module a3_mid_exponent (
     tag5_row_q <= tag4_row_q;
     tag5_keep_q <= tag4_keep_q;
     score_q <= rdata_i[ScoreEntryScoreLsb +: ScoreEntryScoreWidth];
-    if (start) begin
-      max_q <= max_score;
-      threshold_q <= threshold;
-      post_q <= post;
-    end
+    max_q <= tag0_max_q;
+    threshold_q <= tag0_threshold_q;
+    post_q <= tag0_post_q;
     u_q <= u_d;
     tlo_q <= tlo_d;
     thi_q <= thi_d;
@@ -261,13 +334,14 @@ module a3_mid_exponent (
 
   assign re_o = start | issue_q;
   assign raddr_o = cnt_q;
-  assign rd_release_o = done;
+  assign rd_release_o = (start | issue_q) & last_issue;
   assign we_o = write;
   assign waddr_o = kept_base[RowIdWidth-1:0];
   assign wdata_o = { tag5_row_q, exp_val };
   assign wr_done_o = done;
-  assign wr_meta_o = { fallback, rows, kept_new, expsum_new };
-  assign busy_o = busy_q;
+  assign wr_bank_o = tag5_bank_q;
+  assign wr_meta_o = { tag5_fb_q, tag5_rows_q, kept_new, expsum_new };
+  assign busy_o = issue_q | (inflight_q != 2'd0);
 
 endmodule
 

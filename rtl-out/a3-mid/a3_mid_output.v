@@ -84,34 +84,44 @@ module a3_mid_output (
   output wire                        busy_o;
 
   // ---- control ----
-  reg busy_q, busy_d;
   reg issue_q, issue_d;
+  // Results reserved in the result queue and not pushed: the query being read and those draining.
+  reg [1:0] resv_q, resv_d;
   reg [RowIdWidth-1:0] cnt_q, cnt_d;
   reg [RowCountWidth-1:0] left_q, left_d;
 
   reg tag0_valid_q;
   reg tag0_last_q;
+  reg tag0_first_q;
   reg tag1_valid_q;
   reg tag1_last_q;
+  reg tag1_first_q;
   reg [RowIdWidth-1:0] tag1_row_q;
   reg tag2_valid_q;
   reg tag2_last_q;
+  reg tag2_first_q;
   reg [RowIdWidth-1:0] tag2_row_q;
   reg tag3_valid_q;
   reg tag3_last_q;
+  reg tag3_first_q;
   reg [RowIdWidth-1:0] tag3_row_q;
   reg tag4_valid_q;
   reg tag4_last_q;
+  reg tag4_first_q;
   reg [RowIdWidth-1:0] tag4_row_q;
   reg tag5_valid_q;
   reg tag5_last_q;
+  reg tag5_first_q;
   reg [RowIdWidth-1:0] tag5_row_q;
   reg tag6_valid_q;
   reg tag6_last_q;
+  reg tag6_first_q;
   reg tag7_valid_q;
   reg tag7_last_q;
+  reg tag7_first_q;
   reg tag8_valid_q;
   reg tag8_last_q;
+  reg tag8_first_q;
 
   // The query's metadata; the stage weighs the K kept rows.
   wire [ExpMetaExpSumWidth-1:0] expsum = rd_meta_i[ExpMetaExpSumLsb +: ExpMetaExpSumWidth];
@@ -119,22 +129,31 @@ module a3_mid_output (
   wire [ExpMetaCandidatesWidth-1:0] candidates = rd_meta_i[ExpMetaCandidatesLsb +: ExpMetaCandidatesWidth];
   wire fallback = rd_meta_i[ExpMetaFallbackLsb];
   // The result is pushed the cycle after the last accumulation (push_q), from the accumulator registers
-  // and the query's statistics registered at its done; the stage is free from that cycle on, and starts
-  // the next query then if the result queue has room for both results.
+  // and the query's statistics registered at its done. The stage takes the next query the cycle after its
+  // last read, while this one drains, if the result queue has room for every result reserved (at most two).
   reg push_q;
-  wire start = !busy_q & rd_full_i & (push_q ? res_spare_i : res_space_i);
+  wire start = !issue_q & rd_full_i & (resv_q == 2'd0 ? res_space_i : resv_q == 2'd1 ? res_spare_i : 1'b0);
   // The first row is read in the cycle the stage accepts the query; cnt_q is 0 whenever no read is under way.
   wire last_issue = start ? (rows == 7'd1) : (issue_q & (left_q == 7'd1));
   wire done = tag8_valid_q & tag8_last_q;
   reg res_fallback_q;
   reg [ExpMetaCandidatesWidth-1:0] res_candidates_q;
   reg [ExpMetaKeptWidth-1:0] res_kept_q;
+  // The statistics of the (at most two) queries between their start and their done, in order.
+  reg st0_fallback_q, st1_fallback_q;
+  reg [ExpMetaCandidatesWidth-1:0] st0_candidates_q, st1_candidates_q;
+  reg [ExpMetaKeptWidth-1:0] st0_kept_q, st1_kept_q;
+  reg st_wr_q, st_rd_q;
 
-  // ---- tag0 -> tag1: e registered out of the memory; expsum registered when the stage accepts the
-  // query, so that the divider starts at flip-flops, not at the buffers' bank selects ----
+  // ---- tag0 -> tag1: e registered out of the memory; the query's expsum registered with each row (taken when
+  // the stage accepts the query), and 3 expsum, so that the divider starts at flip-flops ----
   wire [ExpEntryRowIdWidth-1:0] tag0_row = rdata_i[ExpEntryRowIdLsb +: ExpEntryRowIdWidth];
   reg [ExpEntryExpWidth-1:0] num_q;
+  reg [ExpMetaExpSumWidth-1:0] cur_den_q;
+  wire [ExpMetaExpSumWidth-1:0] den_now = start ? expsum : cur_den_q;
+  reg [ExpMetaExpSumWidth-1:0] tag0_den_q;
   reg [ExpMetaExpSumWidth-1:0] den_q;
+  reg [ExpMetaExpSumWidth+1:0] den3_q;
 
   // ---- tag1 -> tagtag7: weight = e / expsum ----
   wire [WeightWidth-1:0] weight;
@@ -143,6 +162,7 @@ module a3_mid_output (
     .clk_i (clk_i),
     .num_i (num_q),
     .den_i (den_q),
+    .den3_i (den3_q),
     .quo_o (weight)
   );
 
@@ -158,8 +178,9 @@ module a3_mid_output (
   reg signed [WeightedHighWidth-1:0] whi0_q;
   reg signed [AccumulatorLowWidth-1:0] alo0_q;
   reg signed [AccumulatorHighWidth-1:0] ahi0_q;
-  wire signed [AccumulatorLowWidth-1:0] alo0_d = start ? 23'sd4 : tag8_valid_q ? alo0_q + {{6{wlo0_q[16]}}, wlo0_q} : alo0_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi0_d = start ? 22'sd0 : tag8_valid_q ? ahi0_q + {{7{whi0_q[14]}}, whi0_q} : ahi0_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo0_d = tag8_valid_q ? (tag8_first_q ? 23'sd4 : alo0_q) + {{6{wlo0_q[16]}}, wlo0_q} : alo0_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi0_d = tag8_valid_q ? (tag8_first_q ? 22'sd0 : ahi0_q) + {{7{whi0_q[14]}}, whi0_q} : ahi0_q;
   wire signed [AccumulatorWidth-1:0] acc0 = { ahi0_q, 5'd0 } + {{4{alo0_q[22]}}, alo0_q};
   // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
   wire [OutputWidth-1:0] out0 = { acc0[AccumulatorWidth-1], acc0[AccumulatorWidth-1:OutputShift] };
@@ -171,8 +192,9 @@ module a3_mid_output (
   reg signed [WeightedHighWidth-1:0] whi1_q;
   reg signed [AccumulatorLowWidth-1:0] alo1_q;
   reg signed [AccumulatorHighWidth-1:0] ahi1_q;
-  wire signed [AccumulatorLowWidth-1:0] alo1_d = start ? 23'sd4 : tag8_valid_q ? alo1_q + {{6{wlo1_q[16]}}, wlo1_q} : alo1_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi1_d = start ? 22'sd0 : tag8_valid_q ? ahi1_q + {{7{whi1_q[14]}}, whi1_q} : ahi1_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo1_d = tag8_valid_q ? (tag8_first_q ? 23'sd4 : alo1_q) + {{6{wlo1_q[16]}}, wlo1_q} : alo1_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi1_d = tag8_valid_q ? (tag8_first_q ? 22'sd0 : ahi1_q) + {{7{whi1_q[14]}}, whi1_q} : ahi1_q;
   wire signed [AccumulatorWidth-1:0] acc1 = { ahi1_q, 5'd0 } + {{4{alo1_q[22]}}, alo1_q};
   // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
   wire [OutputWidth-1:0] out1 = { acc1[AccumulatorWidth-1], acc1[AccumulatorWidth-1:OutputShift] };
@@ -184,8 +206,9 @@ module a3_mid_output (
   reg signed [WeightedHighWidth-1:0] whi2_q;
   reg signed [AccumulatorLowWidth-1:0] alo2_q;
   reg signed [AccumulatorHighWidth-1:0] ahi2_q;
-  wire signed [AccumulatorLowWidth-1:0] alo2_d = start ? 23'sd4 : tag8_valid_q ? alo2_q + {{6{wlo2_q[16]}}, wlo2_q} : alo2_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi2_d = start ? 22'sd0 : tag8_valid_q ? ahi2_q + {{7{whi2_q[14]}}, whi2_q} : ahi2_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo2_d = tag8_valid_q ? (tag8_first_q ? 23'sd4 : alo2_q) + {{6{wlo2_q[16]}}, wlo2_q} : alo2_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi2_d = tag8_valid_q ? (tag8_first_q ? 22'sd0 : ahi2_q) + {{7{whi2_q[14]}}, whi2_q} : ahi2_q;
   wire signed [AccumulatorWidth-1:0] acc2 = { ahi2_q, 5'd0 } + {{4{alo2_q[22]}}, alo2_q};
   // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
   wire [OutputWidth-1:0] out2 = { acc2[AccumulatorWidth-1], acc2[AccumulatorWidth-1:OutputShift] };
@@ -197,8 +220,9 @@ module a3_mid_output (
   reg signed [WeightedHighWidth-1:0] whi3_q;
   reg signed [AccumulatorLowWidth-1:0] alo3_q;
   reg signed [AccumulatorHighWidth-1:0] ahi3_q;
-  wire signed [AccumulatorLowWidth-1:0] alo3_d = start ? 23'sd4 : tag8_valid_q ? alo3_q + {{6{wlo3_q[16]}}, wlo3_q} : alo3_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi3_d = start ? 22'sd0 : tag8_valid_q ? ahi3_q + {{7{whi3_q[14]}}, whi3_q} : ahi3_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo3_d = tag8_valid_q ? (tag8_first_q ? 23'sd4 : alo3_q) + {{6{wlo3_q[16]}}, wlo3_q} : alo3_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi3_d = tag8_valid_q ? (tag8_first_q ? 22'sd0 : ahi3_q) + {{7{whi3_q[14]}}, whi3_q} : ahi3_q;
   wire signed [AccumulatorWidth-1:0] acc3 = { ahi3_q, 5'd0 } + {{4{alo3_q[22]}}, alo3_q};
   // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
   wire [OutputWidth-1:0] out3 = { acc3[AccumulatorWidth-1], acc3[AccumulatorWidth-1:OutputShift] };
@@ -210,8 +234,9 @@ module a3_mid_output (
   reg signed [WeightedHighWidth-1:0] whi4_q;
   reg signed [AccumulatorLowWidth-1:0] alo4_q;
   reg signed [AccumulatorHighWidth-1:0] ahi4_q;
-  wire signed [AccumulatorLowWidth-1:0] alo4_d = start ? 23'sd4 : tag8_valid_q ? alo4_q + {{6{wlo4_q[16]}}, wlo4_q} : alo4_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi4_d = start ? 22'sd0 : tag8_valid_q ? ahi4_q + {{7{whi4_q[14]}}, whi4_q} : ahi4_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo4_d = tag8_valid_q ? (tag8_first_q ? 23'sd4 : alo4_q) + {{6{wlo4_q[16]}}, wlo4_q} : alo4_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi4_d = tag8_valid_q ? (tag8_first_q ? 22'sd0 : ahi4_q) + {{7{whi4_q[14]}}, whi4_q} : ahi4_q;
   wire signed [AccumulatorWidth-1:0] acc4 = { ahi4_q, 5'd0 } + {{4{alo4_q[22]}}, alo4_q};
   // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
   wire [OutputWidth-1:0] out4 = { acc4[AccumulatorWidth-1], acc4[AccumulatorWidth-1:OutputShift] };
@@ -223,8 +248,9 @@ module a3_mid_output (
   reg signed [WeightedHighWidth-1:0] whi5_q;
   reg signed [AccumulatorLowWidth-1:0] alo5_q;
   reg signed [AccumulatorHighWidth-1:0] ahi5_q;
-  wire signed [AccumulatorLowWidth-1:0] alo5_d = start ? 23'sd4 : tag8_valid_q ? alo5_q + {{6{wlo5_q[16]}}, wlo5_q} : alo5_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi5_d = start ? 22'sd0 : tag8_valid_q ? ahi5_q + {{7{whi5_q[14]}}, whi5_q} : ahi5_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo5_d = tag8_valid_q ? (tag8_first_q ? 23'sd4 : alo5_q) + {{6{wlo5_q[16]}}, wlo5_q} : alo5_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi5_d = tag8_valid_q ? (tag8_first_q ? 22'sd0 : ahi5_q) + {{7{whi5_q[14]}}, whi5_q} : ahi5_q;
   wire signed [AccumulatorWidth-1:0] acc5 = { ahi5_q, 5'd0 } + {{4{alo5_q[22]}}, alo5_q};
   // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
   wire [OutputWidth-1:0] out5 = { acc5[AccumulatorWidth-1], acc5[AccumulatorWidth-1:OutputShift] };
@@ -236,8 +262,9 @@ module a3_mid_output (
   reg signed [WeightedHighWidth-1:0] whi6_q;
   reg signed [AccumulatorLowWidth-1:0] alo6_q;
   reg signed [AccumulatorHighWidth-1:0] ahi6_q;
-  wire signed [AccumulatorLowWidth-1:0] alo6_d = start ? 23'sd4 : tag8_valid_q ? alo6_q + {{6{wlo6_q[16]}}, wlo6_q} : alo6_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi6_d = start ? 22'sd0 : tag8_valid_q ? ahi6_q + {{7{whi6_q[14]}}, whi6_q} : ahi6_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo6_d = tag8_valid_q ? (tag8_first_q ? 23'sd4 : alo6_q) + {{6{wlo6_q[16]}}, wlo6_q} : alo6_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi6_d = tag8_valid_q ? (tag8_first_q ? 22'sd0 : ahi6_q) + {{7{whi6_q[14]}}, whi6_q} : ahi6_q;
   wire signed [AccumulatorWidth-1:0] acc6 = { ahi6_q, 5'd0 } + {{4{alo6_q[22]}}, alo6_q};
   // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
   wire [OutputWidth-1:0] out6 = { acc6[AccumulatorWidth-1], acc6[AccumulatorWidth-1:OutputShift] };
@@ -249,8 +276,9 @@ module a3_mid_output (
   reg signed [WeightedHighWidth-1:0] whi7_q;
   reg signed [AccumulatorLowWidth-1:0] alo7_q;
   reg signed [AccumulatorHighWidth-1:0] ahi7_q;
-  wire signed [AccumulatorLowWidth-1:0] alo7_d = start ? 23'sd4 : tag8_valid_q ? alo7_q + {{6{wlo7_q[16]}}, wlo7_q} : alo7_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi7_d = start ? 22'sd0 : tag8_valid_q ? ahi7_q + {{7{whi7_q[14]}}, whi7_q} : ahi7_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo7_d = tag8_valid_q ? (tag8_first_q ? 23'sd4 : alo7_q) + {{6{wlo7_q[16]}}, wlo7_q} : alo7_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi7_d = tag8_valid_q ? (tag8_first_q ? 22'sd0 : ahi7_q) + {{7{whi7_q[14]}}, whi7_q} : ahi7_q;
   wire signed [AccumulatorWidth-1:0] acc7 = { ahi7_q, 5'd0 } + {{4{alo7_q[22]}}, alo7_q};
   // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
   wire [OutputWidth-1:0] out7 = { acc7[AccumulatorWidth-1], acc7[AccumulatorWidth-1:OutputShift] };
@@ -262,8 +290,9 @@ module a3_mid_output (
   reg signed [WeightedHighWidth-1:0] whi8_q;
   reg signed [AccumulatorLowWidth-1:0] alo8_q;
   reg signed [AccumulatorHighWidth-1:0] ahi8_q;
-  wire signed [AccumulatorLowWidth-1:0] alo8_d = start ? 23'sd4 : tag8_valid_q ? alo8_q + {{6{wlo8_q[16]}}, wlo8_q} : alo8_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi8_d = start ? 22'sd0 : tag8_valid_q ? ahi8_q + {{7{whi8_q[14]}}, whi8_q} : ahi8_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo8_d = tag8_valid_q ? (tag8_first_q ? 23'sd4 : alo8_q) + {{6{wlo8_q[16]}}, wlo8_q} : alo8_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi8_d = tag8_valid_q ? (tag8_first_q ? 22'sd0 : ahi8_q) + {{7{whi8_q[14]}}, whi8_q} : ahi8_q;
   wire signed [AccumulatorWidth-1:0] acc8 = { ahi8_q, 5'd0 } + {{4{alo8_q[22]}}, alo8_q};
   // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
   wire [OutputWidth-1:0] out8 = { acc8[AccumulatorWidth-1], acc8[AccumulatorWidth-1:OutputShift] };
@@ -275,8 +304,9 @@ module a3_mid_output (
   reg signed [WeightedHighWidth-1:0] whi9_q;
   reg signed [AccumulatorLowWidth-1:0] alo9_q;
   reg signed [AccumulatorHighWidth-1:0] ahi9_q;
-  wire signed [AccumulatorLowWidth-1:0] alo9_d = start ? 23'sd4 : tag8_valid_q ? alo9_q + {{6{wlo9_q[16]}}, wlo9_q} : alo9_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi9_d = start ? 22'sd0 : tag8_valid_q ? ahi9_q + {{7{whi9_q[14]}}, whi9_q} : ahi9_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo9_d = tag8_valid_q ? (tag8_first_q ? 23'sd4 : alo9_q) + {{6{wlo9_q[16]}}, wlo9_q} : alo9_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi9_d = tag8_valid_q ? (tag8_first_q ? 22'sd0 : ahi9_q) + {{7{whi9_q[14]}}, whi9_q} : ahi9_q;
   wire signed [AccumulatorWidth-1:0] acc9 = { ahi9_q, 5'd0 } + {{4{alo9_q[22]}}, alo9_q};
   // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
   wire [OutputWidth-1:0] out9 = { acc9[AccumulatorWidth-1], acc9[AccumulatorWidth-1:OutputShift] };
@@ -288,8 +318,9 @@ module a3_mid_output (
   reg signed [WeightedHighWidth-1:0] whi10_q;
   reg signed [AccumulatorLowWidth-1:0] alo10_q;
   reg signed [AccumulatorHighWidth-1:0] ahi10_q;
-  wire signed [AccumulatorLowWidth-1:0] alo10_d = start ? 23'sd4 : tag8_valid_q ? alo10_q + {{6{wlo10_q[16]}}, wlo10_q} : alo10_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi10_d = start ? 22'sd0 : tag8_valid_q ? ahi10_q + {{7{whi10_q[14]}}, whi10_q} : ahi10_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo10_d = tag8_valid_q ? (tag8_first_q ? 23'sd4 : alo10_q) + {{6{wlo10_q[16]}}, wlo10_q} : alo10_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi10_d = tag8_valid_q ? (tag8_first_q ? 22'sd0 : ahi10_q) + {{7{whi10_q[14]}}, whi10_q} : ahi10_q;
   wire signed [AccumulatorWidth-1:0] acc10 = { ahi10_q, 5'd0 } + {{4{alo10_q[22]}}, alo10_q};
   // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
   wire [OutputWidth-1:0] out10 = { acc10[AccumulatorWidth-1], acc10[AccumulatorWidth-1:OutputShift] };
@@ -301,8 +332,9 @@ module a3_mid_output (
   reg signed [WeightedHighWidth-1:0] whi11_q;
   reg signed [AccumulatorLowWidth-1:0] alo11_q;
   reg signed [AccumulatorHighWidth-1:0] ahi11_q;
-  wire signed [AccumulatorLowWidth-1:0] alo11_d = start ? 23'sd4 : tag8_valid_q ? alo11_q + {{6{wlo11_q[16]}}, wlo11_q} : alo11_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi11_d = start ? 22'sd0 : tag8_valid_q ? ahi11_q + {{7{whi11_q[14]}}, whi11_q} : ahi11_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo11_d = tag8_valid_q ? (tag8_first_q ? 23'sd4 : alo11_q) + {{6{wlo11_q[16]}}, wlo11_q} : alo11_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi11_d = tag8_valid_q ? (tag8_first_q ? 22'sd0 : ahi11_q) + {{7{whi11_q[14]}}, whi11_q} : ahi11_q;
   wire signed [AccumulatorWidth-1:0] acc11 = { ahi11_q, 5'd0 } + {{4{alo11_q[22]}}, alo11_q};
   // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
   wire [OutputWidth-1:0] out11 = { acc11[AccumulatorWidth-1], acc11[AccumulatorWidth-1:OutputShift] };
@@ -314,8 +346,9 @@ module a3_mid_output (
   reg signed [WeightedHighWidth-1:0] whi12_q;
   reg signed [AccumulatorLowWidth-1:0] alo12_q;
   reg signed [AccumulatorHighWidth-1:0] ahi12_q;
-  wire signed [AccumulatorLowWidth-1:0] alo12_d = start ? 23'sd4 : tag8_valid_q ? alo12_q + {{6{wlo12_q[16]}}, wlo12_q} : alo12_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi12_d = start ? 22'sd0 : tag8_valid_q ? ahi12_q + {{7{whi12_q[14]}}, whi12_q} : ahi12_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo12_d = tag8_valid_q ? (tag8_first_q ? 23'sd4 : alo12_q) + {{6{wlo12_q[16]}}, wlo12_q} : alo12_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi12_d = tag8_valid_q ? (tag8_first_q ? 22'sd0 : ahi12_q) + {{7{whi12_q[14]}}, whi12_q} : ahi12_q;
   wire signed [AccumulatorWidth-1:0] acc12 = { ahi12_q, 5'd0 } + {{4{alo12_q[22]}}, alo12_q};
   // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
   wire [OutputWidth-1:0] out12 = { acc12[AccumulatorWidth-1], acc12[AccumulatorWidth-1:OutputShift] };
@@ -327,8 +360,9 @@ module a3_mid_output (
   reg signed [WeightedHighWidth-1:0] whi13_q;
   reg signed [AccumulatorLowWidth-1:0] alo13_q;
   reg signed [AccumulatorHighWidth-1:0] ahi13_q;
-  wire signed [AccumulatorLowWidth-1:0] alo13_d = start ? 23'sd4 : tag8_valid_q ? alo13_q + {{6{wlo13_q[16]}}, wlo13_q} : alo13_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi13_d = start ? 22'sd0 : tag8_valid_q ? ahi13_q + {{7{whi13_q[14]}}, whi13_q} : ahi13_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo13_d = tag8_valid_q ? (tag8_first_q ? 23'sd4 : alo13_q) + {{6{wlo13_q[16]}}, wlo13_q} : alo13_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi13_d = tag8_valid_q ? (tag8_first_q ? 22'sd0 : ahi13_q) + {{7{whi13_q[14]}}, whi13_q} : ahi13_q;
   wire signed [AccumulatorWidth-1:0] acc13 = { ahi13_q, 5'd0 } + {{4{alo13_q[22]}}, alo13_q};
   // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
   wire [OutputWidth-1:0] out13 = { acc13[AccumulatorWidth-1], acc13[AccumulatorWidth-1:OutputShift] };
@@ -340,8 +374,9 @@ module a3_mid_output (
   reg signed [WeightedHighWidth-1:0] whi14_q;
   reg signed [AccumulatorLowWidth-1:0] alo14_q;
   reg signed [AccumulatorHighWidth-1:0] ahi14_q;
-  wire signed [AccumulatorLowWidth-1:0] alo14_d = start ? 23'sd4 : tag8_valid_q ? alo14_q + {{6{wlo14_q[16]}}, wlo14_q} : alo14_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi14_d = start ? 22'sd0 : tag8_valid_q ? ahi14_q + {{7{whi14_q[14]}}, whi14_q} : ahi14_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo14_d = tag8_valid_q ? (tag8_first_q ? 23'sd4 : alo14_q) + {{6{wlo14_q[16]}}, wlo14_q} : alo14_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi14_d = tag8_valid_q ? (tag8_first_q ? 22'sd0 : ahi14_q) + {{7{whi14_q[14]}}, whi14_q} : ahi14_q;
   wire signed [AccumulatorWidth-1:0] acc14 = { ahi14_q, 5'd0 } + {{4{alo14_q[22]}}, alo14_q};
   // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
   wire [OutputWidth-1:0] out14 = { acc14[AccumulatorWidth-1], acc14[AccumulatorWidth-1:OutputShift] };
@@ -353,8 +388,9 @@ module a3_mid_output (
   reg signed [WeightedHighWidth-1:0] whi15_q;
   reg signed [AccumulatorLowWidth-1:0] alo15_q;
   reg signed [AccumulatorHighWidth-1:0] ahi15_q;
-  wire signed [AccumulatorLowWidth-1:0] alo15_d = start ? 23'sd4 : tag8_valid_q ? alo15_q + {{6{wlo15_q[16]}}, wlo15_q} : alo15_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi15_d = start ? 22'sd0 : tag8_valid_q ? ahi15_q + {{7{whi15_q[14]}}, whi15_q} : ahi15_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo15_d = tag8_valid_q ? (tag8_first_q ? 23'sd4 : alo15_q) + {{6{wlo15_q[16]}}, wlo15_q} : alo15_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi15_d = tag8_valid_q ? (tag8_first_q ? 22'sd0 : ahi15_q) + {{7{whi15_q[14]}}, whi15_q} : ahi15_q;
   wire signed [AccumulatorWidth-1:0] acc15 = { ahi15_q, 5'd0 } + {{4{alo15_q[22]}}, alo15_q};
   // The low accumulator starts at half an output step, so the output is the sum's top bits: rounded half up.
   wire [OutputWidth-1:0] out15 = { acc15[AccumulatorWidth-1], acc15[AccumulatorWidth-1:OutputShift] };
@@ -363,27 +399,23 @@ module a3_mid_output (
   wire [ResultEntryDataWidth-1:0] result_data;
 
   always @* begin
-    busy_d = busy_q;
     issue_d = issue_q;
+    resv_d = resv_q + {1'b0, start} - {1'b0, push_q};
     cnt_d = cnt_q;
     left_d = left_q;
-    if (start) begin
-      busy_d = 1'b1;
-    end
     if (start | issue_q) begin
       issue_d = !last_issue;
       cnt_d = last_issue ? 7'd0 : cnt_q + 7'd1;
       left_d = (start ? rows : left_q) - 7'd1;
     end
-    if (done) begin
-      busy_d = 1'b0;
-    end
   end
 
   always @(posedge clk_i) begin
     if (rst_i) begin
-      busy_q <= 1'b0;
+      resv_q <= 2'd0;
       push_q <= 1'b0;
+      st_wr_q <= 1'b0;
+      st_rd_q <= 1'b0;
       issue_q <= 1'b0;
       cnt_q <= 7'd0;
       left_q <= 7'd0;
@@ -405,9 +437,24 @@ module a3_mid_output (
       tag7_last_q <= 1'b0;
       tag8_valid_q <= 1'b0;
       tag8_last_q <= 1'b0;
+      tag0_first_q <= 1'b0;
+      tag1_first_q <= 1'b0;
+      tag2_first_q <= 1'b0;
+      tag3_first_q <= 1'b0;
+      tag4_first_q <= 1'b0;
+      tag5_first_q <= 1'b0;
+      tag6_first_q <= 1'b0;
+      tag7_first_q <= 1'b0;
+      tag8_first_q <= 1'b0;
     end else begin
-      busy_q <= busy_d;
+      resv_q <= resv_d;
       push_q <= done;
+      if (start) begin
+        st_wr_q <= !st_wr_q;
+      end
+      if (done) begin
+        st_rd_q <= !st_rd_q;
+      end
       issue_q <= issue_d;
       cnt_q <= cnt_d;
       left_q <= left_d;
@@ -429,19 +476,39 @@ module a3_mid_output (
       tag7_last_q <= tag6_last_q;
       tag8_valid_q <= tag7_valid_q;
       tag8_last_q <= tag7_last_q;
+      tag0_first_q <= start;
+      tag1_first_q <= tag0_first_q;
+      tag2_first_q <= tag1_first_q;
+      tag3_first_q <= tag2_first_q;
+      tag4_first_q <= tag3_first_q;
+      tag5_first_q <= tag4_first_q;
+      tag6_first_q <= tag5_first_q;
+      tag7_first_q <= tag6_first_q;
+      tag8_first_q <= tag7_first_q;
     end
   end
 
   always @(posedge clk_i) begin
     num_q <= rdata_i[ExpEntryExpLsb +: ExpEntryExpWidth];
-    if (start) begin
-      den_q <= expsum;
-    end
+    cur_den_q <= den_now;
+    tag0_den_q <= den_now;
+    den_q <= tag0_den_q;
+    den3_q <= { 1'b0, tag0_den_q, 1'b0 } + { 2'b00, tag0_den_q };
     v_q <= v_rdata_i;
+    if (start & !st_wr_q) begin
+      st0_fallback_q <= fallback;
+      st0_candidates_q <= candidates;
+      st0_kept_q <= rows;
+    end
+    if (start & st_wr_q) begin
+      st1_fallback_q <= fallback;
+      st1_candidates_q <= candidates;
+      st1_kept_q <= rows;
+    end
     if (done) begin
-      res_fallback_q <= fallback;
-      res_candidates_q <= candidates;
-      res_kept_q <= rows;
+      res_fallback_q <= st_rd_q ? st1_fallback_q : st0_fallback_q;
+      res_candidates_q <= st_rd_q ? st1_candidates_q : st0_candidates_q;
+      res_kept_q <= st_rd_q ? st1_kept_q : st0_kept_q;
     end
     tag1_row_q <= tag0_row;
     tag2_row_q <= tag1_row_q;
@@ -516,7 +583,7 @@ module a3_mid_output (
 
   assign re_o = start | issue_q;
   assign raddr_o = cnt_q;
-  assign rd_release_o = done;
+  assign rd_release_o = (start | issue_q) & last_issue;
   // The value row is read so that its register holds it when the weight arrives.
   assign v_re_o = tag5_valid_q;
   assign v_raddr_o = tag5_row_q;
@@ -541,7 +608,7 @@ module a3_mid_output (
   assign result_data[13*OutputWidth +: OutputWidth] = out13;
   assign result_data[14*OutputWidth +: OutputWidth] = out14;
   assign result_data[15*OutputWidth +: OutputWidth] = out15;
-  assign busy_o = busy_q;
+  assign busy_o = issue_q | (resv_q != 2'd0);
 
 endmodule
 

@@ -1,6 +1,7 @@
 a3_mid_sram.v
 a3_mid_fifo.v
 a3_mid_pingpong.v
+a3_mid_ring.v
 a3_mid_exp_hi_rom.v
 a3_mid_exp_lo_rom.v
 a3_mid_divider.v

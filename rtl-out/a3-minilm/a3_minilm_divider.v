@@ -8,15 +8,15 @@
 // Pipelined restoring divider: quo_o = round(num_i * 2^12 / den_i), rounded half up,
 // for num_i <= den_i, 7 cycles after num_i. 14 quotient bits spread over the stages; a
 // stage takes them two at a time (radix 4: 2r - den, 2r - 2 den and 2r - 3 den side by side, the same
-// digits as two restoring steps) and an odd one alone. den_i must hold still from one cycle before the
-// first num_i (3 den is registered) until the last division is out.
+// digits as two restoring steps) and an odd one alone. den_i (and den3_i = 3 den_i, from a register) come
+// with num_i and travel down the stages with it, so that every division may have a divisor of its own.
 module a3_minilm_divider (
   clk_i,
   num_i,
   den_i,
+  den3_i,
   quo_o
 );
-
   localparam integer ExpWidth      = 13;  // numerator e: u13.12
   localparam integer ExpSumWidth   = 20;  // denominator expsum: u20.12
   localparam integer WeightWidth   = 13;  // quotient w: u13.12
@@ -27,18 +27,19 @@ module a3_minilm_divider (
   input  wire                   clk_i;
   input  wire [ExpWidth-1:0]    num_i;
   input  wire [ExpSumWidth-1:0] den_i;
+  input  wire [ShiftedWidth-1:0] den3_i;
   output wire [WeightWidth-1:0] quo_o;
 
-  wire [DiffWidth-1:0] den1_x = { 3'b000, den_i };
-  wire [DiffWidth-1:0] den2_x = { 2'b00, den_i, 1'b0 };
-  reg [ShiftedWidth-1:0] den3_q;
-  wire [DiffWidth-1:0] den3_x = { 1'b0, den3_q };
-
   // ---- stage 0 ----
+  wire [ExpSumWidth-1:0] den_s0 = den_i;
+  wire [ShiftedWidth-1:0] den3_s0 = den3_i;
+  wire [DiffWidth-1:0] den1_x0 = { 3'b000, den_s0 };
+  wire [DiffWidth-1:0] den2_x0 = { 2'b00, den_s0, 1'b0 };
+  wire [DiffWidth-1:0] den3_x0 = { 1'b0, den3_s0 };
   wire [ShiftedWidth-1:0] x_0 = { {{8{1'b0}}, num_i}, 1'b0 };
-  wire [DiffWidth-1:0] d1_0 = { 1'b0, x_0 } - den1_x;
-  wire [DiffWidth-1:0] d2_0 = { 1'b0, x_0 } - den2_x;
-  wire [DiffWidth-1:0] d3_0 = { 1'b0, x_0 } - den3_x;
+  wire [DiffWidth-1:0] d1_0 = { 1'b0, x_0 } - den1_x0;
+  wire [DiffWidth-1:0] d2_0 = { 1'b0, x_0 } - den2_x0;
+  wire [DiffWidth-1:0] d3_0 = { 1'b0, x_0 } - den3_x0;
   wire g1_0 = !d1_0[DiffWidth-1];
   wire g2_0 = !d2_0[DiffWidth-1];
   wire g3_0 = !d3_0[DiffWidth-1];
@@ -53,10 +54,15 @@ module a3_minilm_divider (
   reg [1:0] quo0_q;
 
   // ---- stage 1 ----
+  reg [ExpSumWidth-1:0] den_s1;
+  reg [ShiftedWidth-1:0] den3_s1;
+  wire [DiffWidth-1:0] den1_x1 = { 3'b000, den_s1 };
+  wire [DiffWidth-1:0] den2_x1 = { 2'b00, den_s1, 1'b0 };
+  wire [DiffWidth-1:0] den3_x1 = { 1'b0, den3_s1 };
   wire [ShiftedWidth-1:0] x_2 = { rem0_q, 2'b00 };
-  wire [DiffWidth-1:0] d1_2 = { 1'b0, x_2 } - den1_x;
-  wire [DiffWidth-1:0] d2_2 = { 1'b0, x_2 } - den2_x;
-  wire [DiffWidth-1:0] d3_2 = { 1'b0, x_2 } - den3_x;
+  wire [DiffWidth-1:0] d1_2 = { 1'b0, x_2 } - den1_x1;
+  wire [DiffWidth-1:0] d2_2 = { 1'b0, x_2 } - den2_x1;
+  wire [DiffWidth-1:0] d3_2 = { 1'b0, x_2 } - den3_x1;
   wire g1_2 = !d1_2[DiffWidth-1];
   wire g2_2 = !d2_2[DiffWidth-1];
   wire g3_2 = !d3_2[DiffWidth-1];
@@ -71,10 +77,15 @@ module a3_minilm_divider (
   reg [3:0] quo1_q;
 
   // ---- stage 2 ----
+  reg [ExpSumWidth-1:0] den_s2;
+  reg [ShiftedWidth-1:0] den3_s2;
+  wire [DiffWidth-1:0] den1_x2 = { 3'b000, den_s2 };
+  wire [DiffWidth-1:0] den2_x2 = { 2'b00, den_s2, 1'b0 };
+  wire [DiffWidth-1:0] den3_x2 = { 1'b0, den3_s2 };
   wire [ShiftedWidth-1:0] x_4 = { rem1_q, 2'b00 };
-  wire [DiffWidth-1:0] d1_4 = { 1'b0, x_4 } - den1_x;
-  wire [DiffWidth-1:0] d2_4 = { 1'b0, x_4 } - den2_x;
-  wire [DiffWidth-1:0] d3_4 = { 1'b0, x_4 } - den3_x;
+  wire [DiffWidth-1:0] d1_4 = { 1'b0, x_4 } - den1_x2;
+  wire [DiffWidth-1:0] d2_4 = { 1'b0, x_4 } - den2_x2;
+  wire [DiffWidth-1:0] d3_4 = { 1'b0, x_4 } - den3_x2;
   wire g1_4 = !d1_4[DiffWidth-1];
   wire g2_4 = !d2_4[DiffWidth-1];
   wire g3_4 = !d3_4[DiffWidth-1];
@@ -89,10 +100,15 @@ module a3_minilm_divider (
   reg [5:0] quo2_q;
 
   // ---- stage 3 ----
+  reg [ExpSumWidth-1:0] den_s3;
+  reg [ShiftedWidth-1:0] den3_s3;
+  wire [DiffWidth-1:0] den1_x3 = { 3'b000, den_s3 };
+  wire [DiffWidth-1:0] den2_x3 = { 2'b00, den_s3, 1'b0 };
+  wire [DiffWidth-1:0] den3_x3 = { 1'b0, den3_s3 };
   wire [ShiftedWidth-1:0] x_6 = { rem2_q, 2'b00 };
-  wire [DiffWidth-1:0] d1_6 = { 1'b0, x_6 } - den1_x;
-  wire [DiffWidth-1:0] d2_6 = { 1'b0, x_6 } - den2_x;
-  wire [DiffWidth-1:0] d3_6 = { 1'b0, x_6 } - den3_x;
+  wire [DiffWidth-1:0] d1_6 = { 1'b0, x_6 } - den1_x3;
+  wire [DiffWidth-1:0] d2_6 = { 1'b0, x_6 } - den2_x3;
+  wire [DiffWidth-1:0] d3_6 = { 1'b0, x_6 } - den3_x3;
   wire g1_6 = !d1_6[DiffWidth-1];
   wire g2_6 = !d2_6[DiffWidth-1];
   wire g3_6 = !d3_6[DiffWidth-1];
@@ -107,10 +123,15 @@ module a3_minilm_divider (
   reg [7:0] quo3_q;
 
   // ---- stage 4 ----
+  reg [ExpSumWidth-1:0] den_s4;
+  reg [ShiftedWidth-1:0] den3_s4;
+  wire [DiffWidth-1:0] den1_x4 = { 3'b000, den_s4 };
+  wire [DiffWidth-1:0] den2_x4 = { 2'b00, den_s4, 1'b0 };
+  wire [DiffWidth-1:0] den3_x4 = { 1'b0, den3_s4 };
   wire [ShiftedWidth-1:0] x_8 = { rem3_q, 2'b00 };
-  wire [DiffWidth-1:0] d1_8 = { 1'b0, x_8 } - den1_x;
-  wire [DiffWidth-1:0] d2_8 = { 1'b0, x_8 } - den2_x;
-  wire [DiffWidth-1:0] d3_8 = { 1'b0, x_8 } - den3_x;
+  wire [DiffWidth-1:0] d1_8 = { 1'b0, x_8 } - den1_x4;
+  wire [DiffWidth-1:0] d2_8 = { 1'b0, x_8 } - den2_x4;
+  wire [DiffWidth-1:0] d3_8 = { 1'b0, x_8 } - den3_x4;
   wire g1_8 = !d1_8[DiffWidth-1];
   wire g2_8 = !d2_8[DiffWidth-1];
   wire g3_8 = !d3_8[DiffWidth-1];
@@ -125,10 +146,15 @@ module a3_minilm_divider (
   reg [9:0] quo4_q;
 
   // ---- stage 5 ----
+  reg [ExpSumWidth-1:0] den_s5;
+  reg [ShiftedWidth-1:0] den3_s5;
+  wire [DiffWidth-1:0] den1_x5 = { 3'b000, den_s5 };
+  wire [DiffWidth-1:0] den2_x5 = { 2'b00, den_s5, 1'b0 };
+  wire [DiffWidth-1:0] den3_x5 = { 1'b0, den3_s5 };
   wire [ShiftedWidth-1:0] x_10 = { rem4_q, 2'b00 };
-  wire [DiffWidth-1:0] d1_10 = { 1'b0, x_10 } - den1_x;
-  wire [DiffWidth-1:0] d2_10 = { 1'b0, x_10 } - den2_x;
-  wire [DiffWidth-1:0] d3_10 = { 1'b0, x_10 } - den3_x;
+  wire [DiffWidth-1:0] d1_10 = { 1'b0, x_10 } - den1_x5;
+  wire [DiffWidth-1:0] d2_10 = { 1'b0, x_10 } - den2_x5;
+  wire [DiffWidth-1:0] d3_10 = { 1'b0, x_10 } - den3_x5;
   wire g1_10 = !d1_10[DiffWidth-1];
   wire g2_10 = !d2_10[DiffWidth-1];
   wire g3_10 = !d3_10[DiffWidth-1];
@@ -143,10 +169,15 @@ module a3_minilm_divider (
   reg [11:0] quo5_q;
 
   // ---- stage 6 ----
+  reg [ExpSumWidth-1:0] den_s6;
+  reg [ShiftedWidth-1:0] den3_s6;
+  wire [DiffWidth-1:0] den1_x6 = { 3'b000, den_s6 };
+  wire [DiffWidth-1:0] den2_x6 = { 2'b00, den_s6, 1'b0 };
+  wire [DiffWidth-1:0] den3_x6 = { 1'b0, den3_s6 };
   wire [ShiftedWidth-1:0] x_12 = { rem5_q, 2'b00 };
-  wire [DiffWidth-1:0] d1_12 = { 1'b0, x_12 } - den1_x;
-  wire [DiffWidth-1:0] d2_12 = { 1'b0, x_12 } - den2_x;
-  wire [DiffWidth-1:0] d3_12 = { 1'b0, x_12 } - den3_x;
+  wire [DiffWidth-1:0] d1_12 = { 1'b0, x_12 } - den1_x6;
+  wire [DiffWidth-1:0] d2_12 = { 1'b0, x_12 } - den2_x6;
+  wire [DiffWidth-1:0] d3_12 = { 1'b0, x_12 } - den3_x6;
   wire g1_12 = !d1_12[DiffWidth-1];
   wire g2_12 = !d2_12[DiffWidth-1];
   wire g3_12 = !d3_12[DiffWidth-1];
@@ -158,17 +189,28 @@ module a3_minilm_divider (
   reg [WeightWidth-1:0] weight_q;
 
   always @(posedge clk_i) begin
-    den3_q <= { 1'b0, den_i, 1'b0 } + { 2'b00, den_i };
+    den_s1 <= den_s0;
+    den3_s1 <= den3_s0;
     rem0_q <= r0;
     quo0_q <= q0;
+    den_s2 <= den_s1;
+    den3_s2 <= den3_s1;
     rem1_q <= r2;
     quo1_q <= q2;
+    den_s3 <= den_s2;
+    den3_s3 <= den3_s2;
     rem2_q <= r4;
     quo2_q <= q4;
+    den_s4 <= den_s3;
+    den3_s4 <= den3_s3;
     rem3_q <= r6;
     quo3_q <= q6;
+    den_s5 <= den_s4;
+    den3_s5 <= den3_s4;
     rem4_q <= r8;
     quo4_q <= q8;
+    den_s6 <= den_s5;
+    den3_s6 <= den3_s5;
     rem5_q <= r10;
     quo5_q <= q10;
     weight_q <= weight_d;

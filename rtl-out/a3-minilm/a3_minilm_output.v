@@ -83,37 +83,48 @@ module a3_minilm_output (
   output wire                        busy_o;
 
   // ---- control ----
-  reg busy_q, busy_d;
   reg issue_q, issue_d;
+  // Results reserved in the result queue and not pushed: the query being read and those draining.
+  reg [1:0] resv_q, resv_d;
   reg [RowIdWidth-1:0] cnt_q, cnt_d;
   reg [RowCountWidth-1:0] left_q, left_d;
 
   reg tag0_valid_q;
   reg tag0_last_q;
+  reg tag0_first_q;
   reg tag1_valid_q;
   reg tag1_last_q;
+  reg tag1_first_q;
   reg [RowIdWidth-1:0] tag1_row_q;
   reg tag2_valid_q;
   reg tag2_last_q;
+  reg tag2_first_q;
   reg [RowIdWidth-1:0] tag2_row_q;
   reg tag3_valid_q;
   reg tag3_last_q;
+  reg tag3_first_q;
   reg [RowIdWidth-1:0] tag3_row_q;
   reg tag4_valid_q;
   reg tag4_last_q;
+  reg tag4_first_q;
   reg [RowIdWidth-1:0] tag4_row_q;
   reg tag5_valid_q;
   reg tag5_last_q;
+  reg tag5_first_q;
   reg [RowIdWidth-1:0] tag5_row_q;
   reg tag6_valid_q;
   reg tag6_last_q;
+  reg tag6_first_q;
   reg [RowIdWidth-1:0] tag6_row_q;
   reg tag7_valid_q;
   reg tag7_last_q;
+  reg tag7_first_q;
   reg tag8_valid_q;
   reg tag8_last_q;
+  reg tag8_first_q;
   reg tag9_valid_q;
   reg tag9_last_q;
+  reg tag9_first_q;
 
   // The query's metadata; the stage weighs the K kept rows.
   wire [ExpMetaExpSumWidth-1:0] expsum = rd_meta_i[ExpMetaExpSumLsb +: ExpMetaExpSumWidth];
@@ -121,22 +132,31 @@ module a3_minilm_output (
   wire [ExpMetaCandidatesWidth-1:0] candidates = rd_meta_i[ExpMetaCandidatesLsb +: ExpMetaCandidatesWidth];
   wire fallback = rd_meta_i[ExpMetaFallbackLsb];
   // The result is pushed the cycle after the last accumulation (push_q), from the accumulator registers
-  // and the query's statistics registered at its done; the stage is free from that cycle on, and starts
-  // the next query then if the result queue has room for both results.
+  // and the query's statistics registered at its done. The stage takes the next query the cycle after its
+  // last read, while this one drains, if the result queue has room for every result reserved (at most two).
   reg push_q;
-  wire start = !busy_q & rd_full_i & (push_q ? res_spare_i : res_space_i);
+  wire start = !issue_q & rd_full_i & (resv_q == 2'd0 ? res_space_i : resv_q == 2'd1 ? res_spare_i : 1'b0);
   // The first row is read in the cycle the stage accepts the query; cnt_q is 0 whenever no read is under way.
   wire last_issue = start ? (rows == 8'd1) : (issue_q & (left_q == 8'd1));
   wire done = tag9_valid_q & tag9_last_q;
   reg res_fallback_q;
   reg [ExpMetaCandidatesWidth-1:0] res_candidates_q;
   reg [ExpMetaKeptWidth-1:0] res_kept_q;
+  // The statistics of the (at most two) queries between their start and their done, in order.
+  reg st0_fallback_q, st1_fallback_q;
+  reg [ExpMetaCandidatesWidth-1:0] st0_candidates_q, st1_candidates_q;
+  reg [ExpMetaKeptWidth-1:0] st0_kept_q, st1_kept_q;
+  reg st_wr_q, st_rd_q;
 
-  // ---- tag0 -> tag1: e registered out of the memory; expsum registered when the stage accepts the
-  // query, so that the divider starts at flip-flops, not at the buffers' bank selects ----
+  // ---- tag0 -> tag1: e registered out of the memory; the query's expsum registered with each row (taken when
+  // the stage accepts the query), and 3 expsum, so that the divider starts at flip-flops ----
   wire [ExpEntryRowIdWidth-1:0] tag0_row = rdata_i[ExpEntryRowIdLsb +: ExpEntryRowIdWidth];
   reg [ExpEntryExpWidth-1:0] num_q;
+  reg [ExpMetaExpSumWidth-1:0] cur_den_q;
+  wire [ExpMetaExpSumWidth-1:0] den_now = start ? expsum : cur_den_q;
+  reg [ExpMetaExpSumWidth-1:0] tag0_den_q;
   reg [ExpMetaExpSumWidth-1:0] den_q;
+  reg [ExpMetaExpSumWidth+1:0] den3_q;
 
   // ---- tag1 -> tagtag8: weight = e / expsum ----
   wire [WeightWidth-1:0] weight;
@@ -145,6 +165,7 @@ module a3_minilm_output (
     .clk_i (clk_i),
     .num_i (num_q),
     .den_i (den_q),
+    .den3_i (den3_q),
     .quo_o (weight)
   );
 
@@ -160,8 +181,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi0_q;
   reg signed [AccumulatorLowWidth-1:0] alo0_q;
   reg signed [AccumulatorHighWidth-1:0] ahi0_q;
-  wire signed [AccumulatorLowWidth-1:0] alo0_d = start ? 26'sd0 : tag9_valid_q ? alo0_q + {{6{wlo0_q[19]}}, wlo0_q} : alo0_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi0_d = start ? 25'sd0 : tag9_valid_q ? ahi0_q + {{7{whi0_q[17]}}, whi0_q} : ahi0_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo0_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo0_q) + {{6{wlo0_q[19]}}, wlo0_q} : alo0_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi0_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi0_q) + {{7{whi0_q[17]}}, whi0_q} : ahi0_q;
   wire signed [AccumulatorWidth-1:0] acc0 = { ahi0_q, 6'd0 } + {{5{alo0_q[25]}}, alo0_q};
   wire [OutputWidth-1:0] out0 = acc0;
   wire [ElementWidth-1:0] v1 = v_q[1*ElementWidth +: ElementWidth];
@@ -171,8 +193,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi1_q;
   reg signed [AccumulatorLowWidth-1:0] alo1_q;
   reg signed [AccumulatorHighWidth-1:0] ahi1_q;
-  wire signed [AccumulatorLowWidth-1:0] alo1_d = start ? 26'sd0 : tag9_valid_q ? alo1_q + {{6{wlo1_q[19]}}, wlo1_q} : alo1_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi1_d = start ? 25'sd0 : tag9_valid_q ? ahi1_q + {{7{whi1_q[17]}}, whi1_q} : ahi1_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo1_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo1_q) + {{6{wlo1_q[19]}}, wlo1_q} : alo1_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi1_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi1_q) + {{7{whi1_q[17]}}, whi1_q} : ahi1_q;
   wire signed [AccumulatorWidth-1:0] acc1 = { ahi1_q, 6'd0 } + {{5{alo1_q[25]}}, alo1_q};
   wire [OutputWidth-1:0] out1 = acc1;
   wire [ElementWidth-1:0] v2 = v_q[2*ElementWidth +: ElementWidth];
@@ -182,8 +205,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi2_q;
   reg signed [AccumulatorLowWidth-1:0] alo2_q;
   reg signed [AccumulatorHighWidth-1:0] ahi2_q;
-  wire signed [AccumulatorLowWidth-1:0] alo2_d = start ? 26'sd0 : tag9_valid_q ? alo2_q + {{6{wlo2_q[19]}}, wlo2_q} : alo2_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi2_d = start ? 25'sd0 : tag9_valid_q ? ahi2_q + {{7{whi2_q[17]}}, whi2_q} : ahi2_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo2_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo2_q) + {{6{wlo2_q[19]}}, wlo2_q} : alo2_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi2_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi2_q) + {{7{whi2_q[17]}}, whi2_q} : ahi2_q;
   wire signed [AccumulatorWidth-1:0] acc2 = { ahi2_q, 6'd0 } + {{5{alo2_q[25]}}, alo2_q};
   wire [OutputWidth-1:0] out2 = acc2;
   wire [ElementWidth-1:0] v3 = v_q[3*ElementWidth +: ElementWidth];
@@ -193,8 +217,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi3_q;
   reg signed [AccumulatorLowWidth-1:0] alo3_q;
   reg signed [AccumulatorHighWidth-1:0] ahi3_q;
-  wire signed [AccumulatorLowWidth-1:0] alo3_d = start ? 26'sd0 : tag9_valid_q ? alo3_q + {{6{wlo3_q[19]}}, wlo3_q} : alo3_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi3_d = start ? 25'sd0 : tag9_valid_q ? ahi3_q + {{7{whi3_q[17]}}, whi3_q} : ahi3_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo3_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo3_q) + {{6{wlo3_q[19]}}, wlo3_q} : alo3_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi3_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi3_q) + {{7{whi3_q[17]}}, whi3_q} : ahi3_q;
   wire signed [AccumulatorWidth-1:0] acc3 = { ahi3_q, 6'd0 } + {{5{alo3_q[25]}}, alo3_q};
   wire [OutputWidth-1:0] out3 = acc3;
   wire [ElementWidth-1:0] v4 = v_q[4*ElementWidth +: ElementWidth];
@@ -204,8 +229,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi4_q;
   reg signed [AccumulatorLowWidth-1:0] alo4_q;
   reg signed [AccumulatorHighWidth-1:0] ahi4_q;
-  wire signed [AccumulatorLowWidth-1:0] alo4_d = start ? 26'sd0 : tag9_valid_q ? alo4_q + {{6{wlo4_q[19]}}, wlo4_q} : alo4_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi4_d = start ? 25'sd0 : tag9_valid_q ? ahi4_q + {{7{whi4_q[17]}}, whi4_q} : ahi4_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo4_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo4_q) + {{6{wlo4_q[19]}}, wlo4_q} : alo4_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi4_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi4_q) + {{7{whi4_q[17]}}, whi4_q} : ahi4_q;
   wire signed [AccumulatorWidth-1:0] acc4 = { ahi4_q, 6'd0 } + {{5{alo4_q[25]}}, alo4_q};
   wire [OutputWidth-1:0] out4 = acc4;
   wire [ElementWidth-1:0] v5 = v_q[5*ElementWidth +: ElementWidth];
@@ -215,8 +241,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi5_q;
   reg signed [AccumulatorLowWidth-1:0] alo5_q;
   reg signed [AccumulatorHighWidth-1:0] ahi5_q;
-  wire signed [AccumulatorLowWidth-1:0] alo5_d = start ? 26'sd0 : tag9_valid_q ? alo5_q + {{6{wlo5_q[19]}}, wlo5_q} : alo5_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi5_d = start ? 25'sd0 : tag9_valid_q ? ahi5_q + {{7{whi5_q[17]}}, whi5_q} : ahi5_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo5_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo5_q) + {{6{wlo5_q[19]}}, wlo5_q} : alo5_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi5_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi5_q) + {{7{whi5_q[17]}}, whi5_q} : ahi5_q;
   wire signed [AccumulatorWidth-1:0] acc5 = { ahi5_q, 6'd0 } + {{5{alo5_q[25]}}, alo5_q};
   wire [OutputWidth-1:0] out5 = acc5;
   wire [ElementWidth-1:0] v6 = v_q[6*ElementWidth +: ElementWidth];
@@ -226,8 +253,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi6_q;
   reg signed [AccumulatorLowWidth-1:0] alo6_q;
   reg signed [AccumulatorHighWidth-1:0] ahi6_q;
-  wire signed [AccumulatorLowWidth-1:0] alo6_d = start ? 26'sd0 : tag9_valid_q ? alo6_q + {{6{wlo6_q[19]}}, wlo6_q} : alo6_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi6_d = start ? 25'sd0 : tag9_valid_q ? ahi6_q + {{7{whi6_q[17]}}, whi6_q} : ahi6_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo6_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo6_q) + {{6{wlo6_q[19]}}, wlo6_q} : alo6_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi6_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi6_q) + {{7{whi6_q[17]}}, whi6_q} : ahi6_q;
   wire signed [AccumulatorWidth-1:0] acc6 = { ahi6_q, 6'd0 } + {{5{alo6_q[25]}}, alo6_q};
   wire [OutputWidth-1:0] out6 = acc6;
   wire [ElementWidth-1:0] v7 = v_q[7*ElementWidth +: ElementWidth];
@@ -237,8 +265,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi7_q;
   reg signed [AccumulatorLowWidth-1:0] alo7_q;
   reg signed [AccumulatorHighWidth-1:0] ahi7_q;
-  wire signed [AccumulatorLowWidth-1:0] alo7_d = start ? 26'sd0 : tag9_valid_q ? alo7_q + {{6{wlo7_q[19]}}, wlo7_q} : alo7_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi7_d = start ? 25'sd0 : tag9_valid_q ? ahi7_q + {{7{whi7_q[17]}}, whi7_q} : ahi7_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo7_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo7_q) + {{6{wlo7_q[19]}}, wlo7_q} : alo7_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi7_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi7_q) + {{7{whi7_q[17]}}, whi7_q} : ahi7_q;
   wire signed [AccumulatorWidth-1:0] acc7 = { ahi7_q, 6'd0 } + {{5{alo7_q[25]}}, alo7_q};
   wire [OutputWidth-1:0] out7 = acc7;
   wire [ElementWidth-1:0] v8 = v_q[8*ElementWidth +: ElementWidth];
@@ -248,8 +277,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi8_q;
   reg signed [AccumulatorLowWidth-1:0] alo8_q;
   reg signed [AccumulatorHighWidth-1:0] ahi8_q;
-  wire signed [AccumulatorLowWidth-1:0] alo8_d = start ? 26'sd0 : tag9_valid_q ? alo8_q + {{6{wlo8_q[19]}}, wlo8_q} : alo8_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi8_d = start ? 25'sd0 : tag9_valid_q ? ahi8_q + {{7{whi8_q[17]}}, whi8_q} : ahi8_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo8_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo8_q) + {{6{wlo8_q[19]}}, wlo8_q} : alo8_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi8_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi8_q) + {{7{whi8_q[17]}}, whi8_q} : ahi8_q;
   wire signed [AccumulatorWidth-1:0] acc8 = { ahi8_q, 6'd0 } + {{5{alo8_q[25]}}, alo8_q};
   wire [OutputWidth-1:0] out8 = acc8;
   wire [ElementWidth-1:0] v9 = v_q[9*ElementWidth +: ElementWidth];
@@ -259,8 +289,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi9_q;
   reg signed [AccumulatorLowWidth-1:0] alo9_q;
   reg signed [AccumulatorHighWidth-1:0] ahi9_q;
-  wire signed [AccumulatorLowWidth-1:0] alo9_d = start ? 26'sd0 : tag9_valid_q ? alo9_q + {{6{wlo9_q[19]}}, wlo9_q} : alo9_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi9_d = start ? 25'sd0 : tag9_valid_q ? ahi9_q + {{7{whi9_q[17]}}, whi9_q} : ahi9_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo9_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo9_q) + {{6{wlo9_q[19]}}, wlo9_q} : alo9_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi9_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi9_q) + {{7{whi9_q[17]}}, whi9_q} : ahi9_q;
   wire signed [AccumulatorWidth-1:0] acc9 = { ahi9_q, 6'd0 } + {{5{alo9_q[25]}}, alo9_q};
   wire [OutputWidth-1:0] out9 = acc9;
   wire [ElementWidth-1:0] v10 = v_q[10*ElementWidth +: ElementWidth];
@@ -270,8 +301,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi10_q;
   reg signed [AccumulatorLowWidth-1:0] alo10_q;
   reg signed [AccumulatorHighWidth-1:0] ahi10_q;
-  wire signed [AccumulatorLowWidth-1:0] alo10_d = start ? 26'sd0 : tag9_valid_q ? alo10_q + {{6{wlo10_q[19]}}, wlo10_q} : alo10_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi10_d = start ? 25'sd0 : tag9_valid_q ? ahi10_q + {{7{whi10_q[17]}}, whi10_q} : ahi10_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo10_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo10_q) + {{6{wlo10_q[19]}}, wlo10_q} : alo10_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi10_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi10_q) + {{7{whi10_q[17]}}, whi10_q} : ahi10_q;
   wire signed [AccumulatorWidth-1:0] acc10 = { ahi10_q, 6'd0 } + {{5{alo10_q[25]}}, alo10_q};
   wire [OutputWidth-1:0] out10 = acc10;
   wire [ElementWidth-1:0] v11 = v_q[11*ElementWidth +: ElementWidth];
@@ -281,8 +313,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi11_q;
   reg signed [AccumulatorLowWidth-1:0] alo11_q;
   reg signed [AccumulatorHighWidth-1:0] ahi11_q;
-  wire signed [AccumulatorLowWidth-1:0] alo11_d = start ? 26'sd0 : tag9_valid_q ? alo11_q + {{6{wlo11_q[19]}}, wlo11_q} : alo11_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi11_d = start ? 25'sd0 : tag9_valid_q ? ahi11_q + {{7{whi11_q[17]}}, whi11_q} : ahi11_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo11_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo11_q) + {{6{wlo11_q[19]}}, wlo11_q} : alo11_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi11_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi11_q) + {{7{whi11_q[17]}}, whi11_q} : ahi11_q;
   wire signed [AccumulatorWidth-1:0] acc11 = { ahi11_q, 6'd0 } + {{5{alo11_q[25]}}, alo11_q};
   wire [OutputWidth-1:0] out11 = acc11;
   wire [ElementWidth-1:0] v12 = v_q[12*ElementWidth +: ElementWidth];
@@ -292,8 +325,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi12_q;
   reg signed [AccumulatorLowWidth-1:0] alo12_q;
   reg signed [AccumulatorHighWidth-1:0] ahi12_q;
-  wire signed [AccumulatorLowWidth-1:0] alo12_d = start ? 26'sd0 : tag9_valid_q ? alo12_q + {{6{wlo12_q[19]}}, wlo12_q} : alo12_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi12_d = start ? 25'sd0 : tag9_valid_q ? ahi12_q + {{7{whi12_q[17]}}, whi12_q} : ahi12_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo12_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo12_q) + {{6{wlo12_q[19]}}, wlo12_q} : alo12_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi12_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi12_q) + {{7{whi12_q[17]}}, whi12_q} : ahi12_q;
   wire signed [AccumulatorWidth-1:0] acc12 = { ahi12_q, 6'd0 } + {{5{alo12_q[25]}}, alo12_q};
   wire [OutputWidth-1:0] out12 = acc12;
   wire [ElementWidth-1:0] v13 = v_q[13*ElementWidth +: ElementWidth];
@@ -303,8 +337,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi13_q;
   reg signed [AccumulatorLowWidth-1:0] alo13_q;
   reg signed [AccumulatorHighWidth-1:0] ahi13_q;
-  wire signed [AccumulatorLowWidth-1:0] alo13_d = start ? 26'sd0 : tag9_valid_q ? alo13_q + {{6{wlo13_q[19]}}, wlo13_q} : alo13_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi13_d = start ? 25'sd0 : tag9_valid_q ? ahi13_q + {{7{whi13_q[17]}}, whi13_q} : ahi13_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo13_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo13_q) + {{6{wlo13_q[19]}}, wlo13_q} : alo13_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi13_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi13_q) + {{7{whi13_q[17]}}, whi13_q} : ahi13_q;
   wire signed [AccumulatorWidth-1:0] acc13 = { ahi13_q, 6'd0 } + {{5{alo13_q[25]}}, alo13_q};
   wire [OutputWidth-1:0] out13 = acc13;
   wire [ElementWidth-1:0] v14 = v_q[14*ElementWidth +: ElementWidth];
@@ -314,8 +349,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi14_q;
   reg signed [AccumulatorLowWidth-1:0] alo14_q;
   reg signed [AccumulatorHighWidth-1:0] ahi14_q;
-  wire signed [AccumulatorLowWidth-1:0] alo14_d = start ? 26'sd0 : tag9_valid_q ? alo14_q + {{6{wlo14_q[19]}}, wlo14_q} : alo14_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi14_d = start ? 25'sd0 : tag9_valid_q ? ahi14_q + {{7{whi14_q[17]}}, whi14_q} : ahi14_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo14_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo14_q) + {{6{wlo14_q[19]}}, wlo14_q} : alo14_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi14_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi14_q) + {{7{whi14_q[17]}}, whi14_q} : ahi14_q;
   wire signed [AccumulatorWidth-1:0] acc14 = { ahi14_q, 6'd0 } + {{5{alo14_q[25]}}, alo14_q};
   wire [OutputWidth-1:0] out14 = acc14;
   wire [ElementWidth-1:0] v15 = v_q[15*ElementWidth +: ElementWidth];
@@ -325,8 +361,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi15_q;
   reg signed [AccumulatorLowWidth-1:0] alo15_q;
   reg signed [AccumulatorHighWidth-1:0] ahi15_q;
-  wire signed [AccumulatorLowWidth-1:0] alo15_d = start ? 26'sd0 : tag9_valid_q ? alo15_q + {{6{wlo15_q[19]}}, wlo15_q} : alo15_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi15_d = start ? 25'sd0 : tag9_valid_q ? ahi15_q + {{7{whi15_q[17]}}, whi15_q} : ahi15_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo15_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo15_q) + {{6{wlo15_q[19]}}, wlo15_q} : alo15_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi15_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi15_q) + {{7{whi15_q[17]}}, whi15_q} : ahi15_q;
   wire signed [AccumulatorWidth-1:0] acc15 = { ahi15_q, 6'd0 } + {{5{alo15_q[25]}}, alo15_q};
   wire [OutputWidth-1:0] out15 = acc15;
   wire [ElementWidth-1:0] v16 = v_q[16*ElementWidth +: ElementWidth];
@@ -336,8 +373,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi16_q;
   reg signed [AccumulatorLowWidth-1:0] alo16_q;
   reg signed [AccumulatorHighWidth-1:0] ahi16_q;
-  wire signed [AccumulatorLowWidth-1:0] alo16_d = start ? 26'sd0 : tag9_valid_q ? alo16_q + {{6{wlo16_q[19]}}, wlo16_q} : alo16_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi16_d = start ? 25'sd0 : tag9_valid_q ? ahi16_q + {{7{whi16_q[17]}}, whi16_q} : ahi16_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo16_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo16_q) + {{6{wlo16_q[19]}}, wlo16_q} : alo16_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi16_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi16_q) + {{7{whi16_q[17]}}, whi16_q} : ahi16_q;
   wire signed [AccumulatorWidth-1:0] acc16 = { ahi16_q, 6'd0 } + {{5{alo16_q[25]}}, alo16_q};
   wire [OutputWidth-1:0] out16 = acc16;
   wire [ElementWidth-1:0] v17 = v_q[17*ElementWidth +: ElementWidth];
@@ -347,8 +385,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi17_q;
   reg signed [AccumulatorLowWidth-1:0] alo17_q;
   reg signed [AccumulatorHighWidth-1:0] ahi17_q;
-  wire signed [AccumulatorLowWidth-1:0] alo17_d = start ? 26'sd0 : tag9_valid_q ? alo17_q + {{6{wlo17_q[19]}}, wlo17_q} : alo17_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi17_d = start ? 25'sd0 : tag9_valid_q ? ahi17_q + {{7{whi17_q[17]}}, whi17_q} : ahi17_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo17_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo17_q) + {{6{wlo17_q[19]}}, wlo17_q} : alo17_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi17_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi17_q) + {{7{whi17_q[17]}}, whi17_q} : ahi17_q;
   wire signed [AccumulatorWidth-1:0] acc17 = { ahi17_q, 6'd0 } + {{5{alo17_q[25]}}, alo17_q};
   wire [OutputWidth-1:0] out17 = acc17;
   wire [ElementWidth-1:0] v18 = v_q[18*ElementWidth +: ElementWidth];
@@ -358,8 +397,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi18_q;
   reg signed [AccumulatorLowWidth-1:0] alo18_q;
   reg signed [AccumulatorHighWidth-1:0] ahi18_q;
-  wire signed [AccumulatorLowWidth-1:0] alo18_d = start ? 26'sd0 : tag9_valid_q ? alo18_q + {{6{wlo18_q[19]}}, wlo18_q} : alo18_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi18_d = start ? 25'sd0 : tag9_valid_q ? ahi18_q + {{7{whi18_q[17]}}, whi18_q} : ahi18_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo18_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo18_q) + {{6{wlo18_q[19]}}, wlo18_q} : alo18_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi18_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi18_q) + {{7{whi18_q[17]}}, whi18_q} : ahi18_q;
   wire signed [AccumulatorWidth-1:0] acc18 = { ahi18_q, 6'd0 } + {{5{alo18_q[25]}}, alo18_q};
   wire [OutputWidth-1:0] out18 = acc18;
   wire [ElementWidth-1:0] v19 = v_q[19*ElementWidth +: ElementWidth];
@@ -369,8 +409,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi19_q;
   reg signed [AccumulatorLowWidth-1:0] alo19_q;
   reg signed [AccumulatorHighWidth-1:0] ahi19_q;
-  wire signed [AccumulatorLowWidth-1:0] alo19_d = start ? 26'sd0 : tag9_valid_q ? alo19_q + {{6{wlo19_q[19]}}, wlo19_q} : alo19_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi19_d = start ? 25'sd0 : tag9_valid_q ? ahi19_q + {{7{whi19_q[17]}}, whi19_q} : ahi19_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo19_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo19_q) + {{6{wlo19_q[19]}}, wlo19_q} : alo19_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi19_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi19_q) + {{7{whi19_q[17]}}, whi19_q} : ahi19_q;
   wire signed [AccumulatorWidth-1:0] acc19 = { ahi19_q, 6'd0 } + {{5{alo19_q[25]}}, alo19_q};
   wire [OutputWidth-1:0] out19 = acc19;
   wire [ElementWidth-1:0] v20 = v_q[20*ElementWidth +: ElementWidth];
@@ -380,8 +421,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi20_q;
   reg signed [AccumulatorLowWidth-1:0] alo20_q;
   reg signed [AccumulatorHighWidth-1:0] ahi20_q;
-  wire signed [AccumulatorLowWidth-1:0] alo20_d = start ? 26'sd0 : tag9_valid_q ? alo20_q + {{6{wlo20_q[19]}}, wlo20_q} : alo20_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi20_d = start ? 25'sd0 : tag9_valid_q ? ahi20_q + {{7{whi20_q[17]}}, whi20_q} : ahi20_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo20_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo20_q) + {{6{wlo20_q[19]}}, wlo20_q} : alo20_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi20_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi20_q) + {{7{whi20_q[17]}}, whi20_q} : ahi20_q;
   wire signed [AccumulatorWidth-1:0] acc20 = { ahi20_q, 6'd0 } + {{5{alo20_q[25]}}, alo20_q};
   wire [OutputWidth-1:0] out20 = acc20;
   wire [ElementWidth-1:0] v21 = v_q[21*ElementWidth +: ElementWidth];
@@ -391,8 +433,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi21_q;
   reg signed [AccumulatorLowWidth-1:0] alo21_q;
   reg signed [AccumulatorHighWidth-1:0] ahi21_q;
-  wire signed [AccumulatorLowWidth-1:0] alo21_d = start ? 26'sd0 : tag9_valid_q ? alo21_q + {{6{wlo21_q[19]}}, wlo21_q} : alo21_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi21_d = start ? 25'sd0 : tag9_valid_q ? ahi21_q + {{7{whi21_q[17]}}, whi21_q} : ahi21_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo21_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo21_q) + {{6{wlo21_q[19]}}, wlo21_q} : alo21_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi21_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi21_q) + {{7{whi21_q[17]}}, whi21_q} : ahi21_q;
   wire signed [AccumulatorWidth-1:0] acc21 = { ahi21_q, 6'd0 } + {{5{alo21_q[25]}}, alo21_q};
   wire [OutputWidth-1:0] out21 = acc21;
   wire [ElementWidth-1:0] v22 = v_q[22*ElementWidth +: ElementWidth];
@@ -402,8 +445,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi22_q;
   reg signed [AccumulatorLowWidth-1:0] alo22_q;
   reg signed [AccumulatorHighWidth-1:0] ahi22_q;
-  wire signed [AccumulatorLowWidth-1:0] alo22_d = start ? 26'sd0 : tag9_valid_q ? alo22_q + {{6{wlo22_q[19]}}, wlo22_q} : alo22_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi22_d = start ? 25'sd0 : tag9_valid_q ? ahi22_q + {{7{whi22_q[17]}}, whi22_q} : ahi22_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo22_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo22_q) + {{6{wlo22_q[19]}}, wlo22_q} : alo22_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi22_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi22_q) + {{7{whi22_q[17]}}, whi22_q} : ahi22_q;
   wire signed [AccumulatorWidth-1:0] acc22 = { ahi22_q, 6'd0 } + {{5{alo22_q[25]}}, alo22_q};
   wire [OutputWidth-1:0] out22 = acc22;
   wire [ElementWidth-1:0] v23 = v_q[23*ElementWidth +: ElementWidth];
@@ -413,8 +457,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi23_q;
   reg signed [AccumulatorLowWidth-1:0] alo23_q;
   reg signed [AccumulatorHighWidth-1:0] ahi23_q;
-  wire signed [AccumulatorLowWidth-1:0] alo23_d = start ? 26'sd0 : tag9_valid_q ? alo23_q + {{6{wlo23_q[19]}}, wlo23_q} : alo23_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi23_d = start ? 25'sd0 : tag9_valid_q ? ahi23_q + {{7{whi23_q[17]}}, whi23_q} : ahi23_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo23_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo23_q) + {{6{wlo23_q[19]}}, wlo23_q} : alo23_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi23_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi23_q) + {{7{whi23_q[17]}}, whi23_q} : ahi23_q;
   wire signed [AccumulatorWidth-1:0] acc23 = { ahi23_q, 6'd0 } + {{5{alo23_q[25]}}, alo23_q};
   wire [OutputWidth-1:0] out23 = acc23;
   wire [ElementWidth-1:0] v24 = v_q[24*ElementWidth +: ElementWidth];
@@ -424,8 +469,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi24_q;
   reg signed [AccumulatorLowWidth-1:0] alo24_q;
   reg signed [AccumulatorHighWidth-1:0] ahi24_q;
-  wire signed [AccumulatorLowWidth-1:0] alo24_d = start ? 26'sd0 : tag9_valid_q ? alo24_q + {{6{wlo24_q[19]}}, wlo24_q} : alo24_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi24_d = start ? 25'sd0 : tag9_valid_q ? ahi24_q + {{7{whi24_q[17]}}, whi24_q} : ahi24_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo24_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo24_q) + {{6{wlo24_q[19]}}, wlo24_q} : alo24_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi24_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi24_q) + {{7{whi24_q[17]}}, whi24_q} : ahi24_q;
   wire signed [AccumulatorWidth-1:0] acc24 = { ahi24_q, 6'd0 } + {{5{alo24_q[25]}}, alo24_q};
   wire [OutputWidth-1:0] out24 = acc24;
   wire [ElementWidth-1:0] v25 = v_q[25*ElementWidth +: ElementWidth];
@@ -435,8 +481,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi25_q;
   reg signed [AccumulatorLowWidth-1:0] alo25_q;
   reg signed [AccumulatorHighWidth-1:0] ahi25_q;
-  wire signed [AccumulatorLowWidth-1:0] alo25_d = start ? 26'sd0 : tag9_valid_q ? alo25_q + {{6{wlo25_q[19]}}, wlo25_q} : alo25_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi25_d = start ? 25'sd0 : tag9_valid_q ? ahi25_q + {{7{whi25_q[17]}}, whi25_q} : ahi25_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo25_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo25_q) + {{6{wlo25_q[19]}}, wlo25_q} : alo25_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi25_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi25_q) + {{7{whi25_q[17]}}, whi25_q} : ahi25_q;
   wire signed [AccumulatorWidth-1:0] acc25 = { ahi25_q, 6'd0 } + {{5{alo25_q[25]}}, alo25_q};
   wire [OutputWidth-1:0] out25 = acc25;
   wire [ElementWidth-1:0] v26 = v_q[26*ElementWidth +: ElementWidth];
@@ -446,8 +493,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi26_q;
   reg signed [AccumulatorLowWidth-1:0] alo26_q;
   reg signed [AccumulatorHighWidth-1:0] ahi26_q;
-  wire signed [AccumulatorLowWidth-1:0] alo26_d = start ? 26'sd0 : tag9_valid_q ? alo26_q + {{6{wlo26_q[19]}}, wlo26_q} : alo26_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi26_d = start ? 25'sd0 : tag9_valid_q ? ahi26_q + {{7{whi26_q[17]}}, whi26_q} : ahi26_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo26_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo26_q) + {{6{wlo26_q[19]}}, wlo26_q} : alo26_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi26_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi26_q) + {{7{whi26_q[17]}}, whi26_q} : ahi26_q;
   wire signed [AccumulatorWidth-1:0] acc26 = { ahi26_q, 6'd0 } + {{5{alo26_q[25]}}, alo26_q};
   wire [OutputWidth-1:0] out26 = acc26;
   wire [ElementWidth-1:0] v27 = v_q[27*ElementWidth +: ElementWidth];
@@ -457,8 +505,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi27_q;
   reg signed [AccumulatorLowWidth-1:0] alo27_q;
   reg signed [AccumulatorHighWidth-1:0] ahi27_q;
-  wire signed [AccumulatorLowWidth-1:0] alo27_d = start ? 26'sd0 : tag9_valid_q ? alo27_q + {{6{wlo27_q[19]}}, wlo27_q} : alo27_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi27_d = start ? 25'sd0 : tag9_valid_q ? ahi27_q + {{7{whi27_q[17]}}, whi27_q} : ahi27_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo27_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo27_q) + {{6{wlo27_q[19]}}, wlo27_q} : alo27_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi27_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi27_q) + {{7{whi27_q[17]}}, whi27_q} : ahi27_q;
   wire signed [AccumulatorWidth-1:0] acc27 = { ahi27_q, 6'd0 } + {{5{alo27_q[25]}}, alo27_q};
   wire [OutputWidth-1:0] out27 = acc27;
   wire [ElementWidth-1:0] v28 = v_q[28*ElementWidth +: ElementWidth];
@@ -468,8 +517,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi28_q;
   reg signed [AccumulatorLowWidth-1:0] alo28_q;
   reg signed [AccumulatorHighWidth-1:0] ahi28_q;
-  wire signed [AccumulatorLowWidth-1:0] alo28_d = start ? 26'sd0 : tag9_valid_q ? alo28_q + {{6{wlo28_q[19]}}, wlo28_q} : alo28_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi28_d = start ? 25'sd0 : tag9_valid_q ? ahi28_q + {{7{whi28_q[17]}}, whi28_q} : ahi28_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo28_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo28_q) + {{6{wlo28_q[19]}}, wlo28_q} : alo28_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi28_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi28_q) + {{7{whi28_q[17]}}, whi28_q} : ahi28_q;
   wire signed [AccumulatorWidth-1:0] acc28 = { ahi28_q, 6'd0 } + {{5{alo28_q[25]}}, alo28_q};
   wire [OutputWidth-1:0] out28 = acc28;
   wire [ElementWidth-1:0] v29 = v_q[29*ElementWidth +: ElementWidth];
@@ -479,8 +529,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi29_q;
   reg signed [AccumulatorLowWidth-1:0] alo29_q;
   reg signed [AccumulatorHighWidth-1:0] ahi29_q;
-  wire signed [AccumulatorLowWidth-1:0] alo29_d = start ? 26'sd0 : tag9_valid_q ? alo29_q + {{6{wlo29_q[19]}}, wlo29_q} : alo29_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi29_d = start ? 25'sd0 : tag9_valid_q ? ahi29_q + {{7{whi29_q[17]}}, whi29_q} : ahi29_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo29_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo29_q) + {{6{wlo29_q[19]}}, wlo29_q} : alo29_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi29_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi29_q) + {{7{whi29_q[17]}}, whi29_q} : ahi29_q;
   wire signed [AccumulatorWidth-1:0] acc29 = { ahi29_q, 6'd0 } + {{5{alo29_q[25]}}, alo29_q};
   wire [OutputWidth-1:0] out29 = acc29;
   wire [ElementWidth-1:0] v30 = v_q[30*ElementWidth +: ElementWidth];
@@ -490,8 +541,9 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi30_q;
   reg signed [AccumulatorLowWidth-1:0] alo30_q;
   reg signed [AccumulatorHighWidth-1:0] ahi30_q;
-  wire signed [AccumulatorLowWidth-1:0] alo30_d = start ? 26'sd0 : tag9_valid_q ? alo30_q + {{6{wlo30_q[19]}}, wlo30_q} : alo30_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi30_d = start ? 25'sd0 : tag9_valid_q ? ahi30_q + {{7{whi30_q[17]}}, whi30_q} : ahi30_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo30_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo30_q) + {{6{wlo30_q[19]}}, wlo30_q} : alo30_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi30_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi30_q) + {{7{whi30_q[17]}}, whi30_q} : ahi30_q;
   wire signed [AccumulatorWidth-1:0] acc30 = { ahi30_q, 6'd0 } + {{5{alo30_q[25]}}, alo30_q};
   wire [OutputWidth-1:0] out30 = acc30;
   wire [ElementWidth-1:0] v31 = v_q[31*ElementWidth +: ElementWidth];
@@ -501,35 +553,32 @@ module a3_minilm_output (
   reg signed [WeightedHighWidth-1:0] whi31_q;
   reg signed [AccumulatorLowWidth-1:0] alo31_q;
   reg signed [AccumulatorHighWidth-1:0] ahi31_q;
-  wire signed [AccumulatorLowWidth-1:0] alo31_d = start ? 26'sd0 : tag9_valid_q ? alo31_q + {{6{wlo31_q[19]}}, wlo31_q} : alo31_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi31_d = start ? 25'sd0 : tag9_valid_q ? ahi31_q + {{7{whi31_q[17]}}, whi31_q} : ahi31_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo31_d = tag9_valid_q ? (tag9_first_q ? 26'sd0 : alo31_q) + {{6{wlo31_q[19]}}, wlo31_q} : alo31_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi31_d = tag9_valid_q ? (tag9_first_q ? 25'sd0 : ahi31_q) + {{7{whi31_q[17]}}, whi31_q} : ahi31_q;
   wire signed [AccumulatorWidth-1:0] acc31 = { ahi31_q, 6'd0 } + {{5{alo31_q[25]}}, alo31_q};
   wire [OutputWidth-1:0] out31 = acc31;
 
   wire [ResultEntryDataWidth-1:0] result_data;
 
   always @* begin
-    busy_d = busy_q;
     issue_d = issue_q;
+    resv_d = resv_q + {1'b0, start} - {1'b0, push_q};
     cnt_d = cnt_q;
     left_d = left_q;
-    if (start) begin
-      busy_d = 1'b1;
-    end
     if (start | issue_q) begin
       issue_d = !last_issue;
       cnt_d = last_issue ? 7'd0 : cnt_q + 7'd1;
       left_d = (start ? rows : left_q) - 8'd1;
     end
-    if (done) begin
-      busy_d = 1'b0;
-    end
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      busy_q <= 1'b0;
+      resv_q <= 2'd0;
       push_q <= 1'b0;
+      st_wr_q <= 1'b0;
+      st_rd_q <= 1'b0;
       issue_q <= 1'b0;
       cnt_q <= 7'd0;
       left_q <= 8'd0;
@@ -553,9 +602,25 @@ module a3_minilm_output (
       tag8_last_q <= 1'b0;
       tag9_valid_q <= 1'b0;
       tag9_last_q <= 1'b0;
+      tag0_first_q <= 1'b0;
+      tag1_first_q <= 1'b0;
+      tag2_first_q <= 1'b0;
+      tag3_first_q <= 1'b0;
+      tag4_first_q <= 1'b0;
+      tag5_first_q <= 1'b0;
+      tag6_first_q <= 1'b0;
+      tag7_first_q <= 1'b0;
+      tag8_first_q <= 1'b0;
+      tag9_first_q <= 1'b0;
     end else begin
-      busy_q <= busy_d;
+      resv_q <= resv_d;
       push_q <= done;
+      if (start) begin
+        st_wr_q <= !st_wr_q;
+      end
+      if (done) begin
+        st_rd_q <= !st_rd_q;
+      end
       issue_q <= issue_d;
       cnt_q <= cnt_d;
       left_q <= left_d;
@@ -579,19 +644,40 @@ module a3_minilm_output (
       tag8_last_q <= tag7_last_q;
       tag9_valid_q <= tag8_valid_q;
       tag9_last_q <= tag8_last_q;
+      tag0_first_q <= start;
+      tag1_first_q <= tag0_first_q;
+      tag2_first_q <= tag1_first_q;
+      tag3_first_q <= tag2_first_q;
+      tag4_first_q <= tag3_first_q;
+      tag5_first_q <= tag4_first_q;
+      tag6_first_q <= tag5_first_q;
+      tag7_first_q <= tag6_first_q;
+      tag8_first_q <= tag7_first_q;
+      tag9_first_q <= tag8_first_q;
     end
   end
 
   always @(posedge clk_i) begin
     num_q <= rdata_i[ExpEntryExpLsb +: ExpEntryExpWidth];
-    if (start) begin
-      den_q <= expsum;
-    end
+    cur_den_q <= den_now;
+    tag0_den_q <= den_now;
+    den_q <= tag0_den_q;
+    den3_q <= { 1'b0, tag0_den_q, 1'b0 } + { 2'b00, tag0_den_q };
     v_q <= v_rdata_i;
+    if (start & !st_wr_q) begin
+      st0_fallback_q <= fallback;
+      st0_candidates_q <= candidates;
+      st0_kept_q <= rows;
+    end
+    if (start & st_wr_q) begin
+      st1_fallback_q <= fallback;
+      st1_candidates_q <= candidates;
+      st1_kept_q <= rows;
+    end
     if (done) begin
-      res_fallback_q <= fallback;
-      res_candidates_q <= candidates;
-      res_kept_q <= rows;
+      res_fallback_q <= st_rd_q ? st1_fallback_q : st0_fallback_q;
+      res_candidates_q <= st_rd_q ? st1_candidates_q : st0_candidates_q;
+      res_kept_q <= st_rd_q ? st1_kept_q : st0_kept_q;
     end
     tag1_row_q <= tag0_row;
     tag2_row_q <= tag1_row_q;
@@ -731,7 +817,7 @@ module a3_minilm_output (
 
   assign re_o = start | issue_q;
   assign raddr_o = cnt_q;
-  assign rd_release_o = done;
+  assign rd_release_o = (start | issue_q) & last_issue;
   // The value row is read so that its register holds it when the weight arrives.
   assign v_re_o = tag6_valid_q;
   assign v_raddr_o = tag6_row_q;
@@ -772,7 +858,7 @@ module a3_minilm_output (
   assign result_data[29*OutputWidth +: OutputWidth] = out29;
   assign result_data[30*OutputWidth +: OutputWidth] = out30;
   assign result_data[31*OutputWidth +: OutputWidth] = out31;
-  assign busy_o = busy_q;
+  assign busy_o = issue_q | (resv_q != 2'd0);
 
 endmodule
 

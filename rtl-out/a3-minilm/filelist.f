@@ -1,6 +1,7 @@
 a3_minilm_sram.v
 a3_minilm_fifo.v
 a3_minilm_pingpong.v
+a3_minilm_ring.v
 a3_minilm_exp_hi_rom.v
 a3_minilm_exp_lo_rom.v
 a3_minilm_divider.v

@@ -11,10 +11,11 @@
 // ascending order, one a cycle (a window without a candidate costs one cycle). It multiplies each row
 // with q in 64 multipliers, sums the products in a pipelined adder tree, writes (rowId, score)
 // to the score buffer in issue order and tracks the running max.
+// The stage releases the candidate buffer at its last issue and takes the next query two cycles later (q is
+// registered for the multipliers at the start), while its pipeline drains: the query's first flag, rows,
+// fallback and post-scoring flags travel with the tags.
 // One-pass softmax: a query without post-scoring (exact, fallback) hands its rows straight to the online
-// stage, so the stage releases the candidate buffer at its last issue and takes the next query two cycles
-// later, while its pipeline drains (the query's first flag, rows, fallback and post-scoring flag travel with
-// the tags); a query with post-scoring keeps the stage until its done.
+// stage; a query with post-scoring keeps the stage until its done.
 module a3_onepass_dot_product (
   clk_i,
   rst_ni,

@@ -83,31 +83,40 @@ module a3_paper_output (
   output wire                        busy_o;
 
   // ---- control ----
-  reg busy_q, busy_d;
   reg issue_q, issue_d;
+  // Results reserved in the result queue and not pushed: the query being read and those draining.
+  reg [1:0] resv_q, resv_d;
   reg [RowIdWidth-1:0] cnt_q, cnt_d;
   reg [RowCountWidth-1:0] left_q, left_d;
 
   reg tag0_valid_q;
   reg tag0_last_q;
+  reg tag0_first_q;
   reg tag1_valid_q;
   reg tag1_last_q;
+  reg tag1_first_q;
   reg [RowIdWidth-1:0] tag1_row_q;
   reg tag2_valid_q;
   reg tag2_last_q;
+  reg tag2_first_q;
   reg [RowIdWidth-1:0] tag2_row_q;
   reg tag3_valid_q;
   reg tag3_last_q;
+  reg tag3_first_q;
   reg [RowIdWidth-1:0] tag3_row_q;
   reg tag4_valid_q;
   reg tag4_last_q;
+  reg tag4_first_q;
   reg [RowIdWidth-1:0] tag4_row_q;
   reg tag5_valid_q;
   reg tag5_last_q;
+  reg tag5_first_q;
   reg tag6_valid_q;
   reg tag6_last_q;
+  reg tag6_first_q;
   reg tag7_valid_q;
   reg tag7_last_q;
+  reg tag7_first_q;
 
   // The query's metadata; the stage weighs the K kept rows.
   wire [ExpMetaExpSumWidth-1:0] expsum = rd_meta_i[ExpMetaExpSumLsb +: ExpMetaExpSumWidth];
@@ -115,22 +124,31 @@ module a3_paper_output (
   wire [ExpMetaCandidatesWidth-1:0] candidates = rd_meta_i[ExpMetaCandidatesLsb +: ExpMetaCandidatesWidth];
   wire fallback = rd_meta_i[ExpMetaFallbackLsb];
   // The result is pushed the cycle after the last accumulation (push_q), from the accumulator registers
-  // and the query's statistics registered at its done; the stage is free from that cycle on, and starts
-  // the next query then if the result queue has room for both results.
+  // and the query's statistics registered at its done. The stage takes the next query the cycle after its
+  // last read, while this one drains, if the result queue has room for every result reserved (at most two).
   reg push_q;
-  wire start = !busy_q & rd_full_i & (push_q ? res_spare_i : res_space_i);
+  wire start = !issue_q & rd_full_i & (resv_q == 2'd0 ? res_space_i : resv_q == 2'd1 ? res_spare_i : 1'b0);
   // The first row is read in the cycle the stage accepts the query; cnt_q is 0 whenever no read is under way.
   wire last_issue = start ? (rows == 9'd1) : (issue_q & (left_q == 9'd1));
   wire done = tag7_valid_q & tag7_last_q;
   reg res_fallback_q;
   reg [ExpMetaCandidatesWidth-1:0] res_candidates_q;
   reg [ExpMetaKeptWidth-1:0] res_kept_q;
+  // The statistics of the (at most two) queries between their start and their done, in order.
+  reg st0_fallback_q, st1_fallback_q;
+  reg [ExpMetaCandidatesWidth-1:0] st0_candidates_q, st1_candidates_q;
+  reg [ExpMetaKeptWidth-1:0] st0_kept_q, st1_kept_q;
+  reg st_wr_q, st_rd_q;
 
-  // ---- tag0 -> tag1: e registered out of the memory; expsum registered when the stage accepts the
-  // query, so that the divider starts at flip-flops, not at the buffers' bank selects ----
+  // ---- tag0 -> tag1: e registered out of the memory; the query's expsum registered with each row (taken when
+  // the stage accepts the query), and 3 expsum, so that the divider starts at flip-flops ----
   wire [ExpEntryRowIdWidth-1:0] tag0_row = rdata_i[ExpEntryRowIdLsb +: ExpEntryRowIdWidth];
   reg [ExpEntryExpWidth-1:0] num_q;
+  reg [ExpMetaExpSumWidth-1:0] cur_den_q;
+  wire [ExpMetaExpSumWidth-1:0] den_now = start ? expsum : cur_den_q;
+  reg [ExpMetaExpSumWidth-1:0] tag0_den_q;
   reg [ExpMetaExpSumWidth-1:0] den_q;
+  reg [ExpMetaExpSumWidth+1:0] den3_q;
 
   // ---- tag1 -> tagtag6: weight = e / expsum ----
   wire [WeightWidth-1:0] weight;
@@ -139,6 +157,7 @@ module a3_paper_output (
     .clk_i (clk_i),
     .num_i (num_q),
     .den_i (den_q),
+    .den3_i (den3_q),
     .quo_o (weight)
   );
 
@@ -154,8 +173,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi0_q;
   reg signed [AccumulatorLowWidth-1:0] alo0_q;
   reg signed [AccumulatorHighWidth-1:0] ahi0_q;
-  wire signed [AccumulatorLowWidth-1:0] alo0_d = start ? 23'sd0 : tag7_valid_q ? alo0_q + {{8{wlo0_q[14]}}, wlo0_q} : alo0_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi0_d = start ? 22'sd0 : tag7_valid_q ? ahi0_q + {{9{whi0_q[12]}}, whi0_q} : ahi0_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo0_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo0_q) + {{8{wlo0_q[14]}}, wlo0_q} : alo0_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi0_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi0_q) + {{9{whi0_q[12]}}, whi0_q} : ahi0_q;
   wire signed [AccumulatorWidth-1:0] acc0 = { ahi0_q, 5'd0 } + {{4{alo0_q[22]}}, alo0_q};
   wire [OutputWidth-1:0] out0 = acc0;
   wire [ElementWidth-1:0] v1 = v_q[1*ElementWidth +: ElementWidth];
@@ -165,8 +185,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi1_q;
   reg signed [AccumulatorLowWidth-1:0] alo1_q;
   reg signed [AccumulatorHighWidth-1:0] ahi1_q;
-  wire signed [AccumulatorLowWidth-1:0] alo1_d = start ? 23'sd0 : tag7_valid_q ? alo1_q + {{8{wlo1_q[14]}}, wlo1_q} : alo1_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi1_d = start ? 22'sd0 : tag7_valid_q ? ahi1_q + {{9{whi1_q[12]}}, whi1_q} : ahi1_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo1_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo1_q) + {{8{wlo1_q[14]}}, wlo1_q} : alo1_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi1_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi1_q) + {{9{whi1_q[12]}}, whi1_q} : ahi1_q;
   wire signed [AccumulatorWidth-1:0] acc1 = { ahi1_q, 5'd0 } + {{4{alo1_q[22]}}, alo1_q};
   wire [OutputWidth-1:0] out1 = acc1;
   wire [ElementWidth-1:0] v2 = v_q[2*ElementWidth +: ElementWidth];
@@ -176,8 +197,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi2_q;
   reg signed [AccumulatorLowWidth-1:0] alo2_q;
   reg signed [AccumulatorHighWidth-1:0] ahi2_q;
-  wire signed [AccumulatorLowWidth-1:0] alo2_d = start ? 23'sd0 : tag7_valid_q ? alo2_q + {{8{wlo2_q[14]}}, wlo2_q} : alo2_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi2_d = start ? 22'sd0 : tag7_valid_q ? ahi2_q + {{9{whi2_q[12]}}, whi2_q} : ahi2_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo2_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo2_q) + {{8{wlo2_q[14]}}, wlo2_q} : alo2_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi2_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi2_q) + {{9{whi2_q[12]}}, whi2_q} : ahi2_q;
   wire signed [AccumulatorWidth-1:0] acc2 = { ahi2_q, 5'd0 } + {{4{alo2_q[22]}}, alo2_q};
   wire [OutputWidth-1:0] out2 = acc2;
   wire [ElementWidth-1:0] v3 = v_q[3*ElementWidth +: ElementWidth];
@@ -187,8 +209,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi3_q;
   reg signed [AccumulatorLowWidth-1:0] alo3_q;
   reg signed [AccumulatorHighWidth-1:0] ahi3_q;
-  wire signed [AccumulatorLowWidth-1:0] alo3_d = start ? 23'sd0 : tag7_valid_q ? alo3_q + {{8{wlo3_q[14]}}, wlo3_q} : alo3_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi3_d = start ? 22'sd0 : tag7_valid_q ? ahi3_q + {{9{whi3_q[12]}}, whi3_q} : ahi3_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo3_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo3_q) + {{8{wlo3_q[14]}}, wlo3_q} : alo3_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi3_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi3_q) + {{9{whi3_q[12]}}, whi3_q} : ahi3_q;
   wire signed [AccumulatorWidth-1:0] acc3 = { ahi3_q, 5'd0 } + {{4{alo3_q[22]}}, alo3_q};
   wire [OutputWidth-1:0] out3 = acc3;
   wire [ElementWidth-1:0] v4 = v_q[4*ElementWidth +: ElementWidth];
@@ -198,8 +221,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi4_q;
   reg signed [AccumulatorLowWidth-1:0] alo4_q;
   reg signed [AccumulatorHighWidth-1:0] ahi4_q;
-  wire signed [AccumulatorLowWidth-1:0] alo4_d = start ? 23'sd0 : tag7_valid_q ? alo4_q + {{8{wlo4_q[14]}}, wlo4_q} : alo4_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi4_d = start ? 22'sd0 : tag7_valid_q ? ahi4_q + {{9{whi4_q[12]}}, whi4_q} : ahi4_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo4_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo4_q) + {{8{wlo4_q[14]}}, wlo4_q} : alo4_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi4_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi4_q) + {{9{whi4_q[12]}}, whi4_q} : ahi4_q;
   wire signed [AccumulatorWidth-1:0] acc4 = { ahi4_q, 5'd0 } + {{4{alo4_q[22]}}, alo4_q};
   wire [OutputWidth-1:0] out4 = acc4;
   wire [ElementWidth-1:0] v5 = v_q[5*ElementWidth +: ElementWidth];
@@ -209,8 +233,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi5_q;
   reg signed [AccumulatorLowWidth-1:0] alo5_q;
   reg signed [AccumulatorHighWidth-1:0] ahi5_q;
-  wire signed [AccumulatorLowWidth-1:0] alo5_d = start ? 23'sd0 : tag7_valid_q ? alo5_q + {{8{wlo5_q[14]}}, wlo5_q} : alo5_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi5_d = start ? 22'sd0 : tag7_valid_q ? ahi5_q + {{9{whi5_q[12]}}, whi5_q} : ahi5_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo5_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo5_q) + {{8{wlo5_q[14]}}, wlo5_q} : alo5_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi5_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi5_q) + {{9{whi5_q[12]}}, whi5_q} : ahi5_q;
   wire signed [AccumulatorWidth-1:0] acc5 = { ahi5_q, 5'd0 } + {{4{alo5_q[22]}}, alo5_q};
   wire [OutputWidth-1:0] out5 = acc5;
   wire [ElementWidth-1:0] v6 = v_q[6*ElementWidth +: ElementWidth];
@@ -220,8 +245,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi6_q;
   reg signed [AccumulatorLowWidth-1:0] alo6_q;
   reg signed [AccumulatorHighWidth-1:0] ahi6_q;
-  wire signed [AccumulatorLowWidth-1:0] alo6_d = start ? 23'sd0 : tag7_valid_q ? alo6_q + {{8{wlo6_q[14]}}, wlo6_q} : alo6_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi6_d = start ? 22'sd0 : tag7_valid_q ? ahi6_q + {{9{whi6_q[12]}}, whi6_q} : ahi6_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo6_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo6_q) + {{8{wlo6_q[14]}}, wlo6_q} : alo6_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi6_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi6_q) + {{9{whi6_q[12]}}, whi6_q} : ahi6_q;
   wire signed [AccumulatorWidth-1:0] acc6 = { ahi6_q, 5'd0 } + {{4{alo6_q[22]}}, alo6_q};
   wire [OutputWidth-1:0] out6 = acc6;
   wire [ElementWidth-1:0] v7 = v_q[7*ElementWidth +: ElementWidth];
@@ -231,8 +257,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi7_q;
   reg signed [AccumulatorLowWidth-1:0] alo7_q;
   reg signed [AccumulatorHighWidth-1:0] ahi7_q;
-  wire signed [AccumulatorLowWidth-1:0] alo7_d = start ? 23'sd0 : tag7_valid_q ? alo7_q + {{8{wlo7_q[14]}}, wlo7_q} : alo7_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi7_d = start ? 22'sd0 : tag7_valid_q ? ahi7_q + {{9{whi7_q[12]}}, whi7_q} : ahi7_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo7_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo7_q) + {{8{wlo7_q[14]}}, wlo7_q} : alo7_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi7_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi7_q) + {{9{whi7_q[12]}}, whi7_q} : ahi7_q;
   wire signed [AccumulatorWidth-1:0] acc7 = { ahi7_q, 5'd0 } + {{4{alo7_q[22]}}, alo7_q};
   wire [OutputWidth-1:0] out7 = acc7;
   wire [ElementWidth-1:0] v8 = v_q[8*ElementWidth +: ElementWidth];
@@ -242,8 +269,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi8_q;
   reg signed [AccumulatorLowWidth-1:0] alo8_q;
   reg signed [AccumulatorHighWidth-1:0] ahi8_q;
-  wire signed [AccumulatorLowWidth-1:0] alo8_d = start ? 23'sd0 : tag7_valid_q ? alo8_q + {{8{wlo8_q[14]}}, wlo8_q} : alo8_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi8_d = start ? 22'sd0 : tag7_valid_q ? ahi8_q + {{9{whi8_q[12]}}, whi8_q} : ahi8_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo8_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo8_q) + {{8{wlo8_q[14]}}, wlo8_q} : alo8_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi8_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi8_q) + {{9{whi8_q[12]}}, whi8_q} : ahi8_q;
   wire signed [AccumulatorWidth-1:0] acc8 = { ahi8_q, 5'd0 } + {{4{alo8_q[22]}}, alo8_q};
   wire [OutputWidth-1:0] out8 = acc8;
   wire [ElementWidth-1:0] v9 = v_q[9*ElementWidth +: ElementWidth];
@@ -253,8 +281,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi9_q;
   reg signed [AccumulatorLowWidth-1:0] alo9_q;
   reg signed [AccumulatorHighWidth-1:0] ahi9_q;
-  wire signed [AccumulatorLowWidth-1:0] alo9_d = start ? 23'sd0 : tag7_valid_q ? alo9_q + {{8{wlo9_q[14]}}, wlo9_q} : alo9_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi9_d = start ? 22'sd0 : tag7_valid_q ? ahi9_q + {{9{whi9_q[12]}}, whi9_q} : ahi9_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo9_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo9_q) + {{8{wlo9_q[14]}}, wlo9_q} : alo9_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi9_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi9_q) + {{9{whi9_q[12]}}, whi9_q} : ahi9_q;
   wire signed [AccumulatorWidth-1:0] acc9 = { ahi9_q, 5'd0 } + {{4{alo9_q[22]}}, alo9_q};
   wire [OutputWidth-1:0] out9 = acc9;
   wire [ElementWidth-1:0] v10 = v_q[10*ElementWidth +: ElementWidth];
@@ -264,8 +293,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi10_q;
   reg signed [AccumulatorLowWidth-1:0] alo10_q;
   reg signed [AccumulatorHighWidth-1:0] ahi10_q;
-  wire signed [AccumulatorLowWidth-1:0] alo10_d = start ? 23'sd0 : tag7_valid_q ? alo10_q + {{8{wlo10_q[14]}}, wlo10_q} : alo10_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi10_d = start ? 22'sd0 : tag7_valid_q ? ahi10_q + {{9{whi10_q[12]}}, whi10_q} : ahi10_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo10_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo10_q) + {{8{wlo10_q[14]}}, wlo10_q} : alo10_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi10_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi10_q) + {{9{whi10_q[12]}}, whi10_q} : ahi10_q;
   wire signed [AccumulatorWidth-1:0] acc10 = { ahi10_q, 5'd0 } + {{4{alo10_q[22]}}, alo10_q};
   wire [OutputWidth-1:0] out10 = acc10;
   wire [ElementWidth-1:0] v11 = v_q[11*ElementWidth +: ElementWidth];
@@ -275,8 +305,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi11_q;
   reg signed [AccumulatorLowWidth-1:0] alo11_q;
   reg signed [AccumulatorHighWidth-1:0] ahi11_q;
-  wire signed [AccumulatorLowWidth-1:0] alo11_d = start ? 23'sd0 : tag7_valid_q ? alo11_q + {{8{wlo11_q[14]}}, wlo11_q} : alo11_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi11_d = start ? 22'sd0 : tag7_valid_q ? ahi11_q + {{9{whi11_q[12]}}, whi11_q} : ahi11_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo11_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo11_q) + {{8{wlo11_q[14]}}, wlo11_q} : alo11_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi11_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi11_q) + {{9{whi11_q[12]}}, whi11_q} : ahi11_q;
   wire signed [AccumulatorWidth-1:0] acc11 = { ahi11_q, 5'd0 } + {{4{alo11_q[22]}}, alo11_q};
   wire [OutputWidth-1:0] out11 = acc11;
   wire [ElementWidth-1:0] v12 = v_q[12*ElementWidth +: ElementWidth];
@@ -286,8 +317,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi12_q;
   reg signed [AccumulatorLowWidth-1:0] alo12_q;
   reg signed [AccumulatorHighWidth-1:0] ahi12_q;
-  wire signed [AccumulatorLowWidth-1:0] alo12_d = start ? 23'sd0 : tag7_valid_q ? alo12_q + {{8{wlo12_q[14]}}, wlo12_q} : alo12_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi12_d = start ? 22'sd0 : tag7_valid_q ? ahi12_q + {{9{whi12_q[12]}}, whi12_q} : ahi12_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo12_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo12_q) + {{8{wlo12_q[14]}}, wlo12_q} : alo12_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi12_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi12_q) + {{9{whi12_q[12]}}, whi12_q} : ahi12_q;
   wire signed [AccumulatorWidth-1:0] acc12 = { ahi12_q, 5'd0 } + {{4{alo12_q[22]}}, alo12_q};
   wire [OutputWidth-1:0] out12 = acc12;
   wire [ElementWidth-1:0] v13 = v_q[13*ElementWidth +: ElementWidth];
@@ -297,8 +329,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi13_q;
   reg signed [AccumulatorLowWidth-1:0] alo13_q;
   reg signed [AccumulatorHighWidth-1:0] ahi13_q;
-  wire signed [AccumulatorLowWidth-1:0] alo13_d = start ? 23'sd0 : tag7_valid_q ? alo13_q + {{8{wlo13_q[14]}}, wlo13_q} : alo13_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi13_d = start ? 22'sd0 : tag7_valid_q ? ahi13_q + {{9{whi13_q[12]}}, whi13_q} : ahi13_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo13_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo13_q) + {{8{wlo13_q[14]}}, wlo13_q} : alo13_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi13_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi13_q) + {{9{whi13_q[12]}}, whi13_q} : ahi13_q;
   wire signed [AccumulatorWidth-1:0] acc13 = { ahi13_q, 5'd0 } + {{4{alo13_q[22]}}, alo13_q};
   wire [OutputWidth-1:0] out13 = acc13;
   wire [ElementWidth-1:0] v14 = v_q[14*ElementWidth +: ElementWidth];
@@ -308,8 +341,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi14_q;
   reg signed [AccumulatorLowWidth-1:0] alo14_q;
   reg signed [AccumulatorHighWidth-1:0] ahi14_q;
-  wire signed [AccumulatorLowWidth-1:0] alo14_d = start ? 23'sd0 : tag7_valid_q ? alo14_q + {{8{wlo14_q[14]}}, wlo14_q} : alo14_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi14_d = start ? 22'sd0 : tag7_valid_q ? ahi14_q + {{9{whi14_q[12]}}, whi14_q} : ahi14_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo14_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo14_q) + {{8{wlo14_q[14]}}, wlo14_q} : alo14_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi14_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi14_q) + {{9{whi14_q[12]}}, whi14_q} : ahi14_q;
   wire signed [AccumulatorWidth-1:0] acc14 = { ahi14_q, 5'd0 } + {{4{alo14_q[22]}}, alo14_q};
   wire [OutputWidth-1:0] out14 = acc14;
   wire [ElementWidth-1:0] v15 = v_q[15*ElementWidth +: ElementWidth];
@@ -319,8 +353,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi15_q;
   reg signed [AccumulatorLowWidth-1:0] alo15_q;
   reg signed [AccumulatorHighWidth-1:0] ahi15_q;
-  wire signed [AccumulatorLowWidth-1:0] alo15_d = start ? 23'sd0 : tag7_valid_q ? alo15_q + {{8{wlo15_q[14]}}, wlo15_q} : alo15_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi15_d = start ? 22'sd0 : tag7_valid_q ? ahi15_q + {{9{whi15_q[12]}}, whi15_q} : ahi15_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo15_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo15_q) + {{8{wlo15_q[14]}}, wlo15_q} : alo15_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi15_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi15_q) + {{9{whi15_q[12]}}, whi15_q} : ahi15_q;
   wire signed [AccumulatorWidth-1:0] acc15 = { ahi15_q, 5'd0 } + {{4{alo15_q[22]}}, alo15_q};
   wire [OutputWidth-1:0] out15 = acc15;
   wire [ElementWidth-1:0] v16 = v_q[16*ElementWidth +: ElementWidth];
@@ -330,8 +365,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi16_q;
   reg signed [AccumulatorLowWidth-1:0] alo16_q;
   reg signed [AccumulatorHighWidth-1:0] ahi16_q;
-  wire signed [AccumulatorLowWidth-1:0] alo16_d = start ? 23'sd0 : tag7_valid_q ? alo16_q + {{8{wlo16_q[14]}}, wlo16_q} : alo16_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi16_d = start ? 22'sd0 : tag7_valid_q ? ahi16_q + {{9{whi16_q[12]}}, whi16_q} : ahi16_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo16_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo16_q) + {{8{wlo16_q[14]}}, wlo16_q} : alo16_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi16_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi16_q) + {{9{whi16_q[12]}}, whi16_q} : ahi16_q;
   wire signed [AccumulatorWidth-1:0] acc16 = { ahi16_q, 5'd0 } + {{4{alo16_q[22]}}, alo16_q};
   wire [OutputWidth-1:0] out16 = acc16;
   wire [ElementWidth-1:0] v17 = v_q[17*ElementWidth +: ElementWidth];
@@ -341,8 +377,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi17_q;
   reg signed [AccumulatorLowWidth-1:0] alo17_q;
   reg signed [AccumulatorHighWidth-1:0] ahi17_q;
-  wire signed [AccumulatorLowWidth-1:0] alo17_d = start ? 23'sd0 : tag7_valid_q ? alo17_q + {{8{wlo17_q[14]}}, wlo17_q} : alo17_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi17_d = start ? 22'sd0 : tag7_valid_q ? ahi17_q + {{9{whi17_q[12]}}, whi17_q} : ahi17_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo17_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo17_q) + {{8{wlo17_q[14]}}, wlo17_q} : alo17_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi17_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi17_q) + {{9{whi17_q[12]}}, whi17_q} : ahi17_q;
   wire signed [AccumulatorWidth-1:0] acc17 = { ahi17_q, 5'd0 } + {{4{alo17_q[22]}}, alo17_q};
   wire [OutputWidth-1:0] out17 = acc17;
   wire [ElementWidth-1:0] v18 = v_q[18*ElementWidth +: ElementWidth];
@@ -352,8 +389,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi18_q;
   reg signed [AccumulatorLowWidth-1:0] alo18_q;
   reg signed [AccumulatorHighWidth-1:0] ahi18_q;
-  wire signed [AccumulatorLowWidth-1:0] alo18_d = start ? 23'sd0 : tag7_valid_q ? alo18_q + {{8{wlo18_q[14]}}, wlo18_q} : alo18_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi18_d = start ? 22'sd0 : tag7_valid_q ? ahi18_q + {{9{whi18_q[12]}}, whi18_q} : ahi18_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo18_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo18_q) + {{8{wlo18_q[14]}}, wlo18_q} : alo18_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi18_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi18_q) + {{9{whi18_q[12]}}, whi18_q} : ahi18_q;
   wire signed [AccumulatorWidth-1:0] acc18 = { ahi18_q, 5'd0 } + {{4{alo18_q[22]}}, alo18_q};
   wire [OutputWidth-1:0] out18 = acc18;
   wire [ElementWidth-1:0] v19 = v_q[19*ElementWidth +: ElementWidth];
@@ -363,8 +401,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi19_q;
   reg signed [AccumulatorLowWidth-1:0] alo19_q;
   reg signed [AccumulatorHighWidth-1:0] ahi19_q;
-  wire signed [AccumulatorLowWidth-1:0] alo19_d = start ? 23'sd0 : tag7_valid_q ? alo19_q + {{8{wlo19_q[14]}}, wlo19_q} : alo19_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi19_d = start ? 22'sd0 : tag7_valid_q ? ahi19_q + {{9{whi19_q[12]}}, whi19_q} : ahi19_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo19_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo19_q) + {{8{wlo19_q[14]}}, wlo19_q} : alo19_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi19_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi19_q) + {{9{whi19_q[12]}}, whi19_q} : ahi19_q;
   wire signed [AccumulatorWidth-1:0] acc19 = { ahi19_q, 5'd0 } + {{4{alo19_q[22]}}, alo19_q};
   wire [OutputWidth-1:0] out19 = acc19;
   wire [ElementWidth-1:0] v20 = v_q[20*ElementWidth +: ElementWidth];
@@ -374,8 +413,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi20_q;
   reg signed [AccumulatorLowWidth-1:0] alo20_q;
   reg signed [AccumulatorHighWidth-1:0] ahi20_q;
-  wire signed [AccumulatorLowWidth-1:0] alo20_d = start ? 23'sd0 : tag7_valid_q ? alo20_q + {{8{wlo20_q[14]}}, wlo20_q} : alo20_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi20_d = start ? 22'sd0 : tag7_valid_q ? ahi20_q + {{9{whi20_q[12]}}, whi20_q} : ahi20_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo20_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo20_q) + {{8{wlo20_q[14]}}, wlo20_q} : alo20_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi20_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi20_q) + {{9{whi20_q[12]}}, whi20_q} : ahi20_q;
   wire signed [AccumulatorWidth-1:0] acc20 = { ahi20_q, 5'd0 } + {{4{alo20_q[22]}}, alo20_q};
   wire [OutputWidth-1:0] out20 = acc20;
   wire [ElementWidth-1:0] v21 = v_q[21*ElementWidth +: ElementWidth];
@@ -385,8 +425,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi21_q;
   reg signed [AccumulatorLowWidth-1:0] alo21_q;
   reg signed [AccumulatorHighWidth-1:0] ahi21_q;
-  wire signed [AccumulatorLowWidth-1:0] alo21_d = start ? 23'sd0 : tag7_valid_q ? alo21_q + {{8{wlo21_q[14]}}, wlo21_q} : alo21_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi21_d = start ? 22'sd0 : tag7_valid_q ? ahi21_q + {{9{whi21_q[12]}}, whi21_q} : ahi21_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo21_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo21_q) + {{8{wlo21_q[14]}}, wlo21_q} : alo21_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi21_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi21_q) + {{9{whi21_q[12]}}, whi21_q} : ahi21_q;
   wire signed [AccumulatorWidth-1:0] acc21 = { ahi21_q, 5'd0 } + {{4{alo21_q[22]}}, alo21_q};
   wire [OutputWidth-1:0] out21 = acc21;
   wire [ElementWidth-1:0] v22 = v_q[22*ElementWidth +: ElementWidth];
@@ -396,8 +437,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi22_q;
   reg signed [AccumulatorLowWidth-1:0] alo22_q;
   reg signed [AccumulatorHighWidth-1:0] ahi22_q;
-  wire signed [AccumulatorLowWidth-1:0] alo22_d = start ? 23'sd0 : tag7_valid_q ? alo22_q + {{8{wlo22_q[14]}}, wlo22_q} : alo22_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi22_d = start ? 22'sd0 : tag7_valid_q ? ahi22_q + {{9{whi22_q[12]}}, whi22_q} : ahi22_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo22_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo22_q) + {{8{wlo22_q[14]}}, wlo22_q} : alo22_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi22_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi22_q) + {{9{whi22_q[12]}}, whi22_q} : ahi22_q;
   wire signed [AccumulatorWidth-1:0] acc22 = { ahi22_q, 5'd0 } + {{4{alo22_q[22]}}, alo22_q};
   wire [OutputWidth-1:0] out22 = acc22;
   wire [ElementWidth-1:0] v23 = v_q[23*ElementWidth +: ElementWidth];
@@ -407,8 +449,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi23_q;
   reg signed [AccumulatorLowWidth-1:0] alo23_q;
   reg signed [AccumulatorHighWidth-1:0] ahi23_q;
-  wire signed [AccumulatorLowWidth-1:0] alo23_d = start ? 23'sd0 : tag7_valid_q ? alo23_q + {{8{wlo23_q[14]}}, wlo23_q} : alo23_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi23_d = start ? 22'sd0 : tag7_valid_q ? ahi23_q + {{9{whi23_q[12]}}, whi23_q} : ahi23_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo23_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo23_q) + {{8{wlo23_q[14]}}, wlo23_q} : alo23_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi23_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi23_q) + {{9{whi23_q[12]}}, whi23_q} : ahi23_q;
   wire signed [AccumulatorWidth-1:0] acc23 = { ahi23_q, 5'd0 } + {{4{alo23_q[22]}}, alo23_q};
   wire [OutputWidth-1:0] out23 = acc23;
   wire [ElementWidth-1:0] v24 = v_q[24*ElementWidth +: ElementWidth];
@@ -418,8 +461,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi24_q;
   reg signed [AccumulatorLowWidth-1:0] alo24_q;
   reg signed [AccumulatorHighWidth-1:0] ahi24_q;
-  wire signed [AccumulatorLowWidth-1:0] alo24_d = start ? 23'sd0 : tag7_valid_q ? alo24_q + {{8{wlo24_q[14]}}, wlo24_q} : alo24_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi24_d = start ? 22'sd0 : tag7_valid_q ? ahi24_q + {{9{whi24_q[12]}}, whi24_q} : ahi24_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo24_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo24_q) + {{8{wlo24_q[14]}}, wlo24_q} : alo24_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi24_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi24_q) + {{9{whi24_q[12]}}, whi24_q} : ahi24_q;
   wire signed [AccumulatorWidth-1:0] acc24 = { ahi24_q, 5'd0 } + {{4{alo24_q[22]}}, alo24_q};
   wire [OutputWidth-1:0] out24 = acc24;
   wire [ElementWidth-1:0] v25 = v_q[25*ElementWidth +: ElementWidth];
@@ -429,8 +473,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi25_q;
   reg signed [AccumulatorLowWidth-1:0] alo25_q;
   reg signed [AccumulatorHighWidth-1:0] ahi25_q;
-  wire signed [AccumulatorLowWidth-1:0] alo25_d = start ? 23'sd0 : tag7_valid_q ? alo25_q + {{8{wlo25_q[14]}}, wlo25_q} : alo25_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi25_d = start ? 22'sd0 : tag7_valid_q ? ahi25_q + {{9{whi25_q[12]}}, whi25_q} : ahi25_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo25_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo25_q) + {{8{wlo25_q[14]}}, wlo25_q} : alo25_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi25_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi25_q) + {{9{whi25_q[12]}}, whi25_q} : ahi25_q;
   wire signed [AccumulatorWidth-1:0] acc25 = { ahi25_q, 5'd0 } + {{4{alo25_q[22]}}, alo25_q};
   wire [OutputWidth-1:0] out25 = acc25;
   wire [ElementWidth-1:0] v26 = v_q[26*ElementWidth +: ElementWidth];
@@ -440,8 +485,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi26_q;
   reg signed [AccumulatorLowWidth-1:0] alo26_q;
   reg signed [AccumulatorHighWidth-1:0] ahi26_q;
-  wire signed [AccumulatorLowWidth-1:0] alo26_d = start ? 23'sd0 : tag7_valid_q ? alo26_q + {{8{wlo26_q[14]}}, wlo26_q} : alo26_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi26_d = start ? 22'sd0 : tag7_valid_q ? ahi26_q + {{9{whi26_q[12]}}, whi26_q} : ahi26_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo26_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo26_q) + {{8{wlo26_q[14]}}, wlo26_q} : alo26_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi26_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi26_q) + {{9{whi26_q[12]}}, whi26_q} : ahi26_q;
   wire signed [AccumulatorWidth-1:0] acc26 = { ahi26_q, 5'd0 } + {{4{alo26_q[22]}}, alo26_q};
   wire [OutputWidth-1:0] out26 = acc26;
   wire [ElementWidth-1:0] v27 = v_q[27*ElementWidth +: ElementWidth];
@@ -451,8 +497,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi27_q;
   reg signed [AccumulatorLowWidth-1:0] alo27_q;
   reg signed [AccumulatorHighWidth-1:0] ahi27_q;
-  wire signed [AccumulatorLowWidth-1:0] alo27_d = start ? 23'sd0 : tag7_valid_q ? alo27_q + {{8{wlo27_q[14]}}, wlo27_q} : alo27_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi27_d = start ? 22'sd0 : tag7_valid_q ? ahi27_q + {{9{whi27_q[12]}}, whi27_q} : ahi27_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo27_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo27_q) + {{8{wlo27_q[14]}}, wlo27_q} : alo27_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi27_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi27_q) + {{9{whi27_q[12]}}, whi27_q} : ahi27_q;
   wire signed [AccumulatorWidth-1:0] acc27 = { ahi27_q, 5'd0 } + {{4{alo27_q[22]}}, alo27_q};
   wire [OutputWidth-1:0] out27 = acc27;
   wire [ElementWidth-1:0] v28 = v_q[28*ElementWidth +: ElementWidth];
@@ -462,8 +509,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi28_q;
   reg signed [AccumulatorLowWidth-1:0] alo28_q;
   reg signed [AccumulatorHighWidth-1:0] ahi28_q;
-  wire signed [AccumulatorLowWidth-1:0] alo28_d = start ? 23'sd0 : tag7_valid_q ? alo28_q + {{8{wlo28_q[14]}}, wlo28_q} : alo28_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi28_d = start ? 22'sd0 : tag7_valid_q ? ahi28_q + {{9{whi28_q[12]}}, whi28_q} : ahi28_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo28_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo28_q) + {{8{wlo28_q[14]}}, wlo28_q} : alo28_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi28_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi28_q) + {{9{whi28_q[12]}}, whi28_q} : ahi28_q;
   wire signed [AccumulatorWidth-1:0] acc28 = { ahi28_q, 5'd0 } + {{4{alo28_q[22]}}, alo28_q};
   wire [OutputWidth-1:0] out28 = acc28;
   wire [ElementWidth-1:0] v29 = v_q[29*ElementWidth +: ElementWidth];
@@ -473,8 +521,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi29_q;
   reg signed [AccumulatorLowWidth-1:0] alo29_q;
   reg signed [AccumulatorHighWidth-1:0] ahi29_q;
-  wire signed [AccumulatorLowWidth-1:0] alo29_d = start ? 23'sd0 : tag7_valid_q ? alo29_q + {{8{wlo29_q[14]}}, wlo29_q} : alo29_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi29_d = start ? 22'sd0 : tag7_valid_q ? ahi29_q + {{9{whi29_q[12]}}, whi29_q} : ahi29_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo29_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo29_q) + {{8{wlo29_q[14]}}, wlo29_q} : alo29_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi29_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi29_q) + {{9{whi29_q[12]}}, whi29_q} : ahi29_q;
   wire signed [AccumulatorWidth-1:0] acc29 = { ahi29_q, 5'd0 } + {{4{alo29_q[22]}}, alo29_q};
   wire [OutputWidth-1:0] out29 = acc29;
   wire [ElementWidth-1:0] v30 = v_q[30*ElementWidth +: ElementWidth];
@@ -484,8 +533,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi30_q;
   reg signed [AccumulatorLowWidth-1:0] alo30_q;
   reg signed [AccumulatorHighWidth-1:0] ahi30_q;
-  wire signed [AccumulatorLowWidth-1:0] alo30_d = start ? 23'sd0 : tag7_valid_q ? alo30_q + {{8{wlo30_q[14]}}, wlo30_q} : alo30_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi30_d = start ? 22'sd0 : tag7_valid_q ? ahi30_q + {{9{whi30_q[12]}}, whi30_q} : ahi30_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo30_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo30_q) + {{8{wlo30_q[14]}}, wlo30_q} : alo30_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi30_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi30_q) + {{9{whi30_q[12]}}, whi30_q} : ahi30_q;
   wire signed [AccumulatorWidth-1:0] acc30 = { ahi30_q, 5'd0 } + {{4{alo30_q[22]}}, alo30_q};
   wire [OutputWidth-1:0] out30 = acc30;
   wire [ElementWidth-1:0] v31 = v_q[31*ElementWidth +: ElementWidth];
@@ -495,8 +545,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi31_q;
   reg signed [AccumulatorLowWidth-1:0] alo31_q;
   reg signed [AccumulatorHighWidth-1:0] ahi31_q;
-  wire signed [AccumulatorLowWidth-1:0] alo31_d = start ? 23'sd0 : tag7_valid_q ? alo31_q + {{8{wlo31_q[14]}}, wlo31_q} : alo31_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi31_d = start ? 22'sd0 : tag7_valid_q ? ahi31_q + {{9{whi31_q[12]}}, whi31_q} : ahi31_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo31_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo31_q) + {{8{wlo31_q[14]}}, wlo31_q} : alo31_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi31_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi31_q) + {{9{whi31_q[12]}}, whi31_q} : ahi31_q;
   wire signed [AccumulatorWidth-1:0] acc31 = { ahi31_q, 5'd0 } + {{4{alo31_q[22]}}, alo31_q};
   wire [OutputWidth-1:0] out31 = acc31;
   wire [ElementWidth-1:0] v32 = v_q[32*ElementWidth +: ElementWidth];
@@ -506,8 +557,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi32_q;
   reg signed [AccumulatorLowWidth-1:0] alo32_q;
   reg signed [AccumulatorHighWidth-1:0] ahi32_q;
-  wire signed [AccumulatorLowWidth-1:0] alo32_d = start ? 23'sd0 : tag7_valid_q ? alo32_q + {{8{wlo32_q[14]}}, wlo32_q} : alo32_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi32_d = start ? 22'sd0 : tag7_valid_q ? ahi32_q + {{9{whi32_q[12]}}, whi32_q} : ahi32_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo32_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo32_q) + {{8{wlo32_q[14]}}, wlo32_q} : alo32_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi32_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi32_q) + {{9{whi32_q[12]}}, whi32_q} : ahi32_q;
   wire signed [AccumulatorWidth-1:0] acc32 = { ahi32_q, 5'd0 } + {{4{alo32_q[22]}}, alo32_q};
   wire [OutputWidth-1:0] out32 = acc32;
   wire [ElementWidth-1:0] v33 = v_q[33*ElementWidth +: ElementWidth];
@@ -517,8 +569,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi33_q;
   reg signed [AccumulatorLowWidth-1:0] alo33_q;
   reg signed [AccumulatorHighWidth-1:0] ahi33_q;
-  wire signed [AccumulatorLowWidth-1:0] alo33_d = start ? 23'sd0 : tag7_valid_q ? alo33_q + {{8{wlo33_q[14]}}, wlo33_q} : alo33_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi33_d = start ? 22'sd0 : tag7_valid_q ? ahi33_q + {{9{whi33_q[12]}}, whi33_q} : ahi33_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo33_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo33_q) + {{8{wlo33_q[14]}}, wlo33_q} : alo33_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi33_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi33_q) + {{9{whi33_q[12]}}, whi33_q} : ahi33_q;
   wire signed [AccumulatorWidth-1:0] acc33 = { ahi33_q, 5'd0 } + {{4{alo33_q[22]}}, alo33_q};
   wire [OutputWidth-1:0] out33 = acc33;
   wire [ElementWidth-1:0] v34 = v_q[34*ElementWidth +: ElementWidth];
@@ -528,8 +581,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi34_q;
   reg signed [AccumulatorLowWidth-1:0] alo34_q;
   reg signed [AccumulatorHighWidth-1:0] ahi34_q;
-  wire signed [AccumulatorLowWidth-1:0] alo34_d = start ? 23'sd0 : tag7_valid_q ? alo34_q + {{8{wlo34_q[14]}}, wlo34_q} : alo34_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi34_d = start ? 22'sd0 : tag7_valid_q ? ahi34_q + {{9{whi34_q[12]}}, whi34_q} : ahi34_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo34_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo34_q) + {{8{wlo34_q[14]}}, wlo34_q} : alo34_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi34_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi34_q) + {{9{whi34_q[12]}}, whi34_q} : ahi34_q;
   wire signed [AccumulatorWidth-1:0] acc34 = { ahi34_q, 5'd0 } + {{4{alo34_q[22]}}, alo34_q};
   wire [OutputWidth-1:0] out34 = acc34;
   wire [ElementWidth-1:0] v35 = v_q[35*ElementWidth +: ElementWidth];
@@ -539,8 +593,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi35_q;
   reg signed [AccumulatorLowWidth-1:0] alo35_q;
   reg signed [AccumulatorHighWidth-1:0] ahi35_q;
-  wire signed [AccumulatorLowWidth-1:0] alo35_d = start ? 23'sd0 : tag7_valid_q ? alo35_q + {{8{wlo35_q[14]}}, wlo35_q} : alo35_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi35_d = start ? 22'sd0 : tag7_valid_q ? ahi35_q + {{9{whi35_q[12]}}, whi35_q} : ahi35_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo35_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo35_q) + {{8{wlo35_q[14]}}, wlo35_q} : alo35_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi35_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi35_q) + {{9{whi35_q[12]}}, whi35_q} : ahi35_q;
   wire signed [AccumulatorWidth-1:0] acc35 = { ahi35_q, 5'd0 } + {{4{alo35_q[22]}}, alo35_q};
   wire [OutputWidth-1:0] out35 = acc35;
   wire [ElementWidth-1:0] v36 = v_q[36*ElementWidth +: ElementWidth];
@@ -550,8 +605,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi36_q;
   reg signed [AccumulatorLowWidth-1:0] alo36_q;
   reg signed [AccumulatorHighWidth-1:0] ahi36_q;
-  wire signed [AccumulatorLowWidth-1:0] alo36_d = start ? 23'sd0 : tag7_valid_q ? alo36_q + {{8{wlo36_q[14]}}, wlo36_q} : alo36_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi36_d = start ? 22'sd0 : tag7_valid_q ? ahi36_q + {{9{whi36_q[12]}}, whi36_q} : ahi36_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo36_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo36_q) + {{8{wlo36_q[14]}}, wlo36_q} : alo36_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi36_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi36_q) + {{9{whi36_q[12]}}, whi36_q} : ahi36_q;
   wire signed [AccumulatorWidth-1:0] acc36 = { ahi36_q, 5'd0 } + {{4{alo36_q[22]}}, alo36_q};
   wire [OutputWidth-1:0] out36 = acc36;
   wire [ElementWidth-1:0] v37 = v_q[37*ElementWidth +: ElementWidth];
@@ -561,8 +617,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi37_q;
   reg signed [AccumulatorLowWidth-1:0] alo37_q;
   reg signed [AccumulatorHighWidth-1:0] ahi37_q;
-  wire signed [AccumulatorLowWidth-1:0] alo37_d = start ? 23'sd0 : tag7_valid_q ? alo37_q + {{8{wlo37_q[14]}}, wlo37_q} : alo37_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi37_d = start ? 22'sd0 : tag7_valid_q ? ahi37_q + {{9{whi37_q[12]}}, whi37_q} : ahi37_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo37_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo37_q) + {{8{wlo37_q[14]}}, wlo37_q} : alo37_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi37_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi37_q) + {{9{whi37_q[12]}}, whi37_q} : ahi37_q;
   wire signed [AccumulatorWidth-1:0] acc37 = { ahi37_q, 5'd0 } + {{4{alo37_q[22]}}, alo37_q};
   wire [OutputWidth-1:0] out37 = acc37;
   wire [ElementWidth-1:0] v38 = v_q[38*ElementWidth +: ElementWidth];
@@ -572,8 +629,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi38_q;
   reg signed [AccumulatorLowWidth-1:0] alo38_q;
   reg signed [AccumulatorHighWidth-1:0] ahi38_q;
-  wire signed [AccumulatorLowWidth-1:0] alo38_d = start ? 23'sd0 : tag7_valid_q ? alo38_q + {{8{wlo38_q[14]}}, wlo38_q} : alo38_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi38_d = start ? 22'sd0 : tag7_valid_q ? ahi38_q + {{9{whi38_q[12]}}, whi38_q} : ahi38_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo38_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo38_q) + {{8{wlo38_q[14]}}, wlo38_q} : alo38_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi38_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi38_q) + {{9{whi38_q[12]}}, whi38_q} : ahi38_q;
   wire signed [AccumulatorWidth-1:0] acc38 = { ahi38_q, 5'd0 } + {{4{alo38_q[22]}}, alo38_q};
   wire [OutputWidth-1:0] out38 = acc38;
   wire [ElementWidth-1:0] v39 = v_q[39*ElementWidth +: ElementWidth];
@@ -583,8 +641,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi39_q;
   reg signed [AccumulatorLowWidth-1:0] alo39_q;
   reg signed [AccumulatorHighWidth-1:0] ahi39_q;
-  wire signed [AccumulatorLowWidth-1:0] alo39_d = start ? 23'sd0 : tag7_valid_q ? alo39_q + {{8{wlo39_q[14]}}, wlo39_q} : alo39_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi39_d = start ? 22'sd0 : tag7_valid_q ? ahi39_q + {{9{whi39_q[12]}}, whi39_q} : ahi39_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo39_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo39_q) + {{8{wlo39_q[14]}}, wlo39_q} : alo39_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi39_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi39_q) + {{9{whi39_q[12]}}, whi39_q} : ahi39_q;
   wire signed [AccumulatorWidth-1:0] acc39 = { ahi39_q, 5'd0 } + {{4{alo39_q[22]}}, alo39_q};
   wire [OutputWidth-1:0] out39 = acc39;
   wire [ElementWidth-1:0] v40 = v_q[40*ElementWidth +: ElementWidth];
@@ -594,8 +653,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi40_q;
   reg signed [AccumulatorLowWidth-1:0] alo40_q;
   reg signed [AccumulatorHighWidth-1:0] ahi40_q;
-  wire signed [AccumulatorLowWidth-1:0] alo40_d = start ? 23'sd0 : tag7_valid_q ? alo40_q + {{8{wlo40_q[14]}}, wlo40_q} : alo40_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi40_d = start ? 22'sd0 : tag7_valid_q ? ahi40_q + {{9{whi40_q[12]}}, whi40_q} : ahi40_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo40_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo40_q) + {{8{wlo40_q[14]}}, wlo40_q} : alo40_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi40_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi40_q) + {{9{whi40_q[12]}}, whi40_q} : ahi40_q;
   wire signed [AccumulatorWidth-1:0] acc40 = { ahi40_q, 5'd0 } + {{4{alo40_q[22]}}, alo40_q};
   wire [OutputWidth-1:0] out40 = acc40;
   wire [ElementWidth-1:0] v41 = v_q[41*ElementWidth +: ElementWidth];
@@ -605,8 +665,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi41_q;
   reg signed [AccumulatorLowWidth-1:0] alo41_q;
   reg signed [AccumulatorHighWidth-1:0] ahi41_q;
-  wire signed [AccumulatorLowWidth-1:0] alo41_d = start ? 23'sd0 : tag7_valid_q ? alo41_q + {{8{wlo41_q[14]}}, wlo41_q} : alo41_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi41_d = start ? 22'sd0 : tag7_valid_q ? ahi41_q + {{9{whi41_q[12]}}, whi41_q} : ahi41_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo41_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo41_q) + {{8{wlo41_q[14]}}, wlo41_q} : alo41_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi41_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi41_q) + {{9{whi41_q[12]}}, whi41_q} : ahi41_q;
   wire signed [AccumulatorWidth-1:0] acc41 = { ahi41_q, 5'd0 } + {{4{alo41_q[22]}}, alo41_q};
   wire [OutputWidth-1:0] out41 = acc41;
   wire [ElementWidth-1:0] v42 = v_q[42*ElementWidth +: ElementWidth];
@@ -616,8 +677,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi42_q;
   reg signed [AccumulatorLowWidth-1:0] alo42_q;
   reg signed [AccumulatorHighWidth-1:0] ahi42_q;
-  wire signed [AccumulatorLowWidth-1:0] alo42_d = start ? 23'sd0 : tag7_valid_q ? alo42_q + {{8{wlo42_q[14]}}, wlo42_q} : alo42_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi42_d = start ? 22'sd0 : tag7_valid_q ? ahi42_q + {{9{whi42_q[12]}}, whi42_q} : ahi42_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo42_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo42_q) + {{8{wlo42_q[14]}}, wlo42_q} : alo42_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi42_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi42_q) + {{9{whi42_q[12]}}, whi42_q} : ahi42_q;
   wire signed [AccumulatorWidth-1:0] acc42 = { ahi42_q, 5'd0 } + {{4{alo42_q[22]}}, alo42_q};
   wire [OutputWidth-1:0] out42 = acc42;
   wire [ElementWidth-1:0] v43 = v_q[43*ElementWidth +: ElementWidth];
@@ -627,8 +689,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi43_q;
   reg signed [AccumulatorLowWidth-1:0] alo43_q;
   reg signed [AccumulatorHighWidth-1:0] ahi43_q;
-  wire signed [AccumulatorLowWidth-1:0] alo43_d = start ? 23'sd0 : tag7_valid_q ? alo43_q + {{8{wlo43_q[14]}}, wlo43_q} : alo43_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi43_d = start ? 22'sd0 : tag7_valid_q ? ahi43_q + {{9{whi43_q[12]}}, whi43_q} : ahi43_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo43_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo43_q) + {{8{wlo43_q[14]}}, wlo43_q} : alo43_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi43_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi43_q) + {{9{whi43_q[12]}}, whi43_q} : ahi43_q;
   wire signed [AccumulatorWidth-1:0] acc43 = { ahi43_q, 5'd0 } + {{4{alo43_q[22]}}, alo43_q};
   wire [OutputWidth-1:0] out43 = acc43;
   wire [ElementWidth-1:0] v44 = v_q[44*ElementWidth +: ElementWidth];
@@ -638,8 +701,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi44_q;
   reg signed [AccumulatorLowWidth-1:0] alo44_q;
   reg signed [AccumulatorHighWidth-1:0] ahi44_q;
-  wire signed [AccumulatorLowWidth-1:0] alo44_d = start ? 23'sd0 : tag7_valid_q ? alo44_q + {{8{wlo44_q[14]}}, wlo44_q} : alo44_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi44_d = start ? 22'sd0 : tag7_valid_q ? ahi44_q + {{9{whi44_q[12]}}, whi44_q} : ahi44_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo44_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo44_q) + {{8{wlo44_q[14]}}, wlo44_q} : alo44_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi44_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi44_q) + {{9{whi44_q[12]}}, whi44_q} : ahi44_q;
   wire signed [AccumulatorWidth-1:0] acc44 = { ahi44_q, 5'd0 } + {{4{alo44_q[22]}}, alo44_q};
   wire [OutputWidth-1:0] out44 = acc44;
   wire [ElementWidth-1:0] v45 = v_q[45*ElementWidth +: ElementWidth];
@@ -649,8 +713,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi45_q;
   reg signed [AccumulatorLowWidth-1:0] alo45_q;
   reg signed [AccumulatorHighWidth-1:0] ahi45_q;
-  wire signed [AccumulatorLowWidth-1:0] alo45_d = start ? 23'sd0 : tag7_valid_q ? alo45_q + {{8{wlo45_q[14]}}, wlo45_q} : alo45_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi45_d = start ? 22'sd0 : tag7_valid_q ? ahi45_q + {{9{whi45_q[12]}}, whi45_q} : ahi45_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo45_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo45_q) + {{8{wlo45_q[14]}}, wlo45_q} : alo45_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi45_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi45_q) + {{9{whi45_q[12]}}, whi45_q} : ahi45_q;
   wire signed [AccumulatorWidth-1:0] acc45 = { ahi45_q, 5'd0 } + {{4{alo45_q[22]}}, alo45_q};
   wire [OutputWidth-1:0] out45 = acc45;
   wire [ElementWidth-1:0] v46 = v_q[46*ElementWidth +: ElementWidth];
@@ -660,8 +725,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi46_q;
   reg signed [AccumulatorLowWidth-1:0] alo46_q;
   reg signed [AccumulatorHighWidth-1:0] ahi46_q;
-  wire signed [AccumulatorLowWidth-1:0] alo46_d = start ? 23'sd0 : tag7_valid_q ? alo46_q + {{8{wlo46_q[14]}}, wlo46_q} : alo46_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi46_d = start ? 22'sd0 : tag7_valid_q ? ahi46_q + {{9{whi46_q[12]}}, whi46_q} : ahi46_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo46_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo46_q) + {{8{wlo46_q[14]}}, wlo46_q} : alo46_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi46_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi46_q) + {{9{whi46_q[12]}}, whi46_q} : ahi46_q;
   wire signed [AccumulatorWidth-1:0] acc46 = { ahi46_q, 5'd0 } + {{4{alo46_q[22]}}, alo46_q};
   wire [OutputWidth-1:0] out46 = acc46;
   wire [ElementWidth-1:0] v47 = v_q[47*ElementWidth +: ElementWidth];
@@ -671,8 +737,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi47_q;
   reg signed [AccumulatorLowWidth-1:0] alo47_q;
   reg signed [AccumulatorHighWidth-1:0] ahi47_q;
-  wire signed [AccumulatorLowWidth-1:0] alo47_d = start ? 23'sd0 : tag7_valid_q ? alo47_q + {{8{wlo47_q[14]}}, wlo47_q} : alo47_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi47_d = start ? 22'sd0 : tag7_valid_q ? ahi47_q + {{9{whi47_q[12]}}, whi47_q} : ahi47_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo47_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo47_q) + {{8{wlo47_q[14]}}, wlo47_q} : alo47_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi47_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi47_q) + {{9{whi47_q[12]}}, whi47_q} : ahi47_q;
   wire signed [AccumulatorWidth-1:0] acc47 = { ahi47_q, 5'd0 } + {{4{alo47_q[22]}}, alo47_q};
   wire [OutputWidth-1:0] out47 = acc47;
   wire [ElementWidth-1:0] v48 = v_q[48*ElementWidth +: ElementWidth];
@@ -682,8 +749,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi48_q;
   reg signed [AccumulatorLowWidth-1:0] alo48_q;
   reg signed [AccumulatorHighWidth-1:0] ahi48_q;
-  wire signed [AccumulatorLowWidth-1:0] alo48_d = start ? 23'sd0 : tag7_valid_q ? alo48_q + {{8{wlo48_q[14]}}, wlo48_q} : alo48_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi48_d = start ? 22'sd0 : tag7_valid_q ? ahi48_q + {{9{whi48_q[12]}}, whi48_q} : ahi48_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo48_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo48_q) + {{8{wlo48_q[14]}}, wlo48_q} : alo48_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi48_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi48_q) + {{9{whi48_q[12]}}, whi48_q} : ahi48_q;
   wire signed [AccumulatorWidth-1:0] acc48 = { ahi48_q, 5'd0 } + {{4{alo48_q[22]}}, alo48_q};
   wire [OutputWidth-1:0] out48 = acc48;
   wire [ElementWidth-1:0] v49 = v_q[49*ElementWidth +: ElementWidth];
@@ -693,8 +761,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi49_q;
   reg signed [AccumulatorLowWidth-1:0] alo49_q;
   reg signed [AccumulatorHighWidth-1:0] ahi49_q;
-  wire signed [AccumulatorLowWidth-1:0] alo49_d = start ? 23'sd0 : tag7_valid_q ? alo49_q + {{8{wlo49_q[14]}}, wlo49_q} : alo49_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi49_d = start ? 22'sd0 : tag7_valid_q ? ahi49_q + {{9{whi49_q[12]}}, whi49_q} : ahi49_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo49_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo49_q) + {{8{wlo49_q[14]}}, wlo49_q} : alo49_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi49_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi49_q) + {{9{whi49_q[12]}}, whi49_q} : ahi49_q;
   wire signed [AccumulatorWidth-1:0] acc49 = { ahi49_q, 5'd0 } + {{4{alo49_q[22]}}, alo49_q};
   wire [OutputWidth-1:0] out49 = acc49;
   wire [ElementWidth-1:0] v50 = v_q[50*ElementWidth +: ElementWidth];
@@ -704,8 +773,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi50_q;
   reg signed [AccumulatorLowWidth-1:0] alo50_q;
   reg signed [AccumulatorHighWidth-1:0] ahi50_q;
-  wire signed [AccumulatorLowWidth-1:0] alo50_d = start ? 23'sd0 : tag7_valid_q ? alo50_q + {{8{wlo50_q[14]}}, wlo50_q} : alo50_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi50_d = start ? 22'sd0 : tag7_valid_q ? ahi50_q + {{9{whi50_q[12]}}, whi50_q} : ahi50_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo50_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo50_q) + {{8{wlo50_q[14]}}, wlo50_q} : alo50_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi50_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi50_q) + {{9{whi50_q[12]}}, whi50_q} : ahi50_q;
   wire signed [AccumulatorWidth-1:0] acc50 = { ahi50_q, 5'd0 } + {{4{alo50_q[22]}}, alo50_q};
   wire [OutputWidth-1:0] out50 = acc50;
   wire [ElementWidth-1:0] v51 = v_q[51*ElementWidth +: ElementWidth];
@@ -715,8 +785,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi51_q;
   reg signed [AccumulatorLowWidth-1:0] alo51_q;
   reg signed [AccumulatorHighWidth-1:0] ahi51_q;
-  wire signed [AccumulatorLowWidth-1:0] alo51_d = start ? 23'sd0 : tag7_valid_q ? alo51_q + {{8{wlo51_q[14]}}, wlo51_q} : alo51_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi51_d = start ? 22'sd0 : tag7_valid_q ? ahi51_q + {{9{whi51_q[12]}}, whi51_q} : ahi51_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo51_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo51_q) + {{8{wlo51_q[14]}}, wlo51_q} : alo51_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi51_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi51_q) + {{9{whi51_q[12]}}, whi51_q} : ahi51_q;
   wire signed [AccumulatorWidth-1:0] acc51 = { ahi51_q, 5'd0 } + {{4{alo51_q[22]}}, alo51_q};
   wire [OutputWidth-1:0] out51 = acc51;
   wire [ElementWidth-1:0] v52 = v_q[52*ElementWidth +: ElementWidth];
@@ -726,8 +797,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi52_q;
   reg signed [AccumulatorLowWidth-1:0] alo52_q;
   reg signed [AccumulatorHighWidth-1:0] ahi52_q;
-  wire signed [AccumulatorLowWidth-1:0] alo52_d = start ? 23'sd0 : tag7_valid_q ? alo52_q + {{8{wlo52_q[14]}}, wlo52_q} : alo52_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi52_d = start ? 22'sd0 : tag7_valid_q ? ahi52_q + {{9{whi52_q[12]}}, whi52_q} : ahi52_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo52_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo52_q) + {{8{wlo52_q[14]}}, wlo52_q} : alo52_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi52_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi52_q) + {{9{whi52_q[12]}}, whi52_q} : ahi52_q;
   wire signed [AccumulatorWidth-1:0] acc52 = { ahi52_q, 5'd0 } + {{4{alo52_q[22]}}, alo52_q};
   wire [OutputWidth-1:0] out52 = acc52;
   wire [ElementWidth-1:0] v53 = v_q[53*ElementWidth +: ElementWidth];
@@ -737,8 +809,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi53_q;
   reg signed [AccumulatorLowWidth-1:0] alo53_q;
   reg signed [AccumulatorHighWidth-1:0] ahi53_q;
-  wire signed [AccumulatorLowWidth-1:0] alo53_d = start ? 23'sd0 : tag7_valid_q ? alo53_q + {{8{wlo53_q[14]}}, wlo53_q} : alo53_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi53_d = start ? 22'sd0 : tag7_valid_q ? ahi53_q + {{9{whi53_q[12]}}, whi53_q} : ahi53_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo53_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo53_q) + {{8{wlo53_q[14]}}, wlo53_q} : alo53_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi53_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi53_q) + {{9{whi53_q[12]}}, whi53_q} : ahi53_q;
   wire signed [AccumulatorWidth-1:0] acc53 = { ahi53_q, 5'd0 } + {{4{alo53_q[22]}}, alo53_q};
   wire [OutputWidth-1:0] out53 = acc53;
   wire [ElementWidth-1:0] v54 = v_q[54*ElementWidth +: ElementWidth];
@@ -748,8 +821,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi54_q;
   reg signed [AccumulatorLowWidth-1:0] alo54_q;
   reg signed [AccumulatorHighWidth-1:0] ahi54_q;
-  wire signed [AccumulatorLowWidth-1:0] alo54_d = start ? 23'sd0 : tag7_valid_q ? alo54_q + {{8{wlo54_q[14]}}, wlo54_q} : alo54_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi54_d = start ? 22'sd0 : tag7_valid_q ? ahi54_q + {{9{whi54_q[12]}}, whi54_q} : ahi54_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo54_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo54_q) + {{8{wlo54_q[14]}}, wlo54_q} : alo54_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi54_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi54_q) + {{9{whi54_q[12]}}, whi54_q} : ahi54_q;
   wire signed [AccumulatorWidth-1:0] acc54 = { ahi54_q, 5'd0 } + {{4{alo54_q[22]}}, alo54_q};
   wire [OutputWidth-1:0] out54 = acc54;
   wire [ElementWidth-1:0] v55 = v_q[55*ElementWidth +: ElementWidth];
@@ -759,8 +833,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi55_q;
   reg signed [AccumulatorLowWidth-1:0] alo55_q;
   reg signed [AccumulatorHighWidth-1:0] ahi55_q;
-  wire signed [AccumulatorLowWidth-1:0] alo55_d = start ? 23'sd0 : tag7_valid_q ? alo55_q + {{8{wlo55_q[14]}}, wlo55_q} : alo55_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi55_d = start ? 22'sd0 : tag7_valid_q ? ahi55_q + {{9{whi55_q[12]}}, whi55_q} : ahi55_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo55_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo55_q) + {{8{wlo55_q[14]}}, wlo55_q} : alo55_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi55_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi55_q) + {{9{whi55_q[12]}}, whi55_q} : ahi55_q;
   wire signed [AccumulatorWidth-1:0] acc55 = { ahi55_q, 5'd0 } + {{4{alo55_q[22]}}, alo55_q};
   wire [OutputWidth-1:0] out55 = acc55;
   wire [ElementWidth-1:0] v56 = v_q[56*ElementWidth +: ElementWidth];
@@ -770,8 +845,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi56_q;
   reg signed [AccumulatorLowWidth-1:0] alo56_q;
   reg signed [AccumulatorHighWidth-1:0] ahi56_q;
-  wire signed [AccumulatorLowWidth-1:0] alo56_d = start ? 23'sd0 : tag7_valid_q ? alo56_q + {{8{wlo56_q[14]}}, wlo56_q} : alo56_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi56_d = start ? 22'sd0 : tag7_valid_q ? ahi56_q + {{9{whi56_q[12]}}, whi56_q} : ahi56_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo56_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo56_q) + {{8{wlo56_q[14]}}, wlo56_q} : alo56_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi56_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi56_q) + {{9{whi56_q[12]}}, whi56_q} : ahi56_q;
   wire signed [AccumulatorWidth-1:0] acc56 = { ahi56_q, 5'd0 } + {{4{alo56_q[22]}}, alo56_q};
   wire [OutputWidth-1:0] out56 = acc56;
   wire [ElementWidth-1:0] v57 = v_q[57*ElementWidth +: ElementWidth];
@@ -781,8 +857,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi57_q;
   reg signed [AccumulatorLowWidth-1:0] alo57_q;
   reg signed [AccumulatorHighWidth-1:0] ahi57_q;
-  wire signed [AccumulatorLowWidth-1:0] alo57_d = start ? 23'sd0 : tag7_valid_q ? alo57_q + {{8{wlo57_q[14]}}, wlo57_q} : alo57_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi57_d = start ? 22'sd0 : tag7_valid_q ? ahi57_q + {{9{whi57_q[12]}}, whi57_q} : ahi57_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo57_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo57_q) + {{8{wlo57_q[14]}}, wlo57_q} : alo57_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi57_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi57_q) + {{9{whi57_q[12]}}, whi57_q} : ahi57_q;
   wire signed [AccumulatorWidth-1:0] acc57 = { ahi57_q, 5'd0 } + {{4{alo57_q[22]}}, alo57_q};
   wire [OutputWidth-1:0] out57 = acc57;
   wire [ElementWidth-1:0] v58 = v_q[58*ElementWidth +: ElementWidth];
@@ -792,8 +869,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi58_q;
   reg signed [AccumulatorLowWidth-1:0] alo58_q;
   reg signed [AccumulatorHighWidth-1:0] ahi58_q;
-  wire signed [AccumulatorLowWidth-1:0] alo58_d = start ? 23'sd0 : tag7_valid_q ? alo58_q + {{8{wlo58_q[14]}}, wlo58_q} : alo58_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi58_d = start ? 22'sd0 : tag7_valid_q ? ahi58_q + {{9{whi58_q[12]}}, whi58_q} : ahi58_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo58_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo58_q) + {{8{wlo58_q[14]}}, wlo58_q} : alo58_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi58_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi58_q) + {{9{whi58_q[12]}}, whi58_q} : ahi58_q;
   wire signed [AccumulatorWidth-1:0] acc58 = { ahi58_q, 5'd0 } + {{4{alo58_q[22]}}, alo58_q};
   wire [OutputWidth-1:0] out58 = acc58;
   wire [ElementWidth-1:0] v59 = v_q[59*ElementWidth +: ElementWidth];
@@ -803,8 +881,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi59_q;
   reg signed [AccumulatorLowWidth-1:0] alo59_q;
   reg signed [AccumulatorHighWidth-1:0] ahi59_q;
-  wire signed [AccumulatorLowWidth-1:0] alo59_d = start ? 23'sd0 : tag7_valid_q ? alo59_q + {{8{wlo59_q[14]}}, wlo59_q} : alo59_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi59_d = start ? 22'sd0 : tag7_valid_q ? ahi59_q + {{9{whi59_q[12]}}, whi59_q} : ahi59_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo59_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo59_q) + {{8{wlo59_q[14]}}, wlo59_q} : alo59_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi59_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi59_q) + {{9{whi59_q[12]}}, whi59_q} : ahi59_q;
   wire signed [AccumulatorWidth-1:0] acc59 = { ahi59_q, 5'd0 } + {{4{alo59_q[22]}}, alo59_q};
   wire [OutputWidth-1:0] out59 = acc59;
   wire [ElementWidth-1:0] v60 = v_q[60*ElementWidth +: ElementWidth];
@@ -814,8 +893,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi60_q;
   reg signed [AccumulatorLowWidth-1:0] alo60_q;
   reg signed [AccumulatorHighWidth-1:0] ahi60_q;
-  wire signed [AccumulatorLowWidth-1:0] alo60_d = start ? 23'sd0 : tag7_valid_q ? alo60_q + {{8{wlo60_q[14]}}, wlo60_q} : alo60_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi60_d = start ? 22'sd0 : tag7_valid_q ? ahi60_q + {{9{whi60_q[12]}}, whi60_q} : ahi60_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo60_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo60_q) + {{8{wlo60_q[14]}}, wlo60_q} : alo60_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi60_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi60_q) + {{9{whi60_q[12]}}, whi60_q} : ahi60_q;
   wire signed [AccumulatorWidth-1:0] acc60 = { ahi60_q, 5'd0 } + {{4{alo60_q[22]}}, alo60_q};
   wire [OutputWidth-1:0] out60 = acc60;
   wire [ElementWidth-1:0] v61 = v_q[61*ElementWidth +: ElementWidth];
@@ -825,8 +905,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi61_q;
   reg signed [AccumulatorLowWidth-1:0] alo61_q;
   reg signed [AccumulatorHighWidth-1:0] ahi61_q;
-  wire signed [AccumulatorLowWidth-1:0] alo61_d = start ? 23'sd0 : tag7_valid_q ? alo61_q + {{8{wlo61_q[14]}}, wlo61_q} : alo61_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi61_d = start ? 22'sd0 : tag7_valid_q ? ahi61_q + {{9{whi61_q[12]}}, whi61_q} : ahi61_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo61_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo61_q) + {{8{wlo61_q[14]}}, wlo61_q} : alo61_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi61_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi61_q) + {{9{whi61_q[12]}}, whi61_q} : ahi61_q;
   wire signed [AccumulatorWidth-1:0] acc61 = { ahi61_q, 5'd0 } + {{4{alo61_q[22]}}, alo61_q};
   wire [OutputWidth-1:0] out61 = acc61;
   wire [ElementWidth-1:0] v62 = v_q[62*ElementWidth +: ElementWidth];
@@ -836,8 +917,9 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi62_q;
   reg signed [AccumulatorLowWidth-1:0] alo62_q;
   reg signed [AccumulatorHighWidth-1:0] ahi62_q;
-  wire signed [AccumulatorLowWidth-1:0] alo62_d = start ? 23'sd0 : tag7_valid_q ? alo62_q + {{8{wlo62_q[14]}}, wlo62_q} : alo62_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi62_d = start ? 22'sd0 : tag7_valid_q ? ahi62_q + {{9{whi62_q[12]}}, whi62_q} : ahi62_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo62_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo62_q) + {{8{wlo62_q[14]}}, wlo62_q} : alo62_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi62_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi62_q) + {{9{whi62_q[12]}}, whi62_q} : ahi62_q;
   wire signed [AccumulatorWidth-1:0] acc62 = { ahi62_q, 5'd0 } + {{4{alo62_q[22]}}, alo62_q};
   wire [OutputWidth-1:0] out62 = acc62;
   wire [ElementWidth-1:0] v63 = v_q[63*ElementWidth +: ElementWidth];
@@ -847,35 +929,32 @@ module a3_paper_output (
   reg signed [WeightedHighWidth-1:0] whi63_q;
   reg signed [AccumulatorLowWidth-1:0] alo63_q;
   reg signed [AccumulatorHighWidth-1:0] ahi63_q;
-  wire signed [AccumulatorLowWidth-1:0] alo63_d = start ? 23'sd0 : tag7_valid_q ? alo63_q + {{8{wlo63_q[14]}}, wlo63_q} : alo63_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi63_d = start ? 22'sd0 : tag7_valid_q ? ahi63_q + {{9{whi63_q[12]}}, whi63_q} : ahi63_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo63_d = tag7_valid_q ? (tag7_first_q ? 23'sd0 : alo63_q) + {{8{wlo63_q[14]}}, wlo63_q} : alo63_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi63_d = tag7_valid_q ? (tag7_first_q ? 22'sd0 : ahi63_q) + {{9{whi63_q[12]}}, whi63_q} : ahi63_q;
   wire signed [AccumulatorWidth-1:0] acc63 = { ahi63_q, 5'd0 } + {{4{alo63_q[22]}}, alo63_q};
   wire [OutputWidth-1:0] out63 = acc63;
 
   wire [ResultEntryDataWidth-1:0] result_data;
 
   always @* begin
-    busy_d = busy_q;
     issue_d = issue_q;
+    resv_d = resv_q + {1'b0, start} - {1'b0, push_q};
     cnt_d = cnt_q;
     left_d = left_q;
-    if (start) begin
-      busy_d = 1'b1;
-    end
     if (start | issue_q) begin
       issue_d = !last_issue;
       cnt_d = last_issue ? 9'd0 : cnt_q + 9'd1;
       left_d = (start ? rows : left_q) - 9'd1;
     end
-    if (done) begin
-      busy_d = 1'b0;
-    end
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      busy_q <= 1'b0;
+      resv_q <= 2'd0;
       push_q <= 1'b0;
+      st_wr_q <= 1'b0;
+      st_rd_q <= 1'b0;
       issue_q <= 1'b0;
       cnt_q <= 9'd0;
       left_q <= 9'd0;
@@ -895,9 +974,23 @@ module a3_paper_output (
       tag6_last_q <= 1'b0;
       tag7_valid_q <= 1'b0;
       tag7_last_q <= 1'b0;
+      tag0_first_q <= 1'b0;
+      tag1_first_q <= 1'b0;
+      tag2_first_q <= 1'b0;
+      tag3_first_q <= 1'b0;
+      tag4_first_q <= 1'b0;
+      tag5_first_q <= 1'b0;
+      tag6_first_q <= 1'b0;
+      tag7_first_q <= 1'b0;
     end else begin
-      busy_q <= busy_d;
+      resv_q <= resv_d;
       push_q <= done;
+      if (start) begin
+        st_wr_q <= !st_wr_q;
+      end
+      if (done) begin
+        st_rd_q <= !st_rd_q;
+      end
       issue_q <= issue_d;
       cnt_q <= cnt_d;
       left_q <= left_d;
@@ -917,19 +1010,38 @@ module a3_paper_output (
       tag6_last_q <= tag5_last_q;
       tag7_valid_q <= tag6_valid_q;
       tag7_last_q <= tag6_last_q;
+      tag0_first_q <= start;
+      tag1_first_q <= tag0_first_q;
+      tag2_first_q <= tag1_first_q;
+      tag3_first_q <= tag2_first_q;
+      tag4_first_q <= tag3_first_q;
+      tag5_first_q <= tag4_first_q;
+      tag6_first_q <= tag5_first_q;
+      tag7_first_q <= tag6_first_q;
     end
   end
 
   always @(posedge clk_i) begin
     num_q <= rdata_i[ExpEntryExpLsb +: ExpEntryExpWidth];
-    if (start) begin
-      den_q <= expsum;
-    end
+    cur_den_q <= den_now;
+    tag0_den_q <= den_now;
+    den_q <= tag0_den_q;
+    den3_q <= { 1'b0, tag0_den_q, 1'b0 } + { 2'b00, tag0_den_q };
     v_q <= v_rdata_i;
+    if (start & !st_wr_q) begin
+      st0_fallback_q <= fallback;
+      st0_candidates_q <= candidates;
+      st0_kept_q <= rows;
+    end
+    if (start & st_wr_q) begin
+      st1_fallback_q <= fallback;
+      st1_candidates_q <= candidates;
+      st1_kept_q <= rows;
+    end
     if (done) begin
-      res_fallback_q <= fallback;
-      res_candidates_q <= candidates;
-      res_kept_q <= rows;
+      res_fallback_q <= st_rd_q ? st1_fallback_q : st0_fallback_q;
+      res_candidates_q <= st_rd_q ? st1_candidates_q : st0_candidates_q;
+      res_kept_q <= st_rd_q ? st1_kept_q : st0_kept_q;
     end
     tag1_row_q <= tag0_row;
     tag2_row_q <= tag1_row_q;
@@ -1195,7 +1307,7 @@ module a3_paper_output (
 
   assign re_o = start | issue_q;
   assign raddr_o = cnt_q;
-  assign rd_release_o = done;
+  assign rd_release_o = (start | issue_q) & last_issue;
   // The value row is read so that its register holds it when the weight arrives.
   assign v_re_o = tag4_valid_q;
   assign v_raddr_o = tag4_row_q;
@@ -1268,7 +1380,7 @@ module a3_paper_output (
   assign result_data[61*OutputWidth +: OutputWidth] = out61;
   assign result_data[62*OutputWidth +: OutputWidth] = out62;
   assign result_data[63*OutputWidth +: OutputWidth] = out63;
-  assign busy_o = busy_q;
+  assign busy_o = issue_q | (resv_q != 2'd0);
 
 endmodule
 

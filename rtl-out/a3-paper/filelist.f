@@ -1,6 +1,7 @@
 a3_paper_sram.v
 a3_paper_fifo.v
 a3_paper_pingpong.v
+a3_paper_ring.v
 a3_paper_exp_hi_rom.v
 a3_paper_exp_lo_rom.v
 a3_paper_divider.v

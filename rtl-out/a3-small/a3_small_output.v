@@ -83,31 +83,40 @@ module a3_small_output (
   output wire                        busy_o;
 
   // ---- control ----
-  reg busy_q, busy_d;
   reg issue_q, issue_d;
+  // Results reserved in the result queue and not pushed: the query being read and those draining.
+  reg [1:0] resv_q, resv_d;
   reg [RowIdWidth-1:0] cnt_q, cnt_d;
   reg [RowCountWidth-1:0] left_q, left_d;
 
   reg tag0_valid_q;
   reg tag0_last_q;
+  reg tag0_first_q;
   reg tag1_valid_q;
   reg tag1_last_q;
+  reg tag1_first_q;
   reg [RowIdWidth-1:0] tag1_row_q;
   reg tag2_valid_q;
   reg tag2_last_q;
+  reg tag2_first_q;
   reg [RowIdWidth-1:0] tag2_row_q;
   reg tag3_valid_q;
   reg tag3_last_q;
+  reg tag3_first_q;
   reg [RowIdWidth-1:0] tag3_row_q;
   reg tag4_valid_q;
   reg tag4_last_q;
+  reg tag4_first_q;
   reg [RowIdWidth-1:0] tag4_row_q;
   reg tag5_valid_q;
   reg tag5_last_q;
+  reg tag5_first_q;
   reg tag6_valid_q;
   reg tag6_last_q;
+  reg tag6_first_q;
   reg tag7_valid_q;
   reg tag7_last_q;
+  reg tag7_first_q;
 
   // The query's metadata; the stage weighs the K kept rows.
   wire [ExpMetaExpSumWidth-1:0] expsum = rd_meta_i[ExpMetaExpSumLsb +: ExpMetaExpSumWidth];
@@ -115,22 +124,31 @@ module a3_small_output (
   wire [ExpMetaCandidatesWidth-1:0] candidates = rd_meta_i[ExpMetaCandidatesLsb +: ExpMetaCandidatesWidth];
   wire fallback = rd_meta_i[ExpMetaFallbackLsb];
   // The result is pushed the cycle after the last accumulation (push_q), from the accumulator registers
-  // and the query's statistics registered at its done; the stage is free from that cycle on, and starts
-  // the next query then if the result queue has room for both results.
+  // and the query's statistics registered at its done. The stage takes the next query the cycle after its
+  // last read, while this one drains, if the result queue has room for every result reserved (at most two).
   reg push_q;
-  wire start = !busy_q & rd_full_i & (push_q ? res_spare_i : res_space_i);
+  wire start = !issue_q & rd_full_i & (resv_q == 2'd0 ? res_space_i : resv_q == 2'd1 ? res_spare_i : 1'b0);
   // The first row is read in the cycle the stage accepts the query; cnt_q is 0 whenever no read is under way.
   wire last_issue = start ? (rows == 5'd1) : (issue_q & (left_q == 5'd1));
   wire done = tag7_valid_q & tag7_last_q;
   reg res_fallback_q;
   reg [ExpMetaCandidatesWidth-1:0] res_candidates_q;
   reg [ExpMetaKeptWidth-1:0] res_kept_q;
+  // The statistics of the (at most two) queries between their start and their done, in order.
+  reg st0_fallback_q, st1_fallback_q;
+  reg [ExpMetaCandidatesWidth-1:0] st0_candidates_q, st1_candidates_q;
+  reg [ExpMetaKeptWidth-1:0] st0_kept_q, st1_kept_q;
+  reg st_wr_q, st_rd_q;
 
-  // ---- tag0 -> tag1: e registered out of the memory; expsum registered when the stage accepts the
-  // query, so that the divider starts at flip-flops, not at the buffers' bank selects ----
+  // ---- tag0 -> tag1: e registered out of the memory; the query's expsum registered with each row (taken when
+  // the stage accepts the query), and 3 expsum, so that the divider starts at flip-flops ----
   wire [ExpEntryRowIdWidth-1:0] tag0_row = rdata_i[ExpEntryRowIdLsb +: ExpEntryRowIdWidth];
   reg [ExpEntryExpWidth-1:0] num_q;
+  reg [ExpMetaExpSumWidth-1:0] cur_den_q;
+  wire [ExpMetaExpSumWidth-1:0] den_now = start ? expsum : cur_den_q;
+  reg [ExpMetaExpSumWidth-1:0] tag0_den_q;
   reg [ExpMetaExpSumWidth-1:0] den_q;
+  reg [ExpMetaExpSumWidth+1:0] den3_q;
 
   // ---- tag1 -> tagtag6: weight = e / expsum ----
   wire [WeightWidth-1:0] weight;
@@ -139,6 +157,7 @@ module a3_small_output (
     .clk_i (clk_i),
     .num_i (num_q),
     .den_i (den_q),
+    .den3_i (den3_q),
     .quo_o (weight)
   );
 
@@ -154,8 +173,9 @@ module a3_small_output (
   reg signed [WeightedHighWidth-1:0] whi0_q;
   reg signed [AccumulatorLowWidth-1:0] alo0_q;
   reg signed [AccumulatorHighWidth-1:0] ahi0_q;
-  wire signed [AccumulatorLowWidth-1:0] alo0_d = start ? 18'sd0 : tag7_valid_q ? alo0_q + {{3{wlo0_q[14]}}, wlo0_q} : alo0_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi0_d = start ? 17'sd0 : tag7_valid_q ? ahi0_q + {{4{whi0_q[12]}}, whi0_q} : ahi0_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo0_d = tag7_valid_q ? (tag7_first_q ? 18'sd0 : alo0_q) + {{3{wlo0_q[14]}}, wlo0_q} : alo0_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi0_d = tag7_valid_q ? (tag7_first_q ? 17'sd0 : ahi0_q) + {{4{whi0_q[12]}}, whi0_q} : ahi0_q;
   wire signed [AccumulatorWidth-1:0] acc0 = { ahi0_q, 5'd0 } + {{4{alo0_q[17]}}, alo0_q};
   wire [OutputWidth-1:0] out0 = acc0;
   wire [ElementWidth-1:0] v1 = v_q[1*ElementWidth +: ElementWidth];
@@ -165,8 +185,9 @@ module a3_small_output (
   reg signed [WeightedHighWidth-1:0] whi1_q;
   reg signed [AccumulatorLowWidth-1:0] alo1_q;
   reg signed [AccumulatorHighWidth-1:0] ahi1_q;
-  wire signed [AccumulatorLowWidth-1:0] alo1_d = start ? 18'sd0 : tag7_valid_q ? alo1_q + {{3{wlo1_q[14]}}, wlo1_q} : alo1_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi1_d = start ? 17'sd0 : tag7_valid_q ? ahi1_q + {{4{whi1_q[12]}}, whi1_q} : ahi1_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo1_d = tag7_valid_q ? (tag7_first_q ? 18'sd0 : alo1_q) + {{3{wlo1_q[14]}}, wlo1_q} : alo1_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi1_d = tag7_valid_q ? (tag7_first_q ? 17'sd0 : ahi1_q) + {{4{whi1_q[12]}}, whi1_q} : ahi1_q;
   wire signed [AccumulatorWidth-1:0] acc1 = { ahi1_q, 5'd0 } + {{4{alo1_q[17]}}, alo1_q};
   wire [OutputWidth-1:0] out1 = acc1;
   wire [ElementWidth-1:0] v2 = v_q[2*ElementWidth +: ElementWidth];
@@ -176,8 +197,9 @@ module a3_small_output (
   reg signed [WeightedHighWidth-1:0] whi2_q;
   reg signed [AccumulatorLowWidth-1:0] alo2_q;
   reg signed [AccumulatorHighWidth-1:0] ahi2_q;
-  wire signed [AccumulatorLowWidth-1:0] alo2_d = start ? 18'sd0 : tag7_valid_q ? alo2_q + {{3{wlo2_q[14]}}, wlo2_q} : alo2_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi2_d = start ? 17'sd0 : tag7_valid_q ? ahi2_q + {{4{whi2_q[12]}}, whi2_q} : ahi2_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo2_d = tag7_valid_q ? (tag7_first_q ? 18'sd0 : alo2_q) + {{3{wlo2_q[14]}}, wlo2_q} : alo2_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi2_d = tag7_valid_q ? (tag7_first_q ? 17'sd0 : ahi2_q) + {{4{whi2_q[12]}}, whi2_q} : ahi2_q;
   wire signed [AccumulatorWidth-1:0] acc2 = { ahi2_q, 5'd0 } + {{4{alo2_q[17]}}, alo2_q};
   wire [OutputWidth-1:0] out2 = acc2;
   wire [ElementWidth-1:0] v3 = v_q[3*ElementWidth +: ElementWidth];
@@ -187,35 +209,32 @@ module a3_small_output (
   reg signed [WeightedHighWidth-1:0] whi3_q;
   reg signed [AccumulatorLowWidth-1:0] alo3_q;
   reg signed [AccumulatorHighWidth-1:0] ahi3_q;
-  wire signed [AccumulatorLowWidth-1:0] alo3_d = start ? 18'sd0 : tag7_valid_q ? alo3_q + {{3{wlo3_q[14]}}, wlo3_q} : alo3_q;
-  wire signed [AccumulatorHighWidth-1:0] ahi3_d = start ? 17'sd0 : tag7_valid_q ? ahi3_q + {{4{whi3_q[12]}}, whi3_q} : ahi3_q;
+  // A query's first row adds to the start values, the others to the accumulators.
+  wire signed [AccumulatorLowWidth-1:0] alo3_d = tag7_valid_q ? (tag7_first_q ? 18'sd0 : alo3_q) + {{3{wlo3_q[14]}}, wlo3_q} : alo3_q;
+  wire signed [AccumulatorHighWidth-1:0] ahi3_d = tag7_valid_q ? (tag7_first_q ? 17'sd0 : ahi3_q) + {{4{whi3_q[12]}}, whi3_q} : ahi3_q;
   wire signed [AccumulatorWidth-1:0] acc3 = { ahi3_q, 5'd0 } + {{4{alo3_q[17]}}, alo3_q};
   wire [OutputWidth-1:0] out3 = acc3;
 
   wire [ResultEntryDataWidth-1:0] result_data;
 
   always @* begin
-    busy_d = busy_q;
     issue_d = issue_q;
+    resv_d = resv_q + {1'b0, start} - {1'b0, push_q};
     cnt_d = cnt_q;
     left_d = left_q;
-    if (start) begin
-      busy_d = 1'b1;
-    end
     if (start | issue_q) begin
       issue_d = !last_issue;
       cnt_d = last_issue ? 4'd0 : cnt_q + 4'd1;
       left_d = (start ? rows : left_q) - 5'd1;
     end
-    if (done) begin
-      busy_d = 1'b0;
-    end
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      busy_q <= 1'b0;
+      resv_q <= 2'd0;
       push_q <= 1'b0;
+      st_wr_q <= 1'b0;
+      st_rd_q <= 1'b0;
       issue_q <= 1'b0;
       cnt_q <= 4'd0;
       left_q <= 5'd0;
@@ -235,9 +254,23 @@ module a3_small_output (
       tag6_last_q <= 1'b0;
       tag7_valid_q <= 1'b0;
       tag7_last_q <= 1'b0;
+      tag0_first_q <= 1'b0;
+      tag1_first_q <= 1'b0;
+      tag2_first_q <= 1'b0;
+      tag3_first_q <= 1'b0;
+      tag4_first_q <= 1'b0;
+      tag5_first_q <= 1'b0;
+      tag6_first_q <= 1'b0;
+      tag7_first_q <= 1'b0;
     end else begin
-      busy_q <= busy_d;
+      resv_q <= resv_d;
       push_q <= done;
+      if (start) begin
+        st_wr_q <= !st_wr_q;
+      end
+      if (done) begin
+        st_rd_q <= !st_rd_q;
+      end
       issue_q <= issue_d;
       cnt_q <= cnt_d;
       left_q <= left_d;
@@ -257,19 +290,38 @@ module a3_small_output (
       tag6_last_q <= tag5_last_q;
       tag7_valid_q <= tag6_valid_q;
       tag7_last_q <= tag6_last_q;
+      tag0_first_q <= start;
+      tag1_first_q <= tag0_first_q;
+      tag2_first_q <= tag1_first_q;
+      tag3_first_q <= tag2_first_q;
+      tag4_first_q <= tag3_first_q;
+      tag5_first_q <= tag4_first_q;
+      tag6_first_q <= tag5_first_q;
+      tag7_first_q <= tag6_first_q;
     end
   end
 
   always @(posedge clk_i) begin
     num_q <= rdata_i[ExpEntryExpLsb +: ExpEntryExpWidth];
-    if (start) begin
-      den_q <= expsum;
-    end
+    cur_den_q <= den_now;
+    tag0_den_q <= den_now;
+    den_q <= tag0_den_q;
+    den3_q <= { 1'b0, tag0_den_q, 1'b0 } + { 2'b00, tag0_den_q };
     v_q <= v_rdata_i;
+    if (start & !st_wr_q) begin
+      st0_fallback_q <= fallback;
+      st0_candidates_q <= candidates;
+      st0_kept_q <= rows;
+    end
+    if (start & st_wr_q) begin
+      st1_fallback_q <= fallback;
+      st1_candidates_q <= candidates;
+      st1_kept_q <= rows;
+    end
     if (done) begin
-      res_fallback_q <= fallback;
-      res_candidates_q <= candidates;
-      res_kept_q <= rows;
+      res_fallback_q <= st_rd_q ? st1_fallback_q : st0_fallback_q;
+      res_candidates_q <= st_rd_q ? st1_candidates_q : st0_candidates_q;
+      res_kept_q <= st_rd_q ? st1_kept_q : st0_kept_q;
     end
     tag1_row_q <= tag0_row;
     tag2_row_q <= tag1_row_q;
@@ -295,7 +347,7 @@ module a3_small_output (
 
   assign re_o = start | issue_q;
   assign raddr_o = cnt_q;
-  assign rd_release_o = done;
+  assign rd_release_o = (start | issue_q) & last_issue;
   // The value row is read so that its register holds it when the weight arrives.
   assign v_re_o = tag4_valid_q;
   assign v_raddr_o = tag4_row_q;
@@ -308,7 +360,7 @@ module a3_small_output (
   assign result_data[1*OutputWidth +: OutputWidth] = out1;
   assign result_data[2*OutputWidth +: OutputWidth] = out2;
   assign result_data[3*OutputWidth +: OutputWidth] = out3;
-  assign busy_o = busy_q;
+  assign busy_o = issue_q | (resv_q != 2'd0);
 
 endmodule
 

@@ -1,6 +1,7 @@
 a3_small_sram.v
 a3_small_fifo.v
 a3_small_pingpong.v
+a3_small_ring.v
 a3_small_exp_hi_rom.v
 a3_small_exp_lo_rom.v
 a3_small_divider.v

@@ -31,7 +31,7 @@ public class CliTests
         var (code, stdout, stderr) = Run("generate", "--config", Config("a3-small"), "--out", outDir);
         Assert.Equal(0, code);
         Assert.Equal("", stderr);
-        Assert.Contains("a3-small: wrote 20 files", stdout);
+        Assert.Contains("a3-small: wrote 21 files", stdout);
         Assert.True(File.Exists(Path.Combine(outDir, "a3_small_top.v")));
         Assert.True(File.Exists(Path.Combine(outDir, "manifest.json")));
     }

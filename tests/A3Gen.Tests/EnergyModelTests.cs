@@ -91,7 +91,7 @@ public class EnergyModelTests
             Assert.Equal(exactNj / nj, double.Parse(row["energy_saving"], Inv), 1e-6);
             Assert.Equal(0, double.Parse(row["candidate_energy_share"], Inv));
         }
-        Assert.Contains(rows, r => double.Parse(r["energy_saving"], Inv) > 1.5);
+        Assert.Contains(rows, r => double.Parse(r["energy_saving"], Inv) > 1.25);
         var summary = File.ReadAllText(Path.Combine(outDir, "summary.md"));
         Assert.Contains("| dot product | 1 | 0 | rows scored |", summary);
         Assert.Contains("Check, the model on the calibration run's own modes: exact measured 24 nJ, model 24 nJ (0.0%)", summary);

@@ -411,10 +411,10 @@ public sealed class Design
                     new("u_replay_sram", g, ScoreEntryWidth, wg, $"one-pass score memory: an approximate query's candidates {entryWhat}score{(HasLanes ? "s" : "")}), replayed after its max is known"),
                 }
                 : [
-                    new("u_score_sram0", g, ScoreEntryWidth, wg, $"score buffer bank 0: {entryWhat}score{(HasLanes ? "s" : "")})"),
-                    new("u_score_sram1", g, ScoreEntryWidth, wg, $"score buffer bank 1: {entryWhat}score{(HasLanes ? "s" : "")})"),
-                    new("u_exp_sram0", g, ExpEntryWidth, wg, $"exp buffer bank 0: {entryWhat}e)"),
-                    new("u_exp_sram1", g, ExpEntryWidth, wg, $"exp buffer bank 1: {entryWhat}e)"),
+                    .. Enumerable.Range(0, BufferBanks).Select(b =>
+                        new MemoryInstance($"u_score_sram{b}", g, ScoreEntryWidth, wg, $"score buffer bank {b}: {entryWhat}score{(HasLanes ? "s" : "")})")),
+                    .. Enumerable.Range(0, BufferBanks).Select(b =>
+                        new MemoryInstance($"u_exp_sram{b}", g, ExpEntryWidth, wg, $"exp buffer bank {b}: {entryWhat}e)")),
                 ],
         ];
     }
@@ -537,6 +537,39 @@ public sealed class Design
         ];
 
     /// <summary>
+    /// Banks of the score and exp buffers (three-pass softmax): three, so that a stage may take a query while up to
+    /// two drain down its pipeline and the next stage still reads an older one (with two, a producer would wait for its
+    /// consumer's last read of query k before it starts query k + 2, a pipeline's depth too early).
+    /// </summary>
+    public int BufferBanks => 3;
+
+    /// <summary>
+    /// Three-pass softmax: cycles from a stage's start of a query to its next start, at the soonest. A stage takes the
+    /// next query while it drains the previous one: the candidate stage after its period; the dot product two cycles
+    /// after its last issue (q is registered for the multipliers at the start); the exponent and the output the cycle
+    /// after their last read (each row's max, threshold and expsum travel with it down the pipeline).
+    /// </summary>
+    public IReadOnlyList<int> StageIssuePeriods(StageWork w) =>
+    [
+        StagePeriods(w)[0],
+        IssueCycles(w) + 2,
+        ScoredEntries(w),
+        KeptEntries(w),
+    ];
+
+    /// <summary>
+    /// Three-pass softmax: cycles from a stage's start of a query to the edge that releases its input buffer, the edge
+    /// of its last read (the dot product issues from the cycle after its start, the exponent and output from their start).
+    /// </summary>
+    public IReadOnlyList<int> StageReleaseCycles(StageWork w) =>
+    [
+        0,
+        IssueCycles(w),
+        ScoredEntries(w) - 1,
+        KeptEntries(w) - 1,
+    ];
+
+    /// <summary>
     /// Cycles from the dot product's start of a query to its next start, at the soonest. One-pass: a query without
     /// post-scoring frees it two cycles after its last issue, while its pipeline drains (the online stage needs those
     /// two cycles between queries for its flush beats); otherwise, and with the three-pass softmax, its period.
@@ -571,7 +604,22 @@ public sealed class Design
     /// <summary>The exact path's back-to-back interval as a closed form in n (<see cref="Interval(StageWork)"/>).</summary>
     public string IntervalFormula => OnePass is { } op
         ? OnePassIntervalFormula(op)
-        : $"{RowsTerm} + {Interval(0)}";
+        : ThreePassIntervalFormula();
+
+    /// <summary>
+    /// <see cref="MeanInterval(StageWork)"/> of an exact query in closed form: with G = ceil(n/P) rows a stage, the
+    /// issue bound G + 2 (the dot product's) and the pipelines' bound (G + a) / 2, a the deepest of the dot product's
+    /// and exponent's overheads and the output's plus its push (and, with a two-entry result queue, the cycle its
+    /// result stays there). The banks' bound (2 G + b) / 3 is never above both. With a one-entry result queue the
+    /// output takes one query at a time: G + its overhead + 2.
+    /// </summary>
+    private string ThreePassIntervalFormula()
+    {
+        var o = StagePeriods(0);
+        string n = RowsTerm;
+        int a = Math.Max(Math.Max(o[1], o[2]), o[3] + ResultPushStages + (Config.ResultQueueDepth == 2 ? 1 : 0));
+        return Config.ResultQueueDepth == 1 ? $"{n} + {o[3] + ResultPushStages + 1}" : $"max({n} + 2, ({n} + {a}) / 2)";
+    }
 
     private string OnePassIntervalFormula(OnePassSoftmax op)
     {
@@ -594,16 +642,47 @@ public sealed class Design
     /// previous result's push and for that result to leave the queue before it may start the next:
     /// 1 + ResultPushStages more cycles a query.
     /// </summary>
-    public int Interval(StageWork w)
+    public int Interval(StageWork w) => (int)Math.Ceiling(MeanInterval(w));
+
+    /// <summary>
+    /// Predicted steady-state mean cycles between results of back-to-back identical queries, result always taken
+    /// (gaps may alternate when a pipeline's depth, not its issue, bounds a stage). Three-pass: the largest of
+    /// <list type="bullet">
+    /// <item>each stage's issue period (<see cref="StageIssuePeriods(StageWork)"/>);</item>
+    /// <item>half the dot product's and exponent's periods (at most one query drains while the next issues);</item>
+    /// <item>a third of a producer's period plus its consumer's reads (query k + 3 writes the bank of query k, which
+    /// the consumer releases at its last read of k);</item>
+    /// <item>the output's reservations of the result queue: at most two results reserved and not pushed, and room
+    /// for them in the queue, so with a queue of three or more half the output's period plus the push, with two half
+    /// of it plus the push and the cycle the result stays in the queue, with one all of that.</item>
+    /// </list>
+    /// One-pass: <see cref="OnePassInterval(StageWork)"/>.
+    /// </summary>
+    public double MeanInterval(StageWork w)
     {
         if (OnePass is not null)
         {
-            return (int)Math.Ceiling(OnePassInterval(w));
+            return OnePassInterval(w);
         }
-        var periods = StagePeriods(w).ToArray();
-        periods[^1] += Config.ResultQueueDepth == 1 ? 1 + ResultPushStages : 0;
-        return periods.Max();
+        var periods = StagePeriods(w);
+        var issue = StageIssuePeriods(w);
+        double result = issue.Max();
+        int banks = BufferBanks;
+        result = Math.Max(result, periods[1] / 2.0);
+        result = Math.Max(result, (double)(periods[1] + issue[2]) / banks);
+        result = Math.Max(result, periods[2] / 2.0);
+        result = Math.Max(result, (double)(periods[2] + issue[3]) / banks);
+        int output = periods[3] + ResultPushStages;
+        return Config.ResultQueueDepth switch
+        {
+            1 => Math.Max(result, output + 1),
+            2 => Math.Max(result, (output + 1) / 2.0),
+            _ => Math.Max(result, output / 2.0),
+        };
     }
+
+    /// <summary>Predicted mean interval of back-to-back exact queries of n rows.</summary>
+    public double MeanInterval(int n) => MeanInterval(StageWork.Exact(n));
 
     /// <summary>Predicted interval of back-to-back exact queries of n rows.</summary>
     public int Interval(int n) => Interval(StageWork.Exact(n));

@@ -56,12 +56,15 @@ public sealed class Emitter(TemplateRenderer renderer)
                 Module("output", "rtl/output.v.scriban", ModuleViewBuilder.Output(design)),
             ];
         var divider = design.IsOnePass ? [] : new[] { Module("divider", "rtl/divider.v.scriban", ModuleViewBuilder.Divider(design)) };
+        // The score and exp buffers' three-bank control (three-pass softmax).
+        var ring = design.IsOnePass ? [] : new[] { Module("ring", "rtl/ring.v.scriban", PlainModuleView.Instance) };
         return
         [
             Module("sram", "rtl/sram.v.scriban", PlainModuleView.Instance),
             .. sorter,
             Module("fifo", "rtl/fifo.v.scriban", PlainModuleView.Instance),
             Module("pingpong", "rtl/pingpong.v.scriban", PlainModuleView.Instance),
+            .. ring,
             Module("exp_hi_rom", "rtl/exp_rom.v.scriban", ModuleViewBuilder.ExpHiRom(design)),
             Module("exp_lo_rom", "rtl/exp_rom.v.scriban", ModuleViewBuilder.ExpLoRom(design)),
             .. divider,

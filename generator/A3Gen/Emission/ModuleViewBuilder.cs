@@ -88,6 +88,9 @@ public static class ModuleViewBuilder
             .Width("ExpSumWidth", wSum, $"denominator expsum: {design.ExpSum.Describe()}")
             .Width("WeightWidth", design.Weight.Width, $"quotient w: {design.Weight.Describe()}")
             .Width("QuotientWidth", design.QuotientBits, "quotient bits before rounding: 1 integer, the weight's fraction bits, 1 rounding bit");
+        // 3 den travels with a division as far as its last radix-4 step.
+        int lastPairStage = stages.FindLastIndex(st => st.Pairs);
+        stages = stages.Select(st => st with { Den3 = st.Index <= lastPairStage }).ToList();
         bool pairs = stages.Any(st => st.Steps.Any(u => u.Pair));
         if (pairs)
         {
@@ -207,16 +210,16 @@ public static class ModuleViewBuilder
             .BusWidth(design.ScoreEntry);
 
         string lastTag = $"tag{dotPipe}", writeTag = $"tag{rootTag}";
-        // One-pass: the query's flags and row count travel with the tags (the stage may have taken the next query by its done).
-        bool overlap = design.IsOnePass;
+        // The stage takes the next query while this one drains, so the query's flags travel with the tags.
+        bool onePass = design.IsOnePass, overlap = true;
         var scoreMeta = Packing.Concatenation(design.ScoreMeta, new Dictionary<string, string>
         {
             ["Max"] = "max_out",
-            ["Rows"] = overlap ? $"({lastTag}_post_q ? {(lanes ? "scored_q" : "issued_q")} : {lastTag}_rows_q)" : lanes ? "scored_q" : "issued_q",
-            ["PostScoring"] = overlap ? $"{lastTag}_post_q" : "use_mask",
-            ["Threshold"] = "threshold",
-            ["Fallback"] = overlap ? $"{lastTag}_fb_q" : "fallback",
-        }.WithLanes(lanes, new() { ["Entries"] = "issued_q" }));
+            ["Rows"] = onePass ? $"({lastTag}_post_q ? {(lanes ? "scored_q" : "issued_q")} : {lastTag}_rows_q)" : lanes ? $"kc{lb}_scount_q" : "wcount_new",
+            ["PostScoring"] = $"{lastTag}_post_q",
+            ["Threshold"] = onePass ? "threshold" : $"{lastTag}_threshold_q",
+            ["Fallback"] = $"{lastTag}_fb_q",
+        }.WithLanes(lanes, new() { ["Entries"] = onePass ? "issued_q" : $"kc{lb}_wcount_q" }));
         var allTags = Enumerable.Range(0, dotPipe + 1).ToList();
         string pipeBusy = "(" + string.Join(" | ", allTags.Select(t => $"tag{t}_valid_q | tag{t}_last_q")) + ")";
         var scoreEntry = Packing.Concatenation(design.ScoreEntry, lanes
@@ -256,8 +259,11 @@ public static class ModuleViewBuilder
             MaxInput = lanes ? "gmax" : "score",
             // One-pass: a live query frees the stage 2 + log2 P cycles after its last issue (its done comes log2 P
             // cycles after its last score, and the online stage's flush beats follow the done).
-            GapChain = Enumerable.Range(1, design.LaneTreeStages).ToList(),
-            GapLast = design.LaneTreeStages == 0 ? "gap_q" : $"gap{design.LaneTreeStages}_q",
+            GapChain = onePass ? Enumerable.Range(1, design.LaneTreeStages).ToList() : [],
+            GapLast = !onePass || design.LaneTreeStages == 0 ? "gap_q" : $"gap{design.LaneTreeStages}_q",
+            OnePass = onePass,
+            WriteTagIndex = rootTag,
+            LaneChain = onePass ? [] : Enumerable.Range(1, lb).ToList(),
             Lanes = lanesView,
         };
     }
@@ -344,10 +350,10 @@ public static class ModuleViewBuilder
         var expMeta = Packing.Concatenation(design.ExpMeta, new Dictionary<string, string>
         {
             ["ExpSum"] = "expsum_new",
-            ["Kept"] = lanes ? "kept_q" : "kept_new",
-            ["Candidates"] = "rows",
-            ["Fallback"] = "fallback",
-        }.WithLanes(lanes, new() { ["Entries"] = "entries_q" }));
+            ["Kept"] = lanes ? $"kc{lb}_kept_q" : "kept_new",
+            ["Candidates"] = $"tag{design.ExponentPipeStages}_rows_q",
+            ["Fallback"] = $"tag{design.ExponentPipeStages}_fb_q",
+        }.WithLanes(lanes, new() { ["Entries"] = $"kc{lb}_entries_q" }));
         var expEntry = Packing.Concatenation(design.ExpEntry, lanes
             ? new Dictionary<string, string>
             {
@@ -390,7 +396,11 @@ public static class ModuleViewBuilder
             CountSource = lanes ? "entries" : "rows",
             RowField = lanes ? "ScoreEntryGroup" : "ScoreEntryRowId",
             ExpTag = $"tag{expTag}",
-            WriteAddress = lanes ? "entries_q[GroupIdWidth-1:0]" : "kept_base[RowIdWidth-1:0]",
+            WriteAddress = lanes ? "entries_base[GroupIdWidth-1:0]" : "kept_base[RowIdWidth-1:0]",
+            AllTags = Enumerable.Range(0, design.ExponentPipeStages + 1).ToList(),
+            WriteTag = lanes ? $"tag{expTag}" : $"tag{design.ExponentPipeStages}",
+            WriteTagIndex = lanes ? expTag : design.ExponentPipeStages,
+            LaneChain = Enumerable.Range(1, lb).ToList(),
             Lanes = lanesView,
         };
     }
@@ -470,6 +480,7 @@ public static class ModuleViewBuilder
             Index = IndexNames.For(design),
             CountSource = lanes ? "entries" : "rows",
             RowField = lanes ? "ExpEntryGroup" : "ExpEntryRowId",
+            DividerPairs = Divider(design).HasPairs,
             Lanes = lanes
                 ? new OutputLanesView(p,
                     Enumerable.Range(0, p).SelectMany(lane => Enumerable.Range(0, d).Select(j => new LaneProductView($"{lane}_{j}", lane, (lane * d) + j))).ToList(),

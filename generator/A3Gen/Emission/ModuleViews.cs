@@ -103,6 +103,15 @@ public sealed record DividerStageView(int Index, bool Last, string RemainderIn, 
 {
     public int QuotientMsb => QuotientWidth - 1;
 
+    /// <summary>The stage has a radix-4 step (it needs den, 2 den and 3 den).</summary>
+    public bool Pairs => Steps.Any(s => s.Pair);
+
+    /// <summary>The stage has a single restoring step (it needs den alone).</summary>
+    public bool Singles => Steps.Any(s => !s.Pair);
+
+    /// <summary>3 den reaches this stage: it or a later one has a radix-4 step.</summary>
+    public bool Den3 { get; init; }
+
     public string LastRemainder => $"r{Steps[^1].Index}";
 
     public string LastQuotient => $"q{Steps[^1].Index}";
@@ -179,6 +188,15 @@ public sealed record DotProductView(
     public required string MaxInput { get; init; }
 
     /// <summary>One-pass: the registers after gap_q that delay a live query's release of the stage (one a lane tree level).</summary>
+    /// <summary>The one-pass softmax: the stage feeds the online stage (no score buffer).</summary>
+    public required bool OnePass { get; init; }
+
+    /// <summary>The tag whose scores are written (three-pass: it carries the score buffer bank this far).</summary>
+    public required int WriteTagIndex { get; init; }
+
+    /// <summary>Three-pass with lanes: 1..log2 P, the registers that carry the entry and scored-row counts from the write to the done.</summary>
+    public required IReadOnlyList<int> LaneChain { get; init; }
+
     public required IReadOnlyList<int> GapChain { get; init; }
 
     public required string GapLast { get; init; }
@@ -252,6 +270,17 @@ public sealed record ExponentView(
     /// <summary>The tag at which e is ready and the entry is written.</summary>
     public required string ExpTag { get; init; }
 
+    /// <summary>Every tag, 0..the last: each carries its row's query (first row, candidates, fallback flag).</summary>
+    public required IReadOnlyList<int> AllTags { get; init; }
+
+    /// <summary>The tag whose entry is written (it carries the exp buffer bank this far).</summary>
+    public required string WriteTag { get; init; }
+
+    public required int WriteTagIndex { get; init; }
+
+    /// <summary>Lanes: 1..log2 P, the registers that carry the kept and entry counts from the write to the done.</summary>
+    public required IReadOnlyList<int> LaneChain { get; init; }
+
     public required string WriteAddress { get; init; }
 
     public ExponentLanesView? Lanes { get; init; }
@@ -298,6 +327,9 @@ public sealed record OutputView(
 
     /// <summary>What the stage reads: the rows kept, or the entries with lanes.</summary>
     public required string CountSource { get; init; }
+
+    /// <summary>The divider has radix-4 steps: it takes 3 expsum, registered, with each division.</summary>
+    public bool DividerPairs { get; init; }
 
     /// <summary>The exp entry's field that the row (or group) id comes from.</summary>
     public required string RowField { get; init; }

@@ -38,15 +38,22 @@ public sealed class CycleModel(Design design)
         int depthQ = design.Config.QueryQueueDepth, depthR = design.Config.ResultQueueDepth;
         var queryQueue = new Queue<int>();        // query indices
         var resultQueue = new Queue<int>();
-        var stageQuery = new int[stages];         // query in each stage, -1 when idle
-        var stageLeft = new int[stages];          // cycles until the stage's done edge
-        Array.Fill(stageQuery, -1);
-        var buffers = new[] { new PingPong(), new PingPong(), new PingPong() }; // candidate, score, exp buffers
+        var freeAt = new int[stages];             // cycle from which the stage may start the next query
+        var inFlight = new List<(int Query, int Done)>[stages]; // queries started and not done, oldest first, with their done cycle
+        var releases = new List<int>[stages];     // cycles whose edge releases the stage's input buffer, oldest first
+        for (int st = 0; st < stages; st++)
+        {
+            inFlight[st] = [];
+            releases[st] = [];
+        }
+        // The candidate buffer has two banks; the score and exp buffers a bank more than their producers have queries
+        // in flight (one issuing and up to two draining).
+        var buffers = new[] { new PingPong(2), new PingPong(design.BufferBanks), new PingPong(design.BufferBanks) };
         var accept = new int[work.Count];
         var valid = new int[work.Count];
         var taken = new int[work.Count];
         Array.Fill(valid, -1);
-        int next = 0, done = 0;
+        int next = 0, done = 0, reserved = 0;
         bool held = false;
         var pushes = new Queue<(int Query, int Edge)>(); // the output's finished queries and the edge of their push (ResultPushStages later)
         for (int cycle = 0; done < work.Count; cycle++)
@@ -66,43 +73,43 @@ public sealed class CycleModel(Design design)
             }
             bool resultHandshake = resultHead >= 0 && resultReady(cycle);
             // Stage s reads buffer s-1 (stage 0 the query queue) and writes buffer s (the last stage the result queue).
+            // The candidate stage takes one query at a time; the others take the next while they drain the previous
+            // one (at most one draining): its rows go to the other bank, which must be free (the output: the result
+            // queue must have room for every result reserved and not pushed, and this one).
             var start = new bool[stages];
             for (int st = 0; st < stages; st++)
             {
                 bool input = st == 0 ? queryQueue.Count > 0 : buffers[st - 1].ReadFull;
+                int draining = inFlight[st].Count;
                 bool output = st == stages - 1
-                    ? resultQueue.Count + pushes.Count < depthR
-                    : buffers[st].WriteFree;
-                start[st] = stageQuery[st] < 0 && input && output;
-            }
-            var finishing = new bool[stages];
-            for (int st = 0; st < stages; st++)
-            {
-                finishing[st] = stageQuery[st] >= 0 && stageLeft[st] == 1;
+                    ? reserved < 2 && resultQueue.Count + reserved < depthR
+                    : st == 0 ? buffers[0].WriteFree : draining < design.BufferBanks - 1 && buffers[st].WriteFreeAfter(draining);
+                start[st] = cycle >= freeAt[st] && (st == 0 ? inFlight[0].Count == 0 : draining < 2) && input && output;
             }
 
             // The clock edge.
-            int[] finishedQuery = [.. stageQuery];
+            var finished = new int[stages];
             for (int st = 0; st < stages; st++)
             {
-                if (stageQuery[st] >= 0)
+                finished[st] = inFlight[st].Count > 0 && inFlight[st][0].Done == cycle ? inFlight[st][0].Query : -1;
+                if (finished[st] >= 0)
                 {
-                    stageLeft[st]--;
-                }
-                if (finishing[st])
-                {
-                    stageQuery[st] = -1;
+                    inFlight[st].RemoveAt(0);
                 }
             }
-            for (int st = 0; st < stages; st++)
+            for (int st = 1; st < stages; st++)
             {
-                if (finishing[st] && st > 0)
+                if (releases[st].Count > 0 && releases[st][0] == cycle)
                 {
+                    releases[st].RemoveAt(0);
                     buffers[st - 1].Release();
                 }
-                if (finishing[st] && st < stages - 1)
+            }
+            for (int st = 0; st < stages - 1; st++)
+            {
+                if (finished[st] >= 0)
                 {
-                    buffers[st].Fill(finishedQuery[st]);
+                    buffers[st].Fill(finished[st]);
                 }
             }
             if (resultHandshake)
@@ -113,16 +120,17 @@ public sealed class CycleModel(Design design)
             while (pushes.Count > 0 && pushes.Peek().Edge == cycle)
             {
                 resultQueue.Enqueue(pushes.Dequeue().Query);
+                reserved--;
             }
-            if (finishing[stages - 1])
+            if (finished[stages - 1] >= 0)
             {
-                pushes.Enqueue((finishedQuery[stages - 1], cycle + design.ResultPushStages));
+                pushes.Enqueue((finished[stages - 1], cycle + design.ResultPushStages));
             }
             for (int st = 0; st < stages; st++)
             {
                 if (start[st])
                 {
-                    Start(st, st == 0 ? queryQueue.Dequeue() : buffers[st - 1].ReadQuery);
+                    Start(st, st == 0 ? queryQueue.Dequeue() : buffers[st - 1].ReadQuery, cycle);
                 }
             }
             if (queryHandshake)
@@ -133,11 +141,29 @@ public sealed class CycleModel(Design design)
         }
         return Enumerable.Range(0, work.Count).Select(k => new QueryTiming(accept[k], valid[k], taken[k])).ToArray();
 
-        void Start(int stage, int query)
+        void Start(int stage, int query, int cycle)
         {
-            stageQuery[stage] = query;
+            var w = work[query];
             // The stage is busy from the cycle after its start for period - 1 cycles; its done edge ends the last of them.
-            stageLeft[stage] = design.StagePeriods(work[query])[stage] - 1;
+            inFlight[stage].Add((query, cycle + design.StagePeriods(w)[stage] - 1));
+            freeAt[stage] = cycle + design.StageIssuePeriods(w)[stage];
+            if (stage > 0)
+            {
+                // A release in the start's own cycle happens at this edge (the others' have been applied already).
+                int release = cycle + design.StageReleaseCycles(w)[stage];
+                if (release == cycle)
+                {
+                    buffers[stage - 1].Release();
+                }
+                else
+                {
+                    releases[stage].Add(release);
+                }
+            }
+            if (stage == stages - 1)
+            {
+                reserved++;
+            }
         }
     }
 
@@ -154,7 +180,7 @@ public sealed class CycleModel(Design design)
         int depthQ = design.Config.QueryQueueDepth, depthR = design.Config.ResultQueueDepth, d = design.Dimension;
         var queryQueue = new Queue<int>();
         var resultQueue = new Queue<int>();
-        var candBuffer = new PingPong();
+        var candBuffer = new PingPong(2);
         int candQuery = -1, candLeft = 0, dpFreeAt = 0;
         int pending = 0, replayUntil = -1, drainLeft = 0;
         var releases = new List<int>();                    // cycles whose edge releases the candidate buffer, in order
@@ -270,14 +296,18 @@ public sealed class CycleModel(Design design)
             ? timings[0].Latency
             : (double)(timings[^1].ResultValidCycle - timings[0].ResultValidCycle) / (timings.Count - 1);
 
-    private sealed class PingPong
+    /// <summary>A ring of banks between two stages (a ping-pong buffer with two): filled and released in order.</summary>
+    private sealed class PingPong(int banks)
     {
-        private readonly bool[] full = new bool[2];
-        private readonly int[] query = new int[2];
+        private readonly bool[] full = new bool[banks];
+        private readonly int[] query = new int[banks];
         private int writeBank;
         private int readBank;
 
         public bool WriteFree => !full[writeBank];
+
+        /// <summary>The bank <paramref name="ahead"/> after the write bank is free (a producer with that many queries draining writes it next).</summary>
+        public bool WriteFreeAfter(int ahead) => !full[(writeBank + ahead) % banks];
 
         public bool ReadFull => full[readBank];
 
@@ -287,13 +317,13 @@ public sealed class CycleModel(Design design)
         {
             full[writeBank] = true;
             query[writeBank] = q;
-            writeBank ^= 1;
+            writeBank = (writeBank + 1) % banks;
         }
 
         public void Release()
         {
             full[readBank] = false;
-            readBank ^= 1;
+            readBank = (readBank + 1) % banks;
         }
     }
 }
