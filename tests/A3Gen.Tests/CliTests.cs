@@ -96,7 +96,7 @@ public class CliTests
         Assert.Equal("model", (string?)json["simulator"]);
         var file = JObject.Parse(File.ReadAllText(data));
         int n = ((JArray)file["keys"]!).Count;
-        Assert.Equal(design.Interval(n), (double)json["cyclesPerQuery"]!);
+        Assert.Equal(design.MeanInterval(n), (double)json["cyclesPerQuery"]!);
         var queries = (JArray)json["queries"]!;
         Assert.Equal(((JArray)file["queries"]!).Count, queries.Count);
         Assert.Equal(design.Latency(n), (int)queries[0]["latencyCycles"]!);

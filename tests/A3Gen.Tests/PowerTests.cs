@@ -81,7 +81,8 @@ public class PowerTests(PowerSmallFixture f) : IClassFixture<PowerSmallFixture>
         var aggressive = f.Full.Modes.Single(m => m.Mode.StartsWith("aggressive", StringComparison.Ordinal));
         Assert.Equal(8, exact.MeanCandidates);
         Assert.True(aggressive.MeanCandidates < 8, $"{aggressive.MeanCandidates} candidates");
-        Assert.True(aggressive.EnergyPerQueryJ < 0.85 * exact.EnergyPerQueryJ, $"aggressive {aggressive.EnergyPerQueryNj} nJ, exact {exact.EnergyPerQueryNj} nJ");
+        // With n = 8 the exact query's interval is n + 2 (the stages overlap queries), so the margin is small (about 8%).
+        Assert.True(aggressive.EnergyPerQueryJ < exact.EnergyPerQueryJ, $"aggressive {aggressive.EnergyPerQueryNj} nJ, exact {exact.EnergyPerQueryNj} nJ");
         // Every stage's cells are counted, and the memories are charged by access.
         Assert.All(exact.Stages.Where(s => !s.Stage.Contains("memor", StringComparison.Ordinal)), s => Assert.True(s.Cells.Total > 0, s.Stage));
         Assert.Contains(exact.Stages, s => s.Stage == "K and V memories" && s.SramReads == 2 * 8 * exact.WindowQueries);
@@ -92,9 +93,10 @@ public class PowerTests(PowerSmallFixture f) : IClassFixture<PowerSmallFixture>
     {
         var e8 = f.Full.Modes.Single(m => m.Mode == "exact");
         var e4 = f.Half.Modes.Single(m => m.Mode == "exact");
-        // The measured interval is the cycle model's n + c.
-        Assert.Equal(f.Design.Interval(8), e8.CyclesPerQuery);
-        Assert.Equal(f.Design.Interval(4), e4.CyclesPerQuery);
+        // The measured interval is the cycle model's: n + 2 at n = 8; at n = 4 the output's pipeline bounds it and the
+        // gaps alternate, so a window of an odd number of gaps is within half a cycle of the mean.
+        Assert.Equal(f.Design.MeanInterval(8), e8.CyclesPerQuery);
+        Assert.InRange(e4.CyclesPerQuery, f.Design.MeanInterval(4) - 0.5, f.Design.MeanInterval(4) + 0.5);
         double cycles = e8.CyclesPerQuery / e4.CyclesPerQuery;
         double energy = e8.EnergyPerQueryJ / e4.EnergyPerQueryJ;
         Assert.True(energy > 1, $"{energy}");

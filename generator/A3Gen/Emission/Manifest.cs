@@ -73,7 +73,7 @@ public static class Manifest
                 {
                     ["n"] = n,
                     ["latencyCycles"] = design.Latency(n),
-                    ["intervalCycles"] = design.Interval(n),
+                    ["intervalCycles"] = design.MeanInterval(n),
                 })),
             },
             ["memories"] = new JArray(Memories(design)),
