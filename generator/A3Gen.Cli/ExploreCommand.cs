@@ -119,7 +119,7 @@ public static class ExploreCommand
                 $"{config.Name} on {traceName}: {sweep.Count} points x {result.QueryCount} queries in {clock.Elapsed.TotalSeconds:0.0} s{string.Concat(named.Select(s => "; " + s))}; wrote {outDir}"));
             // End to end with the preprocessing counted (end-to-end.md): host sort (measured) against on-chip sort.
             stdout.WriteLine(string.Concat(endToEnd.Rows.Select(r => string.Create(inv,
-                $"{r.Label} end to end: {EndToEndReport.Speedup(endToEnd.ExactTotal, r.HostTotal):0.00}x with the host's sort, {EndToEndReport.Speedup(endToEnd.ExactTotal, r.OnChipTotal):0.00}x with the on-chip sort; "))).TrimEnd(' ', ';'));
+                $"{r.Label} end to end: {EndToEndReport.Format(EndToEndReport.Speedup(endToEnd.ExactTotal, r.HostTotal))}x with the host's sort, {EndToEndReport.Format(EndToEndReport.Speedup(endToEnd.ExactTotal, r.OnChipTotal))}x with the on-chip sort; "))).TrimEnd(' ', ';'));
             return 0;
         }));
         return command;

@@ -45,6 +45,14 @@ public class ExploreTests
     private static void Close(double expected, double actual, string what) =>
         Assert.True(Math.Abs(expected - actual) <= 1e-8 * Math.Max(1, Math.Abs(expected)), $"{what}: expected {expected}, CSV {actual}");
 
+    [Theory]
+    [InlineData(1.5, "1.50")]
+    [InlineData(0.01, "0.01")]
+    [InlineData(0.0043, "0.0043")]
+    [InlineData(0.000123, "0.00012")]
+    public void EndToEndSpeedupsBelowAHundredthKeepTwoSignificantDigits(double speedup, string text) =>
+        Assert.Equal(text, A3Gen.Exploration.EndToEndReport.Format(speedup));
+
     [Fact]
     public void ExploreNumbersMatchTheModelsRunDirectly()
     {

@@ -29,6 +29,17 @@ public sealed record EndToEndReport(
     /// <summary>The exact path's total over a setting's total.</summary>
     public static double Speedup(double exact, double total) => exact / total;
 
+    /// <summary>A speed-up with two decimals, or two significant digits below 0.01 (a host sort can cost hundreds of times the queries).</summary>
+    public static string Format(double speedup)
+    {
+        if (speedup >= 0.01 || speedup <= 0)
+        {
+            return speedup.ToString("0.00", CultureInfo.InvariantCulture);
+        }
+        int decimals = Math.Min(15, 1 - (int)Math.Floor(Math.Log10(speedup)));
+        return speedup.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+    }
+
     public static EndToEndReport Build(ExploreResult result, int sortRuns = 5)
     {
         var design = result.Design;
@@ -94,7 +105,7 @@ public sealed record EndToEndReport(
         sb.Append(inv, $"| exact (K and V loads, no sort) | {ExactQueryCycles:N0} | 1x | {ExactTotal:N0} | 1x | {ExactTotal:N0} | 1x |\n");
         foreach (var r in Rows)
         {
-            sb.Append(inv, $"| {r.Label} | {r.QueryCycles:N0} | {(double)ExactQueryCycles / r.QueryCycles:0.00}x | {r.HostTotal:N0} | {Speedup(ExactTotal, r.HostTotal):0.00}x | {r.OnChipTotal:N0} | {Speedup(ExactTotal, r.OnChipTotal):0.00}x |\n");
+            sb.Append(inv, $"| {r.Label} | {r.QueryCycles:N0} | {(double)ExactQueryCycles / r.QueryCycles:0.00}x | {r.HostTotal:N0} | {Format(Speedup(ExactTotal, r.HostTotal))}x | {r.OnChipTotal:N0} | {Format(Speedup(ExactTotal, r.OnChipTotal))}x |\n");
         }
         return sb.ToString();
     }
