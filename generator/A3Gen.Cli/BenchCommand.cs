@@ -19,16 +19,26 @@ public static class BenchCommand
     {
         var runsOption = new Option<int>("--runs") { Description = "repetitions per figure (the median is printed)", DefaultValueFactory = _ => 5 };
         var lanesOption = new Option<bool>("--lanes-only") { Description = "print only the lane table (P = 1, 2, 4, 8, both softmax kinds, on the paper configuration), from the cycle model (seconds, no RTL build)" };
-        var command = new Command("bench", "Measure generate time, Verilator build time, co-simulation speed and cycles per query (medians).") { runsOption, lanesOption };
+        var costOption = new Option<bool>("--lanes-cost") { Description = "print only the cost of lanes: Yosys on the paper configuration with P = 1, 2, 4, 8 and both softmax kinds (generic cells, SRAMs as macros; with --xilinx also 7-series resources), two runs at a time; about an hour generic, two more with --xilinx" };
+        var xilinxOption = new Option<bool>("--xilinx") { Description = "with --lanes-cost: also synthesize for Xilinx 7-series (memories in block RAM)" };
+        var costOutOption = new Option<string>("--cost-out") { Description = "with --lanes-cost: the folder of the synthesis runs; a run whose row.json is there is not repeated", DefaultValueFactory = _ => Path.Combine("synth-out", "lanes-cost") };
+        var configOption = new Option<string?>("--config") { Description = "configuration JSON file (default: the built-in paper configuration a3-paper); its lanes and softmax are replaced in the lane tables" };
+        var command = new Command("bench", "Measure generate time, Verilator build time, co-simulation speed and cycles per query (medians).") { configOption, runsOption, lanesOption, costOption, xilinxOption, costOutOption };
         command.SetAction(parse => Cli.Guard(stderr, () =>
         {
             int runs = Math.Max(1, parse.GetValue(runsOption));
-            if (parse.GetValue(lanesOption))
+            var config = Cli.LoadConfig(parse.GetValue(configOption));
+            if (parse.GetValue(costOption))
             {
-                LaneCounts(A3Config.Paper, false, stdout);
+                LaneCost.Run(config, parse.GetValue(xilinxOption), parse.GetValue(costOutOption)!, stdout, stderr);
                 return 0;
             }
-            Run(A3Config.Paper, runs, stdout);
+            if (parse.GetValue(lanesOption))
+            {
+                LaneCounts(config, false, stdout);
+                return 0;
+            }
+            Run(config, runs, stdout);
             return 0;
         }));
         return command;
