@@ -209,4 +209,40 @@ public class CliTests
         Assert.True(code == 0, stderr);
         Assert.All(JObject.Parse(stdout)["queries"]!, q => Assert.Equal(1, (int)q["iterations"]!));
     }
+
+    [Fact]
+    public void LaneCostReadsEachRunsRowAndComparesWithOneLane()
+    {
+        var shape = A3Gen.Configuration.A3Config.Load(Config("a3-small")) with { Name = "costshape" };
+        var root = TestSupport.TempDir("lanecost");
+        var configPath = Path.Combine(root, "costshape.json");
+        File.WriteAllText(configPath, File.ReadAllText(Config("a3-small")).Replace("\"a3-small\"", "\"costshape\"", StringComparison.Ordinal));
+        var outRoot = Path.Combine(root, "runs");
+        // Figures of runs done before: cells 1000 P (+ 500 one-pass), so P = 4 three-pass is 4.00x its P = 1.
+        foreach (var kind in new[] { A3Gen.Configuration.Softmax.ThreePass, A3Gen.Configuration.Softmax.OnePass })
+        {
+            foreach (int p in new[] { 1, 2, 4, 8 })
+            {
+                bool one = kind == A3Gen.Configuration.Softmax.OnePass;
+                var config = shape with { Name = $"costshape-{(one ? "onepass" : "threepass")}-p{p}", Lanes = p, Softmax = kind };
+                var dir = Directory.CreateDirectory(Path.Combine(outRoot, config.Name + "-generic")).FullName;
+                File.WriteAllText(Path.Combine(dir, "config.json"), config.ToCanonicalJson());
+                var row = new LaneCost.Figures((1000 * p) + (one ? 500 : 0), 100 * p, 7000 * p, 4000, 0, 0, 0, 0, 1);
+                File.WriteAllText(Path.Combine(dir, "row.json"), Newtonsoft.Json.JsonConvert.SerializeObject(row));
+            }
+        }
+        var (code, stdout, stderr) = Run("bench", "--config", configPath, "--lanes-cost", "--cost-out", outRoot);
+        Assert.Equal("", stderr);
+        Assert.Equal(0, code);
+        var rows = stdout.Split('\n').Where(l => l.StartsWith("| three-pass |", StringComparison.Ordinal) || l.StartsWith("| one-pass |", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(8, rows.Length);
+        var three4 = new Design(shape with { Lanes = 4 });
+        var three1 = new Design(shape);
+        int n = shape.MaxRows;
+        string interval = three4.MeanInterval(n).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+        string gain = (three1.MeanInterval(n) / three4.MeanInterval(n)).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal($"| three-pass | 4 | {three4.Latency(n)} / {interval} | {gain}x | 4,000 | 400 | 0.03 M | 4.00x | 4,000 |", rows[2]);
+        Assert.StartsWith("| one-pass | 8 |", rows[7]);
+        Assert.EndsWith("| 8,500 | 800 | 0.06 M | 5.67x | 4,000 |", rows[7]);
+    }
 }
