@@ -73,7 +73,7 @@ public static class Manifest
                 {
                     ["n"] = n,
                     ["latencyCycles"] = design.Latency(n),
-                    ["intervalCycles"] = design.MeanInterval(n),
+                    ["intervalCycles"] = Number(design.MeanInterval(n)),
                 })),
             },
             ["memories"] = new JArray(Memories(design)),
@@ -105,6 +105,9 @@ public static class Manifest
     }
 
     /// <summary>keySort = "on-chip": the sorter's algorithm, its closed form and the dual-port SRAM module's interface.</summary>
+    /// <summary>A whole number of cycles as an integer (18, not 18.0), a mean between whole numbers as it is (5.5).</summary>
+    private static JToken Number(double value) => value == Math.Floor(value) ? new JValue((long)value) : new JValue(value);
+
     private static JObject KeySorterSection(Design design, KeySorter sorter) => new()
     {
         ["algorithm"] = "LSD radix sort of every key column in lockstep: offset-binary keys, stable scatter passes between the two halves of each column's dual-port memory",
