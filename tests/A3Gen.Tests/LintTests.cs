@@ -1,5 +1,6 @@
 using A3Gen.Elaboration;
 using A3Gen.Emission;
+using A3Gen.Synthesis;
 
 namespace A3Gen.Tests;
 
@@ -56,7 +57,14 @@ public class IcarusLintTests
     }
 }
 
-public class YosysLintTests
+/// <summary>
+/// The Yosys gate: <c>yosys synth; check -assert</c> with zero warnings on every configuration of
+/// <see cref="YosysConfigs"/>. xUnit runs the theories of one class one after another and the classes side by side,
+/// so the configurations are dealt over <see cref="Parts"/> classes (<see cref="YosysLintTests"/>,
+/// <see cref="YosysLintTests2"/>, ...) of about the same measured Yosys time: one class of them all took 9.5 minutes
+/// here alone, longer than every other class together on the other thread.
+/// </summary>
+public static class YosysLint
 {
     /// <summary>
     /// Every lint configuration but a3-onepass, a3-lanes4 and a3-fast: a full synthesis takes Yosys about 6 to 9 minutes
@@ -64,12 +72,73 @@ public class YosysLintTests
     /// lane configurations below run through this gate at small scale; `scripts/a3gen synth --config configs/<it>.json`
     /// runs the same check on it (check.txt).
     /// </summary>
-    public static TheoryData<string> YosysConfigs => new([.. TestSupport.ShippedConfigNames, .. EdgeConfigs.All.Keys]);
+    public static TheoryData<string> YosysConfigs => new(ConfigNames);
 
-    [Theory]
-    [MemberData(nameof(YosysConfigs))]
-    public void YosysSynthesizesAndChecksClean(string name)
+    public static string[] ConfigNames => [.. TestSupport.ShippedConfigNames, .. EdgeConfigs.All.Keys];
+
+    public const int Parts = 4;
+
+    /// <summary>
+    /// Seconds of this gate per configuration, measured alone on the 2-core test machine (Yosys 0.23): only used to deal
+    /// the configurations over the classes and to start the longest class first (<see cref="LongestFirstOrderer"/>).
+    /// A configuration not listed counts <see cref="UnmeasuredSeconds"/>.
+    /// </summary>
+    public static IReadOnlyDictionary<string, double> MeasuredSeconds { get; } = new Dictionary<string, double>
     {
+        ["a3-paper"] = 126,
+        ["edge-onepass-lanes-wide"] = 58,
+        ["edge-lanes-wide"] = 57,
+        ["onepass-lanes"] = 55,
+        ["a3-mid"] = 51,
+        ["edge-onepass-lanes-odd"] = 37,
+        ["edge-sort-wide"] = 27,
+        ["lanes-small"] = 23,
+        ["edge-lanes-odd"] = 22,
+        ["edge-onepass-odd"] = 20,
+        ["edge-onepass-sort"] = 19,
+        ["onepass-small"] = 17,
+        ["edge-sort"] = 13,
+        ["edge-odd"] = 13,
+        ["a3-small"] = 11,
+        ["edge-onepass-tiny"] = 6,
+        ["edge-tiny"] = 5,
+        ["edge-onepass-lanes-tiny"] = 4,
+        ["edge-sort-tiny"] = 3,
+        ["edge-lanes-tiny"] = 3,
+    };
+
+    public const double UnmeasuredSeconds = 30;
+
+    public static double Seconds(string name) => MeasuredSeconds.GetValueOrDefault(name, UnmeasuredSeconds);
+
+    private static readonly Lazy<string[][]> Partition = new(() =>
+    {
+        // Longest first, each to the part with the least time so far (ties: the lower part).
+        var parts = Enumerable.Range(0, Parts).Select(_ => new List<string>()).ToArray();
+        var load = new double[Parts];
+        foreach (var name in ConfigNames.OrderByDescending(Seconds).ThenBy(n => n, StringComparer.Ordinal))
+        {
+            int k = Array.IndexOf(load, load.Min());
+            parts[k].Add(name);
+            load[k] += Seconds(name);
+        }
+        return [.. parts.Select(p => p.ToArray())];
+    });
+
+    /// <summary>The configurations of part <paramref name="k"/> (0 to <see cref="Parts"/> - 1).</summary>
+    public static string[] Part(int k) => Partition.Value[k];
+
+    public static double PartSeconds(int k) => Part(k).Sum(Seconds);
+
+    public const long MacroThresholdBits = 200_000;
+
+    public static void Check(string name)
+    {
+        if (name == SynthesisTests.GateLevelConfig)
+        {
+            CheckSharedSynthesis(name);
+            return;
+        }
         var (dir, files, top) = Lint.Generate(name);
         var design = Lint.DesignFor(name);
         string sram = $"{design.Prefix}_sram.v";
@@ -86,7 +155,36 @@ public class YosysLintTests
         Directory.Delete(dir, true);
     }
 
-    public const long MacroThresholdBits = 200_000;
+    /// <summary>
+    /// The configuration the gate-level simulation reads synthesized (generic gates, every memory in flip-flops) passes
+    /// this gate on that same Yosys run: its script reads every file of the file list, runs `synth -top` and `check`
+    /// (a problem it reports is an exception, as `check -assert`'s error would be), and its log has no warning.
+    /// </summary>
+    private static void CheckSharedSynthesis(string name)
+    {
+        var design = Lint.DesignFor(name);
+        var filelist = new Emitter(TemplateRenderer.Default()).Render(design).Single(f => f.Name == "filelist.f").Text
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        SynthReport report;
+        string dir;
+        try
+        {
+            (report, dir) = SharedSynthesis.Get(design, SynthTarget.Generic, MemoryMapping.Logic);
+        }
+        catch (UserException e)
+        {
+            Assert.Fail($"yosys synth/check on {name} failed: {e.Message}");
+            return;
+        }
+        var script = File.ReadAllLines(Path.Combine(dir, FlowFiles.ScriptName(SynthTarget.Generic)));
+        var reads = script.Where(l => l.StartsWith("read_verilog ", StringComparison.Ordinal)).Select(l => l["read_verilog ".Length..]).ToArray();
+        Assert.Equal(filelist.Order(StringComparer.Ordinal), reads.Order(StringComparer.Ordinal));
+        Assert.Contains($"synth -top {design.Prefix}_top", script);
+        Assert.Equal(0, report.CheckProblems);
+        var log = File.ReadAllText(Path.Combine(dir, "yosys.log"));
+        var warnings = log.Split('\n').Where(l => l.Contains("Warning", StringComparison.OrdinalIgnoreCase)).ToArray();
+        Assert.True(warnings.Length == 0, $"yosys warnings on {name}:\n{string.Join('\n', warnings)}");
+    }
 
     private static void Run(string dir, string what, string script, string logName)
     {
@@ -96,4 +194,47 @@ public class YosysLintTests
         var warnings = log.Split('\n').Where(l => l.Contains("Warning", StringComparison.OrdinalIgnoreCase)).ToArray();
         Assert.True(warnings.Length == 0, $"yosys warnings on {what}:\n{string.Join('\n', warnings)}");
     }
+}
+
+public class YosysLintTests
+{
+    public static TheoryData<string> Configs => new(YosysLint.Part(0));
+
+    [Theory]
+    [MemberData(nameof(Configs))]
+    public void YosysSynthesizesAndChecksClean(string name) => YosysLint.Check(name);
+
+    [Fact]
+    public void ThePartsHoldEveryConfigurationOnce()
+    {
+        var dealt = Enumerable.Range(0, YosysLint.Parts).SelectMany(YosysLint.Part).ToArray();
+        Assert.Equal(YosysLint.ConfigNames.Order(StringComparer.Ordinal), dealt.Order(StringComparer.Ordinal));
+    }
+}
+
+public class YosysLintTests2
+{
+    public static TheoryData<string> Configs => new(YosysLint.Part(1));
+
+    [Theory]
+    [MemberData(nameof(Configs))]
+    public void YosysSynthesizesAndChecksClean(string name) => YosysLint.Check(name);
+}
+
+public class YosysLintTests3
+{
+    public static TheoryData<string> Configs => new(YosysLint.Part(2));
+
+    [Theory]
+    [MemberData(nameof(Configs))]
+    public void YosysSynthesizesAndChecksClean(string name) => YosysLint.Check(name);
+}
+
+public class YosysLintTests4
+{
+    public static TheoryData<string> Configs => new(YosysLint.Part(3));
+
+    [Theory]
+    [MemberData(nameof(Configs))]
+    public void YosysSynthesizesAndChecksClean(string name) => YosysLint.Check(name);
 }

@@ -83,16 +83,15 @@ public class FlowFileTests
 /// <summary>scripts/a3gen synth on the small configuration: report, netlist, gate-level equivalence; iCE40 place and route of a tinier one.</summary>
 public class SynthesisTests
 {
-    private static (SynthReport Report, string Dir) Synthesize(string name, SynthTarget target, MemoryMapping memories) =>
-        Synthesize(TestSupport.ShippedDesign(name), target, memories);
+    /// <summary>
+    /// The configuration of the generic synthesis tests. Its synthesis with every memory in flip-flops is also its Yosys
+    /// lint gate (<see cref="YosysLint"/>): one Yosys run for both.
+    /// </summary>
+    public const string GateLevelConfig = "a3-small";
 
-    private static (SynthReport Report, string Dir) Synthesize(Design design, SynthTarget target, MemoryMapping memories)
-    {
-        ExternalTool.Require("yosys", "run scripts/test.sh, which installs Yosys");
-        var dir = Path.Combine(TestSupport.TempDir("synth-" + design.Config.Name), "out");
-        var report = new YosysSynthesis(design, target, memories).Run(dir);
-        return (report, dir);
-    }
+    /// <summary>One run per configuration, target and mapping for all the tests (<see cref="SharedSynthesis"/>): read the folder, never delete it.</summary>
+    private static (SynthReport Report, string Dir) Synthesize(string name, SynthTarget target, MemoryMapping memories) =>
+        SharedSynthesis.Get(TestSupport.ShippedDesign(name), target, memories);
 
     /// <summary>
     /// Small enough for an iCE40 HX8K with the approximate path (a3-small, N = 16 and d = 4, needs about
@@ -110,8 +109,8 @@ public class SynthesisTests
     [Fact]
     public void GenericSynthesisReportsEveryModuleAndTheMacros()
     {
-        var design = TestSupport.ShippedDesign("a3-small");
-        var (r, dir) = Synthesize("a3-small", SynthTarget.Generic, MemoryMapping.Macro);
+        var design = TestSupport.ShippedDesign(GateLevelConfig);
+        var (r, dir) = Synthesize(GateLevelConfig, SynthTarget.Generic, MemoryMapping.Macro);
         Assert.Equal(0, r.CheckProblems);
         Assert.Equal(0, r.Total.Latches);
         foreach (var instance in new[] { "u_candidate", "u_dot_product", "u_exponent", "u_output", "u_query_queue", "u_result_queue", "(top glue)" })
@@ -134,7 +133,6 @@ public class SynthesisTests
         Assert.Equal([$"{design.Prefix}_top"], Regex.Matches(netlist, @"^module (\S+)\(", RegexOptions.Multiline).Select(m => m.Groups[1].Value));
         Assert.Equal(design.Memories.Count, Regex.Matches(netlist, $@"^\s+{design.Prefix}_sram #\(", RegexOptions.Multiline).Count);
         Assert.True(File.Exists(Path.Combine(dir, FlowFiles.ScriptName(SynthTarget.Generic))));
-        Directory.Delete(Path.GetDirectoryName(dir)!, true);
     }
 
     [Theory]
@@ -142,8 +140,8 @@ public class SynthesisTests
     [InlineData(MemoryMapping.Macro)]
     public void GateLevelNetlistMatchesTheGoldenModel(MemoryMapping memories)
     {
-        var design = TestSupport.ShippedDesign("a3-small");
-        var (_, dir) = Synthesize("a3-small", SynthTarget.Generic, memories);
+        var design = TestSupport.ShippedDesign(GateLevelConfig);
+        var (_, dir) = Synthesize(GateLevelConfig, SynthTarget.Generic, memories);
         var files = new List<string> { Path.Combine(dir, "netlist.v"), YosysSynthesis.SimulationCells() };
         if (memories == MemoryMapping.Macro)
         {
@@ -162,21 +160,19 @@ public class SynthesisTests
             var run = sim.Run(stimulus, CoSimCases.Expected(design, stimulus));
             CoSimCases.AssertMatchesModel(design, stimulus, run, $"gate-level netlist ({memories} memories)");
         }
-        Directory.Delete(Path.GetDirectoryName(dir)!, true);
     }
 
     [Fact]
     public void Ice40PlaceAndRouteGivesFmax()
     {
         ExternalTool.Require("nextpnr-ice40", "run scripts/test.sh, which installs nextpnr-ice40");
-        var (r, dir) = Synthesize(new Design(Ice40Tiny), SynthTarget.Ice40, MemoryMapping.Logic);
+        var (r, dir) = SharedSynthesis.Get(new Design(Ice40Tiny), SynthTarget.Ice40, MemoryMapping.Logic);
         var p = r.PlaceAndRoute!;
         Assert.True(p.Ran, p.Note);
         Assert.True(p.FmaxMhz > 1 && p.FmaxMhz < 1000, $"Fmax {p.FmaxMhz}");
         Assert.True(p.LogicCells > 0 && p.LogicCells <= p.LogicCellsAvailable);
         Assert.True(r.Total.Luts > 0 && r.Total.FlipFlops > 0 && r.Total.BlockRams > 0, r.Total.ToString());
         Assert.Contains("Fmax", File.ReadAllText(Path.Combine(dir, "report.md")));
-        Directory.Delete(Path.GetDirectoryName(dir)!, true);
     }
 
     [Fact]
@@ -193,6 +189,5 @@ public class SynthesisTests
             Assert.Equal(0, i.Total.FlipFlops);
         }
         Assert.Contains("block RAM", File.ReadAllText(Path.Combine(dir, "report.md")));
-        Directory.Delete(Path.GetDirectoryName(dir)!, true);
     }
 }
