@@ -857,8 +857,21 @@ module a3_mid_top (
   assign result_fallback_o = rq_shown[ResultEntryFallbackLsb];
 
   // Loads are taken only while no query is queued or in flight, so K, V and the sorted keys never
-  // change under one.
-  assign load_ready_o = !(qq_valid | cs_busy | cb_any_full | dp_busy | sb_any_full | ex_busy | eb_any_full | out_busy);
+  // change under one. The pipeline becomes busy only by taking a query, so "nothing busy and no query
+  // taken" in one cycle means idle in the next: the flag is registered, which keeps the OR of every
+  // stage's busy flags off the write enables (they fan out to every memory); a load waits one cycle
+  // more after the last query has left.
+  wire query_taken = (query_valid_i) & query_ready_o;
+  wire idle_d = !(query_taken | qq_valid | cs_busy | cb_any_full | dp_busy | sb_any_full | ex_busy | eb_any_full | out_busy);
+  reg idle_q;
+  always @(posedge clk_i) begin
+    if (rst_i) begin
+      idle_q <= 1'b1;
+    end else begin
+      idle_q <= idle_d;
+    end
+  end
+  assign load_ready_o = idle_q;
 
 endmodule
 
