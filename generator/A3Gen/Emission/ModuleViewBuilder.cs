@@ -135,7 +135,11 @@ public static class ModuleViewBuilder
                 }
                 else if (operands.Count == 2)
                 {
-                    expr = $"{operands[0]} + {operands[1]}";
+                    // A stage of several levels whose last node gets only two operands (d not a multiple of its span)
+                    // grows more than the add's carry bit: the operands are sign-extended to the node's width.
+                    expr = w > prevWidth + 1
+                        ? $"{Verilog.SignExtend(operands[0], prevWidth, w)} + {Verilog.SignExtend(operands[1], prevWidth, w)}"
+                        : $"{operands[0]} + {operands[1]}";
                 }
                 else
                 {
