@@ -20,10 +20,12 @@ public static class Lint
         EdgeConfigs.All.ContainsKey(name) ? EdgeConfigs.Design(name) : TestSupport.ShippedDesign(name);
 
     /// <summary>Generates the configuration into a fresh folder and returns it with its file list.</summary>
-    public static (string Dir, string[] Files, string Top) Generate(string name)
+    public static (string Dir, string[] Files, string Top) Generate(string name) => Generate(DesignFor(name));
+
+    /// <summary>Generates the design into a fresh folder and returns it with its file list.</summary>
+    public static (string Dir, string[] Files, string Top) Generate(Design design)
     {
-        var design = DesignFor(name);
-        var dir = TestSupport.TempDir("lint-" + name);
+        var dir = TestSupport.TempDir("lint-" + design.Config.Name);
         var files = new Emitter(TemplateRenderer.Default()).Render(design);
         Emitter.Write(files, dir);
         var verilog = File.ReadAllLines(Path.Combine(dir, "filelist.f"));
@@ -61,10 +63,8 @@ public class AdderTreeLintTests
     public void PartialStagesOfTheAdderTreeLintClean(int dimension, int levels)
     {
         var config = TestSupport.ShippedDesign("a3-small").Config with { Name = $"tree-d{dimension}-l{levels}", MaxRows = 4, Dimension = dimension, AdderLevelsPerStage = levels };
-        var design = new Design(config);
-        var dir = TestSupport.TempDir("lint-" + config.Name);
-        Emitter.Write(new Emitter(TemplateRenderer.Default()).Render(design), dir);
-        var (code, output) = TestSupport.RunTool("verilator", ["--lint-only", "-Wall", "-f", "filelist.f", "--top-module", design.Prefix + "_top"], dir);
+        var (dir, _, top) = Lint.Generate(new Design(config));
+        var (code, output) = TestSupport.RunTool("verilator", ["--lint-only", "-Wall", "-f", "filelist.f", "--top-module", top], dir);
         Assert.True(code == 0 && output.Trim().Length == 0, $"verilator --lint-only -Wall on d = {dimension}, {levels} levels a stage:\n{output}");
         Directory.Delete(dir, true);
     }
