@@ -64,7 +64,29 @@ public sealed class VerilatorSimulatorTests
         Assert.Single(builds, b => b.Built);
         Assert.Single(builds.Select(b => b.Path).Distinct());
         Assert.True(File.Exists(builds[0].Path));
-        Assert.Single(Directory.GetDirectories(Path.Combine(root, "verilator"), "*", SearchOption.TopDirectoryOnly));
+        Assert.Single(Directory.GetDirectories(Path.Combine(root, "verilator"), $"{design.Prefix}-*", SearchOption.TopDirectoryOnly));
+        Assert.Single(Directory.GetDirectories(Path.Combine(root, "verilator"), "runtime-*", SearchOption.TopDirectoryOnly));
+        Assert.Equal(2, Directory.GetDirectories(Path.Combine(root, "verilator")).Length);
+    }
+
+    [Fact]
+    public void ALaterBuildLinksTheRuntimeTheFirstKeptAndSimulatesAlike()
+    {
+        var root = TestSupport.TempDir("cache");
+        var first = VerilatorBuild.Build(EdgeConfigs.Design("edge-tiny"), cacheRoot: root);
+        Assert.True(first.Built);
+        Assert.False(first.RuntimeReused);
+        var runtime = Assert.Single(Directory.GetDirectories(Path.Combine(root, "verilator"), "runtime-*"));
+        Assert.Equal(["verilated.o", "verilated_threads.o"], Directory.GetFiles(runtime, "*.o").Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        var design = TestSupport.ShippedDesign("a3-small");
+        var second = VerilatorBuild.Build(design, cacheRoot: root);
+        Assert.True(second.Built && second.RuntimeReused, second.ToString());
+        var stimulus = TestSupport.RandomStimulus(design, seed: 7, rows: design.MaxRows, queries: 4);
+        using var device = A3Device.Create(design, cacheRoot: root);
+        device.Reset();
+        device.Load(stimulus.Keys, stimulus.Values);
+        CoSimCases.AssertMatchesModel(design, stimulus, new SimulationRun("verilator", device.RunQueries(stimulus.Queries)), "a3-small on the kept runtime");
+        Directory.Delete(root, true);
     }
 
     [Fact]

@@ -78,10 +78,13 @@ public sealed class A3Device : IDisposable
         Dump(0);
     }
 
-    /// <summary>Builds (or finds in the cache) the library for the design and creates a device on a fresh model.</summary>
-    public static A3Device Create(Design design, string? tracePath = null)
+    /// <summary>
+    /// Builds (or finds in the cache, <see cref="VerilatorBuild.CacheRoot"/> unless <paramref name="cacheRoot"/>) the
+    /// library for the design and creates a device on a fresh model.
+    /// </summary>
+    public static A3Device Create(Design design, string? tracePath = null, string? cacheRoot = null)
     {
-        var library = VerilatorBuild.Build(design, trace: tracePath is not null);
+        var library = VerilatorBuild.Build(design, trace: tracePath is not null, cacheRoot: cacheRoot);
         var native = VerilatorNative.Load(library.Path, VerilatorShim.SymbolPrefix(design));
         return new A3Device(design, new VerilatedModel(native), tracePath);
     }
