@@ -72,6 +72,7 @@ public class XPropagationTests
         var dir = Prepare(design, out var files);
         var (code, output) = TestSupport.RunTool("verilator",
             ["--binary", "--timing", "-j", "2", "--x-assign", "unique", "--x-initial", "unique", "-Wno-fatal", "-Wno-lint", "-Wno-style",
+             "-MAKEFLAGS", "OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O0",
              "--top-module", "xcheck_tb", "-Mdir", "obj", "-o", "xcheck", "xcheck_tb.v", .. files], dir);
         Assert.True(code == 0, $"verilator --binary:\n{output}");
         string[]? first = null;
