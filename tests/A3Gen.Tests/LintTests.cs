@@ -112,14 +112,14 @@ public static class YosysLint
     public static IReadOnlyDictionary<string, double> MeasuredSeconds { get; } = new Dictionary<string, double>
     {
         ["a3-paper"] = 126,
-        ["edge-onepass-lanes-wide"] = 58,
-        ["edge-lanes-wide"] = 57,
         ["onepass-lanes"] = 55,
         ["a3-mid"] = 51,
         ["edge-onepass-lanes-odd"] = 37,
         ["edge-sort-wide"] = 27,
+        ["edge-onepass-lanes-wide"] = 24,
         ["lanes-small"] = 23,
         ["edge-lanes-odd"] = 22,
+        ["edge-lanes-wide"] = 20,
         ["edge-onepass-odd"] = 20,
         ["edge-onepass-sort"] = 19,
         ["onepass-small"] = 17,
