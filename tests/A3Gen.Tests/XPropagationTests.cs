@@ -92,12 +92,14 @@ public class XPropagationTests
 
     private static readonly object RuntimeLock = new();
 
-    private static string? runtimeDir;
+    /// <summary>The runtime objects of this test run's <c>--binary</c> builds (<see cref="VerilatorBuild.SaveRuntime"/>).</summary>
+    private static readonly Lazy<string> RuntimeDir = new(() => Path.Combine(TestSupport.TempDir("xcheck-runtime"), "runtime"));
 
     /// <summary>
     /// <c>verilator --binary</c> as two steps, Verilator then its makefile at -O0 (the runs are short), so that the
     /// Verilator runtime's objects (verilated*.o, about half the compile), the same for every configuration, are compiled
-    /// by the first build of the test run and copied into the later ones after Verilator wrote their makefiles.
+    /// by the first build of the test run and copied into the later ones after Verilator wrote their makefiles, as
+    /// <see cref="VerilatorBuild"/> does for the co-simulation libraries.
     /// </summary>
     private static void BuildBinary(string dir, string[] files)
     {
@@ -108,25 +110,12 @@ public class XPropagationTests
         var obj = Path.Combine(dir, "obj");
         lock (RuntimeLock)
         {
-            if (runtimeDir is not null)
-            {
-                var now = DateTime.UtcNow;
-                foreach (var o in Directory.GetFiles(runtimeDir, "verilated*.o"))
-                {
-                    var target = Path.Combine(obj, Path.GetFileName(o));
-                    File.Copy(o, target, true);
-                    File.SetLastWriteTimeUtc(target, now);
-                }
-            }
+            bool reused = VerilatorBuild.CopyRuntime(RuntimeDir.Value, obj);
             (code, output) = TestSupport.RunTool("make", ["-C", "obj", "-f", "Vxcheck_tb.mk", "-j", "2", "OPT_FAST=-O0", "OPT_SLOW=-O0", "OPT_GLOBAL=-O0"], dir);
             Assert.True(code == 0, $"make of the verilated testbench:\n{output}");
-            if (runtimeDir is null)
+            if (!reused)
             {
-                runtimeDir = TestSupport.TempDir("xcheck-runtime");
-                foreach (var o in Directory.GetFiles(obj, "verilated*.o"))
-                {
-                    File.Copy(o, Path.Combine(runtimeDir, Path.GetFileName(o)));
-                }
+                VerilatorBuild.SaveRuntime(obj, RuntimeDir.Value);
             }
         }
     }

@@ -189,7 +189,7 @@ public static class VerilatorBuild
     /// Copies the cached runtime objects into the build's object folder after Verilator wrote its makefiles, with a
     /// fresh modification time, so that make takes them as built. False when the cache holds none yet.
     /// </summary>
-    private static bool CopyRuntime(string runtimeDir, string objDir)
+    public static bool CopyRuntime(string runtimeDir, string objDir)
     {
         if (!File.Exists(System.IO.Path.Combine(runtimeDir, "complete")))
         {
@@ -206,7 +206,7 @@ public static class VerilatorBuild
     }
 
     /// <summary>Keeps a build's runtime objects in the cache (written aside, then renamed into place; a race keeps the first).</summary>
-    private static void SaveRuntime(string objDir, string runtimeDir)
+    public static void SaveRuntime(string objDir, string runtimeDir)
     {
         var objects = Directory.GetFiles(objDir, "verilated*.o");
         if (objects.Length == 0 || Directory.Exists(runtimeDir))
