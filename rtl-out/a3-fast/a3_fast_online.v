@@ -74,7 +74,7 @@ module a3_fast_online (
   localparam integer SumLoopWidth            = 25;    // S a + half + (e << ExpFractionBits), before the rounding shift
   localparam integer NumeratorWidth          = 35;    // 2 |A|, shifted to the output's fraction bits
   localparam integer DenominatorWidth        = 17;    // S, shifted to the input's fraction bits
-  localparam integer QuotientBits            = 27;    // quotient bits of the division: the output's magnitude and a rounding bit
+  localparam integer QuotientBits            = 18;    // quotient bits of the division: the output's magnitude and a rounding bit
   localparam integer OutputWidth             = 27;    // output element: s27.12
   localparam integer ScoreMetaWidth          = 66;    // [65:0] score buffer metadata
   localparam integer ScoreMetaMaxLsb         = 0;     // [23:0] largest score of the query
@@ -6781,141 +6781,6 @@ module a3_fast_online (
   reg n9_neg7_q;
   reg [DenominatorWidth-1:0] n9_r7_q;
   reg [QuotientBits-1:0] n9_nq7_q;
-  reg n10_valid_q;
-  reg n10_last_q;
-  reg [DenominatorWidth-1:0] n10_den_q;
-  reg n10_neg0_q;
-  reg [DenominatorWidth-1:0] n10_r0_q;
-  reg [QuotientBits-1:0] n10_nq0_q;
-  reg n10_neg1_q;
-  reg [DenominatorWidth-1:0] n10_r1_q;
-  reg [QuotientBits-1:0] n10_nq1_q;
-  reg n10_neg2_q;
-  reg [DenominatorWidth-1:0] n10_r2_q;
-  reg [QuotientBits-1:0] n10_nq2_q;
-  reg n10_neg3_q;
-  reg [DenominatorWidth-1:0] n10_r3_q;
-  reg [QuotientBits-1:0] n10_nq3_q;
-  reg n10_neg4_q;
-  reg [DenominatorWidth-1:0] n10_r4_q;
-  reg [QuotientBits-1:0] n10_nq4_q;
-  reg n10_neg5_q;
-  reg [DenominatorWidth-1:0] n10_r5_q;
-  reg [QuotientBits-1:0] n10_nq5_q;
-  reg n10_neg6_q;
-  reg [DenominatorWidth-1:0] n10_r6_q;
-  reg [QuotientBits-1:0] n10_nq6_q;
-  reg n10_neg7_q;
-  reg [DenominatorWidth-1:0] n10_r7_q;
-  reg [QuotientBits-1:0] n10_nq7_q;
-  reg n11_valid_q;
-  reg n11_last_q;
-  reg [DenominatorWidth-1:0] n11_den_q;
-  reg n11_neg0_q;
-  reg [DenominatorWidth-1:0] n11_r0_q;
-  reg [QuotientBits-1:0] n11_nq0_q;
-  reg n11_neg1_q;
-  reg [DenominatorWidth-1:0] n11_r1_q;
-  reg [QuotientBits-1:0] n11_nq1_q;
-  reg n11_neg2_q;
-  reg [DenominatorWidth-1:0] n11_r2_q;
-  reg [QuotientBits-1:0] n11_nq2_q;
-  reg n11_neg3_q;
-  reg [DenominatorWidth-1:0] n11_r3_q;
-  reg [QuotientBits-1:0] n11_nq3_q;
-  reg n11_neg4_q;
-  reg [DenominatorWidth-1:0] n11_r4_q;
-  reg [QuotientBits-1:0] n11_nq4_q;
-  reg n11_neg5_q;
-  reg [DenominatorWidth-1:0] n11_r5_q;
-  reg [QuotientBits-1:0] n11_nq5_q;
-  reg n11_neg6_q;
-  reg [DenominatorWidth-1:0] n11_r6_q;
-  reg [QuotientBits-1:0] n11_nq6_q;
-  reg n11_neg7_q;
-  reg [DenominatorWidth-1:0] n11_r7_q;
-  reg [QuotientBits-1:0] n11_nq7_q;
-  reg n12_valid_q;
-  reg n12_last_q;
-  reg [DenominatorWidth-1:0] n12_den_q;
-  reg n12_neg0_q;
-  reg [DenominatorWidth-1:0] n12_r0_q;
-  reg [QuotientBits-1:0] n12_nq0_q;
-  reg n12_neg1_q;
-  reg [DenominatorWidth-1:0] n12_r1_q;
-  reg [QuotientBits-1:0] n12_nq1_q;
-  reg n12_neg2_q;
-  reg [DenominatorWidth-1:0] n12_r2_q;
-  reg [QuotientBits-1:0] n12_nq2_q;
-  reg n12_neg3_q;
-  reg [DenominatorWidth-1:0] n12_r3_q;
-  reg [QuotientBits-1:0] n12_nq3_q;
-  reg n12_neg4_q;
-  reg [DenominatorWidth-1:0] n12_r4_q;
-  reg [QuotientBits-1:0] n12_nq4_q;
-  reg n12_neg5_q;
-  reg [DenominatorWidth-1:0] n12_r5_q;
-  reg [QuotientBits-1:0] n12_nq5_q;
-  reg n12_neg6_q;
-  reg [DenominatorWidth-1:0] n12_r6_q;
-  reg [QuotientBits-1:0] n12_nq6_q;
-  reg n12_neg7_q;
-  reg [DenominatorWidth-1:0] n12_r7_q;
-  reg [QuotientBits-1:0] n12_nq7_q;
-  reg n13_valid_q;
-  reg n13_last_q;
-  reg [DenominatorWidth-1:0] n13_den_q;
-  reg n13_neg0_q;
-  reg [DenominatorWidth-1:0] n13_r0_q;
-  reg [QuotientBits-1:0] n13_nq0_q;
-  reg n13_neg1_q;
-  reg [DenominatorWidth-1:0] n13_r1_q;
-  reg [QuotientBits-1:0] n13_nq1_q;
-  reg n13_neg2_q;
-  reg [DenominatorWidth-1:0] n13_r2_q;
-  reg [QuotientBits-1:0] n13_nq2_q;
-  reg n13_neg3_q;
-  reg [DenominatorWidth-1:0] n13_r3_q;
-  reg [QuotientBits-1:0] n13_nq3_q;
-  reg n13_neg4_q;
-  reg [DenominatorWidth-1:0] n13_r4_q;
-  reg [QuotientBits-1:0] n13_nq4_q;
-  reg n13_neg5_q;
-  reg [DenominatorWidth-1:0] n13_r5_q;
-  reg [QuotientBits-1:0] n13_nq5_q;
-  reg n13_neg6_q;
-  reg [DenominatorWidth-1:0] n13_r6_q;
-  reg [QuotientBits-1:0] n13_nq6_q;
-  reg n13_neg7_q;
-  reg [DenominatorWidth-1:0] n13_r7_q;
-  reg [QuotientBits-1:0] n13_nq7_q;
-  reg n14_valid_q;
-  reg n14_last_q;
-  reg [DenominatorWidth-1:0] n14_den_q;
-  reg n14_neg0_q;
-  reg [DenominatorWidth-1:0] n14_r0_q;
-  reg [QuotientBits-1:0] n14_nq0_q;
-  reg n14_neg1_q;
-  reg [DenominatorWidth-1:0] n14_r1_q;
-  reg [QuotientBits-1:0] n14_nq1_q;
-  reg n14_neg2_q;
-  reg [DenominatorWidth-1:0] n14_r2_q;
-  reg [QuotientBits-1:0] n14_nq2_q;
-  reg n14_neg3_q;
-  reg [DenominatorWidth-1:0] n14_r3_q;
-  reg [QuotientBits-1:0] n14_nq3_q;
-  reg n14_neg4_q;
-  reg [DenominatorWidth-1:0] n14_r4_q;
-  reg [QuotientBits-1:0] n14_nq4_q;
-  reg n14_neg5_q;
-  reg [DenominatorWidth-1:0] n14_r5_q;
-  reg [QuotientBits-1:0] n14_nq5_q;
-  reg n14_neg6_q;
-  reg [DenominatorWidth-1:0] n14_r6_q;
-  reg [QuotientBits-1:0] n14_nq6_q;
-  reg n14_neg7_q;
-  reg [DenominatorWidth-1:0] n14_r7_q;
-  reg [QuotientBits-1:0] n14_nq7_q;
   // divider 0, step 0: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx0_0 = { n0_r0_q, n0_nq0_q[QuotientBits-1] };
   wire [DenominatorWidth+1:0] nd0_0 = { 1'b0, nx0_0 } - { 2'b00, n0_den_q };
@@ -7060,78 +6925,6 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq0_17 = { nq0_16[QuotientBits-2:0], ng0_17 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
   wire unused_n0_17 = &{1'b0, nd0_17[DenominatorWidth], nx0_17[DenominatorWidth]};
-  // divider 0, step 18: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_18 = { n9_r0_q, n9_nq0_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_18 = { 1'b0, nx0_18 } - { 2'b00, n9_den_q };
-  wire ng0_18 = !nd0_18[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_18 = ng0_18 ? nd0_18[DenominatorWidth-1:0] : nx0_18[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_18 = { n9_nq0_q[QuotientBits-2:0], ng0_18 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_18 = &{1'b0, nd0_18[DenominatorWidth], nx0_18[DenominatorWidth]};
-  // divider 0, step 19: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_19 = { nr0_18, nq0_18[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_19 = { 1'b0, nx0_19 } - { 2'b00, n9_den_q };
-  wire ng0_19 = !nd0_19[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_19 = ng0_19 ? nd0_19[DenominatorWidth-1:0] : nx0_19[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_19 = { nq0_18[QuotientBits-2:0], ng0_19 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_19 = &{1'b0, nd0_19[DenominatorWidth], nx0_19[DenominatorWidth]};
-  // divider 0, step 20: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_20 = { n10_r0_q, n10_nq0_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_20 = { 1'b0, nx0_20 } - { 2'b00, n10_den_q };
-  wire ng0_20 = !nd0_20[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_20 = ng0_20 ? nd0_20[DenominatorWidth-1:0] : nx0_20[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_20 = { n10_nq0_q[QuotientBits-2:0], ng0_20 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_20 = &{1'b0, nd0_20[DenominatorWidth], nx0_20[DenominatorWidth]};
-  // divider 0, step 21: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_21 = { nr0_20, nq0_20[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_21 = { 1'b0, nx0_21 } - { 2'b00, n10_den_q };
-  wire ng0_21 = !nd0_21[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_21 = ng0_21 ? nd0_21[DenominatorWidth-1:0] : nx0_21[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_21 = { nq0_20[QuotientBits-2:0], ng0_21 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_21 = &{1'b0, nd0_21[DenominatorWidth], nx0_21[DenominatorWidth]};
-  // divider 0, step 22: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_22 = { n11_r0_q, n11_nq0_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_22 = { 1'b0, nx0_22 } - { 2'b00, n11_den_q };
-  wire ng0_22 = !nd0_22[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_22 = ng0_22 ? nd0_22[DenominatorWidth-1:0] : nx0_22[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_22 = { n11_nq0_q[QuotientBits-2:0], ng0_22 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_22 = &{1'b0, nd0_22[DenominatorWidth], nx0_22[DenominatorWidth]};
-  // divider 0, step 23: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_23 = { nr0_22, nq0_22[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_23 = { 1'b0, nx0_23 } - { 2'b00, n11_den_q };
-  wire ng0_23 = !nd0_23[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_23 = ng0_23 ? nd0_23[DenominatorWidth-1:0] : nx0_23[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_23 = { nq0_22[QuotientBits-2:0], ng0_23 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_23 = &{1'b0, nd0_23[DenominatorWidth], nx0_23[DenominatorWidth]};
-  // divider 0, step 24: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_24 = { n12_r0_q, n12_nq0_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_24 = { 1'b0, nx0_24 } - { 2'b00, n12_den_q };
-  wire ng0_24 = !nd0_24[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_24 = ng0_24 ? nd0_24[DenominatorWidth-1:0] : nx0_24[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_24 = { n12_nq0_q[QuotientBits-2:0], ng0_24 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_24 = &{1'b0, nd0_24[DenominatorWidth], nx0_24[DenominatorWidth]};
-  // divider 0, step 25: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_25 = { nr0_24, nq0_24[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_25 = { 1'b0, nx0_25 } - { 2'b00, n12_den_q };
-  wire ng0_25 = !nd0_25[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_25 = ng0_25 ? nd0_25[DenominatorWidth-1:0] : nx0_25[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_25 = { nq0_24[QuotientBits-2:0], ng0_25 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_25 = &{1'b0, nd0_25[DenominatorWidth], nx0_25[DenominatorWidth]};
-  // divider 0, step 26: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_26 = { n13_r0_q, n13_nq0_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_26 = { 1'b0, nx0_26 } - { 2'b00, n13_den_q };
-  wire ng0_26 = !nd0_26[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_26 = ng0_26 ? nd0_26[DenominatorWidth-1:0] : nx0_26[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_26 = { n13_nq0_q[QuotientBits-2:0], ng0_26 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_26 = &{1'b0, nd0_26[DenominatorWidth], nx0_26[DenominatorWidth]};
   // divider 1, step 0: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx1_0 = { n0_r1_q, n0_nq1_q[QuotientBits-1] };
   wire [DenominatorWidth+1:0] nd1_0 = { 1'b0, nx1_0 } - { 2'b00, n0_den_q };
@@ -7276,78 +7069,6 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq1_17 = { nq1_16[QuotientBits-2:0], ng1_17 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
   wire unused_n1_17 = &{1'b0, nd1_17[DenominatorWidth], nx1_17[DenominatorWidth]};
-  // divider 1, step 18: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_18 = { n9_r1_q, n9_nq1_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_18 = { 1'b0, nx1_18 } - { 2'b00, n9_den_q };
-  wire ng1_18 = !nd1_18[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_18 = ng1_18 ? nd1_18[DenominatorWidth-1:0] : nx1_18[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_18 = { n9_nq1_q[QuotientBits-2:0], ng1_18 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_18 = &{1'b0, nd1_18[DenominatorWidth], nx1_18[DenominatorWidth]};
-  // divider 1, step 19: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_19 = { nr1_18, nq1_18[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_19 = { 1'b0, nx1_19 } - { 2'b00, n9_den_q };
-  wire ng1_19 = !nd1_19[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_19 = ng1_19 ? nd1_19[DenominatorWidth-1:0] : nx1_19[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_19 = { nq1_18[QuotientBits-2:0], ng1_19 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_19 = &{1'b0, nd1_19[DenominatorWidth], nx1_19[DenominatorWidth]};
-  // divider 1, step 20: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_20 = { n10_r1_q, n10_nq1_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_20 = { 1'b0, nx1_20 } - { 2'b00, n10_den_q };
-  wire ng1_20 = !nd1_20[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_20 = ng1_20 ? nd1_20[DenominatorWidth-1:0] : nx1_20[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_20 = { n10_nq1_q[QuotientBits-2:0], ng1_20 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_20 = &{1'b0, nd1_20[DenominatorWidth], nx1_20[DenominatorWidth]};
-  // divider 1, step 21: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_21 = { nr1_20, nq1_20[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_21 = { 1'b0, nx1_21 } - { 2'b00, n10_den_q };
-  wire ng1_21 = !nd1_21[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_21 = ng1_21 ? nd1_21[DenominatorWidth-1:0] : nx1_21[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_21 = { nq1_20[QuotientBits-2:0], ng1_21 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_21 = &{1'b0, nd1_21[DenominatorWidth], nx1_21[DenominatorWidth]};
-  // divider 1, step 22: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_22 = { n11_r1_q, n11_nq1_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_22 = { 1'b0, nx1_22 } - { 2'b00, n11_den_q };
-  wire ng1_22 = !nd1_22[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_22 = ng1_22 ? nd1_22[DenominatorWidth-1:0] : nx1_22[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_22 = { n11_nq1_q[QuotientBits-2:0], ng1_22 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_22 = &{1'b0, nd1_22[DenominatorWidth], nx1_22[DenominatorWidth]};
-  // divider 1, step 23: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_23 = { nr1_22, nq1_22[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_23 = { 1'b0, nx1_23 } - { 2'b00, n11_den_q };
-  wire ng1_23 = !nd1_23[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_23 = ng1_23 ? nd1_23[DenominatorWidth-1:0] : nx1_23[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_23 = { nq1_22[QuotientBits-2:0], ng1_23 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_23 = &{1'b0, nd1_23[DenominatorWidth], nx1_23[DenominatorWidth]};
-  // divider 1, step 24: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_24 = { n12_r1_q, n12_nq1_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_24 = { 1'b0, nx1_24 } - { 2'b00, n12_den_q };
-  wire ng1_24 = !nd1_24[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_24 = ng1_24 ? nd1_24[DenominatorWidth-1:0] : nx1_24[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_24 = { n12_nq1_q[QuotientBits-2:0], ng1_24 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_24 = &{1'b0, nd1_24[DenominatorWidth], nx1_24[DenominatorWidth]};
-  // divider 1, step 25: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_25 = { nr1_24, nq1_24[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_25 = { 1'b0, nx1_25 } - { 2'b00, n12_den_q };
-  wire ng1_25 = !nd1_25[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_25 = ng1_25 ? nd1_25[DenominatorWidth-1:0] : nx1_25[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_25 = { nq1_24[QuotientBits-2:0], ng1_25 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_25 = &{1'b0, nd1_25[DenominatorWidth], nx1_25[DenominatorWidth]};
-  // divider 1, step 26: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_26 = { n13_r1_q, n13_nq1_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_26 = { 1'b0, nx1_26 } - { 2'b00, n13_den_q };
-  wire ng1_26 = !nd1_26[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_26 = ng1_26 ? nd1_26[DenominatorWidth-1:0] : nx1_26[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_26 = { n13_nq1_q[QuotientBits-2:0], ng1_26 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_26 = &{1'b0, nd1_26[DenominatorWidth], nx1_26[DenominatorWidth]};
   // divider 2, step 0: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx2_0 = { n0_r2_q, n0_nq2_q[QuotientBits-1] };
   wire [DenominatorWidth+1:0] nd2_0 = { 1'b0, nx2_0 } - { 2'b00, n0_den_q };
@@ -7492,78 +7213,6 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq2_17 = { nq2_16[QuotientBits-2:0], ng2_17 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
   wire unused_n2_17 = &{1'b0, nd2_17[DenominatorWidth], nx2_17[DenominatorWidth]};
-  // divider 2, step 18: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_18 = { n9_r2_q, n9_nq2_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_18 = { 1'b0, nx2_18 } - { 2'b00, n9_den_q };
-  wire ng2_18 = !nd2_18[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_18 = ng2_18 ? nd2_18[DenominatorWidth-1:0] : nx2_18[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_18 = { n9_nq2_q[QuotientBits-2:0], ng2_18 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_18 = &{1'b0, nd2_18[DenominatorWidth], nx2_18[DenominatorWidth]};
-  // divider 2, step 19: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_19 = { nr2_18, nq2_18[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_19 = { 1'b0, nx2_19 } - { 2'b00, n9_den_q };
-  wire ng2_19 = !nd2_19[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_19 = ng2_19 ? nd2_19[DenominatorWidth-1:0] : nx2_19[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_19 = { nq2_18[QuotientBits-2:0], ng2_19 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_19 = &{1'b0, nd2_19[DenominatorWidth], nx2_19[DenominatorWidth]};
-  // divider 2, step 20: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_20 = { n10_r2_q, n10_nq2_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_20 = { 1'b0, nx2_20 } - { 2'b00, n10_den_q };
-  wire ng2_20 = !nd2_20[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_20 = ng2_20 ? nd2_20[DenominatorWidth-1:0] : nx2_20[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_20 = { n10_nq2_q[QuotientBits-2:0], ng2_20 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_20 = &{1'b0, nd2_20[DenominatorWidth], nx2_20[DenominatorWidth]};
-  // divider 2, step 21: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_21 = { nr2_20, nq2_20[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_21 = { 1'b0, nx2_21 } - { 2'b00, n10_den_q };
-  wire ng2_21 = !nd2_21[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_21 = ng2_21 ? nd2_21[DenominatorWidth-1:0] : nx2_21[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_21 = { nq2_20[QuotientBits-2:0], ng2_21 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_21 = &{1'b0, nd2_21[DenominatorWidth], nx2_21[DenominatorWidth]};
-  // divider 2, step 22: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_22 = { n11_r2_q, n11_nq2_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_22 = { 1'b0, nx2_22 } - { 2'b00, n11_den_q };
-  wire ng2_22 = !nd2_22[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_22 = ng2_22 ? nd2_22[DenominatorWidth-1:0] : nx2_22[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_22 = { n11_nq2_q[QuotientBits-2:0], ng2_22 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_22 = &{1'b0, nd2_22[DenominatorWidth], nx2_22[DenominatorWidth]};
-  // divider 2, step 23: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_23 = { nr2_22, nq2_22[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_23 = { 1'b0, nx2_23 } - { 2'b00, n11_den_q };
-  wire ng2_23 = !nd2_23[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_23 = ng2_23 ? nd2_23[DenominatorWidth-1:0] : nx2_23[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_23 = { nq2_22[QuotientBits-2:0], ng2_23 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_23 = &{1'b0, nd2_23[DenominatorWidth], nx2_23[DenominatorWidth]};
-  // divider 2, step 24: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_24 = { n12_r2_q, n12_nq2_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_24 = { 1'b0, nx2_24 } - { 2'b00, n12_den_q };
-  wire ng2_24 = !nd2_24[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_24 = ng2_24 ? nd2_24[DenominatorWidth-1:0] : nx2_24[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_24 = { n12_nq2_q[QuotientBits-2:0], ng2_24 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_24 = &{1'b0, nd2_24[DenominatorWidth], nx2_24[DenominatorWidth]};
-  // divider 2, step 25: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_25 = { nr2_24, nq2_24[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_25 = { 1'b0, nx2_25 } - { 2'b00, n12_den_q };
-  wire ng2_25 = !nd2_25[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_25 = ng2_25 ? nd2_25[DenominatorWidth-1:0] : nx2_25[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_25 = { nq2_24[QuotientBits-2:0], ng2_25 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_25 = &{1'b0, nd2_25[DenominatorWidth], nx2_25[DenominatorWidth]};
-  // divider 2, step 26: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_26 = { n13_r2_q, n13_nq2_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_26 = { 1'b0, nx2_26 } - { 2'b00, n13_den_q };
-  wire ng2_26 = !nd2_26[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_26 = ng2_26 ? nd2_26[DenominatorWidth-1:0] : nx2_26[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_26 = { n13_nq2_q[QuotientBits-2:0], ng2_26 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_26 = &{1'b0, nd2_26[DenominatorWidth], nx2_26[DenominatorWidth]};
   // divider 3, step 0: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx3_0 = { n0_r3_q, n0_nq3_q[QuotientBits-1] };
   wire [DenominatorWidth+1:0] nd3_0 = { 1'b0, nx3_0 } - { 2'b00, n0_den_q };
@@ -7708,78 +7357,6 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq3_17 = { nq3_16[QuotientBits-2:0], ng3_17 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
   wire unused_n3_17 = &{1'b0, nd3_17[DenominatorWidth], nx3_17[DenominatorWidth]};
-  // divider 3, step 18: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_18 = { n9_r3_q, n9_nq3_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_18 = { 1'b0, nx3_18 } - { 2'b00, n9_den_q };
-  wire ng3_18 = !nd3_18[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_18 = ng3_18 ? nd3_18[DenominatorWidth-1:0] : nx3_18[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_18 = { n9_nq3_q[QuotientBits-2:0], ng3_18 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_18 = &{1'b0, nd3_18[DenominatorWidth], nx3_18[DenominatorWidth]};
-  // divider 3, step 19: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_19 = { nr3_18, nq3_18[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_19 = { 1'b0, nx3_19 } - { 2'b00, n9_den_q };
-  wire ng3_19 = !nd3_19[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_19 = ng3_19 ? nd3_19[DenominatorWidth-1:0] : nx3_19[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_19 = { nq3_18[QuotientBits-2:0], ng3_19 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_19 = &{1'b0, nd3_19[DenominatorWidth], nx3_19[DenominatorWidth]};
-  // divider 3, step 20: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_20 = { n10_r3_q, n10_nq3_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_20 = { 1'b0, nx3_20 } - { 2'b00, n10_den_q };
-  wire ng3_20 = !nd3_20[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_20 = ng3_20 ? nd3_20[DenominatorWidth-1:0] : nx3_20[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_20 = { n10_nq3_q[QuotientBits-2:0], ng3_20 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_20 = &{1'b0, nd3_20[DenominatorWidth], nx3_20[DenominatorWidth]};
-  // divider 3, step 21: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_21 = { nr3_20, nq3_20[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_21 = { 1'b0, nx3_21 } - { 2'b00, n10_den_q };
-  wire ng3_21 = !nd3_21[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_21 = ng3_21 ? nd3_21[DenominatorWidth-1:0] : nx3_21[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_21 = { nq3_20[QuotientBits-2:0], ng3_21 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_21 = &{1'b0, nd3_21[DenominatorWidth], nx3_21[DenominatorWidth]};
-  // divider 3, step 22: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_22 = { n11_r3_q, n11_nq3_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_22 = { 1'b0, nx3_22 } - { 2'b00, n11_den_q };
-  wire ng3_22 = !nd3_22[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_22 = ng3_22 ? nd3_22[DenominatorWidth-1:0] : nx3_22[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_22 = { n11_nq3_q[QuotientBits-2:0], ng3_22 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_22 = &{1'b0, nd3_22[DenominatorWidth], nx3_22[DenominatorWidth]};
-  // divider 3, step 23: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_23 = { nr3_22, nq3_22[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_23 = { 1'b0, nx3_23 } - { 2'b00, n11_den_q };
-  wire ng3_23 = !nd3_23[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_23 = ng3_23 ? nd3_23[DenominatorWidth-1:0] : nx3_23[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_23 = { nq3_22[QuotientBits-2:0], ng3_23 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_23 = &{1'b0, nd3_23[DenominatorWidth], nx3_23[DenominatorWidth]};
-  // divider 3, step 24: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_24 = { n12_r3_q, n12_nq3_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_24 = { 1'b0, nx3_24 } - { 2'b00, n12_den_q };
-  wire ng3_24 = !nd3_24[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_24 = ng3_24 ? nd3_24[DenominatorWidth-1:0] : nx3_24[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_24 = { n12_nq3_q[QuotientBits-2:0], ng3_24 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_24 = &{1'b0, nd3_24[DenominatorWidth], nx3_24[DenominatorWidth]};
-  // divider 3, step 25: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_25 = { nr3_24, nq3_24[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_25 = { 1'b0, nx3_25 } - { 2'b00, n12_den_q };
-  wire ng3_25 = !nd3_25[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_25 = ng3_25 ? nd3_25[DenominatorWidth-1:0] : nx3_25[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_25 = { nq3_24[QuotientBits-2:0], ng3_25 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_25 = &{1'b0, nd3_25[DenominatorWidth], nx3_25[DenominatorWidth]};
-  // divider 3, step 26: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_26 = { n13_r3_q, n13_nq3_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_26 = { 1'b0, nx3_26 } - { 2'b00, n13_den_q };
-  wire ng3_26 = !nd3_26[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_26 = ng3_26 ? nd3_26[DenominatorWidth-1:0] : nx3_26[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_26 = { n13_nq3_q[QuotientBits-2:0], ng3_26 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_26 = &{1'b0, nd3_26[DenominatorWidth], nx3_26[DenominatorWidth]};
   // divider 4, step 0: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx4_0 = { n0_r4_q, n0_nq4_q[QuotientBits-1] };
   wire [DenominatorWidth+1:0] nd4_0 = { 1'b0, nx4_0 } - { 2'b00, n0_den_q };
@@ -7924,78 +7501,6 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq4_17 = { nq4_16[QuotientBits-2:0], ng4_17 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
   wire unused_n4_17 = &{1'b0, nd4_17[DenominatorWidth], nx4_17[DenominatorWidth]};
-  // divider 4, step 18: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_18 = { n9_r4_q, n9_nq4_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_18 = { 1'b0, nx4_18 } - { 2'b00, n9_den_q };
-  wire ng4_18 = !nd4_18[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_18 = ng4_18 ? nd4_18[DenominatorWidth-1:0] : nx4_18[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_18 = { n9_nq4_q[QuotientBits-2:0], ng4_18 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_18 = &{1'b0, nd4_18[DenominatorWidth], nx4_18[DenominatorWidth]};
-  // divider 4, step 19: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_19 = { nr4_18, nq4_18[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_19 = { 1'b0, nx4_19 } - { 2'b00, n9_den_q };
-  wire ng4_19 = !nd4_19[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_19 = ng4_19 ? nd4_19[DenominatorWidth-1:0] : nx4_19[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_19 = { nq4_18[QuotientBits-2:0], ng4_19 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_19 = &{1'b0, nd4_19[DenominatorWidth], nx4_19[DenominatorWidth]};
-  // divider 4, step 20: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_20 = { n10_r4_q, n10_nq4_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_20 = { 1'b0, nx4_20 } - { 2'b00, n10_den_q };
-  wire ng4_20 = !nd4_20[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_20 = ng4_20 ? nd4_20[DenominatorWidth-1:0] : nx4_20[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_20 = { n10_nq4_q[QuotientBits-2:0], ng4_20 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_20 = &{1'b0, nd4_20[DenominatorWidth], nx4_20[DenominatorWidth]};
-  // divider 4, step 21: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_21 = { nr4_20, nq4_20[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_21 = { 1'b0, nx4_21 } - { 2'b00, n10_den_q };
-  wire ng4_21 = !nd4_21[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_21 = ng4_21 ? nd4_21[DenominatorWidth-1:0] : nx4_21[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_21 = { nq4_20[QuotientBits-2:0], ng4_21 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_21 = &{1'b0, nd4_21[DenominatorWidth], nx4_21[DenominatorWidth]};
-  // divider 4, step 22: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_22 = { n11_r4_q, n11_nq4_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_22 = { 1'b0, nx4_22 } - { 2'b00, n11_den_q };
-  wire ng4_22 = !nd4_22[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_22 = ng4_22 ? nd4_22[DenominatorWidth-1:0] : nx4_22[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_22 = { n11_nq4_q[QuotientBits-2:0], ng4_22 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_22 = &{1'b0, nd4_22[DenominatorWidth], nx4_22[DenominatorWidth]};
-  // divider 4, step 23: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_23 = { nr4_22, nq4_22[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_23 = { 1'b0, nx4_23 } - { 2'b00, n11_den_q };
-  wire ng4_23 = !nd4_23[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_23 = ng4_23 ? nd4_23[DenominatorWidth-1:0] : nx4_23[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_23 = { nq4_22[QuotientBits-2:0], ng4_23 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_23 = &{1'b0, nd4_23[DenominatorWidth], nx4_23[DenominatorWidth]};
-  // divider 4, step 24: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_24 = { n12_r4_q, n12_nq4_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_24 = { 1'b0, nx4_24 } - { 2'b00, n12_den_q };
-  wire ng4_24 = !nd4_24[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_24 = ng4_24 ? nd4_24[DenominatorWidth-1:0] : nx4_24[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_24 = { n12_nq4_q[QuotientBits-2:0], ng4_24 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_24 = &{1'b0, nd4_24[DenominatorWidth], nx4_24[DenominatorWidth]};
-  // divider 4, step 25: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_25 = { nr4_24, nq4_24[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_25 = { 1'b0, nx4_25 } - { 2'b00, n12_den_q };
-  wire ng4_25 = !nd4_25[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_25 = ng4_25 ? nd4_25[DenominatorWidth-1:0] : nx4_25[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_25 = { nq4_24[QuotientBits-2:0], ng4_25 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_25 = &{1'b0, nd4_25[DenominatorWidth], nx4_25[DenominatorWidth]};
-  // divider 4, step 26: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_26 = { n13_r4_q, n13_nq4_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_26 = { 1'b0, nx4_26 } - { 2'b00, n13_den_q };
-  wire ng4_26 = !nd4_26[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_26 = ng4_26 ? nd4_26[DenominatorWidth-1:0] : nx4_26[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_26 = { n13_nq4_q[QuotientBits-2:0], ng4_26 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_26 = &{1'b0, nd4_26[DenominatorWidth], nx4_26[DenominatorWidth]};
   // divider 5, step 0: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx5_0 = { n0_r5_q, n0_nq5_q[QuotientBits-1] };
   wire [DenominatorWidth+1:0] nd5_0 = { 1'b0, nx5_0 } - { 2'b00, n0_den_q };
@@ -8140,78 +7645,6 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq5_17 = { nq5_16[QuotientBits-2:0], ng5_17 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
   wire unused_n5_17 = &{1'b0, nd5_17[DenominatorWidth], nx5_17[DenominatorWidth]};
-  // divider 5, step 18: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_18 = { n9_r5_q, n9_nq5_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_18 = { 1'b0, nx5_18 } - { 2'b00, n9_den_q };
-  wire ng5_18 = !nd5_18[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_18 = ng5_18 ? nd5_18[DenominatorWidth-1:0] : nx5_18[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_18 = { n9_nq5_q[QuotientBits-2:0], ng5_18 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_18 = &{1'b0, nd5_18[DenominatorWidth], nx5_18[DenominatorWidth]};
-  // divider 5, step 19: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_19 = { nr5_18, nq5_18[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_19 = { 1'b0, nx5_19 } - { 2'b00, n9_den_q };
-  wire ng5_19 = !nd5_19[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_19 = ng5_19 ? nd5_19[DenominatorWidth-1:0] : nx5_19[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_19 = { nq5_18[QuotientBits-2:0], ng5_19 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_19 = &{1'b0, nd5_19[DenominatorWidth], nx5_19[DenominatorWidth]};
-  // divider 5, step 20: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_20 = { n10_r5_q, n10_nq5_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_20 = { 1'b0, nx5_20 } - { 2'b00, n10_den_q };
-  wire ng5_20 = !nd5_20[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_20 = ng5_20 ? nd5_20[DenominatorWidth-1:0] : nx5_20[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_20 = { n10_nq5_q[QuotientBits-2:0], ng5_20 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_20 = &{1'b0, nd5_20[DenominatorWidth], nx5_20[DenominatorWidth]};
-  // divider 5, step 21: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_21 = { nr5_20, nq5_20[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_21 = { 1'b0, nx5_21 } - { 2'b00, n10_den_q };
-  wire ng5_21 = !nd5_21[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_21 = ng5_21 ? nd5_21[DenominatorWidth-1:0] : nx5_21[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_21 = { nq5_20[QuotientBits-2:0], ng5_21 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_21 = &{1'b0, nd5_21[DenominatorWidth], nx5_21[DenominatorWidth]};
-  // divider 5, step 22: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_22 = { n11_r5_q, n11_nq5_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_22 = { 1'b0, nx5_22 } - { 2'b00, n11_den_q };
-  wire ng5_22 = !nd5_22[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_22 = ng5_22 ? nd5_22[DenominatorWidth-1:0] : nx5_22[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_22 = { n11_nq5_q[QuotientBits-2:0], ng5_22 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_22 = &{1'b0, nd5_22[DenominatorWidth], nx5_22[DenominatorWidth]};
-  // divider 5, step 23: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_23 = { nr5_22, nq5_22[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_23 = { 1'b0, nx5_23 } - { 2'b00, n11_den_q };
-  wire ng5_23 = !nd5_23[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_23 = ng5_23 ? nd5_23[DenominatorWidth-1:0] : nx5_23[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_23 = { nq5_22[QuotientBits-2:0], ng5_23 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_23 = &{1'b0, nd5_23[DenominatorWidth], nx5_23[DenominatorWidth]};
-  // divider 5, step 24: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_24 = { n12_r5_q, n12_nq5_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_24 = { 1'b0, nx5_24 } - { 2'b00, n12_den_q };
-  wire ng5_24 = !nd5_24[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_24 = ng5_24 ? nd5_24[DenominatorWidth-1:0] : nx5_24[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_24 = { n12_nq5_q[QuotientBits-2:0], ng5_24 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_24 = &{1'b0, nd5_24[DenominatorWidth], nx5_24[DenominatorWidth]};
-  // divider 5, step 25: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_25 = { nr5_24, nq5_24[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_25 = { 1'b0, nx5_25 } - { 2'b00, n12_den_q };
-  wire ng5_25 = !nd5_25[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_25 = ng5_25 ? nd5_25[DenominatorWidth-1:0] : nx5_25[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_25 = { nq5_24[QuotientBits-2:0], ng5_25 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_25 = &{1'b0, nd5_25[DenominatorWidth], nx5_25[DenominatorWidth]};
-  // divider 5, step 26: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_26 = { n13_r5_q, n13_nq5_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_26 = { 1'b0, nx5_26 } - { 2'b00, n13_den_q };
-  wire ng5_26 = !nd5_26[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_26 = ng5_26 ? nd5_26[DenominatorWidth-1:0] : nx5_26[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_26 = { n13_nq5_q[QuotientBits-2:0], ng5_26 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_26 = &{1'b0, nd5_26[DenominatorWidth], nx5_26[DenominatorWidth]};
   // divider 6, step 0: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx6_0 = { n0_r6_q, n0_nq6_q[QuotientBits-1] };
   wire [DenominatorWidth+1:0] nd6_0 = { 1'b0, nx6_0 } - { 2'b00, n0_den_q };
@@ -8356,78 +7789,6 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq6_17 = { nq6_16[QuotientBits-2:0], ng6_17 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
   wire unused_n6_17 = &{1'b0, nd6_17[DenominatorWidth], nx6_17[DenominatorWidth]};
-  // divider 6, step 18: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_18 = { n9_r6_q, n9_nq6_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_18 = { 1'b0, nx6_18 } - { 2'b00, n9_den_q };
-  wire ng6_18 = !nd6_18[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_18 = ng6_18 ? nd6_18[DenominatorWidth-1:0] : nx6_18[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_18 = { n9_nq6_q[QuotientBits-2:0], ng6_18 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_18 = &{1'b0, nd6_18[DenominatorWidth], nx6_18[DenominatorWidth]};
-  // divider 6, step 19: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_19 = { nr6_18, nq6_18[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_19 = { 1'b0, nx6_19 } - { 2'b00, n9_den_q };
-  wire ng6_19 = !nd6_19[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_19 = ng6_19 ? nd6_19[DenominatorWidth-1:0] : nx6_19[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_19 = { nq6_18[QuotientBits-2:0], ng6_19 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_19 = &{1'b0, nd6_19[DenominatorWidth], nx6_19[DenominatorWidth]};
-  // divider 6, step 20: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_20 = { n10_r6_q, n10_nq6_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_20 = { 1'b0, nx6_20 } - { 2'b00, n10_den_q };
-  wire ng6_20 = !nd6_20[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_20 = ng6_20 ? nd6_20[DenominatorWidth-1:0] : nx6_20[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_20 = { n10_nq6_q[QuotientBits-2:0], ng6_20 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_20 = &{1'b0, nd6_20[DenominatorWidth], nx6_20[DenominatorWidth]};
-  // divider 6, step 21: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_21 = { nr6_20, nq6_20[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_21 = { 1'b0, nx6_21 } - { 2'b00, n10_den_q };
-  wire ng6_21 = !nd6_21[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_21 = ng6_21 ? nd6_21[DenominatorWidth-1:0] : nx6_21[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_21 = { nq6_20[QuotientBits-2:0], ng6_21 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_21 = &{1'b0, nd6_21[DenominatorWidth], nx6_21[DenominatorWidth]};
-  // divider 6, step 22: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_22 = { n11_r6_q, n11_nq6_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_22 = { 1'b0, nx6_22 } - { 2'b00, n11_den_q };
-  wire ng6_22 = !nd6_22[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_22 = ng6_22 ? nd6_22[DenominatorWidth-1:0] : nx6_22[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_22 = { n11_nq6_q[QuotientBits-2:0], ng6_22 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_22 = &{1'b0, nd6_22[DenominatorWidth], nx6_22[DenominatorWidth]};
-  // divider 6, step 23: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_23 = { nr6_22, nq6_22[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_23 = { 1'b0, nx6_23 } - { 2'b00, n11_den_q };
-  wire ng6_23 = !nd6_23[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_23 = ng6_23 ? nd6_23[DenominatorWidth-1:0] : nx6_23[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_23 = { nq6_22[QuotientBits-2:0], ng6_23 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_23 = &{1'b0, nd6_23[DenominatorWidth], nx6_23[DenominatorWidth]};
-  // divider 6, step 24: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_24 = { n12_r6_q, n12_nq6_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_24 = { 1'b0, nx6_24 } - { 2'b00, n12_den_q };
-  wire ng6_24 = !nd6_24[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_24 = ng6_24 ? nd6_24[DenominatorWidth-1:0] : nx6_24[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_24 = { n12_nq6_q[QuotientBits-2:0], ng6_24 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_24 = &{1'b0, nd6_24[DenominatorWidth], nx6_24[DenominatorWidth]};
-  // divider 6, step 25: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_25 = { nr6_24, nq6_24[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_25 = { 1'b0, nx6_25 } - { 2'b00, n12_den_q };
-  wire ng6_25 = !nd6_25[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_25 = ng6_25 ? nd6_25[DenominatorWidth-1:0] : nx6_25[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_25 = { nq6_24[QuotientBits-2:0], ng6_25 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_25 = &{1'b0, nd6_25[DenominatorWidth], nx6_25[DenominatorWidth]};
-  // divider 6, step 26: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_26 = { n13_r6_q, n13_nq6_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_26 = { 1'b0, nx6_26 } - { 2'b00, n13_den_q };
-  wire ng6_26 = !nd6_26[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_26 = ng6_26 ? nd6_26[DenominatorWidth-1:0] : nx6_26[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_26 = { n13_nq6_q[QuotientBits-2:0], ng6_26 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_26 = &{1'b0, nd6_26[DenominatorWidth], nx6_26[DenominatorWidth]};
   // divider 7, step 0: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx7_0 = { n0_r7_q, n0_nq7_q[QuotientBits-1] };
   wire [DenominatorWidth+1:0] nd7_0 = { 1'b0, nx7_0 } - { 2'b00, n0_den_q };
@@ -8572,126 +7933,54 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq7_17 = { nq7_16[QuotientBits-2:0], ng7_17 };
   // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
   wire unused_n7_17 = &{1'b0, nd7_17[DenominatorWidth], nx7_17[DenominatorWidth]};
-  // divider 7, step 18: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_18 = { n9_r7_q, n9_nq7_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_18 = { 1'b0, nx7_18 } - { 2'b00, n9_den_q };
-  wire ng7_18 = !nd7_18[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_18 = ng7_18 ? nd7_18[DenominatorWidth-1:0] : nx7_18[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_18 = { n9_nq7_q[QuotientBits-2:0], ng7_18 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_18 = &{1'b0, nd7_18[DenominatorWidth], nx7_18[DenominatorWidth]};
-  // divider 7, step 19: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_19 = { nr7_18, nq7_18[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_19 = { 1'b0, nx7_19 } - { 2'b00, n9_den_q };
-  wire ng7_19 = !nd7_19[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_19 = ng7_19 ? nd7_19[DenominatorWidth-1:0] : nx7_19[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_19 = { nq7_18[QuotientBits-2:0], ng7_19 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_19 = &{1'b0, nd7_19[DenominatorWidth], nx7_19[DenominatorWidth]};
-  // divider 7, step 20: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_20 = { n10_r7_q, n10_nq7_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_20 = { 1'b0, nx7_20 } - { 2'b00, n10_den_q };
-  wire ng7_20 = !nd7_20[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_20 = ng7_20 ? nd7_20[DenominatorWidth-1:0] : nx7_20[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_20 = { n10_nq7_q[QuotientBits-2:0], ng7_20 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_20 = &{1'b0, nd7_20[DenominatorWidth], nx7_20[DenominatorWidth]};
-  // divider 7, step 21: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_21 = { nr7_20, nq7_20[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_21 = { 1'b0, nx7_21 } - { 2'b00, n10_den_q };
-  wire ng7_21 = !nd7_21[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_21 = ng7_21 ? nd7_21[DenominatorWidth-1:0] : nx7_21[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_21 = { nq7_20[QuotientBits-2:0], ng7_21 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_21 = &{1'b0, nd7_21[DenominatorWidth], nx7_21[DenominatorWidth]};
-  // divider 7, step 22: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_22 = { n11_r7_q, n11_nq7_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_22 = { 1'b0, nx7_22 } - { 2'b00, n11_den_q };
-  wire ng7_22 = !nd7_22[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_22 = ng7_22 ? nd7_22[DenominatorWidth-1:0] : nx7_22[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_22 = { n11_nq7_q[QuotientBits-2:0], ng7_22 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_22 = &{1'b0, nd7_22[DenominatorWidth], nx7_22[DenominatorWidth]};
-  // divider 7, step 23: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_23 = { nr7_22, nq7_22[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_23 = { 1'b0, nx7_23 } - { 2'b00, n11_den_q };
-  wire ng7_23 = !nd7_23[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_23 = ng7_23 ? nd7_23[DenominatorWidth-1:0] : nx7_23[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_23 = { nq7_22[QuotientBits-2:0], ng7_23 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_23 = &{1'b0, nd7_23[DenominatorWidth], nx7_23[DenominatorWidth]};
-  // divider 7, step 24: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_24 = { n12_r7_q, n12_nq7_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_24 = { 1'b0, nx7_24 } - { 2'b00, n12_den_q };
-  wire ng7_24 = !nd7_24[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_24 = ng7_24 ? nd7_24[DenominatorWidth-1:0] : nx7_24[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_24 = { n12_nq7_q[QuotientBits-2:0], ng7_24 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_24 = &{1'b0, nd7_24[DenominatorWidth], nx7_24[DenominatorWidth]};
-  // divider 7, step 25: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_25 = { nr7_24, nq7_24[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_25 = { 1'b0, nx7_25 } - { 2'b00, n12_den_q };
-  wire ng7_25 = !nd7_25[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_25 = ng7_25 ? nd7_25[DenominatorWidth-1:0] : nx7_25[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_25 = { nq7_24[QuotientBits-2:0], ng7_25 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_25 = &{1'b0, nd7_25[DenominatorWidth], nx7_25[DenominatorWidth]};
-  // divider 7, step 26: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_26 = { n13_r7_q, n13_nq7_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_26 = { 1'b0, nx7_26 } - { 2'b00, n13_den_q };
-  wire ng7_26 = !nd7_26[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_26 = ng7_26 ? nd7_26[DenominatorWidth-1:0] : nx7_26[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_26 = { n13_nq7_q[QuotientBits-2:0], ng7_26 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_26 = &{1'b0, nd7_26[DenominatorWidth], nx7_26[DenominatorWidth]};
   // Divider 0, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp0 = { 1'b0, n14_nq0_q } + 28'd1;
+  wire [QuotientBits:0] qp0 = { 1'b0, n9_nq0_q } + 19'd1;
   wire [QuotientBits-1:0] omag0 = qp0[QuotientBits:1];
   wire unused_qp0 = &{1'b0, qp0[0]};
-  wire [OutputWidth-1:0] omag_x0 = omag0;
-  wire [OutputWidth-1:0] oval0 = n14_neg0_q ? (27'd0 - omag_x0) : omag_x0;
+  wire [OutputWidth-1:0] omag_x0 = { {9{1'b0}}, omag0 };
+  wire [OutputWidth-1:0] oval0 = n9_neg0_q ? (27'd0 - omag_x0) : omag_x0;
   // Divider 1, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp1 = { 1'b0, n14_nq1_q } + 28'd1;
+  wire [QuotientBits:0] qp1 = { 1'b0, n9_nq1_q } + 19'd1;
   wire [QuotientBits-1:0] omag1 = qp1[QuotientBits:1];
   wire unused_qp1 = &{1'b0, qp1[0]};
-  wire [OutputWidth-1:0] omag_x1 = omag1;
-  wire [OutputWidth-1:0] oval1 = n14_neg1_q ? (27'd0 - omag_x1) : omag_x1;
+  wire [OutputWidth-1:0] omag_x1 = { {9{1'b0}}, omag1 };
+  wire [OutputWidth-1:0] oval1 = n9_neg1_q ? (27'd0 - omag_x1) : omag_x1;
   // Divider 2, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp2 = { 1'b0, n14_nq2_q } + 28'd1;
+  wire [QuotientBits:0] qp2 = { 1'b0, n9_nq2_q } + 19'd1;
   wire [QuotientBits-1:0] omag2 = qp2[QuotientBits:1];
   wire unused_qp2 = &{1'b0, qp2[0]};
-  wire [OutputWidth-1:0] omag_x2 = omag2;
-  wire [OutputWidth-1:0] oval2 = n14_neg2_q ? (27'd0 - omag_x2) : omag_x2;
+  wire [OutputWidth-1:0] omag_x2 = { {9{1'b0}}, omag2 };
+  wire [OutputWidth-1:0] oval2 = n9_neg2_q ? (27'd0 - omag_x2) : omag_x2;
   // Divider 3, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp3 = { 1'b0, n14_nq3_q } + 28'd1;
+  wire [QuotientBits:0] qp3 = { 1'b0, n9_nq3_q } + 19'd1;
   wire [QuotientBits-1:0] omag3 = qp3[QuotientBits:1];
   wire unused_qp3 = &{1'b0, qp3[0]};
-  wire [OutputWidth-1:0] omag_x3 = omag3;
-  wire [OutputWidth-1:0] oval3 = n14_neg3_q ? (27'd0 - omag_x3) : omag_x3;
+  wire [OutputWidth-1:0] omag_x3 = { {9{1'b0}}, omag3 };
+  wire [OutputWidth-1:0] oval3 = n9_neg3_q ? (27'd0 - omag_x3) : omag_x3;
   // Divider 4, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp4 = { 1'b0, n14_nq4_q } + 28'd1;
+  wire [QuotientBits:0] qp4 = { 1'b0, n9_nq4_q } + 19'd1;
   wire [QuotientBits-1:0] omag4 = qp4[QuotientBits:1];
   wire unused_qp4 = &{1'b0, qp4[0]};
-  wire [OutputWidth-1:0] omag_x4 = omag4;
-  wire [OutputWidth-1:0] oval4 = n14_neg4_q ? (27'd0 - omag_x4) : omag_x4;
+  wire [OutputWidth-1:0] omag_x4 = { {9{1'b0}}, omag4 };
+  wire [OutputWidth-1:0] oval4 = n9_neg4_q ? (27'd0 - omag_x4) : omag_x4;
   // Divider 5, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp5 = { 1'b0, n14_nq5_q } + 28'd1;
+  wire [QuotientBits:0] qp5 = { 1'b0, n9_nq5_q } + 19'd1;
   wire [QuotientBits-1:0] omag5 = qp5[QuotientBits:1];
   wire unused_qp5 = &{1'b0, qp5[0]};
-  wire [OutputWidth-1:0] omag_x5 = omag5;
-  wire [OutputWidth-1:0] oval5 = n14_neg5_q ? (27'd0 - omag_x5) : omag_x5;
+  wire [OutputWidth-1:0] omag_x5 = { {9{1'b0}}, omag5 };
+  wire [OutputWidth-1:0] oval5 = n9_neg5_q ? (27'd0 - omag_x5) : omag_x5;
   // Divider 6, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp6 = { 1'b0, n14_nq6_q } + 28'd1;
+  wire [QuotientBits:0] qp6 = { 1'b0, n9_nq6_q } + 19'd1;
   wire [QuotientBits-1:0] omag6 = qp6[QuotientBits:1];
   wire unused_qp6 = &{1'b0, qp6[0]};
-  wire [OutputWidth-1:0] omag_x6 = omag6;
-  wire [OutputWidth-1:0] oval6 = n14_neg6_q ? (27'd0 - omag_x6) : omag_x6;
+  wire [OutputWidth-1:0] omag_x6 = { {9{1'b0}}, omag6 };
+  wire [OutputWidth-1:0] oval6 = n9_neg6_q ? (27'd0 - omag_x6) : omag_x6;
   // Divider 7, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp7 = { 1'b0, n14_nq7_q } + 28'd1;
+  wire [QuotientBits:0] qp7 = { 1'b0, n9_nq7_q } + 19'd1;
   wire [QuotientBits-1:0] omag7 = qp7[QuotientBits:1];
   wire unused_qp7 = &{1'b0, qp7[0]};
-  wire [OutputWidth-1:0] omag_x7 = omag7;
-  wire [OutputWidth-1:0] oval7 = n14_neg7_q ? (27'd0 - omag_x7) : omag_x7;
+  wire [OutputWidth-1:0] omag_x7 = { {9{1'b0}}, omag7 };
+  wire [OutputWidth-1:0] oval7 = n9_neg7_q ? (27'd0 - omag_x7) : omag_x7;
   reg [OutputWidth-1:0] res0_q;
   reg [OutputWidth-1:0] res1_q;
   reg [OutputWidth-1:0] res2_q;
@@ -9048,16 +8337,6 @@ module a3_fast_online (
       n8_last_q <= 1'b0;
       n9_valid_q <= 1'b0;
       n9_last_q <= 1'b0;
-      n10_valid_q <= 1'b0;
-      n10_last_q <= 1'b0;
-      n11_valid_q <= 1'b0;
-      n11_last_q <= 1'b0;
-      n12_valid_q <= 1'b0;
-      n12_last_q <= 1'b0;
-      n13_valid_q <= 1'b0;
-      n13_last_q <= 1'b0;
-      n14_valid_q <= 1'b0;
-      n14_last_q <= 1'b0;
       push_q <= 1'b0;
       sq_wr_q <= 1'b0;
       sq_rd_q <= 1'b0;
@@ -9150,17 +8429,7 @@ module a3_fast_online (
       n8_last_q <= n7_last_q;
       n9_valid_q <= n8_valid_q;
       n9_last_q <= n8_last_q;
-      n10_valid_q <= n9_valid_q;
-      n10_last_q <= n9_last_q;
-      n11_valid_q <= n10_valid_q;
-      n11_last_q <= n10_last_q;
-      n12_valid_q <= n11_valid_q;
-      n12_last_q <= n11_last_q;
-      n13_valid_q <= n12_valid_q;
-      n13_last_q <= n12_last_q;
-      n14_valid_q <= n13_valid_q;
-      n14_last_q <= n13_last_q;
-      push_q <= n14_valid_q & n14_last_q;
+      push_q <= n9_valid_q & n9_last_q;
       if (row_last_q) begin
         sq_wr_q <= !sq_wr_q;
       end
@@ -12263,28 +11532,28 @@ module a3_fast_online (
     end
     n0_den_q <= den;
     n0_neg0_q <= dr0_q[AccWidth-1];
-    n0_r0_q <= { {9{1'b0}}, num0[34:27] };
+    n0_r0_q <= num0[34:18];
     n0_nq0_q <= num0[QuotientBits-1:0];
     n0_neg1_q <= dr1_q[AccWidth-1];
-    n0_r1_q <= { {9{1'b0}}, num1[34:27] };
+    n0_r1_q <= num1[34:18];
     n0_nq1_q <= num1[QuotientBits-1:0];
     n0_neg2_q <= dr2_q[AccWidth-1];
-    n0_r2_q <= { {9{1'b0}}, num2[34:27] };
+    n0_r2_q <= num2[34:18];
     n0_nq2_q <= num2[QuotientBits-1:0];
     n0_neg3_q <= dr3_q[AccWidth-1];
-    n0_r3_q <= { {9{1'b0}}, num3[34:27] };
+    n0_r3_q <= num3[34:18];
     n0_nq3_q <= num3[QuotientBits-1:0];
     n0_neg4_q <= dr4_q[AccWidth-1];
-    n0_r4_q <= { {9{1'b0}}, num4[34:27] };
+    n0_r4_q <= num4[34:18];
     n0_nq4_q <= num4[QuotientBits-1:0];
     n0_neg5_q <= dr5_q[AccWidth-1];
-    n0_r5_q <= { {9{1'b0}}, num5[34:27] };
+    n0_r5_q <= num5[34:18];
     n0_nq5_q <= num5[QuotientBits-1:0];
     n0_neg6_q <= dr6_q[AccWidth-1];
-    n0_r6_q <= { {9{1'b0}}, num6[34:27] };
+    n0_r6_q <= num6[34:18];
     n0_nq6_q <= num6[QuotientBits-1:0];
     n0_neg7_q <= dr7_q[AccWidth-1];
-    n0_r7_q <= { {9{1'b0}}, num7[34:27] };
+    n0_r7_q <= num7[34:18];
     n0_nq7_q <= num7[QuotientBits-1:0];
     n1_den_q <= n0_den_q;
     n2_den_q <= n1_den_q;
@@ -12295,11 +11564,6 @@ module a3_fast_online (
     n7_den_q <= n6_den_q;
     n8_den_q <= n7_den_q;
     n9_den_q <= n8_den_q;
-    n10_den_q <= n9_den_q;
-    n11_den_q <= n10_den_q;
-    n12_den_q <= n11_den_q;
-    n13_den_q <= n12_den_q;
-    n14_den_q <= n13_den_q;
     n1_neg0_q <= n0_neg0_q;
     n1_r0_q <= nr0_1;
     n1_nq0_q <= nq0_1;
@@ -12327,21 +11591,6 @@ module a3_fast_online (
     n9_neg0_q <= n8_neg0_q;
     n9_r0_q <= nr0_17;
     n9_nq0_q <= nq0_17;
-    n10_neg0_q <= n9_neg0_q;
-    n10_r0_q <= nr0_19;
-    n10_nq0_q <= nq0_19;
-    n11_neg0_q <= n10_neg0_q;
-    n11_r0_q <= nr0_21;
-    n11_nq0_q <= nq0_21;
-    n12_neg0_q <= n11_neg0_q;
-    n12_r0_q <= nr0_23;
-    n12_nq0_q <= nq0_23;
-    n13_neg0_q <= n12_neg0_q;
-    n13_r0_q <= nr0_25;
-    n13_nq0_q <= nq0_25;
-    n14_neg0_q <= n13_neg0_q;
-    n14_r0_q <= nr0_26;
-    n14_nq0_q <= nq0_26;
     n1_neg1_q <= n0_neg1_q;
     n1_r1_q <= nr1_1;
     n1_nq1_q <= nq1_1;
@@ -12369,21 +11618,6 @@ module a3_fast_online (
     n9_neg1_q <= n8_neg1_q;
     n9_r1_q <= nr1_17;
     n9_nq1_q <= nq1_17;
-    n10_neg1_q <= n9_neg1_q;
-    n10_r1_q <= nr1_19;
-    n10_nq1_q <= nq1_19;
-    n11_neg1_q <= n10_neg1_q;
-    n11_r1_q <= nr1_21;
-    n11_nq1_q <= nq1_21;
-    n12_neg1_q <= n11_neg1_q;
-    n12_r1_q <= nr1_23;
-    n12_nq1_q <= nq1_23;
-    n13_neg1_q <= n12_neg1_q;
-    n13_r1_q <= nr1_25;
-    n13_nq1_q <= nq1_25;
-    n14_neg1_q <= n13_neg1_q;
-    n14_r1_q <= nr1_26;
-    n14_nq1_q <= nq1_26;
     n1_neg2_q <= n0_neg2_q;
     n1_r2_q <= nr2_1;
     n1_nq2_q <= nq2_1;
@@ -12411,21 +11645,6 @@ module a3_fast_online (
     n9_neg2_q <= n8_neg2_q;
     n9_r2_q <= nr2_17;
     n9_nq2_q <= nq2_17;
-    n10_neg2_q <= n9_neg2_q;
-    n10_r2_q <= nr2_19;
-    n10_nq2_q <= nq2_19;
-    n11_neg2_q <= n10_neg2_q;
-    n11_r2_q <= nr2_21;
-    n11_nq2_q <= nq2_21;
-    n12_neg2_q <= n11_neg2_q;
-    n12_r2_q <= nr2_23;
-    n12_nq2_q <= nq2_23;
-    n13_neg2_q <= n12_neg2_q;
-    n13_r2_q <= nr2_25;
-    n13_nq2_q <= nq2_25;
-    n14_neg2_q <= n13_neg2_q;
-    n14_r2_q <= nr2_26;
-    n14_nq2_q <= nq2_26;
     n1_neg3_q <= n0_neg3_q;
     n1_r3_q <= nr3_1;
     n1_nq3_q <= nq3_1;
@@ -12453,21 +11672,6 @@ module a3_fast_online (
     n9_neg3_q <= n8_neg3_q;
     n9_r3_q <= nr3_17;
     n9_nq3_q <= nq3_17;
-    n10_neg3_q <= n9_neg3_q;
-    n10_r3_q <= nr3_19;
-    n10_nq3_q <= nq3_19;
-    n11_neg3_q <= n10_neg3_q;
-    n11_r3_q <= nr3_21;
-    n11_nq3_q <= nq3_21;
-    n12_neg3_q <= n11_neg3_q;
-    n12_r3_q <= nr3_23;
-    n12_nq3_q <= nq3_23;
-    n13_neg3_q <= n12_neg3_q;
-    n13_r3_q <= nr3_25;
-    n13_nq3_q <= nq3_25;
-    n14_neg3_q <= n13_neg3_q;
-    n14_r3_q <= nr3_26;
-    n14_nq3_q <= nq3_26;
     n1_neg4_q <= n0_neg4_q;
     n1_r4_q <= nr4_1;
     n1_nq4_q <= nq4_1;
@@ -12495,21 +11699,6 @@ module a3_fast_online (
     n9_neg4_q <= n8_neg4_q;
     n9_r4_q <= nr4_17;
     n9_nq4_q <= nq4_17;
-    n10_neg4_q <= n9_neg4_q;
-    n10_r4_q <= nr4_19;
-    n10_nq4_q <= nq4_19;
-    n11_neg4_q <= n10_neg4_q;
-    n11_r4_q <= nr4_21;
-    n11_nq4_q <= nq4_21;
-    n12_neg4_q <= n11_neg4_q;
-    n12_r4_q <= nr4_23;
-    n12_nq4_q <= nq4_23;
-    n13_neg4_q <= n12_neg4_q;
-    n13_r4_q <= nr4_25;
-    n13_nq4_q <= nq4_25;
-    n14_neg4_q <= n13_neg4_q;
-    n14_r4_q <= nr4_26;
-    n14_nq4_q <= nq4_26;
     n1_neg5_q <= n0_neg5_q;
     n1_r5_q <= nr5_1;
     n1_nq5_q <= nq5_1;
@@ -12537,21 +11726,6 @@ module a3_fast_online (
     n9_neg5_q <= n8_neg5_q;
     n9_r5_q <= nr5_17;
     n9_nq5_q <= nq5_17;
-    n10_neg5_q <= n9_neg5_q;
-    n10_r5_q <= nr5_19;
-    n10_nq5_q <= nq5_19;
-    n11_neg5_q <= n10_neg5_q;
-    n11_r5_q <= nr5_21;
-    n11_nq5_q <= nq5_21;
-    n12_neg5_q <= n11_neg5_q;
-    n12_r5_q <= nr5_23;
-    n12_nq5_q <= nq5_23;
-    n13_neg5_q <= n12_neg5_q;
-    n13_r5_q <= nr5_25;
-    n13_nq5_q <= nq5_25;
-    n14_neg5_q <= n13_neg5_q;
-    n14_r5_q <= nr5_26;
-    n14_nq5_q <= nq5_26;
     n1_neg6_q <= n0_neg6_q;
     n1_r6_q <= nr6_1;
     n1_nq6_q <= nq6_1;
@@ -12579,21 +11753,6 @@ module a3_fast_online (
     n9_neg6_q <= n8_neg6_q;
     n9_r6_q <= nr6_17;
     n9_nq6_q <= nq6_17;
-    n10_neg6_q <= n9_neg6_q;
-    n10_r6_q <= nr6_19;
-    n10_nq6_q <= nq6_19;
-    n11_neg6_q <= n10_neg6_q;
-    n11_r6_q <= nr6_21;
-    n11_nq6_q <= nq6_21;
-    n12_neg6_q <= n11_neg6_q;
-    n12_r6_q <= nr6_23;
-    n12_nq6_q <= nq6_23;
-    n13_neg6_q <= n12_neg6_q;
-    n13_r6_q <= nr6_25;
-    n13_nq6_q <= nq6_25;
-    n14_neg6_q <= n13_neg6_q;
-    n14_r6_q <= nr6_26;
-    n14_nq6_q <= nq6_26;
     n1_neg7_q <= n0_neg7_q;
     n1_r7_q <= nr7_1;
     n1_nq7_q <= nq7_1;
@@ -12621,22 +11780,7 @@ module a3_fast_online (
     n9_neg7_q <= n8_neg7_q;
     n9_r7_q <= nr7_17;
     n9_nq7_q <= nq7_17;
-    n10_neg7_q <= n9_neg7_q;
-    n10_r7_q <= nr7_19;
-    n10_nq7_q <= nq7_19;
-    n11_neg7_q <= n10_neg7_q;
-    n11_r7_q <= nr7_21;
-    n11_nq7_q <= nq7_21;
-    n12_neg7_q <= n11_neg7_q;
-    n12_r7_q <= nr7_23;
-    n12_nq7_q <= nq7_23;
-    n13_neg7_q <= n12_neg7_q;
-    n13_r7_q <= nr7_25;
-    n13_nq7_q <= nq7_25;
-    n14_neg7_q <= n13_neg7_q;
-    n14_r7_q <= nr7_26;
-    n14_nq7_q <= nq7_26;
-    if (n14_valid_q) begin
+    if (n9_valid_q) begin
       res0_q <= res8_q;
       res1_q <= res9_q;
       res2_q <= res10_q;
@@ -12705,7 +11849,7 @@ module a3_fast_online (
   end
 
   // The last division stage's remainders and divisor are not needed.
-  wire unused_norm = &{1'b0, n14_den_q, n14_r0_q, n14_r1_q, n14_r2_q, n14_r3_q, n14_r4_q, n14_r5_q, n14_r6_q, n14_r7_q};
+  wire unused_norm = &{1'b0, n9_den_q, n9_r0_q, n9_r1_q, n9_r2_q, n9_r3_q, n9_r4_q, n9_r5_q, n9_r6_q, n9_r7_q};
 
   assign in_free_o = !rp_busy_q & ((pending_q == 2'd0) ? res_space_i : ((pending_q == 2'd1) & res_spare_i));
   assign sm_we_o = in_we_i & in_post_i;

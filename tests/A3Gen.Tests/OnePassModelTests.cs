@@ -136,6 +136,28 @@ public class OnePassModelTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Configs))]
+    public void TheQuotientUsesItsTopBitAndNoMore(string name)
+    {
+        // All scores equal and every value the most negative: nothing is rescaled, |A| / S is exactly max |v| = 2^i, and
+        // the quotient 2 |o| 2^Fo is 2^(i + Fo + 1), the top bit of the derived width. The model throws if a quotient
+        // does not fit it; ascending scores round at every row (|o| a little above 2^i) and stay within the derived bound.
+        var d = OnePass(name);
+        var op = d.OnePass!;
+        int n = d.MaxRows;
+        var values = Enumerable.Range(0, n).Select(_ => Enumerable.Repeat(d.Input.MinRaw, d.Dimension).ToArray()).ToArray();
+        var query = Enumerable.Repeat(1L << d.Input.FractionBits, d.Dimension).ToArray();
+        var flat = Enumerable.Range(0, n).Select(_ => Enumerable.Repeat(3L, d.Dimension).ToArray()).ToArray();
+        var result = new GoldenModel(d).Run(flat, values, query, n);
+        Assert.All(result.OutputRaw, o => Assert.Equal(1L << (op.QuotientBits - 2), -o));
+        Assert.Equal(d.Input.IntegerBits + d.Output.FractionBits + 2, op.QuotientBits);
+        var ascending = Enumerable.Range(0, n).Select(r => Enumerable.Repeat(d.Input.MinRaw + r, d.Dimension).ToArray()).ToArray();
+        var rising = new GoldenModel(d).Run(ascending, values, query, n);
+        long bound = (OnePassSoftmax.MaxQuotient(d, op.NumeratorShift, op.DenominatorShift) + 1) >> 1;
+        Assert.All(rising.OutputRaw, o => Assert.InRange(-o, 1L << (op.QuotientBits - 3), bound));
+    }
+
     [Fact]
     public void TheNormalizerRoundsHalfAwayFromZero()
     {
@@ -207,7 +229,9 @@ public class OnePassModelTests
         Assert.Equal(21, op.Accumulator.Width);
         Assert.Equal(12, op.Accumulator.FractionBits);
         Assert.Equal(13, op.Sum.Width);
-        Assert.Equal(4 + 12 + 4 + 2, op.QuotientBits);
+        // 2 |A| / S <= 2 max |v| (1 + (N + 1/max|v|) / 2^(Fe+1)) = 2 x 2^4 (1 + 16.004 / 512) in units of 2^-12: below 2^18.
+        Assert.Equal(4 + 12 + 2, op.QuotientBits);
+        Assert.Equal(9, op.DividerStages);
         Assert.Equal(8, op.NumeratorShift);
         Assert.Null(TestSupport.ShippedDesign("a3-small").OnePass);
     }

@@ -166,15 +166,14 @@ public sealed class OnePassSoftmax
         // |A| <= N 2^(fe+i+f) fits accWidth unsigned bits; times 2 (the rounding bit) and the shift.
         NumeratorWidth = accWidth + 1 + NumeratorShift;
         DenominatorWidth = Sum.Width + DenominatorShift;
-        // S >= 1.0 (the row at the final max adds exactly 1.0 and nothing is negative), so
-        // 2 |A| 2^(Fo-f) / S <= 2 N 2^(i+Fo): the quotient has i + Fo + ceil(log2 N) + 2 bits.
-        // (At least enough steps that the initial remainder, the numerator's bits above them, is narrower than the
-        // denominator: with N = 1 the accumulator keeps a spare bit.)
-        QuotientBits = Math.Max(i + fo + logN + 2, NumeratorWidth - DenominatorWidth + 1);
-        // The initial remainder 2 |A| 2^NumeratorShift >> QuotientBits is below the denominator and narrower than it.
-        if (NumeratorWidth - QuotientBits < 1 || NumeratorWidth - QuotientBits > DenominatorWidth - 1)
+        QuotientBits = Bits.UnsignedWidth(MaxQuotient(design, NumeratorShift, DenominatorShift));
+        // The division starts from the numerator's bits above the quotient's (below S by the bound): at least one, and
+        // no more than the denominator's width. (They are Fe + max(ceil(log2 N), 1) + DenominatorShift bits, the
+        // denominator floor(log2 N) + 1 + Fe + DenominatorShift, with a quotient of i + Fo + 2 bits; a larger bound only
+        // narrows them.)
+        if (NumeratorWidth - QuotientBits < 1 || NumeratorWidth - QuotientBits > DenominatorWidth)
         {
-            throw new InvalidOperationException($"internal: the one-pass numerator's {NumeratorWidth} bits leave {NumeratorWidth - QuotientBits} above the quotient's {QuotientBits}, not 1..{DenominatorWidth - 1}");
+            throw new InvalidOperationException($"internal: the one-pass numerator's {NumeratorWidth} bits leave {NumeratorWidth - QuotientBits} above the quotient's {QuotientBits}, not 1..{DenominatorWidth}");
         }
         DividerStages = (QuotientBits + StepsPerStage - 1) / StepsPerStage;
         DividerStageSteps = Enumerable.Range(0, DividerStages)
@@ -185,6 +184,26 @@ public sealed class OnePassSoftmax
         {
             throw new InvalidOperationException($"internal: the one-pass output (up to {maxOut} raw) does not fit the output format {design.Output.Describe()}");
         }
+    }
+
+    /// <summary>
+    /// The largest quotient floor(2 |A| 2^NumeratorShift / (S 2^DenominatorShift)) any query can give, in raw units:
+    /// A and S carry the same weights W_k (each row's e times the factors of the rescales after it), so without
+    /// rounding |A| &lt;= V S, V = max |v| = 2^(i+f) (the most negative value). Each rescale rounds A and S by at most
+    /// half a raw unit, and a later rescale (a &lt;= 1.0) never grows that error, so after K rescales
+    /// |A| &lt;= V (S + K/2) + K/2. A set rescales at each of its rows but its first (a fresh set adds to zero) and
+    /// once at the flush (a set that saw no row is not flushed): at most one rescale per row, K &lt;= n &lt;= N.
+    /// S &gt;= 1.0 = 2^Fe (the row at the final max adds exactly 1.0, and only exact factors 1.0 rescale it after), so
+    /// 2 |A| / S &lt;= 2 V + (V + 1) N / 2^Fe.
+    /// </summary>
+    public static long MaxQuotient(Design design, int numeratorShift, int denominatorShift)
+    {
+        var input = design.Input;
+        var maxValue = System.Numerics.BigInteger.One << (input.IntegerBits + input.FractionBits);
+        long roundings = design.MaxRows;
+        int fe = design.ExpValue.FractionBits;
+        var numerator = ((2 * maxValue) << fe) + ((maxValue + 1) * roundings);
+        return (long)((numerator << numeratorShift) >> (denominatorShift + fe));
     }
 
     /// <summary>
