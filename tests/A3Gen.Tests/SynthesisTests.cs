@@ -95,15 +95,17 @@ public class SynthesisTests
 
     /// <summary>
     /// Small enough for an iCE40 HX8K with the approximate path (a3-small, N = 16 and d = 4, needs about
-    /// 8,300 LUTs for 7,680 logic cells since the candidate search was added).
+    /// 8,300 LUTs for 7,680 logic cells since the candidate search was added), and for a short place and route:
+    /// N = 8, d = 2, 5-bit elements, about 3,000 LUTs (`scripts/a3gen synth --target ice40` on it: 28 s here, where
+    /// N = 16 with 7-bit elements took 44 s).
     /// </summary>
     public static Configuration.A3Config Ice40Tiny { get; } = new()
     {
         Name = "a3-ice40",
-        MaxRows = 16,
+        MaxRows = 8,
         Dimension = 2,
-        IntegerBits = 3,
-        FractionBits = 3,
+        IntegerBits = 2,
+        FractionBits = 2,
     };
 
     [Fact]
