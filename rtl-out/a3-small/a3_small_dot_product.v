@@ -112,60 +112,22 @@ module a3_small_dot_product (
   wire [PaddedMaskWidth-1:0] pos_padded = mask;
   wire [ScanWidth-1:0] window = pos_padded;
   wire [ScanWidth-1:0] cur = win_load_q ? window : pend_q;
-  wire any = |cur;
-  wire [ScanWidth-1:0] rest = cur & (cur - 16'd1);
-  reg [ScanOffsetWidth-1:0] low;
-  always @* begin
-    low = 4'd0;
-    if (cur[15]) begin
-      low = 4'd15;
-    end
-    if (cur[14]) begin
-      low = 4'd14;
-    end
-    if (cur[13]) begin
-      low = 4'd13;
-    end
-    if (cur[12]) begin
-      low = 4'd12;
-    end
-    if (cur[11]) begin
-      low = 4'd11;
-    end
-    if (cur[10]) begin
-      low = 4'd10;
-    end
-    if (cur[9]) begin
-      low = 4'd9;
-    end
-    if (cur[8]) begin
-      low = 4'd8;
-    end
-    if (cur[7]) begin
-      low = 4'd7;
-    end
-    if (cur[6]) begin
-      low = 4'd6;
-    end
-    if (cur[5]) begin
-      low = 4'd5;
-    end
-    if (cur[4]) begin
-      low = 4'd4;
-    end
-    if (cur[3]) begin
-      low = 4'd3;
-    end
-    if (cur[2]) begin
-      low = 4'd2;
-    end
-    if (cur[1]) begin
-      low = 4'd1;
-    end
-    if (cur[0]) begin
-      low = 4'd0;
-    end
-  end
+  // The lowest flag in log2 S levels: sp4[i] is the OR of cur[i:0], so below[i] says a lower flag is
+  // set; the lowest flag is the one with none below, and rest is cur without it.
+  wire [ScanWidth-1:0] sp0 = cur;
+  wire [ScanWidth-1:0] sp1 = sp0 | { sp0[ScanWidth-2:0], 1'd0 };
+  wire [ScanWidth-1:0] sp2 = sp1 | { sp1[ScanWidth-3:0], 2'd0 };
+  wire [ScanWidth-1:0] sp3 = sp2 | { sp2[ScanWidth-5:0], 4'd0 };
+  wire [ScanWidth-1:0] sp4 = sp3 | { sp3[ScanWidth-9:0], 8'd0 };
+  wire any = sp4[ScanWidth-1];
+  wire [ScanWidth-1:0] below = { sp4[ScanWidth-2:0], 1'b0 };
+  wire [ScanWidth-1:0] rest = cur & below;
+  wire [ScanWidth-1:0] lowest = cur & ~below;
+  wire [ScanOffsetWidth-1:0] low;
+  assign low[0] = |(lowest & 16'haaaa);
+  assign low[1] = |(lowest & 16'hcccc);
+  assign low[2] = |(lowest & 16'hf0f0);
+  assign low[3] = |(lowest & 16'hff00);
   wire [ScanWindowWidth-1:0] last_win = rows_m1[RowCountWidth-1:ScanOffsetWidth];
   wire [ScanRowWidth-1:0] scan_row = {win_q, low};
   wire unused_scan_row = &{1'b0, scan_row[ScanRowWidth-1:RowIdWidth]};

@@ -135,3 +135,24 @@ public class AsicTimingTests(AsicSmallFixture small) : IClassFixture<AsicSmallFi
             $"{small.Design.Config.Name}: {x.Stage}: {x.Path!.CycleFo4:0.#} FO4 ({x.Path.CycleNs:0.###} ns, FO4 {small.Timing.Fo4Ps:0.#} ps) > budget {Fo4Budget} FO4, from {x.Path.From} to {x.Path.To}")));
     }
 }
+
+/// <summary>The widest scan window on the cells: the dot product finds the window's lowest candidate flag in log2 S levels.</summary>
+public class ScanWindowAsicTests
+{
+    [Fact]
+    public void TheWidestScanWindowMeetsTheFo4Budget()
+    {
+        // edge-tiny scans S = 256 flags a cycle. With the lowest flag found by a chain of S selects (and the rest by an
+        // S-bit subtract) its worst path was 109.4 FO4, from the window load flag to the issued row's register.
+        ExternalTool.Require("yosys", "run scripts/test.sh, which installs Yosys");
+        ExternalTool.Require("sta", "run scripts/test.sh, which installs OpenSTA (opensta)");
+        var design = EdgeConfigs.Design("edge-tiny");
+        Assert.Equal(256, design.ScanWidth);
+        var dir = Path.Combine(TestSupport.TempDir("asic-edge-tiny"), "out");
+        var t = new AsicFlow(design).Run(dir);
+        var dot = t.Stages.Single(s => s.Stage == "dot product");
+        Assert.True(dot.WorstRegisterToRegister is { } p && p.CycleFo4 <= AsicTimingTests.Fo4Budget, $"the dot product's worst path: {dot.WorstRegisterToRegister}");
+        Assert.True(t.Worst.CycleFo4 <= AsicTimingTests.Fo4Budget, $"edge-tiny's worst path: {t.Worst.CycleFo4:0.#} FO4");
+        Directory.Delete(Path.GetDirectoryName(dir)!, true);
+    }
+}

@@ -30,6 +30,7 @@ public sealed class LongestFirstOrderer : ITestCollectionOrderer
         // class ran last, alone on one thread.
         [typeof(AsicTimingTests).FullName!] = 40,
         [typeof(IcarusCoSimulationTests).FullName!] = 40,
+        [typeof(ScanWindowAsicTests).FullName!] = 20,
         [typeof(VerilatorLintTests).FullName!] = 30,
         [typeof(FuzzConfigurationTests).FullName!] = 20,
         [typeof(IcarusLintTests).FullName!] = 15,

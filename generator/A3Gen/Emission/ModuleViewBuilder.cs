@@ -248,8 +248,9 @@ public static class ModuleViewBuilder
         var lanesView = lanes ? DotProductLanes(design, prevNames.Select(names => names[0]).ToList(), rootTag) : null;
         return new DotProductView(lp.Build(), design.Dimension, scan, products, treeLevels, prevNames[0][0],
             tags, lastTag, padded - design.Groups, window,
-            Verilog.Unsigned(scan, 1), Verilog.Unsigned(scan, 0), Verilog.Unsigned(offset, 0),
-            Enumerable.Range(0, scan).Reverse().Select(b => new BitView(b, Verilog.Unsigned(offset, b))).ToList(),
+            Verilog.Unsigned(scan, 0),
+            Enumerable.Range(0, offset).Select(k => new ScanPrefixLevelView(k, 1 << k)).ToList(),
+            Enumerable.Range(0, offset).Select(b => new BitView(b, ScanOffsetMask(scan, b))).ToList(),
             lastWindow, lastUnused, scanRow > wIssue, Verilog.Unsigned(win, 0), Verilog.Unsigned(win, 1),
             Verilog.Unsigned(wN, 0), Verilog.Unsigned(wN, 1), Verilog.Unsigned(wId, 0), Verilog.Unsigned(wId, 1),
             $"{wScore}'sd0", scoreMeta, scoreEntry, overlap, allTags, pipeBusy)
@@ -652,4 +653,18 @@ public static class ModuleViewBuilder
 
     private static List<RomEntryView> Rom(IReadOnlyList<long> table, int addressBits, int width) =>
         table.Select((v, a) => new RomEntryView(Verilog.Unsigned(addressBits, a), Verilog.Unsigned(width, v))).ToList();
+    /// <summary>
+    /// The S-bit literal whose bit i is bit <paramref name="bit"/> of i: ANDed with the one-hot lowest flag and
+    /// OR-reduced it gives that bit of the flag's offset.
+    /// </summary>
+    private static string ScanOffsetMask(int scanWidth, int bit)
+    {
+        if (scanWidth % 4 != 0)
+        {
+            return $"{scanWidth}'b" + string.Concat(Enumerable.Range(0, scanWidth).Reverse().Select(i => ((i >> bit) & 1) == 1 ? '1' : '0'));
+        }
+        var digits = Enumerable.Range(0, scanWidth / 4).Reverse()
+            .Select(n => Enumerable.Range(0, 4).Sum(k => (((4 * n) + k) >> bit & 1) << k).ToString("x", System.Globalization.CultureInfo.InvariantCulture));
+        return $"{scanWidth}'h" + string.Concat(digits);
+    }
 }

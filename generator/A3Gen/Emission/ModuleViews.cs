@@ -65,6 +65,12 @@ public sealed record PipeStageView(int Index, string Prev, string PrevRow, bool 
 
 public sealed record BitView(int Index, string Literal);
 
+/// <summary>
+/// One level of the dot product's scan prefix OR: sp(Index + 1)[i] = sp(Index)[i] | sp(Index)[i - Span], so after
+/// log2 S levels sp[i] is the OR of the window's flags 0..i (log2 S gates deep, where a chain would be S).
+/// </summary>
+public sealed record ScanPrefixLevelView(int Index, int Span);
+
 /// <summary>A registered node of the adder tree: the carry-save rows it reduces its operands with (none for one or two), and the final add.</summary>
 public sealed record TreeNodeView(string Name, int Width, IReadOnlyList<CarrySaveTermView> Terms, string Expression);
 
@@ -146,10 +152,9 @@ public sealed record DotProductView(
     string LastTag,
     int MaskPadBits,
     string WindowSelect,
-    string ScanOne,
     string ScanZero,
-    string ScanOffsetZero,
-    IReadOnlyList<BitView> ScanBitsDescending,
+    IReadOnlyList<ScanPrefixLevelView> ScanPrefixLevels,
+    IReadOnlyList<BitView> ScanOffsetMasks,
     string LastWindow,
     string LastWindowUnused,
     bool ScanRowWiderThanRowId,
