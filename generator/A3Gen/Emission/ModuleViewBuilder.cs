@@ -653,6 +653,7 @@ public static class ModuleViewBuilder
 
     private static List<RomEntryView> Rom(IReadOnlyList<long> table, int addressBits, int width) =>
         table.Select((v, a) => new RomEntryView(Verilog.Unsigned(addressBits, a), Verilog.Unsigned(width, v))).ToList();
+
     /// <summary>
     /// The S-bit literal whose bit i is bit <paramref name="bit"/> of i: ANDed with the one-hot lowest flag and
     /// OR-reduced it gives that bit of the flag's offset.
