@@ -75,6 +75,7 @@ module a3_fast_online (
   localparam integer NumeratorWidth          = 35;    // 2 |A|, shifted to the output's fraction bits
   localparam integer DenominatorWidth        = 17;    // S, shifted to the input's fraction bits
   localparam integer QuotientBits            = 18;    // quotient bits of the division: the output's magnitude and a rounding bit
+  localparam integer Den3Width               = 19;    // 3 S (shifted), for the radix-4 steps: below 4 S
   localparam integer OutputWidth             = 27;    // output element: s27.12
   localparam integer ScoreMetaWidth          = 66;    // [65:0] score buffer metadata
   localparam integer ScoreMetaMaxLsb         = 0;     // [23:0] largest score of the query
@@ -6514,6 +6515,7 @@ module a3_fast_online (
   reg n0_valid_q;
   reg n0_last_q;
   reg [DenominatorWidth-1:0] n0_den_q;
+  reg [Den3Width-1:0] n0_den3_q;
   reg n0_neg0_q;
   reg [DenominatorWidth-1:0] n0_r0_q;
   reg [QuotientBits-1:0] n0_nq0_q;
@@ -6541,6 +6543,7 @@ module a3_fast_online (
   reg n1_valid_q;
   reg n1_last_q;
   reg [DenominatorWidth-1:0] n1_den_q;
+  reg [Den3Width-1:0] n1_den3_q;
   reg n1_neg0_q;
   reg [DenominatorWidth-1:0] n1_r0_q;
   reg [QuotientBits-1:0] n1_nq0_q;
@@ -6568,6 +6571,7 @@ module a3_fast_online (
   reg n2_valid_q;
   reg n2_last_q;
   reg [DenominatorWidth-1:0] n2_den_q;
+  reg [Den3Width-1:0] n2_den3_q;
   reg n2_neg0_q;
   reg [DenominatorWidth-1:0] n2_r0_q;
   reg [QuotientBits-1:0] n2_nq0_q;
@@ -6595,6 +6599,7 @@ module a3_fast_online (
   reg n3_valid_q;
   reg n3_last_q;
   reg [DenominatorWidth-1:0] n3_den_q;
+  reg [Den3Width-1:0] n3_den3_q;
   reg n3_neg0_q;
   reg [DenominatorWidth-1:0] n3_r0_q;
   reg [QuotientBits-1:0] n3_nq0_q;
@@ -6622,6 +6627,7 @@ module a3_fast_online (
   reg n4_valid_q;
   reg n4_last_q;
   reg [DenominatorWidth-1:0] n4_den_q;
+  reg [Den3Width-1:0] n4_den3_q;
   reg n4_neg0_q;
   reg [DenominatorWidth-1:0] n4_r0_q;
   reg [QuotientBits-1:0] n4_nq0_q;
@@ -6673,1314 +6679,1134 @@ module a3_fast_online (
   reg n5_neg7_q;
   reg [DenominatorWidth-1:0] n5_r7_q;
   reg [QuotientBits-1:0] n5_nq7_q;
-  reg n6_valid_q;
-  reg n6_last_q;
-  reg [DenominatorWidth-1:0] n6_den_q;
-  reg n6_neg0_q;
-  reg [DenominatorWidth-1:0] n6_r0_q;
-  reg [QuotientBits-1:0] n6_nq0_q;
-  reg n6_neg1_q;
-  reg [DenominatorWidth-1:0] n6_r1_q;
-  reg [QuotientBits-1:0] n6_nq1_q;
-  reg n6_neg2_q;
-  reg [DenominatorWidth-1:0] n6_r2_q;
-  reg [QuotientBits-1:0] n6_nq2_q;
-  reg n6_neg3_q;
-  reg [DenominatorWidth-1:0] n6_r3_q;
-  reg [QuotientBits-1:0] n6_nq3_q;
-  reg n6_neg4_q;
-  reg [DenominatorWidth-1:0] n6_r4_q;
-  reg [QuotientBits-1:0] n6_nq4_q;
-  reg n6_neg5_q;
-  reg [DenominatorWidth-1:0] n6_r5_q;
-  reg [QuotientBits-1:0] n6_nq5_q;
-  reg n6_neg6_q;
-  reg [DenominatorWidth-1:0] n6_r6_q;
-  reg [QuotientBits-1:0] n6_nq6_q;
-  reg n6_neg7_q;
-  reg [DenominatorWidth-1:0] n6_r7_q;
-  reg [QuotientBits-1:0] n6_nq7_q;
-  reg n7_valid_q;
-  reg n7_last_q;
-  reg [DenominatorWidth-1:0] n7_den_q;
-  reg n7_neg0_q;
-  reg [DenominatorWidth-1:0] n7_r0_q;
-  reg [QuotientBits-1:0] n7_nq0_q;
-  reg n7_neg1_q;
-  reg [DenominatorWidth-1:0] n7_r1_q;
-  reg [QuotientBits-1:0] n7_nq1_q;
-  reg n7_neg2_q;
-  reg [DenominatorWidth-1:0] n7_r2_q;
-  reg [QuotientBits-1:0] n7_nq2_q;
-  reg n7_neg3_q;
-  reg [DenominatorWidth-1:0] n7_r3_q;
-  reg [QuotientBits-1:0] n7_nq3_q;
-  reg n7_neg4_q;
-  reg [DenominatorWidth-1:0] n7_r4_q;
-  reg [QuotientBits-1:0] n7_nq4_q;
-  reg n7_neg5_q;
-  reg [DenominatorWidth-1:0] n7_r5_q;
-  reg [QuotientBits-1:0] n7_nq5_q;
-  reg n7_neg6_q;
-  reg [DenominatorWidth-1:0] n7_r6_q;
-  reg [QuotientBits-1:0] n7_nq6_q;
-  reg n7_neg7_q;
-  reg [DenominatorWidth-1:0] n7_r7_q;
-  reg [QuotientBits-1:0] n7_nq7_q;
-  reg n8_valid_q;
-  reg n8_last_q;
-  reg [DenominatorWidth-1:0] n8_den_q;
-  reg n8_neg0_q;
-  reg [DenominatorWidth-1:0] n8_r0_q;
-  reg [QuotientBits-1:0] n8_nq0_q;
-  reg n8_neg1_q;
-  reg [DenominatorWidth-1:0] n8_r1_q;
-  reg [QuotientBits-1:0] n8_nq1_q;
-  reg n8_neg2_q;
-  reg [DenominatorWidth-1:0] n8_r2_q;
-  reg [QuotientBits-1:0] n8_nq2_q;
-  reg n8_neg3_q;
-  reg [DenominatorWidth-1:0] n8_r3_q;
-  reg [QuotientBits-1:0] n8_nq3_q;
-  reg n8_neg4_q;
-  reg [DenominatorWidth-1:0] n8_r4_q;
-  reg [QuotientBits-1:0] n8_nq4_q;
-  reg n8_neg5_q;
-  reg [DenominatorWidth-1:0] n8_r5_q;
-  reg [QuotientBits-1:0] n8_nq5_q;
-  reg n8_neg6_q;
-  reg [DenominatorWidth-1:0] n8_r6_q;
-  reg [QuotientBits-1:0] n8_nq6_q;
-  reg n8_neg7_q;
-  reg [DenominatorWidth-1:0] n8_r7_q;
-  reg [QuotientBits-1:0] n8_nq7_q;
-  reg n9_valid_q;
-  reg n9_last_q;
-  reg [DenominatorWidth-1:0] n9_den_q;
-  reg n9_neg0_q;
-  reg [DenominatorWidth-1:0] n9_r0_q;
-  reg [QuotientBits-1:0] n9_nq0_q;
-  reg n9_neg1_q;
-  reg [DenominatorWidth-1:0] n9_r1_q;
-  reg [QuotientBits-1:0] n9_nq1_q;
-  reg n9_neg2_q;
-  reg [DenominatorWidth-1:0] n9_r2_q;
-  reg [QuotientBits-1:0] n9_nq2_q;
-  reg n9_neg3_q;
-  reg [DenominatorWidth-1:0] n9_r3_q;
-  reg [QuotientBits-1:0] n9_nq3_q;
-  reg n9_neg4_q;
-  reg [DenominatorWidth-1:0] n9_r4_q;
-  reg [QuotientBits-1:0] n9_nq4_q;
-  reg n9_neg5_q;
-  reg [DenominatorWidth-1:0] n9_r5_q;
-  reg [QuotientBits-1:0] n9_nq5_q;
-  reg n9_neg6_q;
-  reg [DenominatorWidth-1:0] n9_r6_q;
-  reg [QuotientBits-1:0] n9_nq6_q;
-  reg n9_neg7_q;
-  reg [DenominatorWidth-1:0] n9_r7_q;
-  reg [QuotientBits-1:0] n9_nq7_q;
-  // divider 0, step 0: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_0 = { n0_r0_q, n0_nq0_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_0 = { 1'b0, nx0_0 } - { 2'b00, n0_den_q };
-  wire ng0_0 = !nd0_0[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_0 = ng0_0 ? nd0_0[DenominatorWidth-1:0] : nx0_0[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_0 = { n0_nq0_q[QuotientBits-2:0], ng0_0 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_0 = &{1'b0, nd0_0[DenominatorWidth], nx0_0[DenominatorWidth]};
-  // divider 0, step 1: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_1 = { nr0_0, nq0_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_1 = { 1'b0, nx0_1 } - { 2'b00, n0_den_q };
-  wire ng0_1 = !nd0_1[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_1 = ng0_1 ? nd0_1[DenominatorWidth-1:0] : nx0_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_1 = { nq0_0[QuotientBits-2:0], ng0_1 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_1 = &{1'b0, nd0_1[DenominatorWidth], nx0_1[DenominatorWidth]};
-  // divider 0, step 2: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_2 = { n1_r0_q, n1_nq0_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_2 = { 1'b0, nx0_2 } - { 2'b00, n1_den_q };
-  wire ng0_2 = !nd0_2[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_2 = ng0_2 ? nd0_2[DenominatorWidth-1:0] : nx0_2[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_2 = { n1_nq0_q[QuotientBits-2:0], ng0_2 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_2 = &{1'b0, nd0_2[DenominatorWidth], nx0_2[DenominatorWidth]};
-  // divider 0, step 3: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_3 = { nr0_2, nq0_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_3 = { 1'b0, nx0_3 } - { 2'b00, n1_den_q };
-  wire ng0_3 = !nd0_3[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_3 = ng0_3 ? nd0_3[DenominatorWidth-1:0] : nx0_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_3 = { nq0_2[QuotientBits-2:0], ng0_3 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_3 = &{1'b0, nd0_3[DenominatorWidth], nx0_3[DenominatorWidth]};
-  // divider 0, step 4: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_4 = { n2_r0_q, n2_nq0_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_4 = { 1'b0, nx0_4 } - { 2'b00, n2_den_q };
-  wire ng0_4 = !nd0_4[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_4 = ng0_4 ? nd0_4[DenominatorWidth-1:0] : nx0_4[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_4 = { n2_nq0_q[QuotientBits-2:0], ng0_4 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_4 = &{1'b0, nd0_4[DenominatorWidth], nx0_4[DenominatorWidth]};
-  // divider 0, step 5: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_5 = { nr0_4, nq0_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_5 = { 1'b0, nx0_5 } - { 2'b00, n2_den_q };
-  wire ng0_5 = !nd0_5[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_5 = ng0_5 ? nd0_5[DenominatorWidth-1:0] : nx0_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_5 = { nq0_4[QuotientBits-2:0], ng0_5 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_5 = &{1'b0, nd0_5[DenominatorWidth], nx0_5[DenominatorWidth]};
-  // divider 0, step 6: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_6 = { n3_r0_q, n3_nq0_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_6 = { 1'b0, nx0_6 } - { 2'b00, n3_den_q };
-  wire ng0_6 = !nd0_6[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_6 = ng0_6 ? nd0_6[DenominatorWidth-1:0] : nx0_6[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_6 = { n3_nq0_q[QuotientBits-2:0], ng0_6 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_6 = &{1'b0, nd0_6[DenominatorWidth], nx0_6[DenominatorWidth]};
-  // divider 0, step 7: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_7 = { nr0_6, nq0_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_7 = { 1'b0, nx0_7 } - { 2'b00, n3_den_q };
-  wire ng0_7 = !nd0_7[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_7 = ng0_7 ? nd0_7[DenominatorWidth-1:0] : nx0_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_7 = { nq0_6[QuotientBits-2:0], ng0_7 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_7 = &{1'b0, nd0_7[DenominatorWidth], nx0_7[DenominatorWidth]};
-  // divider 0, step 8: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_8 = { n4_r0_q, n4_nq0_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_8 = { 1'b0, nx0_8 } - { 2'b00, n4_den_q };
-  wire ng0_8 = !nd0_8[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_8 = ng0_8 ? nd0_8[DenominatorWidth-1:0] : nx0_8[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_8 = { n4_nq0_q[QuotientBits-2:0], ng0_8 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_8 = &{1'b0, nd0_8[DenominatorWidth], nx0_8[DenominatorWidth]};
-  // divider 0, step 9: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_9 = { nr0_8, nq0_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_9 = { 1'b0, nx0_9 } - { 2'b00, n4_den_q };
-  wire ng0_9 = !nd0_9[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_9 = ng0_9 ? nd0_9[DenominatorWidth-1:0] : nx0_9[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_9 = { nq0_8[QuotientBits-2:0], ng0_9 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_9 = &{1'b0, nd0_9[DenominatorWidth], nx0_9[DenominatorWidth]};
-  // divider 0, step 10: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_10 = { n5_r0_q, n5_nq0_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_10 = { 1'b0, nx0_10 } - { 2'b00, n5_den_q };
-  wire ng0_10 = !nd0_10[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_10 = ng0_10 ? nd0_10[DenominatorWidth-1:0] : nx0_10[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_10 = { n5_nq0_q[QuotientBits-2:0], ng0_10 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_10 = &{1'b0, nd0_10[DenominatorWidth], nx0_10[DenominatorWidth]};
-  // divider 0, step 11: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_11 = { nr0_10, nq0_10[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_11 = { 1'b0, nx0_11 } - { 2'b00, n5_den_q };
-  wire ng0_11 = !nd0_11[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_11 = ng0_11 ? nd0_11[DenominatorWidth-1:0] : nx0_11[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_11 = { nq0_10[QuotientBits-2:0], ng0_11 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_11 = &{1'b0, nd0_11[DenominatorWidth], nx0_11[DenominatorWidth]};
-  // divider 0, step 12: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_12 = { n6_r0_q, n6_nq0_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_12 = { 1'b0, nx0_12 } - { 2'b00, n6_den_q };
-  wire ng0_12 = !nd0_12[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_12 = ng0_12 ? nd0_12[DenominatorWidth-1:0] : nx0_12[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_12 = { n6_nq0_q[QuotientBits-2:0], ng0_12 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_12 = &{1'b0, nd0_12[DenominatorWidth], nx0_12[DenominatorWidth]};
-  // divider 0, step 13: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_13 = { nr0_12, nq0_12[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_13 = { 1'b0, nx0_13 } - { 2'b00, n6_den_q };
-  wire ng0_13 = !nd0_13[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_13 = ng0_13 ? nd0_13[DenominatorWidth-1:0] : nx0_13[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_13 = { nq0_12[QuotientBits-2:0], ng0_13 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_13 = &{1'b0, nd0_13[DenominatorWidth], nx0_13[DenominatorWidth]};
-  // divider 0, step 14: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_14 = { n7_r0_q, n7_nq0_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_14 = { 1'b0, nx0_14 } - { 2'b00, n7_den_q };
-  wire ng0_14 = !nd0_14[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_14 = ng0_14 ? nd0_14[DenominatorWidth-1:0] : nx0_14[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_14 = { n7_nq0_q[QuotientBits-2:0], ng0_14 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_14 = &{1'b0, nd0_14[DenominatorWidth], nx0_14[DenominatorWidth]};
-  // divider 0, step 15: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_15 = { nr0_14, nq0_14[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_15 = { 1'b0, nx0_15 } - { 2'b00, n7_den_q };
-  wire ng0_15 = !nd0_15[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_15 = ng0_15 ? nd0_15[DenominatorWidth-1:0] : nx0_15[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_15 = { nq0_14[QuotientBits-2:0], ng0_15 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_15 = &{1'b0, nd0_15[DenominatorWidth], nx0_15[DenominatorWidth]};
-  // divider 0, step 16: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_16 = { n8_r0_q, n8_nq0_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_16 = { 1'b0, nx0_16 } - { 2'b00, n8_den_q };
-  wire ng0_16 = !nd0_16[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_16 = ng0_16 ? nd0_16[DenominatorWidth-1:0] : nx0_16[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_16 = { n8_nq0_q[QuotientBits-2:0], ng0_16 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_16 = &{1'b0, nd0_16[DenominatorWidth], nx0_16[DenominatorWidth]};
-  // divider 0, step 17: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_17 = { nr0_16, nq0_16[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_17 = { 1'b0, nx0_17 } - { 2'b00, n8_den_q };
-  wire ng0_17 = !nd0_17[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_17 = ng0_17 ? nd0_17[DenominatorWidth-1:0] : nx0_17[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_17 = { nq0_16[QuotientBits-2:0], ng0_17 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_17 = &{1'b0, nd0_17[DenominatorWidth], nx0_17[DenominatorWidth]};
-  // divider 1, step 0: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_0 = { n0_r1_q, n0_nq1_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_0 = { 1'b0, nx1_0 } - { 2'b00, n0_den_q };
-  wire ng1_0 = !nd1_0[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_0 = ng1_0 ? nd1_0[DenominatorWidth-1:0] : nx1_0[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_0 = { n0_nq1_q[QuotientBits-2:0], ng1_0 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_0 = &{1'b0, nd1_0[DenominatorWidth], nx1_0[DenominatorWidth]};
-  // divider 1, step 1: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_1 = { nr1_0, nq1_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_1 = { 1'b0, nx1_1 } - { 2'b00, n0_den_q };
-  wire ng1_1 = !nd1_1[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_1 = ng1_1 ? nd1_1[DenominatorWidth-1:0] : nx1_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_1 = { nq1_0[QuotientBits-2:0], ng1_1 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_1 = &{1'b0, nd1_1[DenominatorWidth], nx1_1[DenominatorWidth]};
-  // divider 1, step 2: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_2 = { n1_r1_q, n1_nq1_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_2 = { 1'b0, nx1_2 } - { 2'b00, n1_den_q };
-  wire ng1_2 = !nd1_2[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_2 = ng1_2 ? nd1_2[DenominatorWidth-1:0] : nx1_2[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_2 = { n1_nq1_q[QuotientBits-2:0], ng1_2 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_2 = &{1'b0, nd1_2[DenominatorWidth], nx1_2[DenominatorWidth]};
-  // divider 1, step 3: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_3 = { nr1_2, nq1_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_3 = { 1'b0, nx1_3 } - { 2'b00, n1_den_q };
-  wire ng1_3 = !nd1_3[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_3 = ng1_3 ? nd1_3[DenominatorWidth-1:0] : nx1_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_3 = { nq1_2[QuotientBits-2:0], ng1_3 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_3 = &{1'b0, nd1_3[DenominatorWidth], nx1_3[DenominatorWidth]};
-  // divider 1, step 4: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_4 = { n2_r1_q, n2_nq1_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_4 = { 1'b0, nx1_4 } - { 2'b00, n2_den_q };
-  wire ng1_4 = !nd1_4[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_4 = ng1_4 ? nd1_4[DenominatorWidth-1:0] : nx1_4[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_4 = { n2_nq1_q[QuotientBits-2:0], ng1_4 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_4 = &{1'b0, nd1_4[DenominatorWidth], nx1_4[DenominatorWidth]};
-  // divider 1, step 5: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_5 = { nr1_4, nq1_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_5 = { 1'b0, nx1_5 } - { 2'b00, n2_den_q };
-  wire ng1_5 = !nd1_5[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_5 = ng1_5 ? nd1_5[DenominatorWidth-1:0] : nx1_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_5 = { nq1_4[QuotientBits-2:0], ng1_5 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_5 = &{1'b0, nd1_5[DenominatorWidth], nx1_5[DenominatorWidth]};
-  // divider 1, step 6: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_6 = { n3_r1_q, n3_nq1_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_6 = { 1'b0, nx1_6 } - { 2'b00, n3_den_q };
-  wire ng1_6 = !nd1_6[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_6 = ng1_6 ? nd1_6[DenominatorWidth-1:0] : nx1_6[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_6 = { n3_nq1_q[QuotientBits-2:0], ng1_6 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_6 = &{1'b0, nd1_6[DenominatorWidth], nx1_6[DenominatorWidth]};
-  // divider 1, step 7: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_7 = { nr1_6, nq1_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_7 = { 1'b0, nx1_7 } - { 2'b00, n3_den_q };
-  wire ng1_7 = !nd1_7[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_7 = ng1_7 ? nd1_7[DenominatorWidth-1:0] : nx1_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_7 = { nq1_6[QuotientBits-2:0], ng1_7 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_7 = &{1'b0, nd1_7[DenominatorWidth], nx1_7[DenominatorWidth]};
-  // divider 1, step 8: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_8 = { n4_r1_q, n4_nq1_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_8 = { 1'b0, nx1_8 } - { 2'b00, n4_den_q };
-  wire ng1_8 = !nd1_8[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_8 = ng1_8 ? nd1_8[DenominatorWidth-1:0] : nx1_8[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_8 = { n4_nq1_q[QuotientBits-2:0], ng1_8 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_8 = &{1'b0, nd1_8[DenominatorWidth], nx1_8[DenominatorWidth]};
-  // divider 1, step 9: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_9 = { nr1_8, nq1_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_9 = { 1'b0, nx1_9 } - { 2'b00, n4_den_q };
-  wire ng1_9 = !nd1_9[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_9 = ng1_9 ? nd1_9[DenominatorWidth-1:0] : nx1_9[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_9 = { nq1_8[QuotientBits-2:0], ng1_9 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_9 = &{1'b0, nd1_9[DenominatorWidth], nx1_9[DenominatorWidth]};
-  // divider 1, step 10: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_10 = { n5_r1_q, n5_nq1_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_10 = { 1'b0, nx1_10 } - { 2'b00, n5_den_q };
-  wire ng1_10 = !nd1_10[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_10 = ng1_10 ? nd1_10[DenominatorWidth-1:0] : nx1_10[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_10 = { n5_nq1_q[QuotientBits-2:0], ng1_10 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_10 = &{1'b0, nd1_10[DenominatorWidth], nx1_10[DenominatorWidth]};
-  // divider 1, step 11: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_11 = { nr1_10, nq1_10[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_11 = { 1'b0, nx1_11 } - { 2'b00, n5_den_q };
-  wire ng1_11 = !nd1_11[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_11 = ng1_11 ? nd1_11[DenominatorWidth-1:0] : nx1_11[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_11 = { nq1_10[QuotientBits-2:0], ng1_11 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_11 = &{1'b0, nd1_11[DenominatorWidth], nx1_11[DenominatorWidth]};
-  // divider 1, step 12: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_12 = { n6_r1_q, n6_nq1_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_12 = { 1'b0, nx1_12 } - { 2'b00, n6_den_q };
-  wire ng1_12 = !nd1_12[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_12 = ng1_12 ? nd1_12[DenominatorWidth-1:0] : nx1_12[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_12 = { n6_nq1_q[QuotientBits-2:0], ng1_12 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_12 = &{1'b0, nd1_12[DenominatorWidth], nx1_12[DenominatorWidth]};
-  // divider 1, step 13: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_13 = { nr1_12, nq1_12[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_13 = { 1'b0, nx1_13 } - { 2'b00, n6_den_q };
-  wire ng1_13 = !nd1_13[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_13 = ng1_13 ? nd1_13[DenominatorWidth-1:0] : nx1_13[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_13 = { nq1_12[QuotientBits-2:0], ng1_13 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_13 = &{1'b0, nd1_13[DenominatorWidth], nx1_13[DenominatorWidth]};
-  // divider 1, step 14: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_14 = { n7_r1_q, n7_nq1_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_14 = { 1'b0, nx1_14 } - { 2'b00, n7_den_q };
-  wire ng1_14 = !nd1_14[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_14 = ng1_14 ? nd1_14[DenominatorWidth-1:0] : nx1_14[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_14 = { n7_nq1_q[QuotientBits-2:0], ng1_14 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_14 = &{1'b0, nd1_14[DenominatorWidth], nx1_14[DenominatorWidth]};
-  // divider 1, step 15: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_15 = { nr1_14, nq1_14[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_15 = { 1'b0, nx1_15 } - { 2'b00, n7_den_q };
-  wire ng1_15 = !nd1_15[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_15 = ng1_15 ? nd1_15[DenominatorWidth-1:0] : nx1_15[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_15 = { nq1_14[QuotientBits-2:0], ng1_15 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_15 = &{1'b0, nd1_15[DenominatorWidth], nx1_15[DenominatorWidth]};
-  // divider 1, step 16: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_16 = { n8_r1_q, n8_nq1_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_16 = { 1'b0, nx1_16 } - { 2'b00, n8_den_q };
-  wire ng1_16 = !nd1_16[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_16 = ng1_16 ? nd1_16[DenominatorWidth-1:0] : nx1_16[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_16 = { n8_nq1_q[QuotientBits-2:0], ng1_16 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_16 = &{1'b0, nd1_16[DenominatorWidth], nx1_16[DenominatorWidth]};
-  // divider 1, step 17: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_17 = { nr1_16, nq1_16[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_17 = { 1'b0, nx1_17 } - { 2'b00, n8_den_q };
-  wire ng1_17 = !nd1_17[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_17 = ng1_17 ? nd1_17[DenominatorWidth-1:0] : nx1_17[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_17 = { nq1_16[QuotientBits-2:0], ng1_17 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_17 = &{1'b0, nd1_17[DenominatorWidth], nx1_17[DenominatorWidth]};
-  // divider 2, step 0: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_0 = { n0_r2_q, n0_nq2_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_0 = { 1'b0, nx2_0 } - { 2'b00, n0_den_q };
-  wire ng2_0 = !nd2_0[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_0 = ng2_0 ? nd2_0[DenominatorWidth-1:0] : nx2_0[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_0 = { n0_nq2_q[QuotientBits-2:0], ng2_0 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_0 = &{1'b0, nd2_0[DenominatorWidth], nx2_0[DenominatorWidth]};
-  // divider 2, step 1: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_1 = { nr2_0, nq2_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_1 = { 1'b0, nx2_1 } - { 2'b00, n0_den_q };
-  wire ng2_1 = !nd2_1[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_1 = ng2_1 ? nd2_1[DenominatorWidth-1:0] : nx2_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_1 = { nq2_0[QuotientBits-2:0], ng2_1 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_1 = &{1'b0, nd2_1[DenominatorWidth], nx2_1[DenominatorWidth]};
-  // divider 2, step 2: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_2 = { n1_r2_q, n1_nq2_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_2 = { 1'b0, nx2_2 } - { 2'b00, n1_den_q };
-  wire ng2_2 = !nd2_2[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_2 = ng2_2 ? nd2_2[DenominatorWidth-1:0] : nx2_2[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_2 = { n1_nq2_q[QuotientBits-2:0], ng2_2 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_2 = &{1'b0, nd2_2[DenominatorWidth], nx2_2[DenominatorWidth]};
-  // divider 2, step 3: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_3 = { nr2_2, nq2_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_3 = { 1'b0, nx2_3 } - { 2'b00, n1_den_q };
-  wire ng2_3 = !nd2_3[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_3 = ng2_3 ? nd2_3[DenominatorWidth-1:0] : nx2_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_3 = { nq2_2[QuotientBits-2:0], ng2_3 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_3 = &{1'b0, nd2_3[DenominatorWidth], nx2_3[DenominatorWidth]};
-  // divider 2, step 4: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_4 = { n2_r2_q, n2_nq2_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_4 = { 1'b0, nx2_4 } - { 2'b00, n2_den_q };
-  wire ng2_4 = !nd2_4[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_4 = ng2_4 ? nd2_4[DenominatorWidth-1:0] : nx2_4[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_4 = { n2_nq2_q[QuotientBits-2:0], ng2_4 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_4 = &{1'b0, nd2_4[DenominatorWidth], nx2_4[DenominatorWidth]};
-  // divider 2, step 5: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_5 = { nr2_4, nq2_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_5 = { 1'b0, nx2_5 } - { 2'b00, n2_den_q };
-  wire ng2_5 = !nd2_5[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_5 = ng2_5 ? nd2_5[DenominatorWidth-1:0] : nx2_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_5 = { nq2_4[QuotientBits-2:0], ng2_5 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_5 = &{1'b0, nd2_5[DenominatorWidth], nx2_5[DenominatorWidth]};
-  // divider 2, step 6: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_6 = { n3_r2_q, n3_nq2_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_6 = { 1'b0, nx2_6 } - { 2'b00, n3_den_q };
-  wire ng2_6 = !nd2_6[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_6 = ng2_6 ? nd2_6[DenominatorWidth-1:0] : nx2_6[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_6 = { n3_nq2_q[QuotientBits-2:0], ng2_6 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_6 = &{1'b0, nd2_6[DenominatorWidth], nx2_6[DenominatorWidth]};
-  // divider 2, step 7: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_7 = { nr2_6, nq2_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_7 = { 1'b0, nx2_7 } - { 2'b00, n3_den_q };
-  wire ng2_7 = !nd2_7[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_7 = ng2_7 ? nd2_7[DenominatorWidth-1:0] : nx2_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_7 = { nq2_6[QuotientBits-2:0], ng2_7 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_7 = &{1'b0, nd2_7[DenominatorWidth], nx2_7[DenominatorWidth]};
-  // divider 2, step 8: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_8 = { n4_r2_q, n4_nq2_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_8 = { 1'b0, nx2_8 } - { 2'b00, n4_den_q };
-  wire ng2_8 = !nd2_8[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_8 = ng2_8 ? nd2_8[DenominatorWidth-1:0] : nx2_8[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_8 = { n4_nq2_q[QuotientBits-2:0], ng2_8 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_8 = &{1'b0, nd2_8[DenominatorWidth], nx2_8[DenominatorWidth]};
-  // divider 2, step 9: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_9 = { nr2_8, nq2_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_9 = { 1'b0, nx2_9 } - { 2'b00, n4_den_q };
-  wire ng2_9 = !nd2_9[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_9 = ng2_9 ? nd2_9[DenominatorWidth-1:0] : nx2_9[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_9 = { nq2_8[QuotientBits-2:0], ng2_9 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_9 = &{1'b0, nd2_9[DenominatorWidth], nx2_9[DenominatorWidth]};
-  // divider 2, step 10: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_10 = { n5_r2_q, n5_nq2_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_10 = { 1'b0, nx2_10 } - { 2'b00, n5_den_q };
-  wire ng2_10 = !nd2_10[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_10 = ng2_10 ? nd2_10[DenominatorWidth-1:0] : nx2_10[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_10 = { n5_nq2_q[QuotientBits-2:0], ng2_10 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_10 = &{1'b0, nd2_10[DenominatorWidth], nx2_10[DenominatorWidth]};
-  // divider 2, step 11: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_11 = { nr2_10, nq2_10[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_11 = { 1'b0, nx2_11 } - { 2'b00, n5_den_q };
-  wire ng2_11 = !nd2_11[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_11 = ng2_11 ? nd2_11[DenominatorWidth-1:0] : nx2_11[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_11 = { nq2_10[QuotientBits-2:0], ng2_11 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_11 = &{1'b0, nd2_11[DenominatorWidth], nx2_11[DenominatorWidth]};
-  // divider 2, step 12: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_12 = { n6_r2_q, n6_nq2_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_12 = { 1'b0, nx2_12 } - { 2'b00, n6_den_q };
-  wire ng2_12 = !nd2_12[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_12 = ng2_12 ? nd2_12[DenominatorWidth-1:0] : nx2_12[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_12 = { n6_nq2_q[QuotientBits-2:0], ng2_12 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_12 = &{1'b0, nd2_12[DenominatorWidth], nx2_12[DenominatorWidth]};
-  // divider 2, step 13: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_13 = { nr2_12, nq2_12[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_13 = { 1'b0, nx2_13 } - { 2'b00, n6_den_q };
-  wire ng2_13 = !nd2_13[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_13 = ng2_13 ? nd2_13[DenominatorWidth-1:0] : nx2_13[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_13 = { nq2_12[QuotientBits-2:0], ng2_13 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_13 = &{1'b0, nd2_13[DenominatorWidth], nx2_13[DenominatorWidth]};
-  // divider 2, step 14: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_14 = { n7_r2_q, n7_nq2_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_14 = { 1'b0, nx2_14 } - { 2'b00, n7_den_q };
-  wire ng2_14 = !nd2_14[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_14 = ng2_14 ? nd2_14[DenominatorWidth-1:0] : nx2_14[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_14 = { n7_nq2_q[QuotientBits-2:0], ng2_14 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_14 = &{1'b0, nd2_14[DenominatorWidth], nx2_14[DenominatorWidth]};
-  // divider 2, step 15: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_15 = { nr2_14, nq2_14[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_15 = { 1'b0, nx2_15 } - { 2'b00, n7_den_q };
-  wire ng2_15 = !nd2_15[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_15 = ng2_15 ? nd2_15[DenominatorWidth-1:0] : nx2_15[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_15 = { nq2_14[QuotientBits-2:0], ng2_15 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_15 = &{1'b0, nd2_15[DenominatorWidth], nx2_15[DenominatorWidth]};
-  // divider 2, step 16: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_16 = { n8_r2_q, n8_nq2_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_16 = { 1'b0, nx2_16 } - { 2'b00, n8_den_q };
-  wire ng2_16 = !nd2_16[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_16 = ng2_16 ? nd2_16[DenominatorWidth-1:0] : nx2_16[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_16 = { n8_nq2_q[QuotientBits-2:0], ng2_16 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_16 = &{1'b0, nd2_16[DenominatorWidth], nx2_16[DenominatorWidth]};
-  // divider 2, step 17: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_17 = { nr2_16, nq2_16[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_17 = { 1'b0, nx2_17 } - { 2'b00, n8_den_q };
-  wire ng2_17 = !nd2_17[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_17 = ng2_17 ? nd2_17[DenominatorWidth-1:0] : nx2_17[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_17 = { nq2_16[QuotientBits-2:0], ng2_17 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_17 = &{1'b0, nd2_17[DenominatorWidth], nx2_17[DenominatorWidth]};
-  // divider 3, step 0: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_0 = { n0_r3_q, n0_nq3_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_0 = { 1'b0, nx3_0 } - { 2'b00, n0_den_q };
-  wire ng3_0 = !nd3_0[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_0 = ng3_0 ? nd3_0[DenominatorWidth-1:0] : nx3_0[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_0 = { n0_nq3_q[QuotientBits-2:0], ng3_0 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_0 = &{1'b0, nd3_0[DenominatorWidth], nx3_0[DenominatorWidth]};
-  // divider 3, step 1: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_1 = { nr3_0, nq3_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_1 = { 1'b0, nx3_1 } - { 2'b00, n0_den_q };
-  wire ng3_1 = !nd3_1[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_1 = ng3_1 ? nd3_1[DenominatorWidth-1:0] : nx3_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_1 = { nq3_0[QuotientBits-2:0], ng3_1 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_1 = &{1'b0, nd3_1[DenominatorWidth], nx3_1[DenominatorWidth]};
-  // divider 3, step 2: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_2 = { n1_r3_q, n1_nq3_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_2 = { 1'b0, nx3_2 } - { 2'b00, n1_den_q };
-  wire ng3_2 = !nd3_2[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_2 = ng3_2 ? nd3_2[DenominatorWidth-1:0] : nx3_2[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_2 = { n1_nq3_q[QuotientBits-2:0], ng3_2 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_2 = &{1'b0, nd3_2[DenominatorWidth], nx3_2[DenominatorWidth]};
-  // divider 3, step 3: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_3 = { nr3_2, nq3_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_3 = { 1'b0, nx3_3 } - { 2'b00, n1_den_q };
-  wire ng3_3 = !nd3_3[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_3 = ng3_3 ? nd3_3[DenominatorWidth-1:0] : nx3_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_3 = { nq3_2[QuotientBits-2:0], ng3_3 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_3 = &{1'b0, nd3_3[DenominatorWidth], nx3_3[DenominatorWidth]};
-  // divider 3, step 4: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_4 = { n2_r3_q, n2_nq3_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_4 = { 1'b0, nx3_4 } - { 2'b00, n2_den_q };
-  wire ng3_4 = !nd3_4[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_4 = ng3_4 ? nd3_4[DenominatorWidth-1:0] : nx3_4[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_4 = { n2_nq3_q[QuotientBits-2:0], ng3_4 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_4 = &{1'b0, nd3_4[DenominatorWidth], nx3_4[DenominatorWidth]};
-  // divider 3, step 5: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_5 = { nr3_4, nq3_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_5 = { 1'b0, nx3_5 } - { 2'b00, n2_den_q };
-  wire ng3_5 = !nd3_5[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_5 = ng3_5 ? nd3_5[DenominatorWidth-1:0] : nx3_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_5 = { nq3_4[QuotientBits-2:0], ng3_5 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_5 = &{1'b0, nd3_5[DenominatorWidth], nx3_5[DenominatorWidth]};
-  // divider 3, step 6: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_6 = { n3_r3_q, n3_nq3_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_6 = { 1'b0, nx3_6 } - { 2'b00, n3_den_q };
-  wire ng3_6 = !nd3_6[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_6 = ng3_6 ? nd3_6[DenominatorWidth-1:0] : nx3_6[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_6 = { n3_nq3_q[QuotientBits-2:0], ng3_6 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_6 = &{1'b0, nd3_6[DenominatorWidth], nx3_6[DenominatorWidth]};
-  // divider 3, step 7: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_7 = { nr3_6, nq3_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_7 = { 1'b0, nx3_7 } - { 2'b00, n3_den_q };
-  wire ng3_7 = !nd3_7[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_7 = ng3_7 ? nd3_7[DenominatorWidth-1:0] : nx3_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_7 = { nq3_6[QuotientBits-2:0], ng3_7 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_7 = &{1'b0, nd3_7[DenominatorWidth], nx3_7[DenominatorWidth]};
-  // divider 3, step 8: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_8 = { n4_r3_q, n4_nq3_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_8 = { 1'b0, nx3_8 } - { 2'b00, n4_den_q };
-  wire ng3_8 = !nd3_8[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_8 = ng3_8 ? nd3_8[DenominatorWidth-1:0] : nx3_8[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_8 = { n4_nq3_q[QuotientBits-2:0], ng3_8 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_8 = &{1'b0, nd3_8[DenominatorWidth], nx3_8[DenominatorWidth]};
-  // divider 3, step 9: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_9 = { nr3_8, nq3_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_9 = { 1'b0, nx3_9 } - { 2'b00, n4_den_q };
-  wire ng3_9 = !nd3_9[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_9 = ng3_9 ? nd3_9[DenominatorWidth-1:0] : nx3_9[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_9 = { nq3_8[QuotientBits-2:0], ng3_9 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_9 = &{1'b0, nd3_9[DenominatorWidth], nx3_9[DenominatorWidth]};
-  // divider 3, step 10: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_10 = { n5_r3_q, n5_nq3_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_10 = { 1'b0, nx3_10 } - { 2'b00, n5_den_q };
-  wire ng3_10 = !nd3_10[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_10 = ng3_10 ? nd3_10[DenominatorWidth-1:0] : nx3_10[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_10 = { n5_nq3_q[QuotientBits-2:0], ng3_10 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_10 = &{1'b0, nd3_10[DenominatorWidth], nx3_10[DenominatorWidth]};
-  // divider 3, step 11: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_11 = { nr3_10, nq3_10[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_11 = { 1'b0, nx3_11 } - { 2'b00, n5_den_q };
-  wire ng3_11 = !nd3_11[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_11 = ng3_11 ? nd3_11[DenominatorWidth-1:0] : nx3_11[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_11 = { nq3_10[QuotientBits-2:0], ng3_11 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_11 = &{1'b0, nd3_11[DenominatorWidth], nx3_11[DenominatorWidth]};
-  // divider 3, step 12: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_12 = { n6_r3_q, n6_nq3_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_12 = { 1'b0, nx3_12 } - { 2'b00, n6_den_q };
-  wire ng3_12 = !nd3_12[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_12 = ng3_12 ? nd3_12[DenominatorWidth-1:0] : nx3_12[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_12 = { n6_nq3_q[QuotientBits-2:0], ng3_12 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_12 = &{1'b0, nd3_12[DenominatorWidth], nx3_12[DenominatorWidth]};
-  // divider 3, step 13: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_13 = { nr3_12, nq3_12[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_13 = { 1'b0, nx3_13 } - { 2'b00, n6_den_q };
-  wire ng3_13 = !nd3_13[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_13 = ng3_13 ? nd3_13[DenominatorWidth-1:0] : nx3_13[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_13 = { nq3_12[QuotientBits-2:0], ng3_13 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_13 = &{1'b0, nd3_13[DenominatorWidth], nx3_13[DenominatorWidth]};
-  // divider 3, step 14: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_14 = { n7_r3_q, n7_nq3_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_14 = { 1'b0, nx3_14 } - { 2'b00, n7_den_q };
-  wire ng3_14 = !nd3_14[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_14 = ng3_14 ? nd3_14[DenominatorWidth-1:0] : nx3_14[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_14 = { n7_nq3_q[QuotientBits-2:0], ng3_14 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_14 = &{1'b0, nd3_14[DenominatorWidth], nx3_14[DenominatorWidth]};
-  // divider 3, step 15: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_15 = { nr3_14, nq3_14[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_15 = { 1'b0, nx3_15 } - { 2'b00, n7_den_q };
-  wire ng3_15 = !nd3_15[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_15 = ng3_15 ? nd3_15[DenominatorWidth-1:0] : nx3_15[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_15 = { nq3_14[QuotientBits-2:0], ng3_15 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_15 = &{1'b0, nd3_15[DenominatorWidth], nx3_15[DenominatorWidth]};
-  // divider 3, step 16: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_16 = { n8_r3_q, n8_nq3_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_16 = { 1'b0, nx3_16 } - { 2'b00, n8_den_q };
-  wire ng3_16 = !nd3_16[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_16 = ng3_16 ? nd3_16[DenominatorWidth-1:0] : nx3_16[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_16 = { n8_nq3_q[QuotientBits-2:0], ng3_16 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_16 = &{1'b0, nd3_16[DenominatorWidth], nx3_16[DenominatorWidth]};
-  // divider 3, step 17: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_17 = { nr3_16, nq3_16[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_17 = { 1'b0, nx3_17 } - { 2'b00, n8_den_q };
-  wire ng3_17 = !nd3_17[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_17 = ng3_17 ? nd3_17[DenominatorWidth-1:0] : nx3_17[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_17 = { nq3_16[QuotientBits-2:0], ng3_17 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_17 = &{1'b0, nd3_17[DenominatorWidth], nx3_17[DenominatorWidth]};
-  // divider 4, step 0: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_0 = { n0_r4_q, n0_nq4_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_0 = { 1'b0, nx4_0 } - { 2'b00, n0_den_q };
-  wire ng4_0 = !nd4_0[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_0 = ng4_0 ? nd4_0[DenominatorWidth-1:0] : nx4_0[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_0 = { n0_nq4_q[QuotientBits-2:0], ng4_0 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_0 = &{1'b0, nd4_0[DenominatorWidth], nx4_0[DenominatorWidth]};
-  // divider 4, step 1: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_1 = { nr4_0, nq4_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_1 = { 1'b0, nx4_1 } - { 2'b00, n0_den_q };
-  wire ng4_1 = !nd4_1[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_1 = ng4_1 ? nd4_1[DenominatorWidth-1:0] : nx4_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_1 = { nq4_0[QuotientBits-2:0], ng4_1 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_1 = &{1'b0, nd4_1[DenominatorWidth], nx4_1[DenominatorWidth]};
-  // divider 4, step 2: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_2 = { n1_r4_q, n1_nq4_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_2 = { 1'b0, nx4_2 } - { 2'b00, n1_den_q };
-  wire ng4_2 = !nd4_2[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_2 = ng4_2 ? nd4_2[DenominatorWidth-1:0] : nx4_2[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_2 = { n1_nq4_q[QuotientBits-2:0], ng4_2 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_2 = &{1'b0, nd4_2[DenominatorWidth], nx4_2[DenominatorWidth]};
-  // divider 4, step 3: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_3 = { nr4_2, nq4_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_3 = { 1'b0, nx4_3 } - { 2'b00, n1_den_q };
-  wire ng4_3 = !nd4_3[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_3 = ng4_3 ? nd4_3[DenominatorWidth-1:0] : nx4_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_3 = { nq4_2[QuotientBits-2:0], ng4_3 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_3 = &{1'b0, nd4_3[DenominatorWidth], nx4_3[DenominatorWidth]};
-  // divider 4, step 4: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_4 = { n2_r4_q, n2_nq4_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_4 = { 1'b0, nx4_4 } - { 2'b00, n2_den_q };
-  wire ng4_4 = !nd4_4[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_4 = ng4_4 ? nd4_4[DenominatorWidth-1:0] : nx4_4[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_4 = { n2_nq4_q[QuotientBits-2:0], ng4_4 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_4 = &{1'b0, nd4_4[DenominatorWidth], nx4_4[DenominatorWidth]};
-  // divider 4, step 5: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_5 = { nr4_4, nq4_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_5 = { 1'b0, nx4_5 } - { 2'b00, n2_den_q };
-  wire ng4_5 = !nd4_5[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_5 = ng4_5 ? nd4_5[DenominatorWidth-1:0] : nx4_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_5 = { nq4_4[QuotientBits-2:0], ng4_5 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_5 = &{1'b0, nd4_5[DenominatorWidth], nx4_5[DenominatorWidth]};
-  // divider 4, step 6: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_6 = { n3_r4_q, n3_nq4_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_6 = { 1'b0, nx4_6 } - { 2'b00, n3_den_q };
-  wire ng4_6 = !nd4_6[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_6 = ng4_6 ? nd4_6[DenominatorWidth-1:0] : nx4_6[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_6 = { n3_nq4_q[QuotientBits-2:0], ng4_6 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_6 = &{1'b0, nd4_6[DenominatorWidth], nx4_6[DenominatorWidth]};
-  // divider 4, step 7: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_7 = { nr4_6, nq4_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_7 = { 1'b0, nx4_7 } - { 2'b00, n3_den_q };
-  wire ng4_7 = !nd4_7[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_7 = ng4_7 ? nd4_7[DenominatorWidth-1:0] : nx4_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_7 = { nq4_6[QuotientBits-2:0], ng4_7 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_7 = &{1'b0, nd4_7[DenominatorWidth], nx4_7[DenominatorWidth]};
-  // divider 4, step 8: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_8 = { n4_r4_q, n4_nq4_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_8 = { 1'b0, nx4_8 } - { 2'b00, n4_den_q };
-  wire ng4_8 = !nd4_8[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_8 = ng4_8 ? nd4_8[DenominatorWidth-1:0] : nx4_8[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_8 = { n4_nq4_q[QuotientBits-2:0], ng4_8 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_8 = &{1'b0, nd4_8[DenominatorWidth], nx4_8[DenominatorWidth]};
-  // divider 4, step 9: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_9 = { nr4_8, nq4_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_9 = { 1'b0, nx4_9 } - { 2'b00, n4_den_q };
-  wire ng4_9 = !nd4_9[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_9 = ng4_9 ? nd4_9[DenominatorWidth-1:0] : nx4_9[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_9 = { nq4_8[QuotientBits-2:0], ng4_9 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_9 = &{1'b0, nd4_9[DenominatorWidth], nx4_9[DenominatorWidth]};
-  // divider 4, step 10: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_10 = { n5_r4_q, n5_nq4_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_10 = { 1'b0, nx4_10 } - { 2'b00, n5_den_q };
-  wire ng4_10 = !nd4_10[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_10 = ng4_10 ? nd4_10[DenominatorWidth-1:0] : nx4_10[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_10 = { n5_nq4_q[QuotientBits-2:0], ng4_10 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_10 = &{1'b0, nd4_10[DenominatorWidth], nx4_10[DenominatorWidth]};
-  // divider 4, step 11: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_11 = { nr4_10, nq4_10[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_11 = { 1'b0, nx4_11 } - { 2'b00, n5_den_q };
-  wire ng4_11 = !nd4_11[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_11 = ng4_11 ? nd4_11[DenominatorWidth-1:0] : nx4_11[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_11 = { nq4_10[QuotientBits-2:0], ng4_11 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_11 = &{1'b0, nd4_11[DenominatorWidth], nx4_11[DenominatorWidth]};
-  // divider 4, step 12: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_12 = { n6_r4_q, n6_nq4_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_12 = { 1'b0, nx4_12 } - { 2'b00, n6_den_q };
-  wire ng4_12 = !nd4_12[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_12 = ng4_12 ? nd4_12[DenominatorWidth-1:0] : nx4_12[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_12 = { n6_nq4_q[QuotientBits-2:0], ng4_12 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_12 = &{1'b0, nd4_12[DenominatorWidth], nx4_12[DenominatorWidth]};
-  // divider 4, step 13: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_13 = { nr4_12, nq4_12[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_13 = { 1'b0, nx4_13 } - { 2'b00, n6_den_q };
-  wire ng4_13 = !nd4_13[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_13 = ng4_13 ? nd4_13[DenominatorWidth-1:0] : nx4_13[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_13 = { nq4_12[QuotientBits-2:0], ng4_13 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_13 = &{1'b0, nd4_13[DenominatorWidth], nx4_13[DenominatorWidth]};
-  // divider 4, step 14: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_14 = { n7_r4_q, n7_nq4_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_14 = { 1'b0, nx4_14 } - { 2'b00, n7_den_q };
-  wire ng4_14 = !nd4_14[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_14 = ng4_14 ? nd4_14[DenominatorWidth-1:0] : nx4_14[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_14 = { n7_nq4_q[QuotientBits-2:0], ng4_14 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_14 = &{1'b0, nd4_14[DenominatorWidth], nx4_14[DenominatorWidth]};
-  // divider 4, step 15: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_15 = { nr4_14, nq4_14[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_15 = { 1'b0, nx4_15 } - { 2'b00, n7_den_q };
-  wire ng4_15 = !nd4_15[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_15 = ng4_15 ? nd4_15[DenominatorWidth-1:0] : nx4_15[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_15 = { nq4_14[QuotientBits-2:0], ng4_15 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_15 = &{1'b0, nd4_15[DenominatorWidth], nx4_15[DenominatorWidth]};
-  // divider 4, step 16: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_16 = { n8_r4_q, n8_nq4_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_16 = { 1'b0, nx4_16 } - { 2'b00, n8_den_q };
-  wire ng4_16 = !nd4_16[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_16 = ng4_16 ? nd4_16[DenominatorWidth-1:0] : nx4_16[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_16 = { n8_nq4_q[QuotientBits-2:0], ng4_16 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_16 = &{1'b0, nd4_16[DenominatorWidth], nx4_16[DenominatorWidth]};
-  // divider 4, step 17: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_17 = { nr4_16, nq4_16[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_17 = { 1'b0, nx4_17 } - { 2'b00, n8_den_q };
-  wire ng4_17 = !nd4_17[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_17 = ng4_17 ? nd4_17[DenominatorWidth-1:0] : nx4_17[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_17 = { nq4_16[QuotientBits-2:0], ng4_17 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_17 = &{1'b0, nd4_17[DenominatorWidth], nx4_17[DenominatorWidth]};
-  // divider 5, step 0: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_0 = { n0_r5_q, n0_nq5_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_0 = { 1'b0, nx5_0 } - { 2'b00, n0_den_q };
-  wire ng5_0 = !nd5_0[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_0 = ng5_0 ? nd5_0[DenominatorWidth-1:0] : nx5_0[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_0 = { n0_nq5_q[QuotientBits-2:0], ng5_0 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_0 = &{1'b0, nd5_0[DenominatorWidth], nx5_0[DenominatorWidth]};
-  // divider 5, step 1: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_1 = { nr5_0, nq5_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_1 = { 1'b0, nx5_1 } - { 2'b00, n0_den_q };
-  wire ng5_1 = !nd5_1[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_1 = ng5_1 ? nd5_1[DenominatorWidth-1:0] : nx5_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_1 = { nq5_0[QuotientBits-2:0], ng5_1 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_1 = &{1'b0, nd5_1[DenominatorWidth], nx5_1[DenominatorWidth]};
-  // divider 5, step 2: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_2 = { n1_r5_q, n1_nq5_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_2 = { 1'b0, nx5_2 } - { 2'b00, n1_den_q };
-  wire ng5_2 = !nd5_2[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_2 = ng5_2 ? nd5_2[DenominatorWidth-1:0] : nx5_2[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_2 = { n1_nq5_q[QuotientBits-2:0], ng5_2 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_2 = &{1'b0, nd5_2[DenominatorWidth], nx5_2[DenominatorWidth]};
-  // divider 5, step 3: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_3 = { nr5_2, nq5_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_3 = { 1'b0, nx5_3 } - { 2'b00, n1_den_q };
-  wire ng5_3 = !nd5_3[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_3 = ng5_3 ? nd5_3[DenominatorWidth-1:0] : nx5_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_3 = { nq5_2[QuotientBits-2:0], ng5_3 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_3 = &{1'b0, nd5_3[DenominatorWidth], nx5_3[DenominatorWidth]};
-  // divider 5, step 4: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_4 = { n2_r5_q, n2_nq5_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_4 = { 1'b0, nx5_4 } - { 2'b00, n2_den_q };
-  wire ng5_4 = !nd5_4[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_4 = ng5_4 ? nd5_4[DenominatorWidth-1:0] : nx5_4[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_4 = { n2_nq5_q[QuotientBits-2:0], ng5_4 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_4 = &{1'b0, nd5_4[DenominatorWidth], nx5_4[DenominatorWidth]};
-  // divider 5, step 5: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_5 = { nr5_4, nq5_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_5 = { 1'b0, nx5_5 } - { 2'b00, n2_den_q };
-  wire ng5_5 = !nd5_5[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_5 = ng5_5 ? nd5_5[DenominatorWidth-1:0] : nx5_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_5 = { nq5_4[QuotientBits-2:0], ng5_5 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_5 = &{1'b0, nd5_5[DenominatorWidth], nx5_5[DenominatorWidth]};
-  // divider 5, step 6: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_6 = { n3_r5_q, n3_nq5_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_6 = { 1'b0, nx5_6 } - { 2'b00, n3_den_q };
-  wire ng5_6 = !nd5_6[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_6 = ng5_6 ? nd5_6[DenominatorWidth-1:0] : nx5_6[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_6 = { n3_nq5_q[QuotientBits-2:0], ng5_6 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_6 = &{1'b0, nd5_6[DenominatorWidth], nx5_6[DenominatorWidth]};
-  // divider 5, step 7: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_7 = { nr5_6, nq5_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_7 = { 1'b0, nx5_7 } - { 2'b00, n3_den_q };
-  wire ng5_7 = !nd5_7[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_7 = ng5_7 ? nd5_7[DenominatorWidth-1:0] : nx5_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_7 = { nq5_6[QuotientBits-2:0], ng5_7 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_7 = &{1'b0, nd5_7[DenominatorWidth], nx5_7[DenominatorWidth]};
-  // divider 5, step 8: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_8 = { n4_r5_q, n4_nq5_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_8 = { 1'b0, nx5_8 } - { 2'b00, n4_den_q };
-  wire ng5_8 = !nd5_8[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_8 = ng5_8 ? nd5_8[DenominatorWidth-1:0] : nx5_8[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_8 = { n4_nq5_q[QuotientBits-2:0], ng5_8 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_8 = &{1'b0, nd5_8[DenominatorWidth], nx5_8[DenominatorWidth]};
-  // divider 5, step 9: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_9 = { nr5_8, nq5_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_9 = { 1'b0, nx5_9 } - { 2'b00, n4_den_q };
-  wire ng5_9 = !nd5_9[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_9 = ng5_9 ? nd5_9[DenominatorWidth-1:0] : nx5_9[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_9 = { nq5_8[QuotientBits-2:0], ng5_9 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_9 = &{1'b0, nd5_9[DenominatorWidth], nx5_9[DenominatorWidth]};
-  // divider 5, step 10: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_10 = { n5_r5_q, n5_nq5_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_10 = { 1'b0, nx5_10 } - { 2'b00, n5_den_q };
-  wire ng5_10 = !nd5_10[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_10 = ng5_10 ? nd5_10[DenominatorWidth-1:0] : nx5_10[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_10 = { n5_nq5_q[QuotientBits-2:0], ng5_10 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_10 = &{1'b0, nd5_10[DenominatorWidth], nx5_10[DenominatorWidth]};
-  // divider 5, step 11: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_11 = { nr5_10, nq5_10[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_11 = { 1'b0, nx5_11 } - { 2'b00, n5_den_q };
-  wire ng5_11 = !nd5_11[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_11 = ng5_11 ? nd5_11[DenominatorWidth-1:0] : nx5_11[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_11 = { nq5_10[QuotientBits-2:0], ng5_11 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_11 = &{1'b0, nd5_11[DenominatorWidth], nx5_11[DenominatorWidth]};
-  // divider 5, step 12: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_12 = { n6_r5_q, n6_nq5_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_12 = { 1'b0, nx5_12 } - { 2'b00, n6_den_q };
-  wire ng5_12 = !nd5_12[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_12 = ng5_12 ? nd5_12[DenominatorWidth-1:0] : nx5_12[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_12 = { n6_nq5_q[QuotientBits-2:0], ng5_12 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_12 = &{1'b0, nd5_12[DenominatorWidth], nx5_12[DenominatorWidth]};
-  // divider 5, step 13: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_13 = { nr5_12, nq5_12[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_13 = { 1'b0, nx5_13 } - { 2'b00, n6_den_q };
-  wire ng5_13 = !nd5_13[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_13 = ng5_13 ? nd5_13[DenominatorWidth-1:0] : nx5_13[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_13 = { nq5_12[QuotientBits-2:0], ng5_13 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_13 = &{1'b0, nd5_13[DenominatorWidth], nx5_13[DenominatorWidth]};
-  // divider 5, step 14: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_14 = { n7_r5_q, n7_nq5_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_14 = { 1'b0, nx5_14 } - { 2'b00, n7_den_q };
-  wire ng5_14 = !nd5_14[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_14 = ng5_14 ? nd5_14[DenominatorWidth-1:0] : nx5_14[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_14 = { n7_nq5_q[QuotientBits-2:0], ng5_14 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_14 = &{1'b0, nd5_14[DenominatorWidth], nx5_14[DenominatorWidth]};
-  // divider 5, step 15: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_15 = { nr5_14, nq5_14[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_15 = { 1'b0, nx5_15 } - { 2'b00, n7_den_q };
-  wire ng5_15 = !nd5_15[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_15 = ng5_15 ? nd5_15[DenominatorWidth-1:0] : nx5_15[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_15 = { nq5_14[QuotientBits-2:0], ng5_15 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_15 = &{1'b0, nd5_15[DenominatorWidth], nx5_15[DenominatorWidth]};
-  // divider 5, step 16: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_16 = { n8_r5_q, n8_nq5_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_16 = { 1'b0, nx5_16 } - { 2'b00, n8_den_q };
-  wire ng5_16 = !nd5_16[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_16 = ng5_16 ? nd5_16[DenominatorWidth-1:0] : nx5_16[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_16 = { n8_nq5_q[QuotientBits-2:0], ng5_16 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_16 = &{1'b0, nd5_16[DenominatorWidth], nx5_16[DenominatorWidth]};
-  // divider 5, step 17: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_17 = { nr5_16, nq5_16[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_17 = { 1'b0, nx5_17 } - { 2'b00, n8_den_q };
-  wire ng5_17 = !nd5_17[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_17 = ng5_17 ? nd5_17[DenominatorWidth-1:0] : nx5_17[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_17 = { nq5_16[QuotientBits-2:0], ng5_17 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_17 = &{1'b0, nd5_17[DenominatorWidth], nx5_17[DenominatorWidth]};
-  // divider 6, step 0: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_0 = { n0_r6_q, n0_nq6_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_0 = { 1'b0, nx6_0 } - { 2'b00, n0_den_q };
-  wire ng6_0 = !nd6_0[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_0 = ng6_0 ? nd6_0[DenominatorWidth-1:0] : nx6_0[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_0 = { n0_nq6_q[QuotientBits-2:0], ng6_0 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_0 = &{1'b0, nd6_0[DenominatorWidth], nx6_0[DenominatorWidth]};
-  // divider 6, step 1: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_1 = { nr6_0, nq6_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_1 = { 1'b0, nx6_1 } - { 2'b00, n0_den_q };
-  wire ng6_1 = !nd6_1[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_1 = ng6_1 ? nd6_1[DenominatorWidth-1:0] : nx6_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_1 = { nq6_0[QuotientBits-2:0], ng6_1 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_1 = &{1'b0, nd6_1[DenominatorWidth], nx6_1[DenominatorWidth]};
-  // divider 6, step 2: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_2 = { n1_r6_q, n1_nq6_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_2 = { 1'b0, nx6_2 } - { 2'b00, n1_den_q };
-  wire ng6_2 = !nd6_2[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_2 = ng6_2 ? nd6_2[DenominatorWidth-1:0] : nx6_2[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_2 = { n1_nq6_q[QuotientBits-2:0], ng6_2 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_2 = &{1'b0, nd6_2[DenominatorWidth], nx6_2[DenominatorWidth]};
-  // divider 6, step 3: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_3 = { nr6_2, nq6_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_3 = { 1'b0, nx6_3 } - { 2'b00, n1_den_q };
-  wire ng6_3 = !nd6_3[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_3 = ng6_3 ? nd6_3[DenominatorWidth-1:0] : nx6_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_3 = { nq6_2[QuotientBits-2:0], ng6_3 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_3 = &{1'b0, nd6_3[DenominatorWidth], nx6_3[DenominatorWidth]};
-  // divider 6, step 4: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_4 = { n2_r6_q, n2_nq6_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_4 = { 1'b0, nx6_4 } - { 2'b00, n2_den_q };
-  wire ng6_4 = !nd6_4[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_4 = ng6_4 ? nd6_4[DenominatorWidth-1:0] : nx6_4[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_4 = { n2_nq6_q[QuotientBits-2:0], ng6_4 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_4 = &{1'b0, nd6_4[DenominatorWidth], nx6_4[DenominatorWidth]};
-  // divider 6, step 5: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_5 = { nr6_4, nq6_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_5 = { 1'b0, nx6_5 } - { 2'b00, n2_den_q };
-  wire ng6_5 = !nd6_5[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_5 = ng6_5 ? nd6_5[DenominatorWidth-1:0] : nx6_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_5 = { nq6_4[QuotientBits-2:0], ng6_5 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_5 = &{1'b0, nd6_5[DenominatorWidth], nx6_5[DenominatorWidth]};
-  // divider 6, step 6: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_6 = { n3_r6_q, n3_nq6_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_6 = { 1'b0, nx6_6 } - { 2'b00, n3_den_q };
-  wire ng6_6 = !nd6_6[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_6 = ng6_6 ? nd6_6[DenominatorWidth-1:0] : nx6_6[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_6 = { n3_nq6_q[QuotientBits-2:0], ng6_6 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_6 = &{1'b0, nd6_6[DenominatorWidth], nx6_6[DenominatorWidth]};
-  // divider 6, step 7: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_7 = { nr6_6, nq6_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_7 = { 1'b0, nx6_7 } - { 2'b00, n3_den_q };
-  wire ng6_7 = !nd6_7[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_7 = ng6_7 ? nd6_7[DenominatorWidth-1:0] : nx6_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_7 = { nq6_6[QuotientBits-2:0], ng6_7 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_7 = &{1'b0, nd6_7[DenominatorWidth], nx6_7[DenominatorWidth]};
-  // divider 6, step 8: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_8 = { n4_r6_q, n4_nq6_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_8 = { 1'b0, nx6_8 } - { 2'b00, n4_den_q };
-  wire ng6_8 = !nd6_8[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_8 = ng6_8 ? nd6_8[DenominatorWidth-1:0] : nx6_8[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_8 = { n4_nq6_q[QuotientBits-2:0], ng6_8 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_8 = &{1'b0, nd6_8[DenominatorWidth], nx6_8[DenominatorWidth]};
-  // divider 6, step 9: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_9 = { nr6_8, nq6_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_9 = { 1'b0, nx6_9 } - { 2'b00, n4_den_q };
-  wire ng6_9 = !nd6_9[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_9 = ng6_9 ? nd6_9[DenominatorWidth-1:0] : nx6_9[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_9 = { nq6_8[QuotientBits-2:0], ng6_9 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_9 = &{1'b0, nd6_9[DenominatorWidth], nx6_9[DenominatorWidth]};
-  // divider 6, step 10: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_10 = { n5_r6_q, n5_nq6_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_10 = { 1'b0, nx6_10 } - { 2'b00, n5_den_q };
-  wire ng6_10 = !nd6_10[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_10 = ng6_10 ? nd6_10[DenominatorWidth-1:0] : nx6_10[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_10 = { n5_nq6_q[QuotientBits-2:0], ng6_10 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_10 = &{1'b0, nd6_10[DenominatorWidth], nx6_10[DenominatorWidth]};
-  // divider 6, step 11: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_11 = { nr6_10, nq6_10[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_11 = { 1'b0, nx6_11 } - { 2'b00, n5_den_q };
-  wire ng6_11 = !nd6_11[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_11 = ng6_11 ? nd6_11[DenominatorWidth-1:0] : nx6_11[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_11 = { nq6_10[QuotientBits-2:0], ng6_11 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_11 = &{1'b0, nd6_11[DenominatorWidth], nx6_11[DenominatorWidth]};
-  // divider 6, step 12: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_12 = { n6_r6_q, n6_nq6_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_12 = { 1'b0, nx6_12 } - { 2'b00, n6_den_q };
-  wire ng6_12 = !nd6_12[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_12 = ng6_12 ? nd6_12[DenominatorWidth-1:0] : nx6_12[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_12 = { n6_nq6_q[QuotientBits-2:0], ng6_12 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_12 = &{1'b0, nd6_12[DenominatorWidth], nx6_12[DenominatorWidth]};
-  // divider 6, step 13: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_13 = { nr6_12, nq6_12[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_13 = { 1'b0, nx6_13 } - { 2'b00, n6_den_q };
-  wire ng6_13 = !nd6_13[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_13 = ng6_13 ? nd6_13[DenominatorWidth-1:0] : nx6_13[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_13 = { nq6_12[QuotientBits-2:0], ng6_13 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_13 = &{1'b0, nd6_13[DenominatorWidth], nx6_13[DenominatorWidth]};
-  // divider 6, step 14: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_14 = { n7_r6_q, n7_nq6_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_14 = { 1'b0, nx6_14 } - { 2'b00, n7_den_q };
-  wire ng6_14 = !nd6_14[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_14 = ng6_14 ? nd6_14[DenominatorWidth-1:0] : nx6_14[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_14 = { n7_nq6_q[QuotientBits-2:0], ng6_14 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_14 = &{1'b0, nd6_14[DenominatorWidth], nx6_14[DenominatorWidth]};
-  // divider 6, step 15: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_15 = { nr6_14, nq6_14[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_15 = { 1'b0, nx6_15 } - { 2'b00, n7_den_q };
-  wire ng6_15 = !nd6_15[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_15 = ng6_15 ? nd6_15[DenominatorWidth-1:0] : nx6_15[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_15 = { nq6_14[QuotientBits-2:0], ng6_15 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_15 = &{1'b0, nd6_15[DenominatorWidth], nx6_15[DenominatorWidth]};
-  // divider 6, step 16: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_16 = { n8_r6_q, n8_nq6_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_16 = { 1'b0, nx6_16 } - { 2'b00, n8_den_q };
-  wire ng6_16 = !nd6_16[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_16 = ng6_16 ? nd6_16[DenominatorWidth-1:0] : nx6_16[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_16 = { n8_nq6_q[QuotientBits-2:0], ng6_16 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_16 = &{1'b0, nd6_16[DenominatorWidth], nx6_16[DenominatorWidth]};
-  // divider 6, step 17: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_17 = { nr6_16, nq6_16[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_17 = { 1'b0, nx6_17 } - { 2'b00, n8_den_q };
-  wire ng6_17 = !nd6_17[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_17 = ng6_17 ? nd6_17[DenominatorWidth-1:0] : nx6_17[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_17 = { nq6_16[QuotientBits-2:0], ng6_17 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_17 = &{1'b0, nd6_17[DenominatorWidth], nx6_17[DenominatorWidth]};
-  // divider 7, step 0: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_0 = { n0_r7_q, n0_nq7_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_0 = { 1'b0, nx7_0 } - { 2'b00, n0_den_q };
-  wire ng7_0 = !nd7_0[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_0 = ng7_0 ? nd7_0[DenominatorWidth-1:0] : nx7_0[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_0 = { n0_nq7_q[QuotientBits-2:0], ng7_0 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_0 = &{1'b0, nd7_0[DenominatorWidth], nx7_0[DenominatorWidth]};
-  // divider 7, step 1: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_1 = { nr7_0, nq7_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_1 = { 1'b0, nx7_1 } - { 2'b00, n0_den_q };
-  wire ng7_1 = !nd7_1[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_1 = ng7_1 ? nd7_1[DenominatorWidth-1:0] : nx7_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_1 = { nq7_0[QuotientBits-2:0], ng7_1 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_1 = &{1'b0, nd7_1[DenominatorWidth], nx7_1[DenominatorWidth]};
-  // divider 7, step 2: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_2 = { n1_r7_q, n1_nq7_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_2 = { 1'b0, nx7_2 } - { 2'b00, n1_den_q };
-  wire ng7_2 = !nd7_2[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_2 = ng7_2 ? nd7_2[DenominatorWidth-1:0] : nx7_2[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_2 = { n1_nq7_q[QuotientBits-2:0], ng7_2 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_2 = &{1'b0, nd7_2[DenominatorWidth], nx7_2[DenominatorWidth]};
-  // divider 7, step 3: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_3 = { nr7_2, nq7_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_3 = { 1'b0, nx7_3 } - { 2'b00, n1_den_q };
-  wire ng7_3 = !nd7_3[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_3 = ng7_3 ? nd7_3[DenominatorWidth-1:0] : nx7_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_3 = { nq7_2[QuotientBits-2:0], ng7_3 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_3 = &{1'b0, nd7_3[DenominatorWidth], nx7_3[DenominatorWidth]};
-  // divider 7, step 4: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_4 = { n2_r7_q, n2_nq7_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_4 = { 1'b0, nx7_4 } - { 2'b00, n2_den_q };
-  wire ng7_4 = !nd7_4[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_4 = ng7_4 ? nd7_4[DenominatorWidth-1:0] : nx7_4[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_4 = { n2_nq7_q[QuotientBits-2:0], ng7_4 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_4 = &{1'b0, nd7_4[DenominatorWidth], nx7_4[DenominatorWidth]};
-  // divider 7, step 5: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_5 = { nr7_4, nq7_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_5 = { 1'b0, nx7_5 } - { 2'b00, n2_den_q };
-  wire ng7_5 = !nd7_5[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_5 = ng7_5 ? nd7_5[DenominatorWidth-1:0] : nx7_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_5 = { nq7_4[QuotientBits-2:0], ng7_5 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_5 = &{1'b0, nd7_5[DenominatorWidth], nx7_5[DenominatorWidth]};
-  // divider 7, step 6: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_6 = { n3_r7_q, n3_nq7_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_6 = { 1'b0, nx7_6 } - { 2'b00, n3_den_q };
-  wire ng7_6 = !nd7_6[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_6 = ng7_6 ? nd7_6[DenominatorWidth-1:0] : nx7_6[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_6 = { n3_nq7_q[QuotientBits-2:0], ng7_6 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_6 = &{1'b0, nd7_6[DenominatorWidth], nx7_6[DenominatorWidth]};
-  // divider 7, step 7: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_7 = { nr7_6, nq7_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_7 = { 1'b0, nx7_7 } - { 2'b00, n3_den_q };
-  wire ng7_7 = !nd7_7[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_7 = ng7_7 ? nd7_7[DenominatorWidth-1:0] : nx7_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_7 = { nq7_6[QuotientBits-2:0], ng7_7 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_7 = &{1'b0, nd7_7[DenominatorWidth], nx7_7[DenominatorWidth]};
-  // divider 7, step 8: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_8 = { n4_r7_q, n4_nq7_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_8 = { 1'b0, nx7_8 } - { 2'b00, n4_den_q };
-  wire ng7_8 = !nd7_8[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_8 = ng7_8 ? nd7_8[DenominatorWidth-1:0] : nx7_8[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_8 = { n4_nq7_q[QuotientBits-2:0], ng7_8 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_8 = &{1'b0, nd7_8[DenominatorWidth], nx7_8[DenominatorWidth]};
-  // divider 7, step 9: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_9 = { nr7_8, nq7_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_9 = { 1'b0, nx7_9 } - { 2'b00, n4_den_q };
-  wire ng7_9 = !nd7_9[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_9 = ng7_9 ? nd7_9[DenominatorWidth-1:0] : nx7_9[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_9 = { nq7_8[QuotientBits-2:0], ng7_9 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_9 = &{1'b0, nd7_9[DenominatorWidth], nx7_9[DenominatorWidth]};
-  // divider 7, step 10: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_10 = { n5_r7_q, n5_nq7_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_10 = { 1'b0, nx7_10 } - { 2'b00, n5_den_q };
-  wire ng7_10 = !nd7_10[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_10 = ng7_10 ? nd7_10[DenominatorWidth-1:0] : nx7_10[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_10 = { n5_nq7_q[QuotientBits-2:0], ng7_10 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_10 = &{1'b0, nd7_10[DenominatorWidth], nx7_10[DenominatorWidth]};
-  // divider 7, step 11: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_11 = { nr7_10, nq7_10[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_11 = { 1'b0, nx7_11 } - { 2'b00, n5_den_q };
-  wire ng7_11 = !nd7_11[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_11 = ng7_11 ? nd7_11[DenominatorWidth-1:0] : nx7_11[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_11 = { nq7_10[QuotientBits-2:0], ng7_11 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_11 = &{1'b0, nd7_11[DenominatorWidth], nx7_11[DenominatorWidth]};
-  // divider 7, step 12: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_12 = { n6_r7_q, n6_nq7_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_12 = { 1'b0, nx7_12 } - { 2'b00, n6_den_q };
-  wire ng7_12 = !nd7_12[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_12 = ng7_12 ? nd7_12[DenominatorWidth-1:0] : nx7_12[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_12 = { n6_nq7_q[QuotientBits-2:0], ng7_12 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_12 = &{1'b0, nd7_12[DenominatorWidth], nx7_12[DenominatorWidth]};
-  // divider 7, step 13: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_13 = { nr7_12, nq7_12[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_13 = { 1'b0, nx7_13 } - { 2'b00, n6_den_q };
-  wire ng7_13 = !nd7_13[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_13 = ng7_13 ? nd7_13[DenominatorWidth-1:0] : nx7_13[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_13 = { nq7_12[QuotientBits-2:0], ng7_13 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_13 = &{1'b0, nd7_13[DenominatorWidth], nx7_13[DenominatorWidth]};
-  // divider 7, step 14: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_14 = { n7_r7_q, n7_nq7_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_14 = { 1'b0, nx7_14 } - { 2'b00, n7_den_q };
-  wire ng7_14 = !nd7_14[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_14 = ng7_14 ? nd7_14[DenominatorWidth-1:0] : nx7_14[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_14 = { n7_nq7_q[QuotientBits-2:0], ng7_14 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_14 = &{1'b0, nd7_14[DenominatorWidth], nx7_14[DenominatorWidth]};
-  // divider 7, step 15: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_15 = { nr7_14, nq7_14[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_15 = { 1'b0, nx7_15 } - { 2'b00, n7_den_q };
-  wire ng7_15 = !nd7_15[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_15 = ng7_15 ? nd7_15[DenominatorWidth-1:0] : nx7_15[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_15 = { nq7_14[QuotientBits-2:0], ng7_15 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_15 = &{1'b0, nd7_15[DenominatorWidth], nx7_15[DenominatorWidth]};
-  // divider 7, step 16: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_16 = { n8_r7_q, n8_nq7_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_16 = { 1'b0, nx7_16 } - { 2'b00, n8_den_q };
-  wire ng7_16 = !nd7_16[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_16 = ng7_16 ? nd7_16[DenominatorWidth-1:0] : nx7_16[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_16 = { n8_nq7_q[QuotientBits-2:0], ng7_16 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_16 = &{1'b0, nd7_16[DenominatorWidth], nx7_16[DenominatorWidth]};
-  // divider 7, step 17: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_17 = { nr7_16, nq7_16[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_17 = { 1'b0, nx7_17 } - { 2'b00, n8_den_q };
-  wire ng7_17 = !nd7_17[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_17 = ng7_17 ? nd7_17[DenominatorWidth-1:0] : nx7_17[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_17 = { nq7_16[QuotientBits-2:0], ng7_17 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_17 = &{1'b0, nd7_17[DenominatorWidth], nx7_17[DenominatorWidth]};
+  // divider 0, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_0_0 = { n0_r0_q, n0_nq0_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_0_0 = { 1'b0, px_0_0 } - { 3'b000, n0_den_q };
+  wire [DenominatorWidth+2:0] p2_0_0 = { 1'b0, px_0_0 } - { 2'b00, n0_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_0_0 = { 1'b0, px_0_0 } - { 1'b0, n0_den3_q };
+  wire g1_0_0 = !p1_0_0[DenominatorWidth+2];
+  wire g2_0_0 = !p2_0_0[DenominatorWidth+2];
+  wire g3_0_0 = !p3_0_0[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr0_0 = g3_0_0 ? p3_0_0[DenominatorWidth-1:0]
+    : g2_0_0 ? p2_0_0[DenominatorWidth-1:0]
+    : g1_0_0 ? p1_0_0[DenominatorWidth-1:0] : px_0_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_0 = { n0_nq0_q[QuotientBits-3:0], g2_0_0, g3_0_0 | (g1_0_0 & !g2_0_0) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n0_0 = &{1'b0, px_0_0[DenominatorWidth+1:DenominatorWidth], p1_0_0[DenominatorWidth+1:DenominatorWidth], p2_0_0[DenominatorWidth+1:DenominatorWidth], p3_0_0[DenominatorWidth+1:DenominatorWidth]};
+  // divider 0, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_0_1 = { nr0_0, nq0_0[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_0_1 = { 1'b0, px_0_1 } - { 3'b000, n0_den_q };
+  wire [DenominatorWidth+2:0] p2_0_1 = { 1'b0, px_0_1 } - { 2'b00, n0_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_0_1 = { 1'b0, px_0_1 } - { 1'b0, n0_den3_q };
+  wire g1_0_1 = !p1_0_1[DenominatorWidth+2];
+  wire g2_0_1 = !p2_0_1[DenominatorWidth+2];
+  wire g3_0_1 = !p3_0_1[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr0_1 = g3_0_1 ? p3_0_1[DenominatorWidth-1:0]
+    : g2_0_1 ? p2_0_1[DenominatorWidth-1:0]
+    : g1_0_1 ? p1_0_1[DenominatorWidth-1:0] : px_0_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_1 = { nq0_0[QuotientBits-3:0], g2_0_1, g3_0_1 | (g1_0_1 & !g2_0_1) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n0_1 = &{1'b0, px_0_1[DenominatorWidth+1:DenominatorWidth], p1_0_1[DenominatorWidth+1:DenominatorWidth], p2_0_1[DenominatorWidth+1:DenominatorWidth], p3_0_1[DenominatorWidth+1:DenominatorWidth]};
+  // divider 0, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_0_2 = { n1_r0_q, n1_nq0_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_0_2 = { 1'b0, px_0_2 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_0_2 = { 1'b0, px_0_2 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_0_2 = { 1'b0, px_0_2 } - { 1'b0, n1_den3_q };
+  wire g1_0_2 = !p1_0_2[DenominatorWidth+2];
+  wire g2_0_2 = !p2_0_2[DenominatorWidth+2];
+  wire g3_0_2 = !p3_0_2[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr0_2 = g3_0_2 ? p3_0_2[DenominatorWidth-1:0]
+    : g2_0_2 ? p2_0_2[DenominatorWidth-1:0]
+    : g1_0_2 ? p1_0_2[DenominatorWidth-1:0] : px_0_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_2 = { n1_nq0_q[QuotientBits-3:0], g2_0_2, g3_0_2 | (g1_0_2 & !g2_0_2) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n0_2 = &{1'b0, px_0_2[DenominatorWidth+1:DenominatorWidth], p1_0_2[DenominatorWidth+1:DenominatorWidth], p2_0_2[DenominatorWidth+1:DenominatorWidth], p3_0_2[DenominatorWidth+1:DenominatorWidth]};
+  // divider 0, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_0_3 = { nr0_2, nq0_2[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_0_3 = { 1'b0, px_0_3 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_0_3 = { 1'b0, px_0_3 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_0_3 = { 1'b0, px_0_3 } - { 1'b0, n1_den3_q };
+  wire g1_0_3 = !p1_0_3[DenominatorWidth+2];
+  wire g2_0_3 = !p2_0_3[DenominatorWidth+2];
+  wire g3_0_3 = !p3_0_3[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr0_3 = g3_0_3 ? p3_0_3[DenominatorWidth-1:0]
+    : g2_0_3 ? p2_0_3[DenominatorWidth-1:0]
+    : g1_0_3 ? p1_0_3[DenominatorWidth-1:0] : px_0_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_3 = { nq0_2[QuotientBits-3:0], g2_0_3, g3_0_3 | (g1_0_3 & !g2_0_3) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n0_3 = &{1'b0, px_0_3[DenominatorWidth+1:DenominatorWidth], p1_0_3[DenominatorWidth+1:DenominatorWidth], p2_0_3[DenominatorWidth+1:DenominatorWidth], p3_0_3[DenominatorWidth+1:DenominatorWidth]};
+  // divider 0, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_0_4 = { n2_r0_q, n2_nq0_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_0_4 = { 1'b0, px_0_4 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_0_4 = { 1'b0, px_0_4 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_0_4 = { 1'b0, px_0_4 } - { 1'b0, n2_den3_q };
+  wire g1_0_4 = !p1_0_4[DenominatorWidth+2];
+  wire g2_0_4 = !p2_0_4[DenominatorWidth+2];
+  wire g3_0_4 = !p3_0_4[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr0_4 = g3_0_4 ? p3_0_4[DenominatorWidth-1:0]
+    : g2_0_4 ? p2_0_4[DenominatorWidth-1:0]
+    : g1_0_4 ? p1_0_4[DenominatorWidth-1:0] : px_0_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_4 = { n2_nq0_q[QuotientBits-3:0], g2_0_4, g3_0_4 | (g1_0_4 & !g2_0_4) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n0_4 = &{1'b0, px_0_4[DenominatorWidth+1:DenominatorWidth], p1_0_4[DenominatorWidth+1:DenominatorWidth], p2_0_4[DenominatorWidth+1:DenominatorWidth], p3_0_4[DenominatorWidth+1:DenominatorWidth]};
+  // divider 0, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_0_5 = { nr0_4, nq0_4[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_0_5 = { 1'b0, px_0_5 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_0_5 = { 1'b0, px_0_5 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_0_5 = { 1'b0, px_0_5 } - { 1'b0, n2_den3_q };
+  wire g1_0_5 = !p1_0_5[DenominatorWidth+2];
+  wire g2_0_5 = !p2_0_5[DenominatorWidth+2];
+  wire g3_0_5 = !p3_0_5[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr0_5 = g3_0_5 ? p3_0_5[DenominatorWidth-1:0]
+    : g2_0_5 ? p2_0_5[DenominatorWidth-1:0]
+    : g1_0_5 ? p1_0_5[DenominatorWidth-1:0] : px_0_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_5 = { nq0_4[QuotientBits-3:0], g2_0_5, g3_0_5 | (g1_0_5 & !g2_0_5) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n0_5 = &{1'b0, px_0_5[DenominatorWidth+1:DenominatorWidth], p1_0_5[DenominatorWidth+1:DenominatorWidth], p2_0_5[DenominatorWidth+1:DenominatorWidth], p3_0_5[DenominatorWidth+1:DenominatorWidth]};
+  // divider 0, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_0_6 = { n3_r0_q, n3_nq0_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_0_6 = { 1'b0, px_0_6 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_0_6 = { 1'b0, px_0_6 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_0_6 = { 1'b0, px_0_6 } - { 1'b0, n3_den3_q };
+  wire g1_0_6 = !p1_0_6[DenominatorWidth+2];
+  wire g2_0_6 = !p2_0_6[DenominatorWidth+2];
+  wire g3_0_6 = !p3_0_6[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr0_6 = g3_0_6 ? p3_0_6[DenominatorWidth-1:0]
+    : g2_0_6 ? p2_0_6[DenominatorWidth-1:0]
+    : g1_0_6 ? p1_0_6[DenominatorWidth-1:0] : px_0_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_6 = { n3_nq0_q[QuotientBits-3:0], g2_0_6, g3_0_6 | (g1_0_6 & !g2_0_6) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n0_6 = &{1'b0, px_0_6[DenominatorWidth+1:DenominatorWidth], p1_0_6[DenominatorWidth+1:DenominatorWidth], p2_0_6[DenominatorWidth+1:DenominatorWidth], p3_0_6[DenominatorWidth+1:DenominatorWidth]};
+  // divider 0, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_0_7 = { nr0_6, nq0_6[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_0_7 = { 1'b0, px_0_7 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_0_7 = { 1'b0, px_0_7 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_0_7 = { 1'b0, px_0_7 } - { 1'b0, n3_den3_q };
+  wire g1_0_7 = !p1_0_7[DenominatorWidth+2];
+  wire g2_0_7 = !p2_0_7[DenominatorWidth+2];
+  wire g3_0_7 = !p3_0_7[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr0_7 = g3_0_7 ? p3_0_7[DenominatorWidth-1:0]
+    : g2_0_7 ? p2_0_7[DenominatorWidth-1:0]
+    : g1_0_7 ? p1_0_7[DenominatorWidth-1:0] : px_0_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_7 = { nq0_6[QuotientBits-3:0], g2_0_7, g3_0_7 | (g1_0_7 & !g2_0_7) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n0_7 = &{1'b0, px_0_7[DenominatorWidth+1:DenominatorWidth], p1_0_7[DenominatorWidth+1:DenominatorWidth], p2_0_7[DenominatorWidth+1:DenominatorWidth], p3_0_7[DenominatorWidth+1:DenominatorWidth]};
+  // divider 0, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_0_8 = { n4_r0_q, n4_nq0_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_0_8 = { 1'b0, px_0_8 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_0_8 = { 1'b0, px_0_8 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_0_8 = { 1'b0, px_0_8 } - { 1'b0, n4_den3_q };
+  wire g1_0_8 = !p1_0_8[DenominatorWidth+2];
+  wire g2_0_8 = !p2_0_8[DenominatorWidth+2];
+  wire g3_0_8 = !p3_0_8[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr0_8 = g3_0_8 ? p3_0_8[DenominatorWidth-1:0]
+    : g2_0_8 ? p2_0_8[DenominatorWidth-1:0]
+    : g1_0_8 ? p1_0_8[DenominatorWidth-1:0] : px_0_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_8 = { n4_nq0_q[QuotientBits-3:0], g2_0_8, g3_0_8 | (g1_0_8 & !g2_0_8) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n0_8 = &{1'b0, px_0_8[DenominatorWidth+1:DenominatorWidth], p1_0_8[DenominatorWidth+1:DenominatorWidth], p2_0_8[DenominatorWidth+1:DenominatorWidth], p3_0_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 1, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_1_0 = { n0_r1_q, n0_nq1_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_1_0 = { 1'b0, px_1_0 } - { 3'b000, n0_den_q };
+  wire [DenominatorWidth+2:0] p2_1_0 = { 1'b0, px_1_0 } - { 2'b00, n0_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_1_0 = { 1'b0, px_1_0 } - { 1'b0, n0_den3_q };
+  wire g1_1_0 = !p1_1_0[DenominatorWidth+2];
+  wire g2_1_0 = !p2_1_0[DenominatorWidth+2];
+  wire g3_1_0 = !p3_1_0[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr1_0 = g3_1_0 ? p3_1_0[DenominatorWidth-1:0]
+    : g2_1_0 ? p2_1_0[DenominatorWidth-1:0]
+    : g1_1_0 ? p1_1_0[DenominatorWidth-1:0] : px_1_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_0 = { n0_nq1_q[QuotientBits-3:0], g2_1_0, g3_1_0 | (g1_1_0 & !g2_1_0) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n1_0 = &{1'b0, px_1_0[DenominatorWidth+1:DenominatorWidth], p1_1_0[DenominatorWidth+1:DenominatorWidth], p2_1_0[DenominatorWidth+1:DenominatorWidth], p3_1_0[DenominatorWidth+1:DenominatorWidth]};
+  // divider 1, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_1_1 = { nr1_0, nq1_0[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_1_1 = { 1'b0, px_1_1 } - { 3'b000, n0_den_q };
+  wire [DenominatorWidth+2:0] p2_1_1 = { 1'b0, px_1_1 } - { 2'b00, n0_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_1_1 = { 1'b0, px_1_1 } - { 1'b0, n0_den3_q };
+  wire g1_1_1 = !p1_1_1[DenominatorWidth+2];
+  wire g2_1_1 = !p2_1_1[DenominatorWidth+2];
+  wire g3_1_1 = !p3_1_1[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr1_1 = g3_1_1 ? p3_1_1[DenominatorWidth-1:0]
+    : g2_1_1 ? p2_1_1[DenominatorWidth-1:0]
+    : g1_1_1 ? p1_1_1[DenominatorWidth-1:0] : px_1_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_1 = { nq1_0[QuotientBits-3:0], g2_1_1, g3_1_1 | (g1_1_1 & !g2_1_1) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n1_1 = &{1'b0, px_1_1[DenominatorWidth+1:DenominatorWidth], p1_1_1[DenominatorWidth+1:DenominatorWidth], p2_1_1[DenominatorWidth+1:DenominatorWidth], p3_1_1[DenominatorWidth+1:DenominatorWidth]};
+  // divider 1, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_1_2 = { n1_r1_q, n1_nq1_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_1_2 = { 1'b0, px_1_2 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_1_2 = { 1'b0, px_1_2 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_1_2 = { 1'b0, px_1_2 } - { 1'b0, n1_den3_q };
+  wire g1_1_2 = !p1_1_2[DenominatorWidth+2];
+  wire g2_1_2 = !p2_1_2[DenominatorWidth+2];
+  wire g3_1_2 = !p3_1_2[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr1_2 = g3_1_2 ? p3_1_2[DenominatorWidth-1:0]
+    : g2_1_2 ? p2_1_2[DenominatorWidth-1:0]
+    : g1_1_2 ? p1_1_2[DenominatorWidth-1:0] : px_1_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_2 = { n1_nq1_q[QuotientBits-3:0], g2_1_2, g3_1_2 | (g1_1_2 & !g2_1_2) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n1_2 = &{1'b0, px_1_2[DenominatorWidth+1:DenominatorWidth], p1_1_2[DenominatorWidth+1:DenominatorWidth], p2_1_2[DenominatorWidth+1:DenominatorWidth], p3_1_2[DenominatorWidth+1:DenominatorWidth]};
+  // divider 1, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_1_3 = { nr1_2, nq1_2[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_1_3 = { 1'b0, px_1_3 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_1_3 = { 1'b0, px_1_3 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_1_3 = { 1'b0, px_1_3 } - { 1'b0, n1_den3_q };
+  wire g1_1_3 = !p1_1_3[DenominatorWidth+2];
+  wire g2_1_3 = !p2_1_3[DenominatorWidth+2];
+  wire g3_1_3 = !p3_1_3[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr1_3 = g3_1_3 ? p3_1_3[DenominatorWidth-1:0]
+    : g2_1_3 ? p2_1_3[DenominatorWidth-1:0]
+    : g1_1_3 ? p1_1_3[DenominatorWidth-1:0] : px_1_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_3 = { nq1_2[QuotientBits-3:0], g2_1_3, g3_1_3 | (g1_1_3 & !g2_1_3) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n1_3 = &{1'b0, px_1_3[DenominatorWidth+1:DenominatorWidth], p1_1_3[DenominatorWidth+1:DenominatorWidth], p2_1_3[DenominatorWidth+1:DenominatorWidth], p3_1_3[DenominatorWidth+1:DenominatorWidth]};
+  // divider 1, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_1_4 = { n2_r1_q, n2_nq1_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_1_4 = { 1'b0, px_1_4 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_1_4 = { 1'b0, px_1_4 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_1_4 = { 1'b0, px_1_4 } - { 1'b0, n2_den3_q };
+  wire g1_1_4 = !p1_1_4[DenominatorWidth+2];
+  wire g2_1_4 = !p2_1_4[DenominatorWidth+2];
+  wire g3_1_4 = !p3_1_4[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr1_4 = g3_1_4 ? p3_1_4[DenominatorWidth-1:0]
+    : g2_1_4 ? p2_1_4[DenominatorWidth-1:0]
+    : g1_1_4 ? p1_1_4[DenominatorWidth-1:0] : px_1_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_4 = { n2_nq1_q[QuotientBits-3:0], g2_1_4, g3_1_4 | (g1_1_4 & !g2_1_4) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n1_4 = &{1'b0, px_1_4[DenominatorWidth+1:DenominatorWidth], p1_1_4[DenominatorWidth+1:DenominatorWidth], p2_1_4[DenominatorWidth+1:DenominatorWidth], p3_1_4[DenominatorWidth+1:DenominatorWidth]};
+  // divider 1, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_1_5 = { nr1_4, nq1_4[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_1_5 = { 1'b0, px_1_5 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_1_5 = { 1'b0, px_1_5 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_1_5 = { 1'b0, px_1_5 } - { 1'b0, n2_den3_q };
+  wire g1_1_5 = !p1_1_5[DenominatorWidth+2];
+  wire g2_1_5 = !p2_1_5[DenominatorWidth+2];
+  wire g3_1_5 = !p3_1_5[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr1_5 = g3_1_5 ? p3_1_5[DenominatorWidth-1:0]
+    : g2_1_5 ? p2_1_5[DenominatorWidth-1:0]
+    : g1_1_5 ? p1_1_5[DenominatorWidth-1:0] : px_1_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_5 = { nq1_4[QuotientBits-3:0], g2_1_5, g3_1_5 | (g1_1_5 & !g2_1_5) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n1_5 = &{1'b0, px_1_5[DenominatorWidth+1:DenominatorWidth], p1_1_5[DenominatorWidth+1:DenominatorWidth], p2_1_5[DenominatorWidth+1:DenominatorWidth], p3_1_5[DenominatorWidth+1:DenominatorWidth]};
+  // divider 1, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_1_6 = { n3_r1_q, n3_nq1_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_1_6 = { 1'b0, px_1_6 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_1_6 = { 1'b0, px_1_6 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_1_6 = { 1'b0, px_1_6 } - { 1'b0, n3_den3_q };
+  wire g1_1_6 = !p1_1_6[DenominatorWidth+2];
+  wire g2_1_6 = !p2_1_6[DenominatorWidth+2];
+  wire g3_1_6 = !p3_1_6[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr1_6 = g3_1_6 ? p3_1_6[DenominatorWidth-1:0]
+    : g2_1_6 ? p2_1_6[DenominatorWidth-1:0]
+    : g1_1_6 ? p1_1_6[DenominatorWidth-1:0] : px_1_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_6 = { n3_nq1_q[QuotientBits-3:0], g2_1_6, g3_1_6 | (g1_1_6 & !g2_1_6) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n1_6 = &{1'b0, px_1_6[DenominatorWidth+1:DenominatorWidth], p1_1_6[DenominatorWidth+1:DenominatorWidth], p2_1_6[DenominatorWidth+1:DenominatorWidth], p3_1_6[DenominatorWidth+1:DenominatorWidth]};
+  // divider 1, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_1_7 = { nr1_6, nq1_6[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_1_7 = { 1'b0, px_1_7 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_1_7 = { 1'b0, px_1_7 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_1_7 = { 1'b0, px_1_7 } - { 1'b0, n3_den3_q };
+  wire g1_1_7 = !p1_1_7[DenominatorWidth+2];
+  wire g2_1_7 = !p2_1_7[DenominatorWidth+2];
+  wire g3_1_7 = !p3_1_7[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr1_7 = g3_1_7 ? p3_1_7[DenominatorWidth-1:0]
+    : g2_1_7 ? p2_1_7[DenominatorWidth-1:0]
+    : g1_1_7 ? p1_1_7[DenominatorWidth-1:0] : px_1_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_7 = { nq1_6[QuotientBits-3:0], g2_1_7, g3_1_7 | (g1_1_7 & !g2_1_7) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n1_7 = &{1'b0, px_1_7[DenominatorWidth+1:DenominatorWidth], p1_1_7[DenominatorWidth+1:DenominatorWidth], p2_1_7[DenominatorWidth+1:DenominatorWidth], p3_1_7[DenominatorWidth+1:DenominatorWidth]};
+  // divider 1, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_1_8 = { n4_r1_q, n4_nq1_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_1_8 = { 1'b0, px_1_8 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_1_8 = { 1'b0, px_1_8 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_1_8 = { 1'b0, px_1_8 } - { 1'b0, n4_den3_q };
+  wire g1_1_8 = !p1_1_8[DenominatorWidth+2];
+  wire g2_1_8 = !p2_1_8[DenominatorWidth+2];
+  wire g3_1_8 = !p3_1_8[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr1_8 = g3_1_8 ? p3_1_8[DenominatorWidth-1:0]
+    : g2_1_8 ? p2_1_8[DenominatorWidth-1:0]
+    : g1_1_8 ? p1_1_8[DenominatorWidth-1:0] : px_1_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_8 = { n4_nq1_q[QuotientBits-3:0], g2_1_8, g3_1_8 | (g1_1_8 & !g2_1_8) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n1_8 = &{1'b0, px_1_8[DenominatorWidth+1:DenominatorWidth], p1_1_8[DenominatorWidth+1:DenominatorWidth], p2_1_8[DenominatorWidth+1:DenominatorWidth], p3_1_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 2, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_2_0 = { n0_r2_q, n0_nq2_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_2_0 = { 1'b0, px_2_0 } - { 3'b000, n0_den_q };
+  wire [DenominatorWidth+2:0] p2_2_0 = { 1'b0, px_2_0 } - { 2'b00, n0_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_2_0 = { 1'b0, px_2_0 } - { 1'b0, n0_den3_q };
+  wire g1_2_0 = !p1_2_0[DenominatorWidth+2];
+  wire g2_2_0 = !p2_2_0[DenominatorWidth+2];
+  wire g3_2_0 = !p3_2_0[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr2_0 = g3_2_0 ? p3_2_0[DenominatorWidth-1:0]
+    : g2_2_0 ? p2_2_0[DenominatorWidth-1:0]
+    : g1_2_0 ? p1_2_0[DenominatorWidth-1:0] : px_2_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_0 = { n0_nq2_q[QuotientBits-3:0], g2_2_0, g3_2_0 | (g1_2_0 & !g2_2_0) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n2_0 = &{1'b0, px_2_0[DenominatorWidth+1:DenominatorWidth], p1_2_0[DenominatorWidth+1:DenominatorWidth], p2_2_0[DenominatorWidth+1:DenominatorWidth], p3_2_0[DenominatorWidth+1:DenominatorWidth]};
+  // divider 2, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_2_1 = { nr2_0, nq2_0[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_2_1 = { 1'b0, px_2_1 } - { 3'b000, n0_den_q };
+  wire [DenominatorWidth+2:0] p2_2_1 = { 1'b0, px_2_1 } - { 2'b00, n0_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_2_1 = { 1'b0, px_2_1 } - { 1'b0, n0_den3_q };
+  wire g1_2_1 = !p1_2_1[DenominatorWidth+2];
+  wire g2_2_1 = !p2_2_1[DenominatorWidth+2];
+  wire g3_2_1 = !p3_2_1[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr2_1 = g3_2_1 ? p3_2_1[DenominatorWidth-1:0]
+    : g2_2_1 ? p2_2_1[DenominatorWidth-1:0]
+    : g1_2_1 ? p1_2_1[DenominatorWidth-1:0] : px_2_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_1 = { nq2_0[QuotientBits-3:0], g2_2_1, g3_2_1 | (g1_2_1 & !g2_2_1) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n2_1 = &{1'b0, px_2_1[DenominatorWidth+1:DenominatorWidth], p1_2_1[DenominatorWidth+1:DenominatorWidth], p2_2_1[DenominatorWidth+1:DenominatorWidth], p3_2_1[DenominatorWidth+1:DenominatorWidth]};
+  // divider 2, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_2_2 = { n1_r2_q, n1_nq2_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_2_2 = { 1'b0, px_2_2 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_2_2 = { 1'b0, px_2_2 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_2_2 = { 1'b0, px_2_2 } - { 1'b0, n1_den3_q };
+  wire g1_2_2 = !p1_2_2[DenominatorWidth+2];
+  wire g2_2_2 = !p2_2_2[DenominatorWidth+2];
+  wire g3_2_2 = !p3_2_2[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr2_2 = g3_2_2 ? p3_2_2[DenominatorWidth-1:0]
+    : g2_2_2 ? p2_2_2[DenominatorWidth-1:0]
+    : g1_2_2 ? p1_2_2[DenominatorWidth-1:0] : px_2_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_2 = { n1_nq2_q[QuotientBits-3:0], g2_2_2, g3_2_2 | (g1_2_2 & !g2_2_2) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n2_2 = &{1'b0, px_2_2[DenominatorWidth+1:DenominatorWidth], p1_2_2[DenominatorWidth+1:DenominatorWidth], p2_2_2[DenominatorWidth+1:DenominatorWidth], p3_2_2[DenominatorWidth+1:DenominatorWidth]};
+  // divider 2, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_2_3 = { nr2_2, nq2_2[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_2_3 = { 1'b0, px_2_3 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_2_3 = { 1'b0, px_2_3 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_2_3 = { 1'b0, px_2_3 } - { 1'b0, n1_den3_q };
+  wire g1_2_3 = !p1_2_3[DenominatorWidth+2];
+  wire g2_2_3 = !p2_2_3[DenominatorWidth+2];
+  wire g3_2_3 = !p3_2_3[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr2_3 = g3_2_3 ? p3_2_3[DenominatorWidth-1:0]
+    : g2_2_3 ? p2_2_3[DenominatorWidth-1:0]
+    : g1_2_3 ? p1_2_3[DenominatorWidth-1:0] : px_2_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_3 = { nq2_2[QuotientBits-3:0], g2_2_3, g3_2_3 | (g1_2_3 & !g2_2_3) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n2_3 = &{1'b0, px_2_3[DenominatorWidth+1:DenominatorWidth], p1_2_3[DenominatorWidth+1:DenominatorWidth], p2_2_3[DenominatorWidth+1:DenominatorWidth], p3_2_3[DenominatorWidth+1:DenominatorWidth]};
+  // divider 2, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_2_4 = { n2_r2_q, n2_nq2_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_2_4 = { 1'b0, px_2_4 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_2_4 = { 1'b0, px_2_4 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_2_4 = { 1'b0, px_2_4 } - { 1'b0, n2_den3_q };
+  wire g1_2_4 = !p1_2_4[DenominatorWidth+2];
+  wire g2_2_4 = !p2_2_4[DenominatorWidth+2];
+  wire g3_2_4 = !p3_2_4[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr2_4 = g3_2_4 ? p3_2_4[DenominatorWidth-1:0]
+    : g2_2_4 ? p2_2_4[DenominatorWidth-1:0]
+    : g1_2_4 ? p1_2_4[DenominatorWidth-1:0] : px_2_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_4 = { n2_nq2_q[QuotientBits-3:0], g2_2_4, g3_2_4 | (g1_2_4 & !g2_2_4) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n2_4 = &{1'b0, px_2_4[DenominatorWidth+1:DenominatorWidth], p1_2_4[DenominatorWidth+1:DenominatorWidth], p2_2_4[DenominatorWidth+1:DenominatorWidth], p3_2_4[DenominatorWidth+1:DenominatorWidth]};
+  // divider 2, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_2_5 = { nr2_4, nq2_4[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_2_5 = { 1'b0, px_2_5 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_2_5 = { 1'b0, px_2_5 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_2_5 = { 1'b0, px_2_5 } - { 1'b0, n2_den3_q };
+  wire g1_2_5 = !p1_2_5[DenominatorWidth+2];
+  wire g2_2_5 = !p2_2_5[DenominatorWidth+2];
+  wire g3_2_5 = !p3_2_5[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr2_5 = g3_2_5 ? p3_2_5[DenominatorWidth-1:0]
+    : g2_2_5 ? p2_2_5[DenominatorWidth-1:0]
+    : g1_2_5 ? p1_2_5[DenominatorWidth-1:0] : px_2_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_5 = { nq2_4[QuotientBits-3:0], g2_2_5, g3_2_5 | (g1_2_5 & !g2_2_5) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n2_5 = &{1'b0, px_2_5[DenominatorWidth+1:DenominatorWidth], p1_2_5[DenominatorWidth+1:DenominatorWidth], p2_2_5[DenominatorWidth+1:DenominatorWidth], p3_2_5[DenominatorWidth+1:DenominatorWidth]};
+  // divider 2, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_2_6 = { n3_r2_q, n3_nq2_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_2_6 = { 1'b0, px_2_6 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_2_6 = { 1'b0, px_2_6 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_2_6 = { 1'b0, px_2_6 } - { 1'b0, n3_den3_q };
+  wire g1_2_6 = !p1_2_6[DenominatorWidth+2];
+  wire g2_2_6 = !p2_2_6[DenominatorWidth+2];
+  wire g3_2_6 = !p3_2_6[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr2_6 = g3_2_6 ? p3_2_6[DenominatorWidth-1:0]
+    : g2_2_6 ? p2_2_6[DenominatorWidth-1:0]
+    : g1_2_6 ? p1_2_6[DenominatorWidth-1:0] : px_2_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_6 = { n3_nq2_q[QuotientBits-3:0], g2_2_6, g3_2_6 | (g1_2_6 & !g2_2_6) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n2_6 = &{1'b0, px_2_6[DenominatorWidth+1:DenominatorWidth], p1_2_6[DenominatorWidth+1:DenominatorWidth], p2_2_6[DenominatorWidth+1:DenominatorWidth], p3_2_6[DenominatorWidth+1:DenominatorWidth]};
+  // divider 2, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_2_7 = { nr2_6, nq2_6[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_2_7 = { 1'b0, px_2_7 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_2_7 = { 1'b0, px_2_7 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_2_7 = { 1'b0, px_2_7 } - { 1'b0, n3_den3_q };
+  wire g1_2_7 = !p1_2_7[DenominatorWidth+2];
+  wire g2_2_7 = !p2_2_7[DenominatorWidth+2];
+  wire g3_2_7 = !p3_2_7[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr2_7 = g3_2_7 ? p3_2_7[DenominatorWidth-1:0]
+    : g2_2_7 ? p2_2_7[DenominatorWidth-1:0]
+    : g1_2_7 ? p1_2_7[DenominatorWidth-1:0] : px_2_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_7 = { nq2_6[QuotientBits-3:0], g2_2_7, g3_2_7 | (g1_2_7 & !g2_2_7) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n2_7 = &{1'b0, px_2_7[DenominatorWidth+1:DenominatorWidth], p1_2_7[DenominatorWidth+1:DenominatorWidth], p2_2_7[DenominatorWidth+1:DenominatorWidth], p3_2_7[DenominatorWidth+1:DenominatorWidth]};
+  // divider 2, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_2_8 = { n4_r2_q, n4_nq2_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_2_8 = { 1'b0, px_2_8 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_2_8 = { 1'b0, px_2_8 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_2_8 = { 1'b0, px_2_8 } - { 1'b0, n4_den3_q };
+  wire g1_2_8 = !p1_2_8[DenominatorWidth+2];
+  wire g2_2_8 = !p2_2_8[DenominatorWidth+2];
+  wire g3_2_8 = !p3_2_8[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr2_8 = g3_2_8 ? p3_2_8[DenominatorWidth-1:0]
+    : g2_2_8 ? p2_2_8[DenominatorWidth-1:0]
+    : g1_2_8 ? p1_2_8[DenominatorWidth-1:0] : px_2_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_8 = { n4_nq2_q[QuotientBits-3:0], g2_2_8, g3_2_8 | (g1_2_8 & !g2_2_8) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n2_8 = &{1'b0, px_2_8[DenominatorWidth+1:DenominatorWidth], p1_2_8[DenominatorWidth+1:DenominatorWidth], p2_2_8[DenominatorWidth+1:DenominatorWidth], p3_2_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 3, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_3_0 = { n0_r3_q, n0_nq3_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_3_0 = { 1'b0, px_3_0 } - { 3'b000, n0_den_q };
+  wire [DenominatorWidth+2:0] p2_3_0 = { 1'b0, px_3_0 } - { 2'b00, n0_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_3_0 = { 1'b0, px_3_0 } - { 1'b0, n0_den3_q };
+  wire g1_3_0 = !p1_3_0[DenominatorWidth+2];
+  wire g2_3_0 = !p2_3_0[DenominatorWidth+2];
+  wire g3_3_0 = !p3_3_0[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr3_0 = g3_3_0 ? p3_3_0[DenominatorWidth-1:0]
+    : g2_3_0 ? p2_3_0[DenominatorWidth-1:0]
+    : g1_3_0 ? p1_3_0[DenominatorWidth-1:0] : px_3_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_0 = { n0_nq3_q[QuotientBits-3:0], g2_3_0, g3_3_0 | (g1_3_0 & !g2_3_0) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n3_0 = &{1'b0, px_3_0[DenominatorWidth+1:DenominatorWidth], p1_3_0[DenominatorWidth+1:DenominatorWidth], p2_3_0[DenominatorWidth+1:DenominatorWidth], p3_3_0[DenominatorWidth+1:DenominatorWidth]};
+  // divider 3, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_3_1 = { nr3_0, nq3_0[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_3_1 = { 1'b0, px_3_1 } - { 3'b000, n0_den_q };
+  wire [DenominatorWidth+2:0] p2_3_1 = { 1'b0, px_3_1 } - { 2'b00, n0_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_3_1 = { 1'b0, px_3_1 } - { 1'b0, n0_den3_q };
+  wire g1_3_1 = !p1_3_1[DenominatorWidth+2];
+  wire g2_3_1 = !p2_3_1[DenominatorWidth+2];
+  wire g3_3_1 = !p3_3_1[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr3_1 = g3_3_1 ? p3_3_1[DenominatorWidth-1:0]
+    : g2_3_1 ? p2_3_1[DenominatorWidth-1:0]
+    : g1_3_1 ? p1_3_1[DenominatorWidth-1:0] : px_3_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_1 = { nq3_0[QuotientBits-3:0], g2_3_1, g3_3_1 | (g1_3_1 & !g2_3_1) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n3_1 = &{1'b0, px_3_1[DenominatorWidth+1:DenominatorWidth], p1_3_1[DenominatorWidth+1:DenominatorWidth], p2_3_1[DenominatorWidth+1:DenominatorWidth], p3_3_1[DenominatorWidth+1:DenominatorWidth]};
+  // divider 3, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_3_2 = { n1_r3_q, n1_nq3_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_3_2 = { 1'b0, px_3_2 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_3_2 = { 1'b0, px_3_2 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_3_2 = { 1'b0, px_3_2 } - { 1'b0, n1_den3_q };
+  wire g1_3_2 = !p1_3_2[DenominatorWidth+2];
+  wire g2_3_2 = !p2_3_2[DenominatorWidth+2];
+  wire g3_3_2 = !p3_3_2[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr3_2 = g3_3_2 ? p3_3_2[DenominatorWidth-1:0]
+    : g2_3_2 ? p2_3_2[DenominatorWidth-1:0]
+    : g1_3_2 ? p1_3_2[DenominatorWidth-1:0] : px_3_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_2 = { n1_nq3_q[QuotientBits-3:0], g2_3_2, g3_3_2 | (g1_3_2 & !g2_3_2) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n3_2 = &{1'b0, px_3_2[DenominatorWidth+1:DenominatorWidth], p1_3_2[DenominatorWidth+1:DenominatorWidth], p2_3_2[DenominatorWidth+1:DenominatorWidth], p3_3_2[DenominatorWidth+1:DenominatorWidth]};
+  // divider 3, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_3_3 = { nr3_2, nq3_2[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_3_3 = { 1'b0, px_3_3 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_3_3 = { 1'b0, px_3_3 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_3_3 = { 1'b0, px_3_3 } - { 1'b0, n1_den3_q };
+  wire g1_3_3 = !p1_3_3[DenominatorWidth+2];
+  wire g2_3_3 = !p2_3_3[DenominatorWidth+2];
+  wire g3_3_3 = !p3_3_3[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr3_3 = g3_3_3 ? p3_3_3[DenominatorWidth-1:0]
+    : g2_3_3 ? p2_3_3[DenominatorWidth-1:0]
+    : g1_3_3 ? p1_3_3[DenominatorWidth-1:0] : px_3_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_3 = { nq3_2[QuotientBits-3:0], g2_3_3, g3_3_3 | (g1_3_3 & !g2_3_3) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n3_3 = &{1'b0, px_3_3[DenominatorWidth+1:DenominatorWidth], p1_3_3[DenominatorWidth+1:DenominatorWidth], p2_3_3[DenominatorWidth+1:DenominatorWidth], p3_3_3[DenominatorWidth+1:DenominatorWidth]};
+  // divider 3, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_3_4 = { n2_r3_q, n2_nq3_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_3_4 = { 1'b0, px_3_4 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_3_4 = { 1'b0, px_3_4 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_3_4 = { 1'b0, px_3_4 } - { 1'b0, n2_den3_q };
+  wire g1_3_4 = !p1_3_4[DenominatorWidth+2];
+  wire g2_3_4 = !p2_3_4[DenominatorWidth+2];
+  wire g3_3_4 = !p3_3_4[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr3_4 = g3_3_4 ? p3_3_4[DenominatorWidth-1:0]
+    : g2_3_4 ? p2_3_4[DenominatorWidth-1:0]
+    : g1_3_4 ? p1_3_4[DenominatorWidth-1:0] : px_3_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_4 = { n2_nq3_q[QuotientBits-3:0], g2_3_4, g3_3_4 | (g1_3_4 & !g2_3_4) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n3_4 = &{1'b0, px_3_4[DenominatorWidth+1:DenominatorWidth], p1_3_4[DenominatorWidth+1:DenominatorWidth], p2_3_4[DenominatorWidth+1:DenominatorWidth], p3_3_4[DenominatorWidth+1:DenominatorWidth]};
+  // divider 3, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_3_5 = { nr3_4, nq3_4[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_3_5 = { 1'b0, px_3_5 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_3_5 = { 1'b0, px_3_5 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_3_5 = { 1'b0, px_3_5 } - { 1'b0, n2_den3_q };
+  wire g1_3_5 = !p1_3_5[DenominatorWidth+2];
+  wire g2_3_5 = !p2_3_5[DenominatorWidth+2];
+  wire g3_3_5 = !p3_3_5[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr3_5 = g3_3_5 ? p3_3_5[DenominatorWidth-1:0]
+    : g2_3_5 ? p2_3_5[DenominatorWidth-1:0]
+    : g1_3_5 ? p1_3_5[DenominatorWidth-1:0] : px_3_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_5 = { nq3_4[QuotientBits-3:0], g2_3_5, g3_3_5 | (g1_3_5 & !g2_3_5) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n3_5 = &{1'b0, px_3_5[DenominatorWidth+1:DenominatorWidth], p1_3_5[DenominatorWidth+1:DenominatorWidth], p2_3_5[DenominatorWidth+1:DenominatorWidth], p3_3_5[DenominatorWidth+1:DenominatorWidth]};
+  // divider 3, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_3_6 = { n3_r3_q, n3_nq3_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_3_6 = { 1'b0, px_3_6 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_3_6 = { 1'b0, px_3_6 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_3_6 = { 1'b0, px_3_6 } - { 1'b0, n3_den3_q };
+  wire g1_3_6 = !p1_3_6[DenominatorWidth+2];
+  wire g2_3_6 = !p2_3_6[DenominatorWidth+2];
+  wire g3_3_6 = !p3_3_6[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr3_6 = g3_3_6 ? p3_3_6[DenominatorWidth-1:0]
+    : g2_3_6 ? p2_3_6[DenominatorWidth-1:0]
+    : g1_3_6 ? p1_3_6[DenominatorWidth-1:0] : px_3_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_6 = { n3_nq3_q[QuotientBits-3:0], g2_3_6, g3_3_6 | (g1_3_6 & !g2_3_6) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n3_6 = &{1'b0, px_3_6[DenominatorWidth+1:DenominatorWidth], p1_3_6[DenominatorWidth+1:DenominatorWidth], p2_3_6[DenominatorWidth+1:DenominatorWidth], p3_3_6[DenominatorWidth+1:DenominatorWidth]};
+  // divider 3, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_3_7 = { nr3_6, nq3_6[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_3_7 = { 1'b0, px_3_7 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_3_7 = { 1'b0, px_3_7 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_3_7 = { 1'b0, px_3_7 } - { 1'b0, n3_den3_q };
+  wire g1_3_7 = !p1_3_7[DenominatorWidth+2];
+  wire g2_3_7 = !p2_3_7[DenominatorWidth+2];
+  wire g3_3_7 = !p3_3_7[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr3_7 = g3_3_7 ? p3_3_7[DenominatorWidth-1:0]
+    : g2_3_7 ? p2_3_7[DenominatorWidth-1:0]
+    : g1_3_7 ? p1_3_7[DenominatorWidth-1:0] : px_3_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_7 = { nq3_6[QuotientBits-3:0], g2_3_7, g3_3_7 | (g1_3_7 & !g2_3_7) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n3_7 = &{1'b0, px_3_7[DenominatorWidth+1:DenominatorWidth], p1_3_7[DenominatorWidth+1:DenominatorWidth], p2_3_7[DenominatorWidth+1:DenominatorWidth], p3_3_7[DenominatorWidth+1:DenominatorWidth]};
+  // divider 3, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_3_8 = { n4_r3_q, n4_nq3_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_3_8 = { 1'b0, px_3_8 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_3_8 = { 1'b0, px_3_8 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_3_8 = { 1'b0, px_3_8 } - { 1'b0, n4_den3_q };
+  wire g1_3_8 = !p1_3_8[DenominatorWidth+2];
+  wire g2_3_8 = !p2_3_8[DenominatorWidth+2];
+  wire g3_3_8 = !p3_3_8[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr3_8 = g3_3_8 ? p3_3_8[DenominatorWidth-1:0]
+    : g2_3_8 ? p2_3_8[DenominatorWidth-1:0]
+    : g1_3_8 ? p1_3_8[DenominatorWidth-1:0] : px_3_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_8 = { n4_nq3_q[QuotientBits-3:0], g2_3_8, g3_3_8 | (g1_3_8 & !g2_3_8) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n3_8 = &{1'b0, px_3_8[DenominatorWidth+1:DenominatorWidth], p1_3_8[DenominatorWidth+1:DenominatorWidth], p2_3_8[DenominatorWidth+1:DenominatorWidth], p3_3_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 4, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_4_0 = { n0_r4_q, n0_nq4_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_4_0 = { 1'b0, px_4_0 } - { 3'b000, n0_den_q };
+  wire [DenominatorWidth+2:0] p2_4_0 = { 1'b0, px_4_0 } - { 2'b00, n0_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_4_0 = { 1'b0, px_4_0 } - { 1'b0, n0_den3_q };
+  wire g1_4_0 = !p1_4_0[DenominatorWidth+2];
+  wire g2_4_0 = !p2_4_0[DenominatorWidth+2];
+  wire g3_4_0 = !p3_4_0[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr4_0 = g3_4_0 ? p3_4_0[DenominatorWidth-1:0]
+    : g2_4_0 ? p2_4_0[DenominatorWidth-1:0]
+    : g1_4_0 ? p1_4_0[DenominatorWidth-1:0] : px_4_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_0 = { n0_nq4_q[QuotientBits-3:0], g2_4_0, g3_4_0 | (g1_4_0 & !g2_4_0) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n4_0 = &{1'b0, px_4_0[DenominatorWidth+1:DenominatorWidth], p1_4_0[DenominatorWidth+1:DenominatorWidth], p2_4_0[DenominatorWidth+1:DenominatorWidth], p3_4_0[DenominatorWidth+1:DenominatorWidth]};
+  // divider 4, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_4_1 = { nr4_0, nq4_0[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_4_1 = { 1'b0, px_4_1 } - { 3'b000, n0_den_q };
+  wire [DenominatorWidth+2:0] p2_4_1 = { 1'b0, px_4_1 } - { 2'b00, n0_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_4_1 = { 1'b0, px_4_1 } - { 1'b0, n0_den3_q };
+  wire g1_4_1 = !p1_4_1[DenominatorWidth+2];
+  wire g2_4_1 = !p2_4_1[DenominatorWidth+2];
+  wire g3_4_1 = !p3_4_1[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr4_1 = g3_4_1 ? p3_4_1[DenominatorWidth-1:0]
+    : g2_4_1 ? p2_4_1[DenominatorWidth-1:0]
+    : g1_4_1 ? p1_4_1[DenominatorWidth-1:0] : px_4_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_1 = { nq4_0[QuotientBits-3:0], g2_4_1, g3_4_1 | (g1_4_1 & !g2_4_1) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n4_1 = &{1'b0, px_4_1[DenominatorWidth+1:DenominatorWidth], p1_4_1[DenominatorWidth+1:DenominatorWidth], p2_4_1[DenominatorWidth+1:DenominatorWidth], p3_4_1[DenominatorWidth+1:DenominatorWidth]};
+  // divider 4, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_4_2 = { n1_r4_q, n1_nq4_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_4_2 = { 1'b0, px_4_2 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_4_2 = { 1'b0, px_4_2 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_4_2 = { 1'b0, px_4_2 } - { 1'b0, n1_den3_q };
+  wire g1_4_2 = !p1_4_2[DenominatorWidth+2];
+  wire g2_4_2 = !p2_4_2[DenominatorWidth+2];
+  wire g3_4_2 = !p3_4_2[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr4_2 = g3_4_2 ? p3_4_2[DenominatorWidth-1:0]
+    : g2_4_2 ? p2_4_2[DenominatorWidth-1:0]
+    : g1_4_2 ? p1_4_2[DenominatorWidth-1:0] : px_4_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_2 = { n1_nq4_q[QuotientBits-3:0], g2_4_2, g3_4_2 | (g1_4_2 & !g2_4_2) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n4_2 = &{1'b0, px_4_2[DenominatorWidth+1:DenominatorWidth], p1_4_2[DenominatorWidth+1:DenominatorWidth], p2_4_2[DenominatorWidth+1:DenominatorWidth], p3_4_2[DenominatorWidth+1:DenominatorWidth]};
+  // divider 4, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_4_3 = { nr4_2, nq4_2[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_4_3 = { 1'b0, px_4_3 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_4_3 = { 1'b0, px_4_3 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_4_3 = { 1'b0, px_4_3 } - { 1'b0, n1_den3_q };
+  wire g1_4_3 = !p1_4_3[DenominatorWidth+2];
+  wire g2_4_3 = !p2_4_3[DenominatorWidth+2];
+  wire g3_4_3 = !p3_4_3[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr4_3 = g3_4_3 ? p3_4_3[DenominatorWidth-1:0]
+    : g2_4_3 ? p2_4_3[DenominatorWidth-1:0]
+    : g1_4_3 ? p1_4_3[DenominatorWidth-1:0] : px_4_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_3 = { nq4_2[QuotientBits-3:0], g2_4_3, g3_4_3 | (g1_4_3 & !g2_4_3) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n4_3 = &{1'b0, px_4_3[DenominatorWidth+1:DenominatorWidth], p1_4_3[DenominatorWidth+1:DenominatorWidth], p2_4_3[DenominatorWidth+1:DenominatorWidth], p3_4_3[DenominatorWidth+1:DenominatorWidth]};
+  // divider 4, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_4_4 = { n2_r4_q, n2_nq4_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_4_4 = { 1'b0, px_4_4 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_4_4 = { 1'b0, px_4_4 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_4_4 = { 1'b0, px_4_4 } - { 1'b0, n2_den3_q };
+  wire g1_4_4 = !p1_4_4[DenominatorWidth+2];
+  wire g2_4_4 = !p2_4_4[DenominatorWidth+2];
+  wire g3_4_4 = !p3_4_4[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr4_4 = g3_4_4 ? p3_4_4[DenominatorWidth-1:0]
+    : g2_4_4 ? p2_4_4[DenominatorWidth-1:0]
+    : g1_4_4 ? p1_4_4[DenominatorWidth-1:0] : px_4_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_4 = { n2_nq4_q[QuotientBits-3:0], g2_4_4, g3_4_4 | (g1_4_4 & !g2_4_4) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n4_4 = &{1'b0, px_4_4[DenominatorWidth+1:DenominatorWidth], p1_4_4[DenominatorWidth+1:DenominatorWidth], p2_4_4[DenominatorWidth+1:DenominatorWidth], p3_4_4[DenominatorWidth+1:DenominatorWidth]};
+  // divider 4, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_4_5 = { nr4_4, nq4_4[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_4_5 = { 1'b0, px_4_5 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_4_5 = { 1'b0, px_4_5 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_4_5 = { 1'b0, px_4_5 } - { 1'b0, n2_den3_q };
+  wire g1_4_5 = !p1_4_5[DenominatorWidth+2];
+  wire g2_4_5 = !p2_4_5[DenominatorWidth+2];
+  wire g3_4_5 = !p3_4_5[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr4_5 = g3_4_5 ? p3_4_5[DenominatorWidth-1:0]
+    : g2_4_5 ? p2_4_5[DenominatorWidth-1:0]
+    : g1_4_5 ? p1_4_5[DenominatorWidth-1:0] : px_4_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_5 = { nq4_4[QuotientBits-3:0], g2_4_5, g3_4_5 | (g1_4_5 & !g2_4_5) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n4_5 = &{1'b0, px_4_5[DenominatorWidth+1:DenominatorWidth], p1_4_5[DenominatorWidth+1:DenominatorWidth], p2_4_5[DenominatorWidth+1:DenominatorWidth], p3_4_5[DenominatorWidth+1:DenominatorWidth]};
+  // divider 4, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_4_6 = { n3_r4_q, n3_nq4_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_4_6 = { 1'b0, px_4_6 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_4_6 = { 1'b0, px_4_6 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_4_6 = { 1'b0, px_4_6 } - { 1'b0, n3_den3_q };
+  wire g1_4_6 = !p1_4_6[DenominatorWidth+2];
+  wire g2_4_6 = !p2_4_6[DenominatorWidth+2];
+  wire g3_4_6 = !p3_4_6[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr4_6 = g3_4_6 ? p3_4_6[DenominatorWidth-1:0]
+    : g2_4_6 ? p2_4_6[DenominatorWidth-1:0]
+    : g1_4_6 ? p1_4_6[DenominatorWidth-1:0] : px_4_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_6 = { n3_nq4_q[QuotientBits-3:0], g2_4_6, g3_4_6 | (g1_4_6 & !g2_4_6) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n4_6 = &{1'b0, px_4_6[DenominatorWidth+1:DenominatorWidth], p1_4_6[DenominatorWidth+1:DenominatorWidth], p2_4_6[DenominatorWidth+1:DenominatorWidth], p3_4_6[DenominatorWidth+1:DenominatorWidth]};
+  // divider 4, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_4_7 = { nr4_6, nq4_6[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_4_7 = { 1'b0, px_4_7 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_4_7 = { 1'b0, px_4_7 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_4_7 = { 1'b0, px_4_7 } - { 1'b0, n3_den3_q };
+  wire g1_4_7 = !p1_4_7[DenominatorWidth+2];
+  wire g2_4_7 = !p2_4_7[DenominatorWidth+2];
+  wire g3_4_7 = !p3_4_7[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr4_7 = g3_4_7 ? p3_4_7[DenominatorWidth-1:0]
+    : g2_4_7 ? p2_4_7[DenominatorWidth-1:0]
+    : g1_4_7 ? p1_4_7[DenominatorWidth-1:0] : px_4_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_7 = { nq4_6[QuotientBits-3:0], g2_4_7, g3_4_7 | (g1_4_7 & !g2_4_7) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n4_7 = &{1'b0, px_4_7[DenominatorWidth+1:DenominatorWidth], p1_4_7[DenominatorWidth+1:DenominatorWidth], p2_4_7[DenominatorWidth+1:DenominatorWidth], p3_4_7[DenominatorWidth+1:DenominatorWidth]};
+  // divider 4, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_4_8 = { n4_r4_q, n4_nq4_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_4_8 = { 1'b0, px_4_8 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_4_8 = { 1'b0, px_4_8 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_4_8 = { 1'b0, px_4_8 } - { 1'b0, n4_den3_q };
+  wire g1_4_8 = !p1_4_8[DenominatorWidth+2];
+  wire g2_4_8 = !p2_4_8[DenominatorWidth+2];
+  wire g3_4_8 = !p3_4_8[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr4_8 = g3_4_8 ? p3_4_8[DenominatorWidth-1:0]
+    : g2_4_8 ? p2_4_8[DenominatorWidth-1:0]
+    : g1_4_8 ? p1_4_8[DenominatorWidth-1:0] : px_4_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_8 = { n4_nq4_q[QuotientBits-3:0], g2_4_8, g3_4_8 | (g1_4_8 & !g2_4_8) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n4_8 = &{1'b0, px_4_8[DenominatorWidth+1:DenominatorWidth], p1_4_8[DenominatorWidth+1:DenominatorWidth], p2_4_8[DenominatorWidth+1:DenominatorWidth], p3_4_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 5, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_5_0 = { n0_r5_q, n0_nq5_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_5_0 = { 1'b0, px_5_0 } - { 3'b000, n0_den_q };
+  wire [DenominatorWidth+2:0] p2_5_0 = { 1'b0, px_5_0 } - { 2'b00, n0_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_5_0 = { 1'b0, px_5_0 } - { 1'b0, n0_den3_q };
+  wire g1_5_0 = !p1_5_0[DenominatorWidth+2];
+  wire g2_5_0 = !p2_5_0[DenominatorWidth+2];
+  wire g3_5_0 = !p3_5_0[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr5_0 = g3_5_0 ? p3_5_0[DenominatorWidth-1:0]
+    : g2_5_0 ? p2_5_0[DenominatorWidth-1:0]
+    : g1_5_0 ? p1_5_0[DenominatorWidth-1:0] : px_5_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_0 = { n0_nq5_q[QuotientBits-3:0], g2_5_0, g3_5_0 | (g1_5_0 & !g2_5_0) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n5_0 = &{1'b0, px_5_0[DenominatorWidth+1:DenominatorWidth], p1_5_0[DenominatorWidth+1:DenominatorWidth], p2_5_0[DenominatorWidth+1:DenominatorWidth], p3_5_0[DenominatorWidth+1:DenominatorWidth]};
+  // divider 5, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_5_1 = { nr5_0, nq5_0[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_5_1 = { 1'b0, px_5_1 } - { 3'b000, n0_den_q };
+  wire [DenominatorWidth+2:0] p2_5_1 = { 1'b0, px_5_1 } - { 2'b00, n0_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_5_1 = { 1'b0, px_5_1 } - { 1'b0, n0_den3_q };
+  wire g1_5_1 = !p1_5_1[DenominatorWidth+2];
+  wire g2_5_1 = !p2_5_1[DenominatorWidth+2];
+  wire g3_5_1 = !p3_5_1[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr5_1 = g3_5_1 ? p3_5_1[DenominatorWidth-1:0]
+    : g2_5_1 ? p2_5_1[DenominatorWidth-1:0]
+    : g1_5_1 ? p1_5_1[DenominatorWidth-1:0] : px_5_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_1 = { nq5_0[QuotientBits-3:0], g2_5_1, g3_5_1 | (g1_5_1 & !g2_5_1) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n5_1 = &{1'b0, px_5_1[DenominatorWidth+1:DenominatorWidth], p1_5_1[DenominatorWidth+1:DenominatorWidth], p2_5_1[DenominatorWidth+1:DenominatorWidth], p3_5_1[DenominatorWidth+1:DenominatorWidth]};
+  // divider 5, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_5_2 = { n1_r5_q, n1_nq5_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_5_2 = { 1'b0, px_5_2 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_5_2 = { 1'b0, px_5_2 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_5_2 = { 1'b0, px_5_2 } - { 1'b0, n1_den3_q };
+  wire g1_5_2 = !p1_5_2[DenominatorWidth+2];
+  wire g2_5_2 = !p2_5_2[DenominatorWidth+2];
+  wire g3_5_2 = !p3_5_2[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr5_2 = g3_5_2 ? p3_5_2[DenominatorWidth-1:0]
+    : g2_5_2 ? p2_5_2[DenominatorWidth-1:0]
+    : g1_5_2 ? p1_5_2[DenominatorWidth-1:0] : px_5_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_2 = { n1_nq5_q[QuotientBits-3:0], g2_5_2, g3_5_2 | (g1_5_2 & !g2_5_2) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n5_2 = &{1'b0, px_5_2[DenominatorWidth+1:DenominatorWidth], p1_5_2[DenominatorWidth+1:DenominatorWidth], p2_5_2[DenominatorWidth+1:DenominatorWidth], p3_5_2[DenominatorWidth+1:DenominatorWidth]};
+  // divider 5, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_5_3 = { nr5_2, nq5_2[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_5_3 = { 1'b0, px_5_3 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_5_3 = { 1'b0, px_5_3 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_5_3 = { 1'b0, px_5_3 } - { 1'b0, n1_den3_q };
+  wire g1_5_3 = !p1_5_3[DenominatorWidth+2];
+  wire g2_5_3 = !p2_5_3[DenominatorWidth+2];
+  wire g3_5_3 = !p3_5_3[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr5_3 = g3_5_3 ? p3_5_3[DenominatorWidth-1:0]
+    : g2_5_3 ? p2_5_3[DenominatorWidth-1:0]
+    : g1_5_3 ? p1_5_3[DenominatorWidth-1:0] : px_5_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_3 = { nq5_2[QuotientBits-3:0], g2_5_3, g3_5_3 | (g1_5_3 & !g2_5_3) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n5_3 = &{1'b0, px_5_3[DenominatorWidth+1:DenominatorWidth], p1_5_3[DenominatorWidth+1:DenominatorWidth], p2_5_3[DenominatorWidth+1:DenominatorWidth], p3_5_3[DenominatorWidth+1:DenominatorWidth]};
+  // divider 5, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_5_4 = { n2_r5_q, n2_nq5_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_5_4 = { 1'b0, px_5_4 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_5_4 = { 1'b0, px_5_4 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_5_4 = { 1'b0, px_5_4 } - { 1'b0, n2_den3_q };
+  wire g1_5_4 = !p1_5_4[DenominatorWidth+2];
+  wire g2_5_4 = !p2_5_4[DenominatorWidth+2];
+  wire g3_5_4 = !p3_5_4[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr5_4 = g3_5_4 ? p3_5_4[DenominatorWidth-1:0]
+    : g2_5_4 ? p2_5_4[DenominatorWidth-1:0]
+    : g1_5_4 ? p1_5_4[DenominatorWidth-1:0] : px_5_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_4 = { n2_nq5_q[QuotientBits-3:0], g2_5_4, g3_5_4 | (g1_5_4 & !g2_5_4) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n5_4 = &{1'b0, px_5_4[DenominatorWidth+1:DenominatorWidth], p1_5_4[DenominatorWidth+1:DenominatorWidth], p2_5_4[DenominatorWidth+1:DenominatorWidth], p3_5_4[DenominatorWidth+1:DenominatorWidth]};
+  // divider 5, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_5_5 = { nr5_4, nq5_4[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_5_5 = { 1'b0, px_5_5 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_5_5 = { 1'b0, px_5_5 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_5_5 = { 1'b0, px_5_5 } - { 1'b0, n2_den3_q };
+  wire g1_5_5 = !p1_5_5[DenominatorWidth+2];
+  wire g2_5_5 = !p2_5_5[DenominatorWidth+2];
+  wire g3_5_5 = !p3_5_5[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr5_5 = g3_5_5 ? p3_5_5[DenominatorWidth-1:0]
+    : g2_5_5 ? p2_5_5[DenominatorWidth-1:0]
+    : g1_5_5 ? p1_5_5[DenominatorWidth-1:0] : px_5_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_5 = { nq5_4[QuotientBits-3:0], g2_5_5, g3_5_5 | (g1_5_5 & !g2_5_5) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n5_5 = &{1'b0, px_5_5[DenominatorWidth+1:DenominatorWidth], p1_5_5[DenominatorWidth+1:DenominatorWidth], p2_5_5[DenominatorWidth+1:DenominatorWidth], p3_5_5[DenominatorWidth+1:DenominatorWidth]};
+  // divider 5, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_5_6 = { n3_r5_q, n3_nq5_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_5_6 = { 1'b0, px_5_6 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_5_6 = { 1'b0, px_5_6 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_5_6 = { 1'b0, px_5_6 } - { 1'b0, n3_den3_q };
+  wire g1_5_6 = !p1_5_6[DenominatorWidth+2];
+  wire g2_5_6 = !p2_5_6[DenominatorWidth+2];
+  wire g3_5_6 = !p3_5_6[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr5_6 = g3_5_6 ? p3_5_6[DenominatorWidth-1:0]
+    : g2_5_6 ? p2_5_6[DenominatorWidth-1:0]
+    : g1_5_6 ? p1_5_6[DenominatorWidth-1:0] : px_5_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_6 = { n3_nq5_q[QuotientBits-3:0], g2_5_6, g3_5_6 | (g1_5_6 & !g2_5_6) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n5_6 = &{1'b0, px_5_6[DenominatorWidth+1:DenominatorWidth], p1_5_6[DenominatorWidth+1:DenominatorWidth], p2_5_6[DenominatorWidth+1:DenominatorWidth], p3_5_6[DenominatorWidth+1:DenominatorWidth]};
+  // divider 5, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_5_7 = { nr5_6, nq5_6[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_5_7 = { 1'b0, px_5_7 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_5_7 = { 1'b0, px_5_7 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_5_7 = { 1'b0, px_5_7 } - { 1'b0, n3_den3_q };
+  wire g1_5_7 = !p1_5_7[DenominatorWidth+2];
+  wire g2_5_7 = !p2_5_7[DenominatorWidth+2];
+  wire g3_5_7 = !p3_5_7[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr5_7 = g3_5_7 ? p3_5_7[DenominatorWidth-1:0]
+    : g2_5_7 ? p2_5_7[DenominatorWidth-1:0]
+    : g1_5_7 ? p1_5_7[DenominatorWidth-1:0] : px_5_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_7 = { nq5_6[QuotientBits-3:0], g2_5_7, g3_5_7 | (g1_5_7 & !g2_5_7) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n5_7 = &{1'b0, px_5_7[DenominatorWidth+1:DenominatorWidth], p1_5_7[DenominatorWidth+1:DenominatorWidth], p2_5_7[DenominatorWidth+1:DenominatorWidth], p3_5_7[DenominatorWidth+1:DenominatorWidth]};
+  // divider 5, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_5_8 = { n4_r5_q, n4_nq5_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_5_8 = { 1'b0, px_5_8 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_5_8 = { 1'b0, px_5_8 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_5_8 = { 1'b0, px_5_8 } - { 1'b0, n4_den3_q };
+  wire g1_5_8 = !p1_5_8[DenominatorWidth+2];
+  wire g2_5_8 = !p2_5_8[DenominatorWidth+2];
+  wire g3_5_8 = !p3_5_8[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr5_8 = g3_5_8 ? p3_5_8[DenominatorWidth-1:0]
+    : g2_5_8 ? p2_5_8[DenominatorWidth-1:0]
+    : g1_5_8 ? p1_5_8[DenominatorWidth-1:0] : px_5_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_8 = { n4_nq5_q[QuotientBits-3:0], g2_5_8, g3_5_8 | (g1_5_8 & !g2_5_8) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n5_8 = &{1'b0, px_5_8[DenominatorWidth+1:DenominatorWidth], p1_5_8[DenominatorWidth+1:DenominatorWidth], p2_5_8[DenominatorWidth+1:DenominatorWidth], p3_5_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 6, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_6_0 = { n0_r6_q, n0_nq6_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_6_0 = { 1'b0, px_6_0 } - { 3'b000, n0_den_q };
+  wire [DenominatorWidth+2:0] p2_6_0 = { 1'b0, px_6_0 } - { 2'b00, n0_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_6_0 = { 1'b0, px_6_0 } - { 1'b0, n0_den3_q };
+  wire g1_6_0 = !p1_6_0[DenominatorWidth+2];
+  wire g2_6_0 = !p2_6_0[DenominatorWidth+2];
+  wire g3_6_0 = !p3_6_0[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr6_0 = g3_6_0 ? p3_6_0[DenominatorWidth-1:0]
+    : g2_6_0 ? p2_6_0[DenominatorWidth-1:0]
+    : g1_6_0 ? p1_6_0[DenominatorWidth-1:0] : px_6_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_0 = { n0_nq6_q[QuotientBits-3:0], g2_6_0, g3_6_0 | (g1_6_0 & !g2_6_0) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n6_0 = &{1'b0, px_6_0[DenominatorWidth+1:DenominatorWidth], p1_6_0[DenominatorWidth+1:DenominatorWidth], p2_6_0[DenominatorWidth+1:DenominatorWidth], p3_6_0[DenominatorWidth+1:DenominatorWidth]};
+  // divider 6, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_6_1 = { nr6_0, nq6_0[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_6_1 = { 1'b0, px_6_1 } - { 3'b000, n0_den_q };
+  wire [DenominatorWidth+2:0] p2_6_1 = { 1'b0, px_6_1 } - { 2'b00, n0_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_6_1 = { 1'b0, px_6_1 } - { 1'b0, n0_den3_q };
+  wire g1_6_1 = !p1_6_1[DenominatorWidth+2];
+  wire g2_6_1 = !p2_6_1[DenominatorWidth+2];
+  wire g3_6_1 = !p3_6_1[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr6_1 = g3_6_1 ? p3_6_1[DenominatorWidth-1:0]
+    : g2_6_1 ? p2_6_1[DenominatorWidth-1:0]
+    : g1_6_1 ? p1_6_1[DenominatorWidth-1:0] : px_6_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_1 = { nq6_0[QuotientBits-3:0], g2_6_1, g3_6_1 | (g1_6_1 & !g2_6_1) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n6_1 = &{1'b0, px_6_1[DenominatorWidth+1:DenominatorWidth], p1_6_1[DenominatorWidth+1:DenominatorWidth], p2_6_1[DenominatorWidth+1:DenominatorWidth], p3_6_1[DenominatorWidth+1:DenominatorWidth]};
+  // divider 6, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_6_2 = { n1_r6_q, n1_nq6_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_6_2 = { 1'b0, px_6_2 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_6_2 = { 1'b0, px_6_2 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_6_2 = { 1'b0, px_6_2 } - { 1'b0, n1_den3_q };
+  wire g1_6_2 = !p1_6_2[DenominatorWidth+2];
+  wire g2_6_2 = !p2_6_2[DenominatorWidth+2];
+  wire g3_6_2 = !p3_6_2[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr6_2 = g3_6_2 ? p3_6_2[DenominatorWidth-1:0]
+    : g2_6_2 ? p2_6_2[DenominatorWidth-1:0]
+    : g1_6_2 ? p1_6_2[DenominatorWidth-1:0] : px_6_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_2 = { n1_nq6_q[QuotientBits-3:0], g2_6_2, g3_6_2 | (g1_6_2 & !g2_6_2) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n6_2 = &{1'b0, px_6_2[DenominatorWidth+1:DenominatorWidth], p1_6_2[DenominatorWidth+1:DenominatorWidth], p2_6_2[DenominatorWidth+1:DenominatorWidth], p3_6_2[DenominatorWidth+1:DenominatorWidth]};
+  // divider 6, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_6_3 = { nr6_2, nq6_2[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_6_3 = { 1'b0, px_6_3 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_6_3 = { 1'b0, px_6_3 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_6_3 = { 1'b0, px_6_3 } - { 1'b0, n1_den3_q };
+  wire g1_6_3 = !p1_6_3[DenominatorWidth+2];
+  wire g2_6_3 = !p2_6_3[DenominatorWidth+2];
+  wire g3_6_3 = !p3_6_3[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr6_3 = g3_6_3 ? p3_6_3[DenominatorWidth-1:0]
+    : g2_6_3 ? p2_6_3[DenominatorWidth-1:0]
+    : g1_6_3 ? p1_6_3[DenominatorWidth-1:0] : px_6_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_3 = { nq6_2[QuotientBits-3:0], g2_6_3, g3_6_3 | (g1_6_3 & !g2_6_3) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n6_3 = &{1'b0, px_6_3[DenominatorWidth+1:DenominatorWidth], p1_6_3[DenominatorWidth+1:DenominatorWidth], p2_6_3[DenominatorWidth+1:DenominatorWidth], p3_6_3[DenominatorWidth+1:DenominatorWidth]};
+  // divider 6, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_6_4 = { n2_r6_q, n2_nq6_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_6_4 = { 1'b0, px_6_4 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_6_4 = { 1'b0, px_6_4 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_6_4 = { 1'b0, px_6_4 } - { 1'b0, n2_den3_q };
+  wire g1_6_4 = !p1_6_4[DenominatorWidth+2];
+  wire g2_6_4 = !p2_6_4[DenominatorWidth+2];
+  wire g3_6_4 = !p3_6_4[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr6_4 = g3_6_4 ? p3_6_4[DenominatorWidth-1:0]
+    : g2_6_4 ? p2_6_4[DenominatorWidth-1:0]
+    : g1_6_4 ? p1_6_4[DenominatorWidth-1:0] : px_6_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_4 = { n2_nq6_q[QuotientBits-3:0], g2_6_4, g3_6_4 | (g1_6_4 & !g2_6_4) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n6_4 = &{1'b0, px_6_4[DenominatorWidth+1:DenominatorWidth], p1_6_4[DenominatorWidth+1:DenominatorWidth], p2_6_4[DenominatorWidth+1:DenominatorWidth], p3_6_4[DenominatorWidth+1:DenominatorWidth]};
+  // divider 6, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_6_5 = { nr6_4, nq6_4[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_6_5 = { 1'b0, px_6_5 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_6_5 = { 1'b0, px_6_5 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_6_5 = { 1'b0, px_6_5 } - { 1'b0, n2_den3_q };
+  wire g1_6_5 = !p1_6_5[DenominatorWidth+2];
+  wire g2_6_5 = !p2_6_5[DenominatorWidth+2];
+  wire g3_6_5 = !p3_6_5[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr6_5 = g3_6_5 ? p3_6_5[DenominatorWidth-1:0]
+    : g2_6_5 ? p2_6_5[DenominatorWidth-1:0]
+    : g1_6_5 ? p1_6_5[DenominatorWidth-1:0] : px_6_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_5 = { nq6_4[QuotientBits-3:0], g2_6_5, g3_6_5 | (g1_6_5 & !g2_6_5) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n6_5 = &{1'b0, px_6_5[DenominatorWidth+1:DenominatorWidth], p1_6_5[DenominatorWidth+1:DenominatorWidth], p2_6_5[DenominatorWidth+1:DenominatorWidth], p3_6_5[DenominatorWidth+1:DenominatorWidth]};
+  // divider 6, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_6_6 = { n3_r6_q, n3_nq6_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_6_6 = { 1'b0, px_6_6 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_6_6 = { 1'b0, px_6_6 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_6_6 = { 1'b0, px_6_6 } - { 1'b0, n3_den3_q };
+  wire g1_6_6 = !p1_6_6[DenominatorWidth+2];
+  wire g2_6_6 = !p2_6_6[DenominatorWidth+2];
+  wire g3_6_6 = !p3_6_6[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr6_6 = g3_6_6 ? p3_6_6[DenominatorWidth-1:0]
+    : g2_6_6 ? p2_6_6[DenominatorWidth-1:0]
+    : g1_6_6 ? p1_6_6[DenominatorWidth-1:0] : px_6_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_6 = { n3_nq6_q[QuotientBits-3:0], g2_6_6, g3_6_6 | (g1_6_6 & !g2_6_6) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n6_6 = &{1'b0, px_6_6[DenominatorWidth+1:DenominatorWidth], p1_6_6[DenominatorWidth+1:DenominatorWidth], p2_6_6[DenominatorWidth+1:DenominatorWidth], p3_6_6[DenominatorWidth+1:DenominatorWidth]};
+  // divider 6, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_6_7 = { nr6_6, nq6_6[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_6_7 = { 1'b0, px_6_7 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_6_7 = { 1'b0, px_6_7 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_6_7 = { 1'b0, px_6_7 } - { 1'b0, n3_den3_q };
+  wire g1_6_7 = !p1_6_7[DenominatorWidth+2];
+  wire g2_6_7 = !p2_6_7[DenominatorWidth+2];
+  wire g3_6_7 = !p3_6_7[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr6_7 = g3_6_7 ? p3_6_7[DenominatorWidth-1:0]
+    : g2_6_7 ? p2_6_7[DenominatorWidth-1:0]
+    : g1_6_7 ? p1_6_7[DenominatorWidth-1:0] : px_6_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_7 = { nq6_6[QuotientBits-3:0], g2_6_7, g3_6_7 | (g1_6_7 & !g2_6_7) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n6_7 = &{1'b0, px_6_7[DenominatorWidth+1:DenominatorWidth], p1_6_7[DenominatorWidth+1:DenominatorWidth], p2_6_7[DenominatorWidth+1:DenominatorWidth], p3_6_7[DenominatorWidth+1:DenominatorWidth]};
+  // divider 6, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_6_8 = { n4_r6_q, n4_nq6_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_6_8 = { 1'b0, px_6_8 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_6_8 = { 1'b0, px_6_8 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_6_8 = { 1'b0, px_6_8 } - { 1'b0, n4_den3_q };
+  wire g1_6_8 = !p1_6_8[DenominatorWidth+2];
+  wire g2_6_8 = !p2_6_8[DenominatorWidth+2];
+  wire g3_6_8 = !p3_6_8[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr6_8 = g3_6_8 ? p3_6_8[DenominatorWidth-1:0]
+    : g2_6_8 ? p2_6_8[DenominatorWidth-1:0]
+    : g1_6_8 ? p1_6_8[DenominatorWidth-1:0] : px_6_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_8 = { n4_nq6_q[QuotientBits-3:0], g2_6_8, g3_6_8 | (g1_6_8 & !g2_6_8) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n6_8 = &{1'b0, px_6_8[DenominatorWidth+1:DenominatorWidth], p1_6_8[DenominatorWidth+1:DenominatorWidth], p2_6_8[DenominatorWidth+1:DenominatorWidth], p3_6_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 7, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_7_0 = { n0_r7_q, n0_nq7_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_7_0 = { 1'b0, px_7_0 } - { 3'b000, n0_den_q };
+  wire [DenominatorWidth+2:0] p2_7_0 = { 1'b0, px_7_0 } - { 2'b00, n0_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_7_0 = { 1'b0, px_7_0 } - { 1'b0, n0_den3_q };
+  wire g1_7_0 = !p1_7_0[DenominatorWidth+2];
+  wire g2_7_0 = !p2_7_0[DenominatorWidth+2];
+  wire g3_7_0 = !p3_7_0[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr7_0 = g3_7_0 ? p3_7_0[DenominatorWidth-1:0]
+    : g2_7_0 ? p2_7_0[DenominatorWidth-1:0]
+    : g1_7_0 ? p1_7_0[DenominatorWidth-1:0] : px_7_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_0 = { n0_nq7_q[QuotientBits-3:0], g2_7_0, g3_7_0 | (g1_7_0 & !g2_7_0) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n7_0 = &{1'b0, px_7_0[DenominatorWidth+1:DenominatorWidth], p1_7_0[DenominatorWidth+1:DenominatorWidth], p2_7_0[DenominatorWidth+1:DenominatorWidth], p3_7_0[DenominatorWidth+1:DenominatorWidth]};
+  // divider 7, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_7_1 = { nr7_0, nq7_0[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_7_1 = { 1'b0, px_7_1 } - { 3'b000, n0_den_q };
+  wire [DenominatorWidth+2:0] p2_7_1 = { 1'b0, px_7_1 } - { 2'b00, n0_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_7_1 = { 1'b0, px_7_1 } - { 1'b0, n0_den3_q };
+  wire g1_7_1 = !p1_7_1[DenominatorWidth+2];
+  wire g2_7_1 = !p2_7_1[DenominatorWidth+2];
+  wire g3_7_1 = !p3_7_1[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr7_1 = g3_7_1 ? p3_7_1[DenominatorWidth-1:0]
+    : g2_7_1 ? p2_7_1[DenominatorWidth-1:0]
+    : g1_7_1 ? p1_7_1[DenominatorWidth-1:0] : px_7_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_1 = { nq7_0[QuotientBits-3:0], g2_7_1, g3_7_1 | (g1_7_1 & !g2_7_1) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n7_1 = &{1'b0, px_7_1[DenominatorWidth+1:DenominatorWidth], p1_7_1[DenominatorWidth+1:DenominatorWidth], p2_7_1[DenominatorWidth+1:DenominatorWidth], p3_7_1[DenominatorWidth+1:DenominatorWidth]};
+  // divider 7, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_7_2 = { n1_r7_q, n1_nq7_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_7_2 = { 1'b0, px_7_2 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_7_2 = { 1'b0, px_7_2 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_7_2 = { 1'b0, px_7_2 } - { 1'b0, n1_den3_q };
+  wire g1_7_2 = !p1_7_2[DenominatorWidth+2];
+  wire g2_7_2 = !p2_7_2[DenominatorWidth+2];
+  wire g3_7_2 = !p3_7_2[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr7_2 = g3_7_2 ? p3_7_2[DenominatorWidth-1:0]
+    : g2_7_2 ? p2_7_2[DenominatorWidth-1:0]
+    : g1_7_2 ? p1_7_2[DenominatorWidth-1:0] : px_7_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_2 = { n1_nq7_q[QuotientBits-3:0], g2_7_2, g3_7_2 | (g1_7_2 & !g2_7_2) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n7_2 = &{1'b0, px_7_2[DenominatorWidth+1:DenominatorWidth], p1_7_2[DenominatorWidth+1:DenominatorWidth], p2_7_2[DenominatorWidth+1:DenominatorWidth], p3_7_2[DenominatorWidth+1:DenominatorWidth]};
+  // divider 7, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_7_3 = { nr7_2, nq7_2[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_7_3 = { 1'b0, px_7_3 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_7_3 = { 1'b0, px_7_3 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_7_3 = { 1'b0, px_7_3 } - { 1'b0, n1_den3_q };
+  wire g1_7_3 = !p1_7_3[DenominatorWidth+2];
+  wire g2_7_3 = !p2_7_3[DenominatorWidth+2];
+  wire g3_7_3 = !p3_7_3[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr7_3 = g3_7_3 ? p3_7_3[DenominatorWidth-1:0]
+    : g2_7_3 ? p2_7_3[DenominatorWidth-1:0]
+    : g1_7_3 ? p1_7_3[DenominatorWidth-1:0] : px_7_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_3 = { nq7_2[QuotientBits-3:0], g2_7_3, g3_7_3 | (g1_7_3 & !g2_7_3) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n7_3 = &{1'b0, px_7_3[DenominatorWidth+1:DenominatorWidth], p1_7_3[DenominatorWidth+1:DenominatorWidth], p2_7_3[DenominatorWidth+1:DenominatorWidth], p3_7_3[DenominatorWidth+1:DenominatorWidth]};
+  // divider 7, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_7_4 = { n2_r7_q, n2_nq7_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_7_4 = { 1'b0, px_7_4 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_7_4 = { 1'b0, px_7_4 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_7_4 = { 1'b0, px_7_4 } - { 1'b0, n2_den3_q };
+  wire g1_7_4 = !p1_7_4[DenominatorWidth+2];
+  wire g2_7_4 = !p2_7_4[DenominatorWidth+2];
+  wire g3_7_4 = !p3_7_4[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr7_4 = g3_7_4 ? p3_7_4[DenominatorWidth-1:0]
+    : g2_7_4 ? p2_7_4[DenominatorWidth-1:0]
+    : g1_7_4 ? p1_7_4[DenominatorWidth-1:0] : px_7_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_4 = { n2_nq7_q[QuotientBits-3:0], g2_7_4, g3_7_4 | (g1_7_4 & !g2_7_4) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n7_4 = &{1'b0, px_7_4[DenominatorWidth+1:DenominatorWidth], p1_7_4[DenominatorWidth+1:DenominatorWidth], p2_7_4[DenominatorWidth+1:DenominatorWidth], p3_7_4[DenominatorWidth+1:DenominatorWidth]};
+  // divider 7, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_7_5 = { nr7_4, nq7_4[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_7_5 = { 1'b0, px_7_5 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_7_5 = { 1'b0, px_7_5 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_7_5 = { 1'b0, px_7_5 } - { 1'b0, n2_den3_q };
+  wire g1_7_5 = !p1_7_5[DenominatorWidth+2];
+  wire g2_7_5 = !p2_7_5[DenominatorWidth+2];
+  wire g3_7_5 = !p3_7_5[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr7_5 = g3_7_5 ? p3_7_5[DenominatorWidth-1:0]
+    : g2_7_5 ? p2_7_5[DenominatorWidth-1:0]
+    : g1_7_5 ? p1_7_5[DenominatorWidth-1:0] : px_7_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_5 = { nq7_4[QuotientBits-3:0], g2_7_5, g3_7_5 | (g1_7_5 & !g2_7_5) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n7_5 = &{1'b0, px_7_5[DenominatorWidth+1:DenominatorWidth], p1_7_5[DenominatorWidth+1:DenominatorWidth], p2_7_5[DenominatorWidth+1:DenominatorWidth], p3_7_5[DenominatorWidth+1:DenominatorWidth]};
+  // divider 7, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_7_6 = { n3_r7_q, n3_nq7_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_7_6 = { 1'b0, px_7_6 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_7_6 = { 1'b0, px_7_6 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_7_6 = { 1'b0, px_7_6 } - { 1'b0, n3_den3_q };
+  wire g1_7_6 = !p1_7_6[DenominatorWidth+2];
+  wire g2_7_6 = !p2_7_6[DenominatorWidth+2];
+  wire g3_7_6 = !p3_7_6[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr7_6 = g3_7_6 ? p3_7_6[DenominatorWidth-1:0]
+    : g2_7_6 ? p2_7_6[DenominatorWidth-1:0]
+    : g1_7_6 ? p1_7_6[DenominatorWidth-1:0] : px_7_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_6 = { n3_nq7_q[QuotientBits-3:0], g2_7_6, g3_7_6 | (g1_7_6 & !g2_7_6) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n7_6 = &{1'b0, px_7_6[DenominatorWidth+1:DenominatorWidth], p1_7_6[DenominatorWidth+1:DenominatorWidth], p2_7_6[DenominatorWidth+1:DenominatorWidth], p3_7_6[DenominatorWidth+1:DenominatorWidth]};
+  // divider 7, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_7_7 = { nr7_6, nq7_6[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_7_7 = { 1'b0, px_7_7 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_7_7 = { 1'b0, px_7_7 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_7_7 = { 1'b0, px_7_7 } - { 1'b0, n3_den3_q };
+  wire g1_7_7 = !p1_7_7[DenominatorWidth+2];
+  wire g2_7_7 = !p2_7_7[DenominatorWidth+2];
+  wire g3_7_7 = !p3_7_7[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr7_7 = g3_7_7 ? p3_7_7[DenominatorWidth-1:0]
+    : g2_7_7 ? p2_7_7[DenominatorWidth-1:0]
+    : g1_7_7 ? p1_7_7[DenominatorWidth-1:0] : px_7_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_7 = { nq7_6[QuotientBits-3:0], g2_7_7, g3_7_7 | (g1_7_7 & !g2_7_7) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n7_7 = &{1'b0, px_7_7[DenominatorWidth+1:DenominatorWidth], p1_7_7[DenominatorWidth+1:DenominatorWidth], p2_7_7[DenominatorWidth+1:DenominatorWidth], p3_7_7[DenominatorWidth+1:DenominatorWidth]};
+  // divider 7, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_7_8 = { n4_r7_q, n4_nq7_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_7_8 = { 1'b0, px_7_8 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_7_8 = { 1'b0, px_7_8 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_7_8 = { 1'b0, px_7_8 } - { 1'b0, n4_den3_q };
+  wire g1_7_8 = !p1_7_8[DenominatorWidth+2];
+  wire g2_7_8 = !p2_7_8[DenominatorWidth+2];
+  wire g3_7_8 = !p3_7_8[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr7_8 = g3_7_8 ? p3_7_8[DenominatorWidth-1:0]
+    : g2_7_8 ? p2_7_8[DenominatorWidth-1:0]
+    : g1_7_8 ? p1_7_8[DenominatorWidth-1:0] : px_7_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_8 = { n4_nq7_q[QuotientBits-3:0], g2_7_8, g3_7_8 | (g1_7_8 & !g2_7_8) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n7_8 = &{1'b0, px_7_8[DenominatorWidth+1:DenominatorWidth], p1_7_8[DenominatorWidth+1:DenominatorWidth], p2_7_8[DenominatorWidth+1:DenominatorWidth], p3_7_8[DenominatorWidth+1:DenominatorWidth]};
   // Divider 0, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp0 = { 1'b0, n9_nq0_q } + 19'd1;
+  wire [QuotientBits:0] qp0 = { 1'b0, n5_nq0_q } + 19'd1;
   wire [QuotientBits-1:0] omag0 = qp0[QuotientBits:1];
   wire unused_qp0 = &{1'b0, qp0[0]};
   wire [OutputWidth-1:0] omag_x0 = { {9{1'b0}}, omag0 };
-  wire [OutputWidth-1:0] oval0 = n9_neg0_q ? (27'd0 - omag_x0) : omag_x0;
+  wire [OutputWidth-1:0] oval0 = n5_neg0_q ? (27'd0 - omag_x0) : omag_x0;
   // Divider 1, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp1 = { 1'b0, n9_nq1_q } + 19'd1;
+  wire [QuotientBits:0] qp1 = { 1'b0, n5_nq1_q } + 19'd1;
   wire [QuotientBits-1:0] omag1 = qp1[QuotientBits:1];
   wire unused_qp1 = &{1'b0, qp1[0]};
   wire [OutputWidth-1:0] omag_x1 = { {9{1'b0}}, omag1 };
-  wire [OutputWidth-1:0] oval1 = n9_neg1_q ? (27'd0 - omag_x1) : omag_x1;
+  wire [OutputWidth-1:0] oval1 = n5_neg1_q ? (27'd0 - omag_x1) : omag_x1;
   // Divider 2, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp2 = { 1'b0, n9_nq2_q } + 19'd1;
+  wire [QuotientBits:0] qp2 = { 1'b0, n5_nq2_q } + 19'd1;
   wire [QuotientBits-1:0] omag2 = qp2[QuotientBits:1];
   wire unused_qp2 = &{1'b0, qp2[0]};
   wire [OutputWidth-1:0] omag_x2 = { {9{1'b0}}, omag2 };
-  wire [OutputWidth-1:0] oval2 = n9_neg2_q ? (27'd0 - omag_x2) : omag_x2;
+  wire [OutputWidth-1:0] oval2 = n5_neg2_q ? (27'd0 - omag_x2) : omag_x2;
   // Divider 3, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp3 = { 1'b0, n9_nq3_q } + 19'd1;
+  wire [QuotientBits:0] qp3 = { 1'b0, n5_nq3_q } + 19'd1;
   wire [QuotientBits-1:0] omag3 = qp3[QuotientBits:1];
   wire unused_qp3 = &{1'b0, qp3[0]};
   wire [OutputWidth-1:0] omag_x3 = { {9{1'b0}}, omag3 };
-  wire [OutputWidth-1:0] oval3 = n9_neg3_q ? (27'd0 - omag_x3) : omag_x3;
+  wire [OutputWidth-1:0] oval3 = n5_neg3_q ? (27'd0 - omag_x3) : omag_x3;
   // Divider 4, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp4 = { 1'b0, n9_nq4_q } + 19'd1;
+  wire [QuotientBits:0] qp4 = { 1'b0, n5_nq4_q } + 19'd1;
   wire [QuotientBits-1:0] omag4 = qp4[QuotientBits:1];
   wire unused_qp4 = &{1'b0, qp4[0]};
   wire [OutputWidth-1:0] omag_x4 = { {9{1'b0}}, omag4 };
-  wire [OutputWidth-1:0] oval4 = n9_neg4_q ? (27'd0 - omag_x4) : omag_x4;
+  wire [OutputWidth-1:0] oval4 = n5_neg4_q ? (27'd0 - omag_x4) : omag_x4;
   // Divider 5, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp5 = { 1'b0, n9_nq5_q } + 19'd1;
+  wire [QuotientBits:0] qp5 = { 1'b0, n5_nq5_q } + 19'd1;
   wire [QuotientBits-1:0] omag5 = qp5[QuotientBits:1];
   wire unused_qp5 = &{1'b0, qp5[0]};
   wire [OutputWidth-1:0] omag_x5 = { {9{1'b0}}, omag5 };
-  wire [OutputWidth-1:0] oval5 = n9_neg5_q ? (27'd0 - omag_x5) : omag_x5;
+  wire [OutputWidth-1:0] oval5 = n5_neg5_q ? (27'd0 - omag_x5) : omag_x5;
   // Divider 6, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp6 = { 1'b0, n9_nq6_q } + 19'd1;
+  wire [QuotientBits:0] qp6 = { 1'b0, n5_nq6_q } + 19'd1;
   wire [QuotientBits-1:0] omag6 = qp6[QuotientBits:1];
   wire unused_qp6 = &{1'b0, qp6[0]};
   wire [OutputWidth-1:0] omag_x6 = { {9{1'b0}}, omag6 };
-  wire [OutputWidth-1:0] oval6 = n9_neg6_q ? (27'd0 - omag_x6) : omag_x6;
+  wire [OutputWidth-1:0] oval6 = n5_neg6_q ? (27'd0 - omag_x6) : omag_x6;
   // Divider 7, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp7 = { 1'b0, n9_nq7_q } + 19'd1;
+  wire [QuotientBits:0] qp7 = { 1'b0, n5_nq7_q } + 19'd1;
   wire [QuotientBits-1:0] omag7 = qp7[QuotientBits:1];
   wire unused_qp7 = &{1'b0, qp7[0]};
   wire [OutputWidth-1:0] omag_x7 = { {9{1'b0}}, omag7 };
-  wire [OutputWidth-1:0] oval7 = n9_neg7_q ? (27'd0 - omag_x7) : omag_x7;
+  wire [OutputWidth-1:0] oval7 = n5_neg7_q ? (27'd0 - omag_x7) : omag_x7;
   reg [OutputWidth-1:0] res0_q;
   reg [OutputWidth-1:0] res1_q;
   reg [OutputWidth-1:0] res2_q;
@@ -8329,14 +8155,6 @@ module a3_fast_online (
       n4_last_q <= 1'b0;
       n5_valid_q <= 1'b0;
       n5_last_q <= 1'b0;
-      n6_valid_q <= 1'b0;
-      n6_last_q <= 1'b0;
-      n7_valid_q <= 1'b0;
-      n7_last_q <= 1'b0;
-      n8_valid_q <= 1'b0;
-      n8_last_q <= 1'b0;
-      n9_valid_q <= 1'b0;
-      n9_last_q <= 1'b0;
       push_q <= 1'b0;
       sq_wr_q <= 1'b0;
       sq_rd_q <= 1'b0;
@@ -8421,15 +8239,7 @@ module a3_fast_online (
       n4_last_q <= n3_last_q;
       n5_valid_q <= n4_valid_q;
       n5_last_q <= n4_last_q;
-      n6_valid_q <= n5_valid_q;
-      n6_last_q <= n5_last_q;
-      n7_valid_q <= n6_valid_q;
-      n7_last_q <= n6_last_q;
-      n8_valid_q <= n7_valid_q;
-      n8_last_q <= n7_last_q;
-      n9_valid_q <= n8_valid_q;
-      n9_last_q <= n8_last_q;
-      push_q <= n9_valid_q & n9_last_q;
+      push_q <= n5_valid_q & n5_last_q;
       if (row_last_q) begin
         sq_wr_q <= !sq_wr_q;
       end
@@ -11531,6 +11341,7 @@ module a3_fast_online (
       dr55_q <= dr63_q;
     end
     n0_den_q <= den;
+    n0_den3_q <= { 2'b00, den } + { 1'b0, den, 1'b0 };
     n0_neg0_q <= dr0_q[AccWidth-1];
     n0_r0_q <= num0[34:18];
     n0_nq0_q <= num0[QuotientBits-1:0];
@@ -11556,14 +11367,14 @@ module a3_fast_online (
     n0_r7_q <= num7[34:18];
     n0_nq7_q <= num7[QuotientBits-1:0];
     n1_den_q <= n0_den_q;
+    n1_den3_q <= n0_den3_q;
     n2_den_q <= n1_den_q;
+    n2_den3_q <= n1_den3_q;
     n3_den_q <= n2_den_q;
+    n3_den3_q <= n2_den3_q;
     n4_den_q <= n3_den_q;
+    n4_den3_q <= n3_den3_q;
     n5_den_q <= n4_den_q;
-    n6_den_q <= n5_den_q;
-    n7_den_q <= n6_den_q;
-    n8_den_q <= n7_den_q;
-    n9_den_q <= n8_den_q;
     n1_neg0_q <= n0_neg0_q;
     n1_r0_q <= nr0_1;
     n1_nq0_q <= nq0_1;
@@ -11577,20 +11388,8 @@ module a3_fast_online (
     n4_r0_q <= nr0_7;
     n4_nq0_q <= nq0_7;
     n5_neg0_q <= n4_neg0_q;
-    n5_r0_q <= nr0_9;
-    n5_nq0_q <= nq0_9;
-    n6_neg0_q <= n5_neg0_q;
-    n6_r0_q <= nr0_11;
-    n6_nq0_q <= nq0_11;
-    n7_neg0_q <= n6_neg0_q;
-    n7_r0_q <= nr0_13;
-    n7_nq0_q <= nq0_13;
-    n8_neg0_q <= n7_neg0_q;
-    n8_r0_q <= nr0_15;
-    n8_nq0_q <= nq0_15;
-    n9_neg0_q <= n8_neg0_q;
-    n9_r0_q <= nr0_17;
-    n9_nq0_q <= nq0_17;
+    n5_r0_q <= nr0_8;
+    n5_nq0_q <= nq0_8;
     n1_neg1_q <= n0_neg1_q;
     n1_r1_q <= nr1_1;
     n1_nq1_q <= nq1_1;
@@ -11604,20 +11403,8 @@ module a3_fast_online (
     n4_r1_q <= nr1_7;
     n4_nq1_q <= nq1_7;
     n5_neg1_q <= n4_neg1_q;
-    n5_r1_q <= nr1_9;
-    n5_nq1_q <= nq1_9;
-    n6_neg1_q <= n5_neg1_q;
-    n6_r1_q <= nr1_11;
-    n6_nq1_q <= nq1_11;
-    n7_neg1_q <= n6_neg1_q;
-    n7_r1_q <= nr1_13;
-    n7_nq1_q <= nq1_13;
-    n8_neg1_q <= n7_neg1_q;
-    n8_r1_q <= nr1_15;
-    n8_nq1_q <= nq1_15;
-    n9_neg1_q <= n8_neg1_q;
-    n9_r1_q <= nr1_17;
-    n9_nq1_q <= nq1_17;
+    n5_r1_q <= nr1_8;
+    n5_nq1_q <= nq1_8;
     n1_neg2_q <= n0_neg2_q;
     n1_r2_q <= nr2_1;
     n1_nq2_q <= nq2_1;
@@ -11631,20 +11418,8 @@ module a3_fast_online (
     n4_r2_q <= nr2_7;
     n4_nq2_q <= nq2_7;
     n5_neg2_q <= n4_neg2_q;
-    n5_r2_q <= nr2_9;
-    n5_nq2_q <= nq2_9;
-    n6_neg2_q <= n5_neg2_q;
-    n6_r2_q <= nr2_11;
-    n6_nq2_q <= nq2_11;
-    n7_neg2_q <= n6_neg2_q;
-    n7_r2_q <= nr2_13;
-    n7_nq2_q <= nq2_13;
-    n8_neg2_q <= n7_neg2_q;
-    n8_r2_q <= nr2_15;
-    n8_nq2_q <= nq2_15;
-    n9_neg2_q <= n8_neg2_q;
-    n9_r2_q <= nr2_17;
-    n9_nq2_q <= nq2_17;
+    n5_r2_q <= nr2_8;
+    n5_nq2_q <= nq2_8;
     n1_neg3_q <= n0_neg3_q;
     n1_r3_q <= nr3_1;
     n1_nq3_q <= nq3_1;
@@ -11658,20 +11433,8 @@ module a3_fast_online (
     n4_r3_q <= nr3_7;
     n4_nq3_q <= nq3_7;
     n5_neg3_q <= n4_neg3_q;
-    n5_r3_q <= nr3_9;
-    n5_nq3_q <= nq3_9;
-    n6_neg3_q <= n5_neg3_q;
-    n6_r3_q <= nr3_11;
-    n6_nq3_q <= nq3_11;
-    n7_neg3_q <= n6_neg3_q;
-    n7_r3_q <= nr3_13;
-    n7_nq3_q <= nq3_13;
-    n8_neg3_q <= n7_neg3_q;
-    n8_r3_q <= nr3_15;
-    n8_nq3_q <= nq3_15;
-    n9_neg3_q <= n8_neg3_q;
-    n9_r3_q <= nr3_17;
-    n9_nq3_q <= nq3_17;
+    n5_r3_q <= nr3_8;
+    n5_nq3_q <= nq3_8;
     n1_neg4_q <= n0_neg4_q;
     n1_r4_q <= nr4_1;
     n1_nq4_q <= nq4_1;
@@ -11685,20 +11448,8 @@ module a3_fast_online (
     n4_r4_q <= nr4_7;
     n4_nq4_q <= nq4_7;
     n5_neg4_q <= n4_neg4_q;
-    n5_r4_q <= nr4_9;
-    n5_nq4_q <= nq4_9;
-    n6_neg4_q <= n5_neg4_q;
-    n6_r4_q <= nr4_11;
-    n6_nq4_q <= nq4_11;
-    n7_neg4_q <= n6_neg4_q;
-    n7_r4_q <= nr4_13;
-    n7_nq4_q <= nq4_13;
-    n8_neg4_q <= n7_neg4_q;
-    n8_r4_q <= nr4_15;
-    n8_nq4_q <= nq4_15;
-    n9_neg4_q <= n8_neg4_q;
-    n9_r4_q <= nr4_17;
-    n9_nq4_q <= nq4_17;
+    n5_r4_q <= nr4_8;
+    n5_nq4_q <= nq4_8;
     n1_neg5_q <= n0_neg5_q;
     n1_r5_q <= nr5_1;
     n1_nq5_q <= nq5_1;
@@ -11712,20 +11463,8 @@ module a3_fast_online (
     n4_r5_q <= nr5_7;
     n4_nq5_q <= nq5_7;
     n5_neg5_q <= n4_neg5_q;
-    n5_r5_q <= nr5_9;
-    n5_nq5_q <= nq5_9;
-    n6_neg5_q <= n5_neg5_q;
-    n6_r5_q <= nr5_11;
-    n6_nq5_q <= nq5_11;
-    n7_neg5_q <= n6_neg5_q;
-    n7_r5_q <= nr5_13;
-    n7_nq5_q <= nq5_13;
-    n8_neg5_q <= n7_neg5_q;
-    n8_r5_q <= nr5_15;
-    n8_nq5_q <= nq5_15;
-    n9_neg5_q <= n8_neg5_q;
-    n9_r5_q <= nr5_17;
-    n9_nq5_q <= nq5_17;
+    n5_r5_q <= nr5_8;
+    n5_nq5_q <= nq5_8;
     n1_neg6_q <= n0_neg6_q;
     n1_r6_q <= nr6_1;
     n1_nq6_q <= nq6_1;
@@ -11739,20 +11478,8 @@ module a3_fast_online (
     n4_r6_q <= nr6_7;
     n4_nq6_q <= nq6_7;
     n5_neg6_q <= n4_neg6_q;
-    n5_r6_q <= nr6_9;
-    n5_nq6_q <= nq6_9;
-    n6_neg6_q <= n5_neg6_q;
-    n6_r6_q <= nr6_11;
-    n6_nq6_q <= nq6_11;
-    n7_neg6_q <= n6_neg6_q;
-    n7_r6_q <= nr6_13;
-    n7_nq6_q <= nq6_13;
-    n8_neg6_q <= n7_neg6_q;
-    n8_r6_q <= nr6_15;
-    n8_nq6_q <= nq6_15;
-    n9_neg6_q <= n8_neg6_q;
-    n9_r6_q <= nr6_17;
-    n9_nq6_q <= nq6_17;
+    n5_r6_q <= nr6_8;
+    n5_nq6_q <= nq6_8;
     n1_neg7_q <= n0_neg7_q;
     n1_r7_q <= nr7_1;
     n1_nq7_q <= nq7_1;
@@ -11766,21 +11493,9 @@ module a3_fast_online (
     n4_r7_q <= nr7_7;
     n4_nq7_q <= nq7_7;
     n5_neg7_q <= n4_neg7_q;
-    n5_r7_q <= nr7_9;
-    n5_nq7_q <= nq7_9;
-    n6_neg7_q <= n5_neg7_q;
-    n6_r7_q <= nr7_11;
-    n6_nq7_q <= nq7_11;
-    n7_neg7_q <= n6_neg7_q;
-    n7_r7_q <= nr7_13;
-    n7_nq7_q <= nq7_13;
-    n8_neg7_q <= n7_neg7_q;
-    n8_r7_q <= nr7_15;
-    n8_nq7_q <= nq7_15;
-    n9_neg7_q <= n8_neg7_q;
-    n9_r7_q <= nr7_17;
-    n9_nq7_q <= nq7_17;
-    if (n9_valid_q) begin
+    n5_r7_q <= nr7_8;
+    n5_nq7_q <= nq7_8;
+    if (n5_valid_q) begin
       res0_q <= res8_q;
       res1_q <= res9_q;
       res2_q <= res10_q;
@@ -11849,7 +11564,7 @@ module a3_fast_online (
   end
 
   // The last division stage's remainders and divisor are not needed.
-  wire unused_norm = &{1'b0, n9_den_q, n9_r0_q, n9_r1_q, n9_r2_q, n9_r3_q, n9_r4_q, n9_r5_q, n9_r6_q, n9_r7_q};
+  wire unused_norm = &{1'b0, n5_den_q, n5_r0_q, n5_r1_q, n5_r2_q, n5_r3_q, n5_r4_q, n5_r5_q, n5_r6_q, n5_r7_q};
 
   assign in_free_o = !rp_busy_q & ((pending_q == 2'd0) ? res_space_i : ((pending_q == 2'd1) & res_spare_i));
   assign sm_we_o = in_we_i & in_post_i;

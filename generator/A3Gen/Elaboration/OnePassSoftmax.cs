@@ -21,8 +21,11 @@ public sealed class OnePassSoftmax
     /// <summary>Interleaved sets of the online loop: the loop's multiply and add take one cycle each.</summary>
     public const int Sets = 2;
 
-    /// <summary>Division steps (quotient bits) per normalizer stage.</summary>
-    public const int StepsPerStage = 2;
+    /// <summary>
+    /// Quotient bits per normalizer stage: two radix-4 steps (each one subtraction deep: x - den, x - 2 den and
+    /// x - 3 den side by side), so a stage is two subtractions deep, as two restoring steps would be.
+    /// </summary>
+    public const int StepsPerStage = 4;
 
     /// <summary>An accumulator A_s (and the added sum of the two sets).</summary>
     public FixedFormat Accumulator { get; }
@@ -104,8 +107,8 @@ public sealed class OnePassSoftmax
     /// <summary>Cycles from the merge to the first element's issue into the normalizer (the drain registers).</summary>
     public int IssueDelay => 1;
 
-    /// <summary>Cycles from an element's issue to its result register (and, for the last element, to the push): input register, division stages, rounding and sign.</summary>
-    public int NormalizerDepth => 1 + DividerStages + 1;
+    /// <summary>Cycles from an element's issue to its result register (and, for the last element, to the push): input register, division stages (the last one with the rounding and sign).</summary>
+    public int NormalizerDepth => 1 + DividerStages;
 
     /// <summary>Dividers of the normalizer (configuration normalizerDividers, default ceil(d / 8)).</summary>
     public int Dividers { get; }
@@ -175,10 +178,15 @@ public sealed class OnePassSoftmax
         {
             throw new InvalidOperationException($"internal: the one-pass numerator's {NumeratorWidth} bits leave {NumeratorWidth - QuotientBits} above the quotient's {QuotientBits}, not 1..{DenominatorWidth}");
         }
-        DividerStages = (QuotientBits + StepsPerStage - 1) / StepsPerStage;
-        DividerStageSteps = Enumerable.Range(0, DividerStages)
-            .Select(s => Math.Min(StepsPerStage, QuotientBits - (s * StepsPerStage)))
+        // The last stage takes at most two quotient bits (one radix-4 step, one subtraction deep) and the rounding,
+        // into the result registers; the stages before it StepsPerStage bits each.
+        int lastBits = Math.Min(2, QuotientBits);
+        int front = QuotientBits - lastBits;
+        DividerStageSteps = Enumerable.Range(0, (front + StepsPerStage - 1) / StepsPerStage)
+            .Select(s => Math.Min(StepsPerStage, front - (s * StepsPerStage)))
+            .Append(lastBits)
             .ToArray();
+        DividerStages = DividerStageSteps.Count;
         long maxOut = ((long)design.MaxRows << (i + fo)) + 1;
         if (maxOut > design.Output.MaxRaw)
         {

@@ -8,14 +8,19 @@ public sealed record OnlineTagView(int Index, bool HasRow, bool HasFlush);
 /// <summary>One value element of the online stage: its e V sum and its loop's sum.</summary>
 public sealed record OnlineElementView(int Index, string WeightedSum, string LoopSum);
 
-/// <summary>One register stage of the normalizer: n0 the input, then the division stages.</summary>
-public sealed record NormStageView(int Index);
+/// <summary>One register stage of the normalizer: n0 the input, then the division stages. Den3: the stage's registers carry 3 den (a later stage has a radix-4 step).</summary>
+public sealed record NormStageView(int Index, bool Den3);
 
 /// <summary>One division stage of one divider: the remainder and quotient its registers take.</summary>
 public sealed record NormDividerStageView(int Stage, int Divider, string Remainder, string Quotient);
 
-/// <summary>One division step of one divider: the remainder, quotient and divisor it takes.</summary>
-public sealed record NormStepView(int Divider, int Step, string RemainderIn, string QuotientIn, string DenIn)
+/// <summary>
+/// One division step of one divider: the remainder, quotient and divisor it takes. A pair (radix 4) retires two
+/// quotient bits with one subtraction's depth: x - den, x - 2 den and x - 3 den side by side (Den3In: 3 den, from a
+/// register); a single step one bit. QuotientNext: the quotient register shifted by the step's bits (the
+/// numerator's next bits leave at the top), without the new digit.
+/// </summary>
+public sealed record NormStepView(int Divider, int Step, string RemainderIn, string QuotientIn, string DenIn, bool Pair, string Den3In, string QuotientNext)
 {
     public string Name => $"{Divider}_{Step}";
 }
@@ -56,8 +61,6 @@ public sealed record OnlineView(
     string MagnitudePrefix,
     string MagnitudeSuffix,
     string MagnitudeUnusedRange,
-    string QuotientOne,
-    string OutputZero,
     string AccZero,
     string AccZeroUnsigned,
     string SumZero,
@@ -109,6 +112,12 @@ public sealed record OnlineView(
 
     /// <summary>The tag field that says a set is written: valid_q, or a lane's lv_q bit.</summary>
     public required string ValidName { get; init; }
+
+    /// <summary>Per divider, its last step's quotient (the rounding's input, a wire of the last stage).</summary>
+    public required IReadOnlyList<string> FinalQuotients { get; init; }
+
+    /// <summary>Per divider, its last step's remainder (not needed).</summary>
+    public required IReadOnlyList<string> FinalRemainders { get; init; }
 
     public required string SumMerge { get; init; }
 
@@ -182,6 +191,7 @@ public static class OnlineViewBuilder
             .Width("NumeratorWidth", nw, "2 |A|, shifted to the output's fraction bits")
             .Width("DenominatorWidth", dw, "S, shifted to the input's fraction bits")
             .Width("QuotientBits", qb, "quotient bits of the division: the output's magnitude and a rounding bit")
+            .Width("Den3Width", dw + 2, "3 S (shifted), for the radix-4 steps: below 4 S")
             .Width("OutputWidth", wOut, $"output element: {design.Output.Describe()}")
             .Bus(design.ScoreMeta)
             .Bus(design.ScoreEntry)
@@ -236,25 +246,42 @@ public static class OnlineViewBuilder
         }
 
         // The normalizer: n0 takes the drain's head group; stage k does its steps on stage k - 1's registers, per divider.
-        var stages = Enumerable.Range(0, op.DividerStages + 1).Select(k => new NormStageView(k)).ToList();
+        // Stage k (1..) takes its steps two quotient bits at a time (radix 4), an odd one alone; 3 den travels with
+        // a division through the registers of the stages before its last radix-4 step. The registers are n0 (the
+        // input) to n(S-1): the last stage's steps and the rounding go straight into the result registers.
+        var stageSteps = op.DividerStageSteps.Select(b => Enumerable.Repeat(true, b / 2).Concat(Enumerable.Repeat(false, b % 2)).ToList()).ToList();
+        int lastPairStage = stageSteps.FindLastIndex(st => st.Contains(true)) + 1;
+        var stages = Enumerable.Range(0, op.DividerStages).Select(k => new NormStageView(k, k < lastPairStage)).ToList();
         var dividerStages = new List<NormDividerStageView>();
         var steps = new List<NormStepView>();
+        var finalQuotients = new List<string>();
+        var finalRemainders = new List<string>();
         for (int v = 0; v < u; v++)
         {
             int step = 0;
+            string r = "", q = "";
             for (int k = 1; k <= op.DividerStages; k++)
             {
-                string r = $"n{k - 1}_r{v}_q", q = $"n{k - 1}_nq{v}_q", den = $"n{k - 1}_den_q";
-                for (int t = 0; t < op.DividerStageSteps[k - 1]; t++)
+                r = $"n{k - 1}_r{v}_q";
+                q = $"n{k - 1}_nq{v}_q";
+                string den = $"n{k - 1}_den_q";
+                foreach (bool pair in stageSteps[k - 1])
                 {
-                    var sv = new NormStepView(v, step, r, q, den);
+                    int bits = pair ? 2 : 1;
+                    string next = qb > bits ? $"{q}[QuotientBits-{bits + 1}:0], " : "";
+                    var sv = new NormStepView(v, step, r, q, den, pair, pair ? $"n{k - 1}_den3_q" : "", next);
                     steps.Add(sv);
                     r = $"nr{sv.Name}";
                     q = $"nq{sv.Name}";
                     step++;
                 }
-                dividerStages.Add(new NormDividerStageView(k, v, r, q));
+                if (k < op.DividerStages)
+                {
+                    dividerStages.Add(new NormDividerStageView(k, v, r, q));
+                }
             }
+            finalQuotients.Add(q);
+            finalRemainders.Add(r);
         }
         // The merge adds each element's two sets (with lanes, its 2P sets, in carry-save rows and one add: the sum of all
         // of a query's rows fits the accumulator, so the rows' wrap-around is harmless).
@@ -272,8 +299,10 @@ public static class OnlineViewBuilder
         string denominator = op.DenominatorShift > 0 ? $"{{ dr_sum_q, {Verilog.Unsigned(op.DenominatorShift, 0)} }}" : "dr_sum_q";
         int pad = dw - (nw - qb);
         string remPrefix = pad > 0 ? $"{{ {{{pad}{{1'b0}}}}, " : "", remSuffix = pad > 0 ? $"[{nw - 1}:{qb}] }}" : $"[{nw - 1}:{qb}]";
-        string magPrefix = qb < wOut ? $"{{ {{{wOut - qb}{{1'b0}}}}, " : "";
-        string magSuffix = qb < wOut ? " }" : qb > wOut ? $"[{wOut - 1}:0]" : "";
+        // The rounded magnitude (q + 1) >> 1 is q >> 1 (qb - 1 bits) plus q's low bit, added in the output's width.
+        int qh = qb - 1;
+        string magPrefix = qh < wOut ? $"{{ {{{wOut - qh}{{1'b0}}}}, " : "";
+        string magSuffix = qh < wOut ? " }" : qh > wOut ? $"[{wOut - 1}:0]" : "";
         var packing = Packing.Concatenation(design.ResultQueueEntry, new Dictionary<string, string>
         {
             ["Data"] = "{ " + string.Join(", ", Enumerable.Range(0, d).Reverse().Select(j => $"res{j}_q")) + " }",
@@ -282,13 +311,12 @@ public static class OnlineViewBuilder
             ["Fallback"] = "res_f",
         });
         return new OnlineView(lp.Build(), d, tags, $"x{TagCount}", $"x{ValueReadStage}", elements, stages, dividerStages, steps,
-            Enumerable.Range(0, u).ToList(), u, drain, $"n{op.DividerStages}",
+            Enumerable.Range(0, u).ToList(), u, drain, $"n{op.DividerStages - 1}",
             clamp, Verilog.Unsigned(wScore, exp.ClampRaw), Verilog.Unsigned(wExpIn, exp.ClampRaw),
             clamp ? "" : Verilog.ZeroExtend("ua_q", wScore, wExpIn), clamp ? "" : Verilog.ZeroExtend("ub_q", wScore, wExpIn),
             TableSum("athi_q", "atlo_q", design), TableSum("bthi_q", "btlo_q", design), exp.ProductShift - 1 > 0,
-            sumLoop, numPrefix, numSuffix, denominator, remPrefix, remSuffix, magPrefix, magSuffix, qb > wOut ? $"[{qb - 1}:{wOut}]" : "",
-            Verilog.Unsigned(qb + 1, 1),
-            Verilog.Unsigned(wOut, 0), $"{wAcc}'sd0", Verilog.Unsigned(wAcc, 0), Verilog.Unsigned(wSum, 0), Verilog.Unsigned(design.ExpValue.Width, 0),
+            sumLoop, numPrefix, numSuffix, denominator, remPrefix, remSuffix, magPrefix, magSuffix, qh > wOut ? $"[{qh - 1}:{wOut}]" : "",
+            $"{wAcc}'sd0", Verilog.Unsigned(wAcc, 0), Verilog.Unsigned(wSum, 0), Verilog.Unsigned(design.ExpValue.Width, 0),
             $"{wY}'sd0", Verilog.Unsigned(wScore, 0), Verilog.Unsigned(wN, 0), Verilog.Unsigned(wN, 1), Verilog.Unsigned(wId, 0), Verilog.Unsigned(wId, 1),
             Verilog.Unsigned(wDim, 0), Verilog.Unsigned(wDim, 1), Verilog.Unsigned(wDim, op.Groups),
             wDim == 1 ? "1'b1" : $"(dr_left_q[{wDim - 1}:1] == {Verilog.Unsigned(wDim - 1, 0)})", packing)
@@ -307,6 +335,8 @@ public static class OnlineViewBuilder
             X1Fresh = lanes ? "{ " + string.Join(", ", Enumerable.Range(0, p).Reverse().Select(l => $"fresh_l{l}")) + " }" : "fresh",
             LaneRange = lanes ? "[Lanes-1:0] " : "",
             ValidName = lanes ? "lv_q" : "valid_q",
+            FinalQuotients = finalQuotients,
+            FinalRemainders = finalRemainders,
             SumMerge = sumMerge.Sum,
             SumMergeTerms = sumMerge.Terms,
             LaneList = laneList,
