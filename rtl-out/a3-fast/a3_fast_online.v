@@ -9,8 +9,8 @@
 // product's (rowId, score) stream row by row. Row k of a query goes to set k mod 2: a shared running max m,
 // and per set its max at its last row, a sum and 64 accumulators, rescaled by a = exp(-(m' - m_set))
 // when the max has grown (a = 1.0 otherwise) before e = exp(-(m' - s)) and e V are added; the two sets
-// alternate so that each set's multiply-and-add loop has two cycles. After the last row two flush beats
-// rescale each set to the final max; the sets are added (the merge) into the drain registers, whose d
+// alternate so that each set's multiply-and-add loop has two cycles. After the last row the flush beats
+// rescale the sets to the final max (both of each lane's sets); the sets are added (the merge) into the drain registers, whose d
 // elements go 8 a cycle through pipelined dividers, A / S rounded half away from zero, into the result.
 // An approximate query's candidates (post-scoring on) are first written to the score memory; once the dot
 // product has their max, they are read back, filtered (keep iff max - s <= t) and fed to the same datapath
@@ -281,14 +281,12 @@ module a3_fast_online (
   reg [Lanes-1:0] x3_lv_q;
   reg x3_flush_q;
   reg [Lanes-1:0] x3_fresh_q;
-  reg [GroupIdWidth-1:0] x3_row_q;
   reg x4_valid_q;
   reg x4_end_q;
   reg [Lanes-1:0] x4_set_q;
   reg [Lanes-1:0] x4_lv_q;
   reg x4_flush_q;
   reg [Lanes-1:0] x4_fresh_q;
-  reg [GroupIdWidth-1:0] x4_row_q;
   reg x5_valid_q;
   reg x5_end_q;
   reg [Lanes-1:0] x5_set_q;
@@ -299,29 +297,15 @@ module a3_fast_online (
   reg x6_end_q;
   reg [Lanes-1:0] x6_set_q;
   reg [Lanes-1:0] x6_lv_q;
-  reg x6_flush_q;
-  reg [Lanes-1:0] x6_fresh_q;
-  reg x7_valid_q;
-  reg x7_end_q;
-  reg [Lanes-1:0] x7_set_q;
-  reg [Lanes-1:0] x7_lv_q;
-  reg x7_flush_q;
-  reg [Lanes-1:0] x7_fresh_q;
-  reg x8_valid_q;
-  reg x8_end_q;
-  reg [Lanes-1:0] x8_set_q;
-  reg [Lanes-1:0] x8_lv_q;
 
   reg [GroupRowWidth-1:0] v_q;
-  // x1: differences; x2: clamped
+  // x1: differences; clamped on the way into the tables
   reg [ScoreWidth-1:0] ua_l0_q;
   reg [ScoreWidth-1:0] ub_l0_q;
   wire [ExpInputWidth-1:0] ua_l0_c = (ua_l0_q > 24'd2047) ? 11'd2047 : ua_l0_q[ExpInputWidth-1:0];
   wire [ExpInputWidth-1:0] ub_l0_c = (ub_l0_q > 24'd2047) ? 11'd2047 : ub_l0_q[ExpInputWidth-1:0];
-  reg [ExpInputWidth-1:0] uac_l0_q;
-  reg [ExpInputWidth-1:0] ubc_l0_q;
 
-  // x3: the tables (registered reads), for a and for e
+  // x2: the tables (registered reads), for a and for e
   wire [TableWidth-1:0] ahi_l0_val;
   wire [TableWidth-1:0] alo_l0_val;
   wire [TableWidth-1:0] bhi_l0_val;
@@ -329,29 +313,30 @@ module a3_fast_online (
 
   a3_fast_exp_hi_rom u_a_hi_rom_l0 (
     .clk_i  (clk_i),
-    .addr_i (uac_l0_q[ExpInputWidth-1:ExpLoBits]),
+    .addr_i (ua_l0_c[ExpInputWidth-1:ExpLoBits]),
     .data_o (ahi_l0_val)
   );
 
   a3_fast_exp_lo_rom u_a_lo_rom_l0 (
     .clk_i  (clk_i),
-    .addr_i (uac_l0_q[ExpLoBits-1:0]),
+    .addr_i (ua_l0_c[ExpLoBits-1:0]),
     .data_o (alo_l0_val)
   );
 
   a3_fast_exp_hi_rom u_b_hi_rom_l0 (
     .clk_i  (clk_i),
-    .addr_i (ubc_l0_q[ExpInputWidth-1:ExpLoBits]),
+    .addr_i (ub_l0_c[ExpInputWidth-1:ExpLoBits]),
     .data_o (bhi_l0_val)
   );
 
   a3_fast_exp_lo_rom u_b_lo_rom_l0 (
     .clk_i  (clk_i),
-    .addr_i (ubc_l0_q[ExpLoBits-1:0]),
+    .addr_i (ub_l0_c[ExpLoBits-1:0]),
     .data_o (blo_l0_val)
   );
 
-  // x4: the table products in two registered halves; x5: their sums; then rounded to the exp format
+  // x3: the table products in two registered halves; x4: their sums rounded to the exp format (half up: the
+  // half is a third operand of the sum)
   wire [TableLowProductWidth-1:0] atlo_l0_d = ahi_l0_val * alo_l0_val[TableLowBits-1:0];
   wire [TableHighProductWidth-1:0] athi_l0_d = ahi_l0_val * alo_l0_val[TableWidth-1:TableLowBits];
   wire [TableLowProductWidth-1:0] btlo_l0_d = bhi_l0_val * blo_l0_val[TableLowBits-1:0];
@@ -360,22 +345,20 @@ module a3_fast_online (
   reg [TableHighProductWidth-1:0] athi_l0_q;
   reg [TableLowProductWidth-1:0] btlo_l0_q;
   reg [TableHighProductWidth-1:0] bthi_l0_q;
-  wire [TableProductWidth-1:0] atprod_l0_d = { athi_l0_q, 6'd0 } + {{5{1'b0}}, atlo_l0_q};
-  wire [TableProductWidth-1:0] btprod_l0_d = { bthi_l0_q, 6'd0 } + {{5{1'b0}}, btlo_l0_q};
-  reg [TableProductWidth-1:0] atprod_l0_q;
-  reg [TableProductWidth-1:0] btprod_l0_q;
-  wire [ExpWidth-1:0] a_l0_val = atprod_l0_q[ExpShift +: ExpWidth] + { {ExpWidth-1{1'b0}}, atprod_l0_q[ExpShift-1] };
-  wire [ExpWidth-1:0] e_l0_val = btprod_l0_q[ExpShift +: ExpWidth] + { {ExpWidth-1{1'b0}}, btprod_l0_q[ExpShift-1] };
+  wire [TableProductWidth-1:0] atprod_l0_d = { athi_l0_q, 6'd0 } + {{5{1'b0}}, atlo_l0_q} + 22'd2048;
+  wire [TableProductWidth-1:0] btprod_l0_d = { bthi_l0_q, 6'd0 } + {{5{1'b0}}, btlo_l0_q} + 22'd2048;
+  wire [ExpWidth-1:0] a_l0_val = atprod_l0_d[ExpShift +: ExpWidth];
+  wire [ExpWidth-1:0] e_l0_val = btprod_l0_d[ExpShift +: ExpWidth];
   // Bits that the rounding drops; the top one is always zero since the values are at most 1.0.
-  wire unused_tprod_l0 = &{1'b0, atprod_l0_q[TableProductWidth-1], atprod_l0_q[ExpShift-2:0], btprod_l0_q[TableProductWidth-1], btprod_l0_q[ExpShift-2:0]};
+  wire unused_tprod_l0 = &{1'b0, atprod_l0_d[TableProductWidth-1], atprod_l0_d[ExpShift-1:0], btprod_l0_d[TableProductWidth-1], btprod_l0_d[ExpShift-1:0]};
 
-  // x6: a, e (0 for a flush) and the value row
+  // x4: a, e (0 for a flush) and the value row
   reg [ExpWidth-1:0] a_l0_q;
   reg [ExpWidth-1:0] e_l0_q;
 
-  // x7: e V in two registered halves per element (the value element's low bits unsigned, its high bits signed)
-  reg [ExpWidth-1:0] a7_l0_q;
-  reg [ExpWidth-1:0] e7_l0_q;
+  // x5: e V in two registered halves per element (the value element's low bits unsigned, its high bits signed)
+  reg [ExpWidth-1:0] am_l0_q;
+  reg [ExpWidth-1:0] em_l0_q;
   wire [ElementWidth-1:0] vl0_0 = v_q[0*ElementWidth +: ElementWidth];
   wire [WeightedLowWidth-1:0] ylol0_0_d = e_l0_q * vl0_0[ElementLowBits-1:0];
   wire signed [WeightedHighWidth-1:0] yhil0_0_d = $signed({ 1'b0, e_l0_q }) * $signed(vl0_0[ElementWidth-1:ElementLowBits]);
@@ -697,594 +680,594 @@ module a3_fast_online (
   reg [WeightedLowWidth-1:0] ylol0_63_q;
   reg signed [WeightedHighWidth-1:0] yhil0_63_q;
 
-  // x8: e V, and the sets' rescale products in two registered halves (a's low and high bits); a set's first
+  // x6: e V, and the sets' rescale products in two registered halves (a's low and high bits); a set's first
   // row starts from zero
-  reg [ExpWidth-1:0] e8_l0_q;
+  reg [ExpWidth-1:0] es_l0_q;
   reg signed [AccWidth-1:0] acc0_l0_0_q;
   reg signed [AccWidth-1:0] acc1_l0_0_q;
-  wire signed [AccWidth-1:0] accinl0_0 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_0_q : acc0_l0_0_q);
+  wire signed [AccWidth-1:0] accinl0_0 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_0_q : acc0_l0_0_q);
   wire signed [WeightedWidth-1:0] yl0_0_d = { yhil0_0_q, 5'd0 } + {{4{1'b0}}, ylol0_0_q};
   reg signed [WeightedWidth-1:0] yl0_0_q;
-  wire signed [AccLowProductWidth-1:0] plol0_0_d = accinl0_0 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_0_d = accinl0_0 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_0_d = accinl0_0 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_0_d = accinl0_0 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_0_q;
   reg signed [AccHighProductWidth-1:0] phil0_0_q;
   reg signed [AccWidth-1:0] acc0_l0_1_q;
   reg signed [AccWidth-1:0] acc1_l0_1_q;
-  wire signed [AccWidth-1:0] accinl0_1 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_1_q : acc0_l0_1_q);
+  wire signed [AccWidth-1:0] accinl0_1 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_1_q : acc0_l0_1_q);
   wire signed [WeightedWidth-1:0] yl0_1_d = { yhil0_1_q, 5'd0 } + {{4{1'b0}}, ylol0_1_q};
   reg signed [WeightedWidth-1:0] yl0_1_q;
-  wire signed [AccLowProductWidth-1:0] plol0_1_d = accinl0_1 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_1_d = accinl0_1 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_1_d = accinl0_1 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_1_d = accinl0_1 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_1_q;
   reg signed [AccHighProductWidth-1:0] phil0_1_q;
   reg signed [AccWidth-1:0] acc0_l0_2_q;
   reg signed [AccWidth-1:0] acc1_l0_2_q;
-  wire signed [AccWidth-1:0] accinl0_2 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_2_q : acc0_l0_2_q);
+  wire signed [AccWidth-1:0] accinl0_2 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_2_q : acc0_l0_2_q);
   wire signed [WeightedWidth-1:0] yl0_2_d = { yhil0_2_q, 5'd0 } + {{4{1'b0}}, ylol0_2_q};
   reg signed [WeightedWidth-1:0] yl0_2_q;
-  wire signed [AccLowProductWidth-1:0] plol0_2_d = accinl0_2 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_2_d = accinl0_2 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_2_d = accinl0_2 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_2_d = accinl0_2 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_2_q;
   reg signed [AccHighProductWidth-1:0] phil0_2_q;
   reg signed [AccWidth-1:0] acc0_l0_3_q;
   reg signed [AccWidth-1:0] acc1_l0_3_q;
-  wire signed [AccWidth-1:0] accinl0_3 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_3_q : acc0_l0_3_q);
+  wire signed [AccWidth-1:0] accinl0_3 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_3_q : acc0_l0_3_q);
   wire signed [WeightedWidth-1:0] yl0_3_d = { yhil0_3_q, 5'd0 } + {{4{1'b0}}, ylol0_3_q};
   reg signed [WeightedWidth-1:0] yl0_3_q;
-  wire signed [AccLowProductWidth-1:0] plol0_3_d = accinl0_3 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_3_d = accinl0_3 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_3_d = accinl0_3 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_3_d = accinl0_3 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_3_q;
   reg signed [AccHighProductWidth-1:0] phil0_3_q;
   reg signed [AccWidth-1:0] acc0_l0_4_q;
   reg signed [AccWidth-1:0] acc1_l0_4_q;
-  wire signed [AccWidth-1:0] accinl0_4 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_4_q : acc0_l0_4_q);
+  wire signed [AccWidth-1:0] accinl0_4 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_4_q : acc0_l0_4_q);
   wire signed [WeightedWidth-1:0] yl0_4_d = { yhil0_4_q, 5'd0 } + {{4{1'b0}}, ylol0_4_q};
   reg signed [WeightedWidth-1:0] yl0_4_q;
-  wire signed [AccLowProductWidth-1:0] plol0_4_d = accinl0_4 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_4_d = accinl0_4 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_4_d = accinl0_4 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_4_d = accinl0_4 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_4_q;
   reg signed [AccHighProductWidth-1:0] phil0_4_q;
   reg signed [AccWidth-1:0] acc0_l0_5_q;
   reg signed [AccWidth-1:0] acc1_l0_5_q;
-  wire signed [AccWidth-1:0] accinl0_5 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_5_q : acc0_l0_5_q);
+  wire signed [AccWidth-1:0] accinl0_5 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_5_q : acc0_l0_5_q);
   wire signed [WeightedWidth-1:0] yl0_5_d = { yhil0_5_q, 5'd0 } + {{4{1'b0}}, ylol0_5_q};
   reg signed [WeightedWidth-1:0] yl0_5_q;
-  wire signed [AccLowProductWidth-1:0] plol0_5_d = accinl0_5 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_5_d = accinl0_5 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_5_d = accinl0_5 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_5_d = accinl0_5 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_5_q;
   reg signed [AccHighProductWidth-1:0] phil0_5_q;
   reg signed [AccWidth-1:0] acc0_l0_6_q;
   reg signed [AccWidth-1:0] acc1_l0_6_q;
-  wire signed [AccWidth-1:0] accinl0_6 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_6_q : acc0_l0_6_q);
+  wire signed [AccWidth-1:0] accinl0_6 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_6_q : acc0_l0_6_q);
   wire signed [WeightedWidth-1:0] yl0_6_d = { yhil0_6_q, 5'd0 } + {{4{1'b0}}, ylol0_6_q};
   reg signed [WeightedWidth-1:0] yl0_6_q;
-  wire signed [AccLowProductWidth-1:0] plol0_6_d = accinl0_6 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_6_d = accinl0_6 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_6_d = accinl0_6 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_6_d = accinl0_6 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_6_q;
   reg signed [AccHighProductWidth-1:0] phil0_6_q;
   reg signed [AccWidth-1:0] acc0_l0_7_q;
   reg signed [AccWidth-1:0] acc1_l0_7_q;
-  wire signed [AccWidth-1:0] accinl0_7 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_7_q : acc0_l0_7_q);
+  wire signed [AccWidth-1:0] accinl0_7 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_7_q : acc0_l0_7_q);
   wire signed [WeightedWidth-1:0] yl0_7_d = { yhil0_7_q, 5'd0 } + {{4{1'b0}}, ylol0_7_q};
   reg signed [WeightedWidth-1:0] yl0_7_q;
-  wire signed [AccLowProductWidth-1:0] plol0_7_d = accinl0_7 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_7_d = accinl0_7 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_7_d = accinl0_7 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_7_d = accinl0_7 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_7_q;
   reg signed [AccHighProductWidth-1:0] phil0_7_q;
   reg signed [AccWidth-1:0] acc0_l0_8_q;
   reg signed [AccWidth-1:0] acc1_l0_8_q;
-  wire signed [AccWidth-1:0] accinl0_8 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_8_q : acc0_l0_8_q);
+  wire signed [AccWidth-1:0] accinl0_8 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_8_q : acc0_l0_8_q);
   wire signed [WeightedWidth-1:0] yl0_8_d = { yhil0_8_q, 5'd0 } + {{4{1'b0}}, ylol0_8_q};
   reg signed [WeightedWidth-1:0] yl0_8_q;
-  wire signed [AccLowProductWidth-1:0] plol0_8_d = accinl0_8 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_8_d = accinl0_8 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_8_d = accinl0_8 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_8_d = accinl0_8 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_8_q;
   reg signed [AccHighProductWidth-1:0] phil0_8_q;
   reg signed [AccWidth-1:0] acc0_l0_9_q;
   reg signed [AccWidth-1:0] acc1_l0_9_q;
-  wire signed [AccWidth-1:0] accinl0_9 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_9_q : acc0_l0_9_q);
+  wire signed [AccWidth-1:0] accinl0_9 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_9_q : acc0_l0_9_q);
   wire signed [WeightedWidth-1:0] yl0_9_d = { yhil0_9_q, 5'd0 } + {{4{1'b0}}, ylol0_9_q};
   reg signed [WeightedWidth-1:0] yl0_9_q;
-  wire signed [AccLowProductWidth-1:0] plol0_9_d = accinl0_9 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_9_d = accinl0_9 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_9_d = accinl0_9 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_9_d = accinl0_9 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_9_q;
   reg signed [AccHighProductWidth-1:0] phil0_9_q;
   reg signed [AccWidth-1:0] acc0_l0_10_q;
   reg signed [AccWidth-1:0] acc1_l0_10_q;
-  wire signed [AccWidth-1:0] accinl0_10 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_10_q : acc0_l0_10_q);
+  wire signed [AccWidth-1:0] accinl0_10 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_10_q : acc0_l0_10_q);
   wire signed [WeightedWidth-1:0] yl0_10_d = { yhil0_10_q, 5'd0 } + {{4{1'b0}}, ylol0_10_q};
   reg signed [WeightedWidth-1:0] yl0_10_q;
-  wire signed [AccLowProductWidth-1:0] plol0_10_d = accinl0_10 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_10_d = accinl0_10 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_10_d = accinl0_10 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_10_d = accinl0_10 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_10_q;
   reg signed [AccHighProductWidth-1:0] phil0_10_q;
   reg signed [AccWidth-1:0] acc0_l0_11_q;
   reg signed [AccWidth-1:0] acc1_l0_11_q;
-  wire signed [AccWidth-1:0] accinl0_11 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_11_q : acc0_l0_11_q);
+  wire signed [AccWidth-1:0] accinl0_11 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_11_q : acc0_l0_11_q);
   wire signed [WeightedWidth-1:0] yl0_11_d = { yhil0_11_q, 5'd0 } + {{4{1'b0}}, ylol0_11_q};
   reg signed [WeightedWidth-1:0] yl0_11_q;
-  wire signed [AccLowProductWidth-1:0] plol0_11_d = accinl0_11 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_11_d = accinl0_11 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_11_d = accinl0_11 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_11_d = accinl0_11 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_11_q;
   reg signed [AccHighProductWidth-1:0] phil0_11_q;
   reg signed [AccWidth-1:0] acc0_l0_12_q;
   reg signed [AccWidth-1:0] acc1_l0_12_q;
-  wire signed [AccWidth-1:0] accinl0_12 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_12_q : acc0_l0_12_q);
+  wire signed [AccWidth-1:0] accinl0_12 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_12_q : acc0_l0_12_q);
   wire signed [WeightedWidth-1:0] yl0_12_d = { yhil0_12_q, 5'd0 } + {{4{1'b0}}, ylol0_12_q};
   reg signed [WeightedWidth-1:0] yl0_12_q;
-  wire signed [AccLowProductWidth-1:0] plol0_12_d = accinl0_12 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_12_d = accinl0_12 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_12_d = accinl0_12 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_12_d = accinl0_12 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_12_q;
   reg signed [AccHighProductWidth-1:0] phil0_12_q;
   reg signed [AccWidth-1:0] acc0_l0_13_q;
   reg signed [AccWidth-1:0] acc1_l0_13_q;
-  wire signed [AccWidth-1:0] accinl0_13 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_13_q : acc0_l0_13_q);
+  wire signed [AccWidth-1:0] accinl0_13 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_13_q : acc0_l0_13_q);
   wire signed [WeightedWidth-1:0] yl0_13_d = { yhil0_13_q, 5'd0 } + {{4{1'b0}}, ylol0_13_q};
   reg signed [WeightedWidth-1:0] yl0_13_q;
-  wire signed [AccLowProductWidth-1:0] plol0_13_d = accinl0_13 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_13_d = accinl0_13 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_13_d = accinl0_13 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_13_d = accinl0_13 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_13_q;
   reg signed [AccHighProductWidth-1:0] phil0_13_q;
   reg signed [AccWidth-1:0] acc0_l0_14_q;
   reg signed [AccWidth-1:0] acc1_l0_14_q;
-  wire signed [AccWidth-1:0] accinl0_14 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_14_q : acc0_l0_14_q);
+  wire signed [AccWidth-1:0] accinl0_14 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_14_q : acc0_l0_14_q);
   wire signed [WeightedWidth-1:0] yl0_14_d = { yhil0_14_q, 5'd0 } + {{4{1'b0}}, ylol0_14_q};
   reg signed [WeightedWidth-1:0] yl0_14_q;
-  wire signed [AccLowProductWidth-1:0] plol0_14_d = accinl0_14 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_14_d = accinl0_14 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_14_d = accinl0_14 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_14_d = accinl0_14 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_14_q;
   reg signed [AccHighProductWidth-1:0] phil0_14_q;
   reg signed [AccWidth-1:0] acc0_l0_15_q;
   reg signed [AccWidth-1:0] acc1_l0_15_q;
-  wire signed [AccWidth-1:0] accinl0_15 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_15_q : acc0_l0_15_q);
+  wire signed [AccWidth-1:0] accinl0_15 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_15_q : acc0_l0_15_q);
   wire signed [WeightedWidth-1:0] yl0_15_d = { yhil0_15_q, 5'd0 } + {{4{1'b0}}, ylol0_15_q};
   reg signed [WeightedWidth-1:0] yl0_15_q;
-  wire signed [AccLowProductWidth-1:0] plol0_15_d = accinl0_15 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_15_d = accinl0_15 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_15_d = accinl0_15 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_15_d = accinl0_15 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_15_q;
   reg signed [AccHighProductWidth-1:0] phil0_15_q;
   reg signed [AccWidth-1:0] acc0_l0_16_q;
   reg signed [AccWidth-1:0] acc1_l0_16_q;
-  wire signed [AccWidth-1:0] accinl0_16 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_16_q : acc0_l0_16_q);
+  wire signed [AccWidth-1:0] accinl0_16 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_16_q : acc0_l0_16_q);
   wire signed [WeightedWidth-1:0] yl0_16_d = { yhil0_16_q, 5'd0 } + {{4{1'b0}}, ylol0_16_q};
   reg signed [WeightedWidth-1:0] yl0_16_q;
-  wire signed [AccLowProductWidth-1:0] plol0_16_d = accinl0_16 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_16_d = accinl0_16 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_16_d = accinl0_16 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_16_d = accinl0_16 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_16_q;
   reg signed [AccHighProductWidth-1:0] phil0_16_q;
   reg signed [AccWidth-1:0] acc0_l0_17_q;
   reg signed [AccWidth-1:0] acc1_l0_17_q;
-  wire signed [AccWidth-1:0] accinl0_17 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_17_q : acc0_l0_17_q);
+  wire signed [AccWidth-1:0] accinl0_17 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_17_q : acc0_l0_17_q);
   wire signed [WeightedWidth-1:0] yl0_17_d = { yhil0_17_q, 5'd0 } + {{4{1'b0}}, ylol0_17_q};
   reg signed [WeightedWidth-1:0] yl0_17_q;
-  wire signed [AccLowProductWidth-1:0] plol0_17_d = accinl0_17 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_17_d = accinl0_17 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_17_d = accinl0_17 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_17_d = accinl0_17 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_17_q;
   reg signed [AccHighProductWidth-1:0] phil0_17_q;
   reg signed [AccWidth-1:0] acc0_l0_18_q;
   reg signed [AccWidth-1:0] acc1_l0_18_q;
-  wire signed [AccWidth-1:0] accinl0_18 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_18_q : acc0_l0_18_q);
+  wire signed [AccWidth-1:0] accinl0_18 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_18_q : acc0_l0_18_q);
   wire signed [WeightedWidth-1:0] yl0_18_d = { yhil0_18_q, 5'd0 } + {{4{1'b0}}, ylol0_18_q};
   reg signed [WeightedWidth-1:0] yl0_18_q;
-  wire signed [AccLowProductWidth-1:0] plol0_18_d = accinl0_18 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_18_d = accinl0_18 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_18_d = accinl0_18 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_18_d = accinl0_18 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_18_q;
   reg signed [AccHighProductWidth-1:0] phil0_18_q;
   reg signed [AccWidth-1:0] acc0_l0_19_q;
   reg signed [AccWidth-1:0] acc1_l0_19_q;
-  wire signed [AccWidth-1:0] accinl0_19 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_19_q : acc0_l0_19_q);
+  wire signed [AccWidth-1:0] accinl0_19 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_19_q : acc0_l0_19_q);
   wire signed [WeightedWidth-1:0] yl0_19_d = { yhil0_19_q, 5'd0 } + {{4{1'b0}}, ylol0_19_q};
   reg signed [WeightedWidth-1:0] yl0_19_q;
-  wire signed [AccLowProductWidth-1:0] plol0_19_d = accinl0_19 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_19_d = accinl0_19 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_19_d = accinl0_19 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_19_d = accinl0_19 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_19_q;
   reg signed [AccHighProductWidth-1:0] phil0_19_q;
   reg signed [AccWidth-1:0] acc0_l0_20_q;
   reg signed [AccWidth-1:0] acc1_l0_20_q;
-  wire signed [AccWidth-1:0] accinl0_20 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_20_q : acc0_l0_20_q);
+  wire signed [AccWidth-1:0] accinl0_20 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_20_q : acc0_l0_20_q);
   wire signed [WeightedWidth-1:0] yl0_20_d = { yhil0_20_q, 5'd0 } + {{4{1'b0}}, ylol0_20_q};
   reg signed [WeightedWidth-1:0] yl0_20_q;
-  wire signed [AccLowProductWidth-1:0] plol0_20_d = accinl0_20 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_20_d = accinl0_20 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_20_d = accinl0_20 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_20_d = accinl0_20 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_20_q;
   reg signed [AccHighProductWidth-1:0] phil0_20_q;
   reg signed [AccWidth-1:0] acc0_l0_21_q;
   reg signed [AccWidth-1:0] acc1_l0_21_q;
-  wire signed [AccWidth-1:0] accinl0_21 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_21_q : acc0_l0_21_q);
+  wire signed [AccWidth-1:0] accinl0_21 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_21_q : acc0_l0_21_q);
   wire signed [WeightedWidth-1:0] yl0_21_d = { yhil0_21_q, 5'd0 } + {{4{1'b0}}, ylol0_21_q};
   reg signed [WeightedWidth-1:0] yl0_21_q;
-  wire signed [AccLowProductWidth-1:0] plol0_21_d = accinl0_21 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_21_d = accinl0_21 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_21_d = accinl0_21 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_21_d = accinl0_21 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_21_q;
   reg signed [AccHighProductWidth-1:0] phil0_21_q;
   reg signed [AccWidth-1:0] acc0_l0_22_q;
   reg signed [AccWidth-1:0] acc1_l0_22_q;
-  wire signed [AccWidth-1:0] accinl0_22 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_22_q : acc0_l0_22_q);
+  wire signed [AccWidth-1:0] accinl0_22 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_22_q : acc0_l0_22_q);
   wire signed [WeightedWidth-1:0] yl0_22_d = { yhil0_22_q, 5'd0 } + {{4{1'b0}}, ylol0_22_q};
   reg signed [WeightedWidth-1:0] yl0_22_q;
-  wire signed [AccLowProductWidth-1:0] plol0_22_d = accinl0_22 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_22_d = accinl0_22 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_22_d = accinl0_22 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_22_d = accinl0_22 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_22_q;
   reg signed [AccHighProductWidth-1:0] phil0_22_q;
   reg signed [AccWidth-1:0] acc0_l0_23_q;
   reg signed [AccWidth-1:0] acc1_l0_23_q;
-  wire signed [AccWidth-1:0] accinl0_23 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_23_q : acc0_l0_23_q);
+  wire signed [AccWidth-1:0] accinl0_23 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_23_q : acc0_l0_23_q);
   wire signed [WeightedWidth-1:0] yl0_23_d = { yhil0_23_q, 5'd0 } + {{4{1'b0}}, ylol0_23_q};
   reg signed [WeightedWidth-1:0] yl0_23_q;
-  wire signed [AccLowProductWidth-1:0] plol0_23_d = accinl0_23 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_23_d = accinl0_23 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_23_d = accinl0_23 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_23_d = accinl0_23 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_23_q;
   reg signed [AccHighProductWidth-1:0] phil0_23_q;
   reg signed [AccWidth-1:0] acc0_l0_24_q;
   reg signed [AccWidth-1:0] acc1_l0_24_q;
-  wire signed [AccWidth-1:0] accinl0_24 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_24_q : acc0_l0_24_q);
+  wire signed [AccWidth-1:0] accinl0_24 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_24_q : acc0_l0_24_q);
   wire signed [WeightedWidth-1:0] yl0_24_d = { yhil0_24_q, 5'd0 } + {{4{1'b0}}, ylol0_24_q};
   reg signed [WeightedWidth-1:0] yl0_24_q;
-  wire signed [AccLowProductWidth-1:0] plol0_24_d = accinl0_24 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_24_d = accinl0_24 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_24_d = accinl0_24 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_24_d = accinl0_24 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_24_q;
   reg signed [AccHighProductWidth-1:0] phil0_24_q;
   reg signed [AccWidth-1:0] acc0_l0_25_q;
   reg signed [AccWidth-1:0] acc1_l0_25_q;
-  wire signed [AccWidth-1:0] accinl0_25 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_25_q : acc0_l0_25_q);
+  wire signed [AccWidth-1:0] accinl0_25 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_25_q : acc0_l0_25_q);
   wire signed [WeightedWidth-1:0] yl0_25_d = { yhil0_25_q, 5'd0 } + {{4{1'b0}}, ylol0_25_q};
   reg signed [WeightedWidth-1:0] yl0_25_q;
-  wire signed [AccLowProductWidth-1:0] plol0_25_d = accinl0_25 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_25_d = accinl0_25 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_25_d = accinl0_25 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_25_d = accinl0_25 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_25_q;
   reg signed [AccHighProductWidth-1:0] phil0_25_q;
   reg signed [AccWidth-1:0] acc0_l0_26_q;
   reg signed [AccWidth-1:0] acc1_l0_26_q;
-  wire signed [AccWidth-1:0] accinl0_26 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_26_q : acc0_l0_26_q);
+  wire signed [AccWidth-1:0] accinl0_26 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_26_q : acc0_l0_26_q);
   wire signed [WeightedWidth-1:0] yl0_26_d = { yhil0_26_q, 5'd0 } + {{4{1'b0}}, ylol0_26_q};
   reg signed [WeightedWidth-1:0] yl0_26_q;
-  wire signed [AccLowProductWidth-1:0] plol0_26_d = accinl0_26 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_26_d = accinl0_26 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_26_d = accinl0_26 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_26_d = accinl0_26 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_26_q;
   reg signed [AccHighProductWidth-1:0] phil0_26_q;
   reg signed [AccWidth-1:0] acc0_l0_27_q;
   reg signed [AccWidth-1:0] acc1_l0_27_q;
-  wire signed [AccWidth-1:0] accinl0_27 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_27_q : acc0_l0_27_q);
+  wire signed [AccWidth-1:0] accinl0_27 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_27_q : acc0_l0_27_q);
   wire signed [WeightedWidth-1:0] yl0_27_d = { yhil0_27_q, 5'd0 } + {{4{1'b0}}, ylol0_27_q};
   reg signed [WeightedWidth-1:0] yl0_27_q;
-  wire signed [AccLowProductWidth-1:0] plol0_27_d = accinl0_27 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_27_d = accinl0_27 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_27_d = accinl0_27 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_27_d = accinl0_27 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_27_q;
   reg signed [AccHighProductWidth-1:0] phil0_27_q;
   reg signed [AccWidth-1:0] acc0_l0_28_q;
   reg signed [AccWidth-1:0] acc1_l0_28_q;
-  wire signed [AccWidth-1:0] accinl0_28 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_28_q : acc0_l0_28_q);
+  wire signed [AccWidth-1:0] accinl0_28 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_28_q : acc0_l0_28_q);
   wire signed [WeightedWidth-1:0] yl0_28_d = { yhil0_28_q, 5'd0 } + {{4{1'b0}}, ylol0_28_q};
   reg signed [WeightedWidth-1:0] yl0_28_q;
-  wire signed [AccLowProductWidth-1:0] plol0_28_d = accinl0_28 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_28_d = accinl0_28 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_28_d = accinl0_28 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_28_d = accinl0_28 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_28_q;
   reg signed [AccHighProductWidth-1:0] phil0_28_q;
   reg signed [AccWidth-1:0] acc0_l0_29_q;
   reg signed [AccWidth-1:0] acc1_l0_29_q;
-  wire signed [AccWidth-1:0] accinl0_29 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_29_q : acc0_l0_29_q);
+  wire signed [AccWidth-1:0] accinl0_29 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_29_q : acc0_l0_29_q);
   wire signed [WeightedWidth-1:0] yl0_29_d = { yhil0_29_q, 5'd0 } + {{4{1'b0}}, ylol0_29_q};
   reg signed [WeightedWidth-1:0] yl0_29_q;
-  wire signed [AccLowProductWidth-1:0] plol0_29_d = accinl0_29 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_29_d = accinl0_29 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_29_d = accinl0_29 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_29_d = accinl0_29 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_29_q;
   reg signed [AccHighProductWidth-1:0] phil0_29_q;
   reg signed [AccWidth-1:0] acc0_l0_30_q;
   reg signed [AccWidth-1:0] acc1_l0_30_q;
-  wire signed [AccWidth-1:0] accinl0_30 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_30_q : acc0_l0_30_q);
+  wire signed [AccWidth-1:0] accinl0_30 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_30_q : acc0_l0_30_q);
   wire signed [WeightedWidth-1:0] yl0_30_d = { yhil0_30_q, 5'd0 } + {{4{1'b0}}, ylol0_30_q};
   reg signed [WeightedWidth-1:0] yl0_30_q;
-  wire signed [AccLowProductWidth-1:0] plol0_30_d = accinl0_30 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_30_d = accinl0_30 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_30_d = accinl0_30 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_30_d = accinl0_30 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_30_q;
   reg signed [AccHighProductWidth-1:0] phil0_30_q;
   reg signed [AccWidth-1:0] acc0_l0_31_q;
   reg signed [AccWidth-1:0] acc1_l0_31_q;
-  wire signed [AccWidth-1:0] accinl0_31 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_31_q : acc0_l0_31_q);
+  wire signed [AccWidth-1:0] accinl0_31 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_31_q : acc0_l0_31_q);
   wire signed [WeightedWidth-1:0] yl0_31_d = { yhil0_31_q, 5'd0 } + {{4{1'b0}}, ylol0_31_q};
   reg signed [WeightedWidth-1:0] yl0_31_q;
-  wire signed [AccLowProductWidth-1:0] plol0_31_d = accinl0_31 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_31_d = accinl0_31 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_31_d = accinl0_31 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_31_d = accinl0_31 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_31_q;
   reg signed [AccHighProductWidth-1:0] phil0_31_q;
   reg signed [AccWidth-1:0] acc0_l0_32_q;
   reg signed [AccWidth-1:0] acc1_l0_32_q;
-  wire signed [AccWidth-1:0] accinl0_32 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_32_q : acc0_l0_32_q);
+  wire signed [AccWidth-1:0] accinl0_32 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_32_q : acc0_l0_32_q);
   wire signed [WeightedWidth-1:0] yl0_32_d = { yhil0_32_q, 5'd0 } + {{4{1'b0}}, ylol0_32_q};
   reg signed [WeightedWidth-1:0] yl0_32_q;
-  wire signed [AccLowProductWidth-1:0] plol0_32_d = accinl0_32 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_32_d = accinl0_32 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_32_d = accinl0_32 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_32_d = accinl0_32 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_32_q;
   reg signed [AccHighProductWidth-1:0] phil0_32_q;
   reg signed [AccWidth-1:0] acc0_l0_33_q;
   reg signed [AccWidth-1:0] acc1_l0_33_q;
-  wire signed [AccWidth-1:0] accinl0_33 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_33_q : acc0_l0_33_q);
+  wire signed [AccWidth-1:0] accinl0_33 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_33_q : acc0_l0_33_q);
   wire signed [WeightedWidth-1:0] yl0_33_d = { yhil0_33_q, 5'd0 } + {{4{1'b0}}, ylol0_33_q};
   reg signed [WeightedWidth-1:0] yl0_33_q;
-  wire signed [AccLowProductWidth-1:0] plol0_33_d = accinl0_33 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_33_d = accinl0_33 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_33_d = accinl0_33 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_33_d = accinl0_33 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_33_q;
   reg signed [AccHighProductWidth-1:0] phil0_33_q;
   reg signed [AccWidth-1:0] acc0_l0_34_q;
   reg signed [AccWidth-1:0] acc1_l0_34_q;
-  wire signed [AccWidth-1:0] accinl0_34 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_34_q : acc0_l0_34_q);
+  wire signed [AccWidth-1:0] accinl0_34 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_34_q : acc0_l0_34_q);
   wire signed [WeightedWidth-1:0] yl0_34_d = { yhil0_34_q, 5'd0 } + {{4{1'b0}}, ylol0_34_q};
   reg signed [WeightedWidth-1:0] yl0_34_q;
-  wire signed [AccLowProductWidth-1:0] plol0_34_d = accinl0_34 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_34_d = accinl0_34 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_34_d = accinl0_34 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_34_d = accinl0_34 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_34_q;
   reg signed [AccHighProductWidth-1:0] phil0_34_q;
   reg signed [AccWidth-1:0] acc0_l0_35_q;
   reg signed [AccWidth-1:0] acc1_l0_35_q;
-  wire signed [AccWidth-1:0] accinl0_35 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_35_q : acc0_l0_35_q);
+  wire signed [AccWidth-1:0] accinl0_35 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_35_q : acc0_l0_35_q);
   wire signed [WeightedWidth-1:0] yl0_35_d = { yhil0_35_q, 5'd0 } + {{4{1'b0}}, ylol0_35_q};
   reg signed [WeightedWidth-1:0] yl0_35_q;
-  wire signed [AccLowProductWidth-1:0] plol0_35_d = accinl0_35 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_35_d = accinl0_35 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_35_d = accinl0_35 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_35_d = accinl0_35 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_35_q;
   reg signed [AccHighProductWidth-1:0] phil0_35_q;
   reg signed [AccWidth-1:0] acc0_l0_36_q;
   reg signed [AccWidth-1:0] acc1_l0_36_q;
-  wire signed [AccWidth-1:0] accinl0_36 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_36_q : acc0_l0_36_q);
+  wire signed [AccWidth-1:0] accinl0_36 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_36_q : acc0_l0_36_q);
   wire signed [WeightedWidth-1:0] yl0_36_d = { yhil0_36_q, 5'd0 } + {{4{1'b0}}, ylol0_36_q};
   reg signed [WeightedWidth-1:0] yl0_36_q;
-  wire signed [AccLowProductWidth-1:0] plol0_36_d = accinl0_36 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_36_d = accinl0_36 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_36_d = accinl0_36 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_36_d = accinl0_36 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_36_q;
   reg signed [AccHighProductWidth-1:0] phil0_36_q;
   reg signed [AccWidth-1:0] acc0_l0_37_q;
   reg signed [AccWidth-1:0] acc1_l0_37_q;
-  wire signed [AccWidth-1:0] accinl0_37 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_37_q : acc0_l0_37_q);
+  wire signed [AccWidth-1:0] accinl0_37 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_37_q : acc0_l0_37_q);
   wire signed [WeightedWidth-1:0] yl0_37_d = { yhil0_37_q, 5'd0 } + {{4{1'b0}}, ylol0_37_q};
   reg signed [WeightedWidth-1:0] yl0_37_q;
-  wire signed [AccLowProductWidth-1:0] plol0_37_d = accinl0_37 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_37_d = accinl0_37 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_37_d = accinl0_37 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_37_d = accinl0_37 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_37_q;
   reg signed [AccHighProductWidth-1:0] phil0_37_q;
   reg signed [AccWidth-1:0] acc0_l0_38_q;
   reg signed [AccWidth-1:0] acc1_l0_38_q;
-  wire signed [AccWidth-1:0] accinl0_38 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_38_q : acc0_l0_38_q);
+  wire signed [AccWidth-1:0] accinl0_38 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_38_q : acc0_l0_38_q);
   wire signed [WeightedWidth-1:0] yl0_38_d = { yhil0_38_q, 5'd0 } + {{4{1'b0}}, ylol0_38_q};
   reg signed [WeightedWidth-1:0] yl0_38_q;
-  wire signed [AccLowProductWidth-1:0] plol0_38_d = accinl0_38 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_38_d = accinl0_38 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_38_d = accinl0_38 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_38_d = accinl0_38 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_38_q;
   reg signed [AccHighProductWidth-1:0] phil0_38_q;
   reg signed [AccWidth-1:0] acc0_l0_39_q;
   reg signed [AccWidth-1:0] acc1_l0_39_q;
-  wire signed [AccWidth-1:0] accinl0_39 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_39_q : acc0_l0_39_q);
+  wire signed [AccWidth-1:0] accinl0_39 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_39_q : acc0_l0_39_q);
   wire signed [WeightedWidth-1:0] yl0_39_d = { yhil0_39_q, 5'd0 } + {{4{1'b0}}, ylol0_39_q};
   reg signed [WeightedWidth-1:0] yl0_39_q;
-  wire signed [AccLowProductWidth-1:0] plol0_39_d = accinl0_39 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_39_d = accinl0_39 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_39_d = accinl0_39 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_39_d = accinl0_39 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_39_q;
   reg signed [AccHighProductWidth-1:0] phil0_39_q;
   reg signed [AccWidth-1:0] acc0_l0_40_q;
   reg signed [AccWidth-1:0] acc1_l0_40_q;
-  wire signed [AccWidth-1:0] accinl0_40 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_40_q : acc0_l0_40_q);
+  wire signed [AccWidth-1:0] accinl0_40 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_40_q : acc0_l0_40_q);
   wire signed [WeightedWidth-1:0] yl0_40_d = { yhil0_40_q, 5'd0 } + {{4{1'b0}}, ylol0_40_q};
   reg signed [WeightedWidth-1:0] yl0_40_q;
-  wire signed [AccLowProductWidth-1:0] plol0_40_d = accinl0_40 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_40_d = accinl0_40 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_40_d = accinl0_40 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_40_d = accinl0_40 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_40_q;
   reg signed [AccHighProductWidth-1:0] phil0_40_q;
   reg signed [AccWidth-1:0] acc0_l0_41_q;
   reg signed [AccWidth-1:0] acc1_l0_41_q;
-  wire signed [AccWidth-1:0] accinl0_41 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_41_q : acc0_l0_41_q);
+  wire signed [AccWidth-1:0] accinl0_41 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_41_q : acc0_l0_41_q);
   wire signed [WeightedWidth-1:0] yl0_41_d = { yhil0_41_q, 5'd0 } + {{4{1'b0}}, ylol0_41_q};
   reg signed [WeightedWidth-1:0] yl0_41_q;
-  wire signed [AccLowProductWidth-1:0] plol0_41_d = accinl0_41 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_41_d = accinl0_41 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_41_d = accinl0_41 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_41_d = accinl0_41 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_41_q;
   reg signed [AccHighProductWidth-1:0] phil0_41_q;
   reg signed [AccWidth-1:0] acc0_l0_42_q;
   reg signed [AccWidth-1:0] acc1_l0_42_q;
-  wire signed [AccWidth-1:0] accinl0_42 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_42_q : acc0_l0_42_q);
+  wire signed [AccWidth-1:0] accinl0_42 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_42_q : acc0_l0_42_q);
   wire signed [WeightedWidth-1:0] yl0_42_d = { yhil0_42_q, 5'd0 } + {{4{1'b0}}, ylol0_42_q};
   reg signed [WeightedWidth-1:0] yl0_42_q;
-  wire signed [AccLowProductWidth-1:0] plol0_42_d = accinl0_42 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_42_d = accinl0_42 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_42_d = accinl0_42 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_42_d = accinl0_42 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_42_q;
   reg signed [AccHighProductWidth-1:0] phil0_42_q;
   reg signed [AccWidth-1:0] acc0_l0_43_q;
   reg signed [AccWidth-1:0] acc1_l0_43_q;
-  wire signed [AccWidth-1:0] accinl0_43 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_43_q : acc0_l0_43_q);
+  wire signed [AccWidth-1:0] accinl0_43 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_43_q : acc0_l0_43_q);
   wire signed [WeightedWidth-1:0] yl0_43_d = { yhil0_43_q, 5'd0 } + {{4{1'b0}}, ylol0_43_q};
   reg signed [WeightedWidth-1:0] yl0_43_q;
-  wire signed [AccLowProductWidth-1:0] plol0_43_d = accinl0_43 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_43_d = accinl0_43 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_43_d = accinl0_43 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_43_d = accinl0_43 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_43_q;
   reg signed [AccHighProductWidth-1:0] phil0_43_q;
   reg signed [AccWidth-1:0] acc0_l0_44_q;
   reg signed [AccWidth-1:0] acc1_l0_44_q;
-  wire signed [AccWidth-1:0] accinl0_44 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_44_q : acc0_l0_44_q);
+  wire signed [AccWidth-1:0] accinl0_44 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_44_q : acc0_l0_44_q);
   wire signed [WeightedWidth-1:0] yl0_44_d = { yhil0_44_q, 5'd0 } + {{4{1'b0}}, ylol0_44_q};
   reg signed [WeightedWidth-1:0] yl0_44_q;
-  wire signed [AccLowProductWidth-1:0] plol0_44_d = accinl0_44 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_44_d = accinl0_44 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_44_d = accinl0_44 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_44_d = accinl0_44 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_44_q;
   reg signed [AccHighProductWidth-1:0] phil0_44_q;
   reg signed [AccWidth-1:0] acc0_l0_45_q;
   reg signed [AccWidth-1:0] acc1_l0_45_q;
-  wire signed [AccWidth-1:0] accinl0_45 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_45_q : acc0_l0_45_q);
+  wire signed [AccWidth-1:0] accinl0_45 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_45_q : acc0_l0_45_q);
   wire signed [WeightedWidth-1:0] yl0_45_d = { yhil0_45_q, 5'd0 } + {{4{1'b0}}, ylol0_45_q};
   reg signed [WeightedWidth-1:0] yl0_45_q;
-  wire signed [AccLowProductWidth-1:0] plol0_45_d = accinl0_45 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_45_d = accinl0_45 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_45_d = accinl0_45 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_45_d = accinl0_45 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_45_q;
   reg signed [AccHighProductWidth-1:0] phil0_45_q;
   reg signed [AccWidth-1:0] acc0_l0_46_q;
   reg signed [AccWidth-1:0] acc1_l0_46_q;
-  wire signed [AccWidth-1:0] accinl0_46 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_46_q : acc0_l0_46_q);
+  wire signed [AccWidth-1:0] accinl0_46 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_46_q : acc0_l0_46_q);
   wire signed [WeightedWidth-1:0] yl0_46_d = { yhil0_46_q, 5'd0 } + {{4{1'b0}}, ylol0_46_q};
   reg signed [WeightedWidth-1:0] yl0_46_q;
-  wire signed [AccLowProductWidth-1:0] plol0_46_d = accinl0_46 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_46_d = accinl0_46 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_46_d = accinl0_46 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_46_d = accinl0_46 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_46_q;
   reg signed [AccHighProductWidth-1:0] phil0_46_q;
   reg signed [AccWidth-1:0] acc0_l0_47_q;
   reg signed [AccWidth-1:0] acc1_l0_47_q;
-  wire signed [AccWidth-1:0] accinl0_47 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_47_q : acc0_l0_47_q);
+  wire signed [AccWidth-1:0] accinl0_47 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_47_q : acc0_l0_47_q);
   wire signed [WeightedWidth-1:0] yl0_47_d = { yhil0_47_q, 5'd0 } + {{4{1'b0}}, ylol0_47_q};
   reg signed [WeightedWidth-1:0] yl0_47_q;
-  wire signed [AccLowProductWidth-1:0] plol0_47_d = accinl0_47 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_47_d = accinl0_47 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_47_d = accinl0_47 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_47_d = accinl0_47 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_47_q;
   reg signed [AccHighProductWidth-1:0] phil0_47_q;
   reg signed [AccWidth-1:0] acc0_l0_48_q;
   reg signed [AccWidth-1:0] acc1_l0_48_q;
-  wire signed [AccWidth-1:0] accinl0_48 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_48_q : acc0_l0_48_q);
+  wire signed [AccWidth-1:0] accinl0_48 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_48_q : acc0_l0_48_q);
   wire signed [WeightedWidth-1:0] yl0_48_d = { yhil0_48_q, 5'd0 } + {{4{1'b0}}, ylol0_48_q};
   reg signed [WeightedWidth-1:0] yl0_48_q;
-  wire signed [AccLowProductWidth-1:0] plol0_48_d = accinl0_48 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_48_d = accinl0_48 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_48_d = accinl0_48 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_48_d = accinl0_48 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_48_q;
   reg signed [AccHighProductWidth-1:0] phil0_48_q;
   reg signed [AccWidth-1:0] acc0_l0_49_q;
   reg signed [AccWidth-1:0] acc1_l0_49_q;
-  wire signed [AccWidth-1:0] accinl0_49 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_49_q : acc0_l0_49_q);
+  wire signed [AccWidth-1:0] accinl0_49 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_49_q : acc0_l0_49_q);
   wire signed [WeightedWidth-1:0] yl0_49_d = { yhil0_49_q, 5'd0 } + {{4{1'b0}}, ylol0_49_q};
   reg signed [WeightedWidth-1:0] yl0_49_q;
-  wire signed [AccLowProductWidth-1:0] plol0_49_d = accinl0_49 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_49_d = accinl0_49 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_49_d = accinl0_49 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_49_d = accinl0_49 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_49_q;
   reg signed [AccHighProductWidth-1:0] phil0_49_q;
   reg signed [AccWidth-1:0] acc0_l0_50_q;
   reg signed [AccWidth-1:0] acc1_l0_50_q;
-  wire signed [AccWidth-1:0] accinl0_50 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_50_q : acc0_l0_50_q);
+  wire signed [AccWidth-1:0] accinl0_50 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_50_q : acc0_l0_50_q);
   wire signed [WeightedWidth-1:0] yl0_50_d = { yhil0_50_q, 5'd0 } + {{4{1'b0}}, ylol0_50_q};
   reg signed [WeightedWidth-1:0] yl0_50_q;
-  wire signed [AccLowProductWidth-1:0] plol0_50_d = accinl0_50 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_50_d = accinl0_50 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_50_d = accinl0_50 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_50_d = accinl0_50 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_50_q;
   reg signed [AccHighProductWidth-1:0] phil0_50_q;
   reg signed [AccWidth-1:0] acc0_l0_51_q;
   reg signed [AccWidth-1:0] acc1_l0_51_q;
-  wire signed [AccWidth-1:0] accinl0_51 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_51_q : acc0_l0_51_q);
+  wire signed [AccWidth-1:0] accinl0_51 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_51_q : acc0_l0_51_q);
   wire signed [WeightedWidth-1:0] yl0_51_d = { yhil0_51_q, 5'd0 } + {{4{1'b0}}, ylol0_51_q};
   reg signed [WeightedWidth-1:0] yl0_51_q;
-  wire signed [AccLowProductWidth-1:0] plol0_51_d = accinl0_51 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_51_d = accinl0_51 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_51_d = accinl0_51 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_51_d = accinl0_51 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_51_q;
   reg signed [AccHighProductWidth-1:0] phil0_51_q;
   reg signed [AccWidth-1:0] acc0_l0_52_q;
   reg signed [AccWidth-1:0] acc1_l0_52_q;
-  wire signed [AccWidth-1:0] accinl0_52 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_52_q : acc0_l0_52_q);
+  wire signed [AccWidth-1:0] accinl0_52 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_52_q : acc0_l0_52_q);
   wire signed [WeightedWidth-1:0] yl0_52_d = { yhil0_52_q, 5'd0 } + {{4{1'b0}}, ylol0_52_q};
   reg signed [WeightedWidth-1:0] yl0_52_q;
-  wire signed [AccLowProductWidth-1:0] plol0_52_d = accinl0_52 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_52_d = accinl0_52 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_52_d = accinl0_52 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_52_d = accinl0_52 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_52_q;
   reg signed [AccHighProductWidth-1:0] phil0_52_q;
   reg signed [AccWidth-1:0] acc0_l0_53_q;
   reg signed [AccWidth-1:0] acc1_l0_53_q;
-  wire signed [AccWidth-1:0] accinl0_53 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_53_q : acc0_l0_53_q);
+  wire signed [AccWidth-1:0] accinl0_53 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_53_q : acc0_l0_53_q);
   wire signed [WeightedWidth-1:0] yl0_53_d = { yhil0_53_q, 5'd0 } + {{4{1'b0}}, ylol0_53_q};
   reg signed [WeightedWidth-1:0] yl0_53_q;
-  wire signed [AccLowProductWidth-1:0] plol0_53_d = accinl0_53 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_53_d = accinl0_53 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_53_d = accinl0_53 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_53_d = accinl0_53 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_53_q;
   reg signed [AccHighProductWidth-1:0] phil0_53_q;
   reg signed [AccWidth-1:0] acc0_l0_54_q;
   reg signed [AccWidth-1:0] acc1_l0_54_q;
-  wire signed [AccWidth-1:0] accinl0_54 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_54_q : acc0_l0_54_q);
+  wire signed [AccWidth-1:0] accinl0_54 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_54_q : acc0_l0_54_q);
   wire signed [WeightedWidth-1:0] yl0_54_d = { yhil0_54_q, 5'd0 } + {{4{1'b0}}, ylol0_54_q};
   reg signed [WeightedWidth-1:0] yl0_54_q;
-  wire signed [AccLowProductWidth-1:0] plol0_54_d = accinl0_54 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_54_d = accinl0_54 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_54_d = accinl0_54 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_54_d = accinl0_54 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_54_q;
   reg signed [AccHighProductWidth-1:0] phil0_54_q;
   reg signed [AccWidth-1:0] acc0_l0_55_q;
   reg signed [AccWidth-1:0] acc1_l0_55_q;
-  wire signed [AccWidth-1:0] accinl0_55 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_55_q : acc0_l0_55_q);
+  wire signed [AccWidth-1:0] accinl0_55 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_55_q : acc0_l0_55_q);
   wire signed [WeightedWidth-1:0] yl0_55_d = { yhil0_55_q, 5'd0 } + {{4{1'b0}}, ylol0_55_q};
   reg signed [WeightedWidth-1:0] yl0_55_q;
-  wire signed [AccLowProductWidth-1:0] plol0_55_d = accinl0_55 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_55_d = accinl0_55 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_55_d = accinl0_55 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_55_d = accinl0_55 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_55_q;
   reg signed [AccHighProductWidth-1:0] phil0_55_q;
   reg signed [AccWidth-1:0] acc0_l0_56_q;
   reg signed [AccWidth-1:0] acc1_l0_56_q;
-  wire signed [AccWidth-1:0] accinl0_56 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_56_q : acc0_l0_56_q);
+  wire signed [AccWidth-1:0] accinl0_56 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_56_q : acc0_l0_56_q);
   wire signed [WeightedWidth-1:0] yl0_56_d = { yhil0_56_q, 5'd0 } + {{4{1'b0}}, ylol0_56_q};
   reg signed [WeightedWidth-1:0] yl0_56_q;
-  wire signed [AccLowProductWidth-1:0] plol0_56_d = accinl0_56 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_56_d = accinl0_56 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_56_d = accinl0_56 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_56_d = accinl0_56 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_56_q;
   reg signed [AccHighProductWidth-1:0] phil0_56_q;
   reg signed [AccWidth-1:0] acc0_l0_57_q;
   reg signed [AccWidth-1:0] acc1_l0_57_q;
-  wire signed [AccWidth-1:0] accinl0_57 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_57_q : acc0_l0_57_q);
+  wire signed [AccWidth-1:0] accinl0_57 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_57_q : acc0_l0_57_q);
   wire signed [WeightedWidth-1:0] yl0_57_d = { yhil0_57_q, 5'd0 } + {{4{1'b0}}, ylol0_57_q};
   reg signed [WeightedWidth-1:0] yl0_57_q;
-  wire signed [AccLowProductWidth-1:0] plol0_57_d = accinl0_57 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_57_d = accinl0_57 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_57_d = accinl0_57 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_57_d = accinl0_57 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_57_q;
   reg signed [AccHighProductWidth-1:0] phil0_57_q;
   reg signed [AccWidth-1:0] acc0_l0_58_q;
   reg signed [AccWidth-1:0] acc1_l0_58_q;
-  wire signed [AccWidth-1:0] accinl0_58 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_58_q : acc0_l0_58_q);
+  wire signed [AccWidth-1:0] accinl0_58 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_58_q : acc0_l0_58_q);
   wire signed [WeightedWidth-1:0] yl0_58_d = { yhil0_58_q, 5'd0 } + {{4{1'b0}}, ylol0_58_q};
   reg signed [WeightedWidth-1:0] yl0_58_q;
-  wire signed [AccLowProductWidth-1:0] plol0_58_d = accinl0_58 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_58_d = accinl0_58 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_58_d = accinl0_58 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_58_d = accinl0_58 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_58_q;
   reg signed [AccHighProductWidth-1:0] phil0_58_q;
   reg signed [AccWidth-1:0] acc0_l0_59_q;
   reg signed [AccWidth-1:0] acc1_l0_59_q;
-  wire signed [AccWidth-1:0] accinl0_59 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_59_q : acc0_l0_59_q);
+  wire signed [AccWidth-1:0] accinl0_59 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_59_q : acc0_l0_59_q);
   wire signed [WeightedWidth-1:0] yl0_59_d = { yhil0_59_q, 5'd0 } + {{4{1'b0}}, ylol0_59_q};
   reg signed [WeightedWidth-1:0] yl0_59_q;
-  wire signed [AccLowProductWidth-1:0] plol0_59_d = accinl0_59 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_59_d = accinl0_59 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_59_d = accinl0_59 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_59_d = accinl0_59 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_59_q;
   reg signed [AccHighProductWidth-1:0] phil0_59_q;
   reg signed [AccWidth-1:0] acc0_l0_60_q;
   reg signed [AccWidth-1:0] acc1_l0_60_q;
-  wire signed [AccWidth-1:0] accinl0_60 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_60_q : acc0_l0_60_q);
+  wire signed [AccWidth-1:0] accinl0_60 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_60_q : acc0_l0_60_q);
   wire signed [WeightedWidth-1:0] yl0_60_d = { yhil0_60_q, 5'd0 } + {{4{1'b0}}, ylol0_60_q};
   reg signed [WeightedWidth-1:0] yl0_60_q;
-  wire signed [AccLowProductWidth-1:0] plol0_60_d = accinl0_60 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_60_d = accinl0_60 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_60_d = accinl0_60 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_60_d = accinl0_60 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_60_q;
   reg signed [AccHighProductWidth-1:0] phil0_60_q;
   reg signed [AccWidth-1:0] acc0_l0_61_q;
   reg signed [AccWidth-1:0] acc1_l0_61_q;
-  wire signed [AccWidth-1:0] accinl0_61 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_61_q : acc0_l0_61_q);
+  wire signed [AccWidth-1:0] accinl0_61 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_61_q : acc0_l0_61_q);
   wire signed [WeightedWidth-1:0] yl0_61_d = { yhil0_61_q, 5'd0 } + {{4{1'b0}}, ylol0_61_q};
   reg signed [WeightedWidth-1:0] yl0_61_q;
-  wire signed [AccLowProductWidth-1:0] plol0_61_d = accinl0_61 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_61_d = accinl0_61 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_61_d = accinl0_61 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_61_d = accinl0_61 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_61_q;
   reg signed [AccHighProductWidth-1:0] phil0_61_q;
   reg signed [AccWidth-1:0] acc0_l0_62_q;
   reg signed [AccWidth-1:0] acc1_l0_62_q;
-  wire signed [AccWidth-1:0] accinl0_62 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_62_q : acc0_l0_62_q);
+  wire signed [AccWidth-1:0] accinl0_62 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_62_q : acc0_l0_62_q);
   wire signed [WeightedWidth-1:0] yl0_62_d = { yhil0_62_q, 5'd0 } + {{4{1'b0}}, ylol0_62_q};
   reg signed [WeightedWidth-1:0] yl0_62_q;
-  wire signed [AccLowProductWidth-1:0] plol0_62_d = accinl0_62 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_62_d = accinl0_62 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_62_d = accinl0_62 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_62_d = accinl0_62 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_62_q;
   reg signed [AccHighProductWidth-1:0] phil0_62_q;
   reg signed [AccWidth-1:0] acc0_l0_63_q;
   reg signed [AccWidth-1:0] acc1_l0_63_q;
-  wire signed [AccWidth-1:0] accinl0_63 = x7_fresh_q[0] ? 26'sd0 : (x7_set_q[0] ? acc1_l0_63_q : acc0_l0_63_q);
+  wire signed [AccWidth-1:0] accinl0_63 = x5_fresh_q[0] ? 26'sd0 : (x5_set_q[0] ? acc1_l0_63_q : acc0_l0_63_q);
   wire signed [WeightedWidth-1:0] yl0_63_d = { yhil0_63_q, 5'd0 } + {{4{1'b0}}, ylol0_63_q};
   reg signed [WeightedWidth-1:0] yl0_63_q;
-  wire signed [AccLowProductWidth-1:0] plol0_63_d = accinl0_63 * $signed({ 1'b0, a7_l0_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil0_63_d = accinl0_63 * $signed({ 1'b0, a7_l0_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol0_63_d = accinl0_63 * $signed({ 1'b0, am_l0_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil0_63_d = accinl0_63 * $signed({ 1'b0, am_l0_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol0_63_q;
   reg signed [AccHighProductWidth-1:0] phil0_63_q;
   reg [SumWidth-1:0] sum0_l0_q;
   reg [SumWidth-1:0] sum1_l0_q;
-  wire [SumWidth-1:0] sumin_l0 = x7_fresh_q[0] ? 17'd0 : (x7_set_q[0] ? sum1_l0_q : sum0_l0_q);
-  wire [SumLowProductWidth-1:0] slo_l0_d = sumin_l0 * a7_l0_q[FactorLowBits-1:0];
-  wire [SumHighProductWidth-1:0] shi_l0_d = sumin_l0 * a7_l0_q[ExpWidth-1:FactorLowBits];
+  wire [SumWidth-1:0] sumin_l0 = x5_fresh_q[0] ? 17'd0 : (x5_set_q[0] ? sum1_l0_q : sum0_l0_q);
+  wire [SumLowProductWidth-1:0] slo_l0_d = sumin_l0 * am_l0_q[FactorLowBits-1:0];
+  wire [SumHighProductWidth-1:0] shi_l0_d = sumin_l0 * am_l0_q[ExpWidth-1:FactorLowBits];
   reg [SumLowProductWidth-1:0] slo_l0_q;
   reg [SumHighProductWidth-1:0] shi_l0_q;
 
-  // x9 (the loop's second cycle): A_set = round(A_set a) + e V, S_set = round(S_set a) + e, half up
+  // x7 (the loop's second cycle): A_set = round(A_set a) + e V, S_set = round(S_set a) + e, half up
   wire signed [LoopSumWidth-1:0] tl0_0 = { phil0_0_q, 5'd0 } + {{3{plol0_0_q[30]}}, plol0_0_q} + 34'sd128 + {{8{yl0_0_q[17]}}, { yl0_0_q, 8'd0 }};
   wire signed [AccWidth-1:0] accnewl0_0 = tl0_0[LoopSumWidth-1:ExpFractionBits];
   wire signed [LoopSumWidth-1:0] tl0_1 = { phil0_1_q, 5'd0 } + {{3{plol0_1_q[30]}}, plol0_1_q} + 34'sd128 + {{8{yl0_1_q[17]}}, { yl0_1_q, 8'd0 }};
@@ -1413,19 +1396,17 @@ module a3_fast_online (
   wire signed [AccWidth-1:0] accnewl0_62 = tl0_62[LoopSumWidth-1:ExpFractionBits];
   wire signed [LoopSumWidth-1:0] tl0_63 = { phil0_63_q, 5'd0 } + {{3{plol0_63_q[30]}}, plol0_63_q} + 34'sd128 + {{8{yl0_63_q[17]}}, { yl0_63_q, 8'd0 }};
   wire signed [AccWidth-1:0] accnewl0_63 = tl0_63[LoopSumWidth-1:ExpFractionBits];
-  wire [SumLoopWidth-1:0] ts_l0 = { shi_l0_q, 5'd0 } + {{3{1'b0}}, slo_l0_q} + 25'd128 + {{8{1'b0}}, { e8_l0_q, 8'd0 }};
+  wire [SumLoopWidth-1:0] ts_l0 = { shi_l0_q, 5'd0 } + {{3{1'b0}}, slo_l0_q} + 25'd128 + {{8{1'b0}}, { es_l0_q, 8'd0 }};
   wire [SumWidth-1:0] sumnew_l0 = ts_l0[SumLoopWidth-1:ExpFractionBits];
   // The rounding drops the low bits.
   wire unused_loop_low_l0 = &{1'b0, tl0_0[ExpFractionBits-1:0], tl0_1[ExpFractionBits-1:0], tl0_2[ExpFractionBits-1:0], tl0_3[ExpFractionBits-1:0], tl0_4[ExpFractionBits-1:0], tl0_5[ExpFractionBits-1:0], tl0_6[ExpFractionBits-1:0], tl0_7[ExpFractionBits-1:0], tl0_8[ExpFractionBits-1:0], tl0_9[ExpFractionBits-1:0], tl0_10[ExpFractionBits-1:0], tl0_11[ExpFractionBits-1:0], tl0_12[ExpFractionBits-1:0], tl0_13[ExpFractionBits-1:0], tl0_14[ExpFractionBits-1:0], tl0_15[ExpFractionBits-1:0], tl0_16[ExpFractionBits-1:0], tl0_17[ExpFractionBits-1:0], tl0_18[ExpFractionBits-1:0], tl0_19[ExpFractionBits-1:0], tl0_20[ExpFractionBits-1:0], tl0_21[ExpFractionBits-1:0], tl0_22[ExpFractionBits-1:0], tl0_23[ExpFractionBits-1:0], tl0_24[ExpFractionBits-1:0], tl0_25[ExpFractionBits-1:0], tl0_26[ExpFractionBits-1:0], tl0_27[ExpFractionBits-1:0], tl0_28[ExpFractionBits-1:0], tl0_29[ExpFractionBits-1:0], tl0_30[ExpFractionBits-1:0], tl0_31[ExpFractionBits-1:0], tl0_32[ExpFractionBits-1:0], tl0_33[ExpFractionBits-1:0], tl0_34[ExpFractionBits-1:0], tl0_35[ExpFractionBits-1:0], tl0_36[ExpFractionBits-1:0], tl0_37[ExpFractionBits-1:0], tl0_38[ExpFractionBits-1:0], tl0_39[ExpFractionBits-1:0], tl0_40[ExpFractionBits-1:0], tl0_41[ExpFractionBits-1:0], tl0_42[ExpFractionBits-1:0], tl0_43[ExpFractionBits-1:0], tl0_44[ExpFractionBits-1:0], tl0_45[ExpFractionBits-1:0], tl0_46[ExpFractionBits-1:0], tl0_47[ExpFractionBits-1:0], tl0_48[ExpFractionBits-1:0], tl0_49[ExpFractionBits-1:0], tl0_50[ExpFractionBits-1:0], tl0_51[ExpFractionBits-1:0], tl0_52[ExpFractionBits-1:0], tl0_53[ExpFractionBits-1:0], tl0_54[ExpFractionBits-1:0], tl0_55[ExpFractionBits-1:0], tl0_56[ExpFractionBits-1:0], tl0_57[ExpFractionBits-1:0], tl0_58[ExpFractionBits-1:0], tl0_59[ExpFractionBits-1:0], tl0_60[ExpFractionBits-1:0], tl0_61[ExpFractionBits-1:0], tl0_62[ExpFractionBits-1:0], tl0_63[ExpFractionBits-1:0], ts_l0[ExpFractionBits-1:0]};
-  // x1: differences; x2: clamped
+  // x1: differences; clamped on the way into the tables
   reg [ScoreWidth-1:0] ua_l1_q;
   reg [ScoreWidth-1:0] ub_l1_q;
   wire [ExpInputWidth-1:0] ua_l1_c = (ua_l1_q > 24'd2047) ? 11'd2047 : ua_l1_q[ExpInputWidth-1:0];
   wire [ExpInputWidth-1:0] ub_l1_c = (ub_l1_q > 24'd2047) ? 11'd2047 : ub_l1_q[ExpInputWidth-1:0];
-  reg [ExpInputWidth-1:0] uac_l1_q;
-  reg [ExpInputWidth-1:0] ubc_l1_q;
 
-  // x3: the tables (registered reads), for a and for e
+  // x2: the tables (registered reads), for a and for e
   wire [TableWidth-1:0] ahi_l1_val;
   wire [TableWidth-1:0] alo_l1_val;
   wire [TableWidth-1:0] bhi_l1_val;
@@ -1433,29 +1414,30 @@ module a3_fast_online (
 
   a3_fast_exp_hi_rom u_a_hi_rom_l1 (
     .clk_i  (clk_i),
-    .addr_i (uac_l1_q[ExpInputWidth-1:ExpLoBits]),
+    .addr_i (ua_l1_c[ExpInputWidth-1:ExpLoBits]),
     .data_o (ahi_l1_val)
   );
 
   a3_fast_exp_lo_rom u_a_lo_rom_l1 (
     .clk_i  (clk_i),
-    .addr_i (uac_l1_q[ExpLoBits-1:0]),
+    .addr_i (ua_l1_c[ExpLoBits-1:0]),
     .data_o (alo_l1_val)
   );
 
   a3_fast_exp_hi_rom u_b_hi_rom_l1 (
     .clk_i  (clk_i),
-    .addr_i (ubc_l1_q[ExpInputWidth-1:ExpLoBits]),
+    .addr_i (ub_l1_c[ExpInputWidth-1:ExpLoBits]),
     .data_o (bhi_l1_val)
   );
 
   a3_fast_exp_lo_rom u_b_lo_rom_l1 (
     .clk_i  (clk_i),
-    .addr_i (ubc_l1_q[ExpLoBits-1:0]),
+    .addr_i (ub_l1_c[ExpLoBits-1:0]),
     .data_o (blo_l1_val)
   );
 
-  // x4: the table products in two registered halves; x5: their sums; then rounded to the exp format
+  // x3: the table products in two registered halves; x4: their sums rounded to the exp format (half up: the
+  // half is a third operand of the sum)
   wire [TableLowProductWidth-1:0] atlo_l1_d = ahi_l1_val * alo_l1_val[TableLowBits-1:0];
   wire [TableHighProductWidth-1:0] athi_l1_d = ahi_l1_val * alo_l1_val[TableWidth-1:TableLowBits];
   wire [TableLowProductWidth-1:0] btlo_l1_d = bhi_l1_val * blo_l1_val[TableLowBits-1:0];
@@ -1464,22 +1446,20 @@ module a3_fast_online (
   reg [TableHighProductWidth-1:0] athi_l1_q;
   reg [TableLowProductWidth-1:0] btlo_l1_q;
   reg [TableHighProductWidth-1:0] bthi_l1_q;
-  wire [TableProductWidth-1:0] atprod_l1_d = { athi_l1_q, 6'd0 } + {{5{1'b0}}, atlo_l1_q};
-  wire [TableProductWidth-1:0] btprod_l1_d = { bthi_l1_q, 6'd0 } + {{5{1'b0}}, btlo_l1_q};
-  reg [TableProductWidth-1:0] atprod_l1_q;
-  reg [TableProductWidth-1:0] btprod_l1_q;
-  wire [ExpWidth-1:0] a_l1_val = atprod_l1_q[ExpShift +: ExpWidth] + { {ExpWidth-1{1'b0}}, atprod_l1_q[ExpShift-1] };
-  wire [ExpWidth-1:0] e_l1_val = btprod_l1_q[ExpShift +: ExpWidth] + { {ExpWidth-1{1'b0}}, btprod_l1_q[ExpShift-1] };
+  wire [TableProductWidth-1:0] atprod_l1_d = { athi_l1_q, 6'd0 } + {{5{1'b0}}, atlo_l1_q} + 22'd2048;
+  wire [TableProductWidth-1:0] btprod_l1_d = { bthi_l1_q, 6'd0 } + {{5{1'b0}}, btlo_l1_q} + 22'd2048;
+  wire [ExpWidth-1:0] a_l1_val = atprod_l1_d[ExpShift +: ExpWidth];
+  wire [ExpWidth-1:0] e_l1_val = btprod_l1_d[ExpShift +: ExpWidth];
   // Bits that the rounding drops; the top one is always zero since the values are at most 1.0.
-  wire unused_tprod_l1 = &{1'b0, atprod_l1_q[TableProductWidth-1], atprod_l1_q[ExpShift-2:0], btprod_l1_q[TableProductWidth-1], btprod_l1_q[ExpShift-2:0]};
+  wire unused_tprod_l1 = &{1'b0, atprod_l1_d[TableProductWidth-1], atprod_l1_d[ExpShift-1:0], btprod_l1_d[TableProductWidth-1], btprod_l1_d[ExpShift-1:0]};
 
-  // x6: a, e (0 for a flush) and the value row
+  // x4: a, e (0 for a flush) and the value row
   reg [ExpWidth-1:0] a_l1_q;
   reg [ExpWidth-1:0] e_l1_q;
 
-  // x7: e V in two registered halves per element (the value element's low bits unsigned, its high bits signed)
-  reg [ExpWidth-1:0] a7_l1_q;
-  reg [ExpWidth-1:0] e7_l1_q;
+  // x5: e V in two registered halves per element (the value element's low bits unsigned, its high bits signed)
+  reg [ExpWidth-1:0] am_l1_q;
+  reg [ExpWidth-1:0] em_l1_q;
   wire [ElementWidth-1:0] vl1_0 = v_q[64*ElementWidth +: ElementWidth];
   wire [WeightedLowWidth-1:0] ylol1_0_d = e_l1_q * vl1_0[ElementLowBits-1:0];
   wire signed [WeightedHighWidth-1:0] yhil1_0_d = $signed({ 1'b0, e_l1_q }) * $signed(vl1_0[ElementWidth-1:ElementLowBits]);
@@ -1801,594 +1781,594 @@ module a3_fast_online (
   reg [WeightedLowWidth-1:0] ylol1_63_q;
   reg signed [WeightedHighWidth-1:0] yhil1_63_q;
 
-  // x8: e V, and the sets' rescale products in two registered halves (a's low and high bits); a set's first
+  // x6: e V, and the sets' rescale products in two registered halves (a's low and high bits); a set's first
   // row starts from zero
-  reg [ExpWidth-1:0] e8_l1_q;
+  reg [ExpWidth-1:0] es_l1_q;
   reg signed [AccWidth-1:0] acc0_l1_0_q;
   reg signed [AccWidth-1:0] acc1_l1_0_q;
-  wire signed [AccWidth-1:0] accinl1_0 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_0_q : acc0_l1_0_q);
+  wire signed [AccWidth-1:0] accinl1_0 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_0_q : acc0_l1_0_q);
   wire signed [WeightedWidth-1:0] yl1_0_d = { yhil1_0_q, 5'd0 } + {{4{1'b0}}, ylol1_0_q};
   reg signed [WeightedWidth-1:0] yl1_0_q;
-  wire signed [AccLowProductWidth-1:0] plol1_0_d = accinl1_0 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_0_d = accinl1_0 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_0_d = accinl1_0 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_0_d = accinl1_0 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_0_q;
   reg signed [AccHighProductWidth-1:0] phil1_0_q;
   reg signed [AccWidth-1:0] acc0_l1_1_q;
   reg signed [AccWidth-1:0] acc1_l1_1_q;
-  wire signed [AccWidth-1:0] accinl1_1 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_1_q : acc0_l1_1_q);
+  wire signed [AccWidth-1:0] accinl1_1 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_1_q : acc0_l1_1_q);
   wire signed [WeightedWidth-1:0] yl1_1_d = { yhil1_1_q, 5'd0 } + {{4{1'b0}}, ylol1_1_q};
   reg signed [WeightedWidth-1:0] yl1_1_q;
-  wire signed [AccLowProductWidth-1:0] plol1_1_d = accinl1_1 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_1_d = accinl1_1 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_1_d = accinl1_1 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_1_d = accinl1_1 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_1_q;
   reg signed [AccHighProductWidth-1:0] phil1_1_q;
   reg signed [AccWidth-1:0] acc0_l1_2_q;
   reg signed [AccWidth-1:0] acc1_l1_2_q;
-  wire signed [AccWidth-1:0] accinl1_2 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_2_q : acc0_l1_2_q);
+  wire signed [AccWidth-1:0] accinl1_2 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_2_q : acc0_l1_2_q);
   wire signed [WeightedWidth-1:0] yl1_2_d = { yhil1_2_q, 5'd0 } + {{4{1'b0}}, ylol1_2_q};
   reg signed [WeightedWidth-1:0] yl1_2_q;
-  wire signed [AccLowProductWidth-1:0] plol1_2_d = accinl1_2 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_2_d = accinl1_2 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_2_d = accinl1_2 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_2_d = accinl1_2 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_2_q;
   reg signed [AccHighProductWidth-1:0] phil1_2_q;
   reg signed [AccWidth-1:0] acc0_l1_3_q;
   reg signed [AccWidth-1:0] acc1_l1_3_q;
-  wire signed [AccWidth-1:0] accinl1_3 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_3_q : acc0_l1_3_q);
+  wire signed [AccWidth-1:0] accinl1_3 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_3_q : acc0_l1_3_q);
   wire signed [WeightedWidth-1:0] yl1_3_d = { yhil1_3_q, 5'd0 } + {{4{1'b0}}, ylol1_3_q};
   reg signed [WeightedWidth-1:0] yl1_3_q;
-  wire signed [AccLowProductWidth-1:0] plol1_3_d = accinl1_3 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_3_d = accinl1_3 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_3_d = accinl1_3 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_3_d = accinl1_3 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_3_q;
   reg signed [AccHighProductWidth-1:0] phil1_3_q;
   reg signed [AccWidth-1:0] acc0_l1_4_q;
   reg signed [AccWidth-1:0] acc1_l1_4_q;
-  wire signed [AccWidth-1:0] accinl1_4 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_4_q : acc0_l1_4_q);
+  wire signed [AccWidth-1:0] accinl1_4 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_4_q : acc0_l1_4_q);
   wire signed [WeightedWidth-1:0] yl1_4_d = { yhil1_4_q, 5'd0 } + {{4{1'b0}}, ylol1_4_q};
   reg signed [WeightedWidth-1:0] yl1_4_q;
-  wire signed [AccLowProductWidth-1:0] plol1_4_d = accinl1_4 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_4_d = accinl1_4 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_4_d = accinl1_4 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_4_d = accinl1_4 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_4_q;
   reg signed [AccHighProductWidth-1:0] phil1_4_q;
   reg signed [AccWidth-1:0] acc0_l1_5_q;
   reg signed [AccWidth-1:0] acc1_l1_5_q;
-  wire signed [AccWidth-1:0] accinl1_5 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_5_q : acc0_l1_5_q);
+  wire signed [AccWidth-1:0] accinl1_5 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_5_q : acc0_l1_5_q);
   wire signed [WeightedWidth-1:0] yl1_5_d = { yhil1_5_q, 5'd0 } + {{4{1'b0}}, ylol1_5_q};
   reg signed [WeightedWidth-1:0] yl1_5_q;
-  wire signed [AccLowProductWidth-1:0] plol1_5_d = accinl1_5 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_5_d = accinl1_5 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_5_d = accinl1_5 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_5_d = accinl1_5 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_5_q;
   reg signed [AccHighProductWidth-1:0] phil1_5_q;
   reg signed [AccWidth-1:0] acc0_l1_6_q;
   reg signed [AccWidth-1:0] acc1_l1_6_q;
-  wire signed [AccWidth-1:0] accinl1_6 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_6_q : acc0_l1_6_q);
+  wire signed [AccWidth-1:0] accinl1_6 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_6_q : acc0_l1_6_q);
   wire signed [WeightedWidth-1:0] yl1_6_d = { yhil1_6_q, 5'd0 } + {{4{1'b0}}, ylol1_6_q};
   reg signed [WeightedWidth-1:0] yl1_6_q;
-  wire signed [AccLowProductWidth-1:0] plol1_6_d = accinl1_6 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_6_d = accinl1_6 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_6_d = accinl1_6 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_6_d = accinl1_6 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_6_q;
   reg signed [AccHighProductWidth-1:0] phil1_6_q;
   reg signed [AccWidth-1:0] acc0_l1_7_q;
   reg signed [AccWidth-1:0] acc1_l1_7_q;
-  wire signed [AccWidth-1:0] accinl1_7 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_7_q : acc0_l1_7_q);
+  wire signed [AccWidth-1:0] accinl1_7 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_7_q : acc0_l1_7_q);
   wire signed [WeightedWidth-1:0] yl1_7_d = { yhil1_7_q, 5'd0 } + {{4{1'b0}}, ylol1_7_q};
   reg signed [WeightedWidth-1:0] yl1_7_q;
-  wire signed [AccLowProductWidth-1:0] plol1_7_d = accinl1_7 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_7_d = accinl1_7 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_7_d = accinl1_7 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_7_d = accinl1_7 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_7_q;
   reg signed [AccHighProductWidth-1:0] phil1_7_q;
   reg signed [AccWidth-1:0] acc0_l1_8_q;
   reg signed [AccWidth-1:0] acc1_l1_8_q;
-  wire signed [AccWidth-1:0] accinl1_8 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_8_q : acc0_l1_8_q);
+  wire signed [AccWidth-1:0] accinl1_8 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_8_q : acc0_l1_8_q);
   wire signed [WeightedWidth-1:0] yl1_8_d = { yhil1_8_q, 5'd0 } + {{4{1'b0}}, ylol1_8_q};
   reg signed [WeightedWidth-1:0] yl1_8_q;
-  wire signed [AccLowProductWidth-1:0] plol1_8_d = accinl1_8 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_8_d = accinl1_8 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_8_d = accinl1_8 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_8_d = accinl1_8 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_8_q;
   reg signed [AccHighProductWidth-1:0] phil1_8_q;
   reg signed [AccWidth-1:0] acc0_l1_9_q;
   reg signed [AccWidth-1:0] acc1_l1_9_q;
-  wire signed [AccWidth-1:0] accinl1_9 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_9_q : acc0_l1_9_q);
+  wire signed [AccWidth-1:0] accinl1_9 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_9_q : acc0_l1_9_q);
   wire signed [WeightedWidth-1:0] yl1_9_d = { yhil1_9_q, 5'd0 } + {{4{1'b0}}, ylol1_9_q};
   reg signed [WeightedWidth-1:0] yl1_9_q;
-  wire signed [AccLowProductWidth-1:0] plol1_9_d = accinl1_9 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_9_d = accinl1_9 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_9_d = accinl1_9 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_9_d = accinl1_9 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_9_q;
   reg signed [AccHighProductWidth-1:0] phil1_9_q;
   reg signed [AccWidth-1:0] acc0_l1_10_q;
   reg signed [AccWidth-1:0] acc1_l1_10_q;
-  wire signed [AccWidth-1:0] accinl1_10 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_10_q : acc0_l1_10_q);
+  wire signed [AccWidth-1:0] accinl1_10 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_10_q : acc0_l1_10_q);
   wire signed [WeightedWidth-1:0] yl1_10_d = { yhil1_10_q, 5'd0 } + {{4{1'b0}}, ylol1_10_q};
   reg signed [WeightedWidth-1:0] yl1_10_q;
-  wire signed [AccLowProductWidth-1:0] plol1_10_d = accinl1_10 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_10_d = accinl1_10 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_10_d = accinl1_10 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_10_d = accinl1_10 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_10_q;
   reg signed [AccHighProductWidth-1:0] phil1_10_q;
   reg signed [AccWidth-1:0] acc0_l1_11_q;
   reg signed [AccWidth-1:0] acc1_l1_11_q;
-  wire signed [AccWidth-1:0] accinl1_11 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_11_q : acc0_l1_11_q);
+  wire signed [AccWidth-1:0] accinl1_11 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_11_q : acc0_l1_11_q);
   wire signed [WeightedWidth-1:0] yl1_11_d = { yhil1_11_q, 5'd0 } + {{4{1'b0}}, ylol1_11_q};
   reg signed [WeightedWidth-1:0] yl1_11_q;
-  wire signed [AccLowProductWidth-1:0] plol1_11_d = accinl1_11 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_11_d = accinl1_11 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_11_d = accinl1_11 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_11_d = accinl1_11 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_11_q;
   reg signed [AccHighProductWidth-1:0] phil1_11_q;
   reg signed [AccWidth-1:0] acc0_l1_12_q;
   reg signed [AccWidth-1:0] acc1_l1_12_q;
-  wire signed [AccWidth-1:0] accinl1_12 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_12_q : acc0_l1_12_q);
+  wire signed [AccWidth-1:0] accinl1_12 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_12_q : acc0_l1_12_q);
   wire signed [WeightedWidth-1:0] yl1_12_d = { yhil1_12_q, 5'd0 } + {{4{1'b0}}, ylol1_12_q};
   reg signed [WeightedWidth-1:0] yl1_12_q;
-  wire signed [AccLowProductWidth-1:0] plol1_12_d = accinl1_12 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_12_d = accinl1_12 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_12_d = accinl1_12 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_12_d = accinl1_12 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_12_q;
   reg signed [AccHighProductWidth-1:0] phil1_12_q;
   reg signed [AccWidth-1:0] acc0_l1_13_q;
   reg signed [AccWidth-1:0] acc1_l1_13_q;
-  wire signed [AccWidth-1:0] accinl1_13 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_13_q : acc0_l1_13_q);
+  wire signed [AccWidth-1:0] accinl1_13 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_13_q : acc0_l1_13_q);
   wire signed [WeightedWidth-1:0] yl1_13_d = { yhil1_13_q, 5'd0 } + {{4{1'b0}}, ylol1_13_q};
   reg signed [WeightedWidth-1:0] yl1_13_q;
-  wire signed [AccLowProductWidth-1:0] plol1_13_d = accinl1_13 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_13_d = accinl1_13 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_13_d = accinl1_13 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_13_d = accinl1_13 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_13_q;
   reg signed [AccHighProductWidth-1:0] phil1_13_q;
   reg signed [AccWidth-1:0] acc0_l1_14_q;
   reg signed [AccWidth-1:0] acc1_l1_14_q;
-  wire signed [AccWidth-1:0] accinl1_14 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_14_q : acc0_l1_14_q);
+  wire signed [AccWidth-1:0] accinl1_14 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_14_q : acc0_l1_14_q);
   wire signed [WeightedWidth-1:0] yl1_14_d = { yhil1_14_q, 5'd0 } + {{4{1'b0}}, ylol1_14_q};
   reg signed [WeightedWidth-1:0] yl1_14_q;
-  wire signed [AccLowProductWidth-1:0] plol1_14_d = accinl1_14 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_14_d = accinl1_14 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_14_d = accinl1_14 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_14_d = accinl1_14 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_14_q;
   reg signed [AccHighProductWidth-1:0] phil1_14_q;
   reg signed [AccWidth-1:0] acc0_l1_15_q;
   reg signed [AccWidth-1:0] acc1_l1_15_q;
-  wire signed [AccWidth-1:0] accinl1_15 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_15_q : acc0_l1_15_q);
+  wire signed [AccWidth-1:0] accinl1_15 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_15_q : acc0_l1_15_q);
   wire signed [WeightedWidth-1:0] yl1_15_d = { yhil1_15_q, 5'd0 } + {{4{1'b0}}, ylol1_15_q};
   reg signed [WeightedWidth-1:0] yl1_15_q;
-  wire signed [AccLowProductWidth-1:0] plol1_15_d = accinl1_15 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_15_d = accinl1_15 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_15_d = accinl1_15 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_15_d = accinl1_15 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_15_q;
   reg signed [AccHighProductWidth-1:0] phil1_15_q;
   reg signed [AccWidth-1:0] acc0_l1_16_q;
   reg signed [AccWidth-1:0] acc1_l1_16_q;
-  wire signed [AccWidth-1:0] accinl1_16 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_16_q : acc0_l1_16_q);
+  wire signed [AccWidth-1:0] accinl1_16 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_16_q : acc0_l1_16_q);
   wire signed [WeightedWidth-1:0] yl1_16_d = { yhil1_16_q, 5'd0 } + {{4{1'b0}}, ylol1_16_q};
   reg signed [WeightedWidth-1:0] yl1_16_q;
-  wire signed [AccLowProductWidth-1:0] plol1_16_d = accinl1_16 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_16_d = accinl1_16 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_16_d = accinl1_16 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_16_d = accinl1_16 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_16_q;
   reg signed [AccHighProductWidth-1:0] phil1_16_q;
   reg signed [AccWidth-1:0] acc0_l1_17_q;
   reg signed [AccWidth-1:0] acc1_l1_17_q;
-  wire signed [AccWidth-1:0] accinl1_17 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_17_q : acc0_l1_17_q);
+  wire signed [AccWidth-1:0] accinl1_17 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_17_q : acc0_l1_17_q);
   wire signed [WeightedWidth-1:0] yl1_17_d = { yhil1_17_q, 5'd0 } + {{4{1'b0}}, ylol1_17_q};
   reg signed [WeightedWidth-1:0] yl1_17_q;
-  wire signed [AccLowProductWidth-1:0] plol1_17_d = accinl1_17 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_17_d = accinl1_17 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_17_d = accinl1_17 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_17_d = accinl1_17 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_17_q;
   reg signed [AccHighProductWidth-1:0] phil1_17_q;
   reg signed [AccWidth-1:0] acc0_l1_18_q;
   reg signed [AccWidth-1:0] acc1_l1_18_q;
-  wire signed [AccWidth-1:0] accinl1_18 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_18_q : acc0_l1_18_q);
+  wire signed [AccWidth-1:0] accinl1_18 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_18_q : acc0_l1_18_q);
   wire signed [WeightedWidth-1:0] yl1_18_d = { yhil1_18_q, 5'd0 } + {{4{1'b0}}, ylol1_18_q};
   reg signed [WeightedWidth-1:0] yl1_18_q;
-  wire signed [AccLowProductWidth-1:0] plol1_18_d = accinl1_18 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_18_d = accinl1_18 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_18_d = accinl1_18 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_18_d = accinl1_18 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_18_q;
   reg signed [AccHighProductWidth-1:0] phil1_18_q;
   reg signed [AccWidth-1:0] acc0_l1_19_q;
   reg signed [AccWidth-1:0] acc1_l1_19_q;
-  wire signed [AccWidth-1:0] accinl1_19 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_19_q : acc0_l1_19_q);
+  wire signed [AccWidth-1:0] accinl1_19 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_19_q : acc0_l1_19_q);
   wire signed [WeightedWidth-1:0] yl1_19_d = { yhil1_19_q, 5'd0 } + {{4{1'b0}}, ylol1_19_q};
   reg signed [WeightedWidth-1:0] yl1_19_q;
-  wire signed [AccLowProductWidth-1:0] plol1_19_d = accinl1_19 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_19_d = accinl1_19 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_19_d = accinl1_19 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_19_d = accinl1_19 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_19_q;
   reg signed [AccHighProductWidth-1:0] phil1_19_q;
   reg signed [AccWidth-1:0] acc0_l1_20_q;
   reg signed [AccWidth-1:0] acc1_l1_20_q;
-  wire signed [AccWidth-1:0] accinl1_20 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_20_q : acc0_l1_20_q);
+  wire signed [AccWidth-1:0] accinl1_20 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_20_q : acc0_l1_20_q);
   wire signed [WeightedWidth-1:0] yl1_20_d = { yhil1_20_q, 5'd0 } + {{4{1'b0}}, ylol1_20_q};
   reg signed [WeightedWidth-1:0] yl1_20_q;
-  wire signed [AccLowProductWidth-1:0] plol1_20_d = accinl1_20 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_20_d = accinl1_20 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_20_d = accinl1_20 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_20_d = accinl1_20 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_20_q;
   reg signed [AccHighProductWidth-1:0] phil1_20_q;
   reg signed [AccWidth-1:0] acc0_l1_21_q;
   reg signed [AccWidth-1:0] acc1_l1_21_q;
-  wire signed [AccWidth-1:0] accinl1_21 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_21_q : acc0_l1_21_q);
+  wire signed [AccWidth-1:0] accinl1_21 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_21_q : acc0_l1_21_q);
   wire signed [WeightedWidth-1:0] yl1_21_d = { yhil1_21_q, 5'd0 } + {{4{1'b0}}, ylol1_21_q};
   reg signed [WeightedWidth-1:0] yl1_21_q;
-  wire signed [AccLowProductWidth-1:0] plol1_21_d = accinl1_21 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_21_d = accinl1_21 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_21_d = accinl1_21 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_21_d = accinl1_21 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_21_q;
   reg signed [AccHighProductWidth-1:0] phil1_21_q;
   reg signed [AccWidth-1:0] acc0_l1_22_q;
   reg signed [AccWidth-1:0] acc1_l1_22_q;
-  wire signed [AccWidth-1:0] accinl1_22 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_22_q : acc0_l1_22_q);
+  wire signed [AccWidth-1:0] accinl1_22 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_22_q : acc0_l1_22_q);
   wire signed [WeightedWidth-1:0] yl1_22_d = { yhil1_22_q, 5'd0 } + {{4{1'b0}}, ylol1_22_q};
   reg signed [WeightedWidth-1:0] yl1_22_q;
-  wire signed [AccLowProductWidth-1:0] plol1_22_d = accinl1_22 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_22_d = accinl1_22 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_22_d = accinl1_22 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_22_d = accinl1_22 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_22_q;
   reg signed [AccHighProductWidth-1:0] phil1_22_q;
   reg signed [AccWidth-1:0] acc0_l1_23_q;
   reg signed [AccWidth-1:0] acc1_l1_23_q;
-  wire signed [AccWidth-1:0] accinl1_23 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_23_q : acc0_l1_23_q);
+  wire signed [AccWidth-1:0] accinl1_23 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_23_q : acc0_l1_23_q);
   wire signed [WeightedWidth-1:0] yl1_23_d = { yhil1_23_q, 5'd0 } + {{4{1'b0}}, ylol1_23_q};
   reg signed [WeightedWidth-1:0] yl1_23_q;
-  wire signed [AccLowProductWidth-1:0] plol1_23_d = accinl1_23 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_23_d = accinl1_23 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_23_d = accinl1_23 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_23_d = accinl1_23 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_23_q;
   reg signed [AccHighProductWidth-1:0] phil1_23_q;
   reg signed [AccWidth-1:0] acc0_l1_24_q;
   reg signed [AccWidth-1:0] acc1_l1_24_q;
-  wire signed [AccWidth-1:0] accinl1_24 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_24_q : acc0_l1_24_q);
+  wire signed [AccWidth-1:0] accinl1_24 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_24_q : acc0_l1_24_q);
   wire signed [WeightedWidth-1:0] yl1_24_d = { yhil1_24_q, 5'd0 } + {{4{1'b0}}, ylol1_24_q};
   reg signed [WeightedWidth-1:0] yl1_24_q;
-  wire signed [AccLowProductWidth-1:0] plol1_24_d = accinl1_24 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_24_d = accinl1_24 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_24_d = accinl1_24 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_24_d = accinl1_24 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_24_q;
   reg signed [AccHighProductWidth-1:0] phil1_24_q;
   reg signed [AccWidth-1:0] acc0_l1_25_q;
   reg signed [AccWidth-1:0] acc1_l1_25_q;
-  wire signed [AccWidth-1:0] accinl1_25 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_25_q : acc0_l1_25_q);
+  wire signed [AccWidth-1:0] accinl1_25 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_25_q : acc0_l1_25_q);
   wire signed [WeightedWidth-1:0] yl1_25_d = { yhil1_25_q, 5'd0 } + {{4{1'b0}}, ylol1_25_q};
   reg signed [WeightedWidth-1:0] yl1_25_q;
-  wire signed [AccLowProductWidth-1:0] plol1_25_d = accinl1_25 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_25_d = accinl1_25 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_25_d = accinl1_25 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_25_d = accinl1_25 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_25_q;
   reg signed [AccHighProductWidth-1:0] phil1_25_q;
   reg signed [AccWidth-1:0] acc0_l1_26_q;
   reg signed [AccWidth-1:0] acc1_l1_26_q;
-  wire signed [AccWidth-1:0] accinl1_26 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_26_q : acc0_l1_26_q);
+  wire signed [AccWidth-1:0] accinl1_26 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_26_q : acc0_l1_26_q);
   wire signed [WeightedWidth-1:0] yl1_26_d = { yhil1_26_q, 5'd0 } + {{4{1'b0}}, ylol1_26_q};
   reg signed [WeightedWidth-1:0] yl1_26_q;
-  wire signed [AccLowProductWidth-1:0] plol1_26_d = accinl1_26 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_26_d = accinl1_26 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_26_d = accinl1_26 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_26_d = accinl1_26 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_26_q;
   reg signed [AccHighProductWidth-1:0] phil1_26_q;
   reg signed [AccWidth-1:0] acc0_l1_27_q;
   reg signed [AccWidth-1:0] acc1_l1_27_q;
-  wire signed [AccWidth-1:0] accinl1_27 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_27_q : acc0_l1_27_q);
+  wire signed [AccWidth-1:0] accinl1_27 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_27_q : acc0_l1_27_q);
   wire signed [WeightedWidth-1:0] yl1_27_d = { yhil1_27_q, 5'd0 } + {{4{1'b0}}, ylol1_27_q};
   reg signed [WeightedWidth-1:0] yl1_27_q;
-  wire signed [AccLowProductWidth-1:0] plol1_27_d = accinl1_27 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_27_d = accinl1_27 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_27_d = accinl1_27 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_27_d = accinl1_27 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_27_q;
   reg signed [AccHighProductWidth-1:0] phil1_27_q;
   reg signed [AccWidth-1:0] acc0_l1_28_q;
   reg signed [AccWidth-1:0] acc1_l1_28_q;
-  wire signed [AccWidth-1:0] accinl1_28 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_28_q : acc0_l1_28_q);
+  wire signed [AccWidth-1:0] accinl1_28 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_28_q : acc0_l1_28_q);
   wire signed [WeightedWidth-1:0] yl1_28_d = { yhil1_28_q, 5'd0 } + {{4{1'b0}}, ylol1_28_q};
   reg signed [WeightedWidth-1:0] yl1_28_q;
-  wire signed [AccLowProductWidth-1:0] plol1_28_d = accinl1_28 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_28_d = accinl1_28 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_28_d = accinl1_28 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_28_d = accinl1_28 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_28_q;
   reg signed [AccHighProductWidth-1:0] phil1_28_q;
   reg signed [AccWidth-1:0] acc0_l1_29_q;
   reg signed [AccWidth-1:0] acc1_l1_29_q;
-  wire signed [AccWidth-1:0] accinl1_29 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_29_q : acc0_l1_29_q);
+  wire signed [AccWidth-1:0] accinl1_29 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_29_q : acc0_l1_29_q);
   wire signed [WeightedWidth-1:0] yl1_29_d = { yhil1_29_q, 5'd0 } + {{4{1'b0}}, ylol1_29_q};
   reg signed [WeightedWidth-1:0] yl1_29_q;
-  wire signed [AccLowProductWidth-1:0] plol1_29_d = accinl1_29 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_29_d = accinl1_29 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_29_d = accinl1_29 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_29_d = accinl1_29 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_29_q;
   reg signed [AccHighProductWidth-1:0] phil1_29_q;
   reg signed [AccWidth-1:0] acc0_l1_30_q;
   reg signed [AccWidth-1:0] acc1_l1_30_q;
-  wire signed [AccWidth-1:0] accinl1_30 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_30_q : acc0_l1_30_q);
+  wire signed [AccWidth-1:0] accinl1_30 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_30_q : acc0_l1_30_q);
   wire signed [WeightedWidth-1:0] yl1_30_d = { yhil1_30_q, 5'd0 } + {{4{1'b0}}, ylol1_30_q};
   reg signed [WeightedWidth-1:0] yl1_30_q;
-  wire signed [AccLowProductWidth-1:0] plol1_30_d = accinl1_30 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_30_d = accinl1_30 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_30_d = accinl1_30 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_30_d = accinl1_30 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_30_q;
   reg signed [AccHighProductWidth-1:0] phil1_30_q;
   reg signed [AccWidth-1:0] acc0_l1_31_q;
   reg signed [AccWidth-1:0] acc1_l1_31_q;
-  wire signed [AccWidth-1:0] accinl1_31 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_31_q : acc0_l1_31_q);
+  wire signed [AccWidth-1:0] accinl1_31 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_31_q : acc0_l1_31_q);
   wire signed [WeightedWidth-1:0] yl1_31_d = { yhil1_31_q, 5'd0 } + {{4{1'b0}}, ylol1_31_q};
   reg signed [WeightedWidth-1:0] yl1_31_q;
-  wire signed [AccLowProductWidth-1:0] plol1_31_d = accinl1_31 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_31_d = accinl1_31 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_31_d = accinl1_31 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_31_d = accinl1_31 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_31_q;
   reg signed [AccHighProductWidth-1:0] phil1_31_q;
   reg signed [AccWidth-1:0] acc0_l1_32_q;
   reg signed [AccWidth-1:0] acc1_l1_32_q;
-  wire signed [AccWidth-1:0] accinl1_32 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_32_q : acc0_l1_32_q);
+  wire signed [AccWidth-1:0] accinl1_32 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_32_q : acc0_l1_32_q);
   wire signed [WeightedWidth-1:0] yl1_32_d = { yhil1_32_q, 5'd0 } + {{4{1'b0}}, ylol1_32_q};
   reg signed [WeightedWidth-1:0] yl1_32_q;
-  wire signed [AccLowProductWidth-1:0] plol1_32_d = accinl1_32 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_32_d = accinl1_32 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_32_d = accinl1_32 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_32_d = accinl1_32 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_32_q;
   reg signed [AccHighProductWidth-1:0] phil1_32_q;
   reg signed [AccWidth-1:0] acc0_l1_33_q;
   reg signed [AccWidth-1:0] acc1_l1_33_q;
-  wire signed [AccWidth-1:0] accinl1_33 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_33_q : acc0_l1_33_q);
+  wire signed [AccWidth-1:0] accinl1_33 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_33_q : acc0_l1_33_q);
   wire signed [WeightedWidth-1:0] yl1_33_d = { yhil1_33_q, 5'd0 } + {{4{1'b0}}, ylol1_33_q};
   reg signed [WeightedWidth-1:0] yl1_33_q;
-  wire signed [AccLowProductWidth-1:0] plol1_33_d = accinl1_33 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_33_d = accinl1_33 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_33_d = accinl1_33 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_33_d = accinl1_33 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_33_q;
   reg signed [AccHighProductWidth-1:0] phil1_33_q;
   reg signed [AccWidth-1:0] acc0_l1_34_q;
   reg signed [AccWidth-1:0] acc1_l1_34_q;
-  wire signed [AccWidth-1:0] accinl1_34 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_34_q : acc0_l1_34_q);
+  wire signed [AccWidth-1:0] accinl1_34 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_34_q : acc0_l1_34_q);
   wire signed [WeightedWidth-1:0] yl1_34_d = { yhil1_34_q, 5'd0 } + {{4{1'b0}}, ylol1_34_q};
   reg signed [WeightedWidth-1:0] yl1_34_q;
-  wire signed [AccLowProductWidth-1:0] plol1_34_d = accinl1_34 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_34_d = accinl1_34 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_34_d = accinl1_34 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_34_d = accinl1_34 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_34_q;
   reg signed [AccHighProductWidth-1:0] phil1_34_q;
   reg signed [AccWidth-1:0] acc0_l1_35_q;
   reg signed [AccWidth-1:0] acc1_l1_35_q;
-  wire signed [AccWidth-1:0] accinl1_35 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_35_q : acc0_l1_35_q);
+  wire signed [AccWidth-1:0] accinl1_35 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_35_q : acc0_l1_35_q);
   wire signed [WeightedWidth-1:0] yl1_35_d = { yhil1_35_q, 5'd0 } + {{4{1'b0}}, ylol1_35_q};
   reg signed [WeightedWidth-1:0] yl1_35_q;
-  wire signed [AccLowProductWidth-1:0] plol1_35_d = accinl1_35 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_35_d = accinl1_35 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_35_d = accinl1_35 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_35_d = accinl1_35 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_35_q;
   reg signed [AccHighProductWidth-1:0] phil1_35_q;
   reg signed [AccWidth-1:0] acc0_l1_36_q;
   reg signed [AccWidth-1:0] acc1_l1_36_q;
-  wire signed [AccWidth-1:0] accinl1_36 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_36_q : acc0_l1_36_q);
+  wire signed [AccWidth-1:0] accinl1_36 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_36_q : acc0_l1_36_q);
   wire signed [WeightedWidth-1:0] yl1_36_d = { yhil1_36_q, 5'd0 } + {{4{1'b0}}, ylol1_36_q};
   reg signed [WeightedWidth-1:0] yl1_36_q;
-  wire signed [AccLowProductWidth-1:0] plol1_36_d = accinl1_36 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_36_d = accinl1_36 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_36_d = accinl1_36 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_36_d = accinl1_36 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_36_q;
   reg signed [AccHighProductWidth-1:0] phil1_36_q;
   reg signed [AccWidth-1:0] acc0_l1_37_q;
   reg signed [AccWidth-1:0] acc1_l1_37_q;
-  wire signed [AccWidth-1:0] accinl1_37 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_37_q : acc0_l1_37_q);
+  wire signed [AccWidth-1:0] accinl1_37 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_37_q : acc0_l1_37_q);
   wire signed [WeightedWidth-1:0] yl1_37_d = { yhil1_37_q, 5'd0 } + {{4{1'b0}}, ylol1_37_q};
   reg signed [WeightedWidth-1:0] yl1_37_q;
-  wire signed [AccLowProductWidth-1:0] plol1_37_d = accinl1_37 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_37_d = accinl1_37 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_37_d = accinl1_37 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_37_d = accinl1_37 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_37_q;
   reg signed [AccHighProductWidth-1:0] phil1_37_q;
   reg signed [AccWidth-1:0] acc0_l1_38_q;
   reg signed [AccWidth-1:0] acc1_l1_38_q;
-  wire signed [AccWidth-1:0] accinl1_38 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_38_q : acc0_l1_38_q);
+  wire signed [AccWidth-1:0] accinl1_38 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_38_q : acc0_l1_38_q);
   wire signed [WeightedWidth-1:0] yl1_38_d = { yhil1_38_q, 5'd0 } + {{4{1'b0}}, ylol1_38_q};
   reg signed [WeightedWidth-1:0] yl1_38_q;
-  wire signed [AccLowProductWidth-1:0] plol1_38_d = accinl1_38 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_38_d = accinl1_38 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_38_d = accinl1_38 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_38_d = accinl1_38 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_38_q;
   reg signed [AccHighProductWidth-1:0] phil1_38_q;
   reg signed [AccWidth-1:0] acc0_l1_39_q;
   reg signed [AccWidth-1:0] acc1_l1_39_q;
-  wire signed [AccWidth-1:0] accinl1_39 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_39_q : acc0_l1_39_q);
+  wire signed [AccWidth-1:0] accinl1_39 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_39_q : acc0_l1_39_q);
   wire signed [WeightedWidth-1:0] yl1_39_d = { yhil1_39_q, 5'd0 } + {{4{1'b0}}, ylol1_39_q};
   reg signed [WeightedWidth-1:0] yl1_39_q;
-  wire signed [AccLowProductWidth-1:0] plol1_39_d = accinl1_39 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_39_d = accinl1_39 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_39_d = accinl1_39 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_39_d = accinl1_39 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_39_q;
   reg signed [AccHighProductWidth-1:0] phil1_39_q;
   reg signed [AccWidth-1:0] acc0_l1_40_q;
   reg signed [AccWidth-1:0] acc1_l1_40_q;
-  wire signed [AccWidth-1:0] accinl1_40 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_40_q : acc0_l1_40_q);
+  wire signed [AccWidth-1:0] accinl1_40 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_40_q : acc0_l1_40_q);
   wire signed [WeightedWidth-1:0] yl1_40_d = { yhil1_40_q, 5'd0 } + {{4{1'b0}}, ylol1_40_q};
   reg signed [WeightedWidth-1:0] yl1_40_q;
-  wire signed [AccLowProductWidth-1:0] plol1_40_d = accinl1_40 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_40_d = accinl1_40 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_40_d = accinl1_40 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_40_d = accinl1_40 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_40_q;
   reg signed [AccHighProductWidth-1:0] phil1_40_q;
   reg signed [AccWidth-1:0] acc0_l1_41_q;
   reg signed [AccWidth-1:0] acc1_l1_41_q;
-  wire signed [AccWidth-1:0] accinl1_41 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_41_q : acc0_l1_41_q);
+  wire signed [AccWidth-1:0] accinl1_41 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_41_q : acc0_l1_41_q);
   wire signed [WeightedWidth-1:0] yl1_41_d = { yhil1_41_q, 5'd0 } + {{4{1'b0}}, ylol1_41_q};
   reg signed [WeightedWidth-1:0] yl1_41_q;
-  wire signed [AccLowProductWidth-1:0] plol1_41_d = accinl1_41 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_41_d = accinl1_41 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_41_d = accinl1_41 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_41_d = accinl1_41 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_41_q;
   reg signed [AccHighProductWidth-1:0] phil1_41_q;
   reg signed [AccWidth-1:0] acc0_l1_42_q;
   reg signed [AccWidth-1:0] acc1_l1_42_q;
-  wire signed [AccWidth-1:0] accinl1_42 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_42_q : acc0_l1_42_q);
+  wire signed [AccWidth-1:0] accinl1_42 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_42_q : acc0_l1_42_q);
   wire signed [WeightedWidth-1:0] yl1_42_d = { yhil1_42_q, 5'd0 } + {{4{1'b0}}, ylol1_42_q};
   reg signed [WeightedWidth-1:0] yl1_42_q;
-  wire signed [AccLowProductWidth-1:0] plol1_42_d = accinl1_42 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_42_d = accinl1_42 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_42_d = accinl1_42 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_42_d = accinl1_42 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_42_q;
   reg signed [AccHighProductWidth-1:0] phil1_42_q;
   reg signed [AccWidth-1:0] acc0_l1_43_q;
   reg signed [AccWidth-1:0] acc1_l1_43_q;
-  wire signed [AccWidth-1:0] accinl1_43 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_43_q : acc0_l1_43_q);
+  wire signed [AccWidth-1:0] accinl1_43 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_43_q : acc0_l1_43_q);
   wire signed [WeightedWidth-1:0] yl1_43_d = { yhil1_43_q, 5'd0 } + {{4{1'b0}}, ylol1_43_q};
   reg signed [WeightedWidth-1:0] yl1_43_q;
-  wire signed [AccLowProductWidth-1:0] plol1_43_d = accinl1_43 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_43_d = accinl1_43 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_43_d = accinl1_43 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_43_d = accinl1_43 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_43_q;
   reg signed [AccHighProductWidth-1:0] phil1_43_q;
   reg signed [AccWidth-1:0] acc0_l1_44_q;
   reg signed [AccWidth-1:0] acc1_l1_44_q;
-  wire signed [AccWidth-1:0] accinl1_44 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_44_q : acc0_l1_44_q);
+  wire signed [AccWidth-1:0] accinl1_44 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_44_q : acc0_l1_44_q);
   wire signed [WeightedWidth-1:0] yl1_44_d = { yhil1_44_q, 5'd0 } + {{4{1'b0}}, ylol1_44_q};
   reg signed [WeightedWidth-1:0] yl1_44_q;
-  wire signed [AccLowProductWidth-1:0] plol1_44_d = accinl1_44 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_44_d = accinl1_44 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_44_d = accinl1_44 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_44_d = accinl1_44 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_44_q;
   reg signed [AccHighProductWidth-1:0] phil1_44_q;
   reg signed [AccWidth-1:0] acc0_l1_45_q;
   reg signed [AccWidth-1:0] acc1_l1_45_q;
-  wire signed [AccWidth-1:0] accinl1_45 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_45_q : acc0_l1_45_q);
+  wire signed [AccWidth-1:0] accinl1_45 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_45_q : acc0_l1_45_q);
   wire signed [WeightedWidth-1:0] yl1_45_d = { yhil1_45_q, 5'd0 } + {{4{1'b0}}, ylol1_45_q};
   reg signed [WeightedWidth-1:0] yl1_45_q;
-  wire signed [AccLowProductWidth-1:0] plol1_45_d = accinl1_45 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_45_d = accinl1_45 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_45_d = accinl1_45 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_45_d = accinl1_45 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_45_q;
   reg signed [AccHighProductWidth-1:0] phil1_45_q;
   reg signed [AccWidth-1:0] acc0_l1_46_q;
   reg signed [AccWidth-1:0] acc1_l1_46_q;
-  wire signed [AccWidth-1:0] accinl1_46 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_46_q : acc0_l1_46_q);
+  wire signed [AccWidth-1:0] accinl1_46 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_46_q : acc0_l1_46_q);
   wire signed [WeightedWidth-1:0] yl1_46_d = { yhil1_46_q, 5'd0 } + {{4{1'b0}}, ylol1_46_q};
   reg signed [WeightedWidth-1:0] yl1_46_q;
-  wire signed [AccLowProductWidth-1:0] plol1_46_d = accinl1_46 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_46_d = accinl1_46 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_46_d = accinl1_46 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_46_d = accinl1_46 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_46_q;
   reg signed [AccHighProductWidth-1:0] phil1_46_q;
   reg signed [AccWidth-1:0] acc0_l1_47_q;
   reg signed [AccWidth-1:0] acc1_l1_47_q;
-  wire signed [AccWidth-1:0] accinl1_47 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_47_q : acc0_l1_47_q);
+  wire signed [AccWidth-1:0] accinl1_47 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_47_q : acc0_l1_47_q);
   wire signed [WeightedWidth-1:0] yl1_47_d = { yhil1_47_q, 5'd0 } + {{4{1'b0}}, ylol1_47_q};
   reg signed [WeightedWidth-1:0] yl1_47_q;
-  wire signed [AccLowProductWidth-1:0] plol1_47_d = accinl1_47 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_47_d = accinl1_47 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_47_d = accinl1_47 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_47_d = accinl1_47 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_47_q;
   reg signed [AccHighProductWidth-1:0] phil1_47_q;
   reg signed [AccWidth-1:0] acc0_l1_48_q;
   reg signed [AccWidth-1:0] acc1_l1_48_q;
-  wire signed [AccWidth-1:0] accinl1_48 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_48_q : acc0_l1_48_q);
+  wire signed [AccWidth-1:0] accinl1_48 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_48_q : acc0_l1_48_q);
   wire signed [WeightedWidth-1:0] yl1_48_d = { yhil1_48_q, 5'd0 } + {{4{1'b0}}, ylol1_48_q};
   reg signed [WeightedWidth-1:0] yl1_48_q;
-  wire signed [AccLowProductWidth-1:0] plol1_48_d = accinl1_48 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_48_d = accinl1_48 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_48_d = accinl1_48 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_48_d = accinl1_48 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_48_q;
   reg signed [AccHighProductWidth-1:0] phil1_48_q;
   reg signed [AccWidth-1:0] acc0_l1_49_q;
   reg signed [AccWidth-1:0] acc1_l1_49_q;
-  wire signed [AccWidth-1:0] accinl1_49 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_49_q : acc0_l1_49_q);
+  wire signed [AccWidth-1:0] accinl1_49 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_49_q : acc0_l1_49_q);
   wire signed [WeightedWidth-1:0] yl1_49_d = { yhil1_49_q, 5'd0 } + {{4{1'b0}}, ylol1_49_q};
   reg signed [WeightedWidth-1:0] yl1_49_q;
-  wire signed [AccLowProductWidth-1:0] plol1_49_d = accinl1_49 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_49_d = accinl1_49 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_49_d = accinl1_49 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_49_d = accinl1_49 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_49_q;
   reg signed [AccHighProductWidth-1:0] phil1_49_q;
   reg signed [AccWidth-1:0] acc0_l1_50_q;
   reg signed [AccWidth-1:0] acc1_l1_50_q;
-  wire signed [AccWidth-1:0] accinl1_50 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_50_q : acc0_l1_50_q);
+  wire signed [AccWidth-1:0] accinl1_50 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_50_q : acc0_l1_50_q);
   wire signed [WeightedWidth-1:0] yl1_50_d = { yhil1_50_q, 5'd0 } + {{4{1'b0}}, ylol1_50_q};
   reg signed [WeightedWidth-1:0] yl1_50_q;
-  wire signed [AccLowProductWidth-1:0] plol1_50_d = accinl1_50 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_50_d = accinl1_50 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_50_d = accinl1_50 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_50_d = accinl1_50 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_50_q;
   reg signed [AccHighProductWidth-1:0] phil1_50_q;
   reg signed [AccWidth-1:0] acc0_l1_51_q;
   reg signed [AccWidth-1:0] acc1_l1_51_q;
-  wire signed [AccWidth-1:0] accinl1_51 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_51_q : acc0_l1_51_q);
+  wire signed [AccWidth-1:0] accinl1_51 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_51_q : acc0_l1_51_q);
   wire signed [WeightedWidth-1:0] yl1_51_d = { yhil1_51_q, 5'd0 } + {{4{1'b0}}, ylol1_51_q};
   reg signed [WeightedWidth-1:0] yl1_51_q;
-  wire signed [AccLowProductWidth-1:0] plol1_51_d = accinl1_51 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_51_d = accinl1_51 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_51_d = accinl1_51 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_51_d = accinl1_51 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_51_q;
   reg signed [AccHighProductWidth-1:0] phil1_51_q;
   reg signed [AccWidth-1:0] acc0_l1_52_q;
   reg signed [AccWidth-1:0] acc1_l1_52_q;
-  wire signed [AccWidth-1:0] accinl1_52 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_52_q : acc0_l1_52_q);
+  wire signed [AccWidth-1:0] accinl1_52 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_52_q : acc0_l1_52_q);
   wire signed [WeightedWidth-1:0] yl1_52_d = { yhil1_52_q, 5'd0 } + {{4{1'b0}}, ylol1_52_q};
   reg signed [WeightedWidth-1:0] yl1_52_q;
-  wire signed [AccLowProductWidth-1:0] plol1_52_d = accinl1_52 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_52_d = accinl1_52 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_52_d = accinl1_52 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_52_d = accinl1_52 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_52_q;
   reg signed [AccHighProductWidth-1:0] phil1_52_q;
   reg signed [AccWidth-1:0] acc0_l1_53_q;
   reg signed [AccWidth-1:0] acc1_l1_53_q;
-  wire signed [AccWidth-1:0] accinl1_53 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_53_q : acc0_l1_53_q);
+  wire signed [AccWidth-1:0] accinl1_53 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_53_q : acc0_l1_53_q);
   wire signed [WeightedWidth-1:0] yl1_53_d = { yhil1_53_q, 5'd0 } + {{4{1'b0}}, ylol1_53_q};
   reg signed [WeightedWidth-1:0] yl1_53_q;
-  wire signed [AccLowProductWidth-1:0] plol1_53_d = accinl1_53 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_53_d = accinl1_53 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_53_d = accinl1_53 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_53_d = accinl1_53 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_53_q;
   reg signed [AccHighProductWidth-1:0] phil1_53_q;
   reg signed [AccWidth-1:0] acc0_l1_54_q;
   reg signed [AccWidth-1:0] acc1_l1_54_q;
-  wire signed [AccWidth-1:0] accinl1_54 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_54_q : acc0_l1_54_q);
+  wire signed [AccWidth-1:0] accinl1_54 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_54_q : acc0_l1_54_q);
   wire signed [WeightedWidth-1:0] yl1_54_d = { yhil1_54_q, 5'd0 } + {{4{1'b0}}, ylol1_54_q};
   reg signed [WeightedWidth-1:0] yl1_54_q;
-  wire signed [AccLowProductWidth-1:0] plol1_54_d = accinl1_54 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_54_d = accinl1_54 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_54_d = accinl1_54 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_54_d = accinl1_54 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_54_q;
   reg signed [AccHighProductWidth-1:0] phil1_54_q;
   reg signed [AccWidth-1:0] acc0_l1_55_q;
   reg signed [AccWidth-1:0] acc1_l1_55_q;
-  wire signed [AccWidth-1:0] accinl1_55 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_55_q : acc0_l1_55_q);
+  wire signed [AccWidth-1:0] accinl1_55 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_55_q : acc0_l1_55_q);
   wire signed [WeightedWidth-1:0] yl1_55_d = { yhil1_55_q, 5'd0 } + {{4{1'b0}}, ylol1_55_q};
   reg signed [WeightedWidth-1:0] yl1_55_q;
-  wire signed [AccLowProductWidth-1:0] plol1_55_d = accinl1_55 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_55_d = accinl1_55 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_55_d = accinl1_55 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_55_d = accinl1_55 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_55_q;
   reg signed [AccHighProductWidth-1:0] phil1_55_q;
   reg signed [AccWidth-1:0] acc0_l1_56_q;
   reg signed [AccWidth-1:0] acc1_l1_56_q;
-  wire signed [AccWidth-1:0] accinl1_56 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_56_q : acc0_l1_56_q);
+  wire signed [AccWidth-1:0] accinl1_56 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_56_q : acc0_l1_56_q);
   wire signed [WeightedWidth-1:0] yl1_56_d = { yhil1_56_q, 5'd0 } + {{4{1'b0}}, ylol1_56_q};
   reg signed [WeightedWidth-1:0] yl1_56_q;
-  wire signed [AccLowProductWidth-1:0] plol1_56_d = accinl1_56 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_56_d = accinl1_56 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_56_d = accinl1_56 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_56_d = accinl1_56 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_56_q;
   reg signed [AccHighProductWidth-1:0] phil1_56_q;
   reg signed [AccWidth-1:0] acc0_l1_57_q;
   reg signed [AccWidth-1:0] acc1_l1_57_q;
-  wire signed [AccWidth-1:0] accinl1_57 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_57_q : acc0_l1_57_q);
+  wire signed [AccWidth-1:0] accinl1_57 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_57_q : acc0_l1_57_q);
   wire signed [WeightedWidth-1:0] yl1_57_d = { yhil1_57_q, 5'd0 } + {{4{1'b0}}, ylol1_57_q};
   reg signed [WeightedWidth-1:0] yl1_57_q;
-  wire signed [AccLowProductWidth-1:0] plol1_57_d = accinl1_57 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_57_d = accinl1_57 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_57_d = accinl1_57 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_57_d = accinl1_57 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_57_q;
   reg signed [AccHighProductWidth-1:0] phil1_57_q;
   reg signed [AccWidth-1:0] acc0_l1_58_q;
   reg signed [AccWidth-1:0] acc1_l1_58_q;
-  wire signed [AccWidth-1:0] accinl1_58 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_58_q : acc0_l1_58_q);
+  wire signed [AccWidth-1:0] accinl1_58 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_58_q : acc0_l1_58_q);
   wire signed [WeightedWidth-1:0] yl1_58_d = { yhil1_58_q, 5'd0 } + {{4{1'b0}}, ylol1_58_q};
   reg signed [WeightedWidth-1:0] yl1_58_q;
-  wire signed [AccLowProductWidth-1:0] plol1_58_d = accinl1_58 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_58_d = accinl1_58 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_58_d = accinl1_58 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_58_d = accinl1_58 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_58_q;
   reg signed [AccHighProductWidth-1:0] phil1_58_q;
   reg signed [AccWidth-1:0] acc0_l1_59_q;
   reg signed [AccWidth-1:0] acc1_l1_59_q;
-  wire signed [AccWidth-1:0] accinl1_59 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_59_q : acc0_l1_59_q);
+  wire signed [AccWidth-1:0] accinl1_59 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_59_q : acc0_l1_59_q);
   wire signed [WeightedWidth-1:0] yl1_59_d = { yhil1_59_q, 5'd0 } + {{4{1'b0}}, ylol1_59_q};
   reg signed [WeightedWidth-1:0] yl1_59_q;
-  wire signed [AccLowProductWidth-1:0] plol1_59_d = accinl1_59 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_59_d = accinl1_59 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_59_d = accinl1_59 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_59_d = accinl1_59 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_59_q;
   reg signed [AccHighProductWidth-1:0] phil1_59_q;
   reg signed [AccWidth-1:0] acc0_l1_60_q;
   reg signed [AccWidth-1:0] acc1_l1_60_q;
-  wire signed [AccWidth-1:0] accinl1_60 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_60_q : acc0_l1_60_q);
+  wire signed [AccWidth-1:0] accinl1_60 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_60_q : acc0_l1_60_q);
   wire signed [WeightedWidth-1:0] yl1_60_d = { yhil1_60_q, 5'd0 } + {{4{1'b0}}, ylol1_60_q};
   reg signed [WeightedWidth-1:0] yl1_60_q;
-  wire signed [AccLowProductWidth-1:0] plol1_60_d = accinl1_60 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_60_d = accinl1_60 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_60_d = accinl1_60 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_60_d = accinl1_60 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_60_q;
   reg signed [AccHighProductWidth-1:0] phil1_60_q;
   reg signed [AccWidth-1:0] acc0_l1_61_q;
   reg signed [AccWidth-1:0] acc1_l1_61_q;
-  wire signed [AccWidth-1:0] accinl1_61 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_61_q : acc0_l1_61_q);
+  wire signed [AccWidth-1:0] accinl1_61 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_61_q : acc0_l1_61_q);
   wire signed [WeightedWidth-1:0] yl1_61_d = { yhil1_61_q, 5'd0 } + {{4{1'b0}}, ylol1_61_q};
   reg signed [WeightedWidth-1:0] yl1_61_q;
-  wire signed [AccLowProductWidth-1:0] plol1_61_d = accinl1_61 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_61_d = accinl1_61 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_61_d = accinl1_61 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_61_d = accinl1_61 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_61_q;
   reg signed [AccHighProductWidth-1:0] phil1_61_q;
   reg signed [AccWidth-1:0] acc0_l1_62_q;
   reg signed [AccWidth-1:0] acc1_l1_62_q;
-  wire signed [AccWidth-1:0] accinl1_62 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_62_q : acc0_l1_62_q);
+  wire signed [AccWidth-1:0] accinl1_62 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_62_q : acc0_l1_62_q);
   wire signed [WeightedWidth-1:0] yl1_62_d = { yhil1_62_q, 5'd0 } + {{4{1'b0}}, ylol1_62_q};
   reg signed [WeightedWidth-1:0] yl1_62_q;
-  wire signed [AccLowProductWidth-1:0] plol1_62_d = accinl1_62 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_62_d = accinl1_62 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_62_d = accinl1_62 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_62_d = accinl1_62 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_62_q;
   reg signed [AccHighProductWidth-1:0] phil1_62_q;
   reg signed [AccWidth-1:0] acc0_l1_63_q;
   reg signed [AccWidth-1:0] acc1_l1_63_q;
-  wire signed [AccWidth-1:0] accinl1_63 = x7_fresh_q[1] ? 26'sd0 : (x7_set_q[1] ? acc1_l1_63_q : acc0_l1_63_q);
+  wire signed [AccWidth-1:0] accinl1_63 = x5_fresh_q[1] ? 26'sd0 : (x5_set_q[1] ? acc1_l1_63_q : acc0_l1_63_q);
   wire signed [WeightedWidth-1:0] yl1_63_d = { yhil1_63_q, 5'd0 } + {{4{1'b0}}, ylol1_63_q};
   reg signed [WeightedWidth-1:0] yl1_63_q;
-  wire signed [AccLowProductWidth-1:0] plol1_63_d = accinl1_63 * $signed({ 1'b0, a7_l1_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil1_63_d = accinl1_63 * $signed({ 1'b0, a7_l1_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol1_63_d = accinl1_63 * $signed({ 1'b0, am_l1_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil1_63_d = accinl1_63 * $signed({ 1'b0, am_l1_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol1_63_q;
   reg signed [AccHighProductWidth-1:0] phil1_63_q;
   reg [SumWidth-1:0] sum0_l1_q;
   reg [SumWidth-1:0] sum1_l1_q;
-  wire [SumWidth-1:0] sumin_l1 = x7_fresh_q[1] ? 17'd0 : (x7_set_q[1] ? sum1_l1_q : sum0_l1_q);
-  wire [SumLowProductWidth-1:0] slo_l1_d = sumin_l1 * a7_l1_q[FactorLowBits-1:0];
-  wire [SumHighProductWidth-1:0] shi_l1_d = sumin_l1 * a7_l1_q[ExpWidth-1:FactorLowBits];
+  wire [SumWidth-1:0] sumin_l1 = x5_fresh_q[1] ? 17'd0 : (x5_set_q[1] ? sum1_l1_q : sum0_l1_q);
+  wire [SumLowProductWidth-1:0] slo_l1_d = sumin_l1 * am_l1_q[FactorLowBits-1:0];
+  wire [SumHighProductWidth-1:0] shi_l1_d = sumin_l1 * am_l1_q[ExpWidth-1:FactorLowBits];
   reg [SumLowProductWidth-1:0] slo_l1_q;
   reg [SumHighProductWidth-1:0] shi_l1_q;
 
-  // x9 (the loop's second cycle): A_set = round(A_set a) + e V, S_set = round(S_set a) + e, half up
+  // x7 (the loop's second cycle): A_set = round(A_set a) + e V, S_set = round(S_set a) + e, half up
   wire signed [LoopSumWidth-1:0] tl1_0 = { phil1_0_q, 5'd0 } + {{3{plol1_0_q[30]}}, plol1_0_q} + 34'sd128 + {{8{yl1_0_q[17]}}, { yl1_0_q, 8'd0 }};
   wire signed [AccWidth-1:0] accnewl1_0 = tl1_0[LoopSumWidth-1:ExpFractionBits];
   wire signed [LoopSumWidth-1:0] tl1_1 = { phil1_1_q, 5'd0 } + {{3{plol1_1_q[30]}}, plol1_1_q} + 34'sd128 + {{8{yl1_1_q[17]}}, { yl1_1_q, 8'd0 }};
@@ -2517,19 +2497,17 @@ module a3_fast_online (
   wire signed [AccWidth-1:0] accnewl1_62 = tl1_62[LoopSumWidth-1:ExpFractionBits];
   wire signed [LoopSumWidth-1:0] tl1_63 = { phil1_63_q, 5'd0 } + {{3{plol1_63_q[30]}}, plol1_63_q} + 34'sd128 + {{8{yl1_63_q[17]}}, { yl1_63_q, 8'd0 }};
   wire signed [AccWidth-1:0] accnewl1_63 = tl1_63[LoopSumWidth-1:ExpFractionBits];
-  wire [SumLoopWidth-1:0] ts_l1 = { shi_l1_q, 5'd0 } + {{3{1'b0}}, slo_l1_q} + 25'd128 + {{8{1'b0}}, { e8_l1_q, 8'd0 }};
+  wire [SumLoopWidth-1:0] ts_l1 = { shi_l1_q, 5'd0 } + {{3{1'b0}}, slo_l1_q} + 25'd128 + {{8{1'b0}}, { es_l1_q, 8'd0 }};
   wire [SumWidth-1:0] sumnew_l1 = ts_l1[SumLoopWidth-1:ExpFractionBits];
   // The rounding drops the low bits.
   wire unused_loop_low_l1 = &{1'b0, tl1_0[ExpFractionBits-1:0], tl1_1[ExpFractionBits-1:0], tl1_2[ExpFractionBits-1:0], tl1_3[ExpFractionBits-1:0], tl1_4[ExpFractionBits-1:0], tl1_5[ExpFractionBits-1:0], tl1_6[ExpFractionBits-1:0], tl1_7[ExpFractionBits-1:0], tl1_8[ExpFractionBits-1:0], tl1_9[ExpFractionBits-1:0], tl1_10[ExpFractionBits-1:0], tl1_11[ExpFractionBits-1:0], tl1_12[ExpFractionBits-1:0], tl1_13[ExpFractionBits-1:0], tl1_14[ExpFractionBits-1:0], tl1_15[ExpFractionBits-1:0], tl1_16[ExpFractionBits-1:0], tl1_17[ExpFractionBits-1:0], tl1_18[ExpFractionBits-1:0], tl1_19[ExpFractionBits-1:0], tl1_20[ExpFractionBits-1:0], tl1_21[ExpFractionBits-1:0], tl1_22[ExpFractionBits-1:0], tl1_23[ExpFractionBits-1:0], tl1_24[ExpFractionBits-1:0], tl1_25[ExpFractionBits-1:0], tl1_26[ExpFractionBits-1:0], tl1_27[ExpFractionBits-1:0], tl1_28[ExpFractionBits-1:0], tl1_29[ExpFractionBits-1:0], tl1_30[ExpFractionBits-1:0], tl1_31[ExpFractionBits-1:0], tl1_32[ExpFractionBits-1:0], tl1_33[ExpFractionBits-1:0], tl1_34[ExpFractionBits-1:0], tl1_35[ExpFractionBits-1:0], tl1_36[ExpFractionBits-1:0], tl1_37[ExpFractionBits-1:0], tl1_38[ExpFractionBits-1:0], tl1_39[ExpFractionBits-1:0], tl1_40[ExpFractionBits-1:0], tl1_41[ExpFractionBits-1:0], tl1_42[ExpFractionBits-1:0], tl1_43[ExpFractionBits-1:0], tl1_44[ExpFractionBits-1:0], tl1_45[ExpFractionBits-1:0], tl1_46[ExpFractionBits-1:0], tl1_47[ExpFractionBits-1:0], tl1_48[ExpFractionBits-1:0], tl1_49[ExpFractionBits-1:0], tl1_50[ExpFractionBits-1:0], tl1_51[ExpFractionBits-1:0], tl1_52[ExpFractionBits-1:0], tl1_53[ExpFractionBits-1:0], tl1_54[ExpFractionBits-1:0], tl1_55[ExpFractionBits-1:0], tl1_56[ExpFractionBits-1:0], tl1_57[ExpFractionBits-1:0], tl1_58[ExpFractionBits-1:0], tl1_59[ExpFractionBits-1:0], tl1_60[ExpFractionBits-1:0], tl1_61[ExpFractionBits-1:0], tl1_62[ExpFractionBits-1:0], tl1_63[ExpFractionBits-1:0], ts_l1[ExpFractionBits-1:0]};
-  // x1: differences; x2: clamped
+  // x1: differences; clamped on the way into the tables
   reg [ScoreWidth-1:0] ua_l2_q;
   reg [ScoreWidth-1:0] ub_l2_q;
   wire [ExpInputWidth-1:0] ua_l2_c = (ua_l2_q > 24'd2047) ? 11'd2047 : ua_l2_q[ExpInputWidth-1:0];
   wire [ExpInputWidth-1:0] ub_l2_c = (ub_l2_q > 24'd2047) ? 11'd2047 : ub_l2_q[ExpInputWidth-1:0];
-  reg [ExpInputWidth-1:0] uac_l2_q;
-  reg [ExpInputWidth-1:0] ubc_l2_q;
 
-  // x3: the tables (registered reads), for a and for e
+  // x2: the tables (registered reads), for a and for e
   wire [TableWidth-1:0] ahi_l2_val;
   wire [TableWidth-1:0] alo_l2_val;
   wire [TableWidth-1:0] bhi_l2_val;
@@ -2537,29 +2515,30 @@ module a3_fast_online (
 
   a3_fast_exp_hi_rom u_a_hi_rom_l2 (
     .clk_i  (clk_i),
-    .addr_i (uac_l2_q[ExpInputWidth-1:ExpLoBits]),
+    .addr_i (ua_l2_c[ExpInputWidth-1:ExpLoBits]),
     .data_o (ahi_l2_val)
   );
 
   a3_fast_exp_lo_rom u_a_lo_rom_l2 (
     .clk_i  (clk_i),
-    .addr_i (uac_l2_q[ExpLoBits-1:0]),
+    .addr_i (ua_l2_c[ExpLoBits-1:0]),
     .data_o (alo_l2_val)
   );
 
   a3_fast_exp_hi_rom u_b_hi_rom_l2 (
     .clk_i  (clk_i),
-    .addr_i (ubc_l2_q[ExpInputWidth-1:ExpLoBits]),
+    .addr_i (ub_l2_c[ExpInputWidth-1:ExpLoBits]),
     .data_o (bhi_l2_val)
   );
 
   a3_fast_exp_lo_rom u_b_lo_rom_l2 (
     .clk_i  (clk_i),
-    .addr_i (ubc_l2_q[ExpLoBits-1:0]),
+    .addr_i (ub_l2_c[ExpLoBits-1:0]),
     .data_o (blo_l2_val)
   );
 
-  // x4: the table products in two registered halves; x5: their sums; then rounded to the exp format
+  // x3: the table products in two registered halves; x4: their sums rounded to the exp format (half up: the
+  // half is a third operand of the sum)
   wire [TableLowProductWidth-1:0] atlo_l2_d = ahi_l2_val * alo_l2_val[TableLowBits-1:0];
   wire [TableHighProductWidth-1:0] athi_l2_d = ahi_l2_val * alo_l2_val[TableWidth-1:TableLowBits];
   wire [TableLowProductWidth-1:0] btlo_l2_d = bhi_l2_val * blo_l2_val[TableLowBits-1:0];
@@ -2568,22 +2547,20 @@ module a3_fast_online (
   reg [TableHighProductWidth-1:0] athi_l2_q;
   reg [TableLowProductWidth-1:0] btlo_l2_q;
   reg [TableHighProductWidth-1:0] bthi_l2_q;
-  wire [TableProductWidth-1:0] atprod_l2_d = { athi_l2_q, 6'd0 } + {{5{1'b0}}, atlo_l2_q};
-  wire [TableProductWidth-1:0] btprod_l2_d = { bthi_l2_q, 6'd0 } + {{5{1'b0}}, btlo_l2_q};
-  reg [TableProductWidth-1:0] atprod_l2_q;
-  reg [TableProductWidth-1:0] btprod_l2_q;
-  wire [ExpWidth-1:0] a_l2_val = atprod_l2_q[ExpShift +: ExpWidth] + { {ExpWidth-1{1'b0}}, atprod_l2_q[ExpShift-1] };
-  wire [ExpWidth-1:0] e_l2_val = btprod_l2_q[ExpShift +: ExpWidth] + { {ExpWidth-1{1'b0}}, btprod_l2_q[ExpShift-1] };
+  wire [TableProductWidth-1:0] atprod_l2_d = { athi_l2_q, 6'd0 } + {{5{1'b0}}, atlo_l2_q} + 22'd2048;
+  wire [TableProductWidth-1:0] btprod_l2_d = { bthi_l2_q, 6'd0 } + {{5{1'b0}}, btlo_l2_q} + 22'd2048;
+  wire [ExpWidth-1:0] a_l2_val = atprod_l2_d[ExpShift +: ExpWidth];
+  wire [ExpWidth-1:0] e_l2_val = btprod_l2_d[ExpShift +: ExpWidth];
   // Bits that the rounding drops; the top one is always zero since the values are at most 1.0.
-  wire unused_tprod_l2 = &{1'b0, atprod_l2_q[TableProductWidth-1], atprod_l2_q[ExpShift-2:0], btprod_l2_q[TableProductWidth-1], btprod_l2_q[ExpShift-2:0]};
+  wire unused_tprod_l2 = &{1'b0, atprod_l2_d[TableProductWidth-1], atprod_l2_d[ExpShift-1:0], btprod_l2_d[TableProductWidth-1], btprod_l2_d[ExpShift-1:0]};
 
-  // x6: a, e (0 for a flush) and the value row
+  // x4: a, e (0 for a flush) and the value row
   reg [ExpWidth-1:0] a_l2_q;
   reg [ExpWidth-1:0] e_l2_q;
 
-  // x7: e V in two registered halves per element (the value element's low bits unsigned, its high bits signed)
-  reg [ExpWidth-1:0] a7_l2_q;
-  reg [ExpWidth-1:0] e7_l2_q;
+  // x5: e V in two registered halves per element (the value element's low bits unsigned, its high bits signed)
+  reg [ExpWidth-1:0] am_l2_q;
+  reg [ExpWidth-1:0] em_l2_q;
   wire [ElementWidth-1:0] vl2_0 = v_q[128*ElementWidth +: ElementWidth];
   wire [WeightedLowWidth-1:0] ylol2_0_d = e_l2_q * vl2_0[ElementLowBits-1:0];
   wire signed [WeightedHighWidth-1:0] yhil2_0_d = $signed({ 1'b0, e_l2_q }) * $signed(vl2_0[ElementWidth-1:ElementLowBits]);
@@ -2905,594 +2882,594 @@ module a3_fast_online (
   reg [WeightedLowWidth-1:0] ylol2_63_q;
   reg signed [WeightedHighWidth-1:0] yhil2_63_q;
 
-  // x8: e V, and the sets' rescale products in two registered halves (a's low and high bits); a set's first
+  // x6: e V, and the sets' rescale products in two registered halves (a's low and high bits); a set's first
   // row starts from zero
-  reg [ExpWidth-1:0] e8_l2_q;
+  reg [ExpWidth-1:0] es_l2_q;
   reg signed [AccWidth-1:0] acc0_l2_0_q;
   reg signed [AccWidth-1:0] acc1_l2_0_q;
-  wire signed [AccWidth-1:0] accinl2_0 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_0_q : acc0_l2_0_q);
+  wire signed [AccWidth-1:0] accinl2_0 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_0_q : acc0_l2_0_q);
   wire signed [WeightedWidth-1:0] yl2_0_d = { yhil2_0_q, 5'd0 } + {{4{1'b0}}, ylol2_0_q};
   reg signed [WeightedWidth-1:0] yl2_0_q;
-  wire signed [AccLowProductWidth-1:0] plol2_0_d = accinl2_0 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_0_d = accinl2_0 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_0_d = accinl2_0 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_0_d = accinl2_0 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_0_q;
   reg signed [AccHighProductWidth-1:0] phil2_0_q;
   reg signed [AccWidth-1:0] acc0_l2_1_q;
   reg signed [AccWidth-1:0] acc1_l2_1_q;
-  wire signed [AccWidth-1:0] accinl2_1 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_1_q : acc0_l2_1_q);
+  wire signed [AccWidth-1:0] accinl2_1 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_1_q : acc0_l2_1_q);
   wire signed [WeightedWidth-1:0] yl2_1_d = { yhil2_1_q, 5'd0 } + {{4{1'b0}}, ylol2_1_q};
   reg signed [WeightedWidth-1:0] yl2_1_q;
-  wire signed [AccLowProductWidth-1:0] plol2_1_d = accinl2_1 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_1_d = accinl2_1 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_1_d = accinl2_1 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_1_d = accinl2_1 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_1_q;
   reg signed [AccHighProductWidth-1:0] phil2_1_q;
   reg signed [AccWidth-1:0] acc0_l2_2_q;
   reg signed [AccWidth-1:0] acc1_l2_2_q;
-  wire signed [AccWidth-1:0] accinl2_2 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_2_q : acc0_l2_2_q);
+  wire signed [AccWidth-1:0] accinl2_2 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_2_q : acc0_l2_2_q);
   wire signed [WeightedWidth-1:0] yl2_2_d = { yhil2_2_q, 5'd0 } + {{4{1'b0}}, ylol2_2_q};
   reg signed [WeightedWidth-1:0] yl2_2_q;
-  wire signed [AccLowProductWidth-1:0] plol2_2_d = accinl2_2 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_2_d = accinl2_2 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_2_d = accinl2_2 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_2_d = accinl2_2 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_2_q;
   reg signed [AccHighProductWidth-1:0] phil2_2_q;
   reg signed [AccWidth-1:0] acc0_l2_3_q;
   reg signed [AccWidth-1:0] acc1_l2_3_q;
-  wire signed [AccWidth-1:0] accinl2_3 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_3_q : acc0_l2_3_q);
+  wire signed [AccWidth-1:0] accinl2_3 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_3_q : acc0_l2_3_q);
   wire signed [WeightedWidth-1:0] yl2_3_d = { yhil2_3_q, 5'd0 } + {{4{1'b0}}, ylol2_3_q};
   reg signed [WeightedWidth-1:0] yl2_3_q;
-  wire signed [AccLowProductWidth-1:0] plol2_3_d = accinl2_3 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_3_d = accinl2_3 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_3_d = accinl2_3 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_3_d = accinl2_3 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_3_q;
   reg signed [AccHighProductWidth-1:0] phil2_3_q;
   reg signed [AccWidth-1:0] acc0_l2_4_q;
   reg signed [AccWidth-1:0] acc1_l2_4_q;
-  wire signed [AccWidth-1:0] accinl2_4 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_4_q : acc0_l2_4_q);
+  wire signed [AccWidth-1:0] accinl2_4 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_4_q : acc0_l2_4_q);
   wire signed [WeightedWidth-1:0] yl2_4_d = { yhil2_4_q, 5'd0 } + {{4{1'b0}}, ylol2_4_q};
   reg signed [WeightedWidth-1:0] yl2_4_q;
-  wire signed [AccLowProductWidth-1:0] plol2_4_d = accinl2_4 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_4_d = accinl2_4 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_4_d = accinl2_4 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_4_d = accinl2_4 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_4_q;
   reg signed [AccHighProductWidth-1:0] phil2_4_q;
   reg signed [AccWidth-1:0] acc0_l2_5_q;
   reg signed [AccWidth-1:0] acc1_l2_5_q;
-  wire signed [AccWidth-1:0] accinl2_5 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_5_q : acc0_l2_5_q);
+  wire signed [AccWidth-1:0] accinl2_5 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_5_q : acc0_l2_5_q);
   wire signed [WeightedWidth-1:0] yl2_5_d = { yhil2_5_q, 5'd0 } + {{4{1'b0}}, ylol2_5_q};
   reg signed [WeightedWidth-1:0] yl2_5_q;
-  wire signed [AccLowProductWidth-1:0] plol2_5_d = accinl2_5 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_5_d = accinl2_5 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_5_d = accinl2_5 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_5_d = accinl2_5 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_5_q;
   reg signed [AccHighProductWidth-1:0] phil2_5_q;
   reg signed [AccWidth-1:0] acc0_l2_6_q;
   reg signed [AccWidth-1:0] acc1_l2_6_q;
-  wire signed [AccWidth-1:0] accinl2_6 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_6_q : acc0_l2_6_q);
+  wire signed [AccWidth-1:0] accinl2_6 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_6_q : acc0_l2_6_q);
   wire signed [WeightedWidth-1:0] yl2_6_d = { yhil2_6_q, 5'd0 } + {{4{1'b0}}, ylol2_6_q};
   reg signed [WeightedWidth-1:0] yl2_6_q;
-  wire signed [AccLowProductWidth-1:0] plol2_6_d = accinl2_6 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_6_d = accinl2_6 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_6_d = accinl2_6 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_6_d = accinl2_6 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_6_q;
   reg signed [AccHighProductWidth-1:0] phil2_6_q;
   reg signed [AccWidth-1:0] acc0_l2_7_q;
   reg signed [AccWidth-1:0] acc1_l2_7_q;
-  wire signed [AccWidth-1:0] accinl2_7 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_7_q : acc0_l2_7_q);
+  wire signed [AccWidth-1:0] accinl2_7 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_7_q : acc0_l2_7_q);
   wire signed [WeightedWidth-1:0] yl2_7_d = { yhil2_7_q, 5'd0 } + {{4{1'b0}}, ylol2_7_q};
   reg signed [WeightedWidth-1:0] yl2_7_q;
-  wire signed [AccLowProductWidth-1:0] plol2_7_d = accinl2_7 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_7_d = accinl2_7 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_7_d = accinl2_7 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_7_d = accinl2_7 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_7_q;
   reg signed [AccHighProductWidth-1:0] phil2_7_q;
   reg signed [AccWidth-1:0] acc0_l2_8_q;
   reg signed [AccWidth-1:0] acc1_l2_8_q;
-  wire signed [AccWidth-1:0] accinl2_8 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_8_q : acc0_l2_8_q);
+  wire signed [AccWidth-1:0] accinl2_8 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_8_q : acc0_l2_8_q);
   wire signed [WeightedWidth-1:0] yl2_8_d = { yhil2_8_q, 5'd0 } + {{4{1'b0}}, ylol2_8_q};
   reg signed [WeightedWidth-1:0] yl2_8_q;
-  wire signed [AccLowProductWidth-1:0] plol2_8_d = accinl2_8 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_8_d = accinl2_8 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_8_d = accinl2_8 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_8_d = accinl2_8 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_8_q;
   reg signed [AccHighProductWidth-1:0] phil2_8_q;
   reg signed [AccWidth-1:0] acc0_l2_9_q;
   reg signed [AccWidth-1:0] acc1_l2_9_q;
-  wire signed [AccWidth-1:0] accinl2_9 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_9_q : acc0_l2_9_q);
+  wire signed [AccWidth-1:0] accinl2_9 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_9_q : acc0_l2_9_q);
   wire signed [WeightedWidth-1:0] yl2_9_d = { yhil2_9_q, 5'd0 } + {{4{1'b0}}, ylol2_9_q};
   reg signed [WeightedWidth-1:0] yl2_9_q;
-  wire signed [AccLowProductWidth-1:0] plol2_9_d = accinl2_9 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_9_d = accinl2_9 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_9_d = accinl2_9 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_9_d = accinl2_9 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_9_q;
   reg signed [AccHighProductWidth-1:0] phil2_9_q;
   reg signed [AccWidth-1:0] acc0_l2_10_q;
   reg signed [AccWidth-1:0] acc1_l2_10_q;
-  wire signed [AccWidth-1:0] accinl2_10 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_10_q : acc0_l2_10_q);
+  wire signed [AccWidth-1:0] accinl2_10 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_10_q : acc0_l2_10_q);
   wire signed [WeightedWidth-1:0] yl2_10_d = { yhil2_10_q, 5'd0 } + {{4{1'b0}}, ylol2_10_q};
   reg signed [WeightedWidth-1:0] yl2_10_q;
-  wire signed [AccLowProductWidth-1:0] plol2_10_d = accinl2_10 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_10_d = accinl2_10 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_10_d = accinl2_10 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_10_d = accinl2_10 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_10_q;
   reg signed [AccHighProductWidth-1:0] phil2_10_q;
   reg signed [AccWidth-1:0] acc0_l2_11_q;
   reg signed [AccWidth-1:0] acc1_l2_11_q;
-  wire signed [AccWidth-1:0] accinl2_11 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_11_q : acc0_l2_11_q);
+  wire signed [AccWidth-1:0] accinl2_11 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_11_q : acc0_l2_11_q);
   wire signed [WeightedWidth-1:0] yl2_11_d = { yhil2_11_q, 5'd0 } + {{4{1'b0}}, ylol2_11_q};
   reg signed [WeightedWidth-1:0] yl2_11_q;
-  wire signed [AccLowProductWidth-1:0] plol2_11_d = accinl2_11 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_11_d = accinl2_11 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_11_d = accinl2_11 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_11_d = accinl2_11 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_11_q;
   reg signed [AccHighProductWidth-1:0] phil2_11_q;
   reg signed [AccWidth-1:0] acc0_l2_12_q;
   reg signed [AccWidth-1:0] acc1_l2_12_q;
-  wire signed [AccWidth-1:0] accinl2_12 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_12_q : acc0_l2_12_q);
+  wire signed [AccWidth-1:0] accinl2_12 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_12_q : acc0_l2_12_q);
   wire signed [WeightedWidth-1:0] yl2_12_d = { yhil2_12_q, 5'd0 } + {{4{1'b0}}, ylol2_12_q};
   reg signed [WeightedWidth-1:0] yl2_12_q;
-  wire signed [AccLowProductWidth-1:0] plol2_12_d = accinl2_12 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_12_d = accinl2_12 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_12_d = accinl2_12 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_12_d = accinl2_12 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_12_q;
   reg signed [AccHighProductWidth-1:0] phil2_12_q;
   reg signed [AccWidth-1:0] acc0_l2_13_q;
   reg signed [AccWidth-1:0] acc1_l2_13_q;
-  wire signed [AccWidth-1:0] accinl2_13 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_13_q : acc0_l2_13_q);
+  wire signed [AccWidth-1:0] accinl2_13 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_13_q : acc0_l2_13_q);
   wire signed [WeightedWidth-1:0] yl2_13_d = { yhil2_13_q, 5'd0 } + {{4{1'b0}}, ylol2_13_q};
   reg signed [WeightedWidth-1:0] yl2_13_q;
-  wire signed [AccLowProductWidth-1:0] plol2_13_d = accinl2_13 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_13_d = accinl2_13 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_13_d = accinl2_13 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_13_d = accinl2_13 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_13_q;
   reg signed [AccHighProductWidth-1:0] phil2_13_q;
   reg signed [AccWidth-1:0] acc0_l2_14_q;
   reg signed [AccWidth-1:0] acc1_l2_14_q;
-  wire signed [AccWidth-1:0] accinl2_14 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_14_q : acc0_l2_14_q);
+  wire signed [AccWidth-1:0] accinl2_14 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_14_q : acc0_l2_14_q);
   wire signed [WeightedWidth-1:0] yl2_14_d = { yhil2_14_q, 5'd0 } + {{4{1'b0}}, ylol2_14_q};
   reg signed [WeightedWidth-1:0] yl2_14_q;
-  wire signed [AccLowProductWidth-1:0] plol2_14_d = accinl2_14 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_14_d = accinl2_14 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_14_d = accinl2_14 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_14_d = accinl2_14 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_14_q;
   reg signed [AccHighProductWidth-1:0] phil2_14_q;
   reg signed [AccWidth-1:0] acc0_l2_15_q;
   reg signed [AccWidth-1:0] acc1_l2_15_q;
-  wire signed [AccWidth-1:0] accinl2_15 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_15_q : acc0_l2_15_q);
+  wire signed [AccWidth-1:0] accinl2_15 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_15_q : acc0_l2_15_q);
   wire signed [WeightedWidth-1:0] yl2_15_d = { yhil2_15_q, 5'd0 } + {{4{1'b0}}, ylol2_15_q};
   reg signed [WeightedWidth-1:0] yl2_15_q;
-  wire signed [AccLowProductWidth-1:0] plol2_15_d = accinl2_15 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_15_d = accinl2_15 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_15_d = accinl2_15 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_15_d = accinl2_15 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_15_q;
   reg signed [AccHighProductWidth-1:0] phil2_15_q;
   reg signed [AccWidth-1:0] acc0_l2_16_q;
   reg signed [AccWidth-1:0] acc1_l2_16_q;
-  wire signed [AccWidth-1:0] accinl2_16 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_16_q : acc0_l2_16_q);
+  wire signed [AccWidth-1:0] accinl2_16 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_16_q : acc0_l2_16_q);
   wire signed [WeightedWidth-1:0] yl2_16_d = { yhil2_16_q, 5'd0 } + {{4{1'b0}}, ylol2_16_q};
   reg signed [WeightedWidth-1:0] yl2_16_q;
-  wire signed [AccLowProductWidth-1:0] plol2_16_d = accinl2_16 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_16_d = accinl2_16 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_16_d = accinl2_16 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_16_d = accinl2_16 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_16_q;
   reg signed [AccHighProductWidth-1:0] phil2_16_q;
   reg signed [AccWidth-1:0] acc0_l2_17_q;
   reg signed [AccWidth-1:0] acc1_l2_17_q;
-  wire signed [AccWidth-1:0] accinl2_17 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_17_q : acc0_l2_17_q);
+  wire signed [AccWidth-1:0] accinl2_17 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_17_q : acc0_l2_17_q);
   wire signed [WeightedWidth-1:0] yl2_17_d = { yhil2_17_q, 5'd0 } + {{4{1'b0}}, ylol2_17_q};
   reg signed [WeightedWidth-1:0] yl2_17_q;
-  wire signed [AccLowProductWidth-1:0] plol2_17_d = accinl2_17 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_17_d = accinl2_17 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_17_d = accinl2_17 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_17_d = accinl2_17 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_17_q;
   reg signed [AccHighProductWidth-1:0] phil2_17_q;
   reg signed [AccWidth-1:0] acc0_l2_18_q;
   reg signed [AccWidth-1:0] acc1_l2_18_q;
-  wire signed [AccWidth-1:0] accinl2_18 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_18_q : acc0_l2_18_q);
+  wire signed [AccWidth-1:0] accinl2_18 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_18_q : acc0_l2_18_q);
   wire signed [WeightedWidth-1:0] yl2_18_d = { yhil2_18_q, 5'd0 } + {{4{1'b0}}, ylol2_18_q};
   reg signed [WeightedWidth-1:0] yl2_18_q;
-  wire signed [AccLowProductWidth-1:0] plol2_18_d = accinl2_18 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_18_d = accinl2_18 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_18_d = accinl2_18 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_18_d = accinl2_18 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_18_q;
   reg signed [AccHighProductWidth-1:0] phil2_18_q;
   reg signed [AccWidth-1:0] acc0_l2_19_q;
   reg signed [AccWidth-1:0] acc1_l2_19_q;
-  wire signed [AccWidth-1:0] accinl2_19 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_19_q : acc0_l2_19_q);
+  wire signed [AccWidth-1:0] accinl2_19 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_19_q : acc0_l2_19_q);
   wire signed [WeightedWidth-1:0] yl2_19_d = { yhil2_19_q, 5'd0 } + {{4{1'b0}}, ylol2_19_q};
   reg signed [WeightedWidth-1:0] yl2_19_q;
-  wire signed [AccLowProductWidth-1:0] plol2_19_d = accinl2_19 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_19_d = accinl2_19 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_19_d = accinl2_19 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_19_d = accinl2_19 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_19_q;
   reg signed [AccHighProductWidth-1:0] phil2_19_q;
   reg signed [AccWidth-1:0] acc0_l2_20_q;
   reg signed [AccWidth-1:0] acc1_l2_20_q;
-  wire signed [AccWidth-1:0] accinl2_20 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_20_q : acc0_l2_20_q);
+  wire signed [AccWidth-1:0] accinl2_20 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_20_q : acc0_l2_20_q);
   wire signed [WeightedWidth-1:0] yl2_20_d = { yhil2_20_q, 5'd0 } + {{4{1'b0}}, ylol2_20_q};
   reg signed [WeightedWidth-1:0] yl2_20_q;
-  wire signed [AccLowProductWidth-1:0] plol2_20_d = accinl2_20 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_20_d = accinl2_20 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_20_d = accinl2_20 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_20_d = accinl2_20 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_20_q;
   reg signed [AccHighProductWidth-1:0] phil2_20_q;
   reg signed [AccWidth-1:0] acc0_l2_21_q;
   reg signed [AccWidth-1:0] acc1_l2_21_q;
-  wire signed [AccWidth-1:0] accinl2_21 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_21_q : acc0_l2_21_q);
+  wire signed [AccWidth-1:0] accinl2_21 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_21_q : acc0_l2_21_q);
   wire signed [WeightedWidth-1:0] yl2_21_d = { yhil2_21_q, 5'd0 } + {{4{1'b0}}, ylol2_21_q};
   reg signed [WeightedWidth-1:0] yl2_21_q;
-  wire signed [AccLowProductWidth-1:0] plol2_21_d = accinl2_21 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_21_d = accinl2_21 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_21_d = accinl2_21 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_21_d = accinl2_21 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_21_q;
   reg signed [AccHighProductWidth-1:0] phil2_21_q;
   reg signed [AccWidth-1:0] acc0_l2_22_q;
   reg signed [AccWidth-1:0] acc1_l2_22_q;
-  wire signed [AccWidth-1:0] accinl2_22 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_22_q : acc0_l2_22_q);
+  wire signed [AccWidth-1:0] accinl2_22 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_22_q : acc0_l2_22_q);
   wire signed [WeightedWidth-1:0] yl2_22_d = { yhil2_22_q, 5'd0 } + {{4{1'b0}}, ylol2_22_q};
   reg signed [WeightedWidth-1:0] yl2_22_q;
-  wire signed [AccLowProductWidth-1:0] plol2_22_d = accinl2_22 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_22_d = accinl2_22 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_22_d = accinl2_22 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_22_d = accinl2_22 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_22_q;
   reg signed [AccHighProductWidth-1:0] phil2_22_q;
   reg signed [AccWidth-1:0] acc0_l2_23_q;
   reg signed [AccWidth-1:0] acc1_l2_23_q;
-  wire signed [AccWidth-1:0] accinl2_23 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_23_q : acc0_l2_23_q);
+  wire signed [AccWidth-1:0] accinl2_23 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_23_q : acc0_l2_23_q);
   wire signed [WeightedWidth-1:0] yl2_23_d = { yhil2_23_q, 5'd0 } + {{4{1'b0}}, ylol2_23_q};
   reg signed [WeightedWidth-1:0] yl2_23_q;
-  wire signed [AccLowProductWidth-1:0] plol2_23_d = accinl2_23 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_23_d = accinl2_23 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_23_d = accinl2_23 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_23_d = accinl2_23 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_23_q;
   reg signed [AccHighProductWidth-1:0] phil2_23_q;
   reg signed [AccWidth-1:0] acc0_l2_24_q;
   reg signed [AccWidth-1:0] acc1_l2_24_q;
-  wire signed [AccWidth-1:0] accinl2_24 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_24_q : acc0_l2_24_q);
+  wire signed [AccWidth-1:0] accinl2_24 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_24_q : acc0_l2_24_q);
   wire signed [WeightedWidth-1:0] yl2_24_d = { yhil2_24_q, 5'd0 } + {{4{1'b0}}, ylol2_24_q};
   reg signed [WeightedWidth-1:0] yl2_24_q;
-  wire signed [AccLowProductWidth-1:0] plol2_24_d = accinl2_24 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_24_d = accinl2_24 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_24_d = accinl2_24 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_24_d = accinl2_24 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_24_q;
   reg signed [AccHighProductWidth-1:0] phil2_24_q;
   reg signed [AccWidth-1:0] acc0_l2_25_q;
   reg signed [AccWidth-1:0] acc1_l2_25_q;
-  wire signed [AccWidth-1:0] accinl2_25 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_25_q : acc0_l2_25_q);
+  wire signed [AccWidth-1:0] accinl2_25 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_25_q : acc0_l2_25_q);
   wire signed [WeightedWidth-1:0] yl2_25_d = { yhil2_25_q, 5'd0 } + {{4{1'b0}}, ylol2_25_q};
   reg signed [WeightedWidth-1:0] yl2_25_q;
-  wire signed [AccLowProductWidth-1:0] plol2_25_d = accinl2_25 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_25_d = accinl2_25 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_25_d = accinl2_25 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_25_d = accinl2_25 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_25_q;
   reg signed [AccHighProductWidth-1:0] phil2_25_q;
   reg signed [AccWidth-1:0] acc0_l2_26_q;
   reg signed [AccWidth-1:0] acc1_l2_26_q;
-  wire signed [AccWidth-1:0] accinl2_26 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_26_q : acc0_l2_26_q);
+  wire signed [AccWidth-1:0] accinl2_26 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_26_q : acc0_l2_26_q);
   wire signed [WeightedWidth-1:0] yl2_26_d = { yhil2_26_q, 5'd0 } + {{4{1'b0}}, ylol2_26_q};
   reg signed [WeightedWidth-1:0] yl2_26_q;
-  wire signed [AccLowProductWidth-1:0] plol2_26_d = accinl2_26 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_26_d = accinl2_26 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_26_d = accinl2_26 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_26_d = accinl2_26 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_26_q;
   reg signed [AccHighProductWidth-1:0] phil2_26_q;
   reg signed [AccWidth-1:0] acc0_l2_27_q;
   reg signed [AccWidth-1:0] acc1_l2_27_q;
-  wire signed [AccWidth-1:0] accinl2_27 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_27_q : acc0_l2_27_q);
+  wire signed [AccWidth-1:0] accinl2_27 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_27_q : acc0_l2_27_q);
   wire signed [WeightedWidth-1:0] yl2_27_d = { yhil2_27_q, 5'd0 } + {{4{1'b0}}, ylol2_27_q};
   reg signed [WeightedWidth-1:0] yl2_27_q;
-  wire signed [AccLowProductWidth-1:0] plol2_27_d = accinl2_27 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_27_d = accinl2_27 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_27_d = accinl2_27 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_27_d = accinl2_27 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_27_q;
   reg signed [AccHighProductWidth-1:0] phil2_27_q;
   reg signed [AccWidth-1:0] acc0_l2_28_q;
   reg signed [AccWidth-1:0] acc1_l2_28_q;
-  wire signed [AccWidth-1:0] accinl2_28 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_28_q : acc0_l2_28_q);
+  wire signed [AccWidth-1:0] accinl2_28 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_28_q : acc0_l2_28_q);
   wire signed [WeightedWidth-1:0] yl2_28_d = { yhil2_28_q, 5'd0 } + {{4{1'b0}}, ylol2_28_q};
   reg signed [WeightedWidth-1:0] yl2_28_q;
-  wire signed [AccLowProductWidth-1:0] plol2_28_d = accinl2_28 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_28_d = accinl2_28 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_28_d = accinl2_28 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_28_d = accinl2_28 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_28_q;
   reg signed [AccHighProductWidth-1:0] phil2_28_q;
   reg signed [AccWidth-1:0] acc0_l2_29_q;
   reg signed [AccWidth-1:0] acc1_l2_29_q;
-  wire signed [AccWidth-1:0] accinl2_29 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_29_q : acc0_l2_29_q);
+  wire signed [AccWidth-1:0] accinl2_29 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_29_q : acc0_l2_29_q);
   wire signed [WeightedWidth-1:0] yl2_29_d = { yhil2_29_q, 5'd0 } + {{4{1'b0}}, ylol2_29_q};
   reg signed [WeightedWidth-1:0] yl2_29_q;
-  wire signed [AccLowProductWidth-1:0] plol2_29_d = accinl2_29 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_29_d = accinl2_29 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_29_d = accinl2_29 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_29_d = accinl2_29 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_29_q;
   reg signed [AccHighProductWidth-1:0] phil2_29_q;
   reg signed [AccWidth-1:0] acc0_l2_30_q;
   reg signed [AccWidth-1:0] acc1_l2_30_q;
-  wire signed [AccWidth-1:0] accinl2_30 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_30_q : acc0_l2_30_q);
+  wire signed [AccWidth-1:0] accinl2_30 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_30_q : acc0_l2_30_q);
   wire signed [WeightedWidth-1:0] yl2_30_d = { yhil2_30_q, 5'd0 } + {{4{1'b0}}, ylol2_30_q};
   reg signed [WeightedWidth-1:0] yl2_30_q;
-  wire signed [AccLowProductWidth-1:0] plol2_30_d = accinl2_30 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_30_d = accinl2_30 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_30_d = accinl2_30 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_30_d = accinl2_30 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_30_q;
   reg signed [AccHighProductWidth-1:0] phil2_30_q;
   reg signed [AccWidth-1:0] acc0_l2_31_q;
   reg signed [AccWidth-1:0] acc1_l2_31_q;
-  wire signed [AccWidth-1:0] accinl2_31 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_31_q : acc0_l2_31_q);
+  wire signed [AccWidth-1:0] accinl2_31 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_31_q : acc0_l2_31_q);
   wire signed [WeightedWidth-1:0] yl2_31_d = { yhil2_31_q, 5'd0 } + {{4{1'b0}}, ylol2_31_q};
   reg signed [WeightedWidth-1:0] yl2_31_q;
-  wire signed [AccLowProductWidth-1:0] plol2_31_d = accinl2_31 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_31_d = accinl2_31 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_31_d = accinl2_31 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_31_d = accinl2_31 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_31_q;
   reg signed [AccHighProductWidth-1:0] phil2_31_q;
   reg signed [AccWidth-1:0] acc0_l2_32_q;
   reg signed [AccWidth-1:0] acc1_l2_32_q;
-  wire signed [AccWidth-1:0] accinl2_32 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_32_q : acc0_l2_32_q);
+  wire signed [AccWidth-1:0] accinl2_32 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_32_q : acc0_l2_32_q);
   wire signed [WeightedWidth-1:0] yl2_32_d = { yhil2_32_q, 5'd0 } + {{4{1'b0}}, ylol2_32_q};
   reg signed [WeightedWidth-1:0] yl2_32_q;
-  wire signed [AccLowProductWidth-1:0] plol2_32_d = accinl2_32 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_32_d = accinl2_32 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_32_d = accinl2_32 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_32_d = accinl2_32 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_32_q;
   reg signed [AccHighProductWidth-1:0] phil2_32_q;
   reg signed [AccWidth-1:0] acc0_l2_33_q;
   reg signed [AccWidth-1:0] acc1_l2_33_q;
-  wire signed [AccWidth-1:0] accinl2_33 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_33_q : acc0_l2_33_q);
+  wire signed [AccWidth-1:0] accinl2_33 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_33_q : acc0_l2_33_q);
   wire signed [WeightedWidth-1:0] yl2_33_d = { yhil2_33_q, 5'd0 } + {{4{1'b0}}, ylol2_33_q};
   reg signed [WeightedWidth-1:0] yl2_33_q;
-  wire signed [AccLowProductWidth-1:0] plol2_33_d = accinl2_33 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_33_d = accinl2_33 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_33_d = accinl2_33 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_33_d = accinl2_33 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_33_q;
   reg signed [AccHighProductWidth-1:0] phil2_33_q;
   reg signed [AccWidth-1:0] acc0_l2_34_q;
   reg signed [AccWidth-1:0] acc1_l2_34_q;
-  wire signed [AccWidth-1:0] accinl2_34 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_34_q : acc0_l2_34_q);
+  wire signed [AccWidth-1:0] accinl2_34 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_34_q : acc0_l2_34_q);
   wire signed [WeightedWidth-1:0] yl2_34_d = { yhil2_34_q, 5'd0 } + {{4{1'b0}}, ylol2_34_q};
   reg signed [WeightedWidth-1:0] yl2_34_q;
-  wire signed [AccLowProductWidth-1:0] plol2_34_d = accinl2_34 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_34_d = accinl2_34 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_34_d = accinl2_34 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_34_d = accinl2_34 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_34_q;
   reg signed [AccHighProductWidth-1:0] phil2_34_q;
   reg signed [AccWidth-1:0] acc0_l2_35_q;
   reg signed [AccWidth-1:0] acc1_l2_35_q;
-  wire signed [AccWidth-1:0] accinl2_35 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_35_q : acc0_l2_35_q);
+  wire signed [AccWidth-1:0] accinl2_35 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_35_q : acc0_l2_35_q);
   wire signed [WeightedWidth-1:0] yl2_35_d = { yhil2_35_q, 5'd0 } + {{4{1'b0}}, ylol2_35_q};
   reg signed [WeightedWidth-1:0] yl2_35_q;
-  wire signed [AccLowProductWidth-1:0] plol2_35_d = accinl2_35 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_35_d = accinl2_35 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_35_d = accinl2_35 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_35_d = accinl2_35 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_35_q;
   reg signed [AccHighProductWidth-1:0] phil2_35_q;
   reg signed [AccWidth-1:0] acc0_l2_36_q;
   reg signed [AccWidth-1:0] acc1_l2_36_q;
-  wire signed [AccWidth-1:0] accinl2_36 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_36_q : acc0_l2_36_q);
+  wire signed [AccWidth-1:0] accinl2_36 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_36_q : acc0_l2_36_q);
   wire signed [WeightedWidth-1:0] yl2_36_d = { yhil2_36_q, 5'd0 } + {{4{1'b0}}, ylol2_36_q};
   reg signed [WeightedWidth-1:0] yl2_36_q;
-  wire signed [AccLowProductWidth-1:0] plol2_36_d = accinl2_36 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_36_d = accinl2_36 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_36_d = accinl2_36 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_36_d = accinl2_36 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_36_q;
   reg signed [AccHighProductWidth-1:0] phil2_36_q;
   reg signed [AccWidth-1:0] acc0_l2_37_q;
   reg signed [AccWidth-1:0] acc1_l2_37_q;
-  wire signed [AccWidth-1:0] accinl2_37 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_37_q : acc0_l2_37_q);
+  wire signed [AccWidth-1:0] accinl2_37 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_37_q : acc0_l2_37_q);
   wire signed [WeightedWidth-1:0] yl2_37_d = { yhil2_37_q, 5'd0 } + {{4{1'b0}}, ylol2_37_q};
   reg signed [WeightedWidth-1:0] yl2_37_q;
-  wire signed [AccLowProductWidth-1:0] plol2_37_d = accinl2_37 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_37_d = accinl2_37 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_37_d = accinl2_37 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_37_d = accinl2_37 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_37_q;
   reg signed [AccHighProductWidth-1:0] phil2_37_q;
   reg signed [AccWidth-1:0] acc0_l2_38_q;
   reg signed [AccWidth-1:0] acc1_l2_38_q;
-  wire signed [AccWidth-1:0] accinl2_38 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_38_q : acc0_l2_38_q);
+  wire signed [AccWidth-1:0] accinl2_38 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_38_q : acc0_l2_38_q);
   wire signed [WeightedWidth-1:0] yl2_38_d = { yhil2_38_q, 5'd0 } + {{4{1'b0}}, ylol2_38_q};
   reg signed [WeightedWidth-1:0] yl2_38_q;
-  wire signed [AccLowProductWidth-1:0] plol2_38_d = accinl2_38 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_38_d = accinl2_38 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_38_d = accinl2_38 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_38_d = accinl2_38 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_38_q;
   reg signed [AccHighProductWidth-1:0] phil2_38_q;
   reg signed [AccWidth-1:0] acc0_l2_39_q;
   reg signed [AccWidth-1:0] acc1_l2_39_q;
-  wire signed [AccWidth-1:0] accinl2_39 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_39_q : acc0_l2_39_q);
+  wire signed [AccWidth-1:0] accinl2_39 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_39_q : acc0_l2_39_q);
   wire signed [WeightedWidth-1:0] yl2_39_d = { yhil2_39_q, 5'd0 } + {{4{1'b0}}, ylol2_39_q};
   reg signed [WeightedWidth-1:0] yl2_39_q;
-  wire signed [AccLowProductWidth-1:0] plol2_39_d = accinl2_39 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_39_d = accinl2_39 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_39_d = accinl2_39 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_39_d = accinl2_39 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_39_q;
   reg signed [AccHighProductWidth-1:0] phil2_39_q;
   reg signed [AccWidth-1:0] acc0_l2_40_q;
   reg signed [AccWidth-1:0] acc1_l2_40_q;
-  wire signed [AccWidth-1:0] accinl2_40 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_40_q : acc0_l2_40_q);
+  wire signed [AccWidth-1:0] accinl2_40 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_40_q : acc0_l2_40_q);
   wire signed [WeightedWidth-1:0] yl2_40_d = { yhil2_40_q, 5'd0 } + {{4{1'b0}}, ylol2_40_q};
   reg signed [WeightedWidth-1:0] yl2_40_q;
-  wire signed [AccLowProductWidth-1:0] plol2_40_d = accinl2_40 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_40_d = accinl2_40 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_40_d = accinl2_40 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_40_d = accinl2_40 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_40_q;
   reg signed [AccHighProductWidth-1:0] phil2_40_q;
   reg signed [AccWidth-1:0] acc0_l2_41_q;
   reg signed [AccWidth-1:0] acc1_l2_41_q;
-  wire signed [AccWidth-1:0] accinl2_41 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_41_q : acc0_l2_41_q);
+  wire signed [AccWidth-1:0] accinl2_41 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_41_q : acc0_l2_41_q);
   wire signed [WeightedWidth-1:0] yl2_41_d = { yhil2_41_q, 5'd0 } + {{4{1'b0}}, ylol2_41_q};
   reg signed [WeightedWidth-1:0] yl2_41_q;
-  wire signed [AccLowProductWidth-1:0] plol2_41_d = accinl2_41 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_41_d = accinl2_41 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_41_d = accinl2_41 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_41_d = accinl2_41 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_41_q;
   reg signed [AccHighProductWidth-1:0] phil2_41_q;
   reg signed [AccWidth-1:0] acc0_l2_42_q;
   reg signed [AccWidth-1:0] acc1_l2_42_q;
-  wire signed [AccWidth-1:0] accinl2_42 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_42_q : acc0_l2_42_q);
+  wire signed [AccWidth-1:0] accinl2_42 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_42_q : acc0_l2_42_q);
   wire signed [WeightedWidth-1:0] yl2_42_d = { yhil2_42_q, 5'd0 } + {{4{1'b0}}, ylol2_42_q};
   reg signed [WeightedWidth-1:0] yl2_42_q;
-  wire signed [AccLowProductWidth-1:0] plol2_42_d = accinl2_42 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_42_d = accinl2_42 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_42_d = accinl2_42 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_42_d = accinl2_42 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_42_q;
   reg signed [AccHighProductWidth-1:0] phil2_42_q;
   reg signed [AccWidth-1:0] acc0_l2_43_q;
   reg signed [AccWidth-1:0] acc1_l2_43_q;
-  wire signed [AccWidth-1:0] accinl2_43 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_43_q : acc0_l2_43_q);
+  wire signed [AccWidth-1:0] accinl2_43 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_43_q : acc0_l2_43_q);
   wire signed [WeightedWidth-1:0] yl2_43_d = { yhil2_43_q, 5'd0 } + {{4{1'b0}}, ylol2_43_q};
   reg signed [WeightedWidth-1:0] yl2_43_q;
-  wire signed [AccLowProductWidth-1:0] plol2_43_d = accinl2_43 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_43_d = accinl2_43 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_43_d = accinl2_43 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_43_d = accinl2_43 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_43_q;
   reg signed [AccHighProductWidth-1:0] phil2_43_q;
   reg signed [AccWidth-1:0] acc0_l2_44_q;
   reg signed [AccWidth-1:0] acc1_l2_44_q;
-  wire signed [AccWidth-1:0] accinl2_44 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_44_q : acc0_l2_44_q);
+  wire signed [AccWidth-1:0] accinl2_44 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_44_q : acc0_l2_44_q);
   wire signed [WeightedWidth-1:0] yl2_44_d = { yhil2_44_q, 5'd0 } + {{4{1'b0}}, ylol2_44_q};
   reg signed [WeightedWidth-1:0] yl2_44_q;
-  wire signed [AccLowProductWidth-1:0] plol2_44_d = accinl2_44 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_44_d = accinl2_44 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_44_d = accinl2_44 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_44_d = accinl2_44 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_44_q;
   reg signed [AccHighProductWidth-1:0] phil2_44_q;
   reg signed [AccWidth-1:0] acc0_l2_45_q;
   reg signed [AccWidth-1:0] acc1_l2_45_q;
-  wire signed [AccWidth-1:0] accinl2_45 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_45_q : acc0_l2_45_q);
+  wire signed [AccWidth-1:0] accinl2_45 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_45_q : acc0_l2_45_q);
   wire signed [WeightedWidth-1:0] yl2_45_d = { yhil2_45_q, 5'd0 } + {{4{1'b0}}, ylol2_45_q};
   reg signed [WeightedWidth-1:0] yl2_45_q;
-  wire signed [AccLowProductWidth-1:0] plol2_45_d = accinl2_45 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_45_d = accinl2_45 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_45_d = accinl2_45 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_45_d = accinl2_45 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_45_q;
   reg signed [AccHighProductWidth-1:0] phil2_45_q;
   reg signed [AccWidth-1:0] acc0_l2_46_q;
   reg signed [AccWidth-1:0] acc1_l2_46_q;
-  wire signed [AccWidth-1:0] accinl2_46 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_46_q : acc0_l2_46_q);
+  wire signed [AccWidth-1:0] accinl2_46 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_46_q : acc0_l2_46_q);
   wire signed [WeightedWidth-1:0] yl2_46_d = { yhil2_46_q, 5'd0 } + {{4{1'b0}}, ylol2_46_q};
   reg signed [WeightedWidth-1:0] yl2_46_q;
-  wire signed [AccLowProductWidth-1:0] plol2_46_d = accinl2_46 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_46_d = accinl2_46 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_46_d = accinl2_46 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_46_d = accinl2_46 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_46_q;
   reg signed [AccHighProductWidth-1:0] phil2_46_q;
   reg signed [AccWidth-1:0] acc0_l2_47_q;
   reg signed [AccWidth-1:0] acc1_l2_47_q;
-  wire signed [AccWidth-1:0] accinl2_47 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_47_q : acc0_l2_47_q);
+  wire signed [AccWidth-1:0] accinl2_47 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_47_q : acc0_l2_47_q);
   wire signed [WeightedWidth-1:0] yl2_47_d = { yhil2_47_q, 5'd0 } + {{4{1'b0}}, ylol2_47_q};
   reg signed [WeightedWidth-1:0] yl2_47_q;
-  wire signed [AccLowProductWidth-1:0] plol2_47_d = accinl2_47 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_47_d = accinl2_47 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_47_d = accinl2_47 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_47_d = accinl2_47 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_47_q;
   reg signed [AccHighProductWidth-1:0] phil2_47_q;
   reg signed [AccWidth-1:0] acc0_l2_48_q;
   reg signed [AccWidth-1:0] acc1_l2_48_q;
-  wire signed [AccWidth-1:0] accinl2_48 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_48_q : acc0_l2_48_q);
+  wire signed [AccWidth-1:0] accinl2_48 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_48_q : acc0_l2_48_q);
   wire signed [WeightedWidth-1:0] yl2_48_d = { yhil2_48_q, 5'd0 } + {{4{1'b0}}, ylol2_48_q};
   reg signed [WeightedWidth-1:0] yl2_48_q;
-  wire signed [AccLowProductWidth-1:0] plol2_48_d = accinl2_48 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_48_d = accinl2_48 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_48_d = accinl2_48 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_48_d = accinl2_48 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_48_q;
   reg signed [AccHighProductWidth-1:0] phil2_48_q;
   reg signed [AccWidth-1:0] acc0_l2_49_q;
   reg signed [AccWidth-1:0] acc1_l2_49_q;
-  wire signed [AccWidth-1:0] accinl2_49 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_49_q : acc0_l2_49_q);
+  wire signed [AccWidth-1:0] accinl2_49 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_49_q : acc0_l2_49_q);
   wire signed [WeightedWidth-1:0] yl2_49_d = { yhil2_49_q, 5'd0 } + {{4{1'b0}}, ylol2_49_q};
   reg signed [WeightedWidth-1:0] yl2_49_q;
-  wire signed [AccLowProductWidth-1:0] plol2_49_d = accinl2_49 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_49_d = accinl2_49 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_49_d = accinl2_49 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_49_d = accinl2_49 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_49_q;
   reg signed [AccHighProductWidth-1:0] phil2_49_q;
   reg signed [AccWidth-1:0] acc0_l2_50_q;
   reg signed [AccWidth-1:0] acc1_l2_50_q;
-  wire signed [AccWidth-1:0] accinl2_50 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_50_q : acc0_l2_50_q);
+  wire signed [AccWidth-1:0] accinl2_50 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_50_q : acc0_l2_50_q);
   wire signed [WeightedWidth-1:0] yl2_50_d = { yhil2_50_q, 5'd0 } + {{4{1'b0}}, ylol2_50_q};
   reg signed [WeightedWidth-1:0] yl2_50_q;
-  wire signed [AccLowProductWidth-1:0] plol2_50_d = accinl2_50 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_50_d = accinl2_50 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_50_d = accinl2_50 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_50_d = accinl2_50 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_50_q;
   reg signed [AccHighProductWidth-1:0] phil2_50_q;
   reg signed [AccWidth-1:0] acc0_l2_51_q;
   reg signed [AccWidth-1:0] acc1_l2_51_q;
-  wire signed [AccWidth-1:0] accinl2_51 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_51_q : acc0_l2_51_q);
+  wire signed [AccWidth-1:0] accinl2_51 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_51_q : acc0_l2_51_q);
   wire signed [WeightedWidth-1:0] yl2_51_d = { yhil2_51_q, 5'd0 } + {{4{1'b0}}, ylol2_51_q};
   reg signed [WeightedWidth-1:0] yl2_51_q;
-  wire signed [AccLowProductWidth-1:0] plol2_51_d = accinl2_51 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_51_d = accinl2_51 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_51_d = accinl2_51 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_51_d = accinl2_51 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_51_q;
   reg signed [AccHighProductWidth-1:0] phil2_51_q;
   reg signed [AccWidth-1:0] acc0_l2_52_q;
   reg signed [AccWidth-1:0] acc1_l2_52_q;
-  wire signed [AccWidth-1:0] accinl2_52 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_52_q : acc0_l2_52_q);
+  wire signed [AccWidth-1:0] accinl2_52 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_52_q : acc0_l2_52_q);
   wire signed [WeightedWidth-1:0] yl2_52_d = { yhil2_52_q, 5'd0 } + {{4{1'b0}}, ylol2_52_q};
   reg signed [WeightedWidth-1:0] yl2_52_q;
-  wire signed [AccLowProductWidth-1:0] plol2_52_d = accinl2_52 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_52_d = accinl2_52 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_52_d = accinl2_52 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_52_d = accinl2_52 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_52_q;
   reg signed [AccHighProductWidth-1:0] phil2_52_q;
   reg signed [AccWidth-1:0] acc0_l2_53_q;
   reg signed [AccWidth-1:0] acc1_l2_53_q;
-  wire signed [AccWidth-1:0] accinl2_53 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_53_q : acc0_l2_53_q);
+  wire signed [AccWidth-1:0] accinl2_53 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_53_q : acc0_l2_53_q);
   wire signed [WeightedWidth-1:0] yl2_53_d = { yhil2_53_q, 5'd0 } + {{4{1'b0}}, ylol2_53_q};
   reg signed [WeightedWidth-1:0] yl2_53_q;
-  wire signed [AccLowProductWidth-1:0] plol2_53_d = accinl2_53 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_53_d = accinl2_53 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_53_d = accinl2_53 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_53_d = accinl2_53 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_53_q;
   reg signed [AccHighProductWidth-1:0] phil2_53_q;
   reg signed [AccWidth-1:0] acc0_l2_54_q;
   reg signed [AccWidth-1:0] acc1_l2_54_q;
-  wire signed [AccWidth-1:0] accinl2_54 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_54_q : acc0_l2_54_q);
+  wire signed [AccWidth-1:0] accinl2_54 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_54_q : acc0_l2_54_q);
   wire signed [WeightedWidth-1:0] yl2_54_d = { yhil2_54_q, 5'd0 } + {{4{1'b0}}, ylol2_54_q};
   reg signed [WeightedWidth-1:0] yl2_54_q;
-  wire signed [AccLowProductWidth-1:0] plol2_54_d = accinl2_54 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_54_d = accinl2_54 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_54_d = accinl2_54 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_54_d = accinl2_54 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_54_q;
   reg signed [AccHighProductWidth-1:0] phil2_54_q;
   reg signed [AccWidth-1:0] acc0_l2_55_q;
   reg signed [AccWidth-1:0] acc1_l2_55_q;
-  wire signed [AccWidth-1:0] accinl2_55 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_55_q : acc0_l2_55_q);
+  wire signed [AccWidth-1:0] accinl2_55 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_55_q : acc0_l2_55_q);
   wire signed [WeightedWidth-1:0] yl2_55_d = { yhil2_55_q, 5'd0 } + {{4{1'b0}}, ylol2_55_q};
   reg signed [WeightedWidth-1:0] yl2_55_q;
-  wire signed [AccLowProductWidth-1:0] plol2_55_d = accinl2_55 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_55_d = accinl2_55 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_55_d = accinl2_55 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_55_d = accinl2_55 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_55_q;
   reg signed [AccHighProductWidth-1:0] phil2_55_q;
   reg signed [AccWidth-1:0] acc0_l2_56_q;
   reg signed [AccWidth-1:0] acc1_l2_56_q;
-  wire signed [AccWidth-1:0] accinl2_56 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_56_q : acc0_l2_56_q);
+  wire signed [AccWidth-1:0] accinl2_56 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_56_q : acc0_l2_56_q);
   wire signed [WeightedWidth-1:0] yl2_56_d = { yhil2_56_q, 5'd0 } + {{4{1'b0}}, ylol2_56_q};
   reg signed [WeightedWidth-1:0] yl2_56_q;
-  wire signed [AccLowProductWidth-1:0] plol2_56_d = accinl2_56 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_56_d = accinl2_56 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_56_d = accinl2_56 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_56_d = accinl2_56 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_56_q;
   reg signed [AccHighProductWidth-1:0] phil2_56_q;
   reg signed [AccWidth-1:0] acc0_l2_57_q;
   reg signed [AccWidth-1:0] acc1_l2_57_q;
-  wire signed [AccWidth-1:0] accinl2_57 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_57_q : acc0_l2_57_q);
+  wire signed [AccWidth-1:0] accinl2_57 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_57_q : acc0_l2_57_q);
   wire signed [WeightedWidth-1:0] yl2_57_d = { yhil2_57_q, 5'd0 } + {{4{1'b0}}, ylol2_57_q};
   reg signed [WeightedWidth-1:0] yl2_57_q;
-  wire signed [AccLowProductWidth-1:0] plol2_57_d = accinl2_57 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_57_d = accinl2_57 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_57_d = accinl2_57 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_57_d = accinl2_57 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_57_q;
   reg signed [AccHighProductWidth-1:0] phil2_57_q;
   reg signed [AccWidth-1:0] acc0_l2_58_q;
   reg signed [AccWidth-1:0] acc1_l2_58_q;
-  wire signed [AccWidth-1:0] accinl2_58 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_58_q : acc0_l2_58_q);
+  wire signed [AccWidth-1:0] accinl2_58 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_58_q : acc0_l2_58_q);
   wire signed [WeightedWidth-1:0] yl2_58_d = { yhil2_58_q, 5'd0 } + {{4{1'b0}}, ylol2_58_q};
   reg signed [WeightedWidth-1:0] yl2_58_q;
-  wire signed [AccLowProductWidth-1:0] plol2_58_d = accinl2_58 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_58_d = accinl2_58 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_58_d = accinl2_58 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_58_d = accinl2_58 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_58_q;
   reg signed [AccHighProductWidth-1:0] phil2_58_q;
   reg signed [AccWidth-1:0] acc0_l2_59_q;
   reg signed [AccWidth-1:0] acc1_l2_59_q;
-  wire signed [AccWidth-1:0] accinl2_59 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_59_q : acc0_l2_59_q);
+  wire signed [AccWidth-1:0] accinl2_59 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_59_q : acc0_l2_59_q);
   wire signed [WeightedWidth-1:0] yl2_59_d = { yhil2_59_q, 5'd0 } + {{4{1'b0}}, ylol2_59_q};
   reg signed [WeightedWidth-1:0] yl2_59_q;
-  wire signed [AccLowProductWidth-1:0] plol2_59_d = accinl2_59 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_59_d = accinl2_59 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_59_d = accinl2_59 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_59_d = accinl2_59 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_59_q;
   reg signed [AccHighProductWidth-1:0] phil2_59_q;
   reg signed [AccWidth-1:0] acc0_l2_60_q;
   reg signed [AccWidth-1:0] acc1_l2_60_q;
-  wire signed [AccWidth-1:0] accinl2_60 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_60_q : acc0_l2_60_q);
+  wire signed [AccWidth-1:0] accinl2_60 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_60_q : acc0_l2_60_q);
   wire signed [WeightedWidth-1:0] yl2_60_d = { yhil2_60_q, 5'd0 } + {{4{1'b0}}, ylol2_60_q};
   reg signed [WeightedWidth-1:0] yl2_60_q;
-  wire signed [AccLowProductWidth-1:0] plol2_60_d = accinl2_60 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_60_d = accinl2_60 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_60_d = accinl2_60 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_60_d = accinl2_60 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_60_q;
   reg signed [AccHighProductWidth-1:0] phil2_60_q;
   reg signed [AccWidth-1:0] acc0_l2_61_q;
   reg signed [AccWidth-1:0] acc1_l2_61_q;
-  wire signed [AccWidth-1:0] accinl2_61 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_61_q : acc0_l2_61_q);
+  wire signed [AccWidth-1:0] accinl2_61 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_61_q : acc0_l2_61_q);
   wire signed [WeightedWidth-1:0] yl2_61_d = { yhil2_61_q, 5'd0 } + {{4{1'b0}}, ylol2_61_q};
   reg signed [WeightedWidth-1:0] yl2_61_q;
-  wire signed [AccLowProductWidth-1:0] plol2_61_d = accinl2_61 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_61_d = accinl2_61 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_61_d = accinl2_61 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_61_d = accinl2_61 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_61_q;
   reg signed [AccHighProductWidth-1:0] phil2_61_q;
   reg signed [AccWidth-1:0] acc0_l2_62_q;
   reg signed [AccWidth-1:0] acc1_l2_62_q;
-  wire signed [AccWidth-1:0] accinl2_62 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_62_q : acc0_l2_62_q);
+  wire signed [AccWidth-1:0] accinl2_62 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_62_q : acc0_l2_62_q);
   wire signed [WeightedWidth-1:0] yl2_62_d = { yhil2_62_q, 5'd0 } + {{4{1'b0}}, ylol2_62_q};
   reg signed [WeightedWidth-1:0] yl2_62_q;
-  wire signed [AccLowProductWidth-1:0] plol2_62_d = accinl2_62 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_62_d = accinl2_62 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_62_d = accinl2_62 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_62_d = accinl2_62 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_62_q;
   reg signed [AccHighProductWidth-1:0] phil2_62_q;
   reg signed [AccWidth-1:0] acc0_l2_63_q;
   reg signed [AccWidth-1:0] acc1_l2_63_q;
-  wire signed [AccWidth-1:0] accinl2_63 = x7_fresh_q[2] ? 26'sd0 : (x7_set_q[2] ? acc1_l2_63_q : acc0_l2_63_q);
+  wire signed [AccWidth-1:0] accinl2_63 = x5_fresh_q[2] ? 26'sd0 : (x5_set_q[2] ? acc1_l2_63_q : acc0_l2_63_q);
   wire signed [WeightedWidth-1:0] yl2_63_d = { yhil2_63_q, 5'd0 } + {{4{1'b0}}, ylol2_63_q};
   reg signed [WeightedWidth-1:0] yl2_63_q;
-  wire signed [AccLowProductWidth-1:0] plol2_63_d = accinl2_63 * $signed({ 1'b0, a7_l2_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil2_63_d = accinl2_63 * $signed({ 1'b0, a7_l2_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol2_63_d = accinl2_63 * $signed({ 1'b0, am_l2_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil2_63_d = accinl2_63 * $signed({ 1'b0, am_l2_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol2_63_q;
   reg signed [AccHighProductWidth-1:0] phil2_63_q;
   reg [SumWidth-1:0] sum0_l2_q;
   reg [SumWidth-1:0] sum1_l2_q;
-  wire [SumWidth-1:0] sumin_l2 = x7_fresh_q[2] ? 17'd0 : (x7_set_q[2] ? sum1_l2_q : sum0_l2_q);
-  wire [SumLowProductWidth-1:0] slo_l2_d = sumin_l2 * a7_l2_q[FactorLowBits-1:0];
-  wire [SumHighProductWidth-1:0] shi_l2_d = sumin_l2 * a7_l2_q[ExpWidth-1:FactorLowBits];
+  wire [SumWidth-1:0] sumin_l2 = x5_fresh_q[2] ? 17'd0 : (x5_set_q[2] ? sum1_l2_q : sum0_l2_q);
+  wire [SumLowProductWidth-1:0] slo_l2_d = sumin_l2 * am_l2_q[FactorLowBits-1:0];
+  wire [SumHighProductWidth-1:0] shi_l2_d = sumin_l2 * am_l2_q[ExpWidth-1:FactorLowBits];
   reg [SumLowProductWidth-1:0] slo_l2_q;
   reg [SumHighProductWidth-1:0] shi_l2_q;
 
-  // x9 (the loop's second cycle): A_set = round(A_set a) + e V, S_set = round(S_set a) + e, half up
+  // x7 (the loop's second cycle): A_set = round(A_set a) + e V, S_set = round(S_set a) + e, half up
   wire signed [LoopSumWidth-1:0] tl2_0 = { phil2_0_q, 5'd0 } + {{3{plol2_0_q[30]}}, plol2_0_q} + 34'sd128 + {{8{yl2_0_q[17]}}, { yl2_0_q, 8'd0 }};
   wire signed [AccWidth-1:0] accnewl2_0 = tl2_0[LoopSumWidth-1:ExpFractionBits];
   wire signed [LoopSumWidth-1:0] tl2_1 = { phil2_1_q, 5'd0 } + {{3{plol2_1_q[30]}}, plol2_1_q} + 34'sd128 + {{8{yl2_1_q[17]}}, { yl2_1_q, 8'd0 }};
@@ -3621,19 +3598,17 @@ module a3_fast_online (
   wire signed [AccWidth-1:0] accnewl2_62 = tl2_62[LoopSumWidth-1:ExpFractionBits];
   wire signed [LoopSumWidth-1:0] tl2_63 = { phil2_63_q, 5'd0 } + {{3{plol2_63_q[30]}}, plol2_63_q} + 34'sd128 + {{8{yl2_63_q[17]}}, { yl2_63_q, 8'd0 }};
   wire signed [AccWidth-1:0] accnewl2_63 = tl2_63[LoopSumWidth-1:ExpFractionBits];
-  wire [SumLoopWidth-1:0] ts_l2 = { shi_l2_q, 5'd0 } + {{3{1'b0}}, slo_l2_q} + 25'd128 + {{8{1'b0}}, { e8_l2_q, 8'd0 }};
+  wire [SumLoopWidth-1:0] ts_l2 = { shi_l2_q, 5'd0 } + {{3{1'b0}}, slo_l2_q} + 25'd128 + {{8{1'b0}}, { es_l2_q, 8'd0 }};
   wire [SumWidth-1:0] sumnew_l2 = ts_l2[SumLoopWidth-1:ExpFractionBits];
   // The rounding drops the low bits.
   wire unused_loop_low_l2 = &{1'b0, tl2_0[ExpFractionBits-1:0], tl2_1[ExpFractionBits-1:0], tl2_2[ExpFractionBits-1:0], tl2_3[ExpFractionBits-1:0], tl2_4[ExpFractionBits-1:0], tl2_5[ExpFractionBits-1:0], tl2_6[ExpFractionBits-1:0], tl2_7[ExpFractionBits-1:0], tl2_8[ExpFractionBits-1:0], tl2_9[ExpFractionBits-1:0], tl2_10[ExpFractionBits-1:0], tl2_11[ExpFractionBits-1:0], tl2_12[ExpFractionBits-1:0], tl2_13[ExpFractionBits-1:0], tl2_14[ExpFractionBits-1:0], tl2_15[ExpFractionBits-1:0], tl2_16[ExpFractionBits-1:0], tl2_17[ExpFractionBits-1:0], tl2_18[ExpFractionBits-1:0], tl2_19[ExpFractionBits-1:0], tl2_20[ExpFractionBits-1:0], tl2_21[ExpFractionBits-1:0], tl2_22[ExpFractionBits-1:0], tl2_23[ExpFractionBits-1:0], tl2_24[ExpFractionBits-1:0], tl2_25[ExpFractionBits-1:0], tl2_26[ExpFractionBits-1:0], tl2_27[ExpFractionBits-1:0], tl2_28[ExpFractionBits-1:0], tl2_29[ExpFractionBits-1:0], tl2_30[ExpFractionBits-1:0], tl2_31[ExpFractionBits-1:0], tl2_32[ExpFractionBits-1:0], tl2_33[ExpFractionBits-1:0], tl2_34[ExpFractionBits-1:0], tl2_35[ExpFractionBits-1:0], tl2_36[ExpFractionBits-1:0], tl2_37[ExpFractionBits-1:0], tl2_38[ExpFractionBits-1:0], tl2_39[ExpFractionBits-1:0], tl2_40[ExpFractionBits-1:0], tl2_41[ExpFractionBits-1:0], tl2_42[ExpFractionBits-1:0], tl2_43[ExpFractionBits-1:0], tl2_44[ExpFractionBits-1:0], tl2_45[ExpFractionBits-1:0], tl2_46[ExpFractionBits-1:0], tl2_47[ExpFractionBits-1:0], tl2_48[ExpFractionBits-1:0], tl2_49[ExpFractionBits-1:0], tl2_50[ExpFractionBits-1:0], tl2_51[ExpFractionBits-1:0], tl2_52[ExpFractionBits-1:0], tl2_53[ExpFractionBits-1:0], tl2_54[ExpFractionBits-1:0], tl2_55[ExpFractionBits-1:0], tl2_56[ExpFractionBits-1:0], tl2_57[ExpFractionBits-1:0], tl2_58[ExpFractionBits-1:0], tl2_59[ExpFractionBits-1:0], tl2_60[ExpFractionBits-1:0], tl2_61[ExpFractionBits-1:0], tl2_62[ExpFractionBits-1:0], tl2_63[ExpFractionBits-1:0], ts_l2[ExpFractionBits-1:0]};
-  // x1: differences; x2: clamped
+  // x1: differences; clamped on the way into the tables
   reg [ScoreWidth-1:0] ua_l3_q;
   reg [ScoreWidth-1:0] ub_l3_q;
   wire [ExpInputWidth-1:0] ua_l3_c = (ua_l3_q > 24'd2047) ? 11'd2047 : ua_l3_q[ExpInputWidth-1:0];
   wire [ExpInputWidth-1:0] ub_l3_c = (ub_l3_q > 24'd2047) ? 11'd2047 : ub_l3_q[ExpInputWidth-1:0];
-  reg [ExpInputWidth-1:0] uac_l3_q;
-  reg [ExpInputWidth-1:0] ubc_l3_q;
 
-  // x3: the tables (registered reads), for a and for e
+  // x2: the tables (registered reads), for a and for e
   wire [TableWidth-1:0] ahi_l3_val;
   wire [TableWidth-1:0] alo_l3_val;
   wire [TableWidth-1:0] bhi_l3_val;
@@ -3641,29 +3616,30 @@ module a3_fast_online (
 
   a3_fast_exp_hi_rom u_a_hi_rom_l3 (
     .clk_i  (clk_i),
-    .addr_i (uac_l3_q[ExpInputWidth-1:ExpLoBits]),
+    .addr_i (ua_l3_c[ExpInputWidth-1:ExpLoBits]),
     .data_o (ahi_l3_val)
   );
 
   a3_fast_exp_lo_rom u_a_lo_rom_l3 (
     .clk_i  (clk_i),
-    .addr_i (uac_l3_q[ExpLoBits-1:0]),
+    .addr_i (ua_l3_c[ExpLoBits-1:0]),
     .data_o (alo_l3_val)
   );
 
   a3_fast_exp_hi_rom u_b_hi_rom_l3 (
     .clk_i  (clk_i),
-    .addr_i (ubc_l3_q[ExpInputWidth-1:ExpLoBits]),
+    .addr_i (ub_l3_c[ExpInputWidth-1:ExpLoBits]),
     .data_o (bhi_l3_val)
   );
 
   a3_fast_exp_lo_rom u_b_lo_rom_l3 (
     .clk_i  (clk_i),
-    .addr_i (ubc_l3_q[ExpLoBits-1:0]),
+    .addr_i (ub_l3_c[ExpLoBits-1:0]),
     .data_o (blo_l3_val)
   );
 
-  // x4: the table products in two registered halves; x5: their sums; then rounded to the exp format
+  // x3: the table products in two registered halves; x4: their sums rounded to the exp format (half up: the
+  // half is a third operand of the sum)
   wire [TableLowProductWidth-1:0] atlo_l3_d = ahi_l3_val * alo_l3_val[TableLowBits-1:0];
   wire [TableHighProductWidth-1:0] athi_l3_d = ahi_l3_val * alo_l3_val[TableWidth-1:TableLowBits];
   wire [TableLowProductWidth-1:0] btlo_l3_d = bhi_l3_val * blo_l3_val[TableLowBits-1:0];
@@ -3672,22 +3648,20 @@ module a3_fast_online (
   reg [TableHighProductWidth-1:0] athi_l3_q;
   reg [TableLowProductWidth-1:0] btlo_l3_q;
   reg [TableHighProductWidth-1:0] bthi_l3_q;
-  wire [TableProductWidth-1:0] atprod_l3_d = { athi_l3_q, 6'd0 } + {{5{1'b0}}, atlo_l3_q};
-  wire [TableProductWidth-1:0] btprod_l3_d = { bthi_l3_q, 6'd0 } + {{5{1'b0}}, btlo_l3_q};
-  reg [TableProductWidth-1:0] atprod_l3_q;
-  reg [TableProductWidth-1:0] btprod_l3_q;
-  wire [ExpWidth-1:0] a_l3_val = atprod_l3_q[ExpShift +: ExpWidth] + { {ExpWidth-1{1'b0}}, atprod_l3_q[ExpShift-1] };
-  wire [ExpWidth-1:0] e_l3_val = btprod_l3_q[ExpShift +: ExpWidth] + { {ExpWidth-1{1'b0}}, btprod_l3_q[ExpShift-1] };
+  wire [TableProductWidth-1:0] atprod_l3_d = { athi_l3_q, 6'd0 } + {{5{1'b0}}, atlo_l3_q} + 22'd2048;
+  wire [TableProductWidth-1:0] btprod_l3_d = { bthi_l3_q, 6'd0 } + {{5{1'b0}}, btlo_l3_q} + 22'd2048;
+  wire [ExpWidth-1:0] a_l3_val = atprod_l3_d[ExpShift +: ExpWidth];
+  wire [ExpWidth-1:0] e_l3_val = btprod_l3_d[ExpShift +: ExpWidth];
   // Bits that the rounding drops; the top one is always zero since the values are at most 1.0.
-  wire unused_tprod_l3 = &{1'b0, atprod_l3_q[TableProductWidth-1], atprod_l3_q[ExpShift-2:0], btprod_l3_q[TableProductWidth-1], btprod_l3_q[ExpShift-2:0]};
+  wire unused_tprod_l3 = &{1'b0, atprod_l3_d[TableProductWidth-1], atprod_l3_d[ExpShift-1:0], btprod_l3_d[TableProductWidth-1], btprod_l3_d[ExpShift-1:0]};
 
-  // x6: a, e (0 for a flush) and the value row
+  // x4: a, e (0 for a flush) and the value row
   reg [ExpWidth-1:0] a_l3_q;
   reg [ExpWidth-1:0] e_l3_q;
 
-  // x7: e V in two registered halves per element (the value element's low bits unsigned, its high bits signed)
-  reg [ExpWidth-1:0] a7_l3_q;
-  reg [ExpWidth-1:0] e7_l3_q;
+  // x5: e V in two registered halves per element (the value element's low bits unsigned, its high bits signed)
+  reg [ExpWidth-1:0] am_l3_q;
+  reg [ExpWidth-1:0] em_l3_q;
   wire [ElementWidth-1:0] vl3_0 = v_q[192*ElementWidth +: ElementWidth];
   wire [WeightedLowWidth-1:0] ylol3_0_d = e_l3_q * vl3_0[ElementLowBits-1:0];
   wire signed [WeightedHighWidth-1:0] yhil3_0_d = $signed({ 1'b0, e_l3_q }) * $signed(vl3_0[ElementWidth-1:ElementLowBits]);
@@ -4009,594 +3983,594 @@ module a3_fast_online (
   reg [WeightedLowWidth-1:0] ylol3_63_q;
   reg signed [WeightedHighWidth-1:0] yhil3_63_q;
 
-  // x8: e V, and the sets' rescale products in two registered halves (a's low and high bits); a set's first
+  // x6: e V, and the sets' rescale products in two registered halves (a's low and high bits); a set's first
   // row starts from zero
-  reg [ExpWidth-1:0] e8_l3_q;
+  reg [ExpWidth-1:0] es_l3_q;
   reg signed [AccWidth-1:0] acc0_l3_0_q;
   reg signed [AccWidth-1:0] acc1_l3_0_q;
-  wire signed [AccWidth-1:0] accinl3_0 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_0_q : acc0_l3_0_q);
+  wire signed [AccWidth-1:0] accinl3_0 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_0_q : acc0_l3_0_q);
   wire signed [WeightedWidth-1:0] yl3_0_d = { yhil3_0_q, 5'd0 } + {{4{1'b0}}, ylol3_0_q};
   reg signed [WeightedWidth-1:0] yl3_0_q;
-  wire signed [AccLowProductWidth-1:0] plol3_0_d = accinl3_0 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_0_d = accinl3_0 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_0_d = accinl3_0 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_0_d = accinl3_0 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_0_q;
   reg signed [AccHighProductWidth-1:0] phil3_0_q;
   reg signed [AccWidth-1:0] acc0_l3_1_q;
   reg signed [AccWidth-1:0] acc1_l3_1_q;
-  wire signed [AccWidth-1:0] accinl3_1 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_1_q : acc0_l3_1_q);
+  wire signed [AccWidth-1:0] accinl3_1 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_1_q : acc0_l3_1_q);
   wire signed [WeightedWidth-1:0] yl3_1_d = { yhil3_1_q, 5'd0 } + {{4{1'b0}}, ylol3_1_q};
   reg signed [WeightedWidth-1:0] yl3_1_q;
-  wire signed [AccLowProductWidth-1:0] plol3_1_d = accinl3_1 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_1_d = accinl3_1 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_1_d = accinl3_1 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_1_d = accinl3_1 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_1_q;
   reg signed [AccHighProductWidth-1:0] phil3_1_q;
   reg signed [AccWidth-1:0] acc0_l3_2_q;
   reg signed [AccWidth-1:0] acc1_l3_2_q;
-  wire signed [AccWidth-1:0] accinl3_2 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_2_q : acc0_l3_2_q);
+  wire signed [AccWidth-1:0] accinl3_2 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_2_q : acc0_l3_2_q);
   wire signed [WeightedWidth-1:0] yl3_2_d = { yhil3_2_q, 5'd0 } + {{4{1'b0}}, ylol3_2_q};
   reg signed [WeightedWidth-1:0] yl3_2_q;
-  wire signed [AccLowProductWidth-1:0] plol3_2_d = accinl3_2 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_2_d = accinl3_2 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_2_d = accinl3_2 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_2_d = accinl3_2 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_2_q;
   reg signed [AccHighProductWidth-1:0] phil3_2_q;
   reg signed [AccWidth-1:0] acc0_l3_3_q;
   reg signed [AccWidth-1:0] acc1_l3_3_q;
-  wire signed [AccWidth-1:0] accinl3_3 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_3_q : acc0_l3_3_q);
+  wire signed [AccWidth-1:0] accinl3_3 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_3_q : acc0_l3_3_q);
   wire signed [WeightedWidth-1:0] yl3_3_d = { yhil3_3_q, 5'd0 } + {{4{1'b0}}, ylol3_3_q};
   reg signed [WeightedWidth-1:0] yl3_3_q;
-  wire signed [AccLowProductWidth-1:0] plol3_3_d = accinl3_3 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_3_d = accinl3_3 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_3_d = accinl3_3 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_3_d = accinl3_3 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_3_q;
   reg signed [AccHighProductWidth-1:0] phil3_3_q;
   reg signed [AccWidth-1:0] acc0_l3_4_q;
   reg signed [AccWidth-1:0] acc1_l3_4_q;
-  wire signed [AccWidth-1:0] accinl3_4 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_4_q : acc0_l3_4_q);
+  wire signed [AccWidth-1:0] accinl3_4 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_4_q : acc0_l3_4_q);
   wire signed [WeightedWidth-1:0] yl3_4_d = { yhil3_4_q, 5'd0 } + {{4{1'b0}}, ylol3_4_q};
   reg signed [WeightedWidth-1:0] yl3_4_q;
-  wire signed [AccLowProductWidth-1:0] plol3_4_d = accinl3_4 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_4_d = accinl3_4 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_4_d = accinl3_4 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_4_d = accinl3_4 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_4_q;
   reg signed [AccHighProductWidth-1:0] phil3_4_q;
   reg signed [AccWidth-1:0] acc0_l3_5_q;
   reg signed [AccWidth-1:0] acc1_l3_5_q;
-  wire signed [AccWidth-1:0] accinl3_5 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_5_q : acc0_l3_5_q);
+  wire signed [AccWidth-1:0] accinl3_5 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_5_q : acc0_l3_5_q);
   wire signed [WeightedWidth-1:0] yl3_5_d = { yhil3_5_q, 5'd0 } + {{4{1'b0}}, ylol3_5_q};
   reg signed [WeightedWidth-1:0] yl3_5_q;
-  wire signed [AccLowProductWidth-1:0] plol3_5_d = accinl3_5 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_5_d = accinl3_5 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_5_d = accinl3_5 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_5_d = accinl3_5 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_5_q;
   reg signed [AccHighProductWidth-1:0] phil3_5_q;
   reg signed [AccWidth-1:0] acc0_l3_6_q;
   reg signed [AccWidth-1:0] acc1_l3_6_q;
-  wire signed [AccWidth-1:0] accinl3_6 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_6_q : acc0_l3_6_q);
+  wire signed [AccWidth-1:0] accinl3_6 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_6_q : acc0_l3_6_q);
   wire signed [WeightedWidth-1:0] yl3_6_d = { yhil3_6_q, 5'd0 } + {{4{1'b0}}, ylol3_6_q};
   reg signed [WeightedWidth-1:0] yl3_6_q;
-  wire signed [AccLowProductWidth-1:0] plol3_6_d = accinl3_6 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_6_d = accinl3_6 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_6_d = accinl3_6 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_6_d = accinl3_6 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_6_q;
   reg signed [AccHighProductWidth-1:0] phil3_6_q;
   reg signed [AccWidth-1:0] acc0_l3_7_q;
   reg signed [AccWidth-1:0] acc1_l3_7_q;
-  wire signed [AccWidth-1:0] accinl3_7 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_7_q : acc0_l3_7_q);
+  wire signed [AccWidth-1:0] accinl3_7 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_7_q : acc0_l3_7_q);
   wire signed [WeightedWidth-1:0] yl3_7_d = { yhil3_7_q, 5'd0 } + {{4{1'b0}}, ylol3_7_q};
   reg signed [WeightedWidth-1:0] yl3_7_q;
-  wire signed [AccLowProductWidth-1:0] plol3_7_d = accinl3_7 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_7_d = accinl3_7 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_7_d = accinl3_7 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_7_d = accinl3_7 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_7_q;
   reg signed [AccHighProductWidth-1:0] phil3_7_q;
   reg signed [AccWidth-1:0] acc0_l3_8_q;
   reg signed [AccWidth-1:0] acc1_l3_8_q;
-  wire signed [AccWidth-1:0] accinl3_8 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_8_q : acc0_l3_8_q);
+  wire signed [AccWidth-1:0] accinl3_8 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_8_q : acc0_l3_8_q);
   wire signed [WeightedWidth-1:0] yl3_8_d = { yhil3_8_q, 5'd0 } + {{4{1'b0}}, ylol3_8_q};
   reg signed [WeightedWidth-1:0] yl3_8_q;
-  wire signed [AccLowProductWidth-1:0] plol3_8_d = accinl3_8 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_8_d = accinl3_8 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_8_d = accinl3_8 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_8_d = accinl3_8 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_8_q;
   reg signed [AccHighProductWidth-1:0] phil3_8_q;
   reg signed [AccWidth-1:0] acc0_l3_9_q;
   reg signed [AccWidth-1:0] acc1_l3_9_q;
-  wire signed [AccWidth-1:0] accinl3_9 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_9_q : acc0_l3_9_q);
+  wire signed [AccWidth-1:0] accinl3_9 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_9_q : acc0_l3_9_q);
   wire signed [WeightedWidth-1:0] yl3_9_d = { yhil3_9_q, 5'd0 } + {{4{1'b0}}, ylol3_9_q};
   reg signed [WeightedWidth-1:0] yl3_9_q;
-  wire signed [AccLowProductWidth-1:0] plol3_9_d = accinl3_9 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_9_d = accinl3_9 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_9_d = accinl3_9 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_9_d = accinl3_9 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_9_q;
   reg signed [AccHighProductWidth-1:0] phil3_9_q;
   reg signed [AccWidth-1:0] acc0_l3_10_q;
   reg signed [AccWidth-1:0] acc1_l3_10_q;
-  wire signed [AccWidth-1:0] accinl3_10 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_10_q : acc0_l3_10_q);
+  wire signed [AccWidth-1:0] accinl3_10 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_10_q : acc0_l3_10_q);
   wire signed [WeightedWidth-1:0] yl3_10_d = { yhil3_10_q, 5'd0 } + {{4{1'b0}}, ylol3_10_q};
   reg signed [WeightedWidth-1:0] yl3_10_q;
-  wire signed [AccLowProductWidth-1:0] plol3_10_d = accinl3_10 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_10_d = accinl3_10 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_10_d = accinl3_10 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_10_d = accinl3_10 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_10_q;
   reg signed [AccHighProductWidth-1:0] phil3_10_q;
   reg signed [AccWidth-1:0] acc0_l3_11_q;
   reg signed [AccWidth-1:0] acc1_l3_11_q;
-  wire signed [AccWidth-1:0] accinl3_11 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_11_q : acc0_l3_11_q);
+  wire signed [AccWidth-1:0] accinl3_11 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_11_q : acc0_l3_11_q);
   wire signed [WeightedWidth-1:0] yl3_11_d = { yhil3_11_q, 5'd0 } + {{4{1'b0}}, ylol3_11_q};
   reg signed [WeightedWidth-1:0] yl3_11_q;
-  wire signed [AccLowProductWidth-1:0] plol3_11_d = accinl3_11 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_11_d = accinl3_11 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_11_d = accinl3_11 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_11_d = accinl3_11 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_11_q;
   reg signed [AccHighProductWidth-1:0] phil3_11_q;
   reg signed [AccWidth-1:0] acc0_l3_12_q;
   reg signed [AccWidth-1:0] acc1_l3_12_q;
-  wire signed [AccWidth-1:0] accinl3_12 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_12_q : acc0_l3_12_q);
+  wire signed [AccWidth-1:0] accinl3_12 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_12_q : acc0_l3_12_q);
   wire signed [WeightedWidth-1:0] yl3_12_d = { yhil3_12_q, 5'd0 } + {{4{1'b0}}, ylol3_12_q};
   reg signed [WeightedWidth-1:0] yl3_12_q;
-  wire signed [AccLowProductWidth-1:0] plol3_12_d = accinl3_12 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_12_d = accinl3_12 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_12_d = accinl3_12 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_12_d = accinl3_12 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_12_q;
   reg signed [AccHighProductWidth-1:0] phil3_12_q;
   reg signed [AccWidth-1:0] acc0_l3_13_q;
   reg signed [AccWidth-1:0] acc1_l3_13_q;
-  wire signed [AccWidth-1:0] accinl3_13 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_13_q : acc0_l3_13_q);
+  wire signed [AccWidth-1:0] accinl3_13 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_13_q : acc0_l3_13_q);
   wire signed [WeightedWidth-1:0] yl3_13_d = { yhil3_13_q, 5'd0 } + {{4{1'b0}}, ylol3_13_q};
   reg signed [WeightedWidth-1:0] yl3_13_q;
-  wire signed [AccLowProductWidth-1:0] plol3_13_d = accinl3_13 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_13_d = accinl3_13 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_13_d = accinl3_13 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_13_d = accinl3_13 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_13_q;
   reg signed [AccHighProductWidth-1:0] phil3_13_q;
   reg signed [AccWidth-1:0] acc0_l3_14_q;
   reg signed [AccWidth-1:0] acc1_l3_14_q;
-  wire signed [AccWidth-1:0] accinl3_14 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_14_q : acc0_l3_14_q);
+  wire signed [AccWidth-1:0] accinl3_14 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_14_q : acc0_l3_14_q);
   wire signed [WeightedWidth-1:0] yl3_14_d = { yhil3_14_q, 5'd0 } + {{4{1'b0}}, ylol3_14_q};
   reg signed [WeightedWidth-1:0] yl3_14_q;
-  wire signed [AccLowProductWidth-1:0] plol3_14_d = accinl3_14 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_14_d = accinl3_14 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_14_d = accinl3_14 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_14_d = accinl3_14 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_14_q;
   reg signed [AccHighProductWidth-1:0] phil3_14_q;
   reg signed [AccWidth-1:0] acc0_l3_15_q;
   reg signed [AccWidth-1:0] acc1_l3_15_q;
-  wire signed [AccWidth-1:0] accinl3_15 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_15_q : acc0_l3_15_q);
+  wire signed [AccWidth-1:0] accinl3_15 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_15_q : acc0_l3_15_q);
   wire signed [WeightedWidth-1:0] yl3_15_d = { yhil3_15_q, 5'd0 } + {{4{1'b0}}, ylol3_15_q};
   reg signed [WeightedWidth-1:0] yl3_15_q;
-  wire signed [AccLowProductWidth-1:0] plol3_15_d = accinl3_15 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_15_d = accinl3_15 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_15_d = accinl3_15 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_15_d = accinl3_15 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_15_q;
   reg signed [AccHighProductWidth-1:0] phil3_15_q;
   reg signed [AccWidth-1:0] acc0_l3_16_q;
   reg signed [AccWidth-1:0] acc1_l3_16_q;
-  wire signed [AccWidth-1:0] accinl3_16 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_16_q : acc0_l3_16_q);
+  wire signed [AccWidth-1:0] accinl3_16 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_16_q : acc0_l3_16_q);
   wire signed [WeightedWidth-1:0] yl3_16_d = { yhil3_16_q, 5'd0 } + {{4{1'b0}}, ylol3_16_q};
   reg signed [WeightedWidth-1:0] yl3_16_q;
-  wire signed [AccLowProductWidth-1:0] plol3_16_d = accinl3_16 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_16_d = accinl3_16 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_16_d = accinl3_16 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_16_d = accinl3_16 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_16_q;
   reg signed [AccHighProductWidth-1:0] phil3_16_q;
   reg signed [AccWidth-1:0] acc0_l3_17_q;
   reg signed [AccWidth-1:0] acc1_l3_17_q;
-  wire signed [AccWidth-1:0] accinl3_17 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_17_q : acc0_l3_17_q);
+  wire signed [AccWidth-1:0] accinl3_17 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_17_q : acc0_l3_17_q);
   wire signed [WeightedWidth-1:0] yl3_17_d = { yhil3_17_q, 5'd0 } + {{4{1'b0}}, ylol3_17_q};
   reg signed [WeightedWidth-1:0] yl3_17_q;
-  wire signed [AccLowProductWidth-1:0] plol3_17_d = accinl3_17 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_17_d = accinl3_17 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_17_d = accinl3_17 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_17_d = accinl3_17 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_17_q;
   reg signed [AccHighProductWidth-1:0] phil3_17_q;
   reg signed [AccWidth-1:0] acc0_l3_18_q;
   reg signed [AccWidth-1:0] acc1_l3_18_q;
-  wire signed [AccWidth-1:0] accinl3_18 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_18_q : acc0_l3_18_q);
+  wire signed [AccWidth-1:0] accinl3_18 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_18_q : acc0_l3_18_q);
   wire signed [WeightedWidth-1:0] yl3_18_d = { yhil3_18_q, 5'd0 } + {{4{1'b0}}, ylol3_18_q};
   reg signed [WeightedWidth-1:0] yl3_18_q;
-  wire signed [AccLowProductWidth-1:0] plol3_18_d = accinl3_18 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_18_d = accinl3_18 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_18_d = accinl3_18 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_18_d = accinl3_18 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_18_q;
   reg signed [AccHighProductWidth-1:0] phil3_18_q;
   reg signed [AccWidth-1:0] acc0_l3_19_q;
   reg signed [AccWidth-1:0] acc1_l3_19_q;
-  wire signed [AccWidth-1:0] accinl3_19 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_19_q : acc0_l3_19_q);
+  wire signed [AccWidth-1:0] accinl3_19 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_19_q : acc0_l3_19_q);
   wire signed [WeightedWidth-1:0] yl3_19_d = { yhil3_19_q, 5'd0 } + {{4{1'b0}}, ylol3_19_q};
   reg signed [WeightedWidth-1:0] yl3_19_q;
-  wire signed [AccLowProductWidth-1:0] plol3_19_d = accinl3_19 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_19_d = accinl3_19 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_19_d = accinl3_19 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_19_d = accinl3_19 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_19_q;
   reg signed [AccHighProductWidth-1:0] phil3_19_q;
   reg signed [AccWidth-1:0] acc0_l3_20_q;
   reg signed [AccWidth-1:0] acc1_l3_20_q;
-  wire signed [AccWidth-1:0] accinl3_20 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_20_q : acc0_l3_20_q);
+  wire signed [AccWidth-1:0] accinl3_20 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_20_q : acc0_l3_20_q);
   wire signed [WeightedWidth-1:0] yl3_20_d = { yhil3_20_q, 5'd0 } + {{4{1'b0}}, ylol3_20_q};
   reg signed [WeightedWidth-1:0] yl3_20_q;
-  wire signed [AccLowProductWidth-1:0] plol3_20_d = accinl3_20 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_20_d = accinl3_20 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_20_d = accinl3_20 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_20_d = accinl3_20 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_20_q;
   reg signed [AccHighProductWidth-1:0] phil3_20_q;
   reg signed [AccWidth-1:0] acc0_l3_21_q;
   reg signed [AccWidth-1:0] acc1_l3_21_q;
-  wire signed [AccWidth-1:0] accinl3_21 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_21_q : acc0_l3_21_q);
+  wire signed [AccWidth-1:0] accinl3_21 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_21_q : acc0_l3_21_q);
   wire signed [WeightedWidth-1:0] yl3_21_d = { yhil3_21_q, 5'd0 } + {{4{1'b0}}, ylol3_21_q};
   reg signed [WeightedWidth-1:0] yl3_21_q;
-  wire signed [AccLowProductWidth-1:0] plol3_21_d = accinl3_21 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_21_d = accinl3_21 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_21_d = accinl3_21 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_21_d = accinl3_21 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_21_q;
   reg signed [AccHighProductWidth-1:0] phil3_21_q;
   reg signed [AccWidth-1:0] acc0_l3_22_q;
   reg signed [AccWidth-1:0] acc1_l3_22_q;
-  wire signed [AccWidth-1:0] accinl3_22 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_22_q : acc0_l3_22_q);
+  wire signed [AccWidth-1:0] accinl3_22 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_22_q : acc0_l3_22_q);
   wire signed [WeightedWidth-1:0] yl3_22_d = { yhil3_22_q, 5'd0 } + {{4{1'b0}}, ylol3_22_q};
   reg signed [WeightedWidth-1:0] yl3_22_q;
-  wire signed [AccLowProductWidth-1:0] plol3_22_d = accinl3_22 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_22_d = accinl3_22 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_22_d = accinl3_22 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_22_d = accinl3_22 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_22_q;
   reg signed [AccHighProductWidth-1:0] phil3_22_q;
   reg signed [AccWidth-1:0] acc0_l3_23_q;
   reg signed [AccWidth-1:0] acc1_l3_23_q;
-  wire signed [AccWidth-1:0] accinl3_23 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_23_q : acc0_l3_23_q);
+  wire signed [AccWidth-1:0] accinl3_23 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_23_q : acc0_l3_23_q);
   wire signed [WeightedWidth-1:0] yl3_23_d = { yhil3_23_q, 5'd0 } + {{4{1'b0}}, ylol3_23_q};
   reg signed [WeightedWidth-1:0] yl3_23_q;
-  wire signed [AccLowProductWidth-1:0] plol3_23_d = accinl3_23 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_23_d = accinl3_23 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_23_d = accinl3_23 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_23_d = accinl3_23 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_23_q;
   reg signed [AccHighProductWidth-1:0] phil3_23_q;
   reg signed [AccWidth-1:0] acc0_l3_24_q;
   reg signed [AccWidth-1:0] acc1_l3_24_q;
-  wire signed [AccWidth-1:0] accinl3_24 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_24_q : acc0_l3_24_q);
+  wire signed [AccWidth-1:0] accinl3_24 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_24_q : acc0_l3_24_q);
   wire signed [WeightedWidth-1:0] yl3_24_d = { yhil3_24_q, 5'd0 } + {{4{1'b0}}, ylol3_24_q};
   reg signed [WeightedWidth-1:0] yl3_24_q;
-  wire signed [AccLowProductWidth-1:0] plol3_24_d = accinl3_24 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_24_d = accinl3_24 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_24_d = accinl3_24 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_24_d = accinl3_24 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_24_q;
   reg signed [AccHighProductWidth-1:0] phil3_24_q;
   reg signed [AccWidth-1:0] acc0_l3_25_q;
   reg signed [AccWidth-1:0] acc1_l3_25_q;
-  wire signed [AccWidth-1:0] accinl3_25 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_25_q : acc0_l3_25_q);
+  wire signed [AccWidth-1:0] accinl3_25 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_25_q : acc0_l3_25_q);
   wire signed [WeightedWidth-1:0] yl3_25_d = { yhil3_25_q, 5'd0 } + {{4{1'b0}}, ylol3_25_q};
   reg signed [WeightedWidth-1:0] yl3_25_q;
-  wire signed [AccLowProductWidth-1:0] plol3_25_d = accinl3_25 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_25_d = accinl3_25 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_25_d = accinl3_25 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_25_d = accinl3_25 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_25_q;
   reg signed [AccHighProductWidth-1:0] phil3_25_q;
   reg signed [AccWidth-1:0] acc0_l3_26_q;
   reg signed [AccWidth-1:0] acc1_l3_26_q;
-  wire signed [AccWidth-1:0] accinl3_26 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_26_q : acc0_l3_26_q);
+  wire signed [AccWidth-1:0] accinl3_26 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_26_q : acc0_l3_26_q);
   wire signed [WeightedWidth-1:0] yl3_26_d = { yhil3_26_q, 5'd0 } + {{4{1'b0}}, ylol3_26_q};
   reg signed [WeightedWidth-1:0] yl3_26_q;
-  wire signed [AccLowProductWidth-1:0] plol3_26_d = accinl3_26 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_26_d = accinl3_26 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_26_d = accinl3_26 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_26_d = accinl3_26 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_26_q;
   reg signed [AccHighProductWidth-1:0] phil3_26_q;
   reg signed [AccWidth-1:0] acc0_l3_27_q;
   reg signed [AccWidth-1:0] acc1_l3_27_q;
-  wire signed [AccWidth-1:0] accinl3_27 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_27_q : acc0_l3_27_q);
+  wire signed [AccWidth-1:0] accinl3_27 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_27_q : acc0_l3_27_q);
   wire signed [WeightedWidth-1:0] yl3_27_d = { yhil3_27_q, 5'd0 } + {{4{1'b0}}, ylol3_27_q};
   reg signed [WeightedWidth-1:0] yl3_27_q;
-  wire signed [AccLowProductWidth-1:0] plol3_27_d = accinl3_27 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_27_d = accinl3_27 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_27_d = accinl3_27 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_27_d = accinl3_27 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_27_q;
   reg signed [AccHighProductWidth-1:0] phil3_27_q;
   reg signed [AccWidth-1:0] acc0_l3_28_q;
   reg signed [AccWidth-1:0] acc1_l3_28_q;
-  wire signed [AccWidth-1:0] accinl3_28 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_28_q : acc0_l3_28_q);
+  wire signed [AccWidth-1:0] accinl3_28 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_28_q : acc0_l3_28_q);
   wire signed [WeightedWidth-1:0] yl3_28_d = { yhil3_28_q, 5'd0 } + {{4{1'b0}}, ylol3_28_q};
   reg signed [WeightedWidth-1:0] yl3_28_q;
-  wire signed [AccLowProductWidth-1:0] plol3_28_d = accinl3_28 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_28_d = accinl3_28 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_28_d = accinl3_28 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_28_d = accinl3_28 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_28_q;
   reg signed [AccHighProductWidth-1:0] phil3_28_q;
   reg signed [AccWidth-1:0] acc0_l3_29_q;
   reg signed [AccWidth-1:0] acc1_l3_29_q;
-  wire signed [AccWidth-1:0] accinl3_29 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_29_q : acc0_l3_29_q);
+  wire signed [AccWidth-1:0] accinl3_29 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_29_q : acc0_l3_29_q);
   wire signed [WeightedWidth-1:0] yl3_29_d = { yhil3_29_q, 5'd0 } + {{4{1'b0}}, ylol3_29_q};
   reg signed [WeightedWidth-1:0] yl3_29_q;
-  wire signed [AccLowProductWidth-1:0] plol3_29_d = accinl3_29 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_29_d = accinl3_29 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_29_d = accinl3_29 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_29_d = accinl3_29 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_29_q;
   reg signed [AccHighProductWidth-1:0] phil3_29_q;
   reg signed [AccWidth-1:0] acc0_l3_30_q;
   reg signed [AccWidth-1:0] acc1_l3_30_q;
-  wire signed [AccWidth-1:0] accinl3_30 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_30_q : acc0_l3_30_q);
+  wire signed [AccWidth-1:0] accinl3_30 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_30_q : acc0_l3_30_q);
   wire signed [WeightedWidth-1:0] yl3_30_d = { yhil3_30_q, 5'd0 } + {{4{1'b0}}, ylol3_30_q};
   reg signed [WeightedWidth-1:0] yl3_30_q;
-  wire signed [AccLowProductWidth-1:0] plol3_30_d = accinl3_30 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_30_d = accinl3_30 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_30_d = accinl3_30 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_30_d = accinl3_30 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_30_q;
   reg signed [AccHighProductWidth-1:0] phil3_30_q;
   reg signed [AccWidth-1:0] acc0_l3_31_q;
   reg signed [AccWidth-1:0] acc1_l3_31_q;
-  wire signed [AccWidth-1:0] accinl3_31 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_31_q : acc0_l3_31_q);
+  wire signed [AccWidth-1:0] accinl3_31 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_31_q : acc0_l3_31_q);
   wire signed [WeightedWidth-1:0] yl3_31_d = { yhil3_31_q, 5'd0 } + {{4{1'b0}}, ylol3_31_q};
   reg signed [WeightedWidth-1:0] yl3_31_q;
-  wire signed [AccLowProductWidth-1:0] plol3_31_d = accinl3_31 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_31_d = accinl3_31 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_31_d = accinl3_31 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_31_d = accinl3_31 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_31_q;
   reg signed [AccHighProductWidth-1:0] phil3_31_q;
   reg signed [AccWidth-1:0] acc0_l3_32_q;
   reg signed [AccWidth-1:0] acc1_l3_32_q;
-  wire signed [AccWidth-1:0] accinl3_32 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_32_q : acc0_l3_32_q);
+  wire signed [AccWidth-1:0] accinl3_32 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_32_q : acc0_l3_32_q);
   wire signed [WeightedWidth-1:0] yl3_32_d = { yhil3_32_q, 5'd0 } + {{4{1'b0}}, ylol3_32_q};
   reg signed [WeightedWidth-1:0] yl3_32_q;
-  wire signed [AccLowProductWidth-1:0] plol3_32_d = accinl3_32 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_32_d = accinl3_32 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_32_d = accinl3_32 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_32_d = accinl3_32 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_32_q;
   reg signed [AccHighProductWidth-1:0] phil3_32_q;
   reg signed [AccWidth-1:0] acc0_l3_33_q;
   reg signed [AccWidth-1:0] acc1_l3_33_q;
-  wire signed [AccWidth-1:0] accinl3_33 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_33_q : acc0_l3_33_q);
+  wire signed [AccWidth-1:0] accinl3_33 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_33_q : acc0_l3_33_q);
   wire signed [WeightedWidth-1:0] yl3_33_d = { yhil3_33_q, 5'd0 } + {{4{1'b0}}, ylol3_33_q};
   reg signed [WeightedWidth-1:0] yl3_33_q;
-  wire signed [AccLowProductWidth-1:0] plol3_33_d = accinl3_33 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_33_d = accinl3_33 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_33_d = accinl3_33 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_33_d = accinl3_33 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_33_q;
   reg signed [AccHighProductWidth-1:0] phil3_33_q;
   reg signed [AccWidth-1:0] acc0_l3_34_q;
   reg signed [AccWidth-1:0] acc1_l3_34_q;
-  wire signed [AccWidth-1:0] accinl3_34 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_34_q : acc0_l3_34_q);
+  wire signed [AccWidth-1:0] accinl3_34 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_34_q : acc0_l3_34_q);
   wire signed [WeightedWidth-1:0] yl3_34_d = { yhil3_34_q, 5'd0 } + {{4{1'b0}}, ylol3_34_q};
   reg signed [WeightedWidth-1:0] yl3_34_q;
-  wire signed [AccLowProductWidth-1:0] plol3_34_d = accinl3_34 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_34_d = accinl3_34 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_34_d = accinl3_34 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_34_d = accinl3_34 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_34_q;
   reg signed [AccHighProductWidth-1:0] phil3_34_q;
   reg signed [AccWidth-1:0] acc0_l3_35_q;
   reg signed [AccWidth-1:0] acc1_l3_35_q;
-  wire signed [AccWidth-1:0] accinl3_35 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_35_q : acc0_l3_35_q);
+  wire signed [AccWidth-1:0] accinl3_35 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_35_q : acc0_l3_35_q);
   wire signed [WeightedWidth-1:0] yl3_35_d = { yhil3_35_q, 5'd0 } + {{4{1'b0}}, ylol3_35_q};
   reg signed [WeightedWidth-1:0] yl3_35_q;
-  wire signed [AccLowProductWidth-1:0] plol3_35_d = accinl3_35 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_35_d = accinl3_35 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_35_d = accinl3_35 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_35_d = accinl3_35 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_35_q;
   reg signed [AccHighProductWidth-1:0] phil3_35_q;
   reg signed [AccWidth-1:0] acc0_l3_36_q;
   reg signed [AccWidth-1:0] acc1_l3_36_q;
-  wire signed [AccWidth-1:0] accinl3_36 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_36_q : acc0_l3_36_q);
+  wire signed [AccWidth-1:0] accinl3_36 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_36_q : acc0_l3_36_q);
   wire signed [WeightedWidth-1:0] yl3_36_d = { yhil3_36_q, 5'd0 } + {{4{1'b0}}, ylol3_36_q};
   reg signed [WeightedWidth-1:0] yl3_36_q;
-  wire signed [AccLowProductWidth-1:0] plol3_36_d = accinl3_36 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_36_d = accinl3_36 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_36_d = accinl3_36 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_36_d = accinl3_36 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_36_q;
   reg signed [AccHighProductWidth-1:0] phil3_36_q;
   reg signed [AccWidth-1:0] acc0_l3_37_q;
   reg signed [AccWidth-1:0] acc1_l3_37_q;
-  wire signed [AccWidth-1:0] accinl3_37 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_37_q : acc0_l3_37_q);
+  wire signed [AccWidth-1:0] accinl3_37 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_37_q : acc0_l3_37_q);
   wire signed [WeightedWidth-1:0] yl3_37_d = { yhil3_37_q, 5'd0 } + {{4{1'b0}}, ylol3_37_q};
   reg signed [WeightedWidth-1:0] yl3_37_q;
-  wire signed [AccLowProductWidth-1:0] plol3_37_d = accinl3_37 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_37_d = accinl3_37 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_37_d = accinl3_37 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_37_d = accinl3_37 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_37_q;
   reg signed [AccHighProductWidth-1:0] phil3_37_q;
   reg signed [AccWidth-1:0] acc0_l3_38_q;
   reg signed [AccWidth-1:0] acc1_l3_38_q;
-  wire signed [AccWidth-1:0] accinl3_38 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_38_q : acc0_l3_38_q);
+  wire signed [AccWidth-1:0] accinl3_38 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_38_q : acc0_l3_38_q);
   wire signed [WeightedWidth-1:0] yl3_38_d = { yhil3_38_q, 5'd0 } + {{4{1'b0}}, ylol3_38_q};
   reg signed [WeightedWidth-1:0] yl3_38_q;
-  wire signed [AccLowProductWidth-1:0] plol3_38_d = accinl3_38 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_38_d = accinl3_38 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_38_d = accinl3_38 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_38_d = accinl3_38 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_38_q;
   reg signed [AccHighProductWidth-1:0] phil3_38_q;
   reg signed [AccWidth-1:0] acc0_l3_39_q;
   reg signed [AccWidth-1:0] acc1_l3_39_q;
-  wire signed [AccWidth-1:0] accinl3_39 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_39_q : acc0_l3_39_q);
+  wire signed [AccWidth-1:0] accinl3_39 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_39_q : acc0_l3_39_q);
   wire signed [WeightedWidth-1:0] yl3_39_d = { yhil3_39_q, 5'd0 } + {{4{1'b0}}, ylol3_39_q};
   reg signed [WeightedWidth-1:0] yl3_39_q;
-  wire signed [AccLowProductWidth-1:0] plol3_39_d = accinl3_39 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_39_d = accinl3_39 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_39_d = accinl3_39 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_39_d = accinl3_39 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_39_q;
   reg signed [AccHighProductWidth-1:0] phil3_39_q;
   reg signed [AccWidth-1:0] acc0_l3_40_q;
   reg signed [AccWidth-1:0] acc1_l3_40_q;
-  wire signed [AccWidth-1:0] accinl3_40 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_40_q : acc0_l3_40_q);
+  wire signed [AccWidth-1:0] accinl3_40 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_40_q : acc0_l3_40_q);
   wire signed [WeightedWidth-1:0] yl3_40_d = { yhil3_40_q, 5'd0 } + {{4{1'b0}}, ylol3_40_q};
   reg signed [WeightedWidth-1:0] yl3_40_q;
-  wire signed [AccLowProductWidth-1:0] plol3_40_d = accinl3_40 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_40_d = accinl3_40 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_40_d = accinl3_40 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_40_d = accinl3_40 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_40_q;
   reg signed [AccHighProductWidth-1:0] phil3_40_q;
   reg signed [AccWidth-1:0] acc0_l3_41_q;
   reg signed [AccWidth-1:0] acc1_l3_41_q;
-  wire signed [AccWidth-1:0] accinl3_41 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_41_q : acc0_l3_41_q);
+  wire signed [AccWidth-1:0] accinl3_41 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_41_q : acc0_l3_41_q);
   wire signed [WeightedWidth-1:0] yl3_41_d = { yhil3_41_q, 5'd0 } + {{4{1'b0}}, ylol3_41_q};
   reg signed [WeightedWidth-1:0] yl3_41_q;
-  wire signed [AccLowProductWidth-1:0] plol3_41_d = accinl3_41 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_41_d = accinl3_41 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_41_d = accinl3_41 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_41_d = accinl3_41 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_41_q;
   reg signed [AccHighProductWidth-1:0] phil3_41_q;
   reg signed [AccWidth-1:0] acc0_l3_42_q;
   reg signed [AccWidth-1:0] acc1_l3_42_q;
-  wire signed [AccWidth-1:0] accinl3_42 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_42_q : acc0_l3_42_q);
+  wire signed [AccWidth-1:0] accinl3_42 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_42_q : acc0_l3_42_q);
   wire signed [WeightedWidth-1:0] yl3_42_d = { yhil3_42_q, 5'd0 } + {{4{1'b0}}, ylol3_42_q};
   reg signed [WeightedWidth-1:0] yl3_42_q;
-  wire signed [AccLowProductWidth-1:0] plol3_42_d = accinl3_42 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_42_d = accinl3_42 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_42_d = accinl3_42 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_42_d = accinl3_42 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_42_q;
   reg signed [AccHighProductWidth-1:0] phil3_42_q;
   reg signed [AccWidth-1:0] acc0_l3_43_q;
   reg signed [AccWidth-1:0] acc1_l3_43_q;
-  wire signed [AccWidth-1:0] accinl3_43 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_43_q : acc0_l3_43_q);
+  wire signed [AccWidth-1:0] accinl3_43 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_43_q : acc0_l3_43_q);
   wire signed [WeightedWidth-1:0] yl3_43_d = { yhil3_43_q, 5'd0 } + {{4{1'b0}}, ylol3_43_q};
   reg signed [WeightedWidth-1:0] yl3_43_q;
-  wire signed [AccLowProductWidth-1:0] plol3_43_d = accinl3_43 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_43_d = accinl3_43 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_43_d = accinl3_43 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_43_d = accinl3_43 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_43_q;
   reg signed [AccHighProductWidth-1:0] phil3_43_q;
   reg signed [AccWidth-1:0] acc0_l3_44_q;
   reg signed [AccWidth-1:0] acc1_l3_44_q;
-  wire signed [AccWidth-1:0] accinl3_44 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_44_q : acc0_l3_44_q);
+  wire signed [AccWidth-1:0] accinl3_44 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_44_q : acc0_l3_44_q);
   wire signed [WeightedWidth-1:0] yl3_44_d = { yhil3_44_q, 5'd0 } + {{4{1'b0}}, ylol3_44_q};
   reg signed [WeightedWidth-1:0] yl3_44_q;
-  wire signed [AccLowProductWidth-1:0] plol3_44_d = accinl3_44 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_44_d = accinl3_44 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_44_d = accinl3_44 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_44_d = accinl3_44 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_44_q;
   reg signed [AccHighProductWidth-1:0] phil3_44_q;
   reg signed [AccWidth-1:0] acc0_l3_45_q;
   reg signed [AccWidth-1:0] acc1_l3_45_q;
-  wire signed [AccWidth-1:0] accinl3_45 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_45_q : acc0_l3_45_q);
+  wire signed [AccWidth-1:0] accinl3_45 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_45_q : acc0_l3_45_q);
   wire signed [WeightedWidth-1:0] yl3_45_d = { yhil3_45_q, 5'd0 } + {{4{1'b0}}, ylol3_45_q};
   reg signed [WeightedWidth-1:0] yl3_45_q;
-  wire signed [AccLowProductWidth-1:0] plol3_45_d = accinl3_45 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_45_d = accinl3_45 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_45_d = accinl3_45 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_45_d = accinl3_45 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_45_q;
   reg signed [AccHighProductWidth-1:0] phil3_45_q;
   reg signed [AccWidth-1:0] acc0_l3_46_q;
   reg signed [AccWidth-1:0] acc1_l3_46_q;
-  wire signed [AccWidth-1:0] accinl3_46 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_46_q : acc0_l3_46_q);
+  wire signed [AccWidth-1:0] accinl3_46 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_46_q : acc0_l3_46_q);
   wire signed [WeightedWidth-1:0] yl3_46_d = { yhil3_46_q, 5'd0 } + {{4{1'b0}}, ylol3_46_q};
   reg signed [WeightedWidth-1:0] yl3_46_q;
-  wire signed [AccLowProductWidth-1:0] plol3_46_d = accinl3_46 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_46_d = accinl3_46 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_46_d = accinl3_46 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_46_d = accinl3_46 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_46_q;
   reg signed [AccHighProductWidth-1:0] phil3_46_q;
   reg signed [AccWidth-1:0] acc0_l3_47_q;
   reg signed [AccWidth-1:0] acc1_l3_47_q;
-  wire signed [AccWidth-1:0] accinl3_47 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_47_q : acc0_l3_47_q);
+  wire signed [AccWidth-1:0] accinl3_47 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_47_q : acc0_l3_47_q);
   wire signed [WeightedWidth-1:0] yl3_47_d = { yhil3_47_q, 5'd0 } + {{4{1'b0}}, ylol3_47_q};
   reg signed [WeightedWidth-1:0] yl3_47_q;
-  wire signed [AccLowProductWidth-1:0] plol3_47_d = accinl3_47 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_47_d = accinl3_47 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_47_d = accinl3_47 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_47_d = accinl3_47 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_47_q;
   reg signed [AccHighProductWidth-1:0] phil3_47_q;
   reg signed [AccWidth-1:0] acc0_l3_48_q;
   reg signed [AccWidth-1:0] acc1_l3_48_q;
-  wire signed [AccWidth-1:0] accinl3_48 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_48_q : acc0_l3_48_q);
+  wire signed [AccWidth-1:0] accinl3_48 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_48_q : acc0_l3_48_q);
   wire signed [WeightedWidth-1:0] yl3_48_d = { yhil3_48_q, 5'd0 } + {{4{1'b0}}, ylol3_48_q};
   reg signed [WeightedWidth-1:0] yl3_48_q;
-  wire signed [AccLowProductWidth-1:0] plol3_48_d = accinl3_48 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_48_d = accinl3_48 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_48_d = accinl3_48 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_48_d = accinl3_48 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_48_q;
   reg signed [AccHighProductWidth-1:0] phil3_48_q;
   reg signed [AccWidth-1:0] acc0_l3_49_q;
   reg signed [AccWidth-1:0] acc1_l3_49_q;
-  wire signed [AccWidth-1:0] accinl3_49 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_49_q : acc0_l3_49_q);
+  wire signed [AccWidth-1:0] accinl3_49 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_49_q : acc0_l3_49_q);
   wire signed [WeightedWidth-1:0] yl3_49_d = { yhil3_49_q, 5'd0 } + {{4{1'b0}}, ylol3_49_q};
   reg signed [WeightedWidth-1:0] yl3_49_q;
-  wire signed [AccLowProductWidth-1:0] plol3_49_d = accinl3_49 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_49_d = accinl3_49 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_49_d = accinl3_49 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_49_d = accinl3_49 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_49_q;
   reg signed [AccHighProductWidth-1:0] phil3_49_q;
   reg signed [AccWidth-1:0] acc0_l3_50_q;
   reg signed [AccWidth-1:0] acc1_l3_50_q;
-  wire signed [AccWidth-1:0] accinl3_50 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_50_q : acc0_l3_50_q);
+  wire signed [AccWidth-1:0] accinl3_50 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_50_q : acc0_l3_50_q);
   wire signed [WeightedWidth-1:0] yl3_50_d = { yhil3_50_q, 5'd0 } + {{4{1'b0}}, ylol3_50_q};
   reg signed [WeightedWidth-1:0] yl3_50_q;
-  wire signed [AccLowProductWidth-1:0] plol3_50_d = accinl3_50 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_50_d = accinl3_50 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_50_d = accinl3_50 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_50_d = accinl3_50 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_50_q;
   reg signed [AccHighProductWidth-1:0] phil3_50_q;
   reg signed [AccWidth-1:0] acc0_l3_51_q;
   reg signed [AccWidth-1:0] acc1_l3_51_q;
-  wire signed [AccWidth-1:0] accinl3_51 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_51_q : acc0_l3_51_q);
+  wire signed [AccWidth-1:0] accinl3_51 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_51_q : acc0_l3_51_q);
   wire signed [WeightedWidth-1:0] yl3_51_d = { yhil3_51_q, 5'd0 } + {{4{1'b0}}, ylol3_51_q};
   reg signed [WeightedWidth-1:0] yl3_51_q;
-  wire signed [AccLowProductWidth-1:0] plol3_51_d = accinl3_51 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_51_d = accinl3_51 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_51_d = accinl3_51 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_51_d = accinl3_51 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_51_q;
   reg signed [AccHighProductWidth-1:0] phil3_51_q;
   reg signed [AccWidth-1:0] acc0_l3_52_q;
   reg signed [AccWidth-1:0] acc1_l3_52_q;
-  wire signed [AccWidth-1:0] accinl3_52 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_52_q : acc0_l3_52_q);
+  wire signed [AccWidth-1:0] accinl3_52 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_52_q : acc0_l3_52_q);
   wire signed [WeightedWidth-1:0] yl3_52_d = { yhil3_52_q, 5'd0 } + {{4{1'b0}}, ylol3_52_q};
   reg signed [WeightedWidth-1:0] yl3_52_q;
-  wire signed [AccLowProductWidth-1:0] plol3_52_d = accinl3_52 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_52_d = accinl3_52 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_52_d = accinl3_52 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_52_d = accinl3_52 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_52_q;
   reg signed [AccHighProductWidth-1:0] phil3_52_q;
   reg signed [AccWidth-1:0] acc0_l3_53_q;
   reg signed [AccWidth-1:0] acc1_l3_53_q;
-  wire signed [AccWidth-1:0] accinl3_53 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_53_q : acc0_l3_53_q);
+  wire signed [AccWidth-1:0] accinl3_53 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_53_q : acc0_l3_53_q);
   wire signed [WeightedWidth-1:0] yl3_53_d = { yhil3_53_q, 5'd0 } + {{4{1'b0}}, ylol3_53_q};
   reg signed [WeightedWidth-1:0] yl3_53_q;
-  wire signed [AccLowProductWidth-1:0] plol3_53_d = accinl3_53 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_53_d = accinl3_53 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_53_d = accinl3_53 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_53_d = accinl3_53 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_53_q;
   reg signed [AccHighProductWidth-1:0] phil3_53_q;
   reg signed [AccWidth-1:0] acc0_l3_54_q;
   reg signed [AccWidth-1:0] acc1_l3_54_q;
-  wire signed [AccWidth-1:0] accinl3_54 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_54_q : acc0_l3_54_q);
+  wire signed [AccWidth-1:0] accinl3_54 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_54_q : acc0_l3_54_q);
   wire signed [WeightedWidth-1:0] yl3_54_d = { yhil3_54_q, 5'd0 } + {{4{1'b0}}, ylol3_54_q};
   reg signed [WeightedWidth-1:0] yl3_54_q;
-  wire signed [AccLowProductWidth-1:0] plol3_54_d = accinl3_54 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_54_d = accinl3_54 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_54_d = accinl3_54 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_54_d = accinl3_54 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_54_q;
   reg signed [AccHighProductWidth-1:0] phil3_54_q;
   reg signed [AccWidth-1:0] acc0_l3_55_q;
   reg signed [AccWidth-1:0] acc1_l3_55_q;
-  wire signed [AccWidth-1:0] accinl3_55 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_55_q : acc0_l3_55_q);
+  wire signed [AccWidth-1:0] accinl3_55 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_55_q : acc0_l3_55_q);
   wire signed [WeightedWidth-1:0] yl3_55_d = { yhil3_55_q, 5'd0 } + {{4{1'b0}}, ylol3_55_q};
   reg signed [WeightedWidth-1:0] yl3_55_q;
-  wire signed [AccLowProductWidth-1:0] plol3_55_d = accinl3_55 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_55_d = accinl3_55 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_55_d = accinl3_55 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_55_d = accinl3_55 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_55_q;
   reg signed [AccHighProductWidth-1:0] phil3_55_q;
   reg signed [AccWidth-1:0] acc0_l3_56_q;
   reg signed [AccWidth-1:0] acc1_l3_56_q;
-  wire signed [AccWidth-1:0] accinl3_56 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_56_q : acc0_l3_56_q);
+  wire signed [AccWidth-1:0] accinl3_56 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_56_q : acc0_l3_56_q);
   wire signed [WeightedWidth-1:0] yl3_56_d = { yhil3_56_q, 5'd0 } + {{4{1'b0}}, ylol3_56_q};
   reg signed [WeightedWidth-1:0] yl3_56_q;
-  wire signed [AccLowProductWidth-1:0] plol3_56_d = accinl3_56 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_56_d = accinl3_56 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_56_d = accinl3_56 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_56_d = accinl3_56 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_56_q;
   reg signed [AccHighProductWidth-1:0] phil3_56_q;
   reg signed [AccWidth-1:0] acc0_l3_57_q;
   reg signed [AccWidth-1:0] acc1_l3_57_q;
-  wire signed [AccWidth-1:0] accinl3_57 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_57_q : acc0_l3_57_q);
+  wire signed [AccWidth-1:0] accinl3_57 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_57_q : acc0_l3_57_q);
   wire signed [WeightedWidth-1:0] yl3_57_d = { yhil3_57_q, 5'd0 } + {{4{1'b0}}, ylol3_57_q};
   reg signed [WeightedWidth-1:0] yl3_57_q;
-  wire signed [AccLowProductWidth-1:0] plol3_57_d = accinl3_57 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_57_d = accinl3_57 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_57_d = accinl3_57 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_57_d = accinl3_57 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_57_q;
   reg signed [AccHighProductWidth-1:0] phil3_57_q;
   reg signed [AccWidth-1:0] acc0_l3_58_q;
   reg signed [AccWidth-1:0] acc1_l3_58_q;
-  wire signed [AccWidth-1:0] accinl3_58 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_58_q : acc0_l3_58_q);
+  wire signed [AccWidth-1:0] accinl3_58 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_58_q : acc0_l3_58_q);
   wire signed [WeightedWidth-1:0] yl3_58_d = { yhil3_58_q, 5'd0 } + {{4{1'b0}}, ylol3_58_q};
   reg signed [WeightedWidth-1:0] yl3_58_q;
-  wire signed [AccLowProductWidth-1:0] plol3_58_d = accinl3_58 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_58_d = accinl3_58 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_58_d = accinl3_58 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_58_d = accinl3_58 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_58_q;
   reg signed [AccHighProductWidth-1:0] phil3_58_q;
   reg signed [AccWidth-1:0] acc0_l3_59_q;
   reg signed [AccWidth-1:0] acc1_l3_59_q;
-  wire signed [AccWidth-1:0] accinl3_59 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_59_q : acc0_l3_59_q);
+  wire signed [AccWidth-1:0] accinl3_59 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_59_q : acc0_l3_59_q);
   wire signed [WeightedWidth-1:0] yl3_59_d = { yhil3_59_q, 5'd0 } + {{4{1'b0}}, ylol3_59_q};
   reg signed [WeightedWidth-1:0] yl3_59_q;
-  wire signed [AccLowProductWidth-1:0] plol3_59_d = accinl3_59 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_59_d = accinl3_59 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_59_d = accinl3_59 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_59_d = accinl3_59 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_59_q;
   reg signed [AccHighProductWidth-1:0] phil3_59_q;
   reg signed [AccWidth-1:0] acc0_l3_60_q;
   reg signed [AccWidth-1:0] acc1_l3_60_q;
-  wire signed [AccWidth-1:0] accinl3_60 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_60_q : acc0_l3_60_q);
+  wire signed [AccWidth-1:0] accinl3_60 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_60_q : acc0_l3_60_q);
   wire signed [WeightedWidth-1:0] yl3_60_d = { yhil3_60_q, 5'd0 } + {{4{1'b0}}, ylol3_60_q};
   reg signed [WeightedWidth-1:0] yl3_60_q;
-  wire signed [AccLowProductWidth-1:0] plol3_60_d = accinl3_60 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_60_d = accinl3_60 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_60_d = accinl3_60 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_60_d = accinl3_60 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_60_q;
   reg signed [AccHighProductWidth-1:0] phil3_60_q;
   reg signed [AccWidth-1:0] acc0_l3_61_q;
   reg signed [AccWidth-1:0] acc1_l3_61_q;
-  wire signed [AccWidth-1:0] accinl3_61 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_61_q : acc0_l3_61_q);
+  wire signed [AccWidth-1:0] accinl3_61 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_61_q : acc0_l3_61_q);
   wire signed [WeightedWidth-1:0] yl3_61_d = { yhil3_61_q, 5'd0 } + {{4{1'b0}}, ylol3_61_q};
   reg signed [WeightedWidth-1:0] yl3_61_q;
-  wire signed [AccLowProductWidth-1:0] plol3_61_d = accinl3_61 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_61_d = accinl3_61 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_61_d = accinl3_61 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_61_d = accinl3_61 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_61_q;
   reg signed [AccHighProductWidth-1:0] phil3_61_q;
   reg signed [AccWidth-1:0] acc0_l3_62_q;
   reg signed [AccWidth-1:0] acc1_l3_62_q;
-  wire signed [AccWidth-1:0] accinl3_62 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_62_q : acc0_l3_62_q);
+  wire signed [AccWidth-1:0] accinl3_62 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_62_q : acc0_l3_62_q);
   wire signed [WeightedWidth-1:0] yl3_62_d = { yhil3_62_q, 5'd0 } + {{4{1'b0}}, ylol3_62_q};
   reg signed [WeightedWidth-1:0] yl3_62_q;
-  wire signed [AccLowProductWidth-1:0] plol3_62_d = accinl3_62 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_62_d = accinl3_62 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_62_d = accinl3_62 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_62_d = accinl3_62 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_62_q;
   reg signed [AccHighProductWidth-1:0] phil3_62_q;
   reg signed [AccWidth-1:0] acc0_l3_63_q;
   reg signed [AccWidth-1:0] acc1_l3_63_q;
-  wire signed [AccWidth-1:0] accinl3_63 = x7_fresh_q[3] ? 26'sd0 : (x7_set_q[3] ? acc1_l3_63_q : acc0_l3_63_q);
+  wire signed [AccWidth-1:0] accinl3_63 = x5_fresh_q[3] ? 26'sd0 : (x5_set_q[3] ? acc1_l3_63_q : acc0_l3_63_q);
   wire signed [WeightedWidth-1:0] yl3_63_d = { yhil3_63_q, 5'd0 } + {{4{1'b0}}, ylol3_63_q};
   reg signed [WeightedWidth-1:0] yl3_63_q;
-  wire signed [AccLowProductWidth-1:0] plol3_63_d = accinl3_63 * $signed({ 1'b0, a7_l3_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phil3_63_d = accinl3_63 * $signed({ 1'b0, a7_l3_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plol3_63_d = accinl3_63 * $signed({ 1'b0, am_l3_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phil3_63_d = accinl3_63 * $signed({ 1'b0, am_l3_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plol3_63_q;
   reg signed [AccHighProductWidth-1:0] phil3_63_q;
   reg [SumWidth-1:0] sum0_l3_q;
   reg [SumWidth-1:0] sum1_l3_q;
-  wire [SumWidth-1:0] sumin_l3 = x7_fresh_q[3] ? 17'd0 : (x7_set_q[3] ? sum1_l3_q : sum0_l3_q);
-  wire [SumLowProductWidth-1:0] slo_l3_d = sumin_l3 * a7_l3_q[FactorLowBits-1:0];
-  wire [SumHighProductWidth-1:0] shi_l3_d = sumin_l3 * a7_l3_q[ExpWidth-1:FactorLowBits];
+  wire [SumWidth-1:0] sumin_l3 = x5_fresh_q[3] ? 17'd0 : (x5_set_q[3] ? sum1_l3_q : sum0_l3_q);
+  wire [SumLowProductWidth-1:0] slo_l3_d = sumin_l3 * am_l3_q[FactorLowBits-1:0];
+  wire [SumHighProductWidth-1:0] shi_l3_d = sumin_l3 * am_l3_q[ExpWidth-1:FactorLowBits];
   reg [SumLowProductWidth-1:0] slo_l3_q;
   reg [SumHighProductWidth-1:0] shi_l3_q;
 
-  // x9 (the loop's second cycle): A_set = round(A_set a) + e V, S_set = round(S_set a) + e, half up
+  // x7 (the loop's second cycle): A_set = round(A_set a) + e V, S_set = round(S_set a) + e, half up
   wire signed [LoopSumWidth-1:0] tl3_0 = { phil3_0_q, 5'd0 } + {{3{plol3_0_q[30]}}, plol3_0_q} + 34'sd128 + {{8{yl3_0_q[17]}}, { yl3_0_q, 8'd0 }};
   wire signed [AccWidth-1:0] accnewl3_0 = tl3_0[LoopSumWidth-1:ExpFractionBits];
   wire signed [LoopSumWidth-1:0] tl3_1 = { phil3_1_q, 5'd0 } + {{3{plol3_1_q[30]}}, plol3_1_q} + 34'sd128 + {{8{yl3_1_q[17]}}, { yl3_1_q, 8'd0 }};
@@ -4725,12 +4699,12 @@ module a3_fast_online (
   wire signed [AccWidth-1:0] accnewl3_62 = tl3_62[LoopSumWidth-1:ExpFractionBits];
   wire signed [LoopSumWidth-1:0] tl3_63 = { phil3_63_q, 5'd0 } + {{3{plol3_63_q[30]}}, plol3_63_q} + 34'sd128 + {{8{yl3_63_q[17]}}, { yl3_63_q, 8'd0 }};
   wire signed [AccWidth-1:0] accnewl3_63 = tl3_63[LoopSumWidth-1:ExpFractionBits];
-  wire [SumLoopWidth-1:0] ts_l3 = { shi_l3_q, 5'd0 } + {{3{1'b0}}, slo_l3_q} + 25'd128 + {{8{1'b0}}, { e8_l3_q, 8'd0 }};
+  wire [SumLoopWidth-1:0] ts_l3 = { shi_l3_q, 5'd0 } + {{3{1'b0}}, slo_l3_q} + 25'd128 + {{8{1'b0}}, { es_l3_q, 8'd0 }};
   wire [SumWidth-1:0] sumnew_l3 = ts_l3[SumLoopWidth-1:ExpFractionBits];
   // The rounding drops the low bits.
   wire unused_loop_low_l3 = &{1'b0, tl3_0[ExpFractionBits-1:0], tl3_1[ExpFractionBits-1:0], tl3_2[ExpFractionBits-1:0], tl3_3[ExpFractionBits-1:0], tl3_4[ExpFractionBits-1:0], tl3_5[ExpFractionBits-1:0], tl3_6[ExpFractionBits-1:0], tl3_7[ExpFractionBits-1:0], tl3_8[ExpFractionBits-1:0], tl3_9[ExpFractionBits-1:0], tl3_10[ExpFractionBits-1:0], tl3_11[ExpFractionBits-1:0], tl3_12[ExpFractionBits-1:0], tl3_13[ExpFractionBits-1:0], tl3_14[ExpFractionBits-1:0], tl3_15[ExpFractionBits-1:0], tl3_16[ExpFractionBits-1:0], tl3_17[ExpFractionBits-1:0], tl3_18[ExpFractionBits-1:0], tl3_19[ExpFractionBits-1:0], tl3_20[ExpFractionBits-1:0], tl3_21[ExpFractionBits-1:0], tl3_22[ExpFractionBits-1:0], tl3_23[ExpFractionBits-1:0], tl3_24[ExpFractionBits-1:0], tl3_25[ExpFractionBits-1:0], tl3_26[ExpFractionBits-1:0], tl3_27[ExpFractionBits-1:0], tl3_28[ExpFractionBits-1:0], tl3_29[ExpFractionBits-1:0], tl3_30[ExpFractionBits-1:0], tl3_31[ExpFractionBits-1:0], tl3_32[ExpFractionBits-1:0], tl3_33[ExpFractionBits-1:0], tl3_34[ExpFractionBits-1:0], tl3_35[ExpFractionBits-1:0], tl3_36[ExpFractionBits-1:0], tl3_37[ExpFractionBits-1:0], tl3_38[ExpFractionBits-1:0], tl3_39[ExpFractionBits-1:0], tl3_40[ExpFractionBits-1:0], tl3_41[ExpFractionBits-1:0], tl3_42[ExpFractionBits-1:0], tl3_43[ExpFractionBits-1:0], tl3_44[ExpFractionBits-1:0], tl3_45[ExpFractionBits-1:0], tl3_46[ExpFractionBits-1:0], tl3_47[ExpFractionBits-1:0], tl3_48[ExpFractionBits-1:0], tl3_49[ExpFractionBits-1:0], tl3_50[ExpFractionBits-1:0], tl3_51[ExpFractionBits-1:0], tl3_52[ExpFractionBits-1:0], tl3_53[ExpFractionBits-1:0], tl3_54[ExpFractionBits-1:0], tl3_55[ExpFractionBits-1:0], tl3_56[ExpFractionBits-1:0], tl3_57[ExpFractionBits-1:0], tl3_58[ExpFractionBits-1:0], tl3_59[ExpFractionBits-1:0], tl3_60[ExpFractionBits-1:0], tl3_61[ExpFractionBits-1:0], tl3_62[ExpFractionBits-1:0], tl3_63[ExpFractionBits-1:0], ts_l3[ExpFractionBits-1:0]};
 
-  // ---- merge: after a query's second flush beat, the two sets are added into the drain registers ----
+  // ---- merge: after a query's last flush beat, the sets are added into the drain registers ----
   reg mreq_q;
   reg mpend_q, mpend_d;
   reg [GroupCountWidth-1:0] dr_left_q, dr_left_d;
@@ -6652,33 +6626,6 @@ module a3_fast_online (
   reg n4_neg7_q;
   reg [DenominatorWidth-1:0] n4_r7_q;
   reg [QuotientBits-1:0] n4_nq7_q;
-  reg n5_valid_q;
-  reg n5_last_q;
-  reg [DenominatorWidth-1:0] n5_den_q;
-  reg n5_neg0_q;
-  reg [DenominatorWidth-1:0] n5_r0_q;
-  reg [QuotientBits-1:0] n5_nq0_q;
-  reg n5_neg1_q;
-  reg [DenominatorWidth-1:0] n5_r1_q;
-  reg [QuotientBits-1:0] n5_nq1_q;
-  reg n5_neg2_q;
-  reg [DenominatorWidth-1:0] n5_r2_q;
-  reg [QuotientBits-1:0] n5_nq2_q;
-  reg n5_neg3_q;
-  reg [DenominatorWidth-1:0] n5_r3_q;
-  reg [QuotientBits-1:0] n5_nq3_q;
-  reg n5_neg4_q;
-  reg [DenominatorWidth-1:0] n5_r4_q;
-  reg [QuotientBits-1:0] n5_nq4_q;
-  reg n5_neg5_q;
-  reg [DenominatorWidth-1:0] n5_r5_q;
-  reg [QuotientBits-1:0] n5_nq5_q;
-  reg n5_neg6_q;
-  reg [DenominatorWidth-1:0] n5_r6_q;
-  reg [QuotientBits-1:0] n5_nq6_q;
-  reg n5_neg7_q;
-  reg [DenominatorWidth-1:0] n5_r7_q;
-  reg [QuotientBits-1:0] n5_nq7_q;
   // divider 0, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_0_0 = { n0_r0_q, n0_nq0_q[QuotientBits-1:QuotientBits-2] };
@@ -7759,54 +7706,62 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq7_8 = { n4_nq7_q[QuotientBits-3:0], g2_7_8, g3_7_8 | (g1_7_8 & !g2_7_8) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n7_8 = &{1'b0, px_7_8[DenominatorWidth+1:DenominatorWidth], p1_7_8[DenominatorWidth+1:DenominatorWidth], p2_7_8[DenominatorWidth+1:DenominatorWidth], p3_7_8[DenominatorWidth+1:DenominatorWidth]};
-  // Divider 0, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp0 = { 1'b0, n5_nq0_q } + 19'd1;
-  wire [QuotientBits-1:0] omag0 = qp0[QuotientBits:1];
-  wire unused_qp0 = &{1'b0, qp0[0]};
-  wire [OutputWidth-1:0] omag_x0 = { {9{1'b0}}, omag0 };
-  wire [OutputWidth-1:0] oval0 = n5_neg0_q ? (27'd0 - omag_x0) : omag_x0;
-  // Divider 1, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp1 = { 1'b0, n5_nq1_q } + 19'd1;
-  wire [QuotientBits-1:0] omag1 = qp1[QuotientBits:1];
-  wire unused_qp1 = &{1'b0, qp1[0]};
-  wire [OutputWidth-1:0] omag_x1 = { {9{1'b0}}, omag1 };
-  wire [OutputWidth-1:0] oval1 = n5_neg1_q ? (27'd0 - omag_x1) : omag_x1;
-  // Divider 2, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp2 = { 1'b0, n5_nq2_q } + 19'd1;
-  wire [QuotientBits-1:0] omag2 = qp2[QuotientBits:1];
-  wire unused_qp2 = &{1'b0, qp2[0]};
-  wire [OutputWidth-1:0] omag_x2 = { {9{1'b0}}, omag2 };
-  wire [OutputWidth-1:0] oval2 = n5_neg2_q ? (27'd0 - omag_x2) : omag_x2;
-  // Divider 3, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp3 = { 1'b0, n5_nq3_q } + 19'd1;
-  wire [QuotientBits-1:0] omag3 = qp3[QuotientBits:1];
-  wire unused_qp3 = &{1'b0, qp3[0]};
-  wire [OutputWidth-1:0] omag_x3 = { {9{1'b0}}, omag3 };
-  wire [OutputWidth-1:0] oval3 = n5_neg3_q ? (27'd0 - omag_x3) : omag_x3;
-  // Divider 4, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp4 = { 1'b0, n5_nq4_q } + 19'd1;
-  wire [QuotientBits-1:0] omag4 = qp4[QuotientBits:1];
-  wire unused_qp4 = &{1'b0, qp4[0]};
-  wire [OutputWidth-1:0] omag_x4 = { {9{1'b0}}, omag4 };
-  wire [OutputWidth-1:0] oval4 = n5_neg4_q ? (27'd0 - omag_x4) : omag_x4;
-  // Divider 5, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp5 = { 1'b0, n5_nq5_q } + 19'd1;
-  wire [QuotientBits-1:0] omag5 = qp5[QuotientBits:1];
-  wire unused_qp5 = &{1'b0, qp5[0]};
-  wire [OutputWidth-1:0] omag_x5 = { {9{1'b0}}, omag5 };
-  wire [OutputWidth-1:0] oval5 = n5_neg5_q ? (27'd0 - omag_x5) : omag_x5;
-  // Divider 6, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp6 = { 1'b0, n5_nq6_q } + 19'd1;
-  wire [QuotientBits-1:0] omag6 = qp6[QuotientBits:1];
-  wire unused_qp6 = &{1'b0, qp6[0]};
-  wire [OutputWidth-1:0] omag_x6 = { {9{1'b0}}, omag6 };
-  wire [OutputWidth-1:0] oval6 = n5_neg6_q ? (27'd0 - omag_x6) : omag_x6;
-  // Divider 7, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp7 = { 1'b0, n5_nq7_q } + 19'd1;
-  wire [QuotientBits-1:0] omag7 = qp7[QuotientBits:1];
-  wire unused_qp7 = &{1'b0, qp7[0]};
-  wire [OutputWidth-1:0] omag_x7 = { {9{1'b0}}, omag7 };
-  wire [OutputWidth-1:0] oval7 = n5_neg7_q ? (27'd0 - omag_x7) : omag_x7;
+  // Divider 0, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf0 = nq0_8;
+  wire [OutputWidth-1:0] omag_x0 = { {10{1'b0}}, qf0[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval0 = (n4_neg0_q ? ~omag_x0 : omag_x0)
+    + { {OutputWidth-1{1'b0}}, qf0[0] ^ n4_neg0_q };
+  // Divider 1, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf1 = nq1_8;
+  wire [OutputWidth-1:0] omag_x1 = { {10{1'b0}}, qf1[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval1 = (n4_neg1_q ? ~omag_x1 : omag_x1)
+    + { {OutputWidth-1{1'b0}}, qf1[0] ^ n4_neg1_q };
+  // Divider 2, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf2 = nq2_8;
+  wire [OutputWidth-1:0] omag_x2 = { {10{1'b0}}, qf2[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval2 = (n4_neg2_q ? ~omag_x2 : omag_x2)
+    + { {OutputWidth-1{1'b0}}, qf2[0] ^ n4_neg2_q };
+  // Divider 3, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf3 = nq3_8;
+  wire [OutputWidth-1:0] omag_x3 = { {10{1'b0}}, qf3[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval3 = (n4_neg3_q ? ~omag_x3 : omag_x3)
+    + { {OutputWidth-1{1'b0}}, qf3[0] ^ n4_neg3_q };
+  // Divider 4, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf4 = nq4_8;
+  wire [OutputWidth-1:0] omag_x4 = { {10{1'b0}}, qf4[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval4 = (n4_neg4_q ? ~omag_x4 : omag_x4)
+    + { {OutputWidth-1{1'b0}}, qf4[0] ^ n4_neg4_q };
+  // Divider 5, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf5 = nq5_8;
+  wire [OutputWidth-1:0] omag_x5 = { {10{1'b0}}, qf5[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval5 = (n4_neg5_q ? ~omag_x5 : omag_x5)
+    + { {OutputWidth-1{1'b0}}, qf5[0] ^ n4_neg5_q };
+  // Divider 6, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf6 = nq6_8;
+  wire [OutputWidth-1:0] omag_x6 = { {10{1'b0}}, qf6[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval6 = (n4_neg6_q ? ~omag_x6 : omag_x6)
+    + { {OutputWidth-1{1'b0}}, qf6[0] ^ n4_neg6_q };
+  // Divider 7, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf7 = nq7_8;
+  wire [OutputWidth-1:0] omag_x7 = { {10{1'b0}}, qf7[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval7 = (n4_neg7_q ? ~omag_x7 : omag_x7)
+    + { {OutputWidth-1{1'b0}}, qf7[0] ^ n4_neg7_q };
   reg [OutputWidth-1:0] res0_q;
   reg [OutputWidth-1:0] res1_q;
   reg [OutputWidth-1:0] res2_q;
@@ -8134,12 +8089,6 @@ module a3_fast_online (
       x6_valid_q <= 1'b0;
       x6_end_q <= 1'b0;
       x6_lv_q <= 4'd0;
-      x7_valid_q <= 1'b0;
-      x7_end_q <= 1'b0;
-      x7_lv_q <= 4'd0;
-      x8_valid_q <= 1'b0;
-      x8_end_q <= 1'b0;
-      x8_lv_q <= 4'd0;
       mreq_q <= 1'b0;
       mpend_q <= 1'b0;
       dr_left_q <= 4'd0;
@@ -8153,8 +8102,6 @@ module a3_fast_online (
       n3_last_q <= 1'b0;
       n4_valid_q <= 1'b0;
       n4_last_q <= 1'b0;
-      n5_valid_q <= 1'b0;
-      n5_last_q <= 1'b0;
       push_q <= 1'b0;
       sq_wr_q <= 1'b0;
       sq_rd_q <= 1'b0;
@@ -8218,13 +8165,7 @@ module a3_fast_online (
       x6_valid_q <= x5_valid_q;
       x6_end_q <= x5_end_q;
       x6_lv_q <= x5_lv_q;
-      x7_valid_q <= x6_valid_q;
-      x7_end_q <= x6_end_q;
-      x7_lv_q <= x6_lv_q;
-      x8_valid_q <= x7_valid_q;
-      x8_end_q <= x7_end_q;
-      x8_lv_q <= x7_lv_q;
-      mreq_q <= x8_valid_q & x8_end_q;
+      mreq_q <= x6_valid_q & x6_end_q;
       mpend_q <= mpend_d;
       dr_left_q <= dr_left_d;
       n0_valid_q <= issue;
@@ -8237,9 +8178,7 @@ module a3_fast_online (
       n3_last_q <= n2_last_q;
       n4_valid_q <= n3_valid_q;
       n4_last_q <= n3_last_q;
-      n5_valid_q <= n4_valid_q;
-      n5_last_q <= n4_last_q;
-      push_q <= n5_valid_q & n5_last_q;
+      push_q <= n4_valid_q & n4_last_q;
       if (row_last_q) begin
         sq_wr_q <= !sq_wr_q;
       end
@@ -8295,2920 +8234,2896 @@ module a3_fast_online (
     x3_set_q <= x2_set_q;
     x3_flush_q <= x2_flush_q;
     x3_fresh_q <= x2_fresh_q;
-    x3_row_q <= x2_row_q;
     x4_set_q <= x3_set_q;
     x4_flush_q <= x3_flush_q;
     x4_fresh_q <= x3_fresh_q;
-    x4_row_q <= x3_row_q;
     x5_set_q <= x4_set_q;
     x5_flush_q <= x4_flush_q;
     x5_fresh_q <= x4_fresh_q;
     x6_set_q <= x5_set_q;
-    x6_flush_q <= x5_flush_q;
-    x6_fresh_q <= x5_fresh_q;
-    x7_set_q <= x6_set_q;
-    x7_flush_q <= x6_flush_q;
-    x7_fresh_q <= x6_fresh_q;
-    x8_set_q <= x7_set_q;
-    uac_l0_q <= ua_l0_c;
-    ubc_l0_q <= ub_l0_c;
     atlo_l0_q <= atlo_l0_d;
     athi_l0_q <= athi_l0_d;
     btlo_l0_q <= btlo_l0_d;
     bthi_l0_q <= bthi_l0_d;
-    atprod_l0_q <= atprod_l0_d;
-    btprod_l0_q <= btprod_l0_d;
     a_l0_q <= a_l0_val;
-    e_l0_q <= x5_flush_q ? 9'd0 : e_l0_val;
-    uac_l1_q <= ua_l1_c;
-    ubc_l1_q <= ub_l1_c;
+    e_l0_q <= x3_flush_q ? 9'd0 : e_l0_val;
     atlo_l1_q <= atlo_l1_d;
     athi_l1_q <= athi_l1_d;
     btlo_l1_q <= btlo_l1_d;
     bthi_l1_q <= bthi_l1_d;
-    atprod_l1_q <= atprod_l1_d;
-    btprod_l1_q <= btprod_l1_d;
     a_l1_q <= a_l1_val;
-    e_l1_q <= x5_flush_q ? 9'd0 : e_l1_val;
-    uac_l2_q <= ua_l2_c;
-    ubc_l2_q <= ub_l2_c;
+    e_l1_q <= x3_flush_q ? 9'd0 : e_l1_val;
     atlo_l2_q <= atlo_l2_d;
     athi_l2_q <= athi_l2_d;
     btlo_l2_q <= btlo_l2_d;
     bthi_l2_q <= bthi_l2_d;
-    atprod_l2_q <= atprod_l2_d;
-    btprod_l2_q <= btprod_l2_d;
     a_l2_q <= a_l2_val;
-    e_l2_q <= x5_flush_q ? 9'd0 : e_l2_val;
-    uac_l3_q <= ua_l3_c;
-    ubc_l3_q <= ub_l3_c;
+    e_l2_q <= x3_flush_q ? 9'd0 : e_l2_val;
     atlo_l3_q <= atlo_l3_d;
     athi_l3_q <= athi_l3_d;
     btlo_l3_q <= btlo_l3_d;
     bthi_l3_q <= bthi_l3_d;
-    atprod_l3_q <= atprod_l3_d;
-    btprod_l3_q <= btprod_l3_d;
     a_l3_q <= a_l3_val;
-    e_l3_q <= x5_flush_q ? 9'd0 : e_l3_val;
+    e_l3_q <= x3_flush_q ? 9'd0 : e_l3_val;
     v_q <= v_rdata_i;
-    a7_l0_q <= a_l0_q;
-    e7_l0_q <= e_l0_q;
-    e8_l0_q <= e7_l0_q;
+    am_l0_q <= a_l0_q;
+    em_l0_q <= e_l0_q;
+    es_l0_q <= em_l0_q;
     ylol0_0_q <= ylol0_0_d;
     yhil0_0_q <= yhil0_0_d;
-    yl0_0_q <= x7_flush_q ? 18'sd0 : yl0_0_d;
+    yl0_0_q <= x5_flush_q ? 18'sd0 : yl0_0_d;
     plol0_0_q <= plol0_0_d;
     phil0_0_q <= phil0_0_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_0_q <= accnewl0_0;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_0_q <= accnewl0_0;
     end
     ylol0_1_q <= ylol0_1_d;
     yhil0_1_q <= yhil0_1_d;
-    yl0_1_q <= x7_flush_q ? 18'sd0 : yl0_1_d;
+    yl0_1_q <= x5_flush_q ? 18'sd0 : yl0_1_d;
     plol0_1_q <= plol0_1_d;
     phil0_1_q <= phil0_1_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_1_q <= accnewl0_1;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_1_q <= accnewl0_1;
     end
     ylol0_2_q <= ylol0_2_d;
     yhil0_2_q <= yhil0_2_d;
-    yl0_2_q <= x7_flush_q ? 18'sd0 : yl0_2_d;
+    yl0_2_q <= x5_flush_q ? 18'sd0 : yl0_2_d;
     plol0_2_q <= plol0_2_d;
     phil0_2_q <= phil0_2_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_2_q <= accnewl0_2;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_2_q <= accnewl0_2;
     end
     ylol0_3_q <= ylol0_3_d;
     yhil0_3_q <= yhil0_3_d;
-    yl0_3_q <= x7_flush_q ? 18'sd0 : yl0_3_d;
+    yl0_3_q <= x5_flush_q ? 18'sd0 : yl0_3_d;
     plol0_3_q <= plol0_3_d;
     phil0_3_q <= phil0_3_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_3_q <= accnewl0_3;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_3_q <= accnewl0_3;
     end
     ylol0_4_q <= ylol0_4_d;
     yhil0_4_q <= yhil0_4_d;
-    yl0_4_q <= x7_flush_q ? 18'sd0 : yl0_4_d;
+    yl0_4_q <= x5_flush_q ? 18'sd0 : yl0_4_d;
     plol0_4_q <= plol0_4_d;
     phil0_4_q <= phil0_4_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_4_q <= accnewl0_4;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_4_q <= accnewl0_4;
     end
     ylol0_5_q <= ylol0_5_d;
     yhil0_5_q <= yhil0_5_d;
-    yl0_5_q <= x7_flush_q ? 18'sd0 : yl0_5_d;
+    yl0_5_q <= x5_flush_q ? 18'sd0 : yl0_5_d;
     plol0_5_q <= plol0_5_d;
     phil0_5_q <= phil0_5_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_5_q <= accnewl0_5;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_5_q <= accnewl0_5;
     end
     ylol0_6_q <= ylol0_6_d;
     yhil0_6_q <= yhil0_6_d;
-    yl0_6_q <= x7_flush_q ? 18'sd0 : yl0_6_d;
+    yl0_6_q <= x5_flush_q ? 18'sd0 : yl0_6_d;
     plol0_6_q <= plol0_6_d;
     phil0_6_q <= phil0_6_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_6_q <= accnewl0_6;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_6_q <= accnewl0_6;
     end
     ylol0_7_q <= ylol0_7_d;
     yhil0_7_q <= yhil0_7_d;
-    yl0_7_q <= x7_flush_q ? 18'sd0 : yl0_7_d;
+    yl0_7_q <= x5_flush_q ? 18'sd0 : yl0_7_d;
     plol0_7_q <= plol0_7_d;
     phil0_7_q <= phil0_7_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_7_q <= accnewl0_7;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_7_q <= accnewl0_7;
     end
     ylol0_8_q <= ylol0_8_d;
     yhil0_8_q <= yhil0_8_d;
-    yl0_8_q <= x7_flush_q ? 18'sd0 : yl0_8_d;
+    yl0_8_q <= x5_flush_q ? 18'sd0 : yl0_8_d;
     plol0_8_q <= plol0_8_d;
     phil0_8_q <= phil0_8_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_8_q <= accnewl0_8;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_8_q <= accnewl0_8;
     end
     ylol0_9_q <= ylol0_9_d;
     yhil0_9_q <= yhil0_9_d;
-    yl0_9_q <= x7_flush_q ? 18'sd0 : yl0_9_d;
+    yl0_9_q <= x5_flush_q ? 18'sd0 : yl0_9_d;
     plol0_9_q <= plol0_9_d;
     phil0_9_q <= phil0_9_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_9_q <= accnewl0_9;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_9_q <= accnewl0_9;
     end
     ylol0_10_q <= ylol0_10_d;
     yhil0_10_q <= yhil0_10_d;
-    yl0_10_q <= x7_flush_q ? 18'sd0 : yl0_10_d;
+    yl0_10_q <= x5_flush_q ? 18'sd0 : yl0_10_d;
     plol0_10_q <= plol0_10_d;
     phil0_10_q <= phil0_10_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_10_q <= accnewl0_10;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_10_q <= accnewl0_10;
     end
     ylol0_11_q <= ylol0_11_d;
     yhil0_11_q <= yhil0_11_d;
-    yl0_11_q <= x7_flush_q ? 18'sd0 : yl0_11_d;
+    yl0_11_q <= x5_flush_q ? 18'sd0 : yl0_11_d;
     plol0_11_q <= plol0_11_d;
     phil0_11_q <= phil0_11_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_11_q <= accnewl0_11;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_11_q <= accnewl0_11;
     end
     ylol0_12_q <= ylol0_12_d;
     yhil0_12_q <= yhil0_12_d;
-    yl0_12_q <= x7_flush_q ? 18'sd0 : yl0_12_d;
+    yl0_12_q <= x5_flush_q ? 18'sd0 : yl0_12_d;
     plol0_12_q <= plol0_12_d;
     phil0_12_q <= phil0_12_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_12_q <= accnewl0_12;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_12_q <= accnewl0_12;
     end
     ylol0_13_q <= ylol0_13_d;
     yhil0_13_q <= yhil0_13_d;
-    yl0_13_q <= x7_flush_q ? 18'sd0 : yl0_13_d;
+    yl0_13_q <= x5_flush_q ? 18'sd0 : yl0_13_d;
     plol0_13_q <= plol0_13_d;
     phil0_13_q <= phil0_13_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_13_q <= accnewl0_13;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_13_q <= accnewl0_13;
     end
     ylol0_14_q <= ylol0_14_d;
     yhil0_14_q <= yhil0_14_d;
-    yl0_14_q <= x7_flush_q ? 18'sd0 : yl0_14_d;
+    yl0_14_q <= x5_flush_q ? 18'sd0 : yl0_14_d;
     plol0_14_q <= plol0_14_d;
     phil0_14_q <= phil0_14_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_14_q <= accnewl0_14;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_14_q <= accnewl0_14;
     end
     ylol0_15_q <= ylol0_15_d;
     yhil0_15_q <= yhil0_15_d;
-    yl0_15_q <= x7_flush_q ? 18'sd0 : yl0_15_d;
+    yl0_15_q <= x5_flush_q ? 18'sd0 : yl0_15_d;
     plol0_15_q <= plol0_15_d;
     phil0_15_q <= phil0_15_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_15_q <= accnewl0_15;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_15_q <= accnewl0_15;
     end
     ylol0_16_q <= ylol0_16_d;
     yhil0_16_q <= yhil0_16_d;
-    yl0_16_q <= x7_flush_q ? 18'sd0 : yl0_16_d;
+    yl0_16_q <= x5_flush_q ? 18'sd0 : yl0_16_d;
     plol0_16_q <= plol0_16_d;
     phil0_16_q <= phil0_16_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_16_q <= accnewl0_16;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_16_q <= accnewl0_16;
     end
     ylol0_17_q <= ylol0_17_d;
     yhil0_17_q <= yhil0_17_d;
-    yl0_17_q <= x7_flush_q ? 18'sd0 : yl0_17_d;
+    yl0_17_q <= x5_flush_q ? 18'sd0 : yl0_17_d;
     plol0_17_q <= plol0_17_d;
     phil0_17_q <= phil0_17_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_17_q <= accnewl0_17;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_17_q <= accnewl0_17;
     end
     ylol0_18_q <= ylol0_18_d;
     yhil0_18_q <= yhil0_18_d;
-    yl0_18_q <= x7_flush_q ? 18'sd0 : yl0_18_d;
+    yl0_18_q <= x5_flush_q ? 18'sd0 : yl0_18_d;
     plol0_18_q <= plol0_18_d;
     phil0_18_q <= phil0_18_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_18_q <= accnewl0_18;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_18_q <= accnewl0_18;
     end
     ylol0_19_q <= ylol0_19_d;
     yhil0_19_q <= yhil0_19_d;
-    yl0_19_q <= x7_flush_q ? 18'sd0 : yl0_19_d;
+    yl0_19_q <= x5_flush_q ? 18'sd0 : yl0_19_d;
     plol0_19_q <= plol0_19_d;
     phil0_19_q <= phil0_19_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_19_q <= accnewl0_19;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_19_q <= accnewl0_19;
     end
     ylol0_20_q <= ylol0_20_d;
     yhil0_20_q <= yhil0_20_d;
-    yl0_20_q <= x7_flush_q ? 18'sd0 : yl0_20_d;
+    yl0_20_q <= x5_flush_q ? 18'sd0 : yl0_20_d;
     plol0_20_q <= plol0_20_d;
     phil0_20_q <= phil0_20_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_20_q <= accnewl0_20;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_20_q <= accnewl0_20;
     end
     ylol0_21_q <= ylol0_21_d;
     yhil0_21_q <= yhil0_21_d;
-    yl0_21_q <= x7_flush_q ? 18'sd0 : yl0_21_d;
+    yl0_21_q <= x5_flush_q ? 18'sd0 : yl0_21_d;
     plol0_21_q <= plol0_21_d;
     phil0_21_q <= phil0_21_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_21_q <= accnewl0_21;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_21_q <= accnewl0_21;
     end
     ylol0_22_q <= ylol0_22_d;
     yhil0_22_q <= yhil0_22_d;
-    yl0_22_q <= x7_flush_q ? 18'sd0 : yl0_22_d;
+    yl0_22_q <= x5_flush_q ? 18'sd0 : yl0_22_d;
     plol0_22_q <= plol0_22_d;
     phil0_22_q <= phil0_22_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_22_q <= accnewl0_22;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_22_q <= accnewl0_22;
     end
     ylol0_23_q <= ylol0_23_d;
     yhil0_23_q <= yhil0_23_d;
-    yl0_23_q <= x7_flush_q ? 18'sd0 : yl0_23_d;
+    yl0_23_q <= x5_flush_q ? 18'sd0 : yl0_23_d;
     plol0_23_q <= plol0_23_d;
     phil0_23_q <= phil0_23_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_23_q <= accnewl0_23;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_23_q <= accnewl0_23;
     end
     ylol0_24_q <= ylol0_24_d;
     yhil0_24_q <= yhil0_24_d;
-    yl0_24_q <= x7_flush_q ? 18'sd0 : yl0_24_d;
+    yl0_24_q <= x5_flush_q ? 18'sd0 : yl0_24_d;
     plol0_24_q <= plol0_24_d;
     phil0_24_q <= phil0_24_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_24_q <= accnewl0_24;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_24_q <= accnewl0_24;
     end
     ylol0_25_q <= ylol0_25_d;
     yhil0_25_q <= yhil0_25_d;
-    yl0_25_q <= x7_flush_q ? 18'sd0 : yl0_25_d;
+    yl0_25_q <= x5_flush_q ? 18'sd0 : yl0_25_d;
     plol0_25_q <= plol0_25_d;
     phil0_25_q <= phil0_25_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_25_q <= accnewl0_25;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_25_q <= accnewl0_25;
     end
     ylol0_26_q <= ylol0_26_d;
     yhil0_26_q <= yhil0_26_d;
-    yl0_26_q <= x7_flush_q ? 18'sd0 : yl0_26_d;
+    yl0_26_q <= x5_flush_q ? 18'sd0 : yl0_26_d;
     plol0_26_q <= plol0_26_d;
     phil0_26_q <= phil0_26_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_26_q <= accnewl0_26;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_26_q <= accnewl0_26;
     end
     ylol0_27_q <= ylol0_27_d;
     yhil0_27_q <= yhil0_27_d;
-    yl0_27_q <= x7_flush_q ? 18'sd0 : yl0_27_d;
+    yl0_27_q <= x5_flush_q ? 18'sd0 : yl0_27_d;
     plol0_27_q <= plol0_27_d;
     phil0_27_q <= phil0_27_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_27_q <= accnewl0_27;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_27_q <= accnewl0_27;
     end
     ylol0_28_q <= ylol0_28_d;
     yhil0_28_q <= yhil0_28_d;
-    yl0_28_q <= x7_flush_q ? 18'sd0 : yl0_28_d;
+    yl0_28_q <= x5_flush_q ? 18'sd0 : yl0_28_d;
     plol0_28_q <= plol0_28_d;
     phil0_28_q <= phil0_28_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_28_q <= accnewl0_28;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_28_q <= accnewl0_28;
     end
     ylol0_29_q <= ylol0_29_d;
     yhil0_29_q <= yhil0_29_d;
-    yl0_29_q <= x7_flush_q ? 18'sd0 : yl0_29_d;
+    yl0_29_q <= x5_flush_q ? 18'sd0 : yl0_29_d;
     plol0_29_q <= plol0_29_d;
     phil0_29_q <= phil0_29_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_29_q <= accnewl0_29;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_29_q <= accnewl0_29;
     end
     ylol0_30_q <= ylol0_30_d;
     yhil0_30_q <= yhil0_30_d;
-    yl0_30_q <= x7_flush_q ? 18'sd0 : yl0_30_d;
+    yl0_30_q <= x5_flush_q ? 18'sd0 : yl0_30_d;
     plol0_30_q <= plol0_30_d;
     phil0_30_q <= phil0_30_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_30_q <= accnewl0_30;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_30_q <= accnewl0_30;
     end
     ylol0_31_q <= ylol0_31_d;
     yhil0_31_q <= yhil0_31_d;
-    yl0_31_q <= x7_flush_q ? 18'sd0 : yl0_31_d;
+    yl0_31_q <= x5_flush_q ? 18'sd0 : yl0_31_d;
     plol0_31_q <= plol0_31_d;
     phil0_31_q <= phil0_31_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_31_q <= accnewl0_31;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_31_q <= accnewl0_31;
     end
     ylol0_32_q <= ylol0_32_d;
     yhil0_32_q <= yhil0_32_d;
-    yl0_32_q <= x7_flush_q ? 18'sd0 : yl0_32_d;
+    yl0_32_q <= x5_flush_q ? 18'sd0 : yl0_32_d;
     plol0_32_q <= plol0_32_d;
     phil0_32_q <= phil0_32_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_32_q <= accnewl0_32;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_32_q <= accnewl0_32;
     end
     ylol0_33_q <= ylol0_33_d;
     yhil0_33_q <= yhil0_33_d;
-    yl0_33_q <= x7_flush_q ? 18'sd0 : yl0_33_d;
+    yl0_33_q <= x5_flush_q ? 18'sd0 : yl0_33_d;
     plol0_33_q <= plol0_33_d;
     phil0_33_q <= phil0_33_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_33_q <= accnewl0_33;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_33_q <= accnewl0_33;
     end
     ylol0_34_q <= ylol0_34_d;
     yhil0_34_q <= yhil0_34_d;
-    yl0_34_q <= x7_flush_q ? 18'sd0 : yl0_34_d;
+    yl0_34_q <= x5_flush_q ? 18'sd0 : yl0_34_d;
     plol0_34_q <= plol0_34_d;
     phil0_34_q <= phil0_34_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_34_q <= accnewl0_34;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_34_q <= accnewl0_34;
     end
     ylol0_35_q <= ylol0_35_d;
     yhil0_35_q <= yhil0_35_d;
-    yl0_35_q <= x7_flush_q ? 18'sd0 : yl0_35_d;
+    yl0_35_q <= x5_flush_q ? 18'sd0 : yl0_35_d;
     plol0_35_q <= plol0_35_d;
     phil0_35_q <= phil0_35_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_35_q <= accnewl0_35;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_35_q <= accnewl0_35;
     end
     ylol0_36_q <= ylol0_36_d;
     yhil0_36_q <= yhil0_36_d;
-    yl0_36_q <= x7_flush_q ? 18'sd0 : yl0_36_d;
+    yl0_36_q <= x5_flush_q ? 18'sd0 : yl0_36_d;
     plol0_36_q <= plol0_36_d;
     phil0_36_q <= phil0_36_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_36_q <= accnewl0_36;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_36_q <= accnewl0_36;
     end
     ylol0_37_q <= ylol0_37_d;
     yhil0_37_q <= yhil0_37_d;
-    yl0_37_q <= x7_flush_q ? 18'sd0 : yl0_37_d;
+    yl0_37_q <= x5_flush_q ? 18'sd0 : yl0_37_d;
     plol0_37_q <= plol0_37_d;
     phil0_37_q <= phil0_37_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_37_q <= accnewl0_37;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_37_q <= accnewl0_37;
     end
     ylol0_38_q <= ylol0_38_d;
     yhil0_38_q <= yhil0_38_d;
-    yl0_38_q <= x7_flush_q ? 18'sd0 : yl0_38_d;
+    yl0_38_q <= x5_flush_q ? 18'sd0 : yl0_38_d;
     plol0_38_q <= plol0_38_d;
     phil0_38_q <= phil0_38_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_38_q <= accnewl0_38;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_38_q <= accnewl0_38;
     end
     ylol0_39_q <= ylol0_39_d;
     yhil0_39_q <= yhil0_39_d;
-    yl0_39_q <= x7_flush_q ? 18'sd0 : yl0_39_d;
+    yl0_39_q <= x5_flush_q ? 18'sd0 : yl0_39_d;
     plol0_39_q <= plol0_39_d;
     phil0_39_q <= phil0_39_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_39_q <= accnewl0_39;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_39_q <= accnewl0_39;
     end
     ylol0_40_q <= ylol0_40_d;
     yhil0_40_q <= yhil0_40_d;
-    yl0_40_q <= x7_flush_q ? 18'sd0 : yl0_40_d;
+    yl0_40_q <= x5_flush_q ? 18'sd0 : yl0_40_d;
     plol0_40_q <= plol0_40_d;
     phil0_40_q <= phil0_40_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_40_q <= accnewl0_40;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_40_q <= accnewl0_40;
     end
     ylol0_41_q <= ylol0_41_d;
     yhil0_41_q <= yhil0_41_d;
-    yl0_41_q <= x7_flush_q ? 18'sd0 : yl0_41_d;
+    yl0_41_q <= x5_flush_q ? 18'sd0 : yl0_41_d;
     plol0_41_q <= plol0_41_d;
     phil0_41_q <= phil0_41_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_41_q <= accnewl0_41;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_41_q <= accnewl0_41;
     end
     ylol0_42_q <= ylol0_42_d;
     yhil0_42_q <= yhil0_42_d;
-    yl0_42_q <= x7_flush_q ? 18'sd0 : yl0_42_d;
+    yl0_42_q <= x5_flush_q ? 18'sd0 : yl0_42_d;
     plol0_42_q <= plol0_42_d;
     phil0_42_q <= phil0_42_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_42_q <= accnewl0_42;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_42_q <= accnewl0_42;
     end
     ylol0_43_q <= ylol0_43_d;
     yhil0_43_q <= yhil0_43_d;
-    yl0_43_q <= x7_flush_q ? 18'sd0 : yl0_43_d;
+    yl0_43_q <= x5_flush_q ? 18'sd0 : yl0_43_d;
     plol0_43_q <= plol0_43_d;
     phil0_43_q <= phil0_43_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_43_q <= accnewl0_43;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_43_q <= accnewl0_43;
     end
     ylol0_44_q <= ylol0_44_d;
     yhil0_44_q <= yhil0_44_d;
-    yl0_44_q <= x7_flush_q ? 18'sd0 : yl0_44_d;
+    yl0_44_q <= x5_flush_q ? 18'sd0 : yl0_44_d;
     plol0_44_q <= plol0_44_d;
     phil0_44_q <= phil0_44_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_44_q <= accnewl0_44;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_44_q <= accnewl0_44;
     end
     ylol0_45_q <= ylol0_45_d;
     yhil0_45_q <= yhil0_45_d;
-    yl0_45_q <= x7_flush_q ? 18'sd0 : yl0_45_d;
+    yl0_45_q <= x5_flush_q ? 18'sd0 : yl0_45_d;
     plol0_45_q <= plol0_45_d;
     phil0_45_q <= phil0_45_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_45_q <= accnewl0_45;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_45_q <= accnewl0_45;
     end
     ylol0_46_q <= ylol0_46_d;
     yhil0_46_q <= yhil0_46_d;
-    yl0_46_q <= x7_flush_q ? 18'sd0 : yl0_46_d;
+    yl0_46_q <= x5_flush_q ? 18'sd0 : yl0_46_d;
     plol0_46_q <= plol0_46_d;
     phil0_46_q <= phil0_46_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_46_q <= accnewl0_46;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_46_q <= accnewl0_46;
     end
     ylol0_47_q <= ylol0_47_d;
     yhil0_47_q <= yhil0_47_d;
-    yl0_47_q <= x7_flush_q ? 18'sd0 : yl0_47_d;
+    yl0_47_q <= x5_flush_q ? 18'sd0 : yl0_47_d;
     plol0_47_q <= plol0_47_d;
     phil0_47_q <= phil0_47_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_47_q <= accnewl0_47;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_47_q <= accnewl0_47;
     end
     ylol0_48_q <= ylol0_48_d;
     yhil0_48_q <= yhil0_48_d;
-    yl0_48_q <= x7_flush_q ? 18'sd0 : yl0_48_d;
+    yl0_48_q <= x5_flush_q ? 18'sd0 : yl0_48_d;
     plol0_48_q <= plol0_48_d;
     phil0_48_q <= phil0_48_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_48_q <= accnewl0_48;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_48_q <= accnewl0_48;
     end
     ylol0_49_q <= ylol0_49_d;
     yhil0_49_q <= yhil0_49_d;
-    yl0_49_q <= x7_flush_q ? 18'sd0 : yl0_49_d;
+    yl0_49_q <= x5_flush_q ? 18'sd0 : yl0_49_d;
     plol0_49_q <= plol0_49_d;
     phil0_49_q <= phil0_49_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_49_q <= accnewl0_49;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_49_q <= accnewl0_49;
     end
     ylol0_50_q <= ylol0_50_d;
     yhil0_50_q <= yhil0_50_d;
-    yl0_50_q <= x7_flush_q ? 18'sd0 : yl0_50_d;
+    yl0_50_q <= x5_flush_q ? 18'sd0 : yl0_50_d;
     plol0_50_q <= plol0_50_d;
     phil0_50_q <= phil0_50_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_50_q <= accnewl0_50;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_50_q <= accnewl0_50;
     end
     ylol0_51_q <= ylol0_51_d;
     yhil0_51_q <= yhil0_51_d;
-    yl0_51_q <= x7_flush_q ? 18'sd0 : yl0_51_d;
+    yl0_51_q <= x5_flush_q ? 18'sd0 : yl0_51_d;
     plol0_51_q <= plol0_51_d;
     phil0_51_q <= phil0_51_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_51_q <= accnewl0_51;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_51_q <= accnewl0_51;
     end
     ylol0_52_q <= ylol0_52_d;
     yhil0_52_q <= yhil0_52_d;
-    yl0_52_q <= x7_flush_q ? 18'sd0 : yl0_52_d;
+    yl0_52_q <= x5_flush_q ? 18'sd0 : yl0_52_d;
     plol0_52_q <= plol0_52_d;
     phil0_52_q <= phil0_52_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_52_q <= accnewl0_52;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_52_q <= accnewl0_52;
     end
     ylol0_53_q <= ylol0_53_d;
     yhil0_53_q <= yhil0_53_d;
-    yl0_53_q <= x7_flush_q ? 18'sd0 : yl0_53_d;
+    yl0_53_q <= x5_flush_q ? 18'sd0 : yl0_53_d;
     plol0_53_q <= plol0_53_d;
     phil0_53_q <= phil0_53_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_53_q <= accnewl0_53;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_53_q <= accnewl0_53;
     end
     ylol0_54_q <= ylol0_54_d;
     yhil0_54_q <= yhil0_54_d;
-    yl0_54_q <= x7_flush_q ? 18'sd0 : yl0_54_d;
+    yl0_54_q <= x5_flush_q ? 18'sd0 : yl0_54_d;
     plol0_54_q <= plol0_54_d;
     phil0_54_q <= phil0_54_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_54_q <= accnewl0_54;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_54_q <= accnewl0_54;
     end
     ylol0_55_q <= ylol0_55_d;
     yhil0_55_q <= yhil0_55_d;
-    yl0_55_q <= x7_flush_q ? 18'sd0 : yl0_55_d;
+    yl0_55_q <= x5_flush_q ? 18'sd0 : yl0_55_d;
     plol0_55_q <= plol0_55_d;
     phil0_55_q <= phil0_55_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_55_q <= accnewl0_55;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_55_q <= accnewl0_55;
     end
     ylol0_56_q <= ylol0_56_d;
     yhil0_56_q <= yhil0_56_d;
-    yl0_56_q <= x7_flush_q ? 18'sd0 : yl0_56_d;
+    yl0_56_q <= x5_flush_q ? 18'sd0 : yl0_56_d;
     plol0_56_q <= plol0_56_d;
     phil0_56_q <= phil0_56_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_56_q <= accnewl0_56;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_56_q <= accnewl0_56;
     end
     ylol0_57_q <= ylol0_57_d;
     yhil0_57_q <= yhil0_57_d;
-    yl0_57_q <= x7_flush_q ? 18'sd0 : yl0_57_d;
+    yl0_57_q <= x5_flush_q ? 18'sd0 : yl0_57_d;
     plol0_57_q <= plol0_57_d;
     phil0_57_q <= phil0_57_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_57_q <= accnewl0_57;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_57_q <= accnewl0_57;
     end
     ylol0_58_q <= ylol0_58_d;
     yhil0_58_q <= yhil0_58_d;
-    yl0_58_q <= x7_flush_q ? 18'sd0 : yl0_58_d;
+    yl0_58_q <= x5_flush_q ? 18'sd0 : yl0_58_d;
     plol0_58_q <= plol0_58_d;
     phil0_58_q <= phil0_58_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_58_q <= accnewl0_58;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_58_q <= accnewl0_58;
     end
     ylol0_59_q <= ylol0_59_d;
     yhil0_59_q <= yhil0_59_d;
-    yl0_59_q <= x7_flush_q ? 18'sd0 : yl0_59_d;
+    yl0_59_q <= x5_flush_q ? 18'sd0 : yl0_59_d;
     plol0_59_q <= plol0_59_d;
     phil0_59_q <= phil0_59_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_59_q <= accnewl0_59;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_59_q <= accnewl0_59;
     end
     ylol0_60_q <= ylol0_60_d;
     yhil0_60_q <= yhil0_60_d;
-    yl0_60_q <= x7_flush_q ? 18'sd0 : yl0_60_d;
+    yl0_60_q <= x5_flush_q ? 18'sd0 : yl0_60_d;
     plol0_60_q <= plol0_60_d;
     phil0_60_q <= phil0_60_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_60_q <= accnewl0_60;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_60_q <= accnewl0_60;
     end
     ylol0_61_q <= ylol0_61_d;
     yhil0_61_q <= yhil0_61_d;
-    yl0_61_q <= x7_flush_q ? 18'sd0 : yl0_61_d;
+    yl0_61_q <= x5_flush_q ? 18'sd0 : yl0_61_d;
     plol0_61_q <= plol0_61_d;
     phil0_61_q <= phil0_61_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_61_q <= accnewl0_61;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_61_q <= accnewl0_61;
     end
     ylol0_62_q <= ylol0_62_d;
     yhil0_62_q <= yhil0_62_d;
-    yl0_62_q <= x7_flush_q ? 18'sd0 : yl0_62_d;
+    yl0_62_q <= x5_flush_q ? 18'sd0 : yl0_62_d;
     plol0_62_q <= plol0_62_d;
     phil0_62_q <= phil0_62_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_62_q <= accnewl0_62;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_62_q <= accnewl0_62;
     end
     ylol0_63_q <= ylol0_63_d;
     yhil0_63_q <= yhil0_63_d;
-    yl0_63_q <= x7_flush_q ? 18'sd0 : yl0_63_d;
+    yl0_63_q <= x5_flush_q ? 18'sd0 : yl0_63_d;
     plol0_63_q <= plol0_63_d;
     phil0_63_q <= phil0_63_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       acc0_l0_63_q <= accnewl0_63;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       acc1_l0_63_q <= accnewl0_63;
     end
     slo_l0_q <= slo_l0_d;
     shi_l0_q <= shi_l0_d;
-    if (x8_lv_q[0] & !x8_set_q[0]) begin
+    if (x6_lv_q[0] & !x6_set_q[0]) begin
       sum0_l0_q <= sumnew_l0;
     end
-    if (x8_lv_q[0] & x8_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0]) begin
       sum1_l0_q <= sumnew_l0;
     end
-    a7_l1_q <= a_l1_q;
-    e7_l1_q <= e_l1_q;
-    e8_l1_q <= e7_l1_q;
+    am_l1_q <= a_l1_q;
+    em_l1_q <= e_l1_q;
+    es_l1_q <= em_l1_q;
     ylol1_0_q <= ylol1_0_d;
     yhil1_0_q <= yhil1_0_d;
-    yl1_0_q <= x7_flush_q ? 18'sd0 : yl1_0_d;
+    yl1_0_q <= x5_flush_q ? 18'sd0 : yl1_0_d;
     plol1_0_q <= plol1_0_d;
     phil1_0_q <= phil1_0_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_0_q <= accnewl1_0;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_0_q <= accnewl1_0;
     end
     ylol1_1_q <= ylol1_1_d;
     yhil1_1_q <= yhil1_1_d;
-    yl1_1_q <= x7_flush_q ? 18'sd0 : yl1_1_d;
+    yl1_1_q <= x5_flush_q ? 18'sd0 : yl1_1_d;
     plol1_1_q <= plol1_1_d;
     phil1_1_q <= phil1_1_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_1_q <= accnewl1_1;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_1_q <= accnewl1_1;
     end
     ylol1_2_q <= ylol1_2_d;
     yhil1_2_q <= yhil1_2_d;
-    yl1_2_q <= x7_flush_q ? 18'sd0 : yl1_2_d;
+    yl1_2_q <= x5_flush_q ? 18'sd0 : yl1_2_d;
     plol1_2_q <= plol1_2_d;
     phil1_2_q <= phil1_2_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_2_q <= accnewl1_2;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_2_q <= accnewl1_2;
     end
     ylol1_3_q <= ylol1_3_d;
     yhil1_3_q <= yhil1_3_d;
-    yl1_3_q <= x7_flush_q ? 18'sd0 : yl1_3_d;
+    yl1_3_q <= x5_flush_q ? 18'sd0 : yl1_3_d;
     plol1_3_q <= plol1_3_d;
     phil1_3_q <= phil1_3_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_3_q <= accnewl1_3;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_3_q <= accnewl1_3;
     end
     ylol1_4_q <= ylol1_4_d;
     yhil1_4_q <= yhil1_4_d;
-    yl1_4_q <= x7_flush_q ? 18'sd0 : yl1_4_d;
+    yl1_4_q <= x5_flush_q ? 18'sd0 : yl1_4_d;
     plol1_4_q <= plol1_4_d;
     phil1_4_q <= phil1_4_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_4_q <= accnewl1_4;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_4_q <= accnewl1_4;
     end
     ylol1_5_q <= ylol1_5_d;
     yhil1_5_q <= yhil1_5_d;
-    yl1_5_q <= x7_flush_q ? 18'sd0 : yl1_5_d;
+    yl1_5_q <= x5_flush_q ? 18'sd0 : yl1_5_d;
     plol1_5_q <= plol1_5_d;
     phil1_5_q <= phil1_5_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_5_q <= accnewl1_5;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_5_q <= accnewl1_5;
     end
     ylol1_6_q <= ylol1_6_d;
     yhil1_6_q <= yhil1_6_d;
-    yl1_6_q <= x7_flush_q ? 18'sd0 : yl1_6_d;
+    yl1_6_q <= x5_flush_q ? 18'sd0 : yl1_6_d;
     plol1_6_q <= plol1_6_d;
     phil1_6_q <= phil1_6_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_6_q <= accnewl1_6;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_6_q <= accnewl1_6;
     end
     ylol1_7_q <= ylol1_7_d;
     yhil1_7_q <= yhil1_7_d;
-    yl1_7_q <= x7_flush_q ? 18'sd0 : yl1_7_d;
+    yl1_7_q <= x5_flush_q ? 18'sd0 : yl1_7_d;
     plol1_7_q <= plol1_7_d;
     phil1_7_q <= phil1_7_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_7_q <= accnewl1_7;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_7_q <= accnewl1_7;
     end
     ylol1_8_q <= ylol1_8_d;
     yhil1_8_q <= yhil1_8_d;
-    yl1_8_q <= x7_flush_q ? 18'sd0 : yl1_8_d;
+    yl1_8_q <= x5_flush_q ? 18'sd0 : yl1_8_d;
     plol1_8_q <= plol1_8_d;
     phil1_8_q <= phil1_8_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_8_q <= accnewl1_8;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_8_q <= accnewl1_8;
     end
     ylol1_9_q <= ylol1_9_d;
     yhil1_9_q <= yhil1_9_d;
-    yl1_9_q <= x7_flush_q ? 18'sd0 : yl1_9_d;
+    yl1_9_q <= x5_flush_q ? 18'sd0 : yl1_9_d;
     plol1_9_q <= plol1_9_d;
     phil1_9_q <= phil1_9_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_9_q <= accnewl1_9;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_9_q <= accnewl1_9;
     end
     ylol1_10_q <= ylol1_10_d;
     yhil1_10_q <= yhil1_10_d;
-    yl1_10_q <= x7_flush_q ? 18'sd0 : yl1_10_d;
+    yl1_10_q <= x5_flush_q ? 18'sd0 : yl1_10_d;
     plol1_10_q <= plol1_10_d;
     phil1_10_q <= phil1_10_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_10_q <= accnewl1_10;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_10_q <= accnewl1_10;
     end
     ylol1_11_q <= ylol1_11_d;
     yhil1_11_q <= yhil1_11_d;
-    yl1_11_q <= x7_flush_q ? 18'sd0 : yl1_11_d;
+    yl1_11_q <= x5_flush_q ? 18'sd0 : yl1_11_d;
     plol1_11_q <= plol1_11_d;
     phil1_11_q <= phil1_11_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_11_q <= accnewl1_11;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_11_q <= accnewl1_11;
     end
     ylol1_12_q <= ylol1_12_d;
     yhil1_12_q <= yhil1_12_d;
-    yl1_12_q <= x7_flush_q ? 18'sd0 : yl1_12_d;
+    yl1_12_q <= x5_flush_q ? 18'sd0 : yl1_12_d;
     plol1_12_q <= plol1_12_d;
     phil1_12_q <= phil1_12_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_12_q <= accnewl1_12;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_12_q <= accnewl1_12;
     end
     ylol1_13_q <= ylol1_13_d;
     yhil1_13_q <= yhil1_13_d;
-    yl1_13_q <= x7_flush_q ? 18'sd0 : yl1_13_d;
+    yl1_13_q <= x5_flush_q ? 18'sd0 : yl1_13_d;
     plol1_13_q <= plol1_13_d;
     phil1_13_q <= phil1_13_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_13_q <= accnewl1_13;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_13_q <= accnewl1_13;
     end
     ylol1_14_q <= ylol1_14_d;
     yhil1_14_q <= yhil1_14_d;
-    yl1_14_q <= x7_flush_q ? 18'sd0 : yl1_14_d;
+    yl1_14_q <= x5_flush_q ? 18'sd0 : yl1_14_d;
     plol1_14_q <= plol1_14_d;
     phil1_14_q <= phil1_14_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_14_q <= accnewl1_14;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_14_q <= accnewl1_14;
     end
     ylol1_15_q <= ylol1_15_d;
     yhil1_15_q <= yhil1_15_d;
-    yl1_15_q <= x7_flush_q ? 18'sd0 : yl1_15_d;
+    yl1_15_q <= x5_flush_q ? 18'sd0 : yl1_15_d;
     plol1_15_q <= plol1_15_d;
     phil1_15_q <= phil1_15_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_15_q <= accnewl1_15;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_15_q <= accnewl1_15;
     end
     ylol1_16_q <= ylol1_16_d;
     yhil1_16_q <= yhil1_16_d;
-    yl1_16_q <= x7_flush_q ? 18'sd0 : yl1_16_d;
+    yl1_16_q <= x5_flush_q ? 18'sd0 : yl1_16_d;
     plol1_16_q <= plol1_16_d;
     phil1_16_q <= phil1_16_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_16_q <= accnewl1_16;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_16_q <= accnewl1_16;
     end
     ylol1_17_q <= ylol1_17_d;
     yhil1_17_q <= yhil1_17_d;
-    yl1_17_q <= x7_flush_q ? 18'sd0 : yl1_17_d;
+    yl1_17_q <= x5_flush_q ? 18'sd0 : yl1_17_d;
     plol1_17_q <= plol1_17_d;
     phil1_17_q <= phil1_17_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_17_q <= accnewl1_17;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_17_q <= accnewl1_17;
     end
     ylol1_18_q <= ylol1_18_d;
     yhil1_18_q <= yhil1_18_d;
-    yl1_18_q <= x7_flush_q ? 18'sd0 : yl1_18_d;
+    yl1_18_q <= x5_flush_q ? 18'sd0 : yl1_18_d;
     plol1_18_q <= plol1_18_d;
     phil1_18_q <= phil1_18_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_18_q <= accnewl1_18;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_18_q <= accnewl1_18;
     end
     ylol1_19_q <= ylol1_19_d;
     yhil1_19_q <= yhil1_19_d;
-    yl1_19_q <= x7_flush_q ? 18'sd0 : yl1_19_d;
+    yl1_19_q <= x5_flush_q ? 18'sd0 : yl1_19_d;
     plol1_19_q <= plol1_19_d;
     phil1_19_q <= phil1_19_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_19_q <= accnewl1_19;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_19_q <= accnewl1_19;
     end
     ylol1_20_q <= ylol1_20_d;
     yhil1_20_q <= yhil1_20_d;
-    yl1_20_q <= x7_flush_q ? 18'sd0 : yl1_20_d;
+    yl1_20_q <= x5_flush_q ? 18'sd0 : yl1_20_d;
     plol1_20_q <= plol1_20_d;
     phil1_20_q <= phil1_20_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_20_q <= accnewl1_20;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_20_q <= accnewl1_20;
     end
     ylol1_21_q <= ylol1_21_d;
     yhil1_21_q <= yhil1_21_d;
-    yl1_21_q <= x7_flush_q ? 18'sd0 : yl1_21_d;
+    yl1_21_q <= x5_flush_q ? 18'sd0 : yl1_21_d;
     plol1_21_q <= plol1_21_d;
     phil1_21_q <= phil1_21_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_21_q <= accnewl1_21;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_21_q <= accnewl1_21;
     end
     ylol1_22_q <= ylol1_22_d;
     yhil1_22_q <= yhil1_22_d;
-    yl1_22_q <= x7_flush_q ? 18'sd0 : yl1_22_d;
+    yl1_22_q <= x5_flush_q ? 18'sd0 : yl1_22_d;
     plol1_22_q <= plol1_22_d;
     phil1_22_q <= phil1_22_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_22_q <= accnewl1_22;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_22_q <= accnewl1_22;
     end
     ylol1_23_q <= ylol1_23_d;
     yhil1_23_q <= yhil1_23_d;
-    yl1_23_q <= x7_flush_q ? 18'sd0 : yl1_23_d;
+    yl1_23_q <= x5_flush_q ? 18'sd0 : yl1_23_d;
     plol1_23_q <= plol1_23_d;
     phil1_23_q <= phil1_23_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_23_q <= accnewl1_23;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_23_q <= accnewl1_23;
     end
     ylol1_24_q <= ylol1_24_d;
     yhil1_24_q <= yhil1_24_d;
-    yl1_24_q <= x7_flush_q ? 18'sd0 : yl1_24_d;
+    yl1_24_q <= x5_flush_q ? 18'sd0 : yl1_24_d;
     plol1_24_q <= plol1_24_d;
     phil1_24_q <= phil1_24_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_24_q <= accnewl1_24;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_24_q <= accnewl1_24;
     end
     ylol1_25_q <= ylol1_25_d;
     yhil1_25_q <= yhil1_25_d;
-    yl1_25_q <= x7_flush_q ? 18'sd0 : yl1_25_d;
+    yl1_25_q <= x5_flush_q ? 18'sd0 : yl1_25_d;
     plol1_25_q <= plol1_25_d;
     phil1_25_q <= phil1_25_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_25_q <= accnewl1_25;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_25_q <= accnewl1_25;
     end
     ylol1_26_q <= ylol1_26_d;
     yhil1_26_q <= yhil1_26_d;
-    yl1_26_q <= x7_flush_q ? 18'sd0 : yl1_26_d;
+    yl1_26_q <= x5_flush_q ? 18'sd0 : yl1_26_d;
     plol1_26_q <= plol1_26_d;
     phil1_26_q <= phil1_26_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_26_q <= accnewl1_26;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_26_q <= accnewl1_26;
     end
     ylol1_27_q <= ylol1_27_d;
     yhil1_27_q <= yhil1_27_d;
-    yl1_27_q <= x7_flush_q ? 18'sd0 : yl1_27_d;
+    yl1_27_q <= x5_flush_q ? 18'sd0 : yl1_27_d;
     plol1_27_q <= plol1_27_d;
     phil1_27_q <= phil1_27_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_27_q <= accnewl1_27;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_27_q <= accnewl1_27;
     end
     ylol1_28_q <= ylol1_28_d;
     yhil1_28_q <= yhil1_28_d;
-    yl1_28_q <= x7_flush_q ? 18'sd0 : yl1_28_d;
+    yl1_28_q <= x5_flush_q ? 18'sd0 : yl1_28_d;
     plol1_28_q <= plol1_28_d;
     phil1_28_q <= phil1_28_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_28_q <= accnewl1_28;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_28_q <= accnewl1_28;
     end
     ylol1_29_q <= ylol1_29_d;
     yhil1_29_q <= yhil1_29_d;
-    yl1_29_q <= x7_flush_q ? 18'sd0 : yl1_29_d;
+    yl1_29_q <= x5_flush_q ? 18'sd0 : yl1_29_d;
     plol1_29_q <= plol1_29_d;
     phil1_29_q <= phil1_29_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_29_q <= accnewl1_29;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_29_q <= accnewl1_29;
     end
     ylol1_30_q <= ylol1_30_d;
     yhil1_30_q <= yhil1_30_d;
-    yl1_30_q <= x7_flush_q ? 18'sd0 : yl1_30_d;
+    yl1_30_q <= x5_flush_q ? 18'sd0 : yl1_30_d;
     plol1_30_q <= plol1_30_d;
     phil1_30_q <= phil1_30_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_30_q <= accnewl1_30;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_30_q <= accnewl1_30;
     end
     ylol1_31_q <= ylol1_31_d;
     yhil1_31_q <= yhil1_31_d;
-    yl1_31_q <= x7_flush_q ? 18'sd0 : yl1_31_d;
+    yl1_31_q <= x5_flush_q ? 18'sd0 : yl1_31_d;
     plol1_31_q <= plol1_31_d;
     phil1_31_q <= phil1_31_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_31_q <= accnewl1_31;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_31_q <= accnewl1_31;
     end
     ylol1_32_q <= ylol1_32_d;
     yhil1_32_q <= yhil1_32_d;
-    yl1_32_q <= x7_flush_q ? 18'sd0 : yl1_32_d;
+    yl1_32_q <= x5_flush_q ? 18'sd0 : yl1_32_d;
     plol1_32_q <= plol1_32_d;
     phil1_32_q <= phil1_32_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_32_q <= accnewl1_32;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_32_q <= accnewl1_32;
     end
     ylol1_33_q <= ylol1_33_d;
     yhil1_33_q <= yhil1_33_d;
-    yl1_33_q <= x7_flush_q ? 18'sd0 : yl1_33_d;
+    yl1_33_q <= x5_flush_q ? 18'sd0 : yl1_33_d;
     plol1_33_q <= plol1_33_d;
     phil1_33_q <= phil1_33_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_33_q <= accnewl1_33;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_33_q <= accnewl1_33;
     end
     ylol1_34_q <= ylol1_34_d;
     yhil1_34_q <= yhil1_34_d;
-    yl1_34_q <= x7_flush_q ? 18'sd0 : yl1_34_d;
+    yl1_34_q <= x5_flush_q ? 18'sd0 : yl1_34_d;
     plol1_34_q <= plol1_34_d;
     phil1_34_q <= phil1_34_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_34_q <= accnewl1_34;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_34_q <= accnewl1_34;
     end
     ylol1_35_q <= ylol1_35_d;
     yhil1_35_q <= yhil1_35_d;
-    yl1_35_q <= x7_flush_q ? 18'sd0 : yl1_35_d;
+    yl1_35_q <= x5_flush_q ? 18'sd0 : yl1_35_d;
     plol1_35_q <= plol1_35_d;
     phil1_35_q <= phil1_35_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_35_q <= accnewl1_35;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_35_q <= accnewl1_35;
     end
     ylol1_36_q <= ylol1_36_d;
     yhil1_36_q <= yhil1_36_d;
-    yl1_36_q <= x7_flush_q ? 18'sd0 : yl1_36_d;
+    yl1_36_q <= x5_flush_q ? 18'sd0 : yl1_36_d;
     plol1_36_q <= plol1_36_d;
     phil1_36_q <= phil1_36_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_36_q <= accnewl1_36;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_36_q <= accnewl1_36;
     end
     ylol1_37_q <= ylol1_37_d;
     yhil1_37_q <= yhil1_37_d;
-    yl1_37_q <= x7_flush_q ? 18'sd0 : yl1_37_d;
+    yl1_37_q <= x5_flush_q ? 18'sd0 : yl1_37_d;
     plol1_37_q <= plol1_37_d;
     phil1_37_q <= phil1_37_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_37_q <= accnewl1_37;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_37_q <= accnewl1_37;
     end
     ylol1_38_q <= ylol1_38_d;
     yhil1_38_q <= yhil1_38_d;
-    yl1_38_q <= x7_flush_q ? 18'sd0 : yl1_38_d;
+    yl1_38_q <= x5_flush_q ? 18'sd0 : yl1_38_d;
     plol1_38_q <= plol1_38_d;
     phil1_38_q <= phil1_38_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_38_q <= accnewl1_38;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_38_q <= accnewl1_38;
     end
     ylol1_39_q <= ylol1_39_d;
     yhil1_39_q <= yhil1_39_d;
-    yl1_39_q <= x7_flush_q ? 18'sd0 : yl1_39_d;
+    yl1_39_q <= x5_flush_q ? 18'sd0 : yl1_39_d;
     plol1_39_q <= plol1_39_d;
     phil1_39_q <= phil1_39_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_39_q <= accnewl1_39;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_39_q <= accnewl1_39;
     end
     ylol1_40_q <= ylol1_40_d;
     yhil1_40_q <= yhil1_40_d;
-    yl1_40_q <= x7_flush_q ? 18'sd0 : yl1_40_d;
+    yl1_40_q <= x5_flush_q ? 18'sd0 : yl1_40_d;
     plol1_40_q <= plol1_40_d;
     phil1_40_q <= phil1_40_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_40_q <= accnewl1_40;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_40_q <= accnewl1_40;
     end
     ylol1_41_q <= ylol1_41_d;
     yhil1_41_q <= yhil1_41_d;
-    yl1_41_q <= x7_flush_q ? 18'sd0 : yl1_41_d;
+    yl1_41_q <= x5_flush_q ? 18'sd0 : yl1_41_d;
     plol1_41_q <= plol1_41_d;
     phil1_41_q <= phil1_41_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_41_q <= accnewl1_41;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_41_q <= accnewl1_41;
     end
     ylol1_42_q <= ylol1_42_d;
     yhil1_42_q <= yhil1_42_d;
-    yl1_42_q <= x7_flush_q ? 18'sd0 : yl1_42_d;
+    yl1_42_q <= x5_flush_q ? 18'sd0 : yl1_42_d;
     plol1_42_q <= plol1_42_d;
     phil1_42_q <= phil1_42_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_42_q <= accnewl1_42;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_42_q <= accnewl1_42;
     end
     ylol1_43_q <= ylol1_43_d;
     yhil1_43_q <= yhil1_43_d;
-    yl1_43_q <= x7_flush_q ? 18'sd0 : yl1_43_d;
+    yl1_43_q <= x5_flush_q ? 18'sd0 : yl1_43_d;
     plol1_43_q <= plol1_43_d;
     phil1_43_q <= phil1_43_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_43_q <= accnewl1_43;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_43_q <= accnewl1_43;
     end
     ylol1_44_q <= ylol1_44_d;
     yhil1_44_q <= yhil1_44_d;
-    yl1_44_q <= x7_flush_q ? 18'sd0 : yl1_44_d;
+    yl1_44_q <= x5_flush_q ? 18'sd0 : yl1_44_d;
     plol1_44_q <= plol1_44_d;
     phil1_44_q <= phil1_44_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_44_q <= accnewl1_44;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_44_q <= accnewl1_44;
     end
     ylol1_45_q <= ylol1_45_d;
     yhil1_45_q <= yhil1_45_d;
-    yl1_45_q <= x7_flush_q ? 18'sd0 : yl1_45_d;
+    yl1_45_q <= x5_flush_q ? 18'sd0 : yl1_45_d;
     plol1_45_q <= plol1_45_d;
     phil1_45_q <= phil1_45_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_45_q <= accnewl1_45;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_45_q <= accnewl1_45;
     end
     ylol1_46_q <= ylol1_46_d;
     yhil1_46_q <= yhil1_46_d;
-    yl1_46_q <= x7_flush_q ? 18'sd0 : yl1_46_d;
+    yl1_46_q <= x5_flush_q ? 18'sd0 : yl1_46_d;
     plol1_46_q <= plol1_46_d;
     phil1_46_q <= phil1_46_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_46_q <= accnewl1_46;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_46_q <= accnewl1_46;
     end
     ylol1_47_q <= ylol1_47_d;
     yhil1_47_q <= yhil1_47_d;
-    yl1_47_q <= x7_flush_q ? 18'sd0 : yl1_47_d;
+    yl1_47_q <= x5_flush_q ? 18'sd0 : yl1_47_d;
     plol1_47_q <= plol1_47_d;
     phil1_47_q <= phil1_47_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_47_q <= accnewl1_47;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_47_q <= accnewl1_47;
     end
     ylol1_48_q <= ylol1_48_d;
     yhil1_48_q <= yhil1_48_d;
-    yl1_48_q <= x7_flush_q ? 18'sd0 : yl1_48_d;
+    yl1_48_q <= x5_flush_q ? 18'sd0 : yl1_48_d;
     plol1_48_q <= plol1_48_d;
     phil1_48_q <= phil1_48_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_48_q <= accnewl1_48;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_48_q <= accnewl1_48;
     end
     ylol1_49_q <= ylol1_49_d;
     yhil1_49_q <= yhil1_49_d;
-    yl1_49_q <= x7_flush_q ? 18'sd0 : yl1_49_d;
+    yl1_49_q <= x5_flush_q ? 18'sd0 : yl1_49_d;
     plol1_49_q <= plol1_49_d;
     phil1_49_q <= phil1_49_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_49_q <= accnewl1_49;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_49_q <= accnewl1_49;
     end
     ylol1_50_q <= ylol1_50_d;
     yhil1_50_q <= yhil1_50_d;
-    yl1_50_q <= x7_flush_q ? 18'sd0 : yl1_50_d;
+    yl1_50_q <= x5_flush_q ? 18'sd0 : yl1_50_d;
     plol1_50_q <= plol1_50_d;
     phil1_50_q <= phil1_50_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_50_q <= accnewl1_50;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_50_q <= accnewl1_50;
     end
     ylol1_51_q <= ylol1_51_d;
     yhil1_51_q <= yhil1_51_d;
-    yl1_51_q <= x7_flush_q ? 18'sd0 : yl1_51_d;
+    yl1_51_q <= x5_flush_q ? 18'sd0 : yl1_51_d;
     plol1_51_q <= plol1_51_d;
     phil1_51_q <= phil1_51_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_51_q <= accnewl1_51;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_51_q <= accnewl1_51;
     end
     ylol1_52_q <= ylol1_52_d;
     yhil1_52_q <= yhil1_52_d;
-    yl1_52_q <= x7_flush_q ? 18'sd0 : yl1_52_d;
+    yl1_52_q <= x5_flush_q ? 18'sd0 : yl1_52_d;
     plol1_52_q <= plol1_52_d;
     phil1_52_q <= phil1_52_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_52_q <= accnewl1_52;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_52_q <= accnewl1_52;
     end
     ylol1_53_q <= ylol1_53_d;
     yhil1_53_q <= yhil1_53_d;
-    yl1_53_q <= x7_flush_q ? 18'sd0 : yl1_53_d;
+    yl1_53_q <= x5_flush_q ? 18'sd0 : yl1_53_d;
     plol1_53_q <= plol1_53_d;
     phil1_53_q <= phil1_53_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_53_q <= accnewl1_53;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_53_q <= accnewl1_53;
     end
     ylol1_54_q <= ylol1_54_d;
     yhil1_54_q <= yhil1_54_d;
-    yl1_54_q <= x7_flush_q ? 18'sd0 : yl1_54_d;
+    yl1_54_q <= x5_flush_q ? 18'sd0 : yl1_54_d;
     plol1_54_q <= plol1_54_d;
     phil1_54_q <= phil1_54_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_54_q <= accnewl1_54;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_54_q <= accnewl1_54;
     end
     ylol1_55_q <= ylol1_55_d;
     yhil1_55_q <= yhil1_55_d;
-    yl1_55_q <= x7_flush_q ? 18'sd0 : yl1_55_d;
+    yl1_55_q <= x5_flush_q ? 18'sd0 : yl1_55_d;
     plol1_55_q <= plol1_55_d;
     phil1_55_q <= phil1_55_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_55_q <= accnewl1_55;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_55_q <= accnewl1_55;
     end
     ylol1_56_q <= ylol1_56_d;
     yhil1_56_q <= yhil1_56_d;
-    yl1_56_q <= x7_flush_q ? 18'sd0 : yl1_56_d;
+    yl1_56_q <= x5_flush_q ? 18'sd0 : yl1_56_d;
     plol1_56_q <= plol1_56_d;
     phil1_56_q <= phil1_56_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_56_q <= accnewl1_56;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_56_q <= accnewl1_56;
     end
     ylol1_57_q <= ylol1_57_d;
     yhil1_57_q <= yhil1_57_d;
-    yl1_57_q <= x7_flush_q ? 18'sd0 : yl1_57_d;
+    yl1_57_q <= x5_flush_q ? 18'sd0 : yl1_57_d;
     plol1_57_q <= plol1_57_d;
     phil1_57_q <= phil1_57_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_57_q <= accnewl1_57;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_57_q <= accnewl1_57;
     end
     ylol1_58_q <= ylol1_58_d;
     yhil1_58_q <= yhil1_58_d;
-    yl1_58_q <= x7_flush_q ? 18'sd0 : yl1_58_d;
+    yl1_58_q <= x5_flush_q ? 18'sd0 : yl1_58_d;
     plol1_58_q <= plol1_58_d;
     phil1_58_q <= phil1_58_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_58_q <= accnewl1_58;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_58_q <= accnewl1_58;
     end
     ylol1_59_q <= ylol1_59_d;
     yhil1_59_q <= yhil1_59_d;
-    yl1_59_q <= x7_flush_q ? 18'sd0 : yl1_59_d;
+    yl1_59_q <= x5_flush_q ? 18'sd0 : yl1_59_d;
     plol1_59_q <= plol1_59_d;
     phil1_59_q <= phil1_59_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_59_q <= accnewl1_59;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_59_q <= accnewl1_59;
     end
     ylol1_60_q <= ylol1_60_d;
     yhil1_60_q <= yhil1_60_d;
-    yl1_60_q <= x7_flush_q ? 18'sd0 : yl1_60_d;
+    yl1_60_q <= x5_flush_q ? 18'sd0 : yl1_60_d;
     plol1_60_q <= plol1_60_d;
     phil1_60_q <= phil1_60_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_60_q <= accnewl1_60;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_60_q <= accnewl1_60;
     end
     ylol1_61_q <= ylol1_61_d;
     yhil1_61_q <= yhil1_61_d;
-    yl1_61_q <= x7_flush_q ? 18'sd0 : yl1_61_d;
+    yl1_61_q <= x5_flush_q ? 18'sd0 : yl1_61_d;
     plol1_61_q <= plol1_61_d;
     phil1_61_q <= phil1_61_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_61_q <= accnewl1_61;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_61_q <= accnewl1_61;
     end
     ylol1_62_q <= ylol1_62_d;
     yhil1_62_q <= yhil1_62_d;
-    yl1_62_q <= x7_flush_q ? 18'sd0 : yl1_62_d;
+    yl1_62_q <= x5_flush_q ? 18'sd0 : yl1_62_d;
     plol1_62_q <= plol1_62_d;
     phil1_62_q <= phil1_62_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_62_q <= accnewl1_62;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_62_q <= accnewl1_62;
     end
     ylol1_63_q <= ylol1_63_d;
     yhil1_63_q <= yhil1_63_d;
-    yl1_63_q <= x7_flush_q ? 18'sd0 : yl1_63_d;
+    yl1_63_q <= x5_flush_q ? 18'sd0 : yl1_63_d;
     plol1_63_q <= plol1_63_d;
     phil1_63_q <= phil1_63_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       acc0_l1_63_q <= accnewl1_63;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       acc1_l1_63_q <= accnewl1_63;
     end
     slo_l1_q <= slo_l1_d;
     shi_l1_q <= shi_l1_d;
-    if (x8_lv_q[1] & !x8_set_q[1]) begin
+    if (x6_lv_q[1] & !x6_set_q[1]) begin
       sum0_l1_q <= sumnew_l1;
     end
-    if (x8_lv_q[1] & x8_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1]) begin
       sum1_l1_q <= sumnew_l1;
     end
-    a7_l2_q <= a_l2_q;
-    e7_l2_q <= e_l2_q;
-    e8_l2_q <= e7_l2_q;
+    am_l2_q <= a_l2_q;
+    em_l2_q <= e_l2_q;
+    es_l2_q <= em_l2_q;
     ylol2_0_q <= ylol2_0_d;
     yhil2_0_q <= yhil2_0_d;
-    yl2_0_q <= x7_flush_q ? 18'sd0 : yl2_0_d;
+    yl2_0_q <= x5_flush_q ? 18'sd0 : yl2_0_d;
     plol2_0_q <= plol2_0_d;
     phil2_0_q <= phil2_0_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_0_q <= accnewl2_0;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_0_q <= accnewl2_0;
     end
     ylol2_1_q <= ylol2_1_d;
     yhil2_1_q <= yhil2_1_d;
-    yl2_1_q <= x7_flush_q ? 18'sd0 : yl2_1_d;
+    yl2_1_q <= x5_flush_q ? 18'sd0 : yl2_1_d;
     plol2_1_q <= plol2_1_d;
     phil2_1_q <= phil2_1_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_1_q <= accnewl2_1;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_1_q <= accnewl2_1;
     end
     ylol2_2_q <= ylol2_2_d;
     yhil2_2_q <= yhil2_2_d;
-    yl2_2_q <= x7_flush_q ? 18'sd0 : yl2_2_d;
+    yl2_2_q <= x5_flush_q ? 18'sd0 : yl2_2_d;
     plol2_2_q <= plol2_2_d;
     phil2_2_q <= phil2_2_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_2_q <= accnewl2_2;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_2_q <= accnewl2_2;
     end
     ylol2_3_q <= ylol2_3_d;
     yhil2_3_q <= yhil2_3_d;
-    yl2_3_q <= x7_flush_q ? 18'sd0 : yl2_3_d;
+    yl2_3_q <= x5_flush_q ? 18'sd0 : yl2_3_d;
     plol2_3_q <= plol2_3_d;
     phil2_3_q <= phil2_3_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_3_q <= accnewl2_3;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_3_q <= accnewl2_3;
     end
     ylol2_4_q <= ylol2_4_d;
     yhil2_4_q <= yhil2_4_d;
-    yl2_4_q <= x7_flush_q ? 18'sd0 : yl2_4_d;
+    yl2_4_q <= x5_flush_q ? 18'sd0 : yl2_4_d;
     plol2_4_q <= plol2_4_d;
     phil2_4_q <= phil2_4_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_4_q <= accnewl2_4;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_4_q <= accnewl2_4;
     end
     ylol2_5_q <= ylol2_5_d;
     yhil2_5_q <= yhil2_5_d;
-    yl2_5_q <= x7_flush_q ? 18'sd0 : yl2_5_d;
+    yl2_5_q <= x5_flush_q ? 18'sd0 : yl2_5_d;
     plol2_5_q <= plol2_5_d;
     phil2_5_q <= phil2_5_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_5_q <= accnewl2_5;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_5_q <= accnewl2_5;
     end
     ylol2_6_q <= ylol2_6_d;
     yhil2_6_q <= yhil2_6_d;
-    yl2_6_q <= x7_flush_q ? 18'sd0 : yl2_6_d;
+    yl2_6_q <= x5_flush_q ? 18'sd0 : yl2_6_d;
     plol2_6_q <= plol2_6_d;
     phil2_6_q <= phil2_6_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_6_q <= accnewl2_6;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_6_q <= accnewl2_6;
     end
     ylol2_7_q <= ylol2_7_d;
     yhil2_7_q <= yhil2_7_d;
-    yl2_7_q <= x7_flush_q ? 18'sd0 : yl2_7_d;
+    yl2_7_q <= x5_flush_q ? 18'sd0 : yl2_7_d;
     plol2_7_q <= plol2_7_d;
     phil2_7_q <= phil2_7_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_7_q <= accnewl2_7;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_7_q <= accnewl2_7;
     end
     ylol2_8_q <= ylol2_8_d;
     yhil2_8_q <= yhil2_8_d;
-    yl2_8_q <= x7_flush_q ? 18'sd0 : yl2_8_d;
+    yl2_8_q <= x5_flush_q ? 18'sd0 : yl2_8_d;
     plol2_8_q <= plol2_8_d;
     phil2_8_q <= phil2_8_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_8_q <= accnewl2_8;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_8_q <= accnewl2_8;
     end
     ylol2_9_q <= ylol2_9_d;
     yhil2_9_q <= yhil2_9_d;
-    yl2_9_q <= x7_flush_q ? 18'sd0 : yl2_9_d;
+    yl2_9_q <= x5_flush_q ? 18'sd0 : yl2_9_d;
     plol2_9_q <= plol2_9_d;
     phil2_9_q <= phil2_9_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_9_q <= accnewl2_9;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_9_q <= accnewl2_9;
     end
     ylol2_10_q <= ylol2_10_d;
     yhil2_10_q <= yhil2_10_d;
-    yl2_10_q <= x7_flush_q ? 18'sd0 : yl2_10_d;
+    yl2_10_q <= x5_flush_q ? 18'sd0 : yl2_10_d;
     plol2_10_q <= plol2_10_d;
     phil2_10_q <= phil2_10_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_10_q <= accnewl2_10;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_10_q <= accnewl2_10;
     end
     ylol2_11_q <= ylol2_11_d;
     yhil2_11_q <= yhil2_11_d;
-    yl2_11_q <= x7_flush_q ? 18'sd0 : yl2_11_d;
+    yl2_11_q <= x5_flush_q ? 18'sd0 : yl2_11_d;
     plol2_11_q <= plol2_11_d;
     phil2_11_q <= phil2_11_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_11_q <= accnewl2_11;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_11_q <= accnewl2_11;
     end
     ylol2_12_q <= ylol2_12_d;
     yhil2_12_q <= yhil2_12_d;
-    yl2_12_q <= x7_flush_q ? 18'sd0 : yl2_12_d;
+    yl2_12_q <= x5_flush_q ? 18'sd0 : yl2_12_d;
     plol2_12_q <= plol2_12_d;
     phil2_12_q <= phil2_12_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_12_q <= accnewl2_12;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_12_q <= accnewl2_12;
     end
     ylol2_13_q <= ylol2_13_d;
     yhil2_13_q <= yhil2_13_d;
-    yl2_13_q <= x7_flush_q ? 18'sd0 : yl2_13_d;
+    yl2_13_q <= x5_flush_q ? 18'sd0 : yl2_13_d;
     plol2_13_q <= plol2_13_d;
     phil2_13_q <= phil2_13_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_13_q <= accnewl2_13;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_13_q <= accnewl2_13;
     end
     ylol2_14_q <= ylol2_14_d;
     yhil2_14_q <= yhil2_14_d;
-    yl2_14_q <= x7_flush_q ? 18'sd0 : yl2_14_d;
+    yl2_14_q <= x5_flush_q ? 18'sd0 : yl2_14_d;
     plol2_14_q <= plol2_14_d;
     phil2_14_q <= phil2_14_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_14_q <= accnewl2_14;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_14_q <= accnewl2_14;
     end
     ylol2_15_q <= ylol2_15_d;
     yhil2_15_q <= yhil2_15_d;
-    yl2_15_q <= x7_flush_q ? 18'sd0 : yl2_15_d;
+    yl2_15_q <= x5_flush_q ? 18'sd0 : yl2_15_d;
     plol2_15_q <= plol2_15_d;
     phil2_15_q <= phil2_15_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_15_q <= accnewl2_15;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_15_q <= accnewl2_15;
     end
     ylol2_16_q <= ylol2_16_d;
     yhil2_16_q <= yhil2_16_d;
-    yl2_16_q <= x7_flush_q ? 18'sd0 : yl2_16_d;
+    yl2_16_q <= x5_flush_q ? 18'sd0 : yl2_16_d;
     plol2_16_q <= plol2_16_d;
     phil2_16_q <= phil2_16_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_16_q <= accnewl2_16;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_16_q <= accnewl2_16;
     end
     ylol2_17_q <= ylol2_17_d;
     yhil2_17_q <= yhil2_17_d;
-    yl2_17_q <= x7_flush_q ? 18'sd0 : yl2_17_d;
+    yl2_17_q <= x5_flush_q ? 18'sd0 : yl2_17_d;
     plol2_17_q <= plol2_17_d;
     phil2_17_q <= phil2_17_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_17_q <= accnewl2_17;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_17_q <= accnewl2_17;
     end
     ylol2_18_q <= ylol2_18_d;
     yhil2_18_q <= yhil2_18_d;
-    yl2_18_q <= x7_flush_q ? 18'sd0 : yl2_18_d;
+    yl2_18_q <= x5_flush_q ? 18'sd0 : yl2_18_d;
     plol2_18_q <= plol2_18_d;
     phil2_18_q <= phil2_18_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_18_q <= accnewl2_18;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_18_q <= accnewl2_18;
     end
     ylol2_19_q <= ylol2_19_d;
     yhil2_19_q <= yhil2_19_d;
-    yl2_19_q <= x7_flush_q ? 18'sd0 : yl2_19_d;
+    yl2_19_q <= x5_flush_q ? 18'sd0 : yl2_19_d;
     plol2_19_q <= plol2_19_d;
     phil2_19_q <= phil2_19_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_19_q <= accnewl2_19;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_19_q <= accnewl2_19;
     end
     ylol2_20_q <= ylol2_20_d;
     yhil2_20_q <= yhil2_20_d;
-    yl2_20_q <= x7_flush_q ? 18'sd0 : yl2_20_d;
+    yl2_20_q <= x5_flush_q ? 18'sd0 : yl2_20_d;
     plol2_20_q <= plol2_20_d;
     phil2_20_q <= phil2_20_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_20_q <= accnewl2_20;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_20_q <= accnewl2_20;
     end
     ylol2_21_q <= ylol2_21_d;
     yhil2_21_q <= yhil2_21_d;
-    yl2_21_q <= x7_flush_q ? 18'sd0 : yl2_21_d;
+    yl2_21_q <= x5_flush_q ? 18'sd0 : yl2_21_d;
     plol2_21_q <= plol2_21_d;
     phil2_21_q <= phil2_21_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_21_q <= accnewl2_21;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_21_q <= accnewl2_21;
     end
     ylol2_22_q <= ylol2_22_d;
     yhil2_22_q <= yhil2_22_d;
-    yl2_22_q <= x7_flush_q ? 18'sd0 : yl2_22_d;
+    yl2_22_q <= x5_flush_q ? 18'sd0 : yl2_22_d;
     plol2_22_q <= plol2_22_d;
     phil2_22_q <= phil2_22_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_22_q <= accnewl2_22;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_22_q <= accnewl2_22;
     end
     ylol2_23_q <= ylol2_23_d;
     yhil2_23_q <= yhil2_23_d;
-    yl2_23_q <= x7_flush_q ? 18'sd0 : yl2_23_d;
+    yl2_23_q <= x5_flush_q ? 18'sd0 : yl2_23_d;
     plol2_23_q <= plol2_23_d;
     phil2_23_q <= phil2_23_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_23_q <= accnewl2_23;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_23_q <= accnewl2_23;
     end
     ylol2_24_q <= ylol2_24_d;
     yhil2_24_q <= yhil2_24_d;
-    yl2_24_q <= x7_flush_q ? 18'sd0 : yl2_24_d;
+    yl2_24_q <= x5_flush_q ? 18'sd0 : yl2_24_d;
     plol2_24_q <= plol2_24_d;
     phil2_24_q <= phil2_24_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_24_q <= accnewl2_24;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_24_q <= accnewl2_24;
     end
     ylol2_25_q <= ylol2_25_d;
     yhil2_25_q <= yhil2_25_d;
-    yl2_25_q <= x7_flush_q ? 18'sd0 : yl2_25_d;
+    yl2_25_q <= x5_flush_q ? 18'sd0 : yl2_25_d;
     plol2_25_q <= plol2_25_d;
     phil2_25_q <= phil2_25_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_25_q <= accnewl2_25;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_25_q <= accnewl2_25;
     end
     ylol2_26_q <= ylol2_26_d;
     yhil2_26_q <= yhil2_26_d;
-    yl2_26_q <= x7_flush_q ? 18'sd0 : yl2_26_d;
+    yl2_26_q <= x5_flush_q ? 18'sd0 : yl2_26_d;
     plol2_26_q <= plol2_26_d;
     phil2_26_q <= phil2_26_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_26_q <= accnewl2_26;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_26_q <= accnewl2_26;
     end
     ylol2_27_q <= ylol2_27_d;
     yhil2_27_q <= yhil2_27_d;
-    yl2_27_q <= x7_flush_q ? 18'sd0 : yl2_27_d;
+    yl2_27_q <= x5_flush_q ? 18'sd0 : yl2_27_d;
     plol2_27_q <= plol2_27_d;
     phil2_27_q <= phil2_27_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_27_q <= accnewl2_27;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_27_q <= accnewl2_27;
     end
     ylol2_28_q <= ylol2_28_d;
     yhil2_28_q <= yhil2_28_d;
-    yl2_28_q <= x7_flush_q ? 18'sd0 : yl2_28_d;
+    yl2_28_q <= x5_flush_q ? 18'sd0 : yl2_28_d;
     plol2_28_q <= plol2_28_d;
     phil2_28_q <= phil2_28_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_28_q <= accnewl2_28;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_28_q <= accnewl2_28;
     end
     ylol2_29_q <= ylol2_29_d;
     yhil2_29_q <= yhil2_29_d;
-    yl2_29_q <= x7_flush_q ? 18'sd0 : yl2_29_d;
+    yl2_29_q <= x5_flush_q ? 18'sd0 : yl2_29_d;
     plol2_29_q <= plol2_29_d;
     phil2_29_q <= phil2_29_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_29_q <= accnewl2_29;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_29_q <= accnewl2_29;
     end
     ylol2_30_q <= ylol2_30_d;
     yhil2_30_q <= yhil2_30_d;
-    yl2_30_q <= x7_flush_q ? 18'sd0 : yl2_30_d;
+    yl2_30_q <= x5_flush_q ? 18'sd0 : yl2_30_d;
     plol2_30_q <= plol2_30_d;
     phil2_30_q <= phil2_30_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_30_q <= accnewl2_30;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_30_q <= accnewl2_30;
     end
     ylol2_31_q <= ylol2_31_d;
     yhil2_31_q <= yhil2_31_d;
-    yl2_31_q <= x7_flush_q ? 18'sd0 : yl2_31_d;
+    yl2_31_q <= x5_flush_q ? 18'sd0 : yl2_31_d;
     plol2_31_q <= plol2_31_d;
     phil2_31_q <= phil2_31_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_31_q <= accnewl2_31;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_31_q <= accnewl2_31;
     end
     ylol2_32_q <= ylol2_32_d;
     yhil2_32_q <= yhil2_32_d;
-    yl2_32_q <= x7_flush_q ? 18'sd0 : yl2_32_d;
+    yl2_32_q <= x5_flush_q ? 18'sd0 : yl2_32_d;
     plol2_32_q <= plol2_32_d;
     phil2_32_q <= phil2_32_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_32_q <= accnewl2_32;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_32_q <= accnewl2_32;
     end
     ylol2_33_q <= ylol2_33_d;
     yhil2_33_q <= yhil2_33_d;
-    yl2_33_q <= x7_flush_q ? 18'sd0 : yl2_33_d;
+    yl2_33_q <= x5_flush_q ? 18'sd0 : yl2_33_d;
     plol2_33_q <= plol2_33_d;
     phil2_33_q <= phil2_33_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_33_q <= accnewl2_33;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_33_q <= accnewl2_33;
     end
     ylol2_34_q <= ylol2_34_d;
     yhil2_34_q <= yhil2_34_d;
-    yl2_34_q <= x7_flush_q ? 18'sd0 : yl2_34_d;
+    yl2_34_q <= x5_flush_q ? 18'sd0 : yl2_34_d;
     plol2_34_q <= plol2_34_d;
     phil2_34_q <= phil2_34_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_34_q <= accnewl2_34;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_34_q <= accnewl2_34;
     end
     ylol2_35_q <= ylol2_35_d;
     yhil2_35_q <= yhil2_35_d;
-    yl2_35_q <= x7_flush_q ? 18'sd0 : yl2_35_d;
+    yl2_35_q <= x5_flush_q ? 18'sd0 : yl2_35_d;
     plol2_35_q <= plol2_35_d;
     phil2_35_q <= phil2_35_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_35_q <= accnewl2_35;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_35_q <= accnewl2_35;
     end
     ylol2_36_q <= ylol2_36_d;
     yhil2_36_q <= yhil2_36_d;
-    yl2_36_q <= x7_flush_q ? 18'sd0 : yl2_36_d;
+    yl2_36_q <= x5_flush_q ? 18'sd0 : yl2_36_d;
     plol2_36_q <= plol2_36_d;
     phil2_36_q <= phil2_36_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_36_q <= accnewl2_36;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_36_q <= accnewl2_36;
     end
     ylol2_37_q <= ylol2_37_d;
     yhil2_37_q <= yhil2_37_d;
-    yl2_37_q <= x7_flush_q ? 18'sd0 : yl2_37_d;
+    yl2_37_q <= x5_flush_q ? 18'sd0 : yl2_37_d;
     plol2_37_q <= plol2_37_d;
     phil2_37_q <= phil2_37_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_37_q <= accnewl2_37;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_37_q <= accnewl2_37;
     end
     ylol2_38_q <= ylol2_38_d;
     yhil2_38_q <= yhil2_38_d;
-    yl2_38_q <= x7_flush_q ? 18'sd0 : yl2_38_d;
+    yl2_38_q <= x5_flush_q ? 18'sd0 : yl2_38_d;
     plol2_38_q <= plol2_38_d;
     phil2_38_q <= phil2_38_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_38_q <= accnewl2_38;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_38_q <= accnewl2_38;
     end
     ylol2_39_q <= ylol2_39_d;
     yhil2_39_q <= yhil2_39_d;
-    yl2_39_q <= x7_flush_q ? 18'sd0 : yl2_39_d;
+    yl2_39_q <= x5_flush_q ? 18'sd0 : yl2_39_d;
     plol2_39_q <= plol2_39_d;
     phil2_39_q <= phil2_39_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_39_q <= accnewl2_39;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_39_q <= accnewl2_39;
     end
     ylol2_40_q <= ylol2_40_d;
     yhil2_40_q <= yhil2_40_d;
-    yl2_40_q <= x7_flush_q ? 18'sd0 : yl2_40_d;
+    yl2_40_q <= x5_flush_q ? 18'sd0 : yl2_40_d;
     plol2_40_q <= plol2_40_d;
     phil2_40_q <= phil2_40_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_40_q <= accnewl2_40;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_40_q <= accnewl2_40;
     end
     ylol2_41_q <= ylol2_41_d;
     yhil2_41_q <= yhil2_41_d;
-    yl2_41_q <= x7_flush_q ? 18'sd0 : yl2_41_d;
+    yl2_41_q <= x5_flush_q ? 18'sd0 : yl2_41_d;
     plol2_41_q <= plol2_41_d;
     phil2_41_q <= phil2_41_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_41_q <= accnewl2_41;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_41_q <= accnewl2_41;
     end
     ylol2_42_q <= ylol2_42_d;
     yhil2_42_q <= yhil2_42_d;
-    yl2_42_q <= x7_flush_q ? 18'sd0 : yl2_42_d;
+    yl2_42_q <= x5_flush_q ? 18'sd0 : yl2_42_d;
     plol2_42_q <= plol2_42_d;
     phil2_42_q <= phil2_42_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_42_q <= accnewl2_42;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_42_q <= accnewl2_42;
     end
     ylol2_43_q <= ylol2_43_d;
     yhil2_43_q <= yhil2_43_d;
-    yl2_43_q <= x7_flush_q ? 18'sd0 : yl2_43_d;
+    yl2_43_q <= x5_flush_q ? 18'sd0 : yl2_43_d;
     plol2_43_q <= plol2_43_d;
     phil2_43_q <= phil2_43_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_43_q <= accnewl2_43;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_43_q <= accnewl2_43;
     end
     ylol2_44_q <= ylol2_44_d;
     yhil2_44_q <= yhil2_44_d;
-    yl2_44_q <= x7_flush_q ? 18'sd0 : yl2_44_d;
+    yl2_44_q <= x5_flush_q ? 18'sd0 : yl2_44_d;
     plol2_44_q <= plol2_44_d;
     phil2_44_q <= phil2_44_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_44_q <= accnewl2_44;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_44_q <= accnewl2_44;
     end
     ylol2_45_q <= ylol2_45_d;
     yhil2_45_q <= yhil2_45_d;
-    yl2_45_q <= x7_flush_q ? 18'sd0 : yl2_45_d;
+    yl2_45_q <= x5_flush_q ? 18'sd0 : yl2_45_d;
     plol2_45_q <= plol2_45_d;
     phil2_45_q <= phil2_45_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_45_q <= accnewl2_45;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_45_q <= accnewl2_45;
     end
     ylol2_46_q <= ylol2_46_d;
     yhil2_46_q <= yhil2_46_d;
-    yl2_46_q <= x7_flush_q ? 18'sd0 : yl2_46_d;
+    yl2_46_q <= x5_flush_q ? 18'sd0 : yl2_46_d;
     plol2_46_q <= plol2_46_d;
     phil2_46_q <= phil2_46_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_46_q <= accnewl2_46;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_46_q <= accnewl2_46;
     end
     ylol2_47_q <= ylol2_47_d;
     yhil2_47_q <= yhil2_47_d;
-    yl2_47_q <= x7_flush_q ? 18'sd0 : yl2_47_d;
+    yl2_47_q <= x5_flush_q ? 18'sd0 : yl2_47_d;
     plol2_47_q <= plol2_47_d;
     phil2_47_q <= phil2_47_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_47_q <= accnewl2_47;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_47_q <= accnewl2_47;
     end
     ylol2_48_q <= ylol2_48_d;
     yhil2_48_q <= yhil2_48_d;
-    yl2_48_q <= x7_flush_q ? 18'sd0 : yl2_48_d;
+    yl2_48_q <= x5_flush_q ? 18'sd0 : yl2_48_d;
     plol2_48_q <= plol2_48_d;
     phil2_48_q <= phil2_48_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_48_q <= accnewl2_48;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_48_q <= accnewl2_48;
     end
     ylol2_49_q <= ylol2_49_d;
     yhil2_49_q <= yhil2_49_d;
-    yl2_49_q <= x7_flush_q ? 18'sd0 : yl2_49_d;
+    yl2_49_q <= x5_flush_q ? 18'sd0 : yl2_49_d;
     plol2_49_q <= plol2_49_d;
     phil2_49_q <= phil2_49_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_49_q <= accnewl2_49;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_49_q <= accnewl2_49;
     end
     ylol2_50_q <= ylol2_50_d;
     yhil2_50_q <= yhil2_50_d;
-    yl2_50_q <= x7_flush_q ? 18'sd0 : yl2_50_d;
+    yl2_50_q <= x5_flush_q ? 18'sd0 : yl2_50_d;
     plol2_50_q <= plol2_50_d;
     phil2_50_q <= phil2_50_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_50_q <= accnewl2_50;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_50_q <= accnewl2_50;
     end
     ylol2_51_q <= ylol2_51_d;
     yhil2_51_q <= yhil2_51_d;
-    yl2_51_q <= x7_flush_q ? 18'sd0 : yl2_51_d;
+    yl2_51_q <= x5_flush_q ? 18'sd0 : yl2_51_d;
     plol2_51_q <= plol2_51_d;
     phil2_51_q <= phil2_51_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_51_q <= accnewl2_51;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_51_q <= accnewl2_51;
     end
     ylol2_52_q <= ylol2_52_d;
     yhil2_52_q <= yhil2_52_d;
-    yl2_52_q <= x7_flush_q ? 18'sd0 : yl2_52_d;
+    yl2_52_q <= x5_flush_q ? 18'sd0 : yl2_52_d;
     plol2_52_q <= plol2_52_d;
     phil2_52_q <= phil2_52_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_52_q <= accnewl2_52;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_52_q <= accnewl2_52;
     end
     ylol2_53_q <= ylol2_53_d;
     yhil2_53_q <= yhil2_53_d;
-    yl2_53_q <= x7_flush_q ? 18'sd0 : yl2_53_d;
+    yl2_53_q <= x5_flush_q ? 18'sd0 : yl2_53_d;
     plol2_53_q <= plol2_53_d;
     phil2_53_q <= phil2_53_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_53_q <= accnewl2_53;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_53_q <= accnewl2_53;
     end
     ylol2_54_q <= ylol2_54_d;
     yhil2_54_q <= yhil2_54_d;
-    yl2_54_q <= x7_flush_q ? 18'sd0 : yl2_54_d;
+    yl2_54_q <= x5_flush_q ? 18'sd0 : yl2_54_d;
     plol2_54_q <= plol2_54_d;
     phil2_54_q <= phil2_54_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_54_q <= accnewl2_54;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_54_q <= accnewl2_54;
     end
     ylol2_55_q <= ylol2_55_d;
     yhil2_55_q <= yhil2_55_d;
-    yl2_55_q <= x7_flush_q ? 18'sd0 : yl2_55_d;
+    yl2_55_q <= x5_flush_q ? 18'sd0 : yl2_55_d;
     plol2_55_q <= plol2_55_d;
     phil2_55_q <= phil2_55_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_55_q <= accnewl2_55;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_55_q <= accnewl2_55;
     end
     ylol2_56_q <= ylol2_56_d;
     yhil2_56_q <= yhil2_56_d;
-    yl2_56_q <= x7_flush_q ? 18'sd0 : yl2_56_d;
+    yl2_56_q <= x5_flush_q ? 18'sd0 : yl2_56_d;
     plol2_56_q <= plol2_56_d;
     phil2_56_q <= phil2_56_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_56_q <= accnewl2_56;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_56_q <= accnewl2_56;
     end
     ylol2_57_q <= ylol2_57_d;
     yhil2_57_q <= yhil2_57_d;
-    yl2_57_q <= x7_flush_q ? 18'sd0 : yl2_57_d;
+    yl2_57_q <= x5_flush_q ? 18'sd0 : yl2_57_d;
     plol2_57_q <= plol2_57_d;
     phil2_57_q <= phil2_57_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_57_q <= accnewl2_57;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_57_q <= accnewl2_57;
     end
     ylol2_58_q <= ylol2_58_d;
     yhil2_58_q <= yhil2_58_d;
-    yl2_58_q <= x7_flush_q ? 18'sd0 : yl2_58_d;
+    yl2_58_q <= x5_flush_q ? 18'sd0 : yl2_58_d;
     plol2_58_q <= plol2_58_d;
     phil2_58_q <= phil2_58_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_58_q <= accnewl2_58;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_58_q <= accnewl2_58;
     end
     ylol2_59_q <= ylol2_59_d;
     yhil2_59_q <= yhil2_59_d;
-    yl2_59_q <= x7_flush_q ? 18'sd0 : yl2_59_d;
+    yl2_59_q <= x5_flush_q ? 18'sd0 : yl2_59_d;
     plol2_59_q <= plol2_59_d;
     phil2_59_q <= phil2_59_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_59_q <= accnewl2_59;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_59_q <= accnewl2_59;
     end
     ylol2_60_q <= ylol2_60_d;
     yhil2_60_q <= yhil2_60_d;
-    yl2_60_q <= x7_flush_q ? 18'sd0 : yl2_60_d;
+    yl2_60_q <= x5_flush_q ? 18'sd0 : yl2_60_d;
     plol2_60_q <= plol2_60_d;
     phil2_60_q <= phil2_60_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_60_q <= accnewl2_60;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_60_q <= accnewl2_60;
     end
     ylol2_61_q <= ylol2_61_d;
     yhil2_61_q <= yhil2_61_d;
-    yl2_61_q <= x7_flush_q ? 18'sd0 : yl2_61_d;
+    yl2_61_q <= x5_flush_q ? 18'sd0 : yl2_61_d;
     plol2_61_q <= plol2_61_d;
     phil2_61_q <= phil2_61_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_61_q <= accnewl2_61;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_61_q <= accnewl2_61;
     end
     ylol2_62_q <= ylol2_62_d;
     yhil2_62_q <= yhil2_62_d;
-    yl2_62_q <= x7_flush_q ? 18'sd0 : yl2_62_d;
+    yl2_62_q <= x5_flush_q ? 18'sd0 : yl2_62_d;
     plol2_62_q <= plol2_62_d;
     phil2_62_q <= phil2_62_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_62_q <= accnewl2_62;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_62_q <= accnewl2_62;
     end
     ylol2_63_q <= ylol2_63_d;
     yhil2_63_q <= yhil2_63_d;
-    yl2_63_q <= x7_flush_q ? 18'sd0 : yl2_63_d;
+    yl2_63_q <= x5_flush_q ? 18'sd0 : yl2_63_d;
     plol2_63_q <= plol2_63_d;
     phil2_63_q <= phil2_63_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       acc0_l2_63_q <= accnewl2_63;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       acc1_l2_63_q <= accnewl2_63;
     end
     slo_l2_q <= slo_l2_d;
     shi_l2_q <= shi_l2_d;
-    if (x8_lv_q[2] & !x8_set_q[2]) begin
+    if (x6_lv_q[2] & !x6_set_q[2]) begin
       sum0_l2_q <= sumnew_l2;
     end
-    if (x8_lv_q[2] & x8_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2]) begin
       sum1_l2_q <= sumnew_l2;
     end
-    a7_l3_q <= a_l3_q;
-    e7_l3_q <= e_l3_q;
-    e8_l3_q <= e7_l3_q;
+    am_l3_q <= a_l3_q;
+    em_l3_q <= e_l3_q;
+    es_l3_q <= em_l3_q;
     ylol3_0_q <= ylol3_0_d;
     yhil3_0_q <= yhil3_0_d;
-    yl3_0_q <= x7_flush_q ? 18'sd0 : yl3_0_d;
+    yl3_0_q <= x5_flush_q ? 18'sd0 : yl3_0_d;
     plol3_0_q <= plol3_0_d;
     phil3_0_q <= phil3_0_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_0_q <= accnewl3_0;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_0_q <= accnewl3_0;
     end
     ylol3_1_q <= ylol3_1_d;
     yhil3_1_q <= yhil3_1_d;
-    yl3_1_q <= x7_flush_q ? 18'sd0 : yl3_1_d;
+    yl3_1_q <= x5_flush_q ? 18'sd0 : yl3_1_d;
     plol3_1_q <= plol3_1_d;
     phil3_1_q <= phil3_1_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_1_q <= accnewl3_1;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_1_q <= accnewl3_1;
     end
     ylol3_2_q <= ylol3_2_d;
     yhil3_2_q <= yhil3_2_d;
-    yl3_2_q <= x7_flush_q ? 18'sd0 : yl3_2_d;
+    yl3_2_q <= x5_flush_q ? 18'sd0 : yl3_2_d;
     plol3_2_q <= plol3_2_d;
     phil3_2_q <= phil3_2_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_2_q <= accnewl3_2;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_2_q <= accnewl3_2;
     end
     ylol3_3_q <= ylol3_3_d;
     yhil3_3_q <= yhil3_3_d;
-    yl3_3_q <= x7_flush_q ? 18'sd0 : yl3_3_d;
+    yl3_3_q <= x5_flush_q ? 18'sd0 : yl3_3_d;
     plol3_3_q <= plol3_3_d;
     phil3_3_q <= phil3_3_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_3_q <= accnewl3_3;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_3_q <= accnewl3_3;
     end
     ylol3_4_q <= ylol3_4_d;
     yhil3_4_q <= yhil3_4_d;
-    yl3_4_q <= x7_flush_q ? 18'sd0 : yl3_4_d;
+    yl3_4_q <= x5_flush_q ? 18'sd0 : yl3_4_d;
     plol3_4_q <= plol3_4_d;
     phil3_4_q <= phil3_4_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_4_q <= accnewl3_4;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_4_q <= accnewl3_4;
     end
     ylol3_5_q <= ylol3_5_d;
     yhil3_5_q <= yhil3_5_d;
-    yl3_5_q <= x7_flush_q ? 18'sd0 : yl3_5_d;
+    yl3_5_q <= x5_flush_q ? 18'sd0 : yl3_5_d;
     plol3_5_q <= plol3_5_d;
     phil3_5_q <= phil3_5_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_5_q <= accnewl3_5;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_5_q <= accnewl3_5;
     end
     ylol3_6_q <= ylol3_6_d;
     yhil3_6_q <= yhil3_6_d;
-    yl3_6_q <= x7_flush_q ? 18'sd0 : yl3_6_d;
+    yl3_6_q <= x5_flush_q ? 18'sd0 : yl3_6_d;
     plol3_6_q <= plol3_6_d;
     phil3_6_q <= phil3_6_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_6_q <= accnewl3_6;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_6_q <= accnewl3_6;
     end
     ylol3_7_q <= ylol3_7_d;
     yhil3_7_q <= yhil3_7_d;
-    yl3_7_q <= x7_flush_q ? 18'sd0 : yl3_7_d;
+    yl3_7_q <= x5_flush_q ? 18'sd0 : yl3_7_d;
     plol3_7_q <= plol3_7_d;
     phil3_7_q <= phil3_7_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_7_q <= accnewl3_7;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_7_q <= accnewl3_7;
     end
     ylol3_8_q <= ylol3_8_d;
     yhil3_8_q <= yhil3_8_d;
-    yl3_8_q <= x7_flush_q ? 18'sd0 : yl3_8_d;
+    yl3_8_q <= x5_flush_q ? 18'sd0 : yl3_8_d;
     plol3_8_q <= plol3_8_d;
     phil3_8_q <= phil3_8_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_8_q <= accnewl3_8;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_8_q <= accnewl3_8;
     end
     ylol3_9_q <= ylol3_9_d;
     yhil3_9_q <= yhil3_9_d;
-    yl3_9_q <= x7_flush_q ? 18'sd0 : yl3_9_d;
+    yl3_9_q <= x5_flush_q ? 18'sd0 : yl3_9_d;
     plol3_9_q <= plol3_9_d;
     phil3_9_q <= phil3_9_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_9_q <= accnewl3_9;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_9_q <= accnewl3_9;
     end
     ylol3_10_q <= ylol3_10_d;
     yhil3_10_q <= yhil3_10_d;
-    yl3_10_q <= x7_flush_q ? 18'sd0 : yl3_10_d;
+    yl3_10_q <= x5_flush_q ? 18'sd0 : yl3_10_d;
     plol3_10_q <= plol3_10_d;
     phil3_10_q <= phil3_10_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_10_q <= accnewl3_10;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_10_q <= accnewl3_10;
     end
     ylol3_11_q <= ylol3_11_d;
     yhil3_11_q <= yhil3_11_d;
-    yl3_11_q <= x7_flush_q ? 18'sd0 : yl3_11_d;
+    yl3_11_q <= x5_flush_q ? 18'sd0 : yl3_11_d;
     plol3_11_q <= plol3_11_d;
     phil3_11_q <= phil3_11_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_11_q <= accnewl3_11;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_11_q <= accnewl3_11;
     end
     ylol3_12_q <= ylol3_12_d;
     yhil3_12_q <= yhil3_12_d;
-    yl3_12_q <= x7_flush_q ? 18'sd0 : yl3_12_d;
+    yl3_12_q <= x5_flush_q ? 18'sd0 : yl3_12_d;
     plol3_12_q <= plol3_12_d;
     phil3_12_q <= phil3_12_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_12_q <= accnewl3_12;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_12_q <= accnewl3_12;
     end
     ylol3_13_q <= ylol3_13_d;
     yhil3_13_q <= yhil3_13_d;
-    yl3_13_q <= x7_flush_q ? 18'sd0 : yl3_13_d;
+    yl3_13_q <= x5_flush_q ? 18'sd0 : yl3_13_d;
     plol3_13_q <= plol3_13_d;
     phil3_13_q <= phil3_13_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_13_q <= accnewl3_13;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_13_q <= accnewl3_13;
     end
     ylol3_14_q <= ylol3_14_d;
     yhil3_14_q <= yhil3_14_d;
-    yl3_14_q <= x7_flush_q ? 18'sd0 : yl3_14_d;
+    yl3_14_q <= x5_flush_q ? 18'sd0 : yl3_14_d;
     plol3_14_q <= plol3_14_d;
     phil3_14_q <= phil3_14_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_14_q <= accnewl3_14;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_14_q <= accnewl3_14;
     end
     ylol3_15_q <= ylol3_15_d;
     yhil3_15_q <= yhil3_15_d;
-    yl3_15_q <= x7_flush_q ? 18'sd0 : yl3_15_d;
+    yl3_15_q <= x5_flush_q ? 18'sd0 : yl3_15_d;
     plol3_15_q <= plol3_15_d;
     phil3_15_q <= phil3_15_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_15_q <= accnewl3_15;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_15_q <= accnewl3_15;
     end
     ylol3_16_q <= ylol3_16_d;
     yhil3_16_q <= yhil3_16_d;
-    yl3_16_q <= x7_flush_q ? 18'sd0 : yl3_16_d;
+    yl3_16_q <= x5_flush_q ? 18'sd0 : yl3_16_d;
     plol3_16_q <= plol3_16_d;
     phil3_16_q <= phil3_16_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_16_q <= accnewl3_16;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_16_q <= accnewl3_16;
     end
     ylol3_17_q <= ylol3_17_d;
     yhil3_17_q <= yhil3_17_d;
-    yl3_17_q <= x7_flush_q ? 18'sd0 : yl3_17_d;
+    yl3_17_q <= x5_flush_q ? 18'sd0 : yl3_17_d;
     plol3_17_q <= plol3_17_d;
     phil3_17_q <= phil3_17_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_17_q <= accnewl3_17;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_17_q <= accnewl3_17;
     end
     ylol3_18_q <= ylol3_18_d;
     yhil3_18_q <= yhil3_18_d;
-    yl3_18_q <= x7_flush_q ? 18'sd0 : yl3_18_d;
+    yl3_18_q <= x5_flush_q ? 18'sd0 : yl3_18_d;
     plol3_18_q <= plol3_18_d;
     phil3_18_q <= phil3_18_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_18_q <= accnewl3_18;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_18_q <= accnewl3_18;
     end
     ylol3_19_q <= ylol3_19_d;
     yhil3_19_q <= yhil3_19_d;
-    yl3_19_q <= x7_flush_q ? 18'sd0 : yl3_19_d;
+    yl3_19_q <= x5_flush_q ? 18'sd0 : yl3_19_d;
     plol3_19_q <= plol3_19_d;
     phil3_19_q <= phil3_19_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_19_q <= accnewl3_19;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_19_q <= accnewl3_19;
     end
     ylol3_20_q <= ylol3_20_d;
     yhil3_20_q <= yhil3_20_d;
-    yl3_20_q <= x7_flush_q ? 18'sd0 : yl3_20_d;
+    yl3_20_q <= x5_flush_q ? 18'sd0 : yl3_20_d;
     plol3_20_q <= plol3_20_d;
     phil3_20_q <= phil3_20_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_20_q <= accnewl3_20;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_20_q <= accnewl3_20;
     end
     ylol3_21_q <= ylol3_21_d;
     yhil3_21_q <= yhil3_21_d;
-    yl3_21_q <= x7_flush_q ? 18'sd0 : yl3_21_d;
+    yl3_21_q <= x5_flush_q ? 18'sd0 : yl3_21_d;
     plol3_21_q <= plol3_21_d;
     phil3_21_q <= phil3_21_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_21_q <= accnewl3_21;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_21_q <= accnewl3_21;
     end
     ylol3_22_q <= ylol3_22_d;
     yhil3_22_q <= yhil3_22_d;
-    yl3_22_q <= x7_flush_q ? 18'sd0 : yl3_22_d;
+    yl3_22_q <= x5_flush_q ? 18'sd0 : yl3_22_d;
     plol3_22_q <= plol3_22_d;
     phil3_22_q <= phil3_22_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_22_q <= accnewl3_22;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_22_q <= accnewl3_22;
     end
     ylol3_23_q <= ylol3_23_d;
     yhil3_23_q <= yhil3_23_d;
-    yl3_23_q <= x7_flush_q ? 18'sd0 : yl3_23_d;
+    yl3_23_q <= x5_flush_q ? 18'sd0 : yl3_23_d;
     plol3_23_q <= plol3_23_d;
     phil3_23_q <= phil3_23_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_23_q <= accnewl3_23;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_23_q <= accnewl3_23;
     end
     ylol3_24_q <= ylol3_24_d;
     yhil3_24_q <= yhil3_24_d;
-    yl3_24_q <= x7_flush_q ? 18'sd0 : yl3_24_d;
+    yl3_24_q <= x5_flush_q ? 18'sd0 : yl3_24_d;
     plol3_24_q <= plol3_24_d;
     phil3_24_q <= phil3_24_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_24_q <= accnewl3_24;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_24_q <= accnewl3_24;
     end
     ylol3_25_q <= ylol3_25_d;
     yhil3_25_q <= yhil3_25_d;
-    yl3_25_q <= x7_flush_q ? 18'sd0 : yl3_25_d;
+    yl3_25_q <= x5_flush_q ? 18'sd0 : yl3_25_d;
     plol3_25_q <= plol3_25_d;
     phil3_25_q <= phil3_25_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_25_q <= accnewl3_25;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_25_q <= accnewl3_25;
     end
     ylol3_26_q <= ylol3_26_d;
     yhil3_26_q <= yhil3_26_d;
-    yl3_26_q <= x7_flush_q ? 18'sd0 : yl3_26_d;
+    yl3_26_q <= x5_flush_q ? 18'sd0 : yl3_26_d;
     plol3_26_q <= plol3_26_d;
     phil3_26_q <= phil3_26_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_26_q <= accnewl3_26;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_26_q <= accnewl3_26;
     end
     ylol3_27_q <= ylol3_27_d;
     yhil3_27_q <= yhil3_27_d;
-    yl3_27_q <= x7_flush_q ? 18'sd0 : yl3_27_d;
+    yl3_27_q <= x5_flush_q ? 18'sd0 : yl3_27_d;
     plol3_27_q <= plol3_27_d;
     phil3_27_q <= phil3_27_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_27_q <= accnewl3_27;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_27_q <= accnewl3_27;
     end
     ylol3_28_q <= ylol3_28_d;
     yhil3_28_q <= yhil3_28_d;
-    yl3_28_q <= x7_flush_q ? 18'sd0 : yl3_28_d;
+    yl3_28_q <= x5_flush_q ? 18'sd0 : yl3_28_d;
     plol3_28_q <= plol3_28_d;
     phil3_28_q <= phil3_28_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_28_q <= accnewl3_28;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_28_q <= accnewl3_28;
     end
     ylol3_29_q <= ylol3_29_d;
     yhil3_29_q <= yhil3_29_d;
-    yl3_29_q <= x7_flush_q ? 18'sd0 : yl3_29_d;
+    yl3_29_q <= x5_flush_q ? 18'sd0 : yl3_29_d;
     plol3_29_q <= plol3_29_d;
     phil3_29_q <= phil3_29_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_29_q <= accnewl3_29;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_29_q <= accnewl3_29;
     end
     ylol3_30_q <= ylol3_30_d;
     yhil3_30_q <= yhil3_30_d;
-    yl3_30_q <= x7_flush_q ? 18'sd0 : yl3_30_d;
+    yl3_30_q <= x5_flush_q ? 18'sd0 : yl3_30_d;
     plol3_30_q <= plol3_30_d;
     phil3_30_q <= phil3_30_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_30_q <= accnewl3_30;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_30_q <= accnewl3_30;
     end
     ylol3_31_q <= ylol3_31_d;
     yhil3_31_q <= yhil3_31_d;
-    yl3_31_q <= x7_flush_q ? 18'sd0 : yl3_31_d;
+    yl3_31_q <= x5_flush_q ? 18'sd0 : yl3_31_d;
     plol3_31_q <= plol3_31_d;
     phil3_31_q <= phil3_31_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_31_q <= accnewl3_31;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_31_q <= accnewl3_31;
     end
     ylol3_32_q <= ylol3_32_d;
     yhil3_32_q <= yhil3_32_d;
-    yl3_32_q <= x7_flush_q ? 18'sd0 : yl3_32_d;
+    yl3_32_q <= x5_flush_q ? 18'sd0 : yl3_32_d;
     plol3_32_q <= plol3_32_d;
     phil3_32_q <= phil3_32_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_32_q <= accnewl3_32;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_32_q <= accnewl3_32;
     end
     ylol3_33_q <= ylol3_33_d;
     yhil3_33_q <= yhil3_33_d;
-    yl3_33_q <= x7_flush_q ? 18'sd0 : yl3_33_d;
+    yl3_33_q <= x5_flush_q ? 18'sd0 : yl3_33_d;
     plol3_33_q <= plol3_33_d;
     phil3_33_q <= phil3_33_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_33_q <= accnewl3_33;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_33_q <= accnewl3_33;
     end
     ylol3_34_q <= ylol3_34_d;
     yhil3_34_q <= yhil3_34_d;
-    yl3_34_q <= x7_flush_q ? 18'sd0 : yl3_34_d;
+    yl3_34_q <= x5_flush_q ? 18'sd0 : yl3_34_d;
     plol3_34_q <= plol3_34_d;
     phil3_34_q <= phil3_34_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_34_q <= accnewl3_34;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_34_q <= accnewl3_34;
     end
     ylol3_35_q <= ylol3_35_d;
     yhil3_35_q <= yhil3_35_d;
-    yl3_35_q <= x7_flush_q ? 18'sd0 : yl3_35_d;
+    yl3_35_q <= x5_flush_q ? 18'sd0 : yl3_35_d;
     plol3_35_q <= plol3_35_d;
     phil3_35_q <= phil3_35_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_35_q <= accnewl3_35;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_35_q <= accnewl3_35;
     end
     ylol3_36_q <= ylol3_36_d;
     yhil3_36_q <= yhil3_36_d;
-    yl3_36_q <= x7_flush_q ? 18'sd0 : yl3_36_d;
+    yl3_36_q <= x5_flush_q ? 18'sd0 : yl3_36_d;
     plol3_36_q <= plol3_36_d;
     phil3_36_q <= phil3_36_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_36_q <= accnewl3_36;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_36_q <= accnewl3_36;
     end
     ylol3_37_q <= ylol3_37_d;
     yhil3_37_q <= yhil3_37_d;
-    yl3_37_q <= x7_flush_q ? 18'sd0 : yl3_37_d;
+    yl3_37_q <= x5_flush_q ? 18'sd0 : yl3_37_d;
     plol3_37_q <= plol3_37_d;
     phil3_37_q <= phil3_37_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_37_q <= accnewl3_37;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_37_q <= accnewl3_37;
     end
     ylol3_38_q <= ylol3_38_d;
     yhil3_38_q <= yhil3_38_d;
-    yl3_38_q <= x7_flush_q ? 18'sd0 : yl3_38_d;
+    yl3_38_q <= x5_flush_q ? 18'sd0 : yl3_38_d;
     plol3_38_q <= plol3_38_d;
     phil3_38_q <= phil3_38_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_38_q <= accnewl3_38;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_38_q <= accnewl3_38;
     end
     ylol3_39_q <= ylol3_39_d;
     yhil3_39_q <= yhil3_39_d;
-    yl3_39_q <= x7_flush_q ? 18'sd0 : yl3_39_d;
+    yl3_39_q <= x5_flush_q ? 18'sd0 : yl3_39_d;
     plol3_39_q <= plol3_39_d;
     phil3_39_q <= phil3_39_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_39_q <= accnewl3_39;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_39_q <= accnewl3_39;
     end
     ylol3_40_q <= ylol3_40_d;
     yhil3_40_q <= yhil3_40_d;
-    yl3_40_q <= x7_flush_q ? 18'sd0 : yl3_40_d;
+    yl3_40_q <= x5_flush_q ? 18'sd0 : yl3_40_d;
     plol3_40_q <= plol3_40_d;
     phil3_40_q <= phil3_40_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_40_q <= accnewl3_40;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_40_q <= accnewl3_40;
     end
     ylol3_41_q <= ylol3_41_d;
     yhil3_41_q <= yhil3_41_d;
-    yl3_41_q <= x7_flush_q ? 18'sd0 : yl3_41_d;
+    yl3_41_q <= x5_flush_q ? 18'sd0 : yl3_41_d;
     plol3_41_q <= plol3_41_d;
     phil3_41_q <= phil3_41_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_41_q <= accnewl3_41;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_41_q <= accnewl3_41;
     end
     ylol3_42_q <= ylol3_42_d;
     yhil3_42_q <= yhil3_42_d;
-    yl3_42_q <= x7_flush_q ? 18'sd0 : yl3_42_d;
+    yl3_42_q <= x5_flush_q ? 18'sd0 : yl3_42_d;
     plol3_42_q <= plol3_42_d;
     phil3_42_q <= phil3_42_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_42_q <= accnewl3_42;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_42_q <= accnewl3_42;
     end
     ylol3_43_q <= ylol3_43_d;
     yhil3_43_q <= yhil3_43_d;
-    yl3_43_q <= x7_flush_q ? 18'sd0 : yl3_43_d;
+    yl3_43_q <= x5_flush_q ? 18'sd0 : yl3_43_d;
     plol3_43_q <= plol3_43_d;
     phil3_43_q <= phil3_43_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_43_q <= accnewl3_43;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_43_q <= accnewl3_43;
     end
     ylol3_44_q <= ylol3_44_d;
     yhil3_44_q <= yhil3_44_d;
-    yl3_44_q <= x7_flush_q ? 18'sd0 : yl3_44_d;
+    yl3_44_q <= x5_flush_q ? 18'sd0 : yl3_44_d;
     plol3_44_q <= plol3_44_d;
     phil3_44_q <= phil3_44_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_44_q <= accnewl3_44;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_44_q <= accnewl3_44;
     end
     ylol3_45_q <= ylol3_45_d;
     yhil3_45_q <= yhil3_45_d;
-    yl3_45_q <= x7_flush_q ? 18'sd0 : yl3_45_d;
+    yl3_45_q <= x5_flush_q ? 18'sd0 : yl3_45_d;
     plol3_45_q <= plol3_45_d;
     phil3_45_q <= phil3_45_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_45_q <= accnewl3_45;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_45_q <= accnewl3_45;
     end
     ylol3_46_q <= ylol3_46_d;
     yhil3_46_q <= yhil3_46_d;
-    yl3_46_q <= x7_flush_q ? 18'sd0 : yl3_46_d;
+    yl3_46_q <= x5_flush_q ? 18'sd0 : yl3_46_d;
     plol3_46_q <= plol3_46_d;
     phil3_46_q <= phil3_46_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_46_q <= accnewl3_46;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_46_q <= accnewl3_46;
     end
     ylol3_47_q <= ylol3_47_d;
     yhil3_47_q <= yhil3_47_d;
-    yl3_47_q <= x7_flush_q ? 18'sd0 : yl3_47_d;
+    yl3_47_q <= x5_flush_q ? 18'sd0 : yl3_47_d;
     plol3_47_q <= plol3_47_d;
     phil3_47_q <= phil3_47_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_47_q <= accnewl3_47;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_47_q <= accnewl3_47;
     end
     ylol3_48_q <= ylol3_48_d;
     yhil3_48_q <= yhil3_48_d;
-    yl3_48_q <= x7_flush_q ? 18'sd0 : yl3_48_d;
+    yl3_48_q <= x5_flush_q ? 18'sd0 : yl3_48_d;
     plol3_48_q <= plol3_48_d;
     phil3_48_q <= phil3_48_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_48_q <= accnewl3_48;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_48_q <= accnewl3_48;
     end
     ylol3_49_q <= ylol3_49_d;
     yhil3_49_q <= yhil3_49_d;
-    yl3_49_q <= x7_flush_q ? 18'sd0 : yl3_49_d;
+    yl3_49_q <= x5_flush_q ? 18'sd0 : yl3_49_d;
     plol3_49_q <= plol3_49_d;
     phil3_49_q <= phil3_49_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_49_q <= accnewl3_49;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_49_q <= accnewl3_49;
     end
     ylol3_50_q <= ylol3_50_d;
     yhil3_50_q <= yhil3_50_d;
-    yl3_50_q <= x7_flush_q ? 18'sd0 : yl3_50_d;
+    yl3_50_q <= x5_flush_q ? 18'sd0 : yl3_50_d;
     plol3_50_q <= plol3_50_d;
     phil3_50_q <= phil3_50_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_50_q <= accnewl3_50;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_50_q <= accnewl3_50;
     end
     ylol3_51_q <= ylol3_51_d;
     yhil3_51_q <= yhil3_51_d;
-    yl3_51_q <= x7_flush_q ? 18'sd0 : yl3_51_d;
+    yl3_51_q <= x5_flush_q ? 18'sd0 : yl3_51_d;
     plol3_51_q <= plol3_51_d;
     phil3_51_q <= phil3_51_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_51_q <= accnewl3_51;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_51_q <= accnewl3_51;
     end
     ylol3_52_q <= ylol3_52_d;
     yhil3_52_q <= yhil3_52_d;
-    yl3_52_q <= x7_flush_q ? 18'sd0 : yl3_52_d;
+    yl3_52_q <= x5_flush_q ? 18'sd0 : yl3_52_d;
     plol3_52_q <= plol3_52_d;
     phil3_52_q <= phil3_52_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_52_q <= accnewl3_52;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_52_q <= accnewl3_52;
     end
     ylol3_53_q <= ylol3_53_d;
     yhil3_53_q <= yhil3_53_d;
-    yl3_53_q <= x7_flush_q ? 18'sd0 : yl3_53_d;
+    yl3_53_q <= x5_flush_q ? 18'sd0 : yl3_53_d;
     plol3_53_q <= plol3_53_d;
     phil3_53_q <= phil3_53_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_53_q <= accnewl3_53;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_53_q <= accnewl3_53;
     end
     ylol3_54_q <= ylol3_54_d;
     yhil3_54_q <= yhil3_54_d;
-    yl3_54_q <= x7_flush_q ? 18'sd0 : yl3_54_d;
+    yl3_54_q <= x5_flush_q ? 18'sd0 : yl3_54_d;
     plol3_54_q <= plol3_54_d;
     phil3_54_q <= phil3_54_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_54_q <= accnewl3_54;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_54_q <= accnewl3_54;
     end
     ylol3_55_q <= ylol3_55_d;
     yhil3_55_q <= yhil3_55_d;
-    yl3_55_q <= x7_flush_q ? 18'sd0 : yl3_55_d;
+    yl3_55_q <= x5_flush_q ? 18'sd0 : yl3_55_d;
     plol3_55_q <= plol3_55_d;
     phil3_55_q <= phil3_55_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_55_q <= accnewl3_55;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_55_q <= accnewl3_55;
     end
     ylol3_56_q <= ylol3_56_d;
     yhil3_56_q <= yhil3_56_d;
-    yl3_56_q <= x7_flush_q ? 18'sd0 : yl3_56_d;
+    yl3_56_q <= x5_flush_q ? 18'sd0 : yl3_56_d;
     plol3_56_q <= plol3_56_d;
     phil3_56_q <= phil3_56_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_56_q <= accnewl3_56;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_56_q <= accnewl3_56;
     end
     ylol3_57_q <= ylol3_57_d;
     yhil3_57_q <= yhil3_57_d;
-    yl3_57_q <= x7_flush_q ? 18'sd0 : yl3_57_d;
+    yl3_57_q <= x5_flush_q ? 18'sd0 : yl3_57_d;
     plol3_57_q <= plol3_57_d;
     phil3_57_q <= phil3_57_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_57_q <= accnewl3_57;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_57_q <= accnewl3_57;
     end
     ylol3_58_q <= ylol3_58_d;
     yhil3_58_q <= yhil3_58_d;
-    yl3_58_q <= x7_flush_q ? 18'sd0 : yl3_58_d;
+    yl3_58_q <= x5_flush_q ? 18'sd0 : yl3_58_d;
     plol3_58_q <= plol3_58_d;
     phil3_58_q <= phil3_58_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_58_q <= accnewl3_58;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_58_q <= accnewl3_58;
     end
     ylol3_59_q <= ylol3_59_d;
     yhil3_59_q <= yhil3_59_d;
-    yl3_59_q <= x7_flush_q ? 18'sd0 : yl3_59_d;
+    yl3_59_q <= x5_flush_q ? 18'sd0 : yl3_59_d;
     plol3_59_q <= plol3_59_d;
     phil3_59_q <= phil3_59_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_59_q <= accnewl3_59;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_59_q <= accnewl3_59;
     end
     ylol3_60_q <= ylol3_60_d;
     yhil3_60_q <= yhil3_60_d;
-    yl3_60_q <= x7_flush_q ? 18'sd0 : yl3_60_d;
+    yl3_60_q <= x5_flush_q ? 18'sd0 : yl3_60_d;
     plol3_60_q <= plol3_60_d;
     phil3_60_q <= phil3_60_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_60_q <= accnewl3_60;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_60_q <= accnewl3_60;
     end
     ylol3_61_q <= ylol3_61_d;
     yhil3_61_q <= yhil3_61_d;
-    yl3_61_q <= x7_flush_q ? 18'sd0 : yl3_61_d;
+    yl3_61_q <= x5_flush_q ? 18'sd0 : yl3_61_d;
     plol3_61_q <= plol3_61_d;
     phil3_61_q <= phil3_61_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_61_q <= accnewl3_61;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_61_q <= accnewl3_61;
     end
     ylol3_62_q <= ylol3_62_d;
     yhil3_62_q <= yhil3_62_d;
-    yl3_62_q <= x7_flush_q ? 18'sd0 : yl3_62_d;
+    yl3_62_q <= x5_flush_q ? 18'sd0 : yl3_62_d;
     plol3_62_q <= plol3_62_d;
     phil3_62_q <= phil3_62_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_62_q <= accnewl3_62;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_62_q <= accnewl3_62;
     end
     ylol3_63_q <= ylol3_63_d;
     yhil3_63_q <= yhil3_63_d;
-    yl3_63_q <= x7_flush_q ? 18'sd0 : yl3_63_d;
+    yl3_63_q <= x5_flush_q ? 18'sd0 : yl3_63_d;
     plol3_63_q <= plol3_63_d;
     phil3_63_q <= phil3_63_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       acc0_l3_63_q <= accnewl3_63;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       acc1_l3_63_q <= accnewl3_63;
     end
     slo_l3_q <= slo_l3_d;
     shi_l3_q <= shi_l3_d;
-    if (x8_lv_q[3] & !x8_set_q[3]) begin
+    if (x6_lv_q[3] & !x6_set_q[3]) begin
       sum0_l3_q <= sumnew_l3;
     end
-    if (x8_lv_q[3] & x8_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3]) begin
       sum1_l3_q <= sumnew_l3;
     end
     gmx1_0_v_q <= had_l0 | had_l1;
@@ -11374,7 +11289,6 @@ module a3_fast_online (
     n3_den3_q <= n2_den3_q;
     n4_den_q <= n3_den_q;
     n4_den3_q <= n3_den3_q;
-    n5_den_q <= n4_den_q;
     n1_neg0_q <= n0_neg0_q;
     n1_r0_q <= nr0_1;
     n1_nq0_q <= nq0_1;
@@ -11387,9 +11301,6 @@ module a3_fast_online (
     n4_neg0_q <= n3_neg0_q;
     n4_r0_q <= nr0_7;
     n4_nq0_q <= nq0_7;
-    n5_neg0_q <= n4_neg0_q;
-    n5_r0_q <= nr0_8;
-    n5_nq0_q <= nq0_8;
     n1_neg1_q <= n0_neg1_q;
     n1_r1_q <= nr1_1;
     n1_nq1_q <= nq1_1;
@@ -11402,9 +11313,6 @@ module a3_fast_online (
     n4_neg1_q <= n3_neg1_q;
     n4_r1_q <= nr1_7;
     n4_nq1_q <= nq1_7;
-    n5_neg1_q <= n4_neg1_q;
-    n5_r1_q <= nr1_8;
-    n5_nq1_q <= nq1_8;
     n1_neg2_q <= n0_neg2_q;
     n1_r2_q <= nr2_1;
     n1_nq2_q <= nq2_1;
@@ -11417,9 +11325,6 @@ module a3_fast_online (
     n4_neg2_q <= n3_neg2_q;
     n4_r2_q <= nr2_7;
     n4_nq2_q <= nq2_7;
-    n5_neg2_q <= n4_neg2_q;
-    n5_r2_q <= nr2_8;
-    n5_nq2_q <= nq2_8;
     n1_neg3_q <= n0_neg3_q;
     n1_r3_q <= nr3_1;
     n1_nq3_q <= nq3_1;
@@ -11432,9 +11337,6 @@ module a3_fast_online (
     n4_neg3_q <= n3_neg3_q;
     n4_r3_q <= nr3_7;
     n4_nq3_q <= nq3_7;
-    n5_neg3_q <= n4_neg3_q;
-    n5_r3_q <= nr3_8;
-    n5_nq3_q <= nq3_8;
     n1_neg4_q <= n0_neg4_q;
     n1_r4_q <= nr4_1;
     n1_nq4_q <= nq4_1;
@@ -11447,9 +11349,6 @@ module a3_fast_online (
     n4_neg4_q <= n3_neg4_q;
     n4_r4_q <= nr4_7;
     n4_nq4_q <= nq4_7;
-    n5_neg4_q <= n4_neg4_q;
-    n5_r4_q <= nr4_8;
-    n5_nq4_q <= nq4_8;
     n1_neg5_q <= n0_neg5_q;
     n1_r5_q <= nr5_1;
     n1_nq5_q <= nq5_1;
@@ -11462,9 +11361,6 @@ module a3_fast_online (
     n4_neg5_q <= n3_neg5_q;
     n4_r5_q <= nr5_7;
     n4_nq5_q <= nq5_7;
-    n5_neg5_q <= n4_neg5_q;
-    n5_r5_q <= nr5_8;
-    n5_nq5_q <= nq5_8;
     n1_neg6_q <= n0_neg6_q;
     n1_r6_q <= nr6_1;
     n1_nq6_q <= nq6_1;
@@ -11477,9 +11373,6 @@ module a3_fast_online (
     n4_neg6_q <= n3_neg6_q;
     n4_r6_q <= nr6_7;
     n4_nq6_q <= nq6_7;
-    n5_neg6_q <= n4_neg6_q;
-    n5_r6_q <= nr6_8;
-    n5_nq6_q <= nq6_8;
     n1_neg7_q <= n0_neg7_q;
     n1_r7_q <= nr7_1;
     n1_nq7_q <= nq7_1;
@@ -11492,10 +11385,7 @@ module a3_fast_online (
     n4_neg7_q <= n3_neg7_q;
     n4_r7_q <= nr7_7;
     n4_nq7_q <= nq7_7;
-    n5_neg7_q <= n4_neg7_q;
-    n5_r7_q <= nr7_8;
-    n5_nq7_q <= nq7_8;
-    if (n5_valid_q) begin
+    if (n4_valid_q) begin
       res0_q <= res8_q;
       res1_q <= res9_q;
       res2_q <= res10_q;
@@ -11563,8 +11453,8 @@ module a3_fast_online (
     end
   end
 
-  // The last division stage's remainders and divisor are not needed.
-  wire unused_norm = &{1'b0, n5_den_q, n5_r0_q, n5_r1_q, n5_r2_q, n5_r3_q, n5_r4_q, n5_r5_q, n5_r6_q, n5_r7_q};
+  // The last division step's remainders are not needed.
+  wire unused_norm = &{1'b0, nr0_8, nr1_8, nr2_8, nr3_8, nr4_8, nr5_8, nr6_8, nr7_8};
 
   assign in_free_o = !rp_busy_q & ((pending_q == 2'd0) ? res_space_i : ((pending_q == 2'd1) & res_spare_i));
   assign sm_we_o = in_we_i & in_post_i;
@@ -11572,8 +11462,8 @@ module a3_fast_online (
   assign sm_wdata_o = in_data_i;
   assign sm_re_o = rp_busy_q;
   assign sm_raddr_o = rp_cnt_q;
-  assign v_re_o = x4_valid_q & !x4_flush_q;
-  assign v_raddr_o = x4_row_q;
+  assign v_re_o = x2_valid_q & !x2_flush_q;
+  assign v_raddr_o = x2_row_q;
   assign res_push_o = push_q;
   assign res_data_o = { res_f, res_c, res_k, { res63_q, res62_q, res61_q, res60_q, res59_q, res58_q, res57_q, res56_q, res55_q, res54_q, res53_q, res52_q, res51_q, res50_q, res49_q, res48_q, res47_q, res46_q, res45_q, res44_q, res43_q, res42_q, res41_q, res40_q, res39_q, res38_q, res37_q, res36_q, res35_q, res34_q, res33_q, res32_q, res31_q, res30_q, res29_q, res28_q, res27_q, res26_q, res25_q, res24_q, res23_q, res22_q, res21_q, res20_q, res19_q, res18_q, res17_q, res16_q, res15_q, res14_q, res13_q, res12_q, res11_q, res10_q, res9_q, res8_q, res7_q, res6_q, res5_q, res4_q, res3_q, res2_q, res1_q, res0_q } };
   assign busy_o = (pending_q != 2'd0) | rp_busy_q;

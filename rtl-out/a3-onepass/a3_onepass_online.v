@@ -9,8 +9,8 @@
 // product's (rowId, score) stream row by row. Row k of a query goes to set k mod 2: a shared running max m,
 // and per set its max at its last row, a sum and 64 accumulators, rescaled by a = exp(-(m' - m_set))
 // when the max has grown (a = 1.0 otherwise) before e = exp(-(m' - s)) and e V are added; the two sets
-// alternate so that each set's multiply-and-add loop has two cycles. After the last row two flush beats
-// rescale each set to the final max; the sets are added (the merge) into the drain registers, whose d
+// alternate so that each set's multiply-and-add loop has two cycles. After the last row the flush beats
+// rescale the sets to the final max (one beat: the set that took the last row has it as its own); the sets are added (the merge) into the drain registers, whose d
 // elements go 8 a cycle through pipelined dividers, A / S rounded half away from zero, into the result.
 // An approximate query's candidates (post-scoring on) are first written to the score memory; once the dot
 // product has their max, they are read back, filtered (keep iff max - s <= t) and fed to the same datapath
@@ -149,7 +149,6 @@ module a3_onepass_online (
   reg row_valid_q;
   reg row_last_q;
   reg fa_q;
-  reg fb_q;
   reg [RowIdWidth-1:0] row_id_q;
   reg [ScoreWidth-1:0] row_score_q;
   reg [RowCountWidth-1:0] kept_q, kept_d;
@@ -162,7 +161,7 @@ module a3_onepass_online (
   reg signed [ScoreWidth-1:0] m_q, m_d;
   reg signed [ScoreWidth-1:0] ml0_q, ml0_d;
   reg signed [ScoreWidth-1:0] ml1_q, ml1_d;
-  wire beat = row_valid_q | fa_q | fb_q;
+  wire beat = row_valid_q | fa_q;
   wire signed [ScoreWidth-1:0] s = row_score_q;
   wire signed [ScoreWidth-1:0] ml = set_q ? ml1_q : ml0_q;
   wire fresh = set_q ? fresh1_q : fresh0_q;
@@ -189,13 +188,11 @@ module a3_onepass_online (
   reg x3_set_q;
   reg x3_flush_q;
   reg x3_fresh_q;
-  reg [RowIdWidth-1:0] x3_row_q;
   reg x4_valid_q;
   reg x4_end_q;
   reg x4_set_q;
   reg x4_flush_q;
   reg x4_fresh_q;
-  reg [RowIdWidth-1:0] x4_row_q;
   reg x5_valid_q;
   reg x5_end_q;
   reg x5_set_q;
@@ -204,26 +201,14 @@ module a3_onepass_online (
   reg x6_valid_q;
   reg x6_end_q;
   reg x6_set_q;
-  reg x6_flush_q;
-  reg x6_fresh_q;
-  reg x7_valid_q;
-  reg x7_end_q;
-  reg x7_set_q;
-  reg x7_flush_q;
-  reg x7_fresh_q;
-  reg x8_valid_q;
-  reg x8_end_q;
-  reg x8_set_q;
 
-  // x1: differences; x2: clamped
+  // x1: differences; clamped on the way into the tables
   reg [ScoreWidth-1:0] ua_q;
   reg [ScoreWidth-1:0] ub_q;
   wire [ExpInputWidth-1:0] ua_c = (ua_q > 24'd2047) ? 11'd2047 : ua_q[ExpInputWidth-1:0];
   wire [ExpInputWidth-1:0] ub_c = (ub_q > 24'd2047) ? 11'd2047 : ub_q[ExpInputWidth-1:0];
-  reg [ExpInputWidth-1:0] uac_q;
-  reg [ExpInputWidth-1:0] ubc_q;
 
-  // x3: the tables (registered reads), for a and for e
+  // x2: the tables (registered reads), for a and for e
   wire [TableWidth-1:0] ahi_val;
   wire [TableWidth-1:0] alo_val;
   wire [TableWidth-1:0] bhi_val;
@@ -231,29 +216,30 @@ module a3_onepass_online (
 
   a3_onepass_exp_hi_rom u_a_hi_rom (
     .clk_i  (clk_i),
-    .addr_i (uac_q[ExpInputWidth-1:ExpLoBits]),
+    .addr_i (ua_c[ExpInputWidth-1:ExpLoBits]),
     .data_o (ahi_val)
   );
 
   a3_onepass_exp_lo_rom u_a_lo_rom (
     .clk_i  (clk_i),
-    .addr_i (uac_q[ExpLoBits-1:0]),
+    .addr_i (ua_c[ExpLoBits-1:0]),
     .data_o (alo_val)
   );
 
   a3_onepass_exp_hi_rom u_b_hi_rom (
     .clk_i  (clk_i),
-    .addr_i (ubc_q[ExpInputWidth-1:ExpLoBits]),
+    .addr_i (ub_c[ExpInputWidth-1:ExpLoBits]),
     .data_o (bhi_val)
   );
 
   a3_onepass_exp_lo_rom u_b_lo_rom (
     .clk_i  (clk_i),
-    .addr_i (ubc_q[ExpLoBits-1:0]),
+    .addr_i (ub_c[ExpLoBits-1:0]),
     .data_o (blo_val)
   );
 
-  // x4: the table products in two registered halves; x5: their sums; then rounded to the exp format
+  // x3: the table products in two registered halves; x4: their sums rounded to the exp format (half up: the
+  // half is a third operand of the sum)
   wire [TableLowProductWidth-1:0] atlo_d = ahi_val * alo_val[TableLowBits-1:0];
   wire [TableHighProductWidth-1:0] athi_d = ahi_val * alo_val[TableWidth-1:TableLowBits];
   wire [TableLowProductWidth-1:0] btlo_d = bhi_val * blo_val[TableLowBits-1:0];
@@ -262,23 +248,21 @@ module a3_onepass_online (
   reg [TableHighProductWidth-1:0] athi_q;
   reg [TableLowProductWidth-1:0] btlo_q;
   reg [TableHighProductWidth-1:0] bthi_q;
-  wire [TableProductWidth-1:0] atprod_d = { athi_q, 6'd0 } + {{5{1'b0}}, atlo_q};
-  wire [TableProductWidth-1:0] btprod_d = { bthi_q, 6'd0 } + {{5{1'b0}}, btlo_q};
-  reg [TableProductWidth-1:0] atprod_q;
-  reg [TableProductWidth-1:0] btprod_q;
-  wire [ExpWidth-1:0] a_val = atprod_q[ExpShift +: ExpWidth] + { {ExpWidth-1{1'b0}}, atprod_q[ExpShift-1] };
-  wire [ExpWidth-1:0] e_val = btprod_q[ExpShift +: ExpWidth] + { {ExpWidth-1{1'b0}}, btprod_q[ExpShift-1] };
+  wire [TableProductWidth-1:0] atprod_d = { athi_q, 6'd0 } + {{5{1'b0}}, atlo_q} + 22'd2048;
+  wire [TableProductWidth-1:0] btprod_d = { bthi_q, 6'd0 } + {{5{1'b0}}, btlo_q} + 22'd2048;
+  wire [ExpWidth-1:0] a_val = atprod_d[ExpShift +: ExpWidth];
+  wire [ExpWidth-1:0] e_val = btprod_d[ExpShift +: ExpWidth];
   // Bits that the rounding drops; the top one is always zero since the values are at most 1.0.
-  wire unused_tprod = &{1'b0, atprod_q[TableProductWidth-1], atprod_q[ExpShift-2:0], btprod_q[TableProductWidth-1], btprod_q[ExpShift-2:0]};
+  wire unused_tprod = &{1'b0, atprod_d[TableProductWidth-1], atprod_d[ExpShift-1:0], btprod_d[TableProductWidth-1], btprod_d[ExpShift-1:0]};
 
-  // x6: a, e (0 for a flush) and the value row
+  // x4: a, e (0 for a flush) and the value row
   reg [ExpWidth-1:0] a_q;
   reg [ExpWidth-1:0] e_q;
   reg [RowWidth-1:0] v_q;
 
-  // x7: e V in two registered halves per element (the value element's low bits unsigned, its high bits signed)
-  reg [ExpWidth-1:0] a7_q;
-  reg [ExpWidth-1:0] e7_q;
+  // x5: e V in two registered halves per element (the value element's low bits unsigned, its high bits signed)
+  reg [ExpWidth-1:0] am_q;
+  reg [ExpWidth-1:0] em_q;
   wire [ElementWidth-1:0] v0 = v_q[0*ElementWidth +: ElementWidth];
   wire [WeightedLowWidth-1:0] ylo0_d = e_q * v0[ElementLowBits-1:0];
   wire signed [WeightedHighWidth-1:0] yhi0_d = $signed({ 1'b0, e_q }) * $signed(v0[ElementWidth-1:ElementLowBits]);
@@ -600,594 +584,594 @@ module a3_onepass_online (
   reg [WeightedLowWidth-1:0] ylo63_q;
   reg signed [WeightedHighWidth-1:0] yhi63_q;
 
-  // x8: e V, and the sets' rescale products in two registered halves (a's low and high bits); a set's first
+  // x6: e V, and the sets' rescale products in two registered halves (a's low and high bits); a set's first
   // row starts from zero
-  reg [ExpWidth-1:0] e8_q;
+  reg [ExpWidth-1:0] es_q;
   reg signed [AccWidth-1:0] acc0_0_q;
   reg signed [AccWidth-1:0] acc1_0_q;
-  wire signed [AccWidth-1:0] accin0 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_0_q : acc0_0_q);
+  wire signed [AccWidth-1:0] accin0 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_0_q : acc0_0_q);
   wire signed [WeightedWidth-1:0] y0_d = { yhi0_q, 5'd0 } + {{4{1'b0}}, ylo0_q};
   reg signed [WeightedWidth-1:0] y0_q;
-  wire signed [AccLowProductWidth-1:0] plo0_d = accin0 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi0_d = accin0 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo0_d = accin0 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi0_d = accin0 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo0_q;
   reg signed [AccHighProductWidth-1:0] phi0_q;
   reg signed [AccWidth-1:0] acc0_1_q;
   reg signed [AccWidth-1:0] acc1_1_q;
-  wire signed [AccWidth-1:0] accin1 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_1_q : acc0_1_q);
+  wire signed [AccWidth-1:0] accin1 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_1_q : acc0_1_q);
   wire signed [WeightedWidth-1:0] y1_d = { yhi1_q, 5'd0 } + {{4{1'b0}}, ylo1_q};
   reg signed [WeightedWidth-1:0] y1_q;
-  wire signed [AccLowProductWidth-1:0] plo1_d = accin1 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi1_d = accin1 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo1_d = accin1 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi1_d = accin1 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo1_q;
   reg signed [AccHighProductWidth-1:0] phi1_q;
   reg signed [AccWidth-1:0] acc0_2_q;
   reg signed [AccWidth-1:0] acc1_2_q;
-  wire signed [AccWidth-1:0] accin2 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_2_q : acc0_2_q);
+  wire signed [AccWidth-1:0] accin2 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_2_q : acc0_2_q);
   wire signed [WeightedWidth-1:0] y2_d = { yhi2_q, 5'd0 } + {{4{1'b0}}, ylo2_q};
   reg signed [WeightedWidth-1:0] y2_q;
-  wire signed [AccLowProductWidth-1:0] plo2_d = accin2 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi2_d = accin2 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo2_d = accin2 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi2_d = accin2 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo2_q;
   reg signed [AccHighProductWidth-1:0] phi2_q;
   reg signed [AccWidth-1:0] acc0_3_q;
   reg signed [AccWidth-1:0] acc1_3_q;
-  wire signed [AccWidth-1:0] accin3 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_3_q : acc0_3_q);
+  wire signed [AccWidth-1:0] accin3 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_3_q : acc0_3_q);
   wire signed [WeightedWidth-1:0] y3_d = { yhi3_q, 5'd0 } + {{4{1'b0}}, ylo3_q};
   reg signed [WeightedWidth-1:0] y3_q;
-  wire signed [AccLowProductWidth-1:0] plo3_d = accin3 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi3_d = accin3 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo3_d = accin3 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi3_d = accin3 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo3_q;
   reg signed [AccHighProductWidth-1:0] phi3_q;
   reg signed [AccWidth-1:0] acc0_4_q;
   reg signed [AccWidth-1:0] acc1_4_q;
-  wire signed [AccWidth-1:0] accin4 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_4_q : acc0_4_q);
+  wire signed [AccWidth-1:0] accin4 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_4_q : acc0_4_q);
   wire signed [WeightedWidth-1:0] y4_d = { yhi4_q, 5'd0 } + {{4{1'b0}}, ylo4_q};
   reg signed [WeightedWidth-1:0] y4_q;
-  wire signed [AccLowProductWidth-1:0] plo4_d = accin4 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi4_d = accin4 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo4_d = accin4 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi4_d = accin4 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo4_q;
   reg signed [AccHighProductWidth-1:0] phi4_q;
   reg signed [AccWidth-1:0] acc0_5_q;
   reg signed [AccWidth-1:0] acc1_5_q;
-  wire signed [AccWidth-1:0] accin5 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_5_q : acc0_5_q);
+  wire signed [AccWidth-1:0] accin5 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_5_q : acc0_5_q);
   wire signed [WeightedWidth-1:0] y5_d = { yhi5_q, 5'd0 } + {{4{1'b0}}, ylo5_q};
   reg signed [WeightedWidth-1:0] y5_q;
-  wire signed [AccLowProductWidth-1:0] plo5_d = accin5 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi5_d = accin5 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo5_d = accin5 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi5_d = accin5 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo5_q;
   reg signed [AccHighProductWidth-1:0] phi5_q;
   reg signed [AccWidth-1:0] acc0_6_q;
   reg signed [AccWidth-1:0] acc1_6_q;
-  wire signed [AccWidth-1:0] accin6 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_6_q : acc0_6_q);
+  wire signed [AccWidth-1:0] accin6 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_6_q : acc0_6_q);
   wire signed [WeightedWidth-1:0] y6_d = { yhi6_q, 5'd0 } + {{4{1'b0}}, ylo6_q};
   reg signed [WeightedWidth-1:0] y6_q;
-  wire signed [AccLowProductWidth-1:0] plo6_d = accin6 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi6_d = accin6 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo6_d = accin6 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi6_d = accin6 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo6_q;
   reg signed [AccHighProductWidth-1:0] phi6_q;
   reg signed [AccWidth-1:0] acc0_7_q;
   reg signed [AccWidth-1:0] acc1_7_q;
-  wire signed [AccWidth-1:0] accin7 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_7_q : acc0_7_q);
+  wire signed [AccWidth-1:0] accin7 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_7_q : acc0_7_q);
   wire signed [WeightedWidth-1:0] y7_d = { yhi7_q, 5'd0 } + {{4{1'b0}}, ylo7_q};
   reg signed [WeightedWidth-1:0] y7_q;
-  wire signed [AccLowProductWidth-1:0] plo7_d = accin7 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi7_d = accin7 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo7_d = accin7 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi7_d = accin7 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo7_q;
   reg signed [AccHighProductWidth-1:0] phi7_q;
   reg signed [AccWidth-1:0] acc0_8_q;
   reg signed [AccWidth-1:0] acc1_8_q;
-  wire signed [AccWidth-1:0] accin8 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_8_q : acc0_8_q);
+  wire signed [AccWidth-1:0] accin8 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_8_q : acc0_8_q);
   wire signed [WeightedWidth-1:0] y8_d = { yhi8_q, 5'd0 } + {{4{1'b0}}, ylo8_q};
   reg signed [WeightedWidth-1:0] y8_q;
-  wire signed [AccLowProductWidth-1:0] plo8_d = accin8 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi8_d = accin8 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo8_d = accin8 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi8_d = accin8 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo8_q;
   reg signed [AccHighProductWidth-1:0] phi8_q;
   reg signed [AccWidth-1:0] acc0_9_q;
   reg signed [AccWidth-1:0] acc1_9_q;
-  wire signed [AccWidth-1:0] accin9 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_9_q : acc0_9_q);
+  wire signed [AccWidth-1:0] accin9 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_9_q : acc0_9_q);
   wire signed [WeightedWidth-1:0] y9_d = { yhi9_q, 5'd0 } + {{4{1'b0}}, ylo9_q};
   reg signed [WeightedWidth-1:0] y9_q;
-  wire signed [AccLowProductWidth-1:0] plo9_d = accin9 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi9_d = accin9 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo9_d = accin9 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi9_d = accin9 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo9_q;
   reg signed [AccHighProductWidth-1:0] phi9_q;
   reg signed [AccWidth-1:0] acc0_10_q;
   reg signed [AccWidth-1:0] acc1_10_q;
-  wire signed [AccWidth-1:0] accin10 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_10_q : acc0_10_q);
+  wire signed [AccWidth-1:0] accin10 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_10_q : acc0_10_q);
   wire signed [WeightedWidth-1:0] y10_d = { yhi10_q, 5'd0 } + {{4{1'b0}}, ylo10_q};
   reg signed [WeightedWidth-1:0] y10_q;
-  wire signed [AccLowProductWidth-1:0] plo10_d = accin10 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi10_d = accin10 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo10_d = accin10 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi10_d = accin10 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo10_q;
   reg signed [AccHighProductWidth-1:0] phi10_q;
   reg signed [AccWidth-1:0] acc0_11_q;
   reg signed [AccWidth-1:0] acc1_11_q;
-  wire signed [AccWidth-1:0] accin11 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_11_q : acc0_11_q);
+  wire signed [AccWidth-1:0] accin11 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_11_q : acc0_11_q);
   wire signed [WeightedWidth-1:0] y11_d = { yhi11_q, 5'd0 } + {{4{1'b0}}, ylo11_q};
   reg signed [WeightedWidth-1:0] y11_q;
-  wire signed [AccLowProductWidth-1:0] plo11_d = accin11 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi11_d = accin11 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo11_d = accin11 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi11_d = accin11 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo11_q;
   reg signed [AccHighProductWidth-1:0] phi11_q;
   reg signed [AccWidth-1:0] acc0_12_q;
   reg signed [AccWidth-1:0] acc1_12_q;
-  wire signed [AccWidth-1:0] accin12 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_12_q : acc0_12_q);
+  wire signed [AccWidth-1:0] accin12 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_12_q : acc0_12_q);
   wire signed [WeightedWidth-1:0] y12_d = { yhi12_q, 5'd0 } + {{4{1'b0}}, ylo12_q};
   reg signed [WeightedWidth-1:0] y12_q;
-  wire signed [AccLowProductWidth-1:0] plo12_d = accin12 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi12_d = accin12 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo12_d = accin12 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi12_d = accin12 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo12_q;
   reg signed [AccHighProductWidth-1:0] phi12_q;
   reg signed [AccWidth-1:0] acc0_13_q;
   reg signed [AccWidth-1:0] acc1_13_q;
-  wire signed [AccWidth-1:0] accin13 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_13_q : acc0_13_q);
+  wire signed [AccWidth-1:0] accin13 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_13_q : acc0_13_q);
   wire signed [WeightedWidth-1:0] y13_d = { yhi13_q, 5'd0 } + {{4{1'b0}}, ylo13_q};
   reg signed [WeightedWidth-1:0] y13_q;
-  wire signed [AccLowProductWidth-1:0] plo13_d = accin13 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi13_d = accin13 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo13_d = accin13 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi13_d = accin13 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo13_q;
   reg signed [AccHighProductWidth-1:0] phi13_q;
   reg signed [AccWidth-1:0] acc0_14_q;
   reg signed [AccWidth-1:0] acc1_14_q;
-  wire signed [AccWidth-1:0] accin14 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_14_q : acc0_14_q);
+  wire signed [AccWidth-1:0] accin14 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_14_q : acc0_14_q);
   wire signed [WeightedWidth-1:0] y14_d = { yhi14_q, 5'd0 } + {{4{1'b0}}, ylo14_q};
   reg signed [WeightedWidth-1:0] y14_q;
-  wire signed [AccLowProductWidth-1:0] plo14_d = accin14 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi14_d = accin14 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo14_d = accin14 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi14_d = accin14 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo14_q;
   reg signed [AccHighProductWidth-1:0] phi14_q;
   reg signed [AccWidth-1:0] acc0_15_q;
   reg signed [AccWidth-1:0] acc1_15_q;
-  wire signed [AccWidth-1:0] accin15 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_15_q : acc0_15_q);
+  wire signed [AccWidth-1:0] accin15 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_15_q : acc0_15_q);
   wire signed [WeightedWidth-1:0] y15_d = { yhi15_q, 5'd0 } + {{4{1'b0}}, ylo15_q};
   reg signed [WeightedWidth-1:0] y15_q;
-  wire signed [AccLowProductWidth-1:0] plo15_d = accin15 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi15_d = accin15 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo15_d = accin15 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi15_d = accin15 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo15_q;
   reg signed [AccHighProductWidth-1:0] phi15_q;
   reg signed [AccWidth-1:0] acc0_16_q;
   reg signed [AccWidth-1:0] acc1_16_q;
-  wire signed [AccWidth-1:0] accin16 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_16_q : acc0_16_q);
+  wire signed [AccWidth-1:0] accin16 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_16_q : acc0_16_q);
   wire signed [WeightedWidth-1:0] y16_d = { yhi16_q, 5'd0 } + {{4{1'b0}}, ylo16_q};
   reg signed [WeightedWidth-1:0] y16_q;
-  wire signed [AccLowProductWidth-1:0] plo16_d = accin16 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi16_d = accin16 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo16_d = accin16 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi16_d = accin16 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo16_q;
   reg signed [AccHighProductWidth-1:0] phi16_q;
   reg signed [AccWidth-1:0] acc0_17_q;
   reg signed [AccWidth-1:0] acc1_17_q;
-  wire signed [AccWidth-1:0] accin17 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_17_q : acc0_17_q);
+  wire signed [AccWidth-1:0] accin17 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_17_q : acc0_17_q);
   wire signed [WeightedWidth-1:0] y17_d = { yhi17_q, 5'd0 } + {{4{1'b0}}, ylo17_q};
   reg signed [WeightedWidth-1:0] y17_q;
-  wire signed [AccLowProductWidth-1:0] plo17_d = accin17 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi17_d = accin17 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo17_d = accin17 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi17_d = accin17 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo17_q;
   reg signed [AccHighProductWidth-1:0] phi17_q;
   reg signed [AccWidth-1:0] acc0_18_q;
   reg signed [AccWidth-1:0] acc1_18_q;
-  wire signed [AccWidth-1:0] accin18 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_18_q : acc0_18_q);
+  wire signed [AccWidth-1:0] accin18 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_18_q : acc0_18_q);
   wire signed [WeightedWidth-1:0] y18_d = { yhi18_q, 5'd0 } + {{4{1'b0}}, ylo18_q};
   reg signed [WeightedWidth-1:0] y18_q;
-  wire signed [AccLowProductWidth-1:0] plo18_d = accin18 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi18_d = accin18 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo18_d = accin18 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi18_d = accin18 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo18_q;
   reg signed [AccHighProductWidth-1:0] phi18_q;
   reg signed [AccWidth-1:0] acc0_19_q;
   reg signed [AccWidth-1:0] acc1_19_q;
-  wire signed [AccWidth-1:0] accin19 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_19_q : acc0_19_q);
+  wire signed [AccWidth-1:0] accin19 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_19_q : acc0_19_q);
   wire signed [WeightedWidth-1:0] y19_d = { yhi19_q, 5'd0 } + {{4{1'b0}}, ylo19_q};
   reg signed [WeightedWidth-1:0] y19_q;
-  wire signed [AccLowProductWidth-1:0] plo19_d = accin19 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi19_d = accin19 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo19_d = accin19 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi19_d = accin19 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo19_q;
   reg signed [AccHighProductWidth-1:0] phi19_q;
   reg signed [AccWidth-1:0] acc0_20_q;
   reg signed [AccWidth-1:0] acc1_20_q;
-  wire signed [AccWidth-1:0] accin20 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_20_q : acc0_20_q);
+  wire signed [AccWidth-1:0] accin20 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_20_q : acc0_20_q);
   wire signed [WeightedWidth-1:0] y20_d = { yhi20_q, 5'd0 } + {{4{1'b0}}, ylo20_q};
   reg signed [WeightedWidth-1:0] y20_q;
-  wire signed [AccLowProductWidth-1:0] plo20_d = accin20 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi20_d = accin20 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo20_d = accin20 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi20_d = accin20 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo20_q;
   reg signed [AccHighProductWidth-1:0] phi20_q;
   reg signed [AccWidth-1:0] acc0_21_q;
   reg signed [AccWidth-1:0] acc1_21_q;
-  wire signed [AccWidth-1:0] accin21 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_21_q : acc0_21_q);
+  wire signed [AccWidth-1:0] accin21 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_21_q : acc0_21_q);
   wire signed [WeightedWidth-1:0] y21_d = { yhi21_q, 5'd0 } + {{4{1'b0}}, ylo21_q};
   reg signed [WeightedWidth-1:0] y21_q;
-  wire signed [AccLowProductWidth-1:0] plo21_d = accin21 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi21_d = accin21 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo21_d = accin21 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi21_d = accin21 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo21_q;
   reg signed [AccHighProductWidth-1:0] phi21_q;
   reg signed [AccWidth-1:0] acc0_22_q;
   reg signed [AccWidth-1:0] acc1_22_q;
-  wire signed [AccWidth-1:0] accin22 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_22_q : acc0_22_q);
+  wire signed [AccWidth-1:0] accin22 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_22_q : acc0_22_q);
   wire signed [WeightedWidth-1:0] y22_d = { yhi22_q, 5'd0 } + {{4{1'b0}}, ylo22_q};
   reg signed [WeightedWidth-1:0] y22_q;
-  wire signed [AccLowProductWidth-1:0] plo22_d = accin22 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi22_d = accin22 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo22_d = accin22 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi22_d = accin22 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo22_q;
   reg signed [AccHighProductWidth-1:0] phi22_q;
   reg signed [AccWidth-1:0] acc0_23_q;
   reg signed [AccWidth-1:0] acc1_23_q;
-  wire signed [AccWidth-1:0] accin23 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_23_q : acc0_23_q);
+  wire signed [AccWidth-1:0] accin23 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_23_q : acc0_23_q);
   wire signed [WeightedWidth-1:0] y23_d = { yhi23_q, 5'd0 } + {{4{1'b0}}, ylo23_q};
   reg signed [WeightedWidth-1:0] y23_q;
-  wire signed [AccLowProductWidth-1:0] plo23_d = accin23 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi23_d = accin23 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo23_d = accin23 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi23_d = accin23 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo23_q;
   reg signed [AccHighProductWidth-1:0] phi23_q;
   reg signed [AccWidth-1:0] acc0_24_q;
   reg signed [AccWidth-1:0] acc1_24_q;
-  wire signed [AccWidth-1:0] accin24 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_24_q : acc0_24_q);
+  wire signed [AccWidth-1:0] accin24 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_24_q : acc0_24_q);
   wire signed [WeightedWidth-1:0] y24_d = { yhi24_q, 5'd0 } + {{4{1'b0}}, ylo24_q};
   reg signed [WeightedWidth-1:0] y24_q;
-  wire signed [AccLowProductWidth-1:0] plo24_d = accin24 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi24_d = accin24 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo24_d = accin24 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi24_d = accin24 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo24_q;
   reg signed [AccHighProductWidth-1:0] phi24_q;
   reg signed [AccWidth-1:0] acc0_25_q;
   reg signed [AccWidth-1:0] acc1_25_q;
-  wire signed [AccWidth-1:0] accin25 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_25_q : acc0_25_q);
+  wire signed [AccWidth-1:0] accin25 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_25_q : acc0_25_q);
   wire signed [WeightedWidth-1:0] y25_d = { yhi25_q, 5'd0 } + {{4{1'b0}}, ylo25_q};
   reg signed [WeightedWidth-1:0] y25_q;
-  wire signed [AccLowProductWidth-1:0] plo25_d = accin25 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi25_d = accin25 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo25_d = accin25 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi25_d = accin25 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo25_q;
   reg signed [AccHighProductWidth-1:0] phi25_q;
   reg signed [AccWidth-1:0] acc0_26_q;
   reg signed [AccWidth-1:0] acc1_26_q;
-  wire signed [AccWidth-1:0] accin26 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_26_q : acc0_26_q);
+  wire signed [AccWidth-1:0] accin26 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_26_q : acc0_26_q);
   wire signed [WeightedWidth-1:0] y26_d = { yhi26_q, 5'd0 } + {{4{1'b0}}, ylo26_q};
   reg signed [WeightedWidth-1:0] y26_q;
-  wire signed [AccLowProductWidth-1:0] plo26_d = accin26 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi26_d = accin26 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo26_d = accin26 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi26_d = accin26 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo26_q;
   reg signed [AccHighProductWidth-1:0] phi26_q;
   reg signed [AccWidth-1:0] acc0_27_q;
   reg signed [AccWidth-1:0] acc1_27_q;
-  wire signed [AccWidth-1:0] accin27 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_27_q : acc0_27_q);
+  wire signed [AccWidth-1:0] accin27 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_27_q : acc0_27_q);
   wire signed [WeightedWidth-1:0] y27_d = { yhi27_q, 5'd0 } + {{4{1'b0}}, ylo27_q};
   reg signed [WeightedWidth-1:0] y27_q;
-  wire signed [AccLowProductWidth-1:0] plo27_d = accin27 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi27_d = accin27 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo27_d = accin27 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi27_d = accin27 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo27_q;
   reg signed [AccHighProductWidth-1:0] phi27_q;
   reg signed [AccWidth-1:0] acc0_28_q;
   reg signed [AccWidth-1:0] acc1_28_q;
-  wire signed [AccWidth-1:0] accin28 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_28_q : acc0_28_q);
+  wire signed [AccWidth-1:0] accin28 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_28_q : acc0_28_q);
   wire signed [WeightedWidth-1:0] y28_d = { yhi28_q, 5'd0 } + {{4{1'b0}}, ylo28_q};
   reg signed [WeightedWidth-1:0] y28_q;
-  wire signed [AccLowProductWidth-1:0] plo28_d = accin28 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi28_d = accin28 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo28_d = accin28 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi28_d = accin28 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo28_q;
   reg signed [AccHighProductWidth-1:0] phi28_q;
   reg signed [AccWidth-1:0] acc0_29_q;
   reg signed [AccWidth-1:0] acc1_29_q;
-  wire signed [AccWidth-1:0] accin29 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_29_q : acc0_29_q);
+  wire signed [AccWidth-1:0] accin29 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_29_q : acc0_29_q);
   wire signed [WeightedWidth-1:0] y29_d = { yhi29_q, 5'd0 } + {{4{1'b0}}, ylo29_q};
   reg signed [WeightedWidth-1:0] y29_q;
-  wire signed [AccLowProductWidth-1:0] plo29_d = accin29 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi29_d = accin29 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo29_d = accin29 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi29_d = accin29 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo29_q;
   reg signed [AccHighProductWidth-1:0] phi29_q;
   reg signed [AccWidth-1:0] acc0_30_q;
   reg signed [AccWidth-1:0] acc1_30_q;
-  wire signed [AccWidth-1:0] accin30 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_30_q : acc0_30_q);
+  wire signed [AccWidth-1:0] accin30 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_30_q : acc0_30_q);
   wire signed [WeightedWidth-1:0] y30_d = { yhi30_q, 5'd0 } + {{4{1'b0}}, ylo30_q};
   reg signed [WeightedWidth-1:0] y30_q;
-  wire signed [AccLowProductWidth-1:0] plo30_d = accin30 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi30_d = accin30 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo30_d = accin30 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi30_d = accin30 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo30_q;
   reg signed [AccHighProductWidth-1:0] phi30_q;
   reg signed [AccWidth-1:0] acc0_31_q;
   reg signed [AccWidth-1:0] acc1_31_q;
-  wire signed [AccWidth-1:0] accin31 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_31_q : acc0_31_q);
+  wire signed [AccWidth-1:0] accin31 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_31_q : acc0_31_q);
   wire signed [WeightedWidth-1:0] y31_d = { yhi31_q, 5'd0 } + {{4{1'b0}}, ylo31_q};
   reg signed [WeightedWidth-1:0] y31_q;
-  wire signed [AccLowProductWidth-1:0] plo31_d = accin31 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi31_d = accin31 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo31_d = accin31 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi31_d = accin31 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo31_q;
   reg signed [AccHighProductWidth-1:0] phi31_q;
   reg signed [AccWidth-1:0] acc0_32_q;
   reg signed [AccWidth-1:0] acc1_32_q;
-  wire signed [AccWidth-1:0] accin32 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_32_q : acc0_32_q);
+  wire signed [AccWidth-1:0] accin32 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_32_q : acc0_32_q);
   wire signed [WeightedWidth-1:0] y32_d = { yhi32_q, 5'd0 } + {{4{1'b0}}, ylo32_q};
   reg signed [WeightedWidth-1:0] y32_q;
-  wire signed [AccLowProductWidth-1:0] plo32_d = accin32 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi32_d = accin32 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo32_d = accin32 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi32_d = accin32 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo32_q;
   reg signed [AccHighProductWidth-1:0] phi32_q;
   reg signed [AccWidth-1:0] acc0_33_q;
   reg signed [AccWidth-1:0] acc1_33_q;
-  wire signed [AccWidth-1:0] accin33 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_33_q : acc0_33_q);
+  wire signed [AccWidth-1:0] accin33 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_33_q : acc0_33_q);
   wire signed [WeightedWidth-1:0] y33_d = { yhi33_q, 5'd0 } + {{4{1'b0}}, ylo33_q};
   reg signed [WeightedWidth-1:0] y33_q;
-  wire signed [AccLowProductWidth-1:0] plo33_d = accin33 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi33_d = accin33 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo33_d = accin33 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi33_d = accin33 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo33_q;
   reg signed [AccHighProductWidth-1:0] phi33_q;
   reg signed [AccWidth-1:0] acc0_34_q;
   reg signed [AccWidth-1:0] acc1_34_q;
-  wire signed [AccWidth-1:0] accin34 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_34_q : acc0_34_q);
+  wire signed [AccWidth-1:0] accin34 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_34_q : acc0_34_q);
   wire signed [WeightedWidth-1:0] y34_d = { yhi34_q, 5'd0 } + {{4{1'b0}}, ylo34_q};
   reg signed [WeightedWidth-1:0] y34_q;
-  wire signed [AccLowProductWidth-1:0] plo34_d = accin34 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi34_d = accin34 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo34_d = accin34 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi34_d = accin34 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo34_q;
   reg signed [AccHighProductWidth-1:0] phi34_q;
   reg signed [AccWidth-1:0] acc0_35_q;
   reg signed [AccWidth-1:0] acc1_35_q;
-  wire signed [AccWidth-1:0] accin35 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_35_q : acc0_35_q);
+  wire signed [AccWidth-1:0] accin35 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_35_q : acc0_35_q);
   wire signed [WeightedWidth-1:0] y35_d = { yhi35_q, 5'd0 } + {{4{1'b0}}, ylo35_q};
   reg signed [WeightedWidth-1:0] y35_q;
-  wire signed [AccLowProductWidth-1:0] plo35_d = accin35 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi35_d = accin35 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo35_d = accin35 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi35_d = accin35 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo35_q;
   reg signed [AccHighProductWidth-1:0] phi35_q;
   reg signed [AccWidth-1:0] acc0_36_q;
   reg signed [AccWidth-1:0] acc1_36_q;
-  wire signed [AccWidth-1:0] accin36 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_36_q : acc0_36_q);
+  wire signed [AccWidth-1:0] accin36 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_36_q : acc0_36_q);
   wire signed [WeightedWidth-1:0] y36_d = { yhi36_q, 5'd0 } + {{4{1'b0}}, ylo36_q};
   reg signed [WeightedWidth-1:0] y36_q;
-  wire signed [AccLowProductWidth-1:0] plo36_d = accin36 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi36_d = accin36 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo36_d = accin36 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi36_d = accin36 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo36_q;
   reg signed [AccHighProductWidth-1:0] phi36_q;
   reg signed [AccWidth-1:0] acc0_37_q;
   reg signed [AccWidth-1:0] acc1_37_q;
-  wire signed [AccWidth-1:0] accin37 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_37_q : acc0_37_q);
+  wire signed [AccWidth-1:0] accin37 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_37_q : acc0_37_q);
   wire signed [WeightedWidth-1:0] y37_d = { yhi37_q, 5'd0 } + {{4{1'b0}}, ylo37_q};
   reg signed [WeightedWidth-1:0] y37_q;
-  wire signed [AccLowProductWidth-1:0] plo37_d = accin37 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi37_d = accin37 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo37_d = accin37 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi37_d = accin37 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo37_q;
   reg signed [AccHighProductWidth-1:0] phi37_q;
   reg signed [AccWidth-1:0] acc0_38_q;
   reg signed [AccWidth-1:0] acc1_38_q;
-  wire signed [AccWidth-1:0] accin38 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_38_q : acc0_38_q);
+  wire signed [AccWidth-1:0] accin38 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_38_q : acc0_38_q);
   wire signed [WeightedWidth-1:0] y38_d = { yhi38_q, 5'd0 } + {{4{1'b0}}, ylo38_q};
   reg signed [WeightedWidth-1:0] y38_q;
-  wire signed [AccLowProductWidth-1:0] plo38_d = accin38 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi38_d = accin38 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo38_d = accin38 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi38_d = accin38 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo38_q;
   reg signed [AccHighProductWidth-1:0] phi38_q;
   reg signed [AccWidth-1:0] acc0_39_q;
   reg signed [AccWidth-1:0] acc1_39_q;
-  wire signed [AccWidth-1:0] accin39 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_39_q : acc0_39_q);
+  wire signed [AccWidth-1:0] accin39 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_39_q : acc0_39_q);
   wire signed [WeightedWidth-1:0] y39_d = { yhi39_q, 5'd0 } + {{4{1'b0}}, ylo39_q};
   reg signed [WeightedWidth-1:0] y39_q;
-  wire signed [AccLowProductWidth-1:0] plo39_d = accin39 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi39_d = accin39 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo39_d = accin39 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi39_d = accin39 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo39_q;
   reg signed [AccHighProductWidth-1:0] phi39_q;
   reg signed [AccWidth-1:0] acc0_40_q;
   reg signed [AccWidth-1:0] acc1_40_q;
-  wire signed [AccWidth-1:0] accin40 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_40_q : acc0_40_q);
+  wire signed [AccWidth-1:0] accin40 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_40_q : acc0_40_q);
   wire signed [WeightedWidth-1:0] y40_d = { yhi40_q, 5'd0 } + {{4{1'b0}}, ylo40_q};
   reg signed [WeightedWidth-1:0] y40_q;
-  wire signed [AccLowProductWidth-1:0] plo40_d = accin40 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi40_d = accin40 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo40_d = accin40 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi40_d = accin40 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo40_q;
   reg signed [AccHighProductWidth-1:0] phi40_q;
   reg signed [AccWidth-1:0] acc0_41_q;
   reg signed [AccWidth-1:0] acc1_41_q;
-  wire signed [AccWidth-1:0] accin41 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_41_q : acc0_41_q);
+  wire signed [AccWidth-1:0] accin41 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_41_q : acc0_41_q);
   wire signed [WeightedWidth-1:0] y41_d = { yhi41_q, 5'd0 } + {{4{1'b0}}, ylo41_q};
   reg signed [WeightedWidth-1:0] y41_q;
-  wire signed [AccLowProductWidth-1:0] plo41_d = accin41 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi41_d = accin41 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo41_d = accin41 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi41_d = accin41 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo41_q;
   reg signed [AccHighProductWidth-1:0] phi41_q;
   reg signed [AccWidth-1:0] acc0_42_q;
   reg signed [AccWidth-1:0] acc1_42_q;
-  wire signed [AccWidth-1:0] accin42 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_42_q : acc0_42_q);
+  wire signed [AccWidth-1:0] accin42 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_42_q : acc0_42_q);
   wire signed [WeightedWidth-1:0] y42_d = { yhi42_q, 5'd0 } + {{4{1'b0}}, ylo42_q};
   reg signed [WeightedWidth-1:0] y42_q;
-  wire signed [AccLowProductWidth-1:0] plo42_d = accin42 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi42_d = accin42 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo42_d = accin42 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi42_d = accin42 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo42_q;
   reg signed [AccHighProductWidth-1:0] phi42_q;
   reg signed [AccWidth-1:0] acc0_43_q;
   reg signed [AccWidth-1:0] acc1_43_q;
-  wire signed [AccWidth-1:0] accin43 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_43_q : acc0_43_q);
+  wire signed [AccWidth-1:0] accin43 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_43_q : acc0_43_q);
   wire signed [WeightedWidth-1:0] y43_d = { yhi43_q, 5'd0 } + {{4{1'b0}}, ylo43_q};
   reg signed [WeightedWidth-1:0] y43_q;
-  wire signed [AccLowProductWidth-1:0] plo43_d = accin43 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi43_d = accin43 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo43_d = accin43 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi43_d = accin43 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo43_q;
   reg signed [AccHighProductWidth-1:0] phi43_q;
   reg signed [AccWidth-1:0] acc0_44_q;
   reg signed [AccWidth-1:0] acc1_44_q;
-  wire signed [AccWidth-1:0] accin44 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_44_q : acc0_44_q);
+  wire signed [AccWidth-1:0] accin44 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_44_q : acc0_44_q);
   wire signed [WeightedWidth-1:0] y44_d = { yhi44_q, 5'd0 } + {{4{1'b0}}, ylo44_q};
   reg signed [WeightedWidth-1:0] y44_q;
-  wire signed [AccLowProductWidth-1:0] plo44_d = accin44 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi44_d = accin44 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo44_d = accin44 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi44_d = accin44 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo44_q;
   reg signed [AccHighProductWidth-1:0] phi44_q;
   reg signed [AccWidth-1:0] acc0_45_q;
   reg signed [AccWidth-1:0] acc1_45_q;
-  wire signed [AccWidth-1:0] accin45 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_45_q : acc0_45_q);
+  wire signed [AccWidth-1:0] accin45 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_45_q : acc0_45_q);
   wire signed [WeightedWidth-1:0] y45_d = { yhi45_q, 5'd0 } + {{4{1'b0}}, ylo45_q};
   reg signed [WeightedWidth-1:0] y45_q;
-  wire signed [AccLowProductWidth-1:0] plo45_d = accin45 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi45_d = accin45 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo45_d = accin45 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi45_d = accin45 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo45_q;
   reg signed [AccHighProductWidth-1:0] phi45_q;
   reg signed [AccWidth-1:0] acc0_46_q;
   reg signed [AccWidth-1:0] acc1_46_q;
-  wire signed [AccWidth-1:0] accin46 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_46_q : acc0_46_q);
+  wire signed [AccWidth-1:0] accin46 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_46_q : acc0_46_q);
   wire signed [WeightedWidth-1:0] y46_d = { yhi46_q, 5'd0 } + {{4{1'b0}}, ylo46_q};
   reg signed [WeightedWidth-1:0] y46_q;
-  wire signed [AccLowProductWidth-1:0] plo46_d = accin46 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi46_d = accin46 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo46_d = accin46 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi46_d = accin46 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo46_q;
   reg signed [AccHighProductWidth-1:0] phi46_q;
   reg signed [AccWidth-1:0] acc0_47_q;
   reg signed [AccWidth-1:0] acc1_47_q;
-  wire signed [AccWidth-1:0] accin47 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_47_q : acc0_47_q);
+  wire signed [AccWidth-1:0] accin47 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_47_q : acc0_47_q);
   wire signed [WeightedWidth-1:0] y47_d = { yhi47_q, 5'd0 } + {{4{1'b0}}, ylo47_q};
   reg signed [WeightedWidth-1:0] y47_q;
-  wire signed [AccLowProductWidth-1:0] plo47_d = accin47 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi47_d = accin47 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo47_d = accin47 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi47_d = accin47 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo47_q;
   reg signed [AccHighProductWidth-1:0] phi47_q;
   reg signed [AccWidth-1:0] acc0_48_q;
   reg signed [AccWidth-1:0] acc1_48_q;
-  wire signed [AccWidth-1:0] accin48 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_48_q : acc0_48_q);
+  wire signed [AccWidth-1:0] accin48 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_48_q : acc0_48_q);
   wire signed [WeightedWidth-1:0] y48_d = { yhi48_q, 5'd0 } + {{4{1'b0}}, ylo48_q};
   reg signed [WeightedWidth-1:0] y48_q;
-  wire signed [AccLowProductWidth-1:0] plo48_d = accin48 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi48_d = accin48 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo48_d = accin48 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi48_d = accin48 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo48_q;
   reg signed [AccHighProductWidth-1:0] phi48_q;
   reg signed [AccWidth-1:0] acc0_49_q;
   reg signed [AccWidth-1:0] acc1_49_q;
-  wire signed [AccWidth-1:0] accin49 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_49_q : acc0_49_q);
+  wire signed [AccWidth-1:0] accin49 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_49_q : acc0_49_q);
   wire signed [WeightedWidth-1:0] y49_d = { yhi49_q, 5'd0 } + {{4{1'b0}}, ylo49_q};
   reg signed [WeightedWidth-1:0] y49_q;
-  wire signed [AccLowProductWidth-1:0] plo49_d = accin49 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi49_d = accin49 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo49_d = accin49 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi49_d = accin49 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo49_q;
   reg signed [AccHighProductWidth-1:0] phi49_q;
   reg signed [AccWidth-1:0] acc0_50_q;
   reg signed [AccWidth-1:0] acc1_50_q;
-  wire signed [AccWidth-1:0] accin50 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_50_q : acc0_50_q);
+  wire signed [AccWidth-1:0] accin50 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_50_q : acc0_50_q);
   wire signed [WeightedWidth-1:0] y50_d = { yhi50_q, 5'd0 } + {{4{1'b0}}, ylo50_q};
   reg signed [WeightedWidth-1:0] y50_q;
-  wire signed [AccLowProductWidth-1:0] plo50_d = accin50 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi50_d = accin50 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo50_d = accin50 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi50_d = accin50 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo50_q;
   reg signed [AccHighProductWidth-1:0] phi50_q;
   reg signed [AccWidth-1:0] acc0_51_q;
   reg signed [AccWidth-1:0] acc1_51_q;
-  wire signed [AccWidth-1:0] accin51 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_51_q : acc0_51_q);
+  wire signed [AccWidth-1:0] accin51 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_51_q : acc0_51_q);
   wire signed [WeightedWidth-1:0] y51_d = { yhi51_q, 5'd0 } + {{4{1'b0}}, ylo51_q};
   reg signed [WeightedWidth-1:0] y51_q;
-  wire signed [AccLowProductWidth-1:0] plo51_d = accin51 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi51_d = accin51 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo51_d = accin51 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi51_d = accin51 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo51_q;
   reg signed [AccHighProductWidth-1:0] phi51_q;
   reg signed [AccWidth-1:0] acc0_52_q;
   reg signed [AccWidth-1:0] acc1_52_q;
-  wire signed [AccWidth-1:0] accin52 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_52_q : acc0_52_q);
+  wire signed [AccWidth-1:0] accin52 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_52_q : acc0_52_q);
   wire signed [WeightedWidth-1:0] y52_d = { yhi52_q, 5'd0 } + {{4{1'b0}}, ylo52_q};
   reg signed [WeightedWidth-1:0] y52_q;
-  wire signed [AccLowProductWidth-1:0] plo52_d = accin52 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi52_d = accin52 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo52_d = accin52 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi52_d = accin52 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo52_q;
   reg signed [AccHighProductWidth-1:0] phi52_q;
   reg signed [AccWidth-1:0] acc0_53_q;
   reg signed [AccWidth-1:0] acc1_53_q;
-  wire signed [AccWidth-1:0] accin53 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_53_q : acc0_53_q);
+  wire signed [AccWidth-1:0] accin53 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_53_q : acc0_53_q);
   wire signed [WeightedWidth-1:0] y53_d = { yhi53_q, 5'd0 } + {{4{1'b0}}, ylo53_q};
   reg signed [WeightedWidth-1:0] y53_q;
-  wire signed [AccLowProductWidth-1:0] plo53_d = accin53 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi53_d = accin53 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo53_d = accin53 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi53_d = accin53 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo53_q;
   reg signed [AccHighProductWidth-1:0] phi53_q;
   reg signed [AccWidth-1:0] acc0_54_q;
   reg signed [AccWidth-1:0] acc1_54_q;
-  wire signed [AccWidth-1:0] accin54 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_54_q : acc0_54_q);
+  wire signed [AccWidth-1:0] accin54 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_54_q : acc0_54_q);
   wire signed [WeightedWidth-1:0] y54_d = { yhi54_q, 5'd0 } + {{4{1'b0}}, ylo54_q};
   reg signed [WeightedWidth-1:0] y54_q;
-  wire signed [AccLowProductWidth-1:0] plo54_d = accin54 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi54_d = accin54 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo54_d = accin54 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi54_d = accin54 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo54_q;
   reg signed [AccHighProductWidth-1:0] phi54_q;
   reg signed [AccWidth-1:0] acc0_55_q;
   reg signed [AccWidth-1:0] acc1_55_q;
-  wire signed [AccWidth-1:0] accin55 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_55_q : acc0_55_q);
+  wire signed [AccWidth-1:0] accin55 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_55_q : acc0_55_q);
   wire signed [WeightedWidth-1:0] y55_d = { yhi55_q, 5'd0 } + {{4{1'b0}}, ylo55_q};
   reg signed [WeightedWidth-1:0] y55_q;
-  wire signed [AccLowProductWidth-1:0] plo55_d = accin55 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi55_d = accin55 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo55_d = accin55 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi55_d = accin55 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo55_q;
   reg signed [AccHighProductWidth-1:0] phi55_q;
   reg signed [AccWidth-1:0] acc0_56_q;
   reg signed [AccWidth-1:0] acc1_56_q;
-  wire signed [AccWidth-1:0] accin56 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_56_q : acc0_56_q);
+  wire signed [AccWidth-1:0] accin56 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_56_q : acc0_56_q);
   wire signed [WeightedWidth-1:0] y56_d = { yhi56_q, 5'd0 } + {{4{1'b0}}, ylo56_q};
   reg signed [WeightedWidth-1:0] y56_q;
-  wire signed [AccLowProductWidth-1:0] plo56_d = accin56 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi56_d = accin56 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo56_d = accin56 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi56_d = accin56 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo56_q;
   reg signed [AccHighProductWidth-1:0] phi56_q;
   reg signed [AccWidth-1:0] acc0_57_q;
   reg signed [AccWidth-1:0] acc1_57_q;
-  wire signed [AccWidth-1:0] accin57 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_57_q : acc0_57_q);
+  wire signed [AccWidth-1:0] accin57 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_57_q : acc0_57_q);
   wire signed [WeightedWidth-1:0] y57_d = { yhi57_q, 5'd0 } + {{4{1'b0}}, ylo57_q};
   reg signed [WeightedWidth-1:0] y57_q;
-  wire signed [AccLowProductWidth-1:0] plo57_d = accin57 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi57_d = accin57 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo57_d = accin57 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi57_d = accin57 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo57_q;
   reg signed [AccHighProductWidth-1:0] phi57_q;
   reg signed [AccWidth-1:0] acc0_58_q;
   reg signed [AccWidth-1:0] acc1_58_q;
-  wire signed [AccWidth-1:0] accin58 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_58_q : acc0_58_q);
+  wire signed [AccWidth-1:0] accin58 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_58_q : acc0_58_q);
   wire signed [WeightedWidth-1:0] y58_d = { yhi58_q, 5'd0 } + {{4{1'b0}}, ylo58_q};
   reg signed [WeightedWidth-1:0] y58_q;
-  wire signed [AccLowProductWidth-1:0] plo58_d = accin58 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi58_d = accin58 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo58_d = accin58 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi58_d = accin58 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo58_q;
   reg signed [AccHighProductWidth-1:0] phi58_q;
   reg signed [AccWidth-1:0] acc0_59_q;
   reg signed [AccWidth-1:0] acc1_59_q;
-  wire signed [AccWidth-1:0] accin59 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_59_q : acc0_59_q);
+  wire signed [AccWidth-1:0] accin59 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_59_q : acc0_59_q);
   wire signed [WeightedWidth-1:0] y59_d = { yhi59_q, 5'd0 } + {{4{1'b0}}, ylo59_q};
   reg signed [WeightedWidth-1:0] y59_q;
-  wire signed [AccLowProductWidth-1:0] plo59_d = accin59 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi59_d = accin59 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo59_d = accin59 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi59_d = accin59 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo59_q;
   reg signed [AccHighProductWidth-1:0] phi59_q;
   reg signed [AccWidth-1:0] acc0_60_q;
   reg signed [AccWidth-1:0] acc1_60_q;
-  wire signed [AccWidth-1:0] accin60 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_60_q : acc0_60_q);
+  wire signed [AccWidth-1:0] accin60 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_60_q : acc0_60_q);
   wire signed [WeightedWidth-1:0] y60_d = { yhi60_q, 5'd0 } + {{4{1'b0}}, ylo60_q};
   reg signed [WeightedWidth-1:0] y60_q;
-  wire signed [AccLowProductWidth-1:0] plo60_d = accin60 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi60_d = accin60 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo60_d = accin60 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi60_d = accin60 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo60_q;
   reg signed [AccHighProductWidth-1:0] phi60_q;
   reg signed [AccWidth-1:0] acc0_61_q;
   reg signed [AccWidth-1:0] acc1_61_q;
-  wire signed [AccWidth-1:0] accin61 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_61_q : acc0_61_q);
+  wire signed [AccWidth-1:0] accin61 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_61_q : acc0_61_q);
   wire signed [WeightedWidth-1:0] y61_d = { yhi61_q, 5'd0 } + {{4{1'b0}}, ylo61_q};
   reg signed [WeightedWidth-1:0] y61_q;
-  wire signed [AccLowProductWidth-1:0] plo61_d = accin61 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi61_d = accin61 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo61_d = accin61 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi61_d = accin61 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo61_q;
   reg signed [AccHighProductWidth-1:0] phi61_q;
   reg signed [AccWidth-1:0] acc0_62_q;
   reg signed [AccWidth-1:0] acc1_62_q;
-  wire signed [AccWidth-1:0] accin62 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_62_q : acc0_62_q);
+  wire signed [AccWidth-1:0] accin62 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_62_q : acc0_62_q);
   wire signed [WeightedWidth-1:0] y62_d = { yhi62_q, 5'd0 } + {{4{1'b0}}, ylo62_q};
   reg signed [WeightedWidth-1:0] y62_q;
-  wire signed [AccLowProductWidth-1:0] plo62_d = accin62 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi62_d = accin62 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo62_d = accin62 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi62_d = accin62 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo62_q;
   reg signed [AccHighProductWidth-1:0] phi62_q;
   reg signed [AccWidth-1:0] acc0_63_q;
   reg signed [AccWidth-1:0] acc1_63_q;
-  wire signed [AccWidth-1:0] accin63 = x7_fresh_q ? 26'sd0 : (x7_set_q ? acc1_63_q : acc0_63_q);
+  wire signed [AccWidth-1:0] accin63 = x5_fresh_q ? 26'sd0 : (x5_set_q ? acc1_63_q : acc0_63_q);
   wire signed [WeightedWidth-1:0] y63_d = { yhi63_q, 5'd0 } + {{4{1'b0}}, ylo63_q};
   reg signed [WeightedWidth-1:0] y63_q;
-  wire signed [AccLowProductWidth-1:0] plo63_d = accin63 * $signed({ 1'b0, a7_q[FactorLowBits-1:0] });
-  wire signed [AccHighProductWidth-1:0] phi63_d = accin63 * $signed({ 1'b0, a7_q[ExpWidth-1:FactorLowBits] });
+  wire signed [AccLowProductWidth-1:0] plo63_d = accin63 * $signed({ 1'b0, am_q[FactorLowBits-1:0] });
+  wire signed [AccHighProductWidth-1:0] phi63_d = accin63 * $signed({ 1'b0, am_q[ExpWidth-1:FactorLowBits] });
   reg signed [AccLowProductWidth-1:0] plo63_q;
   reg signed [AccHighProductWidth-1:0] phi63_q;
   reg [SumWidth-1:0] sum0_q;
   reg [SumWidth-1:0] sum1_q;
-  wire [SumWidth-1:0] sumin = x7_fresh_q ? 17'd0 : (x7_set_q ? sum1_q : sum0_q);
-  wire [SumLowProductWidth-1:0] slo_d = sumin * a7_q[FactorLowBits-1:0];
-  wire [SumHighProductWidth-1:0] shi_d = sumin * a7_q[ExpWidth-1:FactorLowBits];
+  wire [SumWidth-1:0] sumin = x5_fresh_q ? 17'd0 : (x5_set_q ? sum1_q : sum0_q);
+  wire [SumLowProductWidth-1:0] slo_d = sumin * am_q[FactorLowBits-1:0];
+  wire [SumHighProductWidth-1:0] shi_d = sumin * am_q[ExpWidth-1:FactorLowBits];
   reg [SumLowProductWidth-1:0] slo_q;
   reg [SumHighProductWidth-1:0] shi_q;
 
-  // x9 (the loop's second cycle): A_set = round(A_set a) + e V, S_set = round(S_set a) + e, half up
+  // x7 (the loop's second cycle): A_set = round(A_set a) + e V, S_set = round(S_set a) + e, half up
   wire signed [LoopSumWidth-1:0] t0 = { phi0_q, 5'd0 } + {{3{plo0_q[30]}}, plo0_q} + 34'sd128 + {{8{y0_q[17]}}, { y0_q, 8'd0 }};
   wire signed [AccWidth-1:0] accnew0 = t0[LoopSumWidth-1:ExpFractionBits];
   wire signed [LoopSumWidth-1:0] t1 = { phi1_q, 5'd0 } + {{3{plo1_q[30]}}, plo1_q} + 34'sd128 + {{8{y1_q[17]}}, { y1_q, 8'd0 }};
@@ -1316,12 +1300,12 @@ module a3_onepass_online (
   wire signed [AccWidth-1:0] accnew62 = t62[LoopSumWidth-1:ExpFractionBits];
   wire signed [LoopSumWidth-1:0] t63 = { phi63_q, 5'd0 } + {{3{plo63_q[30]}}, plo63_q} + 34'sd128 + {{8{y63_q[17]}}, { y63_q, 8'd0 }};
   wire signed [AccWidth-1:0] accnew63 = t63[LoopSumWidth-1:ExpFractionBits];
-  wire [SumLoopWidth-1:0] ts = { shi_q, 5'd0 } + {{3{1'b0}}, slo_q} + 25'd128 + {{8{1'b0}}, { e8_q, 8'd0 }};
+  wire [SumLoopWidth-1:0] ts = { shi_q, 5'd0 } + {{3{1'b0}}, slo_q} + 25'd128 + {{8{1'b0}}, { es_q, 8'd0 }};
   wire [SumWidth-1:0] sumnew = ts[SumLoopWidth-1:ExpFractionBits];
   // The rounding drops the low bits.
   wire unused_loop_low = &{1'b0, t0[ExpFractionBits-1:0], t1[ExpFractionBits-1:0], t2[ExpFractionBits-1:0], t3[ExpFractionBits-1:0], t4[ExpFractionBits-1:0], t5[ExpFractionBits-1:0], t6[ExpFractionBits-1:0], t7[ExpFractionBits-1:0], t8[ExpFractionBits-1:0], t9[ExpFractionBits-1:0], t10[ExpFractionBits-1:0], t11[ExpFractionBits-1:0], t12[ExpFractionBits-1:0], t13[ExpFractionBits-1:0], t14[ExpFractionBits-1:0], t15[ExpFractionBits-1:0], t16[ExpFractionBits-1:0], t17[ExpFractionBits-1:0], t18[ExpFractionBits-1:0], t19[ExpFractionBits-1:0], t20[ExpFractionBits-1:0], t21[ExpFractionBits-1:0], t22[ExpFractionBits-1:0], t23[ExpFractionBits-1:0], t24[ExpFractionBits-1:0], t25[ExpFractionBits-1:0], t26[ExpFractionBits-1:0], t27[ExpFractionBits-1:0], t28[ExpFractionBits-1:0], t29[ExpFractionBits-1:0], t30[ExpFractionBits-1:0], t31[ExpFractionBits-1:0], t32[ExpFractionBits-1:0], t33[ExpFractionBits-1:0], t34[ExpFractionBits-1:0], t35[ExpFractionBits-1:0], t36[ExpFractionBits-1:0], t37[ExpFractionBits-1:0], t38[ExpFractionBits-1:0], t39[ExpFractionBits-1:0], t40[ExpFractionBits-1:0], t41[ExpFractionBits-1:0], t42[ExpFractionBits-1:0], t43[ExpFractionBits-1:0], t44[ExpFractionBits-1:0], t45[ExpFractionBits-1:0], t46[ExpFractionBits-1:0], t47[ExpFractionBits-1:0], t48[ExpFractionBits-1:0], t49[ExpFractionBits-1:0], t50[ExpFractionBits-1:0], t51[ExpFractionBits-1:0], t52[ExpFractionBits-1:0], t53[ExpFractionBits-1:0], t54[ExpFractionBits-1:0], t55[ExpFractionBits-1:0], t56[ExpFractionBits-1:0], t57[ExpFractionBits-1:0], t58[ExpFractionBits-1:0], t59[ExpFractionBits-1:0], t60[ExpFractionBits-1:0], t61[ExpFractionBits-1:0], t62[ExpFractionBits-1:0], t63[ExpFractionBits-1:0], ts[ExpFractionBits-1:0]};
 
-  // ---- merge: after a query's second flush beat, the two sets are added into the drain registers ----
+  // ---- merge: after a query's last flush beat, the sets are added into the drain registers ----
   reg mreq_q;
   reg mpend_q, mpend_d;
   reg [GroupCountWidth-1:0] dr_left_q, dr_left_d;
@@ -1552,33 +1536,6 @@ module a3_onepass_online (
   reg n4_neg7_q;
   reg [DenominatorWidth-1:0] n4_r7_q;
   reg [QuotientBits-1:0] n4_nq7_q;
-  reg n5_valid_q;
-  reg n5_last_q;
-  reg [DenominatorWidth-1:0] n5_den_q;
-  reg n5_neg0_q;
-  reg [DenominatorWidth-1:0] n5_r0_q;
-  reg [QuotientBits-1:0] n5_nq0_q;
-  reg n5_neg1_q;
-  reg [DenominatorWidth-1:0] n5_r1_q;
-  reg [QuotientBits-1:0] n5_nq1_q;
-  reg n5_neg2_q;
-  reg [DenominatorWidth-1:0] n5_r2_q;
-  reg [QuotientBits-1:0] n5_nq2_q;
-  reg n5_neg3_q;
-  reg [DenominatorWidth-1:0] n5_r3_q;
-  reg [QuotientBits-1:0] n5_nq3_q;
-  reg n5_neg4_q;
-  reg [DenominatorWidth-1:0] n5_r4_q;
-  reg [QuotientBits-1:0] n5_nq4_q;
-  reg n5_neg5_q;
-  reg [DenominatorWidth-1:0] n5_r5_q;
-  reg [QuotientBits-1:0] n5_nq5_q;
-  reg n5_neg6_q;
-  reg [DenominatorWidth-1:0] n5_r6_q;
-  reg [QuotientBits-1:0] n5_nq6_q;
-  reg n5_neg7_q;
-  reg [DenominatorWidth-1:0] n5_r7_q;
-  reg [QuotientBits-1:0] n5_nq7_q;
   // divider 0, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_0_0 = { n0_r0_q, n0_nq0_q[QuotientBits-1:QuotientBits-2] };
@@ -2659,54 +2616,62 @@ module a3_onepass_online (
   wire [QuotientBits-1:0] nq7_8 = { n4_nq7_q[QuotientBits-3:0], g2_7_8, g3_7_8 | (g1_7_8 & !g2_7_8) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n7_8 = &{1'b0, px_7_8[DenominatorWidth+1:DenominatorWidth], p1_7_8[DenominatorWidth+1:DenominatorWidth], p2_7_8[DenominatorWidth+1:DenominatorWidth], p3_7_8[DenominatorWidth+1:DenominatorWidth]};
-  // Divider 0, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp0 = { 1'b0, n5_nq0_q } + 19'd1;
-  wire [QuotientBits-1:0] omag0 = qp0[QuotientBits:1];
-  wire unused_qp0 = &{1'b0, qp0[0]};
-  wire [OutputWidth-1:0] omag_x0 = { {9{1'b0}}, omag0 };
-  wire [OutputWidth-1:0] oval0 = n5_neg0_q ? (27'd0 - omag_x0) : omag_x0;
-  // Divider 1, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp1 = { 1'b0, n5_nq1_q } + 19'd1;
-  wire [QuotientBits-1:0] omag1 = qp1[QuotientBits:1];
-  wire unused_qp1 = &{1'b0, qp1[0]};
-  wire [OutputWidth-1:0] omag_x1 = { {9{1'b0}}, omag1 };
-  wire [OutputWidth-1:0] oval1 = n5_neg1_q ? (27'd0 - omag_x1) : omag_x1;
-  // Divider 2, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp2 = { 1'b0, n5_nq2_q } + 19'd1;
-  wire [QuotientBits-1:0] omag2 = qp2[QuotientBits:1];
-  wire unused_qp2 = &{1'b0, qp2[0]};
-  wire [OutputWidth-1:0] omag_x2 = { {9{1'b0}}, omag2 };
-  wire [OutputWidth-1:0] oval2 = n5_neg2_q ? (27'd0 - omag_x2) : omag_x2;
-  // Divider 3, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp3 = { 1'b0, n5_nq3_q } + 19'd1;
-  wire [QuotientBits-1:0] omag3 = qp3[QuotientBits:1];
-  wire unused_qp3 = &{1'b0, qp3[0]};
-  wire [OutputWidth-1:0] omag_x3 = { {9{1'b0}}, omag3 };
-  wire [OutputWidth-1:0] oval3 = n5_neg3_q ? (27'd0 - omag_x3) : omag_x3;
-  // Divider 4, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp4 = { 1'b0, n5_nq4_q } + 19'd1;
-  wire [QuotientBits-1:0] omag4 = qp4[QuotientBits:1];
-  wire unused_qp4 = &{1'b0, qp4[0]};
-  wire [OutputWidth-1:0] omag_x4 = { {9{1'b0}}, omag4 };
-  wire [OutputWidth-1:0] oval4 = n5_neg4_q ? (27'd0 - omag_x4) : omag_x4;
-  // Divider 5, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp5 = { 1'b0, n5_nq5_q } + 19'd1;
-  wire [QuotientBits-1:0] omag5 = qp5[QuotientBits:1];
-  wire unused_qp5 = &{1'b0, qp5[0]};
-  wire [OutputWidth-1:0] omag_x5 = { {9{1'b0}}, omag5 };
-  wire [OutputWidth-1:0] oval5 = n5_neg5_q ? (27'd0 - omag_x5) : omag_x5;
-  // Divider 6, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp6 = { 1'b0, n5_nq6_q } + 19'd1;
-  wire [QuotientBits-1:0] omag6 = qp6[QuotientBits:1];
-  wire unused_qp6 = &{1'b0, qp6[0]};
-  wire [OutputWidth-1:0] omag_x6 = { {9{1'b0}}, omag6 };
-  wire [OutputWidth-1:0] oval6 = n5_neg6_q ? (27'd0 - omag_x6) : omag_x6;
-  // Divider 7, rounding half away from zero: (q + 1) >> 1, then the sign.
-  wire [QuotientBits:0] qp7 = { 1'b0, n5_nq7_q } + 19'd1;
-  wire [QuotientBits-1:0] omag7 = qp7[QuotientBits:1];
-  wire unused_qp7 = &{1'b0, qp7[0]};
-  wire [OutputWidth-1:0] omag_x7 = { {9{1'b0}}, omag7 };
-  wire [OutputWidth-1:0] oval7 = n5_neg7_q ? (27'd0 - omag_x7) : omag_x7;
+  // Divider 0, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf0 = nq0_8;
+  wire [OutputWidth-1:0] omag_x0 = { {10{1'b0}}, qf0[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval0 = (n4_neg0_q ? ~omag_x0 : omag_x0)
+    + { {OutputWidth-1{1'b0}}, qf0[0] ^ n4_neg0_q };
+  // Divider 1, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf1 = nq1_8;
+  wire [OutputWidth-1:0] omag_x1 = { {10{1'b0}}, qf1[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval1 = (n4_neg1_q ? ~omag_x1 : omag_x1)
+    + { {OutputWidth-1{1'b0}}, qf1[0] ^ n4_neg1_q };
+  // Divider 2, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf2 = nq2_8;
+  wire [OutputWidth-1:0] omag_x2 = { {10{1'b0}}, qf2[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval2 = (n4_neg2_q ? ~omag_x2 : omag_x2)
+    + { {OutputWidth-1{1'b0}}, qf2[0] ^ n4_neg2_q };
+  // Divider 3, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf3 = nq3_8;
+  wire [OutputWidth-1:0] omag_x3 = { {10{1'b0}}, qf3[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval3 = (n4_neg3_q ? ~omag_x3 : omag_x3)
+    + { {OutputWidth-1{1'b0}}, qf3[0] ^ n4_neg3_q };
+  // Divider 4, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf4 = nq4_8;
+  wire [OutputWidth-1:0] omag_x4 = { {10{1'b0}}, qf4[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval4 = (n4_neg4_q ? ~omag_x4 : omag_x4)
+    + { {OutputWidth-1{1'b0}}, qf4[0] ^ n4_neg4_q };
+  // Divider 5, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf5 = nq5_8;
+  wire [OutputWidth-1:0] omag_x5 = { {10{1'b0}}, qf5[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval5 = (n4_neg5_q ? ~omag_x5 : omag_x5)
+    + { {OutputWidth-1{1'b0}}, qf5[0] ^ n4_neg5_q };
+  // Divider 6, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf6 = nq6_8;
+  wire [OutputWidth-1:0] omag_x6 = { {10{1'b0}}, qf6[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval6 = (n4_neg6_q ? ~omag_x6 : omag_x6)
+    + { {OutputWidth-1{1'b0}}, qf6[0] ^ n4_neg6_q };
+  // Divider 7, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf7 = nq7_8;
+  wire [OutputWidth-1:0] omag_x7 = { {10{1'b0}}, qf7[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval7 = (n4_neg7_q ? ~omag_x7 : omag_x7)
+    + { {OutputWidth-1{1'b0}}, qf7[0] ^ n4_neg7_q };
   reg [OutputWidth-1:0] res0_q;
   reg [OutputWidth-1:0] res1_q;
   reg [OutputWidth-1:0] res2_q;
@@ -2841,7 +2806,7 @@ module a3_onepass_online (
     if (beat) begin
       set_d = !set_q;
     end
-    if (fb_q) begin
+    if (fa_q) begin
       // The query's end: the next one starts at set 0 with fresh sets and no running max.
       first_d = 1'b1;
       set_d = 1'b0;
@@ -2881,7 +2846,6 @@ module a3_onepass_online (
       row_valid_q <= 1'b0;
       row_last_q <= 1'b0;
       fa_q <= 1'b0;
-      fb_q <= 1'b0;
       kept_q <= 9'd0;
       first_q <= 1'b1;
       set_q <= 1'b0;
@@ -2902,10 +2866,6 @@ module a3_onepass_online (
       x5_end_q <= 1'b0;
       x6_valid_q <= 1'b0;
       x6_end_q <= 1'b0;
-      x7_valid_q <= 1'b0;
-      x7_end_q <= 1'b0;
-      x8_valid_q <= 1'b0;
-      x8_end_q <= 1'b0;
       mreq_q <= 1'b0;
       mpend_q <= 1'b0;
       dr_left_q <= 4'd0;
@@ -2919,8 +2879,6 @@ module a3_onepass_online (
       n3_last_q <= 1'b0;
       n4_valid_q <= 1'b0;
       n4_last_q <= 1'b0;
-      n5_valid_q <= 1'b0;
-      n5_last_q <= 1'b0;
       push_q <= 1'b0;
       sq_wr_q <= 1'b0;
       sq_rd_q <= 1'b0;
@@ -2936,7 +2894,6 @@ module a3_onepass_online (
       row_valid_q <= in_valid_q & in_keep;
       row_last_q <= in_last_q;
       fa_q <= row_last_q;
-      fb_q <= fa_q;
       kept_q <= kept_d;
       first_q <= first_d;
       set_q <= set_d;
@@ -2946,7 +2903,7 @@ module a3_onepass_online (
       ml0_q <= ml0_d;
       ml1_q <= ml1_d;
       x1_valid_q <= beat;
-      x1_end_q <= fb_q;
+      x1_end_q <= fa_q;
       x2_valid_q <= x1_valid_q;
       x2_end_q <= x1_end_q;
       x3_valid_q <= x2_valid_q;
@@ -2957,11 +2914,7 @@ module a3_onepass_online (
       x5_end_q <= x4_end_q;
       x6_valid_q <= x5_valid_q;
       x6_end_q <= x5_end_q;
-      x7_valid_q <= x6_valid_q;
-      x7_end_q <= x6_end_q;
-      x8_valid_q <= x7_valid_q;
-      x8_end_q <= x7_end_q;
-      mreq_q <= x8_valid_q & x8_end_q;
+      mreq_q <= x6_valid_q & x6_end_q;
       mpend_q <= mpend_d;
       dr_left_q <= dr_left_d;
       n0_valid_q <= issue;
@@ -2974,9 +2927,7 @@ module a3_onepass_online (
       n3_last_q <= n2_last_q;
       n4_valid_q <= n3_valid_q;
       n4_last_q <= n3_last_q;
-      n5_valid_q <= n4_valid_q;
-      n5_last_q <= n4_last_q;
-      push_q <= n5_valid_q & n5_last_q;
+      push_q <= n4_valid_q & n4_last_q;
       if (row_last_q) begin
         sq_wr_q <= !sq_wr_q;
       end
@@ -3025,745 +2976,733 @@ module a3_onepass_online (
     x3_set_q <= x2_set_q;
     x3_flush_q <= x2_flush_q;
     x3_fresh_q <= x2_fresh_q;
-    x3_row_q <= x2_row_q;
     x4_set_q <= x3_set_q;
     x4_flush_q <= x3_flush_q;
     x4_fresh_q <= x3_fresh_q;
-    x4_row_q <= x3_row_q;
     x5_set_q <= x4_set_q;
     x5_flush_q <= x4_flush_q;
     x5_fresh_q <= x4_fresh_q;
     x6_set_q <= x5_set_q;
-    x6_flush_q <= x5_flush_q;
-    x6_fresh_q <= x5_fresh_q;
-    x7_set_q <= x6_set_q;
-    x7_flush_q <= x6_flush_q;
-    x7_fresh_q <= x6_fresh_q;
-    x8_set_q <= x7_set_q;
-    uac_q <= ua_c;
-    ubc_q <= ub_c;
     atlo_q <= atlo_d;
     athi_q <= athi_d;
     btlo_q <= btlo_d;
     bthi_q <= bthi_d;
-    atprod_q <= atprod_d;
-    btprod_q <= btprod_d;
     a_q <= a_val;
-    e_q <= x5_flush_q ? 9'd0 : e_val;
+    e_q <= x3_flush_q ? 9'd0 : e_val;
     v_q <= v_rdata_i;
-    a7_q <= a_q;
-    e7_q <= e_q;
-    e8_q <= e7_q;
+    am_q <= a_q;
+    em_q <= e_q;
+    es_q <= em_q;
     ylo0_q <= ylo0_d;
     yhi0_q <= yhi0_d;
-    y0_q <= x7_flush_q ? 18'sd0 : y0_d;
+    y0_q <= x5_flush_q ? 18'sd0 : y0_d;
     plo0_q <= plo0_d;
     phi0_q <= phi0_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_0_q <= accnew0;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_0_q <= accnew0;
     end
     ylo1_q <= ylo1_d;
     yhi1_q <= yhi1_d;
-    y1_q <= x7_flush_q ? 18'sd0 : y1_d;
+    y1_q <= x5_flush_q ? 18'sd0 : y1_d;
     plo1_q <= plo1_d;
     phi1_q <= phi1_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_1_q <= accnew1;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_1_q <= accnew1;
     end
     ylo2_q <= ylo2_d;
     yhi2_q <= yhi2_d;
-    y2_q <= x7_flush_q ? 18'sd0 : y2_d;
+    y2_q <= x5_flush_q ? 18'sd0 : y2_d;
     plo2_q <= plo2_d;
     phi2_q <= phi2_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_2_q <= accnew2;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_2_q <= accnew2;
     end
     ylo3_q <= ylo3_d;
     yhi3_q <= yhi3_d;
-    y3_q <= x7_flush_q ? 18'sd0 : y3_d;
+    y3_q <= x5_flush_q ? 18'sd0 : y3_d;
     plo3_q <= plo3_d;
     phi3_q <= phi3_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_3_q <= accnew3;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_3_q <= accnew3;
     end
     ylo4_q <= ylo4_d;
     yhi4_q <= yhi4_d;
-    y4_q <= x7_flush_q ? 18'sd0 : y4_d;
+    y4_q <= x5_flush_q ? 18'sd0 : y4_d;
     plo4_q <= plo4_d;
     phi4_q <= phi4_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_4_q <= accnew4;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_4_q <= accnew4;
     end
     ylo5_q <= ylo5_d;
     yhi5_q <= yhi5_d;
-    y5_q <= x7_flush_q ? 18'sd0 : y5_d;
+    y5_q <= x5_flush_q ? 18'sd0 : y5_d;
     plo5_q <= plo5_d;
     phi5_q <= phi5_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_5_q <= accnew5;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_5_q <= accnew5;
     end
     ylo6_q <= ylo6_d;
     yhi6_q <= yhi6_d;
-    y6_q <= x7_flush_q ? 18'sd0 : y6_d;
+    y6_q <= x5_flush_q ? 18'sd0 : y6_d;
     plo6_q <= plo6_d;
     phi6_q <= phi6_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_6_q <= accnew6;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_6_q <= accnew6;
     end
     ylo7_q <= ylo7_d;
     yhi7_q <= yhi7_d;
-    y7_q <= x7_flush_q ? 18'sd0 : y7_d;
+    y7_q <= x5_flush_q ? 18'sd0 : y7_d;
     plo7_q <= plo7_d;
     phi7_q <= phi7_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_7_q <= accnew7;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_7_q <= accnew7;
     end
     ylo8_q <= ylo8_d;
     yhi8_q <= yhi8_d;
-    y8_q <= x7_flush_q ? 18'sd0 : y8_d;
+    y8_q <= x5_flush_q ? 18'sd0 : y8_d;
     plo8_q <= plo8_d;
     phi8_q <= phi8_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_8_q <= accnew8;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_8_q <= accnew8;
     end
     ylo9_q <= ylo9_d;
     yhi9_q <= yhi9_d;
-    y9_q <= x7_flush_q ? 18'sd0 : y9_d;
+    y9_q <= x5_flush_q ? 18'sd0 : y9_d;
     plo9_q <= plo9_d;
     phi9_q <= phi9_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_9_q <= accnew9;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_9_q <= accnew9;
     end
     ylo10_q <= ylo10_d;
     yhi10_q <= yhi10_d;
-    y10_q <= x7_flush_q ? 18'sd0 : y10_d;
+    y10_q <= x5_flush_q ? 18'sd0 : y10_d;
     plo10_q <= plo10_d;
     phi10_q <= phi10_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_10_q <= accnew10;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_10_q <= accnew10;
     end
     ylo11_q <= ylo11_d;
     yhi11_q <= yhi11_d;
-    y11_q <= x7_flush_q ? 18'sd0 : y11_d;
+    y11_q <= x5_flush_q ? 18'sd0 : y11_d;
     plo11_q <= plo11_d;
     phi11_q <= phi11_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_11_q <= accnew11;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_11_q <= accnew11;
     end
     ylo12_q <= ylo12_d;
     yhi12_q <= yhi12_d;
-    y12_q <= x7_flush_q ? 18'sd0 : y12_d;
+    y12_q <= x5_flush_q ? 18'sd0 : y12_d;
     plo12_q <= plo12_d;
     phi12_q <= phi12_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_12_q <= accnew12;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_12_q <= accnew12;
     end
     ylo13_q <= ylo13_d;
     yhi13_q <= yhi13_d;
-    y13_q <= x7_flush_q ? 18'sd0 : y13_d;
+    y13_q <= x5_flush_q ? 18'sd0 : y13_d;
     plo13_q <= plo13_d;
     phi13_q <= phi13_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_13_q <= accnew13;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_13_q <= accnew13;
     end
     ylo14_q <= ylo14_d;
     yhi14_q <= yhi14_d;
-    y14_q <= x7_flush_q ? 18'sd0 : y14_d;
+    y14_q <= x5_flush_q ? 18'sd0 : y14_d;
     plo14_q <= plo14_d;
     phi14_q <= phi14_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_14_q <= accnew14;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_14_q <= accnew14;
     end
     ylo15_q <= ylo15_d;
     yhi15_q <= yhi15_d;
-    y15_q <= x7_flush_q ? 18'sd0 : y15_d;
+    y15_q <= x5_flush_q ? 18'sd0 : y15_d;
     plo15_q <= plo15_d;
     phi15_q <= phi15_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_15_q <= accnew15;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_15_q <= accnew15;
     end
     ylo16_q <= ylo16_d;
     yhi16_q <= yhi16_d;
-    y16_q <= x7_flush_q ? 18'sd0 : y16_d;
+    y16_q <= x5_flush_q ? 18'sd0 : y16_d;
     plo16_q <= plo16_d;
     phi16_q <= phi16_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_16_q <= accnew16;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_16_q <= accnew16;
     end
     ylo17_q <= ylo17_d;
     yhi17_q <= yhi17_d;
-    y17_q <= x7_flush_q ? 18'sd0 : y17_d;
+    y17_q <= x5_flush_q ? 18'sd0 : y17_d;
     plo17_q <= plo17_d;
     phi17_q <= phi17_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_17_q <= accnew17;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_17_q <= accnew17;
     end
     ylo18_q <= ylo18_d;
     yhi18_q <= yhi18_d;
-    y18_q <= x7_flush_q ? 18'sd0 : y18_d;
+    y18_q <= x5_flush_q ? 18'sd0 : y18_d;
     plo18_q <= plo18_d;
     phi18_q <= phi18_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_18_q <= accnew18;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_18_q <= accnew18;
     end
     ylo19_q <= ylo19_d;
     yhi19_q <= yhi19_d;
-    y19_q <= x7_flush_q ? 18'sd0 : y19_d;
+    y19_q <= x5_flush_q ? 18'sd0 : y19_d;
     plo19_q <= plo19_d;
     phi19_q <= phi19_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_19_q <= accnew19;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_19_q <= accnew19;
     end
     ylo20_q <= ylo20_d;
     yhi20_q <= yhi20_d;
-    y20_q <= x7_flush_q ? 18'sd0 : y20_d;
+    y20_q <= x5_flush_q ? 18'sd0 : y20_d;
     plo20_q <= plo20_d;
     phi20_q <= phi20_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_20_q <= accnew20;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_20_q <= accnew20;
     end
     ylo21_q <= ylo21_d;
     yhi21_q <= yhi21_d;
-    y21_q <= x7_flush_q ? 18'sd0 : y21_d;
+    y21_q <= x5_flush_q ? 18'sd0 : y21_d;
     plo21_q <= plo21_d;
     phi21_q <= phi21_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_21_q <= accnew21;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_21_q <= accnew21;
     end
     ylo22_q <= ylo22_d;
     yhi22_q <= yhi22_d;
-    y22_q <= x7_flush_q ? 18'sd0 : y22_d;
+    y22_q <= x5_flush_q ? 18'sd0 : y22_d;
     plo22_q <= plo22_d;
     phi22_q <= phi22_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_22_q <= accnew22;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_22_q <= accnew22;
     end
     ylo23_q <= ylo23_d;
     yhi23_q <= yhi23_d;
-    y23_q <= x7_flush_q ? 18'sd0 : y23_d;
+    y23_q <= x5_flush_q ? 18'sd0 : y23_d;
     plo23_q <= plo23_d;
     phi23_q <= phi23_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_23_q <= accnew23;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_23_q <= accnew23;
     end
     ylo24_q <= ylo24_d;
     yhi24_q <= yhi24_d;
-    y24_q <= x7_flush_q ? 18'sd0 : y24_d;
+    y24_q <= x5_flush_q ? 18'sd0 : y24_d;
     plo24_q <= plo24_d;
     phi24_q <= phi24_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_24_q <= accnew24;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_24_q <= accnew24;
     end
     ylo25_q <= ylo25_d;
     yhi25_q <= yhi25_d;
-    y25_q <= x7_flush_q ? 18'sd0 : y25_d;
+    y25_q <= x5_flush_q ? 18'sd0 : y25_d;
     plo25_q <= plo25_d;
     phi25_q <= phi25_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_25_q <= accnew25;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_25_q <= accnew25;
     end
     ylo26_q <= ylo26_d;
     yhi26_q <= yhi26_d;
-    y26_q <= x7_flush_q ? 18'sd0 : y26_d;
+    y26_q <= x5_flush_q ? 18'sd0 : y26_d;
     plo26_q <= plo26_d;
     phi26_q <= phi26_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_26_q <= accnew26;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_26_q <= accnew26;
     end
     ylo27_q <= ylo27_d;
     yhi27_q <= yhi27_d;
-    y27_q <= x7_flush_q ? 18'sd0 : y27_d;
+    y27_q <= x5_flush_q ? 18'sd0 : y27_d;
     plo27_q <= plo27_d;
     phi27_q <= phi27_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_27_q <= accnew27;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_27_q <= accnew27;
     end
     ylo28_q <= ylo28_d;
     yhi28_q <= yhi28_d;
-    y28_q <= x7_flush_q ? 18'sd0 : y28_d;
+    y28_q <= x5_flush_q ? 18'sd0 : y28_d;
     plo28_q <= plo28_d;
     phi28_q <= phi28_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_28_q <= accnew28;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_28_q <= accnew28;
     end
     ylo29_q <= ylo29_d;
     yhi29_q <= yhi29_d;
-    y29_q <= x7_flush_q ? 18'sd0 : y29_d;
+    y29_q <= x5_flush_q ? 18'sd0 : y29_d;
     plo29_q <= plo29_d;
     phi29_q <= phi29_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_29_q <= accnew29;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_29_q <= accnew29;
     end
     ylo30_q <= ylo30_d;
     yhi30_q <= yhi30_d;
-    y30_q <= x7_flush_q ? 18'sd0 : y30_d;
+    y30_q <= x5_flush_q ? 18'sd0 : y30_d;
     plo30_q <= plo30_d;
     phi30_q <= phi30_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_30_q <= accnew30;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_30_q <= accnew30;
     end
     ylo31_q <= ylo31_d;
     yhi31_q <= yhi31_d;
-    y31_q <= x7_flush_q ? 18'sd0 : y31_d;
+    y31_q <= x5_flush_q ? 18'sd0 : y31_d;
     plo31_q <= plo31_d;
     phi31_q <= phi31_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_31_q <= accnew31;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_31_q <= accnew31;
     end
     ylo32_q <= ylo32_d;
     yhi32_q <= yhi32_d;
-    y32_q <= x7_flush_q ? 18'sd0 : y32_d;
+    y32_q <= x5_flush_q ? 18'sd0 : y32_d;
     plo32_q <= plo32_d;
     phi32_q <= phi32_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_32_q <= accnew32;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_32_q <= accnew32;
     end
     ylo33_q <= ylo33_d;
     yhi33_q <= yhi33_d;
-    y33_q <= x7_flush_q ? 18'sd0 : y33_d;
+    y33_q <= x5_flush_q ? 18'sd0 : y33_d;
     plo33_q <= plo33_d;
     phi33_q <= phi33_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_33_q <= accnew33;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_33_q <= accnew33;
     end
     ylo34_q <= ylo34_d;
     yhi34_q <= yhi34_d;
-    y34_q <= x7_flush_q ? 18'sd0 : y34_d;
+    y34_q <= x5_flush_q ? 18'sd0 : y34_d;
     plo34_q <= plo34_d;
     phi34_q <= phi34_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_34_q <= accnew34;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_34_q <= accnew34;
     end
     ylo35_q <= ylo35_d;
     yhi35_q <= yhi35_d;
-    y35_q <= x7_flush_q ? 18'sd0 : y35_d;
+    y35_q <= x5_flush_q ? 18'sd0 : y35_d;
     plo35_q <= plo35_d;
     phi35_q <= phi35_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_35_q <= accnew35;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_35_q <= accnew35;
     end
     ylo36_q <= ylo36_d;
     yhi36_q <= yhi36_d;
-    y36_q <= x7_flush_q ? 18'sd0 : y36_d;
+    y36_q <= x5_flush_q ? 18'sd0 : y36_d;
     plo36_q <= plo36_d;
     phi36_q <= phi36_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_36_q <= accnew36;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_36_q <= accnew36;
     end
     ylo37_q <= ylo37_d;
     yhi37_q <= yhi37_d;
-    y37_q <= x7_flush_q ? 18'sd0 : y37_d;
+    y37_q <= x5_flush_q ? 18'sd0 : y37_d;
     plo37_q <= plo37_d;
     phi37_q <= phi37_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_37_q <= accnew37;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_37_q <= accnew37;
     end
     ylo38_q <= ylo38_d;
     yhi38_q <= yhi38_d;
-    y38_q <= x7_flush_q ? 18'sd0 : y38_d;
+    y38_q <= x5_flush_q ? 18'sd0 : y38_d;
     plo38_q <= plo38_d;
     phi38_q <= phi38_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_38_q <= accnew38;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_38_q <= accnew38;
     end
     ylo39_q <= ylo39_d;
     yhi39_q <= yhi39_d;
-    y39_q <= x7_flush_q ? 18'sd0 : y39_d;
+    y39_q <= x5_flush_q ? 18'sd0 : y39_d;
     plo39_q <= plo39_d;
     phi39_q <= phi39_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_39_q <= accnew39;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_39_q <= accnew39;
     end
     ylo40_q <= ylo40_d;
     yhi40_q <= yhi40_d;
-    y40_q <= x7_flush_q ? 18'sd0 : y40_d;
+    y40_q <= x5_flush_q ? 18'sd0 : y40_d;
     plo40_q <= plo40_d;
     phi40_q <= phi40_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_40_q <= accnew40;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_40_q <= accnew40;
     end
     ylo41_q <= ylo41_d;
     yhi41_q <= yhi41_d;
-    y41_q <= x7_flush_q ? 18'sd0 : y41_d;
+    y41_q <= x5_flush_q ? 18'sd0 : y41_d;
     plo41_q <= plo41_d;
     phi41_q <= phi41_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_41_q <= accnew41;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_41_q <= accnew41;
     end
     ylo42_q <= ylo42_d;
     yhi42_q <= yhi42_d;
-    y42_q <= x7_flush_q ? 18'sd0 : y42_d;
+    y42_q <= x5_flush_q ? 18'sd0 : y42_d;
     plo42_q <= plo42_d;
     phi42_q <= phi42_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_42_q <= accnew42;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_42_q <= accnew42;
     end
     ylo43_q <= ylo43_d;
     yhi43_q <= yhi43_d;
-    y43_q <= x7_flush_q ? 18'sd0 : y43_d;
+    y43_q <= x5_flush_q ? 18'sd0 : y43_d;
     plo43_q <= plo43_d;
     phi43_q <= phi43_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_43_q <= accnew43;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_43_q <= accnew43;
     end
     ylo44_q <= ylo44_d;
     yhi44_q <= yhi44_d;
-    y44_q <= x7_flush_q ? 18'sd0 : y44_d;
+    y44_q <= x5_flush_q ? 18'sd0 : y44_d;
     plo44_q <= plo44_d;
     phi44_q <= phi44_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_44_q <= accnew44;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_44_q <= accnew44;
     end
     ylo45_q <= ylo45_d;
     yhi45_q <= yhi45_d;
-    y45_q <= x7_flush_q ? 18'sd0 : y45_d;
+    y45_q <= x5_flush_q ? 18'sd0 : y45_d;
     plo45_q <= plo45_d;
     phi45_q <= phi45_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_45_q <= accnew45;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_45_q <= accnew45;
     end
     ylo46_q <= ylo46_d;
     yhi46_q <= yhi46_d;
-    y46_q <= x7_flush_q ? 18'sd0 : y46_d;
+    y46_q <= x5_flush_q ? 18'sd0 : y46_d;
     plo46_q <= plo46_d;
     phi46_q <= phi46_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_46_q <= accnew46;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_46_q <= accnew46;
     end
     ylo47_q <= ylo47_d;
     yhi47_q <= yhi47_d;
-    y47_q <= x7_flush_q ? 18'sd0 : y47_d;
+    y47_q <= x5_flush_q ? 18'sd0 : y47_d;
     plo47_q <= plo47_d;
     phi47_q <= phi47_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_47_q <= accnew47;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_47_q <= accnew47;
     end
     ylo48_q <= ylo48_d;
     yhi48_q <= yhi48_d;
-    y48_q <= x7_flush_q ? 18'sd0 : y48_d;
+    y48_q <= x5_flush_q ? 18'sd0 : y48_d;
     plo48_q <= plo48_d;
     phi48_q <= phi48_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_48_q <= accnew48;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_48_q <= accnew48;
     end
     ylo49_q <= ylo49_d;
     yhi49_q <= yhi49_d;
-    y49_q <= x7_flush_q ? 18'sd0 : y49_d;
+    y49_q <= x5_flush_q ? 18'sd0 : y49_d;
     plo49_q <= plo49_d;
     phi49_q <= phi49_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_49_q <= accnew49;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_49_q <= accnew49;
     end
     ylo50_q <= ylo50_d;
     yhi50_q <= yhi50_d;
-    y50_q <= x7_flush_q ? 18'sd0 : y50_d;
+    y50_q <= x5_flush_q ? 18'sd0 : y50_d;
     plo50_q <= plo50_d;
     phi50_q <= phi50_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_50_q <= accnew50;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_50_q <= accnew50;
     end
     ylo51_q <= ylo51_d;
     yhi51_q <= yhi51_d;
-    y51_q <= x7_flush_q ? 18'sd0 : y51_d;
+    y51_q <= x5_flush_q ? 18'sd0 : y51_d;
     plo51_q <= plo51_d;
     phi51_q <= phi51_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_51_q <= accnew51;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_51_q <= accnew51;
     end
     ylo52_q <= ylo52_d;
     yhi52_q <= yhi52_d;
-    y52_q <= x7_flush_q ? 18'sd0 : y52_d;
+    y52_q <= x5_flush_q ? 18'sd0 : y52_d;
     plo52_q <= plo52_d;
     phi52_q <= phi52_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_52_q <= accnew52;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_52_q <= accnew52;
     end
     ylo53_q <= ylo53_d;
     yhi53_q <= yhi53_d;
-    y53_q <= x7_flush_q ? 18'sd0 : y53_d;
+    y53_q <= x5_flush_q ? 18'sd0 : y53_d;
     plo53_q <= plo53_d;
     phi53_q <= phi53_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_53_q <= accnew53;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_53_q <= accnew53;
     end
     ylo54_q <= ylo54_d;
     yhi54_q <= yhi54_d;
-    y54_q <= x7_flush_q ? 18'sd0 : y54_d;
+    y54_q <= x5_flush_q ? 18'sd0 : y54_d;
     plo54_q <= plo54_d;
     phi54_q <= phi54_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_54_q <= accnew54;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_54_q <= accnew54;
     end
     ylo55_q <= ylo55_d;
     yhi55_q <= yhi55_d;
-    y55_q <= x7_flush_q ? 18'sd0 : y55_d;
+    y55_q <= x5_flush_q ? 18'sd0 : y55_d;
     plo55_q <= plo55_d;
     phi55_q <= phi55_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_55_q <= accnew55;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_55_q <= accnew55;
     end
     ylo56_q <= ylo56_d;
     yhi56_q <= yhi56_d;
-    y56_q <= x7_flush_q ? 18'sd0 : y56_d;
+    y56_q <= x5_flush_q ? 18'sd0 : y56_d;
     plo56_q <= plo56_d;
     phi56_q <= phi56_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_56_q <= accnew56;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_56_q <= accnew56;
     end
     ylo57_q <= ylo57_d;
     yhi57_q <= yhi57_d;
-    y57_q <= x7_flush_q ? 18'sd0 : y57_d;
+    y57_q <= x5_flush_q ? 18'sd0 : y57_d;
     plo57_q <= plo57_d;
     phi57_q <= phi57_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_57_q <= accnew57;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_57_q <= accnew57;
     end
     ylo58_q <= ylo58_d;
     yhi58_q <= yhi58_d;
-    y58_q <= x7_flush_q ? 18'sd0 : y58_d;
+    y58_q <= x5_flush_q ? 18'sd0 : y58_d;
     plo58_q <= plo58_d;
     phi58_q <= phi58_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_58_q <= accnew58;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_58_q <= accnew58;
     end
     ylo59_q <= ylo59_d;
     yhi59_q <= yhi59_d;
-    y59_q <= x7_flush_q ? 18'sd0 : y59_d;
+    y59_q <= x5_flush_q ? 18'sd0 : y59_d;
     plo59_q <= plo59_d;
     phi59_q <= phi59_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_59_q <= accnew59;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_59_q <= accnew59;
     end
     ylo60_q <= ylo60_d;
     yhi60_q <= yhi60_d;
-    y60_q <= x7_flush_q ? 18'sd0 : y60_d;
+    y60_q <= x5_flush_q ? 18'sd0 : y60_d;
     plo60_q <= plo60_d;
     phi60_q <= phi60_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_60_q <= accnew60;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_60_q <= accnew60;
     end
     ylo61_q <= ylo61_d;
     yhi61_q <= yhi61_d;
-    y61_q <= x7_flush_q ? 18'sd0 : y61_d;
+    y61_q <= x5_flush_q ? 18'sd0 : y61_d;
     plo61_q <= plo61_d;
     phi61_q <= phi61_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_61_q <= accnew61;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_61_q <= accnew61;
     end
     ylo62_q <= ylo62_d;
     yhi62_q <= yhi62_d;
-    y62_q <= x7_flush_q ? 18'sd0 : y62_d;
+    y62_q <= x5_flush_q ? 18'sd0 : y62_d;
     plo62_q <= plo62_d;
     phi62_q <= phi62_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_62_q <= accnew62;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_62_q <= accnew62;
     end
     ylo63_q <= ylo63_d;
     yhi63_q <= yhi63_d;
-    y63_q <= x7_flush_q ? 18'sd0 : y63_d;
+    y63_q <= x5_flush_q ? 18'sd0 : y63_d;
     plo63_q <= plo63_d;
     phi63_q <= phi63_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       acc0_63_q <= accnew63;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       acc1_63_q <= accnew63;
     end
     slo_q <= slo_d;
     shi_q <= shi_d;
-    if (x8_valid_q & !x8_set_q) begin
+    if (x6_valid_q & !x6_set_q) begin
       sum0_q <= sumnew;
     end
-    if (x8_valid_q & x8_set_q) begin
+    if (x6_valid_q & x6_set_q) begin
       sum1_q <= sumnew;
     end
     if (merge) begin
@@ -3924,7 +3863,6 @@ module a3_onepass_online (
     n3_den3_q <= n2_den3_q;
     n4_den_q <= n3_den_q;
     n4_den3_q <= n3_den3_q;
-    n5_den_q <= n4_den_q;
     n1_neg0_q <= n0_neg0_q;
     n1_r0_q <= nr0_1;
     n1_nq0_q <= nq0_1;
@@ -3937,9 +3875,6 @@ module a3_onepass_online (
     n4_neg0_q <= n3_neg0_q;
     n4_r0_q <= nr0_7;
     n4_nq0_q <= nq0_7;
-    n5_neg0_q <= n4_neg0_q;
-    n5_r0_q <= nr0_8;
-    n5_nq0_q <= nq0_8;
     n1_neg1_q <= n0_neg1_q;
     n1_r1_q <= nr1_1;
     n1_nq1_q <= nq1_1;
@@ -3952,9 +3887,6 @@ module a3_onepass_online (
     n4_neg1_q <= n3_neg1_q;
     n4_r1_q <= nr1_7;
     n4_nq1_q <= nq1_7;
-    n5_neg1_q <= n4_neg1_q;
-    n5_r1_q <= nr1_8;
-    n5_nq1_q <= nq1_8;
     n1_neg2_q <= n0_neg2_q;
     n1_r2_q <= nr2_1;
     n1_nq2_q <= nq2_1;
@@ -3967,9 +3899,6 @@ module a3_onepass_online (
     n4_neg2_q <= n3_neg2_q;
     n4_r2_q <= nr2_7;
     n4_nq2_q <= nq2_7;
-    n5_neg2_q <= n4_neg2_q;
-    n5_r2_q <= nr2_8;
-    n5_nq2_q <= nq2_8;
     n1_neg3_q <= n0_neg3_q;
     n1_r3_q <= nr3_1;
     n1_nq3_q <= nq3_1;
@@ -3982,9 +3911,6 @@ module a3_onepass_online (
     n4_neg3_q <= n3_neg3_q;
     n4_r3_q <= nr3_7;
     n4_nq3_q <= nq3_7;
-    n5_neg3_q <= n4_neg3_q;
-    n5_r3_q <= nr3_8;
-    n5_nq3_q <= nq3_8;
     n1_neg4_q <= n0_neg4_q;
     n1_r4_q <= nr4_1;
     n1_nq4_q <= nq4_1;
@@ -3997,9 +3923,6 @@ module a3_onepass_online (
     n4_neg4_q <= n3_neg4_q;
     n4_r4_q <= nr4_7;
     n4_nq4_q <= nq4_7;
-    n5_neg4_q <= n4_neg4_q;
-    n5_r4_q <= nr4_8;
-    n5_nq4_q <= nq4_8;
     n1_neg5_q <= n0_neg5_q;
     n1_r5_q <= nr5_1;
     n1_nq5_q <= nq5_1;
@@ -4012,9 +3935,6 @@ module a3_onepass_online (
     n4_neg5_q <= n3_neg5_q;
     n4_r5_q <= nr5_7;
     n4_nq5_q <= nq5_7;
-    n5_neg5_q <= n4_neg5_q;
-    n5_r5_q <= nr5_8;
-    n5_nq5_q <= nq5_8;
     n1_neg6_q <= n0_neg6_q;
     n1_r6_q <= nr6_1;
     n1_nq6_q <= nq6_1;
@@ -4027,9 +3947,6 @@ module a3_onepass_online (
     n4_neg6_q <= n3_neg6_q;
     n4_r6_q <= nr6_7;
     n4_nq6_q <= nq6_7;
-    n5_neg6_q <= n4_neg6_q;
-    n5_r6_q <= nr6_8;
-    n5_nq6_q <= nq6_8;
     n1_neg7_q <= n0_neg7_q;
     n1_r7_q <= nr7_1;
     n1_nq7_q <= nq7_1;
@@ -4042,10 +3959,7 @@ module a3_onepass_online (
     n4_neg7_q <= n3_neg7_q;
     n4_r7_q <= nr7_7;
     n4_nq7_q <= nq7_7;
-    n5_neg7_q <= n4_neg7_q;
-    n5_r7_q <= nr7_8;
-    n5_nq7_q <= nq7_8;
-    if (n5_valid_q) begin
+    if (n4_valid_q) begin
       res0_q <= res8_q;
       res1_q <= res9_q;
       res2_q <= res10_q;
@@ -4113,8 +4027,8 @@ module a3_onepass_online (
     end
   end
 
-  // The last division stage's remainders and divisor are not needed.
-  wire unused_norm = &{1'b0, n5_den_q, n5_r0_q, n5_r1_q, n5_r2_q, n5_r3_q, n5_r4_q, n5_r5_q, n5_r6_q, n5_r7_q};
+  // The last division step's remainders are not needed.
+  wire unused_norm = &{1'b0, nr0_8, nr1_8, nr2_8, nr3_8, nr4_8, nr5_8, nr6_8, nr7_8};
 
   assign in_free_o = !rp_busy_q & ((pending_q == 2'd0) ? res_space_i : ((pending_q == 2'd1) & res_spare_i));
   assign sm_we_o = in_we_i & post;
@@ -4122,8 +4036,8 @@ module a3_onepass_online (
   assign sm_wdata_o = in_data_i;
   assign sm_re_o = rp_busy_q;
   assign sm_raddr_o = rp_cnt_q;
-  assign v_re_o = x4_valid_q & !x4_flush_q;
-  assign v_raddr_o = x4_row_q;
+  assign v_re_o = x2_valid_q & !x2_flush_q;
+  assign v_raddr_o = x2_row_q;
   assign res_push_o = push_q;
   assign res_data_o = { res_f, res_c, res_k, { res63_q, res62_q, res61_q, res60_q, res59_q, res58_q, res57_q, res56_q, res55_q, res54_q, res53_q, res52_q, res51_q, res50_q, res49_q, res48_q, res47_q, res46_q, res45_q, res44_q, res43_q, res42_q, res41_q, res40_q, res39_q, res38_q, res37_q, res36_q, res35_q, res34_q, res33_q, res32_q, res31_q, res30_q, res29_q, res28_q, res27_q, res26_q, res25_q, res24_q, res23_q, res22_q, res21_q, res20_q, res19_q, res18_q, res17_q, res16_q, res15_q, res14_q, res13_q, res12_q, res11_q, res10_q, res9_q, res8_q, res7_q, res6_q, res5_q, res4_q, res3_q, res2_q, res1_q, res0_q } };
   assign busy_o = (pending_q != 2'd0) | rp_busy_q;

@@ -93,16 +93,24 @@ public sealed class OnePassSoftmax
     /// <summary>
     /// Cycles from a beat at the online stage's input (the dot product's score write, or the replayed score
     /// memory's read data) to its sets' registers holding the updated A_s and S_s: input register, row register
-    /// (post-scoring filter, flush slot), differences and running max, clamp, tables, table product halves,
-    /// table product, a/e and the value row, e V halves, rescale product halves and e V, the loop's add.
+    /// (post-scoring filter, flush slot), differences and running max, tables (the differences clamped on the way),
+    /// table product halves, a/e (the product halves' sum rounded) and the value row, e V halves, rescale product
+    /// halves and e V, the loop's add.
     /// </summary>
-    public int LoopDepth => 11;
+    public int LoopDepth => 9;
 
     /// <summary>
-    /// Cycles from the last beat of a query at the online stage's input to its merge (the cycle the two sets are
-    /// added into the drain registers): the two flush beats follow the last row through the row register.
+    /// Flush beats after a query's last row. With one lane, one: the set that took the last row has the final max as
+    /// its own (its flush factor is exp(0) = 1.0, which leaves it exact), so only the other set is rescaled. With
+    /// lanes, two: a lane's max need not be the largest, so both of its sets may move.
     /// </summary>
-    public int MergeDelay => LoopDepth + Sets;
+    public int FlushBeats { get; }
+
+    /// <summary>
+    /// Cycles from the last beat of a query at the online stage's input to its merge (the cycle the sets are
+    /// added into the drain registers): the flush beats follow the last row through the row register.
+    /// </summary>
+    public int MergeDelay => LoopDepth + FlushBeats;
 
     /// <summary>Cycles from the merge to the first element's issue into the normalizer (the drain registers).</summary>
     public int IssueDelay => 1;
@@ -136,6 +144,7 @@ public sealed class OnePassSoftmax
         int logN = Bits.CeilLog2(design.MaxRows);
         int fo = design.Output.FractionBits;
         One = 1L << fe;
+        FlushBeats = design.Lanes == 1 ? 1 : Sets;
         Dividers = design.Config.ResolvedNormalizerDividers;
         Groups = (design.Dimension + Dividers - 1) / Dividers;
         if (design.Exp.Exp(0) != One)

@@ -2,7 +2,7 @@ using A3Gen.Elaboration;
 
 namespace A3Gen.Emission;
 
-/// <summary>One tag register stage of the online stage (x1..x8): which fields it still carries.</summary>
+/// <summary>One tag register stage of the online stage (x1..x6): which fields it still carries.</summary>
 public sealed record OnlineTagView(int Index, bool HasRow, bool HasFlush);
 
 /// <summary>One value element of the online stage: its e V sum and its loop's sum.</summary>
@@ -51,7 +51,6 @@ public sealed record OnlineView(
     string UbExtended,
     string ATableProductSum,
     string BTableProductSum,
-    bool HasLowUnused,
     string SumLoop,
     string NumeratorPrefix,
     string NumeratorSuffix,
@@ -119,6 +118,18 @@ public sealed record OnlineView(
     /// <summary>Per divider, its last step's remainder (not needed).</summary>
     public required IReadOnlyList<string> FinalRemainders { get; init; }
 
+    /// <summary>Flush beats after a query's last row (<see cref="OnePassSoftmax.FlushBeats"/>): fa_q, and fb_q with lanes.</summary>
+    public required int FlushBeats { get; init; }
+
+    /// <summary>The query's last flush beat: its end (fresh sets, no running max, for the next query).</summary>
+    public required string LastFlush { get; init; }
+
+    /// <summary>The tag of the rescale multiply's cycle.</summary>
+    public required string MulTag { get; init; }
+
+    /// <summary>The tag of the cycle that rounds a and e.</summary>
+    public required string ExpTag { get; init; }
+
     public required string SumMerge { get; init; }
 
     /// <summary>With lanes, the carry-save terms of the merge's sum of the 2P sets' sums (none with one lane).</summary>
@@ -140,12 +151,22 @@ public sealed record OnlineLanesView(int Lanes, IReadOnlyList<LaneNodeView> MaxN
 /// <summary>Builds the online stage's view from <see cref="Design"/> and its <see cref="OnePassSoftmax"/>.</summary>
 public static class OnlineViewBuilder
 {
-    /// <summary>Tag stages x1..x8 (x8 is the loop's second cycle): the row id up to the value read (x4), flush and fresh up to x7.</summary>
-    public const int TagCount = 8;
+    /// <summary>
+    /// Tag stages x1..x6 (x6 is the loop's second cycle): x1 the differences, x2 the tables, x3 the table product
+    /// halves, x4 a, e and the value row, x5 e V halves, x6 the rescale product halves. The row id up to the value
+    /// read (x2), flush and fresh up to the rescale multiply (x5).
+    /// </summary>
+    public const int TagCount = 6;
 
-    private const int ValueReadStage = 4;
+    private const int ValueReadStage = 2;
 
-    private const int LastFlushStage = 7;
+    /// <summary>The tag whose cycle multiplies the set's accumulators (its set and fresh flags select them; a flush's e V is zero there).</summary>
+    private const int MulStage = TagCount - 1;
+
+    /// <summary>The tag whose cycle rounds the table products into a and e (a flush's e is zero there).</summary>
+    private const int ExpStage = TagCount - 3;
+
+    private const int LastFlushStage = MulStage;
 
     public static OnlineView Online(Design design)
     {
@@ -209,7 +230,7 @@ public static class OnlineViewBuilder
                 $"{{ phi{ex}{j}_q, {Verilog.Unsigned(flb, 0)} }} + {Verilog.SignExtend($"plo{ex}{j}_q", op.AccLowProductWidth, lsw)} + {half} + "
                     + Verilog.SignExtend($"{{ y{ex}{j}_q, {Verilog.Unsigned(fe, 0)} }}", wY + fe, lsw, $"y{ex}{j}_q[{wY - 1}]"))).ToList();
             string laneSumLoop = $"{{ shi{sx}_q, {Verilog.Unsigned(flb, 0)} }} + {Verilog.ZeroExtend($"slo{sx}_q", op.SumLowProductWidth, slw)} + {slw}'d{1L << (fe - 1)} + "
-                + Verilog.ZeroExtend($"{{ e8{sx}_q, {Verilog.Unsigned(fe, 0)} }}", design.ExpValue.Width + fe, slw);
+                + Verilog.ZeroExtend($"{{ es{sx}_q, {Verilog.Unsigned(fe, 0)} }}", design.ExpValue.Width + fe, slw);
             laneList.Add(new OnlineLaneView(l, sx, ex, lanes ? $"[{l}]" : "", l * d,
                 lanes ? $"row_lv_q[{l}]" : "row_valid_q",
                 lanes ? $"row_score_q[{l}*ScoreWidth +: ScoreWidth]" : "row_score_q",
@@ -314,7 +335,7 @@ public static class OnlineViewBuilder
             Enumerable.Range(0, u).ToList(), u, drain, $"n{op.DividerStages - 1}",
             clamp, Verilog.Unsigned(wScore, exp.ClampRaw), Verilog.Unsigned(wExpIn, exp.ClampRaw),
             clamp ? "" : Verilog.ZeroExtend("ua_q", wScore, wExpIn), clamp ? "" : Verilog.ZeroExtend("ub_q", wScore, wExpIn),
-            TableSum("athi_q", "atlo_q", design), TableSum("bthi_q", "btlo_q", design), exp.ProductShift - 1 > 0,
+            TableSum("athi_q", "atlo_q", design), TableSum("bthi_q", "btlo_q", design),
             sumLoop, numPrefix, numSuffix, denominator, remPrefix, remSuffix, magPrefix, magSuffix, qh > wOut ? $"[{qh - 1}:{wOut}]" : "",
             $"{wAcc}'sd0", Verilog.Unsigned(wAcc, 0), Verilog.Unsigned(wSum, 0), Verilog.Unsigned(design.ExpValue.Width, 0),
             $"{wY}'sd0", Verilog.Unsigned(wScore, 0), Verilog.Unsigned(wN, 0), Verilog.Unsigned(wN, 1), Verilog.Unsigned(wId, 0), Verilog.Unsigned(wId, 1),
@@ -337,6 +358,10 @@ public static class OnlineViewBuilder
             ValidName = lanes ? "lv_q" : "valid_q",
             FinalQuotients = finalQuotients,
             FinalRemainders = finalRemainders,
+            FlushBeats = op.FlushBeats,
+            LastFlush = op.FlushBeats > 1 ? "fb_q" : "fa_q",
+            MulTag = $"x{MulStage}",
+            ExpTag = $"x{ExpStage}",
             SumMerge = sumMerge.Sum,
             SumMergeTerms = sumMerge.Terms,
             LaneList = laneList,
@@ -344,6 +369,8 @@ public static class OnlineViewBuilder
         };
     }
 
+    /// <summary>exp(-hi) exp(-lo) from its two registered halves, plus half of the rounding's shift (round half up to the exp format).</summary>
     private static string TableSum(string high, string low, Design design) =>
-        $"{{ {high}, {Verilog.Unsigned(design.TableLowBits, 0)} }} + {Verilog.ZeroExtend(low, design.TableLowProductWidth, design.Exp.ProductWidth)}";
+        $"{{ {high}, {Verilog.Unsigned(design.TableLowBits, 0)} }} + {Verilog.ZeroExtend(low, design.TableLowProductWidth, design.Exp.ProductWidth)}"
+        + $" + {Verilog.Unsigned(design.Exp.ProductWidth, 1L << (design.Exp.ProductShift - 1))}";
 }
