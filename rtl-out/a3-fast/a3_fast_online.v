@@ -6626,6 +6626,62 @@ module a3_fast_online (
   reg n4_neg7_q;
   reg [DenominatorWidth-1:0] n4_r7_q;
   reg [QuotientBits-1:0] n4_nq7_q;
+  reg n5_valid_q;
+  reg n5_last_q;
+  reg [DenominatorWidth-1:0] n5_den_q;
+  reg [Den3Width-1:0] n5_den3_q;
+  reg n5_neg0_q;
+  reg [DenominatorWidth-1:0] n5_r0_q;
+  reg [QuotientBits-1:0] n5_nq0_q;
+  reg n5_neg1_q;
+  reg [DenominatorWidth-1:0] n5_r1_q;
+  reg [QuotientBits-1:0] n5_nq1_q;
+  reg n5_neg2_q;
+  reg [DenominatorWidth-1:0] n5_r2_q;
+  reg [QuotientBits-1:0] n5_nq2_q;
+  reg n5_neg3_q;
+  reg [DenominatorWidth-1:0] n5_r3_q;
+  reg [QuotientBits-1:0] n5_nq3_q;
+  reg n5_neg4_q;
+  reg [DenominatorWidth-1:0] n5_r4_q;
+  reg [QuotientBits-1:0] n5_nq4_q;
+  reg n5_neg5_q;
+  reg [DenominatorWidth-1:0] n5_r5_q;
+  reg [QuotientBits-1:0] n5_nq5_q;
+  reg n5_neg6_q;
+  reg [DenominatorWidth-1:0] n5_r6_q;
+  reg [QuotientBits-1:0] n5_nq6_q;
+  reg n5_neg7_q;
+  reg [DenominatorWidth-1:0] n5_r7_q;
+  reg [QuotientBits-1:0] n5_nq7_q;
+  reg n6_valid_q;
+  reg n6_last_q;
+  reg [DenominatorWidth-1:0] n6_den_q;
+  reg [Den3Width-1:0] n6_den3_q;
+  reg n6_neg0_q;
+  reg [DenominatorWidth-1:0] n6_r0_q;
+  reg [QuotientBits-1:0] n6_nq0_q;
+  reg n6_neg1_q;
+  reg [DenominatorWidth-1:0] n6_r1_q;
+  reg [QuotientBits-1:0] n6_nq1_q;
+  reg n6_neg2_q;
+  reg [DenominatorWidth-1:0] n6_r2_q;
+  reg [QuotientBits-1:0] n6_nq2_q;
+  reg n6_neg3_q;
+  reg [DenominatorWidth-1:0] n6_r3_q;
+  reg [QuotientBits-1:0] n6_nq3_q;
+  reg n6_neg4_q;
+  reg [DenominatorWidth-1:0] n6_r4_q;
+  reg [QuotientBits-1:0] n6_nq4_q;
+  reg n6_neg5_q;
+  reg [DenominatorWidth-1:0] n6_r5_q;
+  reg [QuotientBits-1:0] n6_nq5_q;
+  reg n6_neg6_q;
+  reg [DenominatorWidth-1:0] n6_r6_q;
+  reg [QuotientBits-1:0] n6_nq6_q;
+  reg n6_neg7_q;
+  reg [DenominatorWidth-1:0] n6_r7_q;
+  reg [QuotientBits-1:0] n6_nq7_q;
   // divider 0, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_0_0 = { n0_r0_q, n0_nq0_q[QuotientBits-1:QuotientBits-2] };
@@ -6641,21 +6697,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq0_0 = { n0_nq0_q[QuotientBits-3:0], g2_0_0, g3_0_0 | (g1_0_0 & !g2_0_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n0_0 = &{1'b0, px_0_0[DenominatorWidth+1:DenominatorWidth], p1_0_0[DenominatorWidth+1:DenominatorWidth], p2_0_0[DenominatorWidth+1:DenominatorWidth], p3_0_0[DenominatorWidth+1:DenominatorWidth]};
-  // divider 0, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_0_1 = { nr0_0, nq0_0[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_0_1 = { 1'b0, px_0_1 } - { 3'b000, n0_den_q };
-  wire [DenominatorWidth+2:0] p2_0_1 = { 1'b0, px_0_1 } - { 2'b00, n0_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_0_1 = { 1'b0, px_0_1 } - { 1'b0, n0_den3_q };
-  wire g1_0_1 = !p1_0_1[DenominatorWidth+2];
-  wire g2_0_1 = !p2_0_1[DenominatorWidth+2];
-  wire g3_0_1 = !p3_0_1[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr0_1 = g3_0_1 ? p3_0_1[DenominatorWidth-1:0]
-    : g2_0_1 ? p2_0_1[DenominatorWidth-1:0]
-    : g1_0_1 ? p1_0_1[DenominatorWidth-1:0] : px_0_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_1 = { nq0_0[QuotientBits-3:0], g2_0_1, g3_0_1 | (g1_0_1 & !g2_0_1) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n0_1 = &{1'b0, px_0_1[DenominatorWidth+1:DenominatorWidth], p1_0_1[DenominatorWidth+1:DenominatorWidth], p2_0_1[DenominatorWidth+1:DenominatorWidth], p3_0_1[DenominatorWidth+1:DenominatorWidth]};
+  // divider 0, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_1 = { nr0_0, nq0_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_1 = { 1'b0, nx0_1 } - { 2'b00, n0_den_q };
+  wire ng0_1 = !nd0_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_1 = ng0_1 ? nd0_1[DenominatorWidth-1:0] : nx0_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_1 = { nq0_0[QuotientBits-2:0], ng0_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n0_1 = &{1'b0, nd0_1[DenominatorWidth], nx0_1[DenominatorWidth]};
   // divider 0, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_0_2 = { n1_r0_q, n1_nq0_q[QuotientBits-1:QuotientBits-2] };
@@ -6671,21 +6720,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq0_2 = { n1_nq0_q[QuotientBits-3:0], g2_0_2, g3_0_2 | (g1_0_2 & !g2_0_2) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n0_2 = &{1'b0, px_0_2[DenominatorWidth+1:DenominatorWidth], p1_0_2[DenominatorWidth+1:DenominatorWidth], p2_0_2[DenominatorWidth+1:DenominatorWidth], p3_0_2[DenominatorWidth+1:DenominatorWidth]};
-  // divider 0, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_0_3 = { nr0_2, nq0_2[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_0_3 = { 1'b0, px_0_3 } - { 3'b000, n1_den_q };
-  wire [DenominatorWidth+2:0] p2_0_3 = { 1'b0, px_0_3 } - { 2'b00, n1_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_0_3 = { 1'b0, px_0_3 } - { 1'b0, n1_den3_q };
-  wire g1_0_3 = !p1_0_3[DenominatorWidth+2];
-  wire g2_0_3 = !p2_0_3[DenominatorWidth+2];
-  wire g3_0_3 = !p3_0_3[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr0_3 = g3_0_3 ? p3_0_3[DenominatorWidth-1:0]
-    : g2_0_3 ? p2_0_3[DenominatorWidth-1:0]
-    : g1_0_3 ? p1_0_3[DenominatorWidth-1:0] : px_0_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_3 = { nq0_2[QuotientBits-3:0], g2_0_3, g3_0_3 | (g1_0_3 & !g2_0_3) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n0_3 = &{1'b0, px_0_3[DenominatorWidth+1:DenominatorWidth], p1_0_3[DenominatorWidth+1:DenominatorWidth], p2_0_3[DenominatorWidth+1:DenominatorWidth], p3_0_3[DenominatorWidth+1:DenominatorWidth]};
+  // divider 0, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_3 = { nr0_2, nq0_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_3 = { 1'b0, nx0_3 } - { 2'b00, n1_den_q };
+  wire ng0_3 = !nd0_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_3 = ng0_3 ? nd0_3[DenominatorWidth-1:0] : nx0_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_3 = { nq0_2[QuotientBits-2:0], ng0_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n0_3 = &{1'b0, nd0_3[DenominatorWidth], nx0_3[DenominatorWidth]};
   // divider 0, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_0_4 = { n2_r0_q, n2_nq0_q[QuotientBits-1:QuotientBits-2] };
@@ -6701,21 +6743,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq0_4 = { n2_nq0_q[QuotientBits-3:0], g2_0_4, g3_0_4 | (g1_0_4 & !g2_0_4) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n0_4 = &{1'b0, px_0_4[DenominatorWidth+1:DenominatorWidth], p1_0_4[DenominatorWidth+1:DenominatorWidth], p2_0_4[DenominatorWidth+1:DenominatorWidth], p3_0_4[DenominatorWidth+1:DenominatorWidth]};
-  // divider 0, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_0_5 = { nr0_4, nq0_4[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_0_5 = { 1'b0, px_0_5 } - { 3'b000, n2_den_q };
-  wire [DenominatorWidth+2:0] p2_0_5 = { 1'b0, px_0_5 } - { 2'b00, n2_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_0_5 = { 1'b0, px_0_5 } - { 1'b0, n2_den3_q };
-  wire g1_0_5 = !p1_0_5[DenominatorWidth+2];
-  wire g2_0_5 = !p2_0_5[DenominatorWidth+2];
-  wire g3_0_5 = !p3_0_5[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr0_5 = g3_0_5 ? p3_0_5[DenominatorWidth-1:0]
-    : g2_0_5 ? p2_0_5[DenominatorWidth-1:0]
-    : g1_0_5 ? p1_0_5[DenominatorWidth-1:0] : px_0_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_5 = { nq0_4[QuotientBits-3:0], g2_0_5, g3_0_5 | (g1_0_5 & !g2_0_5) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n0_5 = &{1'b0, px_0_5[DenominatorWidth+1:DenominatorWidth], p1_0_5[DenominatorWidth+1:DenominatorWidth], p2_0_5[DenominatorWidth+1:DenominatorWidth], p3_0_5[DenominatorWidth+1:DenominatorWidth]};
+  // divider 0, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_5 = { nr0_4, nq0_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_5 = { 1'b0, nx0_5 } - { 2'b00, n2_den_q };
+  wire ng0_5 = !nd0_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_5 = ng0_5 ? nd0_5[DenominatorWidth-1:0] : nx0_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_5 = { nq0_4[QuotientBits-2:0], ng0_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n0_5 = &{1'b0, nd0_5[DenominatorWidth], nx0_5[DenominatorWidth]};
   // divider 0, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_0_6 = { n3_r0_q, n3_nq0_q[QuotientBits-1:QuotientBits-2] };
@@ -6731,21 +6766,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq0_6 = { n3_nq0_q[QuotientBits-3:0], g2_0_6, g3_0_6 | (g1_0_6 & !g2_0_6) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n0_6 = &{1'b0, px_0_6[DenominatorWidth+1:DenominatorWidth], p1_0_6[DenominatorWidth+1:DenominatorWidth], p2_0_6[DenominatorWidth+1:DenominatorWidth], p3_0_6[DenominatorWidth+1:DenominatorWidth]};
-  // divider 0, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_0_7 = { nr0_6, nq0_6[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_0_7 = { 1'b0, px_0_7 } - { 3'b000, n3_den_q };
-  wire [DenominatorWidth+2:0] p2_0_7 = { 1'b0, px_0_7 } - { 2'b00, n3_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_0_7 = { 1'b0, px_0_7 } - { 1'b0, n3_den3_q };
-  wire g1_0_7 = !p1_0_7[DenominatorWidth+2];
-  wire g2_0_7 = !p2_0_7[DenominatorWidth+2];
-  wire g3_0_7 = !p3_0_7[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr0_7 = g3_0_7 ? p3_0_7[DenominatorWidth-1:0]
-    : g2_0_7 ? p2_0_7[DenominatorWidth-1:0]
-    : g1_0_7 ? p1_0_7[DenominatorWidth-1:0] : px_0_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_7 = { nq0_6[QuotientBits-3:0], g2_0_7, g3_0_7 | (g1_0_7 & !g2_0_7) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n0_7 = &{1'b0, px_0_7[DenominatorWidth+1:DenominatorWidth], p1_0_7[DenominatorWidth+1:DenominatorWidth], p2_0_7[DenominatorWidth+1:DenominatorWidth], p3_0_7[DenominatorWidth+1:DenominatorWidth]};
+  // divider 0, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_7 = { nr0_6, nq0_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_7 = { 1'b0, nx0_7 } - { 2'b00, n3_den_q };
+  wire ng0_7 = !nd0_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_7 = ng0_7 ? nd0_7[DenominatorWidth-1:0] : nx0_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_7 = { nq0_6[QuotientBits-2:0], ng0_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n0_7 = &{1'b0, nd0_7[DenominatorWidth], nx0_7[DenominatorWidth]};
   // divider 0, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_0_8 = { n4_r0_q, n4_nq0_q[QuotientBits-1:QuotientBits-2] };
@@ -6761,6 +6789,37 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq0_8 = { n4_nq0_q[QuotientBits-3:0], g2_0_8, g3_0_8 | (g1_0_8 & !g2_0_8) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n0_8 = &{1'b0, px_0_8[DenominatorWidth+1:DenominatorWidth], p1_0_8[DenominatorWidth+1:DenominatorWidth], p2_0_8[DenominatorWidth+1:DenominatorWidth], p3_0_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 0, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_9 = { nr0_8, nq0_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_9 = { 1'b0, nx0_9 } - { 2'b00, n4_den_q };
+  wire ng0_9 = !nd0_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_9 = ng0_9 ? nd0_9[DenominatorWidth-1:0] : nx0_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_9 = { nq0_8[QuotientBits-2:0], ng0_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n0_9 = &{1'b0, nd0_9[DenominatorWidth], nx0_9[DenominatorWidth]};
+  // divider 0, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx0_10 = { n5_r0_q, n5_nq0_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd0_10 = { 1'b0, nx0_10 } - { 2'b00, n5_den_q };
+  wire ng0_10 = !nd0_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr0_10 = ng0_10 ? nd0_10[DenominatorWidth-1:0] : nx0_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_10 = { n5_nq0_q[QuotientBits-2:0], ng0_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n0_10 = &{1'b0, nd0_10[DenominatorWidth], nx0_10[DenominatorWidth]};
+  // divider 0, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_0_11 = { n6_r0_q, n6_nq0_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_0_11 = { 1'b0, px_0_11 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_0_11 = { 1'b0, px_0_11 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_0_11 = { 1'b0, px_0_11 } - { 1'b0, n6_den3_q };
+  wire g1_0_11 = !p1_0_11[DenominatorWidth+2];
+  wire g2_0_11 = !p2_0_11[DenominatorWidth+2];
+  wire g3_0_11 = !p3_0_11[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr0_11 = g3_0_11 ? p3_0_11[DenominatorWidth-1:0]
+    : g2_0_11 ? p2_0_11[DenominatorWidth-1:0]
+    : g1_0_11 ? p1_0_11[DenominatorWidth-1:0] : px_0_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_11 = { n6_nq0_q[QuotientBits-3:0], g2_0_11, g3_0_11 | (g1_0_11 & !g2_0_11) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n0_11 = &{1'b0, px_0_11[DenominatorWidth+1:DenominatorWidth], p1_0_11[DenominatorWidth+1:DenominatorWidth], p2_0_11[DenominatorWidth+1:DenominatorWidth], p3_0_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 1, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_1_0 = { n0_r1_q, n0_nq1_q[QuotientBits-1:QuotientBits-2] };
@@ -6776,21 +6835,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq1_0 = { n0_nq1_q[QuotientBits-3:0], g2_1_0, g3_1_0 | (g1_1_0 & !g2_1_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n1_0 = &{1'b0, px_1_0[DenominatorWidth+1:DenominatorWidth], p1_1_0[DenominatorWidth+1:DenominatorWidth], p2_1_0[DenominatorWidth+1:DenominatorWidth], p3_1_0[DenominatorWidth+1:DenominatorWidth]};
-  // divider 1, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_1_1 = { nr1_0, nq1_0[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_1_1 = { 1'b0, px_1_1 } - { 3'b000, n0_den_q };
-  wire [DenominatorWidth+2:0] p2_1_1 = { 1'b0, px_1_1 } - { 2'b00, n0_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_1_1 = { 1'b0, px_1_1 } - { 1'b0, n0_den3_q };
-  wire g1_1_1 = !p1_1_1[DenominatorWidth+2];
-  wire g2_1_1 = !p2_1_1[DenominatorWidth+2];
-  wire g3_1_1 = !p3_1_1[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr1_1 = g3_1_1 ? p3_1_1[DenominatorWidth-1:0]
-    : g2_1_1 ? p2_1_1[DenominatorWidth-1:0]
-    : g1_1_1 ? p1_1_1[DenominatorWidth-1:0] : px_1_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_1 = { nq1_0[QuotientBits-3:0], g2_1_1, g3_1_1 | (g1_1_1 & !g2_1_1) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n1_1 = &{1'b0, px_1_1[DenominatorWidth+1:DenominatorWidth], p1_1_1[DenominatorWidth+1:DenominatorWidth], p2_1_1[DenominatorWidth+1:DenominatorWidth], p3_1_1[DenominatorWidth+1:DenominatorWidth]};
+  // divider 1, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_1 = { nr1_0, nq1_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_1 = { 1'b0, nx1_1 } - { 2'b00, n0_den_q };
+  wire ng1_1 = !nd1_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_1 = ng1_1 ? nd1_1[DenominatorWidth-1:0] : nx1_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_1 = { nq1_0[QuotientBits-2:0], ng1_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_1 = &{1'b0, nd1_1[DenominatorWidth], nx1_1[DenominatorWidth]};
   // divider 1, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_1_2 = { n1_r1_q, n1_nq1_q[QuotientBits-1:QuotientBits-2] };
@@ -6806,21 +6858,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq1_2 = { n1_nq1_q[QuotientBits-3:0], g2_1_2, g3_1_2 | (g1_1_2 & !g2_1_2) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n1_2 = &{1'b0, px_1_2[DenominatorWidth+1:DenominatorWidth], p1_1_2[DenominatorWidth+1:DenominatorWidth], p2_1_2[DenominatorWidth+1:DenominatorWidth], p3_1_2[DenominatorWidth+1:DenominatorWidth]};
-  // divider 1, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_1_3 = { nr1_2, nq1_2[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_1_3 = { 1'b0, px_1_3 } - { 3'b000, n1_den_q };
-  wire [DenominatorWidth+2:0] p2_1_3 = { 1'b0, px_1_3 } - { 2'b00, n1_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_1_3 = { 1'b0, px_1_3 } - { 1'b0, n1_den3_q };
-  wire g1_1_3 = !p1_1_3[DenominatorWidth+2];
-  wire g2_1_3 = !p2_1_3[DenominatorWidth+2];
-  wire g3_1_3 = !p3_1_3[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr1_3 = g3_1_3 ? p3_1_3[DenominatorWidth-1:0]
-    : g2_1_3 ? p2_1_3[DenominatorWidth-1:0]
-    : g1_1_3 ? p1_1_3[DenominatorWidth-1:0] : px_1_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_3 = { nq1_2[QuotientBits-3:0], g2_1_3, g3_1_3 | (g1_1_3 & !g2_1_3) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n1_3 = &{1'b0, px_1_3[DenominatorWidth+1:DenominatorWidth], p1_1_3[DenominatorWidth+1:DenominatorWidth], p2_1_3[DenominatorWidth+1:DenominatorWidth], p3_1_3[DenominatorWidth+1:DenominatorWidth]};
+  // divider 1, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_3 = { nr1_2, nq1_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_3 = { 1'b0, nx1_3 } - { 2'b00, n1_den_q };
+  wire ng1_3 = !nd1_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_3 = ng1_3 ? nd1_3[DenominatorWidth-1:0] : nx1_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_3 = { nq1_2[QuotientBits-2:0], ng1_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_3 = &{1'b0, nd1_3[DenominatorWidth], nx1_3[DenominatorWidth]};
   // divider 1, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_1_4 = { n2_r1_q, n2_nq1_q[QuotientBits-1:QuotientBits-2] };
@@ -6836,21 +6881,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq1_4 = { n2_nq1_q[QuotientBits-3:0], g2_1_4, g3_1_4 | (g1_1_4 & !g2_1_4) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n1_4 = &{1'b0, px_1_4[DenominatorWidth+1:DenominatorWidth], p1_1_4[DenominatorWidth+1:DenominatorWidth], p2_1_4[DenominatorWidth+1:DenominatorWidth], p3_1_4[DenominatorWidth+1:DenominatorWidth]};
-  // divider 1, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_1_5 = { nr1_4, nq1_4[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_1_5 = { 1'b0, px_1_5 } - { 3'b000, n2_den_q };
-  wire [DenominatorWidth+2:0] p2_1_5 = { 1'b0, px_1_5 } - { 2'b00, n2_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_1_5 = { 1'b0, px_1_5 } - { 1'b0, n2_den3_q };
-  wire g1_1_5 = !p1_1_5[DenominatorWidth+2];
-  wire g2_1_5 = !p2_1_5[DenominatorWidth+2];
-  wire g3_1_5 = !p3_1_5[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr1_5 = g3_1_5 ? p3_1_5[DenominatorWidth-1:0]
-    : g2_1_5 ? p2_1_5[DenominatorWidth-1:0]
-    : g1_1_5 ? p1_1_5[DenominatorWidth-1:0] : px_1_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_5 = { nq1_4[QuotientBits-3:0], g2_1_5, g3_1_5 | (g1_1_5 & !g2_1_5) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n1_5 = &{1'b0, px_1_5[DenominatorWidth+1:DenominatorWidth], p1_1_5[DenominatorWidth+1:DenominatorWidth], p2_1_5[DenominatorWidth+1:DenominatorWidth], p3_1_5[DenominatorWidth+1:DenominatorWidth]};
+  // divider 1, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_5 = { nr1_4, nq1_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_5 = { 1'b0, nx1_5 } - { 2'b00, n2_den_q };
+  wire ng1_5 = !nd1_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_5 = ng1_5 ? nd1_5[DenominatorWidth-1:0] : nx1_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_5 = { nq1_4[QuotientBits-2:0], ng1_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_5 = &{1'b0, nd1_5[DenominatorWidth], nx1_5[DenominatorWidth]};
   // divider 1, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_1_6 = { n3_r1_q, n3_nq1_q[QuotientBits-1:QuotientBits-2] };
@@ -6866,21 +6904,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq1_6 = { n3_nq1_q[QuotientBits-3:0], g2_1_6, g3_1_6 | (g1_1_6 & !g2_1_6) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n1_6 = &{1'b0, px_1_6[DenominatorWidth+1:DenominatorWidth], p1_1_6[DenominatorWidth+1:DenominatorWidth], p2_1_6[DenominatorWidth+1:DenominatorWidth], p3_1_6[DenominatorWidth+1:DenominatorWidth]};
-  // divider 1, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_1_7 = { nr1_6, nq1_6[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_1_7 = { 1'b0, px_1_7 } - { 3'b000, n3_den_q };
-  wire [DenominatorWidth+2:0] p2_1_7 = { 1'b0, px_1_7 } - { 2'b00, n3_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_1_7 = { 1'b0, px_1_7 } - { 1'b0, n3_den3_q };
-  wire g1_1_7 = !p1_1_7[DenominatorWidth+2];
-  wire g2_1_7 = !p2_1_7[DenominatorWidth+2];
-  wire g3_1_7 = !p3_1_7[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr1_7 = g3_1_7 ? p3_1_7[DenominatorWidth-1:0]
-    : g2_1_7 ? p2_1_7[DenominatorWidth-1:0]
-    : g1_1_7 ? p1_1_7[DenominatorWidth-1:0] : px_1_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_7 = { nq1_6[QuotientBits-3:0], g2_1_7, g3_1_7 | (g1_1_7 & !g2_1_7) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n1_7 = &{1'b0, px_1_7[DenominatorWidth+1:DenominatorWidth], p1_1_7[DenominatorWidth+1:DenominatorWidth], p2_1_7[DenominatorWidth+1:DenominatorWidth], p3_1_7[DenominatorWidth+1:DenominatorWidth]};
+  // divider 1, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_7 = { nr1_6, nq1_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_7 = { 1'b0, nx1_7 } - { 2'b00, n3_den_q };
+  wire ng1_7 = !nd1_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_7 = ng1_7 ? nd1_7[DenominatorWidth-1:0] : nx1_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_7 = { nq1_6[QuotientBits-2:0], ng1_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_7 = &{1'b0, nd1_7[DenominatorWidth], nx1_7[DenominatorWidth]};
   // divider 1, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_1_8 = { n4_r1_q, n4_nq1_q[QuotientBits-1:QuotientBits-2] };
@@ -6896,6 +6927,37 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq1_8 = { n4_nq1_q[QuotientBits-3:0], g2_1_8, g3_1_8 | (g1_1_8 & !g2_1_8) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n1_8 = &{1'b0, px_1_8[DenominatorWidth+1:DenominatorWidth], p1_1_8[DenominatorWidth+1:DenominatorWidth], p2_1_8[DenominatorWidth+1:DenominatorWidth], p3_1_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 1, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_9 = { nr1_8, nq1_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_9 = { 1'b0, nx1_9 } - { 2'b00, n4_den_q };
+  wire ng1_9 = !nd1_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_9 = ng1_9 ? nd1_9[DenominatorWidth-1:0] : nx1_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_9 = { nq1_8[QuotientBits-2:0], ng1_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_9 = &{1'b0, nd1_9[DenominatorWidth], nx1_9[DenominatorWidth]};
+  // divider 1, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx1_10 = { n5_r1_q, n5_nq1_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd1_10 = { 1'b0, nx1_10 } - { 2'b00, n5_den_q };
+  wire ng1_10 = !nd1_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr1_10 = ng1_10 ? nd1_10[DenominatorWidth-1:0] : nx1_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_10 = { n5_nq1_q[QuotientBits-2:0], ng1_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n1_10 = &{1'b0, nd1_10[DenominatorWidth], nx1_10[DenominatorWidth]};
+  // divider 1, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_1_11 = { n6_r1_q, n6_nq1_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_1_11 = { 1'b0, px_1_11 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_1_11 = { 1'b0, px_1_11 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_1_11 = { 1'b0, px_1_11 } - { 1'b0, n6_den3_q };
+  wire g1_1_11 = !p1_1_11[DenominatorWidth+2];
+  wire g2_1_11 = !p2_1_11[DenominatorWidth+2];
+  wire g3_1_11 = !p3_1_11[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr1_11 = g3_1_11 ? p3_1_11[DenominatorWidth-1:0]
+    : g2_1_11 ? p2_1_11[DenominatorWidth-1:0]
+    : g1_1_11 ? p1_1_11[DenominatorWidth-1:0] : px_1_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_11 = { n6_nq1_q[QuotientBits-3:0], g2_1_11, g3_1_11 | (g1_1_11 & !g2_1_11) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n1_11 = &{1'b0, px_1_11[DenominatorWidth+1:DenominatorWidth], p1_1_11[DenominatorWidth+1:DenominatorWidth], p2_1_11[DenominatorWidth+1:DenominatorWidth], p3_1_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 2, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_2_0 = { n0_r2_q, n0_nq2_q[QuotientBits-1:QuotientBits-2] };
@@ -6911,21 +6973,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq2_0 = { n0_nq2_q[QuotientBits-3:0], g2_2_0, g3_2_0 | (g1_2_0 & !g2_2_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n2_0 = &{1'b0, px_2_0[DenominatorWidth+1:DenominatorWidth], p1_2_0[DenominatorWidth+1:DenominatorWidth], p2_2_0[DenominatorWidth+1:DenominatorWidth], p3_2_0[DenominatorWidth+1:DenominatorWidth]};
-  // divider 2, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_2_1 = { nr2_0, nq2_0[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_2_1 = { 1'b0, px_2_1 } - { 3'b000, n0_den_q };
-  wire [DenominatorWidth+2:0] p2_2_1 = { 1'b0, px_2_1 } - { 2'b00, n0_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_2_1 = { 1'b0, px_2_1 } - { 1'b0, n0_den3_q };
-  wire g1_2_1 = !p1_2_1[DenominatorWidth+2];
-  wire g2_2_1 = !p2_2_1[DenominatorWidth+2];
-  wire g3_2_1 = !p3_2_1[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr2_1 = g3_2_1 ? p3_2_1[DenominatorWidth-1:0]
-    : g2_2_1 ? p2_2_1[DenominatorWidth-1:0]
-    : g1_2_1 ? p1_2_1[DenominatorWidth-1:0] : px_2_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_1 = { nq2_0[QuotientBits-3:0], g2_2_1, g3_2_1 | (g1_2_1 & !g2_2_1) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n2_1 = &{1'b0, px_2_1[DenominatorWidth+1:DenominatorWidth], p1_2_1[DenominatorWidth+1:DenominatorWidth], p2_2_1[DenominatorWidth+1:DenominatorWidth], p3_2_1[DenominatorWidth+1:DenominatorWidth]};
+  // divider 2, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_1 = { nr2_0, nq2_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_1 = { 1'b0, nx2_1 } - { 2'b00, n0_den_q };
+  wire ng2_1 = !nd2_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_1 = ng2_1 ? nd2_1[DenominatorWidth-1:0] : nx2_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_1 = { nq2_0[QuotientBits-2:0], ng2_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_1 = &{1'b0, nd2_1[DenominatorWidth], nx2_1[DenominatorWidth]};
   // divider 2, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_2_2 = { n1_r2_q, n1_nq2_q[QuotientBits-1:QuotientBits-2] };
@@ -6941,21 +6996,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq2_2 = { n1_nq2_q[QuotientBits-3:0], g2_2_2, g3_2_2 | (g1_2_2 & !g2_2_2) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n2_2 = &{1'b0, px_2_2[DenominatorWidth+1:DenominatorWidth], p1_2_2[DenominatorWidth+1:DenominatorWidth], p2_2_2[DenominatorWidth+1:DenominatorWidth], p3_2_2[DenominatorWidth+1:DenominatorWidth]};
-  // divider 2, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_2_3 = { nr2_2, nq2_2[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_2_3 = { 1'b0, px_2_3 } - { 3'b000, n1_den_q };
-  wire [DenominatorWidth+2:0] p2_2_3 = { 1'b0, px_2_3 } - { 2'b00, n1_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_2_3 = { 1'b0, px_2_3 } - { 1'b0, n1_den3_q };
-  wire g1_2_3 = !p1_2_3[DenominatorWidth+2];
-  wire g2_2_3 = !p2_2_3[DenominatorWidth+2];
-  wire g3_2_3 = !p3_2_3[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr2_3 = g3_2_3 ? p3_2_3[DenominatorWidth-1:0]
-    : g2_2_3 ? p2_2_3[DenominatorWidth-1:0]
-    : g1_2_3 ? p1_2_3[DenominatorWidth-1:0] : px_2_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_3 = { nq2_2[QuotientBits-3:0], g2_2_3, g3_2_3 | (g1_2_3 & !g2_2_3) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n2_3 = &{1'b0, px_2_3[DenominatorWidth+1:DenominatorWidth], p1_2_3[DenominatorWidth+1:DenominatorWidth], p2_2_3[DenominatorWidth+1:DenominatorWidth], p3_2_3[DenominatorWidth+1:DenominatorWidth]};
+  // divider 2, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_3 = { nr2_2, nq2_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_3 = { 1'b0, nx2_3 } - { 2'b00, n1_den_q };
+  wire ng2_3 = !nd2_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_3 = ng2_3 ? nd2_3[DenominatorWidth-1:0] : nx2_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_3 = { nq2_2[QuotientBits-2:0], ng2_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_3 = &{1'b0, nd2_3[DenominatorWidth], nx2_3[DenominatorWidth]};
   // divider 2, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_2_4 = { n2_r2_q, n2_nq2_q[QuotientBits-1:QuotientBits-2] };
@@ -6971,21 +7019,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq2_4 = { n2_nq2_q[QuotientBits-3:0], g2_2_4, g3_2_4 | (g1_2_4 & !g2_2_4) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n2_4 = &{1'b0, px_2_4[DenominatorWidth+1:DenominatorWidth], p1_2_4[DenominatorWidth+1:DenominatorWidth], p2_2_4[DenominatorWidth+1:DenominatorWidth], p3_2_4[DenominatorWidth+1:DenominatorWidth]};
-  // divider 2, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_2_5 = { nr2_4, nq2_4[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_2_5 = { 1'b0, px_2_5 } - { 3'b000, n2_den_q };
-  wire [DenominatorWidth+2:0] p2_2_5 = { 1'b0, px_2_5 } - { 2'b00, n2_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_2_5 = { 1'b0, px_2_5 } - { 1'b0, n2_den3_q };
-  wire g1_2_5 = !p1_2_5[DenominatorWidth+2];
-  wire g2_2_5 = !p2_2_5[DenominatorWidth+2];
-  wire g3_2_5 = !p3_2_5[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr2_5 = g3_2_5 ? p3_2_5[DenominatorWidth-1:0]
-    : g2_2_5 ? p2_2_5[DenominatorWidth-1:0]
-    : g1_2_5 ? p1_2_5[DenominatorWidth-1:0] : px_2_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_5 = { nq2_4[QuotientBits-3:0], g2_2_5, g3_2_5 | (g1_2_5 & !g2_2_5) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n2_5 = &{1'b0, px_2_5[DenominatorWidth+1:DenominatorWidth], p1_2_5[DenominatorWidth+1:DenominatorWidth], p2_2_5[DenominatorWidth+1:DenominatorWidth], p3_2_5[DenominatorWidth+1:DenominatorWidth]};
+  // divider 2, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_5 = { nr2_4, nq2_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_5 = { 1'b0, nx2_5 } - { 2'b00, n2_den_q };
+  wire ng2_5 = !nd2_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_5 = ng2_5 ? nd2_5[DenominatorWidth-1:0] : nx2_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_5 = { nq2_4[QuotientBits-2:0], ng2_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_5 = &{1'b0, nd2_5[DenominatorWidth], nx2_5[DenominatorWidth]};
   // divider 2, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_2_6 = { n3_r2_q, n3_nq2_q[QuotientBits-1:QuotientBits-2] };
@@ -7001,21 +7042,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq2_6 = { n3_nq2_q[QuotientBits-3:0], g2_2_6, g3_2_6 | (g1_2_6 & !g2_2_6) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n2_6 = &{1'b0, px_2_6[DenominatorWidth+1:DenominatorWidth], p1_2_6[DenominatorWidth+1:DenominatorWidth], p2_2_6[DenominatorWidth+1:DenominatorWidth], p3_2_6[DenominatorWidth+1:DenominatorWidth]};
-  // divider 2, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_2_7 = { nr2_6, nq2_6[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_2_7 = { 1'b0, px_2_7 } - { 3'b000, n3_den_q };
-  wire [DenominatorWidth+2:0] p2_2_7 = { 1'b0, px_2_7 } - { 2'b00, n3_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_2_7 = { 1'b0, px_2_7 } - { 1'b0, n3_den3_q };
-  wire g1_2_7 = !p1_2_7[DenominatorWidth+2];
-  wire g2_2_7 = !p2_2_7[DenominatorWidth+2];
-  wire g3_2_7 = !p3_2_7[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr2_7 = g3_2_7 ? p3_2_7[DenominatorWidth-1:0]
-    : g2_2_7 ? p2_2_7[DenominatorWidth-1:0]
-    : g1_2_7 ? p1_2_7[DenominatorWidth-1:0] : px_2_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_7 = { nq2_6[QuotientBits-3:0], g2_2_7, g3_2_7 | (g1_2_7 & !g2_2_7) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n2_7 = &{1'b0, px_2_7[DenominatorWidth+1:DenominatorWidth], p1_2_7[DenominatorWidth+1:DenominatorWidth], p2_2_7[DenominatorWidth+1:DenominatorWidth], p3_2_7[DenominatorWidth+1:DenominatorWidth]};
+  // divider 2, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_7 = { nr2_6, nq2_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_7 = { 1'b0, nx2_7 } - { 2'b00, n3_den_q };
+  wire ng2_7 = !nd2_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_7 = ng2_7 ? nd2_7[DenominatorWidth-1:0] : nx2_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_7 = { nq2_6[QuotientBits-2:0], ng2_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_7 = &{1'b0, nd2_7[DenominatorWidth], nx2_7[DenominatorWidth]};
   // divider 2, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_2_8 = { n4_r2_q, n4_nq2_q[QuotientBits-1:QuotientBits-2] };
@@ -7031,6 +7065,37 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq2_8 = { n4_nq2_q[QuotientBits-3:0], g2_2_8, g3_2_8 | (g1_2_8 & !g2_2_8) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n2_8 = &{1'b0, px_2_8[DenominatorWidth+1:DenominatorWidth], p1_2_8[DenominatorWidth+1:DenominatorWidth], p2_2_8[DenominatorWidth+1:DenominatorWidth], p3_2_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 2, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_9 = { nr2_8, nq2_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_9 = { 1'b0, nx2_9 } - { 2'b00, n4_den_q };
+  wire ng2_9 = !nd2_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_9 = ng2_9 ? nd2_9[DenominatorWidth-1:0] : nx2_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_9 = { nq2_8[QuotientBits-2:0], ng2_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_9 = &{1'b0, nd2_9[DenominatorWidth], nx2_9[DenominatorWidth]};
+  // divider 2, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx2_10 = { n5_r2_q, n5_nq2_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd2_10 = { 1'b0, nx2_10 } - { 2'b00, n5_den_q };
+  wire ng2_10 = !nd2_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr2_10 = ng2_10 ? nd2_10[DenominatorWidth-1:0] : nx2_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_10 = { n5_nq2_q[QuotientBits-2:0], ng2_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n2_10 = &{1'b0, nd2_10[DenominatorWidth], nx2_10[DenominatorWidth]};
+  // divider 2, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_2_11 = { n6_r2_q, n6_nq2_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_2_11 = { 1'b0, px_2_11 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_2_11 = { 1'b0, px_2_11 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_2_11 = { 1'b0, px_2_11 } - { 1'b0, n6_den3_q };
+  wire g1_2_11 = !p1_2_11[DenominatorWidth+2];
+  wire g2_2_11 = !p2_2_11[DenominatorWidth+2];
+  wire g3_2_11 = !p3_2_11[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr2_11 = g3_2_11 ? p3_2_11[DenominatorWidth-1:0]
+    : g2_2_11 ? p2_2_11[DenominatorWidth-1:0]
+    : g1_2_11 ? p1_2_11[DenominatorWidth-1:0] : px_2_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_11 = { n6_nq2_q[QuotientBits-3:0], g2_2_11, g3_2_11 | (g1_2_11 & !g2_2_11) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n2_11 = &{1'b0, px_2_11[DenominatorWidth+1:DenominatorWidth], p1_2_11[DenominatorWidth+1:DenominatorWidth], p2_2_11[DenominatorWidth+1:DenominatorWidth], p3_2_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 3, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_3_0 = { n0_r3_q, n0_nq3_q[QuotientBits-1:QuotientBits-2] };
@@ -7046,21 +7111,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq3_0 = { n0_nq3_q[QuotientBits-3:0], g2_3_0, g3_3_0 | (g1_3_0 & !g2_3_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n3_0 = &{1'b0, px_3_0[DenominatorWidth+1:DenominatorWidth], p1_3_0[DenominatorWidth+1:DenominatorWidth], p2_3_0[DenominatorWidth+1:DenominatorWidth], p3_3_0[DenominatorWidth+1:DenominatorWidth]};
-  // divider 3, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_3_1 = { nr3_0, nq3_0[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_3_1 = { 1'b0, px_3_1 } - { 3'b000, n0_den_q };
-  wire [DenominatorWidth+2:0] p2_3_1 = { 1'b0, px_3_1 } - { 2'b00, n0_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_3_1 = { 1'b0, px_3_1 } - { 1'b0, n0_den3_q };
-  wire g1_3_1 = !p1_3_1[DenominatorWidth+2];
-  wire g2_3_1 = !p2_3_1[DenominatorWidth+2];
-  wire g3_3_1 = !p3_3_1[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr3_1 = g3_3_1 ? p3_3_1[DenominatorWidth-1:0]
-    : g2_3_1 ? p2_3_1[DenominatorWidth-1:0]
-    : g1_3_1 ? p1_3_1[DenominatorWidth-1:0] : px_3_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_1 = { nq3_0[QuotientBits-3:0], g2_3_1, g3_3_1 | (g1_3_1 & !g2_3_1) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n3_1 = &{1'b0, px_3_1[DenominatorWidth+1:DenominatorWidth], p1_3_1[DenominatorWidth+1:DenominatorWidth], p2_3_1[DenominatorWidth+1:DenominatorWidth], p3_3_1[DenominatorWidth+1:DenominatorWidth]};
+  // divider 3, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_1 = { nr3_0, nq3_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_1 = { 1'b0, nx3_1 } - { 2'b00, n0_den_q };
+  wire ng3_1 = !nd3_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_1 = ng3_1 ? nd3_1[DenominatorWidth-1:0] : nx3_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_1 = { nq3_0[QuotientBits-2:0], ng3_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_1 = &{1'b0, nd3_1[DenominatorWidth], nx3_1[DenominatorWidth]};
   // divider 3, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_3_2 = { n1_r3_q, n1_nq3_q[QuotientBits-1:QuotientBits-2] };
@@ -7076,21 +7134,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq3_2 = { n1_nq3_q[QuotientBits-3:0], g2_3_2, g3_3_2 | (g1_3_2 & !g2_3_2) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n3_2 = &{1'b0, px_3_2[DenominatorWidth+1:DenominatorWidth], p1_3_2[DenominatorWidth+1:DenominatorWidth], p2_3_2[DenominatorWidth+1:DenominatorWidth], p3_3_2[DenominatorWidth+1:DenominatorWidth]};
-  // divider 3, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_3_3 = { nr3_2, nq3_2[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_3_3 = { 1'b0, px_3_3 } - { 3'b000, n1_den_q };
-  wire [DenominatorWidth+2:0] p2_3_3 = { 1'b0, px_3_3 } - { 2'b00, n1_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_3_3 = { 1'b0, px_3_3 } - { 1'b0, n1_den3_q };
-  wire g1_3_3 = !p1_3_3[DenominatorWidth+2];
-  wire g2_3_3 = !p2_3_3[DenominatorWidth+2];
-  wire g3_3_3 = !p3_3_3[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr3_3 = g3_3_3 ? p3_3_3[DenominatorWidth-1:0]
-    : g2_3_3 ? p2_3_3[DenominatorWidth-1:0]
-    : g1_3_3 ? p1_3_3[DenominatorWidth-1:0] : px_3_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_3 = { nq3_2[QuotientBits-3:0], g2_3_3, g3_3_3 | (g1_3_3 & !g2_3_3) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n3_3 = &{1'b0, px_3_3[DenominatorWidth+1:DenominatorWidth], p1_3_3[DenominatorWidth+1:DenominatorWidth], p2_3_3[DenominatorWidth+1:DenominatorWidth], p3_3_3[DenominatorWidth+1:DenominatorWidth]};
+  // divider 3, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_3 = { nr3_2, nq3_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_3 = { 1'b0, nx3_3 } - { 2'b00, n1_den_q };
+  wire ng3_3 = !nd3_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_3 = ng3_3 ? nd3_3[DenominatorWidth-1:0] : nx3_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_3 = { nq3_2[QuotientBits-2:0], ng3_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_3 = &{1'b0, nd3_3[DenominatorWidth], nx3_3[DenominatorWidth]};
   // divider 3, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_3_4 = { n2_r3_q, n2_nq3_q[QuotientBits-1:QuotientBits-2] };
@@ -7106,21 +7157,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq3_4 = { n2_nq3_q[QuotientBits-3:0], g2_3_4, g3_3_4 | (g1_3_4 & !g2_3_4) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n3_4 = &{1'b0, px_3_4[DenominatorWidth+1:DenominatorWidth], p1_3_4[DenominatorWidth+1:DenominatorWidth], p2_3_4[DenominatorWidth+1:DenominatorWidth], p3_3_4[DenominatorWidth+1:DenominatorWidth]};
-  // divider 3, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_3_5 = { nr3_4, nq3_4[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_3_5 = { 1'b0, px_3_5 } - { 3'b000, n2_den_q };
-  wire [DenominatorWidth+2:0] p2_3_5 = { 1'b0, px_3_5 } - { 2'b00, n2_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_3_5 = { 1'b0, px_3_5 } - { 1'b0, n2_den3_q };
-  wire g1_3_5 = !p1_3_5[DenominatorWidth+2];
-  wire g2_3_5 = !p2_3_5[DenominatorWidth+2];
-  wire g3_3_5 = !p3_3_5[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr3_5 = g3_3_5 ? p3_3_5[DenominatorWidth-1:0]
-    : g2_3_5 ? p2_3_5[DenominatorWidth-1:0]
-    : g1_3_5 ? p1_3_5[DenominatorWidth-1:0] : px_3_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_5 = { nq3_4[QuotientBits-3:0], g2_3_5, g3_3_5 | (g1_3_5 & !g2_3_5) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n3_5 = &{1'b0, px_3_5[DenominatorWidth+1:DenominatorWidth], p1_3_5[DenominatorWidth+1:DenominatorWidth], p2_3_5[DenominatorWidth+1:DenominatorWidth], p3_3_5[DenominatorWidth+1:DenominatorWidth]};
+  // divider 3, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_5 = { nr3_4, nq3_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_5 = { 1'b0, nx3_5 } - { 2'b00, n2_den_q };
+  wire ng3_5 = !nd3_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_5 = ng3_5 ? nd3_5[DenominatorWidth-1:0] : nx3_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_5 = { nq3_4[QuotientBits-2:0], ng3_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_5 = &{1'b0, nd3_5[DenominatorWidth], nx3_5[DenominatorWidth]};
   // divider 3, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_3_6 = { n3_r3_q, n3_nq3_q[QuotientBits-1:QuotientBits-2] };
@@ -7136,21 +7180,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq3_6 = { n3_nq3_q[QuotientBits-3:0], g2_3_6, g3_3_6 | (g1_3_6 & !g2_3_6) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n3_6 = &{1'b0, px_3_6[DenominatorWidth+1:DenominatorWidth], p1_3_6[DenominatorWidth+1:DenominatorWidth], p2_3_6[DenominatorWidth+1:DenominatorWidth], p3_3_6[DenominatorWidth+1:DenominatorWidth]};
-  // divider 3, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_3_7 = { nr3_6, nq3_6[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_3_7 = { 1'b0, px_3_7 } - { 3'b000, n3_den_q };
-  wire [DenominatorWidth+2:0] p2_3_7 = { 1'b0, px_3_7 } - { 2'b00, n3_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_3_7 = { 1'b0, px_3_7 } - { 1'b0, n3_den3_q };
-  wire g1_3_7 = !p1_3_7[DenominatorWidth+2];
-  wire g2_3_7 = !p2_3_7[DenominatorWidth+2];
-  wire g3_3_7 = !p3_3_7[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr3_7 = g3_3_7 ? p3_3_7[DenominatorWidth-1:0]
-    : g2_3_7 ? p2_3_7[DenominatorWidth-1:0]
-    : g1_3_7 ? p1_3_7[DenominatorWidth-1:0] : px_3_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_7 = { nq3_6[QuotientBits-3:0], g2_3_7, g3_3_7 | (g1_3_7 & !g2_3_7) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n3_7 = &{1'b0, px_3_7[DenominatorWidth+1:DenominatorWidth], p1_3_7[DenominatorWidth+1:DenominatorWidth], p2_3_7[DenominatorWidth+1:DenominatorWidth], p3_3_7[DenominatorWidth+1:DenominatorWidth]};
+  // divider 3, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_7 = { nr3_6, nq3_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_7 = { 1'b0, nx3_7 } - { 2'b00, n3_den_q };
+  wire ng3_7 = !nd3_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_7 = ng3_7 ? nd3_7[DenominatorWidth-1:0] : nx3_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_7 = { nq3_6[QuotientBits-2:0], ng3_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_7 = &{1'b0, nd3_7[DenominatorWidth], nx3_7[DenominatorWidth]};
   // divider 3, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_3_8 = { n4_r3_q, n4_nq3_q[QuotientBits-1:QuotientBits-2] };
@@ -7166,6 +7203,37 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq3_8 = { n4_nq3_q[QuotientBits-3:0], g2_3_8, g3_3_8 | (g1_3_8 & !g2_3_8) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n3_8 = &{1'b0, px_3_8[DenominatorWidth+1:DenominatorWidth], p1_3_8[DenominatorWidth+1:DenominatorWidth], p2_3_8[DenominatorWidth+1:DenominatorWidth], p3_3_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 3, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_9 = { nr3_8, nq3_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_9 = { 1'b0, nx3_9 } - { 2'b00, n4_den_q };
+  wire ng3_9 = !nd3_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_9 = ng3_9 ? nd3_9[DenominatorWidth-1:0] : nx3_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_9 = { nq3_8[QuotientBits-2:0], ng3_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_9 = &{1'b0, nd3_9[DenominatorWidth], nx3_9[DenominatorWidth]};
+  // divider 3, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx3_10 = { n5_r3_q, n5_nq3_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd3_10 = { 1'b0, nx3_10 } - { 2'b00, n5_den_q };
+  wire ng3_10 = !nd3_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr3_10 = ng3_10 ? nd3_10[DenominatorWidth-1:0] : nx3_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_10 = { n5_nq3_q[QuotientBits-2:0], ng3_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n3_10 = &{1'b0, nd3_10[DenominatorWidth], nx3_10[DenominatorWidth]};
+  // divider 3, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_3_11 = { n6_r3_q, n6_nq3_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_3_11 = { 1'b0, px_3_11 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_3_11 = { 1'b0, px_3_11 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_3_11 = { 1'b0, px_3_11 } - { 1'b0, n6_den3_q };
+  wire g1_3_11 = !p1_3_11[DenominatorWidth+2];
+  wire g2_3_11 = !p2_3_11[DenominatorWidth+2];
+  wire g3_3_11 = !p3_3_11[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr3_11 = g3_3_11 ? p3_3_11[DenominatorWidth-1:0]
+    : g2_3_11 ? p2_3_11[DenominatorWidth-1:0]
+    : g1_3_11 ? p1_3_11[DenominatorWidth-1:0] : px_3_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_11 = { n6_nq3_q[QuotientBits-3:0], g2_3_11, g3_3_11 | (g1_3_11 & !g2_3_11) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n3_11 = &{1'b0, px_3_11[DenominatorWidth+1:DenominatorWidth], p1_3_11[DenominatorWidth+1:DenominatorWidth], p2_3_11[DenominatorWidth+1:DenominatorWidth], p3_3_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 4, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_4_0 = { n0_r4_q, n0_nq4_q[QuotientBits-1:QuotientBits-2] };
@@ -7181,21 +7249,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq4_0 = { n0_nq4_q[QuotientBits-3:0], g2_4_0, g3_4_0 | (g1_4_0 & !g2_4_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n4_0 = &{1'b0, px_4_0[DenominatorWidth+1:DenominatorWidth], p1_4_0[DenominatorWidth+1:DenominatorWidth], p2_4_0[DenominatorWidth+1:DenominatorWidth], p3_4_0[DenominatorWidth+1:DenominatorWidth]};
-  // divider 4, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_4_1 = { nr4_0, nq4_0[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_4_1 = { 1'b0, px_4_1 } - { 3'b000, n0_den_q };
-  wire [DenominatorWidth+2:0] p2_4_1 = { 1'b0, px_4_1 } - { 2'b00, n0_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_4_1 = { 1'b0, px_4_1 } - { 1'b0, n0_den3_q };
-  wire g1_4_1 = !p1_4_1[DenominatorWidth+2];
-  wire g2_4_1 = !p2_4_1[DenominatorWidth+2];
-  wire g3_4_1 = !p3_4_1[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr4_1 = g3_4_1 ? p3_4_1[DenominatorWidth-1:0]
-    : g2_4_1 ? p2_4_1[DenominatorWidth-1:0]
-    : g1_4_1 ? p1_4_1[DenominatorWidth-1:0] : px_4_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_1 = { nq4_0[QuotientBits-3:0], g2_4_1, g3_4_1 | (g1_4_1 & !g2_4_1) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n4_1 = &{1'b0, px_4_1[DenominatorWidth+1:DenominatorWidth], p1_4_1[DenominatorWidth+1:DenominatorWidth], p2_4_1[DenominatorWidth+1:DenominatorWidth], p3_4_1[DenominatorWidth+1:DenominatorWidth]};
+  // divider 4, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_1 = { nr4_0, nq4_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_1 = { 1'b0, nx4_1 } - { 2'b00, n0_den_q };
+  wire ng4_1 = !nd4_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_1 = ng4_1 ? nd4_1[DenominatorWidth-1:0] : nx4_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_1 = { nq4_0[QuotientBits-2:0], ng4_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_1 = &{1'b0, nd4_1[DenominatorWidth], nx4_1[DenominatorWidth]};
   // divider 4, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_4_2 = { n1_r4_q, n1_nq4_q[QuotientBits-1:QuotientBits-2] };
@@ -7211,21 +7272,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq4_2 = { n1_nq4_q[QuotientBits-3:0], g2_4_2, g3_4_2 | (g1_4_2 & !g2_4_2) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n4_2 = &{1'b0, px_4_2[DenominatorWidth+1:DenominatorWidth], p1_4_2[DenominatorWidth+1:DenominatorWidth], p2_4_2[DenominatorWidth+1:DenominatorWidth], p3_4_2[DenominatorWidth+1:DenominatorWidth]};
-  // divider 4, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_4_3 = { nr4_2, nq4_2[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_4_3 = { 1'b0, px_4_3 } - { 3'b000, n1_den_q };
-  wire [DenominatorWidth+2:0] p2_4_3 = { 1'b0, px_4_3 } - { 2'b00, n1_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_4_3 = { 1'b0, px_4_3 } - { 1'b0, n1_den3_q };
-  wire g1_4_3 = !p1_4_3[DenominatorWidth+2];
-  wire g2_4_3 = !p2_4_3[DenominatorWidth+2];
-  wire g3_4_3 = !p3_4_3[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr4_3 = g3_4_3 ? p3_4_3[DenominatorWidth-1:0]
-    : g2_4_3 ? p2_4_3[DenominatorWidth-1:0]
-    : g1_4_3 ? p1_4_3[DenominatorWidth-1:0] : px_4_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_3 = { nq4_2[QuotientBits-3:0], g2_4_3, g3_4_3 | (g1_4_3 & !g2_4_3) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n4_3 = &{1'b0, px_4_3[DenominatorWidth+1:DenominatorWidth], p1_4_3[DenominatorWidth+1:DenominatorWidth], p2_4_3[DenominatorWidth+1:DenominatorWidth], p3_4_3[DenominatorWidth+1:DenominatorWidth]};
+  // divider 4, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_3 = { nr4_2, nq4_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_3 = { 1'b0, nx4_3 } - { 2'b00, n1_den_q };
+  wire ng4_3 = !nd4_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_3 = ng4_3 ? nd4_3[DenominatorWidth-1:0] : nx4_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_3 = { nq4_2[QuotientBits-2:0], ng4_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_3 = &{1'b0, nd4_3[DenominatorWidth], nx4_3[DenominatorWidth]};
   // divider 4, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_4_4 = { n2_r4_q, n2_nq4_q[QuotientBits-1:QuotientBits-2] };
@@ -7241,21 +7295,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq4_4 = { n2_nq4_q[QuotientBits-3:0], g2_4_4, g3_4_4 | (g1_4_4 & !g2_4_4) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n4_4 = &{1'b0, px_4_4[DenominatorWidth+1:DenominatorWidth], p1_4_4[DenominatorWidth+1:DenominatorWidth], p2_4_4[DenominatorWidth+1:DenominatorWidth], p3_4_4[DenominatorWidth+1:DenominatorWidth]};
-  // divider 4, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_4_5 = { nr4_4, nq4_4[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_4_5 = { 1'b0, px_4_5 } - { 3'b000, n2_den_q };
-  wire [DenominatorWidth+2:0] p2_4_5 = { 1'b0, px_4_5 } - { 2'b00, n2_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_4_5 = { 1'b0, px_4_5 } - { 1'b0, n2_den3_q };
-  wire g1_4_5 = !p1_4_5[DenominatorWidth+2];
-  wire g2_4_5 = !p2_4_5[DenominatorWidth+2];
-  wire g3_4_5 = !p3_4_5[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr4_5 = g3_4_5 ? p3_4_5[DenominatorWidth-1:0]
-    : g2_4_5 ? p2_4_5[DenominatorWidth-1:0]
-    : g1_4_5 ? p1_4_5[DenominatorWidth-1:0] : px_4_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_5 = { nq4_4[QuotientBits-3:0], g2_4_5, g3_4_5 | (g1_4_5 & !g2_4_5) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n4_5 = &{1'b0, px_4_5[DenominatorWidth+1:DenominatorWidth], p1_4_5[DenominatorWidth+1:DenominatorWidth], p2_4_5[DenominatorWidth+1:DenominatorWidth], p3_4_5[DenominatorWidth+1:DenominatorWidth]};
+  // divider 4, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_5 = { nr4_4, nq4_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_5 = { 1'b0, nx4_5 } - { 2'b00, n2_den_q };
+  wire ng4_5 = !nd4_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_5 = ng4_5 ? nd4_5[DenominatorWidth-1:0] : nx4_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_5 = { nq4_4[QuotientBits-2:0], ng4_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_5 = &{1'b0, nd4_5[DenominatorWidth], nx4_5[DenominatorWidth]};
   // divider 4, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_4_6 = { n3_r4_q, n3_nq4_q[QuotientBits-1:QuotientBits-2] };
@@ -7271,21 +7318,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq4_6 = { n3_nq4_q[QuotientBits-3:0], g2_4_6, g3_4_6 | (g1_4_6 & !g2_4_6) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n4_6 = &{1'b0, px_4_6[DenominatorWidth+1:DenominatorWidth], p1_4_6[DenominatorWidth+1:DenominatorWidth], p2_4_6[DenominatorWidth+1:DenominatorWidth], p3_4_6[DenominatorWidth+1:DenominatorWidth]};
-  // divider 4, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_4_7 = { nr4_6, nq4_6[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_4_7 = { 1'b0, px_4_7 } - { 3'b000, n3_den_q };
-  wire [DenominatorWidth+2:0] p2_4_7 = { 1'b0, px_4_7 } - { 2'b00, n3_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_4_7 = { 1'b0, px_4_7 } - { 1'b0, n3_den3_q };
-  wire g1_4_7 = !p1_4_7[DenominatorWidth+2];
-  wire g2_4_7 = !p2_4_7[DenominatorWidth+2];
-  wire g3_4_7 = !p3_4_7[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr4_7 = g3_4_7 ? p3_4_7[DenominatorWidth-1:0]
-    : g2_4_7 ? p2_4_7[DenominatorWidth-1:0]
-    : g1_4_7 ? p1_4_7[DenominatorWidth-1:0] : px_4_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_7 = { nq4_6[QuotientBits-3:0], g2_4_7, g3_4_7 | (g1_4_7 & !g2_4_7) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n4_7 = &{1'b0, px_4_7[DenominatorWidth+1:DenominatorWidth], p1_4_7[DenominatorWidth+1:DenominatorWidth], p2_4_7[DenominatorWidth+1:DenominatorWidth], p3_4_7[DenominatorWidth+1:DenominatorWidth]};
+  // divider 4, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_7 = { nr4_6, nq4_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_7 = { 1'b0, nx4_7 } - { 2'b00, n3_den_q };
+  wire ng4_7 = !nd4_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_7 = ng4_7 ? nd4_7[DenominatorWidth-1:0] : nx4_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_7 = { nq4_6[QuotientBits-2:0], ng4_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_7 = &{1'b0, nd4_7[DenominatorWidth], nx4_7[DenominatorWidth]};
   // divider 4, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_4_8 = { n4_r4_q, n4_nq4_q[QuotientBits-1:QuotientBits-2] };
@@ -7301,6 +7341,37 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq4_8 = { n4_nq4_q[QuotientBits-3:0], g2_4_8, g3_4_8 | (g1_4_8 & !g2_4_8) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n4_8 = &{1'b0, px_4_8[DenominatorWidth+1:DenominatorWidth], p1_4_8[DenominatorWidth+1:DenominatorWidth], p2_4_8[DenominatorWidth+1:DenominatorWidth], p3_4_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 4, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_9 = { nr4_8, nq4_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_9 = { 1'b0, nx4_9 } - { 2'b00, n4_den_q };
+  wire ng4_9 = !nd4_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_9 = ng4_9 ? nd4_9[DenominatorWidth-1:0] : nx4_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_9 = { nq4_8[QuotientBits-2:0], ng4_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_9 = &{1'b0, nd4_9[DenominatorWidth], nx4_9[DenominatorWidth]};
+  // divider 4, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx4_10 = { n5_r4_q, n5_nq4_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd4_10 = { 1'b0, nx4_10 } - { 2'b00, n5_den_q };
+  wire ng4_10 = !nd4_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr4_10 = ng4_10 ? nd4_10[DenominatorWidth-1:0] : nx4_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_10 = { n5_nq4_q[QuotientBits-2:0], ng4_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n4_10 = &{1'b0, nd4_10[DenominatorWidth], nx4_10[DenominatorWidth]};
+  // divider 4, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_4_11 = { n6_r4_q, n6_nq4_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_4_11 = { 1'b0, px_4_11 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_4_11 = { 1'b0, px_4_11 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_4_11 = { 1'b0, px_4_11 } - { 1'b0, n6_den3_q };
+  wire g1_4_11 = !p1_4_11[DenominatorWidth+2];
+  wire g2_4_11 = !p2_4_11[DenominatorWidth+2];
+  wire g3_4_11 = !p3_4_11[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr4_11 = g3_4_11 ? p3_4_11[DenominatorWidth-1:0]
+    : g2_4_11 ? p2_4_11[DenominatorWidth-1:0]
+    : g1_4_11 ? p1_4_11[DenominatorWidth-1:0] : px_4_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_11 = { n6_nq4_q[QuotientBits-3:0], g2_4_11, g3_4_11 | (g1_4_11 & !g2_4_11) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n4_11 = &{1'b0, px_4_11[DenominatorWidth+1:DenominatorWidth], p1_4_11[DenominatorWidth+1:DenominatorWidth], p2_4_11[DenominatorWidth+1:DenominatorWidth], p3_4_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 5, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_5_0 = { n0_r5_q, n0_nq5_q[QuotientBits-1:QuotientBits-2] };
@@ -7316,21 +7387,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq5_0 = { n0_nq5_q[QuotientBits-3:0], g2_5_0, g3_5_0 | (g1_5_0 & !g2_5_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n5_0 = &{1'b0, px_5_0[DenominatorWidth+1:DenominatorWidth], p1_5_0[DenominatorWidth+1:DenominatorWidth], p2_5_0[DenominatorWidth+1:DenominatorWidth], p3_5_0[DenominatorWidth+1:DenominatorWidth]};
-  // divider 5, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_5_1 = { nr5_0, nq5_0[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_5_1 = { 1'b0, px_5_1 } - { 3'b000, n0_den_q };
-  wire [DenominatorWidth+2:0] p2_5_1 = { 1'b0, px_5_1 } - { 2'b00, n0_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_5_1 = { 1'b0, px_5_1 } - { 1'b0, n0_den3_q };
-  wire g1_5_1 = !p1_5_1[DenominatorWidth+2];
-  wire g2_5_1 = !p2_5_1[DenominatorWidth+2];
-  wire g3_5_1 = !p3_5_1[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr5_1 = g3_5_1 ? p3_5_1[DenominatorWidth-1:0]
-    : g2_5_1 ? p2_5_1[DenominatorWidth-1:0]
-    : g1_5_1 ? p1_5_1[DenominatorWidth-1:0] : px_5_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_1 = { nq5_0[QuotientBits-3:0], g2_5_1, g3_5_1 | (g1_5_1 & !g2_5_1) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n5_1 = &{1'b0, px_5_1[DenominatorWidth+1:DenominatorWidth], p1_5_1[DenominatorWidth+1:DenominatorWidth], p2_5_1[DenominatorWidth+1:DenominatorWidth], p3_5_1[DenominatorWidth+1:DenominatorWidth]};
+  // divider 5, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_1 = { nr5_0, nq5_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_1 = { 1'b0, nx5_1 } - { 2'b00, n0_den_q };
+  wire ng5_1 = !nd5_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_1 = ng5_1 ? nd5_1[DenominatorWidth-1:0] : nx5_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_1 = { nq5_0[QuotientBits-2:0], ng5_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_1 = &{1'b0, nd5_1[DenominatorWidth], nx5_1[DenominatorWidth]};
   // divider 5, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_5_2 = { n1_r5_q, n1_nq5_q[QuotientBits-1:QuotientBits-2] };
@@ -7346,21 +7410,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq5_2 = { n1_nq5_q[QuotientBits-3:0], g2_5_2, g3_5_2 | (g1_5_2 & !g2_5_2) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n5_2 = &{1'b0, px_5_2[DenominatorWidth+1:DenominatorWidth], p1_5_2[DenominatorWidth+1:DenominatorWidth], p2_5_2[DenominatorWidth+1:DenominatorWidth], p3_5_2[DenominatorWidth+1:DenominatorWidth]};
-  // divider 5, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_5_3 = { nr5_2, nq5_2[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_5_3 = { 1'b0, px_5_3 } - { 3'b000, n1_den_q };
-  wire [DenominatorWidth+2:0] p2_5_3 = { 1'b0, px_5_3 } - { 2'b00, n1_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_5_3 = { 1'b0, px_5_3 } - { 1'b0, n1_den3_q };
-  wire g1_5_3 = !p1_5_3[DenominatorWidth+2];
-  wire g2_5_3 = !p2_5_3[DenominatorWidth+2];
-  wire g3_5_3 = !p3_5_3[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr5_3 = g3_5_3 ? p3_5_3[DenominatorWidth-1:0]
-    : g2_5_3 ? p2_5_3[DenominatorWidth-1:0]
-    : g1_5_3 ? p1_5_3[DenominatorWidth-1:0] : px_5_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_3 = { nq5_2[QuotientBits-3:0], g2_5_3, g3_5_3 | (g1_5_3 & !g2_5_3) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n5_3 = &{1'b0, px_5_3[DenominatorWidth+1:DenominatorWidth], p1_5_3[DenominatorWidth+1:DenominatorWidth], p2_5_3[DenominatorWidth+1:DenominatorWidth], p3_5_3[DenominatorWidth+1:DenominatorWidth]};
+  // divider 5, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_3 = { nr5_2, nq5_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_3 = { 1'b0, nx5_3 } - { 2'b00, n1_den_q };
+  wire ng5_3 = !nd5_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_3 = ng5_3 ? nd5_3[DenominatorWidth-1:0] : nx5_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_3 = { nq5_2[QuotientBits-2:0], ng5_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_3 = &{1'b0, nd5_3[DenominatorWidth], nx5_3[DenominatorWidth]};
   // divider 5, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_5_4 = { n2_r5_q, n2_nq5_q[QuotientBits-1:QuotientBits-2] };
@@ -7376,21 +7433,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq5_4 = { n2_nq5_q[QuotientBits-3:0], g2_5_4, g3_5_4 | (g1_5_4 & !g2_5_4) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n5_4 = &{1'b0, px_5_4[DenominatorWidth+1:DenominatorWidth], p1_5_4[DenominatorWidth+1:DenominatorWidth], p2_5_4[DenominatorWidth+1:DenominatorWidth], p3_5_4[DenominatorWidth+1:DenominatorWidth]};
-  // divider 5, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_5_5 = { nr5_4, nq5_4[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_5_5 = { 1'b0, px_5_5 } - { 3'b000, n2_den_q };
-  wire [DenominatorWidth+2:0] p2_5_5 = { 1'b0, px_5_5 } - { 2'b00, n2_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_5_5 = { 1'b0, px_5_5 } - { 1'b0, n2_den3_q };
-  wire g1_5_5 = !p1_5_5[DenominatorWidth+2];
-  wire g2_5_5 = !p2_5_5[DenominatorWidth+2];
-  wire g3_5_5 = !p3_5_5[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr5_5 = g3_5_5 ? p3_5_5[DenominatorWidth-1:0]
-    : g2_5_5 ? p2_5_5[DenominatorWidth-1:0]
-    : g1_5_5 ? p1_5_5[DenominatorWidth-1:0] : px_5_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_5 = { nq5_4[QuotientBits-3:0], g2_5_5, g3_5_5 | (g1_5_5 & !g2_5_5) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n5_5 = &{1'b0, px_5_5[DenominatorWidth+1:DenominatorWidth], p1_5_5[DenominatorWidth+1:DenominatorWidth], p2_5_5[DenominatorWidth+1:DenominatorWidth], p3_5_5[DenominatorWidth+1:DenominatorWidth]};
+  // divider 5, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_5 = { nr5_4, nq5_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_5 = { 1'b0, nx5_5 } - { 2'b00, n2_den_q };
+  wire ng5_5 = !nd5_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_5 = ng5_5 ? nd5_5[DenominatorWidth-1:0] : nx5_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_5 = { nq5_4[QuotientBits-2:0], ng5_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_5 = &{1'b0, nd5_5[DenominatorWidth], nx5_5[DenominatorWidth]};
   // divider 5, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_5_6 = { n3_r5_q, n3_nq5_q[QuotientBits-1:QuotientBits-2] };
@@ -7406,21 +7456,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq5_6 = { n3_nq5_q[QuotientBits-3:0], g2_5_6, g3_5_6 | (g1_5_6 & !g2_5_6) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n5_6 = &{1'b0, px_5_6[DenominatorWidth+1:DenominatorWidth], p1_5_6[DenominatorWidth+1:DenominatorWidth], p2_5_6[DenominatorWidth+1:DenominatorWidth], p3_5_6[DenominatorWidth+1:DenominatorWidth]};
-  // divider 5, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_5_7 = { nr5_6, nq5_6[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_5_7 = { 1'b0, px_5_7 } - { 3'b000, n3_den_q };
-  wire [DenominatorWidth+2:0] p2_5_7 = { 1'b0, px_5_7 } - { 2'b00, n3_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_5_7 = { 1'b0, px_5_7 } - { 1'b0, n3_den3_q };
-  wire g1_5_7 = !p1_5_7[DenominatorWidth+2];
-  wire g2_5_7 = !p2_5_7[DenominatorWidth+2];
-  wire g3_5_7 = !p3_5_7[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr5_7 = g3_5_7 ? p3_5_7[DenominatorWidth-1:0]
-    : g2_5_7 ? p2_5_7[DenominatorWidth-1:0]
-    : g1_5_7 ? p1_5_7[DenominatorWidth-1:0] : px_5_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_7 = { nq5_6[QuotientBits-3:0], g2_5_7, g3_5_7 | (g1_5_7 & !g2_5_7) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n5_7 = &{1'b0, px_5_7[DenominatorWidth+1:DenominatorWidth], p1_5_7[DenominatorWidth+1:DenominatorWidth], p2_5_7[DenominatorWidth+1:DenominatorWidth], p3_5_7[DenominatorWidth+1:DenominatorWidth]};
+  // divider 5, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_7 = { nr5_6, nq5_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_7 = { 1'b0, nx5_7 } - { 2'b00, n3_den_q };
+  wire ng5_7 = !nd5_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_7 = ng5_7 ? nd5_7[DenominatorWidth-1:0] : nx5_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_7 = { nq5_6[QuotientBits-2:0], ng5_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_7 = &{1'b0, nd5_7[DenominatorWidth], nx5_7[DenominatorWidth]};
   // divider 5, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_5_8 = { n4_r5_q, n4_nq5_q[QuotientBits-1:QuotientBits-2] };
@@ -7436,6 +7479,37 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq5_8 = { n4_nq5_q[QuotientBits-3:0], g2_5_8, g3_5_8 | (g1_5_8 & !g2_5_8) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n5_8 = &{1'b0, px_5_8[DenominatorWidth+1:DenominatorWidth], p1_5_8[DenominatorWidth+1:DenominatorWidth], p2_5_8[DenominatorWidth+1:DenominatorWidth], p3_5_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 5, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_9 = { nr5_8, nq5_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_9 = { 1'b0, nx5_9 } - { 2'b00, n4_den_q };
+  wire ng5_9 = !nd5_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_9 = ng5_9 ? nd5_9[DenominatorWidth-1:0] : nx5_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_9 = { nq5_8[QuotientBits-2:0], ng5_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_9 = &{1'b0, nd5_9[DenominatorWidth], nx5_9[DenominatorWidth]};
+  // divider 5, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx5_10 = { n5_r5_q, n5_nq5_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd5_10 = { 1'b0, nx5_10 } - { 2'b00, n5_den_q };
+  wire ng5_10 = !nd5_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr5_10 = ng5_10 ? nd5_10[DenominatorWidth-1:0] : nx5_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_10 = { n5_nq5_q[QuotientBits-2:0], ng5_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n5_10 = &{1'b0, nd5_10[DenominatorWidth], nx5_10[DenominatorWidth]};
+  // divider 5, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_5_11 = { n6_r5_q, n6_nq5_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_5_11 = { 1'b0, px_5_11 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_5_11 = { 1'b0, px_5_11 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_5_11 = { 1'b0, px_5_11 } - { 1'b0, n6_den3_q };
+  wire g1_5_11 = !p1_5_11[DenominatorWidth+2];
+  wire g2_5_11 = !p2_5_11[DenominatorWidth+2];
+  wire g3_5_11 = !p3_5_11[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr5_11 = g3_5_11 ? p3_5_11[DenominatorWidth-1:0]
+    : g2_5_11 ? p2_5_11[DenominatorWidth-1:0]
+    : g1_5_11 ? p1_5_11[DenominatorWidth-1:0] : px_5_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_11 = { n6_nq5_q[QuotientBits-3:0], g2_5_11, g3_5_11 | (g1_5_11 & !g2_5_11) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n5_11 = &{1'b0, px_5_11[DenominatorWidth+1:DenominatorWidth], p1_5_11[DenominatorWidth+1:DenominatorWidth], p2_5_11[DenominatorWidth+1:DenominatorWidth], p3_5_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 6, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_6_0 = { n0_r6_q, n0_nq6_q[QuotientBits-1:QuotientBits-2] };
@@ -7451,21 +7525,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq6_0 = { n0_nq6_q[QuotientBits-3:0], g2_6_0, g3_6_0 | (g1_6_0 & !g2_6_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n6_0 = &{1'b0, px_6_0[DenominatorWidth+1:DenominatorWidth], p1_6_0[DenominatorWidth+1:DenominatorWidth], p2_6_0[DenominatorWidth+1:DenominatorWidth], p3_6_0[DenominatorWidth+1:DenominatorWidth]};
-  // divider 6, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_6_1 = { nr6_0, nq6_0[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_6_1 = { 1'b0, px_6_1 } - { 3'b000, n0_den_q };
-  wire [DenominatorWidth+2:0] p2_6_1 = { 1'b0, px_6_1 } - { 2'b00, n0_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_6_1 = { 1'b0, px_6_1 } - { 1'b0, n0_den3_q };
-  wire g1_6_1 = !p1_6_1[DenominatorWidth+2];
-  wire g2_6_1 = !p2_6_1[DenominatorWidth+2];
-  wire g3_6_1 = !p3_6_1[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr6_1 = g3_6_1 ? p3_6_1[DenominatorWidth-1:0]
-    : g2_6_1 ? p2_6_1[DenominatorWidth-1:0]
-    : g1_6_1 ? p1_6_1[DenominatorWidth-1:0] : px_6_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_1 = { nq6_0[QuotientBits-3:0], g2_6_1, g3_6_1 | (g1_6_1 & !g2_6_1) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n6_1 = &{1'b0, px_6_1[DenominatorWidth+1:DenominatorWidth], p1_6_1[DenominatorWidth+1:DenominatorWidth], p2_6_1[DenominatorWidth+1:DenominatorWidth], p3_6_1[DenominatorWidth+1:DenominatorWidth]};
+  // divider 6, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_1 = { nr6_0, nq6_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_1 = { 1'b0, nx6_1 } - { 2'b00, n0_den_q };
+  wire ng6_1 = !nd6_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_1 = ng6_1 ? nd6_1[DenominatorWidth-1:0] : nx6_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_1 = { nq6_0[QuotientBits-2:0], ng6_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_1 = &{1'b0, nd6_1[DenominatorWidth], nx6_1[DenominatorWidth]};
   // divider 6, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_6_2 = { n1_r6_q, n1_nq6_q[QuotientBits-1:QuotientBits-2] };
@@ -7481,21 +7548,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq6_2 = { n1_nq6_q[QuotientBits-3:0], g2_6_2, g3_6_2 | (g1_6_2 & !g2_6_2) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n6_2 = &{1'b0, px_6_2[DenominatorWidth+1:DenominatorWidth], p1_6_2[DenominatorWidth+1:DenominatorWidth], p2_6_2[DenominatorWidth+1:DenominatorWidth], p3_6_2[DenominatorWidth+1:DenominatorWidth]};
-  // divider 6, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_6_3 = { nr6_2, nq6_2[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_6_3 = { 1'b0, px_6_3 } - { 3'b000, n1_den_q };
-  wire [DenominatorWidth+2:0] p2_6_3 = { 1'b0, px_6_3 } - { 2'b00, n1_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_6_3 = { 1'b0, px_6_3 } - { 1'b0, n1_den3_q };
-  wire g1_6_3 = !p1_6_3[DenominatorWidth+2];
-  wire g2_6_3 = !p2_6_3[DenominatorWidth+2];
-  wire g3_6_3 = !p3_6_3[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr6_3 = g3_6_3 ? p3_6_3[DenominatorWidth-1:0]
-    : g2_6_3 ? p2_6_3[DenominatorWidth-1:0]
-    : g1_6_3 ? p1_6_3[DenominatorWidth-1:0] : px_6_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_3 = { nq6_2[QuotientBits-3:0], g2_6_3, g3_6_3 | (g1_6_3 & !g2_6_3) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n6_3 = &{1'b0, px_6_3[DenominatorWidth+1:DenominatorWidth], p1_6_3[DenominatorWidth+1:DenominatorWidth], p2_6_3[DenominatorWidth+1:DenominatorWidth], p3_6_3[DenominatorWidth+1:DenominatorWidth]};
+  // divider 6, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_3 = { nr6_2, nq6_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_3 = { 1'b0, nx6_3 } - { 2'b00, n1_den_q };
+  wire ng6_3 = !nd6_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_3 = ng6_3 ? nd6_3[DenominatorWidth-1:0] : nx6_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_3 = { nq6_2[QuotientBits-2:0], ng6_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_3 = &{1'b0, nd6_3[DenominatorWidth], nx6_3[DenominatorWidth]};
   // divider 6, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_6_4 = { n2_r6_q, n2_nq6_q[QuotientBits-1:QuotientBits-2] };
@@ -7511,21 +7571,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq6_4 = { n2_nq6_q[QuotientBits-3:0], g2_6_4, g3_6_4 | (g1_6_4 & !g2_6_4) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n6_4 = &{1'b0, px_6_4[DenominatorWidth+1:DenominatorWidth], p1_6_4[DenominatorWidth+1:DenominatorWidth], p2_6_4[DenominatorWidth+1:DenominatorWidth], p3_6_4[DenominatorWidth+1:DenominatorWidth]};
-  // divider 6, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_6_5 = { nr6_4, nq6_4[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_6_5 = { 1'b0, px_6_5 } - { 3'b000, n2_den_q };
-  wire [DenominatorWidth+2:0] p2_6_5 = { 1'b0, px_6_5 } - { 2'b00, n2_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_6_5 = { 1'b0, px_6_5 } - { 1'b0, n2_den3_q };
-  wire g1_6_5 = !p1_6_5[DenominatorWidth+2];
-  wire g2_6_5 = !p2_6_5[DenominatorWidth+2];
-  wire g3_6_5 = !p3_6_5[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr6_5 = g3_6_5 ? p3_6_5[DenominatorWidth-1:0]
-    : g2_6_5 ? p2_6_5[DenominatorWidth-1:0]
-    : g1_6_5 ? p1_6_5[DenominatorWidth-1:0] : px_6_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_5 = { nq6_4[QuotientBits-3:0], g2_6_5, g3_6_5 | (g1_6_5 & !g2_6_5) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n6_5 = &{1'b0, px_6_5[DenominatorWidth+1:DenominatorWidth], p1_6_5[DenominatorWidth+1:DenominatorWidth], p2_6_5[DenominatorWidth+1:DenominatorWidth], p3_6_5[DenominatorWidth+1:DenominatorWidth]};
+  // divider 6, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_5 = { nr6_4, nq6_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_5 = { 1'b0, nx6_5 } - { 2'b00, n2_den_q };
+  wire ng6_5 = !nd6_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_5 = ng6_5 ? nd6_5[DenominatorWidth-1:0] : nx6_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_5 = { nq6_4[QuotientBits-2:0], ng6_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_5 = &{1'b0, nd6_5[DenominatorWidth], nx6_5[DenominatorWidth]};
   // divider 6, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_6_6 = { n3_r6_q, n3_nq6_q[QuotientBits-1:QuotientBits-2] };
@@ -7541,21 +7594,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq6_6 = { n3_nq6_q[QuotientBits-3:0], g2_6_6, g3_6_6 | (g1_6_6 & !g2_6_6) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n6_6 = &{1'b0, px_6_6[DenominatorWidth+1:DenominatorWidth], p1_6_6[DenominatorWidth+1:DenominatorWidth], p2_6_6[DenominatorWidth+1:DenominatorWidth], p3_6_6[DenominatorWidth+1:DenominatorWidth]};
-  // divider 6, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_6_7 = { nr6_6, nq6_6[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_6_7 = { 1'b0, px_6_7 } - { 3'b000, n3_den_q };
-  wire [DenominatorWidth+2:0] p2_6_7 = { 1'b0, px_6_7 } - { 2'b00, n3_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_6_7 = { 1'b0, px_6_7 } - { 1'b0, n3_den3_q };
-  wire g1_6_7 = !p1_6_7[DenominatorWidth+2];
-  wire g2_6_7 = !p2_6_7[DenominatorWidth+2];
-  wire g3_6_7 = !p3_6_7[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr6_7 = g3_6_7 ? p3_6_7[DenominatorWidth-1:0]
-    : g2_6_7 ? p2_6_7[DenominatorWidth-1:0]
-    : g1_6_7 ? p1_6_7[DenominatorWidth-1:0] : px_6_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_7 = { nq6_6[QuotientBits-3:0], g2_6_7, g3_6_7 | (g1_6_7 & !g2_6_7) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n6_7 = &{1'b0, px_6_7[DenominatorWidth+1:DenominatorWidth], p1_6_7[DenominatorWidth+1:DenominatorWidth], p2_6_7[DenominatorWidth+1:DenominatorWidth], p3_6_7[DenominatorWidth+1:DenominatorWidth]};
+  // divider 6, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_7 = { nr6_6, nq6_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_7 = { 1'b0, nx6_7 } - { 2'b00, n3_den_q };
+  wire ng6_7 = !nd6_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_7 = ng6_7 ? nd6_7[DenominatorWidth-1:0] : nx6_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_7 = { nq6_6[QuotientBits-2:0], ng6_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_7 = &{1'b0, nd6_7[DenominatorWidth], nx6_7[DenominatorWidth]};
   // divider 6, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_6_8 = { n4_r6_q, n4_nq6_q[QuotientBits-1:QuotientBits-2] };
@@ -7571,6 +7617,37 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq6_8 = { n4_nq6_q[QuotientBits-3:0], g2_6_8, g3_6_8 | (g1_6_8 & !g2_6_8) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n6_8 = &{1'b0, px_6_8[DenominatorWidth+1:DenominatorWidth], p1_6_8[DenominatorWidth+1:DenominatorWidth], p2_6_8[DenominatorWidth+1:DenominatorWidth], p3_6_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 6, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_9 = { nr6_8, nq6_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_9 = { 1'b0, nx6_9 } - { 2'b00, n4_den_q };
+  wire ng6_9 = !nd6_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_9 = ng6_9 ? nd6_9[DenominatorWidth-1:0] : nx6_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_9 = { nq6_8[QuotientBits-2:0], ng6_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_9 = &{1'b0, nd6_9[DenominatorWidth], nx6_9[DenominatorWidth]};
+  // divider 6, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx6_10 = { n5_r6_q, n5_nq6_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd6_10 = { 1'b0, nx6_10 } - { 2'b00, n5_den_q };
+  wire ng6_10 = !nd6_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr6_10 = ng6_10 ? nd6_10[DenominatorWidth-1:0] : nx6_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_10 = { n5_nq6_q[QuotientBits-2:0], ng6_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n6_10 = &{1'b0, nd6_10[DenominatorWidth], nx6_10[DenominatorWidth]};
+  // divider 6, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_6_11 = { n6_r6_q, n6_nq6_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_6_11 = { 1'b0, px_6_11 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_6_11 = { 1'b0, px_6_11 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_6_11 = { 1'b0, px_6_11 } - { 1'b0, n6_den3_q };
+  wire g1_6_11 = !p1_6_11[DenominatorWidth+2];
+  wire g2_6_11 = !p2_6_11[DenominatorWidth+2];
+  wire g3_6_11 = !p3_6_11[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr6_11 = g3_6_11 ? p3_6_11[DenominatorWidth-1:0]
+    : g2_6_11 ? p2_6_11[DenominatorWidth-1:0]
+    : g1_6_11 ? p1_6_11[DenominatorWidth-1:0] : px_6_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_11 = { n6_nq6_q[QuotientBits-3:0], g2_6_11, g3_6_11 | (g1_6_11 & !g2_6_11) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n6_11 = &{1'b0, px_6_11[DenominatorWidth+1:DenominatorWidth], p1_6_11[DenominatorWidth+1:DenominatorWidth], p2_6_11[DenominatorWidth+1:DenominatorWidth], p3_6_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 7, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_7_0 = { n0_r7_q, n0_nq7_q[QuotientBits-1:QuotientBits-2] };
@@ -7586,21 +7663,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq7_0 = { n0_nq7_q[QuotientBits-3:0], g2_7_0, g3_7_0 | (g1_7_0 & !g2_7_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n7_0 = &{1'b0, px_7_0[DenominatorWidth+1:DenominatorWidth], p1_7_0[DenominatorWidth+1:DenominatorWidth], p2_7_0[DenominatorWidth+1:DenominatorWidth], p3_7_0[DenominatorWidth+1:DenominatorWidth]};
-  // divider 7, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_7_1 = { nr7_0, nq7_0[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_7_1 = { 1'b0, px_7_1 } - { 3'b000, n0_den_q };
-  wire [DenominatorWidth+2:0] p2_7_1 = { 1'b0, px_7_1 } - { 2'b00, n0_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_7_1 = { 1'b0, px_7_1 } - { 1'b0, n0_den3_q };
-  wire g1_7_1 = !p1_7_1[DenominatorWidth+2];
-  wire g2_7_1 = !p2_7_1[DenominatorWidth+2];
-  wire g3_7_1 = !p3_7_1[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr7_1 = g3_7_1 ? p3_7_1[DenominatorWidth-1:0]
-    : g2_7_1 ? p2_7_1[DenominatorWidth-1:0]
-    : g1_7_1 ? p1_7_1[DenominatorWidth-1:0] : px_7_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_1 = { nq7_0[QuotientBits-3:0], g2_7_1, g3_7_1 | (g1_7_1 & !g2_7_1) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n7_1 = &{1'b0, px_7_1[DenominatorWidth+1:DenominatorWidth], p1_7_1[DenominatorWidth+1:DenominatorWidth], p2_7_1[DenominatorWidth+1:DenominatorWidth], p3_7_1[DenominatorWidth+1:DenominatorWidth]};
+  // divider 7, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_1 = { nr7_0, nq7_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_1 = { 1'b0, nx7_1 } - { 2'b00, n0_den_q };
+  wire ng7_1 = !nd7_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_1 = ng7_1 ? nd7_1[DenominatorWidth-1:0] : nx7_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_1 = { nq7_0[QuotientBits-2:0], ng7_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_1 = &{1'b0, nd7_1[DenominatorWidth], nx7_1[DenominatorWidth]};
   // divider 7, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_7_2 = { n1_r7_q, n1_nq7_q[QuotientBits-1:QuotientBits-2] };
@@ -7616,21 +7686,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq7_2 = { n1_nq7_q[QuotientBits-3:0], g2_7_2, g3_7_2 | (g1_7_2 & !g2_7_2) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n7_2 = &{1'b0, px_7_2[DenominatorWidth+1:DenominatorWidth], p1_7_2[DenominatorWidth+1:DenominatorWidth], p2_7_2[DenominatorWidth+1:DenominatorWidth], p3_7_2[DenominatorWidth+1:DenominatorWidth]};
-  // divider 7, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_7_3 = { nr7_2, nq7_2[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_7_3 = { 1'b0, px_7_3 } - { 3'b000, n1_den_q };
-  wire [DenominatorWidth+2:0] p2_7_3 = { 1'b0, px_7_3 } - { 2'b00, n1_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_7_3 = { 1'b0, px_7_3 } - { 1'b0, n1_den3_q };
-  wire g1_7_3 = !p1_7_3[DenominatorWidth+2];
-  wire g2_7_3 = !p2_7_3[DenominatorWidth+2];
-  wire g3_7_3 = !p3_7_3[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr7_3 = g3_7_3 ? p3_7_3[DenominatorWidth-1:0]
-    : g2_7_3 ? p2_7_3[DenominatorWidth-1:0]
-    : g1_7_3 ? p1_7_3[DenominatorWidth-1:0] : px_7_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_3 = { nq7_2[QuotientBits-3:0], g2_7_3, g3_7_3 | (g1_7_3 & !g2_7_3) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n7_3 = &{1'b0, px_7_3[DenominatorWidth+1:DenominatorWidth], p1_7_3[DenominatorWidth+1:DenominatorWidth], p2_7_3[DenominatorWidth+1:DenominatorWidth], p3_7_3[DenominatorWidth+1:DenominatorWidth]};
+  // divider 7, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_3 = { nr7_2, nq7_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_3 = { 1'b0, nx7_3 } - { 2'b00, n1_den_q };
+  wire ng7_3 = !nd7_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_3 = ng7_3 ? nd7_3[DenominatorWidth-1:0] : nx7_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_3 = { nq7_2[QuotientBits-2:0], ng7_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_3 = &{1'b0, nd7_3[DenominatorWidth], nx7_3[DenominatorWidth]};
   // divider 7, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_7_4 = { n2_r7_q, n2_nq7_q[QuotientBits-1:QuotientBits-2] };
@@ -7646,21 +7709,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq7_4 = { n2_nq7_q[QuotientBits-3:0], g2_7_4, g3_7_4 | (g1_7_4 & !g2_7_4) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n7_4 = &{1'b0, px_7_4[DenominatorWidth+1:DenominatorWidth], p1_7_4[DenominatorWidth+1:DenominatorWidth], p2_7_4[DenominatorWidth+1:DenominatorWidth], p3_7_4[DenominatorWidth+1:DenominatorWidth]};
-  // divider 7, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_7_5 = { nr7_4, nq7_4[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_7_5 = { 1'b0, px_7_5 } - { 3'b000, n2_den_q };
-  wire [DenominatorWidth+2:0] p2_7_5 = { 1'b0, px_7_5 } - { 2'b00, n2_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_7_5 = { 1'b0, px_7_5 } - { 1'b0, n2_den3_q };
-  wire g1_7_5 = !p1_7_5[DenominatorWidth+2];
-  wire g2_7_5 = !p2_7_5[DenominatorWidth+2];
-  wire g3_7_5 = !p3_7_5[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr7_5 = g3_7_5 ? p3_7_5[DenominatorWidth-1:0]
-    : g2_7_5 ? p2_7_5[DenominatorWidth-1:0]
-    : g1_7_5 ? p1_7_5[DenominatorWidth-1:0] : px_7_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_5 = { nq7_4[QuotientBits-3:0], g2_7_5, g3_7_5 | (g1_7_5 & !g2_7_5) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n7_5 = &{1'b0, px_7_5[DenominatorWidth+1:DenominatorWidth], p1_7_5[DenominatorWidth+1:DenominatorWidth], p2_7_5[DenominatorWidth+1:DenominatorWidth], p3_7_5[DenominatorWidth+1:DenominatorWidth]};
+  // divider 7, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_5 = { nr7_4, nq7_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_5 = { 1'b0, nx7_5 } - { 2'b00, n2_den_q };
+  wire ng7_5 = !nd7_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_5 = ng7_5 ? nd7_5[DenominatorWidth-1:0] : nx7_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_5 = { nq7_4[QuotientBits-2:0], ng7_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_5 = &{1'b0, nd7_5[DenominatorWidth], nx7_5[DenominatorWidth]};
   // divider 7, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_7_6 = { n3_r7_q, n3_nq7_q[QuotientBits-1:QuotientBits-2] };
@@ -7676,21 +7732,14 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq7_6 = { n3_nq7_q[QuotientBits-3:0], g2_7_6, g3_7_6 | (g1_7_6 & !g2_7_6) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n7_6 = &{1'b0, px_7_6[DenominatorWidth+1:DenominatorWidth], p1_7_6[DenominatorWidth+1:DenominatorWidth], p2_7_6[DenominatorWidth+1:DenominatorWidth], p3_7_6[DenominatorWidth+1:DenominatorWidth]};
-  // divider 7, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_7_7 = { nr7_6, nq7_6[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_7_7 = { 1'b0, px_7_7 } - { 3'b000, n3_den_q };
-  wire [DenominatorWidth+2:0] p2_7_7 = { 1'b0, px_7_7 } - { 2'b00, n3_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_7_7 = { 1'b0, px_7_7 } - { 1'b0, n3_den3_q };
-  wire g1_7_7 = !p1_7_7[DenominatorWidth+2];
-  wire g2_7_7 = !p2_7_7[DenominatorWidth+2];
-  wire g3_7_7 = !p3_7_7[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr7_7 = g3_7_7 ? p3_7_7[DenominatorWidth-1:0]
-    : g2_7_7 ? p2_7_7[DenominatorWidth-1:0]
-    : g1_7_7 ? p1_7_7[DenominatorWidth-1:0] : px_7_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_7 = { nq7_6[QuotientBits-3:0], g2_7_7, g3_7_7 | (g1_7_7 & !g2_7_7) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n7_7 = &{1'b0, px_7_7[DenominatorWidth+1:DenominatorWidth], p1_7_7[DenominatorWidth+1:DenominatorWidth], p2_7_7[DenominatorWidth+1:DenominatorWidth], p3_7_7[DenominatorWidth+1:DenominatorWidth]};
+  // divider 7, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_7 = { nr7_6, nq7_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_7 = { 1'b0, nx7_7 } - { 2'b00, n3_den_q };
+  wire ng7_7 = !nd7_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_7 = ng7_7 ? nd7_7[DenominatorWidth-1:0] : nx7_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_7 = { nq7_6[QuotientBits-2:0], ng7_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_7 = &{1'b0, nd7_7[DenominatorWidth], nx7_7[DenominatorWidth]};
   // divider 7, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_7_8 = { n4_r7_q, n4_nq7_q[QuotientBits-1:QuotientBits-2] };
@@ -7706,62 +7755,93 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq7_8 = { n4_nq7_q[QuotientBits-3:0], g2_7_8, g3_7_8 | (g1_7_8 & !g2_7_8) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n7_8 = &{1'b0, px_7_8[DenominatorWidth+1:DenominatorWidth], p1_7_8[DenominatorWidth+1:DenominatorWidth], p2_7_8[DenominatorWidth+1:DenominatorWidth], p3_7_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 7, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_9 = { nr7_8, nq7_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_9 = { 1'b0, nx7_9 } - { 2'b00, n4_den_q };
+  wire ng7_9 = !nd7_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_9 = ng7_9 ? nd7_9[DenominatorWidth-1:0] : nx7_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_9 = { nq7_8[QuotientBits-2:0], ng7_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_9 = &{1'b0, nd7_9[DenominatorWidth], nx7_9[DenominatorWidth]};
+  // divider 7, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx7_10 = { n5_r7_q, n5_nq7_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd7_10 = { 1'b0, nx7_10 } - { 2'b00, n5_den_q };
+  wire ng7_10 = !nd7_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr7_10 = ng7_10 ? nd7_10[DenominatorWidth-1:0] : nx7_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_10 = { n5_nq7_q[QuotientBits-2:0], ng7_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n7_10 = &{1'b0, nd7_10[DenominatorWidth], nx7_10[DenominatorWidth]};
+  // divider 7, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_7_11 = { n6_r7_q, n6_nq7_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_7_11 = { 1'b0, px_7_11 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_7_11 = { 1'b0, px_7_11 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_7_11 = { 1'b0, px_7_11 } - { 1'b0, n6_den3_q };
+  wire g1_7_11 = !p1_7_11[DenominatorWidth+2];
+  wire g2_7_11 = !p2_7_11[DenominatorWidth+2];
+  wire g3_7_11 = !p3_7_11[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr7_11 = g3_7_11 ? p3_7_11[DenominatorWidth-1:0]
+    : g2_7_11 ? p2_7_11[DenominatorWidth-1:0]
+    : g1_7_11 ? p1_7_11[DenominatorWidth-1:0] : px_7_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_11 = { n6_nq7_q[QuotientBits-3:0], g2_7_11, g3_7_11 | (g1_7_11 & !g2_7_11) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n7_11 = &{1'b0, px_7_11[DenominatorWidth+1:DenominatorWidth], p1_7_11[DenominatorWidth+1:DenominatorWidth], p2_7_11[DenominatorWidth+1:DenominatorWidth], p3_7_11[DenominatorWidth+1:DenominatorWidth]};
   // Divider 0, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
   // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
   // input is the last step's digit alone).
-  wire [QuotientBits-1:0] qf0 = nq0_8;
+  wire [QuotientBits-1:0] qf0 = nq0_11;
   wire [OutputWidth-1:0] omag_x0 = { {10{1'b0}}, qf0[QuotientBits-1:1] };
-  wire [OutputWidth-1:0] oval0 = (n4_neg0_q ? ~omag_x0 : omag_x0)
-    + { {OutputWidth-1{1'b0}}, qf0[0] ^ n4_neg0_q };
+  wire [OutputWidth-1:0] oval0 = (n6_neg0_q ? ~omag_x0 : omag_x0)
+    + { {OutputWidth-1{1'b0}}, qf0[0] ^ n6_neg0_q };
   // Divider 1, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
   // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
   // input is the last step's digit alone).
-  wire [QuotientBits-1:0] qf1 = nq1_8;
+  wire [QuotientBits-1:0] qf1 = nq1_11;
   wire [OutputWidth-1:0] omag_x1 = { {10{1'b0}}, qf1[QuotientBits-1:1] };
-  wire [OutputWidth-1:0] oval1 = (n4_neg1_q ? ~omag_x1 : omag_x1)
-    + { {OutputWidth-1{1'b0}}, qf1[0] ^ n4_neg1_q };
+  wire [OutputWidth-1:0] oval1 = (n6_neg1_q ? ~omag_x1 : omag_x1)
+    + { {OutputWidth-1{1'b0}}, qf1[0] ^ n6_neg1_q };
   // Divider 2, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
   // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
   // input is the last step's digit alone).
-  wire [QuotientBits-1:0] qf2 = nq2_8;
+  wire [QuotientBits-1:0] qf2 = nq2_11;
   wire [OutputWidth-1:0] omag_x2 = { {10{1'b0}}, qf2[QuotientBits-1:1] };
-  wire [OutputWidth-1:0] oval2 = (n4_neg2_q ? ~omag_x2 : omag_x2)
-    + { {OutputWidth-1{1'b0}}, qf2[0] ^ n4_neg2_q };
+  wire [OutputWidth-1:0] oval2 = (n6_neg2_q ? ~omag_x2 : omag_x2)
+    + { {OutputWidth-1{1'b0}}, qf2[0] ^ n6_neg2_q };
   // Divider 3, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
   // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
   // input is the last step's digit alone).
-  wire [QuotientBits-1:0] qf3 = nq3_8;
+  wire [QuotientBits-1:0] qf3 = nq3_11;
   wire [OutputWidth-1:0] omag_x3 = { {10{1'b0}}, qf3[QuotientBits-1:1] };
-  wire [OutputWidth-1:0] oval3 = (n4_neg3_q ? ~omag_x3 : omag_x3)
-    + { {OutputWidth-1{1'b0}}, qf3[0] ^ n4_neg3_q };
+  wire [OutputWidth-1:0] oval3 = (n6_neg3_q ? ~omag_x3 : omag_x3)
+    + { {OutputWidth-1{1'b0}}, qf3[0] ^ n6_neg3_q };
   // Divider 4, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
   // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
   // input is the last step's digit alone).
-  wire [QuotientBits-1:0] qf4 = nq4_8;
+  wire [QuotientBits-1:0] qf4 = nq4_11;
   wire [OutputWidth-1:0] omag_x4 = { {10{1'b0}}, qf4[QuotientBits-1:1] };
-  wire [OutputWidth-1:0] oval4 = (n4_neg4_q ? ~omag_x4 : omag_x4)
-    + { {OutputWidth-1{1'b0}}, qf4[0] ^ n4_neg4_q };
+  wire [OutputWidth-1:0] oval4 = (n6_neg4_q ? ~omag_x4 : omag_x4)
+    + { {OutputWidth-1{1'b0}}, qf4[0] ^ n6_neg4_q };
   // Divider 5, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
   // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
   // input is the last step's digit alone).
-  wire [QuotientBits-1:0] qf5 = nq5_8;
+  wire [QuotientBits-1:0] qf5 = nq5_11;
   wire [OutputWidth-1:0] omag_x5 = { {10{1'b0}}, qf5[QuotientBits-1:1] };
-  wire [OutputWidth-1:0] oval5 = (n4_neg5_q ? ~omag_x5 : omag_x5)
-    + { {OutputWidth-1{1'b0}}, qf5[0] ^ n4_neg5_q };
+  wire [OutputWidth-1:0] oval5 = (n6_neg5_q ? ~omag_x5 : omag_x5)
+    + { {OutputWidth-1{1'b0}}, qf5[0] ^ n6_neg5_q };
   // Divider 6, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
   // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
   // input is the last step's digit alone).
-  wire [QuotientBits-1:0] qf6 = nq6_8;
+  wire [QuotientBits-1:0] qf6 = nq6_11;
   wire [OutputWidth-1:0] omag_x6 = { {10{1'b0}}, qf6[QuotientBits-1:1] };
-  wire [OutputWidth-1:0] oval6 = (n4_neg6_q ? ~omag_x6 : omag_x6)
-    + { {OutputWidth-1{1'b0}}, qf6[0] ^ n4_neg6_q };
+  wire [OutputWidth-1:0] oval6 = (n6_neg6_q ? ~omag_x6 : omag_x6)
+    + { {OutputWidth-1{1'b0}}, qf6[0] ^ n6_neg6_q };
   // Divider 7, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
   // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
   // input is the last step's digit alone).
-  wire [QuotientBits-1:0] qf7 = nq7_8;
+  wire [QuotientBits-1:0] qf7 = nq7_11;
   wire [OutputWidth-1:0] omag_x7 = { {10{1'b0}}, qf7[QuotientBits-1:1] };
-  wire [OutputWidth-1:0] oval7 = (n4_neg7_q ? ~omag_x7 : omag_x7)
-    + { {OutputWidth-1{1'b0}}, qf7[0] ^ n4_neg7_q };
+  wire [OutputWidth-1:0] oval7 = (n6_neg7_q ? ~omag_x7 : omag_x7)
+    + { {OutputWidth-1{1'b0}}, qf7[0] ^ n6_neg7_q };
   reg [OutputWidth-1:0] res0_q;
   reg [OutputWidth-1:0] res1_q;
   reg [OutputWidth-1:0] res2_q;
@@ -8102,6 +8182,10 @@ module a3_fast_online (
       n3_last_q <= 1'b0;
       n4_valid_q <= 1'b0;
       n4_last_q <= 1'b0;
+      n5_valid_q <= 1'b0;
+      n5_last_q <= 1'b0;
+      n6_valid_q <= 1'b0;
+      n6_last_q <= 1'b0;
       push_q <= 1'b0;
       sq_wr_q <= 1'b0;
       sq_rd_q <= 1'b0;
@@ -8178,7 +8262,11 @@ module a3_fast_online (
       n3_last_q <= n2_last_q;
       n4_valid_q <= n3_valid_q;
       n4_last_q <= n3_last_q;
-      push_q <= n4_valid_q & n4_last_q;
+      n5_valid_q <= n4_valid_q;
+      n5_last_q <= n4_last_q;
+      n6_valid_q <= n5_valid_q;
+      n6_last_q <= n5_last_q;
+      push_q <= n6_valid_q & n6_last_q;
       if (row_last_q) begin
         sq_wr_q <= !sq_wr_q;
       end
@@ -11289,6 +11377,10 @@ module a3_fast_online (
     n3_den3_q <= n2_den3_q;
     n4_den_q <= n3_den_q;
     n4_den3_q <= n3_den3_q;
+    n5_den_q <= n4_den_q;
+    n5_den3_q <= n4_den3_q;
+    n6_den_q <= n5_den_q;
+    n6_den3_q <= n5_den3_q;
     n1_neg0_q <= n0_neg0_q;
     n1_r0_q <= nr0_1;
     n1_nq0_q <= nq0_1;
@@ -11301,6 +11393,12 @@ module a3_fast_online (
     n4_neg0_q <= n3_neg0_q;
     n4_r0_q <= nr0_7;
     n4_nq0_q <= nq0_7;
+    n5_neg0_q <= n4_neg0_q;
+    n5_r0_q <= nr0_9;
+    n5_nq0_q <= nq0_9;
+    n6_neg0_q <= n5_neg0_q;
+    n6_r0_q <= nr0_10;
+    n6_nq0_q <= nq0_10;
     n1_neg1_q <= n0_neg1_q;
     n1_r1_q <= nr1_1;
     n1_nq1_q <= nq1_1;
@@ -11313,6 +11411,12 @@ module a3_fast_online (
     n4_neg1_q <= n3_neg1_q;
     n4_r1_q <= nr1_7;
     n4_nq1_q <= nq1_7;
+    n5_neg1_q <= n4_neg1_q;
+    n5_r1_q <= nr1_9;
+    n5_nq1_q <= nq1_9;
+    n6_neg1_q <= n5_neg1_q;
+    n6_r1_q <= nr1_10;
+    n6_nq1_q <= nq1_10;
     n1_neg2_q <= n0_neg2_q;
     n1_r2_q <= nr2_1;
     n1_nq2_q <= nq2_1;
@@ -11325,6 +11429,12 @@ module a3_fast_online (
     n4_neg2_q <= n3_neg2_q;
     n4_r2_q <= nr2_7;
     n4_nq2_q <= nq2_7;
+    n5_neg2_q <= n4_neg2_q;
+    n5_r2_q <= nr2_9;
+    n5_nq2_q <= nq2_9;
+    n6_neg2_q <= n5_neg2_q;
+    n6_r2_q <= nr2_10;
+    n6_nq2_q <= nq2_10;
     n1_neg3_q <= n0_neg3_q;
     n1_r3_q <= nr3_1;
     n1_nq3_q <= nq3_1;
@@ -11337,6 +11447,12 @@ module a3_fast_online (
     n4_neg3_q <= n3_neg3_q;
     n4_r3_q <= nr3_7;
     n4_nq3_q <= nq3_7;
+    n5_neg3_q <= n4_neg3_q;
+    n5_r3_q <= nr3_9;
+    n5_nq3_q <= nq3_9;
+    n6_neg3_q <= n5_neg3_q;
+    n6_r3_q <= nr3_10;
+    n6_nq3_q <= nq3_10;
     n1_neg4_q <= n0_neg4_q;
     n1_r4_q <= nr4_1;
     n1_nq4_q <= nq4_1;
@@ -11349,6 +11465,12 @@ module a3_fast_online (
     n4_neg4_q <= n3_neg4_q;
     n4_r4_q <= nr4_7;
     n4_nq4_q <= nq4_7;
+    n5_neg4_q <= n4_neg4_q;
+    n5_r4_q <= nr4_9;
+    n5_nq4_q <= nq4_9;
+    n6_neg4_q <= n5_neg4_q;
+    n6_r4_q <= nr4_10;
+    n6_nq4_q <= nq4_10;
     n1_neg5_q <= n0_neg5_q;
     n1_r5_q <= nr5_1;
     n1_nq5_q <= nq5_1;
@@ -11361,6 +11483,12 @@ module a3_fast_online (
     n4_neg5_q <= n3_neg5_q;
     n4_r5_q <= nr5_7;
     n4_nq5_q <= nq5_7;
+    n5_neg5_q <= n4_neg5_q;
+    n5_r5_q <= nr5_9;
+    n5_nq5_q <= nq5_9;
+    n6_neg5_q <= n5_neg5_q;
+    n6_r5_q <= nr5_10;
+    n6_nq5_q <= nq5_10;
     n1_neg6_q <= n0_neg6_q;
     n1_r6_q <= nr6_1;
     n1_nq6_q <= nq6_1;
@@ -11373,6 +11501,12 @@ module a3_fast_online (
     n4_neg6_q <= n3_neg6_q;
     n4_r6_q <= nr6_7;
     n4_nq6_q <= nq6_7;
+    n5_neg6_q <= n4_neg6_q;
+    n5_r6_q <= nr6_9;
+    n5_nq6_q <= nq6_9;
+    n6_neg6_q <= n5_neg6_q;
+    n6_r6_q <= nr6_10;
+    n6_nq6_q <= nq6_10;
     n1_neg7_q <= n0_neg7_q;
     n1_r7_q <= nr7_1;
     n1_nq7_q <= nq7_1;
@@ -11385,7 +11519,13 @@ module a3_fast_online (
     n4_neg7_q <= n3_neg7_q;
     n4_r7_q <= nr7_7;
     n4_nq7_q <= nq7_7;
-    if (n4_valid_q) begin
+    n5_neg7_q <= n4_neg7_q;
+    n5_r7_q <= nr7_9;
+    n5_nq7_q <= nq7_9;
+    n6_neg7_q <= n5_neg7_q;
+    n6_r7_q <= nr7_10;
+    n6_nq7_q <= nq7_10;
+    if (n6_valid_q) begin
       res0_q <= res8_q;
       res1_q <= res9_q;
       res2_q <= res10_q;
@@ -11454,7 +11594,7 @@ module a3_fast_online (
   end
 
   // The last division step's remainders are not needed.
-  wire unused_norm = &{1'b0, nr0_8, nr1_8, nr2_8, nr3_8, nr4_8, nr5_8, nr6_8, nr7_8};
+  wire unused_norm = &{1'b0, nr0_11, nr1_11, nr2_11, nr3_11, nr4_11, nr5_11, nr6_11, nr7_11};
 
   assign in_free_o = !rp_busy_q & ((pending_q == 2'd0) ? res_space_i : ((pending_q == 2'd1) & res_spare_i));
   assign sm_we_o = in_we_i & in_post_i;

@@ -231,9 +231,10 @@ public class OnePassModelTests
         Assert.Equal(13, op.Sum.Width);
         // 2 |A| / S <= 2 max |v| (1 + (N + 1/max|v|) / 2^(Fe+1)) = 2 x 2^4 (1 + 16.004 / 512) in units of 2^-12: below 2^18.
         Assert.Equal(4 + 12 + 2, op.QuotientBits);
-        // Four quotient bits a stage (two radix-4 steps): 18 bits in 5 stages, the last with two.
-        Assert.Equal(5, op.DividerStages);
-        Assert.Equal(new[] { 4, 4, 4, 4, 2 }, op.DividerStageSteps);
+        // Three quotient bits a stage (a radix-4 step and a restoring one), the last stage two and the rounding:
+        // 16 + 2 bits in 6 + 1 stages.
+        Assert.Equal(7, op.DividerStages);
+        Assert.Equal(new[] { 3, 3, 3, 3, 3, 1, 2 }, op.DividerStageSteps);
         Assert.Equal(8, op.NumeratorShift);
         Assert.Null(TestSupport.ShippedDesign("a3-small").OnePass);
     }
