@@ -10,7 +10,8 @@ namespace A3Gen.Elaboration;
 /// set's first row), e = exp(-(m' - s)), both by the exp tables; A_s = round(A_s a) + e V and
 /// S_s = round(S_s a) + e, rounding half up to the accumulator's and the sum's own fraction bits. After the
 /// last row each set is rescaled once more to the final max (a flush), the sets are added, and each output
-/// element is round(A / S), rounded half away from zero, by one pipelined divider shared by the d elements.
+/// element is round(A / S), rounded half away from zero, by normalizerDividers pipelined dividers, a group of
+/// elements a cycle.
 /// An approximate query's candidates are first scored and stored (their max is needed by post-scoring);
 /// then the kept ones are replayed into the same datapath with m and m_s preset to the max, so no rescale
 /// happens.
