@@ -578,10 +578,11 @@ public sealed class Design
         IsOnePass && !w.PostScoring ? IssueCycles(w) + 2 + LaneTreeStages : IssueCycles(w) + DotProductOverhead;
 
     /// <summary>
-    /// One-pass softmax: cycles from the dot product's done to the query's last beat at the online stage's input:
-    /// 0 for a live query (exact, fallback), 1 + C for one whose candidates are replayed (the reads, then the data).
+    /// One-pass softmax: cycles from the dot product's done to the query's last beat at the online stage's row register,
+    /// beyond a live beat's: 0 for a live query (exact, fallback), 2 + C for one whose candidates are replayed (the reads,
+    /// then the data registered).
     /// </summary>
-    public int OnePassReplayCycles(StageWork w) => w.PostScoring ? 1 + ScoredEntries(w) : 0;
+    public int OnePassReplayCycles(StageWork w) => w.PostScoring ? OnePass!.ReplayDelay + ScoredEntries(w) : 0;
 
     /// <summary>Cycles each stage is busy with an exact query of n rows.</summary>
     public IReadOnlyList<int> StagePeriods(int n) => StagePeriods(StageWork.Exact(n));

@@ -94,13 +94,13 @@ public sealed class OnePassSoftmax
     public IReadOnlyList<int> DividerStageSteps { get; }
 
     /// <summary>
-    /// Cycles from a beat at the online stage's input (the dot product's score write, or the replayed score
-    /// memory's read data) to its sets' registers holding the updated A_s and S_s: input register, row register
-    /// (post-scoring filter, flush slot), differences and running max, tables (the differences clamped on the way),
-    /// table product halves, a/e (the product halves' sum rounded) and the value row, e V halves, rescale product
-    /// halves and e V, the loop's add.
+    /// Cycles from a live beat at the online stage's input (the dot product's score write) to its sets' registers
+    /// holding the updated A_s and S_s: row register (flush slot), differences and running max, tables (the
+    /// differences clamped on the way), table product halves, a/e (the product halves' sum rounded) and the value
+    /// row, e V halves, rescale product halves and e V, the loop's add. A replayed beat takes <see cref="ReplayDelay"/>
+    /// cycles more.
     /// </summary>
-    public int LoopDepth => 9;
+    public int LoopDepth => 8;
 
     /// <summary>
     /// Flush beats after a query's last row. With one lane, one: the set that took the last row has the final max as
@@ -133,8 +133,12 @@ public sealed class OnePassSoftmax
     /// <summary>Cycles from the merge to the result's push: the groups' issues (one a cycle), the normalizer to the push.</summary>
     public int MergeToPush(int dimension) => IssueDelay + (Groups - 1) + NormalizerDepth;
 
-    /// <summary>Cycles from an approximate query's done (its last score written) to its first replayed beat at the online stage's input: the read, the memory's data.</summary>
-    public int ReplayDelay => 1;
+    /// <summary>
+    /// Cycles from an approximate query's done (its last score written) to its first replayed beat at the row register,
+    /// beyond the beats themselves: the read, and the memory's data registered (the post-scoring filter starts at a
+    /// flip-flop, not at the memory's read data).
+    /// </summary>
+    public int ReplayDelay => 2;
 
     /// <summary>exp(0) in the exp format: a set's factor when the max has not moved (and for its first row).</summary>
     public long One { get; }
