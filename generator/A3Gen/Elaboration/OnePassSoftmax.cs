@@ -118,8 +118,12 @@ public sealed class OnePassSoftmax
     /// <summary>Cycles from the merge to the first element's issue into the normalizer (the drain registers).</summary>
     public int IssueDelay => 1;
 
-    /// <summary>Cycles from an element's issue to its result register (and, for the last element, to the push): input register, division stages (the last one with the rounding and sign).</summary>
-    public int NormalizerDepth => 1 + DividerStages;
+    /// <summary>
+    /// Cycles from an element's issue to its result register (and, for the last element, to the push): the division
+    /// stages, the last one with the rounding and sign. The first starts at the drain registers, which the merge loads
+    /// with |A|, its sign, S and 3 S.
+    /// </summary>
+    public int NormalizerDepth => DividerStages;
 
     /// <summary>Dividers of the normalizer (configuration normalizerDividers, default ceil(d / 8)).</summary>
     public int Dividers { get; }

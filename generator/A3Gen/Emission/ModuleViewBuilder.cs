@@ -589,6 +589,16 @@ public static class ModuleViewBuilder
     /// </summary>
     public static (List<CarrySaveTermView> Terms, string Sum) CarrySave(string name, IReadOnlyList<string> operands, int width, bool explicitWidths)
     {
+        var (terms, x, y) = CarrySaveRows(name, operands, width, explicitWidths);
+        return (terms, $"{x} + {y}");
+    }
+
+    /// <summary>
+    /// <see cref="CarrySave"/>'s rows of full adders, down to the two rows whose sum is the operands' (returned apart, for a
+    /// caller that adds them more than one way).
+    /// </summary>
+    public static (List<CarrySaveTermView> Terms, string X, string Y) CarrySaveRows(string name, IReadOnlyList<string> operands, int width, bool explicitWidths = true)
+    {
         int w = width, full = explicitWidths ? width : 0;
         var terms = new List<CarrySaveTermView>();
         var rows = new Queue<string>();
@@ -610,7 +620,7 @@ public static class ModuleViewBuilder
             rows.Enqueue(carry);
             r++;
         }
-        return (terms, $"{rows.Dequeue()} + {rows.Dequeue()}");
+        return (terms, rows.Dequeue(), rows.Dequeue());
     }
 
     /// <summary>

@@ -8,11 +8,11 @@ public sealed record OnlineTagView(int Index, bool HasRow, bool HasFlush);
 /// <summary>One value element of the online stage: its e V sum and its loop's sum.</summary>
 public sealed record OnlineElementView(int Index, string WeightedSum, string LoopSum);
 
-/// <summary>One register stage of the normalizer: n0 the input, then the division stages. Den3: the stage's registers carry 3 den (a later stage has a radix-4 step).</summary>
+/// <summary>One register stage of the normalizer, n1 to n(S-1): the registers after division stage Index (the first stage starts at the drain registers, the last goes into the result registers). Den3: the stage's registers carry 3 den (a later stage has a radix-4 step).</summary>
 public sealed record NormStageView(int Index, bool Den3);
 
-/// <summary>One division stage of one divider: the remainder and quotient its registers take.</summary>
-public sealed record NormDividerStageView(int Stage, int Divider, string Remainder, string Quotient);
+/// <summary>One division stage of one divider: the remainder, quotient and sign its registers take.</summary>
+public sealed record NormDividerStageView(int Stage, int Divider, string Remainder, string Quotient, string NegIn);
 
 /// <summary>
 /// One division step of one divider: the remainder, quotient and divisor it takes. A pair (radix 4) retires two
@@ -25,9 +25,12 @@ public sealed record NormStepView(int Divider, int Step, string RemainderIn, str
     public string Name => $"{Divider}_{Step}";
 }
 
-/// <summary>One drain (and result) register: what the merge loads, what the drain's shift moves in, what the result's shift moves in.</summary>
-/// <param name="MergeTerms">With lanes, the carry-save terms of the merge's sum of the 2P sets (none with one lane).</param>
-public sealed record DrainSlotView(int Index, string MergeValue, string ShiftFrom, string ResultFrom, IReadOnlyList<CarrySaveTermView> MergeTerms);
+/// <summary>
+/// One drain (and result) register: the merge's A and -A (empty for a padding slot, which takes zero), the slot the drain's
+/// shift moves in (its index, empty for the last group), what the result's shift moves in.
+/// </summary>
+/// <param name="MergeTerms">The carry-save terms of the merge's sum of the 2P sets, down to the two that MergePlus adds.</param>
+public sealed record DrainSlotView(int Index, string MergePlus, string MergeMinus, string ShiftFrom, string ResultFrom, IReadOnlyList<CarrySaveTermView> MergeTerms);
 
 /// <summary>templates/rtl/online.v.scriban: the one-pass softmax (Elaboration/OnePassSoftmax.cs).</summary>
 public sealed record OnlineView(
@@ -55,6 +58,7 @@ public sealed record OnlineView(
     string NumeratorPrefix,
     string NumeratorSuffix,
     string Denominator,
+    string Denominator3,
     string RemainderInitPrefix,
     string RemainderInitSuffix,
     string MagnitudePrefix,
@@ -132,7 +136,10 @@ public sealed record OnlineView(
 
     public required string SumMerge { get; init; }
 
-    /// <summary>With lanes, the carry-save terms of the merge's sum of the 2P sets' sums (none with one lane).</summary>
+    /// <summary>3 S at the merge: the sets' sums and their doubles, in carry-save rows (<see cref="SumMergeTerms"/>) and one add.</summary>
+    public required string SumMerge3 { get; init; }
+
+    /// <summary>The carry-save terms of the merge's S (with lanes, of the 2P sets' sums; none with one lane) and of its 3 S.</summary>
     public required IReadOnlyList<CarrySaveTermView> SumMergeTerms { get; init; }
 
     /// <summary>The lanes' datapaths (one, named as without lanes, when P = 1).</summary>
@@ -266,13 +273,18 @@ public static class OnlineViewBuilder
                 "{ " + string.Join(", ", Enumerable.Range(0, p).Reverse().Select(l => $"beat_l{l}")) + " }", Verilog.Unsigned(p, 0));
         }
 
-        // The normalizer: n0 takes the drain's head group; stage k does its steps on stage k - 1's registers, per divider.
-        // Stage k (1..) takes its steps two quotient bits at a time (radix 4), an odd one alone; 3 den travels with
-        // a division through the registers of the stages before its last radix-4 step. The registers are n0 (the
-        // input) to n(S-1): the last stage's steps and the rounding go straight into the result registers.
+        // The normalizer: stage 1 does its steps on the drain's head group (|A|, its sign, S and 3 S, registered at the
+        // merge), stage k > 1 on stage k - 1's registers, per divider. Stage k takes its steps two quotient bits at a time
+        // (radix 4), an odd one alone; 3 den travels with a division through the registers of the stages before its last
+        // radix-4 step. The registers are n1 to n(S-1): the last stage's steps and the rounding go straight into the
+        // result registers.
+        if (op.DividerStages < 2)
+        {
+            throw new InvalidOperationException($"internal: the one-pass normalizer has {op.DividerStages} stage(s); its registers need two or more");
+        }
         var stageSteps = op.DividerStageSteps.Select(b => Enumerable.Repeat(true, b / 2).Concat(Enumerable.Repeat(false, b % 2)).ToList()).ToList();
         int lastPairStage = stageSteps.FindLastIndex(st => st.Contains(true)) + 1;
-        var stages = Enumerable.Range(0, op.DividerStages).Select(k => new NormStageView(k, k < lastPairStage)).ToList();
+        var stages = Enumerable.Range(1, op.DividerStages - 1).Select(k => new NormStageView(k, k < lastPairStage)).ToList();
         var dividerStages = new List<NormDividerStageView>();
         var steps = new List<NormStepView>();
         var finalQuotients = new List<string>();
@@ -283,14 +295,14 @@ public static class OnlineViewBuilder
             string r = "", q = "";
             for (int k = 1; k <= op.DividerStages; k++)
             {
-                r = $"n{k - 1}_r{v}_q";
-                q = $"n{k - 1}_nq{v}_q";
-                string den = $"n{k - 1}_den_q";
+                r = k == 1 ? $"n0_r{v}" : $"n{k - 1}_r{v}_q";
+                q = k == 1 ? $"n0_nq{v}" : $"n{k - 1}_nq{v}_q";
+                string den = k == 1 ? "den" : $"n{k - 1}_den_q";
                 foreach (bool pair in stageSteps[k - 1])
                 {
                     int bits = pair ? 2 : 1;
                     string next = qb > bits ? $"{q}[QuotientBits-{bits + 1}:0], " : "";
-                    var sv = new NormStepView(v, step, r, q, den, pair, pair ? $"n{k - 1}_den3_q" : "", next);
+                    var sv = new NormStepView(v, step, r, q, den, pair, !pair ? "" : k == 1 ? "den3" : $"n{k - 1}_den3_q", next);
                     steps.Add(sv);
                     r = $"nr{sv.Name}";
                     q = $"nq{sv.Name}";
@@ -298,26 +310,35 @@ public static class OnlineViewBuilder
                 }
                 if (k < op.DividerStages)
                 {
-                    dividerStages.Add(new NormDividerStageView(k, v, r, q));
+                    dividerStages.Add(new NormDividerStageView(k, v, r, q, k == 1 ? $"drn{v}_q" : $"n{k - 1}_neg{v}_q"));
                 }
             }
             finalQuotients.Add(q);
             finalRemainders.Add(r);
         }
-        // The merge adds each element's two sets (with lanes, its 2P sets, in carry-save rows and one add: the sum of all
-        // of a query's rows fits the accumulator, so the rows' wrap-around is harmless).
-        (IReadOnlyList<CarrySaveTermView> Terms, string Sum) Merge(string name, IReadOnlyList<string> sets, int width) =>
-            lanes ? ModuleViewBuilder.CarrySave(name, sets, width, explicitWidths: true) : ([], string.Join(" + ", sets));
+        // The merge adds each element's two sets (with lanes, its 2P sets) in carry-save rows down to two, x and y, and
+        // takes A = x + y and -A = ~x + ~y + 2 side by side (the sum of all of a query's rows fits the accumulator, so
+        // the rows' wrap-around is harmless); the drain registers take |A| and its sign.
         var drain = Enumerable.Range(0, slots).Select(i =>
         {
-            var merge = i < d
-                ? Merge($"mg{i}", laneList.SelectMany(ln => new[] { $"acc0_{ln.E}{i}_q", $"acc1_{ln.E}{i}_q" }).ToList(), wAcc)
-                : ([], $"{wAcc}'sd0");
-            return new DrainSlotView(i, merge.Sum, i + u < slots ? $"dr{i + u}_q" : "", i + u < slots ? $"res{i + u}_q" : $"oval{i - (slots - u)}", merge.Terms);
+            if (i >= d)
+            {
+                return new DrainSlotView(i, "", "", i + u < slots ? $"{i + u}" : "", i + u < slots ? $"res{i + u}_q" : $"oval{i - (slots - u)}", []);
+            }
+            var (terms, x, y) = ModuleViewBuilder.CarrySaveRows($"mg{i}", laneList.SelectMany(ln => new[] { $"acc0_{ln.E}{i}_q", $"acc1_{ln.E}{i}_q" }).ToList(), wAcc);
+            return new DrainSlotView(i, $"{x} + {y}", $"~{x} + ~{y} + {Verilog.Unsigned(wAcc, 2)}",
+                i + u < slots ? $"{i + u}" : "", i + u < slots ? $"res{i + u}_q" : $"oval{i - (slots - u)}", terms);
         }).ToList();
-        var sumMerge = Merge("mgs", laneList.SelectMany(ln => new[] { $"sum0{ln.S}_q", $"sum1{ln.S}_q" }).ToList(), wSum);
+        var sums = laneList.SelectMany(ln => new[] { $"sum0{ln.S}_q", $"sum1{ln.S}_q" }).ToList();
+        (IReadOnlyList<CarrySaveTermView> Terms, string Sum) sumMerge = lanes
+            ? ModuleViewBuilder.CarrySave("mgs", sums, wSum, explicitWidths: true)
+            : ([], string.Join(" + ", sums));
+        // 3 S = S + 2 S over the sets' sums, in SumWidth + 2 bits.
+        var (sum3Terms, sx3, sy3) = ModuleViewBuilder.CarrySaveRows("mgt",
+            sums.Select(x => $"{{ 2'b00, {x} }}").Concat(sums.Select(x => $"{{ 1'b0, {x}, 1'b0 }}")).ToList(), wSum + 2);
         string numPrefix = "{ ", numSuffix = op.NumeratorShift > 0 ? $", 1'b0, {Verilog.Unsigned(op.NumeratorShift, 0)} }}" : ", 1'b0 }";
         string denominator = op.DenominatorShift > 0 ? $"{{ dr_sum_q, {Verilog.Unsigned(op.DenominatorShift, 0)} }}" : "dr_sum_q";
+        string denominator3 = op.DenominatorShift > 0 ? $"{{ dr_sum3_q, {Verilog.Unsigned(op.DenominatorShift, 0)} }}" : "dr_sum3_q";
         int pad = dw - (nw - qb);
         string remPrefix = pad > 0 ? $"{{ {{{pad}{{1'b0}}}}, " : "", remSuffix = pad > 0 ? $"[{nw - 1}:{qb}] }}" : $"[{nw - 1}:{qb}]";
         // The rounded magnitude (q + 1) >> 1 is q >> 1 (qb - 1 bits) plus q's low bit, added in the output's width.
@@ -336,7 +357,7 @@ public static class OnlineViewBuilder
             clamp, Verilog.Unsigned(wScore, exp.ClampRaw), Verilog.Unsigned(wExpIn, exp.ClampRaw),
             clamp ? "" : Verilog.ZeroExtend("ua_q", wScore, wExpIn), clamp ? "" : Verilog.ZeroExtend("ub_q", wScore, wExpIn),
             TableSum("athi_q", "atlo_q", design), TableSum("bthi_q", "btlo_q", design),
-            sumLoop, numPrefix, numSuffix, denominator, remPrefix, remSuffix, magPrefix, magSuffix, qh > wOut ? $"[{qh - 1}:{wOut}]" : "",
+            sumLoop, numPrefix, numSuffix, denominator, denominator3, remPrefix, remSuffix, magPrefix, magSuffix, qh > wOut ? $"[{qh - 1}:{wOut}]" : "",
             $"{wAcc}'sd0", Verilog.Unsigned(wAcc, 0), Verilog.Unsigned(wSum, 0), Verilog.Unsigned(design.ExpValue.Width, 0),
             $"{wY}'sd0", Verilog.Unsigned(wScore, 0), Verilog.Unsigned(wN, 0), Verilog.Unsigned(wN, 1), Verilog.Unsigned(wId, 0), Verilog.Unsigned(wId, 1),
             Verilog.Unsigned(wDim, 0), Verilog.Unsigned(wDim, 1), Verilog.Unsigned(wDim, op.Groups),
@@ -363,7 +384,8 @@ public static class OnlineViewBuilder
             MulTag = $"x{MulStage}",
             ExpTag = $"x{ExpStage}",
             SumMerge = sumMerge.Sum,
-            SumMergeTerms = sumMerge.Terms,
+            SumMerge3 = $"{sx3} + {sy3}",
+            SumMergeTerms = [.. sumMerge.Terms, .. sum3Terms],
             LaneList = laneList,
             Lanes = lanesView,
         };
