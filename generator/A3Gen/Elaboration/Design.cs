@@ -525,7 +525,7 @@ public sealed class Design
         [
             w.Search ? CandidateOverhead + w.Iterations : CandidateExactPeriod,
             IssueCycles(w) + DotProductOverhead,
-            OnePassReplayCycles(w) + op.MergeDelay,
+            OnePassMergeDelay(w),
             op.MergeToPush(Dimension),
         ]
         :
@@ -571,11 +571,11 @@ public sealed class Design
 
     /// <summary>
     /// Cycles from the dot product's start of a query to its next start, at the soonest. One-pass: a query without
-    /// post-scoring frees it two cycles after its last issue, while its pipeline drains (the online stage needs those
-    /// two cycles between queries for its flush beats); otherwise, and with the three-pass softmax, its period.
+    /// post-scoring frees it two cycles after its last issue, while its pipeline drains (the online stage needs a cycle
+    /// between queries for its flush beat); otherwise, and with the three-pass softmax, its period.
     /// </summary>
     public int DotProductFreeCycles(StageWork w) =>
-        IsOnePass && !w.PostScoring ? IssueCycles(w) + 2 + LaneTreeStages : IssueCycles(w) + DotProductOverhead;
+        IsOnePass && !w.PostScoring ? IssueCycles(w) + 2 : IssueCycles(w) + DotProductOverhead;
 
     /// <summary>
     /// One-pass softmax: cycles from the dot product's done to the query's last beat at the online stage's row register,
@@ -583,6 +583,15 @@ public sealed class Design
     /// then the data registered).
     /// </summary>
     public int OnePassReplayCycles(StageWork w) => w.PostScoring ? OnePass!.ReplayDelay + ScoredEntries(w) : 0;
+
+    /// <summary>
+    /// One-pass softmax: cycles from the dot product's done to the merge. A live query's last beat reaches the online
+    /// stage with the scores, the lane max tree's <see cref="LaneTreeStages"/> cycles before the done (which waits for
+    /// the group max an approximate query's post-scoring needs): <see cref="OnePassSoftmax.MergeDelay"/> after the last
+    /// beat. A replayed query's beats start at the done.
+    /// </summary>
+    public int OnePassMergeDelay(StageWork w) =>
+        w.PostScoring ? OnePassReplayCycles(w) + OnePass!.MergeDelay : OnePass!.MergeDelay - LaneTreeStages;
 
     /// <summary>Cycles each stage is busy with an exact query of n rows.</summary>
     public IReadOnlyList<int> StagePeriods(int n) => StagePeriods(StageWork.Exact(n));
@@ -603,8 +612,8 @@ public sealed class Design
     public string RowsTerm => HasLanes ? $"ceil(n/{Lanes})" : "n";
 
     /// <summary>The exact path's back-to-back interval as a closed form in n (<see cref="Interval(StageWork)"/>).</summary>
-    public string IntervalFormula => OnePass is { } op
-        ? OnePassIntervalFormula(op)
+    public string IntervalFormula => OnePass is not null
+        ? OnePassIntervalFormula()
         : ThreePassIntervalFormula();
 
     /// <summary>
@@ -622,9 +631,10 @@ public sealed class Design
         return Config.ResultQueueDepth == 1 ? $"{n} + {o[3] + ResultPushStages + 1}" : $"max({n} + 2, ({n} + {a}) / 2)";
     }
 
-    private string OnePassIntervalFormula(OnePassSoftmax op)
+    private string OnePassIntervalFormula()
     {
-        int p = DotProductOverhead, tail = op.MergeDelay + op.MergeToPush(Dimension), free = 2 + LaneTreeStages;
+        var o = StagePeriods(0);
+        int p = o[1], tail = o[2] + o[3], free = 2;
         string n = RowsTerm;
         return Config.ResultQueueDepth switch
         {

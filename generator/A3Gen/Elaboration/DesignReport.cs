@@ -27,7 +27,8 @@ public static class DesignReport
         sb.Append(inv, $"| dot product (accept, key read, multiply, {d.AdderStages} adder stages; approximate: scan of the candidate mask, S = {d.ScanWidth} flags a cycle{(d.HasLanes ? $"; {d.Lanes} lanes: a group of {d.Lanes} rows a cycle, the group's max in {d.LaneTreeStages} levels" : "")}) | {d.RowsTerm} + {d.DotProductOverhead} | scan + {d.DotProductOverhead} |\n");
         if (d.OnePass is { } op)
         {
-            sb.Append(inv, $"| online stage, after the dot product's done (approximate: replay of the C stored candidates, post-scoring; the last row's {op.LoopDepth} pipeline cycles and {op.FlushBeats} flush beat(s) to the merge) | {op.MergeDelay} | {(d.HasLanes ? "C'" : "C")} + 1 + {op.MergeDelay} |\n");
+            string early = d.HasLanes ? $"; a live query's last beat comes the lane max tree's {d.LaneTreeStages} cycle(s) before the done" : "";
+            sb.Append(inv, $"| online stage, after the dot product's done (approximate: replay of the C stored candidates, post-scoring; the last beat's {op.LoopDepth} pipeline cycles and {op.FlushBeats} flush beat to the merge{early}) | {d.OnePassMergeDelay(StageWork.Exact(0))} | {(d.HasLanes ? "C'" : "C")} + {op.ReplayDelay} + {op.MergeDelay} |\n");
             sb.Append(inv, $"| normalizer, from the merge to the push (d = {d.Dimension} elements in {op.Groups} group(s) of {op.Dividers}, one group a cycle, through {op.Dividers} divider(s) of {op.DividerStages} stages, {op.QuotientBits} quotient bits) | {op.MergeToPush(d.Dimension)} | {op.MergeToPush(d.Dimension)} |\n\n");
         }
         else

@@ -103,11 +103,12 @@ public sealed class OnePassSoftmax
     public int LoopDepth => 8;
 
     /// <summary>
-    /// Flush beats after a query's last row. With one lane, one: the set that took the last row has the final max as
-    /// its own (its flush factor is exp(0) = 1.0, which leaves it exact), so only the other set is rescaled. With
-    /// lanes, two: a lane's max need not be the largest, so both of its sets may move.
+    /// Flush beats after a query's last beat: one. A set that took a row of the last beat has the final max as its own
+    /// (its flush factor is exp(0) = 1.0, which leaves it exact), so only each lane's other set is rescaled then; a
+    /// lane without a row in the last beat (n mod P lanes short, or a replayed beat's dropped rows) rescales one of its
+    /// sets in the last beat itself, in place of a row, and the other in the flush beat.
     /// </summary>
-    public int FlushBeats { get; }
+    public int FlushBeats => 1;
 
     /// <summary>
     /// Cycles from the last beat of a query at the online stage's input to its merge (the cycle the sets are
@@ -155,7 +156,6 @@ public sealed class OnePassSoftmax
         int logN = Bits.CeilLog2(design.MaxRows);
         int fo = design.Output.FractionBits;
         One = 1L << fe;
-        FlushBeats = design.Lanes == 1 ? 1 : Sets;
         Dividers = design.Config.ResolvedNormalizerDividers;
         Groups = (design.Dimension + Dividers - 1) / Dividers;
         if (design.Exp.Exp(0) != One)
@@ -236,10 +236,10 @@ public sealed class OnePassSoftmax
 
     /// <summary>
     /// Bound on |o_j - o_ref_j| of the one-pass model against double-precision attention on the same inputs,
-    /// for n rows, R rises of the running max after the first row and values of at most
+    /// for n rows, R rises of the running max after the first beat (at most one a beat) and values of at most
     /// <paramref name="maxAbsValue"/>: each row's weight is the product of at most R + 2 exp approximations
-    /// (its e, the rescales of its set and the flush), each off by at most eps (the exp unit's), and each set
-    /// rounds at most R + 1 inexact rescales, half an ulp each; with S >= 1 and |o| &lt;= max |v|,
+    /// (its e, the rescales of its set and the flush), each off by at most eps (the exp unit's), and each of the 2 P
+    /// sets rounds at most R + 1 inexact rescales, half an ulp each; with S >= 1 and |o| &lt;= max |v|,
     /// |A'/S' - A/S| &lt;= |A' - A| + max |v| |S' - S|; the division rounds by half an output ulp.
     /// </summary>
     public double OutputErrorBound(Design design, int n, int rises, double maxAbsValue)
@@ -248,8 +248,9 @@ public sealed class OnePassSoftmax
         int factors = rises + 2;
         double growth = Math.Pow(1 + eps, factors);
         double weightError = n * factors * eps * growth;
-        // Each of the P lanes' two sets rounds at most its lane's rises + 1 inexact rescales: 2 (R + P) in all.
-        int roundings = Sets * (rises + design.Lanes);
+        // Each of the P lanes' two sets rounds at most R + 1 inexact rescales (a rescale is inexact only after a rise
+        // of the shared max, and the flush): 2 P (R + 1) in all.
+        int roundings = Sets * design.Lanes * (rises + 1);
         double accRounding = roundings * Math.Pow(2, -(Accumulator.FractionBits + 1)) * growth;
         double sumRounding = roundings * Math.Pow(2, -(Sum.FractionBits + 1)) * growth;
         double accError = (maxAbsValue * weightError) + accRounding;

@@ -262,10 +262,6 @@ public static class ModuleViewBuilder
             MaskSource = lanes ? "gmask" : "mask",
             WriteTag = writeTag,
             MaxInput = lanes ? "gmax" : "score",
-            // One-pass: a live query frees the stage 2 + log2 P cycles after its last issue (its done comes log2 P
-            // cycles after its last score, and the online stage's flush beats follow the done).
-            GapChain = onePass ? Enumerable.Range(1, design.LaneTreeStages).ToList() : [],
-            GapLast = !onePass || design.LaneTreeStages == 0 ? "gap_q" : $"gap{design.LaneTreeStages}_q",
             OnePass = onePass,
             WriteTagIndex = rootTag,
             LaneChain = onePass ? [] : Enumerable.Range(1, lb).ToList(),

@@ -202,9 +202,6 @@ public sealed record DotProductView(
     /// <summary>Three-pass with lanes: 1..log2 P, the registers that carry the entry and scored-row counts from the write to the done.</summary>
     public required IReadOnlyList<int> LaneChain { get; init; }
 
-    public required IReadOnlyList<int> GapChain { get; init; }
-
-    public required string GapLast { get; init; }
 
     /// <summary>The lane parts (null with one lane).</summary>
     public DotProductLanesView? Lanes { get; init; }

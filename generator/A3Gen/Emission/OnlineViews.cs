@@ -122,8 +122,8 @@ public sealed record OnlineView(
     /// <summary>Per divider, its last step's remainder (not needed).</summary>
     public required IReadOnlyList<string> FinalRemainders { get; init; }
 
-    /// <summary>Flush beats after a query's last row (<see cref="OnePassSoftmax.FlushBeats"/>): fa_q, and fb_q with lanes.</summary>
-    public required int FlushBeats { get; init; }
+    /// <summary>The running max's candidate at F2: the beat's max (with lanes, of its valid lanes' scores), signed.</summary>
+    public required string BeatMax { get; init; }
 
     /// <summary>The query's last flush beat: its end (fresh sets, no running max, for the next query).</summary>
     public required string LastFlush { get; init; }
@@ -149,11 +149,17 @@ public sealed record OnlineView(
 }
 
 /// <summary>One lane of the online stage: its names' suffix (S, scalar names) and infix (E, element names), its tag bit, its value elements' offset, its beat's row and score, and its expressions.</summary>
-public sealed record OnlineLaneView(int Index, string S, string E, string Bit, int Base, string RowValid, string Score, string FlushMax,
+public sealed record OnlineLaneView(int Index, string S, string E, string Bit, int Base, string RowValid, string Score,
     IReadOnlyList<OnlineElementView> Elements, string SumLoop, string ATableProductSum, string BTableProductSum, string UaExtended, string UbExtended);
 
-/// <summary>The online stage's lane parts: the lane max tree for the flush, the beats' lane flags.</summary>
-public sealed record OnlineLanesView(int Lanes, IReadOnlyList<LaneNodeView> MaxNodes, string GroupMax, string Beats, string LanesZero);
+/// <summary>A pair of lanes i &lt; j whose scores the beat max compares (s_i &gt;= s_j).</summary>
+public sealed record LanePairView(int I, int J);
+
+/// <summary>
+/// The online stage's lane parts: the beat max's all-pairs compare (the pairs, each lane's win condition, the selected
+/// score), the beats' lane flags.
+/// </summary>
+public sealed record OnlineLanesView(int Lanes, IReadOnlyList<LanePairView> Pairs, IReadOnlyList<string> Wins, string BeatMax, string Beats, string LanesZero);
 
 /// <summary>Builds the online stage's view from <see cref="Design"/> and its <see cref="OnePassSoftmax"/>.</summary>
 public static class OnlineViewBuilder
@@ -227,7 +233,7 @@ public static class OnlineViewBuilder
         var tags = Enumerable.Range(1, TagCount).Select(k => new OnlineTagView(k, k <= ValueReadStage, k <= LastFlushStage)).ToList();
         string half = $"{lsw}'sd{1L << (fe - 1)}";
         bool lanes = design.HasLanes;
-        int p = design.Lanes, lb = design.LaneBits;
+        int p = design.Lanes;
         var laneList = new List<OnlineLaneView>();
         for (int l = 0; l < p; l++)
         {
@@ -241,7 +247,6 @@ public static class OnlineViewBuilder
             laneList.Add(new OnlineLaneView(l, sx, ex, lanes ? $"[{l}]" : "", l * d,
                 lanes ? $"row_lv_q[{l}]" : "row_valid_q",
                 lanes ? $"row_score_q[{l}*ScoreWidth +: ScoreWidth]" : "row_score_q",
-                lanes ? $"mf{sx}" : "m_q",
                 laneElements, laneSumLoop, TableSum($"athi{sx}_q", $"atlo{sx}_q", design), TableSum($"bthi{sx}_q", $"btlo{sx}_q", design),
                 clamp ? "" : Verilog.ZeroExtend($"ua{sx}_q", wScore, wExpIn), clamp ? "" : Verilog.ZeroExtend($"ub{sx}_q", wScore, wExpIn)));
         }
@@ -255,21 +260,15 @@ public static class OnlineViewBuilder
                 .Width("GroupIdWidth", design.GroupIdWidth, $"group id, 0..{design.Groups - 1}")
                 .Width("EntryCountWidth", design.GroupCountWidth, $"score memory entries (groups), 0..{design.Groups}")
                 .Width("GroupRowWidth", p * design.RowDataWidth, "the value rows of a group, lane l at [l*RowWidth +: RowWidth]");
-            // The flush's max: a registered tree of compare-selects over the lanes that have had a row of the query.
-            var maxNodes = new List<LaneNodeView>();
-            var prev = Enumerable.Range(0, p).Select(l => (Valid: $"had_l{l}", Value: $"m_l{l}_q")).ToList();
-            for (int level = 1; level <= lb; level++)
-            {
-                var next = new List<(string Valid, string Value)>();
-                for (int k = 0; k < prev.Count / 2; k++)
-                {
-                    string name = $"gmx{level}_{k}";
-                    maxNodes.Add(new LaneNodeView(name, prev[2 * k].Valid, prev[2 * k].Value, prev[(2 * k) + 1].Valid, prev[(2 * k) + 1].Value, level < lb));
-                    next.Add(($"{name}_v_q", $"{name}_q"));
-                }
-                prev = next;
-            }
-            lanesView = new OnlineLanesView(p, maxNodes, prev[0].Value,
+            // The beat's max: lane i wins iff it is valid, above every valid lane j < i and not below any valid lane j > i
+            // (ties go to the lowest lane, so exactly one valid lane wins); one comparator a pair.
+            var pairs = Enumerable.Range(0, p).SelectMany(i => Enumerable.Range(i + 1, p - i - 1).Select(j => new LanePairView(i, j))).ToList();
+            var wins = Enumerable.Range(0, p).Select(i => string.Join(" & ",
+                new[] { $"f1_lv[{i}]" }
+                    .Concat(Enumerable.Range(0, i).Select(j => $"(!f1_lv[{j}] | !f1_ge{j}_{i})"))
+                    .Concat(Enumerable.Range(i + 1, p - i - 1).Select(j => $"(!f1_lv[{j}] | f1_ge{i}_{j})")))).ToList();
+            string beatMax = string.Join(" | ", Enumerable.Range(0, p).Select(i => $"({{ScoreWidth{{f1_win{i}}}}} & f1_s{i})"));
+            lanesView = new OnlineLanesView(p, pairs, wins, beatMax,
                 "{ " + string.Join(", ", Enumerable.Range(0, p).Reverse().Select(l => $"beat_l{l}")) + " }", Verilog.Unsigned(p, 0));
         }
 
@@ -372,15 +371,15 @@ public static class OnlineViewBuilder
             RowValidAny = lanes ? "(|row_lv_q)" : "row_valid_q",
             RowValidReg = lanes ? "row_lv_q" : "row_valid_q",
             RowValidZero = lanes ? Verilog.Unsigned(p, 0) : "1'b0",
-            BeatAny = lanes ? "(|row_lv_q) | fa_q | fb_q" : "beat",
+            BeatAny = lanes ? "(|row_lv_q) | row_end_q | fa_q" : "beat",
+            BeatMax = lanes ? "row_bm_q" : "$signed(row_score_q)",
             X1Set = lanes ? "{ " + string.Join(", ", Enumerable.Range(0, p).Reverse().Select(l => $"set_l{l}_q")) + " }" : "set_q",
             X1Fresh = lanes ? "{ " + string.Join(", ", Enumerable.Range(0, p).Reverse().Select(l => $"fresh_l{l}")) + " }" : "fresh",
             LaneRange = lanes ? "[Lanes-1:0] " : "",
             ValidName = lanes ? "lv_q" : "valid_q",
             FinalQuotients = finalQuotients,
             FinalRemainders = finalRemainders,
-            FlushBeats = op.FlushBeats,
-            LastFlush = op.FlushBeats > 1 ? "fb_q" : "fa_q",
+            LastFlush = "fa_q",
             MulTag = $"x{MulStage}",
             ExpTag = $"x{ExpStage}",
             SumMerge = sumMerge.Sum,

@@ -241,7 +241,7 @@ public sealed class CycleModel(Design design)
                 {
                     replayUntil = cycle + design.ScoredEntries(w);
                 }
-                merges.Add((q, cycle + design.OnePassReplayCycles(w) + op.MergeDelay));
+                merges.Add((q, cycle + design.OnePassMergeDelay(w)));
             }
             if (drainLeft > 0)
             {

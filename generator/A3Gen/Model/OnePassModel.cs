@@ -2,7 +2,7 @@ using A3Gen.Elaboration;
 
 namespace A3Gen.Model;
 
-/// <summary>What the one-pass softmax did for one query: its rows' exp values (e, against the running max at each row), the rises of the running max, and the final sum.</summary>
+/// <summary>What the one-pass softmax did for one query: its rows' exp values (e, against the running max at each row's beat), the rises of the running max (at most one a beat), and the final sum.</summary>
 public sealed record OnePassTrace(long[] Exps, int Rises, long Sum);
 
 /// <summary>
@@ -21,15 +21,16 @@ public static class OnePassModel
         var op = design.OnePass ?? throw new InvalidOperationException("the configuration's softmax is not one-pass");
         int d = design.Dimension, p = design.Lanes;
         const int sets = OnePassSoftmax.Sets;
-        // With lanes, lane l takes the rows r with r mod P = l, in order, into its own running max and sets; the
-        // lanes' maxes meet at the flush. With one lane this is the single running max and its two sets.
+        // A beat is the rows of one group of P (rows r / P equal; one row with one lane), which reach the online stage
+        // together: the running max m rises once a beat, to the beat's largest score. Lane l takes the rows r with
+        // r mod P = l into its own two sets (its rows alternate between them), each rescaled against the shared max.
         var acc = new long[p, sets][];
         var sum = new long[p, sets];
         var setMax = new long[p, sets];
         var fresh = new bool[p, sets];
-        var empty = new bool[p];
-        var m = new long[p];
         var count = new int[p];
+        bool empty = presetMax is null;
+        long m = presetMax ?? 0;
         for (int l = 0; l < p; l++)
         {
             for (int s = 0; s < sets; s++)
@@ -38,40 +39,48 @@ public static class OnePassModel
                 fresh[l, s] = true;
                 setMax[l, s] = presetMax ?? 0;
             }
-            empty[l] = presetMax is null;
-            m[l] = presetMax ?? 0;
         }
         var exps = new long[rows.Count];
         int rises = 0;
-        for (int k = 0; k < rows.Count; k++)
+        for (int first = 0; first < rows.Count;)
         {
-            int lane = rows[k] % p;
-            int set = count[lane]++ % sets;
-            long s = design.Score.Check(scores[k]);
-            long mNew = empty[lane] ? s : Math.Max(m[lane], s);
-            if (!empty[lane] && mNew > m[lane])
+            int beat = rows[first] / p, end = first;
+            while (end < rows.Count && rows[end] / p == beat)
+            {
+                end++;
+            }
+            long beatMax = Enumerable.Range(first, end - first).Max(k => design.Score.Check(scores[k]));
+            long mNew = empty ? beatMax : Math.Max(m, beatMax);
+            if (!empty && mNew > m)
             {
                 rises++;
             }
-            long a = Factor(design, op, fresh[lane, set], mNew, setMax[lane, set]);
-            long e = design.ExpValue.Check(design.Exp.Exp(design.Exp.Clamp(design.Difference.Check(mNew - s))));
-            exps[k] = e;
-            var v = values[rows[k]];
-            var accSet = acc[lane, set];
-            for (int j = 0; j < d; j++)
+            for (int k = first; k < end; k++)
             {
-                long ev = op.Weighted.Check(e * v[j]);
-                accSet[j] = op.Accumulator.Check(Rescale(op, fresh[lane, set] ? 0 : accSet[j], a) + ev);
+                int lane = rows[k] % p;
+                int set = count[lane]++ % sets;
+                long s = scores[k];
+                long a = Factor(design, op, fresh[lane, set], mNew, setMax[lane, set]);
+                long e = design.ExpValue.Check(design.Exp.Exp(design.Exp.Clamp(design.Difference.Check(mNew - s))));
+                exps[k] = e;
+                var v = values[rows[k]];
+                var accSet = acc[lane, set];
+                for (int j = 0; j < d; j++)
+                {
+                    long ev = op.Weighted.Check(e * v[j]);
+                    accSet[j] = op.Accumulator.Check(Rescale(op, fresh[lane, set] ? 0 : accSet[j], a) + ev);
+                }
+                sum[lane, set] = op.Sum.Check(Rescale(op, fresh[lane, set] ? 0 : sum[lane, set], a) + e);
+                fresh[lane, set] = false;
+                setMax[lane, set] = mNew;
             }
-            sum[lane, set] = op.Sum.Check(Rescale(op, fresh[lane, set] ? 0 : sum[lane, set], a) + e);
-            fresh[lane, set] = false;
-            setMax[lane, set] = mNew;
-            m[lane] = mNew;
-            empty[lane] = false;
+            m = mNew;
+            empty = false;
+            first = end;
         }
 
-        // Flush: each set rescaled to the final max (the largest lane's); then the merge.
-        long final = Enumerable.Range(0, p).Where(l => !empty[l]).Max(l => m[l]);
+        // Flush: each set rescaled to the final max; then the merge.
+        long final = m;
         var total = new long[d];
         long totalSum = 0;
         for (int l = 0; l < p; l++)
