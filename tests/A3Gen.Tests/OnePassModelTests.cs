@@ -200,11 +200,11 @@ public class OnePassModelTests
     }
 
     [Fact]
-    public void TheDefaultDividersKeepTheDrainWithinEightCycles()
+    public void TheDefaultDividersKeepTheDrainWithinFourCycles()
     {
-        // ceil(d / 8) dividers: a3-onepass (d = 64) has 8, issues its elements in 8 groups; d = 4 has one divider, 4 groups.
+        // ceil(d / 4) dividers: a3-onepass (d = 64) has 16, issues its elements in 4 groups; d = 4 has one divider, 4 groups.
         var paper = new Design(A3Config.Paper with { Softmax = Softmax.OnePass }).OnePass!;
-        Assert.Equal((8, 8, 64), (paper.Dividers, paper.Groups, paper.DrainSlots));
+        Assert.Equal((16, 4, 64), (paper.Dividers, paper.Groups, paper.DrainSlots));
         var small = OnePass("a3-small").OnePass!;
         Assert.Equal((1, 4), (small.Dividers, small.Groups));
         var odd = EdgeConfigs.Design("edge-onepass-odd").OnePass!;

@@ -126,7 +126,7 @@ public sealed class OnePassSoftmax
     /// </summary>
     public int NormalizerDepth => DividerStages;
 
-    /// <summary>Dividers of the normalizer (configuration normalizerDividers, default ceil(d / 8)).</summary>
+    /// <summary>Dividers of the normalizer (configuration normalizerDividers, default ceil(d / 4)).</summary>
     public int Dividers { get; }
 
     /// <summary>Groups of <see cref="Dividers"/> elements the drain issues, one a cycle: ceil(d / Dividers).</summary>
