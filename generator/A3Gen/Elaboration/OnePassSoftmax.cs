@@ -112,7 +112,7 @@ public sealed class OnePassSoftmax
 
     /// <summary>
     /// Cycles from the last beat of a query at the online stage's input to its merge (the cycle the sets are
-    /// added into the drain registers): the flush beats follow the last row through the row register.
+    /// added into the drain registers): the flush beat follows the last beat through the row register.
     /// </summary>
     public int MergeDelay => LoopDepth + FlushBeats;
 
