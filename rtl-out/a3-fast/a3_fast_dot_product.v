@@ -37,6 +37,7 @@ module a3_fast_dot_product (
   wdata_o,
   start_o,
   post_o,
+  last_o,
   busy_o
 );
 
@@ -91,6 +92,8 @@ module a3_fast_dot_product (
   output wire                       start_o;
   // The post-scoring flag of the score written this cycle.
   output wire                       post_o;
+  // The beat written this cycle is its query's last (a live query's done comes the lane max tree's stages later).
+  output wire                       last_o;
   output wire                       busy_o;
 
   // ---- control ----
@@ -98,8 +101,6 @@ module a3_fast_dot_product (
   reg issue_q, issue_d;
   reg first_issue_q, first_issue_d;
   reg gap_q;
-  reg gap1_q;
-  reg gap2_q;
   reg [GroupIdWidth-1:0] cnt_q, cnt_d;
   reg [GroupCountWidth-1:0] left_q, left_d;
   reg [GroupCountWidth-1:0] issued_q, issued_d;
@@ -3466,7 +3467,7 @@ module a3_fast_dot_product (
     if (tag8_valid_q) begin
       max_d = max_new;
     end
-    if (gap2_q | done_post) begin
+    if (gap_q | done_post) begin
       busy_d = 1'b0;
     end
   end
@@ -3477,8 +3478,6 @@ module a3_fast_dot_product (
       issue_q <= 1'b0;
       first_issue_q <= 1'b0;
       gap_q <= 1'b0;
-      gap1_q <= 1'b0;
-      gap2_q <= 1'b0;
       cnt_q <= 7'd0;
       left_q <= 7'd0;
       issued_q <= 7'd0;
@@ -3510,8 +3509,6 @@ module a3_fast_dot_product (
       issue_q <= issue_d;
       first_issue_q <= first_issue_d;
       gap_q <= last_issue & live;
-      gap1_q <= gap_q;
-      gap2_q <= gap1_q;
       cnt_q <= cnt_d;
       left_q <= left_d;
       issued_q <= issued_d;
@@ -4466,6 +4463,7 @@ module a3_fast_dot_product (
   assign rd_release_o = (busy_q & live & last_issue) | done_post;
   assign start_o = start;
   assign post_o = tag6_post_q;
+  assign last_o = tag6_last_q;
   assign k_re_o = issue_valid;
   assign k_raddr_o = issue_row;
   assign we_o = tag6_valid_q;

@@ -9,20 +9,22 @@
 // product's (rowId, score) stream row by row. Row k of a query goes to set k mod 2: a shared running max m,
 // and per set its max at its last row, a sum and 64 accumulators, rescaled by a = exp(-(m' - m_set))
 // when the max has grown (a = 1.0 otherwise) before e = exp(-(m' - s)) and e V are added; the two sets
-// alternate so that each set's multiply-and-add loop has two cycles. After the last row the flush beats
-// rescale the sets to the final max (both of each lane's sets); the sets are added (the merge) into the drain registers, whose d
-// elements go 8 a cycle through pipelined dividers, A / S rounded half away from zero, into the result.
+// alternate so that each set's multiply-and-add loop has two cycles. After the last row a flush beat rescales
+// the other set to the final max (the set that took the last row has it as its own); the sets are added (the merge) into the drain registers, whose d
+// elements go 16 a cycle through pipelined dividers, A / S rounded half away from zero, into the result.
 // An approximate query's candidates (post-scoring on) are first written to the score memory; once the dot
 // product has their max, they are read back, filtered (keep iff max - s <= t) and fed to the same datapath
 // with the running max preset to the max, so that no rescale happens.
-// Lanes: a beat is a group of 4 rows; lane l takes the group's row in it, so rows r with r mod 4 = l, into
-// its own running max and two sets; the flush rescales every lane's sets to the largest lane's max (a registered
-// tree of compare-selects), and the merge adds the 8 sets.
+// Lanes: a beat is a group of 4 rows; the running max rises once a beat, to the beat's largest score (an
+// all-pairs compare on the way into the row register), and lane l takes the group's row in it, so rows r with
+// r mod 4 = l, into its own two sets. A lane without a row in a query's last beat rescales one of its sets there;
+// the flush beat rescales each lane's other set, and the merge adds the 8 sets.
 module a3_fast_online (
   clk_i,
   rst_ni,
   in_start_i,
   in_post_i,
+  in_last_i,
   in_we_i,
   in_idx_i,
   in_data_i,
@@ -47,7 +49,7 @@ module a3_fast_online (
 
   localparam integer ElementWidth            = 9;     // value elements: s9.4
   localparam integer RowCountWidth           = 9;     // row count, 0..320
-  localparam integer GroupCountWidth         = 4;     // groups of 8 element(s) left to divide, 0..8
+  localparam integer GroupCountWidth         = 3;     // groups of 16 element(s) left to divide, 0..4
   localparam integer ScoreWidth              = 24;    // score, max and differences: s24.8
   localparam integer ExpInputWidth           = 11;    // clamped difference: u11.8
   localparam integer ExpLoBits               = 6;     // low bits of a clamped difference: the low table's address
@@ -106,6 +108,8 @@ module a3_fast_online (
   // score stream from the dot product (its score buffer write side), and its start of a query
   input  wire                        in_start_i;
   input  wire                        in_post_i;
+  // The beat written is its query's last (its done comes later, after the dot product's lane max tree).
+  input  wire                        in_last_i;
   input  wire                        in_we_i;
   input  wire [GroupIdWidth-1:0]       in_idx_i;
   input  wire [ScoreEntryWidth-1:0]  in_data_i;
@@ -136,6 +140,7 @@ module a3_fast_online (
   // max tree, so a query's first beats may arrive while it still shows the previous query's.
   wire live_beat = in_we_i & !in_post_i;
   wire live_done = in_done_i & !post;
+  wire live_end = live_beat & in_last_i;
   wire replay_start = in_done_i & post;
   // Queries the dot product has started whose result is not pushed yet (at most two).
   reg [1:0] pending_q, pending_d;
@@ -148,150 +153,137 @@ module a3_fast_online (
   reg [ScoreMetaThresholdWidth-1:0] rp_t_q;
   wire rp_last = rp_busy_q & (rp_left_q == 7'd1);
 
-  // ---- F0: the beat, registered ----
+  // ---- F0: a replayed beat, the score memory's read data registered (a live beat goes straight to F1) ----
   reg in_valid_q;
   reg in_last_q;
-  reg in_replay_q;
   reg [GroupIdWidth-1:0] in_row_q;
   reg [ScoreEntryScoreWidth-1:0] in_score_q;
   reg [Lanes-1:0] in_lv_q;
-  wire [ScoreEntryWidth-1:0] in_entry = rp_rd_q ? sm_rdata_i : in_data_i;
+  wire [ScoreEntryWidth-1:0] in_entry = sm_rdata_i;
 
-  // ---- F1: post-scoring (replayed beats only: keep iff max - s <= t), the flush slots ----
+  // ---- F1: a live beat, or a replayed one after post-scoring (keep iff max - s <= t); the flush slots ----
   wire [Lanes-1:0] in_keep;
   wire [ScoreWidth-1:0] in_diff_l0 = rp_max_q - in_score_q[0*ScoreWidth +: ScoreWidth];
-  assign in_keep[0] = in_lv_q[0] & (!in_replay_q | (in_diff_l0 <= rp_t_q));
+  assign in_keep[0] = in_lv_q[0] & (in_diff_l0 <= rp_t_q);
   wire [ScoreWidth-1:0] in_diff_l1 = rp_max_q - in_score_q[1*ScoreWidth +: ScoreWidth];
-  assign in_keep[1] = in_lv_q[1] & (!in_replay_q | (in_diff_l1 <= rp_t_q));
+  assign in_keep[1] = in_lv_q[1] & (in_diff_l1 <= rp_t_q);
   wire [ScoreWidth-1:0] in_diff_l2 = rp_max_q - in_score_q[2*ScoreWidth +: ScoreWidth];
-  assign in_keep[2] = in_lv_q[2] & (!in_replay_q | (in_diff_l2 <= rp_t_q));
+  assign in_keep[2] = in_lv_q[2] & (in_diff_l2 <= rp_t_q);
   wire [ScoreWidth-1:0] in_diff_l3 = rp_max_q - in_score_q[3*ScoreWidth +: ScoreWidth];
-  assign in_keep[3] = in_lv_q[3] & (!in_replay_q | (in_diff_l3 <= rp_t_q));
+  assign in_keep[3] = in_lv_q[3] & (in_diff_l3 <= rp_t_q);
   reg [Lanes-1:0] row_lv_q;
+  // The beat's largest score over its lanes (a replayed beat's are at most the preset max: no rise), by an all-pairs
+  // compare: lane i wins iff it is valid and above every valid lane before it and not below any after it.
+  wire [ScoreEntryScoreWidth-1:0] f1_scores = live_beat ? in_data_i[ScoreEntryScoreLsb +: ScoreEntryScoreWidth] : in_score_q;
+  wire [Lanes-1:0] f1_lv = live_beat ? in_data_i[ScoreEntryValidLsb +: ScoreEntryValidWidth] : in_lv_q;
+  wire signed [ScoreWidth-1:0] f1_s0 = f1_scores[0*ScoreWidth +: ScoreWidth];
+  wire signed [ScoreWidth-1:0] f1_s1 = f1_scores[1*ScoreWidth +: ScoreWidth];
+  wire signed [ScoreWidth-1:0] f1_s2 = f1_scores[2*ScoreWidth +: ScoreWidth];
+  wire signed [ScoreWidth-1:0] f1_s3 = f1_scores[3*ScoreWidth +: ScoreWidth];
+  wire f1_ge0_1 = f1_s0 >= f1_s1;
+  wire f1_ge0_2 = f1_s0 >= f1_s2;
+  wire f1_ge0_3 = f1_s0 >= f1_s3;
+  wire f1_ge1_2 = f1_s1 >= f1_s2;
+  wire f1_ge1_3 = f1_s1 >= f1_s3;
+  wire f1_ge2_3 = f1_s2 >= f1_s3;
+  wire f1_win0 = f1_lv[0] & (!f1_lv[1] | f1_ge0_1) & (!f1_lv[2] | f1_ge0_2) & (!f1_lv[3] | f1_ge0_3);
+  wire f1_win1 = f1_lv[1] & (!f1_lv[0] | !f1_ge0_1) & (!f1_lv[2] | f1_ge1_2) & (!f1_lv[3] | f1_ge1_3);
+  wire f1_win2 = f1_lv[2] & (!f1_lv[0] | !f1_ge0_2) & (!f1_lv[1] | !f1_ge1_2) & (!f1_lv[3] | f1_ge2_3);
+  wire f1_win3 = f1_lv[3] & (!f1_lv[0] | !f1_ge0_3) & (!f1_lv[1] | !f1_ge1_3) & (!f1_lv[2] | !f1_ge2_3);
+  wire [ScoreWidth-1:0] f1_bm = ({ScoreWidth{f1_win0}} & f1_s0) | ({ScoreWidth{f1_win1}} & f1_s1) | ({ScoreWidth{f1_win2}} & f1_s2) | ({ScoreWidth{f1_win3}} & f1_s3);
+  reg signed [ScoreWidth-1:0] row_bm_q;
+  // The beat is its query's last (the flush slots follow it); row_last_q, from the done, writes the statistics.
+  reg row_end_q;
   reg row_last_q;
+  // A replayed beat: its kept rows are counted (a live query's rows are its row count).
+  reg row_rp_q;
   reg fa_q;
-  reg fb_q;
   reg [GroupIdWidth-1:0] row_id_q;
   reg [ScoreEntryScoreWidth-1:0] row_score_q;
   reg [RowCountWidth-1:0] kept_q, kept_d;
 
-  // ---- F2: the running max, the set, the two exp inputs ----
-  // The largest lane max, for the flush: a registered tree over the lanes that have had a row.
-  wire signed [ScoreWidth-1:0] gm;
-  reg first_l0_q, first_l0_d;
+  // ---- F2: the running max (m' = m_new), the sets, the two exp inputs (m' - m_set for a, m' - s for e) ----
+  reg first_q, first_d;
+  reg signed [ScoreWidth-1:0] m_q, m_d;
+  wire rise = (|row_lv_q) & (first_q | (row_bm_q > m_q));
+  wire signed [ScoreWidth-1:0] m_new = rise ? row_bm_q : m_q;
   reg set_l0_q, set_l0_d;
   reg fresh0_l0_q, fresh0_l0_d;
   reg fresh1_l0_q, fresh1_l0_d;
-  reg signed [ScoreWidth-1:0] m_l0_q, m_l0_d;
   reg signed [ScoreWidth-1:0] ml0_l0_q, ml0_l0_d;
   reg signed [ScoreWidth-1:0] ml1_l0_q, ml1_l0_d;
-  wire beat_l0 = row_lv_q[0] | fa_q | fb_q;
+  wire beat_l0 = row_lv_q[0] | row_end_q | fa_q;
   wire signed [ScoreWidth-1:0] s_l0 = row_score_q[0*ScoreWidth +: ScoreWidth];
   wire signed [ScoreWidth-1:0] ml_l0 = set_l0_q ? ml1_l0_q : ml0_l0_q;
   wire fresh_l0 = set_l0_q ? fresh1_l0_q : fresh0_l0_q;
-  wire rise_l0 = row_lv_q[0] & (first_l0_q | (s_l0 > m_l0_q));
-  wire signed [ScoreWidth-1:0] m_new_l0 = rise_l0 ? s_l0 : m_l0_q;
-  wire signed [ScoreWidth-1:0] mf_l0 = (fa_q | fb_q) ? gm : m_l0_q;
-  // The lane has had a row of the query (or the query's max is preset): its max counts for the flush.
-  wire had_l0 = !first_l0_q;
-  wire [ScoreWidth-1:0] ua_raw_l0 = fresh_l0 ? 24'd0 : (rise_l0 ? s_l0 - ml_l0 : mf_l0 - ml_l0);
-  wire [ScoreWidth-1:0] ub_raw_l0 = rise_l0 ? 24'd0 : m_l0_q - s_l0;
-  reg first_l1_q, first_l1_d;
+  wire [ScoreWidth-1:0] ua_raw_l0 = fresh_l0 ? 24'd0 : (rise ? row_bm_q - ml_l0 : m_q - ml_l0);
+  wire [ScoreWidth-1:0] ub_raw_l0 = rise ? row_bm_q - s_l0 : m_q - s_l0;
   reg set_l1_q, set_l1_d;
   reg fresh0_l1_q, fresh0_l1_d;
   reg fresh1_l1_q, fresh1_l1_d;
-  reg signed [ScoreWidth-1:0] m_l1_q, m_l1_d;
   reg signed [ScoreWidth-1:0] ml0_l1_q, ml0_l1_d;
   reg signed [ScoreWidth-1:0] ml1_l1_q, ml1_l1_d;
-  wire beat_l1 = row_lv_q[1] | fa_q | fb_q;
+  wire beat_l1 = row_lv_q[1] | row_end_q | fa_q;
   wire signed [ScoreWidth-1:0] s_l1 = row_score_q[1*ScoreWidth +: ScoreWidth];
   wire signed [ScoreWidth-1:0] ml_l1 = set_l1_q ? ml1_l1_q : ml0_l1_q;
   wire fresh_l1 = set_l1_q ? fresh1_l1_q : fresh0_l1_q;
-  wire rise_l1 = row_lv_q[1] & (first_l1_q | (s_l1 > m_l1_q));
-  wire signed [ScoreWidth-1:0] m_new_l1 = rise_l1 ? s_l1 : m_l1_q;
-  wire signed [ScoreWidth-1:0] mf_l1 = (fa_q | fb_q) ? gm : m_l1_q;
-  // The lane has had a row of the query (or the query's max is preset): its max counts for the flush.
-  wire had_l1 = !first_l1_q;
-  wire [ScoreWidth-1:0] ua_raw_l1 = fresh_l1 ? 24'd0 : (rise_l1 ? s_l1 - ml_l1 : mf_l1 - ml_l1);
-  wire [ScoreWidth-1:0] ub_raw_l1 = rise_l1 ? 24'd0 : m_l1_q - s_l1;
-  reg first_l2_q, first_l2_d;
+  wire [ScoreWidth-1:0] ua_raw_l1 = fresh_l1 ? 24'd0 : (rise ? row_bm_q - ml_l1 : m_q - ml_l1);
+  wire [ScoreWidth-1:0] ub_raw_l1 = rise ? row_bm_q - s_l1 : m_q - s_l1;
   reg set_l2_q, set_l2_d;
   reg fresh0_l2_q, fresh0_l2_d;
   reg fresh1_l2_q, fresh1_l2_d;
-  reg signed [ScoreWidth-1:0] m_l2_q, m_l2_d;
   reg signed [ScoreWidth-1:0] ml0_l2_q, ml0_l2_d;
   reg signed [ScoreWidth-1:0] ml1_l2_q, ml1_l2_d;
-  wire beat_l2 = row_lv_q[2] | fa_q | fb_q;
+  wire beat_l2 = row_lv_q[2] | row_end_q | fa_q;
   wire signed [ScoreWidth-1:0] s_l2 = row_score_q[2*ScoreWidth +: ScoreWidth];
   wire signed [ScoreWidth-1:0] ml_l2 = set_l2_q ? ml1_l2_q : ml0_l2_q;
   wire fresh_l2 = set_l2_q ? fresh1_l2_q : fresh0_l2_q;
-  wire rise_l2 = row_lv_q[2] & (first_l2_q | (s_l2 > m_l2_q));
-  wire signed [ScoreWidth-1:0] m_new_l2 = rise_l2 ? s_l2 : m_l2_q;
-  wire signed [ScoreWidth-1:0] mf_l2 = (fa_q | fb_q) ? gm : m_l2_q;
-  // The lane has had a row of the query (or the query's max is preset): its max counts for the flush.
-  wire had_l2 = !first_l2_q;
-  wire [ScoreWidth-1:0] ua_raw_l2 = fresh_l2 ? 24'd0 : (rise_l2 ? s_l2 - ml_l2 : mf_l2 - ml_l2);
-  wire [ScoreWidth-1:0] ub_raw_l2 = rise_l2 ? 24'd0 : m_l2_q - s_l2;
-  reg first_l3_q, first_l3_d;
+  wire [ScoreWidth-1:0] ua_raw_l2 = fresh_l2 ? 24'd0 : (rise ? row_bm_q - ml_l2 : m_q - ml_l2);
+  wire [ScoreWidth-1:0] ub_raw_l2 = rise ? row_bm_q - s_l2 : m_q - s_l2;
   reg set_l3_q, set_l3_d;
   reg fresh0_l3_q, fresh0_l3_d;
   reg fresh1_l3_q, fresh1_l3_d;
-  reg signed [ScoreWidth-1:0] m_l3_q, m_l3_d;
   reg signed [ScoreWidth-1:0] ml0_l3_q, ml0_l3_d;
   reg signed [ScoreWidth-1:0] ml1_l3_q, ml1_l3_d;
-  wire beat_l3 = row_lv_q[3] | fa_q | fb_q;
+  wire beat_l3 = row_lv_q[3] | row_end_q | fa_q;
   wire signed [ScoreWidth-1:0] s_l3 = row_score_q[3*ScoreWidth +: ScoreWidth];
   wire signed [ScoreWidth-1:0] ml_l3 = set_l3_q ? ml1_l3_q : ml0_l3_q;
   wire fresh_l3 = set_l3_q ? fresh1_l3_q : fresh0_l3_q;
-  wire rise_l3 = row_lv_q[3] & (first_l3_q | (s_l3 > m_l3_q));
-  wire signed [ScoreWidth-1:0] m_new_l3 = rise_l3 ? s_l3 : m_l3_q;
-  wire signed [ScoreWidth-1:0] mf_l3 = (fa_q | fb_q) ? gm : m_l3_q;
-  // The lane has had a row of the query (or the query's max is preset): its max counts for the flush.
-  wire had_l3 = !first_l3_q;
-  wire [ScoreWidth-1:0] ua_raw_l3 = fresh_l3 ? 24'd0 : (rise_l3 ? s_l3 - ml_l3 : mf_l3 - ml_l3);
-  wire [ScoreWidth-1:0] ub_raw_l3 = rise_l3 ? 24'd0 : m_l3_q - s_l3;
-  wire gmx1_0_a = had_l0 & (!had_l1 | (m_l0_q >= m_l1_q));
-  reg gmx1_0_v_q;
-  reg signed [ScoreWidth-1:0] gmx1_0_q;
-  wire gmx1_1_a = had_l2 & (!had_l3 | (m_l2_q >= m_l3_q));
-  reg gmx1_1_v_q;
-  reg signed [ScoreWidth-1:0] gmx1_1_q;
-  wire gmx2_0_a = gmx1_0_v_q & (!gmx1_1_v_q | (gmx1_0_q >= gmx1_1_q));
-  reg signed [ScoreWidth-1:0] gmx2_0_q;
-  assign gm = gmx2_0_q;
+  wire [ScoreWidth-1:0] ua_raw_l3 = fresh_l3 ? 24'd0 : (rise ? row_bm_q - ml_l3 : m_q - ml_l3);
+  wire [ScoreWidth-1:0] ub_raw_l3 = rise ? row_bm_q - s_l3 : m_q - s_l3;
 
   // Tags of the beat from F2 on: x<k> holds in the k-th cycle after the beat's F2 cycle.
   reg x1_valid_q;
   reg x1_end_q;
   reg [Lanes-1:0] x1_set_q;
   reg [Lanes-1:0] x1_lv_q;
-  reg x1_flush_q;
+  reg [Lanes-1:0] x1_flush_q;
   reg [Lanes-1:0] x1_fresh_q;
   reg [GroupIdWidth-1:0] x1_row_q;
   reg x2_valid_q;
   reg x2_end_q;
   reg [Lanes-1:0] x2_set_q;
   reg [Lanes-1:0] x2_lv_q;
-  reg x2_flush_q;
+  reg [Lanes-1:0] x2_flush_q;
   reg [Lanes-1:0] x2_fresh_q;
   reg [GroupIdWidth-1:0] x2_row_q;
   reg x3_valid_q;
   reg x3_end_q;
   reg [Lanes-1:0] x3_set_q;
   reg [Lanes-1:0] x3_lv_q;
-  reg x3_flush_q;
+  reg [Lanes-1:0] x3_flush_q;
   reg [Lanes-1:0] x3_fresh_q;
   reg x4_valid_q;
   reg x4_end_q;
   reg [Lanes-1:0] x4_set_q;
   reg [Lanes-1:0] x4_lv_q;
-  reg x4_flush_q;
+  reg [Lanes-1:0] x4_flush_q;
   reg [Lanes-1:0] x4_fresh_q;
   reg x5_valid_q;
   reg x5_end_q;
   reg [Lanes-1:0] x5_set_q;
   reg [Lanes-1:0] x5_lv_q;
-  reg x5_flush_q;
+  reg [Lanes-1:0] x5_flush_q;
   reg [Lanes-1:0] x5_fresh_q;
   reg x6_valid_q;
   reg x6_end_q;
@@ -4704,76 +4696,142 @@ module a3_fast_online (
   // The rounding drops the low bits.
   wire unused_loop_low_l3 = &{1'b0, tl3_0[ExpFractionBits-1:0], tl3_1[ExpFractionBits-1:0], tl3_2[ExpFractionBits-1:0], tl3_3[ExpFractionBits-1:0], tl3_4[ExpFractionBits-1:0], tl3_5[ExpFractionBits-1:0], tl3_6[ExpFractionBits-1:0], tl3_7[ExpFractionBits-1:0], tl3_8[ExpFractionBits-1:0], tl3_9[ExpFractionBits-1:0], tl3_10[ExpFractionBits-1:0], tl3_11[ExpFractionBits-1:0], tl3_12[ExpFractionBits-1:0], tl3_13[ExpFractionBits-1:0], tl3_14[ExpFractionBits-1:0], tl3_15[ExpFractionBits-1:0], tl3_16[ExpFractionBits-1:0], tl3_17[ExpFractionBits-1:0], tl3_18[ExpFractionBits-1:0], tl3_19[ExpFractionBits-1:0], tl3_20[ExpFractionBits-1:0], tl3_21[ExpFractionBits-1:0], tl3_22[ExpFractionBits-1:0], tl3_23[ExpFractionBits-1:0], tl3_24[ExpFractionBits-1:0], tl3_25[ExpFractionBits-1:0], tl3_26[ExpFractionBits-1:0], tl3_27[ExpFractionBits-1:0], tl3_28[ExpFractionBits-1:0], tl3_29[ExpFractionBits-1:0], tl3_30[ExpFractionBits-1:0], tl3_31[ExpFractionBits-1:0], tl3_32[ExpFractionBits-1:0], tl3_33[ExpFractionBits-1:0], tl3_34[ExpFractionBits-1:0], tl3_35[ExpFractionBits-1:0], tl3_36[ExpFractionBits-1:0], tl3_37[ExpFractionBits-1:0], tl3_38[ExpFractionBits-1:0], tl3_39[ExpFractionBits-1:0], tl3_40[ExpFractionBits-1:0], tl3_41[ExpFractionBits-1:0], tl3_42[ExpFractionBits-1:0], tl3_43[ExpFractionBits-1:0], tl3_44[ExpFractionBits-1:0], tl3_45[ExpFractionBits-1:0], tl3_46[ExpFractionBits-1:0], tl3_47[ExpFractionBits-1:0], tl3_48[ExpFractionBits-1:0], tl3_49[ExpFractionBits-1:0], tl3_50[ExpFractionBits-1:0], tl3_51[ExpFractionBits-1:0], tl3_52[ExpFractionBits-1:0], tl3_53[ExpFractionBits-1:0], tl3_54[ExpFractionBits-1:0], tl3_55[ExpFractionBits-1:0], tl3_56[ExpFractionBits-1:0], tl3_57[ExpFractionBits-1:0], tl3_58[ExpFractionBits-1:0], tl3_59[ExpFractionBits-1:0], tl3_60[ExpFractionBits-1:0], tl3_61[ExpFractionBits-1:0], tl3_62[ExpFractionBits-1:0], tl3_63[ExpFractionBits-1:0], ts_l3[ExpFractionBits-1:0]};
 
-  // ---- merge: after a query's last flush beat, the sets are added into the drain registers ----
+  // ---- merge: after a query's last flush beat, the sets are added into the drain registers: each element's
+  // magnitude |A| and sign (A and -A side by side, one add deep), S and 3 S (for the radix-4 steps) ----
   reg mreq_q;
   reg mpend_q, mpend_d;
   reg [GroupCountWidth-1:0] dr_left_q, dr_left_d;
-  wire merge = (mreq_q | mpend_q) & (dr_left_q[3:1] == 3'd0);
-  reg signed [AccWidth-1:0] dr0_q;
-  reg signed [AccWidth-1:0] dr1_q;
-  reg signed [AccWidth-1:0] dr2_q;
-  reg signed [AccWidth-1:0] dr3_q;
-  reg signed [AccWidth-1:0] dr4_q;
-  reg signed [AccWidth-1:0] dr5_q;
-  reg signed [AccWidth-1:0] dr6_q;
-  reg signed [AccWidth-1:0] dr7_q;
-  reg signed [AccWidth-1:0] dr8_q;
-  reg signed [AccWidth-1:0] dr9_q;
-  reg signed [AccWidth-1:0] dr10_q;
-  reg signed [AccWidth-1:0] dr11_q;
-  reg signed [AccWidth-1:0] dr12_q;
-  reg signed [AccWidth-1:0] dr13_q;
-  reg signed [AccWidth-1:0] dr14_q;
-  reg signed [AccWidth-1:0] dr15_q;
-  reg signed [AccWidth-1:0] dr16_q;
-  reg signed [AccWidth-1:0] dr17_q;
-  reg signed [AccWidth-1:0] dr18_q;
-  reg signed [AccWidth-1:0] dr19_q;
-  reg signed [AccWidth-1:0] dr20_q;
-  reg signed [AccWidth-1:0] dr21_q;
-  reg signed [AccWidth-1:0] dr22_q;
-  reg signed [AccWidth-1:0] dr23_q;
-  reg signed [AccWidth-1:0] dr24_q;
-  reg signed [AccWidth-1:0] dr25_q;
-  reg signed [AccWidth-1:0] dr26_q;
-  reg signed [AccWidth-1:0] dr27_q;
-  reg signed [AccWidth-1:0] dr28_q;
-  reg signed [AccWidth-1:0] dr29_q;
-  reg signed [AccWidth-1:0] dr30_q;
-  reg signed [AccWidth-1:0] dr31_q;
-  reg signed [AccWidth-1:0] dr32_q;
-  reg signed [AccWidth-1:0] dr33_q;
-  reg signed [AccWidth-1:0] dr34_q;
-  reg signed [AccWidth-1:0] dr35_q;
-  reg signed [AccWidth-1:0] dr36_q;
-  reg signed [AccWidth-1:0] dr37_q;
-  reg signed [AccWidth-1:0] dr38_q;
-  reg signed [AccWidth-1:0] dr39_q;
-  reg signed [AccWidth-1:0] dr40_q;
-  reg signed [AccWidth-1:0] dr41_q;
-  reg signed [AccWidth-1:0] dr42_q;
-  reg signed [AccWidth-1:0] dr43_q;
-  reg signed [AccWidth-1:0] dr44_q;
-  reg signed [AccWidth-1:0] dr45_q;
-  reg signed [AccWidth-1:0] dr46_q;
-  reg signed [AccWidth-1:0] dr47_q;
-  reg signed [AccWidth-1:0] dr48_q;
-  reg signed [AccWidth-1:0] dr49_q;
-  reg signed [AccWidth-1:0] dr50_q;
-  reg signed [AccWidth-1:0] dr51_q;
-  reg signed [AccWidth-1:0] dr52_q;
-  reg signed [AccWidth-1:0] dr53_q;
-  reg signed [AccWidth-1:0] dr54_q;
-  reg signed [AccWidth-1:0] dr55_q;
-  reg signed [AccWidth-1:0] dr56_q;
-  reg signed [AccWidth-1:0] dr57_q;
-  reg signed [AccWidth-1:0] dr58_q;
-  reg signed [AccWidth-1:0] dr59_q;
-  reg signed [AccWidth-1:0] dr60_q;
-  reg signed [AccWidth-1:0] dr61_q;
-  reg signed [AccWidth-1:0] dr62_q;
-  reg signed [AccWidth-1:0] dr63_q;
-  // The merge's sums of the 8 sets: rows of full adders (carry-save), then one add.
+  wire merge = (mreq_q | mpend_q) & (dr_left_q[2:1] == 2'd0);
+  reg [AccWidth-1:0] dr0_q;
+  reg drn0_q;
+  reg [AccWidth-1:0] dr1_q;
+  reg drn1_q;
+  reg [AccWidth-1:0] dr2_q;
+  reg drn2_q;
+  reg [AccWidth-1:0] dr3_q;
+  reg drn3_q;
+  reg [AccWidth-1:0] dr4_q;
+  reg drn4_q;
+  reg [AccWidth-1:0] dr5_q;
+  reg drn5_q;
+  reg [AccWidth-1:0] dr6_q;
+  reg drn6_q;
+  reg [AccWidth-1:0] dr7_q;
+  reg drn7_q;
+  reg [AccWidth-1:0] dr8_q;
+  reg drn8_q;
+  reg [AccWidth-1:0] dr9_q;
+  reg drn9_q;
+  reg [AccWidth-1:0] dr10_q;
+  reg drn10_q;
+  reg [AccWidth-1:0] dr11_q;
+  reg drn11_q;
+  reg [AccWidth-1:0] dr12_q;
+  reg drn12_q;
+  reg [AccWidth-1:0] dr13_q;
+  reg drn13_q;
+  reg [AccWidth-1:0] dr14_q;
+  reg drn14_q;
+  reg [AccWidth-1:0] dr15_q;
+  reg drn15_q;
+  reg [AccWidth-1:0] dr16_q;
+  reg drn16_q;
+  reg [AccWidth-1:0] dr17_q;
+  reg drn17_q;
+  reg [AccWidth-1:0] dr18_q;
+  reg drn18_q;
+  reg [AccWidth-1:0] dr19_q;
+  reg drn19_q;
+  reg [AccWidth-1:0] dr20_q;
+  reg drn20_q;
+  reg [AccWidth-1:0] dr21_q;
+  reg drn21_q;
+  reg [AccWidth-1:0] dr22_q;
+  reg drn22_q;
+  reg [AccWidth-1:0] dr23_q;
+  reg drn23_q;
+  reg [AccWidth-1:0] dr24_q;
+  reg drn24_q;
+  reg [AccWidth-1:0] dr25_q;
+  reg drn25_q;
+  reg [AccWidth-1:0] dr26_q;
+  reg drn26_q;
+  reg [AccWidth-1:0] dr27_q;
+  reg drn27_q;
+  reg [AccWidth-1:0] dr28_q;
+  reg drn28_q;
+  reg [AccWidth-1:0] dr29_q;
+  reg drn29_q;
+  reg [AccWidth-1:0] dr30_q;
+  reg drn30_q;
+  reg [AccWidth-1:0] dr31_q;
+  reg drn31_q;
+  reg [AccWidth-1:0] dr32_q;
+  reg drn32_q;
+  reg [AccWidth-1:0] dr33_q;
+  reg drn33_q;
+  reg [AccWidth-1:0] dr34_q;
+  reg drn34_q;
+  reg [AccWidth-1:0] dr35_q;
+  reg drn35_q;
+  reg [AccWidth-1:0] dr36_q;
+  reg drn36_q;
+  reg [AccWidth-1:0] dr37_q;
+  reg drn37_q;
+  reg [AccWidth-1:0] dr38_q;
+  reg drn38_q;
+  reg [AccWidth-1:0] dr39_q;
+  reg drn39_q;
+  reg [AccWidth-1:0] dr40_q;
+  reg drn40_q;
+  reg [AccWidth-1:0] dr41_q;
+  reg drn41_q;
+  reg [AccWidth-1:0] dr42_q;
+  reg drn42_q;
+  reg [AccWidth-1:0] dr43_q;
+  reg drn43_q;
+  reg [AccWidth-1:0] dr44_q;
+  reg drn44_q;
+  reg [AccWidth-1:0] dr45_q;
+  reg drn45_q;
+  reg [AccWidth-1:0] dr46_q;
+  reg drn46_q;
+  reg [AccWidth-1:0] dr47_q;
+  reg drn47_q;
+  reg [AccWidth-1:0] dr48_q;
+  reg drn48_q;
+  reg [AccWidth-1:0] dr49_q;
+  reg drn49_q;
+  reg [AccWidth-1:0] dr50_q;
+  reg drn50_q;
+  reg [AccWidth-1:0] dr51_q;
+  reg drn51_q;
+  reg [AccWidth-1:0] dr52_q;
+  reg drn52_q;
+  reg [AccWidth-1:0] dr53_q;
+  reg drn53_q;
+  reg [AccWidth-1:0] dr54_q;
+  reg drn54_q;
+  reg [AccWidth-1:0] dr55_q;
+  reg drn55_q;
+  reg [AccWidth-1:0] dr56_q;
+  reg drn56_q;
+  reg [AccWidth-1:0] dr57_q;
+  reg drn57_q;
+  reg [AccWidth-1:0] dr58_q;
+  reg drn58_q;
+  reg [AccWidth-1:0] dr59_q;
+  reg drn59_q;
+  reg [AccWidth-1:0] dr60_q;
+  reg drn60_q;
+  reg [AccWidth-1:0] dr61_q;
+  reg drn61_q;
+  reg [AccWidth-1:0] dr62_q;
+  reg drn62_q;
+  reg [AccWidth-1:0] dr63_q;
+  reg drn63_q;
+  // The merge's sums of the 8 sets: rows of full adders (carry-save) down to two, then A = x + y
+  // and -A = ~x + ~y + 2 side by side.
   wire [25:0] mg0_o0 = acc0_l0_0_q;
   wire [25:0] mg0_o1 = acc1_l0_0_q;
   wire [25:0] mg0_o2 = acc0_l1_0_q;
@@ -4800,6 +4858,8 @@ module a3_fast_online (
   wire [25:0] mg0_s5 = mg0_c3 ^ mg0_s4 ^ mg0_c4;
   wire [24:0] mg0_m5 = (mg0_c3[24:0] & mg0_s4[24:0]) | (mg0_c3[24:0] & mg0_c4[24:0]) | (mg0_s4[24:0] & mg0_c4[24:0]);
   wire [25:0] mg0_c5 = { mg0_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp0 = mg0_s5 + mg0_c5;
+  wire [AccWidth-1:0] mgm0 = ~mg0_s5 + ~mg0_c5 + 26'd2;
   wire [25:0] mg1_o0 = acc0_l0_1_q;
   wire [25:0] mg1_o1 = acc1_l0_1_q;
   wire [25:0] mg1_o2 = acc0_l1_1_q;
@@ -4826,6 +4886,8 @@ module a3_fast_online (
   wire [25:0] mg1_s5 = mg1_c3 ^ mg1_s4 ^ mg1_c4;
   wire [24:0] mg1_m5 = (mg1_c3[24:0] & mg1_s4[24:0]) | (mg1_c3[24:0] & mg1_c4[24:0]) | (mg1_s4[24:0] & mg1_c4[24:0]);
   wire [25:0] mg1_c5 = { mg1_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp1 = mg1_s5 + mg1_c5;
+  wire [AccWidth-1:0] mgm1 = ~mg1_s5 + ~mg1_c5 + 26'd2;
   wire [25:0] mg2_o0 = acc0_l0_2_q;
   wire [25:0] mg2_o1 = acc1_l0_2_q;
   wire [25:0] mg2_o2 = acc0_l1_2_q;
@@ -4852,6 +4914,8 @@ module a3_fast_online (
   wire [25:0] mg2_s5 = mg2_c3 ^ mg2_s4 ^ mg2_c4;
   wire [24:0] mg2_m5 = (mg2_c3[24:0] & mg2_s4[24:0]) | (mg2_c3[24:0] & mg2_c4[24:0]) | (mg2_s4[24:0] & mg2_c4[24:0]);
   wire [25:0] mg2_c5 = { mg2_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp2 = mg2_s5 + mg2_c5;
+  wire [AccWidth-1:0] mgm2 = ~mg2_s5 + ~mg2_c5 + 26'd2;
   wire [25:0] mg3_o0 = acc0_l0_3_q;
   wire [25:0] mg3_o1 = acc1_l0_3_q;
   wire [25:0] mg3_o2 = acc0_l1_3_q;
@@ -4878,6 +4942,8 @@ module a3_fast_online (
   wire [25:0] mg3_s5 = mg3_c3 ^ mg3_s4 ^ mg3_c4;
   wire [24:0] mg3_m5 = (mg3_c3[24:0] & mg3_s4[24:0]) | (mg3_c3[24:0] & mg3_c4[24:0]) | (mg3_s4[24:0] & mg3_c4[24:0]);
   wire [25:0] mg3_c5 = { mg3_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp3 = mg3_s5 + mg3_c5;
+  wire [AccWidth-1:0] mgm3 = ~mg3_s5 + ~mg3_c5 + 26'd2;
   wire [25:0] mg4_o0 = acc0_l0_4_q;
   wire [25:0] mg4_o1 = acc1_l0_4_q;
   wire [25:0] mg4_o2 = acc0_l1_4_q;
@@ -4904,6 +4970,8 @@ module a3_fast_online (
   wire [25:0] mg4_s5 = mg4_c3 ^ mg4_s4 ^ mg4_c4;
   wire [24:0] mg4_m5 = (mg4_c3[24:0] & mg4_s4[24:0]) | (mg4_c3[24:0] & mg4_c4[24:0]) | (mg4_s4[24:0] & mg4_c4[24:0]);
   wire [25:0] mg4_c5 = { mg4_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp4 = mg4_s5 + mg4_c5;
+  wire [AccWidth-1:0] mgm4 = ~mg4_s5 + ~mg4_c5 + 26'd2;
   wire [25:0] mg5_o0 = acc0_l0_5_q;
   wire [25:0] mg5_o1 = acc1_l0_5_q;
   wire [25:0] mg5_o2 = acc0_l1_5_q;
@@ -4930,6 +4998,8 @@ module a3_fast_online (
   wire [25:0] mg5_s5 = mg5_c3 ^ mg5_s4 ^ mg5_c4;
   wire [24:0] mg5_m5 = (mg5_c3[24:0] & mg5_s4[24:0]) | (mg5_c3[24:0] & mg5_c4[24:0]) | (mg5_s4[24:0] & mg5_c4[24:0]);
   wire [25:0] mg5_c5 = { mg5_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp5 = mg5_s5 + mg5_c5;
+  wire [AccWidth-1:0] mgm5 = ~mg5_s5 + ~mg5_c5 + 26'd2;
   wire [25:0] mg6_o0 = acc0_l0_6_q;
   wire [25:0] mg6_o1 = acc1_l0_6_q;
   wire [25:0] mg6_o2 = acc0_l1_6_q;
@@ -4956,6 +5026,8 @@ module a3_fast_online (
   wire [25:0] mg6_s5 = mg6_c3 ^ mg6_s4 ^ mg6_c4;
   wire [24:0] mg6_m5 = (mg6_c3[24:0] & mg6_s4[24:0]) | (mg6_c3[24:0] & mg6_c4[24:0]) | (mg6_s4[24:0] & mg6_c4[24:0]);
   wire [25:0] mg6_c5 = { mg6_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp6 = mg6_s5 + mg6_c5;
+  wire [AccWidth-1:0] mgm6 = ~mg6_s5 + ~mg6_c5 + 26'd2;
   wire [25:0] mg7_o0 = acc0_l0_7_q;
   wire [25:0] mg7_o1 = acc1_l0_7_q;
   wire [25:0] mg7_o2 = acc0_l1_7_q;
@@ -4982,6 +5054,8 @@ module a3_fast_online (
   wire [25:0] mg7_s5 = mg7_c3 ^ mg7_s4 ^ mg7_c4;
   wire [24:0] mg7_m5 = (mg7_c3[24:0] & mg7_s4[24:0]) | (mg7_c3[24:0] & mg7_c4[24:0]) | (mg7_s4[24:0] & mg7_c4[24:0]);
   wire [25:0] mg7_c5 = { mg7_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp7 = mg7_s5 + mg7_c5;
+  wire [AccWidth-1:0] mgm7 = ~mg7_s5 + ~mg7_c5 + 26'd2;
   wire [25:0] mg8_o0 = acc0_l0_8_q;
   wire [25:0] mg8_o1 = acc1_l0_8_q;
   wire [25:0] mg8_o2 = acc0_l1_8_q;
@@ -5008,6 +5082,8 @@ module a3_fast_online (
   wire [25:0] mg8_s5 = mg8_c3 ^ mg8_s4 ^ mg8_c4;
   wire [24:0] mg8_m5 = (mg8_c3[24:0] & mg8_s4[24:0]) | (mg8_c3[24:0] & mg8_c4[24:0]) | (mg8_s4[24:0] & mg8_c4[24:0]);
   wire [25:0] mg8_c5 = { mg8_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp8 = mg8_s5 + mg8_c5;
+  wire [AccWidth-1:0] mgm8 = ~mg8_s5 + ~mg8_c5 + 26'd2;
   wire [25:0] mg9_o0 = acc0_l0_9_q;
   wire [25:0] mg9_o1 = acc1_l0_9_q;
   wire [25:0] mg9_o2 = acc0_l1_9_q;
@@ -5034,6 +5110,8 @@ module a3_fast_online (
   wire [25:0] mg9_s5 = mg9_c3 ^ mg9_s4 ^ mg9_c4;
   wire [24:0] mg9_m5 = (mg9_c3[24:0] & mg9_s4[24:0]) | (mg9_c3[24:0] & mg9_c4[24:0]) | (mg9_s4[24:0] & mg9_c4[24:0]);
   wire [25:0] mg9_c5 = { mg9_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp9 = mg9_s5 + mg9_c5;
+  wire [AccWidth-1:0] mgm9 = ~mg9_s5 + ~mg9_c5 + 26'd2;
   wire [25:0] mg10_o0 = acc0_l0_10_q;
   wire [25:0] mg10_o1 = acc1_l0_10_q;
   wire [25:0] mg10_o2 = acc0_l1_10_q;
@@ -5060,6 +5138,8 @@ module a3_fast_online (
   wire [25:0] mg10_s5 = mg10_c3 ^ mg10_s4 ^ mg10_c4;
   wire [24:0] mg10_m5 = (mg10_c3[24:0] & mg10_s4[24:0]) | (mg10_c3[24:0] & mg10_c4[24:0]) | (mg10_s4[24:0] & mg10_c4[24:0]);
   wire [25:0] mg10_c5 = { mg10_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp10 = mg10_s5 + mg10_c5;
+  wire [AccWidth-1:0] mgm10 = ~mg10_s5 + ~mg10_c5 + 26'd2;
   wire [25:0] mg11_o0 = acc0_l0_11_q;
   wire [25:0] mg11_o1 = acc1_l0_11_q;
   wire [25:0] mg11_o2 = acc0_l1_11_q;
@@ -5086,6 +5166,8 @@ module a3_fast_online (
   wire [25:0] mg11_s5 = mg11_c3 ^ mg11_s4 ^ mg11_c4;
   wire [24:0] mg11_m5 = (mg11_c3[24:0] & mg11_s4[24:0]) | (mg11_c3[24:0] & mg11_c4[24:0]) | (mg11_s4[24:0] & mg11_c4[24:0]);
   wire [25:0] mg11_c5 = { mg11_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp11 = mg11_s5 + mg11_c5;
+  wire [AccWidth-1:0] mgm11 = ~mg11_s5 + ~mg11_c5 + 26'd2;
   wire [25:0] mg12_o0 = acc0_l0_12_q;
   wire [25:0] mg12_o1 = acc1_l0_12_q;
   wire [25:0] mg12_o2 = acc0_l1_12_q;
@@ -5112,6 +5194,8 @@ module a3_fast_online (
   wire [25:0] mg12_s5 = mg12_c3 ^ mg12_s4 ^ mg12_c4;
   wire [24:0] mg12_m5 = (mg12_c3[24:0] & mg12_s4[24:0]) | (mg12_c3[24:0] & mg12_c4[24:0]) | (mg12_s4[24:0] & mg12_c4[24:0]);
   wire [25:0] mg12_c5 = { mg12_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp12 = mg12_s5 + mg12_c5;
+  wire [AccWidth-1:0] mgm12 = ~mg12_s5 + ~mg12_c5 + 26'd2;
   wire [25:0] mg13_o0 = acc0_l0_13_q;
   wire [25:0] mg13_o1 = acc1_l0_13_q;
   wire [25:0] mg13_o2 = acc0_l1_13_q;
@@ -5138,6 +5222,8 @@ module a3_fast_online (
   wire [25:0] mg13_s5 = mg13_c3 ^ mg13_s4 ^ mg13_c4;
   wire [24:0] mg13_m5 = (mg13_c3[24:0] & mg13_s4[24:0]) | (mg13_c3[24:0] & mg13_c4[24:0]) | (mg13_s4[24:0] & mg13_c4[24:0]);
   wire [25:0] mg13_c5 = { mg13_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp13 = mg13_s5 + mg13_c5;
+  wire [AccWidth-1:0] mgm13 = ~mg13_s5 + ~mg13_c5 + 26'd2;
   wire [25:0] mg14_o0 = acc0_l0_14_q;
   wire [25:0] mg14_o1 = acc1_l0_14_q;
   wire [25:0] mg14_o2 = acc0_l1_14_q;
@@ -5164,6 +5250,8 @@ module a3_fast_online (
   wire [25:0] mg14_s5 = mg14_c3 ^ mg14_s4 ^ mg14_c4;
   wire [24:0] mg14_m5 = (mg14_c3[24:0] & mg14_s4[24:0]) | (mg14_c3[24:0] & mg14_c4[24:0]) | (mg14_s4[24:0] & mg14_c4[24:0]);
   wire [25:0] mg14_c5 = { mg14_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp14 = mg14_s5 + mg14_c5;
+  wire [AccWidth-1:0] mgm14 = ~mg14_s5 + ~mg14_c5 + 26'd2;
   wire [25:0] mg15_o0 = acc0_l0_15_q;
   wire [25:0] mg15_o1 = acc1_l0_15_q;
   wire [25:0] mg15_o2 = acc0_l1_15_q;
@@ -5190,6 +5278,8 @@ module a3_fast_online (
   wire [25:0] mg15_s5 = mg15_c3 ^ mg15_s4 ^ mg15_c4;
   wire [24:0] mg15_m5 = (mg15_c3[24:0] & mg15_s4[24:0]) | (mg15_c3[24:0] & mg15_c4[24:0]) | (mg15_s4[24:0] & mg15_c4[24:0]);
   wire [25:0] mg15_c5 = { mg15_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp15 = mg15_s5 + mg15_c5;
+  wire [AccWidth-1:0] mgm15 = ~mg15_s5 + ~mg15_c5 + 26'd2;
   wire [25:0] mg16_o0 = acc0_l0_16_q;
   wire [25:0] mg16_o1 = acc1_l0_16_q;
   wire [25:0] mg16_o2 = acc0_l1_16_q;
@@ -5216,6 +5306,8 @@ module a3_fast_online (
   wire [25:0] mg16_s5 = mg16_c3 ^ mg16_s4 ^ mg16_c4;
   wire [24:0] mg16_m5 = (mg16_c3[24:0] & mg16_s4[24:0]) | (mg16_c3[24:0] & mg16_c4[24:0]) | (mg16_s4[24:0] & mg16_c4[24:0]);
   wire [25:0] mg16_c5 = { mg16_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp16 = mg16_s5 + mg16_c5;
+  wire [AccWidth-1:0] mgm16 = ~mg16_s5 + ~mg16_c5 + 26'd2;
   wire [25:0] mg17_o0 = acc0_l0_17_q;
   wire [25:0] mg17_o1 = acc1_l0_17_q;
   wire [25:0] mg17_o2 = acc0_l1_17_q;
@@ -5242,6 +5334,8 @@ module a3_fast_online (
   wire [25:0] mg17_s5 = mg17_c3 ^ mg17_s4 ^ mg17_c4;
   wire [24:0] mg17_m5 = (mg17_c3[24:0] & mg17_s4[24:0]) | (mg17_c3[24:0] & mg17_c4[24:0]) | (mg17_s4[24:0] & mg17_c4[24:0]);
   wire [25:0] mg17_c5 = { mg17_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp17 = mg17_s5 + mg17_c5;
+  wire [AccWidth-1:0] mgm17 = ~mg17_s5 + ~mg17_c5 + 26'd2;
   wire [25:0] mg18_o0 = acc0_l0_18_q;
   wire [25:0] mg18_o1 = acc1_l0_18_q;
   wire [25:0] mg18_o2 = acc0_l1_18_q;
@@ -5268,6 +5362,8 @@ module a3_fast_online (
   wire [25:0] mg18_s5 = mg18_c3 ^ mg18_s4 ^ mg18_c4;
   wire [24:0] mg18_m5 = (mg18_c3[24:0] & mg18_s4[24:0]) | (mg18_c3[24:0] & mg18_c4[24:0]) | (mg18_s4[24:0] & mg18_c4[24:0]);
   wire [25:0] mg18_c5 = { mg18_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp18 = mg18_s5 + mg18_c5;
+  wire [AccWidth-1:0] mgm18 = ~mg18_s5 + ~mg18_c5 + 26'd2;
   wire [25:0] mg19_o0 = acc0_l0_19_q;
   wire [25:0] mg19_o1 = acc1_l0_19_q;
   wire [25:0] mg19_o2 = acc0_l1_19_q;
@@ -5294,6 +5390,8 @@ module a3_fast_online (
   wire [25:0] mg19_s5 = mg19_c3 ^ mg19_s4 ^ mg19_c4;
   wire [24:0] mg19_m5 = (mg19_c3[24:0] & mg19_s4[24:0]) | (mg19_c3[24:0] & mg19_c4[24:0]) | (mg19_s4[24:0] & mg19_c4[24:0]);
   wire [25:0] mg19_c5 = { mg19_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp19 = mg19_s5 + mg19_c5;
+  wire [AccWidth-1:0] mgm19 = ~mg19_s5 + ~mg19_c5 + 26'd2;
   wire [25:0] mg20_o0 = acc0_l0_20_q;
   wire [25:0] mg20_o1 = acc1_l0_20_q;
   wire [25:0] mg20_o2 = acc0_l1_20_q;
@@ -5320,6 +5418,8 @@ module a3_fast_online (
   wire [25:0] mg20_s5 = mg20_c3 ^ mg20_s4 ^ mg20_c4;
   wire [24:0] mg20_m5 = (mg20_c3[24:0] & mg20_s4[24:0]) | (mg20_c3[24:0] & mg20_c4[24:0]) | (mg20_s4[24:0] & mg20_c4[24:0]);
   wire [25:0] mg20_c5 = { mg20_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp20 = mg20_s5 + mg20_c5;
+  wire [AccWidth-1:0] mgm20 = ~mg20_s5 + ~mg20_c5 + 26'd2;
   wire [25:0] mg21_o0 = acc0_l0_21_q;
   wire [25:0] mg21_o1 = acc1_l0_21_q;
   wire [25:0] mg21_o2 = acc0_l1_21_q;
@@ -5346,6 +5446,8 @@ module a3_fast_online (
   wire [25:0] mg21_s5 = mg21_c3 ^ mg21_s4 ^ mg21_c4;
   wire [24:0] mg21_m5 = (mg21_c3[24:0] & mg21_s4[24:0]) | (mg21_c3[24:0] & mg21_c4[24:0]) | (mg21_s4[24:0] & mg21_c4[24:0]);
   wire [25:0] mg21_c5 = { mg21_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp21 = mg21_s5 + mg21_c5;
+  wire [AccWidth-1:0] mgm21 = ~mg21_s5 + ~mg21_c5 + 26'd2;
   wire [25:0] mg22_o0 = acc0_l0_22_q;
   wire [25:0] mg22_o1 = acc1_l0_22_q;
   wire [25:0] mg22_o2 = acc0_l1_22_q;
@@ -5372,6 +5474,8 @@ module a3_fast_online (
   wire [25:0] mg22_s5 = mg22_c3 ^ mg22_s4 ^ mg22_c4;
   wire [24:0] mg22_m5 = (mg22_c3[24:0] & mg22_s4[24:0]) | (mg22_c3[24:0] & mg22_c4[24:0]) | (mg22_s4[24:0] & mg22_c4[24:0]);
   wire [25:0] mg22_c5 = { mg22_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp22 = mg22_s5 + mg22_c5;
+  wire [AccWidth-1:0] mgm22 = ~mg22_s5 + ~mg22_c5 + 26'd2;
   wire [25:0] mg23_o0 = acc0_l0_23_q;
   wire [25:0] mg23_o1 = acc1_l0_23_q;
   wire [25:0] mg23_o2 = acc0_l1_23_q;
@@ -5398,6 +5502,8 @@ module a3_fast_online (
   wire [25:0] mg23_s5 = mg23_c3 ^ mg23_s4 ^ mg23_c4;
   wire [24:0] mg23_m5 = (mg23_c3[24:0] & mg23_s4[24:0]) | (mg23_c3[24:0] & mg23_c4[24:0]) | (mg23_s4[24:0] & mg23_c4[24:0]);
   wire [25:0] mg23_c5 = { mg23_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp23 = mg23_s5 + mg23_c5;
+  wire [AccWidth-1:0] mgm23 = ~mg23_s5 + ~mg23_c5 + 26'd2;
   wire [25:0] mg24_o0 = acc0_l0_24_q;
   wire [25:0] mg24_o1 = acc1_l0_24_q;
   wire [25:0] mg24_o2 = acc0_l1_24_q;
@@ -5424,6 +5530,8 @@ module a3_fast_online (
   wire [25:0] mg24_s5 = mg24_c3 ^ mg24_s4 ^ mg24_c4;
   wire [24:0] mg24_m5 = (mg24_c3[24:0] & mg24_s4[24:0]) | (mg24_c3[24:0] & mg24_c4[24:0]) | (mg24_s4[24:0] & mg24_c4[24:0]);
   wire [25:0] mg24_c5 = { mg24_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp24 = mg24_s5 + mg24_c5;
+  wire [AccWidth-1:0] mgm24 = ~mg24_s5 + ~mg24_c5 + 26'd2;
   wire [25:0] mg25_o0 = acc0_l0_25_q;
   wire [25:0] mg25_o1 = acc1_l0_25_q;
   wire [25:0] mg25_o2 = acc0_l1_25_q;
@@ -5450,6 +5558,8 @@ module a3_fast_online (
   wire [25:0] mg25_s5 = mg25_c3 ^ mg25_s4 ^ mg25_c4;
   wire [24:0] mg25_m5 = (mg25_c3[24:0] & mg25_s4[24:0]) | (mg25_c3[24:0] & mg25_c4[24:0]) | (mg25_s4[24:0] & mg25_c4[24:0]);
   wire [25:0] mg25_c5 = { mg25_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp25 = mg25_s5 + mg25_c5;
+  wire [AccWidth-1:0] mgm25 = ~mg25_s5 + ~mg25_c5 + 26'd2;
   wire [25:0] mg26_o0 = acc0_l0_26_q;
   wire [25:0] mg26_o1 = acc1_l0_26_q;
   wire [25:0] mg26_o2 = acc0_l1_26_q;
@@ -5476,6 +5586,8 @@ module a3_fast_online (
   wire [25:0] mg26_s5 = mg26_c3 ^ mg26_s4 ^ mg26_c4;
   wire [24:0] mg26_m5 = (mg26_c3[24:0] & mg26_s4[24:0]) | (mg26_c3[24:0] & mg26_c4[24:0]) | (mg26_s4[24:0] & mg26_c4[24:0]);
   wire [25:0] mg26_c5 = { mg26_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp26 = mg26_s5 + mg26_c5;
+  wire [AccWidth-1:0] mgm26 = ~mg26_s5 + ~mg26_c5 + 26'd2;
   wire [25:0] mg27_o0 = acc0_l0_27_q;
   wire [25:0] mg27_o1 = acc1_l0_27_q;
   wire [25:0] mg27_o2 = acc0_l1_27_q;
@@ -5502,6 +5614,8 @@ module a3_fast_online (
   wire [25:0] mg27_s5 = mg27_c3 ^ mg27_s4 ^ mg27_c4;
   wire [24:0] mg27_m5 = (mg27_c3[24:0] & mg27_s4[24:0]) | (mg27_c3[24:0] & mg27_c4[24:0]) | (mg27_s4[24:0] & mg27_c4[24:0]);
   wire [25:0] mg27_c5 = { mg27_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp27 = mg27_s5 + mg27_c5;
+  wire [AccWidth-1:0] mgm27 = ~mg27_s5 + ~mg27_c5 + 26'd2;
   wire [25:0] mg28_o0 = acc0_l0_28_q;
   wire [25:0] mg28_o1 = acc1_l0_28_q;
   wire [25:0] mg28_o2 = acc0_l1_28_q;
@@ -5528,6 +5642,8 @@ module a3_fast_online (
   wire [25:0] mg28_s5 = mg28_c3 ^ mg28_s4 ^ mg28_c4;
   wire [24:0] mg28_m5 = (mg28_c3[24:0] & mg28_s4[24:0]) | (mg28_c3[24:0] & mg28_c4[24:0]) | (mg28_s4[24:0] & mg28_c4[24:0]);
   wire [25:0] mg28_c5 = { mg28_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp28 = mg28_s5 + mg28_c5;
+  wire [AccWidth-1:0] mgm28 = ~mg28_s5 + ~mg28_c5 + 26'd2;
   wire [25:0] mg29_o0 = acc0_l0_29_q;
   wire [25:0] mg29_o1 = acc1_l0_29_q;
   wire [25:0] mg29_o2 = acc0_l1_29_q;
@@ -5554,6 +5670,8 @@ module a3_fast_online (
   wire [25:0] mg29_s5 = mg29_c3 ^ mg29_s4 ^ mg29_c4;
   wire [24:0] mg29_m5 = (mg29_c3[24:0] & mg29_s4[24:0]) | (mg29_c3[24:0] & mg29_c4[24:0]) | (mg29_s4[24:0] & mg29_c4[24:0]);
   wire [25:0] mg29_c5 = { mg29_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp29 = mg29_s5 + mg29_c5;
+  wire [AccWidth-1:0] mgm29 = ~mg29_s5 + ~mg29_c5 + 26'd2;
   wire [25:0] mg30_o0 = acc0_l0_30_q;
   wire [25:0] mg30_o1 = acc1_l0_30_q;
   wire [25:0] mg30_o2 = acc0_l1_30_q;
@@ -5580,6 +5698,8 @@ module a3_fast_online (
   wire [25:0] mg30_s5 = mg30_c3 ^ mg30_s4 ^ mg30_c4;
   wire [24:0] mg30_m5 = (mg30_c3[24:0] & mg30_s4[24:0]) | (mg30_c3[24:0] & mg30_c4[24:0]) | (mg30_s4[24:0] & mg30_c4[24:0]);
   wire [25:0] mg30_c5 = { mg30_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp30 = mg30_s5 + mg30_c5;
+  wire [AccWidth-1:0] mgm30 = ~mg30_s5 + ~mg30_c5 + 26'd2;
   wire [25:0] mg31_o0 = acc0_l0_31_q;
   wire [25:0] mg31_o1 = acc1_l0_31_q;
   wire [25:0] mg31_o2 = acc0_l1_31_q;
@@ -5606,6 +5726,8 @@ module a3_fast_online (
   wire [25:0] mg31_s5 = mg31_c3 ^ mg31_s4 ^ mg31_c4;
   wire [24:0] mg31_m5 = (mg31_c3[24:0] & mg31_s4[24:0]) | (mg31_c3[24:0] & mg31_c4[24:0]) | (mg31_s4[24:0] & mg31_c4[24:0]);
   wire [25:0] mg31_c5 = { mg31_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp31 = mg31_s5 + mg31_c5;
+  wire [AccWidth-1:0] mgm31 = ~mg31_s5 + ~mg31_c5 + 26'd2;
   wire [25:0] mg32_o0 = acc0_l0_32_q;
   wire [25:0] mg32_o1 = acc1_l0_32_q;
   wire [25:0] mg32_o2 = acc0_l1_32_q;
@@ -5632,6 +5754,8 @@ module a3_fast_online (
   wire [25:0] mg32_s5 = mg32_c3 ^ mg32_s4 ^ mg32_c4;
   wire [24:0] mg32_m5 = (mg32_c3[24:0] & mg32_s4[24:0]) | (mg32_c3[24:0] & mg32_c4[24:0]) | (mg32_s4[24:0] & mg32_c4[24:0]);
   wire [25:0] mg32_c5 = { mg32_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp32 = mg32_s5 + mg32_c5;
+  wire [AccWidth-1:0] mgm32 = ~mg32_s5 + ~mg32_c5 + 26'd2;
   wire [25:0] mg33_o0 = acc0_l0_33_q;
   wire [25:0] mg33_o1 = acc1_l0_33_q;
   wire [25:0] mg33_o2 = acc0_l1_33_q;
@@ -5658,6 +5782,8 @@ module a3_fast_online (
   wire [25:0] mg33_s5 = mg33_c3 ^ mg33_s4 ^ mg33_c4;
   wire [24:0] mg33_m5 = (mg33_c3[24:0] & mg33_s4[24:0]) | (mg33_c3[24:0] & mg33_c4[24:0]) | (mg33_s4[24:0] & mg33_c4[24:0]);
   wire [25:0] mg33_c5 = { mg33_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp33 = mg33_s5 + mg33_c5;
+  wire [AccWidth-1:0] mgm33 = ~mg33_s5 + ~mg33_c5 + 26'd2;
   wire [25:0] mg34_o0 = acc0_l0_34_q;
   wire [25:0] mg34_o1 = acc1_l0_34_q;
   wire [25:0] mg34_o2 = acc0_l1_34_q;
@@ -5684,6 +5810,8 @@ module a3_fast_online (
   wire [25:0] mg34_s5 = mg34_c3 ^ mg34_s4 ^ mg34_c4;
   wire [24:0] mg34_m5 = (mg34_c3[24:0] & mg34_s4[24:0]) | (mg34_c3[24:0] & mg34_c4[24:0]) | (mg34_s4[24:0] & mg34_c4[24:0]);
   wire [25:0] mg34_c5 = { mg34_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp34 = mg34_s5 + mg34_c5;
+  wire [AccWidth-1:0] mgm34 = ~mg34_s5 + ~mg34_c5 + 26'd2;
   wire [25:0] mg35_o0 = acc0_l0_35_q;
   wire [25:0] mg35_o1 = acc1_l0_35_q;
   wire [25:0] mg35_o2 = acc0_l1_35_q;
@@ -5710,6 +5838,8 @@ module a3_fast_online (
   wire [25:0] mg35_s5 = mg35_c3 ^ mg35_s4 ^ mg35_c4;
   wire [24:0] mg35_m5 = (mg35_c3[24:0] & mg35_s4[24:0]) | (mg35_c3[24:0] & mg35_c4[24:0]) | (mg35_s4[24:0] & mg35_c4[24:0]);
   wire [25:0] mg35_c5 = { mg35_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp35 = mg35_s5 + mg35_c5;
+  wire [AccWidth-1:0] mgm35 = ~mg35_s5 + ~mg35_c5 + 26'd2;
   wire [25:0] mg36_o0 = acc0_l0_36_q;
   wire [25:0] mg36_o1 = acc1_l0_36_q;
   wire [25:0] mg36_o2 = acc0_l1_36_q;
@@ -5736,6 +5866,8 @@ module a3_fast_online (
   wire [25:0] mg36_s5 = mg36_c3 ^ mg36_s4 ^ mg36_c4;
   wire [24:0] mg36_m5 = (mg36_c3[24:0] & mg36_s4[24:0]) | (mg36_c3[24:0] & mg36_c4[24:0]) | (mg36_s4[24:0] & mg36_c4[24:0]);
   wire [25:0] mg36_c5 = { mg36_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp36 = mg36_s5 + mg36_c5;
+  wire [AccWidth-1:0] mgm36 = ~mg36_s5 + ~mg36_c5 + 26'd2;
   wire [25:0] mg37_o0 = acc0_l0_37_q;
   wire [25:0] mg37_o1 = acc1_l0_37_q;
   wire [25:0] mg37_o2 = acc0_l1_37_q;
@@ -5762,6 +5894,8 @@ module a3_fast_online (
   wire [25:0] mg37_s5 = mg37_c3 ^ mg37_s4 ^ mg37_c4;
   wire [24:0] mg37_m5 = (mg37_c3[24:0] & mg37_s4[24:0]) | (mg37_c3[24:0] & mg37_c4[24:0]) | (mg37_s4[24:0] & mg37_c4[24:0]);
   wire [25:0] mg37_c5 = { mg37_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp37 = mg37_s5 + mg37_c5;
+  wire [AccWidth-1:0] mgm37 = ~mg37_s5 + ~mg37_c5 + 26'd2;
   wire [25:0] mg38_o0 = acc0_l0_38_q;
   wire [25:0] mg38_o1 = acc1_l0_38_q;
   wire [25:0] mg38_o2 = acc0_l1_38_q;
@@ -5788,6 +5922,8 @@ module a3_fast_online (
   wire [25:0] mg38_s5 = mg38_c3 ^ mg38_s4 ^ mg38_c4;
   wire [24:0] mg38_m5 = (mg38_c3[24:0] & mg38_s4[24:0]) | (mg38_c3[24:0] & mg38_c4[24:0]) | (mg38_s4[24:0] & mg38_c4[24:0]);
   wire [25:0] mg38_c5 = { mg38_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp38 = mg38_s5 + mg38_c5;
+  wire [AccWidth-1:0] mgm38 = ~mg38_s5 + ~mg38_c5 + 26'd2;
   wire [25:0] mg39_o0 = acc0_l0_39_q;
   wire [25:0] mg39_o1 = acc1_l0_39_q;
   wire [25:0] mg39_o2 = acc0_l1_39_q;
@@ -5814,6 +5950,8 @@ module a3_fast_online (
   wire [25:0] mg39_s5 = mg39_c3 ^ mg39_s4 ^ mg39_c4;
   wire [24:0] mg39_m5 = (mg39_c3[24:0] & mg39_s4[24:0]) | (mg39_c3[24:0] & mg39_c4[24:0]) | (mg39_s4[24:0] & mg39_c4[24:0]);
   wire [25:0] mg39_c5 = { mg39_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp39 = mg39_s5 + mg39_c5;
+  wire [AccWidth-1:0] mgm39 = ~mg39_s5 + ~mg39_c5 + 26'd2;
   wire [25:0] mg40_o0 = acc0_l0_40_q;
   wire [25:0] mg40_o1 = acc1_l0_40_q;
   wire [25:0] mg40_o2 = acc0_l1_40_q;
@@ -5840,6 +5978,8 @@ module a3_fast_online (
   wire [25:0] mg40_s5 = mg40_c3 ^ mg40_s4 ^ mg40_c4;
   wire [24:0] mg40_m5 = (mg40_c3[24:0] & mg40_s4[24:0]) | (mg40_c3[24:0] & mg40_c4[24:0]) | (mg40_s4[24:0] & mg40_c4[24:0]);
   wire [25:0] mg40_c5 = { mg40_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp40 = mg40_s5 + mg40_c5;
+  wire [AccWidth-1:0] mgm40 = ~mg40_s5 + ~mg40_c5 + 26'd2;
   wire [25:0] mg41_o0 = acc0_l0_41_q;
   wire [25:0] mg41_o1 = acc1_l0_41_q;
   wire [25:0] mg41_o2 = acc0_l1_41_q;
@@ -5866,6 +6006,8 @@ module a3_fast_online (
   wire [25:0] mg41_s5 = mg41_c3 ^ mg41_s4 ^ mg41_c4;
   wire [24:0] mg41_m5 = (mg41_c3[24:0] & mg41_s4[24:0]) | (mg41_c3[24:0] & mg41_c4[24:0]) | (mg41_s4[24:0] & mg41_c4[24:0]);
   wire [25:0] mg41_c5 = { mg41_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp41 = mg41_s5 + mg41_c5;
+  wire [AccWidth-1:0] mgm41 = ~mg41_s5 + ~mg41_c5 + 26'd2;
   wire [25:0] mg42_o0 = acc0_l0_42_q;
   wire [25:0] mg42_o1 = acc1_l0_42_q;
   wire [25:0] mg42_o2 = acc0_l1_42_q;
@@ -5892,6 +6034,8 @@ module a3_fast_online (
   wire [25:0] mg42_s5 = mg42_c3 ^ mg42_s4 ^ mg42_c4;
   wire [24:0] mg42_m5 = (mg42_c3[24:0] & mg42_s4[24:0]) | (mg42_c3[24:0] & mg42_c4[24:0]) | (mg42_s4[24:0] & mg42_c4[24:0]);
   wire [25:0] mg42_c5 = { mg42_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp42 = mg42_s5 + mg42_c5;
+  wire [AccWidth-1:0] mgm42 = ~mg42_s5 + ~mg42_c5 + 26'd2;
   wire [25:0] mg43_o0 = acc0_l0_43_q;
   wire [25:0] mg43_o1 = acc1_l0_43_q;
   wire [25:0] mg43_o2 = acc0_l1_43_q;
@@ -5918,6 +6062,8 @@ module a3_fast_online (
   wire [25:0] mg43_s5 = mg43_c3 ^ mg43_s4 ^ mg43_c4;
   wire [24:0] mg43_m5 = (mg43_c3[24:0] & mg43_s4[24:0]) | (mg43_c3[24:0] & mg43_c4[24:0]) | (mg43_s4[24:0] & mg43_c4[24:0]);
   wire [25:0] mg43_c5 = { mg43_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp43 = mg43_s5 + mg43_c5;
+  wire [AccWidth-1:0] mgm43 = ~mg43_s5 + ~mg43_c5 + 26'd2;
   wire [25:0] mg44_o0 = acc0_l0_44_q;
   wire [25:0] mg44_o1 = acc1_l0_44_q;
   wire [25:0] mg44_o2 = acc0_l1_44_q;
@@ -5944,6 +6090,8 @@ module a3_fast_online (
   wire [25:0] mg44_s5 = mg44_c3 ^ mg44_s4 ^ mg44_c4;
   wire [24:0] mg44_m5 = (mg44_c3[24:0] & mg44_s4[24:0]) | (mg44_c3[24:0] & mg44_c4[24:0]) | (mg44_s4[24:0] & mg44_c4[24:0]);
   wire [25:0] mg44_c5 = { mg44_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp44 = mg44_s5 + mg44_c5;
+  wire [AccWidth-1:0] mgm44 = ~mg44_s5 + ~mg44_c5 + 26'd2;
   wire [25:0] mg45_o0 = acc0_l0_45_q;
   wire [25:0] mg45_o1 = acc1_l0_45_q;
   wire [25:0] mg45_o2 = acc0_l1_45_q;
@@ -5970,6 +6118,8 @@ module a3_fast_online (
   wire [25:0] mg45_s5 = mg45_c3 ^ mg45_s4 ^ mg45_c4;
   wire [24:0] mg45_m5 = (mg45_c3[24:0] & mg45_s4[24:0]) | (mg45_c3[24:0] & mg45_c4[24:0]) | (mg45_s4[24:0] & mg45_c4[24:0]);
   wire [25:0] mg45_c5 = { mg45_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp45 = mg45_s5 + mg45_c5;
+  wire [AccWidth-1:0] mgm45 = ~mg45_s5 + ~mg45_c5 + 26'd2;
   wire [25:0] mg46_o0 = acc0_l0_46_q;
   wire [25:0] mg46_o1 = acc1_l0_46_q;
   wire [25:0] mg46_o2 = acc0_l1_46_q;
@@ -5996,6 +6146,8 @@ module a3_fast_online (
   wire [25:0] mg46_s5 = mg46_c3 ^ mg46_s4 ^ mg46_c4;
   wire [24:0] mg46_m5 = (mg46_c3[24:0] & mg46_s4[24:0]) | (mg46_c3[24:0] & mg46_c4[24:0]) | (mg46_s4[24:0] & mg46_c4[24:0]);
   wire [25:0] mg46_c5 = { mg46_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp46 = mg46_s5 + mg46_c5;
+  wire [AccWidth-1:0] mgm46 = ~mg46_s5 + ~mg46_c5 + 26'd2;
   wire [25:0] mg47_o0 = acc0_l0_47_q;
   wire [25:0] mg47_o1 = acc1_l0_47_q;
   wire [25:0] mg47_o2 = acc0_l1_47_q;
@@ -6022,6 +6174,8 @@ module a3_fast_online (
   wire [25:0] mg47_s5 = mg47_c3 ^ mg47_s4 ^ mg47_c4;
   wire [24:0] mg47_m5 = (mg47_c3[24:0] & mg47_s4[24:0]) | (mg47_c3[24:0] & mg47_c4[24:0]) | (mg47_s4[24:0] & mg47_c4[24:0]);
   wire [25:0] mg47_c5 = { mg47_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp47 = mg47_s5 + mg47_c5;
+  wire [AccWidth-1:0] mgm47 = ~mg47_s5 + ~mg47_c5 + 26'd2;
   wire [25:0] mg48_o0 = acc0_l0_48_q;
   wire [25:0] mg48_o1 = acc1_l0_48_q;
   wire [25:0] mg48_o2 = acc0_l1_48_q;
@@ -6048,6 +6202,8 @@ module a3_fast_online (
   wire [25:0] mg48_s5 = mg48_c3 ^ mg48_s4 ^ mg48_c4;
   wire [24:0] mg48_m5 = (mg48_c3[24:0] & mg48_s4[24:0]) | (mg48_c3[24:0] & mg48_c4[24:0]) | (mg48_s4[24:0] & mg48_c4[24:0]);
   wire [25:0] mg48_c5 = { mg48_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp48 = mg48_s5 + mg48_c5;
+  wire [AccWidth-1:0] mgm48 = ~mg48_s5 + ~mg48_c5 + 26'd2;
   wire [25:0] mg49_o0 = acc0_l0_49_q;
   wire [25:0] mg49_o1 = acc1_l0_49_q;
   wire [25:0] mg49_o2 = acc0_l1_49_q;
@@ -6074,6 +6230,8 @@ module a3_fast_online (
   wire [25:0] mg49_s5 = mg49_c3 ^ mg49_s4 ^ mg49_c4;
   wire [24:0] mg49_m5 = (mg49_c3[24:0] & mg49_s4[24:0]) | (mg49_c3[24:0] & mg49_c4[24:0]) | (mg49_s4[24:0] & mg49_c4[24:0]);
   wire [25:0] mg49_c5 = { mg49_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp49 = mg49_s5 + mg49_c5;
+  wire [AccWidth-1:0] mgm49 = ~mg49_s5 + ~mg49_c5 + 26'd2;
   wire [25:0] mg50_o0 = acc0_l0_50_q;
   wire [25:0] mg50_o1 = acc1_l0_50_q;
   wire [25:0] mg50_o2 = acc0_l1_50_q;
@@ -6100,6 +6258,8 @@ module a3_fast_online (
   wire [25:0] mg50_s5 = mg50_c3 ^ mg50_s4 ^ mg50_c4;
   wire [24:0] mg50_m5 = (mg50_c3[24:0] & mg50_s4[24:0]) | (mg50_c3[24:0] & mg50_c4[24:0]) | (mg50_s4[24:0] & mg50_c4[24:0]);
   wire [25:0] mg50_c5 = { mg50_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp50 = mg50_s5 + mg50_c5;
+  wire [AccWidth-1:0] mgm50 = ~mg50_s5 + ~mg50_c5 + 26'd2;
   wire [25:0] mg51_o0 = acc0_l0_51_q;
   wire [25:0] mg51_o1 = acc1_l0_51_q;
   wire [25:0] mg51_o2 = acc0_l1_51_q;
@@ -6126,6 +6286,8 @@ module a3_fast_online (
   wire [25:0] mg51_s5 = mg51_c3 ^ mg51_s4 ^ mg51_c4;
   wire [24:0] mg51_m5 = (mg51_c3[24:0] & mg51_s4[24:0]) | (mg51_c3[24:0] & mg51_c4[24:0]) | (mg51_s4[24:0] & mg51_c4[24:0]);
   wire [25:0] mg51_c5 = { mg51_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp51 = mg51_s5 + mg51_c5;
+  wire [AccWidth-1:0] mgm51 = ~mg51_s5 + ~mg51_c5 + 26'd2;
   wire [25:0] mg52_o0 = acc0_l0_52_q;
   wire [25:0] mg52_o1 = acc1_l0_52_q;
   wire [25:0] mg52_o2 = acc0_l1_52_q;
@@ -6152,6 +6314,8 @@ module a3_fast_online (
   wire [25:0] mg52_s5 = mg52_c3 ^ mg52_s4 ^ mg52_c4;
   wire [24:0] mg52_m5 = (mg52_c3[24:0] & mg52_s4[24:0]) | (mg52_c3[24:0] & mg52_c4[24:0]) | (mg52_s4[24:0] & mg52_c4[24:0]);
   wire [25:0] mg52_c5 = { mg52_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp52 = mg52_s5 + mg52_c5;
+  wire [AccWidth-1:0] mgm52 = ~mg52_s5 + ~mg52_c5 + 26'd2;
   wire [25:0] mg53_o0 = acc0_l0_53_q;
   wire [25:0] mg53_o1 = acc1_l0_53_q;
   wire [25:0] mg53_o2 = acc0_l1_53_q;
@@ -6178,6 +6342,8 @@ module a3_fast_online (
   wire [25:0] mg53_s5 = mg53_c3 ^ mg53_s4 ^ mg53_c4;
   wire [24:0] mg53_m5 = (mg53_c3[24:0] & mg53_s4[24:0]) | (mg53_c3[24:0] & mg53_c4[24:0]) | (mg53_s4[24:0] & mg53_c4[24:0]);
   wire [25:0] mg53_c5 = { mg53_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp53 = mg53_s5 + mg53_c5;
+  wire [AccWidth-1:0] mgm53 = ~mg53_s5 + ~mg53_c5 + 26'd2;
   wire [25:0] mg54_o0 = acc0_l0_54_q;
   wire [25:0] mg54_o1 = acc1_l0_54_q;
   wire [25:0] mg54_o2 = acc0_l1_54_q;
@@ -6204,6 +6370,8 @@ module a3_fast_online (
   wire [25:0] mg54_s5 = mg54_c3 ^ mg54_s4 ^ mg54_c4;
   wire [24:0] mg54_m5 = (mg54_c3[24:0] & mg54_s4[24:0]) | (mg54_c3[24:0] & mg54_c4[24:0]) | (mg54_s4[24:0] & mg54_c4[24:0]);
   wire [25:0] mg54_c5 = { mg54_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp54 = mg54_s5 + mg54_c5;
+  wire [AccWidth-1:0] mgm54 = ~mg54_s5 + ~mg54_c5 + 26'd2;
   wire [25:0] mg55_o0 = acc0_l0_55_q;
   wire [25:0] mg55_o1 = acc1_l0_55_q;
   wire [25:0] mg55_o2 = acc0_l1_55_q;
@@ -6230,6 +6398,8 @@ module a3_fast_online (
   wire [25:0] mg55_s5 = mg55_c3 ^ mg55_s4 ^ mg55_c4;
   wire [24:0] mg55_m5 = (mg55_c3[24:0] & mg55_s4[24:0]) | (mg55_c3[24:0] & mg55_c4[24:0]) | (mg55_s4[24:0] & mg55_c4[24:0]);
   wire [25:0] mg55_c5 = { mg55_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp55 = mg55_s5 + mg55_c5;
+  wire [AccWidth-1:0] mgm55 = ~mg55_s5 + ~mg55_c5 + 26'd2;
   wire [25:0] mg56_o0 = acc0_l0_56_q;
   wire [25:0] mg56_o1 = acc1_l0_56_q;
   wire [25:0] mg56_o2 = acc0_l1_56_q;
@@ -6256,6 +6426,8 @@ module a3_fast_online (
   wire [25:0] mg56_s5 = mg56_c3 ^ mg56_s4 ^ mg56_c4;
   wire [24:0] mg56_m5 = (mg56_c3[24:0] & mg56_s4[24:0]) | (mg56_c3[24:0] & mg56_c4[24:0]) | (mg56_s4[24:0] & mg56_c4[24:0]);
   wire [25:0] mg56_c5 = { mg56_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp56 = mg56_s5 + mg56_c5;
+  wire [AccWidth-1:0] mgm56 = ~mg56_s5 + ~mg56_c5 + 26'd2;
   wire [25:0] mg57_o0 = acc0_l0_57_q;
   wire [25:0] mg57_o1 = acc1_l0_57_q;
   wire [25:0] mg57_o2 = acc0_l1_57_q;
@@ -6282,6 +6454,8 @@ module a3_fast_online (
   wire [25:0] mg57_s5 = mg57_c3 ^ mg57_s4 ^ mg57_c4;
   wire [24:0] mg57_m5 = (mg57_c3[24:0] & mg57_s4[24:0]) | (mg57_c3[24:0] & mg57_c4[24:0]) | (mg57_s4[24:0] & mg57_c4[24:0]);
   wire [25:0] mg57_c5 = { mg57_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp57 = mg57_s5 + mg57_c5;
+  wire [AccWidth-1:0] mgm57 = ~mg57_s5 + ~mg57_c5 + 26'd2;
   wire [25:0] mg58_o0 = acc0_l0_58_q;
   wire [25:0] mg58_o1 = acc1_l0_58_q;
   wire [25:0] mg58_o2 = acc0_l1_58_q;
@@ -6308,6 +6482,8 @@ module a3_fast_online (
   wire [25:0] mg58_s5 = mg58_c3 ^ mg58_s4 ^ mg58_c4;
   wire [24:0] mg58_m5 = (mg58_c3[24:0] & mg58_s4[24:0]) | (mg58_c3[24:0] & mg58_c4[24:0]) | (mg58_s4[24:0] & mg58_c4[24:0]);
   wire [25:0] mg58_c5 = { mg58_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp58 = mg58_s5 + mg58_c5;
+  wire [AccWidth-1:0] mgm58 = ~mg58_s5 + ~mg58_c5 + 26'd2;
   wire [25:0] mg59_o0 = acc0_l0_59_q;
   wire [25:0] mg59_o1 = acc1_l0_59_q;
   wire [25:0] mg59_o2 = acc0_l1_59_q;
@@ -6334,6 +6510,8 @@ module a3_fast_online (
   wire [25:0] mg59_s5 = mg59_c3 ^ mg59_s4 ^ mg59_c4;
   wire [24:0] mg59_m5 = (mg59_c3[24:0] & mg59_s4[24:0]) | (mg59_c3[24:0] & mg59_c4[24:0]) | (mg59_s4[24:0] & mg59_c4[24:0]);
   wire [25:0] mg59_c5 = { mg59_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp59 = mg59_s5 + mg59_c5;
+  wire [AccWidth-1:0] mgm59 = ~mg59_s5 + ~mg59_c5 + 26'd2;
   wire [25:0] mg60_o0 = acc0_l0_60_q;
   wire [25:0] mg60_o1 = acc1_l0_60_q;
   wire [25:0] mg60_o2 = acc0_l1_60_q;
@@ -6360,6 +6538,8 @@ module a3_fast_online (
   wire [25:0] mg60_s5 = mg60_c3 ^ mg60_s4 ^ mg60_c4;
   wire [24:0] mg60_m5 = (mg60_c3[24:0] & mg60_s4[24:0]) | (mg60_c3[24:0] & mg60_c4[24:0]) | (mg60_s4[24:0] & mg60_c4[24:0]);
   wire [25:0] mg60_c5 = { mg60_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp60 = mg60_s5 + mg60_c5;
+  wire [AccWidth-1:0] mgm60 = ~mg60_s5 + ~mg60_c5 + 26'd2;
   wire [25:0] mg61_o0 = acc0_l0_61_q;
   wire [25:0] mg61_o1 = acc1_l0_61_q;
   wire [25:0] mg61_o2 = acc0_l1_61_q;
@@ -6386,6 +6566,8 @@ module a3_fast_online (
   wire [25:0] mg61_s5 = mg61_c3 ^ mg61_s4 ^ mg61_c4;
   wire [24:0] mg61_m5 = (mg61_c3[24:0] & mg61_s4[24:0]) | (mg61_c3[24:0] & mg61_c4[24:0]) | (mg61_s4[24:0] & mg61_c4[24:0]);
   wire [25:0] mg61_c5 = { mg61_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp61 = mg61_s5 + mg61_c5;
+  wire [AccWidth-1:0] mgm61 = ~mg61_s5 + ~mg61_c5 + 26'd2;
   wire [25:0] mg62_o0 = acc0_l0_62_q;
   wire [25:0] mg62_o1 = acc1_l0_62_q;
   wire [25:0] mg62_o2 = acc0_l1_62_q;
@@ -6412,6 +6594,8 @@ module a3_fast_online (
   wire [25:0] mg62_s5 = mg62_c3 ^ mg62_s4 ^ mg62_c4;
   wire [24:0] mg62_m5 = (mg62_c3[24:0] & mg62_s4[24:0]) | (mg62_c3[24:0] & mg62_c4[24:0]) | (mg62_s4[24:0] & mg62_c4[24:0]);
   wire [25:0] mg62_c5 = { mg62_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp62 = mg62_s5 + mg62_c5;
+  wire [AccWidth-1:0] mgm62 = ~mg62_s5 + ~mg62_c5 + 26'd2;
   wire [25:0] mg63_o0 = acc0_l0_63_q;
   wire [25:0] mg63_o1 = acc1_l0_63_q;
   wire [25:0] mg63_o2 = acc0_l1_63_q;
@@ -6438,6 +6622,8 @@ module a3_fast_online (
   wire [25:0] mg63_s5 = mg63_c3 ^ mg63_s4 ^ mg63_c4;
   wire [24:0] mg63_m5 = (mg63_c3[24:0] & mg63_s4[24:0]) | (mg63_c3[24:0] & mg63_c4[24:0]) | (mg63_s4[24:0] & mg63_c4[24:0]);
   wire [25:0] mg63_c5 = { mg63_m5, 1'b0 };
+  wire [AccWidth-1:0] mgp63 = mg63_s5 + mg63_c5;
+  wire [AccWidth-1:0] mgm63 = ~mg63_s5 + ~mg63_c5 + 26'd2;
   wire [16:0] mgs_o0 = sum0_l0_q;
   wire [16:0] mgs_o1 = sum1_l0_q;
   wire [16:0] mgs_o2 = sum0_l1_q;
@@ -6464,56 +6650,121 @@ module a3_fast_online (
   wire [16:0] mgs_s5 = mgs_c3 ^ mgs_s4 ^ mgs_c4;
   wire [15:0] mgs_m5 = (mgs_c3[15:0] & mgs_s4[15:0]) | (mgs_c3[15:0] & mgs_c4[15:0]) | (mgs_s4[15:0] & mgs_c4[15:0]);
   wire [16:0] mgs_c5 = { mgs_m5, 1'b0 };
+  wire [18:0] mgt_o0 = { 2'b00, sum0_l0_q };
+  wire [18:0] mgt_o1 = { 2'b00, sum1_l0_q };
+  wire [18:0] mgt_o2 = { 2'b00, sum0_l1_q };
+  wire [18:0] mgt_o3 = { 2'b00, sum1_l1_q };
+  wire [18:0] mgt_o4 = { 2'b00, sum0_l2_q };
+  wire [18:0] mgt_o5 = { 2'b00, sum1_l2_q };
+  wire [18:0] mgt_o6 = { 2'b00, sum0_l3_q };
+  wire [18:0] mgt_o7 = { 2'b00, sum1_l3_q };
+  wire [18:0] mgt_o8 = { 1'b0, sum0_l0_q, 1'b0 };
+  wire [18:0] mgt_o9 = { 1'b0, sum1_l0_q, 1'b0 };
+  wire [18:0] mgt_o10 = { 1'b0, sum0_l1_q, 1'b0 };
+  wire [18:0] mgt_o11 = { 1'b0, sum1_l1_q, 1'b0 };
+  wire [18:0] mgt_o12 = { 1'b0, sum0_l2_q, 1'b0 };
+  wire [18:0] mgt_o13 = { 1'b0, sum1_l2_q, 1'b0 };
+  wire [18:0] mgt_o14 = { 1'b0, sum0_l3_q, 1'b0 };
+  wire [18:0] mgt_o15 = { 1'b0, sum1_l3_q, 1'b0 };
+  wire [18:0] mgt_s0 = mgt_o0 ^ mgt_o1 ^ mgt_o2;
+  wire [17:0] mgt_m0 = (mgt_o0[17:0] & mgt_o1[17:0]) | (mgt_o0[17:0] & mgt_o2[17:0]) | (mgt_o1[17:0] & mgt_o2[17:0]);
+  wire [18:0] mgt_c0 = { mgt_m0, 1'b0 };
+  wire [18:0] mgt_s1 = mgt_o3 ^ mgt_o4 ^ mgt_o5;
+  wire [17:0] mgt_m1 = (mgt_o3[17:0] & mgt_o4[17:0]) | (mgt_o3[17:0] & mgt_o5[17:0]) | (mgt_o4[17:0] & mgt_o5[17:0]);
+  wire [18:0] mgt_c1 = { mgt_m1, 1'b0 };
+  wire [18:0] mgt_s2 = mgt_o6 ^ mgt_o7 ^ mgt_o8;
+  wire [17:0] mgt_m2 = (mgt_o6[17:0] & mgt_o7[17:0]) | (mgt_o6[17:0] & mgt_o8[17:0]) | (mgt_o7[17:0] & mgt_o8[17:0]);
+  wire [18:0] mgt_c2 = { mgt_m2, 1'b0 };
+  wire [18:0] mgt_s3 = mgt_o9 ^ mgt_o10 ^ mgt_o11;
+  wire [17:0] mgt_m3 = (mgt_o9[17:0] & mgt_o10[17:0]) | (mgt_o9[17:0] & mgt_o11[17:0]) | (mgt_o10[17:0] & mgt_o11[17:0]);
+  wire [18:0] mgt_c3 = { mgt_m3, 1'b0 };
+  wire [18:0] mgt_s4 = mgt_o12 ^ mgt_o13 ^ mgt_o14;
+  wire [17:0] mgt_m4 = (mgt_o12[17:0] & mgt_o13[17:0]) | (mgt_o12[17:0] & mgt_o14[17:0]) | (mgt_o13[17:0] & mgt_o14[17:0]);
+  wire [18:0] mgt_c4 = { mgt_m4, 1'b0 };
+  wire [18:0] mgt_s5 = mgt_o15 ^ mgt_s0 ^ mgt_c0;
+  wire [17:0] mgt_m5 = (mgt_o15[17:0] & mgt_s0[17:0]) | (mgt_o15[17:0] & mgt_c0[17:0]) | (mgt_s0[17:0] & mgt_c0[17:0]);
+  wire [18:0] mgt_c5 = { mgt_m5, 1'b0 };
+  wire [18:0] mgt_s6 = mgt_s1 ^ mgt_c1 ^ mgt_s2;
+  wire [17:0] mgt_m6 = (mgt_s1[17:0] & mgt_c1[17:0]) | (mgt_s1[17:0] & mgt_s2[17:0]) | (mgt_c1[17:0] & mgt_s2[17:0]);
+  wire [18:0] mgt_c6 = { mgt_m6, 1'b0 };
+  wire [18:0] mgt_s7 = mgt_c2 ^ mgt_s3 ^ mgt_c3;
+  wire [17:0] mgt_m7 = (mgt_c2[17:0] & mgt_s3[17:0]) | (mgt_c2[17:0] & mgt_c3[17:0]) | (mgt_s3[17:0] & mgt_c3[17:0]);
+  wire [18:0] mgt_c7 = { mgt_m7, 1'b0 };
+  wire [18:0] mgt_s8 = mgt_s4 ^ mgt_c4 ^ mgt_s5;
+  wire [17:0] mgt_m8 = (mgt_s4[17:0] & mgt_c4[17:0]) | (mgt_s4[17:0] & mgt_s5[17:0]) | (mgt_c4[17:0] & mgt_s5[17:0]);
+  wire [18:0] mgt_c8 = { mgt_m8, 1'b0 };
+  wire [18:0] mgt_s9 = mgt_c5 ^ mgt_s6 ^ mgt_c6;
+  wire [17:0] mgt_m9 = (mgt_c5[17:0] & mgt_s6[17:0]) | (mgt_c5[17:0] & mgt_c6[17:0]) | (mgt_s6[17:0] & mgt_c6[17:0]);
+  wire [18:0] mgt_c9 = { mgt_m9, 1'b0 };
+  wire [18:0] mgt_s10 = mgt_s7 ^ mgt_c7 ^ mgt_s8;
+  wire [17:0] mgt_m10 = (mgt_s7[17:0] & mgt_c7[17:0]) | (mgt_s7[17:0] & mgt_s8[17:0]) | (mgt_c7[17:0] & mgt_s8[17:0]);
+  wire [18:0] mgt_c10 = { mgt_m10, 1'b0 };
+  wire [18:0] mgt_s11 = mgt_c8 ^ mgt_s9 ^ mgt_c9;
+  wire [17:0] mgt_m11 = (mgt_c8[17:0] & mgt_s9[17:0]) | (mgt_c8[17:0] & mgt_c9[17:0]) | (mgt_s9[17:0] & mgt_c9[17:0]);
+  wire [18:0] mgt_c11 = { mgt_m11, 1'b0 };
+  wire [18:0] mgt_s12 = mgt_s10 ^ mgt_c10 ^ mgt_s11;
+  wire [17:0] mgt_m12 = (mgt_s10[17:0] & mgt_c10[17:0]) | (mgt_s10[17:0] & mgt_s11[17:0]) | (mgt_c10[17:0] & mgt_s11[17:0]);
+  wire [18:0] mgt_c12 = { mgt_m12, 1'b0 };
+  wire [18:0] mgt_s13 = mgt_c11 ^ mgt_s12 ^ mgt_c12;
+  wire [17:0] mgt_m13 = (mgt_c11[17:0] & mgt_s12[17:0]) | (mgt_c11[17:0] & mgt_c12[17:0]) | (mgt_s12[17:0] & mgt_c12[17:0]);
+  wire [18:0] mgt_c13 = { mgt_m13, 1'b0 };
   reg [SumWidth-1:0] dr_sum_q;
-  wire issue = dr_left_q != 4'd0;
-  wire issue_last = dr_left_q == 4'd1;
+  reg [SumWidth+1:0] dr_sum3_q;
+  wire issue = dr_left_q != 3'd0;
+  wire issue_last = dr_left_q == 3'd1;
 
-  // ---- normalizer: 8 divider(s); each cycle the drain's head group of |A| and its S go in ----
+  // ---- normalizer: 16 divider(s); each cycle the drain's head group of |A| and its S go in: the first
+  // division stage starts at the drain registers ----
   wire [DenominatorWidth-1:0] den = dr_sum_q;
-  wire [AccWidth-1:0] mag0 = dr0_q[AccWidth-1] ? (26'd0 - dr0_q) : dr0_q;
-  wire [NumeratorWidth-1:0] num0 = { mag0, 1'b0, 8'd0 };
-  wire [AccWidth-1:0] mag1 = dr1_q[AccWidth-1] ? (26'd0 - dr1_q) : dr1_q;
-  wire [NumeratorWidth-1:0] num1 = { mag1, 1'b0, 8'd0 };
-  wire [AccWidth-1:0] mag2 = dr2_q[AccWidth-1] ? (26'd0 - dr2_q) : dr2_q;
-  wire [NumeratorWidth-1:0] num2 = { mag2, 1'b0, 8'd0 };
-  wire [AccWidth-1:0] mag3 = dr3_q[AccWidth-1] ? (26'd0 - dr3_q) : dr3_q;
-  wire [NumeratorWidth-1:0] num3 = { mag3, 1'b0, 8'd0 };
-  wire [AccWidth-1:0] mag4 = dr4_q[AccWidth-1] ? (26'd0 - dr4_q) : dr4_q;
-  wire [NumeratorWidth-1:0] num4 = { mag4, 1'b0, 8'd0 };
-  wire [AccWidth-1:0] mag5 = dr5_q[AccWidth-1] ? (26'd0 - dr5_q) : dr5_q;
-  wire [NumeratorWidth-1:0] num5 = { mag5, 1'b0, 8'd0 };
-  wire [AccWidth-1:0] mag6 = dr6_q[AccWidth-1] ? (26'd0 - dr6_q) : dr6_q;
-  wire [NumeratorWidth-1:0] num6 = { mag6, 1'b0, 8'd0 };
-  wire [AccWidth-1:0] mag7 = dr7_q[AccWidth-1] ? (26'd0 - dr7_q) : dr7_q;
-  wire [NumeratorWidth-1:0] num7 = { mag7, 1'b0, 8'd0 };
-  reg n0_valid_q;
-  reg n0_last_q;
-  reg [DenominatorWidth-1:0] n0_den_q;
-  reg [Den3Width-1:0] n0_den3_q;
-  reg n0_neg0_q;
-  reg [DenominatorWidth-1:0] n0_r0_q;
-  reg [QuotientBits-1:0] n0_nq0_q;
-  reg n0_neg1_q;
-  reg [DenominatorWidth-1:0] n0_r1_q;
-  reg [QuotientBits-1:0] n0_nq1_q;
-  reg n0_neg2_q;
-  reg [DenominatorWidth-1:0] n0_r2_q;
-  reg [QuotientBits-1:0] n0_nq2_q;
-  reg n0_neg3_q;
-  reg [DenominatorWidth-1:0] n0_r3_q;
-  reg [QuotientBits-1:0] n0_nq3_q;
-  reg n0_neg4_q;
-  reg [DenominatorWidth-1:0] n0_r4_q;
-  reg [QuotientBits-1:0] n0_nq4_q;
-  reg n0_neg5_q;
-  reg [DenominatorWidth-1:0] n0_r5_q;
-  reg [QuotientBits-1:0] n0_nq5_q;
-  reg n0_neg6_q;
-  reg [DenominatorWidth-1:0] n0_r6_q;
-  reg [QuotientBits-1:0] n0_nq6_q;
-  reg n0_neg7_q;
-  reg [DenominatorWidth-1:0] n0_r7_q;
-  reg [QuotientBits-1:0] n0_nq7_q;
+  wire [Den3Width-1:0] den3 = dr_sum3_q;
+  wire [NumeratorWidth-1:0] num0 = { dr0_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r0 = num0[34:18];
+  wire [QuotientBits-1:0] n0_nq0 = num0[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num1 = { dr1_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r1 = num1[34:18];
+  wire [QuotientBits-1:0] n0_nq1 = num1[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num2 = { dr2_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r2 = num2[34:18];
+  wire [QuotientBits-1:0] n0_nq2 = num2[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num3 = { dr3_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r3 = num3[34:18];
+  wire [QuotientBits-1:0] n0_nq3 = num3[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num4 = { dr4_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r4 = num4[34:18];
+  wire [QuotientBits-1:0] n0_nq4 = num4[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num5 = { dr5_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r5 = num5[34:18];
+  wire [QuotientBits-1:0] n0_nq5 = num5[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num6 = { dr6_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r6 = num6[34:18];
+  wire [QuotientBits-1:0] n0_nq6 = num6[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num7 = { dr7_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r7 = num7[34:18];
+  wire [QuotientBits-1:0] n0_nq7 = num7[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num8 = { dr8_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r8 = num8[34:18];
+  wire [QuotientBits-1:0] n0_nq8 = num8[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num9 = { dr9_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r9 = num9[34:18];
+  wire [QuotientBits-1:0] n0_nq9 = num9[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num10 = { dr10_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r10 = num10[34:18];
+  wire [QuotientBits-1:0] n0_nq10 = num10[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num11 = { dr11_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r11 = num11[34:18];
+  wire [QuotientBits-1:0] n0_nq11 = num11[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num12 = { dr12_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r12 = num12[34:18];
+  wire [QuotientBits-1:0] n0_nq12 = num12[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num13 = { dr13_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r13 = num13[34:18];
+  wire [QuotientBits-1:0] n0_nq13 = num13[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num14 = { dr14_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r14 = num14[34:18];
+  wire [QuotientBits-1:0] n0_nq14 = num14[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num15 = { dr15_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r15 = num15[34:18];
+  wire [QuotientBits-1:0] n0_nq15 = num15[QuotientBits-1:0];
   reg n1_valid_q;
   reg n1_last_q;
   reg [DenominatorWidth-1:0] n1_den_q;
@@ -6542,6 +6793,30 @@ module a3_fast_online (
   reg n1_neg7_q;
   reg [DenominatorWidth-1:0] n1_r7_q;
   reg [QuotientBits-1:0] n1_nq7_q;
+  reg n1_neg8_q;
+  reg [DenominatorWidth-1:0] n1_r8_q;
+  reg [QuotientBits-1:0] n1_nq8_q;
+  reg n1_neg9_q;
+  reg [DenominatorWidth-1:0] n1_r9_q;
+  reg [QuotientBits-1:0] n1_nq9_q;
+  reg n1_neg10_q;
+  reg [DenominatorWidth-1:0] n1_r10_q;
+  reg [QuotientBits-1:0] n1_nq10_q;
+  reg n1_neg11_q;
+  reg [DenominatorWidth-1:0] n1_r11_q;
+  reg [QuotientBits-1:0] n1_nq11_q;
+  reg n1_neg12_q;
+  reg [DenominatorWidth-1:0] n1_r12_q;
+  reg [QuotientBits-1:0] n1_nq12_q;
+  reg n1_neg13_q;
+  reg [DenominatorWidth-1:0] n1_r13_q;
+  reg [QuotientBits-1:0] n1_nq13_q;
+  reg n1_neg14_q;
+  reg [DenominatorWidth-1:0] n1_r14_q;
+  reg [QuotientBits-1:0] n1_nq14_q;
+  reg n1_neg15_q;
+  reg [DenominatorWidth-1:0] n1_r15_q;
+  reg [QuotientBits-1:0] n1_nq15_q;
   reg n2_valid_q;
   reg n2_last_q;
   reg [DenominatorWidth-1:0] n2_den_q;
@@ -6570,6 +6845,30 @@ module a3_fast_online (
   reg n2_neg7_q;
   reg [DenominatorWidth-1:0] n2_r7_q;
   reg [QuotientBits-1:0] n2_nq7_q;
+  reg n2_neg8_q;
+  reg [DenominatorWidth-1:0] n2_r8_q;
+  reg [QuotientBits-1:0] n2_nq8_q;
+  reg n2_neg9_q;
+  reg [DenominatorWidth-1:0] n2_r9_q;
+  reg [QuotientBits-1:0] n2_nq9_q;
+  reg n2_neg10_q;
+  reg [DenominatorWidth-1:0] n2_r10_q;
+  reg [QuotientBits-1:0] n2_nq10_q;
+  reg n2_neg11_q;
+  reg [DenominatorWidth-1:0] n2_r11_q;
+  reg [QuotientBits-1:0] n2_nq11_q;
+  reg n2_neg12_q;
+  reg [DenominatorWidth-1:0] n2_r12_q;
+  reg [QuotientBits-1:0] n2_nq12_q;
+  reg n2_neg13_q;
+  reg [DenominatorWidth-1:0] n2_r13_q;
+  reg [QuotientBits-1:0] n2_nq13_q;
+  reg n2_neg14_q;
+  reg [DenominatorWidth-1:0] n2_r14_q;
+  reg [QuotientBits-1:0] n2_nq14_q;
+  reg n2_neg15_q;
+  reg [DenominatorWidth-1:0] n2_r15_q;
+  reg [QuotientBits-1:0] n2_nq15_q;
   reg n3_valid_q;
   reg n3_last_q;
   reg [DenominatorWidth-1:0] n3_den_q;
@@ -6598,6 +6897,30 @@ module a3_fast_online (
   reg n3_neg7_q;
   reg [DenominatorWidth-1:0] n3_r7_q;
   reg [QuotientBits-1:0] n3_nq7_q;
+  reg n3_neg8_q;
+  reg [DenominatorWidth-1:0] n3_r8_q;
+  reg [QuotientBits-1:0] n3_nq8_q;
+  reg n3_neg9_q;
+  reg [DenominatorWidth-1:0] n3_r9_q;
+  reg [QuotientBits-1:0] n3_nq9_q;
+  reg n3_neg10_q;
+  reg [DenominatorWidth-1:0] n3_r10_q;
+  reg [QuotientBits-1:0] n3_nq10_q;
+  reg n3_neg11_q;
+  reg [DenominatorWidth-1:0] n3_r11_q;
+  reg [QuotientBits-1:0] n3_nq11_q;
+  reg n3_neg12_q;
+  reg [DenominatorWidth-1:0] n3_r12_q;
+  reg [QuotientBits-1:0] n3_nq12_q;
+  reg n3_neg13_q;
+  reg [DenominatorWidth-1:0] n3_r13_q;
+  reg [QuotientBits-1:0] n3_nq13_q;
+  reg n3_neg14_q;
+  reg [DenominatorWidth-1:0] n3_r14_q;
+  reg [QuotientBits-1:0] n3_nq14_q;
+  reg n3_neg15_q;
+  reg [DenominatorWidth-1:0] n3_r15_q;
+  reg [QuotientBits-1:0] n3_nq15_q;
   reg n4_valid_q;
   reg n4_last_q;
   reg [DenominatorWidth-1:0] n4_den_q;
@@ -6626,6 +6949,30 @@ module a3_fast_online (
   reg n4_neg7_q;
   reg [DenominatorWidth-1:0] n4_r7_q;
   reg [QuotientBits-1:0] n4_nq7_q;
+  reg n4_neg8_q;
+  reg [DenominatorWidth-1:0] n4_r8_q;
+  reg [QuotientBits-1:0] n4_nq8_q;
+  reg n4_neg9_q;
+  reg [DenominatorWidth-1:0] n4_r9_q;
+  reg [QuotientBits-1:0] n4_nq9_q;
+  reg n4_neg10_q;
+  reg [DenominatorWidth-1:0] n4_r10_q;
+  reg [QuotientBits-1:0] n4_nq10_q;
+  reg n4_neg11_q;
+  reg [DenominatorWidth-1:0] n4_r11_q;
+  reg [QuotientBits-1:0] n4_nq11_q;
+  reg n4_neg12_q;
+  reg [DenominatorWidth-1:0] n4_r12_q;
+  reg [QuotientBits-1:0] n4_nq12_q;
+  reg n4_neg13_q;
+  reg [DenominatorWidth-1:0] n4_r13_q;
+  reg [QuotientBits-1:0] n4_nq13_q;
+  reg n4_neg14_q;
+  reg [DenominatorWidth-1:0] n4_r14_q;
+  reg [QuotientBits-1:0] n4_nq14_q;
+  reg n4_neg15_q;
+  reg [DenominatorWidth-1:0] n4_r15_q;
+  reg [QuotientBits-1:0] n4_nq15_q;
   reg n5_valid_q;
   reg n5_last_q;
   reg [DenominatorWidth-1:0] n5_den_q;
@@ -6654,6 +7001,30 @@ module a3_fast_online (
   reg n5_neg7_q;
   reg [DenominatorWidth-1:0] n5_r7_q;
   reg [QuotientBits-1:0] n5_nq7_q;
+  reg n5_neg8_q;
+  reg [DenominatorWidth-1:0] n5_r8_q;
+  reg [QuotientBits-1:0] n5_nq8_q;
+  reg n5_neg9_q;
+  reg [DenominatorWidth-1:0] n5_r9_q;
+  reg [QuotientBits-1:0] n5_nq9_q;
+  reg n5_neg10_q;
+  reg [DenominatorWidth-1:0] n5_r10_q;
+  reg [QuotientBits-1:0] n5_nq10_q;
+  reg n5_neg11_q;
+  reg [DenominatorWidth-1:0] n5_r11_q;
+  reg [QuotientBits-1:0] n5_nq11_q;
+  reg n5_neg12_q;
+  reg [DenominatorWidth-1:0] n5_r12_q;
+  reg [QuotientBits-1:0] n5_nq12_q;
+  reg n5_neg13_q;
+  reg [DenominatorWidth-1:0] n5_r13_q;
+  reg [QuotientBits-1:0] n5_nq13_q;
+  reg n5_neg14_q;
+  reg [DenominatorWidth-1:0] n5_r14_q;
+  reg [QuotientBits-1:0] n5_nq14_q;
+  reg n5_neg15_q;
+  reg [DenominatorWidth-1:0] n5_r15_q;
+  reg [QuotientBits-1:0] n5_nq15_q;
   reg n6_valid_q;
   reg n6_last_q;
   reg [DenominatorWidth-1:0] n6_den_q;
@@ -6682,24 +7053,48 @@ module a3_fast_online (
   reg n6_neg7_q;
   reg [DenominatorWidth-1:0] n6_r7_q;
   reg [QuotientBits-1:0] n6_nq7_q;
+  reg n6_neg8_q;
+  reg [DenominatorWidth-1:0] n6_r8_q;
+  reg [QuotientBits-1:0] n6_nq8_q;
+  reg n6_neg9_q;
+  reg [DenominatorWidth-1:0] n6_r9_q;
+  reg [QuotientBits-1:0] n6_nq9_q;
+  reg n6_neg10_q;
+  reg [DenominatorWidth-1:0] n6_r10_q;
+  reg [QuotientBits-1:0] n6_nq10_q;
+  reg n6_neg11_q;
+  reg [DenominatorWidth-1:0] n6_r11_q;
+  reg [QuotientBits-1:0] n6_nq11_q;
+  reg n6_neg12_q;
+  reg [DenominatorWidth-1:0] n6_r12_q;
+  reg [QuotientBits-1:0] n6_nq12_q;
+  reg n6_neg13_q;
+  reg [DenominatorWidth-1:0] n6_r13_q;
+  reg [QuotientBits-1:0] n6_nq13_q;
+  reg n6_neg14_q;
+  reg [DenominatorWidth-1:0] n6_r14_q;
+  reg [QuotientBits-1:0] n6_nq14_q;
+  reg n6_neg15_q;
+  reg [DenominatorWidth-1:0] n6_r15_q;
+  reg [QuotientBits-1:0] n6_nq15_q;
   // divider 0, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_0_0 = { n0_r0_q, n0_nq0_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_0_0 = { 1'b0, px_0_0 } - { 3'b000, n0_den_q };
-  wire [DenominatorWidth+2:0] p2_0_0 = { 1'b0, px_0_0 } - { 2'b00, n0_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_0_0 = { 1'b0, px_0_0 } - { 1'b0, n0_den3_q };
+  wire [DenominatorWidth+1:0] px_0_0 = { n0_r0, n0_nq0[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_0_0 = { 1'b0, px_0_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_0_0 = { 1'b0, px_0_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_0_0 = { 1'b0, px_0_0 } - { 1'b0, den3 };
   wire g1_0_0 = !p1_0_0[DenominatorWidth+2];
   wire g2_0_0 = !p2_0_0[DenominatorWidth+2];
   wire g3_0_0 = !p3_0_0[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr0_0 = g3_0_0 ? p3_0_0[DenominatorWidth-1:0]
     : g2_0_0 ? p2_0_0[DenominatorWidth-1:0]
     : g1_0_0 ? p1_0_0[DenominatorWidth-1:0] : px_0_0[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_0 = { n0_nq0_q[QuotientBits-3:0], g2_0_0, g3_0_0 | (g1_0_0 & !g2_0_0) };
+  wire [QuotientBits-1:0] nq0_0 = { n0_nq0[QuotientBits-3:0], g2_0_0, g3_0_0 | (g1_0_0 & !g2_0_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n0_0 = &{1'b0, px_0_0[DenominatorWidth+1:DenominatorWidth], p1_0_0[DenominatorWidth+1:DenominatorWidth], p2_0_0[DenominatorWidth+1:DenominatorWidth], p3_0_0[DenominatorWidth+1:DenominatorWidth]};
   // divider 0, step 1: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx0_1 = { nr0_0, nq0_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_1 = { 1'b0, nx0_1 } - { 2'b00, n0_den_q };
+  wire [DenominatorWidth+1:0] nd0_1 = { 1'b0, nx0_1 } - { 2'b00, den };
   wire ng0_1 = !nd0_1[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr0_1 = ng0_1 ? nd0_1[DenominatorWidth-1:0] : nx0_1[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq0_1 = { nq0_0[QuotientBits-2:0], ng0_1 };
@@ -6822,22 +7217,22 @@ module a3_fast_online (
   wire unused_n0_11 = &{1'b0, px_0_11[DenominatorWidth+1:DenominatorWidth], p1_0_11[DenominatorWidth+1:DenominatorWidth], p2_0_11[DenominatorWidth+1:DenominatorWidth], p3_0_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 1, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_1_0 = { n0_r1_q, n0_nq1_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_1_0 = { 1'b0, px_1_0 } - { 3'b000, n0_den_q };
-  wire [DenominatorWidth+2:0] p2_1_0 = { 1'b0, px_1_0 } - { 2'b00, n0_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_1_0 = { 1'b0, px_1_0 } - { 1'b0, n0_den3_q };
+  wire [DenominatorWidth+1:0] px_1_0 = { n0_r1, n0_nq1[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_1_0 = { 1'b0, px_1_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_1_0 = { 1'b0, px_1_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_1_0 = { 1'b0, px_1_0 } - { 1'b0, den3 };
   wire g1_1_0 = !p1_1_0[DenominatorWidth+2];
   wire g2_1_0 = !p2_1_0[DenominatorWidth+2];
   wire g3_1_0 = !p3_1_0[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr1_0 = g3_1_0 ? p3_1_0[DenominatorWidth-1:0]
     : g2_1_0 ? p2_1_0[DenominatorWidth-1:0]
     : g1_1_0 ? p1_1_0[DenominatorWidth-1:0] : px_1_0[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_0 = { n0_nq1_q[QuotientBits-3:0], g2_1_0, g3_1_0 | (g1_1_0 & !g2_1_0) };
+  wire [QuotientBits-1:0] nq1_0 = { n0_nq1[QuotientBits-3:0], g2_1_0, g3_1_0 | (g1_1_0 & !g2_1_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n1_0 = &{1'b0, px_1_0[DenominatorWidth+1:DenominatorWidth], p1_1_0[DenominatorWidth+1:DenominatorWidth], p2_1_0[DenominatorWidth+1:DenominatorWidth], p3_1_0[DenominatorWidth+1:DenominatorWidth]};
   // divider 1, step 1: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx1_1 = { nr1_0, nq1_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_1 = { 1'b0, nx1_1 } - { 2'b00, n0_den_q };
+  wire [DenominatorWidth+1:0] nd1_1 = { 1'b0, nx1_1 } - { 2'b00, den };
   wire ng1_1 = !nd1_1[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr1_1 = ng1_1 ? nd1_1[DenominatorWidth-1:0] : nx1_1[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq1_1 = { nq1_0[QuotientBits-2:0], ng1_1 };
@@ -6960,22 +7355,22 @@ module a3_fast_online (
   wire unused_n1_11 = &{1'b0, px_1_11[DenominatorWidth+1:DenominatorWidth], p1_1_11[DenominatorWidth+1:DenominatorWidth], p2_1_11[DenominatorWidth+1:DenominatorWidth], p3_1_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 2, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_2_0 = { n0_r2_q, n0_nq2_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_2_0 = { 1'b0, px_2_0 } - { 3'b000, n0_den_q };
-  wire [DenominatorWidth+2:0] p2_2_0 = { 1'b0, px_2_0 } - { 2'b00, n0_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_2_0 = { 1'b0, px_2_0 } - { 1'b0, n0_den3_q };
+  wire [DenominatorWidth+1:0] px_2_0 = { n0_r2, n0_nq2[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_2_0 = { 1'b0, px_2_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_2_0 = { 1'b0, px_2_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_2_0 = { 1'b0, px_2_0 } - { 1'b0, den3 };
   wire g1_2_0 = !p1_2_0[DenominatorWidth+2];
   wire g2_2_0 = !p2_2_0[DenominatorWidth+2];
   wire g3_2_0 = !p3_2_0[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr2_0 = g3_2_0 ? p3_2_0[DenominatorWidth-1:0]
     : g2_2_0 ? p2_2_0[DenominatorWidth-1:0]
     : g1_2_0 ? p1_2_0[DenominatorWidth-1:0] : px_2_0[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_0 = { n0_nq2_q[QuotientBits-3:0], g2_2_0, g3_2_0 | (g1_2_0 & !g2_2_0) };
+  wire [QuotientBits-1:0] nq2_0 = { n0_nq2[QuotientBits-3:0], g2_2_0, g3_2_0 | (g1_2_0 & !g2_2_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n2_0 = &{1'b0, px_2_0[DenominatorWidth+1:DenominatorWidth], p1_2_0[DenominatorWidth+1:DenominatorWidth], p2_2_0[DenominatorWidth+1:DenominatorWidth], p3_2_0[DenominatorWidth+1:DenominatorWidth]};
   // divider 2, step 1: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx2_1 = { nr2_0, nq2_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_1 = { 1'b0, nx2_1 } - { 2'b00, n0_den_q };
+  wire [DenominatorWidth+1:0] nd2_1 = { 1'b0, nx2_1 } - { 2'b00, den };
   wire ng2_1 = !nd2_1[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr2_1 = ng2_1 ? nd2_1[DenominatorWidth-1:0] : nx2_1[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq2_1 = { nq2_0[QuotientBits-2:0], ng2_1 };
@@ -7098,22 +7493,22 @@ module a3_fast_online (
   wire unused_n2_11 = &{1'b0, px_2_11[DenominatorWidth+1:DenominatorWidth], p1_2_11[DenominatorWidth+1:DenominatorWidth], p2_2_11[DenominatorWidth+1:DenominatorWidth], p3_2_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 3, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_3_0 = { n0_r3_q, n0_nq3_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_3_0 = { 1'b0, px_3_0 } - { 3'b000, n0_den_q };
-  wire [DenominatorWidth+2:0] p2_3_0 = { 1'b0, px_3_0 } - { 2'b00, n0_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_3_0 = { 1'b0, px_3_0 } - { 1'b0, n0_den3_q };
+  wire [DenominatorWidth+1:0] px_3_0 = { n0_r3, n0_nq3[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_3_0 = { 1'b0, px_3_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_3_0 = { 1'b0, px_3_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_3_0 = { 1'b0, px_3_0 } - { 1'b0, den3 };
   wire g1_3_0 = !p1_3_0[DenominatorWidth+2];
   wire g2_3_0 = !p2_3_0[DenominatorWidth+2];
   wire g3_3_0 = !p3_3_0[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr3_0 = g3_3_0 ? p3_3_0[DenominatorWidth-1:0]
     : g2_3_0 ? p2_3_0[DenominatorWidth-1:0]
     : g1_3_0 ? p1_3_0[DenominatorWidth-1:0] : px_3_0[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_0 = { n0_nq3_q[QuotientBits-3:0], g2_3_0, g3_3_0 | (g1_3_0 & !g2_3_0) };
+  wire [QuotientBits-1:0] nq3_0 = { n0_nq3[QuotientBits-3:0], g2_3_0, g3_3_0 | (g1_3_0 & !g2_3_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n3_0 = &{1'b0, px_3_0[DenominatorWidth+1:DenominatorWidth], p1_3_0[DenominatorWidth+1:DenominatorWidth], p2_3_0[DenominatorWidth+1:DenominatorWidth], p3_3_0[DenominatorWidth+1:DenominatorWidth]};
   // divider 3, step 1: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx3_1 = { nr3_0, nq3_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_1 = { 1'b0, nx3_1 } - { 2'b00, n0_den_q };
+  wire [DenominatorWidth+1:0] nd3_1 = { 1'b0, nx3_1 } - { 2'b00, den };
   wire ng3_1 = !nd3_1[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr3_1 = ng3_1 ? nd3_1[DenominatorWidth-1:0] : nx3_1[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq3_1 = { nq3_0[QuotientBits-2:0], ng3_1 };
@@ -7236,22 +7631,22 @@ module a3_fast_online (
   wire unused_n3_11 = &{1'b0, px_3_11[DenominatorWidth+1:DenominatorWidth], p1_3_11[DenominatorWidth+1:DenominatorWidth], p2_3_11[DenominatorWidth+1:DenominatorWidth], p3_3_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 4, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_4_0 = { n0_r4_q, n0_nq4_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_4_0 = { 1'b0, px_4_0 } - { 3'b000, n0_den_q };
-  wire [DenominatorWidth+2:0] p2_4_0 = { 1'b0, px_4_0 } - { 2'b00, n0_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_4_0 = { 1'b0, px_4_0 } - { 1'b0, n0_den3_q };
+  wire [DenominatorWidth+1:0] px_4_0 = { n0_r4, n0_nq4[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_4_0 = { 1'b0, px_4_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_4_0 = { 1'b0, px_4_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_4_0 = { 1'b0, px_4_0 } - { 1'b0, den3 };
   wire g1_4_0 = !p1_4_0[DenominatorWidth+2];
   wire g2_4_0 = !p2_4_0[DenominatorWidth+2];
   wire g3_4_0 = !p3_4_0[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr4_0 = g3_4_0 ? p3_4_0[DenominatorWidth-1:0]
     : g2_4_0 ? p2_4_0[DenominatorWidth-1:0]
     : g1_4_0 ? p1_4_0[DenominatorWidth-1:0] : px_4_0[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_0 = { n0_nq4_q[QuotientBits-3:0], g2_4_0, g3_4_0 | (g1_4_0 & !g2_4_0) };
+  wire [QuotientBits-1:0] nq4_0 = { n0_nq4[QuotientBits-3:0], g2_4_0, g3_4_0 | (g1_4_0 & !g2_4_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n4_0 = &{1'b0, px_4_0[DenominatorWidth+1:DenominatorWidth], p1_4_0[DenominatorWidth+1:DenominatorWidth], p2_4_0[DenominatorWidth+1:DenominatorWidth], p3_4_0[DenominatorWidth+1:DenominatorWidth]};
   // divider 4, step 1: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx4_1 = { nr4_0, nq4_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_1 = { 1'b0, nx4_1 } - { 2'b00, n0_den_q };
+  wire [DenominatorWidth+1:0] nd4_1 = { 1'b0, nx4_1 } - { 2'b00, den };
   wire ng4_1 = !nd4_1[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr4_1 = ng4_1 ? nd4_1[DenominatorWidth-1:0] : nx4_1[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq4_1 = { nq4_0[QuotientBits-2:0], ng4_1 };
@@ -7374,22 +7769,22 @@ module a3_fast_online (
   wire unused_n4_11 = &{1'b0, px_4_11[DenominatorWidth+1:DenominatorWidth], p1_4_11[DenominatorWidth+1:DenominatorWidth], p2_4_11[DenominatorWidth+1:DenominatorWidth], p3_4_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 5, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_5_0 = { n0_r5_q, n0_nq5_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_5_0 = { 1'b0, px_5_0 } - { 3'b000, n0_den_q };
-  wire [DenominatorWidth+2:0] p2_5_0 = { 1'b0, px_5_0 } - { 2'b00, n0_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_5_0 = { 1'b0, px_5_0 } - { 1'b0, n0_den3_q };
+  wire [DenominatorWidth+1:0] px_5_0 = { n0_r5, n0_nq5[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_5_0 = { 1'b0, px_5_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_5_0 = { 1'b0, px_5_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_5_0 = { 1'b0, px_5_0 } - { 1'b0, den3 };
   wire g1_5_0 = !p1_5_0[DenominatorWidth+2];
   wire g2_5_0 = !p2_5_0[DenominatorWidth+2];
   wire g3_5_0 = !p3_5_0[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr5_0 = g3_5_0 ? p3_5_0[DenominatorWidth-1:0]
     : g2_5_0 ? p2_5_0[DenominatorWidth-1:0]
     : g1_5_0 ? p1_5_0[DenominatorWidth-1:0] : px_5_0[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_0 = { n0_nq5_q[QuotientBits-3:0], g2_5_0, g3_5_0 | (g1_5_0 & !g2_5_0) };
+  wire [QuotientBits-1:0] nq5_0 = { n0_nq5[QuotientBits-3:0], g2_5_0, g3_5_0 | (g1_5_0 & !g2_5_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n5_0 = &{1'b0, px_5_0[DenominatorWidth+1:DenominatorWidth], p1_5_0[DenominatorWidth+1:DenominatorWidth], p2_5_0[DenominatorWidth+1:DenominatorWidth], p3_5_0[DenominatorWidth+1:DenominatorWidth]};
   // divider 5, step 1: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx5_1 = { nr5_0, nq5_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_1 = { 1'b0, nx5_1 } - { 2'b00, n0_den_q };
+  wire [DenominatorWidth+1:0] nd5_1 = { 1'b0, nx5_1 } - { 2'b00, den };
   wire ng5_1 = !nd5_1[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr5_1 = ng5_1 ? nd5_1[DenominatorWidth-1:0] : nx5_1[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq5_1 = { nq5_0[QuotientBits-2:0], ng5_1 };
@@ -7512,22 +7907,22 @@ module a3_fast_online (
   wire unused_n5_11 = &{1'b0, px_5_11[DenominatorWidth+1:DenominatorWidth], p1_5_11[DenominatorWidth+1:DenominatorWidth], p2_5_11[DenominatorWidth+1:DenominatorWidth], p3_5_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 6, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_6_0 = { n0_r6_q, n0_nq6_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_6_0 = { 1'b0, px_6_0 } - { 3'b000, n0_den_q };
-  wire [DenominatorWidth+2:0] p2_6_0 = { 1'b0, px_6_0 } - { 2'b00, n0_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_6_0 = { 1'b0, px_6_0 } - { 1'b0, n0_den3_q };
+  wire [DenominatorWidth+1:0] px_6_0 = { n0_r6, n0_nq6[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_6_0 = { 1'b0, px_6_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_6_0 = { 1'b0, px_6_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_6_0 = { 1'b0, px_6_0 } - { 1'b0, den3 };
   wire g1_6_0 = !p1_6_0[DenominatorWidth+2];
   wire g2_6_0 = !p2_6_0[DenominatorWidth+2];
   wire g3_6_0 = !p3_6_0[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr6_0 = g3_6_0 ? p3_6_0[DenominatorWidth-1:0]
     : g2_6_0 ? p2_6_0[DenominatorWidth-1:0]
     : g1_6_0 ? p1_6_0[DenominatorWidth-1:0] : px_6_0[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_0 = { n0_nq6_q[QuotientBits-3:0], g2_6_0, g3_6_0 | (g1_6_0 & !g2_6_0) };
+  wire [QuotientBits-1:0] nq6_0 = { n0_nq6[QuotientBits-3:0], g2_6_0, g3_6_0 | (g1_6_0 & !g2_6_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n6_0 = &{1'b0, px_6_0[DenominatorWidth+1:DenominatorWidth], p1_6_0[DenominatorWidth+1:DenominatorWidth], p2_6_0[DenominatorWidth+1:DenominatorWidth], p3_6_0[DenominatorWidth+1:DenominatorWidth]};
   // divider 6, step 1: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx6_1 = { nr6_0, nq6_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_1 = { 1'b0, nx6_1 } - { 2'b00, n0_den_q };
+  wire [DenominatorWidth+1:0] nd6_1 = { 1'b0, nx6_1 } - { 2'b00, den };
   wire ng6_1 = !nd6_1[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr6_1 = ng6_1 ? nd6_1[DenominatorWidth-1:0] : nx6_1[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq6_1 = { nq6_0[QuotientBits-2:0], ng6_1 };
@@ -7650,22 +8045,22 @@ module a3_fast_online (
   wire unused_n6_11 = &{1'b0, px_6_11[DenominatorWidth+1:DenominatorWidth], p1_6_11[DenominatorWidth+1:DenominatorWidth], p2_6_11[DenominatorWidth+1:DenominatorWidth], p3_6_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 7, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_7_0 = { n0_r7_q, n0_nq7_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_7_0 = { 1'b0, px_7_0 } - { 3'b000, n0_den_q };
-  wire [DenominatorWidth+2:0] p2_7_0 = { 1'b0, px_7_0 } - { 2'b00, n0_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_7_0 = { 1'b0, px_7_0 } - { 1'b0, n0_den3_q };
+  wire [DenominatorWidth+1:0] px_7_0 = { n0_r7, n0_nq7[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_7_0 = { 1'b0, px_7_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_7_0 = { 1'b0, px_7_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_7_0 = { 1'b0, px_7_0 } - { 1'b0, den3 };
   wire g1_7_0 = !p1_7_0[DenominatorWidth+2];
   wire g2_7_0 = !p2_7_0[DenominatorWidth+2];
   wire g3_7_0 = !p3_7_0[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr7_0 = g3_7_0 ? p3_7_0[DenominatorWidth-1:0]
     : g2_7_0 ? p2_7_0[DenominatorWidth-1:0]
     : g1_7_0 ? p1_7_0[DenominatorWidth-1:0] : px_7_0[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_0 = { n0_nq7_q[QuotientBits-3:0], g2_7_0, g3_7_0 | (g1_7_0 & !g2_7_0) };
+  wire [QuotientBits-1:0] nq7_0 = { n0_nq7[QuotientBits-3:0], g2_7_0, g3_7_0 | (g1_7_0 & !g2_7_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n7_0 = &{1'b0, px_7_0[DenominatorWidth+1:DenominatorWidth], p1_7_0[DenominatorWidth+1:DenominatorWidth], p2_7_0[DenominatorWidth+1:DenominatorWidth], p3_7_0[DenominatorWidth+1:DenominatorWidth]};
   // divider 7, step 1: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx7_1 = { nr7_0, nq7_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_1 = { 1'b0, nx7_1 } - { 2'b00, n0_den_q };
+  wire [DenominatorWidth+1:0] nd7_1 = { 1'b0, nx7_1 } - { 2'b00, den };
   wire ng7_1 = !nd7_1[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr7_1 = ng7_1 ? nd7_1[DenominatorWidth-1:0] : nx7_1[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq7_1 = { nq7_0[QuotientBits-2:0], ng7_1 };
@@ -7786,6 +8181,1110 @@ module a3_fast_online (
   wire [QuotientBits-1:0] nq7_11 = { n6_nq7_q[QuotientBits-3:0], g2_7_11, g3_7_11 | (g1_7_11 & !g2_7_11) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n7_11 = &{1'b0, px_7_11[DenominatorWidth+1:DenominatorWidth], p1_7_11[DenominatorWidth+1:DenominatorWidth], p2_7_11[DenominatorWidth+1:DenominatorWidth], p3_7_11[DenominatorWidth+1:DenominatorWidth]};
+  // divider 8, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_8_0 = { n0_r8, n0_nq8[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_8_0 = { 1'b0, px_8_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_8_0 = { 1'b0, px_8_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_8_0 = { 1'b0, px_8_0 } - { 1'b0, den3 };
+  wire g1_8_0 = !p1_8_0[DenominatorWidth+2];
+  wire g2_8_0 = !p2_8_0[DenominatorWidth+2];
+  wire g3_8_0 = !p3_8_0[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr8_0 = g3_8_0 ? p3_8_0[DenominatorWidth-1:0]
+    : g2_8_0 ? p2_8_0[DenominatorWidth-1:0]
+    : g1_8_0 ? p1_8_0[DenominatorWidth-1:0] : px_8_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq8_0 = { n0_nq8[QuotientBits-3:0], g2_8_0, g3_8_0 | (g1_8_0 & !g2_8_0) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n8_0 = &{1'b0, px_8_0[DenominatorWidth+1:DenominatorWidth], p1_8_0[DenominatorWidth+1:DenominatorWidth], p2_8_0[DenominatorWidth+1:DenominatorWidth], p3_8_0[DenominatorWidth+1:DenominatorWidth]};
+  // divider 8, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx8_1 = { nr8_0, nq8_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd8_1 = { 1'b0, nx8_1 } - { 2'b00, den };
+  wire ng8_1 = !nd8_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr8_1 = ng8_1 ? nd8_1[DenominatorWidth-1:0] : nx8_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq8_1 = { nq8_0[QuotientBits-2:0], ng8_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n8_1 = &{1'b0, nd8_1[DenominatorWidth], nx8_1[DenominatorWidth]};
+  // divider 8, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_8_2 = { n1_r8_q, n1_nq8_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_8_2 = { 1'b0, px_8_2 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_8_2 = { 1'b0, px_8_2 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_8_2 = { 1'b0, px_8_2 } - { 1'b0, n1_den3_q };
+  wire g1_8_2 = !p1_8_2[DenominatorWidth+2];
+  wire g2_8_2 = !p2_8_2[DenominatorWidth+2];
+  wire g3_8_2 = !p3_8_2[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr8_2 = g3_8_2 ? p3_8_2[DenominatorWidth-1:0]
+    : g2_8_2 ? p2_8_2[DenominatorWidth-1:0]
+    : g1_8_2 ? p1_8_2[DenominatorWidth-1:0] : px_8_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq8_2 = { n1_nq8_q[QuotientBits-3:0], g2_8_2, g3_8_2 | (g1_8_2 & !g2_8_2) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n8_2 = &{1'b0, px_8_2[DenominatorWidth+1:DenominatorWidth], p1_8_2[DenominatorWidth+1:DenominatorWidth], p2_8_2[DenominatorWidth+1:DenominatorWidth], p3_8_2[DenominatorWidth+1:DenominatorWidth]};
+  // divider 8, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx8_3 = { nr8_2, nq8_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd8_3 = { 1'b0, nx8_3 } - { 2'b00, n1_den_q };
+  wire ng8_3 = !nd8_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr8_3 = ng8_3 ? nd8_3[DenominatorWidth-1:0] : nx8_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq8_3 = { nq8_2[QuotientBits-2:0], ng8_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n8_3 = &{1'b0, nd8_3[DenominatorWidth], nx8_3[DenominatorWidth]};
+  // divider 8, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_8_4 = { n2_r8_q, n2_nq8_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_8_4 = { 1'b0, px_8_4 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_8_4 = { 1'b0, px_8_4 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_8_4 = { 1'b0, px_8_4 } - { 1'b0, n2_den3_q };
+  wire g1_8_4 = !p1_8_4[DenominatorWidth+2];
+  wire g2_8_4 = !p2_8_4[DenominatorWidth+2];
+  wire g3_8_4 = !p3_8_4[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr8_4 = g3_8_4 ? p3_8_4[DenominatorWidth-1:0]
+    : g2_8_4 ? p2_8_4[DenominatorWidth-1:0]
+    : g1_8_4 ? p1_8_4[DenominatorWidth-1:0] : px_8_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq8_4 = { n2_nq8_q[QuotientBits-3:0], g2_8_4, g3_8_4 | (g1_8_4 & !g2_8_4) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n8_4 = &{1'b0, px_8_4[DenominatorWidth+1:DenominatorWidth], p1_8_4[DenominatorWidth+1:DenominatorWidth], p2_8_4[DenominatorWidth+1:DenominatorWidth], p3_8_4[DenominatorWidth+1:DenominatorWidth]};
+  // divider 8, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx8_5 = { nr8_4, nq8_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd8_5 = { 1'b0, nx8_5 } - { 2'b00, n2_den_q };
+  wire ng8_5 = !nd8_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr8_5 = ng8_5 ? nd8_5[DenominatorWidth-1:0] : nx8_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq8_5 = { nq8_4[QuotientBits-2:0], ng8_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n8_5 = &{1'b0, nd8_5[DenominatorWidth], nx8_5[DenominatorWidth]};
+  // divider 8, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_8_6 = { n3_r8_q, n3_nq8_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_8_6 = { 1'b0, px_8_6 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_8_6 = { 1'b0, px_8_6 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_8_6 = { 1'b0, px_8_6 } - { 1'b0, n3_den3_q };
+  wire g1_8_6 = !p1_8_6[DenominatorWidth+2];
+  wire g2_8_6 = !p2_8_6[DenominatorWidth+2];
+  wire g3_8_6 = !p3_8_6[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr8_6 = g3_8_6 ? p3_8_6[DenominatorWidth-1:0]
+    : g2_8_6 ? p2_8_6[DenominatorWidth-1:0]
+    : g1_8_6 ? p1_8_6[DenominatorWidth-1:0] : px_8_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq8_6 = { n3_nq8_q[QuotientBits-3:0], g2_8_6, g3_8_6 | (g1_8_6 & !g2_8_6) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n8_6 = &{1'b0, px_8_6[DenominatorWidth+1:DenominatorWidth], p1_8_6[DenominatorWidth+1:DenominatorWidth], p2_8_6[DenominatorWidth+1:DenominatorWidth], p3_8_6[DenominatorWidth+1:DenominatorWidth]};
+  // divider 8, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx8_7 = { nr8_6, nq8_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd8_7 = { 1'b0, nx8_7 } - { 2'b00, n3_den_q };
+  wire ng8_7 = !nd8_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr8_7 = ng8_7 ? nd8_7[DenominatorWidth-1:0] : nx8_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq8_7 = { nq8_6[QuotientBits-2:0], ng8_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n8_7 = &{1'b0, nd8_7[DenominatorWidth], nx8_7[DenominatorWidth]};
+  // divider 8, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_8_8 = { n4_r8_q, n4_nq8_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_8_8 = { 1'b0, px_8_8 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_8_8 = { 1'b0, px_8_8 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_8_8 = { 1'b0, px_8_8 } - { 1'b0, n4_den3_q };
+  wire g1_8_8 = !p1_8_8[DenominatorWidth+2];
+  wire g2_8_8 = !p2_8_8[DenominatorWidth+2];
+  wire g3_8_8 = !p3_8_8[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr8_8 = g3_8_8 ? p3_8_8[DenominatorWidth-1:0]
+    : g2_8_8 ? p2_8_8[DenominatorWidth-1:0]
+    : g1_8_8 ? p1_8_8[DenominatorWidth-1:0] : px_8_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq8_8 = { n4_nq8_q[QuotientBits-3:0], g2_8_8, g3_8_8 | (g1_8_8 & !g2_8_8) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n8_8 = &{1'b0, px_8_8[DenominatorWidth+1:DenominatorWidth], p1_8_8[DenominatorWidth+1:DenominatorWidth], p2_8_8[DenominatorWidth+1:DenominatorWidth], p3_8_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 8, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx8_9 = { nr8_8, nq8_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd8_9 = { 1'b0, nx8_9 } - { 2'b00, n4_den_q };
+  wire ng8_9 = !nd8_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr8_9 = ng8_9 ? nd8_9[DenominatorWidth-1:0] : nx8_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq8_9 = { nq8_8[QuotientBits-2:0], ng8_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n8_9 = &{1'b0, nd8_9[DenominatorWidth], nx8_9[DenominatorWidth]};
+  // divider 8, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx8_10 = { n5_r8_q, n5_nq8_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd8_10 = { 1'b0, nx8_10 } - { 2'b00, n5_den_q };
+  wire ng8_10 = !nd8_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr8_10 = ng8_10 ? nd8_10[DenominatorWidth-1:0] : nx8_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq8_10 = { n5_nq8_q[QuotientBits-2:0], ng8_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n8_10 = &{1'b0, nd8_10[DenominatorWidth], nx8_10[DenominatorWidth]};
+  // divider 8, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_8_11 = { n6_r8_q, n6_nq8_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_8_11 = { 1'b0, px_8_11 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_8_11 = { 1'b0, px_8_11 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_8_11 = { 1'b0, px_8_11 } - { 1'b0, n6_den3_q };
+  wire g1_8_11 = !p1_8_11[DenominatorWidth+2];
+  wire g2_8_11 = !p2_8_11[DenominatorWidth+2];
+  wire g3_8_11 = !p3_8_11[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr8_11 = g3_8_11 ? p3_8_11[DenominatorWidth-1:0]
+    : g2_8_11 ? p2_8_11[DenominatorWidth-1:0]
+    : g1_8_11 ? p1_8_11[DenominatorWidth-1:0] : px_8_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq8_11 = { n6_nq8_q[QuotientBits-3:0], g2_8_11, g3_8_11 | (g1_8_11 & !g2_8_11) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n8_11 = &{1'b0, px_8_11[DenominatorWidth+1:DenominatorWidth], p1_8_11[DenominatorWidth+1:DenominatorWidth], p2_8_11[DenominatorWidth+1:DenominatorWidth], p3_8_11[DenominatorWidth+1:DenominatorWidth]};
+  // divider 9, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_9_0 = { n0_r9, n0_nq9[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_9_0 = { 1'b0, px_9_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_9_0 = { 1'b0, px_9_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_9_0 = { 1'b0, px_9_0 } - { 1'b0, den3 };
+  wire g1_9_0 = !p1_9_0[DenominatorWidth+2];
+  wire g2_9_0 = !p2_9_0[DenominatorWidth+2];
+  wire g3_9_0 = !p3_9_0[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr9_0 = g3_9_0 ? p3_9_0[DenominatorWidth-1:0]
+    : g2_9_0 ? p2_9_0[DenominatorWidth-1:0]
+    : g1_9_0 ? p1_9_0[DenominatorWidth-1:0] : px_9_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq9_0 = { n0_nq9[QuotientBits-3:0], g2_9_0, g3_9_0 | (g1_9_0 & !g2_9_0) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n9_0 = &{1'b0, px_9_0[DenominatorWidth+1:DenominatorWidth], p1_9_0[DenominatorWidth+1:DenominatorWidth], p2_9_0[DenominatorWidth+1:DenominatorWidth], p3_9_0[DenominatorWidth+1:DenominatorWidth]};
+  // divider 9, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx9_1 = { nr9_0, nq9_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd9_1 = { 1'b0, nx9_1 } - { 2'b00, den };
+  wire ng9_1 = !nd9_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr9_1 = ng9_1 ? nd9_1[DenominatorWidth-1:0] : nx9_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq9_1 = { nq9_0[QuotientBits-2:0], ng9_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n9_1 = &{1'b0, nd9_1[DenominatorWidth], nx9_1[DenominatorWidth]};
+  // divider 9, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_9_2 = { n1_r9_q, n1_nq9_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_9_2 = { 1'b0, px_9_2 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_9_2 = { 1'b0, px_9_2 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_9_2 = { 1'b0, px_9_2 } - { 1'b0, n1_den3_q };
+  wire g1_9_2 = !p1_9_2[DenominatorWidth+2];
+  wire g2_9_2 = !p2_9_2[DenominatorWidth+2];
+  wire g3_9_2 = !p3_9_2[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr9_2 = g3_9_2 ? p3_9_2[DenominatorWidth-1:0]
+    : g2_9_2 ? p2_9_2[DenominatorWidth-1:0]
+    : g1_9_2 ? p1_9_2[DenominatorWidth-1:0] : px_9_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq9_2 = { n1_nq9_q[QuotientBits-3:0], g2_9_2, g3_9_2 | (g1_9_2 & !g2_9_2) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n9_2 = &{1'b0, px_9_2[DenominatorWidth+1:DenominatorWidth], p1_9_2[DenominatorWidth+1:DenominatorWidth], p2_9_2[DenominatorWidth+1:DenominatorWidth], p3_9_2[DenominatorWidth+1:DenominatorWidth]};
+  // divider 9, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx9_3 = { nr9_2, nq9_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd9_3 = { 1'b0, nx9_3 } - { 2'b00, n1_den_q };
+  wire ng9_3 = !nd9_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr9_3 = ng9_3 ? nd9_3[DenominatorWidth-1:0] : nx9_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq9_3 = { nq9_2[QuotientBits-2:0], ng9_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n9_3 = &{1'b0, nd9_3[DenominatorWidth], nx9_3[DenominatorWidth]};
+  // divider 9, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_9_4 = { n2_r9_q, n2_nq9_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_9_4 = { 1'b0, px_9_4 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_9_4 = { 1'b0, px_9_4 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_9_4 = { 1'b0, px_9_4 } - { 1'b0, n2_den3_q };
+  wire g1_9_4 = !p1_9_4[DenominatorWidth+2];
+  wire g2_9_4 = !p2_9_4[DenominatorWidth+2];
+  wire g3_9_4 = !p3_9_4[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr9_4 = g3_9_4 ? p3_9_4[DenominatorWidth-1:0]
+    : g2_9_4 ? p2_9_4[DenominatorWidth-1:0]
+    : g1_9_4 ? p1_9_4[DenominatorWidth-1:0] : px_9_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq9_4 = { n2_nq9_q[QuotientBits-3:0], g2_9_4, g3_9_4 | (g1_9_4 & !g2_9_4) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n9_4 = &{1'b0, px_9_4[DenominatorWidth+1:DenominatorWidth], p1_9_4[DenominatorWidth+1:DenominatorWidth], p2_9_4[DenominatorWidth+1:DenominatorWidth], p3_9_4[DenominatorWidth+1:DenominatorWidth]};
+  // divider 9, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx9_5 = { nr9_4, nq9_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd9_5 = { 1'b0, nx9_5 } - { 2'b00, n2_den_q };
+  wire ng9_5 = !nd9_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr9_5 = ng9_5 ? nd9_5[DenominatorWidth-1:0] : nx9_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq9_5 = { nq9_4[QuotientBits-2:0], ng9_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n9_5 = &{1'b0, nd9_5[DenominatorWidth], nx9_5[DenominatorWidth]};
+  // divider 9, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_9_6 = { n3_r9_q, n3_nq9_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_9_6 = { 1'b0, px_9_6 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_9_6 = { 1'b0, px_9_6 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_9_6 = { 1'b0, px_9_6 } - { 1'b0, n3_den3_q };
+  wire g1_9_6 = !p1_9_6[DenominatorWidth+2];
+  wire g2_9_6 = !p2_9_6[DenominatorWidth+2];
+  wire g3_9_6 = !p3_9_6[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr9_6 = g3_9_6 ? p3_9_6[DenominatorWidth-1:0]
+    : g2_9_6 ? p2_9_6[DenominatorWidth-1:0]
+    : g1_9_6 ? p1_9_6[DenominatorWidth-1:0] : px_9_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq9_6 = { n3_nq9_q[QuotientBits-3:0], g2_9_6, g3_9_6 | (g1_9_6 & !g2_9_6) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n9_6 = &{1'b0, px_9_6[DenominatorWidth+1:DenominatorWidth], p1_9_6[DenominatorWidth+1:DenominatorWidth], p2_9_6[DenominatorWidth+1:DenominatorWidth], p3_9_6[DenominatorWidth+1:DenominatorWidth]};
+  // divider 9, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx9_7 = { nr9_6, nq9_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd9_7 = { 1'b0, nx9_7 } - { 2'b00, n3_den_q };
+  wire ng9_7 = !nd9_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr9_7 = ng9_7 ? nd9_7[DenominatorWidth-1:0] : nx9_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq9_7 = { nq9_6[QuotientBits-2:0], ng9_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n9_7 = &{1'b0, nd9_7[DenominatorWidth], nx9_7[DenominatorWidth]};
+  // divider 9, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_9_8 = { n4_r9_q, n4_nq9_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_9_8 = { 1'b0, px_9_8 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_9_8 = { 1'b0, px_9_8 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_9_8 = { 1'b0, px_9_8 } - { 1'b0, n4_den3_q };
+  wire g1_9_8 = !p1_9_8[DenominatorWidth+2];
+  wire g2_9_8 = !p2_9_8[DenominatorWidth+2];
+  wire g3_9_8 = !p3_9_8[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr9_8 = g3_9_8 ? p3_9_8[DenominatorWidth-1:0]
+    : g2_9_8 ? p2_9_8[DenominatorWidth-1:0]
+    : g1_9_8 ? p1_9_8[DenominatorWidth-1:0] : px_9_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq9_8 = { n4_nq9_q[QuotientBits-3:0], g2_9_8, g3_9_8 | (g1_9_8 & !g2_9_8) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n9_8 = &{1'b0, px_9_8[DenominatorWidth+1:DenominatorWidth], p1_9_8[DenominatorWidth+1:DenominatorWidth], p2_9_8[DenominatorWidth+1:DenominatorWidth], p3_9_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 9, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx9_9 = { nr9_8, nq9_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd9_9 = { 1'b0, nx9_9 } - { 2'b00, n4_den_q };
+  wire ng9_9 = !nd9_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr9_9 = ng9_9 ? nd9_9[DenominatorWidth-1:0] : nx9_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq9_9 = { nq9_8[QuotientBits-2:0], ng9_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n9_9 = &{1'b0, nd9_9[DenominatorWidth], nx9_9[DenominatorWidth]};
+  // divider 9, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx9_10 = { n5_r9_q, n5_nq9_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd9_10 = { 1'b0, nx9_10 } - { 2'b00, n5_den_q };
+  wire ng9_10 = !nd9_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr9_10 = ng9_10 ? nd9_10[DenominatorWidth-1:0] : nx9_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq9_10 = { n5_nq9_q[QuotientBits-2:0], ng9_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n9_10 = &{1'b0, nd9_10[DenominatorWidth], nx9_10[DenominatorWidth]};
+  // divider 9, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_9_11 = { n6_r9_q, n6_nq9_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_9_11 = { 1'b0, px_9_11 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_9_11 = { 1'b0, px_9_11 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_9_11 = { 1'b0, px_9_11 } - { 1'b0, n6_den3_q };
+  wire g1_9_11 = !p1_9_11[DenominatorWidth+2];
+  wire g2_9_11 = !p2_9_11[DenominatorWidth+2];
+  wire g3_9_11 = !p3_9_11[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr9_11 = g3_9_11 ? p3_9_11[DenominatorWidth-1:0]
+    : g2_9_11 ? p2_9_11[DenominatorWidth-1:0]
+    : g1_9_11 ? p1_9_11[DenominatorWidth-1:0] : px_9_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq9_11 = { n6_nq9_q[QuotientBits-3:0], g2_9_11, g3_9_11 | (g1_9_11 & !g2_9_11) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n9_11 = &{1'b0, px_9_11[DenominatorWidth+1:DenominatorWidth], p1_9_11[DenominatorWidth+1:DenominatorWidth], p2_9_11[DenominatorWidth+1:DenominatorWidth], p3_9_11[DenominatorWidth+1:DenominatorWidth]};
+  // divider 10, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_10_0 = { n0_r10, n0_nq10[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_10_0 = { 1'b0, px_10_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_10_0 = { 1'b0, px_10_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_10_0 = { 1'b0, px_10_0 } - { 1'b0, den3 };
+  wire g1_10_0 = !p1_10_0[DenominatorWidth+2];
+  wire g2_10_0 = !p2_10_0[DenominatorWidth+2];
+  wire g3_10_0 = !p3_10_0[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr10_0 = g3_10_0 ? p3_10_0[DenominatorWidth-1:0]
+    : g2_10_0 ? p2_10_0[DenominatorWidth-1:0]
+    : g1_10_0 ? p1_10_0[DenominatorWidth-1:0] : px_10_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq10_0 = { n0_nq10[QuotientBits-3:0], g2_10_0, g3_10_0 | (g1_10_0 & !g2_10_0) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n10_0 = &{1'b0, px_10_0[DenominatorWidth+1:DenominatorWidth], p1_10_0[DenominatorWidth+1:DenominatorWidth], p2_10_0[DenominatorWidth+1:DenominatorWidth], p3_10_0[DenominatorWidth+1:DenominatorWidth]};
+  // divider 10, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx10_1 = { nr10_0, nq10_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd10_1 = { 1'b0, nx10_1 } - { 2'b00, den };
+  wire ng10_1 = !nd10_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr10_1 = ng10_1 ? nd10_1[DenominatorWidth-1:0] : nx10_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq10_1 = { nq10_0[QuotientBits-2:0], ng10_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n10_1 = &{1'b0, nd10_1[DenominatorWidth], nx10_1[DenominatorWidth]};
+  // divider 10, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_10_2 = { n1_r10_q, n1_nq10_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_10_2 = { 1'b0, px_10_2 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_10_2 = { 1'b0, px_10_2 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_10_2 = { 1'b0, px_10_2 } - { 1'b0, n1_den3_q };
+  wire g1_10_2 = !p1_10_2[DenominatorWidth+2];
+  wire g2_10_2 = !p2_10_2[DenominatorWidth+2];
+  wire g3_10_2 = !p3_10_2[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr10_2 = g3_10_2 ? p3_10_2[DenominatorWidth-1:0]
+    : g2_10_2 ? p2_10_2[DenominatorWidth-1:0]
+    : g1_10_2 ? p1_10_2[DenominatorWidth-1:0] : px_10_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq10_2 = { n1_nq10_q[QuotientBits-3:0], g2_10_2, g3_10_2 | (g1_10_2 & !g2_10_2) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n10_2 = &{1'b0, px_10_2[DenominatorWidth+1:DenominatorWidth], p1_10_2[DenominatorWidth+1:DenominatorWidth], p2_10_2[DenominatorWidth+1:DenominatorWidth], p3_10_2[DenominatorWidth+1:DenominatorWidth]};
+  // divider 10, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx10_3 = { nr10_2, nq10_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd10_3 = { 1'b0, nx10_3 } - { 2'b00, n1_den_q };
+  wire ng10_3 = !nd10_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr10_3 = ng10_3 ? nd10_3[DenominatorWidth-1:0] : nx10_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq10_3 = { nq10_2[QuotientBits-2:0], ng10_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n10_3 = &{1'b0, nd10_3[DenominatorWidth], nx10_3[DenominatorWidth]};
+  // divider 10, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_10_4 = { n2_r10_q, n2_nq10_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_10_4 = { 1'b0, px_10_4 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_10_4 = { 1'b0, px_10_4 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_10_4 = { 1'b0, px_10_4 } - { 1'b0, n2_den3_q };
+  wire g1_10_4 = !p1_10_4[DenominatorWidth+2];
+  wire g2_10_4 = !p2_10_4[DenominatorWidth+2];
+  wire g3_10_4 = !p3_10_4[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr10_4 = g3_10_4 ? p3_10_4[DenominatorWidth-1:0]
+    : g2_10_4 ? p2_10_4[DenominatorWidth-1:0]
+    : g1_10_4 ? p1_10_4[DenominatorWidth-1:0] : px_10_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq10_4 = { n2_nq10_q[QuotientBits-3:0], g2_10_4, g3_10_4 | (g1_10_4 & !g2_10_4) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n10_4 = &{1'b0, px_10_4[DenominatorWidth+1:DenominatorWidth], p1_10_4[DenominatorWidth+1:DenominatorWidth], p2_10_4[DenominatorWidth+1:DenominatorWidth], p3_10_4[DenominatorWidth+1:DenominatorWidth]};
+  // divider 10, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx10_5 = { nr10_4, nq10_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd10_5 = { 1'b0, nx10_5 } - { 2'b00, n2_den_q };
+  wire ng10_5 = !nd10_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr10_5 = ng10_5 ? nd10_5[DenominatorWidth-1:0] : nx10_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq10_5 = { nq10_4[QuotientBits-2:0], ng10_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n10_5 = &{1'b0, nd10_5[DenominatorWidth], nx10_5[DenominatorWidth]};
+  // divider 10, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_10_6 = { n3_r10_q, n3_nq10_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_10_6 = { 1'b0, px_10_6 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_10_6 = { 1'b0, px_10_6 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_10_6 = { 1'b0, px_10_6 } - { 1'b0, n3_den3_q };
+  wire g1_10_6 = !p1_10_6[DenominatorWidth+2];
+  wire g2_10_6 = !p2_10_6[DenominatorWidth+2];
+  wire g3_10_6 = !p3_10_6[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr10_6 = g3_10_6 ? p3_10_6[DenominatorWidth-1:0]
+    : g2_10_6 ? p2_10_6[DenominatorWidth-1:0]
+    : g1_10_6 ? p1_10_6[DenominatorWidth-1:0] : px_10_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq10_6 = { n3_nq10_q[QuotientBits-3:0], g2_10_6, g3_10_6 | (g1_10_6 & !g2_10_6) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n10_6 = &{1'b0, px_10_6[DenominatorWidth+1:DenominatorWidth], p1_10_6[DenominatorWidth+1:DenominatorWidth], p2_10_6[DenominatorWidth+1:DenominatorWidth], p3_10_6[DenominatorWidth+1:DenominatorWidth]};
+  // divider 10, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx10_7 = { nr10_6, nq10_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd10_7 = { 1'b0, nx10_7 } - { 2'b00, n3_den_q };
+  wire ng10_7 = !nd10_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr10_7 = ng10_7 ? nd10_7[DenominatorWidth-1:0] : nx10_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq10_7 = { nq10_6[QuotientBits-2:0], ng10_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n10_7 = &{1'b0, nd10_7[DenominatorWidth], nx10_7[DenominatorWidth]};
+  // divider 10, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_10_8 = { n4_r10_q, n4_nq10_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_10_8 = { 1'b0, px_10_8 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_10_8 = { 1'b0, px_10_8 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_10_8 = { 1'b0, px_10_8 } - { 1'b0, n4_den3_q };
+  wire g1_10_8 = !p1_10_8[DenominatorWidth+2];
+  wire g2_10_8 = !p2_10_8[DenominatorWidth+2];
+  wire g3_10_8 = !p3_10_8[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr10_8 = g3_10_8 ? p3_10_8[DenominatorWidth-1:0]
+    : g2_10_8 ? p2_10_8[DenominatorWidth-1:0]
+    : g1_10_8 ? p1_10_8[DenominatorWidth-1:0] : px_10_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq10_8 = { n4_nq10_q[QuotientBits-3:0], g2_10_8, g3_10_8 | (g1_10_8 & !g2_10_8) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n10_8 = &{1'b0, px_10_8[DenominatorWidth+1:DenominatorWidth], p1_10_8[DenominatorWidth+1:DenominatorWidth], p2_10_8[DenominatorWidth+1:DenominatorWidth], p3_10_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 10, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx10_9 = { nr10_8, nq10_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd10_9 = { 1'b0, nx10_9 } - { 2'b00, n4_den_q };
+  wire ng10_9 = !nd10_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr10_9 = ng10_9 ? nd10_9[DenominatorWidth-1:0] : nx10_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq10_9 = { nq10_8[QuotientBits-2:0], ng10_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n10_9 = &{1'b0, nd10_9[DenominatorWidth], nx10_9[DenominatorWidth]};
+  // divider 10, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx10_10 = { n5_r10_q, n5_nq10_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd10_10 = { 1'b0, nx10_10 } - { 2'b00, n5_den_q };
+  wire ng10_10 = !nd10_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr10_10 = ng10_10 ? nd10_10[DenominatorWidth-1:0] : nx10_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq10_10 = { n5_nq10_q[QuotientBits-2:0], ng10_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n10_10 = &{1'b0, nd10_10[DenominatorWidth], nx10_10[DenominatorWidth]};
+  // divider 10, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_10_11 = { n6_r10_q, n6_nq10_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_10_11 = { 1'b0, px_10_11 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_10_11 = { 1'b0, px_10_11 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_10_11 = { 1'b0, px_10_11 } - { 1'b0, n6_den3_q };
+  wire g1_10_11 = !p1_10_11[DenominatorWidth+2];
+  wire g2_10_11 = !p2_10_11[DenominatorWidth+2];
+  wire g3_10_11 = !p3_10_11[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr10_11 = g3_10_11 ? p3_10_11[DenominatorWidth-1:0]
+    : g2_10_11 ? p2_10_11[DenominatorWidth-1:0]
+    : g1_10_11 ? p1_10_11[DenominatorWidth-1:0] : px_10_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq10_11 = { n6_nq10_q[QuotientBits-3:0], g2_10_11, g3_10_11 | (g1_10_11 & !g2_10_11) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n10_11 = &{1'b0, px_10_11[DenominatorWidth+1:DenominatorWidth], p1_10_11[DenominatorWidth+1:DenominatorWidth], p2_10_11[DenominatorWidth+1:DenominatorWidth], p3_10_11[DenominatorWidth+1:DenominatorWidth]};
+  // divider 11, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_11_0 = { n0_r11, n0_nq11[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_11_0 = { 1'b0, px_11_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_11_0 = { 1'b0, px_11_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_11_0 = { 1'b0, px_11_0 } - { 1'b0, den3 };
+  wire g1_11_0 = !p1_11_0[DenominatorWidth+2];
+  wire g2_11_0 = !p2_11_0[DenominatorWidth+2];
+  wire g3_11_0 = !p3_11_0[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr11_0 = g3_11_0 ? p3_11_0[DenominatorWidth-1:0]
+    : g2_11_0 ? p2_11_0[DenominatorWidth-1:0]
+    : g1_11_0 ? p1_11_0[DenominatorWidth-1:0] : px_11_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq11_0 = { n0_nq11[QuotientBits-3:0], g2_11_0, g3_11_0 | (g1_11_0 & !g2_11_0) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n11_0 = &{1'b0, px_11_0[DenominatorWidth+1:DenominatorWidth], p1_11_0[DenominatorWidth+1:DenominatorWidth], p2_11_0[DenominatorWidth+1:DenominatorWidth], p3_11_0[DenominatorWidth+1:DenominatorWidth]};
+  // divider 11, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx11_1 = { nr11_0, nq11_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd11_1 = { 1'b0, nx11_1 } - { 2'b00, den };
+  wire ng11_1 = !nd11_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr11_1 = ng11_1 ? nd11_1[DenominatorWidth-1:0] : nx11_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq11_1 = { nq11_0[QuotientBits-2:0], ng11_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n11_1 = &{1'b0, nd11_1[DenominatorWidth], nx11_1[DenominatorWidth]};
+  // divider 11, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_11_2 = { n1_r11_q, n1_nq11_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_11_2 = { 1'b0, px_11_2 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_11_2 = { 1'b0, px_11_2 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_11_2 = { 1'b0, px_11_2 } - { 1'b0, n1_den3_q };
+  wire g1_11_2 = !p1_11_2[DenominatorWidth+2];
+  wire g2_11_2 = !p2_11_2[DenominatorWidth+2];
+  wire g3_11_2 = !p3_11_2[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr11_2 = g3_11_2 ? p3_11_2[DenominatorWidth-1:0]
+    : g2_11_2 ? p2_11_2[DenominatorWidth-1:0]
+    : g1_11_2 ? p1_11_2[DenominatorWidth-1:0] : px_11_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq11_2 = { n1_nq11_q[QuotientBits-3:0], g2_11_2, g3_11_2 | (g1_11_2 & !g2_11_2) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n11_2 = &{1'b0, px_11_2[DenominatorWidth+1:DenominatorWidth], p1_11_2[DenominatorWidth+1:DenominatorWidth], p2_11_2[DenominatorWidth+1:DenominatorWidth], p3_11_2[DenominatorWidth+1:DenominatorWidth]};
+  // divider 11, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx11_3 = { nr11_2, nq11_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd11_3 = { 1'b0, nx11_3 } - { 2'b00, n1_den_q };
+  wire ng11_3 = !nd11_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr11_3 = ng11_3 ? nd11_3[DenominatorWidth-1:0] : nx11_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq11_3 = { nq11_2[QuotientBits-2:0], ng11_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n11_3 = &{1'b0, nd11_3[DenominatorWidth], nx11_3[DenominatorWidth]};
+  // divider 11, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_11_4 = { n2_r11_q, n2_nq11_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_11_4 = { 1'b0, px_11_4 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_11_4 = { 1'b0, px_11_4 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_11_4 = { 1'b0, px_11_4 } - { 1'b0, n2_den3_q };
+  wire g1_11_4 = !p1_11_4[DenominatorWidth+2];
+  wire g2_11_4 = !p2_11_4[DenominatorWidth+2];
+  wire g3_11_4 = !p3_11_4[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr11_4 = g3_11_4 ? p3_11_4[DenominatorWidth-1:0]
+    : g2_11_4 ? p2_11_4[DenominatorWidth-1:0]
+    : g1_11_4 ? p1_11_4[DenominatorWidth-1:0] : px_11_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq11_4 = { n2_nq11_q[QuotientBits-3:0], g2_11_4, g3_11_4 | (g1_11_4 & !g2_11_4) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n11_4 = &{1'b0, px_11_4[DenominatorWidth+1:DenominatorWidth], p1_11_4[DenominatorWidth+1:DenominatorWidth], p2_11_4[DenominatorWidth+1:DenominatorWidth], p3_11_4[DenominatorWidth+1:DenominatorWidth]};
+  // divider 11, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx11_5 = { nr11_4, nq11_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd11_5 = { 1'b0, nx11_5 } - { 2'b00, n2_den_q };
+  wire ng11_5 = !nd11_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr11_5 = ng11_5 ? nd11_5[DenominatorWidth-1:0] : nx11_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq11_5 = { nq11_4[QuotientBits-2:0], ng11_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n11_5 = &{1'b0, nd11_5[DenominatorWidth], nx11_5[DenominatorWidth]};
+  // divider 11, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_11_6 = { n3_r11_q, n3_nq11_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_11_6 = { 1'b0, px_11_6 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_11_6 = { 1'b0, px_11_6 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_11_6 = { 1'b0, px_11_6 } - { 1'b0, n3_den3_q };
+  wire g1_11_6 = !p1_11_6[DenominatorWidth+2];
+  wire g2_11_6 = !p2_11_6[DenominatorWidth+2];
+  wire g3_11_6 = !p3_11_6[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr11_6 = g3_11_6 ? p3_11_6[DenominatorWidth-1:0]
+    : g2_11_6 ? p2_11_6[DenominatorWidth-1:0]
+    : g1_11_6 ? p1_11_6[DenominatorWidth-1:0] : px_11_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq11_6 = { n3_nq11_q[QuotientBits-3:0], g2_11_6, g3_11_6 | (g1_11_6 & !g2_11_6) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n11_6 = &{1'b0, px_11_6[DenominatorWidth+1:DenominatorWidth], p1_11_6[DenominatorWidth+1:DenominatorWidth], p2_11_6[DenominatorWidth+1:DenominatorWidth], p3_11_6[DenominatorWidth+1:DenominatorWidth]};
+  // divider 11, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx11_7 = { nr11_6, nq11_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd11_7 = { 1'b0, nx11_7 } - { 2'b00, n3_den_q };
+  wire ng11_7 = !nd11_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr11_7 = ng11_7 ? nd11_7[DenominatorWidth-1:0] : nx11_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq11_7 = { nq11_6[QuotientBits-2:0], ng11_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n11_7 = &{1'b0, nd11_7[DenominatorWidth], nx11_7[DenominatorWidth]};
+  // divider 11, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_11_8 = { n4_r11_q, n4_nq11_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_11_8 = { 1'b0, px_11_8 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_11_8 = { 1'b0, px_11_8 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_11_8 = { 1'b0, px_11_8 } - { 1'b0, n4_den3_q };
+  wire g1_11_8 = !p1_11_8[DenominatorWidth+2];
+  wire g2_11_8 = !p2_11_8[DenominatorWidth+2];
+  wire g3_11_8 = !p3_11_8[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr11_8 = g3_11_8 ? p3_11_8[DenominatorWidth-1:0]
+    : g2_11_8 ? p2_11_8[DenominatorWidth-1:0]
+    : g1_11_8 ? p1_11_8[DenominatorWidth-1:0] : px_11_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq11_8 = { n4_nq11_q[QuotientBits-3:0], g2_11_8, g3_11_8 | (g1_11_8 & !g2_11_8) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n11_8 = &{1'b0, px_11_8[DenominatorWidth+1:DenominatorWidth], p1_11_8[DenominatorWidth+1:DenominatorWidth], p2_11_8[DenominatorWidth+1:DenominatorWidth], p3_11_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 11, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx11_9 = { nr11_8, nq11_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd11_9 = { 1'b0, nx11_9 } - { 2'b00, n4_den_q };
+  wire ng11_9 = !nd11_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr11_9 = ng11_9 ? nd11_9[DenominatorWidth-1:0] : nx11_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq11_9 = { nq11_8[QuotientBits-2:0], ng11_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n11_9 = &{1'b0, nd11_9[DenominatorWidth], nx11_9[DenominatorWidth]};
+  // divider 11, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx11_10 = { n5_r11_q, n5_nq11_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd11_10 = { 1'b0, nx11_10 } - { 2'b00, n5_den_q };
+  wire ng11_10 = !nd11_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr11_10 = ng11_10 ? nd11_10[DenominatorWidth-1:0] : nx11_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq11_10 = { n5_nq11_q[QuotientBits-2:0], ng11_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n11_10 = &{1'b0, nd11_10[DenominatorWidth], nx11_10[DenominatorWidth]};
+  // divider 11, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_11_11 = { n6_r11_q, n6_nq11_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_11_11 = { 1'b0, px_11_11 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_11_11 = { 1'b0, px_11_11 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_11_11 = { 1'b0, px_11_11 } - { 1'b0, n6_den3_q };
+  wire g1_11_11 = !p1_11_11[DenominatorWidth+2];
+  wire g2_11_11 = !p2_11_11[DenominatorWidth+2];
+  wire g3_11_11 = !p3_11_11[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr11_11 = g3_11_11 ? p3_11_11[DenominatorWidth-1:0]
+    : g2_11_11 ? p2_11_11[DenominatorWidth-1:0]
+    : g1_11_11 ? p1_11_11[DenominatorWidth-1:0] : px_11_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq11_11 = { n6_nq11_q[QuotientBits-3:0], g2_11_11, g3_11_11 | (g1_11_11 & !g2_11_11) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n11_11 = &{1'b0, px_11_11[DenominatorWidth+1:DenominatorWidth], p1_11_11[DenominatorWidth+1:DenominatorWidth], p2_11_11[DenominatorWidth+1:DenominatorWidth], p3_11_11[DenominatorWidth+1:DenominatorWidth]};
+  // divider 12, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_12_0 = { n0_r12, n0_nq12[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_12_0 = { 1'b0, px_12_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_12_0 = { 1'b0, px_12_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_12_0 = { 1'b0, px_12_0 } - { 1'b0, den3 };
+  wire g1_12_0 = !p1_12_0[DenominatorWidth+2];
+  wire g2_12_0 = !p2_12_0[DenominatorWidth+2];
+  wire g3_12_0 = !p3_12_0[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr12_0 = g3_12_0 ? p3_12_0[DenominatorWidth-1:0]
+    : g2_12_0 ? p2_12_0[DenominatorWidth-1:0]
+    : g1_12_0 ? p1_12_0[DenominatorWidth-1:0] : px_12_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq12_0 = { n0_nq12[QuotientBits-3:0], g2_12_0, g3_12_0 | (g1_12_0 & !g2_12_0) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n12_0 = &{1'b0, px_12_0[DenominatorWidth+1:DenominatorWidth], p1_12_0[DenominatorWidth+1:DenominatorWidth], p2_12_0[DenominatorWidth+1:DenominatorWidth], p3_12_0[DenominatorWidth+1:DenominatorWidth]};
+  // divider 12, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx12_1 = { nr12_0, nq12_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd12_1 = { 1'b0, nx12_1 } - { 2'b00, den };
+  wire ng12_1 = !nd12_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr12_1 = ng12_1 ? nd12_1[DenominatorWidth-1:0] : nx12_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq12_1 = { nq12_0[QuotientBits-2:0], ng12_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n12_1 = &{1'b0, nd12_1[DenominatorWidth], nx12_1[DenominatorWidth]};
+  // divider 12, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_12_2 = { n1_r12_q, n1_nq12_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_12_2 = { 1'b0, px_12_2 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_12_2 = { 1'b0, px_12_2 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_12_2 = { 1'b0, px_12_2 } - { 1'b0, n1_den3_q };
+  wire g1_12_2 = !p1_12_2[DenominatorWidth+2];
+  wire g2_12_2 = !p2_12_2[DenominatorWidth+2];
+  wire g3_12_2 = !p3_12_2[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr12_2 = g3_12_2 ? p3_12_2[DenominatorWidth-1:0]
+    : g2_12_2 ? p2_12_2[DenominatorWidth-1:0]
+    : g1_12_2 ? p1_12_2[DenominatorWidth-1:0] : px_12_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq12_2 = { n1_nq12_q[QuotientBits-3:0], g2_12_2, g3_12_2 | (g1_12_2 & !g2_12_2) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n12_2 = &{1'b0, px_12_2[DenominatorWidth+1:DenominatorWidth], p1_12_2[DenominatorWidth+1:DenominatorWidth], p2_12_2[DenominatorWidth+1:DenominatorWidth], p3_12_2[DenominatorWidth+1:DenominatorWidth]};
+  // divider 12, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx12_3 = { nr12_2, nq12_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd12_3 = { 1'b0, nx12_3 } - { 2'b00, n1_den_q };
+  wire ng12_3 = !nd12_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr12_3 = ng12_3 ? nd12_3[DenominatorWidth-1:0] : nx12_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq12_3 = { nq12_2[QuotientBits-2:0], ng12_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n12_3 = &{1'b0, nd12_3[DenominatorWidth], nx12_3[DenominatorWidth]};
+  // divider 12, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_12_4 = { n2_r12_q, n2_nq12_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_12_4 = { 1'b0, px_12_4 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_12_4 = { 1'b0, px_12_4 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_12_4 = { 1'b0, px_12_4 } - { 1'b0, n2_den3_q };
+  wire g1_12_4 = !p1_12_4[DenominatorWidth+2];
+  wire g2_12_4 = !p2_12_4[DenominatorWidth+2];
+  wire g3_12_4 = !p3_12_4[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr12_4 = g3_12_4 ? p3_12_4[DenominatorWidth-1:0]
+    : g2_12_4 ? p2_12_4[DenominatorWidth-1:0]
+    : g1_12_4 ? p1_12_4[DenominatorWidth-1:0] : px_12_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq12_4 = { n2_nq12_q[QuotientBits-3:0], g2_12_4, g3_12_4 | (g1_12_4 & !g2_12_4) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n12_4 = &{1'b0, px_12_4[DenominatorWidth+1:DenominatorWidth], p1_12_4[DenominatorWidth+1:DenominatorWidth], p2_12_4[DenominatorWidth+1:DenominatorWidth], p3_12_4[DenominatorWidth+1:DenominatorWidth]};
+  // divider 12, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx12_5 = { nr12_4, nq12_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd12_5 = { 1'b0, nx12_5 } - { 2'b00, n2_den_q };
+  wire ng12_5 = !nd12_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr12_5 = ng12_5 ? nd12_5[DenominatorWidth-1:0] : nx12_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq12_5 = { nq12_4[QuotientBits-2:0], ng12_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n12_5 = &{1'b0, nd12_5[DenominatorWidth], nx12_5[DenominatorWidth]};
+  // divider 12, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_12_6 = { n3_r12_q, n3_nq12_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_12_6 = { 1'b0, px_12_6 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_12_6 = { 1'b0, px_12_6 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_12_6 = { 1'b0, px_12_6 } - { 1'b0, n3_den3_q };
+  wire g1_12_6 = !p1_12_6[DenominatorWidth+2];
+  wire g2_12_6 = !p2_12_6[DenominatorWidth+2];
+  wire g3_12_6 = !p3_12_6[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr12_6 = g3_12_6 ? p3_12_6[DenominatorWidth-1:0]
+    : g2_12_6 ? p2_12_6[DenominatorWidth-1:0]
+    : g1_12_6 ? p1_12_6[DenominatorWidth-1:0] : px_12_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq12_6 = { n3_nq12_q[QuotientBits-3:0], g2_12_6, g3_12_6 | (g1_12_6 & !g2_12_6) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n12_6 = &{1'b0, px_12_6[DenominatorWidth+1:DenominatorWidth], p1_12_6[DenominatorWidth+1:DenominatorWidth], p2_12_6[DenominatorWidth+1:DenominatorWidth], p3_12_6[DenominatorWidth+1:DenominatorWidth]};
+  // divider 12, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx12_7 = { nr12_6, nq12_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd12_7 = { 1'b0, nx12_7 } - { 2'b00, n3_den_q };
+  wire ng12_7 = !nd12_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr12_7 = ng12_7 ? nd12_7[DenominatorWidth-1:0] : nx12_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq12_7 = { nq12_6[QuotientBits-2:0], ng12_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n12_7 = &{1'b0, nd12_7[DenominatorWidth], nx12_7[DenominatorWidth]};
+  // divider 12, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_12_8 = { n4_r12_q, n4_nq12_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_12_8 = { 1'b0, px_12_8 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_12_8 = { 1'b0, px_12_8 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_12_8 = { 1'b0, px_12_8 } - { 1'b0, n4_den3_q };
+  wire g1_12_8 = !p1_12_8[DenominatorWidth+2];
+  wire g2_12_8 = !p2_12_8[DenominatorWidth+2];
+  wire g3_12_8 = !p3_12_8[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr12_8 = g3_12_8 ? p3_12_8[DenominatorWidth-1:0]
+    : g2_12_8 ? p2_12_8[DenominatorWidth-1:0]
+    : g1_12_8 ? p1_12_8[DenominatorWidth-1:0] : px_12_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq12_8 = { n4_nq12_q[QuotientBits-3:0], g2_12_8, g3_12_8 | (g1_12_8 & !g2_12_8) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n12_8 = &{1'b0, px_12_8[DenominatorWidth+1:DenominatorWidth], p1_12_8[DenominatorWidth+1:DenominatorWidth], p2_12_8[DenominatorWidth+1:DenominatorWidth], p3_12_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 12, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx12_9 = { nr12_8, nq12_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd12_9 = { 1'b0, nx12_9 } - { 2'b00, n4_den_q };
+  wire ng12_9 = !nd12_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr12_9 = ng12_9 ? nd12_9[DenominatorWidth-1:0] : nx12_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq12_9 = { nq12_8[QuotientBits-2:0], ng12_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n12_9 = &{1'b0, nd12_9[DenominatorWidth], nx12_9[DenominatorWidth]};
+  // divider 12, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx12_10 = { n5_r12_q, n5_nq12_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd12_10 = { 1'b0, nx12_10 } - { 2'b00, n5_den_q };
+  wire ng12_10 = !nd12_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr12_10 = ng12_10 ? nd12_10[DenominatorWidth-1:0] : nx12_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq12_10 = { n5_nq12_q[QuotientBits-2:0], ng12_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n12_10 = &{1'b0, nd12_10[DenominatorWidth], nx12_10[DenominatorWidth]};
+  // divider 12, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_12_11 = { n6_r12_q, n6_nq12_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_12_11 = { 1'b0, px_12_11 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_12_11 = { 1'b0, px_12_11 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_12_11 = { 1'b0, px_12_11 } - { 1'b0, n6_den3_q };
+  wire g1_12_11 = !p1_12_11[DenominatorWidth+2];
+  wire g2_12_11 = !p2_12_11[DenominatorWidth+2];
+  wire g3_12_11 = !p3_12_11[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr12_11 = g3_12_11 ? p3_12_11[DenominatorWidth-1:0]
+    : g2_12_11 ? p2_12_11[DenominatorWidth-1:0]
+    : g1_12_11 ? p1_12_11[DenominatorWidth-1:0] : px_12_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq12_11 = { n6_nq12_q[QuotientBits-3:0], g2_12_11, g3_12_11 | (g1_12_11 & !g2_12_11) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n12_11 = &{1'b0, px_12_11[DenominatorWidth+1:DenominatorWidth], p1_12_11[DenominatorWidth+1:DenominatorWidth], p2_12_11[DenominatorWidth+1:DenominatorWidth], p3_12_11[DenominatorWidth+1:DenominatorWidth]};
+  // divider 13, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_13_0 = { n0_r13, n0_nq13[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_13_0 = { 1'b0, px_13_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_13_0 = { 1'b0, px_13_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_13_0 = { 1'b0, px_13_0 } - { 1'b0, den3 };
+  wire g1_13_0 = !p1_13_0[DenominatorWidth+2];
+  wire g2_13_0 = !p2_13_0[DenominatorWidth+2];
+  wire g3_13_0 = !p3_13_0[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr13_0 = g3_13_0 ? p3_13_0[DenominatorWidth-1:0]
+    : g2_13_0 ? p2_13_0[DenominatorWidth-1:0]
+    : g1_13_0 ? p1_13_0[DenominatorWidth-1:0] : px_13_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq13_0 = { n0_nq13[QuotientBits-3:0], g2_13_0, g3_13_0 | (g1_13_0 & !g2_13_0) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n13_0 = &{1'b0, px_13_0[DenominatorWidth+1:DenominatorWidth], p1_13_0[DenominatorWidth+1:DenominatorWidth], p2_13_0[DenominatorWidth+1:DenominatorWidth], p3_13_0[DenominatorWidth+1:DenominatorWidth]};
+  // divider 13, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx13_1 = { nr13_0, nq13_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd13_1 = { 1'b0, nx13_1 } - { 2'b00, den };
+  wire ng13_1 = !nd13_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr13_1 = ng13_1 ? nd13_1[DenominatorWidth-1:0] : nx13_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq13_1 = { nq13_0[QuotientBits-2:0], ng13_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n13_1 = &{1'b0, nd13_1[DenominatorWidth], nx13_1[DenominatorWidth]};
+  // divider 13, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_13_2 = { n1_r13_q, n1_nq13_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_13_2 = { 1'b0, px_13_2 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_13_2 = { 1'b0, px_13_2 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_13_2 = { 1'b0, px_13_2 } - { 1'b0, n1_den3_q };
+  wire g1_13_2 = !p1_13_2[DenominatorWidth+2];
+  wire g2_13_2 = !p2_13_2[DenominatorWidth+2];
+  wire g3_13_2 = !p3_13_2[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr13_2 = g3_13_2 ? p3_13_2[DenominatorWidth-1:0]
+    : g2_13_2 ? p2_13_2[DenominatorWidth-1:0]
+    : g1_13_2 ? p1_13_2[DenominatorWidth-1:0] : px_13_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq13_2 = { n1_nq13_q[QuotientBits-3:0], g2_13_2, g3_13_2 | (g1_13_2 & !g2_13_2) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n13_2 = &{1'b0, px_13_2[DenominatorWidth+1:DenominatorWidth], p1_13_2[DenominatorWidth+1:DenominatorWidth], p2_13_2[DenominatorWidth+1:DenominatorWidth], p3_13_2[DenominatorWidth+1:DenominatorWidth]};
+  // divider 13, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx13_3 = { nr13_2, nq13_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd13_3 = { 1'b0, nx13_3 } - { 2'b00, n1_den_q };
+  wire ng13_3 = !nd13_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr13_3 = ng13_3 ? nd13_3[DenominatorWidth-1:0] : nx13_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq13_3 = { nq13_2[QuotientBits-2:0], ng13_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n13_3 = &{1'b0, nd13_3[DenominatorWidth], nx13_3[DenominatorWidth]};
+  // divider 13, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_13_4 = { n2_r13_q, n2_nq13_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_13_4 = { 1'b0, px_13_4 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_13_4 = { 1'b0, px_13_4 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_13_4 = { 1'b0, px_13_4 } - { 1'b0, n2_den3_q };
+  wire g1_13_4 = !p1_13_4[DenominatorWidth+2];
+  wire g2_13_4 = !p2_13_4[DenominatorWidth+2];
+  wire g3_13_4 = !p3_13_4[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr13_4 = g3_13_4 ? p3_13_4[DenominatorWidth-1:0]
+    : g2_13_4 ? p2_13_4[DenominatorWidth-1:0]
+    : g1_13_4 ? p1_13_4[DenominatorWidth-1:0] : px_13_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq13_4 = { n2_nq13_q[QuotientBits-3:0], g2_13_4, g3_13_4 | (g1_13_4 & !g2_13_4) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n13_4 = &{1'b0, px_13_4[DenominatorWidth+1:DenominatorWidth], p1_13_4[DenominatorWidth+1:DenominatorWidth], p2_13_4[DenominatorWidth+1:DenominatorWidth], p3_13_4[DenominatorWidth+1:DenominatorWidth]};
+  // divider 13, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx13_5 = { nr13_4, nq13_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd13_5 = { 1'b0, nx13_5 } - { 2'b00, n2_den_q };
+  wire ng13_5 = !nd13_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr13_5 = ng13_5 ? nd13_5[DenominatorWidth-1:0] : nx13_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq13_5 = { nq13_4[QuotientBits-2:0], ng13_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n13_5 = &{1'b0, nd13_5[DenominatorWidth], nx13_5[DenominatorWidth]};
+  // divider 13, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_13_6 = { n3_r13_q, n3_nq13_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_13_6 = { 1'b0, px_13_6 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_13_6 = { 1'b0, px_13_6 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_13_6 = { 1'b0, px_13_6 } - { 1'b0, n3_den3_q };
+  wire g1_13_6 = !p1_13_6[DenominatorWidth+2];
+  wire g2_13_6 = !p2_13_6[DenominatorWidth+2];
+  wire g3_13_6 = !p3_13_6[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr13_6 = g3_13_6 ? p3_13_6[DenominatorWidth-1:0]
+    : g2_13_6 ? p2_13_6[DenominatorWidth-1:0]
+    : g1_13_6 ? p1_13_6[DenominatorWidth-1:0] : px_13_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq13_6 = { n3_nq13_q[QuotientBits-3:0], g2_13_6, g3_13_6 | (g1_13_6 & !g2_13_6) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n13_6 = &{1'b0, px_13_6[DenominatorWidth+1:DenominatorWidth], p1_13_6[DenominatorWidth+1:DenominatorWidth], p2_13_6[DenominatorWidth+1:DenominatorWidth], p3_13_6[DenominatorWidth+1:DenominatorWidth]};
+  // divider 13, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx13_7 = { nr13_6, nq13_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd13_7 = { 1'b0, nx13_7 } - { 2'b00, n3_den_q };
+  wire ng13_7 = !nd13_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr13_7 = ng13_7 ? nd13_7[DenominatorWidth-1:0] : nx13_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq13_7 = { nq13_6[QuotientBits-2:0], ng13_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n13_7 = &{1'b0, nd13_7[DenominatorWidth], nx13_7[DenominatorWidth]};
+  // divider 13, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_13_8 = { n4_r13_q, n4_nq13_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_13_8 = { 1'b0, px_13_8 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_13_8 = { 1'b0, px_13_8 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_13_8 = { 1'b0, px_13_8 } - { 1'b0, n4_den3_q };
+  wire g1_13_8 = !p1_13_8[DenominatorWidth+2];
+  wire g2_13_8 = !p2_13_8[DenominatorWidth+2];
+  wire g3_13_8 = !p3_13_8[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr13_8 = g3_13_8 ? p3_13_8[DenominatorWidth-1:0]
+    : g2_13_8 ? p2_13_8[DenominatorWidth-1:0]
+    : g1_13_8 ? p1_13_8[DenominatorWidth-1:0] : px_13_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq13_8 = { n4_nq13_q[QuotientBits-3:0], g2_13_8, g3_13_8 | (g1_13_8 & !g2_13_8) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n13_8 = &{1'b0, px_13_8[DenominatorWidth+1:DenominatorWidth], p1_13_8[DenominatorWidth+1:DenominatorWidth], p2_13_8[DenominatorWidth+1:DenominatorWidth], p3_13_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 13, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx13_9 = { nr13_8, nq13_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd13_9 = { 1'b0, nx13_9 } - { 2'b00, n4_den_q };
+  wire ng13_9 = !nd13_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr13_9 = ng13_9 ? nd13_9[DenominatorWidth-1:0] : nx13_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq13_9 = { nq13_8[QuotientBits-2:0], ng13_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n13_9 = &{1'b0, nd13_9[DenominatorWidth], nx13_9[DenominatorWidth]};
+  // divider 13, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx13_10 = { n5_r13_q, n5_nq13_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd13_10 = { 1'b0, nx13_10 } - { 2'b00, n5_den_q };
+  wire ng13_10 = !nd13_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr13_10 = ng13_10 ? nd13_10[DenominatorWidth-1:0] : nx13_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq13_10 = { n5_nq13_q[QuotientBits-2:0], ng13_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n13_10 = &{1'b0, nd13_10[DenominatorWidth], nx13_10[DenominatorWidth]};
+  // divider 13, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_13_11 = { n6_r13_q, n6_nq13_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_13_11 = { 1'b0, px_13_11 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_13_11 = { 1'b0, px_13_11 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_13_11 = { 1'b0, px_13_11 } - { 1'b0, n6_den3_q };
+  wire g1_13_11 = !p1_13_11[DenominatorWidth+2];
+  wire g2_13_11 = !p2_13_11[DenominatorWidth+2];
+  wire g3_13_11 = !p3_13_11[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr13_11 = g3_13_11 ? p3_13_11[DenominatorWidth-1:0]
+    : g2_13_11 ? p2_13_11[DenominatorWidth-1:0]
+    : g1_13_11 ? p1_13_11[DenominatorWidth-1:0] : px_13_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq13_11 = { n6_nq13_q[QuotientBits-3:0], g2_13_11, g3_13_11 | (g1_13_11 & !g2_13_11) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n13_11 = &{1'b0, px_13_11[DenominatorWidth+1:DenominatorWidth], p1_13_11[DenominatorWidth+1:DenominatorWidth], p2_13_11[DenominatorWidth+1:DenominatorWidth], p3_13_11[DenominatorWidth+1:DenominatorWidth]};
+  // divider 14, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_14_0 = { n0_r14, n0_nq14[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_14_0 = { 1'b0, px_14_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_14_0 = { 1'b0, px_14_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_14_0 = { 1'b0, px_14_0 } - { 1'b0, den3 };
+  wire g1_14_0 = !p1_14_0[DenominatorWidth+2];
+  wire g2_14_0 = !p2_14_0[DenominatorWidth+2];
+  wire g3_14_0 = !p3_14_0[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr14_0 = g3_14_0 ? p3_14_0[DenominatorWidth-1:0]
+    : g2_14_0 ? p2_14_0[DenominatorWidth-1:0]
+    : g1_14_0 ? p1_14_0[DenominatorWidth-1:0] : px_14_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq14_0 = { n0_nq14[QuotientBits-3:0], g2_14_0, g3_14_0 | (g1_14_0 & !g2_14_0) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n14_0 = &{1'b0, px_14_0[DenominatorWidth+1:DenominatorWidth], p1_14_0[DenominatorWidth+1:DenominatorWidth], p2_14_0[DenominatorWidth+1:DenominatorWidth], p3_14_0[DenominatorWidth+1:DenominatorWidth]};
+  // divider 14, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx14_1 = { nr14_0, nq14_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd14_1 = { 1'b0, nx14_1 } - { 2'b00, den };
+  wire ng14_1 = !nd14_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr14_1 = ng14_1 ? nd14_1[DenominatorWidth-1:0] : nx14_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq14_1 = { nq14_0[QuotientBits-2:0], ng14_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n14_1 = &{1'b0, nd14_1[DenominatorWidth], nx14_1[DenominatorWidth]};
+  // divider 14, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_14_2 = { n1_r14_q, n1_nq14_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_14_2 = { 1'b0, px_14_2 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_14_2 = { 1'b0, px_14_2 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_14_2 = { 1'b0, px_14_2 } - { 1'b0, n1_den3_q };
+  wire g1_14_2 = !p1_14_2[DenominatorWidth+2];
+  wire g2_14_2 = !p2_14_2[DenominatorWidth+2];
+  wire g3_14_2 = !p3_14_2[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr14_2 = g3_14_2 ? p3_14_2[DenominatorWidth-1:0]
+    : g2_14_2 ? p2_14_2[DenominatorWidth-1:0]
+    : g1_14_2 ? p1_14_2[DenominatorWidth-1:0] : px_14_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq14_2 = { n1_nq14_q[QuotientBits-3:0], g2_14_2, g3_14_2 | (g1_14_2 & !g2_14_2) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n14_2 = &{1'b0, px_14_2[DenominatorWidth+1:DenominatorWidth], p1_14_2[DenominatorWidth+1:DenominatorWidth], p2_14_2[DenominatorWidth+1:DenominatorWidth], p3_14_2[DenominatorWidth+1:DenominatorWidth]};
+  // divider 14, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx14_3 = { nr14_2, nq14_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd14_3 = { 1'b0, nx14_3 } - { 2'b00, n1_den_q };
+  wire ng14_3 = !nd14_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr14_3 = ng14_3 ? nd14_3[DenominatorWidth-1:0] : nx14_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq14_3 = { nq14_2[QuotientBits-2:0], ng14_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n14_3 = &{1'b0, nd14_3[DenominatorWidth], nx14_3[DenominatorWidth]};
+  // divider 14, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_14_4 = { n2_r14_q, n2_nq14_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_14_4 = { 1'b0, px_14_4 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_14_4 = { 1'b0, px_14_4 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_14_4 = { 1'b0, px_14_4 } - { 1'b0, n2_den3_q };
+  wire g1_14_4 = !p1_14_4[DenominatorWidth+2];
+  wire g2_14_4 = !p2_14_4[DenominatorWidth+2];
+  wire g3_14_4 = !p3_14_4[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr14_4 = g3_14_4 ? p3_14_4[DenominatorWidth-1:0]
+    : g2_14_4 ? p2_14_4[DenominatorWidth-1:0]
+    : g1_14_4 ? p1_14_4[DenominatorWidth-1:0] : px_14_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq14_4 = { n2_nq14_q[QuotientBits-3:0], g2_14_4, g3_14_4 | (g1_14_4 & !g2_14_4) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n14_4 = &{1'b0, px_14_4[DenominatorWidth+1:DenominatorWidth], p1_14_4[DenominatorWidth+1:DenominatorWidth], p2_14_4[DenominatorWidth+1:DenominatorWidth], p3_14_4[DenominatorWidth+1:DenominatorWidth]};
+  // divider 14, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx14_5 = { nr14_4, nq14_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd14_5 = { 1'b0, nx14_5 } - { 2'b00, n2_den_q };
+  wire ng14_5 = !nd14_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr14_5 = ng14_5 ? nd14_5[DenominatorWidth-1:0] : nx14_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq14_5 = { nq14_4[QuotientBits-2:0], ng14_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n14_5 = &{1'b0, nd14_5[DenominatorWidth], nx14_5[DenominatorWidth]};
+  // divider 14, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_14_6 = { n3_r14_q, n3_nq14_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_14_6 = { 1'b0, px_14_6 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_14_6 = { 1'b0, px_14_6 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_14_6 = { 1'b0, px_14_6 } - { 1'b0, n3_den3_q };
+  wire g1_14_6 = !p1_14_6[DenominatorWidth+2];
+  wire g2_14_6 = !p2_14_6[DenominatorWidth+2];
+  wire g3_14_6 = !p3_14_6[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr14_6 = g3_14_6 ? p3_14_6[DenominatorWidth-1:0]
+    : g2_14_6 ? p2_14_6[DenominatorWidth-1:0]
+    : g1_14_6 ? p1_14_6[DenominatorWidth-1:0] : px_14_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq14_6 = { n3_nq14_q[QuotientBits-3:0], g2_14_6, g3_14_6 | (g1_14_6 & !g2_14_6) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n14_6 = &{1'b0, px_14_6[DenominatorWidth+1:DenominatorWidth], p1_14_6[DenominatorWidth+1:DenominatorWidth], p2_14_6[DenominatorWidth+1:DenominatorWidth], p3_14_6[DenominatorWidth+1:DenominatorWidth]};
+  // divider 14, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx14_7 = { nr14_6, nq14_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd14_7 = { 1'b0, nx14_7 } - { 2'b00, n3_den_q };
+  wire ng14_7 = !nd14_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr14_7 = ng14_7 ? nd14_7[DenominatorWidth-1:0] : nx14_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq14_7 = { nq14_6[QuotientBits-2:0], ng14_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n14_7 = &{1'b0, nd14_7[DenominatorWidth], nx14_7[DenominatorWidth]};
+  // divider 14, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_14_8 = { n4_r14_q, n4_nq14_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_14_8 = { 1'b0, px_14_8 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_14_8 = { 1'b0, px_14_8 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_14_8 = { 1'b0, px_14_8 } - { 1'b0, n4_den3_q };
+  wire g1_14_8 = !p1_14_8[DenominatorWidth+2];
+  wire g2_14_8 = !p2_14_8[DenominatorWidth+2];
+  wire g3_14_8 = !p3_14_8[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr14_8 = g3_14_8 ? p3_14_8[DenominatorWidth-1:0]
+    : g2_14_8 ? p2_14_8[DenominatorWidth-1:0]
+    : g1_14_8 ? p1_14_8[DenominatorWidth-1:0] : px_14_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq14_8 = { n4_nq14_q[QuotientBits-3:0], g2_14_8, g3_14_8 | (g1_14_8 & !g2_14_8) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n14_8 = &{1'b0, px_14_8[DenominatorWidth+1:DenominatorWidth], p1_14_8[DenominatorWidth+1:DenominatorWidth], p2_14_8[DenominatorWidth+1:DenominatorWidth], p3_14_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 14, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx14_9 = { nr14_8, nq14_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd14_9 = { 1'b0, nx14_9 } - { 2'b00, n4_den_q };
+  wire ng14_9 = !nd14_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr14_9 = ng14_9 ? nd14_9[DenominatorWidth-1:0] : nx14_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq14_9 = { nq14_8[QuotientBits-2:0], ng14_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n14_9 = &{1'b0, nd14_9[DenominatorWidth], nx14_9[DenominatorWidth]};
+  // divider 14, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx14_10 = { n5_r14_q, n5_nq14_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd14_10 = { 1'b0, nx14_10 } - { 2'b00, n5_den_q };
+  wire ng14_10 = !nd14_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr14_10 = ng14_10 ? nd14_10[DenominatorWidth-1:0] : nx14_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq14_10 = { n5_nq14_q[QuotientBits-2:0], ng14_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n14_10 = &{1'b0, nd14_10[DenominatorWidth], nx14_10[DenominatorWidth]};
+  // divider 14, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_14_11 = { n6_r14_q, n6_nq14_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_14_11 = { 1'b0, px_14_11 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_14_11 = { 1'b0, px_14_11 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_14_11 = { 1'b0, px_14_11 } - { 1'b0, n6_den3_q };
+  wire g1_14_11 = !p1_14_11[DenominatorWidth+2];
+  wire g2_14_11 = !p2_14_11[DenominatorWidth+2];
+  wire g3_14_11 = !p3_14_11[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr14_11 = g3_14_11 ? p3_14_11[DenominatorWidth-1:0]
+    : g2_14_11 ? p2_14_11[DenominatorWidth-1:0]
+    : g1_14_11 ? p1_14_11[DenominatorWidth-1:0] : px_14_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq14_11 = { n6_nq14_q[QuotientBits-3:0], g2_14_11, g3_14_11 | (g1_14_11 & !g2_14_11) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n14_11 = &{1'b0, px_14_11[DenominatorWidth+1:DenominatorWidth], p1_14_11[DenominatorWidth+1:DenominatorWidth], p2_14_11[DenominatorWidth+1:DenominatorWidth], p3_14_11[DenominatorWidth+1:DenominatorWidth]};
+  // divider 15, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_15_0 = { n0_r15, n0_nq15[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_15_0 = { 1'b0, px_15_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_15_0 = { 1'b0, px_15_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_15_0 = { 1'b0, px_15_0 } - { 1'b0, den3 };
+  wire g1_15_0 = !p1_15_0[DenominatorWidth+2];
+  wire g2_15_0 = !p2_15_0[DenominatorWidth+2];
+  wire g3_15_0 = !p3_15_0[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr15_0 = g3_15_0 ? p3_15_0[DenominatorWidth-1:0]
+    : g2_15_0 ? p2_15_0[DenominatorWidth-1:0]
+    : g1_15_0 ? p1_15_0[DenominatorWidth-1:0] : px_15_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq15_0 = { n0_nq15[QuotientBits-3:0], g2_15_0, g3_15_0 | (g1_15_0 & !g2_15_0) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n15_0 = &{1'b0, px_15_0[DenominatorWidth+1:DenominatorWidth], p1_15_0[DenominatorWidth+1:DenominatorWidth], p2_15_0[DenominatorWidth+1:DenominatorWidth], p3_15_0[DenominatorWidth+1:DenominatorWidth]};
+  // divider 15, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx15_1 = { nr15_0, nq15_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd15_1 = { 1'b0, nx15_1 } - { 2'b00, den };
+  wire ng15_1 = !nd15_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr15_1 = ng15_1 ? nd15_1[DenominatorWidth-1:0] : nx15_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq15_1 = { nq15_0[QuotientBits-2:0], ng15_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n15_1 = &{1'b0, nd15_1[DenominatorWidth], nx15_1[DenominatorWidth]};
+  // divider 15, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_15_2 = { n1_r15_q, n1_nq15_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_15_2 = { 1'b0, px_15_2 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_15_2 = { 1'b0, px_15_2 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_15_2 = { 1'b0, px_15_2 } - { 1'b0, n1_den3_q };
+  wire g1_15_2 = !p1_15_2[DenominatorWidth+2];
+  wire g2_15_2 = !p2_15_2[DenominatorWidth+2];
+  wire g3_15_2 = !p3_15_2[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr15_2 = g3_15_2 ? p3_15_2[DenominatorWidth-1:0]
+    : g2_15_2 ? p2_15_2[DenominatorWidth-1:0]
+    : g1_15_2 ? p1_15_2[DenominatorWidth-1:0] : px_15_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq15_2 = { n1_nq15_q[QuotientBits-3:0], g2_15_2, g3_15_2 | (g1_15_2 & !g2_15_2) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n15_2 = &{1'b0, px_15_2[DenominatorWidth+1:DenominatorWidth], p1_15_2[DenominatorWidth+1:DenominatorWidth], p2_15_2[DenominatorWidth+1:DenominatorWidth], p3_15_2[DenominatorWidth+1:DenominatorWidth]};
+  // divider 15, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx15_3 = { nr15_2, nq15_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd15_3 = { 1'b0, nx15_3 } - { 2'b00, n1_den_q };
+  wire ng15_3 = !nd15_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr15_3 = ng15_3 ? nd15_3[DenominatorWidth-1:0] : nx15_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq15_3 = { nq15_2[QuotientBits-2:0], ng15_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n15_3 = &{1'b0, nd15_3[DenominatorWidth], nx15_3[DenominatorWidth]};
+  // divider 15, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_15_4 = { n2_r15_q, n2_nq15_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_15_4 = { 1'b0, px_15_4 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_15_4 = { 1'b0, px_15_4 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_15_4 = { 1'b0, px_15_4 } - { 1'b0, n2_den3_q };
+  wire g1_15_4 = !p1_15_4[DenominatorWidth+2];
+  wire g2_15_4 = !p2_15_4[DenominatorWidth+2];
+  wire g3_15_4 = !p3_15_4[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr15_4 = g3_15_4 ? p3_15_4[DenominatorWidth-1:0]
+    : g2_15_4 ? p2_15_4[DenominatorWidth-1:0]
+    : g1_15_4 ? p1_15_4[DenominatorWidth-1:0] : px_15_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq15_4 = { n2_nq15_q[QuotientBits-3:0], g2_15_4, g3_15_4 | (g1_15_4 & !g2_15_4) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n15_4 = &{1'b0, px_15_4[DenominatorWidth+1:DenominatorWidth], p1_15_4[DenominatorWidth+1:DenominatorWidth], p2_15_4[DenominatorWidth+1:DenominatorWidth], p3_15_4[DenominatorWidth+1:DenominatorWidth]};
+  // divider 15, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx15_5 = { nr15_4, nq15_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd15_5 = { 1'b0, nx15_5 } - { 2'b00, n2_den_q };
+  wire ng15_5 = !nd15_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr15_5 = ng15_5 ? nd15_5[DenominatorWidth-1:0] : nx15_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq15_5 = { nq15_4[QuotientBits-2:0], ng15_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n15_5 = &{1'b0, nd15_5[DenominatorWidth], nx15_5[DenominatorWidth]};
+  // divider 15, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_15_6 = { n3_r15_q, n3_nq15_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_15_6 = { 1'b0, px_15_6 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_15_6 = { 1'b0, px_15_6 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_15_6 = { 1'b0, px_15_6 } - { 1'b0, n3_den3_q };
+  wire g1_15_6 = !p1_15_6[DenominatorWidth+2];
+  wire g2_15_6 = !p2_15_6[DenominatorWidth+2];
+  wire g3_15_6 = !p3_15_6[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr15_6 = g3_15_6 ? p3_15_6[DenominatorWidth-1:0]
+    : g2_15_6 ? p2_15_6[DenominatorWidth-1:0]
+    : g1_15_6 ? p1_15_6[DenominatorWidth-1:0] : px_15_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq15_6 = { n3_nq15_q[QuotientBits-3:0], g2_15_6, g3_15_6 | (g1_15_6 & !g2_15_6) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n15_6 = &{1'b0, px_15_6[DenominatorWidth+1:DenominatorWidth], p1_15_6[DenominatorWidth+1:DenominatorWidth], p2_15_6[DenominatorWidth+1:DenominatorWidth], p3_15_6[DenominatorWidth+1:DenominatorWidth]};
+  // divider 15, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx15_7 = { nr15_6, nq15_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd15_7 = { 1'b0, nx15_7 } - { 2'b00, n3_den_q };
+  wire ng15_7 = !nd15_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr15_7 = ng15_7 ? nd15_7[DenominatorWidth-1:0] : nx15_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq15_7 = { nq15_6[QuotientBits-2:0], ng15_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n15_7 = &{1'b0, nd15_7[DenominatorWidth], nx15_7[DenominatorWidth]};
+  // divider 15, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_15_8 = { n4_r15_q, n4_nq15_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_15_8 = { 1'b0, px_15_8 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_15_8 = { 1'b0, px_15_8 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_15_8 = { 1'b0, px_15_8 } - { 1'b0, n4_den3_q };
+  wire g1_15_8 = !p1_15_8[DenominatorWidth+2];
+  wire g2_15_8 = !p2_15_8[DenominatorWidth+2];
+  wire g3_15_8 = !p3_15_8[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr15_8 = g3_15_8 ? p3_15_8[DenominatorWidth-1:0]
+    : g2_15_8 ? p2_15_8[DenominatorWidth-1:0]
+    : g1_15_8 ? p1_15_8[DenominatorWidth-1:0] : px_15_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq15_8 = { n4_nq15_q[QuotientBits-3:0], g2_15_8, g3_15_8 | (g1_15_8 & !g2_15_8) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n15_8 = &{1'b0, px_15_8[DenominatorWidth+1:DenominatorWidth], p1_15_8[DenominatorWidth+1:DenominatorWidth], p2_15_8[DenominatorWidth+1:DenominatorWidth], p3_15_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 15, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx15_9 = { nr15_8, nq15_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd15_9 = { 1'b0, nx15_9 } - { 2'b00, n4_den_q };
+  wire ng15_9 = !nd15_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr15_9 = ng15_9 ? nd15_9[DenominatorWidth-1:0] : nx15_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq15_9 = { nq15_8[QuotientBits-2:0], ng15_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n15_9 = &{1'b0, nd15_9[DenominatorWidth], nx15_9[DenominatorWidth]};
+  // divider 15, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx15_10 = { n5_r15_q, n5_nq15_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd15_10 = { 1'b0, nx15_10 } - { 2'b00, n5_den_q };
+  wire ng15_10 = !nd15_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr15_10 = ng15_10 ? nd15_10[DenominatorWidth-1:0] : nx15_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq15_10 = { n5_nq15_q[QuotientBits-2:0], ng15_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n15_10 = &{1'b0, nd15_10[DenominatorWidth], nx15_10[DenominatorWidth]};
+  // divider 15, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_15_11 = { n6_r15_q, n6_nq15_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_15_11 = { 1'b0, px_15_11 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_15_11 = { 1'b0, px_15_11 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_15_11 = { 1'b0, px_15_11 } - { 1'b0, n6_den3_q };
+  wire g1_15_11 = !p1_15_11[DenominatorWidth+2];
+  wire g2_15_11 = !p2_15_11[DenominatorWidth+2];
+  wire g3_15_11 = !p3_15_11[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr15_11 = g3_15_11 ? p3_15_11[DenominatorWidth-1:0]
+    : g2_15_11 ? p2_15_11[DenominatorWidth-1:0]
+    : g1_15_11 ? p1_15_11[DenominatorWidth-1:0] : px_15_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq15_11 = { n6_nq15_q[QuotientBits-3:0], g2_15_11, g3_15_11 | (g1_15_11 & !g2_15_11) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n15_11 = &{1'b0, px_15_11[DenominatorWidth+1:DenominatorWidth], p1_15_11[DenominatorWidth+1:DenominatorWidth], p2_15_11[DenominatorWidth+1:DenominatorWidth], p3_15_11[DenominatorWidth+1:DenominatorWidth]};
   // Divider 0, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
   // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
   // input is the last step's digit alone).
@@ -7842,6 +9341,62 @@ module a3_fast_online (
   wire [OutputWidth-1:0] omag_x7 = { {10{1'b0}}, qf7[QuotientBits-1:1] };
   wire [OutputWidth-1:0] oval7 = (n6_neg7_q ? ~omag_x7 : omag_x7)
     + { {OutputWidth-1{1'b0}}, qf7[0] ^ n6_neg7_q };
+  // Divider 8, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf8 = nq8_11;
+  wire [OutputWidth-1:0] omag_x8 = { {10{1'b0}}, qf8[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval8 = (n6_neg8_q ? ~omag_x8 : omag_x8)
+    + { {OutputWidth-1{1'b0}}, qf8[0] ^ n6_neg8_q };
+  // Divider 9, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf9 = nq9_11;
+  wire [OutputWidth-1:0] omag_x9 = { {10{1'b0}}, qf9[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval9 = (n6_neg9_q ? ~omag_x9 : omag_x9)
+    + { {OutputWidth-1{1'b0}}, qf9[0] ^ n6_neg9_q };
+  // Divider 10, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf10 = nq10_11;
+  wire [OutputWidth-1:0] omag_x10 = { {10{1'b0}}, qf10[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval10 = (n6_neg10_q ? ~omag_x10 : omag_x10)
+    + { {OutputWidth-1{1'b0}}, qf10[0] ^ n6_neg10_q };
+  // Divider 11, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf11 = nq11_11;
+  wire [OutputWidth-1:0] omag_x11 = { {10{1'b0}}, qf11[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval11 = (n6_neg11_q ? ~omag_x11 : omag_x11)
+    + { {OutputWidth-1{1'b0}}, qf11[0] ^ n6_neg11_q };
+  // Divider 12, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf12 = nq12_11;
+  wire [OutputWidth-1:0] omag_x12 = { {10{1'b0}}, qf12[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval12 = (n6_neg12_q ? ~omag_x12 : omag_x12)
+    + { {OutputWidth-1{1'b0}}, qf12[0] ^ n6_neg12_q };
+  // Divider 13, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf13 = nq13_11;
+  wire [OutputWidth-1:0] omag_x13 = { {10{1'b0}}, qf13[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval13 = (n6_neg13_q ? ~omag_x13 : omag_x13)
+    + { {OutputWidth-1{1'b0}}, qf13[0] ^ n6_neg13_q };
+  // Divider 14, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf14 = nq14_11;
+  wire [OutputWidth-1:0] omag_x14 = { {10{1'b0}}, qf14[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval14 = (n6_neg14_q ? ~omag_x14 : omag_x14)
+    + { {OutputWidth-1{1'b0}}, qf14[0] ^ n6_neg14_q };
+  // Divider 15, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf15 = nq15_11;
+  wire [OutputWidth-1:0] omag_x15 = { {10{1'b0}}, qf15[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval15 = (n6_neg15_q ? ~omag_x15 : omag_x15)
+    + { {OutputWidth-1{1'b0}}, qf15[0] ^ n6_neg15_q };
   reg [OutputWidth-1:0] res0_q;
   reg [OutputWidth-1:0] res1_q;
   reg [OutputWidth-1:0] res2_q;
@@ -7919,8 +9474,11 @@ module a3_fast_online (
   reg sq_f1_q;
   reg [RowCountWidth-1:0] st_c_q;
   reg st_f_q;
+  reg st_p_q;
   wire [RowCountWidth-1:0] kept_new = kept_q + {{8{1'b0}}, row_lv_q[0]} + {{8{1'b0}}, row_lv_q[1]} + {{8{1'b0}}, row_lv_q[2]} + {{8{1'b0}}, row_lv_q[3]};
   wire [RowCountWidth-1:0] kept_last = (|row_lv_q) ? kept_new : kept_q;
+  // Rows kept: a replayed query's kept rows, a live query's row count.
+  wire [RowCountWidth-1:0] st_k = st_p_q ? kept_last : st_c_q;
   wire [RowCountWidth-1:0] res_c = sq_rd_q ? sq_c1_q : sq_c0_q;
   wire [RowCountWidth-1:0] res_k = sq_rd_q ? sq_k1_q : sq_k0_q;
   wire res_f = sq_rd_q ? sq_f1_q : sq_f0_q;
@@ -7932,32 +9490,26 @@ module a3_fast_online (
     rp_cnt_d = rp_cnt_q;
     rp_left_d = rp_left_q;
     kept_d = kept_q;
-    first_l0_d = first_l0_q;
+    first_d = first_q;
+    m_d = m_q;
     set_l0_d = set_l0_q;
     fresh0_l0_d = fresh0_l0_q;
     fresh1_l0_d = fresh1_l0_q;
-    m_l0_d = m_l0_q;
     ml0_l0_d = ml0_l0_q;
     ml1_l0_d = ml1_l0_q;
-    first_l1_d = first_l1_q;
     set_l1_d = set_l1_q;
     fresh0_l1_d = fresh0_l1_q;
     fresh1_l1_d = fresh1_l1_q;
-    m_l1_d = m_l1_q;
     ml0_l1_d = ml0_l1_q;
     ml1_l1_d = ml1_l1_q;
-    first_l2_d = first_l2_q;
     set_l2_d = set_l2_q;
     fresh0_l2_d = fresh0_l2_q;
     fresh1_l2_d = fresh1_l2_q;
-    m_l2_d = m_l2_q;
     ml0_l2_d = ml0_l2_q;
     ml1_l2_d = ml1_l2_q;
-    first_l3_d = first_l3_q;
     set_l3_d = set_l3_q;
     fresh0_l3_d = fresh0_l3_q;
     fresh1_l3_d = fresh1_l3_q;
-    m_l3_d = m_l3_q;
     ml0_l3_d = ml0_l3_q;
     ml1_l3_d = ml1_l3_q;
     mpend_d = mpend_q;
@@ -7980,130 +9532,122 @@ module a3_fast_online (
     end
     if (row_last_q) begin
       kept_d = 9'd0;
-    end else if ((|row_lv_q)) begin
+    end else if (row_rp_q & (|row_lv_q)) begin
       kept_d = kept_new;
     end
+    if ((|row_lv_q)) begin
+      first_d = 1'b0;
+      m_d = m_new;
+    end
     if (row_lv_q[0]) begin
-      first_l0_d = 1'b0;
-      m_l0_d = m_new_l0;
       if (set_l0_q) begin
-        ml1_l0_d = m_new_l0;
+        ml1_l0_d = m_new;
         fresh1_l0_d = 1'b0;
       end else begin
-        ml0_l0_d = m_new_l0;
+        ml0_l0_d = m_new;
         fresh0_l0_d = 1'b0;
       end
     end
     if (beat_l0) begin
       set_l0_d = !set_l0_q;
     end
-    if (fb_q) begin
+    if (fa_q) begin
       // The query's end: the next one starts at set 0 with fresh sets and no running max.
-      first_l0_d = 1'b1;
       set_l0_d = 1'b0;
       fresh0_l0_d = 1'b1;
       fresh1_l0_d = 1'b1;
     end
     if (replay_start) begin
-      // An approximate query's max is known: the running max and both sets start there.
-      first_l0_d = 1'b0;
-      m_l0_d = in_meta_i[ScoreMetaMaxLsb +: ScoreMetaMaxWidth];
+      // An approximate query's max is known: both sets start there.
       ml0_l0_d = in_meta_i[ScoreMetaMaxLsb +: ScoreMetaMaxWidth];
       ml1_l0_d = in_meta_i[ScoreMetaMaxLsb +: ScoreMetaMaxWidth];
     end
     if (row_lv_q[1]) begin
-      first_l1_d = 1'b0;
-      m_l1_d = m_new_l1;
       if (set_l1_q) begin
-        ml1_l1_d = m_new_l1;
+        ml1_l1_d = m_new;
         fresh1_l1_d = 1'b0;
       end else begin
-        ml0_l1_d = m_new_l1;
+        ml0_l1_d = m_new;
         fresh0_l1_d = 1'b0;
       end
     end
     if (beat_l1) begin
       set_l1_d = !set_l1_q;
     end
-    if (fb_q) begin
+    if (fa_q) begin
       // The query's end: the next one starts at set 0 with fresh sets and no running max.
-      first_l1_d = 1'b1;
       set_l1_d = 1'b0;
       fresh0_l1_d = 1'b1;
       fresh1_l1_d = 1'b1;
     end
     if (replay_start) begin
-      // An approximate query's max is known: the running max and both sets start there.
-      first_l1_d = 1'b0;
-      m_l1_d = in_meta_i[ScoreMetaMaxLsb +: ScoreMetaMaxWidth];
+      // An approximate query's max is known: both sets start there.
       ml0_l1_d = in_meta_i[ScoreMetaMaxLsb +: ScoreMetaMaxWidth];
       ml1_l1_d = in_meta_i[ScoreMetaMaxLsb +: ScoreMetaMaxWidth];
     end
     if (row_lv_q[2]) begin
-      first_l2_d = 1'b0;
-      m_l2_d = m_new_l2;
       if (set_l2_q) begin
-        ml1_l2_d = m_new_l2;
+        ml1_l2_d = m_new;
         fresh1_l2_d = 1'b0;
       end else begin
-        ml0_l2_d = m_new_l2;
+        ml0_l2_d = m_new;
         fresh0_l2_d = 1'b0;
       end
     end
     if (beat_l2) begin
       set_l2_d = !set_l2_q;
     end
-    if (fb_q) begin
+    if (fa_q) begin
       // The query's end: the next one starts at set 0 with fresh sets and no running max.
-      first_l2_d = 1'b1;
       set_l2_d = 1'b0;
       fresh0_l2_d = 1'b1;
       fresh1_l2_d = 1'b1;
     end
     if (replay_start) begin
-      // An approximate query's max is known: the running max and both sets start there.
-      first_l2_d = 1'b0;
-      m_l2_d = in_meta_i[ScoreMetaMaxLsb +: ScoreMetaMaxWidth];
+      // An approximate query's max is known: both sets start there.
       ml0_l2_d = in_meta_i[ScoreMetaMaxLsb +: ScoreMetaMaxWidth];
       ml1_l2_d = in_meta_i[ScoreMetaMaxLsb +: ScoreMetaMaxWidth];
     end
     if (row_lv_q[3]) begin
-      first_l3_d = 1'b0;
-      m_l3_d = m_new_l3;
       if (set_l3_q) begin
-        ml1_l3_d = m_new_l3;
+        ml1_l3_d = m_new;
         fresh1_l3_d = 1'b0;
       end else begin
-        ml0_l3_d = m_new_l3;
+        ml0_l3_d = m_new;
         fresh0_l3_d = 1'b0;
       end
     end
     if (beat_l3) begin
       set_l3_d = !set_l3_q;
     end
-    if (fb_q) begin
+    if (fa_q) begin
       // The query's end: the next one starts at set 0 with fresh sets and no running max.
-      first_l3_d = 1'b1;
       set_l3_d = 1'b0;
       fresh0_l3_d = 1'b1;
       fresh1_l3_d = 1'b1;
     end
     if (replay_start) begin
-      // An approximate query's max is known: the running max and both sets start there.
-      first_l3_d = 1'b0;
-      m_l3_d = in_meta_i[ScoreMetaMaxLsb +: ScoreMetaMaxWidth];
+      // An approximate query's max is known: both sets start there.
       ml0_l3_d = in_meta_i[ScoreMetaMaxLsb +: ScoreMetaMaxWidth];
       ml1_l3_d = in_meta_i[ScoreMetaMaxLsb +: ScoreMetaMaxWidth];
     end
+    if (fa_q) begin
+      first_d = 1'b1;
+    end
+    if (replay_start) begin
+      // An approximate query's max is known: the running max starts there.
+      first_d = 1'b0;
+      m_d = in_meta_i[ScoreMetaMaxLsb +: ScoreMetaMaxWidth];
+    end
     if (merge) begin
       mpend_d = 1'b0;
-      dr_left_d = 4'd8;
+      dr_left_d = 3'd4;
     end else begin
       if (mreq_q) begin
         mpend_d = 1'b1;
       end
       if (issue) begin
-        dr_left_d = dr_left_q - 4'd1;
+        dr_left_d = dr_left_q - 3'd1;
       end
     end
   end
@@ -8120,35 +9664,29 @@ module a3_fast_online (
       in_last_q <= 1'b0;
       row_lv_q <= 4'd0;
       row_last_q <= 1'b0;
+      row_end_q <= 1'b0;
       fa_q <= 1'b0;
-      fb_q <= 1'b0;
       kept_q <= 9'd0;
-      first_l0_q <= 1'b1;
+      first_q <= 1'b1;
+      m_q <= 24'd0;
       set_l0_q <= 1'b0;
       fresh0_l0_q <= 1'b1;
       fresh1_l0_q <= 1'b1;
-      m_l0_q <= 24'd0;
       ml0_l0_q <= 24'd0;
       ml1_l0_q <= 24'd0;
-      first_l1_q <= 1'b1;
       set_l1_q <= 1'b0;
       fresh0_l1_q <= 1'b1;
       fresh1_l1_q <= 1'b1;
-      m_l1_q <= 24'd0;
       ml0_l1_q <= 24'd0;
       ml1_l1_q <= 24'd0;
-      first_l2_q <= 1'b1;
       set_l2_q <= 1'b0;
       fresh0_l2_q <= 1'b1;
       fresh1_l2_q <= 1'b1;
-      m_l2_q <= 24'd0;
       ml0_l2_q <= 24'd0;
       ml1_l2_q <= 24'd0;
-      first_l3_q <= 1'b1;
       set_l3_q <= 1'b0;
       fresh0_l3_q <= 1'b1;
       fresh1_l3_q <= 1'b1;
-      m_l3_q <= 24'd0;
       ml0_l3_q <= 24'd0;
       ml1_l3_q <= 24'd0;
       x1_valid_q <= 1'b0;
@@ -8171,9 +9709,7 @@ module a3_fast_online (
       x6_lv_q <= 4'd0;
       mreq_q <= 1'b0;
       mpend_q <= 1'b0;
-      dr_left_q <= 4'd0;
-      n0_valid_q <= 1'b0;
-      n0_last_q <= 1'b0;
+      dr_left_q <= 3'd0;
       n1_valid_q <= 1'b0;
       n1_last_q <= 1'b0;
       n2_valid_q <= 1'b0;
@@ -8196,43 +9732,37 @@ module a3_fast_online (
       rp_left_q <= rp_left_d;
       rp_rd_q <= rp_busy_q;
       rp_last_q <= rp_last;
-      in_valid_q <= live_beat | rp_rd_q;
-      in_last_q <= live_done | rp_last_q;
-      row_lv_q <= {Lanes{in_valid_q}} & in_keep;
-      row_last_q <= in_last_q;
-      fa_q <= row_last_q;
-      fb_q <= fa_q;
+      in_valid_q <= rp_rd_q;
+      in_last_q <= rp_last_q;
+      row_lv_q <= live_beat ? in_data_i[ScoreEntryValidLsb +: ScoreEntryValidWidth] : ({Lanes{in_valid_q}} & in_keep);
+      row_last_q <= live_done | in_last_q;
+      row_end_q <= live_end | in_last_q;
+      fa_q <= row_end_q;
       kept_q <= kept_d;
-      first_l0_q <= first_l0_d;
+      first_q <= first_d;
+      m_q <= m_d;
       set_l0_q <= set_l0_d;
       fresh0_l0_q <= fresh0_l0_d;
       fresh1_l0_q <= fresh1_l0_d;
-      m_l0_q <= m_l0_d;
       ml0_l0_q <= ml0_l0_d;
       ml1_l0_q <= ml1_l0_d;
-      first_l1_q <= first_l1_d;
       set_l1_q <= set_l1_d;
       fresh0_l1_q <= fresh0_l1_d;
       fresh1_l1_q <= fresh1_l1_d;
-      m_l1_q <= m_l1_d;
       ml0_l1_q <= ml0_l1_d;
       ml1_l1_q <= ml1_l1_d;
-      first_l2_q <= first_l2_d;
       set_l2_q <= set_l2_d;
       fresh0_l2_q <= fresh0_l2_d;
       fresh1_l2_q <= fresh1_l2_d;
-      m_l2_q <= m_l2_d;
       ml0_l2_q <= ml0_l2_d;
       ml1_l2_q <= ml1_l2_d;
-      first_l3_q <= first_l3_d;
       set_l3_q <= set_l3_d;
       fresh0_l3_q <= fresh0_l3_d;
       fresh1_l3_q <= fresh1_l3_d;
-      m_l3_q <= m_l3_d;
       ml0_l3_q <= ml0_l3_d;
       ml1_l3_q <= ml1_l3_d;
-      x1_valid_q <= (|row_lv_q) | fa_q | fb_q;
-      x1_end_q <= fb_q;
+      x1_valid_q <= (|row_lv_q) | row_end_q | fa_q;
+      x1_end_q <= fa_q;
       x1_lv_q <= { beat_l3, beat_l2, beat_l1, beat_l0 };
       x2_valid_q <= x1_valid_q;
       x2_end_q <= x1_end_q;
@@ -8252,10 +9782,8 @@ module a3_fast_online (
       mreq_q <= x6_valid_q & x6_end_q;
       mpend_q <= mpend_d;
       dr_left_q <= dr_left_d;
-      n0_valid_q <= issue;
-      n0_last_q <= issue_last;
-      n1_valid_q <= n0_valid_q;
-      n1_last_q <= n0_last_q;
+      n1_valid_q <= issue;
+      n1_last_q <= issue_last;
       n2_valid_q <= n1_valid_q;
       n2_last_q <= n1_last_q;
       n3_valid_q <= n2_valid_q;
@@ -8285,21 +9813,23 @@ module a3_fast_online (
     if (in_done_i) begin
       st_c_q <= in_meta_i[ScoreMetaRowsLsb +: ScoreMetaRowsWidth];
       st_f_q <= in_meta_i[ScoreMetaFallbackLsb];
+      st_p_q <= post;
     end
-    in_replay_q <= rp_rd_q;
     in_row_q <= in_entry[ScoreEntryGroupLsb +: ScoreEntryGroupWidth];
     in_score_q <= in_entry[ScoreEntryScoreLsb +: ScoreEntryScoreWidth];
     in_lv_q <= in_entry[ScoreEntryValidLsb +: ScoreEntryValidWidth];
-    row_id_q <= in_row_q;
-    row_score_q <= in_score_q;
+    row_id_q <= live_beat ? in_data_i[ScoreEntryGroupLsb +: ScoreEntryGroupWidth] : in_row_q;
+    row_score_q <= live_beat ? in_data_i[ScoreEntryScoreLsb +: ScoreEntryScoreWidth] : in_score_q;
+    row_rp_q <= !live_beat;
+    row_bm_q <= f1_bm;
     if (row_last_q) begin
       if (sq_wr_q) begin
         sq_c1_q <= st_c_q;
-        sq_k1_q <= kept_last;
+        sq_k1_q <= st_k;
         sq_f1_q <= st_f_q;
       end else begin
         sq_c0_q <= st_c_q;
-        sq_k0_q <= kept_last;
+        sq_k0_q <= st_k;
         sq_f0_q <= st_f_q;
       end
     end
@@ -8311,7 +9841,7 @@ module a3_fast_online (
     ub_l2_q <= ub_raw_l2;
     ua_l3_q <= ua_raw_l3;
     ub_l3_q <= ub_raw_l3;
-    x1_flush_q <= !(|row_lv_q);
+    x1_flush_q <= ~row_lv_q;
     x1_set_q <= { set_l3_q, set_l2_q, set_l1_q, set_l0_q };
     x1_fresh_q <= { fresh_l3, fresh_l2, fresh_l1, fresh_l0 };
     x1_row_q <= row_id_q;
@@ -8334,32 +9864,32 @@ module a3_fast_online (
     btlo_l0_q <= btlo_l0_d;
     bthi_l0_q <= bthi_l0_d;
     a_l0_q <= a_l0_val;
-    e_l0_q <= x3_flush_q ? 9'd0 : e_l0_val;
+    e_l0_q <= x3_flush_q[0] ? 9'd0 : e_l0_val;
     atlo_l1_q <= atlo_l1_d;
     athi_l1_q <= athi_l1_d;
     btlo_l1_q <= btlo_l1_d;
     bthi_l1_q <= bthi_l1_d;
     a_l1_q <= a_l1_val;
-    e_l1_q <= x3_flush_q ? 9'd0 : e_l1_val;
+    e_l1_q <= x3_flush_q[1] ? 9'd0 : e_l1_val;
     atlo_l2_q <= atlo_l2_d;
     athi_l2_q <= athi_l2_d;
     btlo_l2_q <= btlo_l2_d;
     bthi_l2_q <= bthi_l2_d;
     a_l2_q <= a_l2_val;
-    e_l2_q <= x3_flush_q ? 9'd0 : e_l2_val;
+    e_l2_q <= x3_flush_q[2] ? 9'd0 : e_l2_val;
     atlo_l3_q <= atlo_l3_d;
     athi_l3_q <= athi_l3_d;
     btlo_l3_q <= btlo_l3_d;
     bthi_l3_q <= bthi_l3_d;
     a_l3_q <= a_l3_val;
-    e_l3_q <= x3_flush_q ? 9'd0 : e_l3_val;
+    e_l3_q <= x3_flush_q[3] ? 9'd0 : e_l3_val;
     v_q <= v_rdata_i;
     am_l0_q <= a_l0_q;
     em_l0_q <= e_l0_q;
     es_l0_q <= em_l0_q;
     ylol0_0_q <= ylol0_0_d;
     yhil0_0_q <= yhil0_0_d;
-    yl0_0_q <= x5_flush_q ? 18'sd0 : yl0_0_d;
+    yl0_0_q <= x5_flush_q[0] ? 18'sd0 : yl0_0_d;
     plol0_0_q <= plol0_0_d;
     phil0_0_q <= phil0_0_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8370,7 +9900,7 @@ module a3_fast_online (
     end
     ylol0_1_q <= ylol0_1_d;
     yhil0_1_q <= yhil0_1_d;
-    yl0_1_q <= x5_flush_q ? 18'sd0 : yl0_1_d;
+    yl0_1_q <= x5_flush_q[0] ? 18'sd0 : yl0_1_d;
     plol0_1_q <= plol0_1_d;
     phil0_1_q <= phil0_1_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8381,7 +9911,7 @@ module a3_fast_online (
     end
     ylol0_2_q <= ylol0_2_d;
     yhil0_2_q <= yhil0_2_d;
-    yl0_2_q <= x5_flush_q ? 18'sd0 : yl0_2_d;
+    yl0_2_q <= x5_flush_q[0] ? 18'sd0 : yl0_2_d;
     plol0_2_q <= plol0_2_d;
     phil0_2_q <= phil0_2_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8392,7 +9922,7 @@ module a3_fast_online (
     end
     ylol0_3_q <= ylol0_3_d;
     yhil0_3_q <= yhil0_3_d;
-    yl0_3_q <= x5_flush_q ? 18'sd0 : yl0_3_d;
+    yl0_3_q <= x5_flush_q[0] ? 18'sd0 : yl0_3_d;
     plol0_3_q <= plol0_3_d;
     phil0_3_q <= phil0_3_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8403,7 +9933,7 @@ module a3_fast_online (
     end
     ylol0_4_q <= ylol0_4_d;
     yhil0_4_q <= yhil0_4_d;
-    yl0_4_q <= x5_flush_q ? 18'sd0 : yl0_4_d;
+    yl0_4_q <= x5_flush_q[0] ? 18'sd0 : yl0_4_d;
     plol0_4_q <= plol0_4_d;
     phil0_4_q <= phil0_4_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8414,7 +9944,7 @@ module a3_fast_online (
     end
     ylol0_5_q <= ylol0_5_d;
     yhil0_5_q <= yhil0_5_d;
-    yl0_5_q <= x5_flush_q ? 18'sd0 : yl0_5_d;
+    yl0_5_q <= x5_flush_q[0] ? 18'sd0 : yl0_5_d;
     plol0_5_q <= plol0_5_d;
     phil0_5_q <= phil0_5_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8425,7 +9955,7 @@ module a3_fast_online (
     end
     ylol0_6_q <= ylol0_6_d;
     yhil0_6_q <= yhil0_6_d;
-    yl0_6_q <= x5_flush_q ? 18'sd0 : yl0_6_d;
+    yl0_6_q <= x5_flush_q[0] ? 18'sd0 : yl0_6_d;
     plol0_6_q <= plol0_6_d;
     phil0_6_q <= phil0_6_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8436,7 +9966,7 @@ module a3_fast_online (
     end
     ylol0_7_q <= ylol0_7_d;
     yhil0_7_q <= yhil0_7_d;
-    yl0_7_q <= x5_flush_q ? 18'sd0 : yl0_7_d;
+    yl0_7_q <= x5_flush_q[0] ? 18'sd0 : yl0_7_d;
     plol0_7_q <= plol0_7_d;
     phil0_7_q <= phil0_7_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8447,7 +9977,7 @@ module a3_fast_online (
     end
     ylol0_8_q <= ylol0_8_d;
     yhil0_8_q <= yhil0_8_d;
-    yl0_8_q <= x5_flush_q ? 18'sd0 : yl0_8_d;
+    yl0_8_q <= x5_flush_q[0] ? 18'sd0 : yl0_8_d;
     plol0_8_q <= plol0_8_d;
     phil0_8_q <= phil0_8_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8458,7 +9988,7 @@ module a3_fast_online (
     end
     ylol0_9_q <= ylol0_9_d;
     yhil0_9_q <= yhil0_9_d;
-    yl0_9_q <= x5_flush_q ? 18'sd0 : yl0_9_d;
+    yl0_9_q <= x5_flush_q[0] ? 18'sd0 : yl0_9_d;
     plol0_9_q <= plol0_9_d;
     phil0_9_q <= phil0_9_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8469,7 +9999,7 @@ module a3_fast_online (
     end
     ylol0_10_q <= ylol0_10_d;
     yhil0_10_q <= yhil0_10_d;
-    yl0_10_q <= x5_flush_q ? 18'sd0 : yl0_10_d;
+    yl0_10_q <= x5_flush_q[0] ? 18'sd0 : yl0_10_d;
     plol0_10_q <= plol0_10_d;
     phil0_10_q <= phil0_10_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8480,7 +10010,7 @@ module a3_fast_online (
     end
     ylol0_11_q <= ylol0_11_d;
     yhil0_11_q <= yhil0_11_d;
-    yl0_11_q <= x5_flush_q ? 18'sd0 : yl0_11_d;
+    yl0_11_q <= x5_flush_q[0] ? 18'sd0 : yl0_11_d;
     plol0_11_q <= plol0_11_d;
     phil0_11_q <= phil0_11_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8491,7 +10021,7 @@ module a3_fast_online (
     end
     ylol0_12_q <= ylol0_12_d;
     yhil0_12_q <= yhil0_12_d;
-    yl0_12_q <= x5_flush_q ? 18'sd0 : yl0_12_d;
+    yl0_12_q <= x5_flush_q[0] ? 18'sd0 : yl0_12_d;
     plol0_12_q <= plol0_12_d;
     phil0_12_q <= phil0_12_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8502,7 +10032,7 @@ module a3_fast_online (
     end
     ylol0_13_q <= ylol0_13_d;
     yhil0_13_q <= yhil0_13_d;
-    yl0_13_q <= x5_flush_q ? 18'sd0 : yl0_13_d;
+    yl0_13_q <= x5_flush_q[0] ? 18'sd0 : yl0_13_d;
     plol0_13_q <= plol0_13_d;
     phil0_13_q <= phil0_13_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8513,7 +10043,7 @@ module a3_fast_online (
     end
     ylol0_14_q <= ylol0_14_d;
     yhil0_14_q <= yhil0_14_d;
-    yl0_14_q <= x5_flush_q ? 18'sd0 : yl0_14_d;
+    yl0_14_q <= x5_flush_q[0] ? 18'sd0 : yl0_14_d;
     plol0_14_q <= plol0_14_d;
     phil0_14_q <= phil0_14_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8524,7 +10054,7 @@ module a3_fast_online (
     end
     ylol0_15_q <= ylol0_15_d;
     yhil0_15_q <= yhil0_15_d;
-    yl0_15_q <= x5_flush_q ? 18'sd0 : yl0_15_d;
+    yl0_15_q <= x5_flush_q[0] ? 18'sd0 : yl0_15_d;
     plol0_15_q <= plol0_15_d;
     phil0_15_q <= phil0_15_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8535,7 +10065,7 @@ module a3_fast_online (
     end
     ylol0_16_q <= ylol0_16_d;
     yhil0_16_q <= yhil0_16_d;
-    yl0_16_q <= x5_flush_q ? 18'sd0 : yl0_16_d;
+    yl0_16_q <= x5_flush_q[0] ? 18'sd0 : yl0_16_d;
     plol0_16_q <= plol0_16_d;
     phil0_16_q <= phil0_16_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8546,7 +10076,7 @@ module a3_fast_online (
     end
     ylol0_17_q <= ylol0_17_d;
     yhil0_17_q <= yhil0_17_d;
-    yl0_17_q <= x5_flush_q ? 18'sd0 : yl0_17_d;
+    yl0_17_q <= x5_flush_q[0] ? 18'sd0 : yl0_17_d;
     plol0_17_q <= plol0_17_d;
     phil0_17_q <= phil0_17_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8557,7 +10087,7 @@ module a3_fast_online (
     end
     ylol0_18_q <= ylol0_18_d;
     yhil0_18_q <= yhil0_18_d;
-    yl0_18_q <= x5_flush_q ? 18'sd0 : yl0_18_d;
+    yl0_18_q <= x5_flush_q[0] ? 18'sd0 : yl0_18_d;
     plol0_18_q <= plol0_18_d;
     phil0_18_q <= phil0_18_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8568,7 +10098,7 @@ module a3_fast_online (
     end
     ylol0_19_q <= ylol0_19_d;
     yhil0_19_q <= yhil0_19_d;
-    yl0_19_q <= x5_flush_q ? 18'sd0 : yl0_19_d;
+    yl0_19_q <= x5_flush_q[0] ? 18'sd0 : yl0_19_d;
     plol0_19_q <= plol0_19_d;
     phil0_19_q <= phil0_19_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8579,7 +10109,7 @@ module a3_fast_online (
     end
     ylol0_20_q <= ylol0_20_d;
     yhil0_20_q <= yhil0_20_d;
-    yl0_20_q <= x5_flush_q ? 18'sd0 : yl0_20_d;
+    yl0_20_q <= x5_flush_q[0] ? 18'sd0 : yl0_20_d;
     plol0_20_q <= plol0_20_d;
     phil0_20_q <= phil0_20_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8590,7 +10120,7 @@ module a3_fast_online (
     end
     ylol0_21_q <= ylol0_21_d;
     yhil0_21_q <= yhil0_21_d;
-    yl0_21_q <= x5_flush_q ? 18'sd0 : yl0_21_d;
+    yl0_21_q <= x5_flush_q[0] ? 18'sd0 : yl0_21_d;
     plol0_21_q <= plol0_21_d;
     phil0_21_q <= phil0_21_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8601,7 +10131,7 @@ module a3_fast_online (
     end
     ylol0_22_q <= ylol0_22_d;
     yhil0_22_q <= yhil0_22_d;
-    yl0_22_q <= x5_flush_q ? 18'sd0 : yl0_22_d;
+    yl0_22_q <= x5_flush_q[0] ? 18'sd0 : yl0_22_d;
     plol0_22_q <= plol0_22_d;
     phil0_22_q <= phil0_22_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8612,7 +10142,7 @@ module a3_fast_online (
     end
     ylol0_23_q <= ylol0_23_d;
     yhil0_23_q <= yhil0_23_d;
-    yl0_23_q <= x5_flush_q ? 18'sd0 : yl0_23_d;
+    yl0_23_q <= x5_flush_q[0] ? 18'sd0 : yl0_23_d;
     plol0_23_q <= plol0_23_d;
     phil0_23_q <= phil0_23_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8623,7 +10153,7 @@ module a3_fast_online (
     end
     ylol0_24_q <= ylol0_24_d;
     yhil0_24_q <= yhil0_24_d;
-    yl0_24_q <= x5_flush_q ? 18'sd0 : yl0_24_d;
+    yl0_24_q <= x5_flush_q[0] ? 18'sd0 : yl0_24_d;
     plol0_24_q <= plol0_24_d;
     phil0_24_q <= phil0_24_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8634,7 +10164,7 @@ module a3_fast_online (
     end
     ylol0_25_q <= ylol0_25_d;
     yhil0_25_q <= yhil0_25_d;
-    yl0_25_q <= x5_flush_q ? 18'sd0 : yl0_25_d;
+    yl0_25_q <= x5_flush_q[0] ? 18'sd0 : yl0_25_d;
     plol0_25_q <= plol0_25_d;
     phil0_25_q <= phil0_25_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8645,7 +10175,7 @@ module a3_fast_online (
     end
     ylol0_26_q <= ylol0_26_d;
     yhil0_26_q <= yhil0_26_d;
-    yl0_26_q <= x5_flush_q ? 18'sd0 : yl0_26_d;
+    yl0_26_q <= x5_flush_q[0] ? 18'sd0 : yl0_26_d;
     plol0_26_q <= plol0_26_d;
     phil0_26_q <= phil0_26_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8656,7 +10186,7 @@ module a3_fast_online (
     end
     ylol0_27_q <= ylol0_27_d;
     yhil0_27_q <= yhil0_27_d;
-    yl0_27_q <= x5_flush_q ? 18'sd0 : yl0_27_d;
+    yl0_27_q <= x5_flush_q[0] ? 18'sd0 : yl0_27_d;
     plol0_27_q <= plol0_27_d;
     phil0_27_q <= phil0_27_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8667,7 +10197,7 @@ module a3_fast_online (
     end
     ylol0_28_q <= ylol0_28_d;
     yhil0_28_q <= yhil0_28_d;
-    yl0_28_q <= x5_flush_q ? 18'sd0 : yl0_28_d;
+    yl0_28_q <= x5_flush_q[0] ? 18'sd0 : yl0_28_d;
     plol0_28_q <= plol0_28_d;
     phil0_28_q <= phil0_28_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8678,7 +10208,7 @@ module a3_fast_online (
     end
     ylol0_29_q <= ylol0_29_d;
     yhil0_29_q <= yhil0_29_d;
-    yl0_29_q <= x5_flush_q ? 18'sd0 : yl0_29_d;
+    yl0_29_q <= x5_flush_q[0] ? 18'sd0 : yl0_29_d;
     plol0_29_q <= plol0_29_d;
     phil0_29_q <= phil0_29_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8689,7 +10219,7 @@ module a3_fast_online (
     end
     ylol0_30_q <= ylol0_30_d;
     yhil0_30_q <= yhil0_30_d;
-    yl0_30_q <= x5_flush_q ? 18'sd0 : yl0_30_d;
+    yl0_30_q <= x5_flush_q[0] ? 18'sd0 : yl0_30_d;
     plol0_30_q <= plol0_30_d;
     phil0_30_q <= phil0_30_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8700,7 +10230,7 @@ module a3_fast_online (
     end
     ylol0_31_q <= ylol0_31_d;
     yhil0_31_q <= yhil0_31_d;
-    yl0_31_q <= x5_flush_q ? 18'sd0 : yl0_31_d;
+    yl0_31_q <= x5_flush_q[0] ? 18'sd0 : yl0_31_d;
     plol0_31_q <= plol0_31_d;
     phil0_31_q <= phil0_31_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8711,7 +10241,7 @@ module a3_fast_online (
     end
     ylol0_32_q <= ylol0_32_d;
     yhil0_32_q <= yhil0_32_d;
-    yl0_32_q <= x5_flush_q ? 18'sd0 : yl0_32_d;
+    yl0_32_q <= x5_flush_q[0] ? 18'sd0 : yl0_32_d;
     plol0_32_q <= plol0_32_d;
     phil0_32_q <= phil0_32_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8722,7 +10252,7 @@ module a3_fast_online (
     end
     ylol0_33_q <= ylol0_33_d;
     yhil0_33_q <= yhil0_33_d;
-    yl0_33_q <= x5_flush_q ? 18'sd0 : yl0_33_d;
+    yl0_33_q <= x5_flush_q[0] ? 18'sd0 : yl0_33_d;
     plol0_33_q <= plol0_33_d;
     phil0_33_q <= phil0_33_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8733,7 +10263,7 @@ module a3_fast_online (
     end
     ylol0_34_q <= ylol0_34_d;
     yhil0_34_q <= yhil0_34_d;
-    yl0_34_q <= x5_flush_q ? 18'sd0 : yl0_34_d;
+    yl0_34_q <= x5_flush_q[0] ? 18'sd0 : yl0_34_d;
     plol0_34_q <= plol0_34_d;
     phil0_34_q <= phil0_34_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8744,7 +10274,7 @@ module a3_fast_online (
     end
     ylol0_35_q <= ylol0_35_d;
     yhil0_35_q <= yhil0_35_d;
-    yl0_35_q <= x5_flush_q ? 18'sd0 : yl0_35_d;
+    yl0_35_q <= x5_flush_q[0] ? 18'sd0 : yl0_35_d;
     plol0_35_q <= plol0_35_d;
     phil0_35_q <= phil0_35_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8755,7 +10285,7 @@ module a3_fast_online (
     end
     ylol0_36_q <= ylol0_36_d;
     yhil0_36_q <= yhil0_36_d;
-    yl0_36_q <= x5_flush_q ? 18'sd0 : yl0_36_d;
+    yl0_36_q <= x5_flush_q[0] ? 18'sd0 : yl0_36_d;
     plol0_36_q <= plol0_36_d;
     phil0_36_q <= phil0_36_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8766,7 +10296,7 @@ module a3_fast_online (
     end
     ylol0_37_q <= ylol0_37_d;
     yhil0_37_q <= yhil0_37_d;
-    yl0_37_q <= x5_flush_q ? 18'sd0 : yl0_37_d;
+    yl0_37_q <= x5_flush_q[0] ? 18'sd0 : yl0_37_d;
     plol0_37_q <= plol0_37_d;
     phil0_37_q <= phil0_37_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8777,7 +10307,7 @@ module a3_fast_online (
     end
     ylol0_38_q <= ylol0_38_d;
     yhil0_38_q <= yhil0_38_d;
-    yl0_38_q <= x5_flush_q ? 18'sd0 : yl0_38_d;
+    yl0_38_q <= x5_flush_q[0] ? 18'sd0 : yl0_38_d;
     plol0_38_q <= plol0_38_d;
     phil0_38_q <= phil0_38_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8788,7 +10318,7 @@ module a3_fast_online (
     end
     ylol0_39_q <= ylol0_39_d;
     yhil0_39_q <= yhil0_39_d;
-    yl0_39_q <= x5_flush_q ? 18'sd0 : yl0_39_d;
+    yl0_39_q <= x5_flush_q[0] ? 18'sd0 : yl0_39_d;
     plol0_39_q <= plol0_39_d;
     phil0_39_q <= phil0_39_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8799,7 +10329,7 @@ module a3_fast_online (
     end
     ylol0_40_q <= ylol0_40_d;
     yhil0_40_q <= yhil0_40_d;
-    yl0_40_q <= x5_flush_q ? 18'sd0 : yl0_40_d;
+    yl0_40_q <= x5_flush_q[0] ? 18'sd0 : yl0_40_d;
     plol0_40_q <= plol0_40_d;
     phil0_40_q <= phil0_40_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8810,7 +10340,7 @@ module a3_fast_online (
     end
     ylol0_41_q <= ylol0_41_d;
     yhil0_41_q <= yhil0_41_d;
-    yl0_41_q <= x5_flush_q ? 18'sd0 : yl0_41_d;
+    yl0_41_q <= x5_flush_q[0] ? 18'sd0 : yl0_41_d;
     plol0_41_q <= plol0_41_d;
     phil0_41_q <= phil0_41_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8821,7 +10351,7 @@ module a3_fast_online (
     end
     ylol0_42_q <= ylol0_42_d;
     yhil0_42_q <= yhil0_42_d;
-    yl0_42_q <= x5_flush_q ? 18'sd0 : yl0_42_d;
+    yl0_42_q <= x5_flush_q[0] ? 18'sd0 : yl0_42_d;
     plol0_42_q <= plol0_42_d;
     phil0_42_q <= phil0_42_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8832,7 +10362,7 @@ module a3_fast_online (
     end
     ylol0_43_q <= ylol0_43_d;
     yhil0_43_q <= yhil0_43_d;
-    yl0_43_q <= x5_flush_q ? 18'sd0 : yl0_43_d;
+    yl0_43_q <= x5_flush_q[0] ? 18'sd0 : yl0_43_d;
     plol0_43_q <= plol0_43_d;
     phil0_43_q <= phil0_43_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8843,7 +10373,7 @@ module a3_fast_online (
     end
     ylol0_44_q <= ylol0_44_d;
     yhil0_44_q <= yhil0_44_d;
-    yl0_44_q <= x5_flush_q ? 18'sd0 : yl0_44_d;
+    yl0_44_q <= x5_flush_q[0] ? 18'sd0 : yl0_44_d;
     plol0_44_q <= plol0_44_d;
     phil0_44_q <= phil0_44_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8854,7 +10384,7 @@ module a3_fast_online (
     end
     ylol0_45_q <= ylol0_45_d;
     yhil0_45_q <= yhil0_45_d;
-    yl0_45_q <= x5_flush_q ? 18'sd0 : yl0_45_d;
+    yl0_45_q <= x5_flush_q[0] ? 18'sd0 : yl0_45_d;
     plol0_45_q <= plol0_45_d;
     phil0_45_q <= phil0_45_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8865,7 +10395,7 @@ module a3_fast_online (
     end
     ylol0_46_q <= ylol0_46_d;
     yhil0_46_q <= yhil0_46_d;
-    yl0_46_q <= x5_flush_q ? 18'sd0 : yl0_46_d;
+    yl0_46_q <= x5_flush_q[0] ? 18'sd0 : yl0_46_d;
     plol0_46_q <= plol0_46_d;
     phil0_46_q <= phil0_46_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8876,7 +10406,7 @@ module a3_fast_online (
     end
     ylol0_47_q <= ylol0_47_d;
     yhil0_47_q <= yhil0_47_d;
-    yl0_47_q <= x5_flush_q ? 18'sd0 : yl0_47_d;
+    yl0_47_q <= x5_flush_q[0] ? 18'sd0 : yl0_47_d;
     plol0_47_q <= plol0_47_d;
     phil0_47_q <= phil0_47_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8887,7 +10417,7 @@ module a3_fast_online (
     end
     ylol0_48_q <= ylol0_48_d;
     yhil0_48_q <= yhil0_48_d;
-    yl0_48_q <= x5_flush_q ? 18'sd0 : yl0_48_d;
+    yl0_48_q <= x5_flush_q[0] ? 18'sd0 : yl0_48_d;
     plol0_48_q <= plol0_48_d;
     phil0_48_q <= phil0_48_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8898,7 +10428,7 @@ module a3_fast_online (
     end
     ylol0_49_q <= ylol0_49_d;
     yhil0_49_q <= yhil0_49_d;
-    yl0_49_q <= x5_flush_q ? 18'sd0 : yl0_49_d;
+    yl0_49_q <= x5_flush_q[0] ? 18'sd0 : yl0_49_d;
     plol0_49_q <= plol0_49_d;
     phil0_49_q <= phil0_49_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8909,7 +10439,7 @@ module a3_fast_online (
     end
     ylol0_50_q <= ylol0_50_d;
     yhil0_50_q <= yhil0_50_d;
-    yl0_50_q <= x5_flush_q ? 18'sd0 : yl0_50_d;
+    yl0_50_q <= x5_flush_q[0] ? 18'sd0 : yl0_50_d;
     plol0_50_q <= plol0_50_d;
     phil0_50_q <= phil0_50_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8920,7 +10450,7 @@ module a3_fast_online (
     end
     ylol0_51_q <= ylol0_51_d;
     yhil0_51_q <= yhil0_51_d;
-    yl0_51_q <= x5_flush_q ? 18'sd0 : yl0_51_d;
+    yl0_51_q <= x5_flush_q[0] ? 18'sd0 : yl0_51_d;
     plol0_51_q <= plol0_51_d;
     phil0_51_q <= phil0_51_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8931,7 +10461,7 @@ module a3_fast_online (
     end
     ylol0_52_q <= ylol0_52_d;
     yhil0_52_q <= yhil0_52_d;
-    yl0_52_q <= x5_flush_q ? 18'sd0 : yl0_52_d;
+    yl0_52_q <= x5_flush_q[0] ? 18'sd0 : yl0_52_d;
     plol0_52_q <= plol0_52_d;
     phil0_52_q <= phil0_52_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8942,7 +10472,7 @@ module a3_fast_online (
     end
     ylol0_53_q <= ylol0_53_d;
     yhil0_53_q <= yhil0_53_d;
-    yl0_53_q <= x5_flush_q ? 18'sd0 : yl0_53_d;
+    yl0_53_q <= x5_flush_q[0] ? 18'sd0 : yl0_53_d;
     plol0_53_q <= plol0_53_d;
     phil0_53_q <= phil0_53_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8953,7 +10483,7 @@ module a3_fast_online (
     end
     ylol0_54_q <= ylol0_54_d;
     yhil0_54_q <= yhil0_54_d;
-    yl0_54_q <= x5_flush_q ? 18'sd0 : yl0_54_d;
+    yl0_54_q <= x5_flush_q[0] ? 18'sd0 : yl0_54_d;
     plol0_54_q <= plol0_54_d;
     phil0_54_q <= phil0_54_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8964,7 +10494,7 @@ module a3_fast_online (
     end
     ylol0_55_q <= ylol0_55_d;
     yhil0_55_q <= yhil0_55_d;
-    yl0_55_q <= x5_flush_q ? 18'sd0 : yl0_55_d;
+    yl0_55_q <= x5_flush_q[0] ? 18'sd0 : yl0_55_d;
     plol0_55_q <= plol0_55_d;
     phil0_55_q <= phil0_55_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8975,7 +10505,7 @@ module a3_fast_online (
     end
     ylol0_56_q <= ylol0_56_d;
     yhil0_56_q <= yhil0_56_d;
-    yl0_56_q <= x5_flush_q ? 18'sd0 : yl0_56_d;
+    yl0_56_q <= x5_flush_q[0] ? 18'sd0 : yl0_56_d;
     plol0_56_q <= plol0_56_d;
     phil0_56_q <= phil0_56_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8986,7 +10516,7 @@ module a3_fast_online (
     end
     ylol0_57_q <= ylol0_57_d;
     yhil0_57_q <= yhil0_57_d;
-    yl0_57_q <= x5_flush_q ? 18'sd0 : yl0_57_d;
+    yl0_57_q <= x5_flush_q[0] ? 18'sd0 : yl0_57_d;
     plol0_57_q <= plol0_57_d;
     phil0_57_q <= phil0_57_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -8997,7 +10527,7 @@ module a3_fast_online (
     end
     ylol0_58_q <= ylol0_58_d;
     yhil0_58_q <= yhil0_58_d;
-    yl0_58_q <= x5_flush_q ? 18'sd0 : yl0_58_d;
+    yl0_58_q <= x5_flush_q[0] ? 18'sd0 : yl0_58_d;
     plol0_58_q <= plol0_58_d;
     phil0_58_q <= phil0_58_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -9008,7 +10538,7 @@ module a3_fast_online (
     end
     ylol0_59_q <= ylol0_59_d;
     yhil0_59_q <= yhil0_59_d;
-    yl0_59_q <= x5_flush_q ? 18'sd0 : yl0_59_d;
+    yl0_59_q <= x5_flush_q[0] ? 18'sd0 : yl0_59_d;
     plol0_59_q <= plol0_59_d;
     phil0_59_q <= phil0_59_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -9019,7 +10549,7 @@ module a3_fast_online (
     end
     ylol0_60_q <= ylol0_60_d;
     yhil0_60_q <= yhil0_60_d;
-    yl0_60_q <= x5_flush_q ? 18'sd0 : yl0_60_d;
+    yl0_60_q <= x5_flush_q[0] ? 18'sd0 : yl0_60_d;
     plol0_60_q <= plol0_60_d;
     phil0_60_q <= phil0_60_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -9030,7 +10560,7 @@ module a3_fast_online (
     end
     ylol0_61_q <= ylol0_61_d;
     yhil0_61_q <= yhil0_61_d;
-    yl0_61_q <= x5_flush_q ? 18'sd0 : yl0_61_d;
+    yl0_61_q <= x5_flush_q[0] ? 18'sd0 : yl0_61_d;
     plol0_61_q <= plol0_61_d;
     phil0_61_q <= phil0_61_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -9041,7 +10571,7 @@ module a3_fast_online (
     end
     ylol0_62_q <= ylol0_62_d;
     yhil0_62_q <= yhil0_62_d;
-    yl0_62_q <= x5_flush_q ? 18'sd0 : yl0_62_d;
+    yl0_62_q <= x5_flush_q[0] ? 18'sd0 : yl0_62_d;
     plol0_62_q <= plol0_62_d;
     phil0_62_q <= phil0_62_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -9052,7 +10582,7 @@ module a3_fast_online (
     end
     ylol0_63_q <= ylol0_63_d;
     yhil0_63_q <= yhil0_63_d;
-    yl0_63_q <= x5_flush_q ? 18'sd0 : yl0_63_d;
+    yl0_63_q <= x5_flush_q[0] ? 18'sd0 : yl0_63_d;
     plol0_63_q <= plol0_63_d;
     phil0_63_q <= phil0_63_d;
     if (x6_lv_q[0] & !x6_set_q[0]) begin
@@ -9074,7 +10604,7 @@ module a3_fast_online (
     es_l1_q <= em_l1_q;
     ylol1_0_q <= ylol1_0_d;
     yhil1_0_q <= yhil1_0_d;
-    yl1_0_q <= x5_flush_q ? 18'sd0 : yl1_0_d;
+    yl1_0_q <= x5_flush_q[1] ? 18'sd0 : yl1_0_d;
     plol1_0_q <= plol1_0_d;
     phil1_0_q <= phil1_0_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9085,7 +10615,7 @@ module a3_fast_online (
     end
     ylol1_1_q <= ylol1_1_d;
     yhil1_1_q <= yhil1_1_d;
-    yl1_1_q <= x5_flush_q ? 18'sd0 : yl1_1_d;
+    yl1_1_q <= x5_flush_q[1] ? 18'sd0 : yl1_1_d;
     plol1_1_q <= plol1_1_d;
     phil1_1_q <= phil1_1_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9096,7 +10626,7 @@ module a3_fast_online (
     end
     ylol1_2_q <= ylol1_2_d;
     yhil1_2_q <= yhil1_2_d;
-    yl1_2_q <= x5_flush_q ? 18'sd0 : yl1_2_d;
+    yl1_2_q <= x5_flush_q[1] ? 18'sd0 : yl1_2_d;
     plol1_2_q <= plol1_2_d;
     phil1_2_q <= phil1_2_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9107,7 +10637,7 @@ module a3_fast_online (
     end
     ylol1_3_q <= ylol1_3_d;
     yhil1_3_q <= yhil1_3_d;
-    yl1_3_q <= x5_flush_q ? 18'sd0 : yl1_3_d;
+    yl1_3_q <= x5_flush_q[1] ? 18'sd0 : yl1_3_d;
     plol1_3_q <= plol1_3_d;
     phil1_3_q <= phil1_3_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9118,7 +10648,7 @@ module a3_fast_online (
     end
     ylol1_4_q <= ylol1_4_d;
     yhil1_4_q <= yhil1_4_d;
-    yl1_4_q <= x5_flush_q ? 18'sd0 : yl1_4_d;
+    yl1_4_q <= x5_flush_q[1] ? 18'sd0 : yl1_4_d;
     plol1_4_q <= plol1_4_d;
     phil1_4_q <= phil1_4_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9129,7 +10659,7 @@ module a3_fast_online (
     end
     ylol1_5_q <= ylol1_5_d;
     yhil1_5_q <= yhil1_5_d;
-    yl1_5_q <= x5_flush_q ? 18'sd0 : yl1_5_d;
+    yl1_5_q <= x5_flush_q[1] ? 18'sd0 : yl1_5_d;
     plol1_5_q <= plol1_5_d;
     phil1_5_q <= phil1_5_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9140,7 +10670,7 @@ module a3_fast_online (
     end
     ylol1_6_q <= ylol1_6_d;
     yhil1_6_q <= yhil1_6_d;
-    yl1_6_q <= x5_flush_q ? 18'sd0 : yl1_6_d;
+    yl1_6_q <= x5_flush_q[1] ? 18'sd0 : yl1_6_d;
     plol1_6_q <= plol1_6_d;
     phil1_6_q <= phil1_6_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9151,7 +10681,7 @@ module a3_fast_online (
     end
     ylol1_7_q <= ylol1_7_d;
     yhil1_7_q <= yhil1_7_d;
-    yl1_7_q <= x5_flush_q ? 18'sd0 : yl1_7_d;
+    yl1_7_q <= x5_flush_q[1] ? 18'sd0 : yl1_7_d;
     plol1_7_q <= plol1_7_d;
     phil1_7_q <= phil1_7_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9162,7 +10692,7 @@ module a3_fast_online (
     end
     ylol1_8_q <= ylol1_8_d;
     yhil1_8_q <= yhil1_8_d;
-    yl1_8_q <= x5_flush_q ? 18'sd0 : yl1_8_d;
+    yl1_8_q <= x5_flush_q[1] ? 18'sd0 : yl1_8_d;
     plol1_8_q <= plol1_8_d;
     phil1_8_q <= phil1_8_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9173,7 +10703,7 @@ module a3_fast_online (
     end
     ylol1_9_q <= ylol1_9_d;
     yhil1_9_q <= yhil1_9_d;
-    yl1_9_q <= x5_flush_q ? 18'sd0 : yl1_9_d;
+    yl1_9_q <= x5_flush_q[1] ? 18'sd0 : yl1_9_d;
     plol1_9_q <= plol1_9_d;
     phil1_9_q <= phil1_9_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9184,7 +10714,7 @@ module a3_fast_online (
     end
     ylol1_10_q <= ylol1_10_d;
     yhil1_10_q <= yhil1_10_d;
-    yl1_10_q <= x5_flush_q ? 18'sd0 : yl1_10_d;
+    yl1_10_q <= x5_flush_q[1] ? 18'sd0 : yl1_10_d;
     plol1_10_q <= plol1_10_d;
     phil1_10_q <= phil1_10_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9195,7 +10725,7 @@ module a3_fast_online (
     end
     ylol1_11_q <= ylol1_11_d;
     yhil1_11_q <= yhil1_11_d;
-    yl1_11_q <= x5_flush_q ? 18'sd0 : yl1_11_d;
+    yl1_11_q <= x5_flush_q[1] ? 18'sd0 : yl1_11_d;
     plol1_11_q <= plol1_11_d;
     phil1_11_q <= phil1_11_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9206,7 +10736,7 @@ module a3_fast_online (
     end
     ylol1_12_q <= ylol1_12_d;
     yhil1_12_q <= yhil1_12_d;
-    yl1_12_q <= x5_flush_q ? 18'sd0 : yl1_12_d;
+    yl1_12_q <= x5_flush_q[1] ? 18'sd0 : yl1_12_d;
     plol1_12_q <= plol1_12_d;
     phil1_12_q <= phil1_12_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9217,7 +10747,7 @@ module a3_fast_online (
     end
     ylol1_13_q <= ylol1_13_d;
     yhil1_13_q <= yhil1_13_d;
-    yl1_13_q <= x5_flush_q ? 18'sd0 : yl1_13_d;
+    yl1_13_q <= x5_flush_q[1] ? 18'sd0 : yl1_13_d;
     plol1_13_q <= plol1_13_d;
     phil1_13_q <= phil1_13_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9228,7 +10758,7 @@ module a3_fast_online (
     end
     ylol1_14_q <= ylol1_14_d;
     yhil1_14_q <= yhil1_14_d;
-    yl1_14_q <= x5_flush_q ? 18'sd0 : yl1_14_d;
+    yl1_14_q <= x5_flush_q[1] ? 18'sd0 : yl1_14_d;
     plol1_14_q <= plol1_14_d;
     phil1_14_q <= phil1_14_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9239,7 +10769,7 @@ module a3_fast_online (
     end
     ylol1_15_q <= ylol1_15_d;
     yhil1_15_q <= yhil1_15_d;
-    yl1_15_q <= x5_flush_q ? 18'sd0 : yl1_15_d;
+    yl1_15_q <= x5_flush_q[1] ? 18'sd0 : yl1_15_d;
     plol1_15_q <= plol1_15_d;
     phil1_15_q <= phil1_15_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9250,7 +10780,7 @@ module a3_fast_online (
     end
     ylol1_16_q <= ylol1_16_d;
     yhil1_16_q <= yhil1_16_d;
-    yl1_16_q <= x5_flush_q ? 18'sd0 : yl1_16_d;
+    yl1_16_q <= x5_flush_q[1] ? 18'sd0 : yl1_16_d;
     plol1_16_q <= plol1_16_d;
     phil1_16_q <= phil1_16_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9261,7 +10791,7 @@ module a3_fast_online (
     end
     ylol1_17_q <= ylol1_17_d;
     yhil1_17_q <= yhil1_17_d;
-    yl1_17_q <= x5_flush_q ? 18'sd0 : yl1_17_d;
+    yl1_17_q <= x5_flush_q[1] ? 18'sd0 : yl1_17_d;
     plol1_17_q <= plol1_17_d;
     phil1_17_q <= phil1_17_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9272,7 +10802,7 @@ module a3_fast_online (
     end
     ylol1_18_q <= ylol1_18_d;
     yhil1_18_q <= yhil1_18_d;
-    yl1_18_q <= x5_flush_q ? 18'sd0 : yl1_18_d;
+    yl1_18_q <= x5_flush_q[1] ? 18'sd0 : yl1_18_d;
     plol1_18_q <= plol1_18_d;
     phil1_18_q <= phil1_18_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9283,7 +10813,7 @@ module a3_fast_online (
     end
     ylol1_19_q <= ylol1_19_d;
     yhil1_19_q <= yhil1_19_d;
-    yl1_19_q <= x5_flush_q ? 18'sd0 : yl1_19_d;
+    yl1_19_q <= x5_flush_q[1] ? 18'sd0 : yl1_19_d;
     plol1_19_q <= plol1_19_d;
     phil1_19_q <= phil1_19_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9294,7 +10824,7 @@ module a3_fast_online (
     end
     ylol1_20_q <= ylol1_20_d;
     yhil1_20_q <= yhil1_20_d;
-    yl1_20_q <= x5_flush_q ? 18'sd0 : yl1_20_d;
+    yl1_20_q <= x5_flush_q[1] ? 18'sd0 : yl1_20_d;
     plol1_20_q <= plol1_20_d;
     phil1_20_q <= phil1_20_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9305,7 +10835,7 @@ module a3_fast_online (
     end
     ylol1_21_q <= ylol1_21_d;
     yhil1_21_q <= yhil1_21_d;
-    yl1_21_q <= x5_flush_q ? 18'sd0 : yl1_21_d;
+    yl1_21_q <= x5_flush_q[1] ? 18'sd0 : yl1_21_d;
     plol1_21_q <= plol1_21_d;
     phil1_21_q <= phil1_21_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9316,7 +10846,7 @@ module a3_fast_online (
     end
     ylol1_22_q <= ylol1_22_d;
     yhil1_22_q <= yhil1_22_d;
-    yl1_22_q <= x5_flush_q ? 18'sd0 : yl1_22_d;
+    yl1_22_q <= x5_flush_q[1] ? 18'sd0 : yl1_22_d;
     plol1_22_q <= plol1_22_d;
     phil1_22_q <= phil1_22_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9327,7 +10857,7 @@ module a3_fast_online (
     end
     ylol1_23_q <= ylol1_23_d;
     yhil1_23_q <= yhil1_23_d;
-    yl1_23_q <= x5_flush_q ? 18'sd0 : yl1_23_d;
+    yl1_23_q <= x5_flush_q[1] ? 18'sd0 : yl1_23_d;
     plol1_23_q <= plol1_23_d;
     phil1_23_q <= phil1_23_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9338,7 +10868,7 @@ module a3_fast_online (
     end
     ylol1_24_q <= ylol1_24_d;
     yhil1_24_q <= yhil1_24_d;
-    yl1_24_q <= x5_flush_q ? 18'sd0 : yl1_24_d;
+    yl1_24_q <= x5_flush_q[1] ? 18'sd0 : yl1_24_d;
     plol1_24_q <= plol1_24_d;
     phil1_24_q <= phil1_24_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9349,7 +10879,7 @@ module a3_fast_online (
     end
     ylol1_25_q <= ylol1_25_d;
     yhil1_25_q <= yhil1_25_d;
-    yl1_25_q <= x5_flush_q ? 18'sd0 : yl1_25_d;
+    yl1_25_q <= x5_flush_q[1] ? 18'sd0 : yl1_25_d;
     plol1_25_q <= plol1_25_d;
     phil1_25_q <= phil1_25_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9360,7 +10890,7 @@ module a3_fast_online (
     end
     ylol1_26_q <= ylol1_26_d;
     yhil1_26_q <= yhil1_26_d;
-    yl1_26_q <= x5_flush_q ? 18'sd0 : yl1_26_d;
+    yl1_26_q <= x5_flush_q[1] ? 18'sd0 : yl1_26_d;
     plol1_26_q <= plol1_26_d;
     phil1_26_q <= phil1_26_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9371,7 +10901,7 @@ module a3_fast_online (
     end
     ylol1_27_q <= ylol1_27_d;
     yhil1_27_q <= yhil1_27_d;
-    yl1_27_q <= x5_flush_q ? 18'sd0 : yl1_27_d;
+    yl1_27_q <= x5_flush_q[1] ? 18'sd0 : yl1_27_d;
     plol1_27_q <= plol1_27_d;
     phil1_27_q <= phil1_27_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9382,7 +10912,7 @@ module a3_fast_online (
     end
     ylol1_28_q <= ylol1_28_d;
     yhil1_28_q <= yhil1_28_d;
-    yl1_28_q <= x5_flush_q ? 18'sd0 : yl1_28_d;
+    yl1_28_q <= x5_flush_q[1] ? 18'sd0 : yl1_28_d;
     plol1_28_q <= plol1_28_d;
     phil1_28_q <= phil1_28_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9393,7 +10923,7 @@ module a3_fast_online (
     end
     ylol1_29_q <= ylol1_29_d;
     yhil1_29_q <= yhil1_29_d;
-    yl1_29_q <= x5_flush_q ? 18'sd0 : yl1_29_d;
+    yl1_29_q <= x5_flush_q[1] ? 18'sd0 : yl1_29_d;
     plol1_29_q <= plol1_29_d;
     phil1_29_q <= phil1_29_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9404,7 +10934,7 @@ module a3_fast_online (
     end
     ylol1_30_q <= ylol1_30_d;
     yhil1_30_q <= yhil1_30_d;
-    yl1_30_q <= x5_flush_q ? 18'sd0 : yl1_30_d;
+    yl1_30_q <= x5_flush_q[1] ? 18'sd0 : yl1_30_d;
     plol1_30_q <= plol1_30_d;
     phil1_30_q <= phil1_30_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9415,7 +10945,7 @@ module a3_fast_online (
     end
     ylol1_31_q <= ylol1_31_d;
     yhil1_31_q <= yhil1_31_d;
-    yl1_31_q <= x5_flush_q ? 18'sd0 : yl1_31_d;
+    yl1_31_q <= x5_flush_q[1] ? 18'sd0 : yl1_31_d;
     plol1_31_q <= plol1_31_d;
     phil1_31_q <= phil1_31_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9426,7 +10956,7 @@ module a3_fast_online (
     end
     ylol1_32_q <= ylol1_32_d;
     yhil1_32_q <= yhil1_32_d;
-    yl1_32_q <= x5_flush_q ? 18'sd0 : yl1_32_d;
+    yl1_32_q <= x5_flush_q[1] ? 18'sd0 : yl1_32_d;
     plol1_32_q <= plol1_32_d;
     phil1_32_q <= phil1_32_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9437,7 +10967,7 @@ module a3_fast_online (
     end
     ylol1_33_q <= ylol1_33_d;
     yhil1_33_q <= yhil1_33_d;
-    yl1_33_q <= x5_flush_q ? 18'sd0 : yl1_33_d;
+    yl1_33_q <= x5_flush_q[1] ? 18'sd0 : yl1_33_d;
     plol1_33_q <= plol1_33_d;
     phil1_33_q <= phil1_33_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9448,7 +10978,7 @@ module a3_fast_online (
     end
     ylol1_34_q <= ylol1_34_d;
     yhil1_34_q <= yhil1_34_d;
-    yl1_34_q <= x5_flush_q ? 18'sd0 : yl1_34_d;
+    yl1_34_q <= x5_flush_q[1] ? 18'sd0 : yl1_34_d;
     plol1_34_q <= plol1_34_d;
     phil1_34_q <= phil1_34_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9459,7 +10989,7 @@ module a3_fast_online (
     end
     ylol1_35_q <= ylol1_35_d;
     yhil1_35_q <= yhil1_35_d;
-    yl1_35_q <= x5_flush_q ? 18'sd0 : yl1_35_d;
+    yl1_35_q <= x5_flush_q[1] ? 18'sd0 : yl1_35_d;
     plol1_35_q <= plol1_35_d;
     phil1_35_q <= phil1_35_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9470,7 +11000,7 @@ module a3_fast_online (
     end
     ylol1_36_q <= ylol1_36_d;
     yhil1_36_q <= yhil1_36_d;
-    yl1_36_q <= x5_flush_q ? 18'sd0 : yl1_36_d;
+    yl1_36_q <= x5_flush_q[1] ? 18'sd0 : yl1_36_d;
     plol1_36_q <= plol1_36_d;
     phil1_36_q <= phil1_36_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9481,7 +11011,7 @@ module a3_fast_online (
     end
     ylol1_37_q <= ylol1_37_d;
     yhil1_37_q <= yhil1_37_d;
-    yl1_37_q <= x5_flush_q ? 18'sd0 : yl1_37_d;
+    yl1_37_q <= x5_flush_q[1] ? 18'sd0 : yl1_37_d;
     plol1_37_q <= plol1_37_d;
     phil1_37_q <= phil1_37_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9492,7 +11022,7 @@ module a3_fast_online (
     end
     ylol1_38_q <= ylol1_38_d;
     yhil1_38_q <= yhil1_38_d;
-    yl1_38_q <= x5_flush_q ? 18'sd0 : yl1_38_d;
+    yl1_38_q <= x5_flush_q[1] ? 18'sd0 : yl1_38_d;
     plol1_38_q <= plol1_38_d;
     phil1_38_q <= phil1_38_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9503,7 +11033,7 @@ module a3_fast_online (
     end
     ylol1_39_q <= ylol1_39_d;
     yhil1_39_q <= yhil1_39_d;
-    yl1_39_q <= x5_flush_q ? 18'sd0 : yl1_39_d;
+    yl1_39_q <= x5_flush_q[1] ? 18'sd0 : yl1_39_d;
     plol1_39_q <= plol1_39_d;
     phil1_39_q <= phil1_39_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9514,7 +11044,7 @@ module a3_fast_online (
     end
     ylol1_40_q <= ylol1_40_d;
     yhil1_40_q <= yhil1_40_d;
-    yl1_40_q <= x5_flush_q ? 18'sd0 : yl1_40_d;
+    yl1_40_q <= x5_flush_q[1] ? 18'sd0 : yl1_40_d;
     plol1_40_q <= plol1_40_d;
     phil1_40_q <= phil1_40_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9525,7 +11055,7 @@ module a3_fast_online (
     end
     ylol1_41_q <= ylol1_41_d;
     yhil1_41_q <= yhil1_41_d;
-    yl1_41_q <= x5_flush_q ? 18'sd0 : yl1_41_d;
+    yl1_41_q <= x5_flush_q[1] ? 18'sd0 : yl1_41_d;
     plol1_41_q <= plol1_41_d;
     phil1_41_q <= phil1_41_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9536,7 +11066,7 @@ module a3_fast_online (
     end
     ylol1_42_q <= ylol1_42_d;
     yhil1_42_q <= yhil1_42_d;
-    yl1_42_q <= x5_flush_q ? 18'sd0 : yl1_42_d;
+    yl1_42_q <= x5_flush_q[1] ? 18'sd0 : yl1_42_d;
     plol1_42_q <= plol1_42_d;
     phil1_42_q <= phil1_42_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9547,7 +11077,7 @@ module a3_fast_online (
     end
     ylol1_43_q <= ylol1_43_d;
     yhil1_43_q <= yhil1_43_d;
-    yl1_43_q <= x5_flush_q ? 18'sd0 : yl1_43_d;
+    yl1_43_q <= x5_flush_q[1] ? 18'sd0 : yl1_43_d;
     plol1_43_q <= plol1_43_d;
     phil1_43_q <= phil1_43_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9558,7 +11088,7 @@ module a3_fast_online (
     end
     ylol1_44_q <= ylol1_44_d;
     yhil1_44_q <= yhil1_44_d;
-    yl1_44_q <= x5_flush_q ? 18'sd0 : yl1_44_d;
+    yl1_44_q <= x5_flush_q[1] ? 18'sd0 : yl1_44_d;
     plol1_44_q <= plol1_44_d;
     phil1_44_q <= phil1_44_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9569,7 +11099,7 @@ module a3_fast_online (
     end
     ylol1_45_q <= ylol1_45_d;
     yhil1_45_q <= yhil1_45_d;
-    yl1_45_q <= x5_flush_q ? 18'sd0 : yl1_45_d;
+    yl1_45_q <= x5_flush_q[1] ? 18'sd0 : yl1_45_d;
     plol1_45_q <= plol1_45_d;
     phil1_45_q <= phil1_45_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9580,7 +11110,7 @@ module a3_fast_online (
     end
     ylol1_46_q <= ylol1_46_d;
     yhil1_46_q <= yhil1_46_d;
-    yl1_46_q <= x5_flush_q ? 18'sd0 : yl1_46_d;
+    yl1_46_q <= x5_flush_q[1] ? 18'sd0 : yl1_46_d;
     plol1_46_q <= plol1_46_d;
     phil1_46_q <= phil1_46_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9591,7 +11121,7 @@ module a3_fast_online (
     end
     ylol1_47_q <= ylol1_47_d;
     yhil1_47_q <= yhil1_47_d;
-    yl1_47_q <= x5_flush_q ? 18'sd0 : yl1_47_d;
+    yl1_47_q <= x5_flush_q[1] ? 18'sd0 : yl1_47_d;
     plol1_47_q <= plol1_47_d;
     phil1_47_q <= phil1_47_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9602,7 +11132,7 @@ module a3_fast_online (
     end
     ylol1_48_q <= ylol1_48_d;
     yhil1_48_q <= yhil1_48_d;
-    yl1_48_q <= x5_flush_q ? 18'sd0 : yl1_48_d;
+    yl1_48_q <= x5_flush_q[1] ? 18'sd0 : yl1_48_d;
     plol1_48_q <= plol1_48_d;
     phil1_48_q <= phil1_48_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9613,7 +11143,7 @@ module a3_fast_online (
     end
     ylol1_49_q <= ylol1_49_d;
     yhil1_49_q <= yhil1_49_d;
-    yl1_49_q <= x5_flush_q ? 18'sd0 : yl1_49_d;
+    yl1_49_q <= x5_flush_q[1] ? 18'sd0 : yl1_49_d;
     plol1_49_q <= plol1_49_d;
     phil1_49_q <= phil1_49_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9624,7 +11154,7 @@ module a3_fast_online (
     end
     ylol1_50_q <= ylol1_50_d;
     yhil1_50_q <= yhil1_50_d;
-    yl1_50_q <= x5_flush_q ? 18'sd0 : yl1_50_d;
+    yl1_50_q <= x5_flush_q[1] ? 18'sd0 : yl1_50_d;
     plol1_50_q <= plol1_50_d;
     phil1_50_q <= phil1_50_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9635,7 +11165,7 @@ module a3_fast_online (
     end
     ylol1_51_q <= ylol1_51_d;
     yhil1_51_q <= yhil1_51_d;
-    yl1_51_q <= x5_flush_q ? 18'sd0 : yl1_51_d;
+    yl1_51_q <= x5_flush_q[1] ? 18'sd0 : yl1_51_d;
     plol1_51_q <= plol1_51_d;
     phil1_51_q <= phil1_51_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9646,7 +11176,7 @@ module a3_fast_online (
     end
     ylol1_52_q <= ylol1_52_d;
     yhil1_52_q <= yhil1_52_d;
-    yl1_52_q <= x5_flush_q ? 18'sd0 : yl1_52_d;
+    yl1_52_q <= x5_flush_q[1] ? 18'sd0 : yl1_52_d;
     plol1_52_q <= plol1_52_d;
     phil1_52_q <= phil1_52_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9657,7 +11187,7 @@ module a3_fast_online (
     end
     ylol1_53_q <= ylol1_53_d;
     yhil1_53_q <= yhil1_53_d;
-    yl1_53_q <= x5_flush_q ? 18'sd0 : yl1_53_d;
+    yl1_53_q <= x5_flush_q[1] ? 18'sd0 : yl1_53_d;
     plol1_53_q <= plol1_53_d;
     phil1_53_q <= phil1_53_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9668,7 +11198,7 @@ module a3_fast_online (
     end
     ylol1_54_q <= ylol1_54_d;
     yhil1_54_q <= yhil1_54_d;
-    yl1_54_q <= x5_flush_q ? 18'sd0 : yl1_54_d;
+    yl1_54_q <= x5_flush_q[1] ? 18'sd0 : yl1_54_d;
     plol1_54_q <= plol1_54_d;
     phil1_54_q <= phil1_54_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9679,7 +11209,7 @@ module a3_fast_online (
     end
     ylol1_55_q <= ylol1_55_d;
     yhil1_55_q <= yhil1_55_d;
-    yl1_55_q <= x5_flush_q ? 18'sd0 : yl1_55_d;
+    yl1_55_q <= x5_flush_q[1] ? 18'sd0 : yl1_55_d;
     plol1_55_q <= plol1_55_d;
     phil1_55_q <= phil1_55_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9690,7 +11220,7 @@ module a3_fast_online (
     end
     ylol1_56_q <= ylol1_56_d;
     yhil1_56_q <= yhil1_56_d;
-    yl1_56_q <= x5_flush_q ? 18'sd0 : yl1_56_d;
+    yl1_56_q <= x5_flush_q[1] ? 18'sd0 : yl1_56_d;
     plol1_56_q <= plol1_56_d;
     phil1_56_q <= phil1_56_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9701,7 +11231,7 @@ module a3_fast_online (
     end
     ylol1_57_q <= ylol1_57_d;
     yhil1_57_q <= yhil1_57_d;
-    yl1_57_q <= x5_flush_q ? 18'sd0 : yl1_57_d;
+    yl1_57_q <= x5_flush_q[1] ? 18'sd0 : yl1_57_d;
     plol1_57_q <= plol1_57_d;
     phil1_57_q <= phil1_57_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9712,7 +11242,7 @@ module a3_fast_online (
     end
     ylol1_58_q <= ylol1_58_d;
     yhil1_58_q <= yhil1_58_d;
-    yl1_58_q <= x5_flush_q ? 18'sd0 : yl1_58_d;
+    yl1_58_q <= x5_flush_q[1] ? 18'sd0 : yl1_58_d;
     plol1_58_q <= plol1_58_d;
     phil1_58_q <= phil1_58_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9723,7 +11253,7 @@ module a3_fast_online (
     end
     ylol1_59_q <= ylol1_59_d;
     yhil1_59_q <= yhil1_59_d;
-    yl1_59_q <= x5_flush_q ? 18'sd0 : yl1_59_d;
+    yl1_59_q <= x5_flush_q[1] ? 18'sd0 : yl1_59_d;
     plol1_59_q <= plol1_59_d;
     phil1_59_q <= phil1_59_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9734,7 +11264,7 @@ module a3_fast_online (
     end
     ylol1_60_q <= ylol1_60_d;
     yhil1_60_q <= yhil1_60_d;
-    yl1_60_q <= x5_flush_q ? 18'sd0 : yl1_60_d;
+    yl1_60_q <= x5_flush_q[1] ? 18'sd0 : yl1_60_d;
     plol1_60_q <= plol1_60_d;
     phil1_60_q <= phil1_60_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9745,7 +11275,7 @@ module a3_fast_online (
     end
     ylol1_61_q <= ylol1_61_d;
     yhil1_61_q <= yhil1_61_d;
-    yl1_61_q <= x5_flush_q ? 18'sd0 : yl1_61_d;
+    yl1_61_q <= x5_flush_q[1] ? 18'sd0 : yl1_61_d;
     plol1_61_q <= plol1_61_d;
     phil1_61_q <= phil1_61_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9756,7 +11286,7 @@ module a3_fast_online (
     end
     ylol1_62_q <= ylol1_62_d;
     yhil1_62_q <= yhil1_62_d;
-    yl1_62_q <= x5_flush_q ? 18'sd0 : yl1_62_d;
+    yl1_62_q <= x5_flush_q[1] ? 18'sd0 : yl1_62_d;
     plol1_62_q <= plol1_62_d;
     phil1_62_q <= phil1_62_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9767,7 +11297,7 @@ module a3_fast_online (
     end
     ylol1_63_q <= ylol1_63_d;
     yhil1_63_q <= yhil1_63_d;
-    yl1_63_q <= x5_flush_q ? 18'sd0 : yl1_63_d;
+    yl1_63_q <= x5_flush_q[1] ? 18'sd0 : yl1_63_d;
     plol1_63_q <= plol1_63_d;
     phil1_63_q <= phil1_63_d;
     if (x6_lv_q[1] & !x6_set_q[1]) begin
@@ -9789,7 +11319,7 @@ module a3_fast_online (
     es_l2_q <= em_l2_q;
     ylol2_0_q <= ylol2_0_d;
     yhil2_0_q <= yhil2_0_d;
-    yl2_0_q <= x5_flush_q ? 18'sd0 : yl2_0_d;
+    yl2_0_q <= x5_flush_q[2] ? 18'sd0 : yl2_0_d;
     plol2_0_q <= plol2_0_d;
     phil2_0_q <= phil2_0_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -9800,7 +11330,7 @@ module a3_fast_online (
     end
     ylol2_1_q <= ylol2_1_d;
     yhil2_1_q <= yhil2_1_d;
-    yl2_1_q <= x5_flush_q ? 18'sd0 : yl2_1_d;
+    yl2_1_q <= x5_flush_q[2] ? 18'sd0 : yl2_1_d;
     plol2_1_q <= plol2_1_d;
     phil2_1_q <= phil2_1_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -9811,7 +11341,7 @@ module a3_fast_online (
     end
     ylol2_2_q <= ylol2_2_d;
     yhil2_2_q <= yhil2_2_d;
-    yl2_2_q <= x5_flush_q ? 18'sd0 : yl2_2_d;
+    yl2_2_q <= x5_flush_q[2] ? 18'sd0 : yl2_2_d;
     plol2_2_q <= plol2_2_d;
     phil2_2_q <= phil2_2_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -9822,7 +11352,7 @@ module a3_fast_online (
     end
     ylol2_3_q <= ylol2_3_d;
     yhil2_3_q <= yhil2_3_d;
-    yl2_3_q <= x5_flush_q ? 18'sd0 : yl2_3_d;
+    yl2_3_q <= x5_flush_q[2] ? 18'sd0 : yl2_3_d;
     plol2_3_q <= plol2_3_d;
     phil2_3_q <= phil2_3_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -9833,7 +11363,7 @@ module a3_fast_online (
     end
     ylol2_4_q <= ylol2_4_d;
     yhil2_4_q <= yhil2_4_d;
-    yl2_4_q <= x5_flush_q ? 18'sd0 : yl2_4_d;
+    yl2_4_q <= x5_flush_q[2] ? 18'sd0 : yl2_4_d;
     plol2_4_q <= plol2_4_d;
     phil2_4_q <= phil2_4_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -9844,7 +11374,7 @@ module a3_fast_online (
     end
     ylol2_5_q <= ylol2_5_d;
     yhil2_5_q <= yhil2_5_d;
-    yl2_5_q <= x5_flush_q ? 18'sd0 : yl2_5_d;
+    yl2_5_q <= x5_flush_q[2] ? 18'sd0 : yl2_5_d;
     plol2_5_q <= plol2_5_d;
     phil2_5_q <= phil2_5_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -9855,7 +11385,7 @@ module a3_fast_online (
     end
     ylol2_6_q <= ylol2_6_d;
     yhil2_6_q <= yhil2_6_d;
-    yl2_6_q <= x5_flush_q ? 18'sd0 : yl2_6_d;
+    yl2_6_q <= x5_flush_q[2] ? 18'sd0 : yl2_6_d;
     plol2_6_q <= plol2_6_d;
     phil2_6_q <= phil2_6_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -9866,7 +11396,7 @@ module a3_fast_online (
     end
     ylol2_7_q <= ylol2_7_d;
     yhil2_7_q <= yhil2_7_d;
-    yl2_7_q <= x5_flush_q ? 18'sd0 : yl2_7_d;
+    yl2_7_q <= x5_flush_q[2] ? 18'sd0 : yl2_7_d;
     plol2_7_q <= plol2_7_d;
     phil2_7_q <= phil2_7_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -9877,7 +11407,7 @@ module a3_fast_online (
     end
     ylol2_8_q <= ylol2_8_d;
     yhil2_8_q <= yhil2_8_d;
-    yl2_8_q <= x5_flush_q ? 18'sd0 : yl2_8_d;
+    yl2_8_q <= x5_flush_q[2] ? 18'sd0 : yl2_8_d;
     plol2_8_q <= plol2_8_d;
     phil2_8_q <= phil2_8_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -9888,7 +11418,7 @@ module a3_fast_online (
     end
     ylol2_9_q <= ylol2_9_d;
     yhil2_9_q <= yhil2_9_d;
-    yl2_9_q <= x5_flush_q ? 18'sd0 : yl2_9_d;
+    yl2_9_q <= x5_flush_q[2] ? 18'sd0 : yl2_9_d;
     plol2_9_q <= plol2_9_d;
     phil2_9_q <= phil2_9_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -9899,7 +11429,7 @@ module a3_fast_online (
     end
     ylol2_10_q <= ylol2_10_d;
     yhil2_10_q <= yhil2_10_d;
-    yl2_10_q <= x5_flush_q ? 18'sd0 : yl2_10_d;
+    yl2_10_q <= x5_flush_q[2] ? 18'sd0 : yl2_10_d;
     plol2_10_q <= plol2_10_d;
     phil2_10_q <= phil2_10_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -9910,7 +11440,7 @@ module a3_fast_online (
     end
     ylol2_11_q <= ylol2_11_d;
     yhil2_11_q <= yhil2_11_d;
-    yl2_11_q <= x5_flush_q ? 18'sd0 : yl2_11_d;
+    yl2_11_q <= x5_flush_q[2] ? 18'sd0 : yl2_11_d;
     plol2_11_q <= plol2_11_d;
     phil2_11_q <= phil2_11_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -9921,7 +11451,7 @@ module a3_fast_online (
     end
     ylol2_12_q <= ylol2_12_d;
     yhil2_12_q <= yhil2_12_d;
-    yl2_12_q <= x5_flush_q ? 18'sd0 : yl2_12_d;
+    yl2_12_q <= x5_flush_q[2] ? 18'sd0 : yl2_12_d;
     plol2_12_q <= plol2_12_d;
     phil2_12_q <= phil2_12_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -9932,7 +11462,7 @@ module a3_fast_online (
     end
     ylol2_13_q <= ylol2_13_d;
     yhil2_13_q <= yhil2_13_d;
-    yl2_13_q <= x5_flush_q ? 18'sd0 : yl2_13_d;
+    yl2_13_q <= x5_flush_q[2] ? 18'sd0 : yl2_13_d;
     plol2_13_q <= plol2_13_d;
     phil2_13_q <= phil2_13_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -9943,7 +11473,7 @@ module a3_fast_online (
     end
     ylol2_14_q <= ylol2_14_d;
     yhil2_14_q <= yhil2_14_d;
-    yl2_14_q <= x5_flush_q ? 18'sd0 : yl2_14_d;
+    yl2_14_q <= x5_flush_q[2] ? 18'sd0 : yl2_14_d;
     plol2_14_q <= plol2_14_d;
     phil2_14_q <= phil2_14_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -9954,7 +11484,7 @@ module a3_fast_online (
     end
     ylol2_15_q <= ylol2_15_d;
     yhil2_15_q <= yhil2_15_d;
-    yl2_15_q <= x5_flush_q ? 18'sd0 : yl2_15_d;
+    yl2_15_q <= x5_flush_q[2] ? 18'sd0 : yl2_15_d;
     plol2_15_q <= plol2_15_d;
     phil2_15_q <= phil2_15_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -9965,7 +11495,7 @@ module a3_fast_online (
     end
     ylol2_16_q <= ylol2_16_d;
     yhil2_16_q <= yhil2_16_d;
-    yl2_16_q <= x5_flush_q ? 18'sd0 : yl2_16_d;
+    yl2_16_q <= x5_flush_q[2] ? 18'sd0 : yl2_16_d;
     plol2_16_q <= plol2_16_d;
     phil2_16_q <= phil2_16_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -9976,7 +11506,7 @@ module a3_fast_online (
     end
     ylol2_17_q <= ylol2_17_d;
     yhil2_17_q <= yhil2_17_d;
-    yl2_17_q <= x5_flush_q ? 18'sd0 : yl2_17_d;
+    yl2_17_q <= x5_flush_q[2] ? 18'sd0 : yl2_17_d;
     plol2_17_q <= plol2_17_d;
     phil2_17_q <= phil2_17_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -9987,7 +11517,7 @@ module a3_fast_online (
     end
     ylol2_18_q <= ylol2_18_d;
     yhil2_18_q <= yhil2_18_d;
-    yl2_18_q <= x5_flush_q ? 18'sd0 : yl2_18_d;
+    yl2_18_q <= x5_flush_q[2] ? 18'sd0 : yl2_18_d;
     plol2_18_q <= plol2_18_d;
     phil2_18_q <= phil2_18_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -9998,7 +11528,7 @@ module a3_fast_online (
     end
     ylol2_19_q <= ylol2_19_d;
     yhil2_19_q <= yhil2_19_d;
-    yl2_19_q <= x5_flush_q ? 18'sd0 : yl2_19_d;
+    yl2_19_q <= x5_flush_q[2] ? 18'sd0 : yl2_19_d;
     plol2_19_q <= plol2_19_d;
     phil2_19_q <= phil2_19_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10009,7 +11539,7 @@ module a3_fast_online (
     end
     ylol2_20_q <= ylol2_20_d;
     yhil2_20_q <= yhil2_20_d;
-    yl2_20_q <= x5_flush_q ? 18'sd0 : yl2_20_d;
+    yl2_20_q <= x5_flush_q[2] ? 18'sd0 : yl2_20_d;
     plol2_20_q <= plol2_20_d;
     phil2_20_q <= phil2_20_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10020,7 +11550,7 @@ module a3_fast_online (
     end
     ylol2_21_q <= ylol2_21_d;
     yhil2_21_q <= yhil2_21_d;
-    yl2_21_q <= x5_flush_q ? 18'sd0 : yl2_21_d;
+    yl2_21_q <= x5_flush_q[2] ? 18'sd0 : yl2_21_d;
     plol2_21_q <= plol2_21_d;
     phil2_21_q <= phil2_21_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10031,7 +11561,7 @@ module a3_fast_online (
     end
     ylol2_22_q <= ylol2_22_d;
     yhil2_22_q <= yhil2_22_d;
-    yl2_22_q <= x5_flush_q ? 18'sd0 : yl2_22_d;
+    yl2_22_q <= x5_flush_q[2] ? 18'sd0 : yl2_22_d;
     plol2_22_q <= plol2_22_d;
     phil2_22_q <= phil2_22_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10042,7 +11572,7 @@ module a3_fast_online (
     end
     ylol2_23_q <= ylol2_23_d;
     yhil2_23_q <= yhil2_23_d;
-    yl2_23_q <= x5_flush_q ? 18'sd0 : yl2_23_d;
+    yl2_23_q <= x5_flush_q[2] ? 18'sd0 : yl2_23_d;
     plol2_23_q <= plol2_23_d;
     phil2_23_q <= phil2_23_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10053,7 +11583,7 @@ module a3_fast_online (
     end
     ylol2_24_q <= ylol2_24_d;
     yhil2_24_q <= yhil2_24_d;
-    yl2_24_q <= x5_flush_q ? 18'sd0 : yl2_24_d;
+    yl2_24_q <= x5_flush_q[2] ? 18'sd0 : yl2_24_d;
     plol2_24_q <= plol2_24_d;
     phil2_24_q <= phil2_24_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10064,7 +11594,7 @@ module a3_fast_online (
     end
     ylol2_25_q <= ylol2_25_d;
     yhil2_25_q <= yhil2_25_d;
-    yl2_25_q <= x5_flush_q ? 18'sd0 : yl2_25_d;
+    yl2_25_q <= x5_flush_q[2] ? 18'sd0 : yl2_25_d;
     plol2_25_q <= plol2_25_d;
     phil2_25_q <= phil2_25_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10075,7 +11605,7 @@ module a3_fast_online (
     end
     ylol2_26_q <= ylol2_26_d;
     yhil2_26_q <= yhil2_26_d;
-    yl2_26_q <= x5_flush_q ? 18'sd0 : yl2_26_d;
+    yl2_26_q <= x5_flush_q[2] ? 18'sd0 : yl2_26_d;
     plol2_26_q <= plol2_26_d;
     phil2_26_q <= phil2_26_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10086,7 +11616,7 @@ module a3_fast_online (
     end
     ylol2_27_q <= ylol2_27_d;
     yhil2_27_q <= yhil2_27_d;
-    yl2_27_q <= x5_flush_q ? 18'sd0 : yl2_27_d;
+    yl2_27_q <= x5_flush_q[2] ? 18'sd0 : yl2_27_d;
     plol2_27_q <= plol2_27_d;
     phil2_27_q <= phil2_27_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10097,7 +11627,7 @@ module a3_fast_online (
     end
     ylol2_28_q <= ylol2_28_d;
     yhil2_28_q <= yhil2_28_d;
-    yl2_28_q <= x5_flush_q ? 18'sd0 : yl2_28_d;
+    yl2_28_q <= x5_flush_q[2] ? 18'sd0 : yl2_28_d;
     plol2_28_q <= plol2_28_d;
     phil2_28_q <= phil2_28_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10108,7 +11638,7 @@ module a3_fast_online (
     end
     ylol2_29_q <= ylol2_29_d;
     yhil2_29_q <= yhil2_29_d;
-    yl2_29_q <= x5_flush_q ? 18'sd0 : yl2_29_d;
+    yl2_29_q <= x5_flush_q[2] ? 18'sd0 : yl2_29_d;
     plol2_29_q <= plol2_29_d;
     phil2_29_q <= phil2_29_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10119,7 +11649,7 @@ module a3_fast_online (
     end
     ylol2_30_q <= ylol2_30_d;
     yhil2_30_q <= yhil2_30_d;
-    yl2_30_q <= x5_flush_q ? 18'sd0 : yl2_30_d;
+    yl2_30_q <= x5_flush_q[2] ? 18'sd0 : yl2_30_d;
     plol2_30_q <= plol2_30_d;
     phil2_30_q <= phil2_30_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10130,7 +11660,7 @@ module a3_fast_online (
     end
     ylol2_31_q <= ylol2_31_d;
     yhil2_31_q <= yhil2_31_d;
-    yl2_31_q <= x5_flush_q ? 18'sd0 : yl2_31_d;
+    yl2_31_q <= x5_flush_q[2] ? 18'sd0 : yl2_31_d;
     plol2_31_q <= plol2_31_d;
     phil2_31_q <= phil2_31_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10141,7 +11671,7 @@ module a3_fast_online (
     end
     ylol2_32_q <= ylol2_32_d;
     yhil2_32_q <= yhil2_32_d;
-    yl2_32_q <= x5_flush_q ? 18'sd0 : yl2_32_d;
+    yl2_32_q <= x5_flush_q[2] ? 18'sd0 : yl2_32_d;
     plol2_32_q <= plol2_32_d;
     phil2_32_q <= phil2_32_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10152,7 +11682,7 @@ module a3_fast_online (
     end
     ylol2_33_q <= ylol2_33_d;
     yhil2_33_q <= yhil2_33_d;
-    yl2_33_q <= x5_flush_q ? 18'sd0 : yl2_33_d;
+    yl2_33_q <= x5_flush_q[2] ? 18'sd0 : yl2_33_d;
     plol2_33_q <= plol2_33_d;
     phil2_33_q <= phil2_33_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10163,7 +11693,7 @@ module a3_fast_online (
     end
     ylol2_34_q <= ylol2_34_d;
     yhil2_34_q <= yhil2_34_d;
-    yl2_34_q <= x5_flush_q ? 18'sd0 : yl2_34_d;
+    yl2_34_q <= x5_flush_q[2] ? 18'sd0 : yl2_34_d;
     plol2_34_q <= plol2_34_d;
     phil2_34_q <= phil2_34_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10174,7 +11704,7 @@ module a3_fast_online (
     end
     ylol2_35_q <= ylol2_35_d;
     yhil2_35_q <= yhil2_35_d;
-    yl2_35_q <= x5_flush_q ? 18'sd0 : yl2_35_d;
+    yl2_35_q <= x5_flush_q[2] ? 18'sd0 : yl2_35_d;
     plol2_35_q <= plol2_35_d;
     phil2_35_q <= phil2_35_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10185,7 +11715,7 @@ module a3_fast_online (
     end
     ylol2_36_q <= ylol2_36_d;
     yhil2_36_q <= yhil2_36_d;
-    yl2_36_q <= x5_flush_q ? 18'sd0 : yl2_36_d;
+    yl2_36_q <= x5_flush_q[2] ? 18'sd0 : yl2_36_d;
     plol2_36_q <= plol2_36_d;
     phil2_36_q <= phil2_36_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10196,7 +11726,7 @@ module a3_fast_online (
     end
     ylol2_37_q <= ylol2_37_d;
     yhil2_37_q <= yhil2_37_d;
-    yl2_37_q <= x5_flush_q ? 18'sd0 : yl2_37_d;
+    yl2_37_q <= x5_flush_q[2] ? 18'sd0 : yl2_37_d;
     plol2_37_q <= plol2_37_d;
     phil2_37_q <= phil2_37_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10207,7 +11737,7 @@ module a3_fast_online (
     end
     ylol2_38_q <= ylol2_38_d;
     yhil2_38_q <= yhil2_38_d;
-    yl2_38_q <= x5_flush_q ? 18'sd0 : yl2_38_d;
+    yl2_38_q <= x5_flush_q[2] ? 18'sd0 : yl2_38_d;
     plol2_38_q <= plol2_38_d;
     phil2_38_q <= phil2_38_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10218,7 +11748,7 @@ module a3_fast_online (
     end
     ylol2_39_q <= ylol2_39_d;
     yhil2_39_q <= yhil2_39_d;
-    yl2_39_q <= x5_flush_q ? 18'sd0 : yl2_39_d;
+    yl2_39_q <= x5_flush_q[2] ? 18'sd0 : yl2_39_d;
     plol2_39_q <= plol2_39_d;
     phil2_39_q <= phil2_39_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10229,7 +11759,7 @@ module a3_fast_online (
     end
     ylol2_40_q <= ylol2_40_d;
     yhil2_40_q <= yhil2_40_d;
-    yl2_40_q <= x5_flush_q ? 18'sd0 : yl2_40_d;
+    yl2_40_q <= x5_flush_q[2] ? 18'sd0 : yl2_40_d;
     plol2_40_q <= plol2_40_d;
     phil2_40_q <= phil2_40_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10240,7 +11770,7 @@ module a3_fast_online (
     end
     ylol2_41_q <= ylol2_41_d;
     yhil2_41_q <= yhil2_41_d;
-    yl2_41_q <= x5_flush_q ? 18'sd0 : yl2_41_d;
+    yl2_41_q <= x5_flush_q[2] ? 18'sd0 : yl2_41_d;
     plol2_41_q <= plol2_41_d;
     phil2_41_q <= phil2_41_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10251,7 +11781,7 @@ module a3_fast_online (
     end
     ylol2_42_q <= ylol2_42_d;
     yhil2_42_q <= yhil2_42_d;
-    yl2_42_q <= x5_flush_q ? 18'sd0 : yl2_42_d;
+    yl2_42_q <= x5_flush_q[2] ? 18'sd0 : yl2_42_d;
     plol2_42_q <= plol2_42_d;
     phil2_42_q <= phil2_42_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10262,7 +11792,7 @@ module a3_fast_online (
     end
     ylol2_43_q <= ylol2_43_d;
     yhil2_43_q <= yhil2_43_d;
-    yl2_43_q <= x5_flush_q ? 18'sd0 : yl2_43_d;
+    yl2_43_q <= x5_flush_q[2] ? 18'sd0 : yl2_43_d;
     plol2_43_q <= plol2_43_d;
     phil2_43_q <= phil2_43_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10273,7 +11803,7 @@ module a3_fast_online (
     end
     ylol2_44_q <= ylol2_44_d;
     yhil2_44_q <= yhil2_44_d;
-    yl2_44_q <= x5_flush_q ? 18'sd0 : yl2_44_d;
+    yl2_44_q <= x5_flush_q[2] ? 18'sd0 : yl2_44_d;
     plol2_44_q <= plol2_44_d;
     phil2_44_q <= phil2_44_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10284,7 +11814,7 @@ module a3_fast_online (
     end
     ylol2_45_q <= ylol2_45_d;
     yhil2_45_q <= yhil2_45_d;
-    yl2_45_q <= x5_flush_q ? 18'sd0 : yl2_45_d;
+    yl2_45_q <= x5_flush_q[2] ? 18'sd0 : yl2_45_d;
     plol2_45_q <= plol2_45_d;
     phil2_45_q <= phil2_45_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10295,7 +11825,7 @@ module a3_fast_online (
     end
     ylol2_46_q <= ylol2_46_d;
     yhil2_46_q <= yhil2_46_d;
-    yl2_46_q <= x5_flush_q ? 18'sd0 : yl2_46_d;
+    yl2_46_q <= x5_flush_q[2] ? 18'sd0 : yl2_46_d;
     plol2_46_q <= plol2_46_d;
     phil2_46_q <= phil2_46_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10306,7 +11836,7 @@ module a3_fast_online (
     end
     ylol2_47_q <= ylol2_47_d;
     yhil2_47_q <= yhil2_47_d;
-    yl2_47_q <= x5_flush_q ? 18'sd0 : yl2_47_d;
+    yl2_47_q <= x5_flush_q[2] ? 18'sd0 : yl2_47_d;
     plol2_47_q <= plol2_47_d;
     phil2_47_q <= phil2_47_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10317,7 +11847,7 @@ module a3_fast_online (
     end
     ylol2_48_q <= ylol2_48_d;
     yhil2_48_q <= yhil2_48_d;
-    yl2_48_q <= x5_flush_q ? 18'sd0 : yl2_48_d;
+    yl2_48_q <= x5_flush_q[2] ? 18'sd0 : yl2_48_d;
     plol2_48_q <= plol2_48_d;
     phil2_48_q <= phil2_48_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10328,7 +11858,7 @@ module a3_fast_online (
     end
     ylol2_49_q <= ylol2_49_d;
     yhil2_49_q <= yhil2_49_d;
-    yl2_49_q <= x5_flush_q ? 18'sd0 : yl2_49_d;
+    yl2_49_q <= x5_flush_q[2] ? 18'sd0 : yl2_49_d;
     plol2_49_q <= plol2_49_d;
     phil2_49_q <= phil2_49_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10339,7 +11869,7 @@ module a3_fast_online (
     end
     ylol2_50_q <= ylol2_50_d;
     yhil2_50_q <= yhil2_50_d;
-    yl2_50_q <= x5_flush_q ? 18'sd0 : yl2_50_d;
+    yl2_50_q <= x5_flush_q[2] ? 18'sd0 : yl2_50_d;
     plol2_50_q <= plol2_50_d;
     phil2_50_q <= phil2_50_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10350,7 +11880,7 @@ module a3_fast_online (
     end
     ylol2_51_q <= ylol2_51_d;
     yhil2_51_q <= yhil2_51_d;
-    yl2_51_q <= x5_flush_q ? 18'sd0 : yl2_51_d;
+    yl2_51_q <= x5_flush_q[2] ? 18'sd0 : yl2_51_d;
     plol2_51_q <= plol2_51_d;
     phil2_51_q <= phil2_51_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10361,7 +11891,7 @@ module a3_fast_online (
     end
     ylol2_52_q <= ylol2_52_d;
     yhil2_52_q <= yhil2_52_d;
-    yl2_52_q <= x5_flush_q ? 18'sd0 : yl2_52_d;
+    yl2_52_q <= x5_flush_q[2] ? 18'sd0 : yl2_52_d;
     plol2_52_q <= plol2_52_d;
     phil2_52_q <= phil2_52_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10372,7 +11902,7 @@ module a3_fast_online (
     end
     ylol2_53_q <= ylol2_53_d;
     yhil2_53_q <= yhil2_53_d;
-    yl2_53_q <= x5_flush_q ? 18'sd0 : yl2_53_d;
+    yl2_53_q <= x5_flush_q[2] ? 18'sd0 : yl2_53_d;
     plol2_53_q <= plol2_53_d;
     phil2_53_q <= phil2_53_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10383,7 +11913,7 @@ module a3_fast_online (
     end
     ylol2_54_q <= ylol2_54_d;
     yhil2_54_q <= yhil2_54_d;
-    yl2_54_q <= x5_flush_q ? 18'sd0 : yl2_54_d;
+    yl2_54_q <= x5_flush_q[2] ? 18'sd0 : yl2_54_d;
     plol2_54_q <= plol2_54_d;
     phil2_54_q <= phil2_54_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10394,7 +11924,7 @@ module a3_fast_online (
     end
     ylol2_55_q <= ylol2_55_d;
     yhil2_55_q <= yhil2_55_d;
-    yl2_55_q <= x5_flush_q ? 18'sd0 : yl2_55_d;
+    yl2_55_q <= x5_flush_q[2] ? 18'sd0 : yl2_55_d;
     plol2_55_q <= plol2_55_d;
     phil2_55_q <= phil2_55_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10405,7 +11935,7 @@ module a3_fast_online (
     end
     ylol2_56_q <= ylol2_56_d;
     yhil2_56_q <= yhil2_56_d;
-    yl2_56_q <= x5_flush_q ? 18'sd0 : yl2_56_d;
+    yl2_56_q <= x5_flush_q[2] ? 18'sd0 : yl2_56_d;
     plol2_56_q <= plol2_56_d;
     phil2_56_q <= phil2_56_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10416,7 +11946,7 @@ module a3_fast_online (
     end
     ylol2_57_q <= ylol2_57_d;
     yhil2_57_q <= yhil2_57_d;
-    yl2_57_q <= x5_flush_q ? 18'sd0 : yl2_57_d;
+    yl2_57_q <= x5_flush_q[2] ? 18'sd0 : yl2_57_d;
     plol2_57_q <= plol2_57_d;
     phil2_57_q <= phil2_57_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10427,7 +11957,7 @@ module a3_fast_online (
     end
     ylol2_58_q <= ylol2_58_d;
     yhil2_58_q <= yhil2_58_d;
-    yl2_58_q <= x5_flush_q ? 18'sd0 : yl2_58_d;
+    yl2_58_q <= x5_flush_q[2] ? 18'sd0 : yl2_58_d;
     plol2_58_q <= plol2_58_d;
     phil2_58_q <= phil2_58_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10438,7 +11968,7 @@ module a3_fast_online (
     end
     ylol2_59_q <= ylol2_59_d;
     yhil2_59_q <= yhil2_59_d;
-    yl2_59_q <= x5_flush_q ? 18'sd0 : yl2_59_d;
+    yl2_59_q <= x5_flush_q[2] ? 18'sd0 : yl2_59_d;
     plol2_59_q <= plol2_59_d;
     phil2_59_q <= phil2_59_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10449,7 +11979,7 @@ module a3_fast_online (
     end
     ylol2_60_q <= ylol2_60_d;
     yhil2_60_q <= yhil2_60_d;
-    yl2_60_q <= x5_flush_q ? 18'sd0 : yl2_60_d;
+    yl2_60_q <= x5_flush_q[2] ? 18'sd0 : yl2_60_d;
     plol2_60_q <= plol2_60_d;
     phil2_60_q <= phil2_60_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10460,7 +11990,7 @@ module a3_fast_online (
     end
     ylol2_61_q <= ylol2_61_d;
     yhil2_61_q <= yhil2_61_d;
-    yl2_61_q <= x5_flush_q ? 18'sd0 : yl2_61_d;
+    yl2_61_q <= x5_flush_q[2] ? 18'sd0 : yl2_61_d;
     plol2_61_q <= plol2_61_d;
     phil2_61_q <= phil2_61_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10471,7 +12001,7 @@ module a3_fast_online (
     end
     ylol2_62_q <= ylol2_62_d;
     yhil2_62_q <= yhil2_62_d;
-    yl2_62_q <= x5_flush_q ? 18'sd0 : yl2_62_d;
+    yl2_62_q <= x5_flush_q[2] ? 18'sd0 : yl2_62_d;
     plol2_62_q <= plol2_62_d;
     phil2_62_q <= phil2_62_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10482,7 +12012,7 @@ module a3_fast_online (
     end
     ylol2_63_q <= ylol2_63_d;
     yhil2_63_q <= yhil2_63_d;
-    yl2_63_q <= x5_flush_q ? 18'sd0 : yl2_63_d;
+    yl2_63_q <= x5_flush_q[2] ? 18'sd0 : yl2_63_d;
     plol2_63_q <= plol2_63_d;
     phil2_63_q <= phil2_63_d;
     if (x6_lv_q[2] & !x6_set_q[2]) begin
@@ -10504,7 +12034,7 @@ module a3_fast_online (
     es_l3_q <= em_l3_q;
     ylol3_0_q <= ylol3_0_d;
     yhil3_0_q <= yhil3_0_d;
-    yl3_0_q <= x5_flush_q ? 18'sd0 : yl3_0_d;
+    yl3_0_q <= x5_flush_q[3] ? 18'sd0 : yl3_0_d;
     plol3_0_q <= plol3_0_d;
     phil3_0_q <= phil3_0_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10515,7 +12045,7 @@ module a3_fast_online (
     end
     ylol3_1_q <= ylol3_1_d;
     yhil3_1_q <= yhil3_1_d;
-    yl3_1_q <= x5_flush_q ? 18'sd0 : yl3_1_d;
+    yl3_1_q <= x5_flush_q[3] ? 18'sd0 : yl3_1_d;
     plol3_1_q <= plol3_1_d;
     phil3_1_q <= phil3_1_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10526,7 +12056,7 @@ module a3_fast_online (
     end
     ylol3_2_q <= ylol3_2_d;
     yhil3_2_q <= yhil3_2_d;
-    yl3_2_q <= x5_flush_q ? 18'sd0 : yl3_2_d;
+    yl3_2_q <= x5_flush_q[3] ? 18'sd0 : yl3_2_d;
     plol3_2_q <= plol3_2_d;
     phil3_2_q <= phil3_2_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10537,7 +12067,7 @@ module a3_fast_online (
     end
     ylol3_3_q <= ylol3_3_d;
     yhil3_3_q <= yhil3_3_d;
-    yl3_3_q <= x5_flush_q ? 18'sd0 : yl3_3_d;
+    yl3_3_q <= x5_flush_q[3] ? 18'sd0 : yl3_3_d;
     plol3_3_q <= plol3_3_d;
     phil3_3_q <= phil3_3_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10548,7 +12078,7 @@ module a3_fast_online (
     end
     ylol3_4_q <= ylol3_4_d;
     yhil3_4_q <= yhil3_4_d;
-    yl3_4_q <= x5_flush_q ? 18'sd0 : yl3_4_d;
+    yl3_4_q <= x5_flush_q[3] ? 18'sd0 : yl3_4_d;
     plol3_4_q <= plol3_4_d;
     phil3_4_q <= phil3_4_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10559,7 +12089,7 @@ module a3_fast_online (
     end
     ylol3_5_q <= ylol3_5_d;
     yhil3_5_q <= yhil3_5_d;
-    yl3_5_q <= x5_flush_q ? 18'sd0 : yl3_5_d;
+    yl3_5_q <= x5_flush_q[3] ? 18'sd0 : yl3_5_d;
     plol3_5_q <= plol3_5_d;
     phil3_5_q <= phil3_5_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10570,7 +12100,7 @@ module a3_fast_online (
     end
     ylol3_6_q <= ylol3_6_d;
     yhil3_6_q <= yhil3_6_d;
-    yl3_6_q <= x5_flush_q ? 18'sd0 : yl3_6_d;
+    yl3_6_q <= x5_flush_q[3] ? 18'sd0 : yl3_6_d;
     plol3_6_q <= plol3_6_d;
     phil3_6_q <= phil3_6_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10581,7 +12111,7 @@ module a3_fast_online (
     end
     ylol3_7_q <= ylol3_7_d;
     yhil3_7_q <= yhil3_7_d;
-    yl3_7_q <= x5_flush_q ? 18'sd0 : yl3_7_d;
+    yl3_7_q <= x5_flush_q[3] ? 18'sd0 : yl3_7_d;
     plol3_7_q <= plol3_7_d;
     phil3_7_q <= phil3_7_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10592,7 +12122,7 @@ module a3_fast_online (
     end
     ylol3_8_q <= ylol3_8_d;
     yhil3_8_q <= yhil3_8_d;
-    yl3_8_q <= x5_flush_q ? 18'sd0 : yl3_8_d;
+    yl3_8_q <= x5_flush_q[3] ? 18'sd0 : yl3_8_d;
     plol3_8_q <= plol3_8_d;
     phil3_8_q <= phil3_8_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10603,7 +12133,7 @@ module a3_fast_online (
     end
     ylol3_9_q <= ylol3_9_d;
     yhil3_9_q <= yhil3_9_d;
-    yl3_9_q <= x5_flush_q ? 18'sd0 : yl3_9_d;
+    yl3_9_q <= x5_flush_q[3] ? 18'sd0 : yl3_9_d;
     plol3_9_q <= plol3_9_d;
     phil3_9_q <= phil3_9_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10614,7 +12144,7 @@ module a3_fast_online (
     end
     ylol3_10_q <= ylol3_10_d;
     yhil3_10_q <= yhil3_10_d;
-    yl3_10_q <= x5_flush_q ? 18'sd0 : yl3_10_d;
+    yl3_10_q <= x5_flush_q[3] ? 18'sd0 : yl3_10_d;
     plol3_10_q <= plol3_10_d;
     phil3_10_q <= phil3_10_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10625,7 +12155,7 @@ module a3_fast_online (
     end
     ylol3_11_q <= ylol3_11_d;
     yhil3_11_q <= yhil3_11_d;
-    yl3_11_q <= x5_flush_q ? 18'sd0 : yl3_11_d;
+    yl3_11_q <= x5_flush_q[3] ? 18'sd0 : yl3_11_d;
     plol3_11_q <= plol3_11_d;
     phil3_11_q <= phil3_11_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10636,7 +12166,7 @@ module a3_fast_online (
     end
     ylol3_12_q <= ylol3_12_d;
     yhil3_12_q <= yhil3_12_d;
-    yl3_12_q <= x5_flush_q ? 18'sd0 : yl3_12_d;
+    yl3_12_q <= x5_flush_q[3] ? 18'sd0 : yl3_12_d;
     plol3_12_q <= plol3_12_d;
     phil3_12_q <= phil3_12_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10647,7 +12177,7 @@ module a3_fast_online (
     end
     ylol3_13_q <= ylol3_13_d;
     yhil3_13_q <= yhil3_13_d;
-    yl3_13_q <= x5_flush_q ? 18'sd0 : yl3_13_d;
+    yl3_13_q <= x5_flush_q[3] ? 18'sd0 : yl3_13_d;
     plol3_13_q <= plol3_13_d;
     phil3_13_q <= phil3_13_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10658,7 +12188,7 @@ module a3_fast_online (
     end
     ylol3_14_q <= ylol3_14_d;
     yhil3_14_q <= yhil3_14_d;
-    yl3_14_q <= x5_flush_q ? 18'sd0 : yl3_14_d;
+    yl3_14_q <= x5_flush_q[3] ? 18'sd0 : yl3_14_d;
     plol3_14_q <= plol3_14_d;
     phil3_14_q <= phil3_14_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10669,7 +12199,7 @@ module a3_fast_online (
     end
     ylol3_15_q <= ylol3_15_d;
     yhil3_15_q <= yhil3_15_d;
-    yl3_15_q <= x5_flush_q ? 18'sd0 : yl3_15_d;
+    yl3_15_q <= x5_flush_q[3] ? 18'sd0 : yl3_15_d;
     plol3_15_q <= plol3_15_d;
     phil3_15_q <= phil3_15_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10680,7 +12210,7 @@ module a3_fast_online (
     end
     ylol3_16_q <= ylol3_16_d;
     yhil3_16_q <= yhil3_16_d;
-    yl3_16_q <= x5_flush_q ? 18'sd0 : yl3_16_d;
+    yl3_16_q <= x5_flush_q[3] ? 18'sd0 : yl3_16_d;
     plol3_16_q <= plol3_16_d;
     phil3_16_q <= phil3_16_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10691,7 +12221,7 @@ module a3_fast_online (
     end
     ylol3_17_q <= ylol3_17_d;
     yhil3_17_q <= yhil3_17_d;
-    yl3_17_q <= x5_flush_q ? 18'sd0 : yl3_17_d;
+    yl3_17_q <= x5_flush_q[3] ? 18'sd0 : yl3_17_d;
     plol3_17_q <= plol3_17_d;
     phil3_17_q <= phil3_17_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10702,7 +12232,7 @@ module a3_fast_online (
     end
     ylol3_18_q <= ylol3_18_d;
     yhil3_18_q <= yhil3_18_d;
-    yl3_18_q <= x5_flush_q ? 18'sd0 : yl3_18_d;
+    yl3_18_q <= x5_flush_q[3] ? 18'sd0 : yl3_18_d;
     plol3_18_q <= plol3_18_d;
     phil3_18_q <= phil3_18_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10713,7 +12243,7 @@ module a3_fast_online (
     end
     ylol3_19_q <= ylol3_19_d;
     yhil3_19_q <= yhil3_19_d;
-    yl3_19_q <= x5_flush_q ? 18'sd0 : yl3_19_d;
+    yl3_19_q <= x5_flush_q[3] ? 18'sd0 : yl3_19_d;
     plol3_19_q <= plol3_19_d;
     phil3_19_q <= phil3_19_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10724,7 +12254,7 @@ module a3_fast_online (
     end
     ylol3_20_q <= ylol3_20_d;
     yhil3_20_q <= yhil3_20_d;
-    yl3_20_q <= x5_flush_q ? 18'sd0 : yl3_20_d;
+    yl3_20_q <= x5_flush_q[3] ? 18'sd0 : yl3_20_d;
     plol3_20_q <= plol3_20_d;
     phil3_20_q <= phil3_20_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10735,7 +12265,7 @@ module a3_fast_online (
     end
     ylol3_21_q <= ylol3_21_d;
     yhil3_21_q <= yhil3_21_d;
-    yl3_21_q <= x5_flush_q ? 18'sd0 : yl3_21_d;
+    yl3_21_q <= x5_flush_q[3] ? 18'sd0 : yl3_21_d;
     plol3_21_q <= plol3_21_d;
     phil3_21_q <= phil3_21_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10746,7 +12276,7 @@ module a3_fast_online (
     end
     ylol3_22_q <= ylol3_22_d;
     yhil3_22_q <= yhil3_22_d;
-    yl3_22_q <= x5_flush_q ? 18'sd0 : yl3_22_d;
+    yl3_22_q <= x5_flush_q[3] ? 18'sd0 : yl3_22_d;
     plol3_22_q <= plol3_22_d;
     phil3_22_q <= phil3_22_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10757,7 +12287,7 @@ module a3_fast_online (
     end
     ylol3_23_q <= ylol3_23_d;
     yhil3_23_q <= yhil3_23_d;
-    yl3_23_q <= x5_flush_q ? 18'sd0 : yl3_23_d;
+    yl3_23_q <= x5_flush_q[3] ? 18'sd0 : yl3_23_d;
     plol3_23_q <= plol3_23_d;
     phil3_23_q <= phil3_23_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10768,7 +12298,7 @@ module a3_fast_online (
     end
     ylol3_24_q <= ylol3_24_d;
     yhil3_24_q <= yhil3_24_d;
-    yl3_24_q <= x5_flush_q ? 18'sd0 : yl3_24_d;
+    yl3_24_q <= x5_flush_q[3] ? 18'sd0 : yl3_24_d;
     plol3_24_q <= plol3_24_d;
     phil3_24_q <= phil3_24_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10779,7 +12309,7 @@ module a3_fast_online (
     end
     ylol3_25_q <= ylol3_25_d;
     yhil3_25_q <= yhil3_25_d;
-    yl3_25_q <= x5_flush_q ? 18'sd0 : yl3_25_d;
+    yl3_25_q <= x5_flush_q[3] ? 18'sd0 : yl3_25_d;
     plol3_25_q <= plol3_25_d;
     phil3_25_q <= phil3_25_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10790,7 +12320,7 @@ module a3_fast_online (
     end
     ylol3_26_q <= ylol3_26_d;
     yhil3_26_q <= yhil3_26_d;
-    yl3_26_q <= x5_flush_q ? 18'sd0 : yl3_26_d;
+    yl3_26_q <= x5_flush_q[3] ? 18'sd0 : yl3_26_d;
     plol3_26_q <= plol3_26_d;
     phil3_26_q <= phil3_26_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10801,7 +12331,7 @@ module a3_fast_online (
     end
     ylol3_27_q <= ylol3_27_d;
     yhil3_27_q <= yhil3_27_d;
-    yl3_27_q <= x5_flush_q ? 18'sd0 : yl3_27_d;
+    yl3_27_q <= x5_flush_q[3] ? 18'sd0 : yl3_27_d;
     plol3_27_q <= plol3_27_d;
     phil3_27_q <= phil3_27_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10812,7 +12342,7 @@ module a3_fast_online (
     end
     ylol3_28_q <= ylol3_28_d;
     yhil3_28_q <= yhil3_28_d;
-    yl3_28_q <= x5_flush_q ? 18'sd0 : yl3_28_d;
+    yl3_28_q <= x5_flush_q[3] ? 18'sd0 : yl3_28_d;
     plol3_28_q <= plol3_28_d;
     phil3_28_q <= phil3_28_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10823,7 +12353,7 @@ module a3_fast_online (
     end
     ylol3_29_q <= ylol3_29_d;
     yhil3_29_q <= yhil3_29_d;
-    yl3_29_q <= x5_flush_q ? 18'sd0 : yl3_29_d;
+    yl3_29_q <= x5_flush_q[3] ? 18'sd0 : yl3_29_d;
     plol3_29_q <= plol3_29_d;
     phil3_29_q <= phil3_29_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10834,7 +12364,7 @@ module a3_fast_online (
     end
     ylol3_30_q <= ylol3_30_d;
     yhil3_30_q <= yhil3_30_d;
-    yl3_30_q <= x5_flush_q ? 18'sd0 : yl3_30_d;
+    yl3_30_q <= x5_flush_q[3] ? 18'sd0 : yl3_30_d;
     plol3_30_q <= plol3_30_d;
     phil3_30_q <= phil3_30_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10845,7 +12375,7 @@ module a3_fast_online (
     end
     ylol3_31_q <= ylol3_31_d;
     yhil3_31_q <= yhil3_31_d;
-    yl3_31_q <= x5_flush_q ? 18'sd0 : yl3_31_d;
+    yl3_31_q <= x5_flush_q[3] ? 18'sd0 : yl3_31_d;
     plol3_31_q <= plol3_31_d;
     phil3_31_q <= phil3_31_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10856,7 +12386,7 @@ module a3_fast_online (
     end
     ylol3_32_q <= ylol3_32_d;
     yhil3_32_q <= yhil3_32_d;
-    yl3_32_q <= x5_flush_q ? 18'sd0 : yl3_32_d;
+    yl3_32_q <= x5_flush_q[3] ? 18'sd0 : yl3_32_d;
     plol3_32_q <= plol3_32_d;
     phil3_32_q <= phil3_32_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10867,7 +12397,7 @@ module a3_fast_online (
     end
     ylol3_33_q <= ylol3_33_d;
     yhil3_33_q <= yhil3_33_d;
-    yl3_33_q <= x5_flush_q ? 18'sd0 : yl3_33_d;
+    yl3_33_q <= x5_flush_q[3] ? 18'sd0 : yl3_33_d;
     plol3_33_q <= plol3_33_d;
     phil3_33_q <= phil3_33_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10878,7 +12408,7 @@ module a3_fast_online (
     end
     ylol3_34_q <= ylol3_34_d;
     yhil3_34_q <= yhil3_34_d;
-    yl3_34_q <= x5_flush_q ? 18'sd0 : yl3_34_d;
+    yl3_34_q <= x5_flush_q[3] ? 18'sd0 : yl3_34_d;
     plol3_34_q <= plol3_34_d;
     phil3_34_q <= phil3_34_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10889,7 +12419,7 @@ module a3_fast_online (
     end
     ylol3_35_q <= ylol3_35_d;
     yhil3_35_q <= yhil3_35_d;
-    yl3_35_q <= x5_flush_q ? 18'sd0 : yl3_35_d;
+    yl3_35_q <= x5_flush_q[3] ? 18'sd0 : yl3_35_d;
     plol3_35_q <= plol3_35_d;
     phil3_35_q <= phil3_35_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10900,7 +12430,7 @@ module a3_fast_online (
     end
     ylol3_36_q <= ylol3_36_d;
     yhil3_36_q <= yhil3_36_d;
-    yl3_36_q <= x5_flush_q ? 18'sd0 : yl3_36_d;
+    yl3_36_q <= x5_flush_q[3] ? 18'sd0 : yl3_36_d;
     plol3_36_q <= plol3_36_d;
     phil3_36_q <= phil3_36_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10911,7 +12441,7 @@ module a3_fast_online (
     end
     ylol3_37_q <= ylol3_37_d;
     yhil3_37_q <= yhil3_37_d;
-    yl3_37_q <= x5_flush_q ? 18'sd0 : yl3_37_d;
+    yl3_37_q <= x5_flush_q[3] ? 18'sd0 : yl3_37_d;
     plol3_37_q <= plol3_37_d;
     phil3_37_q <= phil3_37_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10922,7 +12452,7 @@ module a3_fast_online (
     end
     ylol3_38_q <= ylol3_38_d;
     yhil3_38_q <= yhil3_38_d;
-    yl3_38_q <= x5_flush_q ? 18'sd0 : yl3_38_d;
+    yl3_38_q <= x5_flush_q[3] ? 18'sd0 : yl3_38_d;
     plol3_38_q <= plol3_38_d;
     phil3_38_q <= phil3_38_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10933,7 +12463,7 @@ module a3_fast_online (
     end
     ylol3_39_q <= ylol3_39_d;
     yhil3_39_q <= yhil3_39_d;
-    yl3_39_q <= x5_flush_q ? 18'sd0 : yl3_39_d;
+    yl3_39_q <= x5_flush_q[3] ? 18'sd0 : yl3_39_d;
     plol3_39_q <= plol3_39_d;
     phil3_39_q <= phil3_39_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10944,7 +12474,7 @@ module a3_fast_online (
     end
     ylol3_40_q <= ylol3_40_d;
     yhil3_40_q <= yhil3_40_d;
-    yl3_40_q <= x5_flush_q ? 18'sd0 : yl3_40_d;
+    yl3_40_q <= x5_flush_q[3] ? 18'sd0 : yl3_40_d;
     plol3_40_q <= plol3_40_d;
     phil3_40_q <= phil3_40_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10955,7 +12485,7 @@ module a3_fast_online (
     end
     ylol3_41_q <= ylol3_41_d;
     yhil3_41_q <= yhil3_41_d;
-    yl3_41_q <= x5_flush_q ? 18'sd0 : yl3_41_d;
+    yl3_41_q <= x5_flush_q[3] ? 18'sd0 : yl3_41_d;
     plol3_41_q <= plol3_41_d;
     phil3_41_q <= phil3_41_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10966,7 +12496,7 @@ module a3_fast_online (
     end
     ylol3_42_q <= ylol3_42_d;
     yhil3_42_q <= yhil3_42_d;
-    yl3_42_q <= x5_flush_q ? 18'sd0 : yl3_42_d;
+    yl3_42_q <= x5_flush_q[3] ? 18'sd0 : yl3_42_d;
     plol3_42_q <= plol3_42_d;
     phil3_42_q <= phil3_42_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10977,7 +12507,7 @@ module a3_fast_online (
     end
     ylol3_43_q <= ylol3_43_d;
     yhil3_43_q <= yhil3_43_d;
-    yl3_43_q <= x5_flush_q ? 18'sd0 : yl3_43_d;
+    yl3_43_q <= x5_flush_q[3] ? 18'sd0 : yl3_43_d;
     plol3_43_q <= plol3_43_d;
     phil3_43_q <= phil3_43_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10988,7 +12518,7 @@ module a3_fast_online (
     end
     ylol3_44_q <= ylol3_44_d;
     yhil3_44_q <= yhil3_44_d;
-    yl3_44_q <= x5_flush_q ? 18'sd0 : yl3_44_d;
+    yl3_44_q <= x5_flush_q[3] ? 18'sd0 : yl3_44_d;
     plol3_44_q <= plol3_44_d;
     phil3_44_q <= phil3_44_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -10999,7 +12529,7 @@ module a3_fast_online (
     end
     ylol3_45_q <= ylol3_45_d;
     yhil3_45_q <= yhil3_45_d;
-    yl3_45_q <= x5_flush_q ? 18'sd0 : yl3_45_d;
+    yl3_45_q <= x5_flush_q[3] ? 18'sd0 : yl3_45_d;
     plol3_45_q <= plol3_45_d;
     phil3_45_q <= phil3_45_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -11010,7 +12540,7 @@ module a3_fast_online (
     end
     ylol3_46_q <= ylol3_46_d;
     yhil3_46_q <= yhil3_46_d;
-    yl3_46_q <= x5_flush_q ? 18'sd0 : yl3_46_d;
+    yl3_46_q <= x5_flush_q[3] ? 18'sd0 : yl3_46_d;
     plol3_46_q <= plol3_46_d;
     phil3_46_q <= phil3_46_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -11021,7 +12551,7 @@ module a3_fast_online (
     end
     ylol3_47_q <= ylol3_47_d;
     yhil3_47_q <= yhil3_47_d;
-    yl3_47_q <= x5_flush_q ? 18'sd0 : yl3_47_d;
+    yl3_47_q <= x5_flush_q[3] ? 18'sd0 : yl3_47_d;
     plol3_47_q <= plol3_47_d;
     phil3_47_q <= phil3_47_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -11032,7 +12562,7 @@ module a3_fast_online (
     end
     ylol3_48_q <= ylol3_48_d;
     yhil3_48_q <= yhil3_48_d;
-    yl3_48_q <= x5_flush_q ? 18'sd0 : yl3_48_d;
+    yl3_48_q <= x5_flush_q[3] ? 18'sd0 : yl3_48_d;
     plol3_48_q <= plol3_48_d;
     phil3_48_q <= phil3_48_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -11043,7 +12573,7 @@ module a3_fast_online (
     end
     ylol3_49_q <= ylol3_49_d;
     yhil3_49_q <= yhil3_49_d;
-    yl3_49_q <= x5_flush_q ? 18'sd0 : yl3_49_d;
+    yl3_49_q <= x5_flush_q[3] ? 18'sd0 : yl3_49_d;
     plol3_49_q <= plol3_49_d;
     phil3_49_q <= phil3_49_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -11054,7 +12584,7 @@ module a3_fast_online (
     end
     ylol3_50_q <= ylol3_50_d;
     yhil3_50_q <= yhil3_50_d;
-    yl3_50_q <= x5_flush_q ? 18'sd0 : yl3_50_d;
+    yl3_50_q <= x5_flush_q[3] ? 18'sd0 : yl3_50_d;
     plol3_50_q <= plol3_50_d;
     phil3_50_q <= phil3_50_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -11065,7 +12595,7 @@ module a3_fast_online (
     end
     ylol3_51_q <= ylol3_51_d;
     yhil3_51_q <= yhil3_51_d;
-    yl3_51_q <= x5_flush_q ? 18'sd0 : yl3_51_d;
+    yl3_51_q <= x5_flush_q[3] ? 18'sd0 : yl3_51_d;
     plol3_51_q <= plol3_51_d;
     phil3_51_q <= phil3_51_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -11076,7 +12606,7 @@ module a3_fast_online (
     end
     ylol3_52_q <= ylol3_52_d;
     yhil3_52_q <= yhil3_52_d;
-    yl3_52_q <= x5_flush_q ? 18'sd0 : yl3_52_d;
+    yl3_52_q <= x5_flush_q[3] ? 18'sd0 : yl3_52_d;
     plol3_52_q <= plol3_52_d;
     phil3_52_q <= phil3_52_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -11087,7 +12617,7 @@ module a3_fast_online (
     end
     ylol3_53_q <= ylol3_53_d;
     yhil3_53_q <= yhil3_53_d;
-    yl3_53_q <= x5_flush_q ? 18'sd0 : yl3_53_d;
+    yl3_53_q <= x5_flush_q[3] ? 18'sd0 : yl3_53_d;
     plol3_53_q <= plol3_53_d;
     phil3_53_q <= phil3_53_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -11098,7 +12628,7 @@ module a3_fast_online (
     end
     ylol3_54_q <= ylol3_54_d;
     yhil3_54_q <= yhil3_54_d;
-    yl3_54_q <= x5_flush_q ? 18'sd0 : yl3_54_d;
+    yl3_54_q <= x5_flush_q[3] ? 18'sd0 : yl3_54_d;
     plol3_54_q <= plol3_54_d;
     phil3_54_q <= phil3_54_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -11109,7 +12639,7 @@ module a3_fast_online (
     end
     ylol3_55_q <= ylol3_55_d;
     yhil3_55_q <= yhil3_55_d;
-    yl3_55_q <= x5_flush_q ? 18'sd0 : yl3_55_d;
+    yl3_55_q <= x5_flush_q[3] ? 18'sd0 : yl3_55_d;
     plol3_55_q <= plol3_55_d;
     phil3_55_q <= phil3_55_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -11120,7 +12650,7 @@ module a3_fast_online (
     end
     ylol3_56_q <= ylol3_56_d;
     yhil3_56_q <= yhil3_56_d;
-    yl3_56_q <= x5_flush_q ? 18'sd0 : yl3_56_d;
+    yl3_56_q <= x5_flush_q[3] ? 18'sd0 : yl3_56_d;
     plol3_56_q <= plol3_56_d;
     phil3_56_q <= phil3_56_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -11131,7 +12661,7 @@ module a3_fast_online (
     end
     ylol3_57_q <= ylol3_57_d;
     yhil3_57_q <= yhil3_57_d;
-    yl3_57_q <= x5_flush_q ? 18'sd0 : yl3_57_d;
+    yl3_57_q <= x5_flush_q[3] ? 18'sd0 : yl3_57_d;
     plol3_57_q <= plol3_57_d;
     phil3_57_q <= phil3_57_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -11142,7 +12672,7 @@ module a3_fast_online (
     end
     ylol3_58_q <= ylol3_58_d;
     yhil3_58_q <= yhil3_58_d;
-    yl3_58_q <= x5_flush_q ? 18'sd0 : yl3_58_d;
+    yl3_58_q <= x5_flush_q[3] ? 18'sd0 : yl3_58_d;
     plol3_58_q <= plol3_58_d;
     phil3_58_q <= phil3_58_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -11153,7 +12683,7 @@ module a3_fast_online (
     end
     ylol3_59_q <= ylol3_59_d;
     yhil3_59_q <= yhil3_59_d;
-    yl3_59_q <= x5_flush_q ? 18'sd0 : yl3_59_d;
+    yl3_59_q <= x5_flush_q[3] ? 18'sd0 : yl3_59_d;
     plol3_59_q <= plol3_59_d;
     phil3_59_q <= phil3_59_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -11164,7 +12694,7 @@ module a3_fast_online (
     end
     ylol3_60_q <= ylol3_60_d;
     yhil3_60_q <= yhil3_60_d;
-    yl3_60_q <= x5_flush_q ? 18'sd0 : yl3_60_d;
+    yl3_60_q <= x5_flush_q[3] ? 18'sd0 : yl3_60_d;
     plol3_60_q <= plol3_60_d;
     phil3_60_q <= phil3_60_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -11175,7 +12705,7 @@ module a3_fast_online (
     end
     ylol3_61_q <= ylol3_61_d;
     yhil3_61_q <= yhil3_61_d;
-    yl3_61_q <= x5_flush_q ? 18'sd0 : yl3_61_d;
+    yl3_61_q <= x5_flush_q[3] ? 18'sd0 : yl3_61_d;
     plol3_61_q <= plol3_61_d;
     phil3_61_q <= phil3_61_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -11186,7 +12716,7 @@ module a3_fast_online (
     end
     ylol3_62_q <= ylol3_62_d;
     yhil3_62_q <= yhil3_62_d;
-    yl3_62_q <= x5_flush_q ? 18'sd0 : yl3_62_d;
+    yl3_62_q <= x5_flush_q[3] ? 18'sd0 : yl3_62_d;
     plol3_62_q <= plol3_62_d;
     phil3_62_q <= phil3_62_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -11197,7 +12727,7 @@ module a3_fast_online (
     end
     ylol3_63_q <= ylol3_63_d;
     yhil3_63_q <= yhil3_63_d;
-    yl3_63_q <= x5_flush_q ? 18'sd0 : yl3_63_d;
+    yl3_63_q <= x5_flush_q[3] ? 18'sd0 : yl3_63_d;
     plol3_63_q <= plol3_63_d;
     phil3_63_q <= phil3_63_d;
     if (x6_lv_q[3] & !x6_set_q[3]) begin
@@ -11214,163 +12744,237 @@ module a3_fast_online (
     if (x6_lv_q[3] & x6_set_q[3]) begin
       sum1_l3_q <= sumnew_l3;
     end
-    gmx1_0_v_q <= had_l0 | had_l1;
-    gmx1_0_q <= gmx1_0_a ? m_l0_q : m_l1_q;
-    gmx1_1_v_q <= had_l2 | had_l3;
-    gmx1_1_q <= gmx1_1_a ? m_l2_q : m_l3_q;
-    gmx2_0_q <= gmx2_0_a ? gmx1_0_q : gmx1_1_q;
     if (merge) begin
-      dr0_q <= mg0_s5 + mg0_c5;
-      dr1_q <= mg1_s5 + mg1_c5;
-      dr2_q <= mg2_s5 + mg2_c5;
-      dr3_q <= mg3_s5 + mg3_c5;
-      dr4_q <= mg4_s5 + mg4_c5;
-      dr5_q <= mg5_s5 + mg5_c5;
-      dr6_q <= mg6_s5 + mg6_c5;
-      dr7_q <= mg7_s5 + mg7_c5;
-      dr8_q <= mg8_s5 + mg8_c5;
-      dr9_q <= mg9_s5 + mg9_c5;
-      dr10_q <= mg10_s5 + mg10_c5;
-      dr11_q <= mg11_s5 + mg11_c5;
-      dr12_q <= mg12_s5 + mg12_c5;
-      dr13_q <= mg13_s5 + mg13_c5;
-      dr14_q <= mg14_s5 + mg14_c5;
-      dr15_q <= mg15_s5 + mg15_c5;
-      dr16_q <= mg16_s5 + mg16_c5;
-      dr17_q <= mg17_s5 + mg17_c5;
-      dr18_q <= mg18_s5 + mg18_c5;
-      dr19_q <= mg19_s5 + mg19_c5;
-      dr20_q <= mg20_s5 + mg20_c5;
-      dr21_q <= mg21_s5 + mg21_c5;
-      dr22_q <= mg22_s5 + mg22_c5;
-      dr23_q <= mg23_s5 + mg23_c5;
-      dr24_q <= mg24_s5 + mg24_c5;
-      dr25_q <= mg25_s5 + mg25_c5;
-      dr26_q <= mg26_s5 + mg26_c5;
-      dr27_q <= mg27_s5 + mg27_c5;
-      dr28_q <= mg28_s5 + mg28_c5;
-      dr29_q <= mg29_s5 + mg29_c5;
-      dr30_q <= mg30_s5 + mg30_c5;
-      dr31_q <= mg31_s5 + mg31_c5;
-      dr32_q <= mg32_s5 + mg32_c5;
-      dr33_q <= mg33_s5 + mg33_c5;
-      dr34_q <= mg34_s5 + mg34_c5;
-      dr35_q <= mg35_s5 + mg35_c5;
-      dr36_q <= mg36_s5 + mg36_c5;
-      dr37_q <= mg37_s5 + mg37_c5;
-      dr38_q <= mg38_s5 + mg38_c5;
-      dr39_q <= mg39_s5 + mg39_c5;
-      dr40_q <= mg40_s5 + mg40_c5;
-      dr41_q <= mg41_s5 + mg41_c5;
-      dr42_q <= mg42_s5 + mg42_c5;
-      dr43_q <= mg43_s5 + mg43_c5;
-      dr44_q <= mg44_s5 + mg44_c5;
-      dr45_q <= mg45_s5 + mg45_c5;
-      dr46_q <= mg46_s5 + mg46_c5;
-      dr47_q <= mg47_s5 + mg47_c5;
-      dr48_q <= mg48_s5 + mg48_c5;
-      dr49_q <= mg49_s5 + mg49_c5;
-      dr50_q <= mg50_s5 + mg50_c5;
-      dr51_q <= mg51_s5 + mg51_c5;
-      dr52_q <= mg52_s5 + mg52_c5;
-      dr53_q <= mg53_s5 + mg53_c5;
-      dr54_q <= mg54_s5 + mg54_c5;
-      dr55_q <= mg55_s5 + mg55_c5;
-      dr56_q <= mg56_s5 + mg56_c5;
-      dr57_q <= mg57_s5 + mg57_c5;
-      dr58_q <= mg58_s5 + mg58_c5;
-      dr59_q <= mg59_s5 + mg59_c5;
-      dr60_q <= mg60_s5 + mg60_c5;
-      dr61_q <= mg61_s5 + mg61_c5;
-      dr62_q <= mg62_s5 + mg62_c5;
-      dr63_q <= mg63_s5 + mg63_c5;
+      dr0_q <= mgp0[AccWidth-1] ? mgm0 : mgp0;
+      drn0_q <= mgp0[AccWidth-1];
+      dr1_q <= mgp1[AccWidth-1] ? mgm1 : mgp1;
+      drn1_q <= mgp1[AccWidth-1];
+      dr2_q <= mgp2[AccWidth-1] ? mgm2 : mgp2;
+      drn2_q <= mgp2[AccWidth-1];
+      dr3_q <= mgp3[AccWidth-1] ? mgm3 : mgp3;
+      drn3_q <= mgp3[AccWidth-1];
+      dr4_q <= mgp4[AccWidth-1] ? mgm4 : mgp4;
+      drn4_q <= mgp4[AccWidth-1];
+      dr5_q <= mgp5[AccWidth-1] ? mgm5 : mgp5;
+      drn5_q <= mgp5[AccWidth-1];
+      dr6_q <= mgp6[AccWidth-1] ? mgm6 : mgp6;
+      drn6_q <= mgp6[AccWidth-1];
+      dr7_q <= mgp7[AccWidth-1] ? mgm7 : mgp7;
+      drn7_q <= mgp7[AccWidth-1];
+      dr8_q <= mgp8[AccWidth-1] ? mgm8 : mgp8;
+      drn8_q <= mgp8[AccWidth-1];
+      dr9_q <= mgp9[AccWidth-1] ? mgm9 : mgp9;
+      drn9_q <= mgp9[AccWidth-1];
+      dr10_q <= mgp10[AccWidth-1] ? mgm10 : mgp10;
+      drn10_q <= mgp10[AccWidth-1];
+      dr11_q <= mgp11[AccWidth-1] ? mgm11 : mgp11;
+      drn11_q <= mgp11[AccWidth-1];
+      dr12_q <= mgp12[AccWidth-1] ? mgm12 : mgp12;
+      drn12_q <= mgp12[AccWidth-1];
+      dr13_q <= mgp13[AccWidth-1] ? mgm13 : mgp13;
+      drn13_q <= mgp13[AccWidth-1];
+      dr14_q <= mgp14[AccWidth-1] ? mgm14 : mgp14;
+      drn14_q <= mgp14[AccWidth-1];
+      dr15_q <= mgp15[AccWidth-1] ? mgm15 : mgp15;
+      drn15_q <= mgp15[AccWidth-1];
+      dr16_q <= mgp16[AccWidth-1] ? mgm16 : mgp16;
+      drn16_q <= mgp16[AccWidth-1];
+      dr17_q <= mgp17[AccWidth-1] ? mgm17 : mgp17;
+      drn17_q <= mgp17[AccWidth-1];
+      dr18_q <= mgp18[AccWidth-1] ? mgm18 : mgp18;
+      drn18_q <= mgp18[AccWidth-1];
+      dr19_q <= mgp19[AccWidth-1] ? mgm19 : mgp19;
+      drn19_q <= mgp19[AccWidth-1];
+      dr20_q <= mgp20[AccWidth-1] ? mgm20 : mgp20;
+      drn20_q <= mgp20[AccWidth-1];
+      dr21_q <= mgp21[AccWidth-1] ? mgm21 : mgp21;
+      drn21_q <= mgp21[AccWidth-1];
+      dr22_q <= mgp22[AccWidth-1] ? mgm22 : mgp22;
+      drn22_q <= mgp22[AccWidth-1];
+      dr23_q <= mgp23[AccWidth-1] ? mgm23 : mgp23;
+      drn23_q <= mgp23[AccWidth-1];
+      dr24_q <= mgp24[AccWidth-1] ? mgm24 : mgp24;
+      drn24_q <= mgp24[AccWidth-1];
+      dr25_q <= mgp25[AccWidth-1] ? mgm25 : mgp25;
+      drn25_q <= mgp25[AccWidth-1];
+      dr26_q <= mgp26[AccWidth-1] ? mgm26 : mgp26;
+      drn26_q <= mgp26[AccWidth-1];
+      dr27_q <= mgp27[AccWidth-1] ? mgm27 : mgp27;
+      drn27_q <= mgp27[AccWidth-1];
+      dr28_q <= mgp28[AccWidth-1] ? mgm28 : mgp28;
+      drn28_q <= mgp28[AccWidth-1];
+      dr29_q <= mgp29[AccWidth-1] ? mgm29 : mgp29;
+      drn29_q <= mgp29[AccWidth-1];
+      dr30_q <= mgp30[AccWidth-1] ? mgm30 : mgp30;
+      drn30_q <= mgp30[AccWidth-1];
+      dr31_q <= mgp31[AccWidth-1] ? mgm31 : mgp31;
+      drn31_q <= mgp31[AccWidth-1];
+      dr32_q <= mgp32[AccWidth-1] ? mgm32 : mgp32;
+      drn32_q <= mgp32[AccWidth-1];
+      dr33_q <= mgp33[AccWidth-1] ? mgm33 : mgp33;
+      drn33_q <= mgp33[AccWidth-1];
+      dr34_q <= mgp34[AccWidth-1] ? mgm34 : mgp34;
+      drn34_q <= mgp34[AccWidth-1];
+      dr35_q <= mgp35[AccWidth-1] ? mgm35 : mgp35;
+      drn35_q <= mgp35[AccWidth-1];
+      dr36_q <= mgp36[AccWidth-1] ? mgm36 : mgp36;
+      drn36_q <= mgp36[AccWidth-1];
+      dr37_q <= mgp37[AccWidth-1] ? mgm37 : mgp37;
+      drn37_q <= mgp37[AccWidth-1];
+      dr38_q <= mgp38[AccWidth-1] ? mgm38 : mgp38;
+      drn38_q <= mgp38[AccWidth-1];
+      dr39_q <= mgp39[AccWidth-1] ? mgm39 : mgp39;
+      drn39_q <= mgp39[AccWidth-1];
+      dr40_q <= mgp40[AccWidth-1] ? mgm40 : mgp40;
+      drn40_q <= mgp40[AccWidth-1];
+      dr41_q <= mgp41[AccWidth-1] ? mgm41 : mgp41;
+      drn41_q <= mgp41[AccWidth-1];
+      dr42_q <= mgp42[AccWidth-1] ? mgm42 : mgp42;
+      drn42_q <= mgp42[AccWidth-1];
+      dr43_q <= mgp43[AccWidth-1] ? mgm43 : mgp43;
+      drn43_q <= mgp43[AccWidth-1];
+      dr44_q <= mgp44[AccWidth-1] ? mgm44 : mgp44;
+      drn44_q <= mgp44[AccWidth-1];
+      dr45_q <= mgp45[AccWidth-1] ? mgm45 : mgp45;
+      drn45_q <= mgp45[AccWidth-1];
+      dr46_q <= mgp46[AccWidth-1] ? mgm46 : mgp46;
+      drn46_q <= mgp46[AccWidth-1];
+      dr47_q <= mgp47[AccWidth-1] ? mgm47 : mgp47;
+      drn47_q <= mgp47[AccWidth-1];
+      dr48_q <= mgp48[AccWidth-1] ? mgm48 : mgp48;
+      drn48_q <= mgp48[AccWidth-1];
+      dr49_q <= mgp49[AccWidth-1] ? mgm49 : mgp49;
+      drn49_q <= mgp49[AccWidth-1];
+      dr50_q <= mgp50[AccWidth-1] ? mgm50 : mgp50;
+      drn50_q <= mgp50[AccWidth-1];
+      dr51_q <= mgp51[AccWidth-1] ? mgm51 : mgp51;
+      drn51_q <= mgp51[AccWidth-1];
+      dr52_q <= mgp52[AccWidth-1] ? mgm52 : mgp52;
+      drn52_q <= mgp52[AccWidth-1];
+      dr53_q <= mgp53[AccWidth-1] ? mgm53 : mgp53;
+      drn53_q <= mgp53[AccWidth-1];
+      dr54_q <= mgp54[AccWidth-1] ? mgm54 : mgp54;
+      drn54_q <= mgp54[AccWidth-1];
+      dr55_q <= mgp55[AccWidth-1] ? mgm55 : mgp55;
+      drn55_q <= mgp55[AccWidth-1];
+      dr56_q <= mgp56[AccWidth-1] ? mgm56 : mgp56;
+      drn56_q <= mgp56[AccWidth-1];
+      dr57_q <= mgp57[AccWidth-1] ? mgm57 : mgp57;
+      drn57_q <= mgp57[AccWidth-1];
+      dr58_q <= mgp58[AccWidth-1] ? mgm58 : mgp58;
+      drn58_q <= mgp58[AccWidth-1];
+      dr59_q <= mgp59[AccWidth-1] ? mgm59 : mgp59;
+      drn59_q <= mgp59[AccWidth-1];
+      dr60_q <= mgp60[AccWidth-1] ? mgm60 : mgp60;
+      drn60_q <= mgp60[AccWidth-1];
+      dr61_q <= mgp61[AccWidth-1] ? mgm61 : mgp61;
+      drn61_q <= mgp61[AccWidth-1];
+      dr62_q <= mgp62[AccWidth-1] ? mgm62 : mgp62;
+      drn62_q <= mgp62[AccWidth-1];
+      dr63_q <= mgp63[AccWidth-1] ? mgm63 : mgp63;
+      drn63_q <= mgp63[AccWidth-1];
       dr_sum_q <= mgs_s5 + mgs_c5;
+      dr_sum3_q <= mgt_s13 + mgt_c13;
     end else if (issue) begin
-      dr0_q <= dr8_q;
-      dr1_q <= dr9_q;
-      dr2_q <= dr10_q;
-      dr3_q <= dr11_q;
-      dr4_q <= dr12_q;
-      dr5_q <= dr13_q;
-      dr6_q <= dr14_q;
-      dr7_q <= dr15_q;
-      dr8_q <= dr16_q;
-      dr9_q <= dr17_q;
-      dr10_q <= dr18_q;
-      dr11_q <= dr19_q;
-      dr12_q <= dr20_q;
-      dr13_q <= dr21_q;
-      dr14_q <= dr22_q;
-      dr15_q <= dr23_q;
-      dr16_q <= dr24_q;
-      dr17_q <= dr25_q;
-      dr18_q <= dr26_q;
-      dr19_q <= dr27_q;
-      dr20_q <= dr28_q;
-      dr21_q <= dr29_q;
-      dr22_q <= dr30_q;
-      dr23_q <= dr31_q;
-      dr24_q <= dr32_q;
-      dr25_q <= dr33_q;
-      dr26_q <= dr34_q;
-      dr27_q <= dr35_q;
-      dr28_q <= dr36_q;
-      dr29_q <= dr37_q;
-      dr30_q <= dr38_q;
-      dr31_q <= dr39_q;
-      dr32_q <= dr40_q;
-      dr33_q <= dr41_q;
-      dr34_q <= dr42_q;
-      dr35_q <= dr43_q;
-      dr36_q <= dr44_q;
-      dr37_q <= dr45_q;
-      dr38_q <= dr46_q;
-      dr39_q <= dr47_q;
-      dr40_q <= dr48_q;
-      dr41_q <= dr49_q;
-      dr42_q <= dr50_q;
-      dr43_q <= dr51_q;
-      dr44_q <= dr52_q;
-      dr45_q <= dr53_q;
-      dr46_q <= dr54_q;
-      dr47_q <= dr55_q;
-      dr48_q <= dr56_q;
-      dr49_q <= dr57_q;
-      dr50_q <= dr58_q;
-      dr51_q <= dr59_q;
-      dr52_q <= dr60_q;
-      dr53_q <= dr61_q;
-      dr54_q <= dr62_q;
-      dr55_q <= dr63_q;
+      dr0_q <= dr16_q;
+      drn0_q <= drn16_q;
+      dr1_q <= dr17_q;
+      drn1_q <= drn17_q;
+      dr2_q <= dr18_q;
+      drn2_q <= drn18_q;
+      dr3_q <= dr19_q;
+      drn3_q <= drn19_q;
+      dr4_q <= dr20_q;
+      drn4_q <= drn20_q;
+      dr5_q <= dr21_q;
+      drn5_q <= drn21_q;
+      dr6_q <= dr22_q;
+      drn6_q <= drn22_q;
+      dr7_q <= dr23_q;
+      drn7_q <= drn23_q;
+      dr8_q <= dr24_q;
+      drn8_q <= drn24_q;
+      dr9_q <= dr25_q;
+      drn9_q <= drn25_q;
+      dr10_q <= dr26_q;
+      drn10_q <= drn26_q;
+      dr11_q <= dr27_q;
+      drn11_q <= drn27_q;
+      dr12_q <= dr28_q;
+      drn12_q <= drn28_q;
+      dr13_q <= dr29_q;
+      drn13_q <= drn29_q;
+      dr14_q <= dr30_q;
+      drn14_q <= drn30_q;
+      dr15_q <= dr31_q;
+      drn15_q <= drn31_q;
+      dr16_q <= dr32_q;
+      drn16_q <= drn32_q;
+      dr17_q <= dr33_q;
+      drn17_q <= drn33_q;
+      dr18_q <= dr34_q;
+      drn18_q <= drn34_q;
+      dr19_q <= dr35_q;
+      drn19_q <= drn35_q;
+      dr20_q <= dr36_q;
+      drn20_q <= drn36_q;
+      dr21_q <= dr37_q;
+      drn21_q <= drn37_q;
+      dr22_q <= dr38_q;
+      drn22_q <= drn38_q;
+      dr23_q <= dr39_q;
+      drn23_q <= drn39_q;
+      dr24_q <= dr40_q;
+      drn24_q <= drn40_q;
+      dr25_q <= dr41_q;
+      drn25_q <= drn41_q;
+      dr26_q <= dr42_q;
+      drn26_q <= drn42_q;
+      dr27_q <= dr43_q;
+      drn27_q <= drn43_q;
+      dr28_q <= dr44_q;
+      drn28_q <= drn44_q;
+      dr29_q <= dr45_q;
+      drn29_q <= drn45_q;
+      dr30_q <= dr46_q;
+      drn30_q <= drn46_q;
+      dr31_q <= dr47_q;
+      drn31_q <= drn47_q;
+      dr32_q <= dr48_q;
+      drn32_q <= drn48_q;
+      dr33_q <= dr49_q;
+      drn33_q <= drn49_q;
+      dr34_q <= dr50_q;
+      drn34_q <= drn50_q;
+      dr35_q <= dr51_q;
+      drn35_q <= drn51_q;
+      dr36_q <= dr52_q;
+      drn36_q <= drn52_q;
+      dr37_q <= dr53_q;
+      drn37_q <= drn53_q;
+      dr38_q <= dr54_q;
+      drn38_q <= drn54_q;
+      dr39_q <= dr55_q;
+      drn39_q <= drn55_q;
+      dr40_q <= dr56_q;
+      drn40_q <= drn56_q;
+      dr41_q <= dr57_q;
+      drn41_q <= drn57_q;
+      dr42_q <= dr58_q;
+      drn42_q <= drn58_q;
+      dr43_q <= dr59_q;
+      drn43_q <= drn59_q;
+      dr44_q <= dr60_q;
+      drn44_q <= drn60_q;
+      dr45_q <= dr61_q;
+      drn45_q <= drn61_q;
+      dr46_q <= dr62_q;
+      drn46_q <= drn62_q;
+      dr47_q <= dr63_q;
+      drn47_q <= drn63_q;
     end
-    n0_den_q <= den;
-    n0_den3_q <= { 2'b00, den } + { 1'b0, den, 1'b0 };
-    n0_neg0_q <= dr0_q[AccWidth-1];
-    n0_r0_q <= num0[34:18];
-    n0_nq0_q <= num0[QuotientBits-1:0];
-    n0_neg1_q <= dr1_q[AccWidth-1];
-    n0_r1_q <= num1[34:18];
-    n0_nq1_q <= num1[QuotientBits-1:0];
-    n0_neg2_q <= dr2_q[AccWidth-1];
-    n0_r2_q <= num2[34:18];
-    n0_nq2_q <= num2[QuotientBits-1:0];
-    n0_neg3_q <= dr3_q[AccWidth-1];
-    n0_r3_q <= num3[34:18];
-    n0_nq3_q <= num3[QuotientBits-1:0];
-    n0_neg4_q <= dr4_q[AccWidth-1];
-    n0_r4_q <= num4[34:18];
-    n0_nq4_q <= num4[QuotientBits-1:0];
-    n0_neg5_q <= dr5_q[AccWidth-1];
-    n0_r5_q <= num5[34:18];
-    n0_nq5_q <= num5[QuotientBits-1:0];
-    n0_neg6_q <= dr6_q[AccWidth-1];
-    n0_r6_q <= num6[34:18];
-    n0_nq6_q <= num6[QuotientBits-1:0];
-    n0_neg7_q <= dr7_q[AccWidth-1];
-    n0_r7_q <= num7[34:18];
-    n0_nq7_q <= num7[QuotientBits-1:0];
-    n1_den_q <= n0_den_q;
-    n1_den3_q <= n0_den3_q;
+    n1_den_q <= den;
+    n1_den3_q <= den3;
     n2_den_q <= n1_den_q;
     n2_den3_q <= n1_den3_q;
     n3_den_q <= n2_den_q;
@@ -11381,7 +12985,7 @@ module a3_fast_online (
     n5_den3_q <= n4_den3_q;
     n6_den_q <= n5_den_q;
     n6_den3_q <= n5_den3_q;
-    n1_neg0_q <= n0_neg0_q;
+    n1_neg0_q <= drn0_q;
     n1_r0_q <= nr0_1;
     n1_nq0_q <= nq0_1;
     n2_neg0_q <= n1_neg0_q;
@@ -11399,7 +13003,7 @@ module a3_fast_online (
     n6_neg0_q <= n5_neg0_q;
     n6_r0_q <= nr0_10;
     n6_nq0_q <= nq0_10;
-    n1_neg1_q <= n0_neg1_q;
+    n1_neg1_q <= drn1_q;
     n1_r1_q <= nr1_1;
     n1_nq1_q <= nq1_1;
     n2_neg1_q <= n1_neg1_q;
@@ -11417,7 +13021,7 @@ module a3_fast_online (
     n6_neg1_q <= n5_neg1_q;
     n6_r1_q <= nr1_10;
     n6_nq1_q <= nq1_10;
-    n1_neg2_q <= n0_neg2_q;
+    n1_neg2_q <= drn2_q;
     n1_r2_q <= nr2_1;
     n1_nq2_q <= nq2_1;
     n2_neg2_q <= n1_neg2_q;
@@ -11435,7 +13039,7 @@ module a3_fast_online (
     n6_neg2_q <= n5_neg2_q;
     n6_r2_q <= nr2_10;
     n6_nq2_q <= nq2_10;
-    n1_neg3_q <= n0_neg3_q;
+    n1_neg3_q <= drn3_q;
     n1_r3_q <= nr3_1;
     n1_nq3_q <= nq3_1;
     n2_neg3_q <= n1_neg3_q;
@@ -11453,7 +13057,7 @@ module a3_fast_online (
     n6_neg3_q <= n5_neg3_q;
     n6_r3_q <= nr3_10;
     n6_nq3_q <= nq3_10;
-    n1_neg4_q <= n0_neg4_q;
+    n1_neg4_q <= drn4_q;
     n1_r4_q <= nr4_1;
     n1_nq4_q <= nq4_1;
     n2_neg4_q <= n1_neg4_q;
@@ -11471,7 +13075,7 @@ module a3_fast_online (
     n6_neg4_q <= n5_neg4_q;
     n6_r4_q <= nr4_10;
     n6_nq4_q <= nq4_10;
-    n1_neg5_q <= n0_neg5_q;
+    n1_neg5_q <= drn5_q;
     n1_r5_q <= nr5_1;
     n1_nq5_q <= nq5_1;
     n2_neg5_q <= n1_neg5_q;
@@ -11489,7 +13093,7 @@ module a3_fast_online (
     n6_neg5_q <= n5_neg5_q;
     n6_r5_q <= nr5_10;
     n6_nq5_q <= nq5_10;
-    n1_neg6_q <= n0_neg6_q;
+    n1_neg6_q <= drn6_q;
     n1_r6_q <= nr6_1;
     n1_nq6_q <= nq6_1;
     n2_neg6_q <= n1_neg6_q;
@@ -11507,7 +13111,7 @@ module a3_fast_online (
     n6_neg6_q <= n5_neg6_q;
     n6_r6_q <= nr6_10;
     n6_nq6_q <= nq6_10;
-    n1_neg7_q <= n0_neg7_q;
+    n1_neg7_q <= drn7_q;
     n1_r7_q <= nr7_1;
     n1_nq7_q <= nq7_1;
     n2_neg7_q <= n1_neg7_q;
@@ -11525,76 +13129,220 @@ module a3_fast_online (
     n6_neg7_q <= n5_neg7_q;
     n6_r7_q <= nr7_10;
     n6_nq7_q <= nq7_10;
+    n1_neg8_q <= drn8_q;
+    n1_r8_q <= nr8_1;
+    n1_nq8_q <= nq8_1;
+    n2_neg8_q <= n1_neg8_q;
+    n2_r8_q <= nr8_3;
+    n2_nq8_q <= nq8_3;
+    n3_neg8_q <= n2_neg8_q;
+    n3_r8_q <= nr8_5;
+    n3_nq8_q <= nq8_5;
+    n4_neg8_q <= n3_neg8_q;
+    n4_r8_q <= nr8_7;
+    n4_nq8_q <= nq8_7;
+    n5_neg8_q <= n4_neg8_q;
+    n5_r8_q <= nr8_9;
+    n5_nq8_q <= nq8_9;
+    n6_neg8_q <= n5_neg8_q;
+    n6_r8_q <= nr8_10;
+    n6_nq8_q <= nq8_10;
+    n1_neg9_q <= drn9_q;
+    n1_r9_q <= nr9_1;
+    n1_nq9_q <= nq9_1;
+    n2_neg9_q <= n1_neg9_q;
+    n2_r9_q <= nr9_3;
+    n2_nq9_q <= nq9_3;
+    n3_neg9_q <= n2_neg9_q;
+    n3_r9_q <= nr9_5;
+    n3_nq9_q <= nq9_5;
+    n4_neg9_q <= n3_neg9_q;
+    n4_r9_q <= nr9_7;
+    n4_nq9_q <= nq9_7;
+    n5_neg9_q <= n4_neg9_q;
+    n5_r9_q <= nr9_9;
+    n5_nq9_q <= nq9_9;
+    n6_neg9_q <= n5_neg9_q;
+    n6_r9_q <= nr9_10;
+    n6_nq9_q <= nq9_10;
+    n1_neg10_q <= drn10_q;
+    n1_r10_q <= nr10_1;
+    n1_nq10_q <= nq10_1;
+    n2_neg10_q <= n1_neg10_q;
+    n2_r10_q <= nr10_3;
+    n2_nq10_q <= nq10_3;
+    n3_neg10_q <= n2_neg10_q;
+    n3_r10_q <= nr10_5;
+    n3_nq10_q <= nq10_5;
+    n4_neg10_q <= n3_neg10_q;
+    n4_r10_q <= nr10_7;
+    n4_nq10_q <= nq10_7;
+    n5_neg10_q <= n4_neg10_q;
+    n5_r10_q <= nr10_9;
+    n5_nq10_q <= nq10_9;
+    n6_neg10_q <= n5_neg10_q;
+    n6_r10_q <= nr10_10;
+    n6_nq10_q <= nq10_10;
+    n1_neg11_q <= drn11_q;
+    n1_r11_q <= nr11_1;
+    n1_nq11_q <= nq11_1;
+    n2_neg11_q <= n1_neg11_q;
+    n2_r11_q <= nr11_3;
+    n2_nq11_q <= nq11_3;
+    n3_neg11_q <= n2_neg11_q;
+    n3_r11_q <= nr11_5;
+    n3_nq11_q <= nq11_5;
+    n4_neg11_q <= n3_neg11_q;
+    n4_r11_q <= nr11_7;
+    n4_nq11_q <= nq11_7;
+    n5_neg11_q <= n4_neg11_q;
+    n5_r11_q <= nr11_9;
+    n5_nq11_q <= nq11_9;
+    n6_neg11_q <= n5_neg11_q;
+    n6_r11_q <= nr11_10;
+    n6_nq11_q <= nq11_10;
+    n1_neg12_q <= drn12_q;
+    n1_r12_q <= nr12_1;
+    n1_nq12_q <= nq12_1;
+    n2_neg12_q <= n1_neg12_q;
+    n2_r12_q <= nr12_3;
+    n2_nq12_q <= nq12_3;
+    n3_neg12_q <= n2_neg12_q;
+    n3_r12_q <= nr12_5;
+    n3_nq12_q <= nq12_5;
+    n4_neg12_q <= n3_neg12_q;
+    n4_r12_q <= nr12_7;
+    n4_nq12_q <= nq12_7;
+    n5_neg12_q <= n4_neg12_q;
+    n5_r12_q <= nr12_9;
+    n5_nq12_q <= nq12_9;
+    n6_neg12_q <= n5_neg12_q;
+    n6_r12_q <= nr12_10;
+    n6_nq12_q <= nq12_10;
+    n1_neg13_q <= drn13_q;
+    n1_r13_q <= nr13_1;
+    n1_nq13_q <= nq13_1;
+    n2_neg13_q <= n1_neg13_q;
+    n2_r13_q <= nr13_3;
+    n2_nq13_q <= nq13_3;
+    n3_neg13_q <= n2_neg13_q;
+    n3_r13_q <= nr13_5;
+    n3_nq13_q <= nq13_5;
+    n4_neg13_q <= n3_neg13_q;
+    n4_r13_q <= nr13_7;
+    n4_nq13_q <= nq13_7;
+    n5_neg13_q <= n4_neg13_q;
+    n5_r13_q <= nr13_9;
+    n5_nq13_q <= nq13_9;
+    n6_neg13_q <= n5_neg13_q;
+    n6_r13_q <= nr13_10;
+    n6_nq13_q <= nq13_10;
+    n1_neg14_q <= drn14_q;
+    n1_r14_q <= nr14_1;
+    n1_nq14_q <= nq14_1;
+    n2_neg14_q <= n1_neg14_q;
+    n2_r14_q <= nr14_3;
+    n2_nq14_q <= nq14_3;
+    n3_neg14_q <= n2_neg14_q;
+    n3_r14_q <= nr14_5;
+    n3_nq14_q <= nq14_5;
+    n4_neg14_q <= n3_neg14_q;
+    n4_r14_q <= nr14_7;
+    n4_nq14_q <= nq14_7;
+    n5_neg14_q <= n4_neg14_q;
+    n5_r14_q <= nr14_9;
+    n5_nq14_q <= nq14_9;
+    n6_neg14_q <= n5_neg14_q;
+    n6_r14_q <= nr14_10;
+    n6_nq14_q <= nq14_10;
+    n1_neg15_q <= drn15_q;
+    n1_r15_q <= nr15_1;
+    n1_nq15_q <= nq15_1;
+    n2_neg15_q <= n1_neg15_q;
+    n2_r15_q <= nr15_3;
+    n2_nq15_q <= nq15_3;
+    n3_neg15_q <= n2_neg15_q;
+    n3_r15_q <= nr15_5;
+    n3_nq15_q <= nq15_5;
+    n4_neg15_q <= n3_neg15_q;
+    n4_r15_q <= nr15_7;
+    n4_nq15_q <= nq15_7;
+    n5_neg15_q <= n4_neg15_q;
+    n5_r15_q <= nr15_9;
+    n5_nq15_q <= nq15_9;
+    n6_neg15_q <= n5_neg15_q;
+    n6_r15_q <= nr15_10;
+    n6_nq15_q <= nq15_10;
     if (n6_valid_q) begin
-      res0_q <= res8_q;
-      res1_q <= res9_q;
-      res2_q <= res10_q;
-      res3_q <= res11_q;
-      res4_q <= res12_q;
-      res5_q <= res13_q;
-      res6_q <= res14_q;
-      res7_q <= res15_q;
-      res8_q <= res16_q;
-      res9_q <= res17_q;
-      res10_q <= res18_q;
-      res11_q <= res19_q;
-      res12_q <= res20_q;
-      res13_q <= res21_q;
-      res14_q <= res22_q;
-      res15_q <= res23_q;
-      res16_q <= res24_q;
-      res17_q <= res25_q;
-      res18_q <= res26_q;
-      res19_q <= res27_q;
-      res20_q <= res28_q;
-      res21_q <= res29_q;
-      res22_q <= res30_q;
-      res23_q <= res31_q;
-      res24_q <= res32_q;
-      res25_q <= res33_q;
-      res26_q <= res34_q;
-      res27_q <= res35_q;
-      res28_q <= res36_q;
-      res29_q <= res37_q;
-      res30_q <= res38_q;
-      res31_q <= res39_q;
-      res32_q <= res40_q;
-      res33_q <= res41_q;
-      res34_q <= res42_q;
-      res35_q <= res43_q;
-      res36_q <= res44_q;
-      res37_q <= res45_q;
-      res38_q <= res46_q;
-      res39_q <= res47_q;
-      res40_q <= res48_q;
-      res41_q <= res49_q;
-      res42_q <= res50_q;
-      res43_q <= res51_q;
-      res44_q <= res52_q;
-      res45_q <= res53_q;
-      res46_q <= res54_q;
-      res47_q <= res55_q;
-      res48_q <= res56_q;
-      res49_q <= res57_q;
-      res50_q <= res58_q;
-      res51_q <= res59_q;
-      res52_q <= res60_q;
-      res53_q <= res61_q;
-      res54_q <= res62_q;
-      res55_q <= res63_q;
-      res56_q <= oval0;
-      res57_q <= oval1;
-      res58_q <= oval2;
-      res59_q <= oval3;
-      res60_q <= oval4;
-      res61_q <= oval5;
-      res62_q <= oval6;
-      res63_q <= oval7;
+      res0_q <= res16_q;
+      res1_q <= res17_q;
+      res2_q <= res18_q;
+      res3_q <= res19_q;
+      res4_q <= res20_q;
+      res5_q <= res21_q;
+      res6_q <= res22_q;
+      res7_q <= res23_q;
+      res8_q <= res24_q;
+      res9_q <= res25_q;
+      res10_q <= res26_q;
+      res11_q <= res27_q;
+      res12_q <= res28_q;
+      res13_q <= res29_q;
+      res14_q <= res30_q;
+      res15_q <= res31_q;
+      res16_q <= res32_q;
+      res17_q <= res33_q;
+      res18_q <= res34_q;
+      res19_q <= res35_q;
+      res20_q <= res36_q;
+      res21_q <= res37_q;
+      res22_q <= res38_q;
+      res23_q <= res39_q;
+      res24_q <= res40_q;
+      res25_q <= res41_q;
+      res26_q <= res42_q;
+      res27_q <= res43_q;
+      res28_q <= res44_q;
+      res29_q <= res45_q;
+      res30_q <= res46_q;
+      res31_q <= res47_q;
+      res32_q <= res48_q;
+      res33_q <= res49_q;
+      res34_q <= res50_q;
+      res35_q <= res51_q;
+      res36_q <= res52_q;
+      res37_q <= res53_q;
+      res38_q <= res54_q;
+      res39_q <= res55_q;
+      res40_q <= res56_q;
+      res41_q <= res57_q;
+      res42_q <= res58_q;
+      res43_q <= res59_q;
+      res44_q <= res60_q;
+      res45_q <= res61_q;
+      res46_q <= res62_q;
+      res47_q <= res63_q;
+      res48_q <= oval0;
+      res49_q <= oval1;
+      res50_q <= oval2;
+      res51_q <= oval3;
+      res52_q <= oval4;
+      res53_q <= oval5;
+      res54_q <= oval6;
+      res55_q <= oval7;
+      res56_q <= oval8;
+      res57_q <= oval9;
+      res58_q <= oval10;
+      res59_q <= oval11;
+      res60_q <= oval12;
+      res61_q <= oval13;
+      res62_q <= oval14;
+      res63_q <= oval15;
     end
   end
 
   // The last division step's remainders are not needed.
-  wire unused_norm = &{1'b0, nr0_11, nr1_11, nr2_11, nr3_11, nr4_11, nr5_11, nr6_11, nr7_11};
+  wire unused_norm = &{1'b0, nr0_11, nr1_11, nr2_11, nr3_11, nr4_11, nr5_11, nr6_11, nr7_11, nr8_11, nr9_11, nr10_11, nr11_11, nr12_11, nr13_11, nr14_11, nr15_11};
 
   assign in_free_o = !rp_busy_q & ((pending_q == 2'd0) ? res_space_i : ((pending_q == 2'd1) & res_spare_i));
   assign sm_we_o = in_we_i & in_post_i;
@@ -11602,7 +13350,7 @@ module a3_fast_online (
   assign sm_wdata_o = in_data_i;
   assign sm_re_o = rp_busy_q;
   assign sm_raddr_o = rp_cnt_q;
-  assign v_re_o = x2_valid_q & !x2_flush_q;
+  assign v_re_o = x2_valid_q & !(&x2_flush_q);
   assign v_raddr_o = x2_row_q;
   assign res_push_o = push_q;
   assign res_data_o = { res_f, res_c, res_k, { res63_q, res62_q, res61_q, res60_q, res59_q, res58_q, res57_q, res56_q, res55_q, res54_q, res53_q, res52_q, res51_q, res50_q, res49_q, res48_q, res47_q, res46_q, res45_q, res44_q, res43_q, res42_q, res41_q, res40_q, res39_q, res38_q, res37_q, res36_q, res35_q, res34_q, res33_q, res32_q, res31_q, res30_q, res29_q, res28_q, res27_q, res26_q, res25_q, res24_q, res23_q, res22_q, res21_q, res20_q, res19_q, res18_q, res17_q, res16_q, res15_q, res14_q, res13_q, res12_q, res11_q, res10_q, res9_q, res8_q, res7_q, res6_q, res5_q, res4_q, res3_q, res2_q, res1_q, res0_q } };

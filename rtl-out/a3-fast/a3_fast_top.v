@@ -2051,7 +2051,7 @@ module a3_fast_top (
 
   // ---- dot product -> online stage (one-pass softmax) ----
   wire sb_wr_free, sb_wr_done, dp_start;
-  wire dp_post;
+  wire dp_post, dp_last;
   wire [ScoreMetaWidth-1:0] sb_wr_meta;
   wire sb_we;
   wire [GroupIdWidth-1:0] sb_waddr;
@@ -2075,6 +2075,7 @@ module a3_fast_top (
     .wdata_o   (sb_wdata),
     .start_o   (dp_start),
     .post_o    (dp_post),
+    .last_o    (dp_last),
     .busy_o    (dp_busy)
   );
 
@@ -2110,6 +2111,7 @@ module a3_fast_top (
     .rst_ni   (rst_ni),
     .in_start_i  (dp_start),
     .in_post_i   (dp_post),
+    .in_last_i   (dp_last),
     .in_we_i     (sb_we),
     .in_idx_i    (sb_waddr),
     .in_data_i   (sb_wdata),

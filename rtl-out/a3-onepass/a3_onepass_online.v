@@ -9,9 +9,9 @@
 // product's (rowId, score) stream row by row. Row k of a query goes to set k mod 2: a shared running max m,
 // and per set its max at its last row, a sum and 64 accumulators, rescaled by a = exp(-(m' - m_set))
 // when the max has grown (a = 1.0 otherwise) before e = exp(-(m' - s)) and e V are added; the two sets
-// alternate so that each set's multiply-and-add loop has two cycles. After the last row the flush beats
-// rescale the sets to the final max (one beat: the set that took the last row has it as its own); the sets are added (the merge) into the drain registers, whose d
-// elements go 8 a cycle through pipelined dividers, A / S rounded half away from zero, into the result.
+// alternate so that each set's multiply-and-add loop has two cycles. After the last row a flush beat rescales
+// the other set to the final max (the set that took the last row has it as its own); the sets are added (the merge) into the drain registers, whose d
+// elements go 16 a cycle through pipelined dividers, A / S rounded half away from zero, into the result.
 // An approximate query's candidates (post-scoring on) are first written to the score memory; once the dot
 // product has their max, they are read back, filtered (keep iff max - s <= t) and fed to the same datapath
 // with the running max preset to the max, so that no rescale happens.
@@ -45,7 +45,7 @@ module a3_onepass_online (
   localparam integer RowWidth                = 576;   // a value row: d = 64 elements
   localparam integer RowIdWidth              = 9;     // row id, 0..319
   localparam integer RowCountWidth           = 9;     // row count, 0..320
-  localparam integer GroupCountWidth         = 4;     // groups of 8 element(s) left to divide, 0..8
+  localparam integer GroupCountWidth         = 3;     // groups of 16 element(s) left to divide, 0..4
   localparam integer ScoreWidth              = 24;    // score, max and differences: s24.8
   localparam integer ExpInputWidth           = 11;    // clamped difference: u11.8
   localparam integer ExpLoBits               = 6;     // low bits of a clamped difference: the low table's address
@@ -135,39 +135,40 @@ module a3_onepass_online (
   reg [ScoreMetaThresholdWidth-1:0] rp_t_q;
   wire rp_last = rp_busy_q & (rp_left_q == 9'd1);
 
-  // ---- F0: the beat, registered ----
+  // ---- F0: a replayed beat, the score memory's read data registered (a live beat goes straight to F1) ----
   reg in_valid_q;
   reg in_last_q;
-  reg in_replay_q;
   reg [RowIdWidth-1:0] in_row_q;
   reg [ScoreWidth-1:0] in_score_q;
-  wire [ScoreEntryWidth-1:0] in_entry = rp_rd_q ? sm_rdata_i : in_data_i;
+  wire [ScoreEntryWidth-1:0] in_entry = sm_rdata_i;
 
-  // ---- F1: post-scoring (replayed beats only: keep iff max - s <= t), the flush slots ----
+  // ---- F1: a live beat, or a replayed one after post-scoring (keep iff max - s <= t); the flush slots ----
   wire [ScoreWidth-1:0] in_diff = rp_max_q - in_score_q;
-  wire in_keep = !in_replay_q | (in_diff <= rp_t_q);
+  wire in_keep = in_diff <= rp_t_q;
   reg row_valid_q;
   reg row_last_q;
+  // A replayed beat: its kept rows are counted (a live query's rows are its row count).
+  reg row_rp_q;
   reg fa_q;
   reg [RowIdWidth-1:0] row_id_q;
   reg [ScoreWidth-1:0] row_score_q;
   reg [RowCountWidth-1:0] kept_q, kept_d;
 
-  // ---- F2: the running max, the set, the two exp inputs ----
+  // ---- F2: the running max (m' = m_new), the sets, the two exp inputs (m' - m_set for a, m' - s for e) ----
   reg first_q, first_d;
+  reg signed [ScoreWidth-1:0] m_q, m_d;
+  wire rise = row_valid_q & (first_q | ($signed(row_score_q) > m_q));
+  wire signed [ScoreWidth-1:0] m_new = rise ? $signed(row_score_q) : m_q;
   reg set_q, set_d;
   reg fresh0_q, fresh0_d;
   reg fresh1_q, fresh1_d;
-  reg signed [ScoreWidth-1:0] m_q, m_d;
   reg signed [ScoreWidth-1:0] ml0_q, ml0_d;
   reg signed [ScoreWidth-1:0] ml1_q, ml1_d;
   wire beat = row_valid_q | fa_q;
   wire signed [ScoreWidth-1:0] s = row_score_q;
   wire signed [ScoreWidth-1:0] ml = set_q ? ml1_q : ml0_q;
   wire fresh = set_q ? fresh1_q : fresh0_q;
-  wire rise = row_valid_q & (first_q | (s > m_q));
-  wire signed [ScoreWidth-1:0] m_new = rise ? s : m_q;
-  wire [ScoreWidth-1:0] ua_raw = fresh ? 24'd0 : (rise ? s - ml : m_q - ml);
+  wire [ScoreWidth-1:0] ua_raw = fresh ? 24'd0 : (rise ? $signed(row_score_q) - ml : m_q - ml);
   wire [ScoreWidth-1:0] ub_raw = rise ? 24'd0 : m_q - s;
 
   // Tags of the beat from F2 on: x<k> holds in the k-th cycle after the beat's F2 cycle.
@@ -1305,125 +1306,465 @@ module a3_onepass_online (
   // The rounding drops the low bits.
   wire unused_loop_low = &{1'b0, t0[ExpFractionBits-1:0], t1[ExpFractionBits-1:0], t2[ExpFractionBits-1:0], t3[ExpFractionBits-1:0], t4[ExpFractionBits-1:0], t5[ExpFractionBits-1:0], t6[ExpFractionBits-1:0], t7[ExpFractionBits-1:0], t8[ExpFractionBits-1:0], t9[ExpFractionBits-1:0], t10[ExpFractionBits-1:0], t11[ExpFractionBits-1:0], t12[ExpFractionBits-1:0], t13[ExpFractionBits-1:0], t14[ExpFractionBits-1:0], t15[ExpFractionBits-1:0], t16[ExpFractionBits-1:0], t17[ExpFractionBits-1:0], t18[ExpFractionBits-1:0], t19[ExpFractionBits-1:0], t20[ExpFractionBits-1:0], t21[ExpFractionBits-1:0], t22[ExpFractionBits-1:0], t23[ExpFractionBits-1:0], t24[ExpFractionBits-1:0], t25[ExpFractionBits-1:0], t26[ExpFractionBits-1:0], t27[ExpFractionBits-1:0], t28[ExpFractionBits-1:0], t29[ExpFractionBits-1:0], t30[ExpFractionBits-1:0], t31[ExpFractionBits-1:0], t32[ExpFractionBits-1:0], t33[ExpFractionBits-1:0], t34[ExpFractionBits-1:0], t35[ExpFractionBits-1:0], t36[ExpFractionBits-1:0], t37[ExpFractionBits-1:0], t38[ExpFractionBits-1:0], t39[ExpFractionBits-1:0], t40[ExpFractionBits-1:0], t41[ExpFractionBits-1:0], t42[ExpFractionBits-1:0], t43[ExpFractionBits-1:0], t44[ExpFractionBits-1:0], t45[ExpFractionBits-1:0], t46[ExpFractionBits-1:0], t47[ExpFractionBits-1:0], t48[ExpFractionBits-1:0], t49[ExpFractionBits-1:0], t50[ExpFractionBits-1:0], t51[ExpFractionBits-1:0], t52[ExpFractionBits-1:0], t53[ExpFractionBits-1:0], t54[ExpFractionBits-1:0], t55[ExpFractionBits-1:0], t56[ExpFractionBits-1:0], t57[ExpFractionBits-1:0], t58[ExpFractionBits-1:0], t59[ExpFractionBits-1:0], t60[ExpFractionBits-1:0], t61[ExpFractionBits-1:0], t62[ExpFractionBits-1:0], t63[ExpFractionBits-1:0], ts[ExpFractionBits-1:0]};
 
-  // ---- merge: after a query's last flush beat, the sets are added into the drain registers ----
+  // ---- merge: after a query's last flush beat, the sets are added into the drain registers: each element's
+  // magnitude |A| and sign (A and -A side by side, one add deep), S and 3 S (for the radix-4 steps) ----
   reg mreq_q;
   reg mpend_q, mpend_d;
   reg [GroupCountWidth-1:0] dr_left_q, dr_left_d;
-  wire merge = (mreq_q | mpend_q) & (dr_left_q[3:1] == 3'd0);
-  reg signed [AccWidth-1:0] dr0_q;
-  reg signed [AccWidth-1:0] dr1_q;
-  reg signed [AccWidth-1:0] dr2_q;
-  reg signed [AccWidth-1:0] dr3_q;
-  reg signed [AccWidth-1:0] dr4_q;
-  reg signed [AccWidth-1:0] dr5_q;
-  reg signed [AccWidth-1:0] dr6_q;
-  reg signed [AccWidth-1:0] dr7_q;
-  reg signed [AccWidth-1:0] dr8_q;
-  reg signed [AccWidth-1:0] dr9_q;
-  reg signed [AccWidth-1:0] dr10_q;
-  reg signed [AccWidth-1:0] dr11_q;
-  reg signed [AccWidth-1:0] dr12_q;
-  reg signed [AccWidth-1:0] dr13_q;
-  reg signed [AccWidth-1:0] dr14_q;
-  reg signed [AccWidth-1:0] dr15_q;
-  reg signed [AccWidth-1:0] dr16_q;
-  reg signed [AccWidth-1:0] dr17_q;
-  reg signed [AccWidth-1:0] dr18_q;
-  reg signed [AccWidth-1:0] dr19_q;
-  reg signed [AccWidth-1:0] dr20_q;
-  reg signed [AccWidth-1:0] dr21_q;
-  reg signed [AccWidth-1:0] dr22_q;
-  reg signed [AccWidth-1:0] dr23_q;
-  reg signed [AccWidth-1:0] dr24_q;
-  reg signed [AccWidth-1:0] dr25_q;
-  reg signed [AccWidth-1:0] dr26_q;
-  reg signed [AccWidth-1:0] dr27_q;
-  reg signed [AccWidth-1:0] dr28_q;
-  reg signed [AccWidth-1:0] dr29_q;
-  reg signed [AccWidth-1:0] dr30_q;
-  reg signed [AccWidth-1:0] dr31_q;
-  reg signed [AccWidth-1:0] dr32_q;
-  reg signed [AccWidth-1:0] dr33_q;
-  reg signed [AccWidth-1:0] dr34_q;
-  reg signed [AccWidth-1:0] dr35_q;
-  reg signed [AccWidth-1:0] dr36_q;
-  reg signed [AccWidth-1:0] dr37_q;
-  reg signed [AccWidth-1:0] dr38_q;
-  reg signed [AccWidth-1:0] dr39_q;
-  reg signed [AccWidth-1:0] dr40_q;
-  reg signed [AccWidth-1:0] dr41_q;
-  reg signed [AccWidth-1:0] dr42_q;
-  reg signed [AccWidth-1:0] dr43_q;
-  reg signed [AccWidth-1:0] dr44_q;
-  reg signed [AccWidth-1:0] dr45_q;
-  reg signed [AccWidth-1:0] dr46_q;
-  reg signed [AccWidth-1:0] dr47_q;
-  reg signed [AccWidth-1:0] dr48_q;
-  reg signed [AccWidth-1:0] dr49_q;
-  reg signed [AccWidth-1:0] dr50_q;
-  reg signed [AccWidth-1:0] dr51_q;
-  reg signed [AccWidth-1:0] dr52_q;
-  reg signed [AccWidth-1:0] dr53_q;
-  reg signed [AccWidth-1:0] dr54_q;
-  reg signed [AccWidth-1:0] dr55_q;
-  reg signed [AccWidth-1:0] dr56_q;
-  reg signed [AccWidth-1:0] dr57_q;
-  reg signed [AccWidth-1:0] dr58_q;
-  reg signed [AccWidth-1:0] dr59_q;
-  reg signed [AccWidth-1:0] dr60_q;
-  reg signed [AccWidth-1:0] dr61_q;
-  reg signed [AccWidth-1:0] dr62_q;
-  reg signed [AccWidth-1:0] dr63_q;
+  wire merge = (mreq_q | mpend_q) & (dr_left_q[2:1] == 2'd0);
+  reg [AccWidth-1:0] dr0_q;
+  reg drn0_q;
+  reg [AccWidth-1:0] dr1_q;
+  reg drn1_q;
+  reg [AccWidth-1:0] dr2_q;
+  reg drn2_q;
+  reg [AccWidth-1:0] dr3_q;
+  reg drn3_q;
+  reg [AccWidth-1:0] dr4_q;
+  reg drn4_q;
+  reg [AccWidth-1:0] dr5_q;
+  reg drn5_q;
+  reg [AccWidth-1:0] dr6_q;
+  reg drn6_q;
+  reg [AccWidth-1:0] dr7_q;
+  reg drn7_q;
+  reg [AccWidth-1:0] dr8_q;
+  reg drn8_q;
+  reg [AccWidth-1:0] dr9_q;
+  reg drn9_q;
+  reg [AccWidth-1:0] dr10_q;
+  reg drn10_q;
+  reg [AccWidth-1:0] dr11_q;
+  reg drn11_q;
+  reg [AccWidth-1:0] dr12_q;
+  reg drn12_q;
+  reg [AccWidth-1:0] dr13_q;
+  reg drn13_q;
+  reg [AccWidth-1:0] dr14_q;
+  reg drn14_q;
+  reg [AccWidth-1:0] dr15_q;
+  reg drn15_q;
+  reg [AccWidth-1:0] dr16_q;
+  reg drn16_q;
+  reg [AccWidth-1:0] dr17_q;
+  reg drn17_q;
+  reg [AccWidth-1:0] dr18_q;
+  reg drn18_q;
+  reg [AccWidth-1:0] dr19_q;
+  reg drn19_q;
+  reg [AccWidth-1:0] dr20_q;
+  reg drn20_q;
+  reg [AccWidth-1:0] dr21_q;
+  reg drn21_q;
+  reg [AccWidth-1:0] dr22_q;
+  reg drn22_q;
+  reg [AccWidth-1:0] dr23_q;
+  reg drn23_q;
+  reg [AccWidth-1:0] dr24_q;
+  reg drn24_q;
+  reg [AccWidth-1:0] dr25_q;
+  reg drn25_q;
+  reg [AccWidth-1:0] dr26_q;
+  reg drn26_q;
+  reg [AccWidth-1:0] dr27_q;
+  reg drn27_q;
+  reg [AccWidth-1:0] dr28_q;
+  reg drn28_q;
+  reg [AccWidth-1:0] dr29_q;
+  reg drn29_q;
+  reg [AccWidth-1:0] dr30_q;
+  reg drn30_q;
+  reg [AccWidth-1:0] dr31_q;
+  reg drn31_q;
+  reg [AccWidth-1:0] dr32_q;
+  reg drn32_q;
+  reg [AccWidth-1:0] dr33_q;
+  reg drn33_q;
+  reg [AccWidth-1:0] dr34_q;
+  reg drn34_q;
+  reg [AccWidth-1:0] dr35_q;
+  reg drn35_q;
+  reg [AccWidth-1:0] dr36_q;
+  reg drn36_q;
+  reg [AccWidth-1:0] dr37_q;
+  reg drn37_q;
+  reg [AccWidth-1:0] dr38_q;
+  reg drn38_q;
+  reg [AccWidth-1:0] dr39_q;
+  reg drn39_q;
+  reg [AccWidth-1:0] dr40_q;
+  reg drn40_q;
+  reg [AccWidth-1:0] dr41_q;
+  reg drn41_q;
+  reg [AccWidth-1:0] dr42_q;
+  reg drn42_q;
+  reg [AccWidth-1:0] dr43_q;
+  reg drn43_q;
+  reg [AccWidth-1:0] dr44_q;
+  reg drn44_q;
+  reg [AccWidth-1:0] dr45_q;
+  reg drn45_q;
+  reg [AccWidth-1:0] dr46_q;
+  reg drn46_q;
+  reg [AccWidth-1:0] dr47_q;
+  reg drn47_q;
+  reg [AccWidth-1:0] dr48_q;
+  reg drn48_q;
+  reg [AccWidth-1:0] dr49_q;
+  reg drn49_q;
+  reg [AccWidth-1:0] dr50_q;
+  reg drn50_q;
+  reg [AccWidth-1:0] dr51_q;
+  reg drn51_q;
+  reg [AccWidth-1:0] dr52_q;
+  reg drn52_q;
+  reg [AccWidth-1:0] dr53_q;
+  reg drn53_q;
+  reg [AccWidth-1:0] dr54_q;
+  reg drn54_q;
+  reg [AccWidth-1:0] dr55_q;
+  reg drn55_q;
+  reg [AccWidth-1:0] dr56_q;
+  reg drn56_q;
+  reg [AccWidth-1:0] dr57_q;
+  reg drn57_q;
+  reg [AccWidth-1:0] dr58_q;
+  reg drn58_q;
+  reg [AccWidth-1:0] dr59_q;
+  reg drn59_q;
+  reg [AccWidth-1:0] dr60_q;
+  reg drn60_q;
+  reg [AccWidth-1:0] dr61_q;
+  reg drn61_q;
+  reg [AccWidth-1:0] dr62_q;
+  reg drn62_q;
+  reg [AccWidth-1:0] dr63_q;
+  reg drn63_q;
+  // The merge's sums: rows of full adders (carry-save) down to two, then A = x + y
+  // and -A = ~x + ~y + 2 side by side.
+  wire [25:0] mg0_o0 = acc0_0_q;
+  wire [25:0] mg0_o1 = acc1_0_q;
+  wire [AccWidth-1:0] mgp0 = mg0_o0 + mg0_o1;
+  wire [AccWidth-1:0] mgm0 = ~mg0_o0 + ~mg0_o1 + 26'd2;
+  wire [25:0] mg1_o0 = acc0_1_q;
+  wire [25:0] mg1_o1 = acc1_1_q;
+  wire [AccWidth-1:0] mgp1 = mg1_o0 + mg1_o1;
+  wire [AccWidth-1:0] mgm1 = ~mg1_o0 + ~mg1_o1 + 26'd2;
+  wire [25:0] mg2_o0 = acc0_2_q;
+  wire [25:0] mg2_o1 = acc1_2_q;
+  wire [AccWidth-1:0] mgp2 = mg2_o0 + mg2_o1;
+  wire [AccWidth-1:0] mgm2 = ~mg2_o0 + ~mg2_o1 + 26'd2;
+  wire [25:0] mg3_o0 = acc0_3_q;
+  wire [25:0] mg3_o1 = acc1_3_q;
+  wire [AccWidth-1:0] mgp3 = mg3_o0 + mg3_o1;
+  wire [AccWidth-1:0] mgm3 = ~mg3_o0 + ~mg3_o1 + 26'd2;
+  wire [25:0] mg4_o0 = acc0_4_q;
+  wire [25:0] mg4_o1 = acc1_4_q;
+  wire [AccWidth-1:0] mgp4 = mg4_o0 + mg4_o1;
+  wire [AccWidth-1:0] mgm4 = ~mg4_o0 + ~mg4_o1 + 26'd2;
+  wire [25:0] mg5_o0 = acc0_5_q;
+  wire [25:0] mg5_o1 = acc1_5_q;
+  wire [AccWidth-1:0] mgp5 = mg5_o0 + mg5_o1;
+  wire [AccWidth-1:0] mgm5 = ~mg5_o0 + ~mg5_o1 + 26'd2;
+  wire [25:0] mg6_o0 = acc0_6_q;
+  wire [25:0] mg6_o1 = acc1_6_q;
+  wire [AccWidth-1:0] mgp6 = mg6_o0 + mg6_o1;
+  wire [AccWidth-1:0] mgm6 = ~mg6_o0 + ~mg6_o1 + 26'd2;
+  wire [25:0] mg7_o0 = acc0_7_q;
+  wire [25:0] mg7_o1 = acc1_7_q;
+  wire [AccWidth-1:0] mgp7 = mg7_o0 + mg7_o1;
+  wire [AccWidth-1:0] mgm7 = ~mg7_o0 + ~mg7_o1 + 26'd2;
+  wire [25:0] mg8_o0 = acc0_8_q;
+  wire [25:0] mg8_o1 = acc1_8_q;
+  wire [AccWidth-1:0] mgp8 = mg8_o0 + mg8_o1;
+  wire [AccWidth-1:0] mgm8 = ~mg8_o0 + ~mg8_o1 + 26'd2;
+  wire [25:0] mg9_o0 = acc0_9_q;
+  wire [25:0] mg9_o1 = acc1_9_q;
+  wire [AccWidth-1:0] mgp9 = mg9_o0 + mg9_o1;
+  wire [AccWidth-1:0] mgm9 = ~mg9_o0 + ~mg9_o1 + 26'd2;
+  wire [25:0] mg10_o0 = acc0_10_q;
+  wire [25:0] mg10_o1 = acc1_10_q;
+  wire [AccWidth-1:0] mgp10 = mg10_o0 + mg10_o1;
+  wire [AccWidth-1:0] mgm10 = ~mg10_o0 + ~mg10_o1 + 26'd2;
+  wire [25:0] mg11_o0 = acc0_11_q;
+  wire [25:0] mg11_o1 = acc1_11_q;
+  wire [AccWidth-1:0] mgp11 = mg11_o0 + mg11_o1;
+  wire [AccWidth-1:0] mgm11 = ~mg11_o0 + ~mg11_o1 + 26'd2;
+  wire [25:0] mg12_o0 = acc0_12_q;
+  wire [25:0] mg12_o1 = acc1_12_q;
+  wire [AccWidth-1:0] mgp12 = mg12_o0 + mg12_o1;
+  wire [AccWidth-1:0] mgm12 = ~mg12_o0 + ~mg12_o1 + 26'd2;
+  wire [25:0] mg13_o0 = acc0_13_q;
+  wire [25:0] mg13_o1 = acc1_13_q;
+  wire [AccWidth-1:0] mgp13 = mg13_o0 + mg13_o1;
+  wire [AccWidth-1:0] mgm13 = ~mg13_o0 + ~mg13_o1 + 26'd2;
+  wire [25:0] mg14_o0 = acc0_14_q;
+  wire [25:0] mg14_o1 = acc1_14_q;
+  wire [AccWidth-1:0] mgp14 = mg14_o0 + mg14_o1;
+  wire [AccWidth-1:0] mgm14 = ~mg14_o0 + ~mg14_o1 + 26'd2;
+  wire [25:0] mg15_o0 = acc0_15_q;
+  wire [25:0] mg15_o1 = acc1_15_q;
+  wire [AccWidth-1:0] mgp15 = mg15_o0 + mg15_o1;
+  wire [AccWidth-1:0] mgm15 = ~mg15_o0 + ~mg15_o1 + 26'd2;
+  wire [25:0] mg16_o0 = acc0_16_q;
+  wire [25:0] mg16_o1 = acc1_16_q;
+  wire [AccWidth-1:0] mgp16 = mg16_o0 + mg16_o1;
+  wire [AccWidth-1:0] mgm16 = ~mg16_o0 + ~mg16_o1 + 26'd2;
+  wire [25:0] mg17_o0 = acc0_17_q;
+  wire [25:0] mg17_o1 = acc1_17_q;
+  wire [AccWidth-1:0] mgp17 = mg17_o0 + mg17_o1;
+  wire [AccWidth-1:0] mgm17 = ~mg17_o0 + ~mg17_o1 + 26'd2;
+  wire [25:0] mg18_o0 = acc0_18_q;
+  wire [25:0] mg18_o1 = acc1_18_q;
+  wire [AccWidth-1:0] mgp18 = mg18_o0 + mg18_o1;
+  wire [AccWidth-1:0] mgm18 = ~mg18_o0 + ~mg18_o1 + 26'd2;
+  wire [25:0] mg19_o0 = acc0_19_q;
+  wire [25:0] mg19_o1 = acc1_19_q;
+  wire [AccWidth-1:0] mgp19 = mg19_o0 + mg19_o1;
+  wire [AccWidth-1:0] mgm19 = ~mg19_o0 + ~mg19_o1 + 26'd2;
+  wire [25:0] mg20_o0 = acc0_20_q;
+  wire [25:0] mg20_o1 = acc1_20_q;
+  wire [AccWidth-1:0] mgp20 = mg20_o0 + mg20_o1;
+  wire [AccWidth-1:0] mgm20 = ~mg20_o0 + ~mg20_o1 + 26'd2;
+  wire [25:0] mg21_o0 = acc0_21_q;
+  wire [25:0] mg21_o1 = acc1_21_q;
+  wire [AccWidth-1:0] mgp21 = mg21_o0 + mg21_o1;
+  wire [AccWidth-1:0] mgm21 = ~mg21_o0 + ~mg21_o1 + 26'd2;
+  wire [25:0] mg22_o0 = acc0_22_q;
+  wire [25:0] mg22_o1 = acc1_22_q;
+  wire [AccWidth-1:0] mgp22 = mg22_o0 + mg22_o1;
+  wire [AccWidth-1:0] mgm22 = ~mg22_o0 + ~mg22_o1 + 26'd2;
+  wire [25:0] mg23_o0 = acc0_23_q;
+  wire [25:0] mg23_o1 = acc1_23_q;
+  wire [AccWidth-1:0] mgp23 = mg23_o0 + mg23_o1;
+  wire [AccWidth-1:0] mgm23 = ~mg23_o0 + ~mg23_o1 + 26'd2;
+  wire [25:0] mg24_o0 = acc0_24_q;
+  wire [25:0] mg24_o1 = acc1_24_q;
+  wire [AccWidth-1:0] mgp24 = mg24_o0 + mg24_o1;
+  wire [AccWidth-1:0] mgm24 = ~mg24_o0 + ~mg24_o1 + 26'd2;
+  wire [25:0] mg25_o0 = acc0_25_q;
+  wire [25:0] mg25_o1 = acc1_25_q;
+  wire [AccWidth-1:0] mgp25 = mg25_o0 + mg25_o1;
+  wire [AccWidth-1:0] mgm25 = ~mg25_o0 + ~mg25_o1 + 26'd2;
+  wire [25:0] mg26_o0 = acc0_26_q;
+  wire [25:0] mg26_o1 = acc1_26_q;
+  wire [AccWidth-1:0] mgp26 = mg26_o0 + mg26_o1;
+  wire [AccWidth-1:0] mgm26 = ~mg26_o0 + ~mg26_o1 + 26'd2;
+  wire [25:0] mg27_o0 = acc0_27_q;
+  wire [25:0] mg27_o1 = acc1_27_q;
+  wire [AccWidth-1:0] mgp27 = mg27_o0 + mg27_o1;
+  wire [AccWidth-1:0] mgm27 = ~mg27_o0 + ~mg27_o1 + 26'd2;
+  wire [25:0] mg28_o0 = acc0_28_q;
+  wire [25:0] mg28_o1 = acc1_28_q;
+  wire [AccWidth-1:0] mgp28 = mg28_o0 + mg28_o1;
+  wire [AccWidth-1:0] mgm28 = ~mg28_o0 + ~mg28_o1 + 26'd2;
+  wire [25:0] mg29_o0 = acc0_29_q;
+  wire [25:0] mg29_o1 = acc1_29_q;
+  wire [AccWidth-1:0] mgp29 = mg29_o0 + mg29_o1;
+  wire [AccWidth-1:0] mgm29 = ~mg29_o0 + ~mg29_o1 + 26'd2;
+  wire [25:0] mg30_o0 = acc0_30_q;
+  wire [25:0] mg30_o1 = acc1_30_q;
+  wire [AccWidth-1:0] mgp30 = mg30_o0 + mg30_o1;
+  wire [AccWidth-1:0] mgm30 = ~mg30_o0 + ~mg30_o1 + 26'd2;
+  wire [25:0] mg31_o0 = acc0_31_q;
+  wire [25:0] mg31_o1 = acc1_31_q;
+  wire [AccWidth-1:0] mgp31 = mg31_o0 + mg31_o1;
+  wire [AccWidth-1:0] mgm31 = ~mg31_o0 + ~mg31_o1 + 26'd2;
+  wire [25:0] mg32_o0 = acc0_32_q;
+  wire [25:0] mg32_o1 = acc1_32_q;
+  wire [AccWidth-1:0] mgp32 = mg32_o0 + mg32_o1;
+  wire [AccWidth-1:0] mgm32 = ~mg32_o0 + ~mg32_o1 + 26'd2;
+  wire [25:0] mg33_o0 = acc0_33_q;
+  wire [25:0] mg33_o1 = acc1_33_q;
+  wire [AccWidth-1:0] mgp33 = mg33_o0 + mg33_o1;
+  wire [AccWidth-1:0] mgm33 = ~mg33_o0 + ~mg33_o1 + 26'd2;
+  wire [25:0] mg34_o0 = acc0_34_q;
+  wire [25:0] mg34_o1 = acc1_34_q;
+  wire [AccWidth-1:0] mgp34 = mg34_o0 + mg34_o1;
+  wire [AccWidth-1:0] mgm34 = ~mg34_o0 + ~mg34_o1 + 26'd2;
+  wire [25:0] mg35_o0 = acc0_35_q;
+  wire [25:0] mg35_o1 = acc1_35_q;
+  wire [AccWidth-1:0] mgp35 = mg35_o0 + mg35_o1;
+  wire [AccWidth-1:0] mgm35 = ~mg35_o0 + ~mg35_o1 + 26'd2;
+  wire [25:0] mg36_o0 = acc0_36_q;
+  wire [25:0] mg36_o1 = acc1_36_q;
+  wire [AccWidth-1:0] mgp36 = mg36_o0 + mg36_o1;
+  wire [AccWidth-1:0] mgm36 = ~mg36_o0 + ~mg36_o1 + 26'd2;
+  wire [25:0] mg37_o0 = acc0_37_q;
+  wire [25:0] mg37_o1 = acc1_37_q;
+  wire [AccWidth-1:0] mgp37 = mg37_o0 + mg37_o1;
+  wire [AccWidth-1:0] mgm37 = ~mg37_o0 + ~mg37_o1 + 26'd2;
+  wire [25:0] mg38_o0 = acc0_38_q;
+  wire [25:0] mg38_o1 = acc1_38_q;
+  wire [AccWidth-1:0] mgp38 = mg38_o0 + mg38_o1;
+  wire [AccWidth-1:0] mgm38 = ~mg38_o0 + ~mg38_o1 + 26'd2;
+  wire [25:0] mg39_o0 = acc0_39_q;
+  wire [25:0] mg39_o1 = acc1_39_q;
+  wire [AccWidth-1:0] mgp39 = mg39_o0 + mg39_o1;
+  wire [AccWidth-1:0] mgm39 = ~mg39_o0 + ~mg39_o1 + 26'd2;
+  wire [25:0] mg40_o0 = acc0_40_q;
+  wire [25:0] mg40_o1 = acc1_40_q;
+  wire [AccWidth-1:0] mgp40 = mg40_o0 + mg40_o1;
+  wire [AccWidth-1:0] mgm40 = ~mg40_o0 + ~mg40_o1 + 26'd2;
+  wire [25:0] mg41_o0 = acc0_41_q;
+  wire [25:0] mg41_o1 = acc1_41_q;
+  wire [AccWidth-1:0] mgp41 = mg41_o0 + mg41_o1;
+  wire [AccWidth-1:0] mgm41 = ~mg41_o0 + ~mg41_o1 + 26'd2;
+  wire [25:0] mg42_o0 = acc0_42_q;
+  wire [25:0] mg42_o1 = acc1_42_q;
+  wire [AccWidth-1:0] mgp42 = mg42_o0 + mg42_o1;
+  wire [AccWidth-1:0] mgm42 = ~mg42_o0 + ~mg42_o1 + 26'd2;
+  wire [25:0] mg43_o0 = acc0_43_q;
+  wire [25:0] mg43_o1 = acc1_43_q;
+  wire [AccWidth-1:0] mgp43 = mg43_o0 + mg43_o1;
+  wire [AccWidth-1:0] mgm43 = ~mg43_o0 + ~mg43_o1 + 26'd2;
+  wire [25:0] mg44_o0 = acc0_44_q;
+  wire [25:0] mg44_o1 = acc1_44_q;
+  wire [AccWidth-1:0] mgp44 = mg44_o0 + mg44_o1;
+  wire [AccWidth-1:0] mgm44 = ~mg44_o0 + ~mg44_o1 + 26'd2;
+  wire [25:0] mg45_o0 = acc0_45_q;
+  wire [25:0] mg45_o1 = acc1_45_q;
+  wire [AccWidth-1:0] mgp45 = mg45_o0 + mg45_o1;
+  wire [AccWidth-1:0] mgm45 = ~mg45_o0 + ~mg45_o1 + 26'd2;
+  wire [25:0] mg46_o0 = acc0_46_q;
+  wire [25:0] mg46_o1 = acc1_46_q;
+  wire [AccWidth-1:0] mgp46 = mg46_o0 + mg46_o1;
+  wire [AccWidth-1:0] mgm46 = ~mg46_o0 + ~mg46_o1 + 26'd2;
+  wire [25:0] mg47_o0 = acc0_47_q;
+  wire [25:0] mg47_o1 = acc1_47_q;
+  wire [AccWidth-1:0] mgp47 = mg47_o0 + mg47_o1;
+  wire [AccWidth-1:0] mgm47 = ~mg47_o0 + ~mg47_o1 + 26'd2;
+  wire [25:0] mg48_o0 = acc0_48_q;
+  wire [25:0] mg48_o1 = acc1_48_q;
+  wire [AccWidth-1:0] mgp48 = mg48_o0 + mg48_o1;
+  wire [AccWidth-1:0] mgm48 = ~mg48_o0 + ~mg48_o1 + 26'd2;
+  wire [25:0] mg49_o0 = acc0_49_q;
+  wire [25:0] mg49_o1 = acc1_49_q;
+  wire [AccWidth-1:0] mgp49 = mg49_o0 + mg49_o1;
+  wire [AccWidth-1:0] mgm49 = ~mg49_o0 + ~mg49_o1 + 26'd2;
+  wire [25:0] mg50_o0 = acc0_50_q;
+  wire [25:0] mg50_o1 = acc1_50_q;
+  wire [AccWidth-1:0] mgp50 = mg50_o0 + mg50_o1;
+  wire [AccWidth-1:0] mgm50 = ~mg50_o0 + ~mg50_o1 + 26'd2;
+  wire [25:0] mg51_o0 = acc0_51_q;
+  wire [25:0] mg51_o1 = acc1_51_q;
+  wire [AccWidth-1:0] mgp51 = mg51_o0 + mg51_o1;
+  wire [AccWidth-1:0] mgm51 = ~mg51_o0 + ~mg51_o1 + 26'd2;
+  wire [25:0] mg52_o0 = acc0_52_q;
+  wire [25:0] mg52_o1 = acc1_52_q;
+  wire [AccWidth-1:0] mgp52 = mg52_o0 + mg52_o1;
+  wire [AccWidth-1:0] mgm52 = ~mg52_o0 + ~mg52_o1 + 26'd2;
+  wire [25:0] mg53_o0 = acc0_53_q;
+  wire [25:0] mg53_o1 = acc1_53_q;
+  wire [AccWidth-1:0] mgp53 = mg53_o0 + mg53_o1;
+  wire [AccWidth-1:0] mgm53 = ~mg53_o0 + ~mg53_o1 + 26'd2;
+  wire [25:0] mg54_o0 = acc0_54_q;
+  wire [25:0] mg54_o1 = acc1_54_q;
+  wire [AccWidth-1:0] mgp54 = mg54_o0 + mg54_o1;
+  wire [AccWidth-1:0] mgm54 = ~mg54_o0 + ~mg54_o1 + 26'd2;
+  wire [25:0] mg55_o0 = acc0_55_q;
+  wire [25:0] mg55_o1 = acc1_55_q;
+  wire [AccWidth-1:0] mgp55 = mg55_o0 + mg55_o1;
+  wire [AccWidth-1:0] mgm55 = ~mg55_o0 + ~mg55_o1 + 26'd2;
+  wire [25:0] mg56_o0 = acc0_56_q;
+  wire [25:0] mg56_o1 = acc1_56_q;
+  wire [AccWidth-1:0] mgp56 = mg56_o0 + mg56_o1;
+  wire [AccWidth-1:0] mgm56 = ~mg56_o0 + ~mg56_o1 + 26'd2;
+  wire [25:0] mg57_o0 = acc0_57_q;
+  wire [25:0] mg57_o1 = acc1_57_q;
+  wire [AccWidth-1:0] mgp57 = mg57_o0 + mg57_o1;
+  wire [AccWidth-1:0] mgm57 = ~mg57_o0 + ~mg57_o1 + 26'd2;
+  wire [25:0] mg58_o0 = acc0_58_q;
+  wire [25:0] mg58_o1 = acc1_58_q;
+  wire [AccWidth-1:0] mgp58 = mg58_o0 + mg58_o1;
+  wire [AccWidth-1:0] mgm58 = ~mg58_o0 + ~mg58_o1 + 26'd2;
+  wire [25:0] mg59_o0 = acc0_59_q;
+  wire [25:0] mg59_o1 = acc1_59_q;
+  wire [AccWidth-1:0] mgp59 = mg59_o0 + mg59_o1;
+  wire [AccWidth-1:0] mgm59 = ~mg59_o0 + ~mg59_o1 + 26'd2;
+  wire [25:0] mg60_o0 = acc0_60_q;
+  wire [25:0] mg60_o1 = acc1_60_q;
+  wire [AccWidth-1:0] mgp60 = mg60_o0 + mg60_o1;
+  wire [AccWidth-1:0] mgm60 = ~mg60_o0 + ~mg60_o1 + 26'd2;
+  wire [25:0] mg61_o0 = acc0_61_q;
+  wire [25:0] mg61_o1 = acc1_61_q;
+  wire [AccWidth-1:0] mgp61 = mg61_o0 + mg61_o1;
+  wire [AccWidth-1:0] mgm61 = ~mg61_o0 + ~mg61_o1 + 26'd2;
+  wire [25:0] mg62_o0 = acc0_62_q;
+  wire [25:0] mg62_o1 = acc1_62_q;
+  wire [AccWidth-1:0] mgp62 = mg62_o0 + mg62_o1;
+  wire [AccWidth-1:0] mgm62 = ~mg62_o0 + ~mg62_o1 + 26'd2;
+  wire [25:0] mg63_o0 = acc0_63_q;
+  wire [25:0] mg63_o1 = acc1_63_q;
+  wire [AccWidth-1:0] mgp63 = mg63_o0 + mg63_o1;
+  wire [AccWidth-1:0] mgm63 = ~mg63_o0 + ~mg63_o1 + 26'd2;
+  wire [18:0] mgt_o0 = { 2'b00, sum0_q };
+  wire [18:0] mgt_o1 = { 2'b00, sum1_q };
+  wire [18:0] mgt_o2 = { 1'b0, sum0_q, 1'b0 };
+  wire [18:0] mgt_o3 = { 1'b0, sum1_q, 1'b0 };
+  wire [18:0] mgt_s0 = mgt_o0 ^ mgt_o1 ^ mgt_o2;
+  wire [17:0] mgt_m0 = (mgt_o0[17:0] & mgt_o1[17:0]) | (mgt_o0[17:0] & mgt_o2[17:0]) | (mgt_o1[17:0] & mgt_o2[17:0]);
+  wire [18:0] mgt_c0 = { mgt_m0, 1'b0 };
+  wire [18:0] mgt_s1 = mgt_o3 ^ mgt_s0 ^ mgt_c0;
+  wire [17:0] mgt_m1 = (mgt_o3[17:0] & mgt_s0[17:0]) | (mgt_o3[17:0] & mgt_c0[17:0]) | (mgt_s0[17:0] & mgt_c0[17:0]);
+  wire [18:0] mgt_c1 = { mgt_m1, 1'b0 };
   reg [SumWidth-1:0] dr_sum_q;
-  wire issue = dr_left_q != 4'd0;
-  wire issue_last = dr_left_q == 4'd1;
+  reg [SumWidth+1:0] dr_sum3_q;
+  wire issue = dr_left_q != 3'd0;
+  wire issue_last = dr_left_q == 3'd1;
 
-  // ---- normalizer: 8 divider(s); each cycle the drain's head group of |A| and its S go in ----
+  // ---- normalizer: 16 divider(s); each cycle the drain's head group of |A| and its S go in: the first
+  // division stage starts at the drain registers ----
   wire [DenominatorWidth-1:0] den = dr_sum_q;
-  wire [AccWidth-1:0] mag0 = dr0_q[AccWidth-1] ? (26'd0 - dr0_q) : dr0_q;
-  wire [NumeratorWidth-1:0] num0 = { mag0, 1'b0, 8'd0 };
-  wire [AccWidth-1:0] mag1 = dr1_q[AccWidth-1] ? (26'd0 - dr1_q) : dr1_q;
-  wire [NumeratorWidth-1:0] num1 = { mag1, 1'b0, 8'd0 };
-  wire [AccWidth-1:0] mag2 = dr2_q[AccWidth-1] ? (26'd0 - dr2_q) : dr2_q;
-  wire [NumeratorWidth-1:0] num2 = { mag2, 1'b0, 8'd0 };
-  wire [AccWidth-1:0] mag3 = dr3_q[AccWidth-1] ? (26'd0 - dr3_q) : dr3_q;
-  wire [NumeratorWidth-1:0] num3 = { mag3, 1'b0, 8'd0 };
-  wire [AccWidth-1:0] mag4 = dr4_q[AccWidth-1] ? (26'd0 - dr4_q) : dr4_q;
-  wire [NumeratorWidth-1:0] num4 = { mag4, 1'b0, 8'd0 };
-  wire [AccWidth-1:0] mag5 = dr5_q[AccWidth-1] ? (26'd0 - dr5_q) : dr5_q;
-  wire [NumeratorWidth-1:0] num5 = { mag5, 1'b0, 8'd0 };
-  wire [AccWidth-1:0] mag6 = dr6_q[AccWidth-1] ? (26'd0 - dr6_q) : dr6_q;
-  wire [NumeratorWidth-1:0] num6 = { mag6, 1'b0, 8'd0 };
-  wire [AccWidth-1:0] mag7 = dr7_q[AccWidth-1] ? (26'd0 - dr7_q) : dr7_q;
-  wire [NumeratorWidth-1:0] num7 = { mag7, 1'b0, 8'd0 };
-  reg n0_valid_q;
-  reg n0_last_q;
-  reg [DenominatorWidth-1:0] n0_den_q;
-  reg [Den3Width-1:0] n0_den3_q;
-  reg n0_neg0_q;
-  reg [DenominatorWidth-1:0] n0_r0_q;
-  reg [QuotientBits-1:0] n0_nq0_q;
-  reg n0_neg1_q;
-  reg [DenominatorWidth-1:0] n0_r1_q;
-  reg [QuotientBits-1:0] n0_nq1_q;
-  reg n0_neg2_q;
-  reg [DenominatorWidth-1:0] n0_r2_q;
-  reg [QuotientBits-1:0] n0_nq2_q;
-  reg n0_neg3_q;
-  reg [DenominatorWidth-1:0] n0_r3_q;
-  reg [QuotientBits-1:0] n0_nq3_q;
-  reg n0_neg4_q;
-  reg [DenominatorWidth-1:0] n0_r4_q;
-  reg [QuotientBits-1:0] n0_nq4_q;
-  reg n0_neg5_q;
-  reg [DenominatorWidth-1:0] n0_r5_q;
-  reg [QuotientBits-1:0] n0_nq5_q;
-  reg n0_neg6_q;
-  reg [DenominatorWidth-1:0] n0_r6_q;
-  reg [QuotientBits-1:0] n0_nq6_q;
-  reg n0_neg7_q;
-  reg [DenominatorWidth-1:0] n0_r7_q;
-  reg [QuotientBits-1:0] n0_nq7_q;
+  wire [Den3Width-1:0] den3 = dr_sum3_q;
+  wire [NumeratorWidth-1:0] num0 = { dr0_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r0 = num0[34:18];
+  wire [QuotientBits-1:0] n0_nq0 = num0[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num1 = { dr1_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r1 = num1[34:18];
+  wire [QuotientBits-1:0] n0_nq1 = num1[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num2 = { dr2_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r2 = num2[34:18];
+  wire [QuotientBits-1:0] n0_nq2 = num2[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num3 = { dr3_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r3 = num3[34:18];
+  wire [QuotientBits-1:0] n0_nq3 = num3[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num4 = { dr4_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r4 = num4[34:18];
+  wire [QuotientBits-1:0] n0_nq4 = num4[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num5 = { dr5_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r5 = num5[34:18];
+  wire [QuotientBits-1:0] n0_nq5 = num5[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num6 = { dr6_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r6 = num6[34:18];
+  wire [QuotientBits-1:0] n0_nq6 = num6[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num7 = { dr7_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r7 = num7[34:18];
+  wire [QuotientBits-1:0] n0_nq7 = num7[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num8 = { dr8_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r8 = num8[34:18];
+  wire [QuotientBits-1:0] n0_nq8 = num8[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num9 = { dr9_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r9 = num9[34:18];
+  wire [QuotientBits-1:0] n0_nq9 = num9[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num10 = { dr10_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r10 = num10[34:18];
+  wire [QuotientBits-1:0] n0_nq10 = num10[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num11 = { dr11_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r11 = num11[34:18];
+  wire [QuotientBits-1:0] n0_nq11 = num11[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num12 = { dr12_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r12 = num12[34:18];
+  wire [QuotientBits-1:0] n0_nq12 = num12[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num13 = { dr13_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r13 = num13[34:18];
+  wire [QuotientBits-1:0] n0_nq13 = num13[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num14 = { dr14_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r14 = num14[34:18];
+  wire [QuotientBits-1:0] n0_nq14 = num14[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num15 = { dr15_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r15 = num15[34:18];
+  wire [QuotientBits-1:0] n0_nq15 = num15[QuotientBits-1:0];
   reg n1_valid_q;
   reg n1_last_q;
   reg [DenominatorWidth-1:0] n1_den_q;
@@ -1452,6 +1793,30 @@ module a3_onepass_online (
   reg n1_neg7_q;
   reg [DenominatorWidth-1:0] n1_r7_q;
   reg [QuotientBits-1:0] n1_nq7_q;
+  reg n1_neg8_q;
+  reg [DenominatorWidth-1:0] n1_r8_q;
+  reg [QuotientBits-1:0] n1_nq8_q;
+  reg n1_neg9_q;
+  reg [DenominatorWidth-1:0] n1_r9_q;
+  reg [QuotientBits-1:0] n1_nq9_q;
+  reg n1_neg10_q;
+  reg [DenominatorWidth-1:0] n1_r10_q;
+  reg [QuotientBits-1:0] n1_nq10_q;
+  reg n1_neg11_q;
+  reg [DenominatorWidth-1:0] n1_r11_q;
+  reg [QuotientBits-1:0] n1_nq11_q;
+  reg n1_neg12_q;
+  reg [DenominatorWidth-1:0] n1_r12_q;
+  reg [QuotientBits-1:0] n1_nq12_q;
+  reg n1_neg13_q;
+  reg [DenominatorWidth-1:0] n1_r13_q;
+  reg [QuotientBits-1:0] n1_nq13_q;
+  reg n1_neg14_q;
+  reg [DenominatorWidth-1:0] n1_r14_q;
+  reg [QuotientBits-1:0] n1_nq14_q;
+  reg n1_neg15_q;
+  reg [DenominatorWidth-1:0] n1_r15_q;
+  reg [QuotientBits-1:0] n1_nq15_q;
   reg n2_valid_q;
   reg n2_last_q;
   reg [DenominatorWidth-1:0] n2_den_q;
@@ -1480,6 +1845,30 @@ module a3_onepass_online (
   reg n2_neg7_q;
   reg [DenominatorWidth-1:0] n2_r7_q;
   reg [QuotientBits-1:0] n2_nq7_q;
+  reg n2_neg8_q;
+  reg [DenominatorWidth-1:0] n2_r8_q;
+  reg [QuotientBits-1:0] n2_nq8_q;
+  reg n2_neg9_q;
+  reg [DenominatorWidth-1:0] n2_r9_q;
+  reg [QuotientBits-1:0] n2_nq9_q;
+  reg n2_neg10_q;
+  reg [DenominatorWidth-1:0] n2_r10_q;
+  reg [QuotientBits-1:0] n2_nq10_q;
+  reg n2_neg11_q;
+  reg [DenominatorWidth-1:0] n2_r11_q;
+  reg [QuotientBits-1:0] n2_nq11_q;
+  reg n2_neg12_q;
+  reg [DenominatorWidth-1:0] n2_r12_q;
+  reg [QuotientBits-1:0] n2_nq12_q;
+  reg n2_neg13_q;
+  reg [DenominatorWidth-1:0] n2_r13_q;
+  reg [QuotientBits-1:0] n2_nq13_q;
+  reg n2_neg14_q;
+  reg [DenominatorWidth-1:0] n2_r14_q;
+  reg [QuotientBits-1:0] n2_nq14_q;
+  reg n2_neg15_q;
+  reg [DenominatorWidth-1:0] n2_r15_q;
+  reg [QuotientBits-1:0] n2_nq15_q;
   reg n3_valid_q;
   reg n3_last_q;
   reg [DenominatorWidth-1:0] n3_den_q;
@@ -1508,6 +1897,30 @@ module a3_onepass_online (
   reg n3_neg7_q;
   reg [DenominatorWidth-1:0] n3_r7_q;
   reg [QuotientBits-1:0] n3_nq7_q;
+  reg n3_neg8_q;
+  reg [DenominatorWidth-1:0] n3_r8_q;
+  reg [QuotientBits-1:0] n3_nq8_q;
+  reg n3_neg9_q;
+  reg [DenominatorWidth-1:0] n3_r9_q;
+  reg [QuotientBits-1:0] n3_nq9_q;
+  reg n3_neg10_q;
+  reg [DenominatorWidth-1:0] n3_r10_q;
+  reg [QuotientBits-1:0] n3_nq10_q;
+  reg n3_neg11_q;
+  reg [DenominatorWidth-1:0] n3_r11_q;
+  reg [QuotientBits-1:0] n3_nq11_q;
+  reg n3_neg12_q;
+  reg [DenominatorWidth-1:0] n3_r12_q;
+  reg [QuotientBits-1:0] n3_nq12_q;
+  reg n3_neg13_q;
+  reg [DenominatorWidth-1:0] n3_r13_q;
+  reg [QuotientBits-1:0] n3_nq13_q;
+  reg n3_neg14_q;
+  reg [DenominatorWidth-1:0] n3_r14_q;
+  reg [QuotientBits-1:0] n3_nq14_q;
+  reg n3_neg15_q;
+  reg [DenominatorWidth-1:0] n3_r15_q;
+  reg [QuotientBits-1:0] n3_nq15_q;
   reg n4_valid_q;
   reg n4_last_q;
   reg [DenominatorWidth-1:0] n4_den_q;
@@ -1536,6 +1949,30 @@ module a3_onepass_online (
   reg n4_neg7_q;
   reg [DenominatorWidth-1:0] n4_r7_q;
   reg [QuotientBits-1:0] n4_nq7_q;
+  reg n4_neg8_q;
+  reg [DenominatorWidth-1:0] n4_r8_q;
+  reg [QuotientBits-1:0] n4_nq8_q;
+  reg n4_neg9_q;
+  reg [DenominatorWidth-1:0] n4_r9_q;
+  reg [QuotientBits-1:0] n4_nq9_q;
+  reg n4_neg10_q;
+  reg [DenominatorWidth-1:0] n4_r10_q;
+  reg [QuotientBits-1:0] n4_nq10_q;
+  reg n4_neg11_q;
+  reg [DenominatorWidth-1:0] n4_r11_q;
+  reg [QuotientBits-1:0] n4_nq11_q;
+  reg n4_neg12_q;
+  reg [DenominatorWidth-1:0] n4_r12_q;
+  reg [QuotientBits-1:0] n4_nq12_q;
+  reg n4_neg13_q;
+  reg [DenominatorWidth-1:0] n4_r13_q;
+  reg [QuotientBits-1:0] n4_nq13_q;
+  reg n4_neg14_q;
+  reg [DenominatorWidth-1:0] n4_r14_q;
+  reg [QuotientBits-1:0] n4_nq14_q;
+  reg n4_neg15_q;
+  reg [DenominatorWidth-1:0] n4_r15_q;
+  reg [QuotientBits-1:0] n4_nq15_q;
   reg n5_valid_q;
   reg n5_last_q;
   reg [DenominatorWidth-1:0] n5_den_q;
@@ -1564,6 +2001,30 @@ module a3_onepass_online (
   reg n5_neg7_q;
   reg [DenominatorWidth-1:0] n5_r7_q;
   reg [QuotientBits-1:0] n5_nq7_q;
+  reg n5_neg8_q;
+  reg [DenominatorWidth-1:0] n5_r8_q;
+  reg [QuotientBits-1:0] n5_nq8_q;
+  reg n5_neg9_q;
+  reg [DenominatorWidth-1:0] n5_r9_q;
+  reg [QuotientBits-1:0] n5_nq9_q;
+  reg n5_neg10_q;
+  reg [DenominatorWidth-1:0] n5_r10_q;
+  reg [QuotientBits-1:0] n5_nq10_q;
+  reg n5_neg11_q;
+  reg [DenominatorWidth-1:0] n5_r11_q;
+  reg [QuotientBits-1:0] n5_nq11_q;
+  reg n5_neg12_q;
+  reg [DenominatorWidth-1:0] n5_r12_q;
+  reg [QuotientBits-1:0] n5_nq12_q;
+  reg n5_neg13_q;
+  reg [DenominatorWidth-1:0] n5_r13_q;
+  reg [QuotientBits-1:0] n5_nq13_q;
+  reg n5_neg14_q;
+  reg [DenominatorWidth-1:0] n5_r14_q;
+  reg [QuotientBits-1:0] n5_nq14_q;
+  reg n5_neg15_q;
+  reg [DenominatorWidth-1:0] n5_r15_q;
+  reg [QuotientBits-1:0] n5_nq15_q;
   reg n6_valid_q;
   reg n6_last_q;
   reg [DenominatorWidth-1:0] n6_den_q;
@@ -1592,24 +2053,48 @@ module a3_onepass_online (
   reg n6_neg7_q;
   reg [DenominatorWidth-1:0] n6_r7_q;
   reg [QuotientBits-1:0] n6_nq7_q;
+  reg n6_neg8_q;
+  reg [DenominatorWidth-1:0] n6_r8_q;
+  reg [QuotientBits-1:0] n6_nq8_q;
+  reg n6_neg9_q;
+  reg [DenominatorWidth-1:0] n6_r9_q;
+  reg [QuotientBits-1:0] n6_nq9_q;
+  reg n6_neg10_q;
+  reg [DenominatorWidth-1:0] n6_r10_q;
+  reg [QuotientBits-1:0] n6_nq10_q;
+  reg n6_neg11_q;
+  reg [DenominatorWidth-1:0] n6_r11_q;
+  reg [QuotientBits-1:0] n6_nq11_q;
+  reg n6_neg12_q;
+  reg [DenominatorWidth-1:0] n6_r12_q;
+  reg [QuotientBits-1:0] n6_nq12_q;
+  reg n6_neg13_q;
+  reg [DenominatorWidth-1:0] n6_r13_q;
+  reg [QuotientBits-1:0] n6_nq13_q;
+  reg n6_neg14_q;
+  reg [DenominatorWidth-1:0] n6_r14_q;
+  reg [QuotientBits-1:0] n6_nq14_q;
+  reg n6_neg15_q;
+  reg [DenominatorWidth-1:0] n6_r15_q;
+  reg [QuotientBits-1:0] n6_nq15_q;
   // divider 0, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_0_0 = { n0_r0_q, n0_nq0_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_0_0 = { 1'b0, px_0_0 } - { 3'b000, n0_den_q };
-  wire [DenominatorWidth+2:0] p2_0_0 = { 1'b0, px_0_0 } - { 2'b00, n0_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_0_0 = { 1'b0, px_0_0 } - { 1'b0, n0_den3_q };
+  wire [DenominatorWidth+1:0] px_0_0 = { n0_r0, n0_nq0[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_0_0 = { 1'b0, px_0_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_0_0 = { 1'b0, px_0_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_0_0 = { 1'b0, px_0_0 } - { 1'b0, den3 };
   wire g1_0_0 = !p1_0_0[DenominatorWidth+2];
   wire g2_0_0 = !p2_0_0[DenominatorWidth+2];
   wire g3_0_0 = !p3_0_0[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr0_0 = g3_0_0 ? p3_0_0[DenominatorWidth-1:0]
     : g2_0_0 ? p2_0_0[DenominatorWidth-1:0]
     : g1_0_0 ? p1_0_0[DenominatorWidth-1:0] : px_0_0[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_0 = { n0_nq0_q[QuotientBits-3:0], g2_0_0, g3_0_0 | (g1_0_0 & !g2_0_0) };
+  wire [QuotientBits-1:0] nq0_0 = { n0_nq0[QuotientBits-3:0], g2_0_0, g3_0_0 | (g1_0_0 & !g2_0_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n0_0 = &{1'b0, px_0_0[DenominatorWidth+1:DenominatorWidth], p1_0_0[DenominatorWidth+1:DenominatorWidth], p2_0_0[DenominatorWidth+1:DenominatorWidth], p3_0_0[DenominatorWidth+1:DenominatorWidth]};
   // divider 0, step 1: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx0_1 = { nr0_0, nq0_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_1 = { 1'b0, nx0_1 } - { 2'b00, n0_den_q };
+  wire [DenominatorWidth+1:0] nd0_1 = { 1'b0, nx0_1 } - { 2'b00, den };
   wire ng0_1 = !nd0_1[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr0_1 = ng0_1 ? nd0_1[DenominatorWidth-1:0] : nx0_1[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq0_1 = { nq0_0[QuotientBits-2:0], ng0_1 };
@@ -1732,22 +2217,22 @@ module a3_onepass_online (
   wire unused_n0_11 = &{1'b0, px_0_11[DenominatorWidth+1:DenominatorWidth], p1_0_11[DenominatorWidth+1:DenominatorWidth], p2_0_11[DenominatorWidth+1:DenominatorWidth], p3_0_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 1, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_1_0 = { n0_r1_q, n0_nq1_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_1_0 = { 1'b0, px_1_0 } - { 3'b000, n0_den_q };
-  wire [DenominatorWidth+2:0] p2_1_0 = { 1'b0, px_1_0 } - { 2'b00, n0_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_1_0 = { 1'b0, px_1_0 } - { 1'b0, n0_den3_q };
+  wire [DenominatorWidth+1:0] px_1_0 = { n0_r1, n0_nq1[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_1_0 = { 1'b0, px_1_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_1_0 = { 1'b0, px_1_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_1_0 = { 1'b0, px_1_0 } - { 1'b0, den3 };
   wire g1_1_0 = !p1_1_0[DenominatorWidth+2];
   wire g2_1_0 = !p2_1_0[DenominatorWidth+2];
   wire g3_1_0 = !p3_1_0[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr1_0 = g3_1_0 ? p3_1_0[DenominatorWidth-1:0]
     : g2_1_0 ? p2_1_0[DenominatorWidth-1:0]
     : g1_1_0 ? p1_1_0[DenominatorWidth-1:0] : px_1_0[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_0 = { n0_nq1_q[QuotientBits-3:0], g2_1_0, g3_1_0 | (g1_1_0 & !g2_1_0) };
+  wire [QuotientBits-1:0] nq1_0 = { n0_nq1[QuotientBits-3:0], g2_1_0, g3_1_0 | (g1_1_0 & !g2_1_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n1_0 = &{1'b0, px_1_0[DenominatorWidth+1:DenominatorWidth], p1_1_0[DenominatorWidth+1:DenominatorWidth], p2_1_0[DenominatorWidth+1:DenominatorWidth], p3_1_0[DenominatorWidth+1:DenominatorWidth]};
   // divider 1, step 1: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx1_1 = { nr1_0, nq1_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_1 = { 1'b0, nx1_1 } - { 2'b00, n0_den_q };
+  wire [DenominatorWidth+1:0] nd1_1 = { 1'b0, nx1_1 } - { 2'b00, den };
   wire ng1_1 = !nd1_1[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr1_1 = ng1_1 ? nd1_1[DenominatorWidth-1:0] : nx1_1[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq1_1 = { nq1_0[QuotientBits-2:0], ng1_1 };
@@ -1870,22 +2355,22 @@ module a3_onepass_online (
   wire unused_n1_11 = &{1'b0, px_1_11[DenominatorWidth+1:DenominatorWidth], p1_1_11[DenominatorWidth+1:DenominatorWidth], p2_1_11[DenominatorWidth+1:DenominatorWidth], p3_1_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 2, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_2_0 = { n0_r2_q, n0_nq2_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_2_0 = { 1'b0, px_2_0 } - { 3'b000, n0_den_q };
-  wire [DenominatorWidth+2:0] p2_2_0 = { 1'b0, px_2_0 } - { 2'b00, n0_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_2_0 = { 1'b0, px_2_0 } - { 1'b0, n0_den3_q };
+  wire [DenominatorWidth+1:0] px_2_0 = { n0_r2, n0_nq2[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_2_0 = { 1'b0, px_2_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_2_0 = { 1'b0, px_2_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_2_0 = { 1'b0, px_2_0 } - { 1'b0, den3 };
   wire g1_2_0 = !p1_2_0[DenominatorWidth+2];
   wire g2_2_0 = !p2_2_0[DenominatorWidth+2];
   wire g3_2_0 = !p3_2_0[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr2_0 = g3_2_0 ? p3_2_0[DenominatorWidth-1:0]
     : g2_2_0 ? p2_2_0[DenominatorWidth-1:0]
     : g1_2_0 ? p1_2_0[DenominatorWidth-1:0] : px_2_0[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_0 = { n0_nq2_q[QuotientBits-3:0], g2_2_0, g3_2_0 | (g1_2_0 & !g2_2_0) };
+  wire [QuotientBits-1:0] nq2_0 = { n0_nq2[QuotientBits-3:0], g2_2_0, g3_2_0 | (g1_2_0 & !g2_2_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n2_0 = &{1'b0, px_2_0[DenominatorWidth+1:DenominatorWidth], p1_2_0[DenominatorWidth+1:DenominatorWidth], p2_2_0[DenominatorWidth+1:DenominatorWidth], p3_2_0[DenominatorWidth+1:DenominatorWidth]};
   // divider 2, step 1: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx2_1 = { nr2_0, nq2_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_1 = { 1'b0, nx2_1 } - { 2'b00, n0_den_q };
+  wire [DenominatorWidth+1:0] nd2_1 = { 1'b0, nx2_1 } - { 2'b00, den };
   wire ng2_1 = !nd2_1[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr2_1 = ng2_1 ? nd2_1[DenominatorWidth-1:0] : nx2_1[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq2_1 = { nq2_0[QuotientBits-2:0], ng2_1 };
@@ -2008,22 +2493,22 @@ module a3_onepass_online (
   wire unused_n2_11 = &{1'b0, px_2_11[DenominatorWidth+1:DenominatorWidth], p1_2_11[DenominatorWidth+1:DenominatorWidth], p2_2_11[DenominatorWidth+1:DenominatorWidth], p3_2_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 3, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_3_0 = { n0_r3_q, n0_nq3_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_3_0 = { 1'b0, px_3_0 } - { 3'b000, n0_den_q };
-  wire [DenominatorWidth+2:0] p2_3_0 = { 1'b0, px_3_0 } - { 2'b00, n0_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_3_0 = { 1'b0, px_3_0 } - { 1'b0, n0_den3_q };
+  wire [DenominatorWidth+1:0] px_3_0 = { n0_r3, n0_nq3[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_3_0 = { 1'b0, px_3_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_3_0 = { 1'b0, px_3_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_3_0 = { 1'b0, px_3_0 } - { 1'b0, den3 };
   wire g1_3_0 = !p1_3_0[DenominatorWidth+2];
   wire g2_3_0 = !p2_3_0[DenominatorWidth+2];
   wire g3_3_0 = !p3_3_0[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr3_0 = g3_3_0 ? p3_3_0[DenominatorWidth-1:0]
     : g2_3_0 ? p2_3_0[DenominatorWidth-1:0]
     : g1_3_0 ? p1_3_0[DenominatorWidth-1:0] : px_3_0[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_0 = { n0_nq3_q[QuotientBits-3:0], g2_3_0, g3_3_0 | (g1_3_0 & !g2_3_0) };
+  wire [QuotientBits-1:0] nq3_0 = { n0_nq3[QuotientBits-3:0], g2_3_0, g3_3_0 | (g1_3_0 & !g2_3_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n3_0 = &{1'b0, px_3_0[DenominatorWidth+1:DenominatorWidth], p1_3_0[DenominatorWidth+1:DenominatorWidth], p2_3_0[DenominatorWidth+1:DenominatorWidth], p3_3_0[DenominatorWidth+1:DenominatorWidth]};
   // divider 3, step 1: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx3_1 = { nr3_0, nq3_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_1 = { 1'b0, nx3_1 } - { 2'b00, n0_den_q };
+  wire [DenominatorWidth+1:0] nd3_1 = { 1'b0, nx3_1 } - { 2'b00, den };
   wire ng3_1 = !nd3_1[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr3_1 = ng3_1 ? nd3_1[DenominatorWidth-1:0] : nx3_1[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq3_1 = { nq3_0[QuotientBits-2:0], ng3_1 };
@@ -2146,22 +2631,22 @@ module a3_onepass_online (
   wire unused_n3_11 = &{1'b0, px_3_11[DenominatorWidth+1:DenominatorWidth], p1_3_11[DenominatorWidth+1:DenominatorWidth], p2_3_11[DenominatorWidth+1:DenominatorWidth], p3_3_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 4, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_4_0 = { n0_r4_q, n0_nq4_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_4_0 = { 1'b0, px_4_0 } - { 3'b000, n0_den_q };
-  wire [DenominatorWidth+2:0] p2_4_0 = { 1'b0, px_4_0 } - { 2'b00, n0_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_4_0 = { 1'b0, px_4_0 } - { 1'b0, n0_den3_q };
+  wire [DenominatorWidth+1:0] px_4_0 = { n0_r4, n0_nq4[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_4_0 = { 1'b0, px_4_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_4_0 = { 1'b0, px_4_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_4_0 = { 1'b0, px_4_0 } - { 1'b0, den3 };
   wire g1_4_0 = !p1_4_0[DenominatorWidth+2];
   wire g2_4_0 = !p2_4_0[DenominatorWidth+2];
   wire g3_4_0 = !p3_4_0[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr4_0 = g3_4_0 ? p3_4_0[DenominatorWidth-1:0]
     : g2_4_0 ? p2_4_0[DenominatorWidth-1:0]
     : g1_4_0 ? p1_4_0[DenominatorWidth-1:0] : px_4_0[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_0 = { n0_nq4_q[QuotientBits-3:0], g2_4_0, g3_4_0 | (g1_4_0 & !g2_4_0) };
+  wire [QuotientBits-1:0] nq4_0 = { n0_nq4[QuotientBits-3:0], g2_4_0, g3_4_0 | (g1_4_0 & !g2_4_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n4_0 = &{1'b0, px_4_0[DenominatorWidth+1:DenominatorWidth], p1_4_0[DenominatorWidth+1:DenominatorWidth], p2_4_0[DenominatorWidth+1:DenominatorWidth], p3_4_0[DenominatorWidth+1:DenominatorWidth]};
   // divider 4, step 1: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx4_1 = { nr4_0, nq4_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_1 = { 1'b0, nx4_1 } - { 2'b00, n0_den_q };
+  wire [DenominatorWidth+1:0] nd4_1 = { 1'b0, nx4_1 } - { 2'b00, den };
   wire ng4_1 = !nd4_1[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr4_1 = ng4_1 ? nd4_1[DenominatorWidth-1:0] : nx4_1[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq4_1 = { nq4_0[QuotientBits-2:0], ng4_1 };
@@ -2284,22 +2769,22 @@ module a3_onepass_online (
   wire unused_n4_11 = &{1'b0, px_4_11[DenominatorWidth+1:DenominatorWidth], p1_4_11[DenominatorWidth+1:DenominatorWidth], p2_4_11[DenominatorWidth+1:DenominatorWidth], p3_4_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 5, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_5_0 = { n0_r5_q, n0_nq5_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_5_0 = { 1'b0, px_5_0 } - { 3'b000, n0_den_q };
-  wire [DenominatorWidth+2:0] p2_5_0 = { 1'b0, px_5_0 } - { 2'b00, n0_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_5_0 = { 1'b0, px_5_0 } - { 1'b0, n0_den3_q };
+  wire [DenominatorWidth+1:0] px_5_0 = { n0_r5, n0_nq5[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_5_0 = { 1'b0, px_5_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_5_0 = { 1'b0, px_5_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_5_0 = { 1'b0, px_5_0 } - { 1'b0, den3 };
   wire g1_5_0 = !p1_5_0[DenominatorWidth+2];
   wire g2_5_0 = !p2_5_0[DenominatorWidth+2];
   wire g3_5_0 = !p3_5_0[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr5_0 = g3_5_0 ? p3_5_0[DenominatorWidth-1:0]
     : g2_5_0 ? p2_5_0[DenominatorWidth-1:0]
     : g1_5_0 ? p1_5_0[DenominatorWidth-1:0] : px_5_0[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_0 = { n0_nq5_q[QuotientBits-3:0], g2_5_0, g3_5_0 | (g1_5_0 & !g2_5_0) };
+  wire [QuotientBits-1:0] nq5_0 = { n0_nq5[QuotientBits-3:0], g2_5_0, g3_5_0 | (g1_5_0 & !g2_5_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n5_0 = &{1'b0, px_5_0[DenominatorWidth+1:DenominatorWidth], p1_5_0[DenominatorWidth+1:DenominatorWidth], p2_5_0[DenominatorWidth+1:DenominatorWidth], p3_5_0[DenominatorWidth+1:DenominatorWidth]};
   // divider 5, step 1: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx5_1 = { nr5_0, nq5_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_1 = { 1'b0, nx5_1 } - { 2'b00, n0_den_q };
+  wire [DenominatorWidth+1:0] nd5_1 = { 1'b0, nx5_1 } - { 2'b00, den };
   wire ng5_1 = !nd5_1[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr5_1 = ng5_1 ? nd5_1[DenominatorWidth-1:0] : nx5_1[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq5_1 = { nq5_0[QuotientBits-2:0], ng5_1 };
@@ -2422,22 +2907,22 @@ module a3_onepass_online (
   wire unused_n5_11 = &{1'b0, px_5_11[DenominatorWidth+1:DenominatorWidth], p1_5_11[DenominatorWidth+1:DenominatorWidth], p2_5_11[DenominatorWidth+1:DenominatorWidth], p3_5_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 6, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_6_0 = { n0_r6_q, n0_nq6_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_6_0 = { 1'b0, px_6_0 } - { 3'b000, n0_den_q };
-  wire [DenominatorWidth+2:0] p2_6_0 = { 1'b0, px_6_0 } - { 2'b00, n0_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_6_0 = { 1'b0, px_6_0 } - { 1'b0, n0_den3_q };
+  wire [DenominatorWidth+1:0] px_6_0 = { n0_r6, n0_nq6[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_6_0 = { 1'b0, px_6_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_6_0 = { 1'b0, px_6_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_6_0 = { 1'b0, px_6_0 } - { 1'b0, den3 };
   wire g1_6_0 = !p1_6_0[DenominatorWidth+2];
   wire g2_6_0 = !p2_6_0[DenominatorWidth+2];
   wire g3_6_0 = !p3_6_0[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr6_0 = g3_6_0 ? p3_6_0[DenominatorWidth-1:0]
     : g2_6_0 ? p2_6_0[DenominatorWidth-1:0]
     : g1_6_0 ? p1_6_0[DenominatorWidth-1:0] : px_6_0[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_0 = { n0_nq6_q[QuotientBits-3:0], g2_6_0, g3_6_0 | (g1_6_0 & !g2_6_0) };
+  wire [QuotientBits-1:0] nq6_0 = { n0_nq6[QuotientBits-3:0], g2_6_0, g3_6_0 | (g1_6_0 & !g2_6_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n6_0 = &{1'b0, px_6_0[DenominatorWidth+1:DenominatorWidth], p1_6_0[DenominatorWidth+1:DenominatorWidth], p2_6_0[DenominatorWidth+1:DenominatorWidth], p3_6_0[DenominatorWidth+1:DenominatorWidth]};
   // divider 6, step 1: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx6_1 = { nr6_0, nq6_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_1 = { 1'b0, nx6_1 } - { 2'b00, n0_den_q };
+  wire [DenominatorWidth+1:0] nd6_1 = { 1'b0, nx6_1 } - { 2'b00, den };
   wire ng6_1 = !nd6_1[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr6_1 = ng6_1 ? nd6_1[DenominatorWidth-1:0] : nx6_1[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq6_1 = { nq6_0[QuotientBits-2:0], ng6_1 };
@@ -2560,22 +3045,22 @@ module a3_onepass_online (
   wire unused_n6_11 = &{1'b0, px_6_11[DenominatorWidth+1:DenominatorWidth], p1_6_11[DenominatorWidth+1:DenominatorWidth], p2_6_11[DenominatorWidth+1:DenominatorWidth], p3_6_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 7, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_7_0 = { n0_r7_q, n0_nq7_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_7_0 = { 1'b0, px_7_0 } - { 3'b000, n0_den_q };
-  wire [DenominatorWidth+2:0] p2_7_0 = { 1'b0, px_7_0 } - { 2'b00, n0_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_7_0 = { 1'b0, px_7_0 } - { 1'b0, n0_den3_q };
+  wire [DenominatorWidth+1:0] px_7_0 = { n0_r7, n0_nq7[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_7_0 = { 1'b0, px_7_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_7_0 = { 1'b0, px_7_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_7_0 = { 1'b0, px_7_0 } - { 1'b0, den3 };
   wire g1_7_0 = !p1_7_0[DenominatorWidth+2];
   wire g2_7_0 = !p2_7_0[DenominatorWidth+2];
   wire g3_7_0 = !p3_7_0[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr7_0 = g3_7_0 ? p3_7_0[DenominatorWidth-1:0]
     : g2_7_0 ? p2_7_0[DenominatorWidth-1:0]
     : g1_7_0 ? p1_7_0[DenominatorWidth-1:0] : px_7_0[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_0 = { n0_nq7_q[QuotientBits-3:0], g2_7_0, g3_7_0 | (g1_7_0 & !g2_7_0) };
+  wire [QuotientBits-1:0] nq7_0 = { n0_nq7[QuotientBits-3:0], g2_7_0, g3_7_0 | (g1_7_0 & !g2_7_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n7_0 = &{1'b0, px_7_0[DenominatorWidth+1:DenominatorWidth], p1_7_0[DenominatorWidth+1:DenominatorWidth], p2_7_0[DenominatorWidth+1:DenominatorWidth], p3_7_0[DenominatorWidth+1:DenominatorWidth]};
   // divider 7, step 1: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx7_1 = { nr7_0, nq7_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_1 = { 1'b0, nx7_1 } - { 2'b00, n0_den_q };
+  wire [DenominatorWidth+1:0] nd7_1 = { 1'b0, nx7_1 } - { 2'b00, den };
   wire ng7_1 = !nd7_1[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr7_1 = ng7_1 ? nd7_1[DenominatorWidth-1:0] : nx7_1[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq7_1 = { nq7_0[QuotientBits-2:0], ng7_1 };
@@ -2696,6 +3181,1110 @@ module a3_onepass_online (
   wire [QuotientBits-1:0] nq7_11 = { n6_nq7_q[QuotientBits-3:0], g2_7_11, g3_7_11 | (g1_7_11 & !g2_7_11) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n7_11 = &{1'b0, px_7_11[DenominatorWidth+1:DenominatorWidth], p1_7_11[DenominatorWidth+1:DenominatorWidth], p2_7_11[DenominatorWidth+1:DenominatorWidth], p3_7_11[DenominatorWidth+1:DenominatorWidth]};
+  // divider 8, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_8_0 = { n0_r8, n0_nq8[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_8_0 = { 1'b0, px_8_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_8_0 = { 1'b0, px_8_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_8_0 = { 1'b0, px_8_0 } - { 1'b0, den3 };
+  wire g1_8_0 = !p1_8_0[DenominatorWidth+2];
+  wire g2_8_0 = !p2_8_0[DenominatorWidth+2];
+  wire g3_8_0 = !p3_8_0[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr8_0 = g3_8_0 ? p3_8_0[DenominatorWidth-1:0]
+    : g2_8_0 ? p2_8_0[DenominatorWidth-1:0]
+    : g1_8_0 ? p1_8_0[DenominatorWidth-1:0] : px_8_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq8_0 = { n0_nq8[QuotientBits-3:0], g2_8_0, g3_8_0 | (g1_8_0 & !g2_8_0) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n8_0 = &{1'b0, px_8_0[DenominatorWidth+1:DenominatorWidth], p1_8_0[DenominatorWidth+1:DenominatorWidth], p2_8_0[DenominatorWidth+1:DenominatorWidth], p3_8_0[DenominatorWidth+1:DenominatorWidth]};
+  // divider 8, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx8_1 = { nr8_0, nq8_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd8_1 = { 1'b0, nx8_1 } - { 2'b00, den };
+  wire ng8_1 = !nd8_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr8_1 = ng8_1 ? nd8_1[DenominatorWidth-1:0] : nx8_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq8_1 = { nq8_0[QuotientBits-2:0], ng8_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n8_1 = &{1'b0, nd8_1[DenominatorWidth], nx8_1[DenominatorWidth]};
+  // divider 8, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_8_2 = { n1_r8_q, n1_nq8_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_8_2 = { 1'b0, px_8_2 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_8_2 = { 1'b0, px_8_2 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_8_2 = { 1'b0, px_8_2 } - { 1'b0, n1_den3_q };
+  wire g1_8_2 = !p1_8_2[DenominatorWidth+2];
+  wire g2_8_2 = !p2_8_2[DenominatorWidth+2];
+  wire g3_8_2 = !p3_8_2[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr8_2 = g3_8_2 ? p3_8_2[DenominatorWidth-1:0]
+    : g2_8_2 ? p2_8_2[DenominatorWidth-1:0]
+    : g1_8_2 ? p1_8_2[DenominatorWidth-1:0] : px_8_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq8_2 = { n1_nq8_q[QuotientBits-3:0], g2_8_2, g3_8_2 | (g1_8_2 & !g2_8_2) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n8_2 = &{1'b0, px_8_2[DenominatorWidth+1:DenominatorWidth], p1_8_2[DenominatorWidth+1:DenominatorWidth], p2_8_2[DenominatorWidth+1:DenominatorWidth], p3_8_2[DenominatorWidth+1:DenominatorWidth]};
+  // divider 8, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx8_3 = { nr8_2, nq8_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd8_3 = { 1'b0, nx8_3 } - { 2'b00, n1_den_q };
+  wire ng8_3 = !nd8_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr8_3 = ng8_3 ? nd8_3[DenominatorWidth-1:0] : nx8_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq8_3 = { nq8_2[QuotientBits-2:0], ng8_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n8_3 = &{1'b0, nd8_3[DenominatorWidth], nx8_3[DenominatorWidth]};
+  // divider 8, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_8_4 = { n2_r8_q, n2_nq8_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_8_4 = { 1'b0, px_8_4 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_8_4 = { 1'b0, px_8_4 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_8_4 = { 1'b0, px_8_4 } - { 1'b0, n2_den3_q };
+  wire g1_8_4 = !p1_8_4[DenominatorWidth+2];
+  wire g2_8_4 = !p2_8_4[DenominatorWidth+2];
+  wire g3_8_4 = !p3_8_4[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr8_4 = g3_8_4 ? p3_8_4[DenominatorWidth-1:0]
+    : g2_8_4 ? p2_8_4[DenominatorWidth-1:0]
+    : g1_8_4 ? p1_8_4[DenominatorWidth-1:0] : px_8_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq8_4 = { n2_nq8_q[QuotientBits-3:0], g2_8_4, g3_8_4 | (g1_8_4 & !g2_8_4) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n8_4 = &{1'b0, px_8_4[DenominatorWidth+1:DenominatorWidth], p1_8_4[DenominatorWidth+1:DenominatorWidth], p2_8_4[DenominatorWidth+1:DenominatorWidth], p3_8_4[DenominatorWidth+1:DenominatorWidth]};
+  // divider 8, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx8_5 = { nr8_4, nq8_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd8_5 = { 1'b0, nx8_5 } - { 2'b00, n2_den_q };
+  wire ng8_5 = !nd8_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr8_5 = ng8_5 ? nd8_5[DenominatorWidth-1:0] : nx8_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq8_5 = { nq8_4[QuotientBits-2:0], ng8_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n8_5 = &{1'b0, nd8_5[DenominatorWidth], nx8_5[DenominatorWidth]};
+  // divider 8, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_8_6 = { n3_r8_q, n3_nq8_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_8_6 = { 1'b0, px_8_6 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_8_6 = { 1'b0, px_8_6 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_8_6 = { 1'b0, px_8_6 } - { 1'b0, n3_den3_q };
+  wire g1_8_6 = !p1_8_6[DenominatorWidth+2];
+  wire g2_8_6 = !p2_8_6[DenominatorWidth+2];
+  wire g3_8_6 = !p3_8_6[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr8_6 = g3_8_6 ? p3_8_6[DenominatorWidth-1:0]
+    : g2_8_6 ? p2_8_6[DenominatorWidth-1:0]
+    : g1_8_6 ? p1_8_6[DenominatorWidth-1:0] : px_8_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq8_6 = { n3_nq8_q[QuotientBits-3:0], g2_8_6, g3_8_6 | (g1_8_6 & !g2_8_6) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n8_6 = &{1'b0, px_8_6[DenominatorWidth+1:DenominatorWidth], p1_8_6[DenominatorWidth+1:DenominatorWidth], p2_8_6[DenominatorWidth+1:DenominatorWidth], p3_8_6[DenominatorWidth+1:DenominatorWidth]};
+  // divider 8, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx8_7 = { nr8_6, nq8_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd8_7 = { 1'b0, nx8_7 } - { 2'b00, n3_den_q };
+  wire ng8_7 = !nd8_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr8_7 = ng8_7 ? nd8_7[DenominatorWidth-1:0] : nx8_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq8_7 = { nq8_6[QuotientBits-2:0], ng8_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n8_7 = &{1'b0, nd8_7[DenominatorWidth], nx8_7[DenominatorWidth]};
+  // divider 8, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_8_8 = { n4_r8_q, n4_nq8_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_8_8 = { 1'b0, px_8_8 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_8_8 = { 1'b0, px_8_8 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_8_8 = { 1'b0, px_8_8 } - { 1'b0, n4_den3_q };
+  wire g1_8_8 = !p1_8_8[DenominatorWidth+2];
+  wire g2_8_8 = !p2_8_8[DenominatorWidth+2];
+  wire g3_8_8 = !p3_8_8[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr8_8 = g3_8_8 ? p3_8_8[DenominatorWidth-1:0]
+    : g2_8_8 ? p2_8_8[DenominatorWidth-1:0]
+    : g1_8_8 ? p1_8_8[DenominatorWidth-1:0] : px_8_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq8_8 = { n4_nq8_q[QuotientBits-3:0], g2_8_8, g3_8_8 | (g1_8_8 & !g2_8_8) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n8_8 = &{1'b0, px_8_8[DenominatorWidth+1:DenominatorWidth], p1_8_8[DenominatorWidth+1:DenominatorWidth], p2_8_8[DenominatorWidth+1:DenominatorWidth], p3_8_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 8, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx8_9 = { nr8_8, nq8_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd8_9 = { 1'b0, nx8_9 } - { 2'b00, n4_den_q };
+  wire ng8_9 = !nd8_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr8_9 = ng8_9 ? nd8_9[DenominatorWidth-1:0] : nx8_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq8_9 = { nq8_8[QuotientBits-2:0], ng8_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n8_9 = &{1'b0, nd8_9[DenominatorWidth], nx8_9[DenominatorWidth]};
+  // divider 8, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx8_10 = { n5_r8_q, n5_nq8_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd8_10 = { 1'b0, nx8_10 } - { 2'b00, n5_den_q };
+  wire ng8_10 = !nd8_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr8_10 = ng8_10 ? nd8_10[DenominatorWidth-1:0] : nx8_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq8_10 = { n5_nq8_q[QuotientBits-2:0], ng8_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n8_10 = &{1'b0, nd8_10[DenominatorWidth], nx8_10[DenominatorWidth]};
+  // divider 8, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_8_11 = { n6_r8_q, n6_nq8_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_8_11 = { 1'b0, px_8_11 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_8_11 = { 1'b0, px_8_11 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_8_11 = { 1'b0, px_8_11 } - { 1'b0, n6_den3_q };
+  wire g1_8_11 = !p1_8_11[DenominatorWidth+2];
+  wire g2_8_11 = !p2_8_11[DenominatorWidth+2];
+  wire g3_8_11 = !p3_8_11[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr8_11 = g3_8_11 ? p3_8_11[DenominatorWidth-1:0]
+    : g2_8_11 ? p2_8_11[DenominatorWidth-1:0]
+    : g1_8_11 ? p1_8_11[DenominatorWidth-1:0] : px_8_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq8_11 = { n6_nq8_q[QuotientBits-3:0], g2_8_11, g3_8_11 | (g1_8_11 & !g2_8_11) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n8_11 = &{1'b0, px_8_11[DenominatorWidth+1:DenominatorWidth], p1_8_11[DenominatorWidth+1:DenominatorWidth], p2_8_11[DenominatorWidth+1:DenominatorWidth], p3_8_11[DenominatorWidth+1:DenominatorWidth]};
+  // divider 9, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_9_0 = { n0_r9, n0_nq9[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_9_0 = { 1'b0, px_9_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_9_0 = { 1'b0, px_9_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_9_0 = { 1'b0, px_9_0 } - { 1'b0, den3 };
+  wire g1_9_0 = !p1_9_0[DenominatorWidth+2];
+  wire g2_9_0 = !p2_9_0[DenominatorWidth+2];
+  wire g3_9_0 = !p3_9_0[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr9_0 = g3_9_0 ? p3_9_0[DenominatorWidth-1:0]
+    : g2_9_0 ? p2_9_0[DenominatorWidth-1:0]
+    : g1_9_0 ? p1_9_0[DenominatorWidth-1:0] : px_9_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq9_0 = { n0_nq9[QuotientBits-3:0], g2_9_0, g3_9_0 | (g1_9_0 & !g2_9_0) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n9_0 = &{1'b0, px_9_0[DenominatorWidth+1:DenominatorWidth], p1_9_0[DenominatorWidth+1:DenominatorWidth], p2_9_0[DenominatorWidth+1:DenominatorWidth], p3_9_0[DenominatorWidth+1:DenominatorWidth]};
+  // divider 9, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx9_1 = { nr9_0, nq9_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd9_1 = { 1'b0, nx9_1 } - { 2'b00, den };
+  wire ng9_1 = !nd9_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr9_1 = ng9_1 ? nd9_1[DenominatorWidth-1:0] : nx9_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq9_1 = { nq9_0[QuotientBits-2:0], ng9_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n9_1 = &{1'b0, nd9_1[DenominatorWidth], nx9_1[DenominatorWidth]};
+  // divider 9, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_9_2 = { n1_r9_q, n1_nq9_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_9_2 = { 1'b0, px_9_2 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_9_2 = { 1'b0, px_9_2 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_9_2 = { 1'b0, px_9_2 } - { 1'b0, n1_den3_q };
+  wire g1_9_2 = !p1_9_2[DenominatorWidth+2];
+  wire g2_9_2 = !p2_9_2[DenominatorWidth+2];
+  wire g3_9_2 = !p3_9_2[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr9_2 = g3_9_2 ? p3_9_2[DenominatorWidth-1:0]
+    : g2_9_2 ? p2_9_2[DenominatorWidth-1:0]
+    : g1_9_2 ? p1_9_2[DenominatorWidth-1:0] : px_9_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq9_2 = { n1_nq9_q[QuotientBits-3:0], g2_9_2, g3_9_2 | (g1_9_2 & !g2_9_2) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n9_2 = &{1'b0, px_9_2[DenominatorWidth+1:DenominatorWidth], p1_9_2[DenominatorWidth+1:DenominatorWidth], p2_9_2[DenominatorWidth+1:DenominatorWidth], p3_9_2[DenominatorWidth+1:DenominatorWidth]};
+  // divider 9, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx9_3 = { nr9_2, nq9_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd9_3 = { 1'b0, nx9_3 } - { 2'b00, n1_den_q };
+  wire ng9_3 = !nd9_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr9_3 = ng9_3 ? nd9_3[DenominatorWidth-1:0] : nx9_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq9_3 = { nq9_2[QuotientBits-2:0], ng9_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n9_3 = &{1'b0, nd9_3[DenominatorWidth], nx9_3[DenominatorWidth]};
+  // divider 9, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_9_4 = { n2_r9_q, n2_nq9_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_9_4 = { 1'b0, px_9_4 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_9_4 = { 1'b0, px_9_4 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_9_4 = { 1'b0, px_9_4 } - { 1'b0, n2_den3_q };
+  wire g1_9_4 = !p1_9_4[DenominatorWidth+2];
+  wire g2_9_4 = !p2_9_4[DenominatorWidth+2];
+  wire g3_9_4 = !p3_9_4[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr9_4 = g3_9_4 ? p3_9_4[DenominatorWidth-1:0]
+    : g2_9_4 ? p2_9_4[DenominatorWidth-1:0]
+    : g1_9_4 ? p1_9_4[DenominatorWidth-1:0] : px_9_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq9_4 = { n2_nq9_q[QuotientBits-3:0], g2_9_4, g3_9_4 | (g1_9_4 & !g2_9_4) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n9_4 = &{1'b0, px_9_4[DenominatorWidth+1:DenominatorWidth], p1_9_4[DenominatorWidth+1:DenominatorWidth], p2_9_4[DenominatorWidth+1:DenominatorWidth], p3_9_4[DenominatorWidth+1:DenominatorWidth]};
+  // divider 9, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx9_5 = { nr9_4, nq9_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd9_5 = { 1'b0, nx9_5 } - { 2'b00, n2_den_q };
+  wire ng9_5 = !nd9_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr9_5 = ng9_5 ? nd9_5[DenominatorWidth-1:0] : nx9_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq9_5 = { nq9_4[QuotientBits-2:0], ng9_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n9_5 = &{1'b0, nd9_5[DenominatorWidth], nx9_5[DenominatorWidth]};
+  // divider 9, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_9_6 = { n3_r9_q, n3_nq9_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_9_6 = { 1'b0, px_9_6 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_9_6 = { 1'b0, px_9_6 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_9_6 = { 1'b0, px_9_6 } - { 1'b0, n3_den3_q };
+  wire g1_9_6 = !p1_9_6[DenominatorWidth+2];
+  wire g2_9_6 = !p2_9_6[DenominatorWidth+2];
+  wire g3_9_6 = !p3_9_6[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr9_6 = g3_9_6 ? p3_9_6[DenominatorWidth-1:0]
+    : g2_9_6 ? p2_9_6[DenominatorWidth-1:0]
+    : g1_9_6 ? p1_9_6[DenominatorWidth-1:0] : px_9_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq9_6 = { n3_nq9_q[QuotientBits-3:0], g2_9_6, g3_9_6 | (g1_9_6 & !g2_9_6) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n9_6 = &{1'b0, px_9_6[DenominatorWidth+1:DenominatorWidth], p1_9_6[DenominatorWidth+1:DenominatorWidth], p2_9_6[DenominatorWidth+1:DenominatorWidth], p3_9_6[DenominatorWidth+1:DenominatorWidth]};
+  // divider 9, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx9_7 = { nr9_6, nq9_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd9_7 = { 1'b0, nx9_7 } - { 2'b00, n3_den_q };
+  wire ng9_7 = !nd9_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr9_7 = ng9_7 ? nd9_7[DenominatorWidth-1:0] : nx9_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq9_7 = { nq9_6[QuotientBits-2:0], ng9_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n9_7 = &{1'b0, nd9_7[DenominatorWidth], nx9_7[DenominatorWidth]};
+  // divider 9, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_9_8 = { n4_r9_q, n4_nq9_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_9_8 = { 1'b0, px_9_8 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_9_8 = { 1'b0, px_9_8 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_9_8 = { 1'b0, px_9_8 } - { 1'b0, n4_den3_q };
+  wire g1_9_8 = !p1_9_8[DenominatorWidth+2];
+  wire g2_9_8 = !p2_9_8[DenominatorWidth+2];
+  wire g3_9_8 = !p3_9_8[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr9_8 = g3_9_8 ? p3_9_8[DenominatorWidth-1:0]
+    : g2_9_8 ? p2_9_8[DenominatorWidth-1:0]
+    : g1_9_8 ? p1_9_8[DenominatorWidth-1:0] : px_9_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq9_8 = { n4_nq9_q[QuotientBits-3:0], g2_9_8, g3_9_8 | (g1_9_8 & !g2_9_8) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n9_8 = &{1'b0, px_9_8[DenominatorWidth+1:DenominatorWidth], p1_9_8[DenominatorWidth+1:DenominatorWidth], p2_9_8[DenominatorWidth+1:DenominatorWidth], p3_9_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 9, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx9_9 = { nr9_8, nq9_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd9_9 = { 1'b0, nx9_9 } - { 2'b00, n4_den_q };
+  wire ng9_9 = !nd9_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr9_9 = ng9_9 ? nd9_9[DenominatorWidth-1:0] : nx9_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq9_9 = { nq9_8[QuotientBits-2:0], ng9_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n9_9 = &{1'b0, nd9_9[DenominatorWidth], nx9_9[DenominatorWidth]};
+  // divider 9, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx9_10 = { n5_r9_q, n5_nq9_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd9_10 = { 1'b0, nx9_10 } - { 2'b00, n5_den_q };
+  wire ng9_10 = !nd9_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr9_10 = ng9_10 ? nd9_10[DenominatorWidth-1:0] : nx9_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq9_10 = { n5_nq9_q[QuotientBits-2:0], ng9_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n9_10 = &{1'b0, nd9_10[DenominatorWidth], nx9_10[DenominatorWidth]};
+  // divider 9, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_9_11 = { n6_r9_q, n6_nq9_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_9_11 = { 1'b0, px_9_11 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_9_11 = { 1'b0, px_9_11 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_9_11 = { 1'b0, px_9_11 } - { 1'b0, n6_den3_q };
+  wire g1_9_11 = !p1_9_11[DenominatorWidth+2];
+  wire g2_9_11 = !p2_9_11[DenominatorWidth+2];
+  wire g3_9_11 = !p3_9_11[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr9_11 = g3_9_11 ? p3_9_11[DenominatorWidth-1:0]
+    : g2_9_11 ? p2_9_11[DenominatorWidth-1:0]
+    : g1_9_11 ? p1_9_11[DenominatorWidth-1:0] : px_9_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq9_11 = { n6_nq9_q[QuotientBits-3:0], g2_9_11, g3_9_11 | (g1_9_11 & !g2_9_11) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n9_11 = &{1'b0, px_9_11[DenominatorWidth+1:DenominatorWidth], p1_9_11[DenominatorWidth+1:DenominatorWidth], p2_9_11[DenominatorWidth+1:DenominatorWidth], p3_9_11[DenominatorWidth+1:DenominatorWidth]};
+  // divider 10, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_10_0 = { n0_r10, n0_nq10[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_10_0 = { 1'b0, px_10_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_10_0 = { 1'b0, px_10_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_10_0 = { 1'b0, px_10_0 } - { 1'b0, den3 };
+  wire g1_10_0 = !p1_10_0[DenominatorWidth+2];
+  wire g2_10_0 = !p2_10_0[DenominatorWidth+2];
+  wire g3_10_0 = !p3_10_0[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr10_0 = g3_10_0 ? p3_10_0[DenominatorWidth-1:0]
+    : g2_10_0 ? p2_10_0[DenominatorWidth-1:0]
+    : g1_10_0 ? p1_10_0[DenominatorWidth-1:0] : px_10_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq10_0 = { n0_nq10[QuotientBits-3:0], g2_10_0, g3_10_0 | (g1_10_0 & !g2_10_0) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n10_0 = &{1'b0, px_10_0[DenominatorWidth+1:DenominatorWidth], p1_10_0[DenominatorWidth+1:DenominatorWidth], p2_10_0[DenominatorWidth+1:DenominatorWidth], p3_10_0[DenominatorWidth+1:DenominatorWidth]};
+  // divider 10, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx10_1 = { nr10_0, nq10_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd10_1 = { 1'b0, nx10_1 } - { 2'b00, den };
+  wire ng10_1 = !nd10_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr10_1 = ng10_1 ? nd10_1[DenominatorWidth-1:0] : nx10_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq10_1 = { nq10_0[QuotientBits-2:0], ng10_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n10_1 = &{1'b0, nd10_1[DenominatorWidth], nx10_1[DenominatorWidth]};
+  // divider 10, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_10_2 = { n1_r10_q, n1_nq10_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_10_2 = { 1'b0, px_10_2 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_10_2 = { 1'b0, px_10_2 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_10_2 = { 1'b0, px_10_2 } - { 1'b0, n1_den3_q };
+  wire g1_10_2 = !p1_10_2[DenominatorWidth+2];
+  wire g2_10_2 = !p2_10_2[DenominatorWidth+2];
+  wire g3_10_2 = !p3_10_2[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr10_2 = g3_10_2 ? p3_10_2[DenominatorWidth-1:0]
+    : g2_10_2 ? p2_10_2[DenominatorWidth-1:0]
+    : g1_10_2 ? p1_10_2[DenominatorWidth-1:0] : px_10_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq10_2 = { n1_nq10_q[QuotientBits-3:0], g2_10_2, g3_10_2 | (g1_10_2 & !g2_10_2) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n10_2 = &{1'b0, px_10_2[DenominatorWidth+1:DenominatorWidth], p1_10_2[DenominatorWidth+1:DenominatorWidth], p2_10_2[DenominatorWidth+1:DenominatorWidth], p3_10_2[DenominatorWidth+1:DenominatorWidth]};
+  // divider 10, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx10_3 = { nr10_2, nq10_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd10_3 = { 1'b0, nx10_3 } - { 2'b00, n1_den_q };
+  wire ng10_3 = !nd10_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr10_3 = ng10_3 ? nd10_3[DenominatorWidth-1:0] : nx10_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq10_3 = { nq10_2[QuotientBits-2:0], ng10_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n10_3 = &{1'b0, nd10_3[DenominatorWidth], nx10_3[DenominatorWidth]};
+  // divider 10, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_10_4 = { n2_r10_q, n2_nq10_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_10_4 = { 1'b0, px_10_4 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_10_4 = { 1'b0, px_10_4 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_10_4 = { 1'b0, px_10_4 } - { 1'b0, n2_den3_q };
+  wire g1_10_4 = !p1_10_4[DenominatorWidth+2];
+  wire g2_10_4 = !p2_10_4[DenominatorWidth+2];
+  wire g3_10_4 = !p3_10_4[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr10_4 = g3_10_4 ? p3_10_4[DenominatorWidth-1:0]
+    : g2_10_4 ? p2_10_4[DenominatorWidth-1:0]
+    : g1_10_4 ? p1_10_4[DenominatorWidth-1:0] : px_10_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq10_4 = { n2_nq10_q[QuotientBits-3:0], g2_10_4, g3_10_4 | (g1_10_4 & !g2_10_4) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n10_4 = &{1'b0, px_10_4[DenominatorWidth+1:DenominatorWidth], p1_10_4[DenominatorWidth+1:DenominatorWidth], p2_10_4[DenominatorWidth+1:DenominatorWidth], p3_10_4[DenominatorWidth+1:DenominatorWidth]};
+  // divider 10, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx10_5 = { nr10_4, nq10_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd10_5 = { 1'b0, nx10_5 } - { 2'b00, n2_den_q };
+  wire ng10_5 = !nd10_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr10_5 = ng10_5 ? nd10_5[DenominatorWidth-1:0] : nx10_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq10_5 = { nq10_4[QuotientBits-2:0], ng10_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n10_5 = &{1'b0, nd10_5[DenominatorWidth], nx10_5[DenominatorWidth]};
+  // divider 10, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_10_6 = { n3_r10_q, n3_nq10_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_10_6 = { 1'b0, px_10_6 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_10_6 = { 1'b0, px_10_6 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_10_6 = { 1'b0, px_10_6 } - { 1'b0, n3_den3_q };
+  wire g1_10_6 = !p1_10_6[DenominatorWidth+2];
+  wire g2_10_6 = !p2_10_6[DenominatorWidth+2];
+  wire g3_10_6 = !p3_10_6[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr10_6 = g3_10_6 ? p3_10_6[DenominatorWidth-1:0]
+    : g2_10_6 ? p2_10_6[DenominatorWidth-1:0]
+    : g1_10_6 ? p1_10_6[DenominatorWidth-1:0] : px_10_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq10_6 = { n3_nq10_q[QuotientBits-3:0], g2_10_6, g3_10_6 | (g1_10_6 & !g2_10_6) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n10_6 = &{1'b0, px_10_6[DenominatorWidth+1:DenominatorWidth], p1_10_6[DenominatorWidth+1:DenominatorWidth], p2_10_6[DenominatorWidth+1:DenominatorWidth], p3_10_6[DenominatorWidth+1:DenominatorWidth]};
+  // divider 10, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx10_7 = { nr10_6, nq10_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd10_7 = { 1'b0, nx10_7 } - { 2'b00, n3_den_q };
+  wire ng10_7 = !nd10_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr10_7 = ng10_7 ? nd10_7[DenominatorWidth-1:0] : nx10_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq10_7 = { nq10_6[QuotientBits-2:0], ng10_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n10_7 = &{1'b0, nd10_7[DenominatorWidth], nx10_7[DenominatorWidth]};
+  // divider 10, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_10_8 = { n4_r10_q, n4_nq10_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_10_8 = { 1'b0, px_10_8 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_10_8 = { 1'b0, px_10_8 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_10_8 = { 1'b0, px_10_8 } - { 1'b0, n4_den3_q };
+  wire g1_10_8 = !p1_10_8[DenominatorWidth+2];
+  wire g2_10_8 = !p2_10_8[DenominatorWidth+2];
+  wire g3_10_8 = !p3_10_8[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr10_8 = g3_10_8 ? p3_10_8[DenominatorWidth-1:0]
+    : g2_10_8 ? p2_10_8[DenominatorWidth-1:0]
+    : g1_10_8 ? p1_10_8[DenominatorWidth-1:0] : px_10_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq10_8 = { n4_nq10_q[QuotientBits-3:0], g2_10_8, g3_10_8 | (g1_10_8 & !g2_10_8) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n10_8 = &{1'b0, px_10_8[DenominatorWidth+1:DenominatorWidth], p1_10_8[DenominatorWidth+1:DenominatorWidth], p2_10_8[DenominatorWidth+1:DenominatorWidth], p3_10_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 10, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx10_9 = { nr10_8, nq10_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd10_9 = { 1'b0, nx10_9 } - { 2'b00, n4_den_q };
+  wire ng10_9 = !nd10_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr10_9 = ng10_9 ? nd10_9[DenominatorWidth-1:0] : nx10_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq10_9 = { nq10_8[QuotientBits-2:0], ng10_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n10_9 = &{1'b0, nd10_9[DenominatorWidth], nx10_9[DenominatorWidth]};
+  // divider 10, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx10_10 = { n5_r10_q, n5_nq10_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd10_10 = { 1'b0, nx10_10 } - { 2'b00, n5_den_q };
+  wire ng10_10 = !nd10_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr10_10 = ng10_10 ? nd10_10[DenominatorWidth-1:0] : nx10_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq10_10 = { n5_nq10_q[QuotientBits-2:0], ng10_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n10_10 = &{1'b0, nd10_10[DenominatorWidth], nx10_10[DenominatorWidth]};
+  // divider 10, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_10_11 = { n6_r10_q, n6_nq10_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_10_11 = { 1'b0, px_10_11 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_10_11 = { 1'b0, px_10_11 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_10_11 = { 1'b0, px_10_11 } - { 1'b0, n6_den3_q };
+  wire g1_10_11 = !p1_10_11[DenominatorWidth+2];
+  wire g2_10_11 = !p2_10_11[DenominatorWidth+2];
+  wire g3_10_11 = !p3_10_11[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr10_11 = g3_10_11 ? p3_10_11[DenominatorWidth-1:0]
+    : g2_10_11 ? p2_10_11[DenominatorWidth-1:0]
+    : g1_10_11 ? p1_10_11[DenominatorWidth-1:0] : px_10_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq10_11 = { n6_nq10_q[QuotientBits-3:0], g2_10_11, g3_10_11 | (g1_10_11 & !g2_10_11) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n10_11 = &{1'b0, px_10_11[DenominatorWidth+1:DenominatorWidth], p1_10_11[DenominatorWidth+1:DenominatorWidth], p2_10_11[DenominatorWidth+1:DenominatorWidth], p3_10_11[DenominatorWidth+1:DenominatorWidth]};
+  // divider 11, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_11_0 = { n0_r11, n0_nq11[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_11_0 = { 1'b0, px_11_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_11_0 = { 1'b0, px_11_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_11_0 = { 1'b0, px_11_0 } - { 1'b0, den3 };
+  wire g1_11_0 = !p1_11_0[DenominatorWidth+2];
+  wire g2_11_0 = !p2_11_0[DenominatorWidth+2];
+  wire g3_11_0 = !p3_11_0[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr11_0 = g3_11_0 ? p3_11_0[DenominatorWidth-1:0]
+    : g2_11_0 ? p2_11_0[DenominatorWidth-1:0]
+    : g1_11_0 ? p1_11_0[DenominatorWidth-1:0] : px_11_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq11_0 = { n0_nq11[QuotientBits-3:0], g2_11_0, g3_11_0 | (g1_11_0 & !g2_11_0) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n11_0 = &{1'b0, px_11_0[DenominatorWidth+1:DenominatorWidth], p1_11_0[DenominatorWidth+1:DenominatorWidth], p2_11_0[DenominatorWidth+1:DenominatorWidth], p3_11_0[DenominatorWidth+1:DenominatorWidth]};
+  // divider 11, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx11_1 = { nr11_0, nq11_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd11_1 = { 1'b0, nx11_1 } - { 2'b00, den };
+  wire ng11_1 = !nd11_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr11_1 = ng11_1 ? nd11_1[DenominatorWidth-1:0] : nx11_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq11_1 = { nq11_0[QuotientBits-2:0], ng11_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n11_1 = &{1'b0, nd11_1[DenominatorWidth], nx11_1[DenominatorWidth]};
+  // divider 11, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_11_2 = { n1_r11_q, n1_nq11_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_11_2 = { 1'b0, px_11_2 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_11_2 = { 1'b0, px_11_2 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_11_2 = { 1'b0, px_11_2 } - { 1'b0, n1_den3_q };
+  wire g1_11_2 = !p1_11_2[DenominatorWidth+2];
+  wire g2_11_2 = !p2_11_2[DenominatorWidth+2];
+  wire g3_11_2 = !p3_11_2[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr11_2 = g3_11_2 ? p3_11_2[DenominatorWidth-1:0]
+    : g2_11_2 ? p2_11_2[DenominatorWidth-1:0]
+    : g1_11_2 ? p1_11_2[DenominatorWidth-1:0] : px_11_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq11_2 = { n1_nq11_q[QuotientBits-3:0], g2_11_2, g3_11_2 | (g1_11_2 & !g2_11_2) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n11_2 = &{1'b0, px_11_2[DenominatorWidth+1:DenominatorWidth], p1_11_2[DenominatorWidth+1:DenominatorWidth], p2_11_2[DenominatorWidth+1:DenominatorWidth], p3_11_2[DenominatorWidth+1:DenominatorWidth]};
+  // divider 11, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx11_3 = { nr11_2, nq11_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd11_3 = { 1'b0, nx11_3 } - { 2'b00, n1_den_q };
+  wire ng11_3 = !nd11_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr11_3 = ng11_3 ? nd11_3[DenominatorWidth-1:0] : nx11_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq11_3 = { nq11_2[QuotientBits-2:0], ng11_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n11_3 = &{1'b0, nd11_3[DenominatorWidth], nx11_3[DenominatorWidth]};
+  // divider 11, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_11_4 = { n2_r11_q, n2_nq11_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_11_4 = { 1'b0, px_11_4 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_11_4 = { 1'b0, px_11_4 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_11_4 = { 1'b0, px_11_4 } - { 1'b0, n2_den3_q };
+  wire g1_11_4 = !p1_11_4[DenominatorWidth+2];
+  wire g2_11_4 = !p2_11_4[DenominatorWidth+2];
+  wire g3_11_4 = !p3_11_4[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr11_4 = g3_11_4 ? p3_11_4[DenominatorWidth-1:0]
+    : g2_11_4 ? p2_11_4[DenominatorWidth-1:0]
+    : g1_11_4 ? p1_11_4[DenominatorWidth-1:0] : px_11_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq11_4 = { n2_nq11_q[QuotientBits-3:0], g2_11_4, g3_11_4 | (g1_11_4 & !g2_11_4) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n11_4 = &{1'b0, px_11_4[DenominatorWidth+1:DenominatorWidth], p1_11_4[DenominatorWidth+1:DenominatorWidth], p2_11_4[DenominatorWidth+1:DenominatorWidth], p3_11_4[DenominatorWidth+1:DenominatorWidth]};
+  // divider 11, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx11_5 = { nr11_4, nq11_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd11_5 = { 1'b0, nx11_5 } - { 2'b00, n2_den_q };
+  wire ng11_5 = !nd11_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr11_5 = ng11_5 ? nd11_5[DenominatorWidth-1:0] : nx11_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq11_5 = { nq11_4[QuotientBits-2:0], ng11_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n11_5 = &{1'b0, nd11_5[DenominatorWidth], nx11_5[DenominatorWidth]};
+  // divider 11, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_11_6 = { n3_r11_q, n3_nq11_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_11_6 = { 1'b0, px_11_6 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_11_6 = { 1'b0, px_11_6 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_11_6 = { 1'b0, px_11_6 } - { 1'b0, n3_den3_q };
+  wire g1_11_6 = !p1_11_6[DenominatorWidth+2];
+  wire g2_11_6 = !p2_11_6[DenominatorWidth+2];
+  wire g3_11_6 = !p3_11_6[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr11_6 = g3_11_6 ? p3_11_6[DenominatorWidth-1:0]
+    : g2_11_6 ? p2_11_6[DenominatorWidth-1:0]
+    : g1_11_6 ? p1_11_6[DenominatorWidth-1:0] : px_11_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq11_6 = { n3_nq11_q[QuotientBits-3:0], g2_11_6, g3_11_6 | (g1_11_6 & !g2_11_6) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n11_6 = &{1'b0, px_11_6[DenominatorWidth+1:DenominatorWidth], p1_11_6[DenominatorWidth+1:DenominatorWidth], p2_11_6[DenominatorWidth+1:DenominatorWidth], p3_11_6[DenominatorWidth+1:DenominatorWidth]};
+  // divider 11, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx11_7 = { nr11_6, nq11_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd11_7 = { 1'b0, nx11_7 } - { 2'b00, n3_den_q };
+  wire ng11_7 = !nd11_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr11_7 = ng11_7 ? nd11_7[DenominatorWidth-1:0] : nx11_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq11_7 = { nq11_6[QuotientBits-2:0], ng11_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n11_7 = &{1'b0, nd11_7[DenominatorWidth], nx11_7[DenominatorWidth]};
+  // divider 11, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_11_8 = { n4_r11_q, n4_nq11_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_11_8 = { 1'b0, px_11_8 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_11_8 = { 1'b0, px_11_8 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_11_8 = { 1'b0, px_11_8 } - { 1'b0, n4_den3_q };
+  wire g1_11_8 = !p1_11_8[DenominatorWidth+2];
+  wire g2_11_8 = !p2_11_8[DenominatorWidth+2];
+  wire g3_11_8 = !p3_11_8[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr11_8 = g3_11_8 ? p3_11_8[DenominatorWidth-1:0]
+    : g2_11_8 ? p2_11_8[DenominatorWidth-1:0]
+    : g1_11_8 ? p1_11_8[DenominatorWidth-1:0] : px_11_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq11_8 = { n4_nq11_q[QuotientBits-3:0], g2_11_8, g3_11_8 | (g1_11_8 & !g2_11_8) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n11_8 = &{1'b0, px_11_8[DenominatorWidth+1:DenominatorWidth], p1_11_8[DenominatorWidth+1:DenominatorWidth], p2_11_8[DenominatorWidth+1:DenominatorWidth], p3_11_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 11, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx11_9 = { nr11_8, nq11_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd11_9 = { 1'b0, nx11_9 } - { 2'b00, n4_den_q };
+  wire ng11_9 = !nd11_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr11_9 = ng11_9 ? nd11_9[DenominatorWidth-1:0] : nx11_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq11_9 = { nq11_8[QuotientBits-2:0], ng11_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n11_9 = &{1'b0, nd11_9[DenominatorWidth], nx11_9[DenominatorWidth]};
+  // divider 11, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx11_10 = { n5_r11_q, n5_nq11_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd11_10 = { 1'b0, nx11_10 } - { 2'b00, n5_den_q };
+  wire ng11_10 = !nd11_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr11_10 = ng11_10 ? nd11_10[DenominatorWidth-1:0] : nx11_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq11_10 = { n5_nq11_q[QuotientBits-2:0], ng11_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n11_10 = &{1'b0, nd11_10[DenominatorWidth], nx11_10[DenominatorWidth]};
+  // divider 11, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_11_11 = { n6_r11_q, n6_nq11_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_11_11 = { 1'b0, px_11_11 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_11_11 = { 1'b0, px_11_11 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_11_11 = { 1'b0, px_11_11 } - { 1'b0, n6_den3_q };
+  wire g1_11_11 = !p1_11_11[DenominatorWidth+2];
+  wire g2_11_11 = !p2_11_11[DenominatorWidth+2];
+  wire g3_11_11 = !p3_11_11[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr11_11 = g3_11_11 ? p3_11_11[DenominatorWidth-1:0]
+    : g2_11_11 ? p2_11_11[DenominatorWidth-1:0]
+    : g1_11_11 ? p1_11_11[DenominatorWidth-1:0] : px_11_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq11_11 = { n6_nq11_q[QuotientBits-3:0], g2_11_11, g3_11_11 | (g1_11_11 & !g2_11_11) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n11_11 = &{1'b0, px_11_11[DenominatorWidth+1:DenominatorWidth], p1_11_11[DenominatorWidth+1:DenominatorWidth], p2_11_11[DenominatorWidth+1:DenominatorWidth], p3_11_11[DenominatorWidth+1:DenominatorWidth]};
+  // divider 12, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_12_0 = { n0_r12, n0_nq12[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_12_0 = { 1'b0, px_12_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_12_0 = { 1'b0, px_12_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_12_0 = { 1'b0, px_12_0 } - { 1'b0, den3 };
+  wire g1_12_0 = !p1_12_0[DenominatorWidth+2];
+  wire g2_12_0 = !p2_12_0[DenominatorWidth+2];
+  wire g3_12_0 = !p3_12_0[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr12_0 = g3_12_0 ? p3_12_0[DenominatorWidth-1:0]
+    : g2_12_0 ? p2_12_0[DenominatorWidth-1:0]
+    : g1_12_0 ? p1_12_0[DenominatorWidth-1:0] : px_12_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq12_0 = { n0_nq12[QuotientBits-3:0], g2_12_0, g3_12_0 | (g1_12_0 & !g2_12_0) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n12_0 = &{1'b0, px_12_0[DenominatorWidth+1:DenominatorWidth], p1_12_0[DenominatorWidth+1:DenominatorWidth], p2_12_0[DenominatorWidth+1:DenominatorWidth], p3_12_0[DenominatorWidth+1:DenominatorWidth]};
+  // divider 12, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx12_1 = { nr12_0, nq12_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd12_1 = { 1'b0, nx12_1 } - { 2'b00, den };
+  wire ng12_1 = !nd12_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr12_1 = ng12_1 ? nd12_1[DenominatorWidth-1:0] : nx12_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq12_1 = { nq12_0[QuotientBits-2:0], ng12_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n12_1 = &{1'b0, nd12_1[DenominatorWidth], nx12_1[DenominatorWidth]};
+  // divider 12, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_12_2 = { n1_r12_q, n1_nq12_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_12_2 = { 1'b0, px_12_2 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_12_2 = { 1'b0, px_12_2 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_12_2 = { 1'b0, px_12_2 } - { 1'b0, n1_den3_q };
+  wire g1_12_2 = !p1_12_2[DenominatorWidth+2];
+  wire g2_12_2 = !p2_12_2[DenominatorWidth+2];
+  wire g3_12_2 = !p3_12_2[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr12_2 = g3_12_2 ? p3_12_2[DenominatorWidth-1:0]
+    : g2_12_2 ? p2_12_2[DenominatorWidth-1:0]
+    : g1_12_2 ? p1_12_2[DenominatorWidth-1:0] : px_12_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq12_2 = { n1_nq12_q[QuotientBits-3:0], g2_12_2, g3_12_2 | (g1_12_2 & !g2_12_2) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n12_2 = &{1'b0, px_12_2[DenominatorWidth+1:DenominatorWidth], p1_12_2[DenominatorWidth+1:DenominatorWidth], p2_12_2[DenominatorWidth+1:DenominatorWidth], p3_12_2[DenominatorWidth+1:DenominatorWidth]};
+  // divider 12, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx12_3 = { nr12_2, nq12_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd12_3 = { 1'b0, nx12_3 } - { 2'b00, n1_den_q };
+  wire ng12_3 = !nd12_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr12_3 = ng12_3 ? nd12_3[DenominatorWidth-1:0] : nx12_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq12_3 = { nq12_2[QuotientBits-2:0], ng12_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n12_3 = &{1'b0, nd12_3[DenominatorWidth], nx12_3[DenominatorWidth]};
+  // divider 12, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_12_4 = { n2_r12_q, n2_nq12_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_12_4 = { 1'b0, px_12_4 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_12_4 = { 1'b0, px_12_4 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_12_4 = { 1'b0, px_12_4 } - { 1'b0, n2_den3_q };
+  wire g1_12_4 = !p1_12_4[DenominatorWidth+2];
+  wire g2_12_4 = !p2_12_4[DenominatorWidth+2];
+  wire g3_12_4 = !p3_12_4[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr12_4 = g3_12_4 ? p3_12_4[DenominatorWidth-1:0]
+    : g2_12_4 ? p2_12_4[DenominatorWidth-1:0]
+    : g1_12_4 ? p1_12_4[DenominatorWidth-1:0] : px_12_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq12_4 = { n2_nq12_q[QuotientBits-3:0], g2_12_4, g3_12_4 | (g1_12_4 & !g2_12_4) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n12_4 = &{1'b0, px_12_4[DenominatorWidth+1:DenominatorWidth], p1_12_4[DenominatorWidth+1:DenominatorWidth], p2_12_4[DenominatorWidth+1:DenominatorWidth], p3_12_4[DenominatorWidth+1:DenominatorWidth]};
+  // divider 12, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx12_5 = { nr12_4, nq12_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd12_5 = { 1'b0, nx12_5 } - { 2'b00, n2_den_q };
+  wire ng12_5 = !nd12_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr12_5 = ng12_5 ? nd12_5[DenominatorWidth-1:0] : nx12_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq12_5 = { nq12_4[QuotientBits-2:0], ng12_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n12_5 = &{1'b0, nd12_5[DenominatorWidth], nx12_5[DenominatorWidth]};
+  // divider 12, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_12_6 = { n3_r12_q, n3_nq12_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_12_6 = { 1'b0, px_12_6 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_12_6 = { 1'b0, px_12_6 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_12_6 = { 1'b0, px_12_6 } - { 1'b0, n3_den3_q };
+  wire g1_12_6 = !p1_12_6[DenominatorWidth+2];
+  wire g2_12_6 = !p2_12_6[DenominatorWidth+2];
+  wire g3_12_6 = !p3_12_6[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr12_6 = g3_12_6 ? p3_12_6[DenominatorWidth-1:0]
+    : g2_12_6 ? p2_12_6[DenominatorWidth-1:0]
+    : g1_12_6 ? p1_12_6[DenominatorWidth-1:0] : px_12_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq12_6 = { n3_nq12_q[QuotientBits-3:0], g2_12_6, g3_12_6 | (g1_12_6 & !g2_12_6) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n12_6 = &{1'b0, px_12_6[DenominatorWidth+1:DenominatorWidth], p1_12_6[DenominatorWidth+1:DenominatorWidth], p2_12_6[DenominatorWidth+1:DenominatorWidth], p3_12_6[DenominatorWidth+1:DenominatorWidth]};
+  // divider 12, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx12_7 = { nr12_6, nq12_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd12_7 = { 1'b0, nx12_7 } - { 2'b00, n3_den_q };
+  wire ng12_7 = !nd12_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr12_7 = ng12_7 ? nd12_7[DenominatorWidth-1:0] : nx12_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq12_7 = { nq12_6[QuotientBits-2:0], ng12_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n12_7 = &{1'b0, nd12_7[DenominatorWidth], nx12_7[DenominatorWidth]};
+  // divider 12, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_12_8 = { n4_r12_q, n4_nq12_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_12_8 = { 1'b0, px_12_8 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_12_8 = { 1'b0, px_12_8 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_12_8 = { 1'b0, px_12_8 } - { 1'b0, n4_den3_q };
+  wire g1_12_8 = !p1_12_8[DenominatorWidth+2];
+  wire g2_12_8 = !p2_12_8[DenominatorWidth+2];
+  wire g3_12_8 = !p3_12_8[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr12_8 = g3_12_8 ? p3_12_8[DenominatorWidth-1:0]
+    : g2_12_8 ? p2_12_8[DenominatorWidth-1:0]
+    : g1_12_8 ? p1_12_8[DenominatorWidth-1:0] : px_12_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq12_8 = { n4_nq12_q[QuotientBits-3:0], g2_12_8, g3_12_8 | (g1_12_8 & !g2_12_8) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n12_8 = &{1'b0, px_12_8[DenominatorWidth+1:DenominatorWidth], p1_12_8[DenominatorWidth+1:DenominatorWidth], p2_12_8[DenominatorWidth+1:DenominatorWidth], p3_12_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 12, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx12_9 = { nr12_8, nq12_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd12_9 = { 1'b0, nx12_9 } - { 2'b00, n4_den_q };
+  wire ng12_9 = !nd12_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr12_9 = ng12_9 ? nd12_9[DenominatorWidth-1:0] : nx12_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq12_9 = { nq12_8[QuotientBits-2:0], ng12_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n12_9 = &{1'b0, nd12_9[DenominatorWidth], nx12_9[DenominatorWidth]};
+  // divider 12, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx12_10 = { n5_r12_q, n5_nq12_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd12_10 = { 1'b0, nx12_10 } - { 2'b00, n5_den_q };
+  wire ng12_10 = !nd12_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr12_10 = ng12_10 ? nd12_10[DenominatorWidth-1:0] : nx12_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq12_10 = { n5_nq12_q[QuotientBits-2:0], ng12_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n12_10 = &{1'b0, nd12_10[DenominatorWidth], nx12_10[DenominatorWidth]};
+  // divider 12, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_12_11 = { n6_r12_q, n6_nq12_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_12_11 = { 1'b0, px_12_11 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_12_11 = { 1'b0, px_12_11 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_12_11 = { 1'b0, px_12_11 } - { 1'b0, n6_den3_q };
+  wire g1_12_11 = !p1_12_11[DenominatorWidth+2];
+  wire g2_12_11 = !p2_12_11[DenominatorWidth+2];
+  wire g3_12_11 = !p3_12_11[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr12_11 = g3_12_11 ? p3_12_11[DenominatorWidth-1:0]
+    : g2_12_11 ? p2_12_11[DenominatorWidth-1:0]
+    : g1_12_11 ? p1_12_11[DenominatorWidth-1:0] : px_12_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq12_11 = { n6_nq12_q[QuotientBits-3:0], g2_12_11, g3_12_11 | (g1_12_11 & !g2_12_11) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n12_11 = &{1'b0, px_12_11[DenominatorWidth+1:DenominatorWidth], p1_12_11[DenominatorWidth+1:DenominatorWidth], p2_12_11[DenominatorWidth+1:DenominatorWidth], p3_12_11[DenominatorWidth+1:DenominatorWidth]};
+  // divider 13, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_13_0 = { n0_r13, n0_nq13[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_13_0 = { 1'b0, px_13_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_13_0 = { 1'b0, px_13_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_13_0 = { 1'b0, px_13_0 } - { 1'b0, den3 };
+  wire g1_13_0 = !p1_13_0[DenominatorWidth+2];
+  wire g2_13_0 = !p2_13_0[DenominatorWidth+2];
+  wire g3_13_0 = !p3_13_0[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr13_0 = g3_13_0 ? p3_13_0[DenominatorWidth-1:0]
+    : g2_13_0 ? p2_13_0[DenominatorWidth-1:0]
+    : g1_13_0 ? p1_13_0[DenominatorWidth-1:0] : px_13_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq13_0 = { n0_nq13[QuotientBits-3:0], g2_13_0, g3_13_0 | (g1_13_0 & !g2_13_0) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n13_0 = &{1'b0, px_13_0[DenominatorWidth+1:DenominatorWidth], p1_13_0[DenominatorWidth+1:DenominatorWidth], p2_13_0[DenominatorWidth+1:DenominatorWidth], p3_13_0[DenominatorWidth+1:DenominatorWidth]};
+  // divider 13, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx13_1 = { nr13_0, nq13_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd13_1 = { 1'b0, nx13_1 } - { 2'b00, den };
+  wire ng13_1 = !nd13_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr13_1 = ng13_1 ? nd13_1[DenominatorWidth-1:0] : nx13_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq13_1 = { nq13_0[QuotientBits-2:0], ng13_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n13_1 = &{1'b0, nd13_1[DenominatorWidth], nx13_1[DenominatorWidth]};
+  // divider 13, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_13_2 = { n1_r13_q, n1_nq13_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_13_2 = { 1'b0, px_13_2 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_13_2 = { 1'b0, px_13_2 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_13_2 = { 1'b0, px_13_2 } - { 1'b0, n1_den3_q };
+  wire g1_13_2 = !p1_13_2[DenominatorWidth+2];
+  wire g2_13_2 = !p2_13_2[DenominatorWidth+2];
+  wire g3_13_2 = !p3_13_2[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr13_2 = g3_13_2 ? p3_13_2[DenominatorWidth-1:0]
+    : g2_13_2 ? p2_13_2[DenominatorWidth-1:0]
+    : g1_13_2 ? p1_13_2[DenominatorWidth-1:0] : px_13_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq13_2 = { n1_nq13_q[QuotientBits-3:0], g2_13_2, g3_13_2 | (g1_13_2 & !g2_13_2) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n13_2 = &{1'b0, px_13_2[DenominatorWidth+1:DenominatorWidth], p1_13_2[DenominatorWidth+1:DenominatorWidth], p2_13_2[DenominatorWidth+1:DenominatorWidth], p3_13_2[DenominatorWidth+1:DenominatorWidth]};
+  // divider 13, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx13_3 = { nr13_2, nq13_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd13_3 = { 1'b0, nx13_3 } - { 2'b00, n1_den_q };
+  wire ng13_3 = !nd13_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr13_3 = ng13_3 ? nd13_3[DenominatorWidth-1:0] : nx13_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq13_3 = { nq13_2[QuotientBits-2:0], ng13_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n13_3 = &{1'b0, nd13_3[DenominatorWidth], nx13_3[DenominatorWidth]};
+  // divider 13, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_13_4 = { n2_r13_q, n2_nq13_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_13_4 = { 1'b0, px_13_4 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_13_4 = { 1'b0, px_13_4 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_13_4 = { 1'b0, px_13_4 } - { 1'b0, n2_den3_q };
+  wire g1_13_4 = !p1_13_4[DenominatorWidth+2];
+  wire g2_13_4 = !p2_13_4[DenominatorWidth+2];
+  wire g3_13_4 = !p3_13_4[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr13_4 = g3_13_4 ? p3_13_4[DenominatorWidth-1:0]
+    : g2_13_4 ? p2_13_4[DenominatorWidth-1:0]
+    : g1_13_4 ? p1_13_4[DenominatorWidth-1:0] : px_13_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq13_4 = { n2_nq13_q[QuotientBits-3:0], g2_13_4, g3_13_4 | (g1_13_4 & !g2_13_4) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n13_4 = &{1'b0, px_13_4[DenominatorWidth+1:DenominatorWidth], p1_13_4[DenominatorWidth+1:DenominatorWidth], p2_13_4[DenominatorWidth+1:DenominatorWidth], p3_13_4[DenominatorWidth+1:DenominatorWidth]};
+  // divider 13, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx13_5 = { nr13_4, nq13_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd13_5 = { 1'b0, nx13_5 } - { 2'b00, n2_den_q };
+  wire ng13_5 = !nd13_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr13_5 = ng13_5 ? nd13_5[DenominatorWidth-1:0] : nx13_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq13_5 = { nq13_4[QuotientBits-2:0], ng13_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n13_5 = &{1'b0, nd13_5[DenominatorWidth], nx13_5[DenominatorWidth]};
+  // divider 13, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_13_6 = { n3_r13_q, n3_nq13_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_13_6 = { 1'b0, px_13_6 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_13_6 = { 1'b0, px_13_6 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_13_6 = { 1'b0, px_13_6 } - { 1'b0, n3_den3_q };
+  wire g1_13_6 = !p1_13_6[DenominatorWidth+2];
+  wire g2_13_6 = !p2_13_6[DenominatorWidth+2];
+  wire g3_13_6 = !p3_13_6[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr13_6 = g3_13_6 ? p3_13_6[DenominatorWidth-1:0]
+    : g2_13_6 ? p2_13_6[DenominatorWidth-1:0]
+    : g1_13_6 ? p1_13_6[DenominatorWidth-1:0] : px_13_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq13_6 = { n3_nq13_q[QuotientBits-3:0], g2_13_6, g3_13_6 | (g1_13_6 & !g2_13_6) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n13_6 = &{1'b0, px_13_6[DenominatorWidth+1:DenominatorWidth], p1_13_6[DenominatorWidth+1:DenominatorWidth], p2_13_6[DenominatorWidth+1:DenominatorWidth], p3_13_6[DenominatorWidth+1:DenominatorWidth]};
+  // divider 13, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx13_7 = { nr13_6, nq13_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd13_7 = { 1'b0, nx13_7 } - { 2'b00, n3_den_q };
+  wire ng13_7 = !nd13_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr13_7 = ng13_7 ? nd13_7[DenominatorWidth-1:0] : nx13_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq13_7 = { nq13_6[QuotientBits-2:0], ng13_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n13_7 = &{1'b0, nd13_7[DenominatorWidth], nx13_7[DenominatorWidth]};
+  // divider 13, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_13_8 = { n4_r13_q, n4_nq13_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_13_8 = { 1'b0, px_13_8 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_13_8 = { 1'b0, px_13_8 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_13_8 = { 1'b0, px_13_8 } - { 1'b0, n4_den3_q };
+  wire g1_13_8 = !p1_13_8[DenominatorWidth+2];
+  wire g2_13_8 = !p2_13_8[DenominatorWidth+2];
+  wire g3_13_8 = !p3_13_8[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr13_8 = g3_13_8 ? p3_13_8[DenominatorWidth-1:0]
+    : g2_13_8 ? p2_13_8[DenominatorWidth-1:0]
+    : g1_13_8 ? p1_13_8[DenominatorWidth-1:0] : px_13_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq13_8 = { n4_nq13_q[QuotientBits-3:0], g2_13_8, g3_13_8 | (g1_13_8 & !g2_13_8) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n13_8 = &{1'b0, px_13_8[DenominatorWidth+1:DenominatorWidth], p1_13_8[DenominatorWidth+1:DenominatorWidth], p2_13_8[DenominatorWidth+1:DenominatorWidth], p3_13_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 13, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx13_9 = { nr13_8, nq13_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd13_9 = { 1'b0, nx13_9 } - { 2'b00, n4_den_q };
+  wire ng13_9 = !nd13_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr13_9 = ng13_9 ? nd13_9[DenominatorWidth-1:0] : nx13_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq13_9 = { nq13_8[QuotientBits-2:0], ng13_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n13_9 = &{1'b0, nd13_9[DenominatorWidth], nx13_9[DenominatorWidth]};
+  // divider 13, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx13_10 = { n5_r13_q, n5_nq13_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd13_10 = { 1'b0, nx13_10 } - { 2'b00, n5_den_q };
+  wire ng13_10 = !nd13_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr13_10 = ng13_10 ? nd13_10[DenominatorWidth-1:0] : nx13_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq13_10 = { n5_nq13_q[QuotientBits-2:0], ng13_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n13_10 = &{1'b0, nd13_10[DenominatorWidth], nx13_10[DenominatorWidth]};
+  // divider 13, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_13_11 = { n6_r13_q, n6_nq13_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_13_11 = { 1'b0, px_13_11 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_13_11 = { 1'b0, px_13_11 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_13_11 = { 1'b0, px_13_11 } - { 1'b0, n6_den3_q };
+  wire g1_13_11 = !p1_13_11[DenominatorWidth+2];
+  wire g2_13_11 = !p2_13_11[DenominatorWidth+2];
+  wire g3_13_11 = !p3_13_11[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr13_11 = g3_13_11 ? p3_13_11[DenominatorWidth-1:0]
+    : g2_13_11 ? p2_13_11[DenominatorWidth-1:0]
+    : g1_13_11 ? p1_13_11[DenominatorWidth-1:0] : px_13_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq13_11 = { n6_nq13_q[QuotientBits-3:0], g2_13_11, g3_13_11 | (g1_13_11 & !g2_13_11) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n13_11 = &{1'b0, px_13_11[DenominatorWidth+1:DenominatorWidth], p1_13_11[DenominatorWidth+1:DenominatorWidth], p2_13_11[DenominatorWidth+1:DenominatorWidth], p3_13_11[DenominatorWidth+1:DenominatorWidth]};
+  // divider 14, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_14_0 = { n0_r14, n0_nq14[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_14_0 = { 1'b0, px_14_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_14_0 = { 1'b0, px_14_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_14_0 = { 1'b0, px_14_0 } - { 1'b0, den3 };
+  wire g1_14_0 = !p1_14_0[DenominatorWidth+2];
+  wire g2_14_0 = !p2_14_0[DenominatorWidth+2];
+  wire g3_14_0 = !p3_14_0[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr14_0 = g3_14_0 ? p3_14_0[DenominatorWidth-1:0]
+    : g2_14_0 ? p2_14_0[DenominatorWidth-1:0]
+    : g1_14_0 ? p1_14_0[DenominatorWidth-1:0] : px_14_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq14_0 = { n0_nq14[QuotientBits-3:0], g2_14_0, g3_14_0 | (g1_14_0 & !g2_14_0) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n14_0 = &{1'b0, px_14_0[DenominatorWidth+1:DenominatorWidth], p1_14_0[DenominatorWidth+1:DenominatorWidth], p2_14_0[DenominatorWidth+1:DenominatorWidth], p3_14_0[DenominatorWidth+1:DenominatorWidth]};
+  // divider 14, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx14_1 = { nr14_0, nq14_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd14_1 = { 1'b0, nx14_1 } - { 2'b00, den };
+  wire ng14_1 = !nd14_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr14_1 = ng14_1 ? nd14_1[DenominatorWidth-1:0] : nx14_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq14_1 = { nq14_0[QuotientBits-2:0], ng14_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n14_1 = &{1'b0, nd14_1[DenominatorWidth], nx14_1[DenominatorWidth]};
+  // divider 14, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_14_2 = { n1_r14_q, n1_nq14_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_14_2 = { 1'b0, px_14_2 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_14_2 = { 1'b0, px_14_2 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_14_2 = { 1'b0, px_14_2 } - { 1'b0, n1_den3_q };
+  wire g1_14_2 = !p1_14_2[DenominatorWidth+2];
+  wire g2_14_2 = !p2_14_2[DenominatorWidth+2];
+  wire g3_14_2 = !p3_14_2[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr14_2 = g3_14_2 ? p3_14_2[DenominatorWidth-1:0]
+    : g2_14_2 ? p2_14_2[DenominatorWidth-1:0]
+    : g1_14_2 ? p1_14_2[DenominatorWidth-1:0] : px_14_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq14_2 = { n1_nq14_q[QuotientBits-3:0], g2_14_2, g3_14_2 | (g1_14_2 & !g2_14_2) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n14_2 = &{1'b0, px_14_2[DenominatorWidth+1:DenominatorWidth], p1_14_2[DenominatorWidth+1:DenominatorWidth], p2_14_2[DenominatorWidth+1:DenominatorWidth], p3_14_2[DenominatorWidth+1:DenominatorWidth]};
+  // divider 14, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx14_3 = { nr14_2, nq14_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd14_3 = { 1'b0, nx14_3 } - { 2'b00, n1_den_q };
+  wire ng14_3 = !nd14_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr14_3 = ng14_3 ? nd14_3[DenominatorWidth-1:0] : nx14_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq14_3 = { nq14_2[QuotientBits-2:0], ng14_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n14_3 = &{1'b0, nd14_3[DenominatorWidth], nx14_3[DenominatorWidth]};
+  // divider 14, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_14_4 = { n2_r14_q, n2_nq14_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_14_4 = { 1'b0, px_14_4 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_14_4 = { 1'b0, px_14_4 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_14_4 = { 1'b0, px_14_4 } - { 1'b0, n2_den3_q };
+  wire g1_14_4 = !p1_14_4[DenominatorWidth+2];
+  wire g2_14_4 = !p2_14_4[DenominatorWidth+2];
+  wire g3_14_4 = !p3_14_4[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr14_4 = g3_14_4 ? p3_14_4[DenominatorWidth-1:0]
+    : g2_14_4 ? p2_14_4[DenominatorWidth-1:0]
+    : g1_14_4 ? p1_14_4[DenominatorWidth-1:0] : px_14_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq14_4 = { n2_nq14_q[QuotientBits-3:0], g2_14_4, g3_14_4 | (g1_14_4 & !g2_14_4) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n14_4 = &{1'b0, px_14_4[DenominatorWidth+1:DenominatorWidth], p1_14_4[DenominatorWidth+1:DenominatorWidth], p2_14_4[DenominatorWidth+1:DenominatorWidth], p3_14_4[DenominatorWidth+1:DenominatorWidth]};
+  // divider 14, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx14_5 = { nr14_4, nq14_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd14_5 = { 1'b0, nx14_5 } - { 2'b00, n2_den_q };
+  wire ng14_5 = !nd14_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr14_5 = ng14_5 ? nd14_5[DenominatorWidth-1:0] : nx14_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq14_5 = { nq14_4[QuotientBits-2:0], ng14_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n14_5 = &{1'b0, nd14_5[DenominatorWidth], nx14_5[DenominatorWidth]};
+  // divider 14, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_14_6 = { n3_r14_q, n3_nq14_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_14_6 = { 1'b0, px_14_6 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_14_6 = { 1'b0, px_14_6 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_14_6 = { 1'b0, px_14_6 } - { 1'b0, n3_den3_q };
+  wire g1_14_6 = !p1_14_6[DenominatorWidth+2];
+  wire g2_14_6 = !p2_14_6[DenominatorWidth+2];
+  wire g3_14_6 = !p3_14_6[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr14_6 = g3_14_6 ? p3_14_6[DenominatorWidth-1:0]
+    : g2_14_6 ? p2_14_6[DenominatorWidth-1:0]
+    : g1_14_6 ? p1_14_6[DenominatorWidth-1:0] : px_14_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq14_6 = { n3_nq14_q[QuotientBits-3:0], g2_14_6, g3_14_6 | (g1_14_6 & !g2_14_6) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n14_6 = &{1'b0, px_14_6[DenominatorWidth+1:DenominatorWidth], p1_14_6[DenominatorWidth+1:DenominatorWidth], p2_14_6[DenominatorWidth+1:DenominatorWidth], p3_14_6[DenominatorWidth+1:DenominatorWidth]};
+  // divider 14, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx14_7 = { nr14_6, nq14_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd14_7 = { 1'b0, nx14_7 } - { 2'b00, n3_den_q };
+  wire ng14_7 = !nd14_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr14_7 = ng14_7 ? nd14_7[DenominatorWidth-1:0] : nx14_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq14_7 = { nq14_6[QuotientBits-2:0], ng14_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n14_7 = &{1'b0, nd14_7[DenominatorWidth], nx14_7[DenominatorWidth]};
+  // divider 14, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_14_8 = { n4_r14_q, n4_nq14_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_14_8 = { 1'b0, px_14_8 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_14_8 = { 1'b0, px_14_8 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_14_8 = { 1'b0, px_14_8 } - { 1'b0, n4_den3_q };
+  wire g1_14_8 = !p1_14_8[DenominatorWidth+2];
+  wire g2_14_8 = !p2_14_8[DenominatorWidth+2];
+  wire g3_14_8 = !p3_14_8[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr14_8 = g3_14_8 ? p3_14_8[DenominatorWidth-1:0]
+    : g2_14_8 ? p2_14_8[DenominatorWidth-1:0]
+    : g1_14_8 ? p1_14_8[DenominatorWidth-1:0] : px_14_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq14_8 = { n4_nq14_q[QuotientBits-3:0], g2_14_8, g3_14_8 | (g1_14_8 & !g2_14_8) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n14_8 = &{1'b0, px_14_8[DenominatorWidth+1:DenominatorWidth], p1_14_8[DenominatorWidth+1:DenominatorWidth], p2_14_8[DenominatorWidth+1:DenominatorWidth], p3_14_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 14, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx14_9 = { nr14_8, nq14_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd14_9 = { 1'b0, nx14_9 } - { 2'b00, n4_den_q };
+  wire ng14_9 = !nd14_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr14_9 = ng14_9 ? nd14_9[DenominatorWidth-1:0] : nx14_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq14_9 = { nq14_8[QuotientBits-2:0], ng14_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n14_9 = &{1'b0, nd14_9[DenominatorWidth], nx14_9[DenominatorWidth]};
+  // divider 14, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx14_10 = { n5_r14_q, n5_nq14_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd14_10 = { 1'b0, nx14_10 } - { 2'b00, n5_den_q };
+  wire ng14_10 = !nd14_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr14_10 = ng14_10 ? nd14_10[DenominatorWidth-1:0] : nx14_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq14_10 = { n5_nq14_q[QuotientBits-2:0], ng14_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n14_10 = &{1'b0, nd14_10[DenominatorWidth], nx14_10[DenominatorWidth]};
+  // divider 14, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_14_11 = { n6_r14_q, n6_nq14_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_14_11 = { 1'b0, px_14_11 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_14_11 = { 1'b0, px_14_11 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_14_11 = { 1'b0, px_14_11 } - { 1'b0, n6_den3_q };
+  wire g1_14_11 = !p1_14_11[DenominatorWidth+2];
+  wire g2_14_11 = !p2_14_11[DenominatorWidth+2];
+  wire g3_14_11 = !p3_14_11[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr14_11 = g3_14_11 ? p3_14_11[DenominatorWidth-1:0]
+    : g2_14_11 ? p2_14_11[DenominatorWidth-1:0]
+    : g1_14_11 ? p1_14_11[DenominatorWidth-1:0] : px_14_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq14_11 = { n6_nq14_q[QuotientBits-3:0], g2_14_11, g3_14_11 | (g1_14_11 & !g2_14_11) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n14_11 = &{1'b0, px_14_11[DenominatorWidth+1:DenominatorWidth], p1_14_11[DenominatorWidth+1:DenominatorWidth], p2_14_11[DenominatorWidth+1:DenominatorWidth], p3_14_11[DenominatorWidth+1:DenominatorWidth]};
+  // divider 15, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_15_0 = { n0_r15, n0_nq15[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_15_0 = { 1'b0, px_15_0 } - { 3'b000, den };
+  wire [DenominatorWidth+2:0] p2_15_0 = { 1'b0, px_15_0 } - { 2'b00, den, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_15_0 = { 1'b0, px_15_0 } - { 1'b0, den3 };
+  wire g1_15_0 = !p1_15_0[DenominatorWidth+2];
+  wire g2_15_0 = !p2_15_0[DenominatorWidth+2];
+  wire g3_15_0 = !p3_15_0[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr15_0 = g3_15_0 ? p3_15_0[DenominatorWidth-1:0]
+    : g2_15_0 ? p2_15_0[DenominatorWidth-1:0]
+    : g1_15_0 ? p1_15_0[DenominatorWidth-1:0] : px_15_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq15_0 = { n0_nq15[QuotientBits-3:0], g2_15_0, g3_15_0 | (g1_15_0 & !g2_15_0) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n15_0 = &{1'b0, px_15_0[DenominatorWidth+1:DenominatorWidth], p1_15_0[DenominatorWidth+1:DenominatorWidth], p2_15_0[DenominatorWidth+1:DenominatorWidth], p3_15_0[DenominatorWidth+1:DenominatorWidth]};
+  // divider 15, step 1: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx15_1 = { nr15_0, nq15_0[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd15_1 = { 1'b0, nx15_1 } - { 2'b00, den };
+  wire ng15_1 = !nd15_1[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr15_1 = ng15_1 ? nd15_1[DenominatorWidth-1:0] : nx15_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq15_1 = { nq15_0[QuotientBits-2:0], ng15_1 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n15_1 = &{1'b0, nd15_1[DenominatorWidth], nx15_1[DenominatorWidth]};
+  // divider 15, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_15_2 = { n1_r15_q, n1_nq15_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_15_2 = { 1'b0, px_15_2 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_15_2 = { 1'b0, px_15_2 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_15_2 = { 1'b0, px_15_2 } - { 1'b0, n1_den3_q };
+  wire g1_15_2 = !p1_15_2[DenominatorWidth+2];
+  wire g2_15_2 = !p2_15_2[DenominatorWidth+2];
+  wire g3_15_2 = !p3_15_2[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr15_2 = g3_15_2 ? p3_15_2[DenominatorWidth-1:0]
+    : g2_15_2 ? p2_15_2[DenominatorWidth-1:0]
+    : g1_15_2 ? p1_15_2[DenominatorWidth-1:0] : px_15_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq15_2 = { n1_nq15_q[QuotientBits-3:0], g2_15_2, g3_15_2 | (g1_15_2 & !g2_15_2) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n15_2 = &{1'b0, px_15_2[DenominatorWidth+1:DenominatorWidth], p1_15_2[DenominatorWidth+1:DenominatorWidth], p2_15_2[DenominatorWidth+1:DenominatorWidth], p3_15_2[DenominatorWidth+1:DenominatorWidth]};
+  // divider 15, step 3: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx15_3 = { nr15_2, nq15_2[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd15_3 = { 1'b0, nx15_3 } - { 2'b00, n1_den_q };
+  wire ng15_3 = !nd15_3[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr15_3 = ng15_3 ? nd15_3[DenominatorWidth-1:0] : nx15_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq15_3 = { nq15_2[QuotientBits-2:0], ng15_3 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n15_3 = &{1'b0, nd15_3[DenominatorWidth], nx15_3[DenominatorWidth]};
+  // divider 15, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_15_4 = { n2_r15_q, n2_nq15_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_15_4 = { 1'b0, px_15_4 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_15_4 = { 1'b0, px_15_4 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_15_4 = { 1'b0, px_15_4 } - { 1'b0, n2_den3_q };
+  wire g1_15_4 = !p1_15_4[DenominatorWidth+2];
+  wire g2_15_4 = !p2_15_4[DenominatorWidth+2];
+  wire g3_15_4 = !p3_15_4[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr15_4 = g3_15_4 ? p3_15_4[DenominatorWidth-1:0]
+    : g2_15_4 ? p2_15_4[DenominatorWidth-1:0]
+    : g1_15_4 ? p1_15_4[DenominatorWidth-1:0] : px_15_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq15_4 = { n2_nq15_q[QuotientBits-3:0], g2_15_4, g3_15_4 | (g1_15_4 & !g2_15_4) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n15_4 = &{1'b0, px_15_4[DenominatorWidth+1:DenominatorWidth], p1_15_4[DenominatorWidth+1:DenominatorWidth], p2_15_4[DenominatorWidth+1:DenominatorWidth], p3_15_4[DenominatorWidth+1:DenominatorWidth]};
+  // divider 15, step 5: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx15_5 = { nr15_4, nq15_4[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd15_5 = { 1'b0, nx15_5 } - { 2'b00, n2_den_q };
+  wire ng15_5 = !nd15_5[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr15_5 = ng15_5 ? nd15_5[DenominatorWidth-1:0] : nx15_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq15_5 = { nq15_4[QuotientBits-2:0], ng15_5 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n15_5 = &{1'b0, nd15_5[DenominatorWidth], nx15_5[DenominatorWidth]};
+  // divider 15, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_15_6 = { n3_r15_q, n3_nq15_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_15_6 = { 1'b0, px_15_6 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_15_6 = { 1'b0, px_15_6 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_15_6 = { 1'b0, px_15_6 } - { 1'b0, n3_den3_q };
+  wire g1_15_6 = !p1_15_6[DenominatorWidth+2];
+  wire g2_15_6 = !p2_15_6[DenominatorWidth+2];
+  wire g3_15_6 = !p3_15_6[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr15_6 = g3_15_6 ? p3_15_6[DenominatorWidth-1:0]
+    : g2_15_6 ? p2_15_6[DenominatorWidth-1:0]
+    : g1_15_6 ? p1_15_6[DenominatorWidth-1:0] : px_15_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq15_6 = { n3_nq15_q[QuotientBits-3:0], g2_15_6, g3_15_6 | (g1_15_6 & !g2_15_6) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n15_6 = &{1'b0, px_15_6[DenominatorWidth+1:DenominatorWidth], p1_15_6[DenominatorWidth+1:DenominatorWidth], p2_15_6[DenominatorWidth+1:DenominatorWidth], p3_15_6[DenominatorWidth+1:DenominatorWidth]};
+  // divider 15, step 7: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx15_7 = { nr15_6, nq15_6[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd15_7 = { 1'b0, nx15_7 } - { 2'b00, n3_den_q };
+  wire ng15_7 = !nd15_7[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr15_7 = ng15_7 ? nd15_7[DenominatorWidth-1:0] : nx15_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq15_7 = { nq15_6[QuotientBits-2:0], ng15_7 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n15_7 = &{1'b0, nd15_7[DenominatorWidth], nx15_7[DenominatorWidth]};
+  // divider 15, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_15_8 = { n4_r15_q, n4_nq15_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_15_8 = { 1'b0, px_15_8 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_15_8 = { 1'b0, px_15_8 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_15_8 = { 1'b0, px_15_8 } - { 1'b0, n4_den3_q };
+  wire g1_15_8 = !p1_15_8[DenominatorWidth+2];
+  wire g2_15_8 = !p2_15_8[DenominatorWidth+2];
+  wire g3_15_8 = !p3_15_8[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr15_8 = g3_15_8 ? p3_15_8[DenominatorWidth-1:0]
+    : g2_15_8 ? p2_15_8[DenominatorWidth-1:0]
+    : g1_15_8 ? p1_15_8[DenominatorWidth-1:0] : px_15_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq15_8 = { n4_nq15_q[QuotientBits-3:0], g2_15_8, g3_15_8 | (g1_15_8 & !g2_15_8) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n15_8 = &{1'b0, px_15_8[DenominatorWidth+1:DenominatorWidth], p1_15_8[DenominatorWidth+1:DenominatorWidth], p2_15_8[DenominatorWidth+1:DenominatorWidth], p3_15_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 15, step 9: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx15_9 = { nr15_8, nq15_8[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd15_9 = { 1'b0, nx15_9 } - { 2'b00, n4_den_q };
+  wire ng15_9 = !nd15_9[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr15_9 = ng15_9 ? nd15_9[DenominatorWidth-1:0] : nx15_9[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq15_9 = { nq15_8[QuotientBits-2:0], ng15_9 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n15_9 = &{1'b0, nd15_9[DenominatorWidth], nx15_9[DenominatorWidth]};
+  // divider 15, step 10: shift in the next numerator bit, subtract den if it fits
+  wire [DenominatorWidth:0] nx15_10 = { n5_r15_q, n5_nq15_q[QuotientBits-1] };
+  wire [DenominatorWidth+1:0] nd15_10 = { 1'b0, nx15_10 } - { 2'b00, n5_den_q };
+  wire ng15_10 = !nd15_10[DenominatorWidth+1];
+  wire [DenominatorWidth-1:0] nr15_10 = ng15_10 ? nd15_10[DenominatorWidth-1:0] : nx15_10[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq15_10 = { n5_nq15_q[QuotientBits-2:0], ng15_10 };
+  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
+  wire unused_n15_10 = &{1'b0, nd15_10[DenominatorWidth], nx15_10[DenominatorWidth]};
+  // divider 15, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_15_11 = { n6_r15_q, n6_nq15_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_15_11 = { 1'b0, px_15_11 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_15_11 = { 1'b0, px_15_11 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_15_11 = { 1'b0, px_15_11 } - { 1'b0, n6_den3_q };
+  wire g1_15_11 = !p1_15_11[DenominatorWidth+2];
+  wire g2_15_11 = !p2_15_11[DenominatorWidth+2];
+  wire g3_15_11 = !p3_15_11[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr15_11 = g3_15_11 ? p3_15_11[DenominatorWidth-1:0]
+    : g2_15_11 ? p2_15_11[DenominatorWidth-1:0]
+    : g1_15_11 ? p1_15_11[DenominatorWidth-1:0] : px_15_11[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq15_11 = { n6_nq15_q[QuotientBits-3:0], g2_15_11, g3_15_11 | (g1_15_11 & !g2_15_11) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n15_11 = &{1'b0, px_15_11[DenominatorWidth+1:DenominatorWidth], p1_15_11[DenominatorWidth+1:DenominatorWidth], p2_15_11[DenominatorWidth+1:DenominatorWidth], p3_15_11[DenominatorWidth+1:DenominatorWidth]};
   // Divider 0, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
   // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
   // input is the last step's digit alone).
@@ -2752,6 +4341,62 @@ module a3_onepass_online (
   wire [OutputWidth-1:0] omag_x7 = { {10{1'b0}}, qf7[QuotientBits-1:1] };
   wire [OutputWidth-1:0] oval7 = (n6_neg7_q ? ~omag_x7 : omag_x7)
     + { {OutputWidth-1{1'b0}}, qf7[0] ^ n6_neg7_q };
+  // Divider 8, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf8 = nq8_11;
+  wire [OutputWidth-1:0] omag_x8 = { {10{1'b0}}, qf8[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval8 = (n6_neg8_q ? ~omag_x8 : omag_x8)
+    + { {OutputWidth-1{1'b0}}, qf8[0] ^ n6_neg8_q };
+  // Divider 9, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf9 = nq9_11;
+  wire [OutputWidth-1:0] omag_x9 = { {10{1'b0}}, qf9[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval9 = (n6_neg9_q ? ~omag_x9 : omag_x9)
+    + { {OutputWidth-1{1'b0}}, qf9[0] ^ n6_neg9_q };
+  // Divider 10, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf10 = nq10_11;
+  wire [OutputWidth-1:0] omag_x10 = { {10{1'b0}}, qf10[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval10 = (n6_neg10_q ? ~omag_x10 : omag_x10)
+    + { {OutputWidth-1{1'b0}}, qf10[0] ^ n6_neg10_q };
+  // Divider 11, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf11 = nq11_11;
+  wire [OutputWidth-1:0] omag_x11 = { {10{1'b0}}, qf11[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval11 = (n6_neg11_q ? ~omag_x11 : omag_x11)
+    + { {OutputWidth-1{1'b0}}, qf11[0] ^ n6_neg11_q };
+  // Divider 12, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf12 = nq12_11;
+  wire [OutputWidth-1:0] omag_x12 = { {10{1'b0}}, qf12[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval12 = (n6_neg12_q ? ~omag_x12 : omag_x12)
+    + { {OutputWidth-1{1'b0}}, qf12[0] ^ n6_neg12_q };
+  // Divider 13, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf13 = nq13_11;
+  wire [OutputWidth-1:0] omag_x13 = { {10{1'b0}}, qf13[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval13 = (n6_neg13_q ? ~omag_x13 : omag_x13)
+    + { {OutputWidth-1{1'b0}}, qf13[0] ^ n6_neg13_q };
+  // Divider 14, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf14 = nq14_11;
+  wire [OutputWidth-1:0] omag_x14 = { {10{1'b0}}, qf14[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval14 = (n6_neg14_q ? ~omag_x14 : omag_x14)
+    + { {OutputWidth-1{1'b0}}, qf14[0] ^ n6_neg14_q };
+  // Divider 15, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf15 = nq15_11;
+  wire [OutputWidth-1:0] omag_x15 = { {10{1'b0}}, qf15[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval15 = (n6_neg15_q ? ~omag_x15 : omag_x15)
+    + { {OutputWidth-1{1'b0}}, qf15[0] ^ n6_neg15_q };
   reg [OutputWidth-1:0] res0_q;
   reg [OutputWidth-1:0] res1_q;
   reg [OutputWidth-1:0] res2_q;
@@ -2829,8 +4474,11 @@ module a3_onepass_online (
   reg sq_f1_q;
   reg [RowCountWidth-1:0] st_c_q;
   reg st_f_q;
+  reg st_p_q;
   wire [RowCountWidth-1:0] kept_new = kept_q + 9'd1;
   wire [RowCountWidth-1:0] kept_last = row_valid_q ? kept_new : kept_q;
+  // Rows kept: a replayed query's kept rows, a live query's row count.
+  wire [RowCountWidth-1:0] st_k = st_p_q ? kept_last : st_c_q;
   wire [RowCountWidth-1:0] res_c = sq_rd_q ? sq_c1_q : sq_c0_q;
   wire [RowCountWidth-1:0] res_k = sq_rd_q ? sq_k1_q : sq_k0_q;
   wire res_f = sq_rd_q ? sq_f1_q : sq_f0_q;
@@ -2843,10 +4491,10 @@ module a3_onepass_online (
     rp_left_d = rp_left_q;
     kept_d = kept_q;
     first_d = first_q;
+    m_d = m_q;
     set_d = set_q;
     fresh0_d = fresh0_q;
     fresh1_d = fresh1_q;
-    m_d = m_q;
     ml0_d = ml0_q;
     ml1_d = ml1_q;
     mpend_d = mpend_q;
@@ -2869,12 +4517,14 @@ module a3_onepass_online (
     end
     if (row_last_q) begin
       kept_d = 9'd0;
-    end else if (row_valid_q) begin
+    end else if (row_rp_q & row_valid_q) begin
       kept_d = kept_new;
     end
     if (row_valid_q) begin
       first_d = 1'b0;
       m_d = m_new;
+    end
+    if (row_valid_q) begin
       if (set_q) begin
         ml1_d = m_new;
         fresh1_d = 1'b0;
@@ -2888,27 +4538,32 @@ module a3_onepass_online (
     end
     if (fa_q) begin
       // The query's end: the next one starts at set 0 with fresh sets and no running max.
-      first_d = 1'b1;
       set_d = 1'b0;
       fresh0_d = 1'b1;
       fresh1_d = 1'b1;
     end
     if (replay_start) begin
-      // An approximate query's max is known: the running max and both sets start there.
-      first_d = 1'b0;
-      m_d = in_meta_i[ScoreMetaMaxLsb +: ScoreMetaMaxWidth];
+      // An approximate query's max is known: both sets start there.
       ml0_d = in_meta_i[ScoreMetaMaxLsb +: ScoreMetaMaxWidth];
       ml1_d = in_meta_i[ScoreMetaMaxLsb +: ScoreMetaMaxWidth];
     end
+    if (fa_q) begin
+      first_d = 1'b1;
+    end
+    if (replay_start) begin
+      // An approximate query's max is known: the running max starts there.
+      first_d = 1'b0;
+      m_d = in_meta_i[ScoreMetaMaxLsb +: ScoreMetaMaxWidth];
+    end
     if (merge) begin
       mpend_d = 1'b0;
-      dr_left_d = 4'd8;
+      dr_left_d = 3'd4;
     end else begin
       if (mreq_q) begin
         mpend_d = 1'b1;
       end
       if (issue) begin
-        dr_left_d = dr_left_q - 4'd1;
+        dr_left_d = dr_left_q - 3'd1;
       end
     end
   end
@@ -2928,10 +4583,10 @@ module a3_onepass_online (
       fa_q <= 1'b0;
       kept_q <= 9'd0;
       first_q <= 1'b1;
+      m_q <= 24'd0;
       set_q <= 1'b0;
       fresh0_q <= 1'b1;
       fresh1_q <= 1'b1;
-      m_q <= 24'd0;
       ml0_q <= 24'd0;
       ml1_q <= 24'd0;
       x1_valid_q <= 1'b0;
@@ -2948,9 +4603,7 @@ module a3_onepass_online (
       x6_end_q <= 1'b0;
       mreq_q <= 1'b0;
       mpend_q <= 1'b0;
-      dr_left_q <= 4'd0;
-      n0_valid_q <= 1'b0;
-      n0_last_q <= 1'b0;
+      dr_left_q <= 3'd0;
       n1_valid_q <= 1'b0;
       n1_last_q <= 1'b0;
       n2_valid_q <= 1'b0;
@@ -2973,17 +4626,17 @@ module a3_onepass_online (
       rp_left_q <= rp_left_d;
       rp_rd_q <= rp_busy_q;
       rp_last_q <= rp_last;
-      in_valid_q <= live_beat | rp_rd_q;
-      in_last_q <= live_done | rp_last_q;
-      row_valid_q <= in_valid_q & in_keep;
-      row_last_q <= in_last_q;
+      in_valid_q <= rp_rd_q;
+      in_last_q <= rp_last_q;
+      row_valid_q <= live_beat | (in_valid_q & in_keep);
+      row_last_q <= live_done | in_last_q;
       fa_q <= row_last_q;
       kept_q <= kept_d;
       first_q <= first_d;
+      m_q <= m_d;
       set_q <= set_d;
       fresh0_q <= fresh0_d;
       fresh1_q <= fresh1_d;
-      m_q <= m_d;
       ml0_q <= ml0_d;
       ml1_q <= ml1_d;
       x1_valid_q <= beat;
@@ -3001,10 +4654,8 @@ module a3_onepass_online (
       mreq_q <= x6_valid_q & x6_end_q;
       mpend_q <= mpend_d;
       dr_left_q <= dr_left_d;
-      n0_valid_q <= issue;
-      n0_last_q <= issue_last;
-      n1_valid_q <= n0_valid_q;
-      n1_last_q <= n0_last_q;
+      n1_valid_q <= issue;
+      n1_last_q <= issue_last;
       n2_valid_q <= n1_valid_q;
       n2_last_q <= n1_last_q;
       n3_valid_q <= n2_valid_q;
@@ -3034,20 +4685,21 @@ module a3_onepass_online (
     if (in_done_i) begin
       st_c_q <= in_meta_i[ScoreMetaRowsLsb +: ScoreMetaRowsWidth];
       st_f_q <= in_meta_i[ScoreMetaFallbackLsb];
+      st_p_q <= post;
     end
-    in_replay_q <= rp_rd_q;
     in_row_q <= in_entry[ScoreEntryRowIdLsb +: ScoreEntryRowIdWidth];
     in_score_q <= in_entry[ScoreEntryScoreLsb +: ScoreEntryScoreWidth];
-    row_id_q <= in_row_q;
-    row_score_q <= in_score_q;
+    row_id_q <= live_beat ? in_data_i[ScoreEntryRowIdLsb +: ScoreEntryRowIdWidth] : in_row_q;
+    row_score_q <= live_beat ? in_data_i[ScoreEntryScoreLsb +: ScoreEntryScoreWidth] : in_score_q;
+    row_rp_q <= !live_beat;
     if (row_last_q) begin
       if (sq_wr_q) begin
         sq_c1_q <= st_c_q;
-        sq_k1_q <= kept_last;
+        sq_k1_q <= st_k;
         sq_f1_q <= st_f_q;
       end else begin
         sq_c0_q <= st_c_q;
-        sq_k0_q <= kept_last;
+        sq_k0_q <= st_k;
         sq_f0_q <= st_f_q;
       end
     end
@@ -3794,157 +5446,236 @@ module a3_onepass_online (
       sum1_q <= sumnew;
     end
     if (merge) begin
-      dr0_q <= acc0_0_q + acc1_0_q;
-      dr1_q <= acc0_1_q + acc1_1_q;
-      dr2_q <= acc0_2_q + acc1_2_q;
-      dr3_q <= acc0_3_q + acc1_3_q;
-      dr4_q <= acc0_4_q + acc1_4_q;
-      dr5_q <= acc0_5_q + acc1_5_q;
-      dr6_q <= acc0_6_q + acc1_6_q;
-      dr7_q <= acc0_7_q + acc1_7_q;
-      dr8_q <= acc0_8_q + acc1_8_q;
-      dr9_q <= acc0_9_q + acc1_9_q;
-      dr10_q <= acc0_10_q + acc1_10_q;
-      dr11_q <= acc0_11_q + acc1_11_q;
-      dr12_q <= acc0_12_q + acc1_12_q;
-      dr13_q <= acc0_13_q + acc1_13_q;
-      dr14_q <= acc0_14_q + acc1_14_q;
-      dr15_q <= acc0_15_q + acc1_15_q;
-      dr16_q <= acc0_16_q + acc1_16_q;
-      dr17_q <= acc0_17_q + acc1_17_q;
-      dr18_q <= acc0_18_q + acc1_18_q;
-      dr19_q <= acc0_19_q + acc1_19_q;
-      dr20_q <= acc0_20_q + acc1_20_q;
-      dr21_q <= acc0_21_q + acc1_21_q;
-      dr22_q <= acc0_22_q + acc1_22_q;
-      dr23_q <= acc0_23_q + acc1_23_q;
-      dr24_q <= acc0_24_q + acc1_24_q;
-      dr25_q <= acc0_25_q + acc1_25_q;
-      dr26_q <= acc0_26_q + acc1_26_q;
-      dr27_q <= acc0_27_q + acc1_27_q;
-      dr28_q <= acc0_28_q + acc1_28_q;
-      dr29_q <= acc0_29_q + acc1_29_q;
-      dr30_q <= acc0_30_q + acc1_30_q;
-      dr31_q <= acc0_31_q + acc1_31_q;
-      dr32_q <= acc0_32_q + acc1_32_q;
-      dr33_q <= acc0_33_q + acc1_33_q;
-      dr34_q <= acc0_34_q + acc1_34_q;
-      dr35_q <= acc0_35_q + acc1_35_q;
-      dr36_q <= acc0_36_q + acc1_36_q;
-      dr37_q <= acc0_37_q + acc1_37_q;
-      dr38_q <= acc0_38_q + acc1_38_q;
-      dr39_q <= acc0_39_q + acc1_39_q;
-      dr40_q <= acc0_40_q + acc1_40_q;
-      dr41_q <= acc0_41_q + acc1_41_q;
-      dr42_q <= acc0_42_q + acc1_42_q;
-      dr43_q <= acc0_43_q + acc1_43_q;
-      dr44_q <= acc0_44_q + acc1_44_q;
-      dr45_q <= acc0_45_q + acc1_45_q;
-      dr46_q <= acc0_46_q + acc1_46_q;
-      dr47_q <= acc0_47_q + acc1_47_q;
-      dr48_q <= acc0_48_q + acc1_48_q;
-      dr49_q <= acc0_49_q + acc1_49_q;
-      dr50_q <= acc0_50_q + acc1_50_q;
-      dr51_q <= acc0_51_q + acc1_51_q;
-      dr52_q <= acc0_52_q + acc1_52_q;
-      dr53_q <= acc0_53_q + acc1_53_q;
-      dr54_q <= acc0_54_q + acc1_54_q;
-      dr55_q <= acc0_55_q + acc1_55_q;
-      dr56_q <= acc0_56_q + acc1_56_q;
-      dr57_q <= acc0_57_q + acc1_57_q;
-      dr58_q <= acc0_58_q + acc1_58_q;
-      dr59_q <= acc0_59_q + acc1_59_q;
-      dr60_q <= acc0_60_q + acc1_60_q;
-      dr61_q <= acc0_61_q + acc1_61_q;
-      dr62_q <= acc0_62_q + acc1_62_q;
-      dr63_q <= acc0_63_q + acc1_63_q;
+      dr0_q <= mgp0[AccWidth-1] ? mgm0 : mgp0;
+      drn0_q <= mgp0[AccWidth-1];
+      dr1_q <= mgp1[AccWidth-1] ? mgm1 : mgp1;
+      drn1_q <= mgp1[AccWidth-1];
+      dr2_q <= mgp2[AccWidth-1] ? mgm2 : mgp2;
+      drn2_q <= mgp2[AccWidth-1];
+      dr3_q <= mgp3[AccWidth-1] ? mgm3 : mgp3;
+      drn3_q <= mgp3[AccWidth-1];
+      dr4_q <= mgp4[AccWidth-1] ? mgm4 : mgp4;
+      drn4_q <= mgp4[AccWidth-1];
+      dr5_q <= mgp5[AccWidth-1] ? mgm5 : mgp5;
+      drn5_q <= mgp5[AccWidth-1];
+      dr6_q <= mgp6[AccWidth-1] ? mgm6 : mgp6;
+      drn6_q <= mgp6[AccWidth-1];
+      dr7_q <= mgp7[AccWidth-1] ? mgm7 : mgp7;
+      drn7_q <= mgp7[AccWidth-1];
+      dr8_q <= mgp8[AccWidth-1] ? mgm8 : mgp8;
+      drn8_q <= mgp8[AccWidth-1];
+      dr9_q <= mgp9[AccWidth-1] ? mgm9 : mgp9;
+      drn9_q <= mgp9[AccWidth-1];
+      dr10_q <= mgp10[AccWidth-1] ? mgm10 : mgp10;
+      drn10_q <= mgp10[AccWidth-1];
+      dr11_q <= mgp11[AccWidth-1] ? mgm11 : mgp11;
+      drn11_q <= mgp11[AccWidth-1];
+      dr12_q <= mgp12[AccWidth-1] ? mgm12 : mgp12;
+      drn12_q <= mgp12[AccWidth-1];
+      dr13_q <= mgp13[AccWidth-1] ? mgm13 : mgp13;
+      drn13_q <= mgp13[AccWidth-1];
+      dr14_q <= mgp14[AccWidth-1] ? mgm14 : mgp14;
+      drn14_q <= mgp14[AccWidth-1];
+      dr15_q <= mgp15[AccWidth-1] ? mgm15 : mgp15;
+      drn15_q <= mgp15[AccWidth-1];
+      dr16_q <= mgp16[AccWidth-1] ? mgm16 : mgp16;
+      drn16_q <= mgp16[AccWidth-1];
+      dr17_q <= mgp17[AccWidth-1] ? mgm17 : mgp17;
+      drn17_q <= mgp17[AccWidth-1];
+      dr18_q <= mgp18[AccWidth-1] ? mgm18 : mgp18;
+      drn18_q <= mgp18[AccWidth-1];
+      dr19_q <= mgp19[AccWidth-1] ? mgm19 : mgp19;
+      drn19_q <= mgp19[AccWidth-1];
+      dr20_q <= mgp20[AccWidth-1] ? mgm20 : mgp20;
+      drn20_q <= mgp20[AccWidth-1];
+      dr21_q <= mgp21[AccWidth-1] ? mgm21 : mgp21;
+      drn21_q <= mgp21[AccWidth-1];
+      dr22_q <= mgp22[AccWidth-1] ? mgm22 : mgp22;
+      drn22_q <= mgp22[AccWidth-1];
+      dr23_q <= mgp23[AccWidth-1] ? mgm23 : mgp23;
+      drn23_q <= mgp23[AccWidth-1];
+      dr24_q <= mgp24[AccWidth-1] ? mgm24 : mgp24;
+      drn24_q <= mgp24[AccWidth-1];
+      dr25_q <= mgp25[AccWidth-1] ? mgm25 : mgp25;
+      drn25_q <= mgp25[AccWidth-1];
+      dr26_q <= mgp26[AccWidth-1] ? mgm26 : mgp26;
+      drn26_q <= mgp26[AccWidth-1];
+      dr27_q <= mgp27[AccWidth-1] ? mgm27 : mgp27;
+      drn27_q <= mgp27[AccWidth-1];
+      dr28_q <= mgp28[AccWidth-1] ? mgm28 : mgp28;
+      drn28_q <= mgp28[AccWidth-1];
+      dr29_q <= mgp29[AccWidth-1] ? mgm29 : mgp29;
+      drn29_q <= mgp29[AccWidth-1];
+      dr30_q <= mgp30[AccWidth-1] ? mgm30 : mgp30;
+      drn30_q <= mgp30[AccWidth-1];
+      dr31_q <= mgp31[AccWidth-1] ? mgm31 : mgp31;
+      drn31_q <= mgp31[AccWidth-1];
+      dr32_q <= mgp32[AccWidth-1] ? mgm32 : mgp32;
+      drn32_q <= mgp32[AccWidth-1];
+      dr33_q <= mgp33[AccWidth-1] ? mgm33 : mgp33;
+      drn33_q <= mgp33[AccWidth-1];
+      dr34_q <= mgp34[AccWidth-1] ? mgm34 : mgp34;
+      drn34_q <= mgp34[AccWidth-1];
+      dr35_q <= mgp35[AccWidth-1] ? mgm35 : mgp35;
+      drn35_q <= mgp35[AccWidth-1];
+      dr36_q <= mgp36[AccWidth-1] ? mgm36 : mgp36;
+      drn36_q <= mgp36[AccWidth-1];
+      dr37_q <= mgp37[AccWidth-1] ? mgm37 : mgp37;
+      drn37_q <= mgp37[AccWidth-1];
+      dr38_q <= mgp38[AccWidth-1] ? mgm38 : mgp38;
+      drn38_q <= mgp38[AccWidth-1];
+      dr39_q <= mgp39[AccWidth-1] ? mgm39 : mgp39;
+      drn39_q <= mgp39[AccWidth-1];
+      dr40_q <= mgp40[AccWidth-1] ? mgm40 : mgp40;
+      drn40_q <= mgp40[AccWidth-1];
+      dr41_q <= mgp41[AccWidth-1] ? mgm41 : mgp41;
+      drn41_q <= mgp41[AccWidth-1];
+      dr42_q <= mgp42[AccWidth-1] ? mgm42 : mgp42;
+      drn42_q <= mgp42[AccWidth-1];
+      dr43_q <= mgp43[AccWidth-1] ? mgm43 : mgp43;
+      drn43_q <= mgp43[AccWidth-1];
+      dr44_q <= mgp44[AccWidth-1] ? mgm44 : mgp44;
+      drn44_q <= mgp44[AccWidth-1];
+      dr45_q <= mgp45[AccWidth-1] ? mgm45 : mgp45;
+      drn45_q <= mgp45[AccWidth-1];
+      dr46_q <= mgp46[AccWidth-1] ? mgm46 : mgp46;
+      drn46_q <= mgp46[AccWidth-1];
+      dr47_q <= mgp47[AccWidth-1] ? mgm47 : mgp47;
+      drn47_q <= mgp47[AccWidth-1];
+      dr48_q <= mgp48[AccWidth-1] ? mgm48 : mgp48;
+      drn48_q <= mgp48[AccWidth-1];
+      dr49_q <= mgp49[AccWidth-1] ? mgm49 : mgp49;
+      drn49_q <= mgp49[AccWidth-1];
+      dr50_q <= mgp50[AccWidth-1] ? mgm50 : mgp50;
+      drn50_q <= mgp50[AccWidth-1];
+      dr51_q <= mgp51[AccWidth-1] ? mgm51 : mgp51;
+      drn51_q <= mgp51[AccWidth-1];
+      dr52_q <= mgp52[AccWidth-1] ? mgm52 : mgp52;
+      drn52_q <= mgp52[AccWidth-1];
+      dr53_q <= mgp53[AccWidth-1] ? mgm53 : mgp53;
+      drn53_q <= mgp53[AccWidth-1];
+      dr54_q <= mgp54[AccWidth-1] ? mgm54 : mgp54;
+      drn54_q <= mgp54[AccWidth-1];
+      dr55_q <= mgp55[AccWidth-1] ? mgm55 : mgp55;
+      drn55_q <= mgp55[AccWidth-1];
+      dr56_q <= mgp56[AccWidth-1] ? mgm56 : mgp56;
+      drn56_q <= mgp56[AccWidth-1];
+      dr57_q <= mgp57[AccWidth-1] ? mgm57 : mgp57;
+      drn57_q <= mgp57[AccWidth-1];
+      dr58_q <= mgp58[AccWidth-1] ? mgm58 : mgp58;
+      drn58_q <= mgp58[AccWidth-1];
+      dr59_q <= mgp59[AccWidth-1] ? mgm59 : mgp59;
+      drn59_q <= mgp59[AccWidth-1];
+      dr60_q <= mgp60[AccWidth-1] ? mgm60 : mgp60;
+      drn60_q <= mgp60[AccWidth-1];
+      dr61_q <= mgp61[AccWidth-1] ? mgm61 : mgp61;
+      drn61_q <= mgp61[AccWidth-1];
+      dr62_q <= mgp62[AccWidth-1] ? mgm62 : mgp62;
+      drn62_q <= mgp62[AccWidth-1];
+      dr63_q <= mgp63[AccWidth-1] ? mgm63 : mgp63;
+      drn63_q <= mgp63[AccWidth-1];
       dr_sum_q <= sum0_q + sum1_q;
+      dr_sum3_q <= mgt_s1 + mgt_c1;
     end else if (issue) begin
-      dr0_q <= dr8_q;
-      dr1_q <= dr9_q;
-      dr2_q <= dr10_q;
-      dr3_q <= dr11_q;
-      dr4_q <= dr12_q;
-      dr5_q <= dr13_q;
-      dr6_q <= dr14_q;
-      dr7_q <= dr15_q;
-      dr8_q <= dr16_q;
-      dr9_q <= dr17_q;
-      dr10_q <= dr18_q;
-      dr11_q <= dr19_q;
-      dr12_q <= dr20_q;
-      dr13_q <= dr21_q;
-      dr14_q <= dr22_q;
-      dr15_q <= dr23_q;
-      dr16_q <= dr24_q;
-      dr17_q <= dr25_q;
-      dr18_q <= dr26_q;
-      dr19_q <= dr27_q;
-      dr20_q <= dr28_q;
-      dr21_q <= dr29_q;
-      dr22_q <= dr30_q;
-      dr23_q <= dr31_q;
-      dr24_q <= dr32_q;
-      dr25_q <= dr33_q;
-      dr26_q <= dr34_q;
-      dr27_q <= dr35_q;
-      dr28_q <= dr36_q;
-      dr29_q <= dr37_q;
-      dr30_q <= dr38_q;
-      dr31_q <= dr39_q;
-      dr32_q <= dr40_q;
-      dr33_q <= dr41_q;
-      dr34_q <= dr42_q;
-      dr35_q <= dr43_q;
-      dr36_q <= dr44_q;
-      dr37_q <= dr45_q;
-      dr38_q <= dr46_q;
-      dr39_q <= dr47_q;
-      dr40_q <= dr48_q;
-      dr41_q <= dr49_q;
-      dr42_q <= dr50_q;
-      dr43_q <= dr51_q;
-      dr44_q <= dr52_q;
-      dr45_q <= dr53_q;
-      dr46_q <= dr54_q;
-      dr47_q <= dr55_q;
-      dr48_q <= dr56_q;
-      dr49_q <= dr57_q;
-      dr50_q <= dr58_q;
-      dr51_q <= dr59_q;
-      dr52_q <= dr60_q;
-      dr53_q <= dr61_q;
-      dr54_q <= dr62_q;
-      dr55_q <= dr63_q;
+      dr0_q <= dr16_q;
+      drn0_q <= drn16_q;
+      dr1_q <= dr17_q;
+      drn1_q <= drn17_q;
+      dr2_q <= dr18_q;
+      drn2_q <= drn18_q;
+      dr3_q <= dr19_q;
+      drn3_q <= drn19_q;
+      dr4_q <= dr20_q;
+      drn4_q <= drn20_q;
+      dr5_q <= dr21_q;
+      drn5_q <= drn21_q;
+      dr6_q <= dr22_q;
+      drn6_q <= drn22_q;
+      dr7_q <= dr23_q;
+      drn7_q <= drn23_q;
+      dr8_q <= dr24_q;
+      drn8_q <= drn24_q;
+      dr9_q <= dr25_q;
+      drn9_q <= drn25_q;
+      dr10_q <= dr26_q;
+      drn10_q <= drn26_q;
+      dr11_q <= dr27_q;
+      drn11_q <= drn27_q;
+      dr12_q <= dr28_q;
+      drn12_q <= drn28_q;
+      dr13_q <= dr29_q;
+      drn13_q <= drn29_q;
+      dr14_q <= dr30_q;
+      drn14_q <= drn30_q;
+      dr15_q <= dr31_q;
+      drn15_q <= drn31_q;
+      dr16_q <= dr32_q;
+      drn16_q <= drn32_q;
+      dr17_q <= dr33_q;
+      drn17_q <= drn33_q;
+      dr18_q <= dr34_q;
+      drn18_q <= drn34_q;
+      dr19_q <= dr35_q;
+      drn19_q <= drn35_q;
+      dr20_q <= dr36_q;
+      drn20_q <= drn36_q;
+      dr21_q <= dr37_q;
+      drn21_q <= drn37_q;
+      dr22_q <= dr38_q;
+      drn22_q <= drn38_q;
+      dr23_q <= dr39_q;
+      drn23_q <= drn39_q;
+      dr24_q <= dr40_q;
+      drn24_q <= drn40_q;
+      dr25_q <= dr41_q;
+      drn25_q <= drn41_q;
+      dr26_q <= dr42_q;
+      drn26_q <= drn42_q;
+      dr27_q <= dr43_q;
+      drn27_q <= drn43_q;
+      dr28_q <= dr44_q;
+      drn28_q <= drn44_q;
+      dr29_q <= dr45_q;
+      drn29_q <= drn45_q;
+      dr30_q <= dr46_q;
+      drn30_q <= drn46_q;
+      dr31_q <= dr47_q;
+      drn31_q <= drn47_q;
+      dr32_q <= dr48_q;
+      drn32_q <= drn48_q;
+      dr33_q <= dr49_q;
+      drn33_q <= drn49_q;
+      dr34_q <= dr50_q;
+      drn34_q <= drn50_q;
+      dr35_q <= dr51_q;
+      drn35_q <= drn51_q;
+      dr36_q <= dr52_q;
+      drn36_q <= drn52_q;
+      dr37_q <= dr53_q;
+      drn37_q <= drn53_q;
+      dr38_q <= dr54_q;
+      drn38_q <= drn54_q;
+      dr39_q <= dr55_q;
+      drn39_q <= drn55_q;
+      dr40_q <= dr56_q;
+      drn40_q <= drn56_q;
+      dr41_q <= dr57_q;
+      drn41_q <= drn57_q;
+      dr42_q <= dr58_q;
+      drn42_q <= drn58_q;
+      dr43_q <= dr59_q;
+      drn43_q <= drn59_q;
+      dr44_q <= dr60_q;
+      drn44_q <= drn60_q;
+      dr45_q <= dr61_q;
+      drn45_q <= drn61_q;
+      dr46_q <= dr62_q;
+      drn46_q <= drn62_q;
+      dr47_q <= dr63_q;
+      drn47_q <= drn63_q;
     end
-    n0_den_q <= den;
-    n0_den3_q <= { 2'b00, den } + { 1'b0, den, 1'b0 };
-    n0_neg0_q <= dr0_q[AccWidth-1];
-    n0_r0_q <= num0[34:18];
-    n0_nq0_q <= num0[QuotientBits-1:0];
-    n0_neg1_q <= dr1_q[AccWidth-1];
-    n0_r1_q <= num1[34:18];
-    n0_nq1_q <= num1[QuotientBits-1:0];
-    n0_neg2_q <= dr2_q[AccWidth-1];
-    n0_r2_q <= num2[34:18];
-    n0_nq2_q <= num2[QuotientBits-1:0];
-    n0_neg3_q <= dr3_q[AccWidth-1];
-    n0_r3_q <= num3[34:18];
-    n0_nq3_q <= num3[QuotientBits-1:0];
-    n0_neg4_q <= dr4_q[AccWidth-1];
-    n0_r4_q <= num4[34:18];
-    n0_nq4_q <= num4[QuotientBits-1:0];
-    n0_neg5_q <= dr5_q[AccWidth-1];
-    n0_r5_q <= num5[34:18];
-    n0_nq5_q <= num5[QuotientBits-1:0];
-    n0_neg6_q <= dr6_q[AccWidth-1];
-    n0_r6_q <= num6[34:18];
-    n0_nq6_q <= num6[QuotientBits-1:0];
-    n0_neg7_q <= dr7_q[AccWidth-1];
-    n0_r7_q <= num7[34:18];
-    n0_nq7_q <= num7[QuotientBits-1:0];
-    n1_den_q <= n0_den_q;
-    n1_den3_q <= n0_den3_q;
+    n1_den_q <= den;
+    n1_den3_q <= den3;
     n2_den_q <= n1_den_q;
     n2_den3_q <= n1_den3_q;
     n3_den_q <= n2_den_q;
@@ -3955,7 +5686,7 @@ module a3_onepass_online (
     n5_den3_q <= n4_den3_q;
     n6_den_q <= n5_den_q;
     n6_den3_q <= n5_den3_q;
-    n1_neg0_q <= n0_neg0_q;
+    n1_neg0_q <= drn0_q;
     n1_r0_q <= nr0_1;
     n1_nq0_q <= nq0_1;
     n2_neg0_q <= n1_neg0_q;
@@ -3973,7 +5704,7 @@ module a3_onepass_online (
     n6_neg0_q <= n5_neg0_q;
     n6_r0_q <= nr0_10;
     n6_nq0_q <= nq0_10;
-    n1_neg1_q <= n0_neg1_q;
+    n1_neg1_q <= drn1_q;
     n1_r1_q <= nr1_1;
     n1_nq1_q <= nq1_1;
     n2_neg1_q <= n1_neg1_q;
@@ -3991,7 +5722,7 @@ module a3_onepass_online (
     n6_neg1_q <= n5_neg1_q;
     n6_r1_q <= nr1_10;
     n6_nq1_q <= nq1_10;
-    n1_neg2_q <= n0_neg2_q;
+    n1_neg2_q <= drn2_q;
     n1_r2_q <= nr2_1;
     n1_nq2_q <= nq2_1;
     n2_neg2_q <= n1_neg2_q;
@@ -4009,7 +5740,7 @@ module a3_onepass_online (
     n6_neg2_q <= n5_neg2_q;
     n6_r2_q <= nr2_10;
     n6_nq2_q <= nq2_10;
-    n1_neg3_q <= n0_neg3_q;
+    n1_neg3_q <= drn3_q;
     n1_r3_q <= nr3_1;
     n1_nq3_q <= nq3_1;
     n2_neg3_q <= n1_neg3_q;
@@ -4027,7 +5758,7 @@ module a3_onepass_online (
     n6_neg3_q <= n5_neg3_q;
     n6_r3_q <= nr3_10;
     n6_nq3_q <= nq3_10;
-    n1_neg4_q <= n0_neg4_q;
+    n1_neg4_q <= drn4_q;
     n1_r4_q <= nr4_1;
     n1_nq4_q <= nq4_1;
     n2_neg4_q <= n1_neg4_q;
@@ -4045,7 +5776,7 @@ module a3_onepass_online (
     n6_neg4_q <= n5_neg4_q;
     n6_r4_q <= nr4_10;
     n6_nq4_q <= nq4_10;
-    n1_neg5_q <= n0_neg5_q;
+    n1_neg5_q <= drn5_q;
     n1_r5_q <= nr5_1;
     n1_nq5_q <= nq5_1;
     n2_neg5_q <= n1_neg5_q;
@@ -4063,7 +5794,7 @@ module a3_onepass_online (
     n6_neg5_q <= n5_neg5_q;
     n6_r5_q <= nr5_10;
     n6_nq5_q <= nq5_10;
-    n1_neg6_q <= n0_neg6_q;
+    n1_neg6_q <= drn6_q;
     n1_r6_q <= nr6_1;
     n1_nq6_q <= nq6_1;
     n2_neg6_q <= n1_neg6_q;
@@ -4081,7 +5812,7 @@ module a3_onepass_online (
     n6_neg6_q <= n5_neg6_q;
     n6_r6_q <= nr6_10;
     n6_nq6_q <= nq6_10;
-    n1_neg7_q <= n0_neg7_q;
+    n1_neg7_q <= drn7_q;
     n1_r7_q <= nr7_1;
     n1_nq7_q <= nq7_1;
     n2_neg7_q <= n1_neg7_q;
@@ -4099,76 +5830,220 @@ module a3_onepass_online (
     n6_neg7_q <= n5_neg7_q;
     n6_r7_q <= nr7_10;
     n6_nq7_q <= nq7_10;
+    n1_neg8_q <= drn8_q;
+    n1_r8_q <= nr8_1;
+    n1_nq8_q <= nq8_1;
+    n2_neg8_q <= n1_neg8_q;
+    n2_r8_q <= nr8_3;
+    n2_nq8_q <= nq8_3;
+    n3_neg8_q <= n2_neg8_q;
+    n3_r8_q <= nr8_5;
+    n3_nq8_q <= nq8_5;
+    n4_neg8_q <= n3_neg8_q;
+    n4_r8_q <= nr8_7;
+    n4_nq8_q <= nq8_7;
+    n5_neg8_q <= n4_neg8_q;
+    n5_r8_q <= nr8_9;
+    n5_nq8_q <= nq8_9;
+    n6_neg8_q <= n5_neg8_q;
+    n6_r8_q <= nr8_10;
+    n6_nq8_q <= nq8_10;
+    n1_neg9_q <= drn9_q;
+    n1_r9_q <= nr9_1;
+    n1_nq9_q <= nq9_1;
+    n2_neg9_q <= n1_neg9_q;
+    n2_r9_q <= nr9_3;
+    n2_nq9_q <= nq9_3;
+    n3_neg9_q <= n2_neg9_q;
+    n3_r9_q <= nr9_5;
+    n3_nq9_q <= nq9_5;
+    n4_neg9_q <= n3_neg9_q;
+    n4_r9_q <= nr9_7;
+    n4_nq9_q <= nq9_7;
+    n5_neg9_q <= n4_neg9_q;
+    n5_r9_q <= nr9_9;
+    n5_nq9_q <= nq9_9;
+    n6_neg9_q <= n5_neg9_q;
+    n6_r9_q <= nr9_10;
+    n6_nq9_q <= nq9_10;
+    n1_neg10_q <= drn10_q;
+    n1_r10_q <= nr10_1;
+    n1_nq10_q <= nq10_1;
+    n2_neg10_q <= n1_neg10_q;
+    n2_r10_q <= nr10_3;
+    n2_nq10_q <= nq10_3;
+    n3_neg10_q <= n2_neg10_q;
+    n3_r10_q <= nr10_5;
+    n3_nq10_q <= nq10_5;
+    n4_neg10_q <= n3_neg10_q;
+    n4_r10_q <= nr10_7;
+    n4_nq10_q <= nq10_7;
+    n5_neg10_q <= n4_neg10_q;
+    n5_r10_q <= nr10_9;
+    n5_nq10_q <= nq10_9;
+    n6_neg10_q <= n5_neg10_q;
+    n6_r10_q <= nr10_10;
+    n6_nq10_q <= nq10_10;
+    n1_neg11_q <= drn11_q;
+    n1_r11_q <= nr11_1;
+    n1_nq11_q <= nq11_1;
+    n2_neg11_q <= n1_neg11_q;
+    n2_r11_q <= nr11_3;
+    n2_nq11_q <= nq11_3;
+    n3_neg11_q <= n2_neg11_q;
+    n3_r11_q <= nr11_5;
+    n3_nq11_q <= nq11_5;
+    n4_neg11_q <= n3_neg11_q;
+    n4_r11_q <= nr11_7;
+    n4_nq11_q <= nq11_7;
+    n5_neg11_q <= n4_neg11_q;
+    n5_r11_q <= nr11_9;
+    n5_nq11_q <= nq11_9;
+    n6_neg11_q <= n5_neg11_q;
+    n6_r11_q <= nr11_10;
+    n6_nq11_q <= nq11_10;
+    n1_neg12_q <= drn12_q;
+    n1_r12_q <= nr12_1;
+    n1_nq12_q <= nq12_1;
+    n2_neg12_q <= n1_neg12_q;
+    n2_r12_q <= nr12_3;
+    n2_nq12_q <= nq12_3;
+    n3_neg12_q <= n2_neg12_q;
+    n3_r12_q <= nr12_5;
+    n3_nq12_q <= nq12_5;
+    n4_neg12_q <= n3_neg12_q;
+    n4_r12_q <= nr12_7;
+    n4_nq12_q <= nq12_7;
+    n5_neg12_q <= n4_neg12_q;
+    n5_r12_q <= nr12_9;
+    n5_nq12_q <= nq12_9;
+    n6_neg12_q <= n5_neg12_q;
+    n6_r12_q <= nr12_10;
+    n6_nq12_q <= nq12_10;
+    n1_neg13_q <= drn13_q;
+    n1_r13_q <= nr13_1;
+    n1_nq13_q <= nq13_1;
+    n2_neg13_q <= n1_neg13_q;
+    n2_r13_q <= nr13_3;
+    n2_nq13_q <= nq13_3;
+    n3_neg13_q <= n2_neg13_q;
+    n3_r13_q <= nr13_5;
+    n3_nq13_q <= nq13_5;
+    n4_neg13_q <= n3_neg13_q;
+    n4_r13_q <= nr13_7;
+    n4_nq13_q <= nq13_7;
+    n5_neg13_q <= n4_neg13_q;
+    n5_r13_q <= nr13_9;
+    n5_nq13_q <= nq13_9;
+    n6_neg13_q <= n5_neg13_q;
+    n6_r13_q <= nr13_10;
+    n6_nq13_q <= nq13_10;
+    n1_neg14_q <= drn14_q;
+    n1_r14_q <= nr14_1;
+    n1_nq14_q <= nq14_1;
+    n2_neg14_q <= n1_neg14_q;
+    n2_r14_q <= nr14_3;
+    n2_nq14_q <= nq14_3;
+    n3_neg14_q <= n2_neg14_q;
+    n3_r14_q <= nr14_5;
+    n3_nq14_q <= nq14_5;
+    n4_neg14_q <= n3_neg14_q;
+    n4_r14_q <= nr14_7;
+    n4_nq14_q <= nq14_7;
+    n5_neg14_q <= n4_neg14_q;
+    n5_r14_q <= nr14_9;
+    n5_nq14_q <= nq14_9;
+    n6_neg14_q <= n5_neg14_q;
+    n6_r14_q <= nr14_10;
+    n6_nq14_q <= nq14_10;
+    n1_neg15_q <= drn15_q;
+    n1_r15_q <= nr15_1;
+    n1_nq15_q <= nq15_1;
+    n2_neg15_q <= n1_neg15_q;
+    n2_r15_q <= nr15_3;
+    n2_nq15_q <= nq15_3;
+    n3_neg15_q <= n2_neg15_q;
+    n3_r15_q <= nr15_5;
+    n3_nq15_q <= nq15_5;
+    n4_neg15_q <= n3_neg15_q;
+    n4_r15_q <= nr15_7;
+    n4_nq15_q <= nq15_7;
+    n5_neg15_q <= n4_neg15_q;
+    n5_r15_q <= nr15_9;
+    n5_nq15_q <= nq15_9;
+    n6_neg15_q <= n5_neg15_q;
+    n6_r15_q <= nr15_10;
+    n6_nq15_q <= nq15_10;
     if (n6_valid_q) begin
-      res0_q <= res8_q;
-      res1_q <= res9_q;
-      res2_q <= res10_q;
-      res3_q <= res11_q;
-      res4_q <= res12_q;
-      res5_q <= res13_q;
-      res6_q <= res14_q;
-      res7_q <= res15_q;
-      res8_q <= res16_q;
-      res9_q <= res17_q;
-      res10_q <= res18_q;
-      res11_q <= res19_q;
-      res12_q <= res20_q;
-      res13_q <= res21_q;
-      res14_q <= res22_q;
-      res15_q <= res23_q;
-      res16_q <= res24_q;
-      res17_q <= res25_q;
-      res18_q <= res26_q;
-      res19_q <= res27_q;
-      res20_q <= res28_q;
-      res21_q <= res29_q;
-      res22_q <= res30_q;
-      res23_q <= res31_q;
-      res24_q <= res32_q;
-      res25_q <= res33_q;
-      res26_q <= res34_q;
-      res27_q <= res35_q;
-      res28_q <= res36_q;
-      res29_q <= res37_q;
-      res30_q <= res38_q;
-      res31_q <= res39_q;
-      res32_q <= res40_q;
-      res33_q <= res41_q;
-      res34_q <= res42_q;
-      res35_q <= res43_q;
-      res36_q <= res44_q;
-      res37_q <= res45_q;
-      res38_q <= res46_q;
-      res39_q <= res47_q;
-      res40_q <= res48_q;
-      res41_q <= res49_q;
-      res42_q <= res50_q;
-      res43_q <= res51_q;
-      res44_q <= res52_q;
-      res45_q <= res53_q;
-      res46_q <= res54_q;
-      res47_q <= res55_q;
-      res48_q <= res56_q;
-      res49_q <= res57_q;
-      res50_q <= res58_q;
-      res51_q <= res59_q;
-      res52_q <= res60_q;
-      res53_q <= res61_q;
-      res54_q <= res62_q;
-      res55_q <= res63_q;
-      res56_q <= oval0;
-      res57_q <= oval1;
-      res58_q <= oval2;
-      res59_q <= oval3;
-      res60_q <= oval4;
-      res61_q <= oval5;
-      res62_q <= oval6;
-      res63_q <= oval7;
+      res0_q <= res16_q;
+      res1_q <= res17_q;
+      res2_q <= res18_q;
+      res3_q <= res19_q;
+      res4_q <= res20_q;
+      res5_q <= res21_q;
+      res6_q <= res22_q;
+      res7_q <= res23_q;
+      res8_q <= res24_q;
+      res9_q <= res25_q;
+      res10_q <= res26_q;
+      res11_q <= res27_q;
+      res12_q <= res28_q;
+      res13_q <= res29_q;
+      res14_q <= res30_q;
+      res15_q <= res31_q;
+      res16_q <= res32_q;
+      res17_q <= res33_q;
+      res18_q <= res34_q;
+      res19_q <= res35_q;
+      res20_q <= res36_q;
+      res21_q <= res37_q;
+      res22_q <= res38_q;
+      res23_q <= res39_q;
+      res24_q <= res40_q;
+      res25_q <= res41_q;
+      res26_q <= res42_q;
+      res27_q <= res43_q;
+      res28_q <= res44_q;
+      res29_q <= res45_q;
+      res30_q <= res46_q;
+      res31_q <= res47_q;
+      res32_q <= res48_q;
+      res33_q <= res49_q;
+      res34_q <= res50_q;
+      res35_q <= res51_q;
+      res36_q <= res52_q;
+      res37_q <= res53_q;
+      res38_q <= res54_q;
+      res39_q <= res55_q;
+      res40_q <= res56_q;
+      res41_q <= res57_q;
+      res42_q <= res58_q;
+      res43_q <= res59_q;
+      res44_q <= res60_q;
+      res45_q <= res61_q;
+      res46_q <= res62_q;
+      res47_q <= res63_q;
+      res48_q <= oval0;
+      res49_q <= oval1;
+      res50_q <= oval2;
+      res51_q <= oval3;
+      res52_q <= oval4;
+      res53_q <= oval5;
+      res54_q <= oval6;
+      res55_q <= oval7;
+      res56_q <= oval8;
+      res57_q <= oval9;
+      res58_q <= oval10;
+      res59_q <= oval11;
+      res60_q <= oval12;
+      res61_q <= oval13;
+      res62_q <= oval14;
+      res63_q <= oval15;
     end
   end
 
   // The last division step's remainders are not needed.
-  wire unused_norm = &{1'b0, nr0_11, nr1_11, nr2_11, nr3_11, nr4_11, nr5_11, nr6_11, nr7_11};
+  wire unused_norm = &{1'b0, nr0_11, nr1_11, nr2_11, nr3_11, nr4_11, nr5_11, nr6_11, nr7_11, nr8_11, nr9_11, nr10_11, nr11_11, nr12_11, nr13_11, nr14_11, nr15_11};
 
   assign in_free_o = !rp_busy_q & ((pending_q == 2'd0) ? res_space_i : ((pending_q == 2'd1) & res_spare_i));
   assign sm_we_o = in_we_i & post;
