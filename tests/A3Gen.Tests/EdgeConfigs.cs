@@ -188,7 +188,7 @@ public static class EdgeConfigs
             FractionBits = 2,
             Lanes = 16,
         },
-        // One-pass with lanes (each lane its own running max and sets, met at the flush): a3-small's shape with four lanes.
+        // One-pass with lanes (the lanes share the running max, each has its own two sets): a3-small's shape with four lanes.
         ["onepass-lanes"] = new()
         {
             Name = "onepass-lanes",
