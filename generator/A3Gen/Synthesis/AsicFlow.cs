@@ -54,7 +54,8 @@ public sealed partial class AsicFlow
     /// <summary>Where yosys and sta are looked up; null: PATH.</summary>
     public string? ToolSearchPath { get; init; }
 
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(60);
+    /// <summary>How long one tool run may take before it is stopped (as <see cref="YosysSynthesis.Timeout"/>).</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromHours(2);
 
     /// <summary>Generates, maps and times the design into <paramref name="outDir"/> (all or nothing); writes asic.json and asic.md.</summary>
     public AsicTiming Run(string outDir)

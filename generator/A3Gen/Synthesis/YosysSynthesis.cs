@@ -25,7 +25,11 @@ public sealed partial class YosysSynthesis(Design design, SynthTarget target, Me
     /// <summary>Where yosys and nextpnr-ice40 are looked up; null: PATH.</summary>
     public string? ToolSearchPath { get; init; }
 
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(30);
+    /// <summary>
+    /// How long one tool run may take before it is stopped: two hours, the generic synthesis of the largest lane
+    /// configurations on two busy cores (a3-fast's took more than 30 minutes beside another synthesis).
+    /// </summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromHours(2);
 
     /// <summary>When set, the standard-cell flow also runs, in the subfolder asic/, and its figures join the report.</summary>
     public AsicFlow? Asic { get; init; }
