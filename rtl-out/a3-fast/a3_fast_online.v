@@ -6710,6 +6710,10 @@ module a3_fast_online (
   wire [18:0] mgt_c13 = { mgt_m13, 1'b0 };
   reg [SumWidth-1:0] dr_sum_q;
   reg [SumWidth+1:0] dr_sum3_q;
+  // S and 3 S inverted, a second copy for the dividers from 8 on (a register of its own, so that each copy drives
+  // at most 8 dividers; its subtractions add it, plus one).
+  reg [SumWidth-1:0] dr_sumb_q;
+  reg [SumWidth+1:0] dr_sum3b_q;
   wire issue = dr_left_q != 3'd0;
   wire issue_last = dr_left_q == 3'd1;
 
@@ -6717,6 +6721,8 @@ module a3_fast_online (
   // division stage starts at the drain registers ----
   wire [DenominatorWidth-1:0] den = dr_sum_q;
   wire [Den3Width-1:0] den3 = dr_sum3_q;
+  wire [DenominatorWidth-1:0] denb = dr_sumb_q;
+  wire [Den3Width-1:0] den3b = dr_sum3b_q;
   wire [NumeratorWidth-1:0] num0 = { dr0_q, 1'b0, 8'd0 };
   wire [DenominatorWidth-1:0] n0_r0 = num0[34:18];
   wire [QuotientBits-1:0] n0_nq0 = num0[QuotientBits-1:0];
@@ -6769,6 +6775,8 @@ module a3_fast_online (
   reg n1_last_q;
   reg [DenominatorWidth-1:0] n1_den_q;
   reg [Den3Width-1:0] n1_den3_q;
+  reg [DenominatorWidth-1:0] n1_denb_q;
+  reg [Den3Width-1:0] n1_den3b_q;
   reg n1_neg0_q;
   reg [DenominatorWidth-1:0] n1_r0_q;
   reg [QuotientBits-1:0] n1_nq0_q;
@@ -6821,6 +6829,8 @@ module a3_fast_online (
   reg n2_last_q;
   reg [DenominatorWidth-1:0] n2_den_q;
   reg [Den3Width-1:0] n2_den3_q;
+  reg [DenominatorWidth-1:0] n2_denb_q;
+  reg [Den3Width-1:0] n2_den3b_q;
   reg n2_neg0_q;
   reg [DenominatorWidth-1:0] n2_r0_q;
   reg [QuotientBits-1:0] n2_nq0_q;
@@ -6873,6 +6883,8 @@ module a3_fast_online (
   reg n3_last_q;
   reg [DenominatorWidth-1:0] n3_den_q;
   reg [Den3Width-1:0] n3_den3_q;
+  reg [DenominatorWidth-1:0] n3_denb_q;
+  reg [Den3Width-1:0] n3_den3b_q;
   reg n3_neg0_q;
   reg [DenominatorWidth-1:0] n3_r0_q;
   reg [QuotientBits-1:0] n3_nq0_q;
@@ -6925,6 +6937,8 @@ module a3_fast_online (
   reg n4_last_q;
   reg [DenominatorWidth-1:0] n4_den_q;
   reg [Den3Width-1:0] n4_den3_q;
+  reg [DenominatorWidth-1:0] n4_denb_q;
+  reg [Den3Width-1:0] n4_den3b_q;
   reg n4_neg0_q;
   reg [DenominatorWidth-1:0] n4_r0_q;
   reg [QuotientBits-1:0] n4_nq0_q;
@@ -6977,6 +6991,8 @@ module a3_fast_online (
   reg n5_last_q;
   reg [DenominatorWidth-1:0] n5_den_q;
   reg [Den3Width-1:0] n5_den3_q;
+  reg [DenominatorWidth-1:0] n5_denb_q;
+  reg [Den3Width-1:0] n5_den3b_q;
   reg n5_neg0_q;
   reg [DenominatorWidth-1:0] n5_r0_q;
   reg [QuotientBits-1:0] n5_nq0_q;
@@ -7029,6 +7045,8 @@ module a3_fast_online (
   reg n6_last_q;
   reg [DenominatorWidth-1:0] n6_den_q;
   reg [Den3Width-1:0] n6_den3_q;
+  reg [DenominatorWidth-1:0] n6_denb_q;
+  reg [Den3Width-1:0] n6_den3b_q;
   reg n6_neg0_q;
   reg [DenominatorWidth-1:0] n6_r0_q;
   reg [QuotientBits-1:0] n6_nq0_q;
@@ -8184,9 +8202,10 @@ module a3_fast_online (
   // divider 8, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_8_0 = { n0_r8, n0_nq8[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_8_0 = { 1'b0, px_8_0 } - { 3'b000, den };
-  wire [DenominatorWidth+2:0] p2_8_0 = { 1'b0, px_8_0 } - { 2'b00, den, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_8_0 = { 1'b0, px_8_0 } - { 1'b0, den3 };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_8_0 = { 1'b0, px_8_0 } + { 3'b111, denb } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_8_0 = { 1'b0, px_8_0 } + { 2'b11, denb, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_8_0 = { 1'b0, px_8_0 } + { 1'b1, den3b } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_8_0 = !p1_8_0[DenominatorWidth+2];
   wire g2_8_0 = !p2_8_0[DenominatorWidth+2];
   wire g3_8_0 = !p3_8_0[DenominatorWidth+2];
@@ -8198,7 +8217,7 @@ module a3_fast_online (
   wire unused_n8_0 = &{1'b0, px_8_0[DenominatorWidth+1:DenominatorWidth], p1_8_0[DenominatorWidth+1:DenominatorWidth], p2_8_0[DenominatorWidth+1:DenominatorWidth], p3_8_0[DenominatorWidth+1:DenominatorWidth]};
   // divider 8, step 1: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx8_1 = { nr8_0, nq8_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd8_1 = { 1'b0, nx8_1 } - { 2'b00, den };
+  wire [DenominatorWidth+1:0] nd8_1 = { 1'b0, nx8_1 } + { 2'b11, denb } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng8_1 = !nd8_1[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr8_1 = ng8_1 ? nd8_1[DenominatorWidth-1:0] : nx8_1[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq8_1 = { nq8_0[QuotientBits-2:0], ng8_1 };
@@ -8207,9 +8226,10 @@ module a3_fast_online (
   // divider 8, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_8_2 = { n1_r8_q, n1_nq8_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_8_2 = { 1'b0, px_8_2 } - { 3'b000, n1_den_q };
-  wire [DenominatorWidth+2:0] p2_8_2 = { 1'b0, px_8_2 } - { 2'b00, n1_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_8_2 = { 1'b0, px_8_2 } - { 1'b0, n1_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_8_2 = { 1'b0, px_8_2 } + { 3'b111, n1_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_8_2 = { 1'b0, px_8_2 } + { 2'b11, n1_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_8_2 = { 1'b0, px_8_2 } + { 1'b1, n1_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_8_2 = !p1_8_2[DenominatorWidth+2];
   wire g2_8_2 = !p2_8_2[DenominatorWidth+2];
   wire g3_8_2 = !p3_8_2[DenominatorWidth+2];
@@ -8221,7 +8241,7 @@ module a3_fast_online (
   wire unused_n8_2 = &{1'b0, px_8_2[DenominatorWidth+1:DenominatorWidth], p1_8_2[DenominatorWidth+1:DenominatorWidth], p2_8_2[DenominatorWidth+1:DenominatorWidth], p3_8_2[DenominatorWidth+1:DenominatorWidth]};
   // divider 8, step 3: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx8_3 = { nr8_2, nq8_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd8_3 = { 1'b0, nx8_3 } - { 2'b00, n1_den_q };
+  wire [DenominatorWidth+1:0] nd8_3 = { 1'b0, nx8_3 } + { 2'b11, n1_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng8_3 = !nd8_3[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr8_3 = ng8_3 ? nd8_3[DenominatorWidth-1:0] : nx8_3[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq8_3 = { nq8_2[QuotientBits-2:0], ng8_3 };
@@ -8230,9 +8250,10 @@ module a3_fast_online (
   // divider 8, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_8_4 = { n2_r8_q, n2_nq8_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_8_4 = { 1'b0, px_8_4 } - { 3'b000, n2_den_q };
-  wire [DenominatorWidth+2:0] p2_8_4 = { 1'b0, px_8_4 } - { 2'b00, n2_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_8_4 = { 1'b0, px_8_4 } - { 1'b0, n2_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_8_4 = { 1'b0, px_8_4 } + { 3'b111, n2_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_8_4 = { 1'b0, px_8_4 } + { 2'b11, n2_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_8_4 = { 1'b0, px_8_4 } + { 1'b1, n2_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_8_4 = !p1_8_4[DenominatorWidth+2];
   wire g2_8_4 = !p2_8_4[DenominatorWidth+2];
   wire g3_8_4 = !p3_8_4[DenominatorWidth+2];
@@ -8244,7 +8265,7 @@ module a3_fast_online (
   wire unused_n8_4 = &{1'b0, px_8_4[DenominatorWidth+1:DenominatorWidth], p1_8_4[DenominatorWidth+1:DenominatorWidth], p2_8_4[DenominatorWidth+1:DenominatorWidth], p3_8_4[DenominatorWidth+1:DenominatorWidth]};
   // divider 8, step 5: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx8_5 = { nr8_4, nq8_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd8_5 = { 1'b0, nx8_5 } - { 2'b00, n2_den_q };
+  wire [DenominatorWidth+1:0] nd8_5 = { 1'b0, nx8_5 } + { 2'b11, n2_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng8_5 = !nd8_5[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr8_5 = ng8_5 ? nd8_5[DenominatorWidth-1:0] : nx8_5[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq8_5 = { nq8_4[QuotientBits-2:0], ng8_5 };
@@ -8253,9 +8274,10 @@ module a3_fast_online (
   // divider 8, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_8_6 = { n3_r8_q, n3_nq8_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_8_6 = { 1'b0, px_8_6 } - { 3'b000, n3_den_q };
-  wire [DenominatorWidth+2:0] p2_8_6 = { 1'b0, px_8_6 } - { 2'b00, n3_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_8_6 = { 1'b0, px_8_6 } - { 1'b0, n3_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_8_6 = { 1'b0, px_8_6 } + { 3'b111, n3_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_8_6 = { 1'b0, px_8_6 } + { 2'b11, n3_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_8_6 = { 1'b0, px_8_6 } + { 1'b1, n3_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_8_6 = !p1_8_6[DenominatorWidth+2];
   wire g2_8_6 = !p2_8_6[DenominatorWidth+2];
   wire g3_8_6 = !p3_8_6[DenominatorWidth+2];
@@ -8267,7 +8289,7 @@ module a3_fast_online (
   wire unused_n8_6 = &{1'b0, px_8_6[DenominatorWidth+1:DenominatorWidth], p1_8_6[DenominatorWidth+1:DenominatorWidth], p2_8_6[DenominatorWidth+1:DenominatorWidth], p3_8_6[DenominatorWidth+1:DenominatorWidth]};
   // divider 8, step 7: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx8_7 = { nr8_6, nq8_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd8_7 = { 1'b0, nx8_7 } - { 2'b00, n3_den_q };
+  wire [DenominatorWidth+1:0] nd8_7 = { 1'b0, nx8_7 } + { 2'b11, n3_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng8_7 = !nd8_7[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr8_7 = ng8_7 ? nd8_7[DenominatorWidth-1:0] : nx8_7[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq8_7 = { nq8_6[QuotientBits-2:0], ng8_7 };
@@ -8276,9 +8298,10 @@ module a3_fast_online (
   // divider 8, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_8_8 = { n4_r8_q, n4_nq8_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_8_8 = { 1'b0, px_8_8 } - { 3'b000, n4_den_q };
-  wire [DenominatorWidth+2:0] p2_8_8 = { 1'b0, px_8_8 } - { 2'b00, n4_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_8_8 = { 1'b0, px_8_8 } - { 1'b0, n4_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_8_8 = { 1'b0, px_8_8 } + { 3'b111, n4_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_8_8 = { 1'b0, px_8_8 } + { 2'b11, n4_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_8_8 = { 1'b0, px_8_8 } + { 1'b1, n4_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_8_8 = !p1_8_8[DenominatorWidth+2];
   wire g2_8_8 = !p2_8_8[DenominatorWidth+2];
   wire g3_8_8 = !p3_8_8[DenominatorWidth+2];
@@ -8290,7 +8313,7 @@ module a3_fast_online (
   wire unused_n8_8 = &{1'b0, px_8_8[DenominatorWidth+1:DenominatorWidth], p1_8_8[DenominatorWidth+1:DenominatorWidth], p2_8_8[DenominatorWidth+1:DenominatorWidth], p3_8_8[DenominatorWidth+1:DenominatorWidth]};
   // divider 8, step 9: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx8_9 = { nr8_8, nq8_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd8_9 = { 1'b0, nx8_9 } - { 2'b00, n4_den_q };
+  wire [DenominatorWidth+1:0] nd8_9 = { 1'b0, nx8_9 } + { 2'b11, n4_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng8_9 = !nd8_9[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr8_9 = ng8_9 ? nd8_9[DenominatorWidth-1:0] : nx8_9[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq8_9 = { nq8_8[QuotientBits-2:0], ng8_9 };
@@ -8298,7 +8321,7 @@ module a3_fast_online (
   wire unused_n8_9 = &{1'b0, nd8_9[DenominatorWidth], nx8_9[DenominatorWidth]};
   // divider 8, step 10: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx8_10 = { n5_r8_q, n5_nq8_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd8_10 = { 1'b0, nx8_10 } - { 2'b00, n5_den_q };
+  wire [DenominatorWidth+1:0] nd8_10 = { 1'b0, nx8_10 } + { 2'b11, n5_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng8_10 = !nd8_10[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr8_10 = ng8_10 ? nd8_10[DenominatorWidth-1:0] : nx8_10[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq8_10 = { n5_nq8_q[QuotientBits-2:0], ng8_10 };
@@ -8307,9 +8330,10 @@ module a3_fast_online (
   // divider 8, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_8_11 = { n6_r8_q, n6_nq8_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_8_11 = { 1'b0, px_8_11 } - { 3'b000, n6_den_q };
-  wire [DenominatorWidth+2:0] p2_8_11 = { 1'b0, px_8_11 } - { 2'b00, n6_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_8_11 = { 1'b0, px_8_11 } - { 1'b0, n6_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_8_11 = { 1'b0, px_8_11 } + { 3'b111, n6_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_8_11 = { 1'b0, px_8_11 } + { 2'b11, n6_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_8_11 = { 1'b0, px_8_11 } + { 1'b1, n6_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_8_11 = !p1_8_11[DenominatorWidth+2];
   wire g2_8_11 = !p2_8_11[DenominatorWidth+2];
   wire g3_8_11 = !p3_8_11[DenominatorWidth+2];
@@ -8322,9 +8346,10 @@ module a3_fast_online (
   // divider 9, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_9_0 = { n0_r9, n0_nq9[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_9_0 = { 1'b0, px_9_0 } - { 3'b000, den };
-  wire [DenominatorWidth+2:0] p2_9_0 = { 1'b0, px_9_0 } - { 2'b00, den, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_9_0 = { 1'b0, px_9_0 } - { 1'b0, den3 };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_9_0 = { 1'b0, px_9_0 } + { 3'b111, denb } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_9_0 = { 1'b0, px_9_0 } + { 2'b11, denb, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_9_0 = { 1'b0, px_9_0 } + { 1'b1, den3b } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_9_0 = !p1_9_0[DenominatorWidth+2];
   wire g2_9_0 = !p2_9_0[DenominatorWidth+2];
   wire g3_9_0 = !p3_9_0[DenominatorWidth+2];
@@ -8336,7 +8361,7 @@ module a3_fast_online (
   wire unused_n9_0 = &{1'b0, px_9_0[DenominatorWidth+1:DenominatorWidth], p1_9_0[DenominatorWidth+1:DenominatorWidth], p2_9_0[DenominatorWidth+1:DenominatorWidth], p3_9_0[DenominatorWidth+1:DenominatorWidth]};
   // divider 9, step 1: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx9_1 = { nr9_0, nq9_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd9_1 = { 1'b0, nx9_1 } - { 2'b00, den };
+  wire [DenominatorWidth+1:0] nd9_1 = { 1'b0, nx9_1 } + { 2'b11, denb } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng9_1 = !nd9_1[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr9_1 = ng9_1 ? nd9_1[DenominatorWidth-1:0] : nx9_1[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq9_1 = { nq9_0[QuotientBits-2:0], ng9_1 };
@@ -8345,9 +8370,10 @@ module a3_fast_online (
   // divider 9, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_9_2 = { n1_r9_q, n1_nq9_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_9_2 = { 1'b0, px_9_2 } - { 3'b000, n1_den_q };
-  wire [DenominatorWidth+2:0] p2_9_2 = { 1'b0, px_9_2 } - { 2'b00, n1_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_9_2 = { 1'b0, px_9_2 } - { 1'b0, n1_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_9_2 = { 1'b0, px_9_2 } + { 3'b111, n1_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_9_2 = { 1'b0, px_9_2 } + { 2'b11, n1_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_9_2 = { 1'b0, px_9_2 } + { 1'b1, n1_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_9_2 = !p1_9_2[DenominatorWidth+2];
   wire g2_9_2 = !p2_9_2[DenominatorWidth+2];
   wire g3_9_2 = !p3_9_2[DenominatorWidth+2];
@@ -8359,7 +8385,7 @@ module a3_fast_online (
   wire unused_n9_2 = &{1'b0, px_9_2[DenominatorWidth+1:DenominatorWidth], p1_9_2[DenominatorWidth+1:DenominatorWidth], p2_9_2[DenominatorWidth+1:DenominatorWidth], p3_9_2[DenominatorWidth+1:DenominatorWidth]};
   // divider 9, step 3: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx9_3 = { nr9_2, nq9_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd9_3 = { 1'b0, nx9_3 } - { 2'b00, n1_den_q };
+  wire [DenominatorWidth+1:0] nd9_3 = { 1'b0, nx9_3 } + { 2'b11, n1_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng9_3 = !nd9_3[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr9_3 = ng9_3 ? nd9_3[DenominatorWidth-1:0] : nx9_3[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq9_3 = { nq9_2[QuotientBits-2:0], ng9_3 };
@@ -8368,9 +8394,10 @@ module a3_fast_online (
   // divider 9, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_9_4 = { n2_r9_q, n2_nq9_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_9_4 = { 1'b0, px_9_4 } - { 3'b000, n2_den_q };
-  wire [DenominatorWidth+2:0] p2_9_4 = { 1'b0, px_9_4 } - { 2'b00, n2_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_9_4 = { 1'b0, px_9_4 } - { 1'b0, n2_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_9_4 = { 1'b0, px_9_4 } + { 3'b111, n2_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_9_4 = { 1'b0, px_9_4 } + { 2'b11, n2_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_9_4 = { 1'b0, px_9_4 } + { 1'b1, n2_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_9_4 = !p1_9_4[DenominatorWidth+2];
   wire g2_9_4 = !p2_9_4[DenominatorWidth+2];
   wire g3_9_4 = !p3_9_4[DenominatorWidth+2];
@@ -8382,7 +8409,7 @@ module a3_fast_online (
   wire unused_n9_4 = &{1'b0, px_9_4[DenominatorWidth+1:DenominatorWidth], p1_9_4[DenominatorWidth+1:DenominatorWidth], p2_9_4[DenominatorWidth+1:DenominatorWidth], p3_9_4[DenominatorWidth+1:DenominatorWidth]};
   // divider 9, step 5: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx9_5 = { nr9_4, nq9_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd9_5 = { 1'b0, nx9_5 } - { 2'b00, n2_den_q };
+  wire [DenominatorWidth+1:0] nd9_5 = { 1'b0, nx9_5 } + { 2'b11, n2_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng9_5 = !nd9_5[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr9_5 = ng9_5 ? nd9_5[DenominatorWidth-1:0] : nx9_5[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq9_5 = { nq9_4[QuotientBits-2:0], ng9_5 };
@@ -8391,9 +8418,10 @@ module a3_fast_online (
   // divider 9, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_9_6 = { n3_r9_q, n3_nq9_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_9_6 = { 1'b0, px_9_6 } - { 3'b000, n3_den_q };
-  wire [DenominatorWidth+2:0] p2_9_6 = { 1'b0, px_9_6 } - { 2'b00, n3_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_9_6 = { 1'b0, px_9_6 } - { 1'b0, n3_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_9_6 = { 1'b0, px_9_6 } + { 3'b111, n3_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_9_6 = { 1'b0, px_9_6 } + { 2'b11, n3_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_9_6 = { 1'b0, px_9_6 } + { 1'b1, n3_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_9_6 = !p1_9_6[DenominatorWidth+2];
   wire g2_9_6 = !p2_9_6[DenominatorWidth+2];
   wire g3_9_6 = !p3_9_6[DenominatorWidth+2];
@@ -8405,7 +8433,7 @@ module a3_fast_online (
   wire unused_n9_6 = &{1'b0, px_9_6[DenominatorWidth+1:DenominatorWidth], p1_9_6[DenominatorWidth+1:DenominatorWidth], p2_9_6[DenominatorWidth+1:DenominatorWidth], p3_9_6[DenominatorWidth+1:DenominatorWidth]};
   // divider 9, step 7: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx9_7 = { nr9_6, nq9_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd9_7 = { 1'b0, nx9_7 } - { 2'b00, n3_den_q };
+  wire [DenominatorWidth+1:0] nd9_7 = { 1'b0, nx9_7 } + { 2'b11, n3_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng9_7 = !nd9_7[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr9_7 = ng9_7 ? nd9_7[DenominatorWidth-1:0] : nx9_7[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq9_7 = { nq9_6[QuotientBits-2:0], ng9_7 };
@@ -8414,9 +8442,10 @@ module a3_fast_online (
   // divider 9, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_9_8 = { n4_r9_q, n4_nq9_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_9_8 = { 1'b0, px_9_8 } - { 3'b000, n4_den_q };
-  wire [DenominatorWidth+2:0] p2_9_8 = { 1'b0, px_9_8 } - { 2'b00, n4_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_9_8 = { 1'b0, px_9_8 } - { 1'b0, n4_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_9_8 = { 1'b0, px_9_8 } + { 3'b111, n4_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_9_8 = { 1'b0, px_9_8 } + { 2'b11, n4_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_9_8 = { 1'b0, px_9_8 } + { 1'b1, n4_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_9_8 = !p1_9_8[DenominatorWidth+2];
   wire g2_9_8 = !p2_9_8[DenominatorWidth+2];
   wire g3_9_8 = !p3_9_8[DenominatorWidth+2];
@@ -8428,7 +8457,7 @@ module a3_fast_online (
   wire unused_n9_8 = &{1'b0, px_9_8[DenominatorWidth+1:DenominatorWidth], p1_9_8[DenominatorWidth+1:DenominatorWidth], p2_9_8[DenominatorWidth+1:DenominatorWidth], p3_9_8[DenominatorWidth+1:DenominatorWidth]};
   // divider 9, step 9: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx9_9 = { nr9_8, nq9_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd9_9 = { 1'b0, nx9_9 } - { 2'b00, n4_den_q };
+  wire [DenominatorWidth+1:0] nd9_9 = { 1'b0, nx9_9 } + { 2'b11, n4_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng9_9 = !nd9_9[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr9_9 = ng9_9 ? nd9_9[DenominatorWidth-1:0] : nx9_9[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq9_9 = { nq9_8[QuotientBits-2:0], ng9_9 };
@@ -8436,7 +8465,7 @@ module a3_fast_online (
   wire unused_n9_9 = &{1'b0, nd9_9[DenominatorWidth], nx9_9[DenominatorWidth]};
   // divider 9, step 10: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx9_10 = { n5_r9_q, n5_nq9_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd9_10 = { 1'b0, nx9_10 } - { 2'b00, n5_den_q };
+  wire [DenominatorWidth+1:0] nd9_10 = { 1'b0, nx9_10 } + { 2'b11, n5_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng9_10 = !nd9_10[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr9_10 = ng9_10 ? nd9_10[DenominatorWidth-1:0] : nx9_10[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq9_10 = { n5_nq9_q[QuotientBits-2:0], ng9_10 };
@@ -8445,9 +8474,10 @@ module a3_fast_online (
   // divider 9, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_9_11 = { n6_r9_q, n6_nq9_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_9_11 = { 1'b0, px_9_11 } - { 3'b000, n6_den_q };
-  wire [DenominatorWidth+2:0] p2_9_11 = { 1'b0, px_9_11 } - { 2'b00, n6_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_9_11 = { 1'b0, px_9_11 } - { 1'b0, n6_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_9_11 = { 1'b0, px_9_11 } + { 3'b111, n6_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_9_11 = { 1'b0, px_9_11 } + { 2'b11, n6_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_9_11 = { 1'b0, px_9_11 } + { 1'b1, n6_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_9_11 = !p1_9_11[DenominatorWidth+2];
   wire g2_9_11 = !p2_9_11[DenominatorWidth+2];
   wire g3_9_11 = !p3_9_11[DenominatorWidth+2];
@@ -8460,9 +8490,10 @@ module a3_fast_online (
   // divider 10, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_10_0 = { n0_r10, n0_nq10[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_10_0 = { 1'b0, px_10_0 } - { 3'b000, den };
-  wire [DenominatorWidth+2:0] p2_10_0 = { 1'b0, px_10_0 } - { 2'b00, den, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_10_0 = { 1'b0, px_10_0 } - { 1'b0, den3 };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_10_0 = { 1'b0, px_10_0 } + { 3'b111, denb } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_10_0 = { 1'b0, px_10_0 } + { 2'b11, denb, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_10_0 = { 1'b0, px_10_0 } + { 1'b1, den3b } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_10_0 = !p1_10_0[DenominatorWidth+2];
   wire g2_10_0 = !p2_10_0[DenominatorWidth+2];
   wire g3_10_0 = !p3_10_0[DenominatorWidth+2];
@@ -8474,7 +8505,7 @@ module a3_fast_online (
   wire unused_n10_0 = &{1'b0, px_10_0[DenominatorWidth+1:DenominatorWidth], p1_10_0[DenominatorWidth+1:DenominatorWidth], p2_10_0[DenominatorWidth+1:DenominatorWidth], p3_10_0[DenominatorWidth+1:DenominatorWidth]};
   // divider 10, step 1: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx10_1 = { nr10_0, nq10_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd10_1 = { 1'b0, nx10_1 } - { 2'b00, den };
+  wire [DenominatorWidth+1:0] nd10_1 = { 1'b0, nx10_1 } + { 2'b11, denb } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng10_1 = !nd10_1[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr10_1 = ng10_1 ? nd10_1[DenominatorWidth-1:0] : nx10_1[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq10_1 = { nq10_0[QuotientBits-2:0], ng10_1 };
@@ -8483,9 +8514,10 @@ module a3_fast_online (
   // divider 10, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_10_2 = { n1_r10_q, n1_nq10_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_10_2 = { 1'b0, px_10_2 } - { 3'b000, n1_den_q };
-  wire [DenominatorWidth+2:0] p2_10_2 = { 1'b0, px_10_2 } - { 2'b00, n1_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_10_2 = { 1'b0, px_10_2 } - { 1'b0, n1_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_10_2 = { 1'b0, px_10_2 } + { 3'b111, n1_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_10_2 = { 1'b0, px_10_2 } + { 2'b11, n1_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_10_2 = { 1'b0, px_10_2 } + { 1'b1, n1_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_10_2 = !p1_10_2[DenominatorWidth+2];
   wire g2_10_2 = !p2_10_2[DenominatorWidth+2];
   wire g3_10_2 = !p3_10_2[DenominatorWidth+2];
@@ -8497,7 +8529,7 @@ module a3_fast_online (
   wire unused_n10_2 = &{1'b0, px_10_2[DenominatorWidth+1:DenominatorWidth], p1_10_2[DenominatorWidth+1:DenominatorWidth], p2_10_2[DenominatorWidth+1:DenominatorWidth], p3_10_2[DenominatorWidth+1:DenominatorWidth]};
   // divider 10, step 3: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx10_3 = { nr10_2, nq10_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd10_3 = { 1'b0, nx10_3 } - { 2'b00, n1_den_q };
+  wire [DenominatorWidth+1:0] nd10_3 = { 1'b0, nx10_3 } + { 2'b11, n1_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng10_3 = !nd10_3[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr10_3 = ng10_3 ? nd10_3[DenominatorWidth-1:0] : nx10_3[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq10_3 = { nq10_2[QuotientBits-2:0], ng10_3 };
@@ -8506,9 +8538,10 @@ module a3_fast_online (
   // divider 10, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_10_4 = { n2_r10_q, n2_nq10_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_10_4 = { 1'b0, px_10_4 } - { 3'b000, n2_den_q };
-  wire [DenominatorWidth+2:0] p2_10_4 = { 1'b0, px_10_4 } - { 2'b00, n2_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_10_4 = { 1'b0, px_10_4 } - { 1'b0, n2_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_10_4 = { 1'b0, px_10_4 } + { 3'b111, n2_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_10_4 = { 1'b0, px_10_4 } + { 2'b11, n2_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_10_4 = { 1'b0, px_10_4 } + { 1'b1, n2_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_10_4 = !p1_10_4[DenominatorWidth+2];
   wire g2_10_4 = !p2_10_4[DenominatorWidth+2];
   wire g3_10_4 = !p3_10_4[DenominatorWidth+2];
@@ -8520,7 +8553,7 @@ module a3_fast_online (
   wire unused_n10_4 = &{1'b0, px_10_4[DenominatorWidth+1:DenominatorWidth], p1_10_4[DenominatorWidth+1:DenominatorWidth], p2_10_4[DenominatorWidth+1:DenominatorWidth], p3_10_4[DenominatorWidth+1:DenominatorWidth]};
   // divider 10, step 5: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx10_5 = { nr10_4, nq10_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd10_5 = { 1'b0, nx10_5 } - { 2'b00, n2_den_q };
+  wire [DenominatorWidth+1:0] nd10_5 = { 1'b0, nx10_5 } + { 2'b11, n2_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng10_5 = !nd10_5[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr10_5 = ng10_5 ? nd10_5[DenominatorWidth-1:0] : nx10_5[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq10_5 = { nq10_4[QuotientBits-2:0], ng10_5 };
@@ -8529,9 +8562,10 @@ module a3_fast_online (
   // divider 10, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_10_6 = { n3_r10_q, n3_nq10_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_10_6 = { 1'b0, px_10_6 } - { 3'b000, n3_den_q };
-  wire [DenominatorWidth+2:0] p2_10_6 = { 1'b0, px_10_6 } - { 2'b00, n3_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_10_6 = { 1'b0, px_10_6 } - { 1'b0, n3_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_10_6 = { 1'b0, px_10_6 } + { 3'b111, n3_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_10_6 = { 1'b0, px_10_6 } + { 2'b11, n3_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_10_6 = { 1'b0, px_10_6 } + { 1'b1, n3_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_10_6 = !p1_10_6[DenominatorWidth+2];
   wire g2_10_6 = !p2_10_6[DenominatorWidth+2];
   wire g3_10_6 = !p3_10_6[DenominatorWidth+2];
@@ -8543,7 +8577,7 @@ module a3_fast_online (
   wire unused_n10_6 = &{1'b0, px_10_6[DenominatorWidth+1:DenominatorWidth], p1_10_6[DenominatorWidth+1:DenominatorWidth], p2_10_6[DenominatorWidth+1:DenominatorWidth], p3_10_6[DenominatorWidth+1:DenominatorWidth]};
   // divider 10, step 7: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx10_7 = { nr10_6, nq10_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd10_7 = { 1'b0, nx10_7 } - { 2'b00, n3_den_q };
+  wire [DenominatorWidth+1:0] nd10_7 = { 1'b0, nx10_7 } + { 2'b11, n3_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng10_7 = !nd10_7[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr10_7 = ng10_7 ? nd10_7[DenominatorWidth-1:0] : nx10_7[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq10_7 = { nq10_6[QuotientBits-2:0], ng10_7 };
@@ -8552,9 +8586,10 @@ module a3_fast_online (
   // divider 10, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_10_8 = { n4_r10_q, n4_nq10_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_10_8 = { 1'b0, px_10_8 } - { 3'b000, n4_den_q };
-  wire [DenominatorWidth+2:0] p2_10_8 = { 1'b0, px_10_8 } - { 2'b00, n4_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_10_8 = { 1'b0, px_10_8 } - { 1'b0, n4_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_10_8 = { 1'b0, px_10_8 } + { 3'b111, n4_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_10_8 = { 1'b0, px_10_8 } + { 2'b11, n4_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_10_8 = { 1'b0, px_10_8 } + { 1'b1, n4_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_10_8 = !p1_10_8[DenominatorWidth+2];
   wire g2_10_8 = !p2_10_8[DenominatorWidth+2];
   wire g3_10_8 = !p3_10_8[DenominatorWidth+2];
@@ -8566,7 +8601,7 @@ module a3_fast_online (
   wire unused_n10_8 = &{1'b0, px_10_8[DenominatorWidth+1:DenominatorWidth], p1_10_8[DenominatorWidth+1:DenominatorWidth], p2_10_8[DenominatorWidth+1:DenominatorWidth], p3_10_8[DenominatorWidth+1:DenominatorWidth]};
   // divider 10, step 9: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx10_9 = { nr10_8, nq10_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd10_9 = { 1'b0, nx10_9 } - { 2'b00, n4_den_q };
+  wire [DenominatorWidth+1:0] nd10_9 = { 1'b0, nx10_9 } + { 2'b11, n4_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng10_9 = !nd10_9[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr10_9 = ng10_9 ? nd10_9[DenominatorWidth-1:0] : nx10_9[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq10_9 = { nq10_8[QuotientBits-2:0], ng10_9 };
@@ -8574,7 +8609,7 @@ module a3_fast_online (
   wire unused_n10_9 = &{1'b0, nd10_9[DenominatorWidth], nx10_9[DenominatorWidth]};
   // divider 10, step 10: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx10_10 = { n5_r10_q, n5_nq10_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd10_10 = { 1'b0, nx10_10 } - { 2'b00, n5_den_q };
+  wire [DenominatorWidth+1:0] nd10_10 = { 1'b0, nx10_10 } + { 2'b11, n5_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng10_10 = !nd10_10[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr10_10 = ng10_10 ? nd10_10[DenominatorWidth-1:0] : nx10_10[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq10_10 = { n5_nq10_q[QuotientBits-2:0], ng10_10 };
@@ -8583,9 +8618,10 @@ module a3_fast_online (
   // divider 10, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_10_11 = { n6_r10_q, n6_nq10_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_10_11 = { 1'b0, px_10_11 } - { 3'b000, n6_den_q };
-  wire [DenominatorWidth+2:0] p2_10_11 = { 1'b0, px_10_11 } - { 2'b00, n6_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_10_11 = { 1'b0, px_10_11 } - { 1'b0, n6_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_10_11 = { 1'b0, px_10_11 } + { 3'b111, n6_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_10_11 = { 1'b0, px_10_11 } + { 2'b11, n6_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_10_11 = { 1'b0, px_10_11 } + { 1'b1, n6_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_10_11 = !p1_10_11[DenominatorWidth+2];
   wire g2_10_11 = !p2_10_11[DenominatorWidth+2];
   wire g3_10_11 = !p3_10_11[DenominatorWidth+2];
@@ -8598,9 +8634,10 @@ module a3_fast_online (
   // divider 11, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_11_0 = { n0_r11, n0_nq11[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_11_0 = { 1'b0, px_11_0 } - { 3'b000, den };
-  wire [DenominatorWidth+2:0] p2_11_0 = { 1'b0, px_11_0 } - { 2'b00, den, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_11_0 = { 1'b0, px_11_0 } - { 1'b0, den3 };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_11_0 = { 1'b0, px_11_0 } + { 3'b111, denb } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_11_0 = { 1'b0, px_11_0 } + { 2'b11, denb, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_11_0 = { 1'b0, px_11_0 } + { 1'b1, den3b } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_11_0 = !p1_11_0[DenominatorWidth+2];
   wire g2_11_0 = !p2_11_0[DenominatorWidth+2];
   wire g3_11_0 = !p3_11_0[DenominatorWidth+2];
@@ -8612,7 +8649,7 @@ module a3_fast_online (
   wire unused_n11_0 = &{1'b0, px_11_0[DenominatorWidth+1:DenominatorWidth], p1_11_0[DenominatorWidth+1:DenominatorWidth], p2_11_0[DenominatorWidth+1:DenominatorWidth], p3_11_0[DenominatorWidth+1:DenominatorWidth]};
   // divider 11, step 1: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx11_1 = { nr11_0, nq11_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd11_1 = { 1'b0, nx11_1 } - { 2'b00, den };
+  wire [DenominatorWidth+1:0] nd11_1 = { 1'b0, nx11_1 } + { 2'b11, denb } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng11_1 = !nd11_1[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr11_1 = ng11_1 ? nd11_1[DenominatorWidth-1:0] : nx11_1[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq11_1 = { nq11_0[QuotientBits-2:0], ng11_1 };
@@ -8621,9 +8658,10 @@ module a3_fast_online (
   // divider 11, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_11_2 = { n1_r11_q, n1_nq11_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_11_2 = { 1'b0, px_11_2 } - { 3'b000, n1_den_q };
-  wire [DenominatorWidth+2:0] p2_11_2 = { 1'b0, px_11_2 } - { 2'b00, n1_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_11_2 = { 1'b0, px_11_2 } - { 1'b0, n1_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_11_2 = { 1'b0, px_11_2 } + { 3'b111, n1_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_11_2 = { 1'b0, px_11_2 } + { 2'b11, n1_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_11_2 = { 1'b0, px_11_2 } + { 1'b1, n1_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_11_2 = !p1_11_2[DenominatorWidth+2];
   wire g2_11_2 = !p2_11_2[DenominatorWidth+2];
   wire g3_11_2 = !p3_11_2[DenominatorWidth+2];
@@ -8635,7 +8673,7 @@ module a3_fast_online (
   wire unused_n11_2 = &{1'b0, px_11_2[DenominatorWidth+1:DenominatorWidth], p1_11_2[DenominatorWidth+1:DenominatorWidth], p2_11_2[DenominatorWidth+1:DenominatorWidth], p3_11_2[DenominatorWidth+1:DenominatorWidth]};
   // divider 11, step 3: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx11_3 = { nr11_2, nq11_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd11_3 = { 1'b0, nx11_3 } - { 2'b00, n1_den_q };
+  wire [DenominatorWidth+1:0] nd11_3 = { 1'b0, nx11_3 } + { 2'b11, n1_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng11_3 = !nd11_3[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr11_3 = ng11_3 ? nd11_3[DenominatorWidth-1:0] : nx11_3[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq11_3 = { nq11_2[QuotientBits-2:0], ng11_3 };
@@ -8644,9 +8682,10 @@ module a3_fast_online (
   // divider 11, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_11_4 = { n2_r11_q, n2_nq11_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_11_4 = { 1'b0, px_11_4 } - { 3'b000, n2_den_q };
-  wire [DenominatorWidth+2:0] p2_11_4 = { 1'b0, px_11_4 } - { 2'b00, n2_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_11_4 = { 1'b0, px_11_4 } - { 1'b0, n2_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_11_4 = { 1'b0, px_11_4 } + { 3'b111, n2_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_11_4 = { 1'b0, px_11_4 } + { 2'b11, n2_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_11_4 = { 1'b0, px_11_4 } + { 1'b1, n2_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_11_4 = !p1_11_4[DenominatorWidth+2];
   wire g2_11_4 = !p2_11_4[DenominatorWidth+2];
   wire g3_11_4 = !p3_11_4[DenominatorWidth+2];
@@ -8658,7 +8697,7 @@ module a3_fast_online (
   wire unused_n11_4 = &{1'b0, px_11_4[DenominatorWidth+1:DenominatorWidth], p1_11_4[DenominatorWidth+1:DenominatorWidth], p2_11_4[DenominatorWidth+1:DenominatorWidth], p3_11_4[DenominatorWidth+1:DenominatorWidth]};
   // divider 11, step 5: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx11_5 = { nr11_4, nq11_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd11_5 = { 1'b0, nx11_5 } - { 2'b00, n2_den_q };
+  wire [DenominatorWidth+1:0] nd11_5 = { 1'b0, nx11_5 } + { 2'b11, n2_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng11_5 = !nd11_5[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr11_5 = ng11_5 ? nd11_5[DenominatorWidth-1:0] : nx11_5[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq11_5 = { nq11_4[QuotientBits-2:0], ng11_5 };
@@ -8667,9 +8706,10 @@ module a3_fast_online (
   // divider 11, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_11_6 = { n3_r11_q, n3_nq11_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_11_6 = { 1'b0, px_11_6 } - { 3'b000, n3_den_q };
-  wire [DenominatorWidth+2:0] p2_11_6 = { 1'b0, px_11_6 } - { 2'b00, n3_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_11_6 = { 1'b0, px_11_6 } - { 1'b0, n3_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_11_6 = { 1'b0, px_11_6 } + { 3'b111, n3_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_11_6 = { 1'b0, px_11_6 } + { 2'b11, n3_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_11_6 = { 1'b0, px_11_6 } + { 1'b1, n3_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_11_6 = !p1_11_6[DenominatorWidth+2];
   wire g2_11_6 = !p2_11_6[DenominatorWidth+2];
   wire g3_11_6 = !p3_11_6[DenominatorWidth+2];
@@ -8681,7 +8721,7 @@ module a3_fast_online (
   wire unused_n11_6 = &{1'b0, px_11_6[DenominatorWidth+1:DenominatorWidth], p1_11_6[DenominatorWidth+1:DenominatorWidth], p2_11_6[DenominatorWidth+1:DenominatorWidth], p3_11_6[DenominatorWidth+1:DenominatorWidth]};
   // divider 11, step 7: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx11_7 = { nr11_6, nq11_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd11_7 = { 1'b0, nx11_7 } - { 2'b00, n3_den_q };
+  wire [DenominatorWidth+1:0] nd11_7 = { 1'b0, nx11_7 } + { 2'b11, n3_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng11_7 = !nd11_7[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr11_7 = ng11_7 ? nd11_7[DenominatorWidth-1:0] : nx11_7[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq11_7 = { nq11_6[QuotientBits-2:0], ng11_7 };
@@ -8690,9 +8730,10 @@ module a3_fast_online (
   // divider 11, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_11_8 = { n4_r11_q, n4_nq11_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_11_8 = { 1'b0, px_11_8 } - { 3'b000, n4_den_q };
-  wire [DenominatorWidth+2:0] p2_11_8 = { 1'b0, px_11_8 } - { 2'b00, n4_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_11_8 = { 1'b0, px_11_8 } - { 1'b0, n4_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_11_8 = { 1'b0, px_11_8 } + { 3'b111, n4_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_11_8 = { 1'b0, px_11_8 } + { 2'b11, n4_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_11_8 = { 1'b0, px_11_8 } + { 1'b1, n4_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_11_8 = !p1_11_8[DenominatorWidth+2];
   wire g2_11_8 = !p2_11_8[DenominatorWidth+2];
   wire g3_11_8 = !p3_11_8[DenominatorWidth+2];
@@ -8704,7 +8745,7 @@ module a3_fast_online (
   wire unused_n11_8 = &{1'b0, px_11_8[DenominatorWidth+1:DenominatorWidth], p1_11_8[DenominatorWidth+1:DenominatorWidth], p2_11_8[DenominatorWidth+1:DenominatorWidth], p3_11_8[DenominatorWidth+1:DenominatorWidth]};
   // divider 11, step 9: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx11_9 = { nr11_8, nq11_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd11_9 = { 1'b0, nx11_9 } - { 2'b00, n4_den_q };
+  wire [DenominatorWidth+1:0] nd11_9 = { 1'b0, nx11_9 } + { 2'b11, n4_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng11_9 = !nd11_9[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr11_9 = ng11_9 ? nd11_9[DenominatorWidth-1:0] : nx11_9[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq11_9 = { nq11_8[QuotientBits-2:0], ng11_9 };
@@ -8712,7 +8753,7 @@ module a3_fast_online (
   wire unused_n11_9 = &{1'b0, nd11_9[DenominatorWidth], nx11_9[DenominatorWidth]};
   // divider 11, step 10: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx11_10 = { n5_r11_q, n5_nq11_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd11_10 = { 1'b0, nx11_10 } - { 2'b00, n5_den_q };
+  wire [DenominatorWidth+1:0] nd11_10 = { 1'b0, nx11_10 } + { 2'b11, n5_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng11_10 = !nd11_10[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr11_10 = ng11_10 ? nd11_10[DenominatorWidth-1:0] : nx11_10[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq11_10 = { n5_nq11_q[QuotientBits-2:0], ng11_10 };
@@ -8721,9 +8762,10 @@ module a3_fast_online (
   // divider 11, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_11_11 = { n6_r11_q, n6_nq11_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_11_11 = { 1'b0, px_11_11 } - { 3'b000, n6_den_q };
-  wire [DenominatorWidth+2:0] p2_11_11 = { 1'b0, px_11_11 } - { 2'b00, n6_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_11_11 = { 1'b0, px_11_11 } - { 1'b0, n6_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_11_11 = { 1'b0, px_11_11 } + { 3'b111, n6_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_11_11 = { 1'b0, px_11_11 } + { 2'b11, n6_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_11_11 = { 1'b0, px_11_11 } + { 1'b1, n6_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_11_11 = !p1_11_11[DenominatorWidth+2];
   wire g2_11_11 = !p2_11_11[DenominatorWidth+2];
   wire g3_11_11 = !p3_11_11[DenominatorWidth+2];
@@ -8736,9 +8778,10 @@ module a3_fast_online (
   // divider 12, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_12_0 = { n0_r12, n0_nq12[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_12_0 = { 1'b0, px_12_0 } - { 3'b000, den };
-  wire [DenominatorWidth+2:0] p2_12_0 = { 1'b0, px_12_0 } - { 2'b00, den, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_12_0 = { 1'b0, px_12_0 } - { 1'b0, den3 };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_12_0 = { 1'b0, px_12_0 } + { 3'b111, denb } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_12_0 = { 1'b0, px_12_0 } + { 2'b11, denb, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_12_0 = { 1'b0, px_12_0 } + { 1'b1, den3b } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_12_0 = !p1_12_0[DenominatorWidth+2];
   wire g2_12_0 = !p2_12_0[DenominatorWidth+2];
   wire g3_12_0 = !p3_12_0[DenominatorWidth+2];
@@ -8750,7 +8793,7 @@ module a3_fast_online (
   wire unused_n12_0 = &{1'b0, px_12_0[DenominatorWidth+1:DenominatorWidth], p1_12_0[DenominatorWidth+1:DenominatorWidth], p2_12_0[DenominatorWidth+1:DenominatorWidth], p3_12_0[DenominatorWidth+1:DenominatorWidth]};
   // divider 12, step 1: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx12_1 = { nr12_0, nq12_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd12_1 = { 1'b0, nx12_1 } - { 2'b00, den };
+  wire [DenominatorWidth+1:0] nd12_1 = { 1'b0, nx12_1 } + { 2'b11, denb } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng12_1 = !nd12_1[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr12_1 = ng12_1 ? nd12_1[DenominatorWidth-1:0] : nx12_1[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq12_1 = { nq12_0[QuotientBits-2:0], ng12_1 };
@@ -8759,9 +8802,10 @@ module a3_fast_online (
   // divider 12, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_12_2 = { n1_r12_q, n1_nq12_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_12_2 = { 1'b0, px_12_2 } - { 3'b000, n1_den_q };
-  wire [DenominatorWidth+2:0] p2_12_2 = { 1'b0, px_12_2 } - { 2'b00, n1_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_12_2 = { 1'b0, px_12_2 } - { 1'b0, n1_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_12_2 = { 1'b0, px_12_2 } + { 3'b111, n1_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_12_2 = { 1'b0, px_12_2 } + { 2'b11, n1_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_12_2 = { 1'b0, px_12_2 } + { 1'b1, n1_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_12_2 = !p1_12_2[DenominatorWidth+2];
   wire g2_12_2 = !p2_12_2[DenominatorWidth+2];
   wire g3_12_2 = !p3_12_2[DenominatorWidth+2];
@@ -8773,7 +8817,7 @@ module a3_fast_online (
   wire unused_n12_2 = &{1'b0, px_12_2[DenominatorWidth+1:DenominatorWidth], p1_12_2[DenominatorWidth+1:DenominatorWidth], p2_12_2[DenominatorWidth+1:DenominatorWidth], p3_12_2[DenominatorWidth+1:DenominatorWidth]};
   // divider 12, step 3: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx12_3 = { nr12_2, nq12_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd12_3 = { 1'b0, nx12_3 } - { 2'b00, n1_den_q };
+  wire [DenominatorWidth+1:0] nd12_3 = { 1'b0, nx12_3 } + { 2'b11, n1_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng12_3 = !nd12_3[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr12_3 = ng12_3 ? nd12_3[DenominatorWidth-1:0] : nx12_3[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq12_3 = { nq12_2[QuotientBits-2:0], ng12_3 };
@@ -8782,9 +8826,10 @@ module a3_fast_online (
   // divider 12, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_12_4 = { n2_r12_q, n2_nq12_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_12_4 = { 1'b0, px_12_4 } - { 3'b000, n2_den_q };
-  wire [DenominatorWidth+2:0] p2_12_4 = { 1'b0, px_12_4 } - { 2'b00, n2_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_12_4 = { 1'b0, px_12_4 } - { 1'b0, n2_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_12_4 = { 1'b0, px_12_4 } + { 3'b111, n2_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_12_4 = { 1'b0, px_12_4 } + { 2'b11, n2_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_12_4 = { 1'b0, px_12_4 } + { 1'b1, n2_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_12_4 = !p1_12_4[DenominatorWidth+2];
   wire g2_12_4 = !p2_12_4[DenominatorWidth+2];
   wire g3_12_4 = !p3_12_4[DenominatorWidth+2];
@@ -8796,7 +8841,7 @@ module a3_fast_online (
   wire unused_n12_4 = &{1'b0, px_12_4[DenominatorWidth+1:DenominatorWidth], p1_12_4[DenominatorWidth+1:DenominatorWidth], p2_12_4[DenominatorWidth+1:DenominatorWidth], p3_12_4[DenominatorWidth+1:DenominatorWidth]};
   // divider 12, step 5: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx12_5 = { nr12_4, nq12_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd12_5 = { 1'b0, nx12_5 } - { 2'b00, n2_den_q };
+  wire [DenominatorWidth+1:0] nd12_5 = { 1'b0, nx12_5 } + { 2'b11, n2_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng12_5 = !nd12_5[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr12_5 = ng12_5 ? nd12_5[DenominatorWidth-1:0] : nx12_5[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq12_5 = { nq12_4[QuotientBits-2:0], ng12_5 };
@@ -8805,9 +8850,10 @@ module a3_fast_online (
   // divider 12, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_12_6 = { n3_r12_q, n3_nq12_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_12_6 = { 1'b0, px_12_6 } - { 3'b000, n3_den_q };
-  wire [DenominatorWidth+2:0] p2_12_6 = { 1'b0, px_12_6 } - { 2'b00, n3_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_12_6 = { 1'b0, px_12_6 } - { 1'b0, n3_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_12_6 = { 1'b0, px_12_6 } + { 3'b111, n3_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_12_6 = { 1'b0, px_12_6 } + { 2'b11, n3_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_12_6 = { 1'b0, px_12_6 } + { 1'b1, n3_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_12_6 = !p1_12_6[DenominatorWidth+2];
   wire g2_12_6 = !p2_12_6[DenominatorWidth+2];
   wire g3_12_6 = !p3_12_6[DenominatorWidth+2];
@@ -8819,7 +8865,7 @@ module a3_fast_online (
   wire unused_n12_6 = &{1'b0, px_12_6[DenominatorWidth+1:DenominatorWidth], p1_12_6[DenominatorWidth+1:DenominatorWidth], p2_12_6[DenominatorWidth+1:DenominatorWidth], p3_12_6[DenominatorWidth+1:DenominatorWidth]};
   // divider 12, step 7: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx12_7 = { nr12_6, nq12_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd12_7 = { 1'b0, nx12_7 } - { 2'b00, n3_den_q };
+  wire [DenominatorWidth+1:0] nd12_7 = { 1'b0, nx12_7 } + { 2'b11, n3_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng12_7 = !nd12_7[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr12_7 = ng12_7 ? nd12_7[DenominatorWidth-1:0] : nx12_7[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq12_7 = { nq12_6[QuotientBits-2:0], ng12_7 };
@@ -8828,9 +8874,10 @@ module a3_fast_online (
   // divider 12, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_12_8 = { n4_r12_q, n4_nq12_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_12_8 = { 1'b0, px_12_8 } - { 3'b000, n4_den_q };
-  wire [DenominatorWidth+2:0] p2_12_8 = { 1'b0, px_12_8 } - { 2'b00, n4_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_12_8 = { 1'b0, px_12_8 } - { 1'b0, n4_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_12_8 = { 1'b0, px_12_8 } + { 3'b111, n4_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_12_8 = { 1'b0, px_12_8 } + { 2'b11, n4_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_12_8 = { 1'b0, px_12_8 } + { 1'b1, n4_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_12_8 = !p1_12_8[DenominatorWidth+2];
   wire g2_12_8 = !p2_12_8[DenominatorWidth+2];
   wire g3_12_8 = !p3_12_8[DenominatorWidth+2];
@@ -8842,7 +8889,7 @@ module a3_fast_online (
   wire unused_n12_8 = &{1'b0, px_12_8[DenominatorWidth+1:DenominatorWidth], p1_12_8[DenominatorWidth+1:DenominatorWidth], p2_12_8[DenominatorWidth+1:DenominatorWidth], p3_12_8[DenominatorWidth+1:DenominatorWidth]};
   // divider 12, step 9: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx12_9 = { nr12_8, nq12_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd12_9 = { 1'b0, nx12_9 } - { 2'b00, n4_den_q };
+  wire [DenominatorWidth+1:0] nd12_9 = { 1'b0, nx12_9 } + { 2'b11, n4_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng12_9 = !nd12_9[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr12_9 = ng12_9 ? nd12_9[DenominatorWidth-1:0] : nx12_9[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq12_9 = { nq12_8[QuotientBits-2:0], ng12_9 };
@@ -8850,7 +8897,7 @@ module a3_fast_online (
   wire unused_n12_9 = &{1'b0, nd12_9[DenominatorWidth], nx12_9[DenominatorWidth]};
   // divider 12, step 10: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx12_10 = { n5_r12_q, n5_nq12_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd12_10 = { 1'b0, nx12_10 } - { 2'b00, n5_den_q };
+  wire [DenominatorWidth+1:0] nd12_10 = { 1'b0, nx12_10 } + { 2'b11, n5_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng12_10 = !nd12_10[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr12_10 = ng12_10 ? nd12_10[DenominatorWidth-1:0] : nx12_10[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq12_10 = { n5_nq12_q[QuotientBits-2:0], ng12_10 };
@@ -8859,9 +8906,10 @@ module a3_fast_online (
   // divider 12, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_12_11 = { n6_r12_q, n6_nq12_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_12_11 = { 1'b0, px_12_11 } - { 3'b000, n6_den_q };
-  wire [DenominatorWidth+2:0] p2_12_11 = { 1'b0, px_12_11 } - { 2'b00, n6_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_12_11 = { 1'b0, px_12_11 } - { 1'b0, n6_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_12_11 = { 1'b0, px_12_11 } + { 3'b111, n6_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_12_11 = { 1'b0, px_12_11 } + { 2'b11, n6_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_12_11 = { 1'b0, px_12_11 } + { 1'b1, n6_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_12_11 = !p1_12_11[DenominatorWidth+2];
   wire g2_12_11 = !p2_12_11[DenominatorWidth+2];
   wire g3_12_11 = !p3_12_11[DenominatorWidth+2];
@@ -8874,9 +8922,10 @@ module a3_fast_online (
   // divider 13, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_13_0 = { n0_r13, n0_nq13[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_13_0 = { 1'b0, px_13_0 } - { 3'b000, den };
-  wire [DenominatorWidth+2:0] p2_13_0 = { 1'b0, px_13_0 } - { 2'b00, den, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_13_0 = { 1'b0, px_13_0 } - { 1'b0, den3 };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_13_0 = { 1'b0, px_13_0 } + { 3'b111, denb } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_13_0 = { 1'b0, px_13_0 } + { 2'b11, denb, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_13_0 = { 1'b0, px_13_0 } + { 1'b1, den3b } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_13_0 = !p1_13_0[DenominatorWidth+2];
   wire g2_13_0 = !p2_13_0[DenominatorWidth+2];
   wire g3_13_0 = !p3_13_0[DenominatorWidth+2];
@@ -8888,7 +8937,7 @@ module a3_fast_online (
   wire unused_n13_0 = &{1'b0, px_13_0[DenominatorWidth+1:DenominatorWidth], p1_13_0[DenominatorWidth+1:DenominatorWidth], p2_13_0[DenominatorWidth+1:DenominatorWidth], p3_13_0[DenominatorWidth+1:DenominatorWidth]};
   // divider 13, step 1: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx13_1 = { nr13_0, nq13_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd13_1 = { 1'b0, nx13_1 } - { 2'b00, den };
+  wire [DenominatorWidth+1:0] nd13_1 = { 1'b0, nx13_1 } + { 2'b11, denb } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng13_1 = !nd13_1[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr13_1 = ng13_1 ? nd13_1[DenominatorWidth-1:0] : nx13_1[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq13_1 = { nq13_0[QuotientBits-2:0], ng13_1 };
@@ -8897,9 +8946,10 @@ module a3_fast_online (
   // divider 13, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_13_2 = { n1_r13_q, n1_nq13_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_13_2 = { 1'b0, px_13_2 } - { 3'b000, n1_den_q };
-  wire [DenominatorWidth+2:0] p2_13_2 = { 1'b0, px_13_2 } - { 2'b00, n1_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_13_2 = { 1'b0, px_13_2 } - { 1'b0, n1_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_13_2 = { 1'b0, px_13_2 } + { 3'b111, n1_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_13_2 = { 1'b0, px_13_2 } + { 2'b11, n1_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_13_2 = { 1'b0, px_13_2 } + { 1'b1, n1_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_13_2 = !p1_13_2[DenominatorWidth+2];
   wire g2_13_2 = !p2_13_2[DenominatorWidth+2];
   wire g3_13_2 = !p3_13_2[DenominatorWidth+2];
@@ -8911,7 +8961,7 @@ module a3_fast_online (
   wire unused_n13_2 = &{1'b0, px_13_2[DenominatorWidth+1:DenominatorWidth], p1_13_2[DenominatorWidth+1:DenominatorWidth], p2_13_2[DenominatorWidth+1:DenominatorWidth], p3_13_2[DenominatorWidth+1:DenominatorWidth]};
   // divider 13, step 3: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx13_3 = { nr13_2, nq13_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd13_3 = { 1'b0, nx13_3 } - { 2'b00, n1_den_q };
+  wire [DenominatorWidth+1:0] nd13_3 = { 1'b0, nx13_3 } + { 2'b11, n1_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng13_3 = !nd13_3[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr13_3 = ng13_3 ? nd13_3[DenominatorWidth-1:0] : nx13_3[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq13_3 = { nq13_2[QuotientBits-2:0], ng13_3 };
@@ -8920,9 +8970,10 @@ module a3_fast_online (
   // divider 13, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_13_4 = { n2_r13_q, n2_nq13_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_13_4 = { 1'b0, px_13_4 } - { 3'b000, n2_den_q };
-  wire [DenominatorWidth+2:0] p2_13_4 = { 1'b0, px_13_4 } - { 2'b00, n2_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_13_4 = { 1'b0, px_13_4 } - { 1'b0, n2_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_13_4 = { 1'b0, px_13_4 } + { 3'b111, n2_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_13_4 = { 1'b0, px_13_4 } + { 2'b11, n2_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_13_4 = { 1'b0, px_13_4 } + { 1'b1, n2_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_13_4 = !p1_13_4[DenominatorWidth+2];
   wire g2_13_4 = !p2_13_4[DenominatorWidth+2];
   wire g3_13_4 = !p3_13_4[DenominatorWidth+2];
@@ -8934,7 +8985,7 @@ module a3_fast_online (
   wire unused_n13_4 = &{1'b0, px_13_4[DenominatorWidth+1:DenominatorWidth], p1_13_4[DenominatorWidth+1:DenominatorWidth], p2_13_4[DenominatorWidth+1:DenominatorWidth], p3_13_4[DenominatorWidth+1:DenominatorWidth]};
   // divider 13, step 5: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx13_5 = { nr13_4, nq13_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd13_5 = { 1'b0, nx13_5 } - { 2'b00, n2_den_q };
+  wire [DenominatorWidth+1:0] nd13_5 = { 1'b0, nx13_5 } + { 2'b11, n2_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng13_5 = !nd13_5[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr13_5 = ng13_5 ? nd13_5[DenominatorWidth-1:0] : nx13_5[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq13_5 = { nq13_4[QuotientBits-2:0], ng13_5 };
@@ -8943,9 +8994,10 @@ module a3_fast_online (
   // divider 13, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_13_6 = { n3_r13_q, n3_nq13_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_13_6 = { 1'b0, px_13_6 } - { 3'b000, n3_den_q };
-  wire [DenominatorWidth+2:0] p2_13_6 = { 1'b0, px_13_6 } - { 2'b00, n3_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_13_6 = { 1'b0, px_13_6 } - { 1'b0, n3_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_13_6 = { 1'b0, px_13_6 } + { 3'b111, n3_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_13_6 = { 1'b0, px_13_6 } + { 2'b11, n3_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_13_6 = { 1'b0, px_13_6 } + { 1'b1, n3_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_13_6 = !p1_13_6[DenominatorWidth+2];
   wire g2_13_6 = !p2_13_6[DenominatorWidth+2];
   wire g3_13_6 = !p3_13_6[DenominatorWidth+2];
@@ -8957,7 +9009,7 @@ module a3_fast_online (
   wire unused_n13_6 = &{1'b0, px_13_6[DenominatorWidth+1:DenominatorWidth], p1_13_6[DenominatorWidth+1:DenominatorWidth], p2_13_6[DenominatorWidth+1:DenominatorWidth], p3_13_6[DenominatorWidth+1:DenominatorWidth]};
   // divider 13, step 7: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx13_7 = { nr13_6, nq13_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd13_7 = { 1'b0, nx13_7 } - { 2'b00, n3_den_q };
+  wire [DenominatorWidth+1:0] nd13_7 = { 1'b0, nx13_7 } + { 2'b11, n3_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng13_7 = !nd13_7[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr13_7 = ng13_7 ? nd13_7[DenominatorWidth-1:0] : nx13_7[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq13_7 = { nq13_6[QuotientBits-2:0], ng13_7 };
@@ -8966,9 +9018,10 @@ module a3_fast_online (
   // divider 13, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_13_8 = { n4_r13_q, n4_nq13_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_13_8 = { 1'b0, px_13_8 } - { 3'b000, n4_den_q };
-  wire [DenominatorWidth+2:0] p2_13_8 = { 1'b0, px_13_8 } - { 2'b00, n4_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_13_8 = { 1'b0, px_13_8 } - { 1'b0, n4_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_13_8 = { 1'b0, px_13_8 } + { 3'b111, n4_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_13_8 = { 1'b0, px_13_8 } + { 2'b11, n4_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_13_8 = { 1'b0, px_13_8 } + { 1'b1, n4_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_13_8 = !p1_13_8[DenominatorWidth+2];
   wire g2_13_8 = !p2_13_8[DenominatorWidth+2];
   wire g3_13_8 = !p3_13_8[DenominatorWidth+2];
@@ -8980,7 +9033,7 @@ module a3_fast_online (
   wire unused_n13_8 = &{1'b0, px_13_8[DenominatorWidth+1:DenominatorWidth], p1_13_8[DenominatorWidth+1:DenominatorWidth], p2_13_8[DenominatorWidth+1:DenominatorWidth], p3_13_8[DenominatorWidth+1:DenominatorWidth]};
   // divider 13, step 9: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx13_9 = { nr13_8, nq13_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd13_9 = { 1'b0, nx13_9 } - { 2'b00, n4_den_q };
+  wire [DenominatorWidth+1:0] nd13_9 = { 1'b0, nx13_9 } + { 2'b11, n4_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng13_9 = !nd13_9[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr13_9 = ng13_9 ? nd13_9[DenominatorWidth-1:0] : nx13_9[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq13_9 = { nq13_8[QuotientBits-2:0], ng13_9 };
@@ -8988,7 +9041,7 @@ module a3_fast_online (
   wire unused_n13_9 = &{1'b0, nd13_9[DenominatorWidth], nx13_9[DenominatorWidth]};
   // divider 13, step 10: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx13_10 = { n5_r13_q, n5_nq13_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd13_10 = { 1'b0, nx13_10 } - { 2'b00, n5_den_q };
+  wire [DenominatorWidth+1:0] nd13_10 = { 1'b0, nx13_10 } + { 2'b11, n5_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng13_10 = !nd13_10[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr13_10 = ng13_10 ? nd13_10[DenominatorWidth-1:0] : nx13_10[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq13_10 = { n5_nq13_q[QuotientBits-2:0], ng13_10 };
@@ -8997,9 +9050,10 @@ module a3_fast_online (
   // divider 13, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_13_11 = { n6_r13_q, n6_nq13_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_13_11 = { 1'b0, px_13_11 } - { 3'b000, n6_den_q };
-  wire [DenominatorWidth+2:0] p2_13_11 = { 1'b0, px_13_11 } - { 2'b00, n6_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_13_11 = { 1'b0, px_13_11 } - { 1'b0, n6_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_13_11 = { 1'b0, px_13_11 } + { 3'b111, n6_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_13_11 = { 1'b0, px_13_11 } + { 2'b11, n6_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_13_11 = { 1'b0, px_13_11 } + { 1'b1, n6_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_13_11 = !p1_13_11[DenominatorWidth+2];
   wire g2_13_11 = !p2_13_11[DenominatorWidth+2];
   wire g3_13_11 = !p3_13_11[DenominatorWidth+2];
@@ -9012,9 +9066,10 @@ module a3_fast_online (
   // divider 14, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_14_0 = { n0_r14, n0_nq14[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_14_0 = { 1'b0, px_14_0 } - { 3'b000, den };
-  wire [DenominatorWidth+2:0] p2_14_0 = { 1'b0, px_14_0 } - { 2'b00, den, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_14_0 = { 1'b0, px_14_0 } - { 1'b0, den3 };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_14_0 = { 1'b0, px_14_0 } + { 3'b111, denb } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_14_0 = { 1'b0, px_14_0 } + { 2'b11, denb, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_14_0 = { 1'b0, px_14_0 } + { 1'b1, den3b } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_14_0 = !p1_14_0[DenominatorWidth+2];
   wire g2_14_0 = !p2_14_0[DenominatorWidth+2];
   wire g3_14_0 = !p3_14_0[DenominatorWidth+2];
@@ -9026,7 +9081,7 @@ module a3_fast_online (
   wire unused_n14_0 = &{1'b0, px_14_0[DenominatorWidth+1:DenominatorWidth], p1_14_0[DenominatorWidth+1:DenominatorWidth], p2_14_0[DenominatorWidth+1:DenominatorWidth], p3_14_0[DenominatorWidth+1:DenominatorWidth]};
   // divider 14, step 1: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx14_1 = { nr14_0, nq14_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd14_1 = { 1'b0, nx14_1 } - { 2'b00, den };
+  wire [DenominatorWidth+1:0] nd14_1 = { 1'b0, nx14_1 } + { 2'b11, denb } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng14_1 = !nd14_1[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr14_1 = ng14_1 ? nd14_1[DenominatorWidth-1:0] : nx14_1[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq14_1 = { nq14_0[QuotientBits-2:0], ng14_1 };
@@ -9035,9 +9090,10 @@ module a3_fast_online (
   // divider 14, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_14_2 = { n1_r14_q, n1_nq14_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_14_2 = { 1'b0, px_14_2 } - { 3'b000, n1_den_q };
-  wire [DenominatorWidth+2:0] p2_14_2 = { 1'b0, px_14_2 } - { 2'b00, n1_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_14_2 = { 1'b0, px_14_2 } - { 1'b0, n1_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_14_2 = { 1'b0, px_14_2 } + { 3'b111, n1_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_14_2 = { 1'b0, px_14_2 } + { 2'b11, n1_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_14_2 = { 1'b0, px_14_2 } + { 1'b1, n1_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_14_2 = !p1_14_2[DenominatorWidth+2];
   wire g2_14_2 = !p2_14_2[DenominatorWidth+2];
   wire g3_14_2 = !p3_14_2[DenominatorWidth+2];
@@ -9049,7 +9105,7 @@ module a3_fast_online (
   wire unused_n14_2 = &{1'b0, px_14_2[DenominatorWidth+1:DenominatorWidth], p1_14_2[DenominatorWidth+1:DenominatorWidth], p2_14_2[DenominatorWidth+1:DenominatorWidth], p3_14_2[DenominatorWidth+1:DenominatorWidth]};
   // divider 14, step 3: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx14_3 = { nr14_2, nq14_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd14_3 = { 1'b0, nx14_3 } - { 2'b00, n1_den_q };
+  wire [DenominatorWidth+1:0] nd14_3 = { 1'b0, nx14_3 } + { 2'b11, n1_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng14_3 = !nd14_3[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr14_3 = ng14_3 ? nd14_3[DenominatorWidth-1:0] : nx14_3[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq14_3 = { nq14_2[QuotientBits-2:0], ng14_3 };
@@ -9058,9 +9114,10 @@ module a3_fast_online (
   // divider 14, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_14_4 = { n2_r14_q, n2_nq14_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_14_4 = { 1'b0, px_14_4 } - { 3'b000, n2_den_q };
-  wire [DenominatorWidth+2:0] p2_14_4 = { 1'b0, px_14_4 } - { 2'b00, n2_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_14_4 = { 1'b0, px_14_4 } - { 1'b0, n2_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_14_4 = { 1'b0, px_14_4 } + { 3'b111, n2_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_14_4 = { 1'b0, px_14_4 } + { 2'b11, n2_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_14_4 = { 1'b0, px_14_4 } + { 1'b1, n2_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_14_4 = !p1_14_4[DenominatorWidth+2];
   wire g2_14_4 = !p2_14_4[DenominatorWidth+2];
   wire g3_14_4 = !p3_14_4[DenominatorWidth+2];
@@ -9072,7 +9129,7 @@ module a3_fast_online (
   wire unused_n14_4 = &{1'b0, px_14_4[DenominatorWidth+1:DenominatorWidth], p1_14_4[DenominatorWidth+1:DenominatorWidth], p2_14_4[DenominatorWidth+1:DenominatorWidth], p3_14_4[DenominatorWidth+1:DenominatorWidth]};
   // divider 14, step 5: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx14_5 = { nr14_4, nq14_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd14_5 = { 1'b0, nx14_5 } - { 2'b00, n2_den_q };
+  wire [DenominatorWidth+1:0] nd14_5 = { 1'b0, nx14_5 } + { 2'b11, n2_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng14_5 = !nd14_5[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr14_5 = ng14_5 ? nd14_5[DenominatorWidth-1:0] : nx14_5[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq14_5 = { nq14_4[QuotientBits-2:0], ng14_5 };
@@ -9081,9 +9138,10 @@ module a3_fast_online (
   // divider 14, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_14_6 = { n3_r14_q, n3_nq14_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_14_6 = { 1'b0, px_14_6 } - { 3'b000, n3_den_q };
-  wire [DenominatorWidth+2:0] p2_14_6 = { 1'b0, px_14_6 } - { 2'b00, n3_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_14_6 = { 1'b0, px_14_6 } - { 1'b0, n3_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_14_6 = { 1'b0, px_14_6 } + { 3'b111, n3_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_14_6 = { 1'b0, px_14_6 } + { 2'b11, n3_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_14_6 = { 1'b0, px_14_6 } + { 1'b1, n3_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_14_6 = !p1_14_6[DenominatorWidth+2];
   wire g2_14_6 = !p2_14_6[DenominatorWidth+2];
   wire g3_14_6 = !p3_14_6[DenominatorWidth+2];
@@ -9095,7 +9153,7 @@ module a3_fast_online (
   wire unused_n14_6 = &{1'b0, px_14_6[DenominatorWidth+1:DenominatorWidth], p1_14_6[DenominatorWidth+1:DenominatorWidth], p2_14_6[DenominatorWidth+1:DenominatorWidth], p3_14_6[DenominatorWidth+1:DenominatorWidth]};
   // divider 14, step 7: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx14_7 = { nr14_6, nq14_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd14_7 = { 1'b0, nx14_7 } - { 2'b00, n3_den_q };
+  wire [DenominatorWidth+1:0] nd14_7 = { 1'b0, nx14_7 } + { 2'b11, n3_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng14_7 = !nd14_7[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr14_7 = ng14_7 ? nd14_7[DenominatorWidth-1:0] : nx14_7[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq14_7 = { nq14_6[QuotientBits-2:0], ng14_7 };
@@ -9104,9 +9162,10 @@ module a3_fast_online (
   // divider 14, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_14_8 = { n4_r14_q, n4_nq14_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_14_8 = { 1'b0, px_14_8 } - { 3'b000, n4_den_q };
-  wire [DenominatorWidth+2:0] p2_14_8 = { 1'b0, px_14_8 } - { 2'b00, n4_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_14_8 = { 1'b0, px_14_8 } - { 1'b0, n4_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_14_8 = { 1'b0, px_14_8 } + { 3'b111, n4_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_14_8 = { 1'b0, px_14_8 } + { 2'b11, n4_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_14_8 = { 1'b0, px_14_8 } + { 1'b1, n4_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_14_8 = !p1_14_8[DenominatorWidth+2];
   wire g2_14_8 = !p2_14_8[DenominatorWidth+2];
   wire g3_14_8 = !p3_14_8[DenominatorWidth+2];
@@ -9118,7 +9177,7 @@ module a3_fast_online (
   wire unused_n14_8 = &{1'b0, px_14_8[DenominatorWidth+1:DenominatorWidth], p1_14_8[DenominatorWidth+1:DenominatorWidth], p2_14_8[DenominatorWidth+1:DenominatorWidth], p3_14_8[DenominatorWidth+1:DenominatorWidth]};
   // divider 14, step 9: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx14_9 = { nr14_8, nq14_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd14_9 = { 1'b0, nx14_9 } - { 2'b00, n4_den_q };
+  wire [DenominatorWidth+1:0] nd14_9 = { 1'b0, nx14_9 } + { 2'b11, n4_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng14_9 = !nd14_9[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr14_9 = ng14_9 ? nd14_9[DenominatorWidth-1:0] : nx14_9[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq14_9 = { nq14_8[QuotientBits-2:0], ng14_9 };
@@ -9126,7 +9185,7 @@ module a3_fast_online (
   wire unused_n14_9 = &{1'b0, nd14_9[DenominatorWidth], nx14_9[DenominatorWidth]};
   // divider 14, step 10: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx14_10 = { n5_r14_q, n5_nq14_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd14_10 = { 1'b0, nx14_10 } - { 2'b00, n5_den_q };
+  wire [DenominatorWidth+1:0] nd14_10 = { 1'b0, nx14_10 } + { 2'b11, n5_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng14_10 = !nd14_10[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr14_10 = ng14_10 ? nd14_10[DenominatorWidth-1:0] : nx14_10[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq14_10 = { n5_nq14_q[QuotientBits-2:0], ng14_10 };
@@ -9135,9 +9194,10 @@ module a3_fast_online (
   // divider 14, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_14_11 = { n6_r14_q, n6_nq14_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_14_11 = { 1'b0, px_14_11 } - { 3'b000, n6_den_q };
-  wire [DenominatorWidth+2:0] p2_14_11 = { 1'b0, px_14_11 } - { 2'b00, n6_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_14_11 = { 1'b0, px_14_11 } - { 1'b0, n6_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_14_11 = { 1'b0, px_14_11 } + { 3'b111, n6_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_14_11 = { 1'b0, px_14_11 } + { 2'b11, n6_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_14_11 = { 1'b0, px_14_11 } + { 1'b1, n6_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_14_11 = !p1_14_11[DenominatorWidth+2];
   wire g2_14_11 = !p2_14_11[DenominatorWidth+2];
   wire g3_14_11 = !p3_14_11[DenominatorWidth+2];
@@ -9150,9 +9210,10 @@ module a3_fast_online (
   // divider 15, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_15_0 = { n0_r15, n0_nq15[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_15_0 = { 1'b0, px_15_0 } - { 3'b000, den };
-  wire [DenominatorWidth+2:0] p2_15_0 = { 1'b0, px_15_0 } - { 2'b00, den, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_15_0 = { 1'b0, px_15_0 } - { 1'b0, den3 };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_15_0 = { 1'b0, px_15_0 } + { 3'b111, denb } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_15_0 = { 1'b0, px_15_0 } + { 2'b11, denb, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_15_0 = { 1'b0, px_15_0 } + { 1'b1, den3b } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_15_0 = !p1_15_0[DenominatorWidth+2];
   wire g2_15_0 = !p2_15_0[DenominatorWidth+2];
   wire g3_15_0 = !p3_15_0[DenominatorWidth+2];
@@ -9164,7 +9225,7 @@ module a3_fast_online (
   wire unused_n15_0 = &{1'b0, px_15_0[DenominatorWidth+1:DenominatorWidth], p1_15_0[DenominatorWidth+1:DenominatorWidth], p2_15_0[DenominatorWidth+1:DenominatorWidth], p3_15_0[DenominatorWidth+1:DenominatorWidth]};
   // divider 15, step 1: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx15_1 = { nr15_0, nq15_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd15_1 = { 1'b0, nx15_1 } - { 2'b00, den };
+  wire [DenominatorWidth+1:0] nd15_1 = { 1'b0, nx15_1 } + { 2'b11, denb } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng15_1 = !nd15_1[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr15_1 = ng15_1 ? nd15_1[DenominatorWidth-1:0] : nx15_1[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq15_1 = { nq15_0[QuotientBits-2:0], ng15_1 };
@@ -9173,9 +9234,10 @@ module a3_fast_online (
   // divider 15, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_15_2 = { n1_r15_q, n1_nq15_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_15_2 = { 1'b0, px_15_2 } - { 3'b000, n1_den_q };
-  wire [DenominatorWidth+2:0] p2_15_2 = { 1'b0, px_15_2 } - { 2'b00, n1_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_15_2 = { 1'b0, px_15_2 } - { 1'b0, n1_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_15_2 = { 1'b0, px_15_2 } + { 3'b111, n1_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_15_2 = { 1'b0, px_15_2 } + { 2'b11, n1_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_15_2 = { 1'b0, px_15_2 } + { 1'b1, n1_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_15_2 = !p1_15_2[DenominatorWidth+2];
   wire g2_15_2 = !p2_15_2[DenominatorWidth+2];
   wire g3_15_2 = !p3_15_2[DenominatorWidth+2];
@@ -9187,7 +9249,7 @@ module a3_fast_online (
   wire unused_n15_2 = &{1'b0, px_15_2[DenominatorWidth+1:DenominatorWidth], p1_15_2[DenominatorWidth+1:DenominatorWidth], p2_15_2[DenominatorWidth+1:DenominatorWidth], p3_15_2[DenominatorWidth+1:DenominatorWidth]};
   // divider 15, step 3: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx15_3 = { nr15_2, nq15_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd15_3 = { 1'b0, nx15_3 } - { 2'b00, n1_den_q };
+  wire [DenominatorWidth+1:0] nd15_3 = { 1'b0, nx15_3 } + { 2'b11, n1_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng15_3 = !nd15_3[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr15_3 = ng15_3 ? nd15_3[DenominatorWidth-1:0] : nx15_3[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq15_3 = { nq15_2[QuotientBits-2:0], ng15_3 };
@@ -9196,9 +9258,10 @@ module a3_fast_online (
   // divider 15, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_15_4 = { n2_r15_q, n2_nq15_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_15_4 = { 1'b0, px_15_4 } - { 3'b000, n2_den_q };
-  wire [DenominatorWidth+2:0] p2_15_4 = { 1'b0, px_15_4 } - { 2'b00, n2_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_15_4 = { 1'b0, px_15_4 } - { 1'b0, n2_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_15_4 = { 1'b0, px_15_4 } + { 3'b111, n2_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_15_4 = { 1'b0, px_15_4 } + { 2'b11, n2_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_15_4 = { 1'b0, px_15_4 } + { 1'b1, n2_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_15_4 = !p1_15_4[DenominatorWidth+2];
   wire g2_15_4 = !p2_15_4[DenominatorWidth+2];
   wire g3_15_4 = !p3_15_4[DenominatorWidth+2];
@@ -9210,7 +9273,7 @@ module a3_fast_online (
   wire unused_n15_4 = &{1'b0, px_15_4[DenominatorWidth+1:DenominatorWidth], p1_15_4[DenominatorWidth+1:DenominatorWidth], p2_15_4[DenominatorWidth+1:DenominatorWidth], p3_15_4[DenominatorWidth+1:DenominatorWidth]};
   // divider 15, step 5: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx15_5 = { nr15_4, nq15_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd15_5 = { 1'b0, nx15_5 } - { 2'b00, n2_den_q };
+  wire [DenominatorWidth+1:0] nd15_5 = { 1'b0, nx15_5 } + { 2'b11, n2_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng15_5 = !nd15_5[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr15_5 = ng15_5 ? nd15_5[DenominatorWidth-1:0] : nx15_5[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq15_5 = { nq15_4[QuotientBits-2:0], ng15_5 };
@@ -9219,9 +9282,10 @@ module a3_fast_online (
   // divider 15, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_15_6 = { n3_r15_q, n3_nq15_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_15_6 = { 1'b0, px_15_6 } - { 3'b000, n3_den_q };
-  wire [DenominatorWidth+2:0] p2_15_6 = { 1'b0, px_15_6 } - { 2'b00, n3_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_15_6 = { 1'b0, px_15_6 } - { 1'b0, n3_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_15_6 = { 1'b0, px_15_6 } + { 3'b111, n3_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_15_6 = { 1'b0, px_15_6 } + { 2'b11, n3_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_15_6 = { 1'b0, px_15_6 } + { 1'b1, n3_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_15_6 = !p1_15_6[DenominatorWidth+2];
   wire g2_15_6 = !p2_15_6[DenominatorWidth+2];
   wire g3_15_6 = !p3_15_6[DenominatorWidth+2];
@@ -9233,7 +9297,7 @@ module a3_fast_online (
   wire unused_n15_6 = &{1'b0, px_15_6[DenominatorWidth+1:DenominatorWidth], p1_15_6[DenominatorWidth+1:DenominatorWidth], p2_15_6[DenominatorWidth+1:DenominatorWidth], p3_15_6[DenominatorWidth+1:DenominatorWidth]};
   // divider 15, step 7: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx15_7 = { nr15_6, nq15_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd15_7 = { 1'b0, nx15_7 } - { 2'b00, n3_den_q };
+  wire [DenominatorWidth+1:0] nd15_7 = { 1'b0, nx15_7 } + { 2'b11, n3_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng15_7 = !nd15_7[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr15_7 = ng15_7 ? nd15_7[DenominatorWidth-1:0] : nx15_7[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq15_7 = { nq15_6[QuotientBits-2:0], ng15_7 };
@@ -9242,9 +9306,10 @@ module a3_fast_online (
   // divider 15, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_15_8 = { n4_r15_q, n4_nq15_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_15_8 = { 1'b0, px_15_8 } - { 3'b000, n4_den_q };
-  wire [DenominatorWidth+2:0] p2_15_8 = { 1'b0, px_15_8 } - { 2'b00, n4_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_15_8 = { 1'b0, px_15_8 } - { 1'b0, n4_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_15_8 = { 1'b0, px_15_8 } + { 3'b111, n4_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_15_8 = { 1'b0, px_15_8 } + { 2'b11, n4_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_15_8 = { 1'b0, px_15_8 } + { 1'b1, n4_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_15_8 = !p1_15_8[DenominatorWidth+2];
   wire g2_15_8 = !p2_15_8[DenominatorWidth+2];
   wire g3_15_8 = !p3_15_8[DenominatorWidth+2];
@@ -9256,7 +9321,7 @@ module a3_fast_online (
   wire unused_n15_8 = &{1'b0, px_15_8[DenominatorWidth+1:DenominatorWidth], p1_15_8[DenominatorWidth+1:DenominatorWidth], p2_15_8[DenominatorWidth+1:DenominatorWidth], p3_15_8[DenominatorWidth+1:DenominatorWidth]};
   // divider 15, step 9: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx15_9 = { nr15_8, nq15_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd15_9 = { 1'b0, nx15_9 } - { 2'b00, n4_den_q };
+  wire [DenominatorWidth+1:0] nd15_9 = { 1'b0, nx15_9 } + { 2'b11, n4_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng15_9 = !nd15_9[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr15_9 = ng15_9 ? nd15_9[DenominatorWidth-1:0] : nx15_9[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq15_9 = { nq15_8[QuotientBits-2:0], ng15_9 };
@@ -9264,7 +9329,7 @@ module a3_fast_online (
   wire unused_n15_9 = &{1'b0, nd15_9[DenominatorWidth], nx15_9[DenominatorWidth]};
   // divider 15, step 10: shift in the next numerator bit, subtract den if it fits
   wire [DenominatorWidth:0] nx15_10 = { n5_r15_q, n5_nq15_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd15_10 = { 1'b0, nx15_10 } - { 2'b00, n5_den_q };
+  wire [DenominatorWidth+1:0] nd15_10 = { 1'b0, nx15_10 } + { 2'b11, n5_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
   wire ng15_10 = !nd15_10[DenominatorWidth+1];
   wire [DenominatorWidth-1:0] nr15_10 = ng15_10 ? nd15_10[DenominatorWidth-1:0] : nx15_10[DenominatorWidth-1:0];
   wire [QuotientBits-1:0] nq15_10 = { n5_nq15_q[QuotientBits-2:0], ng15_10 };
@@ -9273,9 +9338,10 @@ module a3_fast_online (
   // divider 15, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_15_11 = { n6_r15_q, n6_nq15_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_15_11 = { 1'b0, px_15_11 } - { 3'b000, n6_den_q };
-  wire [DenominatorWidth+2:0] p2_15_11 = { 1'b0, px_15_11 } - { 2'b00, n6_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_15_11 = { 1'b0, px_15_11 } - { 1'b0, n6_den3_q };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_15_11 = { 1'b0, px_15_11 } + { 3'b111, n6_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_15_11 = { 1'b0, px_15_11 } + { 2'b11, n6_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_15_11 = { 1'b0, px_15_11 } + { 1'b1, n6_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_15_11 = !p1_15_11[DenominatorWidth+2];
   wire g2_15_11 = !p2_15_11[DenominatorWidth+2];
   wire g3_15_11 = !p3_15_11[DenominatorWidth+2];
@@ -12875,6 +12941,8 @@ module a3_fast_online (
       drn63_q <= mgp63[AccWidth-1];
       dr_sum_q <= mgs_s5 + mgs_c5;
       dr_sum3_q <= mgt_s13 + mgt_c13;
+      dr_sumb_q <= ~(mgs_s5 + mgs_c5);
+      dr_sum3b_q <= ~(mgt_s13 + mgt_c13);
     end else if (issue) begin
       dr0_q <= dr16_q;
       drn0_q <= drn16_q;
@@ -12975,16 +13043,28 @@ module a3_fast_online (
     end
     n1_den_q <= den;
     n1_den3_q <= den3;
+    n1_denb_q <= denb;
+    n1_den3b_q <= den3b;
     n2_den_q <= n1_den_q;
     n2_den3_q <= n1_den3_q;
+    n2_denb_q <= n1_denb_q;
+    n2_den3b_q <= n1_den3b_q;
     n3_den_q <= n2_den_q;
     n3_den3_q <= n2_den3_q;
+    n3_denb_q <= n2_denb_q;
+    n3_den3b_q <= n2_den3b_q;
     n4_den_q <= n3_den_q;
     n4_den3_q <= n3_den3_q;
+    n4_denb_q <= n3_denb_q;
+    n4_den3b_q <= n3_den3b_q;
     n5_den_q <= n4_den_q;
     n5_den3_q <= n4_den3_q;
+    n5_denb_q <= n4_denb_q;
+    n5_den3b_q <= n4_den3b_q;
     n6_den_q <= n5_den_q;
     n6_den3_q <= n5_den3_q;
+    n6_denb_q <= n5_denb_q;
+    n6_den3b_q <= n5_den3b_q;
     n1_neg0_q <= drn0_q;
     n1_r0_q <= nr0_1;
     n1_nq0_q <= nq0_1;

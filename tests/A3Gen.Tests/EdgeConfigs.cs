@@ -102,12 +102,13 @@ public static class EdgeConfigs
             Softmax = Softmax.OnePass,
         },
         // One-pass with fewer output than input fraction bits (the divisor is shifted instead of the dividend), odd d
-        // on three dividers (three groups, the last padded), a 1-bit low table, a one-entry result queue.
+        // on nine dividers (two groups, the last padded; the ninth divider on the divisor's inverted copy), a 1-bit low
+        // table, a one-entry result queue.
         ["edge-onepass-odd"] = new()
         {
             Name = "edge-onepass-odd",
             MaxRows = 32,
-            Dimension = 7,
+            Dimension = 11,
             IntegerBits = 2,
             FractionBits = 3,
             AdderLevelsPerStage = 1,
@@ -118,7 +119,7 @@ public static class EdgeConfigs
             ResultQueueDepth = 1,
             ScanWidth = 2,
             Softmax = Softmax.OnePass,
-            NormalizerDividers = 3,
+            NormalizerDividers = 9,
         },
         // One-pass with the on-chip sorter, a three-entry result queue and a divider per element.
         ["edge-onepass-sort"] = new()

@@ -208,7 +208,8 @@ public class OnePassModelTests
         var small = OnePass("a3-small").OnePass!;
         Assert.Equal((1, 4), (small.Dividers, small.Groups));
         var odd = EdgeConfigs.Design("edge-onepass-odd").OnePass!;
-        Assert.Equal((3, 3, 9), (odd.Dividers, odd.Groups, odd.DrainSlots));
+        Assert.Equal((9, 2, 18, 2), (odd.Dividers, odd.Groups, odd.DrainSlots, odd.DivisorCopies));
+        Assert.Equal(2, paper.DivisorCopies);
     }
 
     [Fact]

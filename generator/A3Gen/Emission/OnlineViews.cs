@@ -19,8 +19,9 @@ public sealed record NormDividerStageView(int Stage, int Divider, string Remaind
 /// quotient bits with one subtraction's depth: x - den, x - 2 den and x - 3 den side by side (Den3In: 3 den, from a
 /// register); a single step one bit. QuotientNext: the quotient register shifted by the step's bits (the
 /// numerator's next bits leave at the top), without the new digit.
+/// Inverted: DenIn and Den3In are the divisor registers' inverted copy (~den, ~3 den), which the step adds plus one.
 /// </summary>
-public sealed record NormStepView(int Divider, int Step, string RemainderIn, string QuotientIn, string DenIn, bool Pair, string Den3In, string QuotientNext)
+public sealed record NormStepView(int Divider, int Step, string RemainderIn, string QuotientIn, string DenIn, bool Pair, string Den3In, string QuotientNext, bool Inverted)
 {
     public string Name => $"{Divider}_{Step}";
 }
@@ -121,6 +122,17 @@ public sealed record OnlineView(
 
     /// <summary>Per divider, its last step's remainder (not needed).</summary>
     public required IReadOnlyList<string> FinalRemainders { get; init; }
+
+    /// <summary>Copies of the divisor registers (<see cref="OnePassSoftmax.DivisorCopies"/>): the second one inverted.</summary>
+    public required int DenCopies { get; init; }
+
+    /// <summary>Dividers a divisor copy drives (<see cref="OnePassSoftmax.DividersPerDivisorCopy"/>).</summary>
+    public required int DividersPerCopy { get; init; }
+
+    /// <summary>The inverted copy's ~S and ~3 S at the drain, shifted like the divisor (the shift's zeros inverted).</summary>
+    public required string DenominatorB { get; init; }
+
+    public required string Denominator3B { get; init; }
 
     /// <summary>The running max's candidate at F2: the beat's max (with lanes, of its valid lanes' scores), signed.</summary>
     public required string BeatMax { get; init; }
@@ -296,12 +308,14 @@ public static class OnlineViewBuilder
             {
                 r = k == 1 ? $"n0_r{v}" : $"n{k - 1}_r{v}_q";
                 q = k == 1 ? $"n0_nq{v}" : $"n{k - 1}_nq{v}_q";
-                string den = k == 1 ? "den" : $"n{k - 1}_den_q";
+                bool inverted = op.DivisorCopies > 1 && v >= OnePassSoftmax.DividersPerDivisorCopy;
+                string b = inverted ? "b" : "";
+                string den = k == 1 ? $"den{b}" : $"n{k - 1}_den{b}_q";
                 foreach (bool pair in stageSteps[k - 1])
                 {
                     int bits = pair ? 2 : 1;
                     string next = qb > bits ? $"{q}[QuotientBits-{bits + 1}:0], " : "";
-                    var sv = new NormStepView(v, step, r, q, den, pair, !pair ? "" : k == 1 ? "den3" : $"n{k - 1}_den3_q", next);
+                    var sv = new NormStepView(v, step, r, q, den, pair, !pair ? "" : k == 1 ? $"den3{b}" : $"n{k - 1}_den3{b}_q", next, inverted);
                     steps.Add(sv);
                     r = $"nr{sv.Name}";
                     q = $"nq{sv.Name}";
@@ -338,6 +352,9 @@ public static class OnlineViewBuilder
         string numPrefix = "{ ", numSuffix = op.NumeratorShift > 0 ? $", 1'b0, {Verilog.Unsigned(op.NumeratorShift, 0)} }}" : ", 1'b0 }";
         string denominator = op.DenominatorShift > 0 ? $"{{ dr_sum_q, {Verilog.Unsigned(op.DenominatorShift, 0)} }}" : "dr_sum_q";
         string denominator3 = op.DenominatorShift > 0 ? $"{{ dr_sum3_q, {Verilog.Unsigned(op.DenominatorShift, 0)} }}" : "dr_sum3_q";
+        string ones = op.DenominatorShift > 0 ? $"{{{op.DenominatorShift}{{1'b1}}}}" : "";
+        string denominatorB = op.DenominatorShift > 0 ? $"{{ dr_sumb_q, {ones} }}" : "dr_sumb_q";
+        string denominator3B = op.DenominatorShift > 0 ? $"{{ dr_sum3b_q, {ones} }}" : "dr_sum3b_q";
         int pad = dw - (nw - qb);
         string remPrefix = pad > 0 ? $"{{ {{{pad}{{1'b0}}}}, " : "", remSuffix = pad > 0 ? $"[{nw - 1}:{qb}] }}" : $"[{nw - 1}:{qb}]";
         // The rounded magnitude (q + 1) >> 1 is q >> 1 (qb - 1 bits) plus q's low bit, added in the output's width.
@@ -380,6 +397,10 @@ public static class OnlineViewBuilder
             FinalQuotients = finalQuotients,
             FinalRemainders = finalRemainders,
             LastFlush = "fa_q",
+            DenCopies = op.DivisorCopies,
+            DividersPerCopy = OnePassSoftmax.DividersPerDivisorCopy,
+            DenominatorB = denominatorB,
+            Denominator3B = denominator3B,
             MulTag = $"x{MulStage}",
             ExpTag = $"x{ExpStage}",
             SumMerge = sumMerge.Sum,
