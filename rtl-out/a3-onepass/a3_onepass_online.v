@@ -11,7 +11,7 @@
 // when the max has grown (a = 1.0 otherwise) before e = exp(-(m' - s)) and e V are added; the two sets
 // alternate so that each set's multiply-and-add loop has two cycles. After the last row a flush beat rescales
 // the other set to the final max (the set that took the last row has it as its own); the sets are added (the merge) into the drain registers, whose d
-// elements go 16 a cycle through pipelined dividers, A / S rounded half away from zero, into the result.
+// elements go 22 a cycle through pipelined dividers, A / S rounded half away from zero, into the result.
 // An approximate query's candidates (post-scoring on) are first written to the score memory; once the dot
 // product has their max, they are read back, filtered (keep iff max - s <= t) and fed to the same datapath
 // with the running max preset to the max, so that no rescale happens.
@@ -45,7 +45,7 @@ module a3_onepass_online (
   localparam integer RowWidth                = 576;   // a value row: d = 64 elements
   localparam integer RowIdWidth              = 9;     // row id, 0..319
   localparam integer RowCountWidth           = 9;     // row count, 0..320
-  localparam integer GroupCountWidth         = 3;     // groups of 16 element(s) left to divide, 0..4
+  localparam integer GroupCountWidth         = 2;     // groups of 22 element(s) left to divide, 0..3
   localparam integer ScoreWidth              = 24;    // score, max and differences: s24.8
   localparam integer ExpInputWidth           = 11;    // clamped difference: u11.8
   localparam integer ExpLoBits               = 6;     // low bits of a clamped difference: the low table's address
@@ -1311,7 +1311,7 @@ module a3_onepass_online (
   reg mreq_q;
   reg mpend_q, mpend_d;
   reg [GroupCountWidth-1:0] dr_left_q, dr_left_d;
-  wire merge = (mreq_q | mpend_q) & (dr_left_q[2:1] == 2'd0);
+  wire merge = (mreq_q | mpend_q) & (dr_left_q[1:1] == 1'd0);
   reg [AccWidth-1:0] dr0_q;
   reg drn0_q;
   reg [AccWidth-1:0] dr1_q;
@@ -1440,6 +1440,10 @@ module a3_onepass_online (
   reg drn62_q;
   reg [AccWidth-1:0] dr63_q;
   reg drn63_q;
+  reg [AccWidth-1:0] dr64_q;
+  reg drn64_q;
+  reg [AccWidth-1:0] dr65_q;
+  reg drn65_q;
   // The merge's sums: rows of full adders (carry-save) down to two, then A = x + y
   // and -A = ~x + ~y + 2 side by side.
   wire [25:0] mg0_o0 = acc0_0_q;
@@ -1714,10 +1718,10 @@ module a3_onepass_online (
   // at most 8 dividers; its subtractions add it, plus one).
   reg [SumWidth-1:0] dr_sumb_q;
   reg [SumWidth+1:0] dr_sum3b_q;
-  wire issue = dr_left_q != 3'd0;
-  wire issue_last = dr_left_q == 3'd1;
+  wire issue = dr_left_q != 2'd0;
+  wire issue_last = dr_left_q == 2'd1;
 
-  // ---- normalizer: 16 divider(s); each cycle the drain's head group of |A| and its S go in: the first
+  // ---- normalizer: 22 divider(s); each cycle the drain's head group of |A| and its S go in: the first
   // division stage starts at the drain registers ----
   wire [DenominatorWidth-1:0] den = dr_sum_q;
   wire [Den3Width-1:0] den3 = dr_sum3_q;
@@ -1771,6 +1775,24 @@ module a3_onepass_online (
   wire [NumeratorWidth-1:0] num15 = { dr15_q, 1'b0, 8'd0 };
   wire [DenominatorWidth-1:0] n0_r15 = num15[34:18];
   wire [QuotientBits-1:0] n0_nq15 = num15[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num16 = { dr16_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r16 = num16[34:18];
+  wire [QuotientBits-1:0] n0_nq16 = num16[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num17 = { dr17_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r17 = num17[34:18];
+  wire [QuotientBits-1:0] n0_nq17 = num17[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num18 = { dr18_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r18 = num18[34:18];
+  wire [QuotientBits-1:0] n0_nq18 = num18[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num19 = { dr19_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r19 = num19[34:18];
+  wire [QuotientBits-1:0] n0_nq19 = num19[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num20 = { dr20_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r20 = num20[34:18];
+  wire [QuotientBits-1:0] n0_nq20 = num20[QuotientBits-1:0];
+  wire [NumeratorWidth-1:0] num21 = { dr21_q, 1'b0, 8'd0 };
+  wire [DenominatorWidth-1:0] n0_r21 = num21[34:18];
+  wire [QuotientBits-1:0] n0_nq21 = num21[QuotientBits-1:0];
   reg n1_valid_q;
   reg n1_last_q;
   reg [DenominatorWidth-1:0] n1_den_q;
@@ -1825,6 +1847,24 @@ module a3_onepass_online (
   reg n1_neg15_q;
   reg [DenominatorWidth-1:0] n1_r15_q;
   reg [QuotientBits-1:0] n1_nq15_q;
+  reg n1_neg16_q;
+  reg [DenominatorWidth-1:0] n1_r16_q;
+  reg [QuotientBits-1:0] n1_nq16_q;
+  reg n1_neg17_q;
+  reg [DenominatorWidth-1:0] n1_r17_q;
+  reg [QuotientBits-1:0] n1_nq17_q;
+  reg n1_neg18_q;
+  reg [DenominatorWidth-1:0] n1_r18_q;
+  reg [QuotientBits-1:0] n1_nq18_q;
+  reg n1_neg19_q;
+  reg [DenominatorWidth-1:0] n1_r19_q;
+  reg [QuotientBits-1:0] n1_nq19_q;
+  reg n1_neg20_q;
+  reg [DenominatorWidth-1:0] n1_r20_q;
+  reg [QuotientBits-1:0] n1_nq20_q;
+  reg n1_neg21_q;
+  reg [DenominatorWidth-1:0] n1_r21_q;
+  reg [QuotientBits-1:0] n1_nq21_q;
   reg n2_valid_q;
   reg n2_last_q;
   reg [DenominatorWidth-1:0] n2_den_q;
@@ -1879,6 +1919,24 @@ module a3_onepass_online (
   reg n2_neg15_q;
   reg [DenominatorWidth-1:0] n2_r15_q;
   reg [QuotientBits-1:0] n2_nq15_q;
+  reg n2_neg16_q;
+  reg [DenominatorWidth-1:0] n2_r16_q;
+  reg [QuotientBits-1:0] n2_nq16_q;
+  reg n2_neg17_q;
+  reg [DenominatorWidth-1:0] n2_r17_q;
+  reg [QuotientBits-1:0] n2_nq17_q;
+  reg n2_neg18_q;
+  reg [DenominatorWidth-1:0] n2_r18_q;
+  reg [QuotientBits-1:0] n2_nq18_q;
+  reg n2_neg19_q;
+  reg [DenominatorWidth-1:0] n2_r19_q;
+  reg [QuotientBits-1:0] n2_nq19_q;
+  reg n2_neg20_q;
+  reg [DenominatorWidth-1:0] n2_r20_q;
+  reg [QuotientBits-1:0] n2_nq20_q;
+  reg n2_neg21_q;
+  reg [DenominatorWidth-1:0] n2_r21_q;
+  reg [QuotientBits-1:0] n2_nq21_q;
   reg n3_valid_q;
   reg n3_last_q;
   reg [DenominatorWidth-1:0] n3_den_q;
@@ -1933,6 +1991,24 @@ module a3_onepass_online (
   reg n3_neg15_q;
   reg [DenominatorWidth-1:0] n3_r15_q;
   reg [QuotientBits-1:0] n3_nq15_q;
+  reg n3_neg16_q;
+  reg [DenominatorWidth-1:0] n3_r16_q;
+  reg [QuotientBits-1:0] n3_nq16_q;
+  reg n3_neg17_q;
+  reg [DenominatorWidth-1:0] n3_r17_q;
+  reg [QuotientBits-1:0] n3_nq17_q;
+  reg n3_neg18_q;
+  reg [DenominatorWidth-1:0] n3_r18_q;
+  reg [QuotientBits-1:0] n3_nq18_q;
+  reg n3_neg19_q;
+  reg [DenominatorWidth-1:0] n3_r19_q;
+  reg [QuotientBits-1:0] n3_nq19_q;
+  reg n3_neg20_q;
+  reg [DenominatorWidth-1:0] n3_r20_q;
+  reg [QuotientBits-1:0] n3_nq20_q;
+  reg n3_neg21_q;
+  reg [DenominatorWidth-1:0] n3_r21_q;
+  reg [QuotientBits-1:0] n3_nq21_q;
   reg n4_valid_q;
   reg n4_last_q;
   reg [DenominatorWidth-1:0] n4_den_q;
@@ -1987,6 +2063,24 @@ module a3_onepass_online (
   reg n4_neg15_q;
   reg [DenominatorWidth-1:0] n4_r15_q;
   reg [QuotientBits-1:0] n4_nq15_q;
+  reg n4_neg16_q;
+  reg [DenominatorWidth-1:0] n4_r16_q;
+  reg [QuotientBits-1:0] n4_nq16_q;
+  reg n4_neg17_q;
+  reg [DenominatorWidth-1:0] n4_r17_q;
+  reg [QuotientBits-1:0] n4_nq17_q;
+  reg n4_neg18_q;
+  reg [DenominatorWidth-1:0] n4_r18_q;
+  reg [QuotientBits-1:0] n4_nq18_q;
+  reg n4_neg19_q;
+  reg [DenominatorWidth-1:0] n4_r19_q;
+  reg [QuotientBits-1:0] n4_nq19_q;
+  reg n4_neg20_q;
+  reg [DenominatorWidth-1:0] n4_r20_q;
+  reg [QuotientBits-1:0] n4_nq20_q;
+  reg n4_neg21_q;
+  reg [DenominatorWidth-1:0] n4_r21_q;
+  reg [QuotientBits-1:0] n4_nq21_q;
   reg n5_valid_q;
   reg n5_last_q;
   reg [DenominatorWidth-1:0] n5_den_q;
@@ -2041,6 +2135,24 @@ module a3_onepass_online (
   reg n5_neg15_q;
   reg [DenominatorWidth-1:0] n5_r15_q;
   reg [QuotientBits-1:0] n5_nq15_q;
+  reg n5_neg16_q;
+  reg [DenominatorWidth-1:0] n5_r16_q;
+  reg [QuotientBits-1:0] n5_nq16_q;
+  reg n5_neg17_q;
+  reg [DenominatorWidth-1:0] n5_r17_q;
+  reg [QuotientBits-1:0] n5_nq17_q;
+  reg n5_neg18_q;
+  reg [DenominatorWidth-1:0] n5_r18_q;
+  reg [QuotientBits-1:0] n5_nq18_q;
+  reg n5_neg19_q;
+  reg [DenominatorWidth-1:0] n5_r19_q;
+  reg [QuotientBits-1:0] n5_nq19_q;
+  reg n5_neg20_q;
+  reg [DenominatorWidth-1:0] n5_r20_q;
+  reg [QuotientBits-1:0] n5_nq20_q;
+  reg n5_neg21_q;
+  reg [DenominatorWidth-1:0] n5_r21_q;
+  reg [QuotientBits-1:0] n5_nq21_q;
   reg n6_valid_q;
   reg n6_last_q;
   reg [DenominatorWidth-1:0] n6_den_q;
@@ -2095,6 +2207,168 @@ module a3_onepass_online (
   reg n6_neg15_q;
   reg [DenominatorWidth-1:0] n6_r15_q;
   reg [QuotientBits-1:0] n6_nq15_q;
+  reg n6_neg16_q;
+  reg [DenominatorWidth-1:0] n6_r16_q;
+  reg [QuotientBits-1:0] n6_nq16_q;
+  reg n6_neg17_q;
+  reg [DenominatorWidth-1:0] n6_r17_q;
+  reg [QuotientBits-1:0] n6_nq17_q;
+  reg n6_neg18_q;
+  reg [DenominatorWidth-1:0] n6_r18_q;
+  reg [QuotientBits-1:0] n6_nq18_q;
+  reg n6_neg19_q;
+  reg [DenominatorWidth-1:0] n6_r19_q;
+  reg [QuotientBits-1:0] n6_nq19_q;
+  reg n6_neg20_q;
+  reg [DenominatorWidth-1:0] n6_r20_q;
+  reg [QuotientBits-1:0] n6_nq20_q;
+  reg n6_neg21_q;
+  reg [DenominatorWidth-1:0] n6_r21_q;
+  reg [QuotientBits-1:0] n6_nq21_q;
+  reg n7_valid_q;
+  reg n7_last_q;
+  reg [DenominatorWidth-1:0] n7_den_q;
+  reg [Den3Width-1:0] n7_den3_q;
+  reg [DenominatorWidth-1:0] n7_denb_q;
+  reg [Den3Width-1:0] n7_den3b_q;
+  reg n7_neg0_q;
+  reg [DenominatorWidth-1:0] n7_r0_q;
+  reg [QuotientBits-1:0] n7_nq0_q;
+  reg n7_neg1_q;
+  reg [DenominatorWidth-1:0] n7_r1_q;
+  reg [QuotientBits-1:0] n7_nq1_q;
+  reg n7_neg2_q;
+  reg [DenominatorWidth-1:0] n7_r2_q;
+  reg [QuotientBits-1:0] n7_nq2_q;
+  reg n7_neg3_q;
+  reg [DenominatorWidth-1:0] n7_r3_q;
+  reg [QuotientBits-1:0] n7_nq3_q;
+  reg n7_neg4_q;
+  reg [DenominatorWidth-1:0] n7_r4_q;
+  reg [QuotientBits-1:0] n7_nq4_q;
+  reg n7_neg5_q;
+  reg [DenominatorWidth-1:0] n7_r5_q;
+  reg [QuotientBits-1:0] n7_nq5_q;
+  reg n7_neg6_q;
+  reg [DenominatorWidth-1:0] n7_r6_q;
+  reg [QuotientBits-1:0] n7_nq6_q;
+  reg n7_neg7_q;
+  reg [DenominatorWidth-1:0] n7_r7_q;
+  reg [QuotientBits-1:0] n7_nq7_q;
+  reg n7_neg8_q;
+  reg [DenominatorWidth-1:0] n7_r8_q;
+  reg [QuotientBits-1:0] n7_nq8_q;
+  reg n7_neg9_q;
+  reg [DenominatorWidth-1:0] n7_r9_q;
+  reg [QuotientBits-1:0] n7_nq9_q;
+  reg n7_neg10_q;
+  reg [DenominatorWidth-1:0] n7_r10_q;
+  reg [QuotientBits-1:0] n7_nq10_q;
+  reg n7_neg11_q;
+  reg [DenominatorWidth-1:0] n7_r11_q;
+  reg [QuotientBits-1:0] n7_nq11_q;
+  reg n7_neg12_q;
+  reg [DenominatorWidth-1:0] n7_r12_q;
+  reg [QuotientBits-1:0] n7_nq12_q;
+  reg n7_neg13_q;
+  reg [DenominatorWidth-1:0] n7_r13_q;
+  reg [QuotientBits-1:0] n7_nq13_q;
+  reg n7_neg14_q;
+  reg [DenominatorWidth-1:0] n7_r14_q;
+  reg [QuotientBits-1:0] n7_nq14_q;
+  reg n7_neg15_q;
+  reg [DenominatorWidth-1:0] n7_r15_q;
+  reg [QuotientBits-1:0] n7_nq15_q;
+  reg n7_neg16_q;
+  reg [DenominatorWidth-1:0] n7_r16_q;
+  reg [QuotientBits-1:0] n7_nq16_q;
+  reg n7_neg17_q;
+  reg [DenominatorWidth-1:0] n7_r17_q;
+  reg [QuotientBits-1:0] n7_nq17_q;
+  reg n7_neg18_q;
+  reg [DenominatorWidth-1:0] n7_r18_q;
+  reg [QuotientBits-1:0] n7_nq18_q;
+  reg n7_neg19_q;
+  reg [DenominatorWidth-1:0] n7_r19_q;
+  reg [QuotientBits-1:0] n7_nq19_q;
+  reg n7_neg20_q;
+  reg [DenominatorWidth-1:0] n7_r20_q;
+  reg [QuotientBits-1:0] n7_nq20_q;
+  reg n7_neg21_q;
+  reg [DenominatorWidth-1:0] n7_r21_q;
+  reg [QuotientBits-1:0] n7_nq21_q;
+  reg n8_valid_q;
+  reg n8_last_q;
+  reg [DenominatorWidth-1:0] n8_den_q;
+  reg [Den3Width-1:0] n8_den3_q;
+  reg [DenominatorWidth-1:0] n8_denb_q;
+  reg [Den3Width-1:0] n8_den3b_q;
+  reg n8_neg0_q;
+  reg [DenominatorWidth-1:0] n8_r0_q;
+  reg [QuotientBits-1:0] n8_nq0_q;
+  reg n8_neg1_q;
+  reg [DenominatorWidth-1:0] n8_r1_q;
+  reg [QuotientBits-1:0] n8_nq1_q;
+  reg n8_neg2_q;
+  reg [DenominatorWidth-1:0] n8_r2_q;
+  reg [QuotientBits-1:0] n8_nq2_q;
+  reg n8_neg3_q;
+  reg [DenominatorWidth-1:0] n8_r3_q;
+  reg [QuotientBits-1:0] n8_nq3_q;
+  reg n8_neg4_q;
+  reg [DenominatorWidth-1:0] n8_r4_q;
+  reg [QuotientBits-1:0] n8_nq4_q;
+  reg n8_neg5_q;
+  reg [DenominatorWidth-1:0] n8_r5_q;
+  reg [QuotientBits-1:0] n8_nq5_q;
+  reg n8_neg6_q;
+  reg [DenominatorWidth-1:0] n8_r6_q;
+  reg [QuotientBits-1:0] n8_nq6_q;
+  reg n8_neg7_q;
+  reg [DenominatorWidth-1:0] n8_r7_q;
+  reg [QuotientBits-1:0] n8_nq7_q;
+  reg n8_neg8_q;
+  reg [DenominatorWidth-1:0] n8_r8_q;
+  reg [QuotientBits-1:0] n8_nq8_q;
+  reg n8_neg9_q;
+  reg [DenominatorWidth-1:0] n8_r9_q;
+  reg [QuotientBits-1:0] n8_nq9_q;
+  reg n8_neg10_q;
+  reg [DenominatorWidth-1:0] n8_r10_q;
+  reg [QuotientBits-1:0] n8_nq10_q;
+  reg n8_neg11_q;
+  reg [DenominatorWidth-1:0] n8_r11_q;
+  reg [QuotientBits-1:0] n8_nq11_q;
+  reg n8_neg12_q;
+  reg [DenominatorWidth-1:0] n8_r12_q;
+  reg [QuotientBits-1:0] n8_nq12_q;
+  reg n8_neg13_q;
+  reg [DenominatorWidth-1:0] n8_r13_q;
+  reg [QuotientBits-1:0] n8_nq13_q;
+  reg n8_neg14_q;
+  reg [DenominatorWidth-1:0] n8_r14_q;
+  reg [QuotientBits-1:0] n8_nq14_q;
+  reg n8_neg15_q;
+  reg [DenominatorWidth-1:0] n8_r15_q;
+  reg [QuotientBits-1:0] n8_nq15_q;
+  reg n8_neg16_q;
+  reg [DenominatorWidth-1:0] n8_r16_q;
+  reg [QuotientBits-1:0] n8_nq16_q;
+  reg n8_neg17_q;
+  reg [DenominatorWidth-1:0] n8_r17_q;
+  reg [QuotientBits-1:0] n8_nq17_q;
+  reg n8_neg18_q;
+  reg [DenominatorWidth-1:0] n8_r18_q;
+  reg [QuotientBits-1:0] n8_nq18_q;
+  reg n8_neg19_q;
+  reg [DenominatorWidth-1:0] n8_r19_q;
+  reg [QuotientBits-1:0] n8_nq19_q;
+  reg n8_neg20_q;
+  reg [DenominatorWidth-1:0] n8_r20_q;
+  reg [QuotientBits-1:0] n8_nq20_q;
+  reg n8_neg21_q;
+  reg [DenominatorWidth-1:0] n8_r21_q;
+  reg [QuotientBits-1:0] n8_nq21_q;
   // divider 0, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_0_0 = { n0_r0, n0_nq0[QuotientBits-1:QuotientBits-2] };
@@ -2110,129 +2384,126 @@ module a3_onepass_online (
   wire [QuotientBits-1:0] nq0_0 = { n0_nq0[QuotientBits-3:0], g2_0_0, g3_0_0 | (g1_0_0 & !g2_0_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n0_0 = &{1'b0, px_0_0[DenominatorWidth+1:DenominatorWidth], p1_0_0[DenominatorWidth+1:DenominatorWidth], p2_0_0[DenominatorWidth+1:DenominatorWidth], p3_0_0[DenominatorWidth+1:DenominatorWidth]};
-  // divider 0, step 1: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_1 = { nr0_0, nq0_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_1 = { 1'b0, nx0_1 } - { 2'b00, den };
-  wire ng0_1 = !nd0_1[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_1 = ng0_1 ? nd0_1[DenominatorWidth-1:0] : nx0_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_1 = { nq0_0[QuotientBits-2:0], ng0_1 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_1 = &{1'b0, nd0_1[DenominatorWidth], nx0_1[DenominatorWidth]};
+  // divider 0, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_0_1 = { n1_r0_q, n1_nq0_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_0_1 = { 1'b0, px_0_1 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_0_1 = { 1'b0, px_0_1 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_0_1 = { 1'b0, px_0_1 } - { 1'b0, n1_den3_q };
+  wire g1_0_1 = !p1_0_1[DenominatorWidth+2];
+  wire g2_0_1 = !p2_0_1[DenominatorWidth+2];
+  wire g3_0_1 = !p3_0_1[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr0_1 = g3_0_1 ? p3_0_1[DenominatorWidth-1:0]
+    : g2_0_1 ? p2_0_1[DenominatorWidth-1:0]
+    : g1_0_1 ? p1_0_1[DenominatorWidth-1:0] : px_0_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_1 = { n1_nq0_q[QuotientBits-3:0], g2_0_1, g3_0_1 | (g1_0_1 & !g2_0_1) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n0_1 = &{1'b0, px_0_1[DenominatorWidth+1:DenominatorWidth], p1_0_1[DenominatorWidth+1:DenominatorWidth], p2_0_1[DenominatorWidth+1:DenominatorWidth], p3_0_1[DenominatorWidth+1:DenominatorWidth]};
   // divider 0, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_0_2 = { n1_r0_q, n1_nq0_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_0_2 = { 1'b0, px_0_2 } - { 3'b000, n1_den_q };
-  wire [DenominatorWidth+2:0] p2_0_2 = { 1'b0, px_0_2 } - { 2'b00, n1_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_0_2 = { 1'b0, px_0_2 } - { 1'b0, n1_den3_q };
+  wire [DenominatorWidth+1:0] px_0_2 = { n2_r0_q, n2_nq0_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_0_2 = { 1'b0, px_0_2 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_0_2 = { 1'b0, px_0_2 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_0_2 = { 1'b0, px_0_2 } - { 1'b0, n2_den3_q };
   wire g1_0_2 = !p1_0_2[DenominatorWidth+2];
   wire g2_0_2 = !p2_0_2[DenominatorWidth+2];
   wire g3_0_2 = !p3_0_2[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr0_2 = g3_0_2 ? p3_0_2[DenominatorWidth-1:0]
     : g2_0_2 ? p2_0_2[DenominatorWidth-1:0]
     : g1_0_2 ? p1_0_2[DenominatorWidth-1:0] : px_0_2[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_2 = { n1_nq0_q[QuotientBits-3:0], g2_0_2, g3_0_2 | (g1_0_2 & !g2_0_2) };
+  wire [QuotientBits-1:0] nq0_2 = { n2_nq0_q[QuotientBits-3:0], g2_0_2, g3_0_2 | (g1_0_2 & !g2_0_2) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n0_2 = &{1'b0, px_0_2[DenominatorWidth+1:DenominatorWidth], p1_0_2[DenominatorWidth+1:DenominatorWidth], p2_0_2[DenominatorWidth+1:DenominatorWidth], p3_0_2[DenominatorWidth+1:DenominatorWidth]};
-  // divider 0, step 3: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_3 = { nr0_2, nq0_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_3 = { 1'b0, nx0_3 } - { 2'b00, n1_den_q };
-  wire ng0_3 = !nd0_3[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_3 = ng0_3 ? nd0_3[DenominatorWidth-1:0] : nx0_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_3 = { nq0_2[QuotientBits-2:0], ng0_3 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_3 = &{1'b0, nd0_3[DenominatorWidth], nx0_3[DenominatorWidth]};
+  // divider 0, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_0_3 = { n3_r0_q, n3_nq0_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_0_3 = { 1'b0, px_0_3 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_0_3 = { 1'b0, px_0_3 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_0_3 = { 1'b0, px_0_3 } - { 1'b0, n3_den3_q };
+  wire g1_0_3 = !p1_0_3[DenominatorWidth+2];
+  wire g2_0_3 = !p2_0_3[DenominatorWidth+2];
+  wire g3_0_3 = !p3_0_3[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr0_3 = g3_0_3 ? p3_0_3[DenominatorWidth-1:0]
+    : g2_0_3 ? p2_0_3[DenominatorWidth-1:0]
+    : g1_0_3 ? p1_0_3[DenominatorWidth-1:0] : px_0_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_3 = { n3_nq0_q[QuotientBits-3:0], g2_0_3, g3_0_3 | (g1_0_3 & !g2_0_3) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n0_3 = &{1'b0, px_0_3[DenominatorWidth+1:DenominatorWidth], p1_0_3[DenominatorWidth+1:DenominatorWidth], p2_0_3[DenominatorWidth+1:DenominatorWidth], p3_0_3[DenominatorWidth+1:DenominatorWidth]};
   // divider 0, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_0_4 = { n2_r0_q, n2_nq0_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_0_4 = { 1'b0, px_0_4 } - { 3'b000, n2_den_q };
-  wire [DenominatorWidth+2:0] p2_0_4 = { 1'b0, px_0_4 } - { 2'b00, n2_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_0_4 = { 1'b0, px_0_4 } - { 1'b0, n2_den3_q };
+  wire [DenominatorWidth+1:0] px_0_4 = { n4_r0_q, n4_nq0_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_0_4 = { 1'b0, px_0_4 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_0_4 = { 1'b0, px_0_4 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_0_4 = { 1'b0, px_0_4 } - { 1'b0, n4_den3_q };
   wire g1_0_4 = !p1_0_4[DenominatorWidth+2];
   wire g2_0_4 = !p2_0_4[DenominatorWidth+2];
   wire g3_0_4 = !p3_0_4[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr0_4 = g3_0_4 ? p3_0_4[DenominatorWidth-1:0]
     : g2_0_4 ? p2_0_4[DenominatorWidth-1:0]
     : g1_0_4 ? p1_0_4[DenominatorWidth-1:0] : px_0_4[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_4 = { n2_nq0_q[QuotientBits-3:0], g2_0_4, g3_0_4 | (g1_0_4 & !g2_0_4) };
+  wire [QuotientBits-1:0] nq0_4 = { n4_nq0_q[QuotientBits-3:0], g2_0_4, g3_0_4 | (g1_0_4 & !g2_0_4) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n0_4 = &{1'b0, px_0_4[DenominatorWidth+1:DenominatorWidth], p1_0_4[DenominatorWidth+1:DenominatorWidth], p2_0_4[DenominatorWidth+1:DenominatorWidth], p3_0_4[DenominatorWidth+1:DenominatorWidth]};
-  // divider 0, step 5: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_5 = { nr0_4, nq0_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_5 = { 1'b0, nx0_5 } - { 2'b00, n2_den_q };
-  wire ng0_5 = !nd0_5[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_5 = ng0_5 ? nd0_5[DenominatorWidth-1:0] : nx0_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_5 = { nq0_4[QuotientBits-2:0], ng0_5 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_5 = &{1'b0, nd0_5[DenominatorWidth], nx0_5[DenominatorWidth]};
+  // divider 0, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_0_5 = { n5_r0_q, n5_nq0_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_0_5 = { 1'b0, px_0_5 } - { 3'b000, n5_den_q };
+  wire [DenominatorWidth+2:0] p2_0_5 = { 1'b0, px_0_5 } - { 2'b00, n5_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_0_5 = { 1'b0, px_0_5 } - { 1'b0, n5_den3_q };
+  wire g1_0_5 = !p1_0_5[DenominatorWidth+2];
+  wire g2_0_5 = !p2_0_5[DenominatorWidth+2];
+  wire g3_0_5 = !p3_0_5[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr0_5 = g3_0_5 ? p3_0_5[DenominatorWidth-1:0]
+    : g2_0_5 ? p2_0_5[DenominatorWidth-1:0]
+    : g1_0_5 ? p1_0_5[DenominatorWidth-1:0] : px_0_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_5 = { n5_nq0_q[QuotientBits-3:0], g2_0_5, g3_0_5 | (g1_0_5 & !g2_0_5) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n0_5 = &{1'b0, px_0_5[DenominatorWidth+1:DenominatorWidth], p1_0_5[DenominatorWidth+1:DenominatorWidth], p2_0_5[DenominatorWidth+1:DenominatorWidth], p3_0_5[DenominatorWidth+1:DenominatorWidth]};
   // divider 0, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_0_6 = { n3_r0_q, n3_nq0_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_0_6 = { 1'b0, px_0_6 } - { 3'b000, n3_den_q };
-  wire [DenominatorWidth+2:0] p2_0_6 = { 1'b0, px_0_6 } - { 2'b00, n3_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_0_6 = { 1'b0, px_0_6 } - { 1'b0, n3_den3_q };
+  wire [DenominatorWidth+1:0] px_0_6 = { n6_r0_q, n6_nq0_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_0_6 = { 1'b0, px_0_6 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_0_6 = { 1'b0, px_0_6 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_0_6 = { 1'b0, px_0_6 } - { 1'b0, n6_den3_q };
   wire g1_0_6 = !p1_0_6[DenominatorWidth+2];
   wire g2_0_6 = !p2_0_6[DenominatorWidth+2];
   wire g3_0_6 = !p3_0_6[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr0_6 = g3_0_6 ? p3_0_6[DenominatorWidth-1:0]
     : g2_0_6 ? p2_0_6[DenominatorWidth-1:0]
     : g1_0_6 ? p1_0_6[DenominatorWidth-1:0] : px_0_6[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_6 = { n3_nq0_q[QuotientBits-3:0], g2_0_6, g3_0_6 | (g1_0_6 & !g2_0_6) };
+  wire [QuotientBits-1:0] nq0_6 = { n6_nq0_q[QuotientBits-3:0], g2_0_6, g3_0_6 | (g1_0_6 & !g2_0_6) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n0_6 = &{1'b0, px_0_6[DenominatorWidth+1:DenominatorWidth], p1_0_6[DenominatorWidth+1:DenominatorWidth], p2_0_6[DenominatorWidth+1:DenominatorWidth], p3_0_6[DenominatorWidth+1:DenominatorWidth]};
-  // divider 0, step 7: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_7 = { nr0_6, nq0_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_7 = { 1'b0, nx0_7 } - { 2'b00, n3_den_q };
-  wire ng0_7 = !nd0_7[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_7 = ng0_7 ? nd0_7[DenominatorWidth-1:0] : nx0_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_7 = { nq0_6[QuotientBits-2:0], ng0_7 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_7 = &{1'b0, nd0_7[DenominatorWidth], nx0_7[DenominatorWidth]};
+  // divider 0, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_0_7 = { n7_r0_q, n7_nq0_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_0_7 = { 1'b0, px_0_7 } - { 3'b000, n7_den_q };
+  wire [DenominatorWidth+2:0] p2_0_7 = { 1'b0, px_0_7 } - { 2'b00, n7_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_0_7 = { 1'b0, px_0_7 } - { 1'b0, n7_den3_q };
+  wire g1_0_7 = !p1_0_7[DenominatorWidth+2];
+  wire g2_0_7 = !p2_0_7[DenominatorWidth+2];
+  wire g3_0_7 = !p3_0_7[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr0_7 = g3_0_7 ? p3_0_7[DenominatorWidth-1:0]
+    : g2_0_7 ? p2_0_7[DenominatorWidth-1:0]
+    : g1_0_7 ? p1_0_7[DenominatorWidth-1:0] : px_0_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq0_7 = { n7_nq0_q[QuotientBits-3:0], g2_0_7, g3_0_7 | (g1_0_7 & !g2_0_7) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n0_7 = &{1'b0, px_0_7[DenominatorWidth+1:DenominatorWidth], p1_0_7[DenominatorWidth+1:DenominatorWidth], p2_0_7[DenominatorWidth+1:DenominatorWidth], p3_0_7[DenominatorWidth+1:DenominatorWidth]};
   // divider 0, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_0_8 = { n4_r0_q, n4_nq0_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_0_8 = { 1'b0, px_0_8 } - { 3'b000, n4_den_q };
-  wire [DenominatorWidth+2:0] p2_0_8 = { 1'b0, px_0_8 } - { 2'b00, n4_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_0_8 = { 1'b0, px_0_8 } - { 1'b0, n4_den3_q };
+  wire [DenominatorWidth+1:0] px_0_8 = { n8_r0_q, n8_nq0_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_0_8 = { 1'b0, px_0_8 } - { 3'b000, n8_den_q };
+  wire [DenominatorWidth+2:0] p2_0_8 = { 1'b0, px_0_8 } - { 2'b00, n8_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_0_8 = { 1'b0, px_0_8 } - { 1'b0, n8_den3_q };
   wire g1_0_8 = !p1_0_8[DenominatorWidth+2];
   wire g2_0_8 = !p2_0_8[DenominatorWidth+2];
   wire g3_0_8 = !p3_0_8[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr0_8 = g3_0_8 ? p3_0_8[DenominatorWidth-1:0]
     : g2_0_8 ? p2_0_8[DenominatorWidth-1:0]
     : g1_0_8 ? p1_0_8[DenominatorWidth-1:0] : px_0_8[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_8 = { n4_nq0_q[QuotientBits-3:0], g2_0_8, g3_0_8 | (g1_0_8 & !g2_0_8) };
+  wire [QuotientBits-1:0] nq0_8 = { n8_nq0_q[QuotientBits-3:0], g2_0_8, g3_0_8 | (g1_0_8 & !g2_0_8) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n0_8 = &{1'b0, px_0_8[DenominatorWidth+1:DenominatorWidth], p1_0_8[DenominatorWidth+1:DenominatorWidth], p2_0_8[DenominatorWidth+1:DenominatorWidth], p3_0_8[DenominatorWidth+1:DenominatorWidth]};
-  // divider 0, step 9: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_9 = { nr0_8, nq0_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_9 = { 1'b0, nx0_9 } - { 2'b00, n4_den_q };
-  wire ng0_9 = !nd0_9[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_9 = ng0_9 ? nd0_9[DenominatorWidth-1:0] : nx0_9[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_9 = { nq0_8[QuotientBits-2:0], ng0_9 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_9 = &{1'b0, nd0_9[DenominatorWidth], nx0_9[DenominatorWidth]};
-  // divider 0, step 10: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx0_10 = { n5_r0_q, n5_nq0_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd0_10 = { 1'b0, nx0_10 } - { 2'b00, n5_den_q };
-  wire ng0_10 = !nd0_10[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr0_10 = ng0_10 ? nd0_10[DenominatorWidth-1:0] : nx0_10[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_10 = { n5_nq0_q[QuotientBits-2:0], ng0_10 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n0_10 = &{1'b0, nd0_10[DenominatorWidth], nx0_10[DenominatorWidth]};
-  // divider 0, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_0_11 = { n6_r0_q, n6_nq0_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_0_11 = { 1'b0, px_0_11 } - { 3'b000, n6_den_q };
-  wire [DenominatorWidth+2:0] p2_0_11 = { 1'b0, px_0_11 } - { 2'b00, n6_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_0_11 = { 1'b0, px_0_11 } - { 1'b0, n6_den3_q };
-  wire g1_0_11 = !p1_0_11[DenominatorWidth+2];
-  wire g2_0_11 = !p2_0_11[DenominatorWidth+2];
-  wire g3_0_11 = !p3_0_11[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr0_11 = g3_0_11 ? p3_0_11[DenominatorWidth-1:0]
-    : g2_0_11 ? p2_0_11[DenominatorWidth-1:0]
-    : g1_0_11 ? p1_0_11[DenominatorWidth-1:0] : px_0_11[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq0_11 = { n6_nq0_q[QuotientBits-3:0], g2_0_11, g3_0_11 | (g1_0_11 & !g2_0_11) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n0_11 = &{1'b0, px_0_11[DenominatorWidth+1:DenominatorWidth], p1_0_11[DenominatorWidth+1:DenominatorWidth], p2_0_11[DenominatorWidth+1:DenominatorWidth], p3_0_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 1, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_1_0 = { n0_r1, n0_nq1[QuotientBits-1:QuotientBits-2] };
@@ -2248,129 +2519,126 @@ module a3_onepass_online (
   wire [QuotientBits-1:0] nq1_0 = { n0_nq1[QuotientBits-3:0], g2_1_0, g3_1_0 | (g1_1_0 & !g2_1_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n1_0 = &{1'b0, px_1_0[DenominatorWidth+1:DenominatorWidth], p1_1_0[DenominatorWidth+1:DenominatorWidth], p2_1_0[DenominatorWidth+1:DenominatorWidth], p3_1_0[DenominatorWidth+1:DenominatorWidth]};
-  // divider 1, step 1: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_1 = { nr1_0, nq1_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_1 = { 1'b0, nx1_1 } - { 2'b00, den };
-  wire ng1_1 = !nd1_1[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_1 = ng1_1 ? nd1_1[DenominatorWidth-1:0] : nx1_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_1 = { nq1_0[QuotientBits-2:0], ng1_1 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_1 = &{1'b0, nd1_1[DenominatorWidth], nx1_1[DenominatorWidth]};
+  // divider 1, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_1_1 = { n1_r1_q, n1_nq1_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_1_1 = { 1'b0, px_1_1 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_1_1 = { 1'b0, px_1_1 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_1_1 = { 1'b0, px_1_1 } - { 1'b0, n1_den3_q };
+  wire g1_1_1 = !p1_1_1[DenominatorWidth+2];
+  wire g2_1_1 = !p2_1_1[DenominatorWidth+2];
+  wire g3_1_1 = !p3_1_1[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr1_1 = g3_1_1 ? p3_1_1[DenominatorWidth-1:0]
+    : g2_1_1 ? p2_1_1[DenominatorWidth-1:0]
+    : g1_1_1 ? p1_1_1[DenominatorWidth-1:0] : px_1_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_1 = { n1_nq1_q[QuotientBits-3:0], g2_1_1, g3_1_1 | (g1_1_1 & !g2_1_1) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n1_1 = &{1'b0, px_1_1[DenominatorWidth+1:DenominatorWidth], p1_1_1[DenominatorWidth+1:DenominatorWidth], p2_1_1[DenominatorWidth+1:DenominatorWidth], p3_1_1[DenominatorWidth+1:DenominatorWidth]};
   // divider 1, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_1_2 = { n1_r1_q, n1_nq1_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_1_2 = { 1'b0, px_1_2 } - { 3'b000, n1_den_q };
-  wire [DenominatorWidth+2:0] p2_1_2 = { 1'b0, px_1_2 } - { 2'b00, n1_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_1_2 = { 1'b0, px_1_2 } - { 1'b0, n1_den3_q };
+  wire [DenominatorWidth+1:0] px_1_2 = { n2_r1_q, n2_nq1_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_1_2 = { 1'b0, px_1_2 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_1_2 = { 1'b0, px_1_2 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_1_2 = { 1'b0, px_1_2 } - { 1'b0, n2_den3_q };
   wire g1_1_2 = !p1_1_2[DenominatorWidth+2];
   wire g2_1_2 = !p2_1_2[DenominatorWidth+2];
   wire g3_1_2 = !p3_1_2[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr1_2 = g3_1_2 ? p3_1_2[DenominatorWidth-1:0]
     : g2_1_2 ? p2_1_2[DenominatorWidth-1:0]
     : g1_1_2 ? p1_1_2[DenominatorWidth-1:0] : px_1_2[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_2 = { n1_nq1_q[QuotientBits-3:0], g2_1_2, g3_1_2 | (g1_1_2 & !g2_1_2) };
+  wire [QuotientBits-1:0] nq1_2 = { n2_nq1_q[QuotientBits-3:0], g2_1_2, g3_1_2 | (g1_1_2 & !g2_1_2) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n1_2 = &{1'b0, px_1_2[DenominatorWidth+1:DenominatorWidth], p1_1_2[DenominatorWidth+1:DenominatorWidth], p2_1_2[DenominatorWidth+1:DenominatorWidth], p3_1_2[DenominatorWidth+1:DenominatorWidth]};
-  // divider 1, step 3: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_3 = { nr1_2, nq1_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_3 = { 1'b0, nx1_3 } - { 2'b00, n1_den_q };
-  wire ng1_3 = !nd1_3[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_3 = ng1_3 ? nd1_3[DenominatorWidth-1:0] : nx1_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_3 = { nq1_2[QuotientBits-2:0], ng1_3 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_3 = &{1'b0, nd1_3[DenominatorWidth], nx1_3[DenominatorWidth]};
+  // divider 1, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_1_3 = { n3_r1_q, n3_nq1_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_1_3 = { 1'b0, px_1_3 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_1_3 = { 1'b0, px_1_3 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_1_3 = { 1'b0, px_1_3 } - { 1'b0, n3_den3_q };
+  wire g1_1_3 = !p1_1_3[DenominatorWidth+2];
+  wire g2_1_3 = !p2_1_3[DenominatorWidth+2];
+  wire g3_1_3 = !p3_1_3[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr1_3 = g3_1_3 ? p3_1_3[DenominatorWidth-1:0]
+    : g2_1_3 ? p2_1_3[DenominatorWidth-1:0]
+    : g1_1_3 ? p1_1_3[DenominatorWidth-1:0] : px_1_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_3 = { n3_nq1_q[QuotientBits-3:0], g2_1_3, g3_1_3 | (g1_1_3 & !g2_1_3) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n1_3 = &{1'b0, px_1_3[DenominatorWidth+1:DenominatorWidth], p1_1_3[DenominatorWidth+1:DenominatorWidth], p2_1_3[DenominatorWidth+1:DenominatorWidth], p3_1_3[DenominatorWidth+1:DenominatorWidth]};
   // divider 1, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_1_4 = { n2_r1_q, n2_nq1_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_1_4 = { 1'b0, px_1_4 } - { 3'b000, n2_den_q };
-  wire [DenominatorWidth+2:0] p2_1_4 = { 1'b0, px_1_4 } - { 2'b00, n2_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_1_4 = { 1'b0, px_1_4 } - { 1'b0, n2_den3_q };
+  wire [DenominatorWidth+1:0] px_1_4 = { n4_r1_q, n4_nq1_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_1_4 = { 1'b0, px_1_4 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_1_4 = { 1'b0, px_1_4 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_1_4 = { 1'b0, px_1_4 } - { 1'b0, n4_den3_q };
   wire g1_1_4 = !p1_1_4[DenominatorWidth+2];
   wire g2_1_4 = !p2_1_4[DenominatorWidth+2];
   wire g3_1_4 = !p3_1_4[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr1_4 = g3_1_4 ? p3_1_4[DenominatorWidth-1:0]
     : g2_1_4 ? p2_1_4[DenominatorWidth-1:0]
     : g1_1_4 ? p1_1_4[DenominatorWidth-1:0] : px_1_4[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_4 = { n2_nq1_q[QuotientBits-3:0], g2_1_4, g3_1_4 | (g1_1_4 & !g2_1_4) };
+  wire [QuotientBits-1:0] nq1_4 = { n4_nq1_q[QuotientBits-3:0], g2_1_4, g3_1_4 | (g1_1_4 & !g2_1_4) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n1_4 = &{1'b0, px_1_4[DenominatorWidth+1:DenominatorWidth], p1_1_4[DenominatorWidth+1:DenominatorWidth], p2_1_4[DenominatorWidth+1:DenominatorWidth], p3_1_4[DenominatorWidth+1:DenominatorWidth]};
-  // divider 1, step 5: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_5 = { nr1_4, nq1_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_5 = { 1'b0, nx1_5 } - { 2'b00, n2_den_q };
-  wire ng1_5 = !nd1_5[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_5 = ng1_5 ? nd1_5[DenominatorWidth-1:0] : nx1_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_5 = { nq1_4[QuotientBits-2:0], ng1_5 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_5 = &{1'b0, nd1_5[DenominatorWidth], nx1_5[DenominatorWidth]};
+  // divider 1, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_1_5 = { n5_r1_q, n5_nq1_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_1_5 = { 1'b0, px_1_5 } - { 3'b000, n5_den_q };
+  wire [DenominatorWidth+2:0] p2_1_5 = { 1'b0, px_1_5 } - { 2'b00, n5_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_1_5 = { 1'b0, px_1_5 } - { 1'b0, n5_den3_q };
+  wire g1_1_5 = !p1_1_5[DenominatorWidth+2];
+  wire g2_1_5 = !p2_1_5[DenominatorWidth+2];
+  wire g3_1_5 = !p3_1_5[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr1_5 = g3_1_5 ? p3_1_5[DenominatorWidth-1:0]
+    : g2_1_5 ? p2_1_5[DenominatorWidth-1:0]
+    : g1_1_5 ? p1_1_5[DenominatorWidth-1:0] : px_1_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_5 = { n5_nq1_q[QuotientBits-3:0], g2_1_5, g3_1_5 | (g1_1_5 & !g2_1_5) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n1_5 = &{1'b0, px_1_5[DenominatorWidth+1:DenominatorWidth], p1_1_5[DenominatorWidth+1:DenominatorWidth], p2_1_5[DenominatorWidth+1:DenominatorWidth], p3_1_5[DenominatorWidth+1:DenominatorWidth]};
   // divider 1, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_1_6 = { n3_r1_q, n3_nq1_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_1_6 = { 1'b0, px_1_6 } - { 3'b000, n3_den_q };
-  wire [DenominatorWidth+2:0] p2_1_6 = { 1'b0, px_1_6 } - { 2'b00, n3_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_1_6 = { 1'b0, px_1_6 } - { 1'b0, n3_den3_q };
+  wire [DenominatorWidth+1:0] px_1_6 = { n6_r1_q, n6_nq1_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_1_6 = { 1'b0, px_1_6 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_1_6 = { 1'b0, px_1_6 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_1_6 = { 1'b0, px_1_6 } - { 1'b0, n6_den3_q };
   wire g1_1_6 = !p1_1_6[DenominatorWidth+2];
   wire g2_1_6 = !p2_1_6[DenominatorWidth+2];
   wire g3_1_6 = !p3_1_6[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr1_6 = g3_1_6 ? p3_1_6[DenominatorWidth-1:0]
     : g2_1_6 ? p2_1_6[DenominatorWidth-1:0]
     : g1_1_6 ? p1_1_6[DenominatorWidth-1:0] : px_1_6[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_6 = { n3_nq1_q[QuotientBits-3:0], g2_1_6, g3_1_6 | (g1_1_6 & !g2_1_6) };
+  wire [QuotientBits-1:0] nq1_6 = { n6_nq1_q[QuotientBits-3:0], g2_1_6, g3_1_6 | (g1_1_6 & !g2_1_6) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n1_6 = &{1'b0, px_1_6[DenominatorWidth+1:DenominatorWidth], p1_1_6[DenominatorWidth+1:DenominatorWidth], p2_1_6[DenominatorWidth+1:DenominatorWidth], p3_1_6[DenominatorWidth+1:DenominatorWidth]};
-  // divider 1, step 7: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_7 = { nr1_6, nq1_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_7 = { 1'b0, nx1_7 } - { 2'b00, n3_den_q };
-  wire ng1_7 = !nd1_7[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_7 = ng1_7 ? nd1_7[DenominatorWidth-1:0] : nx1_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_7 = { nq1_6[QuotientBits-2:0], ng1_7 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_7 = &{1'b0, nd1_7[DenominatorWidth], nx1_7[DenominatorWidth]};
+  // divider 1, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_1_7 = { n7_r1_q, n7_nq1_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_1_7 = { 1'b0, px_1_7 } - { 3'b000, n7_den_q };
+  wire [DenominatorWidth+2:0] p2_1_7 = { 1'b0, px_1_7 } - { 2'b00, n7_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_1_7 = { 1'b0, px_1_7 } - { 1'b0, n7_den3_q };
+  wire g1_1_7 = !p1_1_7[DenominatorWidth+2];
+  wire g2_1_7 = !p2_1_7[DenominatorWidth+2];
+  wire g3_1_7 = !p3_1_7[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr1_7 = g3_1_7 ? p3_1_7[DenominatorWidth-1:0]
+    : g2_1_7 ? p2_1_7[DenominatorWidth-1:0]
+    : g1_1_7 ? p1_1_7[DenominatorWidth-1:0] : px_1_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq1_7 = { n7_nq1_q[QuotientBits-3:0], g2_1_7, g3_1_7 | (g1_1_7 & !g2_1_7) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n1_7 = &{1'b0, px_1_7[DenominatorWidth+1:DenominatorWidth], p1_1_7[DenominatorWidth+1:DenominatorWidth], p2_1_7[DenominatorWidth+1:DenominatorWidth], p3_1_7[DenominatorWidth+1:DenominatorWidth]};
   // divider 1, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_1_8 = { n4_r1_q, n4_nq1_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_1_8 = { 1'b0, px_1_8 } - { 3'b000, n4_den_q };
-  wire [DenominatorWidth+2:0] p2_1_8 = { 1'b0, px_1_8 } - { 2'b00, n4_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_1_8 = { 1'b0, px_1_8 } - { 1'b0, n4_den3_q };
+  wire [DenominatorWidth+1:0] px_1_8 = { n8_r1_q, n8_nq1_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_1_8 = { 1'b0, px_1_8 } - { 3'b000, n8_den_q };
+  wire [DenominatorWidth+2:0] p2_1_8 = { 1'b0, px_1_8 } - { 2'b00, n8_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_1_8 = { 1'b0, px_1_8 } - { 1'b0, n8_den3_q };
   wire g1_1_8 = !p1_1_8[DenominatorWidth+2];
   wire g2_1_8 = !p2_1_8[DenominatorWidth+2];
   wire g3_1_8 = !p3_1_8[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr1_8 = g3_1_8 ? p3_1_8[DenominatorWidth-1:0]
     : g2_1_8 ? p2_1_8[DenominatorWidth-1:0]
     : g1_1_8 ? p1_1_8[DenominatorWidth-1:0] : px_1_8[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_8 = { n4_nq1_q[QuotientBits-3:0], g2_1_8, g3_1_8 | (g1_1_8 & !g2_1_8) };
+  wire [QuotientBits-1:0] nq1_8 = { n8_nq1_q[QuotientBits-3:0], g2_1_8, g3_1_8 | (g1_1_8 & !g2_1_8) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n1_8 = &{1'b0, px_1_8[DenominatorWidth+1:DenominatorWidth], p1_1_8[DenominatorWidth+1:DenominatorWidth], p2_1_8[DenominatorWidth+1:DenominatorWidth], p3_1_8[DenominatorWidth+1:DenominatorWidth]};
-  // divider 1, step 9: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_9 = { nr1_8, nq1_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_9 = { 1'b0, nx1_9 } - { 2'b00, n4_den_q };
-  wire ng1_9 = !nd1_9[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_9 = ng1_9 ? nd1_9[DenominatorWidth-1:0] : nx1_9[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_9 = { nq1_8[QuotientBits-2:0], ng1_9 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_9 = &{1'b0, nd1_9[DenominatorWidth], nx1_9[DenominatorWidth]};
-  // divider 1, step 10: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx1_10 = { n5_r1_q, n5_nq1_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd1_10 = { 1'b0, nx1_10 } - { 2'b00, n5_den_q };
-  wire ng1_10 = !nd1_10[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr1_10 = ng1_10 ? nd1_10[DenominatorWidth-1:0] : nx1_10[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_10 = { n5_nq1_q[QuotientBits-2:0], ng1_10 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n1_10 = &{1'b0, nd1_10[DenominatorWidth], nx1_10[DenominatorWidth]};
-  // divider 1, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_1_11 = { n6_r1_q, n6_nq1_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_1_11 = { 1'b0, px_1_11 } - { 3'b000, n6_den_q };
-  wire [DenominatorWidth+2:0] p2_1_11 = { 1'b0, px_1_11 } - { 2'b00, n6_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_1_11 = { 1'b0, px_1_11 } - { 1'b0, n6_den3_q };
-  wire g1_1_11 = !p1_1_11[DenominatorWidth+2];
-  wire g2_1_11 = !p2_1_11[DenominatorWidth+2];
-  wire g3_1_11 = !p3_1_11[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr1_11 = g3_1_11 ? p3_1_11[DenominatorWidth-1:0]
-    : g2_1_11 ? p2_1_11[DenominatorWidth-1:0]
-    : g1_1_11 ? p1_1_11[DenominatorWidth-1:0] : px_1_11[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq1_11 = { n6_nq1_q[QuotientBits-3:0], g2_1_11, g3_1_11 | (g1_1_11 & !g2_1_11) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n1_11 = &{1'b0, px_1_11[DenominatorWidth+1:DenominatorWidth], p1_1_11[DenominatorWidth+1:DenominatorWidth], p2_1_11[DenominatorWidth+1:DenominatorWidth], p3_1_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 2, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_2_0 = { n0_r2, n0_nq2[QuotientBits-1:QuotientBits-2] };
@@ -2386,129 +2654,126 @@ module a3_onepass_online (
   wire [QuotientBits-1:0] nq2_0 = { n0_nq2[QuotientBits-3:0], g2_2_0, g3_2_0 | (g1_2_0 & !g2_2_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n2_0 = &{1'b0, px_2_0[DenominatorWidth+1:DenominatorWidth], p1_2_0[DenominatorWidth+1:DenominatorWidth], p2_2_0[DenominatorWidth+1:DenominatorWidth], p3_2_0[DenominatorWidth+1:DenominatorWidth]};
-  // divider 2, step 1: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_1 = { nr2_0, nq2_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_1 = { 1'b0, nx2_1 } - { 2'b00, den };
-  wire ng2_1 = !nd2_1[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_1 = ng2_1 ? nd2_1[DenominatorWidth-1:0] : nx2_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_1 = { nq2_0[QuotientBits-2:0], ng2_1 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_1 = &{1'b0, nd2_1[DenominatorWidth], nx2_1[DenominatorWidth]};
+  // divider 2, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_2_1 = { n1_r2_q, n1_nq2_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_2_1 = { 1'b0, px_2_1 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_2_1 = { 1'b0, px_2_1 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_2_1 = { 1'b0, px_2_1 } - { 1'b0, n1_den3_q };
+  wire g1_2_1 = !p1_2_1[DenominatorWidth+2];
+  wire g2_2_1 = !p2_2_1[DenominatorWidth+2];
+  wire g3_2_1 = !p3_2_1[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr2_1 = g3_2_1 ? p3_2_1[DenominatorWidth-1:0]
+    : g2_2_1 ? p2_2_1[DenominatorWidth-1:0]
+    : g1_2_1 ? p1_2_1[DenominatorWidth-1:0] : px_2_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_1 = { n1_nq2_q[QuotientBits-3:0], g2_2_1, g3_2_1 | (g1_2_1 & !g2_2_1) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n2_1 = &{1'b0, px_2_1[DenominatorWidth+1:DenominatorWidth], p1_2_1[DenominatorWidth+1:DenominatorWidth], p2_2_1[DenominatorWidth+1:DenominatorWidth], p3_2_1[DenominatorWidth+1:DenominatorWidth]};
   // divider 2, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_2_2 = { n1_r2_q, n1_nq2_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_2_2 = { 1'b0, px_2_2 } - { 3'b000, n1_den_q };
-  wire [DenominatorWidth+2:0] p2_2_2 = { 1'b0, px_2_2 } - { 2'b00, n1_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_2_2 = { 1'b0, px_2_2 } - { 1'b0, n1_den3_q };
+  wire [DenominatorWidth+1:0] px_2_2 = { n2_r2_q, n2_nq2_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_2_2 = { 1'b0, px_2_2 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_2_2 = { 1'b0, px_2_2 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_2_2 = { 1'b0, px_2_2 } - { 1'b0, n2_den3_q };
   wire g1_2_2 = !p1_2_2[DenominatorWidth+2];
   wire g2_2_2 = !p2_2_2[DenominatorWidth+2];
   wire g3_2_2 = !p3_2_2[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr2_2 = g3_2_2 ? p3_2_2[DenominatorWidth-1:0]
     : g2_2_2 ? p2_2_2[DenominatorWidth-1:0]
     : g1_2_2 ? p1_2_2[DenominatorWidth-1:0] : px_2_2[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_2 = { n1_nq2_q[QuotientBits-3:0], g2_2_2, g3_2_2 | (g1_2_2 & !g2_2_2) };
+  wire [QuotientBits-1:0] nq2_2 = { n2_nq2_q[QuotientBits-3:0], g2_2_2, g3_2_2 | (g1_2_2 & !g2_2_2) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n2_2 = &{1'b0, px_2_2[DenominatorWidth+1:DenominatorWidth], p1_2_2[DenominatorWidth+1:DenominatorWidth], p2_2_2[DenominatorWidth+1:DenominatorWidth], p3_2_2[DenominatorWidth+1:DenominatorWidth]};
-  // divider 2, step 3: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_3 = { nr2_2, nq2_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_3 = { 1'b0, nx2_3 } - { 2'b00, n1_den_q };
-  wire ng2_3 = !nd2_3[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_3 = ng2_3 ? nd2_3[DenominatorWidth-1:0] : nx2_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_3 = { nq2_2[QuotientBits-2:0], ng2_3 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_3 = &{1'b0, nd2_3[DenominatorWidth], nx2_3[DenominatorWidth]};
+  // divider 2, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_2_3 = { n3_r2_q, n3_nq2_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_2_3 = { 1'b0, px_2_3 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_2_3 = { 1'b0, px_2_3 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_2_3 = { 1'b0, px_2_3 } - { 1'b0, n3_den3_q };
+  wire g1_2_3 = !p1_2_3[DenominatorWidth+2];
+  wire g2_2_3 = !p2_2_3[DenominatorWidth+2];
+  wire g3_2_3 = !p3_2_3[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr2_3 = g3_2_3 ? p3_2_3[DenominatorWidth-1:0]
+    : g2_2_3 ? p2_2_3[DenominatorWidth-1:0]
+    : g1_2_3 ? p1_2_3[DenominatorWidth-1:0] : px_2_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_3 = { n3_nq2_q[QuotientBits-3:0], g2_2_3, g3_2_3 | (g1_2_3 & !g2_2_3) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n2_3 = &{1'b0, px_2_3[DenominatorWidth+1:DenominatorWidth], p1_2_3[DenominatorWidth+1:DenominatorWidth], p2_2_3[DenominatorWidth+1:DenominatorWidth], p3_2_3[DenominatorWidth+1:DenominatorWidth]};
   // divider 2, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_2_4 = { n2_r2_q, n2_nq2_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_2_4 = { 1'b0, px_2_4 } - { 3'b000, n2_den_q };
-  wire [DenominatorWidth+2:0] p2_2_4 = { 1'b0, px_2_4 } - { 2'b00, n2_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_2_4 = { 1'b0, px_2_4 } - { 1'b0, n2_den3_q };
+  wire [DenominatorWidth+1:0] px_2_4 = { n4_r2_q, n4_nq2_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_2_4 = { 1'b0, px_2_4 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_2_4 = { 1'b0, px_2_4 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_2_4 = { 1'b0, px_2_4 } - { 1'b0, n4_den3_q };
   wire g1_2_4 = !p1_2_4[DenominatorWidth+2];
   wire g2_2_4 = !p2_2_4[DenominatorWidth+2];
   wire g3_2_4 = !p3_2_4[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr2_4 = g3_2_4 ? p3_2_4[DenominatorWidth-1:0]
     : g2_2_4 ? p2_2_4[DenominatorWidth-1:0]
     : g1_2_4 ? p1_2_4[DenominatorWidth-1:0] : px_2_4[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_4 = { n2_nq2_q[QuotientBits-3:0], g2_2_4, g3_2_4 | (g1_2_4 & !g2_2_4) };
+  wire [QuotientBits-1:0] nq2_4 = { n4_nq2_q[QuotientBits-3:0], g2_2_4, g3_2_4 | (g1_2_4 & !g2_2_4) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n2_4 = &{1'b0, px_2_4[DenominatorWidth+1:DenominatorWidth], p1_2_4[DenominatorWidth+1:DenominatorWidth], p2_2_4[DenominatorWidth+1:DenominatorWidth], p3_2_4[DenominatorWidth+1:DenominatorWidth]};
-  // divider 2, step 5: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_5 = { nr2_4, nq2_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_5 = { 1'b0, nx2_5 } - { 2'b00, n2_den_q };
-  wire ng2_5 = !nd2_5[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_5 = ng2_5 ? nd2_5[DenominatorWidth-1:0] : nx2_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_5 = { nq2_4[QuotientBits-2:0], ng2_5 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_5 = &{1'b0, nd2_5[DenominatorWidth], nx2_5[DenominatorWidth]};
+  // divider 2, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_2_5 = { n5_r2_q, n5_nq2_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_2_5 = { 1'b0, px_2_5 } - { 3'b000, n5_den_q };
+  wire [DenominatorWidth+2:0] p2_2_5 = { 1'b0, px_2_5 } - { 2'b00, n5_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_2_5 = { 1'b0, px_2_5 } - { 1'b0, n5_den3_q };
+  wire g1_2_5 = !p1_2_5[DenominatorWidth+2];
+  wire g2_2_5 = !p2_2_5[DenominatorWidth+2];
+  wire g3_2_5 = !p3_2_5[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr2_5 = g3_2_5 ? p3_2_5[DenominatorWidth-1:0]
+    : g2_2_5 ? p2_2_5[DenominatorWidth-1:0]
+    : g1_2_5 ? p1_2_5[DenominatorWidth-1:0] : px_2_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_5 = { n5_nq2_q[QuotientBits-3:0], g2_2_5, g3_2_5 | (g1_2_5 & !g2_2_5) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n2_5 = &{1'b0, px_2_5[DenominatorWidth+1:DenominatorWidth], p1_2_5[DenominatorWidth+1:DenominatorWidth], p2_2_5[DenominatorWidth+1:DenominatorWidth], p3_2_5[DenominatorWidth+1:DenominatorWidth]};
   // divider 2, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_2_6 = { n3_r2_q, n3_nq2_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_2_6 = { 1'b0, px_2_6 } - { 3'b000, n3_den_q };
-  wire [DenominatorWidth+2:0] p2_2_6 = { 1'b0, px_2_6 } - { 2'b00, n3_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_2_6 = { 1'b0, px_2_6 } - { 1'b0, n3_den3_q };
+  wire [DenominatorWidth+1:0] px_2_6 = { n6_r2_q, n6_nq2_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_2_6 = { 1'b0, px_2_6 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_2_6 = { 1'b0, px_2_6 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_2_6 = { 1'b0, px_2_6 } - { 1'b0, n6_den3_q };
   wire g1_2_6 = !p1_2_6[DenominatorWidth+2];
   wire g2_2_6 = !p2_2_6[DenominatorWidth+2];
   wire g3_2_6 = !p3_2_6[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr2_6 = g3_2_6 ? p3_2_6[DenominatorWidth-1:0]
     : g2_2_6 ? p2_2_6[DenominatorWidth-1:0]
     : g1_2_6 ? p1_2_6[DenominatorWidth-1:0] : px_2_6[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_6 = { n3_nq2_q[QuotientBits-3:0], g2_2_6, g3_2_6 | (g1_2_6 & !g2_2_6) };
+  wire [QuotientBits-1:0] nq2_6 = { n6_nq2_q[QuotientBits-3:0], g2_2_6, g3_2_6 | (g1_2_6 & !g2_2_6) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n2_6 = &{1'b0, px_2_6[DenominatorWidth+1:DenominatorWidth], p1_2_6[DenominatorWidth+1:DenominatorWidth], p2_2_6[DenominatorWidth+1:DenominatorWidth], p3_2_6[DenominatorWidth+1:DenominatorWidth]};
-  // divider 2, step 7: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_7 = { nr2_6, nq2_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_7 = { 1'b0, nx2_7 } - { 2'b00, n3_den_q };
-  wire ng2_7 = !nd2_7[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_7 = ng2_7 ? nd2_7[DenominatorWidth-1:0] : nx2_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_7 = { nq2_6[QuotientBits-2:0], ng2_7 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_7 = &{1'b0, nd2_7[DenominatorWidth], nx2_7[DenominatorWidth]};
+  // divider 2, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_2_7 = { n7_r2_q, n7_nq2_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_2_7 = { 1'b0, px_2_7 } - { 3'b000, n7_den_q };
+  wire [DenominatorWidth+2:0] p2_2_7 = { 1'b0, px_2_7 } - { 2'b00, n7_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_2_7 = { 1'b0, px_2_7 } - { 1'b0, n7_den3_q };
+  wire g1_2_7 = !p1_2_7[DenominatorWidth+2];
+  wire g2_2_7 = !p2_2_7[DenominatorWidth+2];
+  wire g3_2_7 = !p3_2_7[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr2_7 = g3_2_7 ? p3_2_7[DenominatorWidth-1:0]
+    : g2_2_7 ? p2_2_7[DenominatorWidth-1:0]
+    : g1_2_7 ? p1_2_7[DenominatorWidth-1:0] : px_2_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq2_7 = { n7_nq2_q[QuotientBits-3:0], g2_2_7, g3_2_7 | (g1_2_7 & !g2_2_7) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n2_7 = &{1'b0, px_2_7[DenominatorWidth+1:DenominatorWidth], p1_2_7[DenominatorWidth+1:DenominatorWidth], p2_2_7[DenominatorWidth+1:DenominatorWidth], p3_2_7[DenominatorWidth+1:DenominatorWidth]};
   // divider 2, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_2_8 = { n4_r2_q, n4_nq2_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_2_8 = { 1'b0, px_2_8 } - { 3'b000, n4_den_q };
-  wire [DenominatorWidth+2:0] p2_2_8 = { 1'b0, px_2_8 } - { 2'b00, n4_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_2_8 = { 1'b0, px_2_8 } - { 1'b0, n4_den3_q };
+  wire [DenominatorWidth+1:0] px_2_8 = { n8_r2_q, n8_nq2_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_2_8 = { 1'b0, px_2_8 } - { 3'b000, n8_den_q };
+  wire [DenominatorWidth+2:0] p2_2_8 = { 1'b0, px_2_8 } - { 2'b00, n8_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_2_8 = { 1'b0, px_2_8 } - { 1'b0, n8_den3_q };
   wire g1_2_8 = !p1_2_8[DenominatorWidth+2];
   wire g2_2_8 = !p2_2_8[DenominatorWidth+2];
   wire g3_2_8 = !p3_2_8[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr2_8 = g3_2_8 ? p3_2_8[DenominatorWidth-1:0]
     : g2_2_8 ? p2_2_8[DenominatorWidth-1:0]
     : g1_2_8 ? p1_2_8[DenominatorWidth-1:0] : px_2_8[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_8 = { n4_nq2_q[QuotientBits-3:0], g2_2_8, g3_2_8 | (g1_2_8 & !g2_2_8) };
+  wire [QuotientBits-1:0] nq2_8 = { n8_nq2_q[QuotientBits-3:0], g2_2_8, g3_2_8 | (g1_2_8 & !g2_2_8) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n2_8 = &{1'b0, px_2_8[DenominatorWidth+1:DenominatorWidth], p1_2_8[DenominatorWidth+1:DenominatorWidth], p2_2_8[DenominatorWidth+1:DenominatorWidth], p3_2_8[DenominatorWidth+1:DenominatorWidth]};
-  // divider 2, step 9: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_9 = { nr2_8, nq2_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_9 = { 1'b0, nx2_9 } - { 2'b00, n4_den_q };
-  wire ng2_9 = !nd2_9[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_9 = ng2_9 ? nd2_9[DenominatorWidth-1:0] : nx2_9[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_9 = { nq2_8[QuotientBits-2:0], ng2_9 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_9 = &{1'b0, nd2_9[DenominatorWidth], nx2_9[DenominatorWidth]};
-  // divider 2, step 10: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx2_10 = { n5_r2_q, n5_nq2_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd2_10 = { 1'b0, nx2_10 } - { 2'b00, n5_den_q };
-  wire ng2_10 = !nd2_10[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr2_10 = ng2_10 ? nd2_10[DenominatorWidth-1:0] : nx2_10[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_10 = { n5_nq2_q[QuotientBits-2:0], ng2_10 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n2_10 = &{1'b0, nd2_10[DenominatorWidth], nx2_10[DenominatorWidth]};
-  // divider 2, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_2_11 = { n6_r2_q, n6_nq2_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_2_11 = { 1'b0, px_2_11 } - { 3'b000, n6_den_q };
-  wire [DenominatorWidth+2:0] p2_2_11 = { 1'b0, px_2_11 } - { 2'b00, n6_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_2_11 = { 1'b0, px_2_11 } - { 1'b0, n6_den3_q };
-  wire g1_2_11 = !p1_2_11[DenominatorWidth+2];
-  wire g2_2_11 = !p2_2_11[DenominatorWidth+2];
-  wire g3_2_11 = !p3_2_11[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr2_11 = g3_2_11 ? p3_2_11[DenominatorWidth-1:0]
-    : g2_2_11 ? p2_2_11[DenominatorWidth-1:0]
-    : g1_2_11 ? p1_2_11[DenominatorWidth-1:0] : px_2_11[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq2_11 = { n6_nq2_q[QuotientBits-3:0], g2_2_11, g3_2_11 | (g1_2_11 & !g2_2_11) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n2_11 = &{1'b0, px_2_11[DenominatorWidth+1:DenominatorWidth], p1_2_11[DenominatorWidth+1:DenominatorWidth], p2_2_11[DenominatorWidth+1:DenominatorWidth], p3_2_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 3, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_3_0 = { n0_r3, n0_nq3[QuotientBits-1:QuotientBits-2] };
@@ -2524,129 +2789,126 @@ module a3_onepass_online (
   wire [QuotientBits-1:0] nq3_0 = { n0_nq3[QuotientBits-3:0], g2_3_0, g3_3_0 | (g1_3_0 & !g2_3_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n3_0 = &{1'b0, px_3_0[DenominatorWidth+1:DenominatorWidth], p1_3_0[DenominatorWidth+1:DenominatorWidth], p2_3_0[DenominatorWidth+1:DenominatorWidth], p3_3_0[DenominatorWidth+1:DenominatorWidth]};
-  // divider 3, step 1: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_1 = { nr3_0, nq3_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_1 = { 1'b0, nx3_1 } - { 2'b00, den };
-  wire ng3_1 = !nd3_1[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_1 = ng3_1 ? nd3_1[DenominatorWidth-1:0] : nx3_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_1 = { nq3_0[QuotientBits-2:0], ng3_1 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_1 = &{1'b0, nd3_1[DenominatorWidth], nx3_1[DenominatorWidth]};
+  // divider 3, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_3_1 = { n1_r3_q, n1_nq3_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_3_1 = { 1'b0, px_3_1 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_3_1 = { 1'b0, px_3_1 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_3_1 = { 1'b0, px_3_1 } - { 1'b0, n1_den3_q };
+  wire g1_3_1 = !p1_3_1[DenominatorWidth+2];
+  wire g2_3_1 = !p2_3_1[DenominatorWidth+2];
+  wire g3_3_1 = !p3_3_1[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr3_1 = g3_3_1 ? p3_3_1[DenominatorWidth-1:0]
+    : g2_3_1 ? p2_3_1[DenominatorWidth-1:0]
+    : g1_3_1 ? p1_3_1[DenominatorWidth-1:0] : px_3_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_1 = { n1_nq3_q[QuotientBits-3:0], g2_3_1, g3_3_1 | (g1_3_1 & !g2_3_1) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n3_1 = &{1'b0, px_3_1[DenominatorWidth+1:DenominatorWidth], p1_3_1[DenominatorWidth+1:DenominatorWidth], p2_3_1[DenominatorWidth+1:DenominatorWidth], p3_3_1[DenominatorWidth+1:DenominatorWidth]};
   // divider 3, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_3_2 = { n1_r3_q, n1_nq3_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_3_2 = { 1'b0, px_3_2 } - { 3'b000, n1_den_q };
-  wire [DenominatorWidth+2:0] p2_3_2 = { 1'b0, px_3_2 } - { 2'b00, n1_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_3_2 = { 1'b0, px_3_2 } - { 1'b0, n1_den3_q };
+  wire [DenominatorWidth+1:0] px_3_2 = { n2_r3_q, n2_nq3_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_3_2 = { 1'b0, px_3_2 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_3_2 = { 1'b0, px_3_2 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_3_2 = { 1'b0, px_3_2 } - { 1'b0, n2_den3_q };
   wire g1_3_2 = !p1_3_2[DenominatorWidth+2];
   wire g2_3_2 = !p2_3_2[DenominatorWidth+2];
   wire g3_3_2 = !p3_3_2[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr3_2 = g3_3_2 ? p3_3_2[DenominatorWidth-1:0]
     : g2_3_2 ? p2_3_2[DenominatorWidth-1:0]
     : g1_3_2 ? p1_3_2[DenominatorWidth-1:0] : px_3_2[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_2 = { n1_nq3_q[QuotientBits-3:0], g2_3_2, g3_3_2 | (g1_3_2 & !g2_3_2) };
+  wire [QuotientBits-1:0] nq3_2 = { n2_nq3_q[QuotientBits-3:0], g2_3_2, g3_3_2 | (g1_3_2 & !g2_3_2) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n3_2 = &{1'b0, px_3_2[DenominatorWidth+1:DenominatorWidth], p1_3_2[DenominatorWidth+1:DenominatorWidth], p2_3_2[DenominatorWidth+1:DenominatorWidth], p3_3_2[DenominatorWidth+1:DenominatorWidth]};
-  // divider 3, step 3: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_3 = { nr3_2, nq3_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_3 = { 1'b0, nx3_3 } - { 2'b00, n1_den_q };
-  wire ng3_3 = !nd3_3[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_3 = ng3_3 ? nd3_3[DenominatorWidth-1:0] : nx3_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_3 = { nq3_2[QuotientBits-2:0], ng3_3 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_3 = &{1'b0, nd3_3[DenominatorWidth], nx3_3[DenominatorWidth]};
+  // divider 3, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_3_3 = { n3_r3_q, n3_nq3_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_3_3 = { 1'b0, px_3_3 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_3_3 = { 1'b0, px_3_3 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_3_3 = { 1'b0, px_3_3 } - { 1'b0, n3_den3_q };
+  wire g1_3_3 = !p1_3_3[DenominatorWidth+2];
+  wire g2_3_3 = !p2_3_3[DenominatorWidth+2];
+  wire g3_3_3 = !p3_3_3[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr3_3 = g3_3_3 ? p3_3_3[DenominatorWidth-1:0]
+    : g2_3_3 ? p2_3_3[DenominatorWidth-1:0]
+    : g1_3_3 ? p1_3_3[DenominatorWidth-1:0] : px_3_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_3 = { n3_nq3_q[QuotientBits-3:0], g2_3_3, g3_3_3 | (g1_3_3 & !g2_3_3) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n3_3 = &{1'b0, px_3_3[DenominatorWidth+1:DenominatorWidth], p1_3_3[DenominatorWidth+1:DenominatorWidth], p2_3_3[DenominatorWidth+1:DenominatorWidth], p3_3_3[DenominatorWidth+1:DenominatorWidth]};
   // divider 3, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_3_4 = { n2_r3_q, n2_nq3_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_3_4 = { 1'b0, px_3_4 } - { 3'b000, n2_den_q };
-  wire [DenominatorWidth+2:0] p2_3_4 = { 1'b0, px_3_4 } - { 2'b00, n2_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_3_4 = { 1'b0, px_3_4 } - { 1'b0, n2_den3_q };
+  wire [DenominatorWidth+1:0] px_3_4 = { n4_r3_q, n4_nq3_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_3_4 = { 1'b0, px_3_4 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_3_4 = { 1'b0, px_3_4 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_3_4 = { 1'b0, px_3_4 } - { 1'b0, n4_den3_q };
   wire g1_3_4 = !p1_3_4[DenominatorWidth+2];
   wire g2_3_4 = !p2_3_4[DenominatorWidth+2];
   wire g3_3_4 = !p3_3_4[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr3_4 = g3_3_4 ? p3_3_4[DenominatorWidth-1:0]
     : g2_3_4 ? p2_3_4[DenominatorWidth-1:0]
     : g1_3_4 ? p1_3_4[DenominatorWidth-1:0] : px_3_4[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_4 = { n2_nq3_q[QuotientBits-3:0], g2_3_4, g3_3_4 | (g1_3_4 & !g2_3_4) };
+  wire [QuotientBits-1:0] nq3_4 = { n4_nq3_q[QuotientBits-3:0], g2_3_4, g3_3_4 | (g1_3_4 & !g2_3_4) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n3_4 = &{1'b0, px_3_4[DenominatorWidth+1:DenominatorWidth], p1_3_4[DenominatorWidth+1:DenominatorWidth], p2_3_4[DenominatorWidth+1:DenominatorWidth], p3_3_4[DenominatorWidth+1:DenominatorWidth]};
-  // divider 3, step 5: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_5 = { nr3_4, nq3_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_5 = { 1'b0, nx3_5 } - { 2'b00, n2_den_q };
-  wire ng3_5 = !nd3_5[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_5 = ng3_5 ? nd3_5[DenominatorWidth-1:0] : nx3_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_5 = { nq3_4[QuotientBits-2:0], ng3_5 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_5 = &{1'b0, nd3_5[DenominatorWidth], nx3_5[DenominatorWidth]};
+  // divider 3, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_3_5 = { n5_r3_q, n5_nq3_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_3_5 = { 1'b0, px_3_5 } - { 3'b000, n5_den_q };
+  wire [DenominatorWidth+2:0] p2_3_5 = { 1'b0, px_3_5 } - { 2'b00, n5_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_3_5 = { 1'b0, px_3_5 } - { 1'b0, n5_den3_q };
+  wire g1_3_5 = !p1_3_5[DenominatorWidth+2];
+  wire g2_3_5 = !p2_3_5[DenominatorWidth+2];
+  wire g3_3_5 = !p3_3_5[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr3_5 = g3_3_5 ? p3_3_5[DenominatorWidth-1:0]
+    : g2_3_5 ? p2_3_5[DenominatorWidth-1:0]
+    : g1_3_5 ? p1_3_5[DenominatorWidth-1:0] : px_3_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_5 = { n5_nq3_q[QuotientBits-3:0], g2_3_5, g3_3_5 | (g1_3_5 & !g2_3_5) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n3_5 = &{1'b0, px_3_5[DenominatorWidth+1:DenominatorWidth], p1_3_5[DenominatorWidth+1:DenominatorWidth], p2_3_5[DenominatorWidth+1:DenominatorWidth], p3_3_5[DenominatorWidth+1:DenominatorWidth]};
   // divider 3, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_3_6 = { n3_r3_q, n3_nq3_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_3_6 = { 1'b0, px_3_6 } - { 3'b000, n3_den_q };
-  wire [DenominatorWidth+2:0] p2_3_6 = { 1'b0, px_3_6 } - { 2'b00, n3_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_3_6 = { 1'b0, px_3_6 } - { 1'b0, n3_den3_q };
+  wire [DenominatorWidth+1:0] px_3_6 = { n6_r3_q, n6_nq3_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_3_6 = { 1'b0, px_3_6 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_3_6 = { 1'b0, px_3_6 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_3_6 = { 1'b0, px_3_6 } - { 1'b0, n6_den3_q };
   wire g1_3_6 = !p1_3_6[DenominatorWidth+2];
   wire g2_3_6 = !p2_3_6[DenominatorWidth+2];
   wire g3_3_6 = !p3_3_6[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr3_6 = g3_3_6 ? p3_3_6[DenominatorWidth-1:0]
     : g2_3_6 ? p2_3_6[DenominatorWidth-1:0]
     : g1_3_6 ? p1_3_6[DenominatorWidth-1:0] : px_3_6[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_6 = { n3_nq3_q[QuotientBits-3:0], g2_3_6, g3_3_6 | (g1_3_6 & !g2_3_6) };
+  wire [QuotientBits-1:0] nq3_6 = { n6_nq3_q[QuotientBits-3:0], g2_3_6, g3_3_6 | (g1_3_6 & !g2_3_6) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n3_6 = &{1'b0, px_3_6[DenominatorWidth+1:DenominatorWidth], p1_3_6[DenominatorWidth+1:DenominatorWidth], p2_3_6[DenominatorWidth+1:DenominatorWidth], p3_3_6[DenominatorWidth+1:DenominatorWidth]};
-  // divider 3, step 7: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_7 = { nr3_6, nq3_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_7 = { 1'b0, nx3_7 } - { 2'b00, n3_den_q };
-  wire ng3_7 = !nd3_7[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_7 = ng3_7 ? nd3_7[DenominatorWidth-1:0] : nx3_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_7 = { nq3_6[QuotientBits-2:0], ng3_7 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_7 = &{1'b0, nd3_7[DenominatorWidth], nx3_7[DenominatorWidth]};
+  // divider 3, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_3_7 = { n7_r3_q, n7_nq3_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_3_7 = { 1'b0, px_3_7 } - { 3'b000, n7_den_q };
+  wire [DenominatorWidth+2:0] p2_3_7 = { 1'b0, px_3_7 } - { 2'b00, n7_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_3_7 = { 1'b0, px_3_7 } - { 1'b0, n7_den3_q };
+  wire g1_3_7 = !p1_3_7[DenominatorWidth+2];
+  wire g2_3_7 = !p2_3_7[DenominatorWidth+2];
+  wire g3_3_7 = !p3_3_7[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr3_7 = g3_3_7 ? p3_3_7[DenominatorWidth-1:0]
+    : g2_3_7 ? p2_3_7[DenominatorWidth-1:0]
+    : g1_3_7 ? p1_3_7[DenominatorWidth-1:0] : px_3_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq3_7 = { n7_nq3_q[QuotientBits-3:0], g2_3_7, g3_3_7 | (g1_3_7 & !g2_3_7) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n3_7 = &{1'b0, px_3_7[DenominatorWidth+1:DenominatorWidth], p1_3_7[DenominatorWidth+1:DenominatorWidth], p2_3_7[DenominatorWidth+1:DenominatorWidth], p3_3_7[DenominatorWidth+1:DenominatorWidth]};
   // divider 3, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_3_8 = { n4_r3_q, n4_nq3_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_3_8 = { 1'b0, px_3_8 } - { 3'b000, n4_den_q };
-  wire [DenominatorWidth+2:0] p2_3_8 = { 1'b0, px_3_8 } - { 2'b00, n4_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_3_8 = { 1'b0, px_3_8 } - { 1'b0, n4_den3_q };
+  wire [DenominatorWidth+1:0] px_3_8 = { n8_r3_q, n8_nq3_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_3_8 = { 1'b0, px_3_8 } - { 3'b000, n8_den_q };
+  wire [DenominatorWidth+2:0] p2_3_8 = { 1'b0, px_3_8 } - { 2'b00, n8_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_3_8 = { 1'b0, px_3_8 } - { 1'b0, n8_den3_q };
   wire g1_3_8 = !p1_3_8[DenominatorWidth+2];
   wire g2_3_8 = !p2_3_8[DenominatorWidth+2];
   wire g3_3_8 = !p3_3_8[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr3_8 = g3_3_8 ? p3_3_8[DenominatorWidth-1:0]
     : g2_3_8 ? p2_3_8[DenominatorWidth-1:0]
     : g1_3_8 ? p1_3_8[DenominatorWidth-1:0] : px_3_8[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_8 = { n4_nq3_q[QuotientBits-3:0], g2_3_8, g3_3_8 | (g1_3_8 & !g2_3_8) };
+  wire [QuotientBits-1:0] nq3_8 = { n8_nq3_q[QuotientBits-3:0], g2_3_8, g3_3_8 | (g1_3_8 & !g2_3_8) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n3_8 = &{1'b0, px_3_8[DenominatorWidth+1:DenominatorWidth], p1_3_8[DenominatorWidth+1:DenominatorWidth], p2_3_8[DenominatorWidth+1:DenominatorWidth], p3_3_8[DenominatorWidth+1:DenominatorWidth]};
-  // divider 3, step 9: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_9 = { nr3_8, nq3_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_9 = { 1'b0, nx3_9 } - { 2'b00, n4_den_q };
-  wire ng3_9 = !nd3_9[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_9 = ng3_9 ? nd3_9[DenominatorWidth-1:0] : nx3_9[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_9 = { nq3_8[QuotientBits-2:0], ng3_9 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_9 = &{1'b0, nd3_9[DenominatorWidth], nx3_9[DenominatorWidth]};
-  // divider 3, step 10: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx3_10 = { n5_r3_q, n5_nq3_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd3_10 = { 1'b0, nx3_10 } - { 2'b00, n5_den_q };
-  wire ng3_10 = !nd3_10[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr3_10 = ng3_10 ? nd3_10[DenominatorWidth-1:0] : nx3_10[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_10 = { n5_nq3_q[QuotientBits-2:0], ng3_10 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n3_10 = &{1'b0, nd3_10[DenominatorWidth], nx3_10[DenominatorWidth]};
-  // divider 3, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_3_11 = { n6_r3_q, n6_nq3_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_3_11 = { 1'b0, px_3_11 } - { 3'b000, n6_den_q };
-  wire [DenominatorWidth+2:0] p2_3_11 = { 1'b0, px_3_11 } - { 2'b00, n6_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_3_11 = { 1'b0, px_3_11 } - { 1'b0, n6_den3_q };
-  wire g1_3_11 = !p1_3_11[DenominatorWidth+2];
-  wire g2_3_11 = !p2_3_11[DenominatorWidth+2];
-  wire g3_3_11 = !p3_3_11[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr3_11 = g3_3_11 ? p3_3_11[DenominatorWidth-1:0]
-    : g2_3_11 ? p2_3_11[DenominatorWidth-1:0]
-    : g1_3_11 ? p1_3_11[DenominatorWidth-1:0] : px_3_11[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq3_11 = { n6_nq3_q[QuotientBits-3:0], g2_3_11, g3_3_11 | (g1_3_11 & !g2_3_11) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n3_11 = &{1'b0, px_3_11[DenominatorWidth+1:DenominatorWidth], p1_3_11[DenominatorWidth+1:DenominatorWidth], p2_3_11[DenominatorWidth+1:DenominatorWidth], p3_3_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 4, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_4_0 = { n0_r4, n0_nq4[QuotientBits-1:QuotientBits-2] };
@@ -2662,129 +2924,126 @@ module a3_onepass_online (
   wire [QuotientBits-1:0] nq4_0 = { n0_nq4[QuotientBits-3:0], g2_4_0, g3_4_0 | (g1_4_0 & !g2_4_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n4_0 = &{1'b0, px_4_0[DenominatorWidth+1:DenominatorWidth], p1_4_0[DenominatorWidth+1:DenominatorWidth], p2_4_0[DenominatorWidth+1:DenominatorWidth], p3_4_0[DenominatorWidth+1:DenominatorWidth]};
-  // divider 4, step 1: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_1 = { nr4_0, nq4_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_1 = { 1'b0, nx4_1 } - { 2'b00, den };
-  wire ng4_1 = !nd4_1[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_1 = ng4_1 ? nd4_1[DenominatorWidth-1:0] : nx4_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_1 = { nq4_0[QuotientBits-2:0], ng4_1 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_1 = &{1'b0, nd4_1[DenominatorWidth], nx4_1[DenominatorWidth]};
+  // divider 4, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_4_1 = { n1_r4_q, n1_nq4_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_4_1 = { 1'b0, px_4_1 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_4_1 = { 1'b0, px_4_1 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_4_1 = { 1'b0, px_4_1 } - { 1'b0, n1_den3_q };
+  wire g1_4_1 = !p1_4_1[DenominatorWidth+2];
+  wire g2_4_1 = !p2_4_1[DenominatorWidth+2];
+  wire g3_4_1 = !p3_4_1[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr4_1 = g3_4_1 ? p3_4_1[DenominatorWidth-1:0]
+    : g2_4_1 ? p2_4_1[DenominatorWidth-1:0]
+    : g1_4_1 ? p1_4_1[DenominatorWidth-1:0] : px_4_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_1 = { n1_nq4_q[QuotientBits-3:0], g2_4_1, g3_4_1 | (g1_4_1 & !g2_4_1) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n4_1 = &{1'b0, px_4_1[DenominatorWidth+1:DenominatorWidth], p1_4_1[DenominatorWidth+1:DenominatorWidth], p2_4_1[DenominatorWidth+1:DenominatorWidth], p3_4_1[DenominatorWidth+1:DenominatorWidth]};
   // divider 4, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_4_2 = { n1_r4_q, n1_nq4_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_4_2 = { 1'b0, px_4_2 } - { 3'b000, n1_den_q };
-  wire [DenominatorWidth+2:0] p2_4_2 = { 1'b0, px_4_2 } - { 2'b00, n1_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_4_2 = { 1'b0, px_4_2 } - { 1'b0, n1_den3_q };
+  wire [DenominatorWidth+1:0] px_4_2 = { n2_r4_q, n2_nq4_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_4_2 = { 1'b0, px_4_2 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_4_2 = { 1'b0, px_4_2 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_4_2 = { 1'b0, px_4_2 } - { 1'b0, n2_den3_q };
   wire g1_4_2 = !p1_4_2[DenominatorWidth+2];
   wire g2_4_2 = !p2_4_2[DenominatorWidth+2];
   wire g3_4_2 = !p3_4_2[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr4_2 = g3_4_2 ? p3_4_2[DenominatorWidth-1:0]
     : g2_4_2 ? p2_4_2[DenominatorWidth-1:0]
     : g1_4_2 ? p1_4_2[DenominatorWidth-1:0] : px_4_2[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_2 = { n1_nq4_q[QuotientBits-3:0], g2_4_2, g3_4_2 | (g1_4_2 & !g2_4_2) };
+  wire [QuotientBits-1:0] nq4_2 = { n2_nq4_q[QuotientBits-3:0], g2_4_2, g3_4_2 | (g1_4_2 & !g2_4_2) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n4_2 = &{1'b0, px_4_2[DenominatorWidth+1:DenominatorWidth], p1_4_2[DenominatorWidth+1:DenominatorWidth], p2_4_2[DenominatorWidth+1:DenominatorWidth], p3_4_2[DenominatorWidth+1:DenominatorWidth]};
-  // divider 4, step 3: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_3 = { nr4_2, nq4_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_3 = { 1'b0, nx4_3 } - { 2'b00, n1_den_q };
-  wire ng4_3 = !nd4_3[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_3 = ng4_3 ? nd4_3[DenominatorWidth-1:0] : nx4_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_3 = { nq4_2[QuotientBits-2:0], ng4_3 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_3 = &{1'b0, nd4_3[DenominatorWidth], nx4_3[DenominatorWidth]};
+  // divider 4, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_4_3 = { n3_r4_q, n3_nq4_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_4_3 = { 1'b0, px_4_3 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_4_3 = { 1'b0, px_4_3 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_4_3 = { 1'b0, px_4_3 } - { 1'b0, n3_den3_q };
+  wire g1_4_3 = !p1_4_3[DenominatorWidth+2];
+  wire g2_4_3 = !p2_4_3[DenominatorWidth+2];
+  wire g3_4_3 = !p3_4_3[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr4_3 = g3_4_3 ? p3_4_3[DenominatorWidth-1:0]
+    : g2_4_3 ? p2_4_3[DenominatorWidth-1:0]
+    : g1_4_3 ? p1_4_3[DenominatorWidth-1:0] : px_4_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_3 = { n3_nq4_q[QuotientBits-3:0], g2_4_3, g3_4_3 | (g1_4_3 & !g2_4_3) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n4_3 = &{1'b0, px_4_3[DenominatorWidth+1:DenominatorWidth], p1_4_3[DenominatorWidth+1:DenominatorWidth], p2_4_3[DenominatorWidth+1:DenominatorWidth], p3_4_3[DenominatorWidth+1:DenominatorWidth]};
   // divider 4, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_4_4 = { n2_r4_q, n2_nq4_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_4_4 = { 1'b0, px_4_4 } - { 3'b000, n2_den_q };
-  wire [DenominatorWidth+2:0] p2_4_4 = { 1'b0, px_4_4 } - { 2'b00, n2_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_4_4 = { 1'b0, px_4_4 } - { 1'b0, n2_den3_q };
+  wire [DenominatorWidth+1:0] px_4_4 = { n4_r4_q, n4_nq4_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_4_4 = { 1'b0, px_4_4 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_4_4 = { 1'b0, px_4_4 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_4_4 = { 1'b0, px_4_4 } - { 1'b0, n4_den3_q };
   wire g1_4_4 = !p1_4_4[DenominatorWidth+2];
   wire g2_4_4 = !p2_4_4[DenominatorWidth+2];
   wire g3_4_4 = !p3_4_4[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr4_4 = g3_4_4 ? p3_4_4[DenominatorWidth-1:0]
     : g2_4_4 ? p2_4_4[DenominatorWidth-1:0]
     : g1_4_4 ? p1_4_4[DenominatorWidth-1:0] : px_4_4[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_4 = { n2_nq4_q[QuotientBits-3:0], g2_4_4, g3_4_4 | (g1_4_4 & !g2_4_4) };
+  wire [QuotientBits-1:0] nq4_4 = { n4_nq4_q[QuotientBits-3:0], g2_4_4, g3_4_4 | (g1_4_4 & !g2_4_4) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n4_4 = &{1'b0, px_4_4[DenominatorWidth+1:DenominatorWidth], p1_4_4[DenominatorWidth+1:DenominatorWidth], p2_4_4[DenominatorWidth+1:DenominatorWidth], p3_4_4[DenominatorWidth+1:DenominatorWidth]};
-  // divider 4, step 5: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_5 = { nr4_4, nq4_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_5 = { 1'b0, nx4_5 } - { 2'b00, n2_den_q };
-  wire ng4_5 = !nd4_5[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_5 = ng4_5 ? nd4_5[DenominatorWidth-1:0] : nx4_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_5 = { nq4_4[QuotientBits-2:0], ng4_5 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_5 = &{1'b0, nd4_5[DenominatorWidth], nx4_5[DenominatorWidth]};
+  // divider 4, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_4_5 = { n5_r4_q, n5_nq4_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_4_5 = { 1'b0, px_4_5 } - { 3'b000, n5_den_q };
+  wire [DenominatorWidth+2:0] p2_4_5 = { 1'b0, px_4_5 } - { 2'b00, n5_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_4_5 = { 1'b0, px_4_5 } - { 1'b0, n5_den3_q };
+  wire g1_4_5 = !p1_4_5[DenominatorWidth+2];
+  wire g2_4_5 = !p2_4_5[DenominatorWidth+2];
+  wire g3_4_5 = !p3_4_5[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr4_5 = g3_4_5 ? p3_4_5[DenominatorWidth-1:0]
+    : g2_4_5 ? p2_4_5[DenominatorWidth-1:0]
+    : g1_4_5 ? p1_4_5[DenominatorWidth-1:0] : px_4_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_5 = { n5_nq4_q[QuotientBits-3:0], g2_4_5, g3_4_5 | (g1_4_5 & !g2_4_5) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n4_5 = &{1'b0, px_4_5[DenominatorWidth+1:DenominatorWidth], p1_4_5[DenominatorWidth+1:DenominatorWidth], p2_4_5[DenominatorWidth+1:DenominatorWidth], p3_4_5[DenominatorWidth+1:DenominatorWidth]};
   // divider 4, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_4_6 = { n3_r4_q, n3_nq4_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_4_6 = { 1'b0, px_4_6 } - { 3'b000, n3_den_q };
-  wire [DenominatorWidth+2:0] p2_4_6 = { 1'b0, px_4_6 } - { 2'b00, n3_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_4_6 = { 1'b0, px_4_6 } - { 1'b0, n3_den3_q };
+  wire [DenominatorWidth+1:0] px_4_6 = { n6_r4_q, n6_nq4_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_4_6 = { 1'b0, px_4_6 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_4_6 = { 1'b0, px_4_6 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_4_6 = { 1'b0, px_4_6 } - { 1'b0, n6_den3_q };
   wire g1_4_6 = !p1_4_6[DenominatorWidth+2];
   wire g2_4_6 = !p2_4_6[DenominatorWidth+2];
   wire g3_4_6 = !p3_4_6[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr4_6 = g3_4_6 ? p3_4_6[DenominatorWidth-1:0]
     : g2_4_6 ? p2_4_6[DenominatorWidth-1:0]
     : g1_4_6 ? p1_4_6[DenominatorWidth-1:0] : px_4_6[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_6 = { n3_nq4_q[QuotientBits-3:0], g2_4_6, g3_4_6 | (g1_4_6 & !g2_4_6) };
+  wire [QuotientBits-1:0] nq4_6 = { n6_nq4_q[QuotientBits-3:0], g2_4_6, g3_4_6 | (g1_4_6 & !g2_4_6) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n4_6 = &{1'b0, px_4_6[DenominatorWidth+1:DenominatorWidth], p1_4_6[DenominatorWidth+1:DenominatorWidth], p2_4_6[DenominatorWidth+1:DenominatorWidth], p3_4_6[DenominatorWidth+1:DenominatorWidth]};
-  // divider 4, step 7: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_7 = { nr4_6, nq4_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_7 = { 1'b0, nx4_7 } - { 2'b00, n3_den_q };
-  wire ng4_7 = !nd4_7[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_7 = ng4_7 ? nd4_7[DenominatorWidth-1:0] : nx4_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_7 = { nq4_6[QuotientBits-2:0], ng4_7 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_7 = &{1'b0, nd4_7[DenominatorWidth], nx4_7[DenominatorWidth]};
+  // divider 4, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_4_7 = { n7_r4_q, n7_nq4_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_4_7 = { 1'b0, px_4_7 } - { 3'b000, n7_den_q };
+  wire [DenominatorWidth+2:0] p2_4_7 = { 1'b0, px_4_7 } - { 2'b00, n7_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_4_7 = { 1'b0, px_4_7 } - { 1'b0, n7_den3_q };
+  wire g1_4_7 = !p1_4_7[DenominatorWidth+2];
+  wire g2_4_7 = !p2_4_7[DenominatorWidth+2];
+  wire g3_4_7 = !p3_4_7[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr4_7 = g3_4_7 ? p3_4_7[DenominatorWidth-1:0]
+    : g2_4_7 ? p2_4_7[DenominatorWidth-1:0]
+    : g1_4_7 ? p1_4_7[DenominatorWidth-1:0] : px_4_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq4_7 = { n7_nq4_q[QuotientBits-3:0], g2_4_7, g3_4_7 | (g1_4_7 & !g2_4_7) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n4_7 = &{1'b0, px_4_7[DenominatorWidth+1:DenominatorWidth], p1_4_7[DenominatorWidth+1:DenominatorWidth], p2_4_7[DenominatorWidth+1:DenominatorWidth], p3_4_7[DenominatorWidth+1:DenominatorWidth]};
   // divider 4, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_4_8 = { n4_r4_q, n4_nq4_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_4_8 = { 1'b0, px_4_8 } - { 3'b000, n4_den_q };
-  wire [DenominatorWidth+2:0] p2_4_8 = { 1'b0, px_4_8 } - { 2'b00, n4_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_4_8 = { 1'b0, px_4_8 } - { 1'b0, n4_den3_q };
+  wire [DenominatorWidth+1:0] px_4_8 = { n8_r4_q, n8_nq4_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_4_8 = { 1'b0, px_4_8 } - { 3'b000, n8_den_q };
+  wire [DenominatorWidth+2:0] p2_4_8 = { 1'b0, px_4_8 } - { 2'b00, n8_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_4_8 = { 1'b0, px_4_8 } - { 1'b0, n8_den3_q };
   wire g1_4_8 = !p1_4_8[DenominatorWidth+2];
   wire g2_4_8 = !p2_4_8[DenominatorWidth+2];
   wire g3_4_8 = !p3_4_8[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr4_8 = g3_4_8 ? p3_4_8[DenominatorWidth-1:0]
     : g2_4_8 ? p2_4_8[DenominatorWidth-1:0]
     : g1_4_8 ? p1_4_8[DenominatorWidth-1:0] : px_4_8[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_8 = { n4_nq4_q[QuotientBits-3:0], g2_4_8, g3_4_8 | (g1_4_8 & !g2_4_8) };
+  wire [QuotientBits-1:0] nq4_8 = { n8_nq4_q[QuotientBits-3:0], g2_4_8, g3_4_8 | (g1_4_8 & !g2_4_8) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n4_8 = &{1'b0, px_4_8[DenominatorWidth+1:DenominatorWidth], p1_4_8[DenominatorWidth+1:DenominatorWidth], p2_4_8[DenominatorWidth+1:DenominatorWidth], p3_4_8[DenominatorWidth+1:DenominatorWidth]};
-  // divider 4, step 9: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_9 = { nr4_8, nq4_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_9 = { 1'b0, nx4_9 } - { 2'b00, n4_den_q };
-  wire ng4_9 = !nd4_9[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_9 = ng4_9 ? nd4_9[DenominatorWidth-1:0] : nx4_9[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_9 = { nq4_8[QuotientBits-2:0], ng4_9 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_9 = &{1'b0, nd4_9[DenominatorWidth], nx4_9[DenominatorWidth]};
-  // divider 4, step 10: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx4_10 = { n5_r4_q, n5_nq4_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd4_10 = { 1'b0, nx4_10 } - { 2'b00, n5_den_q };
-  wire ng4_10 = !nd4_10[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr4_10 = ng4_10 ? nd4_10[DenominatorWidth-1:0] : nx4_10[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_10 = { n5_nq4_q[QuotientBits-2:0], ng4_10 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n4_10 = &{1'b0, nd4_10[DenominatorWidth], nx4_10[DenominatorWidth]};
-  // divider 4, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_4_11 = { n6_r4_q, n6_nq4_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_4_11 = { 1'b0, px_4_11 } - { 3'b000, n6_den_q };
-  wire [DenominatorWidth+2:0] p2_4_11 = { 1'b0, px_4_11 } - { 2'b00, n6_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_4_11 = { 1'b0, px_4_11 } - { 1'b0, n6_den3_q };
-  wire g1_4_11 = !p1_4_11[DenominatorWidth+2];
-  wire g2_4_11 = !p2_4_11[DenominatorWidth+2];
-  wire g3_4_11 = !p3_4_11[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr4_11 = g3_4_11 ? p3_4_11[DenominatorWidth-1:0]
-    : g2_4_11 ? p2_4_11[DenominatorWidth-1:0]
-    : g1_4_11 ? p1_4_11[DenominatorWidth-1:0] : px_4_11[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq4_11 = { n6_nq4_q[QuotientBits-3:0], g2_4_11, g3_4_11 | (g1_4_11 & !g2_4_11) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n4_11 = &{1'b0, px_4_11[DenominatorWidth+1:DenominatorWidth], p1_4_11[DenominatorWidth+1:DenominatorWidth], p2_4_11[DenominatorWidth+1:DenominatorWidth], p3_4_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 5, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_5_0 = { n0_r5, n0_nq5[QuotientBits-1:QuotientBits-2] };
@@ -2800,129 +3059,126 @@ module a3_onepass_online (
   wire [QuotientBits-1:0] nq5_0 = { n0_nq5[QuotientBits-3:0], g2_5_0, g3_5_0 | (g1_5_0 & !g2_5_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n5_0 = &{1'b0, px_5_0[DenominatorWidth+1:DenominatorWidth], p1_5_0[DenominatorWidth+1:DenominatorWidth], p2_5_0[DenominatorWidth+1:DenominatorWidth], p3_5_0[DenominatorWidth+1:DenominatorWidth]};
-  // divider 5, step 1: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_1 = { nr5_0, nq5_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_1 = { 1'b0, nx5_1 } - { 2'b00, den };
-  wire ng5_1 = !nd5_1[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_1 = ng5_1 ? nd5_1[DenominatorWidth-1:0] : nx5_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_1 = { nq5_0[QuotientBits-2:0], ng5_1 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_1 = &{1'b0, nd5_1[DenominatorWidth], nx5_1[DenominatorWidth]};
+  // divider 5, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_5_1 = { n1_r5_q, n1_nq5_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_5_1 = { 1'b0, px_5_1 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_5_1 = { 1'b0, px_5_1 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_5_1 = { 1'b0, px_5_1 } - { 1'b0, n1_den3_q };
+  wire g1_5_1 = !p1_5_1[DenominatorWidth+2];
+  wire g2_5_1 = !p2_5_1[DenominatorWidth+2];
+  wire g3_5_1 = !p3_5_1[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr5_1 = g3_5_1 ? p3_5_1[DenominatorWidth-1:0]
+    : g2_5_1 ? p2_5_1[DenominatorWidth-1:0]
+    : g1_5_1 ? p1_5_1[DenominatorWidth-1:0] : px_5_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_1 = { n1_nq5_q[QuotientBits-3:0], g2_5_1, g3_5_1 | (g1_5_1 & !g2_5_1) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n5_1 = &{1'b0, px_5_1[DenominatorWidth+1:DenominatorWidth], p1_5_1[DenominatorWidth+1:DenominatorWidth], p2_5_1[DenominatorWidth+1:DenominatorWidth], p3_5_1[DenominatorWidth+1:DenominatorWidth]};
   // divider 5, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_5_2 = { n1_r5_q, n1_nq5_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_5_2 = { 1'b0, px_5_2 } - { 3'b000, n1_den_q };
-  wire [DenominatorWidth+2:0] p2_5_2 = { 1'b0, px_5_2 } - { 2'b00, n1_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_5_2 = { 1'b0, px_5_2 } - { 1'b0, n1_den3_q };
+  wire [DenominatorWidth+1:0] px_5_2 = { n2_r5_q, n2_nq5_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_5_2 = { 1'b0, px_5_2 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_5_2 = { 1'b0, px_5_2 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_5_2 = { 1'b0, px_5_2 } - { 1'b0, n2_den3_q };
   wire g1_5_2 = !p1_5_2[DenominatorWidth+2];
   wire g2_5_2 = !p2_5_2[DenominatorWidth+2];
   wire g3_5_2 = !p3_5_2[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr5_2 = g3_5_2 ? p3_5_2[DenominatorWidth-1:0]
     : g2_5_2 ? p2_5_2[DenominatorWidth-1:0]
     : g1_5_2 ? p1_5_2[DenominatorWidth-1:0] : px_5_2[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_2 = { n1_nq5_q[QuotientBits-3:0], g2_5_2, g3_5_2 | (g1_5_2 & !g2_5_2) };
+  wire [QuotientBits-1:0] nq5_2 = { n2_nq5_q[QuotientBits-3:0], g2_5_2, g3_5_2 | (g1_5_2 & !g2_5_2) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n5_2 = &{1'b0, px_5_2[DenominatorWidth+1:DenominatorWidth], p1_5_2[DenominatorWidth+1:DenominatorWidth], p2_5_2[DenominatorWidth+1:DenominatorWidth], p3_5_2[DenominatorWidth+1:DenominatorWidth]};
-  // divider 5, step 3: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_3 = { nr5_2, nq5_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_3 = { 1'b0, nx5_3 } - { 2'b00, n1_den_q };
-  wire ng5_3 = !nd5_3[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_3 = ng5_3 ? nd5_3[DenominatorWidth-1:0] : nx5_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_3 = { nq5_2[QuotientBits-2:0], ng5_3 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_3 = &{1'b0, nd5_3[DenominatorWidth], nx5_3[DenominatorWidth]};
+  // divider 5, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_5_3 = { n3_r5_q, n3_nq5_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_5_3 = { 1'b0, px_5_3 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_5_3 = { 1'b0, px_5_3 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_5_3 = { 1'b0, px_5_3 } - { 1'b0, n3_den3_q };
+  wire g1_5_3 = !p1_5_3[DenominatorWidth+2];
+  wire g2_5_3 = !p2_5_3[DenominatorWidth+2];
+  wire g3_5_3 = !p3_5_3[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr5_3 = g3_5_3 ? p3_5_3[DenominatorWidth-1:0]
+    : g2_5_3 ? p2_5_3[DenominatorWidth-1:0]
+    : g1_5_3 ? p1_5_3[DenominatorWidth-1:0] : px_5_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_3 = { n3_nq5_q[QuotientBits-3:0], g2_5_3, g3_5_3 | (g1_5_3 & !g2_5_3) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n5_3 = &{1'b0, px_5_3[DenominatorWidth+1:DenominatorWidth], p1_5_3[DenominatorWidth+1:DenominatorWidth], p2_5_3[DenominatorWidth+1:DenominatorWidth], p3_5_3[DenominatorWidth+1:DenominatorWidth]};
   // divider 5, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_5_4 = { n2_r5_q, n2_nq5_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_5_4 = { 1'b0, px_5_4 } - { 3'b000, n2_den_q };
-  wire [DenominatorWidth+2:0] p2_5_4 = { 1'b0, px_5_4 } - { 2'b00, n2_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_5_4 = { 1'b0, px_5_4 } - { 1'b0, n2_den3_q };
+  wire [DenominatorWidth+1:0] px_5_4 = { n4_r5_q, n4_nq5_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_5_4 = { 1'b0, px_5_4 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_5_4 = { 1'b0, px_5_4 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_5_4 = { 1'b0, px_5_4 } - { 1'b0, n4_den3_q };
   wire g1_5_4 = !p1_5_4[DenominatorWidth+2];
   wire g2_5_4 = !p2_5_4[DenominatorWidth+2];
   wire g3_5_4 = !p3_5_4[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr5_4 = g3_5_4 ? p3_5_4[DenominatorWidth-1:0]
     : g2_5_4 ? p2_5_4[DenominatorWidth-1:0]
     : g1_5_4 ? p1_5_4[DenominatorWidth-1:0] : px_5_4[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_4 = { n2_nq5_q[QuotientBits-3:0], g2_5_4, g3_5_4 | (g1_5_4 & !g2_5_4) };
+  wire [QuotientBits-1:0] nq5_4 = { n4_nq5_q[QuotientBits-3:0], g2_5_4, g3_5_4 | (g1_5_4 & !g2_5_4) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n5_4 = &{1'b0, px_5_4[DenominatorWidth+1:DenominatorWidth], p1_5_4[DenominatorWidth+1:DenominatorWidth], p2_5_4[DenominatorWidth+1:DenominatorWidth], p3_5_4[DenominatorWidth+1:DenominatorWidth]};
-  // divider 5, step 5: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_5 = { nr5_4, nq5_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_5 = { 1'b0, nx5_5 } - { 2'b00, n2_den_q };
-  wire ng5_5 = !nd5_5[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_5 = ng5_5 ? nd5_5[DenominatorWidth-1:0] : nx5_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_5 = { nq5_4[QuotientBits-2:0], ng5_5 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_5 = &{1'b0, nd5_5[DenominatorWidth], nx5_5[DenominatorWidth]};
+  // divider 5, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_5_5 = { n5_r5_q, n5_nq5_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_5_5 = { 1'b0, px_5_5 } - { 3'b000, n5_den_q };
+  wire [DenominatorWidth+2:0] p2_5_5 = { 1'b0, px_5_5 } - { 2'b00, n5_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_5_5 = { 1'b0, px_5_5 } - { 1'b0, n5_den3_q };
+  wire g1_5_5 = !p1_5_5[DenominatorWidth+2];
+  wire g2_5_5 = !p2_5_5[DenominatorWidth+2];
+  wire g3_5_5 = !p3_5_5[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr5_5 = g3_5_5 ? p3_5_5[DenominatorWidth-1:0]
+    : g2_5_5 ? p2_5_5[DenominatorWidth-1:0]
+    : g1_5_5 ? p1_5_5[DenominatorWidth-1:0] : px_5_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_5 = { n5_nq5_q[QuotientBits-3:0], g2_5_5, g3_5_5 | (g1_5_5 & !g2_5_5) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n5_5 = &{1'b0, px_5_5[DenominatorWidth+1:DenominatorWidth], p1_5_5[DenominatorWidth+1:DenominatorWidth], p2_5_5[DenominatorWidth+1:DenominatorWidth], p3_5_5[DenominatorWidth+1:DenominatorWidth]};
   // divider 5, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_5_6 = { n3_r5_q, n3_nq5_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_5_6 = { 1'b0, px_5_6 } - { 3'b000, n3_den_q };
-  wire [DenominatorWidth+2:0] p2_5_6 = { 1'b0, px_5_6 } - { 2'b00, n3_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_5_6 = { 1'b0, px_5_6 } - { 1'b0, n3_den3_q };
+  wire [DenominatorWidth+1:0] px_5_6 = { n6_r5_q, n6_nq5_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_5_6 = { 1'b0, px_5_6 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_5_6 = { 1'b0, px_5_6 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_5_6 = { 1'b0, px_5_6 } - { 1'b0, n6_den3_q };
   wire g1_5_6 = !p1_5_6[DenominatorWidth+2];
   wire g2_5_6 = !p2_5_6[DenominatorWidth+2];
   wire g3_5_6 = !p3_5_6[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr5_6 = g3_5_6 ? p3_5_6[DenominatorWidth-1:0]
     : g2_5_6 ? p2_5_6[DenominatorWidth-1:0]
     : g1_5_6 ? p1_5_6[DenominatorWidth-1:0] : px_5_6[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_6 = { n3_nq5_q[QuotientBits-3:0], g2_5_6, g3_5_6 | (g1_5_6 & !g2_5_6) };
+  wire [QuotientBits-1:0] nq5_6 = { n6_nq5_q[QuotientBits-3:0], g2_5_6, g3_5_6 | (g1_5_6 & !g2_5_6) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n5_6 = &{1'b0, px_5_6[DenominatorWidth+1:DenominatorWidth], p1_5_6[DenominatorWidth+1:DenominatorWidth], p2_5_6[DenominatorWidth+1:DenominatorWidth], p3_5_6[DenominatorWidth+1:DenominatorWidth]};
-  // divider 5, step 7: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_7 = { nr5_6, nq5_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_7 = { 1'b0, nx5_7 } - { 2'b00, n3_den_q };
-  wire ng5_7 = !nd5_7[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_7 = ng5_7 ? nd5_7[DenominatorWidth-1:0] : nx5_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_7 = { nq5_6[QuotientBits-2:0], ng5_7 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_7 = &{1'b0, nd5_7[DenominatorWidth], nx5_7[DenominatorWidth]};
+  // divider 5, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_5_7 = { n7_r5_q, n7_nq5_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_5_7 = { 1'b0, px_5_7 } - { 3'b000, n7_den_q };
+  wire [DenominatorWidth+2:0] p2_5_7 = { 1'b0, px_5_7 } - { 2'b00, n7_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_5_7 = { 1'b0, px_5_7 } - { 1'b0, n7_den3_q };
+  wire g1_5_7 = !p1_5_7[DenominatorWidth+2];
+  wire g2_5_7 = !p2_5_7[DenominatorWidth+2];
+  wire g3_5_7 = !p3_5_7[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr5_7 = g3_5_7 ? p3_5_7[DenominatorWidth-1:0]
+    : g2_5_7 ? p2_5_7[DenominatorWidth-1:0]
+    : g1_5_7 ? p1_5_7[DenominatorWidth-1:0] : px_5_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq5_7 = { n7_nq5_q[QuotientBits-3:0], g2_5_7, g3_5_7 | (g1_5_7 & !g2_5_7) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n5_7 = &{1'b0, px_5_7[DenominatorWidth+1:DenominatorWidth], p1_5_7[DenominatorWidth+1:DenominatorWidth], p2_5_7[DenominatorWidth+1:DenominatorWidth], p3_5_7[DenominatorWidth+1:DenominatorWidth]};
   // divider 5, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_5_8 = { n4_r5_q, n4_nq5_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_5_8 = { 1'b0, px_5_8 } - { 3'b000, n4_den_q };
-  wire [DenominatorWidth+2:0] p2_5_8 = { 1'b0, px_5_8 } - { 2'b00, n4_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_5_8 = { 1'b0, px_5_8 } - { 1'b0, n4_den3_q };
+  wire [DenominatorWidth+1:0] px_5_8 = { n8_r5_q, n8_nq5_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_5_8 = { 1'b0, px_5_8 } - { 3'b000, n8_den_q };
+  wire [DenominatorWidth+2:0] p2_5_8 = { 1'b0, px_5_8 } - { 2'b00, n8_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_5_8 = { 1'b0, px_5_8 } - { 1'b0, n8_den3_q };
   wire g1_5_8 = !p1_5_8[DenominatorWidth+2];
   wire g2_5_8 = !p2_5_8[DenominatorWidth+2];
   wire g3_5_8 = !p3_5_8[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr5_8 = g3_5_8 ? p3_5_8[DenominatorWidth-1:0]
     : g2_5_8 ? p2_5_8[DenominatorWidth-1:0]
     : g1_5_8 ? p1_5_8[DenominatorWidth-1:0] : px_5_8[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_8 = { n4_nq5_q[QuotientBits-3:0], g2_5_8, g3_5_8 | (g1_5_8 & !g2_5_8) };
+  wire [QuotientBits-1:0] nq5_8 = { n8_nq5_q[QuotientBits-3:0], g2_5_8, g3_5_8 | (g1_5_8 & !g2_5_8) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n5_8 = &{1'b0, px_5_8[DenominatorWidth+1:DenominatorWidth], p1_5_8[DenominatorWidth+1:DenominatorWidth], p2_5_8[DenominatorWidth+1:DenominatorWidth], p3_5_8[DenominatorWidth+1:DenominatorWidth]};
-  // divider 5, step 9: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_9 = { nr5_8, nq5_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_9 = { 1'b0, nx5_9 } - { 2'b00, n4_den_q };
-  wire ng5_9 = !nd5_9[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_9 = ng5_9 ? nd5_9[DenominatorWidth-1:0] : nx5_9[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_9 = { nq5_8[QuotientBits-2:0], ng5_9 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_9 = &{1'b0, nd5_9[DenominatorWidth], nx5_9[DenominatorWidth]};
-  // divider 5, step 10: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx5_10 = { n5_r5_q, n5_nq5_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd5_10 = { 1'b0, nx5_10 } - { 2'b00, n5_den_q };
-  wire ng5_10 = !nd5_10[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr5_10 = ng5_10 ? nd5_10[DenominatorWidth-1:0] : nx5_10[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_10 = { n5_nq5_q[QuotientBits-2:0], ng5_10 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n5_10 = &{1'b0, nd5_10[DenominatorWidth], nx5_10[DenominatorWidth]};
-  // divider 5, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_5_11 = { n6_r5_q, n6_nq5_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_5_11 = { 1'b0, px_5_11 } - { 3'b000, n6_den_q };
-  wire [DenominatorWidth+2:0] p2_5_11 = { 1'b0, px_5_11 } - { 2'b00, n6_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_5_11 = { 1'b0, px_5_11 } - { 1'b0, n6_den3_q };
-  wire g1_5_11 = !p1_5_11[DenominatorWidth+2];
-  wire g2_5_11 = !p2_5_11[DenominatorWidth+2];
-  wire g3_5_11 = !p3_5_11[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr5_11 = g3_5_11 ? p3_5_11[DenominatorWidth-1:0]
-    : g2_5_11 ? p2_5_11[DenominatorWidth-1:0]
-    : g1_5_11 ? p1_5_11[DenominatorWidth-1:0] : px_5_11[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq5_11 = { n6_nq5_q[QuotientBits-3:0], g2_5_11, g3_5_11 | (g1_5_11 & !g2_5_11) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n5_11 = &{1'b0, px_5_11[DenominatorWidth+1:DenominatorWidth], p1_5_11[DenominatorWidth+1:DenominatorWidth], p2_5_11[DenominatorWidth+1:DenominatorWidth], p3_5_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 6, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_6_0 = { n0_r6, n0_nq6[QuotientBits-1:QuotientBits-2] };
@@ -2938,129 +3194,126 @@ module a3_onepass_online (
   wire [QuotientBits-1:0] nq6_0 = { n0_nq6[QuotientBits-3:0], g2_6_0, g3_6_0 | (g1_6_0 & !g2_6_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n6_0 = &{1'b0, px_6_0[DenominatorWidth+1:DenominatorWidth], p1_6_0[DenominatorWidth+1:DenominatorWidth], p2_6_0[DenominatorWidth+1:DenominatorWidth], p3_6_0[DenominatorWidth+1:DenominatorWidth]};
-  // divider 6, step 1: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_1 = { nr6_0, nq6_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_1 = { 1'b0, nx6_1 } - { 2'b00, den };
-  wire ng6_1 = !nd6_1[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_1 = ng6_1 ? nd6_1[DenominatorWidth-1:0] : nx6_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_1 = { nq6_0[QuotientBits-2:0], ng6_1 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_1 = &{1'b0, nd6_1[DenominatorWidth], nx6_1[DenominatorWidth]};
+  // divider 6, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_6_1 = { n1_r6_q, n1_nq6_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_6_1 = { 1'b0, px_6_1 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_6_1 = { 1'b0, px_6_1 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_6_1 = { 1'b0, px_6_1 } - { 1'b0, n1_den3_q };
+  wire g1_6_1 = !p1_6_1[DenominatorWidth+2];
+  wire g2_6_1 = !p2_6_1[DenominatorWidth+2];
+  wire g3_6_1 = !p3_6_1[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr6_1 = g3_6_1 ? p3_6_1[DenominatorWidth-1:0]
+    : g2_6_1 ? p2_6_1[DenominatorWidth-1:0]
+    : g1_6_1 ? p1_6_1[DenominatorWidth-1:0] : px_6_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_1 = { n1_nq6_q[QuotientBits-3:0], g2_6_1, g3_6_1 | (g1_6_1 & !g2_6_1) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n6_1 = &{1'b0, px_6_1[DenominatorWidth+1:DenominatorWidth], p1_6_1[DenominatorWidth+1:DenominatorWidth], p2_6_1[DenominatorWidth+1:DenominatorWidth], p3_6_1[DenominatorWidth+1:DenominatorWidth]};
   // divider 6, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_6_2 = { n1_r6_q, n1_nq6_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_6_2 = { 1'b0, px_6_2 } - { 3'b000, n1_den_q };
-  wire [DenominatorWidth+2:0] p2_6_2 = { 1'b0, px_6_2 } - { 2'b00, n1_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_6_2 = { 1'b0, px_6_2 } - { 1'b0, n1_den3_q };
+  wire [DenominatorWidth+1:0] px_6_2 = { n2_r6_q, n2_nq6_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_6_2 = { 1'b0, px_6_2 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_6_2 = { 1'b0, px_6_2 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_6_2 = { 1'b0, px_6_2 } - { 1'b0, n2_den3_q };
   wire g1_6_2 = !p1_6_2[DenominatorWidth+2];
   wire g2_6_2 = !p2_6_2[DenominatorWidth+2];
   wire g3_6_2 = !p3_6_2[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr6_2 = g3_6_2 ? p3_6_2[DenominatorWidth-1:0]
     : g2_6_2 ? p2_6_2[DenominatorWidth-1:0]
     : g1_6_2 ? p1_6_2[DenominatorWidth-1:0] : px_6_2[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_2 = { n1_nq6_q[QuotientBits-3:0], g2_6_2, g3_6_2 | (g1_6_2 & !g2_6_2) };
+  wire [QuotientBits-1:0] nq6_2 = { n2_nq6_q[QuotientBits-3:0], g2_6_2, g3_6_2 | (g1_6_2 & !g2_6_2) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n6_2 = &{1'b0, px_6_2[DenominatorWidth+1:DenominatorWidth], p1_6_2[DenominatorWidth+1:DenominatorWidth], p2_6_2[DenominatorWidth+1:DenominatorWidth], p3_6_2[DenominatorWidth+1:DenominatorWidth]};
-  // divider 6, step 3: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_3 = { nr6_2, nq6_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_3 = { 1'b0, nx6_3 } - { 2'b00, n1_den_q };
-  wire ng6_3 = !nd6_3[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_3 = ng6_3 ? nd6_3[DenominatorWidth-1:0] : nx6_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_3 = { nq6_2[QuotientBits-2:0], ng6_3 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_3 = &{1'b0, nd6_3[DenominatorWidth], nx6_3[DenominatorWidth]};
+  // divider 6, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_6_3 = { n3_r6_q, n3_nq6_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_6_3 = { 1'b0, px_6_3 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_6_3 = { 1'b0, px_6_3 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_6_3 = { 1'b0, px_6_3 } - { 1'b0, n3_den3_q };
+  wire g1_6_3 = !p1_6_3[DenominatorWidth+2];
+  wire g2_6_3 = !p2_6_3[DenominatorWidth+2];
+  wire g3_6_3 = !p3_6_3[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr6_3 = g3_6_3 ? p3_6_3[DenominatorWidth-1:0]
+    : g2_6_3 ? p2_6_3[DenominatorWidth-1:0]
+    : g1_6_3 ? p1_6_3[DenominatorWidth-1:0] : px_6_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_3 = { n3_nq6_q[QuotientBits-3:0], g2_6_3, g3_6_3 | (g1_6_3 & !g2_6_3) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n6_3 = &{1'b0, px_6_3[DenominatorWidth+1:DenominatorWidth], p1_6_3[DenominatorWidth+1:DenominatorWidth], p2_6_3[DenominatorWidth+1:DenominatorWidth], p3_6_3[DenominatorWidth+1:DenominatorWidth]};
   // divider 6, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_6_4 = { n2_r6_q, n2_nq6_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_6_4 = { 1'b0, px_6_4 } - { 3'b000, n2_den_q };
-  wire [DenominatorWidth+2:0] p2_6_4 = { 1'b0, px_6_4 } - { 2'b00, n2_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_6_4 = { 1'b0, px_6_4 } - { 1'b0, n2_den3_q };
+  wire [DenominatorWidth+1:0] px_6_4 = { n4_r6_q, n4_nq6_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_6_4 = { 1'b0, px_6_4 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_6_4 = { 1'b0, px_6_4 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_6_4 = { 1'b0, px_6_4 } - { 1'b0, n4_den3_q };
   wire g1_6_4 = !p1_6_4[DenominatorWidth+2];
   wire g2_6_4 = !p2_6_4[DenominatorWidth+2];
   wire g3_6_4 = !p3_6_4[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr6_4 = g3_6_4 ? p3_6_4[DenominatorWidth-1:0]
     : g2_6_4 ? p2_6_4[DenominatorWidth-1:0]
     : g1_6_4 ? p1_6_4[DenominatorWidth-1:0] : px_6_4[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_4 = { n2_nq6_q[QuotientBits-3:0], g2_6_4, g3_6_4 | (g1_6_4 & !g2_6_4) };
+  wire [QuotientBits-1:0] nq6_4 = { n4_nq6_q[QuotientBits-3:0], g2_6_4, g3_6_4 | (g1_6_4 & !g2_6_4) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n6_4 = &{1'b0, px_6_4[DenominatorWidth+1:DenominatorWidth], p1_6_4[DenominatorWidth+1:DenominatorWidth], p2_6_4[DenominatorWidth+1:DenominatorWidth], p3_6_4[DenominatorWidth+1:DenominatorWidth]};
-  // divider 6, step 5: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_5 = { nr6_4, nq6_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_5 = { 1'b0, nx6_5 } - { 2'b00, n2_den_q };
-  wire ng6_5 = !nd6_5[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_5 = ng6_5 ? nd6_5[DenominatorWidth-1:0] : nx6_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_5 = { nq6_4[QuotientBits-2:0], ng6_5 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_5 = &{1'b0, nd6_5[DenominatorWidth], nx6_5[DenominatorWidth]};
+  // divider 6, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_6_5 = { n5_r6_q, n5_nq6_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_6_5 = { 1'b0, px_6_5 } - { 3'b000, n5_den_q };
+  wire [DenominatorWidth+2:0] p2_6_5 = { 1'b0, px_6_5 } - { 2'b00, n5_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_6_5 = { 1'b0, px_6_5 } - { 1'b0, n5_den3_q };
+  wire g1_6_5 = !p1_6_5[DenominatorWidth+2];
+  wire g2_6_5 = !p2_6_5[DenominatorWidth+2];
+  wire g3_6_5 = !p3_6_5[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr6_5 = g3_6_5 ? p3_6_5[DenominatorWidth-1:0]
+    : g2_6_5 ? p2_6_5[DenominatorWidth-1:0]
+    : g1_6_5 ? p1_6_5[DenominatorWidth-1:0] : px_6_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_5 = { n5_nq6_q[QuotientBits-3:0], g2_6_5, g3_6_5 | (g1_6_5 & !g2_6_5) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n6_5 = &{1'b0, px_6_5[DenominatorWidth+1:DenominatorWidth], p1_6_5[DenominatorWidth+1:DenominatorWidth], p2_6_5[DenominatorWidth+1:DenominatorWidth], p3_6_5[DenominatorWidth+1:DenominatorWidth]};
   // divider 6, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_6_6 = { n3_r6_q, n3_nq6_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_6_6 = { 1'b0, px_6_6 } - { 3'b000, n3_den_q };
-  wire [DenominatorWidth+2:0] p2_6_6 = { 1'b0, px_6_6 } - { 2'b00, n3_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_6_6 = { 1'b0, px_6_6 } - { 1'b0, n3_den3_q };
+  wire [DenominatorWidth+1:0] px_6_6 = { n6_r6_q, n6_nq6_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_6_6 = { 1'b0, px_6_6 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_6_6 = { 1'b0, px_6_6 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_6_6 = { 1'b0, px_6_6 } - { 1'b0, n6_den3_q };
   wire g1_6_6 = !p1_6_6[DenominatorWidth+2];
   wire g2_6_6 = !p2_6_6[DenominatorWidth+2];
   wire g3_6_6 = !p3_6_6[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr6_6 = g3_6_6 ? p3_6_6[DenominatorWidth-1:0]
     : g2_6_6 ? p2_6_6[DenominatorWidth-1:0]
     : g1_6_6 ? p1_6_6[DenominatorWidth-1:0] : px_6_6[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_6 = { n3_nq6_q[QuotientBits-3:0], g2_6_6, g3_6_6 | (g1_6_6 & !g2_6_6) };
+  wire [QuotientBits-1:0] nq6_6 = { n6_nq6_q[QuotientBits-3:0], g2_6_6, g3_6_6 | (g1_6_6 & !g2_6_6) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n6_6 = &{1'b0, px_6_6[DenominatorWidth+1:DenominatorWidth], p1_6_6[DenominatorWidth+1:DenominatorWidth], p2_6_6[DenominatorWidth+1:DenominatorWidth], p3_6_6[DenominatorWidth+1:DenominatorWidth]};
-  // divider 6, step 7: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_7 = { nr6_6, nq6_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_7 = { 1'b0, nx6_7 } - { 2'b00, n3_den_q };
-  wire ng6_7 = !nd6_7[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_7 = ng6_7 ? nd6_7[DenominatorWidth-1:0] : nx6_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_7 = { nq6_6[QuotientBits-2:0], ng6_7 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_7 = &{1'b0, nd6_7[DenominatorWidth], nx6_7[DenominatorWidth]};
+  // divider 6, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_6_7 = { n7_r6_q, n7_nq6_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_6_7 = { 1'b0, px_6_7 } - { 3'b000, n7_den_q };
+  wire [DenominatorWidth+2:0] p2_6_7 = { 1'b0, px_6_7 } - { 2'b00, n7_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_6_7 = { 1'b0, px_6_7 } - { 1'b0, n7_den3_q };
+  wire g1_6_7 = !p1_6_7[DenominatorWidth+2];
+  wire g2_6_7 = !p2_6_7[DenominatorWidth+2];
+  wire g3_6_7 = !p3_6_7[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr6_7 = g3_6_7 ? p3_6_7[DenominatorWidth-1:0]
+    : g2_6_7 ? p2_6_7[DenominatorWidth-1:0]
+    : g1_6_7 ? p1_6_7[DenominatorWidth-1:0] : px_6_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq6_7 = { n7_nq6_q[QuotientBits-3:0], g2_6_7, g3_6_7 | (g1_6_7 & !g2_6_7) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n6_7 = &{1'b0, px_6_7[DenominatorWidth+1:DenominatorWidth], p1_6_7[DenominatorWidth+1:DenominatorWidth], p2_6_7[DenominatorWidth+1:DenominatorWidth], p3_6_7[DenominatorWidth+1:DenominatorWidth]};
   // divider 6, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_6_8 = { n4_r6_q, n4_nq6_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_6_8 = { 1'b0, px_6_8 } - { 3'b000, n4_den_q };
-  wire [DenominatorWidth+2:0] p2_6_8 = { 1'b0, px_6_8 } - { 2'b00, n4_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_6_8 = { 1'b0, px_6_8 } - { 1'b0, n4_den3_q };
+  wire [DenominatorWidth+1:0] px_6_8 = { n8_r6_q, n8_nq6_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_6_8 = { 1'b0, px_6_8 } - { 3'b000, n8_den_q };
+  wire [DenominatorWidth+2:0] p2_6_8 = { 1'b0, px_6_8 } - { 2'b00, n8_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_6_8 = { 1'b0, px_6_8 } - { 1'b0, n8_den3_q };
   wire g1_6_8 = !p1_6_8[DenominatorWidth+2];
   wire g2_6_8 = !p2_6_8[DenominatorWidth+2];
   wire g3_6_8 = !p3_6_8[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr6_8 = g3_6_8 ? p3_6_8[DenominatorWidth-1:0]
     : g2_6_8 ? p2_6_8[DenominatorWidth-1:0]
     : g1_6_8 ? p1_6_8[DenominatorWidth-1:0] : px_6_8[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_8 = { n4_nq6_q[QuotientBits-3:0], g2_6_8, g3_6_8 | (g1_6_8 & !g2_6_8) };
+  wire [QuotientBits-1:0] nq6_8 = { n8_nq6_q[QuotientBits-3:0], g2_6_8, g3_6_8 | (g1_6_8 & !g2_6_8) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n6_8 = &{1'b0, px_6_8[DenominatorWidth+1:DenominatorWidth], p1_6_8[DenominatorWidth+1:DenominatorWidth], p2_6_8[DenominatorWidth+1:DenominatorWidth], p3_6_8[DenominatorWidth+1:DenominatorWidth]};
-  // divider 6, step 9: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_9 = { nr6_8, nq6_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_9 = { 1'b0, nx6_9 } - { 2'b00, n4_den_q };
-  wire ng6_9 = !nd6_9[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_9 = ng6_9 ? nd6_9[DenominatorWidth-1:0] : nx6_9[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_9 = { nq6_8[QuotientBits-2:0], ng6_9 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_9 = &{1'b0, nd6_9[DenominatorWidth], nx6_9[DenominatorWidth]};
-  // divider 6, step 10: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx6_10 = { n5_r6_q, n5_nq6_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd6_10 = { 1'b0, nx6_10 } - { 2'b00, n5_den_q };
-  wire ng6_10 = !nd6_10[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr6_10 = ng6_10 ? nd6_10[DenominatorWidth-1:0] : nx6_10[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_10 = { n5_nq6_q[QuotientBits-2:0], ng6_10 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n6_10 = &{1'b0, nd6_10[DenominatorWidth], nx6_10[DenominatorWidth]};
-  // divider 6, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_6_11 = { n6_r6_q, n6_nq6_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_6_11 = { 1'b0, px_6_11 } - { 3'b000, n6_den_q };
-  wire [DenominatorWidth+2:0] p2_6_11 = { 1'b0, px_6_11 } - { 2'b00, n6_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_6_11 = { 1'b0, px_6_11 } - { 1'b0, n6_den3_q };
-  wire g1_6_11 = !p1_6_11[DenominatorWidth+2];
-  wire g2_6_11 = !p2_6_11[DenominatorWidth+2];
-  wire g3_6_11 = !p3_6_11[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr6_11 = g3_6_11 ? p3_6_11[DenominatorWidth-1:0]
-    : g2_6_11 ? p2_6_11[DenominatorWidth-1:0]
-    : g1_6_11 ? p1_6_11[DenominatorWidth-1:0] : px_6_11[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq6_11 = { n6_nq6_q[QuotientBits-3:0], g2_6_11, g3_6_11 | (g1_6_11 & !g2_6_11) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n6_11 = &{1'b0, px_6_11[DenominatorWidth+1:DenominatorWidth], p1_6_11[DenominatorWidth+1:DenominatorWidth], p2_6_11[DenominatorWidth+1:DenominatorWidth], p3_6_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 7, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_7_0 = { n0_r7, n0_nq7[QuotientBits-1:QuotientBits-2] };
@@ -3076,129 +3329,126 @@ module a3_onepass_online (
   wire [QuotientBits-1:0] nq7_0 = { n0_nq7[QuotientBits-3:0], g2_7_0, g3_7_0 | (g1_7_0 & !g2_7_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n7_0 = &{1'b0, px_7_0[DenominatorWidth+1:DenominatorWidth], p1_7_0[DenominatorWidth+1:DenominatorWidth], p2_7_0[DenominatorWidth+1:DenominatorWidth], p3_7_0[DenominatorWidth+1:DenominatorWidth]};
-  // divider 7, step 1: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_1 = { nr7_0, nq7_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_1 = { 1'b0, nx7_1 } - { 2'b00, den };
-  wire ng7_1 = !nd7_1[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_1 = ng7_1 ? nd7_1[DenominatorWidth-1:0] : nx7_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_1 = { nq7_0[QuotientBits-2:0], ng7_1 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_1 = &{1'b0, nd7_1[DenominatorWidth], nx7_1[DenominatorWidth]};
+  // divider 7, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_7_1 = { n1_r7_q, n1_nq7_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_7_1 = { 1'b0, px_7_1 } - { 3'b000, n1_den_q };
+  wire [DenominatorWidth+2:0] p2_7_1 = { 1'b0, px_7_1 } - { 2'b00, n1_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_7_1 = { 1'b0, px_7_1 } - { 1'b0, n1_den3_q };
+  wire g1_7_1 = !p1_7_1[DenominatorWidth+2];
+  wire g2_7_1 = !p2_7_1[DenominatorWidth+2];
+  wire g3_7_1 = !p3_7_1[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr7_1 = g3_7_1 ? p3_7_1[DenominatorWidth-1:0]
+    : g2_7_1 ? p2_7_1[DenominatorWidth-1:0]
+    : g1_7_1 ? p1_7_1[DenominatorWidth-1:0] : px_7_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_1 = { n1_nq7_q[QuotientBits-3:0], g2_7_1, g3_7_1 | (g1_7_1 & !g2_7_1) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n7_1 = &{1'b0, px_7_1[DenominatorWidth+1:DenominatorWidth], p1_7_1[DenominatorWidth+1:DenominatorWidth], p2_7_1[DenominatorWidth+1:DenominatorWidth], p3_7_1[DenominatorWidth+1:DenominatorWidth]};
   // divider 7, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_7_2 = { n1_r7_q, n1_nq7_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_7_2 = { 1'b0, px_7_2 } - { 3'b000, n1_den_q };
-  wire [DenominatorWidth+2:0] p2_7_2 = { 1'b0, px_7_2 } - { 2'b00, n1_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_7_2 = { 1'b0, px_7_2 } - { 1'b0, n1_den3_q };
+  wire [DenominatorWidth+1:0] px_7_2 = { n2_r7_q, n2_nq7_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_7_2 = { 1'b0, px_7_2 } - { 3'b000, n2_den_q };
+  wire [DenominatorWidth+2:0] p2_7_2 = { 1'b0, px_7_2 } - { 2'b00, n2_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_7_2 = { 1'b0, px_7_2 } - { 1'b0, n2_den3_q };
   wire g1_7_2 = !p1_7_2[DenominatorWidth+2];
   wire g2_7_2 = !p2_7_2[DenominatorWidth+2];
   wire g3_7_2 = !p3_7_2[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr7_2 = g3_7_2 ? p3_7_2[DenominatorWidth-1:0]
     : g2_7_2 ? p2_7_2[DenominatorWidth-1:0]
     : g1_7_2 ? p1_7_2[DenominatorWidth-1:0] : px_7_2[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_2 = { n1_nq7_q[QuotientBits-3:0], g2_7_2, g3_7_2 | (g1_7_2 & !g2_7_2) };
+  wire [QuotientBits-1:0] nq7_2 = { n2_nq7_q[QuotientBits-3:0], g2_7_2, g3_7_2 | (g1_7_2 & !g2_7_2) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n7_2 = &{1'b0, px_7_2[DenominatorWidth+1:DenominatorWidth], p1_7_2[DenominatorWidth+1:DenominatorWidth], p2_7_2[DenominatorWidth+1:DenominatorWidth], p3_7_2[DenominatorWidth+1:DenominatorWidth]};
-  // divider 7, step 3: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_3 = { nr7_2, nq7_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_3 = { 1'b0, nx7_3 } - { 2'b00, n1_den_q };
-  wire ng7_3 = !nd7_3[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_3 = ng7_3 ? nd7_3[DenominatorWidth-1:0] : nx7_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_3 = { nq7_2[QuotientBits-2:0], ng7_3 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_3 = &{1'b0, nd7_3[DenominatorWidth], nx7_3[DenominatorWidth]};
+  // divider 7, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_7_3 = { n3_r7_q, n3_nq7_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_7_3 = { 1'b0, px_7_3 } - { 3'b000, n3_den_q };
+  wire [DenominatorWidth+2:0] p2_7_3 = { 1'b0, px_7_3 } - { 2'b00, n3_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_7_3 = { 1'b0, px_7_3 } - { 1'b0, n3_den3_q };
+  wire g1_7_3 = !p1_7_3[DenominatorWidth+2];
+  wire g2_7_3 = !p2_7_3[DenominatorWidth+2];
+  wire g3_7_3 = !p3_7_3[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr7_3 = g3_7_3 ? p3_7_3[DenominatorWidth-1:0]
+    : g2_7_3 ? p2_7_3[DenominatorWidth-1:0]
+    : g1_7_3 ? p1_7_3[DenominatorWidth-1:0] : px_7_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_3 = { n3_nq7_q[QuotientBits-3:0], g2_7_3, g3_7_3 | (g1_7_3 & !g2_7_3) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n7_3 = &{1'b0, px_7_3[DenominatorWidth+1:DenominatorWidth], p1_7_3[DenominatorWidth+1:DenominatorWidth], p2_7_3[DenominatorWidth+1:DenominatorWidth], p3_7_3[DenominatorWidth+1:DenominatorWidth]};
   // divider 7, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_7_4 = { n2_r7_q, n2_nq7_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_7_4 = { 1'b0, px_7_4 } - { 3'b000, n2_den_q };
-  wire [DenominatorWidth+2:0] p2_7_4 = { 1'b0, px_7_4 } - { 2'b00, n2_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_7_4 = { 1'b0, px_7_4 } - { 1'b0, n2_den3_q };
+  wire [DenominatorWidth+1:0] px_7_4 = { n4_r7_q, n4_nq7_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_7_4 = { 1'b0, px_7_4 } - { 3'b000, n4_den_q };
+  wire [DenominatorWidth+2:0] p2_7_4 = { 1'b0, px_7_4 } - { 2'b00, n4_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_7_4 = { 1'b0, px_7_4 } - { 1'b0, n4_den3_q };
   wire g1_7_4 = !p1_7_4[DenominatorWidth+2];
   wire g2_7_4 = !p2_7_4[DenominatorWidth+2];
   wire g3_7_4 = !p3_7_4[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr7_4 = g3_7_4 ? p3_7_4[DenominatorWidth-1:0]
     : g2_7_4 ? p2_7_4[DenominatorWidth-1:0]
     : g1_7_4 ? p1_7_4[DenominatorWidth-1:0] : px_7_4[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_4 = { n2_nq7_q[QuotientBits-3:0], g2_7_4, g3_7_4 | (g1_7_4 & !g2_7_4) };
+  wire [QuotientBits-1:0] nq7_4 = { n4_nq7_q[QuotientBits-3:0], g2_7_4, g3_7_4 | (g1_7_4 & !g2_7_4) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n7_4 = &{1'b0, px_7_4[DenominatorWidth+1:DenominatorWidth], p1_7_4[DenominatorWidth+1:DenominatorWidth], p2_7_4[DenominatorWidth+1:DenominatorWidth], p3_7_4[DenominatorWidth+1:DenominatorWidth]};
-  // divider 7, step 5: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_5 = { nr7_4, nq7_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_5 = { 1'b0, nx7_5 } - { 2'b00, n2_den_q };
-  wire ng7_5 = !nd7_5[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_5 = ng7_5 ? nd7_5[DenominatorWidth-1:0] : nx7_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_5 = { nq7_4[QuotientBits-2:0], ng7_5 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_5 = &{1'b0, nd7_5[DenominatorWidth], nx7_5[DenominatorWidth]};
+  // divider 7, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_7_5 = { n5_r7_q, n5_nq7_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_7_5 = { 1'b0, px_7_5 } - { 3'b000, n5_den_q };
+  wire [DenominatorWidth+2:0] p2_7_5 = { 1'b0, px_7_5 } - { 2'b00, n5_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_7_5 = { 1'b0, px_7_5 } - { 1'b0, n5_den3_q };
+  wire g1_7_5 = !p1_7_5[DenominatorWidth+2];
+  wire g2_7_5 = !p2_7_5[DenominatorWidth+2];
+  wire g3_7_5 = !p3_7_5[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr7_5 = g3_7_5 ? p3_7_5[DenominatorWidth-1:0]
+    : g2_7_5 ? p2_7_5[DenominatorWidth-1:0]
+    : g1_7_5 ? p1_7_5[DenominatorWidth-1:0] : px_7_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_5 = { n5_nq7_q[QuotientBits-3:0], g2_7_5, g3_7_5 | (g1_7_5 & !g2_7_5) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n7_5 = &{1'b0, px_7_5[DenominatorWidth+1:DenominatorWidth], p1_7_5[DenominatorWidth+1:DenominatorWidth], p2_7_5[DenominatorWidth+1:DenominatorWidth], p3_7_5[DenominatorWidth+1:DenominatorWidth]};
   // divider 7, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_7_6 = { n3_r7_q, n3_nq7_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_7_6 = { 1'b0, px_7_6 } - { 3'b000, n3_den_q };
-  wire [DenominatorWidth+2:0] p2_7_6 = { 1'b0, px_7_6 } - { 2'b00, n3_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_7_6 = { 1'b0, px_7_6 } - { 1'b0, n3_den3_q };
+  wire [DenominatorWidth+1:0] px_7_6 = { n6_r7_q, n6_nq7_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_7_6 = { 1'b0, px_7_6 } - { 3'b000, n6_den_q };
+  wire [DenominatorWidth+2:0] p2_7_6 = { 1'b0, px_7_6 } - { 2'b00, n6_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_7_6 = { 1'b0, px_7_6 } - { 1'b0, n6_den3_q };
   wire g1_7_6 = !p1_7_6[DenominatorWidth+2];
   wire g2_7_6 = !p2_7_6[DenominatorWidth+2];
   wire g3_7_6 = !p3_7_6[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr7_6 = g3_7_6 ? p3_7_6[DenominatorWidth-1:0]
     : g2_7_6 ? p2_7_6[DenominatorWidth-1:0]
     : g1_7_6 ? p1_7_6[DenominatorWidth-1:0] : px_7_6[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_6 = { n3_nq7_q[QuotientBits-3:0], g2_7_6, g3_7_6 | (g1_7_6 & !g2_7_6) };
+  wire [QuotientBits-1:0] nq7_6 = { n6_nq7_q[QuotientBits-3:0], g2_7_6, g3_7_6 | (g1_7_6 & !g2_7_6) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n7_6 = &{1'b0, px_7_6[DenominatorWidth+1:DenominatorWidth], p1_7_6[DenominatorWidth+1:DenominatorWidth], p2_7_6[DenominatorWidth+1:DenominatorWidth], p3_7_6[DenominatorWidth+1:DenominatorWidth]};
-  // divider 7, step 7: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_7 = { nr7_6, nq7_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_7 = { 1'b0, nx7_7 } - { 2'b00, n3_den_q };
-  wire ng7_7 = !nd7_7[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_7 = ng7_7 ? nd7_7[DenominatorWidth-1:0] : nx7_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_7 = { nq7_6[QuotientBits-2:0], ng7_7 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_7 = &{1'b0, nd7_7[DenominatorWidth], nx7_7[DenominatorWidth]};
+  // divider 7, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_7_7 = { n7_r7_q, n7_nq7_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_7_7 = { 1'b0, px_7_7 } - { 3'b000, n7_den_q };
+  wire [DenominatorWidth+2:0] p2_7_7 = { 1'b0, px_7_7 } - { 2'b00, n7_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_7_7 = { 1'b0, px_7_7 } - { 1'b0, n7_den3_q };
+  wire g1_7_7 = !p1_7_7[DenominatorWidth+2];
+  wire g2_7_7 = !p2_7_7[DenominatorWidth+2];
+  wire g3_7_7 = !p3_7_7[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr7_7 = g3_7_7 ? p3_7_7[DenominatorWidth-1:0]
+    : g2_7_7 ? p2_7_7[DenominatorWidth-1:0]
+    : g1_7_7 ? p1_7_7[DenominatorWidth-1:0] : px_7_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq7_7 = { n7_nq7_q[QuotientBits-3:0], g2_7_7, g3_7_7 | (g1_7_7 & !g2_7_7) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n7_7 = &{1'b0, px_7_7[DenominatorWidth+1:DenominatorWidth], p1_7_7[DenominatorWidth+1:DenominatorWidth], p2_7_7[DenominatorWidth+1:DenominatorWidth], p3_7_7[DenominatorWidth+1:DenominatorWidth]};
   // divider 7, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_7_8 = { n4_r7_q, n4_nq7_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_7_8 = { 1'b0, px_7_8 } - { 3'b000, n4_den_q };
-  wire [DenominatorWidth+2:0] p2_7_8 = { 1'b0, px_7_8 } - { 2'b00, n4_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_7_8 = { 1'b0, px_7_8 } - { 1'b0, n4_den3_q };
+  wire [DenominatorWidth+1:0] px_7_8 = { n8_r7_q, n8_nq7_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+2:0] p1_7_8 = { 1'b0, px_7_8 } - { 3'b000, n8_den_q };
+  wire [DenominatorWidth+2:0] p2_7_8 = { 1'b0, px_7_8 } - { 2'b00, n8_den_q, 1'b0 };
+  wire [DenominatorWidth+2:0] p3_7_8 = { 1'b0, px_7_8 } - { 1'b0, n8_den3_q };
   wire g1_7_8 = !p1_7_8[DenominatorWidth+2];
   wire g2_7_8 = !p2_7_8[DenominatorWidth+2];
   wire g3_7_8 = !p3_7_8[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr7_8 = g3_7_8 ? p3_7_8[DenominatorWidth-1:0]
     : g2_7_8 ? p2_7_8[DenominatorWidth-1:0]
     : g1_7_8 ? p1_7_8[DenominatorWidth-1:0] : px_7_8[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_8 = { n4_nq7_q[QuotientBits-3:0], g2_7_8, g3_7_8 | (g1_7_8 & !g2_7_8) };
+  wire [QuotientBits-1:0] nq7_8 = { n8_nq7_q[QuotientBits-3:0], g2_7_8, g3_7_8 | (g1_7_8 & !g2_7_8) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n7_8 = &{1'b0, px_7_8[DenominatorWidth+1:DenominatorWidth], p1_7_8[DenominatorWidth+1:DenominatorWidth], p2_7_8[DenominatorWidth+1:DenominatorWidth], p3_7_8[DenominatorWidth+1:DenominatorWidth]};
-  // divider 7, step 9: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_9 = { nr7_8, nq7_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_9 = { 1'b0, nx7_9 } - { 2'b00, n4_den_q };
-  wire ng7_9 = !nd7_9[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_9 = ng7_9 ? nd7_9[DenominatorWidth-1:0] : nx7_9[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_9 = { nq7_8[QuotientBits-2:0], ng7_9 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_9 = &{1'b0, nd7_9[DenominatorWidth], nx7_9[DenominatorWidth]};
-  // divider 7, step 10: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx7_10 = { n5_r7_q, n5_nq7_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd7_10 = { 1'b0, nx7_10 } - { 2'b00, n5_den_q };
-  wire ng7_10 = !nd7_10[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr7_10 = ng7_10 ? nd7_10[DenominatorWidth-1:0] : nx7_10[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_10 = { n5_nq7_q[QuotientBits-2:0], ng7_10 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n7_10 = &{1'b0, nd7_10[DenominatorWidth], nx7_10[DenominatorWidth]};
-  // divider 7, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_7_11 = { n6_r7_q, n6_nq7_q[QuotientBits-1:QuotientBits-2] };
-  wire [DenominatorWidth+2:0] p1_7_11 = { 1'b0, px_7_11 } - { 3'b000, n6_den_q };
-  wire [DenominatorWidth+2:0] p2_7_11 = { 1'b0, px_7_11 } - { 2'b00, n6_den_q, 1'b0 };
-  wire [DenominatorWidth+2:0] p3_7_11 = { 1'b0, px_7_11 } - { 1'b0, n6_den3_q };
-  wire g1_7_11 = !p1_7_11[DenominatorWidth+2];
-  wire g2_7_11 = !p2_7_11[DenominatorWidth+2];
-  wire g3_7_11 = !p3_7_11[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr7_11 = g3_7_11 ? p3_7_11[DenominatorWidth-1:0]
-    : g2_7_11 ? p2_7_11[DenominatorWidth-1:0]
-    : g1_7_11 ? p1_7_11[DenominatorWidth-1:0] : px_7_11[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq7_11 = { n6_nq7_q[QuotientBits-3:0], g2_7_11, g3_7_11 | (g1_7_11 & !g2_7_11) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n7_11 = &{1'b0, px_7_11[DenominatorWidth+1:DenominatorWidth], p1_7_11[DenominatorWidth+1:DenominatorWidth], p2_7_11[DenominatorWidth+1:DenominatorWidth], p3_7_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 8, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_8_0 = { n0_r8, n0_nq8[QuotientBits-1:QuotientBits-2] };
@@ -3215,134 +3465,134 @@ module a3_onepass_online (
   wire [QuotientBits-1:0] nq8_0 = { n0_nq8[QuotientBits-3:0], g2_8_0, g3_8_0 | (g1_8_0 & !g2_8_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n8_0 = &{1'b0, px_8_0[DenominatorWidth+1:DenominatorWidth], p1_8_0[DenominatorWidth+1:DenominatorWidth], p2_8_0[DenominatorWidth+1:DenominatorWidth], p3_8_0[DenominatorWidth+1:DenominatorWidth]};
-  // divider 8, step 1: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx8_1 = { nr8_0, nq8_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd8_1 = { 1'b0, nx8_1 } + { 2'b11, denb } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng8_1 = !nd8_1[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr8_1 = ng8_1 ? nd8_1[DenominatorWidth-1:0] : nx8_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq8_1 = { nq8_0[QuotientBits-2:0], ng8_1 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n8_1 = &{1'b0, nd8_1[DenominatorWidth], nx8_1[DenominatorWidth]};
+  // divider 8, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_8_1 = { n1_r8_q, n1_nq8_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_8_1 = { 1'b0, px_8_1 } + { 3'b111, n1_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_8_1 = { 1'b0, px_8_1 } + { 2'b11, n1_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_8_1 = { 1'b0, px_8_1 } + { 1'b1, n1_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_8_1 = !p1_8_1[DenominatorWidth+2];
+  wire g2_8_1 = !p2_8_1[DenominatorWidth+2];
+  wire g3_8_1 = !p3_8_1[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr8_1 = g3_8_1 ? p3_8_1[DenominatorWidth-1:0]
+    : g2_8_1 ? p2_8_1[DenominatorWidth-1:0]
+    : g1_8_1 ? p1_8_1[DenominatorWidth-1:0] : px_8_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq8_1 = { n1_nq8_q[QuotientBits-3:0], g2_8_1, g3_8_1 | (g1_8_1 & !g2_8_1) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n8_1 = &{1'b0, px_8_1[DenominatorWidth+1:DenominatorWidth], p1_8_1[DenominatorWidth+1:DenominatorWidth], p2_8_1[DenominatorWidth+1:DenominatorWidth], p3_8_1[DenominatorWidth+1:DenominatorWidth]};
   // divider 8, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_8_2 = { n1_r8_q, n1_nq8_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_8_2 = { n2_r8_q, n2_nq8_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_8_2 = { 1'b0, px_8_2 } + { 3'b111, n1_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_8_2 = { 1'b0, px_8_2 } + { 2'b11, n1_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_8_2 = { 1'b0, px_8_2 } + { 1'b1, n1_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_8_2 = { 1'b0, px_8_2 } + { 3'b111, n2_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_8_2 = { 1'b0, px_8_2 } + { 2'b11, n2_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_8_2 = { 1'b0, px_8_2 } + { 1'b1, n2_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_8_2 = !p1_8_2[DenominatorWidth+2];
   wire g2_8_2 = !p2_8_2[DenominatorWidth+2];
   wire g3_8_2 = !p3_8_2[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr8_2 = g3_8_2 ? p3_8_2[DenominatorWidth-1:0]
     : g2_8_2 ? p2_8_2[DenominatorWidth-1:0]
     : g1_8_2 ? p1_8_2[DenominatorWidth-1:0] : px_8_2[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq8_2 = { n1_nq8_q[QuotientBits-3:0], g2_8_2, g3_8_2 | (g1_8_2 & !g2_8_2) };
+  wire [QuotientBits-1:0] nq8_2 = { n2_nq8_q[QuotientBits-3:0], g2_8_2, g3_8_2 | (g1_8_2 & !g2_8_2) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n8_2 = &{1'b0, px_8_2[DenominatorWidth+1:DenominatorWidth], p1_8_2[DenominatorWidth+1:DenominatorWidth], p2_8_2[DenominatorWidth+1:DenominatorWidth], p3_8_2[DenominatorWidth+1:DenominatorWidth]};
-  // divider 8, step 3: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx8_3 = { nr8_2, nq8_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd8_3 = { 1'b0, nx8_3 } + { 2'b11, n1_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng8_3 = !nd8_3[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr8_3 = ng8_3 ? nd8_3[DenominatorWidth-1:0] : nx8_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq8_3 = { nq8_2[QuotientBits-2:0], ng8_3 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n8_3 = &{1'b0, nd8_3[DenominatorWidth], nx8_3[DenominatorWidth]};
+  // divider 8, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_8_3 = { n3_r8_q, n3_nq8_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_8_3 = { 1'b0, px_8_3 } + { 3'b111, n3_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_8_3 = { 1'b0, px_8_3 } + { 2'b11, n3_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_8_3 = { 1'b0, px_8_3 } + { 1'b1, n3_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_8_3 = !p1_8_3[DenominatorWidth+2];
+  wire g2_8_3 = !p2_8_3[DenominatorWidth+2];
+  wire g3_8_3 = !p3_8_3[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr8_3 = g3_8_3 ? p3_8_3[DenominatorWidth-1:0]
+    : g2_8_3 ? p2_8_3[DenominatorWidth-1:0]
+    : g1_8_3 ? p1_8_3[DenominatorWidth-1:0] : px_8_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq8_3 = { n3_nq8_q[QuotientBits-3:0], g2_8_3, g3_8_3 | (g1_8_3 & !g2_8_3) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n8_3 = &{1'b0, px_8_3[DenominatorWidth+1:DenominatorWidth], p1_8_3[DenominatorWidth+1:DenominatorWidth], p2_8_3[DenominatorWidth+1:DenominatorWidth], p3_8_3[DenominatorWidth+1:DenominatorWidth]};
   // divider 8, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_8_4 = { n2_r8_q, n2_nq8_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_8_4 = { n4_r8_q, n4_nq8_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_8_4 = { 1'b0, px_8_4 } + { 3'b111, n2_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_8_4 = { 1'b0, px_8_4 } + { 2'b11, n2_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_8_4 = { 1'b0, px_8_4 } + { 1'b1, n2_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_8_4 = { 1'b0, px_8_4 } + { 3'b111, n4_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_8_4 = { 1'b0, px_8_4 } + { 2'b11, n4_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_8_4 = { 1'b0, px_8_4 } + { 1'b1, n4_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_8_4 = !p1_8_4[DenominatorWidth+2];
   wire g2_8_4 = !p2_8_4[DenominatorWidth+2];
   wire g3_8_4 = !p3_8_4[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr8_4 = g3_8_4 ? p3_8_4[DenominatorWidth-1:0]
     : g2_8_4 ? p2_8_4[DenominatorWidth-1:0]
     : g1_8_4 ? p1_8_4[DenominatorWidth-1:0] : px_8_4[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq8_4 = { n2_nq8_q[QuotientBits-3:0], g2_8_4, g3_8_4 | (g1_8_4 & !g2_8_4) };
+  wire [QuotientBits-1:0] nq8_4 = { n4_nq8_q[QuotientBits-3:0], g2_8_4, g3_8_4 | (g1_8_4 & !g2_8_4) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n8_4 = &{1'b0, px_8_4[DenominatorWidth+1:DenominatorWidth], p1_8_4[DenominatorWidth+1:DenominatorWidth], p2_8_4[DenominatorWidth+1:DenominatorWidth], p3_8_4[DenominatorWidth+1:DenominatorWidth]};
-  // divider 8, step 5: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx8_5 = { nr8_4, nq8_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd8_5 = { 1'b0, nx8_5 } + { 2'b11, n2_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng8_5 = !nd8_5[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr8_5 = ng8_5 ? nd8_5[DenominatorWidth-1:0] : nx8_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq8_5 = { nq8_4[QuotientBits-2:0], ng8_5 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n8_5 = &{1'b0, nd8_5[DenominatorWidth], nx8_5[DenominatorWidth]};
+  // divider 8, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_8_5 = { n5_r8_q, n5_nq8_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_8_5 = { 1'b0, px_8_5 } + { 3'b111, n5_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_8_5 = { 1'b0, px_8_5 } + { 2'b11, n5_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_8_5 = { 1'b0, px_8_5 } + { 1'b1, n5_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_8_5 = !p1_8_5[DenominatorWidth+2];
+  wire g2_8_5 = !p2_8_5[DenominatorWidth+2];
+  wire g3_8_5 = !p3_8_5[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr8_5 = g3_8_5 ? p3_8_5[DenominatorWidth-1:0]
+    : g2_8_5 ? p2_8_5[DenominatorWidth-1:0]
+    : g1_8_5 ? p1_8_5[DenominatorWidth-1:0] : px_8_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq8_5 = { n5_nq8_q[QuotientBits-3:0], g2_8_5, g3_8_5 | (g1_8_5 & !g2_8_5) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n8_5 = &{1'b0, px_8_5[DenominatorWidth+1:DenominatorWidth], p1_8_5[DenominatorWidth+1:DenominatorWidth], p2_8_5[DenominatorWidth+1:DenominatorWidth], p3_8_5[DenominatorWidth+1:DenominatorWidth]};
   // divider 8, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_8_6 = { n3_r8_q, n3_nq8_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_8_6 = { n6_r8_q, n6_nq8_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_8_6 = { 1'b0, px_8_6 } + { 3'b111, n3_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_8_6 = { 1'b0, px_8_6 } + { 2'b11, n3_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_8_6 = { 1'b0, px_8_6 } + { 1'b1, n3_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_8_6 = { 1'b0, px_8_6 } + { 3'b111, n6_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_8_6 = { 1'b0, px_8_6 } + { 2'b11, n6_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_8_6 = { 1'b0, px_8_6 } + { 1'b1, n6_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_8_6 = !p1_8_6[DenominatorWidth+2];
   wire g2_8_6 = !p2_8_6[DenominatorWidth+2];
   wire g3_8_6 = !p3_8_6[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr8_6 = g3_8_6 ? p3_8_6[DenominatorWidth-1:0]
     : g2_8_6 ? p2_8_6[DenominatorWidth-1:0]
     : g1_8_6 ? p1_8_6[DenominatorWidth-1:0] : px_8_6[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq8_6 = { n3_nq8_q[QuotientBits-3:0], g2_8_6, g3_8_6 | (g1_8_6 & !g2_8_6) };
+  wire [QuotientBits-1:0] nq8_6 = { n6_nq8_q[QuotientBits-3:0], g2_8_6, g3_8_6 | (g1_8_6 & !g2_8_6) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n8_6 = &{1'b0, px_8_6[DenominatorWidth+1:DenominatorWidth], p1_8_6[DenominatorWidth+1:DenominatorWidth], p2_8_6[DenominatorWidth+1:DenominatorWidth], p3_8_6[DenominatorWidth+1:DenominatorWidth]};
-  // divider 8, step 7: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx8_7 = { nr8_6, nq8_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd8_7 = { 1'b0, nx8_7 } + { 2'b11, n3_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng8_7 = !nd8_7[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr8_7 = ng8_7 ? nd8_7[DenominatorWidth-1:0] : nx8_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq8_7 = { nq8_6[QuotientBits-2:0], ng8_7 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n8_7 = &{1'b0, nd8_7[DenominatorWidth], nx8_7[DenominatorWidth]};
+  // divider 8, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_8_7 = { n7_r8_q, n7_nq8_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_8_7 = { 1'b0, px_8_7 } + { 3'b111, n7_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_8_7 = { 1'b0, px_8_7 } + { 2'b11, n7_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_8_7 = { 1'b0, px_8_7 } + { 1'b1, n7_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_8_7 = !p1_8_7[DenominatorWidth+2];
+  wire g2_8_7 = !p2_8_7[DenominatorWidth+2];
+  wire g3_8_7 = !p3_8_7[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr8_7 = g3_8_7 ? p3_8_7[DenominatorWidth-1:0]
+    : g2_8_7 ? p2_8_7[DenominatorWidth-1:0]
+    : g1_8_7 ? p1_8_7[DenominatorWidth-1:0] : px_8_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq8_7 = { n7_nq8_q[QuotientBits-3:0], g2_8_7, g3_8_7 | (g1_8_7 & !g2_8_7) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n8_7 = &{1'b0, px_8_7[DenominatorWidth+1:DenominatorWidth], p1_8_7[DenominatorWidth+1:DenominatorWidth], p2_8_7[DenominatorWidth+1:DenominatorWidth], p3_8_7[DenominatorWidth+1:DenominatorWidth]};
   // divider 8, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_8_8 = { n4_r8_q, n4_nq8_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_8_8 = { n8_r8_q, n8_nq8_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_8_8 = { 1'b0, px_8_8 } + { 3'b111, n4_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_8_8 = { 1'b0, px_8_8 } + { 2'b11, n4_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_8_8 = { 1'b0, px_8_8 } + { 1'b1, n4_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_8_8 = { 1'b0, px_8_8 } + { 3'b111, n8_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_8_8 = { 1'b0, px_8_8 } + { 2'b11, n8_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_8_8 = { 1'b0, px_8_8 } + { 1'b1, n8_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_8_8 = !p1_8_8[DenominatorWidth+2];
   wire g2_8_8 = !p2_8_8[DenominatorWidth+2];
   wire g3_8_8 = !p3_8_8[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr8_8 = g3_8_8 ? p3_8_8[DenominatorWidth-1:0]
     : g2_8_8 ? p2_8_8[DenominatorWidth-1:0]
     : g1_8_8 ? p1_8_8[DenominatorWidth-1:0] : px_8_8[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq8_8 = { n4_nq8_q[QuotientBits-3:0], g2_8_8, g3_8_8 | (g1_8_8 & !g2_8_8) };
+  wire [QuotientBits-1:0] nq8_8 = { n8_nq8_q[QuotientBits-3:0], g2_8_8, g3_8_8 | (g1_8_8 & !g2_8_8) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n8_8 = &{1'b0, px_8_8[DenominatorWidth+1:DenominatorWidth], p1_8_8[DenominatorWidth+1:DenominatorWidth], p2_8_8[DenominatorWidth+1:DenominatorWidth], p3_8_8[DenominatorWidth+1:DenominatorWidth]};
-  // divider 8, step 9: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx8_9 = { nr8_8, nq8_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd8_9 = { 1'b0, nx8_9 } + { 2'b11, n4_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng8_9 = !nd8_9[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr8_9 = ng8_9 ? nd8_9[DenominatorWidth-1:0] : nx8_9[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq8_9 = { nq8_8[QuotientBits-2:0], ng8_9 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n8_9 = &{1'b0, nd8_9[DenominatorWidth], nx8_9[DenominatorWidth]};
-  // divider 8, step 10: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx8_10 = { n5_r8_q, n5_nq8_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd8_10 = { 1'b0, nx8_10 } + { 2'b11, n5_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng8_10 = !nd8_10[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr8_10 = ng8_10 ? nd8_10[DenominatorWidth-1:0] : nx8_10[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq8_10 = { n5_nq8_q[QuotientBits-2:0], ng8_10 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n8_10 = &{1'b0, nd8_10[DenominatorWidth], nx8_10[DenominatorWidth]};
-  // divider 8, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_8_11 = { n6_r8_q, n6_nq8_q[QuotientBits-1:QuotientBits-2] };
-  // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_8_11 = { 1'b0, px_8_11 } + { 3'b111, n6_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_8_11 = { 1'b0, px_8_11 } + { 2'b11, n6_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_8_11 = { 1'b0, px_8_11 } + { 1'b1, n6_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire g1_8_11 = !p1_8_11[DenominatorWidth+2];
-  wire g2_8_11 = !p2_8_11[DenominatorWidth+2];
-  wire g3_8_11 = !p3_8_11[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr8_11 = g3_8_11 ? p3_8_11[DenominatorWidth-1:0]
-    : g2_8_11 ? p2_8_11[DenominatorWidth-1:0]
-    : g1_8_11 ? p1_8_11[DenominatorWidth-1:0] : px_8_11[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq8_11 = { n6_nq8_q[QuotientBits-3:0], g2_8_11, g3_8_11 | (g1_8_11 & !g2_8_11) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n8_11 = &{1'b0, px_8_11[DenominatorWidth+1:DenominatorWidth], p1_8_11[DenominatorWidth+1:DenominatorWidth], p2_8_11[DenominatorWidth+1:DenominatorWidth], p3_8_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 9, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_9_0 = { n0_r9, n0_nq9[QuotientBits-1:QuotientBits-2] };
@@ -3359,134 +3609,134 @@ module a3_onepass_online (
   wire [QuotientBits-1:0] nq9_0 = { n0_nq9[QuotientBits-3:0], g2_9_0, g3_9_0 | (g1_9_0 & !g2_9_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n9_0 = &{1'b0, px_9_0[DenominatorWidth+1:DenominatorWidth], p1_9_0[DenominatorWidth+1:DenominatorWidth], p2_9_0[DenominatorWidth+1:DenominatorWidth], p3_9_0[DenominatorWidth+1:DenominatorWidth]};
-  // divider 9, step 1: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx9_1 = { nr9_0, nq9_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd9_1 = { 1'b0, nx9_1 } + { 2'b11, denb } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng9_1 = !nd9_1[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr9_1 = ng9_1 ? nd9_1[DenominatorWidth-1:0] : nx9_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq9_1 = { nq9_0[QuotientBits-2:0], ng9_1 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n9_1 = &{1'b0, nd9_1[DenominatorWidth], nx9_1[DenominatorWidth]};
+  // divider 9, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_9_1 = { n1_r9_q, n1_nq9_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_9_1 = { 1'b0, px_9_1 } + { 3'b111, n1_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_9_1 = { 1'b0, px_9_1 } + { 2'b11, n1_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_9_1 = { 1'b0, px_9_1 } + { 1'b1, n1_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_9_1 = !p1_9_1[DenominatorWidth+2];
+  wire g2_9_1 = !p2_9_1[DenominatorWidth+2];
+  wire g3_9_1 = !p3_9_1[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr9_1 = g3_9_1 ? p3_9_1[DenominatorWidth-1:0]
+    : g2_9_1 ? p2_9_1[DenominatorWidth-1:0]
+    : g1_9_1 ? p1_9_1[DenominatorWidth-1:0] : px_9_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq9_1 = { n1_nq9_q[QuotientBits-3:0], g2_9_1, g3_9_1 | (g1_9_1 & !g2_9_1) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n9_1 = &{1'b0, px_9_1[DenominatorWidth+1:DenominatorWidth], p1_9_1[DenominatorWidth+1:DenominatorWidth], p2_9_1[DenominatorWidth+1:DenominatorWidth], p3_9_1[DenominatorWidth+1:DenominatorWidth]};
   // divider 9, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_9_2 = { n1_r9_q, n1_nq9_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_9_2 = { n2_r9_q, n2_nq9_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_9_2 = { 1'b0, px_9_2 } + { 3'b111, n1_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_9_2 = { 1'b0, px_9_2 } + { 2'b11, n1_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_9_2 = { 1'b0, px_9_2 } + { 1'b1, n1_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_9_2 = { 1'b0, px_9_2 } + { 3'b111, n2_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_9_2 = { 1'b0, px_9_2 } + { 2'b11, n2_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_9_2 = { 1'b0, px_9_2 } + { 1'b1, n2_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_9_2 = !p1_9_2[DenominatorWidth+2];
   wire g2_9_2 = !p2_9_2[DenominatorWidth+2];
   wire g3_9_2 = !p3_9_2[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr9_2 = g3_9_2 ? p3_9_2[DenominatorWidth-1:0]
     : g2_9_2 ? p2_9_2[DenominatorWidth-1:0]
     : g1_9_2 ? p1_9_2[DenominatorWidth-1:0] : px_9_2[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq9_2 = { n1_nq9_q[QuotientBits-3:0], g2_9_2, g3_9_2 | (g1_9_2 & !g2_9_2) };
+  wire [QuotientBits-1:0] nq9_2 = { n2_nq9_q[QuotientBits-3:0], g2_9_2, g3_9_2 | (g1_9_2 & !g2_9_2) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n9_2 = &{1'b0, px_9_2[DenominatorWidth+1:DenominatorWidth], p1_9_2[DenominatorWidth+1:DenominatorWidth], p2_9_2[DenominatorWidth+1:DenominatorWidth], p3_9_2[DenominatorWidth+1:DenominatorWidth]};
-  // divider 9, step 3: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx9_3 = { nr9_2, nq9_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd9_3 = { 1'b0, nx9_3 } + { 2'b11, n1_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng9_3 = !nd9_3[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr9_3 = ng9_3 ? nd9_3[DenominatorWidth-1:0] : nx9_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq9_3 = { nq9_2[QuotientBits-2:0], ng9_3 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n9_3 = &{1'b0, nd9_3[DenominatorWidth], nx9_3[DenominatorWidth]};
+  // divider 9, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_9_3 = { n3_r9_q, n3_nq9_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_9_3 = { 1'b0, px_9_3 } + { 3'b111, n3_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_9_3 = { 1'b0, px_9_3 } + { 2'b11, n3_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_9_3 = { 1'b0, px_9_3 } + { 1'b1, n3_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_9_3 = !p1_9_3[DenominatorWidth+2];
+  wire g2_9_3 = !p2_9_3[DenominatorWidth+2];
+  wire g3_9_3 = !p3_9_3[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr9_3 = g3_9_3 ? p3_9_3[DenominatorWidth-1:0]
+    : g2_9_3 ? p2_9_3[DenominatorWidth-1:0]
+    : g1_9_3 ? p1_9_3[DenominatorWidth-1:0] : px_9_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq9_3 = { n3_nq9_q[QuotientBits-3:0], g2_9_3, g3_9_3 | (g1_9_3 & !g2_9_3) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n9_3 = &{1'b0, px_9_3[DenominatorWidth+1:DenominatorWidth], p1_9_3[DenominatorWidth+1:DenominatorWidth], p2_9_3[DenominatorWidth+1:DenominatorWidth], p3_9_3[DenominatorWidth+1:DenominatorWidth]};
   // divider 9, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_9_4 = { n2_r9_q, n2_nq9_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_9_4 = { n4_r9_q, n4_nq9_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_9_4 = { 1'b0, px_9_4 } + { 3'b111, n2_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_9_4 = { 1'b0, px_9_4 } + { 2'b11, n2_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_9_4 = { 1'b0, px_9_4 } + { 1'b1, n2_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_9_4 = { 1'b0, px_9_4 } + { 3'b111, n4_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_9_4 = { 1'b0, px_9_4 } + { 2'b11, n4_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_9_4 = { 1'b0, px_9_4 } + { 1'b1, n4_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_9_4 = !p1_9_4[DenominatorWidth+2];
   wire g2_9_4 = !p2_9_4[DenominatorWidth+2];
   wire g3_9_4 = !p3_9_4[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr9_4 = g3_9_4 ? p3_9_4[DenominatorWidth-1:0]
     : g2_9_4 ? p2_9_4[DenominatorWidth-1:0]
     : g1_9_4 ? p1_9_4[DenominatorWidth-1:0] : px_9_4[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq9_4 = { n2_nq9_q[QuotientBits-3:0], g2_9_4, g3_9_4 | (g1_9_4 & !g2_9_4) };
+  wire [QuotientBits-1:0] nq9_4 = { n4_nq9_q[QuotientBits-3:0], g2_9_4, g3_9_4 | (g1_9_4 & !g2_9_4) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n9_4 = &{1'b0, px_9_4[DenominatorWidth+1:DenominatorWidth], p1_9_4[DenominatorWidth+1:DenominatorWidth], p2_9_4[DenominatorWidth+1:DenominatorWidth], p3_9_4[DenominatorWidth+1:DenominatorWidth]};
-  // divider 9, step 5: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx9_5 = { nr9_4, nq9_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd9_5 = { 1'b0, nx9_5 } + { 2'b11, n2_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng9_5 = !nd9_5[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr9_5 = ng9_5 ? nd9_5[DenominatorWidth-1:0] : nx9_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq9_5 = { nq9_4[QuotientBits-2:0], ng9_5 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n9_5 = &{1'b0, nd9_5[DenominatorWidth], nx9_5[DenominatorWidth]};
+  // divider 9, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_9_5 = { n5_r9_q, n5_nq9_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_9_5 = { 1'b0, px_9_5 } + { 3'b111, n5_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_9_5 = { 1'b0, px_9_5 } + { 2'b11, n5_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_9_5 = { 1'b0, px_9_5 } + { 1'b1, n5_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_9_5 = !p1_9_5[DenominatorWidth+2];
+  wire g2_9_5 = !p2_9_5[DenominatorWidth+2];
+  wire g3_9_5 = !p3_9_5[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr9_5 = g3_9_5 ? p3_9_5[DenominatorWidth-1:0]
+    : g2_9_5 ? p2_9_5[DenominatorWidth-1:0]
+    : g1_9_5 ? p1_9_5[DenominatorWidth-1:0] : px_9_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq9_5 = { n5_nq9_q[QuotientBits-3:0], g2_9_5, g3_9_5 | (g1_9_5 & !g2_9_5) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n9_5 = &{1'b0, px_9_5[DenominatorWidth+1:DenominatorWidth], p1_9_5[DenominatorWidth+1:DenominatorWidth], p2_9_5[DenominatorWidth+1:DenominatorWidth], p3_9_5[DenominatorWidth+1:DenominatorWidth]};
   // divider 9, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_9_6 = { n3_r9_q, n3_nq9_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_9_6 = { n6_r9_q, n6_nq9_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_9_6 = { 1'b0, px_9_6 } + { 3'b111, n3_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_9_6 = { 1'b0, px_9_6 } + { 2'b11, n3_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_9_6 = { 1'b0, px_9_6 } + { 1'b1, n3_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_9_6 = { 1'b0, px_9_6 } + { 3'b111, n6_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_9_6 = { 1'b0, px_9_6 } + { 2'b11, n6_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_9_6 = { 1'b0, px_9_6 } + { 1'b1, n6_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_9_6 = !p1_9_6[DenominatorWidth+2];
   wire g2_9_6 = !p2_9_6[DenominatorWidth+2];
   wire g3_9_6 = !p3_9_6[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr9_6 = g3_9_6 ? p3_9_6[DenominatorWidth-1:0]
     : g2_9_6 ? p2_9_6[DenominatorWidth-1:0]
     : g1_9_6 ? p1_9_6[DenominatorWidth-1:0] : px_9_6[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq9_6 = { n3_nq9_q[QuotientBits-3:0], g2_9_6, g3_9_6 | (g1_9_6 & !g2_9_6) };
+  wire [QuotientBits-1:0] nq9_6 = { n6_nq9_q[QuotientBits-3:0], g2_9_6, g3_9_6 | (g1_9_6 & !g2_9_6) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n9_6 = &{1'b0, px_9_6[DenominatorWidth+1:DenominatorWidth], p1_9_6[DenominatorWidth+1:DenominatorWidth], p2_9_6[DenominatorWidth+1:DenominatorWidth], p3_9_6[DenominatorWidth+1:DenominatorWidth]};
-  // divider 9, step 7: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx9_7 = { nr9_6, nq9_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd9_7 = { 1'b0, nx9_7 } + { 2'b11, n3_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng9_7 = !nd9_7[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr9_7 = ng9_7 ? nd9_7[DenominatorWidth-1:0] : nx9_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq9_7 = { nq9_6[QuotientBits-2:0], ng9_7 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n9_7 = &{1'b0, nd9_7[DenominatorWidth], nx9_7[DenominatorWidth]};
+  // divider 9, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_9_7 = { n7_r9_q, n7_nq9_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_9_7 = { 1'b0, px_9_7 } + { 3'b111, n7_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_9_7 = { 1'b0, px_9_7 } + { 2'b11, n7_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_9_7 = { 1'b0, px_9_7 } + { 1'b1, n7_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_9_7 = !p1_9_7[DenominatorWidth+2];
+  wire g2_9_7 = !p2_9_7[DenominatorWidth+2];
+  wire g3_9_7 = !p3_9_7[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr9_7 = g3_9_7 ? p3_9_7[DenominatorWidth-1:0]
+    : g2_9_7 ? p2_9_7[DenominatorWidth-1:0]
+    : g1_9_7 ? p1_9_7[DenominatorWidth-1:0] : px_9_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq9_7 = { n7_nq9_q[QuotientBits-3:0], g2_9_7, g3_9_7 | (g1_9_7 & !g2_9_7) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n9_7 = &{1'b0, px_9_7[DenominatorWidth+1:DenominatorWidth], p1_9_7[DenominatorWidth+1:DenominatorWidth], p2_9_7[DenominatorWidth+1:DenominatorWidth], p3_9_7[DenominatorWidth+1:DenominatorWidth]};
   // divider 9, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_9_8 = { n4_r9_q, n4_nq9_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_9_8 = { n8_r9_q, n8_nq9_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_9_8 = { 1'b0, px_9_8 } + { 3'b111, n4_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_9_8 = { 1'b0, px_9_8 } + { 2'b11, n4_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_9_8 = { 1'b0, px_9_8 } + { 1'b1, n4_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_9_8 = { 1'b0, px_9_8 } + { 3'b111, n8_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_9_8 = { 1'b0, px_9_8 } + { 2'b11, n8_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_9_8 = { 1'b0, px_9_8 } + { 1'b1, n8_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_9_8 = !p1_9_8[DenominatorWidth+2];
   wire g2_9_8 = !p2_9_8[DenominatorWidth+2];
   wire g3_9_8 = !p3_9_8[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr9_8 = g3_9_8 ? p3_9_8[DenominatorWidth-1:0]
     : g2_9_8 ? p2_9_8[DenominatorWidth-1:0]
     : g1_9_8 ? p1_9_8[DenominatorWidth-1:0] : px_9_8[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq9_8 = { n4_nq9_q[QuotientBits-3:0], g2_9_8, g3_9_8 | (g1_9_8 & !g2_9_8) };
+  wire [QuotientBits-1:0] nq9_8 = { n8_nq9_q[QuotientBits-3:0], g2_9_8, g3_9_8 | (g1_9_8 & !g2_9_8) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n9_8 = &{1'b0, px_9_8[DenominatorWidth+1:DenominatorWidth], p1_9_8[DenominatorWidth+1:DenominatorWidth], p2_9_8[DenominatorWidth+1:DenominatorWidth], p3_9_8[DenominatorWidth+1:DenominatorWidth]};
-  // divider 9, step 9: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx9_9 = { nr9_8, nq9_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd9_9 = { 1'b0, nx9_9 } + { 2'b11, n4_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng9_9 = !nd9_9[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr9_9 = ng9_9 ? nd9_9[DenominatorWidth-1:0] : nx9_9[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq9_9 = { nq9_8[QuotientBits-2:0], ng9_9 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n9_9 = &{1'b0, nd9_9[DenominatorWidth], nx9_9[DenominatorWidth]};
-  // divider 9, step 10: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx9_10 = { n5_r9_q, n5_nq9_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd9_10 = { 1'b0, nx9_10 } + { 2'b11, n5_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng9_10 = !nd9_10[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr9_10 = ng9_10 ? nd9_10[DenominatorWidth-1:0] : nx9_10[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq9_10 = { n5_nq9_q[QuotientBits-2:0], ng9_10 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n9_10 = &{1'b0, nd9_10[DenominatorWidth], nx9_10[DenominatorWidth]};
-  // divider 9, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_9_11 = { n6_r9_q, n6_nq9_q[QuotientBits-1:QuotientBits-2] };
-  // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_9_11 = { 1'b0, px_9_11 } + { 3'b111, n6_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_9_11 = { 1'b0, px_9_11 } + { 2'b11, n6_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_9_11 = { 1'b0, px_9_11 } + { 1'b1, n6_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire g1_9_11 = !p1_9_11[DenominatorWidth+2];
-  wire g2_9_11 = !p2_9_11[DenominatorWidth+2];
-  wire g3_9_11 = !p3_9_11[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr9_11 = g3_9_11 ? p3_9_11[DenominatorWidth-1:0]
-    : g2_9_11 ? p2_9_11[DenominatorWidth-1:0]
-    : g1_9_11 ? p1_9_11[DenominatorWidth-1:0] : px_9_11[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq9_11 = { n6_nq9_q[QuotientBits-3:0], g2_9_11, g3_9_11 | (g1_9_11 & !g2_9_11) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n9_11 = &{1'b0, px_9_11[DenominatorWidth+1:DenominatorWidth], p1_9_11[DenominatorWidth+1:DenominatorWidth], p2_9_11[DenominatorWidth+1:DenominatorWidth], p3_9_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 10, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_10_0 = { n0_r10, n0_nq10[QuotientBits-1:QuotientBits-2] };
@@ -3503,134 +3753,134 @@ module a3_onepass_online (
   wire [QuotientBits-1:0] nq10_0 = { n0_nq10[QuotientBits-3:0], g2_10_0, g3_10_0 | (g1_10_0 & !g2_10_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n10_0 = &{1'b0, px_10_0[DenominatorWidth+1:DenominatorWidth], p1_10_0[DenominatorWidth+1:DenominatorWidth], p2_10_0[DenominatorWidth+1:DenominatorWidth], p3_10_0[DenominatorWidth+1:DenominatorWidth]};
-  // divider 10, step 1: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx10_1 = { nr10_0, nq10_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd10_1 = { 1'b0, nx10_1 } + { 2'b11, denb } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng10_1 = !nd10_1[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr10_1 = ng10_1 ? nd10_1[DenominatorWidth-1:0] : nx10_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq10_1 = { nq10_0[QuotientBits-2:0], ng10_1 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n10_1 = &{1'b0, nd10_1[DenominatorWidth], nx10_1[DenominatorWidth]};
+  // divider 10, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_10_1 = { n1_r10_q, n1_nq10_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_10_1 = { 1'b0, px_10_1 } + { 3'b111, n1_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_10_1 = { 1'b0, px_10_1 } + { 2'b11, n1_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_10_1 = { 1'b0, px_10_1 } + { 1'b1, n1_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_10_1 = !p1_10_1[DenominatorWidth+2];
+  wire g2_10_1 = !p2_10_1[DenominatorWidth+2];
+  wire g3_10_1 = !p3_10_1[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr10_1 = g3_10_1 ? p3_10_1[DenominatorWidth-1:0]
+    : g2_10_1 ? p2_10_1[DenominatorWidth-1:0]
+    : g1_10_1 ? p1_10_1[DenominatorWidth-1:0] : px_10_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq10_1 = { n1_nq10_q[QuotientBits-3:0], g2_10_1, g3_10_1 | (g1_10_1 & !g2_10_1) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n10_1 = &{1'b0, px_10_1[DenominatorWidth+1:DenominatorWidth], p1_10_1[DenominatorWidth+1:DenominatorWidth], p2_10_1[DenominatorWidth+1:DenominatorWidth], p3_10_1[DenominatorWidth+1:DenominatorWidth]};
   // divider 10, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_10_2 = { n1_r10_q, n1_nq10_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_10_2 = { n2_r10_q, n2_nq10_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_10_2 = { 1'b0, px_10_2 } + { 3'b111, n1_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_10_2 = { 1'b0, px_10_2 } + { 2'b11, n1_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_10_2 = { 1'b0, px_10_2 } + { 1'b1, n1_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_10_2 = { 1'b0, px_10_2 } + { 3'b111, n2_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_10_2 = { 1'b0, px_10_2 } + { 2'b11, n2_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_10_2 = { 1'b0, px_10_2 } + { 1'b1, n2_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_10_2 = !p1_10_2[DenominatorWidth+2];
   wire g2_10_2 = !p2_10_2[DenominatorWidth+2];
   wire g3_10_2 = !p3_10_2[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr10_2 = g3_10_2 ? p3_10_2[DenominatorWidth-1:0]
     : g2_10_2 ? p2_10_2[DenominatorWidth-1:0]
     : g1_10_2 ? p1_10_2[DenominatorWidth-1:0] : px_10_2[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq10_2 = { n1_nq10_q[QuotientBits-3:0], g2_10_2, g3_10_2 | (g1_10_2 & !g2_10_2) };
+  wire [QuotientBits-1:0] nq10_2 = { n2_nq10_q[QuotientBits-3:0], g2_10_2, g3_10_2 | (g1_10_2 & !g2_10_2) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n10_2 = &{1'b0, px_10_2[DenominatorWidth+1:DenominatorWidth], p1_10_2[DenominatorWidth+1:DenominatorWidth], p2_10_2[DenominatorWidth+1:DenominatorWidth], p3_10_2[DenominatorWidth+1:DenominatorWidth]};
-  // divider 10, step 3: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx10_3 = { nr10_2, nq10_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd10_3 = { 1'b0, nx10_3 } + { 2'b11, n1_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng10_3 = !nd10_3[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr10_3 = ng10_3 ? nd10_3[DenominatorWidth-1:0] : nx10_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq10_3 = { nq10_2[QuotientBits-2:0], ng10_3 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n10_3 = &{1'b0, nd10_3[DenominatorWidth], nx10_3[DenominatorWidth]};
+  // divider 10, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_10_3 = { n3_r10_q, n3_nq10_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_10_3 = { 1'b0, px_10_3 } + { 3'b111, n3_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_10_3 = { 1'b0, px_10_3 } + { 2'b11, n3_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_10_3 = { 1'b0, px_10_3 } + { 1'b1, n3_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_10_3 = !p1_10_3[DenominatorWidth+2];
+  wire g2_10_3 = !p2_10_3[DenominatorWidth+2];
+  wire g3_10_3 = !p3_10_3[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr10_3 = g3_10_3 ? p3_10_3[DenominatorWidth-1:0]
+    : g2_10_3 ? p2_10_3[DenominatorWidth-1:0]
+    : g1_10_3 ? p1_10_3[DenominatorWidth-1:0] : px_10_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq10_3 = { n3_nq10_q[QuotientBits-3:0], g2_10_3, g3_10_3 | (g1_10_3 & !g2_10_3) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n10_3 = &{1'b0, px_10_3[DenominatorWidth+1:DenominatorWidth], p1_10_3[DenominatorWidth+1:DenominatorWidth], p2_10_3[DenominatorWidth+1:DenominatorWidth], p3_10_3[DenominatorWidth+1:DenominatorWidth]};
   // divider 10, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_10_4 = { n2_r10_q, n2_nq10_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_10_4 = { n4_r10_q, n4_nq10_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_10_4 = { 1'b0, px_10_4 } + { 3'b111, n2_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_10_4 = { 1'b0, px_10_4 } + { 2'b11, n2_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_10_4 = { 1'b0, px_10_4 } + { 1'b1, n2_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_10_4 = { 1'b0, px_10_4 } + { 3'b111, n4_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_10_4 = { 1'b0, px_10_4 } + { 2'b11, n4_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_10_4 = { 1'b0, px_10_4 } + { 1'b1, n4_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_10_4 = !p1_10_4[DenominatorWidth+2];
   wire g2_10_4 = !p2_10_4[DenominatorWidth+2];
   wire g3_10_4 = !p3_10_4[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr10_4 = g3_10_4 ? p3_10_4[DenominatorWidth-1:0]
     : g2_10_4 ? p2_10_4[DenominatorWidth-1:0]
     : g1_10_4 ? p1_10_4[DenominatorWidth-1:0] : px_10_4[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq10_4 = { n2_nq10_q[QuotientBits-3:0], g2_10_4, g3_10_4 | (g1_10_4 & !g2_10_4) };
+  wire [QuotientBits-1:0] nq10_4 = { n4_nq10_q[QuotientBits-3:0], g2_10_4, g3_10_4 | (g1_10_4 & !g2_10_4) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n10_4 = &{1'b0, px_10_4[DenominatorWidth+1:DenominatorWidth], p1_10_4[DenominatorWidth+1:DenominatorWidth], p2_10_4[DenominatorWidth+1:DenominatorWidth], p3_10_4[DenominatorWidth+1:DenominatorWidth]};
-  // divider 10, step 5: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx10_5 = { nr10_4, nq10_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd10_5 = { 1'b0, nx10_5 } + { 2'b11, n2_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng10_5 = !nd10_5[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr10_5 = ng10_5 ? nd10_5[DenominatorWidth-1:0] : nx10_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq10_5 = { nq10_4[QuotientBits-2:0], ng10_5 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n10_5 = &{1'b0, nd10_5[DenominatorWidth], nx10_5[DenominatorWidth]};
+  // divider 10, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_10_5 = { n5_r10_q, n5_nq10_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_10_5 = { 1'b0, px_10_5 } + { 3'b111, n5_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_10_5 = { 1'b0, px_10_5 } + { 2'b11, n5_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_10_5 = { 1'b0, px_10_5 } + { 1'b1, n5_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_10_5 = !p1_10_5[DenominatorWidth+2];
+  wire g2_10_5 = !p2_10_5[DenominatorWidth+2];
+  wire g3_10_5 = !p3_10_5[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr10_5 = g3_10_5 ? p3_10_5[DenominatorWidth-1:0]
+    : g2_10_5 ? p2_10_5[DenominatorWidth-1:0]
+    : g1_10_5 ? p1_10_5[DenominatorWidth-1:0] : px_10_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq10_5 = { n5_nq10_q[QuotientBits-3:0], g2_10_5, g3_10_5 | (g1_10_5 & !g2_10_5) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n10_5 = &{1'b0, px_10_5[DenominatorWidth+1:DenominatorWidth], p1_10_5[DenominatorWidth+1:DenominatorWidth], p2_10_5[DenominatorWidth+1:DenominatorWidth], p3_10_5[DenominatorWidth+1:DenominatorWidth]};
   // divider 10, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_10_6 = { n3_r10_q, n3_nq10_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_10_6 = { n6_r10_q, n6_nq10_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_10_6 = { 1'b0, px_10_6 } + { 3'b111, n3_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_10_6 = { 1'b0, px_10_6 } + { 2'b11, n3_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_10_6 = { 1'b0, px_10_6 } + { 1'b1, n3_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_10_6 = { 1'b0, px_10_6 } + { 3'b111, n6_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_10_6 = { 1'b0, px_10_6 } + { 2'b11, n6_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_10_6 = { 1'b0, px_10_6 } + { 1'b1, n6_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_10_6 = !p1_10_6[DenominatorWidth+2];
   wire g2_10_6 = !p2_10_6[DenominatorWidth+2];
   wire g3_10_6 = !p3_10_6[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr10_6 = g3_10_6 ? p3_10_6[DenominatorWidth-1:0]
     : g2_10_6 ? p2_10_6[DenominatorWidth-1:0]
     : g1_10_6 ? p1_10_6[DenominatorWidth-1:0] : px_10_6[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq10_6 = { n3_nq10_q[QuotientBits-3:0], g2_10_6, g3_10_6 | (g1_10_6 & !g2_10_6) };
+  wire [QuotientBits-1:0] nq10_6 = { n6_nq10_q[QuotientBits-3:0], g2_10_6, g3_10_6 | (g1_10_6 & !g2_10_6) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n10_6 = &{1'b0, px_10_6[DenominatorWidth+1:DenominatorWidth], p1_10_6[DenominatorWidth+1:DenominatorWidth], p2_10_6[DenominatorWidth+1:DenominatorWidth], p3_10_6[DenominatorWidth+1:DenominatorWidth]};
-  // divider 10, step 7: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx10_7 = { nr10_6, nq10_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd10_7 = { 1'b0, nx10_7 } + { 2'b11, n3_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng10_7 = !nd10_7[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr10_7 = ng10_7 ? nd10_7[DenominatorWidth-1:0] : nx10_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq10_7 = { nq10_6[QuotientBits-2:0], ng10_7 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n10_7 = &{1'b0, nd10_7[DenominatorWidth], nx10_7[DenominatorWidth]};
+  // divider 10, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_10_7 = { n7_r10_q, n7_nq10_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_10_7 = { 1'b0, px_10_7 } + { 3'b111, n7_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_10_7 = { 1'b0, px_10_7 } + { 2'b11, n7_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_10_7 = { 1'b0, px_10_7 } + { 1'b1, n7_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_10_7 = !p1_10_7[DenominatorWidth+2];
+  wire g2_10_7 = !p2_10_7[DenominatorWidth+2];
+  wire g3_10_7 = !p3_10_7[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr10_7 = g3_10_7 ? p3_10_7[DenominatorWidth-1:0]
+    : g2_10_7 ? p2_10_7[DenominatorWidth-1:0]
+    : g1_10_7 ? p1_10_7[DenominatorWidth-1:0] : px_10_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq10_7 = { n7_nq10_q[QuotientBits-3:0], g2_10_7, g3_10_7 | (g1_10_7 & !g2_10_7) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n10_7 = &{1'b0, px_10_7[DenominatorWidth+1:DenominatorWidth], p1_10_7[DenominatorWidth+1:DenominatorWidth], p2_10_7[DenominatorWidth+1:DenominatorWidth], p3_10_7[DenominatorWidth+1:DenominatorWidth]};
   // divider 10, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_10_8 = { n4_r10_q, n4_nq10_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_10_8 = { n8_r10_q, n8_nq10_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_10_8 = { 1'b0, px_10_8 } + { 3'b111, n4_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_10_8 = { 1'b0, px_10_8 } + { 2'b11, n4_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_10_8 = { 1'b0, px_10_8 } + { 1'b1, n4_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_10_8 = { 1'b0, px_10_8 } + { 3'b111, n8_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_10_8 = { 1'b0, px_10_8 } + { 2'b11, n8_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_10_8 = { 1'b0, px_10_8 } + { 1'b1, n8_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_10_8 = !p1_10_8[DenominatorWidth+2];
   wire g2_10_8 = !p2_10_8[DenominatorWidth+2];
   wire g3_10_8 = !p3_10_8[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr10_8 = g3_10_8 ? p3_10_8[DenominatorWidth-1:0]
     : g2_10_8 ? p2_10_8[DenominatorWidth-1:0]
     : g1_10_8 ? p1_10_8[DenominatorWidth-1:0] : px_10_8[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq10_8 = { n4_nq10_q[QuotientBits-3:0], g2_10_8, g3_10_8 | (g1_10_8 & !g2_10_8) };
+  wire [QuotientBits-1:0] nq10_8 = { n8_nq10_q[QuotientBits-3:0], g2_10_8, g3_10_8 | (g1_10_8 & !g2_10_8) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n10_8 = &{1'b0, px_10_8[DenominatorWidth+1:DenominatorWidth], p1_10_8[DenominatorWidth+1:DenominatorWidth], p2_10_8[DenominatorWidth+1:DenominatorWidth], p3_10_8[DenominatorWidth+1:DenominatorWidth]};
-  // divider 10, step 9: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx10_9 = { nr10_8, nq10_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd10_9 = { 1'b0, nx10_9 } + { 2'b11, n4_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng10_9 = !nd10_9[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr10_9 = ng10_9 ? nd10_9[DenominatorWidth-1:0] : nx10_9[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq10_9 = { nq10_8[QuotientBits-2:0], ng10_9 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n10_9 = &{1'b0, nd10_9[DenominatorWidth], nx10_9[DenominatorWidth]};
-  // divider 10, step 10: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx10_10 = { n5_r10_q, n5_nq10_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd10_10 = { 1'b0, nx10_10 } + { 2'b11, n5_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng10_10 = !nd10_10[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr10_10 = ng10_10 ? nd10_10[DenominatorWidth-1:0] : nx10_10[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq10_10 = { n5_nq10_q[QuotientBits-2:0], ng10_10 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n10_10 = &{1'b0, nd10_10[DenominatorWidth], nx10_10[DenominatorWidth]};
-  // divider 10, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_10_11 = { n6_r10_q, n6_nq10_q[QuotientBits-1:QuotientBits-2] };
-  // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_10_11 = { 1'b0, px_10_11 } + { 3'b111, n6_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_10_11 = { 1'b0, px_10_11 } + { 2'b11, n6_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_10_11 = { 1'b0, px_10_11 } + { 1'b1, n6_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire g1_10_11 = !p1_10_11[DenominatorWidth+2];
-  wire g2_10_11 = !p2_10_11[DenominatorWidth+2];
-  wire g3_10_11 = !p3_10_11[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr10_11 = g3_10_11 ? p3_10_11[DenominatorWidth-1:0]
-    : g2_10_11 ? p2_10_11[DenominatorWidth-1:0]
-    : g1_10_11 ? p1_10_11[DenominatorWidth-1:0] : px_10_11[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq10_11 = { n6_nq10_q[QuotientBits-3:0], g2_10_11, g3_10_11 | (g1_10_11 & !g2_10_11) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n10_11 = &{1'b0, px_10_11[DenominatorWidth+1:DenominatorWidth], p1_10_11[DenominatorWidth+1:DenominatorWidth], p2_10_11[DenominatorWidth+1:DenominatorWidth], p3_10_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 11, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_11_0 = { n0_r11, n0_nq11[QuotientBits-1:QuotientBits-2] };
@@ -3647,134 +3897,134 @@ module a3_onepass_online (
   wire [QuotientBits-1:0] nq11_0 = { n0_nq11[QuotientBits-3:0], g2_11_0, g3_11_0 | (g1_11_0 & !g2_11_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n11_0 = &{1'b0, px_11_0[DenominatorWidth+1:DenominatorWidth], p1_11_0[DenominatorWidth+1:DenominatorWidth], p2_11_0[DenominatorWidth+1:DenominatorWidth], p3_11_0[DenominatorWidth+1:DenominatorWidth]};
-  // divider 11, step 1: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx11_1 = { nr11_0, nq11_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd11_1 = { 1'b0, nx11_1 } + { 2'b11, denb } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng11_1 = !nd11_1[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr11_1 = ng11_1 ? nd11_1[DenominatorWidth-1:0] : nx11_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq11_1 = { nq11_0[QuotientBits-2:0], ng11_1 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n11_1 = &{1'b0, nd11_1[DenominatorWidth], nx11_1[DenominatorWidth]};
+  // divider 11, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_11_1 = { n1_r11_q, n1_nq11_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_11_1 = { 1'b0, px_11_1 } + { 3'b111, n1_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_11_1 = { 1'b0, px_11_1 } + { 2'b11, n1_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_11_1 = { 1'b0, px_11_1 } + { 1'b1, n1_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_11_1 = !p1_11_1[DenominatorWidth+2];
+  wire g2_11_1 = !p2_11_1[DenominatorWidth+2];
+  wire g3_11_1 = !p3_11_1[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr11_1 = g3_11_1 ? p3_11_1[DenominatorWidth-1:0]
+    : g2_11_1 ? p2_11_1[DenominatorWidth-1:0]
+    : g1_11_1 ? p1_11_1[DenominatorWidth-1:0] : px_11_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq11_1 = { n1_nq11_q[QuotientBits-3:0], g2_11_1, g3_11_1 | (g1_11_1 & !g2_11_1) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n11_1 = &{1'b0, px_11_1[DenominatorWidth+1:DenominatorWidth], p1_11_1[DenominatorWidth+1:DenominatorWidth], p2_11_1[DenominatorWidth+1:DenominatorWidth], p3_11_1[DenominatorWidth+1:DenominatorWidth]};
   // divider 11, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_11_2 = { n1_r11_q, n1_nq11_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_11_2 = { n2_r11_q, n2_nq11_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_11_2 = { 1'b0, px_11_2 } + { 3'b111, n1_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_11_2 = { 1'b0, px_11_2 } + { 2'b11, n1_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_11_2 = { 1'b0, px_11_2 } + { 1'b1, n1_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_11_2 = { 1'b0, px_11_2 } + { 3'b111, n2_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_11_2 = { 1'b0, px_11_2 } + { 2'b11, n2_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_11_2 = { 1'b0, px_11_2 } + { 1'b1, n2_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_11_2 = !p1_11_2[DenominatorWidth+2];
   wire g2_11_2 = !p2_11_2[DenominatorWidth+2];
   wire g3_11_2 = !p3_11_2[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr11_2 = g3_11_2 ? p3_11_2[DenominatorWidth-1:0]
     : g2_11_2 ? p2_11_2[DenominatorWidth-1:0]
     : g1_11_2 ? p1_11_2[DenominatorWidth-1:0] : px_11_2[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq11_2 = { n1_nq11_q[QuotientBits-3:0], g2_11_2, g3_11_2 | (g1_11_2 & !g2_11_2) };
+  wire [QuotientBits-1:0] nq11_2 = { n2_nq11_q[QuotientBits-3:0], g2_11_2, g3_11_2 | (g1_11_2 & !g2_11_2) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n11_2 = &{1'b0, px_11_2[DenominatorWidth+1:DenominatorWidth], p1_11_2[DenominatorWidth+1:DenominatorWidth], p2_11_2[DenominatorWidth+1:DenominatorWidth], p3_11_2[DenominatorWidth+1:DenominatorWidth]};
-  // divider 11, step 3: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx11_3 = { nr11_2, nq11_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd11_3 = { 1'b0, nx11_3 } + { 2'b11, n1_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng11_3 = !nd11_3[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr11_3 = ng11_3 ? nd11_3[DenominatorWidth-1:0] : nx11_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq11_3 = { nq11_2[QuotientBits-2:0], ng11_3 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n11_3 = &{1'b0, nd11_3[DenominatorWidth], nx11_3[DenominatorWidth]};
+  // divider 11, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_11_3 = { n3_r11_q, n3_nq11_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_11_3 = { 1'b0, px_11_3 } + { 3'b111, n3_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_11_3 = { 1'b0, px_11_3 } + { 2'b11, n3_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_11_3 = { 1'b0, px_11_3 } + { 1'b1, n3_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_11_3 = !p1_11_3[DenominatorWidth+2];
+  wire g2_11_3 = !p2_11_3[DenominatorWidth+2];
+  wire g3_11_3 = !p3_11_3[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr11_3 = g3_11_3 ? p3_11_3[DenominatorWidth-1:0]
+    : g2_11_3 ? p2_11_3[DenominatorWidth-1:0]
+    : g1_11_3 ? p1_11_3[DenominatorWidth-1:0] : px_11_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq11_3 = { n3_nq11_q[QuotientBits-3:0], g2_11_3, g3_11_3 | (g1_11_3 & !g2_11_3) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n11_3 = &{1'b0, px_11_3[DenominatorWidth+1:DenominatorWidth], p1_11_3[DenominatorWidth+1:DenominatorWidth], p2_11_3[DenominatorWidth+1:DenominatorWidth], p3_11_3[DenominatorWidth+1:DenominatorWidth]};
   // divider 11, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_11_4 = { n2_r11_q, n2_nq11_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_11_4 = { n4_r11_q, n4_nq11_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_11_4 = { 1'b0, px_11_4 } + { 3'b111, n2_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_11_4 = { 1'b0, px_11_4 } + { 2'b11, n2_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_11_4 = { 1'b0, px_11_4 } + { 1'b1, n2_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_11_4 = { 1'b0, px_11_4 } + { 3'b111, n4_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_11_4 = { 1'b0, px_11_4 } + { 2'b11, n4_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_11_4 = { 1'b0, px_11_4 } + { 1'b1, n4_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_11_4 = !p1_11_4[DenominatorWidth+2];
   wire g2_11_4 = !p2_11_4[DenominatorWidth+2];
   wire g3_11_4 = !p3_11_4[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr11_4 = g3_11_4 ? p3_11_4[DenominatorWidth-1:0]
     : g2_11_4 ? p2_11_4[DenominatorWidth-1:0]
     : g1_11_4 ? p1_11_4[DenominatorWidth-1:0] : px_11_4[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq11_4 = { n2_nq11_q[QuotientBits-3:0], g2_11_4, g3_11_4 | (g1_11_4 & !g2_11_4) };
+  wire [QuotientBits-1:0] nq11_4 = { n4_nq11_q[QuotientBits-3:0], g2_11_4, g3_11_4 | (g1_11_4 & !g2_11_4) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n11_4 = &{1'b0, px_11_4[DenominatorWidth+1:DenominatorWidth], p1_11_4[DenominatorWidth+1:DenominatorWidth], p2_11_4[DenominatorWidth+1:DenominatorWidth], p3_11_4[DenominatorWidth+1:DenominatorWidth]};
-  // divider 11, step 5: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx11_5 = { nr11_4, nq11_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd11_5 = { 1'b0, nx11_5 } + { 2'b11, n2_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng11_5 = !nd11_5[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr11_5 = ng11_5 ? nd11_5[DenominatorWidth-1:0] : nx11_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq11_5 = { nq11_4[QuotientBits-2:0], ng11_5 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n11_5 = &{1'b0, nd11_5[DenominatorWidth], nx11_5[DenominatorWidth]};
+  // divider 11, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_11_5 = { n5_r11_q, n5_nq11_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_11_5 = { 1'b0, px_11_5 } + { 3'b111, n5_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_11_5 = { 1'b0, px_11_5 } + { 2'b11, n5_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_11_5 = { 1'b0, px_11_5 } + { 1'b1, n5_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_11_5 = !p1_11_5[DenominatorWidth+2];
+  wire g2_11_5 = !p2_11_5[DenominatorWidth+2];
+  wire g3_11_5 = !p3_11_5[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr11_5 = g3_11_5 ? p3_11_5[DenominatorWidth-1:0]
+    : g2_11_5 ? p2_11_5[DenominatorWidth-1:0]
+    : g1_11_5 ? p1_11_5[DenominatorWidth-1:0] : px_11_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq11_5 = { n5_nq11_q[QuotientBits-3:0], g2_11_5, g3_11_5 | (g1_11_5 & !g2_11_5) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n11_5 = &{1'b0, px_11_5[DenominatorWidth+1:DenominatorWidth], p1_11_5[DenominatorWidth+1:DenominatorWidth], p2_11_5[DenominatorWidth+1:DenominatorWidth], p3_11_5[DenominatorWidth+1:DenominatorWidth]};
   // divider 11, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_11_6 = { n3_r11_q, n3_nq11_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_11_6 = { n6_r11_q, n6_nq11_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_11_6 = { 1'b0, px_11_6 } + { 3'b111, n3_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_11_6 = { 1'b0, px_11_6 } + { 2'b11, n3_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_11_6 = { 1'b0, px_11_6 } + { 1'b1, n3_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_11_6 = { 1'b0, px_11_6 } + { 3'b111, n6_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_11_6 = { 1'b0, px_11_6 } + { 2'b11, n6_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_11_6 = { 1'b0, px_11_6 } + { 1'b1, n6_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_11_6 = !p1_11_6[DenominatorWidth+2];
   wire g2_11_6 = !p2_11_6[DenominatorWidth+2];
   wire g3_11_6 = !p3_11_6[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr11_6 = g3_11_6 ? p3_11_6[DenominatorWidth-1:0]
     : g2_11_6 ? p2_11_6[DenominatorWidth-1:0]
     : g1_11_6 ? p1_11_6[DenominatorWidth-1:0] : px_11_6[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq11_6 = { n3_nq11_q[QuotientBits-3:0], g2_11_6, g3_11_6 | (g1_11_6 & !g2_11_6) };
+  wire [QuotientBits-1:0] nq11_6 = { n6_nq11_q[QuotientBits-3:0], g2_11_6, g3_11_6 | (g1_11_6 & !g2_11_6) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n11_6 = &{1'b0, px_11_6[DenominatorWidth+1:DenominatorWidth], p1_11_6[DenominatorWidth+1:DenominatorWidth], p2_11_6[DenominatorWidth+1:DenominatorWidth], p3_11_6[DenominatorWidth+1:DenominatorWidth]};
-  // divider 11, step 7: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx11_7 = { nr11_6, nq11_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd11_7 = { 1'b0, nx11_7 } + { 2'b11, n3_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng11_7 = !nd11_7[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr11_7 = ng11_7 ? nd11_7[DenominatorWidth-1:0] : nx11_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq11_7 = { nq11_6[QuotientBits-2:0], ng11_7 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n11_7 = &{1'b0, nd11_7[DenominatorWidth], nx11_7[DenominatorWidth]};
+  // divider 11, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_11_7 = { n7_r11_q, n7_nq11_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_11_7 = { 1'b0, px_11_7 } + { 3'b111, n7_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_11_7 = { 1'b0, px_11_7 } + { 2'b11, n7_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_11_7 = { 1'b0, px_11_7 } + { 1'b1, n7_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_11_7 = !p1_11_7[DenominatorWidth+2];
+  wire g2_11_7 = !p2_11_7[DenominatorWidth+2];
+  wire g3_11_7 = !p3_11_7[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr11_7 = g3_11_7 ? p3_11_7[DenominatorWidth-1:0]
+    : g2_11_7 ? p2_11_7[DenominatorWidth-1:0]
+    : g1_11_7 ? p1_11_7[DenominatorWidth-1:0] : px_11_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq11_7 = { n7_nq11_q[QuotientBits-3:0], g2_11_7, g3_11_7 | (g1_11_7 & !g2_11_7) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n11_7 = &{1'b0, px_11_7[DenominatorWidth+1:DenominatorWidth], p1_11_7[DenominatorWidth+1:DenominatorWidth], p2_11_7[DenominatorWidth+1:DenominatorWidth], p3_11_7[DenominatorWidth+1:DenominatorWidth]};
   // divider 11, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_11_8 = { n4_r11_q, n4_nq11_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_11_8 = { n8_r11_q, n8_nq11_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_11_8 = { 1'b0, px_11_8 } + { 3'b111, n4_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_11_8 = { 1'b0, px_11_8 } + { 2'b11, n4_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_11_8 = { 1'b0, px_11_8 } + { 1'b1, n4_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_11_8 = { 1'b0, px_11_8 } + { 3'b111, n8_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_11_8 = { 1'b0, px_11_8 } + { 2'b11, n8_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_11_8 = { 1'b0, px_11_8 } + { 1'b1, n8_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_11_8 = !p1_11_8[DenominatorWidth+2];
   wire g2_11_8 = !p2_11_8[DenominatorWidth+2];
   wire g3_11_8 = !p3_11_8[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr11_8 = g3_11_8 ? p3_11_8[DenominatorWidth-1:0]
     : g2_11_8 ? p2_11_8[DenominatorWidth-1:0]
     : g1_11_8 ? p1_11_8[DenominatorWidth-1:0] : px_11_8[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq11_8 = { n4_nq11_q[QuotientBits-3:0], g2_11_8, g3_11_8 | (g1_11_8 & !g2_11_8) };
+  wire [QuotientBits-1:0] nq11_8 = { n8_nq11_q[QuotientBits-3:0], g2_11_8, g3_11_8 | (g1_11_8 & !g2_11_8) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n11_8 = &{1'b0, px_11_8[DenominatorWidth+1:DenominatorWidth], p1_11_8[DenominatorWidth+1:DenominatorWidth], p2_11_8[DenominatorWidth+1:DenominatorWidth], p3_11_8[DenominatorWidth+1:DenominatorWidth]};
-  // divider 11, step 9: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx11_9 = { nr11_8, nq11_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd11_9 = { 1'b0, nx11_9 } + { 2'b11, n4_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng11_9 = !nd11_9[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr11_9 = ng11_9 ? nd11_9[DenominatorWidth-1:0] : nx11_9[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq11_9 = { nq11_8[QuotientBits-2:0], ng11_9 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n11_9 = &{1'b0, nd11_9[DenominatorWidth], nx11_9[DenominatorWidth]};
-  // divider 11, step 10: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx11_10 = { n5_r11_q, n5_nq11_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd11_10 = { 1'b0, nx11_10 } + { 2'b11, n5_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng11_10 = !nd11_10[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr11_10 = ng11_10 ? nd11_10[DenominatorWidth-1:0] : nx11_10[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq11_10 = { n5_nq11_q[QuotientBits-2:0], ng11_10 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n11_10 = &{1'b0, nd11_10[DenominatorWidth], nx11_10[DenominatorWidth]};
-  // divider 11, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_11_11 = { n6_r11_q, n6_nq11_q[QuotientBits-1:QuotientBits-2] };
-  // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_11_11 = { 1'b0, px_11_11 } + { 3'b111, n6_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_11_11 = { 1'b0, px_11_11 } + { 2'b11, n6_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_11_11 = { 1'b0, px_11_11 } + { 1'b1, n6_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire g1_11_11 = !p1_11_11[DenominatorWidth+2];
-  wire g2_11_11 = !p2_11_11[DenominatorWidth+2];
-  wire g3_11_11 = !p3_11_11[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr11_11 = g3_11_11 ? p3_11_11[DenominatorWidth-1:0]
-    : g2_11_11 ? p2_11_11[DenominatorWidth-1:0]
-    : g1_11_11 ? p1_11_11[DenominatorWidth-1:0] : px_11_11[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq11_11 = { n6_nq11_q[QuotientBits-3:0], g2_11_11, g3_11_11 | (g1_11_11 & !g2_11_11) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n11_11 = &{1'b0, px_11_11[DenominatorWidth+1:DenominatorWidth], p1_11_11[DenominatorWidth+1:DenominatorWidth], p2_11_11[DenominatorWidth+1:DenominatorWidth], p3_11_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 12, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_12_0 = { n0_r12, n0_nq12[QuotientBits-1:QuotientBits-2] };
@@ -3791,134 +4041,134 @@ module a3_onepass_online (
   wire [QuotientBits-1:0] nq12_0 = { n0_nq12[QuotientBits-3:0], g2_12_0, g3_12_0 | (g1_12_0 & !g2_12_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n12_0 = &{1'b0, px_12_0[DenominatorWidth+1:DenominatorWidth], p1_12_0[DenominatorWidth+1:DenominatorWidth], p2_12_0[DenominatorWidth+1:DenominatorWidth], p3_12_0[DenominatorWidth+1:DenominatorWidth]};
-  // divider 12, step 1: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx12_1 = { nr12_0, nq12_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd12_1 = { 1'b0, nx12_1 } + { 2'b11, denb } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng12_1 = !nd12_1[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr12_1 = ng12_1 ? nd12_1[DenominatorWidth-1:0] : nx12_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq12_1 = { nq12_0[QuotientBits-2:0], ng12_1 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n12_1 = &{1'b0, nd12_1[DenominatorWidth], nx12_1[DenominatorWidth]};
+  // divider 12, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_12_1 = { n1_r12_q, n1_nq12_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_12_1 = { 1'b0, px_12_1 } + { 3'b111, n1_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_12_1 = { 1'b0, px_12_1 } + { 2'b11, n1_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_12_1 = { 1'b0, px_12_1 } + { 1'b1, n1_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_12_1 = !p1_12_1[DenominatorWidth+2];
+  wire g2_12_1 = !p2_12_1[DenominatorWidth+2];
+  wire g3_12_1 = !p3_12_1[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr12_1 = g3_12_1 ? p3_12_1[DenominatorWidth-1:0]
+    : g2_12_1 ? p2_12_1[DenominatorWidth-1:0]
+    : g1_12_1 ? p1_12_1[DenominatorWidth-1:0] : px_12_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq12_1 = { n1_nq12_q[QuotientBits-3:0], g2_12_1, g3_12_1 | (g1_12_1 & !g2_12_1) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n12_1 = &{1'b0, px_12_1[DenominatorWidth+1:DenominatorWidth], p1_12_1[DenominatorWidth+1:DenominatorWidth], p2_12_1[DenominatorWidth+1:DenominatorWidth], p3_12_1[DenominatorWidth+1:DenominatorWidth]};
   // divider 12, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_12_2 = { n1_r12_q, n1_nq12_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_12_2 = { n2_r12_q, n2_nq12_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_12_2 = { 1'b0, px_12_2 } + { 3'b111, n1_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_12_2 = { 1'b0, px_12_2 } + { 2'b11, n1_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_12_2 = { 1'b0, px_12_2 } + { 1'b1, n1_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_12_2 = { 1'b0, px_12_2 } + { 3'b111, n2_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_12_2 = { 1'b0, px_12_2 } + { 2'b11, n2_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_12_2 = { 1'b0, px_12_2 } + { 1'b1, n2_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_12_2 = !p1_12_2[DenominatorWidth+2];
   wire g2_12_2 = !p2_12_2[DenominatorWidth+2];
   wire g3_12_2 = !p3_12_2[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr12_2 = g3_12_2 ? p3_12_2[DenominatorWidth-1:0]
     : g2_12_2 ? p2_12_2[DenominatorWidth-1:0]
     : g1_12_2 ? p1_12_2[DenominatorWidth-1:0] : px_12_2[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq12_2 = { n1_nq12_q[QuotientBits-3:0], g2_12_2, g3_12_2 | (g1_12_2 & !g2_12_2) };
+  wire [QuotientBits-1:0] nq12_2 = { n2_nq12_q[QuotientBits-3:0], g2_12_2, g3_12_2 | (g1_12_2 & !g2_12_2) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n12_2 = &{1'b0, px_12_2[DenominatorWidth+1:DenominatorWidth], p1_12_2[DenominatorWidth+1:DenominatorWidth], p2_12_2[DenominatorWidth+1:DenominatorWidth], p3_12_2[DenominatorWidth+1:DenominatorWidth]};
-  // divider 12, step 3: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx12_3 = { nr12_2, nq12_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd12_3 = { 1'b0, nx12_3 } + { 2'b11, n1_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng12_3 = !nd12_3[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr12_3 = ng12_3 ? nd12_3[DenominatorWidth-1:0] : nx12_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq12_3 = { nq12_2[QuotientBits-2:0], ng12_3 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n12_3 = &{1'b0, nd12_3[DenominatorWidth], nx12_3[DenominatorWidth]};
+  // divider 12, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_12_3 = { n3_r12_q, n3_nq12_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_12_3 = { 1'b0, px_12_3 } + { 3'b111, n3_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_12_3 = { 1'b0, px_12_3 } + { 2'b11, n3_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_12_3 = { 1'b0, px_12_3 } + { 1'b1, n3_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_12_3 = !p1_12_3[DenominatorWidth+2];
+  wire g2_12_3 = !p2_12_3[DenominatorWidth+2];
+  wire g3_12_3 = !p3_12_3[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr12_3 = g3_12_3 ? p3_12_3[DenominatorWidth-1:0]
+    : g2_12_3 ? p2_12_3[DenominatorWidth-1:0]
+    : g1_12_3 ? p1_12_3[DenominatorWidth-1:0] : px_12_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq12_3 = { n3_nq12_q[QuotientBits-3:0], g2_12_3, g3_12_3 | (g1_12_3 & !g2_12_3) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n12_3 = &{1'b0, px_12_3[DenominatorWidth+1:DenominatorWidth], p1_12_3[DenominatorWidth+1:DenominatorWidth], p2_12_3[DenominatorWidth+1:DenominatorWidth], p3_12_3[DenominatorWidth+1:DenominatorWidth]};
   // divider 12, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_12_4 = { n2_r12_q, n2_nq12_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_12_4 = { n4_r12_q, n4_nq12_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_12_4 = { 1'b0, px_12_4 } + { 3'b111, n2_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_12_4 = { 1'b0, px_12_4 } + { 2'b11, n2_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_12_4 = { 1'b0, px_12_4 } + { 1'b1, n2_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_12_4 = { 1'b0, px_12_4 } + { 3'b111, n4_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_12_4 = { 1'b0, px_12_4 } + { 2'b11, n4_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_12_4 = { 1'b0, px_12_4 } + { 1'b1, n4_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_12_4 = !p1_12_4[DenominatorWidth+2];
   wire g2_12_4 = !p2_12_4[DenominatorWidth+2];
   wire g3_12_4 = !p3_12_4[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr12_4 = g3_12_4 ? p3_12_4[DenominatorWidth-1:0]
     : g2_12_4 ? p2_12_4[DenominatorWidth-1:0]
     : g1_12_4 ? p1_12_4[DenominatorWidth-1:0] : px_12_4[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq12_4 = { n2_nq12_q[QuotientBits-3:0], g2_12_4, g3_12_4 | (g1_12_4 & !g2_12_4) };
+  wire [QuotientBits-1:0] nq12_4 = { n4_nq12_q[QuotientBits-3:0], g2_12_4, g3_12_4 | (g1_12_4 & !g2_12_4) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n12_4 = &{1'b0, px_12_4[DenominatorWidth+1:DenominatorWidth], p1_12_4[DenominatorWidth+1:DenominatorWidth], p2_12_4[DenominatorWidth+1:DenominatorWidth], p3_12_4[DenominatorWidth+1:DenominatorWidth]};
-  // divider 12, step 5: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx12_5 = { nr12_4, nq12_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd12_5 = { 1'b0, nx12_5 } + { 2'b11, n2_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng12_5 = !nd12_5[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr12_5 = ng12_5 ? nd12_5[DenominatorWidth-1:0] : nx12_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq12_5 = { nq12_4[QuotientBits-2:0], ng12_5 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n12_5 = &{1'b0, nd12_5[DenominatorWidth], nx12_5[DenominatorWidth]};
+  // divider 12, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_12_5 = { n5_r12_q, n5_nq12_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_12_5 = { 1'b0, px_12_5 } + { 3'b111, n5_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_12_5 = { 1'b0, px_12_5 } + { 2'b11, n5_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_12_5 = { 1'b0, px_12_5 } + { 1'b1, n5_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_12_5 = !p1_12_5[DenominatorWidth+2];
+  wire g2_12_5 = !p2_12_5[DenominatorWidth+2];
+  wire g3_12_5 = !p3_12_5[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr12_5 = g3_12_5 ? p3_12_5[DenominatorWidth-1:0]
+    : g2_12_5 ? p2_12_5[DenominatorWidth-1:0]
+    : g1_12_5 ? p1_12_5[DenominatorWidth-1:0] : px_12_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq12_5 = { n5_nq12_q[QuotientBits-3:0], g2_12_5, g3_12_5 | (g1_12_5 & !g2_12_5) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n12_5 = &{1'b0, px_12_5[DenominatorWidth+1:DenominatorWidth], p1_12_5[DenominatorWidth+1:DenominatorWidth], p2_12_5[DenominatorWidth+1:DenominatorWidth], p3_12_5[DenominatorWidth+1:DenominatorWidth]};
   // divider 12, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_12_6 = { n3_r12_q, n3_nq12_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_12_6 = { n6_r12_q, n6_nq12_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_12_6 = { 1'b0, px_12_6 } + { 3'b111, n3_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_12_6 = { 1'b0, px_12_6 } + { 2'b11, n3_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_12_6 = { 1'b0, px_12_6 } + { 1'b1, n3_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_12_6 = { 1'b0, px_12_6 } + { 3'b111, n6_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_12_6 = { 1'b0, px_12_6 } + { 2'b11, n6_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_12_6 = { 1'b0, px_12_6 } + { 1'b1, n6_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_12_6 = !p1_12_6[DenominatorWidth+2];
   wire g2_12_6 = !p2_12_6[DenominatorWidth+2];
   wire g3_12_6 = !p3_12_6[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr12_6 = g3_12_6 ? p3_12_6[DenominatorWidth-1:0]
     : g2_12_6 ? p2_12_6[DenominatorWidth-1:0]
     : g1_12_6 ? p1_12_6[DenominatorWidth-1:0] : px_12_6[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq12_6 = { n3_nq12_q[QuotientBits-3:0], g2_12_6, g3_12_6 | (g1_12_6 & !g2_12_6) };
+  wire [QuotientBits-1:0] nq12_6 = { n6_nq12_q[QuotientBits-3:0], g2_12_6, g3_12_6 | (g1_12_6 & !g2_12_6) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n12_6 = &{1'b0, px_12_6[DenominatorWidth+1:DenominatorWidth], p1_12_6[DenominatorWidth+1:DenominatorWidth], p2_12_6[DenominatorWidth+1:DenominatorWidth], p3_12_6[DenominatorWidth+1:DenominatorWidth]};
-  // divider 12, step 7: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx12_7 = { nr12_6, nq12_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd12_7 = { 1'b0, nx12_7 } + { 2'b11, n3_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng12_7 = !nd12_7[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr12_7 = ng12_7 ? nd12_7[DenominatorWidth-1:0] : nx12_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq12_7 = { nq12_6[QuotientBits-2:0], ng12_7 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n12_7 = &{1'b0, nd12_7[DenominatorWidth], nx12_7[DenominatorWidth]};
+  // divider 12, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_12_7 = { n7_r12_q, n7_nq12_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_12_7 = { 1'b0, px_12_7 } + { 3'b111, n7_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_12_7 = { 1'b0, px_12_7 } + { 2'b11, n7_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_12_7 = { 1'b0, px_12_7 } + { 1'b1, n7_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_12_7 = !p1_12_7[DenominatorWidth+2];
+  wire g2_12_7 = !p2_12_7[DenominatorWidth+2];
+  wire g3_12_7 = !p3_12_7[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr12_7 = g3_12_7 ? p3_12_7[DenominatorWidth-1:0]
+    : g2_12_7 ? p2_12_7[DenominatorWidth-1:0]
+    : g1_12_7 ? p1_12_7[DenominatorWidth-1:0] : px_12_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq12_7 = { n7_nq12_q[QuotientBits-3:0], g2_12_7, g3_12_7 | (g1_12_7 & !g2_12_7) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n12_7 = &{1'b0, px_12_7[DenominatorWidth+1:DenominatorWidth], p1_12_7[DenominatorWidth+1:DenominatorWidth], p2_12_7[DenominatorWidth+1:DenominatorWidth], p3_12_7[DenominatorWidth+1:DenominatorWidth]};
   // divider 12, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_12_8 = { n4_r12_q, n4_nq12_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_12_8 = { n8_r12_q, n8_nq12_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_12_8 = { 1'b0, px_12_8 } + { 3'b111, n4_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_12_8 = { 1'b0, px_12_8 } + { 2'b11, n4_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_12_8 = { 1'b0, px_12_8 } + { 1'b1, n4_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_12_8 = { 1'b0, px_12_8 } + { 3'b111, n8_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_12_8 = { 1'b0, px_12_8 } + { 2'b11, n8_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_12_8 = { 1'b0, px_12_8 } + { 1'b1, n8_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_12_8 = !p1_12_8[DenominatorWidth+2];
   wire g2_12_8 = !p2_12_8[DenominatorWidth+2];
   wire g3_12_8 = !p3_12_8[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr12_8 = g3_12_8 ? p3_12_8[DenominatorWidth-1:0]
     : g2_12_8 ? p2_12_8[DenominatorWidth-1:0]
     : g1_12_8 ? p1_12_8[DenominatorWidth-1:0] : px_12_8[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq12_8 = { n4_nq12_q[QuotientBits-3:0], g2_12_8, g3_12_8 | (g1_12_8 & !g2_12_8) };
+  wire [QuotientBits-1:0] nq12_8 = { n8_nq12_q[QuotientBits-3:0], g2_12_8, g3_12_8 | (g1_12_8 & !g2_12_8) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n12_8 = &{1'b0, px_12_8[DenominatorWidth+1:DenominatorWidth], p1_12_8[DenominatorWidth+1:DenominatorWidth], p2_12_8[DenominatorWidth+1:DenominatorWidth], p3_12_8[DenominatorWidth+1:DenominatorWidth]};
-  // divider 12, step 9: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx12_9 = { nr12_8, nq12_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd12_9 = { 1'b0, nx12_9 } + { 2'b11, n4_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng12_9 = !nd12_9[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr12_9 = ng12_9 ? nd12_9[DenominatorWidth-1:0] : nx12_9[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq12_9 = { nq12_8[QuotientBits-2:0], ng12_9 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n12_9 = &{1'b0, nd12_9[DenominatorWidth], nx12_9[DenominatorWidth]};
-  // divider 12, step 10: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx12_10 = { n5_r12_q, n5_nq12_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd12_10 = { 1'b0, nx12_10 } + { 2'b11, n5_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng12_10 = !nd12_10[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr12_10 = ng12_10 ? nd12_10[DenominatorWidth-1:0] : nx12_10[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq12_10 = { n5_nq12_q[QuotientBits-2:0], ng12_10 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n12_10 = &{1'b0, nd12_10[DenominatorWidth], nx12_10[DenominatorWidth]};
-  // divider 12, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_12_11 = { n6_r12_q, n6_nq12_q[QuotientBits-1:QuotientBits-2] };
-  // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_12_11 = { 1'b0, px_12_11 } + { 3'b111, n6_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_12_11 = { 1'b0, px_12_11 } + { 2'b11, n6_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_12_11 = { 1'b0, px_12_11 } + { 1'b1, n6_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire g1_12_11 = !p1_12_11[DenominatorWidth+2];
-  wire g2_12_11 = !p2_12_11[DenominatorWidth+2];
-  wire g3_12_11 = !p3_12_11[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr12_11 = g3_12_11 ? p3_12_11[DenominatorWidth-1:0]
-    : g2_12_11 ? p2_12_11[DenominatorWidth-1:0]
-    : g1_12_11 ? p1_12_11[DenominatorWidth-1:0] : px_12_11[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq12_11 = { n6_nq12_q[QuotientBits-3:0], g2_12_11, g3_12_11 | (g1_12_11 & !g2_12_11) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n12_11 = &{1'b0, px_12_11[DenominatorWidth+1:DenominatorWidth], p1_12_11[DenominatorWidth+1:DenominatorWidth], p2_12_11[DenominatorWidth+1:DenominatorWidth], p3_12_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 13, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_13_0 = { n0_r13, n0_nq13[QuotientBits-1:QuotientBits-2] };
@@ -3935,134 +4185,134 @@ module a3_onepass_online (
   wire [QuotientBits-1:0] nq13_0 = { n0_nq13[QuotientBits-3:0], g2_13_0, g3_13_0 | (g1_13_0 & !g2_13_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n13_0 = &{1'b0, px_13_0[DenominatorWidth+1:DenominatorWidth], p1_13_0[DenominatorWidth+1:DenominatorWidth], p2_13_0[DenominatorWidth+1:DenominatorWidth], p3_13_0[DenominatorWidth+1:DenominatorWidth]};
-  // divider 13, step 1: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx13_1 = { nr13_0, nq13_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd13_1 = { 1'b0, nx13_1 } + { 2'b11, denb } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng13_1 = !nd13_1[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr13_1 = ng13_1 ? nd13_1[DenominatorWidth-1:0] : nx13_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq13_1 = { nq13_0[QuotientBits-2:0], ng13_1 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n13_1 = &{1'b0, nd13_1[DenominatorWidth], nx13_1[DenominatorWidth]};
+  // divider 13, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_13_1 = { n1_r13_q, n1_nq13_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_13_1 = { 1'b0, px_13_1 } + { 3'b111, n1_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_13_1 = { 1'b0, px_13_1 } + { 2'b11, n1_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_13_1 = { 1'b0, px_13_1 } + { 1'b1, n1_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_13_1 = !p1_13_1[DenominatorWidth+2];
+  wire g2_13_1 = !p2_13_1[DenominatorWidth+2];
+  wire g3_13_1 = !p3_13_1[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr13_1 = g3_13_1 ? p3_13_1[DenominatorWidth-1:0]
+    : g2_13_1 ? p2_13_1[DenominatorWidth-1:0]
+    : g1_13_1 ? p1_13_1[DenominatorWidth-1:0] : px_13_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq13_1 = { n1_nq13_q[QuotientBits-3:0], g2_13_1, g3_13_1 | (g1_13_1 & !g2_13_1) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n13_1 = &{1'b0, px_13_1[DenominatorWidth+1:DenominatorWidth], p1_13_1[DenominatorWidth+1:DenominatorWidth], p2_13_1[DenominatorWidth+1:DenominatorWidth], p3_13_1[DenominatorWidth+1:DenominatorWidth]};
   // divider 13, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_13_2 = { n1_r13_q, n1_nq13_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_13_2 = { n2_r13_q, n2_nq13_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_13_2 = { 1'b0, px_13_2 } + { 3'b111, n1_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_13_2 = { 1'b0, px_13_2 } + { 2'b11, n1_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_13_2 = { 1'b0, px_13_2 } + { 1'b1, n1_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_13_2 = { 1'b0, px_13_2 } + { 3'b111, n2_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_13_2 = { 1'b0, px_13_2 } + { 2'b11, n2_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_13_2 = { 1'b0, px_13_2 } + { 1'b1, n2_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_13_2 = !p1_13_2[DenominatorWidth+2];
   wire g2_13_2 = !p2_13_2[DenominatorWidth+2];
   wire g3_13_2 = !p3_13_2[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr13_2 = g3_13_2 ? p3_13_2[DenominatorWidth-1:0]
     : g2_13_2 ? p2_13_2[DenominatorWidth-1:0]
     : g1_13_2 ? p1_13_2[DenominatorWidth-1:0] : px_13_2[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq13_2 = { n1_nq13_q[QuotientBits-3:0], g2_13_2, g3_13_2 | (g1_13_2 & !g2_13_2) };
+  wire [QuotientBits-1:0] nq13_2 = { n2_nq13_q[QuotientBits-3:0], g2_13_2, g3_13_2 | (g1_13_2 & !g2_13_2) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n13_2 = &{1'b0, px_13_2[DenominatorWidth+1:DenominatorWidth], p1_13_2[DenominatorWidth+1:DenominatorWidth], p2_13_2[DenominatorWidth+1:DenominatorWidth], p3_13_2[DenominatorWidth+1:DenominatorWidth]};
-  // divider 13, step 3: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx13_3 = { nr13_2, nq13_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd13_3 = { 1'b0, nx13_3 } + { 2'b11, n1_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng13_3 = !nd13_3[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr13_3 = ng13_3 ? nd13_3[DenominatorWidth-1:0] : nx13_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq13_3 = { nq13_2[QuotientBits-2:0], ng13_3 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n13_3 = &{1'b0, nd13_3[DenominatorWidth], nx13_3[DenominatorWidth]};
+  // divider 13, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_13_3 = { n3_r13_q, n3_nq13_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_13_3 = { 1'b0, px_13_3 } + { 3'b111, n3_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_13_3 = { 1'b0, px_13_3 } + { 2'b11, n3_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_13_3 = { 1'b0, px_13_3 } + { 1'b1, n3_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_13_3 = !p1_13_3[DenominatorWidth+2];
+  wire g2_13_3 = !p2_13_3[DenominatorWidth+2];
+  wire g3_13_3 = !p3_13_3[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr13_3 = g3_13_3 ? p3_13_3[DenominatorWidth-1:0]
+    : g2_13_3 ? p2_13_3[DenominatorWidth-1:0]
+    : g1_13_3 ? p1_13_3[DenominatorWidth-1:0] : px_13_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq13_3 = { n3_nq13_q[QuotientBits-3:0], g2_13_3, g3_13_3 | (g1_13_3 & !g2_13_3) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n13_3 = &{1'b0, px_13_3[DenominatorWidth+1:DenominatorWidth], p1_13_3[DenominatorWidth+1:DenominatorWidth], p2_13_3[DenominatorWidth+1:DenominatorWidth], p3_13_3[DenominatorWidth+1:DenominatorWidth]};
   // divider 13, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_13_4 = { n2_r13_q, n2_nq13_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_13_4 = { n4_r13_q, n4_nq13_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_13_4 = { 1'b0, px_13_4 } + { 3'b111, n2_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_13_4 = { 1'b0, px_13_4 } + { 2'b11, n2_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_13_4 = { 1'b0, px_13_4 } + { 1'b1, n2_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_13_4 = { 1'b0, px_13_4 } + { 3'b111, n4_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_13_4 = { 1'b0, px_13_4 } + { 2'b11, n4_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_13_4 = { 1'b0, px_13_4 } + { 1'b1, n4_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_13_4 = !p1_13_4[DenominatorWidth+2];
   wire g2_13_4 = !p2_13_4[DenominatorWidth+2];
   wire g3_13_4 = !p3_13_4[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr13_4 = g3_13_4 ? p3_13_4[DenominatorWidth-1:0]
     : g2_13_4 ? p2_13_4[DenominatorWidth-1:0]
     : g1_13_4 ? p1_13_4[DenominatorWidth-1:0] : px_13_4[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq13_4 = { n2_nq13_q[QuotientBits-3:0], g2_13_4, g3_13_4 | (g1_13_4 & !g2_13_4) };
+  wire [QuotientBits-1:0] nq13_4 = { n4_nq13_q[QuotientBits-3:0], g2_13_4, g3_13_4 | (g1_13_4 & !g2_13_4) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n13_4 = &{1'b0, px_13_4[DenominatorWidth+1:DenominatorWidth], p1_13_4[DenominatorWidth+1:DenominatorWidth], p2_13_4[DenominatorWidth+1:DenominatorWidth], p3_13_4[DenominatorWidth+1:DenominatorWidth]};
-  // divider 13, step 5: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx13_5 = { nr13_4, nq13_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd13_5 = { 1'b0, nx13_5 } + { 2'b11, n2_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng13_5 = !nd13_5[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr13_5 = ng13_5 ? nd13_5[DenominatorWidth-1:0] : nx13_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq13_5 = { nq13_4[QuotientBits-2:0], ng13_5 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n13_5 = &{1'b0, nd13_5[DenominatorWidth], nx13_5[DenominatorWidth]};
+  // divider 13, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_13_5 = { n5_r13_q, n5_nq13_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_13_5 = { 1'b0, px_13_5 } + { 3'b111, n5_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_13_5 = { 1'b0, px_13_5 } + { 2'b11, n5_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_13_5 = { 1'b0, px_13_5 } + { 1'b1, n5_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_13_5 = !p1_13_5[DenominatorWidth+2];
+  wire g2_13_5 = !p2_13_5[DenominatorWidth+2];
+  wire g3_13_5 = !p3_13_5[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr13_5 = g3_13_5 ? p3_13_5[DenominatorWidth-1:0]
+    : g2_13_5 ? p2_13_5[DenominatorWidth-1:0]
+    : g1_13_5 ? p1_13_5[DenominatorWidth-1:0] : px_13_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq13_5 = { n5_nq13_q[QuotientBits-3:0], g2_13_5, g3_13_5 | (g1_13_5 & !g2_13_5) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n13_5 = &{1'b0, px_13_5[DenominatorWidth+1:DenominatorWidth], p1_13_5[DenominatorWidth+1:DenominatorWidth], p2_13_5[DenominatorWidth+1:DenominatorWidth], p3_13_5[DenominatorWidth+1:DenominatorWidth]};
   // divider 13, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_13_6 = { n3_r13_q, n3_nq13_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_13_6 = { n6_r13_q, n6_nq13_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_13_6 = { 1'b0, px_13_6 } + { 3'b111, n3_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_13_6 = { 1'b0, px_13_6 } + { 2'b11, n3_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_13_6 = { 1'b0, px_13_6 } + { 1'b1, n3_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_13_6 = { 1'b0, px_13_6 } + { 3'b111, n6_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_13_6 = { 1'b0, px_13_6 } + { 2'b11, n6_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_13_6 = { 1'b0, px_13_6 } + { 1'b1, n6_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_13_6 = !p1_13_6[DenominatorWidth+2];
   wire g2_13_6 = !p2_13_6[DenominatorWidth+2];
   wire g3_13_6 = !p3_13_6[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr13_6 = g3_13_6 ? p3_13_6[DenominatorWidth-1:0]
     : g2_13_6 ? p2_13_6[DenominatorWidth-1:0]
     : g1_13_6 ? p1_13_6[DenominatorWidth-1:0] : px_13_6[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq13_6 = { n3_nq13_q[QuotientBits-3:0], g2_13_6, g3_13_6 | (g1_13_6 & !g2_13_6) };
+  wire [QuotientBits-1:0] nq13_6 = { n6_nq13_q[QuotientBits-3:0], g2_13_6, g3_13_6 | (g1_13_6 & !g2_13_6) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n13_6 = &{1'b0, px_13_6[DenominatorWidth+1:DenominatorWidth], p1_13_6[DenominatorWidth+1:DenominatorWidth], p2_13_6[DenominatorWidth+1:DenominatorWidth], p3_13_6[DenominatorWidth+1:DenominatorWidth]};
-  // divider 13, step 7: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx13_7 = { nr13_6, nq13_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd13_7 = { 1'b0, nx13_7 } + { 2'b11, n3_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng13_7 = !nd13_7[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr13_7 = ng13_7 ? nd13_7[DenominatorWidth-1:0] : nx13_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq13_7 = { nq13_6[QuotientBits-2:0], ng13_7 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n13_7 = &{1'b0, nd13_7[DenominatorWidth], nx13_7[DenominatorWidth]};
+  // divider 13, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_13_7 = { n7_r13_q, n7_nq13_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_13_7 = { 1'b0, px_13_7 } + { 3'b111, n7_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_13_7 = { 1'b0, px_13_7 } + { 2'b11, n7_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_13_7 = { 1'b0, px_13_7 } + { 1'b1, n7_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_13_7 = !p1_13_7[DenominatorWidth+2];
+  wire g2_13_7 = !p2_13_7[DenominatorWidth+2];
+  wire g3_13_7 = !p3_13_7[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr13_7 = g3_13_7 ? p3_13_7[DenominatorWidth-1:0]
+    : g2_13_7 ? p2_13_7[DenominatorWidth-1:0]
+    : g1_13_7 ? p1_13_7[DenominatorWidth-1:0] : px_13_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq13_7 = { n7_nq13_q[QuotientBits-3:0], g2_13_7, g3_13_7 | (g1_13_7 & !g2_13_7) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n13_7 = &{1'b0, px_13_7[DenominatorWidth+1:DenominatorWidth], p1_13_7[DenominatorWidth+1:DenominatorWidth], p2_13_7[DenominatorWidth+1:DenominatorWidth], p3_13_7[DenominatorWidth+1:DenominatorWidth]};
   // divider 13, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_13_8 = { n4_r13_q, n4_nq13_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_13_8 = { n8_r13_q, n8_nq13_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_13_8 = { 1'b0, px_13_8 } + { 3'b111, n4_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_13_8 = { 1'b0, px_13_8 } + { 2'b11, n4_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_13_8 = { 1'b0, px_13_8 } + { 1'b1, n4_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_13_8 = { 1'b0, px_13_8 } + { 3'b111, n8_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_13_8 = { 1'b0, px_13_8 } + { 2'b11, n8_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_13_8 = { 1'b0, px_13_8 } + { 1'b1, n8_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_13_8 = !p1_13_8[DenominatorWidth+2];
   wire g2_13_8 = !p2_13_8[DenominatorWidth+2];
   wire g3_13_8 = !p3_13_8[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr13_8 = g3_13_8 ? p3_13_8[DenominatorWidth-1:0]
     : g2_13_8 ? p2_13_8[DenominatorWidth-1:0]
     : g1_13_8 ? p1_13_8[DenominatorWidth-1:0] : px_13_8[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq13_8 = { n4_nq13_q[QuotientBits-3:0], g2_13_8, g3_13_8 | (g1_13_8 & !g2_13_8) };
+  wire [QuotientBits-1:0] nq13_8 = { n8_nq13_q[QuotientBits-3:0], g2_13_8, g3_13_8 | (g1_13_8 & !g2_13_8) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n13_8 = &{1'b0, px_13_8[DenominatorWidth+1:DenominatorWidth], p1_13_8[DenominatorWidth+1:DenominatorWidth], p2_13_8[DenominatorWidth+1:DenominatorWidth], p3_13_8[DenominatorWidth+1:DenominatorWidth]};
-  // divider 13, step 9: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx13_9 = { nr13_8, nq13_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd13_9 = { 1'b0, nx13_9 } + { 2'b11, n4_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng13_9 = !nd13_9[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr13_9 = ng13_9 ? nd13_9[DenominatorWidth-1:0] : nx13_9[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq13_9 = { nq13_8[QuotientBits-2:0], ng13_9 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n13_9 = &{1'b0, nd13_9[DenominatorWidth], nx13_9[DenominatorWidth]};
-  // divider 13, step 10: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx13_10 = { n5_r13_q, n5_nq13_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd13_10 = { 1'b0, nx13_10 } + { 2'b11, n5_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng13_10 = !nd13_10[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr13_10 = ng13_10 ? nd13_10[DenominatorWidth-1:0] : nx13_10[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq13_10 = { n5_nq13_q[QuotientBits-2:0], ng13_10 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n13_10 = &{1'b0, nd13_10[DenominatorWidth], nx13_10[DenominatorWidth]};
-  // divider 13, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_13_11 = { n6_r13_q, n6_nq13_q[QuotientBits-1:QuotientBits-2] };
-  // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_13_11 = { 1'b0, px_13_11 } + { 3'b111, n6_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_13_11 = { 1'b0, px_13_11 } + { 2'b11, n6_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_13_11 = { 1'b0, px_13_11 } + { 1'b1, n6_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire g1_13_11 = !p1_13_11[DenominatorWidth+2];
-  wire g2_13_11 = !p2_13_11[DenominatorWidth+2];
-  wire g3_13_11 = !p3_13_11[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr13_11 = g3_13_11 ? p3_13_11[DenominatorWidth-1:0]
-    : g2_13_11 ? p2_13_11[DenominatorWidth-1:0]
-    : g1_13_11 ? p1_13_11[DenominatorWidth-1:0] : px_13_11[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq13_11 = { n6_nq13_q[QuotientBits-3:0], g2_13_11, g3_13_11 | (g1_13_11 & !g2_13_11) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n13_11 = &{1'b0, px_13_11[DenominatorWidth+1:DenominatorWidth], p1_13_11[DenominatorWidth+1:DenominatorWidth], p2_13_11[DenominatorWidth+1:DenominatorWidth], p3_13_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 14, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_14_0 = { n0_r14, n0_nq14[QuotientBits-1:QuotientBits-2] };
@@ -4079,134 +4329,134 @@ module a3_onepass_online (
   wire [QuotientBits-1:0] nq14_0 = { n0_nq14[QuotientBits-3:0], g2_14_0, g3_14_0 | (g1_14_0 & !g2_14_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n14_0 = &{1'b0, px_14_0[DenominatorWidth+1:DenominatorWidth], p1_14_0[DenominatorWidth+1:DenominatorWidth], p2_14_0[DenominatorWidth+1:DenominatorWidth], p3_14_0[DenominatorWidth+1:DenominatorWidth]};
-  // divider 14, step 1: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx14_1 = { nr14_0, nq14_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd14_1 = { 1'b0, nx14_1 } + { 2'b11, denb } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng14_1 = !nd14_1[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr14_1 = ng14_1 ? nd14_1[DenominatorWidth-1:0] : nx14_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq14_1 = { nq14_0[QuotientBits-2:0], ng14_1 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n14_1 = &{1'b0, nd14_1[DenominatorWidth], nx14_1[DenominatorWidth]};
+  // divider 14, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_14_1 = { n1_r14_q, n1_nq14_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_14_1 = { 1'b0, px_14_1 } + { 3'b111, n1_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_14_1 = { 1'b0, px_14_1 } + { 2'b11, n1_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_14_1 = { 1'b0, px_14_1 } + { 1'b1, n1_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_14_1 = !p1_14_1[DenominatorWidth+2];
+  wire g2_14_1 = !p2_14_1[DenominatorWidth+2];
+  wire g3_14_1 = !p3_14_1[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr14_1 = g3_14_1 ? p3_14_1[DenominatorWidth-1:0]
+    : g2_14_1 ? p2_14_1[DenominatorWidth-1:0]
+    : g1_14_1 ? p1_14_1[DenominatorWidth-1:0] : px_14_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq14_1 = { n1_nq14_q[QuotientBits-3:0], g2_14_1, g3_14_1 | (g1_14_1 & !g2_14_1) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n14_1 = &{1'b0, px_14_1[DenominatorWidth+1:DenominatorWidth], p1_14_1[DenominatorWidth+1:DenominatorWidth], p2_14_1[DenominatorWidth+1:DenominatorWidth], p3_14_1[DenominatorWidth+1:DenominatorWidth]};
   // divider 14, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_14_2 = { n1_r14_q, n1_nq14_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_14_2 = { n2_r14_q, n2_nq14_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_14_2 = { 1'b0, px_14_2 } + { 3'b111, n1_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_14_2 = { 1'b0, px_14_2 } + { 2'b11, n1_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_14_2 = { 1'b0, px_14_2 } + { 1'b1, n1_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_14_2 = { 1'b0, px_14_2 } + { 3'b111, n2_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_14_2 = { 1'b0, px_14_2 } + { 2'b11, n2_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_14_2 = { 1'b0, px_14_2 } + { 1'b1, n2_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_14_2 = !p1_14_2[DenominatorWidth+2];
   wire g2_14_2 = !p2_14_2[DenominatorWidth+2];
   wire g3_14_2 = !p3_14_2[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr14_2 = g3_14_2 ? p3_14_2[DenominatorWidth-1:0]
     : g2_14_2 ? p2_14_2[DenominatorWidth-1:0]
     : g1_14_2 ? p1_14_2[DenominatorWidth-1:0] : px_14_2[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq14_2 = { n1_nq14_q[QuotientBits-3:0], g2_14_2, g3_14_2 | (g1_14_2 & !g2_14_2) };
+  wire [QuotientBits-1:0] nq14_2 = { n2_nq14_q[QuotientBits-3:0], g2_14_2, g3_14_2 | (g1_14_2 & !g2_14_2) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n14_2 = &{1'b0, px_14_2[DenominatorWidth+1:DenominatorWidth], p1_14_2[DenominatorWidth+1:DenominatorWidth], p2_14_2[DenominatorWidth+1:DenominatorWidth], p3_14_2[DenominatorWidth+1:DenominatorWidth]};
-  // divider 14, step 3: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx14_3 = { nr14_2, nq14_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd14_3 = { 1'b0, nx14_3 } + { 2'b11, n1_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng14_3 = !nd14_3[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr14_3 = ng14_3 ? nd14_3[DenominatorWidth-1:0] : nx14_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq14_3 = { nq14_2[QuotientBits-2:0], ng14_3 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n14_3 = &{1'b0, nd14_3[DenominatorWidth], nx14_3[DenominatorWidth]};
+  // divider 14, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_14_3 = { n3_r14_q, n3_nq14_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_14_3 = { 1'b0, px_14_3 } + { 3'b111, n3_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_14_3 = { 1'b0, px_14_3 } + { 2'b11, n3_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_14_3 = { 1'b0, px_14_3 } + { 1'b1, n3_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_14_3 = !p1_14_3[DenominatorWidth+2];
+  wire g2_14_3 = !p2_14_3[DenominatorWidth+2];
+  wire g3_14_3 = !p3_14_3[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr14_3 = g3_14_3 ? p3_14_3[DenominatorWidth-1:0]
+    : g2_14_3 ? p2_14_3[DenominatorWidth-1:0]
+    : g1_14_3 ? p1_14_3[DenominatorWidth-1:0] : px_14_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq14_3 = { n3_nq14_q[QuotientBits-3:0], g2_14_3, g3_14_3 | (g1_14_3 & !g2_14_3) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n14_3 = &{1'b0, px_14_3[DenominatorWidth+1:DenominatorWidth], p1_14_3[DenominatorWidth+1:DenominatorWidth], p2_14_3[DenominatorWidth+1:DenominatorWidth], p3_14_3[DenominatorWidth+1:DenominatorWidth]};
   // divider 14, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_14_4 = { n2_r14_q, n2_nq14_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_14_4 = { n4_r14_q, n4_nq14_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_14_4 = { 1'b0, px_14_4 } + { 3'b111, n2_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_14_4 = { 1'b0, px_14_4 } + { 2'b11, n2_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_14_4 = { 1'b0, px_14_4 } + { 1'b1, n2_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_14_4 = { 1'b0, px_14_4 } + { 3'b111, n4_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_14_4 = { 1'b0, px_14_4 } + { 2'b11, n4_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_14_4 = { 1'b0, px_14_4 } + { 1'b1, n4_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_14_4 = !p1_14_4[DenominatorWidth+2];
   wire g2_14_4 = !p2_14_4[DenominatorWidth+2];
   wire g3_14_4 = !p3_14_4[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr14_4 = g3_14_4 ? p3_14_4[DenominatorWidth-1:0]
     : g2_14_4 ? p2_14_4[DenominatorWidth-1:0]
     : g1_14_4 ? p1_14_4[DenominatorWidth-1:0] : px_14_4[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq14_4 = { n2_nq14_q[QuotientBits-3:0], g2_14_4, g3_14_4 | (g1_14_4 & !g2_14_4) };
+  wire [QuotientBits-1:0] nq14_4 = { n4_nq14_q[QuotientBits-3:0], g2_14_4, g3_14_4 | (g1_14_4 & !g2_14_4) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n14_4 = &{1'b0, px_14_4[DenominatorWidth+1:DenominatorWidth], p1_14_4[DenominatorWidth+1:DenominatorWidth], p2_14_4[DenominatorWidth+1:DenominatorWidth], p3_14_4[DenominatorWidth+1:DenominatorWidth]};
-  // divider 14, step 5: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx14_5 = { nr14_4, nq14_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd14_5 = { 1'b0, nx14_5 } + { 2'b11, n2_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng14_5 = !nd14_5[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr14_5 = ng14_5 ? nd14_5[DenominatorWidth-1:0] : nx14_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq14_5 = { nq14_4[QuotientBits-2:0], ng14_5 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n14_5 = &{1'b0, nd14_5[DenominatorWidth], nx14_5[DenominatorWidth]};
+  // divider 14, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_14_5 = { n5_r14_q, n5_nq14_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_14_5 = { 1'b0, px_14_5 } + { 3'b111, n5_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_14_5 = { 1'b0, px_14_5 } + { 2'b11, n5_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_14_5 = { 1'b0, px_14_5 } + { 1'b1, n5_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_14_5 = !p1_14_5[DenominatorWidth+2];
+  wire g2_14_5 = !p2_14_5[DenominatorWidth+2];
+  wire g3_14_5 = !p3_14_5[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr14_5 = g3_14_5 ? p3_14_5[DenominatorWidth-1:0]
+    : g2_14_5 ? p2_14_5[DenominatorWidth-1:0]
+    : g1_14_5 ? p1_14_5[DenominatorWidth-1:0] : px_14_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq14_5 = { n5_nq14_q[QuotientBits-3:0], g2_14_5, g3_14_5 | (g1_14_5 & !g2_14_5) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n14_5 = &{1'b0, px_14_5[DenominatorWidth+1:DenominatorWidth], p1_14_5[DenominatorWidth+1:DenominatorWidth], p2_14_5[DenominatorWidth+1:DenominatorWidth], p3_14_5[DenominatorWidth+1:DenominatorWidth]};
   // divider 14, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_14_6 = { n3_r14_q, n3_nq14_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_14_6 = { n6_r14_q, n6_nq14_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_14_6 = { 1'b0, px_14_6 } + { 3'b111, n3_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_14_6 = { 1'b0, px_14_6 } + { 2'b11, n3_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_14_6 = { 1'b0, px_14_6 } + { 1'b1, n3_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_14_6 = { 1'b0, px_14_6 } + { 3'b111, n6_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_14_6 = { 1'b0, px_14_6 } + { 2'b11, n6_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_14_6 = { 1'b0, px_14_6 } + { 1'b1, n6_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_14_6 = !p1_14_6[DenominatorWidth+2];
   wire g2_14_6 = !p2_14_6[DenominatorWidth+2];
   wire g3_14_6 = !p3_14_6[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr14_6 = g3_14_6 ? p3_14_6[DenominatorWidth-1:0]
     : g2_14_6 ? p2_14_6[DenominatorWidth-1:0]
     : g1_14_6 ? p1_14_6[DenominatorWidth-1:0] : px_14_6[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq14_6 = { n3_nq14_q[QuotientBits-3:0], g2_14_6, g3_14_6 | (g1_14_6 & !g2_14_6) };
+  wire [QuotientBits-1:0] nq14_6 = { n6_nq14_q[QuotientBits-3:0], g2_14_6, g3_14_6 | (g1_14_6 & !g2_14_6) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n14_6 = &{1'b0, px_14_6[DenominatorWidth+1:DenominatorWidth], p1_14_6[DenominatorWidth+1:DenominatorWidth], p2_14_6[DenominatorWidth+1:DenominatorWidth], p3_14_6[DenominatorWidth+1:DenominatorWidth]};
-  // divider 14, step 7: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx14_7 = { nr14_6, nq14_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd14_7 = { 1'b0, nx14_7 } + { 2'b11, n3_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng14_7 = !nd14_7[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr14_7 = ng14_7 ? nd14_7[DenominatorWidth-1:0] : nx14_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq14_7 = { nq14_6[QuotientBits-2:0], ng14_7 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n14_7 = &{1'b0, nd14_7[DenominatorWidth], nx14_7[DenominatorWidth]};
+  // divider 14, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_14_7 = { n7_r14_q, n7_nq14_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_14_7 = { 1'b0, px_14_7 } + { 3'b111, n7_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_14_7 = { 1'b0, px_14_7 } + { 2'b11, n7_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_14_7 = { 1'b0, px_14_7 } + { 1'b1, n7_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_14_7 = !p1_14_7[DenominatorWidth+2];
+  wire g2_14_7 = !p2_14_7[DenominatorWidth+2];
+  wire g3_14_7 = !p3_14_7[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr14_7 = g3_14_7 ? p3_14_7[DenominatorWidth-1:0]
+    : g2_14_7 ? p2_14_7[DenominatorWidth-1:0]
+    : g1_14_7 ? p1_14_7[DenominatorWidth-1:0] : px_14_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq14_7 = { n7_nq14_q[QuotientBits-3:0], g2_14_7, g3_14_7 | (g1_14_7 & !g2_14_7) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n14_7 = &{1'b0, px_14_7[DenominatorWidth+1:DenominatorWidth], p1_14_7[DenominatorWidth+1:DenominatorWidth], p2_14_7[DenominatorWidth+1:DenominatorWidth], p3_14_7[DenominatorWidth+1:DenominatorWidth]};
   // divider 14, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_14_8 = { n4_r14_q, n4_nq14_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_14_8 = { n8_r14_q, n8_nq14_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_14_8 = { 1'b0, px_14_8 } + { 3'b111, n4_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_14_8 = { 1'b0, px_14_8 } + { 2'b11, n4_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_14_8 = { 1'b0, px_14_8 } + { 1'b1, n4_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_14_8 = { 1'b0, px_14_8 } + { 3'b111, n8_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_14_8 = { 1'b0, px_14_8 } + { 2'b11, n8_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_14_8 = { 1'b0, px_14_8 } + { 1'b1, n8_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_14_8 = !p1_14_8[DenominatorWidth+2];
   wire g2_14_8 = !p2_14_8[DenominatorWidth+2];
   wire g3_14_8 = !p3_14_8[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr14_8 = g3_14_8 ? p3_14_8[DenominatorWidth-1:0]
     : g2_14_8 ? p2_14_8[DenominatorWidth-1:0]
     : g1_14_8 ? p1_14_8[DenominatorWidth-1:0] : px_14_8[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq14_8 = { n4_nq14_q[QuotientBits-3:0], g2_14_8, g3_14_8 | (g1_14_8 & !g2_14_8) };
+  wire [QuotientBits-1:0] nq14_8 = { n8_nq14_q[QuotientBits-3:0], g2_14_8, g3_14_8 | (g1_14_8 & !g2_14_8) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n14_8 = &{1'b0, px_14_8[DenominatorWidth+1:DenominatorWidth], p1_14_8[DenominatorWidth+1:DenominatorWidth], p2_14_8[DenominatorWidth+1:DenominatorWidth], p3_14_8[DenominatorWidth+1:DenominatorWidth]};
-  // divider 14, step 9: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx14_9 = { nr14_8, nq14_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd14_9 = { 1'b0, nx14_9 } + { 2'b11, n4_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng14_9 = !nd14_9[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr14_9 = ng14_9 ? nd14_9[DenominatorWidth-1:0] : nx14_9[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq14_9 = { nq14_8[QuotientBits-2:0], ng14_9 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n14_9 = &{1'b0, nd14_9[DenominatorWidth], nx14_9[DenominatorWidth]};
-  // divider 14, step 10: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx14_10 = { n5_r14_q, n5_nq14_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd14_10 = { 1'b0, nx14_10 } + { 2'b11, n5_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng14_10 = !nd14_10[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr14_10 = ng14_10 ? nd14_10[DenominatorWidth-1:0] : nx14_10[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq14_10 = { n5_nq14_q[QuotientBits-2:0], ng14_10 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n14_10 = &{1'b0, nd14_10[DenominatorWidth], nx14_10[DenominatorWidth]};
-  // divider 14, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
-  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_14_11 = { n6_r14_q, n6_nq14_q[QuotientBits-1:QuotientBits-2] };
-  // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_14_11 = { 1'b0, px_14_11 } + { 3'b111, n6_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_14_11 = { 1'b0, px_14_11 } + { 2'b11, n6_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_14_11 = { 1'b0, px_14_11 } + { 1'b1, n6_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire g1_14_11 = !p1_14_11[DenominatorWidth+2];
-  wire g2_14_11 = !p2_14_11[DenominatorWidth+2];
-  wire g3_14_11 = !p3_14_11[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr14_11 = g3_14_11 ? p3_14_11[DenominatorWidth-1:0]
-    : g2_14_11 ? p2_14_11[DenominatorWidth-1:0]
-    : g1_14_11 ? p1_14_11[DenominatorWidth-1:0] : px_14_11[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq14_11 = { n6_nq14_q[QuotientBits-3:0], g2_14_11, g3_14_11 | (g1_14_11 & !g2_14_11) };
-  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n14_11 = &{1'b0, px_14_11[DenominatorWidth+1:DenominatorWidth], p1_14_11[DenominatorWidth+1:DenominatorWidth], p2_14_11[DenominatorWidth+1:DenominatorWidth], p3_14_11[DenominatorWidth+1:DenominatorWidth]};
   // divider 15, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
   wire [DenominatorWidth+1:0] px_15_0 = { n0_r15, n0_nq15[QuotientBits-1:QuotientBits-2] };
@@ -4223,246 +4473,1152 @@ module a3_onepass_online (
   wire [QuotientBits-1:0] nq15_0 = { n0_nq15[QuotientBits-3:0], g2_15_0, g3_15_0 | (g1_15_0 & !g2_15_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n15_0 = &{1'b0, px_15_0[DenominatorWidth+1:DenominatorWidth], p1_15_0[DenominatorWidth+1:DenominatorWidth], p2_15_0[DenominatorWidth+1:DenominatorWidth], p3_15_0[DenominatorWidth+1:DenominatorWidth]};
-  // divider 15, step 1: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx15_1 = { nr15_0, nq15_0[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd15_1 = { 1'b0, nx15_1 } + { 2'b11, denb } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng15_1 = !nd15_1[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr15_1 = ng15_1 ? nd15_1[DenominatorWidth-1:0] : nx15_1[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq15_1 = { nq15_0[QuotientBits-2:0], ng15_1 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n15_1 = &{1'b0, nd15_1[DenominatorWidth], nx15_1[DenominatorWidth]};
+  // divider 15, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_15_1 = { n1_r15_q, n1_nq15_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_15_1 = { 1'b0, px_15_1 } + { 3'b111, n1_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_15_1 = { 1'b0, px_15_1 } + { 2'b11, n1_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_15_1 = { 1'b0, px_15_1 } + { 1'b1, n1_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_15_1 = !p1_15_1[DenominatorWidth+2];
+  wire g2_15_1 = !p2_15_1[DenominatorWidth+2];
+  wire g3_15_1 = !p3_15_1[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr15_1 = g3_15_1 ? p3_15_1[DenominatorWidth-1:0]
+    : g2_15_1 ? p2_15_1[DenominatorWidth-1:0]
+    : g1_15_1 ? p1_15_1[DenominatorWidth-1:0] : px_15_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq15_1 = { n1_nq15_q[QuotientBits-3:0], g2_15_1, g3_15_1 | (g1_15_1 & !g2_15_1) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n15_1 = &{1'b0, px_15_1[DenominatorWidth+1:DenominatorWidth], p1_15_1[DenominatorWidth+1:DenominatorWidth], p2_15_1[DenominatorWidth+1:DenominatorWidth], p3_15_1[DenominatorWidth+1:DenominatorWidth]};
   // divider 15, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_15_2 = { n1_r15_q, n1_nq15_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_15_2 = { n2_r15_q, n2_nq15_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_15_2 = { 1'b0, px_15_2 } + { 3'b111, n1_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_15_2 = { 1'b0, px_15_2 } + { 2'b11, n1_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_15_2 = { 1'b0, px_15_2 } + { 1'b1, n1_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_15_2 = { 1'b0, px_15_2 } + { 3'b111, n2_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_15_2 = { 1'b0, px_15_2 } + { 2'b11, n2_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_15_2 = { 1'b0, px_15_2 } + { 1'b1, n2_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_15_2 = !p1_15_2[DenominatorWidth+2];
   wire g2_15_2 = !p2_15_2[DenominatorWidth+2];
   wire g3_15_2 = !p3_15_2[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr15_2 = g3_15_2 ? p3_15_2[DenominatorWidth-1:0]
     : g2_15_2 ? p2_15_2[DenominatorWidth-1:0]
     : g1_15_2 ? p1_15_2[DenominatorWidth-1:0] : px_15_2[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq15_2 = { n1_nq15_q[QuotientBits-3:0], g2_15_2, g3_15_2 | (g1_15_2 & !g2_15_2) };
+  wire [QuotientBits-1:0] nq15_2 = { n2_nq15_q[QuotientBits-3:0], g2_15_2, g3_15_2 | (g1_15_2 & !g2_15_2) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n15_2 = &{1'b0, px_15_2[DenominatorWidth+1:DenominatorWidth], p1_15_2[DenominatorWidth+1:DenominatorWidth], p2_15_2[DenominatorWidth+1:DenominatorWidth], p3_15_2[DenominatorWidth+1:DenominatorWidth]};
-  // divider 15, step 3: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx15_3 = { nr15_2, nq15_2[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd15_3 = { 1'b0, nx15_3 } + { 2'b11, n1_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng15_3 = !nd15_3[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr15_3 = ng15_3 ? nd15_3[DenominatorWidth-1:0] : nx15_3[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq15_3 = { nq15_2[QuotientBits-2:0], ng15_3 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n15_3 = &{1'b0, nd15_3[DenominatorWidth], nx15_3[DenominatorWidth]};
+  // divider 15, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_15_3 = { n3_r15_q, n3_nq15_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_15_3 = { 1'b0, px_15_3 } + { 3'b111, n3_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_15_3 = { 1'b0, px_15_3 } + { 2'b11, n3_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_15_3 = { 1'b0, px_15_3 } + { 1'b1, n3_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_15_3 = !p1_15_3[DenominatorWidth+2];
+  wire g2_15_3 = !p2_15_3[DenominatorWidth+2];
+  wire g3_15_3 = !p3_15_3[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr15_3 = g3_15_3 ? p3_15_3[DenominatorWidth-1:0]
+    : g2_15_3 ? p2_15_3[DenominatorWidth-1:0]
+    : g1_15_3 ? p1_15_3[DenominatorWidth-1:0] : px_15_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq15_3 = { n3_nq15_q[QuotientBits-3:0], g2_15_3, g3_15_3 | (g1_15_3 & !g2_15_3) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n15_3 = &{1'b0, px_15_3[DenominatorWidth+1:DenominatorWidth], p1_15_3[DenominatorWidth+1:DenominatorWidth], p2_15_3[DenominatorWidth+1:DenominatorWidth], p3_15_3[DenominatorWidth+1:DenominatorWidth]};
   // divider 15, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_15_4 = { n2_r15_q, n2_nq15_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_15_4 = { n4_r15_q, n4_nq15_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_15_4 = { 1'b0, px_15_4 } + { 3'b111, n2_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_15_4 = { 1'b0, px_15_4 } + { 2'b11, n2_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_15_4 = { 1'b0, px_15_4 } + { 1'b1, n2_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_15_4 = { 1'b0, px_15_4 } + { 3'b111, n4_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_15_4 = { 1'b0, px_15_4 } + { 2'b11, n4_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_15_4 = { 1'b0, px_15_4 } + { 1'b1, n4_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_15_4 = !p1_15_4[DenominatorWidth+2];
   wire g2_15_4 = !p2_15_4[DenominatorWidth+2];
   wire g3_15_4 = !p3_15_4[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr15_4 = g3_15_4 ? p3_15_4[DenominatorWidth-1:0]
     : g2_15_4 ? p2_15_4[DenominatorWidth-1:0]
     : g1_15_4 ? p1_15_4[DenominatorWidth-1:0] : px_15_4[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq15_4 = { n2_nq15_q[QuotientBits-3:0], g2_15_4, g3_15_4 | (g1_15_4 & !g2_15_4) };
+  wire [QuotientBits-1:0] nq15_4 = { n4_nq15_q[QuotientBits-3:0], g2_15_4, g3_15_4 | (g1_15_4 & !g2_15_4) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n15_4 = &{1'b0, px_15_4[DenominatorWidth+1:DenominatorWidth], p1_15_4[DenominatorWidth+1:DenominatorWidth], p2_15_4[DenominatorWidth+1:DenominatorWidth], p3_15_4[DenominatorWidth+1:DenominatorWidth]};
-  // divider 15, step 5: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx15_5 = { nr15_4, nq15_4[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd15_5 = { 1'b0, nx15_5 } + { 2'b11, n2_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng15_5 = !nd15_5[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr15_5 = ng15_5 ? nd15_5[DenominatorWidth-1:0] : nx15_5[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq15_5 = { nq15_4[QuotientBits-2:0], ng15_5 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n15_5 = &{1'b0, nd15_5[DenominatorWidth], nx15_5[DenominatorWidth]};
+  // divider 15, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_15_5 = { n5_r15_q, n5_nq15_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_15_5 = { 1'b0, px_15_5 } + { 3'b111, n5_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_15_5 = { 1'b0, px_15_5 } + { 2'b11, n5_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_15_5 = { 1'b0, px_15_5 } + { 1'b1, n5_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_15_5 = !p1_15_5[DenominatorWidth+2];
+  wire g2_15_5 = !p2_15_5[DenominatorWidth+2];
+  wire g3_15_5 = !p3_15_5[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr15_5 = g3_15_5 ? p3_15_5[DenominatorWidth-1:0]
+    : g2_15_5 ? p2_15_5[DenominatorWidth-1:0]
+    : g1_15_5 ? p1_15_5[DenominatorWidth-1:0] : px_15_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq15_5 = { n5_nq15_q[QuotientBits-3:0], g2_15_5, g3_15_5 | (g1_15_5 & !g2_15_5) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n15_5 = &{1'b0, px_15_5[DenominatorWidth+1:DenominatorWidth], p1_15_5[DenominatorWidth+1:DenominatorWidth], p2_15_5[DenominatorWidth+1:DenominatorWidth], p3_15_5[DenominatorWidth+1:DenominatorWidth]};
   // divider 15, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_15_6 = { n3_r15_q, n3_nq15_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_15_6 = { n6_r15_q, n6_nq15_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_15_6 = { 1'b0, px_15_6 } + { 3'b111, n3_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_15_6 = { 1'b0, px_15_6 } + { 2'b11, n3_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_15_6 = { 1'b0, px_15_6 } + { 1'b1, n3_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_15_6 = { 1'b0, px_15_6 } + { 3'b111, n6_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_15_6 = { 1'b0, px_15_6 } + { 2'b11, n6_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_15_6 = { 1'b0, px_15_6 } + { 1'b1, n6_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_15_6 = !p1_15_6[DenominatorWidth+2];
   wire g2_15_6 = !p2_15_6[DenominatorWidth+2];
   wire g3_15_6 = !p3_15_6[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr15_6 = g3_15_6 ? p3_15_6[DenominatorWidth-1:0]
     : g2_15_6 ? p2_15_6[DenominatorWidth-1:0]
     : g1_15_6 ? p1_15_6[DenominatorWidth-1:0] : px_15_6[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq15_6 = { n3_nq15_q[QuotientBits-3:0], g2_15_6, g3_15_6 | (g1_15_6 & !g2_15_6) };
+  wire [QuotientBits-1:0] nq15_6 = { n6_nq15_q[QuotientBits-3:0], g2_15_6, g3_15_6 | (g1_15_6 & !g2_15_6) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n15_6 = &{1'b0, px_15_6[DenominatorWidth+1:DenominatorWidth], p1_15_6[DenominatorWidth+1:DenominatorWidth], p2_15_6[DenominatorWidth+1:DenominatorWidth], p3_15_6[DenominatorWidth+1:DenominatorWidth]};
-  // divider 15, step 7: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx15_7 = { nr15_6, nq15_6[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd15_7 = { 1'b0, nx15_7 } + { 2'b11, n3_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng15_7 = !nd15_7[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr15_7 = ng15_7 ? nd15_7[DenominatorWidth-1:0] : nx15_7[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq15_7 = { nq15_6[QuotientBits-2:0], ng15_7 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n15_7 = &{1'b0, nd15_7[DenominatorWidth], nx15_7[DenominatorWidth]};
+  // divider 15, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_15_7 = { n7_r15_q, n7_nq15_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_15_7 = { 1'b0, px_15_7 } + { 3'b111, n7_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_15_7 = { 1'b0, px_15_7 } + { 2'b11, n7_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_15_7 = { 1'b0, px_15_7 } + { 1'b1, n7_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_15_7 = !p1_15_7[DenominatorWidth+2];
+  wire g2_15_7 = !p2_15_7[DenominatorWidth+2];
+  wire g3_15_7 = !p3_15_7[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr15_7 = g3_15_7 ? p3_15_7[DenominatorWidth-1:0]
+    : g2_15_7 ? p2_15_7[DenominatorWidth-1:0]
+    : g1_15_7 ? p1_15_7[DenominatorWidth-1:0] : px_15_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq15_7 = { n7_nq15_q[QuotientBits-3:0], g2_15_7, g3_15_7 | (g1_15_7 & !g2_15_7) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n15_7 = &{1'b0, px_15_7[DenominatorWidth+1:DenominatorWidth], p1_15_7[DenominatorWidth+1:DenominatorWidth], p2_15_7[DenominatorWidth+1:DenominatorWidth], p3_15_7[DenominatorWidth+1:DenominatorWidth]};
   // divider 15, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_15_8 = { n4_r15_q, n4_nq15_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_15_8 = { n8_r15_q, n8_nq15_q[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_15_8 = { 1'b0, px_15_8 } + { 3'b111, n4_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_15_8 = { 1'b0, px_15_8 } + { 2'b11, n4_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_15_8 = { 1'b0, px_15_8 } + { 1'b1, n4_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p1_15_8 = { 1'b0, px_15_8 } + { 3'b111, n8_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_15_8 = { 1'b0, px_15_8 } + { 2'b11, n8_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_15_8 = { 1'b0, px_15_8 } + { 1'b1, n8_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
   wire g1_15_8 = !p1_15_8[DenominatorWidth+2];
   wire g2_15_8 = !p2_15_8[DenominatorWidth+2];
   wire g3_15_8 = !p3_15_8[DenominatorWidth+2];
   wire [DenominatorWidth-1:0] nr15_8 = g3_15_8 ? p3_15_8[DenominatorWidth-1:0]
     : g2_15_8 ? p2_15_8[DenominatorWidth-1:0]
     : g1_15_8 ? p1_15_8[DenominatorWidth-1:0] : px_15_8[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq15_8 = { n4_nq15_q[QuotientBits-3:0], g2_15_8, g3_15_8 | (g1_15_8 & !g2_15_8) };
+  wire [QuotientBits-1:0] nq15_8 = { n8_nq15_q[QuotientBits-3:0], g2_15_8, g3_15_8 | (g1_15_8 & !g2_15_8) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
   wire unused_n15_8 = &{1'b0, px_15_8[DenominatorWidth+1:DenominatorWidth], p1_15_8[DenominatorWidth+1:DenominatorWidth], p2_15_8[DenominatorWidth+1:DenominatorWidth], p3_15_8[DenominatorWidth+1:DenominatorWidth]};
-  // divider 15, step 9: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx15_9 = { nr15_8, nq15_8[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd15_9 = { 1'b0, nx15_9 } + { 2'b11, n4_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng15_9 = !nd15_9[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr15_9 = ng15_9 ? nd15_9[DenominatorWidth-1:0] : nx15_9[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq15_9 = { nq15_8[QuotientBits-2:0], ng15_9 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n15_9 = &{1'b0, nd15_9[DenominatorWidth], nx15_9[DenominatorWidth]};
-  // divider 15, step 10: shift in the next numerator bit, subtract den if it fits
-  wire [DenominatorWidth:0] nx15_10 = { n5_r15_q, n5_nq15_q[QuotientBits-1] };
-  wire [DenominatorWidth+1:0] nd15_10 = { 1'b0, nx15_10 } + { 2'b11, n5_denb_q } + { {DenominatorWidth+1{1'b0}}, 1'b1 };
-  wire ng15_10 = !nd15_10[DenominatorWidth+1];
-  wire [DenominatorWidth-1:0] nr15_10 = ng15_10 ? nd15_10[DenominatorWidth-1:0] : nx15_10[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq15_10 = { n5_nq15_q[QuotientBits-2:0], ng15_10 };
-  // The remainder stays below den: the top bits of the difference and of the shifted remainder are not needed.
-  wire unused_n15_10 = &{1'b0, nd15_10[DenominatorWidth], nx15_10[DenominatorWidth]};
-  // divider 15, steps 11 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // divider 16, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
   // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
-  wire [DenominatorWidth+1:0] px_15_11 = { n6_r15_q, n6_nq15_q[QuotientBits-1:QuotientBits-2] };
+  wire [DenominatorWidth+1:0] px_16_0 = { n0_r16, n0_nq16[QuotientBits-1:QuotientBits-2] };
   // (the inverted copy: x - den = x + ~den + 1)
-  wire [DenominatorWidth+2:0] p1_15_11 = { 1'b0, px_15_11 } + { 3'b111, n6_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p2_15_11 = { 1'b0, px_15_11 } + { 2'b11, n6_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire [DenominatorWidth+2:0] p3_15_11 = { 1'b0, px_15_11 } + { 1'b1, n6_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
-  wire g1_15_11 = !p1_15_11[DenominatorWidth+2];
-  wire g2_15_11 = !p2_15_11[DenominatorWidth+2];
-  wire g3_15_11 = !p3_15_11[DenominatorWidth+2];
-  wire [DenominatorWidth-1:0] nr15_11 = g3_15_11 ? p3_15_11[DenominatorWidth-1:0]
-    : g2_15_11 ? p2_15_11[DenominatorWidth-1:0]
-    : g1_15_11 ? p1_15_11[DenominatorWidth-1:0] : px_15_11[DenominatorWidth-1:0];
-  wire [QuotientBits-1:0] nq15_11 = { n6_nq15_q[QuotientBits-3:0], g2_15_11, g3_15_11 | (g1_15_11 & !g2_15_11) };
+  wire [DenominatorWidth+2:0] p1_16_0 = { 1'b0, px_16_0 } + { 3'b111, denb } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_16_0 = { 1'b0, px_16_0 } + { 2'b11, denb, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_16_0 = { 1'b0, px_16_0 } + { 1'b1, den3b } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_16_0 = !p1_16_0[DenominatorWidth+2];
+  wire g2_16_0 = !p2_16_0[DenominatorWidth+2];
+  wire g3_16_0 = !p3_16_0[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr16_0 = g3_16_0 ? p3_16_0[DenominatorWidth-1:0]
+    : g2_16_0 ? p2_16_0[DenominatorWidth-1:0]
+    : g1_16_0 ? p1_16_0[DenominatorWidth-1:0] : px_16_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq16_0 = { n0_nq16[QuotientBits-3:0], g2_16_0, g3_16_0 | (g1_16_0 & !g2_16_0) };
   // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
-  wire unused_n15_11 = &{1'b0, px_15_11[DenominatorWidth+1:DenominatorWidth], p1_15_11[DenominatorWidth+1:DenominatorWidth], p2_15_11[DenominatorWidth+1:DenominatorWidth], p3_15_11[DenominatorWidth+1:DenominatorWidth]};
+  wire unused_n16_0 = &{1'b0, px_16_0[DenominatorWidth+1:DenominatorWidth], p1_16_0[DenominatorWidth+1:DenominatorWidth], p2_16_0[DenominatorWidth+1:DenominatorWidth], p3_16_0[DenominatorWidth+1:DenominatorWidth]};
+  // divider 16, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_16_1 = { n1_r16_q, n1_nq16_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_16_1 = { 1'b0, px_16_1 } + { 3'b111, n1_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_16_1 = { 1'b0, px_16_1 } + { 2'b11, n1_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_16_1 = { 1'b0, px_16_1 } + { 1'b1, n1_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_16_1 = !p1_16_1[DenominatorWidth+2];
+  wire g2_16_1 = !p2_16_1[DenominatorWidth+2];
+  wire g3_16_1 = !p3_16_1[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr16_1 = g3_16_1 ? p3_16_1[DenominatorWidth-1:0]
+    : g2_16_1 ? p2_16_1[DenominatorWidth-1:0]
+    : g1_16_1 ? p1_16_1[DenominatorWidth-1:0] : px_16_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq16_1 = { n1_nq16_q[QuotientBits-3:0], g2_16_1, g3_16_1 | (g1_16_1 & !g2_16_1) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n16_1 = &{1'b0, px_16_1[DenominatorWidth+1:DenominatorWidth], p1_16_1[DenominatorWidth+1:DenominatorWidth], p2_16_1[DenominatorWidth+1:DenominatorWidth], p3_16_1[DenominatorWidth+1:DenominatorWidth]};
+  // divider 16, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_16_2 = { n2_r16_q, n2_nq16_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_16_2 = { 1'b0, px_16_2 } + { 3'b111, n2_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_16_2 = { 1'b0, px_16_2 } + { 2'b11, n2_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_16_2 = { 1'b0, px_16_2 } + { 1'b1, n2_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_16_2 = !p1_16_2[DenominatorWidth+2];
+  wire g2_16_2 = !p2_16_2[DenominatorWidth+2];
+  wire g3_16_2 = !p3_16_2[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr16_2 = g3_16_2 ? p3_16_2[DenominatorWidth-1:0]
+    : g2_16_2 ? p2_16_2[DenominatorWidth-1:0]
+    : g1_16_2 ? p1_16_2[DenominatorWidth-1:0] : px_16_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq16_2 = { n2_nq16_q[QuotientBits-3:0], g2_16_2, g3_16_2 | (g1_16_2 & !g2_16_2) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n16_2 = &{1'b0, px_16_2[DenominatorWidth+1:DenominatorWidth], p1_16_2[DenominatorWidth+1:DenominatorWidth], p2_16_2[DenominatorWidth+1:DenominatorWidth], p3_16_2[DenominatorWidth+1:DenominatorWidth]};
+  // divider 16, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_16_3 = { n3_r16_q, n3_nq16_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_16_3 = { 1'b0, px_16_3 } + { 3'b111, n3_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_16_3 = { 1'b0, px_16_3 } + { 2'b11, n3_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_16_3 = { 1'b0, px_16_3 } + { 1'b1, n3_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_16_3 = !p1_16_3[DenominatorWidth+2];
+  wire g2_16_3 = !p2_16_3[DenominatorWidth+2];
+  wire g3_16_3 = !p3_16_3[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr16_3 = g3_16_3 ? p3_16_3[DenominatorWidth-1:0]
+    : g2_16_3 ? p2_16_3[DenominatorWidth-1:0]
+    : g1_16_3 ? p1_16_3[DenominatorWidth-1:0] : px_16_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq16_3 = { n3_nq16_q[QuotientBits-3:0], g2_16_3, g3_16_3 | (g1_16_3 & !g2_16_3) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n16_3 = &{1'b0, px_16_3[DenominatorWidth+1:DenominatorWidth], p1_16_3[DenominatorWidth+1:DenominatorWidth], p2_16_3[DenominatorWidth+1:DenominatorWidth], p3_16_3[DenominatorWidth+1:DenominatorWidth]};
+  // divider 16, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_16_4 = { n4_r16_q, n4_nq16_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_16_4 = { 1'b0, px_16_4 } + { 3'b111, n4_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_16_4 = { 1'b0, px_16_4 } + { 2'b11, n4_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_16_4 = { 1'b0, px_16_4 } + { 1'b1, n4_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_16_4 = !p1_16_4[DenominatorWidth+2];
+  wire g2_16_4 = !p2_16_4[DenominatorWidth+2];
+  wire g3_16_4 = !p3_16_4[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr16_4 = g3_16_4 ? p3_16_4[DenominatorWidth-1:0]
+    : g2_16_4 ? p2_16_4[DenominatorWidth-1:0]
+    : g1_16_4 ? p1_16_4[DenominatorWidth-1:0] : px_16_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq16_4 = { n4_nq16_q[QuotientBits-3:0], g2_16_4, g3_16_4 | (g1_16_4 & !g2_16_4) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n16_4 = &{1'b0, px_16_4[DenominatorWidth+1:DenominatorWidth], p1_16_4[DenominatorWidth+1:DenominatorWidth], p2_16_4[DenominatorWidth+1:DenominatorWidth], p3_16_4[DenominatorWidth+1:DenominatorWidth]};
+  // divider 16, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_16_5 = { n5_r16_q, n5_nq16_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_16_5 = { 1'b0, px_16_5 } + { 3'b111, n5_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_16_5 = { 1'b0, px_16_5 } + { 2'b11, n5_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_16_5 = { 1'b0, px_16_5 } + { 1'b1, n5_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_16_5 = !p1_16_5[DenominatorWidth+2];
+  wire g2_16_5 = !p2_16_5[DenominatorWidth+2];
+  wire g3_16_5 = !p3_16_5[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr16_5 = g3_16_5 ? p3_16_5[DenominatorWidth-1:0]
+    : g2_16_5 ? p2_16_5[DenominatorWidth-1:0]
+    : g1_16_5 ? p1_16_5[DenominatorWidth-1:0] : px_16_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq16_5 = { n5_nq16_q[QuotientBits-3:0], g2_16_5, g3_16_5 | (g1_16_5 & !g2_16_5) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n16_5 = &{1'b0, px_16_5[DenominatorWidth+1:DenominatorWidth], p1_16_5[DenominatorWidth+1:DenominatorWidth], p2_16_5[DenominatorWidth+1:DenominatorWidth], p3_16_5[DenominatorWidth+1:DenominatorWidth]};
+  // divider 16, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_16_6 = { n6_r16_q, n6_nq16_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_16_6 = { 1'b0, px_16_6 } + { 3'b111, n6_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_16_6 = { 1'b0, px_16_6 } + { 2'b11, n6_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_16_6 = { 1'b0, px_16_6 } + { 1'b1, n6_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_16_6 = !p1_16_6[DenominatorWidth+2];
+  wire g2_16_6 = !p2_16_6[DenominatorWidth+2];
+  wire g3_16_6 = !p3_16_6[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr16_6 = g3_16_6 ? p3_16_6[DenominatorWidth-1:0]
+    : g2_16_6 ? p2_16_6[DenominatorWidth-1:0]
+    : g1_16_6 ? p1_16_6[DenominatorWidth-1:0] : px_16_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq16_6 = { n6_nq16_q[QuotientBits-3:0], g2_16_6, g3_16_6 | (g1_16_6 & !g2_16_6) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n16_6 = &{1'b0, px_16_6[DenominatorWidth+1:DenominatorWidth], p1_16_6[DenominatorWidth+1:DenominatorWidth], p2_16_6[DenominatorWidth+1:DenominatorWidth], p3_16_6[DenominatorWidth+1:DenominatorWidth]};
+  // divider 16, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_16_7 = { n7_r16_q, n7_nq16_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_16_7 = { 1'b0, px_16_7 } + { 3'b111, n7_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_16_7 = { 1'b0, px_16_7 } + { 2'b11, n7_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_16_7 = { 1'b0, px_16_7 } + { 1'b1, n7_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_16_7 = !p1_16_7[DenominatorWidth+2];
+  wire g2_16_7 = !p2_16_7[DenominatorWidth+2];
+  wire g3_16_7 = !p3_16_7[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr16_7 = g3_16_7 ? p3_16_7[DenominatorWidth-1:0]
+    : g2_16_7 ? p2_16_7[DenominatorWidth-1:0]
+    : g1_16_7 ? p1_16_7[DenominatorWidth-1:0] : px_16_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq16_7 = { n7_nq16_q[QuotientBits-3:0], g2_16_7, g3_16_7 | (g1_16_7 & !g2_16_7) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n16_7 = &{1'b0, px_16_7[DenominatorWidth+1:DenominatorWidth], p1_16_7[DenominatorWidth+1:DenominatorWidth], p2_16_7[DenominatorWidth+1:DenominatorWidth], p3_16_7[DenominatorWidth+1:DenominatorWidth]};
+  // divider 16, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_16_8 = { n8_r16_q, n8_nq16_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_16_8 = { 1'b0, px_16_8 } + { 3'b111, n8_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_16_8 = { 1'b0, px_16_8 } + { 2'b11, n8_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_16_8 = { 1'b0, px_16_8 } + { 1'b1, n8_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_16_8 = !p1_16_8[DenominatorWidth+2];
+  wire g2_16_8 = !p2_16_8[DenominatorWidth+2];
+  wire g3_16_8 = !p3_16_8[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr16_8 = g3_16_8 ? p3_16_8[DenominatorWidth-1:0]
+    : g2_16_8 ? p2_16_8[DenominatorWidth-1:0]
+    : g1_16_8 ? p1_16_8[DenominatorWidth-1:0] : px_16_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq16_8 = { n8_nq16_q[QuotientBits-3:0], g2_16_8, g3_16_8 | (g1_16_8 & !g2_16_8) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n16_8 = &{1'b0, px_16_8[DenominatorWidth+1:DenominatorWidth], p1_16_8[DenominatorWidth+1:DenominatorWidth], p2_16_8[DenominatorWidth+1:DenominatorWidth], p3_16_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 17, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_17_0 = { n0_r17, n0_nq17[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_17_0 = { 1'b0, px_17_0 } + { 3'b111, denb } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_17_0 = { 1'b0, px_17_0 } + { 2'b11, denb, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_17_0 = { 1'b0, px_17_0 } + { 1'b1, den3b } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_17_0 = !p1_17_0[DenominatorWidth+2];
+  wire g2_17_0 = !p2_17_0[DenominatorWidth+2];
+  wire g3_17_0 = !p3_17_0[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr17_0 = g3_17_0 ? p3_17_0[DenominatorWidth-1:0]
+    : g2_17_0 ? p2_17_0[DenominatorWidth-1:0]
+    : g1_17_0 ? p1_17_0[DenominatorWidth-1:0] : px_17_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq17_0 = { n0_nq17[QuotientBits-3:0], g2_17_0, g3_17_0 | (g1_17_0 & !g2_17_0) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n17_0 = &{1'b0, px_17_0[DenominatorWidth+1:DenominatorWidth], p1_17_0[DenominatorWidth+1:DenominatorWidth], p2_17_0[DenominatorWidth+1:DenominatorWidth], p3_17_0[DenominatorWidth+1:DenominatorWidth]};
+  // divider 17, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_17_1 = { n1_r17_q, n1_nq17_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_17_1 = { 1'b0, px_17_1 } + { 3'b111, n1_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_17_1 = { 1'b0, px_17_1 } + { 2'b11, n1_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_17_1 = { 1'b0, px_17_1 } + { 1'b1, n1_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_17_1 = !p1_17_1[DenominatorWidth+2];
+  wire g2_17_1 = !p2_17_1[DenominatorWidth+2];
+  wire g3_17_1 = !p3_17_1[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr17_1 = g3_17_1 ? p3_17_1[DenominatorWidth-1:0]
+    : g2_17_1 ? p2_17_1[DenominatorWidth-1:0]
+    : g1_17_1 ? p1_17_1[DenominatorWidth-1:0] : px_17_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq17_1 = { n1_nq17_q[QuotientBits-3:0], g2_17_1, g3_17_1 | (g1_17_1 & !g2_17_1) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n17_1 = &{1'b0, px_17_1[DenominatorWidth+1:DenominatorWidth], p1_17_1[DenominatorWidth+1:DenominatorWidth], p2_17_1[DenominatorWidth+1:DenominatorWidth], p3_17_1[DenominatorWidth+1:DenominatorWidth]};
+  // divider 17, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_17_2 = { n2_r17_q, n2_nq17_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_17_2 = { 1'b0, px_17_2 } + { 3'b111, n2_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_17_2 = { 1'b0, px_17_2 } + { 2'b11, n2_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_17_2 = { 1'b0, px_17_2 } + { 1'b1, n2_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_17_2 = !p1_17_2[DenominatorWidth+2];
+  wire g2_17_2 = !p2_17_2[DenominatorWidth+2];
+  wire g3_17_2 = !p3_17_2[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr17_2 = g3_17_2 ? p3_17_2[DenominatorWidth-1:0]
+    : g2_17_2 ? p2_17_2[DenominatorWidth-1:0]
+    : g1_17_2 ? p1_17_2[DenominatorWidth-1:0] : px_17_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq17_2 = { n2_nq17_q[QuotientBits-3:0], g2_17_2, g3_17_2 | (g1_17_2 & !g2_17_2) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n17_2 = &{1'b0, px_17_2[DenominatorWidth+1:DenominatorWidth], p1_17_2[DenominatorWidth+1:DenominatorWidth], p2_17_2[DenominatorWidth+1:DenominatorWidth], p3_17_2[DenominatorWidth+1:DenominatorWidth]};
+  // divider 17, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_17_3 = { n3_r17_q, n3_nq17_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_17_3 = { 1'b0, px_17_3 } + { 3'b111, n3_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_17_3 = { 1'b0, px_17_3 } + { 2'b11, n3_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_17_3 = { 1'b0, px_17_3 } + { 1'b1, n3_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_17_3 = !p1_17_3[DenominatorWidth+2];
+  wire g2_17_3 = !p2_17_3[DenominatorWidth+2];
+  wire g3_17_3 = !p3_17_3[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr17_3 = g3_17_3 ? p3_17_3[DenominatorWidth-1:0]
+    : g2_17_3 ? p2_17_3[DenominatorWidth-1:0]
+    : g1_17_3 ? p1_17_3[DenominatorWidth-1:0] : px_17_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq17_3 = { n3_nq17_q[QuotientBits-3:0], g2_17_3, g3_17_3 | (g1_17_3 & !g2_17_3) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n17_3 = &{1'b0, px_17_3[DenominatorWidth+1:DenominatorWidth], p1_17_3[DenominatorWidth+1:DenominatorWidth], p2_17_3[DenominatorWidth+1:DenominatorWidth], p3_17_3[DenominatorWidth+1:DenominatorWidth]};
+  // divider 17, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_17_4 = { n4_r17_q, n4_nq17_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_17_4 = { 1'b0, px_17_4 } + { 3'b111, n4_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_17_4 = { 1'b0, px_17_4 } + { 2'b11, n4_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_17_4 = { 1'b0, px_17_4 } + { 1'b1, n4_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_17_4 = !p1_17_4[DenominatorWidth+2];
+  wire g2_17_4 = !p2_17_4[DenominatorWidth+2];
+  wire g3_17_4 = !p3_17_4[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr17_4 = g3_17_4 ? p3_17_4[DenominatorWidth-1:0]
+    : g2_17_4 ? p2_17_4[DenominatorWidth-1:0]
+    : g1_17_4 ? p1_17_4[DenominatorWidth-1:0] : px_17_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq17_4 = { n4_nq17_q[QuotientBits-3:0], g2_17_4, g3_17_4 | (g1_17_4 & !g2_17_4) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n17_4 = &{1'b0, px_17_4[DenominatorWidth+1:DenominatorWidth], p1_17_4[DenominatorWidth+1:DenominatorWidth], p2_17_4[DenominatorWidth+1:DenominatorWidth], p3_17_4[DenominatorWidth+1:DenominatorWidth]};
+  // divider 17, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_17_5 = { n5_r17_q, n5_nq17_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_17_5 = { 1'b0, px_17_5 } + { 3'b111, n5_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_17_5 = { 1'b0, px_17_5 } + { 2'b11, n5_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_17_5 = { 1'b0, px_17_5 } + { 1'b1, n5_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_17_5 = !p1_17_5[DenominatorWidth+2];
+  wire g2_17_5 = !p2_17_5[DenominatorWidth+2];
+  wire g3_17_5 = !p3_17_5[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr17_5 = g3_17_5 ? p3_17_5[DenominatorWidth-1:0]
+    : g2_17_5 ? p2_17_5[DenominatorWidth-1:0]
+    : g1_17_5 ? p1_17_5[DenominatorWidth-1:0] : px_17_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq17_5 = { n5_nq17_q[QuotientBits-3:0], g2_17_5, g3_17_5 | (g1_17_5 & !g2_17_5) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n17_5 = &{1'b0, px_17_5[DenominatorWidth+1:DenominatorWidth], p1_17_5[DenominatorWidth+1:DenominatorWidth], p2_17_5[DenominatorWidth+1:DenominatorWidth], p3_17_5[DenominatorWidth+1:DenominatorWidth]};
+  // divider 17, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_17_6 = { n6_r17_q, n6_nq17_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_17_6 = { 1'b0, px_17_6 } + { 3'b111, n6_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_17_6 = { 1'b0, px_17_6 } + { 2'b11, n6_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_17_6 = { 1'b0, px_17_6 } + { 1'b1, n6_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_17_6 = !p1_17_6[DenominatorWidth+2];
+  wire g2_17_6 = !p2_17_6[DenominatorWidth+2];
+  wire g3_17_6 = !p3_17_6[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr17_6 = g3_17_6 ? p3_17_6[DenominatorWidth-1:0]
+    : g2_17_6 ? p2_17_6[DenominatorWidth-1:0]
+    : g1_17_6 ? p1_17_6[DenominatorWidth-1:0] : px_17_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq17_6 = { n6_nq17_q[QuotientBits-3:0], g2_17_6, g3_17_6 | (g1_17_6 & !g2_17_6) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n17_6 = &{1'b0, px_17_6[DenominatorWidth+1:DenominatorWidth], p1_17_6[DenominatorWidth+1:DenominatorWidth], p2_17_6[DenominatorWidth+1:DenominatorWidth], p3_17_6[DenominatorWidth+1:DenominatorWidth]};
+  // divider 17, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_17_7 = { n7_r17_q, n7_nq17_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_17_7 = { 1'b0, px_17_7 } + { 3'b111, n7_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_17_7 = { 1'b0, px_17_7 } + { 2'b11, n7_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_17_7 = { 1'b0, px_17_7 } + { 1'b1, n7_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_17_7 = !p1_17_7[DenominatorWidth+2];
+  wire g2_17_7 = !p2_17_7[DenominatorWidth+2];
+  wire g3_17_7 = !p3_17_7[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr17_7 = g3_17_7 ? p3_17_7[DenominatorWidth-1:0]
+    : g2_17_7 ? p2_17_7[DenominatorWidth-1:0]
+    : g1_17_7 ? p1_17_7[DenominatorWidth-1:0] : px_17_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq17_7 = { n7_nq17_q[QuotientBits-3:0], g2_17_7, g3_17_7 | (g1_17_7 & !g2_17_7) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n17_7 = &{1'b0, px_17_7[DenominatorWidth+1:DenominatorWidth], p1_17_7[DenominatorWidth+1:DenominatorWidth], p2_17_7[DenominatorWidth+1:DenominatorWidth], p3_17_7[DenominatorWidth+1:DenominatorWidth]};
+  // divider 17, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_17_8 = { n8_r17_q, n8_nq17_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_17_8 = { 1'b0, px_17_8 } + { 3'b111, n8_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_17_8 = { 1'b0, px_17_8 } + { 2'b11, n8_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_17_8 = { 1'b0, px_17_8 } + { 1'b1, n8_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_17_8 = !p1_17_8[DenominatorWidth+2];
+  wire g2_17_8 = !p2_17_8[DenominatorWidth+2];
+  wire g3_17_8 = !p3_17_8[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr17_8 = g3_17_8 ? p3_17_8[DenominatorWidth-1:0]
+    : g2_17_8 ? p2_17_8[DenominatorWidth-1:0]
+    : g1_17_8 ? p1_17_8[DenominatorWidth-1:0] : px_17_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq17_8 = { n8_nq17_q[QuotientBits-3:0], g2_17_8, g3_17_8 | (g1_17_8 & !g2_17_8) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n17_8 = &{1'b0, px_17_8[DenominatorWidth+1:DenominatorWidth], p1_17_8[DenominatorWidth+1:DenominatorWidth], p2_17_8[DenominatorWidth+1:DenominatorWidth], p3_17_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 18, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_18_0 = { n0_r18, n0_nq18[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_18_0 = { 1'b0, px_18_0 } + { 3'b111, denb } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_18_0 = { 1'b0, px_18_0 } + { 2'b11, denb, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_18_0 = { 1'b0, px_18_0 } + { 1'b1, den3b } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_18_0 = !p1_18_0[DenominatorWidth+2];
+  wire g2_18_0 = !p2_18_0[DenominatorWidth+2];
+  wire g3_18_0 = !p3_18_0[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr18_0 = g3_18_0 ? p3_18_0[DenominatorWidth-1:0]
+    : g2_18_0 ? p2_18_0[DenominatorWidth-1:0]
+    : g1_18_0 ? p1_18_0[DenominatorWidth-1:0] : px_18_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq18_0 = { n0_nq18[QuotientBits-3:0], g2_18_0, g3_18_0 | (g1_18_0 & !g2_18_0) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n18_0 = &{1'b0, px_18_0[DenominatorWidth+1:DenominatorWidth], p1_18_0[DenominatorWidth+1:DenominatorWidth], p2_18_0[DenominatorWidth+1:DenominatorWidth], p3_18_0[DenominatorWidth+1:DenominatorWidth]};
+  // divider 18, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_18_1 = { n1_r18_q, n1_nq18_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_18_1 = { 1'b0, px_18_1 } + { 3'b111, n1_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_18_1 = { 1'b0, px_18_1 } + { 2'b11, n1_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_18_1 = { 1'b0, px_18_1 } + { 1'b1, n1_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_18_1 = !p1_18_1[DenominatorWidth+2];
+  wire g2_18_1 = !p2_18_1[DenominatorWidth+2];
+  wire g3_18_1 = !p3_18_1[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr18_1 = g3_18_1 ? p3_18_1[DenominatorWidth-1:0]
+    : g2_18_1 ? p2_18_1[DenominatorWidth-1:0]
+    : g1_18_1 ? p1_18_1[DenominatorWidth-1:0] : px_18_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq18_1 = { n1_nq18_q[QuotientBits-3:0], g2_18_1, g3_18_1 | (g1_18_1 & !g2_18_1) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n18_1 = &{1'b0, px_18_1[DenominatorWidth+1:DenominatorWidth], p1_18_1[DenominatorWidth+1:DenominatorWidth], p2_18_1[DenominatorWidth+1:DenominatorWidth], p3_18_1[DenominatorWidth+1:DenominatorWidth]};
+  // divider 18, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_18_2 = { n2_r18_q, n2_nq18_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_18_2 = { 1'b0, px_18_2 } + { 3'b111, n2_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_18_2 = { 1'b0, px_18_2 } + { 2'b11, n2_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_18_2 = { 1'b0, px_18_2 } + { 1'b1, n2_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_18_2 = !p1_18_2[DenominatorWidth+2];
+  wire g2_18_2 = !p2_18_2[DenominatorWidth+2];
+  wire g3_18_2 = !p3_18_2[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr18_2 = g3_18_2 ? p3_18_2[DenominatorWidth-1:0]
+    : g2_18_2 ? p2_18_2[DenominatorWidth-1:0]
+    : g1_18_2 ? p1_18_2[DenominatorWidth-1:0] : px_18_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq18_2 = { n2_nq18_q[QuotientBits-3:0], g2_18_2, g3_18_2 | (g1_18_2 & !g2_18_2) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n18_2 = &{1'b0, px_18_2[DenominatorWidth+1:DenominatorWidth], p1_18_2[DenominatorWidth+1:DenominatorWidth], p2_18_2[DenominatorWidth+1:DenominatorWidth], p3_18_2[DenominatorWidth+1:DenominatorWidth]};
+  // divider 18, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_18_3 = { n3_r18_q, n3_nq18_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_18_3 = { 1'b0, px_18_3 } + { 3'b111, n3_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_18_3 = { 1'b0, px_18_3 } + { 2'b11, n3_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_18_3 = { 1'b0, px_18_3 } + { 1'b1, n3_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_18_3 = !p1_18_3[DenominatorWidth+2];
+  wire g2_18_3 = !p2_18_3[DenominatorWidth+2];
+  wire g3_18_3 = !p3_18_3[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr18_3 = g3_18_3 ? p3_18_3[DenominatorWidth-1:0]
+    : g2_18_3 ? p2_18_3[DenominatorWidth-1:0]
+    : g1_18_3 ? p1_18_3[DenominatorWidth-1:0] : px_18_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq18_3 = { n3_nq18_q[QuotientBits-3:0], g2_18_3, g3_18_3 | (g1_18_3 & !g2_18_3) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n18_3 = &{1'b0, px_18_3[DenominatorWidth+1:DenominatorWidth], p1_18_3[DenominatorWidth+1:DenominatorWidth], p2_18_3[DenominatorWidth+1:DenominatorWidth], p3_18_3[DenominatorWidth+1:DenominatorWidth]};
+  // divider 18, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_18_4 = { n4_r18_q, n4_nq18_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_18_4 = { 1'b0, px_18_4 } + { 3'b111, n4_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_18_4 = { 1'b0, px_18_4 } + { 2'b11, n4_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_18_4 = { 1'b0, px_18_4 } + { 1'b1, n4_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_18_4 = !p1_18_4[DenominatorWidth+2];
+  wire g2_18_4 = !p2_18_4[DenominatorWidth+2];
+  wire g3_18_4 = !p3_18_4[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr18_4 = g3_18_4 ? p3_18_4[DenominatorWidth-1:0]
+    : g2_18_4 ? p2_18_4[DenominatorWidth-1:0]
+    : g1_18_4 ? p1_18_4[DenominatorWidth-1:0] : px_18_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq18_4 = { n4_nq18_q[QuotientBits-3:0], g2_18_4, g3_18_4 | (g1_18_4 & !g2_18_4) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n18_4 = &{1'b0, px_18_4[DenominatorWidth+1:DenominatorWidth], p1_18_4[DenominatorWidth+1:DenominatorWidth], p2_18_4[DenominatorWidth+1:DenominatorWidth], p3_18_4[DenominatorWidth+1:DenominatorWidth]};
+  // divider 18, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_18_5 = { n5_r18_q, n5_nq18_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_18_5 = { 1'b0, px_18_5 } + { 3'b111, n5_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_18_5 = { 1'b0, px_18_5 } + { 2'b11, n5_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_18_5 = { 1'b0, px_18_5 } + { 1'b1, n5_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_18_5 = !p1_18_5[DenominatorWidth+2];
+  wire g2_18_5 = !p2_18_5[DenominatorWidth+2];
+  wire g3_18_5 = !p3_18_5[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr18_5 = g3_18_5 ? p3_18_5[DenominatorWidth-1:0]
+    : g2_18_5 ? p2_18_5[DenominatorWidth-1:0]
+    : g1_18_5 ? p1_18_5[DenominatorWidth-1:0] : px_18_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq18_5 = { n5_nq18_q[QuotientBits-3:0], g2_18_5, g3_18_5 | (g1_18_5 & !g2_18_5) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n18_5 = &{1'b0, px_18_5[DenominatorWidth+1:DenominatorWidth], p1_18_5[DenominatorWidth+1:DenominatorWidth], p2_18_5[DenominatorWidth+1:DenominatorWidth], p3_18_5[DenominatorWidth+1:DenominatorWidth]};
+  // divider 18, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_18_6 = { n6_r18_q, n6_nq18_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_18_6 = { 1'b0, px_18_6 } + { 3'b111, n6_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_18_6 = { 1'b0, px_18_6 } + { 2'b11, n6_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_18_6 = { 1'b0, px_18_6 } + { 1'b1, n6_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_18_6 = !p1_18_6[DenominatorWidth+2];
+  wire g2_18_6 = !p2_18_6[DenominatorWidth+2];
+  wire g3_18_6 = !p3_18_6[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr18_6 = g3_18_6 ? p3_18_6[DenominatorWidth-1:0]
+    : g2_18_6 ? p2_18_6[DenominatorWidth-1:0]
+    : g1_18_6 ? p1_18_6[DenominatorWidth-1:0] : px_18_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq18_6 = { n6_nq18_q[QuotientBits-3:0], g2_18_6, g3_18_6 | (g1_18_6 & !g2_18_6) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n18_6 = &{1'b0, px_18_6[DenominatorWidth+1:DenominatorWidth], p1_18_6[DenominatorWidth+1:DenominatorWidth], p2_18_6[DenominatorWidth+1:DenominatorWidth], p3_18_6[DenominatorWidth+1:DenominatorWidth]};
+  // divider 18, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_18_7 = { n7_r18_q, n7_nq18_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_18_7 = { 1'b0, px_18_7 } + { 3'b111, n7_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_18_7 = { 1'b0, px_18_7 } + { 2'b11, n7_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_18_7 = { 1'b0, px_18_7 } + { 1'b1, n7_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_18_7 = !p1_18_7[DenominatorWidth+2];
+  wire g2_18_7 = !p2_18_7[DenominatorWidth+2];
+  wire g3_18_7 = !p3_18_7[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr18_7 = g3_18_7 ? p3_18_7[DenominatorWidth-1:0]
+    : g2_18_7 ? p2_18_7[DenominatorWidth-1:0]
+    : g1_18_7 ? p1_18_7[DenominatorWidth-1:0] : px_18_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq18_7 = { n7_nq18_q[QuotientBits-3:0], g2_18_7, g3_18_7 | (g1_18_7 & !g2_18_7) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n18_7 = &{1'b0, px_18_7[DenominatorWidth+1:DenominatorWidth], p1_18_7[DenominatorWidth+1:DenominatorWidth], p2_18_7[DenominatorWidth+1:DenominatorWidth], p3_18_7[DenominatorWidth+1:DenominatorWidth]};
+  // divider 18, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_18_8 = { n8_r18_q, n8_nq18_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_18_8 = { 1'b0, px_18_8 } + { 3'b111, n8_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_18_8 = { 1'b0, px_18_8 } + { 2'b11, n8_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_18_8 = { 1'b0, px_18_8 } + { 1'b1, n8_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_18_8 = !p1_18_8[DenominatorWidth+2];
+  wire g2_18_8 = !p2_18_8[DenominatorWidth+2];
+  wire g3_18_8 = !p3_18_8[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr18_8 = g3_18_8 ? p3_18_8[DenominatorWidth-1:0]
+    : g2_18_8 ? p2_18_8[DenominatorWidth-1:0]
+    : g1_18_8 ? p1_18_8[DenominatorWidth-1:0] : px_18_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq18_8 = { n8_nq18_q[QuotientBits-3:0], g2_18_8, g3_18_8 | (g1_18_8 & !g2_18_8) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n18_8 = &{1'b0, px_18_8[DenominatorWidth+1:DenominatorWidth], p1_18_8[DenominatorWidth+1:DenominatorWidth], p2_18_8[DenominatorWidth+1:DenominatorWidth], p3_18_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 19, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_19_0 = { n0_r19, n0_nq19[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_19_0 = { 1'b0, px_19_0 } + { 3'b111, denb } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_19_0 = { 1'b0, px_19_0 } + { 2'b11, denb, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_19_0 = { 1'b0, px_19_0 } + { 1'b1, den3b } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_19_0 = !p1_19_0[DenominatorWidth+2];
+  wire g2_19_0 = !p2_19_0[DenominatorWidth+2];
+  wire g3_19_0 = !p3_19_0[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr19_0 = g3_19_0 ? p3_19_0[DenominatorWidth-1:0]
+    : g2_19_0 ? p2_19_0[DenominatorWidth-1:0]
+    : g1_19_0 ? p1_19_0[DenominatorWidth-1:0] : px_19_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq19_0 = { n0_nq19[QuotientBits-3:0], g2_19_0, g3_19_0 | (g1_19_0 & !g2_19_0) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n19_0 = &{1'b0, px_19_0[DenominatorWidth+1:DenominatorWidth], p1_19_0[DenominatorWidth+1:DenominatorWidth], p2_19_0[DenominatorWidth+1:DenominatorWidth], p3_19_0[DenominatorWidth+1:DenominatorWidth]};
+  // divider 19, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_19_1 = { n1_r19_q, n1_nq19_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_19_1 = { 1'b0, px_19_1 } + { 3'b111, n1_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_19_1 = { 1'b0, px_19_1 } + { 2'b11, n1_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_19_1 = { 1'b0, px_19_1 } + { 1'b1, n1_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_19_1 = !p1_19_1[DenominatorWidth+2];
+  wire g2_19_1 = !p2_19_1[DenominatorWidth+2];
+  wire g3_19_1 = !p3_19_1[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr19_1 = g3_19_1 ? p3_19_1[DenominatorWidth-1:0]
+    : g2_19_1 ? p2_19_1[DenominatorWidth-1:0]
+    : g1_19_1 ? p1_19_1[DenominatorWidth-1:0] : px_19_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq19_1 = { n1_nq19_q[QuotientBits-3:0], g2_19_1, g3_19_1 | (g1_19_1 & !g2_19_1) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n19_1 = &{1'b0, px_19_1[DenominatorWidth+1:DenominatorWidth], p1_19_1[DenominatorWidth+1:DenominatorWidth], p2_19_1[DenominatorWidth+1:DenominatorWidth], p3_19_1[DenominatorWidth+1:DenominatorWidth]};
+  // divider 19, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_19_2 = { n2_r19_q, n2_nq19_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_19_2 = { 1'b0, px_19_2 } + { 3'b111, n2_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_19_2 = { 1'b0, px_19_2 } + { 2'b11, n2_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_19_2 = { 1'b0, px_19_2 } + { 1'b1, n2_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_19_2 = !p1_19_2[DenominatorWidth+2];
+  wire g2_19_2 = !p2_19_2[DenominatorWidth+2];
+  wire g3_19_2 = !p3_19_2[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr19_2 = g3_19_2 ? p3_19_2[DenominatorWidth-1:0]
+    : g2_19_2 ? p2_19_2[DenominatorWidth-1:0]
+    : g1_19_2 ? p1_19_2[DenominatorWidth-1:0] : px_19_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq19_2 = { n2_nq19_q[QuotientBits-3:0], g2_19_2, g3_19_2 | (g1_19_2 & !g2_19_2) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n19_2 = &{1'b0, px_19_2[DenominatorWidth+1:DenominatorWidth], p1_19_2[DenominatorWidth+1:DenominatorWidth], p2_19_2[DenominatorWidth+1:DenominatorWidth], p3_19_2[DenominatorWidth+1:DenominatorWidth]};
+  // divider 19, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_19_3 = { n3_r19_q, n3_nq19_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_19_3 = { 1'b0, px_19_3 } + { 3'b111, n3_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_19_3 = { 1'b0, px_19_3 } + { 2'b11, n3_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_19_3 = { 1'b0, px_19_3 } + { 1'b1, n3_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_19_3 = !p1_19_3[DenominatorWidth+2];
+  wire g2_19_3 = !p2_19_3[DenominatorWidth+2];
+  wire g3_19_3 = !p3_19_3[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr19_3 = g3_19_3 ? p3_19_3[DenominatorWidth-1:0]
+    : g2_19_3 ? p2_19_3[DenominatorWidth-1:0]
+    : g1_19_3 ? p1_19_3[DenominatorWidth-1:0] : px_19_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq19_3 = { n3_nq19_q[QuotientBits-3:0], g2_19_3, g3_19_3 | (g1_19_3 & !g2_19_3) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n19_3 = &{1'b0, px_19_3[DenominatorWidth+1:DenominatorWidth], p1_19_3[DenominatorWidth+1:DenominatorWidth], p2_19_3[DenominatorWidth+1:DenominatorWidth], p3_19_3[DenominatorWidth+1:DenominatorWidth]};
+  // divider 19, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_19_4 = { n4_r19_q, n4_nq19_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_19_4 = { 1'b0, px_19_4 } + { 3'b111, n4_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_19_4 = { 1'b0, px_19_4 } + { 2'b11, n4_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_19_4 = { 1'b0, px_19_4 } + { 1'b1, n4_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_19_4 = !p1_19_4[DenominatorWidth+2];
+  wire g2_19_4 = !p2_19_4[DenominatorWidth+2];
+  wire g3_19_4 = !p3_19_4[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr19_4 = g3_19_4 ? p3_19_4[DenominatorWidth-1:0]
+    : g2_19_4 ? p2_19_4[DenominatorWidth-1:0]
+    : g1_19_4 ? p1_19_4[DenominatorWidth-1:0] : px_19_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq19_4 = { n4_nq19_q[QuotientBits-3:0], g2_19_4, g3_19_4 | (g1_19_4 & !g2_19_4) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n19_4 = &{1'b0, px_19_4[DenominatorWidth+1:DenominatorWidth], p1_19_4[DenominatorWidth+1:DenominatorWidth], p2_19_4[DenominatorWidth+1:DenominatorWidth], p3_19_4[DenominatorWidth+1:DenominatorWidth]};
+  // divider 19, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_19_5 = { n5_r19_q, n5_nq19_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_19_5 = { 1'b0, px_19_5 } + { 3'b111, n5_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_19_5 = { 1'b0, px_19_5 } + { 2'b11, n5_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_19_5 = { 1'b0, px_19_5 } + { 1'b1, n5_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_19_5 = !p1_19_5[DenominatorWidth+2];
+  wire g2_19_5 = !p2_19_5[DenominatorWidth+2];
+  wire g3_19_5 = !p3_19_5[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr19_5 = g3_19_5 ? p3_19_5[DenominatorWidth-1:0]
+    : g2_19_5 ? p2_19_5[DenominatorWidth-1:0]
+    : g1_19_5 ? p1_19_5[DenominatorWidth-1:0] : px_19_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq19_5 = { n5_nq19_q[QuotientBits-3:0], g2_19_5, g3_19_5 | (g1_19_5 & !g2_19_5) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n19_5 = &{1'b0, px_19_5[DenominatorWidth+1:DenominatorWidth], p1_19_5[DenominatorWidth+1:DenominatorWidth], p2_19_5[DenominatorWidth+1:DenominatorWidth], p3_19_5[DenominatorWidth+1:DenominatorWidth]};
+  // divider 19, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_19_6 = { n6_r19_q, n6_nq19_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_19_6 = { 1'b0, px_19_6 } + { 3'b111, n6_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_19_6 = { 1'b0, px_19_6 } + { 2'b11, n6_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_19_6 = { 1'b0, px_19_6 } + { 1'b1, n6_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_19_6 = !p1_19_6[DenominatorWidth+2];
+  wire g2_19_6 = !p2_19_6[DenominatorWidth+2];
+  wire g3_19_6 = !p3_19_6[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr19_6 = g3_19_6 ? p3_19_6[DenominatorWidth-1:0]
+    : g2_19_6 ? p2_19_6[DenominatorWidth-1:0]
+    : g1_19_6 ? p1_19_6[DenominatorWidth-1:0] : px_19_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq19_6 = { n6_nq19_q[QuotientBits-3:0], g2_19_6, g3_19_6 | (g1_19_6 & !g2_19_6) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n19_6 = &{1'b0, px_19_6[DenominatorWidth+1:DenominatorWidth], p1_19_6[DenominatorWidth+1:DenominatorWidth], p2_19_6[DenominatorWidth+1:DenominatorWidth], p3_19_6[DenominatorWidth+1:DenominatorWidth]};
+  // divider 19, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_19_7 = { n7_r19_q, n7_nq19_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_19_7 = { 1'b0, px_19_7 } + { 3'b111, n7_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_19_7 = { 1'b0, px_19_7 } + { 2'b11, n7_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_19_7 = { 1'b0, px_19_7 } + { 1'b1, n7_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_19_7 = !p1_19_7[DenominatorWidth+2];
+  wire g2_19_7 = !p2_19_7[DenominatorWidth+2];
+  wire g3_19_7 = !p3_19_7[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr19_7 = g3_19_7 ? p3_19_7[DenominatorWidth-1:0]
+    : g2_19_7 ? p2_19_7[DenominatorWidth-1:0]
+    : g1_19_7 ? p1_19_7[DenominatorWidth-1:0] : px_19_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq19_7 = { n7_nq19_q[QuotientBits-3:0], g2_19_7, g3_19_7 | (g1_19_7 & !g2_19_7) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n19_7 = &{1'b0, px_19_7[DenominatorWidth+1:DenominatorWidth], p1_19_7[DenominatorWidth+1:DenominatorWidth], p2_19_7[DenominatorWidth+1:DenominatorWidth], p3_19_7[DenominatorWidth+1:DenominatorWidth]};
+  // divider 19, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_19_8 = { n8_r19_q, n8_nq19_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_19_8 = { 1'b0, px_19_8 } + { 3'b111, n8_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_19_8 = { 1'b0, px_19_8 } + { 2'b11, n8_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_19_8 = { 1'b0, px_19_8 } + { 1'b1, n8_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_19_8 = !p1_19_8[DenominatorWidth+2];
+  wire g2_19_8 = !p2_19_8[DenominatorWidth+2];
+  wire g3_19_8 = !p3_19_8[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr19_8 = g3_19_8 ? p3_19_8[DenominatorWidth-1:0]
+    : g2_19_8 ? p2_19_8[DenominatorWidth-1:0]
+    : g1_19_8 ? p1_19_8[DenominatorWidth-1:0] : px_19_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq19_8 = { n8_nq19_q[QuotientBits-3:0], g2_19_8, g3_19_8 | (g1_19_8 & !g2_19_8) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n19_8 = &{1'b0, px_19_8[DenominatorWidth+1:DenominatorWidth], p1_19_8[DenominatorWidth+1:DenominatorWidth], p2_19_8[DenominatorWidth+1:DenominatorWidth], p3_19_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 20, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_20_0 = { n0_r20, n0_nq20[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_20_0 = { 1'b0, px_20_0 } + { 3'b111, denb } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_20_0 = { 1'b0, px_20_0 } + { 2'b11, denb, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_20_0 = { 1'b0, px_20_0 } + { 1'b1, den3b } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_20_0 = !p1_20_0[DenominatorWidth+2];
+  wire g2_20_0 = !p2_20_0[DenominatorWidth+2];
+  wire g3_20_0 = !p3_20_0[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr20_0 = g3_20_0 ? p3_20_0[DenominatorWidth-1:0]
+    : g2_20_0 ? p2_20_0[DenominatorWidth-1:0]
+    : g1_20_0 ? p1_20_0[DenominatorWidth-1:0] : px_20_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq20_0 = { n0_nq20[QuotientBits-3:0], g2_20_0, g3_20_0 | (g1_20_0 & !g2_20_0) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n20_0 = &{1'b0, px_20_0[DenominatorWidth+1:DenominatorWidth], p1_20_0[DenominatorWidth+1:DenominatorWidth], p2_20_0[DenominatorWidth+1:DenominatorWidth], p3_20_0[DenominatorWidth+1:DenominatorWidth]};
+  // divider 20, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_20_1 = { n1_r20_q, n1_nq20_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_20_1 = { 1'b0, px_20_1 } + { 3'b111, n1_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_20_1 = { 1'b0, px_20_1 } + { 2'b11, n1_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_20_1 = { 1'b0, px_20_1 } + { 1'b1, n1_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_20_1 = !p1_20_1[DenominatorWidth+2];
+  wire g2_20_1 = !p2_20_1[DenominatorWidth+2];
+  wire g3_20_1 = !p3_20_1[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr20_1 = g3_20_1 ? p3_20_1[DenominatorWidth-1:0]
+    : g2_20_1 ? p2_20_1[DenominatorWidth-1:0]
+    : g1_20_1 ? p1_20_1[DenominatorWidth-1:0] : px_20_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq20_1 = { n1_nq20_q[QuotientBits-3:0], g2_20_1, g3_20_1 | (g1_20_1 & !g2_20_1) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n20_1 = &{1'b0, px_20_1[DenominatorWidth+1:DenominatorWidth], p1_20_1[DenominatorWidth+1:DenominatorWidth], p2_20_1[DenominatorWidth+1:DenominatorWidth], p3_20_1[DenominatorWidth+1:DenominatorWidth]};
+  // divider 20, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_20_2 = { n2_r20_q, n2_nq20_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_20_2 = { 1'b0, px_20_2 } + { 3'b111, n2_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_20_2 = { 1'b0, px_20_2 } + { 2'b11, n2_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_20_2 = { 1'b0, px_20_2 } + { 1'b1, n2_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_20_2 = !p1_20_2[DenominatorWidth+2];
+  wire g2_20_2 = !p2_20_2[DenominatorWidth+2];
+  wire g3_20_2 = !p3_20_2[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr20_2 = g3_20_2 ? p3_20_2[DenominatorWidth-1:0]
+    : g2_20_2 ? p2_20_2[DenominatorWidth-1:0]
+    : g1_20_2 ? p1_20_2[DenominatorWidth-1:0] : px_20_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq20_2 = { n2_nq20_q[QuotientBits-3:0], g2_20_2, g3_20_2 | (g1_20_2 & !g2_20_2) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n20_2 = &{1'b0, px_20_2[DenominatorWidth+1:DenominatorWidth], p1_20_2[DenominatorWidth+1:DenominatorWidth], p2_20_2[DenominatorWidth+1:DenominatorWidth], p3_20_2[DenominatorWidth+1:DenominatorWidth]};
+  // divider 20, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_20_3 = { n3_r20_q, n3_nq20_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_20_3 = { 1'b0, px_20_3 } + { 3'b111, n3_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_20_3 = { 1'b0, px_20_3 } + { 2'b11, n3_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_20_3 = { 1'b0, px_20_3 } + { 1'b1, n3_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_20_3 = !p1_20_3[DenominatorWidth+2];
+  wire g2_20_3 = !p2_20_3[DenominatorWidth+2];
+  wire g3_20_3 = !p3_20_3[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr20_3 = g3_20_3 ? p3_20_3[DenominatorWidth-1:0]
+    : g2_20_3 ? p2_20_3[DenominatorWidth-1:0]
+    : g1_20_3 ? p1_20_3[DenominatorWidth-1:0] : px_20_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq20_3 = { n3_nq20_q[QuotientBits-3:0], g2_20_3, g3_20_3 | (g1_20_3 & !g2_20_3) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n20_3 = &{1'b0, px_20_3[DenominatorWidth+1:DenominatorWidth], p1_20_3[DenominatorWidth+1:DenominatorWidth], p2_20_3[DenominatorWidth+1:DenominatorWidth], p3_20_3[DenominatorWidth+1:DenominatorWidth]};
+  // divider 20, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_20_4 = { n4_r20_q, n4_nq20_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_20_4 = { 1'b0, px_20_4 } + { 3'b111, n4_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_20_4 = { 1'b0, px_20_4 } + { 2'b11, n4_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_20_4 = { 1'b0, px_20_4 } + { 1'b1, n4_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_20_4 = !p1_20_4[DenominatorWidth+2];
+  wire g2_20_4 = !p2_20_4[DenominatorWidth+2];
+  wire g3_20_4 = !p3_20_4[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr20_4 = g3_20_4 ? p3_20_4[DenominatorWidth-1:0]
+    : g2_20_4 ? p2_20_4[DenominatorWidth-1:0]
+    : g1_20_4 ? p1_20_4[DenominatorWidth-1:0] : px_20_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq20_4 = { n4_nq20_q[QuotientBits-3:0], g2_20_4, g3_20_4 | (g1_20_4 & !g2_20_4) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n20_4 = &{1'b0, px_20_4[DenominatorWidth+1:DenominatorWidth], p1_20_4[DenominatorWidth+1:DenominatorWidth], p2_20_4[DenominatorWidth+1:DenominatorWidth], p3_20_4[DenominatorWidth+1:DenominatorWidth]};
+  // divider 20, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_20_5 = { n5_r20_q, n5_nq20_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_20_5 = { 1'b0, px_20_5 } + { 3'b111, n5_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_20_5 = { 1'b0, px_20_5 } + { 2'b11, n5_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_20_5 = { 1'b0, px_20_5 } + { 1'b1, n5_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_20_5 = !p1_20_5[DenominatorWidth+2];
+  wire g2_20_5 = !p2_20_5[DenominatorWidth+2];
+  wire g3_20_5 = !p3_20_5[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr20_5 = g3_20_5 ? p3_20_5[DenominatorWidth-1:0]
+    : g2_20_5 ? p2_20_5[DenominatorWidth-1:0]
+    : g1_20_5 ? p1_20_5[DenominatorWidth-1:0] : px_20_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq20_5 = { n5_nq20_q[QuotientBits-3:0], g2_20_5, g3_20_5 | (g1_20_5 & !g2_20_5) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n20_5 = &{1'b0, px_20_5[DenominatorWidth+1:DenominatorWidth], p1_20_5[DenominatorWidth+1:DenominatorWidth], p2_20_5[DenominatorWidth+1:DenominatorWidth], p3_20_5[DenominatorWidth+1:DenominatorWidth]};
+  // divider 20, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_20_6 = { n6_r20_q, n6_nq20_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_20_6 = { 1'b0, px_20_6 } + { 3'b111, n6_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_20_6 = { 1'b0, px_20_6 } + { 2'b11, n6_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_20_6 = { 1'b0, px_20_6 } + { 1'b1, n6_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_20_6 = !p1_20_6[DenominatorWidth+2];
+  wire g2_20_6 = !p2_20_6[DenominatorWidth+2];
+  wire g3_20_6 = !p3_20_6[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr20_6 = g3_20_6 ? p3_20_6[DenominatorWidth-1:0]
+    : g2_20_6 ? p2_20_6[DenominatorWidth-1:0]
+    : g1_20_6 ? p1_20_6[DenominatorWidth-1:0] : px_20_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq20_6 = { n6_nq20_q[QuotientBits-3:0], g2_20_6, g3_20_6 | (g1_20_6 & !g2_20_6) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n20_6 = &{1'b0, px_20_6[DenominatorWidth+1:DenominatorWidth], p1_20_6[DenominatorWidth+1:DenominatorWidth], p2_20_6[DenominatorWidth+1:DenominatorWidth], p3_20_6[DenominatorWidth+1:DenominatorWidth]};
+  // divider 20, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_20_7 = { n7_r20_q, n7_nq20_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_20_7 = { 1'b0, px_20_7 } + { 3'b111, n7_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_20_7 = { 1'b0, px_20_7 } + { 2'b11, n7_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_20_7 = { 1'b0, px_20_7 } + { 1'b1, n7_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_20_7 = !p1_20_7[DenominatorWidth+2];
+  wire g2_20_7 = !p2_20_7[DenominatorWidth+2];
+  wire g3_20_7 = !p3_20_7[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr20_7 = g3_20_7 ? p3_20_7[DenominatorWidth-1:0]
+    : g2_20_7 ? p2_20_7[DenominatorWidth-1:0]
+    : g1_20_7 ? p1_20_7[DenominatorWidth-1:0] : px_20_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq20_7 = { n7_nq20_q[QuotientBits-3:0], g2_20_7, g3_20_7 | (g1_20_7 & !g2_20_7) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n20_7 = &{1'b0, px_20_7[DenominatorWidth+1:DenominatorWidth], p1_20_7[DenominatorWidth+1:DenominatorWidth], p2_20_7[DenominatorWidth+1:DenominatorWidth], p3_20_7[DenominatorWidth+1:DenominatorWidth]};
+  // divider 20, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_20_8 = { n8_r20_q, n8_nq20_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_20_8 = { 1'b0, px_20_8 } + { 3'b111, n8_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_20_8 = { 1'b0, px_20_8 } + { 2'b11, n8_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_20_8 = { 1'b0, px_20_8 } + { 1'b1, n8_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_20_8 = !p1_20_8[DenominatorWidth+2];
+  wire g2_20_8 = !p2_20_8[DenominatorWidth+2];
+  wire g3_20_8 = !p3_20_8[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr20_8 = g3_20_8 ? p3_20_8[DenominatorWidth-1:0]
+    : g2_20_8 ? p2_20_8[DenominatorWidth-1:0]
+    : g1_20_8 ? p1_20_8[DenominatorWidth-1:0] : px_20_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq20_8 = { n8_nq20_q[QuotientBits-3:0], g2_20_8, g3_20_8 | (g1_20_8 & !g2_20_8) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n20_8 = &{1'b0, px_20_8[DenominatorWidth+1:DenominatorWidth], p1_20_8[DenominatorWidth+1:DenominatorWidth], p2_20_8[DenominatorWidth+1:DenominatorWidth], p3_20_8[DenominatorWidth+1:DenominatorWidth]};
+  // divider 21, steps 0 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_21_0 = { n0_r21, n0_nq21[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_21_0 = { 1'b0, px_21_0 } + { 3'b111, denb } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_21_0 = { 1'b0, px_21_0 } + { 2'b11, denb, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_21_0 = { 1'b0, px_21_0 } + { 1'b1, den3b } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_21_0 = !p1_21_0[DenominatorWidth+2];
+  wire g2_21_0 = !p2_21_0[DenominatorWidth+2];
+  wire g3_21_0 = !p3_21_0[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr21_0 = g3_21_0 ? p3_21_0[DenominatorWidth-1:0]
+    : g2_21_0 ? p2_21_0[DenominatorWidth-1:0]
+    : g1_21_0 ? p1_21_0[DenominatorWidth-1:0] : px_21_0[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq21_0 = { n0_nq21[QuotientBits-3:0], g2_21_0, g3_21_0 | (g1_21_0 & !g2_21_0) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n21_0 = &{1'b0, px_21_0[DenominatorWidth+1:DenominatorWidth], p1_21_0[DenominatorWidth+1:DenominatorWidth], p2_21_0[DenominatorWidth+1:DenominatorWidth], p3_21_0[DenominatorWidth+1:DenominatorWidth]};
+  // divider 21, steps 1 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_21_1 = { n1_r21_q, n1_nq21_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_21_1 = { 1'b0, px_21_1 } + { 3'b111, n1_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_21_1 = { 1'b0, px_21_1 } + { 2'b11, n1_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_21_1 = { 1'b0, px_21_1 } + { 1'b1, n1_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_21_1 = !p1_21_1[DenominatorWidth+2];
+  wire g2_21_1 = !p2_21_1[DenominatorWidth+2];
+  wire g3_21_1 = !p3_21_1[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr21_1 = g3_21_1 ? p3_21_1[DenominatorWidth-1:0]
+    : g2_21_1 ? p2_21_1[DenominatorWidth-1:0]
+    : g1_21_1 ? p1_21_1[DenominatorWidth-1:0] : px_21_1[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq21_1 = { n1_nq21_q[QuotientBits-3:0], g2_21_1, g3_21_1 | (g1_21_1 & !g2_21_1) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n21_1 = &{1'b0, px_21_1[DenominatorWidth+1:DenominatorWidth], p1_21_1[DenominatorWidth+1:DenominatorWidth], p2_21_1[DenominatorWidth+1:DenominatorWidth], p3_21_1[DenominatorWidth+1:DenominatorWidth]};
+  // divider 21, steps 2 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_21_2 = { n2_r21_q, n2_nq21_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_21_2 = { 1'b0, px_21_2 } + { 3'b111, n2_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_21_2 = { 1'b0, px_21_2 } + { 2'b11, n2_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_21_2 = { 1'b0, px_21_2 } + { 1'b1, n2_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_21_2 = !p1_21_2[DenominatorWidth+2];
+  wire g2_21_2 = !p2_21_2[DenominatorWidth+2];
+  wire g3_21_2 = !p3_21_2[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr21_2 = g3_21_2 ? p3_21_2[DenominatorWidth-1:0]
+    : g2_21_2 ? p2_21_2[DenominatorWidth-1:0]
+    : g1_21_2 ? p1_21_2[DenominatorWidth-1:0] : px_21_2[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq21_2 = { n2_nq21_q[QuotientBits-3:0], g2_21_2, g3_21_2 | (g1_21_2 & !g2_21_2) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n21_2 = &{1'b0, px_21_2[DenominatorWidth+1:DenominatorWidth], p1_21_2[DenominatorWidth+1:DenominatorWidth], p2_21_2[DenominatorWidth+1:DenominatorWidth], p3_21_2[DenominatorWidth+1:DenominatorWidth]};
+  // divider 21, steps 3 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_21_3 = { n3_r21_q, n3_nq21_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_21_3 = { 1'b0, px_21_3 } + { 3'b111, n3_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_21_3 = { 1'b0, px_21_3 } + { 2'b11, n3_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_21_3 = { 1'b0, px_21_3 } + { 1'b1, n3_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_21_3 = !p1_21_3[DenominatorWidth+2];
+  wire g2_21_3 = !p2_21_3[DenominatorWidth+2];
+  wire g3_21_3 = !p3_21_3[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr21_3 = g3_21_3 ? p3_21_3[DenominatorWidth-1:0]
+    : g2_21_3 ? p2_21_3[DenominatorWidth-1:0]
+    : g1_21_3 ? p1_21_3[DenominatorWidth-1:0] : px_21_3[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq21_3 = { n3_nq21_q[QuotientBits-3:0], g2_21_3, g3_21_3 | (g1_21_3 & !g2_21_3) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n21_3 = &{1'b0, px_21_3[DenominatorWidth+1:DenominatorWidth], p1_21_3[DenominatorWidth+1:DenominatorWidth], p2_21_3[DenominatorWidth+1:DenominatorWidth], p3_21_3[DenominatorWidth+1:DenominatorWidth]};
+  // divider 21, steps 4 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_21_4 = { n4_r21_q, n4_nq21_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_21_4 = { 1'b0, px_21_4 } + { 3'b111, n4_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_21_4 = { 1'b0, px_21_4 } + { 2'b11, n4_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_21_4 = { 1'b0, px_21_4 } + { 1'b1, n4_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_21_4 = !p1_21_4[DenominatorWidth+2];
+  wire g2_21_4 = !p2_21_4[DenominatorWidth+2];
+  wire g3_21_4 = !p3_21_4[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr21_4 = g3_21_4 ? p3_21_4[DenominatorWidth-1:0]
+    : g2_21_4 ? p2_21_4[DenominatorWidth-1:0]
+    : g1_21_4 ? p1_21_4[DenominatorWidth-1:0] : px_21_4[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq21_4 = { n4_nq21_q[QuotientBits-3:0], g2_21_4, g3_21_4 | (g1_21_4 & !g2_21_4) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n21_4 = &{1'b0, px_21_4[DenominatorWidth+1:DenominatorWidth], p1_21_4[DenominatorWidth+1:DenominatorWidth], p2_21_4[DenominatorWidth+1:DenominatorWidth], p3_21_4[DenominatorWidth+1:DenominatorWidth]};
+  // divider 21, steps 5 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_21_5 = { n5_r21_q, n5_nq21_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_21_5 = { 1'b0, px_21_5 } + { 3'b111, n5_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_21_5 = { 1'b0, px_21_5 } + { 2'b11, n5_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_21_5 = { 1'b0, px_21_5 } + { 1'b1, n5_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_21_5 = !p1_21_5[DenominatorWidth+2];
+  wire g2_21_5 = !p2_21_5[DenominatorWidth+2];
+  wire g3_21_5 = !p3_21_5[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr21_5 = g3_21_5 ? p3_21_5[DenominatorWidth-1:0]
+    : g2_21_5 ? p2_21_5[DenominatorWidth-1:0]
+    : g1_21_5 ? p1_21_5[DenominatorWidth-1:0] : px_21_5[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq21_5 = { n5_nq21_q[QuotientBits-3:0], g2_21_5, g3_21_5 | (g1_21_5 & !g2_21_5) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n21_5 = &{1'b0, px_21_5[DenominatorWidth+1:DenominatorWidth], p1_21_5[DenominatorWidth+1:DenominatorWidth], p2_21_5[DenominatorWidth+1:DenominatorWidth], p3_21_5[DenominatorWidth+1:DenominatorWidth]};
+  // divider 21, steps 6 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_21_6 = { n6_r21_q, n6_nq21_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_21_6 = { 1'b0, px_21_6 } + { 3'b111, n6_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_21_6 = { 1'b0, px_21_6 } + { 2'b11, n6_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_21_6 = { 1'b0, px_21_6 } + { 1'b1, n6_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_21_6 = !p1_21_6[DenominatorWidth+2];
+  wire g2_21_6 = !p2_21_6[DenominatorWidth+2];
+  wire g3_21_6 = !p3_21_6[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr21_6 = g3_21_6 ? p3_21_6[DenominatorWidth-1:0]
+    : g2_21_6 ? p2_21_6[DenominatorWidth-1:0]
+    : g1_21_6 ? p1_21_6[DenominatorWidth-1:0] : px_21_6[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq21_6 = { n6_nq21_q[QuotientBits-3:0], g2_21_6, g3_21_6 | (g1_21_6 & !g2_21_6) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n21_6 = &{1'b0, px_21_6[DenominatorWidth+1:DenominatorWidth], p1_21_6[DenominatorWidth+1:DenominatorWidth], p2_21_6[DenominatorWidth+1:DenominatorWidth], p3_21_6[DenominatorWidth+1:DenominatorWidth]};
+  // divider 21, steps 7 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_21_7 = { n7_r21_q, n7_nq21_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_21_7 = { 1'b0, px_21_7 } + { 3'b111, n7_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_21_7 = { 1'b0, px_21_7 } + { 2'b11, n7_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_21_7 = { 1'b0, px_21_7 } + { 1'b1, n7_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_21_7 = !p1_21_7[DenominatorWidth+2];
+  wire g2_21_7 = !p2_21_7[DenominatorWidth+2];
+  wire g3_21_7 = !p3_21_7[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr21_7 = g3_21_7 ? p3_21_7[DenominatorWidth-1:0]
+    : g2_21_7 ? p2_21_7[DenominatorWidth-1:0]
+    : g1_21_7 ? p1_21_7[DenominatorWidth-1:0] : px_21_7[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq21_7 = { n7_nq21_q[QuotientBits-3:0], g2_21_7, g3_21_7 | (g1_21_7 & !g2_21_7) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n21_7 = &{1'b0, px_21_7[DenominatorWidth+1:DenominatorWidth], p1_21_7[DenominatorWidth+1:DenominatorWidth], p2_21_7[DenominatorWidth+1:DenominatorWidth], p3_21_7[DenominatorWidth+1:DenominatorWidth]};
+  // divider 21, steps 8 (radix 4): shift in the next two numerator bits, subtract the largest of den,
+  // 2 den and 3 den that fits (the three side by side: one subtraction deep, the same digits as two restoring steps)
+  wire [DenominatorWidth+1:0] px_21_8 = { n8_r21_q, n8_nq21_q[QuotientBits-1:QuotientBits-2] };
+  // (the inverted copy: x - den = x + ~den + 1)
+  wire [DenominatorWidth+2:0] p1_21_8 = { 1'b0, px_21_8 } + { 3'b111, n8_denb_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p2_21_8 = { 1'b0, px_21_8 } + { 2'b11, n8_denb_q, 1'b1 } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire [DenominatorWidth+2:0] p3_21_8 = { 1'b0, px_21_8 } + { 1'b1, n8_den3b_q } + { {DenominatorWidth+2{1'b0}}, 1'b1 };
+  wire g1_21_8 = !p1_21_8[DenominatorWidth+2];
+  wire g2_21_8 = !p2_21_8[DenominatorWidth+2];
+  wire g3_21_8 = !p3_21_8[DenominatorWidth+2];
+  wire [DenominatorWidth-1:0] nr21_8 = g3_21_8 ? p3_21_8[DenominatorWidth-1:0]
+    : g2_21_8 ? p2_21_8[DenominatorWidth-1:0]
+    : g1_21_8 ? p1_21_8[DenominatorWidth-1:0] : px_21_8[DenominatorWidth-1:0];
+  wire [QuotientBits-1:0] nq21_8 = { n8_nq21_q[QuotientBits-3:0], g2_21_8, g3_21_8 | (g1_21_8 & !g2_21_8) };
+  // The remainder stays below den: the top bits of the differences and of the shifted remainder are not needed.
+  wire unused_n21_8 = &{1'b0, px_21_8[DenominatorWidth+1:DenominatorWidth], p1_21_8[DenominatorWidth+1:DenominatorWidth], p2_21_8[DenominatorWidth+1:DenominatorWidth], p3_21_8[DenominatorWidth+1:DenominatorWidth]};
   // Divider 0, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
   // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
   // input is the last step's digit alone).
-  wire [QuotientBits-1:0] qf0 = nq0_11;
+  wire [QuotientBits-1:0] qf0 = nq0_8;
   wire [OutputWidth-1:0] omag_x0 = { {10{1'b0}}, qf0[QuotientBits-1:1] };
-  wire [OutputWidth-1:0] oval0 = (n6_neg0_q ? ~omag_x0 : omag_x0)
-    + { {OutputWidth-1{1'b0}}, qf0[0] ^ n6_neg0_q };
+  wire [OutputWidth-1:0] oval0 = (n8_neg0_q ? ~omag_x0 : omag_x0)
+    + { {OutputWidth-1{1'b0}}, qf0[0] ^ n8_neg0_q };
   // Divider 1, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
   // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
   // input is the last step's digit alone).
-  wire [QuotientBits-1:0] qf1 = nq1_11;
+  wire [QuotientBits-1:0] qf1 = nq1_8;
   wire [OutputWidth-1:0] omag_x1 = { {10{1'b0}}, qf1[QuotientBits-1:1] };
-  wire [OutputWidth-1:0] oval1 = (n6_neg1_q ? ~omag_x1 : omag_x1)
-    + { {OutputWidth-1{1'b0}}, qf1[0] ^ n6_neg1_q };
+  wire [OutputWidth-1:0] oval1 = (n8_neg1_q ? ~omag_x1 : omag_x1)
+    + { {OutputWidth-1{1'b0}}, qf1[0] ^ n8_neg1_q };
   // Divider 2, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
   // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
   // input is the last step's digit alone).
-  wire [QuotientBits-1:0] qf2 = nq2_11;
+  wire [QuotientBits-1:0] qf2 = nq2_8;
   wire [OutputWidth-1:0] omag_x2 = { {10{1'b0}}, qf2[QuotientBits-1:1] };
-  wire [OutputWidth-1:0] oval2 = (n6_neg2_q ? ~omag_x2 : omag_x2)
-    + { {OutputWidth-1{1'b0}}, qf2[0] ^ n6_neg2_q };
+  wire [OutputWidth-1:0] oval2 = (n8_neg2_q ? ~omag_x2 : omag_x2)
+    + { {OutputWidth-1{1'b0}}, qf2[0] ^ n8_neg2_q };
   // Divider 3, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
   // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
   // input is the last step's digit alone).
-  wire [QuotientBits-1:0] qf3 = nq3_11;
+  wire [QuotientBits-1:0] qf3 = nq3_8;
   wire [OutputWidth-1:0] omag_x3 = { {10{1'b0}}, qf3[QuotientBits-1:1] };
-  wire [OutputWidth-1:0] oval3 = (n6_neg3_q ? ~omag_x3 : omag_x3)
-    + { {OutputWidth-1{1'b0}}, qf3[0] ^ n6_neg3_q };
+  wire [OutputWidth-1:0] oval3 = (n8_neg3_q ? ~omag_x3 : omag_x3)
+    + { {OutputWidth-1{1'b0}}, qf3[0] ^ n8_neg3_q };
   // Divider 4, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
   // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
   // input is the last step's digit alone).
-  wire [QuotientBits-1:0] qf4 = nq4_11;
+  wire [QuotientBits-1:0] qf4 = nq4_8;
   wire [OutputWidth-1:0] omag_x4 = { {10{1'b0}}, qf4[QuotientBits-1:1] };
-  wire [OutputWidth-1:0] oval4 = (n6_neg4_q ? ~omag_x4 : omag_x4)
-    + { {OutputWidth-1{1'b0}}, qf4[0] ^ n6_neg4_q };
+  wire [OutputWidth-1:0] oval4 = (n8_neg4_q ? ~omag_x4 : omag_x4)
+    + { {OutputWidth-1{1'b0}}, qf4[0] ^ n8_neg4_q };
   // Divider 5, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
   // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
   // input is the last step's digit alone).
-  wire [QuotientBits-1:0] qf5 = nq5_11;
+  wire [QuotientBits-1:0] qf5 = nq5_8;
   wire [OutputWidth-1:0] omag_x5 = { {10{1'b0}}, qf5[QuotientBits-1:1] };
-  wire [OutputWidth-1:0] oval5 = (n6_neg5_q ? ~omag_x5 : omag_x5)
-    + { {OutputWidth-1{1'b0}}, qf5[0] ^ n6_neg5_q };
+  wire [OutputWidth-1:0] oval5 = (n8_neg5_q ? ~omag_x5 : omag_x5)
+    + { {OutputWidth-1{1'b0}}, qf5[0] ^ n8_neg5_q };
   // Divider 6, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
   // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
   // input is the last step's digit alone).
-  wire [QuotientBits-1:0] qf6 = nq6_11;
+  wire [QuotientBits-1:0] qf6 = nq6_8;
   wire [OutputWidth-1:0] omag_x6 = { {10{1'b0}}, qf6[QuotientBits-1:1] };
-  wire [OutputWidth-1:0] oval6 = (n6_neg6_q ? ~omag_x6 : omag_x6)
-    + { {OutputWidth-1{1'b0}}, qf6[0] ^ n6_neg6_q };
+  wire [OutputWidth-1:0] oval6 = (n8_neg6_q ? ~omag_x6 : omag_x6)
+    + { {OutputWidth-1{1'b0}}, qf6[0] ^ n8_neg6_q };
   // Divider 7, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
   // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
   // input is the last step's digit alone).
-  wire [QuotientBits-1:0] qf7 = nq7_11;
+  wire [QuotientBits-1:0] qf7 = nq7_8;
   wire [OutputWidth-1:0] omag_x7 = { {10{1'b0}}, qf7[QuotientBits-1:1] };
-  wire [OutputWidth-1:0] oval7 = (n6_neg7_q ? ~omag_x7 : omag_x7)
-    + { {OutputWidth-1{1'b0}}, qf7[0] ^ n6_neg7_q };
+  wire [OutputWidth-1:0] oval7 = (n8_neg7_q ? ~omag_x7 : omag_x7)
+    + { {OutputWidth-1{1'b0}}, qf7[0] ^ n8_neg7_q };
   // Divider 8, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
   // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
   // input is the last step's digit alone).
-  wire [QuotientBits-1:0] qf8 = nq8_11;
+  wire [QuotientBits-1:0] qf8 = nq8_8;
   wire [OutputWidth-1:0] omag_x8 = { {10{1'b0}}, qf8[QuotientBits-1:1] };
-  wire [OutputWidth-1:0] oval8 = (n6_neg8_q ? ~omag_x8 : omag_x8)
-    + { {OutputWidth-1{1'b0}}, qf8[0] ^ n6_neg8_q };
+  wire [OutputWidth-1:0] oval8 = (n8_neg8_q ? ~omag_x8 : omag_x8)
+    + { {OutputWidth-1{1'b0}}, qf8[0] ^ n8_neg8_q };
   // Divider 9, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
   // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
   // input is the last step's digit alone).
-  wire [QuotientBits-1:0] qf9 = nq9_11;
+  wire [QuotientBits-1:0] qf9 = nq9_8;
   wire [OutputWidth-1:0] omag_x9 = { {10{1'b0}}, qf9[QuotientBits-1:1] };
-  wire [OutputWidth-1:0] oval9 = (n6_neg9_q ? ~omag_x9 : omag_x9)
-    + { {OutputWidth-1{1'b0}}, qf9[0] ^ n6_neg9_q };
+  wire [OutputWidth-1:0] oval9 = (n8_neg9_q ? ~omag_x9 : omag_x9)
+    + { {OutputWidth-1{1'b0}}, qf9[0] ^ n8_neg9_q };
   // Divider 10, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
   // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
   // input is the last step's digit alone).
-  wire [QuotientBits-1:0] qf10 = nq10_11;
+  wire [QuotientBits-1:0] qf10 = nq10_8;
   wire [OutputWidth-1:0] omag_x10 = { {10{1'b0}}, qf10[QuotientBits-1:1] };
-  wire [OutputWidth-1:0] oval10 = (n6_neg10_q ? ~omag_x10 : omag_x10)
-    + { {OutputWidth-1{1'b0}}, qf10[0] ^ n6_neg10_q };
+  wire [OutputWidth-1:0] oval10 = (n8_neg10_q ? ~omag_x10 : omag_x10)
+    + { {OutputWidth-1{1'b0}}, qf10[0] ^ n8_neg10_q };
   // Divider 11, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
   // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
   // input is the last step's digit alone).
-  wire [QuotientBits-1:0] qf11 = nq11_11;
+  wire [QuotientBits-1:0] qf11 = nq11_8;
   wire [OutputWidth-1:0] omag_x11 = { {10{1'b0}}, qf11[QuotientBits-1:1] };
-  wire [OutputWidth-1:0] oval11 = (n6_neg11_q ? ~omag_x11 : omag_x11)
-    + { {OutputWidth-1{1'b0}}, qf11[0] ^ n6_neg11_q };
+  wire [OutputWidth-1:0] oval11 = (n8_neg11_q ? ~omag_x11 : omag_x11)
+    + { {OutputWidth-1{1'b0}}, qf11[0] ^ n8_neg11_q };
   // Divider 12, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
   // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
   // input is the last step's digit alone).
-  wire [QuotientBits-1:0] qf12 = nq12_11;
+  wire [QuotientBits-1:0] qf12 = nq12_8;
   wire [OutputWidth-1:0] omag_x12 = { {10{1'b0}}, qf12[QuotientBits-1:1] };
-  wire [OutputWidth-1:0] oval12 = (n6_neg12_q ? ~omag_x12 : omag_x12)
-    + { {OutputWidth-1{1'b0}}, qf12[0] ^ n6_neg12_q };
+  wire [OutputWidth-1:0] oval12 = (n8_neg12_q ? ~omag_x12 : omag_x12)
+    + { {OutputWidth-1{1'b0}}, qf12[0] ^ n8_neg12_q };
   // Divider 13, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
   // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
   // input is the last step's digit alone).
-  wire [QuotientBits-1:0] qf13 = nq13_11;
+  wire [QuotientBits-1:0] qf13 = nq13_8;
   wire [OutputWidth-1:0] omag_x13 = { {10{1'b0}}, qf13[QuotientBits-1:1] };
-  wire [OutputWidth-1:0] oval13 = (n6_neg13_q ? ~omag_x13 : omag_x13)
-    + { {OutputWidth-1{1'b0}}, qf13[0] ^ n6_neg13_q };
+  wire [OutputWidth-1:0] oval13 = (n8_neg13_q ? ~omag_x13 : omag_x13)
+    + { {OutputWidth-1{1'b0}}, qf13[0] ^ n8_neg13_q };
   // Divider 14, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
   // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
   // input is the last step's digit alone).
-  wire [QuotientBits-1:0] qf14 = nq14_11;
+  wire [QuotientBits-1:0] qf14 = nq14_8;
   wire [OutputWidth-1:0] omag_x14 = { {10{1'b0}}, qf14[QuotientBits-1:1] };
-  wire [OutputWidth-1:0] oval14 = (n6_neg14_q ? ~omag_x14 : omag_x14)
-    + { {OutputWidth-1{1'b0}}, qf14[0] ^ n6_neg14_q };
+  wire [OutputWidth-1:0] oval14 = (n8_neg14_q ? ~omag_x14 : omag_x14)
+    + { {OutputWidth-1{1'b0}}, qf14[0] ^ n8_neg14_q };
   // Divider 15, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
   // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
   // input is the last step's digit alone).
-  wire [QuotientBits-1:0] qf15 = nq15_11;
+  wire [QuotientBits-1:0] qf15 = nq15_8;
   wire [OutputWidth-1:0] omag_x15 = { {10{1'b0}}, qf15[QuotientBits-1:1] };
-  wire [OutputWidth-1:0] oval15 = (n6_neg15_q ? ~omag_x15 : omag_x15)
-    + { {OutputWidth-1{1'b0}}, qf15[0] ^ n6_neg15_q };
+  wire [OutputWidth-1:0] oval15 = (n8_neg15_q ? ~omag_x15 : omag_x15)
+    + { {OutputWidth-1{1'b0}}, qf15[0] ^ n8_neg15_q };
+  // Divider 16, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf16 = nq16_8;
+  wire [OutputWidth-1:0] omag_x16 = { {10{1'b0}}, qf16[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval16 = (n8_neg16_q ? ~omag_x16 : omag_x16)
+    + { {OutputWidth-1{1'b0}}, qf16[0] ^ n8_neg16_q };
+  // Divider 17, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf17 = nq17_8;
+  wire [OutputWidth-1:0] omag_x17 = { {10{1'b0}}, qf17[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval17 = (n8_neg17_q ? ~omag_x17 : omag_x17)
+    + { {OutputWidth-1{1'b0}}, qf17[0] ^ n8_neg17_q };
+  // Divider 18, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf18 = nq18_8;
+  wire [OutputWidth-1:0] omag_x18 = { {10{1'b0}}, qf18[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval18 = (n8_neg18_q ? ~omag_x18 : omag_x18)
+    + { {OutputWidth-1{1'b0}}, qf18[0] ^ n8_neg18_q };
+  // Divider 19, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf19 = nq19_8;
+  wire [OutputWidth-1:0] omag_x19 = { {10{1'b0}}, qf19[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval19 = (n8_neg19_q ? ~omag_x19 : omag_x19)
+    + { {OutputWidth-1{1'b0}}, qf19[0] ^ n8_neg19_q };
+  // Divider 20, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf20 = nq20_8;
+  wire [OutputWidth-1:0] omag_x20 = { {10{1'b0}}, qf20[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval20 = (n8_neg20_q ? ~omag_x20 : omag_x20)
+    + { {OutputWidth-1{1'b0}}, qf20[0] ^ n8_neg20_q };
+  // Divider 21, rounding half away from zero in the last stage: |o| = (q + 1) >> 1 = (q >> 1) + q[0], and
+  // -|o| = ~(q >> 1) + !q[0], so one increment of the sign-flipped q >> 1 by q[0] ^ sign (its carry chain's late
+  // input is the last step's digit alone).
+  wire [QuotientBits-1:0] qf21 = nq21_8;
+  wire [OutputWidth-1:0] omag_x21 = { {10{1'b0}}, qf21[QuotientBits-1:1] };
+  wire [OutputWidth-1:0] oval21 = (n8_neg21_q ? ~omag_x21 : omag_x21)
+    + { {OutputWidth-1{1'b0}}, qf21[0] ^ n8_neg21_q };
   reg [OutputWidth-1:0] res0_q;
   reg [OutputWidth-1:0] res1_q;
   reg [OutputWidth-1:0] res2_q;
@@ -4527,6 +5683,8 @@ module a3_onepass_online (
   reg [OutputWidth-1:0] res61_q;
   reg [OutputWidth-1:0] res62_q;
   reg [OutputWidth-1:0] res63_q;
+  reg [OutputWidth-1:0] res64_q;
+  reg [OutputWidth-1:0] res65_q;
   reg push_q;
 
   // ---- query statistics: written at a query's last beat, read at its push (at most two queries) ----
@@ -4623,13 +5781,13 @@ module a3_onepass_online (
     end
     if (merge) begin
       mpend_d = 1'b0;
-      dr_left_d = 3'd4;
+      dr_left_d = 2'd3;
     end else begin
       if (mreq_q) begin
         mpend_d = 1'b1;
       end
       if (issue) begin
-        dr_left_d = dr_left_q - 3'd1;
+        dr_left_d = dr_left_q - 2'd1;
       end
     end
   end
@@ -4669,7 +5827,7 @@ module a3_onepass_online (
       x6_end_q <= 1'b0;
       mreq_q <= 1'b0;
       mpend_q <= 1'b0;
-      dr_left_q <= 3'd0;
+      dr_left_q <= 2'd0;
       n1_valid_q <= 1'b0;
       n1_last_q <= 1'b0;
       n2_valid_q <= 1'b0;
@@ -4682,6 +5840,10 @@ module a3_onepass_online (
       n5_last_q <= 1'b0;
       n6_valid_q <= 1'b0;
       n6_last_q <= 1'b0;
+      n7_valid_q <= 1'b0;
+      n7_last_q <= 1'b0;
+      n8_valid_q <= 1'b0;
+      n8_last_q <= 1'b0;
       push_q <= 1'b0;
       sq_wr_q <= 1'b0;
       sq_rd_q <= 1'b0;
@@ -4732,7 +5894,11 @@ module a3_onepass_online (
       n5_last_q <= n4_last_q;
       n6_valid_q <= n5_valid_q;
       n6_last_q <= n5_last_q;
-      push_q <= n6_valid_q & n6_last_q;
+      n7_valid_q <= n6_valid_q;
+      n7_last_q <= n6_last_q;
+      n8_valid_q <= n7_valid_q;
+      n8_last_q <= n7_last_q;
+      push_q <= n8_valid_q & n8_last_q;
       if (row_last_q) begin
         sq_wr_q <= !sq_wr_q;
       end
@@ -5640,107 +6806,103 @@ module a3_onepass_online (
       drn62_q <= mgp62[AccWidth-1];
       dr63_q <= mgp63[AccWidth-1] ? mgm63 : mgp63;
       drn63_q <= mgp63[AccWidth-1];
+      dr64_q <= 26'd0;
+      drn64_q <= 1'b0;
+      dr65_q <= 26'd0;
+      drn65_q <= 1'b0;
       dr_sum_q <= sum0_q + sum1_q;
       dr_sum3_q <= mgt_s1 + mgt_c1;
       dr_sumb_q <= ~(sum0_q + sum1_q);
       dr_sum3b_q <= ~(mgt_s1 + mgt_c1);
     end else if (issue) begin
-      dr0_q <= dr16_q;
-      drn0_q <= drn16_q;
-      dr1_q <= dr17_q;
-      drn1_q <= drn17_q;
-      dr2_q <= dr18_q;
-      drn2_q <= drn18_q;
-      dr3_q <= dr19_q;
-      drn3_q <= drn19_q;
-      dr4_q <= dr20_q;
-      drn4_q <= drn20_q;
-      dr5_q <= dr21_q;
-      drn5_q <= drn21_q;
-      dr6_q <= dr22_q;
-      drn6_q <= drn22_q;
-      dr7_q <= dr23_q;
-      drn7_q <= drn23_q;
-      dr8_q <= dr24_q;
-      drn8_q <= drn24_q;
-      dr9_q <= dr25_q;
-      drn9_q <= drn25_q;
-      dr10_q <= dr26_q;
-      drn10_q <= drn26_q;
-      dr11_q <= dr27_q;
-      drn11_q <= drn27_q;
-      dr12_q <= dr28_q;
-      drn12_q <= drn28_q;
-      dr13_q <= dr29_q;
-      drn13_q <= drn29_q;
-      dr14_q <= dr30_q;
-      drn14_q <= drn30_q;
-      dr15_q <= dr31_q;
-      drn15_q <= drn31_q;
-      dr16_q <= dr32_q;
-      drn16_q <= drn32_q;
-      dr17_q <= dr33_q;
-      drn17_q <= drn33_q;
-      dr18_q <= dr34_q;
-      drn18_q <= drn34_q;
-      dr19_q <= dr35_q;
-      drn19_q <= drn35_q;
-      dr20_q <= dr36_q;
-      drn20_q <= drn36_q;
-      dr21_q <= dr37_q;
-      drn21_q <= drn37_q;
-      dr22_q <= dr38_q;
-      drn22_q <= drn38_q;
-      dr23_q <= dr39_q;
-      drn23_q <= drn39_q;
-      dr24_q <= dr40_q;
-      drn24_q <= drn40_q;
-      dr25_q <= dr41_q;
-      drn25_q <= drn41_q;
-      dr26_q <= dr42_q;
-      drn26_q <= drn42_q;
-      dr27_q <= dr43_q;
-      drn27_q <= drn43_q;
-      dr28_q <= dr44_q;
-      drn28_q <= drn44_q;
-      dr29_q <= dr45_q;
-      drn29_q <= drn45_q;
-      dr30_q <= dr46_q;
-      drn30_q <= drn46_q;
-      dr31_q <= dr47_q;
-      drn31_q <= drn47_q;
-      dr32_q <= dr48_q;
-      drn32_q <= drn48_q;
-      dr33_q <= dr49_q;
-      drn33_q <= drn49_q;
-      dr34_q <= dr50_q;
-      drn34_q <= drn50_q;
-      dr35_q <= dr51_q;
-      drn35_q <= drn51_q;
-      dr36_q <= dr52_q;
-      drn36_q <= drn52_q;
-      dr37_q <= dr53_q;
-      drn37_q <= drn53_q;
-      dr38_q <= dr54_q;
-      drn38_q <= drn54_q;
-      dr39_q <= dr55_q;
-      drn39_q <= drn55_q;
-      dr40_q <= dr56_q;
-      drn40_q <= drn56_q;
-      dr41_q <= dr57_q;
-      drn41_q <= drn57_q;
-      dr42_q <= dr58_q;
-      drn42_q <= drn58_q;
-      dr43_q <= dr59_q;
-      drn43_q <= drn59_q;
-      dr44_q <= dr60_q;
-      drn44_q <= drn60_q;
-      dr45_q <= dr61_q;
-      drn45_q <= drn61_q;
-      dr46_q <= dr62_q;
-      drn46_q <= drn62_q;
-      dr47_q <= dr63_q;
-      drn47_q <= drn63_q;
+      dr0_q <= dr22_q;
+      drn0_q <= drn22_q;
+      dr1_q <= dr23_q;
+      drn1_q <= drn23_q;
+      dr2_q <= dr24_q;
+      drn2_q <= drn24_q;
+      dr3_q <= dr25_q;
+      drn3_q <= drn25_q;
+      dr4_q <= dr26_q;
+      drn4_q <= drn26_q;
+      dr5_q <= dr27_q;
+      drn5_q <= drn27_q;
+      dr6_q <= dr28_q;
+      drn6_q <= drn28_q;
+      dr7_q <= dr29_q;
+      drn7_q <= drn29_q;
+      dr8_q <= dr30_q;
+      drn8_q <= drn30_q;
+      dr9_q <= dr31_q;
+      drn9_q <= drn31_q;
+      dr10_q <= dr32_q;
+      drn10_q <= drn32_q;
+      dr11_q <= dr33_q;
+      drn11_q <= drn33_q;
+      dr12_q <= dr34_q;
+      drn12_q <= drn34_q;
+      dr13_q <= dr35_q;
+      drn13_q <= drn35_q;
+      dr14_q <= dr36_q;
+      drn14_q <= drn36_q;
+      dr15_q <= dr37_q;
+      drn15_q <= drn37_q;
+      dr16_q <= dr38_q;
+      drn16_q <= drn38_q;
+      dr17_q <= dr39_q;
+      drn17_q <= drn39_q;
+      dr18_q <= dr40_q;
+      drn18_q <= drn40_q;
+      dr19_q <= dr41_q;
+      drn19_q <= drn41_q;
+      dr20_q <= dr42_q;
+      drn20_q <= drn42_q;
+      dr21_q <= dr43_q;
+      drn21_q <= drn43_q;
+      dr22_q <= dr44_q;
+      drn22_q <= drn44_q;
+      dr23_q <= dr45_q;
+      drn23_q <= drn45_q;
+      dr24_q <= dr46_q;
+      drn24_q <= drn46_q;
+      dr25_q <= dr47_q;
+      drn25_q <= drn47_q;
+      dr26_q <= dr48_q;
+      drn26_q <= drn48_q;
+      dr27_q <= dr49_q;
+      drn27_q <= drn49_q;
+      dr28_q <= dr50_q;
+      drn28_q <= drn50_q;
+      dr29_q <= dr51_q;
+      drn29_q <= drn51_q;
+      dr30_q <= dr52_q;
+      drn30_q <= drn52_q;
+      dr31_q <= dr53_q;
+      drn31_q <= drn53_q;
+      dr32_q <= dr54_q;
+      drn32_q <= drn54_q;
+      dr33_q <= dr55_q;
+      drn33_q <= drn55_q;
+      dr34_q <= dr56_q;
+      drn34_q <= drn56_q;
+      dr35_q <= dr57_q;
+      drn35_q <= drn57_q;
+      dr36_q <= dr58_q;
+      drn36_q <= drn58_q;
+      dr37_q <= dr59_q;
+      drn37_q <= drn59_q;
+      dr38_q <= dr60_q;
+      drn38_q <= drn60_q;
+      dr39_q <= dr61_q;
+      drn39_q <= drn61_q;
+      dr40_q <= dr62_q;
+      drn40_q <= drn62_q;
+      dr41_q <= dr63_q;
+      drn41_q <= drn63_q;
+      dr42_q <= dr64_q;
+      drn42_q <= drn64_q;
+      dr43_q <= dr65_q;
+      drn43_q <= drn65_q;
     end
     n1_den_q <= den;
     n1_den3_q <= den3;
@@ -5766,364 +6928,614 @@ module a3_onepass_online (
     n6_den3_q <= n5_den3_q;
     n6_denb_q <= n5_denb_q;
     n6_den3b_q <= n5_den3b_q;
+    n7_den_q <= n6_den_q;
+    n7_den3_q <= n6_den3_q;
+    n7_denb_q <= n6_denb_q;
+    n7_den3b_q <= n6_den3b_q;
+    n8_den_q <= n7_den_q;
+    n8_den3_q <= n7_den3_q;
+    n8_denb_q <= n7_denb_q;
+    n8_den3b_q <= n7_den3b_q;
     n1_neg0_q <= drn0_q;
-    n1_r0_q <= nr0_1;
-    n1_nq0_q <= nq0_1;
+    n1_r0_q <= nr0_0;
+    n1_nq0_q <= nq0_0;
     n2_neg0_q <= n1_neg0_q;
-    n2_r0_q <= nr0_3;
-    n2_nq0_q <= nq0_3;
+    n2_r0_q <= nr0_1;
+    n2_nq0_q <= nq0_1;
     n3_neg0_q <= n2_neg0_q;
-    n3_r0_q <= nr0_5;
-    n3_nq0_q <= nq0_5;
+    n3_r0_q <= nr0_2;
+    n3_nq0_q <= nq0_2;
     n4_neg0_q <= n3_neg0_q;
-    n4_r0_q <= nr0_7;
-    n4_nq0_q <= nq0_7;
+    n4_r0_q <= nr0_3;
+    n4_nq0_q <= nq0_3;
     n5_neg0_q <= n4_neg0_q;
-    n5_r0_q <= nr0_9;
-    n5_nq0_q <= nq0_9;
+    n5_r0_q <= nr0_4;
+    n5_nq0_q <= nq0_4;
     n6_neg0_q <= n5_neg0_q;
-    n6_r0_q <= nr0_10;
-    n6_nq0_q <= nq0_10;
+    n6_r0_q <= nr0_5;
+    n6_nq0_q <= nq0_5;
+    n7_neg0_q <= n6_neg0_q;
+    n7_r0_q <= nr0_6;
+    n7_nq0_q <= nq0_6;
+    n8_neg0_q <= n7_neg0_q;
+    n8_r0_q <= nr0_7;
+    n8_nq0_q <= nq0_7;
     n1_neg1_q <= drn1_q;
-    n1_r1_q <= nr1_1;
-    n1_nq1_q <= nq1_1;
+    n1_r1_q <= nr1_0;
+    n1_nq1_q <= nq1_0;
     n2_neg1_q <= n1_neg1_q;
-    n2_r1_q <= nr1_3;
-    n2_nq1_q <= nq1_3;
+    n2_r1_q <= nr1_1;
+    n2_nq1_q <= nq1_1;
     n3_neg1_q <= n2_neg1_q;
-    n3_r1_q <= nr1_5;
-    n3_nq1_q <= nq1_5;
+    n3_r1_q <= nr1_2;
+    n3_nq1_q <= nq1_2;
     n4_neg1_q <= n3_neg1_q;
-    n4_r1_q <= nr1_7;
-    n4_nq1_q <= nq1_7;
+    n4_r1_q <= nr1_3;
+    n4_nq1_q <= nq1_3;
     n5_neg1_q <= n4_neg1_q;
-    n5_r1_q <= nr1_9;
-    n5_nq1_q <= nq1_9;
+    n5_r1_q <= nr1_4;
+    n5_nq1_q <= nq1_4;
     n6_neg1_q <= n5_neg1_q;
-    n6_r1_q <= nr1_10;
-    n6_nq1_q <= nq1_10;
+    n6_r1_q <= nr1_5;
+    n6_nq1_q <= nq1_5;
+    n7_neg1_q <= n6_neg1_q;
+    n7_r1_q <= nr1_6;
+    n7_nq1_q <= nq1_6;
+    n8_neg1_q <= n7_neg1_q;
+    n8_r1_q <= nr1_7;
+    n8_nq1_q <= nq1_7;
     n1_neg2_q <= drn2_q;
-    n1_r2_q <= nr2_1;
-    n1_nq2_q <= nq2_1;
+    n1_r2_q <= nr2_0;
+    n1_nq2_q <= nq2_0;
     n2_neg2_q <= n1_neg2_q;
-    n2_r2_q <= nr2_3;
-    n2_nq2_q <= nq2_3;
+    n2_r2_q <= nr2_1;
+    n2_nq2_q <= nq2_1;
     n3_neg2_q <= n2_neg2_q;
-    n3_r2_q <= nr2_5;
-    n3_nq2_q <= nq2_5;
+    n3_r2_q <= nr2_2;
+    n3_nq2_q <= nq2_2;
     n4_neg2_q <= n3_neg2_q;
-    n4_r2_q <= nr2_7;
-    n4_nq2_q <= nq2_7;
+    n4_r2_q <= nr2_3;
+    n4_nq2_q <= nq2_3;
     n5_neg2_q <= n4_neg2_q;
-    n5_r2_q <= nr2_9;
-    n5_nq2_q <= nq2_9;
+    n5_r2_q <= nr2_4;
+    n5_nq2_q <= nq2_4;
     n6_neg2_q <= n5_neg2_q;
-    n6_r2_q <= nr2_10;
-    n6_nq2_q <= nq2_10;
+    n6_r2_q <= nr2_5;
+    n6_nq2_q <= nq2_5;
+    n7_neg2_q <= n6_neg2_q;
+    n7_r2_q <= nr2_6;
+    n7_nq2_q <= nq2_6;
+    n8_neg2_q <= n7_neg2_q;
+    n8_r2_q <= nr2_7;
+    n8_nq2_q <= nq2_7;
     n1_neg3_q <= drn3_q;
-    n1_r3_q <= nr3_1;
-    n1_nq3_q <= nq3_1;
+    n1_r3_q <= nr3_0;
+    n1_nq3_q <= nq3_0;
     n2_neg3_q <= n1_neg3_q;
-    n2_r3_q <= nr3_3;
-    n2_nq3_q <= nq3_3;
+    n2_r3_q <= nr3_1;
+    n2_nq3_q <= nq3_1;
     n3_neg3_q <= n2_neg3_q;
-    n3_r3_q <= nr3_5;
-    n3_nq3_q <= nq3_5;
+    n3_r3_q <= nr3_2;
+    n3_nq3_q <= nq3_2;
     n4_neg3_q <= n3_neg3_q;
-    n4_r3_q <= nr3_7;
-    n4_nq3_q <= nq3_7;
+    n4_r3_q <= nr3_3;
+    n4_nq3_q <= nq3_3;
     n5_neg3_q <= n4_neg3_q;
-    n5_r3_q <= nr3_9;
-    n5_nq3_q <= nq3_9;
+    n5_r3_q <= nr3_4;
+    n5_nq3_q <= nq3_4;
     n6_neg3_q <= n5_neg3_q;
-    n6_r3_q <= nr3_10;
-    n6_nq3_q <= nq3_10;
+    n6_r3_q <= nr3_5;
+    n6_nq3_q <= nq3_5;
+    n7_neg3_q <= n6_neg3_q;
+    n7_r3_q <= nr3_6;
+    n7_nq3_q <= nq3_6;
+    n8_neg3_q <= n7_neg3_q;
+    n8_r3_q <= nr3_7;
+    n8_nq3_q <= nq3_7;
     n1_neg4_q <= drn4_q;
-    n1_r4_q <= nr4_1;
-    n1_nq4_q <= nq4_1;
+    n1_r4_q <= nr4_0;
+    n1_nq4_q <= nq4_0;
     n2_neg4_q <= n1_neg4_q;
-    n2_r4_q <= nr4_3;
-    n2_nq4_q <= nq4_3;
+    n2_r4_q <= nr4_1;
+    n2_nq4_q <= nq4_1;
     n3_neg4_q <= n2_neg4_q;
-    n3_r4_q <= nr4_5;
-    n3_nq4_q <= nq4_5;
+    n3_r4_q <= nr4_2;
+    n3_nq4_q <= nq4_2;
     n4_neg4_q <= n3_neg4_q;
-    n4_r4_q <= nr4_7;
-    n4_nq4_q <= nq4_7;
+    n4_r4_q <= nr4_3;
+    n4_nq4_q <= nq4_3;
     n5_neg4_q <= n4_neg4_q;
-    n5_r4_q <= nr4_9;
-    n5_nq4_q <= nq4_9;
+    n5_r4_q <= nr4_4;
+    n5_nq4_q <= nq4_4;
     n6_neg4_q <= n5_neg4_q;
-    n6_r4_q <= nr4_10;
-    n6_nq4_q <= nq4_10;
+    n6_r4_q <= nr4_5;
+    n6_nq4_q <= nq4_5;
+    n7_neg4_q <= n6_neg4_q;
+    n7_r4_q <= nr4_6;
+    n7_nq4_q <= nq4_6;
+    n8_neg4_q <= n7_neg4_q;
+    n8_r4_q <= nr4_7;
+    n8_nq4_q <= nq4_7;
     n1_neg5_q <= drn5_q;
-    n1_r5_q <= nr5_1;
-    n1_nq5_q <= nq5_1;
+    n1_r5_q <= nr5_0;
+    n1_nq5_q <= nq5_0;
     n2_neg5_q <= n1_neg5_q;
-    n2_r5_q <= nr5_3;
-    n2_nq5_q <= nq5_3;
+    n2_r5_q <= nr5_1;
+    n2_nq5_q <= nq5_1;
     n3_neg5_q <= n2_neg5_q;
-    n3_r5_q <= nr5_5;
-    n3_nq5_q <= nq5_5;
+    n3_r5_q <= nr5_2;
+    n3_nq5_q <= nq5_2;
     n4_neg5_q <= n3_neg5_q;
-    n4_r5_q <= nr5_7;
-    n4_nq5_q <= nq5_7;
+    n4_r5_q <= nr5_3;
+    n4_nq5_q <= nq5_3;
     n5_neg5_q <= n4_neg5_q;
-    n5_r5_q <= nr5_9;
-    n5_nq5_q <= nq5_9;
+    n5_r5_q <= nr5_4;
+    n5_nq5_q <= nq5_4;
     n6_neg5_q <= n5_neg5_q;
-    n6_r5_q <= nr5_10;
-    n6_nq5_q <= nq5_10;
+    n6_r5_q <= nr5_5;
+    n6_nq5_q <= nq5_5;
+    n7_neg5_q <= n6_neg5_q;
+    n7_r5_q <= nr5_6;
+    n7_nq5_q <= nq5_6;
+    n8_neg5_q <= n7_neg5_q;
+    n8_r5_q <= nr5_7;
+    n8_nq5_q <= nq5_7;
     n1_neg6_q <= drn6_q;
-    n1_r6_q <= nr6_1;
-    n1_nq6_q <= nq6_1;
+    n1_r6_q <= nr6_0;
+    n1_nq6_q <= nq6_0;
     n2_neg6_q <= n1_neg6_q;
-    n2_r6_q <= nr6_3;
-    n2_nq6_q <= nq6_3;
+    n2_r6_q <= nr6_1;
+    n2_nq6_q <= nq6_1;
     n3_neg6_q <= n2_neg6_q;
-    n3_r6_q <= nr6_5;
-    n3_nq6_q <= nq6_5;
+    n3_r6_q <= nr6_2;
+    n3_nq6_q <= nq6_2;
     n4_neg6_q <= n3_neg6_q;
-    n4_r6_q <= nr6_7;
-    n4_nq6_q <= nq6_7;
+    n4_r6_q <= nr6_3;
+    n4_nq6_q <= nq6_3;
     n5_neg6_q <= n4_neg6_q;
-    n5_r6_q <= nr6_9;
-    n5_nq6_q <= nq6_9;
+    n5_r6_q <= nr6_4;
+    n5_nq6_q <= nq6_4;
     n6_neg6_q <= n5_neg6_q;
-    n6_r6_q <= nr6_10;
-    n6_nq6_q <= nq6_10;
+    n6_r6_q <= nr6_5;
+    n6_nq6_q <= nq6_5;
+    n7_neg6_q <= n6_neg6_q;
+    n7_r6_q <= nr6_6;
+    n7_nq6_q <= nq6_6;
+    n8_neg6_q <= n7_neg6_q;
+    n8_r6_q <= nr6_7;
+    n8_nq6_q <= nq6_7;
     n1_neg7_q <= drn7_q;
-    n1_r7_q <= nr7_1;
-    n1_nq7_q <= nq7_1;
+    n1_r7_q <= nr7_0;
+    n1_nq7_q <= nq7_0;
     n2_neg7_q <= n1_neg7_q;
-    n2_r7_q <= nr7_3;
-    n2_nq7_q <= nq7_3;
+    n2_r7_q <= nr7_1;
+    n2_nq7_q <= nq7_1;
     n3_neg7_q <= n2_neg7_q;
-    n3_r7_q <= nr7_5;
-    n3_nq7_q <= nq7_5;
+    n3_r7_q <= nr7_2;
+    n3_nq7_q <= nq7_2;
     n4_neg7_q <= n3_neg7_q;
-    n4_r7_q <= nr7_7;
-    n4_nq7_q <= nq7_7;
+    n4_r7_q <= nr7_3;
+    n4_nq7_q <= nq7_3;
     n5_neg7_q <= n4_neg7_q;
-    n5_r7_q <= nr7_9;
-    n5_nq7_q <= nq7_9;
+    n5_r7_q <= nr7_4;
+    n5_nq7_q <= nq7_4;
     n6_neg7_q <= n5_neg7_q;
-    n6_r7_q <= nr7_10;
-    n6_nq7_q <= nq7_10;
+    n6_r7_q <= nr7_5;
+    n6_nq7_q <= nq7_5;
+    n7_neg7_q <= n6_neg7_q;
+    n7_r7_q <= nr7_6;
+    n7_nq7_q <= nq7_6;
+    n8_neg7_q <= n7_neg7_q;
+    n8_r7_q <= nr7_7;
+    n8_nq7_q <= nq7_7;
     n1_neg8_q <= drn8_q;
-    n1_r8_q <= nr8_1;
-    n1_nq8_q <= nq8_1;
+    n1_r8_q <= nr8_0;
+    n1_nq8_q <= nq8_0;
     n2_neg8_q <= n1_neg8_q;
-    n2_r8_q <= nr8_3;
-    n2_nq8_q <= nq8_3;
+    n2_r8_q <= nr8_1;
+    n2_nq8_q <= nq8_1;
     n3_neg8_q <= n2_neg8_q;
-    n3_r8_q <= nr8_5;
-    n3_nq8_q <= nq8_5;
+    n3_r8_q <= nr8_2;
+    n3_nq8_q <= nq8_2;
     n4_neg8_q <= n3_neg8_q;
-    n4_r8_q <= nr8_7;
-    n4_nq8_q <= nq8_7;
+    n4_r8_q <= nr8_3;
+    n4_nq8_q <= nq8_3;
     n5_neg8_q <= n4_neg8_q;
-    n5_r8_q <= nr8_9;
-    n5_nq8_q <= nq8_9;
+    n5_r8_q <= nr8_4;
+    n5_nq8_q <= nq8_4;
     n6_neg8_q <= n5_neg8_q;
-    n6_r8_q <= nr8_10;
-    n6_nq8_q <= nq8_10;
+    n6_r8_q <= nr8_5;
+    n6_nq8_q <= nq8_5;
+    n7_neg8_q <= n6_neg8_q;
+    n7_r8_q <= nr8_6;
+    n7_nq8_q <= nq8_6;
+    n8_neg8_q <= n7_neg8_q;
+    n8_r8_q <= nr8_7;
+    n8_nq8_q <= nq8_7;
     n1_neg9_q <= drn9_q;
-    n1_r9_q <= nr9_1;
-    n1_nq9_q <= nq9_1;
+    n1_r9_q <= nr9_0;
+    n1_nq9_q <= nq9_0;
     n2_neg9_q <= n1_neg9_q;
-    n2_r9_q <= nr9_3;
-    n2_nq9_q <= nq9_3;
+    n2_r9_q <= nr9_1;
+    n2_nq9_q <= nq9_1;
     n3_neg9_q <= n2_neg9_q;
-    n3_r9_q <= nr9_5;
-    n3_nq9_q <= nq9_5;
+    n3_r9_q <= nr9_2;
+    n3_nq9_q <= nq9_2;
     n4_neg9_q <= n3_neg9_q;
-    n4_r9_q <= nr9_7;
-    n4_nq9_q <= nq9_7;
+    n4_r9_q <= nr9_3;
+    n4_nq9_q <= nq9_3;
     n5_neg9_q <= n4_neg9_q;
-    n5_r9_q <= nr9_9;
-    n5_nq9_q <= nq9_9;
+    n5_r9_q <= nr9_4;
+    n5_nq9_q <= nq9_4;
     n6_neg9_q <= n5_neg9_q;
-    n6_r9_q <= nr9_10;
-    n6_nq9_q <= nq9_10;
+    n6_r9_q <= nr9_5;
+    n6_nq9_q <= nq9_5;
+    n7_neg9_q <= n6_neg9_q;
+    n7_r9_q <= nr9_6;
+    n7_nq9_q <= nq9_6;
+    n8_neg9_q <= n7_neg9_q;
+    n8_r9_q <= nr9_7;
+    n8_nq9_q <= nq9_7;
     n1_neg10_q <= drn10_q;
-    n1_r10_q <= nr10_1;
-    n1_nq10_q <= nq10_1;
+    n1_r10_q <= nr10_0;
+    n1_nq10_q <= nq10_0;
     n2_neg10_q <= n1_neg10_q;
-    n2_r10_q <= nr10_3;
-    n2_nq10_q <= nq10_3;
+    n2_r10_q <= nr10_1;
+    n2_nq10_q <= nq10_1;
     n3_neg10_q <= n2_neg10_q;
-    n3_r10_q <= nr10_5;
-    n3_nq10_q <= nq10_5;
+    n3_r10_q <= nr10_2;
+    n3_nq10_q <= nq10_2;
     n4_neg10_q <= n3_neg10_q;
-    n4_r10_q <= nr10_7;
-    n4_nq10_q <= nq10_7;
+    n4_r10_q <= nr10_3;
+    n4_nq10_q <= nq10_3;
     n5_neg10_q <= n4_neg10_q;
-    n5_r10_q <= nr10_9;
-    n5_nq10_q <= nq10_9;
+    n5_r10_q <= nr10_4;
+    n5_nq10_q <= nq10_4;
     n6_neg10_q <= n5_neg10_q;
-    n6_r10_q <= nr10_10;
-    n6_nq10_q <= nq10_10;
+    n6_r10_q <= nr10_5;
+    n6_nq10_q <= nq10_5;
+    n7_neg10_q <= n6_neg10_q;
+    n7_r10_q <= nr10_6;
+    n7_nq10_q <= nq10_6;
+    n8_neg10_q <= n7_neg10_q;
+    n8_r10_q <= nr10_7;
+    n8_nq10_q <= nq10_7;
     n1_neg11_q <= drn11_q;
-    n1_r11_q <= nr11_1;
-    n1_nq11_q <= nq11_1;
+    n1_r11_q <= nr11_0;
+    n1_nq11_q <= nq11_0;
     n2_neg11_q <= n1_neg11_q;
-    n2_r11_q <= nr11_3;
-    n2_nq11_q <= nq11_3;
+    n2_r11_q <= nr11_1;
+    n2_nq11_q <= nq11_1;
     n3_neg11_q <= n2_neg11_q;
-    n3_r11_q <= nr11_5;
-    n3_nq11_q <= nq11_5;
+    n3_r11_q <= nr11_2;
+    n3_nq11_q <= nq11_2;
     n4_neg11_q <= n3_neg11_q;
-    n4_r11_q <= nr11_7;
-    n4_nq11_q <= nq11_7;
+    n4_r11_q <= nr11_3;
+    n4_nq11_q <= nq11_3;
     n5_neg11_q <= n4_neg11_q;
-    n5_r11_q <= nr11_9;
-    n5_nq11_q <= nq11_9;
+    n5_r11_q <= nr11_4;
+    n5_nq11_q <= nq11_4;
     n6_neg11_q <= n5_neg11_q;
-    n6_r11_q <= nr11_10;
-    n6_nq11_q <= nq11_10;
+    n6_r11_q <= nr11_5;
+    n6_nq11_q <= nq11_5;
+    n7_neg11_q <= n6_neg11_q;
+    n7_r11_q <= nr11_6;
+    n7_nq11_q <= nq11_6;
+    n8_neg11_q <= n7_neg11_q;
+    n8_r11_q <= nr11_7;
+    n8_nq11_q <= nq11_7;
     n1_neg12_q <= drn12_q;
-    n1_r12_q <= nr12_1;
-    n1_nq12_q <= nq12_1;
+    n1_r12_q <= nr12_0;
+    n1_nq12_q <= nq12_0;
     n2_neg12_q <= n1_neg12_q;
-    n2_r12_q <= nr12_3;
-    n2_nq12_q <= nq12_3;
+    n2_r12_q <= nr12_1;
+    n2_nq12_q <= nq12_1;
     n3_neg12_q <= n2_neg12_q;
-    n3_r12_q <= nr12_5;
-    n3_nq12_q <= nq12_5;
+    n3_r12_q <= nr12_2;
+    n3_nq12_q <= nq12_2;
     n4_neg12_q <= n3_neg12_q;
-    n4_r12_q <= nr12_7;
-    n4_nq12_q <= nq12_7;
+    n4_r12_q <= nr12_3;
+    n4_nq12_q <= nq12_3;
     n5_neg12_q <= n4_neg12_q;
-    n5_r12_q <= nr12_9;
-    n5_nq12_q <= nq12_9;
+    n5_r12_q <= nr12_4;
+    n5_nq12_q <= nq12_4;
     n6_neg12_q <= n5_neg12_q;
-    n6_r12_q <= nr12_10;
-    n6_nq12_q <= nq12_10;
+    n6_r12_q <= nr12_5;
+    n6_nq12_q <= nq12_5;
+    n7_neg12_q <= n6_neg12_q;
+    n7_r12_q <= nr12_6;
+    n7_nq12_q <= nq12_6;
+    n8_neg12_q <= n7_neg12_q;
+    n8_r12_q <= nr12_7;
+    n8_nq12_q <= nq12_7;
     n1_neg13_q <= drn13_q;
-    n1_r13_q <= nr13_1;
-    n1_nq13_q <= nq13_1;
+    n1_r13_q <= nr13_0;
+    n1_nq13_q <= nq13_0;
     n2_neg13_q <= n1_neg13_q;
-    n2_r13_q <= nr13_3;
-    n2_nq13_q <= nq13_3;
+    n2_r13_q <= nr13_1;
+    n2_nq13_q <= nq13_1;
     n3_neg13_q <= n2_neg13_q;
-    n3_r13_q <= nr13_5;
-    n3_nq13_q <= nq13_5;
+    n3_r13_q <= nr13_2;
+    n3_nq13_q <= nq13_2;
     n4_neg13_q <= n3_neg13_q;
-    n4_r13_q <= nr13_7;
-    n4_nq13_q <= nq13_7;
+    n4_r13_q <= nr13_3;
+    n4_nq13_q <= nq13_3;
     n5_neg13_q <= n4_neg13_q;
-    n5_r13_q <= nr13_9;
-    n5_nq13_q <= nq13_9;
+    n5_r13_q <= nr13_4;
+    n5_nq13_q <= nq13_4;
     n6_neg13_q <= n5_neg13_q;
-    n6_r13_q <= nr13_10;
-    n6_nq13_q <= nq13_10;
+    n6_r13_q <= nr13_5;
+    n6_nq13_q <= nq13_5;
+    n7_neg13_q <= n6_neg13_q;
+    n7_r13_q <= nr13_6;
+    n7_nq13_q <= nq13_6;
+    n8_neg13_q <= n7_neg13_q;
+    n8_r13_q <= nr13_7;
+    n8_nq13_q <= nq13_7;
     n1_neg14_q <= drn14_q;
-    n1_r14_q <= nr14_1;
-    n1_nq14_q <= nq14_1;
+    n1_r14_q <= nr14_0;
+    n1_nq14_q <= nq14_0;
     n2_neg14_q <= n1_neg14_q;
-    n2_r14_q <= nr14_3;
-    n2_nq14_q <= nq14_3;
+    n2_r14_q <= nr14_1;
+    n2_nq14_q <= nq14_1;
     n3_neg14_q <= n2_neg14_q;
-    n3_r14_q <= nr14_5;
-    n3_nq14_q <= nq14_5;
+    n3_r14_q <= nr14_2;
+    n3_nq14_q <= nq14_2;
     n4_neg14_q <= n3_neg14_q;
-    n4_r14_q <= nr14_7;
-    n4_nq14_q <= nq14_7;
+    n4_r14_q <= nr14_3;
+    n4_nq14_q <= nq14_3;
     n5_neg14_q <= n4_neg14_q;
-    n5_r14_q <= nr14_9;
-    n5_nq14_q <= nq14_9;
+    n5_r14_q <= nr14_4;
+    n5_nq14_q <= nq14_4;
     n6_neg14_q <= n5_neg14_q;
-    n6_r14_q <= nr14_10;
-    n6_nq14_q <= nq14_10;
+    n6_r14_q <= nr14_5;
+    n6_nq14_q <= nq14_5;
+    n7_neg14_q <= n6_neg14_q;
+    n7_r14_q <= nr14_6;
+    n7_nq14_q <= nq14_6;
+    n8_neg14_q <= n7_neg14_q;
+    n8_r14_q <= nr14_7;
+    n8_nq14_q <= nq14_7;
     n1_neg15_q <= drn15_q;
-    n1_r15_q <= nr15_1;
-    n1_nq15_q <= nq15_1;
+    n1_r15_q <= nr15_0;
+    n1_nq15_q <= nq15_0;
     n2_neg15_q <= n1_neg15_q;
-    n2_r15_q <= nr15_3;
-    n2_nq15_q <= nq15_3;
+    n2_r15_q <= nr15_1;
+    n2_nq15_q <= nq15_1;
     n3_neg15_q <= n2_neg15_q;
-    n3_r15_q <= nr15_5;
-    n3_nq15_q <= nq15_5;
+    n3_r15_q <= nr15_2;
+    n3_nq15_q <= nq15_2;
     n4_neg15_q <= n3_neg15_q;
-    n4_r15_q <= nr15_7;
-    n4_nq15_q <= nq15_7;
+    n4_r15_q <= nr15_3;
+    n4_nq15_q <= nq15_3;
     n5_neg15_q <= n4_neg15_q;
-    n5_r15_q <= nr15_9;
-    n5_nq15_q <= nq15_9;
+    n5_r15_q <= nr15_4;
+    n5_nq15_q <= nq15_4;
     n6_neg15_q <= n5_neg15_q;
-    n6_r15_q <= nr15_10;
-    n6_nq15_q <= nq15_10;
-    if (n6_valid_q) begin
-      res0_q <= res16_q;
-      res1_q <= res17_q;
-      res2_q <= res18_q;
-      res3_q <= res19_q;
-      res4_q <= res20_q;
-      res5_q <= res21_q;
-      res6_q <= res22_q;
-      res7_q <= res23_q;
-      res8_q <= res24_q;
-      res9_q <= res25_q;
-      res10_q <= res26_q;
-      res11_q <= res27_q;
-      res12_q <= res28_q;
-      res13_q <= res29_q;
-      res14_q <= res30_q;
-      res15_q <= res31_q;
-      res16_q <= res32_q;
-      res17_q <= res33_q;
-      res18_q <= res34_q;
-      res19_q <= res35_q;
-      res20_q <= res36_q;
-      res21_q <= res37_q;
-      res22_q <= res38_q;
-      res23_q <= res39_q;
-      res24_q <= res40_q;
-      res25_q <= res41_q;
-      res26_q <= res42_q;
-      res27_q <= res43_q;
-      res28_q <= res44_q;
-      res29_q <= res45_q;
-      res30_q <= res46_q;
-      res31_q <= res47_q;
-      res32_q <= res48_q;
-      res33_q <= res49_q;
-      res34_q <= res50_q;
-      res35_q <= res51_q;
-      res36_q <= res52_q;
-      res37_q <= res53_q;
-      res38_q <= res54_q;
-      res39_q <= res55_q;
-      res40_q <= res56_q;
-      res41_q <= res57_q;
-      res42_q <= res58_q;
-      res43_q <= res59_q;
-      res44_q <= res60_q;
-      res45_q <= res61_q;
-      res46_q <= res62_q;
-      res47_q <= res63_q;
-      res48_q <= oval0;
-      res49_q <= oval1;
-      res50_q <= oval2;
-      res51_q <= oval3;
-      res52_q <= oval4;
-      res53_q <= oval5;
-      res54_q <= oval6;
-      res55_q <= oval7;
-      res56_q <= oval8;
-      res57_q <= oval9;
-      res58_q <= oval10;
-      res59_q <= oval11;
-      res60_q <= oval12;
-      res61_q <= oval13;
-      res62_q <= oval14;
-      res63_q <= oval15;
+    n6_r15_q <= nr15_5;
+    n6_nq15_q <= nq15_5;
+    n7_neg15_q <= n6_neg15_q;
+    n7_r15_q <= nr15_6;
+    n7_nq15_q <= nq15_6;
+    n8_neg15_q <= n7_neg15_q;
+    n8_r15_q <= nr15_7;
+    n8_nq15_q <= nq15_7;
+    n1_neg16_q <= drn16_q;
+    n1_r16_q <= nr16_0;
+    n1_nq16_q <= nq16_0;
+    n2_neg16_q <= n1_neg16_q;
+    n2_r16_q <= nr16_1;
+    n2_nq16_q <= nq16_1;
+    n3_neg16_q <= n2_neg16_q;
+    n3_r16_q <= nr16_2;
+    n3_nq16_q <= nq16_2;
+    n4_neg16_q <= n3_neg16_q;
+    n4_r16_q <= nr16_3;
+    n4_nq16_q <= nq16_3;
+    n5_neg16_q <= n4_neg16_q;
+    n5_r16_q <= nr16_4;
+    n5_nq16_q <= nq16_4;
+    n6_neg16_q <= n5_neg16_q;
+    n6_r16_q <= nr16_5;
+    n6_nq16_q <= nq16_5;
+    n7_neg16_q <= n6_neg16_q;
+    n7_r16_q <= nr16_6;
+    n7_nq16_q <= nq16_6;
+    n8_neg16_q <= n7_neg16_q;
+    n8_r16_q <= nr16_7;
+    n8_nq16_q <= nq16_7;
+    n1_neg17_q <= drn17_q;
+    n1_r17_q <= nr17_0;
+    n1_nq17_q <= nq17_0;
+    n2_neg17_q <= n1_neg17_q;
+    n2_r17_q <= nr17_1;
+    n2_nq17_q <= nq17_1;
+    n3_neg17_q <= n2_neg17_q;
+    n3_r17_q <= nr17_2;
+    n3_nq17_q <= nq17_2;
+    n4_neg17_q <= n3_neg17_q;
+    n4_r17_q <= nr17_3;
+    n4_nq17_q <= nq17_3;
+    n5_neg17_q <= n4_neg17_q;
+    n5_r17_q <= nr17_4;
+    n5_nq17_q <= nq17_4;
+    n6_neg17_q <= n5_neg17_q;
+    n6_r17_q <= nr17_5;
+    n6_nq17_q <= nq17_5;
+    n7_neg17_q <= n6_neg17_q;
+    n7_r17_q <= nr17_6;
+    n7_nq17_q <= nq17_6;
+    n8_neg17_q <= n7_neg17_q;
+    n8_r17_q <= nr17_7;
+    n8_nq17_q <= nq17_7;
+    n1_neg18_q <= drn18_q;
+    n1_r18_q <= nr18_0;
+    n1_nq18_q <= nq18_0;
+    n2_neg18_q <= n1_neg18_q;
+    n2_r18_q <= nr18_1;
+    n2_nq18_q <= nq18_1;
+    n3_neg18_q <= n2_neg18_q;
+    n3_r18_q <= nr18_2;
+    n3_nq18_q <= nq18_2;
+    n4_neg18_q <= n3_neg18_q;
+    n4_r18_q <= nr18_3;
+    n4_nq18_q <= nq18_3;
+    n5_neg18_q <= n4_neg18_q;
+    n5_r18_q <= nr18_4;
+    n5_nq18_q <= nq18_4;
+    n6_neg18_q <= n5_neg18_q;
+    n6_r18_q <= nr18_5;
+    n6_nq18_q <= nq18_5;
+    n7_neg18_q <= n6_neg18_q;
+    n7_r18_q <= nr18_6;
+    n7_nq18_q <= nq18_6;
+    n8_neg18_q <= n7_neg18_q;
+    n8_r18_q <= nr18_7;
+    n8_nq18_q <= nq18_7;
+    n1_neg19_q <= drn19_q;
+    n1_r19_q <= nr19_0;
+    n1_nq19_q <= nq19_0;
+    n2_neg19_q <= n1_neg19_q;
+    n2_r19_q <= nr19_1;
+    n2_nq19_q <= nq19_1;
+    n3_neg19_q <= n2_neg19_q;
+    n3_r19_q <= nr19_2;
+    n3_nq19_q <= nq19_2;
+    n4_neg19_q <= n3_neg19_q;
+    n4_r19_q <= nr19_3;
+    n4_nq19_q <= nq19_3;
+    n5_neg19_q <= n4_neg19_q;
+    n5_r19_q <= nr19_4;
+    n5_nq19_q <= nq19_4;
+    n6_neg19_q <= n5_neg19_q;
+    n6_r19_q <= nr19_5;
+    n6_nq19_q <= nq19_5;
+    n7_neg19_q <= n6_neg19_q;
+    n7_r19_q <= nr19_6;
+    n7_nq19_q <= nq19_6;
+    n8_neg19_q <= n7_neg19_q;
+    n8_r19_q <= nr19_7;
+    n8_nq19_q <= nq19_7;
+    n1_neg20_q <= drn20_q;
+    n1_r20_q <= nr20_0;
+    n1_nq20_q <= nq20_0;
+    n2_neg20_q <= n1_neg20_q;
+    n2_r20_q <= nr20_1;
+    n2_nq20_q <= nq20_1;
+    n3_neg20_q <= n2_neg20_q;
+    n3_r20_q <= nr20_2;
+    n3_nq20_q <= nq20_2;
+    n4_neg20_q <= n3_neg20_q;
+    n4_r20_q <= nr20_3;
+    n4_nq20_q <= nq20_3;
+    n5_neg20_q <= n4_neg20_q;
+    n5_r20_q <= nr20_4;
+    n5_nq20_q <= nq20_4;
+    n6_neg20_q <= n5_neg20_q;
+    n6_r20_q <= nr20_5;
+    n6_nq20_q <= nq20_5;
+    n7_neg20_q <= n6_neg20_q;
+    n7_r20_q <= nr20_6;
+    n7_nq20_q <= nq20_6;
+    n8_neg20_q <= n7_neg20_q;
+    n8_r20_q <= nr20_7;
+    n8_nq20_q <= nq20_7;
+    n1_neg21_q <= drn21_q;
+    n1_r21_q <= nr21_0;
+    n1_nq21_q <= nq21_0;
+    n2_neg21_q <= n1_neg21_q;
+    n2_r21_q <= nr21_1;
+    n2_nq21_q <= nq21_1;
+    n3_neg21_q <= n2_neg21_q;
+    n3_r21_q <= nr21_2;
+    n3_nq21_q <= nq21_2;
+    n4_neg21_q <= n3_neg21_q;
+    n4_r21_q <= nr21_3;
+    n4_nq21_q <= nq21_3;
+    n5_neg21_q <= n4_neg21_q;
+    n5_r21_q <= nr21_4;
+    n5_nq21_q <= nq21_4;
+    n6_neg21_q <= n5_neg21_q;
+    n6_r21_q <= nr21_5;
+    n6_nq21_q <= nq21_5;
+    n7_neg21_q <= n6_neg21_q;
+    n7_r21_q <= nr21_6;
+    n7_nq21_q <= nq21_6;
+    n8_neg21_q <= n7_neg21_q;
+    n8_r21_q <= nr21_7;
+    n8_nq21_q <= nq21_7;
+    if (n8_valid_q) begin
+      res0_q <= res22_q;
+      res1_q <= res23_q;
+      res2_q <= res24_q;
+      res3_q <= res25_q;
+      res4_q <= res26_q;
+      res5_q <= res27_q;
+      res6_q <= res28_q;
+      res7_q <= res29_q;
+      res8_q <= res30_q;
+      res9_q <= res31_q;
+      res10_q <= res32_q;
+      res11_q <= res33_q;
+      res12_q <= res34_q;
+      res13_q <= res35_q;
+      res14_q <= res36_q;
+      res15_q <= res37_q;
+      res16_q <= res38_q;
+      res17_q <= res39_q;
+      res18_q <= res40_q;
+      res19_q <= res41_q;
+      res20_q <= res42_q;
+      res21_q <= res43_q;
+      res22_q <= res44_q;
+      res23_q <= res45_q;
+      res24_q <= res46_q;
+      res25_q <= res47_q;
+      res26_q <= res48_q;
+      res27_q <= res49_q;
+      res28_q <= res50_q;
+      res29_q <= res51_q;
+      res30_q <= res52_q;
+      res31_q <= res53_q;
+      res32_q <= res54_q;
+      res33_q <= res55_q;
+      res34_q <= res56_q;
+      res35_q <= res57_q;
+      res36_q <= res58_q;
+      res37_q <= res59_q;
+      res38_q <= res60_q;
+      res39_q <= res61_q;
+      res40_q <= res62_q;
+      res41_q <= res63_q;
+      res42_q <= res64_q;
+      res43_q <= res65_q;
+      res44_q <= oval0;
+      res45_q <= oval1;
+      res46_q <= oval2;
+      res47_q <= oval3;
+      res48_q <= oval4;
+      res49_q <= oval5;
+      res50_q <= oval6;
+      res51_q <= oval7;
+      res52_q <= oval8;
+      res53_q <= oval9;
+      res54_q <= oval10;
+      res55_q <= oval11;
+      res56_q <= oval12;
+      res57_q <= oval13;
+      res58_q <= oval14;
+      res59_q <= oval15;
+      res60_q <= oval16;
+      res61_q <= oval17;
+      res62_q <= oval18;
+      res63_q <= oval19;
+      res64_q <= oval20;
+      res65_q <= oval21;
     end
   end
 
   // The last division step's remainders are not needed.
-  wire unused_norm = &{1'b0, nr0_11, nr1_11, nr2_11, nr3_11, nr4_11, nr5_11, nr6_11, nr7_11, nr8_11, nr9_11, nr10_11, nr11_11, nr12_11, nr13_11, nr14_11, nr15_11};
+  wire unused_norm = &{1'b0, nr0_8, nr1_8, nr2_8, nr3_8, nr4_8, nr5_8, nr6_8, nr7_8, nr8_8, nr9_8, nr10_8, nr11_8, nr12_8, nr13_8, nr14_8, nr15_8, nr16_8, nr17_8, nr18_8, nr19_8, nr20_8, nr21_8};
 
   assign in_free_o = !rp_busy_q & ((pending_q == 2'd0) ? res_space_i : ((pending_q == 2'd1) & res_spare_i));
   assign sm_we_o = in_we_i & post;

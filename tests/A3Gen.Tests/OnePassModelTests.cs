@@ -200,13 +200,14 @@ public class OnePassModelTests
     }
 
     [Fact]
-    public void TheDefaultDividersKeepTheDrainWithinFourCycles()
+    public void TheDefaultDividersKeepTheDrainWithinThreeCycles()
     {
-        // ceil(d / 4) dividers: a3-onepass (d = 64) has 16, issues its elements in 4 groups; d = 4 has one divider, 4 groups.
+        // ceil(d / 3) dividers: a3-onepass (d = 64) has 22, issues its elements in 3 groups (66 slots, the last group
+        // padded); d = 4 has two dividers, 2 groups.
         var paper = new Design(A3Config.Paper with { Softmax = Softmax.OnePass }).OnePass!;
-        Assert.Equal((16, 4, 64), (paper.Dividers, paper.Groups, paper.DrainSlots));
+        Assert.Equal((22, 3, 66), (paper.Dividers, paper.Groups, paper.DrainSlots));
         var small = OnePass("a3-small").OnePass!;
-        Assert.Equal((1, 4), (small.Dividers, small.Groups));
+        Assert.Equal((2, 2), (small.Dividers, small.Groups));
         var odd = EdgeConfigs.Design("edge-onepass-odd").OnePass!;
         Assert.Equal((9, 2, 18, 2), (odd.Dividers, odd.Groups, odd.DrainSlots, odd.DivisorCopies));
         Assert.Equal(2, paper.DivisorCopies);
@@ -232,10 +233,9 @@ public class OnePassModelTests
         Assert.Equal(13, op.Sum.Width);
         // 2 |A| / S <= 2 max |v| (1 + (N + 1/max|v|) / 2^(Fe+1)) = 2 x 2^4 (1 + 16.004 / 512) in units of 2^-12: below 2^18.
         Assert.Equal(4 + 12 + 2, op.QuotientBits);
-        // Three quotient bits a stage (a radix-4 step and a restoring one), the last stage two and the rounding:
-        // 16 + 2 bits in 6 + 1 stages.
-        Assert.Equal(7, op.DividerStages);
-        Assert.Equal(new[] { 3, 3, 3, 3, 3, 1, 2 }, op.DividerStageSteps);
+        // Two quotient bits a stage (one radix-4 step), the last stage with the rounding: 16 + 2 bits in 8 + 1 stages.
+        Assert.Equal(9, op.DividerStages);
+        Assert.Equal(Enumerable.Repeat(2, 9), op.DividerStageSteps);
         Assert.Equal(8, op.NumeratorShift);
         Assert.Null(TestSupport.ShippedDesign("a3-small").OnePass);
     }

@@ -68,7 +68,7 @@ public sealed record A3Config
     public KeySort KeySort { get; init; } = KeySort.Host;
     /// <summary>The softmax kind: the paper's three passes or a one-pass (online) softmax.</summary>
     public Softmax Softmax { get; init; } = Softmax.ThreePass;
-    /// <summary>One-pass softmax: dividers of the normalizer, each output element's division on one of them; null means ceil(d / 4).</summary>
+    /// <summary>One-pass softmax: dividers of the normalizer, each output element's division on one of them; null means ceil(d / 3).</summary>
     public int? NormalizerDividers { get; init; }
     /// <summary>P: rows each stage of the exact and post-scoring pipeline takes a cycle (1, 2, 4, 8 or 16; K and V in P banks).</summary>
     public int Lanes { get; init; } = 1;
@@ -332,9 +332,9 @@ public sealed record A3Config
     [JsonIgnore]
     public int ResolvedDividerLatency => DividerLatency ?? ((ResolvedWeightFractionBits + 3) / 2);
 
-    /// <summary>One-pass softmax: the normalizer's dividers, as given, else ceil(d / 4) (at most four cycles of issue a query).</summary>
+    /// <summary>One-pass softmax: the normalizer's dividers, as given, else ceil(d / 3) (at most three cycles of issue a query).</summary>
     [JsonIgnore]
-    public int ResolvedNormalizerDividers => NormalizerDividers ?? ((Dimension + 3) / 4);
+    public int ResolvedNormalizerDividers => NormalizerDividers ?? ((Dimension + 2) / 3);
 
     /// <summary>The largest M a query may ask for: as given, else <see cref="IterationLimit"/>.</summary>
     [JsonIgnore]

@@ -23,12 +23,11 @@ public sealed class OnePassSoftmax
     public const int Sets = 2;
 
     /// <summary>
-    /// Quotient bits per normalizer stage: a radix-4 step (one subtraction deep: x - den, x - 2 den and x - 3 den
-    /// side by side) and a restoring step, two subtractions deep. (Two radix-4 steps, four bits, measured
-    /// 40.2 FO4 on a3-onepass's standard cells: the three-way select and its fan-out cost more than a restoring
-    /// step's.)
+    /// Quotient bits per normalizer stage: one radix-4 step, one subtraction deep (x - den, x - 2 den and x - 3 den
+    /// side by side). (Three bits, a radix-4 and a restoring step, two subtractions deep, measured 39.4 to 41.2 FO4 on
+    /// a3-onepass's standard cells, at the budget; four, two radix-4 steps, 40.2 FO4.)
     /// </summary>
-    public const int StepsPerStage = 3;
+    public const int StepsPerStage = 2;
 
     /// <summary>An accumulator A_s (and the added sum of the two sets).</summary>
     public FixedFormat Accumulator { get; }
@@ -126,7 +125,7 @@ public sealed class OnePassSoftmax
     /// </summary>
     public int NormalizerDepth => DividerStages;
 
-    /// <summary>Dividers of the normalizer (configuration normalizerDividers, default ceil(d / 4)).</summary>
+    /// <summary>Dividers of the normalizer (configuration normalizerDividers, default ceil(d / 3)).</summary>
     public int Dividers { get; }
 
     /// <summary>
