@@ -6714,8 +6714,8 @@ module a3_fast_online (
   wire [18:0] mgt_c13 = { mgt_m13, 1'b0 };
   reg [SumWidth-1:0] dr_sum_q;
   reg [SumWidth+1:0] dr_sum3_q;
-  // S and 3 S inverted, a second copy for the dividers from 8 on (a register of its own, so that each copy drives
-  // at most 8 dividers; its subtractions add it, plus one).
+  // S and 3 S inverted, a second copy for the dividers from 8 on (a register of its own, which splits the
+  // divisor's fan-out; their subtractions add it, plus one).
   reg [SumWidth-1:0] dr_sumb_q;
   reg [SumWidth+1:0] dr_sum3b_q;
   wire issue = dr_left_q != 2'd0;

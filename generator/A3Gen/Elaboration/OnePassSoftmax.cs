@@ -128,16 +128,15 @@ public sealed class OnePassSoftmax
     /// <summary>Dividers of the normalizer (configuration normalizerDividers, default ceil(d / 3)).</summary>
     public int Dividers { get; }
 
-    /// <summary>
-    /// Dividers a copy of the divisor registers (S, 3 S, down the stages) drives at most: with 16 dividers on one copy
-    /// a3-onepass measured 41.2 FO4 on the standard cells, from the divisor into the first stage.
-    /// </summary>
+    /// <summary>Dividers on the divisor registers' first copy (S, 3 S, down the stages) when there are two.</summary>
     public const int DividersPerDivisorCopy = 8;
 
     /// <summary>
     /// Copies of the divisor registers: two when there are more than <see cref="DividersPerDivisorCopy"/> dividers (the
     /// second holds ~S and ~3 S, a value of its own, so that synthesis does not merge it into the first; the dividers
-    /// from <see cref="DividersPerDivisorCopy"/> on add it plus one), else one. Beyond 16 dividers each copy drives more.
+    /// from <see cref="DividersPerDivisorCopy"/> on add it plus one), else one. The copy splits the divisor's fan-out, a
+    /// buffer or two on the path; it did not change a3-onepass's 41.2 FO4 with three-bit stages, which their two carry
+    /// chains set.
     /// </summary>
     public int DivisorCopies => Dividers > DividersPerDivisorCopy ? 2 : 1;
 

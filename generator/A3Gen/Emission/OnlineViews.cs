@@ -126,7 +126,7 @@ public sealed record OnlineView(
     /// <summary>Copies of the divisor registers (<see cref="OnePassSoftmax.DivisorCopies"/>): the second one inverted.</summary>
     public required int DenCopies { get; init; }
 
-    /// <summary>Dividers a divisor copy drives (<see cref="OnePassSoftmax.DividersPerDivisorCopy"/>).</summary>
+    /// <summary>The first divider on the divisor's second copy (<see cref="OnePassSoftmax.DividersPerDivisorCopy"/>).</summary>
     public required int DividersPerCopy { get; init; }
 
     /// <summary>The inverted copy's ~S and ~3 S at the drain, shifted like the divisor (the shift's zeros inverted).</summary>
