@@ -6,7 +6,7 @@
 `default_nettype none
 
 // Valid/ready queue of Depth entries. in_ready_o = not full, out_valid_o = not empty, in_spare_o =
-// room for two more entries; all come from registers, so a push is visible at the output the cycle
+// room for two more entries, in_spare2_o = room for three; all come from registers, so a push is visible at the output the cycle
 // after it is taken.
 module a3_minilm_fifo #(
   parameter integer Width = 8,
@@ -19,6 +19,7 @@ module a3_minilm_fifo #(
   input  wire             in_valid_i,
   output wire             in_ready_o,
   output wire             in_spare_o,
+  output wire             in_spare2_o,
   input  wire [Width-1:0] in_data_i,
   output wire             out_valid_o,
   input  wire             out_ready_i,
@@ -43,6 +44,14 @@ module a3_minilm_fifo #(
       assign in_spare_o = count_q < Spare;
     end else begin : g_no_spare
       assign in_spare_o = 1'b0;
+    end
+  endgenerate
+  generate
+    if (Depth > 2) begin : g_spare2
+      localparam [CountWidth-1:0] Spare2 = Full - 1'b1 - 1'b1;
+      assign in_spare2_o = count_q < Spare2;
+    end else begin : g_no_spare2
+      assign in_spare2_o = 1'b0;
     end
   endgenerate
   assign out_valid_o = count_q != {CountWidth{1'b0}};

@@ -107,6 +107,7 @@ module a3_minilm_top (
   wire qq_valid;
   wire qq_ready;
   wire unused_qq_spare;
+  wire unused_qq_spare2;
   wire [QueryEntryWidth-1:0] qq_data;
 
   a3_minilm_fifo #(
@@ -120,6 +121,7 @@ module a3_minilm_top (
     .in_valid_i  (query_valid_i),
     .in_ready_o  (query_ready_o),
     .in_spare_o  (unused_qq_spare),
+    .in_spare2_o (unused_qq_spare2),
     .in_data_i   ({ query_threshold_i, query_iterations_i, query_approx_i, query_rows_i, query_data_i }),
     .out_valid_o (qq_valid),
     .out_ready_i (qq_ready),
@@ -1253,6 +1255,7 @@ module a3_minilm_top (
   // ---- output -> result queue ----
   wire rq_in_ready;
   wire rq_in_spare;
+  wire unused_rq_spare2;
   wire rq_push;
   wire [ResultEntryWidth-1:0] rq_in_data;
   wire [ResultEntryWidth-1:0] rq_out_data;
@@ -1278,7 +1281,7 @@ module a3_minilm_top (
   );
 
   // The output stage starts a query only while the result queue has room for it (and for the
-  // previous query's result while its push is pending), so a push is never refused.
+  // results of the queries before it whose pushes are pending), so a push is never refused.
   a3_minilm_fifo #(
     .Width      (ResultEntryWidth),
     .Depth      (ResultQueueDepth),
@@ -1290,6 +1293,7 @@ module a3_minilm_top (
     .in_valid_i  (rq_push),
     .in_ready_o  (rq_in_ready),
     .in_spare_o  (rq_in_spare),
+    .in_spare2_o (unused_rq_spare2),
     .in_data_i   (rq_in_data),
     .out_valid_o (result_valid_o),
     .out_ready_i (result_ready_i),

@@ -121,7 +121,8 @@ public static class EdgeConfigs
             Softmax = Softmax.OnePass,
             NormalizerDividers = 9,
         },
-        // One-pass with the on-chip sorter, a three-entry result queue and a divider per element.
+        // One-pass with the on-chip sorter, a three-entry result queue (three queries in flight) and one divider: the
+        // drain takes three cycles a query, so a third query waits for the oldest one's drain (OnePassSoftmax.InFlight).
         ["edge-onepass-sort"] = new()
         {
             Name = "edge-onepass-sort",
@@ -132,7 +133,7 @@ public static class EdgeConfigs
             ResultQueueDepth = 3,
             KeySort = KeySort.OnChip,
             Softmax = Softmax.OnePass,
-            NormalizerDividers = 3,
+            NormalizerDividers = 1,
         },
         // Lanes (lanes = P > 1): a3-small's shape with four lanes (four groups of four rows).
         ["lanes-small"] = new()

@@ -143,6 +143,44 @@ public class ElaborationTests
     }
 
     [Theory]
+    [InlineData(1, 1, null)]
+    [InlineData(1, 2, null)]
+    [InlineData(1, 3, null)]
+    [InlineData(1, 4, null)]
+    [InlineData(1, 3, 1)]
+    [InlineData(1, 2, 4)]
+    [InlineData(4, 3, 8)]
+    [InlineData(16, 3, null)]
+    [InlineData(16, 2, null)]
+    [InlineData(16, 4, 2)]
+    public void OnePassIntervalIsTheClosedFormForEveryN(int lanes, int depth, int? dividers)
+    {
+        // With one, two or three queries in flight (the result queue's depth, at most three): the string the manifest
+        // states, evaluated here, is the cycle model's mean over six gaps and its steady state (twelve gaps, whole
+        // periods of two and three, after eighteen queries), at every n.
+        var d = new Design(A3Config.Paper with { Softmax = Softmax.OnePass, Lanes = lanes, ResultQueueDepth = depth, NormalizerDividers = dividers });
+        Assert.Equal(Math.Min(depth, 3), d.OnePass!.InFlight);
+        var m = Regex.Match(d.IntervalFormula, @"^(?:ceil\(n/\d+\)|n) \+ (\d+)$|^max\((?:ceil\(n/\d+\)|n) \+ 2, \((?:ceil\(n/\d+\)|n) \+ (\d+)\) / 2(?:, \((?:ceil\(n/\d+\)|n) \+ (\d+)\) / 3)?(?:, (\d+))?\)$");
+        Assert.True(m.Success, d.IntervalFormula);
+        Assert.Equal(d.OnePass.InFlight == 3, m.Groups[3].Success);
+        for (int n = 1; n <= d.MaxRows; n += n < 48 ? 1 : 5)
+        {
+            int g = d.GroupsOf(n);
+            double closed = m.Groups[1].Success
+                ? g + int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)
+                : Math.Max(Math.Max(g + 2, (g + int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)) / 2.0),
+                    m.Groups[3].Success ? (g + int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture)) / 3.0 : 0);
+            // The drain, a group a cycle, stated when it can bind (more than three groups).
+            closed = Math.Max(closed, m.Groups[4].Success ? int.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture) : 0);
+            Assert.Equal(closed, d.MeanInterval(n), 9);
+            var seven = new CycleModel(d).Run(Enumerable.Repeat(n, 7).ToArray());
+            Assert.Equal(closed, CycleModel.CyclesPerQuery(seven), 9);
+            var run = new CycleModel(d).Run(Enumerable.Repeat(n, 31).ToArray());
+            Assert.Equal(closed, (run[30].ResultValidCycle - run[18].ResultValidCycle) / 12.0, 9);
+        }
+    }
+
+    [Theory]
     [InlineData(1)]
     [InlineData(2)]
     public void ClosedFormIntervalCoversAOneEntryResultQueue(int depth)
@@ -162,6 +200,6 @@ public class ElaborationTests
         Assert.Equal(Enumerable.Range(0, 10), timings.Select((t, k) => k).OrderBy(k => timings[k].ResultTakenCycle));
         // With no result taken the result queue, both banks of the three buffers and the query queue fill; the stages idle.
         int inFlight = timings.Count(t => t.AcceptCycle < 500);
-        Assert.Equal(d.Config.QueryQueueDepth + 2 + 2 + 2 + d.Config.ResultQueueDepth, inFlight);
+        Assert.Equal(d.Config.QueryQueueDepth + 2 + 2 + 2 + d.Config.ResolvedResultQueueDepth, inFlight);
     }
 }

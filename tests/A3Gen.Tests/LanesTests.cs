@@ -163,4 +163,28 @@ public class LanesTests
         Assert.Equal(40 + 2, Paper(8).MeanInterval(320));
         Assert.True(Paper(1).MeanInterval(320) / Paper(4).MeanInterval(320) >= 3.5);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    [InlineData(8)]
+    [InlineData(16)]
+    public void OnePassKeepsCeilNOverPPlusTwoAtThePapersLengthForEveryLaneCount(int lanes)
+    {
+        // The default result queue (three entries with one-pass) keeps a third query in flight: 16 lanes (20 beats a
+        // query) no longer wait for the normalizer's tail, (20 + 30) / 2 = 25 cycles with two entries.
+        var design = new Design(A3Config.Paper with { Lanes = lanes, Softmax = Softmax.OnePass });
+        Assert.Equal(3, design.Config.ResolvedResultQueueDepth);
+        Assert.Equal(3, design.OnePass!.InFlight);
+        var burst = new CycleModel(design).Run(Enumerable.Repeat(320, 7).ToArray());
+        Assert.Equal((320 / lanes) + 2, CycleModel.CyclesPerQuery(burst));
+        Assert.Equal((320 / lanes) + 2, design.MeanInterval(320));
+        if (lanes == 16)
+        {
+            var two = new Design(design.Config with { ResultQueueDepth = 2 });
+            Assert.Equal(2, two.OnePass!.InFlight);
+            Assert.Equal(25, CycleModel.CyclesPerQuery(new CycleModel(two).Run(Enumerable.Repeat(320, 7).ToArray())));
+        }
+    }
 }

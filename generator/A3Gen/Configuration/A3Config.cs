@@ -54,7 +54,8 @@ public sealed record A3Config
     public int? DividerLatency { get; init; }
     public ResetStyle Reset { get; init; } = ResetStyle.AsyncLow;
     public int QueryQueueDepth { get; init; } = 2;
-    public int ResultQueueDepth { get; init; } = 2;
+    /// <summary>Result queue entries; null: 2 (three-pass), 3 (one-pass: a third query in flight, see ResolvedResultQueueDepth).</summary>
+    public int? ResultQueueDepth { get; init; }
 
     /// <summary>The largest per-query iteration count M of the approximate path; null means 2 N d.</summary>
     public int? MaxIterations { get; init; }
@@ -122,7 +123,10 @@ public sealed record A3Config
             NullValueHandling = NullValueHandling.Include,
             Formatting = Formatting.Indented,
         };
-        return JsonConvert.SerializeObject(this, settings).Replace("\r\n", "\n");
+        // The result queue's depth is hashed resolved: a three-pass configuration written before its default depended
+        // on the softmax kind keeps its hash, and the same hardware has one hash.
+        var canonical = this with { ResultQueueDepth = ResolvedResultQueueDepth };
+        return JsonConvert.SerializeObject(canonical, settings).Replace("\r\n", "\n");
     }
 
     public string Hash() =>
@@ -335,6 +339,14 @@ public sealed record A3Config
     /// <summary>One-pass softmax: the normalizer's dividers, as given, else ceil(d / 3) (at most three cycles of issue a query).</summary>
     [JsonIgnore]
     public int ResolvedNormalizerDividers => NormalizerDividers ?? ((Dimension + 2) / 3);
+
+    /// <summary>
+    /// Result queue entries: as given, else 2 (three-pass) or 3 (one-pass). A one-pass design keeps up to
+    /// min(depth, 3) queries between the dot product's start and the push (the push cannot be refused, so each needs
+    /// an entry); the third keeps short queries (ceil(n/P) below the normalizer's tail) at ceil(n/P) + 2 a query.
+    /// </summary>
+    [JsonIgnore]
+    public int ResolvedResultQueueDepth => ResultQueueDepth ?? (Softmax == Softmax.OnePass ? 3 : 2);
 
     /// <summary>The largest M a query may ask for: as given, else <see cref="IterationLimit"/>.</summary>
     [JsonIgnore]

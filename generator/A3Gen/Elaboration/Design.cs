@@ -186,6 +186,15 @@ public sealed class Design
     public int DotProductPipeStages => 3 + AdderStages + LaneTreeStages;
 
     /// <summary>
+    /// The dot product's tag at which a beat's scores are written (the adder trees' roots): its lane max tree, which only
+    /// the done (an approximate query's post-scoring) waits for, follows.
+    /// </summary>
+    public int DotProductScoreTag => DotProductPipeStages - LaneTreeStages;
+
+    /// <summary>Cycles from a query's last score write to the dot product's done: the lane max tree's levels.</summary>
+    public int DotProductDoneAfterScores => DotProductPipeStages - DotProductScoreTag;
+
+    /// <summary>
     /// Low bits of a key or value element that the dot product's and the output's multipliers take apart from
     /// the high ones: each multiplier is two narrower ones with registered partial products (a w x w
     /// shift-add array from a flip-flop is about 40 FO4 on the standard cells), added in the next stage.
@@ -373,8 +382,8 @@ public sealed class Design
         BufferAddressWidth = Bits.AddressWidth(BufferDepth);
         QueryQueuePointerWidth = Bits.AddressWidth(config.QueryQueueDepth);
         QueryQueueCountWidth = Bits.UnsignedWidth(config.QueryQueueDepth);
-        ResultQueuePointerWidth = Bits.AddressWidth(config.ResultQueueDepth);
-        ResultQueueCountWidth = Bits.UnsignedWidth(config.ResultQueueDepth);
+        ResultQueuePointerWidth = Bits.AddressWidth(config.ResolvedResultQueueDepth);
+        ResultQueueCountWidth = Bits.UnsignedWidth(config.ResolvedResultQueueDepth);
 
         DotProductOverhead = 2 + DotProductPipeStages;
         ExponentOverhead = 1 + ExponentPipeStages;
@@ -586,12 +595,12 @@ public sealed class Design
 
     /// <summary>
     /// One-pass softmax: cycles from the dot product's done to the merge. A live query's last beat reaches the online
-    /// stage with the scores, the lane max tree's <see cref="LaneTreeStages"/> cycles before the done (which waits for
-    /// the group max an approximate query's post-scoring needs): <see cref="OnePassSoftmax.MergeDelay"/> after the last
-    /// beat. A replayed query's beats start at the done.
+    /// stage with the scores, <see cref="DotProductDoneAfterScores"/> cycles before the done (which waits for the group
+    /// max an approximate query's post-scoring needs): <see cref="OnePassSoftmax.MergeDelay"/> after the last beat. A
+    /// replayed query's beats start at the done.
     /// </summary>
     public int OnePassMergeDelay(StageWork w) =>
-        w.PostScoring ? OnePassReplayCycles(w) + OnePass!.MergeDelay : OnePass!.MergeDelay - LaneTreeStages;
+        w.PostScoring ? OnePassReplayCycles(w) + OnePass!.MergeDelay : OnePass!.MergeDelay - DotProductDoneAfterScores;
 
     /// <summary>Cycles each stage is busy with an exact query of n rows.</summary>
     public IReadOnlyList<int> StagePeriods(int n) => StagePeriods(StageWork.Exact(n));
@@ -627,20 +636,46 @@ public sealed class Design
     {
         var o = StagePeriods(0);
         string n = RowsTerm;
-        int a = Math.Max(Math.Max(o[1], o[2]), o[3] + ResultPushStages + (Config.ResultQueueDepth == 2 ? 1 : 0));
-        return Config.ResultQueueDepth == 1 ? $"{n} + {o[3] + ResultPushStages + 1}" : $"max({n} + 2, ({n} + {a}) / 2)";
+        int a = Math.Max(Math.Max(o[1], o[2]), o[3] + ResultPushStages + (Config.ResolvedResultQueueDepth == 2 ? 1 : 0));
+        return Config.ResolvedResultQueueDepth == 1 ? $"{n} + {o[3] + ResultPushStages + 1}" : $"max({n} + 2, ({n} + {a}) / 2)";
     }
 
     private string OnePassIntervalFormula()
     {
-        var o = StagePeriods(0);
-        int p = o[1], tail = o[2] + o[3], free = 2;
+        var (issue, pair, triple) = OnePassIntervalTerms(StageWork.Exact(0));
         string n = RowsTerm;
-        return Config.ResultQueueDepth switch
+        // The drain (a group a cycle) binds only with more groups than ceil(n/P) + 2 >= 3.
+        int groups = OnePass!.Groups;
+        string drain = groups > 3 ? $", {groups}" : "";
+        return OnePass.InFlight switch
         {
-            1 => $"{n} + {p + tail + 1}",
-            2 => $"max({n} + {free}, ({n} + {p + tail + 1}) / 2)",
-            _ => $"max({n} + {free}, ({n} + {p + tail}) / 2)",
+            1 => groups > 3 ? $"max({n} + {issue}{drain})" : $"{n} + {issue}",
+            2 => $"max({n} + 2, ({n} + {pair}) / 2{drain})",
+            _ => $"max({n} + 2, ({n} + {pair}) / 2, ({n} + {triple}) / 3{drain})",
+        };
+    }
+
+    /// <summary>
+    /// The one-pass interval's terms for a query of work w (exact: each is a constant plus ceil(n/P)): with one query
+    /// in flight, the whole of it (dot product, online stage, push, and the cycle its result stays in the queue); with
+    /// two, what two queries' starts are apart at least; with three, the third's start waits for the oldest's merge
+    /// and its drain (a pair's bound) and for its push (a triple's).
+    /// </summary>
+    private (int One, int Pair, int Triple) OnePassIntervalTerms(StageWork w)
+    {
+        var op = OnePass!;
+        var periods = StagePeriods(w);
+        int p = periods[1], tail = periods[2] + periods[3];
+        int depth = Config.ResolvedResultQueueDepth;
+        int pushes = p + tail + (depth == op.InFlight ? 1 : 0);
+        // A third start: at least max(1, Groups) cycles after the oldest query's merge (the unmerged count and the
+        // drain registers are read the cycle after).
+        int merged = p - 1 + periods[2] + Math.Max(1, op.Groups);
+        return op.InFlight switch
+        {
+            1 => (pushes, 0, 0),
+            2 => (0, pushes, 0),
+            _ => (0, merged, pushes),
         };
     }
 
@@ -684,7 +719,7 @@ public sealed class Design
         result = Math.Max(result, periods[2] / 2.0);
         result = Math.Max(result, (double)(periods[2] + issue[3]) / banks);
         int output = periods[3] + ResultPushStages;
-        return Config.ResultQueueDepth switch
+        return Config.ResolvedResultQueueDepth switch
         {
             1 => Math.Max(result, output + 1),
             2 => Math.Max(result, (output + 1) / 2.0),
@@ -700,26 +735,27 @@ public sealed class Design
 
     /// <summary>
     /// One-pass softmax: the mean steady-state interval of back-to-back identical queries, result always taken.
-    /// The dot product starts a query only while the online stage holds at most one unpushed query and the
-    /// result queue has room for both results (the online stage's push cannot be refused), so with a dot-product
-    /// period P (and the replay R) and T cycles from the done to the push, the starts of queries k and k + 2 are
-    /// at least P + R + T + 1 apart with a two-entry result queue (the pushed result occupies the queue for a
-    /// cycle), P + R + T with more; with one entry, each query waits for the previous one's result to leave. The
-    /// search stage's period bounds it too, and so does the drain (one element a cycle, d per query).
+    /// The dot product starts a query only while fewer than K = <see cref="OnePassSoftmax.InFlight"/> queries are
+    /// started and not pushed and the result queue has room for all their results (the online stage's push cannot be
+    /// refused), so with a dot-product period P (and the replay R) and T cycles from the done to the push, the starts
+    /// of queries k and k + K are at least P + R + T apart, one more when the result queue has K entries (the pushed
+    /// result occupies it for a cycle); with K = 3 the third start also waits for the oldest query's merge and
+    /// drain, so the starts of k and k + 2 are at least its merge plus max(1, groups) apart. The search stage's
+    /// period bounds it too, and so does the drain (a group a cycle).
     /// </summary>
     public double OnePassInterval(StageWork w)
     {
-        _ = OnePass ?? throw new InvalidOperationException("not a one-pass design");
+        var op = OnePass ?? throw new InvalidOperationException("not a one-pass design");
         var periods = StagePeriods(w);
-        int p = periods[1], tail = periods[2] + periods[3];
-        double pair = Config.ResultQueueDepth switch
+        var (one, pair, triple) = OnePassIntervalTerms(w);
+        double inFlight = op.InFlight switch
         {
-            1 => p + tail + 1,
-            2 => (p + tail + 1) / 2.0,
-            _ => (p + tail) / 2.0,
+            1 => one,
+            2 => pair / 2.0,
+            _ => Math.Max(pair / 2.0, triple / 3.0),
         };
         int dotProduct = DotProductFreeCycles(w) + (w.PostScoring ? ScoredEntries(w) : 0);
-        return Math.Max(Math.Max(dotProduct, periods[0]), Math.Max(pair, OnePass!.Groups));
+        return Math.Max(Math.Max(dotProduct, periods[0]), Math.Max(inFlight, op.Groups));
     }
 
     /// <summary>

@@ -156,6 +156,20 @@ public sealed class OnePassSoftmax
     /// </summary>
     public int ReplayDelay => 2;
 
+    /// <summary>The most queries a one-pass design keeps between the dot product's start and the push.</summary>
+    public const int MaxInFlight = 3;
+
+    /// <summary>
+    /// Queries between the dot product's start and the push, at most: min(result queue depth, <see cref="MaxInFlight"/>)
+    /// (the push cannot be refused, so each holds a result queue entry). A second starts once the dot product is free;
+    /// a third only once the oldest has merged and the drain is almost empty, so that the middle one merges as soon as
+    /// it asks, before the newest query's rows reach the sets.
+    /// </summary>
+    public int InFlight { get; }
+
+    /// <summary>Entries of the query statistics ring (written at a query's last beat, read at its push): two or three.</summary>
+    public int StatEntries => Math.Max(InFlight, 2);
+
     /// <summary>exp(0) in the exp format: a set's factor when the max has not moved (and for its first row).</summary>
     public long One { get; }
 
@@ -169,6 +183,7 @@ public sealed class OnePassSoftmax
         One = 1L << fe;
         Dividers = design.Config.ResolvedNormalizerDividers;
         Groups = (design.Dimension + Dividers - 1) / Dividers;
+        InFlight = Math.Min(design.Config.ResolvedResultQueueDepth, MaxInFlight);
         if (design.Exp.Exp(0) != One)
         {
             throw new InvalidOperationException($"internal: exp(0) through the tables is {design.Exp.Exp(0)}, not 1.0 = {One}: the one-pass rescale needs it exact");

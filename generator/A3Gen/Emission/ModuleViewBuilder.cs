@@ -153,7 +153,7 @@ public static class ModuleViewBuilder
             firstLevel = level.Level + 1;
         }
         int dotPipe = design.DotProductPipeStages; // tag stages after the SRAM read: key register, product register, adder registers (, lane max tree)
-        int rootTag = dotPipe - design.LaneTreeStages; // the adder trees' roots: the scores are written here
+        int rootTag = design.DotProductScoreTag; // the adder trees' roots: the scores are written here
         int wG = design.GroupIdWidth, wGc = design.GroupCountWidth, lb = design.LaneBits;
 
         int scan = design.ScanWidth, win = design.ScanWindowWidth, offset = design.ScanOffsetWidth;
@@ -510,7 +510,7 @@ public static class ModuleViewBuilder
             .BusWidth(design.ExpMeta)
             .BusWidth(design.ExpEntry)
             .Bus(design.ResultQueueEntry)
-            .Width("ResultQueueDepth", design.Config.ResultQueueDepth, "result queue entries")
+            .Width("ResultQueueDepth", design.Config.ResolvedResultQueueDepth, "result queue entries")
             .Width("ResultQueuePtrWidth", design.ResultQueuePointerWidth, "result queue pointer")
             .Width("ResultQueueCountWidth", design.ResultQueueCountWidth, "result queue occupancy");
         if (design.IsOnePass)
@@ -569,6 +569,7 @@ public static class ModuleViewBuilder
         {
             IdWidth = lanes ? "GroupIdWidth" : "RowIdWidth",
             BufferDepth = lanes ? "Groups" : "MaxRows",
+            ThirdInFlight = design.OnePass is { InFlight: 3 },
             Lanes = lanes
                 ? new TopLanesView(design.Lanes,
                     Enumerable.Range(0, design.Lanes).Select(b => new BankView(b, $"({(wId == 1 ? "load_row_i" : $"load_row_i[{lb - 1}:0]")} == {Verilog.Unsigned(lb, b)})")).ToList(),

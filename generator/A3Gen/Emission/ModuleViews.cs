@@ -192,7 +192,6 @@ public sealed record DotProductView(
     /// <summary>What the running max takes: the score, or the group's max with lanes.</summary>
     public required string MaxInput { get; init; }
 
-    /// <summary>One-pass: the registers after gap_q that delay a live query's release of the stage (one a lane tree level).</summary>
     /// <summary>The one-pass softmax: the stage feeds the online stage (no score buffer).</summary>
     public required bool OnePass { get; init; }
 
@@ -374,6 +373,9 @@ public sealed record TopView(
 
     /// <summary>The depth localparam of a buffer bank: N, or the groups G with lanes.</summary>
     public required string BufferDepth { get; init; }
+
+    /// <summary>One-pass with a third query in flight: the online stage reads the result queue's room for three.</summary>
+    public required bool ThirdInFlight { get; init; }
 
     public TopLanesView? Lanes { get; init; }
 }

@@ -81,6 +81,21 @@ public sealed record OnlineView(
     string DrainAlmostEmpty,
     string ResultEntryPacking)
 {
+    /// <summary>Queries between the dot product's start and the push, at most (OnePassSoftmax.InFlight).</summary>
+    public required int InFlight { get; init; }
+
+    /// <summary>A third query in flight: the result queue's room for three, the unmerged count, a three-entry statistics ring.</summary>
+    public bool ThirdInFlight => InFlight == 3;
+
+    /// <summary>Entries of the statistics ring.</summary>
+    public required int StatEntries { get; init; }
+
+    /// <summary>0 .. StatEntries - 1.</summary>
+    public IReadOnlyList<int> StatList => Enumerable.Range(0, StatEntries).ToList();
+
+    /// <summary>Each statistics entry's write pointer value as a literal (1 bit for two entries, 2 for three).</summary>
+    public IReadOnlyList<string> StatIndex => StatList.Select(q => Verilog.Unsigned(StatEntries > 2 ? 2 : 1, q)).ToList();
+
     /// <summary>The names of the score memory's entry index and count (rows, or groups with lanes).</summary>
     public required IndexNames Index { get; init; }
 
@@ -379,6 +394,8 @@ public static class OnlineViewBuilder
             Verilog.Unsigned(wDim, 0), Verilog.Unsigned(wDim, 1), Verilog.Unsigned(wDim, op.Groups),
             wDim == 1 ? "1'b1" : $"(dr_left_q[{wDim - 1}:1] == {Verilog.Unsigned(wDim - 1, 0)})", packing)
         {
+            InFlight = op.InFlight,
+            StatEntries = op.StatEntries,
             Index = IndexNames.For(design, "EntryCountWidth"),
             KeyWidth = lanes ? "GroupRowWidth" : "RowWidth",
             ScoresWidth = lanes ? "ScoreEntryScoreWidth" : "ScoreWidth",

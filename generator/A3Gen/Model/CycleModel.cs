@@ -35,7 +35,7 @@ public sealed class CycleModel(Design design)
             return RunOnePass(op, work, offerQuery, resultReady, maxCycles);
         }
         const int stages = 4;
-        int depthQ = design.Config.QueryQueueDepth, depthR = design.Config.ResultQueueDepth;
+        int depthQ = design.Config.QueryQueueDepth, depthR = design.Config.ResolvedResultQueueDepth;
         var queryQueue = new Queue<int>();        // query indices
         var resultQueue = new Queue<int>();
         var freeAt = new int[stages];             // cycle from which the stage may start the next query
@@ -170,19 +170,20 @@ public sealed class CycleModel(Design design)
     /// <summary>
     /// The one-pass pipeline (templates/rtl/online.v.scriban): query queue, candidate stage, candidate buffer and dot
     /// product as above; the dot product starts a query only while the online stage is free (no replay under way,
-    /// at most one query done but not pushed, and room in the result queue for every result to come). From the dot
+    /// fewer than OnePassSoftmax.InFlight queries started and not pushed, room in the result queue for every result to
+    /// come, and for a third query the oldest merged and the drain almost empty). From the dot
     /// product's done D: a live query's last row is at the online stage's input at D, a replayed one's at D + 1 + C
     /// (the replay reads keep the stage busy from D + 1 to D + C); the merge is requested MergeDelay cycles after the
     /// last row and happens once the drain holds at most one element; the push follows MergeToPush(d) cycles later.
     /// </summary>
     private List<QueryTiming> RunOnePass(OnePassSoftmax op, IReadOnlyList<StageWork> work, Func<int, bool> offerQuery, Func<int, bool> resultReady, int maxCycles)
     {
-        int depthQ = design.Config.QueryQueueDepth, depthR = design.Config.ResultQueueDepth, d = design.Dimension;
+        int depthQ = design.Config.QueryQueueDepth, depthR = design.Config.ResolvedResultQueueDepth, d = design.Dimension;
         var queryQueue = new Queue<int>();
         var resultQueue = new Queue<int>();
         var candBuffer = new PingPong(2);
         int candQuery = -1, candLeft = 0, dpFreeAt = 0;
-        int pending = 0, replayUntil = -1, drainLeft = 0;
+        int pending = 0, unmerged = 0, replayUntil = -1, drainLeft = 0;
         var releases = new List<int>();                    // cycles whose edge releases the candidate buffer, in order
         var dones = new List<(int Query, int Cycle)>();    // the dot product's done of each query in flight, in order
         var merges = new List<(int Query, int Cycle)>();   // merge requests, in order
@@ -208,7 +209,10 @@ public sealed class CycleModel(Design design)
                 valid[resultHead] = cycle;
             }
             bool resultHandshake = resultHead >= 0 && resultReady(cycle);
-            bool free = cycle > replayUntil && (pending == 0 ? resultQueue.Count < depthR : pending == 1 && resultQueue.Count < depthR - 1);
+            // Room in the result queue for every result to come; a third query only once the oldest has merged and
+            // the drain is almost empty (OnePassSoftmax.InFlight).
+            bool free = cycle > replayUntil && pending < op.InFlight && resultQueue.Count + pending < depthR
+                && (pending < 2 || (unmerged <= 1 && drainLeft <= 1));
             bool startCand = candQuery < 0 && queryQueue.Count > 0 && candBuffer.WriteFree;
             bool startDp = cycle >= dpFreeAt && candBuffer.ReadFull && free;
             bool candFinishing = candQuery >= 0 && candLeft == 1;
@@ -252,6 +256,7 @@ public sealed class CycleModel(Design design)
                 pushes.Add((merges[0].Query, cycle + op.MergeToPush(d)));
                 merges.RemoveAt(0);
                 drainLeft = op.Groups;
+                unmerged--;
             }
             if (resultHandshake)
             {
@@ -280,6 +285,7 @@ public sealed class CycleModel(Design design)
                 dpFreeAt = cycle + design.DotProductFreeCycles(w);
                 dones.Add((q, doneCycle));
                 pending++;
+                unmerged++;
             }
             if (queryHandshake)
             {
