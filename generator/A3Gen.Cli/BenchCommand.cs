@@ -18,7 +18,7 @@ public static class BenchCommand
     public static Command Build(TextWriter stdout, TextWriter stderr)
     {
         var runsOption = new Option<int>("--runs") { Description = "repetitions per figure (the median is printed)", DefaultValueFactory = _ => 5 };
-        var lanesOption = new Option<bool>("--lanes-only") { Description = "print only the lane table (P = 1, 2, 4, 8, both softmax kinds, on the paper configuration), from the cycle model (seconds, no RTL build)" };
+        var lanesOption = new Option<bool>("--lanes-only") { Description = "print only the lane table (P = 1, 2, 4, 8, 16, both softmax kinds, on the paper configuration), from the cycle model (seconds, no RTL build)" };
         var costOption = new Option<bool>("--lanes-cost") { Description = "print only the cost of lanes: Yosys on the paper configuration with P = 1, 2, 4, 8 and both softmax kinds (generic cells, SRAMs as macros; with --xilinx also 7-series resources), two runs at a time; about an hour generic, two more with --xilinx" };
         var xilinxOption = new Option<bool>("--xilinx") { Description = "with --lanes-cost: also synthesize for Xilinx 7-series (memories in block RAM)" };
         var costOutOption = new Option<string>("--cost-out") { Description = "with --lanes-cost: the folder of the synthesis runs; a run whose row.json is there is not repeated", DefaultValueFactory = _ => Path.Combine("synth-out", "lanes-cost") };
@@ -216,7 +216,7 @@ public static class BenchCommand
     }
 
     /// <summary>
-    /// Lanes on the same shape, both softmax kinds, P = 1, 2, 4, 8: the closed forms, then exact, conservative and
+    /// Lanes on the same shape, both softmax kinds, P = 1, 2, 4, 8, 16: the closed forms, then exact, conservative and
     /// aggressive queries on n = N rows of Gaussian data, 8 back to back (cycles per query) and the first alone
     /// (latency), predicted by the cycle model and, when <paramref name="measure"/>, measured under Verilator.
     /// </summary>
@@ -230,7 +230,7 @@ public static class BenchCommand
             : "| softmax | lanes P | closed forms (exact) | setting | mean C | mean K | latency | cycles per query | throughput over three-pass P = 1 |");
         output.WriteLine(measure ? "|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|" : "|---|---:|---|---|---:|---:|---:|---:|---:|");
         var baseline = new Dictionary<string, double>();
-        foreach (var (kind, lanes) in new[] { Softmax.ThreePass, Softmax.OnePass }.SelectMany(k => new[] { 1, 2, 4, 8 }.Where(p => p <= config.MaxRows).Select(p => (k, p))))
+        foreach (var (kind, lanes) in new[] { Softmax.ThreePass, Softmax.OnePass }.SelectMany(k => new[] { 1, 2, 4, 8, 16 }.Where(p => p <= config.MaxRows).Select(p => (k, p))))
         {
             var design = new Design(config with { Lanes = lanes, Softmax = kind });
             string name = kind == Softmax.OnePass ? "one-pass" : "three-pass";
