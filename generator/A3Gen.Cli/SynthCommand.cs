@@ -8,6 +8,12 @@ namespace A3Gen.Cli;
 /// <summary>a3gen synth: Yosys synthesis of the generated RTL, report, netlist and flow files.</summary>
 public static class SynthCommand
 {
+    /// <summary>Minutes a tool run may take by default.</summary>
+    public static int DefaultTimeoutMinutes => (int)YosysSynthesis.DefaultTimeout.TotalMinutes;
+
+    /// <summary>The longest --timeout-minutes: a week.</summary>
+    public const int MaxTimeoutMinutes = 7 * 24 * 60;
+
     public static Command Build(TextWriter stdout, TextWriter stderr)
     {
         var configOption = new Option<string?>("--config") { Description = "configuration JSON file (default: the built-in paper configuration a3-paper)" };
@@ -17,9 +23,10 @@ public static class SynthCommand
         var memoriesOption = new Option<string?>("--memories") { Description = "macro (the SRAM module is a black box; default for generic) or logic (synthesized: flip-flops, or FPGA RAM; default for xilinx and ice40)" };
         memoriesOption.AcceptOnlyFromAmong("macro", "logic");
         var outOption = new Option<string?>("--out") { Description = "output folder (default: synth-out/<name>-<target>)" };
+        var timeoutOption = new Option<string?>("--timeout-minutes") { Description = $"stop a tool run (Yosys with ABC, nextpnr-ice40, OpenSTA) that takes longer, and fail (default {DefaultTimeoutMinutes}: a3-paper's shape with lanes needs more than an hour of Yosys on a busy 2-core machine)" };
         var command = new Command("synth", "Synthesize the generated RTL with Yosys: netlist.v, report.json, report.md, the RTL and the flow files.")
         {
-            configOption, targetOption, memoriesOption, outOption, clockOption,
+            configOption, targetOption, memoriesOption, outOption, clockOption, timeoutOption,
         };
         command.SetAction(parse => Cli.Guard(stderr, () =>
         {
@@ -36,10 +43,14 @@ public static class SynthCommand
             double? clockMhz = clockText is null ? null
                 : double.TryParse(clockText, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var mhz) ? mhz
                 : throw new UserException($"--clock-mhz must be a number in (0, {AsicFlow.MaxClockMhz}], got '{clockText}'");
-            var flow = asic ? new AsicFlow(design, clockMhz) : null;
+            var timeoutText = parse.GetValue(timeoutOption);
+            var timeout = TimeSpan.FromMinutes(timeoutText is null ? DefaultTimeoutMinutes
+                : int.TryParse(timeoutText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var minutes) && minutes is >= 1 and <= MaxTimeoutMinutes ? minutes
+                : throw new UserException($"--timeout-minutes must be a whole number of minutes in 1..{MaxTimeoutMinutes}, got '{timeoutText}'"));
+            var flow = asic ? new AsicFlow(design, clockMhz) { Timeout = timeout } : null;
             var memories = parse.GetValue(memoriesOption) is { } m ? Enum.Parse<MemoryMapping>(m, ignoreCase: true) : FlowFiles.DefaultMemories(target);
             var outDir = parse.GetValue(outOption) ?? Path.Combine("synth-out", $"{config.Name}-{(asic ? "asic" : FlowFiles.TargetName(target))}");
-            var report = new YosysSynthesis(design, target, memories) { Asic = flow }.Run(outDir);
+            var report = new YosysSynthesis(design, target, memories) { Asic = flow, Timeout = timeout }.Run(outDir);
             var t = report.Total;
             var figures = target == SynthTarget.Generic
                 ? $"{t.Cells} cells, {t.FlipFlops} flip-flops, {t.Transistors} transistors"

@@ -46,6 +46,22 @@ public class AsicModelTests
         Assert.False(Directory.Exists(outDir));
     }
 
+    [Theory]
+    [InlineData("0", "--timeout-minutes must be a whole number of minutes in 1..10080, got '0'")]
+    [InlineData("1.5", "--timeout-minutes must be a whole number of minutes in 1..10080, got '1.5'")]
+    [InlineData("-2", "--timeout-minutes must be a whole number of minutes in 1..10080, got '-2'")]
+    [InlineData("10081", "--timeout-minutes must be a whole number of minutes in 1..10080, got '10081'")]
+    public void SynthCommandRejectsABadTimeoutInOneLineWritingNothing(string value, string message)
+    {
+        var outDir = Path.Combine(TestSupport.TempDir("synth-timeout"), "out");
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = Cli.Cli.Run(["synth", "--config", Path.Combine(TestSupport.RepoRoot, "configs", "a3-small.json"), "--timeout-minutes", value, "--out", outDir], stdout, stderr);
+        Assert.NotEqual(0, code);
+        Assert.Equal($"a3gen: error: {message}", stderr.ToString().Trim());
+        Assert.False(Directory.Exists(outDir));
+    }
+
     [Fact]
     public void Fo4IsMeasuredFromTheLibraryInASaneRange()
     {

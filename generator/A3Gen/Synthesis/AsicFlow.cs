@@ -55,7 +55,7 @@ public sealed partial class AsicFlow
     public string? ToolSearchPath { get; init; }
 
     /// <summary>How long one tool run may take before it is stopped (as <see cref="YosysSynthesis.Timeout"/>).</summary>
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromHours(2);
+    public TimeSpan Timeout { get; init; } = YosysSynthesis.DefaultTimeout;
 
     /// <summary>Generates, maps and times the design into <paramref name="outDir"/> (all or nothing); writes asic.json and asic.md.</summary>
     public AsicTiming Run(string outDir)

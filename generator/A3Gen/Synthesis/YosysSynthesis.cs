@@ -26,10 +26,14 @@ public sealed partial class YosysSynthesis(Design design, SynthTarget target, Me
     public string? ToolSearchPath { get; init; }
 
     /// <summary>
-    /// How long one tool run may take before it is stopped: two hours, the generic synthesis of the largest lane
-    /// configurations on two busy cores (a3-fast's took more than 30 minutes beside another synthesis).
+    /// How long one tool run may take before it is stopped, by default: two hours, the generic synthesis of the largest
+    /// lane configurations on two busy cores (a3-fast's took more than 30 minutes beside another synthesis).
+    /// `a3gen synth --timeout-minutes` sets it.
     /// </summary>
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromHours(2);
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromHours(2);
+
+    /// <summary>How long one tool run may take before it is stopped (<see cref="DefaultTimeout"/> unless set).</summary>
+    public TimeSpan Timeout { get; init; } = DefaultTimeout;
 
     /// <summary>When set, the standard-cell flow also runs, in the subfolder asic/, and its figures join the report.</summary>
     public AsicFlow? Asic { get; init; }
