@@ -10,7 +10,8 @@
 // and per set its max at its last row, a sum and 64 accumulators, rescaled by a = exp(-(m' - m_set))
 // when the max has grown (a = 1.0 otherwise) before e = exp(-(m' - s)) and e V are added; the two sets
 // alternate so that each set's multiply-and-add loop has two cycles. After the last row a flush beat rescales
-// the other set to the final max (the set that took the last row has it as its own); the sets are added (the merge) into the drain registers, whose d
+// the other set to the final max (the set that took the last row has it as its own) and adds the set that took the last
+// row in place of e V; the total goes into the drain registers (the merge), whose d
 // elements go 22 a cycle through pipelined dividers, A / S rounded half away from zero, into the result.
 // An approximate query's candidates (post-scoring on) are first written to the score memory; once the dot
 // product has their max, they are read back, filtered (keep iff max - s <= t) and fed to the same datapath
@@ -18,7 +19,7 @@
 // Lanes: a beat is a group of 4 rows; the running max rises once a beat, to the beat's largest score (an
 // all-pairs compare on the way into the row register), and lane l takes the group's row in it, so rows r with
 // r mod 4 = l, into its own two sets. A lane without a row in a query's last beat rescales one of its sets there;
-// the flush beat rescales each lane's other set, and the merge adds the 8 sets.
+// the flush beat rescales each lane's other set and adds the first into it, and the merge adds the 4 lanes' totals.
 module a3_fast_online (
   clk_i,
   rst_ni,
@@ -1265,136 +1266,202 @@ module a3_fast_online (
   reg [SumLowProductWidth-1:0] slo_l0_q;
   reg [SumHighProductWidth-1:0] shi_l0_q;
 
-  // x7 (the loop's second cycle): A_set = round(A_set a) + e V, S_set = round(S_set a) + e, half up
-  wire signed [LoopSumWidth-1:0] tl0_0 = { phil0_0_q, 5'd0 } + {{3{plol0_0_q[30]}}, plol0_0_q} + 34'sd128 + {{8{yl0_0_q[17]}}, { yl0_0_q, 8'd0 }};
+  // x7 (the loop's second cycle): A_set = round(A_set a) + e V, S_set = round(S_set a) + e, half up; a query's end
+  // flush (e = 0) adds the other set instead, final since the last beat: the lane's total goes to set 0
+  wire signed [LoopSumWidth-1:0] yxl0_0 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_0_q : acc1_l0_0_q), 8'd0 } : {{8{yl0_0_q[17]}}, { yl0_0_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_0 = { phil0_0_q, 5'd0 } + {{3{plol0_0_q[30]}}, plol0_0_q} + 34'sd128 + yxl0_0;
   wire signed [AccWidth-1:0] accnewl0_0 = tl0_0[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_1 = { phil0_1_q, 5'd0 } + {{3{plol0_1_q[30]}}, plol0_1_q} + 34'sd128 + {{8{yl0_1_q[17]}}, { yl0_1_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_1 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_1_q : acc1_l0_1_q), 8'd0 } : {{8{yl0_1_q[17]}}, { yl0_1_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_1 = { phil0_1_q, 5'd0 } + {{3{plol0_1_q[30]}}, plol0_1_q} + 34'sd128 + yxl0_1;
   wire signed [AccWidth-1:0] accnewl0_1 = tl0_1[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_2 = { phil0_2_q, 5'd0 } + {{3{plol0_2_q[30]}}, plol0_2_q} + 34'sd128 + {{8{yl0_2_q[17]}}, { yl0_2_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_2 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_2_q : acc1_l0_2_q), 8'd0 } : {{8{yl0_2_q[17]}}, { yl0_2_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_2 = { phil0_2_q, 5'd0 } + {{3{plol0_2_q[30]}}, plol0_2_q} + 34'sd128 + yxl0_2;
   wire signed [AccWidth-1:0] accnewl0_2 = tl0_2[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_3 = { phil0_3_q, 5'd0 } + {{3{plol0_3_q[30]}}, plol0_3_q} + 34'sd128 + {{8{yl0_3_q[17]}}, { yl0_3_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_3 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_3_q : acc1_l0_3_q), 8'd0 } : {{8{yl0_3_q[17]}}, { yl0_3_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_3 = { phil0_3_q, 5'd0 } + {{3{plol0_3_q[30]}}, plol0_3_q} + 34'sd128 + yxl0_3;
   wire signed [AccWidth-1:0] accnewl0_3 = tl0_3[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_4 = { phil0_4_q, 5'd0 } + {{3{plol0_4_q[30]}}, plol0_4_q} + 34'sd128 + {{8{yl0_4_q[17]}}, { yl0_4_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_4 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_4_q : acc1_l0_4_q), 8'd0 } : {{8{yl0_4_q[17]}}, { yl0_4_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_4 = { phil0_4_q, 5'd0 } + {{3{plol0_4_q[30]}}, plol0_4_q} + 34'sd128 + yxl0_4;
   wire signed [AccWidth-1:0] accnewl0_4 = tl0_4[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_5 = { phil0_5_q, 5'd0 } + {{3{plol0_5_q[30]}}, plol0_5_q} + 34'sd128 + {{8{yl0_5_q[17]}}, { yl0_5_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_5 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_5_q : acc1_l0_5_q), 8'd0 } : {{8{yl0_5_q[17]}}, { yl0_5_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_5 = { phil0_5_q, 5'd0 } + {{3{plol0_5_q[30]}}, plol0_5_q} + 34'sd128 + yxl0_5;
   wire signed [AccWidth-1:0] accnewl0_5 = tl0_5[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_6 = { phil0_6_q, 5'd0 } + {{3{plol0_6_q[30]}}, plol0_6_q} + 34'sd128 + {{8{yl0_6_q[17]}}, { yl0_6_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_6 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_6_q : acc1_l0_6_q), 8'd0 } : {{8{yl0_6_q[17]}}, { yl0_6_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_6 = { phil0_6_q, 5'd0 } + {{3{plol0_6_q[30]}}, plol0_6_q} + 34'sd128 + yxl0_6;
   wire signed [AccWidth-1:0] accnewl0_6 = tl0_6[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_7 = { phil0_7_q, 5'd0 } + {{3{plol0_7_q[30]}}, plol0_7_q} + 34'sd128 + {{8{yl0_7_q[17]}}, { yl0_7_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_7 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_7_q : acc1_l0_7_q), 8'd0 } : {{8{yl0_7_q[17]}}, { yl0_7_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_7 = { phil0_7_q, 5'd0 } + {{3{plol0_7_q[30]}}, plol0_7_q} + 34'sd128 + yxl0_7;
   wire signed [AccWidth-1:0] accnewl0_7 = tl0_7[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_8 = { phil0_8_q, 5'd0 } + {{3{plol0_8_q[30]}}, plol0_8_q} + 34'sd128 + {{8{yl0_8_q[17]}}, { yl0_8_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_8 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_8_q : acc1_l0_8_q), 8'd0 } : {{8{yl0_8_q[17]}}, { yl0_8_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_8 = { phil0_8_q, 5'd0 } + {{3{plol0_8_q[30]}}, plol0_8_q} + 34'sd128 + yxl0_8;
   wire signed [AccWidth-1:0] accnewl0_8 = tl0_8[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_9 = { phil0_9_q, 5'd0 } + {{3{plol0_9_q[30]}}, plol0_9_q} + 34'sd128 + {{8{yl0_9_q[17]}}, { yl0_9_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_9 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_9_q : acc1_l0_9_q), 8'd0 } : {{8{yl0_9_q[17]}}, { yl0_9_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_9 = { phil0_9_q, 5'd0 } + {{3{plol0_9_q[30]}}, plol0_9_q} + 34'sd128 + yxl0_9;
   wire signed [AccWidth-1:0] accnewl0_9 = tl0_9[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_10 = { phil0_10_q, 5'd0 } + {{3{plol0_10_q[30]}}, plol0_10_q} + 34'sd128 + {{8{yl0_10_q[17]}}, { yl0_10_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_10 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_10_q : acc1_l0_10_q), 8'd0 } : {{8{yl0_10_q[17]}}, { yl0_10_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_10 = { phil0_10_q, 5'd0 } + {{3{plol0_10_q[30]}}, plol0_10_q} + 34'sd128 + yxl0_10;
   wire signed [AccWidth-1:0] accnewl0_10 = tl0_10[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_11 = { phil0_11_q, 5'd0 } + {{3{plol0_11_q[30]}}, plol0_11_q} + 34'sd128 + {{8{yl0_11_q[17]}}, { yl0_11_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_11 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_11_q : acc1_l0_11_q), 8'd0 } : {{8{yl0_11_q[17]}}, { yl0_11_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_11 = { phil0_11_q, 5'd0 } + {{3{plol0_11_q[30]}}, plol0_11_q} + 34'sd128 + yxl0_11;
   wire signed [AccWidth-1:0] accnewl0_11 = tl0_11[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_12 = { phil0_12_q, 5'd0 } + {{3{plol0_12_q[30]}}, plol0_12_q} + 34'sd128 + {{8{yl0_12_q[17]}}, { yl0_12_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_12 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_12_q : acc1_l0_12_q), 8'd0 } : {{8{yl0_12_q[17]}}, { yl0_12_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_12 = { phil0_12_q, 5'd0 } + {{3{plol0_12_q[30]}}, plol0_12_q} + 34'sd128 + yxl0_12;
   wire signed [AccWidth-1:0] accnewl0_12 = tl0_12[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_13 = { phil0_13_q, 5'd0 } + {{3{plol0_13_q[30]}}, plol0_13_q} + 34'sd128 + {{8{yl0_13_q[17]}}, { yl0_13_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_13 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_13_q : acc1_l0_13_q), 8'd0 } : {{8{yl0_13_q[17]}}, { yl0_13_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_13 = { phil0_13_q, 5'd0 } + {{3{plol0_13_q[30]}}, plol0_13_q} + 34'sd128 + yxl0_13;
   wire signed [AccWidth-1:0] accnewl0_13 = tl0_13[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_14 = { phil0_14_q, 5'd0 } + {{3{plol0_14_q[30]}}, plol0_14_q} + 34'sd128 + {{8{yl0_14_q[17]}}, { yl0_14_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_14 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_14_q : acc1_l0_14_q), 8'd0 } : {{8{yl0_14_q[17]}}, { yl0_14_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_14 = { phil0_14_q, 5'd0 } + {{3{plol0_14_q[30]}}, plol0_14_q} + 34'sd128 + yxl0_14;
   wire signed [AccWidth-1:0] accnewl0_14 = tl0_14[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_15 = { phil0_15_q, 5'd0 } + {{3{plol0_15_q[30]}}, plol0_15_q} + 34'sd128 + {{8{yl0_15_q[17]}}, { yl0_15_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_15 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_15_q : acc1_l0_15_q), 8'd0 } : {{8{yl0_15_q[17]}}, { yl0_15_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_15 = { phil0_15_q, 5'd0 } + {{3{plol0_15_q[30]}}, plol0_15_q} + 34'sd128 + yxl0_15;
   wire signed [AccWidth-1:0] accnewl0_15 = tl0_15[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_16 = { phil0_16_q, 5'd0 } + {{3{plol0_16_q[30]}}, plol0_16_q} + 34'sd128 + {{8{yl0_16_q[17]}}, { yl0_16_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_16 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_16_q : acc1_l0_16_q), 8'd0 } : {{8{yl0_16_q[17]}}, { yl0_16_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_16 = { phil0_16_q, 5'd0 } + {{3{plol0_16_q[30]}}, plol0_16_q} + 34'sd128 + yxl0_16;
   wire signed [AccWidth-1:0] accnewl0_16 = tl0_16[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_17 = { phil0_17_q, 5'd0 } + {{3{plol0_17_q[30]}}, plol0_17_q} + 34'sd128 + {{8{yl0_17_q[17]}}, { yl0_17_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_17 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_17_q : acc1_l0_17_q), 8'd0 } : {{8{yl0_17_q[17]}}, { yl0_17_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_17 = { phil0_17_q, 5'd0 } + {{3{plol0_17_q[30]}}, plol0_17_q} + 34'sd128 + yxl0_17;
   wire signed [AccWidth-1:0] accnewl0_17 = tl0_17[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_18 = { phil0_18_q, 5'd0 } + {{3{plol0_18_q[30]}}, plol0_18_q} + 34'sd128 + {{8{yl0_18_q[17]}}, { yl0_18_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_18 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_18_q : acc1_l0_18_q), 8'd0 } : {{8{yl0_18_q[17]}}, { yl0_18_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_18 = { phil0_18_q, 5'd0 } + {{3{plol0_18_q[30]}}, plol0_18_q} + 34'sd128 + yxl0_18;
   wire signed [AccWidth-1:0] accnewl0_18 = tl0_18[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_19 = { phil0_19_q, 5'd0 } + {{3{plol0_19_q[30]}}, plol0_19_q} + 34'sd128 + {{8{yl0_19_q[17]}}, { yl0_19_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_19 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_19_q : acc1_l0_19_q), 8'd0 } : {{8{yl0_19_q[17]}}, { yl0_19_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_19 = { phil0_19_q, 5'd0 } + {{3{plol0_19_q[30]}}, plol0_19_q} + 34'sd128 + yxl0_19;
   wire signed [AccWidth-1:0] accnewl0_19 = tl0_19[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_20 = { phil0_20_q, 5'd0 } + {{3{plol0_20_q[30]}}, plol0_20_q} + 34'sd128 + {{8{yl0_20_q[17]}}, { yl0_20_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_20 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_20_q : acc1_l0_20_q), 8'd0 } : {{8{yl0_20_q[17]}}, { yl0_20_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_20 = { phil0_20_q, 5'd0 } + {{3{plol0_20_q[30]}}, plol0_20_q} + 34'sd128 + yxl0_20;
   wire signed [AccWidth-1:0] accnewl0_20 = tl0_20[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_21 = { phil0_21_q, 5'd0 } + {{3{plol0_21_q[30]}}, plol0_21_q} + 34'sd128 + {{8{yl0_21_q[17]}}, { yl0_21_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_21 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_21_q : acc1_l0_21_q), 8'd0 } : {{8{yl0_21_q[17]}}, { yl0_21_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_21 = { phil0_21_q, 5'd0 } + {{3{plol0_21_q[30]}}, plol0_21_q} + 34'sd128 + yxl0_21;
   wire signed [AccWidth-1:0] accnewl0_21 = tl0_21[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_22 = { phil0_22_q, 5'd0 } + {{3{plol0_22_q[30]}}, plol0_22_q} + 34'sd128 + {{8{yl0_22_q[17]}}, { yl0_22_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_22 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_22_q : acc1_l0_22_q), 8'd0 } : {{8{yl0_22_q[17]}}, { yl0_22_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_22 = { phil0_22_q, 5'd0 } + {{3{plol0_22_q[30]}}, plol0_22_q} + 34'sd128 + yxl0_22;
   wire signed [AccWidth-1:0] accnewl0_22 = tl0_22[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_23 = { phil0_23_q, 5'd0 } + {{3{plol0_23_q[30]}}, plol0_23_q} + 34'sd128 + {{8{yl0_23_q[17]}}, { yl0_23_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_23 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_23_q : acc1_l0_23_q), 8'd0 } : {{8{yl0_23_q[17]}}, { yl0_23_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_23 = { phil0_23_q, 5'd0 } + {{3{plol0_23_q[30]}}, plol0_23_q} + 34'sd128 + yxl0_23;
   wire signed [AccWidth-1:0] accnewl0_23 = tl0_23[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_24 = { phil0_24_q, 5'd0 } + {{3{plol0_24_q[30]}}, plol0_24_q} + 34'sd128 + {{8{yl0_24_q[17]}}, { yl0_24_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_24 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_24_q : acc1_l0_24_q), 8'd0 } : {{8{yl0_24_q[17]}}, { yl0_24_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_24 = { phil0_24_q, 5'd0 } + {{3{plol0_24_q[30]}}, plol0_24_q} + 34'sd128 + yxl0_24;
   wire signed [AccWidth-1:0] accnewl0_24 = tl0_24[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_25 = { phil0_25_q, 5'd0 } + {{3{plol0_25_q[30]}}, plol0_25_q} + 34'sd128 + {{8{yl0_25_q[17]}}, { yl0_25_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_25 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_25_q : acc1_l0_25_q), 8'd0 } : {{8{yl0_25_q[17]}}, { yl0_25_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_25 = { phil0_25_q, 5'd0 } + {{3{plol0_25_q[30]}}, plol0_25_q} + 34'sd128 + yxl0_25;
   wire signed [AccWidth-1:0] accnewl0_25 = tl0_25[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_26 = { phil0_26_q, 5'd0 } + {{3{plol0_26_q[30]}}, plol0_26_q} + 34'sd128 + {{8{yl0_26_q[17]}}, { yl0_26_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_26 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_26_q : acc1_l0_26_q), 8'd0 } : {{8{yl0_26_q[17]}}, { yl0_26_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_26 = { phil0_26_q, 5'd0 } + {{3{plol0_26_q[30]}}, plol0_26_q} + 34'sd128 + yxl0_26;
   wire signed [AccWidth-1:0] accnewl0_26 = tl0_26[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_27 = { phil0_27_q, 5'd0 } + {{3{plol0_27_q[30]}}, plol0_27_q} + 34'sd128 + {{8{yl0_27_q[17]}}, { yl0_27_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_27 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_27_q : acc1_l0_27_q), 8'd0 } : {{8{yl0_27_q[17]}}, { yl0_27_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_27 = { phil0_27_q, 5'd0 } + {{3{plol0_27_q[30]}}, plol0_27_q} + 34'sd128 + yxl0_27;
   wire signed [AccWidth-1:0] accnewl0_27 = tl0_27[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_28 = { phil0_28_q, 5'd0 } + {{3{plol0_28_q[30]}}, plol0_28_q} + 34'sd128 + {{8{yl0_28_q[17]}}, { yl0_28_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_28 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_28_q : acc1_l0_28_q), 8'd0 } : {{8{yl0_28_q[17]}}, { yl0_28_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_28 = { phil0_28_q, 5'd0 } + {{3{plol0_28_q[30]}}, plol0_28_q} + 34'sd128 + yxl0_28;
   wire signed [AccWidth-1:0] accnewl0_28 = tl0_28[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_29 = { phil0_29_q, 5'd0 } + {{3{plol0_29_q[30]}}, plol0_29_q} + 34'sd128 + {{8{yl0_29_q[17]}}, { yl0_29_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_29 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_29_q : acc1_l0_29_q), 8'd0 } : {{8{yl0_29_q[17]}}, { yl0_29_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_29 = { phil0_29_q, 5'd0 } + {{3{plol0_29_q[30]}}, plol0_29_q} + 34'sd128 + yxl0_29;
   wire signed [AccWidth-1:0] accnewl0_29 = tl0_29[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_30 = { phil0_30_q, 5'd0 } + {{3{plol0_30_q[30]}}, plol0_30_q} + 34'sd128 + {{8{yl0_30_q[17]}}, { yl0_30_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_30 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_30_q : acc1_l0_30_q), 8'd0 } : {{8{yl0_30_q[17]}}, { yl0_30_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_30 = { phil0_30_q, 5'd0 } + {{3{plol0_30_q[30]}}, plol0_30_q} + 34'sd128 + yxl0_30;
   wire signed [AccWidth-1:0] accnewl0_30 = tl0_30[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_31 = { phil0_31_q, 5'd0 } + {{3{plol0_31_q[30]}}, plol0_31_q} + 34'sd128 + {{8{yl0_31_q[17]}}, { yl0_31_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_31 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_31_q : acc1_l0_31_q), 8'd0 } : {{8{yl0_31_q[17]}}, { yl0_31_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_31 = { phil0_31_q, 5'd0 } + {{3{plol0_31_q[30]}}, plol0_31_q} + 34'sd128 + yxl0_31;
   wire signed [AccWidth-1:0] accnewl0_31 = tl0_31[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_32 = { phil0_32_q, 5'd0 } + {{3{plol0_32_q[30]}}, plol0_32_q} + 34'sd128 + {{8{yl0_32_q[17]}}, { yl0_32_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_32 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_32_q : acc1_l0_32_q), 8'd0 } : {{8{yl0_32_q[17]}}, { yl0_32_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_32 = { phil0_32_q, 5'd0 } + {{3{plol0_32_q[30]}}, plol0_32_q} + 34'sd128 + yxl0_32;
   wire signed [AccWidth-1:0] accnewl0_32 = tl0_32[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_33 = { phil0_33_q, 5'd0 } + {{3{plol0_33_q[30]}}, plol0_33_q} + 34'sd128 + {{8{yl0_33_q[17]}}, { yl0_33_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_33 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_33_q : acc1_l0_33_q), 8'd0 } : {{8{yl0_33_q[17]}}, { yl0_33_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_33 = { phil0_33_q, 5'd0 } + {{3{plol0_33_q[30]}}, plol0_33_q} + 34'sd128 + yxl0_33;
   wire signed [AccWidth-1:0] accnewl0_33 = tl0_33[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_34 = { phil0_34_q, 5'd0 } + {{3{plol0_34_q[30]}}, plol0_34_q} + 34'sd128 + {{8{yl0_34_q[17]}}, { yl0_34_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_34 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_34_q : acc1_l0_34_q), 8'd0 } : {{8{yl0_34_q[17]}}, { yl0_34_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_34 = { phil0_34_q, 5'd0 } + {{3{plol0_34_q[30]}}, plol0_34_q} + 34'sd128 + yxl0_34;
   wire signed [AccWidth-1:0] accnewl0_34 = tl0_34[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_35 = { phil0_35_q, 5'd0 } + {{3{plol0_35_q[30]}}, plol0_35_q} + 34'sd128 + {{8{yl0_35_q[17]}}, { yl0_35_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_35 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_35_q : acc1_l0_35_q), 8'd0 } : {{8{yl0_35_q[17]}}, { yl0_35_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_35 = { phil0_35_q, 5'd0 } + {{3{plol0_35_q[30]}}, plol0_35_q} + 34'sd128 + yxl0_35;
   wire signed [AccWidth-1:0] accnewl0_35 = tl0_35[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_36 = { phil0_36_q, 5'd0 } + {{3{plol0_36_q[30]}}, plol0_36_q} + 34'sd128 + {{8{yl0_36_q[17]}}, { yl0_36_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_36 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_36_q : acc1_l0_36_q), 8'd0 } : {{8{yl0_36_q[17]}}, { yl0_36_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_36 = { phil0_36_q, 5'd0 } + {{3{plol0_36_q[30]}}, plol0_36_q} + 34'sd128 + yxl0_36;
   wire signed [AccWidth-1:0] accnewl0_36 = tl0_36[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_37 = { phil0_37_q, 5'd0 } + {{3{plol0_37_q[30]}}, plol0_37_q} + 34'sd128 + {{8{yl0_37_q[17]}}, { yl0_37_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_37 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_37_q : acc1_l0_37_q), 8'd0 } : {{8{yl0_37_q[17]}}, { yl0_37_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_37 = { phil0_37_q, 5'd0 } + {{3{plol0_37_q[30]}}, plol0_37_q} + 34'sd128 + yxl0_37;
   wire signed [AccWidth-1:0] accnewl0_37 = tl0_37[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_38 = { phil0_38_q, 5'd0 } + {{3{plol0_38_q[30]}}, plol0_38_q} + 34'sd128 + {{8{yl0_38_q[17]}}, { yl0_38_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_38 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_38_q : acc1_l0_38_q), 8'd0 } : {{8{yl0_38_q[17]}}, { yl0_38_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_38 = { phil0_38_q, 5'd0 } + {{3{plol0_38_q[30]}}, plol0_38_q} + 34'sd128 + yxl0_38;
   wire signed [AccWidth-1:0] accnewl0_38 = tl0_38[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_39 = { phil0_39_q, 5'd0 } + {{3{plol0_39_q[30]}}, plol0_39_q} + 34'sd128 + {{8{yl0_39_q[17]}}, { yl0_39_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_39 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_39_q : acc1_l0_39_q), 8'd0 } : {{8{yl0_39_q[17]}}, { yl0_39_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_39 = { phil0_39_q, 5'd0 } + {{3{plol0_39_q[30]}}, plol0_39_q} + 34'sd128 + yxl0_39;
   wire signed [AccWidth-1:0] accnewl0_39 = tl0_39[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_40 = { phil0_40_q, 5'd0 } + {{3{plol0_40_q[30]}}, plol0_40_q} + 34'sd128 + {{8{yl0_40_q[17]}}, { yl0_40_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_40 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_40_q : acc1_l0_40_q), 8'd0 } : {{8{yl0_40_q[17]}}, { yl0_40_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_40 = { phil0_40_q, 5'd0 } + {{3{plol0_40_q[30]}}, plol0_40_q} + 34'sd128 + yxl0_40;
   wire signed [AccWidth-1:0] accnewl0_40 = tl0_40[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_41 = { phil0_41_q, 5'd0 } + {{3{plol0_41_q[30]}}, plol0_41_q} + 34'sd128 + {{8{yl0_41_q[17]}}, { yl0_41_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_41 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_41_q : acc1_l0_41_q), 8'd0 } : {{8{yl0_41_q[17]}}, { yl0_41_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_41 = { phil0_41_q, 5'd0 } + {{3{plol0_41_q[30]}}, plol0_41_q} + 34'sd128 + yxl0_41;
   wire signed [AccWidth-1:0] accnewl0_41 = tl0_41[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_42 = { phil0_42_q, 5'd0 } + {{3{plol0_42_q[30]}}, plol0_42_q} + 34'sd128 + {{8{yl0_42_q[17]}}, { yl0_42_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_42 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_42_q : acc1_l0_42_q), 8'd0 } : {{8{yl0_42_q[17]}}, { yl0_42_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_42 = { phil0_42_q, 5'd0 } + {{3{plol0_42_q[30]}}, plol0_42_q} + 34'sd128 + yxl0_42;
   wire signed [AccWidth-1:0] accnewl0_42 = tl0_42[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_43 = { phil0_43_q, 5'd0 } + {{3{plol0_43_q[30]}}, plol0_43_q} + 34'sd128 + {{8{yl0_43_q[17]}}, { yl0_43_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_43 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_43_q : acc1_l0_43_q), 8'd0 } : {{8{yl0_43_q[17]}}, { yl0_43_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_43 = { phil0_43_q, 5'd0 } + {{3{plol0_43_q[30]}}, plol0_43_q} + 34'sd128 + yxl0_43;
   wire signed [AccWidth-1:0] accnewl0_43 = tl0_43[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_44 = { phil0_44_q, 5'd0 } + {{3{plol0_44_q[30]}}, plol0_44_q} + 34'sd128 + {{8{yl0_44_q[17]}}, { yl0_44_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_44 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_44_q : acc1_l0_44_q), 8'd0 } : {{8{yl0_44_q[17]}}, { yl0_44_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_44 = { phil0_44_q, 5'd0 } + {{3{plol0_44_q[30]}}, plol0_44_q} + 34'sd128 + yxl0_44;
   wire signed [AccWidth-1:0] accnewl0_44 = tl0_44[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_45 = { phil0_45_q, 5'd0 } + {{3{plol0_45_q[30]}}, plol0_45_q} + 34'sd128 + {{8{yl0_45_q[17]}}, { yl0_45_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_45 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_45_q : acc1_l0_45_q), 8'd0 } : {{8{yl0_45_q[17]}}, { yl0_45_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_45 = { phil0_45_q, 5'd0 } + {{3{plol0_45_q[30]}}, plol0_45_q} + 34'sd128 + yxl0_45;
   wire signed [AccWidth-1:0] accnewl0_45 = tl0_45[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_46 = { phil0_46_q, 5'd0 } + {{3{plol0_46_q[30]}}, plol0_46_q} + 34'sd128 + {{8{yl0_46_q[17]}}, { yl0_46_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_46 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_46_q : acc1_l0_46_q), 8'd0 } : {{8{yl0_46_q[17]}}, { yl0_46_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_46 = { phil0_46_q, 5'd0 } + {{3{plol0_46_q[30]}}, plol0_46_q} + 34'sd128 + yxl0_46;
   wire signed [AccWidth-1:0] accnewl0_46 = tl0_46[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_47 = { phil0_47_q, 5'd0 } + {{3{plol0_47_q[30]}}, plol0_47_q} + 34'sd128 + {{8{yl0_47_q[17]}}, { yl0_47_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_47 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_47_q : acc1_l0_47_q), 8'd0 } : {{8{yl0_47_q[17]}}, { yl0_47_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_47 = { phil0_47_q, 5'd0 } + {{3{plol0_47_q[30]}}, plol0_47_q} + 34'sd128 + yxl0_47;
   wire signed [AccWidth-1:0] accnewl0_47 = tl0_47[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_48 = { phil0_48_q, 5'd0 } + {{3{plol0_48_q[30]}}, plol0_48_q} + 34'sd128 + {{8{yl0_48_q[17]}}, { yl0_48_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_48 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_48_q : acc1_l0_48_q), 8'd0 } : {{8{yl0_48_q[17]}}, { yl0_48_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_48 = { phil0_48_q, 5'd0 } + {{3{plol0_48_q[30]}}, plol0_48_q} + 34'sd128 + yxl0_48;
   wire signed [AccWidth-1:0] accnewl0_48 = tl0_48[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_49 = { phil0_49_q, 5'd0 } + {{3{plol0_49_q[30]}}, plol0_49_q} + 34'sd128 + {{8{yl0_49_q[17]}}, { yl0_49_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_49 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_49_q : acc1_l0_49_q), 8'd0 } : {{8{yl0_49_q[17]}}, { yl0_49_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_49 = { phil0_49_q, 5'd0 } + {{3{plol0_49_q[30]}}, plol0_49_q} + 34'sd128 + yxl0_49;
   wire signed [AccWidth-1:0] accnewl0_49 = tl0_49[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_50 = { phil0_50_q, 5'd0 } + {{3{plol0_50_q[30]}}, plol0_50_q} + 34'sd128 + {{8{yl0_50_q[17]}}, { yl0_50_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_50 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_50_q : acc1_l0_50_q), 8'd0 } : {{8{yl0_50_q[17]}}, { yl0_50_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_50 = { phil0_50_q, 5'd0 } + {{3{plol0_50_q[30]}}, plol0_50_q} + 34'sd128 + yxl0_50;
   wire signed [AccWidth-1:0] accnewl0_50 = tl0_50[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_51 = { phil0_51_q, 5'd0 } + {{3{plol0_51_q[30]}}, plol0_51_q} + 34'sd128 + {{8{yl0_51_q[17]}}, { yl0_51_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_51 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_51_q : acc1_l0_51_q), 8'd0 } : {{8{yl0_51_q[17]}}, { yl0_51_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_51 = { phil0_51_q, 5'd0 } + {{3{plol0_51_q[30]}}, plol0_51_q} + 34'sd128 + yxl0_51;
   wire signed [AccWidth-1:0] accnewl0_51 = tl0_51[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_52 = { phil0_52_q, 5'd0 } + {{3{plol0_52_q[30]}}, plol0_52_q} + 34'sd128 + {{8{yl0_52_q[17]}}, { yl0_52_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_52 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_52_q : acc1_l0_52_q), 8'd0 } : {{8{yl0_52_q[17]}}, { yl0_52_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_52 = { phil0_52_q, 5'd0 } + {{3{plol0_52_q[30]}}, plol0_52_q} + 34'sd128 + yxl0_52;
   wire signed [AccWidth-1:0] accnewl0_52 = tl0_52[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_53 = { phil0_53_q, 5'd0 } + {{3{plol0_53_q[30]}}, plol0_53_q} + 34'sd128 + {{8{yl0_53_q[17]}}, { yl0_53_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_53 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_53_q : acc1_l0_53_q), 8'd0 } : {{8{yl0_53_q[17]}}, { yl0_53_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_53 = { phil0_53_q, 5'd0 } + {{3{plol0_53_q[30]}}, plol0_53_q} + 34'sd128 + yxl0_53;
   wire signed [AccWidth-1:0] accnewl0_53 = tl0_53[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_54 = { phil0_54_q, 5'd0 } + {{3{plol0_54_q[30]}}, plol0_54_q} + 34'sd128 + {{8{yl0_54_q[17]}}, { yl0_54_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_54 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_54_q : acc1_l0_54_q), 8'd0 } : {{8{yl0_54_q[17]}}, { yl0_54_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_54 = { phil0_54_q, 5'd0 } + {{3{plol0_54_q[30]}}, plol0_54_q} + 34'sd128 + yxl0_54;
   wire signed [AccWidth-1:0] accnewl0_54 = tl0_54[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_55 = { phil0_55_q, 5'd0 } + {{3{plol0_55_q[30]}}, plol0_55_q} + 34'sd128 + {{8{yl0_55_q[17]}}, { yl0_55_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_55 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_55_q : acc1_l0_55_q), 8'd0 } : {{8{yl0_55_q[17]}}, { yl0_55_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_55 = { phil0_55_q, 5'd0 } + {{3{plol0_55_q[30]}}, plol0_55_q} + 34'sd128 + yxl0_55;
   wire signed [AccWidth-1:0] accnewl0_55 = tl0_55[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_56 = { phil0_56_q, 5'd0 } + {{3{plol0_56_q[30]}}, plol0_56_q} + 34'sd128 + {{8{yl0_56_q[17]}}, { yl0_56_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_56 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_56_q : acc1_l0_56_q), 8'd0 } : {{8{yl0_56_q[17]}}, { yl0_56_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_56 = { phil0_56_q, 5'd0 } + {{3{plol0_56_q[30]}}, plol0_56_q} + 34'sd128 + yxl0_56;
   wire signed [AccWidth-1:0] accnewl0_56 = tl0_56[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_57 = { phil0_57_q, 5'd0 } + {{3{plol0_57_q[30]}}, plol0_57_q} + 34'sd128 + {{8{yl0_57_q[17]}}, { yl0_57_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_57 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_57_q : acc1_l0_57_q), 8'd0 } : {{8{yl0_57_q[17]}}, { yl0_57_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_57 = { phil0_57_q, 5'd0 } + {{3{plol0_57_q[30]}}, plol0_57_q} + 34'sd128 + yxl0_57;
   wire signed [AccWidth-1:0] accnewl0_57 = tl0_57[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_58 = { phil0_58_q, 5'd0 } + {{3{plol0_58_q[30]}}, plol0_58_q} + 34'sd128 + {{8{yl0_58_q[17]}}, { yl0_58_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_58 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_58_q : acc1_l0_58_q), 8'd0 } : {{8{yl0_58_q[17]}}, { yl0_58_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_58 = { phil0_58_q, 5'd0 } + {{3{plol0_58_q[30]}}, plol0_58_q} + 34'sd128 + yxl0_58;
   wire signed [AccWidth-1:0] accnewl0_58 = tl0_58[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_59 = { phil0_59_q, 5'd0 } + {{3{plol0_59_q[30]}}, plol0_59_q} + 34'sd128 + {{8{yl0_59_q[17]}}, { yl0_59_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_59 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_59_q : acc1_l0_59_q), 8'd0 } : {{8{yl0_59_q[17]}}, { yl0_59_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_59 = { phil0_59_q, 5'd0 } + {{3{plol0_59_q[30]}}, plol0_59_q} + 34'sd128 + yxl0_59;
   wire signed [AccWidth-1:0] accnewl0_59 = tl0_59[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_60 = { phil0_60_q, 5'd0 } + {{3{plol0_60_q[30]}}, plol0_60_q} + 34'sd128 + {{8{yl0_60_q[17]}}, { yl0_60_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_60 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_60_q : acc1_l0_60_q), 8'd0 } : {{8{yl0_60_q[17]}}, { yl0_60_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_60 = { phil0_60_q, 5'd0 } + {{3{plol0_60_q[30]}}, plol0_60_q} + 34'sd128 + yxl0_60;
   wire signed [AccWidth-1:0] accnewl0_60 = tl0_60[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_61 = { phil0_61_q, 5'd0 } + {{3{plol0_61_q[30]}}, plol0_61_q} + 34'sd128 + {{8{yl0_61_q[17]}}, { yl0_61_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_61 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_61_q : acc1_l0_61_q), 8'd0 } : {{8{yl0_61_q[17]}}, { yl0_61_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_61 = { phil0_61_q, 5'd0 } + {{3{plol0_61_q[30]}}, plol0_61_q} + 34'sd128 + yxl0_61;
   wire signed [AccWidth-1:0] accnewl0_61 = tl0_61[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_62 = { phil0_62_q, 5'd0 } + {{3{plol0_62_q[30]}}, plol0_62_q} + 34'sd128 + {{8{yl0_62_q[17]}}, { yl0_62_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_62 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_62_q : acc1_l0_62_q), 8'd0 } : {{8{yl0_62_q[17]}}, { yl0_62_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_62 = { phil0_62_q, 5'd0 } + {{3{plol0_62_q[30]}}, plol0_62_q} + 34'sd128 + yxl0_62;
   wire signed [AccWidth-1:0] accnewl0_62 = tl0_62[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl0_63 = { phil0_63_q, 5'd0 } + {{3{plol0_63_q[30]}}, plol0_63_q} + 34'sd128 + {{8{yl0_63_q[17]}}, { yl0_63_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl0_63 = x6_end_q ? { (x6_set_q[0] ? acc0_l0_63_q : acc1_l0_63_q), 8'd0 } : {{8{yl0_63_q[17]}}, { yl0_63_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl0_63 = { phil0_63_q, 5'd0 } + {{3{plol0_63_q[30]}}, plol0_63_q} + 34'sd128 + yxl0_63;
   wire signed [AccWidth-1:0] accnewl0_63 = tl0_63[LoopSumWidth-1:ExpFractionBits];
-  wire [SumLoopWidth-1:0] ts_l0 = { shi_l0_q, 5'd0 } + {{3{1'b0}}, slo_l0_q} + 25'd128 + {{8{1'b0}}, { es_l0_q, 8'd0 }};
+  wire [SumLoopWidth-1:0] sx_l0 = x6_end_q ? { (x6_set_q[0] ? sum0_l0_q : sum1_l0_q), 8'd0 } : {{8{1'b0}}, { es_l0_q, 8'd0 }};
+  wire [SumLoopWidth-1:0] ts_l0 = { shi_l0_q, 5'd0 } + {{3{1'b0}}, slo_l0_q} + 25'd128 + sx_l0;
   wire [SumWidth-1:0] sumnew_l0 = ts_l0[SumLoopWidth-1:ExpFractionBits];
   // The rounding drops the low bits.
   wire unused_loop_low_l0 = &{1'b0, tl0_0[ExpFractionBits-1:0], tl0_1[ExpFractionBits-1:0], tl0_2[ExpFractionBits-1:0], tl0_3[ExpFractionBits-1:0], tl0_4[ExpFractionBits-1:0], tl0_5[ExpFractionBits-1:0], tl0_6[ExpFractionBits-1:0], tl0_7[ExpFractionBits-1:0], tl0_8[ExpFractionBits-1:0], tl0_9[ExpFractionBits-1:0], tl0_10[ExpFractionBits-1:0], tl0_11[ExpFractionBits-1:0], tl0_12[ExpFractionBits-1:0], tl0_13[ExpFractionBits-1:0], tl0_14[ExpFractionBits-1:0], tl0_15[ExpFractionBits-1:0], tl0_16[ExpFractionBits-1:0], tl0_17[ExpFractionBits-1:0], tl0_18[ExpFractionBits-1:0], tl0_19[ExpFractionBits-1:0], tl0_20[ExpFractionBits-1:0], tl0_21[ExpFractionBits-1:0], tl0_22[ExpFractionBits-1:0], tl0_23[ExpFractionBits-1:0], tl0_24[ExpFractionBits-1:0], tl0_25[ExpFractionBits-1:0], tl0_26[ExpFractionBits-1:0], tl0_27[ExpFractionBits-1:0], tl0_28[ExpFractionBits-1:0], tl0_29[ExpFractionBits-1:0], tl0_30[ExpFractionBits-1:0], tl0_31[ExpFractionBits-1:0], tl0_32[ExpFractionBits-1:0], tl0_33[ExpFractionBits-1:0], tl0_34[ExpFractionBits-1:0], tl0_35[ExpFractionBits-1:0], tl0_36[ExpFractionBits-1:0], tl0_37[ExpFractionBits-1:0], tl0_38[ExpFractionBits-1:0], tl0_39[ExpFractionBits-1:0], tl0_40[ExpFractionBits-1:0], tl0_41[ExpFractionBits-1:0], tl0_42[ExpFractionBits-1:0], tl0_43[ExpFractionBits-1:0], tl0_44[ExpFractionBits-1:0], tl0_45[ExpFractionBits-1:0], tl0_46[ExpFractionBits-1:0], tl0_47[ExpFractionBits-1:0], tl0_48[ExpFractionBits-1:0], tl0_49[ExpFractionBits-1:0], tl0_50[ExpFractionBits-1:0], tl0_51[ExpFractionBits-1:0], tl0_52[ExpFractionBits-1:0], tl0_53[ExpFractionBits-1:0], tl0_54[ExpFractionBits-1:0], tl0_55[ExpFractionBits-1:0], tl0_56[ExpFractionBits-1:0], tl0_57[ExpFractionBits-1:0], tl0_58[ExpFractionBits-1:0], tl0_59[ExpFractionBits-1:0], tl0_60[ExpFractionBits-1:0], tl0_61[ExpFractionBits-1:0], tl0_62[ExpFractionBits-1:0], tl0_63[ExpFractionBits-1:0], ts_l0[ExpFractionBits-1:0]};
@@ -2366,136 +2433,202 @@ module a3_fast_online (
   reg [SumLowProductWidth-1:0] slo_l1_q;
   reg [SumHighProductWidth-1:0] shi_l1_q;
 
-  // x7 (the loop's second cycle): A_set = round(A_set a) + e V, S_set = round(S_set a) + e, half up
-  wire signed [LoopSumWidth-1:0] tl1_0 = { phil1_0_q, 5'd0 } + {{3{plol1_0_q[30]}}, plol1_0_q} + 34'sd128 + {{8{yl1_0_q[17]}}, { yl1_0_q, 8'd0 }};
+  // x7 (the loop's second cycle): A_set = round(A_set a) + e V, S_set = round(S_set a) + e, half up; a query's end
+  // flush (e = 0) adds the other set instead, final since the last beat: the lane's total goes to set 0
+  wire signed [LoopSumWidth-1:0] yxl1_0 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_0_q : acc1_l1_0_q), 8'd0 } : {{8{yl1_0_q[17]}}, { yl1_0_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_0 = { phil1_0_q, 5'd0 } + {{3{plol1_0_q[30]}}, plol1_0_q} + 34'sd128 + yxl1_0;
   wire signed [AccWidth-1:0] accnewl1_0 = tl1_0[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_1 = { phil1_1_q, 5'd0 } + {{3{plol1_1_q[30]}}, plol1_1_q} + 34'sd128 + {{8{yl1_1_q[17]}}, { yl1_1_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_1 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_1_q : acc1_l1_1_q), 8'd0 } : {{8{yl1_1_q[17]}}, { yl1_1_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_1 = { phil1_1_q, 5'd0 } + {{3{plol1_1_q[30]}}, plol1_1_q} + 34'sd128 + yxl1_1;
   wire signed [AccWidth-1:0] accnewl1_1 = tl1_1[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_2 = { phil1_2_q, 5'd0 } + {{3{plol1_2_q[30]}}, plol1_2_q} + 34'sd128 + {{8{yl1_2_q[17]}}, { yl1_2_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_2 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_2_q : acc1_l1_2_q), 8'd0 } : {{8{yl1_2_q[17]}}, { yl1_2_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_2 = { phil1_2_q, 5'd0 } + {{3{plol1_2_q[30]}}, plol1_2_q} + 34'sd128 + yxl1_2;
   wire signed [AccWidth-1:0] accnewl1_2 = tl1_2[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_3 = { phil1_3_q, 5'd0 } + {{3{plol1_3_q[30]}}, plol1_3_q} + 34'sd128 + {{8{yl1_3_q[17]}}, { yl1_3_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_3 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_3_q : acc1_l1_3_q), 8'd0 } : {{8{yl1_3_q[17]}}, { yl1_3_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_3 = { phil1_3_q, 5'd0 } + {{3{plol1_3_q[30]}}, plol1_3_q} + 34'sd128 + yxl1_3;
   wire signed [AccWidth-1:0] accnewl1_3 = tl1_3[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_4 = { phil1_4_q, 5'd0 } + {{3{plol1_4_q[30]}}, plol1_4_q} + 34'sd128 + {{8{yl1_4_q[17]}}, { yl1_4_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_4 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_4_q : acc1_l1_4_q), 8'd0 } : {{8{yl1_4_q[17]}}, { yl1_4_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_4 = { phil1_4_q, 5'd0 } + {{3{plol1_4_q[30]}}, plol1_4_q} + 34'sd128 + yxl1_4;
   wire signed [AccWidth-1:0] accnewl1_4 = tl1_4[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_5 = { phil1_5_q, 5'd0 } + {{3{plol1_5_q[30]}}, plol1_5_q} + 34'sd128 + {{8{yl1_5_q[17]}}, { yl1_5_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_5 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_5_q : acc1_l1_5_q), 8'd0 } : {{8{yl1_5_q[17]}}, { yl1_5_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_5 = { phil1_5_q, 5'd0 } + {{3{plol1_5_q[30]}}, plol1_5_q} + 34'sd128 + yxl1_5;
   wire signed [AccWidth-1:0] accnewl1_5 = tl1_5[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_6 = { phil1_6_q, 5'd0 } + {{3{plol1_6_q[30]}}, plol1_6_q} + 34'sd128 + {{8{yl1_6_q[17]}}, { yl1_6_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_6 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_6_q : acc1_l1_6_q), 8'd0 } : {{8{yl1_6_q[17]}}, { yl1_6_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_6 = { phil1_6_q, 5'd0 } + {{3{plol1_6_q[30]}}, plol1_6_q} + 34'sd128 + yxl1_6;
   wire signed [AccWidth-1:0] accnewl1_6 = tl1_6[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_7 = { phil1_7_q, 5'd0 } + {{3{plol1_7_q[30]}}, plol1_7_q} + 34'sd128 + {{8{yl1_7_q[17]}}, { yl1_7_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_7 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_7_q : acc1_l1_7_q), 8'd0 } : {{8{yl1_7_q[17]}}, { yl1_7_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_7 = { phil1_7_q, 5'd0 } + {{3{plol1_7_q[30]}}, plol1_7_q} + 34'sd128 + yxl1_7;
   wire signed [AccWidth-1:0] accnewl1_7 = tl1_7[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_8 = { phil1_8_q, 5'd0 } + {{3{plol1_8_q[30]}}, plol1_8_q} + 34'sd128 + {{8{yl1_8_q[17]}}, { yl1_8_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_8 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_8_q : acc1_l1_8_q), 8'd0 } : {{8{yl1_8_q[17]}}, { yl1_8_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_8 = { phil1_8_q, 5'd0 } + {{3{plol1_8_q[30]}}, plol1_8_q} + 34'sd128 + yxl1_8;
   wire signed [AccWidth-1:0] accnewl1_8 = tl1_8[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_9 = { phil1_9_q, 5'd0 } + {{3{plol1_9_q[30]}}, plol1_9_q} + 34'sd128 + {{8{yl1_9_q[17]}}, { yl1_9_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_9 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_9_q : acc1_l1_9_q), 8'd0 } : {{8{yl1_9_q[17]}}, { yl1_9_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_9 = { phil1_9_q, 5'd0 } + {{3{plol1_9_q[30]}}, plol1_9_q} + 34'sd128 + yxl1_9;
   wire signed [AccWidth-1:0] accnewl1_9 = tl1_9[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_10 = { phil1_10_q, 5'd0 } + {{3{plol1_10_q[30]}}, plol1_10_q} + 34'sd128 + {{8{yl1_10_q[17]}}, { yl1_10_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_10 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_10_q : acc1_l1_10_q), 8'd0 } : {{8{yl1_10_q[17]}}, { yl1_10_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_10 = { phil1_10_q, 5'd0 } + {{3{plol1_10_q[30]}}, plol1_10_q} + 34'sd128 + yxl1_10;
   wire signed [AccWidth-1:0] accnewl1_10 = tl1_10[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_11 = { phil1_11_q, 5'd0 } + {{3{plol1_11_q[30]}}, plol1_11_q} + 34'sd128 + {{8{yl1_11_q[17]}}, { yl1_11_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_11 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_11_q : acc1_l1_11_q), 8'd0 } : {{8{yl1_11_q[17]}}, { yl1_11_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_11 = { phil1_11_q, 5'd0 } + {{3{plol1_11_q[30]}}, plol1_11_q} + 34'sd128 + yxl1_11;
   wire signed [AccWidth-1:0] accnewl1_11 = tl1_11[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_12 = { phil1_12_q, 5'd0 } + {{3{plol1_12_q[30]}}, plol1_12_q} + 34'sd128 + {{8{yl1_12_q[17]}}, { yl1_12_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_12 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_12_q : acc1_l1_12_q), 8'd0 } : {{8{yl1_12_q[17]}}, { yl1_12_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_12 = { phil1_12_q, 5'd0 } + {{3{plol1_12_q[30]}}, plol1_12_q} + 34'sd128 + yxl1_12;
   wire signed [AccWidth-1:0] accnewl1_12 = tl1_12[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_13 = { phil1_13_q, 5'd0 } + {{3{plol1_13_q[30]}}, plol1_13_q} + 34'sd128 + {{8{yl1_13_q[17]}}, { yl1_13_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_13 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_13_q : acc1_l1_13_q), 8'd0 } : {{8{yl1_13_q[17]}}, { yl1_13_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_13 = { phil1_13_q, 5'd0 } + {{3{plol1_13_q[30]}}, plol1_13_q} + 34'sd128 + yxl1_13;
   wire signed [AccWidth-1:0] accnewl1_13 = tl1_13[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_14 = { phil1_14_q, 5'd0 } + {{3{plol1_14_q[30]}}, plol1_14_q} + 34'sd128 + {{8{yl1_14_q[17]}}, { yl1_14_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_14 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_14_q : acc1_l1_14_q), 8'd0 } : {{8{yl1_14_q[17]}}, { yl1_14_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_14 = { phil1_14_q, 5'd0 } + {{3{plol1_14_q[30]}}, plol1_14_q} + 34'sd128 + yxl1_14;
   wire signed [AccWidth-1:0] accnewl1_14 = tl1_14[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_15 = { phil1_15_q, 5'd0 } + {{3{plol1_15_q[30]}}, plol1_15_q} + 34'sd128 + {{8{yl1_15_q[17]}}, { yl1_15_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_15 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_15_q : acc1_l1_15_q), 8'd0 } : {{8{yl1_15_q[17]}}, { yl1_15_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_15 = { phil1_15_q, 5'd0 } + {{3{plol1_15_q[30]}}, plol1_15_q} + 34'sd128 + yxl1_15;
   wire signed [AccWidth-1:0] accnewl1_15 = tl1_15[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_16 = { phil1_16_q, 5'd0 } + {{3{plol1_16_q[30]}}, plol1_16_q} + 34'sd128 + {{8{yl1_16_q[17]}}, { yl1_16_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_16 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_16_q : acc1_l1_16_q), 8'd0 } : {{8{yl1_16_q[17]}}, { yl1_16_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_16 = { phil1_16_q, 5'd0 } + {{3{plol1_16_q[30]}}, plol1_16_q} + 34'sd128 + yxl1_16;
   wire signed [AccWidth-1:0] accnewl1_16 = tl1_16[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_17 = { phil1_17_q, 5'd0 } + {{3{plol1_17_q[30]}}, plol1_17_q} + 34'sd128 + {{8{yl1_17_q[17]}}, { yl1_17_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_17 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_17_q : acc1_l1_17_q), 8'd0 } : {{8{yl1_17_q[17]}}, { yl1_17_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_17 = { phil1_17_q, 5'd0 } + {{3{plol1_17_q[30]}}, plol1_17_q} + 34'sd128 + yxl1_17;
   wire signed [AccWidth-1:0] accnewl1_17 = tl1_17[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_18 = { phil1_18_q, 5'd0 } + {{3{plol1_18_q[30]}}, plol1_18_q} + 34'sd128 + {{8{yl1_18_q[17]}}, { yl1_18_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_18 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_18_q : acc1_l1_18_q), 8'd0 } : {{8{yl1_18_q[17]}}, { yl1_18_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_18 = { phil1_18_q, 5'd0 } + {{3{plol1_18_q[30]}}, plol1_18_q} + 34'sd128 + yxl1_18;
   wire signed [AccWidth-1:0] accnewl1_18 = tl1_18[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_19 = { phil1_19_q, 5'd0 } + {{3{plol1_19_q[30]}}, plol1_19_q} + 34'sd128 + {{8{yl1_19_q[17]}}, { yl1_19_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_19 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_19_q : acc1_l1_19_q), 8'd0 } : {{8{yl1_19_q[17]}}, { yl1_19_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_19 = { phil1_19_q, 5'd0 } + {{3{plol1_19_q[30]}}, plol1_19_q} + 34'sd128 + yxl1_19;
   wire signed [AccWidth-1:0] accnewl1_19 = tl1_19[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_20 = { phil1_20_q, 5'd0 } + {{3{plol1_20_q[30]}}, plol1_20_q} + 34'sd128 + {{8{yl1_20_q[17]}}, { yl1_20_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_20 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_20_q : acc1_l1_20_q), 8'd0 } : {{8{yl1_20_q[17]}}, { yl1_20_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_20 = { phil1_20_q, 5'd0 } + {{3{plol1_20_q[30]}}, plol1_20_q} + 34'sd128 + yxl1_20;
   wire signed [AccWidth-1:0] accnewl1_20 = tl1_20[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_21 = { phil1_21_q, 5'd0 } + {{3{plol1_21_q[30]}}, plol1_21_q} + 34'sd128 + {{8{yl1_21_q[17]}}, { yl1_21_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_21 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_21_q : acc1_l1_21_q), 8'd0 } : {{8{yl1_21_q[17]}}, { yl1_21_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_21 = { phil1_21_q, 5'd0 } + {{3{plol1_21_q[30]}}, plol1_21_q} + 34'sd128 + yxl1_21;
   wire signed [AccWidth-1:0] accnewl1_21 = tl1_21[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_22 = { phil1_22_q, 5'd0 } + {{3{plol1_22_q[30]}}, plol1_22_q} + 34'sd128 + {{8{yl1_22_q[17]}}, { yl1_22_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_22 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_22_q : acc1_l1_22_q), 8'd0 } : {{8{yl1_22_q[17]}}, { yl1_22_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_22 = { phil1_22_q, 5'd0 } + {{3{plol1_22_q[30]}}, plol1_22_q} + 34'sd128 + yxl1_22;
   wire signed [AccWidth-1:0] accnewl1_22 = tl1_22[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_23 = { phil1_23_q, 5'd0 } + {{3{plol1_23_q[30]}}, plol1_23_q} + 34'sd128 + {{8{yl1_23_q[17]}}, { yl1_23_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_23 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_23_q : acc1_l1_23_q), 8'd0 } : {{8{yl1_23_q[17]}}, { yl1_23_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_23 = { phil1_23_q, 5'd0 } + {{3{plol1_23_q[30]}}, plol1_23_q} + 34'sd128 + yxl1_23;
   wire signed [AccWidth-1:0] accnewl1_23 = tl1_23[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_24 = { phil1_24_q, 5'd0 } + {{3{plol1_24_q[30]}}, plol1_24_q} + 34'sd128 + {{8{yl1_24_q[17]}}, { yl1_24_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_24 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_24_q : acc1_l1_24_q), 8'd0 } : {{8{yl1_24_q[17]}}, { yl1_24_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_24 = { phil1_24_q, 5'd0 } + {{3{plol1_24_q[30]}}, plol1_24_q} + 34'sd128 + yxl1_24;
   wire signed [AccWidth-1:0] accnewl1_24 = tl1_24[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_25 = { phil1_25_q, 5'd0 } + {{3{plol1_25_q[30]}}, plol1_25_q} + 34'sd128 + {{8{yl1_25_q[17]}}, { yl1_25_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_25 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_25_q : acc1_l1_25_q), 8'd0 } : {{8{yl1_25_q[17]}}, { yl1_25_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_25 = { phil1_25_q, 5'd0 } + {{3{plol1_25_q[30]}}, plol1_25_q} + 34'sd128 + yxl1_25;
   wire signed [AccWidth-1:0] accnewl1_25 = tl1_25[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_26 = { phil1_26_q, 5'd0 } + {{3{plol1_26_q[30]}}, plol1_26_q} + 34'sd128 + {{8{yl1_26_q[17]}}, { yl1_26_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_26 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_26_q : acc1_l1_26_q), 8'd0 } : {{8{yl1_26_q[17]}}, { yl1_26_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_26 = { phil1_26_q, 5'd0 } + {{3{plol1_26_q[30]}}, plol1_26_q} + 34'sd128 + yxl1_26;
   wire signed [AccWidth-1:0] accnewl1_26 = tl1_26[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_27 = { phil1_27_q, 5'd0 } + {{3{plol1_27_q[30]}}, plol1_27_q} + 34'sd128 + {{8{yl1_27_q[17]}}, { yl1_27_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_27 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_27_q : acc1_l1_27_q), 8'd0 } : {{8{yl1_27_q[17]}}, { yl1_27_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_27 = { phil1_27_q, 5'd0 } + {{3{plol1_27_q[30]}}, plol1_27_q} + 34'sd128 + yxl1_27;
   wire signed [AccWidth-1:0] accnewl1_27 = tl1_27[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_28 = { phil1_28_q, 5'd0 } + {{3{plol1_28_q[30]}}, plol1_28_q} + 34'sd128 + {{8{yl1_28_q[17]}}, { yl1_28_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_28 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_28_q : acc1_l1_28_q), 8'd0 } : {{8{yl1_28_q[17]}}, { yl1_28_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_28 = { phil1_28_q, 5'd0 } + {{3{plol1_28_q[30]}}, plol1_28_q} + 34'sd128 + yxl1_28;
   wire signed [AccWidth-1:0] accnewl1_28 = tl1_28[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_29 = { phil1_29_q, 5'd0 } + {{3{plol1_29_q[30]}}, plol1_29_q} + 34'sd128 + {{8{yl1_29_q[17]}}, { yl1_29_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_29 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_29_q : acc1_l1_29_q), 8'd0 } : {{8{yl1_29_q[17]}}, { yl1_29_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_29 = { phil1_29_q, 5'd0 } + {{3{plol1_29_q[30]}}, plol1_29_q} + 34'sd128 + yxl1_29;
   wire signed [AccWidth-1:0] accnewl1_29 = tl1_29[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_30 = { phil1_30_q, 5'd0 } + {{3{plol1_30_q[30]}}, plol1_30_q} + 34'sd128 + {{8{yl1_30_q[17]}}, { yl1_30_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_30 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_30_q : acc1_l1_30_q), 8'd0 } : {{8{yl1_30_q[17]}}, { yl1_30_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_30 = { phil1_30_q, 5'd0 } + {{3{plol1_30_q[30]}}, plol1_30_q} + 34'sd128 + yxl1_30;
   wire signed [AccWidth-1:0] accnewl1_30 = tl1_30[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_31 = { phil1_31_q, 5'd0 } + {{3{plol1_31_q[30]}}, plol1_31_q} + 34'sd128 + {{8{yl1_31_q[17]}}, { yl1_31_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_31 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_31_q : acc1_l1_31_q), 8'd0 } : {{8{yl1_31_q[17]}}, { yl1_31_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_31 = { phil1_31_q, 5'd0 } + {{3{plol1_31_q[30]}}, plol1_31_q} + 34'sd128 + yxl1_31;
   wire signed [AccWidth-1:0] accnewl1_31 = tl1_31[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_32 = { phil1_32_q, 5'd0 } + {{3{plol1_32_q[30]}}, plol1_32_q} + 34'sd128 + {{8{yl1_32_q[17]}}, { yl1_32_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_32 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_32_q : acc1_l1_32_q), 8'd0 } : {{8{yl1_32_q[17]}}, { yl1_32_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_32 = { phil1_32_q, 5'd0 } + {{3{plol1_32_q[30]}}, plol1_32_q} + 34'sd128 + yxl1_32;
   wire signed [AccWidth-1:0] accnewl1_32 = tl1_32[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_33 = { phil1_33_q, 5'd0 } + {{3{plol1_33_q[30]}}, plol1_33_q} + 34'sd128 + {{8{yl1_33_q[17]}}, { yl1_33_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_33 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_33_q : acc1_l1_33_q), 8'd0 } : {{8{yl1_33_q[17]}}, { yl1_33_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_33 = { phil1_33_q, 5'd0 } + {{3{plol1_33_q[30]}}, plol1_33_q} + 34'sd128 + yxl1_33;
   wire signed [AccWidth-1:0] accnewl1_33 = tl1_33[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_34 = { phil1_34_q, 5'd0 } + {{3{plol1_34_q[30]}}, plol1_34_q} + 34'sd128 + {{8{yl1_34_q[17]}}, { yl1_34_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_34 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_34_q : acc1_l1_34_q), 8'd0 } : {{8{yl1_34_q[17]}}, { yl1_34_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_34 = { phil1_34_q, 5'd0 } + {{3{plol1_34_q[30]}}, plol1_34_q} + 34'sd128 + yxl1_34;
   wire signed [AccWidth-1:0] accnewl1_34 = tl1_34[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_35 = { phil1_35_q, 5'd0 } + {{3{plol1_35_q[30]}}, plol1_35_q} + 34'sd128 + {{8{yl1_35_q[17]}}, { yl1_35_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_35 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_35_q : acc1_l1_35_q), 8'd0 } : {{8{yl1_35_q[17]}}, { yl1_35_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_35 = { phil1_35_q, 5'd0 } + {{3{plol1_35_q[30]}}, plol1_35_q} + 34'sd128 + yxl1_35;
   wire signed [AccWidth-1:0] accnewl1_35 = tl1_35[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_36 = { phil1_36_q, 5'd0 } + {{3{plol1_36_q[30]}}, plol1_36_q} + 34'sd128 + {{8{yl1_36_q[17]}}, { yl1_36_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_36 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_36_q : acc1_l1_36_q), 8'd0 } : {{8{yl1_36_q[17]}}, { yl1_36_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_36 = { phil1_36_q, 5'd0 } + {{3{plol1_36_q[30]}}, plol1_36_q} + 34'sd128 + yxl1_36;
   wire signed [AccWidth-1:0] accnewl1_36 = tl1_36[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_37 = { phil1_37_q, 5'd0 } + {{3{plol1_37_q[30]}}, plol1_37_q} + 34'sd128 + {{8{yl1_37_q[17]}}, { yl1_37_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_37 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_37_q : acc1_l1_37_q), 8'd0 } : {{8{yl1_37_q[17]}}, { yl1_37_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_37 = { phil1_37_q, 5'd0 } + {{3{plol1_37_q[30]}}, plol1_37_q} + 34'sd128 + yxl1_37;
   wire signed [AccWidth-1:0] accnewl1_37 = tl1_37[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_38 = { phil1_38_q, 5'd0 } + {{3{plol1_38_q[30]}}, plol1_38_q} + 34'sd128 + {{8{yl1_38_q[17]}}, { yl1_38_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_38 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_38_q : acc1_l1_38_q), 8'd0 } : {{8{yl1_38_q[17]}}, { yl1_38_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_38 = { phil1_38_q, 5'd0 } + {{3{plol1_38_q[30]}}, plol1_38_q} + 34'sd128 + yxl1_38;
   wire signed [AccWidth-1:0] accnewl1_38 = tl1_38[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_39 = { phil1_39_q, 5'd0 } + {{3{plol1_39_q[30]}}, plol1_39_q} + 34'sd128 + {{8{yl1_39_q[17]}}, { yl1_39_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_39 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_39_q : acc1_l1_39_q), 8'd0 } : {{8{yl1_39_q[17]}}, { yl1_39_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_39 = { phil1_39_q, 5'd0 } + {{3{plol1_39_q[30]}}, plol1_39_q} + 34'sd128 + yxl1_39;
   wire signed [AccWidth-1:0] accnewl1_39 = tl1_39[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_40 = { phil1_40_q, 5'd0 } + {{3{plol1_40_q[30]}}, plol1_40_q} + 34'sd128 + {{8{yl1_40_q[17]}}, { yl1_40_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_40 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_40_q : acc1_l1_40_q), 8'd0 } : {{8{yl1_40_q[17]}}, { yl1_40_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_40 = { phil1_40_q, 5'd0 } + {{3{plol1_40_q[30]}}, plol1_40_q} + 34'sd128 + yxl1_40;
   wire signed [AccWidth-1:0] accnewl1_40 = tl1_40[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_41 = { phil1_41_q, 5'd0 } + {{3{plol1_41_q[30]}}, plol1_41_q} + 34'sd128 + {{8{yl1_41_q[17]}}, { yl1_41_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_41 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_41_q : acc1_l1_41_q), 8'd0 } : {{8{yl1_41_q[17]}}, { yl1_41_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_41 = { phil1_41_q, 5'd0 } + {{3{plol1_41_q[30]}}, plol1_41_q} + 34'sd128 + yxl1_41;
   wire signed [AccWidth-1:0] accnewl1_41 = tl1_41[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_42 = { phil1_42_q, 5'd0 } + {{3{plol1_42_q[30]}}, plol1_42_q} + 34'sd128 + {{8{yl1_42_q[17]}}, { yl1_42_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_42 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_42_q : acc1_l1_42_q), 8'd0 } : {{8{yl1_42_q[17]}}, { yl1_42_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_42 = { phil1_42_q, 5'd0 } + {{3{plol1_42_q[30]}}, plol1_42_q} + 34'sd128 + yxl1_42;
   wire signed [AccWidth-1:0] accnewl1_42 = tl1_42[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_43 = { phil1_43_q, 5'd0 } + {{3{plol1_43_q[30]}}, plol1_43_q} + 34'sd128 + {{8{yl1_43_q[17]}}, { yl1_43_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_43 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_43_q : acc1_l1_43_q), 8'd0 } : {{8{yl1_43_q[17]}}, { yl1_43_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_43 = { phil1_43_q, 5'd0 } + {{3{plol1_43_q[30]}}, plol1_43_q} + 34'sd128 + yxl1_43;
   wire signed [AccWidth-1:0] accnewl1_43 = tl1_43[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_44 = { phil1_44_q, 5'd0 } + {{3{plol1_44_q[30]}}, plol1_44_q} + 34'sd128 + {{8{yl1_44_q[17]}}, { yl1_44_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_44 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_44_q : acc1_l1_44_q), 8'd0 } : {{8{yl1_44_q[17]}}, { yl1_44_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_44 = { phil1_44_q, 5'd0 } + {{3{plol1_44_q[30]}}, plol1_44_q} + 34'sd128 + yxl1_44;
   wire signed [AccWidth-1:0] accnewl1_44 = tl1_44[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_45 = { phil1_45_q, 5'd0 } + {{3{plol1_45_q[30]}}, plol1_45_q} + 34'sd128 + {{8{yl1_45_q[17]}}, { yl1_45_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_45 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_45_q : acc1_l1_45_q), 8'd0 } : {{8{yl1_45_q[17]}}, { yl1_45_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_45 = { phil1_45_q, 5'd0 } + {{3{plol1_45_q[30]}}, plol1_45_q} + 34'sd128 + yxl1_45;
   wire signed [AccWidth-1:0] accnewl1_45 = tl1_45[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_46 = { phil1_46_q, 5'd0 } + {{3{plol1_46_q[30]}}, plol1_46_q} + 34'sd128 + {{8{yl1_46_q[17]}}, { yl1_46_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_46 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_46_q : acc1_l1_46_q), 8'd0 } : {{8{yl1_46_q[17]}}, { yl1_46_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_46 = { phil1_46_q, 5'd0 } + {{3{plol1_46_q[30]}}, plol1_46_q} + 34'sd128 + yxl1_46;
   wire signed [AccWidth-1:0] accnewl1_46 = tl1_46[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_47 = { phil1_47_q, 5'd0 } + {{3{plol1_47_q[30]}}, plol1_47_q} + 34'sd128 + {{8{yl1_47_q[17]}}, { yl1_47_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_47 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_47_q : acc1_l1_47_q), 8'd0 } : {{8{yl1_47_q[17]}}, { yl1_47_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_47 = { phil1_47_q, 5'd0 } + {{3{plol1_47_q[30]}}, plol1_47_q} + 34'sd128 + yxl1_47;
   wire signed [AccWidth-1:0] accnewl1_47 = tl1_47[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_48 = { phil1_48_q, 5'd0 } + {{3{plol1_48_q[30]}}, plol1_48_q} + 34'sd128 + {{8{yl1_48_q[17]}}, { yl1_48_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_48 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_48_q : acc1_l1_48_q), 8'd0 } : {{8{yl1_48_q[17]}}, { yl1_48_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_48 = { phil1_48_q, 5'd0 } + {{3{plol1_48_q[30]}}, plol1_48_q} + 34'sd128 + yxl1_48;
   wire signed [AccWidth-1:0] accnewl1_48 = tl1_48[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_49 = { phil1_49_q, 5'd0 } + {{3{plol1_49_q[30]}}, plol1_49_q} + 34'sd128 + {{8{yl1_49_q[17]}}, { yl1_49_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_49 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_49_q : acc1_l1_49_q), 8'd0 } : {{8{yl1_49_q[17]}}, { yl1_49_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_49 = { phil1_49_q, 5'd0 } + {{3{plol1_49_q[30]}}, plol1_49_q} + 34'sd128 + yxl1_49;
   wire signed [AccWidth-1:0] accnewl1_49 = tl1_49[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_50 = { phil1_50_q, 5'd0 } + {{3{plol1_50_q[30]}}, plol1_50_q} + 34'sd128 + {{8{yl1_50_q[17]}}, { yl1_50_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_50 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_50_q : acc1_l1_50_q), 8'd0 } : {{8{yl1_50_q[17]}}, { yl1_50_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_50 = { phil1_50_q, 5'd0 } + {{3{plol1_50_q[30]}}, plol1_50_q} + 34'sd128 + yxl1_50;
   wire signed [AccWidth-1:0] accnewl1_50 = tl1_50[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_51 = { phil1_51_q, 5'd0 } + {{3{plol1_51_q[30]}}, plol1_51_q} + 34'sd128 + {{8{yl1_51_q[17]}}, { yl1_51_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_51 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_51_q : acc1_l1_51_q), 8'd0 } : {{8{yl1_51_q[17]}}, { yl1_51_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_51 = { phil1_51_q, 5'd0 } + {{3{plol1_51_q[30]}}, plol1_51_q} + 34'sd128 + yxl1_51;
   wire signed [AccWidth-1:0] accnewl1_51 = tl1_51[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_52 = { phil1_52_q, 5'd0 } + {{3{plol1_52_q[30]}}, plol1_52_q} + 34'sd128 + {{8{yl1_52_q[17]}}, { yl1_52_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_52 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_52_q : acc1_l1_52_q), 8'd0 } : {{8{yl1_52_q[17]}}, { yl1_52_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_52 = { phil1_52_q, 5'd0 } + {{3{plol1_52_q[30]}}, plol1_52_q} + 34'sd128 + yxl1_52;
   wire signed [AccWidth-1:0] accnewl1_52 = tl1_52[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_53 = { phil1_53_q, 5'd0 } + {{3{plol1_53_q[30]}}, plol1_53_q} + 34'sd128 + {{8{yl1_53_q[17]}}, { yl1_53_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_53 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_53_q : acc1_l1_53_q), 8'd0 } : {{8{yl1_53_q[17]}}, { yl1_53_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_53 = { phil1_53_q, 5'd0 } + {{3{plol1_53_q[30]}}, plol1_53_q} + 34'sd128 + yxl1_53;
   wire signed [AccWidth-1:0] accnewl1_53 = tl1_53[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_54 = { phil1_54_q, 5'd0 } + {{3{plol1_54_q[30]}}, plol1_54_q} + 34'sd128 + {{8{yl1_54_q[17]}}, { yl1_54_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_54 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_54_q : acc1_l1_54_q), 8'd0 } : {{8{yl1_54_q[17]}}, { yl1_54_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_54 = { phil1_54_q, 5'd0 } + {{3{plol1_54_q[30]}}, plol1_54_q} + 34'sd128 + yxl1_54;
   wire signed [AccWidth-1:0] accnewl1_54 = tl1_54[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_55 = { phil1_55_q, 5'd0 } + {{3{plol1_55_q[30]}}, plol1_55_q} + 34'sd128 + {{8{yl1_55_q[17]}}, { yl1_55_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_55 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_55_q : acc1_l1_55_q), 8'd0 } : {{8{yl1_55_q[17]}}, { yl1_55_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_55 = { phil1_55_q, 5'd0 } + {{3{plol1_55_q[30]}}, plol1_55_q} + 34'sd128 + yxl1_55;
   wire signed [AccWidth-1:0] accnewl1_55 = tl1_55[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_56 = { phil1_56_q, 5'd0 } + {{3{plol1_56_q[30]}}, plol1_56_q} + 34'sd128 + {{8{yl1_56_q[17]}}, { yl1_56_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_56 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_56_q : acc1_l1_56_q), 8'd0 } : {{8{yl1_56_q[17]}}, { yl1_56_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_56 = { phil1_56_q, 5'd0 } + {{3{plol1_56_q[30]}}, plol1_56_q} + 34'sd128 + yxl1_56;
   wire signed [AccWidth-1:0] accnewl1_56 = tl1_56[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_57 = { phil1_57_q, 5'd0 } + {{3{plol1_57_q[30]}}, plol1_57_q} + 34'sd128 + {{8{yl1_57_q[17]}}, { yl1_57_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_57 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_57_q : acc1_l1_57_q), 8'd0 } : {{8{yl1_57_q[17]}}, { yl1_57_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_57 = { phil1_57_q, 5'd0 } + {{3{plol1_57_q[30]}}, plol1_57_q} + 34'sd128 + yxl1_57;
   wire signed [AccWidth-1:0] accnewl1_57 = tl1_57[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_58 = { phil1_58_q, 5'd0 } + {{3{plol1_58_q[30]}}, plol1_58_q} + 34'sd128 + {{8{yl1_58_q[17]}}, { yl1_58_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_58 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_58_q : acc1_l1_58_q), 8'd0 } : {{8{yl1_58_q[17]}}, { yl1_58_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_58 = { phil1_58_q, 5'd0 } + {{3{plol1_58_q[30]}}, plol1_58_q} + 34'sd128 + yxl1_58;
   wire signed [AccWidth-1:0] accnewl1_58 = tl1_58[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_59 = { phil1_59_q, 5'd0 } + {{3{plol1_59_q[30]}}, plol1_59_q} + 34'sd128 + {{8{yl1_59_q[17]}}, { yl1_59_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_59 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_59_q : acc1_l1_59_q), 8'd0 } : {{8{yl1_59_q[17]}}, { yl1_59_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_59 = { phil1_59_q, 5'd0 } + {{3{plol1_59_q[30]}}, plol1_59_q} + 34'sd128 + yxl1_59;
   wire signed [AccWidth-1:0] accnewl1_59 = tl1_59[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_60 = { phil1_60_q, 5'd0 } + {{3{plol1_60_q[30]}}, plol1_60_q} + 34'sd128 + {{8{yl1_60_q[17]}}, { yl1_60_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_60 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_60_q : acc1_l1_60_q), 8'd0 } : {{8{yl1_60_q[17]}}, { yl1_60_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_60 = { phil1_60_q, 5'd0 } + {{3{plol1_60_q[30]}}, plol1_60_q} + 34'sd128 + yxl1_60;
   wire signed [AccWidth-1:0] accnewl1_60 = tl1_60[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_61 = { phil1_61_q, 5'd0 } + {{3{plol1_61_q[30]}}, plol1_61_q} + 34'sd128 + {{8{yl1_61_q[17]}}, { yl1_61_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_61 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_61_q : acc1_l1_61_q), 8'd0 } : {{8{yl1_61_q[17]}}, { yl1_61_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_61 = { phil1_61_q, 5'd0 } + {{3{plol1_61_q[30]}}, plol1_61_q} + 34'sd128 + yxl1_61;
   wire signed [AccWidth-1:0] accnewl1_61 = tl1_61[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_62 = { phil1_62_q, 5'd0 } + {{3{plol1_62_q[30]}}, plol1_62_q} + 34'sd128 + {{8{yl1_62_q[17]}}, { yl1_62_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_62 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_62_q : acc1_l1_62_q), 8'd0 } : {{8{yl1_62_q[17]}}, { yl1_62_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_62 = { phil1_62_q, 5'd0 } + {{3{plol1_62_q[30]}}, plol1_62_q} + 34'sd128 + yxl1_62;
   wire signed [AccWidth-1:0] accnewl1_62 = tl1_62[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl1_63 = { phil1_63_q, 5'd0 } + {{3{plol1_63_q[30]}}, plol1_63_q} + 34'sd128 + {{8{yl1_63_q[17]}}, { yl1_63_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl1_63 = x6_end_q ? { (x6_set_q[1] ? acc0_l1_63_q : acc1_l1_63_q), 8'd0 } : {{8{yl1_63_q[17]}}, { yl1_63_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl1_63 = { phil1_63_q, 5'd0 } + {{3{plol1_63_q[30]}}, plol1_63_q} + 34'sd128 + yxl1_63;
   wire signed [AccWidth-1:0] accnewl1_63 = tl1_63[LoopSumWidth-1:ExpFractionBits];
-  wire [SumLoopWidth-1:0] ts_l1 = { shi_l1_q, 5'd0 } + {{3{1'b0}}, slo_l1_q} + 25'd128 + {{8{1'b0}}, { es_l1_q, 8'd0 }};
+  wire [SumLoopWidth-1:0] sx_l1 = x6_end_q ? { (x6_set_q[1] ? sum0_l1_q : sum1_l1_q), 8'd0 } : {{8{1'b0}}, { es_l1_q, 8'd0 }};
+  wire [SumLoopWidth-1:0] ts_l1 = { shi_l1_q, 5'd0 } + {{3{1'b0}}, slo_l1_q} + 25'd128 + sx_l1;
   wire [SumWidth-1:0] sumnew_l1 = ts_l1[SumLoopWidth-1:ExpFractionBits];
   // The rounding drops the low bits.
   wire unused_loop_low_l1 = &{1'b0, tl1_0[ExpFractionBits-1:0], tl1_1[ExpFractionBits-1:0], tl1_2[ExpFractionBits-1:0], tl1_3[ExpFractionBits-1:0], tl1_4[ExpFractionBits-1:0], tl1_5[ExpFractionBits-1:0], tl1_6[ExpFractionBits-1:0], tl1_7[ExpFractionBits-1:0], tl1_8[ExpFractionBits-1:0], tl1_9[ExpFractionBits-1:0], tl1_10[ExpFractionBits-1:0], tl1_11[ExpFractionBits-1:0], tl1_12[ExpFractionBits-1:0], tl1_13[ExpFractionBits-1:0], tl1_14[ExpFractionBits-1:0], tl1_15[ExpFractionBits-1:0], tl1_16[ExpFractionBits-1:0], tl1_17[ExpFractionBits-1:0], tl1_18[ExpFractionBits-1:0], tl1_19[ExpFractionBits-1:0], tl1_20[ExpFractionBits-1:0], tl1_21[ExpFractionBits-1:0], tl1_22[ExpFractionBits-1:0], tl1_23[ExpFractionBits-1:0], tl1_24[ExpFractionBits-1:0], tl1_25[ExpFractionBits-1:0], tl1_26[ExpFractionBits-1:0], tl1_27[ExpFractionBits-1:0], tl1_28[ExpFractionBits-1:0], tl1_29[ExpFractionBits-1:0], tl1_30[ExpFractionBits-1:0], tl1_31[ExpFractionBits-1:0], tl1_32[ExpFractionBits-1:0], tl1_33[ExpFractionBits-1:0], tl1_34[ExpFractionBits-1:0], tl1_35[ExpFractionBits-1:0], tl1_36[ExpFractionBits-1:0], tl1_37[ExpFractionBits-1:0], tl1_38[ExpFractionBits-1:0], tl1_39[ExpFractionBits-1:0], tl1_40[ExpFractionBits-1:0], tl1_41[ExpFractionBits-1:0], tl1_42[ExpFractionBits-1:0], tl1_43[ExpFractionBits-1:0], tl1_44[ExpFractionBits-1:0], tl1_45[ExpFractionBits-1:0], tl1_46[ExpFractionBits-1:0], tl1_47[ExpFractionBits-1:0], tl1_48[ExpFractionBits-1:0], tl1_49[ExpFractionBits-1:0], tl1_50[ExpFractionBits-1:0], tl1_51[ExpFractionBits-1:0], tl1_52[ExpFractionBits-1:0], tl1_53[ExpFractionBits-1:0], tl1_54[ExpFractionBits-1:0], tl1_55[ExpFractionBits-1:0], tl1_56[ExpFractionBits-1:0], tl1_57[ExpFractionBits-1:0], tl1_58[ExpFractionBits-1:0], tl1_59[ExpFractionBits-1:0], tl1_60[ExpFractionBits-1:0], tl1_61[ExpFractionBits-1:0], tl1_62[ExpFractionBits-1:0], tl1_63[ExpFractionBits-1:0], ts_l1[ExpFractionBits-1:0]};
@@ -3467,136 +3600,202 @@ module a3_fast_online (
   reg [SumLowProductWidth-1:0] slo_l2_q;
   reg [SumHighProductWidth-1:0] shi_l2_q;
 
-  // x7 (the loop's second cycle): A_set = round(A_set a) + e V, S_set = round(S_set a) + e, half up
-  wire signed [LoopSumWidth-1:0] tl2_0 = { phil2_0_q, 5'd0 } + {{3{plol2_0_q[30]}}, plol2_0_q} + 34'sd128 + {{8{yl2_0_q[17]}}, { yl2_0_q, 8'd0 }};
+  // x7 (the loop's second cycle): A_set = round(A_set a) + e V, S_set = round(S_set a) + e, half up; a query's end
+  // flush (e = 0) adds the other set instead, final since the last beat: the lane's total goes to set 0
+  wire signed [LoopSumWidth-1:0] yxl2_0 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_0_q : acc1_l2_0_q), 8'd0 } : {{8{yl2_0_q[17]}}, { yl2_0_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_0 = { phil2_0_q, 5'd0 } + {{3{plol2_0_q[30]}}, plol2_0_q} + 34'sd128 + yxl2_0;
   wire signed [AccWidth-1:0] accnewl2_0 = tl2_0[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_1 = { phil2_1_q, 5'd0 } + {{3{plol2_1_q[30]}}, plol2_1_q} + 34'sd128 + {{8{yl2_1_q[17]}}, { yl2_1_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_1 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_1_q : acc1_l2_1_q), 8'd0 } : {{8{yl2_1_q[17]}}, { yl2_1_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_1 = { phil2_1_q, 5'd0 } + {{3{plol2_1_q[30]}}, plol2_1_q} + 34'sd128 + yxl2_1;
   wire signed [AccWidth-1:0] accnewl2_1 = tl2_1[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_2 = { phil2_2_q, 5'd0 } + {{3{plol2_2_q[30]}}, plol2_2_q} + 34'sd128 + {{8{yl2_2_q[17]}}, { yl2_2_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_2 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_2_q : acc1_l2_2_q), 8'd0 } : {{8{yl2_2_q[17]}}, { yl2_2_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_2 = { phil2_2_q, 5'd0 } + {{3{plol2_2_q[30]}}, plol2_2_q} + 34'sd128 + yxl2_2;
   wire signed [AccWidth-1:0] accnewl2_2 = tl2_2[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_3 = { phil2_3_q, 5'd0 } + {{3{plol2_3_q[30]}}, plol2_3_q} + 34'sd128 + {{8{yl2_3_q[17]}}, { yl2_3_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_3 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_3_q : acc1_l2_3_q), 8'd0 } : {{8{yl2_3_q[17]}}, { yl2_3_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_3 = { phil2_3_q, 5'd0 } + {{3{plol2_3_q[30]}}, plol2_3_q} + 34'sd128 + yxl2_3;
   wire signed [AccWidth-1:0] accnewl2_3 = tl2_3[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_4 = { phil2_4_q, 5'd0 } + {{3{plol2_4_q[30]}}, plol2_4_q} + 34'sd128 + {{8{yl2_4_q[17]}}, { yl2_4_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_4 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_4_q : acc1_l2_4_q), 8'd0 } : {{8{yl2_4_q[17]}}, { yl2_4_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_4 = { phil2_4_q, 5'd0 } + {{3{plol2_4_q[30]}}, plol2_4_q} + 34'sd128 + yxl2_4;
   wire signed [AccWidth-1:0] accnewl2_4 = tl2_4[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_5 = { phil2_5_q, 5'd0 } + {{3{plol2_5_q[30]}}, plol2_5_q} + 34'sd128 + {{8{yl2_5_q[17]}}, { yl2_5_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_5 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_5_q : acc1_l2_5_q), 8'd0 } : {{8{yl2_5_q[17]}}, { yl2_5_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_5 = { phil2_5_q, 5'd0 } + {{3{plol2_5_q[30]}}, plol2_5_q} + 34'sd128 + yxl2_5;
   wire signed [AccWidth-1:0] accnewl2_5 = tl2_5[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_6 = { phil2_6_q, 5'd0 } + {{3{plol2_6_q[30]}}, plol2_6_q} + 34'sd128 + {{8{yl2_6_q[17]}}, { yl2_6_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_6 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_6_q : acc1_l2_6_q), 8'd0 } : {{8{yl2_6_q[17]}}, { yl2_6_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_6 = { phil2_6_q, 5'd0 } + {{3{plol2_6_q[30]}}, plol2_6_q} + 34'sd128 + yxl2_6;
   wire signed [AccWidth-1:0] accnewl2_6 = tl2_6[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_7 = { phil2_7_q, 5'd0 } + {{3{plol2_7_q[30]}}, plol2_7_q} + 34'sd128 + {{8{yl2_7_q[17]}}, { yl2_7_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_7 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_7_q : acc1_l2_7_q), 8'd0 } : {{8{yl2_7_q[17]}}, { yl2_7_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_7 = { phil2_7_q, 5'd0 } + {{3{plol2_7_q[30]}}, plol2_7_q} + 34'sd128 + yxl2_7;
   wire signed [AccWidth-1:0] accnewl2_7 = tl2_7[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_8 = { phil2_8_q, 5'd0 } + {{3{plol2_8_q[30]}}, plol2_8_q} + 34'sd128 + {{8{yl2_8_q[17]}}, { yl2_8_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_8 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_8_q : acc1_l2_8_q), 8'd0 } : {{8{yl2_8_q[17]}}, { yl2_8_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_8 = { phil2_8_q, 5'd0 } + {{3{plol2_8_q[30]}}, plol2_8_q} + 34'sd128 + yxl2_8;
   wire signed [AccWidth-1:0] accnewl2_8 = tl2_8[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_9 = { phil2_9_q, 5'd0 } + {{3{plol2_9_q[30]}}, plol2_9_q} + 34'sd128 + {{8{yl2_9_q[17]}}, { yl2_9_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_9 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_9_q : acc1_l2_9_q), 8'd0 } : {{8{yl2_9_q[17]}}, { yl2_9_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_9 = { phil2_9_q, 5'd0 } + {{3{plol2_9_q[30]}}, plol2_9_q} + 34'sd128 + yxl2_9;
   wire signed [AccWidth-1:0] accnewl2_9 = tl2_9[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_10 = { phil2_10_q, 5'd0 } + {{3{plol2_10_q[30]}}, plol2_10_q} + 34'sd128 + {{8{yl2_10_q[17]}}, { yl2_10_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_10 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_10_q : acc1_l2_10_q), 8'd0 } : {{8{yl2_10_q[17]}}, { yl2_10_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_10 = { phil2_10_q, 5'd0 } + {{3{plol2_10_q[30]}}, plol2_10_q} + 34'sd128 + yxl2_10;
   wire signed [AccWidth-1:0] accnewl2_10 = tl2_10[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_11 = { phil2_11_q, 5'd0 } + {{3{plol2_11_q[30]}}, plol2_11_q} + 34'sd128 + {{8{yl2_11_q[17]}}, { yl2_11_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_11 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_11_q : acc1_l2_11_q), 8'd0 } : {{8{yl2_11_q[17]}}, { yl2_11_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_11 = { phil2_11_q, 5'd0 } + {{3{plol2_11_q[30]}}, plol2_11_q} + 34'sd128 + yxl2_11;
   wire signed [AccWidth-1:0] accnewl2_11 = tl2_11[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_12 = { phil2_12_q, 5'd0 } + {{3{plol2_12_q[30]}}, plol2_12_q} + 34'sd128 + {{8{yl2_12_q[17]}}, { yl2_12_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_12 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_12_q : acc1_l2_12_q), 8'd0 } : {{8{yl2_12_q[17]}}, { yl2_12_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_12 = { phil2_12_q, 5'd0 } + {{3{plol2_12_q[30]}}, plol2_12_q} + 34'sd128 + yxl2_12;
   wire signed [AccWidth-1:0] accnewl2_12 = tl2_12[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_13 = { phil2_13_q, 5'd0 } + {{3{plol2_13_q[30]}}, plol2_13_q} + 34'sd128 + {{8{yl2_13_q[17]}}, { yl2_13_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_13 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_13_q : acc1_l2_13_q), 8'd0 } : {{8{yl2_13_q[17]}}, { yl2_13_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_13 = { phil2_13_q, 5'd0 } + {{3{plol2_13_q[30]}}, plol2_13_q} + 34'sd128 + yxl2_13;
   wire signed [AccWidth-1:0] accnewl2_13 = tl2_13[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_14 = { phil2_14_q, 5'd0 } + {{3{plol2_14_q[30]}}, plol2_14_q} + 34'sd128 + {{8{yl2_14_q[17]}}, { yl2_14_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_14 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_14_q : acc1_l2_14_q), 8'd0 } : {{8{yl2_14_q[17]}}, { yl2_14_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_14 = { phil2_14_q, 5'd0 } + {{3{plol2_14_q[30]}}, plol2_14_q} + 34'sd128 + yxl2_14;
   wire signed [AccWidth-1:0] accnewl2_14 = tl2_14[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_15 = { phil2_15_q, 5'd0 } + {{3{plol2_15_q[30]}}, plol2_15_q} + 34'sd128 + {{8{yl2_15_q[17]}}, { yl2_15_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_15 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_15_q : acc1_l2_15_q), 8'd0 } : {{8{yl2_15_q[17]}}, { yl2_15_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_15 = { phil2_15_q, 5'd0 } + {{3{plol2_15_q[30]}}, plol2_15_q} + 34'sd128 + yxl2_15;
   wire signed [AccWidth-1:0] accnewl2_15 = tl2_15[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_16 = { phil2_16_q, 5'd0 } + {{3{plol2_16_q[30]}}, plol2_16_q} + 34'sd128 + {{8{yl2_16_q[17]}}, { yl2_16_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_16 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_16_q : acc1_l2_16_q), 8'd0 } : {{8{yl2_16_q[17]}}, { yl2_16_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_16 = { phil2_16_q, 5'd0 } + {{3{plol2_16_q[30]}}, plol2_16_q} + 34'sd128 + yxl2_16;
   wire signed [AccWidth-1:0] accnewl2_16 = tl2_16[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_17 = { phil2_17_q, 5'd0 } + {{3{plol2_17_q[30]}}, plol2_17_q} + 34'sd128 + {{8{yl2_17_q[17]}}, { yl2_17_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_17 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_17_q : acc1_l2_17_q), 8'd0 } : {{8{yl2_17_q[17]}}, { yl2_17_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_17 = { phil2_17_q, 5'd0 } + {{3{plol2_17_q[30]}}, plol2_17_q} + 34'sd128 + yxl2_17;
   wire signed [AccWidth-1:0] accnewl2_17 = tl2_17[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_18 = { phil2_18_q, 5'd0 } + {{3{plol2_18_q[30]}}, plol2_18_q} + 34'sd128 + {{8{yl2_18_q[17]}}, { yl2_18_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_18 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_18_q : acc1_l2_18_q), 8'd0 } : {{8{yl2_18_q[17]}}, { yl2_18_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_18 = { phil2_18_q, 5'd0 } + {{3{plol2_18_q[30]}}, plol2_18_q} + 34'sd128 + yxl2_18;
   wire signed [AccWidth-1:0] accnewl2_18 = tl2_18[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_19 = { phil2_19_q, 5'd0 } + {{3{plol2_19_q[30]}}, plol2_19_q} + 34'sd128 + {{8{yl2_19_q[17]}}, { yl2_19_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_19 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_19_q : acc1_l2_19_q), 8'd0 } : {{8{yl2_19_q[17]}}, { yl2_19_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_19 = { phil2_19_q, 5'd0 } + {{3{plol2_19_q[30]}}, plol2_19_q} + 34'sd128 + yxl2_19;
   wire signed [AccWidth-1:0] accnewl2_19 = tl2_19[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_20 = { phil2_20_q, 5'd0 } + {{3{plol2_20_q[30]}}, plol2_20_q} + 34'sd128 + {{8{yl2_20_q[17]}}, { yl2_20_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_20 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_20_q : acc1_l2_20_q), 8'd0 } : {{8{yl2_20_q[17]}}, { yl2_20_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_20 = { phil2_20_q, 5'd0 } + {{3{plol2_20_q[30]}}, plol2_20_q} + 34'sd128 + yxl2_20;
   wire signed [AccWidth-1:0] accnewl2_20 = tl2_20[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_21 = { phil2_21_q, 5'd0 } + {{3{plol2_21_q[30]}}, plol2_21_q} + 34'sd128 + {{8{yl2_21_q[17]}}, { yl2_21_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_21 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_21_q : acc1_l2_21_q), 8'd0 } : {{8{yl2_21_q[17]}}, { yl2_21_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_21 = { phil2_21_q, 5'd0 } + {{3{plol2_21_q[30]}}, plol2_21_q} + 34'sd128 + yxl2_21;
   wire signed [AccWidth-1:0] accnewl2_21 = tl2_21[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_22 = { phil2_22_q, 5'd0 } + {{3{plol2_22_q[30]}}, plol2_22_q} + 34'sd128 + {{8{yl2_22_q[17]}}, { yl2_22_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_22 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_22_q : acc1_l2_22_q), 8'd0 } : {{8{yl2_22_q[17]}}, { yl2_22_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_22 = { phil2_22_q, 5'd0 } + {{3{plol2_22_q[30]}}, plol2_22_q} + 34'sd128 + yxl2_22;
   wire signed [AccWidth-1:0] accnewl2_22 = tl2_22[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_23 = { phil2_23_q, 5'd0 } + {{3{plol2_23_q[30]}}, plol2_23_q} + 34'sd128 + {{8{yl2_23_q[17]}}, { yl2_23_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_23 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_23_q : acc1_l2_23_q), 8'd0 } : {{8{yl2_23_q[17]}}, { yl2_23_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_23 = { phil2_23_q, 5'd0 } + {{3{plol2_23_q[30]}}, plol2_23_q} + 34'sd128 + yxl2_23;
   wire signed [AccWidth-1:0] accnewl2_23 = tl2_23[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_24 = { phil2_24_q, 5'd0 } + {{3{plol2_24_q[30]}}, plol2_24_q} + 34'sd128 + {{8{yl2_24_q[17]}}, { yl2_24_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_24 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_24_q : acc1_l2_24_q), 8'd0 } : {{8{yl2_24_q[17]}}, { yl2_24_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_24 = { phil2_24_q, 5'd0 } + {{3{plol2_24_q[30]}}, plol2_24_q} + 34'sd128 + yxl2_24;
   wire signed [AccWidth-1:0] accnewl2_24 = tl2_24[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_25 = { phil2_25_q, 5'd0 } + {{3{plol2_25_q[30]}}, plol2_25_q} + 34'sd128 + {{8{yl2_25_q[17]}}, { yl2_25_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_25 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_25_q : acc1_l2_25_q), 8'd0 } : {{8{yl2_25_q[17]}}, { yl2_25_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_25 = { phil2_25_q, 5'd0 } + {{3{plol2_25_q[30]}}, plol2_25_q} + 34'sd128 + yxl2_25;
   wire signed [AccWidth-1:0] accnewl2_25 = tl2_25[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_26 = { phil2_26_q, 5'd0 } + {{3{plol2_26_q[30]}}, plol2_26_q} + 34'sd128 + {{8{yl2_26_q[17]}}, { yl2_26_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_26 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_26_q : acc1_l2_26_q), 8'd0 } : {{8{yl2_26_q[17]}}, { yl2_26_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_26 = { phil2_26_q, 5'd0 } + {{3{plol2_26_q[30]}}, plol2_26_q} + 34'sd128 + yxl2_26;
   wire signed [AccWidth-1:0] accnewl2_26 = tl2_26[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_27 = { phil2_27_q, 5'd0 } + {{3{plol2_27_q[30]}}, plol2_27_q} + 34'sd128 + {{8{yl2_27_q[17]}}, { yl2_27_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_27 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_27_q : acc1_l2_27_q), 8'd0 } : {{8{yl2_27_q[17]}}, { yl2_27_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_27 = { phil2_27_q, 5'd0 } + {{3{plol2_27_q[30]}}, plol2_27_q} + 34'sd128 + yxl2_27;
   wire signed [AccWidth-1:0] accnewl2_27 = tl2_27[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_28 = { phil2_28_q, 5'd0 } + {{3{plol2_28_q[30]}}, plol2_28_q} + 34'sd128 + {{8{yl2_28_q[17]}}, { yl2_28_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_28 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_28_q : acc1_l2_28_q), 8'd0 } : {{8{yl2_28_q[17]}}, { yl2_28_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_28 = { phil2_28_q, 5'd0 } + {{3{plol2_28_q[30]}}, plol2_28_q} + 34'sd128 + yxl2_28;
   wire signed [AccWidth-1:0] accnewl2_28 = tl2_28[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_29 = { phil2_29_q, 5'd0 } + {{3{plol2_29_q[30]}}, plol2_29_q} + 34'sd128 + {{8{yl2_29_q[17]}}, { yl2_29_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_29 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_29_q : acc1_l2_29_q), 8'd0 } : {{8{yl2_29_q[17]}}, { yl2_29_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_29 = { phil2_29_q, 5'd0 } + {{3{plol2_29_q[30]}}, plol2_29_q} + 34'sd128 + yxl2_29;
   wire signed [AccWidth-1:0] accnewl2_29 = tl2_29[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_30 = { phil2_30_q, 5'd0 } + {{3{plol2_30_q[30]}}, plol2_30_q} + 34'sd128 + {{8{yl2_30_q[17]}}, { yl2_30_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_30 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_30_q : acc1_l2_30_q), 8'd0 } : {{8{yl2_30_q[17]}}, { yl2_30_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_30 = { phil2_30_q, 5'd0 } + {{3{plol2_30_q[30]}}, plol2_30_q} + 34'sd128 + yxl2_30;
   wire signed [AccWidth-1:0] accnewl2_30 = tl2_30[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_31 = { phil2_31_q, 5'd0 } + {{3{plol2_31_q[30]}}, plol2_31_q} + 34'sd128 + {{8{yl2_31_q[17]}}, { yl2_31_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_31 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_31_q : acc1_l2_31_q), 8'd0 } : {{8{yl2_31_q[17]}}, { yl2_31_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_31 = { phil2_31_q, 5'd0 } + {{3{plol2_31_q[30]}}, plol2_31_q} + 34'sd128 + yxl2_31;
   wire signed [AccWidth-1:0] accnewl2_31 = tl2_31[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_32 = { phil2_32_q, 5'd0 } + {{3{plol2_32_q[30]}}, plol2_32_q} + 34'sd128 + {{8{yl2_32_q[17]}}, { yl2_32_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_32 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_32_q : acc1_l2_32_q), 8'd0 } : {{8{yl2_32_q[17]}}, { yl2_32_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_32 = { phil2_32_q, 5'd0 } + {{3{plol2_32_q[30]}}, plol2_32_q} + 34'sd128 + yxl2_32;
   wire signed [AccWidth-1:0] accnewl2_32 = tl2_32[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_33 = { phil2_33_q, 5'd0 } + {{3{plol2_33_q[30]}}, plol2_33_q} + 34'sd128 + {{8{yl2_33_q[17]}}, { yl2_33_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_33 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_33_q : acc1_l2_33_q), 8'd0 } : {{8{yl2_33_q[17]}}, { yl2_33_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_33 = { phil2_33_q, 5'd0 } + {{3{plol2_33_q[30]}}, plol2_33_q} + 34'sd128 + yxl2_33;
   wire signed [AccWidth-1:0] accnewl2_33 = tl2_33[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_34 = { phil2_34_q, 5'd0 } + {{3{plol2_34_q[30]}}, plol2_34_q} + 34'sd128 + {{8{yl2_34_q[17]}}, { yl2_34_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_34 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_34_q : acc1_l2_34_q), 8'd0 } : {{8{yl2_34_q[17]}}, { yl2_34_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_34 = { phil2_34_q, 5'd0 } + {{3{plol2_34_q[30]}}, plol2_34_q} + 34'sd128 + yxl2_34;
   wire signed [AccWidth-1:0] accnewl2_34 = tl2_34[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_35 = { phil2_35_q, 5'd0 } + {{3{plol2_35_q[30]}}, plol2_35_q} + 34'sd128 + {{8{yl2_35_q[17]}}, { yl2_35_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_35 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_35_q : acc1_l2_35_q), 8'd0 } : {{8{yl2_35_q[17]}}, { yl2_35_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_35 = { phil2_35_q, 5'd0 } + {{3{plol2_35_q[30]}}, plol2_35_q} + 34'sd128 + yxl2_35;
   wire signed [AccWidth-1:0] accnewl2_35 = tl2_35[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_36 = { phil2_36_q, 5'd0 } + {{3{plol2_36_q[30]}}, plol2_36_q} + 34'sd128 + {{8{yl2_36_q[17]}}, { yl2_36_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_36 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_36_q : acc1_l2_36_q), 8'd0 } : {{8{yl2_36_q[17]}}, { yl2_36_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_36 = { phil2_36_q, 5'd0 } + {{3{plol2_36_q[30]}}, plol2_36_q} + 34'sd128 + yxl2_36;
   wire signed [AccWidth-1:0] accnewl2_36 = tl2_36[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_37 = { phil2_37_q, 5'd0 } + {{3{plol2_37_q[30]}}, plol2_37_q} + 34'sd128 + {{8{yl2_37_q[17]}}, { yl2_37_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_37 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_37_q : acc1_l2_37_q), 8'd0 } : {{8{yl2_37_q[17]}}, { yl2_37_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_37 = { phil2_37_q, 5'd0 } + {{3{plol2_37_q[30]}}, plol2_37_q} + 34'sd128 + yxl2_37;
   wire signed [AccWidth-1:0] accnewl2_37 = tl2_37[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_38 = { phil2_38_q, 5'd0 } + {{3{plol2_38_q[30]}}, plol2_38_q} + 34'sd128 + {{8{yl2_38_q[17]}}, { yl2_38_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_38 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_38_q : acc1_l2_38_q), 8'd0 } : {{8{yl2_38_q[17]}}, { yl2_38_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_38 = { phil2_38_q, 5'd0 } + {{3{plol2_38_q[30]}}, plol2_38_q} + 34'sd128 + yxl2_38;
   wire signed [AccWidth-1:0] accnewl2_38 = tl2_38[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_39 = { phil2_39_q, 5'd0 } + {{3{plol2_39_q[30]}}, plol2_39_q} + 34'sd128 + {{8{yl2_39_q[17]}}, { yl2_39_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_39 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_39_q : acc1_l2_39_q), 8'd0 } : {{8{yl2_39_q[17]}}, { yl2_39_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_39 = { phil2_39_q, 5'd0 } + {{3{plol2_39_q[30]}}, plol2_39_q} + 34'sd128 + yxl2_39;
   wire signed [AccWidth-1:0] accnewl2_39 = tl2_39[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_40 = { phil2_40_q, 5'd0 } + {{3{plol2_40_q[30]}}, plol2_40_q} + 34'sd128 + {{8{yl2_40_q[17]}}, { yl2_40_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_40 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_40_q : acc1_l2_40_q), 8'd0 } : {{8{yl2_40_q[17]}}, { yl2_40_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_40 = { phil2_40_q, 5'd0 } + {{3{plol2_40_q[30]}}, plol2_40_q} + 34'sd128 + yxl2_40;
   wire signed [AccWidth-1:0] accnewl2_40 = tl2_40[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_41 = { phil2_41_q, 5'd0 } + {{3{plol2_41_q[30]}}, plol2_41_q} + 34'sd128 + {{8{yl2_41_q[17]}}, { yl2_41_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_41 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_41_q : acc1_l2_41_q), 8'd0 } : {{8{yl2_41_q[17]}}, { yl2_41_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_41 = { phil2_41_q, 5'd0 } + {{3{plol2_41_q[30]}}, plol2_41_q} + 34'sd128 + yxl2_41;
   wire signed [AccWidth-1:0] accnewl2_41 = tl2_41[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_42 = { phil2_42_q, 5'd0 } + {{3{plol2_42_q[30]}}, plol2_42_q} + 34'sd128 + {{8{yl2_42_q[17]}}, { yl2_42_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_42 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_42_q : acc1_l2_42_q), 8'd0 } : {{8{yl2_42_q[17]}}, { yl2_42_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_42 = { phil2_42_q, 5'd0 } + {{3{plol2_42_q[30]}}, plol2_42_q} + 34'sd128 + yxl2_42;
   wire signed [AccWidth-1:0] accnewl2_42 = tl2_42[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_43 = { phil2_43_q, 5'd0 } + {{3{plol2_43_q[30]}}, plol2_43_q} + 34'sd128 + {{8{yl2_43_q[17]}}, { yl2_43_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_43 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_43_q : acc1_l2_43_q), 8'd0 } : {{8{yl2_43_q[17]}}, { yl2_43_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_43 = { phil2_43_q, 5'd0 } + {{3{plol2_43_q[30]}}, plol2_43_q} + 34'sd128 + yxl2_43;
   wire signed [AccWidth-1:0] accnewl2_43 = tl2_43[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_44 = { phil2_44_q, 5'd0 } + {{3{plol2_44_q[30]}}, plol2_44_q} + 34'sd128 + {{8{yl2_44_q[17]}}, { yl2_44_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_44 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_44_q : acc1_l2_44_q), 8'd0 } : {{8{yl2_44_q[17]}}, { yl2_44_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_44 = { phil2_44_q, 5'd0 } + {{3{plol2_44_q[30]}}, plol2_44_q} + 34'sd128 + yxl2_44;
   wire signed [AccWidth-1:0] accnewl2_44 = tl2_44[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_45 = { phil2_45_q, 5'd0 } + {{3{plol2_45_q[30]}}, plol2_45_q} + 34'sd128 + {{8{yl2_45_q[17]}}, { yl2_45_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_45 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_45_q : acc1_l2_45_q), 8'd0 } : {{8{yl2_45_q[17]}}, { yl2_45_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_45 = { phil2_45_q, 5'd0 } + {{3{plol2_45_q[30]}}, plol2_45_q} + 34'sd128 + yxl2_45;
   wire signed [AccWidth-1:0] accnewl2_45 = tl2_45[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_46 = { phil2_46_q, 5'd0 } + {{3{plol2_46_q[30]}}, plol2_46_q} + 34'sd128 + {{8{yl2_46_q[17]}}, { yl2_46_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_46 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_46_q : acc1_l2_46_q), 8'd0 } : {{8{yl2_46_q[17]}}, { yl2_46_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_46 = { phil2_46_q, 5'd0 } + {{3{plol2_46_q[30]}}, plol2_46_q} + 34'sd128 + yxl2_46;
   wire signed [AccWidth-1:0] accnewl2_46 = tl2_46[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_47 = { phil2_47_q, 5'd0 } + {{3{plol2_47_q[30]}}, plol2_47_q} + 34'sd128 + {{8{yl2_47_q[17]}}, { yl2_47_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_47 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_47_q : acc1_l2_47_q), 8'd0 } : {{8{yl2_47_q[17]}}, { yl2_47_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_47 = { phil2_47_q, 5'd0 } + {{3{plol2_47_q[30]}}, plol2_47_q} + 34'sd128 + yxl2_47;
   wire signed [AccWidth-1:0] accnewl2_47 = tl2_47[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_48 = { phil2_48_q, 5'd0 } + {{3{plol2_48_q[30]}}, plol2_48_q} + 34'sd128 + {{8{yl2_48_q[17]}}, { yl2_48_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_48 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_48_q : acc1_l2_48_q), 8'd0 } : {{8{yl2_48_q[17]}}, { yl2_48_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_48 = { phil2_48_q, 5'd0 } + {{3{plol2_48_q[30]}}, plol2_48_q} + 34'sd128 + yxl2_48;
   wire signed [AccWidth-1:0] accnewl2_48 = tl2_48[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_49 = { phil2_49_q, 5'd0 } + {{3{plol2_49_q[30]}}, plol2_49_q} + 34'sd128 + {{8{yl2_49_q[17]}}, { yl2_49_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_49 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_49_q : acc1_l2_49_q), 8'd0 } : {{8{yl2_49_q[17]}}, { yl2_49_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_49 = { phil2_49_q, 5'd0 } + {{3{plol2_49_q[30]}}, plol2_49_q} + 34'sd128 + yxl2_49;
   wire signed [AccWidth-1:0] accnewl2_49 = tl2_49[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_50 = { phil2_50_q, 5'd0 } + {{3{plol2_50_q[30]}}, plol2_50_q} + 34'sd128 + {{8{yl2_50_q[17]}}, { yl2_50_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_50 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_50_q : acc1_l2_50_q), 8'd0 } : {{8{yl2_50_q[17]}}, { yl2_50_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_50 = { phil2_50_q, 5'd0 } + {{3{plol2_50_q[30]}}, plol2_50_q} + 34'sd128 + yxl2_50;
   wire signed [AccWidth-1:0] accnewl2_50 = tl2_50[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_51 = { phil2_51_q, 5'd0 } + {{3{plol2_51_q[30]}}, plol2_51_q} + 34'sd128 + {{8{yl2_51_q[17]}}, { yl2_51_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_51 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_51_q : acc1_l2_51_q), 8'd0 } : {{8{yl2_51_q[17]}}, { yl2_51_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_51 = { phil2_51_q, 5'd0 } + {{3{plol2_51_q[30]}}, plol2_51_q} + 34'sd128 + yxl2_51;
   wire signed [AccWidth-1:0] accnewl2_51 = tl2_51[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_52 = { phil2_52_q, 5'd0 } + {{3{plol2_52_q[30]}}, plol2_52_q} + 34'sd128 + {{8{yl2_52_q[17]}}, { yl2_52_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_52 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_52_q : acc1_l2_52_q), 8'd0 } : {{8{yl2_52_q[17]}}, { yl2_52_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_52 = { phil2_52_q, 5'd0 } + {{3{plol2_52_q[30]}}, plol2_52_q} + 34'sd128 + yxl2_52;
   wire signed [AccWidth-1:0] accnewl2_52 = tl2_52[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_53 = { phil2_53_q, 5'd0 } + {{3{plol2_53_q[30]}}, plol2_53_q} + 34'sd128 + {{8{yl2_53_q[17]}}, { yl2_53_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_53 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_53_q : acc1_l2_53_q), 8'd0 } : {{8{yl2_53_q[17]}}, { yl2_53_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_53 = { phil2_53_q, 5'd0 } + {{3{plol2_53_q[30]}}, plol2_53_q} + 34'sd128 + yxl2_53;
   wire signed [AccWidth-1:0] accnewl2_53 = tl2_53[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_54 = { phil2_54_q, 5'd0 } + {{3{plol2_54_q[30]}}, plol2_54_q} + 34'sd128 + {{8{yl2_54_q[17]}}, { yl2_54_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_54 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_54_q : acc1_l2_54_q), 8'd0 } : {{8{yl2_54_q[17]}}, { yl2_54_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_54 = { phil2_54_q, 5'd0 } + {{3{plol2_54_q[30]}}, plol2_54_q} + 34'sd128 + yxl2_54;
   wire signed [AccWidth-1:0] accnewl2_54 = tl2_54[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_55 = { phil2_55_q, 5'd0 } + {{3{plol2_55_q[30]}}, plol2_55_q} + 34'sd128 + {{8{yl2_55_q[17]}}, { yl2_55_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_55 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_55_q : acc1_l2_55_q), 8'd0 } : {{8{yl2_55_q[17]}}, { yl2_55_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_55 = { phil2_55_q, 5'd0 } + {{3{plol2_55_q[30]}}, plol2_55_q} + 34'sd128 + yxl2_55;
   wire signed [AccWidth-1:0] accnewl2_55 = tl2_55[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_56 = { phil2_56_q, 5'd0 } + {{3{plol2_56_q[30]}}, plol2_56_q} + 34'sd128 + {{8{yl2_56_q[17]}}, { yl2_56_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_56 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_56_q : acc1_l2_56_q), 8'd0 } : {{8{yl2_56_q[17]}}, { yl2_56_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_56 = { phil2_56_q, 5'd0 } + {{3{plol2_56_q[30]}}, plol2_56_q} + 34'sd128 + yxl2_56;
   wire signed [AccWidth-1:0] accnewl2_56 = tl2_56[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_57 = { phil2_57_q, 5'd0 } + {{3{plol2_57_q[30]}}, plol2_57_q} + 34'sd128 + {{8{yl2_57_q[17]}}, { yl2_57_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_57 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_57_q : acc1_l2_57_q), 8'd0 } : {{8{yl2_57_q[17]}}, { yl2_57_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_57 = { phil2_57_q, 5'd0 } + {{3{plol2_57_q[30]}}, plol2_57_q} + 34'sd128 + yxl2_57;
   wire signed [AccWidth-1:0] accnewl2_57 = tl2_57[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_58 = { phil2_58_q, 5'd0 } + {{3{plol2_58_q[30]}}, plol2_58_q} + 34'sd128 + {{8{yl2_58_q[17]}}, { yl2_58_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_58 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_58_q : acc1_l2_58_q), 8'd0 } : {{8{yl2_58_q[17]}}, { yl2_58_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_58 = { phil2_58_q, 5'd0 } + {{3{plol2_58_q[30]}}, plol2_58_q} + 34'sd128 + yxl2_58;
   wire signed [AccWidth-1:0] accnewl2_58 = tl2_58[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_59 = { phil2_59_q, 5'd0 } + {{3{plol2_59_q[30]}}, plol2_59_q} + 34'sd128 + {{8{yl2_59_q[17]}}, { yl2_59_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_59 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_59_q : acc1_l2_59_q), 8'd0 } : {{8{yl2_59_q[17]}}, { yl2_59_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_59 = { phil2_59_q, 5'd0 } + {{3{plol2_59_q[30]}}, plol2_59_q} + 34'sd128 + yxl2_59;
   wire signed [AccWidth-1:0] accnewl2_59 = tl2_59[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_60 = { phil2_60_q, 5'd0 } + {{3{plol2_60_q[30]}}, plol2_60_q} + 34'sd128 + {{8{yl2_60_q[17]}}, { yl2_60_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_60 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_60_q : acc1_l2_60_q), 8'd0 } : {{8{yl2_60_q[17]}}, { yl2_60_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_60 = { phil2_60_q, 5'd0 } + {{3{plol2_60_q[30]}}, plol2_60_q} + 34'sd128 + yxl2_60;
   wire signed [AccWidth-1:0] accnewl2_60 = tl2_60[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_61 = { phil2_61_q, 5'd0 } + {{3{plol2_61_q[30]}}, plol2_61_q} + 34'sd128 + {{8{yl2_61_q[17]}}, { yl2_61_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_61 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_61_q : acc1_l2_61_q), 8'd0 } : {{8{yl2_61_q[17]}}, { yl2_61_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_61 = { phil2_61_q, 5'd0 } + {{3{plol2_61_q[30]}}, plol2_61_q} + 34'sd128 + yxl2_61;
   wire signed [AccWidth-1:0] accnewl2_61 = tl2_61[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_62 = { phil2_62_q, 5'd0 } + {{3{plol2_62_q[30]}}, plol2_62_q} + 34'sd128 + {{8{yl2_62_q[17]}}, { yl2_62_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_62 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_62_q : acc1_l2_62_q), 8'd0 } : {{8{yl2_62_q[17]}}, { yl2_62_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_62 = { phil2_62_q, 5'd0 } + {{3{plol2_62_q[30]}}, plol2_62_q} + 34'sd128 + yxl2_62;
   wire signed [AccWidth-1:0] accnewl2_62 = tl2_62[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl2_63 = { phil2_63_q, 5'd0 } + {{3{plol2_63_q[30]}}, plol2_63_q} + 34'sd128 + {{8{yl2_63_q[17]}}, { yl2_63_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl2_63 = x6_end_q ? { (x6_set_q[2] ? acc0_l2_63_q : acc1_l2_63_q), 8'd0 } : {{8{yl2_63_q[17]}}, { yl2_63_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl2_63 = { phil2_63_q, 5'd0 } + {{3{plol2_63_q[30]}}, plol2_63_q} + 34'sd128 + yxl2_63;
   wire signed [AccWidth-1:0] accnewl2_63 = tl2_63[LoopSumWidth-1:ExpFractionBits];
-  wire [SumLoopWidth-1:0] ts_l2 = { shi_l2_q, 5'd0 } + {{3{1'b0}}, slo_l2_q} + 25'd128 + {{8{1'b0}}, { es_l2_q, 8'd0 }};
+  wire [SumLoopWidth-1:0] sx_l2 = x6_end_q ? { (x6_set_q[2] ? sum0_l2_q : sum1_l2_q), 8'd0 } : {{8{1'b0}}, { es_l2_q, 8'd0 }};
+  wire [SumLoopWidth-1:0] ts_l2 = { shi_l2_q, 5'd0 } + {{3{1'b0}}, slo_l2_q} + 25'd128 + sx_l2;
   wire [SumWidth-1:0] sumnew_l2 = ts_l2[SumLoopWidth-1:ExpFractionBits];
   // The rounding drops the low bits.
   wire unused_loop_low_l2 = &{1'b0, tl2_0[ExpFractionBits-1:0], tl2_1[ExpFractionBits-1:0], tl2_2[ExpFractionBits-1:0], tl2_3[ExpFractionBits-1:0], tl2_4[ExpFractionBits-1:0], tl2_5[ExpFractionBits-1:0], tl2_6[ExpFractionBits-1:0], tl2_7[ExpFractionBits-1:0], tl2_8[ExpFractionBits-1:0], tl2_9[ExpFractionBits-1:0], tl2_10[ExpFractionBits-1:0], tl2_11[ExpFractionBits-1:0], tl2_12[ExpFractionBits-1:0], tl2_13[ExpFractionBits-1:0], tl2_14[ExpFractionBits-1:0], tl2_15[ExpFractionBits-1:0], tl2_16[ExpFractionBits-1:0], tl2_17[ExpFractionBits-1:0], tl2_18[ExpFractionBits-1:0], tl2_19[ExpFractionBits-1:0], tl2_20[ExpFractionBits-1:0], tl2_21[ExpFractionBits-1:0], tl2_22[ExpFractionBits-1:0], tl2_23[ExpFractionBits-1:0], tl2_24[ExpFractionBits-1:0], tl2_25[ExpFractionBits-1:0], tl2_26[ExpFractionBits-1:0], tl2_27[ExpFractionBits-1:0], tl2_28[ExpFractionBits-1:0], tl2_29[ExpFractionBits-1:0], tl2_30[ExpFractionBits-1:0], tl2_31[ExpFractionBits-1:0], tl2_32[ExpFractionBits-1:0], tl2_33[ExpFractionBits-1:0], tl2_34[ExpFractionBits-1:0], tl2_35[ExpFractionBits-1:0], tl2_36[ExpFractionBits-1:0], tl2_37[ExpFractionBits-1:0], tl2_38[ExpFractionBits-1:0], tl2_39[ExpFractionBits-1:0], tl2_40[ExpFractionBits-1:0], tl2_41[ExpFractionBits-1:0], tl2_42[ExpFractionBits-1:0], tl2_43[ExpFractionBits-1:0], tl2_44[ExpFractionBits-1:0], tl2_45[ExpFractionBits-1:0], tl2_46[ExpFractionBits-1:0], tl2_47[ExpFractionBits-1:0], tl2_48[ExpFractionBits-1:0], tl2_49[ExpFractionBits-1:0], tl2_50[ExpFractionBits-1:0], tl2_51[ExpFractionBits-1:0], tl2_52[ExpFractionBits-1:0], tl2_53[ExpFractionBits-1:0], tl2_54[ExpFractionBits-1:0], tl2_55[ExpFractionBits-1:0], tl2_56[ExpFractionBits-1:0], tl2_57[ExpFractionBits-1:0], tl2_58[ExpFractionBits-1:0], tl2_59[ExpFractionBits-1:0], tl2_60[ExpFractionBits-1:0], tl2_61[ExpFractionBits-1:0], tl2_62[ExpFractionBits-1:0], tl2_63[ExpFractionBits-1:0], ts_l2[ExpFractionBits-1:0]};
@@ -4568,142 +4767,208 @@ module a3_fast_online (
   reg [SumLowProductWidth-1:0] slo_l3_q;
   reg [SumHighProductWidth-1:0] shi_l3_q;
 
-  // x7 (the loop's second cycle): A_set = round(A_set a) + e V, S_set = round(S_set a) + e, half up
-  wire signed [LoopSumWidth-1:0] tl3_0 = { phil3_0_q, 5'd0 } + {{3{plol3_0_q[30]}}, plol3_0_q} + 34'sd128 + {{8{yl3_0_q[17]}}, { yl3_0_q, 8'd0 }};
+  // x7 (the loop's second cycle): A_set = round(A_set a) + e V, S_set = round(S_set a) + e, half up; a query's end
+  // flush (e = 0) adds the other set instead, final since the last beat: the lane's total goes to set 0
+  wire signed [LoopSumWidth-1:0] yxl3_0 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_0_q : acc1_l3_0_q), 8'd0 } : {{8{yl3_0_q[17]}}, { yl3_0_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_0 = { phil3_0_q, 5'd0 } + {{3{plol3_0_q[30]}}, plol3_0_q} + 34'sd128 + yxl3_0;
   wire signed [AccWidth-1:0] accnewl3_0 = tl3_0[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_1 = { phil3_1_q, 5'd0 } + {{3{plol3_1_q[30]}}, plol3_1_q} + 34'sd128 + {{8{yl3_1_q[17]}}, { yl3_1_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_1 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_1_q : acc1_l3_1_q), 8'd0 } : {{8{yl3_1_q[17]}}, { yl3_1_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_1 = { phil3_1_q, 5'd0 } + {{3{plol3_1_q[30]}}, plol3_1_q} + 34'sd128 + yxl3_1;
   wire signed [AccWidth-1:0] accnewl3_1 = tl3_1[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_2 = { phil3_2_q, 5'd0 } + {{3{plol3_2_q[30]}}, plol3_2_q} + 34'sd128 + {{8{yl3_2_q[17]}}, { yl3_2_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_2 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_2_q : acc1_l3_2_q), 8'd0 } : {{8{yl3_2_q[17]}}, { yl3_2_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_2 = { phil3_2_q, 5'd0 } + {{3{plol3_2_q[30]}}, plol3_2_q} + 34'sd128 + yxl3_2;
   wire signed [AccWidth-1:0] accnewl3_2 = tl3_2[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_3 = { phil3_3_q, 5'd0 } + {{3{plol3_3_q[30]}}, plol3_3_q} + 34'sd128 + {{8{yl3_3_q[17]}}, { yl3_3_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_3 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_3_q : acc1_l3_3_q), 8'd0 } : {{8{yl3_3_q[17]}}, { yl3_3_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_3 = { phil3_3_q, 5'd0 } + {{3{plol3_3_q[30]}}, plol3_3_q} + 34'sd128 + yxl3_3;
   wire signed [AccWidth-1:0] accnewl3_3 = tl3_3[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_4 = { phil3_4_q, 5'd0 } + {{3{plol3_4_q[30]}}, plol3_4_q} + 34'sd128 + {{8{yl3_4_q[17]}}, { yl3_4_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_4 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_4_q : acc1_l3_4_q), 8'd0 } : {{8{yl3_4_q[17]}}, { yl3_4_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_4 = { phil3_4_q, 5'd0 } + {{3{plol3_4_q[30]}}, plol3_4_q} + 34'sd128 + yxl3_4;
   wire signed [AccWidth-1:0] accnewl3_4 = tl3_4[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_5 = { phil3_5_q, 5'd0 } + {{3{plol3_5_q[30]}}, plol3_5_q} + 34'sd128 + {{8{yl3_5_q[17]}}, { yl3_5_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_5 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_5_q : acc1_l3_5_q), 8'd0 } : {{8{yl3_5_q[17]}}, { yl3_5_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_5 = { phil3_5_q, 5'd0 } + {{3{plol3_5_q[30]}}, plol3_5_q} + 34'sd128 + yxl3_5;
   wire signed [AccWidth-1:0] accnewl3_5 = tl3_5[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_6 = { phil3_6_q, 5'd0 } + {{3{plol3_6_q[30]}}, plol3_6_q} + 34'sd128 + {{8{yl3_6_q[17]}}, { yl3_6_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_6 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_6_q : acc1_l3_6_q), 8'd0 } : {{8{yl3_6_q[17]}}, { yl3_6_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_6 = { phil3_6_q, 5'd0 } + {{3{plol3_6_q[30]}}, plol3_6_q} + 34'sd128 + yxl3_6;
   wire signed [AccWidth-1:0] accnewl3_6 = tl3_6[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_7 = { phil3_7_q, 5'd0 } + {{3{plol3_7_q[30]}}, plol3_7_q} + 34'sd128 + {{8{yl3_7_q[17]}}, { yl3_7_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_7 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_7_q : acc1_l3_7_q), 8'd0 } : {{8{yl3_7_q[17]}}, { yl3_7_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_7 = { phil3_7_q, 5'd0 } + {{3{plol3_7_q[30]}}, plol3_7_q} + 34'sd128 + yxl3_7;
   wire signed [AccWidth-1:0] accnewl3_7 = tl3_7[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_8 = { phil3_8_q, 5'd0 } + {{3{plol3_8_q[30]}}, plol3_8_q} + 34'sd128 + {{8{yl3_8_q[17]}}, { yl3_8_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_8 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_8_q : acc1_l3_8_q), 8'd0 } : {{8{yl3_8_q[17]}}, { yl3_8_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_8 = { phil3_8_q, 5'd0 } + {{3{plol3_8_q[30]}}, plol3_8_q} + 34'sd128 + yxl3_8;
   wire signed [AccWidth-1:0] accnewl3_8 = tl3_8[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_9 = { phil3_9_q, 5'd0 } + {{3{plol3_9_q[30]}}, plol3_9_q} + 34'sd128 + {{8{yl3_9_q[17]}}, { yl3_9_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_9 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_9_q : acc1_l3_9_q), 8'd0 } : {{8{yl3_9_q[17]}}, { yl3_9_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_9 = { phil3_9_q, 5'd0 } + {{3{plol3_9_q[30]}}, plol3_9_q} + 34'sd128 + yxl3_9;
   wire signed [AccWidth-1:0] accnewl3_9 = tl3_9[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_10 = { phil3_10_q, 5'd0 } + {{3{plol3_10_q[30]}}, plol3_10_q} + 34'sd128 + {{8{yl3_10_q[17]}}, { yl3_10_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_10 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_10_q : acc1_l3_10_q), 8'd0 } : {{8{yl3_10_q[17]}}, { yl3_10_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_10 = { phil3_10_q, 5'd0 } + {{3{plol3_10_q[30]}}, plol3_10_q} + 34'sd128 + yxl3_10;
   wire signed [AccWidth-1:0] accnewl3_10 = tl3_10[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_11 = { phil3_11_q, 5'd0 } + {{3{plol3_11_q[30]}}, plol3_11_q} + 34'sd128 + {{8{yl3_11_q[17]}}, { yl3_11_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_11 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_11_q : acc1_l3_11_q), 8'd0 } : {{8{yl3_11_q[17]}}, { yl3_11_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_11 = { phil3_11_q, 5'd0 } + {{3{plol3_11_q[30]}}, plol3_11_q} + 34'sd128 + yxl3_11;
   wire signed [AccWidth-1:0] accnewl3_11 = tl3_11[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_12 = { phil3_12_q, 5'd0 } + {{3{plol3_12_q[30]}}, plol3_12_q} + 34'sd128 + {{8{yl3_12_q[17]}}, { yl3_12_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_12 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_12_q : acc1_l3_12_q), 8'd0 } : {{8{yl3_12_q[17]}}, { yl3_12_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_12 = { phil3_12_q, 5'd0 } + {{3{plol3_12_q[30]}}, plol3_12_q} + 34'sd128 + yxl3_12;
   wire signed [AccWidth-1:0] accnewl3_12 = tl3_12[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_13 = { phil3_13_q, 5'd0 } + {{3{plol3_13_q[30]}}, plol3_13_q} + 34'sd128 + {{8{yl3_13_q[17]}}, { yl3_13_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_13 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_13_q : acc1_l3_13_q), 8'd0 } : {{8{yl3_13_q[17]}}, { yl3_13_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_13 = { phil3_13_q, 5'd0 } + {{3{plol3_13_q[30]}}, plol3_13_q} + 34'sd128 + yxl3_13;
   wire signed [AccWidth-1:0] accnewl3_13 = tl3_13[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_14 = { phil3_14_q, 5'd0 } + {{3{plol3_14_q[30]}}, plol3_14_q} + 34'sd128 + {{8{yl3_14_q[17]}}, { yl3_14_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_14 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_14_q : acc1_l3_14_q), 8'd0 } : {{8{yl3_14_q[17]}}, { yl3_14_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_14 = { phil3_14_q, 5'd0 } + {{3{plol3_14_q[30]}}, plol3_14_q} + 34'sd128 + yxl3_14;
   wire signed [AccWidth-1:0] accnewl3_14 = tl3_14[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_15 = { phil3_15_q, 5'd0 } + {{3{plol3_15_q[30]}}, plol3_15_q} + 34'sd128 + {{8{yl3_15_q[17]}}, { yl3_15_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_15 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_15_q : acc1_l3_15_q), 8'd0 } : {{8{yl3_15_q[17]}}, { yl3_15_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_15 = { phil3_15_q, 5'd0 } + {{3{plol3_15_q[30]}}, plol3_15_q} + 34'sd128 + yxl3_15;
   wire signed [AccWidth-1:0] accnewl3_15 = tl3_15[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_16 = { phil3_16_q, 5'd0 } + {{3{plol3_16_q[30]}}, plol3_16_q} + 34'sd128 + {{8{yl3_16_q[17]}}, { yl3_16_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_16 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_16_q : acc1_l3_16_q), 8'd0 } : {{8{yl3_16_q[17]}}, { yl3_16_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_16 = { phil3_16_q, 5'd0 } + {{3{plol3_16_q[30]}}, plol3_16_q} + 34'sd128 + yxl3_16;
   wire signed [AccWidth-1:0] accnewl3_16 = tl3_16[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_17 = { phil3_17_q, 5'd0 } + {{3{plol3_17_q[30]}}, plol3_17_q} + 34'sd128 + {{8{yl3_17_q[17]}}, { yl3_17_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_17 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_17_q : acc1_l3_17_q), 8'd0 } : {{8{yl3_17_q[17]}}, { yl3_17_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_17 = { phil3_17_q, 5'd0 } + {{3{plol3_17_q[30]}}, plol3_17_q} + 34'sd128 + yxl3_17;
   wire signed [AccWidth-1:0] accnewl3_17 = tl3_17[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_18 = { phil3_18_q, 5'd0 } + {{3{plol3_18_q[30]}}, plol3_18_q} + 34'sd128 + {{8{yl3_18_q[17]}}, { yl3_18_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_18 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_18_q : acc1_l3_18_q), 8'd0 } : {{8{yl3_18_q[17]}}, { yl3_18_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_18 = { phil3_18_q, 5'd0 } + {{3{plol3_18_q[30]}}, plol3_18_q} + 34'sd128 + yxl3_18;
   wire signed [AccWidth-1:0] accnewl3_18 = tl3_18[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_19 = { phil3_19_q, 5'd0 } + {{3{plol3_19_q[30]}}, plol3_19_q} + 34'sd128 + {{8{yl3_19_q[17]}}, { yl3_19_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_19 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_19_q : acc1_l3_19_q), 8'd0 } : {{8{yl3_19_q[17]}}, { yl3_19_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_19 = { phil3_19_q, 5'd0 } + {{3{plol3_19_q[30]}}, plol3_19_q} + 34'sd128 + yxl3_19;
   wire signed [AccWidth-1:0] accnewl3_19 = tl3_19[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_20 = { phil3_20_q, 5'd0 } + {{3{plol3_20_q[30]}}, plol3_20_q} + 34'sd128 + {{8{yl3_20_q[17]}}, { yl3_20_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_20 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_20_q : acc1_l3_20_q), 8'd0 } : {{8{yl3_20_q[17]}}, { yl3_20_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_20 = { phil3_20_q, 5'd0 } + {{3{plol3_20_q[30]}}, plol3_20_q} + 34'sd128 + yxl3_20;
   wire signed [AccWidth-1:0] accnewl3_20 = tl3_20[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_21 = { phil3_21_q, 5'd0 } + {{3{plol3_21_q[30]}}, plol3_21_q} + 34'sd128 + {{8{yl3_21_q[17]}}, { yl3_21_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_21 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_21_q : acc1_l3_21_q), 8'd0 } : {{8{yl3_21_q[17]}}, { yl3_21_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_21 = { phil3_21_q, 5'd0 } + {{3{plol3_21_q[30]}}, plol3_21_q} + 34'sd128 + yxl3_21;
   wire signed [AccWidth-1:0] accnewl3_21 = tl3_21[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_22 = { phil3_22_q, 5'd0 } + {{3{plol3_22_q[30]}}, plol3_22_q} + 34'sd128 + {{8{yl3_22_q[17]}}, { yl3_22_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_22 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_22_q : acc1_l3_22_q), 8'd0 } : {{8{yl3_22_q[17]}}, { yl3_22_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_22 = { phil3_22_q, 5'd0 } + {{3{plol3_22_q[30]}}, plol3_22_q} + 34'sd128 + yxl3_22;
   wire signed [AccWidth-1:0] accnewl3_22 = tl3_22[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_23 = { phil3_23_q, 5'd0 } + {{3{plol3_23_q[30]}}, plol3_23_q} + 34'sd128 + {{8{yl3_23_q[17]}}, { yl3_23_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_23 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_23_q : acc1_l3_23_q), 8'd0 } : {{8{yl3_23_q[17]}}, { yl3_23_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_23 = { phil3_23_q, 5'd0 } + {{3{plol3_23_q[30]}}, plol3_23_q} + 34'sd128 + yxl3_23;
   wire signed [AccWidth-1:0] accnewl3_23 = tl3_23[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_24 = { phil3_24_q, 5'd0 } + {{3{plol3_24_q[30]}}, plol3_24_q} + 34'sd128 + {{8{yl3_24_q[17]}}, { yl3_24_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_24 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_24_q : acc1_l3_24_q), 8'd0 } : {{8{yl3_24_q[17]}}, { yl3_24_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_24 = { phil3_24_q, 5'd0 } + {{3{plol3_24_q[30]}}, plol3_24_q} + 34'sd128 + yxl3_24;
   wire signed [AccWidth-1:0] accnewl3_24 = tl3_24[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_25 = { phil3_25_q, 5'd0 } + {{3{plol3_25_q[30]}}, plol3_25_q} + 34'sd128 + {{8{yl3_25_q[17]}}, { yl3_25_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_25 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_25_q : acc1_l3_25_q), 8'd0 } : {{8{yl3_25_q[17]}}, { yl3_25_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_25 = { phil3_25_q, 5'd0 } + {{3{plol3_25_q[30]}}, plol3_25_q} + 34'sd128 + yxl3_25;
   wire signed [AccWidth-1:0] accnewl3_25 = tl3_25[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_26 = { phil3_26_q, 5'd0 } + {{3{plol3_26_q[30]}}, plol3_26_q} + 34'sd128 + {{8{yl3_26_q[17]}}, { yl3_26_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_26 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_26_q : acc1_l3_26_q), 8'd0 } : {{8{yl3_26_q[17]}}, { yl3_26_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_26 = { phil3_26_q, 5'd0 } + {{3{plol3_26_q[30]}}, plol3_26_q} + 34'sd128 + yxl3_26;
   wire signed [AccWidth-1:0] accnewl3_26 = tl3_26[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_27 = { phil3_27_q, 5'd0 } + {{3{plol3_27_q[30]}}, plol3_27_q} + 34'sd128 + {{8{yl3_27_q[17]}}, { yl3_27_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_27 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_27_q : acc1_l3_27_q), 8'd0 } : {{8{yl3_27_q[17]}}, { yl3_27_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_27 = { phil3_27_q, 5'd0 } + {{3{plol3_27_q[30]}}, plol3_27_q} + 34'sd128 + yxl3_27;
   wire signed [AccWidth-1:0] accnewl3_27 = tl3_27[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_28 = { phil3_28_q, 5'd0 } + {{3{plol3_28_q[30]}}, plol3_28_q} + 34'sd128 + {{8{yl3_28_q[17]}}, { yl3_28_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_28 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_28_q : acc1_l3_28_q), 8'd0 } : {{8{yl3_28_q[17]}}, { yl3_28_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_28 = { phil3_28_q, 5'd0 } + {{3{plol3_28_q[30]}}, plol3_28_q} + 34'sd128 + yxl3_28;
   wire signed [AccWidth-1:0] accnewl3_28 = tl3_28[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_29 = { phil3_29_q, 5'd0 } + {{3{plol3_29_q[30]}}, plol3_29_q} + 34'sd128 + {{8{yl3_29_q[17]}}, { yl3_29_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_29 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_29_q : acc1_l3_29_q), 8'd0 } : {{8{yl3_29_q[17]}}, { yl3_29_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_29 = { phil3_29_q, 5'd0 } + {{3{plol3_29_q[30]}}, plol3_29_q} + 34'sd128 + yxl3_29;
   wire signed [AccWidth-1:0] accnewl3_29 = tl3_29[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_30 = { phil3_30_q, 5'd0 } + {{3{plol3_30_q[30]}}, plol3_30_q} + 34'sd128 + {{8{yl3_30_q[17]}}, { yl3_30_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_30 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_30_q : acc1_l3_30_q), 8'd0 } : {{8{yl3_30_q[17]}}, { yl3_30_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_30 = { phil3_30_q, 5'd0 } + {{3{plol3_30_q[30]}}, plol3_30_q} + 34'sd128 + yxl3_30;
   wire signed [AccWidth-1:0] accnewl3_30 = tl3_30[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_31 = { phil3_31_q, 5'd0 } + {{3{plol3_31_q[30]}}, plol3_31_q} + 34'sd128 + {{8{yl3_31_q[17]}}, { yl3_31_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_31 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_31_q : acc1_l3_31_q), 8'd0 } : {{8{yl3_31_q[17]}}, { yl3_31_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_31 = { phil3_31_q, 5'd0 } + {{3{plol3_31_q[30]}}, plol3_31_q} + 34'sd128 + yxl3_31;
   wire signed [AccWidth-1:0] accnewl3_31 = tl3_31[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_32 = { phil3_32_q, 5'd0 } + {{3{plol3_32_q[30]}}, plol3_32_q} + 34'sd128 + {{8{yl3_32_q[17]}}, { yl3_32_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_32 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_32_q : acc1_l3_32_q), 8'd0 } : {{8{yl3_32_q[17]}}, { yl3_32_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_32 = { phil3_32_q, 5'd0 } + {{3{plol3_32_q[30]}}, plol3_32_q} + 34'sd128 + yxl3_32;
   wire signed [AccWidth-1:0] accnewl3_32 = tl3_32[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_33 = { phil3_33_q, 5'd0 } + {{3{plol3_33_q[30]}}, plol3_33_q} + 34'sd128 + {{8{yl3_33_q[17]}}, { yl3_33_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_33 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_33_q : acc1_l3_33_q), 8'd0 } : {{8{yl3_33_q[17]}}, { yl3_33_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_33 = { phil3_33_q, 5'd0 } + {{3{plol3_33_q[30]}}, plol3_33_q} + 34'sd128 + yxl3_33;
   wire signed [AccWidth-1:0] accnewl3_33 = tl3_33[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_34 = { phil3_34_q, 5'd0 } + {{3{plol3_34_q[30]}}, plol3_34_q} + 34'sd128 + {{8{yl3_34_q[17]}}, { yl3_34_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_34 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_34_q : acc1_l3_34_q), 8'd0 } : {{8{yl3_34_q[17]}}, { yl3_34_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_34 = { phil3_34_q, 5'd0 } + {{3{plol3_34_q[30]}}, plol3_34_q} + 34'sd128 + yxl3_34;
   wire signed [AccWidth-1:0] accnewl3_34 = tl3_34[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_35 = { phil3_35_q, 5'd0 } + {{3{plol3_35_q[30]}}, plol3_35_q} + 34'sd128 + {{8{yl3_35_q[17]}}, { yl3_35_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_35 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_35_q : acc1_l3_35_q), 8'd0 } : {{8{yl3_35_q[17]}}, { yl3_35_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_35 = { phil3_35_q, 5'd0 } + {{3{plol3_35_q[30]}}, plol3_35_q} + 34'sd128 + yxl3_35;
   wire signed [AccWidth-1:0] accnewl3_35 = tl3_35[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_36 = { phil3_36_q, 5'd0 } + {{3{plol3_36_q[30]}}, plol3_36_q} + 34'sd128 + {{8{yl3_36_q[17]}}, { yl3_36_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_36 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_36_q : acc1_l3_36_q), 8'd0 } : {{8{yl3_36_q[17]}}, { yl3_36_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_36 = { phil3_36_q, 5'd0 } + {{3{plol3_36_q[30]}}, plol3_36_q} + 34'sd128 + yxl3_36;
   wire signed [AccWidth-1:0] accnewl3_36 = tl3_36[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_37 = { phil3_37_q, 5'd0 } + {{3{plol3_37_q[30]}}, plol3_37_q} + 34'sd128 + {{8{yl3_37_q[17]}}, { yl3_37_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_37 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_37_q : acc1_l3_37_q), 8'd0 } : {{8{yl3_37_q[17]}}, { yl3_37_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_37 = { phil3_37_q, 5'd0 } + {{3{plol3_37_q[30]}}, plol3_37_q} + 34'sd128 + yxl3_37;
   wire signed [AccWidth-1:0] accnewl3_37 = tl3_37[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_38 = { phil3_38_q, 5'd0 } + {{3{plol3_38_q[30]}}, plol3_38_q} + 34'sd128 + {{8{yl3_38_q[17]}}, { yl3_38_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_38 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_38_q : acc1_l3_38_q), 8'd0 } : {{8{yl3_38_q[17]}}, { yl3_38_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_38 = { phil3_38_q, 5'd0 } + {{3{plol3_38_q[30]}}, plol3_38_q} + 34'sd128 + yxl3_38;
   wire signed [AccWidth-1:0] accnewl3_38 = tl3_38[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_39 = { phil3_39_q, 5'd0 } + {{3{plol3_39_q[30]}}, plol3_39_q} + 34'sd128 + {{8{yl3_39_q[17]}}, { yl3_39_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_39 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_39_q : acc1_l3_39_q), 8'd0 } : {{8{yl3_39_q[17]}}, { yl3_39_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_39 = { phil3_39_q, 5'd0 } + {{3{plol3_39_q[30]}}, plol3_39_q} + 34'sd128 + yxl3_39;
   wire signed [AccWidth-1:0] accnewl3_39 = tl3_39[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_40 = { phil3_40_q, 5'd0 } + {{3{plol3_40_q[30]}}, plol3_40_q} + 34'sd128 + {{8{yl3_40_q[17]}}, { yl3_40_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_40 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_40_q : acc1_l3_40_q), 8'd0 } : {{8{yl3_40_q[17]}}, { yl3_40_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_40 = { phil3_40_q, 5'd0 } + {{3{plol3_40_q[30]}}, plol3_40_q} + 34'sd128 + yxl3_40;
   wire signed [AccWidth-1:0] accnewl3_40 = tl3_40[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_41 = { phil3_41_q, 5'd0 } + {{3{plol3_41_q[30]}}, plol3_41_q} + 34'sd128 + {{8{yl3_41_q[17]}}, { yl3_41_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_41 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_41_q : acc1_l3_41_q), 8'd0 } : {{8{yl3_41_q[17]}}, { yl3_41_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_41 = { phil3_41_q, 5'd0 } + {{3{plol3_41_q[30]}}, plol3_41_q} + 34'sd128 + yxl3_41;
   wire signed [AccWidth-1:0] accnewl3_41 = tl3_41[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_42 = { phil3_42_q, 5'd0 } + {{3{plol3_42_q[30]}}, plol3_42_q} + 34'sd128 + {{8{yl3_42_q[17]}}, { yl3_42_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_42 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_42_q : acc1_l3_42_q), 8'd0 } : {{8{yl3_42_q[17]}}, { yl3_42_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_42 = { phil3_42_q, 5'd0 } + {{3{plol3_42_q[30]}}, plol3_42_q} + 34'sd128 + yxl3_42;
   wire signed [AccWidth-1:0] accnewl3_42 = tl3_42[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_43 = { phil3_43_q, 5'd0 } + {{3{plol3_43_q[30]}}, plol3_43_q} + 34'sd128 + {{8{yl3_43_q[17]}}, { yl3_43_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_43 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_43_q : acc1_l3_43_q), 8'd0 } : {{8{yl3_43_q[17]}}, { yl3_43_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_43 = { phil3_43_q, 5'd0 } + {{3{plol3_43_q[30]}}, plol3_43_q} + 34'sd128 + yxl3_43;
   wire signed [AccWidth-1:0] accnewl3_43 = tl3_43[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_44 = { phil3_44_q, 5'd0 } + {{3{plol3_44_q[30]}}, plol3_44_q} + 34'sd128 + {{8{yl3_44_q[17]}}, { yl3_44_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_44 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_44_q : acc1_l3_44_q), 8'd0 } : {{8{yl3_44_q[17]}}, { yl3_44_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_44 = { phil3_44_q, 5'd0 } + {{3{plol3_44_q[30]}}, plol3_44_q} + 34'sd128 + yxl3_44;
   wire signed [AccWidth-1:0] accnewl3_44 = tl3_44[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_45 = { phil3_45_q, 5'd0 } + {{3{plol3_45_q[30]}}, plol3_45_q} + 34'sd128 + {{8{yl3_45_q[17]}}, { yl3_45_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_45 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_45_q : acc1_l3_45_q), 8'd0 } : {{8{yl3_45_q[17]}}, { yl3_45_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_45 = { phil3_45_q, 5'd0 } + {{3{plol3_45_q[30]}}, plol3_45_q} + 34'sd128 + yxl3_45;
   wire signed [AccWidth-1:0] accnewl3_45 = tl3_45[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_46 = { phil3_46_q, 5'd0 } + {{3{plol3_46_q[30]}}, plol3_46_q} + 34'sd128 + {{8{yl3_46_q[17]}}, { yl3_46_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_46 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_46_q : acc1_l3_46_q), 8'd0 } : {{8{yl3_46_q[17]}}, { yl3_46_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_46 = { phil3_46_q, 5'd0 } + {{3{plol3_46_q[30]}}, plol3_46_q} + 34'sd128 + yxl3_46;
   wire signed [AccWidth-1:0] accnewl3_46 = tl3_46[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_47 = { phil3_47_q, 5'd0 } + {{3{plol3_47_q[30]}}, plol3_47_q} + 34'sd128 + {{8{yl3_47_q[17]}}, { yl3_47_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_47 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_47_q : acc1_l3_47_q), 8'd0 } : {{8{yl3_47_q[17]}}, { yl3_47_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_47 = { phil3_47_q, 5'd0 } + {{3{plol3_47_q[30]}}, plol3_47_q} + 34'sd128 + yxl3_47;
   wire signed [AccWidth-1:0] accnewl3_47 = tl3_47[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_48 = { phil3_48_q, 5'd0 } + {{3{plol3_48_q[30]}}, plol3_48_q} + 34'sd128 + {{8{yl3_48_q[17]}}, { yl3_48_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_48 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_48_q : acc1_l3_48_q), 8'd0 } : {{8{yl3_48_q[17]}}, { yl3_48_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_48 = { phil3_48_q, 5'd0 } + {{3{plol3_48_q[30]}}, plol3_48_q} + 34'sd128 + yxl3_48;
   wire signed [AccWidth-1:0] accnewl3_48 = tl3_48[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_49 = { phil3_49_q, 5'd0 } + {{3{plol3_49_q[30]}}, plol3_49_q} + 34'sd128 + {{8{yl3_49_q[17]}}, { yl3_49_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_49 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_49_q : acc1_l3_49_q), 8'd0 } : {{8{yl3_49_q[17]}}, { yl3_49_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_49 = { phil3_49_q, 5'd0 } + {{3{plol3_49_q[30]}}, plol3_49_q} + 34'sd128 + yxl3_49;
   wire signed [AccWidth-1:0] accnewl3_49 = tl3_49[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_50 = { phil3_50_q, 5'd0 } + {{3{plol3_50_q[30]}}, plol3_50_q} + 34'sd128 + {{8{yl3_50_q[17]}}, { yl3_50_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_50 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_50_q : acc1_l3_50_q), 8'd0 } : {{8{yl3_50_q[17]}}, { yl3_50_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_50 = { phil3_50_q, 5'd0 } + {{3{plol3_50_q[30]}}, plol3_50_q} + 34'sd128 + yxl3_50;
   wire signed [AccWidth-1:0] accnewl3_50 = tl3_50[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_51 = { phil3_51_q, 5'd0 } + {{3{plol3_51_q[30]}}, plol3_51_q} + 34'sd128 + {{8{yl3_51_q[17]}}, { yl3_51_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_51 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_51_q : acc1_l3_51_q), 8'd0 } : {{8{yl3_51_q[17]}}, { yl3_51_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_51 = { phil3_51_q, 5'd0 } + {{3{plol3_51_q[30]}}, plol3_51_q} + 34'sd128 + yxl3_51;
   wire signed [AccWidth-1:0] accnewl3_51 = tl3_51[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_52 = { phil3_52_q, 5'd0 } + {{3{plol3_52_q[30]}}, plol3_52_q} + 34'sd128 + {{8{yl3_52_q[17]}}, { yl3_52_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_52 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_52_q : acc1_l3_52_q), 8'd0 } : {{8{yl3_52_q[17]}}, { yl3_52_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_52 = { phil3_52_q, 5'd0 } + {{3{plol3_52_q[30]}}, plol3_52_q} + 34'sd128 + yxl3_52;
   wire signed [AccWidth-1:0] accnewl3_52 = tl3_52[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_53 = { phil3_53_q, 5'd0 } + {{3{plol3_53_q[30]}}, plol3_53_q} + 34'sd128 + {{8{yl3_53_q[17]}}, { yl3_53_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_53 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_53_q : acc1_l3_53_q), 8'd0 } : {{8{yl3_53_q[17]}}, { yl3_53_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_53 = { phil3_53_q, 5'd0 } + {{3{plol3_53_q[30]}}, plol3_53_q} + 34'sd128 + yxl3_53;
   wire signed [AccWidth-1:0] accnewl3_53 = tl3_53[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_54 = { phil3_54_q, 5'd0 } + {{3{plol3_54_q[30]}}, plol3_54_q} + 34'sd128 + {{8{yl3_54_q[17]}}, { yl3_54_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_54 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_54_q : acc1_l3_54_q), 8'd0 } : {{8{yl3_54_q[17]}}, { yl3_54_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_54 = { phil3_54_q, 5'd0 } + {{3{plol3_54_q[30]}}, plol3_54_q} + 34'sd128 + yxl3_54;
   wire signed [AccWidth-1:0] accnewl3_54 = tl3_54[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_55 = { phil3_55_q, 5'd0 } + {{3{plol3_55_q[30]}}, plol3_55_q} + 34'sd128 + {{8{yl3_55_q[17]}}, { yl3_55_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_55 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_55_q : acc1_l3_55_q), 8'd0 } : {{8{yl3_55_q[17]}}, { yl3_55_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_55 = { phil3_55_q, 5'd0 } + {{3{plol3_55_q[30]}}, plol3_55_q} + 34'sd128 + yxl3_55;
   wire signed [AccWidth-1:0] accnewl3_55 = tl3_55[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_56 = { phil3_56_q, 5'd0 } + {{3{plol3_56_q[30]}}, plol3_56_q} + 34'sd128 + {{8{yl3_56_q[17]}}, { yl3_56_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_56 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_56_q : acc1_l3_56_q), 8'd0 } : {{8{yl3_56_q[17]}}, { yl3_56_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_56 = { phil3_56_q, 5'd0 } + {{3{plol3_56_q[30]}}, plol3_56_q} + 34'sd128 + yxl3_56;
   wire signed [AccWidth-1:0] accnewl3_56 = tl3_56[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_57 = { phil3_57_q, 5'd0 } + {{3{plol3_57_q[30]}}, plol3_57_q} + 34'sd128 + {{8{yl3_57_q[17]}}, { yl3_57_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_57 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_57_q : acc1_l3_57_q), 8'd0 } : {{8{yl3_57_q[17]}}, { yl3_57_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_57 = { phil3_57_q, 5'd0 } + {{3{plol3_57_q[30]}}, plol3_57_q} + 34'sd128 + yxl3_57;
   wire signed [AccWidth-1:0] accnewl3_57 = tl3_57[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_58 = { phil3_58_q, 5'd0 } + {{3{plol3_58_q[30]}}, plol3_58_q} + 34'sd128 + {{8{yl3_58_q[17]}}, { yl3_58_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_58 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_58_q : acc1_l3_58_q), 8'd0 } : {{8{yl3_58_q[17]}}, { yl3_58_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_58 = { phil3_58_q, 5'd0 } + {{3{plol3_58_q[30]}}, plol3_58_q} + 34'sd128 + yxl3_58;
   wire signed [AccWidth-1:0] accnewl3_58 = tl3_58[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_59 = { phil3_59_q, 5'd0 } + {{3{plol3_59_q[30]}}, plol3_59_q} + 34'sd128 + {{8{yl3_59_q[17]}}, { yl3_59_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_59 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_59_q : acc1_l3_59_q), 8'd0 } : {{8{yl3_59_q[17]}}, { yl3_59_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_59 = { phil3_59_q, 5'd0 } + {{3{plol3_59_q[30]}}, plol3_59_q} + 34'sd128 + yxl3_59;
   wire signed [AccWidth-1:0] accnewl3_59 = tl3_59[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_60 = { phil3_60_q, 5'd0 } + {{3{plol3_60_q[30]}}, plol3_60_q} + 34'sd128 + {{8{yl3_60_q[17]}}, { yl3_60_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_60 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_60_q : acc1_l3_60_q), 8'd0 } : {{8{yl3_60_q[17]}}, { yl3_60_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_60 = { phil3_60_q, 5'd0 } + {{3{plol3_60_q[30]}}, plol3_60_q} + 34'sd128 + yxl3_60;
   wire signed [AccWidth-1:0] accnewl3_60 = tl3_60[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_61 = { phil3_61_q, 5'd0 } + {{3{plol3_61_q[30]}}, plol3_61_q} + 34'sd128 + {{8{yl3_61_q[17]}}, { yl3_61_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_61 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_61_q : acc1_l3_61_q), 8'd0 } : {{8{yl3_61_q[17]}}, { yl3_61_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_61 = { phil3_61_q, 5'd0 } + {{3{plol3_61_q[30]}}, plol3_61_q} + 34'sd128 + yxl3_61;
   wire signed [AccWidth-1:0] accnewl3_61 = tl3_61[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_62 = { phil3_62_q, 5'd0 } + {{3{plol3_62_q[30]}}, plol3_62_q} + 34'sd128 + {{8{yl3_62_q[17]}}, { yl3_62_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_62 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_62_q : acc1_l3_62_q), 8'd0 } : {{8{yl3_62_q[17]}}, { yl3_62_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_62 = { phil3_62_q, 5'd0 } + {{3{plol3_62_q[30]}}, plol3_62_q} + 34'sd128 + yxl3_62;
   wire signed [AccWidth-1:0] accnewl3_62 = tl3_62[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] tl3_63 = { phil3_63_q, 5'd0 } + {{3{plol3_63_q[30]}}, plol3_63_q} + 34'sd128 + {{8{yl3_63_q[17]}}, { yl3_63_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yxl3_63 = x6_end_q ? { (x6_set_q[3] ? acc0_l3_63_q : acc1_l3_63_q), 8'd0 } : {{8{yl3_63_q[17]}}, { yl3_63_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] tl3_63 = { phil3_63_q, 5'd0 } + {{3{plol3_63_q[30]}}, plol3_63_q} + 34'sd128 + yxl3_63;
   wire signed [AccWidth-1:0] accnewl3_63 = tl3_63[LoopSumWidth-1:ExpFractionBits];
-  wire [SumLoopWidth-1:0] ts_l3 = { shi_l3_q, 5'd0 } + {{3{1'b0}}, slo_l3_q} + 25'd128 + {{8{1'b0}}, { es_l3_q, 8'd0 }};
+  wire [SumLoopWidth-1:0] sx_l3 = x6_end_q ? { (x6_set_q[3] ? sum0_l3_q : sum1_l3_q), 8'd0 } : {{8{1'b0}}, { es_l3_q, 8'd0 }};
+  wire [SumLoopWidth-1:0] ts_l3 = { shi_l3_q, 5'd0 } + {{3{1'b0}}, slo_l3_q} + 25'd128 + sx_l3;
   wire [SumWidth-1:0] sumnew_l3 = ts_l3[SumLoopWidth-1:ExpFractionBits];
   // The rounding drops the low bits.
   wire unused_loop_low_l3 = &{1'b0, tl3_0[ExpFractionBits-1:0], tl3_1[ExpFractionBits-1:0], tl3_2[ExpFractionBits-1:0], tl3_3[ExpFractionBits-1:0], tl3_4[ExpFractionBits-1:0], tl3_5[ExpFractionBits-1:0], tl3_6[ExpFractionBits-1:0], tl3_7[ExpFractionBits-1:0], tl3_8[ExpFractionBits-1:0], tl3_9[ExpFractionBits-1:0], tl3_10[ExpFractionBits-1:0], tl3_11[ExpFractionBits-1:0], tl3_12[ExpFractionBits-1:0], tl3_13[ExpFractionBits-1:0], tl3_14[ExpFractionBits-1:0], tl3_15[ExpFractionBits-1:0], tl3_16[ExpFractionBits-1:0], tl3_17[ExpFractionBits-1:0], tl3_18[ExpFractionBits-1:0], tl3_19[ExpFractionBits-1:0], tl3_20[ExpFractionBits-1:0], tl3_21[ExpFractionBits-1:0], tl3_22[ExpFractionBits-1:0], tl3_23[ExpFractionBits-1:0], tl3_24[ExpFractionBits-1:0], tl3_25[ExpFractionBits-1:0], tl3_26[ExpFractionBits-1:0], tl3_27[ExpFractionBits-1:0], tl3_28[ExpFractionBits-1:0], tl3_29[ExpFractionBits-1:0], tl3_30[ExpFractionBits-1:0], tl3_31[ExpFractionBits-1:0], tl3_32[ExpFractionBits-1:0], tl3_33[ExpFractionBits-1:0], tl3_34[ExpFractionBits-1:0], tl3_35[ExpFractionBits-1:0], tl3_36[ExpFractionBits-1:0], tl3_37[ExpFractionBits-1:0], tl3_38[ExpFractionBits-1:0], tl3_39[ExpFractionBits-1:0], tl3_40[ExpFractionBits-1:0], tl3_41[ExpFractionBits-1:0], tl3_42[ExpFractionBits-1:0], tl3_43[ExpFractionBits-1:0], tl3_44[ExpFractionBits-1:0], tl3_45[ExpFractionBits-1:0], tl3_46[ExpFractionBits-1:0], tl3_47[ExpFractionBits-1:0], tl3_48[ExpFractionBits-1:0], tl3_49[ExpFractionBits-1:0], tl3_50[ExpFractionBits-1:0], tl3_51[ExpFractionBits-1:0], tl3_52[ExpFractionBits-1:0], tl3_53[ExpFractionBits-1:0], tl3_54[ExpFractionBits-1:0], tl3_55[ExpFractionBits-1:0], tl3_56[ExpFractionBits-1:0], tl3_57[ExpFractionBits-1:0], tl3_58[ExpFractionBits-1:0], tl3_59[ExpFractionBits-1:0], tl3_60[ExpFractionBits-1:0], tl3_61[ExpFractionBits-1:0], tl3_62[ExpFractionBits-1:0], tl3_63[ExpFractionBits-1:0], ts_l3[ExpFractionBits-1:0]};
 
-  // ---- merge: after a query's last flush beat, the sets are added into the drain registers: each element's
-  // magnitude |A| and sign (A and -A side by side, one add deep), S and 3 S (for the radix-4 steps) ----
+  // ---- merge: after a query's end flush, the lanes' totals (their sets 0) are added into the drain registers: each
+  // element's magnitude |A| and sign (A and -A side by side, one add deep), S and 3 S (for the radix-4 steps) ----
   reg mreq_q;
   reg mpend_q, mpend_d;
   reg [GroupCountWidth-1:0] dr_left_q, dr_left_d;
@@ -4840,1884 +5105,812 @@ module a3_fast_online (
   reg drn64_q;
   reg [AccWidth-1:0] dr65_q;
   reg drn65_q;
-  // The merge's sums of the 8 sets: rows of full adders (carry-save) down to two, then A = x + y
-  // and -A = ~x + ~y + 2 side by side.
+  // The merge's sums of the 4 lanes: rows of full adders (carry-save) down to two, then A = x + y and
+  // -A = ~x + ~y + 2 side by side.
   wire [25:0] mg0_o0 = acc0_l0_0_q;
-  wire [25:0] mg0_o1 = acc1_l0_0_q;
-  wire [25:0] mg0_o2 = acc0_l1_0_q;
-  wire [25:0] mg0_o3 = acc1_l1_0_q;
-  wire [25:0] mg0_o4 = acc0_l2_0_q;
-  wire [25:0] mg0_o5 = acc1_l2_0_q;
-  wire [25:0] mg0_o6 = acc0_l3_0_q;
-  wire [25:0] mg0_o7 = acc1_l3_0_q;
+  wire [25:0] mg0_o1 = acc0_l1_0_q;
+  wire [25:0] mg0_o2 = acc0_l2_0_q;
+  wire [25:0] mg0_o3 = acc0_l3_0_q;
   wire [25:0] mg0_s0 = mg0_o0 ^ mg0_o1 ^ mg0_o2;
   wire [24:0] mg0_m0 = (mg0_o0[24:0] & mg0_o1[24:0]) | (mg0_o0[24:0] & mg0_o2[24:0]) | (mg0_o1[24:0] & mg0_o2[24:0]);
   wire [25:0] mg0_c0 = { mg0_m0, 1'b0 };
-  wire [25:0] mg0_s1 = mg0_o3 ^ mg0_o4 ^ mg0_o5;
-  wire [24:0] mg0_m1 = (mg0_o3[24:0] & mg0_o4[24:0]) | (mg0_o3[24:0] & mg0_o5[24:0]) | (mg0_o4[24:0] & mg0_o5[24:0]);
+  wire [25:0] mg0_s1 = mg0_o3 ^ mg0_s0 ^ mg0_c0;
+  wire [24:0] mg0_m1 = (mg0_o3[24:0] & mg0_s0[24:0]) | (mg0_o3[24:0] & mg0_c0[24:0]) | (mg0_s0[24:0] & mg0_c0[24:0]);
   wire [25:0] mg0_c1 = { mg0_m1, 1'b0 };
-  wire [25:0] mg0_s2 = mg0_o6 ^ mg0_o7 ^ mg0_s0;
-  wire [24:0] mg0_m2 = (mg0_o6[24:0] & mg0_o7[24:0]) | (mg0_o6[24:0] & mg0_s0[24:0]) | (mg0_o7[24:0] & mg0_s0[24:0]);
-  wire [25:0] mg0_c2 = { mg0_m2, 1'b0 };
-  wire [25:0] mg0_s3 = mg0_c0 ^ mg0_s1 ^ mg0_c1;
-  wire [24:0] mg0_m3 = (mg0_c0[24:0] & mg0_s1[24:0]) | (mg0_c0[24:0] & mg0_c1[24:0]) | (mg0_s1[24:0] & mg0_c1[24:0]);
-  wire [25:0] mg0_c3 = { mg0_m3, 1'b0 };
-  wire [25:0] mg0_s4 = mg0_s2 ^ mg0_c2 ^ mg0_s3;
-  wire [24:0] mg0_m4 = (mg0_s2[24:0] & mg0_c2[24:0]) | (mg0_s2[24:0] & mg0_s3[24:0]) | (mg0_c2[24:0] & mg0_s3[24:0]);
-  wire [25:0] mg0_c4 = { mg0_m4, 1'b0 };
-  wire [25:0] mg0_s5 = mg0_c3 ^ mg0_s4 ^ mg0_c4;
-  wire [24:0] mg0_m5 = (mg0_c3[24:0] & mg0_s4[24:0]) | (mg0_c3[24:0] & mg0_c4[24:0]) | (mg0_s4[24:0] & mg0_c4[24:0]);
-  wire [25:0] mg0_c5 = { mg0_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp0 = mg0_s5 + mg0_c5;
-  wire [AccWidth-1:0] mgm0 = ~mg0_s5 + ~mg0_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp0 = mg0_s1 + mg0_c1;
+  wire [AccWidth-1:0] mgm0 = ~mg0_s1 + ~mg0_c1 + 26'd2;
   wire [25:0] mg1_o0 = acc0_l0_1_q;
-  wire [25:0] mg1_o1 = acc1_l0_1_q;
-  wire [25:0] mg1_o2 = acc0_l1_1_q;
-  wire [25:0] mg1_o3 = acc1_l1_1_q;
-  wire [25:0] mg1_o4 = acc0_l2_1_q;
-  wire [25:0] mg1_o5 = acc1_l2_1_q;
-  wire [25:0] mg1_o6 = acc0_l3_1_q;
-  wire [25:0] mg1_o7 = acc1_l3_1_q;
+  wire [25:0] mg1_o1 = acc0_l1_1_q;
+  wire [25:0] mg1_o2 = acc0_l2_1_q;
+  wire [25:0] mg1_o3 = acc0_l3_1_q;
   wire [25:0] mg1_s0 = mg1_o0 ^ mg1_o1 ^ mg1_o2;
   wire [24:0] mg1_m0 = (mg1_o0[24:0] & mg1_o1[24:0]) | (mg1_o0[24:0] & mg1_o2[24:0]) | (mg1_o1[24:0] & mg1_o2[24:0]);
   wire [25:0] mg1_c0 = { mg1_m0, 1'b0 };
-  wire [25:0] mg1_s1 = mg1_o3 ^ mg1_o4 ^ mg1_o5;
-  wire [24:0] mg1_m1 = (mg1_o3[24:0] & mg1_o4[24:0]) | (mg1_o3[24:0] & mg1_o5[24:0]) | (mg1_o4[24:0] & mg1_o5[24:0]);
+  wire [25:0] mg1_s1 = mg1_o3 ^ mg1_s0 ^ mg1_c0;
+  wire [24:0] mg1_m1 = (mg1_o3[24:0] & mg1_s0[24:0]) | (mg1_o3[24:0] & mg1_c0[24:0]) | (mg1_s0[24:0] & mg1_c0[24:0]);
   wire [25:0] mg1_c1 = { mg1_m1, 1'b0 };
-  wire [25:0] mg1_s2 = mg1_o6 ^ mg1_o7 ^ mg1_s0;
-  wire [24:0] mg1_m2 = (mg1_o6[24:0] & mg1_o7[24:0]) | (mg1_o6[24:0] & mg1_s0[24:0]) | (mg1_o7[24:0] & mg1_s0[24:0]);
-  wire [25:0] mg1_c2 = { mg1_m2, 1'b0 };
-  wire [25:0] mg1_s3 = mg1_c0 ^ mg1_s1 ^ mg1_c1;
-  wire [24:0] mg1_m3 = (mg1_c0[24:0] & mg1_s1[24:0]) | (mg1_c0[24:0] & mg1_c1[24:0]) | (mg1_s1[24:0] & mg1_c1[24:0]);
-  wire [25:0] mg1_c3 = { mg1_m3, 1'b0 };
-  wire [25:0] mg1_s4 = mg1_s2 ^ mg1_c2 ^ mg1_s3;
-  wire [24:0] mg1_m4 = (mg1_s2[24:0] & mg1_c2[24:0]) | (mg1_s2[24:0] & mg1_s3[24:0]) | (mg1_c2[24:0] & mg1_s3[24:0]);
-  wire [25:0] mg1_c4 = { mg1_m4, 1'b0 };
-  wire [25:0] mg1_s5 = mg1_c3 ^ mg1_s4 ^ mg1_c4;
-  wire [24:0] mg1_m5 = (mg1_c3[24:0] & mg1_s4[24:0]) | (mg1_c3[24:0] & mg1_c4[24:0]) | (mg1_s4[24:0] & mg1_c4[24:0]);
-  wire [25:0] mg1_c5 = { mg1_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp1 = mg1_s5 + mg1_c5;
-  wire [AccWidth-1:0] mgm1 = ~mg1_s5 + ~mg1_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp1 = mg1_s1 + mg1_c1;
+  wire [AccWidth-1:0] mgm1 = ~mg1_s1 + ~mg1_c1 + 26'd2;
   wire [25:0] mg2_o0 = acc0_l0_2_q;
-  wire [25:0] mg2_o1 = acc1_l0_2_q;
-  wire [25:0] mg2_o2 = acc0_l1_2_q;
-  wire [25:0] mg2_o3 = acc1_l1_2_q;
-  wire [25:0] mg2_o4 = acc0_l2_2_q;
-  wire [25:0] mg2_o5 = acc1_l2_2_q;
-  wire [25:0] mg2_o6 = acc0_l3_2_q;
-  wire [25:0] mg2_o7 = acc1_l3_2_q;
+  wire [25:0] mg2_o1 = acc0_l1_2_q;
+  wire [25:0] mg2_o2 = acc0_l2_2_q;
+  wire [25:0] mg2_o3 = acc0_l3_2_q;
   wire [25:0] mg2_s0 = mg2_o0 ^ mg2_o1 ^ mg2_o2;
   wire [24:0] mg2_m0 = (mg2_o0[24:0] & mg2_o1[24:0]) | (mg2_o0[24:0] & mg2_o2[24:0]) | (mg2_o1[24:0] & mg2_o2[24:0]);
   wire [25:0] mg2_c0 = { mg2_m0, 1'b0 };
-  wire [25:0] mg2_s1 = mg2_o3 ^ mg2_o4 ^ mg2_o5;
-  wire [24:0] mg2_m1 = (mg2_o3[24:0] & mg2_o4[24:0]) | (mg2_o3[24:0] & mg2_o5[24:0]) | (mg2_o4[24:0] & mg2_o5[24:0]);
+  wire [25:0] mg2_s1 = mg2_o3 ^ mg2_s0 ^ mg2_c0;
+  wire [24:0] mg2_m1 = (mg2_o3[24:0] & mg2_s0[24:0]) | (mg2_o3[24:0] & mg2_c0[24:0]) | (mg2_s0[24:0] & mg2_c0[24:0]);
   wire [25:0] mg2_c1 = { mg2_m1, 1'b0 };
-  wire [25:0] mg2_s2 = mg2_o6 ^ mg2_o7 ^ mg2_s0;
-  wire [24:0] mg2_m2 = (mg2_o6[24:0] & mg2_o7[24:0]) | (mg2_o6[24:0] & mg2_s0[24:0]) | (mg2_o7[24:0] & mg2_s0[24:0]);
-  wire [25:0] mg2_c2 = { mg2_m2, 1'b0 };
-  wire [25:0] mg2_s3 = mg2_c0 ^ mg2_s1 ^ mg2_c1;
-  wire [24:0] mg2_m3 = (mg2_c0[24:0] & mg2_s1[24:0]) | (mg2_c0[24:0] & mg2_c1[24:0]) | (mg2_s1[24:0] & mg2_c1[24:0]);
-  wire [25:0] mg2_c3 = { mg2_m3, 1'b0 };
-  wire [25:0] mg2_s4 = mg2_s2 ^ mg2_c2 ^ mg2_s3;
-  wire [24:0] mg2_m4 = (mg2_s2[24:0] & mg2_c2[24:0]) | (mg2_s2[24:0] & mg2_s3[24:0]) | (mg2_c2[24:0] & mg2_s3[24:0]);
-  wire [25:0] mg2_c4 = { mg2_m4, 1'b0 };
-  wire [25:0] mg2_s5 = mg2_c3 ^ mg2_s4 ^ mg2_c4;
-  wire [24:0] mg2_m5 = (mg2_c3[24:0] & mg2_s4[24:0]) | (mg2_c3[24:0] & mg2_c4[24:0]) | (mg2_s4[24:0] & mg2_c4[24:0]);
-  wire [25:0] mg2_c5 = { mg2_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp2 = mg2_s5 + mg2_c5;
-  wire [AccWidth-1:0] mgm2 = ~mg2_s5 + ~mg2_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp2 = mg2_s1 + mg2_c1;
+  wire [AccWidth-1:0] mgm2 = ~mg2_s1 + ~mg2_c1 + 26'd2;
   wire [25:0] mg3_o0 = acc0_l0_3_q;
-  wire [25:0] mg3_o1 = acc1_l0_3_q;
-  wire [25:0] mg3_o2 = acc0_l1_3_q;
-  wire [25:0] mg3_o3 = acc1_l1_3_q;
-  wire [25:0] mg3_o4 = acc0_l2_3_q;
-  wire [25:0] mg3_o5 = acc1_l2_3_q;
-  wire [25:0] mg3_o6 = acc0_l3_3_q;
-  wire [25:0] mg3_o7 = acc1_l3_3_q;
+  wire [25:0] mg3_o1 = acc0_l1_3_q;
+  wire [25:0] mg3_o2 = acc0_l2_3_q;
+  wire [25:0] mg3_o3 = acc0_l3_3_q;
   wire [25:0] mg3_s0 = mg3_o0 ^ mg3_o1 ^ mg3_o2;
   wire [24:0] mg3_m0 = (mg3_o0[24:0] & mg3_o1[24:0]) | (mg3_o0[24:0] & mg3_o2[24:0]) | (mg3_o1[24:0] & mg3_o2[24:0]);
   wire [25:0] mg3_c0 = { mg3_m0, 1'b0 };
-  wire [25:0] mg3_s1 = mg3_o3 ^ mg3_o4 ^ mg3_o5;
-  wire [24:0] mg3_m1 = (mg3_o3[24:0] & mg3_o4[24:0]) | (mg3_o3[24:0] & mg3_o5[24:0]) | (mg3_o4[24:0] & mg3_o5[24:0]);
+  wire [25:0] mg3_s1 = mg3_o3 ^ mg3_s0 ^ mg3_c0;
+  wire [24:0] mg3_m1 = (mg3_o3[24:0] & mg3_s0[24:0]) | (mg3_o3[24:0] & mg3_c0[24:0]) | (mg3_s0[24:0] & mg3_c0[24:0]);
   wire [25:0] mg3_c1 = { mg3_m1, 1'b0 };
-  wire [25:0] mg3_s2 = mg3_o6 ^ mg3_o7 ^ mg3_s0;
-  wire [24:0] mg3_m2 = (mg3_o6[24:0] & mg3_o7[24:0]) | (mg3_o6[24:0] & mg3_s0[24:0]) | (mg3_o7[24:0] & mg3_s0[24:0]);
-  wire [25:0] mg3_c2 = { mg3_m2, 1'b0 };
-  wire [25:0] mg3_s3 = mg3_c0 ^ mg3_s1 ^ mg3_c1;
-  wire [24:0] mg3_m3 = (mg3_c0[24:0] & mg3_s1[24:0]) | (mg3_c0[24:0] & mg3_c1[24:0]) | (mg3_s1[24:0] & mg3_c1[24:0]);
-  wire [25:0] mg3_c3 = { mg3_m3, 1'b0 };
-  wire [25:0] mg3_s4 = mg3_s2 ^ mg3_c2 ^ mg3_s3;
-  wire [24:0] mg3_m4 = (mg3_s2[24:0] & mg3_c2[24:0]) | (mg3_s2[24:0] & mg3_s3[24:0]) | (mg3_c2[24:0] & mg3_s3[24:0]);
-  wire [25:0] mg3_c4 = { mg3_m4, 1'b0 };
-  wire [25:0] mg3_s5 = mg3_c3 ^ mg3_s4 ^ mg3_c4;
-  wire [24:0] mg3_m5 = (mg3_c3[24:0] & mg3_s4[24:0]) | (mg3_c3[24:0] & mg3_c4[24:0]) | (mg3_s4[24:0] & mg3_c4[24:0]);
-  wire [25:0] mg3_c5 = { mg3_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp3 = mg3_s5 + mg3_c5;
-  wire [AccWidth-1:0] mgm3 = ~mg3_s5 + ~mg3_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp3 = mg3_s1 + mg3_c1;
+  wire [AccWidth-1:0] mgm3 = ~mg3_s1 + ~mg3_c1 + 26'd2;
   wire [25:0] mg4_o0 = acc0_l0_4_q;
-  wire [25:0] mg4_o1 = acc1_l0_4_q;
-  wire [25:0] mg4_o2 = acc0_l1_4_q;
-  wire [25:0] mg4_o3 = acc1_l1_4_q;
-  wire [25:0] mg4_o4 = acc0_l2_4_q;
-  wire [25:0] mg4_o5 = acc1_l2_4_q;
-  wire [25:0] mg4_o6 = acc0_l3_4_q;
-  wire [25:0] mg4_o7 = acc1_l3_4_q;
+  wire [25:0] mg4_o1 = acc0_l1_4_q;
+  wire [25:0] mg4_o2 = acc0_l2_4_q;
+  wire [25:0] mg4_o3 = acc0_l3_4_q;
   wire [25:0] mg4_s0 = mg4_o0 ^ mg4_o1 ^ mg4_o2;
   wire [24:0] mg4_m0 = (mg4_o0[24:0] & mg4_o1[24:0]) | (mg4_o0[24:0] & mg4_o2[24:0]) | (mg4_o1[24:0] & mg4_o2[24:0]);
   wire [25:0] mg4_c0 = { mg4_m0, 1'b0 };
-  wire [25:0] mg4_s1 = mg4_o3 ^ mg4_o4 ^ mg4_o5;
-  wire [24:0] mg4_m1 = (mg4_o3[24:0] & mg4_o4[24:0]) | (mg4_o3[24:0] & mg4_o5[24:0]) | (mg4_o4[24:0] & mg4_o5[24:0]);
+  wire [25:0] mg4_s1 = mg4_o3 ^ mg4_s0 ^ mg4_c0;
+  wire [24:0] mg4_m1 = (mg4_o3[24:0] & mg4_s0[24:0]) | (mg4_o3[24:0] & mg4_c0[24:0]) | (mg4_s0[24:0] & mg4_c0[24:0]);
   wire [25:0] mg4_c1 = { mg4_m1, 1'b0 };
-  wire [25:0] mg4_s2 = mg4_o6 ^ mg4_o7 ^ mg4_s0;
-  wire [24:0] mg4_m2 = (mg4_o6[24:0] & mg4_o7[24:0]) | (mg4_o6[24:0] & mg4_s0[24:0]) | (mg4_o7[24:0] & mg4_s0[24:0]);
-  wire [25:0] mg4_c2 = { mg4_m2, 1'b0 };
-  wire [25:0] mg4_s3 = mg4_c0 ^ mg4_s1 ^ mg4_c1;
-  wire [24:0] mg4_m3 = (mg4_c0[24:0] & mg4_s1[24:0]) | (mg4_c0[24:0] & mg4_c1[24:0]) | (mg4_s1[24:0] & mg4_c1[24:0]);
-  wire [25:0] mg4_c3 = { mg4_m3, 1'b0 };
-  wire [25:0] mg4_s4 = mg4_s2 ^ mg4_c2 ^ mg4_s3;
-  wire [24:0] mg4_m4 = (mg4_s2[24:0] & mg4_c2[24:0]) | (mg4_s2[24:0] & mg4_s3[24:0]) | (mg4_c2[24:0] & mg4_s3[24:0]);
-  wire [25:0] mg4_c4 = { mg4_m4, 1'b0 };
-  wire [25:0] mg4_s5 = mg4_c3 ^ mg4_s4 ^ mg4_c4;
-  wire [24:0] mg4_m5 = (mg4_c3[24:0] & mg4_s4[24:0]) | (mg4_c3[24:0] & mg4_c4[24:0]) | (mg4_s4[24:0] & mg4_c4[24:0]);
-  wire [25:0] mg4_c5 = { mg4_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp4 = mg4_s5 + mg4_c5;
-  wire [AccWidth-1:0] mgm4 = ~mg4_s5 + ~mg4_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp4 = mg4_s1 + mg4_c1;
+  wire [AccWidth-1:0] mgm4 = ~mg4_s1 + ~mg4_c1 + 26'd2;
   wire [25:0] mg5_o0 = acc0_l0_5_q;
-  wire [25:0] mg5_o1 = acc1_l0_5_q;
-  wire [25:0] mg5_o2 = acc0_l1_5_q;
-  wire [25:0] mg5_o3 = acc1_l1_5_q;
-  wire [25:0] mg5_o4 = acc0_l2_5_q;
-  wire [25:0] mg5_o5 = acc1_l2_5_q;
-  wire [25:0] mg5_o6 = acc0_l3_5_q;
-  wire [25:0] mg5_o7 = acc1_l3_5_q;
+  wire [25:0] mg5_o1 = acc0_l1_5_q;
+  wire [25:0] mg5_o2 = acc0_l2_5_q;
+  wire [25:0] mg5_o3 = acc0_l3_5_q;
   wire [25:0] mg5_s0 = mg5_o0 ^ mg5_o1 ^ mg5_o2;
   wire [24:0] mg5_m0 = (mg5_o0[24:0] & mg5_o1[24:0]) | (mg5_o0[24:0] & mg5_o2[24:0]) | (mg5_o1[24:0] & mg5_o2[24:0]);
   wire [25:0] mg5_c0 = { mg5_m0, 1'b0 };
-  wire [25:0] mg5_s1 = mg5_o3 ^ mg5_o4 ^ mg5_o5;
-  wire [24:0] mg5_m1 = (mg5_o3[24:0] & mg5_o4[24:0]) | (mg5_o3[24:0] & mg5_o5[24:0]) | (mg5_o4[24:0] & mg5_o5[24:0]);
+  wire [25:0] mg5_s1 = mg5_o3 ^ mg5_s0 ^ mg5_c0;
+  wire [24:0] mg5_m1 = (mg5_o3[24:0] & mg5_s0[24:0]) | (mg5_o3[24:0] & mg5_c0[24:0]) | (mg5_s0[24:0] & mg5_c0[24:0]);
   wire [25:0] mg5_c1 = { mg5_m1, 1'b0 };
-  wire [25:0] mg5_s2 = mg5_o6 ^ mg5_o7 ^ mg5_s0;
-  wire [24:0] mg5_m2 = (mg5_o6[24:0] & mg5_o7[24:0]) | (mg5_o6[24:0] & mg5_s0[24:0]) | (mg5_o7[24:0] & mg5_s0[24:0]);
-  wire [25:0] mg5_c2 = { mg5_m2, 1'b0 };
-  wire [25:0] mg5_s3 = mg5_c0 ^ mg5_s1 ^ mg5_c1;
-  wire [24:0] mg5_m3 = (mg5_c0[24:0] & mg5_s1[24:0]) | (mg5_c0[24:0] & mg5_c1[24:0]) | (mg5_s1[24:0] & mg5_c1[24:0]);
-  wire [25:0] mg5_c3 = { mg5_m3, 1'b0 };
-  wire [25:0] mg5_s4 = mg5_s2 ^ mg5_c2 ^ mg5_s3;
-  wire [24:0] mg5_m4 = (mg5_s2[24:0] & mg5_c2[24:0]) | (mg5_s2[24:0] & mg5_s3[24:0]) | (mg5_c2[24:0] & mg5_s3[24:0]);
-  wire [25:0] mg5_c4 = { mg5_m4, 1'b0 };
-  wire [25:0] mg5_s5 = mg5_c3 ^ mg5_s4 ^ mg5_c4;
-  wire [24:0] mg5_m5 = (mg5_c3[24:0] & mg5_s4[24:0]) | (mg5_c3[24:0] & mg5_c4[24:0]) | (mg5_s4[24:0] & mg5_c4[24:0]);
-  wire [25:0] mg5_c5 = { mg5_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp5 = mg5_s5 + mg5_c5;
-  wire [AccWidth-1:0] mgm5 = ~mg5_s5 + ~mg5_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp5 = mg5_s1 + mg5_c1;
+  wire [AccWidth-1:0] mgm5 = ~mg5_s1 + ~mg5_c1 + 26'd2;
   wire [25:0] mg6_o0 = acc0_l0_6_q;
-  wire [25:0] mg6_o1 = acc1_l0_6_q;
-  wire [25:0] mg6_o2 = acc0_l1_6_q;
-  wire [25:0] mg6_o3 = acc1_l1_6_q;
-  wire [25:0] mg6_o4 = acc0_l2_6_q;
-  wire [25:0] mg6_o5 = acc1_l2_6_q;
-  wire [25:0] mg6_o6 = acc0_l3_6_q;
-  wire [25:0] mg6_o7 = acc1_l3_6_q;
+  wire [25:0] mg6_o1 = acc0_l1_6_q;
+  wire [25:0] mg6_o2 = acc0_l2_6_q;
+  wire [25:0] mg6_o3 = acc0_l3_6_q;
   wire [25:0] mg6_s0 = mg6_o0 ^ mg6_o1 ^ mg6_o2;
   wire [24:0] mg6_m0 = (mg6_o0[24:0] & mg6_o1[24:0]) | (mg6_o0[24:0] & mg6_o2[24:0]) | (mg6_o1[24:0] & mg6_o2[24:0]);
   wire [25:0] mg6_c0 = { mg6_m0, 1'b0 };
-  wire [25:0] mg6_s1 = mg6_o3 ^ mg6_o4 ^ mg6_o5;
-  wire [24:0] mg6_m1 = (mg6_o3[24:0] & mg6_o4[24:0]) | (mg6_o3[24:0] & mg6_o5[24:0]) | (mg6_o4[24:0] & mg6_o5[24:0]);
+  wire [25:0] mg6_s1 = mg6_o3 ^ mg6_s0 ^ mg6_c0;
+  wire [24:0] mg6_m1 = (mg6_o3[24:0] & mg6_s0[24:0]) | (mg6_o3[24:0] & mg6_c0[24:0]) | (mg6_s0[24:0] & mg6_c0[24:0]);
   wire [25:0] mg6_c1 = { mg6_m1, 1'b0 };
-  wire [25:0] mg6_s2 = mg6_o6 ^ mg6_o7 ^ mg6_s0;
-  wire [24:0] mg6_m2 = (mg6_o6[24:0] & mg6_o7[24:0]) | (mg6_o6[24:0] & mg6_s0[24:0]) | (mg6_o7[24:0] & mg6_s0[24:0]);
-  wire [25:0] mg6_c2 = { mg6_m2, 1'b0 };
-  wire [25:0] mg6_s3 = mg6_c0 ^ mg6_s1 ^ mg6_c1;
-  wire [24:0] mg6_m3 = (mg6_c0[24:0] & mg6_s1[24:0]) | (mg6_c0[24:0] & mg6_c1[24:0]) | (mg6_s1[24:0] & mg6_c1[24:0]);
-  wire [25:0] mg6_c3 = { mg6_m3, 1'b0 };
-  wire [25:0] mg6_s4 = mg6_s2 ^ mg6_c2 ^ mg6_s3;
-  wire [24:0] mg6_m4 = (mg6_s2[24:0] & mg6_c2[24:0]) | (mg6_s2[24:0] & mg6_s3[24:0]) | (mg6_c2[24:0] & mg6_s3[24:0]);
-  wire [25:0] mg6_c4 = { mg6_m4, 1'b0 };
-  wire [25:0] mg6_s5 = mg6_c3 ^ mg6_s4 ^ mg6_c4;
-  wire [24:0] mg6_m5 = (mg6_c3[24:0] & mg6_s4[24:0]) | (mg6_c3[24:0] & mg6_c4[24:0]) | (mg6_s4[24:0] & mg6_c4[24:0]);
-  wire [25:0] mg6_c5 = { mg6_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp6 = mg6_s5 + mg6_c5;
-  wire [AccWidth-1:0] mgm6 = ~mg6_s5 + ~mg6_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp6 = mg6_s1 + mg6_c1;
+  wire [AccWidth-1:0] mgm6 = ~mg6_s1 + ~mg6_c1 + 26'd2;
   wire [25:0] mg7_o0 = acc0_l0_7_q;
-  wire [25:0] mg7_o1 = acc1_l0_7_q;
-  wire [25:0] mg7_o2 = acc0_l1_7_q;
-  wire [25:0] mg7_o3 = acc1_l1_7_q;
-  wire [25:0] mg7_o4 = acc0_l2_7_q;
-  wire [25:0] mg7_o5 = acc1_l2_7_q;
-  wire [25:0] mg7_o6 = acc0_l3_7_q;
-  wire [25:0] mg7_o7 = acc1_l3_7_q;
+  wire [25:0] mg7_o1 = acc0_l1_7_q;
+  wire [25:0] mg7_o2 = acc0_l2_7_q;
+  wire [25:0] mg7_o3 = acc0_l3_7_q;
   wire [25:0] mg7_s0 = mg7_o0 ^ mg7_o1 ^ mg7_o2;
   wire [24:0] mg7_m0 = (mg7_o0[24:0] & mg7_o1[24:0]) | (mg7_o0[24:0] & mg7_o2[24:0]) | (mg7_o1[24:0] & mg7_o2[24:0]);
   wire [25:0] mg7_c0 = { mg7_m0, 1'b0 };
-  wire [25:0] mg7_s1 = mg7_o3 ^ mg7_o4 ^ mg7_o5;
-  wire [24:0] mg7_m1 = (mg7_o3[24:0] & mg7_o4[24:0]) | (mg7_o3[24:0] & mg7_o5[24:0]) | (mg7_o4[24:0] & mg7_o5[24:0]);
+  wire [25:0] mg7_s1 = mg7_o3 ^ mg7_s0 ^ mg7_c0;
+  wire [24:0] mg7_m1 = (mg7_o3[24:0] & mg7_s0[24:0]) | (mg7_o3[24:0] & mg7_c0[24:0]) | (mg7_s0[24:0] & mg7_c0[24:0]);
   wire [25:0] mg7_c1 = { mg7_m1, 1'b0 };
-  wire [25:0] mg7_s2 = mg7_o6 ^ mg7_o7 ^ mg7_s0;
-  wire [24:0] mg7_m2 = (mg7_o6[24:0] & mg7_o7[24:0]) | (mg7_o6[24:0] & mg7_s0[24:0]) | (mg7_o7[24:0] & mg7_s0[24:0]);
-  wire [25:0] mg7_c2 = { mg7_m2, 1'b0 };
-  wire [25:0] mg7_s3 = mg7_c0 ^ mg7_s1 ^ mg7_c1;
-  wire [24:0] mg7_m3 = (mg7_c0[24:0] & mg7_s1[24:0]) | (mg7_c0[24:0] & mg7_c1[24:0]) | (mg7_s1[24:0] & mg7_c1[24:0]);
-  wire [25:0] mg7_c3 = { mg7_m3, 1'b0 };
-  wire [25:0] mg7_s4 = mg7_s2 ^ mg7_c2 ^ mg7_s3;
-  wire [24:0] mg7_m4 = (mg7_s2[24:0] & mg7_c2[24:0]) | (mg7_s2[24:0] & mg7_s3[24:0]) | (mg7_c2[24:0] & mg7_s3[24:0]);
-  wire [25:0] mg7_c4 = { mg7_m4, 1'b0 };
-  wire [25:0] mg7_s5 = mg7_c3 ^ mg7_s4 ^ mg7_c4;
-  wire [24:0] mg7_m5 = (mg7_c3[24:0] & mg7_s4[24:0]) | (mg7_c3[24:0] & mg7_c4[24:0]) | (mg7_s4[24:0] & mg7_c4[24:0]);
-  wire [25:0] mg7_c5 = { mg7_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp7 = mg7_s5 + mg7_c5;
-  wire [AccWidth-1:0] mgm7 = ~mg7_s5 + ~mg7_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp7 = mg7_s1 + mg7_c1;
+  wire [AccWidth-1:0] mgm7 = ~mg7_s1 + ~mg7_c1 + 26'd2;
   wire [25:0] mg8_o0 = acc0_l0_8_q;
-  wire [25:0] mg8_o1 = acc1_l0_8_q;
-  wire [25:0] mg8_o2 = acc0_l1_8_q;
-  wire [25:0] mg8_o3 = acc1_l1_8_q;
-  wire [25:0] mg8_o4 = acc0_l2_8_q;
-  wire [25:0] mg8_o5 = acc1_l2_8_q;
-  wire [25:0] mg8_o6 = acc0_l3_8_q;
-  wire [25:0] mg8_o7 = acc1_l3_8_q;
+  wire [25:0] mg8_o1 = acc0_l1_8_q;
+  wire [25:0] mg8_o2 = acc0_l2_8_q;
+  wire [25:0] mg8_o3 = acc0_l3_8_q;
   wire [25:0] mg8_s0 = mg8_o0 ^ mg8_o1 ^ mg8_o2;
   wire [24:0] mg8_m0 = (mg8_o0[24:0] & mg8_o1[24:0]) | (mg8_o0[24:0] & mg8_o2[24:0]) | (mg8_o1[24:0] & mg8_o2[24:0]);
   wire [25:0] mg8_c0 = { mg8_m0, 1'b0 };
-  wire [25:0] mg8_s1 = mg8_o3 ^ mg8_o4 ^ mg8_o5;
-  wire [24:0] mg8_m1 = (mg8_o3[24:0] & mg8_o4[24:0]) | (mg8_o3[24:0] & mg8_o5[24:0]) | (mg8_o4[24:0] & mg8_o5[24:0]);
+  wire [25:0] mg8_s1 = mg8_o3 ^ mg8_s0 ^ mg8_c0;
+  wire [24:0] mg8_m1 = (mg8_o3[24:0] & mg8_s0[24:0]) | (mg8_o3[24:0] & mg8_c0[24:0]) | (mg8_s0[24:0] & mg8_c0[24:0]);
   wire [25:0] mg8_c1 = { mg8_m1, 1'b0 };
-  wire [25:0] mg8_s2 = mg8_o6 ^ mg8_o7 ^ mg8_s0;
-  wire [24:0] mg8_m2 = (mg8_o6[24:0] & mg8_o7[24:0]) | (mg8_o6[24:0] & mg8_s0[24:0]) | (mg8_o7[24:0] & mg8_s0[24:0]);
-  wire [25:0] mg8_c2 = { mg8_m2, 1'b0 };
-  wire [25:0] mg8_s3 = mg8_c0 ^ mg8_s1 ^ mg8_c1;
-  wire [24:0] mg8_m3 = (mg8_c0[24:0] & mg8_s1[24:0]) | (mg8_c0[24:0] & mg8_c1[24:0]) | (mg8_s1[24:0] & mg8_c1[24:0]);
-  wire [25:0] mg8_c3 = { mg8_m3, 1'b0 };
-  wire [25:0] mg8_s4 = mg8_s2 ^ mg8_c2 ^ mg8_s3;
-  wire [24:0] mg8_m4 = (mg8_s2[24:0] & mg8_c2[24:0]) | (mg8_s2[24:0] & mg8_s3[24:0]) | (mg8_c2[24:0] & mg8_s3[24:0]);
-  wire [25:0] mg8_c4 = { mg8_m4, 1'b0 };
-  wire [25:0] mg8_s5 = mg8_c3 ^ mg8_s4 ^ mg8_c4;
-  wire [24:0] mg8_m5 = (mg8_c3[24:0] & mg8_s4[24:0]) | (mg8_c3[24:0] & mg8_c4[24:0]) | (mg8_s4[24:0] & mg8_c4[24:0]);
-  wire [25:0] mg8_c5 = { mg8_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp8 = mg8_s5 + mg8_c5;
-  wire [AccWidth-1:0] mgm8 = ~mg8_s5 + ~mg8_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp8 = mg8_s1 + mg8_c1;
+  wire [AccWidth-1:0] mgm8 = ~mg8_s1 + ~mg8_c1 + 26'd2;
   wire [25:0] mg9_o0 = acc0_l0_9_q;
-  wire [25:0] mg9_o1 = acc1_l0_9_q;
-  wire [25:0] mg9_o2 = acc0_l1_9_q;
-  wire [25:0] mg9_o3 = acc1_l1_9_q;
-  wire [25:0] mg9_o4 = acc0_l2_9_q;
-  wire [25:0] mg9_o5 = acc1_l2_9_q;
-  wire [25:0] mg9_o6 = acc0_l3_9_q;
-  wire [25:0] mg9_o7 = acc1_l3_9_q;
+  wire [25:0] mg9_o1 = acc0_l1_9_q;
+  wire [25:0] mg9_o2 = acc0_l2_9_q;
+  wire [25:0] mg9_o3 = acc0_l3_9_q;
   wire [25:0] mg9_s0 = mg9_o0 ^ mg9_o1 ^ mg9_o2;
   wire [24:0] mg9_m0 = (mg9_o0[24:0] & mg9_o1[24:0]) | (mg9_o0[24:0] & mg9_o2[24:0]) | (mg9_o1[24:0] & mg9_o2[24:0]);
   wire [25:0] mg9_c0 = { mg9_m0, 1'b0 };
-  wire [25:0] mg9_s1 = mg9_o3 ^ mg9_o4 ^ mg9_o5;
-  wire [24:0] mg9_m1 = (mg9_o3[24:0] & mg9_o4[24:0]) | (mg9_o3[24:0] & mg9_o5[24:0]) | (mg9_o4[24:0] & mg9_o5[24:0]);
+  wire [25:0] mg9_s1 = mg9_o3 ^ mg9_s0 ^ mg9_c0;
+  wire [24:0] mg9_m1 = (mg9_o3[24:0] & mg9_s0[24:0]) | (mg9_o3[24:0] & mg9_c0[24:0]) | (mg9_s0[24:0] & mg9_c0[24:0]);
   wire [25:0] mg9_c1 = { mg9_m1, 1'b0 };
-  wire [25:0] mg9_s2 = mg9_o6 ^ mg9_o7 ^ mg9_s0;
-  wire [24:0] mg9_m2 = (mg9_o6[24:0] & mg9_o7[24:0]) | (mg9_o6[24:0] & mg9_s0[24:0]) | (mg9_o7[24:0] & mg9_s0[24:0]);
-  wire [25:0] mg9_c2 = { mg9_m2, 1'b0 };
-  wire [25:0] mg9_s3 = mg9_c0 ^ mg9_s1 ^ mg9_c1;
-  wire [24:0] mg9_m3 = (mg9_c0[24:0] & mg9_s1[24:0]) | (mg9_c0[24:0] & mg9_c1[24:0]) | (mg9_s1[24:0] & mg9_c1[24:0]);
-  wire [25:0] mg9_c3 = { mg9_m3, 1'b0 };
-  wire [25:0] mg9_s4 = mg9_s2 ^ mg9_c2 ^ mg9_s3;
-  wire [24:0] mg9_m4 = (mg9_s2[24:0] & mg9_c2[24:0]) | (mg9_s2[24:0] & mg9_s3[24:0]) | (mg9_c2[24:0] & mg9_s3[24:0]);
-  wire [25:0] mg9_c4 = { mg9_m4, 1'b0 };
-  wire [25:0] mg9_s5 = mg9_c3 ^ mg9_s4 ^ mg9_c4;
-  wire [24:0] mg9_m5 = (mg9_c3[24:0] & mg9_s4[24:0]) | (mg9_c3[24:0] & mg9_c4[24:0]) | (mg9_s4[24:0] & mg9_c4[24:0]);
-  wire [25:0] mg9_c5 = { mg9_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp9 = mg9_s5 + mg9_c5;
-  wire [AccWidth-1:0] mgm9 = ~mg9_s5 + ~mg9_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp9 = mg9_s1 + mg9_c1;
+  wire [AccWidth-1:0] mgm9 = ~mg9_s1 + ~mg9_c1 + 26'd2;
   wire [25:0] mg10_o0 = acc0_l0_10_q;
-  wire [25:0] mg10_o1 = acc1_l0_10_q;
-  wire [25:0] mg10_o2 = acc0_l1_10_q;
-  wire [25:0] mg10_o3 = acc1_l1_10_q;
-  wire [25:0] mg10_o4 = acc0_l2_10_q;
-  wire [25:0] mg10_o5 = acc1_l2_10_q;
-  wire [25:0] mg10_o6 = acc0_l3_10_q;
-  wire [25:0] mg10_o7 = acc1_l3_10_q;
+  wire [25:0] mg10_o1 = acc0_l1_10_q;
+  wire [25:0] mg10_o2 = acc0_l2_10_q;
+  wire [25:0] mg10_o3 = acc0_l3_10_q;
   wire [25:0] mg10_s0 = mg10_o0 ^ mg10_o1 ^ mg10_o2;
   wire [24:0] mg10_m0 = (mg10_o0[24:0] & mg10_o1[24:0]) | (mg10_o0[24:0] & mg10_o2[24:0]) | (mg10_o1[24:0] & mg10_o2[24:0]);
   wire [25:0] mg10_c0 = { mg10_m0, 1'b0 };
-  wire [25:0] mg10_s1 = mg10_o3 ^ mg10_o4 ^ mg10_o5;
-  wire [24:0] mg10_m1 = (mg10_o3[24:0] & mg10_o4[24:0]) | (mg10_o3[24:0] & mg10_o5[24:0]) | (mg10_o4[24:0] & mg10_o5[24:0]);
+  wire [25:0] mg10_s1 = mg10_o3 ^ mg10_s0 ^ mg10_c0;
+  wire [24:0] mg10_m1 = (mg10_o3[24:0] & mg10_s0[24:0]) | (mg10_o3[24:0] & mg10_c0[24:0]) | (mg10_s0[24:0] & mg10_c0[24:0]);
   wire [25:0] mg10_c1 = { mg10_m1, 1'b0 };
-  wire [25:0] mg10_s2 = mg10_o6 ^ mg10_o7 ^ mg10_s0;
-  wire [24:0] mg10_m2 = (mg10_o6[24:0] & mg10_o7[24:0]) | (mg10_o6[24:0] & mg10_s0[24:0]) | (mg10_o7[24:0] & mg10_s0[24:0]);
-  wire [25:0] mg10_c2 = { mg10_m2, 1'b0 };
-  wire [25:0] mg10_s3 = mg10_c0 ^ mg10_s1 ^ mg10_c1;
-  wire [24:0] mg10_m3 = (mg10_c0[24:0] & mg10_s1[24:0]) | (mg10_c0[24:0] & mg10_c1[24:0]) | (mg10_s1[24:0] & mg10_c1[24:0]);
-  wire [25:0] mg10_c3 = { mg10_m3, 1'b0 };
-  wire [25:0] mg10_s4 = mg10_s2 ^ mg10_c2 ^ mg10_s3;
-  wire [24:0] mg10_m4 = (mg10_s2[24:0] & mg10_c2[24:0]) | (mg10_s2[24:0] & mg10_s3[24:0]) | (mg10_c2[24:0] & mg10_s3[24:0]);
-  wire [25:0] mg10_c4 = { mg10_m4, 1'b0 };
-  wire [25:0] mg10_s5 = mg10_c3 ^ mg10_s4 ^ mg10_c4;
-  wire [24:0] mg10_m5 = (mg10_c3[24:0] & mg10_s4[24:0]) | (mg10_c3[24:0] & mg10_c4[24:0]) | (mg10_s4[24:0] & mg10_c4[24:0]);
-  wire [25:0] mg10_c5 = { mg10_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp10 = mg10_s5 + mg10_c5;
-  wire [AccWidth-1:0] mgm10 = ~mg10_s5 + ~mg10_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp10 = mg10_s1 + mg10_c1;
+  wire [AccWidth-1:0] mgm10 = ~mg10_s1 + ~mg10_c1 + 26'd2;
   wire [25:0] mg11_o0 = acc0_l0_11_q;
-  wire [25:0] mg11_o1 = acc1_l0_11_q;
-  wire [25:0] mg11_o2 = acc0_l1_11_q;
-  wire [25:0] mg11_o3 = acc1_l1_11_q;
-  wire [25:0] mg11_o4 = acc0_l2_11_q;
-  wire [25:0] mg11_o5 = acc1_l2_11_q;
-  wire [25:0] mg11_o6 = acc0_l3_11_q;
-  wire [25:0] mg11_o7 = acc1_l3_11_q;
+  wire [25:0] mg11_o1 = acc0_l1_11_q;
+  wire [25:0] mg11_o2 = acc0_l2_11_q;
+  wire [25:0] mg11_o3 = acc0_l3_11_q;
   wire [25:0] mg11_s0 = mg11_o0 ^ mg11_o1 ^ mg11_o2;
   wire [24:0] mg11_m0 = (mg11_o0[24:0] & mg11_o1[24:0]) | (mg11_o0[24:0] & mg11_o2[24:0]) | (mg11_o1[24:0] & mg11_o2[24:0]);
   wire [25:0] mg11_c0 = { mg11_m0, 1'b0 };
-  wire [25:0] mg11_s1 = mg11_o3 ^ mg11_o4 ^ mg11_o5;
-  wire [24:0] mg11_m1 = (mg11_o3[24:0] & mg11_o4[24:0]) | (mg11_o3[24:0] & mg11_o5[24:0]) | (mg11_o4[24:0] & mg11_o5[24:0]);
+  wire [25:0] mg11_s1 = mg11_o3 ^ mg11_s0 ^ mg11_c0;
+  wire [24:0] mg11_m1 = (mg11_o3[24:0] & mg11_s0[24:0]) | (mg11_o3[24:0] & mg11_c0[24:0]) | (mg11_s0[24:0] & mg11_c0[24:0]);
   wire [25:0] mg11_c1 = { mg11_m1, 1'b0 };
-  wire [25:0] mg11_s2 = mg11_o6 ^ mg11_o7 ^ mg11_s0;
-  wire [24:0] mg11_m2 = (mg11_o6[24:0] & mg11_o7[24:0]) | (mg11_o6[24:0] & mg11_s0[24:0]) | (mg11_o7[24:0] & mg11_s0[24:0]);
-  wire [25:0] mg11_c2 = { mg11_m2, 1'b0 };
-  wire [25:0] mg11_s3 = mg11_c0 ^ mg11_s1 ^ mg11_c1;
-  wire [24:0] mg11_m3 = (mg11_c0[24:0] & mg11_s1[24:0]) | (mg11_c0[24:0] & mg11_c1[24:0]) | (mg11_s1[24:0] & mg11_c1[24:0]);
-  wire [25:0] mg11_c3 = { mg11_m3, 1'b0 };
-  wire [25:0] mg11_s4 = mg11_s2 ^ mg11_c2 ^ mg11_s3;
-  wire [24:0] mg11_m4 = (mg11_s2[24:0] & mg11_c2[24:0]) | (mg11_s2[24:0] & mg11_s3[24:0]) | (mg11_c2[24:0] & mg11_s3[24:0]);
-  wire [25:0] mg11_c4 = { mg11_m4, 1'b0 };
-  wire [25:0] mg11_s5 = mg11_c3 ^ mg11_s4 ^ mg11_c4;
-  wire [24:0] mg11_m5 = (mg11_c3[24:0] & mg11_s4[24:0]) | (mg11_c3[24:0] & mg11_c4[24:0]) | (mg11_s4[24:0] & mg11_c4[24:0]);
-  wire [25:0] mg11_c5 = { mg11_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp11 = mg11_s5 + mg11_c5;
-  wire [AccWidth-1:0] mgm11 = ~mg11_s5 + ~mg11_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp11 = mg11_s1 + mg11_c1;
+  wire [AccWidth-1:0] mgm11 = ~mg11_s1 + ~mg11_c1 + 26'd2;
   wire [25:0] mg12_o0 = acc0_l0_12_q;
-  wire [25:0] mg12_o1 = acc1_l0_12_q;
-  wire [25:0] mg12_o2 = acc0_l1_12_q;
-  wire [25:0] mg12_o3 = acc1_l1_12_q;
-  wire [25:0] mg12_o4 = acc0_l2_12_q;
-  wire [25:0] mg12_o5 = acc1_l2_12_q;
-  wire [25:0] mg12_o6 = acc0_l3_12_q;
-  wire [25:0] mg12_o7 = acc1_l3_12_q;
+  wire [25:0] mg12_o1 = acc0_l1_12_q;
+  wire [25:0] mg12_o2 = acc0_l2_12_q;
+  wire [25:0] mg12_o3 = acc0_l3_12_q;
   wire [25:0] mg12_s0 = mg12_o0 ^ mg12_o1 ^ mg12_o2;
   wire [24:0] mg12_m0 = (mg12_o0[24:0] & mg12_o1[24:0]) | (mg12_o0[24:0] & mg12_o2[24:0]) | (mg12_o1[24:0] & mg12_o2[24:0]);
   wire [25:0] mg12_c0 = { mg12_m0, 1'b0 };
-  wire [25:0] mg12_s1 = mg12_o3 ^ mg12_o4 ^ mg12_o5;
-  wire [24:0] mg12_m1 = (mg12_o3[24:0] & mg12_o4[24:0]) | (mg12_o3[24:0] & mg12_o5[24:0]) | (mg12_o4[24:0] & mg12_o5[24:0]);
+  wire [25:0] mg12_s1 = mg12_o3 ^ mg12_s0 ^ mg12_c0;
+  wire [24:0] mg12_m1 = (mg12_o3[24:0] & mg12_s0[24:0]) | (mg12_o3[24:0] & mg12_c0[24:0]) | (mg12_s0[24:0] & mg12_c0[24:0]);
   wire [25:0] mg12_c1 = { mg12_m1, 1'b0 };
-  wire [25:0] mg12_s2 = mg12_o6 ^ mg12_o7 ^ mg12_s0;
-  wire [24:0] mg12_m2 = (mg12_o6[24:0] & mg12_o7[24:0]) | (mg12_o6[24:0] & mg12_s0[24:0]) | (mg12_o7[24:0] & mg12_s0[24:0]);
-  wire [25:0] mg12_c2 = { mg12_m2, 1'b0 };
-  wire [25:0] mg12_s3 = mg12_c0 ^ mg12_s1 ^ mg12_c1;
-  wire [24:0] mg12_m3 = (mg12_c0[24:0] & mg12_s1[24:0]) | (mg12_c0[24:0] & mg12_c1[24:0]) | (mg12_s1[24:0] & mg12_c1[24:0]);
-  wire [25:0] mg12_c3 = { mg12_m3, 1'b0 };
-  wire [25:0] mg12_s4 = mg12_s2 ^ mg12_c2 ^ mg12_s3;
-  wire [24:0] mg12_m4 = (mg12_s2[24:0] & mg12_c2[24:0]) | (mg12_s2[24:0] & mg12_s3[24:0]) | (mg12_c2[24:0] & mg12_s3[24:0]);
-  wire [25:0] mg12_c4 = { mg12_m4, 1'b0 };
-  wire [25:0] mg12_s5 = mg12_c3 ^ mg12_s4 ^ mg12_c4;
-  wire [24:0] mg12_m5 = (mg12_c3[24:0] & mg12_s4[24:0]) | (mg12_c3[24:0] & mg12_c4[24:0]) | (mg12_s4[24:0] & mg12_c4[24:0]);
-  wire [25:0] mg12_c5 = { mg12_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp12 = mg12_s5 + mg12_c5;
-  wire [AccWidth-1:0] mgm12 = ~mg12_s5 + ~mg12_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp12 = mg12_s1 + mg12_c1;
+  wire [AccWidth-1:0] mgm12 = ~mg12_s1 + ~mg12_c1 + 26'd2;
   wire [25:0] mg13_o0 = acc0_l0_13_q;
-  wire [25:0] mg13_o1 = acc1_l0_13_q;
-  wire [25:0] mg13_o2 = acc0_l1_13_q;
-  wire [25:0] mg13_o3 = acc1_l1_13_q;
-  wire [25:0] mg13_o4 = acc0_l2_13_q;
-  wire [25:0] mg13_o5 = acc1_l2_13_q;
-  wire [25:0] mg13_o6 = acc0_l3_13_q;
-  wire [25:0] mg13_o7 = acc1_l3_13_q;
+  wire [25:0] mg13_o1 = acc0_l1_13_q;
+  wire [25:0] mg13_o2 = acc0_l2_13_q;
+  wire [25:0] mg13_o3 = acc0_l3_13_q;
   wire [25:0] mg13_s0 = mg13_o0 ^ mg13_o1 ^ mg13_o2;
   wire [24:0] mg13_m0 = (mg13_o0[24:0] & mg13_o1[24:0]) | (mg13_o0[24:0] & mg13_o2[24:0]) | (mg13_o1[24:0] & mg13_o2[24:0]);
   wire [25:0] mg13_c0 = { mg13_m0, 1'b0 };
-  wire [25:0] mg13_s1 = mg13_o3 ^ mg13_o4 ^ mg13_o5;
-  wire [24:0] mg13_m1 = (mg13_o3[24:0] & mg13_o4[24:0]) | (mg13_o3[24:0] & mg13_o5[24:0]) | (mg13_o4[24:0] & mg13_o5[24:0]);
+  wire [25:0] mg13_s1 = mg13_o3 ^ mg13_s0 ^ mg13_c0;
+  wire [24:0] mg13_m1 = (mg13_o3[24:0] & mg13_s0[24:0]) | (mg13_o3[24:0] & mg13_c0[24:0]) | (mg13_s0[24:0] & mg13_c0[24:0]);
   wire [25:0] mg13_c1 = { mg13_m1, 1'b0 };
-  wire [25:0] mg13_s2 = mg13_o6 ^ mg13_o7 ^ mg13_s0;
-  wire [24:0] mg13_m2 = (mg13_o6[24:0] & mg13_o7[24:0]) | (mg13_o6[24:0] & mg13_s0[24:0]) | (mg13_o7[24:0] & mg13_s0[24:0]);
-  wire [25:0] mg13_c2 = { mg13_m2, 1'b0 };
-  wire [25:0] mg13_s3 = mg13_c0 ^ mg13_s1 ^ mg13_c1;
-  wire [24:0] mg13_m3 = (mg13_c0[24:0] & mg13_s1[24:0]) | (mg13_c0[24:0] & mg13_c1[24:0]) | (mg13_s1[24:0] & mg13_c1[24:0]);
-  wire [25:0] mg13_c3 = { mg13_m3, 1'b0 };
-  wire [25:0] mg13_s4 = mg13_s2 ^ mg13_c2 ^ mg13_s3;
-  wire [24:0] mg13_m4 = (mg13_s2[24:0] & mg13_c2[24:0]) | (mg13_s2[24:0] & mg13_s3[24:0]) | (mg13_c2[24:0] & mg13_s3[24:0]);
-  wire [25:0] mg13_c4 = { mg13_m4, 1'b0 };
-  wire [25:0] mg13_s5 = mg13_c3 ^ mg13_s4 ^ mg13_c4;
-  wire [24:0] mg13_m5 = (mg13_c3[24:0] & mg13_s4[24:0]) | (mg13_c3[24:0] & mg13_c4[24:0]) | (mg13_s4[24:0] & mg13_c4[24:0]);
-  wire [25:0] mg13_c5 = { mg13_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp13 = mg13_s5 + mg13_c5;
-  wire [AccWidth-1:0] mgm13 = ~mg13_s5 + ~mg13_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp13 = mg13_s1 + mg13_c1;
+  wire [AccWidth-1:0] mgm13 = ~mg13_s1 + ~mg13_c1 + 26'd2;
   wire [25:0] mg14_o0 = acc0_l0_14_q;
-  wire [25:0] mg14_o1 = acc1_l0_14_q;
-  wire [25:0] mg14_o2 = acc0_l1_14_q;
-  wire [25:0] mg14_o3 = acc1_l1_14_q;
-  wire [25:0] mg14_o4 = acc0_l2_14_q;
-  wire [25:0] mg14_o5 = acc1_l2_14_q;
-  wire [25:0] mg14_o6 = acc0_l3_14_q;
-  wire [25:0] mg14_o7 = acc1_l3_14_q;
+  wire [25:0] mg14_o1 = acc0_l1_14_q;
+  wire [25:0] mg14_o2 = acc0_l2_14_q;
+  wire [25:0] mg14_o3 = acc0_l3_14_q;
   wire [25:0] mg14_s0 = mg14_o0 ^ mg14_o1 ^ mg14_o2;
   wire [24:0] mg14_m0 = (mg14_o0[24:0] & mg14_o1[24:0]) | (mg14_o0[24:0] & mg14_o2[24:0]) | (mg14_o1[24:0] & mg14_o2[24:0]);
   wire [25:0] mg14_c0 = { mg14_m0, 1'b0 };
-  wire [25:0] mg14_s1 = mg14_o3 ^ mg14_o4 ^ mg14_o5;
-  wire [24:0] mg14_m1 = (mg14_o3[24:0] & mg14_o4[24:0]) | (mg14_o3[24:0] & mg14_o5[24:0]) | (mg14_o4[24:0] & mg14_o5[24:0]);
+  wire [25:0] mg14_s1 = mg14_o3 ^ mg14_s0 ^ mg14_c0;
+  wire [24:0] mg14_m1 = (mg14_o3[24:0] & mg14_s0[24:0]) | (mg14_o3[24:0] & mg14_c0[24:0]) | (mg14_s0[24:0] & mg14_c0[24:0]);
   wire [25:0] mg14_c1 = { mg14_m1, 1'b0 };
-  wire [25:0] mg14_s2 = mg14_o6 ^ mg14_o7 ^ mg14_s0;
-  wire [24:0] mg14_m2 = (mg14_o6[24:0] & mg14_o7[24:0]) | (mg14_o6[24:0] & mg14_s0[24:0]) | (mg14_o7[24:0] & mg14_s0[24:0]);
-  wire [25:0] mg14_c2 = { mg14_m2, 1'b0 };
-  wire [25:0] mg14_s3 = mg14_c0 ^ mg14_s1 ^ mg14_c1;
-  wire [24:0] mg14_m3 = (mg14_c0[24:0] & mg14_s1[24:0]) | (mg14_c0[24:0] & mg14_c1[24:0]) | (mg14_s1[24:0] & mg14_c1[24:0]);
-  wire [25:0] mg14_c3 = { mg14_m3, 1'b0 };
-  wire [25:0] mg14_s4 = mg14_s2 ^ mg14_c2 ^ mg14_s3;
-  wire [24:0] mg14_m4 = (mg14_s2[24:0] & mg14_c2[24:0]) | (mg14_s2[24:0] & mg14_s3[24:0]) | (mg14_c2[24:0] & mg14_s3[24:0]);
-  wire [25:0] mg14_c4 = { mg14_m4, 1'b0 };
-  wire [25:0] mg14_s5 = mg14_c3 ^ mg14_s4 ^ mg14_c4;
-  wire [24:0] mg14_m5 = (mg14_c3[24:0] & mg14_s4[24:0]) | (mg14_c3[24:0] & mg14_c4[24:0]) | (mg14_s4[24:0] & mg14_c4[24:0]);
-  wire [25:0] mg14_c5 = { mg14_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp14 = mg14_s5 + mg14_c5;
-  wire [AccWidth-1:0] mgm14 = ~mg14_s5 + ~mg14_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp14 = mg14_s1 + mg14_c1;
+  wire [AccWidth-1:0] mgm14 = ~mg14_s1 + ~mg14_c1 + 26'd2;
   wire [25:0] mg15_o0 = acc0_l0_15_q;
-  wire [25:0] mg15_o1 = acc1_l0_15_q;
-  wire [25:0] mg15_o2 = acc0_l1_15_q;
-  wire [25:0] mg15_o3 = acc1_l1_15_q;
-  wire [25:0] mg15_o4 = acc0_l2_15_q;
-  wire [25:0] mg15_o5 = acc1_l2_15_q;
-  wire [25:0] mg15_o6 = acc0_l3_15_q;
-  wire [25:0] mg15_o7 = acc1_l3_15_q;
+  wire [25:0] mg15_o1 = acc0_l1_15_q;
+  wire [25:0] mg15_o2 = acc0_l2_15_q;
+  wire [25:0] mg15_o3 = acc0_l3_15_q;
   wire [25:0] mg15_s0 = mg15_o0 ^ mg15_o1 ^ mg15_o2;
   wire [24:0] mg15_m0 = (mg15_o0[24:0] & mg15_o1[24:0]) | (mg15_o0[24:0] & mg15_o2[24:0]) | (mg15_o1[24:0] & mg15_o2[24:0]);
   wire [25:0] mg15_c0 = { mg15_m0, 1'b0 };
-  wire [25:0] mg15_s1 = mg15_o3 ^ mg15_o4 ^ mg15_o5;
-  wire [24:0] mg15_m1 = (mg15_o3[24:0] & mg15_o4[24:0]) | (mg15_o3[24:0] & mg15_o5[24:0]) | (mg15_o4[24:0] & mg15_o5[24:0]);
+  wire [25:0] mg15_s1 = mg15_o3 ^ mg15_s0 ^ mg15_c0;
+  wire [24:0] mg15_m1 = (mg15_o3[24:0] & mg15_s0[24:0]) | (mg15_o3[24:0] & mg15_c0[24:0]) | (mg15_s0[24:0] & mg15_c0[24:0]);
   wire [25:0] mg15_c1 = { mg15_m1, 1'b0 };
-  wire [25:0] mg15_s2 = mg15_o6 ^ mg15_o7 ^ mg15_s0;
-  wire [24:0] mg15_m2 = (mg15_o6[24:0] & mg15_o7[24:0]) | (mg15_o6[24:0] & mg15_s0[24:0]) | (mg15_o7[24:0] & mg15_s0[24:0]);
-  wire [25:0] mg15_c2 = { mg15_m2, 1'b0 };
-  wire [25:0] mg15_s3 = mg15_c0 ^ mg15_s1 ^ mg15_c1;
-  wire [24:0] mg15_m3 = (mg15_c0[24:0] & mg15_s1[24:0]) | (mg15_c0[24:0] & mg15_c1[24:0]) | (mg15_s1[24:0] & mg15_c1[24:0]);
-  wire [25:0] mg15_c3 = { mg15_m3, 1'b0 };
-  wire [25:0] mg15_s4 = mg15_s2 ^ mg15_c2 ^ mg15_s3;
-  wire [24:0] mg15_m4 = (mg15_s2[24:0] & mg15_c2[24:0]) | (mg15_s2[24:0] & mg15_s3[24:0]) | (mg15_c2[24:0] & mg15_s3[24:0]);
-  wire [25:0] mg15_c4 = { mg15_m4, 1'b0 };
-  wire [25:0] mg15_s5 = mg15_c3 ^ mg15_s4 ^ mg15_c4;
-  wire [24:0] mg15_m5 = (mg15_c3[24:0] & mg15_s4[24:0]) | (mg15_c3[24:0] & mg15_c4[24:0]) | (mg15_s4[24:0] & mg15_c4[24:0]);
-  wire [25:0] mg15_c5 = { mg15_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp15 = mg15_s5 + mg15_c5;
-  wire [AccWidth-1:0] mgm15 = ~mg15_s5 + ~mg15_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp15 = mg15_s1 + mg15_c1;
+  wire [AccWidth-1:0] mgm15 = ~mg15_s1 + ~mg15_c1 + 26'd2;
   wire [25:0] mg16_o0 = acc0_l0_16_q;
-  wire [25:0] mg16_o1 = acc1_l0_16_q;
-  wire [25:0] mg16_o2 = acc0_l1_16_q;
-  wire [25:0] mg16_o3 = acc1_l1_16_q;
-  wire [25:0] mg16_o4 = acc0_l2_16_q;
-  wire [25:0] mg16_o5 = acc1_l2_16_q;
-  wire [25:0] mg16_o6 = acc0_l3_16_q;
-  wire [25:0] mg16_o7 = acc1_l3_16_q;
+  wire [25:0] mg16_o1 = acc0_l1_16_q;
+  wire [25:0] mg16_o2 = acc0_l2_16_q;
+  wire [25:0] mg16_o3 = acc0_l3_16_q;
   wire [25:0] mg16_s0 = mg16_o0 ^ mg16_o1 ^ mg16_o2;
   wire [24:0] mg16_m0 = (mg16_o0[24:0] & mg16_o1[24:0]) | (mg16_o0[24:0] & mg16_o2[24:0]) | (mg16_o1[24:0] & mg16_o2[24:0]);
   wire [25:0] mg16_c0 = { mg16_m0, 1'b0 };
-  wire [25:0] mg16_s1 = mg16_o3 ^ mg16_o4 ^ mg16_o5;
-  wire [24:0] mg16_m1 = (mg16_o3[24:0] & mg16_o4[24:0]) | (mg16_o3[24:0] & mg16_o5[24:0]) | (mg16_o4[24:0] & mg16_o5[24:0]);
+  wire [25:0] mg16_s1 = mg16_o3 ^ mg16_s0 ^ mg16_c0;
+  wire [24:0] mg16_m1 = (mg16_o3[24:0] & mg16_s0[24:0]) | (mg16_o3[24:0] & mg16_c0[24:0]) | (mg16_s0[24:0] & mg16_c0[24:0]);
   wire [25:0] mg16_c1 = { mg16_m1, 1'b0 };
-  wire [25:0] mg16_s2 = mg16_o6 ^ mg16_o7 ^ mg16_s0;
-  wire [24:0] mg16_m2 = (mg16_o6[24:0] & mg16_o7[24:0]) | (mg16_o6[24:0] & mg16_s0[24:0]) | (mg16_o7[24:0] & mg16_s0[24:0]);
-  wire [25:0] mg16_c2 = { mg16_m2, 1'b0 };
-  wire [25:0] mg16_s3 = mg16_c0 ^ mg16_s1 ^ mg16_c1;
-  wire [24:0] mg16_m3 = (mg16_c0[24:0] & mg16_s1[24:0]) | (mg16_c0[24:0] & mg16_c1[24:0]) | (mg16_s1[24:0] & mg16_c1[24:0]);
-  wire [25:0] mg16_c3 = { mg16_m3, 1'b0 };
-  wire [25:0] mg16_s4 = mg16_s2 ^ mg16_c2 ^ mg16_s3;
-  wire [24:0] mg16_m4 = (mg16_s2[24:0] & mg16_c2[24:0]) | (mg16_s2[24:0] & mg16_s3[24:0]) | (mg16_c2[24:0] & mg16_s3[24:0]);
-  wire [25:0] mg16_c4 = { mg16_m4, 1'b0 };
-  wire [25:0] mg16_s5 = mg16_c3 ^ mg16_s4 ^ mg16_c4;
-  wire [24:0] mg16_m5 = (mg16_c3[24:0] & mg16_s4[24:0]) | (mg16_c3[24:0] & mg16_c4[24:0]) | (mg16_s4[24:0] & mg16_c4[24:0]);
-  wire [25:0] mg16_c5 = { mg16_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp16 = mg16_s5 + mg16_c5;
-  wire [AccWidth-1:0] mgm16 = ~mg16_s5 + ~mg16_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp16 = mg16_s1 + mg16_c1;
+  wire [AccWidth-1:0] mgm16 = ~mg16_s1 + ~mg16_c1 + 26'd2;
   wire [25:0] mg17_o0 = acc0_l0_17_q;
-  wire [25:0] mg17_o1 = acc1_l0_17_q;
-  wire [25:0] mg17_o2 = acc0_l1_17_q;
-  wire [25:0] mg17_o3 = acc1_l1_17_q;
-  wire [25:0] mg17_o4 = acc0_l2_17_q;
-  wire [25:0] mg17_o5 = acc1_l2_17_q;
-  wire [25:0] mg17_o6 = acc0_l3_17_q;
-  wire [25:0] mg17_o7 = acc1_l3_17_q;
+  wire [25:0] mg17_o1 = acc0_l1_17_q;
+  wire [25:0] mg17_o2 = acc0_l2_17_q;
+  wire [25:0] mg17_o3 = acc0_l3_17_q;
   wire [25:0] mg17_s0 = mg17_o0 ^ mg17_o1 ^ mg17_o2;
   wire [24:0] mg17_m0 = (mg17_o0[24:0] & mg17_o1[24:0]) | (mg17_o0[24:0] & mg17_o2[24:0]) | (mg17_o1[24:0] & mg17_o2[24:0]);
   wire [25:0] mg17_c0 = { mg17_m0, 1'b0 };
-  wire [25:0] mg17_s1 = mg17_o3 ^ mg17_o4 ^ mg17_o5;
-  wire [24:0] mg17_m1 = (mg17_o3[24:0] & mg17_o4[24:0]) | (mg17_o3[24:0] & mg17_o5[24:0]) | (mg17_o4[24:0] & mg17_o5[24:0]);
+  wire [25:0] mg17_s1 = mg17_o3 ^ mg17_s0 ^ mg17_c0;
+  wire [24:0] mg17_m1 = (mg17_o3[24:0] & mg17_s0[24:0]) | (mg17_o3[24:0] & mg17_c0[24:0]) | (mg17_s0[24:0] & mg17_c0[24:0]);
   wire [25:0] mg17_c1 = { mg17_m1, 1'b0 };
-  wire [25:0] mg17_s2 = mg17_o6 ^ mg17_o7 ^ mg17_s0;
-  wire [24:0] mg17_m2 = (mg17_o6[24:0] & mg17_o7[24:0]) | (mg17_o6[24:0] & mg17_s0[24:0]) | (mg17_o7[24:0] & mg17_s0[24:0]);
-  wire [25:0] mg17_c2 = { mg17_m2, 1'b0 };
-  wire [25:0] mg17_s3 = mg17_c0 ^ mg17_s1 ^ mg17_c1;
-  wire [24:0] mg17_m3 = (mg17_c0[24:0] & mg17_s1[24:0]) | (mg17_c0[24:0] & mg17_c1[24:0]) | (mg17_s1[24:0] & mg17_c1[24:0]);
-  wire [25:0] mg17_c3 = { mg17_m3, 1'b0 };
-  wire [25:0] mg17_s4 = mg17_s2 ^ mg17_c2 ^ mg17_s3;
-  wire [24:0] mg17_m4 = (mg17_s2[24:0] & mg17_c2[24:0]) | (mg17_s2[24:0] & mg17_s3[24:0]) | (mg17_c2[24:0] & mg17_s3[24:0]);
-  wire [25:0] mg17_c4 = { mg17_m4, 1'b0 };
-  wire [25:0] mg17_s5 = mg17_c3 ^ mg17_s4 ^ mg17_c4;
-  wire [24:0] mg17_m5 = (mg17_c3[24:0] & mg17_s4[24:0]) | (mg17_c3[24:0] & mg17_c4[24:0]) | (mg17_s4[24:0] & mg17_c4[24:0]);
-  wire [25:0] mg17_c5 = { mg17_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp17 = mg17_s5 + mg17_c5;
-  wire [AccWidth-1:0] mgm17 = ~mg17_s5 + ~mg17_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp17 = mg17_s1 + mg17_c1;
+  wire [AccWidth-1:0] mgm17 = ~mg17_s1 + ~mg17_c1 + 26'd2;
   wire [25:0] mg18_o0 = acc0_l0_18_q;
-  wire [25:0] mg18_o1 = acc1_l0_18_q;
-  wire [25:0] mg18_o2 = acc0_l1_18_q;
-  wire [25:0] mg18_o3 = acc1_l1_18_q;
-  wire [25:0] mg18_o4 = acc0_l2_18_q;
-  wire [25:0] mg18_o5 = acc1_l2_18_q;
-  wire [25:0] mg18_o6 = acc0_l3_18_q;
-  wire [25:0] mg18_o7 = acc1_l3_18_q;
+  wire [25:0] mg18_o1 = acc0_l1_18_q;
+  wire [25:0] mg18_o2 = acc0_l2_18_q;
+  wire [25:0] mg18_o3 = acc0_l3_18_q;
   wire [25:0] mg18_s0 = mg18_o0 ^ mg18_o1 ^ mg18_o2;
   wire [24:0] mg18_m0 = (mg18_o0[24:0] & mg18_o1[24:0]) | (mg18_o0[24:0] & mg18_o2[24:0]) | (mg18_o1[24:0] & mg18_o2[24:0]);
   wire [25:0] mg18_c0 = { mg18_m0, 1'b0 };
-  wire [25:0] mg18_s1 = mg18_o3 ^ mg18_o4 ^ mg18_o5;
-  wire [24:0] mg18_m1 = (mg18_o3[24:0] & mg18_o4[24:0]) | (mg18_o3[24:0] & mg18_o5[24:0]) | (mg18_o4[24:0] & mg18_o5[24:0]);
+  wire [25:0] mg18_s1 = mg18_o3 ^ mg18_s0 ^ mg18_c0;
+  wire [24:0] mg18_m1 = (mg18_o3[24:0] & mg18_s0[24:0]) | (mg18_o3[24:0] & mg18_c0[24:0]) | (mg18_s0[24:0] & mg18_c0[24:0]);
   wire [25:0] mg18_c1 = { mg18_m1, 1'b0 };
-  wire [25:0] mg18_s2 = mg18_o6 ^ mg18_o7 ^ mg18_s0;
-  wire [24:0] mg18_m2 = (mg18_o6[24:0] & mg18_o7[24:0]) | (mg18_o6[24:0] & mg18_s0[24:0]) | (mg18_o7[24:0] & mg18_s0[24:0]);
-  wire [25:0] mg18_c2 = { mg18_m2, 1'b0 };
-  wire [25:0] mg18_s3 = mg18_c0 ^ mg18_s1 ^ mg18_c1;
-  wire [24:0] mg18_m3 = (mg18_c0[24:0] & mg18_s1[24:0]) | (mg18_c0[24:0] & mg18_c1[24:0]) | (mg18_s1[24:0] & mg18_c1[24:0]);
-  wire [25:0] mg18_c3 = { mg18_m3, 1'b0 };
-  wire [25:0] mg18_s4 = mg18_s2 ^ mg18_c2 ^ mg18_s3;
-  wire [24:0] mg18_m4 = (mg18_s2[24:0] & mg18_c2[24:0]) | (mg18_s2[24:0] & mg18_s3[24:0]) | (mg18_c2[24:0] & mg18_s3[24:0]);
-  wire [25:0] mg18_c4 = { mg18_m4, 1'b0 };
-  wire [25:0] mg18_s5 = mg18_c3 ^ mg18_s4 ^ mg18_c4;
-  wire [24:0] mg18_m5 = (mg18_c3[24:0] & mg18_s4[24:0]) | (mg18_c3[24:0] & mg18_c4[24:0]) | (mg18_s4[24:0] & mg18_c4[24:0]);
-  wire [25:0] mg18_c5 = { mg18_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp18 = mg18_s5 + mg18_c5;
-  wire [AccWidth-1:0] mgm18 = ~mg18_s5 + ~mg18_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp18 = mg18_s1 + mg18_c1;
+  wire [AccWidth-1:0] mgm18 = ~mg18_s1 + ~mg18_c1 + 26'd2;
   wire [25:0] mg19_o0 = acc0_l0_19_q;
-  wire [25:0] mg19_o1 = acc1_l0_19_q;
-  wire [25:0] mg19_o2 = acc0_l1_19_q;
-  wire [25:0] mg19_o3 = acc1_l1_19_q;
-  wire [25:0] mg19_o4 = acc0_l2_19_q;
-  wire [25:0] mg19_o5 = acc1_l2_19_q;
-  wire [25:0] mg19_o6 = acc0_l3_19_q;
-  wire [25:0] mg19_o7 = acc1_l3_19_q;
+  wire [25:0] mg19_o1 = acc0_l1_19_q;
+  wire [25:0] mg19_o2 = acc0_l2_19_q;
+  wire [25:0] mg19_o3 = acc0_l3_19_q;
   wire [25:0] mg19_s0 = mg19_o0 ^ mg19_o1 ^ mg19_o2;
   wire [24:0] mg19_m0 = (mg19_o0[24:0] & mg19_o1[24:0]) | (mg19_o0[24:0] & mg19_o2[24:0]) | (mg19_o1[24:0] & mg19_o2[24:0]);
   wire [25:0] mg19_c0 = { mg19_m0, 1'b0 };
-  wire [25:0] mg19_s1 = mg19_o3 ^ mg19_o4 ^ mg19_o5;
-  wire [24:0] mg19_m1 = (mg19_o3[24:0] & mg19_o4[24:0]) | (mg19_o3[24:0] & mg19_o5[24:0]) | (mg19_o4[24:0] & mg19_o5[24:0]);
+  wire [25:0] mg19_s1 = mg19_o3 ^ mg19_s0 ^ mg19_c0;
+  wire [24:0] mg19_m1 = (mg19_o3[24:0] & mg19_s0[24:0]) | (mg19_o3[24:0] & mg19_c0[24:0]) | (mg19_s0[24:0] & mg19_c0[24:0]);
   wire [25:0] mg19_c1 = { mg19_m1, 1'b0 };
-  wire [25:0] mg19_s2 = mg19_o6 ^ mg19_o7 ^ mg19_s0;
-  wire [24:0] mg19_m2 = (mg19_o6[24:0] & mg19_o7[24:0]) | (mg19_o6[24:0] & mg19_s0[24:0]) | (mg19_o7[24:0] & mg19_s0[24:0]);
-  wire [25:0] mg19_c2 = { mg19_m2, 1'b0 };
-  wire [25:0] mg19_s3 = mg19_c0 ^ mg19_s1 ^ mg19_c1;
-  wire [24:0] mg19_m3 = (mg19_c0[24:0] & mg19_s1[24:0]) | (mg19_c0[24:0] & mg19_c1[24:0]) | (mg19_s1[24:0] & mg19_c1[24:0]);
-  wire [25:0] mg19_c3 = { mg19_m3, 1'b0 };
-  wire [25:0] mg19_s4 = mg19_s2 ^ mg19_c2 ^ mg19_s3;
-  wire [24:0] mg19_m4 = (mg19_s2[24:0] & mg19_c2[24:0]) | (mg19_s2[24:0] & mg19_s3[24:0]) | (mg19_c2[24:0] & mg19_s3[24:0]);
-  wire [25:0] mg19_c4 = { mg19_m4, 1'b0 };
-  wire [25:0] mg19_s5 = mg19_c3 ^ mg19_s4 ^ mg19_c4;
-  wire [24:0] mg19_m5 = (mg19_c3[24:0] & mg19_s4[24:0]) | (mg19_c3[24:0] & mg19_c4[24:0]) | (mg19_s4[24:0] & mg19_c4[24:0]);
-  wire [25:0] mg19_c5 = { mg19_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp19 = mg19_s5 + mg19_c5;
-  wire [AccWidth-1:0] mgm19 = ~mg19_s5 + ~mg19_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp19 = mg19_s1 + mg19_c1;
+  wire [AccWidth-1:0] mgm19 = ~mg19_s1 + ~mg19_c1 + 26'd2;
   wire [25:0] mg20_o0 = acc0_l0_20_q;
-  wire [25:0] mg20_o1 = acc1_l0_20_q;
-  wire [25:0] mg20_o2 = acc0_l1_20_q;
-  wire [25:0] mg20_o3 = acc1_l1_20_q;
-  wire [25:0] mg20_o4 = acc0_l2_20_q;
-  wire [25:0] mg20_o5 = acc1_l2_20_q;
-  wire [25:0] mg20_o6 = acc0_l3_20_q;
-  wire [25:0] mg20_o7 = acc1_l3_20_q;
+  wire [25:0] mg20_o1 = acc0_l1_20_q;
+  wire [25:0] mg20_o2 = acc0_l2_20_q;
+  wire [25:0] mg20_o3 = acc0_l3_20_q;
   wire [25:0] mg20_s0 = mg20_o0 ^ mg20_o1 ^ mg20_o2;
   wire [24:0] mg20_m0 = (mg20_o0[24:0] & mg20_o1[24:0]) | (mg20_o0[24:0] & mg20_o2[24:0]) | (mg20_o1[24:0] & mg20_o2[24:0]);
   wire [25:0] mg20_c0 = { mg20_m0, 1'b0 };
-  wire [25:0] mg20_s1 = mg20_o3 ^ mg20_o4 ^ mg20_o5;
-  wire [24:0] mg20_m1 = (mg20_o3[24:0] & mg20_o4[24:0]) | (mg20_o3[24:0] & mg20_o5[24:0]) | (mg20_o4[24:0] & mg20_o5[24:0]);
+  wire [25:0] mg20_s1 = mg20_o3 ^ mg20_s0 ^ mg20_c0;
+  wire [24:0] mg20_m1 = (mg20_o3[24:0] & mg20_s0[24:0]) | (mg20_o3[24:0] & mg20_c0[24:0]) | (mg20_s0[24:0] & mg20_c0[24:0]);
   wire [25:0] mg20_c1 = { mg20_m1, 1'b0 };
-  wire [25:0] mg20_s2 = mg20_o6 ^ mg20_o7 ^ mg20_s0;
-  wire [24:0] mg20_m2 = (mg20_o6[24:0] & mg20_o7[24:0]) | (mg20_o6[24:0] & mg20_s0[24:0]) | (mg20_o7[24:0] & mg20_s0[24:0]);
-  wire [25:0] mg20_c2 = { mg20_m2, 1'b0 };
-  wire [25:0] mg20_s3 = mg20_c0 ^ mg20_s1 ^ mg20_c1;
-  wire [24:0] mg20_m3 = (mg20_c0[24:0] & mg20_s1[24:0]) | (mg20_c0[24:0] & mg20_c1[24:0]) | (mg20_s1[24:0] & mg20_c1[24:0]);
-  wire [25:0] mg20_c3 = { mg20_m3, 1'b0 };
-  wire [25:0] mg20_s4 = mg20_s2 ^ mg20_c2 ^ mg20_s3;
-  wire [24:0] mg20_m4 = (mg20_s2[24:0] & mg20_c2[24:0]) | (mg20_s2[24:0] & mg20_s3[24:0]) | (mg20_c2[24:0] & mg20_s3[24:0]);
-  wire [25:0] mg20_c4 = { mg20_m4, 1'b0 };
-  wire [25:0] mg20_s5 = mg20_c3 ^ mg20_s4 ^ mg20_c4;
-  wire [24:0] mg20_m5 = (mg20_c3[24:0] & mg20_s4[24:0]) | (mg20_c3[24:0] & mg20_c4[24:0]) | (mg20_s4[24:0] & mg20_c4[24:0]);
-  wire [25:0] mg20_c5 = { mg20_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp20 = mg20_s5 + mg20_c5;
-  wire [AccWidth-1:0] mgm20 = ~mg20_s5 + ~mg20_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp20 = mg20_s1 + mg20_c1;
+  wire [AccWidth-1:0] mgm20 = ~mg20_s1 + ~mg20_c1 + 26'd2;
   wire [25:0] mg21_o0 = acc0_l0_21_q;
-  wire [25:0] mg21_o1 = acc1_l0_21_q;
-  wire [25:0] mg21_o2 = acc0_l1_21_q;
-  wire [25:0] mg21_o3 = acc1_l1_21_q;
-  wire [25:0] mg21_o4 = acc0_l2_21_q;
-  wire [25:0] mg21_o5 = acc1_l2_21_q;
-  wire [25:0] mg21_o6 = acc0_l3_21_q;
-  wire [25:0] mg21_o7 = acc1_l3_21_q;
+  wire [25:0] mg21_o1 = acc0_l1_21_q;
+  wire [25:0] mg21_o2 = acc0_l2_21_q;
+  wire [25:0] mg21_o3 = acc0_l3_21_q;
   wire [25:0] mg21_s0 = mg21_o0 ^ mg21_o1 ^ mg21_o2;
   wire [24:0] mg21_m0 = (mg21_o0[24:0] & mg21_o1[24:0]) | (mg21_o0[24:0] & mg21_o2[24:0]) | (mg21_o1[24:0] & mg21_o2[24:0]);
   wire [25:0] mg21_c0 = { mg21_m0, 1'b0 };
-  wire [25:0] mg21_s1 = mg21_o3 ^ mg21_o4 ^ mg21_o5;
-  wire [24:0] mg21_m1 = (mg21_o3[24:0] & mg21_o4[24:0]) | (mg21_o3[24:0] & mg21_o5[24:0]) | (mg21_o4[24:0] & mg21_o5[24:0]);
+  wire [25:0] mg21_s1 = mg21_o3 ^ mg21_s0 ^ mg21_c0;
+  wire [24:0] mg21_m1 = (mg21_o3[24:0] & mg21_s0[24:0]) | (mg21_o3[24:0] & mg21_c0[24:0]) | (mg21_s0[24:0] & mg21_c0[24:0]);
   wire [25:0] mg21_c1 = { mg21_m1, 1'b0 };
-  wire [25:0] mg21_s2 = mg21_o6 ^ mg21_o7 ^ mg21_s0;
-  wire [24:0] mg21_m2 = (mg21_o6[24:0] & mg21_o7[24:0]) | (mg21_o6[24:0] & mg21_s0[24:0]) | (mg21_o7[24:0] & mg21_s0[24:0]);
-  wire [25:0] mg21_c2 = { mg21_m2, 1'b0 };
-  wire [25:0] mg21_s3 = mg21_c0 ^ mg21_s1 ^ mg21_c1;
-  wire [24:0] mg21_m3 = (mg21_c0[24:0] & mg21_s1[24:0]) | (mg21_c0[24:0] & mg21_c1[24:0]) | (mg21_s1[24:0] & mg21_c1[24:0]);
-  wire [25:0] mg21_c3 = { mg21_m3, 1'b0 };
-  wire [25:0] mg21_s4 = mg21_s2 ^ mg21_c2 ^ mg21_s3;
-  wire [24:0] mg21_m4 = (mg21_s2[24:0] & mg21_c2[24:0]) | (mg21_s2[24:0] & mg21_s3[24:0]) | (mg21_c2[24:0] & mg21_s3[24:0]);
-  wire [25:0] mg21_c4 = { mg21_m4, 1'b0 };
-  wire [25:0] mg21_s5 = mg21_c3 ^ mg21_s4 ^ mg21_c4;
-  wire [24:0] mg21_m5 = (mg21_c3[24:0] & mg21_s4[24:0]) | (mg21_c3[24:0] & mg21_c4[24:0]) | (mg21_s4[24:0] & mg21_c4[24:0]);
-  wire [25:0] mg21_c5 = { mg21_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp21 = mg21_s5 + mg21_c5;
-  wire [AccWidth-1:0] mgm21 = ~mg21_s5 + ~mg21_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp21 = mg21_s1 + mg21_c1;
+  wire [AccWidth-1:0] mgm21 = ~mg21_s1 + ~mg21_c1 + 26'd2;
   wire [25:0] mg22_o0 = acc0_l0_22_q;
-  wire [25:0] mg22_o1 = acc1_l0_22_q;
-  wire [25:0] mg22_o2 = acc0_l1_22_q;
-  wire [25:0] mg22_o3 = acc1_l1_22_q;
-  wire [25:0] mg22_o4 = acc0_l2_22_q;
-  wire [25:0] mg22_o5 = acc1_l2_22_q;
-  wire [25:0] mg22_o6 = acc0_l3_22_q;
-  wire [25:0] mg22_o7 = acc1_l3_22_q;
+  wire [25:0] mg22_o1 = acc0_l1_22_q;
+  wire [25:0] mg22_o2 = acc0_l2_22_q;
+  wire [25:0] mg22_o3 = acc0_l3_22_q;
   wire [25:0] mg22_s0 = mg22_o0 ^ mg22_o1 ^ mg22_o2;
   wire [24:0] mg22_m0 = (mg22_o0[24:0] & mg22_o1[24:0]) | (mg22_o0[24:0] & mg22_o2[24:0]) | (mg22_o1[24:0] & mg22_o2[24:0]);
   wire [25:0] mg22_c0 = { mg22_m0, 1'b0 };
-  wire [25:0] mg22_s1 = mg22_o3 ^ mg22_o4 ^ mg22_o5;
-  wire [24:0] mg22_m1 = (mg22_o3[24:0] & mg22_o4[24:0]) | (mg22_o3[24:0] & mg22_o5[24:0]) | (mg22_o4[24:0] & mg22_o5[24:0]);
+  wire [25:0] mg22_s1 = mg22_o3 ^ mg22_s0 ^ mg22_c0;
+  wire [24:0] mg22_m1 = (mg22_o3[24:0] & mg22_s0[24:0]) | (mg22_o3[24:0] & mg22_c0[24:0]) | (mg22_s0[24:0] & mg22_c0[24:0]);
   wire [25:0] mg22_c1 = { mg22_m1, 1'b0 };
-  wire [25:0] mg22_s2 = mg22_o6 ^ mg22_o7 ^ mg22_s0;
-  wire [24:0] mg22_m2 = (mg22_o6[24:0] & mg22_o7[24:0]) | (mg22_o6[24:0] & mg22_s0[24:0]) | (mg22_o7[24:0] & mg22_s0[24:0]);
-  wire [25:0] mg22_c2 = { mg22_m2, 1'b0 };
-  wire [25:0] mg22_s3 = mg22_c0 ^ mg22_s1 ^ mg22_c1;
-  wire [24:0] mg22_m3 = (mg22_c0[24:0] & mg22_s1[24:0]) | (mg22_c0[24:0] & mg22_c1[24:0]) | (mg22_s1[24:0] & mg22_c1[24:0]);
-  wire [25:0] mg22_c3 = { mg22_m3, 1'b0 };
-  wire [25:0] mg22_s4 = mg22_s2 ^ mg22_c2 ^ mg22_s3;
-  wire [24:0] mg22_m4 = (mg22_s2[24:0] & mg22_c2[24:0]) | (mg22_s2[24:0] & mg22_s3[24:0]) | (mg22_c2[24:0] & mg22_s3[24:0]);
-  wire [25:0] mg22_c4 = { mg22_m4, 1'b0 };
-  wire [25:0] mg22_s5 = mg22_c3 ^ mg22_s4 ^ mg22_c4;
-  wire [24:0] mg22_m5 = (mg22_c3[24:0] & mg22_s4[24:0]) | (mg22_c3[24:0] & mg22_c4[24:0]) | (mg22_s4[24:0] & mg22_c4[24:0]);
-  wire [25:0] mg22_c5 = { mg22_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp22 = mg22_s5 + mg22_c5;
-  wire [AccWidth-1:0] mgm22 = ~mg22_s5 + ~mg22_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp22 = mg22_s1 + mg22_c1;
+  wire [AccWidth-1:0] mgm22 = ~mg22_s1 + ~mg22_c1 + 26'd2;
   wire [25:0] mg23_o0 = acc0_l0_23_q;
-  wire [25:0] mg23_o1 = acc1_l0_23_q;
-  wire [25:0] mg23_o2 = acc0_l1_23_q;
-  wire [25:0] mg23_o3 = acc1_l1_23_q;
-  wire [25:0] mg23_o4 = acc0_l2_23_q;
-  wire [25:0] mg23_o5 = acc1_l2_23_q;
-  wire [25:0] mg23_o6 = acc0_l3_23_q;
-  wire [25:0] mg23_o7 = acc1_l3_23_q;
+  wire [25:0] mg23_o1 = acc0_l1_23_q;
+  wire [25:0] mg23_o2 = acc0_l2_23_q;
+  wire [25:0] mg23_o3 = acc0_l3_23_q;
   wire [25:0] mg23_s0 = mg23_o0 ^ mg23_o1 ^ mg23_o2;
   wire [24:0] mg23_m0 = (mg23_o0[24:0] & mg23_o1[24:0]) | (mg23_o0[24:0] & mg23_o2[24:0]) | (mg23_o1[24:0] & mg23_o2[24:0]);
   wire [25:0] mg23_c0 = { mg23_m0, 1'b0 };
-  wire [25:0] mg23_s1 = mg23_o3 ^ mg23_o4 ^ mg23_o5;
-  wire [24:0] mg23_m1 = (mg23_o3[24:0] & mg23_o4[24:0]) | (mg23_o3[24:0] & mg23_o5[24:0]) | (mg23_o4[24:0] & mg23_o5[24:0]);
+  wire [25:0] mg23_s1 = mg23_o3 ^ mg23_s0 ^ mg23_c0;
+  wire [24:0] mg23_m1 = (mg23_o3[24:0] & mg23_s0[24:0]) | (mg23_o3[24:0] & mg23_c0[24:0]) | (mg23_s0[24:0] & mg23_c0[24:0]);
   wire [25:0] mg23_c1 = { mg23_m1, 1'b0 };
-  wire [25:0] mg23_s2 = mg23_o6 ^ mg23_o7 ^ mg23_s0;
-  wire [24:0] mg23_m2 = (mg23_o6[24:0] & mg23_o7[24:0]) | (mg23_o6[24:0] & mg23_s0[24:0]) | (mg23_o7[24:0] & mg23_s0[24:0]);
-  wire [25:0] mg23_c2 = { mg23_m2, 1'b0 };
-  wire [25:0] mg23_s3 = mg23_c0 ^ mg23_s1 ^ mg23_c1;
-  wire [24:0] mg23_m3 = (mg23_c0[24:0] & mg23_s1[24:0]) | (mg23_c0[24:0] & mg23_c1[24:0]) | (mg23_s1[24:0] & mg23_c1[24:0]);
-  wire [25:0] mg23_c3 = { mg23_m3, 1'b0 };
-  wire [25:0] mg23_s4 = mg23_s2 ^ mg23_c2 ^ mg23_s3;
-  wire [24:0] mg23_m4 = (mg23_s2[24:0] & mg23_c2[24:0]) | (mg23_s2[24:0] & mg23_s3[24:0]) | (mg23_c2[24:0] & mg23_s3[24:0]);
-  wire [25:0] mg23_c4 = { mg23_m4, 1'b0 };
-  wire [25:0] mg23_s5 = mg23_c3 ^ mg23_s4 ^ mg23_c4;
-  wire [24:0] mg23_m5 = (mg23_c3[24:0] & mg23_s4[24:0]) | (mg23_c3[24:0] & mg23_c4[24:0]) | (mg23_s4[24:0] & mg23_c4[24:0]);
-  wire [25:0] mg23_c5 = { mg23_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp23 = mg23_s5 + mg23_c5;
-  wire [AccWidth-1:0] mgm23 = ~mg23_s5 + ~mg23_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp23 = mg23_s1 + mg23_c1;
+  wire [AccWidth-1:0] mgm23 = ~mg23_s1 + ~mg23_c1 + 26'd2;
   wire [25:0] mg24_o0 = acc0_l0_24_q;
-  wire [25:0] mg24_o1 = acc1_l0_24_q;
-  wire [25:0] mg24_o2 = acc0_l1_24_q;
-  wire [25:0] mg24_o3 = acc1_l1_24_q;
-  wire [25:0] mg24_o4 = acc0_l2_24_q;
-  wire [25:0] mg24_o5 = acc1_l2_24_q;
-  wire [25:0] mg24_o6 = acc0_l3_24_q;
-  wire [25:0] mg24_o7 = acc1_l3_24_q;
+  wire [25:0] mg24_o1 = acc0_l1_24_q;
+  wire [25:0] mg24_o2 = acc0_l2_24_q;
+  wire [25:0] mg24_o3 = acc0_l3_24_q;
   wire [25:0] mg24_s0 = mg24_o0 ^ mg24_o1 ^ mg24_o2;
   wire [24:0] mg24_m0 = (mg24_o0[24:0] & mg24_o1[24:0]) | (mg24_o0[24:0] & mg24_o2[24:0]) | (mg24_o1[24:0] & mg24_o2[24:0]);
   wire [25:0] mg24_c0 = { mg24_m0, 1'b0 };
-  wire [25:0] mg24_s1 = mg24_o3 ^ mg24_o4 ^ mg24_o5;
-  wire [24:0] mg24_m1 = (mg24_o3[24:0] & mg24_o4[24:0]) | (mg24_o3[24:0] & mg24_o5[24:0]) | (mg24_o4[24:0] & mg24_o5[24:0]);
+  wire [25:0] mg24_s1 = mg24_o3 ^ mg24_s0 ^ mg24_c0;
+  wire [24:0] mg24_m1 = (mg24_o3[24:0] & mg24_s0[24:0]) | (mg24_o3[24:0] & mg24_c0[24:0]) | (mg24_s0[24:0] & mg24_c0[24:0]);
   wire [25:0] mg24_c1 = { mg24_m1, 1'b0 };
-  wire [25:0] mg24_s2 = mg24_o6 ^ mg24_o7 ^ mg24_s0;
-  wire [24:0] mg24_m2 = (mg24_o6[24:0] & mg24_o7[24:0]) | (mg24_o6[24:0] & mg24_s0[24:0]) | (mg24_o7[24:0] & mg24_s0[24:0]);
-  wire [25:0] mg24_c2 = { mg24_m2, 1'b0 };
-  wire [25:0] mg24_s3 = mg24_c0 ^ mg24_s1 ^ mg24_c1;
-  wire [24:0] mg24_m3 = (mg24_c0[24:0] & mg24_s1[24:0]) | (mg24_c0[24:0] & mg24_c1[24:0]) | (mg24_s1[24:0] & mg24_c1[24:0]);
-  wire [25:0] mg24_c3 = { mg24_m3, 1'b0 };
-  wire [25:0] mg24_s4 = mg24_s2 ^ mg24_c2 ^ mg24_s3;
-  wire [24:0] mg24_m4 = (mg24_s2[24:0] & mg24_c2[24:0]) | (mg24_s2[24:0] & mg24_s3[24:0]) | (mg24_c2[24:0] & mg24_s3[24:0]);
-  wire [25:0] mg24_c4 = { mg24_m4, 1'b0 };
-  wire [25:0] mg24_s5 = mg24_c3 ^ mg24_s4 ^ mg24_c4;
-  wire [24:0] mg24_m5 = (mg24_c3[24:0] & mg24_s4[24:0]) | (mg24_c3[24:0] & mg24_c4[24:0]) | (mg24_s4[24:0] & mg24_c4[24:0]);
-  wire [25:0] mg24_c5 = { mg24_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp24 = mg24_s5 + mg24_c5;
-  wire [AccWidth-1:0] mgm24 = ~mg24_s5 + ~mg24_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp24 = mg24_s1 + mg24_c1;
+  wire [AccWidth-1:0] mgm24 = ~mg24_s1 + ~mg24_c1 + 26'd2;
   wire [25:0] mg25_o0 = acc0_l0_25_q;
-  wire [25:0] mg25_o1 = acc1_l0_25_q;
-  wire [25:0] mg25_o2 = acc0_l1_25_q;
-  wire [25:0] mg25_o3 = acc1_l1_25_q;
-  wire [25:0] mg25_o4 = acc0_l2_25_q;
-  wire [25:0] mg25_o5 = acc1_l2_25_q;
-  wire [25:0] mg25_o6 = acc0_l3_25_q;
-  wire [25:0] mg25_o7 = acc1_l3_25_q;
+  wire [25:0] mg25_o1 = acc0_l1_25_q;
+  wire [25:0] mg25_o2 = acc0_l2_25_q;
+  wire [25:0] mg25_o3 = acc0_l3_25_q;
   wire [25:0] mg25_s0 = mg25_o0 ^ mg25_o1 ^ mg25_o2;
   wire [24:0] mg25_m0 = (mg25_o0[24:0] & mg25_o1[24:0]) | (mg25_o0[24:0] & mg25_o2[24:0]) | (mg25_o1[24:0] & mg25_o2[24:0]);
   wire [25:0] mg25_c0 = { mg25_m0, 1'b0 };
-  wire [25:0] mg25_s1 = mg25_o3 ^ mg25_o4 ^ mg25_o5;
-  wire [24:0] mg25_m1 = (mg25_o3[24:0] & mg25_o4[24:0]) | (mg25_o3[24:0] & mg25_o5[24:0]) | (mg25_o4[24:0] & mg25_o5[24:0]);
+  wire [25:0] mg25_s1 = mg25_o3 ^ mg25_s0 ^ mg25_c0;
+  wire [24:0] mg25_m1 = (mg25_o3[24:0] & mg25_s0[24:0]) | (mg25_o3[24:0] & mg25_c0[24:0]) | (mg25_s0[24:0] & mg25_c0[24:0]);
   wire [25:0] mg25_c1 = { mg25_m1, 1'b0 };
-  wire [25:0] mg25_s2 = mg25_o6 ^ mg25_o7 ^ mg25_s0;
-  wire [24:0] mg25_m2 = (mg25_o6[24:0] & mg25_o7[24:0]) | (mg25_o6[24:0] & mg25_s0[24:0]) | (mg25_o7[24:0] & mg25_s0[24:0]);
-  wire [25:0] mg25_c2 = { mg25_m2, 1'b0 };
-  wire [25:0] mg25_s3 = mg25_c0 ^ mg25_s1 ^ mg25_c1;
-  wire [24:0] mg25_m3 = (mg25_c0[24:0] & mg25_s1[24:0]) | (mg25_c0[24:0] & mg25_c1[24:0]) | (mg25_s1[24:0] & mg25_c1[24:0]);
-  wire [25:0] mg25_c3 = { mg25_m3, 1'b0 };
-  wire [25:0] mg25_s4 = mg25_s2 ^ mg25_c2 ^ mg25_s3;
-  wire [24:0] mg25_m4 = (mg25_s2[24:0] & mg25_c2[24:0]) | (mg25_s2[24:0] & mg25_s3[24:0]) | (mg25_c2[24:0] & mg25_s3[24:0]);
-  wire [25:0] mg25_c4 = { mg25_m4, 1'b0 };
-  wire [25:0] mg25_s5 = mg25_c3 ^ mg25_s4 ^ mg25_c4;
-  wire [24:0] mg25_m5 = (mg25_c3[24:0] & mg25_s4[24:0]) | (mg25_c3[24:0] & mg25_c4[24:0]) | (mg25_s4[24:0] & mg25_c4[24:0]);
-  wire [25:0] mg25_c5 = { mg25_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp25 = mg25_s5 + mg25_c5;
-  wire [AccWidth-1:0] mgm25 = ~mg25_s5 + ~mg25_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp25 = mg25_s1 + mg25_c1;
+  wire [AccWidth-1:0] mgm25 = ~mg25_s1 + ~mg25_c1 + 26'd2;
   wire [25:0] mg26_o0 = acc0_l0_26_q;
-  wire [25:0] mg26_o1 = acc1_l0_26_q;
-  wire [25:0] mg26_o2 = acc0_l1_26_q;
-  wire [25:0] mg26_o3 = acc1_l1_26_q;
-  wire [25:0] mg26_o4 = acc0_l2_26_q;
-  wire [25:0] mg26_o5 = acc1_l2_26_q;
-  wire [25:0] mg26_o6 = acc0_l3_26_q;
-  wire [25:0] mg26_o7 = acc1_l3_26_q;
+  wire [25:0] mg26_o1 = acc0_l1_26_q;
+  wire [25:0] mg26_o2 = acc0_l2_26_q;
+  wire [25:0] mg26_o3 = acc0_l3_26_q;
   wire [25:0] mg26_s0 = mg26_o0 ^ mg26_o1 ^ mg26_o2;
   wire [24:0] mg26_m0 = (mg26_o0[24:0] & mg26_o1[24:0]) | (mg26_o0[24:0] & mg26_o2[24:0]) | (mg26_o1[24:0] & mg26_o2[24:0]);
   wire [25:0] mg26_c0 = { mg26_m0, 1'b0 };
-  wire [25:0] mg26_s1 = mg26_o3 ^ mg26_o4 ^ mg26_o5;
-  wire [24:0] mg26_m1 = (mg26_o3[24:0] & mg26_o4[24:0]) | (mg26_o3[24:0] & mg26_o5[24:0]) | (mg26_o4[24:0] & mg26_o5[24:0]);
+  wire [25:0] mg26_s1 = mg26_o3 ^ mg26_s0 ^ mg26_c0;
+  wire [24:0] mg26_m1 = (mg26_o3[24:0] & mg26_s0[24:0]) | (mg26_o3[24:0] & mg26_c0[24:0]) | (mg26_s0[24:0] & mg26_c0[24:0]);
   wire [25:0] mg26_c1 = { mg26_m1, 1'b0 };
-  wire [25:0] mg26_s2 = mg26_o6 ^ mg26_o7 ^ mg26_s0;
-  wire [24:0] mg26_m2 = (mg26_o6[24:0] & mg26_o7[24:0]) | (mg26_o6[24:0] & mg26_s0[24:0]) | (mg26_o7[24:0] & mg26_s0[24:0]);
-  wire [25:0] mg26_c2 = { mg26_m2, 1'b0 };
-  wire [25:0] mg26_s3 = mg26_c0 ^ mg26_s1 ^ mg26_c1;
-  wire [24:0] mg26_m3 = (mg26_c0[24:0] & mg26_s1[24:0]) | (mg26_c0[24:0] & mg26_c1[24:0]) | (mg26_s1[24:0] & mg26_c1[24:0]);
-  wire [25:0] mg26_c3 = { mg26_m3, 1'b0 };
-  wire [25:0] mg26_s4 = mg26_s2 ^ mg26_c2 ^ mg26_s3;
-  wire [24:0] mg26_m4 = (mg26_s2[24:0] & mg26_c2[24:0]) | (mg26_s2[24:0] & mg26_s3[24:0]) | (mg26_c2[24:0] & mg26_s3[24:0]);
-  wire [25:0] mg26_c4 = { mg26_m4, 1'b0 };
-  wire [25:0] mg26_s5 = mg26_c3 ^ mg26_s4 ^ mg26_c4;
-  wire [24:0] mg26_m5 = (mg26_c3[24:0] & mg26_s4[24:0]) | (mg26_c3[24:0] & mg26_c4[24:0]) | (mg26_s4[24:0] & mg26_c4[24:0]);
-  wire [25:0] mg26_c5 = { mg26_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp26 = mg26_s5 + mg26_c5;
-  wire [AccWidth-1:0] mgm26 = ~mg26_s5 + ~mg26_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp26 = mg26_s1 + mg26_c1;
+  wire [AccWidth-1:0] mgm26 = ~mg26_s1 + ~mg26_c1 + 26'd2;
   wire [25:0] mg27_o0 = acc0_l0_27_q;
-  wire [25:0] mg27_o1 = acc1_l0_27_q;
-  wire [25:0] mg27_o2 = acc0_l1_27_q;
-  wire [25:0] mg27_o3 = acc1_l1_27_q;
-  wire [25:0] mg27_o4 = acc0_l2_27_q;
-  wire [25:0] mg27_o5 = acc1_l2_27_q;
-  wire [25:0] mg27_o6 = acc0_l3_27_q;
-  wire [25:0] mg27_o7 = acc1_l3_27_q;
+  wire [25:0] mg27_o1 = acc0_l1_27_q;
+  wire [25:0] mg27_o2 = acc0_l2_27_q;
+  wire [25:0] mg27_o3 = acc0_l3_27_q;
   wire [25:0] mg27_s0 = mg27_o0 ^ mg27_o1 ^ mg27_o2;
   wire [24:0] mg27_m0 = (mg27_o0[24:0] & mg27_o1[24:0]) | (mg27_o0[24:0] & mg27_o2[24:0]) | (mg27_o1[24:0] & mg27_o2[24:0]);
   wire [25:0] mg27_c0 = { mg27_m0, 1'b0 };
-  wire [25:0] mg27_s1 = mg27_o3 ^ mg27_o4 ^ mg27_o5;
-  wire [24:0] mg27_m1 = (mg27_o3[24:0] & mg27_o4[24:0]) | (mg27_o3[24:0] & mg27_o5[24:0]) | (mg27_o4[24:0] & mg27_o5[24:0]);
+  wire [25:0] mg27_s1 = mg27_o3 ^ mg27_s0 ^ mg27_c0;
+  wire [24:0] mg27_m1 = (mg27_o3[24:0] & mg27_s0[24:0]) | (mg27_o3[24:0] & mg27_c0[24:0]) | (mg27_s0[24:0] & mg27_c0[24:0]);
   wire [25:0] mg27_c1 = { mg27_m1, 1'b0 };
-  wire [25:0] mg27_s2 = mg27_o6 ^ mg27_o7 ^ mg27_s0;
-  wire [24:0] mg27_m2 = (mg27_o6[24:0] & mg27_o7[24:0]) | (mg27_o6[24:0] & mg27_s0[24:0]) | (mg27_o7[24:0] & mg27_s0[24:0]);
-  wire [25:0] mg27_c2 = { mg27_m2, 1'b0 };
-  wire [25:0] mg27_s3 = mg27_c0 ^ mg27_s1 ^ mg27_c1;
-  wire [24:0] mg27_m3 = (mg27_c0[24:0] & mg27_s1[24:0]) | (mg27_c0[24:0] & mg27_c1[24:0]) | (mg27_s1[24:0] & mg27_c1[24:0]);
-  wire [25:0] mg27_c3 = { mg27_m3, 1'b0 };
-  wire [25:0] mg27_s4 = mg27_s2 ^ mg27_c2 ^ mg27_s3;
-  wire [24:0] mg27_m4 = (mg27_s2[24:0] & mg27_c2[24:0]) | (mg27_s2[24:0] & mg27_s3[24:0]) | (mg27_c2[24:0] & mg27_s3[24:0]);
-  wire [25:0] mg27_c4 = { mg27_m4, 1'b0 };
-  wire [25:0] mg27_s5 = mg27_c3 ^ mg27_s4 ^ mg27_c4;
-  wire [24:0] mg27_m5 = (mg27_c3[24:0] & mg27_s4[24:0]) | (mg27_c3[24:0] & mg27_c4[24:0]) | (mg27_s4[24:0] & mg27_c4[24:0]);
-  wire [25:0] mg27_c5 = { mg27_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp27 = mg27_s5 + mg27_c5;
-  wire [AccWidth-1:0] mgm27 = ~mg27_s5 + ~mg27_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp27 = mg27_s1 + mg27_c1;
+  wire [AccWidth-1:0] mgm27 = ~mg27_s1 + ~mg27_c1 + 26'd2;
   wire [25:0] mg28_o0 = acc0_l0_28_q;
-  wire [25:0] mg28_o1 = acc1_l0_28_q;
-  wire [25:0] mg28_o2 = acc0_l1_28_q;
-  wire [25:0] mg28_o3 = acc1_l1_28_q;
-  wire [25:0] mg28_o4 = acc0_l2_28_q;
-  wire [25:0] mg28_o5 = acc1_l2_28_q;
-  wire [25:0] mg28_o6 = acc0_l3_28_q;
-  wire [25:0] mg28_o7 = acc1_l3_28_q;
+  wire [25:0] mg28_o1 = acc0_l1_28_q;
+  wire [25:0] mg28_o2 = acc0_l2_28_q;
+  wire [25:0] mg28_o3 = acc0_l3_28_q;
   wire [25:0] mg28_s0 = mg28_o0 ^ mg28_o1 ^ mg28_o2;
   wire [24:0] mg28_m0 = (mg28_o0[24:0] & mg28_o1[24:0]) | (mg28_o0[24:0] & mg28_o2[24:0]) | (mg28_o1[24:0] & mg28_o2[24:0]);
   wire [25:0] mg28_c0 = { mg28_m0, 1'b0 };
-  wire [25:0] mg28_s1 = mg28_o3 ^ mg28_o4 ^ mg28_o5;
-  wire [24:0] mg28_m1 = (mg28_o3[24:0] & mg28_o4[24:0]) | (mg28_o3[24:0] & mg28_o5[24:0]) | (mg28_o4[24:0] & mg28_o5[24:0]);
+  wire [25:0] mg28_s1 = mg28_o3 ^ mg28_s0 ^ mg28_c0;
+  wire [24:0] mg28_m1 = (mg28_o3[24:0] & mg28_s0[24:0]) | (mg28_o3[24:0] & mg28_c0[24:0]) | (mg28_s0[24:0] & mg28_c0[24:0]);
   wire [25:0] mg28_c1 = { mg28_m1, 1'b0 };
-  wire [25:0] mg28_s2 = mg28_o6 ^ mg28_o7 ^ mg28_s0;
-  wire [24:0] mg28_m2 = (mg28_o6[24:0] & mg28_o7[24:0]) | (mg28_o6[24:0] & mg28_s0[24:0]) | (mg28_o7[24:0] & mg28_s0[24:0]);
-  wire [25:0] mg28_c2 = { mg28_m2, 1'b0 };
-  wire [25:0] mg28_s3 = mg28_c0 ^ mg28_s1 ^ mg28_c1;
-  wire [24:0] mg28_m3 = (mg28_c0[24:0] & mg28_s1[24:0]) | (mg28_c0[24:0] & mg28_c1[24:0]) | (mg28_s1[24:0] & mg28_c1[24:0]);
-  wire [25:0] mg28_c3 = { mg28_m3, 1'b0 };
-  wire [25:0] mg28_s4 = mg28_s2 ^ mg28_c2 ^ mg28_s3;
-  wire [24:0] mg28_m4 = (mg28_s2[24:0] & mg28_c2[24:0]) | (mg28_s2[24:0] & mg28_s3[24:0]) | (mg28_c2[24:0] & mg28_s3[24:0]);
-  wire [25:0] mg28_c4 = { mg28_m4, 1'b0 };
-  wire [25:0] mg28_s5 = mg28_c3 ^ mg28_s4 ^ mg28_c4;
-  wire [24:0] mg28_m5 = (mg28_c3[24:0] & mg28_s4[24:0]) | (mg28_c3[24:0] & mg28_c4[24:0]) | (mg28_s4[24:0] & mg28_c4[24:0]);
-  wire [25:0] mg28_c5 = { mg28_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp28 = mg28_s5 + mg28_c5;
-  wire [AccWidth-1:0] mgm28 = ~mg28_s5 + ~mg28_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp28 = mg28_s1 + mg28_c1;
+  wire [AccWidth-1:0] mgm28 = ~mg28_s1 + ~mg28_c1 + 26'd2;
   wire [25:0] mg29_o0 = acc0_l0_29_q;
-  wire [25:0] mg29_o1 = acc1_l0_29_q;
-  wire [25:0] mg29_o2 = acc0_l1_29_q;
-  wire [25:0] mg29_o3 = acc1_l1_29_q;
-  wire [25:0] mg29_o4 = acc0_l2_29_q;
-  wire [25:0] mg29_o5 = acc1_l2_29_q;
-  wire [25:0] mg29_o6 = acc0_l3_29_q;
-  wire [25:0] mg29_o7 = acc1_l3_29_q;
+  wire [25:0] mg29_o1 = acc0_l1_29_q;
+  wire [25:0] mg29_o2 = acc0_l2_29_q;
+  wire [25:0] mg29_o3 = acc0_l3_29_q;
   wire [25:0] mg29_s0 = mg29_o0 ^ mg29_o1 ^ mg29_o2;
   wire [24:0] mg29_m0 = (mg29_o0[24:0] & mg29_o1[24:0]) | (mg29_o0[24:0] & mg29_o2[24:0]) | (mg29_o1[24:0] & mg29_o2[24:0]);
   wire [25:0] mg29_c0 = { mg29_m0, 1'b0 };
-  wire [25:0] mg29_s1 = mg29_o3 ^ mg29_o4 ^ mg29_o5;
-  wire [24:0] mg29_m1 = (mg29_o3[24:0] & mg29_o4[24:0]) | (mg29_o3[24:0] & mg29_o5[24:0]) | (mg29_o4[24:0] & mg29_o5[24:0]);
+  wire [25:0] mg29_s1 = mg29_o3 ^ mg29_s0 ^ mg29_c0;
+  wire [24:0] mg29_m1 = (mg29_o3[24:0] & mg29_s0[24:0]) | (mg29_o3[24:0] & mg29_c0[24:0]) | (mg29_s0[24:0] & mg29_c0[24:0]);
   wire [25:0] mg29_c1 = { mg29_m1, 1'b0 };
-  wire [25:0] mg29_s2 = mg29_o6 ^ mg29_o7 ^ mg29_s0;
-  wire [24:0] mg29_m2 = (mg29_o6[24:0] & mg29_o7[24:0]) | (mg29_o6[24:0] & mg29_s0[24:0]) | (mg29_o7[24:0] & mg29_s0[24:0]);
-  wire [25:0] mg29_c2 = { mg29_m2, 1'b0 };
-  wire [25:0] mg29_s3 = mg29_c0 ^ mg29_s1 ^ mg29_c1;
-  wire [24:0] mg29_m3 = (mg29_c0[24:0] & mg29_s1[24:0]) | (mg29_c0[24:0] & mg29_c1[24:0]) | (mg29_s1[24:0] & mg29_c1[24:0]);
-  wire [25:0] mg29_c3 = { mg29_m3, 1'b0 };
-  wire [25:0] mg29_s4 = mg29_s2 ^ mg29_c2 ^ mg29_s3;
-  wire [24:0] mg29_m4 = (mg29_s2[24:0] & mg29_c2[24:0]) | (mg29_s2[24:0] & mg29_s3[24:0]) | (mg29_c2[24:0] & mg29_s3[24:0]);
-  wire [25:0] mg29_c4 = { mg29_m4, 1'b0 };
-  wire [25:0] mg29_s5 = mg29_c3 ^ mg29_s4 ^ mg29_c4;
-  wire [24:0] mg29_m5 = (mg29_c3[24:0] & mg29_s4[24:0]) | (mg29_c3[24:0] & mg29_c4[24:0]) | (mg29_s4[24:0] & mg29_c4[24:0]);
-  wire [25:0] mg29_c5 = { mg29_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp29 = mg29_s5 + mg29_c5;
-  wire [AccWidth-1:0] mgm29 = ~mg29_s5 + ~mg29_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp29 = mg29_s1 + mg29_c1;
+  wire [AccWidth-1:0] mgm29 = ~mg29_s1 + ~mg29_c1 + 26'd2;
   wire [25:0] mg30_o0 = acc0_l0_30_q;
-  wire [25:0] mg30_o1 = acc1_l0_30_q;
-  wire [25:0] mg30_o2 = acc0_l1_30_q;
-  wire [25:0] mg30_o3 = acc1_l1_30_q;
-  wire [25:0] mg30_o4 = acc0_l2_30_q;
-  wire [25:0] mg30_o5 = acc1_l2_30_q;
-  wire [25:0] mg30_o6 = acc0_l3_30_q;
-  wire [25:0] mg30_o7 = acc1_l3_30_q;
+  wire [25:0] mg30_o1 = acc0_l1_30_q;
+  wire [25:0] mg30_o2 = acc0_l2_30_q;
+  wire [25:0] mg30_o3 = acc0_l3_30_q;
   wire [25:0] mg30_s0 = mg30_o0 ^ mg30_o1 ^ mg30_o2;
   wire [24:0] mg30_m0 = (mg30_o0[24:0] & mg30_o1[24:0]) | (mg30_o0[24:0] & mg30_o2[24:0]) | (mg30_o1[24:0] & mg30_o2[24:0]);
   wire [25:0] mg30_c0 = { mg30_m0, 1'b0 };
-  wire [25:0] mg30_s1 = mg30_o3 ^ mg30_o4 ^ mg30_o5;
-  wire [24:0] mg30_m1 = (mg30_o3[24:0] & mg30_o4[24:0]) | (mg30_o3[24:0] & mg30_o5[24:0]) | (mg30_o4[24:0] & mg30_o5[24:0]);
+  wire [25:0] mg30_s1 = mg30_o3 ^ mg30_s0 ^ mg30_c0;
+  wire [24:0] mg30_m1 = (mg30_o3[24:0] & mg30_s0[24:0]) | (mg30_o3[24:0] & mg30_c0[24:0]) | (mg30_s0[24:0] & mg30_c0[24:0]);
   wire [25:0] mg30_c1 = { mg30_m1, 1'b0 };
-  wire [25:0] mg30_s2 = mg30_o6 ^ mg30_o7 ^ mg30_s0;
-  wire [24:0] mg30_m2 = (mg30_o6[24:0] & mg30_o7[24:0]) | (mg30_o6[24:0] & mg30_s0[24:0]) | (mg30_o7[24:0] & mg30_s0[24:0]);
-  wire [25:0] mg30_c2 = { mg30_m2, 1'b0 };
-  wire [25:0] mg30_s3 = mg30_c0 ^ mg30_s1 ^ mg30_c1;
-  wire [24:0] mg30_m3 = (mg30_c0[24:0] & mg30_s1[24:0]) | (mg30_c0[24:0] & mg30_c1[24:0]) | (mg30_s1[24:0] & mg30_c1[24:0]);
-  wire [25:0] mg30_c3 = { mg30_m3, 1'b0 };
-  wire [25:0] mg30_s4 = mg30_s2 ^ mg30_c2 ^ mg30_s3;
-  wire [24:0] mg30_m4 = (mg30_s2[24:0] & mg30_c2[24:0]) | (mg30_s2[24:0] & mg30_s3[24:0]) | (mg30_c2[24:0] & mg30_s3[24:0]);
-  wire [25:0] mg30_c4 = { mg30_m4, 1'b0 };
-  wire [25:0] mg30_s5 = mg30_c3 ^ mg30_s4 ^ mg30_c4;
-  wire [24:0] mg30_m5 = (mg30_c3[24:0] & mg30_s4[24:0]) | (mg30_c3[24:0] & mg30_c4[24:0]) | (mg30_s4[24:0] & mg30_c4[24:0]);
-  wire [25:0] mg30_c5 = { mg30_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp30 = mg30_s5 + mg30_c5;
-  wire [AccWidth-1:0] mgm30 = ~mg30_s5 + ~mg30_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp30 = mg30_s1 + mg30_c1;
+  wire [AccWidth-1:0] mgm30 = ~mg30_s1 + ~mg30_c1 + 26'd2;
   wire [25:0] mg31_o0 = acc0_l0_31_q;
-  wire [25:0] mg31_o1 = acc1_l0_31_q;
-  wire [25:0] mg31_o2 = acc0_l1_31_q;
-  wire [25:0] mg31_o3 = acc1_l1_31_q;
-  wire [25:0] mg31_o4 = acc0_l2_31_q;
-  wire [25:0] mg31_o5 = acc1_l2_31_q;
-  wire [25:0] mg31_o6 = acc0_l3_31_q;
-  wire [25:0] mg31_o7 = acc1_l3_31_q;
+  wire [25:0] mg31_o1 = acc0_l1_31_q;
+  wire [25:0] mg31_o2 = acc0_l2_31_q;
+  wire [25:0] mg31_o3 = acc0_l3_31_q;
   wire [25:0] mg31_s0 = mg31_o0 ^ mg31_o1 ^ mg31_o2;
   wire [24:0] mg31_m0 = (mg31_o0[24:0] & mg31_o1[24:0]) | (mg31_o0[24:0] & mg31_o2[24:0]) | (mg31_o1[24:0] & mg31_o2[24:0]);
   wire [25:0] mg31_c0 = { mg31_m0, 1'b0 };
-  wire [25:0] mg31_s1 = mg31_o3 ^ mg31_o4 ^ mg31_o5;
-  wire [24:0] mg31_m1 = (mg31_o3[24:0] & mg31_o4[24:0]) | (mg31_o3[24:0] & mg31_o5[24:0]) | (mg31_o4[24:0] & mg31_o5[24:0]);
+  wire [25:0] mg31_s1 = mg31_o3 ^ mg31_s0 ^ mg31_c0;
+  wire [24:0] mg31_m1 = (mg31_o3[24:0] & mg31_s0[24:0]) | (mg31_o3[24:0] & mg31_c0[24:0]) | (mg31_s0[24:0] & mg31_c0[24:0]);
   wire [25:0] mg31_c1 = { mg31_m1, 1'b0 };
-  wire [25:0] mg31_s2 = mg31_o6 ^ mg31_o7 ^ mg31_s0;
-  wire [24:0] mg31_m2 = (mg31_o6[24:0] & mg31_o7[24:0]) | (mg31_o6[24:0] & mg31_s0[24:0]) | (mg31_o7[24:0] & mg31_s0[24:0]);
-  wire [25:0] mg31_c2 = { mg31_m2, 1'b0 };
-  wire [25:0] mg31_s3 = mg31_c0 ^ mg31_s1 ^ mg31_c1;
-  wire [24:0] mg31_m3 = (mg31_c0[24:0] & mg31_s1[24:0]) | (mg31_c0[24:0] & mg31_c1[24:0]) | (mg31_s1[24:0] & mg31_c1[24:0]);
-  wire [25:0] mg31_c3 = { mg31_m3, 1'b0 };
-  wire [25:0] mg31_s4 = mg31_s2 ^ mg31_c2 ^ mg31_s3;
-  wire [24:0] mg31_m4 = (mg31_s2[24:0] & mg31_c2[24:0]) | (mg31_s2[24:0] & mg31_s3[24:0]) | (mg31_c2[24:0] & mg31_s3[24:0]);
-  wire [25:0] mg31_c4 = { mg31_m4, 1'b0 };
-  wire [25:0] mg31_s5 = mg31_c3 ^ mg31_s4 ^ mg31_c4;
-  wire [24:0] mg31_m5 = (mg31_c3[24:0] & mg31_s4[24:0]) | (mg31_c3[24:0] & mg31_c4[24:0]) | (mg31_s4[24:0] & mg31_c4[24:0]);
-  wire [25:0] mg31_c5 = { mg31_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp31 = mg31_s5 + mg31_c5;
-  wire [AccWidth-1:0] mgm31 = ~mg31_s5 + ~mg31_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp31 = mg31_s1 + mg31_c1;
+  wire [AccWidth-1:0] mgm31 = ~mg31_s1 + ~mg31_c1 + 26'd2;
   wire [25:0] mg32_o0 = acc0_l0_32_q;
-  wire [25:0] mg32_o1 = acc1_l0_32_q;
-  wire [25:0] mg32_o2 = acc0_l1_32_q;
-  wire [25:0] mg32_o3 = acc1_l1_32_q;
-  wire [25:0] mg32_o4 = acc0_l2_32_q;
-  wire [25:0] mg32_o5 = acc1_l2_32_q;
-  wire [25:0] mg32_o6 = acc0_l3_32_q;
-  wire [25:0] mg32_o7 = acc1_l3_32_q;
+  wire [25:0] mg32_o1 = acc0_l1_32_q;
+  wire [25:0] mg32_o2 = acc0_l2_32_q;
+  wire [25:0] mg32_o3 = acc0_l3_32_q;
   wire [25:0] mg32_s0 = mg32_o0 ^ mg32_o1 ^ mg32_o2;
   wire [24:0] mg32_m0 = (mg32_o0[24:0] & mg32_o1[24:0]) | (mg32_o0[24:0] & mg32_o2[24:0]) | (mg32_o1[24:0] & mg32_o2[24:0]);
   wire [25:0] mg32_c0 = { mg32_m0, 1'b0 };
-  wire [25:0] mg32_s1 = mg32_o3 ^ mg32_o4 ^ mg32_o5;
-  wire [24:0] mg32_m1 = (mg32_o3[24:0] & mg32_o4[24:0]) | (mg32_o3[24:0] & mg32_o5[24:0]) | (mg32_o4[24:0] & mg32_o5[24:0]);
+  wire [25:0] mg32_s1 = mg32_o3 ^ mg32_s0 ^ mg32_c0;
+  wire [24:0] mg32_m1 = (mg32_o3[24:0] & mg32_s0[24:0]) | (mg32_o3[24:0] & mg32_c0[24:0]) | (mg32_s0[24:0] & mg32_c0[24:0]);
   wire [25:0] mg32_c1 = { mg32_m1, 1'b0 };
-  wire [25:0] mg32_s2 = mg32_o6 ^ mg32_o7 ^ mg32_s0;
-  wire [24:0] mg32_m2 = (mg32_o6[24:0] & mg32_o7[24:0]) | (mg32_o6[24:0] & mg32_s0[24:0]) | (mg32_o7[24:0] & mg32_s0[24:0]);
-  wire [25:0] mg32_c2 = { mg32_m2, 1'b0 };
-  wire [25:0] mg32_s3 = mg32_c0 ^ mg32_s1 ^ mg32_c1;
-  wire [24:0] mg32_m3 = (mg32_c0[24:0] & mg32_s1[24:0]) | (mg32_c0[24:0] & mg32_c1[24:0]) | (mg32_s1[24:0] & mg32_c1[24:0]);
-  wire [25:0] mg32_c3 = { mg32_m3, 1'b0 };
-  wire [25:0] mg32_s4 = mg32_s2 ^ mg32_c2 ^ mg32_s3;
-  wire [24:0] mg32_m4 = (mg32_s2[24:0] & mg32_c2[24:0]) | (mg32_s2[24:0] & mg32_s3[24:0]) | (mg32_c2[24:0] & mg32_s3[24:0]);
-  wire [25:0] mg32_c4 = { mg32_m4, 1'b0 };
-  wire [25:0] mg32_s5 = mg32_c3 ^ mg32_s4 ^ mg32_c4;
-  wire [24:0] mg32_m5 = (mg32_c3[24:0] & mg32_s4[24:0]) | (mg32_c3[24:0] & mg32_c4[24:0]) | (mg32_s4[24:0] & mg32_c4[24:0]);
-  wire [25:0] mg32_c5 = { mg32_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp32 = mg32_s5 + mg32_c5;
-  wire [AccWidth-1:0] mgm32 = ~mg32_s5 + ~mg32_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp32 = mg32_s1 + mg32_c1;
+  wire [AccWidth-1:0] mgm32 = ~mg32_s1 + ~mg32_c1 + 26'd2;
   wire [25:0] mg33_o0 = acc0_l0_33_q;
-  wire [25:0] mg33_o1 = acc1_l0_33_q;
-  wire [25:0] mg33_o2 = acc0_l1_33_q;
-  wire [25:0] mg33_o3 = acc1_l1_33_q;
-  wire [25:0] mg33_o4 = acc0_l2_33_q;
-  wire [25:0] mg33_o5 = acc1_l2_33_q;
-  wire [25:0] mg33_o6 = acc0_l3_33_q;
-  wire [25:0] mg33_o7 = acc1_l3_33_q;
+  wire [25:0] mg33_o1 = acc0_l1_33_q;
+  wire [25:0] mg33_o2 = acc0_l2_33_q;
+  wire [25:0] mg33_o3 = acc0_l3_33_q;
   wire [25:0] mg33_s0 = mg33_o0 ^ mg33_o1 ^ mg33_o2;
   wire [24:0] mg33_m0 = (mg33_o0[24:0] & mg33_o1[24:0]) | (mg33_o0[24:0] & mg33_o2[24:0]) | (mg33_o1[24:0] & mg33_o2[24:0]);
   wire [25:0] mg33_c0 = { mg33_m0, 1'b0 };
-  wire [25:0] mg33_s1 = mg33_o3 ^ mg33_o4 ^ mg33_o5;
-  wire [24:0] mg33_m1 = (mg33_o3[24:0] & mg33_o4[24:0]) | (mg33_o3[24:0] & mg33_o5[24:0]) | (mg33_o4[24:0] & mg33_o5[24:0]);
+  wire [25:0] mg33_s1 = mg33_o3 ^ mg33_s0 ^ mg33_c0;
+  wire [24:0] mg33_m1 = (mg33_o3[24:0] & mg33_s0[24:0]) | (mg33_o3[24:0] & mg33_c0[24:0]) | (mg33_s0[24:0] & mg33_c0[24:0]);
   wire [25:0] mg33_c1 = { mg33_m1, 1'b0 };
-  wire [25:0] mg33_s2 = mg33_o6 ^ mg33_o7 ^ mg33_s0;
-  wire [24:0] mg33_m2 = (mg33_o6[24:0] & mg33_o7[24:0]) | (mg33_o6[24:0] & mg33_s0[24:0]) | (mg33_o7[24:0] & mg33_s0[24:0]);
-  wire [25:0] mg33_c2 = { mg33_m2, 1'b0 };
-  wire [25:0] mg33_s3 = mg33_c0 ^ mg33_s1 ^ mg33_c1;
-  wire [24:0] mg33_m3 = (mg33_c0[24:0] & mg33_s1[24:0]) | (mg33_c0[24:0] & mg33_c1[24:0]) | (mg33_s1[24:0] & mg33_c1[24:0]);
-  wire [25:0] mg33_c3 = { mg33_m3, 1'b0 };
-  wire [25:0] mg33_s4 = mg33_s2 ^ mg33_c2 ^ mg33_s3;
-  wire [24:0] mg33_m4 = (mg33_s2[24:0] & mg33_c2[24:0]) | (mg33_s2[24:0] & mg33_s3[24:0]) | (mg33_c2[24:0] & mg33_s3[24:0]);
-  wire [25:0] mg33_c4 = { mg33_m4, 1'b0 };
-  wire [25:0] mg33_s5 = mg33_c3 ^ mg33_s4 ^ mg33_c4;
-  wire [24:0] mg33_m5 = (mg33_c3[24:0] & mg33_s4[24:0]) | (mg33_c3[24:0] & mg33_c4[24:0]) | (mg33_s4[24:0] & mg33_c4[24:0]);
-  wire [25:0] mg33_c5 = { mg33_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp33 = mg33_s5 + mg33_c5;
-  wire [AccWidth-1:0] mgm33 = ~mg33_s5 + ~mg33_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp33 = mg33_s1 + mg33_c1;
+  wire [AccWidth-1:0] mgm33 = ~mg33_s1 + ~mg33_c1 + 26'd2;
   wire [25:0] mg34_o0 = acc0_l0_34_q;
-  wire [25:0] mg34_o1 = acc1_l0_34_q;
-  wire [25:0] mg34_o2 = acc0_l1_34_q;
-  wire [25:0] mg34_o3 = acc1_l1_34_q;
-  wire [25:0] mg34_o4 = acc0_l2_34_q;
-  wire [25:0] mg34_o5 = acc1_l2_34_q;
-  wire [25:0] mg34_o6 = acc0_l3_34_q;
-  wire [25:0] mg34_o7 = acc1_l3_34_q;
+  wire [25:0] mg34_o1 = acc0_l1_34_q;
+  wire [25:0] mg34_o2 = acc0_l2_34_q;
+  wire [25:0] mg34_o3 = acc0_l3_34_q;
   wire [25:0] mg34_s0 = mg34_o0 ^ mg34_o1 ^ mg34_o2;
   wire [24:0] mg34_m0 = (mg34_o0[24:0] & mg34_o1[24:0]) | (mg34_o0[24:0] & mg34_o2[24:0]) | (mg34_o1[24:0] & mg34_o2[24:0]);
   wire [25:0] mg34_c0 = { mg34_m0, 1'b0 };
-  wire [25:0] mg34_s1 = mg34_o3 ^ mg34_o4 ^ mg34_o5;
-  wire [24:0] mg34_m1 = (mg34_o3[24:0] & mg34_o4[24:0]) | (mg34_o3[24:0] & mg34_o5[24:0]) | (mg34_o4[24:0] & mg34_o5[24:0]);
+  wire [25:0] mg34_s1 = mg34_o3 ^ mg34_s0 ^ mg34_c0;
+  wire [24:0] mg34_m1 = (mg34_o3[24:0] & mg34_s0[24:0]) | (mg34_o3[24:0] & mg34_c0[24:0]) | (mg34_s0[24:0] & mg34_c0[24:0]);
   wire [25:0] mg34_c1 = { mg34_m1, 1'b0 };
-  wire [25:0] mg34_s2 = mg34_o6 ^ mg34_o7 ^ mg34_s0;
-  wire [24:0] mg34_m2 = (mg34_o6[24:0] & mg34_o7[24:0]) | (mg34_o6[24:0] & mg34_s0[24:0]) | (mg34_o7[24:0] & mg34_s0[24:0]);
-  wire [25:0] mg34_c2 = { mg34_m2, 1'b0 };
-  wire [25:0] mg34_s3 = mg34_c0 ^ mg34_s1 ^ mg34_c1;
-  wire [24:0] mg34_m3 = (mg34_c0[24:0] & mg34_s1[24:0]) | (mg34_c0[24:0] & mg34_c1[24:0]) | (mg34_s1[24:0] & mg34_c1[24:0]);
-  wire [25:0] mg34_c3 = { mg34_m3, 1'b0 };
-  wire [25:0] mg34_s4 = mg34_s2 ^ mg34_c2 ^ mg34_s3;
-  wire [24:0] mg34_m4 = (mg34_s2[24:0] & mg34_c2[24:0]) | (mg34_s2[24:0] & mg34_s3[24:0]) | (mg34_c2[24:0] & mg34_s3[24:0]);
-  wire [25:0] mg34_c4 = { mg34_m4, 1'b0 };
-  wire [25:0] mg34_s5 = mg34_c3 ^ mg34_s4 ^ mg34_c4;
-  wire [24:0] mg34_m5 = (mg34_c3[24:0] & mg34_s4[24:0]) | (mg34_c3[24:0] & mg34_c4[24:0]) | (mg34_s4[24:0] & mg34_c4[24:0]);
-  wire [25:0] mg34_c5 = { mg34_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp34 = mg34_s5 + mg34_c5;
-  wire [AccWidth-1:0] mgm34 = ~mg34_s5 + ~mg34_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp34 = mg34_s1 + mg34_c1;
+  wire [AccWidth-1:0] mgm34 = ~mg34_s1 + ~mg34_c1 + 26'd2;
   wire [25:0] mg35_o0 = acc0_l0_35_q;
-  wire [25:0] mg35_o1 = acc1_l0_35_q;
-  wire [25:0] mg35_o2 = acc0_l1_35_q;
-  wire [25:0] mg35_o3 = acc1_l1_35_q;
-  wire [25:0] mg35_o4 = acc0_l2_35_q;
-  wire [25:0] mg35_o5 = acc1_l2_35_q;
-  wire [25:0] mg35_o6 = acc0_l3_35_q;
-  wire [25:0] mg35_o7 = acc1_l3_35_q;
+  wire [25:0] mg35_o1 = acc0_l1_35_q;
+  wire [25:0] mg35_o2 = acc0_l2_35_q;
+  wire [25:0] mg35_o3 = acc0_l3_35_q;
   wire [25:0] mg35_s0 = mg35_o0 ^ mg35_o1 ^ mg35_o2;
   wire [24:0] mg35_m0 = (mg35_o0[24:0] & mg35_o1[24:0]) | (mg35_o0[24:0] & mg35_o2[24:0]) | (mg35_o1[24:0] & mg35_o2[24:0]);
   wire [25:0] mg35_c0 = { mg35_m0, 1'b0 };
-  wire [25:0] mg35_s1 = mg35_o3 ^ mg35_o4 ^ mg35_o5;
-  wire [24:0] mg35_m1 = (mg35_o3[24:0] & mg35_o4[24:0]) | (mg35_o3[24:0] & mg35_o5[24:0]) | (mg35_o4[24:0] & mg35_o5[24:0]);
+  wire [25:0] mg35_s1 = mg35_o3 ^ mg35_s0 ^ mg35_c0;
+  wire [24:0] mg35_m1 = (mg35_o3[24:0] & mg35_s0[24:0]) | (mg35_o3[24:0] & mg35_c0[24:0]) | (mg35_s0[24:0] & mg35_c0[24:0]);
   wire [25:0] mg35_c1 = { mg35_m1, 1'b0 };
-  wire [25:0] mg35_s2 = mg35_o6 ^ mg35_o7 ^ mg35_s0;
-  wire [24:0] mg35_m2 = (mg35_o6[24:0] & mg35_o7[24:0]) | (mg35_o6[24:0] & mg35_s0[24:0]) | (mg35_o7[24:0] & mg35_s0[24:0]);
-  wire [25:0] mg35_c2 = { mg35_m2, 1'b0 };
-  wire [25:0] mg35_s3 = mg35_c0 ^ mg35_s1 ^ mg35_c1;
-  wire [24:0] mg35_m3 = (mg35_c0[24:0] & mg35_s1[24:0]) | (mg35_c0[24:0] & mg35_c1[24:0]) | (mg35_s1[24:0] & mg35_c1[24:0]);
-  wire [25:0] mg35_c3 = { mg35_m3, 1'b0 };
-  wire [25:0] mg35_s4 = mg35_s2 ^ mg35_c2 ^ mg35_s3;
-  wire [24:0] mg35_m4 = (mg35_s2[24:0] & mg35_c2[24:0]) | (mg35_s2[24:0] & mg35_s3[24:0]) | (mg35_c2[24:0] & mg35_s3[24:0]);
-  wire [25:0] mg35_c4 = { mg35_m4, 1'b0 };
-  wire [25:0] mg35_s5 = mg35_c3 ^ mg35_s4 ^ mg35_c4;
-  wire [24:0] mg35_m5 = (mg35_c3[24:0] & mg35_s4[24:0]) | (mg35_c3[24:0] & mg35_c4[24:0]) | (mg35_s4[24:0] & mg35_c4[24:0]);
-  wire [25:0] mg35_c5 = { mg35_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp35 = mg35_s5 + mg35_c5;
-  wire [AccWidth-1:0] mgm35 = ~mg35_s5 + ~mg35_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp35 = mg35_s1 + mg35_c1;
+  wire [AccWidth-1:0] mgm35 = ~mg35_s1 + ~mg35_c1 + 26'd2;
   wire [25:0] mg36_o0 = acc0_l0_36_q;
-  wire [25:0] mg36_o1 = acc1_l0_36_q;
-  wire [25:0] mg36_o2 = acc0_l1_36_q;
-  wire [25:0] mg36_o3 = acc1_l1_36_q;
-  wire [25:0] mg36_o4 = acc0_l2_36_q;
-  wire [25:0] mg36_o5 = acc1_l2_36_q;
-  wire [25:0] mg36_o6 = acc0_l3_36_q;
-  wire [25:0] mg36_o7 = acc1_l3_36_q;
+  wire [25:0] mg36_o1 = acc0_l1_36_q;
+  wire [25:0] mg36_o2 = acc0_l2_36_q;
+  wire [25:0] mg36_o3 = acc0_l3_36_q;
   wire [25:0] mg36_s0 = mg36_o0 ^ mg36_o1 ^ mg36_o2;
   wire [24:0] mg36_m0 = (mg36_o0[24:0] & mg36_o1[24:0]) | (mg36_o0[24:0] & mg36_o2[24:0]) | (mg36_o1[24:0] & mg36_o2[24:0]);
   wire [25:0] mg36_c0 = { mg36_m0, 1'b0 };
-  wire [25:0] mg36_s1 = mg36_o3 ^ mg36_o4 ^ mg36_o5;
-  wire [24:0] mg36_m1 = (mg36_o3[24:0] & mg36_o4[24:0]) | (mg36_o3[24:0] & mg36_o5[24:0]) | (mg36_o4[24:0] & mg36_o5[24:0]);
+  wire [25:0] mg36_s1 = mg36_o3 ^ mg36_s0 ^ mg36_c0;
+  wire [24:0] mg36_m1 = (mg36_o3[24:0] & mg36_s0[24:0]) | (mg36_o3[24:0] & mg36_c0[24:0]) | (mg36_s0[24:0] & mg36_c0[24:0]);
   wire [25:0] mg36_c1 = { mg36_m1, 1'b0 };
-  wire [25:0] mg36_s2 = mg36_o6 ^ mg36_o7 ^ mg36_s0;
-  wire [24:0] mg36_m2 = (mg36_o6[24:0] & mg36_o7[24:0]) | (mg36_o6[24:0] & mg36_s0[24:0]) | (mg36_o7[24:0] & mg36_s0[24:0]);
-  wire [25:0] mg36_c2 = { mg36_m2, 1'b0 };
-  wire [25:0] mg36_s3 = mg36_c0 ^ mg36_s1 ^ mg36_c1;
-  wire [24:0] mg36_m3 = (mg36_c0[24:0] & mg36_s1[24:0]) | (mg36_c0[24:0] & mg36_c1[24:0]) | (mg36_s1[24:0] & mg36_c1[24:0]);
-  wire [25:0] mg36_c3 = { mg36_m3, 1'b0 };
-  wire [25:0] mg36_s4 = mg36_s2 ^ mg36_c2 ^ mg36_s3;
-  wire [24:0] mg36_m4 = (mg36_s2[24:0] & mg36_c2[24:0]) | (mg36_s2[24:0] & mg36_s3[24:0]) | (mg36_c2[24:0] & mg36_s3[24:0]);
-  wire [25:0] mg36_c4 = { mg36_m4, 1'b0 };
-  wire [25:0] mg36_s5 = mg36_c3 ^ mg36_s4 ^ mg36_c4;
-  wire [24:0] mg36_m5 = (mg36_c3[24:0] & mg36_s4[24:0]) | (mg36_c3[24:0] & mg36_c4[24:0]) | (mg36_s4[24:0] & mg36_c4[24:0]);
-  wire [25:0] mg36_c5 = { mg36_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp36 = mg36_s5 + mg36_c5;
-  wire [AccWidth-1:0] mgm36 = ~mg36_s5 + ~mg36_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp36 = mg36_s1 + mg36_c1;
+  wire [AccWidth-1:0] mgm36 = ~mg36_s1 + ~mg36_c1 + 26'd2;
   wire [25:0] mg37_o0 = acc0_l0_37_q;
-  wire [25:0] mg37_o1 = acc1_l0_37_q;
-  wire [25:0] mg37_o2 = acc0_l1_37_q;
-  wire [25:0] mg37_o3 = acc1_l1_37_q;
-  wire [25:0] mg37_o4 = acc0_l2_37_q;
-  wire [25:0] mg37_o5 = acc1_l2_37_q;
-  wire [25:0] mg37_o6 = acc0_l3_37_q;
-  wire [25:0] mg37_o7 = acc1_l3_37_q;
+  wire [25:0] mg37_o1 = acc0_l1_37_q;
+  wire [25:0] mg37_o2 = acc0_l2_37_q;
+  wire [25:0] mg37_o3 = acc0_l3_37_q;
   wire [25:0] mg37_s0 = mg37_o0 ^ mg37_o1 ^ mg37_o2;
   wire [24:0] mg37_m0 = (mg37_o0[24:0] & mg37_o1[24:0]) | (mg37_o0[24:0] & mg37_o2[24:0]) | (mg37_o1[24:0] & mg37_o2[24:0]);
   wire [25:0] mg37_c0 = { mg37_m0, 1'b0 };
-  wire [25:0] mg37_s1 = mg37_o3 ^ mg37_o4 ^ mg37_o5;
-  wire [24:0] mg37_m1 = (mg37_o3[24:0] & mg37_o4[24:0]) | (mg37_o3[24:0] & mg37_o5[24:0]) | (mg37_o4[24:0] & mg37_o5[24:0]);
+  wire [25:0] mg37_s1 = mg37_o3 ^ mg37_s0 ^ mg37_c0;
+  wire [24:0] mg37_m1 = (mg37_o3[24:0] & mg37_s0[24:0]) | (mg37_o3[24:0] & mg37_c0[24:0]) | (mg37_s0[24:0] & mg37_c0[24:0]);
   wire [25:0] mg37_c1 = { mg37_m1, 1'b0 };
-  wire [25:0] mg37_s2 = mg37_o6 ^ mg37_o7 ^ mg37_s0;
-  wire [24:0] mg37_m2 = (mg37_o6[24:0] & mg37_o7[24:0]) | (mg37_o6[24:0] & mg37_s0[24:0]) | (mg37_o7[24:0] & mg37_s0[24:0]);
-  wire [25:0] mg37_c2 = { mg37_m2, 1'b0 };
-  wire [25:0] mg37_s3 = mg37_c0 ^ mg37_s1 ^ mg37_c1;
-  wire [24:0] mg37_m3 = (mg37_c0[24:0] & mg37_s1[24:0]) | (mg37_c0[24:0] & mg37_c1[24:0]) | (mg37_s1[24:0] & mg37_c1[24:0]);
-  wire [25:0] mg37_c3 = { mg37_m3, 1'b0 };
-  wire [25:0] mg37_s4 = mg37_s2 ^ mg37_c2 ^ mg37_s3;
-  wire [24:0] mg37_m4 = (mg37_s2[24:0] & mg37_c2[24:0]) | (mg37_s2[24:0] & mg37_s3[24:0]) | (mg37_c2[24:0] & mg37_s3[24:0]);
-  wire [25:0] mg37_c4 = { mg37_m4, 1'b0 };
-  wire [25:0] mg37_s5 = mg37_c3 ^ mg37_s4 ^ mg37_c4;
-  wire [24:0] mg37_m5 = (mg37_c3[24:0] & mg37_s4[24:0]) | (mg37_c3[24:0] & mg37_c4[24:0]) | (mg37_s4[24:0] & mg37_c4[24:0]);
-  wire [25:0] mg37_c5 = { mg37_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp37 = mg37_s5 + mg37_c5;
-  wire [AccWidth-1:0] mgm37 = ~mg37_s5 + ~mg37_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp37 = mg37_s1 + mg37_c1;
+  wire [AccWidth-1:0] mgm37 = ~mg37_s1 + ~mg37_c1 + 26'd2;
   wire [25:0] mg38_o0 = acc0_l0_38_q;
-  wire [25:0] mg38_o1 = acc1_l0_38_q;
-  wire [25:0] mg38_o2 = acc0_l1_38_q;
-  wire [25:0] mg38_o3 = acc1_l1_38_q;
-  wire [25:0] mg38_o4 = acc0_l2_38_q;
-  wire [25:0] mg38_o5 = acc1_l2_38_q;
-  wire [25:0] mg38_o6 = acc0_l3_38_q;
-  wire [25:0] mg38_o7 = acc1_l3_38_q;
+  wire [25:0] mg38_o1 = acc0_l1_38_q;
+  wire [25:0] mg38_o2 = acc0_l2_38_q;
+  wire [25:0] mg38_o3 = acc0_l3_38_q;
   wire [25:0] mg38_s0 = mg38_o0 ^ mg38_o1 ^ mg38_o2;
   wire [24:0] mg38_m0 = (mg38_o0[24:0] & mg38_o1[24:0]) | (mg38_o0[24:0] & mg38_o2[24:0]) | (mg38_o1[24:0] & mg38_o2[24:0]);
   wire [25:0] mg38_c0 = { mg38_m0, 1'b0 };
-  wire [25:0] mg38_s1 = mg38_o3 ^ mg38_o4 ^ mg38_o5;
-  wire [24:0] mg38_m1 = (mg38_o3[24:0] & mg38_o4[24:0]) | (mg38_o3[24:0] & mg38_o5[24:0]) | (mg38_o4[24:0] & mg38_o5[24:0]);
+  wire [25:0] mg38_s1 = mg38_o3 ^ mg38_s0 ^ mg38_c0;
+  wire [24:0] mg38_m1 = (mg38_o3[24:0] & mg38_s0[24:0]) | (mg38_o3[24:0] & mg38_c0[24:0]) | (mg38_s0[24:0] & mg38_c0[24:0]);
   wire [25:0] mg38_c1 = { mg38_m1, 1'b0 };
-  wire [25:0] mg38_s2 = mg38_o6 ^ mg38_o7 ^ mg38_s0;
-  wire [24:0] mg38_m2 = (mg38_o6[24:0] & mg38_o7[24:0]) | (mg38_o6[24:0] & mg38_s0[24:0]) | (mg38_o7[24:0] & mg38_s0[24:0]);
-  wire [25:0] mg38_c2 = { mg38_m2, 1'b0 };
-  wire [25:0] mg38_s3 = mg38_c0 ^ mg38_s1 ^ mg38_c1;
-  wire [24:0] mg38_m3 = (mg38_c0[24:0] & mg38_s1[24:0]) | (mg38_c0[24:0] & mg38_c1[24:0]) | (mg38_s1[24:0] & mg38_c1[24:0]);
-  wire [25:0] mg38_c3 = { mg38_m3, 1'b0 };
-  wire [25:0] mg38_s4 = mg38_s2 ^ mg38_c2 ^ mg38_s3;
-  wire [24:0] mg38_m4 = (mg38_s2[24:0] & mg38_c2[24:0]) | (mg38_s2[24:0] & mg38_s3[24:0]) | (mg38_c2[24:0] & mg38_s3[24:0]);
-  wire [25:0] mg38_c4 = { mg38_m4, 1'b0 };
-  wire [25:0] mg38_s5 = mg38_c3 ^ mg38_s4 ^ mg38_c4;
-  wire [24:0] mg38_m5 = (mg38_c3[24:0] & mg38_s4[24:0]) | (mg38_c3[24:0] & mg38_c4[24:0]) | (mg38_s4[24:0] & mg38_c4[24:0]);
-  wire [25:0] mg38_c5 = { mg38_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp38 = mg38_s5 + mg38_c5;
-  wire [AccWidth-1:0] mgm38 = ~mg38_s5 + ~mg38_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp38 = mg38_s1 + mg38_c1;
+  wire [AccWidth-1:0] mgm38 = ~mg38_s1 + ~mg38_c1 + 26'd2;
   wire [25:0] mg39_o0 = acc0_l0_39_q;
-  wire [25:0] mg39_o1 = acc1_l0_39_q;
-  wire [25:0] mg39_o2 = acc0_l1_39_q;
-  wire [25:0] mg39_o3 = acc1_l1_39_q;
-  wire [25:0] mg39_o4 = acc0_l2_39_q;
-  wire [25:0] mg39_o5 = acc1_l2_39_q;
-  wire [25:0] mg39_o6 = acc0_l3_39_q;
-  wire [25:0] mg39_o7 = acc1_l3_39_q;
+  wire [25:0] mg39_o1 = acc0_l1_39_q;
+  wire [25:0] mg39_o2 = acc0_l2_39_q;
+  wire [25:0] mg39_o3 = acc0_l3_39_q;
   wire [25:0] mg39_s0 = mg39_o0 ^ mg39_o1 ^ mg39_o2;
   wire [24:0] mg39_m0 = (mg39_o0[24:0] & mg39_o1[24:0]) | (mg39_o0[24:0] & mg39_o2[24:0]) | (mg39_o1[24:0] & mg39_o2[24:0]);
   wire [25:0] mg39_c0 = { mg39_m0, 1'b0 };
-  wire [25:0] mg39_s1 = mg39_o3 ^ mg39_o4 ^ mg39_o5;
-  wire [24:0] mg39_m1 = (mg39_o3[24:0] & mg39_o4[24:0]) | (mg39_o3[24:0] & mg39_o5[24:0]) | (mg39_o4[24:0] & mg39_o5[24:0]);
+  wire [25:0] mg39_s1 = mg39_o3 ^ mg39_s0 ^ mg39_c0;
+  wire [24:0] mg39_m1 = (mg39_o3[24:0] & mg39_s0[24:0]) | (mg39_o3[24:0] & mg39_c0[24:0]) | (mg39_s0[24:0] & mg39_c0[24:0]);
   wire [25:0] mg39_c1 = { mg39_m1, 1'b0 };
-  wire [25:0] mg39_s2 = mg39_o6 ^ mg39_o7 ^ mg39_s0;
-  wire [24:0] mg39_m2 = (mg39_o6[24:0] & mg39_o7[24:0]) | (mg39_o6[24:0] & mg39_s0[24:0]) | (mg39_o7[24:0] & mg39_s0[24:0]);
-  wire [25:0] mg39_c2 = { mg39_m2, 1'b0 };
-  wire [25:0] mg39_s3 = mg39_c0 ^ mg39_s1 ^ mg39_c1;
-  wire [24:0] mg39_m3 = (mg39_c0[24:0] & mg39_s1[24:0]) | (mg39_c0[24:0] & mg39_c1[24:0]) | (mg39_s1[24:0] & mg39_c1[24:0]);
-  wire [25:0] mg39_c3 = { mg39_m3, 1'b0 };
-  wire [25:0] mg39_s4 = mg39_s2 ^ mg39_c2 ^ mg39_s3;
-  wire [24:0] mg39_m4 = (mg39_s2[24:0] & mg39_c2[24:0]) | (mg39_s2[24:0] & mg39_s3[24:0]) | (mg39_c2[24:0] & mg39_s3[24:0]);
-  wire [25:0] mg39_c4 = { mg39_m4, 1'b0 };
-  wire [25:0] mg39_s5 = mg39_c3 ^ mg39_s4 ^ mg39_c4;
-  wire [24:0] mg39_m5 = (mg39_c3[24:0] & mg39_s4[24:0]) | (mg39_c3[24:0] & mg39_c4[24:0]) | (mg39_s4[24:0] & mg39_c4[24:0]);
-  wire [25:0] mg39_c5 = { mg39_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp39 = mg39_s5 + mg39_c5;
-  wire [AccWidth-1:0] mgm39 = ~mg39_s5 + ~mg39_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp39 = mg39_s1 + mg39_c1;
+  wire [AccWidth-1:0] mgm39 = ~mg39_s1 + ~mg39_c1 + 26'd2;
   wire [25:0] mg40_o0 = acc0_l0_40_q;
-  wire [25:0] mg40_o1 = acc1_l0_40_q;
-  wire [25:0] mg40_o2 = acc0_l1_40_q;
-  wire [25:0] mg40_o3 = acc1_l1_40_q;
-  wire [25:0] mg40_o4 = acc0_l2_40_q;
-  wire [25:0] mg40_o5 = acc1_l2_40_q;
-  wire [25:0] mg40_o6 = acc0_l3_40_q;
-  wire [25:0] mg40_o7 = acc1_l3_40_q;
+  wire [25:0] mg40_o1 = acc0_l1_40_q;
+  wire [25:0] mg40_o2 = acc0_l2_40_q;
+  wire [25:0] mg40_o3 = acc0_l3_40_q;
   wire [25:0] mg40_s0 = mg40_o0 ^ mg40_o1 ^ mg40_o2;
   wire [24:0] mg40_m0 = (mg40_o0[24:0] & mg40_o1[24:0]) | (mg40_o0[24:0] & mg40_o2[24:0]) | (mg40_o1[24:0] & mg40_o2[24:0]);
   wire [25:0] mg40_c0 = { mg40_m0, 1'b0 };
-  wire [25:0] mg40_s1 = mg40_o3 ^ mg40_o4 ^ mg40_o5;
-  wire [24:0] mg40_m1 = (mg40_o3[24:0] & mg40_o4[24:0]) | (mg40_o3[24:0] & mg40_o5[24:0]) | (mg40_o4[24:0] & mg40_o5[24:0]);
+  wire [25:0] mg40_s1 = mg40_o3 ^ mg40_s0 ^ mg40_c0;
+  wire [24:0] mg40_m1 = (mg40_o3[24:0] & mg40_s0[24:0]) | (mg40_o3[24:0] & mg40_c0[24:0]) | (mg40_s0[24:0] & mg40_c0[24:0]);
   wire [25:0] mg40_c1 = { mg40_m1, 1'b0 };
-  wire [25:0] mg40_s2 = mg40_o6 ^ mg40_o7 ^ mg40_s0;
-  wire [24:0] mg40_m2 = (mg40_o6[24:0] & mg40_o7[24:0]) | (mg40_o6[24:0] & mg40_s0[24:0]) | (mg40_o7[24:0] & mg40_s0[24:0]);
-  wire [25:0] mg40_c2 = { mg40_m2, 1'b0 };
-  wire [25:0] mg40_s3 = mg40_c0 ^ mg40_s1 ^ mg40_c1;
-  wire [24:0] mg40_m3 = (mg40_c0[24:0] & mg40_s1[24:0]) | (mg40_c0[24:0] & mg40_c1[24:0]) | (mg40_s1[24:0] & mg40_c1[24:0]);
-  wire [25:0] mg40_c3 = { mg40_m3, 1'b0 };
-  wire [25:0] mg40_s4 = mg40_s2 ^ mg40_c2 ^ mg40_s3;
-  wire [24:0] mg40_m4 = (mg40_s2[24:0] & mg40_c2[24:0]) | (mg40_s2[24:0] & mg40_s3[24:0]) | (mg40_c2[24:0] & mg40_s3[24:0]);
-  wire [25:0] mg40_c4 = { mg40_m4, 1'b0 };
-  wire [25:0] mg40_s5 = mg40_c3 ^ mg40_s4 ^ mg40_c4;
-  wire [24:0] mg40_m5 = (mg40_c3[24:0] & mg40_s4[24:0]) | (mg40_c3[24:0] & mg40_c4[24:0]) | (mg40_s4[24:0] & mg40_c4[24:0]);
-  wire [25:0] mg40_c5 = { mg40_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp40 = mg40_s5 + mg40_c5;
-  wire [AccWidth-1:0] mgm40 = ~mg40_s5 + ~mg40_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp40 = mg40_s1 + mg40_c1;
+  wire [AccWidth-1:0] mgm40 = ~mg40_s1 + ~mg40_c1 + 26'd2;
   wire [25:0] mg41_o0 = acc0_l0_41_q;
-  wire [25:0] mg41_o1 = acc1_l0_41_q;
-  wire [25:0] mg41_o2 = acc0_l1_41_q;
-  wire [25:0] mg41_o3 = acc1_l1_41_q;
-  wire [25:0] mg41_o4 = acc0_l2_41_q;
-  wire [25:0] mg41_o5 = acc1_l2_41_q;
-  wire [25:0] mg41_o6 = acc0_l3_41_q;
-  wire [25:0] mg41_o7 = acc1_l3_41_q;
+  wire [25:0] mg41_o1 = acc0_l1_41_q;
+  wire [25:0] mg41_o2 = acc0_l2_41_q;
+  wire [25:0] mg41_o3 = acc0_l3_41_q;
   wire [25:0] mg41_s0 = mg41_o0 ^ mg41_o1 ^ mg41_o2;
   wire [24:0] mg41_m0 = (mg41_o0[24:0] & mg41_o1[24:0]) | (mg41_o0[24:0] & mg41_o2[24:0]) | (mg41_o1[24:0] & mg41_o2[24:0]);
   wire [25:0] mg41_c0 = { mg41_m0, 1'b0 };
-  wire [25:0] mg41_s1 = mg41_o3 ^ mg41_o4 ^ mg41_o5;
-  wire [24:0] mg41_m1 = (mg41_o3[24:0] & mg41_o4[24:0]) | (mg41_o3[24:0] & mg41_o5[24:0]) | (mg41_o4[24:0] & mg41_o5[24:0]);
+  wire [25:0] mg41_s1 = mg41_o3 ^ mg41_s0 ^ mg41_c0;
+  wire [24:0] mg41_m1 = (mg41_o3[24:0] & mg41_s0[24:0]) | (mg41_o3[24:0] & mg41_c0[24:0]) | (mg41_s0[24:0] & mg41_c0[24:0]);
   wire [25:0] mg41_c1 = { mg41_m1, 1'b0 };
-  wire [25:0] mg41_s2 = mg41_o6 ^ mg41_o7 ^ mg41_s0;
-  wire [24:0] mg41_m2 = (mg41_o6[24:0] & mg41_o7[24:0]) | (mg41_o6[24:0] & mg41_s0[24:0]) | (mg41_o7[24:0] & mg41_s0[24:0]);
-  wire [25:0] mg41_c2 = { mg41_m2, 1'b0 };
-  wire [25:0] mg41_s3 = mg41_c0 ^ mg41_s1 ^ mg41_c1;
-  wire [24:0] mg41_m3 = (mg41_c0[24:0] & mg41_s1[24:0]) | (mg41_c0[24:0] & mg41_c1[24:0]) | (mg41_s1[24:0] & mg41_c1[24:0]);
-  wire [25:0] mg41_c3 = { mg41_m3, 1'b0 };
-  wire [25:0] mg41_s4 = mg41_s2 ^ mg41_c2 ^ mg41_s3;
-  wire [24:0] mg41_m4 = (mg41_s2[24:0] & mg41_c2[24:0]) | (mg41_s2[24:0] & mg41_s3[24:0]) | (mg41_c2[24:0] & mg41_s3[24:0]);
-  wire [25:0] mg41_c4 = { mg41_m4, 1'b0 };
-  wire [25:0] mg41_s5 = mg41_c3 ^ mg41_s4 ^ mg41_c4;
-  wire [24:0] mg41_m5 = (mg41_c3[24:0] & mg41_s4[24:0]) | (mg41_c3[24:0] & mg41_c4[24:0]) | (mg41_s4[24:0] & mg41_c4[24:0]);
-  wire [25:0] mg41_c5 = { mg41_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp41 = mg41_s5 + mg41_c5;
-  wire [AccWidth-1:0] mgm41 = ~mg41_s5 + ~mg41_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp41 = mg41_s1 + mg41_c1;
+  wire [AccWidth-1:0] mgm41 = ~mg41_s1 + ~mg41_c1 + 26'd2;
   wire [25:0] mg42_o0 = acc0_l0_42_q;
-  wire [25:0] mg42_o1 = acc1_l0_42_q;
-  wire [25:0] mg42_o2 = acc0_l1_42_q;
-  wire [25:0] mg42_o3 = acc1_l1_42_q;
-  wire [25:0] mg42_o4 = acc0_l2_42_q;
-  wire [25:0] mg42_o5 = acc1_l2_42_q;
-  wire [25:0] mg42_o6 = acc0_l3_42_q;
-  wire [25:0] mg42_o7 = acc1_l3_42_q;
+  wire [25:0] mg42_o1 = acc0_l1_42_q;
+  wire [25:0] mg42_o2 = acc0_l2_42_q;
+  wire [25:0] mg42_o3 = acc0_l3_42_q;
   wire [25:0] mg42_s0 = mg42_o0 ^ mg42_o1 ^ mg42_o2;
   wire [24:0] mg42_m0 = (mg42_o0[24:0] & mg42_o1[24:0]) | (mg42_o0[24:0] & mg42_o2[24:0]) | (mg42_o1[24:0] & mg42_o2[24:0]);
   wire [25:0] mg42_c0 = { mg42_m0, 1'b0 };
-  wire [25:0] mg42_s1 = mg42_o3 ^ mg42_o4 ^ mg42_o5;
-  wire [24:0] mg42_m1 = (mg42_o3[24:0] & mg42_o4[24:0]) | (mg42_o3[24:0] & mg42_o5[24:0]) | (mg42_o4[24:0] & mg42_o5[24:0]);
+  wire [25:0] mg42_s1 = mg42_o3 ^ mg42_s0 ^ mg42_c0;
+  wire [24:0] mg42_m1 = (mg42_o3[24:0] & mg42_s0[24:0]) | (mg42_o3[24:0] & mg42_c0[24:0]) | (mg42_s0[24:0] & mg42_c0[24:0]);
   wire [25:0] mg42_c1 = { mg42_m1, 1'b0 };
-  wire [25:0] mg42_s2 = mg42_o6 ^ mg42_o7 ^ mg42_s0;
-  wire [24:0] mg42_m2 = (mg42_o6[24:0] & mg42_o7[24:0]) | (mg42_o6[24:0] & mg42_s0[24:0]) | (mg42_o7[24:0] & mg42_s0[24:0]);
-  wire [25:0] mg42_c2 = { mg42_m2, 1'b0 };
-  wire [25:0] mg42_s3 = mg42_c0 ^ mg42_s1 ^ mg42_c1;
-  wire [24:0] mg42_m3 = (mg42_c0[24:0] & mg42_s1[24:0]) | (mg42_c0[24:0] & mg42_c1[24:0]) | (mg42_s1[24:0] & mg42_c1[24:0]);
-  wire [25:0] mg42_c3 = { mg42_m3, 1'b0 };
-  wire [25:0] mg42_s4 = mg42_s2 ^ mg42_c2 ^ mg42_s3;
-  wire [24:0] mg42_m4 = (mg42_s2[24:0] & mg42_c2[24:0]) | (mg42_s2[24:0] & mg42_s3[24:0]) | (mg42_c2[24:0] & mg42_s3[24:0]);
-  wire [25:0] mg42_c4 = { mg42_m4, 1'b0 };
-  wire [25:0] mg42_s5 = mg42_c3 ^ mg42_s4 ^ mg42_c4;
-  wire [24:0] mg42_m5 = (mg42_c3[24:0] & mg42_s4[24:0]) | (mg42_c3[24:0] & mg42_c4[24:0]) | (mg42_s4[24:0] & mg42_c4[24:0]);
-  wire [25:0] mg42_c5 = { mg42_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp42 = mg42_s5 + mg42_c5;
-  wire [AccWidth-1:0] mgm42 = ~mg42_s5 + ~mg42_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp42 = mg42_s1 + mg42_c1;
+  wire [AccWidth-1:0] mgm42 = ~mg42_s1 + ~mg42_c1 + 26'd2;
   wire [25:0] mg43_o0 = acc0_l0_43_q;
-  wire [25:0] mg43_o1 = acc1_l0_43_q;
-  wire [25:0] mg43_o2 = acc0_l1_43_q;
-  wire [25:0] mg43_o3 = acc1_l1_43_q;
-  wire [25:0] mg43_o4 = acc0_l2_43_q;
-  wire [25:0] mg43_o5 = acc1_l2_43_q;
-  wire [25:0] mg43_o6 = acc0_l3_43_q;
-  wire [25:0] mg43_o7 = acc1_l3_43_q;
+  wire [25:0] mg43_o1 = acc0_l1_43_q;
+  wire [25:0] mg43_o2 = acc0_l2_43_q;
+  wire [25:0] mg43_o3 = acc0_l3_43_q;
   wire [25:0] mg43_s0 = mg43_o0 ^ mg43_o1 ^ mg43_o2;
   wire [24:0] mg43_m0 = (mg43_o0[24:0] & mg43_o1[24:0]) | (mg43_o0[24:0] & mg43_o2[24:0]) | (mg43_o1[24:0] & mg43_o2[24:0]);
   wire [25:0] mg43_c0 = { mg43_m0, 1'b0 };
-  wire [25:0] mg43_s1 = mg43_o3 ^ mg43_o4 ^ mg43_o5;
-  wire [24:0] mg43_m1 = (mg43_o3[24:0] & mg43_o4[24:0]) | (mg43_o3[24:0] & mg43_o5[24:0]) | (mg43_o4[24:0] & mg43_o5[24:0]);
+  wire [25:0] mg43_s1 = mg43_o3 ^ mg43_s0 ^ mg43_c0;
+  wire [24:0] mg43_m1 = (mg43_o3[24:0] & mg43_s0[24:0]) | (mg43_o3[24:0] & mg43_c0[24:0]) | (mg43_s0[24:0] & mg43_c0[24:0]);
   wire [25:0] mg43_c1 = { mg43_m1, 1'b0 };
-  wire [25:0] mg43_s2 = mg43_o6 ^ mg43_o7 ^ mg43_s0;
-  wire [24:0] mg43_m2 = (mg43_o6[24:0] & mg43_o7[24:0]) | (mg43_o6[24:0] & mg43_s0[24:0]) | (mg43_o7[24:0] & mg43_s0[24:0]);
-  wire [25:0] mg43_c2 = { mg43_m2, 1'b0 };
-  wire [25:0] mg43_s3 = mg43_c0 ^ mg43_s1 ^ mg43_c1;
-  wire [24:0] mg43_m3 = (mg43_c0[24:0] & mg43_s1[24:0]) | (mg43_c0[24:0] & mg43_c1[24:0]) | (mg43_s1[24:0] & mg43_c1[24:0]);
-  wire [25:0] mg43_c3 = { mg43_m3, 1'b0 };
-  wire [25:0] mg43_s4 = mg43_s2 ^ mg43_c2 ^ mg43_s3;
-  wire [24:0] mg43_m4 = (mg43_s2[24:0] & mg43_c2[24:0]) | (mg43_s2[24:0] & mg43_s3[24:0]) | (mg43_c2[24:0] & mg43_s3[24:0]);
-  wire [25:0] mg43_c4 = { mg43_m4, 1'b0 };
-  wire [25:0] mg43_s5 = mg43_c3 ^ mg43_s4 ^ mg43_c4;
-  wire [24:0] mg43_m5 = (mg43_c3[24:0] & mg43_s4[24:0]) | (mg43_c3[24:0] & mg43_c4[24:0]) | (mg43_s4[24:0] & mg43_c4[24:0]);
-  wire [25:0] mg43_c5 = { mg43_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp43 = mg43_s5 + mg43_c5;
-  wire [AccWidth-1:0] mgm43 = ~mg43_s5 + ~mg43_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp43 = mg43_s1 + mg43_c1;
+  wire [AccWidth-1:0] mgm43 = ~mg43_s1 + ~mg43_c1 + 26'd2;
   wire [25:0] mg44_o0 = acc0_l0_44_q;
-  wire [25:0] mg44_o1 = acc1_l0_44_q;
-  wire [25:0] mg44_o2 = acc0_l1_44_q;
-  wire [25:0] mg44_o3 = acc1_l1_44_q;
-  wire [25:0] mg44_o4 = acc0_l2_44_q;
-  wire [25:0] mg44_o5 = acc1_l2_44_q;
-  wire [25:0] mg44_o6 = acc0_l3_44_q;
-  wire [25:0] mg44_o7 = acc1_l3_44_q;
+  wire [25:0] mg44_o1 = acc0_l1_44_q;
+  wire [25:0] mg44_o2 = acc0_l2_44_q;
+  wire [25:0] mg44_o3 = acc0_l3_44_q;
   wire [25:0] mg44_s0 = mg44_o0 ^ mg44_o1 ^ mg44_o2;
   wire [24:0] mg44_m0 = (mg44_o0[24:0] & mg44_o1[24:0]) | (mg44_o0[24:0] & mg44_o2[24:0]) | (mg44_o1[24:0] & mg44_o2[24:0]);
   wire [25:0] mg44_c0 = { mg44_m0, 1'b0 };
-  wire [25:0] mg44_s1 = mg44_o3 ^ mg44_o4 ^ mg44_o5;
-  wire [24:0] mg44_m1 = (mg44_o3[24:0] & mg44_o4[24:0]) | (mg44_o3[24:0] & mg44_o5[24:0]) | (mg44_o4[24:0] & mg44_o5[24:0]);
+  wire [25:0] mg44_s1 = mg44_o3 ^ mg44_s0 ^ mg44_c0;
+  wire [24:0] mg44_m1 = (mg44_o3[24:0] & mg44_s0[24:0]) | (mg44_o3[24:0] & mg44_c0[24:0]) | (mg44_s0[24:0] & mg44_c0[24:0]);
   wire [25:0] mg44_c1 = { mg44_m1, 1'b0 };
-  wire [25:0] mg44_s2 = mg44_o6 ^ mg44_o7 ^ mg44_s0;
-  wire [24:0] mg44_m2 = (mg44_o6[24:0] & mg44_o7[24:0]) | (mg44_o6[24:0] & mg44_s0[24:0]) | (mg44_o7[24:0] & mg44_s0[24:0]);
-  wire [25:0] mg44_c2 = { mg44_m2, 1'b0 };
-  wire [25:0] mg44_s3 = mg44_c0 ^ mg44_s1 ^ mg44_c1;
-  wire [24:0] mg44_m3 = (mg44_c0[24:0] & mg44_s1[24:0]) | (mg44_c0[24:0] & mg44_c1[24:0]) | (mg44_s1[24:0] & mg44_c1[24:0]);
-  wire [25:0] mg44_c3 = { mg44_m3, 1'b0 };
-  wire [25:0] mg44_s4 = mg44_s2 ^ mg44_c2 ^ mg44_s3;
-  wire [24:0] mg44_m4 = (mg44_s2[24:0] & mg44_c2[24:0]) | (mg44_s2[24:0] & mg44_s3[24:0]) | (mg44_c2[24:0] & mg44_s3[24:0]);
-  wire [25:0] mg44_c4 = { mg44_m4, 1'b0 };
-  wire [25:0] mg44_s5 = mg44_c3 ^ mg44_s4 ^ mg44_c4;
-  wire [24:0] mg44_m5 = (mg44_c3[24:0] & mg44_s4[24:0]) | (mg44_c3[24:0] & mg44_c4[24:0]) | (mg44_s4[24:0] & mg44_c4[24:0]);
-  wire [25:0] mg44_c5 = { mg44_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp44 = mg44_s5 + mg44_c5;
-  wire [AccWidth-1:0] mgm44 = ~mg44_s5 + ~mg44_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp44 = mg44_s1 + mg44_c1;
+  wire [AccWidth-1:0] mgm44 = ~mg44_s1 + ~mg44_c1 + 26'd2;
   wire [25:0] mg45_o0 = acc0_l0_45_q;
-  wire [25:0] mg45_o1 = acc1_l0_45_q;
-  wire [25:0] mg45_o2 = acc0_l1_45_q;
-  wire [25:0] mg45_o3 = acc1_l1_45_q;
-  wire [25:0] mg45_o4 = acc0_l2_45_q;
-  wire [25:0] mg45_o5 = acc1_l2_45_q;
-  wire [25:0] mg45_o6 = acc0_l3_45_q;
-  wire [25:0] mg45_o7 = acc1_l3_45_q;
+  wire [25:0] mg45_o1 = acc0_l1_45_q;
+  wire [25:0] mg45_o2 = acc0_l2_45_q;
+  wire [25:0] mg45_o3 = acc0_l3_45_q;
   wire [25:0] mg45_s0 = mg45_o0 ^ mg45_o1 ^ mg45_o2;
   wire [24:0] mg45_m0 = (mg45_o0[24:0] & mg45_o1[24:0]) | (mg45_o0[24:0] & mg45_o2[24:0]) | (mg45_o1[24:0] & mg45_o2[24:0]);
   wire [25:0] mg45_c0 = { mg45_m0, 1'b0 };
-  wire [25:0] mg45_s1 = mg45_o3 ^ mg45_o4 ^ mg45_o5;
-  wire [24:0] mg45_m1 = (mg45_o3[24:0] & mg45_o4[24:0]) | (mg45_o3[24:0] & mg45_o5[24:0]) | (mg45_o4[24:0] & mg45_o5[24:0]);
+  wire [25:0] mg45_s1 = mg45_o3 ^ mg45_s0 ^ mg45_c0;
+  wire [24:0] mg45_m1 = (mg45_o3[24:0] & mg45_s0[24:0]) | (mg45_o3[24:0] & mg45_c0[24:0]) | (mg45_s0[24:0] & mg45_c0[24:0]);
   wire [25:0] mg45_c1 = { mg45_m1, 1'b0 };
-  wire [25:0] mg45_s2 = mg45_o6 ^ mg45_o7 ^ mg45_s0;
-  wire [24:0] mg45_m2 = (mg45_o6[24:0] & mg45_o7[24:0]) | (mg45_o6[24:0] & mg45_s0[24:0]) | (mg45_o7[24:0] & mg45_s0[24:0]);
-  wire [25:0] mg45_c2 = { mg45_m2, 1'b0 };
-  wire [25:0] mg45_s3 = mg45_c0 ^ mg45_s1 ^ mg45_c1;
-  wire [24:0] mg45_m3 = (mg45_c0[24:0] & mg45_s1[24:0]) | (mg45_c0[24:0] & mg45_c1[24:0]) | (mg45_s1[24:0] & mg45_c1[24:0]);
-  wire [25:0] mg45_c3 = { mg45_m3, 1'b0 };
-  wire [25:0] mg45_s4 = mg45_s2 ^ mg45_c2 ^ mg45_s3;
-  wire [24:0] mg45_m4 = (mg45_s2[24:0] & mg45_c2[24:0]) | (mg45_s2[24:0] & mg45_s3[24:0]) | (mg45_c2[24:0] & mg45_s3[24:0]);
-  wire [25:0] mg45_c4 = { mg45_m4, 1'b0 };
-  wire [25:0] mg45_s5 = mg45_c3 ^ mg45_s4 ^ mg45_c4;
-  wire [24:0] mg45_m5 = (mg45_c3[24:0] & mg45_s4[24:0]) | (mg45_c3[24:0] & mg45_c4[24:0]) | (mg45_s4[24:0] & mg45_c4[24:0]);
-  wire [25:0] mg45_c5 = { mg45_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp45 = mg45_s5 + mg45_c5;
-  wire [AccWidth-1:0] mgm45 = ~mg45_s5 + ~mg45_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp45 = mg45_s1 + mg45_c1;
+  wire [AccWidth-1:0] mgm45 = ~mg45_s1 + ~mg45_c1 + 26'd2;
   wire [25:0] mg46_o0 = acc0_l0_46_q;
-  wire [25:0] mg46_o1 = acc1_l0_46_q;
-  wire [25:0] mg46_o2 = acc0_l1_46_q;
-  wire [25:0] mg46_o3 = acc1_l1_46_q;
-  wire [25:0] mg46_o4 = acc0_l2_46_q;
-  wire [25:0] mg46_o5 = acc1_l2_46_q;
-  wire [25:0] mg46_o6 = acc0_l3_46_q;
-  wire [25:0] mg46_o7 = acc1_l3_46_q;
+  wire [25:0] mg46_o1 = acc0_l1_46_q;
+  wire [25:0] mg46_o2 = acc0_l2_46_q;
+  wire [25:0] mg46_o3 = acc0_l3_46_q;
   wire [25:0] mg46_s0 = mg46_o0 ^ mg46_o1 ^ mg46_o2;
   wire [24:0] mg46_m0 = (mg46_o0[24:0] & mg46_o1[24:0]) | (mg46_o0[24:0] & mg46_o2[24:0]) | (mg46_o1[24:0] & mg46_o2[24:0]);
   wire [25:0] mg46_c0 = { mg46_m0, 1'b0 };
-  wire [25:0] mg46_s1 = mg46_o3 ^ mg46_o4 ^ mg46_o5;
-  wire [24:0] mg46_m1 = (mg46_o3[24:0] & mg46_o4[24:0]) | (mg46_o3[24:0] & mg46_o5[24:0]) | (mg46_o4[24:0] & mg46_o5[24:0]);
+  wire [25:0] mg46_s1 = mg46_o3 ^ mg46_s0 ^ mg46_c0;
+  wire [24:0] mg46_m1 = (mg46_o3[24:0] & mg46_s0[24:0]) | (mg46_o3[24:0] & mg46_c0[24:0]) | (mg46_s0[24:0] & mg46_c0[24:0]);
   wire [25:0] mg46_c1 = { mg46_m1, 1'b0 };
-  wire [25:0] mg46_s2 = mg46_o6 ^ mg46_o7 ^ mg46_s0;
-  wire [24:0] mg46_m2 = (mg46_o6[24:0] & mg46_o7[24:0]) | (mg46_o6[24:0] & mg46_s0[24:0]) | (mg46_o7[24:0] & mg46_s0[24:0]);
-  wire [25:0] mg46_c2 = { mg46_m2, 1'b0 };
-  wire [25:0] mg46_s3 = mg46_c0 ^ mg46_s1 ^ mg46_c1;
-  wire [24:0] mg46_m3 = (mg46_c0[24:0] & mg46_s1[24:0]) | (mg46_c0[24:0] & mg46_c1[24:0]) | (mg46_s1[24:0] & mg46_c1[24:0]);
-  wire [25:0] mg46_c3 = { mg46_m3, 1'b0 };
-  wire [25:0] mg46_s4 = mg46_s2 ^ mg46_c2 ^ mg46_s3;
-  wire [24:0] mg46_m4 = (mg46_s2[24:0] & mg46_c2[24:0]) | (mg46_s2[24:0] & mg46_s3[24:0]) | (mg46_c2[24:0] & mg46_s3[24:0]);
-  wire [25:0] mg46_c4 = { mg46_m4, 1'b0 };
-  wire [25:0] mg46_s5 = mg46_c3 ^ mg46_s4 ^ mg46_c4;
-  wire [24:0] mg46_m5 = (mg46_c3[24:0] & mg46_s4[24:0]) | (mg46_c3[24:0] & mg46_c4[24:0]) | (mg46_s4[24:0] & mg46_c4[24:0]);
-  wire [25:0] mg46_c5 = { mg46_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp46 = mg46_s5 + mg46_c5;
-  wire [AccWidth-1:0] mgm46 = ~mg46_s5 + ~mg46_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp46 = mg46_s1 + mg46_c1;
+  wire [AccWidth-1:0] mgm46 = ~mg46_s1 + ~mg46_c1 + 26'd2;
   wire [25:0] mg47_o0 = acc0_l0_47_q;
-  wire [25:0] mg47_o1 = acc1_l0_47_q;
-  wire [25:0] mg47_o2 = acc0_l1_47_q;
-  wire [25:0] mg47_o3 = acc1_l1_47_q;
-  wire [25:0] mg47_o4 = acc0_l2_47_q;
-  wire [25:0] mg47_o5 = acc1_l2_47_q;
-  wire [25:0] mg47_o6 = acc0_l3_47_q;
-  wire [25:0] mg47_o7 = acc1_l3_47_q;
+  wire [25:0] mg47_o1 = acc0_l1_47_q;
+  wire [25:0] mg47_o2 = acc0_l2_47_q;
+  wire [25:0] mg47_o3 = acc0_l3_47_q;
   wire [25:0] mg47_s0 = mg47_o0 ^ mg47_o1 ^ mg47_o2;
   wire [24:0] mg47_m0 = (mg47_o0[24:0] & mg47_o1[24:0]) | (mg47_o0[24:0] & mg47_o2[24:0]) | (mg47_o1[24:0] & mg47_o2[24:0]);
   wire [25:0] mg47_c0 = { mg47_m0, 1'b0 };
-  wire [25:0] mg47_s1 = mg47_o3 ^ mg47_o4 ^ mg47_o5;
-  wire [24:0] mg47_m1 = (mg47_o3[24:0] & mg47_o4[24:0]) | (mg47_o3[24:0] & mg47_o5[24:0]) | (mg47_o4[24:0] & mg47_o5[24:0]);
+  wire [25:0] mg47_s1 = mg47_o3 ^ mg47_s0 ^ mg47_c0;
+  wire [24:0] mg47_m1 = (mg47_o3[24:0] & mg47_s0[24:0]) | (mg47_o3[24:0] & mg47_c0[24:0]) | (mg47_s0[24:0] & mg47_c0[24:0]);
   wire [25:0] mg47_c1 = { mg47_m1, 1'b0 };
-  wire [25:0] mg47_s2 = mg47_o6 ^ mg47_o7 ^ mg47_s0;
-  wire [24:0] mg47_m2 = (mg47_o6[24:0] & mg47_o7[24:0]) | (mg47_o6[24:0] & mg47_s0[24:0]) | (mg47_o7[24:0] & mg47_s0[24:0]);
-  wire [25:0] mg47_c2 = { mg47_m2, 1'b0 };
-  wire [25:0] mg47_s3 = mg47_c0 ^ mg47_s1 ^ mg47_c1;
-  wire [24:0] mg47_m3 = (mg47_c0[24:0] & mg47_s1[24:0]) | (mg47_c0[24:0] & mg47_c1[24:0]) | (mg47_s1[24:0] & mg47_c1[24:0]);
-  wire [25:0] mg47_c3 = { mg47_m3, 1'b0 };
-  wire [25:0] mg47_s4 = mg47_s2 ^ mg47_c2 ^ mg47_s3;
-  wire [24:0] mg47_m4 = (mg47_s2[24:0] & mg47_c2[24:0]) | (mg47_s2[24:0] & mg47_s3[24:0]) | (mg47_c2[24:0] & mg47_s3[24:0]);
-  wire [25:0] mg47_c4 = { mg47_m4, 1'b0 };
-  wire [25:0] mg47_s5 = mg47_c3 ^ mg47_s4 ^ mg47_c4;
-  wire [24:0] mg47_m5 = (mg47_c3[24:0] & mg47_s4[24:0]) | (mg47_c3[24:0] & mg47_c4[24:0]) | (mg47_s4[24:0] & mg47_c4[24:0]);
-  wire [25:0] mg47_c5 = { mg47_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp47 = mg47_s5 + mg47_c5;
-  wire [AccWidth-1:0] mgm47 = ~mg47_s5 + ~mg47_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp47 = mg47_s1 + mg47_c1;
+  wire [AccWidth-1:0] mgm47 = ~mg47_s1 + ~mg47_c1 + 26'd2;
   wire [25:0] mg48_o0 = acc0_l0_48_q;
-  wire [25:0] mg48_o1 = acc1_l0_48_q;
-  wire [25:0] mg48_o2 = acc0_l1_48_q;
-  wire [25:0] mg48_o3 = acc1_l1_48_q;
-  wire [25:0] mg48_o4 = acc0_l2_48_q;
-  wire [25:0] mg48_o5 = acc1_l2_48_q;
-  wire [25:0] mg48_o6 = acc0_l3_48_q;
-  wire [25:0] mg48_o7 = acc1_l3_48_q;
+  wire [25:0] mg48_o1 = acc0_l1_48_q;
+  wire [25:0] mg48_o2 = acc0_l2_48_q;
+  wire [25:0] mg48_o3 = acc0_l3_48_q;
   wire [25:0] mg48_s0 = mg48_o0 ^ mg48_o1 ^ mg48_o2;
   wire [24:0] mg48_m0 = (mg48_o0[24:0] & mg48_o1[24:0]) | (mg48_o0[24:0] & mg48_o2[24:0]) | (mg48_o1[24:0] & mg48_o2[24:0]);
   wire [25:0] mg48_c0 = { mg48_m0, 1'b0 };
-  wire [25:0] mg48_s1 = mg48_o3 ^ mg48_o4 ^ mg48_o5;
-  wire [24:0] mg48_m1 = (mg48_o3[24:0] & mg48_o4[24:0]) | (mg48_o3[24:0] & mg48_o5[24:0]) | (mg48_o4[24:0] & mg48_o5[24:0]);
+  wire [25:0] mg48_s1 = mg48_o3 ^ mg48_s0 ^ mg48_c0;
+  wire [24:0] mg48_m1 = (mg48_o3[24:0] & mg48_s0[24:0]) | (mg48_o3[24:0] & mg48_c0[24:0]) | (mg48_s0[24:0] & mg48_c0[24:0]);
   wire [25:0] mg48_c1 = { mg48_m1, 1'b0 };
-  wire [25:0] mg48_s2 = mg48_o6 ^ mg48_o7 ^ mg48_s0;
-  wire [24:0] mg48_m2 = (mg48_o6[24:0] & mg48_o7[24:0]) | (mg48_o6[24:0] & mg48_s0[24:0]) | (mg48_o7[24:0] & mg48_s0[24:0]);
-  wire [25:0] mg48_c2 = { mg48_m2, 1'b0 };
-  wire [25:0] mg48_s3 = mg48_c0 ^ mg48_s1 ^ mg48_c1;
-  wire [24:0] mg48_m3 = (mg48_c0[24:0] & mg48_s1[24:0]) | (mg48_c0[24:0] & mg48_c1[24:0]) | (mg48_s1[24:0] & mg48_c1[24:0]);
-  wire [25:0] mg48_c3 = { mg48_m3, 1'b0 };
-  wire [25:0] mg48_s4 = mg48_s2 ^ mg48_c2 ^ mg48_s3;
-  wire [24:0] mg48_m4 = (mg48_s2[24:0] & mg48_c2[24:0]) | (mg48_s2[24:0] & mg48_s3[24:0]) | (mg48_c2[24:0] & mg48_s3[24:0]);
-  wire [25:0] mg48_c4 = { mg48_m4, 1'b0 };
-  wire [25:0] mg48_s5 = mg48_c3 ^ mg48_s4 ^ mg48_c4;
-  wire [24:0] mg48_m5 = (mg48_c3[24:0] & mg48_s4[24:0]) | (mg48_c3[24:0] & mg48_c4[24:0]) | (mg48_s4[24:0] & mg48_c4[24:0]);
-  wire [25:0] mg48_c5 = { mg48_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp48 = mg48_s5 + mg48_c5;
-  wire [AccWidth-1:0] mgm48 = ~mg48_s5 + ~mg48_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp48 = mg48_s1 + mg48_c1;
+  wire [AccWidth-1:0] mgm48 = ~mg48_s1 + ~mg48_c1 + 26'd2;
   wire [25:0] mg49_o0 = acc0_l0_49_q;
-  wire [25:0] mg49_o1 = acc1_l0_49_q;
-  wire [25:0] mg49_o2 = acc0_l1_49_q;
-  wire [25:0] mg49_o3 = acc1_l1_49_q;
-  wire [25:0] mg49_o4 = acc0_l2_49_q;
-  wire [25:0] mg49_o5 = acc1_l2_49_q;
-  wire [25:0] mg49_o6 = acc0_l3_49_q;
-  wire [25:0] mg49_o7 = acc1_l3_49_q;
+  wire [25:0] mg49_o1 = acc0_l1_49_q;
+  wire [25:0] mg49_o2 = acc0_l2_49_q;
+  wire [25:0] mg49_o3 = acc0_l3_49_q;
   wire [25:0] mg49_s0 = mg49_o0 ^ mg49_o1 ^ mg49_o2;
   wire [24:0] mg49_m0 = (mg49_o0[24:0] & mg49_o1[24:0]) | (mg49_o0[24:0] & mg49_o2[24:0]) | (mg49_o1[24:0] & mg49_o2[24:0]);
   wire [25:0] mg49_c0 = { mg49_m0, 1'b0 };
-  wire [25:0] mg49_s1 = mg49_o3 ^ mg49_o4 ^ mg49_o5;
-  wire [24:0] mg49_m1 = (mg49_o3[24:0] & mg49_o4[24:0]) | (mg49_o3[24:0] & mg49_o5[24:0]) | (mg49_o4[24:0] & mg49_o5[24:0]);
+  wire [25:0] mg49_s1 = mg49_o3 ^ mg49_s0 ^ mg49_c0;
+  wire [24:0] mg49_m1 = (mg49_o3[24:0] & mg49_s0[24:0]) | (mg49_o3[24:0] & mg49_c0[24:0]) | (mg49_s0[24:0] & mg49_c0[24:0]);
   wire [25:0] mg49_c1 = { mg49_m1, 1'b0 };
-  wire [25:0] mg49_s2 = mg49_o6 ^ mg49_o7 ^ mg49_s0;
-  wire [24:0] mg49_m2 = (mg49_o6[24:0] & mg49_o7[24:0]) | (mg49_o6[24:0] & mg49_s0[24:0]) | (mg49_o7[24:0] & mg49_s0[24:0]);
-  wire [25:0] mg49_c2 = { mg49_m2, 1'b0 };
-  wire [25:0] mg49_s3 = mg49_c0 ^ mg49_s1 ^ mg49_c1;
-  wire [24:0] mg49_m3 = (mg49_c0[24:0] & mg49_s1[24:0]) | (mg49_c0[24:0] & mg49_c1[24:0]) | (mg49_s1[24:0] & mg49_c1[24:0]);
-  wire [25:0] mg49_c3 = { mg49_m3, 1'b0 };
-  wire [25:0] mg49_s4 = mg49_s2 ^ mg49_c2 ^ mg49_s3;
-  wire [24:0] mg49_m4 = (mg49_s2[24:0] & mg49_c2[24:0]) | (mg49_s2[24:0] & mg49_s3[24:0]) | (mg49_c2[24:0] & mg49_s3[24:0]);
-  wire [25:0] mg49_c4 = { mg49_m4, 1'b0 };
-  wire [25:0] mg49_s5 = mg49_c3 ^ mg49_s4 ^ mg49_c4;
-  wire [24:0] mg49_m5 = (mg49_c3[24:0] & mg49_s4[24:0]) | (mg49_c3[24:0] & mg49_c4[24:0]) | (mg49_s4[24:0] & mg49_c4[24:0]);
-  wire [25:0] mg49_c5 = { mg49_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp49 = mg49_s5 + mg49_c5;
-  wire [AccWidth-1:0] mgm49 = ~mg49_s5 + ~mg49_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp49 = mg49_s1 + mg49_c1;
+  wire [AccWidth-1:0] mgm49 = ~mg49_s1 + ~mg49_c1 + 26'd2;
   wire [25:0] mg50_o0 = acc0_l0_50_q;
-  wire [25:0] mg50_o1 = acc1_l0_50_q;
-  wire [25:0] mg50_o2 = acc0_l1_50_q;
-  wire [25:0] mg50_o3 = acc1_l1_50_q;
-  wire [25:0] mg50_o4 = acc0_l2_50_q;
-  wire [25:0] mg50_o5 = acc1_l2_50_q;
-  wire [25:0] mg50_o6 = acc0_l3_50_q;
-  wire [25:0] mg50_o7 = acc1_l3_50_q;
+  wire [25:0] mg50_o1 = acc0_l1_50_q;
+  wire [25:0] mg50_o2 = acc0_l2_50_q;
+  wire [25:0] mg50_o3 = acc0_l3_50_q;
   wire [25:0] mg50_s0 = mg50_o0 ^ mg50_o1 ^ mg50_o2;
   wire [24:0] mg50_m0 = (mg50_o0[24:0] & mg50_o1[24:0]) | (mg50_o0[24:0] & mg50_o2[24:0]) | (mg50_o1[24:0] & mg50_o2[24:0]);
   wire [25:0] mg50_c0 = { mg50_m0, 1'b0 };
-  wire [25:0] mg50_s1 = mg50_o3 ^ mg50_o4 ^ mg50_o5;
-  wire [24:0] mg50_m1 = (mg50_o3[24:0] & mg50_o4[24:0]) | (mg50_o3[24:0] & mg50_o5[24:0]) | (mg50_o4[24:0] & mg50_o5[24:0]);
+  wire [25:0] mg50_s1 = mg50_o3 ^ mg50_s0 ^ mg50_c0;
+  wire [24:0] mg50_m1 = (mg50_o3[24:0] & mg50_s0[24:0]) | (mg50_o3[24:0] & mg50_c0[24:0]) | (mg50_s0[24:0] & mg50_c0[24:0]);
   wire [25:0] mg50_c1 = { mg50_m1, 1'b0 };
-  wire [25:0] mg50_s2 = mg50_o6 ^ mg50_o7 ^ mg50_s0;
-  wire [24:0] mg50_m2 = (mg50_o6[24:0] & mg50_o7[24:0]) | (mg50_o6[24:0] & mg50_s0[24:0]) | (mg50_o7[24:0] & mg50_s0[24:0]);
-  wire [25:0] mg50_c2 = { mg50_m2, 1'b0 };
-  wire [25:0] mg50_s3 = mg50_c0 ^ mg50_s1 ^ mg50_c1;
-  wire [24:0] mg50_m3 = (mg50_c0[24:0] & mg50_s1[24:0]) | (mg50_c0[24:0] & mg50_c1[24:0]) | (mg50_s1[24:0] & mg50_c1[24:0]);
-  wire [25:0] mg50_c3 = { mg50_m3, 1'b0 };
-  wire [25:0] mg50_s4 = mg50_s2 ^ mg50_c2 ^ mg50_s3;
-  wire [24:0] mg50_m4 = (mg50_s2[24:0] & mg50_c2[24:0]) | (mg50_s2[24:0] & mg50_s3[24:0]) | (mg50_c2[24:0] & mg50_s3[24:0]);
-  wire [25:0] mg50_c4 = { mg50_m4, 1'b0 };
-  wire [25:0] mg50_s5 = mg50_c3 ^ mg50_s4 ^ mg50_c4;
-  wire [24:0] mg50_m5 = (mg50_c3[24:0] & mg50_s4[24:0]) | (mg50_c3[24:0] & mg50_c4[24:0]) | (mg50_s4[24:0] & mg50_c4[24:0]);
-  wire [25:0] mg50_c5 = { mg50_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp50 = mg50_s5 + mg50_c5;
-  wire [AccWidth-1:0] mgm50 = ~mg50_s5 + ~mg50_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp50 = mg50_s1 + mg50_c1;
+  wire [AccWidth-1:0] mgm50 = ~mg50_s1 + ~mg50_c1 + 26'd2;
   wire [25:0] mg51_o0 = acc0_l0_51_q;
-  wire [25:0] mg51_o1 = acc1_l0_51_q;
-  wire [25:0] mg51_o2 = acc0_l1_51_q;
-  wire [25:0] mg51_o3 = acc1_l1_51_q;
-  wire [25:0] mg51_o4 = acc0_l2_51_q;
-  wire [25:0] mg51_o5 = acc1_l2_51_q;
-  wire [25:0] mg51_o6 = acc0_l3_51_q;
-  wire [25:0] mg51_o7 = acc1_l3_51_q;
+  wire [25:0] mg51_o1 = acc0_l1_51_q;
+  wire [25:0] mg51_o2 = acc0_l2_51_q;
+  wire [25:0] mg51_o3 = acc0_l3_51_q;
   wire [25:0] mg51_s0 = mg51_o0 ^ mg51_o1 ^ mg51_o2;
   wire [24:0] mg51_m0 = (mg51_o0[24:0] & mg51_o1[24:0]) | (mg51_o0[24:0] & mg51_o2[24:0]) | (mg51_o1[24:0] & mg51_o2[24:0]);
   wire [25:0] mg51_c0 = { mg51_m0, 1'b0 };
-  wire [25:0] mg51_s1 = mg51_o3 ^ mg51_o4 ^ mg51_o5;
-  wire [24:0] mg51_m1 = (mg51_o3[24:0] & mg51_o4[24:0]) | (mg51_o3[24:0] & mg51_o5[24:0]) | (mg51_o4[24:0] & mg51_o5[24:0]);
+  wire [25:0] mg51_s1 = mg51_o3 ^ mg51_s0 ^ mg51_c0;
+  wire [24:0] mg51_m1 = (mg51_o3[24:0] & mg51_s0[24:0]) | (mg51_o3[24:0] & mg51_c0[24:0]) | (mg51_s0[24:0] & mg51_c0[24:0]);
   wire [25:0] mg51_c1 = { mg51_m1, 1'b0 };
-  wire [25:0] mg51_s2 = mg51_o6 ^ mg51_o7 ^ mg51_s0;
-  wire [24:0] mg51_m2 = (mg51_o6[24:0] & mg51_o7[24:0]) | (mg51_o6[24:0] & mg51_s0[24:0]) | (mg51_o7[24:0] & mg51_s0[24:0]);
-  wire [25:0] mg51_c2 = { mg51_m2, 1'b0 };
-  wire [25:0] mg51_s3 = mg51_c0 ^ mg51_s1 ^ mg51_c1;
-  wire [24:0] mg51_m3 = (mg51_c0[24:0] & mg51_s1[24:0]) | (mg51_c0[24:0] & mg51_c1[24:0]) | (mg51_s1[24:0] & mg51_c1[24:0]);
-  wire [25:0] mg51_c3 = { mg51_m3, 1'b0 };
-  wire [25:0] mg51_s4 = mg51_s2 ^ mg51_c2 ^ mg51_s3;
-  wire [24:0] mg51_m4 = (mg51_s2[24:0] & mg51_c2[24:0]) | (mg51_s2[24:0] & mg51_s3[24:0]) | (mg51_c2[24:0] & mg51_s3[24:0]);
-  wire [25:0] mg51_c4 = { mg51_m4, 1'b0 };
-  wire [25:0] mg51_s5 = mg51_c3 ^ mg51_s4 ^ mg51_c4;
-  wire [24:0] mg51_m5 = (mg51_c3[24:0] & mg51_s4[24:0]) | (mg51_c3[24:0] & mg51_c4[24:0]) | (mg51_s4[24:0] & mg51_c4[24:0]);
-  wire [25:0] mg51_c5 = { mg51_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp51 = mg51_s5 + mg51_c5;
-  wire [AccWidth-1:0] mgm51 = ~mg51_s5 + ~mg51_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp51 = mg51_s1 + mg51_c1;
+  wire [AccWidth-1:0] mgm51 = ~mg51_s1 + ~mg51_c1 + 26'd2;
   wire [25:0] mg52_o0 = acc0_l0_52_q;
-  wire [25:0] mg52_o1 = acc1_l0_52_q;
-  wire [25:0] mg52_o2 = acc0_l1_52_q;
-  wire [25:0] mg52_o3 = acc1_l1_52_q;
-  wire [25:0] mg52_o4 = acc0_l2_52_q;
-  wire [25:0] mg52_o5 = acc1_l2_52_q;
-  wire [25:0] mg52_o6 = acc0_l3_52_q;
-  wire [25:0] mg52_o7 = acc1_l3_52_q;
+  wire [25:0] mg52_o1 = acc0_l1_52_q;
+  wire [25:0] mg52_o2 = acc0_l2_52_q;
+  wire [25:0] mg52_o3 = acc0_l3_52_q;
   wire [25:0] mg52_s0 = mg52_o0 ^ mg52_o1 ^ mg52_o2;
   wire [24:0] mg52_m0 = (mg52_o0[24:0] & mg52_o1[24:0]) | (mg52_o0[24:0] & mg52_o2[24:0]) | (mg52_o1[24:0] & mg52_o2[24:0]);
   wire [25:0] mg52_c0 = { mg52_m0, 1'b0 };
-  wire [25:0] mg52_s1 = mg52_o3 ^ mg52_o4 ^ mg52_o5;
-  wire [24:0] mg52_m1 = (mg52_o3[24:0] & mg52_o4[24:0]) | (mg52_o3[24:0] & mg52_o5[24:0]) | (mg52_o4[24:0] & mg52_o5[24:0]);
+  wire [25:0] mg52_s1 = mg52_o3 ^ mg52_s0 ^ mg52_c0;
+  wire [24:0] mg52_m1 = (mg52_o3[24:0] & mg52_s0[24:0]) | (mg52_o3[24:0] & mg52_c0[24:0]) | (mg52_s0[24:0] & mg52_c0[24:0]);
   wire [25:0] mg52_c1 = { mg52_m1, 1'b0 };
-  wire [25:0] mg52_s2 = mg52_o6 ^ mg52_o7 ^ mg52_s0;
-  wire [24:0] mg52_m2 = (mg52_o6[24:0] & mg52_o7[24:0]) | (mg52_o6[24:0] & mg52_s0[24:0]) | (mg52_o7[24:0] & mg52_s0[24:0]);
-  wire [25:0] mg52_c2 = { mg52_m2, 1'b0 };
-  wire [25:0] mg52_s3 = mg52_c0 ^ mg52_s1 ^ mg52_c1;
-  wire [24:0] mg52_m3 = (mg52_c0[24:0] & mg52_s1[24:0]) | (mg52_c0[24:0] & mg52_c1[24:0]) | (mg52_s1[24:0] & mg52_c1[24:0]);
-  wire [25:0] mg52_c3 = { mg52_m3, 1'b0 };
-  wire [25:0] mg52_s4 = mg52_s2 ^ mg52_c2 ^ mg52_s3;
-  wire [24:0] mg52_m4 = (mg52_s2[24:0] & mg52_c2[24:0]) | (mg52_s2[24:0] & mg52_s3[24:0]) | (mg52_c2[24:0] & mg52_s3[24:0]);
-  wire [25:0] mg52_c4 = { mg52_m4, 1'b0 };
-  wire [25:0] mg52_s5 = mg52_c3 ^ mg52_s4 ^ mg52_c4;
-  wire [24:0] mg52_m5 = (mg52_c3[24:0] & mg52_s4[24:0]) | (mg52_c3[24:0] & mg52_c4[24:0]) | (mg52_s4[24:0] & mg52_c4[24:0]);
-  wire [25:0] mg52_c5 = { mg52_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp52 = mg52_s5 + mg52_c5;
-  wire [AccWidth-1:0] mgm52 = ~mg52_s5 + ~mg52_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp52 = mg52_s1 + mg52_c1;
+  wire [AccWidth-1:0] mgm52 = ~mg52_s1 + ~mg52_c1 + 26'd2;
   wire [25:0] mg53_o0 = acc0_l0_53_q;
-  wire [25:0] mg53_o1 = acc1_l0_53_q;
-  wire [25:0] mg53_o2 = acc0_l1_53_q;
-  wire [25:0] mg53_o3 = acc1_l1_53_q;
-  wire [25:0] mg53_o4 = acc0_l2_53_q;
-  wire [25:0] mg53_o5 = acc1_l2_53_q;
-  wire [25:0] mg53_o6 = acc0_l3_53_q;
-  wire [25:0] mg53_o7 = acc1_l3_53_q;
+  wire [25:0] mg53_o1 = acc0_l1_53_q;
+  wire [25:0] mg53_o2 = acc0_l2_53_q;
+  wire [25:0] mg53_o3 = acc0_l3_53_q;
   wire [25:0] mg53_s0 = mg53_o0 ^ mg53_o1 ^ mg53_o2;
   wire [24:0] mg53_m0 = (mg53_o0[24:0] & mg53_o1[24:0]) | (mg53_o0[24:0] & mg53_o2[24:0]) | (mg53_o1[24:0] & mg53_o2[24:0]);
   wire [25:0] mg53_c0 = { mg53_m0, 1'b0 };
-  wire [25:0] mg53_s1 = mg53_o3 ^ mg53_o4 ^ mg53_o5;
-  wire [24:0] mg53_m1 = (mg53_o3[24:0] & mg53_o4[24:0]) | (mg53_o3[24:0] & mg53_o5[24:0]) | (mg53_o4[24:0] & mg53_o5[24:0]);
+  wire [25:0] mg53_s1 = mg53_o3 ^ mg53_s0 ^ mg53_c0;
+  wire [24:0] mg53_m1 = (mg53_o3[24:0] & mg53_s0[24:0]) | (mg53_o3[24:0] & mg53_c0[24:0]) | (mg53_s0[24:0] & mg53_c0[24:0]);
   wire [25:0] mg53_c1 = { mg53_m1, 1'b0 };
-  wire [25:0] mg53_s2 = mg53_o6 ^ mg53_o7 ^ mg53_s0;
-  wire [24:0] mg53_m2 = (mg53_o6[24:0] & mg53_o7[24:0]) | (mg53_o6[24:0] & mg53_s0[24:0]) | (mg53_o7[24:0] & mg53_s0[24:0]);
-  wire [25:0] mg53_c2 = { mg53_m2, 1'b0 };
-  wire [25:0] mg53_s3 = mg53_c0 ^ mg53_s1 ^ mg53_c1;
-  wire [24:0] mg53_m3 = (mg53_c0[24:0] & mg53_s1[24:0]) | (mg53_c0[24:0] & mg53_c1[24:0]) | (mg53_s1[24:0] & mg53_c1[24:0]);
-  wire [25:0] mg53_c3 = { mg53_m3, 1'b0 };
-  wire [25:0] mg53_s4 = mg53_s2 ^ mg53_c2 ^ mg53_s3;
-  wire [24:0] mg53_m4 = (mg53_s2[24:0] & mg53_c2[24:0]) | (mg53_s2[24:0] & mg53_s3[24:0]) | (mg53_c2[24:0] & mg53_s3[24:0]);
-  wire [25:0] mg53_c4 = { mg53_m4, 1'b0 };
-  wire [25:0] mg53_s5 = mg53_c3 ^ mg53_s4 ^ mg53_c4;
-  wire [24:0] mg53_m5 = (mg53_c3[24:0] & mg53_s4[24:0]) | (mg53_c3[24:0] & mg53_c4[24:0]) | (mg53_s4[24:0] & mg53_c4[24:0]);
-  wire [25:0] mg53_c5 = { mg53_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp53 = mg53_s5 + mg53_c5;
-  wire [AccWidth-1:0] mgm53 = ~mg53_s5 + ~mg53_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp53 = mg53_s1 + mg53_c1;
+  wire [AccWidth-1:0] mgm53 = ~mg53_s1 + ~mg53_c1 + 26'd2;
   wire [25:0] mg54_o0 = acc0_l0_54_q;
-  wire [25:0] mg54_o1 = acc1_l0_54_q;
-  wire [25:0] mg54_o2 = acc0_l1_54_q;
-  wire [25:0] mg54_o3 = acc1_l1_54_q;
-  wire [25:0] mg54_o4 = acc0_l2_54_q;
-  wire [25:0] mg54_o5 = acc1_l2_54_q;
-  wire [25:0] mg54_o6 = acc0_l3_54_q;
-  wire [25:0] mg54_o7 = acc1_l3_54_q;
+  wire [25:0] mg54_o1 = acc0_l1_54_q;
+  wire [25:0] mg54_o2 = acc0_l2_54_q;
+  wire [25:0] mg54_o3 = acc0_l3_54_q;
   wire [25:0] mg54_s0 = mg54_o0 ^ mg54_o1 ^ mg54_o2;
   wire [24:0] mg54_m0 = (mg54_o0[24:0] & mg54_o1[24:0]) | (mg54_o0[24:0] & mg54_o2[24:0]) | (mg54_o1[24:0] & mg54_o2[24:0]);
   wire [25:0] mg54_c0 = { mg54_m0, 1'b0 };
-  wire [25:0] mg54_s1 = mg54_o3 ^ mg54_o4 ^ mg54_o5;
-  wire [24:0] mg54_m1 = (mg54_o3[24:0] & mg54_o4[24:0]) | (mg54_o3[24:0] & mg54_o5[24:0]) | (mg54_o4[24:0] & mg54_o5[24:0]);
+  wire [25:0] mg54_s1 = mg54_o3 ^ mg54_s0 ^ mg54_c0;
+  wire [24:0] mg54_m1 = (mg54_o3[24:0] & mg54_s0[24:0]) | (mg54_o3[24:0] & mg54_c0[24:0]) | (mg54_s0[24:0] & mg54_c0[24:0]);
   wire [25:0] mg54_c1 = { mg54_m1, 1'b0 };
-  wire [25:0] mg54_s2 = mg54_o6 ^ mg54_o7 ^ mg54_s0;
-  wire [24:0] mg54_m2 = (mg54_o6[24:0] & mg54_o7[24:0]) | (mg54_o6[24:0] & mg54_s0[24:0]) | (mg54_o7[24:0] & mg54_s0[24:0]);
-  wire [25:0] mg54_c2 = { mg54_m2, 1'b0 };
-  wire [25:0] mg54_s3 = mg54_c0 ^ mg54_s1 ^ mg54_c1;
-  wire [24:0] mg54_m3 = (mg54_c0[24:0] & mg54_s1[24:0]) | (mg54_c0[24:0] & mg54_c1[24:0]) | (mg54_s1[24:0] & mg54_c1[24:0]);
-  wire [25:0] mg54_c3 = { mg54_m3, 1'b0 };
-  wire [25:0] mg54_s4 = mg54_s2 ^ mg54_c2 ^ mg54_s3;
-  wire [24:0] mg54_m4 = (mg54_s2[24:0] & mg54_c2[24:0]) | (mg54_s2[24:0] & mg54_s3[24:0]) | (mg54_c2[24:0] & mg54_s3[24:0]);
-  wire [25:0] mg54_c4 = { mg54_m4, 1'b0 };
-  wire [25:0] mg54_s5 = mg54_c3 ^ mg54_s4 ^ mg54_c4;
-  wire [24:0] mg54_m5 = (mg54_c3[24:0] & mg54_s4[24:0]) | (mg54_c3[24:0] & mg54_c4[24:0]) | (mg54_s4[24:0] & mg54_c4[24:0]);
-  wire [25:0] mg54_c5 = { mg54_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp54 = mg54_s5 + mg54_c5;
-  wire [AccWidth-1:0] mgm54 = ~mg54_s5 + ~mg54_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp54 = mg54_s1 + mg54_c1;
+  wire [AccWidth-1:0] mgm54 = ~mg54_s1 + ~mg54_c1 + 26'd2;
   wire [25:0] mg55_o0 = acc0_l0_55_q;
-  wire [25:0] mg55_o1 = acc1_l0_55_q;
-  wire [25:0] mg55_o2 = acc0_l1_55_q;
-  wire [25:0] mg55_o3 = acc1_l1_55_q;
-  wire [25:0] mg55_o4 = acc0_l2_55_q;
-  wire [25:0] mg55_o5 = acc1_l2_55_q;
-  wire [25:0] mg55_o6 = acc0_l3_55_q;
-  wire [25:0] mg55_o7 = acc1_l3_55_q;
+  wire [25:0] mg55_o1 = acc0_l1_55_q;
+  wire [25:0] mg55_o2 = acc0_l2_55_q;
+  wire [25:0] mg55_o3 = acc0_l3_55_q;
   wire [25:0] mg55_s0 = mg55_o0 ^ mg55_o1 ^ mg55_o2;
   wire [24:0] mg55_m0 = (mg55_o0[24:0] & mg55_o1[24:0]) | (mg55_o0[24:0] & mg55_o2[24:0]) | (mg55_o1[24:0] & mg55_o2[24:0]);
   wire [25:0] mg55_c0 = { mg55_m0, 1'b0 };
-  wire [25:0] mg55_s1 = mg55_o3 ^ mg55_o4 ^ mg55_o5;
-  wire [24:0] mg55_m1 = (mg55_o3[24:0] & mg55_o4[24:0]) | (mg55_o3[24:0] & mg55_o5[24:0]) | (mg55_o4[24:0] & mg55_o5[24:0]);
+  wire [25:0] mg55_s1 = mg55_o3 ^ mg55_s0 ^ mg55_c0;
+  wire [24:0] mg55_m1 = (mg55_o3[24:0] & mg55_s0[24:0]) | (mg55_o3[24:0] & mg55_c0[24:0]) | (mg55_s0[24:0] & mg55_c0[24:0]);
   wire [25:0] mg55_c1 = { mg55_m1, 1'b0 };
-  wire [25:0] mg55_s2 = mg55_o6 ^ mg55_o7 ^ mg55_s0;
-  wire [24:0] mg55_m2 = (mg55_o6[24:0] & mg55_o7[24:0]) | (mg55_o6[24:0] & mg55_s0[24:0]) | (mg55_o7[24:0] & mg55_s0[24:0]);
-  wire [25:0] mg55_c2 = { mg55_m2, 1'b0 };
-  wire [25:0] mg55_s3 = mg55_c0 ^ mg55_s1 ^ mg55_c1;
-  wire [24:0] mg55_m3 = (mg55_c0[24:0] & mg55_s1[24:0]) | (mg55_c0[24:0] & mg55_c1[24:0]) | (mg55_s1[24:0] & mg55_c1[24:0]);
-  wire [25:0] mg55_c3 = { mg55_m3, 1'b0 };
-  wire [25:0] mg55_s4 = mg55_s2 ^ mg55_c2 ^ mg55_s3;
-  wire [24:0] mg55_m4 = (mg55_s2[24:0] & mg55_c2[24:0]) | (mg55_s2[24:0] & mg55_s3[24:0]) | (mg55_c2[24:0] & mg55_s3[24:0]);
-  wire [25:0] mg55_c4 = { mg55_m4, 1'b0 };
-  wire [25:0] mg55_s5 = mg55_c3 ^ mg55_s4 ^ mg55_c4;
-  wire [24:0] mg55_m5 = (mg55_c3[24:0] & mg55_s4[24:0]) | (mg55_c3[24:0] & mg55_c4[24:0]) | (mg55_s4[24:0] & mg55_c4[24:0]);
-  wire [25:0] mg55_c5 = { mg55_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp55 = mg55_s5 + mg55_c5;
-  wire [AccWidth-1:0] mgm55 = ~mg55_s5 + ~mg55_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp55 = mg55_s1 + mg55_c1;
+  wire [AccWidth-1:0] mgm55 = ~mg55_s1 + ~mg55_c1 + 26'd2;
   wire [25:0] mg56_o0 = acc0_l0_56_q;
-  wire [25:0] mg56_o1 = acc1_l0_56_q;
-  wire [25:0] mg56_o2 = acc0_l1_56_q;
-  wire [25:0] mg56_o3 = acc1_l1_56_q;
-  wire [25:0] mg56_o4 = acc0_l2_56_q;
-  wire [25:0] mg56_o5 = acc1_l2_56_q;
-  wire [25:0] mg56_o6 = acc0_l3_56_q;
-  wire [25:0] mg56_o7 = acc1_l3_56_q;
+  wire [25:0] mg56_o1 = acc0_l1_56_q;
+  wire [25:0] mg56_o2 = acc0_l2_56_q;
+  wire [25:0] mg56_o3 = acc0_l3_56_q;
   wire [25:0] mg56_s0 = mg56_o0 ^ mg56_o1 ^ mg56_o2;
   wire [24:0] mg56_m0 = (mg56_o0[24:0] & mg56_o1[24:0]) | (mg56_o0[24:0] & mg56_o2[24:0]) | (mg56_o1[24:0] & mg56_o2[24:0]);
   wire [25:0] mg56_c0 = { mg56_m0, 1'b0 };
-  wire [25:0] mg56_s1 = mg56_o3 ^ mg56_o4 ^ mg56_o5;
-  wire [24:0] mg56_m1 = (mg56_o3[24:0] & mg56_o4[24:0]) | (mg56_o3[24:0] & mg56_o5[24:0]) | (mg56_o4[24:0] & mg56_o5[24:0]);
+  wire [25:0] mg56_s1 = mg56_o3 ^ mg56_s0 ^ mg56_c0;
+  wire [24:0] mg56_m1 = (mg56_o3[24:0] & mg56_s0[24:0]) | (mg56_o3[24:0] & mg56_c0[24:0]) | (mg56_s0[24:0] & mg56_c0[24:0]);
   wire [25:0] mg56_c1 = { mg56_m1, 1'b0 };
-  wire [25:0] mg56_s2 = mg56_o6 ^ mg56_o7 ^ mg56_s0;
-  wire [24:0] mg56_m2 = (mg56_o6[24:0] & mg56_o7[24:0]) | (mg56_o6[24:0] & mg56_s0[24:0]) | (mg56_o7[24:0] & mg56_s0[24:0]);
-  wire [25:0] mg56_c2 = { mg56_m2, 1'b0 };
-  wire [25:0] mg56_s3 = mg56_c0 ^ mg56_s1 ^ mg56_c1;
-  wire [24:0] mg56_m3 = (mg56_c0[24:0] & mg56_s1[24:0]) | (mg56_c0[24:0] & mg56_c1[24:0]) | (mg56_s1[24:0] & mg56_c1[24:0]);
-  wire [25:0] mg56_c3 = { mg56_m3, 1'b0 };
-  wire [25:0] mg56_s4 = mg56_s2 ^ mg56_c2 ^ mg56_s3;
-  wire [24:0] mg56_m4 = (mg56_s2[24:0] & mg56_c2[24:0]) | (mg56_s2[24:0] & mg56_s3[24:0]) | (mg56_c2[24:0] & mg56_s3[24:0]);
-  wire [25:0] mg56_c4 = { mg56_m4, 1'b0 };
-  wire [25:0] mg56_s5 = mg56_c3 ^ mg56_s4 ^ mg56_c4;
-  wire [24:0] mg56_m5 = (mg56_c3[24:0] & mg56_s4[24:0]) | (mg56_c3[24:0] & mg56_c4[24:0]) | (mg56_s4[24:0] & mg56_c4[24:0]);
-  wire [25:0] mg56_c5 = { mg56_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp56 = mg56_s5 + mg56_c5;
-  wire [AccWidth-1:0] mgm56 = ~mg56_s5 + ~mg56_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp56 = mg56_s1 + mg56_c1;
+  wire [AccWidth-1:0] mgm56 = ~mg56_s1 + ~mg56_c1 + 26'd2;
   wire [25:0] mg57_o0 = acc0_l0_57_q;
-  wire [25:0] mg57_o1 = acc1_l0_57_q;
-  wire [25:0] mg57_o2 = acc0_l1_57_q;
-  wire [25:0] mg57_o3 = acc1_l1_57_q;
-  wire [25:0] mg57_o4 = acc0_l2_57_q;
-  wire [25:0] mg57_o5 = acc1_l2_57_q;
-  wire [25:0] mg57_o6 = acc0_l3_57_q;
-  wire [25:0] mg57_o7 = acc1_l3_57_q;
+  wire [25:0] mg57_o1 = acc0_l1_57_q;
+  wire [25:0] mg57_o2 = acc0_l2_57_q;
+  wire [25:0] mg57_o3 = acc0_l3_57_q;
   wire [25:0] mg57_s0 = mg57_o0 ^ mg57_o1 ^ mg57_o2;
   wire [24:0] mg57_m0 = (mg57_o0[24:0] & mg57_o1[24:0]) | (mg57_o0[24:0] & mg57_o2[24:0]) | (mg57_o1[24:0] & mg57_o2[24:0]);
   wire [25:0] mg57_c0 = { mg57_m0, 1'b0 };
-  wire [25:0] mg57_s1 = mg57_o3 ^ mg57_o4 ^ mg57_o5;
-  wire [24:0] mg57_m1 = (mg57_o3[24:0] & mg57_o4[24:0]) | (mg57_o3[24:0] & mg57_o5[24:0]) | (mg57_o4[24:0] & mg57_o5[24:0]);
+  wire [25:0] mg57_s1 = mg57_o3 ^ mg57_s0 ^ mg57_c0;
+  wire [24:0] mg57_m1 = (mg57_o3[24:0] & mg57_s0[24:0]) | (mg57_o3[24:0] & mg57_c0[24:0]) | (mg57_s0[24:0] & mg57_c0[24:0]);
   wire [25:0] mg57_c1 = { mg57_m1, 1'b0 };
-  wire [25:0] mg57_s2 = mg57_o6 ^ mg57_o7 ^ mg57_s0;
-  wire [24:0] mg57_m2 = (mg57_o6[24:0] & mg57_o7[24:0]) | (mg57_o6[24:0] & mg57_s0[24:0]) | (mg57_o7[24:0] & mg57_s0[24:0]);
-  wire [25:0] mg57_c2 = { mg57_m2, 1'b0 };
-  wire [25:0] mg57_s3 = mg57_c0 ^ mg57_s1 ^ mg57_c1;
-  wire [24:0] mg57_m3 = (mg57_c0[24:0] & mg57_s1[24:0]) | (mg57_c0[24:0] & mg57_c1[24:0]) | (mg57_s1[24:0] & mg57_c1[24:0]);
-  wire [25:0] mg57_c3 = { mg57_m3, 1'b0 };
-  wire [25:0] mg57_s4 = mg57_s2 ^ mg57_c2 ^ mg57_s3;
-  wire [24:0] mg57_m4 = (mg57_s2[24:0] & mg57_c2[24:0]) | (mg57_s2[24:0] & mg57_s3[24:0]) | (mg57_c2[24:0] & mg57_s3[24:0]);
-  wire [25:0] mg57_c4 = { mg57_m4, 1'b0 };
-  wire [25:0] mg57_s5 = mg57_c3 ^ mg57_s4 ^ mg57_c4;
-  wire [24:0] mg57_m5 = (mg57_c3[24:0] & mg57_s4[24:0]) | (mg57_c3[24:0] & mg57_c4[24:0]) | (mg57_s4[24:0] & mg57_c4[24:0]);
-  wire [25:0] mg57_c5 = { mg57_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp57 = mg57_s5 + mg57_c5;
-  wire [AccWidth-1:0] mgm57 = ~mg57_s5 + ~mg57_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp57 = mg57_s1 + mg57_c1;
+  wire [AccWidth-1:0] mgm57 = ~mg57_s1 + ~mg57_c1 + 26'd2;
   wire [25:0] mg58_o0 = acc0_l0_58_q;
-  wire [25:0] mg58_o1 = acc1_l0_58_q;
-  wire [25:0] mg58_o2 = acc0_l1_58_q;
-  wire [25:0] mg58_o3 = acc1_l1_58_q;
-  wire [25:0] mg58_o4 = acc0_l2_58_q;
-  wire [25:0] mg58_o5 = acc1_l2_58_q;
-  wire [25:0] mg58_o6 = acc0_l3_58_q;
-  wire [25:0] mg58_o7 = acc1_l3_58_q;
+  wire [25:0] mg58_o1 = acc0_l1_58_q;
+  wire [25:0] mg58_o2 = acc0_l2_58_q;
+  wire [25:0] mg58_o3 = acc0_l3_58_q;
   wire [25:0] mg58_s0 = mg58_o0 ^ mg58_o1 ^ mg58_o2;
   wire [24:0] mg58_m0 = (mg58_o0[24:0] & mg58_o1[24:0]) | (mg58_o0[24:0] & mg58_o2[24:0]) | (mg58_o1[24:0] & mg58_o2[24:0]);
   wire [25:0] mg58_c0 = { mg58_m0, 1'b0 };
-  wire [25:0] mg58_s1 = mg58_o3 ^ mg58_o4 ^ mg58_o5;
-  wire [24:0] mg58_m1 = (mg58_o3[24:0] & mg58_o4[24:0]) | (mg58_o3[24:0] & mg58_o5[24:0]) | (mg58_o4[24:0] & mg58_o5[24:0]);
+  wire [25:0] mg58_s1 = mg58_o3 ^ mg58_s0 ^ mg58_c0;
+  wire [24:0] mg58_m1 = (mg58_o3[24:0] & mg58_s0[24:0]) | (mg58_o3[24:0] & mg58_c0[24:0]) | (mg58_s0[24:0] & mg58_c0[24:0]);
   wire [25:0] mg58_c1 = { mg58_m1, 1'b0 };
-  wire [25:0] mg58_s2 = mg58_o6 ^ mg58_o7 ^ mg58_s0;
-  wire [24:0] mg58_m2 = (mg58_o6[24:0] & mg58_o7[24:0]) | (mg58_o6[24:0] & mg58_s0[24:0]) | (mg58_o7[24:0] & mg58_s0[24:0]);
-  wire [25:0] mg58_c2 = { mg58_m2, 1'b0 };
-  wire [25:0] mg58_s3 = mg58_c0 ^ mg58_s1 ^ mg58_c1;
-  wire [24:0] mg58_m3 = (mg58_c0[24:0] & mg58_s1[24:0]) | (mg58_c0[24:0] & mg58_c1[24:0]) | (mg58_s1[24:0] & mg58_c1[24:0]);
-  wire [25:0] mg58_c3 = { mg58_m3, 1'b0 };
-  wire [25:0] mg58_s4 = mg58_s2 ^ mg58_c2 ^ mg58_s3;
-  wire [24:0] mg58_m4 = (mg58_s2[24:0] & mg58_c2[24:0]) | (mg58_s2[24:0] & mg58_s3[24:0]) | (mg58_c2[24:0] & mg58_s3[24:0]);
-  wire [25:0] mg58_c4 = { mg58_m4, 1'b0 };
-  wire [25:0] mg58_s5 = mg58_c3 ^ mg58_s4 ^ mg58_c4;
-  wire [24:0] mg58_m5 = (mg58_c3[24:0] & mg58_s4[24:0]) | (mg58_c3[24:0] & mg58_c4[24:0]) | (mg58_s4[24:0] & mg58_c4[24:0]);
-  wire [25:0] mg58_c5 = { mg58_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp58 = mg58_s5 + mg58_c5;
-  wire [AccWidth-1:0] mgm58 = ~mg58_s5 + ~mg58_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp58 = mg58_s1 + mg58_c1;
+  wire [AccWidth-1:0] mgm58 = ~mg58_s1 + ~mg58_c1 + 26'd2;
   wire [25:0] mg59_o0 = acc0_l0_59_q;
-  wire [25:0] mg59_o1 = acc1_l0_59_q;
-  wire [25:0] mg59_o2 = acc0_l1_59_q;
-  wire [25:0] mg59_o3 = acc1_l1_59_q;
-  wire [25:0] mg59_o4 = acc0_l2_59_q;
-  wire [25:0] mg59_o5 = acc1_l2_59_q;
-  wire [25:0] mg59_o6 = acc0_l3_59_q;
-  wire [25:0] mg59_o7 = acc1_l3_59_q;
+  wire [25:0] mg59_o1 = acc0_l1_59_q;
+  wire [25:0] mg59_o2 = acc0_l2_59_q;
+  wire [25:0] mg59_o3 = acc0_l3_59_q;
   wire [25:0] mg59_s0 = mg59_o0 ^ mg59_o1 ^ mg59_o2;
   wire [24:0] mg59_m0 = (mg59_o0[24:0] & mg59_o1[24:0]) | (mg59_o0[24:0] & mg59_o2[24:0]) | (mg59_o1[24:0] & mg59_o2[24:0]);
   wire [25:0] mg59_c0 = { mg59_m0, 1'b0 };
-  wire [25:0] mg59_s1 = mg59_o3 ^ mg59_o4 ^ mg59_o5;
-  wire [24:0] mg59_m1 = (mg59_o3[24:0] & mg59_o4[24:0]) | (mg59_o3[24:0] & mg59_o5[24:0]) | (mg59_o4[24:0] & mg59_o5[24:0]);
+  wire [25:0] mg59_s1 = mg59_o3 ^ mg59_s0 ^ mg59_c0;
+  wire [24:0] mg59_m1 = (mg59_o3[24:0] & mg59_s0[24:0]) | (mg59_o3[24:0] & mg59_c0[24:0]) | (mg59_s0[24:0] & mg59_c0[24:0]);
   wire [25:0] mg59_c1 = { mg59_m1, 1'b0 };
-  wire [25:0] mg59_s2 = mg59_o6 ^ mg59_o7 ^ mg59_s0;
-  wire [24:0] mg59_m2 = (mg59_o6[24:0] & mg59_o7[24:0]) | (mg59_o6[24:0] & mg59_s0[24:0]) | (mg59_o7[24:0] & mg59_s0[24:0]);
-  wire [25:0] mg59_c2 = { mg59_m2, 1'b0 };
-  wire [25:0] mg59_s3 = mg59_c0 ^ mg59_s1 ^ mg59_c1;
-  wire [24:0] mg59_m3 = (mg59_c0[24:0] & mg59_s1[24:0]) | (mg59_c0[24:0] & mg59_c1[24:0]) | (mg59_s1[24:0] & mg59_c1[24:0]);
-  wire [25:0] mg59_c3 = { mg59_m3, 1'b0 };
-  wire [25:0] mg59_s4 = mg59_s2 ^ mg59_c2 ^ mg59_s3;
-  wire [24:0] mg59_m4 = (mg59_s2[24:0] & mg59_c2[24:0]) | (mg59_s2[24:0] & mg59_s3[24:0]) | (mg59_c2[24:0] & mg59_s3[24:0]);
-  wire [25:0] mg59_c4 = { mg59_m4, 1'b0 };
-  wire [25:0] mg59_s5 = mg59_c3 ^ mg59_s4 ^ mg59_c4;
-  wire [24:0] mg59_m5 = (mg59_c3[24:0] & mg59_s4[24:0]) | (mg59_c3[24:0] & mg59_c4[24:0]) | (mg59_s4[24:0] & mg59_c4[24:0]);
-  wire [25:0] mg59_c5 = { mg59_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp59 = mg59_s5 + mg59_c5;
-  wire [AccWidth-1:0] mgm59 = ~mg59_s5 + ~mg59_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp59 = mg59_s1 + mg59_c1;
+  wire [AccWidth-1:0] mgm59 = ~mg59_s1 + ~mg59_c1 + 26'd2;
   wire [25:0] mg60_o0 = acc0_l0_60_q;
-  wire [25:0] mg60_o1 = acc1_l0_60_q;
-  wire [25:0] mg60_o2 = acc0_l1_60_q;
-  wire [25:0] mg60_o3 = acc1_l1_60_q;
-  wire [25:0] mg60_o4 = acc0_l2_60_q;
-  wire [25:0] mg60_o5 = acc1_l2_60_q;
-  wire [25:0] mg60_o6 = acc0_l3_60_q;
-  wire [25:0] mg60_o7 = acc1_l3_60_q;
+  wire [25:0] mg60_o1 = acc0_l1_60_q;
+  wire [25:0] mg60_o2 = acc0_l2_60_q;
+  wire [25:0] mg60_o3 = acc0_l3_60_q;
   wire [25:0] mg60_s0 = mg60_o0 ^ mg60_o1 ^ mg60_o2;
   wire [24:0] mg60_m0 = (mg60_o0[24:0] & mg60_o1[24:0]) | (mg60_o0[24:0] & mg60_o2[24:0]) | (mg60_o1[24:0] & mg60_o2[24:0]);
   wire [25:0] mg60_c0 = { mg60_m0, 1'b0 };
-  wire [25:0] mg60_s1 = mg60_o3 ^ mg60_o4 ^ mg60_o5;
-  wire [24:0] mg60_m1 = (mg60_o3[24:0] & mg60_o4[24:0]) | (mg60_o3[24:0] & mg60_o5[24:0]) | (mg60_o4[24:0] & mg60_o5[24:0]);
+  wire [25:0] mg60_s1 = mg60_o3 ^ mg60_s0 ^ mg60_c0;
+  wire [24:0] mg60_m1 = (mg60_o3[24:0] & mg60_s0[24:0]) | (mg60_o3[24:0] & mg60_c0[24:0]) | (mg60_s0[24:0] & mg60_c0[24:0]);
   wire [25:0] mg60_c1 = { mg60_m1, 1'b0 };
-  wire [25:0] mg60_s2 = mg60_o6 ^ mg60_o7 ^ mg60_s0;
-  wire [24:0] mg60_m2 = (mg60_o6[24:0] & mg60_o7[24:0]) | (mg60_o6[24:0] & mg60_s0[24:0]) | (mg60_o7[24:0] & mg60_s0[24:0]);
-  wire [25:0] mg60_c2 = { mg60_m2, 1'b0 };
-  wire [25:0] mg60_s3 = mg60_c0 ^ mg60_s1 ^ mg60_c1;
-  wire [24:0] mg60_m3 = (mg60_c0[24:0] & mg60_s1[24:0]) | (mg60_c0[24:0] & mg60_c1[24:0]) | (mg60_s1[24:0] & mg60_c1[24:0]);
-  wire [25:0] mg60_c3 = { mg60_m3, 1'b0 };
-  wire [25:0] mg60_s4 = mg60_s2 ^ mg60_c2 ^ mg60_s3;
-  wire [24:0] mg60_m4 = (mg60_s2[24:0] & mg60_c2[24:0]) | (mg60_s2[24:0] & mg60_s3[24:0]) | (mg60_c2[24:0] & mg60_s3[24:0]);
-  wire [25:0] mg60_c4 = { mg60_m4, 1'b0 };
-  wire [25:0] mg60_s5 = mg60_c3 ^ mg60_s4 ^ mg60_c4;
-  wire [24:0] mg60_m5 = (mg60_c3[24:0] & mg60_s4[24:0]) | (mg60_c3[24:0] & mg60_c4[24:0]) | (mg60_s4[24:0] & mg60_c4[24:0]);
-  wire [25:0] mg60_c5 = { mg60_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp60 = mg60_s5 + mg60_c5;
-  wire [AccWidth-1:0] mgm60 = ~mg60_s5 + ~mg60_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp60 = mg60_s1 + mg60_c1;
+  wire [AccWidth-1:0] mgm60 = ~mg60_s1 + ~mg60_c1 + 26'd2;
   wire [25:0] mg61_o0 = acc0_l0_61_q;
-  wire [25:0] mg61_o1 = acc1_l0_61_q;
-  wire [25:0] mg61_o2 = acc0_l1_61_q;
-  wire [25:0] mg61_o3 = acc1_l1_61_q;
-  wire [25:0] mg61_o4 = acc0_l2_61_q;
-  wire [25:0] mg61_o5 = acc1_l2_61_q;
-  wire [25:0] mg61_o6 = acc0_l3_61_q;
-  wire [25:0] mg61_o7 = acc1_l3_61_q;
+  wire [25:0] mg61_o1 = acc0_l1_61_q;
+  wire [25:0] mg61_o2 = acc0_l2_61_q;
+  wire [25:0] mg61_o3 = acc0_l3_61_q;
   wire [25:0] mg61_s0 = mg61_o0 ^ mg61_o1 ^ mg61_o2;
   wire [24:0] mg61_m0 = (mg61_o0[24:0] & mg61_o1[24:0]) | (mg61_o0[24:0] & mg61_o2[24:0]) | (mg61_o1[24:0] & mg61_o2[24:0]);
   wire [25:0] mg61_c0 = { mg61_m0, 1'b0 };
-  wire [25:0] mg61_s1 = mg61_o3 ^ mg61_o4 ^ mg61_o5;
-  wire [24:0] mg61_m1 = (mg61_o3[24:0] & mg61_o4[24:0]) | (mg61_o3[24:0] & mg61_o5[24:0]) | (mg61_o4[24:0] & mg61_o5[24:0]);
+  wire [25:0] mg61_s1 = mg61_o3 ^ mg61_s0 ^ mg61_c0;
+  wire [24:0] mg61_m1 = (mg61_o3[24:0] & mg61_s0[24:0]) | (mg61_o3[24:0] & mg61_c0[24:0]) | (mg61_s0[24:0] & mg61_c0[24:0]);
   wire [25:0] mg61_c1 = { mg61_m1, 1'b0 };
-  wire [25:0] mg61_s2 = mg61_o6 ^ mg61_o7 ^ mg61_s0;
-  wire [24:0] mg61_m2 = (mg61_o6[24:0] & mg61_o7[24:0]) | (mg61_o6[24:0] & mg61_s0[24:0]) | (mg61_o7[24:0] & mg61_s0[24:0]);
-  wire [25:0] mg61_c2 = { mg61_m2, 1'b0 };
-  wire [25:0] mg61_s3 = mg61_c0 ^ mg61_s1 ^ mg61_c1;
-  wire [24:0] mg61_m3 = (mg61_c0[24:0] & mg61_s1[24:0]) | (mg61_c0[24:0] & mg61_c1[24:0]) | (mg61_s1[24:0] & mg61_c1[24:0]);
-  wire [25:0] mg61_c3 = { mg61_m3, 1'b0 };
-  wire [25:0] mg61_s4 = mg61_s2 ^ mg61_c2 ^ mg61_s3;
-  wire [24:0] mg61_m4 = (mg61_s2[24:0] & mg61_c2[24:0]) | (mg61_s2[24:0] & mg61_s3[24:0]) | (mg61_c2[24:0] & mg61_s3[24:0]);
-  wire [25:0] mg61_c4 = { mg61_m4, 1'b0 };
-  wire [25:0] mg61_s5 = mg61_c3 ^ mg61_s4 ^ mg61_c4;
-  wire [24:0] mg61_m5 = (mg61_c3[24:0] & mg61_s4[24:0]) | (mg61_c3[24:0] & mg61_c4[24:0]) | (mg61_s4[24:0] & mg61_c4[24:0]);
-  wire [25:0] mg61_c5 = { mg61_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp61 = mg61_s5 + mg61_c5;
-  wire [AccWidth-1:0] mgm61 = ~mg61_s5 + ~mg61_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp61 = mg61_s1 + mg61_c1;
+  wire [AccWidth-1:0] mgm61 = ~mg61_s1 + ~mg61_c1 + 26'd2;
   wire [25:0] mg62_o0 = acc0_l0_62_q;
-  wire [25:0] mg62_o1 = acc1_l0_62_q;
-  wire [25:0] mg62_o2 = acc0_l1_62_q;
-  wire [25:0] mg62_o3 = acc1_l1_62_q;
-  wire [25:0] mg62_o4 = acc0_l2_62_q;
-  wire [25:0] mg62_o5 = acc1_l2_62_q;
-  wire [25:0] mg62_o6 = acc0_l3_62_q;
-  wire [25:0] mg62_o7 = acc1_l3_62_q;
+  wire [25:0] mg62_o1 = acc0_l1_62_q;
+  wire [25:0] mg62_o2 = acc0_l2_62_q;
+  wire [25:0] mg62_o3 = acc0_l3_62_q;
   wire [25:0] mg62_s0 = mg62_o0 ^ mg62_o1 ^ mg62_o2;
   wire [24:0] mg62_m0 = (mg62_o0[24:0] & mg62_o1[24:0]) | (mg62_o0[24:0] & mg62_o2[24:0]) | (mg62_o1[24:0] & mg62_o2[24:0]);
   wire [25:0] mg62_c0 = { mg62_m0, 1'b0 };
-  wire [25:0] mg62_s1 = mg62_o3 ^ mg62_o4 ^ mg62_o5;
-  wire [24:0] mg62_m1 = (mg62_o3[24:0] & mg62_o4[24:0]) | (mg62_o3[24:0] & mg62_o5[24:0]) | (mg62_o4[24:0] & mg62_o5[24:0]);
+  wire [25:0] mg62_s1 = mg62_o3 ^ mg62_s0 ^ mg62_c0;
+  wire [24:0] mg62_m1 = (mg62_o3[24:0] & mg62_s0[24:0]) | (mg62_o3[24:0] & mg62_c0[24:0]) | (mg62_s0[24:0] & mg62_c0[24:0]);
   wire [25:0] mg62_c1 = { mg62_m1, 1'b0 };
-  wire [25:0] mg62_s2 = mg62_o6 ^ mg62_o7 ^ mg62_s0;
-  wire [24:0] mg62_m2 = (mg62_o6[24:0] & mg62_o7[24:0]) | (mg62_o6[24:0] & mg62_s0[24:0]) | (mg62_o7[24:0] & mg62_s0[24:0]);
-  wire [25:0] mg62_c2 = { mg62_m2, 1'b0 };
-  wire [25:0] mg62_s3 = mg62_c0 ^ mg62_s1 ^ mg62_c1;
-  wire [24:0] mg62_m3 = (mg62_c0[24:0] & mg62_s1[24:0]) | (mg62_c0[24:0] & mg62_c1[24:0]) | (mg62_s1[24:0] & mg62_c1[24:0]);
-  wire [25:0] mg62_c3 = { mg62_m3, 1'b0 };
-  wire [25:0] mg62_s4 = mg62_s2 ^ mg62_c2 ^ mg62_s3;
-  wire [24:0] mg62_m4 = (mg62_s2[24:0] & mg62_c2[24:0]) | (mg62_s2[24:0] & mg62_s3[24:0]) | (mg62_c2[24:0] & mg62_s3[24:0]);
-  wire [25:0] mg62_c4 = { mg62_m4, 1'b0 };
-  wire [25:0] mg62_s5 = mg62_c3 ^ mg62_s4 ^ mg62_c4;
-  wire [24:0] mg62_m5 = (mg62_c3[24:0] & mg62_s4[24:0]) | (mg62_c3[24:0] & mg62_c4[24:0]) | (mg62_s4[24:0] & mg62_c4[24:0]);
-  wire [25:0] mg62_c5 = { mg62_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp62 = mg62_s5 + mg62_c5;
-  wire [AccWidth-1:0] mgm62 = ~mg62_s5 + ~mg62_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp62 = mg62_s1 + mg62_c1;
+  wire [AccWidth-1:0] mgm62 = ~mg62_s1 + ~mg62_c1 + 26'd2;
   wire [25:0] mg63_o0 = acc0_l0_63_q;
-  wire [25:0] mg63_o1 = acc1_l0_63_q;
-  wire [25:0] mg63_o2 = acc0_l1_63_q;
-  wire [25:0] mg63_o3 = acc1_l1_63_q;
-  wire [25:0] mg63_o4 = acc0_l2_63_q;
-  wire [25:0] mg63_o5 = acc1_l2_63_q;
-  wire [25:0] mg63_o6 = acc0_l3_63_q;
-  wire [25:0] mg63_o7 = acc1_l3_63_q;
+  wire [25:0] mg63_o1 = acc0_l1_63_q;
+  wire [25:0] mg63_o2 = acc0_l2_63_q;
+  wire [25:0] mg63_o3 = acc0_l3_63_q;
   wire [25:0] mg63_s0 = mg63_o0 ^ mg63_o1 ^ mg63_o2;
   wire [24:0] mg63_m0 = (mg63_o0[24:0] & mg63_o1[24:0]) | (mg63_o0[24:0] & mg63_o2[24:0]) | (mg63_o1[24:0] & mg63_o2[24:0]);
   wire [25:0] mg63_c0 = { mg63_m0, 1'b0 };
-  wire [25:0] mg63_s1 = mg63_o3 ^ mg63_o4 ^ mg63_o5;
-  wire [24:0] mg63_m1 = (mg63_o3[24:0] & mg63_o4[24:0]) | (mg63_o3[24:0] & mg63_o5[24:0]) | (mg63_o4[24:0] & mg63_o5[24:0]);
+  wire [25:0] mg63_s1 = mg63_o3 ^ mg63_s0 ^ mg63_c0;
+  wire [24:0] mg63_m1 = (mg63_o3[24:0] & mg63_s0[24:0]) | (mg63_o3[24:0] & mg63_c0[24:0]) | (mg63_s0[24:0] & mg63_c0[24:0]);
   wire [25:0] mg63_c1 = { mg63_m1, 1'b0 };
-  wire [25:0] mg63_s2 = mg63_o6 ^ mg63_o7 ^ mg63_s0;
-  wire [24:0] mg63_m2 = (mg63_o6[24:0] & mg63_o7[24:0]) | (mg63_o6[24:0] & mg63_s0[24:0]) | (mg63_o7[24:0] & mg63_s0[24:0]);
-  wire [25:0] mg63_c2 = { mg63_m2, 1'b0 };
-  wire [25:0] mg63_s3 = mg63_c0 ^ mg63_s1 ^ mg63_c1;
-  wire [24:0] mg63_m3 = (mg63_c0[24:0] & mg63_s1[24:0]) | (mg63_c0[24:0] & mg63_c1[24:0]) | (mg63_s1[24:0] & mg63_c1[24:0]);
-  wire [25:0] mg63_c3 = { mg63_m3, 1'b0 };
-  wire [25:0] mg63_s4 = mg63_s2 ^ mg63_c2 ^ mg63_s3;
-  wire [24:0] mg63_m4 = (mg63_s2[24:0] & mg63_c2[24:0]) | (mg63_s2[24:0] & mg63_s3[24:0]) | (mg63_c2[24:0] & mg63_s3[24:0]);
-  wire [25:0] mg63_c4 = { mg63_m4, 1'b0 };
-  wire [25:0] mg63_s5 = mg63_c3 ^ mg63_s4 ^ mg63_c4;
-  wire [24:0] mg63_m5 = (mg63_c3[24:0] & mg63_s4[24:0]) | (mg63_c3[24:0] & mg63_c4[24:0]) | (mg63_s4[24:0] & mg63_c4[24:0]);
-  wire [25:0] mg63_c5 = { mg63_m5, 1'b0 };
-  wire [AccWidth-1:0] mgp63 = mg63_s5 + mg63_c5;
-  wire [AccWidth-1:0] mgm63 = ~mg63_s5 + ~mg63_c5 + 26'd2;
+  wire [AccWidth-1:0] mgp63 = mg63_s1 + mg63_c1;
+  wire [AccWidth-1:0] mgm63 = ~mg63_s1 + ~mg63_c1 + 26'd2;
   wire [16:0] mgs_o0 = sum0_l0_q;
-  wire [16:0] mgs_o1 = sum1_l0_q;
-  wire [16:0] mgs_o2 = sum0_l1_q;
-  wire [16:0] mgs_o3 = sum1_l1_q;
-  wire [16:0] mgs_o4 = sum0_l2_q;
-  wire [16:0] mgs_o5 = sum1_l2_q;
-  wire [16:0] mgs_o6 = sum0_l3_q;
-  wire [16:0] mgs_o7 = sum1_l3_q;
+  wire [16:0] mgs_o1 = sum0_l1_q;
+  wire [16:0] mgs_o2 = sum0_l2_q;
+  wire [16:0] mgs_o3 = sum0_l3_q;
   wire [16:0] mgs_s0 = mgs_o0 ^ mgs_o1 ^ mgs_o2;
   wire [15:0] mgs_m0 = (mgs_o0[15:0] & mgs_o1[15:0]) | (mgs_o0[15:0] & mgs_o2[15:0]) | (mgs_o1[15:0] & mgs_o2[15:0]);
   wire [16:0] mgs_c0 = { mgs_m0, 1'b0 };
-  wire [16:0] mgs_s1 = mgs_o3 ^ mgs_o4 ^ mgs_o5;
-  wire [15:0] mgs_m1 = (mgs_o3[15:0] & mgs_o4[15:0]) | (mgs_o3[15:0] & mgs_o5[15:0]) | (mgs_o4[15:0] & mgs_o5[15:0]);
+  wire [16:0] mgs_s1 = mgs_o3 ^ mgs_s0 ^ mgs_c0;
+  wire [15:0] mgs_m1 = (mgs_o3[15:0] & mgs_s0[15:0]) | (mgs_o3[15:0] & mgs_c0[15:0]) | (mgs_s0[15:0] & mgs_c0[15:0]);
   wire [16:0] mgs_c1 = { mgs_m1, 1'b0 };
-  wire [16:0] mgs_s2 = mgs_o6 ^ mgs_o7 ^ mgs_s0;
-  wire [15:0] mgs_m2 = (mgs_o6[15:0] & mgs_o7[15:0]) | (mgs_o6[15:0] & mgs_s0[15:0]) | (mgs_o7[15:0] & mgs_s0[15:0]);
-  wire [16:0] mgs_c2 = { mgs_m2, 1'b0 };
-  wire [16:0] mgs_s3 = mgs_c0 ^ mgs_s1 ^ mgs_c1;
-  wire [15:0] mgs_m3 = (mgs_c0[15:0] & mgs_s1[15:0]) | (mgs_c0[15:0] & mgs_c1[15:0]) | (mgs_s1[15:0] & mgs_c1[15:0]);
-  wire [16:0] mgs_c3 = { mgs_m3, 1'b0 };
-  wire [16:0] mgs_s4 = mgs_s2 ^ mgs_c2 ^ mgs_s3;
-  wire [15:0] mgs_m4 = (mgs_s2[15:0] & mgs_c2[15:0]) | (mgs_s2[15:0] & mgs_s3[15:0]) | (mgs_c2[15:0] & mgs_s3[15:0]);
-  wire [16:0] mgs_c4 = { mgs_m4, 1'b0 };
-  wire [16:0] mgs_s5 = mgs_c3 ^ mgs_s4 ^ mgs_c4;
-  wire [15:0] mgs_m5 = (mgs_c3[15:0] & mgs_s4[15:0]) | (mgs_c3[15:0] & mgs_c4[15:0]) | (mgs_s4[15:0] & mgs_c4[15:0]);
-  wire [16:0] mgs_c5 = { mgs_m5, 1'b0 };
   wire [18:0] mgt_o0 = { 2'b00, sum0_l0_q };
-  wire [18:0] mgt_o1 = { 2'b00, sum1_l0_q };
-  wire [18:0] mgt_o2 = { 2'b00, sum0_l1_q };
-  wire [18:0] mgt_o3 = { 2'b00, sum1_l1_q };
-  wire [18:0] mgt_o4 = { 2'b00, sum0_l2_q };
-  wire [18:0] mgt_o5 = { 2'b00, sum1_l2_q };
-  wire [18:0] mgt_o6 = { 2'b00, sum0_l3_q };
-  wire [18:0] mgt_o7 = { 2'b00, sum1_l3_q };
-  wire [18:0] mgt_o8 = { 1'b0, sum0_l0_q, 1'b0 };
-  wire [18:0] mgt_o9 = { 1'b0, sum1_l0_q, 1'b0 };
-  wire [18:0] mgt_o10 = { 1'b0, sum0_l1_q, 1'b0 };
-  wire [18:0] mgt_o11 = { 1'b0, sum1_l1_q, 1'b0 };
-  wire [18:0] mgt_o12 = { 1'b0, sum0_l2_q, 1'b0 };
-  wire [18:0] mgt_o13 = { 1'b0, sum1_l2_q, 1'b0 };
-  wire [18:0] mgt_o14 = { 1'b0, sum0_l3_q, 1'b0 };
-  wire [18:0] mgt_o15 = { 1'b0, sum1_l3_q, 1'b0 };
+  wire [18:0] mgt_o1 = { 2'b00, sum0_l1_q };
+  wire [18:0] mgt_o2 = { 2'b00, sum0_l2_q };
+  wire [18:0] mgt_o3 = { 2'b00, sum0_l3_q };
+  wire [18:0] mgt_o4 = { 1'b0, sum0_l0_q, 1'b0 };
+  wire [18:0] mgt_o5 = { 1'b0, sum0_l1_q, 1'b0 };
+  wire [18:0] mgt_o6 = { 1'b0, sum0_l2_q, 1'b0 };
+  wire [18:0] mgt_o7 = { 1'b0, sum0_l3_q, 1'b0 };
   wire [18:0] mgt_s0 = mgt_o0 ^ mgt_o1 ^ mgt_o2;
   wire [17:0] mgt_m0 = (mgt_o0[17:0] & mgt_o1[17:0]) | (mgt_o0[17:0] & mgt_o2[17:0]) | (mgt_o1[17:0] & mgt_o2[17:0]);
   wire [18:0] mgt_c0 = { mgt_m0, 1'b0 };
   wire [18:0] mgt_s1 = mgt_o3 ^ mgt_o4 ^ mgt_o5;
   wire [17:0] mgt_m1 = (mgt_o3[17:0] & mgt_o4[17:0]) | (mgt_o3[17:0] & mgt_o5[17:0]) | (mgt_o4[17:0] & mgt_o5[17:0]);
   wire [18:0] mgt_c1 = { mgt_m1, 1'b0 };
-  wire [18:0] mgt_s2 = mgt_o6 ^ mgt_o7 ^ mgt_o8;
-  wire [17:0] mgt_m2 = (mgt_o6[17:0] & mgt_o7[17:0]) | (mgt_o6[17:0] & mgt_o8[17:0]) | (mgt_o7[17:0] & mgt_o8[17:0]);
+  wire [18:0] mgt_s2 = mgt_o6 ^ mgt_o7 ^ mgt_s0;
+  wire [17:0] mgt_m2 = (mgt_o6[17:0] & mgt_o7[17:0]) | (mgt_o6[17:0] & mgt_s0[17:0]) | (mgt_o7[17:0] & mgt_s0[17:0]);
   wire [18:0] mgt_c2 = { mgt_m2, 1'b0 };
-  wire [18:0] mgt_s3 = mgt_o9 ^ mgt_o10 ^ mgt_o11;
-  wire [17:0] mgt_m3 = (mgt_o9[17:0] & mgt_o10[17:0]) | (mgt_o9[17:0] & mgt_o11[17:0]) | (mgt_o10[17:0] & mgt_o11[17:0]);
+  wire [18:0] mgt_s3 = mgt_c0 ^ mgt_s1 ^ mgt_c1;
+  wire [17:0] mgt_m3 = (mgt_c0[17:0] & mgt_s1[17:0]) | (mgt_c0[17:0] & mgt_c1[17:0]) | (mgt_s1[17:0] & mgt_c1[17:0]);
   wire [18:0] mgt_c3 = { mgt_m3, 1'b0 };
-  wire [18:0] mgt_s4 = mgt_o12 ^ mgt_o13 ^ mgt_o14;
-  wire [17:0] mgt_m4 = (mgt_o12[17:0] & mgt_o13[17:0]) | (mgt_o12[17:0] & mgt_o14[17:0]) | (mgt_o13[17:0] & mgt_o14[17:0]);
+  wire [18:0] mgt_s4 = mgt_s2 ^ mgt_c2 ^ mgt_s3;
+  wire [17:0] mgt_m4 = (mgt_s2[17:0] & mgt_c2[17:0]) | (mgt_s2[17:0] & mgt_s3[17:0]) | (mgt_c2[17:0] & mgt_s3[17:0]);
   wire [18:0] mgt_c4 = { mgt_m4, 1'b0 };
-  wire [18:0] mgt_s5 = mgt_o15 ^ mgt_s0 ^ mgt_c0;
-  wire [17:0] mgt_m5 = (mgt_o15[17:0] & mgt_s0[17:0]) | (mgt_o15[17:0] & mgt_c0[17:0]) | (mgt_s0[17:0] & mgt_c0[17:0]);
+  wire [18:0] mgt_s5 = mgt_c3 ^ mgt_s4 ^ mgt_c4;
+  wire [17:0] mgt_m5 = (mgt_c3[17:0] & mgt_s4[17:0]) | (mgt_c3[17:0] & mgt_c4[17:0]) | (mgt_s4[17:0] & mgt_c4[17:0]);
   wire [18:0] mgt_c5 = { mgt_m5, 1'b0 };
-  wire [18:0] mgt_s6 = mgt_s1 ^ mgt_c1 ^ mgt_s2;
-  wire [17:0] mgt_m6 = (mgt_s1[17:0] & mgt_c1[17:0]) | (mgt_s1[17:0] & mgt_s2[17:0]) | (mgt_c1[17:0] & mgt_s2[17:0]);
-  wire [18:0] mgt_c6 = { mgt_m6, 1'b0 };
-  wire [18:0] mgt_s7 = mgt_c2 ^ mgt_s3 ^ mgt_c3;
-  wire [17:0] mgt_m7 = (mgt_c2[17:0] & mgt_s3[17:0]) | (mgt_c2[17:0] & mgt_c3[17:0]) | (mgt_s3[17:0] & mgt_c3[17:0]);
-  wire [18:0] mgt_c7 = { mgt_m7, 1'b0 };
-  wire [18:0] mgt_s8 = mgt_s4 ^ mgt_c4 ^ mgt_s5;
-  wire [17:0] mgt_m8 = (mgt_s4[17:0] & mgt_c4[17:0]) | (mgt_s4[17:0] & mgt_s5[17:0]) | (mgt_c4[17:0] & mgt_s5[17:0]);
-  wire [18:0] mgt_c8 = { mgt_m8, 1'b0 };
-  wire [18:0] mgt_s9 = mgt_c5 ^ mgt_s6 ^ mgt_c6;
-  wire [17:0] mgt_m9 = (mgt_c5[17:0] & mgt_s6[17:0]) | (mgt_c5[17:0] & mgt_c6[17:0]) | (mgt_s6[17:0] & mgt_c6[17:0]);
-  wire [18:0] mgt_c9 = { mgt_m9, 1'b0 };
-  wire [18:0] mgt_s10 = mgt_s7 ^ mgt_c7 ^ mgt_s8;
-  wire [17:0] mgt_m10 = (mgt_s7[17:0] & mgt_c7[17:0]) | (mgt_s7[17:0] & mgt_s8[17:0]) | (mgt_c7[17:0] & mgt_s8[17:0]);
-  wire [18:0] mgt_c10 = { mgt_m10, 1'b0 };
-  wire [18:0] mgt_s11 = mgt_c8 ^ mgt_s9 ^ mgt_c9;
-  wire [17:0] mgt_m11 = (mgt_c8[17:0] & mgt_s9[17:0]) | (mgt_c8[17:0] & mgt_c9[17:0]) | (mgt_s9[17:0] & mgt_c9[17:0]);
-  wire [18:0] mgt_c11 = { mgt_m11, 1'b0 };
-  wire [18:0] mgt_s12 = mgt_s10 ^ mgt_c10 ^ mgt_s11;
-  wire [17:0] mgt_m12 = (mgt_s10[17:0] & mgt_c10[17:0]) | (mgt_s10[17:0] & mgt_s11[17:0]) | (mgt_c10[17:0] & mgt_s11[17:0]);
-  wire [18:0] mgt_c12 = { mgt_m12, 1'b0 };
-  wire [18:0] mgt_s13 = mgt_c11 ^ mgt_s12 ^ mgt_c12;
-  wire [17:0] mgt_m13 = (mgt_c11[17:0] & mgt_s12[17:0]) | (mgt_c11[17:0] & mgt_c12[17:0]) | (mgt_s12[17:0] & mgt_c12[17:0]);
-  wire [18:0] mgt_c13 = { mgt_m13, 1'b0 };
   reg [SumWidth-1:0] dr_sum_q;
   reg [SumWidth+1:0] dr_sum3_q;
   // S and 3 S inverted, a second copy for the dividers from 8 on (a register of its own, which splits the
@@ -11145,10 +10338,10 @@ module a3_fast_online (
     yl0_0_q <= x5_flush_q[0] ? 18'sd0 : yl0_0_d;
     plol0_0_q <= plol0_0_d;
     phil0_0_q <= phil0_0_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_0_q <= accnewl0_0;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_0_q <= accnewl0_0;
     end
     ylol0_1_q <= ylol0_1_d;
@@ -11156,10 +10349,10 @@ module a3_fast_online (
     yl0_1_q <= x5_flush_q[0] ? 18'sd0 : yl0_1_d;
     plol0_1_q <= plol0_1_d;
     phil0_1_q <= phil0_1_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_1_q <= accnewl0_1;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_1_q <= accnewl0_1;
     end
     ylol0_2_q <= ylol0_2_d;
@@ -11167,10 +10360,10 @@ module a3_fast_online (
     yl0_2_q <= x5_flush_q[0] ? 18'sd0 : yl0_2_d;
     plol0_2_q <= plol0_2_d;
     phil0_2_q <= phil0_2_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_2_q <= accnewl0_2;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_2_q <= accnewl0_2;
     end
     ylol0_3_q <= ylol0_3_d;
@@ -11178,10 +10371,10 @@ module a3_fast_online (
     yl0_3_q <= x5_flush_q[0] ? 18'sd0 : yl0_3_d;
     plol0_3_q <= plol0_3_d;
     phil0_3_q <= phil0_3_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_3_q <= accnewl0_3;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_3_q <= accnewl0_3;
     end
     ylol0_4_q <= ylol0_4_d;
@@ -11189,10 +10382,10 @@ module a3_fast_online (
     yl0_4_q <= x5_flush_q[0] ? 18'sd0 : yl0_4_d;
     plol0_4_q <= plol0_4_d;
     phil0_4_q <= phil0_4_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_4_q <= accnewl0_4;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_4_q <= accnewl0_4;
     end
     ylol0_5_q <= ylol0_5_d;
@@ -11200,10 +10393,10 @@ module a3_fast_online (
     yl0_5_q <= x5_flush_q[0] ? 18'sd0 : yl0_5_d;
     plol0_5_q <= plol0_5_d;
     phil0_5_q <= phil0_5_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_5_q <= accnewl0_5;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_5_q <= accnewl0_5;
     end
     ylol0_6_q <= ylol0_6_d;
@@ -11211,10 +10404,10 @@ module a3_fast_online (
     yl0_6_q <= x5_flush_q[0] ? 18'sd0 : yl0_6_d;
     plol0_6_q <= plol0_6_d;
     phil0_6_q <= phil0_6_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_6_q <= accnewl0_6;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_6_q <= accnewl0_6;
     end
     ylol0_7_q <= ylol0_7_d;
@@ -11222,10 +10415,10 @@ module a3_fast_online (
     yl0_7_q <= x5_flush_q[0] ? 18'sd0 : yl0_7_d;
     plol0_7_q <= plol0_7_d;
     phil0_7_q <= phil0_7_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_7_q <= accnewl0_7;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_7_q <= accnewl0_7;
     end
     ylol0_8_q <= ylol0_8_d;
@@ -11233,10 +10426,10 @@ module a3_fast_online (
     yl0_8_q <= x5_flush_q[0] ? 18'sd0 : yl0_8_d;
     plol0_8_q <= plol0_8_d;
     phil0_8_q <= phil0_8_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_8_q <= accnewl0_8;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_8_q <= accnewl0_8;
     end
     ylol0_9_q <= ylol0_9_d;
@@ -11244,10 +10437,10 @@ module a3_fast_online (
     yl0_9_q <= x5_flush_q[0] ? 18'sd0 : yl0_9_d;
     plol0_9_q <= plol0_9_d;
     phil0_9_q <= phil0_9_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_9_q <= accnewl0_9;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_9_q <= accnewl0_9;
     end
     ylol0_10_q <= ylol0_10_d;
@@ -11255,10 +10448,10 @@ module a3_fast_online (
     yl0_10_q <= x5_flush_q[0] ? 18'sd0 : yl0_10_d;
     plol0_10_q <= plol0_10_d;
     phil0_10_q <= phil0_10_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_10_q <= accnewl0_10;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_10_q <= accnewl0_10;
     end
     ylol0_11_q <= ylol0_11_d;
@@ -11266,10 +10459,10 @@ module a3_fast_online (
     yl0_11_q <= x5_flush_q[0] ? 18'sd0 : yl0_11_d;
     plol0_11_q <= plol0_11_d;
     phil0_11_q <= phil0_11_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_11_q <= accnewl0_11;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_11_q <= accnewl0_11;
     end
     ylol0_12_q <= ylol0_12_d;
@@ -11277,10 +10470,10 @@ module a3_fast_online (
     yl0_12_q <= x5_flush_q[0] ? 18'sd0 : yl0_12_d;
     plol0_12_q <= plol0_12_d;
     phil0_12_q <= phil0_12_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_12_q <= accnewl0_12;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_12_q <= accnewl0_12;
     end
     ylol0_13_q <= ylol0_13_d;
@@ -11288,10 +10481,10 @@ module a3_fast_online (
     yl0_13_q <= x5_flush_q[0] ? 18'sd0 : yl0_13_d;
     plol0_13_q <= plol0_13_d;
     phil0_13_q <= phil0_13_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_13_q <= accnewl0_13;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_13_q <= accnewl0_13;
     end
     ylol0_14_q <= ylol0_14_d;
@@ -11299,10 +10492,10 @@ module a3_fast_online (
     yl0_14_q <= x5_flush_q[0] ? 18'sd0 : yl0_14_d;
     plol0_14_q <= plol0_14_d;
     phil0_14_q <= phil0_14_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_14_q <= accnewl0_14;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_14_q <= accnewl0_14;
     end
     ylol0_15_q <= ylol0_15_d;
@@ -11310,10 +10503,10 @@ module a3_fast_online (
     yl0_15_q <= x5_flush_q[0] ? 18'sd0 : yl0_15_d;
     plol0_15_q <= plol0_15_d;
     phil0_15_q <= phil0_15_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_15_q <= accnewl0_15;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_15_q <= accnewl0_15;
     end
     ylol0_16_q <= ylol0_16_d;
@@ -11321,10 +10514,10 @@ module a3_fast_online (
     yl0_16_q <= x5_flush_q[0] ? 18'sd0 : yl0_16_d;
     plol0_16_q <= plol0_16_d;
     phil0_16_q <= phil0_16_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_16_q <= accnewl0_16;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_16_q <= accnewl0_16;
     end
     ylol0_17_q <= ylol0_17_d;
@@ -11332,10 +10525,10 @@ module a3_fast_online (
     yl0_17_q <= x5_flush_q[0] ? 18'sd0 : yl0_17_d;
     plol0_17_q <= plol0_17_d;
     phil0_17_q <= phil0_17_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_17_q <= accnewl0_17;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_17_q <= accnewl0_17;
     end
     ylol0_18_q <= ylol0_18_d;
@@ -11343,10 +10536,10 @@ module a3_fast_online (
     yl0_18_q <= x5_flush_q[0] ? 18'sd0 : yl0_18_d;
     plol0_18_q <= plol0_18_d;
     phil0_18_q <= phil0_18_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_18_q <= accnewl0_18;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_18_q <= accnewl0_18;
     end
     ylol0_19_q <= ylol0_19_d;
@@ -11354,10 +10547,10 @@ module a3_fast_online (
     yl0_19_q <= x5_flush_q[0] ? 18'sd0 : yl0_19_d;
     plol0_19_q <= plol0_19_d;
     phil0_19_q <= phil0_19_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_19_q <= accnewl0_19;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_19_q <= accnewl0_19;
     end
     ylol0_20_q <= ylol0_20_d;
@@ -11365,10 +10558,10 @@ module a3_fast_online (
     yl0_20_q <= x5_flush_q[0] ? 18'sd0 : yl0_20_d;
     plol0_20_q <= plol0_20_d;
     phil0_20_q <= phil0_20_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_20_q <= accnewl0_20;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_20_q <= accnewl0_20;
     end
     ylol0_21_q <= ylol0_21_d;
@@ -11376,10 +10569,10 @@ module a3_fast_online (
     yl0_21_q <= x5_flush_q[0] ? 18'sd0 : yl0_21_d;
     plol0_21_q <= plol0_21_d;
     phil0_21_q <= phil0_21_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_21_q <= accnewl0_21;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_21_q <= accnewl0_21;
     end
     ylol0_22_q <= ylol0_22_d;
@@ -11387,10 +10580,10 @@ module a3_fast_online (
     yl0_22_q <= x5_flush_q[0] ? 18'sd0 : yl0_22_d;
     plol0_22_q <= plol0_22_d;
     phil0_22_q <= phil0_22_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_22_q <= accnewl0_22;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_22_q <= accnewl0_22;
     end
     ylol0_23_q <= ylol0_23_d;
@@ -11398,10 +10591,10 @@ module a3_fast_online (
     yl0_23_q <= x5_flush_q[0] ? 18'sd0 : yl0_23_d;
     plol0_23_q <= plol0_23_d;
     phil0_23_q <= phil0_23_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_23_q <= accnewl0_23;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_23_q <= accnewl0_23;
     end
     ylol0_24_q <= ylol0_24_d;
@@ -11409,10 +10602,10 @@ module a3_fast_online (
     yl0_24_q <= x5_flush_q[0] ? 18'sd0 : yl0_24_d;
     plol0_24_q <= plol0_24_d;
     phil0_24_q <= phil0_24_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_24_q <= accnewl0_24;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_24_q <= accnewl0_24;
     end
     ylol0_25_q <= ylol0_25_d;
@@ -11420,10 +10613,10 @@ module a3_fast_online (
     yl0_25_q <= x5_flush_q[0] ? 18'sd0 : yl0_25_d;
     plol0_25_q <= plol0_25_d;
     phil0_25_q <= phil0_25_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_25_q <= accnewl0_25;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_25_q <= accnewl0_25;
     end
     ylol0_26_q <= ylol0_26_d;
@@ -11431,10 +10624,10 @@ module a3_fast_online (
     yl0_26_q <= x5_flush_q[0] ? 18'sd0 : yl0_26_d;
     plol0_26_q <= plol0_26_d;
     phil0_26_q <= phil0_26_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_26_q <= accnewl0_26;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_26_q <= accnewl0_26;
     end
     ylol0_27_q <= ylol0_27_d;
@@ -11442,10 +10635,10 @@ module a3_fast_online (
     yl0_27_q <= x5_flush_q[0] ? 18'sd0 : yl0_27_d;
     plol0_27_q <= plol0_27_d;
     phil0_27_q <= phil0_27_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_27_q <= accnewl0_27;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_27_q <= accnewl0_27;
     end
     ylol0_28_q <= ylol0_28_d;
@@ -11453,10 +10646,10 @@ module a3_fast_online (
     yl0_28_q <= x5_flush_q[0] ? 18'sd0 : yl0_28_d;
     plol0_28_q <= plol0_28_d;
     phil0_28_q <= phil0_28_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_28_q <= accnewl0_28;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_28_q <= accnewl0_28;
     end
     ylol0_29_q <= ylol0_29_d;
@@ -11464,10 +10657,10 @@ module a3_fast_online (
     yl0_29_q <= x5_flush_q[0] ? 18'sd0 : yl0_29_d;
     plol0_29_q <= plol0_29_d;
     phil0_29_q <= phil0_29_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_29_q <= accnewl0_29;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_29_q <= accnewl0_29;
     end
     ylol0_30_q <= ylol0_30_d;
@@ -11475,10 +10668,10 @@ module a3_fast_online (
     yl0_30_q <= x5_flush_q[0] ? 18'sd0 : yl0_30_d;
     plol0_30_q <= plol0_30_d;
     phil0_30_q <= phil0_30_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_30_q <= accnewl0_30;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_30_q <= accnewl0_30;
     end
     ylol0_31_q <= ylol0_31_d;
@@ -11486,10 +10679,10 @@ module a3_fast_online (
     yl0_31_q <= x5_flush_q[0] ? 18'sd0 : yl0_31_d;
     plol0_31_q <= plol0_31_d;
     phil0_31_q <= phil0_31_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_31_q <= accnewl0_31;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_31_q <= accnewl0_31;
     end
     ylol0_32_q <= ylol0_32_d;
@@ -11497,10 +10690,10 @@ module a3_fast_online (
     yl0_32_q <= x5_flush_q[0] ? 18'sd0 : yl0_32_d;
     plol0_32_q <= plol0_32_d;
     phil0_32_q <= phil0_32_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_32_q <= accnewl0_32;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_32_q <= accnewl0_32;
     end
     ylol0_33_q <= ylol0_33_d;
@@ -11508,10 +10701,10 @@ module a3_fast_online (
     yl0_33_q <= x5_flush_q[0] ? 18'sd0 : yl0_33_d;
     plol0_33_q <= plol0_33_d;
     phil0_33_q <= phil0_33_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_33_q <= accnewl0_33;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_33_q <= accnewl0_33;
     end
     ylol0_34_q <= ylol0_34_d;
@@ -11519,10 +10712,10 @@ module a3_fast_online (
     yl0_34_q <= x5_flush_q[0] ? 18'sd0 : yl0_34_d;
     plol0_34_q <= plol0_34_d;
     phil0_34_q <= phil0_34_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_34_q <= accnewl0_34;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_34_q <= accnewl0_34;
     end
     ylol0_35_q <= ylol0_35_d;
@@ -11530,10 +10723,10 @@ module a3_fast_online (
     yl0_35_q <= x5_flush_q[0] ? 18'sd0 : yl0_35_d;
     plol0_35_q <= plol0_35_d;
     phil0_35_q <= phil0_35_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_35_q <= accnewl0_35;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_35_q <= accnewl0_35;
     end
     ylol0_36_q <= ylol0_36_d;
@@ -11541,10 +10734,10 @@ module a3_fast_online (
     yl0_36_q <= x5_flush_q[0] ? 18'sd0 : yl0_36_d;
     plol0_36_q <= plol0_36_d;
     phil0_36_q <= phil0_36_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_36_q <= accnewl0_36;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_36_q <= accnewl0_36;
     end
     ylol0_37_q <= ylol0_37_d;
@@ -11552,10 +10745,10 @@ module a3_fast_online (
     yl0_37_q <= x5_flush_q[0] ? 18'sd0 : yl0_37_d;
     plol0_37_q <= plol0_37_d;
     phil0_37_q <= phil0_37_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_37_q <= accnewl0_37;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_37_q <= accnewl0_37;
     end
     ylol0_38_q <= ylol0_38_d;
@@ -11563,10 +10756,10 @@ module a3_fast_online (
     yl0_38_q <= x5_flush_q[0] ? 18'sd0 : yl0_38_d;
     plol0_38_q <= plol0_38_d;
     phil0_38_q <= phil0_38_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_38_q <= accnewl0_38;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_38_q <= accnewl0_38;
     end
     ylol0_39_q <= ylol0_39_d;
@@ -11574,10 +10767,10 @@ module a3_fast_online (
     yl0_39_q <= x5_flush_q[0] ? 18'sd0 : yl0_39_d;
     plol0_39_q <= plol0_39_d;
     phil0_39_q <= phil0_39_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_39_q <= accnewl0_39;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_39_q <= accnewl0_39;
     end
     ylol0_40_q <= ylol0_40_d;
@@ -11585,10 +10778,10 @@ module a3_fast_online (
     yl0_40_q <= x5_flush_q[0] ? 18'sd0 : yl0_40_d;
     plol0_40_q <= plol0_40_d;
     phil0_40_q <= phil0_40_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_40_q <= accnewl0_40;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_40_q <= accnewl0_40;
     end
     ylol0_41_q <= ylol0_41_d;
@@ -11596,10 +10789,10 @@ module a3_fast_online (
     yl0_41_q <= x5_flush_q[0] ? 18'sd0 : yl0_41_d;
     plol0_41_q <= plol0_41_d;
     phil0_41_q <= phil0_41_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_41_q <= accnewl0_41;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_41_q <= accnewl0_41;
     end
     ylol0_42_q <= ylol0_42_d;
@@ -11607,10 +10800,10 @@ module a3_fast_online (
     yl0_42_q <= x5_flush_q[0] ? 18'sd0 : yl0_42_d;
     plol0_42_q <= plol0_42_d;
     phil0_42_q <= phil0_42_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_42_q <= accnewl0_42;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_42_q <= accnewl0_42;
     end
     ylol0_43_q <= ylol0_43_d;
@@ -11618,10 +10811,10 @@ module a3_fast_online (
     yl0_43_q <= x5_flush_q[0] ? 18'sd0 : yl0_43_d;
     plol0_43_q <= plol0_43_d;
     phil0_43_q <= phil0_43_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_43_q <= accnewl0_43;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_43_q <= accnewl0_43;
     end
     ylol0_44_q <= ylol0_44_d;
@@ -11629,10 +10822,10 @@ module a3_fast_online (
     yl0_44_q <= x5_flush_q[0] ? 18'sd0 : yl0_44_d;
     plol0_44_q <= plol0_44_d;
     phil0_44_q <= phil0_44_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_44_q <= accnewl0_44;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_44_q <= accnewl0_44;
     end
     ylol0_45_q <= ylol0_45_d;
@@ -11640,10 +10833,10 @@ module a3_fast_online (
     yl0_45_q <= x5_flush_q[0] ? 18'sd0 : yl0_45_d;
     plol0_45_q <= plol0_45_d;
     phil0_45_q <= phil0_45_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_45_q <= accnewl0_45;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_45_q <= accnewl0_45;
     end
     ylol0_46_q <= ylol0_46_d;
@@ -11651,10 +10844,10 @@ module a3_fast_online (
     yl0_46_q <= x5_flush_q[0] ? 18'sd0 : yl0_46_d;
     plol0_46_q <= plol0_46_d;
     phil0_46_q <= phil0_46_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_46_q <= accnewl0_46;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_46_q <= accnewl0_46;
     end
     ylol0_47_q <= ylol0_47_d;
@@ -11662,10 +10855,10 @@ module a3_fast_online (
     yl0_47_q <= x5_flush_q[0] ? 18'sd0 : yl0_47_d;
     plol0_47_q <= plol0_47_d;
     phil0_47_q <= phil0_47_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_47_q <= accnewl0_47;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_47_q <= accnewl0_47;
     end
     ylol0_48_q <= ylol0_48_d;
@@ -11673,10 +10866,10 @@ module a3_fast_online (
     yl0_48_q <= x5_flush_q[0] ? 18'sd0 : yl0_48_d;
     plol0_48_q <= plol0_48_d;
     phil0_48_q <= phil0_48_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_48_q <= accnewl0_48;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_48_q <= accnewl0_48;
     end
     ylol0_49_q <= ylol0_49_d;
@@ -11684,10 +10877,10 @@ module a3_fast_online (
     yl0_49_q <= x5_flush_q[0] ? 18'sd0 : yl0_49_d;
     plol0_49_q <= plol0_49_d;
     phil0_49_q <= phil0_49_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_49_q <= accnewl0_49;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_49_q <= accnewl0_49;
     end
     ylol0_50_q <= ylol0_50_d;
@@ -11695,10 +10888,10 @@ module a3_fast_online (
     yl0_50_q <= x5_flush_q[0] ? 18'sd0 : yl0_50_d;
     plol0_50_q <= plol0_50_d;
     phil0_50_q <= phil0_50_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_50_q <= accnewl0_50;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_50_q <= accnewl0_50;
     end
     ylol0_51_q <= ylol0_51_d;
@@ -11706,10 +10899,10 @@ module a3_fast_online (
     yl0_51_q <= x5_flush_q[0] ? 18'sd0 : yl0_51_d;
     plol0_51_q <= plol0_51_d;
     phil0_51_q <= phil0_51_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_51_q <= accnewl0_51;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_51_q <= accnewl0_51;
     end
     ylol0_52_q <= ylol0_52_d;
@@ -11717,10 +10910,10 @@ module a3_fast_online (
     yl0_52_q <= x5_flush_q[0] ? 18'sd0 : yl0_52_d;
     plol0_52_q <= plol0_52_d;
     phil0_52_q <= phil0_52_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_52_q <= accnewl0_52;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_52_q <= accnewl0_52;
     end
     ylol0_53_q <= ylol0_53_d;
@@ -11728,10 +10921,10 @@ module a3_fast_online (
     yl0_53_q <= x5_flush_q[0] ? 18'sd0 : yl0_53_d;
     plol0_53_q <= plol0_53_d;
     phil0_53_q <= phil0_53_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_53_q <= accnewl0_53;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_53_q <= accnewl0_53;
     end
     ylol0_54_q <= ylol0_54_d;
@@ -11739,10 +10932,10 @@ module a3_fast_online (
     yl0_54_q <= x5_flush_q[0] ? 18'sd0 : yl0_54_d;
     plol0_54_q <= plol0_54_d;
     phil0_54_q <= phil0_54_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_54_q <= accnewl0_54;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_54_q <= accnewl0_54;
     end
     ylol0_55_q <= ylol0_55_d;
@@ -11750,10 +10943,10 @@ module a3_fast_online (
     yl0_55_q <= x5_flush_q[0] ? 18'sd0 : yl0_55_d;
     plol0_55_q <= plol0_55_d;
     phil0_55_q <= phil0_55_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_55_q <= accnewl0_55;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_55_q <= accnewl0_55;
     end
     ylol0_56_q <= ylol0_56_d;
@@ -11761,10 +10954,10 @@ module a3_fast_online (
     yl0_56_q <= x5_flush_q[0] ? 18'sd0 : yl0_56_d;
     plol0_56_q <= plol0_56_d;
     phil0_56_q <= phil0_56_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_56_q <= accnewl0_56;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_56_q <= accnewl0_56;
     end
     ylol0_57_q <= ylol0_57_d;
@@ -11772,10 +10965,10 @@ module a3_fast_online (
     yl0_57_q <= x5_flush_q[0] ? 18'sd0 : yl0_57_d;
     plol0_57_q <= plol0_57_d;
     phil0_57_q <= phil0_57_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_57_q <= accnewl0_57;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_57_q <= accnewl0_57;
     end
     ylol0_58_q <= ylol0_58_d;
@@ -11783,10 +10976,10 @@ module a3_fast_online (
     yl0_58_q <= x5_flush_q[0] ? 18'sd0 : yl0_58_d;
     plol0_58_q <= plol0_58_d;
     phil0_58_q <= phil0_58_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_58_q <= accnewl0_58;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_58_q <= accnewl0_58;
     end
     ylol0_59_q <= ylol0_59_d;
@@ -11794,10 +10987,10 @@ module a3_fast_online (
     yl0_59_q <= x5_flush_q[0] ? 18'sd0 : yl0_59_d;
     plol0_59_q <= plol0_59_d;
     phil0_59_q <= phil0_59_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_59_q <= accnewl0_59;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_59_q <= accnewl0_59;
     end
     ylol0_60_q <= ylol0_60_d;
@@ -11805,10 +10998,10 @@ module a3_fast_online (
     yl0_60_q <= x5_flush_q[0] ? 18'sd0 : yl0_60_d;
     plol0_60_q <= plol0_60_d;
     phil0_60_q <= phil0_60_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_60_q <= accnewl0_60;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_60_q <= accnewl0_60;
     end
     ylol0_61_q <= ylol0_61_d;
@@ -11816,10 +11009,10 @@ module a3_fast_online (
     yl0_61_q <= x5_flush_q[0] ? 18'sd0 : yl0_61_d;
     plol0_61_q <= plol0_61_d;
     phil0_61_q <= phil0_61_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_61_q <= accnewl0_61;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_61_q <= accnewl0_61;
     end
     ylol0_62_q <= ylol0_62_d;
@@ -11827,10 +11020,10 @@ module a3_fast_online (
     yl0_62_q <= x5_flush_q[0] ? 18'sd0 : yl0_62_d;
     plol0_62_q <= plol0_62_d;
     phil0_62_q <= phil0_62_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_62_q <= accnewl0_62;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_62_q <= accnewl0_62;
     end
     ylol0_63_q <= ylol0_63_d;
@@ -11838,18 +11031,18 @@ module a3_fast_online (
     yl0_63_q <= x5_flush_q[0] ? 18'sd0 : yl0_63_d;
     plol0_63_q <= plol0_63_d;
     phil0_63_q <= phil0_63_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       acc0_l0_63_q <= accnewl0_63;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       acc1_l0_63_q <= accnewl0_63;
     end
     slo_l0_q <= slo_l0_d;
     shi_l0_q <= shi_l0_d;
-    if (x6_lv_q[0] & !x6_set_q[0]) begin
+    if (x6_lv_q[0] & (!x6_set_q[0] | x6_end_q)) begin
       sum0_l0_q <= sumnew_l0;
     end
-    if (x6_lv_q[0] & x6_set_q[0]) begin
+    if (x6_lv_q[0] & x6_set_q[0] & !x6_end_q) begin
       sum1_l0_q <= sumnew_l0;
     end
     am_l1_q <= a_l1_q;
@@ -11860,10 +11053,10 @@ module a3_fast_online (
     yl1_0_q <= x5_flush_q[1] ? 18'sd0 : yl1_0_d;
     plol1_0_q <= plol1_0_d;
     phil1_0_q <= phil1_0_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_0_q <= accnewl1_0;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_0_q <= accnewl1_0;
     end
     ylol1_1_q <= ylol1_1_d;
@@ -11871,10 +11064,10 @@ module a3_fast_online (
     yl1_1_q <= x5_flush_q[1] ? 18'sd0 : yl1_1_d;
     plol1_1_q <= plol1_1_d;
     phil1_1_q <= phil1_1_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_1_q <= accnewl1_1;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_1_q <= accnewl1_1;
     end
     ylol1_2_q <= ylol1_2_d;
@@ -11882,10 +11075,10 @@ module a3_fast_online (
     yl1_2_q <= x5_flush_q[1] ? 18'sd0 : yl1_2_d;
     plol1_2_q <= plol1_2_d;
     phil1_2_q <= phil1_2_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_2_q <= accnewl1_2;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_2_q <= accnewl1_2;
     end
     ylol1_3_q <= ylol1_3_d;
@@ -11893,10 +11086,10 @@ module a3_fast_online (
     yl1_3_q <= x5_flush_q[1] ? 18'sd0 : yl1_3_d;
     plol1_3_q <= plol1_3_d;
     phil1_3_q <= phil1_3_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_3_q <= accnewl1_3;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_3_q <= accnewl1_3;
     end
     ylol1_4_q <= ylol1_4_d;
@@ -11904,10 +11097,10 @@ module a3_fast_online (
     yl1_4_q <= x5_flush_q[1] ? 18'sd0 : yl1_4_d;
     plol1_4_q <= plol1_4_d;
     phil1_4_q <= phil1_4_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_4_q <= accnewl1_4;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_4_q <= accnewl1_4;
     end
     ylol1_5_q <= ylol1_5_d;
@@ -11915,10 +11108,10 @@ module a3_fast_online (
     yl1_5_q <= x5_flush_q[1] ? 18'sd0 : yl1_5_d;
     plol1_5_q <= plol1_5_d;
     phil1_5_q <= phil1_5_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_5_q <= accnewl1_5;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_5_q <= accnewl1_5;
     end
     ylol1_6_q <= ylol1_6_d;
@@ -11926,10 +11119,10 @@ module a3_fast_online (
     yl1_6_q <= x5_flush_q[1] ? 18'sd0 : yl1_6_d;
     plol1_6_q <= plol1_6_d;
     phil1_6_q <= phil1_6_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_6_q <= accnewl1_6;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_6_q <= accnewl1_6;
     end
     ylol1_7_q <= ylol1_7_d;
@@ -11937,10 +11130,10 @@ module a3_fast_online (
     yl1_7_q <= x5_flush_q[1] ? 18'sd0 : yl1_7_d;
     plol1_7_q <= plol1_7_d;
     phil1_7_q <= phil1_7_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_7_q <= accnewl1_7;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_7_q <= accnewl1_7;
     end
     ylol1_8_q <= ylol1_8_d;
@@ -11948,10 +11141,10 @@ module a3_fast_online (
     yl1_8_q <= x5_flush_q[1] ? 18'sd0 : yl1_8_d;
     plol1_8_q <= plol1_8_d;
     phil1_8_q <= phil1_8_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_8_q <= accnewl1_8;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_8_q <= accnewl1_8;
     end
     ylol1_9_q <= ylol1_9_d;
@@ -11959,10 +11152,10 @@ module a3_fast_online (
     yl1_9_q <= x5_flush_q[1] ? 18'sd0 : yl1_9_d;
     plol1_9_q <= plol1_9_d;
     phil1_9_q <= phil1_9_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_9_q <= accnewl1_9;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_9_q <= accnewl1_9;
     end
     ylol1_10_q <= ylol1_10_d;
@@ -11970,10 +11163,10 @@ module a3_fast_online (
     yl1_10_q <= x5_flush_q[1] ? 18'sd0 : yl1_10_d;
     plol1_10_q <= plol1_10_d;
     phil1_10_q <= phil1_10_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_10_q <= accnewl1_10;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_10_q <= accnewl1_10;
     end
     ylol1_11_q <= ylol1_11_d;
@@ -11981,10 +11174,10 @@ module a3_fast_online (
     yl1_11_q <= x5_flush_q[1] ? 18'sd0 : yl1_11_d;
     plol1_11_q <= plol1_11_d;
     phil1_11_q <= phil1_11_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_11_q <= accnewl1_11;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_11_q <= accnewl1_11;
     end
     ylol1_12_q <= ylol1_12_d;
@@ -11992,10 +11185,10 @@ module a3_fast_online (
     yl1_12_q <= x5_flush_q[1] ? 18'sd0 : yl1_12_d;
     plol1_12_q <= plol1_12_d;
     phil1_12_q <= phil1_12_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_12_q <= accnewl1_12;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_12_q <= accnewl1_12;
     end
     ylol1_13_q <= ylol1_13_d;
@@ -12003,10 +11196,10 @@ module a3_fast_online (
     yl1_13_q <= x5_flush_q[1] ? 18'sd0 : yl1_13_d;
     plol1_13_q <= plol1_13_d;
     phil1_13_q <= phil1_13_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_13_q <= accnewl1_13;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_13_q <= accnewl1_13;
     end
     ylol1_14_q <= ylol1_14_d;
@@ -12014,10 +11207,10 @@ module a3_fast_online (
     yl1_14_q <= x5_flush_q[1] ? 18'sd0 : yl1_14_d;
     plol1_14_q <= plol1_14_d;
     phil1_14_q <= phil1_14_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_14_q <= accnewl1_14;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_14_q <= accnewl1_14;
     end
     ylol1_15_q <= ylol1_15_d;
@@ -12025,10 +11218,10 @@ module a3_fast_online (
     yl1_15_q <= x5_flush_q[1] ? 18'sd0 : yl1_15_d;
     plol1_15_q <= plol1_15_d;
     phil1_15_q <= phil1_15_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_15_q <= accnewl1_15;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_15_q <= accnewl1_15;
     end
     ylol1_16_q <= ylol1_16_d;
@@ -12036,10 +11229,10 @@ module a3_fast_online (
     yl1_16_q <= x5_flush_q[1] ? 18'sd0 : yl1_16_d;
     plol1_16_q <= plol1_16_d;
     phil1_16_q <= phil1_16_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_16_q <= accnewl1_16;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_16_q <= accnewl1_16;
     end
     ylol1_17_q <= ylol1_17_d;
@@ -12047,10 +11240,10 @@ module a3_fast_online (
     yl1_17_q <= x5_flush_q[1] ? 18'sd0 : yl1_17_d;
     plol1_17_q <= plol1_17_d;
     phil1_17_q <= phil1_17_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_17_q <= accnewl1_17;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_17_q <= accnewl1_17;
     end
     ylol1_18_q <= ylol1_18_d;
@@ -12058,10 +11251,10 @@ module a3_fast_online (
     yl1_18_q <= x5_flush_q[1] ? 18'sd0 : yl1_18_d;
     plol1_18_q <= plol1_18_d;
     phil1_18_q <= phil1_18_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_18_q <= accnewl1_18;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_18_q <= accnewl1_18;
     end
     ylol1_19_q <= ylol1_19_d;
@@ -12069,10 +11262,10 @@ module a3_fast_online (
     yl1_19_q <= x5_flush_q[1] ? 18'sd0 : yl1_19_d;
     plol1_19_q <= plol1_19_d;
     phil1_19_q <= phil1_19_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_19_q <= accnewl1_19;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_19_q <= accnewl1_19;
     end
     ylol1_20_q <= ylol1_20_d;
@@ -12080,10 +11273,10 @@ module a3_fast_online (
     yl1_20_q <= x5_flush_q[1] ? 18'sd0 : yl1_20_d;
     plol1_20_q <= plol1_20_d;
     phil1_20_q <= phil1_20_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_20_q <= accnewl1_20;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_20_q <= accnewl1_20;
     end
     ylol1_21_q <= ylol1_21_d;
@@ -12091,10 +11284,10 @@ module a3_fast_online (
     yl1_21_q <= x5_flush_q[1] ? 18'sd0 : yl1_21_d;
     plol1_21_q <= plol1_21_d;
     phil1_21_q <= phil1_21_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_21_q <= accnewl1_21;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_21_q <= accnewl1_21;
     end
     ylol1_22_q <= ylol1_22_d;
@@ -12102,10 +11295,10 @@ module a3_fast_online (
     yl1_22_q <= x5_flush_q[1] ? 18'sd0 : yl1_22_d;
     plol1_22_q <= plol1_22_d;
     phil1_22_q <= phil1_22_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_22_q <= accnewl1_22;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_22_q <= accnewl1_22;
     end
     ylol1_23_q <= ylol1_23_d;
@@ -12113,10 +11306,10 @@ module a3_fast_online (
     yl1_23_q <= x5_flush_q[1] ? 18'sd0 : yl1_23_d;
     plol1_23_q <= plol1_23_d;
     phil1_23_q <= phil1_23_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_23_q <= accnewl1_23;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_23_q <= accnewl1_23;
     end
     ylol1_24_q <= ylol1_24_d;
@@ -12124,10 +11317,10 @@ module a3_fast_online (
     yl1_24_q <= x5_flush_q[1] ? 18'sd0 : yl1_24_d;
     plol1_24_q <= plol1_24_d;
     phil1_24_q <= phil1_24_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_24_q <= accnewl1_24;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_24_q <= accnewl1_24;
     end
     ylol1_25_q <= ylol1_25_d;
@@ -12135,10 +11328,10 @@ module a3_fast_online (
     yl1_25_q <= x5_flush_q[1] ? 18'sd0 : yl1_25_d;
     plol1_25_q <= plol1_25_d;
     phil1_25_q <= phil1_25_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_25_q <= accnewl1_25;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_25_q <= accnewl1_25;
     end
     ylol1_26_q <= ylol1_26_d;
@@ -12146,10 +11339,10 @@ module a3_fast_online (
     yl1_26_q <= x5_flush_q[1] ? 18'sd0 : yl1_26_d;
     plol1_26_q <= plol1_26_d;
     phil1_26_q <= phil1_26_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_26_q <= accnewl1_26;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_26_q <= accnewl1_26;
     end
     ylol1_27_q <= ylol1_27_d;
@@ -12157,10 +11350,10 @@ module a3_fast_online (
     yl1_27_q <= x5_flush_q[1] ? 18'sd0 : yl1_27_d;
     plol1_27_q <= plol1_27_d;
     phil1_27_q <= phil1_27_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_27_q <= accnewl1_27;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_27_q <= accnewl1_27;
     end
     ylol1_28_q <= ylol1_28_d;
@@ -12168,10 +11361,10 @@ module a3_fast_online (
     yl1_28_q <= x5_flush_q[1] ? 18'sd0 : yl1_28_d;
     plol1_28_q <= plol1_28_d;
     phil1_28_q <= phil1_28_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_28_q <= accnewl1_28;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_28_q <= accnewl1_28;
     end
     ylol1_29_q <= ylol1_29_d;
@@ -12179,10 +11372,10 @@ module a3_fast_online (
     yl1_29_q <= x5_flush_q[1] ? 18'sd0 : yl1_29_d;
     plol1_29_q <= plol1_29_d;
     phil1_29_q <= phil1_29_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_29_q <= accnewl1_29;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_29_q <= accnewl1_29;
     end
     ylol1_30_q <= ylol1_30_d;
@@ -12190,10 +11383,10 @@ module a3_fast_online (
     yl1_30_q <= x5_flush_q[1] ? 18'sd0 : yl1_30_d;
     plol1_30_q <= plol1_30_d;
     phil1_30_q <= phil1_30_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_30_q <= accnewl1_30;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_30_q <= accnewl1_30;
     end
     ylol1_31_q <= ylol1_31_d;
@@ -12201,10 +11394,10 @@ module a3_fast_online (
     yl1_31_q <= x5_flush_q[1] ? 18'sd0 : yl1_31_d;
     plol1_31_q <= plol1_31_d;
     phil1_31_q <= phil1_31_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_31_q <= accnewl1_31;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_31_q <= accnewl1_31;
     end
     ylol1_32_q <= ylol1_32_d;
@@ -12212,10 +11405,10 @@ module a3_fast_online (
     yl1_32_q <= x5_flush_q[1] ? 18'sd0 : yl1_32_d;
     plol1_32_q <= plol1_32_d;
     phil1_32_q <= phil1_32_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_32_q <= accnewl1_32;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_32_q <= accnewl1_32;
     end
     ylol1_33_q <= ylol1_33_d;
@@ -12223,10 +11416,10 @@ module a3_fast_online (
     yl1_33_q <= x5_flush_q[1] ? 18'sd0 : yl1_33_d;
     plol1_33_q <= plol1_33_d;
     phil1_33_q <= phil1_33_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_33_q <= accnewl1_33;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_33_q <= accnewl1_33;
     end
     ylol1_34_q <= ylol1_34_d;
@@ -12234,10 +11427,10 @@ module a3_fast_online (
     yl1_34_q <= x5_flush_q[1] ? 18'sd0 : yl1_34_d;
     plol1_34_q <= plol1_34_d;
     phil1_34_q <= phil1_34_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_34_q <= accnewl1_34;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_34_q <= accnewl1_34;
     end
     ylol1_35_q <= ylol1_35_d;
@@ -12245,10 +11438,10 @@ module a3_fast_online (
     yl1_35_q <= x5_flush_q[1] ? 18'sd0 : yl1_35_d;
     plol1_35_q <= plol1_35_d;
     phil1_35_q <= phil1_35_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_35_q <= accnewl1_35;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_35_q <= accnewl1_35;
     end
     ylol1_36_q <= ylol1_36_d;
@@ -12256,10 +11449,10 @@ module a3_fast_online (
     yl1_36_q <= x5_flush_q[1] ? 18'sd0 : yl1_36_d;
     plol1_36_q <= plol1_36_d;
     phil1_36_q <= phil1_36_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_36_q <= accnewl1_36;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_36_q <= accnewl1_36;
     end
     ylol1_37_q <= ylol1_37_d;
@@ -12267,10 +11460,10 @@ module a3_fast_online (
     yl1_37_q <= x5_flush_q[1] ? 18'sd0 : yl1_37_d;
     plol1_37_q <= plol1_37_d;
     phil1_37_q <= phil1_37_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_37_q <= accnewl1_37;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_37_q <= accnewl1_37;
     end
     ylol1_38_q <= ylol1_38_d;
@@ -12278,10 +11471,10 @@ module a3_fast_online (
     yl1_38_q <= x5_flush_q[1] ? 18'sd0 : yl1_38_d;
     plol1_38_q <= plol1_38_d;
     phil1_38_q <= phil1_38_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_38_q <= accnewl1_38;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_38_q <= accnewl1_38;
     end
     ylol1_39_q <= ylol1_39_d;
@@ -12289,10 +11482,10 @@ module a3_fast_online (
     yl1_39_q <= x5_flush_q[1] ? 18'sd0 : yl1_39_d;
     plol1_39_q <= plol1_39_d;
     phil1_39_q <= phil1_39_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_39_q <= accnewl1_39;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_39_q <= accnewl1_39;
     end
     ylol1_40_q <= ylol1_40_d;
@@ -12300,10 +11493,10 @@ module a3_fast_online (
     yl1_40_q <= x5_flush_q[1] ? 18'sd0 : yl1_40_d;
     plol1_40_q <= plol1_40_d;
     phil1_40_q <= phil1_40_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_40_q <= accnewl1_40;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_40_q <= accnewl1_40;
     end
     ylol1_41_q <= ylol1_41_d;
@@ -12311,10 +11504,10 @@ module a3_fast_online (
     yl1_41_q <= x5_flush_q[1] ? 18'sd0 : yl1_41_d;
     plol1_41_q <= plol1_41_d;
     phil1_41_q <= phil1_41_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_41_q <= accnewl1_41;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_41_q <= accnewl1_41;
     end
     ylol1_42_q <= ylol1_42_d;
@@ -12322,10 +11515,10 @@ module a3_fast_online (
     yl1_42_q <= x5_flush_q[1] ? 18'sd0 : yl1_42_d;
     plol1_42_q <= plol1_42_d;
     phil1_42_q <= phil1_42_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_42_q <= accnewl1_42;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_42_q <= accnewl1_42;
     end
     ylol1_43_q <= ylol1_43_d;
@@ -12333,10 +11526,10 @@ module a3_fast_online (
     yl1_43_q <= x5_flush_q[1] ? 18'sd0 : yl1_43_d;
     plol1_43_q <= plol1_43_d;
     phil1_43_q <= phil1_43_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_43_q <= accnewl1_43;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_43_q <= accnewl1_43;
     end
     ylol1_44_q <= ylol1_44_d;
@@ -12344,10 +11537,10 @@ module a3_fast_online (
     yl1_44_q <= x5_flush_q[1] ? 18'sd0 : yl1_44_d;
     plol1_44_q <= plol1_44_d;
     phil1_44_q <= phil1_44_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_44_q <= accnewl1_44;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_44_q <= accnewl1_44;
     end
     ylol1_45_q <= ylol1_45_d;
@@ -12355,10 +11548,10 @@ module a3_fast_online (
     yl1_45_q <= x5_flush_q[1] ? 18'sd0 : yl1_45_d;
     plol1_45_q <= plol1_45_d;
     phil1_45_q <= phil1_45_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_45_q <= accnewl1_45;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_45_q <= accnewl1_45;
     end
     ylol1_46_q <= ylol1_46_d;
@@ -12366,10 +11559,10 @@ module a3_fast_online (
     yl1_46_q <= x5_flush_q[1] ? 18'sd0 : yl1_46_d;
     plol1_46_q <= plol1_46_d;
     phil1_46_q <= phil1_46_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_46_q <= accnewl1_46;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_46_q <= accnewl1_46;
     end
     ylol1_47_q <= ylol1_47_d;
@@ -12377,10 +11570,10 @@ module a3_fast_online (
     yl1_47_q <= x5_flush_q[1] ? 18'sd0 : yl1_47_d;
     plol1_47_q <= plol1_47_d;
     phil1_47_q <= phil1_47_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_47_q <= accnewl1_47;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_47_q <= accnewl1_47;
     end
     ylol1_48_q <= ylol1_48_d;
@@ -12388,10 +11581,10 @@ module a3_fast_online (
     yl1_48_q <= x5_flush_q[1] ? 18'sd0 : yl1_48_d;
     plol1_48_q <= plol1_48_d;
     phil1_48_q <= phil1_48_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_48_q <= accnewl1_48;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_48_q <= accnewl1_48;
     end
     ylol1_49_q <= ylol1_49_d;
@@ -12399,10 +11592,10 @@ module a3_fast_online (
     yl1_49_q <= x5_flush_q[1] ? 18'sd0 : yl1_49_d;
     plol1_49_q <= plol1_49_d;
     phil1_49_q <= phil1_49_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_49_q <= accnewl1_49;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_49_q <= accnewl1_49;
     end
     ylol1_50_q <= ylol1_50_d;
@@ -12410,10 +11603,10 @@ module a3_fast_online (
     yl1_50_q <= x5_flush_q[1] ? 18'sd0 : yl1_50_d;
     plol1_50_q <= plol1_50_d;
     phil1_50_q <= phil1_50_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_50_q <= accnewl1_50;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_50_q <= accnewl1_50;
     end
     ylol1_51_q <= ylol1_51_d;
@@ -12421,10 +11614,10 @@ module a3_fast_online (
     yl1_51_q <= x5_flush_q[1] ? 18'sd0 : yl1_51_d;
     plol1_51_q <= plol1_51_d;
     phil1_51_q <= phil1_51_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_51_q <= accnewl1_51;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_51_q <= accnewl1_51;
     end
     ylol1_52_q <= ylol1_52_d;
@@ -12432,10 +11625,10 @@ module a3_fast_online (
     yl1_52_q <= x5_flush_q[1] ? 18'sd0 : yl1_52_d;
     plol1_52_q <= plol1_52_d;
     phil1_52_q <= phil1_52_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_52_q <= accnewl1_52;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_52_q <= accnewl1_52;
     end
     ylol1_53_q <= ylol1_53_d;
@@ -12443,10 +11636,10 @@ module a3_fast_online (
     yl1_53_q <= x5_flush_q[1] ? 18'sd0 : yl1_53_d;
     plol1_53_q <= plol1_53_d;
     phil1_53_q <= phil1_53_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_53_q <= accnewl1_53;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_53_q <= accnewl1_53;
     end
     ylol1_54_q <= ylol1_54_d;
@@ -12454,10 +11647,10 @@ module a3_fast_online (
     yl1_54_q <= x5_flush_q[1] ? 18'sd0 : yl1_54_d;
     plol1_54_q <= plol1_54_d;
     phil1_54_q <= phil1_54_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_54_q <= accnewl1_54;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_54_q <= accnewl1_54;
     end
     ylol1_55_q <= ylol1_55_d;
@@ -12465,10 +11658,10 @@ module a3_fast_online (
     yl1_55_q <= x5_flush_q[1] ? 18'sd0 : yl1_55_d;
     plol1_55_q <= plol1_55_d;
     phil1_55_q <= phil1_55_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_55_q <= accnewl1_55;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_55_q <= accnewl1_55;
     end
     ylol1_56_q <= ylol1_56_d;
@@ -12476,10 +11669,10 @@ module a3_fast_online (
     yl1_56_q <= x5_flush_q[1] ? 18'sd0 : yl1_56_d;
     plol1_56_q <= plol1_56_d;
     phil1_56_q <= phil1_56_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_56_q <= accnewl1_56;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_56_q <= accnewl1_56;
     end
     ylol1_57_q <= ylol1_57_d;
@@ -12487,10 +11680,10 @@ module a3_fast_online (
     yl1_57_q <= x5_flush_q[1] ? 18'sd0 : yl1_57_d;
     plol1_57_q <= plol1_57_d;
     phil1_57_q <= phil1_57_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_57_q <= accnewl1_57;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_57_q <= accnewl1_57;
     end
     ylol1_58_q <= ylol1_58_d;
@@ -12498,10 +11691,10 @@ module a3_fast_online (
     yl1_58_q <= x5_flush_q[1] ? 18'sd0 : yl1_58_d;
     plol1_58_q <= plol1_58_d;
     phil1_58_q <= phil1_58_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_58_q <= accnewl1_58;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_58_q <= accnewl1_58;
     end
     ylol1_59_q <= ylol1_59_d;
@@ -12509,10 +11702,10 @@ module a3_fast_online (
     yl1_59_q <= x5_flush_q[1] ? 18'sd0 : yl1_59_d;
     plol1_59_q <= plol1_59_d;
     phil1_59_q <= phil1_59_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_59_q <= accnewl1_59;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_59_q <= accnewl1_59;
     end
     ylol1_60_q <= ylol1_60_d;
@@ -12520,10 +11713,10 @@ module a3_fast_online (
     yl1_60_q <= x5_flush_q[1] ? 18'sd0 : yl1_60_d;
     plol1_60_q <= plol1_60_d;
     phil1_60_q <= phil1_60_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_60_q <= accnewl1_60;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_60_q <= accnewl1_60;
     end
     ylol1_61_q <= ylol1_61_d;
@@ -12531,10 +11724,10 @@ module a3_fast_online (
     yl1_61_q <= x5_flush_q[1] ? 18'sd0 : yl1_61_d;
     plol1_61_q <= plol1_61_d;
     phil1_61_q <= phil1_61_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_61_q <= accnewl1_61;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_61_q <= accnewl1_61;
     end
     ylol1_62_q <= ylol1_62_d;
@@ -12542,10 +11735,10 @@ module a3_fast_online (
     yl1_62_q <= x5_flush_q[1] ? 18'sd0 : yl1_62_d;
     plol1_62_q <= plol1_62_d;
     phil1_62_q <= phil1_62_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_62_q <= accnewl1_62;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_62_q <= accnewl1_62;
     end
     ylol1_63_q <= ylol1_63_d;
@@ -12553,18 +11746,18 @@ module a3_fast_online (
     yl1_63_q <= x5_flush_q[1] ? 18'sd0 : yl1_63_d;
     plol1_63_q <= plol1_63_d;
     phil1_63_q <= phil1_63_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       acc0_l1_63_q <= accnewl1_63;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       acc1_l1_63_q <= accnewl1_63;
     end
     slo_l1_q <= slo_l1_d;
     shi_l1_q <= shi_l1_d;
-    if (x6_lv_q[1] & !x6_set_q[1]) begin
+    if (x6_lv_q[1] & (!x6_set_q[1] | x6_end_q)) begin
       sum0_l1_q <= sumnew_l1;
     end
-    if (x6_lv_q[1] & x6_set_q[1]) begin
+    if (x6_lv_q[1] & x6_set_q[1] & !x6_end_q) begin
       sum1_l1_q <= sumnew_l1;
     end
     am_l2_q <= a_l2_q;
@@ -12575,10 +11768,10 @@ module a3_fast_online (
     yl2_0_q <= x5_flush_q[2] ? 18'sd0 : yl2_0_d;
     plol2_0_q <= plol2_0_d;
     phil2_0_q <= phil2_0_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_0_q <= accnewl2_0;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_0_q <= accnewl2_0;
     end
     ylol2_1_q <= ylol2_1_d;
@@ -12586,10 +11779,10 @@ module a3_fast_online (
     yl2_1_q <= x5_flush_q[2] ? 18'sd0 : yl2_1_d;
     plol2_1_q <= plol2_1_d;
     phil2_1_q <= phil2_1_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_1_q <= accnewl2_1;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_1_q <= accnewl2_1;
     end
     ylol2_2_q <= ylol2_2_d;
@@ -12597,10 +11790,10 @@ module a3_fast_online (
     yl2_2_q <= x5_flush_q[2] ? 18'sd0 : yl2_2_d;
     plol2_2_q <= plol2_2_d;
     phil2_2_q <= phil2_2_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_2_q <= accnewl2_2;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_2_q <= accnewl2_2;
     end
     ylol2_3_q <= ylol2_3_d;
@@ -12608,10 +11801,10 @@ module a3_fast_online (
     yl2_3_q <= x5_flush_q[2] ? 18'sd0 : yl2_3_d;
     plol2_3_q <= plol2_3_d;
     phil2_3_q <= phil2_3_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_3_q <= accnewl2_3;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_3_q <= accnewl2_3;
     end
     ylol2_4_q <= ylol2_4_d;
@@ -12619,10 +11812,10 @@ module a3_fast_online (
     yl2_4_q <= x5_flush_q[2] ? 18'sd0 : yl2_4_d;
     plol2_4_q <= plol2_4_d;
     phil2_4_q <= phil2_4_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_4_q <= accnewl2_4;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_4_q <= accnewl2_4;
     end
     ylol2_5_q <= ylol2_5_d;
@@ -12630,10 +11823,10 @@ module a3_fast_online (
     yl2_5_q <= x5_flush_q[2] ? 18'sd0 : yl2_5_d;
     plol2_5_q <= plol2_5_d;
     phil2_5_q <= phil2_5_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_5_q <= accnewl2_5;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_5_q <= accnewl2_5;
     end
     ylol2_6_q <= ylol2_6_d;
@@ -12641,10 +11834,10 @@ module a3_fast_online (
     yl2_6_q <= x5_flush_q[2] ? 18'sd0 : yl2_6_d;
     plol2_6_q <= plol2_6_d;
     phil2_6_q <= phil2_6_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_6_q <= accnewl2_6;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_6_q <= accnewl2_6;
     end
     ylol2_7_q <= ylol2_7_d;
@@ -12652,10 +11845,10 @@ module a3_fast_online (
     yl2_7_q <= x5_flush_q[2] ? 18'sd0 : yl2_7_d;
     plol2_7_q <= plol2_7_d;
     phil2_7_q <= phil2_7_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_7_q <= accnewl2_7;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_7_q <= accnewl2_7;
     end
     ylol2_8_q <= ylol2_8_d;
@@ -12663,10 +11856,10 @@ module a3_fast_online (
     yl2_8_q <= x5_flush_q[2] ? 18'sd0 : yl2_8_d;
     plol2_8_q <= plol2_8_d;
     phil2_8_q <= phil2_8_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_8_q <= accnewl2_8;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_8_q <= accnewl2_8;
     end
     ylol2_9_q <= ylol2_9_d;
@@ -12674,10 +11867,10 @@ module a3_fast_online (
     yl2_9_q <= x5_flush_q[2] ? 18'sd0 : yl2_9_d;
     plol2_9_q <= plol2_9_d;
     phil2_9_q <= phil2_9_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_9_q <= accnewl2_9;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_9_q <= accnewl2_9;
     end
     ylol2_10_q <= ylol2_10_d;
@@ -12685,10 +11878,10 @@ module a3_fast_online (
     yl2_10_q <= x5_flush_q[2] ? 18'sd0 : yl2_10_d;
     plol2_10_q <= plol2_10_d;
     phil2_10_q <= phil2_10_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_10_q <= accnewl2_10;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_10_q <= accnewl2_10;
     end
     ylol2_11_q <= ylol2_11_d;
@@ -12696,10 +11889,10 @@ module a3_fast_online (
     yl2_11_q <= x5_flush_q[2] ? 18'sd0 : yl2_11_d;
     plol2_11_q <= plol2_11_d;
     phil2_11_q <= phil2_11_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_11_q <= accnewl2_11;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_11_q <= accnewl2_11;
     end
     ylol2_12_q <= ylol2_12_d;
@@ -12707,10 +11900,10 @@ module a3_fast_online (
     yl2_12_q <= x5_flush_q[2] ? 18'sd0 : yl2_12_d;
     plol2_12_q <= plol2_12_d;
     phil2_12_q <= phil2_12_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_12_q <= accnewl2_12;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_12_q <= accnewl2_12;
     end
     ylol2_13_q <= ylol2_13_d;
@@ -12718,10 +11911,10 @@ module a3_fast_online (
     yl2_13_q <= x5_flush_q[2] ? 18'sd0 : yl2_13_d;
     plol2_13_q <= plol2_13_d;
     phil2_13_q <= phil2_13_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_13_q <= accnewl2_13;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_13_q <= accnewl2_13;
     end
     ylol2_14_q <= ylol2_14_d;
@@ -12729,10 +11922,10 @@ module a3_fast_online (
     yl2_14_q <= x5_flush_q[2] ? 18'sd0 : yl2_14_d;
     plol2_14_q <= plol2_14_d;
     phil2_14_q <= phil2_14_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_14_q <= accnewl2_14;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_14_q <= accnewl2_14;
     end
     ylol2_15_q <= ylol2_15_d;
@@ -12740,10 +11933,10 @@ module a3_fast_online (
     yl2_15_q <= x5_flush_q[2] ? 18'sd0 : yl2_15_d;
     plol2_15_q <= plol2_15_d;
     phil2_15_q <= phil2_15_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_15_q <= accnewl2_15;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_15_q <= accnewl2_15;
     end
     ylol2_16_q <= ylol2_16_d;
@@ -12751,10 +11944,10 @@ module a3_fast_online (
     yl2_16_q <= x5_flush_q[2] ? 18'sd0 : yl2_16_d;
     plol2_16_q <= plol2_16_d;
     phil2_16_q <= phil2_16_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_16_q <= accnewl2_16;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_16_q <= accnewl2_16;
     end
     ylol2_17_q <= ylol2_17_d;
@@ -12762,10 +11955,10 @@ module a3_fast_online (
     yl2_17_q <= x5_flush_q[2] ? 18'sd0 : yl2_17_d;
     plol2_17_q <= plol2_17_d;
     phil2_17_q <= phil2_17_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_17_q <= accnewl2_17;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_17_q <= accnewl2_17;
     end
     ylol2_18_q <= ylol2_18_d;
@@ -12773,10 +11966,10 @@ module a3_fast_online (
     yl2_18_q <= x5_flush_q[2] ? 18'sd0 : yl2_18_d;
     plol2_18_q <= plol2_18_d;
     phil2_18_q <= phil2_18_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_18_q <= accnewl2_18;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_18_q <= accnewl2_18;
     end
     ylol2_19_q <= ylol2_19_d;
@@ -12784,10 +11977,10 @@ module a3_fast_online (
     yl2_19_q <= x5_flush_q[2] ? 18'sd0 : yl2_19_d;
     plol2_19_q <= plol2_19_d;
     phil2_19_q <= phil2_19_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_19_q <= accnewl2_19;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_19_q <= accnewl2_19;
     end
     ylol2_20_q <= ylol2_20_d;
@@ -12795,10 +11988,10 @@ module a3_fast_online (
     yl2_20_q <= x5_flush_q[2] ? 18'sd0 : yl2_20_d;
     plol2_20_q <= plol2_20_d;
     phil2_20_q <= phil2_20_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_20_q <= accnewl2_20;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_20_q <= accnewl2_20;
     end
     ylol2_21_q <= ylol2_21_d;
@@ -12806,10 +11999,10 @@ module a3_fast_online (
     yl2_21_q <= x5_flush_q[2] ? 18'sd0 : yl2_21_d;
     plol2_21_q <= plol2_21_d;
     phil2_21_q <= phil2_21_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_21_q <= accnewl2_21;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_21_q <= accnewl2_21;
     end
     ylol2_22_q <= ylol2_22_d;
@@ -12817,10 +12010,10 @@ module a3_fast_online (
     yl2_22_q <= x5_flush_q[2] ? 18'sd0 : yl2_22_d;
     plol2_22_q <= plol2_22_d;
     phil2_22_q <= phil2_22_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_22_q <= accnewl2_22;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_22_q <= accnewl2_22;
     end
     ylol2_23_q <= ylol2_23_d;
@@ -12828,10 +12021,10 @@ module a3_fast_online (
     yl2_23_q <= x5_flush_q[2] ? 18'sd0 : yl2_23_d;
     plol2_23_q <= plol2_23_d;
     phil2_23_q <= phil2_23_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_23_q <= accnewl2_23;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_23_q <= accnewl2_23;
     end
     ylol2_24_q <= ylol2_24_d;
@@ -12839,10 +12032,10 @@ module a3_fast_online (
     yl2_24_q <= x5_flush_q[2] ? 18'sd0 : yl2_24_d;
     plol2_24_q <= plol2_24_d;
     phil2_24_q <= phil2_24_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_24_q <= accnewl2_24;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_24_q <= accnewl2_24;
     end
     ylol2_25_q <= ylol2_25_d;
@@ -12850,10 +12043,10 @@ module a3_fast_online (
     yl2_25_q <= x5_flush_q[2] ? 18'sd0 : yl2_25_d;
     plol2_25_q <= plol2_25_d;
     phil2_25_q <= phil2_25_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_25_q <= accnewl2_25;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_25_q <= accnewl2_25;
     end
     ylol2_26_q <= ylol2_26_d;
@@ -12861,10 +12054,10 @@ module a3_fast_online (
     yl2_26_q <= x5_flush_q[2] ? 18'sd0 : yl2_26_d;
     plol2_26_q <= plol2_26_d;
     phil2_26_q <= phil2_26_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_26_q <= accnewl2_26;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_26_q <= accnewl2_26;
     end
     ylol2_27_q <= ylol2_27_d;
@@ -12872,10 +12065,10 @@ module a3_fast_online (
     yl2_27_q <= x5_flush_q[2] ? 18'sd0 : yl2_27_d;
     plol2_27_q <= plol2_27_d;
     phil2_27_q <= phil2_27_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_27_q <= accnewl2_27;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_27_q <= accnewl2_27;
     end
     ylol2_28_q <= ylol2_28_d;
@@ -12883,10 +12076,10 @@ module a3_fast_online (
     yl2_28_q <= x5_flush_q[2] ? 18'sd0 : yl2_28_d;
     plol2_28_q <= plol2_28_d;
     phil2_28_q <= phil2_28_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_28_q <= accnewl2_28;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_28_q <= accnewl2_28;
     end
     ylol2_29_q <= ylol2_29_d;
@@ -12894,10 +12087,10 @@ module a3_fast_online (
     yl2_29_q <= x5_flush_q[2] ? 18'sd0 : yl2_29_d;
     plol2_29_q <= plol2_29_d;
     phil2_29_q <= phil2_29_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_29_q <= accnewl2_29;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_29_q <= accnewl2_29;
     end
     ylol2_30_q <= ylol2_30_d;
@@ -12905,10 +12098,10 @@ module a3_fast_online (
     yl2_30_q <= x5_flush_q[2] ? 18'sd0 : yl2_30_d;
     plol2_30_q <= plol2_30_d;
     phil2_30_q <= phil2_30_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_30_q <= accnewl2_30;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_30_q <= accnewl2_30;
     end
     ylol2_31_q <= ylol2_31_d;
@@ -12916,10 +12109,10 @@ module a3_fast_online (
     yl2_31_q <= x5_flush_q[2] ? 18'sd0 : yl2_31_d;
     plol2_31_q <= plol2_31_d;
     phil2_31_q <= phil2_31_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_31_q <= accnewl2_31;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_31_q <= accnewl2_31;
     end
     ylol2_32_q <= ylol2_32_d;
@@ -12927,10 +12120,10 @@ module a3_fast_online (
     yl2_32_q <= x5_flush_q[2] ? 18'sd0 : yl2_32_d;
     plol2_32_q <= plol2_32_d;
     phil2_32_q <= phil2_32_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_32_q <= accnewl2_32;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_32_q <= accnewl2_32;
     end
     ylol2_33_q <= ylol2_33_d;
@@ -12938,10 +12131,10 @@ module a3_fast_online (
     yl2_33_q <= x5_flush_q[2] ? 18'sd0 : yl2_33_d;
     plol2_33_q <= plol2_33_d;
     phil2_33_q <= phil2_33_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_33_q <= accnewl2_33;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_33_q <= accnewl2_33;
     end
     ylol2_34_q <= ylol2_34_d;
@@ -12949,10 +12142,10 @@ module a3_fast_online (
     yl2_34_q <= x5_flush_q[2] ? 18'sd0 : yl2_34_d;
     plol2_34_q <= plol2_34_d;
     phil2_34_q <= phil2_34_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_34_q <= accnewl2_34;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_34_q <= accnewl2_34;
     end
     ylol2_35_q <= ylol2_35_d;
@@ -12960,10 +12153,10 @@ module a3_fast_online (
     yl2_35_q <= x5_flush_q[2] ? 18'sd0 : yl2_35_d;
     plol2_35_q <= plol2_35_d;
     phil2_35_q <= phil2_35_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_35_q <= accnewl2_35;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_35_q <= accnewl2_35;
     end
     ylol2_36_q <= ylol2_36_d;
@@ -12971,10 +12164,10 @@ module a3_fast_online (
     yl2_36_q <= x5_flush_q[2] ? 18'sd0 : yl2_36_d;
     plol2_36_q <= plol2_36_d;
     phil2_36_q <= phil2_36_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_36_q <= accnewl2_36;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_36_q <= accnewl2_36;
     end
     ylol2_37_q <= ylol2_37_d;
@@ -12982,10 +12175,10 @@ module a3_fast_online (
     yl2_37_q <= x5_flush_q[2] ? 18'sd0 : yl2_37_d;
     plol2_37_q <= plol2_37_d;
     phil2_37_q <= phil2_37_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_37_q <= accnewl2_37;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_37_q <= accnewl2_37;
     end
     ylol2_38_q <= ylol2_38_d;
@@ -12993,10 +12186,10 @@ module a3_fast_online (
     yl2_38_q <= x5_flush_q[2] ? 18'sd0 : yl2_38_d;
     plol2_38_q <= plol2_38_d;
     phil2_38_q <= phil2_38_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_38_q <= accnewl2_38;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_38_q <= accnewl2_38;
     end
     ylol2_39_q <= ylol2_39_d;
@@ -13004,10 +12197,10 @@ module a3_fast_online (
     yl2_39_q <= x5_flush_q[2] ? 18'sd0 : yl2_39_d;
     plol2_39_q <= plol2_39_d;
     phil2_39_q <= phil2_39_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_39_q <= accnewl2_39;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_39_q <= accnewl2_39;
     end
     ylol2_40_q <= ylol2_40_d;
@@ -13015,10 +12208,10 @@ module a3_fast_online (
     yl2_40_q <= x5_flush_q[2] ? 18'sd0 : yl2_40_d;
     plol2_40_q <= plol2_40_d;
     phil2_40_q <= phil2_40_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_40_q <= accnewl2_40;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_40_q <= accnewl2_40;
     end
     ylol2_41_q <= ylol2_41_d;
@@ -13026,10 +12219,10 @@ module a3_fast_online (
     yl2_41_q <= x5_flush_q[2] ? 18'sd0 : yl2_41_d;
     plol2_41_q <= plol2_41_d;
     phil2_41_q <= phil2_41_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_41_q <= accnewl2_41;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_41_q <= accnewl2_41;
     end
     ylol2_42_q <= ylol2_42_d;
@@ -13037,10 +12230,10 @@ module a3_fast_online (
     yl2_42_q <= x5_flush_q[2] ? 18'sd0 : yl2_42_d;
     plol2_42_q <= plol2_42_d;
     phil2_42_q <= phil2_42_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_42_q <= accnewl2_42;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_42_q <= accnewl2_42;
     end
     ylol2_43_q <= ylol2_43_d;
@@ -13048,10 +12241,10 @@ module a3_fast_online (
     yl2_43_q <= x5_flush_q[2] ? 18'sd0 : yl2_43_d;
     plol2_43_q <= plol2_43_d;
     phil2_43_q <= phil2_43_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_43_q <= accnewl2_43;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_43_q <= accnewl2_43;
     end
     ylol2_44_q <= ylol2_44_d;
@@ -13059,10 +12252,10 @@ module a3_fast_online (
     yl2_44_q <= x5_flush_q[2] ? 18'sd0 : yl2_44_d;
     plol2_44_q <= plol2_44_d;
     phil2_44_q <= phil2_44_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_44_q <= accnewl2_44;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_44_q <= accnewl2_44;
     end
     ylol2_45_q <= ylol2_45_d;
@@ -13070,10 +12263,10 @@ module a3_fast_online (
     yl2_45_q <= x5_flush_q[2] ? 18'sd0 : yl2_45_d;
     plol2_45_q <= plol2_45_d;
     phil2_45_q <= phil2_45_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_45_q <= accnewl2_45;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_45_q <= accnewl2_45;
     end
     ylol2_46_q <= ylol2_46_d;
@@ -13081,10 +12274,10 @@ module a3_fast_online (
     yl2_46_q <= x5_flush_q[2] ? 18'sd0 : yl2_46_d;
     plol2_46_q <= plol2_46_d;
     phil2_46_q <= phil2_46_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_46_q <= accnewl2_46;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_46_q <= accnewl2_46;
     end
     ylol2_47_q <= ylol2_47_d;
@@ -13092,10 +12285,10 @@ module a3_fast_online (
     yl2_47_q <= x5_flush_q[2] ? 18'sd0 : yl2_47_d;
     plol2_47_q <= plol2_47_d;
     phil2_47_q <= phil2_47_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_47_q <= accnewl2_47;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_47_q <= accnewl2_47;
     end
     ylol2_48_q <= ylol2_48_d;
@@ -13103,10 +12296,10 @@ module a3_fast_online (
     yl2_48_q <= x5_flush_q[2] ? 18'sd0 : yl2_48_d;
     plol2_48_q <= plol2_48_d;
     phil2_48_q <= phil2_48_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_48_q <= accnewl2_48;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_48_q <= accnewl2_48;
     end
     ylol2_49_q <= ylol2_49_d;
@@ -13114,10 +12307,10 @@ module a3_fast_online (
     yl2_49_q <= x5_flush_q[2] ? 18'sd0 : yl2_49_d;
     plol2_49_q <= plol2_49_d;
     phil2_49_q <= phil2_49_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_49_q <= accnewl2_49;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_49_q <= accnewl2_49;
     end
     ylol2_50_q <= ylol2_50_d;
@@ -13125,10 +12318,10 @@ module a3_fast_online (
     yl2_50_q <= x5_flush_q[2] ? 18'sd0 : yl2_50_d;
     plol2_50_q <= plol2_50_d;
     phil2_50_q <= phil2_50_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_50_q <= accnewl2_50;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_50_q <= accnewl2_50;
     end
     ylol2_51_q <= ylol2_51_d;
@@ -13136,10 +12329,10 @@ module a3_fast_online (
     yl2_51_q <= x5_flush_q[2] ? 18'sd0 : yl2_51_d;
     plol2_51_q <= plol2_51_d;
     phil2_51_q <= phil2_51_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_51_q <= accnewl2_51;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_51_q <= accnewl2_51;
     end
     ylol2_52_q <= ylol2_52_d;
@@ -13147,10 +12340,10 @@ module a3_fast_online (
     yl2_52_q <= x5_flush_q[2] ? 18'sd0 : yl2_52_d;
     plol2_52_q <= plol2_52_d;
     phil2_52_q <= phil2_52_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_52_q <= accnewl2_52;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_52_q <= accnewl2_52;
     end
     ylol2_53_q <= ylol2_53_d;
@@ -13158,10 +12351,10 @@ module a3_fast_online (
     yl2_53_q <= x5_flush_q[2] ? 18'sd0 : yl2_53_d;
     plol2_53_q <= plol2_53_d;
     phil2_53_q <= phil2_53_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_53_q <= accnewl2_53;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_53_q <= accnewl2_53;
     end
     ylol2_54_q <= ylol2_54_d;
@@ -13169,10 +12362,10 @@ module a3_fast_online (
     yl2_54_q <= x5_flush_q[2] ? 18'sd0 : yl2_54_d;
     plol2_54_q <= plol2_54_d;
     phil2_54_q <= phil2_54_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_54_q <= accnewl2_54;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_54_q <= accnewl2_54;
     end
     ylol2_55_q <= ylol2_55_d;
@@ -13180,10 +12373,10 @@ module a3_fast_online (
     yl2_55_q <= x5_flush_q[2] ? 18'sd0 : yl2_55_d;
     plol2_55_q <= plol2_55_d;
     phil2_55_q <= phil2_55_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_55_q <= accnewl2_55;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_55_q <= accnewl2_55;
     end
     ylol2_56_q <= ylol2_56_d;
@@ -13191,10 +12384,10 @@ module a3_fast_online (
     yl2_56_q <= x5_flush_q[2] ? 18'sd0 : yl2_56_d;
     plol2_56_q <= plol2_56_d;
     phil2_56_q <= phil2_56_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_56_q <= accnewl2_56;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_56_q <= accnewl2_56;
     end
     ylol2_57_q <= ylol2_57_d;
@@ -13202,10 +12395,10 @@ module a3_fast_online (
     yl2_57_q <= x5_flush_q[2] ? 18'sd0 : yl2_57_d;
     plol2_57_q <= plol2_57_d;
     phil2_57_q <= phil2_57_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_57_q <= accnewl2_57;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_57_q <= accnewl2_57;
     end
     ylol2_58_q <= ylol2_58_d;
@@ -13213,10 +12406,10 @@ module a3_fast_online (
     yl2_58_q <= x5_flush_q[2] ? 18'sd0 : yl2_58_d;
     plol2_58_q <= plol2_58_d;
     phil2_58_q <= phil2_58_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_58_q <= accnewl2_58;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_58_q <= accnewl2_58;
     end
     ylol2_59_q <= ylol2_59_d;
@@ -13224,10 +12417,10 @@ module a3_fast_online (
     yl2_59_q <= x5_flush_q[2] ? 18'sd0 : yl2_59_d;
     plol2_59_q <= plol2_59_d;
     phil2_59_q <= phil2_59_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_59_q <= accnewl2_59;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_59_q <= accnewl2_59;
     end
     ylol2_60_q <= ylol2_60_d;
@@ -13235,10 +12428,10 @@ module a3_fast_online (
     yl2_60_q <= x5_flush_q[2] ? 18'sd0 : yl2_60_d;
     plol2_60_q <= plol2_60_d;
     phil2_60_q <= phil2_60_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_60_q <= accnewl2_60;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_60_q <= accnewl2_60;
     end
     ylol2_61_q <= ylol2_61_d;
@@ -13246,10 +12439,10 @@ module a3_fast_online (
     yl2_61_q <= x5_flush_q[2] ? 18'sd0 : yl2_61_d;
     plol2_61_q <= plol2_61_d;
     phil2_61_q <= phil2_61_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_61_q <= accnewl2_61;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_61_q <= accnewl2_61;
     end
     ylol2_62_q <= ylol2_62_d;
@@ -13257,10 +12450,10 @@ module a3_fast_online (
     yl2_62_q <= x5_flush_q[2] ? 18'sd0 : yl2_62_d;
     plol2_62_q <= plol2_62_d;
     phil2_62_q <= phil2_62_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_62_q <= accnewl2_62;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_62_q <= accnewl2_62;
     end
     ylol2_63_q <= ylol2_63_d;
@@ -13268,18 +12461,18 @@ module a3_fast_online (
     yl2_63_q <= x5_flush_q[2] ? 18'sd0 : yl2_63_d;
     plol2_63_q <= plol2_63_d;
     phil2_63_q <= phil2_63_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       acc0_l2_63_q <= accnewl2_63;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       acc1_l2_63_q <= accnewl2_63;
     end
     slo_l2_q <= slo_l2_d;
     shi_l2_q <= shi_l2_d;
-    if (x6_lv_q[2] & !x6_set_q[2]) begin
+    if (x6_lv_q[2] & (!x6_set_q[2] | x6_end_q)) begin
       sum0_l2_q <= sumnew_l2;
     end
-    if (x6_lv_q[2] & x6_set_q[2]) begin
+    if (x6_lv_q[2] & x6_set_q[2] & !x6_end_q) begin
       sum1_l2_q <= sumnew_l2;
     end
     am_l3_q <= a_l3_q;
@@ -13290,10 +12483,10 @@ module a3_fast_online (
     yl3_0_q <= x5_flush_q[3] ? 18'sd0 : yl3_0_d;
     plol3_0_q <= plol3_0_d;
     phil3_0_q <= phil3_0_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_0_q <= accnewl3_0;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_0_q <= accnewl3_0;
     end
     ylol3_1_q <= ylol3_1_d;
@@ -13301,10 +12494,10 @@ module a3_fast_online (
     yl3_1_q <= x5_flush_q[3] ? 18'sd0 : yl3_1_d;
     plol3_1_q <= plol3_1_d;
     phil3_1_q <= phil3_1_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_1_q <= accnewl3_1;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_1_q <= accnewl3_1;
     end
     ylol3_2_q <= ylol3_2_d;
@@ -13312,10 +12505,10 @@ module a3_fast_online (
     yl3_2_q <= x5_flush_q[3] ? 18'sd0 : yl3_2_d;
     plol3_2_q <= plol3_2_d;
     phil3_2_q <= phil3_2_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_2_q <= accnewl3_2;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_2_q <= accnewl3_2;
     end
     ylol3_3_q <= ylol3_3_d;
@@ -13323,10 +12516,10 @@ module a3_fast_online (
     yl3_3_q <= x5_flush_q[3] ? 18'sd0 : yl3_3_d;
     plol3_3_q <= plol3_3_d;
     phil3_3_q <= phil3_3_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_3_q <= accnewl3_3;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_3_q <= accnewl3_3;
     end
     ylol3_4_q <= ylol3_4_d;
@@ -13334,10 +12527,10 @@ module a3_fast_online (
     yl3_4_q <= x5_flush_q[3] ? 18'sd0 : yl3_4_d;
     plol3_4_q <= plol3_4_d;
     phil3_4_q <= phil3_4_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_4_q <= accnewl3_4;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_4_q <= accnewl3_4;
     end
     ylol3_5_q <= ylol3_5_d;
@@ -13345,10 +12538,10 @@ module a3_fast_online (
     yl3_5_q <= x5_flush_q[3] ? 18'sd0 : yl3_5_d;
     plol3_5_q <= plol3_5_d;
     phil3_5_q <= phil3_5_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_5_q <= accnewl3_5;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_5_q <= accnewl3_5;
     end
     ylol3_6_q <= ylol3_6_d;
@@ -13356,10 +12549,10 @@ module a3_fast_online (
     yl3_6_q <= x5_flush_q[3] ? 18'sd0 : yl3_6_d;
     plol3_6_q <= plol3_6_d;
     phil3_6_q <= phil3_6_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_6_q <= accnewl3_6;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_6_q <= accnewl3_6;
     end
     ylol3_7_q <= ylol3_7_d;
@@ -13367,10 +12560,10 @@ module a3_fast_online (
     yl3_7_q <= x5_flush_q[3] ? 18'sd0 : yl3_7_d;
     plol3_7_q <= plol3_7_d;
     phil3_7_q <= phil3_7_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_7_q <= accnewl3_7;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_7_q <= accnewl3_7;
     end
     ylol3_8_q <= ylol3_8_d;
@@ -13378,10 +12571,10 @@ module a3_fast_online (
     yl3_8_q <= x5_flush_q[3] ? 18'sd0 : yl3_8_d;
     plol3_8_q <= plol3_8_d;
     phil3_8_q <= phil3_8_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_8_q <= accnewl3_8;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_8_q <= accnewl3_8;
     end
     ylol3_9_q <= ylol3_9_d;
@@ -13389,10 +12582,10 @@ module a3_fast_online (
     yl3_9_q <= x5_flush_q[3] ? 18'sd0 : yl3_9_d;
     plol3_9_q <= plol3_9_d;
     phil3_9_q <= phil3_9_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_9_q <= accnewl3_9;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_9_q <= accnewl3_9;
     end
     ylol3_10_q <= ylol3_10_d;
@@ -13400,10 +12593,10 @@ module a3_fast_online (
     yl3_10_q <= x5_flush_q[3] ? 18'sd0 : yl3_10_d;
     plol3_10_q <= plol3_10_d;
     phil3_10_q <= phil3_10_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_10_q <= accnewl3_10;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_10_q <= accnewl3_10;
     end
     ylol3_11_q <= ylol3_11_d;
@@ -13411,10 +12604,10 @@ module a3_fast_online (
     yl3_11_q <= x5_flush_q[3] ? 18'sd0 : yl3_11_d;
     plol3_11_q <= plol3_11_d;
     phil3_11_q <= phil3_11_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_11_q <= accnewl3_11;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_11_q <= accnewl3_11;
     end
     ylol3_12_q <= ylol3_12_d;
@@ -13422,10 +12615,10 @@ module a3_fast_online (
     yl3_12_q <= x5_flush_q[3] ? 18'sd0 : yl3_12_d;
     plol3_12_q <= plol3_12_d;
     phil3_12_q <= phil3_12_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_12_q <= accnewl3_12;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_12_q <= accnewl3_12;
     end
     ylol3_13_q <= ylol3_13_d;
@@ -13433,10 +12626,10 @@ module a3_fast_online (
     yl3_13_q <= x5_flush_q[3] ? 18'sd0 : yl3_13_d;
     plol3_13_q <= plol3_13_d;
     phil3_13_q <= phil3_13_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_13_q <= accnewl3_13;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_13_q <= accnewl3_13;
     end
     ylol3_14_q <= ylol3_14_d;
@@ -13444,10 +12637,10 @@ module a3_fast_online (
     yl3_14_q <= x5_flush_q[3] ? 18'sd0 : yl3_14_d;
     plol3_14_q <= plol3_14_d;
     phil3_14_q <= phil3_14_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_14_q <= accnewl3_14;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_14_q <= accnewl3_14;
     end
     ylol3_15_q <= ylol3_15_d;
@@ -13455,10 +12648,10 @@ module a3_fast_online (
     yl3_15_q <= x5_flush_q[3] ? 18'sd0 : yl3_15_d;
     plol3_15_q <= plol3_15_d;
     phil3_15_q <= phil3_15_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_15_q <= accnewl3_15;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_15_q <= accnewl3_15;
     end
     ylol3_16_q <= ylol3_16_d;
@@ -13466,10 +12659,10 @@ module a3_fast_online (
     yl3_16_q <= x5_flush_q[3] ? 18'sd0 : yl3_16_d;
     plol3_16_q <= plol3_16_d;
     phil3_16_q <= phil3_16_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_16_q <= accnewl3_16;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_16_q <= accnewl3_16;
     end
     ylol3_17_q <= ylol3_17_d;
@@ -13477,10 +12670,10 @@ module a3_fast_online (
     yl3_17_q <= x5_flush_q[3] ? 18'sd0 : yl3_17_d;
     plol3_17_q <= plol3_17_d;
     phil3_17_q <= phil3_17_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_17_q <= accnewl3_17;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_17_q <= accnewl3_17;
     end
     ylol3_18_q <= ylol3_18_d;
@@ -13488,10 +12681,10 @@ module a3_fast_online (
     yl3_18_q <= x5_flush_q[3] ? 18'sd0 : yl3_18_d;
     plol3_18_q <= plol3_18_d;
     phil3_18_q <= phil3_18_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_18_q <= accnewl3_18;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_18_q <= accnewl3_18;
     end
     ylol3_19_q <= ylol3_19_d;
@@ -13499,10 +12692,10 @@ module a3_fast_online (
     yl3_19_q <= x5_flush_q[3] ? 18'sd0 : yl3_19_d;
     plol3_19_q <= plol3_19_d;
     phil3_19_q <= phil3_19_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_19_q <= accnewl3_19;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_19_q <= accnewl3_19;
     end
     ylol3_20_q <= ylol3_20_d;
@@ -13510,10 +12703,10 @@ module a3_fast_online (
     yl3_20_q <= x5_flush_q[3] ? 18'sd0 : yl3_20_d;
     plol3_20_q <= plol3_20_d;
     phil3_20_q <= phil3_20_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_20_q <= accnewl3_20;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_20_q <= accnewl3_20;
     end
     ylol3_21_q <= ylol3_21_d;
@@ -13521,10 +12714,10 @@ module a3_fast_online (
     yl3_21_q <= x5_flush_q[3] ? 18'sd0 : yl3_21_d;
     plol3_21_q <= plol3_21_d;
     phil3_21_q <= phil3_21_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_21_q <= accnewl3_21;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_21_q <= accnewl3_21;
     end
     ylol3_22_q <= ylol3_22_d;
@@ -13532,10 +12725,10 @@ module a3_fast_online (
     yl3_22_q <= x5_flush_q[3] ? 18'sd0 : yl3_22_d;
     plol3_22_q <= plol3_22_d;
     phil3_22_q <= phil3_22_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_22_q <= accnewl3_22;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_22_q <= accnewl3_22;
     end
     ylol3_23_q <= ylol3_23_d;
@@ -13543,10 +12736,10 @@ module a3_fast_online (
     yl3_23_q <= x5_flush_q[3] ? 18'sd0 : yl3_23_d;
     plol3_23_q <= plol3_23_d;
     phil3_23_q <= phil3_23_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_23_q <= accnewl3_23;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_23_q <= accnewl3_23;
     end
     ylol3_24_q <= ylol3_24_d;
@@ -13554,10 +12747,10 @@ module a3_fast_online (
     yl3_24_q <= x5_flush_q[3] ? 18'sd0 : yl3_24_d;
     plol3_24_q <= plol3_24_d;
     phil3_24_q <= phil3_24_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_24_q <= accnewl3_24;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_24_q <= accnewl3_24;
     end
     ylol3_25_q <= ylol3_25_d;
@@ -13565,10 +12758,10 @@ module a3_fast_online (
     yl3_25_q <= x5_flush_q[3] ? 18'sd0 : yl3_25_d;
     plol3_25_q <= plol3_25_d;
     phil3_25_q <= phil3_25_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_25_q <= accnewl3_25;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_25_q <= accnewl3_25;
     end
     ylol3_26_q <= ylol3_26_d;
@@ -13576,10 +12769,10 @@ module a3_fast_online (
     yl3_26_q <= x5_flush_q[3] ? 18'sd0 : yl3_26_d;
     plol3_26_q <= plol3_26_d;
     phil3_26_q <= phil3_26_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_26_q <= accnewl3_26;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_26_q <= accnewl3_26;
     end
     ylol3_27_q <= ylol3_27_d;
@@ -13587,10 +12780,10 @@ module a3_fast_online (
     yl3_27_q <= x5_flush_q[3] ? 18'sd0 : yl3_27_d;
     plol3_27_q <= plol3_27_d;
     phil3_27_q <= phil3_27_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_27_q <= accnewl3_27;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_27_q <= accnewl3_27;
     end
     ylol3_28_q <= ylol3_28_d;
@@ -13598,10 +12791,10 @@ module a3_fast_online (
     yl3_28_q <= x5_flush_q[3] ? 18'sd0 : yl3_28_d;
     plol3_28_q <= plol3_28_d;
     phil3_28_q <= phil3_28_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_28_q <= accnewl3_28;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_28_q <= accnewl3_28;
     end
     ylol3_29_q <= ylol3_29_d;
@@ -13609,10 +12802,10 @@ module a3_fast_online (
     yl3_29_q <= x5_flush_q[3] ? 18'sd0 : yl3_29_d;
     plol3_29_q <= plol3_29_d;
     phil3_29_q <= phil3_29_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_29_q <= accnewl3_29;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_29_q <= accnewl3_29;
     end
     ylol3_30_q <= ylol3_30_d;
@@ -13620,10 +12813,10 @@ module a3_fast_online (
     yl3_30_q <= x5_flush_q[3] ? 18'sd0 : yl3_30_d;
     plol3_30_q <= plol3_30_d;
     phil3_30_q <= phil3_30_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_30_q <= accnewl3_30;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_30_q <= accnewl3_30;
     end
     ylol3_31_q <= ylol3_31_d;
@@ -13631,10 +12824,10 @@ module a3_fast_online (
     yl3_31_q <= x5_flush_q[3] ? 18'sd0 : yl3_31_d;
     plol3_31_q <= plol3_31_d;
     phil3_31_q <= phil3_31_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_31_q <= accnewl3_31;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_31_q <= accnewl3_31;
     end
     ylol3_32_q <= ylol3_32_d;
@@ -13642,10 +12835,10 @@ module a3_fast_online (
     yl3_32_q <= x5_flush_q[3] ? 18'sd0 : yl3_32_d;
     plol3_32_q <= plol3_32_d;
     phil3_32_q <= phil3_32_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_32_q <= accnewl3_32;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_32_q <= accnewl3_32;
     end
     ylol3_33_q <= ylol3_33_d;
@@ -13653,10 +12846,10 @@ module a3_fast_online (
     yl3_33_q <= x5_flush_q[3] ? 18'sd0 : yl3_33_d;
     plol3_33_q <= plol3_33_d;
     phil3_33_q <= phil3_33_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_33_q <= accnewl3_33;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_33_q <= accnewl3_33;
     end
     ylol3_34_q <= ylol3_34_d;
@@ -13664,10 +12857,10 @@ module a3_fast_online (
     yl3_34_q <= x5_flush_q[3] ? 18'sd0 : yl3_34_d;
     plol3_34_q <= plol3_34_d;
     phil3_34_q <= phil3_34_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_34_q <= accnewl3_34;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_34_q <= accnewl3_34;
     end
     ylol3_35_q <= ylol3_35_d;
@@ -13675,10 +12868,10 @@ module a3_fast_online (
     yl3_35_q <= x5_flush_q[3] ? 18'sd0 : yl3_35_d;
     plol3_35_q <= plol3_35_d;
     phil3_35_q <= phil3_35_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_35_q <= accnewl3_35;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_35_q <= accnewl3_35;
     end
     ylol3_36_q <= ylol3_36_d;
@@ -13686,10 +12879,10 @@ module a3_fast_online (
     yl3_36_q <= x5_flush_q[3] ? 18'sd0 : yl3_36_d;
     plol3_36_q <= plol3_36_d;
     phil3_36_q <= phil3_36_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_36_q <= accnewl3_36;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_36_q <= accnewl3_36;
     end
     ylol3_37_q <= ylol3_37_d;
@@ -13697,10 +12890,10 @@ module a3_fast_online (
     yl3_37_q <= x5_flush_q[3] ? 18'sd0 : yl3_37_d;
     plol3_37_q <= plol3_37_d;
     phil3_37_q <= phil3_37_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_37_q <= accnewl3_37;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_37_q <= accnewl3_37;
     end
     ylol3_38_q <= ylol3_38_d;
@@ -13708,10 +12901,10 @@ module a3_fast_online (
     yl3_38_q <= x5_flush_q[3] ? 18'sd0 : yl3_38_d;
     plol3_38_q <= plol3_38_d;
     phil3_38_q <= phil3_38_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_38_q <= accnewl3_38;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_38_q <= accnewl3_38;
     end
     ylol3_39_q <= ylol3_39_d;
@@ -13719,10 +12912,10 @@ module a3_fast_online (
     yl3_39_q <= x5_flush_q[3] ? 18'sd0 : yl3_39_d;
     plol3_39_q <= plol3_39_d;
     phil3_39_q <= phil3_39_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_39_q <= accnewl3_39;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_39_q <= accnewl3_39;
     end
     ylol3_40_q <= ylol3_40_d;
@@ -13730,10 +12923,10 @@ module a3_fast_online (
     yl3_40_q <= x5_flush_q[3] ? 18'sd0 : yl3_40_d;
     plol3_40_q <= plol3_40_d;
     phil3_40_q <= phil3_40_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_40_q <= accnewl3_40;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_40_q <= accnewl3_40;
     end
     ylol3_41_q <= ylol3_41_d;
@@ -13741,10 +12934,10 @@ module a3_fast_online (
     yl3_41_q <= x5_flush_q[3] ? 18'sd0 : yl3_41_d;
     plol3_41_q <= plol3_41_d;
     phil3_41_q <= phil3_41_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_41_q <= accnewl3_41;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_41_q <= accnewl3_41;
     end
     ylol3_42_q <= ylol3_42_d;
@@ -13752,10 +12945,10 @@ module a3_fast_online (
     yl3_42_q <= x5_flush_q[3] ? 18'sd0 : yl3_42_d;
     plol3_42_q <= plol3_42_d;
     phil3_42_q <= phil3_42_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_42_q <= accnewl3_42;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_42_q <= accnewl3_42;
     end
     ylol3_43_q <= ylol3_43_d;
@@ -13763,10 +12956,10 @@ module a3_fast_online (
     yl3_43_q <= x5_flush_q[3] ? 18'sd0 : yl3_43_d;
     plol3_43_q <= plol3_43_d;
     phil3_43_q <= phil3_43_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_43_q <= accnewl3_43;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_43_q <= accnewl3_43;
     end
     ylol3_44_q <= ylol3_44_d;
@@ -13774,10 +12967,10 @@ module a3_fast_online (
     yl3_44_q <= x5_flush_q[3] ? 18'sd0 : yl3_44_d;
     plol3_44_q <= plol3_44_d;
     phil3_44_q <= phil3_44_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_44_q <= accnewl3_44;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_44_q <= accnewl3_44;
     end
     ylol3_45_q <= ylol3_45_d;
@@ -13785,10 +12978,10 @@ module a3_fast_online (
     yl3_45_q <= x5_flush_q[3] ? 18'sd0 : yl3_45_d;
     plol3_45_q <= plol3_45_d;
     phil3_45_q <= phil3_45_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_45_q <= accnewl3_45;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_45_q <= accnewl3_45;
     end
     ylol3_46_q <= ylol3_46_d;
@@ -13796,10 +12989,10 @@ module a3_fast_online (
     yl3_46_q <= x5_flush_q[3] ? 18'sd0 : yl3_46_d;
     plol3_46_q <= plol3_46_d;
     phil3_46_q <= phil3_46_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_46_q <= accnewl3_46;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_46_q <= accnewl3_46;
     end
     ylol3_47_q <= ylol3_47_d;
@@ -13807,10 +13000,10 @@ module a3_fast_online (
     yl3_47_q <= x5_flush_q[3] ? 18'sd0 : yl3_47_d;
     plol3_47_q <= plol3_47_d;
     phil3_47_q <= phil3_47_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_47_q <= accnewl3_47;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_47_q <= accnewl3_47;
     end
     ylol3_48_q <= ylol3_48_d;
@@ -13818,10 +13011,10 @@ module a3_fast_online (
     yl3_48_q <= x5_flush_q[3] ? 18'sd0 : yl3_48_d;
     plol3_48_q <= plol3_48_d;
     phil3_48_q <= phil3_48_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_48_q <= accnewl3_48;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_48_q <= accnewl3_48;
     end
     ylol3_49_q <= ylol3_49_d;
@@ -13829,10 +13022,10 @@ module a3_fast_online (
     yl3_49_q <= x5_flush_q[3] ? 18'sd0 : yl3_49_d;
     plol3_49_q <= plol3_49_d;
     phil3_49_q <= phil3_49_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_49_q <= accnewl3_49;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_49_q <= accnewl3_49;
     end
     ylol3_50_q <= ylol3_50_d;
@@ -13840,10 +13033,10 @@ module a3_fast_online (
     yl3_50_q <= x5_flush_q[3] ? 18'sd0 : yl3_50_d;
     plol3_50_q <= plol3_50_d;
     phil3_50_q <= phil3_50_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_50_q <= accnewl3_50;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_50_q <= accnewl3_50;
     end
     ylol3_51_q <= ylol3_51_d;
@@ -13851,10 +13044,10 @@ module a3_fast_online (
     yl3_51_q <= x5_flush_q[3] ? 18'sd0 : yl3_51_d;
     plol3_51_q <= plol3_51_d;
     phil3_51_q <= phil3_51_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_51_q <= accnewl3_51;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_51_q <= accnewl3_51;
     end
     ylol3_52_q <= ylol3_52_d;
@@ -13862,10 +13055,10 @@ module a3_fast_online (
     yl3_52_q <= x5_flush_q[3] ? 18'sd0 : yl3_52_d;
     plol3_52_q <= plol3_52_d;
     phil3_52_q <= phil3_52_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_52_q <= accnewl3_52;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_52_q <= accnewl3_52;
     end
     ylol3_53_q <= ylol3_53_d;
@@ -13873,10 +13066,10 @@ module a3_fast_online (
     yl3_53_q <= x5_flush_q[3] ? 18'sd0 : yl3_53_d;
     plol3_53_q <= plol3_53_d;
     phil3_53_q <= phil3_53_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_53_q <= accnewl3_53;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_53_q <= accnewl3_53;
     end
     ylol3_54_q <= ylol3_54_d;
@@ -13884,10 +13077,10 @@ module a3_fast_online (
     yl3_54_q <= x5_flush_q[3] ? 18'sd0 : yl3_54_d;
     plol3_54_q <= plol3_54_d;
     phil3_54_q <= phil3_54_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_54_q <= accnewl3_54;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_54_q <= accnewl3_54;
     end
     ylol3_55_q <= ylol3_55_d;
@@ -13895,10 +13088,10 @@ module a3_fast_online (
     yl3_55_q <= x5_flush_q[3] ? 18'sd0 : yl3_55_d;
     plol3_55_q <= plol3_55_d;
     phil3_55_q <= phil3_55_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_55_q <= accnewl3_55;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_55_q <= accnewl3_55;
     end
     ylol3_56_q <= ylol3_56_d;
@@ -13906,10 +13099,10 @@ module a3_fast_online (
     yl3_56_q <= x5_flush_q[3] ? 18'sd0 : yl3_56_d;
     plol3_56_q <= plol3_56_d;
     phil3_56_q <= phil3_56_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_56_q <= accnewl3_56;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_56_q <= accnewl3_56;
     end
     ylol3_57_q <= ylol3_57_d;
@@ -13917,10 +13110,10 @@ module a3_fast_online (
     yl3_57_q <= x5_flush_q[3] ? 18'sd0 : yl3_57_d;
     plol3_57_q <= plol3_57_d;
     phil3_57_q <= phil3_57_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_57_q <= accnewl3_57;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_57_q <= accnewl3_57;
     end
     ylol3_58_q <= ylol3_58_d;
@@ -13928,10 +13121,10 @@ module a3_fast_online (
     yl3_58_q <= x5_flush_q[3] ? 18'sd0 : yl3_58_d;
     plol3_58_q <= plol3_58_d;
     phil3_58_q <= phil3_58_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_58_q <= accnewl3_58;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_58_q <= accnewl3_58;
     end
     ylol3_59_q <= ylol3_59_d;
@@ -13939,10 +13132,10 @@ module a3_fast_online (
     yl3_59_q <= x5_flush_q[3] ? 18'sd0 : yl3_59_d;
     plol3_59_q <= plol3_59_d;
     phil3_59_q <= phil3_59_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_59_q <= accnewl3_59;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_59_q <= accnewl3_59;
     end
     ylol3_60_q <= ylol3_60_d;
@@ -13950,10 +13143,10 @@ module a3_fast_online (
     yl3_60_q <= x5_flush_q[3] ? 18'sd0 : yl3_60_d;
     plol3_60_q <= plol3_60_d;
     phil3_60_q <= phil3_60_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_60_q <= accnewl3_60;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_60_q <= accnewl3_60;
     end
     ylol3_61_q <= ylol3_61_d;
@@ -13961,10 +13154,10 @@ module a3_fast_online (
     yl3_61_q <= x5_flush_q[3] ? 18'sd0 : yl3_61_d;
     plol3_61_q <= plol3_61_d;
     phil3_61_q <= phil3_61_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_61_q <= accnewl3_61;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_61_q <= accnewl3_61;
     end
     ylol3_62_q <= ylol3_62_d;
@@ -13972,10 +13165,10 @@ module a3_fast_online (
     yl3_62_q <= x5_flush_q[3] ? 18'sd0 : yl3_62_d;
     plol3_62_q <= plol3_62_d;
     phil3_62_q <= phil3_62_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_62_q <= accnewl3_62;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_62_q <= accnewl3_62;
     end
     ylol3_63_q <= ylol3_63_d;
@@ -13983,18 +13176,18 @@ module a3_fast_online (
     yl3_63_q <= x5_flush_q[3] ? 18'sd0 : yl3_63_d;
     plol3_63_q <= plol3_63_d;
     phil3_63_q <= phil3_63_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       acc0_l3_63_q <= accnewl3_63;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       acc1_l3_63_q <= accnewl3_63;
     end
     slo_l3_q <= slo_l3_d;
     shi_l3_q <= shi_l3_d;
-    if (x6_lv_q[3] & !x6_set_q[3]) begin
+    if (x6_lv_q[3] & (!x6_set_q[3] | x6_end_q)) begin
       sum0_l3_q <= sumnew_l3;
     end
-    if (x6_lv_q[3] & x6_set_q[3]) begin
+    if (x6_lv_q[3] & x6_set_q[3] & !x6_end_q) begin
       sum1_l3_q <= sumnew_l3;
     end
     if (merge) begin
@@ -14130,10 +13323,10 @@ module a3_fast_online (
       drn64_q <= 1'b0;
       dr65_q <= 26'd0;
       drn65_q <= 1'b0;
-      dr_sum_q <= mgs_s5 + mgs_c5;
-      dr_sum3_q <= mgt_s13 + mgt_c13;
-      dr_sumb_q <= ~(mgs_s5 + mgs_c5);
-      dr_sum3b_q <= ~(mgt_s13 + mgt_c13);
+      dr_sum_q <= mgs_s1 + mgs_c1;
+      dr_sum3_q <= mgt_s5 + mgt_c5;
+      dr_sumb_q <= ~(mgs_s1 + mgs_c1);
+      dr_sum3b_q <= ~(mgt_s5 + mgt_c5);
     end else if (issue) begin
       dr0_q <= dr22_q;
       drn0_q <= drn22_q;

@@ -10,7 +10,8 @@
 // and per set its max at its last row, a sum and 64 accumulators, rescaled by a = exp(-(m' - m_set))
 // when the max has grown (a = 1.0 otherwise) before e = exp(-(m' - s)) and e V are added; the two sets
 // alternate so that each set's multiply-and-add loop has two cycles. After the last row a flush beat rescales
-// the other set to the final max (the set that took the last row has it as its own); the sets are added (the merge) into the drain registers, whose d
+// the other set to the final max (the set that took the last row has it as its own) and adds the set that took the last
+// row in place of e V; the total goes into the drain registers (the merge), whose d
 // elements go 22 a cycle through pipelined dividers, A / S rounded half away from zero, into the result.
 // An approximate query's candidates (post-scoring on) are first written to the score memory; once the dot
 // product has their max, they are read back, filtered (keep iff max - s <= t) and fed to the same datapath
@@ -1178,142 +1179,208 @@ module a3_onepass_online (
   reg [SumLowProductWidth-1:0] slo_q;
   reg [SumHighProductWidth-1:0] shi_q;
 
-  // x7 (the loop's second cycle): A_set = round(A_set a) + e V, S_set = round(S_set a) + e, half up
-  wire signed [LoopSumWidth-1:0] t0 = { phi0_q, 5'd0 } + {{3{plo0_q[30]}}, plo0_q} + 34'sd128 + {{8{y0_q[17]}}, { y0_q, 8'd0 }};
+  // x7 (the loop's second cycle): A_set = round(A_set a) + e V, S_set = round(S_set a) + e, half up; a query's end
+  // flush (e = 0) adds the other set instead, final since the last beat: the lane's total goes to set 0
+  wire signed [LoopSumWidth-1:0] yx0 = x6_end_q ? { (x6_set_q ? acc0_0_q : acc1_0_q), 8'd0 } : {{8{y0_q[17]}}, { y0_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t0 = { phi0_q, 5'd0 } + {{3{plo0_q[30]}}, plo0_q} + 34'sd128 + yx0;
   wire signed [AccWidth-1:0] accnew0 = t0[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t1 = { phi1_q, 5'd0 } + {{3{plo1_q[30]}}, plo1_q} + 34'sd128 + {{8{y1_q[17]}}, { y1_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx1 = x6_end_q ? { (x6_set_q ? acc0_1_q : acc1_1_q), 8'd0 } : {{8{y1_q[17]}}, { y1_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t1 = { phi1_q, 5'd0 } + {{3{plo1_q[30]}}, plo1_q} + 34'sd128 + yx1;
   wire signed [AccWidth-1:0] accnew1 = t1[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t2 = { phi2_q, 5'd0 } + {{3{plo2_q[30]}}, plo2_q} + 34'sd128 + {{8{y2_q[17]}}, { y2_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx2 = x6_end_q ? { (x6_set_q ? acc0_2_q : acc1_2_q), 8'd0 } : {{8{y2_q[17]}}, { y2_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t2 = { phi2_q, 5'd0 } + {{3{plo2_q[30]}}, plo2_q} + 34'sd128 + yx2;
   wire signed [AccWidth-1:0] accnew2 = t2[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t3 = { phi3_q, 5'd0 } + {{3{plo3_q[30]}}, plo3_q} + 34'sd128 + {{8{y3_q[17]}}, { y3_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx3 = x6_end_q ? { (x6_set_q ? acc0_3_q : acc1_3_q), 8'd0 } : {{8{y3_q[17]}}, { y3_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t3 = { phi3_q, 5'd0 } + {{3{plo3_q[30]}}, plo3_q} + 34'sd128 + yx3;
   wire signed [AccWidth-1:0] accnew3 = t3[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t4 = { phi4_q, 5'd0 } + {{3{plo4_q[30]}}, plo4_q} + 34'sd128 + {{8{y4_q[17]}}, { y4_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx4 = x6_end_q ? { (x6_set_q ? acc0_4_q : acc1_4_q), 8'd0 } : {{8{y4_q[17]}}, { y4_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t4 = { phi4_q, 5'd0 } + {{3{plo4_q[30]}}, plo4_q} + 34'sd128 + yx4;
   wire signed [AccWidth-1:0] accnew4 = t4[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t5 = { phi5_q, 5'd0 } + {{3{plo5_q[30]}}, plo5_q} + 34'sd128 + {{8{y5_q[17]}}, { y5_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx5 = x6_end_q ? { (x6_set_q ? acc0_5_q : acc1_5_q), 8'd0 } : {{8{y5_q[17]}}, { y5_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t5 = { phi5_q, 5'd0 } + {{3{plo5_q[30]}}, plo5_q} + 34'sd128 + yx5;
   wire signed [AccWidth-1:0] accnew5 = t5[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t6 = { phi6_q, 5'd0 } + {{3{plo6_q[30]}}, plo6_q} + 34'sd128 + {{8{y6_q[17]}}, { y6_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx6 = x6_end_q ? { (x6_set_q ? acc0_6_q : acc1_6_q), 8'd0 } : {{8{y6_q[17]}}, { y6_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t6 = { phi6_q, 5'd0 } + {{3{plo6_q[30]}}, plo6_q} + 34'sd128 + yx6;
   wire signed [AccWidth-1:0] accnew6 = t6[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t7 = { phi7_q, 5'd0 } + {{3{plo7_q[30]}}, plo7_q} + 34'sd128 + {{8{y7_q[17]}}, { y7_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx7 = x6_end_q ? { (x6_set_q ? acc0_7_q : acc1_7_q), 8'd0 } : {{8{y7_q[17]}}, { y7_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t7 = { phi7_q, 5'd0 } + {{3{plo7_q[30]}}, plo7_q} + 34'sd128 + yx7;
   wire signed [AccWidth-1:0] accnew7 = t7[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t8 = { phi8_q, 5'd0 } + {{3{plo8_q[30]}}, plo8_q} + 34'sd128 + {{8{y8_q[17]}}, { y8_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx8 = x6_end_q ? { (x6_set_q ? acc0_8_q : acc1_8_q), 8'd0 } : {{8{y8_q[17]}}, { y8_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t8 = { phi8_q, 5'd0 } + {{3{plo8_q[30]}}, plo8_q} + 34'sd128 + yx8;
   wire signed [AccWidth-1:0] accnew8 = t8[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t9 = { phi9_q, 5'd0 } + {{3{plo9_q[30]}}, plo9_q} + 34'sd128 + {{8{y9_q[17]}}, { y9_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx9 = x6_end_q ? { (x6_set_q ? acc0_9_q : acc1_9_q), 8'd0 } : {{8{y9_q[17]}}, { y9_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t9 = { phi9_q, 5'd0 } + {{3{plo9_q[30]}}, plo9_q} + 34'sd128 + yx9;
   wire signed [AccWidth-1:0] accnew9 = t9[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t10 = { phi10_q, 5'd0 } + {{3{plo10_q[30]}}, plo10_q} + 34'sd128 + {{8{y10_q[17]}}, { y10_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx10 = x6_end_q ? { (x6_set_q ? acc0_10_q : acc1_10_q), 8'd0 } : {{8{y10_q[17]}}, { y10_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t10 = { phi10_q, 5'd0 } + {{3{plo10_q[30]}}, plo10_q} + 34'sd128 + yx10;
   wire signed [AccWidth-1:0] accnew10 = t10[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t11 = { phi11_q, 5'd0 } + {{3{plo11_q[30]}}, plo11_q} + 34'sd128 + {{8{y11_q[17]}}, { y11_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx11 = x6_end_q ? { (x6_set_q ? acc0_11_q : acc1_11_q), 8'd0 } : {{8{y11_q[17]}}, { y11_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t11 = { phi11_q, 5'd0 } + {{3{plo11_q[30]}}, plo11_q} + 34'sd128 + yx11;
   wire signed [AccWidth-1:0] accnew11 = t11[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t12 = { phi12_q, 5'd0 } + {{3{plo12_q[30]}}, plo12_q} + 34'sd128 + {{8{y12_q[17]}}, { y12_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx12 = x6_end_q ? { (x6_set_q ? acc0_12_q : acc1_12_q), 8'd0 } : {{8{y12_q[17]}}, { y12_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t12 = { phi12_q, 5'd0 } + {{3{plo12_q[30]}}, plo12_q} + 34'sd128 + yx12;
   wire signed [AccWidth-1:0] accnew12 = t12[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t13 = { phi13_q, 5'd0 } + {{3{plo13_q[30]}}, plo13_q} + 34'sd128 + {{8{y13_q[17]}}, { y13_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx13 = x6_end_q ? { (x6_set_q ? acc0_13_q : acc1_13_q), 8'd0 } : {{8{y13_q[17]}}, { y13_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t13 = { phi13_q, 5'd0 } + {{3{plo13_q[30]}}, plo13_q} + 34'sd128 + yx13;
   wire signed [AccWidth-1:0] accnew13 = t13[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t14 = { phi14_q, 5'd0 } + {{3{plo14_q[30]}}, plo14_q} + 34'sd128 + {{8{y14_q[17]}}, { y14_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx14 = x6_end_q ? { (x6_set_q ? acc0_14_q : acc1_14_q), 8'd0 } : {{8{y14_q[17]}}, { y14_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t14 = { phi14_q, 5'd0 } + {{3{plo14_q[30]}}, plo14_q} + 34'sd128 + yx14;
   wire signed [AccWidth-1:0] accnew14 = t14[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t15 = { phi15_q, 5'd0 } + {{3{plo15_q[30]}}, plo15_q} + 34'sd128 + {{8{y15_q[17]}}, { y15_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx15 = x6_end_q ? { (x6_set_q ? acc0_15_q : acc1_15_q), 8'd0 } : {{8{y15_q[17]}}, { y15_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t15 = { phi15_q, 5'd0 } + {{3{plo15_q[30]}}, plo15_q} + 34'sd128 + yx15;
   wire signed [AccWidth-1:0] accnew15 = t15[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t16 = { phi16_q, 5'd0 } + {{3{plo16_q[30]}}, plo16_q} + 34'sd128 + {{8{y16_q[17]}}, { y16_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx16 = x6_end_q ? { (x6_set_q ? acc0_16_q : acc1_16_q), 8'd0 } : {{8{y16_q[17]}}, { y16_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t16 = { phi16_q, 5'd0 } + {{3{plo16_q[30]}}, plo16_q} + 34'sd128 + yx16;
   wire signed [AccWidth-1:0] accnew16 = t16[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t17 = { phi17_q, 5'd0 } + {{3{plo17_q[30]}}, plo17_q} + 34'sd128 + {{8{y17_q[17]}}, { y17_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx17 = x6_end_q ? { (x6_set_q ? acc0_17_q : acc1_17_q), 8'd0 } : {{8{y17_q[17]}}, { y17_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t17 = { phi17_q, 5'd0 } + {{3{plo17_q[30]}}, plo17_q} + 34'sd128 + yx17;
   wire signed [AccWidth-1:0] accnew17 = t17[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t18 = { phi18_q, 5'd0 } + {{3{plo18_q[30]}}, plo18_q} + 34'sd128 + {{8{y18_q[17]}}, { y18_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx18 = x6_end_q ? { (x6_set_q ? acc0_18_q : acc1_18_q), 8'd0 } : {{8{y18_q[17]}}, { y18_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t18 = { phi18_q, 5'd0 } + {{3{plo18_q[30]}}, plo18_q} + 34'sd128 + yx18;
   wire signed [AccWidth-1:0] accnew18 = t18[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t19 = { phi19_q, 5'd0 } + {{3{plo19_q[30]}}, plo19_q} + 34'sd128 + {{8{y19_q[17]}}, { y19_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx19 = x6_end_q ? { (x6_set_q ? acc0_19_q : acc1_19_q), 8'd0 } : {{8{y19_q[17]}}, { y19_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t19 = { phi19_q, 5'd0 } + {{3{plo19_q[30]}}, plo19_q} + 34'sd128 + yx19;
   wire signed [AccWidth-1:0] accnew19 = t19[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t20 = { phi20_q, 5'd0 } + {{3{plo20_q[30]}}, plo20_q} + 34'sd128 + {{8{y20_q[17]}}, { y20_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx20 = x6_end_q ? { (x6_set_q ? acc0_20_q : acc1_20_q), 8'd0 } : {{8{y20_q[17]}}, { y20_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t20 = { phi20_q, 5'd0 } + {{3{plo20_q[30]}}, plo20_q} + 34'sd128 + yx20;
   wire signed [AccWidth-1:0] accnew20 = t20[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t21 = { phi21_q, 5'd0 } + {{3{plo21_q[30]}}, plo21_q} + 34'sd128 + {{8{y21_q[17]}}, { y21_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx21 = x6_end_q ? { (x6_set_q ? acc0_21_q : acc1_21_q), 8'd0 } : {{8{y21_q[17]}}, { y21_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t21 = { phi21_q, 5'd0 } + {{3{plo21_q[30]}}, plo21_q} + 34'sd128 + yx21;
   wire signed [AccWidth-1:0] accnew21 = t21[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t22 = { phi22_q, 5'd0 } + {{3{plo22_q[30]}}, plo22_q} + 34'sd128 + {{8{y22_q[17]}}, { y22_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx22 = x6_end_q ? { (x6_set_q ? acc0_22_q : acc1_22_q), 8'd0 } : {{8{y22_q[17]}}, { y22_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t22 = { phi22_q, 5'd0 } + {{3{plo22_q[30]}}, plo22_q} + 34'sd128 + yx22;
   wire signed [AccWidth-1:0] accnew22 = t22[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t23 = { phi23_q, 5'd0 } + {{3{plo23_q[30]}}, plo23_q} + 34'sd128 + {{8{y23_q[17]}}, { y23_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx23 = x6_end_q ? { (x6_set_q ? acc0_23_q : acc1_23_q), 8'd0 } : {{8{y23_q[17]}}, { y23_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t23 = { phi23_q, 5'd0 } + {{3{plo23_q[30]}}, plo23_q} + 34'sd128 + yx23;
   wire signed [AccWidth-1:0] accnew23 = t23[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t24 = { phi24_q, 5'd0 } + {{3{plo24_q[30]}}, plo24_q} + 34'sd128 + {{8{y24_q[17]}}, { y24_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx24 = x6_end_q ? { (x6_set_q ? acc0_24_q : acc1_24_q), 8'd0 } : {{8{y24_q[17]}}, { y24_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t24 = { phi24_q, 5'd0 } + {{3{plo24_q[30]}}, plo24_q} + 34'sd128 + yx24;
   wire signed [AccWidth-1:0] accnew24 = t24[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t25 = { phi25_q, 5'd0 } + {{3{plo25_q[30]}}, plo25_q} + 34'sd128 + {{8{y25_q[17]}}, { y25_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx25 = x6_end_q ? { (x6_set_q ? acc0_25_q : acc1_25_q), 8'd0 } : {{8{y25_q[17]}}, { y25_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t25 = { phi25_q, 5'd0 } + {{3{plo25_q[30]}}, plo25_q} + 34'sd128 + yx25;
   wire signed [AccWidth-1:0] accnew25 = t25[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t26 = { phi26_q, 5'd0 } + {{3{plo26_q[30]}}, plo26_q} + 34'sd128 + {{8{y26_q[17]}}, { y26_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx26 = x6_end_q ? { (x6_set_q ? acc0_26_q : acc1_26_q), 8'd0 } : {{8{y26_q[17]}}, { y26_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t26 = { phi26_q, 5'd0 } + {{3{plo26_q[30]}}, plo26_q} + 34'sd128 + yx26;
   wire signed [AccWidth-1:0] accnew26 = t26[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t27 = { phi27_q, 5'd0 } + {{3{plo27_q[30]}}, plo27_q} + 34'sd128 + {{8{y27_q[17]}}, { y27_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx27 = x6_end_q ? { (x6_set_q ? acc0_27_q : acc1_27_q), 8'd0 } : {{8{y27_q[17]}}, { y27_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t27 = { phi27_q, 5'd0 } + {{3{plo27_q[30]}}, plo27_q} + 34'sd128 + yx27;
   wire signed [AccWidth-1:0] accnew27 = t27[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t28 = { phi28_q, 5'd0 } + {{3{plo28_q[30]}}, plo28_q} + 34'sd128 + {{8{y28_q[17]}}, { y28_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx28 = x6_end_q ? { (x6_set_q ? acc0_28_q : acc1_28_q), 8'd0 } : {{8{y28_q[17]}}, { y28_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t28 = { phi28_q, 5'd0 } + {{3{plo28_q[30]}}, plo28_q} + 34'sd128 + yx28;
   wire signed [AccWidth-1:0] accnew28 = t28[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t29 = { phi29_q, 5'd0 } + {{3{plo29_q[30]}}, plo29_q} + 34'sd128 + {{8{y29_q[17]}}, { y29_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx29 = x6_end_q ? { (x6_set_q ? acc0_29_q : acc1_29_q), 8'd0 } : {{8{y29_q[17]}}, { y29_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t29 = { phi29_q, 5'd0 } + {{3{plo29_q[30]}}, plo29_q} + 34'sd128 + yx29;
   wire signed [AccWidth-1:0] accnew29 = t29[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t30 = { phi30_q, 5'd0 } + {{3{plo30_q[30]}}, plo30_q} + 34'sd128 + {{8{y30_q[17]}}, { y30_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx30 = x6_end_q ? { (x6_set_q ? acc0_30_q : acc1_30_q), 8'd0 } : {{8{y30_q[17]}}, { y30_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t30 = { phi30_q, 5'd0 } + {{3{plo30_q[30]}}, plo30_q} + 34'sd128 + yx30;
   wire signed [AccWidth-1:0] accnew30 = t30[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t31 = { phi31_q, 5'd0 } + {{3{plo31_q[30]}}, plo31_q} + 34'sd128 + {{8{y31_q[17]}}, { y31_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx31 = x6_end_q ? { (x6_set_q ? acc0_31_q : acc1_31_q), 8'd0 } : {{8{y31_q[17]}}, { y31_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t31 = { phi31_q, 5'd0 } + {{3{plo31_q[30]}}, plo31_q} + 34'sd128 + yx31;
   wire signed [AccWidth-1:0] accnew31 = t31[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t32 = { phi32_q, 5'd0 } + {{3{plo32_q[30]}}, plo32_q} + 34'sd128 + {{8{y32_q[17]}}, { y32_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx32 = x6_end_q ? { (x6_set_q ? acc0_32_q : acc1_32_q), 8'd0 } : {{8{y32_q[17]}}, { y32_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t32 = { phi32_q, 5'd0 } + {{3{plo32_q[30]}}, plo32_q} + 34'sd128 + yx32;
   wire signed [AccWidth-1:0] accnew32 = t32[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t33 = { phi33_q, 5'd0 } + {{3{plo33_q[30]}}, plo33_q} + 34'sd128 + {{8{y33_q[17]}}, { y33_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx33 = x6_end_q ? { (x6_set_q ? acc0_33_q : acc1_33_q), 8'd0 } : {{8{y33_q[17]}}, { y33_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t33 = { phi33_q, 5'd0 } + {{3{plo33_q[30]}}, plo33_q} + 34'sd128 + yx33;
   wire signed [AccWidth-1:0] accnew33 = t33[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t34 = { phi34_q, 5'd0 } + {{3{plo34_q[30]}}, plo34_q} + 34'sd128 + {{8{y34_q[17]}}, { y34_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx34 = x6_end_q ? { (x6_set_q ? acc0_34_q : acc1_34_q), 8'd0 } : {{8{y34_q[17]}}, { y34_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t34 = { phi34_q, 5'd0 } + {{3{plo34_q[30]}}, plo34_q} + 34'sd128 + yx34;
   wire signed [AccWidth-1:0] accnew34 = t34[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t35 = { phi35_q, 5'd0 } + {{3{plo35_q[30]}}, plo35_q} + 34'sd128 + {{8{y35_q[17]}}, { y35_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx35 = x6_end_q ? { (x6_set_q ? acc0_35_q : acc1_35_q), 8'd0 } : {{8{y35_q[17]}}, { y35_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t35 = { phi35_q, 5'd0 } + {{3{plo35_q[30]}}, plo35_q} + 34'sd128 + yx35;
   wire signed [AccWidth-1:0] accnew35 = t35[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t36 = { phi36_q, 5'd0 } + {{3{plo36_q[30]}}, plo36_q} + 34'sd128 + {{8{y36_q[17]}}, { y36_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx36 = x6_end_q ? { (x6_set_q ? acc0_36_q : acc1_36_q), 8'd0 } : {{8{y36_q[17]}}, { y36_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t36 = { phi36_q, 5'd0 } + {{3{plo36_q[30]}}, plo36_q} + 34'sd128 + yx36;
   wire signed [AccWidth-1:0] accnew36 = t36[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t37 = { phi37_q, 5'd0 } + {{3{plo37_q[30]}}, plo37_q} + 34'sd128 + {{8{y37_q[17]}}, { y37_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx37 = x6_end_q ? { (x6_set_q ? acc0_37_q : acc1_37_q), 8'd0 } : {{8{y37_q[17]}}, { y37_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t37 = { phi37_q, 5'd0 } + {{3{plo37_q[30]}}, plo37_q} + 34'sd128 + yx37;
   wire signed [AccWidth-1:0] accnew37 = t37[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t38 = { phi38_q, 5'd0 } + {{3{plo38_q[30]}}, plo38_q} + 34'sd128 + {{8{y38_q[17]}}, { y38_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx38 = x6_end_q ? { (x6_set_q ? acc0_38_q : acc1_38_q), 8'd0 } : {{8{y38_q[17]}}, { y38_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t38 = { phi38_q, 5'd0 } + {{3{plo38_q[30]}}, plo38_q} + 34'sd128 + yx38;
   wire signed [AccWidth-1:0] accnew38 = t38[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t39 = { phi39_q, 5'd0 } + {{3{plo39_q[30]}}, plo39_q} + 34'sd128 + {{8{y39_q[17]}}, { y39_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx39 = x6_end_q ? { (x6_set_q ? acc0_39_q : acc1_39_q), 8'd0 } : {{8{y39_q[17]}}, { y39_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t39 = { phi39_q, 5'd0 } + {{3{plo39_q[30]}}, plo39_q} + 34'sd128 + yx39;
   wire signed [AccWidth-1:0] accnew39 = t39[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t40 = { phi40_q, 5'd0 } + {{3{plo40_q[30]}}, plo40_q} + 34'sd128 + {{8{y40_q[17]}}, { y40_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx40 = x6_end_q ? { (x6_set_q ? acc0_40_q : acc1_40_q), 8'd0 } : {{8{y40_q[17]}}, { y40_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t40 = { phi40_q, 5'd0 } + {{3{plo40_q[30]}}, plo40_q} + 34'sd128 + yx40;
   wire signed [AccWidth-1:0] accnew40 = t40[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t41 = { phi41_q, 5'd0 } + {{3{plo41_q[30]}}, plo41_q} + 34'sd128 + {{8{y41_q[17]}}, { y41_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx41 = x6_end_q ? { (x6_set_q ? acc0_41_q : acc1_41_q), 8'd0 } : {{8{y41_q[17]}}, { y41_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t41 = { phi41_q, 5'd0 } + {{3{plo41_q[30]}}, plo41_q} + 34'sd128 + yx41;
   wire signed [AccWidth-1:0] accnew41 = t41[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t42 = { phi42_q, 5'd0 } + {{3{plo42_q[30]}}, plo42_q} + 34'sd128 + {{8{y42_q[17]}}, { y42_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx42 = x6_end_q ? { (x6_set_q ? acc0_42_q : acc1_42_q), 8'd0 } : {{8{y42_q[17]}}, { y42_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t42 = { phi42_q, 5'd0 } + {{3{plo42_q[30]}}, plo42_q} + 34'sd128 + yx42;
   wire signed [AccWidth-1:0] accnew42 = t42[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t43 = { phi43_q, 5'd0 } + {{3{plo43_q[30]}}, plo43_q} + 34'sd128 + {{8{y43_q[17]}}, { y43_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx43 = x6_end_q ? { (x6_set_q ? acc0_43_q : acc1_43_q), 8'd0 } : {{8{y43_q[17]}}, { y43_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t43 = { phi43_q, 5'd0 } + {{3{plo43_q[30]}}, plo43_q} + 34'sd128 + yx43;
   wire signed [AccWidth-1:0] accnew43 = t43[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t44 = { phi44_q, 5'd0 } + {{3{plo44_q[30]}}, plo44_q} + 34'sd128 + {{8{y44_q[17]}}, { y44_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx44 = x6_end_q ? { (x6_set_q ? acc0_44_q : acc1_44_q), 8'd0 } : {{8{y44_q[17]}}, { y44_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t44 = { phi44_q, 5'd0 } + {{3{plo44_q[30]}}, plo44_q} + 34'sd128 + yx44;
   wire signed [AccWidth-1:0] accnew44 = t44[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t45 = { phi45_q, 5'd0 } + {{3{plo45_q[30]}}, plo45_q} + 34'sd128 + {{8{y45_q[17]}}, { y45_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx45 = x6_end_q ? { (x6_set_q ? acc0_45_q : acc1_45_q), 8'd0 } : {{8{y45_q[17]}}, { y45_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t45 = { phi45_q, 5'd0 } + {{3{plo45_q[30]}}, plo45_q} + 34'sd128 + yx45;
   wire signed [AccWidth-1:0] accnew45 = t45[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t46 = { phi46_q, 5'd0 } + {{3{plo46_q[30]}}, plo46_q} + 34'sd128 + {{8{y46_q[17]}}, { y46_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx46 = x6_end_q ? { (x6_set_q ? acc0_46_q : acc1_46_q), 8'd0 } : {{8{y46_q[17]}}, { y46_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t46 = { phi46_q, 5'd0 } + {{3{plo46_q[30]}}, plo46_q} + 34'sd128 + yx46;
   wire signed [AccWidth-1:0] accnew46 = t46[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t47 = { phi47_q, 5'd0 } + {{3{plo47_q[30]}}, plo47_q} + 34'sd128 + {{8{y47_q[17]}}, { y47_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx47 = x6_end_q ? { (x6_set_q ? acc0_47_q : acc1_47_q), 8'd0 } : {{8{y47_q[17]}}, { y47_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t47 = { phi47_q, 5'd0 } + {{3{plo47_q[30]}}, plo47_q} + 34'sd128 + yx47;
   wire signed [AccWidth-1:0] accnew47 = t47[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t48 = { phi48_q, 5'd0 } + {{3{plo48_q[30]}}, plo48_q} + 34'sd128 + {{8{y48_q[17]}}, { y48_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx48 = x6_end_q ? { (x6_set_q ? acc0_48_q : acc1_48_q), 8'd0 } : {{8{y48_q[17]}}, { y48_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t48 = { phi48_q, 5'd0 } + {{3{plo48_q[30]}}, plo48_q} + 34'sd128 + yx48;
   wire signed [AccWidth-1:0] accnew48 = t48[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t49 = { phi49_q, 5'd0 } + {{3{plo49_q[30]}}, plo49_q} + 34'sd128 + {{8{y49_q[17]}}, { y49_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx49 = x6_end_q ? { (x6_set_q ? acc0_49_q : acc1_49_q), 8'd0 } : {{8{y49_q[17]}}, { y49_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t49 = { phi49_q, 5'd0 } + {{3{plo49_q[30]}}, plo49_q} + 34'sd128 + yx49;
   wire signed [AccWidth-1:0] accnew49 = t49[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t50 = { phi50_q, 5'd0 } + {{3{plo50_q[30]}}, plo50_q} + 34'sd128 + {{8{y50_q[17]}}, { y50_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx50 = x6_end_q ? { (x6_set_q ? acc0_50_q : acc1_50_q), 8'd0 } : {{8{y50_q[17]}}, { y50_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t50 = { phi50_q, 5'd0 } + {{3{plo50_q[30]}}, plo50_q} + 34'sd128 + yx50;
   wire signed [AccWidth-1:0] accnew50 = t50[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t51 = { phi51_q, 5'd0 } + {{3{plo51_q[30]}}, plo51_q} + 34'sd128 + {{8{y51_q[17]}}, { y51_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx51 = x6_end_q ? { (x6_set_q ? acc0_51_q : acc1_51_q), 8'd0 } : {{8{y51_q[17]}}, { y51_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t51 = { phi51_q, 5'd0 } + {{3{plo51_q[30]}}, plo51_q} + 34'sd128 + yx51;
   wire signed [AccWidth-1:0] accnew51 = t51[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t52 = { phi52_q, 5'd0 } + {{3{plo52_q[30]}}, plo52_q} + 34'sd128 + {{8{y52_q[17]}}, { y52_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx52 = x6_end_q ? { (x6_set_q ? acc0_52_q : acc1_52_q), 8'd0 } : {{8{y52_q[17]}}, { y52_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t52 = { phi52_q, 5'd0 } + {{3{plo52_q[30]}}, plo52_q} + 34'sd128 + yx52;
   wire signed [AccWidth-1:0] accnew52 = t52[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t53 = { phi53_q, 5'd0 } + {{3{plo53_q[30]}}, plo53_q} + 34'sd128 + {{8{y53_q[17]}}, { y53_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx53 = x6_end_q ? { (x6_set_q ? acc0_53_q : acc1_53_q), 8'd0 } : {{8{y53_q[17]}}, { y53_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t53 = { phi53_q, 5'd0 } + {{3{plo53_q[30]}}, plo53_q} + 34'sd128 + yx53;
   wire signed [AccWidth-1:0] accnew53 = t53[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t54 = { phi54_q, 5'd0 } + {{3{plo54_q[30]}}, plo54_q} + 34'sd128 + {{8{y54_q[17]}}, { y54_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx54 = x6_end_q ? { (x6_set_q ? acc0_54_q : acc1_54_q), 8'd0 } : {{8{y54_q[17]}}, { y54_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t54 = { phi54_q, 5'd0 } + {{3{plo54_q[30]}}, plo54_q} + 34'sd128 + yx54;
   wire signed [AccWidth-1:0] accnew54 = t54[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t55 = { phi55_q, 5'd0 } + {{3{plo55_q[30]}}, plo55_q} + 34'sd128 + {{8{y55_q[17]}}, { y55_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx55 = x6_end_q ? { (x6_set_q ? acc0_55_q : acc1_55_q), 8'd0 } : {{8{y55_q[17]}}, { y55_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t55 = { phi55_q, 5'd0 } + {{3{plo55_q[30]}}, plo55_q} + 34'sd128 + yx55;
   wire signed [AccWidth-1:0] accnew55 = t55[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t56 = { phi56_q, 5'd0 } + {{3{plo56_q[30]}}, plo56_q} + 34'sd128 + {{8{y56_q[17]}}, { y56_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx56 = x6_end_q ? { (x6_set_q ? acc0_56_q : acc1_56_q), 8'd0 } : {{8{y56_q[17]}}, { y56_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t56 = { phi56_q, 5'd0 } + {{3{plo56_q[30]}}, plo56_q} + 34'sd128 + yx56;
   wire signed [AccWidth-1:0] accnew56 = t56[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t57 = { phi57_q, 5'd0 } + {{3{plo57_q[30]}}, plo57_q} + 34'sd128 + {{8{y57_q[17]}}, { y57_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx57 = x6_end_q ? { (x6_set_q ? acc0_57_q : acc1_57_q), 8'd0 } : {{8{y57_q[17]}}, { y57_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t57 = { phi57_q, 5'd0 } + {{3{plo57_q[30]}}, plo57_q} + 34'sd128 + yx57;
   wire signed [AccWidth-1:0] accnew57 = t57[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t58 = { phi58_q, 5'd0 } + {{3{plo58_q[30]}}, plo58_q} + 34'sd128 + {{8{y58_q[17]}}, { y58_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx58 = x6_end_q ? { (x6_set_q ? acc0_58_q : acc1_58_q), 8'd0 } : {{8{y58_q[17]}}, { y58_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t58 = { phi58_q, 5'd0 } + {{3{plo58_q[30]}}, plo58_q} + 34'sd128 + yx58;
   wire signed [AccWidth-1:0] accnew58 = t58[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t59 = { phi59_q, 5'd0 } + {{3{plo59_q[30]}}, plo59_q} + 34'sd128 + {{8{y59_q[17]}}, { y59_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx59 = x6_end_q ? { (x6_set_q ? acc0_59_q : acc1_59_q), 8'd0 } : {{8{y59_q[17]}}, { y59_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t59 = { phi59_q, 5'd0 } + {{3{plo59_q[30]}}, plo59_q} + 34'sd128 + yx59;
   wire signed [AccWidth-1:0] accnew59 = t59[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t60 = { phi60_q, 5'd0 } + {{3{plo60_q[30]}}, plo60_q} + 34'sd128 + {{8{y60_q[17]}}, { y60_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx60 = x6_end_q ? { (x6_set_q ? acc0_60_q : acc1_60_q), 8'd0 } : {{8{y60_q[17]}}, { y60_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t60 = { phi60_q, 5'd0 } + {{3{plo60_q[30]}}, plo60_q} + 34'sd128 + yx60;
   wire signed [AccWidth-1:0] accnew60 = t60[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t61 = { phi61_q, 5'd0 } + {{3{plo61_q[30]}}, plo61_q} + 34'sd128 + {{8{y61_q[17]}}, { y61_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx61 = x6_end_q ? { (x6_set_q ? acc0_61_q : acc1_61_q), 8'd0 } : {{8{y61_q[17]}}, { y61_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t61 = { phi61_q, 5'd0 } + {{3{plo61_q[30]}}, plo61_q} + 34'sd128 + yx61;
   wire signed [AccWidth-1:0] accnew61 = t61[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t62 = { phi62_q, 5'd0 } + {{3{plo62_q[30]}}, plo62_q} + 34'sd128 + {{8{y62_q[17]}}, { y62_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx62 = x6_end_q ? { (x6_set_q ? acc0_62_q : acc1_62_q), 8'd0 } : {{8{y62_q[17]}}, { y62_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t62 = { phi62_q, 5'd0 } + {{3{plo62_q[30]}}, plo62_q} + 34'sd128 + yx62;
   wire signed [AccWidth-1:0] accnew62 = t62[LoopSumWidth-1:ExpFractionBits];
-  wire signed [LoopSumWidth-1:0] t63 = { phi63_q, 5'd0 } + {{3{plo63_q[30]}}, plo63_q} + 34'sd128 + {{8{y63_q[17]}}, { y63_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] yx63 = x6_end_q ? { (x6_set_q ? acc0_63_q : acc1_63_q), 8'd0 } : {{8{y63_q[17]}}, { y63_q, 8'd0 }};
+  wire signed [LoopSumWidth-1:0] t63 = { phi63_q, 5'd0 } + {{3{plo63_q[30]}}, plo63_q} + 34'sd128 + yx63;
   wire signed [AccWidth-1:0] accnew63 = t63[LoopSumWidth-1:ExpFractionBits];
-  wire [SumLoopWidth-1:0] ts = { shi_q, 5'd0 } + {{3{1'b0}}, slo_q} + 25'd128 + {{8{1'b0}}, { es_q, 8'd0 }};
+  wire [SumLoopWidth-1:0] sx = x6_end_q ? { (x6_set_q ? sum0_q : sum1_q), 8'd0 } : {{8{1'b0}}, { es_q, 8'd0 }};
+  wire [SumLoopWidth-1:0] ts = { shi_q, 5'd0 } + {{3{1'b0}}, slo_q} + 25'd128 + sx;
   wire [SumWidth-1:0] sumnew = ts[SumLoopWidth-1:ExpFractionBits];
   // The rounding drops the low bits.
   wire unused_loop_low = &{1'b0, t0[ExpFractionBits-1:0], t1[ExpFractionBits-1:0], t2[ExpFractionBits-1:0], t3[ExpFractionBits-1:0], t4[ExpFractionBits-1:0], t5[ExpFractionBits-1:0], t6[ExpFractionBits-1:0], t7[ExpFractionBits-1:0], t8[ExpFractionBits-1:0], t9[ExpFractionBits-1:0], t10[ExpFractionBits-1:0], t11[ExpFractionBits-1:0], t12[ExpFractionBits-1:0], t13[ExpFractionBits-1:0], t14[ExpFractionBits-1:0], t15[ExpFractionBits-1:0], t16[ExpFractionBits-1:0], t17[ExpFractionBits-1:0], t18[ExpFractionBits-1:0], t19[ExpFractionBits-1:0], t20[ExpFractionBits-1:0], t21[ExpFractionBits-1:0], t22[ExpFractionBits-1:0], t23[ExpFractionBits-1:0], t24[ExpFractionBits-1:0], t25[ExpFractionBits-1:0], t26[ExpFractionBits-1:0], t27[ExpFractionBits-1:0], t28[ExpFractionBits-1:0], t29[ExpFractionBits-1:0], t30[ExpFractionBits-1:0], t31[ExpFractionBits-1:0], t32[ExpFractionBits-1:0], t33[ExpFractionBits-1:0], t34[ExpFractionBits-1:0], t35[ExpFractionBits-1:0], t36[ExpFractionBits-1:0], t37[ExpFractionBits-1:0], t38[ExpFractionBits-1:0], t39[ExpFractionBits-1:0], t40[ExpFractionBits-1:0], t41[ExpFractionBits-1:0], t42[ExpFractionBits-1:0], t43[ExpFractionBits-1:0], t44[ExpFractionBits-1:0], t45[ExpFractionBits-1:0], t46[ExpFractionBits-1:0], t47[ExpFractionBits-1:0], t48[ExpFractionBits-1:0], t49[ExpFractionBits-1:0], t50[ExpFractionBits-1:0], t51[ExpFractionBits-1:0], t52[ExpFractionBits-1:0], t53[ExpFractionBits-1:0], t54[ExpFractionBits-1:0], t55[ExpFractionBits-1:0], t56[ExpFractionBits-1:0], t57[ExpFractionBits-1:0], t58[ExpFractionBits-1:0], t59[ExpFractionBits-1:0], t60[ExpFractionBits-1:0], t61[ExpFractionBits-1:0], t62[ExpFractionBits-1:0], t63[ExpFractionBits-1:0], ts[ExpFractionBits-1:0]};
 
-  // ---- merge: after a query's last flush beat, the sets are added into the drain registers: each element's
-  // magnitude |A| and sign (A and -A side by side, one add deep), S and 3 S (for the radix-4 steps) ----
+  // ---- merge: after a query's end flush, set 0 (the total) goes into the drain registers: each
+  // element's magnitude |A| and sign (A and -A side by side), S and 3 S (for the radix-4 steps) ----
   reg mreq_q;
   reg mpend_q, mpend_d;
   reg [GroupCountWidth-1:0] dr_left_q, dr_left_d;
@@ -1450,274 +1517,137 @@ module a3_onepass_online (
   reg drn64_q;
   reg [AccWidth-1:0] dr65_q;
   reg drn65_q;
-  // The merge's sums: rows of full adders (carry-save) down to two, then A = x + y
-  // and -A = ~x + ~y + 2 side by side.
-  wire [25:0] mg0_o0 = acc0_0_q;
-  wire [25:0] mg0_o1 = acc1_0_q;
-  wire [AccWidth-1:0] mgp0 = mg0_o0 + mg0_o1;
-  wire [AccWidth-1:0] mgm0 = ~mg0_o0 + ~mg0_o1 + 26'd2;
-  wire [25:0] mg1_o0 = acc0_1_q;
-  wire [25:0] mg1_o1 = acc1_1_q;
-  wire [AccWidth-1:0] mgp1 = mg1_o0 + mg1_o1;
-  wire [AccWidth-1:0] mgm1 = ~mg1_o0 + ~mg1_o1 + 26'd2;
-  wire [25:0] mg2_o0 = acc0_2_q;
-  wire [25:0] mg2_o1 = acc1_2_q;
-  wire [AccWidth-1:0] mgp2 = mg2_o0 + mg2_o1;
-  wire [AccWidth-1:0] mgm2 = ~mg2_o0 + ~mg2_o1 + 26'd2;
-  wire [25:0] mg3_o0 = acc0_3_q;
-  wire [25:0] mg3_o1 = acc1_3_q;
-  wire [AccWidth-1:0] mgp3 = mg3_o0 + mg3_o1;
-  wire [AccWidth-1:0] mgm3 = ~mg3_o0 + ~mg3_o1 + 26'd2;
-  wire [25:0] mg4_o0 = acc0_4_q;
-  wire [25:0] mg4_o1 = acc1_4_q;
-  wire [AccWidth-1:0] mgp4 = mg4_o0 + mg4_o1;
-  wire [AccWidth-1:0] mgm4 = ~mg4_o0 + ~mg4_o1 + 26'd2;
-  wire [25:0] mg5_o0 = acc0_5_q;
-  wire [25:0] mg5_o1 = acc1_5_q;
-  wire [AccWidth-1:0] mgp5 = mg5_o0 + mg5_o1;
-  wire [AccWidth-1:0] mgm5 = ~mg5_o0 + ~mg5_o1 + 26'd2;
-  wire [25:0] mg6_o0 = acc0_6_q;
-  wire [25:0] mg6_o1 = acc1_6_q;
-  wire [AccWidth-1:0] mgp6 = mg6_o0 + mg6_o1;
-  wire [AccWidth-1:0] mgm6 = ~mg6_o0 + ~mg6_o1 + 26'd2;
-  wire [25:0] mg7_o0 = acc0_7_q;
-  wire [25:0] mg7_o1 = acc1_7_q;
-  wire [AccWidth-1:0] mgp7 = mg7_o0 + mg7_o1;
-  wire [AccWidth-1:0] mgm7 = ~mg7_o0 + ~mg7_o1 + 26'd2;
-  wire [25:0] mg8_o0 = acc0_8_q;
-  wire [25:0] mg8_o1 = acc1_8_q;
-  wire [AccWidth-1:0] mgp8 = mg8_o0 + mg8_o1;
-  wire [AccWidth-1:0] mgm8 = ~mg8_o0 + ~mg8_o1 + 26'd2;
-  wire [25:0] mg9_o0 = acc0_9_q;
-  wire [25:0] mg9_o1 = acc1_9_q;
-  wire [AccWidth-1:0] mgp9 = mg9_o0 + mg9_o1;
-  wire [AccWidth-1:0] mgm9 = ~mg9_o0 + ~mg9_o1 + 26'd2;
-  wire [25:0] mg10_o0 = acc0_10_q;
-  wire [25:0] mg10_o1 = acc1_10_q;
-  wire [AccWidth-1:0] mgp10 = mg10_o0 + mg10_o1;
-  wire [AccWidth-1:0] mgm10 = ~mg10_o0 + ~mg10_o1 + 26'd2;
-  wire [25:0] mg11_o0 = acc0_11_q;
-  wire [25:0] mg11_o1 = acc1_11_q;
-  wire [AccWidth-1:0] mgp11 = mg11_o0 + mg11_o1;
-  wire [AccWidth-1:0] mgm11 = ~mg11_o0 + ~mg11_o1 + 26'd2;
-  wire [25:0] mg12_o0 = acc0_12_q;
-  wire [25:0] mg12_o1 = acc1_12_q;
-  wire [AccWidth-1:0] mgp12 = mg12_o0 + mg12_o1;
-  wire [AccWidth-1:0] mgm12 = ~mg12_o0 + ~mg12_o1 + 26'd2;
-  wire [25:0] mg13_o0 = acc0_13_q;
-  wire [25:0] mg13_o1 = acc1_13_q;
-  wire [AccWidth-1:0] mgp13 = mg13_o0 + mg13_o1;
-  wire [AccWidth-1:0] mgm13 = ~mg13_o0 + ~mg13_o1 + 26'd2;
-  wire [25:0] mg14_o0 = acc0_14_q;
-  wire [25:0] mg14_o1 = acc1_14_q;
-  wire [AccWidth-1:0] mgp14 = mg14_o0 + mg14_o1;
-  wire [AccWidth-1:0] mgm14 = ~mg14_o0 + ~mg14_o1 + 26'd2;
-  wire [25:0] mg15_o0 = acc0_15_q;
-  wire [25:0] mg15_o1 = acc1_15_q;
-  wire [AccWidth-1:0] mgp15 = mg15_o0 + mg15_o1;
-  wire [AccWidth-1:0] mgm15 = ~mg15_o0 + ~mg15_o1 + 26'd2;
-  wire [25:0] mg16_o0 = acc0_16_q;
-  wire [25:0] mg16_o1 = acc1_16_q;
-  wire [AccWidth-1:0] mgp16 = mg16_o0 + mg16_o1;
-  wire [AccWidth-1:0] mgm16 = ~mg16_o0 + ~mg16_o1 + 26'd2;
-  wire [25:0] mg17_o0 = acc0_17_q;
-  wire [25:0] mg17_o1 = acc1_17_q;
-  wire [AccWidth-1:0] mgp17 = mg17_o0 + mg17_o1;
-  wire [AccWidth-1:0] mgm17 = ~mg17_o0 + ~mg17_o1 + 26'd2;
-  wire [25:0] mg18_o0 = acc0_18_q;
-  wire [25:0] mg18_o1 = acc1_18_q;
-  wire [AccWidth-1:0] mgp18 = mg18_o0 + mg18_o1;
-  wire [AccWidth-1:0] mgm18 = ~mg18_o0 + ~mg18_o1 + 26'd2;
-  wire [25:0] mg19_o0 = acc0_19_q;
-  wire [25:0] mg19_o1 = acc1_19_q;
-  wire [AccWidth-1:0] mgp19 = mg19_o0 + mg19_o1;
-  wire [AccWidth-1:0] mgm19 = ~mg19_o0 + ~mg19_o1 + 26'd2;
-  wire [25:0] mg20_o0 = acc0_20_q;
-  wire [25:0] mg20_o1 = acc1_20_q;
-  wire [AccWidth-1:0] mgp20 = mg20_o0 + mg20_o1;
-  wire [AccWidth-1:0] mgm20 = ~mg20_o0 + ~mg20_o1 + 26'd2;
-  wire [25:0] mg21_o0 = acc0_21_q;
-  wire [25:0] mg21_o1 = acc1_21_q;
-  wire [AccWidth-1:0] mgp21 = mg21_o0 + mg21_o1;
-  wire [AccWidth-1:0] mgm21 = ~mg21_o0 + ~mg21_o1 + 26'd2;
-  wire [25:0] mg22_o0 = acc0_22_q;
-  wire [25:0] mg22_o1 = acc1_22_q;
-  wire [AccWidth-1:0] mgp22 = mg22_o0 + mg22_o1;
-  wire [AccWidth-1:0] mgm22 = ~mg22_o0 + ~mg22_o1 + 26'd2;
-  wire [25:0] mg23_o0 = acc0_23_q;
-  wire [25:0] mg23_o1 = acc1_23_q;
-  wire [AccWidth-1:0] mgp23 = mg23_o0 + mg23_o1;
-  wire [AccWidth-1:0] mgm23 = ~mg23_o0 + ~mg23_o1 + 26'd2;
-  wire [25:0] mg24_o0 = acc0_24_q;
-  wire [25:0] mg24_o1 = acc1_24_q;
-  wire [AccWidth-1:0] mgp24 = mg24_o0 + mg24_o1;
-  wire [AccWidth-1:0] mgm24 = ~mg24_o0 + ~mg24_o1 + 26'd2;
-  wire [25:0] mg25_o0 = acc0_25_q;
-  wire [25:0] mg25_o1 = acc1_25_q;
-  wire [AccWidth-1:0] mgp25 = mg25_o0 + mg25_o1;
-  wire [AccWidth-1:0] mgm25 = ~mg25_o0 + ~mg25_o1 + 26'd2;
-  wire [25:0] mg26_o0 = acc0_26_q;
-  wire [25:0] mg26_o1 = acc1_26_q;
-  wire [AccWidth-1:0] mgp26 = mg26_o0 + mg26_o1;
-  wire [AccWidth-1:0] mgm26 = ~mg26_o0 + ~mg26_o1 + 26'd2;
-  wire [25:0] mg27_o0 = acc0_27_q;
-  wire [25:0] mg27_o1 = acc1_27_q;
-  wire [AccWidth-1:0] mgp27 = mg27_o0 + mg27_o1;
-  wire [AccWidth-1:0] mgm27 = ~mg27_o0 + ~mg27_o1 + 26'd2;
-  wire [25:0] mg28_o0 = acc0_28_q;
-  wire [25:0] mg28_o1 = acc1_28_q;
-  wire [AccWidth-1:0] mgp28 = mg28_o0 + mg28_o1;
-  wire [AccWidth-1:0] mgm28 = ~mg28_o0 + ~mg28_o1 + 26'd2;
-  wire [25:0] mg29_o0 = acc0_29_q;
-  wire [25:0] mg29_o1 = acc1_29_q;
-  wire [AccWidth-1:0] mgp29 = mg29_o0 + mg29_o1;
-  wire [AccWidth-1:0] mgm29 = ~mg29_o0 + ~mg29_o1 + 26'd2;
-  wire [25:0] mg30_o0 = acc0_30_q;
-  wire [25:0] mg30_o1 = acc1_30_q;
-  wire [AccWidth-1:0] mgp30 = mg30_o0 + mg30_o1;
-  wire [AccWidth-1:0] mgm30 = ~mg30_o0 + ~mg30_o1 + 26'd2;
-  wire [25:0] mg31_o0 = acc0_31_q;
-  wire [25:0] mg31_o1 = acc1_31_q;
-  wire [AccWidth-1:0] mgp31 = mg31_o0 + mg31_o1;
-  wire [AccWidth-1:0] mgm31 = ~mg31_o0 + ~mg31_o1 + 26'd2;
-  wire [25:0] mg32_o0 = acc0_32_q;
-  wire [25:0] mg32_o1 = acc1_32_q;
-  wire [AccWidth-1:0] mgp32 = mg32_o0 + mg32_o1;
-  wire [AccWidth-1:0] mgm32 = ~mg32_o0 + ~mg32_o1 + 26'd2;
-  wire [25:0] mg33_o0 = acc0_33_q;
-  wire [25:0] mg33_o1 = acc1_33_q;
-  wire [AccWidth-1:0] mgp33 = mg33_o0 + mg33_o1;
-  wire [AccWidth-1:0] mgm33 = ~mg33_o0 + ~mg33_o1 + 26'd2;
-  wire [25:0] mg34_o0 = acc0_34_q;
-  wire [25:0] mg34_o1 = acc1_34_q;
-  wire [AccWidth-1:0] mgp34 = mg34_o0 + mg34_o1;
-  wire [AccWidth-1:0] mgm34 = ~mg34_o0 + ~mg34_o1 + 26'd2;
-  wire [25:0] mg35_o0 = acc0_35_q;
-  wire [25:0] mg35_o1 = acc1_35_q;
-  wire [AccWidth-1:0] mgp35 = mg35_o0 + mg35_o1;
-  wire [AccWidth-1:0] mgm35 = ~mg35_o0 + ~mg35_o1 + 26'd2;
-  wire [25:0] mg36_o0 = acc0_36_q;
-  wire [25:0] mg36_o1 = acc1_36_q;
-  wire [AccWidth-1:0] mgp36 = mg36_o0 + mg36_o1;
-  wire [AccWidth-1:0] mgm36 = ~mg36_o0 + ~mg36_o1 + 26'd2;
-  wire [25:0] mg37_o0 = acc0_37_q;
-  wire [25:0] mg37_o1 = acc1_37_q;
-  wire [AccWidth-1:0] mgp37 = mg37_o0 + mg37_o1;
-  wire [AccWidth-1:0] mgm37 = ~mg37_o0 + ~mg37_o1 + 26'd2;
-  wire [25:0] mg38_o0 = acc0_38_q;
-  wire [25:0] mg38_o1 = acc1_38_q;
-  wire [AccWidth-1:0] mgp38 = mg38_o0 + mg38_o1;
-  wire [AccWidth-1:0] mgm38 = ~mg38_o0 + ~mg38_o1 + 26'd2;
-  wire [25:0] mg39_o0 = acc0_39_q;
-  wire [25:0] mg39_o1 = acc1_39_q;
-  wire [AccWidth-1:0] mgp39 = mg39_o0 + mg39_o1;
-  wire [AccWidth-1:0] mgm39 = ~mg39_o0 + ~mg39_o1 + 26'd2;
-  wire [25:0] mg40_o0 = acc0_40_q;
-  wire [25:0] mg40_o1 = acc1_40_q;
-  wire [AccWidth-1:0] mgp40 = mg40_o0 + mg40_o1;
-  wire [AccWidth-1:0] mgm40 = ~mg40_o0 + ~mg40_o1 + 26'd2;
-  wire [25:0] mg41_o0 = acc0_41_q;
-  wire [25:0] mg41_o1 = acc1_41_q;
-  wire [AccWidth-1:0] mgp41 = mg41_o0 + mg41_o1;
-  wire [AccWidth-1:0] mgm41 = ~mg41_o0 + ~mg41_o1 + 26'd2;
-  wire [25:0] mg42_o0 = acc0_42_q;
-  wire [25:0] mg42_o1 = acc1_42_q;
-  wire [AccWidth-1:0] mgp42 = mg42_o0 + mg42_o1;
-  wire [AccWidth-1:0] mgm42 = ~mg42_o0 + ~mg42_o1 + 26'd2;
-  wire [25:0] mg43_o0 = acc0_43_q;
-  wire [25:0] mg43_o1 = acc1_43_q;
-  wire [AccWidth-1:0] mgp43 = mg43_o0 + mg43_o1;
-  wire [AccWidth-1:0] mgm43 = ~mg43_o0 + ~mg43_o1 + 26'd2;
-  wire [25:0] mg44_o0 = acc0_44_q;
-  wire [25:0] mg44_o1 = acc1_44_q;
-  wire [AccWidth-1:0] mgp44 = mg44_o0 + mg44_o1;
-  wire [AccWidth-1:0] mgm44 = ~mg44_o0 + ~mg44_o1 + 26'd2;
-  wire [25:0] mg45_o0 = acc0_45_q;
-  wire [25:0] mg45_o1 = acc1_45_q;
-  wire [AccWidth-1:0] mgp45 = mg45_o0 + mg45_o1;
-  wire [AccWidth-1:0] mgm45 = ~mg45_o0 + ~mg45_o1 + 26'd2;
-  wire [25:0] mg46_o0 = acc0_46_q;
-  wire [25:0] mg46_o1 = acc1_46_q;
-  wire [AccWidth-1:0] mgp46 = mg46_o0 + mg46_o1;
-  wire [AccWidth-1:0] mgm46 = ~mg46_o0 + ~mg46_o1 + 26'd2;
-  wire [25:0] mg47_o0 = acc0_47_q;
-  wire [25:0] mg47_o1 = acc1_47_q;
-  wire [AccWidth-1:0] mgp47 = mg47_o0 + mg47_o1;
-  wire [AccWidth-1:0] mgm47 = ~mg47_o0 + ~mg47_o1 + 26'd2;
-  wire [25:0] mg48_o0 = acc0_48_q;
-  wire [25:0] mg48_o1 = acc1_48_q;
-  wire [AccWidth-1:0] mgp48 = mg48_o0 + mg48_o1;
-  wire [AccWidth-1:0] mgm48 = ~mg48_o0 + ~mg48_o1 + 26'd2;
-  wire [25:0] mg49_o0 = acc0_49_q;
-  wire [25:0] mg49_o1 = acc1_49_q;
-  wire [AccWidth-1:0] mgp49 = mg49_o0 + mg49_o1;
-  wire [AccWidth-1:0] mgm49 = ~mg49_o0 + ~mg49_o1 + 26'd2;
-  wire [25:0] mg50_o0 = acc0_50_q;
-  wire [25:0] mg50_o1 = acc1_50_q;
-  wire [AccWidth-1:0] mgp50 = mg50_o0 + mg50_o1;
-  wire [AccWidth-1:0] mgm50 = ~mg50_o0 + ~mg50_o1 + 26'd2;
-  wire [25:0] mg51_o0 = acc0_51_q;
-  wire [25:0] mg51_o1 = acc1_51_q;
-  wire [AccWidth-1:0] mgp51 = mg51_o0 + mg51_o1;
-  wire [AccWidth-1:0] mgm51 = ~mg51_o0 + ~mg51_o1 + 26'd2;
-  wire [25:0] mg52_o0 = acc0_52_q;
-  wire [25:0] mg52_o1 = acc1_52_q;
-  wire [AccWidth-1:0] mgp52 = mg52_o0 + mg52_o1;
-  wire [AccWidth-1:0] mgm52 = ~mg52_o0 + ~mg52_o1 + 26'd2;
-  wire [25:0] mg53_o0 = acc0_53_q;
-  wire [25:0] mg53_o1 = acc1_53_q;
-  wire [AccWidth-1:0] mgp53 = mg53_o0 + mg53_o1;
-  wire [AccWidth-1:0] mgm53 = ~mg53_o0 + ~mg53_o1 + 26'd2;
-  wire [25:0] mg54_o0 = acc0_54_q;
-  wire [25:0] mg54_o1 = acc1_54_q;
-  wire [AccWidth-1:0] mgp54 = mg54_o0 + mg54_o1;
-  wire [AccWidth-1:0] mgm54 = ~mg54_o0 + ~mg54_o1 + 26'd2;
-  wire [25:0] mg55_o0 = acc0_55_q;
-  wire [25:0] mg55_o1 = acc1_55_q;
-  wire [AccWidth-1:0] mgp55 = mg55_o0 + mg55_o1;
-  wire [AccWidth-1:0] mgm55 = ~mg55_o0 + ~mg55_o1 + 26'd2;
-  wire [25:0] mg56_o0 = acc0_56_q;
-  wire [25:0] mg56_o1 = acc1_56_q;
-  wire [AccWidth-1:0] mgp56 = mg56_o0 + mg56_o1;
-  wire [AccWidth-1:0] mgm56 = ~mg56_o0 + ~mg56_o1 + 26'd2;
-  wire [25:0] mg57_o0 = acc0_57_q;
-  wire [25:0] mg57_o1 = acc1_57_q;
-  wire [AccWidth-1:0] mgp57 = mg57_o0 + mg57_o1;
-  wire [AccWidth-1:0] mgm57 = ~mg57_o0 + ~mg57_o1 + 26'd2;
-  wire [25:0] mg58_o0 = acc0_58_q;
-  wire [25:0] mg58_o1 = acc1_58_q;
-  wire [AccWidth-1:0] mgp58 = mg58_o0 + mg58_o1;
-  wire [AccWidth-1:0] mgm58 = ~mg58_o0 + ~mg58_o1 + 26'd2;
-  wire [25:0] mg59_o0 = acc0_59_q;
-  wire [25:0] mg59_o1 = acc1_59_q;
-  wire [AccWidth-1:0] mgp59 = mg59_o0 + mg59_o1;
-  wire [AccWidth-1:0] mgm59 = ~mg59_o0 + ~mg59_o1 + 26'd2;
-  wire [25:0] mg60_o0 = acc0_60_q;
-  wire [25:0] mg60_o1 = acc1_60_q;
-  wire [AccWidth-1:0] mgp60 = mg60_o0 + mg60_o1;
-  wire [AccWidth-1:0] mgm60 = ~mg60_o0 + ~mg60_o1 + 26'd2;
-  wire [25:0] mg61_o0 = acc0_61_q;
-  wire [25:0] mg61_o1 = acc1_61_q;
-  wire [AccWidth-1:0] mgp61 = mg61_o0 + mg61_o1;
-  wire [AccWidth-1:0] mgm61 = ~mg61_o0 + ~mg61_o1 + 26'd2;
-  wire [25:0] mg62_o0 = acc0_62_q;
-  wire [25:0] mg62_o1 = acc1_62_q;
-  wire [AccWidth-1:0] mgp62 = mg62_o0 + mg62_o1;
-  wire [AccWidth-1:0] mgm62 = ~mg62_o0 + ~mg62_o1 + 26'd2;
-  wire [25:0] mg63_o0 = acc0_63_q;
-  wire [25:0] mg63_o1 = acc1_63_q;
-  wire [AccWidth-1:0] mgp63 = mg63_o0 + mg63_o1;
-  wire [AccWidth-1:0] mgm63 = ~mg63_o0 + ~mg63_o1 + 26'd2;
+  // The merge's A (set 0) and -A = ~A + 1.
+  wire [AccWidth-1:0] mgp0 = acc0_0_q;
+  wire [AccWidth-1:0] mgm0 = ~acc0_0_q + 26'd1;
+  wire [AccWidth-1:0] mgp1 = acc0_1_q;
+  wire [AccWidth-1:0] mgm1 = ~acc0_1_q + 26'd1;
+  wire [AccWidth-1:0] mgp2 = acc0_2_q;
+  wire [AccWidth-1:0] mgm2 = ~acc0_2_q + 26'd1;
+  wire [AccWidth-1:0] mgp3 = acc0_3_q;
+  wire [AccWidth-1:0] mgm3 = ~acc0_3_q + 26'd1;
+  wire [AccWidth-1:0] mgp4 = acc0_4_q;
+  wire [AccWidth-1:0] mgm4 = ~acc0_4_q + 26'd1;
+  wire [AccWidth-1:0] mgp5 = acc0_5_q;
+  wire [AccWidth-1:0] mgm5 = ~acc0_5_q + 26'd1;
+  wire [AccWidth-1:0] mgp6 = acc0_6_q;
+  wire [AccWidth-1:0] mgm6 = ~acc0_6_q + 26'd1;
+  wire [AccWidth-1:0] mgp7 = acc0_7_q;
+  wire [AccWidth-1:0] mgm7 = ~acc0_7_q + 26'd1;
+  wire [AccWidth-1:0] mgp8 = acc0_8_q;
+  wire [AccWidth-1:0] mgm8 = ~acc0_8_q + 26'd1;
+  wire [AccWidth-1:0] mgp9 = acc0_9_q;
+  wire [AccWidth-1:0] mgm9 = ~acc0_9_q + 26'd1;
+  wire [AccWidth-1:0] mgp10 = acc0_10_q;
+  wire [AccWidth-1:0] mgm10 = ~acc0_10_q + 26'd1;
+  wire [AccWidth-1:0] mgp11 = acc0_11_q;
+  wire [AccWidth-1:0] mgm11 = ~acc0_11_q + 26'd1;
+  wire [AccWidth-1:0] mgp12 = acc0_12_q;
+  wire [AccWidth-1:0] mgm12 = ~acc0_12_q + 26'd1;
+  wire [AccWidth-1:0] mgp13 = acc0_13_q;
+  wire [AccWidth-1:0] mgm13 = ~acc0_13_q + 26'd1;
+  wire [AccWidth-1:0] mgp14 = acc0_14_q;
+  wire [AccWidth-1:0] mgm14 = ~acc0_14_q + 26'd1;
+  wire [AccWidth-1:0] mgp15 = acc0_15_q;
+  wire [AccWidth-1:0] mgm15 = ~acc0_15_q + 26'd1;
+  wire [AccWidth-1:0] mgp16 = acc0_16_q;
+  wire [AccWidth-1:0] mgm16 = ~acc0_16_q + 26'd1;
+  wire [AccWidth-1:0] mgp17 = acc0_17_q;
+  wire [AccWidth-1:0] mgm17 = ~acc0_17_q + 26'd1;
+  wire [AccWidth-1:0] mgp18 = acc0_18_q;
+  wire [AccWidth-1:0] mgm18 = ~acc0_18_q + 26'd1;
+  wire [AccWidth-1:0] mgp19 = acc0_19_q;
+  wire [AccWidth-1:0] mgm19 = ~acc0_19_q + 26'd1;
+  wire [AccWidth-1:0] mgp20 = acc0_20_q;
+  wire [AccWidth-1:0] mgm20 = ~acc0_20_q + 26'd1;
+  wire [AccWidth-1:0] mgp21 = acc0_21_q;
+  wire [AccWidth-1:0] mgm21 = ~acc0_21_q + 26'd1;
+  wire [AccWidth-1:0] mgp22 = acc0_22_q;
+  wire [AccWidth-1:0] mgm22 = ~acc0_22_q + 26'd1;
+  wire [AccWidth-1:0] mgp23 = acc0_23_q;
+  wire [AccWidth-1:0] mgm23 = ~acc0_23_q + 26'd1;
+  wire [AccWidth-1:0] mgp24 = acc0_24_q;
+  wire [AccWidth-1:0] mgm24 = ~acc0_24_q + 26'd1;
+  wire [AccWidth-1:0] mgp25 = acc0_25_q;
+  wire [AccWidth-1:0] mgm25 = ~acc0_25_q + 26'd1;
+  wire [AccWidth-1:0] mgp26 = acc0_26_q;
+  wire [AccWidth-1:0] mgm26 = ~acc0_26_q + 26'd1;
+  wire [AccWidth-1:0] mgp27 = acc0_27_q;
+  wire [AccWidth-1:0] mgm27 = ~acc0_27_q + 26'd1;
+  wire [AccWidth-1:0] mgp28 = acc0_28_q;
+  wire [AccWidth-1:0] mgm28 = ~acc0_28_q + 26'd1;
+  wire [AccWidth-1:0] mgp29 = acc0_29_q;
+  wire [AccWidth-1:0] mgm29 = ~acc0_29_q + 26'd1;
+  wire [AccWidth-1:0] mgp30 = acc0_30_q;
+  wire [AccWidth-1:0] mgm30 = ~acc0_30_q + 26'd1;
+  wire [AccWidth-1:0] mgp31 = acc0_31_q;
+  wire [AccWidth-1:0] mgm31 = ~acc0_31_q + 26'd1;
+  wire [AccWidth-1:0] mgp32 = acc0_32_q;
+  wire [AccWidth-1:0] mgm32 = ~acc0_32_q + 26'd1;
+  wire [AccWidth-1:0] mgp33 = acc0_33_q;
+  wire [AccWidth-1:0] mgm33 = ~acc0_33_q + 26'd1;
+  wire [AccWidth-1:0] mgp34 = acc0_34_q;
+  wire [AccWidth-1:0] mgm34 = ~acc0_34_q + 26'd1;
+  wire [AccWidth-1:0] mgp35 = acc0_35_q;
+  wire [AccWidth-1:0] mgm35 = ~acc0_35_q + 26'd1;
+  wire [AccWidth-1:0] mgp36 = acc0_36_q;
+  wire [AccWidth-1:0] mgm36 = ~acc0_36_q + 26'd1;
+  wire [AccWidth-1:0] mgp37 = acc0_37_q;
+  wire [AccWidth-1:0] mgm37 = ~acc0_37_q + 26'd1;
+  wire [AccWidth-1:0] mgp38 = acc0_38_q;
+  wire [AccWidth-1:0] mgm38 = ~acc0_38_q + 26'd1;
+  wire [AccWidth-1:0] mgp39 = acc0_39_q;
+  wire [AccWidth-1:0] mgm39 = ~acc0_39_q + 26'd1;
+  wire [AccWidth-1:0] mgp40 = acc0_40_q;
+  wire [AccWidth-1:0] mgm40 = ~acc0_40_q + 26'd1;
+  wire [AccWidth-1:0] mgp41 = acc0_41_q;
+  wire [AccWidth-1:0] mgm41 = ~acc0_41_q + 26'd1;
+  wire [AccWidth-1:0] mgp42 = acc0_42_q;
+  wire [AccWidth-1:0] mgm42 = ~acc0_42_q + 26'd1;
+  wire [AccWidth-1:0] mgp43 = acc0_43_q;
+  wire [AccWidth-1:0] mgm43 = ~acc0_43_q + 26'd1;
+  wire [AccWidth-1:0] mgp44 = acc0_44_q;
+  wire [AccWidth-1:0] mgm44 = ~acc0_44_q + 26'd1;
+  wire [AccWidth-1:0] mgp45 = acc0_45_q;
+  wire [AccWidth-1:0] mgm45 = ~acc0_45_q + 26'd1;
+  wire [AccWidth-1:0] mgp46 = acc0_46_q;
+  wire [AccWidth-1:0] mgm46 = ~acc0_46_q + 26'd1;
+  wire [AccWidth-1:0] mgp47 = acc0_47_q;
+  wire [AccWidth-1:0] mgm47 = ~acc0_47_q + 26'd1;
+  wire [AccWidth-1:0] mgp48 = acc0_48_q;
+  wire [AccWidth-1:0] mgm48 = ~acc0_48_q + 26'd1;
+  wire [AccWidth-1:0] mgp49 = acc0_49_q;
+  wire [AccWidth-1:0] mgm49 = ~acc0_49_q + 26'd1;
+  wire [AccWidth-1:0] mgp50 = acc0_50_q;
+  wire [AccWidth-1:0] mgm50 = ~acc0_50_q + 26'd1;
+  wire [AccWidth-1:0] mgp51 = acc0_51_q;
+  wire [AccWidth-1:0] mgm51 = ~acc0_51_q + 26'd1;
+  wire [AccWidth-1:0] mgp52 = acc0_52_q;
+  wire [AccWidth-1:0] mgm52 = ~acc0_52_q + 26'd1;
+  wire [AccWidth-1:0] mgp53 = acc0_53_q;
+  wire [AccWidth-1:0] mgm53 = ~acc0_53_q + 26'd1;
+  wire [AccWidth-1:0] mgp54 = acc0_54_q;
+  wire [AccWidth-1:0] mgm54 = ~acc0_54_q + 26'd1;
+  wire [AccWidth-1:0] mgp55 = acc0_55_q;
+  wire [AccWidth-1:0] mgm55 = ~acc0_55_q + 26'd1;
+  wire [AccWidth-1:0] mgp56 = acc0_56_q;
+  wire [AccWidth-1:0] mgm56 = ~acc0_56_q + 26'd1;
+  wire [AccWidth-1:0] mgp57 = acc0_57_q;
+  wire [AccWidth-1:0] mgm57 = ~acc0_57_q + 26'd1;
+  wire [AccWidth-1:0] mgp58 = acc0_58_q;
+  wire [AccWidth-1:0] mgm58 = ~acc0_58_q + 26'd1;
+  wire [AccWidth-1:0] mgp59 = acc0_59_q;
+  wire [AccWidth-1:0] mgm59 = ~acc0_59_q + 26'd1;
+  wire [AccWidth-1:0] mgp60 = acc0_60_q;
+  wire [AccWidth-1:0] mgm60 = ~acc0_60_q + 26'd1;
+  wire [AccWidth-1:0] mgp61 = acc0_61_q;
+  wire [AccWidth-1:0] mgm61 = ~acc0_61_q + 26'd1;
+  wire [AccWidth-1:0] mgp62 = acc0_62_q;
+  wire [AccWidth-1:0] mgm62 = ~acc0_62_q + 26'd1;
+  wire [AccWidth-1:0] mgp63 = acc0_63_q;
+  wire [AccWidth-1:0] mgm63 = ~acc0_63_q + 26'd1;
   wire [18:0] mgt_o0 = { 2'b00, sum0_q };
-  wire [18:0] mgt_o1 = { 2'b00, sum1_q };
-  wire [18:0] mgt_o2 = { 1'b0, sum0_q, 1'b0 };
-  wire [18:0] mgt_o3 = { 1'b0, sum1_q, 1'b0 };
-  wire [18:0] mgt_s0 = mgt_o0 ^ mgt_o1 ^ mgt_o2;
-  wire [17:0] mgt_m0 = (mgt_o0[17:0] & mgt_o1[17:0]) | (mgt_o0[17:0] & mgt_o2[17:0]) | (mgt_o1[17:0] & mgt_o2[17:0]);
-  wire [18:0] mgt_c0 = { mgt_m0, 1'b0 };
-  wire [18:0] mgt_s1 = mgt_o3 ^ mgt_s0 ^ mgt_c0;
-  wire [17:0] mgt_m1 = (mgt_o3[17:0] & mgt_s0[17:0]) | (mgt_o3[17:0] & mgt_c0[17:0]) | (mgt_s0[17:0] & mgt_c0[17:0]);
-  wire [18:0] mgt_c1 = { mgt_m1, 1'b0 };
+  wire [18:0] mgt_o1 = { 1'b0, sum0_q, 1'b0 };
   reg [SumWidth-1:0] dr_sum_q;
   reg [SumWidth+1:0] dr_sum3_q;
   // S and 3 S inverted, a second copy for the dividers from 8 on (a register of its own, which splits the
@@ -5991,10 +5921,10 @@ module a3_onepass_online (
     y0_q <= x5_flush_q ? 18'sd0 : y0_d;
     plo0_q <= plo0_d;
     phi0_q <= phi0_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_0_q <= accnew0;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_0_q <= accnew0;
     end
     ylo1_q <= ylo1_d;
@@ -6002,10 +5932,10 @@ module a3_onepass_online (
     y1_q <= x5_flush_q ? 18'sd0 : y1_d;
     plo1_q <= plo1_d;
     phi1_q <= phi1_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_1_q <= accnew1;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_1_q <= accnew1;
     end
     ylo2_q <= ylo2_d;
@@ -6013,10 +5943,10 @@ module a3_onepass_online (
     y2_q <= x5_flush_q ? 18'sd0 : y2_d;
     plo2_q <= plo2_d;
     phi2_q <= phi2_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_2_q <= accnew2;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_2_q <= accnew2;
     end
     ylo3_q <= ylo3_d;
@@ -6024,10 +5954,10 @@ module a3_onepass_online (
     y3_q <= x5_flush_q ? 18'sd0 : y3_d;
     plo3_q <= plo3_d;
     phi3_q <= phi3_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_3_q <= accnew3;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_3_q <= accnew3;
     end
     ylo4_q <= ylo4_d;
@@ -6035,10 +5965,10 @@ module a3_onepass_online (
     y4_q <= x5_flush_q ? 18'sd0 : y4_d;
     plo4_q <= plo4_d;
     phi4_q <= phi4_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_4_q <= accnew4;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_4_q <= accnew4;
     end
     ylo5_q <= ylo5_d;
@@ -6046,10 +5976,10 @@ module a3_onepass_online (
     y5_q <= x5_flush_q ? 18'sd0 : y5_d;
     plo5_q <= plo5_d;
     phi5_q <= phi5_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_5_q <= accnew5;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_5_q <= accnew5;
     end
     ylo6_q <= ylo6_d;
@@ -6057,10 +5987,10 @@ module a3_onepass_online (
     y6_q <= x5_flush_q ? 18'sd0 : y6_d;
     plo6_q <= plo6_d;
     phi6_q <= phi6_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_6_q <= accnew6;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_6_q <= accnew6;
     end
     ylo7_q <= ylo7_d;
@@ -6068,10 +5998,10 @@ module a3_onepass_online (
     y7_q <= x5_flush_q ? 18'sd0 : y7_d;
     plo7_q <= plo7_d;
     phi7_q <= phi7_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_7_q <= accnew7;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_7_q <= accnew7;
     end
     ylo8_q <= ylo8_d;
@@ -6079,10 +6009,10 @@ module a3_onepass_online (
     y8_q <= x5_flush_q ? 18'sd0 : y8_d;
     plo8_q <= plo8_d;
     phi8_q <= phi8_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_8_q <= accnew8;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_8_q <= accnew8;
     end
     ylo9_q <= ylo9_d;
@@ -6090,10 +6020,10 @@ module a3_onepass_online (
     y9_q <= x5_flush_q ? 18'sd0 : y9_d;
     plo9_q <= plo9_d;
     phi9_q <= phi9_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_9_q <= accnew9;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_9_q <= accnew9;
     end
     ylo10_q <= ylo10_d;
@@ -6101,10 +6031,10 @@ module a3_onepass_online (
     y10_q <= x5_flush_q ? 18'sd0 : y10_d;
     plo10_q <= plo10_d;
     phi10_q <= phi10_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_10_q <= accnew10;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_10_q <= accnew10;
     end
     ylo11_q <= ylo11_d;
@@ -6112,10 +6042,10 @@ module a3_onepass_online (
     y11_q <= x5_flush_q ? 18'sd0 : y11_d;
     plo11_q <= plo11_d;
     phi11_q <= phi11_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_11_q <= accnew11;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_11_q <= accnew11;
     end
     ylo12_q <= ylo12_d;
@@ -6123,10 +6053,10 @@ module a3_onepass_online (
     y12_q <= x5_flush_q ? 18'sd0 : y12_d;
     plo12_q <= plo12_d;
     phi12_q <= phi12_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_12_q <= accnew12;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_12_q <= accnew12;
     end
     ylo13_q <= ylo13_d;
@@ -6134,10 +6064,10 @@ module a3_onepass_online (
     y13_q <= x5_flush_q ? 18'sd0 : y13_d;
     plo13_q <= plo13_d;
     phi13_q <= phi13_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_13_q <= accnew13;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_13_q <= accnew13;
     end
     ylo14_q <= ylo14_d;
@@ -6145,10 +6075,10 @@ module a3_onepass_online (
     y14_q <= x5_flush_q ? 18'sd0 : y14_d;
     plo14_q <= plo14_d;
     phi14_q <= phi14_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_14_q <= accnew14;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_14_q <= accnew14;
     end
     ylo15_q <= ylo15_d;
@@ -6156,10 +6086,10 @@ module a3_onepass_online (
     y15_q <= x5_flush_q ? 18'sd0 : y15_d;
     plo15_q <= plo15_d;
     phi15_q <= phi15_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_15_q <= accnew15;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_15_q <= accnew15;
     end
     ylo16_q <= ylo16_d;
@@ -6167,10 +6097,10 @@ module a3_onepass_online (
     y16_q <= x5_flush_q ? 18'sd0 : y16_d;
     plo16_q <= plo16_d;
     phi16_q <= phi16_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_16_q <= accnew16;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_16_q <= accnew16;
     end
     ylo17_q <= ylo17_d;
@@ -6178,10 +6108,10 @@ module a3_onepass_online (
     y17_q <= x5_flush_q ? 18'sd0 : y17_d;
     plo17_q <= plo17_d;
     phi17_q <= phi17_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_17_q <= accnew17;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_17_q <= accnew17;
     end
     ylo18_q <= ylo18_d;
@@ -6189,10 +6119,10 @@ module a3_onepass_online (
     y18_q <= x5_flush_q ? 18'sd0 : y18_d;
     plo18_q <= plo18_d;
     phi18_q <= phi18_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_18_q <= accnew18;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_18_q <= accnew18;
     end
     ylo19_q <= ylo19_d;
@@ -6200,10 +6130,10 @@ module a3_onepass_online (
     y19_q <= x5_flush_q ? 18'sd0 : y19_d;
     plo19_q <= plo19_d;
     phi19_q <= phi19_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_19_q <= accnew19;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_19_q <= accnew19;
     end
     ylo20_q <= ylo20_d;
@@ -6211,10 +6141,10 @@ module a3_onepass_online (
     y20_q <= x5_flush_q ? 18'sd0 : y20_d;
     plo20_q <= plo20_d;
     phi20_q <= phi20_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_20_q <= accnew20;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_20_q <= accnew20;
     end
     ylo21_q <= ylo21_d;
@@ -6222,10 +6152,10 @@ module a3_onepass_online (
     y21_q <= x5_flush_q ? 18'sd0 : y21_d;
     plo21_q <= plo21_d;
     phi21_q <= phi21_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_21_q <= accnew21;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_21_q <= accnew21;
     end
     ylo22_q <= ylo22_d;
@@ -6233,10 +6163,10 @@ module a3_onepass_online (
     y22_q <= x5_flush_q ? 18'sd0 : y22_d;
     plo22_q <= plo22_d;
     phi22_q <= phi22_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_22_q <= accnew22;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_22_q <= accnew22;
     end
     ylo23_q <= ylo23_d;
@@ -6244,10 +6174,10 @@ module a3_onepass_online (
     y23_q <= x5_flush_q ? 18'sd0 : y23_d;
     plo23_q <= plo23_d;
     phi23_q <= phi23_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_23_q <= accnew23;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_23_q <= accnew23;
     end
     ylo24_q <= ylo24_d;
@@ -6255,10 +6185,10 @@ module a3_onepass_online (
     y24_q <= x5_flush_q ? 18'sd0 : y24_d;
     plo24_q <= plo24_d;
     phi24_q <= phi24_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_24_q <= accnew24;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_24_q <= accnew24;
     end
     ylo25_q <= ylo25_d;
@@ -6266,10 +6196,10 @@ module a3_onepass_online (
     y25_q <= x5_flush_q ? 18'sd0 : y25_d;
     plo25_q <= plo25_d;
     phi25_q <= phi25_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_25_q <= accnew25;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_25_q <= accnew25;
     end
     ylo26_q <= ylo26_d;
@@ -6277,10 +6207,10 @@ module a3_onepass_online (
     y26_q <= x5_flush_q ? 18'sd0 : y26_d;
     plo26_q <= plo26_d;
     phi26_q <= phi26_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_26_q <= accnew26;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_26_q <= accnew26;
     end
     ylo27_q <= ylo27_d;
@@ -6288,10 +6218,10 @@ module a3_onepass_online (
     y27_q <= x5_flush_q ? 18'sd0 : y27_d;
     plo27_q <= plo27_d;
     phi27_q <= phi27_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_27_q <= accnew27;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_27_q <= accnew27;
     end
     ylo28_q <= ylo28_d;
@@ -6299,10 +6229,10 @@ module a3_onepass_online (
     y28_q <= x5_flush_q ? 18'sd0 : y28_d;
     plo28_q <= plo28_d;
     phi28_q <= phi28_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_28_q <= accnew28;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_28_q <= accnew28;
     end
     ylo29_q <= ylo29_d;
@@ -6310,10 +6240,10 @@ module a3_onepass_online (
     y29_q <= x5_flush_q ? 18'sd0 : y29_d;
     plo29_q <= plo29_d;
     phi29_q <= phi29_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_29_q <= accnew29;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_29_q <= accnew29;
     end
     ylo30_q <= ylo30_d;
@@ -6321,10 +6251,10 @@ module a3_onepass_online (
     y30_q <= x5_flush_q ? 18'sd0 : y30_d;
     plo30_q <= plo30_d;
     phi30_q <= phi30_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_30_q <= accnew30;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_30_q <= accnew30;
     end
     ylo31_q <= ylo31_d;
@@ -6332,10 +6262,10 @@ module a3_onepass_online (
     y31_q <= x5_flush_q ? 18'sd0 : y31_d;
     plo31_q <= plo31_d;
     phi31_q <= phi31_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_31_q <= accnew31;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_31_q <= accnew31;
     end
     ylo32_q <= ylo32_d;
@@ -6343,10 +6273,10 @@ module a3_onepass_online (
     y32_q <= x5_flush_q ? 18'sd0 : y32_d;
     plo32_q <= plo32_d;
     phi32_q <= phi32_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_32_q <= accnew32;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_32_q <= accnew32;
     end
     ylo33_q <= ylo33_d;
@@ -6354,10 +6284,10 @@ module a3_onepass_online (
     y33_q <= x5_flush_q ? 18'sd0 : y33_d;
     plo33_q <= plo33_d;
     phi33_q <= phi33_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_33_q <= accnew33;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_33_q <= accnew33;
     end
     ylo34_q <= ylo34_d;
@@ -6365,10 +6295,10 @@ module a3_onepass_online (
     y34_q <= x5_flush_q ? 18'sd0 : y34_d;
     plo34_q <= plo34_d;
     phi34_q <= phi34_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_34_q <= accnew34;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_34_q <= accnew34;
     end
     ylo35_q <= ylo35_d;
@@ -6376,10 +6306,10 @@ module a3_onepass_online (
     y35_q <= x5_flush_q ? 18'sd0 : y35_d;
     plo35_q <= plo35_d;
     phi35_q <= phi35_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_35_q <= accnew35;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_35_q <= accnew35;
     end
     ylo36_q <= ylo36_d;
@@ -6387,10 +6317,10 @@ module a3_onepass_online (
     y36_q <= x5_flush_q ? 18'sd0 : y36_d;
     plo36_q <= plo36_d;
     phi36_q <= phi36_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_36_q <= accnew36;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_36_q <= accnew36;
     end
     ylo37_q <= ylo37_d;
@@ -6398,10 +6328,10 @@ module a3_onepass_online (
     y37_q <= x5_flush_q ? 18'sd0 : y37_d;
     plo37_q <= plo37_d;
     phi37_q <= phi37_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_37_q <= accnew37;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_37_q <= accnew37;
     end
     ylo38_q <= ylo38_d;
@@ -6409,10 +6339,10 @@ module a3_onepass_online (
     y38_q <= x5_flush_q ? 18'sd0 : y38_d;
     plo38_q <= plo38_d;
     phi38_q <= phi38_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_38_q <= accnew38;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_38_q <= accnew38;
     end
     ylo39_q <= ylo39_d;
@@ -6420,10 +6350,10 @@ module a3_onepass_online (
     y39_q <= x5_flush_q ? 18'sd0 : y39_d;
     plo39_q <= plo39_d;
     phi39_q <= phi39_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_39_q <= accnew39;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_39_q <= accnew39;
     end
     ylo40_q <= ylo40_d;
@@ -6431,10 +6361,10 @@ module a3_onepass_online (
     y40_q <= x5_flush_q ? 18'sd0 : y40_d;
     plo40_q <= plo40_d;
     phi40_q <= phi40_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_40_q <= accnew40;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_40_q <= accnew40;
     end
     ylo41_q <= ylo41_d;
@@ -6442,10 +6372,10 @@ module a3_onepass_online (
     y41_q <= x5_flush_q ? 18'sd0 : y41_d;
     plo41_q <= plo41_d;
     phi41_q <= phi41_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_41_q <= accnew41;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_41_q <= accnew41;
     end
     ylo42_q <= ylo42_d;
@@ -6453,10 +6383,10 @@ module a3_onepass_online (
     y42_q <= x5_flush_q ? 18'sd0 : y42_d;
     plo42_q <= plo42_d;
     phi42_q <= phi42_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_42_q <= accnew42;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_42_q <= accnew42;
     end
     ylo43_q <= ylo43_d;
@@ -6464,10 +6394,10 @@ module a3_onepass_online (
     y43_q <= x5_flush_q ? 18'sd0 : y43_d;
     plo43_q <= plo43_d;
     phi43_q <= phi43_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_43_q <= accnew43;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_43_q <= accnew43;
     end
     ylo44_q <= ylo44_d;
@@ -6475,10 +6405,10 @@ module a3_onepass_online (
     y44_q <= x5_flush_q ? 18'sd0 : y44_d;
     plo44_q <= plo44_d;
     phi44_q <= phi44_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_44_q <= accnew44;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_44_q <= accnew44;
     end
     ylo45_q <= ylo45_d;
@@ -6486,10 +6416,10 @@ module a3_onepass_online (
     y45_q <= x5_flush_q ? 18'sd0 : y45_d;
     plo45_q <= plo45_d;
     phi45_q <= phi45_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_45_q <= accnew45;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_45_q <= accnew45;
     end
     ylo46_q <= ylo46_d;
@@ -6497,10 +6427,10 @@ module a3_onepass_online (
     y46_q <= x5_flush_q ? 18'sd0 : y46_d;
     plo46_q <= plo46_d;
     phi46_q <= phi46_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_46_q <= accnew46;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_46_q <= accnew46;
     end
     ylo47_q <= ylo47_d;
@@ -6508,10 +6438,10 @@ module a3_onepass_online (
     y47_q <= x5_flush_q ? 18'sd0 : y47_d;
     plo47_q <= plo47_d;
     phi47_q <= phi47_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_47_q <= accnew47;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_47_q <= accnew47;
     end
     ylo48_q <= ylo48_d;
@@ -6519,10 +6449,10 @@ module a3_onepass_online (
     y48_q <= x5_flush_q ? 18'sd0 : y48_d;
     plo48_q <= plo48_d;
     phi48_q <= phi48_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_48_q <= accnew48;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_48_q <= accnew48;
     end
     ylo49_q <= ylo49_d;
@@ -6530,10 +6460,10 @@ module a3_onepass_online (
     y49_q <= x5_flush_q ? 18'sd0 : y49_d;
     plo49_q <= plo49_d;
     phi49_q <= phi49_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_49_q <= accnew49;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_49_q <= accnew49;
     end
     ylo50_q <= ylo50_d;
@@ -6541,10 +6471,10 @@ module a3_onepass_online (
     y50_q <= x5_flush_q ? 18'sd0 : y50_d;
     plo50_q <= plo50_d;
     phi50_q <= phi50_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_50_q <= accnew50;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_50_q <= accnew50;
     end
     ylo51_q <= ylo51_d;
@@ -6552,10 +6482,10 @@ module a3_onepass_online (
     y51_q <= x5_flush_q ? 18'sd0 : y51_d;
     plo51_q <= plo51_d;
     phi51_q <= phi51_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_51_q <= accnew51;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_51_q <= accnew51;
     end
     ylo52_q <= ylo52_d;
@@ -6563,10 +6493,10 @@ module a3_onepass_online (
     y52_q <= x5_flush_q ? 18'sd0 : y52_d;
     plo52_q <= plo52_d;
     phi52_q <= phi52_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_52_q <= accnew52;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_52_q <= accnew52;
     end
     ylo53_q <= ylo53_d;
@@ -6574,10 +6504,10 @@ module a3_onepass_online (
     y53_q <= x5_flush_q ? 18'sd0 : y53_d;
     plo53_q <= plo53_d;
     phi53_q <= phi53_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_53_q <= accnew53;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_53_q <= accnew53;
     end
     ylo54_q <= ylo54_d;
@@ -6585,10 +6515,10 @@ module a3_onepass_online (
     y54_q <= x5_flush_q ? 18'sd0 : y54_d;
     plo54_q <= plo54_d;
     phi54_q <= phi54_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_54_q <= accnew54;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_54_q <= accnew54;
     end
     ylo55_q <= ylo55_d;
@@ -6596,10 +6526,10 @@ module a3_onepass_online (
     y55_q <= x5_flush_q ? 18'sd0 : y55_d;
     plo55_q <= plo55_d;
     phi55_q <= phi55_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_55_q <= accnew55;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_55_q <= accnew55;
     end
     ylo56_q <= ylo56_d;
@@ -6607,10 +6537,10 @@ module a3_onepass_online (
     y56_q <= x5_flush_q ? 18'sd0 : y56_d;
     plo56_q <= plo56_d;
     phi56_q <= phi56_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_56_q <= accnew56;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_56_q <= accnew56;
     end
     ylo57_q <= ylo57_d;
@@ -6618,10 +6548,10 @@ module a3_onepass_online (
     y57_q <= x5_flush_q ? 18'sd0 : y57_d;
     plo57_q <= plo57_d;
     phi57_q <= phi57_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_57_q <= accnew57;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_57_q <= accnew57;
     end
     ylo58_q <= ylo58_d;
@@ -6629,10 +6559,10 @@ module a3_onepass_online (
     y58_q <= x5_flush_q ? 18'sd0 : y58_d;
     plo58_q <= plo58_d;
     phi58_q <= phi58_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_58_q <= accnew58;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_58_q <= accnew58;
     end
     ylo59_q <= ylo59_d;
@@ -6640,10 +6570,10 @@ module a3_onepass_online (
     y59_q <= x5_flush_q ? 18'sd0 : y59_d;
     plo59_q <= plo59_d;
     phi59_q <= phi59_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_59_q <= accnew59;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_59_q <= accnew59;
     end
     ylo60_q <= ylo60_d;
@@ -6651,10 +6581,10 @@ module a3_onepass_online (
     y60_q <= x5_flush_q ? 18'sd0 : y60_d;
     plo60_q <= plo60_d;
     phi60_q <= phi60_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_60_q <= accnew60;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_60_q <= accnew60;
     end
     ylo61_q <= ylo61_d;
@@ -6662,10 +6592,10 @@ module a3_onepass_online (
     y61_q <= x5_flush_q ? 18'sd0 : y61_d;
     plo61_q <= plo61_d;
     phi61_q <= phi61_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_61_q <= accnew61;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_61_q <= accnew61;
     end
     ylo62_q <= ylo62_d;
@@ -6673,10 +6603,10 @@ module a3_onepass_online (
     y62_q <= x5_flush_q ? 18'sd0 : y62_d;
     plo62_q <= plo62_d;
     phi62_q <= phi62_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_62_q <= accnew62;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_62_q <= accnew62;
     end
     ylo63_q <= ylo63_d;
@@ -6684,18 +6614,18 @@ module a3_onepass_online (
     y63_q <= x5_flush_q ? 18'sd0 : y63_d;
     plo63_q <= plo63_d;
     phi63_q <= phi63_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       acc0_63_q <= accnew63;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       acc1_63_q <= accnew63;
     end
     slo_q <= slo_d;
     shi_q <= shi_d;
-    if (x6_valid_q & !x6_set_q) begin
+    if (x6_valid_q & (!x6_set_q | x6_end_q)) begin
       sum0_q <= sumnew;
     end
-    if (x6_valid_q & x6_set_q) begin
+    if (x6_valid_q & x6_set_q & !x6_end_q) begin
       sum1_q <= sumnew;
     end
     if (merge) begin
@@ -6831,10 +6761,10 @@ module a3_onepass_online (
       drn64_q <= 1'b0;
       dr65_q <= 26'd0;
       drn65_q <= 1'b0;
-      dr_sum_q <= sum0_q + sum1_q;
-      dr_sum3_q <= mgt_s1 + mgt_c1;
-      dr_sumb_q <= ~(sum0_q + sum1_q);
-      dr_sum3b_q <= ~(mgt_s1 + mgt_c1);
+      dr_sum_q <= sum0_q;
+      dr_sum3_q <= mgt_o0 + mgt_o1;
+      dr_sumb_q <= ~(sum0_q);
+      dr_sum3b_q <= ~(mgt_o0 + mgt_o1);
     end else if (issue) begin
       dr0_q <= dr22_q;
       drn0_q <= drn22_q;

@@ -5,8 +5,11 @@ namespace A3Gen.Emission;
 /// <summary>One tag register stage of the online stage (x1..x6): which fields it still carries.</summary>
 public sealed record OnlineTagView(int Index, bool HasRow, bool HasFlush);
 
-/// <summary>One value element of the online stage: its e V sum and its loop's sum.</summary>
-public sealed record OnlineElementView(int Index, string WeightedSum, string LoopSum);
+/// <summary>
+/// One value element of the online stage: its e V sum, its loop's sum, and the loop's addend (e V, or at a query's end
+/// flush the lane's other set, final since the last beat).
+/// </summary>
+public sealed record OnlineElementView(int Index, string WeightedSum, string LoopSum, string LoopAddend);
 
 /// <summary>One register stage of the normalizer, n1 to n(S-1): the registers after division stage Index (the first stage starts at the drain registers, the last goes into the result registers). Den3: the stage's registers carry 3 den (a later stage has a radix-4 step).</summary>
 public sealed record NormStageView(int Index, bool Den3);
@@ -30,7 +33,7 @@ public sealed record NormStepView(int Divider, int Step, string RemainderIn, str
 /// One drain (and result) register: the merge's A and -A (empty for a padding slot, which takes zero), the slot the drain's
 /// shift moves in (its index, empty for the last group), what the result's shift moves in.
 /// </summary>
-/// <param name="MergeTerms">The carry-save terms of the merge's sum of the 2P sets, down to the two that MergePlus adds.</param>
+/// <param name="MergeTerms">The carry-save terms of the merge's sum of the P lanes' totals, down to the two that MergePlus adds.</param>
 public sealed record DrainSlotView(int Index, string MergePlus, string MergeMinus, string ShiftFrom, string ResultFrom, IReadOnlyList<CarrySaveTermView> MergeTerms);
 
 /// <summary>templates/rtl/online.v.scriban: the one-pass softmax (Elaboration/OnePassSoftmax.cs).</summary>
@@ -177,7 +180,7 @@ public sealed record OnlineView(
 
 /// <summary>One lane of the online stage: its names' suffix (S, scalar names) and infix (E, element names), its tag bit, its value elements' offset, its beat's row and score, and its expressions.</summary>
 public sealed record OnlineLaneView(int Index, string S, string E, string Bit, int Base, string RowValid, string Score,
-    IReadOnlyList<OnlineElementView> Elements, string SumLoop, string ATableProductSum, string BTableProductSum, string UaExtended, string UbExtended);
+    IReadOnlyList<OnlineElementView> Elements, string SumLoop, string SumAddend, string ATableProductSum, string BTableProductSum, string UaExtended, string UbExtended);
 
 /// <summary>A pair of lanes i &lt; j whose scores the beat max compares (s_i &gt;= s_j).</summary>
 public sealed record LanePairView(int I, int J);
@@ -265,16 +268,21 @@ public static class OnlineViewBuilder
         for (int l = 0; l < p; l++)
         {
             string sx = lanes ? $"_l{l}" : "", ex = lanes ? $"l{l}_" : "";
+            // The loop adds e V to the rescaled set; a query's end flush (e V = 0) adds the lane's other set instead, which
+            // took the last beat (or its rescale) a cycle before, so that the lane's two sets leave the loop as one.
+            string bit = lanes ? $"[{l}]" : "", last = $"x{TagCount}";
             var laneElements = Enumerable.Range(0, d).Select(j => new OnlineElementView(j,
                 $"{{ yhi{ex}{j}_q, {Verilog.Unsigned(lowBits, 0)} }} + {Verilog.ZeroExtend($"ylo{ex}{j}_q", op.WeightedLowWidth, wY)}",
-                $"{{ phi{ex}{j}_q, {Verilog.Unsigned(flb, 0)} }} + {Verilog.SignExtend($"plo{ex}{j}_q", op.AccLowProductWidth, lsw)} + {half} + "
+                $"{{ phi{ex}{j}_q, {Verilog.Unsigned(flb, 0)} }} + {Verilog.SignExtend($"plo{ex}{j}_q", op.AccLowProductWidth, lsw)} + {half} + yx{ex}{j}",
+                $"{last}_end_q ? {{ ({last}_set_q{bit} ? acc0_{ex}{j}_q : acc1_{ex}{j}_q), {Verilog.Unsigned(fe, 0)} }} : "
                     + Verilog.SignExtend($"{{ y{ex}{j}_q, {Verilog.Unsigned(fe, 0)} }}", wY + fe, lsw, $"y{ex}{j}_q[{wY - 1}]"))).ToList();
-            string laneSumLoop = $"{{ shi{sx}_q, {Verilog.Unsigned(flb, 0)} }} + {Verilog.ZeroExtend($"slo{sx}_q", op.SumLowProductWidth, slw)} + {slw}'d{1L << (fe - 1)} + "
+            string laneSumLoop = $"{{ shi{sx}_q, {Verilog.Unsigned(flb, 0)} }} + {Verilog.ZeroExtend($"slo{sx}_q", op.SumLowProductWidth, slw)} + {slw}'d{1L << (fe - 1)} + sx{sx}";
+            string laneSumAddend = $"{last}_end_q ? {{ ({last}_set_q{bit} ? sum0{sx}_q : sum1{sx}_q), {Verilog.Unsigned(fe, 0)} }} : "
                 + Verilog.ZeroExtend($"{{ es{sx}_q, {Verilog.Unsigned(fe, 0)} }}", design.ExpValue.Width + fe, slw);
             laneList.Add(new OnlineLaneView(l, sx, ex, lanes ? $"[{l}]" : "", l * d,
                 lanes ? $"row_lv_q[{l}]" : "row_valid_q",
                 lanes ? $"row_score_q[{l}*ScoreWidth +: ScoreWidth]" : "row_score_q",
-                laneElements, laneSumLoop, TableSum($"athi{sx}_q", $"atlo{sx}_q", design), TableSum($"bthi{sx}_q", $"btlo{sx}_q", design),
+                laneElements, laneSumLoop, laneSumAddend, TableSum($"athi{sx}_q", $"atlo{sx}_q", design), TableSum($"bthi{sx}_q", $"btlo{sx}_q", design),
                 clamp ? "" : Verilog.ZeroExtend($"ua{sx}_q", wScore, wExpIn), clamp ? "" : Verilog.ZeroExtend($"ub{sx}_q", wScore, wExpIn)));
         }
         var elements = laneList[0].Elements;
@@ -344,20 +352,25 @@ public static class OnlineViewBuilder
             finalQuotients.Add(q);
             finalRemainders.Add(r);
         }
-        // The merge adds each element's two sets (with lanes, its 2P sets) in carry-save rows down to two, x and y, and
-        // takes A = x + y and -A = ~x + ~y + 2 side by side (the sum of all of a query's rows fits the accumulator, so
-        // the rows' wrap-around is harmless); the drain registers take |A| and its sign.
+        // The end flush leaves each lane's total in its set 0. The merge adds the lanes' (with lanes, in carry-save rows
+        // down to two, x and y) and takes A = x + y and -A = ~x + ~y + 2 side by side (the sum of all of a query's rows
+        // fits the accumulator, so the rows' wrap-around is harmless); without lanes, A is set 0 and -A = ~A + 1. The
+        // drain registers take |A| and its sign.
         var drain = Enumerable.Range(0, slots).Select(i =>
         {
+            string shift = i + u < slots ? $"{i + u}" : "", result = i + u < slots ? $"res{i + u}_q" : $"oval{i - (slots - u)}";
             if (i >= d)
             {
-                return new DrainSlotView(i, "", "", i + u < slots ? $"{i + u}" : "", i + u < slots ? $"res{i + u}_q" : $"oval{i - (slots - u)}", []);
+                return new DrainSlotView(i, "", "", shift, result, []);
             }
-            var (terms, x, y) = ModuleViewBuilder.CarrySaveRows($"mg{i}", laneList.SelectMany(ln => new[] { $"acc0_{ln.E}{i}_q", $"acc1_{ln.E}{i}_q" }).ToList(), wAcc);
-            return new DrainSlotView(i, $"{x} + {y}", $"~{x} + ~{y} + {Verilog.Unsigned(wAcc, 2)}",
-                i + u < slots ? $"{i + u}" : "", i + u < slots ? $"res{i + u}_q" : $"oval{i - (slots - u)}", terms);
+            if (!lanes)
+            {
+                return new DrainSlotView(i, $"acc0_{i}_q", $"~acc0_{i}_q + {Verilog.Unsigned(wAcc, 1)}", shift, result, []);
+            }
+            var (terms, x, y) = ModuleViewBuilder.CarrySaveRows($"mg{i}", laneList.Select(ln => $"acc0_{ln.E}{i}_q").ToList(), wAcc);
+            return new DrainSlotView(i, $"{x} + {y}", $"~{x} + ~{y} + {Verilog.Unsigned(wAcc, 2)}", shift, result, terms);
         }).ToList();
-        var sums = laneList.SelectMany(ln => new[] { $"sum0{ln.S}_q", $"sum1{ln.S}_q" }).ToList();
+        var sums = laneList.Select(ln => $"sum0{ln.S}_q").ToList();
         (IReadOnlyList<CarrySaveTermView> Terms, string Sum) sumMerge = lanes
             ? ModuleViewBuilder.CarrySave("mgs", sums, wSum, explicitWidths: true)
             : ([], string.Join(" + ", sums));
