@@ -202,6 +202,9 @@ module a3_lanes4_dot_product (
   assign gmask[77] = |lane_mask[77*Lanes +: Lanes];
   assign gmask[78] = |lane_mask[78*Lanes +: Lanes];
   assign gmask[79] = |lane_mask[79*Lanes +: Lanes];
+  // The current window's groups' flags, for the issued group's lanes.
+  wire [PaddedMaskWidth*Lanes-1:0] lanes_padded = lane_mask;
+  wire [ScanWidth*Lanes-1:0] window_lanes = lanes_padded[{win_q, 6'd0} +: ScanWidth*Lanes];
 
   // ---- the scan of the candidate mask: the lowest pending flag of the current window ----
   wire [PaddedMaskWidth-1:0] pos_padded = gmask;
@@ -239,7 +242,7 @@ module a3_lanes4_dot_product (
   assign exact_lv[1] = {cnt_q, 2'd1} < rows;
   assign exact_lv[2] = {cnt_q, 2'd2} < rows;
   assign exact_lv[3] = {cnt_q, 2'd3} < rows;
-  wire [Lanes-1:0] issue_lv = use_mask ? lane_mask[{issue_row, 2'd0} +: Lanes] : exact_lv;
+  wire [Lanes-1:0] issue_lv = use_mask ? ({Lanes{lowest[0]}} & window_lanes[0*Lanes +: Lanes]) | ({Lanes{lowest[1]}} & window_lanes[1*Lanes +: Lanes]) | ({Lanes{lowest[2]}} & window_lanes[2*Lanes +: Lanes]) | ({Lanes{lowest[3]}} & window_lanes[3*Lanes +: Lanes]) | ({Lanes{lowest[4]}} & window_lanes[4*Lanes +: Lanes]) | ({Lanes{lowest[5]}} & window_lanes[5*Lanes +: Lanes]) | ({Lanes{lowest[6]}} & window_lanes[6*Lanes +: Lanes]) | ({Lanes{lowest[7]}} & window_lanes[7*Lanes +: Lanes]) | ({Lanes{lowest[8]}} & window_lanes[8*Lanes +: Lanes]) | ({Lanes{lowest[9]}} & window_lanes[9*Lanes +: Lanes]) | ({Lanes{lowest[10]}} & window_lanes[10*Lanes +: Lanes]) | ({Lanes{lowest[11]}} & window_lanes[11*Lanes +: Lanes]) | ({Lanes{lowest[12]}} & window_lanes[12*Lanes +: Lanes]) | ({Lanes{lowest[13]}} & window_lanes[13*Lanes +: Lanes]) | ({Lanes{lowest[14]}} & window_lanes[14*Lanes +: Lanes]) | ({Lanes{lowest[15]}} & window_lanes[15*Lanes +: Lanes]) : exact_lv;
 
   // Pipeline tags: tag0 is the key row out of the memory, tag1 the key row registered, tag2 the partial
   // products, tag3 the products, then one tag per adder stage; a tag may be a bubble (valid low) that carries the last flag. idx is the

@@ -288,8 +288,14 @@ public static class ModuleViewBuilder
         var exact = Enumerable.Range(0, p)
             .Select(l => $"{Verilog.ZeroExtend($"{{cnt_q, {Verilog.Unsigned(lb, l)}}}", wG + lb, wCmp)} < {Verilog.ZeroExtend("rows", wN, wCmp)}")
             .ToList();
-        // The candidate flags of the issued group (one group: no select, its index would have no bits).
-        string maskLanes = g == 1 ? "lane_mask" : $"lane_mask[{{issue_row, {Verilog.Unsigned(lb, 0)}}} +: Lanes]";
+        // The candidate flags of the issued group (one group: no select, its index would have no bits): the window's groups'
+        // flags (selected by the window register, beside the groups' flags) AND-OR'ed with the scan's one-hot lowest
+        // pending flag, not a select by the encoded row (which would follow the encoder with a mux as deep as log2 N).
+        int scan = design.ScanWidth;
+        string maskLanes = g == 1 ? "lane_mask"
+            : string.Join(" | ", Enumerable.Range(0, scan).Select(i => $"({{Lanes{{lowest[{i}]}}}} & window_lanes[{i}*Lanes +: Lanes])"));
+        int windowLanesPad = (design.ScanWindowCount * scan * p) - (g * p);
+        string windowLanes = design.ScanWindowCount == 1 ? "lanes_padded" : $"lanes_padded[{{win_q, {Verilog.Unsigned(design.ScanOffsetWidth + lb, 0)}}} +: ScanWidth*Lanes]";
         string popcount = string.Join(" + ", Enumerable.Range(0, p).Select(l => Verilog.ZeroExtend($"tag{rootTag}_lv_q[{l}]", 1, wN)));
         var maxNodes = new List<LaneNodeView>();
         var prev = Enumerable.Range(0, p).Select(l => (Valid: $"tag{rootTag}_lv_q[{l}]", Value: $"s{l}")).ToList();
@@ -309,7 +315,11 @@ public static class ModuleViewBuilder
         return new DotProductLanesView(p, g, design.MaxRows, g * p - design.MaxRows,
             $"{wN + 1}'d{p - 1}", $"rows_up[{lb} +: GroupCountWidth]", string.Join(", ", upUnused),
             exact, maskLanes, popcount, Verilog.Unsigned(wN, 0),
-            roots.Select((r, l) => new LaneScoreView(l, r)).ToList(), maxNodes, prev[0].Value);
+            roots.Select((r, l) => new LaneScoreView(l, r)).ToList(), maxNodes, prev[0].Value)
+        {
+            WindowLanesPadBits = g == 1 ? 0 : windowLanesPad,
+            WindowLanes = g == 1 ? "" : windowLanes,
+        };
     }
 
     public static ExponentView Exponent(Design design)

@@ -232,6 +232,12 @@ public sealed record DotProductLanesView(
 {
     public IReadOnlyList<int> GroupIndices => Enumerable.Range(0, Groups).ToList();
 
+    /// <summary>Zero bits that pad the candidate flags to whole windows of groups (more than one group).</summary>
+    public int WindowLanesPadBits { get; init; }
+
+    /// <summary>The current window's groups' candidate flags, ScanWidth * P bits (empty with one group).</summary>
+    public string WindowLanes { get; init; } = "";
+
     public IReadOnlyList<int> LaneIndices => Enumerable.Range(0, Lanes).ToList();
 }
 
