@@ -113,7 +113,7 @@ public sealed partial class AsicFlow
         var (exit, output) = ExternalTool.Run(yosys, ["-q", "-l", "yosys_asic.log", "-s", ScriptName], dir, Timeout);
         if (exit != 0)
         {
-            throw new UserException($"yosys failed mapping {design.Config.Name} onto the standard cells (exit status {exit}): {Tail(output)}");
+            throw new UserException($"yosys failed mapping {design.Config.Name} onto the standard cells (exit status {exit}): {ExternalTool.FailureTail(exit, output)}");
         }
         var check = File.ReadAllText(Path.Combine(dir, "asic_check.txt"));
         var problems = Regex.Match(check, @"Found and reported (\d+) problems");
@@ -149,7 +149,7 @@ public sealed partial class AsicFlow
         var bad = staOut.Split('\n').FirstOrDefault(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Warning", StringComparison.Ordinal));
         if (staExit != 0 || bad is not null)
         {
-            throw new UserException($"OpenSTA failed on the netlist of {design.Config.Name} (exit status {staExit}): {bad?.Trim() ?? Tail(staOut)}");
+            throw new UserException($"OpenSTA failed on the netlist of {design.Config.Name} (exit status {staExit}): {bad?.Trim() ?? ExternalTool.FailureTail(staExit, staOut)}");
         }
         var linked = Regex.Match(staOut, @"^A3GEN instances (\d+)$", RegexOptions.Multiline);
         long staCells = linked.Success ? long.Parse(linked.Groups[1].Value, CultureInfo.InvariantCulture) : -1;
@@ -284,10 +284,4 @@ public sealed partial class AsicFlow
     }
 
     internal static string Num(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
-
-    private static string Tail(string output)
-    {
-        var lines = output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        return lines.Length == 0 ? "(no output)" : string.Join(" | ", lines.TakeLast(3));
-    }
 }

@@ -78,7 +78,7 @@ public sealed partial class YosysSynthesis(Design design, SynthTarget target, Me
         var (exit, output) = ExternalTool.Run(yosys, ["-q", "-l", "yosys.log", "-s", script], dir, Timeout);
         if (exit != 0)
         {
-            throw new UserException($"yosys failed on {design.Config.Name} ({FlowFiles.TargetName(target)}, exit status {exit}): {Tail(output)}");
+            throw new UserException($"yosys failed on {design.Config.Name} ({FlowFiles.TargetName(target)}, exit status {exit}): {ExternalTool.FailureTail(exit, output)}");
         }
         var stat = ReadJson(dir, "stat.json")["modules"] as JObject ?? [];
         var rtlStat = ReadJson(dir, "rtl_stat.json")["modules"] as JObject ?? [];
@@ -299,7 +299,7 @@ public sealed partial class YosysSynthesis(Design design, SynthTarget target, Me
         var (exit, output) = ExternalTool.Run(nextpnr, args, dir, Timeout);
         if (exit != 0 || !File.Exists(Path.Combine(dir, "pnr.json")))
         {
-            throw new UserException($"nextpnr-ice40 failed on {design.Config.Name} (exit status {exit}): {Tail(output)}");
+            throw new UserException($"nextpnr-ice40 failed on {design.Config.Name} (exit status {exit}): {ExternalTool.FailureTail(exit, output)}");
         }
         var report = JObject.Parse(File.ReadAllText(Path.Combine(dir, "pnr.json")));
         double fmax = report["fmax"] is JObject f ? f.Properties().Select(p => (double?)p.Value["achieved"] ?? 0).DefaultIfEmpty(0).Min() : 0;
@@ -329,11 +329,5 @@ public sealed partial class YosysSynthesis(Design design, SynthTarget target, Me
             root["modules"] = new JObject(modules.Properties().Select(p => new JProperty(p.Name.StartsWith('\\') ? p.Name[1..] : p.Name, p.Value)));
         }
         return root;
-    }
-
-    private static string Tail(string output)
-    {
-        var lines = output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        return lines.Length == 0 ? "(no output)" : string.Join(" | ", lines.TakeLast(3));
     }
 }

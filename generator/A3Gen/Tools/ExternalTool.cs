@@ -24,6 +24,24 @@ public static class ExternalTool
     public static string Require(string tool, string installHint, string? searchPath = null) =>
         Find(tool, searchPath) ?? throw new UserException($"{tool} is not on PATH: {installHint}");
 
+    /// <summary>
+    /// The last three lines of a failed tool's output, one line. A process killed by SIGKILL (exit status 137, or a
+    /// sub-process such as Yosys's ABC reporting "return code 137") gets a note that the kernel most likely killed it
+    /// because memory ran out: the tools' own message names only the status.
+    /// </summary>
+    public static string FailureTail(int exitCode, string output)
+    {
+        var lines = output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        string tail = lines.Length == 0 ? "(no output)" : string.Join(" | ", lines.TakeLast(3));
+        bool killed = exitCode == KilledExitCode || output.Contains($"return code {KilledExitCode}", StringComparison.Ordinal);
+        return killed
+            ? $"{tail} (status {KilledExitCode} is SIGKILL: most likely the kernel's out-of-memory killer; run one large synthesis at a time or free memory)"
+            : tail;
+    }
+
+    /// <summary>Exit status of a process killed by SIGKILL (128 + 9).</summary>
+    public const int KilledExitCode = 137;
+
     /// <summary>Runs a program to completion and returns its exit code and its interleaved standard output and error.</summary>
     public static (int ExitCode, string Output) Run(string file, IEnumerable<string> arguments, string workDir, TimeSpan? timeout = null)
     {
