@@ -103,7 +103,8 @@ public sealed class OnePassSoftmax
 
     /// <summary>
     /// Flush beats after a query's last beat: one. A set that took a row of the last beat has the final max as its own
-    /// (its flush factor is exp(0) = 1.0, which leaves it exact), so only each lane's other set is rescaled then; a
+    /// (its flush factor is exp(0) = 1.0, which leaves it exact), so only each lane's other set is rescaled then, and
+    /// the flush's loop adds the first set in place of e V (the lane's total goes to set 0, which the merge reads); a
     /// lane without a row in the last beat (n mod P lanes short, or a replayed beat's dropped rows) rescales one of its
     /// sets in the last beat itself, in place of a row, and the other in the flush beat.
     /// </summary>
