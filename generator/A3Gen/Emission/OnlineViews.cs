@@ -169,7 +169,7 @@ public sealed record OnlineView(
     /// <summary>3 S at the merge: the sets' sums and their doubles, in carry-save rows (<see cref="SumMergeTerms"/>) and one add.</summary>
     public required string SumMerge3 { get; init; }
 
-    /// <summary>The carry-save terms of the merge's S (with lanes, of the 2P sets' sums; none with one lane) and of its 3 S.</summary>
+    /// <summary>The carry-save terms of the merge's S (with lanes, of the P lanes' total sums; none with one lane) and of its 3 S.</summary>
     public required IReadOnlyList<CarrySaveTermView> SumMergeTerms { get; init; }
 
     /// <summary>The lanes' datapaths (one, named as without lanes, when P = 1).</summary>
